@@ -1,0 +1,3 @@
+from resnet_verify.cli import entry
+
+entry()
