@@ -16,6 +16,8 @@ Attrs = tuple[tuple[str, Any], ...]
 
 INPUT_ID = -1
 """Producer id of the model's input tensor in :attr:`OpRecord.inputs`."""
+CONST_ID = -2
+"""Producer id of a tensor that no recorded op produced (a plain attribute, a captured constant)."""
 
 
 def attr_dict(attrs: Attrs) -> dict[str, Any]:
@@ -180,6 +182,7 @@ class Trace:
     crash: Crash | None
     structure: Structure
     device: str = "meta"  # "meta", or "cpu" when the model needed real tensors
+    output_is_tensor: bool = True
 
     @property
     def total_params(self) -> int:
