@@ -109,17 +109,19 @@ def valid_input_sizes(trace: Trace, sizes: Sequence[int] = tuple(range(32, 1025)
         return list(sizes)
     channels = (before[-1].out_shape[1] if before else
                 (s.blocks[-1].out_shape[1] if s.blocks else 0))
+    steps = [(trace.ops[o].kind, dict(trace.ops[o].attrs)) for o in chain
+             if trace.ops[o].kind in (OpKind.GLOBAL_POOL, OpKind.ADAPTIVE_POOL, OpKind.CONV,
+                                      OpKind.MAX_POOL, OpKind.AVG_POOL)]
     ok = []
     for size in sizes:
         h = size
-        for o in chain:
-            op = trace.ops[o]
-            if op.kind is OpKind.GLOBAL_POOL:
+        for kind, attrs in steps:
+            if kind is OpKind.GLOBAL_POOL:
                 h = 1
-            elif op.kind is OpKind.ADAPTIVE_POOL:
-                h = int(dict(op.attrs)["output_size"][0])
-            elif op.kind in (OpKind.CONV, OpKind.MAX_POOL, OpKind.AVG_POOL):
-                h = _out_size(h, dict(op.attrs))
+            elif kind is OpKind.ADAPTIVE_POOL:
+                h = int(attrs["output_size"][0])
+            else:
+                h = _out_size(h, attrs)
             if h < 1:
                 break
         if h >= 1 and channels * h * h == _attr(linear, "in_features"):

@@ -155,7 +155,7 @@ class Bottleneck(nn.Module):
         return self.relu(out)
 
 
-Block = Union[type[BasicBlock], type[Bottleneck]]
+BlockType = Union[type[BasicBlock], type[Bottleneck]]
 
 
 def bottleneck_mid_channels(width: int, groups: int = 1, base_width: int = 64) -> int:
@@ -186,7 +186,7 @@ class StagePlan:
 
 
 def stage_plans(
-    block: Block, layers: Sequence[int], width_per_group: int = 64, groups: int = 1, stem_channels: int = 64
+    block: BlockType, layers: Sequence[int], width_per_group: int = 64, groups: int = 1, stem_channels: int = 64
 ) -> tuple[StagePlan, ...]:
     """The four stages of a ResNet as data; stage i's in_channels is stage i-1's out_channels."""
     if len(layers) != len(_STAGE_WIDTHS):
@@ -220,7 +220,7 @@ class ResNet(nn.Module):
 
     def __init__(
         self,
-        block: Block,
+        block: BlockType,
         layers: Sequence[int],
         *,
         num_classes: int = 1000,
@@ -274,7 +274,7 @@ class ResNet(nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
-def _build_stage(block: Block, plan: StagePlan, groups: int, base_width: int, stride_in: StrideIn) -> nn.Sequential:
+def _build_stage(block: BlockType, plan: StagePlan, groups: int, base_width: int, stride_in: StrideIn) -> nn.Sequential:
     downsample = None
     if plan.needs_projection:
         # The projection always strides on its 1x1 conv, in v1 and v1.5 alike.
@@ -299,7 +299,7 @@ def feature_info(model: ResNet) -> tuple[FeatureInfo, ...]:
 
 # ---- builders -------------------------------------------------------------------------------------
 
-_BLOCKS: dict[str, tuple[Block, tuple[int, int, int, int], int, int]] = {
+_BLOCKS: dict[str, tuple[BlockType, tuple[int, int, int, int], int, int]] = {
     # name: (block, layers, groups, width_per_group), as in torchvision
     "resnet18": (BasicBlock, (2, 2, 2, 2), 1, 64),
     "resnet34": (BasicBlock, (3, 4, 6, 3), 1, 64),

@@ -182,7 +182,10 @@ def _build_torchvision(name: str, num_classes: int, dev: torch.device | None) ->
 
 
 def _looks_like_path(where: str) -> bool:
-    return where.endswith(".py") or "/" in where or "\\" in where or where.startswith("~") or Path(where).exists()
+    # A bare dotted name is a module even when a same-named folder sits in the working directory.
+    if where.endswith(".py") or "/" in where or "\\" in where or where.startswith("~"):
+        return True
+    return not _DOTTED.match(where) and Path(where).exists()
 
 
 @contextlib.contextmanager

@@ -139,11 +139,12 @@ def find_structure(ops: Sequence[OpRecord], params: Sequence[ParamInfo],
     for i, (fork, merge, main, short, tail) in enumerate(units):
         core = [ops[o] for o in (*main, *short, *([merge] if merge is not None else []))]
         stack = _common_stack(core)
+        path = stack[-1] if stack else _dotted_prefix(core)
         names, count = _params([ops[o] for o in (*main, *short, *tail)], table)
         end = tail[-1] if tail else (merge if merge is not None else main[-1])
         blocks.append(Block(
             index=i, kind=BlockKind.RESIDUAL if merge is not None else BlockKind.PLAIN,
-            path=stack[-1] if stack else "", fork_op=fork, merge_op=merge, main=tuple(main),
+            path=path, fork_op=fork, merge_op=merge, main=tuple(main),
             shortcut=tuple(short), tail=tuple(tail),
             in_shape=_out_shape(ops, fork, input_shape), out_shape=_out_shape(ops, end, input_shape),
             params=names, num_params=count,
@@ -167,6 +168,24 @@ def find_structure(ops: Sequence[OpRecord], params: Sequence[ParamInfo],
             ops[-1].out_shape if ops else None),
         stem_path=_path_of([ops[o] for o in stem]), head_path=_path_of([ops[o] for o in head]),
     )
+
+
+def _dotted_prefix(ops: Sequence[OpRecord]) -> str:
+    """Common dotted prefix of the module paths of the ops that own parameters.
+
+    Used when no module's call encloses the whole block (blocks kept in a ModuleDict and wired in
+    the parent's forward); parameter-free ops are skipped because a shared ReLU lives elsewhere.
+    """
+    parts = [op.module_path.split(".") for op in ops if op.params and op.module_path]
+    if not parts:
+        return ""
+    prefix = parts[0][:-1]
+    for p in parts[1:]:
+        n = 0
+        while n < min(len(prefix), len(p) - 1) and prefix[n] == p[n]:
+            n += 1
+        prefix = prefix[:n]
+    return ".".join(prefix)
 
 
 def _path_of(ops: Sequence[OpRecord]) -> str:

@@ -1,0 +1,28 @@
+"""Shared test helpers: fixture models are loaded from their own files, like a user's spec."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+sys.path.insert(0, str(TESTS))  # makes `fixtures.catalog` importable without a package install
+
+from fixtures.catalog import Fixture, path_of  # noqa: E402
+
+
+def fixture_spec(f: Fixture) -> str:
+    return f"{path_of(f)}:build"
+
+
+@pytest.fixture
+def build_fixture():  # noqa: ANN201
+    from resnet_verify.specs import build_model
+
+    def _build(f: Fixture, num_classes: int = 6, device: str | None = "meta"):  # noqa: ANN202
+        # Tracing runs on meta tensors anyway; building there skips the weight init.
+        return build_model(fixture_spec(f), num_classes=num_classes, device=device)[0]
+
+    return _build
