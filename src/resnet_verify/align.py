@@ -54,8 +54,13 @@ def _conv_kernels(trace: Trace, ops: Sequence[int]) -> tuple:
 
 
 def _block_score(ref: Trace, a: Block, cand: Trace, b: Block) -> float:
-    score = 3.0 if a.out_shape[1:2] == b.out_shape[1:2] else -2.0
-    score += 3.0 if a.out_shape[2:] == b.out_shape[2:] else -2.0
+    same_c, same_hw = a.out_shape[1:2] == b.out_shape[1:2], a.out_shape[2:] == b.out_shape[2:]
+    if not same_c and not same_hw:
+        # Different width *and* resolution: blocks of different stages. Two gaps (one extra, one
+        # missing) explain that better than a pairing that would report every layer as wrong.
+        return -10.0
+    score = 3.0 if same_c else -2.0
+    score += 3.0 if same_hw else -2.0
     score += 2.0 if a.in_shape[1:2] == b.in_shape[1:2] else -1.0
     ka, kb = _conv_kernels(ref, a.main), _conv_kernels(cand, b.main)
     score += 1.0 if len(ka) == len(kb) else 0.0

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import torch
+
 from resnet_verify.align import OpPair, align_block_ops, align_ops, significant
 from resnet_verify.records import (
-    Block, BlockKind, BlockPair, Mismatch, MismatchKind, OpKind, OpRecord, Trace,
+    Block, BlockKind, BlockPair, Mismatch, MismatchKind, OpKind, OpRecord, SourceLoc, Trace,
 )
 
 # Channel counts surface as shape mismatches; listing them again as attributes would double count.
@@ -44,17 +46,45 @@ class _Differ:
     def __init__(self, ref: Trace, cand: Trace) -> None:
         self.ref, self.cand = ref, cand
         self.out: list[Mismatch] = []
+        self.sites = {c.path: c.source for c in cand.modules if c.source is not None}
+        self.source: SourceLoc | None = None  # where the next mismatch points in the user's code
 
     def add(self, kind: MismatchKind, rpath: str | None, cpath: str | None, message: str,
             field: str | None = None, expected: object = None, actual: object = None) -> None:
-        self.out.append(Mismatch(kind, rpath, cpath, field, expected, actual, message))
+        self.out.append(Mismatch(kind, rpath, cpath, field, expected, actual, message,
+                                 self.source))
+
+    def gap_site(self, missing: OpRecord | None, previous: OpRecord | None) -> SourceLoc | None:
+        """Where a missing op should have been.
+
+        A module that ran no op right after ``previous`` (an ``nn.Identity`` standing in for a
+        ReLU) is the culprit; a missing layer with parameters belongs next to the construction of
+        the layer before it; a missing parameter-free op belongs in ``forward``.
+        """
+        if previous is None:
+            return None
+        for call in self.cand.modules:
+            if call.first_op == call.end_op == previous.id + 1 and call.source is not None:
+                return call.source
+        if missing is not None and missing.params:
+            return self.sites.get(previous.module_path) or previous.source
+        return previous.source
+
+    def built_at(self, op: OpRecord | None) -> SourceLoc | None:
+        """The line that constructed the op's module, else the forward line that called it."""
+        if op is None:
+            return None
+        return self.sites.get(op.module_path) or op.source
 
     def op_pairs(self, pairs: Sequence[OpPair], where: str, ref_block: str, cand_block: str,
                  ref_ops: Sequence[int]) -> None:
         ref_sig = significant(self.ref, ref_ops)
+        previous: OpRecord | None = None
         for pair in pairs:
             r = self.ref.ops[pair.reference] if pair.reference is not None else None
             c = self.cand.ops[pair.candidate] if pair.candidate is not None else None
+            self.source = self.built_at(c) if c is not None else self.gap_site(r, previous)
+            previous = c or previous
             if r is not None and c is None:
                 pos = ref_sig.index(r.id)
                 after = f" after {self.ref.ops[ref_sig[pos - 1]].module_path}" if pos else ""
@@ -95,6 +125,9 @@ class _Differ:
 
     def block(self, a: Block, b: Block) -> None:
         where = a.path or f"block {a.index}"
+        last = self.cand.ops[b.main[-1]] if b.main else None
+        self.source = self.sites.get(b.path) if b.kind is not a.kind else None
+        self.source = self.source or (last.source if last is not None else None)
         if a.kind is BlockKind.RESIDUAL and b.kind is BlockKind.PLAIN:
             self.add(MismatchKind.OP, a.path, b.path or None,
                      f"{where}: the shortcut addition is missing (the block has no residual "
@@ -128,6 +161,9 @@ class _Differ:
             extra.remove(twin)
             self.out.remove(m)
             self.out.remove(twin)
+            moved = next((self.cand.ops[o] for o in (*b.main, *b.tail)
+                          if self.cand.ops[o].module_path == twin.candidate_path), None)
+            self.source = (moved.source if moved is not None else None) or twin.source
             self.add(MismatchKind.OP, m.reference_path, twin.candidate_path,
                      f"{where}: {m.expected} is applied on the other side of the residual add "
                      f"({twin.candidate_path}); shapes and parameters match, outputs do not",
@@ -147,11 +183,15 @@ class _Differ:
             if a is not None and b is not None:
                 self.block(a, b)
             elif a is not None and not (crashed and i > last_paired):
+                before = next((cs.blocks[q.candidate] for q in reversed(pairs[:i])
+                               if q.candidate is not None), None)
+                self.source = self.sites.get(before.path) if before is not None else None
                 self.add(MismatchKind.MISSING, a.path, None,
                          f"{a.path}: block missing in the candidate ({_block_desc(ref, a)})",
                          "block", _block_desc(ref, a), None)
             elif b is not None:
                 owner = rs.stages[p.stage].path if p.stage < len(rs.stages) else None
+                self.source = self.sites.get(b.path)
                 self.add(MismatchKind.EXTRA, owner, b.path or None,
                          f"extra block {b.path or b.index} in {owner or 'the candidate'} "
                          f"({_block_desc(cand, b)})", "block", None, _block_desc(cand, b))
@@ -159,6 +199,7 @@ class _Differ:
             self.crash(pairs, last_paired)
         else:
             self.op_pairs(align_ops(ref, rs.head, cand, cs.head), "head", "", "", rs.head)
+            self.source = None
             if ref.output_shape != cand.output_shape and not any(
                     m.kind is MismatchKind.SHAPE for m in self.out):
                 self.add(MismatchKind.SHAPE, "fc", None,
@@ -174,6 +215,7 @@ class _Differ:
         if unused:
             total = sum(p.numel for p in unused)
             names = ", ".join(p.name for p in unused[:4]) + (" ..." if len(unused) > 4 else "")
+            self.source = self.sites.get(unused[0].name.rpartition(".")[0])
             self.add(MismatchKind.EXTRA, None, unused[0].name,
                      f"{len(unused)} parameter tensors ({total:,} values) never used in forward: "
                      f"{names}", "params", 0, total)
@@ -194,6 +236,11 @@ class _Differ:
             head = significant(self.ref, rs.head)
             done = len(significant(self.cand, trailing))
             rpath = self.ref.ops[head[min(done, len(head) - 1)]].module_path if head else "fc"
+        call = next((c for c in self.cand.modules if c.path == crash.module_path), None)
+        # A torch layer that fails (a Linear of the wrong width) is wrong where it was built; user
+        # code that fails is wrong where it runs.
+        builtin = call is not None and hasattr(torch.nn, call.type_name)
+        self.source = (self.sites.get(crash.module_path) if builtin else None) or crash.source
         shapes = ", ".join(_fmt(s) for s in crash.in_shapes)
         op = f" in {crash.op_name}" if crash.op_name else ""
         op += f" with input {shapes}" if shapes else ""

@@ -5,8 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resnet_verify.records import (
-    Block, BlockKind, BlockPair, Finding, Mismatch, MismatchKind, OpKind, OpRecord, Pattern, Trace,
+    Block, BlockKind, BlockPair, Finding, Mismatch, MismatchKind, OpKind, OpRecord, Pattern,
+    SourceLoc, Trace,
 )
+
+
+def _site(trace: Trace, path: str | None) -> SourceLoc | None:
+    return next((c.source for c in trace.modules if c.path == path and c.source), None)
+
+
+def _at(path: str | None, site: SourceLoc | None) -> str:
+    """``stage4.0.conv (models.py:41)``, or just the path when the line is unknown."""
+    if site is None:
+        return path or "the model"
+    return f"{path} ({site})" if path else str(site)
 
 
 def _convs(trace: Trace, ops: Sequence[int]) -> list[OpRecord]:
@@ -45,6 +57,7 @@ def _v1_stride(ref: Trace, cand: Trace, pairs: Sequence[BlockPair],
     idx = _indices(mismatches, lambda m: any(_under(m.reference_path, a.path) for a, _, _ in hits)
                    and (m.field == "stride" or m.kind is MismatchKind.SHAPE))
     first = hits[0]
+    site1, site2 = _site(cand, first[1].module_path), _site(cand, first[2].module_path)
     return [Finding(
         Pattern.V1_STRIDE, "ResNet v1 stride placement",
         f"At {where} the stride-2 sits on the first 1x1 conv instead of the 3x3 conv: this is "
@@ -52,8 +65,9 @@ def _v1_stride(ref: Trace, cand: Trace, pairs: Sequence[BlockPair],
         f"parameter counts are identical; outputs are not (the strided 1x1 discards 3/4 of the "
         f"activations before any 3x3 sees them; v1.5 is about 0.5% more accurate top-1).",
         tuple(a.path for a, _, _ in hits), idx,
-        f"move stride=2 from the 1x1 conv ({first[1].module_path}) to the 3x3 conv "
-        f"({first[2].module_path}) in each stage's first block",
+        f"{_at(first[1].module_path, site1)}: move stride=2 from this 1x1 conv to the 3x3 conv "
+        f"{'at ' + str(site2) if site2 else first[2].module_path} (torchvision v1.5), in each "
+        f"stage's first block", site1,
     )]
 
 
@@ -72,12 +86,13 @@ def _cifar_stem(ref: Trace, cand: Trace, mismatches: Sequence[Mismatch]) -> list
             ", no max pool") + ") instead of ImageNet's 7x7/2 conv + 3x3/2 max pool: every later "
             "feature map is 4x larger in each spatial dimension.",
             ("conv1",), idx,
-            f"use Conv2d(3, 64, 7, stride=2, padding=3, bias=False) + MaxPool2d(3, 2, 1) at "
-            f"{cc[0].module_path}", None)]
+            f"{_at(cc[0].module_path, _site(cand, cc[0].module_path))}: use Conv2d(3, 64, 7, "
+            f"stride=2, padding=3, bias=False) followed by MaxPool2d(3, 2, 1)",
+            _site(cand, cc[0].module_path))]
     return []
 
 
-def _keras_bn(mismatches: Sequence[Mismatch]) -> list[Finding]:
+def _keras_bn(mismatches: Sequence[Mismatch], cand: Trace) -> list[Finding]:
     idx = _indices(mismatches, lambda m: m.kind is MismatchKind.ATTRIBUTE
                    and m.field in ("eps", "momentum"))
     keras = [i for i in idx if (mismatches[i].field == "eps" and mismatches[i].actual == 1e-3)
@@ -85,14 +100,18 @@ def _keras_bn(mismatches: Sequence[Mismatch]) -> list[Finding]:
     if not keras:
         return []
     fields = sorted({mismatches[i].field for i in keras})
+    first = mismatches[keras[0]]
+    values = {m.field: m.actual for m in (mismatches[i] for i in keras)}
+    call = ", ".join(f"{k}={v}" for k, v in sorted(values.items()))
     return [Finding(
         Pattern.KERAS_BATCHNORM, "Keras BatchNorm defaults",
         f"{len(idx)} BatchNorm layers use Keras defaults ({', '.join(fields)}): Keras eps is 1e-3 "
         f"(PyTorch 1e-5), and Keras momentum 0.99 means PyTorch momentum 0.01 (PyTorch's momentum "
         f"weighs the new batch, Keras' the running average).",
         tuple(sorted({mismatches[i].reference_path or "" for i in idx}))[:8], idx,
-        "BatchNorm2d(C, eps=1e-5, momentum=0.1) to match torchvision (a literal Keras port is "
-        "BatchNorm2d(C, eps=1e-3, momentum=0.01))")]
+        f"{_at(first.candidate_path, first.source)}: BatchNorm2d({call}) - the PyTorch "
+        f"equivalent of Keras' momentum 0.99 is momentum=0.01; torchvision uses eps=1e-5, "
+        f"momentum=0.1", first.source)]
 
 
 def valid_input_sizes(trace: Trace, sizes: Sequence[int] = tuple(range(32, 1025))) -> list[int]:
@@ -143,7 +162,7 @@ def _out_size(h: int, a: dict) -> int:
 
 def _ranges(values: Sequence[int]) -> str:
     if not values:
-        return "none"
+        return "no size from 32 to 1024"
     parts, start, prev = [], values[0], values[0]
     for v in [*values[1:], None]:
         if v is not None and v == prev + 1:
@@ -173,13 +192,16 @@ def _fixed_head(ref: Trace, cand: Trace, mismatches: Sequence[Mismatch]) -> list
     if linear is not None:
         what = (what + " + " if what else "") + f"Linear({_attr(linear, 'in_features')}, " \
             f"{_attr(linear, 'out_features')})"
+    culprit = fixed_pool[0] if fixed_pool else linear
+    site = _site(cand, culprit.module_path) if culprit is not None else None
+    n = _attr(linear, "out_features") if linear is not None else "n"
     return [Finding(
         Pattern.FIXED_HEAD, "Fixed-size head",
         f"The head ({what}) is sized for one input resolution instead of pooling globally: it "
         f"only fits square inputs of {_ranges(sizes)} px.",
         tuple(sorted(head_paths)), idx,
-        "use AdaptiveAvgPool2d(1) + flatten + Linear(2048, num_classes) "
-        f"(at {linear.module_path if linear else 'the head'})")]
+        f"{_at(culprit.module_path if culprit else None, site)}: {what} only fits "
+        f"{_ranges(sizes)} px input; use AdaptiveAvgPool2d(1) + Linear(2048, {n})", site)]
 
 
 def _per_mismatch(mismatches: Sequence[Mismatch], ref: Trace, cand: Trace,
@@ -196,7 +218,9 @@ def _per_mismatch(mismatches: Sequence[Mismatch], ref: Trace, cand: Trace,
                            f"mean subtraction cancels the bias, so it is dead weight (and the "
                            f"state_dict no longer matches torchvision's).",
                            tuple(sorted(p or "" for p in paths))[:8], idx,
-                           "pass bias=False to every Conv2d that feeds a BatchNorm2d"))
+                           f"{_at(mismatches[bias[0]].candidate_path, mismatches[bias[0]].source)}"
+                           f": pass bias=False to every Conv2d that feeds a BatchNorm2d",
+                           mismatches[bias[0]].source))
     proj = _indices(mismatches, lambda m: m.expected == "BatchNorm" and m.actual is None
                     and "shortcut" in m.message)
     if proj:
@@ -204,8 +228,9 @@ def _per_mismatch(mismatches: Sequence[Mismatch], ref: Trace, cand: Trace,
                            "The 1x1 projection shortcut has no BatchNorm after its conv; "
                            "torchvision's downsample is conv1x1 + BatchNorm2d.",
                            tuple(sorted({mismatches[i].reference_path or "" for i in proj})), proj,
-                           "downsample = nn.Sequential(conv1x1(in, out, stride), "
-                           "nn.BatchNorm2d(out))"))
+                           f"{_at(None, mismatches[proj[0]].source)}: use nn.Sequential("
+                           f"Conv2d(in, out, 1, stride, bias=False), BatchNorm2d(out)) as the "
+                           f"projection", mismatches[proj[0]].source))
     grouped = _indices(mismatches, lambda m: m.field == "groups")
     grouped = tuple(i for i in grouped if "1x1 conv" in mismatches[i].message)
     if grouped:
@@ -247,7 +272,7 @@ def explain(ref: Trace, cand: Trace, pairs: Sequence[BlockPair],
             mismatches: Sequence[Mismatch]) -> list[Finding]:
     findings = _v1_stride(ref, cand, pairs, mismatches)
     findings += _cifar_stem(ref, cand, mismatches)
-    findings += _keras_bn(mismatches)
+    findings += _keras_bn(mismatches, cand)
     findings += _fixed_head(ref, cand, mismatches)
     findings += _per_mismatch(mismatches, ref, cand, pairs)
     if any(f.pattern is Pattern.PRE_ACTIVATION for f in findings):

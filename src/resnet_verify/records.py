@@ -125,6 +125,7 @@ class Crash:
     error_type: str
     message: str
     ops_before: int
+    source: SourceLoc | None = None  # the user's line that made the failing call
 
 
 class BlockKind(str, enum.Enum):

@@ -67,7 +67,20 @@ def build_reference(name: str, *, num_classes: int) -> nn.Module:
 def build_model(
     spec: str, *, num_classes: int, device: str | torch.device | None = None
 ) -> tuple[nn.Module, str]:
-    """Build the model a spec names; returns ``(model, display_name)``."""
+    """Build the model a spec names; returns ``(model, display_name)``.
+
+    Construction sites of every module are recorded on the way (``sources.record_sources``), so
+    reports can point at the line of the user's file that built an offending layer.
+    """
+    from resnet_verify.sources import record_sources
+
+    with record_sources():
+        return _build_model(spec, num_classes=num_classes, device=device)
+
+
+def _build_model(
+    spec: str, *, num_classes: int, device: str | torch.device | None = None
+) -> tuple[nn.Module, str]:
     _check_num_classes(num_classes)
     if not isinstance(spec, str) or not spec.strip():
         raise UsageError(f"empty model spec: give {_FORMS}")

@@ -17,7 +17,9 @@ Decisions:
 from __future__ import annotations
 
 import copy
+import sys
 from collections.abc import Sequence
+from types import FrameType
 from typing import Any
 
 import torch
@@ -27,8 +29,10 @@ from torch.utils._pytree import tree_flatten
 
 from resnet_verify import opkinds
 from resnet_verify.records import (
-    CONST_ID, INPUT_ID, Crash, ModuleCall, OpRecord, ParamInfo, Shape, Trace, make_attrs,
+    CONST_ID, INPUT_ID, Crash, ModuleCall, OpRecord, ParamInfo, Shape, SourceLoc, Trace,
+    make_attrs,
 )
+from resnet_verify.sources import module_sites, user_frame
 from resnet_verify.structure import find_structure
 
 _MODULE_HPARAMS: tuple[tuple[type, tuple[str, ...]], ...] = (
@@ -98,11 +102,12 @@ class _Recorder(TorchFunctionMode):
     def __init__(self, param_names: dict[int, str]) -> None:
         super().__init__()
         self.param_names = param_names
+        self.stop: FrameType | None = None  # the tracer's own frame: user code lies below it
         self.producer: dict[int, int] = {}
         self.keep: list[torch.Tensor] = []
         self.ops: list[OpRecord] = []
         self.stack: list[str] = []
-        self.failed: tuple[str, tuple[Shape, ...], tuple[str, ...]] | None = None
+        self.failed: tuple[str, tuple[Shape, ...], tuple[str, ...], SourceLoc | None] | None = None
 
     def __torch_function__(self, func, types, args=(), kwargs=None):  # noqa: ANN001, ANN204
         kwargs = kwargs or {}
@@ -116,7 +121,8 @@ class _Recorder(TorchFunctionMode):
         except Exception:
             if self.failed is None:
                 shapes = tuple(_shape(t) for t in tensors if id(t) not in self.param_names)
-                self.failed = (name, shapes, tuple(self.stack))
+                self.failed = (name, shapes, tuple(self.stack),
+                               user_frame(sys._getframe(1), stop=self.stop))
             raise
         outs = [t for t in tree_flatten(out)[0] if isinstance(t, torch.Tensor)]
         if not outs:
@@ -142,6 +148,7 @@ class _Recorder(TorchFunctionMode):
             module_stack=tuple(self.stack), inputs=tuple(inputs), in_shapes=tuple(in_shapes),
             out_shape=_shape(outs[0]), params=tuple(params), attrs=make_attrs(attrs),
             inplace=opkinds.is_inplace(name, kwargs),
+            source=user_frame(sys._getframe(1), stop=self.stop),
         ))
         for t in outs:
             self.producer[id(t)] = op_id
@@ -149,7 +156,7 @@ class _Recorder(TorchFunctionMode):
         return out
 
 
-def _run(model: nn.Module, shape: Shape, device: str) -> tuple[
+def _run(model: nn.Module, shape: Shape, device: str, sites: dict[str, SourceLoc]) -> tuple[
         _Recorder, list[ModuleCall], Any, BaseException | None]:
     param_names: dict[int, str] = {}
     for name, p in model.named_parameters(remove_duplicate=False):
@@ -175,6 +182,7 @@ def _run(model: nn.Module, shape: Shape, device: str) -> tuple[
                 "num_trainable": sum(p.numel() for p in own if p.requires_grad),
                 "hparams": make_attrs(module_hparams(mod)),
                 "first_op": len(recorder.ops), "end_op": len(recorder.ops),
+                "source": sites.get(path),
             }
             call_counts[path] = call_counts.get(path, 0) + 1
             open_calls.append(order)
@@ -194,6 +202,7 @@ def _run(model: nn.Module, shape: Shape, device: str) -> tuple[
             handles.append(module.register_forward_hook(post_hook, with_kwargs=True))
     x = torch.zeros(shape, device=device) if device != "meta" else torch.empty(shape, device="meta")
     recorder.producer[id(x)] = INPUT_ID
+    recorder.stop = sys._getframe(0)
     error: BaseException | None = None
     output: Any = None
     try:
@@ -208,6 +217,18 @@ def _run(model: nn.Module, shape: Shape, device: str) -> tuple[
         pending[order]["end_op"] = len(recorder.ops)
     calls = [ModuleCall(**pending[k]) for k in sorted(pending)]
     return recorder, calls, output, error
+
+
+def _exception_site(error: BaseException) -> SourceLoc | None:
+    """The innermost user line in the traceback of an exception raised by plain Python code."""
+    tb = error.__traceback__
+    site = None
+    while tb is not None:
+        found = user_frame(tb.tb_frame, stop=tb.tb_frame.f_back)
+        if found is not None:
+            site = SourceLoc(found.file, tb.tb_lineno)
+        tb = tb.tb_next
+    return site
 
 
 def _looks_meta_specific(exc: BaseException) -> bool:
@@ -234,24 +255,26 @@ def trace(model: nn.Module, input_shape: int | Sequence[int], *,
           real_fallback_max_elements: int = 64_000_000) -> Trace:
     """Trace one forward of a copy of ``model`` at ``input_shape`` (N, (C,H,W) or (N,C,H,W))."""
     shape = normalize_input_shape(input_shape)
+    sites = module_sites(model)
     copied = _meta_copy(model).eval()
-    recorder, calls, output, error = _run(copied, shape, "meta")
+    recorder, calls, output, error = _run(copied, shape, "meta", sites)
     device = "meta"
     numel = 1
     for s in shape:
         numel *= s
     if error is not None and _looks_meta_specific(error) and numel <= real_fallback_max_elements:
         real = copy.deepcopy(model).to("cpu").eval()
-        r2, c2, o2, e2 = _run(real, shape, "cpu")
+        r2, c2, o2, e2 = _run(real, shape, "cpu", sites)
         if e2 is None or not _looks_meta_specific(e2):
             recorder, calls, output, error, copied, device = r2, c2, o2, e2, real, "cpu"
     crash = None
     if error is not None:
-        op_name, in_shapes, stack = recorder.failed or (None, (), tuple(recorder.stack))
+        op_name, in_shapes, stack, where = recorder.failed or (
+            None, (), tuple(recorder.stack), _exception_site(error))
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         crash = Crash(module_path=stack[-1] if stack else "", op_name=op_name,
                       in_shapes=in_shapes, error_type=type(error).__name__,
-                      message=message, ops_before=len(recorder.ops))
+                      message=message, ops_before=len(recorder.ops), source=where)
     out_tensors = [t for t in tree_flatten(output)[0] if isinstance(t, torch.Tensor)]
     output_shape = _shape(out_tensors[0]) if out_tensors and crash is None else None
     ops = tuple(recorder.ops)
