@@ -174,6 +174,13 @@ def _ranges(values: Sequence[int]) -> str:
     return ", ".join(parts[:6]) + (" ..." if len(parts) > 6 else "")
 
 
+def _square(op: OpRecord, key: str) -> object:
+    value = _attr(op, key)
+    if isinstance(value, tuple) and len(set(value)) == 1:
+        return value[0]
+    return value
+
+
 def _fixed_head(ref: Trace, cand: Trace, mismatches: Sequence[Mismatch]) -> list[Finding]:
     head = [cand.ops[o] for o in cand.structure.head]
     fixed_pool = [op for op in head if op.kind in (OpKind.AVG_POOL, OpKind.MAX_POOL)]
@@ -187,8 +194,9 @@ def _fixed_head(ref: Trace, cand: Trace, mismatches: Sequence[Mismatch]) -> list
     head_paths = {ref.ops[o].module_path for o in ref.structure.head} - {""}
     idx = _indices(mismatches, lambda m: m.reference_path in head_paths)
     sizes = valid_input_sizes(cand) if cand.crash is None else []
-    what = " + ".join(f"{op.name}({_attr(op, 'kernel_size')}, stride {_attr(op, 'stride')}, "
-                      f"padding {_attr(op, 'padding')})" for op in fixed_pool)
+    what = " + ".join(
+        f"{'AvgPool2d' if op.kind is OpKind.AVG_POOL else 'MaxPool2d'}({_square(op, 'kernel_size')}"
+        f", stride={_square(op, 'stride')}, padding={_square(op, 'padding')})" for op in fixed_pool)
     if linear is not None:
         what = (what + " + " if what else "") + f"Linear({_attr(linear, 'in_features')}, " \
             f"{_attr(linear, 'out_features')})"
