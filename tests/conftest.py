@@ -26,3 +26,8 @@ def build_fixture():  # noqa: ANN201
         return build_model(fixture_spec(f), num_classes=num_classes, device=device)[0]
 
     return _build
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", default=False,
+                     help="rewrite the golden reports under reports/golden/ instead of diffing")

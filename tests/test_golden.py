@@ -1,0 +1,44 @@
+"""Golden compare reports under reports/golden/: regenerated here, any drift fails.
+
+Rewrite them with ``python3 -m pytest tests/test_golden.py --update-goldens`` and review the diff.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from resnet_verify.compare import compare
+from resnet_verify.render import render
+from resnet_verify.specs import build_model
+
+REPO = Path(__file__).resolve().parents[1]
+GOLDEN = REPO / "reports" / "golden"
+CASES = {
+    "resnet50": "resnet50",
+    "resnet50_v1": "resnet50_v1",
+    "classic_keras_resnet50": "tests/fixtures/models/classic_keras_resnet50.py:build",
+}
+FORMATS = {"md": "markdown", "json": "json", "html": "html"}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_golden_reports(case: str, request: pytest.FixtureRequest,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)  # source locations are relative to the repository
+    model, name = build_model(CASES[case], num_classes=6, device="meta")
+    comparison = compare(model, "resnet50", input_size=64, num_classes=6, candidate_name=name)
+    update = request.config.getoption("--update-goldens")
+    for suffix, fmt in FORMATS.items():
+        text = render(comparison, fmt)
+        assert str(REPO) not in text and "/tmp" not in text
+        path = GOLDEN / f"{case}.{suffix}"
+        if update:
+            GOLDEN.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            continue
+        assert path.exists(), f"{path} missing: run pytest tests/test_golden.py --update-goldens"
+        assert text == path.read_text(encoding="utf-8"), (
+            f"{path.relative_to(REPO)} drifted; if intended, rerun with --update-goldens "
+            "and review the diff")
