@@ -10,6 +10,7 @@ class is what is knowable, and the site says so (``exact=False``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import os
 import sys
@@ -98,15 +99,22 @@ def record_sources() -> Iterator[None]:
         nn.Module.__init__ = original  # type: ignore[method-assign]
 
 
-def _class_site(cls: type) -> SourceLoc | None:
+@functools.lru_cache(maxsize=512)
+def _class_definition(cls: type) -> tuple[str, int] | None:
+    # getsourcelines parses the whole file: ask only for user classes, and once per class.
     try:
         filename = inspect.getsourcefile(cls)
+        if filename is None or not is_user_file(filename):
+            return None
         _, line = inspect.getsourcelines(cls)
     except (OSError, TypeError):
         return None
-    if filename is None or not is_user_file(filename):
-        return None
-    return SourceLoc(display_path(filename), line, exact=False)
+    return filename, line
+
+
+def _class_site(cls: type) -> SourceLoc | None:
+    found = _class_definition(cls)
+    return SourceLoc(display_path(found[0]), found[1], exact=False) if found else None
 
 
 def module_sites(model: nn.Module) -> dict[str, SourceLoc]:
