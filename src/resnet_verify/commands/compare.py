@@ -35,7 +35,42 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                                          "instead of stdout")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="ANSI colour in the text report (auto: only on a terminal)")
+    add_equivalence_args(parser)
     parser.set_defaults(handler=run)
+
+
+def add_equivalence_args(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("numeric equivalence")
+    group.add_argument("--equivalence", action="store_true",
+                       help="also copy the reference's weights into the model through the "
+                            "alignment and compare every block's output on a random input")
+    group.add_argument("--reference-weights", metavar="FILE",
+                       help="reference state_dict (torch.save) for --equivalence, loaded with "
+                            "weights_only=True (default: seeded random weights)")
+    group.add_argument("--atol", type=float, default=None,
+                       help="absolute tolerance (default 1e-4)")
+    group.add_argument("--rtol", type=float, default=None,
+                       help="tolerance relative to the reference's max |value| (default 1e-3)")
+    group.add_argument("--seed", type=int, default=0,
+                       help="seed of the random weights and input (default 0)")
+
+
+def equivalence_state(args: argparse.Namespace):  # noqa: ANN201 - dict of tensors or None
+    """Validate the equivalence flags; load --reference-weights (before any slow work)."""
+    if not args.equivalence:
+        used = [f for f, v in (("--reference-weights", args.reference_weights),
+                               ("--atol", args.atol), ("--rtol", args.rtol)) if v is not None]
+        if used:
+            raise UsageError(f"{used[0]} needs --equivalence")
+        return None
+    for flag, value in (("--atol", args.atol), ("--rtol", args.rtol)):
+        if value is not None and not (value >= 0 and value != float("inf")):
+            raise UsageError(f"{flag} must be a finite number >= 0, got {value}")
+    if args.reference_weights is None:
+        return None
+    from resnet_verify.equivalence import load_state_file
+
+    return load_state_file(args.reference_weights, what="--reference-weights")
 
 
 def default_reference(spec: str) -> str:
@@ -60,7 +95,10 @@ def write_report(text: str, output: str | None) -> None:
         raise UsageError(f"--output {output} is a directory")
     if not path.parent.exists():
         raise UsageError(f"--output {output}: folder {path.parent} does not exist")
-    write_text_atomic(path, text)
+    try:
+        write_text_atomic(path, text)  # the old file stays whole if this fails
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot write ({exc.strerror or exc})") from None
     print(f"report written to {output}", file=sys.stderr)
 
 
@@ -72,10 +110,22 @@ def run(args: argparse.Namespace) -> int:
     if args.num_classes < 1:
         raise UsageError(f"--num-classes must be at least 1, got {args.num_classes}")
     size = parse_input_size(args.input_size)
+    reference_state = equivalence_state(args)
     reference = args.reference or default_reference(args.model)
     model, name = build_model(args.model, num_classes=args.num_classes)
     comparison = compare(model, reference, input_size=size, num_classes=args.num_classes,
                          candidate_name=name)
+    if args.equivalence:
+        from resnet_verify.equivalence import (
+            DEFAULT_ATOL, DEFAULT_RTOL, check_equivalence, with_equivalence,
+        )
+
+        report = check_equivalence(
+            model, reference, input_size=size, num_classes=args.num_classes,
+            reference_state=reference_state, seed=args.seed, comparison=comparison,
+            atol=DEFAULT_ATOL if args.atol is None else args.atol,
+            rtol=DEFAULT_RTOL if args.rtol is None else args.rtol)
+        comparison = with_equivalence(comparison, report)
     color = args.color == "always" or (args.color == "auto" and args.output is None
                                        and args.format == "text" and sys.stdout.isatty())
     write_report(render(comparison, args.format, color=color), args.output)
