@@ -316,7 +316,7 @@ def _call(target: Callable[..., Any], display: str, num_classes: int, dev: torch
     try:
         with _device_ctx(dev):
             result = target(**kwargs)
-    except Exception as exc:  # noqa: BLE001 - the constructor is the user's code
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - the constructor is the user's code
         raise UsageError(f"{verb} {display} raised {_exc_text(exc)}") from exc
     if not isinstance(result, nn.Module):
         raise UsageError(f"{display} returned {type(result).__name__}, not a torch.nn.Module")

@@ -36,12 +36,15 @@ def structure_table(tr: Trace) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append(f"total params: {tr.total_params:,} (trainable {tr.trainable_params:,})")
     if tr.crash:
-        lines.append(f"forward failed at {tr.crash.module_path}: {tr.crash.error_type}: "
-                     f"{tr.crash.message}")
+        where = tr.crash.module_path or "the top-level forward"
+        at = f" ({tr.crash.source})" if tr.crash.source else ""
+        lines.append(f"forward failed at {where}{at}: {tr.crash.error_type}: {tr.crash.message}")
     return "\n".join(lines) + "\n"
 
 
-def render_summary(model: nn.Module, name: str, size: tuple[int, int, int], *, depth: int = 3) -> str:
+def render_summary(model: nn.Module, name: str, size: tuple[int, int, int], *,
+                   depth: int = 3) -> tuple[str, bool]:
+    """The summary text, and whether the forward ran (False: the summary ends at the crash)."""
     import torchinfo
 
     tr = trace(model, size)
@@ -52,4 +55,4 @@ def render_summary(model: nn.Module, name: str, size: tuple[int, int, int], *, d
                                  device=torch.device("cpu"),
                                  col_names=("output_size", "num_params"), mode="eval")
         out.append(str(info))
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n", tr.crash is None

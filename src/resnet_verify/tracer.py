@@ -208,8 +208,8 @@ def _run(model: nn.Module, shape: Shape, device: str, sites: dict[str, SourceLoc
     try:
         with torch.no_grad(), recorder:
             output = model(x)
-    except Exception as exc:  # the candidate's own bug: recorded, never re-raised
-        error = exc
+    except (Exception, SystemExit) as exc:  # the candidate's own bug: recorded, never re-raised
+        error = exc  # (SystemExit too: a sys.exit() in forward must not end the run with its code)
     finally:
         for h in handles:
             h.remove()

@@ -24,5 +24,6 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--depth must be >= 0, got {args.depth}")
     size = parse_input_size(args.input_size)
     model, name = build_model(args.model, num_classes=args.num_classes)
-    sys.stdout.write(render_summary(model, name, size, depth=args.depth))
-    return 0
+    text, ran = render_summary(model, name, size, depth=args.depth)
+    sys.stdout.write(text)
+    return 0 if ran else 1
