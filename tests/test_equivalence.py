@@ -18,14 +18,13 @@ import torchvision
 from fixtures.catalog import MODELS_DIR
 from resnet_verify.cli import main
 from resnet_verify.compare import compare
-from resnet_verify.equivalence import (
-    DEFAULT_ATOL, DEFAULT_RTOL, check_equivalence, load_state_file, pair_parameters,
-    randomize_batchnorm,
-)
+from resnet_verify.equivalence import DEFAULT_ATOL, DEFAULT_RTOL, check_equivalence
 from resnet_verify.errors import UsageError
+from resnet_verify.pairing import pair_parameters
 from resnet_verify.port import port
 from resnet_verify.records import MismatchKind
 from resnet_verify.specs import build_model
+from resnet_verify.weights import load_state_file, randomize_batchnorm
 
 K = 7  # classes
 SIZE = 64

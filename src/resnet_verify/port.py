@@ -1,11 +1,12 @@
 """``port(reference, candidate)``: torchvision weights -> a hand-written ResNet, verified.
 
-The state_dict is built through the structural alignment (:func:`~resnet_verify.equivalence.
-pair_parameters`), so module names never matter. It is loaded *strictly* into a fresh copy of the
-candidate and that copy must reproduce the reference block by block on a random input; otherwise
-the port is refused (``state_dict=None``) and the message names the first divergent block. When
-real weights are ported, a second check with randomized BatchNorm statistics guards against
-weights that happen to hide a wiring bug (freshly initialised BatchNorms are the identity).
+The state_dict is built through the structural alignment
+(:func:`~resnet_verify.pairing.pair_parameters`), so module names never matter. It is loaded
+*strictly* into a fresh copy of the candidate and that copy must reproduce the reference block by
+block on a random input; otherwise the port is refused (``state_dict=None``) and the message names
+the first divergent block. When real weights are ported, a second check with randomized BatchNorm
+statistics guards against weights that happen to hide a wiring bug (freshly initialised
+BatchNorms are the identity).
 
 Caveat: without ``reference_state`` the ported weights are the seeded random initialisation of
 the reference (useful to test a port, useless to run it).
@@ -23,11 +24,14 @@ import torch
 from torch import nn
 
 from resnet_verify.equivalence import (
-    DEFAULT_ATOL, DEFAULT_RTOL, EquivalenceReport, ParamMapping, _check_tolerances,
-    _comparison_for, _num, _strip_prefix, candidate_copy, copy_weights, mapping_notes,
-    numeric_report, pair_parameters, randomize_batchnorm, real_reference,
+    DEFAULT_ATOL, DEFAULT_RTOL, EquivalenceReport, _check_tolerances, _comparison_for, _num,
+    numeric_report,
 )
 from resnet_verify.errors import UsageError
+from resnet_verify.pairing import ParamMapping, mapping_notes, pair_parameters
+from resnet_verify.weights import (
+    _strip_prefix, candidate_copy, copy_weights, randomize_batchnorm, real_reference,
+)
 
 
 @dataclass(frozen=True, eq=False)

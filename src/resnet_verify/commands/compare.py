@@ -68,7 +68,7 @@ def equivalence_state(args: argparse.Namespace):  # noqa: ANN201 - dict of tenso
             raise UsageError(f"{flag} must be a finite number >= 0, got {value}")
     if args.reference_weights is None:
         return None
-    from resnet_verify.equivalence import load_state_file
+    from resnet_verify.weights import load_state_file
 
     return load_state_file(args.reference_weights, what="--reference-weights")
 

@@ -55,9 +55,10 @@ def _check_out(out: str) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     from resnet_verify.checkpoint import save_atomic
-    from resnet_verify.equivalence import DEFAULT_ATOL, DEFAULT_RTOL, load_state_file
+    from resnet_verify.equivalence import DEFAULT_ATOL, DEFAULT_RTOL
     from resnet_verify.port import classes_in_state, port
     from resnet_verify.specs import build_model, parse_input_size, reference_names
+    from resnet_verify.weights import load_state_file
 
     source = args.source.strip().removeprefix("torchvision:").strip()
     if source not in reference_names():
