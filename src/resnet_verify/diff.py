@@ -190,7 +190,7 @@ class _Differ:
                          f"{a.path}: block missing in the candidate ({_block_desc(ref, a)})",
                          "block", _block_desc(ref, a), None)
             elif b is not None:
-                owner = rs.stages[p.stage].path if p.stage < len(rs.stages) else None
+                owner = (rs.stages[p.stage].path or None) if p.stage < len(rs.stages) else None
                 self.source = self.sites.get(b.path)
                 self.add(MismatchKind.EXTRA, owner, b.path or None,
                          f"extra block {b.path or b.index} in {owner or 'the candidate'} "
