@@ -1,0 +1,295 @@
+"""Checkpoints: atomic writes, ``weights_only`` loading, and rebuilding the model they describe.
+
+A checkpoint is a plain dict of tensors, dicts, lists and primitives, so it always loads with
+``torch.load(..., weights_only=True)``; a file whose pickle asks to run code is refused. It carries
+what :func:`rebuild_model` needs (model spec, number of classes, input size, normalisation, class
+names, under ``config``), so ``evaluate`` and ``predict`` take no other flags.
+
+``last.pt`` also holds the optimizer, the gradient scaler and every random state, for an exact
+``--resume``; ``best.pt`` holds the weights and the config only.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import re
+import tempfile
+import warnings
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from resnet_verify.errors import UsageError
+
+FORMAT = "resnet-verify/checkpoint"
+VERSION = 1
+REQUIRED_CONFIG = ("model", "num_classes", "input_size", "mean", "std", "classes")
+
+
+# --------------------------------------------------------------------------------------- writing
+
+
+def save_atomic(obj: dict[str, Any], path: str | Path) -> None:
+    """``torch.save`` to a temporary file in the same folder, fsync it, then ``os.replace``.
+
+    A reader (or a crash) sees the old file or the new one, never half of one.
+    """
+    path = Path(path)
+    fd, tmp = _temp_beside(path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            torch.save(obj, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _test_slow_save()
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+SLOW_SAVE_ENV = "RESNET_VERIFY_TEST_SLOW_SAVE"
+
+
+def _test_slow_save() -> None:
+    """Test hook, not a feature: with ``RESNET_VERIFY_TEST_SLOW_SAVE=SECONDS`` in the environment,
+    :func:`save_atomic` sleeps that long between writing its temporary file and renaming it, so a
+    test can SIGKILL the process mid-checkpoint-write (tests/test_crash_safety.py)."""
+    delay = os.environ.get(SLOW_SAVE_ENV)
+    if delay:
+        import time
+
+        time.sleep(float(delay))
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    path = Path(path)
+    fd, tmp = _temp_beside(path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _temp_beside(path: Path) -> tuple[int, str]:
+    """A temporary file next to ``path``, with the permissions a plain ``open`` would give (umask)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.fchmod(fd, 0o666 & ~umask)
+    except (AttributeError, OSError):  # pragma: no cover - platforms without fchmod
+        pass
+    return fd, tmp
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory handles
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def make_checkpoint(
+    *,
+    model: nn.Module,
+    config: dict[str, Any],
+    epoch: int,
+    step: int,
+    history: list[dict[str, Any]],
+    best: dict[str, Any],
+    optimizer: torch.optim.Optimizer | None = None,
+    scaler: Any = None,
+    rng: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    ckpt: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "config": config,
+        "model": {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()},
+        "epoch": epoch,
+        "step": step,
+        "history": history,
+        "best": best,
+    }
+    if optimizer is not None:
+        ckpt["optimizer"] = optimizer.state_dict()
+    if scaler is not None:
+        ckpt["scaler"] = scaler.state_dict()
+    if rng is not None:
+        ckpt["rng"] = rng
+    return ckpt
+
+
+# --------------------------------------------------------------------------------------- reading
+
+_GLOBAL = re.compile(r"GLOBAL ([\w.]+)")  # torch 2.4-2.5 "Unsupported global: GLOBAL x", later "unsupported GLOBAL x"
+_OPCODE = re.compile(r"Unsupported operand (\d+)")  # not a torch.save pickle at all (text, raw pickle, junk)
+
+
+def load_checkpoint(path: str | Path) -> dict[str, Any]:
+    """Load and sanity-check a checkpoint; every failure is a one-line :class:`UsageError`."""
+    path = Path(path)
+    name = str(path)
+    if not path.exists():
+        raise UsageError(f"checkpoint {name}: no such file")
+    if path.is_dir():
+        raise UsageError(f"checkpoint {name}: is a folder, not a file")
+    try:
+        with warnings.catch_warnings():  # e.g. "pickle protocol 4": the one-line refusal says enough
+            warnings.simplefilter("ignore")
+            obj = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as exc:
+        text = str(exc)
+        if "weights_only" in text or "Weights only" in text:
+            found, opcode = _GLOBAL.search(text), _OPCODE.search(text)
+            if opcode and not found:
+                raise UsageError(f"checkpoint {name}: not a torch.save file, or corrupt (weights_only loading "
+                                 f"stops at pickle opcode {opcode.group(1)})") from None
+            what = f" ({found.group(1)})" if found else ""
+            raise UsageError(
+                f"checkpoint {name}: refused: its pickle asks to run code{what}, and weights_only loading "
+                "forbids arbitrary code"
+            ) from None
+        raise UsageError(f"checkpoint {name}: truncated or corrupt ({_first_line(exc)})") from None
+    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError, OSError, KeyError, IndexError, TypeError,
+            AttributeError) as exc:
+        raise UsageError(f"checkpoint {name}: truncated or corrupt ({_first_line(exc)})") from None
+    if not isinstance(obj, dict) or obj.get("format") != FORMAT:
+        raise UsageError(f"checkpoint {name}: not a resnet-verify training checkpoint")
+    if obj.get("version") != VERSION:
+        raise UsageError(f"checkpoint {name}: format version {obj.get('version')!r}, this tool reads {VERSION}")
+    config = obj.get("config")
+    if not isinstance(config, dict) or any(key not in config for key in REQUIRED_CONFIG):
+        missing = [k for k in REQUIRED_CONFIG if not isinstance(config, dict) or k not in config]
+        raise UsageError(f"checkpoint {name}: config lacks {', '.join(missing)}")
+    problem = _config_problem(config)
+    if problem:
+        raise UsageError(f"checkpoint {name}: malformed config: {problem}")
+    if not isinstance(obj.get("model"), dict):
+        raise UsageError(f"checkpoint {name}: holds no model weights")
+    return obj
+
+
+def _config_problem(config: dict[str, Any]) -> str | None:
+    """What is wrong with the values of a checkpoint's config (they come from a file), or None."""
+
+    def positive_int(v: Any) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool) and v > 0
+
+    def numbers(v: Any, n: int) -> bool:
+        return isinstance(v, (list, tuple)) and len(v) == n and all(
+            isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
+
+    size = config["input_size"]
+    if not isinstance(config["model"], str) or not config["model"].strip():
+        return f"model {config['model']!r} is not a model spec"
+    if not positive_int(config["num_classes"]):
+        return f"num_classes {config['num_classes']!r} is not a positive integer"
+    if not (isinstance(size, (list, tuple)) and len(size) == 3 and all(positive_int(v) for v in size)):
+        return f"input_size {size!r} is not [C, H, W]"
+    if not isinstance(config["classes"], (list, tuple)) or len(config["classes"]) != config["num_classes"]:
+        return f"classes {config['classes']!r} is not a list of {config['num_classes']} names"
+    for key in ("mean", "std"):
+        if not numbers(config[key], size[0]):
+            return f"{key} {config[key]!r} is not a list of {size[0]} numbers"
+    return None
+
+
+def rebuild_model(ckpt: dict[str, Any], *, source: str = "checkpoint", device: Any = None) -> nn.Module:
+    """Build the model the checkpoint's config names and load its weights into it."""
+    from resnet_verify.specs import build_model
+
+    config = ckpt["config"]
+    model, _ = build_model(str(config["model"]), num_classes=int(config["num_classes"]))
+    load_weights(model, ckpt["model"], source=source, spec=str(config["model"]))
+    if device is not None:
+        model = model.to(device)
+    return model
+
+
+def load_weights(model: nn.Module, state: dict[str, torch.Tensor], *, source: str, spec: str) -> None:
+    """``load_state_dict(strict=True)``, with a one-line message when the architecture differs."""
+    own = model.state_dict()
+    missing = [k for k in own if k not in state]
+    unexpected = [k for k in state if k not in own]
+    shapes = [
+        (k, tuple(state[k].shape), tuple(own[k].shape))
+        for k in own
+        if k in state and isinstance(state[k], torch.Tensor) and state[k].shape != own[k].shape
+    ]
+    if missing or unexpected or shapes:
+        parts = []
+        if missing:
+            parts.append(f"{len(missing)} missing (e.g. {missing[0]})")
+        if unexpected:
+            parts.append(f"{len(unexpected)} unexpected (e.g. {unexpected[0]})")
+        if shapes:
+            k, got, want = shapes[0]
+            parts.append(f"{len(shapes)} of another shape (e.g. {k}: {list(got)} vs {list(want)})")
+        raise UsageError(f"{source}: weights do not fit model {spec} (wrong architecture): {'; '.join(parts)}")
+    try:
+        model.load_state_dict(state, strict=True)
+    except (RuntimeError, TypeError) as exc:
+        raise UsageError(f"{source}: weights do not fit model {spec}: {_first_line(exc)}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+# ----------------------------------------------------------------------------------- random state
+
+
+def capture_rng(data_generator: torch.Generator) -> dict[str, Any]:
+    """Every random state a run touches, as tensors and primitives (``weights_only``-safe)."""
+    np_name, np_keys, np_pos, np_has_gauss, np_gauss = np.random.get_state()
+    py_version, py_state, py_gauss = random.getstate()
+    state: dict[str, Any] = {
+        "torch": torch.get_rng_state(),
+        "data": data_generator.get_state(),
+        "numpy": {
+            "name": str(np_name),
+            "keys": torch.from_numpy(np.asarray(np_keys, dtype=np.int64)),
+            "pos": int(np_pos),
+            "has_gauss": int(np_has_gauss),
+            "gauss": float(np_gauss),
+        },
+        "python": {"version": int(py_version), "state": [int(v) for v in py_state], "gauss": py_gauss},
+    }
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        state["cuda"] = list(torch.cuda.get_rng_state_all())
+    return state
+
+
+def restore_rng(state: dict[str, Any], data_generator: torch.Generator) -> None:
+    torch.set_rng_state(state["torch"])
+    data_generator.set_state(state["data"])
+    npy = state["numpy"]
+    keys = npy["keys"].numpy().astype(np.uint32)
+    np.random.set_state((npy["name"], keys, npy["pos"], npy["has_gauss"], npy["gauss"]))
+    py = state["python"]
+    random.setstate((py["version"], tuple(py["state"]), py["gauss"]))
+    if "cuda" in state and torch.cuda.is_available():
+        cuda_states = state["cuda"]
+        if len(cuda_states) == torch.cuda.device_count():
+            torch.cuda.set_rng_state_all(cuda_states)
