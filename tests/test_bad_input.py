@@ -27,7 +27,8 @@ import pytest
 import torch
 from PIL import Image
 
-from resnet_verify.checkpoint import FORMAT, capture_rng, make_checkpoint, save_atomic
+from resnet_verify.atomic import save_atomic
+from resnet_verify.checkpoint import FORMAT, capture_rng, make_checkpoint
 from resnet_verify.cli import main
 from resnet_verify.specs import build_model
 from resnet_verify.training import TrainConfig, make_optimizer

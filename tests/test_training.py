@@ -20,7 +20,8 @@ import pytest
 import torch
 from PIL import Image
 
-from resnet_verify.checkpoint import FORMAT, load_checkpoint, rebuild_model, save_atomic
+from resnet_verify.atomic import save_atomic
+from resnet_verify.checkpoint import FORMAT, load_checkpoint, rebuild_model
 from resnet_verify.cli import main
 from resnet_verify.errors import UsageError
 

@@ -1,4 +1,4 @@
-"""Checkpoints: atomic writes, ``weights_only`` loading, and rebuilding the model they describe.
+"""Checkpoints: ``weights_only`` loading and rebuilding the model they describe (writes: ``atomic``).
 
 A checkpoint is a plain dict of tensors, dicts, lists and primitives, so it always loads with
 ``torch.load(..., weights_only=True)``; a file whose pickle asks to run code is refused. It carries
@@ -11,11 +11,9 @@ names, under ``config``), so ``evaluate`` and ``predict`` take no other flags.
 
 from __future__ import annotations
 
-import os
 import pickle
 import random
 import re
-import tempfile
 import warnings
 import zipfile
 from pathlib import Path
@@ -30,82 +28,6 @@ from resnet_verify.errors import UsageError
 FORMAT = "resnet-verify/checkpoint"
 VERSION = 1
 REQUIRED_CONFIG = ("model", "num_classes", "input_size", "mean", "std", "classes")
-
-
-# --------------------------------------------------------------------------------------- writing
-
-
-def save_atomic(obj: dict[str, Any], path: str | Path) -> None:
-    """``torch.save`` to a temporary file in the same folder, fsync it, then ``os.replace``.
-
-    A reader (or a crash) sees the old file or the new one, never half of one.
-    """
-    path = Path(path)
-    fd, tmp = _temp_beside(path)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            torch.save(obj, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _test_slow_save()
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-SLOW_SAVE_ENV = "RESNET_VERIFY_TEST_SLOW_SAVE"
-
-
-def _test_slow_save() -> None:
-    """Test hook, not a feature: with ``RESNET_VERIFY_TEST_SLOW_SAVE=SECONDS`` in the environment,
-    :func:`save_atomic` sleeps that long between writing its temporary file and renaming it, so a
-    test can SIGKILL the process mid-checkpoint-write (tests/test_crash_safety.py)."""
-    delay = os.environ.get(SLOW_SAVE_ENV)
-    if delay:
-        import time
-
-        time.sleep(float(delay))
-
-
-def write_text_atomic(path: str | Path, text: str) -> None:
-    path = Path(path)
-    fd, tmp = _temp_beside(path)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _temp_beside(path: Path) -> tuple[int, str]:
-    """A temporary file next to ``path``, with the permissions a plain ``open`` would give (umask)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.fchmod(fd, 0o666 & ~umask)
-    except (AttributeError, OSError):  # pragma: no cover - platforms without fchmod
-        pass
-    return fd, tmp
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory handles
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
 
 
 def make_checkpoint(

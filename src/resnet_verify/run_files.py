@@ -20,7 +20,7 @@ from typing import Any
 
 import torch
 
-from resnet_verify.checkpoint import write_text_atomic
+from resnet_verify.atomic import write_text_atomic
 
 METRIC_COLUMNS = (
     "epoch",

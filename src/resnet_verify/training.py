@@ -32,7 +32,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from resnet_verify.checkpoint import capture_rng, load_weights, make_checkpoint, restore_rng, save_atomic
+from resnet_verify.atomic import save_atomic
+from resnet_verify.checkpoint import capture_rng, load_weights, make_checkpoint, restore_rng
 from resnet_verify.data import Signs, SplitTensors, augment, batch_indices, normalize, steps_per_epoch
 from resnet_verify.errors import UsageError
 from resnet_verify.recipes import HYPERPARAMETERS, OPTIMIZERS, RECIPES, SCHEDULES  # noqa: F401 - re-exported

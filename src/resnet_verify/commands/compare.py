@@ -88,7 +88,7 @@ def write_report(text: str, output: str | None) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         sys.stdout.flush()
         return
-    from resnet_verify.checkpoint import write_text_atomic
+    from resnet_verify.atomic import write_text_atomic
 
     path = Path(output)
     if path.is_dir():

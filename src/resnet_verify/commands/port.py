@@ -54,7 +54,7 @@ def _check_out(out: str) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    from resnet_verify.checkpoint import save_atomic
+    from resnet_verify.atomic import save_atomic
     from resnet_verify.equivalence import DEFAULT_ATOL, DEFAULT_RTOL
     from resnet_verify.port import classes_in_state, port
     from resnet_verify.specs import build_model, parse_input_size, reference_names
