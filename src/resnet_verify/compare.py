@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from torch import nn
@@ -76,6 +77,15 @@ def compare_traces(ref: Trace, cand: Trace, *, reference_name: str, candidate_na
     )
 
 
+@functools.lru_cache(maxsize=16)
+def reference_trace(name: str, shape: Shape, num_classes: int) -> Trace:
+    """The torchvision reference's trace: a pure function of its arguments, so computed once.
+
+    The model is built on meta for this trace alone, so it is traced without a copy.
+    """
+    return trace(build_reference(name, num_classes=num_classes), shape, owned=True)
+
+
 def compare(candidate: nn.Module, reference: str = "resnet50", *,
             input_size: int | Sequence[int], num_classes: int,
             candidate_name: str | None = None) -> Comparison:
@@ -83,8 +93,7 @@ def compare(candidate: nn.Module, reference: str = "resnet50", *,
     if not isinstance(candidate, nn.Module):
         raise UsageError(f"candidate must be an nn.Module, got {type(candidate).__name__}")
     shape = _input_shape(input_size)
-    ref_model = build_reference(reference, num_classes=num_classes)
-    ref_trace = trace(ref_model, shape)
+    ref_trace = reference_trace(reference.removeprefix("torchvision:"), shape, num_classes)
     if ref_trace.crash is not None:
         raise UsageError(f"input size {'x'.join(map(str, shape[1:]))} is too small for "
                          f"{reference}: {ref_trace.crash.message}")

@@ -197,8 +197,19 @@ class Trace:
         return self.ops[op_id]
 
     def param_numel(self, names: tuple[str, ...] | list[str]) -> int:
-        table = {p.name: p for p in self.params}
-        return sum(table[n].numel for n in set(names) if n in table and not table[n].is_buffer)
+        """Values in the named parameters (buffers count 0; shared tensors once)."""
+        table = _numel_tables.get(id(self.params))
+        if table is None or table[0] is not self.params:
+            table = (self.params, {p.name: 0 if p.is_buffer else p.numel for p in self.params})
+            _numel_tables[id(self.params)] = table
+            if len(_numel_tables) > 64:
+                _numel_tables.pop(next(iter(_numel_tables)))
+        return sum(table[1].get(n, 0) for n in set(names))
+
+
+# Derived lookup tables of traces, keyed by the identity of their (immutable) params tuple; the
+# stored tuple guards against a recycled id. Bounded: old entries are dropped past 64.
+_numel_tables: dict[int, tuple[tuple[ParamInfo, ...], dict[str, int]]] = {}
 
 
 class MismatchKind(str, enum.Enum):
