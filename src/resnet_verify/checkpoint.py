@@ -67,34 +67,39 @@ _GLOBAL = re.compile(r"GLOBAL ([\w.]+)")  # torch 2.4-2.5 "Unsupported global: G
 _OPCODE = re.compile(r"Unsupported operand (\d+)")  # not a torch.save pickle at all (text, raw pickle, junk)
 
 
-def load_checkpoint(path: str | Path) -> dict[str, Any]:
-    """Load and sanity-check a checkpoint; every failure is a one-line :class:`UsageError`."""
+def load_weights_only(path: str | Path, label: str) -> Any:
+    """``torch.load(path, weights_only=True)`` where every failure is one :class:`UsageError`
+    starting with ``label``: missing file, folder, code-running pickle, not torch.save, corrupt."""
     path = Path(path)
-    name = str(path)
     if not path.exists():
-        raise UsageError(f"checkpoint {name}: no such file")
+        raise UsageError(f"{label}: no such file")
     if path.is_dir():
-        raise UsageError(f"checkpoint {name}: is a folder, not a file")
+        raise UsageError(f"{label}: is a folder, not a file")
     try:
         with warnings.catch_warnings():  # e.g. "pickle protocol 4": the one-line refusal says enough
             warnings.simplefilter("ignore")
-            obj = torch.load(path, map_location="cpu", weights_only=True)
+            return torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
         text = str(exc)
         if "weights_only" in text or "Weights only" in text:
             found, opcode = _GLOBAL.search(text), _OPCODE.search(text)
             if opcode and not found:
-                raise UsageError(f"checkpoint {name}: not a torch.save file, or corrupt (weights_only loading "
+                raise UsageError(f"{label}: not a torch.save file, or corrupt (weights_only loading "
                                  f"stops at pickle opcode {opcode.group(1)})") from None
             what = f" ({found.group(1)})" if found else ""
-            raise UsageError(
-                f"checkpoint {name}: refused: its pickle asks to run code{what}, and weights_only loading "
-                "forbids arbitrary code"
-            ) from None
-        raise UsageError(f"checkpoint {name}: truncated or corrupt ({_first_line(exc)})") from None
-    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError, OSError, KeyError, IndexError, TypeError,
-            AttributeError) as exc:
-        raise UsageError(f"checkpoint {name}: truncated or corrupt ({_first_line(exc)})") from None
+            raise UsageError(f"{label}: refused by torch.load(weights_only=True): its pickle asks "
+                             f"to run code{what}, and weights_only loading forbids arbitrary code"
+                             ) from None
+        raise UsageError(f"{label}: truncated or corrupt ({_first_line(exc)})") from None
+    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError, OSError, KeyError, IndexError,
+            TypeError, AttributeError) as exc:
+        raise UsageError(f"{label}: truncated or corrupt ({_first_line(exc)})") from None
+
+
+def load_checkpoint(path: str | Path) -> dict[str, Any]:
+    """Load and sanity-check a checkpoint; every failure is a one-line :class:`UsageError`."""
+    name = str(path)
+    obj = load_weights_only(path, f"checkpoint {name}")
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
         raise UsageError(f"checkpoint {name}: not a resnet-verify training checkpoint")
     if obj.get("version") != VERSION:

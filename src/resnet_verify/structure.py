@@ -64,17 +64,20 @@ def _is_merge(op: OpRecord) -> bool:
             and len(set(op.in_shapes[:2])) == 1)
 
 
-def _common_stack(ops: Sequence[OpRecord]) -> tuple[str, ...]:
-    stacks = [op.module_stack for op in ops]
-    if not stacks:
+def _common_prefix(seqs: Sequence[Sequence[str]]) -> tuple[str, ...]:
+    if not seqs:
         return ()
-    prefix = stacks[0]
-    for stack in stacks[1:]:
+    prefix = tuple(seqs[0])
+    for seq in seqs[1:]:
         n = 0
-        while n < min(len(prefix), len(stack)) and prefix[n] == stack[n]:
+        while n < min(len(prefix), len(seq)) and prefix[n] == seq[n]:
             n += 1
         prefix = prefix[:n]
     return prefix
+
+
+def _common_stack(ops: Sequence[OpRecord]) -> tuple[str, ...]:
+    return _common_prefix([op.module_stack for op in ops])
 
 
 def _params(ops: Sequence[OpRecord], table: dict[str, ParamInfo]) -> tuple[tuple[str, ...], int]:
@@ -176,16 +179,8 @@ def _dotted_prefix(ops: Sequence[OpRecord]) -> str:
     Used when no module's call encloses the whole block (blocks kept in a ModuleDict and wired in
     the parent's forward); parameter-free ops are skipped because a shared ReLU lives elsewhere.
     """
-    parts = [op.module_path.split(".") for op in ops if op.params and op.module_path]
-    if not parts:
-        return ""
-    prefix = parts[0][:-1]
-    for p in parts[1:]:
-        n = 0
-        while n < min(len(prefix), len(p) - 1) and prefix[n] == p[n]:
-            n += 1
-        prefix = prefix[:n]
-    return ".".join(prefix)
+    owners = [op.module_path.split(".")[:-1] for op in ops if op.params and op.module_path]
+    return ".".join(_common_prefix(owners))
 
 
 def _path_of(ops: Sequence[OpRecord]) -> str:
@@ -215,12 +210,7 @@ def _stages(blocks: list[Block], ops: Sequence[OpRecord],
                                      *([b.merge_op] if b.merge_op is not None else []))]
             stack = _common_stack(core)
             above.append(stack[:-1] if stack else ())
-        common = above[0]
-        for s in above[1:]:
-            n = 0
-            while n < min(len(common), len(s)) and common[n] == s[n]:
-                n += 1
-            common = common[:n]
+        common = _common_prefix(above)
         _, count = _params([ops[o] for b in group for o in (*b.main, *b.shortcut, *b.tail)], table)
         stages.append(Stage(index=i, path=common[-1] if common else "",
                             blocks=tuple(b.index for b in group), in_shape=group[0].in_shape,

@@ -13,10 +13,6 @@ weight file, turning every failure into one :class:`~resnet_verify.errors.UsageE
 from __future__ import annotations
 
 import copy
-import pickle
-import re
-import warnings
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -144,10 +140,6 @@ def copy_weights(reference: nn.Module, candidate: nn.Module, mapping: ParamMappi
 
 # --------------------------------------------------------------------------------- weight files
 
-# torch 2.4-2.5 "Unsupported global: GLOBAL x", later "unsupported GLOBAL x"
-_GLOBAL = re.compile(r"GLOBAL ([\w.]+)")
-# not a torch.save pickle at all (text, raw pickle, junk)
-_OPCODE = re.compile(r"Unsupported operand (\d+)")
 
 
 def load_state_file(path: str | Path, *, what: str = "weights") -> dict[str, torch.Tensor]:
@@ -156,30 +148,10 @@ def load_state_file(path: str | Path, *, what: str = "weights") -> dict[str, tor
     Accepts a bare state_dict or one wrapped under ``state_dict`` / ``model`` (a training
     checkpoint); a ``module.`` prefix (DataParallel) is removed.
     """
-    p = Path(path)
+    from resnet_verify.checkpoint import load_weights_only
+
     label = f"{what} {path}"
-    if not p.exists():
-        raise UsageError(f"{label}: no such file")
-    if p.is_dir():
-        raise UsageError(f"{label}: is a folder, not a file")
-    try:
-        with warnings.catch_warnings():  # e.g. "pickle protocol 4": the refusal below says enough
-            warnings.simplefilter("ignore")
-            obj = torch.load(p, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as exc:
-        text = str(exc)
-        if "weights_only" in text or "Weights only" in text:
-            match, opcode = _GLOBAL.search(text), _OPCODE.search(text)
-            if opcode and not match:
-                raise UsageError(f"{label}: not a torch.save file, or corrupt (weights_only "
-                                 f"loading stops at pickle opcode {opcode.group(1)})") from None
-            what_global = f" ({match.group(1)})" if match else ""
-            raise UsageError(f"{label}: refused by torch.load(weights_only=True): its pickle asks "
-                             f"to run code{what_global}") from None
-        raise UsageError(f"{label}: truncated or corrupt ({_first_line(exc)})") from None
-    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError, OSError, KeyError,
-            IndexError, TypeError, AttributeError) as exc:
-        raise UsageError(f"{label}: truncated or corrupt ({_first_line(exc)})") from None
+    obj = load_weights_only(path, label)
     if isinstance(obj, dict) and not _is_state(obj):
         for key in ("state_dict", "model", "model_state_dict"):
             if isinstance(obj.get(key), dict) and _is_state(obj[key]):
@@ -192,11 +164,6 @@ def load_state_file(path: str | Path, *, what: str = "weights") -> dict[str, tor
 
 def _is_state(obj: dict[Any, Any]) -> bool:
     return all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in obj.items())
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
-    return lines[0][:200] if lines else type(exc).__name__
 
 
 __all__ = [
