@@ -267,7 +267,7 @@ def _metrics(path: Path) -> list[dict[str, float]]:
 
 
 def train_signs(data: str, device: Any, cap: float, smoke: bool, keep: str | None) -> dict[str, Any]:
-    from resnet_verify.recipes import RECIPES
+    from resnet_verify.train.recipes import RECIPES
 
     run_dir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="gpu-signs-"))
     model = "resnet18" if smoke else "resnet50"

@@ -216,7 +216,7 @@ def report(*, v: dict[str, Any], t: dict[str, Any], facts: dict[str, Any], load:
         c = v["compare"]
         lines += ["### `compare` vs torchinfo, torch.fx and a plain forward", "",
                   f"Reproduce: `python benchmarks/verifier.py --only compare{q}`", "",
-                  f"`resnet_verify.models.resnet50` (built normally on CPU, and on the meta device) against "
+                  f"`resnet_verify.models.resnet.resnet50` (built normally on CPU, and on the meta device) against "
                   f"torchvision's resnet50, {c['num_classes']} classes, batch 1; median of {c['repeats']} runs after "
                   "one warm-up, all in one process. `compare` traces *two* models (candidate and reference) on meta "
                   "tensors and aligns, diffs and explains them (the reference's trace is memoised per name, "
@@ -251,7 +251,7 @@ def report(*, v: dict[str, Any], t: dict[str, Any], facts: dict[str, Any], load:
             lines += [f"![trace scaling]({rel(plots['scaling'])})", ""]
     lines += ["## Training (CPU)", "", f"Reproduce: `python benchmarks/training.py{q}`", ""]
     if "throughput" in t:
-        lines += [f"ResNet50 (`resnet_verify.models.resnet50`, 6 classes) at 64×64 on the real SIGNS data "
+        lines += [f"ResNet50 (`resnet_verify.models.resnet.resnet50`, 6 classes) at 64×64 on the real SIGNS data "
                   f"({t.get('n_train')} training images), batch 24, fp32 on the CPU, {t['steps']} timed steps each "
                   f"after warm-up, torch threads {t.get('torch_threads')}, {t.get('rounds', 1)} round(s) in "
                   "alternating order (mean shown). *Engine* rows run "

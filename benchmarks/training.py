@@ -11,7 +11,7 @@ from finished (or running) training runs' ``metrics.csv``.
   augmentation: the same optimizer as the seed loop, so the difference is the data path).
 * Seed loop: ``DataLoader(Dataset(ToTensor() per HWC uint8 image), batch_size=24, shuffle=True)``
   (``num_workers=0``, the default), fp32, SGD lr 0.009 momentum 0.8, the same ResNet50
-  (``resnet_verify.models.resnet50``, 6 classes, 64x64); 3 warm-up steps, then ``steps`` timed.
+  (``resnet_verify.models.resnet.resnet50``, 6 classes, 64x64); 3 warm-up steps, then ``steps`` timed.
 * Epoch time is extrapolated to a full epoch: ``1080 // 24 = 45`` steps (training only).
 * Everything is measured ``--rounds`` times (default 2), the order reversed every other round so
   that drift of a shared VM hits all rows alike; the table gives the mean and each round.
@@ -44,10 +44,10 @@ def _steps_per_epoch(n: int, batch: int) -> int:
 def engine_throughput(signs: Any, recipe: str, steps: int) -> dict[str, Any]:
     import torch
 
-    from resnet_verify.data import Signs, SplitTensors, channel_stats
-    from resnet_verify.recipes import RECIPES
-    from resnet_verify.runtime import Runtime
-    from resnet_verify.training import TrainConfig, train
+    from resnet_verify.train.data import Signs, SplitTensors, channel_stats
+    from resnet_verify.train.recipes import RECIPES
+    from resnet_verify.train.runtime import Runtime
+    from resnet_verify.train.loop import TrainConfig, train
 
     hyper = dict(RECIPES[recipe])
     batch = int(hyper["batch_size"])
@@ -106,7 +106,7 @@ def seed_loop_throughput(data_dir: Path, signs: Any, steps: int, warmup: int = 3
     from torch import nn
     from torch.utils.data import DataLoader
 
-    from resnet_verify.models import resnet50
+    from resnet_verify.models.resnet import resnet50
 
     x, y, source = _seed_arrays(data_dir, signs)
     dataset = _SeedDataset(x, y)
@@ -152,7 +152,7 @@ def data_path_only(data_dir: Path, signs: Any, batches: int = 45) -> dict[str, A
     import torch
     from torch.utils.data import DataLoader
 
-    from resnet_verify.data import augment, batch_indices, channel_stats, normalize
+    from resnet_verify.train.data import augment, batch_indices, channel_stats, normalize
 
     x, y, _ = _seed_arrays(data_dir, signs)
     loader = DataLoader(_SeedDataset(x, y), batch_size=24, shuffle=True)  # type: ignore[arg-type]
@@ -220,7 +220,7 @@ def scan_runs(runs_dir: Path) -> list[dict[str, Any]]:
         epochs = int(config.get("epochs", 0)) or None
         hyper = {k: config.get(k) for k in ("optimizer", "lr", "epochs", "batch_size", "weight_decay", "augment")}
         try:
-            from resnet_verify.recipes import RECIPES
+            from resnet_verify.train.recipes import RECIPES
 
             current = RECIPES.get(config.get("recipe", ""), {})
             differs = [f"{k} {config.get(k)!r} (now {v!r})" for k, v in current.items()
@@ -251,7 +251,7 @@ def run(*, quick: bool = False, data_dir: Path = DEFAULT_DATA, steps: int | None
         runs_dir: Path = ROOT / "runs", rounds: int | None = None) -> dict[str, Any]:
     import torch
 
-    from resnet_verify.data import load_signs
+    from resnet_verify.train.data import load_signs
 
     steps = steps or (3 if quick else 24)
     out: dict[str, Any] = {"quick": quick, "steps": steps, "data": str(data_dir), "model": MODEL,

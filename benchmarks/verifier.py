@@ -48,23 +48,23 @@ def bench_compare(*, sizes: tuple[int, ...] = (64, 224), repeats: int = 5, num_c
     from torch.fx import symbolic_trace
     from torch.fx.passes.shape_prop import ShapeProp
 
-    from resnet_verify.compare import compare, compare_traces
-    from resnet_verify.models import resnet50
-    from resnet_verify.specs import build_reference
-    from resnet_verify.tracer import _meta_copy, normalize_input_shape, trace
+    from resnet_verify.verify.comparison import compare, compare_traces
+    from resnet_verify.models.resnet import resnet50
+    from resnet_verify.specs.builders import build_reference
+    from resnet_verify.tracing.tracer import _meta_copy, normalize_input_shape, trace
 
     try:  # newer versions memoise the reference trace per (name, shape, classes)
-        from resnet_verify.compare import reference_trace
+        from resnet_verify.verify.comparison import reference_trace
     except ImportError:
         reference_trace = None
     cache_clear = getattr(reference_trace, "cache_clear", None)
     uncached_reference = getattr(reference_trace, "__wrapped__", reference_trace)
 
     try:
-        from resnet_verify.equivalence import check_equivalence
+        from resnet_verify.verify.equivalence import check_equivalence
     except ImportError as exc:  # the module is optional while it is being written
         check_equivalence = None
-        eq_note = f"resnet_verify.equivalence.check_equivalence is not available ({exc}); column skipped"
+        eq_note = f"resnet_verify.verify.equivalence.check_equivalence is not available ({exc}); column skipped"
     else:
         eq_note = None
 
@@ -216,7 +216,7 @@ def bench_cold(*, repeats: int = 3, sizes: tuple[int, ...] = (64, 224)) -> dict[
                 [sys.executable, "-m", "resnet_verify", "compare", "--model", "resnet50", "--input-size", str(size),
                  "--equivalence"],
             f"python -c 'torchinfo.summary(resnet50(), (1, 3, {size}, {size}))'":
-                [sys.executable, "-c", "import torchinfo; from resnet_verify.models import resnet50; "
+                [sys.executable, "-c", "import torchinfo; from resnet_verify.models.resnet import resnet50; "
                  f"torchinfo.summary(resnet50(), input_size=(1, 3, {size}, {size}), verbose=0)"],
             "python -c 'import torch' (interpreter + torch import only)":
                 [sys.executable, "-c", "import torch"],
@@ -252,7 +252,7 @@ def activation_stats(tr: Any) -> dict[str, float]:
     ``peak``: the largest set of outputs alive at once in a no-grad forward, each freed after its
     last consumer (in-place ops write into their input's storage).
     """
-    from resnet_verify.records import INPUT_ID
+    from resnet_verify.tracing.records import INPUT_ID
 
     def nbytes(shape: Any) -> int:
         return 4 * math.prod(shape)
@@ -318,7 +318,7 @@ def mem_worker(spec: str) -> dict[str, Any]:
     import torch
 
     from resnet_verify import models
-    from resnet_verify.tracer import trace
+    from resnet_verify.tracing.tracer import trace
 
     what, name, batch_s, size_s = spec.split(":")
     batch, size = int(batch_s), int(size_s)
@@ -342,7 +342,7 @@ def mem_worker(spec: str) -> dict[str, Any]:
         seconds = time.perf_counter() - started
         after_peak = _peak_kib()
     elif what == "metaforward":  # the same forward on meta tensors, without the tracer
-        from resnet_verify.tracer import _meta_copy
+        from resnet_verify.tracing.tracer import _meta_copy
 
         copied = _meta_copy(model).eval()
         with torch.no_grad():
@@ -439,10 +439,10 @@ def memory_markdown(res: dict[str, Any]) -> str:
 
 def bench_scaling(*, repeats: int = 5, size: int = 224) -> dict[str, Any]:
     from resnet_verify import models
-    from resnet_verify.tracer import trace
+    from resnet_verify.tracing.tracer import trace
 
     try:
-        from resnet_verify.sources import module_sites
+        from resnet_verify.specs.sources import module_sites
     except ImportError:
         module_sites = None
     rows = []

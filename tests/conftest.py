@@ -19,7 +19,7 @@ def fixture_spec(f: Fixture) -> str:
 
 @pytest.fixture
 def build_fixture():  # noqa: ANN201
-    from resnet_verify.specs import build_model
+    from resnet_verify.specs.builders import build_model
 
     def _build(f: Fixture, num_classes: int = 6, device: str | None = "meta"):  # noqa: ANN202
         # Tracing runs on meta tensors anyway; building there skips the weight init.

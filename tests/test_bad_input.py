@@ -1,13 +1,13 @@
 """Bad input never produces a traceback: every command, a corpus of bad files, flags and specs.
 
-Each case runs ``resnet_verify.cli.main`` in-process and expects exit 2, nothing on stdout and one
+Each case runs ``resnet_verify.cli.main.main`` in-process and expects exit 2, nothing on stdout and one
 ``resnet-verify: error: ...`` line on stderr that names the problem (the only other lines allowed
 are the training gate's ``gate: ...`` notes, printed before a resume fails). A few cases also run as
 a real ``python3 -m resnet_verify`` process, to prove no traceback reaches a terminal. Whatever the
 user's model raises in ``forward``, ``compare`` reports a ``crash`` mismatch and exits 1.
 
 Every bad file is generated under a temporary folder: tiny HDF5 files (h5py), tiny JPEGs (Pillow),
-checkpoints built with :func:`resnet_verify.checkpoint.make_checkpoint` (no training).
+checkpoints built with :func:`resnet_verify.train.checkpoint.make_checkpoint` (no training).
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ import pytest
 import torch
 from PIL import Image
 
-from resnet_verify.atomic import save_atomic
-from resnet_verify.checkpoint import FORMAT, capture_rng, make_checkpoint
-from resnet_verify.cli import main
-from resnet_verify.specs import build_model
-from resnet_verify.training import TrainConfig, make_optimizer
+from resnet_verify._io import save_atomic
+from resnet_verify.train.checkpoint import FORMAT, capture_rng, make_checkpoint
+from resnet_verify.cli.main import main
+from resnet_verify.specs.builders import build_model
+from resnet_verify.train.loop import TrainConfig, make_optimizer
 
 MODELS = '''
 import sys

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.catalog import BY_NAME, path_of
-from resnet_verify.cli import main
+from resnet_verify.cli.main import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -6,9 +6,9 @@ import pytest
 import torch
 
 from fixtures.catalog import BROKEN, BY_NAME, EQUIVALENT, Fixture
-from resnet_verify.compare import compare
-from resnet_verify.models import resnet18, resnet50, resnet50_v1
-from resnet_verify.records import MismatchKind, Pattern
+from resnet_verify.verify.comparison import compare
+from resnet_verify.models.resnet import resnet18, resnet50, resnet50_v1
+from resnet_verify.verify.records import MismatchKind, Pattern
 
 
 def _under(path: str | None, expected: str) -> bool:

@@ -4,7 +4,7 @@
   to, so the kill lands at a known point), the run resumes from the last complete checkpoint and
   ends with the same weights, bit for bit, as an uninterrupted run (CPU, one thread, same seed).
 * Killed mid-checkpoint-write (``RESNET_VERIFY_TEST_SLOW_SAVE``, a test hook of
-  :func:`resnet_verify.atomic.save_atomic`, holds the finished temporary file before its
+  :func:`resnet_verify._io.save_atomic`, holds the finished temporary file before its
   rename), ``last.pt`` is still the previous complete checkpoint, the temporary is never taken for a
   checkpoint, and the resumed run again matches the uninterrupted one.
 * ``compare --output``, ``port --out`` and ``save_atomic`` write through a temporary file and
@@ -30,9 +30,9 @@ import numpy as np
 import pytest
 import torch
 
-from resnet_verify.atomic import SLOW_SAVE_ENV, save_atomic, write_text_atomic
-from resnet_verify.checkpoint import load_checkpoint
-from resnet_verify.cli import main
+from resnet_verify._io import SLOW_SAVE_ENV, save_atomic, write_text_atomic
+from resnet_verify.train.checkpoint import load_checkpoint
+from resnet_verify.cli.main import main
 
 TINY_MODEL = '''
 import os

@@ -1,4 +1,4 @@
-"""SIGNS loading and validation (resnet_verify.data): both layouts, every input error as one line."""
+"""SIGNS loading and validation (resnet_verify.train.data): both layouts, every input error as one line."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 import torch
 from PIL import Image
 
-from resnet_verify.cli import main
-from resnet_verify.data import (
+from resnet_verify.cli.main import main
+from resnet_verify.train.data import (
     augment,
     batch_indices,
     channel_stats,

@@ -16,15 +16,15 @@ import torch
 import torchvision
 
 from fixtures.catalog import MODELS_DIR
-from resnet_verify.cli import main
-from resnet_verify.compare import compare
-from resnet_verify.equivalence import DEFAULT_ATOL, DEFAULT_RTOL, check_equivalence
+from resnet_verify.cli.main import main
+from resnet_verify.verify.comparison import compare
+from resnet_verify.verify.equivalence import DEFAULT_ATOL, DEFAULT_RTOL, check_equivalence
 from resnet_verify.errors import UsageError
-from resnet_verify.pairing import pair_parameters
-from resnet_verify.port import port
-from resnet_verify.records import MismatchKind
-from resnet_verify.specs import build_model
-from resnet_verify.weights import load_state_file, randomize_batchnorm
+from resnet_verify.verify.pairing import pair_parameters
+from resnet_verify.verify.porting import port
+from resnet_verify.verify.records import MismatchKind
+from resnet_verify.specs.builders import build_model
+from resnet_verify.verify.weights import load_state_file, randomize_batchnorm
 
 K = 7  # classes
 SIZE = 64
@@ -318,15 +318,18 @@ def test_equivalence_flags_need_equivalence(capsys: pytest.CaptureFixture[str]) 
     assert "--atol needs --equivalence" in capsys.readouterr().err
 
 
-def test_package_exports_are_lazy_and_callable() -> None:
+def test_package_exports_are_the_stage_functions() -> None:
     import resnet_verify
-    import resnet_verify.compare as compare_module
+    from resnet_verify.report import render
+    from resnet_verify.tracing import trace
+    from resnet_verify.verify import compare, port
 
-    assert callable(resnet_verify.compare) and callable(resnet_verify.port)
-    assert resnet_verify.compare is compare_module
+    assert resnet_verify.compare is compare and resnet_verify.port is port
     assert resnet_verify.check_equivalence is check_equivalence
-    assert callable(resnet_verify.render) and callable(resnet_verify.trace)
+    assert resnet_verify.render is render and resnet_verify.trace is trace
     assert callable(resnet_verify.build_model)
+    assert sorted(resnet_verify.__all__) == sorted(
+        ["__version__", "build_model", "check_equivalence", "compare", "port", "render", "trace"])
 
 
 def test_extra_conv_bias_is_zero_filled_not_unpaired() -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from resnet_verify.compare import compare
-from resnet_verify.render import render
-from resnet_verify.specs import build_model
+from resnet_verify.verify.comparison import compare
+from resnet_verify.report.formats import render
+from resnet_verify.specs.builders import build_model
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = REPO / "reports" / "golden"

@@ -13,7 +13,7 @@ import pytest
 import torch
 from torchvision.models.resnet import Bottleneck, ResNet
 
-from resnet_verify.render import render
+from resnet_verify.report.formats import render
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,7 @@ def test_html_report_screenshot(tmp_path: Path) -> None:
     browser = _chromium()
     if browser is None:
         pytest.skip("headless Chromium is not installed (apt-get install chromium)")
-    compare = pytest.importorskip("resnet_verify.compare").compare
+    compare = pytest.importorskip("resnet_verify.verify.comparison").compare
     with torch.device("meta"):
         candidate = ResNet(Bottleneck, [3, 4, 5, 3], num_classes=6)  # layer3 lacks a block
     comparison = compare(candidate, "resnet50", input_size=(3, 224, 224), num_classes=6,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 from resnet_verify import models
-from resnet_verify.models import (
+from resnet_verify.models.resnet import (
     MODEL_BUILDERS,
     BasicBlock,
     Bottleneck,

@@ -1,6 +1,6 @@
 """Property tests: block channel wiring, shape/parameter formulas, compare on generated ResNets.
 
-Profiles (see :func:`resnet_verify.strategies.register_profiles`): ``ci`` (default; derandomized,
+Profiles (see :func:`resnet_verify.testing.strategies.register_profiles`): ``ci`` (default; derandomized,
 few examples), ``dev`` (random, 50) and ``fuzz`` (random, 500) via ``HYPOTHESIS_PROFILE=fuzz``.
 """
 
@@ -14,15 +14,16 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from resnet_verify import strategies as rs
-from resnet_verify.compare import compare_traces
-from resnet_verify.configurable import (
+from resnet_verify.testing import strategies as rs
+from resnet_verify.verify.comparison import compare_traces
+from resnet_verify.models.configurable import (
     BlockConfig, ConfigurableBasic, ConfigurableBottleneck, ConvSpec, ResNetConfig, ShortcutSpec,
 )
-from resnet_verify.models import Bottleneck, resnet50, stage_plans
-from resnet_verify.records import BlockKind, Comparison, MismatchKind, OpKind, Trace
-from resnet_verify.render import load_report, render, to_dict
-from resnet_verify.tracer import trace
+from resnet_verify.models.resnet import Bottleneck, resnet50, stage_plans
+from resnet_verify.tracing.records import BlockKind, OpKind, Trace
+from resnet_verify.verify.records import Comparison, MismatchKind
+from resnet_verify.report.formats import load_report, render, to_dict
+from resnet_verify.tracing.tracer import trace
 
 PROFILE = rs.load_profile("ci")
 K = rs.MutationKind

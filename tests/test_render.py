@@ -20,13 +20,14 @@ import torchvision
 from torch import nn
 from torchvision.models.resnet import BasicBlock, ResNet
 
-from resnet_verify.records import (
-    BlockPair, Comparison, Finding, Mismatch, MismatchKind, Pattern, SourceLoc, StageRow, Trace,
+from resnet_verify.tracing.records import SourceLoc, Trace
+from resnet_verify.verify.records import (
+    BlockPair, Comparison, Finding, Mismatch, MismatchKind, Pattern, StageRow,
 )
-from resnet_verify.render import FORMATS, load_report, render, to_dict
-from resnet_verify.render.github import escape_data, escape_property
-from resnet_verify.render.markdown import MISMATCH_HEADER, STAGE_HEADER
-from resnet_verify.tracer import trace
+from resnet_verify.report.formats import FORMATS, load_report, render, to_dict
+from resnet_verify.report.github import escape_data, escape_property
+from resnet_verify.report.markdown import MISMATCH_HEADER, STAGE_HEADER
+from resnet_verify.tracing.tracer import trace
 
 SIZE = (3, 64, 64)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -467,7 +468,7 @@ def _fixture(name: str) -> nn.Module:
 
 @pytest.mark.parametrize("name", ["broken_block_counts_layer3", "broken_v1_stride_layer3"])
 def test_real_comparisons_render(name: str) -> None:
-    compare = pytest.importorskip("resnet_verify.compare").compare
+    compare = pytest.importorskip("resnet_verify.verify.comparison").compare
     c = compare(_fixture(name), "resnet50", input_size=SIZE, num_classes=6)
     assert not c.ok
     for fmt in FORMATS:

@@ -9,12 +9,12 @@ import pytest
 import torch
 
 from fixtures.catalog import BY_NAME, defect_line, path_of
-from resnet_verify.cli import main
-from resnet_verify.compare import compare
-from resnet_verify.models import resnet18
-from resnet_verify.records import MismatchKind, Pattern
-from resnet_verify.sources import record_sources
-from resnet_verify.specs import build_model
+from resnet_verify.cli.main import main
+from resnet_verify.verify.comparison import compare
+from resnet_verify.models.resnet import resnet18
+from resnet_verify.verify.records import MismatchKind, Pattern
+from resnet_verify.specs.sources import record_sources
+from resnet_verify.specs.builders import build_model
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -12,8 +12,8 @@ import torch
 from torch import nn
 
 from resnet_verify.errors import UsageError
-from resnet_verify.models import ResNet
-from resnet_verify.specs import build_model, build_reference, parse_input_size, reference_names
+from resnet_verify.models.resnet import ResNet
+from resnet_verify.specs.builders import build_model, build_reference, parse_input_size, reference_names
 
 TINY = """
 import torch
@@ -183,9 +183,9 @@ def test_file_with_dataclass_and_sibling_import(tmp_path: Path) -> None:
 
 
 def test_module_spec() -> None:
-    model, display = build_model("resnet_verify.models:resnet18", num_classes=9, device="meta")
+    model, display = build_model("resnet_verify.models.resnet:resnet18", num_classes=9, device="meta")
     assert isinstance(model, ResNet) and model.fc.out_features == 9
-    assert display == "resnet_verify.models:resnet18"
+    assert display == "resnet_verify.models.resnet:resnet18"
 
 
 def test_module_spec_with_dotted_attribute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -225,8 +225,8 @@ def test_module_spec_with_dotted_attribute(tmp_path: Path, monkeypatch: pytest.M
         ("torchvision:resnet5", "torchvision has no model builder 'resnet5'"),
         ("torchvision:", "give a builder name"),
         ("no_such_module_for_specs:f", "no module named 'no_such_module_for_specs'"),
-        ("resnet_verify.models:nope", "has no attribute 'nope'"),
-        ("resnet_verify.models:MODEL_BUILDERS", "is not callable (it is a dict)"),
+        ("resnet_verify.models.resnet:nope", "has no attribute 'nope'"),
+        ("resnet_verify.models.resnet:MODEL_BUILDERS", "is not callable (it is a dict)"),
         ("does/not/exist.py:f", "model file not found: does/not/exist.py"),
         ("model.py", "names a file but no callable"),
     ],

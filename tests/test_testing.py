@@ -1,4 +1,4 @@
-"""resnet_verify.testing: the assertion helper users put in their own CI."""
+"""resnet_verify.testing.assertions: the assertion helper users put in their own CI."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pytest
 import torch
 from torch import nn
 
-from resnet_verify.models import resnet18, resnet50_v1
-from resnet_verify.render import render
-from resnet_verify.testing import assert_matches_reference, infer_num_classes
+from resnet_verify.models.resnet import resnet18, resnet50_v1
+from resnet_verify.report.formats import render
+from resnet_verify.testing.assertions import assert_matches_reference, infer_num_classes
 
 
 def test_matching_model_passes_and_returns_the_comparison() -> None:
@@ -25,7 +25,7 @@ def test_mismatch_raises_with_the_text_report() -> None:
         assert_matches_reference(model, "resnet50", input_size=(3, 96, 96))
     message = str(info.value)
     assert "layer2.0" in message and "stride" in message
-    from resnet_verify.compare import compare
+    from resnet_verify.verify.comparison import compare
 
     assert message == render(compare(model, "resnet50", input_size=(3, 96, 96), num_classes=6),
                              "text")

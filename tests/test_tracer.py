@@ -8,9 +8,9 @@ import torch.nn.functional as F
 import torchvision
 from torch import nn
 
-from resnet_verify.models import resnet50, resnet50_v1
-from resnet_verify.records import INPUT_ID, BlockKind, OpKind
-from resnet_verify.tracer import trace
+from resnet_verify.models.resnet import resnet50, resnet50_v1
+from resnet_verify.tracing.records import INPUT_ID, BlockKind, OpKind
+from resnet_verify.tracing.tracer import trace
 
 
 def _tv(name: str, **kw) -> nn.Module:

@@ -1,7 +1,7 @@
 """Training behind the gate: the engine, checkpoints, resume, divergence, evaluate/predict, torchrun.
 
 Everything runs on tiny generated data (3 classes, 32x32, the class is the brightest channel) and a
-tiny model file, in-process through ``resnet_verify.cli.main``; only the torchrun test spawns.
+tiny model file, in-process through ``resnet_verify.cli.main.main``; only the torchrun test spawns.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ import pytest
 import torch
 from PIL import Image
 
-from resnet_verify.atomic import save_atomic
-from resnet_verify.checkpoint import FORMAT, load_checkpoint, rebuild_model
-from resnet_verify.cli import main
+from resnet_verify._io import save_atomic
+from resnet_verify.train.checkpoint import FORMAT, load_checkpoint, rebuild_model
+from resnet_verify.cli.main import main
 from resnet_verify.errors import UsageError
 
 TINY_MODEL = '''

@@ -1,0 +1,3 @@
+from resnet_verify.cli.main import entry
+
+entry()

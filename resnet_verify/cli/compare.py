@@ -1,0 +1,132 @@
+"""``resnet-verify compare``: the main command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from resnet_verify.errors import UsageError
+
+FORMATS = ("text", "markdown", "json", "html", "github")
+
+
+def add_common_model_args(parser: argparse.ArgumentParser, *, reference: bool = True) -> None:
+    parser.add_argument("--model", required=True, metavar="SPEC",
+                        help="resnet50 | resnet50_v1 | torchvision:NAME | FILE.py:CALLABLE | "
+                             "MODULE:CALLABLE")
+    if reference:
+        parser.add_argument("--reference", default=None, metavar="NAME",
+                            help="torchvision builder to compare with (default: the family "
+                                 "model's own reference, else resnet50)")
+    parser.add_argument("--input-size", default="224", metavar="N|CxHxW",
+                        help="input size, e.g. 64 or 3x64x64 (default 224)")
+    parser.add_argument("--num-classes", type=int, default=1000, metavar="K",
+                        help="number of classes passed to both models (default 1000)")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("compare", help="compare a model with torchvision's ResNet",
+                            description="Trace a candidate and a torchvision ResNet, align them "
+                                        "by structure and report every mismatch.")
+    add_common_model_args(parser)
+    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument("--output", metavar="FILE", help="write the report here (atomically) "
+                                                         "instead of stdout")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="ANSI colour in the text report (auto: only on a terminal)")
+    add_equivalence_args(parser)
+    parser.set_defaults(handler=run)
+
+
+def add_equivalence_args(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("numeric equivalence")
+    group.add_argument("--equivalence", action="store_true",
+                       help="also copy the reference's weights into the model through the "
+                            "alignment and compare every block's output on a random input")
+    group.add_argument("--reference-weights", metavar="FILE",
+                       help="reference state_dict (torch.save) for --equivalence, loaded with "
+                            "weights_only=True (default: seeded random weights)")
+    group.add_argument("--atol", type=float, default=None,
+                       help="absolute tolerance (default 1e-4)")
+    group.add_argument("--rtol", type=float, default=None,
+                       help="tolerance relative to the reference's max |value| (default 1e-3)")
+    group.add_argument("--seed", type=int, default=0,
+                       help="seed of the random weights and input (default 0)")
+
+
+def equivalence_state(args: argparse.Namespace):  # noqa: ANN201 - dict of tensors or None
+    """Validate the equivalence flags; load --reference-weights (before any slow work)."""
+    if not args.equivalence:
+        used = [f for f, v in (("--reference-weights", args.reference_weights),
+                               ("--atol", args.atol), ("--rtol", args.rtol)) if v is not None]
+        if used:
+            raise UsageError(f"{used[0]} needs --equivalence")
+        return None
+    for flag, value in (("--atol", args.atol), ("--rtol", args.rtol)):
+        if value is not None and not (value >= 0 and value != float("inf")):
+            raise UsageError(f"{flag} must be a finite number >= 0, got {value}")
+    if args.reference_weights is None:
+        return None
+    from resnet_verify.verify.weights import load_state_file
+
+    return load_state_file(args.reference_weights, what="--reference-weights")
+
+
+def default_reference(spec: str) -> str:
+    from resnet_verify.models.resnet import MODEL_BUILDERS, reference_name_for
+
+    if spec.startswith("torchvision:"):
+        return spec.split(":", 1)[1]
+    if spec in MODEL_BUILDERS:
+        return reference_name_for(spec)
+    return "resnet50"
+
+
+def write_report(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        sys.stdout.flush()
+        return
+    from resnet_verify._io import write_text_atomic
+
+    path = Path(output)
+    if path.is_dir():
+        raise UsageError(f"--output {output} is a directory")
+    if not path.parent.exists():
+        raise UsageError(f"--output {output}: folder {path.parent} does not exist")
+    try:
+        write_text_atomic(path, text)  # the old file stays whole if this fails
+    except OSError as exc:
+        raise UsageError(f"--output {output}: cannot write ({exc.strerror or exc})") from None
+    print(f"report written to {output}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    from resnet_verify.verify.comparison import compare
+    from resnet_verify.report.formats import render
+    from resnet_verify.specs.builders import build_model, parse_input_size
+
+    if args.num_classes < 1:
+        raise UsageError(f"--num-classes must be at least 1, got {args.num_classes}")
+    size = parse_input_size(args.input_size)
+    reference_state = equivalence_state(args)
+    reference = args.reference or default_reference(args.model)
+    model, name = build_model(args.model, num_classes=args.num_classes)
+    comparison = compare(model, reference, input_size=size, num_classes=args.num_classes,
+                         candidate_name=name)
+    if args.equivalence:
+        from resnet_verify.verify.equivalence import (
+            DEFAULT_ATOL, DEFAULT_RTOL, check_equivalence, with_equivalence,
+        )
+
+        report = check_equivalence(
+            model, reference, input_size=size, num_classes=args.num_classes,
+            reference_state=reference_state, seed=args.seed, comparison=comparison,
+            atol=DEFAULT_ATOL if args.atol is None else args.atol,
+            rtol=DEFAULT_RTOL if args.rtol is None else args.rtol)
+        comparison = with_equivalence(comparison, report)
+    color = args.color == "always" or (args.color == "auto" and args.output is None
+                                       and args.format == "text" and sys.stdout.isatty())
+    write_report(render(comparison, args.format, color=color), args.output)
+    return 0 if comparison.ok else 1

@@ -1,0 +1,230 @@
+"""``resnet-verify train``: train a model on SIGNS, behind the verification gate.
+
+Before the first step the model is compared with its torchvision reference at the data's input size
+and number of classes; on any mismatch the report goes to stderr and the command exits 1 without
+training, unless ``--allow-mismatch``. The same command runs under ``torchrun --nproc-per-node N``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from resnet_verify.errors import UsageError
+
+HELP = "train a model on the SIGNS data behind the verification gate"
+# flag -> TrainConfig field, for the hyper-parameters a recipe sets
+_HYPER_FLAGS = {
+    "epochs": "--epochs", "batch_size": "--batch-size", "optimizer": "--optimizer", "lr": "--lr",
+    "momentum": "--momentum", "nesterov": "--nesterov", "weight_decay": "--weight-decay",
+    "label_smoothing": "--label-smoothing", "schedule": "--schedule", "warmup_epochs": "--warmup-epochs",
+    "augment": "--augment",
+}  # fmt: skip
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    from resnet_verify.train.recipes import OPTIMIZERS, RECIPES, SCHEDULES
+
+    p = subparsers.add_parser("train", help=HELP, description=HELP + ".")
+    p.add_argument("--data", metavar="DIR", help="SIGNS folder: the HDF5 pair or 64x64_SIGNS (or its parent)")
+    p.add_argument("--model", metavar="SPEC", default=None,
+                   help="family name (resnet50, resnet18, ...), torchvision:NAME or FILE.py:CALLABLE (default resnet50)")  # fmt: skip
+    p.add_argument("--reference", metavar="NAME", default=None,
+                   help="torchvision model the gate compares a FILE.py/MODULE spec with (default resnet50)")  # fmt: skip
+    p.add_argument("--recipe", choices=sorted(RECIPES), default=None,
+                   help="seed: the article's (SGD lr 0.009, batch 24, 100 epochs); default: ours (fewer epochs)")  # fmt: skip
+    g = p.add_argument_group("recipe overrides")
+    g.add_argument("--epochs", type=int, default=None)
+    g.add_argument("--batch-size", type=int, default=None)
+    g.add_argument("--optimizer", choices=OPTIMIZERS, default=None)
+    g.add_argument("--lr", type=float, default=None, help="peak learning rate")
+    g.add_argument("--momentum", type=float, default=None, help="SGD momentum")
+    g.add_argument("--nesterov", action=argparse.BooleanOptionalAction, default=None)
+    g.add_argument("--weight-decay", type=float, default=None, help="on weights only, not biases/norms")
+    g.add_argument("--label-smoothing", type=float, default=None)
+    g.add_argument("--schedule", choices=SCHEDULES, default=None, help="learning rate after the warm-up")
+    g.add_argument("--warmup-epochs", type=float, default=None, help="linear warm-up length (fractions allowed)")
+    g.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,
+                   help="random resized crop, small rotation, mirror, brightness/contrast (on tensors)")  # fmt: skip
+    g.add_argument("--seed", type=int, default=None, help="random seed (default 0)")
+    p.add_argument("--device", default=None, help="auto (cuda, then mps, then cpu), cpu, cuda, cuda:N or mps")
+    p.add_argument("--out", metavar="RUN_DIR", default=None, help="run folder (default runs/MODEL-RECIPE-TIME)")
+    p.add_argument("--resume", nargs="?", const=True, default=None, metavar="CHECKPOINT",
+                   help="continue the run in --out (its last.pt), or from CHECKPOINT")  # fmt: skip
+    p.add_argument("--stop-after", type=int, default=None, metavar="EPOCH",
+                   help="end this session after that epoch; the run stays resumable")  # fmt: skip
+    p.add_argument("--allow-mismatch", action="store_true", help="train even if the gate finds mismatches")
+    p.add_argument("--no-progress", dest="progress", action="store_false", help="no per-step progress bar")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from resnet_verify.train.loop import TrainingDiverged, setup_runtime, summarize, teardown_runtime, train
+
+    runtime = setup_runtime(args.device)
+    try:
+        config, signs, out, resume = _prepare(args)
+        resume_from = args.resume if isinstance(args.resume, str) else None
+        allow = bool(args.allow_mismatch or config.allow_mismatch)
+        if not _gate(config, signs, allow=allow, main=runtime.is_main):
+            return 1
+        config.world_size = runtime.world_size
+        try:
+            result = train(config, signs, out, runtime, resume=resume, resume_from=resume_from,
+                           stop_after=args.stop_after, progress=args.progress)
+        except TrainingDiverged as exc:
+            if runtime.is_main:
+                print(f"resnet-verify: error: {exc}", file=sys.stderr)
+            return 1
+        if runtime.is_main:
+            print(f"{out}: {summarize(result)}")
+        return 0
+    finally:
+        teardown_runtime(runtime)
+
+
+def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Path, dict[str, Any] | None]:
+    from resnet_verify.train.checkpoint import load_checkpoint
+    from resnet_verify.train.data import channel_stats, load_signs
+    from resnet_verify.train.recipes import RECIPES
+    from resnet_verify.train.loop import TrainConfig
+
+    if args.stop_after is not None and args.stop_after < 1:
+        raise UsageError(f"--stop-after must be at least 1, got {args.stop_after}")
+    if args.resume is not None:
+        ckpt_path = Path(args.out) / "last.pt" if args.resume is True and args.out else None
+        if args.resume is not True:
+            ckpt_path = Path(args.resume)
+        if ckpt_path is None:
+            raise UsageError("--resume needs --out RUN_DIR (the run to continue) or a checkpoint path")
+        ckpt = load_checkpoint(ckpt_path)
+        if "optimizer" not in ckpt or "rng" not in ckpt:
+            raise UsageError(f"{ckpt_path}: holds weights only (a best.pt?); resume from the run's last.pt")
+        try:
+            config = TrainConfig.from_dict(ckpt["config"])
+        except (TypeError, ValueError) as exc:
+            raise UsageError(f"{ckpt_path}: its config is not a training run's ({str(exc).splitlines()[0]})") from None
+        _check_resume_flags(args, config, ckpt_path)
+        if args.epochs is not None:
+            config.epochs = args.epochs
+        signs = load_signs(args.data or config.data)
+        if list(signs.classes) != list(config.classes) or list(signs.input_size) != list(config.input_size):
+            raise UsageError(
+                f"{ckpt_path}: the run was trained on classes {config.classes} at {config.input_size}, "
+                f"but {signs.source} has {list(signs.classes)} at {list(signs.input_size)}"
+            )
+        out = Path(args.out) if args.out else ckpt_path.parent
+        _check_out_dir(out)
+        return config, signs, out, ckpt
+
+    if not args.data:
+        raise UsageError("train needs --data DIR (the SIGNS folder)")
+    recipe = args.recipe or "default"
+    hyper = dict(RECIPES[recipe])
+    for key in _HYPER_FLAGS:
+        if getattr(args, key) is not None:
+            hyper[key] = getattr(args, key)
+    spec = _canonical_spec(args.model or "resnet50")
+    out = Path(args.out) if args.out else Path("runs") / f"{_slug(spec)}-{recipe}-{time.strftime('%Y%m%d-%H%M%S')}"
+    _check_out_dir(out)
+    if (out / "last.pt").exists():
+        raise UsageError(f"{out} already holds a run (last.pt): add --resume to continue it, or pick another --out")
+    signs = load_signs(args.data)
+    mean, std = channel_stats(signs.train.x)
+    config = TrainConfig(
+        model=spec,
+        num_classes=signs.num_classes,
+        input_size=list(signs.input_size),
+        classes=list(signs.classes),
+        mean=mean,
+        std=std,
+        recipe=recipe,
+        reference=args.reference or "resnet50",
+        seed=0 if args.seed is None else args.seed,
+        data=str(Path(args.data).resolve()),
+        allow_mismatch=bool(args.allow_mismatch),
+        **hyper,
+    )
+    config.check()
+    return config, signs, out, None
+
+
+def _check_out_dir(out: Path) -> None:
+    """Before any slow work: --out must be (or become) a folder."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a run folder")
+    parent = next((p for p in out.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise UsageError(f"--out {out}: {parent} is a file, not a folder")
+
+
+def _check_resume_flags(args: argparse.Namespace, config: Any, ckpt_path: Path) -> None:
+    """On --resume the run's own config rules; a flag that contradicts it is an error, not a silent change."""
+    given = {field: flag for field, flag in _HYPER_FLAGS.items() if field != "epochs" and getattr(args, field) is not None}
+    given.update({k: f"--{k}" for k in ("seed", "recipe", "reference") if getattr(args, k) is not None})
+    for field, flag in given.items():
+        if getattr(args, field) != getattr(config, field):
+            raise UsageError(
+                f"--resume: {flag} {getattr(args, field)} differs from the run's {getattr(config, field)} "
+                f"({ckpt_path}); drop it or start a new run"
+            )
+    if args.model is not None and _canonical_spec(args.model) != config.model:
+        raise UsageError(f"--resume: --model {args.model} differs from the run's {config.model} ({ckpt_path})")
+
+
+def _canonical_spec(spec: str) -> str:
+    """A FILE.py:CALLABLE spec with its path made absolute, so checkpoints rebuild from anywhere."""
+    spec = spec.strip()
+    if spec.startswith("torchvision:") or ":" not in spec:
+        return spec
+    where, _, attr = spec.rpartition(":")
+    if where.endswith(".py") or "/" in where or "\\" in where or where.startswith("~"):
+        return f"{Path(where).expanduser().resolve()}:{attr}"
+    return spec
+
+
+def _slug(spec: str) -> str:
+    if ":" in spec:
+        where, _, attr = spec.rpartition(":")
+        spec = f"{Path(where).stem}-{attr}" if where != "torchvision" else attr
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", spec)[:60]
+
+
+def _gate(config: Any, signs: Any, *, allow: bool, main: bool) -> bool:
+    """Compare the model with its torchvision reference; True when training may start."""
+    from resnet_verify.verify.comparison import compare
+    from resnet_verify.models.resnet import MODEL_BUILDERS, reference_name_for
+    from resnet_verify.report.formats import render
+    from resnet_verify.specs.builders import build_model
+
+    model, display = build_model(config.model, num_classes=config.num_classes)
+    if config.model.startswith("torchvision:"):
+        reference = config.model.removeprefix("torchvision:")
+    elif config.model in MODEL_BUILDERS:
+        reference = reference_name_for(config.model)
+    else:
+        reference = config.reference
+    comparison = compare(model, reference, input_size=tuple(config.input_size), num_classes=config.num_classes)
+    del model
+    if comparison.ok:
+        if main:
+            print(f"gate: {display} matches torchvision {reference} at {'x'.join(map(str, config.input_size))}, "
+                  f"{config.num_classes} classes", file=sys.stderr)  # fmt: skip
+        return True
+    count = len(comparison.mismatches)
+    crashed = comparison.candidate.crash is not None
+    if allow and not crashed:  # a forward that fails cannot be trained, allowed or not
+        if main:
+            print(f"gate: {display} differs from torchvision {reference} ({count} mismatch{'es' if count != 1 else ''}); "
+                  "training anyway (--allow-mismatch)", file=sys.stderr)  # fmt: skip
+        return True
+    if main:
+        print(render(comparison, "text"), file=sys.stderr)
+        advice = "its forward fails" if crashed else "Fix the model or pass --allow-mismatch"
+        print(f"resnet-verify: gate: {display} does not match torchvision {reference} ({count} mismatch"
+              f"{'es' if count != 1 else ''}); not training. {advice}", file=sys.stderr)  # fmt: skip
+    return False

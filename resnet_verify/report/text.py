@@ -1,0 +1,179 @@
+"""Terminal report: header, stage table, crash, findings, mismatches grouped by block, notes.
+
+Every line is at most :data:`WIDTH` columns (ANSI codes excluded); colour only when asked."""
+
+from __future__ import annotations
+
+import textwrap
+
+from resnet_verify.verify.records import Comparison, StageRow
+from resnet_verify.report._common import (
+    DASH, fmt_indices, fmt_int, fmt_shape, fmt_source, fmt_value, mismatch_groups, plural, verdict,
+)
+
+WIDTH = 100
+
+_RESET = "\033[0m"
+_STYLES = {
+    "bold": "\033[1m", "dim": "\033[2m", "red": "\033[31m", "green": "\033[32m",
+    "yellow": "\033[33m", "cyan": "\033[36m", "bold_red": "\033[1;31m", "bold_green": "\033[1;32m",
+}
+
+# name, width, right-aligned
+_COLUMNS: tuple[tuple[str, int, bool], ...] = (
+    ("", 1, False), ("stage", 6, False),
+    ("reference", 14, False), ("output", 13, False), ("params", 10, True),
+    ("candidate", 18, False), ("output", 13, False), ("params", 10, True), ("blocks", 6, True),
+)
+
+
+class _Out:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+        self.lines: list[str] = []
+
+    def style(self, text: str, style: str) -> str:
+        return f"{_STYLES[style]}{text}{_RESET}" if self.color and text else text
+
+    def add(self, text: str = "", style: str | None = None) -> None:
+        self.lines.append(self.style(text, style) if style else text)
+
+    def wrap(self, text: str, indent: str, first: str | None = None,
+             style: str | None = None) -> None:
+        """Wrap plain ``text`` to the width; ``first`` replaces ``indent`` on the first line."""
+        lead = indent if first is None else first
+        for paragraph in (text.splitlines() or [""]):
+            wrapped = textwrap.wrap(paragraph, WIDTH, initial_indent=lead,
+                                    subsequent_indent=indent, break_on_hyphens=False) or [lead]
+            for line in wrapped:
+                self.add(line, style)
+            lead = indent
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _row(cells: list[str]) -> str:
+    parts = []
+    for (_, width, right), cell in zip(_COLUMNS, cells):
+        cell = _clip(cell, width)
+        parts.append(cell.rjust(width) if right else cell.ljust(width))
+    return " ".join(parts).rstrip()
+
+
+def _stage_cells(row: StageRow) -> list[str]:
+    blocks = ("" if row.name in ("stem", "head")
+              else f"{row.candidate_blocks}/{row.reference_blocks}")
+    return [
+        "✓" if row.ok else "✗", row.name, row.reference_path or DASH,
+        fmt_shape(row.reference_shape), fmt_int(row.reference_params),
+        row.candidate_path if row.candidate_path is not None else DASH,
+        fmt_shape(row.candidate_shape), fmt_int(row.candidate_params), blocks,
+    ]
+
+
+def _header(out: _Out, c: Comparison) -> None:
+    head = (f"{c.candidate_name} vs {c.reference_name} @ {fmt_shape(c.input_shape)}, "
+            f"{plural(c.num_classes, 'class')}: ")
+    mark = verdict(c)
+    if len(head + mark) <= WIDTH:
+        out.add(out.style(head, "bold") + out.style(mark, "bold_green" if c.ok else "bold_red"))
+    else:
+        out.wrap(head + mark, "  ", style="bold")
+    ref_p, cand_p = c.reference.total_params, c.candidate.total_params
+    delta = cand_p - ref_p
+    out.add(f"parameters: reference {fmt_int(ref_p)}, candidate {fmt_int(cand_p)}"
+            + (f" ({delta:+,})" if delta else " (equal)"))
+
+
+def _stages(out: _Out, c: Comparison) -> None:
+    if not c.stages:
+        return
+    out.add()
+    out.add("Stages", "bold")
+    out.add(_row([name for name, _, _ in _COLUMNS]), "dim")
+    for row in c.stages:
+        line = _row(_stage_cells(row))
+        if out.color:
+            mark = out.style(line[0], "green" if row.ok else "red")
+            line = mark + (out.style(line[1:], "red") if not row.ok else line[1:])
+        out.add(line)
+
+
+def _crash(out: _Out, c: Comparison) -> None:
+    crash = c.candidate.crash
+    if crash is None:
+        return
+    out.add()
+    where = crash.module_path or "the model's own forward"
+    op = f" ({crash.op_name})" if crash.op_name else ""
+    shapes = ", ".join(fmt_shape(s) for s in crash.in_shapes) or DASH
+    out.wrap(f"CRASH: the candidate's forward failed in {where}{op} on input {shapes}", "       ",
+             first="", style="bold_red")
+    out.wrap(f"{crash.error_type}: {crash.message}", "       ")
+    out.wrap(f"{crash.ops_before} ops ran before the failure.", "       ")
+    source = crash.source
+    if source is not None:
+        out.wrap(f"at {fmt_source(source)}", "       ")
+
+
+def _findings(out: _Out, c: Comparison) -> None:
+    if not c.findings:
+        return
+    out.add()
+    out.add(f"Findings ({len(c.findings)})", "bold")
+    for f in c.findings:
+        out.wrap(f"{f.title} [{f.pattern.value}]", "    ", first="  * ", style="yellow")
+        out.wrap(f.message, "    ")
+        if f.suggestion:
+            out.wrap(f"fix: {f.suggestion}", "         ", first="    ")
+        if f.locations:
+            out.wrap("at: " + ", ".join(f.locations), "        ", first="    ")
+        if f.source is not None:
+            out.wrap(f"source: {fmt_source(f.source)}", "    ")
+        if f.mismatches:
+            out.wrap("explains: " + fmt_indices(f.mismatches), "    ")
+
+
+def _mismatches(out: _Out, c: Comparison) -> None:
+    if not c.mismatches:
+        return
+    out.add()
+    out.add(f"Mismatches ({len(c.mismatches)})", "bold")
+    for group, indices in mismatch_groups(c):
+        out.wrap(group, "  ", style="cyan")
+        for i in indices:
+            m = c.mismatches[i]
+            num = f"#{i + 1}"
+            lead = f"    {num:<4} {m.kind.value:<9} "
+            ref = m.reference_path if m.reference_path is not None else DASH
+            cand = m.candidate_path if m.candidate_path is not None else DASH
+            out.wrap(f"{ref} ↔ {cand}", " " * len(lead), first=lead)
+            if m.field is not None or m.expected is not None or m.actual is not None:
+                out.wrap(f"{m.field or 'value'}: {fmt_value(m.expected)} → {fmt_value(m.actual)}",
+                         " " * len(lead))
+            if m.message:
+                out.wrap(m.message, " " * len(lead))
+            if m.source is not None:
+                out.wrap(f"at {fmt_source(m.source)}", " " * len(lead), style="dim")
+
+
+def _notes(out: _Out, c: Comparison) -> None:
+    if not c.notes:
+        return
+    out.add()
+    out.add("Notes", "bold")
+    for note in c.notes:
+        out.wrap(note, "    ", first="  - ")
+
+
+def render_text(comparison: Comparison, *, color: bool = False) -> str:
+    out = _Out(color)
+    _header(out, comparison)
+    _stages(out, comparison)
+    _crash(out, comparison)
+    _findings(out, comparison)
+    _mismatches(out, comparison)
+    _notes(out, comparison)
+    return "\n".join(line.rstrip() for line in out.lines) + "\n"

@@ -1,0 +1,323 @@
+"""Build a model from a spec string, build torchvision references, parse input sizes.
+
+Spec forms: a family name (``resnet50``, ``resnet50_v1``), ``torchvision:NAME``,
+``path/to/file.py:callable`` and ``package.module:callable``. Every bad spec raises
+:class:`~resnet_verify.errors.UsageError` with one line naming the problem.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import importlib
+import importlib.util
+import inspect
+import itertools
+import re
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import torch
+from torch import nn
+
+from resnet_verify.errors import UsageError
+from resnet_verify.models.resnet import MODEL_BUILDERS
+
+TORCHVISION_PREFIX = "torchvision:"
+
+_REFERENCE_NAMES: tuple[str, ...] = (
+    "resnet18",
+    "resnet34",
+    "resnet50",
+    "resnet101",
+    "resnet152",
+    "resnext50_32x4d",
+    "resnext101_32x8d",
+    "resnext101_64x4d",
+    "wide_resnet50_2",
+    "wide_resnet101_2",
+)
+
+_FORMS = "a family name (resnet50), torchvision:NAME, FILE.py:CALLABLE or MODULE:CALLABLE"
+_DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\Z")
+_user_module_ids = itertools.count()
+
+
+def reference_names() -> tuple[str, ...]:
+    """torchvision builders that :func:`build_reference` accepts."""
+    return _REFERENCE_NAMES
+
+
+def build_reference(name: str, *, num_classes: int) -> nn.Module:
+    """torchvision's ``name`` with random (not pretrained) weights, on the meta device."""
+    _check_num_classes(num_classes)
+    if name not in _REFERENCE_NAMES:
+        valid = ", ".join(_REFERENCE_NAMES)
+        raise UsageError(f"unknown reference {name!r}{_suggest(name, _REFERENCE_NAMES)}; valid: {valid}")
+    import torchvision.models  # local: keeps `import resnet_verify.specs.builders` light
+
+    with torch.device("meta"):
+        return getattr(torchvision.models, name)(weights=None, num_classes=num_classes)
+
+
+def build_model(
+    spec: str, *, num_classes: int, device: str | torch.device | None = None
+) -> tuple[nn.Module, str]:
+    """Build the model a spec names; returns ``(model, display_name)``.
+
+    Construction sites of every module are recorded on the way (``sources.record_sources``), so
+    reports can point at the line of the user's file that built an offending layer.
+    """
+    from resnet_verify.specs.sources import record_sources
+
+    with record_sources():
+        return _build_model(spec, num_classes=num_classes, device=device)
+
+
+def _build_model(
+    spec: str, *, num_classes: int, device: str | torch.device | None = None
+) -> tuple[nn.Module, str]:
+    _check_num_classes(num_classes)
+    if not isinstance(spec, str) or not spec.strip():
+        raise UsageError(f"empty model spec: give {_FORMS}")
+    spec = spec.strip()
+    if spec.count(":") > 1:
+        raise UsageError(f"malformed model spec {spec!r}: expected at most one ':' ({_FORMS})")
+    dev = torch.device(device) if device is not None else None
+
+    if spec.startswith(TORCHVISION_PREFIX):
+        name = spec[len(TORCHVISION_PREFIX) :].strip()
+        model = _build_torchvision(name, num_classes, dev)
+        display = f"torchvision:{name}"
+    elif ":" in spec:
+        where, attr = (part.strip() for part in spec.split(":"))
+        if not where or not attr:
+            raise UsageError(f"malformed model spec {spec!r}: both sides of ':' must be non-empty")
+        if not _DOTTED.match(attr):
+            raise UsageError(f"malformed model spec {spec!r}: {attr!r} is not a Python name")
+        if _looks_like_path(where):
+            path = Path(where).expanduser()
+            module = _import_file(path)
+            display = f"{path.name}:{attr}"
+        elif _DOTTED.match(where):
+            module = _import_module(where)
+            display = spec
+        else:
+            raise UsageError(f"malformed model spec {spec!r}: {where!r} is neither a .py file nor a dotted module name")
+        target = _resolve(module, attr, display)
+        model = _call(target, display, num_classes, dev)
+    else:
+        model = _build_family(spec, num_classes, dev)
+        display = spec
+
+    if dev is not None:
+        model = model.to(dev)  # parameters a user created with an explicit device ignore the context
+    return model, display
+
+
+def parse_input_size(text: str | int, *, min_size: int = 32) -> tuple[int, int, int]:
+    """``N`` -> ``(3, N, N)``; ``CxHxW`` -> ``(C, H, W)``; the spatial size must be >= ``min_size``."""
+    if isinstance(text, bool) or not isinstance(text, (str, int)):
+        raise UsageError(f"input size must be N or CxHxW, got {text!r}")
+    parts = [text] if isinstance(text, int) else text.strip().lower().replace("×", "x").split("x")
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        raise UsageError(f"malformed input size {text!r}: use N or CxHxW (e.g. 224 or 3x224x224)") from None
+    if len(numbers) == 1:
+        c, h, w = 3, numbers[0], numbers[0]
+    elif len(numbers) == 3:
+        c, h, w = numbers
+    else:
+        raise UsageError(f"malformed input size {text!r}: use N or CxHxW (e.g. 224 or 3x224x224)")
+    if min(c, h, w) <= 0:
+        raise UsageError(f"input size {text!r} must be positive in every dimension")
+    for side in (h, w):
+        if side < min_size:
+            raise UsageError(f"input size {side} is too small: the network needs at least {min_size} px")
+    return c, h, w
+
+
+# ---- helpers --------------------------------------------------------------------------------------
+
+
+def _check_num_classes(num_classes: int) -> None:
+    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
+        raise UsageError(f"num_classes must be a positive integer, got {num_classes!r}")
+
+
+def _suggest(name: str, choices: Any) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=3, cutoff=0.6)
+    return f" (did you mean {', '.join(close)}?)" if close else ""
+
+
+def _device_ctx(dev: torch.device | None) -> contextlib.AbstractContextManager[Any]:
+    return dev if dev is not None else contextlib.nullcontext()
+
+
+def _exc_text(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _build_family(name: str, num_classes: int, dev: torch.device | None) -> nn.Module:
+    if name not in MODEL_BUILDERS:
+        if name.endswith(".py"):
+            raise UsageError(f"model spec {name!r} names a file but no callable: use {name}:NAME")
+        raise UsageError(
+            f"unknown model {name!r}{_suggest(name, MODEL_BUILDERS)}; family models: {', '.join(MODEL_BUILDERS)}"
+            " (or use torchvision:NAME, FILE.py:CALLABLE or MODULE:CALLABLE)"
+        )
+    with _device_ctx(dev):
+        return MODEL_BUILDERS[name](num_classes=num_classes)
+
+
+def _build_torchvision(name: str, num_classes: int, dev: torch.device | None) -> nn.Module:
+    import torchvision.models
+
+    if not name:
+        raise UsageError("malformed model spec 'torchvision:': give a builder name, e.g. torchvision:resnet50")
+    available = torchvision.models.list_models()
+    if name not in available:
+        raise UsageError(f"torchvision has no model builder {name!r}{_suggest(name, available)}")
+    try:
+        with _device_ctx(dev):
+            model = torchvision.models.get_model(name, weights=None, num_classes=num_classes)
+    except Exception as exc:  # noqa: BLE001 - any builder failure is a usage problem of this spec
+        raise UsageError(f"building torchvision:{name} raised {_exc_text(exc)}") from exc
+    if not isinstance(model, nn.Module):  # pragma: no cover - torchvision builders return modules
+        raise UsageError(f"torchvision:{name} returned {type(model).__name__}, not a torch.nn.Module")
+    return model
+
+
+def _looks_like_path(where: str) -> bool:
+    # A bare dotted name is a module even when a same-named folder sits in the working directory.
+    if where.endswith(".py") or "/" in where or "\\" in where or where.startswith("~"):
+        return True
+    return not _DOTTED.match(where) and Path(where).exists()
+
+
+@contextlib.contextmanager
+def _path_entry(directory: str) -> Iterator[None]:
+    """Put the file's directory on sys.path only while it executes, so sibling imports work."""
+    sys.path.insert(0, directory)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ValueError):
+            sys.path.remove(directory)
+
+
+def _import_file(path: Path) -> ModuleType:
+    if not path.exists():
+        raise UsageError(f"model file not found: {path}")
+    if path.is_dir():
+        raise UsageError(f"model file {path} is a directory, not a Python file")
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read model file {path}: {_exc_text(exc)}") from exc
+    try:
+        code = compile(source, str(path), "exec")
+    except SyntaxError as exc:
+        raise UsageError(f"syntax error in {path}:{exc.lineno}: {exc.msg}") from exc
+    # A fresh, unique module name per load: two files called model.py never collide, and nothing
+    # shadows a real package. The module STAYS in sys.modules: dataclasses need it while executing,
+    # and inspect.getsourcefile / getsourcelines(cls) look classes up there later (source locations).
+    stem = re.sub(r"\W", "_", path.stem)
+    name = f"_resnet_verify_user_{stem}_{next(_user_module_ids)}"
+    module_spec = importlib.util.spec_from_file_location(name, path)
+    assert module_spec is not None
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[name] = module
+    try:
+        with _path_entry(str(path.resolve().parent)):
+            exec(code, module.__dict__)  # noqa: S102 - running the user's model file is the point
+    except BaseException as exc:
+        sys.modules.pop(name, None)
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        if isinstance(exc, SyntaxError):  # raised by something the file imports
+            raise UsageError(f"importing {path} raised SyntaxError at {exc.filename}:{exc.lineno}: {exc.msg}") from exc
+        raise UsageError(f"importing {path} raised {_exc_text(exc)}{_user_frame(exc, path)}") from exc
+    return module
+
+
+def _user_frame(exc: BaseException, path: Path) -> str:
+    """`` (at FILE:LINE)`` for the innermost frame of the user's file, if any."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
+    return f" (at {path}:{frames[-1].lineno})" if frames else ""
+
+
+def _import_module(name: str) -> ModuleType:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
+            raise UsageError(f"no module named {exc.name!r} (from model spec module {name!r})") from exc
+        raise UsageError(f"importing {name} raised {_exc_text(exc)}") from exc
+    except SyntaxError as exc:
+        raise UsageError(f"syntax error in {exc.filename}:{exc.lineno}: {exc.msg}") from exc
+    except Exception as exc:  # noqa: BLE001 - the import itself is the user's code
+        raise UsageError(f"importing {name} raised {_exc_text(exc)}") from exc
+
+
+def _resolve(module: ModuleType, attr: str, display: str) -> Callable[..., Any]:
+    obj: Any = module
+    for part in attr.split("."):
+        if not hasattr(obj, part):
+            public = [n for n in dir(obj) if not n.startswith("_")]
+            owner = getattr(obj, "__name__", type(obj).__name__)
+            raise UsageError(f"{display}: {owner} has no attribute {part!r}{_suggest(part, public)}")
+        obj = getattr(obj, part)
+    if not callable(obj):
+        raise UsageError(f"{display} is not callable (it is a {type(obj).__name__})")
+    return obj
+
+
+def _accepts_num_classes(target: Callable[..., Any]) -> bool:
+    if isinstance(target, type) and target.__init__ is nn.Module.__init__:
+        return False  # nn.Module.__init__ takes **kwargs only to reject them
+    try:
+        sig = inspect.signature(target)
+    except (TypeError, ValueError):  # builtins without a signature: call with no arguments
+        return False
+    for p in sig.parameters.values():
+        if p.kind is p.VAR_KEYWORD:
+            return True
+        if p.name == "num_classes" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY):
+            return True
+    return False
+
+
+def _missing_arguments(target: Callable[..., Any], given: set[str]) -> list[str]:
+    try:
+        sig = inspect.signature(target)
+    except (TypeError, ValueError):
+        return []
+    return [
+        p.name
+        for p in sig.parameters.values()
+        if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.name not in given
+    ]
+
+
+def _call(target: Callable[..., Any], display: str, num_classes: int, dev: torch.device | None) -> nn.Module:
+    kwargs = {"num_classes": num_classes} if _accepts_num_classes(target) else {}
+    missing = _missing_arguments(target, set(kwargs))
+    if missing:
+        names = ", ".join(missing)
+        raise UsageError(f"{display} needs arguments that cannot be given: {names} (only num_classes is passed)")
+    verb = "constructing" if isinstance(target, type) else "calling"
+    try:
+        with _device_ctx(dev):
+            result = target(**kwargs)
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - the constructor is the user's code
+        raise UsageError(f"{verb} {display} raised {_exc_text(exc)}") from exc
+    if not isinstance(result, nn.Module):
+        raise UsageError(f"{display} returned {type(result).__name__}, not a torch.nn.Module")
+    return result

@@ -1,0 +1,149 @@
+"""Where user code built each module and called each op, so reports can point at ``file:line``.
+
+Construction sites are recorded while a spec is built (``record_sources()``): ``nn.Module.__init__``
+is wrapped for the duration, and each new module remembers the first frame outside its own
+constructor chain that lies in user code. Nothing is stored on the user's modules; a weak-keyed table
+maps module objects to sites. For a model built elsewhere, the class definition of the nearest user
+class is what is knowable, and the site says so (``exact=False``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import inspect
+import os
+import sys
+import sysconfig
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+from dataclasses import dataclass
+from types import FrameType
+
+import torch
+from torch import nn
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLoc:
+    """Where user code built a module or called an op. ``exact`` is False for class-level guesses."""
+
+    file: str
+    line: int
+    exact: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+
+_SITES: weakref.WeakKeyDictionary[nn.Module, SourceLoc] = weakref.WeakKeyDictionary()
+_PACKAGE = Path(__file__).resolve().parent.parent
+_LIBRARY_ROOTS = (
+    str(Path(torch.__file__).resolve().parent),
+    str(Path(sysconfig.get_paths()["stdlib"]).resolve()),
+)
+# The project's own model family (the models/ folder) is user-visible code worth pointing at; the
+# verifier is not.
+_USER_FOLDER_IN_PACKAGE = str(_PACKAGE / "models") + os.sep
+_is_user_cache: dict[str, bool] = {}
+
+
+def is_user_file(filename: str) -> bool:
+    cached = _is_user_cache.get(filename)
+    if cached is not None:
+        return cached
+    if filename.startswith("<"):
+        result = False
+    else:
+        resolved = str(Path(filename).resolve())
+        if resolved.startswith(_USER_FOLDER_IN_PACKAGE):
+            result = True
+        elif resolved.startswith(str(_PACKAGE)):
+            result = False
+        else:
+            parts = resolved.split(os.sep)
+            result = not any(resolved.startswith(root) for root in _LIBRARY_ROOTS) and \
+                "torchvision" not in parts and "torchinfo" not in parts
+    _is_user_cache[filename] = result
+    return result
+
+
+def display_path(filename: str) -> str:
+    """Relative to the current directory when inside it, else absolute."""
+    path = Path(filename).resolve()
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def user_frame(frame: FrameType | None, skip_self: object = None,
+               stop: FrameType | None = None) -> SourceLoc | None:
+    """Innermost frame in user code below ``stop``, skipping the constructor chain of ``skip_self``."""
+    while frame is not None and frame is not stop:
+        if skip_self is not None and frame.f_locals.get("self") is skip_self:
+            frame = frame.f_back
+            continue
+        if is_user_file(frame.f_code.co_filename):
+            return SourceLoc(display_path(frame.f_code.co_filename), frame.f_lineno)
+        frame = frame.f_back
+    return None
+
+
+@contextlib.contextmanager
+def record_sources() -> Iterator[None]:
+    """Record where every module built inside the block was constructed."""
+    original = nn.Module.__init__
+    # Frames above the one that opened this block (a test, the CLI) are never the user's model code.
+    stop = sys._getframe(2)
+
+    def init(self: nn.Module, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)
+        if self not in _SITES:
+            site = user_frame(sys._getframe(1), skip_self=self, stop=stop)
+            if site is not None:
+                _SITES[self] = site
+
+    nn.Module.__init__ = init  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        nn.Module.__init__ = original  # type: ignore[method-assign]
+
+
+@functools.lru_cache(maxsize=512)
+def _class_definition(cls: type) -> tuple[str, int] | None:
+    # getsourcelines parses the whole file: ask only for user classes, and once per class.
+    try:
+        filename = inspect.getsourcefile(cls)
+        if filename is None or not is_user_file(filename):
+            return None
+        _, line = inspect.getsourcelines(cls)
+    except (OSError, TypeError):
+        return None
+    return filename, line
+
+
+def _class_site(cls: type) -> SourceLoc | None:
+    found = _class_definition(cls)
+    return SourceLoc(display_path(found[0]), found[1], exact=False) if found else None
+
+
+def module_sites(model: nn.Module) -> dict[str, SourceLoc]:
+    """``{module path: site}`` for every submodule; inexact class-level sites where unrecorded."""
+    sites: dict[str, SourceLoc] = {}
+    for path, module in model.named_modules():
+        site = _SITES.get(module)
+        if site is None:
+            site = _class_site(type(module))
+        if site is None and path:
+            parent = path.rpartition(".")[0]
+            inherited = sites.get(parent)
+            if inherited is not None:
+                site = SourceLoc(inherited.file, inherited.line, exact=False) \
+                    if inherited.exact and parent else inherited
+        if site is not None:
+            sites[path] = site
+    return sites

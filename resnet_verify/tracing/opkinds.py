@@ -1,0 +1,168 @@
+"""Map torch's many spellings of an op onto one :class:`OpKind` and its hyper-parameters.
+
+The tracer sees the outermost torch call (``F.conv2d``, ``Tensor.__iadd__``, ``torch.flatten`` ...).
+Hyper-parameters are read from the call's own arguments, not from modules, so a model written with
+``F.max_pool2d(x, 3, 2, 1)`` and one with ``nn.MaxPool2d(3, 2, 1)`` produce identical records.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from resnet_verify.tracing.records import OpKind
+
+_CONV = {"conv1d", "conv2d", "conv3d"}
+_RELU = {"relu", "relu_"}
+_ACTIVATIONS = {
+    "gelu", "silu", "silu_", "sigmoid", "sigmoid_", "tanh", "tanh_", "leaky_relu", "leaky_relu_",
+    "elu", "elu_", "relu6", "hardtanh", "hardtanh_", "hardswish", "mish", "prelu", "selu", "celu",
+    "softplus", "threshold", "threshold_",
+}
+_ADD = {"add", "add_", "__add__", "__radd__", "__iadd__"}
+_MUL = {"mul", "mul_", "__mul__", "__rmul__", "__imul__"}
+_MAX_POOL = {"max_pool1d", "max_pool2d", "max_pool3d", "_max_pool2d", "max_pool2d_with_indices"}
+_AVG_POOL = {"avg_pool1d", "avg_pool2d", "avg_pool3d"}
+_ADAPTIVE = {"adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
+             "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d",
+             "_adaptive_max_pool2d", "adaptive_max_pool2d_with_indices"}
+_NORM = {"group_norm", "layer_norm", "instance_norm", "local_response_norm"}
+_FLATTEN = {"flatten"}
+_RESHAPE = {"view", "reshape", "squeeze", "unsqueeze", "permute", "transpose", "contiguous",
+            "clone", "detach", "to", "float", "type", "view_as", "reshape_as", "expand", "t"}
+_SLICE = {"__getitem__", "narrow", "chunk", "split", "select", "index_select", "unbind"}
+_DROPOUT = {"dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"}
+
+# Calls that return tensors but are not part of the computation we care about.
+IGNORED = frozenset({"__get__", "__set__", "size", "dim", "numel", "is_contiguous", "__len__",
+                     "__format__", "__repr__", "__bool__", "__index__", "data_ptr", "element_size",
+                     "requires_grad_", "__setstate__", "_has_compatible_shallow_copy_type",
+                     "has_names", "is_floating_point", "is_complex", "stride"})
+
+INPLACE_DUNDERS = frozenset({"__iadd__", "__isub__", "__imul__", "__itruediv__", "__iand__", "__ior__"})
+
+
+def _arg(args: tuple, kwargs: dict, index: int, name: str, default: Any = None) -> Any:
+    if name in kwargs:
+        return kwargs[name]
+    return args[index] if len(args) > index else default
+
+
+def _pair(value: Any, default: int | None = None) -> Any:
+    if value is None:
+        return None if default is None else (default, default)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return (value, value)
+    values = tuple(int(v) for v in value)
+    return values * 2 if len(values) == 1 else values
+
+
+def is_inplace(name: str, kwargs: dict) -> bool:
+    if name in INPLACE_DUNDERS:
+        return True
+    if name.endswith("_") and not name.startswith("_"):
+        return True
+    return bool(kwargs.get("inplace", False))
+
+
+def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[OpKind, dict[str, Any]]:
+    """Kind and hyper-parameters of one call. ``tensor_inputs`` counts non-parameter tensor inputs."""
+    if name in _CONV:
+        weight = _arg(args, kwargs, 1, "weight")
+        groups = int(_arg(args, kwargs, 6, "groups", 1))
+        return OpKind.CONV, {
+            "in_channels": int(weight.shape[1]) * groups,
+            "out_channels": int(weight.shape[0]),
+            "kernel_size": tuple(int(k) for k in weight.shape[2:]),
+            "stride": _pair(_arg(args, kwargs, 3, "stride", 1)),
+            "padding": _pair(_arg(args, kwargs, 4, "padding", 0)),
+            "dilation": _pair(_arg(args, kwargs, 5, "dilation", 1)),
+            "groups": groups,
+            "bias": _arg(args, kwargs, 2, "bias") is not None,
+        }
+    if name == "batch_norm":
+        return OpKind.BATCH_NORM, {
+            "num_features": int(args[0].shape[1]) if args and args[0].dim() > 1 else 0,
+            "eps": float(_arg(args, kwargs, 7, "eps", 1e-5)),
+            "momentum": _float_or_none(_arg(args, kwargs, 6, "momentum", 0.1)),
+            "affine": _arg(args, kwargs, 3, "weight") is not None,
+            "track_running_stats": _arg(args, kwargs, 1, "running_mean") is not None,
+        }
+    if name in _NORM:
+        return OpKind.NORM, {"norm": name}
+    if name in _RELU:
+        return OpKind.RELU, {}
+    if name in _ACTIVATIONS:
+        return OpKind.ACTIVATION, {"function": name.rstrip("_")}
+    if name in _ADD:
+        if tensor_inputs >= 2:
+            return OpKind.ADD, {}
+        return OpKind.OTHER, {"function": name}
+    if name in _MUL:
+        return (OpKind.MUL, {}) if tensor_inputs >= 2 else (OpKind.OTHER, {"function": name})
+    if name in _MAX_POOL:
+        kernel = _pair(_arg(args, kwargs, 1, "kernel_size"))
+        stride = _arg(args, kwargs, 2, "stride")
+        return OpKind.MAX_POOL, {
+            "kernel_size": kernel,
+            "stride": _pair(stride) if stride not in (None, [], ()) else kernel,
+            "padding": _pair(_arg(args, kwargs, 3, "padding", 0)),
+            "dilation": _pair(_arg(args, kwargs, 4, "dilation", 1)),
+            "ceil_mode": bool(_arg(args, kwargs, 5, "ceil_mode", False)),
+        }
+    if name in _AVG_POOL:
+        kernel = _pair(_arg(args, kwargs, 1, "kernel_size"))
+        stride = _arg(args, kwargs, 2, "stride")
+        return OpKind.AVG_POOL, {
+            "kernel_size": kernel,
+            "stride": _pair(stride) if stride not in (None, [], ()) else kernel,
+            "padding": _pair(_arg(args, kwargs, 3, "padding", 0)),
+            "ceil_mode": bool(_arg(args, kwargs, 4, "ceil_mode", False)),
+            "count_include_pad": bool(_arg(args, kwargs, 5, "count_include_pad", True)),
+        }
+    if name in _ADAPTIVE:
+        size = _arg(args, kwargs, 1, "output_size")
+        mode = "max" if "max" in name else "avg"
+        sizes = (size,) if isinstance(size, int) or size is None else tuple(size)
+        if all(s == 1 for s in sizes):
+            return OpKind.GLOBAL_POOL, {"mode": mode}
+        return OpKind.ADAPTIVE_POOL, {"mode": mode, "output_size": tuple(sizes)}
+    if name in ("mean", "amax") and _reduces_spatial(args, kwargs):
+        return OpKind.GLOBAL_POOL, {"mode": "avg" if name == "mean" else "max"}
+    if name == "linear":
+        weight = _arg(args, kwargs, 1, "weight")
+        return OpKind.LINEAR, {
+            "in_features": int(weight.shape[1]),
+            "out_features": int(weight.shape[0]),
+            "bias": _arg(args, kwargs, 2, "bias") is not None,
+        }
+    if name in _FLATTEN:
+        return OpKind.FLATTEN, {}
+    if name in _RESHAPE:
+        return OpKind.RESHAPE, {}
+    if name in ("cat", "concat", "concatenate", "stack"):
+        return OpKind.CAT, {}
+    if name == "pad":
+        pad = _arg(args, kwargs, 1, "pad")
+        return OpKind.PAD, {"pad": tuple(int(p) for p in pad) if pad is not None else ()}
+    if name in _SLICE:
+        return OpKind.SLICE, {}
+    if name in _DROPOUT:
+        return OpKind.DROPOUT, {}
+    return OpKind.OTHER, {"function": name}
+
+
+def _float_or_none(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _reduces_spatial(args: tuple, kwargs: dict) -> bool:
+    tensor = args[0] if args else None
+    dims = _arg(args, kwargs, 1, "dim")
+    if not isinstance(tensor, torch.Tensor) or tensor.dim() != 4 or dims is None:
+        return False
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    return sorted(d % 4 for d in dims) == [2, 3]

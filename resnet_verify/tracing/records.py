@@ -1,0 +1,202 @@
+"""Frozen records that flow through build -> trace -> align -> diff -> explain -> render.
+
+Every stage of the pipeline produces one of these and never mutates what it received. Hyper-parameter
+maps are stored as sorted ``(name, value)`` tuples so the records stay hashable and serialise without
+custom encoders; use :func:`attr_dict` to read them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from resnet_verify.specs.sources import SourceLoc
+
+Shape = tuple[int, ...]
+Attrs = tuple[tuple[str, Any], ...]
+
+INPUT_ID = -1
+"""Producer id of the model's input tensor in :attr:`OpRecord.inputs`."""
+CONST_ID = -2
+"""Producer id of a tensor that no recorded op produced (a plain attribute, a captured constant)."""
+
+
+def attr_dict(attrs: Attrs) -> dict[str, Any]:
+    return dict(attrs)
+
+
+def make_attrs(mapping: dict[str, Any]) -> Attrs:
+    return tuple(sorted(mapping.items()))
+
+
+class OpKind(str, enum.Enum):
+    """Canonical kind of a functional op; many torch spellings map onto one kind."""
+
+    CONV = "conv"
+    BATCH_NORM = "batch_norm"
+    NORM = "norm"  # group/layer/instance norm
+    RELU = "relu"
+    ACTIVATION = "activation"  # any non-ReLU nonlinearity
+    ADD = "add"
+    MUL = "mul"
+    MAX_POOL = "max_pool"
+    AVG_POOL = "avg_pool"
+    GLOBAL_POOL = "global_pool"  # adaptive pool to 1x1 or a mean over H, W
+    ADAPTIVE_POOL = "adaptive_pool"  # adaptive pool to anything but 1x1
+    FLATTEN = "flatten"
+    RESHAPE = "reshape"
+    LINEAR = "linear"
+    CAT = "cat"
+    PAD = "pad"
+    SLICE = "slice"
+    DROPOUT = "dropout"
+    OTHER = "other"
+
+
+# Ops that change neither values nor the meaning of the computation; alignment skips them so that
+# `torch.flatten` vs `x.view(n, -1)` vs nothing-at-all (after a mean) never reads as a difference.
+LAYOUT_KINDS = frozenset({OpKind.FLATTEN, OpKind.RESHAPE, OpKind.DROPOUT})
+
+
+@dataclass(frozen=True, slots=True)
+class OpRecord:
+    """One functional op executed during the forward (a node of the dataflow graph)."""
+
+    id: int
+    name: str  # torch spelling: "conv2d", "relu", "__iadd__", "max_pool2d" ...
+    kind: OpKind
+    module_path: str  # innermost module whose forward ran the op ("" = the root module)
+    module_stack: tuple[str, ...]  # outermost first, root excluded
+    inputs: tuple[int, ...]  # producer op ids of the tensor inputs; INPUT_ID for the model input
+    in_shapes: tuple[Shape, ...]
+    out_shape: Shape | None
+    params: tuple[str, ...]  # qualified names of parameters/buffers the op consumed
+    attrs: Attrs = ()
+    inplace: bool = False
+    source: SourceLoc | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleCall:
+    """One call of one module (a module called twice gives two records)."""
+
+    order: int  # position among all module calls, by start
+    path: str
+    type_name: str
+    call_index: int  # 0 for the first call of this module, 1 for the second ...
+    in_shapes: tuple[Shape, ...]
+    out_shapes: tuple[Shape, ...]
+    num_params: int  # own parameters (not recursing into children)
+    num_trainable: int
+    hparams: Attrs
+    first_op: int  # op ids [first_op, end_op) ran inside this call
+    end_op: int
+    source: SourceLoc | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParamInfo:
+    name: str  # first qualified name; aliases hold the others for shared tensors
+    shape: Shape
+    numel: int
+    trainable: bool
+    is_buffer: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Crash:
+    """Where a forward failed. The trace keeps every op that ran before."""
+
+    module_path: str
+    op_name: str | None
+    in_shapes: tuple[Shape, ...]
+    error_type: str
+    message: str
+    ops_before: int
+    source: SourceLoc | None = None  # the user's line that made the failing call
+
+
+class BlockKind(str, enum.Enum):
+    RESIDUAL = "residual"  # two paths merged by an addition
+    PLAIN = "plain"  # convolutions between residual blocks with no merge (e.g. a lost shortcut)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    index: int
+    kind: BlockKind
+    path: str  # common module prefix of the block's ops ("layer3.0", "stage4.0" ...)
+    fork_op: int  # producer of the block input (INPUT_ID if the block starts at the model input)
+    merge_op: int | None  # the add that joins both paths (None for PLAIN)
+    main: tuple[int, ...]  # op ids on the longer path (the one with more convolutions)
+    shortcut: tuple[int, ...]  # op ids on the other path; () for an identity shortcut
+    tail: tuple[int, ...]  # ops after the merge that belong to this block (the final ReLU)
+    in_shape: Shape
+    out_shape: Shape
+    params: tuple[str, ...]
+    num_params: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    index: int
+    path: str
+    blocks: tuple[int, ...]  # block indices
+    in_shape: Shape
+    out_shape: Shape
+    num_params: int
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    stem: tuple[int, ...]  # op ids before the first block
+    blocks: tuple[Block, ...]
+    stages: tuple[Stage, ...]
+    head: tuple[int, ...]  # op ids after the last block
+    stem_params: int
+    head_params: int
+    stem_out_shape: Shape | None
+    stem_path: str
+    head_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    model_type: str
+    input_shape: Shape
+    ops: tuple[OpRecord, ...]
+    modules: tuple[ModuleCall, ...]
+    params: tuple[ParamInfo, ...]
+    output_shape: Shape | None
+    crash: Crash | None
+    structure: Structure
+    device: str = "meta"  # "meta", or "cpu" when the model needed real tensors
+    output_is_tensor: bool = True
+
+    @property
+    def total_params(self) -> int:
+        return sum(p.numel for p in self.params if not p.is_buffer)
+
+    @property
+    def trainable_params(self) -> int:
+        return sum(p.numel for p in self.params if p.trainable and not p.is_buffer)
+
+    def op(self, op_id: int) -> OpRecord:
+        return self.ops[op_id]
+
+    def param_numel(self, names: tuple[str, ...] | list[str]) -> int:
+        """Values in the named parameters (buffers count 0; shared tensors once)."""
+        table = _numel_tables.get(id(self.params))
+        if table is None or table[0] is not self.params:
+            table = (self.params, {p.name: 0 if p.is_buffer else p.numel for p in self.params})
+            _numel_tables[id(self.params)] = table
+            if len(_numel_tables) > 64:
+                _numel_tables.pop(next(iter(_numel_tables)))
+        return sum(table[1].get(n, 0) for n in set(names))
+
+
+# Derived lookup tables of traces, keyed by the identity of their (immutable) params tuple; the
+# stored tuple guards against a recycled id. Bounded: old entries are dropped past 64.
+_numel_tables: dict[int, tuple[tuple[ParamInfo, ...], dict[str, int]]] = {}

@@ -1,0 +1,218 @@
+"""Find stem, residual blocks, stages and head in a traced dataflow graph, without module names.
+
+A residual block is where two paths merge in an addition. Its input (the *fork*) is the latest op
+both paths descend from; each path is the set of ops that descend from the fork and feed one operand
+of the add. The path with more convolutions is the main path, the other the shortcut (empty for an
+identity). Stages are runs of blocks with the same output shape; the stem is what precedes the first
+block and the head what follows the last. Ancestor sets are Python ints used as bitsets (bit i+1 for
+op i, bit 0 for the model input) so the whole analysis is a few big-int operations per op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from resnet_verify.tracing.records import (
+    INPUT_ID, Block, BlockKind, OpKind, OpRecord, ParamInfo, Shape, Stage, Structure,
+)
+
+_ELEMENTWISE_TAIL = frozenset({OpKind.RELU, OpKind.ACTIVATION, OpKind.BATCH_NORM, OpKind.NORM,
+                               OpKind.DROPOUT})
+
+
+def _bit(op_id: int) -> int:
+    return 1 << (op_id + 1)
+
+
+def _members(mask: int) -> list[int]:
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 2)
+        mask ^= low
+    return out
+
+
+class _Graph:
+    def __init__(self, ops: Sequence[OpRecord]) -> None:
+        self.ops = ops
+        self.anc: list[int] = []
+        for op in ops:
+            mask = _bit(op.id)
+            for src in op.inputs:
+                if src == INPUT_ID:
+                    mask |= 1
+                elif src >= 0:
+                    mask |= self.anc[src]
+            self.anc.append(mask)
+
+    def ancestors(self, op_id: int) -> int:
+        return 1 if op_id == INPUT_ID else self.anc[op_id]
+
+    def descends_from(self, op_id: int, root: int) -> bool:
+        return bool(self.ancestors(op_id) & _bit(root)) if root != INPUT_ID else bool(
+            self.ancestors(op_id) & 1)
+
+    def between(self, root: int, target: int) -> list[int]:
+        """Ops that descend from ``root`` and feed ``target`` (both excluded)."""
+        mask = self.ancestors(target) & ~_bit(target) & ~self.ancestors(root)
+        return [o for o in _members(mask) if o >= 0 and self.descends_from(o, root)]
+
+
+def _is_merge(op: OpRecord) -> bool:
+    return (op.kind is OpKind.ADD and len(op.inputs) >= 2 and all(i >= INPUT_ID for i in op.inputs)
+            and len(set(op.in_shapes[:2])) == 1)
+
+
+def _common_prefix(seqs: Sequence[Sequence[str]]) -> tuple[str, ...]:
+    if not seqs:
+        return ()
+    prefix = tuple(seqs[0])
+    for seq in seqs[1:]:
+        n = 0
+        while n < min(len(prefix), len(seq)) and prefix[n] == seq[n]:
+            n += 1
+        prefix = prefix[:n]
+    return prefix
+
+
+def _common_stack(ops: Sequence[OpRecord]) -> tuple[str, ...]:
+    return _common_prefix([op.module_stack for op in ops])
+
+
+def _params(ops: Sequence[OpRecord], table: dict[str, ParamInfo]) -> tuple[tuple[str, ...], int]:
+    names = sorted({p for op in ops for p in op.params})
+    return tuple(names), sum(table[n].numel for n in names if n in table and not table[n].is_buffer)
+
+
+def _out_shape(ops: Sequence[OpRecord], op_id: int, input_shape: Shape) -> Shape:
+    if op_id == INPUT_ID:
+        return input_shape
+    return ops[op_id].out_shape or ()
+
+
+def find_structure(ops: Sequence[OpRecord], params: Sequence[ParamInfo],
+                   input_shape: Shape) -> Structure:
+    graph = _Graph(ops)
+    table = {p.name: p for p in params}
+    merges = [op for op in ops if _is_merge(op)]
+    raw: list[tuple[int, int | None, list[int], list[int]]] = []  # fork, merge, main, shortcut
+    for op in merges:
+        a, b = op.inputs[0], op.inputs[1]
+        common = graph.ancestors(a) & graph.ancestors(b)
+        if not common:
+            continue
+        fork = common.bit_length() - 2
+        paths = []
+        for operand in (a, b):
+            path = graph.between(fork, op.id)
+            path = [o for o in path if graph.descends_from(operand, o) or o == operand]
+            paths.append(sorted(set(path) | ({operand} if operand != fork else set())))
+        convs = [sum(ops[o].kind is OpKind.CONV for o in p) for p in paths]
+        main_i = 0 if (convs[0], len(paths[0])) >= (convs[1], len(paths[1])) else 1
+        raw.append((fork, op.id, paths[main_i], paths[1 - main_i]))
+    # A merge nested inside an earlier block's path (a block within a block) is not a new block.
+    raw = [r for i, r in enumerate(raw) if not any(r[1] in p[2] or r[1] in p[3] for p in raw[:i])]
+
+    units: list[tuple[int, int | None, list[int], list[int], list[int]]] = []
+    for i, (fork, merge, main, short) in enumerate(raw):
+        if i + 1 < len(raw):
+            nxt = raw[i + 1][0]
+            tail = [] if nxt == merge else graph.between(merge, nxt) + [nxt]
+            conv_tail = [o for o in tail if ops[o].kind is OpKind.CONV]
+            if conv_tail:
+                # Convolutions between two merges: a block that lost its addition. Keep the
+                # activation that follows the merge with this block; the rest is a plain unit.
+                first = min(conv_tail)
+                units.append((fork, merge, main, short, [o for o in tail if o < first]))
+                units.append((units[-1][4][-1] if units[-1][4] else merge, None,
+                              [o for o in tail if o >= first], [], []))
+                continue
+        else:
+            tail = []
+            for op in ops[merge + 1:]:
+                if (op.kind in _ELEMENTWISE_TAIL and op.out_shape == ops[merge].out_shape
+                        and graph.descends_from(op.id, merge)):
+                    tail.append(op.id)
+                elif graph.descends_from(op.id, merge):
+                    break
+        units.append((fork, merge, main, short, tail))
+
+    blocks: list[Block] = []
+    for i, (fork, merge, main, short, tail) in enumerate(units):
+        core = [ops[o] for o in (*main, *short, *([merge] if merge is not None else []))]
+        stack = _common_stack(core)
+        path = stack[-1] if stack else _dotted_prefix(core)
+        names, count = _params([ops[o] for o in (*main, *short, *tail)], table)
+        end = tail[-1] if tail else (merge if merge is not None else main[-1])
+        blocks.append(Block(
+            index=i, kind=BlockKind.RESIDUAL if merge is not None else BlockKind.PLAIN,
+            path=path, fork_op=fork, merge_op=merge, main=tuple(main),
+            shortcut=tuple(short), tail=tuple(tail),
+            in_shape=_out_shape(ops, fork, input_shape), out_shape=_out_shape(ops, end, input_shape),
+            params=names, num_params=count,
+        ))
+
+    if blocks:
+        first_fork = blocks[0].fork_op
+        stem = [o for o in _members(graph.ancestors(first_fork)) if o >= 0]
+        last = blocks[-1]
+        end = last.tail[-1] if last.tail else (last.merge_op if last.merge_op is not None
+                                              else last.main[-1])
+        head = [op.id for op in ops[end + 1:] if graph.descends_from(op.id, end)]
+    else:
+        stem, head = [op.id for op in ops], []
+    stem_names, stem_params = _params([ops[o] for o in stem], table)
+    head_names, head_params = _params([ops[o] for o in head], table)
+    return Structure(
+        stem=tuple(stem), blocks=tuple(blocks), stages=_stages(blocks, ops, table),
+        head=tuple(head), stem_params=stem_params, head_params=head_params,
+        stem_out_shape=_out_shape(ops, blocks[0].fork_op, input_shape) if blocks else (
+            ops[-1].out_shape if ops else None),
+        stem_path=_path_of([ops[o] for o in stem]), head_path=_path_of([ops[o] for o in head]),
+    )
+
+
+def _dotted_prefix(ops: Sequence[OpRecord]) -> str:
+    """Common dotted prefix of the module paths of the ops that own parameters.
+
+    Used when no module's call encloses the whole block (blocks kept in a ModuleDict and wired in
+    the parent's forward); parameter-free ops are skipped because a shared ReLU lives elsewhere.
+    """
+    owners = [op.module_path.split(".")[:-1] for op in ops if op.params and op.module_path]
+    return ".".join(_common_prefix(owners))
+
+
+def _path_of(ops: Sequence[OpRecord]) -> str:
+    paths = sorted({op.module_path for op in ops if op.module_path})
+    if not paths:
+        return ""
+    stack = _common_stack(ops)
+    if stack:
+        return stack[-1]
+    ordered = [op.module_path for op in ops if op.module_path]
+    return ordered[0] if len(set(ordered)) == 1 else f"{ordered[0]}..{ordered[-1]}"
+
+
+def _stages(blocks: list[Block], ops: Sequence[OpRecord],
+            table: dict[str, ParamInfo]) -> tuple[Stage, ...]:
+    groups: list[list[Block]] = []
+    for block in blocks:
+        if groups and block.out_shape[1:] == groups[-1][-1].out_shape[1:]:
+            groups[-1].append(block)
+        else:
+            groups.append([block])
+    stages = []
+    for i, group in enumerate(groups):
+        above = []
+        for b in group:
+            core = [ops[o] for o in (*b.main, *b.shortcut,
+                                     *([b.merge_op] if b.merge_op is not None else []))]
+            stack = _common_stack(core)
+            above.append(stack[:-1] if stack else ())
+        common = _common_prefix(above)
+        _, count = _params([ops[o] for b in group for o in (*b.main, *b.shortcut, *b.tail)], table)
+        stages.append(Stage(index=i, path=common[-1] if common else "",
+                            blocks=tuple(b.index for b in group), in_shape=group[0].in_shape,
+                            out_shape=group[-1].out_shape, num_params=count))
+    return tuple(stages)

@@ -1,0 +1,132 @@
+"""What a training run leaves in its folder besides checkpoints: metrics.csv, curves.png, config.json,
+and the confusion matrix (table and confusion.png) that ``evaluate`` writes.
+
+``train_loss`` is the training objective (with label smoothing, on augmented batches, averaged over
+the epoch while the weights change); ``test_loss`` is plain cross-entropy of the end-of-epoch weights,
+so the two curves are not on the same footing. Accuracies are fractions (0-1) in the CSV.
+
+Plots use matplotlib's object API with the Agg canvas (no pyplot, no global backend switch), so this
+works headless and never touches the state of a caller's matplotlib session.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from resnet_verify._io import write_text_atomic
+
+METRIC_COLUMNS = (
+    "epoch",
+    "lr",
+    "train_loss",
+    "train_acc",
+    "test_loss",
+    "test_acc",
+    "epoch_s",
+    "elapsed_s",
+    "images_per_s",
+)
+
+
+def write_config(path: str | Path, config: dict[str, Any]) -> None:
+    write_text_atomic(path, json.dumps(config, indent=2, sort_keys=True) + "\n")
+
+
+def write_metrics(path: str | Path, history: Sequence[dict[str, Any]]) -> None:
+    """Rewrite metrics.csv from the whole history (so a resumed run's file is always consistent)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=METRIC_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in history:
+        writer.writerow({k: _fmt(row.get(k)) for k in METRIC_COLUMNS})
+    write_text_atomic(path, buffer.getvalue())
+
+
+def _fmt(value: Any) -> Any:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return value
+
+
+def plot_curves(path: str | Path, history: Sequence[dict[str, Any]], title: str = "") -> None:
+    """Loss and accuracy per epoch, train and test, side by side."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    if not history:
+        return
+    epochs = [row["epoch"] for row in history]
+    fig = Figure(figsize=(10, 4), dpi=100)
+    FigureCanvasAgg(fig)
+    ax_loss, ax_acc = fig.subplots(1, 2)
+    ax_loss.plot(epochs, [r["train_loss"] for r in history], label="train", marker=".")
+    ax_loss.plot(epochs, [r["test_loss"] for r in history], label="test", marker=".")
+    ax_loss.set(xlabel="epoch", ylabel="loss", title="loss")
+    ax_acc.plot(epochs, [100 * r["train_acc"] for r in history], label="train", marker=".")
+    ax_acc.plot(epochs, [100 * r["test_acc"] for r in history], label="test", marker=".")
+    ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
+    for ax in (ax_loss, ax_acc):
+        ax.grid(alpha=0.3)
+        ax.legend()
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    _save_figure(fig, Path(path))
+
+
+def confusion_matrix(targets: torch.Tensor, predictions: torch.Tensor, num_classes: int) -> torch.Tensor:
+    """Rows: true class, columns: predicted class."""
+    flat = targets.to(torch.int64) * num_classes + predictions.to(torch.int64)
+    return torch.bincount(flat, minlength=num_classes * num_classes).reshape(num_classes, num_classes)
+
+
+def format_confusion(matrix: torch.Tensor, classes: Sequence[str]) -> str:
+    """A plain-text table: one row per true class, one column per prediction, then recall."""
+    names = [str(c) for c in classes]
+    width = max(5, *(len(n) for n in names), len(str(int(matrix.max()))) if matrix.numel() else 1)
+    head = "true \\ pred".ljust(12) + "".join(n.rjust(width + 1) for n in names) + "   accuracy"
+    lines = [head]
+    for i, name in enumerate(names):
+        row = matrix[i]
+        total = int(row.sum())
+        acc = f"{100 * int(row[i]) / total:6.1f}%" if total else "     -"
+        lines.append(name.ljust(12) + "".join(str(int(v)).rjust(width + 1) for v in row) + f"   {acc}  ({int(row[i])}/{total})")
+    return "\n".join(lines)
+
+
+def plot_confusion(path: str | Path, matrix: torch.Tensor, classes: Sequence[str], title: str = "") -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    n = len(classes)
+    size = max(4.0, 0.6 * n + 2)
+    fig = Figure(figsize=(size, size), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    values = matrix.to(torch.float64).numpy()
+    ax.imshow(values, cmap="Blues")
+    top = values.max() if values.size else 0
+    for i in range(n):
+        for j in range(n):
+            ax.text(j, i, str(int(values[i, j])), ha="center", va="center",
+                    color="white" if top and values[i, j] > top / 2 else "black")  # fmt: skip
+    ax.set_xticks(range(n), [str(c) for c in classes])
+    ax.set_yticks(range(n), [str(c) for c in classes])
+    ax.set(xlabel="predicted", ylabel="true", title=title or "confusion matrix")
+    fig.tight_layout()
+    _save_figure(fig, Path(path))
+
+
+def _save_figure(fig: Any, path: Path) -> None:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(buffer.getvalue())
+    tmp.replace(path)

@@ -1,0 +1,156 @@
+"""Align a candidate trace with a reference trace: blocks by sequence alignment, then ops per path.
+
+Blocks are aligned globally (Needleman-Wunsch on block signatures) so that a missing block costs one
+gap instead of shifting every later block; on ties the gap is placed as late as possible, which puts
+a missing block at the end of its stage (``layer3.5``), where a user would look for it. Inside an
+aligned block the main path, shortcut and tail are aligned op by op on their kinds, skipping ops that
+only change layout (flatten / view / dropout).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from resnet_verify.tracing.records import LAYOUT_KINDS, Block, BlockKind, OpKind, Trace
+from resnet_verify.verify.records import BlockPair
+
+GAP = -3.0
+
+
+def needleman_wunsch(n: int, m: int, score: Callable[[int, int], float],
+                     gap: float = GAP) -> list[tuple[int | None, int | None]]:
+    """Global alignment of two sequences given a pair score; gaps placed late on ties."""
+    table = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        table[i][0] = i * gap
+    for j in range(1, m + 1):
+        table[0][j] = j * gap
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            table[i][j] = max(table[i - 1][j - 1] + score(i - 1, j - 1),
+                              table[i - 1][j] + gap, table[i][j - 1] + gap)
+    pairs: list[tuple[int | None, int | None]] = []
+    i, j = n, m
+    eps = 1e-9
+    while i > 0 or j > 0:
+        if i > 0 and abs(table[i][j] - (table[i - 1][j] + gap)) < eps:
+            pairs.append((i - 1, None))
+            i -= 1
+        elif j > 0 and abs(table[i][j] - (table[i][j - 1] + gap)) < eps:
+            pairs.append((None, j - 1))
+            j -= 1
+        else:
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+    pairs.reverse()
+    return pairs
+
+
+def _conv_kernels(trace: Trace, ops: Sequence[int]) -> tuple:
+    return tuple(dict(trace.ops[o].attrs).get("kernel_size") for o in ops
+                 if trace.ops[o].kind is OpKind.CONV)
+
+
+def _block_score(ref: Trace, a: Block, cand: Trace, b: Block) -> float:
+    same_c, same_hw = a.out_shape[1:2] == b.out_shape[1:2], a.out_shape[2:] == b.out_shape[2:]
+    if not same_c and not same_hw:
+        # Different width *and* resolution: blocks of different stages. Two gaps (one extra, one
+        # missing) explain that better than a pairing that would report every layer as wrong.
+        return -10.0
+    score = 3.0 if same_c else -2.0
+    score += 3.0 if same_hw else -2.0
+    score += 2.0 if a.in_shape[1:2] == b.in_shape[1:2] else -1.0
+    ka, kb = _conv_kernels(ref, a.main), _conv_kernels(cand, b.main)
+    score += 1.0 if len(ka) == len(kb) else 0.0
+    score += 1.0 if ka == kb else 0.0
+    proj_a = any(ref.ops[o].kind is OpKind.CONV for o in a.shortcut)
+    proj_b = any(cand.ops[o].kind is OpKind.CONV for o in b.shortcut)
+    score += 1.0 if proj_a == proj_b else 0.0
+    score += 0.5 if a.kind is b.kind else 0.0
+    return score
+
+
+def stage_of_block(trace: Trace) -> dict[int, int]:
+    return {b: s.index for s in trace.structure.stages for b in s.blocks}
+
+
+def align_blocks(ref: Trace, cand: Trace) -> tuple[BlockPair, ...]:
+    rb, cb = ref.structure.blocks, cand.structure.blocks
+    pairs = needleman_wunsch(len(rb), len(cb), lambda i, j: _block_score(ref, rb[i], cand, cb[j]))
+    ref_stage, cand_stage = stage_of_block(ref), stage_of_block(cand)
+    out: list[BlockPair] = []
+    last_stage = 0
+    for r, c in pairs:
+        if r is not None:
+            last_stage = ref_stage[r]
+        out.append(BlockPair(reference=r, candidate=c,
+                             stage=ref_stage[r] if r is not None else last_stage
+                             if c is None else _extra_stage(ref_stage, cand_stage, out, c)))
+    return tuple(out)
+
+
+def _extra_stage(ref_stage: dict[int, int], cand_stage: dict[int, int],
+                 done: list[BlockPair], c: int) -> int:
+    # An extra block belongs to the reference stage of the nearest earlier paired block in the
+    # same candidate stage, else to the stage the next reference block starts.
+    for pair in reversed(done):
+        if pair.reference is not None and pair.candidate is not None:
+            if cand_stage.get(pair.candidate) == cand_stage.get(c):
+                return ref_stage[pair.reference]
+            return ref_stage[pair.reference] + 1 if ref_stage else 0
+    return 0
+
+
+def significant(trace: Trace, ops: Sequence[int]) -> list[int]:
+    return [o for o in ops if trace.ops[o].kind not in LAYOUT_KINDS]
+
+
+def _op_score(ref: Trace, a: int, cand: Trace, b: int) -> float:
+    x, y = ref.ops[a], cand.ops[b]
+    if x.kind is not y.kind:
+        both_pool = {x.kind, y.kind} <= {OpKind.MAX_POOL, OpKind.AVG_POOL, OpKind.GLOBAL_POOL,
+                                         OpKind.ADAPTIVE_POOL}
+        return 0.5 if both_pool else -2.0
+    score = 2.0
+    if x.kind is OpKind.CONV:
+        ax, ay = dict(x.attrs), dict(y.attrs)
+        score += 0.5 if ax.get("kernel_size") == ay.get("kernel_size") else 0.0
+        score += 0.5 if ax.get("out_channels") == ay.get("out_channels") else 0.0
+    return score
+
+
+@dataclass(frozen=True, slots=True)
+class OpPair:
+    reference: int | None
+    candidate: int | None
+
+
+def align_ops(ref: Trace, ref_ops: Sequence[int], cand: Trace,
+              cand_ops: Sequence[int]) -> tuple[OpPair, ...]:
+    a, b = significant(ref, ref_ops), significant(cand, cand_ops)
+    pairs = needleman_wunsch(len(a), len(b), lambda i, j: _op_score(ref, a[i], cand, b[j]),
+                             gap=-1.5)
+    return tuple(OpPair(a[i] if i is not None else None, b[j] if j is not None else None)
+                 for i, j in pairs)
+
+
+@dataclass(frozen=True, slots=True)
+class BlockOps:
+    """The op alignment of one block pair, per path."""
+
+    main: tuple[OpPair, ...]
+    shortcut: tuple[OpPair, ...]
+    tail: tuple[OpPair, ...]
+
+
+def align_block_ops(ref: Trace, a: Block, cand: Trace, b: Block) -> BlockOps:
+    return BlockOps(
+        main=align_ops(ref, a.main, cand, b.main),
+        shortcut=align_ops(ref, a.shortcut, cand, b.shortcut),
+        tail=align_ops(ref, a.tail, cand, b.tail),
+    )
+
+
+def is_residual(block: Block) -> bool:
+    return block.kind is BlockKind.RESIDUAL

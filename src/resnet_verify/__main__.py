@@ -1,3 +1,0 @@
-from resnet_verify.cli import entry
-
-entry()
