@@ -36,8 +36,13 @@ def timed(fn: Callable[[], Any], *, repeats: int, warmup: int = 1) -> dict[str, 
         started = time.perf_counter()
         fn()
         runs.append(time.perf_counter() - started)
-    return {"median_s": statistics.median(runs), "min_s": min(runs), "max_s": max(runs),
-            "runs": len(runs), "warmup": warmup}
+    return {
+        "median_s": statistics.median(runs),
+        "min_s": min(runs),
+        "max_s": max(runs),
+        "runs": len(runs),
+        "warmup": warmup,
+    }
 
 
 def cpu_model() -> str:
@@ -54,8 +59,11 @@ def machine_facts() -> dict[str, Any]:
     import torch
 
     try:
-        mem_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                       if line.startswith("MemTotal:"))
+        mem_kib = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal:")
+        )
         mem = f"{mem_kib / 2**20:.1f} GiB"
     except (OSError, StopIteration, ValueError):
         mem = "unknown"
@@ -114,6 +122,7 @@ def fmt_mib(value: float | None) -> str:
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """A GitHub Markdown table; right-align columns whose cells all look numeric."""
+
     def numeric(cell: Any) -> bool:
         text = str(cell).replace(",", "").replace("×", "").replace("%", "").split(" ")[0]
         try:

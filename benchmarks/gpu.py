@@ -81,8 +81,9 @@ def _inputs(batch: int, size: int, device: Any, channels_last: bool) -> tuple[An
     return x, y
 
 
-def measure(model: Any, x: Any, y: Any, *, mode: str, amp: Any, warmup: int, steps: int,
-            device: Any) -> dict[str, Any]:
+def measure(
+    model: Any, x: Any, y: Any, *, mode: str, amp: Any, warmup: int, steps: int, device: Any
+) -> dict[str, Any]:
     """Images/s of ``steps`` training steps (``mode='train'``) or inference batches after ``warmup``."""
     import torch
     import torch.nn.functional as F
@@ -102,8 +103,10 @@ def measure(model: Any, x: Any, y: Any, *, mode: str, amp: Any, warmup: int, ste
         model.eval()
 
         def step() -> None:
-            with torch.inference_mode(), torch.autocast(device.type, dtype=amp or torch.float32,
-                                                        enabled=amp is not None):
+            with (
+                torch.inference_mode(),
+                torch.autocast(device.type, dtype=amp or torch.float32, enabled=amp is not None),
+            ):
                 model(x)
 
     started = time.perf_counter()
@@ -116,8 +119,13 @@ def measure(model: Any, x: Any, y: Any, *, mode: str, amp: Any, warmup: int, ste
         step()
     _sync(device)
     total = time.perf_counter() - started
-    out = {"images_per_s": steps * batch / total, "ms_per_step": 1e3 * total / steps, "steps": steps,
-           "warmup": warmup, "warmup_s": warm_s}
+    out = {
+        "images_per_s": steps * batch / total,
+        "ms_per_step": 1e3 * total / steps,
+        "steps": steps,
+        "warmup": warmup,
+        "warmup_s": warm_s,
+    }
     if device.type == "cuda":
         out["max_memory_gib"] = torch.cuda.max_memory_allocated(device) / 2**30
     return out
@@ -133,8 +141,12 @@ VARIANTS = (
 def plan(smoke: bool) -> dict[str, Any]:
     if smoke:
         return {"model": "resnet18", "shapes": ((32, 8),), "warmup": 1, "steps": {"train": 2, "infer": 2}}
-    return {"model": "resnet50", "shapes": ((64, 256), (224, 128)), "warmup": 5,
-            "steps": {"train": 20, "infer": 30}}
+    return {
+        "model": "resnet50",
+        "shapes": ((64, 256), (224, 128)),
+        "warmup": 5,
+        "steps": {"train": 20, "infer": 30},
+    }
 
 
 def eager_benchmarks(device: Any, p: dict[str, Any], deadline: float) -> list[dict[str, Any]]:
@@ -145,8 +157,9 @@ def eager_benchmarks(device: Any, p: dict[str, Any], deadline: float) -> list[di
         for label, amp_name, cl in VARIANTS:
             for mode in ("train", "infer"):
                 if elapsed() > deadline:
-                    results.append({"variant": label, "size": size, "batch": batch, "mode": mode,
-                                    "skipped": "time cap"})
+                    results.append(
+                        {"variant": label, "size": size, "batch": batch, "mode": mode, "skipped": "time cap"}
+                    )
                     log(f"skip {mode} {label} @{size}: time cap")
                     continue
                 amp = torch.bfloat16 if amp_name == "bf16" else None
@@ -156,10 +169,18 @@ def eager_benchmarks(device: Any, p: dict[str, Any], deadline: float) -> list[di
                         torch.cuda.reset_peak_memory_stats(device)
                     model = _model(p["model"], device, cl)
                     x, y = _inputs(batch, size, device, cl)
-                    r = measure(model, x, y, mode=mode, amp=amp, warmup=p["warmup"], steps=p["steps"][mode],
-                                device=device)
+                    r = measure(
+                        model,
+                        x,
+                        y,
+                        mode=mode,
+                        amp=amp,
+                        warmup=p["warmup"],
+                        steps=p["steps"][mode],
+                        device=device,
+                    )
                     log(f"  {r['images_per_s']:.0f} images/s ({r['ms_per_step']:.1f} ms/step)")
-                except Exception as exc:  # noqa: BLE001 - one failed cell must not lose the others
+                except Exception as exc:
                     r = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"}
                     log(f"  failed: {r['error']}")
                 finally:
@@ -183,12 +204,32 @@ def compile_worker(spec: str) -> None:
             model = _model(cfg["model"], device, True)
             compiled = torch.compile(model)
             x, y = _inputs(batch, size, device, True)
-            print(f"[gpu.py compile] {mode} @{size} batch {batch}: compiling ...", file=sys.stderr, flush=True)
-            r = measure(compiled, x, y, mode=mode, amp=torch.bfloat16, warmup=cfg["warmup"],
-                        steps=cfg["steps"][mode], device=device)
+            print(
+                f"[gpu.py compile] {mode} @{size} batch {batch}: compiling ...", file=sys.stderr, flush=True
+            )
+            r = measure(
+                compiled,
+                x,
+                y,
+                mode=mode,
+                amp=torch.bfloat16,
+                warmup=cfg["warmup"],
+                steps=cfg["steps"][mode],
+                device=device,
+            )
             r["compile_and_warmup_s"] = time.perf_counter() - started - r["ms_per_step"] * r["steps"] / 1e3
-            print(json.dumps({"variant": "bf16 autocast + channels_last + torch.compile", "size": size,
-                              "batch": batch, "mode": mode, **r}), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "variant": "bf16 autocast + channels_last + torch.compile",
+                        "size": size,
+                        "batch": batch,
+                        "mode": mode,
+                        **r,
+                    }
+                ),
+                flush=True,
+            )
             print(f"[gpu.py compile]   {r['images_per_s']:.0f} images/s", file=sys.stderr, flush=True)
             del model, compiled, x, y
             if device.type == "cuda":
@@ -199,8 +240,15 @@ def run_capped(cmd: list[str], cap: float, *, capture_stderr: bool) -> tuple[int
     """Run ``cmd`` in its own session; at ``cap`` seconds kill the whole group, keep its output."""
     import signal
 
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE if capture_stderr else None,
-                            text=True, env=_env(), cwd=ROOT, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE if capture_stderr else None,
+        text=True,
+        env=_env(),
+        cwd=ROOT,
+        start_new_session=True,
+    )
     try:
         stdout, stderr = proc.communicate(timeout=cap)
         return proc.returncode, stdout or "", stderr or "", False
@@ -221,12 +269,14 @@ def _env() -> dict[str, str]:
 
 def compile_benchmarks(device: Any, p: dict[str, Any], cap: float) -> dict[str, Any]:
     # small inputs first: that is where launch overhead dominates and compile can help most
-    spec = json.dumps({"device": str(device), "model": p["model"], "shapes": p["shapes"], "warmup": 3,
-                       "steps": p["steps"]})
+    spec = json.dumps(
+        {"device": str(device), "model": p["model"], "shapes": p["shapes"], "warmup": 3, "steps": p["steps"]}
+    )
     log(f"torch.compile in a subprocess, cap {cap:.0f}s ...")
     started = time.perf_counter()
     code, stdout, _, timed_out = run_capped(
-        [sys.executable, str(Path(__file__).resolve()), "--compile-worker", spec], cap, capture_stderr=False)
+        [sys.executable, str(Path(__file__).resolve()), "--compile-worker", spec], cap, capture_stderr=False
+    )
     results = []
     for line in stdout.splitlines():
         line = line.strip()
@@ -239,9 +289,17 @@ def compile_benchmarks(device: Any, p: dict[str, Any], cap: float) -> dict[str, 
     done = {(r["size"], r["batch"], r["mode"]) for r in results}
     for s, b, m in wanted:
         if (s, b, m) not in done:
-            results.append({"variant": "bf16 autocast + channels_last + torch.compile", "size": s, "batch": b,
-                            "mode": m, "skipped": f"not finished within the {cap:.0f}s compile cap"
-                            if timed_out else f"compile subprocess failed (exit {code})"})
+            results.append(
+                {
+                    "variant": "bf16 autocast + channels_last + torch.compile",
+                    "size": s,
+                    "batch": b,
+                    "mode": m,
+                    "skipped": f"not finished within the {cap:.0f}s compile cap"
+                    if timed_out
+                    else f"compile subprocess failed (exit {code})",
+                }
+            )
     wall = time.perf_counter() - started
     log(f"torch.compile done in {wall:.0f}s ({'time cap hit' if timed_out else f'exit {code}'})")
     return {"results": results, "cap_s": cap, "wall_s": wall, "timed_out": timed_out, "exit": code}
@@ -271,8 +329,23 @@ def train_signs(data: str, device: Any, cap: float, smoke: bool, keep: str | Non
 
     run_dir = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="gpu-signs-"))
     model = "resnet18" if smoke else "resnet50"
-    cmd = [sys.executable, "-m", "resnet_verify", "train", "--data", data, "--recipe", "default", "--model", model,
-           "--device", device.type, "--out", str(run_dir), "--no-progress"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "resnet_verify",
+        "train",
+        "--data",
+        data,
+        "--recipe",
+        "default",
+        "--model",
+        model,
+        "--device",
+        device.type,
+        "--out",
+        str(run_dir),
+        "--no-progress",
+    ]
     if smoke:
         cmd += ["--epochs", "1"]
     log(f"SIGNS training: {' '.join(cmd[1:])} (cap {cap:.0f}s) ...")
@@ -284,22 +357,36 @@ def train_signs(data: str, device: Any, cap: float, smoke: bool, keep: str | Non
     reached = next((r for r in rows if r.get("test_acc", 0) >= TARGET), None)
     best = max(rows, key=lambda r: r.get("test_acc", 0)) if rows else None
     out = {
-        "command": "resnet-verify " + " ".join(cmd[3:]), "model": model, "recipe": "default", "epochs": epochs,
-        "epochs_done": len(rows), "wall_s": wall, "exit": code, "timed_out": timed_out, "cap_s": cap,
-        "history": rows, "best_test_acc": best.get("test_acc") if best else None,
+        "command": "resnet-verify " + " ".join(cmd[3:]),
+        "model": model,
+        "recipe": "default",
+        "epochs": epochs,
+        "epochs_done": len(rows),
+        "wall_s": wall,
+        "exit": code,
+        "timed_out": timed_out,
+        "cap_s": cap,
+        "history": rows,
+        "best_test_acc": best.get("test_acc") if best else None,
         "best_epoch": int(best["epoch"]) if best else None,
         "reached_epoch": int(reached["epoch"]) if reached else None,
         "reached_s": reached.get("elapsed_s") if reached else None,
         "stdout_tail": stdout.strip().splitlines()[-3:],
-        "stderr_tail": [ln for ln in stderr.strip().splitlines() if not ln.startswith("epoch ") or "acc" in ln][-6:],
+        "stderr_tail": [
+            ln for ln in stderr.strip().splitlines() if not ln.startswith("epoch ") or "acc" in ln
+        ][-6:],
     }
     if rows:
         epoch_times = [r["epoch_s"] for r in rows if "epoch_s" in r]
         out["epoch_s_first"] = epoch_times[0]
-        out["epoch_s_median_after_first"] = sorted(epoch_times[1:])[len(epoch_times[1:]) // 2] if len(epoch_times) > 1 else None
+        out["epoch_s_median_after_first"] = (
+            sorted(epoch_times[1:])[len(epoch_times[1:]) // 2] if len(epoch_times) > 1 else None
+        )
         out["images_per_s_median"] = sorted(r["images_per_s"] for r in rows)[len(rows) // 2]
-    log(f"SIGNS training: {len(rows)}/{epochs} epochs in {wall:.0f}s, best {out['best_test_acc']}, "
-        f"{'time cap hit' if timed_out else f'exit {code}'}")
+    log(
+        f"SIGNS training: {len(rows)}/{epochs} epochs in {wall:.0f}s, best {out['best_test_acc']}, "
+        f"{'time cap hit' if timed_out else f'exit {code}'}"
+    )
     return out
 
 
@@ -307,13 +394,23 @@ def train_signs(data: str, device: Any, cap: float, smoke: bool, keep: str | Non
 
 
 def markdown(res: dict[str, Any]) -> str:
-    lines = [f"Device: **{res['device_name']}**; torch {res['torch']} (CUDA {res.get('cuda')}, cuDNN {res.get('cudnn')}); "
-             f"model {res['plan']['model']}; {'SMOKE run (CPU, tiny steps): not GPU figures' if res['smoke'] else ''}"
-             .rstrip("; "), ""]
+    lines = [
+        f"Device: **{res['device_name']}**; torch {res['torch']} (CUDA {res.get('cuda')}, cuDNN {res.get('cudnn')}); "
+        f"model {res['plan']['model']}; {'SMOKE run (CPU, tiny steps): not GPU figures' if res['smoke'] else ''}".rstrip(
+            "; "
+        ),
+        "",
+    ]
     rows = res["results"] + [r for r in (res.get("compile") or {}).get("results", [])]
-    base = {(r["size"], r["mode"]): r.get("images_per_s") for r in rows if r["variant"] == "fp32" and "images_per_s" in r}
-    table = ["| variant | input | batch | mode | images/s | ms/step | vs fp32 | note |",
-             "| --- | ---: | ---: | --- | ---: | ---: | ---: | --- |"]
+    base = {
+        (r["size"], r["mode"]): r.get("images_per_s")
+        for r in rows
+        if r["variant"] == "fp32" and "images_per_s" in r
+    }
+    table = [
+        "| variant | input | batch | mode | images/s | ms/step | vs fp32 | note |",
+        "| --- | ---: | ---: | --- | ---: | ---: | ---: | --- |",
+    ]
     for r in sorted(rows, key=lambda r: (r["size"], r["mode"] != "train", r["mode"])):
         ips = r.get("images_per_s")
         b = base.get((r["size"], r["mode"]))
@@ -325,45 +422,81 @@ def markdown(res: dict[str, Any]) -> str:
         ips_s = "—" if ips is None else f"{ips:,.0f}"
         ms_s = "—" if ips is None else f"{r['ms_per_step']:.1f}"
         rel_s = "—" if ips is None or not b else f"{ips / b:.2f}×"
-        table.append(f"| {r['variant']} | {r['size']}×{r['size']} | {r['batch']} | {r['mode']} | "
-                     f"{ips_s} | {ms_s} | {rel_s} | {note} |")
+        table.append(
+            f"| {r['variant']} | {r['size']}×{r['size']} | {r['batch']} | {r['mode']} | "
+            f"{ips_s} | {ms_s} | {rel_s} | {note} |"
+        )
     lines += table
     sig = res.get("signs")
     if sig:
         lines += ["", f"SIGNS training, `{sig['command']}`:", ""]
         if sig["history"]:
-            reached = (f"epoch {sig['reached_epoch']} after {sig['reached_s']:.1f}s" if sig["reached_epoch"]
-                       else f"not reached in {sig['epochs_done']} epochs")
-            lines.append(f"- {sig['epochs_done']}/{sig['epochs']} epochs in {sig['wall_s']:.0f}s wall "
-                         f"(process start, data load, verification gate included)"
-                         f"{'; stopped by the time cap' if sig['timed_out'] else ''}")
+            reached = (
+                f"epoch {sig['reached_epoch']} after {sig['reached_s']:.1f}s"
+                if sig["reached_epoch"]
+                else f"not reached in {sig['epochs_done']} epochs"
+            )
+            lines.append(
+                f"- {sig['epochs_done']}/{sig['epochs']} epochs in {sig['wall_s']:.0f}s wall "
+                f"(process start, data load, verification gate included)"
+                f"{'; stopped by the time cap' if sig['timed_out'] else ''}"
+            )
             later = sig.get("epoch_s_median_after_first")
             later_s = f", then median {later:.1f}s/epoch" if later is not None else ""
-            lines.append(f"- first epoch {sig['epoch_s_first']:.1f}s{later_s}; "
-                         f"median {sig['images_per_s_median']:,.0f} training images/s")
-            lines.append(f"- best test accuracy {sig['best_test_acc']:.1%} (epoch {sig['best_epoch']}); "
-                         f"first ≥ {TARGET:.1%}: {reached}")
-            lines += ["", "| epoch | test acc | epoch s | elapsed s | images/s |", "| ---: | ---: | ---: | ---: | ---: |"]
+            lines.append(
+                f"- first epoch {sig['epoch_s_first']:.1f}s{later_s}; "
+                f"median {sig['images_per_s_median']:,.0f} training images/s"
+            )
+            lines.append(
+                f"- best test accuracy {sig['best_test_acc']:.1%} (epoch {sig['best_epoch']}); "
+                f"first ≥ {TARGET:.1%}: {reached}"
+            )
+            lines += [
+                "",
+                "| epoch | test acc | epoch s | elapsed s | images/s |",
+                "| ---: | ---: | ---: | ---: | ---: |",
+            ]
             for r in sig["history"]:
-                lines.append(f"| {int(r['epoch'])} | {r.get('test_acc', 0):.1%} | {r.get('epoch_s', 0):.1f} | "
-                             f"{r.get('elapsed_s', 0):.1f} | {r.get('images_per_s', 0):,.0f} |")
+                lines.append(
+                    f"| {int(r['epoch'])} | {r.get('test_acc', 0):.1%} | {r.get('epoch_s', 0):.1f} | "
+                    f"{r.get('elapsed_s', 0):.1f} | {r.get('images_per_s', 0):,.0f} |"
+                )
         else:
-            lines.append(f"- no epoch finished (exit {sig['exit']}, {'time cap' if sig['timed_out'] else 'see stderr'}): "
-                         + " / ".join(sig["stderr_tail"][-2:]))
+            lines.append(
+                f"- no epoch finished (exit {sig['exit']}, {'time cap' if sig['timed_out'] else 'see stderr'}): "
+                + " / ".join(sig["stderr_tail"][-2:])
+            )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", default=str(ROOT / "reports" / "gpu.json"), help="JSON results (default reports/gpu.json)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--out", default=str(ROOT / "reports" / "gpu.json"), help="JSON results (default reports/gpu.json)"
+    )
     parser.add_argument("--smoke", action="store_true", help="tiny run (resnet18 @32, 2 steps); works on CPU")
-    parser.add_argument("--time-cap", type=float, default=240.0, help="seconds for the whole script (default 240)")
+    parser.add_argument(
+        "--time-cap", type=float, default=240.0, help="seconds for the whole script (default 240)"
+    )
     parser.add_argument("--train-signs", metavar="DIR", help="also train on SIGNS with the default recipe")
-    parser.add_argument("--train-reserve", type=float, default=120.0,
-                        help="seconds of the cap kept for --train-signs (default 120)")
-    parser.add_argument("--train-out", metavar="DIR", help="keep the SIGNS run folder here (default: a temp folder)")
-    parser.add_argument("--compile", dest="compile", action=argparse.BooleanOptionalAction, default=None,
-                        help="measure torch.compile too (default: on with CUDA, off with --smoke)")
+    parser.add_argument(
+        "--train-reserve",
+        type=float,
+        default=120.0,
+        help="seconds of the cap kept for --train-signs (default 120)",
+    )
+    parser.add_argument(
+        "--train-out", metavar="DIR", help="keep the SIGNS run folder here (default: a temp folder)"
+    )
+    parser.add_argument(
+        "--compile",
+        dest="compile",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="measure torch.compile too (default: on with CUDA, off with --smoke)",
+    )
     parser.add_argument("--compile-worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.compile_worker:
@@ -383,17 +516,27 @@ def main(argv: list[str] | None = None) -> int:
     p = plan(args.smoke)
     do_compile = args.compile if args.compile is not None else (device.type == "cuda" and not args.smoke)
     reserve = args.train_reserve if args.train_signs else 0.0
-    log(f"device {device}, plan {p}, time cap {args.time_cap:.0f}s, compile {do_compile}, "
-        f"SIGNS {'yes' if args.train_signs else 'no'} (reserve {reserve:.0f}s)")
+    log(
+        f"device {device}, plan {p}, time cap {args.time_cap:.0f}s, compile {do_compile}, "
+        f"SIGNS {'yes' if args.train_signs else 'no'} (reserve {reserve:.0f}s)"
+    )
 
     res: dict[str, Any] = {
-        "device_name": torch.cuda.get_device_name(device) if device.type == "cuda" else f"CPU ({platform.processor() or platform.machine()})",
-        "device": str(device), "torch": torch.__version__, "cuda": torch.version.cuda,
+        "device_name": torch.cuda.get_device_name(device)
+        if device.type == "cuda"
+        else f"CPU ({platform.processor() or platform.machine()})",
+        "device": str(device),
+        "torch": torch.__version__,
+        "cuda": torch.version.cuda,
         "cudnn": torch.backends.cudnn.version() if cuda else None,
         "cudnn_allow_tf32": torch.backends.cudnn.allow_tf32,
         "matmul_allow_tf32": torch.backends.cuda.matmul.allow_tf32 if cuda else None,
-        "cudnn_benchmark": True, "smoke": args.smoke, "plan": p, "time_cap_s": args.time_cap,
-        "python": platform.python_version(), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "cudnn_benchmark": True,
+        "smoke": args.smoke,
+        "plan": p,
+        "time_cap_s": args.time_cap,
+        "python": platform.python_version(),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
         "command": "python benchmarks/gpu.py " + " ".join(sys.argv[1:] if argv is None else argv),
     }
     if cuda:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import DEFAULT_DATA, ROOT, fmt_s, log, table  # noqa: E402
+from _common import DEFAULT_DATA, ROOT, fmt_s, log, table
 
 TARGET = 0.975
 MODEL = "resnet50"
@@ -45,19 +45,31 @@ def engine_throughput(signs: Any, recipe: str, steps: int) -> dict[str, Any]:
     import torch
 
     from resnet_verify.train.data import Signs, SplitTensors, channel_stats
+    from resnet_verify.train.loop import TrainConfig, train
     from resnet_verify.train.recipes import RECIPES
     from resnet_verify.train.runtime import Runtime
-    from resnet_verify.train.loop import TrainConfig, train
 
     hyper = dict(RECIPES[recipe])
     batch = int(hyper["batch_size"])
     n = batch * steps
-    subset = Signs(SplitTensors(signs.train.x[:n], signs.train.y[:n]), signs.test, signs.classes,
-                   source=f"first {n} SIGNS training images")
+    subset = Signs(
+        SplitTensors(signs.train.x[:n], signs.train.y[:n]),
+        signs.test,
+        signs.classes,
+        source=f"first {n} SIGNS training images",
+    )
     mean, std = channel_stats(signs.train.x)
     hyper["epochs"] = 2
-    config = TrainConfig(model=MODEL, num_classes=signs.num_classes, input_size=list(signs.input_size),
-                         classes=list(signs.classes), mean=mean, std=std, recipe=recipe, **hyper)
+    config = TrainConfig(
+        model=MODEL,
+        num_classes=signs.num_classes,
+        input_size=list(signs.input_size),
+        classes=list(signs.classes),
+        mean=mean,
+        std=std,
+        recipe=recipe,
+        **hyper,
+    )
     torch.manual_seed(0)
     with tempfile.TemporaryDirectory(prefix="bench-train-") as out:
         started = time.perf_counter()
@@ -68,9 +80,15 @@ def engine_throughput(signs: Any, recipe: str, steps: int) -> dict[str, Any]:
     full_steps = _steps_per_epoch(len(signs.train), batch)
     return {
         "name": f"engine, {recipe} recipe ({hyper['optimizer']}, augment={hyper['augment']})",
-        "kind": "engine", "recipe": recipe, "batch": batch, "steps": steps, "images_per_s": ips,
-        "step_s": batch / ips, "epoch_s_extrapolated": full_steps * batch / ips,
-        "engine_epoch_s_incl_eval": float(row["epoch_s"]), "wall_s_two_epochs": wall,
+        "kind": "engine",
+        "recipe": recipe,
+        "batch": batch,
+        "steps": steps,
+        "images_per_s": ips,
+        "step_s": batch / ips,
+        "epoch_s_extrapolated": full_steps * batch / ips,
+        "engine_epoch_s_incl_eval": float(row["epoch_s"]),
+        "wall_s_two_epochs": wall,
     }
 
 
@@ -140,10 +158,16 @@ def seed_loop_throughput(data_dir: Path, signs: Any, steps: int, warmup: int = 3
     total = time.perf_counter() - started
     ips = steps * 24 / total
     return {
-        "name": "seed-style loop (DataLoader + ToTensor per image, SGD)", "kind": "seed", "batch": 24,
-        "steps": steps, "warmup": warmup, "images_per_s": ips, "step_s": total / steps,
+        "name": "seed-style loop (DataLoader + ToTensor per image, SGD)",
+        "kind": "seed",
+        "batch": 24,
+        "steps": steps,
+        "warmup": warmup,
+        "images_per_s": ips,
+        "step_s": total / steps,
         "step_median_s": statistics.median(times),
-        "epoch_s_extrapolated": _steps_per_epoch(len(dataset), 24) * total / steps, "source": source,
+        "epoch_s_extrapolated": _steps_per_epoch(len(dataset), 24) * total / steps,
+        "source": source,
     }
 
 
@@ -218,47 +242,70 @@ def scan_runs(runs_dir: Path) -> list[dict[str, Any]]:
         best = max(rows, key=lambda r: (r.get("test_acc", 0.0), -r.get("test_loss", 0.0)))
         reached = next((r for r in rows if r.get("test_acc", 0.0) >= TARGET), None)
         epochs = int(config.get("epochs", 0)) or None
-        hyper = {k: config.get(k) for k in ("optimizer", "lr", "epochs", "batch_size", "weight_decay", "augment")}
+        hyper = {
+            k: config.get(k) for k in ("optimizer", "lr", "epochs", "batch_size", "weight_decay", "augment")
+        }
         try:
             from resnet_verify.train.recipes import RECIPES
 
             current = RECIPES.get(config.get("recipe", ""), {})
-            differs = [f"{k} {config.get(k)!r} (now {v!r})" for k, v in current.items()
-                       if k in config and config.get(k) != v]
+            differs = [
+                f"{k} {config.get(k)!r} (now {v!r})"
+                for k, v in current.items()
+                if k in config and config.get(k) != v
+            ]
         except ImportError:
             differs = []
-        found.append({
-            "run": str(run_dir.relative_to(ROOT) if run_dir.is_relative_to(ROOT) else run_dir),
-            "recipe": config.get("recipe", "?"), "model": config.get("model", "?"),
-            "epochs_done": len(rows), "epochs": epochs,
-            "complete": epochs is not None and len(rows) >= epochs,
-            "best_acc": best.get("test_acc"), "best_epoch": int(best.get("epoch", 0)),
-            "reached_epoch": int(reached["epoch"]) if reached else None,
-            "reached_s": reached.get("elapsed_s") if reached else None,
-            "mean_epoch_s": statistics.mean(r["epoch_s"] for r in rows if "epoch_s" in r),
-            "mean_images_per_s": statistics.mean(r["images_per_s"] for r in rows if "images_per_s" in r),
-            "elapsed_s": rows[-1].get("elapsed_s"), "device": _device_from_logs(run_dir),
-            "hyper": hyper, "differs_from_current_recipe": differs,
-            "modified": time.strftime("%Y-%m-%d %H:%M", time.localtime(metrics.stat().st_mtime)),
-        })
+        found.append(
+            {
+                "run": str(run_dir.relative_to(ROOT) if run_dir.is_relative_to(ROOT) else run_dir),
+                "recipe": config.get("recipe", "?"),
+                "model": config.get("model", "?"),
+                "epochs_done": len(rows),
+                "epochs": epochs,
+                "complete": epochs is not None and len(rows) >= epochs,
+                "best_acc": best.get("test_acc"),
+                "best_epoch": int(best.get("epoch", 0)),
+                "reached_epoch": int(reached["epoch"]) if reached else None,
+                "reached_s": reached.get("elapsed_s") if reached else None,
+                "mean_epoch_s": statistics.mean(r["epoch_s"] for r in rows if "epoch_s" in r),
+                "mean_images_per_s": statistics.mean(r["images_per_s"] for r in rows if "images_per_s" in r),
+                "elapsed_s": rows[-1].get("elapsed_s"),
+                "device": _device_from_logs(run_dir),
+                "hyper": hyper,
+                "differs_from_current_recipe": differs,
+                "modified": time.strftime("%Y-%m-%d %H:%M", time.localtime(metrics.stat().st_mtime)),
+            }
+        )
     return found
 
 
 # -------------------------------------------------------------------------------------- main
 
 
-def run(*, quick: bool = False, data_dir: Path = DEFAULT_DATA, steps: int | None = None,
-        runs_dir: Path = ROOT / "runs", rounds: int | None = None) -> dict[str, Any]:
+def run(
+    *,
+    quick: bool = False,
+    data_dir: Path = DEFAULT_DATA,
+    steps: int | None = None,
+    runs_dir: Path = ROOT / "runs",
+    rounds: int | None = None,
+) -> dict[str, Any]:
     import torch
 
     from resnet_verify.train.data import load_signs
 
     steps = steps or (3 if quick else 24)
-    out: dict[str, Any] = {"quick": quick, "steps": steps, "data": str(data_dir), "model": MODEL,
-                           "torch_threads": torch.get_num_threads()}
+    out: dict[str, Any] = {
+        "quick": quick,
+        "steps": steps,
+        "data": str(data_dir),
+        "model": MODEL,
+        "torch_threads": torch.get_num_threads(),
+    }
     try:
         signs = load_signs(data_dir)
-    except Exception as exc:  # noqa: BLE001 - reported, not fatal: the runs table still works
+    except Exception as exc:
         out["error"] = f"cannot load SIGNS from {data_dir}: {exc}"
         signs = None
     if signs is not None:
@@ -297,21 +344,42 @@ def throughput_markdown(res: dict[str, Any]) -> str:
     if "throughput" not in res:
         return f"Not measured: {res.get('error', 'no data')}."
     seed = next(r for r in res["throughput"] if r["kind"] == "seed")
+
     def each(r: dict[str, Any]) -> str:
         ips = r.get("images_per_s_rounds") or [r["images_per_s"]]
         return ", ".join(f"{x:.1f}" for x in ips)
 
-    rows = [[r["name"], f"{r['images_per_s']:.1f}", each(r), fmt_s(r["step_s"]), fmt_s(r["epoch_s_extrapolated"]),
-             f"{r['images_per_s'] / seed['images_per_s']:.2f}×"] for r in res["throughput"]]
-    text = table(["training step", "images/s (mean)", "each round", "per step (batch 24)",
-                  "epoch (45 steps, extrapolated)", "vs seed loop"], rows)
+    rows = [
+        [
+            r["name"],
+            f"{r['images_per_s']:.1f}",
+            each(r),
+            fmt_s(r["step_s"]),
+            fmt_s(r["epoch_s_extrapolated"]),
+            f"{r['images_per_s'] / seed['images_per_s']:.2f}×",
+        ]
+        for r in res["throughput"]
+    ]
+    text = table(
+        [
+            "training step",
+            "images/s (mean)",
+            "each round",
+            "per step (batch 24)",
+            "epoch (45 steps, extrapolated)",
+            "vs seed loop",
+        ],
+        rows,
+    )
     dp = res.get("data_path")
     if dp:
         n = dp["batches"]
-        text += (f"\n\nData path alone, {n} batches of 24 without the model: seed `DataLoader` + `ToTensor` "
-                 f"{fmt_s(dp['seed_dataloader_s'])} ({fmt_s(dp['seed_dataloader_s'] / n)}/batch); engine "
-                 f"index + `normalize` + `augment` {fmt_s(dp['engine_normalize_augment_s'])} "
-                 f"({fmt_s(dp['engine_normalize_augment_s'] / n)}/batch).")
+        text += (
+            f"\n\nData path alone, {n} batches of 24 without the model: seed `DataLoader` + `ToTensor` "
+            f"{fmt_s(dp['seed_dataloader_s'])} ({fmt_s(dp['seed_dataloader_s'] / n)}/batch); engine "
+            f"index + `normalize` + `augment` {fmt_s(dp['engine_normalize_augment_s'])} "
+            f"({fmt_s(dp['engine_normalize_augment_s'] / n)}/batch)."
+        )
     return text
 
 
@@ -321,26 +389,62 @@ def runs_markdown(res: dict[str, Any]) -> str:
     if runs:
         rows = []
         for r in runs:
-            reached = (f"epoch {r['reached_epoch']}, {fmt_s(r['reached_s'])}" if r["reached_epoch"]
-                       else f"not reached in {r['epochs_done']} epochs")
-            status = "complete" if r["complete"] else f"in progress / stopped ({r['epochs_done']}/{r['epochs'] or '?'})"
+            reached = (
+                f"epoch {r['reached_epoch']}, {fmt_s(r['reached_s'])}"
+                if r["reached_epoch"]
+                else f"not reached in {r['epochs_done']} epochs"
+            )
+            status = (
+                "complete"
+                if r["complete"]
+                else f"in progress / stopped ({r['epochs_done']}/{r['epochs'] or '?'})"
+            )
             h = r.get("hyper") or {}
             hyper = f"{h.get('optimizer')} lr {h.get('lr'):g}" if h.get("lr") is not None else "?"
             if r.get("differs_from_current_recipe"):
                 hyper += " (differs from today's recipe: " + ", ".join(r["differs_from_current_recipe"]) + ")"
-            rows.append([f"`{r['run']}`", r["recipe"], hyper, r["model"], r["device"] or "?", status,
-                         f"{r['best_acc']:.1%} (epoch {r['best_epoch']})", reached, fmt_s(r["mean_epoch_s"]),
-                         f"{r['mean_images_per_s']:.1f}", r["modified"]])
-        lines.append(table(["run", "recipe", "hyper-parameters", "model", "device", "status", "best test acc",
-                            f"first ≥ {TARGET:.1%} (engine's elapsed_s)", "mean epoch", "images/s", "metrics.csv time"],
-                           rows))
+            rows.append(
+                [
+                    f"`{r['run']}`",
+                    r["recipe"],
+                    hyper,
+                    r["model"],
+                    r["device"] or "?",
+                    status,
+                    f"{r['best_acc']:.1%} (epoch {r['best_epoch']})",
+                    reached,
+                    fmt_s(r["mean_epoch_s"]),
+                    f"{r['mean_images_per_s']:.1f}",
+                    r["modified"],
+                ]
+            )
+        lines.append(
+            table(
+                [
+                    "run",
+                    "recipe",
+                    "hyper-parameters",
+                    "model",
+                    "device",
+                    "status",
+                    "best test acc",
+                    f"first ≥ {TARGET:.1%} (engine's elapsed_s)",
+                    "mean epoch",
+                    "images/s",
+                    "metrics.csv time",
+                ],
+                rows,
+            )
+        )
     have = {r["recipe"] for r in runs if r["model"] == MODEL}
     for recipe in ("default", "seed"):
         if recipe not in have:
             lines.append("")
-            lines.append(f"- `{recipe}` recipe: **not measured** (no `runs/*/metrics.csv` for it). Produce it with "
-                         f"`resnet-verify train --data ../shared/data/signs --recipe {recipe} --out runs/{recipe}` "
-                         "and rerun `python benchmarks/run.py`.")
+            lines.append(
+                f"- `{recipe}` recipe: **not measured** (no `runs/*/metrics.csv` for it). Produce it with "
+                f"`resnet-verify train --data ../shared/data/signs --recipe {recipe} --out runs/{recipe}` "
+                "and rerun `python benchmarks/run.py`."
+            )
     return "\n".join(lines) if lines else "No runs found."
 
 
@@ -367,23 +471,46 @@ def plot_throughput(res: dict[str, Any], path: Path) -> Path | None:
 
 
 def markdown(res: dict[str, Any]) -> str:
-    return "\n".join(["### Throughput", "", throughput_markdown(res), "", "### Time to 97.5% test accuracy", "",
-                      runs_markdown(res), ""])
+    return "\n".join(
+        [
+            "### Throughput",
+            "",
+            throughput_markdown(res),
+            "",
+            "### Time to 97.5% test accuracy",
+            "",
+            runs_markdown(res),
+            "",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="3 steps instead of 24 (a smoke run)")
-    parser.add_argument("--data", default=str(DEFAULT_DATA), help="SIGNS folder (default ../shared/data/signs)")
+    parser.add_argument(
+        "--data", default=str(DEFAULT_DATA), help="SIGNS folder (default ../shared/data/signs)"
+    )
     parser.add_argument("--steps", type=int, default=None, help="timed steps per measurement")
     parser.add_argument("--runs", default=str(ROOT / "runs"), help="folder of training runs to read")
-    parser.add_argument("--rounds", type=int, default=None,
-                        help="measure everything this many times, alternating the order (default 2, --quick 1)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=None,
+        help="measure everything this many times, alternating the order (default 2, --quick 1)",
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the raw results here")
     parser.add_argument("--plot-dir", default=None, help="write the throughput PNG here")
     args = parser.parse_args(argv)
-    res = run(quick=args.quick, data_dir=Path(args.data), steps=args.steps, runs_dir=Path(args.runs),
-              rounds=args.rounds)
+    res = run(
+        quick=args.quick,
+        data_dir=Path(args.data),
+        steps=args.steps,
+        runs_dir=Path(args.runs),
+        rounds=args.rounds,
+    )
     if args.plot_dir:
         Path(args.plot_dir).mkdir(parents=True, exist_ok=True)
         plot_throughput(res, Path(args.plot_dir) / "bench_training_throughput.png")

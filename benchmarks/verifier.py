@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, fmt_mib, fmt_s, log, table, timed  # noqa: E402
+from _common import ROOT, fmt_mib, fmt_s, log, table, timed
 
 DEPTHS = ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152")
 MEM_MODEL = "resnet152"
@@ -42,16 +42,18 @@ QUICK_FORWARDS = ((1, 224),)
 # ------------------------------------------------------------------------------------ compare
 
 
-def bench_compare(*, sizes: tuple[int, ...] = (64, 224), repeats: int = 5, num_classes: int = 1000) -> dict[str, Any]:
+def bench_compare(
+    *, sizes: tuple[int, ...] = (64, 224), repeats: int = 5, num_classes: int = 1000
+) -> dict[str, Any]:
     import torch
     import torchinfo
     from torch.fx import symbolic_trace
     from torch.fx.passes.shape_prop import ShapeProp
 
-    from resnet_verify.verify.comparison import compare, compare_traces
     from resnet_verify.models.resnet import resnet50
     from resnet_verify.specs.builders import build_reference
     from resnet_verify.tracing.tracer import _meta_copy, normalize_input_shape, trace
+    from resnet_verify.verify.comparison import compare, compare_traces
 
     try:  # newer versions memoise the reference trace per (name, shape, classes)
         from resnet_verify.verify.comparison import reference_trace
@@ -64,7 +66,9 @@ def bench_compare(*, sizes: tuple[int, ...] = (64, 224), repeats: int = 5, num_c
         from resnet_verify.verify.equivalence import check_equivalence
     except ImportError as exc:  # the module is optional while it is being written
         check_equivalence = None
-        eq_note = f"resnet_verify.verify.equivalence.check_equivalence is not available ({exc}); column skipped"
+        eq_note = (
+            f"resnet_verify.verify.equivalence.check_equivalence is not available ({exc}); column skipped"
+        )
     else:
         eq_note = None
 
@@ -95,36 +99,66 @@ def bench_compare(*, sizes: tuple[int, ...] = (64, 224), repeats: int = 5, num_c
         add(size, "compare, CPU-built resnet50", "verifier", lambda: run_compare(cpu_model, "cpu"))
         add(size, "compare, meta-built resnet50", "verifier", lambda: run_compare(meta_model, "meta"))
         if check_equivalence is not None:
+
             def with_eq(model: Any, key: str) -> None:
                 c = run_compare(model, key)
-                report = check_equivalence(model, "resnet50", input_size=size, num_classes=num_classes,
-                                           comparison=c)
+                report = check_equivalence(
+                    model, "resnet50", input_size=size, num_classes=num_classes, comparison=c
+                )
                 ok[f"{key}+equivalence@{size}"] = report.equivalent
+
             add(size, "compare + check_equivalence, CPU-built", "verifier", lambda: with_eq(cpu_model, "cpu"))
-            add(size, "compare + check_equivalence, meta-built", "verifier", lambda: with_eq(meta_model, "meta"))
+            add(
+                size,
+                "compare + check_equivalence, meta-built",
+                "verifier",
+                lambda: with_eq(meta_model, "meta"),
+            )
         if cache_clear is not None:  # compare memoises the reference's trace: time a first compare too
+
             def first_compare() -> None:
                 cache_clear()
                 run_compare(cpu_model, "cpu-uncached")
 
-            add(size, "compare, CPU-built, reference trace not cached (a process's first compare)", "verifier",
-                first_compare)
+            add(
+                size,
+                "compare, CPU-built, reference trace not cached (a process's first compare)",
+                "verifier",
+                first_compare,
+            )
         # where compare's time goes: its steps, timed one by one through the same functions
         if uncached_reference is not None:
-            add(size, "↳ reference trace (torchvision resnet50 built on meta + traced)", "breakdown",
-                lambda: uncached_reference("resnet50", normalize_input_shape(size), num_classes))
+            add(
+                size,
+                "↳ reference trace (torchvision resnet50 built on meta + traced)",
+                "breakdown",
+                lambda: uncached_reference("resnet50", normalize_input_shape(size), num_classes),
+            )
             ref_trace = uncached_reference("resnet50", normalize_input_shape(size), num_classes)
         else:
             ref_model = build_reference("resnet50", num_classes=num_classes)
-            add(size, "↳ build_reference (torchvision resnet50 on meta)", "breakdown",
-                lambda: build_reference("resnet50", num_classes=num_classes))
+            add(
+                size,
+                "↳ build_reference (torchvision resnet50 on meta)",
+                "breakdown",
+                lambda: build_reference("resnet50", num_classes=num_classes),
+            )
             add(size, "↳ trace(reference)", "breakdown", lambda: trace(ref_model, size))
             ref_trace = trace(ref_model, size)
         add(size, "↳ trace(candidate)", "breakdown", lambda: trace(cpu_model, size))
         cand_trace = trace(cpu_model, size)
-        add(size, "↳ compare_traces (align + diff + explain)", "breakdown",
-            lambda: compare_traces(ref_trace, cand_trace, reference_name="resnet50", candidate_name="ResNet",
-                                   num_classes=num_classes))
+        add(
+            size,
+            "↳ compare_traces (align + diff + explain)",
+            "breakdown",
+            lambda: compare_traces(
+                ref_trace,
+                cand_trace,
+                reference_name="resnet50",
+                candidate_name="ResNet",
+                num_classes=num_classes,
+            ),
+        )
         meta_copy = _meta_copy(cpu_model).eval()
         meta_x = torch.empty(shape, device="meta")
 
@@ -132,10 +166,18 @@ def bench_compare(*, sizes: tuple[int, ...] = (64, 224), repeats: int = 5, num_c
             with torch.no_grad():
                 meta_copy(meta_x)
 
-        add(size, "plain meta-tensor forward of one resnet50 (no tracer: torch's own meta kernels)", "breakdown",
-            meta_forward)
-        add(size, "torchinfo.summary (one resnet50, verbose=0)", "baseline",
-            lambda: torchinfo.summary(cpu_model, input_size=shape, verbose=0))
+        add(
+            size,
+            "plain meta-tensor forward of one resnet50 (no tracer: torch's own meta kernels)",
+            "breakdown",
+            meta_forward,
+        )
+        add(
+            size,
+            "torchinfo.summary (one resnet50, verbose=0)",
+            "baseline",
+            lambda: torchinfo.summary(cpu_model, input_size=shape, verbose=0),
+        )
 
         def fx() -> None:
             gm = symbolic_trace(cpu_model)
@@ -159,8 +201,14 @@ def bench_compare(*, sizes: tuple[int, ...] = (64, 224), repeats: int = 5, num_c
         first = by.get("compare, CPU-built, reference trace not cached (a process's first compare)")
         if first is not None:
             ratios[size]["first_compare_vs_torchinfo"] = first / base
-    return {"rows": rows, "ratios": ratios, "repeats": repeats, "num_classes": num_classes,
-            "equivalence_note": eq_note, "verdicts": verdicts}
+    return {
+        "rows": rows,
+        "ratios": ratios,
+        "repeats": repeats,
+        "num_classes": num_classes,
+        "equivalence_note": eq_note,
+        "verdicts": verdicts,
+    }
 
 
 def compare_markdown(res: dict[str, Any]) -> str:
@@ -174,7 +222,9 @@ def compare_markdown(res: dict[str, Any]) -> str:
         cells = [name]
         for s in sizes:
             r = by.get((name, s))
-            cells.append("—" if r is None else f"{fmt_s(r['median_s'])} ({fmt_s(r['min_s'])}–{fmt_s(r['max_s'])})")
+            cells.append(
+                "—" if r is None else f"{fmt_s(r['median_s'])} ({fmt_s(r['min_s'])}–{fmt_s(r['max_s'])})"
+            )
         for s in sizes:
             r = by.get((name, s))
             base = by.get(("torchinfo.summary (one resnet50, verbose=0)", s))
@@ -186,11 +236,18 @@ def compare_markdown(res: dict[str, Any]) -> str:
     for s, r in sorted(res["ratios"].items(), key=lambda kv: int(kv[0])):
         verdict = "meets" if r["compare_cpu_vs_torchinfo"] <= 1 else "misses"
         first = r.get("first_compare_vs_torchinfo")
-        first_text = "" if first is None else (
-            f"; a first compare (reference not yet cached) **{first:.2f}×** — "
-            f"{'meets' if first <= 1 else 'misses'} it")
-        target.append(f"@{s}: compare / torchinfo = **{r['compare_cpu_vs_torchinfo']:.2f}×** "
-                      f"(meta-built {r['compare_meta_vs_torchinfo']:.2f}×) — {verdict} the ≤ 1× target{first_text}")
+        first_text = (
+            ""
+            if first is None
+            else (
+                f"; a first compare (reference not yet cached) **{first:.2f}×** — "
+                f"{'meets' if first <= 1 else 'misses'} it"
+            )
+        )
+        target.append(
+            f"@{s}: compare / torchinfo = **{r['compare_cpu_vs_torchinfo']:.2f}×** "
+            f"(meta-built {r['compare_meta_vs_torchinfo']:.2f}×) — {verdict} the ≤ 1× target{first_text}"
+        )
     out.append("Target `compare` ≤ 1× one `torchinfo.summary`: " + "; ".join(target) + ".")
     if res.get("equivalence_note"):
         out.append("")
@@ -198,8 +255,11 @@ def compare_markdown(res: dict[str, Any]) -> str:
     results = res.get("verdicts") or {}
     if results:
         out.append("")
-        out.append("Verdicts seen while timing (all should be True): "
-                   + ", ".join(f"{k}={v}" for k, v in sorted(results.items())) + ".")
+        out.append(
+            "Verdicts seen while timing (all should be True): "
+            + ", ".join(f"{k}={v}" for k, v in sorted(results.items()))
+            + "."
+        )
     return "\n".join(out)
 
 
@@ -210,16 +270,38 @@ def bench_cold(*, repeats: int = 3, sizes: tuple[int, ...] = (64, 224)) -> dict[
     rows = []
     for size in sizes:
         jobs = {
-            f"resnet-verify compare --model resnet50 --input-size {size}":
-                [sys.executable, "-m", "resnet_verify", "compare", "--model", "resnet50", "--input-size", str(size)],
-            f"resnet-verify compare --model resnet50 --input-size {size} --equivalence":
-                [sys.executable, "-m", "resnet_verify", "compare", "--model", "resnet50", "--input-size", str(size),
-                 "--equivalence"],
-            f"python -c 'torchinfo.summary(resnet50(), (1, 3, {size}, {size}))'":
-                [sys.executable, "-c", "import torchinfo; from resnet_verify.models.resnet import resnet50; "
-                 f"torchinfo.summary(resnet50(), input_size=(1, 3, {size}, {size}), verbose=0)"],
-            "python -c 'import torch' (interpreter + torch import only)":
-                [sys.executable, "-c", "import torch"],
+            f"resnet-verify compare --model resnet50 --input-size {size}": [
+                sys.executable,
+                "-m",
+                "resnet_verify",
+                "compare",
+                "--model",
+                "resnet50",
+                "--input-size",
+                str(size),
+            ],
+            f"resnet-verify compare --model resnet50 --input-size {size} --equivalence": [
+                sys.executable,
+                "-m",
+                "resnet_verify",
+                "compare",
+                "--model",
+                "resnet50",
+                "--input-size",
+                str(size),
+                "--equivalence",
+            ],
+            f"python -c 'torchinfo.summary(resnet50(), (1, 3, {size}, {size}))'": [
+                sys.executable,
+                "-c",
+                "import torchinfo; from resnet_verify.models.resnet import resnet50; "
+                f"torchinfo.summary(resnet50(), input_size=(1, 3, {size}, {size}), verbose=0)",
+            ],
+            "python -c 'import torch' (interpreter + torch import only)": [
+                sys.executable,
+                "-c",
+                "import torch",
+            ],
         }
         for label, cmd in jobs.items():
             if label.startswith("python -c 'import torch'") and size != sizes[0]:
@@ -237,8 +319,15 @@ def bench_cold(*, repeats: int = 3, sizes: tuple[int, ...] = (64, 224)) -> dict[
 
 
 def cold_markdown(res: dict[str, Any]) -> str:
-    rows = [[f"`{r['command']}`", fmt_s(r["median_s"]), f"{fmt_s(r['min_s'])}–{fmt_s(r['max_s'])}",
-             ",".join(map(str, r["exit_codes"]))] for r in res["rows"]]
+    rows = [
+        [
+            f"`{r['command']}`",
+            fmt_s(r["median_s"]),
+            f"{fmt_s(r['min_s'])}–{fmt_s(r['max_s'])}",
+            ",".join(map(str, r["exit_codes"])),
+        ]
+        for r in res["rows"]
+    ]
     return table(["fresh process", "wall median", "min–max", "exit"], rows)
 
 
@@ -334,8 +423,12 @@ def mem_worker(spec: str) -> dict[str, Any]:
         tr = trace(model, (batch, 3, size, size))
         seconds = time.perf_counter() - started
         after_peak = _peak_kib()
-        extra = {"ops": len(tr.ops), "crash": None if tr.crash is None else tr.crash.message,
-                 "device": tr.device, **activation_stats(tr)}
+        extra = {
+            "ops": len(tr.ops),
+            "crash": None if tr.crash is None else tr.crash.message,
+            "device": tr.device,
+            **activation_stats(tr),
+        }
     elif what == "forward":
         with torch.no_grad():
             model(torch.randn(batch, 3, size, size))
@@ -351,18 +444,34 @@ def mem_worker(spec: str) -> dict[str, Any]:
         after_peak = _peak_kib()
     else:
         raise SystemExit(f"unknown worker job {what!r}")
-    return {"what": what, "model": name, "batch": batch, "size": size, "seconds": seconds,
-            "rss_before_mib": before_rss / 1024, "peak_before_mib": before_peak / 1024,
-            "peak_after_mib": after_peak / 1024, "growth_mib": (after_peak - before_rss) / 1024,
-            "peak_reset": peak_reset, "ru_maxrss_after_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "torch_threads": torch.get_num_threads(), **extra}
+    return {
+        "what": what,
+        "model": name,
+        "batch": batch,
+        "size": size,
+        "seconds": seconds,
+        "rss_before_mib": before_rss / 1024,
+        "peak_before_mib": before_peak / 1024,
+        "peak_after_mib": after_peak / 1024,
+        "growth_mib": (after_peak - before_rss) / 1024,
+        "peak_reset": peak_reset,
+        "ru_maxrss_after_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "torch_threads": torch.get_num_threads(),
+        **extra,
+    }
 
 
 def _spawn(spec: str, timeout: float = 900) -> dict[str, Any]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--mem-worker", spec],
-                          capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--mem-worker", spec],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=ROOT,
+    )
     if proc.returncode != 0:
         return {"spec": spec, "error": (proc.stderr.strip().splitlines() or ["failed"])[-1]}
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -377,13 +486,15 @@ def bench_memory(*, quick: bool = False) -> dict[str, Any]:
         log(f"  memory: trace {MEM_MODEL} batch {batch} @{size} (fresh process) ...")
         traces.append(_spawn(f"trace:{MEM_MODEL}:{batch}:{size}"))
         log(f"    {traces[-1]}")
-    for batch, size in (QUICK_FORWARDS if quick else REAL_FORWARDS):
+    for batch, size in QUICK_FORWARDS if quick else REAL_FORWARDS:
         log(f"  memory: real forward {MEM_MODEL} batch {batch} @{size} (fresh process) ...")
         forwards.append(_spawn(f"forward:{MEM_MODEL}:{batch}:{size}"))
         log(f"    {forwards[-1]}")
     extras = []
-    for spec, label in ((f"metaforward:{MEM_MODEL}:1:224", "plain meta-tensor forward, no tracer, 1 @224"),
-                        (f"trace-warm:{MEM_MODEL}:256:512", "second trace in the process (after one at 1 @64), 256 @512")):
+    for spec, label in (
+        (f"metaforward:{MEM_MODEL}:1:224", "plain meta-tensor forward, no tracer, 1 @224"),
+        (f"trace-warm:{MEM_MODEL}:256:512", "second trace in the process (after one at 1 @64), 256 @512"),
+    ):
         log(f"  memory: {label} (fresh process) ...")
         extras.append({"label": label, **_spawn(spec)})
         log(f"    {extras[-1]}")
@@ -401,36 +512,72 @@ def memory_markdown(res: dict[str, Any]) -> str:
         if f:
             real = f"{fmt_mib(f['growth_mib'])} ({fmt_s(f['seconds'])})"
         else:
-            rates = [x["seconds"] / x["batch"] for x in fwd.values() if x["size"] == r["size"] and x["batch"] > 1]
+            rates = [
+                x["seconds"] / x["batch"] for x in fwd.values() if x["size"] == r["size"] and x["batch"] > 1
+            ]
             rates = rates or [x["seconds"] / x["batch"] for x in fwd.values() if x["size"] == r["size"]]
             guess = f" ≈ {fmt_s(min(rates) * r['batch'])} at the measured per-image rate" if rates else ""
             real = f"not run{guess}; see the estimate"
-        rows.append([f"{r['batch']} × 3 × {r['size']} × {r['size']}", fmt_mib(r["growth_mib"]), fmt_s(r["seconds"]),
-                     real, fmt_mib(r["peak_mib"]), fmt_mib(r["total_mib"]), r["ops"]])
-    extra = [f for key, f in fwd.items() if not any(t.get("batch") == key[0] and t.get("size") == key[1]
-                                                    for t in res["traces"])]
+        rows.append(
+            [
+                f"{r['batch']} × 3 × {r['size']} × {r['size']}",
+                fmt_mib(r["growth_mib"]),
+                fmt_s(r["seconds"]),
+                real,
+                fmt_mib(r["peak_mib"]),
+                fmt_mib(r["total_mib"]),
+                r["ops"],
+            ]
+        )
+    extra = [
+        f
+        for key, f in fwd.items()
+        if not any(t.get("batch") == key[0] and t.get("size") == key[1] for t in res["traces"])
+    ]
     per_image = {t["size"]: t for t in res["traces"] if "error" not in t and t["batch"] == 1}
     for f in extra:
         one = per_image.get(f["size"])  # activations are linear in the batch: scale the batch-1 trace
-        rows.append([f"{f['batch']} × 3 × {f['size']} × {f['size']}", "—", "—",
-                     f"{fmt_mib(f['growth_mib'])} ({fmt_s(f['seconds'])})",
-                     fmt_mib(one["peak_mib"] * f["batch"]) if one else "—",
-                     fmt_mib(one["total_mib"] * f["batch"]) if one else "—", "—"])
+        rows.append(
+            [
+                f"{f['batch']} × 3 × {f['size']} × {f['size']}",
+                "—",
+                "—",
+                f"{fmt_mib(f['growth_mib'])} ({fmt_s(f['seconds'])})",
+                fmt_mib(one["peak_mib"] * f["batch"]) if one else "—",
+                fmt_mib(one["total_mib"] * f["batch"]) if one else "—",
+                "—",
+            ]
+        )
     breakdown = ""
     if res.get("extras"):
-        brows = [[e["label"], "error: " + e["error"] if "error" in e else fmt_mib(e["growth_mib"]),
-                  "—" if "error" in e else fmt_s(e["seconds"])] for e in res["extras"]]
-        breakdown = ("\n\nWhere the tracing growth comes from (fresh process each):\n\n"
-                     + table(["measurement", "peak RSS growth", "time"], brows))
-    headers = ["input", "trace: peak RSS growth", "trace time (first call in the process)", "real forward (no_grad): peak RSS growth (time)",
-               "estimate: peak live activations (no_grad)", "estimate: all activations (≈ kept for backward)",
-               "ops traced"]
+        brows = [
+            [
+                e["label"],
+                "error: " + e["error"] if "error" in e else fmt_mib(e["growth_mib"]),
+                "—" if "error" in e else fmt_s(e["seconds"]),
+            ]
+            for e in res["extras"]
+        ]
+        breakdown = "\n\nWhere the tracing growth comes from (fresh process each):\n\n" + table(
+            ["measurement", "peak RSS growth", "time"], brows
+        )
+    headers = [
+        "input",
+        "trace: peak RSS growth",
+        "trace time (first call in the process)",
+        "real forward (no_grad): peak RSS growth (time)",
+        "estimate: peak live activations (no_grad)",
+        "estimate: all activations (≈ kept for backward)",
+        "ops traced",
+    ]
     base = next((r for r in res["traces"] if "error" not in r), None)
     note = ""
     if base:
-        note = (f"\n\nRSS just before the measured call (imports done, {res['model']} built on CPU with real "
-                f"weights): {fmt_mib(base['rss_before_mib'])}. Estimates are fp32 and come from the traced op "
-                "graph (see `activation_stats` in `benchmarks/verifier.py`); weights are not included.")
+        note = (
+            f"\n\nRSS just before the measured call (imports done, {res['model']} built on CPU with real "
+            f"weights): {fmt_mib(base['rss_before_mib'])}. Estimates are fp32 and come from the traced op "
+            "graph (see `activation_stats` in `benchmarks/verifier.py`); weights are not included."
+        )
     return table(headers, rows) + note + breakdown
 
 
@@ -451,8 +598,13 @@ def bench_scaling(*, repeats: int = 5, size: int = 224) -> dict[str, Any]:
         model = getattr(models, name)(num_classes=1000).eval()
         holder: dict[str, Any] = {}
         r = timed(lambda: holder.__setitem__("t", trace(model, size)), repeats=repeats, warmup=1)
-        row = {"model": name, "depth": int(name.removeprefix("resnet")), "ops": len(holder["t"].ops),
-               "modules": sum(1 for _ in model.modules()), **r}
+        row = {
+            "model": name,
+            "depth": int(name.removeprefix("resnet")),
+            "ops": len(holder["t"].ops),
+            "modules": sum(1 for _ in model.modules()),
+            **r,
+        }
         if module_sites is not None:
             row["module_sites_s"] = timed(lambda: module_sites(model), repeats=repeats, warmup=1)["median_s"]
         rows.append(row)
@@ -464,11 +616,29 @@ def scaling_markdown(res: dict[str, Any]) -> str:
     rows = []
     first = res["rows"][0]
     for r in res["rows"]:
-        rows.append([r["model"], r["ops"], r["modules"], fmt_s(r["median_s"]),
-                     f"{r['median_s'] / r['ops'] * 1e3:.2f} ms", f"{r['median_s'] / first['median_s']:.2f}×",
-                     fmt_s(r.get("module_sites_s"))])
-    return table(["model", "ops traced", "modules", "trace median", "per op", "vs resnet18",
-                  "of which `sources.module_sites`"], rows)
+        rows.append(
+            [
+                r["model"],
+                r["ops"],
+                r["modules"],
+                fmt_s(r["median_s"]),
+                f"{r['median_s'] / r['ops'] * 1e3:.2f} ms",
+                f"{r['median_s'] / first['median_s']:.2f}×",
+                fmt_s(r.get("module_sites_s")),
+            ]
+        )
+    return table(
+        [
+            "model",
+            "ops traced",
+            "modules",
+            "trace median",
+            "per op",
+            "vs resnet18",
+            "of which `sources.module_sites`",
+        ],
+        rows,
+    )
 
 
 def plot_scaling(res: dict[str, Any], path: Path) -> Path:
@@ -485,7 +655,9 @@ def plot_scaling(res: dict[str, Any], path: Path) -> Path:
     if all("module_sites_s" in r for r in rows):
         ax.plot(ops, [r["module_sites_s"] for r in rows], "s--", label="of which sources.module_sites")
     for r in rows:
-        ax.annotate(r["model"], (r["ops"], r["median_s"]), textcoords="offset points", xytext=(4, -12), fontsize=8)
+        ax.annotate(
+            r["model"], (r["ops"], r["median_s"]), textcoords="offset points", xytext=(4, -12), fontsize=8
+        )
     ax.set_xlabel("ops in the traced forward")
     ax.set_ylabel("seconds")
     ax.set_ylim(bottom=0)
@@ -509,10 +681,25 @@ def plot_memory(res: dict[str, Any], path: Path) -> Path:
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
     w = 0.27
-    ax.bar([i - w for i in x], [max(r["growth_mib"], 1) for r in traces], w, label="trace(): measured peak RSS growth")
-    ax.bar(x, [fwd[(r["batch"], r["size"])]["growth_mib"] if (r["batch"], r["size"]) in fwd else 0 for r in traces],
-           w, label="real no_grad forward: measured")
-    ax.bar([i + w for i in x], [r["peak_mib"] for r in traces], w, label="real no_grad forward: estimated", alpha=0.6)
+    ax.bar(
+        [i - w for i in x],
+        [max(r["growth_mib"], 1) for r in traces],
+        w,
+        label="trace(): measured peak RSS growth",
+    )
+    ax.bar(
+        x,
+        [fwd[(r["batch"], r["size"])]["growth_mib"] if (r["batch"], r["size"]) in fwd else 0 for r in traces],
+        w,
+        label="real no_grad forward: measured",
+    )
+    ax.bar(
+        [i + w for i in x],
+        [r["peak_mib"] for r in traces],
+        w,
+        label="real no_grad forward: estimated",
+        alpha=0.6,
+    )
     floor = min([r["peak_mib"] for r in traces] + [max(r["growth_mib"], 1) for r in traces])
     for i, r in enumerate(traces):
         if (r["batch"], r["size"]) not in fwd:
@@ -532,8 +719,12 @@ def plot_memory(res: dict[str, Any], path: Path) -> Path:
 # --------------------------------------------------------------------------------------- main
 
 
-def run(*, quick: bool = False, only: tuple[str, ...] = ("compare", "cold", "memory", "scaling"),
-        repeats: int | None = None) -> dict[str, Any]:
+def run(
+    *,
+    quick: bool = False,
+    only: tuple[str, ...] = ("compare", "cold", "memory", "scaling"),
+    repeats: int | None = None,
+) -> dict[str, Any]:
     reps = repeats or (2 if quick else 5)
     out: dict[str, Any] = {"quick": quick}
     if "compare" in only:
@@ -564,7 +755,12 @@ def plots(res: dict[str, Any], plot_dir: Path) -> dict[str, str]:
 def markdown(res: dict[str, Any]) -> str:
     parts = []
     if "compare" in res:
-        parts += ["### compare vs torchinfo, torch.fx and a plain forward", "", compare_markdown(res["compare"]), ""]
+        parts += [
+            "### compare vs torchinfo, torch.fx and a plain forward",
+            "",
+            compare_markdown(res["compare"]),
+            "",
+        ]
     if "cold" in res:
         parts += ["### Fresh process (what a CLI user waits)", "", cold_markdown(res["cold"]), ""]
     if "memory" in res:
@@ -575,7 +771,9 @@ def markdown(res: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="fewer repeats and memory points (a smoke run)")
     parser.add_argument("--only", default="compare,cold,memory,scaling", help="comma-separated sections")
     parser.add_argument("--repeats", type=int, default=None, help="timed runs per row (default 5, --quick 2)")
@@ -586,8 +784,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.mem_worker:
         print(json.dumps(mem_worker(args.mem_worker)))
         return 0
-    res = run(quick=args.quick, only=tuple(s.strip() for s in args.only.split(",") if s.strip()),
-              repeats=args.repeats)
+    res = run(
+        quick=args.quick,
+        only=tuple(s.strip() for s in args.only.split(",") if s.strip()),
+        repeats=args.repeats,
+    )
     res["plots"] = plots(res, Path(args.plot_dir))
     print(markdown(res))
     if args.json:

@@ -1,4 +1,5 @@
-"""Atomic file writes: a temporary file beside the target, fsync, then ``os.replace``.
+"""File I/O shared by every stage: atomic writes (a temporary file beside the target, fsync, then
+``os.replace``), ``weights_only`` loading and strict state-dict loading with one-line errors.
 
 Reports, checkpoints and ported weights all go through here, so a crash or a kill leaves either the
 old file or the new one, never half of one.
@@ -9,13 +10,14 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import tempfile
 import warnings
 import zipfile
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import torch
+from torch import nn
 
 from resnet_verify.errors import UsageError
 
@@ -93,7 +95,9 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-_GLOBAL = re.compile(r"GLOBAL ([\w.]+)")  # torch 2.4-2.5 "Unsupported global: GLOBAL x", later "unsupported GLOBAL x"
+_GLOBAL = re.compile(
+    r"GLOBAL ([\w.]+)"
+)  # torch 2.4-2.5 "Unsupported global: GLOBAL x", later "unsupported GLOBAL x"
 _OPCODE = re.compile(r"Unsupported operand (\d+)")  # not a torch.save pickle at all (text, raw pickle, junk)
 
 
@@ -114,17 +118,28 @@ def load_weights_only(path: str | Path, label: str) -> Any:
         if "weights_only" in text or "Weights only" in text:
             found, opcode = _GLOBAL.search(text), _OPCODE.search(text)
             if opcode and not found:
-                raise UsageError(f"{label}: not a torch.save file, or corrupt (weights_only loading "
-                                 f"stops at pickle opcode {opcode.group(1)})") from None
+                raise UsageError(
+                    f"{label}: not a torch.save file, or corrupt (weights_only loading "
+                    f"stops at pickle opcode {opcode.group(1)})"
+                ) from None
             what = f" ({found.group(1)})" if found else ""
-            raise UsageError(f"{label}: refused by torch.load(weights_only=True): its pickle asks "
-                             f"to run code{what}, and weights_only loading forbids arbitrary code"
-                             ) from None
+            raise UsageError(
+                f"{label}: refused by torch.load(weights_only=True): its pickle asks "
+                f"to run code{what}, and weights_only loading forbids arbitrary code"
+            ) from None
         raise UsageError(f"{label}: truncated or corrupt ({first_line(exc)})") from None
-    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError, OSError, KeyError, IndexError,
-            TypeError, AttributeError) as exc:
+    except (
+        RuntimeError,
+        EOFError,
+        zipfile.BadZipFile,
+        ValueError,
+        OSError,
+        KeyError,
+        IndexError,
+        TypeError,
+        AttributeError,
+    ) as exc:
         raise UsageError(f"{label}: truncated or corrupt ({first_line(exc)})") from None
-
 
 
 def first_line(exc: BaseException) -> str:
@@ -134,3 +149,30 @@ def first_line(exc: BaseException) -> str:
 
 # ----------------------------------------------------------------------------------- random state
 
+
+def load_weights(model: nn.Module, state: dict[str, torch.Tensor], *, source: str, spec: str) -> None:
+    """``load_state_dict(strict=True)``, with a one-line message when the architecture differs."""
+    own = model.state_dict()
+    missing = [k for k in own if k not in state]
+    unexpected = [k for k in state if k not in own]
+    shapes = [
+        (k, tuple(state[k].shape), tuple(own[k].shape))
+        for k in own
+        if k in state and isinstance(state[k], torch.Tensor) and state[k].shape != own[k].shape
+    ]
+    if missing or unexpected or shapes:
+        parts = []
+        if missing:
+            parts.append(f"{len(missing)} missing (e.g. {missing[0]})")
+        if unexpected:
+            parts.append(f"{len(unexpected)} unexpected (e.g. {unexpected[0]})")
+        if shapes:
+            k, got, want = shapes[0]
+            parts.append(f"{len(shapes)} of another shape (e.g. {k}: {list(got)} vs {list(want)})")
+        raise UsageError(
+            f"{source}: weights do not fit model {spec} (wrong architecture): {'; '.join(parts)}"
+        )
+    try:
+        model.load_state_dict(state, strict=True)
+    except (RuntimeError, TypeError) as exc:
+        raise UsageError(f"{source}: weights do not fit model {spec}: {first_line(exc)}") from None

@@ -18,10 +18,10 @@ def fixture_spec(f: Fixture) -> str:
 
 
 @pytest.fixture
-def build_fixture():  # noqa: ANN201
+def build_fixture():
     from resnet_verify.specs.builders import build_model
 
-    def _build(f: Fixture, num_classes: int = 6, device: str | None = "meta"):  # noqa: ANN202
+    def _build(f: Fixture, num_classes: int = 6, device: str | None = "meta"):
         # Tracing runs on meta tensors anyway; building there skips the weight init.
         return build_model(fixture_spec(f), num_classes=num_classes, device=device)[0]
 
@@ -29,5 +29,9 @@ def build_fixture():  # noqa: ANN201
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-goldens", action="store_true", default=False,
-                     help="rewrite the golden reports under reports/golden/ instead of diffing")
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="rewrite the golden reports under reports/golden/ instead of diffing",
+    )

@@ -28,12 +28,12 @@ import torch
 from PIL import Image
 
 from resnet_verify._io import save_atomic
-from resnet_verify.train.checkpoint import FORMAT, capture_rng, make_checkpoint
 from resnet_verify.cli.main import main
 from resnet_verify.specs.builders import build_model
+from resnet_verify.train.checkpoint import FORMAT, capture_rng, make_checkpoint
 from resnet_verify.train.loop import TrainConfig, make_optimizer
 
-MODELS = '''
+MODELS = """
 import sys
 
 import torch
@@ -153,7 +153,7 @@ class CrashAttributeError(Tiny):
 class CrashSystemExit(Tiny):
     def forward(self, x):
         sys.exit(0)
-'''
+"""
 
 CLASSES = ["0", "1", "2"]
 SIZE = 32
@@ -209,7 +209,7 @@ class _Evil:
     def __init__(self, marker: Path) -> None:
         self.marker = marker
 
-    def __reduce__(self):  # noqa: ANN204
+    def __reduce__(self):
         return (open, (str(self.marker), "w"))
 
 
@@ -249,7 +249,9 @@ def paths(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     (not_h5 / "test_signs.h5").write_bytes(b"")
     p["not_h5"] = not_h5
     p["h5_missing_key"] = write_h5_pair(root / "h5_missing_key", train={"train_set_y": None})
-    p["h5_int32"] = write_h5_pair(root / "h5_int32", train={"train_set_x": np.zeros((6, SIZE, SIZE, 3), np.int32)})
+    p["h5_int32"] = write_h5_pair(
+        root / "h5_int32", train={"train_set_x": np.zeros((6, SIZE, SIZE, 3), np.int32)}
+    )
     nan = np.zeros((6, SIZE, SIZE, 3), np.float32)
     nan[0, 0, 0, 0] = np.nan
     p["h5_nan"] = write_h5_pair(root / "h5_nan", train={"train_set_x": nan})
@@ -275,7 +277,9 @@ def paths(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     (root / "no_images" / "64x64_SIGNS" / "train_signs" / "README.txt").write_text("images go here")
     p["bad_names"] = image_folder(root / "bad_names", {"photo.jpg": 16}, {"0_IMG_1.jpg": 16})
     p["not_images"] = image_folder(root / "not_images", {"0_IMG_1.jpg": None}, {"0_IMG_2.jpg": 16})
-    p["mixed_sizes"] = image_folder(root / "mixed_sizes", {"0_IMG_1.jpg": 16, "1_IMG_2.jpg": 20}, {"0_IMG_3.jpg": 16})
+    p["mixed_sizes"] = image_folder(
+        root / "mixed_sizes", {"0_IMG_1.jpg": 16, "1_IMG_2.jpg": 20}, {"0_IMG_3.jpg": 16}
+    )
     p["no_test_split"] = root / "no_test_split"
     write_image(root / "no_test_split" / "64x64_SIGNS" / "train_signs" / "0_IMG_1.jpg")
 
@@ -299,11 +303,13 @@ def paths(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     torch.save(model.state_dict(), root / "state_dict.pt")  # a bare state_dict: not a training checkpoint
     p["state_dict_pt"] = root / "state_dict.pt"
     torch.save([1, 2, 3], root / "list.pt")
-    (root / "raw.pt").write_bytes(pickle.dumps({"weights": [1.0]}, protocol=4))  # plain pickle, not torch.save
+    (root / "raw.pt").write_bytes(
+        pickle.dumps({"weights": [1.0]}, protocol=4)
+    )  # plain pickle, not torch.save
     p["raw_pickle_pt"] = root / "raw.pt"
     p["list_pt"] = root / "list.pt"
 
-    def variant(name: str, change) -> None:  # noqa: ANN001
+    def variant(name: str, change) -> None:
         ckpt = copy.deepcopy(last)
         change(ckpt)
         save_atomic(ckpt, root / f"{name}.pt")
@@ -313,7 +319,9 @@ def paths(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     variant("bad_config", lambda c: c["config"].__setitem__("input_size", "32x32"))
     variant("model_gone", lambda c: c["config"].__setitem__("model", f"{root / 'deleted.py'}:Tiny"))
     variant("no_epochs", lambda c: c["config"].pop("epochs"))
-    variant("one_group", lambda c: c.__setitem__("optimizer", torch.optim.AdamW(model.parameters()).state_dict()))
+    variant(
+        "one_group", lambda c: c.__setitem__("optimizer", torch.optim.AdamW(model.parameters()).state_dict())
+    )
 
     def grey(ckpt: dict) -> None:
         ckpt["config"] = _config(f"{models}:Tiny", good, channels=1)
@@ -350,7 +358,17 @@ def assert_one_line_error(code: int, out: str, err: str, needle: str) -> None:
 # ------------------------------------------------------------------------------------- the corpus
 
 M = "{models}"
-TRAIN = ["train", "--out", "{tmp}/run", "--model", f"{M}:Tiny", "--allow-mismatch", "--device", "cpu", "--no-progress"]
+TRAIN = [
+    "train",
+    "--out",
+    "{tmp}/run",
+    "--model",
+    f"{M}:Tiny",
+    "--allow-mismatch",
+    "--device",
+    "cpu",
+    "--no-progress",
+]
 COMPARE = ["compare", "--input-size", "32", "--num-classes", "3"]
 PORT = ["port", "--from", "resnet18", "--to", "resnet18", "--out", "{tmp}/ported.pt", "--input-size", "32"]
 EVALUATE = ["evaluate", "--data", "{good}", "--device", "cpu", "--out", "{tmp}/eval"]
@@ -359,73 +377,174 @@ PREDICT = ["predict", "--device", "cpu"]
 CASES: list[tuple[str, list[str], str]] = [
     # ---- compare: model specs (test_cli covers unknown names, missing files and sizes 0/-3/16/64x64)
     ("compare-syntax-error", [*COMPARE, "--model", "{syntax}:build"], "syntax error in"),
-    ("compare-raises-on-import", [*COMPARE, "--model", "{raises}:build"], "raised RuntimeError: no GPU driver here"),
-    ("compare-no-such-attribute", [*COMPARE, "--model", f"{M}:Tinny"], "has no attribute 'Tinny' (did you mean Tiny?)"),
+    (
+        "compare-raises-on-import",
+        [*COMPARE, "--model", "{raises}:build"],
+        "raised RuntimeError: no GPU driver here",
+    ),
+    (
+        "compare-no-such-attribute",
+        [*COMPARE, "--model", f"{M}:Tinny"],
+        "has no attribute 'Tinny' (did you mean Tiny?)",
+    ),
     ("compare-not-callable", [*COMPARE, "--model", f"{M}:NOT_CALLABLE"], "is not callable"),
-    ("compare-constructor-raises", [*COMPARE, "--model", f"{M}:ctor_raises"], "raised ValueError: width must be even"),
+    (
+        "compare-constructor-raises",
+        [*COMPARE, "--model", f"{M}:ctor_raises"],
+        "raised ValueError: width must be even",
+    ),
     ("compare-constructor-exits", [*COMPARE, "--model", f"{M}:ctor_exits"], "raised SystemExit: 3"),
-    ("compare-returns-non-module", [*COMPARE, "--model", f"{M}:returns_int"], "returned int, not a torch.nn.Module"),
+    (
+        "compare-returns-non-module",
+        [*COMPARE, "--model", f"{M}:returns_int"],
+        "returned int, not a torch.nn.Module",
+    ),
     ("compare-forward-returns-dict", [*COMPARE, "--model", f"{M}:ReturnsDict"], "does not return a tensor"),
     ("compare-forward-returns-tuple", [*COMPARE, "--model", f"{M}:ReturnsTuple"], "does not return a tensor"),
     ("compare-forward-returns-none", [*COMPARE, "--model", f"{M}:ReturnsNone"], "does not return a tensor"),
-    ("compare-needs-arguments", [*COMPARE, "--model", f"{M}:needs_depth"], "needs arguments that cannot be given: depth"),
+    (
+        "compare-needs-arguments",
+        [*COMPARE, "--model", f"{M}:needs_depth"],
+        "needs arguments that cannot be given: depth",
+    ),
     ("compare-spec-is-a-folder", [*COMPARE, "--model", "{pkgdir}:build"], "is a directory"),
     ("compare-spec-not-utf8", [*COMPARE, "--model", "{latin1}:build"], "cannot read model file"),
     ("compare-spec-two-colons", [*COMPARE, "--model", "a.py:b:c"], "malformed model spec"),
     ("compare-spec-empty", [*COMPARE, "--model", " "], "empty model spec"),
-    ("compare-spec-no-module", [*COMPARE, "--model", "no_such_module_xyz:build"], "no module named 'no_such_module_xyz'"),
+    (
+        "compare-spec-no-module",
+        [*COMPARE, "--model", "no_such_module_xyz:build"],
+        "no module named 'no_such_module_xyz'",
+    ),
     ("compare-spec-not-a-name", [*COMPARE, "--model", f"{M}:3d"], "is not a Python name"),
     # ---- compare: sizes, names, flags
     ("compare-size-word", ["compare", "--model", "resnet18", "--input-size", "big"], "malformed input size"),
     ("compare-size-empty", ["compare", "--model", "resnet18", "--input-size", ""], "malformed input size"),
     ("compare-size-zero-side", ["compare", "--model", "resnet18", "--input-size", "3x64x0"], "positive"),
-    ("compare-size-four-parts", ["compare", "--model", "resnet18", "--input-size", "1x3x64x64"], "malformed input size"),
+    (
+        "compare-size-four-parts",
+        ["compare", "--model", "resnet18", "--input-size", "1x3x64x64"],
+        "malformed input size",
+    ),
     ("compare-size-too-small", ["compare", "--model", "resnet18", "--input-size", "3x64x8"], "too small"),
-    ("compare-unknown-reference", [*COMPARE, "--model", "resnet18", "--reference", "resnet51"], "did you mean"),
+    (
+        "compare-unknown-reference",
+        [*COMPARE, "--model", "resnet18", "--reference", "resnet51"],
+        "did you mean",
+    ),
     ("compare-negative-classes", ["compare", "--model", "resnet18", "--num-classes", "-4"], "--num-classes"),
-    ("compare-classes-not-int", ["compare", "--model", "resnet18", "--num-classes", "six"], "invalid int value"),
+    (
+        "compare-classes-not-int",
+        ["compare", "--model", "resnet18", "--num-classes", "six"],
+        "invalid int value",
+    ),
     ("compare-unknown-color", ["compare", "--model", "resnet18", "--color", "purple"], "invalid choice"),
     ("compare-output-is-folder", [*COMPARE, "--model", "resnet18", "--output", "{tmp}"], "is a directory"),
-    ("compare-weights-need-equivalence", [*COMPARE, "--model", "resnet18", "--reference-weights", "{good_pt}"],
-     "needs --equivalence"),
+    (
+        "compare-weights-need-equivalence",
+        [*COMPARE, "--model", "resnet18", "--reference-weights", "{good_pt}"],
+        "needs --equivalence",
+    ),
     ("compare-negative-atol", [*COMPARE, "--model", "resnet18", "--equivalence", "--atol", "-1"], "--atol"),
-    ("compare-weights-missing", [*COMPARE, "--model", "resnet18", "--equivalence", "--reference-weights", "{tmp}/nope.pt"],
-     "no such file"),
-    ("compare-weights-evil-pickle", [*COMPARE, "--model", "resnet18", "--equivalence", "--reference-weights", "{evil_pt}"],
-     "refused by torch.load(weights_only=True)"),
-    ("compare-weights-truncated", [*COMPARE, "--model", "resnet18", "--equivalence", "--reference-weights",
-                                   "{truncated_pt}"], "truncated or corrupt"),
-    ("compare-weights-not-a-state-dict", [*COMPARE, "--model", "resnet18", "--equivalence", "--reference-weights",
-                                          "{list_pt}"], "not a state_dict"),
-    ("compare-weights-wrong-architecture", [*COMPARE, "--model", "resnet18", "--equivalence", "--reference-weights",
-                                            "{state_dict_pt}"], "wrong architecture"),
+    (
+        "compare-weights-missing",
+        [*COMPARE, "--model", "resnet18", "--equivalence", "--reference-weights", "{tmp}/nope.pt"],
+        "no such file",
+    ),
+    (
+        "compare-weights-evil-pickle",
+        [*COMPARE, "--model", "resnet18", "--equivalence", "--reference-weights", "{evil_pt}"],
+        "refused by torch.load(weights_only=True)",
+    ),
+    (
+        "compare-weights-truncated",
+        [*COMPARE, "--model", "resnet18", "--equivalence", "--reference-weights", "{truncated_pt}"],
+        "truncated or corrupt",
+    ),
+    (
+        "compare-weights-not-a-state-dict",
+        [*COMPARE, "--model", "resnet18", "--equivalence", "--reference-weights", "{list_pt}"],
+        "not a state_dict",
+    ),
+    (
+        "compare-weights-wrong-architecture",
+        [*COMPARE, "--model", "resnet18", "--equivalence", "--reference-weights", "{state_dict_pt}"],
+        "wrong architecture",
+    ),
     # ---- summary
     ("summary-syntax-error", ["summary", "--model", "{syntax}:build"], "syntax error in"),
-    ("summary-zero-classes", ["summary", "--model", "resnet18", "--num-classes", "0"], "num_classes must be a positive"),
+    (
+        "summary-zero-classes",
+        ["summary", "--model", "resnet18", "--num-classes", "0"],
+        "num_classes must be a positive",
+    ),
     ("summary-size-too-small", ["summary", "--model", "resnet18", "--input-size", "8"], "too small"),
     ("summary-size-negative", ["summary", "--model", "resnet18", "--input-size", "-5"], "must be positive"),
-    ("summary-size-malformed", ["summary", "--model", "resnet18", "--input-size", "3x32"], "malformed input size"),
-    ("summary-unknown-torchvision", ["summary", "--model", "torchvision:resnet99"], "torchvision has no model builder"),
+    (
+        "summary-size-malformed",
+        ["summary", "--model", "resnet18", "--input-size", "3x32"],
+        "malformed input size",
+    ),
+    (
+        "summary-unknown-torchvision",
+        ["summary", "--model", "torchvision:resnet99"],
+        "torchvision has no model builder",
+    ),
     ("summary-depth-not-int", ["summary", "--model", "resnet18", "--depth", "deep"], "invalid int value"),
     # ---- port
-    ("port-unknown-from", ["port", "--from", "torchvision:vgg16", "--to", "resnet18", "--out", "{tmp}/p.pt"],
-     "unknown reference"),
-    ("port-to-no-attribute", ["port", "--from", "resnet18", "--to", f"{M}:Nope", "--out", "{tmp}/p.pt"], "has no attribute"),
-    ("port-to-returns-dict", ["port", "--from", "resnet18", "--to", f"{M}:ReturnsDict", "--out", "{tmp}/p.pt",
-                              "--input-size", "32", "--num-classes", "3"], "does not return a tensor"),
+    (
+        "port-unknown-from",
+        ["port", "--from", "torchvision:vgg16", "--to", "resnet18", "--out", "{tmp}/p.pt"],
+        "unknown reference",
+    ),
+    (
+        "port-to-no-attribute",
+        ["port", "--from", "resnet18", "--to", f"{M}:Nope", "--out", "{tmp}/p.pt"],
+        "has no attribute",
+    ),
+    (
+        "port-to-returns-dict",
+        [
+            "port",
+            "--from",
+            "resnet18",
+            "--to",
+            f"{M}:ReturnsDict",
+            "--out",
+            "{tmp}/p.pt",
+            "--input-size",
+            "32",
+            "--num-classes",
+            "3",
+        ],
+        "does not return a tensor",
+    ),
     ("port-missing-to", ["port", "--from", "resnet18", "--out", "{tmp}/p.pt"], "required: --to"),
-    ("port-weights-evil-pickle", [*PORT, "--weights", "{evil_pt}"],
-     "refused by torch.load(weights_only=True): its pickle asks to run code ("),
+    (
+        "port-weights-evil-pickle",
+        [*PORT, "--weights", "{evil_pt}"],
+        "refused by torch.load(weights_only=True): its pickle asks to run code (",
+    ),
     ("port-weights-truncated", [*PORT, "--weights", "{truncated_pt}"], "truncated or corrupt"),
     ("port-weights-text-file", [*PORT, "--weights", "{text_pt}"], "text.pt: not a torch.save file"),
     ("port-weights-missing", [*PORT, "--weights", "{tmp}/nope.pt"], "no such file"),
     ("port-weights-wrong-architecture", [*PORT, "--weights", "{state_dict_pt}"], "wrong architecture"),
-    ("port-out-is-folder", ["port", "--from", "resnet18", "--to", "resnet18", "--out", "{tmp}"], "is a directory"),
-    ("port-out-folder-missing", ["port", "--from", "resnet18", "--to", "resnet18", "--out", "{tmp}/no/dir/p.pt"],
-     "does not exist"),
+    (
+        "port-out-is-folder",
+        ["port", "--from", "resnet18", "--to", "resnet18", "--out", "{tmp}"],
+        "is a directory",
+    ),
+    (
+        "port-out-folder-missing",
+        ["port", "--from", "resnet18", "--to", "resnet18", "--out", "{tmp}/no/dir/p.pt"],
+        "does not exist",
+    ),
     ("port-zero-classes", [*PORT, "--num-classes", "0"], "--num-classes must be at least 1"),
-    ("port-size-zero", ["port", "--from", "resnet18", "--to", "resnet18", "--out", "{tmp}/p.pt", "--input-size", "0"],
-     "positive"),
+    (
+        "port-size-zero",
+        ["port", "--from", "resnet18", "--to", "resnet18", "--out", "{tmp}/p.pt", "--input-size", "0"],
+        "positive",
+    ),
     # ---- train: data
     ("train-data-missing", [*TRAIN, "--data", "{tmp}/nowhere"], "no such folder"),
     ("train-data-is-a-file", [*TRAIN, "--data", "{a_file}"], "not a folder"),
@@ -450,59 +569,158 @@ CASES: list[tuple[str, list[str], str]] = [
     # ---- train: flags, models, folders
     ("train-no-data", ["train", "--out", "{tmp}/run"], "needs --data"),
     ("train-zero-epochs", [*TRAIN, "--data", "{good}", "--epochs", "0"], "--epochs must be at least 1"),
-    ("train-zero-batch", [*TRAIN, "--data", "{good}", "--batch-size", "0"], "--batch-size must be at least 1"),
+    (
+        "train-zero-batch",
+        [*TRAIN, "--data", "{good}", "--batch-size", "0"],
+        "--batch-size must be at least 1",
+    ),
     ("train-negative-lr", [*TRAIN, "--data", "{good}", "--lr", "-0.1"], "--lr must be a positive number"),
     ("train-nan-lr", [*TRAIN, "--data", "{good}", "--lr", "nan"], "--lr must be a positive number"),
-    ("train-label-smoothing-one", [*TRAIN, "--data", "{good}", "--label-smoothing", "1"], "--label-smoothing"),
-    ("train-stop-after-zero", [*TRAIN, "--data", "{good}", "--stop-after", "0"], "--stop-after must be at least 1"),
+    (
+        "train-label-smoothing-one",
+        [*TRAIN, "--data", "{good}", "--label-smoothing", "1"],
+        "--label-smoothing",
+    ),
+    (
+        "train-stop-after-zero",
+        [*TRAIN, "--data", "{good}", "--stop-after", "0"],
+        "--stop-after must be at least 1",
+    ),
     ("train-unknown-recipe", [*TRAIN, "--data", "{good}", "--recipe", "fast"], "invalid choice"),
     ("train-unknown-device", [*TRAIN, "--data", "{good}", "--device", "tpu"], "device 'tpu'"),
     ("train-no-cuda", [*TRAIN, "--data", "{good}", "--device", "cuda:0"], "CUDA is not available"),
-    ("train-model-syntax-error", ["train", "--data", "{good}", "--out", "{tmp}/run", "--model", "{syntax}:build",
-                                  "--device", "cpu"], "syntax error in"),
-    ("train-out-is-a-file", [*TRAIN, "--data", "{good}", "--out", "{out_file}"], "is a file, not a run folder"),
+    (
+        "train-model-syntax-error",
+        ["train", "--data", "{good}", "--out", "{tmp}/run", "--model", "{syntax}:build", "--device", "cpu"],
+        "syntax error in",
+    ),
+    (
+        "train-out-is-a-file",
+        [*TRAIN, "--data", "{good}", "--out", "{out_file}"],
+        "is a file, not a run folder",
+    ),
     # ---- train --resume: checkpoints
     ("resume-without-out", ["train", "--resume", "--device", "cpu"], "--resume needs --out"),
     ("resume-missing", ["train", "--resume", "{tmp}/nope.pt", "--device", "cpu"], "no such file"),
-    ("resume-evil-pickle", ["train", "--resume", "{evil_pt}", "--device", "cpu"],
-     "weights_only loading forbids arbitrary code"),
+    (
+        "resume-evil-pickle",
+        ["train", "--resume", "{evil_pt}", "--device", "cpu"],
+        "weights_only loading forbids arbitrary code",
+    ),
     ("resume-truncated", ["train", "--resume", "{truncated_pt}", "--device", "cpu"], "truncated or corrupt"),
-    ("resume-bare-state-dict", ["train", "--resume", "{state_dict_pt}", "--device", "cpu"],
-     "not a resnet-verify training checkpoint"),
-    ("resume-bad-config", ["train", "--resume", "{bad_config_pt}", "--device", "cpu"], "malformed config: input_size"),
-    ("resume-config-lacks-epochs", ["train", "--resume", "{no_epochs_pt}", "--device", "cpu"],
-     "its config is not a training run's"),
-    ("resume-wrong-architecture", ["train", "--resume", "{wrong_arch_pt}", "--out", "{tmp}/resumed", "--device", "cpu",
-                                   "--no-progress"], "wrong_arch.pt: weights do not fit"),
-    ("resume-optimizer-does-not-fit", ["train", "--resume", "{one_group_pt}", "--out", "{tmp}/resumed2", "--device",
-                                       "cpu", "--no-progress"], "one_group.pt: its optimizer"),
+    (
+        "resume-bare-state-dict",
+        ["train", "--resume", "{state_dict_pt}", "--device", "cpu"],
+        "not a resnet-verify training checkpoint",
+    ),
+    (
+        "resume-bad-config",
+        ["train", "--resume", "{bad_config_pt}", "--device", "cpu"],
+        "malformed config: input_size",
+    ),
+    (
+        "resume-config-lacks-epochs",
+        ["train", "--resume", "{no_epochs_pt}", "--device", "cpu"],
+        "its config is not a training run's",
+    ),
+    (
+        "resume-wrong-architecture",
+        [
+            "train",
+            "--resume",
+            "{wrong_arch_pt}",
+            "--out",
+            "{tmp}/resumed",
+            "--device",
+            "cpu",
+            "--no-progress",
+        ],
+        "wrong_arch.pt: weights do not fit",
+    ),
+    (
+        "resume-optimizer-does-not-fit",
+        [
+            "train",
+            "--resume",
+            "{one_group_pt}",
+            "--out",
+            "{tmp}/resumed2",
+            "--device",
+            "cpu",
+            "--no-progress",
+        ],
+        "one_group.pt: its optimizer",
+    ),
     # ---- evaluate
     ("evaluate-missing", [*EVALUATE, "--checkpoint", "{tmp}/nope.pt"], "no such file"),
     ("evaluate-folder", [*EVALUATE, "--checkpoint", "{tmp}"], "is a folder"),
     ("evaluate-truncated", [*EVALUATE, "--checkpoint", "{truncated_pt}"], "truncated or corrupt"),
     ("evaluate-text-file", [*EVALUATE, "--checkpoint", "{text_pt}"], "text.pt: not a torch.save file"),
     ("evaluate-raw-pickle", [*EVALUATE, "--checkpoint", "{raw_pickle_pt}"], "raw.pt: not a torch.save file"),
-    ("evaluate-evil-pickle", [*EVALUATE, "--checkpoint", "{evil_pt}"], "weights_only loading forbids arbitrary code"),
-    ("evaluate-bare-state-dict", [*EVALUATE, "--checkpoint", "{state_dict_pt}"], "not a resnet-verify training checkpoint"),
+    (
+        "evaluate-evil-pickle",
+        [*EVALUATE, "--checkpoint", "{evil_pt}"],
+        "weights_only loading forbids arbitrary code",
+    ),
+    (
+        "evaluate-bare-state-dict",
+        [*EVALUATE, "--checkpoint", "{state_dict_pt}"],
+        "not a resnet-verify training checkpoint",
+    ),
     ("evaluate-wrong-architecture", [*EVALUATE, "--checkpoint", "{wrong_arch_pt}"], "wrong architecture"),
     ("evaluate-bad-config", [*EVALUATE, "--checkpoint", "{bad_config_pt}"], "malformed config: input_size"),
     ("evaluate-model-file-gone", [*EVALUATE, "--checkpoint", "{model_gone_pt}"], "model file not found"),
-    ("evaluate-other-classes", ["evaluate", "--checkpoint", "{good_pt}", "--data", "{other_classes}"], "has classes"),
-    ("evaluate-data-not-hdf5", ["evaluate", "--checkpoint", "{good_pt}", "--data", "{not_h5}"], "not an HDF5 file"),
-    ("evaluate-out-is-a-file", ["evaluate", "--checkpoint", "{good_pt}", "--data", "{good}", "--out", "{out_file}"],
-     "is a file, not a folder"),
+    (
+        "evaluate-other-classes",
+        ["evaluate", "--checkpoint", "{good_pt}", "--data", "{other_classes}"],
+        "has classes",
+    ),
+    (
+        "evaluate-data-not-hdf5",
+        ["evaluate", "--checkpoint", "{good_pt}", "--data", "{not_h5}"],
+        "not an HDF5 file",
+    ),
+    (
+        "evaluate-out-is-a-file",
+        ["evaluate", "--checkpoint", "{good_pt}", "--data", "{good}", "--out", "{out_file}"],
+        "is a file, not a folder",
+    ),
     ("evaluate-unknown-split", [*EVALUATE, "--checkpoint", "{good_pt}", "--split", "val"], "invalid choice"),
     # ---- predict
-    ("predict-not-an-image", [*PREDICT, "--checkpoint", "{good_pt}", "{notes_png}"], "notes.png: not an image"),
+    (
+        "predict-not-an-image",
+        [*PREDICT, "--checkpoint", "{good_pt}", "{notes_png}"],
+        "notes.png: not an image",
+    ),
     ("predict-empty-file", [*PREDICT, "--checkpoint", "{good_pt}", "{empty_jpg}"], "empty.jpg: not an image"),
-    ("predict-truncated-image", [*PREDICT, "--checkpoint", "{good_pt}", "{cut_jpg}"], "cut.jpg: unreadable image"),
+    (
+        "predict-truncated-image",
+        [*PREDICT, "--checkpoint", "{good_pt}", "{cut_jpg}"],
+        "cut.jpg: unreadable image",
+    ),
     ("predict-folder", [*PREDICT, "--checkpoint", "{good_pt}", "{tmp}"], "is a folder, not an image"),
-    ("predict-missing-image", [*PREDICT, "--checkpoint", "{good_pt}", "{jpg}", "{tmp}/gone.jpg"], "gone.jpg: no such file"),
+    (
+        "predict-missing-image",
+        [*PREDICT, "--checkpoint", "{good_pt}", "{jpg}", "{tmp}/gone.jpg"],
+        "gone.jpg: no such file",
+    ),
     ("predict-no-images", [*PREDICT, "--checkpoint", "{good_pt}"], "required: IMAGE"),
-    ("predict-top-zero", [*PREDICT, "--checkpoint", "{good_pt}", "--top", "0", "{jpg}"], "--top must be at least 1"),
-    ("predict-evil-pickle", [*PREDICT, "--checkpoint", "{evil_pt}", "{jpg}"], "weights_only loading forbids arbitrary code"),
+    (
+        "predict-top-zero",
+        [*PREDICT, "--checkpoint", "{good_pt}", "--top", "0", "{jpg}"],
+        "--top must be at least 1",
+    ),
+    (
+        "predict-evil-pickle",
+        [*PREDICT, "--checkpoint", "{evil_pt}", "{jpg}"],
+        "weights_only loading forbids arbitrary code",
+    ),
     ("predict-truncated", [*PREDICT, "--checkpoint", "{truncated_pt}", "{jpg}"], "truncated or corrupt"),
-    ("predict-wrong-architecture", [*PREDICT, "--checkpoint", "{wrong_arch_pt}", "{jpg}"], "wrong architecture"),
+    (
+        "predict-wrong-architecture",
+        [*PREDICT, "--checkpoint", "{wrong_arch_pt}", "{jpg}"],
+        "wrong architecture",
+    ),
     ("predict-bad-config", [*PREDICT, "--checkpoint", "{bad_config_pt}", "{jpg}"], "malformed config"),
     ("predict-grey-model", [*PREDICT, "--checkpoint", "{grey_pt}", "{jpg}"], "takes 1 channels"),
 ]
@@ -553,7 +771,9 @@ def test_unreadable_files(paths: dict[str, str], tmp_path: Path, capsys: pytest.
 def test_forward_exceptions_are_crash_mismatches(paths: dict[str, str], error: str,
                                                  capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
     spec = f"{paths['models']}:Crash{error}"
-    code, out, err = run_cli(capsys, [*COMPARE, "--model", spec, "--reference", "resnet18", "--format", "json"])
+    code, out, err = run_cli(
+        capsys, [*COMPARE, "--model", spec, "--reference", "resnet18", "--format", "json"]
+    )
     assert code == 1, err
     assert "Traceback" not in err
     report = json.loads(out)
@@ -568,16 +788,29 @@ def test_forward_exceptions_are_crash_mismatches(paths: dict[str, str], error: s
 SUBPROCESS_CASES = [
     ("compare-syntax-error", [*COMPARE, "--model", "{syntax}:build"], 2, "syntax error in"),
     ("train-not-hdf5", [*TRAIN, "--data", "{not_h5}"], 2, "not an HDF5 file"),
-    ("evaluate-evil-pickle", [*EVALUATE, "--checkpoint", "{evil_pt}"], 2, "weights_only loading forbids arbitrary code"),
+    (
+        "evaluate-evil-pickle",
+        [*EVALUATE, "--checkpoint", "{evil_pt}"],
+        2,
+        "weights_only loading forbids arbitrary code",
+    ),
     ("predict-not-an-image", [*PREDICT, "--checkpoint", "{good_pt}", "{notes_png}"], 2, "not an image"),
     # sys.exit(0) inside forward: a crash mismatch (exit 1), not a silent "success" with the model's code
-    ("compare-forward-exits", [*COMPARE, "--model", f"{M}:CrashSystemExit", "--reference", "resnet18"], 1,
-     "SystemExit"),
+    (
+        "compare-forward-exits",
+        [*COMPARE, "--model", f"{M}:CrashSystemExit", "--reference", "resnet18"],
+        1,
+        "SystemExit",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("argv", "expected", "needle"), [pytest.param(a, c, n, id=i) for i, a, c, n in SUBPROCESS_CASES])
-def test_no_traceback_reaches_the_terminal(paths: dict[str, str], argv: list[str], expected: int, needle: str) -> None:
+@pytest.mark.parametrize(
+    ("argv", "expected", "needle"), [pytest.param(a, c, n, id=i) for i, a, c, n in SUBPROCESS_CASES]
+)
+def test_no_traceback_reaches_the_terminal(
+    paths: dict[str, str], argv: list[str], expected: int, needle: str
+) -> None:
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     done = subprocess.run([sys.executable, "-m", "resnet_verify", *[a.format(**paths) for a in argv]],
                           capture_output=True, text=True, env=env, timeout=180, check=False)  # fmt: skip

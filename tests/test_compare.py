@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 import torch
-
 from fixtures.catalog import BROKEN, BY_NAME, EQUIVALENT, Fixture
-from resnet_verify.verify.comparison import compare
+
 from resnet_verify.models.resnet import resnet18, resnet50, resnet50_v1
+from resnet_verify.verify.comparison import compare
 from resnet_verify.verify.records import MismatchKind, Pattern
 
 
@@ -17,14 +17,14 @@ def _under(path: str | None, expected: str) -> bool:
 
 @pytest.mark.parametrize("fixture", BROKEN, ids=lambda f: f.name)
 def test_broken_fixture_is_detected_and_localized(fixture: Fixture, build_fixture) -> None:
-    c = compare(build_fixture(fixture), fixture.reference, input_size=fixture.input_size,
-                num_classes=6)
+    c = compare(build_fixture(fixture), fixture.reference, input_size=fixture.input_size, num_classes=6)
     assert not c.ok
     kinds = {m.kind.value for m in c.mismatches}
     assert fixture.kinds <= kinds, f"expected kinds {set(fixture.kinds)}, got {kinds}"
     for expected in fixture.reference_paths:
         assert any(_under(m.reference_path, expected) for m in c.mismatches), (
-            f"no mismatch at {expected}: {[m.reference_path for m in c.mismatches]}")
+            f"no mismatch at {expected}: {[m.reference_path for m in c.mismatches]}"
+        )
     for expected in getattr(fixture, "candidate_paths", frozenset()):
         assert any(_under(m.candidate_path, expected) for m in c.mismatches)
     patterns = {f.pattern.value for f in c.findings}
@@ -35,8 +35,7 @@ def test_broken_fixture_is_detected_and_localized(fixture: Fixture, build_fixtur
 
 @pytest.mark.parametrize("fixture", EQUIVALENT, ids=lambda f: f.name)
 def test_equivalent_fixture_compares_clean(fixture: Fixture, build_fixture) -> None:
-    c = compare(build_fixture(fixture), fixture.reference, input_size=fixture.input_size,
-                num_classes=6)
+    c = compare(build_fixture(fixture), fixture.reference, input_size=fixture.input_size, num_classes=6)
     assert c.ok, [m.message for m in c.mismatches]
     assert c.findings == ()
     assert all(row.ok for row in c.stages)
@@ -68,13 +67,11 @@ def test_project_v1_reports_only_the_stride_finding() -> None:
     assert set(finding.mismatches) == set(range(len(c.mismatches)))  # nothing unexplained
     assert "parameter counts are identical" in finding.message
     assert {m.kind for m in c.mismatches} == {MismatchKind.ATTRIBUTE, MismatchKind.SHAPE}
-    assert all(m.reference_path.split(".")[0] in {"layer2", "layer3", "layer4"}
-               for m in c.mismatches)
+    assert all(m.reference_path.split(".")[0] in {"layer2", "layer3", "layer4"} for m in c.mismatches)
 
 
 def test_classic_keras_resnet50_is_exactly_v1_plus_fixed_head(build_fixture) -> None:
-    c = compare(build_fixture(BY_NAME["classic_keras_resnet50"]), "resnet50", input_size=64,
-                num_classes=6)
+    c = compare(build_fixture(BY_NAME["classic_keras_resnet50"]), "resnet50", input_size=64, num_classes=6)
     assert [f.pattern for f in c.findings] == [Pattern.V1_STRIDE, Pattern.FIXED_HEAD]
     explained = {i for f in c.findings for i in f.mismatches}
     assert explained == set(range(len(c.mismatches)))
@@ -84,10 +81,10 @@ def test_classic_keras_resnet50_is_exactly_v1_plus_fixed_head(build_fixture) -> 
 
 
 def test_missing_block_is_one_mismatch_not_a_cascade(build_fixture) -> None:
-    c = compare(build_fixture(BY_NAME["broken_block_counts_layer3"]), "resnet50", input_size=64,
-                num_classes=6)
-    assert [(m.kind, m.reference_path) for m in c.mismatches] == [(MismatchKind.MISSING,
-                                                                   "layer3.5")]
+    c = compare(
+        build_fixture(BY_NAME["broken_block_counts_layer3"]), "resnet50", input_size=64, num_classes=6
+    )
+    assert [(m.kind, m.reference_path) for m in c.mismatches] == [(MismatchKind.MISSING, "layer3.5")]
     layer3 = next(r for r in c.stages if r.name == "layer3")
     assert (layer3.reference_blocks, layer3.candidate_blocks) == (6, 5) and not layer3.ok
     assert "[3, 4, 5, 3]" in c.findings[0].message

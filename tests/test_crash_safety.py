@@ -31,8 +31,8 @@ import pytest
 import torch
 
 from resnet_verify._io import SLOW_SAVE_ENV, save_atomic, write_text_atomic
-from resnet_verify.train.checkpoint import load_checkpoint
 from resnet_verify.cli.main import main
+from resnet_verify.train.checkpoint import load_checkpoint
 
 TINY_MODEL = '''
 import os
@@ -116,7 +116,9 @@ def train_argv(data_dir: Path, out: Path, spec: str) -> list[str]:
 
 def run_to_end(argv: list[str], log: Path) -> None:
     with log.open("w") as handle:
-        done = subprocess.run(argv, stdout=handle, stderr=subprocess.STDOUT, env=ENV, timeout=300, check=False)
+        done = subprocess.run(
+            argv, stdout=handle, stderr=subprocess.STDOUT, env=ENV, timeout=300, check=False
+        )
     assert done.returncode == 0, log.read_text()[-3000:]
 
 
@@ -133,7 +135,9 @@ def kill_when(argv: list[str], log: Path, ready: Callable[[], bool], env: dict[s
     try:
         deadline = time.monotonic() + WAIT_S
         while not ready():
-            assert proc.poll() is None, f"ended before the kill point (exit {proc.returncode}):\n{log.read_text()[-3000:]}"
+            assert proc.poll() is None, (
+                f"ended before the kill point (exit {proc.returncode}):\n{log.read_text()[-3000:]}"
+            )
             assert time.monotonic() < deadline, f"never reached the kill point:\n{log.read_text()[-3000:]}"
             time.sleep(0.02)
         os.kill(proc.pid, signal.SIGKILL)
@@ -169,8 +173,14 @@ def assert_same_run(run: Path, reference: Path) -> None:
     assert a["model"].keys() == b["model"].keys()
     assert all(torch.equal(a["model"][k], b["model"][k]) for k in a["model"]), "weights differ"
     for i, state in b["optimizer"]["state"].items():
-        assert all(torch.equal(state[k], a["optimizer"]["state"][i][k]) for k in state if isinstance(state[k], torch.Tensor))
-    assert [r["train_loss"] for r in rows(run / "metrics.csv")] == [r["train_loss"] for r in rows(reference / "metrics.csv")]
+        assert all(
+            torch.equal(state[k], a["optimizer"]["state"][i][k])
+            for k in state
+            if isinstance(state[k], torch.Tensor)
+        )
+    assert [r["train_loss"] for r in rows(run / "metrics.csv")] == [
+        r["train_loss"] for r in rows(reference / "metrics.csv")
+    ]
     assert not list(run.glob(".*.tmp"))  # the resumed run cleared what the killed one left
 
 
@@ -222,7 +232,7 @@ def _failing_replace(monkeypatch: pytest.MonkeyPatch, target: Path) -> list[str]
     real = os.replace
     calls: list[str] = []
 
-    def replace(src, dst, *args, **kwargs):  # noqa: ANN001, ANN202
+    def replace(src, dst, *args, **kwargs):
         if Path(dst) == target:
             calls.append(str(src))
             raise OSError(errno.ENOSPC, "No space left on device")
@@ -272,7 +282,7 @@ def test_save_atomic_never_leaves_half_a_file(tmp_path: Path, monkeypatch: pytes
     target = tmp_path / "last.pt"
     save_atomic({"epoch": 1, "w": torch.ones(3)}, target)
 
-    def dies_half_way(obj, handle, *args, **kwargs):  # noqa: ANN001, ANN202
+    def dies_half_way(obj, handle, *args, **kwargs):
         handle.write(b"PK\x03\x04 half a zip")
         raise OSError(errno.EIO, "Input/output error")
 

@@ -11,6 +11,7 @@ import torch
 from PIL import Image
 
 from resnet_verify.cli.main import main
+from resnet_verify.errors import UsageError
 from resnet_verify.train.data import (
     augment,
     batch_indices,
@@ -19,7 +20,6 @@ from resnet_verify.train.data import (
     normalize,
     steps_per_epoch,
 )
-from resnet_verify.errors import UsageError
 
 REAL_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "signs"
 
@@ -34,7 +34,9 @@ def _images(n: int, size: int = 16, seed: int = 0) -> tuple[np.ndarray, np.ndarr
     return x, y
 
 
-def write_h5(root: Path, *, train: dict | None = None, test: dict | None = None, n_train: int = 9, n_test: int = 6) -> Path:
+def write_h5(
+    root: Path, *, train: dict | None = None, test: dict | None = None, n_train: int = 9, n_test: int = 6
+) -> Path:
     """The Coursera pair; ``train``/``test`` override or (with value None) delete datasets."""
     root.mkdir(parents=True, exist_ok=True)
     for split, n, over in (("train", n_train, train or {}), ("test", n_test, test or {})):
@@ -130,7 +132,7 @@ _H5_CASES = {
 }  # fmt: skip
 
 
-def _one_line_error(call, *names: str) -> str:  # noqa: ANN001
+def _one_line_error(call, *names: str) -> str:
     with pytest.raises(UsageError) as info:
         call()
     message = str(info.value)
@@ -213,7 +215,9 @@ def test_no_data_at_all(tmp_path: Path) -> None:
     _one_line_error(lambda: load_signs(tmp_path / "nope"), "no such folder")
 
 
-def test_cli_reports_a_data_error_as_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_reports_a_data_error_as_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = write_h5(tmp_path / "d", train={"train_set_y": np.zeros(8, np.int64)})
     assert main(["train", "--data", str(root), "--out", str(tmp_path / "run")]) == 2
     err = capsys.readouterr().err.strip()

@@ -14,16 +14,16 @@ from pathlib import Path
 import pytest
 import torch
 import torchvision
-
 from fixtures.catalog import MODELS_DIR
+
 from resnet_verify.cli.main import main
+from resnet_verify.errors import UsageError
+from resnet_verify.specs.builders import build_model
 from resnet_verify.verify.comparison import compare
 from resnet_verify.verify.equivalence import DEFAULT_ATOL, DEFAULT_RTOL, check_equivalence
-from resnet_verify.errors import UsageError
 from resnet_verify.verify.pairing import pair_parameters
 from resnet_verify.verify.porting import port
 from resnet_verify.verify.records import MismatchKind
-from resnet_verify.specs.builders import build_model
 from resnet_verify.verify.weights import load_state_file, randomize_batchnorm
 
 K = 7  # classes
@@ -46,7 +46,7 @@ def _tv(name: str, num_classes: int = K, seed: int = 1) -> torch.nn.Module:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _one_thread():  # noqa: ANN202
+def _one_thread():
     # 64x64 forwards gain little from intra-op threads, and lose a lot on 2 busy cores.
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
@@ -104,8 +104,16 @@ def test_equivalent_renamed_model_matches_block_by_block() -> None:
     assert report.equivalent is True and report.first_divergent is None
     assert report.mismatches == () and report.skipped_reason is None
     assert [e[0] for e in report.block_errors] == [
-        "maxpool", "layer1.0", "layer1.1", "layer2.0", "layer2.1", "layer3.0", "layer3.1",
-        "layer4.0", "layer4.1"]
+        "maxpool",
+        "layer1.0",
+        "layer1.1",
+        "layer2.0",
+        "layer2.1",
+        "layer3.0",
+        "layer3.1",
+        "layer4.0",
+        "layer4.1",
+    ]
     assert report.block_errors[1][1] == "levels.0.cells.0"
     assert [s[0] for s in report.stage_errors] == ["layer1", "layer2", "layer3", "layer4"]
     assert report.output_max_abs is not None and report.output_max_abs <= DEFAULT_ATOL
@@ -118,20 +126,28 @@ def test_equivalent_renamed_model_matches_block_by_block() -> None:
 def test_reference_state_is_used(tv18: torch.nn.Module) -> None:
     model = _fixture("equiv_resnet18_renamed")
     state = tv18.state_dict()
-    report = check_equivalence(model, "resnet18", input_size=SIZE, num_classes=K,
-                               reference_state=state)
+    report = check_equivalence(model, "resnet18", input_size=SIZE, num_classes=K, reference_state=state)
     assert report.equivalent is True
     with pytest.raises(UsageError, match="do not fit"):
-        check_equivalence(_fixture("equiv_resnet18_renamed", K + 1), "resnet18",
-                          input_size=SIZE, num_classes=K + 1, reference_state=state)
+        check_equivalence(
+            _fixture("equiv_resnet18_renamed", K + 1),
+            "resnet18",
+            input_size=SIZE,
+            num_classes=K + 1,
+            reference_state=state,
+        )
 
 
-@pytest.mark.parametrize(("name", "block", "candidate_block"), [
-    ("broken_add_before_bn3", "layer1.0", "layer1.0"),
-    ("broken_missing_relu_layer3_2", "layer3.2", "stage3.blocks.2"),
-])
-def test_wiring_bugs_are_caught_numerically_at_their_block(name: str, block: str,
-                                                          candidate_block: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "block", "candidate_block"),
+    [
+        ("broken_add_before_bn3", "layer1.0", "layer1.0"),
+        ("broken_missing_relu_layer3_2", "layer3.2", "stage3.blocks.2"),
+    ],
+)
+def test_wiring_bugs_are_caught_numerically_at_their_block(
+    name: str, block: str, candidate_block: str
+) -> None:
     report = check_equivalence(_fixture(name), "resnet50", input_size=SIZE, num_classes=K)
     assert report.equivalent is False and report.first_divergent == block
     (m,) = report.mismatches
@@ -140,7 +156,7 @@ def test_wiring_bugs_are_caught_numerically_at_their_block(name: str, block: str
     assert block in m.message and "max abs error" in m.message
     errors = {ref: err for ref, _, err, _ in report.block_errors}
     ordered = [ref for ref, *_ in report.block_errors]
-    assert all(errors[ref] == 0.0 for ref in ordered[:ordered.index(block)])
+    assert all(errors[ref] == 0.0 for ref in ordered[: ordered.index(block)])
     assert errors[block] > 0
 
 
@@ -155,8 +171,7 @@ def test_tolerance_is_configurable() -> None:
     strict = check_equivalence(model, "resnet18", input_size=SIZE, num_classes=K, batch=1)
     assert strict.equivalent is False and strict.first_divergent == "layer3.1"
     assert strict.mismatches[0].candidate_path == "levels.2.cells.1"
-    loose = check_equivalence(model, "resnet18", input_size=SIZE, num_classes=K, batch=1,
-                              atol=1e9, rtol=0.0)
+    loose = check_equivalence(model, "resnet18", input_size=SIZE, num_classes=K, batch=1, atol=1e9, rtol=0.0)
     assert loose.equivalent is True and loose.output_max_abs and loose.output_max_abs > 0
     with pytest.raises(UsageError, match="rtol"):
         check_equivalence(model, "resnet18", input_size=SIZE, num_classes=K, rtol=-1.0)
@@ -173,8 +188,7 @@ def test_port_api_round_trip_into_renamed_model(tv18: torch.nn.Module) -> None:
     import resnet_verify
 
     candidate = _fixture("equiv_resnet18_renamed")
-    result = resnet_verify.port("resnet18", candidate, input_size=SIZE,
-                                reference_state=tv18.state_dict())
+    result = resnet_verify.port("resnet18", candidate, input_size=SIZE, reference_state=tv18.state_dict())
     assert result.ok, result.message
     assert result.structural is not None and result.structural.equivalent
     assert result.state_dict is not None and "ported" in result.message
@@ -186,11 +200,22 @@ def test_port_api_round_trip_into_renamed_model(tv18: torch.nn.Module) -> None:
 
 
 def test_port_cli_writes_weights_that_reproduce_the_reference(
-        tv18: torch.nn.Module, weights18: Path, tmp_path: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    tv18: torch.nn.Module, weights18: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "ported.pt"
-    code = main(["port", "--from", "torchvision:resnet18", "--weights", str(weights18),
-                 "--to", _spec("equiv_resnet18_renamed"), "--out", str(out)])
+    code = main(
+        [
+            "port",
+            "--from",
+            "torchvision:resnet18",
+            "--weights",
+            str(weights18),
+            "--to",
+            _spec("equiv_resnet18_renamed"),
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     assert "written to" in capsys.readouterr().out
     state = torch.load(out, weights_only=True)
@@ -206,16 +231,30 @@ def test_resnet50_caffe_names_pair_completely() -> None:
     c = compare(_fixture("equiv_renamed_caffe"), "resnet50", input_size=SIZE, num_classes=K)
     mapping = pair_parameters(c)
     assert mapping.complete and len(mapping.pairs) == len(
-        torchvision.models.resnet50(num_classes=K).state_dict())
-    assert dict(mapping.pairs)["layer2.0.downsample.1.running_mean"] == \
-        "stages.1.units.0.branch1.1.running_mean"
+        torchvision.models.resnet50(num_classes=K).state_dict()
+    )
+    assert (
+        dict(mapping.pairs)["layer2.0.downsample.1.running_mean"] == "stages.1.units.0.branch1.1.running_mean"
+    )
 
 
-def test_port_refuses_v1_stride_and_names_layer2_0(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_port_refuses_v1_stride_and_names_layer2_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "v1.pt"
-    code = main(["port", "--from", "torchvision:resnet50", "--to", "resnet50_v1",
-                 "--out", str(out), "--num-classes", str(K)])
+    code = main(
+        [
+            "port",
+            "--from",
+            "torchvision:resnet50",
+            "--to",
+            "resnet50_v1",
+            "--out",
+            str(out),
+            "--num-classes",
+            str(K),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert not out.exists() and list(tmp_path.iterdir()) == []
@@ -232,26 +271,56 @@ def test_port_refuses_unpairable_model(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_compare_equivalence_clean_model(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["compare", "--model", _spec("equiv_resnet18_renamed"), "--reference", "resnet18",
-                 "--input-size", str(SIZE), "--num-classes", str(K), "--equivalence",
-                 "--format", "json"])
+    code = main(
+        [
+            "compare",
+            "--model",
+            _spec("equiv_resnet18_renamed"),
+            "--reference",
+            "resnet18",
+            "--input-size",
+            str(SIZE),
+            "--num-classes",
+            str(K),
+            "--equivalence",
+            "--format",
+            "json",
+        ]
+    )
     report = json.loads(capsys.readouterr().out)
     assert code == 0
     assert any("numeric equivalence" in n and "equivalent" in n for n in report["notes"])
 
 
 def test_compare_equivalence_reports_numeric_mismatch(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     model_file = tmp_path / "no_relu.py"
     model_file.write_text(
         "import torch.nn as nn\nimport torchvision\n\n\n"
         "def build(num_classes=1000):\n"
         "    model = torchvision.models.resnet18(num_classes=num_classes)\n"
         "    model.layer3[1].relu = nn.Identity()\n"
-        "    return model\n")
-    code = main(["compare", "--model", f"{model_file}:build", "--reference", "resnet18",
-                 "--input-size", str(SIZE), "--num-classes", str(K), "--equivalence",
-                 "--format", "json", "--seed", "3"])
+        "    return model\n"
+    )
+    code = main(
+        [
+            "compare",
+            "--model",
+            f"{model_file}:build",
+            "--reference",
+            "resnet18",
+            "--input-size",
+            str(SIZE),
+            "--num-classes",
+            str(K),
+            "--equivalence",
+            "--format",
+            "json",
+            "--seed",
+            "3",
+        ]
+    )
     report = json.loads(capsys.readouterr().out)
     assert code == 1
     numeric = [m for m in report["mismatches"] if m["kind"] == "numeric"]
@@ -262,9 +331,22 @@ def test_compare_equivalence_reports_numeric_mismatch(
 
 
 def test_compare_equivalence_skip_is_a_note(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["compare", "--model", _spec("broken_resnet18_missing_block"),
-                 "--reference", "resnet18", "--input-size", str(SIZE), "--num-classes", str(K),
-                 "--equivalence", "--format", "json"])
+    code = main(
+        [
+            "compare",
+            "--model",
+            _spec("broken_resnet18_missing_block"),
+            "--reference",
+            "resnet18",
+            "--input-size",
+            str(SIZE),
+            "--num-classes",
+            str(K),
+            "--equivalence",
+            "--format",
+            "json",
+        ]
+    )
     report = json.loads(capsys.readouterr().out)
     assert code == 1  # the structural mismatches; the numeric part is skipped, not failed
     assert not any(m["kind"] == "numeric" for m in report["mismatches"])
@@ -275,17 +357,30 @@ class _Evil:
     def __init__(self, marker: Path) -> None:
         self.marker = marker
 
-    def __reduce__(self):  # noqa: ANN204
+    def __reduce__(self):
         return (os.mkdir, (str(self.marker),))
 
 
 def test_reference_weights_malicious_pickle_is_refused(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     marker = tmp_path / "pwned"
     evil = tmp_path / "evil.pt"
     torch.save({"conv1.weight": _Evil(marker)}, evil)
-    code = main(["compare", "--model", "resnet18", "--reference", "resnet18", "--input-size", "64",
-                 "--equivalence", "--reference-weights", str(evil)])
+    code = main(
+        [
+            "compare",
+            "--model",
+            "resnet18",
+            "--reference",
+            "resnet18",
+            "--input-size",
+            "64",
+            "--equivalence",
+            "--reference-weights",
+            str(evil),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and not marker.exists()
     assert "weights_only" in err and len(err.strip().splitlines()) == 1
@@ -297,19 +392,46 @@ def test_reference_weights_malicious_pickle_is_refused(
     assert not marker.exists()
 
 
-def test_reference_weights_truncated_or_wrong(tmp_path: Path, weights18: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_reference_weights_truncated_or_wrong(
+    tmp_path: Path, weights18: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cut = tmp_path / "cut.pt"
     cut.write_bytes(weights18.read_bytes()[: weights18.stat().st_size // 2])
     for path, needle in ((cut, "truncated"), (tmp_path / "missing.pt", "no such file")):
-        code = main(["compare", "--model", "resnet18", "--reference", "resnet18",
-                     "--input-size", "64", "--equivalence", "--reference-weights", str(path)])
+        code = main(
+            [
+                "compare",
+                "--model",
+                "resnet18",
+                "--reference",
+                "resnet18",
+                "--input-size",
+                "64",
+                "--equivalence",
+                "--reference-weights",
+                str(path),
+            ]
+        )
         err = capsys.readouterr().err
         assert code == 2 and needle in err and len(err.strip().splitlines()) == 1
     notstate = tmp_path / "list.pt"
     torch.save([1, 2, 3], notstate)
-    assert main(["port", "--from", "resnet18", "--weights", str(notstate), "--to", "resnet18",
-                 "--out", str(tmp_path / "o.pt")]) == 2
+    assert (
+        main(
+            [
+                "port",
+                "--from",
+                "resnet18",
+                "--weights",
+                str(notstate),
+                "--to",
+                "resnet18",
+                "--out",
+                str(tmp_path / "o.pt"),
+            ]
+        )
+        == 2
+    )
     assert "not a state_dict" in capsys.readouterr().err
 
 
@@ -329,7 +451,8 @@ def test_package_exports_are_the_stage_functions() -> None:
     assert resnet_verify.render is render and resnet_verify.trace is trace
     assert callable(resnet_verify.build_model)
     assert sorted(resnet_verify.__all__) == sorted(
-        ["__version__", "build_model", "check_equivalence", "compare", "port", "render", "trace"])
+        ["__version__", "build_model", "check_equivalence", "compare", "port", "render", "trace"]
+    )
 
 
 def test_extra_conv_bias_is_zero_filled_not_unpaired() -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from resnet_verify.verify.comparison import compare
 from resnet_verify.report.formats import render
 from resnet_verify.specs.builders import build_model
+from resnet_verify.verify.comparison import compare
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = REPO / "reports" / "golden"
@@ -24,8 +24,7 @@ FORMATS = {"md": "markdown", "json": "json", "html": "html"}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_golden_reports(case: str, request: pytest.FixtureRequest,
-                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_golden_reports(case: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)  # source locations are relative to the repository
     model, name = build_model(CASES[case], num_classes=6, device="meta")
     comparison = compare(model, "resnet50", input_size=64, num_classes=6, candidate_name=name)
@@ -40,5 +39,5 @@ def test_golden_reports(case: str, request: pytest.FixtureRequest,
             continue
         assert path.exists(), f"{path} missing: run pytest tests/test_golden.py --update-goldens"
         assert text == path.read_text(encoding="utf-8"), (
-            f"{path.relative_to(REPO)} drifted; if intended, rerun with --update-goldens "
-            "and review the diff")
+            f"{path.relative_to(REPO)} drifted; if intended, rerun with --update-goldens and review the diff"
+        )

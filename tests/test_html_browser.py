@@ -35,12 +35,20 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-def screenshot(html_file: Path, png: Path, profile: Path,
-               browser: str) -> subprocess.CompletedProcess[str]:
+def screenshot(html_file: Path, png: Path, profile: Path, browser: str) -> subprocess.CompletedProcess[str]:
     cmd = [
-        browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={profile}", f"--screenshot={png}", f"--window-size={WIDTH},{HEIGHT}",
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        f"--screenshot={png}",
+        f"--window-size={WIDTH},{HEIGHT}",
         html_file.resolve().as_uri(),
     ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=180, check=False)
@@ -53,15 +61,15 @@ def test_html_report_screenshot(tmp_path: Path) -> None:
     compare = pytest.importorskip("resnet_verify.verify.comparison").compare
     with torch.device("meta"):
         candidate = ResNet(Bottleneck, [3, 4, 5, 3], num_classes=6)  # layer3 lacks a block
-    comparison = compare(candidate, "resnet50", input_size=(3, 224, 224), num_classes=6,
-                         candidate_name="MyResNet50")
+    comparison = compare(
+        candidate, "resnet50", input_size=(3, 224, 224), num_classes=6, candidate_name="MyResNet50"
+    )
     assert not comparison.ok
     html_file = tmp_path / "report.html"
     html_file.write_text(render(comparison, "html"), encoding="utf-8")
     png = tmp_path / "report.png"
     result = screenshot(html_file, png, tmp_path / "profile", browser)
-    assert png.is_file(), (f"no screenshot; chromium exited {result.returncode}: "
-                           f"{result.stderr[-2000:]}")
+    assert png.is_file(), f"no screenshot; chromium exited {result.returncode}: {result.stderr[-2000:]}"
     data = png.read_bytes()
     assert _png_size(data) == (WIDTH, HEIGHT)
     assert len(data) > 20_000, f"suspiciously small screenshot ({len(data)} bytes)"
@@ -70,5 +78,4 @@ def test_html_report_screenshot(tmp_path: Path) -> None:
         colors = image.convert("RGB").getcolors(maxcolors=1 << 20)
     assert colors is not None and len(colors) > 50, "the page rendered (almost) blank"
     # the report's own reds (#cf222e border of the highlighted block) made it to the screen
-    assert any(abs(r - 0xCF) < 8 and abs(g - 0x22) < 8 and abs(b - 0x2E) < 8
-               for _, (r, g, b) in colors)
+    assert any(abs(r - 0xCF) < 8 and abs(g - 0x22) < 8 and abs(b - 0x2E) < 8 for _, (r, g, b) in colors)

@@ -227,7 +227,7 @@ def test_reference_name_for() -> None:
         reference_name_for("resnet7")
 
 
-def _one_line_value_error(fn, *args, **kwargs) -> str:  # noqa: ANN001, ANN002, ANN003
+def _one_line_value_error(fn, *args, **kwargs) -> str:
     with torch.device("meta"), pytest.raises(ValueError) as info:
         fn(*args, **kwargs)
     message = str(info.value)

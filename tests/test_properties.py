@@ -14,16 +14,21 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from resnet_verify.testing import strategies as rs
-from resnet_verify.verify.comparison import compare_traces
 from resnet_verify.models.configurable import (
-    BlockConfig, ConfigurableBasic, ConfigurableBottleneck, ConvSpec, ResNetConfig, ShortcutSpec,
+    BlockConfig,
+    ConfigurableBasic,
+    ConfigurableBottleneck,
+    ConvSpec,
+    ResNetConfig,
+    ShortcutSpec,
 )
 from resnet_verify.models.resnet import Bottleneck, resnet50, stage_plans
-from resnet_verify.tracing.records import BlockKind, OpKind, Trace
-from resnet_verify.verify.records import Comparison, MismatchKind
 from resnet_verify.report.formats import load_report, render, to_dict
+from resnet_verify.testing import strategies as rs
+from resnet_verify.tracing.records import BlockKind, OpKind, Trace
 from resnet_verify.tracing.tracer import trace
+from resnet_verify.verify.comparison import compare_traces
+from resnet_verify.verify.records import Comparison, MismatchKind
 
 PROFILE = rs.load_profile("ci")
 K = rs.MutationKind
@@ -37,13 +42,19 @@ def _meta_trace(cfg: BlockConfig | ResNetConfig, shape: tuple[int, ...]) -> tupl
 
 def _chains(t: Trace) -> list[tuple[int, ...]]:
     """Per traced block: input channels, then out_channels of each conv on the main path."""
-    return [(b.in_shape[1], *(dict(t.ops[o].attrs)["out_channels"] for o in b.main
-                              if t.ops[o].kind is OpKind.CONV)) for b in t.structure.blocks]
+    return [
+        (
+            b.in_shape[1],
+            *(dict(t.ops[o].attrs)["out_channels"] for o in b.main if t.ops[o].kind is OpKind.CONV),
+        )
+        for b in t.structure.blocks
+    ]
 
 
 def _compare(ref: Trace, cand: Trace, classes: int) -> Comparison:
-    return compare_traces(ref, cand, reference_name="generated", candidate_name="mutated",
-                          num_classes=classes)
+    return compare_traces(
+        ref, cand, reference_name="generated", candidate_name="mutated", num_classes=classes
+    )
 
 
 def _under(path: str | None, prefix: str) -> bool:
@@ -97,14 +108,16 @@ def test_resnet50_layer1_channel_flow() -> None:
     assert [chain[0] for chain in _chains(t)[:3]] == [64, 256, 256]
     # Every stage follows its plan: mid, mid, out per block; the first block takes the previous out.
     plans = stage_plans(Bottleneck, (3, 4, 6, 3))
-    expected = [(p.in_channels if j == 0 else p.out_channels, p.mid_channels, p.mid_channels,
-                 p.out_channels) for p in plans for j in range(p.blocks)]
+    expected = [
+        (p.in_channels if j == 0 else p.out_channels, p.mid_channels, p.mid_channels, p.out_channels)
+        for p in plans
+        for j in range(p.blocks)
+    ]
     assert _chains(t) == expected
 
 
 def test_configurable_matches_project_resnet50_parameter_count() -> None:
-    cfg = ResNetConfig.from_plans("bottleneck", stage_plans(Bottleneck, (3, 4, 6, 3)),
-                                  num_classes=1000)
+    cfg = ResNetConfig.from_plans("bottleneck", stage_plans(Bottleneck, (3, 4, 6, 3)), num_classes=1000)
     with torch.device("meta"):
         reference = resnet50()
     assert rs.expected_param_count(cfg) == sum(p.numel() for p in reference.parameters())
@@ -115,25 +128,41 @@ def test_configurable_matches_project_resnet50_parameter_count() -> None:
 # ---- construction-time wiring checks ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("build", "message"), [
-    (lambda: ConfigurableBottleneck(16, [ConvSpec(16, 8), ConvSpec(4, 8, 3), ConvSpec(8, 16)]),
-     "ConfigurableBottleneck: conv2 takes 4 channels but conv1 gives 8 "
-     "(F1 must equal the 3x3 conv's input)"),
-    (lambda: ConfigurableBottleneck(16, [ConvSpec(16, 8), ConvSpec(8, 8, 3), ConvSpec(8, 32)]),
-     "ConfigurableBottleneck: conv3 gives 32 channels but the identity shortcut carries 16 "
-     "(F3 must equal the shortcut's width)"),
-    (lambda: ConfigurableBottleneck(16, [ConvSpec(16, 8), ConvSpec(8, 8, 3), ConvSpec(8, 32)],
-                                    shortcut=ShortcutSpec(16, 64)),
-     "ConfigurableBottleneck: conv3 gives 32 channels but the projection shortcut gives 64 "
-     "(F3 must equal the shortcut's width)"),
-    (lambda: ConfigurableBasic(8, [ConvSpec(16, 8, 3), ConvSpec(8, 8, 3)]),
-     "ConfigurableBasic: conv1 takes 16 channels but the block input has 8"),
-    (lambda: ConfigurableBasic(8, [ConvSpec(8, 8, 3, stride=2), ConvSpec(8, 8, 3)]),
-     "ConfigurableBasic: the main path has stride 2 but the identity shortcut has stride 1"),
-    (lambda: ConfigurableBottleneck(8, [ConvSpec(8, 6), ConvSpec(6, 8, 3, groups=4), ConvSpec(8, 8)]),
-     "ConfigurableBottleneck: conv2 groups=4 must divide its in_channels 6 and out_channels 8"),
-])
-def test_unchained_block_is_rejected_with_one_line_message(build, message: str) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (
+            lambda: ConfigurableBottleneck(16, [ConvSpec(16, 8), ConvSpec(4, 8, 3), ConvSpec(8, 16)]),
+            "ConfigurableBottleneck: conv2 takes 4 channels but conv1 gives 8 "
+            "(F1 must equal the 3x3 conv's input)",
+        ),
+        (
+            lambda: ConfigurableBottleneck(16, [ConvSpec(16, 8), ConvSpec(8, 8, 3), ConvSpec(8, 32)]),
+            "ConfigurableBottleneck: conv3 gives 32 channels but the identity shortcut carries 16 "
+            "(F3 must equal the shortcut's width)",
+        ),
+        (
+            lambda: ConfigurableBottleneck(
+                16, [ConvSpec(16, 8), ConvSpec(8, 8, 3), ConvSpec(8, 32)], shortcut=ShortcutSpec(16, 64)
+            ),
+            "ConfigurableBottleneck: conv3 gives 32 channels but the projection shortcut gives 64 "
+            "(F3 must equal the shortcut's width)",
+        ),
+        (
+            lambda: ConfigurableBasic(8, [ConvSpec(16, 8, 3), ConvSpec(8, 8, 3)]),
+            "ConfigurableBasic: conv1 takes 16 channels but the block input has 8",
+        ),
+        (
+            lambda: ConfigurableBasic(8, [ConvSpec(8, 8, 3, stride=2), ConvSpec(8, 8, 3)]),
+            "ConfigurableBasic: the main path has stride 2 but the identity shortcut has stride 1",
+        ),
+        (
+            lambda: ConfigurableBottleneck(8, [ConvSpec(8, 6), ConvSpec(6, 8, 3, groups=4), ConvSpec(8, 8)]),
+            "ConfigurableBottleneck: conv2 groups=4 must divide its in_channels 6 and out_channels 8",
+        ),
+    ],
+)
+def test_unchained_block_is_rejected_with_one_line_message(build, message: str) -> None:
     with pytest.raises(ValueError) as info:
         build()
     assert str(info.value).startswith(message) and "\n" not in str(info.value)
@@ -191,8 +220,7 @@ def test_every_mutation_is_found_and_located(kind: rs.MutationKind, data: st.Dat
     assert not c.ok, mutation
     messages = [m.message for m in c.mismatches]
     loc = mutation.location
-    at = [m for m in c.mismatches if _under(m.reference_path, loc.path)
-          or _under(m.candidate_path, loc.path)]
+    at = [m for m in c.mismatches if _under(m.reference_path, loc.path) or _under(m.candidate_path, loc.path)]
     assert at, (mutation, messages)
     assert mutation.kinds <= {m.kind for m in at}, (mutation, messages)
     if kind in (K.DROP_BLOCK, K.ADD_BLOCK):

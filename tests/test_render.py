@@ -20,14 +20,20 @@ import torchvision
 from torch import nn
 from torchvision.models.resnet import BasicBlock, ResNet
 
-from resnet_verify.tracing.records import SourceLoc, Trace
-from resnet_verify.verify.records import (
-    BlockPair, Comparison, Finding, Mismatch, MismatchKind, Pattern, StageRow,
-)
 from resnet_verify.report.formats import FORMATS, load_report, render, to_dict
 from resnet_verify.report.github import escape_data, escape_property
 from resnet_verify.report.markdown import MISMATCH_HEADER, STAGE_HEADER
+from resnet_verify.tracing.records import SourceLoc, Trace
 from resnet_verify.tracing.tracer import trace
+from resnet_verify.verify.records import (
+    BlockPair,
+    Comparison,
+    Finding,
+    Mismatch,
+    MismatchKind,
+    Pattern,
+    StageRow,
+)
 
 SIZE = (3, 64, 64)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -38,23 +44,57 @@ FIXTURES = Path(__file__).parent / "fixtures" / "models"
 # ----------------------------------------------------------------------------- building comparisons
 
 
-def _meta(build, **kwargs) -> nn.Module:  # noqa: ANN001
+def _meta(build, **kwargs) -> nn.Module:
     with torch.device("meta"):
         return build(num_classes=6, **kwargs)
 
 
 def _rows(ref: Trace, cand: Trace, bad: set[str] = frozenset()) -> tuple[StageRow, ...]:
     rs, cs = ref.structure, cand.structure
-    rows = [StageRow("stem", rs.stem_path, cs.stem_path, rs.stem_out_shape, cs.stem_out_shape,
-                     rs.stem_params, cs.stem_params, 0, 0, "stem" not in bad)]
+    rows = [
+        StageRow(
+            "stem",
+            rs.stem_path,
+            cs.stem_path,
+            rs.stem_out_shape,
+            cs.stem_out_shape,
+            rs.stem_params,
+            cs.stem_params,
+            0,
+            0,
+            "stem" not in bad,
+        )
+    ]
     for i, st in enumerate(rs.stages):
         cst = cs.stages[i] if i < len(cs.stages) else None
-        rows.append(StageRow(
-            st.path, st.path, cst.path if cst else None, st.out_shape,
-            cst.out_shape if cst else None, st.num_params, cst.num_params if cst else None,
-            len(st.blocks), len(cst.blocks) if cst else 0, st.path not in bad))
-    rows.append(StageRow("head", rs.head_path, cs.head_path, ref.output_shape, cand.output_shape,
-                         rs.head_params, cs.head_params, 0, 0, "head" not in bad))
+        rows.append(
+            StageRow(
+                st.path,
+                st.path,
+                cst.path if cst else None,
+                st.out_shape,
+                cst.out_shape if cst else None,
+                st.num_params,
+                cst.num_params if cst else None,
+                len(st.blocks),
+                len(cst.blocks) if cst else 0,
+                st.path not in bad,
+            )
+        )
+    rows.append(
+        StageRow(
+            "head",
+            rs.head_path,
+            cs.head_path,
+            ref.output_shape,
+            cand.output_shape,
+            rs.head_params,
+            cs.head_params,
+            0,
+            0,
+            "head" not in bad,
+        )
+    )
     return tuple(rows)
 
 
@@ -69,8 +109,18 @@ def ref_trace() -> Trace:
 
 @pytest.fixture(scope="module")
 def clean(ref_trace: Trace) -> Comparison:
-    return Comparison("resnet18", "MyResNet18", ref_trace.input_shape, 6, ref_trace, ref_trace,
-                      _identity_pairs(ref_trace), _rows(ref_trace, ref_trace), (), ())
+    return Comparison(
+        "resnet18",
+        "MyResNet18",
+        ref_trace.input_shape,
+        6,
+        ref_trace,
+        ref_trace,
+        _identity_pairs(ref_trace),
+        _rows(ref_trace, ref_trace),
+        (),
+        (),
+    )
 
 
 SOURCE = SourceLoc("models/my_resnet.py", 42)
@@ -80,30 +130,74 @@ ODD_SOURCE = SourceLoc("src/odd,name:file.py", 7)
 @pytest.fixture(scope="module")
 def dirty(ref_trace: Trace) -> Comparison:
     """Candidate with block counts [2, 3, 1, 2]: an extra block in layer2, one missing in layer3."""
-    cand = trace(_meta(lambda num_classes: ResNet(BasicBlock, [2, 3, 1, 2],
-                                                  num_classes=num_classes)), SIZE)
-    pairs = (BlockPair(0, 0, 0), BlockPair(1, 1, 0), BlockPair(2, 2, 1), BlockPair(3, 3, 1),
-             BlockPair(None, 4, 1), BlockPair(4, 5, 2), BlockPair(5, None, 2),
-             BlockPair(6, 6, 3), BlockPair(7, 7, 3))
+    cand = trace(_meta(lambda num_classes: ResNet(BasicBlock, [2, 3, 1, 2], num_classes=num_classes)), SIZE)
+    pairs = (
+        BlockPair(0, 0, 0),
+        BlockPair(1, 1, 0),
+        BlockPair(2, 2, 1),
+        BlockPair(3, 3, 1),
+        BlockPair(None, 4, 1),
+        BlockPair(4, 5, 2),
+        BlockPair(5, None, 2),
+        BlockPair(6, 6, 3),
+        BlockPair(7, 7, 3),
+    )
     mismatches = (
-        Mismatch(MismatchKind.EXTRA, None, "layer2.2", "block", None, "128->128",
-                 "extra block layer2.2", SOURCE),
-        Mismatch(MismatchKind.MISSING, "layer3.1", None, "block", "256->256", None,
-                 "layer3.1: block missing in the candidate"),
-        Mismatch(MismatchKind.ATTRIBUTE, "layer1.0.conv1", "layer1.0.conv1", "stride", (1, 1),
-                 (2, 2), "stride 100% wrong: see a,b\nsecond line | piped", ODD_SOURCE),
+        Mismatch(
+            MismatchKind.EXTRA, None, "layer2.2", "block", None, "128->128", "extra block layer2.2", SOURCE
+        ),
+        Mismatch(
+            MismatchKind.MISSING,
+            "layer3.1",
+            None,
+            "block",
+            "256->256",
+            None,
+            "layer3.1: block missing in the candidate",
+        ),
+        Mismatch(
+            MismatchKind.ATTRIBUTE,
+            "layer1.0.conv1",
+            "layer1.0.conv1",
+            "stride",
+            (1, 1),
+            (2, 2),
+            "stride 100% wrong: see a,b\nsecond line | piped",
+            ODD_SOURCE,
+        ),
     )
     findings = (
-        Finding(Pattern.BLOCK_COUNTS, "Block counts differ",
-                "Blocks per stage are [2, 3, 1, 2] in the candidate, [2, 2, 2, 2] in the "
-                "reference.",
-                ("layer2", "layer3"), (0, 1), "use [2, 2, 2, 2] blocks per stage"),
-        Finding(Pattern.V1_STRIDE, "ResNet v1 stride placement", "stride on the 1x1",
-                ("layer1.0",), (), None, SOURCE),
+        Finding(
+            Pattern.BLOCK_COUNTS,
+            "Block counts differ",
+            "Blocks per stage are [2, 3, 1, 2] in the candidate, [2, 2, 2, 2] in the reference.",
+            ("layer2", "layer3"),
+            (0, 1),
+            "use [2, 2, 2, 2] blocks per stage",
+        ),
+        Finding(
+            Pattern.V1_STRIDE,
+            "ResNet v1 stride placement",
+            "stride on the 1x1",
+            ("layer1.0",),
+            (),
+            None,
+            SOURCE,
+        ),
     )
-    return Comparison("resnet18", "MyResNet18", ref_trace.input_shape, 6, ref_trace, cand, pairs,
-                      _rows(ref_trace, cand, {"layer1", "layer2", "layer3"}), mismatches, findings,
-                      ("the candidate was traced on meta tensors",))
+    return Comparison(
+        "resnet18",
+        "MyResNet18",
+        ref_trace.input_shape,
+        6,
+        ref_trace,
+        cand,
+        pairs,
+        _rows(ref_trace, cand, {"layer1", "layer2", "layer3"}),
+        mismatches,
+        findings,
+        ("the candidate was traced on meta tensors",),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -115,13 +209,30 @@ def crashed(ref_trace: Trace) -> Comparison:
     assert cand.crash is not None
     done = len(cand.structure.blocks)
     assert done == 5  # layer1 (2), layer2 (2), layer3.0
-    mismatch = Mismatch(MismatchKind.CRASH, "layer3.1.conv1", "layer3.1.conv1", None, None, None,
-                        f"forward failed: {cand.crash.error_type}: {cand.crash.message}")
-    return Comparison("resnet18", "Crashy", ref_trace.input_shape, 6, ref_trace, cand,
-                      tuple(BlockPair(p.reference, p.candidate if p.candidate < done else None,
-                                      p.stage) for p in _identity_pairs(ref_trace)),
-                      _rows(ref_trace, cand, {"layer3", "layer4", "head"}),
-                      (mismatch,), ())
+    mismatch = Mismatch(
+        MismatchKind.CRASH,
+        "layer3.1.conv1",
+        "layer3.1.conv1",
+        None,
+        None,
+        None,
+        f"forward failed: {cand.crash.error_type}: {cand.crash.message}",
+    )
+    return Comparison(
+        "resnet18",
+        "Crashy",
+        ref_trace.input_shape,
+        6,
+        ref_trace,
+        cand,
+        tuple(
+            BlockPair(p.reference, p.candidate if p.candidate < done else None, p.stage)
+            for p in _identity_pairs(ref_trace)
+        ),
+        _rows(ref_trace, cand, {"layer3", "layer4", "head"}),
+        (mismatch,),
+        (),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -130,14 +241,17 @@ def hostile(dirty: Comparison) -> Comparison:
     evil = "<script>alert('x')</script>"
     cs = dirty.candidate.structure
     blocks = tuple(dataclasses.replace(b, path=f"{evil}.{b.index}") for b in cs.blocks)
-    cand = dataclasses.replace(dirty.candidate,
-                               structure=dataclasses.replace(cs, blocks=blocks, stem_path=evil))
-    mismatches = tuple(dataclasses.replace(m, candidate_path=f"{evil}.2.conv1",
-                                           message=f"{m.message} {evil}")
-                       for m in dirty.mismatches)
+    cand = dataclasses.replace(
+        dirty.candidate, structure=dataclasses.replace(cs, blocks=blocks, stem_path=evil)
+    )
+    mismatches = tuple(
+        dataclasses.replace(m, candidate_path=f"{evil}.2.conv1", message=f"{m.message} {evil}")
+        for m in dirty.mismatches
+    )
     stages = tuple(dataclasses.replace(r, candidate_path=evil) for r in dirty.stages)
-    return dataclasses.replace(dirty, candidate_name=evil, candidate=cand, mismatches=mismatches,
-                               stages=stages)
+    return dataclasses.replace(
+        dirty, candidate_name=evil, candidate=cand, mismatches=mismatches, stages=stages
+    )
 
 
 @pytest.fixture(params=["clean", "dirty", "crashed", "hostile"])
@@ -214,7 +328,7 @@ def _table(md: str, header: tuple[str, ...]) -> list[str]:
     start = lines.index("| " + " | ".join(header) + " |")
     assert set(lines[start + 1]) <= set("|-:")
     rows = []
-    for line in lines[start + 2:]:
+    for line in lines[start + 2 :]:
         if not line.startswith("|"):
             break
         rows.append(line)
@@ -260,8 +374,16 @@ def test_markdown_escapes_html(hostile: Comparison) -> None:
 
 # ----------------------------------------------------------------------------- json
 
-DESIGN_KEYS = ("schema_version", "ok", "reference", "candidate", "input_shape", "stages",
-               "mismatches", "findings")
+DESIGN_KEYS = (
+    "schema_version",
+    "ok",
+    "reference",
+    "candidate",
+    "input_shape",
+    "stages",
+    "mismatches",
+    "findings",
+)
 
 
 def test_json_round_trip(any_comparison: Comparison) -> None:
@@ -280,19 +402,32 @@ def test_json_dirty_content(dirty: Comparison) -> None:
     assert d["schema_version"] == 1 and d["ok"] is False
     assert d["reference"] == "resnet18" and d["candidate"] == "MyResNet18"
     assert d["input_shape"] == [1, 3, 64, 64] and d["num_classes"] == 6
-    assert d["totals"] == {"reference_params": dirty.reference.total_params,
-                           "candidate_params": dirty.candidate.total_params}
+    assert d["totals"] == {
+        "reference_params": dirty.reference.total_params,
+        "candidate_params": dirty.candidate.total_params,
+    }
     m0, m1, m2 = d["mismatches"]
-    assert m0 == {"kind": "extra", "reference_path": None, "candidate_path": "layer2.2",
-                  "field": "block", "expected": None, "actual": "128->128",
-                  "message": "extra block layer2.2",
-                  "source": {"file": "models/my_resnet.py", "line": 42}}
+    assert m0 == {
+        "kind": "extra",
+        "reference_path": None,
+        "candidate_path": "layer2.2",
+        "field": "block",
+        "expected": None,
+        "actual": "128->128",
+        "message": "extra block layer2.2",
+        "source": {"file": "models/my_resnet.py", "line": 42},
+    }
     assert m1["source"] is None and m2["expected"] == [1, 1] and m2["actual"] == [2, 2]
     assert d["findings"][0]["pattern"] == "block_counts"
     assert d["findings"][0]["mismatches"] == [0, 1]
     assert d["findings"][1]["source"] == {"file": "models/my_resnet.py", "line": 42}
-    assert d["blocks"][4] == {"reference_path": None, "candidate_path": "layer2.2", "stage": 1,
-                              "reference_out_shape": None, "candidate_out_shape": [1, 128, 8, 8]}
+    assert d["blocks"][4] == {
+        "reference_path": None,
+        "candidate_path": "layer2.2",
+        "stage": 1,
+        "reference_out_shape": None,
+        "candidate_out_shape": [1, 128, 8, 8],
+    }
     assert d["blocks"][6]["candidate_path"] is None
     assert d["stages"][0]["name"] == "stem" and d["stages"][-1]["name"] == "head"
     assert d["crash"] is None and d["notes"] == ["the candidate was traced on meta tensors"]
@@ -302,28 +437,31 @@ def test_json_crash(crashed: Comparison) -> None:
     crash = to_dict(crashed)["crash"]
     assert crash["module_path"] == "layer3.1.conv1" and crash["op_name"] == "conv2d"
     assert crash["in_shapes"] == [[1, 256, 4, 4]]
-    assert set(crash) == {"module_path", "op_name", "in_shapes", "error_type", "message",
-                          "source"}
+    assert set(crash) == {"module_path", "op_name", "in_shapes", "error_type", "message", "source"}
 
 
 def test_crash_source_is_reported(crashed: Comparison) -> None:
     assert crashed.candidate.crash is not None
     crash = dataclasses.replace(crashed.candidate.crash, source=SOURCE)
-    c = dataclasses.replace(crashed, candidate=dataclasses.replace(crashed.candidate, crash=crash),
-                            mismatches=())
+    c = dataclasses.replace(
+        crashed, candidate=dataclasses.replace(crashed.candidate, crash=crash), mismatches=()
+    )
     assert "       at models/my_resnet.py:42" in render(c, "text")
     assert to_dict(c)["crash"]["source"] == {"file": "models/my_resnet.py", "line": 42}
     assert "`models/my_resnet.py:42`" in render(c, "markdown")
     assert "models/my_resnet.py:42" in render(c, "html")
     first = render(c, "github").splitlines()[0]
-    assert first.startswith("::error file=models/my_resnet.py,line=42,title=resnet-verify%3A "
-                            "candidate crashed in layer3.1.conv1::RuntimeError")
+    assert first.startswith(
+        "::error file=models/my_resnet.py,line=42,title=resnet-verify%3A "
+        "candidate crashed in layer3.1.conv1::RuntimeError"
+    )
 
 
 def test_json_values_are_json_native(dirty: Comparison) -> None:
-    odd = (Mismatch(MismatchKind.NUMERIC, "fc", "fc", "max_abs_diff", float("nan"),
-                    {"a": (1, 2)}, "values"),
-           Mismatch(MismatchKind.ATTRIBUTE, "fc", "fc", "thing", object, Pattern.GROUPED_1X1, "x"))
+    odd = (
+        Mismatch(MismatchKind.NUMERIC, "fc", "fc", "max_abs_diff", float("nan"), {"a": (1, 2)}, "values"),
+        Mismatch(MismatchKind.ATTRIBUTE, "fc", "fc", "thing", object, Pattern.GROUPED_1X1, "x"),
+    )
     c = dataclasses.replace(dirty, mismatches=odd, findings=())
     text = render(c, "json")
     assert "NaN" not in text
@@ -346,8 +484,30 @@ def test_load_report_rejects_bad_reports(clean: Comparison) -> None:
 
 # ----------------------------------------------------------------------------- html
 
-STRUCTURAL = ("html", "head", "body", "main", "section", "table", "tr", "td", "th", "div", "span",
-              "code", "h1", "h2", "h3", "p", "ul", "li", "style", "title", "footer", "strong")
+STRUCTURAL = (
+    "html",
+    "head",
+    "body",
+    "main",
+    "section",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "div",
+    "span",
+    "code",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "ul",
+    "li",
+    "style",
+    "title",
+    "footer",
+    "strong",
+)
 
 
 class _Balance(HTMLParser):
@@ -445,8 +605,8 @@ def test_github_dirty(dirty: Comparison) -> None:
 
 def test_github_clean(clean: Comparison) -> None:
     assert render(clean, "github") == (
-        "::notice title=resnet-verify::match: MyResNet18 equals resnet18 "
-        "(input 1x3x64x64, 6 classes)\n")
+        "::notice title=resnet-verify::match: MyResNet18 equals resnet18 (input 1x3x64x64, 6 classes)\n"
+    )
 
 
 def test_github_escaping_helpers() -> None:

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 import torch
-
 from fixtures.catalog import BY_NAME, defect_line, path_of
+
 from resnet_verify.cli.main import main
-from resnet_verify.verify.comparison import compare
 from resnet_verify.models.resnet import resnet18
-from resnet_verify.verify.records import MismatchKind, Pattern
-from resnet_verify.specs.sources import record_sources
 from resnet_verify.specs.builders import build_model
+from resnet_verify.specs.sources import record_sources
+from resnet_verify.verify.comparison import compare
+from resnet_verify.verify.records import MismatchKind, Pattern
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -45,8 +45,14 @@ def test_mismatch_points_at_the_defect_line(name: str) -> None:
     model, _ = build_model(f"{path_of(fixture)}:build", num_classes=6, device="meta")
     c = compare(model, fixture.reference, input_size=fixture.input_size, num_classes=6)
     rel = path_of(fixture).relative_to(REPO).as_posix()
-    hits = [m for m in c.mismatches if m.kind is POINTED[name] and m.source is not None
-            and m.source.file == rel and m.source.line == defect_line(fixture)]
+    hits = [
+        m
+        for m in c.mismatches
+        if m.kind is POINTED[name]
+        and m.source is not None
+        and m.source.file == rel
+        and m.source.line == defect_line(fixture)
+    ]
     assert hits, [(m.kind.value, str(m.source)) for m in c.mismatches]
 
 
@@ -84,8 +90,11 @@ def test_python_api_instance_gets_class_level_location() -> None:
     with record_sources():
         exact = build(num_classes=6)
     c = compare(exact, "resnet50", input_size=64, num_classes=6)
-    assert any(m.source.exact and m.source.line == defect_line(BY_NAME["broken_dilated_layer4_1"])
-               for m in c.mismatches if m.source)
+    assert any(
+        m.source.exact and m.source.line == defect_line(BY_NAME["broken_dilated_layer4_1"])
+        for m in c.mismatches
+        if m.source
+    )
 
 
 def test_record_sources_leaves_modules_untouched() -> None:
@@ -101,8 +110,19 @@ GITHUB = re.compile(r"^::(error|warning|notice)( [a-z]+=[^,:]*(,[a-z]+=[^,:]*)*)
 def test_github_annotations_carry_file_and_line(capsys: pytest.CaptureFixture[str]) -> None:
     fixture = BY_NAME["broken_v1_stride_layer3"]
     rel = path_of(fixture).relative_to(REPO).as_posix()
-    code = main(["compare", "--model", f"{rel}:build", "--input-size", "64", "--num-classes", "6",
-                 "--format", "github"])
+    code = main(
+        [
+            "compare",
+            "--model",
+            f"{rel}:build",
+            "--input-size",
+            "64",
+            "--num-classes",
+            "6",
+            "--format",
+            "github",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 1
     lines = out.splitlines()

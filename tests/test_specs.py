@@ -299,7 +299,9 @@ def test_build_reference_on_meta(name: str) -> None:
 
 
 def test_build_reference_errors() -> None:
-    with pytest.raises(UsageError, match=r"unknown reference 'resnet5'.*did you mean resnet50.*valid: resnet18"):
+    with pytest.raises(
+        UsageError, match=r"unknown reference 'resnet5'.*did you mean resnet50.*valid: resnet18"
+    ):
         build_reference("resnet5", num_classes=10)
     with pytest.raises(UsageError, match="num_classes"):
         build_reference("resnet18", num_classes=0)

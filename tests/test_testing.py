@@ -27,8 +27,7 @@ def test_mismatch_raises_with_the_text_report() -> None:
     assert "layer2.0" in message and "stride" in message
     from resnet_verify.verify.comparison import compare
 
-    assert message == render(compare(model, "resnet50", input_size=(3, 96, 96), num_classes=6),
-                             "text")
+    assert message == render(compare(model, "resnet50", input_size=(3, 96, 96), num_classes=6), "text")
 
 
 def test_num_classes_is_inferred_from_the_last_linear() -> None:

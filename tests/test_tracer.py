@@ -40,8 +40,10 @@ def test_torchvision_structure(name: str, blocks: list[int], params: int) -> Non
     assert s.blocks[0].path == "layer1.0"
     proj = s.blocks[s.stages[1].blocks[0]]
     assert proj.path == "layer2.0"
-    assert [tr.ops[o].module_path for o in proj.shortcut] == ["layer2.0.downsample.0",
-                                                              "layer2.0.downsample.1"]
+    assert [tr.ops[o].module_path for o in proj.shortcut] == [
+        "layer2.0.downsample.0",
+        "layer2.0.downsample.1",
+    ]
     assert s.blocks[1].shortcut == ()  # identity
     reductions = [64 // st.out_shape[-1] for st in s.stages]
     assert reductions == sorted(reductions)
@@ -127,12 +129,18 @@ class _Renamed(nn.Module):
         for i, width in enumerate((64, 128, 256, 512)):
             for j in range(2):
                 stride = 2 if i > 0 and j == 0 else 1
-                unit = nn.ModuleDict({
-                    "a": nn.Conv2d(cin, width, 3, stride, 1, bias=False), "na": nn.BatchNorm2d(width),
-                    "b": nn.Conv2d(width, width, 3, 1, 1, bias=False), "nb": nn.BatchNorm2d(width)})
+                unit = nn.ModuleDict(
+                    {
+                        "a": nn.Conv2d(cin, width, 3, stride, 1, bias=False),
+                        "na": nn.BatchNorm2d(width),
+                        "b": nn.Conv2d(width, width, 3, 1, 1, bias=False),
+                        "nb": nn.BatchNorm2d(width),
+                    }
+                )
                 if stride != 1 or cin != width:
-                    unit["proj"] = nn.Sequential(nn.Conv2d(cin, width, 1, stride, bias=False),
-                                                 nn.BatchNorm2d(width))
+                    unit["proj"] = nn.Sequential(
+                        nn.Conv2d(cin, width, 1, stride, bias=False), nn.BatchNorm2d(width)
+                    )
                 self.units.append(unit)
                 cin = width
         self.out = nn.Linear(512, 1000)

@@ -21,9 +21,9 @@ import torch
 from PIL import Image
 
 from resnet_verify._io import save_atomic
-from resnet_verify.train.checkpoint import FORMAT, load_checkpoint, rebuild_model
 from resnet_verify.cli.main import main
 from resnet_verify.errors import UsageError
+from resnet_verify.train.checkpoint import FORMAT, load_checkpoint, rebuild_model
 
 TINY_MODEL = '''
 import torch
@@ -139,7 +139,9 @@ def test_loss_goes_down_in_a_few_steps(tmp_path: Path, data_dir: Path, model_fil
     assert float(rows[1]["train_loss"]) < float(rows[0]["train_loss"])
 
 
-def test_progress_bar_and_summary(tmp_path: Path, data_dir: Path, model_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_bar_and_summary(
+    tmp_path: Path, data_dir: Path, model_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     args = ["train", "--data", str(data_dir), "--out", str(tmp_path / "r"), "--epochs", "1", "--batch-size", "8",
             "--device", "cpu", "--allow-mismatch", "--model", f"{model_file}:Tiny", "--reference", "resnet18"]  # fmt: skip
     assert main(args) == 0
@@ -167,7 +169,9 @@ def test_resume_gives_bitwise_identical_weights(tmp_path: Path, data_dir: Path, 
     assert rows_a == rows_b
 
 
-def test_two_runs_with_one_seed_are_identical(tmp_path: Path, data_dir: Path, model_file: Path, trained: Path) -> None:
+def test_two_runs_with_one_seed_are_identical(
+    tmp_path: Path, data_dir: Path, model_file: Path, trained: Path
+) -> None:
     again = tmp_path / "again"
     assert train(data_dir, again, "--epochs", "3", "--allow-mismatch", model=f"{model_file}:Tiny") == 0
     a, b = _weights(trained / "last.pt"), _weights(again / "last.pt")
@@ -186,9 +190,16 @@ def test_resume_refuses_contradicting_flags_and_reused_folders(
     assert main(["train", "--resume", *FAST]) == 2
 
 
-@pytest.mark.parametrize(("model", "kept"), [("Exploding", "keeps epoch 1"), ("ExplodingAtOnce", "no checkpoint")])
+@pytest.mark.parametrize(
+    ("model", "kept"), [("Exploding", "keeps epoch 1"), ("ExplodingAtOnce", "no checkpoint")]
+)
 def test_divergence_stops_and_keeps_the_last_good_checkpoint(
-    tmp_path: Path, data_dir: Path, model_file: Path, capsys: pytest.CaptureFixture[str], model: str, kept: str
+    tmp_path: Path,
+    data_dir: Path,
+    model_file: Path,
+    capsys: pytest.CaptureFixture[str],
+    model: str,
+    kept: str,
 ) -> None:
     out = tmp_path / "run"
     assert train(data_dir, out, "--epochs", "3", "--allow-mismatch", model=f"{model_file}:{model}") == 1
@@ -196,7 +207,9 @@ def test_divergence_stops_and_keeps_the_last_good_checkpoint(
     assert "training diverged: the loss became nan" in err and kept in err
     if model == "Exploding":
         ckpt = torch.load(out / "last.pt", weights_only=True)
-        assert ckpt["epoch"] == 1 and all(torch.isfinite(v).all() for v in ckpt["model"].values() if v.is_floating_point())
+        assert ckpt["epoch"] == 1 and all(
+            torch.isfinite(v).all() for v in ckpt["model"].values() if v.is_floating_point()
+        )
         assert len(_rows(out / "metrics.csv")) == 1
     else:
         assert not (out / "last.pt").exists()
@@ -205,7 +218,9 @@ def test_divergence_stops_and_keeps_the_last_good_checkpoint(
 # ------------------------------------------------------------------------------------------- gate
 
 
-def test_gate_refuses_a_mismatched_model(tmp_path: Path, data_dir: Path, model_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_gate_refuses_a_mismatched_model(
+    tmp_path: Path, data_dir: Path, model_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "run"
     assert train(data_dir, out, "--epochs", "1", model=f"{model_file}:Tiny") == 1
     err = capsys.readouterr().err
@@ -249,12 +264,14 @@ class _Evil:
     def __init__(self, marker: Path) -> None:
         self.marker = marker
 
-    def __reduce__(self):  # noqa: ANN204 - would create a file when unpickled
+    def __reduce__(self):
         return (open, (str(self.marker), "w"))
 
 
 @pytest.mark.parametrize("command", ["evaluate", "predict"])
-def test_a_pickle_that_runs_code_is_refused(tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str], command: str) -> None:
+def test_a_pickle_that_runs_code_is_refused(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
     marker = tmp_path / "pwned"
     evil = tmp_path / "evil.pt"
     torch.save({"format": FORMAT, "payload": _Evil(marker)}, evil)
@@ -268,7 +285,9 @@ def test_a_pickle_that_runs_code_is_refused(tmp_path: Path, data_dir: Path, caps
     assert not marker.exists()
 
 
-def test_a_truncated_checkpoint(tmp_path: Path, trained: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_truncated_checkpoint(
+    tmp_path: Path, trained: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cut = tmp_path / "cut.pt"
     data = (trained / "best.pt").read_bytes()
     cut.write_bytes(data[: len(data) // 2])
@@ -301,10 +320,28 @@ def test_not_a_checkpoint(tmp_path: Path) -> None:
 
 def test_evaluate(tmp_path: Path, trained: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "eval"
-    assert main(["evaluate", "--checkpoint", str(trained / "best.pt"), "--data", str(data_dir), "--out", str(out), "--device", "cpu"]) == 0
+    assert (
+        main(
+            [
+                "evaluate",
+                "--checkpoint",
+                str(trained / "best.pt"),
+                "--data",
+                str(data_dir),
+                "--out",
+                str(out),
+                "--device",
+                "cpu",
+            ]
+        )
+        == 0
+    )
     text = capsys.readouterr().out
     assert "accuracy" in text and "test split: 12 images" in text
-    assert "true \\ pred" in text and len([line for line in text.splitlines() if line.startswith(("0 ", "1 ", "2 "))]) == 3
+    assert (
+        "true \\ pred" in text
+        and len([line for line in text.splitlines() if line.startswith(("0 ", "1 ", "2 "))]) == 3
+    )
     assert (out / "confusion.png").stat().st_size > 0
 
 
@@ -313,7 +350,13 @@ def test_predict(tmp_path: Path, trained: Path, capsys: pytest.CaptureFixture[st
     red[..., 0], green[..., 1] = 200, 200
     Image.fromarray(red).save(tmp_path / "red.jpg")
     Image.fromarray(green).save(tmp_path / "green.png")
-    args = ["predict", "--checkpoint", str(trained / "best.pt"), str(tmp_path / "red.jpg"), str(tmp_path / "green.png")]
+    args = [
+        "predict",
+        "--checkpoint",
+        str(trained / "best.pt"),
+        str(tmp_path / "red.jpg"),
+        str(tmp_path / "green.png"),
+    ]
     assert main([*args, "--top", "2", "--device", "cpu"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2

@@ -12,54 +12,90 @@ FORMATS = ("text", "markdown", "json", "html", "github")
 
 
 def add_common_model_args(parser: argparse.ArgumentParser, *, reference: bool = True) -> None:
-    parser.add_argument("--model", required=True, metavar="SPEC",
-                        help="resnet50 | resnet50_v1 | torchvision:NAME | FILE.py:CALLABLE | "
-                             "MODULE:CALLABLE")
+    parser.add_argument(
+        "--model",
+        required=True,
+        metavar="SPEC",
+        help="resnet50 | resnet50_v1 | torchvision:NAME | FILE.py:CALLABLE | MODULE:CALLABLE",
+    )
     if reference:
-        parser.add_argument("--reference", default=None, metavar="NAME",
-                            help="torchvision builder to compare with (default: the family "
-                                 "model's own reference, else resnet50)")
-    parser.add_argument("--input-size", default="224", metavar="N|CxHxW",
-                        help="input size, e.g. 64 or 3x64x64 (default 224)")
-    parser.add_argument("--num-classes", type=int, default=1000, metavar="K",
-                        help="number of classes passed to both models (default 1000)")
+        parser.add_argument(
+            "--reference",
+            default=None,
+            metavar="NAME",
+            help="torchvision builder to compare with (default: the family "
+            "model's own reference, else resnet50)",
+        )
+    parser.add_argument(
+        "--input-size", default="224", metavar="N|CxHxW", help="input size, e.g. 64 or 3x64x64 (default 224)"
+    )
+    parser.add_argument(
+        "--num-classes",
+        type=int,
+        default=1000,
+        metavar="K",
+        help="number of classes passed to both models (default 1000)",
+    )
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("compare", help="compare a model with torchvision's ResNet",
-                            description="Trace a candidate and a torchvision ResNet, align them "
-                                        "by structure and report every mismatch.")
+    parser = sub.add_parser(
+        "compare",
+        help="compare a model with torchvision's ResNet",
+        description="Trace a candidate and a torchvision ResNet, align them "
+        "by structure and report every mismatch.",
+    )
     add_common_model_args(parser)
     parser.add_argument("--format", choices=FORMATS, default="text")
-    parser.add_argument("--output", metavar="FILE", help="write the report here (atomically) "
-                                                         "instead of stdout")
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
-                        help="ANSI colour in the text report (auto: only on a terminal)")
+    parser.add_argument(
+        "--output", metavar="FILE", help="write the report here (atomically) instead of stdout"
+    )
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="ANSI colour in the text report (auto: only on a terminal)",
+    )
     add_equivalence_args(parser)
     parser.set_defaults(handler=run)
 
 
 def add_equivalence_args(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("numeric equivalence")
-    group.add_argument("--equivalence", action="store_true",
-                       help="also copy the reference's weights into the model through the "
-                            "alignment and compare every block's output on a random input")
-    group.add_argument("--reference-weights", metavar="FILE",
-                       help="reference state_dict (torch.save) for --equivalence, loaded with "
-                            "weights_only=True (default: seeded random weights)")
-    group.add_argument("--atol", type=float, default=None,
-                       help="absolute tolerance (default 1e-4)")
-    group.add_argument("--rtol", type=float, default=None,
-                       help="tolerance relative to the reference's max |value| (default 1e-3)")
-    group.add_argument("--seed", type=int, default=0,
-                       help="seed of the random weights and input (default 0)")
+    group.add_argument(
+        "--equivalence",
+        action="store_true",
+        help="also copy the reference's weights into the model through the "
+        "alignment and compare every block's output on a random input",
+    )
+    group.add_argument(
+        "--reference-weights",
+        metavar="FILE",
+        help="reference state_dict (torch.save) for --equivalence, loaded with "
+        "weights_only=True (default: seeded random weights)",
+    )
+    group.add_argument("--atol", type=float, default=None, help="absolute tolerance (default 1e-4)")
+    group.add_argument(
+        "--rtol",
+        type=float,
+        default=None,
+        help="tolerance relative to the reference's max |value| (default 1e-3)",
+    )
+    group.add_argument("--seed", type=int, default=0, help="seed of the random weights and input (default 0)")
 
 
 def equivalence_state(args: argparse.Namespace):  # noqa: ANN201 - dict of tensors or None
     """Validate the equivalence flags; load --reference-weights (before any slow work)."""
     if not args.equivalence:
-        used = [f for f, v in (("--reference-weights", args.reference_weights),
-                               ("--atol", args.atol), ("--rtol", args.rtol)) if v is not None]
+        used = [
+            f
+            for f, v in (
+                ("--reference-weights", args.reference_weights),
+                ("--atol", args.atol),
+                ("--rtol", args.rtol),
+            )
+            if v is not None
+        ]
         if used:
             raise UsageError(f"{used[0]} needs --equivalence")
         return None
@@ -103,9 +139,9 @@ def write_report(text: str, output: str | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from resnet_verify.verify.comparison import compare
     from resnet_verify.report.formats import render
     from resnet_verify.specs.builders import build_model, parse_input_size
+    from resnet_verify.verify.comparison import compare
 
     if args.num_classes < 1:
         raise UsageError(f"--num-classes must be at least 1, got {args.num_classes}")
@@ -113,20 +149,29 @@ def run(args: argparse.Namespace) -> int:
     reference_state = equivalence_state(args)
     reference = args.reference or default_reference(args.model)
     model, name = build_model(args.model, num_classes=args.num_classes)
-    comparison = compare(model, reference, input_size=size, num_classes=args.num_classes,
-                         candidate_name=name)
+    comparison = compare(model, reference, input_size=size, num_classes=args.num_classes, candidate_name=name)
     if args.equivalence:
         from resnet_verify.verify.equivalence import (
-            DEFAULT_ATOL, DEFAULT_RTOL, check_equivalence, with_equivalence,
+            DEFAULT_ATOL,
+            DEFAULT_RTOL,
+            check_equivalence,
+            with_equivalence,
         )
 
         report = check_equivalence(
-            model, reference, input_size=size, num_classes=args.num_classes,
-            reference_state=reference_state, seed=args.seed, comparison=comparison,
+            model,
+            reference,
+            input_size=size,
+            num_classes=args.num_classes,
+            reference_state=reference_state,
+            seed=args.seed,
+            comparison=comparison,
             atol=DEFAULT_ATOL if args.atol is None else args.atol,
-            rtol=DEFAULT_RTOL if args.rtol is None else args.rtol)
+            rtol=DEFAULT_RTOL if args.rtol is None else args.rtol,
+        )
         comparison = with_equivalence(comparison, report)
-    color = args.color == "always" or (args.color == "auto" and args.output is None
-                                       and args.format == "text" and sys.stdout.isatty())
+    color = args.color == "always" or (
+        args.color == "auto" and args.output is None and args.format == "text" and sys.stdout.isatty()
+    )
     write_report(render(comparison, args.format, color=color), args.output)
     return 0 if comparison.ok else 1

@@ -15,7 +15,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--checkpoint", metavar="FILE", required=True, help="best.pt or last.pt of a run")
     p.add_argument("--data", metavar="DIR", required=True, help="SIGNS folder (HDF5 pair or 64x64_SIGNS)")
     p.add_argument("--split", choices=("test", "train"), default="test", help="which split (default test)")
-    p.add_argument("--out", metavar="DIR", default=None, help="where confusion.png goes (default: the checkpoint's folder)")
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        default=None,
+        help="where confusion.png goes (default: the checkpoint's folder)",
+    )
     p.add_argument("--device", default=None, help="auto (default), cpu, cuda, cuda:N or mps")
     p.set_defaults(handler=run)
 
@@ -26,8 +31,8 @@ def run(args: argparse.Namespace) -> int:
 
     from resnet_verify.train.checkpoint import load_checkpoint, rebuild_model
     from resnet_verify.train.data import load_signs
-    from resnet_verify.train.run_files import confusion_matrix, format_confusion, plot_confusion
     from resnet_verify.train.loop import predict_logits, select_device
+    from resnet_verify.train.run_files import confusion_matrix, format_confusion, plot_confusion
 
     ckpt_path = Path(args.checkpoint)
     if args.out is not None and Path(args.out).exists() and not Path(args.out).is_dir():
@@ -38,7 +43,9 @@ def run(args: argparse.Namespace) -> int:
     signs = load_signs(args.data)
     classes = [str(c) for c in config["classes"]]
     if list(signs.classes) != classes:
-        raise UsageError(f"{signs.source} has classes {list(signs.classes)}, but {ckpt_path} was trained on {classes}")
+        raise UsageError(
+            f"{signs.source} has classes {list(signs.classes)}, but {ckpt_path} was trained on {classes}"
+        )
     split = signs.test if args.split == "test" else signs.train
     x = split.x
     size = tuple(int(v) for v in config["input_size"])
@@ -62,7 +69,12 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else ckpt_path.parent
     out.mkdir(parents=True, exist_ok=True)
     png = out / "confusion.png"
-    plot_confusion(png, matrix, classes, title=f"{Path(str(config['model'])).name} - {args.split}: {correct}/{len(split)}")
+    plot_confusion(
+        png,
+        matrix,
+        classes,
+        title=f"{Path(str(config['model'])).name} - {args.split}: {correct}/{len(split)}",
+    )
     print()
     print(f"confusion matrix: {png}")
     return 0

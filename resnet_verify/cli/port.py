@@ -16,30 +16,58 @@ from resnet_verify.errors import UsageError
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "port", help="port torchvision weights into a model, verified numerically",
+        "port",
+        help="port torchvision weights into a model, verified numerically",
         description="Map a torchvision ResNet's weights onto a hand-written model through the "
-                    "structural alignment (names do not matter), check that the result "
-                    "reproduces the reference block by block, and only then write it.")
-    parser.add_argument("--from", dest="source", default="torchvision:resnet50",
-                        metavar="torchvision:NAME",
-                        help="reference architecture (default torchvision:resnet50; a bare name "
-                             "such as resnet50 works too)")
-    parser.add_argument("--weights", metavar="FILE",
-                        help="reference state_dict (torch.save); loaded with weights_only=True. "
-                             "Without it the seeded random initialisation is ported")
-    parser.add_argument("--to", dest="target", required=True, metavar="SPEC",
-                        help="the model to port into: resnet50 | FILE.py:CALLABLE | "
-                             "MODULE:CALLABLE | torchvision:NAME")
-    parser.add_argument("--out", required=True, metavar="FILE",
-                        help="where to write the ported state_dict (written atomically)")
-    parser.add_argument("--input-size", default="64", metavar="N|CxHxW",
-                        help="input size of the verification forward (default 64)")
-    parser.add_argument("--num-classes", type=int, default=None, metavar="K",
-                        help="classes (default: rows of fc.weight in --weights, else 1000)")
-    parser.add_argument("--atol", type=float, default=None,
-                        help="absolute tolerance (default 1e-4)")
-    parser.add_argument("--rtol", type=float, default=None,
-                        help="tolerance relative to the reference's max |value| (default 1e-3)")
+        "structural alignment (names do not matter), check that the result "
+        "reproduces the reference block by block, and only then write it.",
+    )
+    parser.add_argument(
+        "--from",
+        dest="source",
+        default="torchvision:resnet50",
+        metavar="torchvision:NAME",
+        help="reference architecture (default torchvision:resnet50; a bare name such as resnet50 works too)",
+    )
+    parser.add_argument(
+        "--weights",
+        metavar="FILE",
+        help="reference state_dict (torch.save); loaded with weights_only=True. "
+        "Without it the seeded random initialisation is ported",
+    )
+    parser.add_argument(
+        "--to",
+        dest="target",
+        required=True,
+        metavar="SPEC",
+        help="the model to port into: resnet50 | FILE.py:CALLABLE | MODULE:CALLABLE | torchvision:NAME",
+    )
+    parser.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="where to write the ported state_dict (written atomically)",
+    )
+    parser.add_argument(
+        "--input-size",
+        default="64",
+        metavar="N|CxHxW",
+        help="input size of the verification forward (default 64)",
+    )
+    parser.add_argument(
+        "--num-classes",
+        type=int,
+        default=None,
+        metavar="K",
+        help="classes (default: rows of fc.weight in --weights, else 1000)",
+    )
+    parser.add_argument("--atol", type=float, default=None, help="absolute tolerance (default 1e-4)")
+    parser.add_argument(
+        "--rtol",
+        type=float,
+        default=None,
+        help="tolerance relative to the reference's max |value| (default 1e-3)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the random input (default 0)")
     parser.set_defaults(handler=run)
 
@@ -55,30 +83,36 @@ def _check_out(out: str) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     from resnet_verify._io import save_atomic
+    from resnet_verify.specs.builders import build_model, parse_input_size, reference_names
     from resnet_verify.verify.equivalence import DEFAULT_ATOL, DEFAULT_RTOL
     from resnet_verify.verify.porting import classes_in_state, port
-    from resnet_verify.specs.builders import build_model, parse_input_size, reference_names
     from resnet_verify.verify.weights import load_state_file
 
     source = args.source.strip().removeprefix("torchvision:").strip()
     if source not in reference_names():
-        raise UsageError(f"--from {args.source}: unknown reference; valid: "
-                         f"{', '.join(reference_names())}")
+        raise UsageError(f"--from {args.source}: unknown reference; valid: {', '.join(reference_names())}")
     out = _check_out(args.out)
     size = parse_input_size(args.input_size)
     state = load_state_file(args.weights, what="--weights") if args.weights else None
-    num_classes = args.num_classes if args.num_classes is not None else (
-        classes_in_state(state) or 1000)
+    num_classes = args.num_classes if args.num_classes is not None else (classes_in_state(state) or 1000)
     if num_classes < 1:
         raise UsageError(f"--num-classes must be at least 1, got {num_classes}")
     model, name = build_model(args.target, num_classes=num_classes)
-    result = port(source, model, input_size=size, num_classes=num_classes,
-                  reference_state=state,
-                  atol=DEFAULT_ATOL if args.atol is None else args.atol,
-                  rtol=DEFAULT_RTOL if args.rtol is None else args.rtol, seed=args.seed)
+    result = port(
+        source,
+        model,
+        input_size=size,
+        num_classes=num_classes,
+        reference_state=state,
+        atol=DEFAULT_ATOL if args.atol is None else args.atol,
+        rtol=DEFAULT_RTOL if args.rtol is None else args.rtol,
+        seed=args.seed,
+    )
     if not result.ok or result.state_dict is None:
-        print(f"resnet-verify: port {source} -> {name} refused, nothing written: "
-              f"{result.message}", file=sys.stderr)
+        print(
+            f"resnet-verify: port {source} -> {name} refused, nothing written: {result.message}",
+            file=sys.stderr,
+        )
         return 1
     try:
         save_atomic(result.state_dict, out)  # the old file stays whole if this fails
@@ -90,6 +124,5 @@ def run(args: argparse.Namespace) -> int:
         for note in result.report.notes:
             print(note)
     if state is None:
-        print("note: no --weights given: the ported weights are a random initialisation",
-              file=sys.stderr)
+        print("note: no --weights given: the ported weights are a random initialisation", file=sys.stderr)
     return 0

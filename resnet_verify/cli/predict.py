@@ -14,7 +14,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("predict", help=HELP, description=HELP + ".")
     p.add_argument("--checkpoint", metavar="FILE", required=True, help="best.pt or last.pt of a run")
     p.add_argument("images", nargs="+", metavar="IMAGE", help="image files; resized to the training size")
-    p.add_argument("--top", type=int, default=1, metavar="K", help="show the K most likely classes (default 1)")
+    p.add_argument(
+        "--top", type=int, default=1, metavar="K", help="show the K most likely classes (default 1)"
+    )
     p.add_argument("--device", default=None, help="auto (default), cpu, cuda, cuda:N or mps")
     p.set_defaults(handler=run)
 
@@ -37,7 +39,9 @@ def load_image(path: Path, size: tuple[int, int, int]):  # noqa: ANN201 - a uint
     except UnidentifiedImageError:
         raise UsageError(f"{path}: not an image (only files Pillow can read: jpg, png, ...)") from None
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise UsageError(f"{path}: unreadable image ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
+        raise UsageError(
+            f"{path}: unreadable image ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
+        ) from None
     return torch.from_numpy(array.copy()).permute(2, 0, 1)
 
 

@@ -17,8 +17,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from resnet_verify.errors import UsageError
-    from resnet_verify.specs.builders import build_model, parse_input_size
     from resnet_verify.report.summary_table import render_summary
+    from resnet_verify.specs.builders import build_model, parse_input_size
 
     if args.depth < 0:
         raise UsageError(f"--depth must be >= 0, got {args.depth}")

@@ -47,12 +47,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     g.add_argument("--weight-decay", type=float, default=None, help="on weights only, not biases/norms")
     g.add_argument("--label-smoothing", type=float, default=None)
     g.add_argument("--schedule", choices=SCHEDULES, default=None, help="learning rate after the warm-up")
-    g.add_argument("--warmup-epochs", type=float, default=None, help="linear warm-up length (fractions allowed)")
+    g.add_argument(
+        "--warmup-epochs", type=float, default=None, help="linear warm-up length (fractions allowed)"
+    )
     g.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,
                    help="random resized crop, small rotation, mirror, brightness/contrast (on tensors)")  # fmt: skip
     g.add_argument("--seed", type=int, default=None, help="random seed (default 0)")
     p.add_argument("--device", default=None, help="auto (cuda, then mps, then cpu), cpu, cuda, cuda:N or mps")
-    p.add_argument("--out", metavar="RUN_DIR", default=None, help="run folder (default runs/MODEL-RECIPE-TIME)")
+    p.add_argument(
+        "--out", metavar="RUN_DIR", default=None, help="run folder (default runs/MODEL-RECIPE-TIME)"
+    )
     p.add_argument("--resume", nargs="?", const=True, default=None, metavar="CHECKPOINT",
                    help="continue the run in --out (its last.pt), or from CHECKPOINT")  # fmt: skip
     p.add_argument("--stop-after", type=int, default=None, metavar="EPOCH",
@@ -74,8 +78,16 @@ def run(args: argparse.Namespace) -> int:
             return 1
         config.world_size = runtime.world_size
         try:
-            result = train(config, signs, out, runtime, resume=resume, resume_from=resume_from,
-                           stop_after=args.stop_after, progress=args.progress)
+            result = train(
+                config,
+                signs,
+                out,
+                runtime,
+                resume=resume,
+                resume_from=resume_from,
+                stop_after=args.stop_after,
+                progress=args.progress,
+            )
         except TrainingDiverged as exc:
             if runtime.is_main:
                 print(f"resnet-verify: error: {exc}", file=sys.stderr)
@@ -90,8 +102,8 @@ def run(args: argparse.Namespace) -> int:
 def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Path, dict[str, Any] | None]:
     from resnet_verify.train.checkpoint import load_checkpoint
     from resnet_verify.train.data import channel_stats, load_signs
-    from resnet_verify.train.recipes import RECIPES
     from resnet_verify.train.loop import TrainConfig
+    from resnet_verify.train.recipes import RECIPES
 
     if args.stop_after is not None and args.stop_after < 1:
         raise UsageError(f"--stop-after must be at least 1, got {args.stop_after}")
@@ -107,7 +119,9 @@ def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Path, dict[str, Any] |
         try:
             config = TrainConfig.from_dict(ckpt["config"])
         except (TypeError, ValueError) as exc:
-            raise UsageError(f"{ckpt_path}: its config is not a training run's ({str(exc).splitlines()[0]})") from None
+            raise UsageError(
+                f"{ckpt_path}: its config is not a training run's ({str(exc).splitlines()[0]})"
+            ) from None
         _check_resume_flags(args, config, ckpt_path)
         if args.epochs is not None:
             config.epochs = args.epochs
@@ -129,10 +143,16 @@ def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Path, dict[str, Any] |
         if getattr(args, key) is not None:
             hyper[key] = getattr(args, key)
     spec = _canonical_spec(args.model or "resnet50")
-    out = Path(args.out) if args.out else Path("runs") / f"{_slug(spec)}-{recipe}-{time.strftime('%Y%m%d-%H%M%S')}"
+    out = (
+        Path(args.out)
+        if args.out
+        else Path("runs") / f"{_slug(spec)}-{recipe}-{time.strftime('%Y%m%d-%H%M%S')}"
+    )
     _check_out_dir(out)
     if (out / "last.pt").exists():
-        raise UsageError(f"{out} already holds a run (last.pt): add --resume to continue it, or pick another --out")
+        raise UsageError(
+            f"{out} already holds a run (last.pt): add --resume to continue it, or pick another --out"
+        )
     signs = load_signs(args.data)
     mean, std = channel_stats(signs.train.x)
     config = TrainConfig(
@@ -164,7 +184,11 @@ def _check_out_dir(out: Path) -> None:
 
 def _check_resume_flags(args: argparse.Namespace, config: Any, ckpt_path: Path) -> None:
     """On --resume the run's own config rules; a flag that contradicts it is an error, not a silent change."""
-    given = {field: flag for field, flag in _HYPER_FLAGS.items() if field != "epochs" and getattr(args, field) is not None}
+    given = {
+        field: flag
+        for field, flag in _HYPER_FLAGS.items()
+        if field != "epochs" and getattr(args, field) is not None
+    }
     given.update({k: f"--{k}" for k in ("seed", "recipe", "reference") if getattr(args, k) is not None})
     for field, flag in given.items():
         if getattr(args, field) != getattr(config, field):
@@ -173,7 +197,9 @@ def _check_resume_flags(args: argparse.Namespace, config: Any, ckpt_path: Path) 
                 f"({ckpt_path}); drop it or start a new run"
             )
     if args.model is not None and _canonical_spec(args.model) != config.model:
-        raise UsageError(f"--resume: --model {args.model} differs from the run's {config.model} ({ckpt_path})")
+        raise UsageError(
+            f"--resume: --model {args.model} differs from the run's {config.model} ({ckpt_path})"
+        )
 
 
 def _canonical_spec(spec: str) -> str:
@@ -196,10 +222,10 @@ def _slug(spec: str) -> str:
 
 def _gate(config: Any, signs: Any, *, allow: bool, main: bool) -> bool:
     """Compare the model with its torchvision reference; True when training may start."""
-    from resnet_verify.verify.comparison import compare
     from resnet_verify.models.resnet import MODEL_BUILDERS, reference_name_for
     from resnet_verify.report.formats import render
     from resnet_verify.specs.builders import build_model
+    from resnet_verify.verify.comparison import compare
 
     model, display = build_model(config.model, num_classes=config.num_classes)
     if config.model.startswith("torchvision:"):
@@ -208,7 +234,9 @@ def _gate(config: Any, signs: Any, *, allow: bool, main: bool) -> bool:
         reference = reference_name_for(config.model)
     else:
         reference = config.reference
-    comparison = compare(model, reference, input_size=tuple(config.input_size), num_classes=config.num_classes)
+    comparison = compare(
+        model, reference, input_size=tuple(config.input_size), num_classes=config.num_classes
+    )
     del model
     if comparison.ok:
         if main:

@@ -65,8 +65,14 @@ class ShortcutSpec:
     stride: int = 1
 
 
-def _check_specs(name: str, in_channels: int, convs: Sequence[ConvSpec],
-                 shortcut: ShortcutSpec | None, residual: bool, spatial: int | None) -> None:
+def _check_specs(
+    name: str,
+    in_channels: int,
+    convs: Sequence[ConvSpec],
+    shortcut: ShortcutSpec | None,
+    residual: bool,
+    spatial: int | None,
+) -> None:
     """Raise a one-line ValueError naming the first place where the filters do not chain."""
     if in_channels < 1:
         raise ValueError(f"{name}: in_channels must be >= 1, got {in_channels}")
@@ -76,8 +82,9 @@ def _check_specs(name: str, in_channels: int, convs: Sequence[ConvSpec],
     for i, c in enumerate(convs):
         conv = f"conv{i + 1}"
         if c.out_channels < 1 or c.kernel_size < 1 or c.stride < 1 or c.groups < 1 or c.pad < 0:
-            raise ValueError(f"{name}: {conv} needs positive channels/kernel/stride/groups and "
-                             f"padding >= 0, got {c}")
+            raise ValueError(
+                f"{name}: {conv} needs positive channels/kernel/stride/groups and padding >= 0, got {c}"
+            )
         if c.in_channels != prev_out:
             gives = "has" if i == 0 else "gives"
             hint = ""
@@ -85,11 +92,14 @@ def _check_specs(name: str, in_channels: int, convs: Sequence[ConvSpec],
                 hint = f" (F{i} must equal the {c.kernel_size}x{c.kernel_size} conv's input)"
             elif spatial is not None and i > 0:
                 hint = f" (F{i} must equal conv{i + 1}'s input)"
-            raise ValueError(f"{name}: {conv} takes {c.in_channels} channels but {prev_name} "
-                             f"{gives} {prev_out}{hint}")
+            raise ValueError(
+                f"{name}: {conv} takes {c.in_channels} channels but {prev_name} {gives} {prev_out}{hint}"
+            )
         if c.in_channels % c.groups or c.out_channels % c.groups:
-            raise ValueError(f"{name}: {conv} groups={c.groups} must divide its in_channels "
-                             f"{c.in_channels} and out_channels {c.out_channels}")
+            raise ValueError(
+                f"{name}: {conv} groups={c.groups} must divide its in_channels "
+                f"{c.in_channels} and out_channels {c.out_channels}"
+            )
         prev_name, prev_out = conv, c.out_channels
     if not residual:
         if shortcut is not None:
@@ -100,21 +110,31 @@ def _check_specs(name: str, in_channels: int, convs: Sequence[ConvSpec],
     stride = math.prod(c.stride for c in convs)
     if shortcut is None:
         if prev_out != in_channels:
-            raise ValueError(f"{name}: {last} gives {prev_out} channels but the identity shortcut "
-                             f"carries {in_channels} ({fn} must equal the shortcut's width)")
+            raise ValueError(
+                f"{name}: {last} gives {prev_out} channels but the identity shortcut "
+                f"carries {in_channels} ({fn} must equal the shortcut's width)"
+            )
         if stride != 1:
-            raise ValueError(f"{name}: the main path has stride {stride} but the identity shortcut "
-                             f"has stride 1 (add a projection)")
+            raise ValueError(
+                f"{name}: the main path has stride {stride} but the identity shortcut "
+                f"has stride 1 (add a projection)"
+            )
         return
     if shortcut.in_channels != in_channels:
-        raise ValueError(f"{name}: the projection takes {shortcut.in_channels} channels but the "
-                         f"block input has {in_channels}")
+        raise ValueError(
+            f"{name}: the projection takes {shortcut.in_channels} channels but the "
+            f"block input has {in_channels}"
+        )
     if shortcut.out_channels != prev_out:
-        raise ValueError(f"{name}: {last} gives {prev_out} channels but the projection shortcut "
-                         f"gives {shortcut.out_channels} ({fn} must equal the shortcut's width)")
+        raise ValueError(
+            f"{name}: {last} gives {prev_out} channels but the projection shortcut "
+            f"gives {shortcut.out_channels} ({fn} must equal the shortcut's width)"
+        )
     if shortcut.stride != stride:
-        raise ValueError(f"{name}: the main path has stride {stride} but the projection shortcut "
-                         f"has stride {shortcut.stride}")
+        raise ValueError(
+            f"{name}: the main path has stride {stride} but the projection shortcut "
+            f"has stride {shortcut.stride}"
+        )
 
 
 # ---- modules --------------------------------------------------------------------------------------
@@ -131,9 +151,15 @@ class ConfigurableBlock(nn.Module):
     spatial_index: int | None = None  # which conv is "the 3x3" in error messages
     num_convs: int | None = None
 
-    def __init__(self, in_channels: int, convs: Sequence[ConvSpec], *,
-                 shortcut: ShortcutSpec | None = None, residual: bool = True,
-                 relu_after_add: bool = True) -> None:
+    def __init__(
+        self,
+        in_channels: int,
+        convs: Sequence[ConvSpec],
+        *,
+        shortcut: ShortcutSpec | None = None,
+        residual: bool = True,
+        relu_after_add: bool = True,
+    ) -> None:
         super().__init__()
         name = type(self).__name__
         convs = tuple(convs)
@@ -146,17 +172,26 @@ class ConfigurableBlock(nn.Module):
         self.residual = residual
         self.relu_after_add = relu_after_add
         for i, c in enumerate(convs, start=1):
-            self.add_module(f"conv{i}", nn.Conv2d(c.in_channels, c.out_channels, c.kernel_size,
-                                                  stride=c.stride, padding=c.pad, groups=c.groups,
-                                                  bias=c.bias))
+            self.add_module(
+                f"conv{i}",
+                nn.Conv2d(
+                    c.in_channels,
+                    c.out_channels,
+                    c.kernel_size,
+                    stride=c.stride,
+                    padding=c.pad,
+                    groups=c.groups,
+                    bias=c.bias,
+                ),
+            )
             self.add_module(f"bn{i}", nn.BatchNorm2d(c.out_channels, eps=c.bn_eps))
         self.relu = nn.ReLU(inplace=True)
         self.downsample: nn.Module | None = None
         if shortcut is not None:
             self.downsample = nn.Sequential(
-                nn.Conv2d(shortcut.in_channels, shortcut.out_channels, 1, stride=shortcut.stride,
-                          bias=False),
-                nn.BatchNorm2d(shortcut.out_channels))
+                nn.Conv2d(shortcut.in_channels, shortcut.out_channels, 1, stride=shortcut.stride, bias=False),
+                nn.BatchNorm2d(shortcut.out_channels),
+            )
 
     def forward(self, x: Tensor) -> Tensor:
         out = x
@@ -186,11 +221,18 @@ class ConfigurableBasic(ConfigurableBlock):
 class ConfigurableResNet(nn.Module):
     """Stem (``conv1``, ``bn1``, ``relu``, optional ``maxpool``), ``layer1..N``, ``avgpool``, ``fc``."""
 
-    def __init__(self, stem: StemConfig, stages: Sequence[Sequence[nn.Module]], out_channels: int,
-                 num_classes: int) -> None:
+    def __init__(
+        self, stem: StemConfig, stages: Sequence[Sequence[nn.Module]], out_channels: int, num_classes: int
+    ) -> None:
         super().__init__()
-        self.conv1 = nn.Conv2d(stem.in_channels, stem.channels, stem.kernel_size, stride=stem.stride,
-                               padding=stem.kernel_size // 2, bias=False)
+        self.conv1 = nn.Conv2d(
+            stem.in_channels,
+            stem.channels,
+            stem.kernel_size,
+            stride=stem.stride,
+            padding=stem.kernel_size // 2,
+            bias=False,
+        )
         self.bn1 = nn.BatchNorm2d(stem.channels)
         self.relu = nn.ReLU(inplace=True)
         self.maxpool = nn.MaxPool2d(*POOL) if stem.pool else None
@@ -241,34 +283,64 @@ class BlockConfig:
 
     # -- constructors
     @classmethod
-    def bottleneck(cls, in_channels: int, filters: Sequence[int], *, kernel_size: int = 3,
-                   stride: int = 1, stride_in: Literal["3x3", "1x1"] = "3x3",
-                   groups: int = 1) -> BlockConfig:
+    def bottleneck(
+        cls,
+        in_channels: int,
+        filters: Sequence[int],
+        *,
+        kernel_size: int = 3,
+        stride: int = 1,
+        stride_in: Literal["3x3", "1x1"] = "3x3",
+        groups: int = 1,
+    ) -> BlockConfig:
         """1x1 -> kxk (``groups``) -> 1x1; ``stride_in`` puts the stride on the kxk (v1.5) or first 1x1."""
         f1, f2, f3 = (int(f) for f in filters)
         s1, s2 = (stride, 1) if stride_in == "1x1" else (1, stride)
-        return cls(in_channels, (ConvConfig(f1, 1, s1),
-                                 ConvConfig(f2, kernel_size, s2, groups),
-                                 ConvConfig(f3, 1, 1, relu=False)))
+        return cls(
+            in_channels,
+            (
+                ConvConfig(f1, 1, s1),
+                ConvConfig(f2, kernel_size, s2, groups),
+                ConvConfig(f3, 1, 1, relu=False),
+            ),
+        )
 
     @classmethod
-    def basic(cls, in_channels: int, filters: Sequence[int], *, kernel_size: int = 3,
-              stride: int = 1, groups: int = 1) -> BlockConfig:
+    def basic(
+        cls,
+        in_channels: int,
+        filters: Sequence[int],
+        *,
+        kernel_size: int = 3,
+        stride: int = 1,
+        groups: int = 1,
+    ) -> BlockConfig:
         """kxk (stride) -> kxk, as torchvision's BasicBlock."""
         f1, f2 = (int(f) for f in filters)
-        return cls(in_channels, (ConvConfig(f1, kernel_size, stride, groups),
-                                 ConvConfig(f2, kernel_size, 1, groups, relu=False)))
+        return cls(
+            in_channels,
+            (ConvConfig(f1, kernel_size, stride, groups), ConvConfig(f2, kernel_size, 1, groups, relu=False)),
+        )
 
     @classmethod
-    def torchvision(cls, kind: BlockKindName, in_channels: int, width: int, stride: int = 1, *,
-                    groups: int = 1, base_width: int = 64,
-                    stride_in: Literal["3x3", "1x1"] = "3x3") -> BlockConfig:
+    def torchvision(
+        cls,
+        kind: BlockKindName,
+        in_channels: int,
+        width: int,
+        stride: int = 1,
+        *,
+        groups: int = 1,
+        base_width: int = 64,
+        stride_in: Literal["3x3", "1x1"] = "3x3",
+    ) -> BlockConfig:
         """The block ``models.Bottleneck``/``BasicBlock(in_channels, width, stride, ...)`` builds."""
         if kind == "basic":
             return cls.basic(in_channels, (width, width), stride=stride)
         mid = bottleneck_mid_channels(width, groups, base_width)
-        return cls.bottleneck(in_channels, (mid, mid, width * 4), stride=stride,
-                              stride_in=stride_in, groups=groups)
+        return cls.bottleneck(
+            in_channels, (mid, mid, width * 4), stride=stride, stride_in=stride_in, groups=groups
+        )
 
     # -- derived
     @property
@@ -306,17 +378,26 @@ class BlockConfig:
     def conv_specs(self) -> tuple[ConvSpec, ...]:
         specs, cin = [], self.in_channels
         for c in self.convs:
-            specs.append(ConvSpec(cin, c.out_channels, c.kernel_size, c.stride, c.groups, c.bias,
-                                  None, c.bn_eps, c.relu))
+            specs.append(
+                ConvSpec(
+                    cin, c.out_channels, c.kernel_size, c.stride, c.groups, c.bias, None, c.bn_eps, c.relu
+                )
+            )
             cin = c.out_channels
         return tuple(specs)
 
     def build(self) -> ConfigurableBlock:
         cls = {3: ConfigurableBottleneck, 2: ConfigurableBasic}.get(len(self.convs), ConfigurableBlock)
-        shortcut = (ShortcutSpec(self.in_channels, self.out_channels, self.stride)
-                    if self.has_projection else None)
-        return cls(self.in_channels, self.conv_specs(), shortcut=shortcut, residual=self.residual,
-                   relu_after_add=self.relu_after_add)
+        shortcut = (
+            ShortcutSpec(self.in_channels, self.out_channels, self.stride) if self.has_projection else None
+        )
+        return cls(
+            self.in_channels,
+            self.conv_specs(),
+            shortcut=shortcut,
+            residual=self.residual,
+            relu_after_add=self.relu_after_add,
+        )
 
     def replace_conv(self, index: int, **changes: object) -> BlockConfig:
         convs = list(self.convs)
@@ -352,15 +433,24 @@ class ResNetConfig:
         for si, stage in enumerate(self.stages):
             for bi, block in enumerate(stage):
                 if block.in_channels != prev:
-                    raise ValueError(f"ResNetConfig: layer{si + 1}.{bi} takes {block.in_channels} "
-                                     f"channels but {where} gives {prev}")
+                    raise ValueError(
+                        f"ResNetConfig: layer{si + 1}.{bi} takes {block.in_channels} "
+                        f"channels but {where} gives {prev}"
+                    )
                 prev, where = block.out_channels, f"layer{si + 1}.{bi}"
 
     @classmethod
-    def from_plans(cls, kind: BlockKindName, plans: Sequence[StagePlan], *,
-                   stem: StemConfig | None = None, groups: int = 1,
-                   stride_in: Literal["3x3", "1x1"] = "3x3", kernel_size: int = 3,
-                   num_classes: int = 10) -> ResNetConfig:
+    def from_plans(
+        cls,
+        kind: BlockKindName,
+        plans: Sequence[StagePlan],
+        *,
+        stem: StemConfig | None = None,
+        groups: int = 1,
+        stride_in: Literal["3x3", "1x1"] = "3x3",
+        kernel_size: int = 3,
+        num_classes: int = 10,
+    ) -> ResNetConfig:
         """Blocks as :mod:`resnet_verify.models.resnet` builds them from ``plans`` (mid/out channels as given)."""
         stem = stem or StemConfig(channels=plans[0].in_channels)
         stages = []
@@ -369,12 +459,22 @@ class ResNetConfig:
             for j in range(p.blocks):
                 cin, stride = (p.in_channels, p.stride) if j == 0 else (p.out_channels, 1)
                 if kind == "basic":
-                    blocks.append(BlockConfig.basic(cin, (p.mid_channels, p.out_channels),
-                                                    kernel_size=kernel_size, stride=stride))
+                    blocks.append(
+                        BlockConfig.basic(
+                            cin, (p.mid_channels, p.out_channels), kernel_size=kernel_size, stride=stride
+                        )
+                    )
                 else:
-                    blocks.append(BlockConfig.bottleneck(
-                        cin, (p.mid_channels, p.mid_channels, p.out_channels),
-                        kernel_size=kernel_size, stride=stride, stride_in=stride_in, groups=groups))
+                    blocks.append(
+                        BlockConfig.bottleneck(
+                            cin,
+                            (p.mid_channels, p.mid_channels, p.out_channels),
+                            kernel_size=kernel_size,
+                            stride=stride,
+                            stride_in=stride_in,
+                            groups=groups,
+                        )
+                    )
             stages.append(tuple(blocks))
         return cls(stem, tuple(stages), num_classes)
 
@@ -403,8 +503,9 @@ class ResNetConfig:
 
     def build(self, num_classes: int | None = None) -> ConfigurableResNet:
         stages = [[b.build() for b in stage] for stage in self.stages]
-        return ConfigurableResNet(self.stem, stages, self.out_channels,
-                                  self.num_classes if num_classes is None else num_classes)
+        return ConfigurableResNet(
+            self.stem, stages, self.out_channels, self.num_classes if num_classes is None else num_classes
+        )
 
     def replace_block(self, stage: int, block: int, new: BlockConfig | None) -> ResNetConfig:
         """A copy with block ``(stage, block)`` replaced (or removed when ``new`` is None)."""
@@ -426,6 +527,14 @@ class ResNetConfig:
 
 
 __all__ = [
-    "BlockConfig", "ConfigurableBasic", "ConfigurableBlock", "ConfigurableBottleneck",
-    "ConfigurableResNet", "ConvConfig", "ConvSpec", "ResNetConfig", "ShortcutSpec", "StemConfig",
+    "BlockConfig",
+    "ConfigurableBasic",
+    "ConfigurableBlock",
+    "ConfigurableBottleneck",
+    "ConfigurableResNet",
+    "ConvConfig",
+    "ConvSpec",
+    "ResNetConfig",
+    "ShortcutSpec",
+    "StemConfig",
 ]

@@ -22,14 +22,18 @@ _STAGE_STRIDES = (1, 2, 2, 2)
 
 
 def _conv3x3(cin: int, cout: int, stride: int = 1, groups: int = 1, dilation: int = 1) -> nn.Conv2d:
-    return nn.Conv2d(cin, cout, 3, stride=stride, padding=dilation, groups=groups, bias=False, dilation=dilation)
+    return nn.Conv2d(
+        cin, cout, 3, stride=stride, padding=dilation, groups=groups, bias=False, dilation=dilation
+    )
 
 
 def _conv1x1(cin: int, cout: int, stride: int = 1) -> nn.Conv2d:
     return nn.Conv2d(cin, cout, 1, stride=stride, bias=False)
 
 
-def _check_wiring(block: str, in_channels: int, out_channels: int, stride: int, downsample: nn.Module | None) -> None:
+def _check_wiring(
+    block: str, in_channels: int, out_channels: int, stride: int, downsample: nn.Module | None
+) -> None:
     """Reject a block whose shortcut cannot be added to its main path, at construction time."""
     if stride < 1:
         raise ValueError(f"{block}: stride must be >= 1, got {stride}")
@@ -39,7 +43,9 @@ def _check_wiring(block: str, in_channels: int, out_channels: int, stride: int, 
                 f"{block}: in_channels {in_channels} != out_channels {out_channels} and no downsample projection"
             )
         if stride != 1:
-            raise ValueError(f"{block}: stride {stride} shrinks the main path but there is no downsample projection")
+            raise ValueError(
+                f"{block}: stride {stride} shrinks the main path but there is no downsample projection"
+            )
         return
     # Only the convolutions of a projection are checked: a custom shortcut (pooling, padding) may be fine.
     convs = [m for m in downsample.modules() if isinstance(m, nn.Conv2d)]
@@ -186,15 +192,23 @@ class StagePlan:
 
 
 def stage_plans(
-    block: BlockType, layers: Sequence[int], width_per_group: int = 64, groups: int = 1, stem_channels: int = 64
+    block: BlockType,
+    layers: Sequence[int],
+    width_per_group: int = 64,
+    groups: int = 1,
+    stem_channels: int = 64,
 ) -> tuple[StagePlan, ...]:
     """The four stages of a ResNet as data; stage i's in_channels is stage i-1's out_channels."""
     if len(layers) != len(_STAGE_WIDTHS):
-        raise ValueError(f"layers must have {len(_STAGE_WIDTHS)} block counts, got {len(layers)}: {list(layers)}")
+        raise ValueError(
+            f"layers must have {len(_STAGE_WIDTHS)} block counts, got {len(layers)}: {list(layers)}"
+        )
     if any(n < 1 for n in layers):
         raise ValueError(f"every stage needs at least one block, got {list(layers)}")
     if block is BasicBlock and (groups != 1 or width_per_group != 64):
-        raise ValueError(f"BasicBlock: needs groups=1 and width_per_group=64, got {groups} and {width_per_group}")
+        raise ValueError(
+            f"BasicBlock: needs groups=1 and width_per_group=64, got {groups} and {width_per_group}"
+        )
     plans: list[StagePlan] = []
     cin, reduction = stem_channels, 4  # the stem (stride-2 conv, stride-2 max pool) reduces by 4
     for i, (n, width, stride) in enumerate(zip(layers, _STAGE_WIDTHS, _STAGE_STRIDES)):
@@ -237,7 +251,9 @@ class ResNet(nn.Module):
             raise ValueError(f"in_channels must be >= 1, got {in_channels}")
         if stride_in not in _STRIDE_IN:
             raise ValueError(f"stride_in must be '3x3' or '1x1', got {stride_in!r}")
-        self.stage_plan: tuple[StagePlan, ...] = stage_plans(block, layers, width_per_group, groups, _STEM_CHANNELS)
+        self.stage_plan: tuple[StagePlan, ...] = stage_plans(
+            block, layers, width_per_group, groups, _STEM_CHANNELS
+        )
         self.stride_in = stride_in
         self.conv1 = nn.Conv2d(in_channels, _STEM_CHANNELS, kernel_size=7, stride=2, padding=3, bias=False)
         self.bn1 = nn.BatchNorm2d(_STEM_CHANNELS)
@@ -274,7 +290,9 @@ class ResNet(nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
-def _build_stage(block: BlockType, plan: StagePlan, groups: int, base_width: int, stride_in: StrideIn) -> nn.Sequential:
+def _build_stage(
+    block: BlockType, plan: StagePlan, groups: int, base_width: int, stride_in: StrideIn
+) -> nn.Sequential:
     downsample = None
     if plan.needs_projection:
         # The projection always strides on its 1x1 conv, in v1 and v1.5 alike.
@@ -332,7 +350,11 @@ def _make(
 
 def _builder(arch: str) -> Callable[..., ResNet]:
     def build(
-        *, num_classes: int = 1000, stride_in: StrideIn = "3x3", zero_init_residual: bool = False, in_channels: int = 3
+        *,
+        num_classes: int = 1000,
+        stride_in: StrideIn = "3x3",
+        zero_init_residual: bool = False,
+        in_channels: int = 3,
     ) -> ResNet:
         return _make(
             arch,
@@ -343,7 +365,9 @@ def _builder(arch: str) -> Callable[..., ResNet]:
         )
 
     build.__name__ = build.__qualname__ = arch
-    build.__doc__ = f"{arch} (v1.5 by default; ``stride_in='1x1'`` gives v1); keys match torchvision.models.{arch}."
+    build.__doc__ = (
+        f"{arch} (v1.5 by default; ``stride_in='1x1'`` gives v1); keys match torchvision.models.{arch}."
+    )
     return build
 
 

@@ -67,8 +67,13 @@ def fmt_indices(indices: Iterable[int]) -> str:
             prev = n
             continue
         if start is not None:
-            parts.append(f"#{start}" if start == prev else
-                         f"#{start}, #{prev}" if prev == start + 1 else f"#{start}–#{prev}")
+            parts.append(
+                f"#{start}"
+                if start == prev
+                else f"#{start}, #{prev}"
+                if prev == start + 1
+                else f"#{start}–#{prev}"
+            )
         start = prev = n
     return ", ".join(parts)
 
@@ -117,8 +122,7 @@ def block_pairs(comparison: Comparison) -> tuple[BlockPair, ...]:
         rb = ref.stages[i].blocks if i < len(ref.stages) else ()
         cb = cand.stages[i].blocks if i < len(cand.stages) else ()
         for j in range(max(len(rb), len(cb))):
-            pairs.append(BlockPair(rb[j] if j < len(rb) else None,
-                                   cb[j] if j < len(cb) else None, i))
+            pairs.append(BlockPair(rb[j] if j < len(rb) else None, cb[j] if j < len(cb) else None, i))
     return tuple(pairs)
 
 
@@ -188,12 +192,14 @@ def summarize_block(trace: Trace, block: Block) -> BlockSummary:
     reduction = 1
     if len(block.in_shape) >= 3 and len(block.out_shape) >= 3 and block.out_shape[2] > 0:
         reduction = max(1, block.in_shape[2] // block.out_shape[2])
-    projection = any(0 <= o < len(trace.ops) and trace.ops[o].kind is OpKind.CONV
-                     for o in block.shortcut)
+    projection = any(0 <= o < len(trace.ops) and trace.ops[o].kind is OpKind.CONV for o in block.shortcut)
     return BlockSummary(
-        path=block.path, channels=channels,
+        path=block.path,
+        channels=channels,
         in_channels=block.in_shape[1] if len(block.in_shape) > 1 else None,
-        reduction=reduction, projection=projection, residual=block.merge_op is not None,
+        reduction=reduction,
+        projection=projection,
+        residual=block.merge_op is not None,
         num_params=block.num_params,
     )
 
@@ -209,8 +215,9 @@ def describe_ops(trace: Trace, op_ids: Iterable[int]) -> list[str]:
         if op.kind is OpKind.CONV:
             k, s = _kernel(a.get("kernel_size")), _pair(a.get("stride"))
             ch = _conv_out(trace, o)
-            out.append(f"conv {k}" + (f"/{s}" if s not in ("1", "") else "")
-                       + (f" → {ch}" if ch is not None else ""))
+            out.append(
+                f"conv {k}" + (f"/{s}" if s not in ("1", "") else "") + (f" → {ch}" if ch is not None else "")
+            )
         elif op.kind in (OpKind.MAX_POOL, OpKind.AVG_POOL):
             k, s = _kernel(a.get("kernel_size")), _pair(a.get("stride"))
             name = "maxpool" if op.kind is OpKind.MAX_POOL else "avgpool"
@@ -220,8 +227,7 @@ def describe_ops(trace: Trace, op_ids: Iterable[int]) -> list[str]:
         elif op.kind is OpKind.ADAPTIVE_POOL:
             out.append("adaptive pool")
         elif op.kind is OpKind.LINEAR:
-            fin = a.get("in_features", op.in_shapes[0][-1] if op.in_shapes and op.in_shapes[0]
-                        else "?")
+            fin = a.get("in_features", op.in_shapes[0][-1] if op.in_shapes and op.in_shapes[0] else "?")
             fout = a.get("out_features", op.out_shape[-1] if op.out_shape else "?")
             out.append(f"fc {fin}→{fout}")
     return out

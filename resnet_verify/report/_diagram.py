@@ -9,19 +9,29 @@ from __future__ import annotations
 
 from html import escape
 
+from resnet_verify.report._common import (
+    DASH,
+    block_pairs,
+    describe_ops,
+    fmt_indices,
+    fmt_int,
+    fmt_shape,
+    plural,
+    stage_rows,
+    summarize_block,
+    under,
+)
 from resnet_verify.tracing.records import Block, BlockKind, Trace
 from resnet_verify.verify.records import Comparison, StageRow
-from resnet_verify.report._common import (
-    DASH, block_pairs, describe_ops, fmt_indices, fmt_int, fmt_shape, plural, stage_rows,
-    summarize_block, under,
-)
 
-LEGEND = ('<div class="legend"><span class="box">block</span>'
-          '<span class="box bad">has a mismatch</span>'
-          '<span class="box ghost">missing / extra</span>'
-          '<span><span class="tag down">↓2</span>downsamples</span>'
-          '<span><span class="tag">+proj</span>projection shortcut</span>'
-          '<span>64→64→256: out channels of the main-path convolutions</span></div>')
+LEGEND = (
+    '<div class="legend"><span class="box">block</span>'
+    '<span class="box bad">has a mismatch</span>'
+    '<span class="box ghost">missing / extra</span>'
+    '<span><span class="tag down">↓2</span>downsamples</span>'
+    '<span><span class="tag">+proj</span>projection shortcut</span>'
+    "<span>64→64→256: out channels of the main-path convolutions</span></div>"
+)
 
 
 def _e(value: object) -> str:
@@ -47,29 +57,36 @@ def _block_box(c: Comparison, trace: Trace, block: Block, issues: list[int]) -> 
     if issues:
         text = fmt_indices(issues) if len(issues) <= 2 else f"{len(issues)} issues"
         tags.append(f'<span class="tag bad">{text}</span>')
-    title = (f"{block.path or '(unnamed)'}: {fmt_shape(block.in_shape)} → "
-             f"{fmt_shape(block.out_shape)}, {fmt_int(s.num_params)} params")
+    title = (
+        f"{block.path or '(unnamed)'}: {fmt_shape(block.in_shape)} → "
+        f"{fmt_shape(block.out_shape)}, {fmt_int(s.num_params)} params"
+    )
     if issues:
         title += "\n" + _issue_title(c, issues)
-    return (f'<div class="box{" bad" if issues else ""}" title="{_e(title)}">'
-            f'<div class="p">{_e(block.path or "(unnamed)")}</div><div class="f">{_e(s.flow)}</div>'
-            f"<div>{''.join(tags) or '&nbsp;'}</div></div>")
+    return (
+        f'<div class="box{" bad" if issues else ""}" title="{_e(title)}">'
+        f'<div class="p">{_e(block.path or "(unnamed)")}</div><div class="f">{_e(s.flow)}</div>'
+        f"<div>{''.join(tags) or '&nbsp;'}</div></div>"
+    )
 
 
 def _ghost(label: str, hint: str, extra: str = "", title: str = "") -> str:
     attr = f' title="{_e(title)}"' if title else ""
-    return (f'<div class="box ghost{extra}"{attr}><div class="p">{_e(hint) or "&nbsp;"}</div>'
-            f'<div class="f">{_e(label)}</div><div>&nbsp;</div></div>')
+    return (
+        f'<div class="box ghost{extra}"{attr}><div class="p">{_e(hint) or "&nbsp;"}</div>'
+        f'<div class="f">{_e(label)}</div><div>&nbsp;</div></div>'
+    )
 
 
-def _end_box(trace: Trace, ops: tuple[int, ...], path: str, shape: object, params: int,
-             bad: bool) -> str:
+def _end_box(trace: Trace, ops: tuple[int, ...], path: str, shape: object, params: int, bad: bool) -> str:
     labels = describe_ops(trace, ops)
-    return (f'<div class="cell"><div class="box wide{" bad" if bad else ""}">'
-            f'<div class="p">{_e(path or DASH)}</div>'
-            f'<div class="f">{_e(" · ".join(labels) or DASH)}</div>'
-            f'<div class="muted">{_e(fmt_shape(shape))} · {fmt_int(params)} params</div>'
-            "</div></div>")
+    return (
+        f'<div class="cell"><div class="box wide{" bad" if bad else ""}">'
+        f'<div class="p">{_e(path or DASH)}</div>'
+        f'<div class="f">{_e(" · ".join(labels) or DASH)}</div>'
+        f'<div class="muted">{_e(fmt_shape(shape))} · {fmt_int(params)} params</div>'
+        "</div></div>"
+    )
 
 
 def _get(blocks: tuple[Block, ...], index: int | None) -> Block | None:
@@ -86,25 +103,34 @@ def diagram(c: Comparison) -> str:
     ref, cand = c.reference, c.candidate
     rblocks, cblocks = ref.structure.blocks, cand.structure.blocks
     pairs = block_pairs(c)
-    issues = [[i for i, m in enumerate(c.mismatches)
-               if ((rb := _get(rblocks, p.reference)) is not None
-                   and under(m.reference_path, rb.path))
-               or ((cb := _get(cblocks, p.candidate)) is not None
-                   and under(m.candidate_path, cb.path))] for p in pairs]
+    issues = [
+        [
+            i
+            for i, m in enumerate(c.mismatches)
+            if ((rb := _get(rblocks, p.reference)) is not None and under(m.reference_path, rb.path))
+            or ((cb := _get(cblocks, p.candidate)) is not None and under(m.candidate_path, cb.path))
+        ]
+        for p in pairs
+    ]
     crash = cand.crash
     present = [k for k, p in enumerate(pairs) if _get(cblocks, p.candidate) is not None]
     crash_at = (present[-1] + 1 if present else 0) if crash is not None else len(pairs)
     rows_by_name = {r.name: r for r in c.stages}
     srows = stage_rows(c)
-    out = ['<div class="diagram"><div></div>',
-           f'<div class="colhead">Reference · {_e(c.reference_name)}</div>',
-           f'<div class="colhead">Candidate · {_e(c.candidate_name)}</div>']
+    out = [
+        '<div class="diagram"><div></div>',
+        f'<div class="colhead">Reference · {_e(c.reference_name)}</div>',
+        f'<div class="colhead">Candidate · {_e(c.candidate_name)}</div>',
+    ]
     stem = rows_by_name.get("stem")
     out.append(_label("stem", stem))
     for t in (ref, cand):
         st = t.structure
-        out.append(_end_box(t, st.stem, st.stem_path, st.stem_out_shape, st.stem_params,
-                            stem is not None and not stem.ok))
+        out.append(
+            _end_box(
+                t, st.stem, st.stem_path, st.stem_out_shape, st.stem_params, stem is not None and not stem.ok
+            )
+        )
     for i in range(max([p.stage + 1 for p in pairs] + [len(srows)])):
         row = srows[i] if i < len(srows) else None
         mine = [k for k, p in enumerate(pairs) if p.stage == i]
@@ -113,15 +139,17 @@ def diagram(c: Comparison) -> str:
             boxes = []
             for k in mine:
                 p = pairs[k]
-                block = _get(trace.structure.blocks,
-                             p.reference if side == "reference" else p.candidate)
+                block = _get(trace.structure.blocks, p.reference if side == "reference" else p.candidate)
                 if block is not None:
                     boxes.append(_block_box(c, trace, block, issues[k]))
                 elif side == "reference":
                     boxes.append(_ghost("extra block", "no counterpart"))
                 elif crash is not None and k == crash_at:
-                    boxes.append(_ghost("✗ crashed", crash.module_path, " crashed",
-                                        f"{crash.error_type}: {crash.message}"))
+                    boxes.append(
+                        _ghost(
+                            "✗ crashed", crash.module_path, " crashed", f"{crash.error_type}: {crash.message}"
+                        )
+                    )
                 elif crash is not None and k > crash_at:
                     boxes.append(_ghost("not reached", ""))
                 else:
@@ -131,12 +159,28 @@ def diagram(c: Comparison) -> str:
     head = rows_by_name.get("head")
     out.append(_label("head", head))
     head_bad = head is not None and not head.ok
-    out.append(_end_box(ref, ref.structure.head, ref.structure.head_path, ref.output_shape,
-                        ref.structure.head_params, head_bad))
+    out.append(
+        _end_box(
+            ref,
+            ref.structure.head,
+            ref.structure.head_path,
+            ref.output_shape,
+            ref.structure.head_params,
+            head_bad,
+        )
+    )
     if crash is not None and not cand.structure.head:
         out.append(f'<div class="cell">{_ghost("not reached", "head", " wide")}</div>')
     else:
-        out.append(_end_box(cand, cand.structure.head, cand.structure.head_path,
-                            cand.output_shape, cand.structure.head_params, head_bad))
+        out.append(
+            _end_box(
+                cand,
+                cand.structure.head,
+                cand.structure.head_path,
+                cand.output_shape,
+                cand.structure.head_params,
+                head_bad,
+            )
+        )
     out.append("</div>")
     return f"<section><h2>Architecture</h2>{''.join(out)}{LEGEND}</section>"

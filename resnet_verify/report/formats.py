@@ -3,12 +3,12 @@ the same comparison always renders to the same bytes."""
 
 from __future__ import annotations
 
-from resnet_verify.verify.records import Comparison
 from resnet_verify.report.github import render_github
 from resnet_verify.report.html import render_html
 from resnet_verify.report.json_report import load_report, render_json, to_dict
 from resnet_verify.report.markdown import render_markdown
 from resnet_verify.report.text import render_text
+from resnet_verify.verify.records import Comparison
 
 FORMATS: tuple[str, ...] = ("text", "markdown", "json", "html", "github")
 
@@ -29,6 +29,13 @@ def render(comparison: Comparison, fmt: str = "text", *, color: bool = False) ->
 
 
 __all__ = [
-    "FORMATS", "load_report", "render", "render_github", "render_html", "render_json",
-    "render_markdown", "render_text", "to_dict",
+    "FORMATS",
+    "load_report",
+    "render",
+    "render_github",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "render_text",
+    "to_dict",
 ]

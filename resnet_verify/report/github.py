@@ -6,9 +6,9 @@ Escaping follows GitHub's toolkit (``@actions/core`` ``command.ts``): data escap
 
 from __future__ import annotations
 
+from resnet_verify.report._common import DASH, fmt_indices, fmt_value, plural, verdict
 from resnet_verify.tracing.records import SourceLoc
 from resnet_verify.verify.records import Comparison, MismatchKind
-from resnet_verify.report._common import DASH, fmt_indices, fmt_value, plural, verdict
 
 TOOL = "resnet-verify"
 
@@ -21,8 +21,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def command(level: str, message: str, *, title: str | None = None,
-            source: SourceLoc | None = None) -> str:
+def command(level: str, message: str, *, title: str | None = None, source: SourceLoc | None = None) -> str:
     props: list[tuple[str, str]] = []
     if source is not None:
         props += [("file", source.file), ("line", str(source.line))]
@@ -41,16 +40,18 @@ def render_github(comparison: Comparison) -> str:
         parts = [m.message] if m.message else []
         parts.append(f"reference {m.reference_path or DASH}, candidate {m.candidate_path or DASH}")
         if m.field is not None or m.expected is not None or m.actual is not None:
-            parts.append(f"{m.field or 'value'}: expected {fmt_value(m.expected)}, "
-                         f"got {fmt_value(m.actual)}")
-        lines.append(command("error", f"#{i + 1} " + "\n".join(parts), title=title,
-                             source=m.source))
+            parts.append(f"{m.field or 'value'}: expected {fmt_value(m.expected)}, got {fmt_value(m.actual)}")
+        lines.append(command("error", f"#{i + 1} " + "\n".join(parts), title=title, source=m.source))
     crash = c.candidate.crash
     if crash is not None and not any(m.kind is MismatchKind.CRASH for m in c.mismatches):
-        lines.append(command(
-            "error", f"{crash.error_type}: {crash.message}",
-            title=f"{TOOL}: candidate crashed in {crash.module_path or 'forward'}",
-            source=crash.source))
+        lines.append(
+            command(
+                "error",
+                f"{crash.error_type}: {crash.message}",
+                title=f"{TOOL}: candidate crashed in {crash.module_path or 'forward'}",
+                source=crash.source,
+            )
+        )
     for f in c.findings:
         parts = [f.message]
         if f.suggestion:
@@ -59,19 +60,21 @@ def render_github(comparison: Comparison) -> str:
             parts.append("Locations: " + ", ".join(f.locations))
         if f.mismatches:
             parts.append("Explains mismatches " + fmt_indices(f.mismatches))
-        lines.append(command("notice", "\n".join(parts), title=f"{TOOL}: {f.title}",
-                             source=f.source))
+        lines.append(command("notice", "\n".join(parts), title=f"{TOOL}: {f.title}", source=f.source))
     for note in c.notes:
         lines.append(command("notice", note, title=f"{TOOL} note"))
     if c.ok:
-        summary = (f"match: {c.candidate_name} equals {c.reference_name} "
-                   f"(input {'x'.join(map(str, c.input_shape))}, "
-                   f"{plural(c.num_classes, 'class')})")
+        summary = (
+            f"match: {c.candidate_name} equals {c.reference_name} "
+            f"(input {'x'.join(map(str, c.input_shape))}, "
+            f"{plural(c.num_classes, 'class')})"
+        )
     else:
         sourced = sum(m.source is not None for m in c.mismatches)
-        summary = (f"{verdict(c)} between {c.candidate_name} and {c.reference_name}"
-                   + (f", {plural(len(c.findings), 'finding')}" if c.findings else "")
-                   + (f", {sourced} with a source location" if sourced else ""))
+        summary = (
+            f"{verdict(c)} between {c.candidate_name} and {c.reference_name}"
+            + (f", {plural(len(c.findings), 'finding')}" if c.findings else "")
+            + (f", {sourced} with a source location" if sourced else "")
+        )
     lines.append(command("notice", summary, title=TOOL))
     return "\n".join(lines) + "\n"
-

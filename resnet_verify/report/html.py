@@ -6,11 +6,18 @@ from __future__ import annotations
 
 from html import escape
 
-from resnet_verify.verify.records import Comparison
 from resnet_verify.report._common import (
-    DASH, fmt_indices, fmt_int, fmt_shape, fmt_source, fmt_value, plural, verdict,
+    DASH,
+    fmt_indices,
+    fmt_int,
+    fmt_shape,
+    fmt_source,
+    fmt_value,
+    plural,
+    verdict,
 )
 from resnet_verify.report._diagram import diagram
+from resnet_verify.verify.records import Comparison
 
 _CSS = """
 *{box-sizing:border-box}
@@ -108,28 +115,32 @@ def _crash(c: Comparison) -> str:
     op = f" ({_code(k.op_name)})" if k.op_name else ""
     source = k.source
     op += f" at {_code(fmt_source(source))}" if source is not None else ""
-    return (f'<section class="crash"><h2>The candidate crashed</h2><p>Forward failed in '
-            f"{_code(k.module_path or '<root>')}{op} on input {shapes} after {k.ops_before} ops."
-            f"</p><p><strong>{_e(k.error_type)}</strong>: {_e(k.message)}</p></section>")
+    return (
+        f'<section class="crash"><h2>The candidate crashed</h2><p>Forward failed in '
+        f"{_code(k.module_path or '<root>')}{op} on input {shapes} after {k.ops_before} ops."
+        f"</p><p><strong>{_e(k.error_type)}</strong>: {_e(k.message)}</p></section>"
+    )
 
 
 def _stage_table(c: Comparison) -> str:
     if not c.stages:
         return ""
-    head = ("<tr><th>Stage</th><th>Reference path</th><th>Candidate path</th><th>Ref output</th>"
-            '<th>Cand output</th><th class="num">Ref params</th><th class="num">Cand params</th>'
-            '<th class="num">Blocks</th><th>Status</th></tr>')
+    head = (
+        "<tr><th>Stage</th><th>Reference path</th><th>Candidate path</th><th>Ref output</th>"
+        '<th>Cand output</th><th class="num">Ref params</th><th class="num">Cand params</th>'
+        '<th class="num">Blocks</th><th>Status</th></tr>'
+    )
     rows = []
     for r in c.stages:
-        blocks = ("" if r.name in ("stem", "head")
-                  else f"{r.candidate_blocks} / {r.reference_blocks}")
+        blocks = "" if r.name in ("stem", "head") else f"{r.candidate_blocks} / {r.reference_blocks}"
         rows.append(
             f'<tr class="{"ok" if r.ok else "bad"}"><td><strong>{_e(r.name)}</strong></td>'
             f"<td>{_code(r.reference_path)}</td><td>{_code(r.candidate_path)}</td>"
             f"<td>{_shape(r.reference_shape)}</td><td>{_shape(r.candidate_shape)}</td>"
             f'<td class="num">{fmt_int(r.reference_params)}</td>'
             f'<td class="num">{fmt_int(r.candidate_params)}</td><td class="num">{blocks}</td>'
-            f"<td>{_pill(r.ok)}</td></tr>")
+            f"<td>{_pill(r.ok)}</td></tr>"
+        )
     return f"<section><h2>Stages</h2><table>{head}{''.join(rows)}</table></section>"
 
 
@@ -142,32 +153,37 @@ def _findings(c: Comparison) -> str:
         if f.suggestion:
             extra.append(f"<p><strong>Suggestion:</strong> {_e(f.suggestion)}</p>")
         if f.locations:
-            extra.append("<p class=\"muted\">Locations: "
-                         + ", ".join(_code(loc) for loc in f.locations) + "</p>")
+            extra.append(
+                '<p class="muted">Locations: ' + ", ".join(_code(loc) for loc in f.locations) + "</p>"
+            )
         if f.source is not None:
             extra.append(f'<p class="muted">Source: {_code(fmt_source(f.source))}</p>')
         if f.mismatches:
             extra.append(f'<p class="muted">Explains mismatches {fmt_indices(f.mismatches)}</p>')
-        items.append(f'<div class="finding"><h3>{_e(f.title)} <span class="pill kind">'
-                     f"{_e(f.pattern.value)}</span></h3><p>{_e(f.message)}</p>"
-                     f"{''.join(extra)}</div>")
+        items.append(
+            f'<div class="finding"><h3>{_e(f.title)} <span class="pill kind">'
+            f"{_e(f.pattern.value)}</span></h3><p>{_e(f.message)}</p>"
+            f"{''.join(extra)}</div>"
+        )
     return f"<section><h2>Findings ({len(c.findings)})</h2>{''.join(items)}</section>"
 
 
 def _mismatch_table(c: Comparison) -> str:
     if not c.mismatches:
         return ""
-    head = ("<tr><th>#</th><th>Kind</th><th>Reference</th><th>Candidate</th><th>Field</th>"
-            "<th>Expected</th><th>Actual</th><th>Message</th><th>Source</th></tr>")
+    head = (
+        "<tr><th>#</th><th>Kind</th><th>Reference</th><th>Candidate</th><th>Field</th>"
+        "<th>Expected</th><th>Actual</th><th>Message</th><th>Source</th></tr>"
+    )
     rows = [
         f'<tr><td class="num">{i + 1}</td><td><span class="pill kind">{_e(m.kind.value)}</span>'
         f"</td><td>{_code(m.reference_path)}</td><td>{_code(m.candidate_path)}</td>"
         f"<td>{_code(m.field)}</td><td>{_value(m.expected)}</td>"
         f"<td>{_value(m.actual)}</td><td>{_e(m.message)}</td>"
         f"<td>{_code(fmt_source(m.source)) if m.source is not None else DASH}</td></tr>"
-        for i, m in enumerate(c.mismatches)]
-    return (f"<section><h2>Mismatches ({len(c.mismatches)})</h2><table>{head}{''.join(rows)}"
-            "</table></section>")
+        for i, m in enumerate(c.mismatches)
+    ]
+    return f"<section><h2>Mismatches ({len(c.mismatches)})</h2><table>{head}{''.join(rows)}</table></section>"
 
 
 def _notes(c: Comparison) -> str:
@@ -180,9 +196,12 @@ def _notes(c: Comparison) -> str:
 def render_html(comparison: Comparison) -> str:
     c = comparison
     title = f"resnet-verify: {c.candidate_name} vs {c.reference_name} ({verdict(c)})"
-    body = (_header(c) + _crash(c) + _stage_table(c) + _findings(c) + diagram(c)
-            + _mismatch_table(c) + _notes(c))
-    return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
-            f"{body}\n<footer>generated by resnet-verify</footer>\n</main>\n</body>\n</html>\n")
+    body = (
+        _header(c) + _crash(c) + _stage_table(c) + _findings(c) + diagram(c) + _mismatch_table(c) + _notes(c)
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
+        f"{body}\n<footer>generated by resnet-verify</footer>\n</main>\n</body>\n</html>\n"
+    )

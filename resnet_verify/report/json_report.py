@@ -6,25 +6,57 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from resnet_verify.report._common import jsonable
 from resnet_verify.tracing.records import Block, SourceLoc
 from resnet_verify.verify.records import Comparison
-from resnet_verify.report._common import jsonable
 
 SCHEMA_VERSION = 1
 
 REQUIRED_KEYS: tuple[str, ...] = (
-    "schema_version", "ok", "reference", "candidate", "input_shape", "num_classes", "totals",
-    "stages", "blocks", "mismatches", "findings", "crash", "notes",
+    "schema_version",
+    "ok",
+    "reference",
+    "candidate",
+    "input_shape",
+    "num_classes",
+    "totals",
+    "stages",
+    "blocks",
+    "mismatches",
+    "findings",
+    "crash",
+    "notes",
 )
 STAGE_KEYS: tuple[str, ...] = (
-    "name", "reference_path", "candidate_path", "reference_shape", "candidate_shape",
-    "reference_params", "candidate_params", "reference_blocks", "candidate_blocks", "ok",
+    "name",
+    "reference_path",
+    "candidate_path",
+    "reference_shape",
+    "candidate_shape",
+    "reference_params",
+    "candidate_params",
+    "reference_blocks",
+    "candidate_blocks",
+    "ok",
 )
 MISMATCH_KEYS: tuple[str, ...] = (
-    "kind", "reference_path", "candidate_path", "field", "expected", "actual", "message", "source",
+    "kind",
+    "reference_path",
+    "candidate_path",
+    "field",
+    "expected",
+    "actual",
+    "message",
+    "source",
 )
 FINDING_KEYS: tuple[str, ...] = (
-    "pattern", "title", "message", "locations", "mismatches", "suggestion", "source",
+    "pattern",
+    "title",
+    "message",
+    "locations",
+    "mismatches",
+    "suggestion",
+    "source",
 )
 
 
@@ -48,13 +80,15 @@ def to_dict(comparison: Comparison) -> dict[str, Any]:
     for pair in c.blocks:
         rb = _block(ref_s.blocks, pair.reference)
         cb = _block(cand_s.blocks, pair.candidate)
-        blocks.append({
-            "reference_path": rb.path if rb is not None else None,
-            "candidate_path": cb.path if cb is not None else None,
-            "stage": pair.stage,
-            "reference_out_shape": _shape(rb.out_shape) if rb is not None else None,
-            "candidate_out_shape": _shape(cb.out_shape) if cb is not None else None,
-        })
+        blocks.append(
+            {
+                "reference_path": rb.path if rb is not None else None,
+                "candidate_path": cb.path if cb is not None else None,
+                "stage": pair.stage,
+                "reference_out_shape": _shape(rb.out_shape) if rb is not None else None,
+                "candidate_out_shape": _shape(cb.out_shape) if cb is not None else None,
+            }
+        )
     crash = c.candidate.crash
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
@@ -63,32 +97,59 @@ def to_dict(comparison: Comparison) -> dict[str, Any]:
         "candidate": c.candidate_name,
         "input_shape": _shape(c.input_shape),
         "num_classes": c.num_classes,
-        "totals": {"reference_params": c.reference.total_params,
-                   "candidate_params": c.candidate.total_params},
-        "stages": [{
-            "name": r.name, "reference_path": r.reference_path, "candidate_path": r.candidate_path,
-            "reference_shape": _shape(r.reference_shape),
-            "candidate_shape": _shape(r.candidate_shape),
-            "reference_params": r.reference_params, "candidate_params": r.candidate_params,
-            "reference_blocks": r.reference_blocks, "candidate_blocks": r.candidate_blocks,
-            "ok": r.ok,
-        } for r in c.stages],
+        "totals": {
+            "reference_params": c.reference.total_params,
+            "candidate_params": c.candidate.total_params,
+        },
+        "stages": [
+            {
+                "name": r.name,
+                "reference_path": r.reference_path,
+                "candidate_path": r.candidate_path,
+                "reference_shape": _shape(r.reference_shape),
+                "candidate_shape": _shape(r.candidate_shape),
+                "reference_params": r.reference_params,
+                "candidate_params": r.candidate_params,
+                "reference_blocks": r.reference_blocks,
+                "candidate_blocks": r.candidate_blocks,
+                "ok": r.ok,
+            }
+            for r in c.stages
+        ],
         "blocks": blocks,
-        "mismatches": [{
-            "kind": m.kind.value, "reference_path": m.reference_path,
-            "candidate_path": m.candidate_path, "field": m.field,
-            "expected": m.expected, "actual": m.actual, "message": m.message,
-            "source": _source(m.source),
-        } for m in c.mismatches],
-        "findings": [{
-            "pattern": f.pattern.value, "title": f.title, "message": f.message,
-            "locations": list(f.locations), "mismatches": list(f.mismatches),
-            "suggestion": f.suggestion, "source": _source(f.source),
-        } for f in c.findings],
-        "crash": None if crash is None else {
-            "module_path": crash.module_path, "op_name": crash.op_name,
+        "mismatches": [
+            {
+                "kind": m.kind.value,
+                "reference_path": m.reference_path,
+                "candidate_path": m.candidate_path,
+                "field": m.field,
+                "expected": m.expected,
+                "actual": m.actual,
+                "message": m.message,
+                "source": _source(m.source),
+            }
+            for m in c.mismatches
+        ],
+        "findings": [
+            {
+                "pattern": f.pattern.value,
+                "title": f.title,
+                "message": f.message,
+                "locations": list(f.locations),
+                "mismatches": list(f.mismatches),
+                "suggestion": f.suggestion,
+                "source": _source(f.source),
+            }
+            for f in c.findings
+        ],
+        "crash": None
+        if crash is None
+        else {
+            "module_path": crash.module_path,
+            "op_name": crash.op_name,
             "in_shapes": [_shape(s) for s in crash.in_shapes],
-            "error_type": crash.error_type, "message": crash.message,
+            "error_type": crash.error_type,
+            "message": crash.message,
             "source": _source(crash.source),
         },
         "notes": list(c.notes),
@@ -97,8 +158,9 @@ def to_dict(comparison: Comparison) -> dict[str, Any]:
 
 
 def render_json(comparison: Comparison) -> str:
-    return json.dumps(to_dict(comparison), indent=2, sort_keys=False, ensure_ascii=False,
-                      allow_nan=False) + "\n"
+    return (
+        json.dumps(to_dict(comparison), indent=2, sort_keys=False, ensure_ascii=False, allow_nan=False) + "\n"
+    )
 
 
 def load_report(text: str) -> dict[str, Any]:
@@ -115,8 +177,7 @@ def load_report(text: str) -> dict[str, Any]:
     missing = [k for k in REQUIRED_KEYS if k not in data]
     if missing:
         raise ValueError(f"report lacks required keys: {', '.join(missing)}")
-    for section, keys in (("stages", STAGE_KEYS), ("mismatches", MISMATCH_KEYS),
-                          ("findings", FINDING_KEYS)):
+    for section, keys in (("stages", STAGE_KEYS), ("mismatches", MISMATCH_KEYS), ("findings", FINDING_KEYS)):
         items = data[section]
         if not isinstance(items, list):
             raise ValueError(f"report key {section!r} is not a list")

@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
-from resnet_verify.verify.records import Comparison, StageRow
 from resnet_verify.report._common import (
-    DASH, fmt_indices, fmt_int, fmt_shape, fmt_source, fmt_value, plural, verdict,
+    DASH,
+    fmt_indices,
+    fmt_int,
+    fmt_shape,
+    fmt_source,
+    fmt_value,
+    plural,
+    verdict,
 )
+from resnet_verify.verify.records import Comparison, StageRow
 
-STAGE_HEADER = ("Stage", "Reference path", "Candidate path", "Ref output", "Cand output",
-                "Ref params", "Cand params", "Status")
-MISMATCH_HEADER = ("Kind", "Reference", "Candidate", "Field", "Expected", "Actual", "Message",
-                   "Source")
+STAGE_HEADER = (
+    "Stage",
+    "Reference path",
+    "Candidate path",
+    "Ref output",
+    "Cand output",
+    "Ref params",
+    "Cand params",
+    "Status",
+)
+MISMATCH_HEADER = ("Kind", "Reference", "Candidate", "Field", "Expected", "Actual", "Message", "Source")
 
 
 def escape(text: str) -> str:
     """Plain text safe inside a table cell or a paragraph: no raw HTML, no cell breaks."""
-    text = (text.replace("&", "&amp;").replace("<", "&lt;")
-            .replace(">", "&gt;").replace("|", "\\|"))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
     for ch in ("*", "[", "]"):
         text = text.replace(ch, "\\" + ch)
     return " ".join(text.splitlines())
@@ -40,10 +53,11 @@ def _value(value: object) -> str:
     return DASH if value is None else code(fmt_value(value))
 
 
-def _table(header: tuple[str, ...], rows: list[list[str]], right: frozenset[int] = frozenset()
-           ) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |",
-             "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|"]
+def _table(header: tuple[str, ...], rows: list[list[str]], right: frozenset[int] = frozenset()) -> list[str]:
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|",
+    ]
     lines += ["| " + " | ".join(cells) + " |" for cells in rows]
     return lines
 
@@ -53,9 +67,14 @@ def _stage_row(row: StageRow) -> list[str]:
     if row.name not in ("stem", "head") and row.candidate_blocks != row.reference_blocks:
         status += f" ({row.candidate_blocks} vs {row.reference_blocks} blocks)"
     return [
-        escape(row.name), code(row.reference_path), code(row.candidate_path),
-        _shape(row.reference_shape), _shape(row.candidate_shape),
-        fmt_int(row.reference_params), fmt_int(row.candidate_params), status,
+        escape(row.name),
+        code(row.reference_path),
+        code(row.candidate_path),
+        _shape(row.reference_shape),
+        _shape(row.candidate_shape),
+        fmt_int(row.reference_params),
+        fmt_int(row.candidate_params),
+        status,
     ]
 
 
@@ -81,10 +100,15 @@ def _crash(c: Comparison) -> list[str]:
     op = f" ({code(crash.op_name)})" if crash.op_name else ""
     source = crash.source
     at = f" at {code(fmt_source(source))}" if source is not None else ""
-    return ["", "## Crash", "",
-            f"The candidate's forward failed in {code(crash.module_path or '<root>')}{op} "
-            f"on input {shapes}{at} after {crash.ops_before} ops:",
-            "", f"> **{escape(crash.error_type)}**: {escape(crash.message)}"]
+    return [
+        "",
+        "## Crash",
+        "",
+        f"The candidate's forward failed in {code(crash.module_path or '<root>')}{op} "
+        f"on input {shapes}{at} after {crash.ops_before} ops:",
+        "",
+        f"> **{escape(crash.error_type)}**: {escape(crash.message)}",
+    ]
 
 
 def _findings(c: Comparison) -> list[str]:
@@ -107,11 +131,19 @@ def _findings(c: Comparison) -> list[str]:
 def _mismatches(c: Comparison) -> list[str]:
     if not c.mismatches:
         return []
-    rows = [[
-        escape(m.kind.value), code(m.reference_path), code(m.candidate_path), code(m.field),
-        _value(m.expected), _value(m.actual), escape(m.message),
-        code(fmt_source(m.source)) if m.source is not None else DASH,
-    ] for m in c.mismatches]
+    rows = [
+        [
+            escape(m.kind.value),
+            code(m.reference_path),
+            code(m.candidate_path),
+            code(m.field),
+            _value(m.expected),
+            _value(m.actual),
+            escape(m.message),
+            code(fmt_source(m.source)) if m.source is not None else DASH,
+        ]
+        for m in c.mismatches
+    ]
     return ["", "## Mismatches", "", *_table(MISMATCH_HEADER, rows)]
 
 
@@ -119,8 +151,12 @@ def render_markdown(comparison: Comparison) -> str:
     c = comparison
     lines = _summary(c)
     if c.stages:
-        lines += ["", "## Stages", "",
-                  *_table(STAGE_HEADER, [_stage_row(r) for r in c.stages], frozenset({5, 6}))]
+        lines += [
+            "",
+            "## Stages",
+            "",
+            *_table(STAGE_HEADER, [_stage_row(r) for r in c.stages], frozenset({5, 6})),
+        ]
     lines += _crash(c) + _findings(c) + _mismatches(c)
     if c.notes:
         lines += ["", "## Notes", "", *(f"- {escape(n)}" for n in c.notes)]

@@ -6,24 +6,44 @@ from __future__ import annotations
 
 import textwrap
 
-from resnet_verify.verify.records import Comparison, StageRow
 from resnet_verify.report._common import (
-    DASH, fmt_indices, fmt_int, fmt_shape, fmt_source, fmt_value, mismatch_groups, plural, verdict,
+    DASH,
+    fmt_indices,
+    fmt_int,
+    fmt_shape,
+    fmt_source,
+    fmt_value,
+    mismatch_groups,
+    plural,
+    verdict,
 )
+from resnet_verify.verify.records import Comparison, StageRow
 
 WIDTH = 100
 
 _RESET = "\033[0m"
 _STYLES = {
-    "bold": "\033[1m", "dim": "\033[2m", "red": "\033[31m", "green": "\033[32m",
-    "yellow": "\033[33m", "cyan": "\033[36m", "bold_red": "\033[1;31m", "bold_green": "\033[1;32m",
+    "bold": "\033[1m",
+    "dim": "\033[2m",
+    "red": "\033[31m",
+    "green": "\033[32m",
+    "yellow": "\033[33m",
+    "cyan": "\033[36m",
+    "bold_red": "\033[1;31m",
+    "bold_green": "\033[1;32m",
 }
 
 # name, width, right-aligned
 _COLUMNS: tuple[tuple[str, int, bool], ...] = (
-    ("", 1, False), ("stage", 6, False),
-    ("reference", 14, False), ("output", 13, False), ("params", 10, True),
-    ("candidate", 18, False), ("output", 13, False), ("params", 10, True), ("blocks", 6, True),
+    ("", 1, False),
+    ("stage", 6, False),
+    ("reference", 14, False),
+    ("output", 13, False),
+    ("params", 10, True),
+    ("candidate", 18, False),
+    ("output", 13, False),
+    ("params", 10, True),
+    ("blocks", 6, True),
 )
 
 
@@ -38,13 +58,13 @@ class _Out:
     def add(self, text: str = "", style: str | None = None) -> None:
         self.lines.append(self.style(text, style) if style else text)
 
-    def wrap(self, text: str, indent: str, first: str | None = None,
-             style: str | None = None) -> None:
+    def wrap(self, text: str, indent: str, first: str | None = None, style: str | None = None) -> None:
         """Wrap plain ``text`` to the width; ``first`` replaces ``indent`` on the first line."""
         lead = indent if first is None else first
-        for paragraph in (text.splitlines() or [""]):
-            wrapped = textwrap.wrap(paragraph, WIDTH, initial_indent=lead,
-                                    subsequent_indent=indent, break_on_hyphens=False) or [lead]
+        for paragraph in text.splitlines() or [""]:
+            wrapped = textwrap.wrap(
+                paragraph, WIDTH, initial_indent=lead, subsequent_indent=indent, break_on_hyphens=False
+            ) or [lead]
             for line in wrapped:
                 self.add(line, style)
             lead = indent
@@ -63,19 +83,25 @@ def _row(cells: list[str]) -> str:
 
 
 def _stage_cells(row: StageRow) -> list[str]:
-    blocks = ("" if row.name in ("stem", "head")
-              else f"{row.candidate_blocks}/{row.reference_blocks}")
+    blocks = "" if row.name in ("stem", "head") else f"{row.candidate_blocks}/{row.reference_blocks}"
     return [
-        "✓" if row.ok else "✗", row.name, row.reference_path or DASH,
-        fmt_shape(row.reference_shape), fmt_int(row.reference_params),
+        "✓" if row.ok else "✗",
+        row.name,
+        row.reference_path or DASH,
+        fmt_shape(row.reference_shape),
+        fmt_int(row.reference_params),
         row.candidate_path if row.candidate_path is not None else DASH,
-        fmt_shape(row.candidate_shape), fmt_int(row.candidate_params), blocks,
+        fmt_shape(row.candidate_shape),
+        fmt_int(row.candidate_params),
+        blocks,
     ]
 
 
 def _header(out: _Out, c: Comparison) -> None:
-    head = (f"{c.candidate_name} vs {c.reference_name} @ {fmt_shape(c.input_shape)}, "
-            f"{plural(c.num_classes, 'class')}: ")
+    head = (
+        f"{c.candidate_name} vs {c.reference_name} @ {fmt_shape(c.input_shape)}, "
+        f"{plural(c.num_classes, 'class')}: "
+    )
     mark = verdict(c)
     if len(head + mark) <= WIDTH:
         out.add(out.style(head, "bold") + out.style(mark, "bold_green" if c.ok else "bold_red"))
@@ -83,8 +109,10 @@ def _header(out: _Out, c: Comparison) -> None:
         out.wrap(head + mark, "  ", style="bold")
     ref_p, cand_p = c.reference.total_params, c.candidate.total_params
     delta = cand_p - ref_p
-    out.add(f"parameters: reference {fmt_int(ref_p)}, candidate {fmt_int(cand_p)}"
-            + (f" ({delta:+,})" if delta else " (equal)"))
+    out.add(
+        f"parameters: reference {fmt_int(ref_p)}, candidate {fmt_int(cand_p)}"
+        + (f" ({delta:+,})" if delta else " (equal)")
+    )
 
 
 def _stages(out: _Out, c: Comparison) -> None:
@@ -109,8 +137,12 @@ def _crash(out: _Out, c: Comparison) -> None:
     where = crash.module_path or "the model's own forward"
     op = f" ({crash.op_name})" if crash.op_name else ""
     shapes = ", ".join(fmt_shape(s) for s in crash.in_shapes) or DASH
-    out.wrap(f"CRASH: the candidate's forward failed in {where}{op} on input {shapes}", "       ",
-             first="", style="bold_red")
+    out.wrap(
+        f"CRASH: the candidate's forward failed in {where}{op} on input {shapes}",
+        "       ",
+        first="",
+        style="bold_red",
+    )
     out.wrap(f"{crash.error_type}: {crash.message}", "       ")
     out.wrap(f"{crash.ops_before} ops ran before the failure.", "       ")
     source = crash.source
@@ -151,8 +183,9 @@ def _mismatches(out: _Out, c: Comparison) -> None:
             cand = m.candidate_path if m.candidate_path is not None else DASH
             out.wrap(f"{ref} ↔ {cand}", " " * len(lead), first=lead)
             if m.field is not None or m.expected is not None or m.actual is not None:
-                out.wrap(f"{m.field or 'value'}: {fmt_value(m.expected)} → {fmt_value(m.actual)}",
-                         " " * len(lead))
+                out.wrap(
+                    f"{m.field or 'value'}: {fmt_value(m.expected)} → {fmt_value(m.actual)}", " " * len(lead)
+                )
             if m.message:
                 out.wrap(m.message, " " * len(lead))
             if m.source is not None:

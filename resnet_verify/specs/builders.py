@@ -107,7 +107,9 @@ def _build_model(
             module = _import_module(where)
             display = spec
         else:
-            raise UsageError(f"malformed model spec {spec!r}: {where!r} is neither a .py file nor a dotted module name")
+            raise UsageError(
+                f"malformed model spec {spec!r}: {where!r} is neither a .py file nor a dotted module name"
+            )
         target = _resolve(module, attr, display)
         model = _call(target, display, num_classes, dev)
     else:
@@ -180,14 +182,16 @@ def _build_torchvision(name: str, num_classes: int, dev: torch.device | None) ->
     import torchvision.models
 
     if not name:
-        raise UsageError("malformed model spec 'torchvision:': give a builder name, e.g. torchvision:resnet50")
+        raise UsageError(
+            "malformed model spec 'torchvision:': give a builder name, e.g. torchvision:resnet50"
+        )
     available = torchvision.models.list_models()
     if name not in available:
         raise UsageError(f"torchvision has no model builder {name!r}{_suggest(name, available)}")
     try:
         with _device_ctx(dev):
             model = torchvision.models.get_model(name, weights=None, num_classes=num_classes)
-    except Exception as exc:  # noqa: BLE001 - any builder failure is a usage problem of this spec
+    except Exception as exc:
         raise UsageError(f"building torchvision:{name} raised {_exc_text(exc)}") from exc
     if not isinstance(model, nn.Module):  # pragma: no cover - torchvision builders return modules
         raise UsageError(f"torchvision:{name} returned {type(model).__name__}, not a torch.nn.Module")
@@ -236,13 +240,15 @@ def _import_file(path: Path) -> ModuleType:
     sys.modules[name] = module
     try:
         with _path_entry(str(path.resolve().parent)):
-            exec(code, module.__dict__)  # noqa: S102 - running the user's model file is the point
+            exec(code, module.__dict__)
     except BaseException as exc:
         sys.modules.pop(name, None)
         if isinstance(exc, KeyboardInterrupt):
             raise
         if isinstance(exc, SyntaxError):  # raised by something the file imports
-            raise UsageError(f"importing {path} raised SyntaxError at {exc.filename}:{exc.lineno}: {exc.msg}") from exc
+            raise UsageError(
+                f"importing {path} raised SyntaxError at {exc.filename}:{exc.lineno}: {exc.msg}"
+            ) from exc
         raise UsageError(f"importing {path} raised {_exc_text(exc)}{_user_frame(exc, path)}") from exc
     return module
 
@@ -262,7 +268,7 @@ def _import_module(name: str) -> ModuleType:
         raise UsageError(f"importing {name} raised {_exc_text(exc)}") from exc
     except SyntaxError as exc:
         raise UsageError(f"syntax error in {exc.filename}:{exc.lineno}: {exc.msg}") from exc
-    except Exception as exc:  # noqa: BLE001 - the import itself is the user's code
+    except Exception as exc:
         raise UsageError(f"importing {name} raised {_exc_text(exc)}") from exc
 
 
@@ -311,12 +317,14 @@ def _call(target: Callable[..., Any], display: str, num_classes: int, dev: torch
     missing = _missing_arguments(target, set(kwargs))
     if missing:
         names = ", ".join(missing)
-        raise UsageError(f"{display} needs arguments that cannot be given: {names} (only num_classes is passed)")
+        raise UsageError(
+            f"{display} needs arguments that cannot be given: {names} (only num_classes is passed)"
+        )
     verb = "constructing" if isinstance(target, type) else "calling"
     try:
         with _device_ctx(dev):
             result = target(**kwargs)
-    except (Exception, SystemExit) as exc:  # noqa: BLE001 - the constructor is the user's code
+    except (Exception, SystemExit) as exc:
         raise UsageError(f"{verb} {display} raised {_exc_text(exc)}") from exc
     if not isinstance(result, nn.Module):
         raise UsageError(f"{display} returned {type(result).__name__}, not a torch.nn.Module")

@@ -17,8 +17,8 @@ import sys
 import sysconfig
 import weakref
 from collections.abc import Iterator
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 
 import torch
@@ -35,7 +35,6 @@ class SourceLoc:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"
-
 
 
 _SITES: weakref.WeakKeyDictionary[nn.Module, SourceLoc] = weakref.WeakKeyDictionary()
@@ -64,8 +63,11 @@ def is_user_file(filename: str) -> bool:
             result = False
         else:
             parts = resolved.split(os.sep)
-            result = not any(resolved.startswith(root) for root in _LIBRARY_ROOTS) and \
-                "torchvision" not in parts and "torchinfo" not in parts
+            result = (
+                not any(resolved.startswith(root) for root in _LIBRARY_ROOTS)
+                and "torchvision" not in parts
+                and "torchinfo" not in parts
+            )
     _is_user_cache[filename] = result
     return result
 
@@ -79,8 +81,9 @@ def display_path(filename: str) -> str:
         return path.as_posix()
 
 
-def user_frame(frame: FrameType | None, skip_self: object = None,
-               stop: FrameType | None = None) -> SourceLoc | None:
+def user_frame(
+    frame: FrameType | None, skip_self: object = None, stop: FrameType | None = None
+) -> SourceLoc | None:
     """Innermost frame in user code below ``stop``, skipping the constructor chain of ``skip_self``."""
     while frame is not None and frame is not stop:
         if skip_self is not None and frame.f_locals.get("self") is skip_self:
@@ -142,8 +145,11 @@ def module_sites(model: nn.Module) -> dict[str, SourceLoc]:
             parent = path.rpartition(".")[0]
             inherited = sites.get(parent)
             if inherited is not None:
-                site = SourceLoc(inherited.file, inherited.line, exact=False) \
-                    if inherited.exact and parent else inherited
+                site = (
+                    SourceLoc(inherited.file, inherited.line, exact=False)
+                    if inherited.exact and parent
+                    else inherited
+                )
         if site is not None:
             sites[path] = site
     return sites

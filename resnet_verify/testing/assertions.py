@@ -17,9 +17,9 @@ from collections.abc import Sequence
 
 from torch import nn
 
+from resnet_verify.report.formats import render
 from resnet_verify.verify.comparison import compare
 from resnet_verify.verify.records import Comparison
-from resnet_verify.report.formats import render
 
 DEFAULT_NUM_CLASSES = 1000
 
@@ -30,9 +30,13 @@ def infer_num_classes(model: nn.Module, default: int = DEFAULT_NUM_CLASSES) -> i
     return int(linears[-1].out_features) if linears else default
 
 
-def assert_matches_reference(model: nn.Module, reference: str = "resnet50", *,
-                             input_size: int | Sequence[int] = 64,
-                             num_classes: int | None = None) -> Comparison:
+def assert_matches_reference(
+    model: nn.Module,
+    reference: str = "resnet50",
+    *,
+    input_size: int | Sequence[int] = 64,
+    num_classes: int | None = None,
+) -> Comparison:
     """Compare ``model`` with torchvision's ``reference``; raise ``AssertionError`` unless it matches.
 
     ``num_classes`` defaults to the ``out_features`` of the model's last ``nn.Linear`` (1000 when it

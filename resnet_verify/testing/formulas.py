@@ -54,8 +54,9 @@ def expected_block_shapes(cfg: AnyConfig, input_shape: Sequence[int]) -> tuple[t
     return tuple(out)
 
 
-def expected_output_shape(cfg: AnyConfig, input_shape: Sequence[int],
-                          num_classes: int | None = None) -> Shape:
+def expected_output_shape(
+    cfg: AnyConfig, input_shape: Sequence[int], num_classes: int | None = None
+) -> Shape:
     """The model's output shape by formula: ``(N, C, H, W)`` for a block, ``(N, classes)`` for a net."""
     n = int(input_shape[0]) if len(input_shape) == 4 else 1
     if isinstance(cfg, BlockConfig):
@@ -92,8 +93,10 @@ def _conv_params(cin: int, cout: int, kernel: int, groups: int = 1, bias: bool =
 
 
 def expected_block_params(cfg: BlockConfig) -> int:
-    total = sum(_conv_params(s.in_channels, s.out_channels, s.kernel_size, s.groups, s.bias)
-                + 2 * s.out_channels for s in cfg.conv_specs())
+    total = sum(
+        _conv_params(s.in_channels, s.out_channels, s.kernel_size, s.groups, s.bias) + 2 * s.out_channels
+        for s in cfg.conv_specs()
+    )
     if cfg.has_projection:
         total += _conv_params(cfg.in_channels, cfg.out_channels, 1) + 2 * cfg.out_channels
     return total
@@ -116,6 +119,12 @@ def expected_channel_chain(cfg: AnyConfig) -> tuple[tuple[int, ...], ...]:
 
 
 __all__ = [
-    "AnyConfig", "conv_out", "expected_block_params", "expected_block_shapes",
-    "expected_channel_chain", "expected_output_shape", "expected_param_count", "min_input_size",
+    "AnyConfig",
+    "conv_out",
+    "expected_block_params",
+    "expected_block_shapes",
+    "expected_channel_chain",
+    "expected_output_shape",
+    "expected_param_count",
+    "min_input_size",
 ]

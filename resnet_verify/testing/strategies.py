@@ -31,15 +31,20 @@ try:
     from hypothesis import HealthCheck, assume, settings
     from hypothesis import strategies as st
 except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError("resnet_verify.testing.strategies needs hypothesis: "
-                      "pip install 'resnet-verify[test]'") from exc
+    raise ImportError(
+        "resnet_verify.testing.strategies needs hypothesis: pip install 'resnet-verify[test]'"
+    ) from exc
 
 from resnet_verify.models.configurable import BlockConfig, ResNetConfig, StemConfig
-from resnet_verify.testing.formulas import (
-    expected_block_params, expected_block_shapes, expected_channel_chain, expected_output_shape,
-    expected_param_count, min_input_size,
-)
 from resnet_verify.models.resnet import StagePlan, bottleneck_mid_channels
+from resnet_verify.testing.formulas import (
+    expected_block_params,
+    expected_block_shapes,
+    expected_channel_chain,
+    expected_output_shape,
+    expected_param_count,
+    min_input_size,
+)
 from resnet_verify.verify.records import MismatchKind
 
 BlockKindName = Literal["basic", "bottleneck"]
@@ -56,12 +61,21 @@ EPS_CHOICES = (1e-3, 1e-4, 1e-6, 0.1)
 def register_profiles() -> None:
     """Register the ``ci`` (fixed, quick), ``dev`` (random, 50) and ``fuzz`` (random, 500) profiles."""
     quiet = [HealthCheck.too_slow, HealthCheck.data_too_large]
-    settings.register_profile("ci", derandomize=True, max_examples=10, deadline=None,
-                              suppress_health_check=quiet, database=None, print_blob=True)
-    settings.register_profile("dev", max_examples=50, deadline=None, suppress_health_check=quiet,
-                              print_blob=True)
-    settings.register_profile("fuzz", max_examples=500, deadline=None,
-                              suppress_health_check=quiet, print_blob=True)
+    settings.register_profile(
+        "ci",
+        derandomize=True,
+        max_examples=10,
+        deadline=None,
+        suppress_health_check=quiet,
+        database=None,
+        print_blob=True,
+    )
+    settings.register_profile(
+        "dev", max_examples=50, deadline=None, suppress_health_check=quiet, print_blob=True
+    )
+    settings.register_profile(
+        "fuzz", max_examples=500, deadline=None, suppress_health_check=quiet, print_blob=True
+    )
 
 
 def load_profile(default: str = "ci") -> str:
@@ -76,9 +90,16 @@ def load_profile(default: str = "ci") -> str:
 
 
 @st.composite
-def block_configs(draw: Any, kind: BlockKindName | None = None, *, in_channels: int | None = None,
-                  stride: int | None = None, min_width: int = 4, max_width: int = 32,
-                  kernel_sizes: Sequence[int] = KERNELS) -> BlockConfig:
+def block_configs(
+    draw: Any,
+    kind: BlockKindName | None = None,
+    *,
+    in_channels: int | None = None,
+    stride: int | None = None,
+    min_width: int = 4,
+    max_width: int = 32,
+    kernel_sizes: Sequence[int] = KERNELS,
+) -> BlockConfig:
     """A residual block: torchvision-shaped (width, groups, base width, stride_in) or free filters.
 
     Free filters draw F1/F2 (and F3 for a bottleneck, up to ``4 * max_width``), the spatial conv's
@@ -93,8 +114,15 @@ def block_configs(draw: Any, kind: BlockKindName | None = None, *, in_channels: 
         if kind == "bottleneck":
             groups = draw(st.sampled_from(GROUPS))
             base_width = draw(st.sampled_from(BASE_WIDTHS))
-        cfg = BlockConfig.torchvision(kind, 1, width, stride, groups=groups, base_width=base_width,
-                                      stride_in=draw(st.sampled_from(("3x3", "1x1"))))
+        cfg = BlockConfig.torchvision(
+            kind,
+            1,
+            width,
+            stride,
+            groups=groups,
+            base_width=base_width,
+            stride_in=draw(st.sampled_from(("3x3", "1x1"))),
+        )
     else:
         groups = draw(st.sampled_from(GROUPS if kind == "bottleneck" else (1, 1, 2)))
         lo, hi = max(1, math.ceil(min_width / groups)), max(1, max_width // groups)
@@ -111,8 +139,11 @@ def block_configs(draw: Any, kind: BlockKindName | None = None, *, in_channels: 
     if in_channels is None:
         same = draw(st.booleans())
         g = cfg.convs[0].groups  # a grouped first conv needs a multiple of its groups
-        in_channels = cfg.out_channels if same else g * draw(
-            st.integers(max(1, math.ceil(min_width / g)), max(1, max_width // g)))
+        in_channels = (
+            cfg.out_channels
+            if same
+            else g * draw(st.integers(max(1, math.ceil(min_width / g)), max(1, max_width // g)))
+        )
     return replace(cfg, in_channels=in_channels)
 
 
@@ -129,17 +160,30 @@ def basic_configs(**kwargs: Any) -> st.SearchStrategy[BlockConfig]:
 
 @st.composite
 def stem_configs(draw: Any, *, min_width: int = 4, max_width: int = 32) -> StemConfig:
-    return StemConfig(in_channels=draw(st.sampled_from((3, 1))),
-                      channels=draw(st.integers(min_width, max_width)),
-                      kernel_size=draw(st.sampled_from((7, 3, 5))),
-                      stride=draw(st.sampled_from((2, 1))), pool=draw(st.booleans()))
+    return StemConfig(
+        in_channels=draw(st.sampled_from((3, 1))),
+        channels=draw(st.integers(min_width, max_width)),
+        kernel_size=draw(st.sampled_from((7, 3, 5))),
+        stride=draw(st.sampled_from((2, 1))),
+        pool=draw(st.booleans()),
+    )
 
 
 @st.composite
-def stage_plans(draw: Any, kind: BlockKindName = "bottleneck", *, stem_channels: int = 16,
-                groups: int = 1, base_width: int = 64, min_stages: int = 1, max_stages: int = 4,
-                min_blocks: int = 1, max_blocks: int = 3, min_width: int = 4,
-                max_width: int = 32) -> tuple[StagePlan, ...]:
+def stage_plans(
+    draw: Any,
+    kind: BlockKindName = "bottleneck",
+    *,
+    stem_channels: int = 16,
+    groups: int = 1,
+    base_width: int = 64,
+    min_stages: int = 1,
+    max_stages: int = 4,
+    min_blocks: int = 1,
+    max_blocks: int = 3,
+    min_width: int = 4,
+    max_width: int = 32,
+) -> tuple[StagePlan, ...]:
     """Chained :class:`~resnet_verify.models.resnet.StagePlan` s (``layer1`` ...), as torchvision plans them.
 
     Stage widths are distinct, so consecutive stages never have the same output shape (the tracer
@@ -155,17 +199,35 @@ def stage_plans(draw: Any, kind: BlockKindName = "bottleneck", *, stem_channels:
         reduction *= stride
         mid = width if kind == "basic" else bottleneck_mid_channels(width, groups, base_width)
         out = width * expansion
-        plans.append(StagePlan(f"layer{i + 1}", draw(st.integers(min_blocks, max_blocks)), cin,
-                               width, mid, out, stride, reduction))
+        plans.append(
+            StagePlan(
+                f"layer{i + 1}",
+                draw(st.integers(min_blocks, max_blocks)),
+                cin,
+                width,
+                mid,
+                out,
+                stride,
+                reduction,
+            )
+        )
         cin = out
     return tuple(plans)
 
 
 @st.composite
-def resnet_configs(draw: Any, kind: BlockKindName | None = None, *, min_stages: int = 1,
-                   max_stages: int = 4, min_blocks: int = 1, max_blocks: int = 3,
-                   min_width: int = 4, max_width: int = 32,
-                   num_classes: st.SearchStrategy[int] | None = None) -> ResNetConfig:
+def resnet_configs(
+    draw: Any,
+    kind: BlockKindName | None = None,
+    *,
+    min_stages: int = 1,
+    max_stages: int = 4,
+    min_blocks: int = 1,
+    max_blocks: int = 3,
+    min_width: int = 4,
+    max_width: int = 32,
+    num_classes: st.SearchStrategy[int] | None = None,
+) -> ResNetConfig:
     """A whole tiny ResNet: block type, stem, stage plans, groups/base width, stride placement."""
     kind = kind or draw(st.sampled_from(KINDS))
     stem = draw(stem_configs(min_width=min_width, max_width=max_width))
@@ -174,18 +236,30 @@ def resnet_configs(draw: Any, kind: BlockKindName | None = None, *, min_stages: 
         groups = draw(st.sampled_from(GROUPS))
         base_width = draw(st.sampled_from(BASE_WIDTHS))
         stride_in = draw(st.sampled_from(("3x3", "1x1")))
-    plans = draw(stage_plans(kind, stem_channels=stem.channels, groups=groups,
-                             base_width=base_width, min_stages=min_stages, max_stages=max_stages,
-                             min_blocks=min_blocks, max_blocks=max_blocks, min_width=min_width,
-                             max_width=max_width))
+    plans = draw(
+        stage_plans(
+            kind,
+            stem_channels=stem.channels,
+            groups=groups,
+            base_width=base_width,
+            min_stages=min_stages,
+            max_stages=max_stages,
+            min_blocks=min_blocks,
+            max_blocks=max_blocks,
+            min_width=min_width,
+            max_width=max_width,
+        )
+    )
     kernel = draw(st.sampled_from((3, 3, 1, 5)))
     classes = draw(num_classes if num_classes is not None else st.integers(1, 10))
-    return ResNetConfig.from_plans(kind, plans, stem=stem, groups=groups, stride_in=stride_in,
-                                   kernel_size=kernel, num_classes=classes)
+    return ResNetConfig.from_plans(
+        kind, plans, stem=stem, groups=groups, stride_in=stride_in, kernel_size=kernel, num_classes=classes
+    )
 
 
-def input_sizes(cfg: BlockConfig | ResNetConfig, *, min_size: int = 1,
-                max_size: int = 64) -> st.SearchStrategy[int]:
+def input_sizes(
+    cfg: BlockConfig | ResNetConfig, *, min_size: int = 1, max_size: int = 64
+) -> st.SearchStrategy[int]:
     """Square input sides from the smallest that keeps every feature map >= 1 px up to ``max_size``."""
     lo = max(min_size, min_input_size(cfg))
     return st.integers(lo, max(lo, max_size))
@@ -284,8 +358,7 @@ def mutation_sites(cfg: ResNetConfig, kind: MutationKind) -> list[tuple[Any, ...
         if kind is K.STRIDE_PLACEMENT and b.stride != 1 and b.stride_at is not None:
             sites += [(i, j, k) for k in range(n) if k != b.stride_at]
         elif kind is K.KERNEL:
-            sites += [(i, j, k, kern) for k in range(n) for kern in KERNELS
-                      if kern != b.convs[k].kernel_size]
+            sites += [(i, j, k, kern) for k in range(n) for kern in KERNELS if kern != b.convs[k].kernel_size]
         elif kind is K.WIDTH:
             for k in range(n - 1):
                 step = math.lcm(b.convs[k].groups, b.convs[k + 1].groups)
@@ -297,14 +370,17 @@ def mutation_sites(cfg: ResNetConfig, kind: MutationKind) -> list[tuple[Any, ...
         elif kind is K.DROP_SHORTCUT and b.residual:
             sites.append((i, j))
         elif kind is K.BN_EPS:
-            sites += [(i, j, k, eps) for k in range(n) for eps in EPS_CHOICES
-                      if eps != b.convs[k].bn_eps]
+            sites += [(i, j, k, eps) for k in range(n) for eps in EPS_CHOICES if eps != b.convs[k].bn_eps]
         elif kind is K.CONV_BIAS:
             sites += [(i, j, k) for k in range(n) if not b.convs[k].bias]
         elif kind is K.GROUPS_1X1:
             specs = b.conv_specs()
-            sites += [(i, j, k, g) for k, s in enumerate(specs) if s.kernel_size == 1 and s.groups == 1
-                      for g in _divisors(math.gcd(s.in_channels, s.out_channels))[:3]]
+            sites += [
+                (i, j, k, g)
+                for k, s in enumerate(specs)
+                if s.kernel_size == 1 and s.groups == 1
+                for g in _divisors(math.gcd(s.in_channels, s.out_channels))[:3]
+            ]
     if kind is K.DROP_BLOCK:
         sites = [(i,) for i, stage in enumerate(cfg.stages) if len(stage) >= 2]
     elif kind is K.ADD_BLOCK:
@@ -324,14 +400,16 @@ def mutate(cfg: ResNetConfig, kind: MutationKind, site: tuple[Any, ...]) -> tupl
         (i,) = site
         j = len(cfg.stages[i]) - 1
         return cfg.replace_block(i, j, None), Mutation(
-            kind, Location(i), expected, f"drop the last block of {Location(i).path}")
+            kind, Location(i), expected, f"drop the last block of {Location(i).path}"
+        )
     if kind is K.ADD_BLOCK:
         (i,) = site
         last = cfg.stages[i][-1]
         convs = tuple(replace(c, stride=1) for c in last.convs)
         new = BlockConfig(last.out_channels, convs)
         return cfg.insert_block(i, len(cfg.stages[i]), new), Mutation(
-            kind, Location(i), expected, f"append an identity block to {Location(i).path}")
+            kind, Location(i), expected, f"append an identity block to {Location(i).path}"
+        )
     i, j = site[0], site[1]
     b = cfg.stages[i][j]
     if kind is K.STRIDE_PLACEMENT:
@@ -382,8 +460,9 @@ def mutate(cfg: ResNetConfig, kind: MutationKind, site: tuple[Any, ...]) -> tupl
 
 
 @st.composite
-def mutations(draw: Any, cfg: ResNetConfig,
-              kinds: Sequence[MutationKind | str] | None = None) -> tuple[ResNetConfig, Mutation]:
+def mutations(
+    draw: Any, cfg: ResNetConfig, kinds: Sequence[MutationKind | str] | None = None
+) -> tuple[ResNetConfig, Mutation]:
     """``(mutated_cfg, Mutation)``: one randomly chosen applicable mutation of ``cfg``.
 
     ``kinds`` restricts the choice; when none of them applies to ``cfg`` the example is rejected
@@ -398,9 +477,28 @@ def mutations(draw: Any, cfg: ResNetConfig,
 
 
 __all__ = [
-    "EXPECTED_KINDS", "Location", "Mutation", "MutationKind", "applicable_kinds", "basic_configs",
-    "block_configs", "bottleneck_configs", "expected_block_params", "expected_block_shapes",
-    "expected_channel_chain", "expected_output_shape", "expected_param_count", "input_shape_of",
-    "input_sizes", "load_profile", "min_input_size", "mutate", "mutation_sites", "mutations",
-    "register_profiles", "resnet_configs", "stage_plans", "stem_configs",
+    "EXPECTED_KINDS",
+    "Location",
+    "Mutation",
+    "MutationKind",
+    "applicable_kinds",
+    "basic_configs",
+    "block_configs",
+    "bottleneck_configs",
+    "expected_block_params",
+    "expected_block_shapes",
+    "expected_channel_chain",
+    "expected_output_shape",
+    "expected_param_count",
+    "input_shape_of",
+    "input_sizes",
+    "load_profile",
+    "min_input_size",
+    "mutate",
+    "mutation_sites",
+    "mutations",
+    "register_profiles",
+    "resnet_configs",
+    "stage_plans",
+    "stem_configs",
 ]

@@ -16,29 +16,91 @@ from resnet_verify.tracing.records import OpKind
 _CONV = {"conv1d", "conv2d", "conv3d"}
 _RELU = {"relu", "relu_"}
 _ACTIVATIONS = {
-    "gelu", "silu", "silu_", "sigmoid", "sigmoid_", "tanh", "tanh_", "leaky_relu", "leaky_relu_",
-    "elu", "elu_", "relu6", "hardtanh", "hardtanh_", "hardswish", "mish", "prelu", "selu", "celu",
-    "softplus", "threshold", "threshold_",
+    "gelu",
+    "silu",
+    "silu_",
+    "sigmoid",
+    "sigmoid_",
+    "tanh",
+    "tanh_",
+    "leaky_relu",
+    "leaky_relu_",
+    "elu",
+    "elu_",
+    "relu6",
+    "hardtanh",
+    "hardtanh_",
+    "hardswish",
+    "mish",
+    "prelu",
+    "selu",
+    "celu",
+    "softplus",
+    "threshold",
+    "threshold_",
 }
 _ADD = {"add", "add_", "__add__", "__radd__", "__iadd__"}
 _MUL = {"mul", "mul_", "__mul__", "__rmul__", "__imul__"}
 _MAX_POOL = {"max_pool1d", "max_pool2d", "max_pool3d", "_max_pool2d", "max_pool2d_with_indices"}
 _AVG_POOL = {"avg_pool1d", "avg_pool2d", "avg_pool3d"}
-_ADAPTIVE = {"adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
-             "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d",
-             "_adaptive_max_pool2d", "adaptive_max_pool2d_with_indices"}
+_ADAPTIVE = {
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "adaptive_avg_pool3d",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool2d",
+    "adaptive_max_pool3d",
+    "_adaptive_max_pool2d",
+    "adaptive_max_pool2d_with_indices",
+}
 _NORM = {"group_norm", "layer_norm", "instance_norm", "local_response_norm"}
 _FLATTEN = {"flatten"}
-_RESHAPE = {"view", "reshape", "squeeze", "unsqueeze", "permute", "transpose", "contiguous",
-            "clone", "detach", "to", "float", "type", "view_as", "reshape_as", "expand", "t"}
+_RESHAPE = {
+    "view",
+    "reshape",
+    "squeeze",
+    "unsqueeze",
+    "permute",
+    "transpose",
+    "contiguous",
+    "clone",
+    "detach",
+    "to",
+    "float",
+    "type",
+    "view_as",
+    "reshape_as",
+    "expand",
+    "t",
+}
 _SLICE = {"__getitem__", "narrow", "chunk", "split", "select", "index_select", "unbind"}
 _DROPOUT = {"dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"}
 
 # Calls that return tensors but are not part of the computation we care about.
-IGNORED = frozenset({"__get__", "__set__", "size", "dim", "numel", "is_contiguous", "__len__",
-                     "__format__", "__repr__", "__bool__", "__index__", "data_ptr", "element_size",
-                     "requires_grad_", "__setstate__", "_has_compatible_shallow_copy_type",
-                     "has_names", "is_floating_point", "is_complex", "stride"})
+IGNORED = frozenset(
+    {
+        "__get__",
+        "__set__",
+        "size",
+        "dim",
+        "numel",
+        "is_contiguous",
+        "__len__",
+        "__format__",
+        "__repr__",
+        "__bool__",
+        "__index__",
+        "data_ptr",
+        "element_size",
+        "requires_grad_",
+        "__setstate__",
+        "_has_compatible_shallow_copy_type",
+        "has_names",
+        "is_floating_point",
+        "is_complex",
+        "stride",
+    }
+)
 
 INPLACE_DUNDERS = frozenset({"__iadd__", "__isub__", "__imul__", "__itruediv__", "__iand__", "__ior__"})
 

@@ -8,7 +8,7 @@ custom encoders; use :func:`attr_dict` to read them.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from resnet_verify.specs.sources import SourceLoc

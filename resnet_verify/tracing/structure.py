@@ -13,11 +13,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resnet_verify.tracing.records import (
-    INPUT_ID, Block, BlockKind, OpKind, OpRecord, ParamInfo, Shape, Stage, Structure,
+    INPUT_ID,
+    Block,
+    BlockKind,
+    OpKind,
+    OpRecord,
+    ParamInfo,
+    Shape,
+    Stage,
+    Structure,
 )
 
-_ELEMENTWISE_TAIL = frozenset({OpKind.RELU, OpKind.ACTIVATION, OpKind.BATCH_NORM, OpKind.NORM,
-                               OpKind.DROPOUT})
+_ELEMENTWISE_TAIL = frozenset(
+    {OpKind.RELU, OpKind.ACTIVATION, OpKind.BATCH_NORM, OpKind.NORM, OpKind.DROPOUT}
+)
 
 
 def _bit(op_id: int) -> int:
@@ -50,8 +59,9 @@ class _Graph:
         return 1 if op_id == INPUT_ID else self.anc[op_id]
 
     def descends_from(self, op_id: int, root: int) -> bool:
-        return bool(self.ancestors(op_id) & _bit(root)) if root != INPUT_ID else bool(
-            self.ancestors(op_id) & 1)
+        return (
+            bool(self.ancestors(op_id) & _bit(root)) if root != INPUT_ID else bool(self.ancestors(op_id) & 1)
+        )
 
     def between(self, root: int, target: int) -> list[int]:
         """Ops that descend from ``root`` and feed ``target`` (both excluded)."""
@@ -60,8 +70,12 @@ class _Graph:
 
 
 def _is_merge(op: OpRecord) -> bool:
-    return (op.kind is OpKind.ADD and len(op.inputs) >= 2 and all(i >= INPUT_ID for i in op.inputs)
-            and len(set(op.in_shapes[:2])) == 1)
+    return (
+        op.kind is OpKind.ADD
+        and len(op.inputs) >= 2
+        and all(i >= INPUT_ID for i in op.inputs)
+        and len(set(op.in_shapes[:2])) == 1
+    )
 
 
 def _common_prefix(seqs: Sequence[Sequence[str]]) -> tuple[str, ...]:
@@ -91,8 +105,7 @@ def _out_shape(ops: Sequence[OpRecord], op_id: int, input_shape: Shape) -> Shape
     return ops[op_id].out_shape or ()
 
 
-def find_structure(ops: Sequence[OpRecord], params: Sequence[ParamInfo],
-                   input_shape: Shape) -> Structure:
+def find_structure(ops: Sequence[OpRecord], params: Sequence[ParamInfo], input_shape: Shape) -> Structure:
     graph = _Graph(ops)
     table = {p.name: p for p in params}
     merges = [op for op in ops if _is_merge(op)]
@@ -125,14 +138,24 @@ def find_structure(ops: Sequence[OpRecord], params: Sequence[ParamInfo],
                 # activation that follows the merge with this block; the rest is a plain unit.
                 first = min(conv_tail)
                 units.append((fork, merge, main, short, [o for o in tail if o < first]))
-                units.append((units[-1][4][-1] if units[-1][4] else merge, None,
-                              [o for o in tail if o >= first], [], []))
+                units.append(
+                    (
+                        units[-1][4][-1] if units[-1][4] else merge,
+                        None,
+                        [o for o in tail if o >= first],
+                        [],
+                        [],
+                    )
+                )
                 continue
         else:
             tail = []
-            for op in ops[merge + 1:]:
-                if (op.kind in _ELEMENTWISE_TAIL and op.out_shape == ops[merge].out_shape
-                        and graph.descends_from(op.id, merge)):
+            for op in ops[merge + 1 :]:
+                if (
+                    op.kind in _ELEMENTWISE_TAIL
+                    and op.out_shape == ops[merge].out_shape
+                    and graph.descends_from(op.id, merge)
+                ):
                     tail.append(op.id)
                 elif graph.descends_from(op.id, merge):
                     break
@@ -145,31 +168,45 @@ def find_structure(ops: Sequence[OpRecord], params: Sequence[ParamInfo],
         path = stack[-1] if stack else _dotted_prefix(core)
         names, count = _params([ops[o] for o in (*main, *short, *tail)], table)
         end = tail[-1] if tail else (merge if merge is not None else main[-1])
-        blocks.append(Block(
-            index=i, kind=BlockKind.RESIDUAL if merge is not None else BlockKind.PLAIN,
-            path=path, fork_op=fork, merge_op=merge, main=tuple(main),
-            shortcut=tuple(short), tail=tuple(tail),
-            in_shape=_out_shape(ops, fork, input_shape), out_shape=_out_shape(ops, end, input_shape),
-            params=names, num_params=count,
-        ))
+        blocks.append(
+            Block(
+                index=i,
+                kind=BlockKind.RESIDUAL if merge is not None else BlockKind.PLAIN,
+                path=path,
+                fork_op=fork,
+                merge_op=merge,
+                main=tuple(main),
+                shortcut=tuple(short),
+                tail=tuple(tail),
+                in_shape=_out_shape(ops, fork, input_shape),
+                out_shape=_out_shape(ops, end, input_shape),
+                params=names,
+                num_params=count,
+            )
+        )
 
     if blocks:
         first_fork = blocks[0].fork_op
         stem = [o for o in _members(graph.ancestors(first_fork)) if o >= 0]
         last = blocks[-1]
-        end = last.tail[-1] if last.tail else (last.merge_op if last.merge_op is not None
-                                              else last.main[-1])
-        head = [op.id for op in ops[end + 1:] if graph.descends_from(op.id, end)]
+        end = last.tail[-1] if last.tail else (last.merge_op if last.merge_op is not None else last.main[-1])
+        head = [op.id for op in ops[end + 1 :] if graph.descends_from(op.id, end)]
     else:
         stem, head = [op.id for op in ops], []
     stem_names, stem_params = _params([ops[o] for o in stem], table)
     head_names, head_params = _params([ops[o] for o in head], table)
     return Structure(
-        stem=tuple(stem), blocks=tuple(blocks), stages=_stages(blocks, ops, table),
-        head=tuple(head), stem_params=stem_params, head_params=head_params,
-        stem_out_shape=_out_shape(ops, blocks[0].fork_op, input_shape) if blocks else (
-            ops[-1].out_shape if ops else None),
-        stem_path=_path_of([ops[o] for o in stem]), head_path=_path_of([ops[o] for o in head]),
+        stem=tuple(stem),
+        blocks=tuple(blocks),
+        stages=_stages(blocks, ops, table),
+        head=tuple(head),
+        stem_params=stem_params,
+        head_params=head_params,
+        stem_out_shape=_out_shape(ops, blocks[0].fork_op, input_shape)
+        if blocks
+        else (ops[-1].out_shape if ops else None),
+        stem_path=_path_of([ops[o] for o in stem]),
+        head_path=_path_of([ops[o] for o in head]),
     )
 
 
@@ -194,8 +231,7 @@ def _path_of(ops: Sequence[OpRecord]) -> str:
     return ordered[0] if len(set(ordered)) == 1 else f"{ordered[0]}..{ordered[-1]}"
 
 
-def _stages(blocks: list[Block], ops: Sequence[OpRecord],
-            table: dict[str, ParamInfo]) -> tuple[Stage, ...]:
+def _stages(blocks: list[Block], ops: Sequence[OpRecord], table: dict[str, ParamInfo]) -> tuple[Stage, ...]:
     groups: list[list[Block]] = []
     for block in blocks:
         if groups and block.out_shape[1:] == groups[-1][-1].out_shape[1:]:
@@ -206,13 +242,19 @@ def _stages(blocks: list[Block], ops: Sequence[OpRecord],
     for i, group in enumerate(groups):
         above = []
         for b in group:
-            core = [ops[o] for o in (*b.main, *b.shortcut,
-                                     *([b.merge_op] if b.merge_op is not None else []))]
+            core = [ops[o] for o in (*b.main, *b.shortcut, *([b.merge_op] if b.merge_op is not None else []))]
             stack = _common_stack(core)
             above.append(stack[:-1] if stack else ())
         common = _common_prefix(above)
         _, count = _params([ops[o] for b in group for o in (*b.main, *b.shortcut, *b.tail)], table)
-        stages.append(Stage(index=i, path=common[-1] if common else "",
-                            blocks=tuple(b.index for b in group), in_shape=group[0].in_shape,
-                            out_shape=group[-1].out_shape, num_params=count))
+        stages.append(
+            Stage(
+                index=i,
+                path=common[-1] if common else "",
+                blocks=tuple(b.index for b in group),
+                in_shape=group[0].in_shape,
+                out_shape=group[-1].out_shape,
+                num_params=count,
+            )
+        )
     return tuple(stages)

@@ -26,21 +26,39 @@ import torch
 from torch import nn
 from torch.overrides import TorchFunctionMode
 
+from resnet_verify.specs.sources import module_sites, user_frame
 from resnet_verify.tracing import opkinds
 from resnet_verify.tracing.records import (
-    CONST_ID, INPUT_ID, Crash, ModuleCall, OpRecord, ParamInfo, Shape, SourceLoc, Trace, make_attrs,
+    CONST_ID,
+    INPUT_ID,
+    Crash,
+    ModuleCall,
+    OpRecord,
+    ParamInfo,
+    Shape,
+    SourceLoc,
+    Trace,
+    make_attrs,
 )
-from resnet_verify.specs.sources import module_sites, user_frame
 from resnet_verify.tracing.structure import find_structure
 
 _MODULE_HPARAMS: tuple[tuple[type, tuple[str, ...]], ...] = (
-    (nn.modules.conv._ConvNd, ("in_channels", "out_channels", "kernel_size", "stride", "padding",
-                               "dilation", "groups", "padding_mode")),
-    (nn.modules.batchnorm._NormBase, ("num_features", "eps", "momentum", "affine",
-                                      "track_running_stats")),
+    (
+        nn.modules.conv._ConvNd,
+        (
+            "in_channels",
+            "out_channels",
+            "kernel_size",
+            "stride",
+            "padding",
+            "dilation",
+            "groups",
+            "padding_mode",
+        ),
+    ),
+    (nn.modules.batchnorm._NormBase, ("num_features", "eps", "momentum", "affine", "track_running_stats")),
     (nn.modules.pooling._MaxPoolNd, ("kernel_size", "stride", "padding", "dilation", "ceil_mode")),
-    (nn.modules.pooling._AvgPoolNd, ("kernel_size", "stride", "padding", "ceil_mode",
-                                     "count_include_pad")),
+    (nn.modules.pooling._AvgPoolNd, ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad")),
     (nn.modules.pooling._AdaptiveAvgPoolNd, ("output_size",)),
     (nn.modules.pooling._AdaptiveMaxPoolNd, ("output_size",)),
     (nn.Linear, ("in_features", "out_features")),
@@ -131,8 +149,7 @@ class _Recorder(TorchFunctionMode):
         except Exception:
             if self.failed is None:
                 shapes = tuple(_shape(t) for t in tensors if id(t) not in self.param_names)
-                self.failed = (name, shapes, tuple(self.stack),
-                               user_frame(sys._getframe(1), stop=self.stop))
+                self.failed = (name, shapes, tuple(self.stack), user_frame(sys._getframe(1), stop=self.stop))
             raise
         outs = _tensors(out)
         if not outs:
@@ -152,14 +169,22 @@ class _Recorder(TorchFunctionMode):
         except Exception:  # an unusual call signature must never break the trace
             kind, attrs = opkinds.OpKind.OTHER, {"function": name}
         op_id = len(self.ops)
-        self.ops.append(OpRecord(
-            id=op_id, name=name, kind=kind,
-            module_path=self.stack[-1] if self.stack else "",
-            module_stack=tuple(self.stack), inputs=tuple(inputs), in_shapes=tuple(in_shapes),
-            out_shape=_shape(outs[0]), params=tuple(params), attrs=make_attrs(attrs),
-            inplace=opkinds.is_inplace(name, kwargs),
-            source=user_frame(sys._getframe(1), stop=self.stop),
-        ))
+        self.ops.append(
+            OpRecord(
+                id=op_id,
+                name=name,
+                kind=kind,
+                module_path=self.stack[-1] if self.stack else "",
+                module_stack=tuple(self.stack),
+                inputs=tuple(inputs),
+                in_shapes=tuple(in_shapes),
+                out_shape=_shape(outs[0]),
+                params=tuple(params),
+                attrs=make_attrs(attrs),
+                inplace=opkinds.is_inplace(name, kwargs),
+                source=user_frame(sys._getframe(1), stop=self.stop),
+            )
+        )
         for t in outs:
             self.producer[id(t)] = op_id
             self.keep.append(t)
@@ -182,13 +207,15 @@ def _meta_batch_norm(args: tuple, kwargs: dict) -> torch.Tensor | None:
             raise RuntimeError(f"{key} should contain {x.shape[1]} elements not {t.numel()}")
     training = kwargs.get("training", args[5] if len(args) > 5 else False)
     if training and x.numel() // x.shape[1] <= 1:
-        raise ValueError(f"Expected more than 1 value per channel when training, got input size "
-                         f"{list(x.shape)}")
+        raise ValueError(
+            f"Expected more than 1 value per channel when training, got input size {list(x.shape)}"
+        )
     return torch.empty_like(x)
 
 
-def _run(model: nn.Module, shape: Shape, device: str, sites: dict[str, SourceLoc]) -> tuple[
-        _Recorder, list[ModuleCall], Any, BaseException | None]:
+def _run(
+    model: nn.Module, shape: Shape, device: str, sites: dict[str, SourceLoc]
+) -> tuple[_Recorder, list[ModuleCall], Any, BaseException | None]:
     param_names: dict[int, str] = {}
     for name, p in model.named_parameters(remove_duplicate=False):
         param_names.setdefault(id(p), name)
@@ -206,18 +233,23 @@ def _run(model: nn.Module, shape: Shape, device: str, sites: dict[str, SourceLoc
             flat = _tensors((args, kwargs))
             own = list(mod.parameters(recurse=False))
             pending[order] = {
-                "order": order, "path": path, "type_name": type(mod).__name__,
+                "order": order,
+                "path": path,
+                "type_name": type(mod).__name__,
                 "call_index": call_counts.get(path, 0),
-                "in_shapes": tuple(_shape(t) for t in flat), "out_shapes": (),
+                "in_shapes": tuple(_shape(t) for t in flat),
+                "out_shapes": (),
                 "num_params": sum(p.numel() for p in own),
                 "num_trainable": sum(p.numel() for p in own if p.requires_grad),
                 "hparams": make_attrs(module_hparams(mod)),
-                "first_op": len(recorder.ops), "end_op": len(recorder.ops),
+                "first_op": len(recorder.ops),
+                "end_op": len(recorder.ops),
                 "source": sites.get(path),
             }
             call_counts[path] = call_counts.get(path, 0) + 1
             open_calls.append(order)
             recorder.stack.append(path)
+
         return hook
 
     def post_hook(mod: nn.Module, args: tuple, kwargs: dict, output: Any) -> None:
@@ -269,21 +301,30 @@ def _looks_meta_specific(exc: BaseException) -> bool:
 
 def _param_infos(model: nn.Module) -> tuple[ParamInfo, ...]:
     infos: dict[int, ParamInfo] = {}
-    for is_buffer, items in ((False, model.named_parameters(remove_duplicate=False)),
-                             (True, model.named_buffers(remove_duplicate=False))):
+    for is_buffer, items in (
+        (False, model.named_parameters(remove_duplicate=False)),
+        (True, model.named_buffers(remove_duplicate=False)),
+    ):
         for name, t in items:
             if id(t) in infos:
                 old = infos[id(t)]
-                infos[id(t)] = ParamInfo(old.name, old.shape, old.numel, old.trainable,
-                                         old.is_buffer, (*old.aliases, name))
+                infos[id(t)] = ParamInfo(
+                    old.name, old.shape, old.numel, old.trainable, old.is_buffer, (*old.aliases, name)
+                )
             else:
-                infos[id(t)] = ParamInfo(name, _shape(t), t.numel(),
-                                         bool(t.requires_grad) and not is_buffer, is_buffer)
+                infos[id(t)] = ParamInfo(
+                    name, _shape(t), t.numel(), bool(t.requires_grad) and not is_buffer, is_buffer
+                )
     return tuple(infos.values())
 
 
-def trace(model: nn.Module, input_shape: int | Sequence[int], *,
-          real_fallback_max_elements: int = 64_000_000, owned: bool = False) -> Trace:
+def trace(
+    model: nn.Module,
+    input_shape: int | Sequence[int],
+    *,
+    real_fallback_max_elements: int = 64_000_000,
+    owned: bool = False,
+) -> Trace:
     """Trace one forward of a copy of ``model`` at ``input_shape`` (N, (C,H,W) or (N,C,H,W)).
 
     ``owned=True`` skips the copy: only for a meta model the caller built for this trace alone.
@@ -305,18 +346,34 @@ def trace(model: nn.Module, input_shape: int | Sequence[int], *,
     crash = None
     if error is not None:
         op_name, in_shapes, stack, where = recorder.failed or (
-            None, (), tuple(recorder.stack), _exception_site(error))
+            None,
+            (),
+            tuple(recorder.stack),
+            _exception_site(error),
+        )
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        crash = Crash(module_path=stack[-1] if stack else "", op_name=op_name,
-                      in_shapes=in_shapes, error_type=type(error).__name__,
-                      message=message, ops_before=len(recorder.ops), source=where)
+        crash = Crash(
+            module_path=stack[-1] if stack else "",
+            op_name=op_name,
+            in_shapes=in_shapes,
+            error_type=type(error).__name__,
+            message=message,
+            ops_before=len(recorder.ops),
+            source=where,
+        )
     out_tensors = _tensors(output)
     output_shape = _shape(out_tensors[0]) if out_tensors and crash is None else None
     ops = tuple(recorder.ops)
     params = _param_infos(copied)
     return Trace(
-        model_type=type(model).__name__, input_shape=shape, ops=ops, modules=tuple(calls),
-        params=params, output_shape=output_shape, crash=crash,
-        structure=find_structure(ops, params, shape), device=device,
+        model_type=type(model).__name__,
+        input_shape=shape,
+        ops=ops,
+        modules=tuple(calls),
+        params=params,
+        output_shape=output_shape,
+        crash=crash,
+        structure=find_structure(ops, params, shape),
+        device=device,
         output_is_tensor=isinstance(output, torch.Tensor) or crash is not None,
     )

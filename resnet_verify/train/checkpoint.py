@@ -11,11 +11,7 @@ names, under ``config``), so ``evaluate`` and ``predict`` take no other flags.
 
 from __future__ import annotations
 
-import pickle
 import random
-import re
-import warnings
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from resnet_verify._io import first_line as _first_line, load_weights_only
+from resnet_verify._io import load_weights, load_weights_only
 from resnet_verify.errors import UsageError
 
 FORMAT = "resnet-verify/checkpoint"
@@ -64,6 +60,7 @@ def make_checkpoint(
 
 # --------------------------------------------------------------------------------------- reading
 
+
 def load_checkpoint(path: str | Path) -> dict[str, Any]:
     """Load and sanity-check a checkpoint; every failure is a one-line :class:`UsageError`."""
     name = str(path)
@@ -71,7 +68,9 @@ def load_checkpoint(path: str | Path) -> dict[str, Any]:
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
         raise UsageError(f"checkpoint {name}: not a resnet-verify training checkpoint")
     if obj.get("version") != VERSION:
-        raise UsageError(f"checkpoint {name}: format version {obj.get('version')!r}, this tool reads {VERSION}")
+        raise UsageError(
+            f"checkpoint {name}: format version {obj.get('version')!r}, this tool reads {VERSION}"
+        )
     config = obj.get("config")
     if not isinstance(config, dict) or any(key not in config for key in REQUIRED_CONFIG):
         missing = [k for k in REQUIRED_CONFIG if not isinstance(config, dict) or k not in config]
@@ -91,8 +90,11 @@ def _config_problem(config: dict[str, Any]) -> str | None:
         return isinstance(v, int) and not isinstance(v, bool) and v > 0
 
     def numbers(v: Any, n: int) -> bool:
-        return isinstance(v, (list, tuple)) and len(v) == n and all(
-            isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
+        return (
+            isinstance(v, (list, tuple))
+            and len(v) == n
+            and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
+        )
 
     size = config["input_size"]
     if not isinstance(config["model"], str) or not config["model"].strip():
@@ -119,33 +121,6 @@ def rebuild_model(ckpt: dict[str, Any], *, source: str = "checkpoint", device: A
     if device is not None:
         model = model.to(device)
     return model
-
-
-def load_weights(model: nn.Module, state: dict[str, torch.Tensor], *, source: str, spec: str) -> None:
-    """``load_state_dict(strict=True)``, with a one-line message when the architecture differs."""
-    own = model.state_dict()
-    missing = [k for k in own if k not in state]
-    unexpected = [k for k in state if k not in own]
-    shapes = [
-        (k, tuple(state[k].shape), tuple(own[k].shape))
-        for k in own
-        if k in state and isinstance(state[k], torch.Tensor) and state[k].shape != own[k].shape
-    ]
-    if missing or unexpected or shapes:
-        parts = []
-        if missing:
-            parts.append(f"{len(missing)} missing (e.g. {missing[0]})")
-        if unexpected:
-            parts.append(f"{len(unexpected)} unexpected (e.g. {unexpected[0]})")
-        if shapes:
-            k, got, want = shapes[0]
-            parts.append(f"{len(shapes)} of another shape (e.g. {k}: {list(got)} vs {list(want)})")
-        raise UsageError(f"{source}: weights do not fit model {spec} (wrong architecture): {'; '.join(parts)}")
-    try:
-        model.load_state_dict(state, strict=True)
-    except (RuntimeError, TypeError) as exc:
-        raise UsageError(f"{source}: weights do not fit model {spec}: {_first_line(exc)}") from None
-
 
 
 def capture_rng(data_generator: torch.Generator) -> dict[str, Any]:

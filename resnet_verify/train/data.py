@@ -101,7 +101,9 @@ def _load_h5_pair(root: Path) -> Signs:
     for split, name in H5_FILES.items():
         path = root / name
         if not path.exists():
-            raise UsageError(f"{name}: missing from {root} (the HDF5 layout needs both {H5_FILES['train']} and {H5_FILES['test']})")
+            raise UsageError(
+                f"{name}: missing from {root} (the HDF5 layout needs both {H5_FILES['train']} and {H5_FILES['test']})"
+            )
         try:
             if not h5py.is_hdf5(path):
                 raise UsageError(f"{name}: not an HDF5 file")
@@ -136,7 +138,9 @@ def _read_h5_split(handle, name: str, split: str) -> tuple[np.ndarray, np.ndarra
     if x.shape[0] == 0:
         raise UsageError(f"{name}: {x_key} holds no images")
     if x.shape[1] < MIN_SIDE or x.shape[2] < MIN_SIDE:
-        raise UsageError(f"{name}: {x_key} images are {x.shape[1]}x{x.shape[2]}, smaller than {MIN_SIDE}x{MIN_SIDE}")
+        raise UsageError(
+            f"{name}: {x_key} images are {x.shape[1]}x{x.shape[2]}, smaller than {MIN_SIDE}x{MIN_SIDE}"
+        )
     if x.dtype != np.uint8:
         if not np.issubdtype(x.dtype, np.floating):
             raise UsageError(f"{name}: {x_key} has dtype {x.dtype}, expected uint8")
@@ -231,7 +235,9 @@ def _load_folder(folder: Path) -> Signs:
                 if size is None:
                     size, size_from = hw, rel
                 elif hw != size:
-                    raise UsageError(f"{rel}: image is {hw[0]}x{hw[1]} but {size_from} is {size[0]}x{size[1]}")
+                    raise UsageError(
+                        f"{rel}: image is {hw[0]}x{hw[1]} but {size_from} is {size[0]}x{size[1]}"
+                    )
                 images.append(array)
                 labels.append(match.group("label"))
         loaded[split] = (images, labels)
@@ -279,7 +285,12 @@ def normalize(x: torch.Tensor, mean: list[float], std: list[float]) -> torch.Ten
 
 
 def batch_indices(
-    n: int, batch_size: int, generator: torch.Generator | None, *, shuffle: bool = True, drop_last: bool = False
+    n: int,
+    batch_size: int,
+    generator: torch.Generator | None,
+    *,
+    shuffle: bool = True,
+    drop_last: bool = False,
 ) -> Iterator[torch.Tensor]:
     """Index batches over ``n`` samples: a permutation drawn from ``generator`` (or 0..n-1)."""
     order = torch.randperm(n, generator=generator) if shuffle else torch.arange(n)
@@ -295,7 +306,11 @@ def steps_per_epoch(n: int, batch_size: int, drop_last: bool = True) -> int:
 
 
 def augment(
-    x: torch.Tensor, generator: torch.Generator, *, batch_size: int | None = None, rows: torch.Tensor | None = None
+    x: torch.Tensor,
+    generator: torch.Generator,
+    *,
+    batch_size: int | None = None,
+    rows: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Light augmentation of a normalised float batch N x C x H x W (see the module docstring).
 

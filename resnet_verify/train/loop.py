@@ -33,9 +33,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from resnet_verify._io import save_atomic
+from resnet_verify.errors import UsageError
 from resnet_verify.train.checkpoint import capture_rng, load_weights, make_checkpoint, restore_rng
 from resnet_verify.train.data import Signs, SplitTensors, augment, batch_indices, normalize, steps_per_epoch
-from resnet_verify.errors import UsageError
 from resnet_verify.train.recipes import HYPERPARAMETERS, OPTIMIZERS, RECIPES, SCHEDULES  # noqa: F401 - re-exported
 from resnet_verify.train.run_files import plot_curves, write_config, write_metrics
 from resnet_verify.train.runtime import Runtime, amp_dtype_for, select_device, setup_runtime, teardown_runtime  # noqa: F401
@@ -87,7 +87,9 @@ class TrainConfig:
         if not (self.lr > 0 and math.isfinite(self.lr)):
             raise UsageError(f"--lr must be a positive number, got {self.lr}")
         if self.weight_decay < 0 or not (0 <= self.label_smoothing < 1) or self.warmup_epochs < 0:
-            raise UsageError("--weight-decay and --warmup-epochs must be >= 0 and --label-smoothing in [0, 1)")
+            raise UsageError(
+                "--weight-decay and --warmup-epochs must be >= 0 and --label-smoothing in [0, 1)"
+            )
         if self.optimizer not in OPTIMIZERS or self.schedule not in SCHEDULES:
             raise UsageError(f"optimizer must be one of {OPTIMIZERS} and schedule one of {SCHEDULES}")
 
@@ -122,15 +124,25 @@ def make_optimizer(config: TrainConfig, model: nn.Module) -> torch.optim.Optimiz
     """Weight decay applies to weight matrices and kernels, not to biases or norm parameters."""
     decay = [p for p in model.parameters() if p.requires_grad and p.ndim > 1]
     no_decay = [p for p in model.parameters() if p.requires_grad and p.ndim <= 1]
-    groups = [{"params": decay, "weight_decay": config.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+    groups = [
+        {"params": decay, "weight_decay": config.weight_decay},
+        {"params": no_decay, "weight_decay": 0.0},
+    ]
     if config.optimizer == "adamw":
         return torch.optim.AdamW(groups, lr=config.lr)
-    return torch.optim.SGD(groups, lr=config.lr, momentum=config.momentum, nesterov=config.nesterov and config.momentum > 0)
+    return torch.optim.SGD(
+        groups, lr=config.lr, momentum=config.momentum, nesterov=config.nesterov and config.momentum > 0
+    )
 
 
 @torch.no_grad()
 def predict_logits(
-    model: nn.Module, x: torch.Tensor, mean: list[float], std: list[float], device: torch.device, batch_size: int = 256
+    model: nn.Module,
+    x: torch.Tensor,
+    mean: list[float],
+    std: list[float],
+    device: torch.device,
+    batch_size: int = 256,
 ) -> torch.Tensor:
     """Eval-mode logits (float32, on the CPU) for uint8 images N x 3 x H x W."""
     was_training = model.training
@@ -149,7 +161,9 @@ def predict_logits(
     return torch.cat(outputs) if outputs else torch.zeros(0, 0)
 
 
-def evaluate_split(model: nn.Module, split: SplitTensors, config: TrainConfig, device: torch.device) -> tuple[float, float]:
+def evaluate_split(
+    model: nn.Module, split: SplitTensors, config: TrainConfig, device: torch.device
+) -> tuple[float, float]:
     logits = predict_logits(model, split.x, config.mean, config.std, device)
     loss = F.cross_entropy(logits, split.y).item()
     acc = (logits.argmax(dim=1) == split.y).double().mean().item()
@@ -196,7 +210,9 @@ def train(
     out = Path(out_dir)
     device = runtime.device
     if config.batch_size < runtime.world_size:
-        raise UsageError(f"--batch-size {config.batch_size} is smaller than the {runtime.world_size} processes")
+        raise UsageError(
+            f"--batch-size {config.batch_size} is smaller than the {runtime.world_size} processes"
+        )
     torch.manual_seed(config.seed)
     np.random.seed(config.seed % 2**32)
     random.seed(config.seed)
@@ -229,8 +245,10 @@ def train(
             history, best = [dict(r) for r in resume["history"]], dict(resume["best"])
         except (ValueError, KeyError, TypeError, RuntimeError, IndexError, AttributeError) as exc:
             text = str(exc).strip().splitlines()
-            raise UsageError(f"{source}: its optimizer, random or progress state does not fit this run "
-                             f"({text[0] if text else type(exc).__name__})") from None
+            raise UsageError(
+                f"{source}: its optimizer, random or progress state does not fit this run "
+                f"({text[0] if text else type(exc).__name__})"
+            ) from None
     if runtime.is_main:
         out.mkdir(parents=True, exist_ok=True)
         for stale in [*out.glob(".last.pt.*.tmp"), *out.glob(".best.pt.*.tmp")]:
@@ -287,7 +305,9 @@ def train(
             step += 1
             with torch.no_grad():
                 correct = (logits.argmax(dim=1) == y).sum()
-                sums += torch.stack([loss.detach().double() * len(y), correct.double(), sums.new_tensor(len(y))])
+                sums += torch.stack(
+                    [loss.detach().double() * len(y), correct.double(), sums.new_tensor(len(y))]
+                )
             if not bar.disable:
                 seen = float(sums[2]) * world
                 bar.set_postfix(loss=f"{float(sums[0] / sums[2]):.3f}", acc=f"{float(sums[1] / sums[2]):.1%}",
@@ -308,7 +328,9 @@ def train(
                 "elapsed_s": epoch_s + (history[-1]["elapsed_s"] if history else 0.0), "images_per_s": float(sums[2]) / train_s,
             }  # fmt: skip
             history.append(row)
-            improved = test_acc > best["test_acc"] or (test_acc == best["test_acc"] and test_loss < best["test_loss"])
+            improved = test_acc > best["test_acc"] or (
+                test_acc == best["test_acc"] and test_loss < best["test_loss"]
+            )
             if improved:
                 best = {"epoch": epoch + 1, "test_acc": test_acc, "test_loss": test_loss}
                 save_atomic(make_checkpoint(model=model, config=config.to_dict(), epoch=epoch + 1, step=step,

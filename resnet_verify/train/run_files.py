@@ -97,7 +97,11 @@ def format_confusion(matrix: torch.Tensor, classes: Sequence[str]) -> str:
         row = matrix[i]
         total = int(row.sum())
         acc = f"{100 * int(row[i]) / total:6.1f}%" if total else "     -"
-        lines.append(name.ljust(12) + "".join(str(int(v)).rjust(width + 1) for v in row) + f"   {acc}  ({int(row[i])}/{total})")
+        lines.append(
+            name.ljust(12)
+            + "".join(str(int(v)).rjust(width + 1) for v in row)
+            + f"   {acc}  ({int(row[i])}/{total})"
+        )
     return "\n".join(lines)
 
 

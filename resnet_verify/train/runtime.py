@@ -15,7 +15,6 @@ import torch
 from resnet_verify.errors import UsageError
 
 
-
 @dataclass(frozen=True)
 class Runtime:
     device: torch.device

@@ -5,5 +5,4 @@ from resnet_verify.verify.equivalence import check_equivalence
 from resnet_verify.verify.porting import port
 from resnet_verify.verify.records import Comparison, Finding, Mismatch
 
-__all__ = ["Comparison", "Finding", "Mismatch", "check_equivalence", "compare", "compare_traces",
-           "port"]
+__all__ = ["Comparison", "Finding", "Mismatch", "check_equivalence", "compare", "compare_traces", "port"]

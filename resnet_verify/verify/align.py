@@ -18,8 +18,9 @@ from resnet_verify.verify.records import BlockPair
 GAP = -3.0
 
 
-def needleman_wunsch(n: int, m: int, score: Callable[[int, int], float],
-                     gap: float = GAP) -> list[tuple[int | None, int | None]]:
+def needleman_wunsch(
+    n: int, m: int, score: Callable[[int, int], float], gap: float = GAP
+) -> list[tuple[int | None, int | None]]:
     """Global alignment of two sequences given a pair score; gaps placed late on ties."""
     table = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(1, n + 1):
@@ -28,8 +29,9 @@ def needleman_wunsch(n: int, m: int, score: Callable[[int, int], float],
         table[0][j] = j * gap
     for i in range(1, n + 1):
         for j in range(1, m + 1):
-            table[i][j] = max(table[i - 1][j - 1] + score(i - 1, j - 1),
-                              table[i - 1][j] + gap, table[i][j - 1] + gap)
+            table[i][j] = max(
+                table[i - 1][j - 1] + score(i - 1, j - 1), table[i - 1][j] + gap, table[i][j - 1] + gap
+            )
     pairs: list[tuple[int | None, int | None]] = []
     i, j = n, m
     eps = 1e-9
@@ -48,8 +50,7 @@ def needleman_wunsch(n: int, m: int, score: Callable[[int, int], float],
 
 
 def _conv_kernels(trace: Trace, ops: Sequence[int]) -> tuple:
-    return tuple(dict(trace.ops[o].attrs).get("kernel_size") for o in ops
-                 if trace.ops[o].kind is OpKind.CONV)
+    return tuple(dict(trace.ops[o].attrs).get("kernel_size") for o in ops if trace.ops[o].kind is OpKind.CONV)
 
 
 def _block_score(ref: Trace, a: Block, cand: Trace, b: Block) -> float:
@@ -84,14 +85,21 @@ def align_blocks(ref: Trace, cand: Trace) -> tuple[BlockPair, ...]:
     for r, c in pairs:
         if r is not None:
             last_stage = ref_stage[r]
-        out.append(BlockPair(reference=r, candidate=c,
-                             stage=ref_stage[r] if r is not None else last_stage
-                             if c is None else _extra_stage(ref_stage, cand_stage, out, c)))
+        out.append(
+            BlockPair(
+                reference=r,
+                candidate=c,
+                stage=ref_stage[r]
+                if r is not None
+                else last_stage
+                if c is None
+                else _extra_stage(ref_stage, cand_stage, out, c),
+            )
+        )
     return tuple(out)
 
 
-def _extra_stage(ref_stage: dict[int, int], cand_stage: dict[int, int],
-                 done: list[BlockPair], c: int) -> int:
+def _extra_stage(ref_stage: dict[int, int], cand_stage: dict[int, int], done: list[BlockPair], c: int) -> int:
     # An extra block belongs to the reference stage of the nearest earlier paired block in the
     # same candidate stage, else to the stage the next reference block starts.
     for pair in reversed(done):
@@ -109,8 +117,12 @@ def significant(trace: Trace, ops: Sequence[int]) -> list[int]:
 def _op_score(ref: Trace, a: int, cand: Trace, b: int) -> float:
     x, y = ref.ops[a], cand.ops[b]
     if x.kind is not y.kind:
-        both_pool = {x.kind, y.kind} <= {OpKind.MAX_POOL, OpKind.AVG_POOL, OpKind.GLOBAL_POOL,
-                                         OpKind.ADAPTIVE_POOL}
+        both_pool = {x.kind, y.kind} <= {
+            OpKind.MAX_POOL,
+            OpKind.AVG_POOL,
+            OpKind.GLOBAL_POOL,
+            OpKind.ADAPTIVE_POOL,
+        }
         return 0.5 if both_pool else -2.0
     score = 2.0
     if x.kind is OpKind.CONV:
@@ -126,13 +138,10 @@ class OpPair:
     candidate: int | None
 
 
-def align_ops(ref: Trace, ref_ops: Sequence[int], cand: Trace,
-              cand_ops: Sequence[int]) -> tuple[OpPair, ...]:
+def align_ops(ref: Trace, ref_ops: Sequence[int], cand: Trace, cand_ops: Sequence[int]) -> tuple[OpPair, ...]:
     a, b = significant(ref, ref_ops), significant(cand, cand_ops)
-    pairs = needleman_wunsch(len(a), len(b), lambda i, j: _op_score(ref, a[i], cand, b[j]),
-                             gap=-1.5)
-    return tuple(OpPair(a[i] if i is not None else None, b[j] if j is not None else None)
-                 for i, j in pairs)
+    pairs = needleman_wunsch(len(a), len(b), lambda i, j: _op_score(ref, a[i], cand, b[j]), gap=-1.5)
+    return tuple(OpPair(a[i] if i is not None else None, b[j] if j is not None else None) for i, j in pairs)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,14 +7,15 @@ from collections.abc import Sequence
 
 from torch import nn
 
+from resnet_verify.errors import UsageError
+from resnet_verify.specs.builders import build_reference
+from resnet_verify.tracing.records import Shape, Trace
+from resnet_verify.tracing.tracer import normalize_input_shape, trace
 from resnet_verify.verify.align import align_blocks
 from resnet_verify.verify.diff import diff
-from resnet_verify.errors import UsageError
 from resnet_verify.verify.explain import explain
-from resnet_verify.tracing.records import Shape, Trace
 from resnet_verify.verify.records import BlockPair, Comparison, StageRow
-from resnet_verify.specs.builders import build_reference
-from resnet_verify.tracing.tracer import normalize_input_shape, trace
+
 
 def _input_shape(input_size: int | Sequence[int]) -> Shape:
     shape = normalize_input_shape(input_size)
@@ -23,20 +24,35 @@ def _input_shape(input_size: int | Sequence[int]) -> Shape:
     return shape
 
 
-def stage_rows(ref: Trace, cand: Trace, pairs: Sequence[BlockPair],
-               mismatches: Sequence) -> tuple[StageRow, ...]:  # noqa: ANN001
+def stage_rows(
+    ref: Trace, cand: Trace, pairs: Sequence[BlockPair], mismatches: Sequence
+) -> tuple[StageRow, ...]:
     rs, cs = ref.structure, cand.structure
     bad = {m.reference_path or "" for m in mismatches}
 
     def has_bad(prefixes: Sequence[str]) -> bool:
         return any(p and (b == p or b.startswith(p + ".")) for b in bad for p in prefixes)
 
-    stem_bad = any(m.reference_path and ref.structure.stem and any(
-        m.reference_path == ref.ops[o].module_path for o in rs.stem) for m in mismatches)
-    rows = [StageRow("stem", rs.stem_path, cs.stem_path if cs.blocks else None,
-                     rs.stem_out_shape, cs.stem_out_shape if cs.blocks else None,
-                     rs.stem_params, cs.stem_params if cs.blocks else None, 0, 0,
-                     not stem_bad and rs.stem_out_shape == cs.stem_out_shape)]
+    stem_bad = any(
+        m.reference_path
+        and ref.structure.stem
+        and any(m.reference_path == ref.ops[o].module_path for o in rs.stem)
+        for m in mismatches
+    )
+    rows = [
+        StageRow(
+            "stem",
+            rs.stem_path,
+            cs.stem_path if cs.blocks else None,
+            rs.stem_out_shape,
+            cs.stem_out_shape if cs.blocks else None,
+            rs.stem_params,
+            cs.stem_params if cs.blocks else None,
+            0,
+            0,
+            not stem_bad and rs.stem_out_shape == cs.stem_out_shape,
+        )
+    ]
     for stage in rs.stages:
         mine = [p for p in pairs if p.stage == stage.index]
         cblocks = [cs.blocks[p.candidate] for p in mine if p.candidate is not None]
@@ -44,37 +60,70 @@ def stage_rows(ref: Trace, cand: Trace, pairs: Sequence[BlockPair],
         cpath = ", ".join(cs.stages[i].path or f"stage {i}" for i in cstages) or None
         cshape = cblocks[-1].out_shape if cblocks else None
         cparams = sum(b.num_params for b in cblocks) if cblocks else None
-        ok = (not has_bad([stage.path] + [rs.blocks[b].path for b in stage.blocks])
-              and cshape == stage.out_shape and cparams == stage.num_params
-              and len(cblocks) == len(stage.blocks) and len(mine) == len(stage.blocks))
-        rows.append(StageRow(stage.path or f"stage{stage.index + 1}", stage.path, cpath,
-                             stage.out_shape, cshape, stage.num_params, cparams,
-                             len(stage.blocks), len(cblocks), ok))
+        ok = (
+            not has_bad([stage.path] + [rs.blocks[b].path for b in stage.blocks])
+            and cshape == stage.out_shape
+            and cparams == stage.num_params
+            and len(cblocks) == len(stage.blocks)
+            and len(mine) == len(stage.blocks)
+        )
+        rows.append(
+            StageRow(
+                stage.path or f"stage{stage.index + 1}",
+                stage.path,
+                cpath,
+                stage.out_shape,
+                cshape,
+                stage.num_params,
+                cparams,
+                len(stage.blocks),
+                len(cblocks),
+                ok,
+            )
+        )
     crashed = cand.crash is not None
     head_paths = [ref.ops[o].module_path for o in rs.head]
-    rows.append(StageRow("head", rs.head_path, None if crashed else cs.head_path,
-                         ref.output_shape, cand.output_shape,
-                         rs.head_params, None if crashed else cs.head_params, 0, 0,
-                         not crashed and not has_bad(head_paths)
-                         and ref.output_shape == cand.output_shape
-                         and rs.head_params == cs.head_params))
+    rows.append(
+        StageRow(
+            "head",
+            rs.head_path,
+            None if crashed else cs.head_path,
+            ref.output_shape,
+            cand.output_shape,
+            rs.head_params,
+            None if crashed else cs.head_params,
+            0,
+            0,
+            not crashed
+            and not has_bad(head_paths)
+            and ref.output_shape == cand.output_shape
+            and rs.head_params == cs.head_params,
+        )
+    )
     return tuple(rows)
 
 
-def compare_traces(ref: Trace, cand: Trace, *, reference_name: str, candidate_name: str,
-                   num_classes: int) -> Comparison:
+def compare_traces(
+    ref: Trace, cand: Trace, *, reference_name: str, candidate_name: str, num_classes: int
+) -> Comparison:
     pairs = align_blocks(ref, cand)
     mismatches = tuple(diff(ref, cand, pairs))
     findings = tuple(explain(ref, cand, pairs, mismatches))
     notes = []
     if cand.device != "meta":
-        notes.append("the candidate could not run on meta tensors; it was traced on real CPU "
-                     "tensors instead")
+        notes.append("the candidate could not run on meta tensors; it was traced on real CPU tensors instead")
     return Comparison(
-        reference_name=reference_name, candidate_name=candidate_name,
-        input_shape=ref.input_shape, num_classes=num_classes, reference=ref, candidate=cand,
-        blocks=pairs, stages=stage_rows(ref, cand, pairs, mismatches), mismatches=mismatches,
-        findings=findings, notes=tuple(notes),
+        reference_name=reference_name,
+        candidate_name=candidate_name,
+        input_shape=ref.input_shape,
+        num_classes=num_classes,
+        reference=ref,
+        candidate=cand,
+        blocks=pairs,
+        stages=stage_rows(ref, cand, pairs, mismatches),
+        mismatches=mismatches,
+        findings=findings,
+        notes=tuple(notes),
     )
 
 
@@ -87,20 +136,31 @@ def reference_trace(name: str, shape: Shape, num_classes: int) -> Trace:
     return trace(build_reference(name, num_classes=num_classes), shape, owned=True)
 
 
-def compare(candidate: nn.Module, reference: str = "resnet50", *,
-            input_size: int | Sequence[int], num_classes: int,
-            candidate_name: str | None = None) -> Comparison:
+def compare(
+    candidate: nn.Module,
+    reference: str = "resnet50",
+    *,
+    input_size: int | Sequence[int],
+    num_classes: int,
+    candidate_name: str | None = None,
+) -> Comparison:
     """Compare ``candidate`` with torchvision's ``reference`` at ``input_size`` (N or (C, H, W))."""
     if not isinstance(candidate, nn.Module):
         raise UsageError(f"candidate must be an nn.Module, got {type(candidate).__name__}")
     shape = _input_shape(input_size)
     ref_trace = reference_trace(reference.removeprefix("torchvision:"), shape, num_classes)
     if ref_trace.crash is not None:
-        raise UsageError(f"input size {'x'.join(map(str, shape[1:]))} is too small for "
-                         f"{reference}: {ref_trace.crash.message}")
+        raise UsageError(
+            f"input size {'x'.join(map(str, shape[1:]))} is too small for "
+            f"{reference}: {ref_trace.crash.message}"
+        )
     cand_trace = trace(candidate, shape)
     if not cand_trace.output_is_tensor:
         raise UsageError(f"the forward of {type(candidate).__name__} does not return a tensor")
-    return compare_traces(ref_trace, cand_trace, reference_name=reference.removeprefix(
-        "torchvision:"), candidate_name=candidate_name or type(candidate).__name__,
-        num_classes=num_classes)
+    return compare_traces(
+        ref_trace,
+        cand_trace,
+        reference_name=reference.removeprefix("torchvision:"),
+        candidate_name=candidate_name or type(candidate).__name__,
+        num_classes=num_classes,
+    )

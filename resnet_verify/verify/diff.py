@@ -10,19 +10,27 @@ from collections.abc import Sequence
 
 import torch
 
-from resnet_verify.verify.align import OpPair, align_block_ops, align_ops, significant
 from resnet_verify.tracing.records import Block, BlockKind, OpKind, OpRecord, SourceLoc, Trace
+from resnet_verify.verify.align import OpPair, align_block_ops, align_ops, significant
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind
 
 # Channel counts surface as shape mismatches; listing them again as attributes would double count.
 _SKIP_ATTRS = {"in_channels", "out_channels", "num_features"}
-_HEAD_KINDS = frozenset({OpKind.GLOBAL_POOL, OpKind.LINEAR, OpKind.FLATTEN, OpKind.AVG_POOL,
-                         OpKind.ADAPTIVE_POOL})
+_HEAD_KINDS = frozenset(
+    {OpKind.GLOBAL_POOL, OpKind.LINEAR, OpKind.FLATTEN, OpKind.AVG_POOL, OpKind.ADAPTIVE_POOL}
+)
 _LABEL = {
-    OpKind.CONV: "conv", OpKind.BATCH_NORM: "BatchNorm", OpKind.RELU: "ReLU",
-    OpKind.ADD: "residual add", OpKind.MAX_POOL: "max pool", OpKind.AVG_POOL: "avg pool",
-    OpKind.GLOBAL_POOL: "global pool", OpKind.ADAPTIVE_POOL: "adaptive pool",
-    OpKind.LINEAR: "Linear", OpKind.ACTIVATION: "activation", OpKind.NORM: "norm",
+    OpKind.CONV: "conv",
+    OpKind.BATCH_NORM: "BatchNorm",
+    OpKind.RELU: "ReLU",
+    OpKind.ADD: "residual add",
+    OpKind.MAX_POOL: "max pool",
+    OpKind.AVG_POOL: "avg pool",
+    OpKind.GLOBAL_POOL: "global pool",
+    OpKind.ADAPTIVE_POOL: "adaptive pool",
+    OpKind.LINEAR: "Linear",
+    OpKind.ACTIVATION: "activation",
+    OpKind.NORM: "norm",
 }
 
 
@@ -48,10 +56,17 @@ class _Differ:
         self.sites = {c.path: c.source for c in cand.modules if c.source is not None}
         self.source: SourceLoc | None = None  # where the next mismatch points in the user's code
 
-    def add(self, kind: MismatchKind, rpath: str | None, cpath: str | None, message: str,
-            field: str | None = None, expected: object = None, actual: object = None) -> None:
-        self.out.append(Mismatch(kind, rpath, cpath, field, expected, actual, message,
-                                 self.source))
+    def add(
+        self,
+        kind: MismatchKind,
+        rpath: str | None,
+        cpath: str | None,
+        message: str,
+        field: str | None = None,
+        expected: object = None,
+        actual: object = None,
+    ) -> None:
+        self.out.append(Mismatch(kind, rpath, cpath, field, expected, actual, message, self.source))
 
     def gap_site(self, missing: OpRecord | None, previous: OpRecord | None) -> SourceLoc | None:
         """Where a missing op should have been.
@@ -75,8 +90,9 @@ class _Differ:
             return None
         return self.sites.get(op.module_path) or op.source
 
-    def op_pairs(self, pairs: Sequence[OpPair], where: str, ref_block: str, cand_block: str,
-                 ref_ops: Sequence[int]) -> None:
+    def op_pairs(
+        self, pairs: Sequence[OpPair], where: str, ref_block: str, cand_block: str, ref_ops: Sequence[int]
+    ) -> None:
         ref_sig = significant(self.ref, ref_ops)
         previous: OpRecord | None = None
         for pair in pairs:
@@ -88,39 +104,76 @@ class _Differ:
                 pos = ref_sig.index(r.id)
                 after = f" after {self.ref.ops[ref_sig[pos - 1]].module_path}" if pos else ""
                 kind = MismatchKind.MISSING if _own_params(self.ref, r) else MismatchKind.OP
-                self.add(kind, r.module_path or ref_block, cand_block or None,
-                         f"{where}: {label(r)}{after} is missing in the candidate",
-                         "op", label(r), None)
+                self.add(
+                    kind,
+                    r.module_path or ref_block,
+                    cand_block or None,
+                    f"{where}: {label(r)}{after} is missing in the candidate",
+                    "op",
+                    label(r),
+                    None,
+                )
             elif c is not None and r is None:
                 kind = MismatchKind.EXTRA if _own_params(self.cand, c) else MismatchKind.OP
-                self.add(kind, ref_block or None, c.module_path or cand_block,
-                         f"{where}: extra {label(c)} ({c.module_path or c.name}) not in the "
-                         f"reference", "op", None, label(c))
+                self.add(
+                    kind,
+                    ref_block or None,
+                    c.module_path or cand_block,
+                    f"{where}: extra {label(c)} ({c.module_path or c.name}) not in the reference",
+                    "op",
+                    None,
+                    label(c),
+                )
             elif r is not None and c is not None:
                 self.op_pair(r, c, where)
 
     def op_pair(self, r: OpRecord, c: OpRecord, where: str) -> None:
         rpath, cpath = r.module_path, c.module_path
         if r.kind is not c.kind:
-            self.add(MismatchKind.OP, rpath, cpath,
-                     f"{where}: expected {label(r)}, found {label(c)}", "op", label(r), label(c))
+            self.add(
+                MismatchKind.OP,
+                rpath,
+                cpath,
+                f"{where}: expected {label(r)}, found {label(c)}",
+                "op",
+                label(r),
+                label(c),
+            )
             return
         ra, ca = dict(r.attrs), dict(c.attrs)
         for key in sorted(set(ra) | set(ca)):
             if key in _SKIP_ATTRS or ra.get(key) == ca.get(key):
                 continue
-            self.add(MismatchKind.ATTRIBUTE, rpath, cpath,
-                     f"{where}: {label(r)} {key} is {ca.get(key)!r}, expected {ra.get(key)!r}",
-                     key, ra.get(key), ca.get(key))
+            self.add(
+                MismatchKind.ATTRIBUTE,
+                rpath,
+                cpath,
+                f"{where}: {label(r)} {key} is {ca.get(key)!r}, expected {ra.get(key)!r}",
+                key,
+                ra.get(key),
+                ca.get(key),
+            )
         if r.in_shapes[:1] == c.in_shapes[:1] and _squeezed(r) != _squeezed(c):
-            self.add(MismatchKind.SHAPE, rpath, cpath,
-                     f"{where}: {label(r)} output {_fmt(c.out_shape)}, expected {_fmt(r.out_shape)}",
-                     "output_shape", r.out_shape, c.out_shape)
+            self.add(
+                MismatchKind.SHAPE,
+                rpath,
+                cpath,
+                f"{where}: {label(r)} output {_fmt(c.out_shape)}, expected {_fmt(r.out_shape)}",
+                "output_shape",
+                r.out_shape,
+                c.out_shape,
+            )
         rp, cp = _own_params(self.ref, r), _own_params(self.cand, c)
         if rp != cp:
-            self.add(MismatchKind.PARAMS, rpath, cpath,
-                     f"{where}: {label(r)} has {cp:,} parameters, expected {rp:,}",
-                     "params", rp, cp)
+            self.add(
+                MismatchKind.PARAMS,
+                rpath,
+                cpath,
+                f"{where}: {label(r)} has {cp:,} parameters, expected {rp:,}",
+                "params",
+                rp,
+                cp,
+            )
 
     def block(self, a: Block, b: Block) -> None:
         where = a.path or f"block {a.index}"
@@ -128,12 +181,25 @@ class _Differ:
         self.source = self.sites.get(b.path) if b.kind is not a.kind else None
         self.source = self.source or (last.source if last is not None else None)
         if a.kind is BlockKind.RESIDUAL and b.kind is BlockKind.PLAIN:
-            self.add(MismatchKind.OP, a.path, b.path or None,
-                     f"{where}: the shortcut addition is missing (the block has no residual "
-                     f"connection)", "op", "residual add", None)
+            self.add(
+                MismatchKind.OP,
+                a.path,
+                b.path or None,
+                f"{where}: the shortcut addition is missing (the block has no residual connection)",
+                "op",
+                "residual add",
+                None,
+            )
         elif a.kind is BlockKind.PLAIN and b.kind is BlockKind.RESIDUAL:
-            self.add(MismatchKind.OP, a.path, b.path or None,
-                     f"{where}: extra residual addition", "op", None, "residual add")
+            self.add(
+                MismatchKind.OP,
+                a.path,
+                b.path or None,
+                f"{where}: extra residual addition",
+                "op",
+                None,
+                "residual add",
+            )
         if a.kind is not b.kind:
             # Without a merge there is no "after the add": compare the whole chain in order.
             chain = (*a.main, *a.tail) if b.kind is BlockKind.PLAIN else a.main
@@ -160,13 +226,25 @@ class _Differ:
             extra.remove(twin)
             self.out.remove(m)
             self.out.remove(twin)
-            moved = next((self.cand.ops[o] for o in (*b.main, *b.tail)
-                          if self.cand.ops[o].module_path == twin.candidate_path), None)
+            moved = next(
+                (
+                    self.cand.ops[o]
+                    for o in (*b.main, *b.tail)
+                    if self.cand.ops[o].module_path == twin.candidate_path
+                ),
+                None,
+            )
             self.source = (moved.source if moved is not None else None) or twin.source
-            self.add(MismatchKind.OP, m.reference_path, twin.candidate_path,
-                     f"{where}: {m.expected} is applied on the other side of the residual add "
-                     f"({twin.candidate_path}); shapes and parameters match, outputs do not",
-                     "op_order", m.expected, f"{twin.actual} moved across the add")
+            self.add(
+                MismatchKind.OP,
+                m.reference_path,
+                twin.candidate_path,
+                f"{where}: {m.expected} is applied on the other side of the residual add "
+                f"({twin.candidate_path}); shapes and parameters match, outputs do not",
+                "op_order",
+                m.expected,
+                f"{twin.actual} moved across the add",
+            )
 
     def run(self, pairs: Sequence[BlockPair]) -> list[Mismatch]:
         ref, cand = self.ref, self.cand
@@ -182,42 +260,71 @@ class _Differ:
             if a is not None and b is not None:
                 self.block(a, b)
             elif a is not None and not (crashed and i > last_paired):
-                before = next((cs.blocks[q.candidate] for q in reversed(pairs[:i])
-                               if q.candidate is not None), None)
+                before = next(
+                    (cs.blocks[q.candidate] for q in reversed(pairs[:i]) if q.candidate is not None), None
+                )
                 self.source = self.sites.get(before.path) if before is not None else None
-                self.add(MismatchKind.MISSING, a.path, None,
-                         f"{a.path}: block missing in the candidate ({_block_desc(ref, a)})",
-                         "block", _block_desc(ref, a), None)
+                self.add(
+                    MismatchKind.MISSING,
+                    a.path,
+                    None,
+                    f"{a.path}: block missing in the candidate ({_block_desc(ref, a)})",
+                    "block",
+                    _block_desc(ref, a),
+                    None,
+                )
             elif b is not None:
                 owner = (rs.stages[p.stage].path or None) if p.stage < len(rs.stages) else None
                 self.source = self.sites.get(b.path)
-                self.add(MismatchKind.EXTRA, owner, b.path or None,
-                         f"extra block {b.path or b.index} in {owner or 'the candidate'} "
-                         f"({_block_desc(cand, b)})", "block", None, _block_desc(cand, b))
+                self.add(
+                    MismatchKind.EXTRA,
+                    owner,
+                    b.path or None,
+                    f"extra block {b.path or b.index} in {owner or 'the candidate'} ({_block_desc(cand, b)})",
+                    "block",
+                    None,
+                    _block_desc(cand, b),
+                )
         if crashed:
             self.crash(pairs, last_paired)
         else:
             self.op_pairs(align_ops(ref, rs.head, cand, cs.head), "head", "", "", rs.head)
             self.source = None
             if ref.output_shape != cand.output_shape and not any(
-                    m.kind is MismatchKind.SHAPE for m in self.out):
-                self.add(MismatchKind.SHAPE, "fc", None,
-                         f"output {_fmt(cand.output_shape)}, expected {_fmt(ref.output_shape)}",
-                         "output_shape", ref.output_shape, cand.output_shape)
+                m.kind is MismatchKind.SHAPE for m in self.out
+            ):
+                self.add(
+                    MismatchKind.SHAPE,
+                    "fc",
+                    None,
+                    f"output {_fmt(cand.output_shape)}, expected {_fmt(ref.output_shape)}",
+                    "output_shape",
+                    ref.output_shape,
+                    cand.output_shape,
+                )
             self.unused_params()
         return self.out
 
     def unused_params(self) -> None:
         used = {p for op in self.cand.ops for p in op.params}
-        unused = [p for p in self.cand.params if not p.is_buffer and p.name not in used
-                  and not set(p.aliases) & used]
+        unused = [
+            p
+            for p in self.cand.params
+            if not p.is_buffer and p.name not in used and not set(p.aliases) & used
+        ]
         if unused:
             total = sum(p.numel for p in unused)
             names = ", ".join(p.name for p in unused[:4]) + (" ..." if len(unused) > 4 else "")
             self.source = self.sites.get(unused[0].name.rpartition(".")[0])
-            self.add(MismatchKind.EXTRA, None, unused[0].name,
-                     f"{len(unused)} parameter tensors ({total:,} values) never used in forward: "
-                     f"{names}", "params", 0, total)
+            self.add(
+                MismatchKind.EXTRA,
+                None,
+                unused[0].name,
+                f"{len(unused)} parameter tensors ({total:,} values) never used in forward: {names}",
+                "params",
+                0,
+                total,
+            )
 
     def crash(self, pairs: Sequence[BlockPair], last_paired: int) -> None:
         crash = self.cand.crash
@@ -225,9 +332,12 @@ class _Differ:
         rs = self.ref.structure
         after = pairs[last_paired].reference if last_paired >= 0 else None
         nxt = (after + 1) if after is not None else 0
-        trailing = [o for o in range(len(self.cand.ops))
-                    if not any(o in (*b.main, *b.shortcut, *b.tail, b.merge_op)
-                               for b in self.cand.structure.blocks) and o not in self.cand.structure.stem]
+        trailing = [
+            o
+            for o in range(len(self.cand.ops))
+            if not any(o in (*b.main, *b.shortcut, *b.tail, b.merge_op) for b in self.cand.structure.blocks)
+            and o not in self.cand.structure.stem
+        ]
         in_head = any(self.cand.ops[o].kind in _HEAD_KINDS for o in trailing)
         if nxt < len(rs.blocks) and not in_head:
             rpath = rs.blocks[nxt].path if self.cand.structure.blocks else rs.stem_path
@@ -243,10 +353,16 @@ class _Differ:
         shapes = ", ".join(_fmt(s) for s in crash.in_shapes)
         op = f" in {crash.op_name}" if crash.op_name else ""
         op += f" with input {shapes}" if shapes else ""
-        self.add(MismatchKind.CRASH, rpath, crash.module_path or None,
-                 f"forward failed at {crash.module_path or 'the model'}{op}: "
-                 f"{crash.error_type}: {crash.message} ({crash.ops_before} ops ran before)",
-                 "forward", "runs", f"{crash.error_type}: {crash.message}")
+        self.add(
+            MismatchKind.CRASH,
+            rpath,
+            crash.module_path or None,
+            f"forward failed at {crash.module_path or 'the model'}{op}: "
+            f"{crash.error_type}: {crash.message} ({crash.ops_before} ops ran before)",
+            "forward",
+            "runs",
+            f"{crash.error_type}: {crash.message}",
+        )
 
 
 def _squeezed(op: OpRecord) -> object:
@@ -263,8 +379,9 @@ def _fmt(shape: object) -> str:
 
 
 def _block_desc(trace: Trace, block: Block) -> str:
-    chans = [dict(trace.ops[o].attrs).get("out_channels") for o in block.main
-             if trace.ops[o].kind is OpKind.CONV]
+    chans = [
+        dict(trace.ops[o].attrs).get("out_channels") for o in block.main if trace.ops[o].kind is OpKind.CONV
+    ]
     flow = "->".join(str(c) for c in [block.in_shape[1] if len(block.in_shape) > 1 else "?", *chans])
     return f"{flow}, output {_fmt(block.out_shape[1:])}"
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from resnet_verify.verify.align import OpPair, align_block_ops, align_ops
 from resnet_verify.tracing.records import Block, OpKind, OpRecord, ParamInfo, Trace
+from resnet_verify.verify.align import OpPair, align_block_ops, align_ops
 from resnet_verify.verify.records import Comparison
 
 _MAX_LISTED = 3
@@ -93,8 +93,9 @@ class _Pairer:
         if r.kind is not c.kind:
             return False
         rr, cr = dict(_roles(r, self.rt)), dict(_roles(c, self.ct))
-        extra_bias = (r.kind in (OpKind.CONV, OpKind.LINEAR) and set(cr) - set(rr) == {"bias"}
-                      and set(rr) <= set(cr))
+        extra_bias = (
+            r.kind in (OpKind.CONV, OpKind.LINEAR) and set(cr) - set(rr) == {"bias"} and set(rr) <= set(cr)
+        )
         if set(rr) != set(cr) and not extra_bias:
             if commit:
                 only_r = sorted(set(rr) - set(cr))
@@ -103,8 +104,7 @@ class _Pairer:
                 if only_r:
                     bits.append(f"{_op_where(c)} has no {', '.join(only_r)}")
                 if only_c:
-                    bits.append(f"{_op_where(c)} has a {', '.join(only_c)} that "
-                                f"{_op_where(r)} does not")
+                    bits.append(f"{_op_where(c)} has a {', '.join(only_c)} that {_op_where(r)} does not")
                 self.problems[r.id] = "; ".join(bits)
             return False
         for role, rname in rr.items():
@@ -121,8 +121,9 @@ class _Pairer:
             self.problems.pop(r.id, None)
         return True
 
-    def region(self, pairs: Sequence[OpPair], ref_extra: Sequence[int] = (),
-               cand_extra: Sequence[int] = ()) -> None:
+    def region(
+        self, pairs: Sequence[OpPair], ref_extra: Sequence[int] = (), cand_extra: Sequence[int] = ()
+    ) -> None:
         """Pair op-aligned tensors, then leftovers of one region in order by kind and shapes."""
         left_r: list[int] = [o for o in ref_extra if self.ref.ops[o].params]
         left_c: list[int] = [o for o in cand_extra if self.cand.ops[o].params]
@@ -156,8 +157,14 @@ def pair_parameters(comparison: Comparison) -> ParamMapping:
     """Pair every reference parameter and buffer with a candidate tensor through the alignment."""
     ref, cand = comparison.reference, comparison.candidate
     if cand.crash is not None:
-        return ParamMapping((), (), (), False, "the candidate's forward crashed "
-                            f"({cand.crash.error_type} in {cand.crash.module_path or 'the model'})")
+        return ParamMapping(
+            (),
+            (),
+            (),
+            False,
+            "the candidate's forward crashed "
+            f"({cand.crash.error_type} in {cand.crash.module_path or 'the model'})",
+        )
     pairer = _Pairer(ref, cand)
     rs, cs = ref.structure, cand.structure
     covered_r: set[int] = set(rs.stem) | set(rs.head)
@@ -175,8 +182,11 @@ def pair_parameters(comparison: Comparison) -> ParamMapping:
             pairer.region((*bo.main, *bo.shortcut, *bo.tail))
     pairer.region(align_ops(ref, rs.head, cand, cs.head))
     # Ops outside stem, blocks and head (rare): one more region, in order.
-    pairer.region((), [o.id for o in ref.ops if o.id not in covered_r],
-                  [o.id for o in cand.ops if o.id not in covered_c])
+    pairer.region(
+        (),
+        [o.id for o in ref.ops if o.id not in covered_r],
+        [o.id for o in cand.ops if o.id not in covered_c],
+    )
 
     # num_batches_tracked follows its BatchNorm's running_mean.
     for rname, cname in list(pairer.pairs):
@@ -193,14 +203,10 @@ def pair_parameters(comparison: Comparison) -> ParamMapping:
     paired_c |= set(zero)
     consumed_r = {p for op in ref.ops for p in op.params}
     consumed_c = {p for op in cand.ops for p in op.params}
-    unpaired_r = tuple(p.name for p in ref.params if p.name in consumed_r
-                       and p.name not in paired_r)
-    unpaired_c = tuple(p.name for p in cand.params if p.name in consumed_c
-                       and p.name not in paired_c)
-    unused_r = tuple(p.name for p in ref.params if p.name not in consumed_r
-                     and p.name not in paired_r)
-    unused_c = tuple(p.name for p in cand.params if p.name not in consumed_c
-                     and p.name not in paired_c)
+    unpaired_r = tuple(p.name for p in ref.params if p.name in consumed_r and p.name not in paired_r)
+    unpaired_c = tuple(p.name for p in cand.params if p.name in consumed_c and p.name not in paired_c)
+    unused_r = tuple(p.name for p in ref.params if p.name not in consumed_r and p.name not in paired_r)
+    unused_c = tuple(p.name for p in cand.params if p.name not in consumed_c and p.name not in paired_c)
     sources: dict[str, set[str]] = {}
     for r, c in pairs:
         sources.setdefault(c, set()).add(r)
@@ -208,15 +214,21 @@ def pair_parameters(comparison: Comparison) -> ParamMapping:
 
     reasons = []
     if unpaired_r:
-        reasons.append(f"{len(unpaired_r)} reference tensor{'s' if len(unpaired_r) != 1 else ''} "
-                       f"without a candidate partner ({_listing(unpaired_r)})")
+        reasons.append(
+            f"{len(unpaired_r)} reference tensor{'s' if len(unpaired_r) != 1 else ''} "
+            f"without a candidate partner ({_listing(unpaired_r)})"
+        )
     if unpaired_c:
-        reasons.append(f"{len(unpaired_c)} candidate tensor{'s' if len(unpaired_c) != 1 else ''} "
-                       f"without a reference partner ({_listing(unpaired_c)})")
+        reasons.append(
+            f"{len(unpaired_c)} candidate tensor{'s' if len(unpaired_c) != 1 else ''} "
+            f"without a reference partner ({_listing(unpaired_c)})"
+        )
     if conflicts:
         c = conflicts[0]
-        reasons.append(f"candidate tensor {c} is used where the reference has different tensors "
-                       f"({', '.join(sorted(sources[c]))})")
+        reasons.append(
+            f"candidate tensor {c} is used where the reference has different tensors "
+            f"({', '.join(sorted(sources[c]))})"
+        )
     if reasons and pairer.problems:
         seen: list[str] = []
         for _, p in sorted(pairer.problems.items()):
@@ -225,9 +237,14 @@ def pair_parameters(comparison: Comparison) -> ParamMapping:
         reasons.append("first differences: " + "; ".join(seen[:_MAX_LISTED]))
     complete = not reasons
     return ParamMapping(
-        pairs=pairs, unpaired_reference=unpaired_r, unpaired_candidate=unpaired_c,
-        complete=complete, reason=None if complete else "; ".join(reasons),
-        unused_reference=unused_r, unused_candidate=unused_c, zero_candidate=zero,
+        pairs=pairs,
+        unpaired_reference=unpaired_r,
+        unpaired_candidate=unpaired_c,
+        complete=complete,
+        reason=None if complete else "; ".join(reasons),
+        unused_reference=unused_r,
+        unused_candidate=unused_c,
+        zero_candidate=zero,
     )
 
 
@@ -240,13 +257,17 @@ def mapping_notes(mapping: ParamMapping) -> tuple[str, ...]:
     notes = []
     if mapping.zero_candidate:
         n = len(mapping.zero_candidate)
-        notes.append(f"numeric check: {n} candidate bias{'es' if n != 1 else ''} with no "
-                     f"reference counterpart set to zero ({_listing(mapping.zero_candidate)})")
+        notes.append(
+            f"numeric check: {n} candidate bias{'es' if n != 1 else ''} with no "
+            f"reference counterpart set to zero ({_listing(mapping.zero_candidate)})"
+        )
     unused = [u for u in mapping.unused_candidate if not u.endswith("num_batches_tracked")]
     if unused:
         n = len(unused)
-        notes.append(f"numeric check: {n} candidate tensor{'s' if n != 1 else ''} that no op "
-                     f"uses kept {'their' if n != 1 else 'its'} own values ({_listing(unused)})")
+        notes.append(
+            f"numeric check: {n} candidate tensor{'s' if n != 1 else ''} that no op "
+            f"uses kept {'their' if n != 1 else 'its'} own values ({_listing(unused)})"
+        )
     return tuple(notes)
 
 

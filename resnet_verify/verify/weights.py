@@ -40,14 +40,15 @@ def _named_tensors(model: nn.Module) -> dict[str, torch.Tensor]:
 
 def _strip_prefix(state: dict[str, Any]) -> dict[str, Any]:
     if state and all(k.startswith("module.") for k in state):
-        return {k[len("module."):]: v for k, v in state.items()}
+        return {k[len("module.") :]: v for k, v in state.items()}
     return state
 
 
-def real_reference(name: str, *, num_classes: int, seed: int = 0,
-                   state: dict[str, torch.Tensor] | None = None) -> nn.Module:
+def real_reference(
+    name: str, *, num_classes: int, seed: int = 0, state: dict[str, torch.Tensor] | None = None
+) -> nn.Module:
     """torchvision's ``name`` on CPU with real tensors: random init under ``seed``, or ``state``."""
-    from resnet_verify.train.checkpoint import load_weights
+    from resnet_verify._io import load_weights
     from resnet_verify.specs.builders import reference_names
 
     name = name.removeprefix("torchvision:")
@@ -59,8 +60,9 @@ def real_reference(name: str, *, num_classes: int, seed: int = 0,
         torch.manual_seed(seed)
         model = getattr(torchvision.models, name)(weights=None, num_classes=num_classes)
     if state is not None:
-        load_weights(model, _strip_prefix(dict(state)), source="reference weights",
-                     spec=f"torchvision:{name}")
+        load_weights(
+            model, _strip_prefix(dict(state)), source="reference weights", spec=f"torchvision:{name}"
+        )
     return model.eval()
 
 
@@ -88,7 +90,7 @@ def randomize_batchnorm(model: nn.Module, input_shape: Sequence[int], *, seed: i
         model.train()
         with torch.no_grad():
             model(torch.randn(shape, generator=gen))
-    except Exception:  # noqa: BLE001 - e.g. one value per channel: fall back to random stats
+    except Exception:
         for m in bns:
             if m.running_mean is not None:
                 m.running_mean.copy_(torch.randn(m.running_mean.shape, generator=gen) * 0.5)
@@ -119,8 +121,9 @@ def candidate_copy(candidate: nn.Module) -> nn.Module:
             for t in (*model.parameters(), *model.buffers()):
                 t.zero_()
     model = model.to("cpu")
-    if any(t.is_floating_point() and t.dtype != torch.float32
-           for t in (*model.parameters(), *model.buffers())):
+    if any(
+        t.is_floating_point() and t.dtype != torch.float32 for t in (*model.parameters(), *model.buffers())
+    ):
         model = model.float()
     return model.eval()
 
@@ -139,7 +142,6 @@ def copy_weights(reference: nn.Module, candidate: nn.Module, mapping: ParamMappi
 
 
 # --------------------------------------------------------------------------------- weight files
-
 
 
 def load_state_file(path: str | Path, *, what: str = "weights") -> dict[str, torch.Tensor]:
@@ -167,5 +169,9 @@ def _is_state(obj: dict[Any, Any]) -> bool:
 
 
 __all__ = [
-    "candidate_copy", "copy_weights", "load_state_file", "randomize_batchnorm", "real_reference",
+    "candidate_copy",
+    "copy_weights",
+    "load_state_file",
+    "randomize_batchnorm",
+    "real_reference",
 ]
