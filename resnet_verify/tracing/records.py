@@ -22,6 +22,13 @@ CONST_ID = -2
 """Producer id of a tensor that no recorded op produced (a plain attribute, a captured constant)."""
 
 
+def format_shape(shape: tuple[int, ...] | list[int] | None, none: str = "none") -> str:
+    """``(1, 64, 56, 56)`` -> ``1x64x56x56``: the one spelling of a shape in messages and reports."""
+    if shape is None:
+        return none
+    return "x".join(str(s) for s in shape) or "()"
+
+
 def attr_dict(attrs: Attrs) -> dict[str, Any]:
     return dict(attrs)
 
@@ -75,6 +82,7 @@ class OpRecord:
     attrs: Attrs = ()
     inplace: bool = False
     source: SourceLoc | None = None
+    macs: int = 0  # multiply-accumulates FlopCounterMode counted inside this call (FLOPs / 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,18 +193,3 @@ class Trace:
 
     def op(self, op_id: int) -> OpRecord:
         return self.ops[op_id]
-
-    def param_numel(self, names: tuple[str, ...] | list[str]) -> int:
-        """Values in the named parameters (buffers count 0; shared tensors once)."""
-        table = _numel_tables.get(id(self.params))
-        if table is None or table[0] is not self.params:
-            table = (self.params, {p.name: 0 if p.is_buffer else p.numel for p in self.params})
-            _numel_tables[id(self.params)] = table
-            if len(_numel_tables) > 64:
-                _numel_tables.pop(next(iter(_numel_tables)))
-        return sum(table[1].get(n, 0) for n in set(names))
-
-
-# Derived lookup tables of traces, keyed by the identity of their (immutable) params tuple; the
-# stored tuple guards against a recycled id. Bounded: old entries are dropped past 64.
-_numel_tables: dict[int, tuple[tuple[ParamInfo, ...], dict[str, int]]] = {}

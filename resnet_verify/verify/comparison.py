@@ -13,7 +13,7 @@ from resnet_verify.tracing.records import Shape, Trace
 from resnet_verify.tracing.tracer import normalize_input_shape, trace
 from resnet_verify.verify.align import align_blocks
 from resnet_verify.verify.diff import diff
-from resnet_verify.verify.explain import explain
+from resnet_verify.verify.patterns import explain
 from resnet_verify.verify.records import BlockPair, Comparison, StageRow
 
 

@@ -1,24 +1,27 @@
 """Typed mismatches from an alignment: missing / extra / shape / params / attribute / op / crash.
 
 Shape mismatches are reported only where a shape *diverges* (same input shape, different output),
-so one stride bug is one shape mismatch, not a cascade through every later layer.
+so one stride bug is one shape mismatch, not a cascade through every later layer. Within one op pair,
+a shape or parameter difference that follows from an attribute difference (a stride, a bias) carries
+that attribute mismatch as its ``cause``, so it hangs under it instead of counting on its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
-import torch
-
-from resnet_verify.tracing.records import Block, BlockKind, OpKind, OpRecord, SourceLoc, Trace
+from resnet_verify.tracing.records import Block, BlockKind, OpKind, OpRecord, SourceLoc, Trace, format_shape
 from resnet_verify.verify.align import OpPair, align_block_ops, align_ops, significant
-from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind
+from resnet_verify.verify.crash import crash_mismatch
+from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 
 # Channel counts surface as shape mismatches; listing them again as attributes would double count.
 _SKIP_ATTRS = {"in_channels", "out_channels", "num_features"}
-_HEAD_KINDS = frozenset(
-    {OpKind.GLOBAL_POOL, OpKind.LINEAR, OpKind.FLATTEN, OpKind.AVG_POOL, OpKind.ADAPTIVE_POOL}
-)
+# Attributes whose difference explains an output-shape difference of the same op ...
+_SHAPE_CAUSES = ("stride", "kernel_size", "padding", "dilation", "ceil_mode", "output_size")
+# ... and those that explain a parameter-count difference of the same op.
+_PARAM_CAUSES = ("bias", "groups", "kernel_size", "affine", "elementwise_affine")
 _LABEL = {
     OpKind.CONV: "conv",
     OpKind.BATCH_NORM: "BatchNorm",
@@ -45,8 +48,24 @@ def label(op: OpRecord) -> str:
     return base
 
 
-def _own_params(trace: Trace, op: OpRecord) -> int:
-    return trace.param_numel(op.params)
+def numel_table(trace: Trace) -> dict[str, int]:
+    """Values per parameter name (aliases included; buffers count 0)."""
+    table: dict[str, int] = {}
+    for p in trace.params:
+        for name in (p.name, *p.aliases):
+            table[name] = 0 if p.is_buffer else p.numel
+    return table
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """The part of the network an op alignment belongs to."""
+
+    region: Region
+    text: str  # "layer3.0 main path", "stem", "head"
+    ref_block: str
+    cand_block: str
+    block: BlockPair | None = None
 
 
 class _Differ:
@@ -54,19 +73,15 @@ class _Differ:
         self.ref, self.cand = ref, cand
         self.out: list[Mismatch] = []
         self.sites = {c.path: c.source for c in cand.modules if c.source is not None}
-        self.source: SourceLoc | None = None  # where the next mismatch points in the user's code
+        self.ref_numel, self.cand_numel = numel_table(ref), numel_table(cand)
 
-    def add(
-        self,
-        kind: MismatchKind,
-        rpath: str | None,
-        cpath: str | None,
-        message: str,
-        field: str | None = None,
-        expected: object = None,
-        actual: object = None,
-    ) -> None:
-        self.out.append(Mismatch(kind, rpath, cpath, field, expected, actual, message, self.source))
+    def add(self, m: Mismatch) -> int:
+        self.out.append(m)
+        return len(self.out) - 1
+
+    def params_of(self, trace: Trace, op: OpRecord) -> int:
+        table = self.ref_numel if trace is self.ref else self.cand_numel
+        return sum(table.get(n, 0) for n in set(op.params))
 
     def gap_site(self, missing: OpRecord | None, previous: OpRecord | None) -> SourceLoc | None:
         """Where a missing op should have been.
@@ -90,220 +105,168 @@ class _Differ:
             return None
         return self.sites.get(op.module_path) or op.source
 
-    def op_pairs(
-        self, pairs: Sequence[OpPair], where: str, ref_block: str, cand_block: str, ref_ops: Sequence[int]
-    ) -> None:
+    def op_pairs(self, pairs: Sequence[OpPair], where: _Where, ref_ops: Sequence[int]) -> None:
         ref_sig = significant(self.ref, ref_ops)
         previous: OpRecord | None = None
         for pair in pairs:
             r = self.ref.ops[pair.reference] if pair.reference is not None else None
             c = self.cand.ops[pair.candidate] if pair.candidate is not None else None
-            self.source = self.built_at(c) if c is not None else self.gap_site(r, previous)
+            source = self.built_at(c) if c is not None else self.gap_site(r, previous)
             previous = c or previous
             if r is not None and c is None:
-                pos = ref_sig.index(r.id)
-                after = f" after {self.ref.ops[ref_sig[pos - 1]].module_path}" if pos else ""
-                kind = MismatchKind.MISSING if _own_params(self.ref, r) else MismatchKind.OP
-                self.add(
-                    kind,
-                    r.module_path or ref_block,
-                    cand_block or None,
-                    f"{where}: {label(r)}{after} is missing in the candidate",
-                    "op",
-                    label(r),
-                    None,
-                )
+                self.missing_op(r, ref_sig, where, source)
             elif c is not None and r is None:
-                kind = MismatchKind.EXTRA if _own_params(self.cand, c) else MismatchKind.OP
-                self.add(
-                    kind,
-                    ref_block or None,
-                    c.module_path or cand_block,
-                    f"{where}: extra {label(c)} ({c.module_path or c.name}) not in the reference",
-                    "op",
-                    None,
-                    label(c),
-                )
+                self.extra_op(c, where, source)
             elif r is not None and c is not None:
-                self.op_pair(r, c, where)
+                self.op_pair(r, c, where, source)
 
-    def op_pair(self, r: OpRecord, c: OpRecord, where: str) -> None:
-        rpath, cpath = r.module_path, c.module_path
+    def missing_op(self, r: OpRecord, ref_sig: list[int], where: _Where, source: SourceLoc | None) -> None:
+        pos = ref_sig.index(r.id)
+        after = f" after {self.ref.ops[ref_sig[pos - 1]].module_path}" if pos else ""
+        kind = MismatchKind.MISSING if self.params_of(self.ref, r) else MismatchKind.OP
+        self.add(Mismatch(
+            kind, r.module_path or where.ref_block, where.cand_block or None, "op", label(r), None,
+            f"{where.text}: {label(r)}{after} is missing in the candidate", source,
+            where.region, r.kind, where.block, reference_op=r.id,
+        ))  # fmt: skip
+
+    def extra_op(self, c: OpRecord, where: _Where, source: SourceLoc | None) -> None:
+        kind = MismatchKind.EXTRA if self.params_of(self.cand, c) else MismatchKind.OP
+        self.add(Mismatch(
+            kind, where.ref_block or None, c.module_path or where.cand_block, "op", None, label(c),
+            f"{where.text}: extra {label(c)} ({c.module_path or c.name}) not in the reference", source,
+            where.region, c.kind, where.block, candidate_op=c.id,
+        ))  # fmt: skip
+
+    def op_pair(self, r: OpRecord, c: OpRecord, where: _Where, source: SourceLoc | None) -> None:
+        def mismatch(kind: MismatchKind, field: str, exp: object, act: object, text: str) -> Mismatch:
+            return Mismatch(kind, r.module_path, c.module_path, field, exp, act, f"{where.text}: {text}",
+                            source, where.region, r.kind, where.block, r.id, c.id)  # fmt: skip
+
         if r.kind is not c.kind:
             self.add(
-                MismatchKind.OP,
-                rpath,
-                cpath,
-                f"{where}: expected {label(r)}, found {label(c)}",
-                "op",
-                label(r),
-                label(c),
+                mismatch(MismatchKind.OP, "op", label(r), label(c), f"expected {label(r)}, found {label(c)}")
             )
             return
         ra, ca = dict(r.attrs), dict(c.attrs)
+        causes: dict[str, int] = {}
         for key in sorted(set(ra) | set(ca)):
             if key in _SKIP_ATTRS or ra.get(key) == ca.get(key):
                 continue
-            self.add(
-                MismatchKind.ATTRIBUTE,
-                rpath,
-                cpath,
-                f"{where}: {label(r)} {key} is {ca.get(key)!r}, expected {ra.get(key)!r}",
-                key,
-                ra.get(key),
-                ca.get(key),
-            )
+            text = f"{label(r)} {key} is {ca.get(key)!r}, expected {ra.get(key)!r}"
+            causes[key] = self.add(mismatch(MismatchKind.ATTRIBUTE, key, ra.get(key), ca.get(key), text))
+        shape_index: int | None = None
         if r.in_shapes[:1] == c.in_shapes[:1] and _squeezed(r) != _squeezed(c):
-            self.add(
-                MismatchKind.SHAPE,
-                rpath,
-                cpath,
-                f"{where}: {label(r)} output {_fmt(c.out_shape)}, expected {_fmt(r.out_shape)}",
-                "output_shape",
-                r.out_shape,
-                c.out_shape,
-            )
-        rp, cp = _own_params(self.ref, r), _own_params(self.cand, c)
+            text = f"{label(r)} output {format_shape(c.out_shape)}, expected {format_shape(r.out_shape)}"
+            m = mismatch(MismatchKind.SHAPE, "output_shape", r.out_shape, c.out_shape, text)
+            shape_index = self.add(replace(m, cause=_first(causes, _SHAPE_CAUSES)))
+        rp, cp = self.params_of(self.ref, r), self.params_of(self.cand, c)
         if rp != cp:
-            self.add(
-                MismatchKind.PARAMS,
-                rpath,
-                cpath,
-                f"{where}: {label(r)} has {cp:,} parameters, expected {rp:,}",
-                "params",
-                rp,
-                cp,
+            m = mismatch(
+                MismatchKind.PARAMS, "params", rp, cp, f"{label(r)} has {cp:,} parameters, expected {rp:,}"
             )
+            cause = _first(causes, _PARAM_CAUSES)
+            self.add(replace(m, cause=cause if cause is not None else shape_index))
 
-    def block(self, a: Block, b: Block) -> None:
-        where = a.path or f"block {a.index}"
-        last = self.cand.ops[b.main[-1]] if b.main else None
-        self.source = self.sites.get(b.path) if b.kind is not a.kind else None
-        self.source = self.source or (last.source if last is not None else None)
-        if a.kind is BlockKind.RESIDUAL and b.kind is BlockKind.PLAIN:
-            self.add(
-                MismatchKind.OP,
-                a.path,
-                b.path or None,
-                f"{where}: the shortcut addition is missing (the block has no residual connection)",
-                "op",
-                "residual add",
-                None,
-            )
-        elif a.kind is BlockKind.PLAIN and b.kind is BlockKind.RESIDUAL:
-            self.add(
-                MismatchKind.OP,
-                a.path,
-                b.path or None,
-                f"{where}: extra residual addition",
-                "op",
-                None,
-                "residual add",
-            )
+    def block(self, pair: BlockPair, a: Block, b: Block) -> None:
+        text = a.path or f"block {a.index}"
         if a.kind is not b.kind:
-            # Without a merge there is no "after the add": compare the whole chain in order.
-            chain = (*a.main, *a.tail) if b.kind is BlockKind.PLAIN else a.main
-            other = b.main if b.kind is BlockKind.PLAIN else (*b.main, *b.tail)
-            pairs = align_ops(self.ref, chain, self.cand, other)
-            self.op_pairs(pairs, f"{where} main path", a.path, b.path, chain)
+            self.kind_change(pair, a, b, text)
             return
         ops = align_block_ops(self.ref, a, self.cand, b)
-        start = len(self.out)
-        self.op_pairs(ops.main, f"{where} main path", a.path, b.path, a.main)
-        self.op_pairs(ops.shortcut, f"{where} shortcut", a.path, b.path, a.shortcut)
-        self.op_pairs(ops.tail, f"{where} after the add", a.path, b.path, a.tail)
-        self._moved_across_add(start, where, a, b)
+        moved = _moved_across_add(self.ref, self.cand, (*ops.main, *ops.shortcut, *ops.tail))
+        skip = {p for pr in moved for p in pr}
+        for region, pairs, ref_ops, part in (
+            (Region.MAIN, ops.main, a.main, "main path"),
+            (Region.SHORTCUT, ops.shortcut, a.shortcut, "shortcut"),
+            (Region.TAIL, ops.tail, a.tail, "after the add"),
+        ):
+            kept = tuple(p for p in pairs if p not in skip)
+            self.op_pairs(kept, _Where(region, f"{text} {part}", a.path, b.path, pair), ref_ops)
+        for missing, extra in moved:
+            self.moved(pair, text, missing, extra)
 
-    def _moved_across_add(self, start: int, where: str, a: Block, b: Block) -> None:
-        """A layer missing before the add and extra after it (or vice versa) was moved, not lost."""
-        found = self.out[start:]
-        missing = [m for m in found if m.field == "op" and m.actual is None]
-        extra = [m for m in found if m.field == "op" and m.expected is None]
-        for m in missing:
-            twin = next((e for e in extra if e.actual == m.expected), None)
-            if twin is None:
-                continue
-            extra.remove(twin)
-            self.out.remove(m)
-            self.out.remove(twin)
-            moved = next(
-                (
-                    self.cand.ops[o]
-                    for o in (*b.main, *b.tail)
-                    if self.cand.ops[o].module_path == twin.candidate_path
-                ),
-                None,
-            )
-            self.source = (moved.source if moved is not None else None) or twin.source
-            self.add(
-                MismatchKind.OP,
-                m.reference_path,
-                twin.candidate_path,
-                f"{where}: {m.expected} is applied on the other side of the residual add "
-                f"({twin.candidate_path}); shapes and parameters match, outputs do not",
-                "op_order",
-                m.expected,
-                f"{twin.actual} moved across the add",
-            )
+    def kind_change(self, pair: BlockPair, a: Block, b: Block, text: str) -> None:
+        last = self.cand.ops[b.main[-1]] if b.main else None
+        source = self.sites.get(b.path) or (last.source if last is not None else None)
+        lost = a.kind is BlockKind.RESIDUAL
+        self.add(Mismatch(
+            MismatchKind.OP, a.path, b.path or None, "op", "residual add" if lost else None,
+            None if lost else "residual add",
+            f"{text}: the shortcut addition is missing (the block has no residual connection)"
+            if lost else f"{text}: extra residual addition",
+            source, Region.BLOCK, OpKind.ADD, pair,
+        ))  # fmt: skip
+        # Without a merge there is no "after the add": compare the whole chain in order.
+        chain = (*a.main, *a.tail) if b.kind is BlockKind.PLAIN else a.main
+        other = b.main if b.kind is BlockKind.PLAIN else (*b.main, *b.tail)
+        where = _Where(Region.MAIN, f"{text} main path", a.path, b.path, pair)
+        self.op_pairs(align_ops(self.ref, chain, self.cand, other), where, chain)
+
+    def moved(self, pair: BlockPair, text: str, missing: OpPair, extra: OpPair) -> None:
+        """A layer missing on one side of the add and extra on the other was moved, not lost."""
+        assert missing.reference is not None and extra.candidate is not None
+        r, c = self.ref.ops[missing.reference], self.cand.ops[extra.candidate]
+        self.add(Mismatch(
+            MismatchKind.OP, r.module_path, c.module_path, "op_order", label(r), f"{label(c)} moved across the add",
+            f"{text}: {label(r)} is applied on the other side of the residual add ({c.module_path}); "
+            f"shapes and parameters match, outputs do not",
+            c.source or self.built_at(c), Region.BLOCK, r.kind, pair, r.id, c.id,
+        ))  # fmt: skip
+
+    def missing_block(self, pairs: Sequence[BlockPair], i: int) -> None:
+        p, rs, cs = pairs[i], self.ref.structure, self.cand.structure
+        assert p.reference is not None
+        a = rs.blocks[p.reference]
+        before = next((cs.blocks[q.candidate] for q in reversed(pairs[:i]) if q.candidate is not None), None)
+        self.add(Mismatch(
+            MismatchKind.MISSING, a.path, None, "block", _block_desc(self.ref, a), None,
+            f"{a.path}: block missing in the candidate ({_block_desc(self.ref, a)})",
+            self.sites.get(before.path) if before is not None else None, Region.BLOCK, None, p,
+        ))  # fmt: skip
+
+    def extra_block(self, p: BlockPair) -> None:
+        rs, cs = self.ref.structure, self.cand.structure
+        assert p.candidate is not None
+        b = cs.blocks[p.candidate]
+        owner = (rs.stages[p.stage].path or None) if p.stage < len(rs.stages) else None
+        self.add(Mismatch(
+            MismatchKind.EXTRA, owner, b.path or None, "block", None, _block_desc(self.cand, b),
+            f"extra block {b.path or b.index} in {owner or 'the candidate'} ({_block_desc(self.cand, b)})",
+            self.sites.get(b.path), Region.BLOCK, None, p,
+        ))  # fmt: skip
 
     def run(self, pairs: Sequence[BlockPair]) -> list[Mismatch]:
-        ref, cand = self.ref, self.cand
-        rs, cs = ref.structure, cand.structure
-        crashed = cand.crash is not None
-        stem_ref, stem_cand = (rs.stem, cs.stem) if cs.blocks or not crashed else (rs.stem, ())
+        rs, cs = self.ref.structure, self.cand.structure
+        crashed = self.cand.crash is not None
         if cs.blocks or not crashed:
-            self.op_pairs(align_ops(ref, stem_ref, cand, stem_cand), "stem", "", "", stem_ref)
+            self.op_pairs(
+                align_ops(self.ref, rs.stem, self.cand, cs.stem), _Where(Region.STEM, "stem", "", ""), rs.stem
+            )
         last_paired = max((i for i, p in enumerate(pairs) if p.candidate is not None), default=-1)
         for i, p in enumerate(pairs):
-            a = rs.blocks[p.reference] if p.reference is not None else None
-            b = cs.blocks[p.candidate] if p.candidate is not None else None
-            if a is not None and b is not None:
-                self.block(a, b)
-            elif a is not None and not (crashed and i > last_paired):
-                before = next(
-                    (cs.blocks[q.candidate] for q in reversed(pairs[:i]) if q.candidate is not None), None
-                )
-                self.source = self.sites.get(before.path) if before is not None else None
-                self.add(
-                    MismatchKind.MISSING,
-                    a.path,
-                    None,
-                    f"{a.path}: block missing in the candidate ({_block_desc(ref, a)})",
-                    "block",
-                    _block_desc(ref, a),
-                    None,
-                )
-            elif b is not None:
-                owner = (rs.stages[p.stage].path or None) if p.stage < len(rs.stages) else None
-                self.source = self.sites.get(b.path)
-                self.add(
-                    MismatchKind.EXTRA,
-                    owner,
-                    b.path or None,
-                    f"extra block {b.path or b.index} in {owner or 'the candidate'} ({_block_desc(cand, b)})",
-                    "block",
-                    None,
-                    _block_desc(cand, b),
-                )
+            if p.reference is not None and p.candidate is not None:
+                self.block(p, rs.blocks[p.reference], cs.blocks[p.candidate])
+            elif p.reference is not None and not (crashed and i > last_paired):
+                self.missing_block(pairs, i)
+            elif p.candidate is not None:
+                self.extra_block(p)
         if crashed:
-            self.crash(pairs, last_paired)
-        else:
-            self.op_pairs(align_ops(ref, rs.head, cand, cs.head), "head", "", "", rs.head)
-            self.source = None
-            if ref.output_shape != cand.output_shape and not any(
-                m.kind is MismatchKind.SHAPE for m in self.out
-            ):
-                self.add(
-                    MismatchKind.SHAPE,
-                    "fc",
-                    None,
-                    f"output {_fmt(cand.output_shape)}, expected {_fmt(ref.output_shape)}",
-                    "output_shape",
-                    ref.output_shape,
-                    cand.output_shape,
-                )
-            self.unused_params()
+            self.add(crash_mismatch(self.ref, self.cand, pairs, last_paired, self.sites))
+            return self.out
+        self.op_pairs(
+            align_ops(self.ref, rs.head, self.cand, cs.head), _Where(Region.HEAD, "head", "", ""), rs.head
+        )
+        self.output_shape()
+        self.unused_params()
         return self.out
+
+    def output_shape(self) -> None:
+        ref, cand = self.ref, self.cand
+        if ref.output_shape != cand.output_shape and not any(m.kind is MismatchKind.SHAPE for m in self.out):
+            text = f"output {format_shape(cand.output_shape)}, expected {format_shape(ref.output_shape)}"
+            self.add(Mismatch(MismatchKind.SHAPE, "fc", None, "output_shape", ref.output_shape,
+                              cand.output_shape, text, None, Region.MODEL))  # fmt: skip
 
     def unused_params(self) -> None:
         used = {p for op in self.cand.ops for p in op.params}
@@ -315,54 +278,32 @@ class _Differ:
         if unused:
             total = sum(p.numel for p in unused)
             names = ", ".join(p.name for p in unused[:4]) + (" ..." if len(unused) > 4 else "")
-            self.source = self.sites.get(unused[0].name.rpartition(".")[0])
-            self.add(
-                MismatchKind.EXTRA,
-                None,
-                unused[0].name,
+            self.add(Mismatch(
+                MismatchKind.EXTRA, None, unused[0].name, "params", 0, total,
                 f"{len(unused)} parameter tensors ({total:,} values) never used in forward: {names}",
-                "params",
-                0,
-                total,
-            )
+                self.sites.get(unused[0].name.rpartition(".")[0]), Region.MODEL,
+            ))  # fmt: skip
 
-    def crash(self, pairs: Sequence[BlockPair], last_paired: int) -> None:
-        crash = self.cand.crash
-        assert crash is not None
-        rs = self.ref.structure
-        after = pairs[last_paired].reference if last_paired >= 0 else None
-        nxt = (after + 1) if after is not None else 0
-        trailing = [
-            o
-            for o in range(len(self.cand.ops))
-            if not any(o in (*b.main, *b.shortcut, *b.tail, b.merge_op) for b in self.cand.structure.blocks)
-            and o not in self.cand.structure.stem
-        ]
-        in_head = any(self.cand.ops[o].kind in _HEAD_KINDS for o in trailing)
-        if nxt < len(rs.blocks) and not in_head:
-            rpath = rs.blocks[nxt].path if self.cand.structure.blocks else rs.stem_path
-        else:
-            head = significant(self.ref, rs.head)
-            done = len(significant(self.cand, trailing))
-            rpath = self.ref.ops[head[min(done, len(head) - 1)]].module_path if head else "fc"
-        call = next((c for c in self.cand.modules if c.path == crash.module_path), None)
-        # A torch layer that fails (a Linear of the wrong width) is wrong where it was built; user
-        # code that fails is wrong where it runs.
-        builtin = call is not None and hasattr(torch.nn, call.type_name)
-        self.source = (self.sites.get(crash.module_path) if builtin else None) or crash.source
-        shapes = ", ".join(_fmt(s) for s in crash.in_shapes)
-        op = f" in {crash.op_name}" if crash.op_name else ""
-        op += f" with input {shapes}" if shapes else ""
-        self.add(
-            MismatchKind.CRASH,
-            rpath,
-            crash.module_path or None,
-            f"forward failed at {crash.module_path or 'the model'}{op}: "
-            f"{crash.error_type}: {crash.message} ({crash.ops_before} ops ran before)",
-            "forward",
-            "runs",
-            f"{crash.error_type}: {crash.message}",
+
+def _first(causes: dict[str, int], keys: Sequence[str]) -> int | None:
+    return next((causes[k] for k in keys if k in causes), None)
+
+
+def _moved_across_add(ref: Trace, cand: Trace, pairs: Sequence[OpPair]) -> list[tuple[OpPair, OpPair]]:
+    """(missing, extra) op pairs of the same label: one layer applied on the other side of the add."""
+    extras = [p for p in pairs if p.reference is None and p.candidate is not None]
+    out: list[tuple[OpPair, OpPair]] = []
+    for p in pairs:
+        if p.candidate is not None or p.reference is None:
+            continue
+        want = label(ref.ops[p.reference])
+        twin = next(
+            (e for e in extras if e.candidate is not None and label(cand.ops[e.candidate]) == want), None
         )
+        if twin is not None:
+            extras.remove(twin)
+            out.append((p, twin))
+    return out
 
 
 def _squeezed(op: OpRecord) -> object:
@@ -372,18 +313,12 @@ def _squeezed(op: OpRecord) -> object:
     return op.out_shape
 
 
-def _fmt(shape: object) -> str:
-    if shape is None:
-        return "none"
-    return "x".join(str(s) for s in shape)  # type: ignore[union-attr]
-
-
 def _block_desc(trace: Trace, block: Block) -> str:
     chans = [
         dict(trace.ops[o].attrs).get("out_channels") for o in block.main if trace.ops[o].kind is OpKind.CONV
     ]
     flow = "->".join(str(c) for c in [block.in_shape[1] if len(block.in_shape) > 1 else "?", *chans])
-    return f"{flow}, output {_fmt(block.out_shape[1:])}"
+    return f"{flow}, output {format_shape(block.out_shape[1:])}"
 
 
 def diff(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-from resnet_verify.tracing.records import Shape, SourceLoc, Trace
+from resnet_verify.tracing.records import OpKind, Shape, SourceLoc, Trace
 
 
 class MismatchKind(str, enum.Enum):
@@ -21,15 +21,42 @@ class MismatchKind(str, enum.Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class BlockPair:
+    """One column of the block alignment; either side may be absent (missing / extra block)."""
+
+    reference: int | None
+    candidate: int | None
+    stage: int  # reference stage index (candidate's stage for extra blocks)
+
+
+class Region(str, enum.Enum):
+    """Where in the network a mismatch sits; detectors key on this, never on message text."""
+
+    STEM = "stem"
+    MAIN = "main"  # a residual block's main path
+    SHORTCUT = "shortcut"
+    TAIL = "tail"  # after a block's residual add (the final ReLU)
+    BLOCK = "block"  # a whole block: missing, extra, or its residual add
+    HEAD = "head"
+    MODEL = "model"  # the model as a whole: output shape, unused parameters, a crash, numerics
+
+
+@dataclass(frozen=True, slots=True)
 class Mismatch:
     kind: MismatchKind
-    reference_path: str | None  # torchvision module names
+    reference_path: str | None  # the reference's module names
     candidate_path: str | None  # the candidate's own names
-    field: str | None
+    field: str | None  # the attribute (stride, eps ...), or "op", "block", "params", "output_shape"
     expected: Any
     actual: Any
-    message: str
+    message: str  # for people only: no code outside the renderers reads it
     source: SourceLoc | None = None
+    region: Region | None = None
+    op_kind: OpKind | None = None  # the reference op's kind, else the candidate op's
+    block: BlockPair | None = None  # the aligned block pair it belongs to (None outside blocks)
+    reference_op: int | None = None  # op ids in the reference / candidate traces
+    candidate_op: int | None = None
+    cause: int | None = None  # index of the mismatch this one follows from (a bias -> a params delta)
 
 
 class Pattern(str, enum.Enum):
@@ -53,6 +80,9 @@ class Finding:
     mismatches: tuple[int, ...]  # indices into Comparison.mismatches explained by this finding
     suggestion: str | None = None
     source: SourceLoc | None = None
+    # A verdict is about the whole model ("not a residual network of this kind"): it claims every
+    # mismatch, and no other detector runs after it.
+    verdict: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,15 +102,6 @@ class StageRow:
 
 
 @dataclass(frozen=True, slots=True)
-class BlockPair:
-    """One column of the block alignment; either side may be absent (missing / extra block)."""
-
-    reference: int | None
-    candidate: int | None
-    stage: int  # reference stage index (candidate's stage for extra blocks)
-
-
-@dataclass(frozen=True, slots=True)
 class Comparison:
     reference_name: str
     candidate_name: str
@@ -97,3 +118,16 @@ class Comparison:
     @property
     def ok(self) -> bool:
         return not self.mismatches
+
+    @property
+    def unexplained(self) -> tuple[int, ...]:
+        """Indices of the mismatches no finding claims, in order."""
+        claimed = {i for f in self.findings for i in f.mismatches}
+        return tuple(i for i in range(len(self.mismatches)) if i not in claimed)
+
+    @property
+    def root_causes(self) -> int:
+        """The headline count: one per finding, plus each unexplained mismatch that is no other
+        mismatch's consequence."""
+        loose = sum(1 for i in self.unexplained if self.mismatches[i].cause is None)
+        return len(self.findings) + loose

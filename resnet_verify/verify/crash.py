@@ -1,0 +1,57 @@
+"""The mismatch for a candidate whose forward failed: where it failed, in reference terms."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import torch
+
+from resnet_verify.tracing.records import OpKind, SourceLoc, Trace, format_shape
+from resnet_verify.verify.align import significant
+from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
+
+_HEAD_KINDS = frozenset(
+    {OpKind.GLOBAL_POOL, OpKind.LINEAR, OpKind.FLATTEN, OpKind.AVG_POOL, OpKind.ADAPTIVE_POOL}
+)
+
+
+def _reference_path(ref: Trace, cand: Trace, pairs: Sequence[BlockPair], last_paired: int) -> str:
+    """The reference layer the candidate was running when it failed."""
+    rs, cs = ref.structure, cand.structure
+    after = pairs[last_paired].reference if last_paired >= 0 else None
+    nxt = (after + 1) if after is not None else 0
+    in_blocks = {o for b in cs.blocks for o in (*b.main, *b.shortcut, *b.tail, b.merge_op)}
+    trailing = [o for o in range(len(cand.ops)) if o not in in_blocks and o not in cs.stem]
+    in_head = any(cand.ops[o].kind in _HEAD_KINDS for o in trailing)
+    if nxt < len(rs.blocks) and not in_head:
+        return rs.blocks[nxt].path if cs.blocks else rs.stem_path
+    head = significant(ref, rs.head)
+    done = len(significant(cand, trailing))
+    return ref.ops[head[min(done, len(head) - 1)]].module_path if head else "fc"
+
+
+def crash_mismatch(
+    ref: Trace, cand: Trace, pairs: Sequence[BlockPair], last_paired: int, sites: Mapping[str, SourceLoc]
+) -> Mismatch:
+    crash = cand.crash
+    assert crash is not None
+    call = next((c for c in cand.modules if c.path == crash.module_path), None)
+    # A torch layer that fails (a Linear of the wrong width) is wrong where it was built; user
+    # code that fails is wrong where it runs.
+    builtin = call is not None and hasattr(torch.nn, call.type_name)
+    source = (sites.get(crash.module_path) if builtin else None) or crash.source
+    shapes = ", ".join(format_shape(s) for s in crash.in_shapes)
+    op = f" in {crash.op_name}" if crash.op_name else ""
+    op += f" with input {shapes}" if shapes else ""
+    return Mismatch(
+        MismatchKind.CRASH,
+        _reference_path(ref, cand, pairs, last_paired),
+        crash.module_path or None,
+        "forward",
+        "runs",
+        f"{crash.error_type}: {crash.message}",
+        f"forward failed at {crash.module_path or 'the model'}{op}: "
+        f"{crash.error_type}: {crash.message} ({crash.ops_before} ops ran before)",
+        source,
+        Region.MODEL,
+    )

@@ -1,0 +1,44 @@
+"""BatchNorm hyper-parameters that come from another framework's defaults (Keras, TF)."""
+
+from __future__ import annotations
+
+from resnet_verify.tracing.records import OpKind
+from resnet_verify.verify.patterns.context import Context, at
+from resnet_verify.verify.records import Finding, Pattern
+
+# Keras' BatchNormalization defaults: epsilon 1e-3, momentum 0.99 (= PyTorch momentum 0.01);
+# keras.applications' ResNets use epsilon 1.001e-5.
+_KERAS_EPS = (1e-3, 1.001e-5)
+_KERAS_MOMENTUM = (0.99, 0.01)
+
+
+def _keras_value(field: str | None, value: object) -> bool:
+    if field == "eps":
+        return isinstance(value, float) and any(abs(value - v) < 1e-12 for v in _KERAS_EPS)
+    if field == "momentum":
+        return isinstance(value, float) and any(abs(value - v) < 1e-12 for v in _KERAS_MOMENTUM)
+    return False
+
+
+def detect_keras_batchnorm(ctx: Context) -> list[Finding]:
+    idx = ctx.indices(lambda m: m.op_kind is OpKind.BATCH_NORM and m.field in ("eps", "momentum"))
+    keras = [i for i in idx if _keras_value(ctx.mismatches[i].field, ctx.mismatches[i].actual)]
+    if not keras:
+        return []
+    ms = [ctx.mismatches[i] for i in idx]
+    fields = sorted({m.field or "" for m in ms})
+    found = {m.field: m.actual for m in ms}
+    wanted = {m.field: m.expected for m in ms}
+    first = ctx.mismatches[keras[0]]
+    call = ", ".join(f"{k}={v}" for k, v in sorted(wanted.items()) if k)
+    seen = ", ".join(f"{k} {v}" for k, v in sorted(found.items()) if k)
+    return [Finding(
+        Pattern.KERAS_BATCHNORM, "Keras BatchNorm defaults",
+        f"{len(idx)} BatchNorm settings differ ({', '.join(fields)}: {seen}): Keras' defaults are eps 1e-3 "
+        f"(keras.applications: 1.001e-5) and momentum 0.99, which is PyTorch momentum 0.01 (PyTorch's "
+        f"momentum weighs the new batch, Keras' the running average).",
+        tuple(sorted({ctx.mismatches[i].reference_path or "" for i in idx}))[:8], idx,
+        f"{at(first.candidate_path, first.source)}: BatchNorm2d(num_features, {call}) as in the reference"
+        + ("; Keras' momentum 0.99 is PyTorch's momentum=0.01, not 0.99" if found.get("momentum") == 0.99 else ""),
+        first.source,
+    )]  # fmt: skip

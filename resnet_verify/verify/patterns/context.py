@@ -1,0 +1,90 @@
+"""What every detector reads: both traces, the block alignment and the typed mismatches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from resnet_verify.tracing.records import Block, OpKind, OpRecord, SourceLoc, Trace
+from resnet_verify.verify.records import BlockPair, Finding, Mismatch
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    reference: Trace
+    candidate: Trace
+    pairs: tuple[BlockPair, ...]
+    mismatches: tuple[Mismatch, ...]
+
+    def indices(self, pred: Callable[[Mismatch], bool]) -> tuple[int, ...]:
+        return tuple(i for i, m in enumerate(self.mismatches) if pred(m))
+
+    def paired_blocks(self) -> Iterator[tuple[BlockPair, Block, Block]]:
+        rb, cb = self.reference.structure.blocks, self.candidate.structure.blocks
+        for p in self.pairs:
+            if p.reference is not None and p.candidate is not None:
+                yield p, rb[p.reference], cb[p.candidate]
+
+    def site(self, path: str | None) -> SourceLoc | None:
+        """The line of the candidate's file that constructed the module at ``path``."""
+        return next((c.source for c in self.candidate.modules if c.path == path and c.source), None)
+
+
+Detector = Callable[[Context], Sequence[Finding]]
+
+
+def at(path: str | None, site: SourceLoc | None) -> str:
+    """``stage4.0.conv (models.py:41)``, or just the path when the line is unknown."""
+    if site is None:
+        return path or "the model"
+    return f"{path} ({site})" if path else str(site)
+
+
+def convs(trace: Trace, ops: Sequence[int]) -> list[OpRecord]:
+    return [trace.ops[o] for o in ops if trace.ops[o].kind is OpKind.CONV]
+
+
+def attr(op: OpRecord, key: str) -> object:
+    return dict(op.attrs).get(key)
+
+
+def first_op(trace: Trace, ops: Sequence[int], kind: OpKind) -> OpRecord | None:
+    return next((trace.ops[o] for o in ops if trace.ops[o].kind is kind), None)
+
+
+def consumers(trace: Trace, op_id: int) -> list[OpRecord]:
+    """Ops that read the output of ``op_id`` (the dataflow graph's successors)."""
+    return [op for op in trace.ops if op_id in op.inputs]
+
+
+def square(value: object) -> object:
+    """``(3, 3)`` -> ``3``; anything else unchanged (for spelling a layer as the user would)."""
+    if isinstance(value, tuple) and value and len(set(value)) == 1:
+        return value[0]
+    return value
+
+
+def under(path: str | None, prefix: str) -> bool:
+    return bool(path) and bool(prefix) and (path == prefix or str(path).startswith(prefix + "."))
+
+
+def conv_call(op: OpRecord, *, bias: bool = False) -> str:
+    """The ``nn.Conv2d(...)`` that reproduces a traced convolution."""
+    a = dict(op.attrs)
+    parts = [str(a.get("in_channels")), str(a.get("out_channels")), str(square(a.get("kernel_size")))]
+    for key, default in (("stride", 1), ("padding", 0), ("dilation", 1), ("groups", 1)):
+        value = square(a.get(key, default))
+        if value != default:
+            parts.append(f"{key}={value}")
+    parts.append(f"bias={bias}")
+    return f"Conv2d({', '.join(parts)})"
+
+
+def pool_call(op: OpRecord) -> str:
+    a = dict(op.attrs)
+    name = "MaxPool2d" if op.kind is OpKind.MAX_POOL else "AvgPool2d"
+    args = [str(square(a.get("kernel_size")))]
+    for key in ("stride", "padding"):
+        if key in a:
+            args.append(f"{key}={square(a[key])}")
+    return f"{name}({', '.join(args)})"

@@ -1,0 +1,103 @@
+"""A head sized for one input resolution (a fixed pool + a Linear of its flattened size)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from resnet_verify.tracing.records import OpKind, OpRecord, Trace
+from resnet_verify.verify.patterns.context import Context, at, attr, first_op, pool_call
+from resnet_verify.verify.records import Finding, Pattern, Region
+
+_SIZE_STEPS = (OpKind.GLOBAL_POOL, OpKind.ADAPTIVE_POOL, OpKind.CONV, OpKind.MAX_POOL, OpKind.AVG_POOL)
+
+
+def _out_size(h: int, a: dict) -> int:
+    k = a.get("kernel_size", (1,))[0]
+    st = a.get("stride", (1,))[0]
+    pad = a.get("padding", (0,))
+    pad = 0 if isinstance(pad, str) else pad[0]
+    dil = a.get("dilation", (1,))[0]
+    span = h + 2 * pad - dil * (k - 1) - 1
+    if span < 0:
+        return 0
+    return (-(-span // st) if a.get("ceil_mode") else span // st) + 1
+
+
+def _final_side(steps: Sequence[tuple[OpKind, dict]], size: int) -> int:
+    h = size
+    for kind, attrs in steps:
+        if kind is OpKind.GLOBAL_POOL:
+            h = 1
+        elif kind is OpKind.ADAPTIVE_POOL:
+            h = int(attrs["output_size"][0])
+        else:
+            h = _out_size(h, attrs)
+        if h < 1:
+            return 0
+    return h
+
+
+def valid_input_sizes(trace: Trace, sizes: Sequence[int] = tuple(range(32, 1025))) -> list[int]:
+    """Square input sizes for which the traced trunk would reach its Linear with the right width."""
+    s = trace.structure
+    linear = first_op(trace, s.head, OpKind.LINEAR)
+    if linear is None:
+        return list(sizes)
+    chain = [*s.stem, *(o for b in s.blocks for o in (*b.main, *b.tail)), *s.head]
+    before = [trace.ops[o] for o in s.head if o < linear.id and len(trace.ops[o].out_shape or ()) == 4]
+    last = before[-1].out_shape if before else None
+    channels = last[1] if last else (s.blocks[-1].out_shape[1] if s.blocks else 0)
+    steps = [(trace.ops[o].kind, dict(trace.ops[o].attrs)) for o in chain if trace.ops[o].kind in _SIZE_STEPS]
+    want = attr(linear, "in_features")
+    return [n for n in sizes if (h := _final_side(steps, n)) >= 1 and channels * h * h == want]
+
+
+def ranges(values: Sequence[int]) -> str:
+    if not values:
+        return "no size from 32 to 1024"
+    parts, start, prev = [], values[0], values[0]
+    for v in [*values[1:], None]:
+        if v is not None and v == prev + 1:
+            prev = v
+            continue
+        parts.append(f"{start}" if start == prev else f"{start}-{prev}")
+        if v is not None:
+            start = prev = v
+    return ", ".join(parts[:6]) + (" ..." if len(parts) > 6 else "")
+
+
+def _linear_call(op: OpRecord) -> str:
+    return f"Linear({attr(op, 'in_features')}, {attr(op, 'out_features')})"
+
+
+def detect_fixed_head(ctx: Context) -> list[Finding]:
+    ref, cand = ctx.reference, ctx.candidate
+    head = [cand.ops[o] for o in cand.structure.head]
+    fixed_pool = [op for op in head if op.kind in (OpKind.AVG_POOL, OpKind.MAX_POOL)]
+    linear = first_op(cand, cand.structure.head, OpKind.LINEAR)
+    ref_linear = first_op(ref, ref.structure.head, OpKind.LINEAR)
+    if ref_linear is None or (not fixed_pool and linear is None):
+        return []
+    wrong_width = linear is not None and attr(linear, "in_features") != attr(ref_linear, "in_features")
+    if not fixed_pool and not wrong_width:
+        return []
+    head_paths = {ref.ops[o].module_path for o in ref.structure.head} - {""}
+    idx = ctx.indices(
+        lambda m: m.region is Region.HEAD or (m.region is Region.MODEL and m.reference_path in head_paths)
+    )
+    if not idx:
+        return []
+    sizes = valid_input_sizes(cand) if cand.crash is None else []
+    what = " + ".join([pool_call(op) for op in fixed_pool] + ([_linear_call(linear)] if linear else []))
+    culprit = fixed_pool[0] if fixed_pool else linear
+    path = culprit.module_path if culprit else None
+    site = ctx.site(path)
+    classes = attr(linear, "out_features") if linear is not None else attr(ref_linear, "out_features")
+    return [Finding(
+        Pattern.FIXED_HEAD, "Fixed-size head",
+        f"The head ({what}) is sized for one input resolution instead of pooling globally: it only fits "
+        f"square inputs of {ranges(sizes)} px.",
+        tuple(sorted(head_paths)), idx,
+        f"{at(path, site)}: {what} only fits {ranges(sizes)} px input; use AdaptiveAvgPool2d(1) + "
+        f"Linear({attr(ref_linear, 'in_features')}, {classes})", site,
+    )]  # fmt: skip

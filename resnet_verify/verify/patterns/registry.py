@@ -1,0 +1,73 @@
+"""The detectors, in the order they claim mismatches, and the one function that runs them.
+
+Every mismatch belongs to at most one finding: a detector may only claim what earlier detectors left,
+so the order below is a priority (whole-model verdicts, then structural variants, then single
+layers). A claimed mismatch takes its consequences (``Mismatch.cause`` chains) with it. A verdict
+claims everything and ends the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from resnet_verify.tracing.records import Trace
+from resnet_verify.verify.patterns.batchnorm import detect_keras_batchnorm
+from resnet_verify.verify.patterns.blocks import detect_block_counts, detect_pre_activation
+from resnet_verify.verify.patterns.context import Context, Detector
+from resnet_verify.verify.patterns.head import detect_fixed_head
+from resnet_verify.verify.patterns.layers import (
+    detect_conv_bias,
+    detect_grouped_1x1,
+    detect_projection_without_bn,
+)
+from resnet_verify.verify.patterns.stem import detect_cifar_stem
+from resnet_verify.verify.patterns.stride import detect_stride_placement
+from resnet_verify.verify.records import BlockPair, Finding, Mismatch
+
+DETECTORS: tuple[Detector, ...] = (
+    detect_cifar_stem,
+    detect_pre_activation,
+    detect_stride_placement,
+    detect_block_counts,
+    detect_fixed_head,
+    detect_keras_batchnorm,
+    detect_conv_bias,
+    detect_projection_without_bn,
+    detect_grouped_1x1,
+)
+
+
+def _with_consequences(mismatches: Sequence[Mismatch], claimed: set[int]) -> set[int]:
+    out = set(claimed)
+    changed = True
+    while changed:
+        more = {i for i, m in enumerate(mismatches) if m.cause in out and i not in out}
+        out |= more
+        changed = bool(more)
+    return out
+
+
+def run_detectors(ctx: Context, detectors: Sequence[Detector] = DETECTORS) -> tuple[Finding, ...]:
+    everything = set(range(len(ctx.mismatches)))
+    taken: set[int] = set()
+    out: list[Finding] = []
+    for detect in detectors:
+        for finding in detect(ctx):
+            wanted = (
+                everything if finding.verdict else _with_consequences(ctx.mismatches, set(finding.mismatches))
+            )
+            own = tuple(sorted(wanted - taken))
+            if finding.mismatches and not own and not finding.verdict:
+                continue  # everything it explains is explained already
+            taken |= set(own)
+            out.append(replace(finding, mismatches=own))
+            if finding.verdict:
+                return tuple(out)
+    return tuple(out)
+
+
+def explain(
+    ref: Trace, cand: Trace, pairs: Sequence[BlockPair], mismatches: Sequence[Mismatch]
+) -> tuple[Finding, ...]:
+    return run_detectors(Context(ref, cand, tuple(pairs), tuple(mismatches)))

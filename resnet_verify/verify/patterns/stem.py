@@ -1,0 +1,33 @@
+"""Stems that differ from the reference's by design: the CIFAR stem (3x3/1 conv, no max pool)."""
+
+from __future__ import annotations
+
+from resnet_verify.tracing.records import OpKind
+from resnet_verify.verify.patterns.context import Context, at, attr, conv_call, convs, first_op, pool_call
+from resnet_verify.verify.records import Finding, Pattern, Region
+
+
+def detect_cifar_stem(ctx: Context) -> list[Finding]:
+    ref, cand = ctx.reference, ctx.candidate
+    rc, cc = convs(ref, ref.structure.stem), convs(cand, cand.structure.stem)
+    if not rc or not cc or not cand.structure.blocks:
+        return []
+    ref_k, ref_s = attr(rc[0], "kernel_size"), attr(rc[0], "stride")
+    if not (attr(cc[0], "kernel_size") == (3, 3) and attr(cc[0], "stride") == (1, 1) and len(cc) == 1):
+        return []
+    if ref_k == (3, 3) and ref_s == (1, 1):
+        return []  # the reference has a CIFAR stem itself
+    ref_pool = first_op(ref, ref.structure.stem, OpKind.MAX_POOL)
+    has_pool = first_op(cand, cand.structure.stem, OpKind.MAX_POOL) is not None
+    idx = ctx.indices(lambda m: m.region is Region.STEM)
+    if not idx:
+        return []
+    fix = conv_call(rc[0]) + (f" followed by {pool_call(ref_pool)}" if ref_pool else "")
+    reference_stem = f"{conv_call(rc[0])}" + (f" + {pool_call(ref_pool)}" if ref_pool else "")
+    return [Finding(
+        Pattern.CIFAR_STEM, "CIFAR stem",
+        f"The stem is the CIFAR variant (3x3 conv, stride 1{'' if has_pool else ', no max pool'}) instead of "
+        f"the reference's {reference_stem}: every later feature map is larger in each spatial dimension.",
+        (rc[0].module_path or "stem",), idx,
+        f"{at(cc[0].module_path, ctx.site(cc[0].module_path))}: use {fix}", ctx.site(cc[0].module_path),
+    )]  # fmt: skip
