@@ -35,3 +35,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="rewrite the golden reports under reports/golden/ instead of diffing",
     )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_reference_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Tests (and the CLI subprocesses they start) use a reference cache of their own, never the
+    user's ~/.cache; tests of the cache itself point RESNET_VERIFY_CACHE_DIR elsewhere."""
+    import os
+
+    folder = tmp_path_factory.mktemp("reference-cache")
+    old = os.environ.get("RESNET_VERIFY_CACHE_DIR")
+    os.environ["RESNET_VERIFY_CACHE_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("RESNET_VERIFY_CACHE_DIR", None)
+    else:
+        os.environ["RESNET_VERIFY_CACHE_DIR"] = old

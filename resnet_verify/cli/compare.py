@@ -5,18 +5,26 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from resnet_verify.errors import UsageError
+
+if TYPE_CHECKING:  # torch loads only when a command runs, after OpenMP settings are made
+    import torch
 
 FORMATS = ("text", "markdown", "json", "html", "github")
 
 
-def add_common_model_args(parser: argparse.ArgumentParser, *, reference: bool = True) -> None:
+def add_common_model_args(
+    parser: argparse.ArgumentParser, *, reference: bool = True, many: bool = False
+) -> None:
     parser.add_argument(
         "--model",
         required=True,
+        action="append" if many else "store",
         metavar="SPEC",
-        help="resnet50 | resnet50_v1 | torchvision:NAME | FILE.py:CALLABLE | MODULE:CALLABLE",
+        help="resnet50 | resnet50_v1 | torchvision:NAME | FILE.py:CALLABLE | MODULE:CALLABLE"
+        + (" (repeat it, or glob the file: 'models/*.py:build', for one report per model)" if many else ""),
     )
     if reference:
         parser.add_argument(
@@ -45,10 +53,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Trace a candidate and a torchvision ResNet, align them "
         "by structure and report every mismatch.",
     )
-    add_common_model_args(parser)
+    add_common_model_args(parser, many=True)
     parser.add_argument("--format", choices=FORMATS, default="text")
     parser.add_argument(
-        "--output", metavar="FILE", help="write the report here (atomically) instead of stdout"
+        "--output",
+        metavar="FILE",
+        help="write the report here (atomically) instead of stdout; with several models, a folder",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the reference-trace cache ($RESNET_VERIFY_CACHE_DIR, "
+        "else $XDG_CACHE_HOME/resnet-verify)",
     )
     parser.add_argument(
         "--color",
@@ -84,7 +100,7 @@ def add_equivalence_args(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--seed", type=int, default=0, help="seed of the random weights and input (default 0)")
 
 
-def equivalence_state(args: argparse.Namespace):  # noqa: ANN201 - dict of tensors or None
+def equivalence_state(args: argparse.Namespace) -> dict[str, torch.Tensor] | None:
     """Validate the equivalence flags; load --reference-weights (before any slow work)."""
     if not args.equivalence:
         used = [
@@ -147,9 +163,23 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--num-classes must be at least 1, got {args.num_classes}")
     size = parse_input_size(args.input_size)
     reference_state = equivalence_state(args)
+    if isinstance(args.model, list):  # --model given once or more (argparse "append")
+        from resnet_verify.cli.many_models import expand_specs, run_many
+
+        specs = expand_specs(args.model)
+        if len(specs) > 1:
+            return run_many(args, specs, run)
+        args.model = specs[0]
     reference = args.reference or default_reference(args.model)
     model, name = build_model(args.model, num_classes=args.num_classes)
-    comparison = compare(model, reference, input_size=size, num_classes=args.num_classes, candidate_name=name)
+    comparison = compare(
+        model,
+        reference,
+        input_size=size,
+        num_classes=args.num_classes,
+        candidate_name=name,
+        cache=not getattr(args, "no_cache", False),
+    )
     if args.equivalence:
         from resnet_verify.verify.equivalence import (
             DEFAULT_ATOL,

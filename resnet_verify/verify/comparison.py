@@ -128,12 +128,18 @@ def compare_traces(
 
 
 @functools.lru_cache(maxsize=16)
-def reference_trace(name: str, shape: Shape, num_classes: int) -> Trace:
-    """The torchvision reference's trace: a pure function of its arguments, so computed once.
+def reference_trace(name: str, shape: Shape, num_classes: int, *, cache: bool = True) -> Trace:
+    """The torchvision reference's trace: a pure function of its arguments, so computed once per
+    process, and once per machine through the persistent cache (``cache=False`` bypasses it).
 
     The model is built on meta for this trace alone, so it is traced without a copy.
     """
-    return trace(build_reference(name, num_classes=num_classes), shape, owned=True)
+    from resnet_verify.verify.reference_cache import cached_trace
+
+    def build() -> Trace:
+        return trace(build_reference(name, num_classes=num_classes), shape, owned=True)
+
+    return cached_trace(name, shape, num_classes, build, enabled=cache)
 
 
 def compare(
@@ -143,12 +149,16 @@ def compare(
     input_size: int | Sequence[int],
     num_classes: int,
     candidate_name: str | None = None,
+    cache: bool = True,
 ) -> Comparison:
-    """Compare ``candidate`` with torchvision's ``reference`` at ``input_size`` (N or (C, H, W))."""
+    """Compare ``candidate`` with torchvision's ``reference`` at ``input_size`` (N or (C, H, W)).
+
+    ``cache=False`` neither reads nor writes the persistent reference-trace cache.
+    """
     if not isinstance(candidate, nn.Module):
         raise UsageError(f"candidate must be an nn.Module, got {type(candidate).__name__}")
     shape = _input_shape(input_size)
-    ref_trace = reference_trace(reference.removeprefix("torchvision:"), shape, num_classes)
+    ref_trace = reference_trace(reference.removeprefix("torchvision:"), shape, num_classes, cache=cache)
     if ref_trace.crash is not None:
         raise UsageError(
             f"input size {'x'.join(map(str, shape[1:]))} is too small for "
