@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import copy
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import Any
 
 import torch
 from torch import nn
 from torch.overrides import TorchFunctionMode
+from torch.utils.flop_counter import FlopCounterMode
 
 from resnet_verify.specs.sources import module_sites, user_frame
 from resnet_verify.tracing import opkinds
@@ -135,13 +136,22 @@ class _Recorder(TorchFunctionMode):
         self.ops: list[OpRecord] = []
         self.stack: list[str] = []
         self.failed: tuple[str, tuple[Shape, ...], tuple[str, ...], SourceLoc | None] | None = None
+        self.flops: FlopCounterMode | None = None  # active under this mode while the forward runs
 
-    def __torch_function__(self, func, types, args=(), kwargs=None):  # noqa: ANN001, ANN204
+    def _flops_so_far(self) -> int:
+        # FlopCounterMode keeps one count per aten op under "Global": a handful of entries.
+        counts = self.flops.flop_counts.get("Global") if self.flops is not None else None
+        return sum(counts.values()) if counts else 0
+
+    def __torch_function__(
+        self, func: Any, types: Any, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None
+    ) -> Any:
         kwargs = kwargs or {}
         name = getattr(func, "__name__", str(func))
         if name in opkinds.IGNORED:
             return func(*args, **kwargs)
         tensors = _tensors((args, kwargs))
+        flops_before = self._flops_so_far()
         try:
             out = _meta_batch_norm(args, kwargs) if name == "batch_norm" else None
             if out is None:
@@ -183,6 +193,7 @@ class _Recorder(TorchFunctionMode):
                 attrs=make_attrs(attrs),
                 inplace=opkinds.is_inplace(name, kwargs),
                 source=user_frame(sys._getframe(1), stop=self.stop),
+                macs=(self._flops_so_far() - flops_before) // 2,
             )
         )
         for t in outs:
@@ -227,7 +238,7 @@ def _run(
     call_counts: dict[str, int] = {}
     handles = []
 
-    def pre_hook(path: str, module: nn.Module):  # noqa: ANN202
+    def pre_hook(path: str, module: nn.Module) -> Callable[[nn.Module, tuple, dict], None]:
         def hook(mod: nn.Module, args: tuple, kwargs: dict) -> None:
             order = len(pending)
             flat = _tensors((args, kwargs))
@@ -269,7 +280,10 @@ def _run(
     error: BaseException | None = None
     output: Any = None
     try:
-        with torch.no_grad(), recorder:
+        # FlopCounterMode (a dispatch mode) sees the aten ops each recorded call lowers to, so the
+        # recorder attributes every MAC to the op that caused it, name-independently.
+        with torch.no_grad(), FlopCounterMode(display=False) as flops, recorder:
+            recorder.flops = flops
             output = model(x)
     except (Exception, SystemExit) as exc:  # the candidate's own bug: recorded, never re-raised
         error = exc  # (SystemExit too: a sys.exit() in forward must not end the run with its code)
