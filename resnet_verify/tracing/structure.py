@@ -11,6 +11,7 @@ op i, bit 0 for the model input) so the whole analysis is a few big-int operatio
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from resnet_verify.tracing.records import (
     INPUT_ID,
@@ -105,12 +106,22 @@ def _out_shape(ops: Sequence[OpRecord], op_id: int, input_shape: Shape) -> Shape
     return ops[op_id].out_shape or ()
 
 
-def find_structure(ops: Sequence[OpRecord], params: Sequence[ParamInfo], input_shape: Shape) -> Structure:
-    graph = _Graph(ops)
-    table = {p.name: p for p in params}
-    merges = [op for op in ops if _is_merge(op)]
-    raw: list[tuple[int, int | None, list[int], list[int]]] = []  # fork, merge, main, shortcut
-    for op in merges:
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """A block before it gets its records: where the paths fork and merge, and the op ids on each."""
+
+    fork: int
+    merge: int | None  # None for a plain unit (convolutions between two merges, no addition)
+    main: tuple[int, ...]
+    shortcut: tuple[int, ...]
+    tail: tuple[int, ...] = ()
+
+
+def _merges(graph: _Graph, ops: Sequence[OpRecord]) -> list[_Unit]:
+    """One unit per residual addition: the latest common ancestor of both operands is the fork; the
+    path with more convolutions is the main path."""
+    units: list[_Unit] = []
+    for op in (op for op in ops if _is_merge(op)):
         a, b = op.inputs[0], op.inputs[1]
         common = graph.ancestors(a) & graph.ancestors(b)
         if not common:
@@ -118,83 +129,89 @@ def find_structure(ops: Sequence[OpRecord], params: Sequence[ParamInfo], input_s
         fork = common.bit_length() - 2
         paths = []
         for operand in (a, b):
-            path = graph.between(fork, op.id)
-            path = [o for o in path if graph.descends_from(operand, o) or o == operand]
-            paths.append(sorted(set(path) | ({operand} if operand != fork else set())))
+            path = [o for o in graph.between(fork, op.id) if graph.descends_from(operand, o) or o == operand]
+            paths.append(tuple(sorted(set(path) | ({operand} if operand != fork else set()))))
         convs = [sum(ops[o].kind is OpKind.CONV for o in p) for p in paths]
         main_i = 0 if (convs[0], len(paths[0])) >= (convs[1], len(paths[1])) else 1
-        raw.append((fork, op.id, paths[main_i], paths[1 - main_i]))
+        units.append(_Unit(fork, op.id, paths[main_i], paths[1 - main_i]))
     # A merge nested inside an earlier block's path (a block within a block) is not a new block.
-    raw = [r for i, r in enumerate(raw) if not any(r[1] in p[2] or r[1] in p[3] for p in raw[:i])]
+    return [u for i, u in enumerate(units) if not any(u.merge in (*p.main, *p.shortcut) for p in units[:i])]
 
-    units: list[tuple[int, int | None, list[int], list[int], list[int]]] = []
-    for i, (fork, merge, main, short) in enumerate(raw):
-        if i + 1 < len(raw):
-            nxt = raw[i + 1][0]
-            tail = [] if nxt == merge else graph.between(merge, nxt) + [nxt]
-            conv_tail = [o for o in tail if ops[o].kind is OpKind.CONV]
-            if conv_tail:
-                # Convolutions between two merges: a block that lost its addition. Keep the
-                # activation that follows the merge with this block; the rest is a plain unit.
-                first = min(conv_tail)
-                units.append((fork, merge, main, short, [o for o in tail if o < first]))
-                units.append(
-                    (
-                        units[-1][4][-1] if units[-1][4] else merge,
-                        None,
-                        [o for o in tail if o >= first],
-                        [],
-                        [],
-                    )
-                )
-                continue
-        else:
-            tail = []
-            for op in ops[merge + 1 :]:
-                if (
-                    op.kind in _ELEMENTWISE_TAIL
-                    and op.out_shape == ops[merge].out_shape
-                    and graph.descends_from(op.id, merge)
-                ):
-                    tail.append(op.id)
-                elif graph.descends_from(op.id, merge):
-                    break
-        units.append((fork, merge, main, short, tail))
 
-    blocks: list[Block] = []
-    for i, (fork, merge, main, short, tail) in enumerate(units):
-        core = [ops[o] for o in (*main, *short, *([merge] if merge is not None else []))]
-        stack = _common_stack(core)
-        path = stack[-1] if stack else _dotted_prefix(core)
-        names, count = _params([ops[o] for o in (*main, *short, *tail)], table)
-        end = tail[-1] if tail else (merge if merge is not None else main[-1])
-        blocks.append(
-            Block(
-                index=i,
-                kind=BlockKind.RESIDUAL if merge is not None else BlockKind.PLAIN,
-                path=path,
-                fork_op=fork,
-                merge_op=merge,
-                main=tuple(main),
-                shortcut=tuple(short),
-                tail=tuple(tail),
-                in_shape=_out_shape(ops, fork, input_shape),
-                out_shape=_out_shape(ops, end, input_shape),
-                params=names,
-                num_params=count,
-            )
-        )
+def _last_tail(graph: _Graph, ops: Sequence[OpRecord], merge: int) -> tuple[int, ...]:
+    """Elementwise ops right after the last merge that keep its shape (the final ReLU)."""
+    tail: list[int] = []
+    for op in ops[merge + 1 :]:
+        if (
+            op.kind in _ELEMENTWISE_TAIL
+            and op.out_shape == ops[merge].out_shape
+            and graph.descends_from(op.id, merge)
+        ):
+            tail.append(op.id)
+        elif graph.descends_from(op.id, merge):
+            break
+    return tuple(tail)
 
+
+def _with_tails(graph: _Graph, ops: Sequence[OpRecord], raw: list[_Unit]) -> list[_Unit]:
+    units: list[_Unit] = []
+    for i, u in enumerate(raw):
+        assert u.merge is not None
+        if i + 1 == len(raw):
+            units.append(replace(u, tail=_last_tail(graph, ops, u.merge)))
+            continue
+        nxt = raw[i + 1].fork
+        tail = [] if nxt == u.merge else [*graph.between(u.merge, nxt), nxt]
+        conv_tail = [o for o in tail if ops[o].kind is OpKind.CONV]
+        if not conv_tail:
+            units.append(replace(u, tail=tuple(tail)))
+            continue
+        # Convolutions between two merges: a block that lost its addition. Keep the activation
+        # that follows the merge with this block; the rest is a plain unit.
+        first = min(conv_tail)
+        kept = tuple(o for o in tail if o < first)
+        units.append(replace(u, tail=kept))
+        units.append(_Unit(kept[-1] if kept else u.merge, None, tuple(o for o in tail if o >= first), ()))
+    return units
+
+
+def _block(
+    i: int, u: _Unit, ops: Sequence[OpRecord], table: dict[str, ParamInfo], input_shape: Shape
+) -> Block:
+    core = [ops[o] for o in (*u.main, *u.shortcut, *([u.merge] if u.merge is not None else []))]
+    stack = _common_stack(core)
+    names, count = _params([ops[o] for o in (*u.main, *u.shortcut, *u.tail)], table)
+    end = u.tail[-1] if u.tail else (u.merge if u.merge is not None else u.main[-1])
+    return Block(
+        index=i,
+        kind=BlockKind.RESIDUAL if u.merge is not None else BlockKind.PLAIN,
+        path=stack[-1] if stack else _dotted_prefix(core),
+        fork_op=u.fork,
+        merge_op=u.merge,
+        main=u.main,
+        shortcut=u.shortcut,
+        tail=u.tail,
+        in_shape=_out_shape(ops, u.fork, input_shape),
+        out_shape=_out_shape(ops, end, input_shape),
+        params=names,
+        num_params=count,
+    )
+
+
+def find_structure(ops: Sequence[OpRecord], params: Sequence[ParamInfo], input_shape: Shape) -> Structure:
+    graph = _Graph(ops)
+    table = {p.name: p for p in params}
+    units = _with_tails(graph, ops, _merges(graph, ops))
+    blocks = [_block(i, u, ops, table, input_shape) for i, u in enumerate(units)]
     if blocks:
-        first_fork = blocks[0].fork_op
-        stem = [o for o in _members(graph.ancestors(first_fork)) if o >= 0]
+        stem = [o for o in _members(graph.ancestors(blocks[0].fork_op)) if o >= 0]
         last = blocks[-1]
         end = last.tail[-1] if last.tail else (last.merge_op if last.merge_op is not None else last.main[-1])
         head = [op.id for op in ops[end + 1 :] if graph.descends_from(op.id, end)]
     else:
         stem, head = [op.id for op in ops], []
-    stem_names, stem_params = _params([ops[o] for o in stem], table)
-    head_names, head_params = _params([ops[o] for o in head], table)
+    _, stem_params = _params([ops[o] for o in stem], table)
+    _, head_params = _params([ops[o] for o in head], table)
     return Structure(
         stem=tuple(stem),
         blocks=tuple(blocks),
