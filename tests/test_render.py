@@ -22,6 +22,7 @@ from torchvision.models.resnet import BasicBlock, ResNet
 
 from resnet_verify.report.formats import FORMATS, load_report, render, to_dict
 from resnet_verify.report.github import escape_data, escape_property
+from resnet_verify.report.json_report import SCHEMA_VERSION
 from resnet_verify.report.markdown import MISMATCH_HEADER, STAGE_HEADER
 from resnet_verify.tracing.records import SourceLoc, Trace
 from resnet_verify.tracing.tracer import trace
@@ -389,7 +390,7 @@ DESIGN_KEYS = (
 def test_json_round_trip(any_comparison: Comparison) -> None:
     text = render(any_comparison, "json")
     assert json.loads(text) == to_dict(any_comparison)
-    assert text.endswith("}\n") and text.startswith('{\n  "schema_version": 1,')
+    assert text.endswith("}\n") and text.startswith(f'{{\n  "schema_version": {SCHEMA_VERSION},')
     data = load_report(text)
     assert all(k in data for k in DESIGN_KEYS)
     assert data["ok"] is any_comparison.ok
@@ -399,12 +400,14 @@ def test_json_round_trip(any_comparison: Comparison) -> None:
 
 def test_json_dirty_content(dirty: Comparison) -> None:
     d = to_dict(dirty)
-    assert d["schema_version"] == 1 and d["ok"] is False
+    assert d["schema_version"] == SCHEMA_VERSION and d["ok"] is False
     assert d["reference"] == "resnet18" and d["candidate"] == "MyResNet18"
     assert d["input_shape"] == [1, 3, 64, 64] and d["num_classes"] == 6
     assert d["totals"] == {
         "reference_params": dirty.reference.total_params,
         "candidate_params": dirty.candidate.total_params,
+        "reference_macs": sum(op.macs for op in dirty.reference.ops),
+        "candidate_macs": sum(op.macs for op in dirty.candidate.ops),
     }
     m0, m1, m2 = d["mismatches"]
     assert m0 == {
@@ -473,7 +476,7 @@ def test_json_values_are_json_native(dirty: Comparison) -> None:
 def test_load_report_rejects_bad_reports(clean: Comparison) -> None:
     good = to_dict(clean)
     with pytest.raises(ValueError, match="schema_version"):
-        load_report(json.dumps({**good, "schema_version": 2}))
+        load_report(json.dumps({**good, "schema_version": SCHEMA_VERSION + 1}))
     with pytest.raises(ValueError, match="stages"):
         load_report(json.dumps({k: v for k, v in good.items() if k != "stages"}))
     with pytest.raises(ValueError, match="not a JSON report"):

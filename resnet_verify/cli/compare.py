@@ -30,9 +30,9 @@ def add_common_model_args(
         parser.add_argument(
             "--reference",
             default=None,
-            metavar="NAME",
-            help="torchvision builder to compare with (default: the family "
-            "model's own reference, else resnet50)",
+            metavar="SPEC",
+            help="model to compare with: anything --model takes (a bare ResNet name such as resnet50 "
+            "is torchvision's; default: the family model's own reference, else resnet50)",
         )
     parser.add_argument(
         "--input-size", default="224", metavar="N|CxHxW", help="input size, e.g. 64 or 3x64x64 (default 224)"

@@ -1,21 +1,28 @@
-"""``resnet-verify summary``: stage and block tables from the tracer plus torchinfo's layer table."""
+"""``resnet-verify summary``: stem, stage and block tables (shapes, params, MACs, receptive field,
+stride) as text, Markdown, JSON or HTML; the text format adds torchinfo's layer table."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 
 from resnet_verify.cli.compare import add_common_model_args
 
+FORMATS = ("text", "markdown", "json", "html")
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("summary", help="per-stage / per-block table and torchinfo layer table")
+    parser = sub.add_parser("summary", help="per-stage / per-block shape report and torchinfo layer table")
     add_common_model_args(parser, reference=False)
     parser.add_argument("--depth", type=int, default=3, help="torchinfo depth (default 3)")
+    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument(
+        "--output", metavar="FILE", help="write the report here (atomically) instead of stdout"
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from resnet_verify.cli.compare import write_report
     from resnet_verify.errors import UsageError
     from resnet_verify.report.summary_table import render_summary
     from resnet_verify.specs.builders import build_model, parse_input_size
@@ -24,6 +31,6 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--depth must be >= 0, got {args.depth}")
     size = parse_input_size(args.input_size)
     model, name = build_model(args.model, num_classes=args.num_classes)
-    text, ran = render_summary(model, name, size, depth=args.depth)
-    sys.stdout.write(text)
+    text, ran = render_summary(model, name, size, depth=args.depth, fmt=args.format)
+    write_report(text, args.output)
     return 0 if ran else 1

@@ -26,6 +26,21 @@ def fmt_int(n: int | None) -> str:
     return DASH if n is None else f"{n:,}"
 
 
+def fmt_macs(n: int | None) -> str:
+    """Multiply-accumulates with a unit: ``4.089 G``, ``118.0 M``, ``512.0 K``; ``None`` -> ``—``."""
+    if n is None:
+        return DASH
+    for scale, unit, digits in ((10**9, "G", 3), (10**6, "M", 1), (10**3, "K", 1)):
+        if abs(n) >= scale:
+            return f"{n / scale:.{digits}f} {unit}"
+    return str(n)
+
+
+def fmt_px(n: int | None) -> str:
+    """A receptive field or stride in input pixels; ``None`` (unknown, or no such part) -> ``—``."""
+    return DASH if n is None else f"{n} px"
+
+
 def fmt_value(value: Any) -> str:
     """Expected/actual values as a human reads them: tuples as ``(2, 2)``, enums by value."""
     if value is None:

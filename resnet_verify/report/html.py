@@ -10,6 +10,8 @@ from resnet_verify.report._common import (
     DASH,
     fmt_indices,
     fmt_int,
+    fmt_macs,
+    fmt_px,
     fmt_shape,
     fmt_source,
     fmt_value,
@@ -17,6 +19,7 @@ from resnet_verify.report._common import (
     verdict,
 )
 from resnet_verify.report._diagram import diagram
+from resnet_verify.tracing.metrics import total_macs
 from resnet_verify.verify.records import Comparison
 
 _CSS = """
@@ -101,7 +104,8 @@ def _header(c: Comparison) -> str:
         f"<h1>resnet-verify: {_e(c.candidate_name)} vs {_e(c.reference_name)}</h1>"
         f'<p class="sub">input <code>{_e(fmt_shape(c.input_shape))}</code> · '
         f"{_e(plural(c.num_classes, 'class'))} · parameters: reference {fmt_int(ref_p)}, "
-        f"candidate {fmt_int(cand_p)}{f' ({delta:+,})' if delta else ' (equal)'}</p></div>"
+        f"candidate {fmt_int(cand_p)}{f' ({delta:+,})' if delta else ' (equal)'} · MACs: reference "
+        f"{fmt_macs(total_macs(c.reference))}, candidate {fmt_macs(total_macs(c.candidate))}</p></div>"
         f'<div class="verdict {"ok" if c.ok else "bad"}">'
         f"{'✓ MATCH' if c.ok else '✗ ' + _e(verdict(c))}</div></section>"
     )
@@ -142,6 +146,29 @@ def _stage_table(c: Comparison) -> str:
             f"<td>{_pill(r.ok)}</td></tr>"
         )
     return f"<section><h2>Stages</h2><table>{head}{''.join(rows)}</table></section>"
+
+
+def _cost_table(c: Comparison) -> str:
+    if not c.stages:
+        return ""
+    names = ("Ref MACs", "Cand MACs", "Ref RF", "Cand RF", "Ref stride", "Cand stride")
+    head = "<tr><th>Stage</th>" + "".join(f'<th class="num">{n}</th>' for n in names) + "</tr>"
+    rows = []
+    for r in c.stages:
+        cells = (
+            fmt_macs(r.reference_macs),
+            fmt_macs(r.candidate_macs),
+            fmt_px(r.reference_receptive_field),
+            fmt_px(r.candidate_receptive_field),
+            fmt_px(r.reference_stride),
+            fmt_px(r.candidate_stride),
+        )
+        tds = "".join(f'<td class="num">{_e(v)}</td>' for v in cells)
+        rows.append(f"<tr><td><strong>{_e(r.name)}</strong></td>{tds}</tr>")
+    return (
+        '<section><h2>Cost and view</h2><p class="muted">Receptive field and stride in input pixels; '
+        f"the receptive field is the largest over all paths.</p><table>{head}{''.join(rows)}</table></section>"
+    )
 
 
 def _findings(c: Comparison) -> str:
@@ -197,7 +224,14 @@ def render_html(comparison: Comparison) -> str:
     c = comparison
     title = f"resnet-verify: {c.candidate_name} vs {c.reference_name} ({verdict(c)})"
     body = (
-        _header(c) + _crash(c) + _stage_table(c) + _findings(c) + diagram(c) + _mismatch_table(c) + _notes(c)
+        _header(c)
+        + _crash(c)
+        + _stage_table(c)
+        + _cost_table(c)
+        + _findings(c)
+        + diagram(c)
+        + _mismatch_table(c)
+        + _notes(c)
     )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'

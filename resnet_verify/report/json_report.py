@@ -7,10 +7,12 @@ import json
 from typing import Any
 
 from resnet_verify.report._common import jsonable
+from resnet_verify.tracing.metrics import total_macs
 from resnet_verify.tracing.records import Block, SourceLoc
 from resnet_verify.verify.records import Comparison
 
-SCHEMA_VERSION = 1
+# 2: stage rows gain reference_/candidate_ macs, receptive_field, stride; totals gain macs.
+SCHEMA_VERSION = 2
 
 REQUIRED_KEYS: tuple[str, ...] = (
     "schema_version",
@@ -38,6 +40,12 @@ STAGE_KEYS: tuple[str, ...] = (
     "reference_blocks",
     "candidate_blocks",
     "ok",
+    "reference_macs",
+    "candidate_macs",
+    "reference_receptive_field",
+    "candidate_receptive_field",
+    "reference_stride",
+    "candidate_stride",
 )
 MISMATCH_KEYS: tuple[str, ...] = (
     "kind",
@@ -100,6 +108,8 @@ def to_dict(comparison: Comparison) -> dict[str, Any]:
         "totals": {
             "reference_params": c.reference.total_params,
             "candidate_params": c.candidate.total_params,
+            "reference_macs": total_macs(c.reference),
+            "candidate_macs": total_macs(c.candidate),
         },
         "stages": [
             {
@@ -113,6 +123,12 @@ def to_dict(comparison: Comparison) -> dict[str, Any]:
                 "reference_blocks": r.reference_blocks,
                 "candidate_blocks": r.candidate_blocks,
                 "ok": r.ok,
+                "reference_macs": r.reference_macs,
+                "candidate_macs": r.candidate_macs,
+                "reference_receptive_field": r.reference_receptive_field,
+                "candidate_receptive_field": r.candidate_receptive_field,
+                "reference_stride": r.reference_stride,
+                "candidate_stride": r.candidate_stride,
             }
             for r in c.stages
         ],

@@ -6,12 +6,15 @@ from resnet_verify.report._common import (
     DASH,
     fmt_indices,
     fmt_int,
+    fmt_macs,
+    fmt_px,
     fmt_shape,
     fmt_source,
     fmt_value,
     plural,
     verdict,
 )
+from resnet_verify.tracing.metrics import total_macs
 from resnet_verify.verify.records import Comparison, StageRow
 
 STAGE_HEADER = (
@@ -24,6 +27,7 @@ STAGE_HEADER = (
     "Cand params",
     "Status",
 )
+COST_HEADER = ("Stage", "Ref MACs", "Cand MACs", "Ref RF", "Cand RF", "Ref stride", "Cand stride")
 MISMATCH_HEADER = ("Kind", "Reference", "Candidate", "Field", "Expected", "Actual", "Message", "Source")
 
 
@@ -78,6 +82,18 @@ def _stage_row(row: StageRow) -> list[str]:
     ]
 
 
+def _cost_row(row: StageRow) -> list[str]:
+    return [
+        escape(row.name),
+        fmt_macs(row.reference_macs),
+        fmt_macs(row.candidate_macs),
+        fmt_px(row.reference_receptive_field),
+        fmt_px(row.candidate_receptive_field),
+        fmt_px(row.reference_stride),
+        fmt_px(row.candidate_stride),
+    ]
+
+
 def _summary(c: Comparison) -> list[str]:
     mark = "✅ **MATCH**" if c.ok else f"❌ **{verdict(c)}**"
     ref_p, cand_p = c.reference.total_params, c.candidate.total_params
@@ -89,6 +105,8 @@ def _summary(c: Comparison) -> list[str]:
         "",
         f"Parameters: reference {fmt_int(ref_p)}, candidate {fmt_int(cand_p)}"
         + (f" ({delta:+,})." if delta else " (equal)."),
+        "",
+        f"MACs: reference {fmt_macs(total_macs(c.reference))}, candidate {fmt_macs(total_macs(c.candidate))}.",
     ]
 
 
@@ -156,6 +174,12 @@ def render_markdown(comparison: Comparison) -> str:
             "## Stages",
             "",
             *_table(STAGE_HEADER, [_stage_row(r) for r in c.stages], frozenset({5, 6})),
+            "",
+            "### Cost and view",
+            "",
+            "Receptive field and stride in input pixels; the receptive field is the largest over all paths.",
+            "",
+            *_table(COST_HEADER, [_cost_row(r) for r in c.stages], frozenset(range(1, 7))),
         ]
     lines += _crash(c) + _findings(c) + _mismatches(c)
     if c.notes:

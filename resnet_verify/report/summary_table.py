@@ -1,69 +1,234 @@
-"""Structure summary: stem / stages / blocks found by the tracer, then torchinfo's layer table."""
+"""Shape report of one model: stem, stages and blocks with shapes, parameters, MACs, receptive field
+and stride, as text (followed by torchinfo's layer table), Markdown, JSON or HTML.
+
+One list of :class:`SummaryRow` built from the trace feeds every format, so the four never disagree.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
 
 import torch
 from torch import nn
 
-from resnet_verify.tracing.records import OpKind, Trace
+from resnet_verify.report._common import DASH, fmt_int, fmt_macs, fmt_px, fmt_shape, summarize_block
+from resnet_verify.tracing.metrics import PartMetrics, trace_metrics
+from resnet_verify.tracing.records import Shape, Trace
 from resnet_verify.tracing.tracer import trace
 
+SUMMARY_SCHEMA_VERSION = 1
+SUMMARY_FORMATS = ("text", "markdown", "json", "html")
+_HEADER = ("part", "path", "input", "output", "params", "MACs", "RF", "stride", "detail")
 
-def _shape(shape: Sequence[int] | None) -> str:
-    return "x".join(str(s) for s in shape) if shape else "-"
+
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    part: str  # "stem", "stage", "block" or "head"
+    name: str  # "stem", "stage 1", "block 0", "head"
+    path: str
+    in_shape: Shape | None
+    out_shape: Shape | None
+    params: int
+    metrics: PartMetrics
+    detail: str = ""
+    stage: int | None = None  # the stage a block belongs to
 
 
-def structure_table(tr: Trace) -> str:
-    s = tr.structure
-    rows = [("stem", s.stem_path, _shape(s.stem_out_shape), f"{s.stem_params:,}", "")]
+def summary_rows(tr: Trace) -> list[SummaryRow]:
+    s, m = tr.structure, trace_metrics(tr)
+    rows = [SummaryRow("stem", "stem", s.stem_path, tr.input_shape, s.stem_out_shape, s.stem_params, m.stem)]
     for stage in s.stages:
+        detail = f"{len(stage.blocks)} blocks"
         rows.append(
-            (
+            SummaryRow(
+                "stage",
                 f"stage {stage.index + 1}",
                 stage.path,
-                _shape(stage.out_shape),
-                f"{stage.num_params:,}",
-                f"{len(stage.blocks)} blocks",
+                stage.in_shape,
+                stage.out_shape,
+                stage.num_params,
+                m.stages[stage.index],
+                detail,
             )
         )
         for i in stage.blocks:
             b = s.blocks[i]
-            chans = [dict(tr.ops[o].attrs)["out_channels"] for o in b.main if tr.ops[o].kind is OpKind.CONV]
-            flow = "->".join(str(c) for c in [b.in_shape[1], *chans])
-            proj = " +proj" if any(tr.ops[o].kind is OpKind.CONV for o in b.shortcut) else ""
+            info = summarize_block(tr, b)
+            detail = f"{b.kind.value} {info.in_channels}→{info.flow}" + (" +proj" if info.projection else "")
             rows.append(
-                (
-                    f"  block {i}",
+                SummaryRow(
+                    "block",
+                    f"block {i}",
                     b.path,
-                    _shape(b.out_shape),
-                    f"{b.num_params:,}",
-                    f"{b.kind.value} {flow}{proj}",
+                    b.in_shape,
+                    b.out_shape,
+                    b.num_params,
+                    m.blocks[i],
+                    detail,
+                    stage.index,
                 )
             )
-    rows.append(("head", s.head_path, _shape(tr.output_shape), f"{s.head_params:,}", ""))
-    header = ("part", "path", "output", "params", "detail")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in [header, *rows]]
+    head_in = s.blocks[-1].out_shape if s.blocks else None
+    rows.append(SummaryRow("head", "head", s.head_path, head_in, tr.output_shape, s.head_params, m.head))
+    return rows
+
+
+def _cells(row: SummaryRow) -> tuple[str, ...]:
+    name = f"  {row.name}" if row.part == "block" else row.name
+    return (
+        name,
+        row.path or DASH,
+        fmt_shape(row.in_shape),
+        fmt_shape(row.out_shape),
+        fmt_int(row.params),
+        fmt_macs(row.metrics.macs),
+        fmt_px(row.metrics.receptive_field),
+        fmt_px(row.metrics.stride),
+        row.detail,
+    )
+
+
+def _crash_line(tr: Trace) -> str | None:
+    if tr.crash is None:
+        return None
+    where = tr.crash.module_path or "the top-level forward"
+    at = f" ({tr.crash.source})" if tr.crash.source else ""
+    return f"forward failed at {where}{at}: {tr.crash.error_type}: {tr.crash.message}"
+
+
+def _totals(tr: Trace) -> str:
+    macs = fmt_macs(trace_metrics(tr).total_macs)
+    return f"total params: {tr.total_params:,} (trainable {tr.trainable_params:,}), MACs: {macs}"
+
+
+def structure_table(tr: Trace) -> str:
+    rows = [_HEADER, *(_cells(r) for r in summary_rows(tr))]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(_HEADER))]
+    right = {4, 5, 6, 7}
+    lines = [
+        "  ".join(
+            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))
+        ).rstrip()
+        for r in rows
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    lines.append(f"total params: {tr.total_params:,} (trainable {tr.trainable_params:,})")
-    if tr.crash:
-        where = tr.crash.module_path or "the top-level forward"
-        at = f" ({tr.crash.source})" if tr.crash.source else ""
-        lines.append(f"forward failed at {where}{at}: {tr.crash.error_type}: {tr.crash.message}")
+    lines.append(_totals(tr))
+    crash = _crash_line(tr)
+    if crash:
+        lines.append(crash)
     return "\n".join(lines) + "\n"
 
 
-def render_summary(
-    model: nn.Module, name: str, size: tuple[int, int, int], *, depth: int = 3
-) -> tuple[str, bool]:
-    """The summary text, and whether the forward ran (False: the summary ends at the crash)."""
-    import torchinfo
+def _row_dict(row: SummaryRow) -> dict[str, Any]:
+    return {
+        "name": row.name,
+        "path": row.path,
+        "in_shape": list(row.in_shape) if row.in_shape is not None else None,
+        "out_shape": list(row.out_shape) if row.out_shape is not None else None,
+        "params": row.params,
+        "macs": row.metrics.macs,
+        "receptive_field": row.metrics.receptive_field,
+        "stride": row.metrics.stride,
+        "detail": row.detail,
+    }
 
-    tr = trace(model, size)
-    out = [f"{name} @ {_shape(size)}", "", structure_table(tr), ""]
-    if tr.crash is None:
+
+def summary_dict(tr: Trace, name: str) -> dict[str, Any]:
+    """The shape report as JSON-native data."""
+    rows = summary_rows(tr)
+    stages: list[dict[str, Any]] = []
+    for row in (r for r in rows if r.part == "stage"):
+        index = len(stages)
+        blocks = [_row_dict(b) for b in rows if b.part == "block" and b.stage == index]
+        stages.append({**_row_dict(row), "blocks": blocks})
+    crash = tr.crash
+    return {
+        "schema_version": SUMMARY_SCHEMA_VERSION,
+        "model": name,
+        "input_shape": list(tr.input_shape),
+        "totals": {
+            "params": tr.total_params,
+            "trainable_params": tr.trainable_params,
+            "macs": trace_metrics(tr).total_macs,
+        },
+        "stem": _row_dict(rows[0]),
+        "stages": stages,
+        "head": _row_dict(rows[-1]),
+        "crash": None
+        if crash is None
+        else {"module_path": crash.module_path, "error_type": crash.error_type, "message": crash.message},
+    }
+
+
+def _markdown(tr: Trace, name: str) -> str:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;") or DASH
+
+    lines = [f"# {cell(name)} @ {fmt_shape(tr.input_shape)}", ""]
+    lines.append("| " + " | ".join(_HEADER) + " |")
+    lines.append("|" + "|".join("---:" if i in (4, 5, 6, 7) else "---" for i in range(len(_HEADER))) + "|")
+    for row in summary_rows(tr):
+        cells = [cell(c.strip()) for c in _cells(row)]
+        if row.part != "block":
+            cells[0] = f"**{cells[0]}**"
+        lines.append("| " + " | ".join(cells) + " |")
+    totals = _totals(tr)
+    lines += ["", totals[0].upper() + totals[1:] + "."]
+    crash = _crash_line(tr)
+    if crash:
+        lines += ["", f"> {cell(crash)}"]
+    return "\n".join(lines) + "\n"
+
+
+def _html(tr: Trace, name: str) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in _HEADER)
+    body = []
+    for row in summary_rows(tr):
+        tds = "".join(
+            f'<td class="{"num" if i in (4, 5, 6, 7) else ""}">{escape(c.strip())}</td>'
+            for i, c in enumerate(_cells(row))
+        )
+        body.append(f'<tr class="{row.part}">{tds}</tr>')
+    crash = _crash_line(tr)
+    title = escape(f"{name} @ {fmt_shape(tr.input_shape)}")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n<style>body{{font:14px system-ui,sans-serif;margin:24px}}"
+        "table{border-collapse:collapse}th,td{padding:4px 10px;border-bottom:1px solid #ddd;"
+        "text-align:left}td.num{text-align:right}tr.stage td,tr.stem td,tr.head td{font-weight:600}"
+        "tr.block td:first-child{padding-left:24px}</style>\n</head>\n<body>\n"
+        f"<h1>{title}</h1>\n<table><tr>{head}</tr>{''.join(body)}</table>\n"
+        f"<p>{escape(_totals(tr))}</p>\n"
+        + (f"<p><strong>{escape(crash)}</strong></p>\n" if crash else "")
+        + "</body>\n</html>\n"
+    )
+
+
+def render_summary(
+    model: nn.Module, name: str, size: Sequence[int], *, depth: int = 3, fmt: str = "text"
+) -> tuple[str, bool]:
+    """The summary in ``fmt``, and whether the forward ran (False: the summary ends at the crash).
+
+    Only the text format appends torchinfo's layer table (it runs a real forward on the CPU).
+    """
+    if fmt not in SUMMARY_FORMATS:
+        raise ValueError(f"unknown summary format {fmt!r}; choose one of: {', '.join(SUMMARY_FORMATS)}")
+    tr = trace(model, tuple(size))
+    ran = tr.crash is None
+    if fmt == "json":
+        return json.dumps(summary_dict(tr, name), indent=2, ensure_ascii=False) + "\n", ran
+    if fmt == "markdown":
+        return _markdown(tr, name), ran
+    if fmt == "html":
+        return _html(tr, name), ran
+    out = [f"{name} @ {fmt_shape(size)}", "", structure_table(tr), ""]
+    if ran:
+        import torchinfo
+
         # torchinfo runs a real forward: keep it on the CPU at batch 1 and leave the model as it was.
         info = torchinfo.summary(
             model,
@@ -75,4 +240,4 @@ def render_summary(
             mode="eval",
         )
         out.append(str(info))
-    return "\n".join(out) + "\n", tr.crash is None
+    return "\n".join(out) + "\n", ran

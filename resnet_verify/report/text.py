@@ -10,6 +10,8 @@ from resnet_verify.report._common import (
     DASH,
     fmt_indices,
     fmt_int,
+    fmt_macs,
+    fmt_px,
     fmt_shape,
     fmt_source,
     fmt_value,
@@ -17,6 +19,7 @@ from resnet_verify.report._common import (
     plural,
     verdict,
 )
+from resnet_verify.tracing.metrics import total_macs
 from resnet_verify.verify.records import Comparison, StageRow
 
 WIDTH = 100
@@ -113,6 +116,11 @@ def _header(out: _Out, c: Comparison) -> None:
         f"parameters: reference {fmt_int(ref_p)}, candidate {fmt_int(cand_p)}"
         + (f" ({delta:+,})" if delta else " (equal)")
     )
+    ref_m, cand_m = total_macs(c.reference), total_macs(c.candidate)
+    out.add(
+        f"MACs: reference {fmt_macs(ref_m)}, candidate {fmt_macs(cand_m)}"
+        + (f" ({'+' if cand_m > ref_m else ''}{fmt_macs(cand_m - ref_m)})" if cand_m != ref_m else " (equal)")
+    )
 
 
 def _stages(out: _Out, c: Comparison) -> None:
@@ -127,6 +135,33 @@ def _stages(out: _Out, c: Comparison) -> None:
             mark = out.style(line[0], "green" if row.ok else "red")
             line = mark + (out.style(line[1:], "red") if not row.ok else line[1:])
         out.add(line)
+
+
+def _costs(out: _Out, c: Comparison) -> None:
+    """MACs, receptive field and stride per stage: what each side costs and what it sees."""
+    if not c.stages:
+        return
+    out.add()
+    out.add("Cost and view (receptive field and stride in input pixels)", "bold")
+    out.add(
+        _cost_row(["stage", "ref MACs", "cand MACs", "ref RF", "cand RF", "ref stride", "cand stride"]), "dim"
+    )
+    for r in c.stages:
+        cells = [
+            r.name,
+            fmt_macs(r.reference_macs),
+            fmt_macs(r.candidate_macs),
+            fmt_px(r.reference_receptive_field),
+            fmt_px(r.candidate_receptive_field),
+            fmt_px(r.reference_stride),
+            fmt_px(r.candidate_stride),
+        ]
+        out.add(_cost_row(cells))
+
+
+def _cost_row(cells: list[str]) -> str:
+    first, rest = _clip(cells[0], 8).ljust(8), [_clip(x, 11).rjust(11) for x in cells[1:]]
+    return "  " + " ".join([first, *rest])
 
 
 def _crash(out: _Out, c: Comparison) -> None:
@@ -205,6 +240,7 @@ def render_text(comparison: Comparison, *, color: bool = False) -> str:
     out = _Out(color)
     _header(out, comparison)
     _stages(out, comparison)
+    _costs(out, comparison)
     _crash(out, comparison)
     _findings(out, comparison)
     _mismatches(out, comparison)

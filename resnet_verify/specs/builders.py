@@ -64,6 +64,33 @@ def build_reference(name: str, *, num_classes: int) -> nn.Module:
         return getattr(torchvision.models, name)(weights=None, num_classes=num_classes)
 
 
+def build_reference_model(spec: str, *, num_classes: int) -> nn.Module:
+    """The model a ``--reference SPEC`` names: anything ``--model`` takes.
+
+    A bare torchvision ResNet name (``resnet50``) keeps meaning torchvision's builder, as it always
+    has for references; ``torchvision:NAME`` and family names are built on meta (no weight memory);
+    every other spec (``timm:NAME``, ``FILE.py:CALLABLE`` ...) is built as ``build_model`` builds it,
+    because a user's constructor may need real tensors.
+    """
+    name = spec.strip().removeprefix(TORCHVISION_PREFIX).strip()
+    if name in _REFERENCE_NAMES:
+        return build_reference(name, num_classes=num_classes)
+    if ":" not in spec and spec.strip() not in MODEL_BUILDERS:
+        known = (*_REFERENCE_NAMES, *(n for n in MODEL_BUILDERS if n not in _REFERENCE_NAMES))
+        raise UsageError(
+            f"unknown reference {name!r}{_suggest(name, known)}; valid names: {', '.join(known)} "
+            f"(or any model spec: {_FORMS})"
+        )
+    meta = spec.strip().startswith(TORCHVISION_PREFIX) or spec.strip() in MODEL_BUILDERS
+    return build_model(spec, num_classes=num_classes, device="meta" if meta else None)[0]
+
+
+def reference_display(spec: str) -> str:
+    """How reports name a reference: ``resnet50`` for torchvision's, else the spec as given."""
+    name = spec.strip().removeprefix(TORCHVISION_PREFIX).strip()
+    return name if name in _REFERENCE_NAMES else spec.strip()
+
+
 def build_model(
     spec: str, *, num_classes: int, device: str | torch.device | None = None
 ) -> tuple[nn.Module, str]:
@@ -286,7 +313,7 @@ def _resolve(module: ModuleType, attr: str, display: str) -> Callable[..., Any]:
 
 
 def _accepts_num_classes(target: Callable[..., Any]) -> bool:
-    if isinstance(target, type) and target.__init__ is nn.Module.__init__:
+    if isinstance(target, type) and getattr(target, "__init__", None) is nn.Module.__init__:
         return False  # nn.Module.__init__ takes **kwargs only to reject them
     try:
         sig = inspect.signature(target)

@@ -8,13 +8,14 @@ from collections.abc import Sequence
 from torch import nn
 
 from resnet_verify.errors import UsageError
-from resnet_verify.specs.builders import build_reference
+from resnet_verify.specs.builders import build_reference_model, reference_display
 from resnet_verify.tracing.records import Shape, Trace
 from resnet_verify.tracing.tracer import normalize_input_shape, trace
 from resnet_verify.verify.align import align_blocks
 from resnet_verify.verify.diff import diff
 from resnet_verify.verify.patterns import explain
 from resnet_verify.verify.records import BlockPair, Comparison, StageRow
+from resnet_verify.verify.stage_metrics import with_metrics
 
 
 def _input_shape(input_size: int | Sequence[int]) -> Shape:
@@ -100,7 +101,7 @@ def stage_rows(
             and rs.head_params == cs.head_params,
         )
     )
-    return tuple(rows)
+    return with_metrics(rows, ref, cand, pairs)
 
 
 def compare_traces(
@@ -129,15 +130,17 @@ def compare_traces(
 
 @functools.lru_cache(maxsize=16)
 def reference_trace(name: str, shape: Shape, num_classes: int, *, cache: bool = True) -> Trace:
-    """The torchvision reference's trace: a pure function of its arguments, so computed once per
-    process, and once per machine through the persistent cache (``cache=False`` bypasses it).
+    """The trace of the reference ``name`` names (any model spec, see ``build_reference_model``):
+    a pure function of its arguments, so computed once per process, and once per machine through
+    the persistent cache (``cache=False`` bypasses it).
 
-    The model is built on meta for this trace alone, so it is traced without a copy.
+    The model is built for this trace alone (on meta where it can be), so it is traced without a
+    copy.
     """
     from resnet_verify.verify.reference_cache import cached_trace
 
     def build() -> Trace:
-        return trace(build_reference(name, num_classes=num_classes), shape, owned=True)
+        return trace(build_reference_model(name, num_classes=num_classes), shape, owned=True)
 
     return cached_trace(name, shape, num_classes, build, enabled=cache)
 
@@ -151,14 +154,20 @@ def compare(
     candidate_name: str | None = None,
     cache: bool = True,
 ) -> Comparison:
-    """Compare ``candidate`` with torchvision's ``reference`` at ``input_size`` (N or (C, H, W)).
+    """Compare ``candidate`` with ``reference`` at ``input_size`` (N or (C, H, W)).
+
+    ``reference`` is any model spec: a torchvision ResNet name (``resnet50``), ``torchvision:NAME``,
+    a family name, ``timm:NAME``, ``FILE.py:CALLABLE`` or ``MODULE:CALLABLE``.
 
     ``cache=False`` neither reads nor writes the persistent reference-trace cache.
     """
     if not isinstance(candidate, nn.Module):
         raise UsageError(f"candidate must be an nn.Module, got {type(candidate).__name__}")
     shape = _input_shape(input_size)
-    ref_trace = reference_trace(reference.removeprefix("torchvision:"), shape, num_classes, cache=cache)
+    if not isinstance(reference, str) or not reference.strip():
+        raise UsageError("the reference must be a model spec, e.g. resnet50 or FILE.py:CALLABLE")
+    ref_name = reference_display(reference)
+    ref_trace = reference_trace(ref_name, shape, num_classes, cache=cache)
     if ref_trace.crash is not None:
         raise UsageError(
             f"input size {'x'.join(map(str, shape[1:]))} is too small for "
@@ -170,7 +179,7 @@ def compare(
     return compare_traces(
         ref_trace,
         cand_trace,
-        reference_name=reference.removeprefix("torchvision:"),
+        reference_name=ref_name,
         candidate_name=candidate_name or type(candidate).__name__,
         num_classes=num_classes,
     )

@@ -99,6 +99,14 @@ class StageRow:
     reference_blocks: int
     candidate_blocks: int
     ok: bool
+    # Cost and view (tracing.metrics): MACs of the row's ops; receptive field and effective stride
+    # of its output in input pixels. None where a side has no such part or it is unknown.
+    reference_macs: int | None = None
+    candidate_macs: int | None = None
+    reference_receptive_field: int | None = None
+    candidate_receptive_field: int | None = None
+    reference_stride: int | None = None
+    candidate_stride: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,22 +47,27 @@ def _strip_prefix(state: dict[str, Any]) -> dict[str, Any]:
 def real_reference(
     name: str, *, num_classes: int, seed: int = 0, state: dict[str, torch.Tensor] | None = None
 ) -> nn.Module:
-    """torchvision's ``name`` on CPU with real tensors: random init under ``seed``, or ``state``."""
+    """The reference ``name`` names, with real tensors: random init under ``seed``, or ``state``.
+
+    ``name`` is any model spec (``build_reference_model``): a torchvision ResNet name is built by
+    torchvision on CPU, anything else (``timm:NAME``, ``FILE.py:CALLABLE`` ...) as ``--model`` is.
+    """
     from resnet_verify._io import load_weights
-    from resnet_verify.specs.builders import reference_names
+    from resnet_verify.specs.builders import build_model, reference_names
 
-    name = name.removeprefix("torchvision:")
-    if name not in reference_names():
-        raise UsageError(f"unknown reference {name!r}; valid: {', '.join(reference_names())}")
-    import torchvision.models
-
+    spec = name.strip()
+    name = spec.removeprefix("torchvision:").strip()
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        model = getattr(torchvision.models, name)(weights=None, num_classes=num_classes)
+        if name in reference_names():
+            import torchvision.models
+
+            model = getattr(torchvision.models, name)(weights=None, num_classes=num_classes)
+            spec = f"torchvision:{name}"
+        else:
+            model, _ = build_model(spec, num_classes=num_classes)
     if state is not None:
-        load_weights(
-            model, _strip_prefix(dict(state)), source="reference weights", spec=f"torchvision:{name}"
-        )
+        load_weights(model, _strip_prefix(dict(state)), source="reference weights", spec=spec)
     return model.eval()
 
 
