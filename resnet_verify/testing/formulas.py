@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Union
 
 from resnet_verify.models.configurable import POOL, BlockConfig, ResNetConfig, Shape, StemConfig
 
-AnyConfig = Union[BlockConfig, ResNetConfig]
+AnyConfig = BlockConfig | ResNetConfig
 
 
 def conv_out(size: int, kernel: int, stride: int = 1, padding: int = 0, dilation: int = 1) -> int:
@@ -40,7 +39,7 @@ def expected_block_shapes(cfg: AnyConfig, input_shape: Sequence[int]) -> tuple[t
     n = int(input_shape[0]) if len(input_shape) == 4 else 1
     hw = _hw(input_shape)
     if isinstance(cfg, BlockConfig):
-        blocks = (cfg,)
+        blocks: tuple[BlockConfig, ...] = (cfg,)
         cin = cfg.in_channels
     else:
         hw = _stem_hw(cfg.stem, hw)[-1]
@@ -79,7 +78,7 @@ def _all_hw(cfg: AnyConfig, hw: tuple[int, int]) -> list[tuple[int, int]]:
         sizes += _stem_hw(cfg.stem, hw)
         hw, blocks = sizes[-1], cfg.blocks
     else:
-        blocks = (cfg,)
+        blocks: tuple[BlockConfig, ...] = (cfg,)
     for b in blocks:
         if min(hw) < 1:
             break

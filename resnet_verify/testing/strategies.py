@@ -20,15 +20,14 @@ mismatch kinds :func:`resnet_verify.verify.comparison.compare_traces` must repor
 
 from __future__ import annotations
 
-import enum
 import math
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Literal
 
 try:
-    from hypothesis import HealthCheck, assume, settings
+    from hypothesis import HealthCheck, settings
     from hypothesis import strategies as st
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(
@@ -36,7 +35,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     ) from exc
 
 from resnet_verify.models.configurable import BlockConfig, ResNetConfig, StemConfig
-from resnet_verify.models.resnet import StagePlan, bottleneck_mid_channels
+from resnet_verify.models.resnet import StagePlan, StrideIn, bottleneck_mid_channels
 from resnet_verify.testing.formulas import (
     expected_block_params,
     expected_block_shapes,
@@ -45,14 +44,23 @@ from resnet_verify.testing.formulas import (
     expected_param_count,
     min_input_size,
 )
-from resnet_verify.verify.records import MismatchKind
+from resnet_verify.testing.mutations import (
+    EXPECTED_KINDS,
+    KERNELS,
+    Location,
+    Mutation,
+    MutationKind,
+    MutationSite,
+    applicable_kinds,
+    mutate,
+    mutation_sites,
+    mutations,
+)
 
 BlockKindName = Literal["basic", "bottleneck"]
 KINDS: tuple[BlockKindName, ...] = ("basic", "bottleneck")
 GROUPS = (1, 2, 4)
 BASE_WIDTHS = (16, 32, 64, 128)
-KERNELS = (1, 3, 5)
-EPS_CHOICES = (1e-3, 1e-4, 1e-6, 0.1)
 
 
 # ---- profiles -------------------------------------------------------------------------------------
@@ -231,7 +239,8 @@ def resnet_configs(
     """A whole tiny ResNet: block type, stem, stage plans, groups/base width, stride placement."""
     kind = kind or draw(st.sampled_from(KINDS))
     stem = draw(stem_configs(min_width=min_width, max_width=max_width))
-    groups, base_width, stride_in = 1, 64, "3x3"
+    groups, base_width = 1, 64
+    stride_in: StrideIn = "3x3"
     if kind == "bottleneck":
         groups = draw(st.sampled_from(GROUPS))
         base_width = draw(st.sampled_from(BASE_WIDTHS))
@@ -270,217 +279,12 @@ def input_shape_of(cfg: BlockConfig | ResNetConfig, size: int) -> tuple[int, int
     return (1, channels, size, size)
 
 
-# ---- mutations ------------------------------------------------------------------------------------
-
-
-class MutationKind(str, enum.Enum):
-    STRIDE_PLACEMENT = "stride_placement"  # move a block's stride to another conv
-    KERNEL = "kernel"  # change a main-path conv's kernel (padding follows: k // 2)
-    WIDTH = "width"  # change an inner width (F1 or F2) of a block
-    DROP_BLOCK = "drop_block"
-    ADD_BLOCK = "add_block"
-    DROP_RELU = "drop_relu"
-    DROP_SHORTCUT = "drop_shortcut"  # no residual add
-    BN_EPS = "bn_eps"
-    CONV_BIAS = "conv_bias"
-    GROUPS_1X1 = "groups_1x1"
-
-
-@dataclass(frozen=True, slots=True)
-class Location:
-    """Where a mutation sits: stage index, block index in the stage (None: the stage), layer name."""
-
-    stage: int
-    block: int | None = None
-    layer: str | None = None
-
-    @property
-    def stage_path(self) -> str:
-        return ResNetConfig.stage_path(self.stage)
-
-    @property
-    def path(self) -> str:
-        """The block's module path (``layer2.1``), or the stage's for block-count mutations."""
-        if self.block is None:
-            return self.stage_path
-        return ResNetConfig.block_path(self.stage, self.block)
-
-    @property
-    def layer_path(self) -> str:
-        return f"{self.path}.{self.layer}" if self.layer else self.path
-
-
-@dataclass(frozen=True, slots=True)
-class Mutation:
-    """One deviation: ``kinds`` are the mismatch kinds a comparison must report (all of them)."""
-
-    kind: MutationKind
-    location: Location
-    kinds: frozenset[MismatchKind]
-    description: str
-
-
-_M = MismatchKind
-# Mismatch kinds each mutation must produce, whatever the input size (a stride on a 1 px map does
-# not change any shape, so STRIDE_PLACEMENT only promises the attribute).
-EXPECTED_KINDS: dict[MutationKind, frozenset[MismatchKind]] = {
-    MutationKind.STRIDE_PLACEMENT: frozenset({_M.ATTRIBUTE}),
-    MutationKind.KERNEL: frozenset({_M.ATTRIBUTE, _M.PARAMS}),
-    MutationKind.WIDTH: frozenset({_M.SHAPE, _M.PARAMS}),
-    MutationKind.DROP_BLOCK: frozenset({_M.MISSING}),
-    MutationKind.ADD_BLOCK: frozenset({_M.EXTRA}),
-    MutationKind.DROP_RELU: frozenset({_M.OP}),
-    MutationKind.DROP_SHORTCUT: frozenset({_M.OP}),  # MISSING instead for the first block: see mutate
-    MutationKind.BN_EPS: frozenset({_M.ATTRIBUTE}),
-    MutationKind.CONV_BIAS: frozenset({_M.ATTRIBUTE, _M.PARAMS}),
-    MutationKind.GROUPS_1X1: frozenset({_M.ATTRIBUTE, _M.PARAMS}),
-}
-
-
-def _blocks(cfg: ResNetConfig) -> list[tuple[int, int, BlockConfig]]:
-    return [(i, j, b) for i, stage in enumerate(cfg.stages) for j, b in enumerate(stage)]
-
-
-def _divisors(n: int) -> list[int]:
-    return [d for d in range(2, n + 1) if n % d == 0]
-
-
-def mutation_sites(cfg: ResNetConfig, kind: MutationKind) -> list[tuple[Any, ...]]:
-    """Every place ``kind`` can be applied, with the variants it can take there.
-
-    Sites are tuples for :func:`mutate`: ``(stage,)`` for block-count kinds, else
-    ``(stage, block, ...)`` plus the conv index and new value where the kind needs them.
-    """
-    K = MutationKind
-    sites: list[tuple[Any, ...]] = []
-    for i, j, b in _blocks(cfg):
-        n = len(b.convs)
-        if kind is K.STRIDE_PLACEMENT and b.stride != 1 and b.stride_at is not None:
-            sites += [(i, j, k) for k in range(n) if k != b.stride_at]
-        elif kind is K.KERNEL:
-            sites += [(i, j, k, kern) for k in range(n) for kern in KERNELS if kern != b.convs[k].kernel_size]
-        elif kind is K.WIDTH:
-            for k in range(n - 1):
-                step = math.lcm(b.convs[k].groups, b.convs[k + 1].groups)
-                f = b.convs[k].out_channels
-                sites += [(i, j, k, f + step)] + ([(i, j, k, f - step)] if f > step else [])
-        elif kind is K.DROP_RELU:
-            sites += [(i, j, f"conv{k + 1}") for k in range(n) if b.convs[k].relu]
-            sites += [(i, j, "add")] if b.relu_after_add else []
-        elif kind is K.DROP_SHORTCUT and b.residual:
-            sites.append((i, j))
-        elif kind is K.BN_EPS:
-            sites += [(i, j, k, eps) for k in range(n) for eps in EPS_CHOICES if eps != b.convs[k].bn_eps]
-        elif kind is K.CONV_BIAS:
-            sites += [(i, j, k) for k in range(n) if not b.convs[k].bias]
-        elif kind is K.GROUPS_1X1:
-            specs = b.conv_specs()
-            sites += [
-                (i, j, k, g)
-                for k, s in enumerate(specs)
-                if s.kernel_size == 1 and s.groups == 1
-                for g in _divisors(math.gcd(s.in_channels, s.out_channels))[:3]
-            ]
-    if kind is K.DROP_BLOCK:
-        sites = [(i,) for i, stage in enumerate(cfg.stages) if len(stage) >= 2]
-    elif kind is K.ADD_BLOCK:
-        sites = [(i,) for i in range(len(cfg.stages))]
-    return sites
-
-
-def applicable_kinds(cfg: ResNetConfig) -> tuple[MutationKind, ...]:
-    return tuple(k for k in MutationKind if mutation_sites(cfg, k))
-
-
-def mutate(cfg: ResNetConfig, kind: MutationKind, site: tuple[Any, ...]) -> tuple[ResNetConfig, Mutation]:
-    """Apply ``kind`` at ``site`` (one of :func:`_sites`); pure and deterministic."""
-    K = MutationKind
-    expected = EXPECTED_KINDS[kind]
-    if kind is K.DROP_BLOCK:
-        (i,) = site
-        j = len(cfg.stages[i]) - 1
-        return cfg.replace_block(i, j, None), Mutation(
-            kind, Location(i), expected, f"drop the last block of {Location(i).path}"
-        )
-    if kind is K.ADD_BLOCK:
-        (i,) = site
-        last = cfg.stages[i][-1]
-        convs = tuple(replace(c, stride=1) for c in last.convs)
-        new = BlockConfig(last.out_channels, convs)
-        return cfg.insert_block(i, len(cfg.stages[i]), new), Mutation(
-            kind, Location(i), expected, f"append an identity block to {Location(i).path}"
-        )
-    i, j = site[0], site[1]
-    b = cfg.stages[i][j]
-    if kind is K.STRIDE_PLACEMENT:
-        k = site[2]
-        old = b.stride_at
-        assert old is not None
-        new_b = b.replace_conv(old, stride=1).replace_conv(k, stride=b.convs[old].stride)
-        loc, what = Location(i, j, f"conv{k + 1}"), f"move the stride from conv{old + 1} to conv{k + 1}"
-    elif kind is K.KERNEL:
-        k, kern = site[2], site[3]
-        new_b = b.replace_conv(k, kernel_size=kern)
-        loc, what = Location(i, j, f"conv{k + 1}"), f"conv{k + 1} kernel {b.convs[k].kernel_size} -> {kern}"
-    elif kind is K.WIDTH:
-        k, width = site[2], site[3]
-        new_b = b.replace_conv(k, out_channels=width)
-        loc, what = Location(i, j, f"conv{k + 1}"), f"F{k + 1} {b.convs[k].out_channels} -> {width}"
-    elif kind is K.DROP_RELU:
-        layer = site[2]
-        if layer == "add":
-            new_b = replace(b, relu_after_add=False)
-            what = "drop the ReLU after the add"
-        else:
-            new_b = b.replace_conv(int(layer[4:]) - 1, relu=False)
-            what = f"drop the ReLU after {layer}"
-        loc = Location(i, j, "relu")
-    elif kind is K.DROP_SHORTCUT:
-        new_b = replace(b, residual=False)
-        first = (i, j) == (0, 0)
-        # The first block without its add is indistinguishable from more stem (its ops are reported
-        # as extra stem layers / a missing block); any later one becomes a "plain" unit (OP).
-        expected = frozenset({_M.MISSING}) if first else frozenset({_M.OP})
-        loc, what = Location(i, j, None), "drop the residual add"
-    elif kind is K.BN_EPS:
-        k, eps = site[2], site[3]
-        new_b = b.replace_conv(k, bn_eps=eps)
-        loc, what = Location(i, j, f"bn{k + 1}"), f"bn{k + 1} eps {b.convs[k].bn_eps} -> {eps}"
-    elif kind is K.CONV_BIAS:
-        k = site[2]
-        new_b = b.replace_conv(k, bias=True)
-        loc, what = Location(i, j, f"conv{k + 1}"), f"conv{k + 1} gets a bias"
-    elif kind is K.GROUPS_1X1:
-        k, g = site[2], site[3]
-        new_b = b.replace_conv(k, groups=g)
-        loc, what = Location(i, j, f"conv{k + 1}"), f"1x1 conv{k + 1} groups 1 -> {g}"
-    else:  # pragma: no cover
-        raise ValueError(f"unknown mutation kind {kind!r}")
-    return cfg.replace_block(i, j, new_b), Mutation(kind, loc, expected, f"{loc.path}: {what}")
-
-
-@st.composite
-def mutations(
-    draw: Any, cfg: ResNetConfig, kinds: Sequence[MutationKind | str] | None = None
-) -> tuple[ResNetConfig, Mutation]:
-    """``(mutated_cfg, Mutation)``: one randomly chosen applicable mutation of ``cfg``.
-
-    ``kinds`` restricts the choice; when none of them applies to ``cfg`` the example is rejected
-    (hypothesis ``assume``), so pair a restricted choice with configs where it usually applies.
-    """
-    allowed = [MutationKind(k) for k in kinds] if kinds is not None else list(MutationKind)
-    usable = [k for k in allowed if mutation_sites(cfg, k)]
-    assume(bool(usable))
-    kind = draw(st.sampled_from(usable))
-    site = draw(st.sampled_from(mutation_sites(cfg, kind)))
-    return mutate(cfg, kind, site)
-
-
 __all__ = [
     "EXPECTED_KINDS",
     "Location",
     "Mutation",
     "MutationKind",
+    "MutationSite",
     "applicable_kinds",
     "basic_configs",
     "block_configs",
