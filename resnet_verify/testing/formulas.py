@@ -78,7 +78,7 @@ def _all_hw(cfg: AnyConfig, hw: tuple[int, int]) -> list[tuple[int, int]]:
         sizes += _stem_hw(cfg.stem, hw)
         hw, blocks = sizes[-1], cfg.blocks
     else:
-        blocks: tuple[BlockConfig, ...] = (cfg,)
+        blocks = (cfg,)
     for b in blocks:
         if min(hw) < 1:
             break
