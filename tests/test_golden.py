@@ -20,7 +20,7 @@ CASES = {
     "resnet50_v1": "resnet50_v1",
     "classic_keras_resnet50": "tests/fixtures/models/classic_keras_resnet50.py:build",
 }
-FORMATS = {"md": "markdown", "json": "json", "html": "html"}
+FORMATS = {"txt": "text", "github.txt": "github", "md": "markdown", "json": "json", "html": "html"}
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

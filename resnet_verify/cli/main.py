@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         try:
             args = parser.parse_args(argv)
-        except SystemExit as exc:  # --help / --version exit 0 through argparse
+        except SystemExit as exc:  # --help exits 0 through argparse
             return int(exc.code or 0)
         return int(args.handler(args))
     except UsageError as exc:
