@@ -295,15 +295,37 @@ def test_text_dirty(dirty: Comparison) -> None:
     out = render(dirty, "text")
     assert out.splitlines()[0].endswith("3 mismatches")
     assert "\x1b" not in out
-    assert out.index("Findings (2)") < out.index("Mismatches (3)") < out.index("Notes")
-    assert "layer3.1 ↔ —" in out and "— ↔ layer2.2" in out
-    assert "stride: (1, 1) → (2, 2)" in out
-    assert "at models/my_resnet.py:42" in out and "at src/odd,name:file.py:7" in out
-    assert "fix: use [2, 2, 2, 2] blocks per stage" in out and "explains: #1, #2" in out
+    # findings first, then what they leave unexplained, then the stage table
+    assert out.index("Findings (2)") < out.index("Unexplained (1 mismatch)") < out.index("Stages")
+    assert out.index("Stages") < out.index("Notes")
+    assert "All mismatches" not in out and "— ↔ layer2.2" not in out  # explained: --verbose lists it
+    assert "stride: (1, 1) → (2, 2)" in out and "at src/odd,name:file.py:7" in out
+    assert "fix: use [2, 2, 2, 2] blocks per stage" in out and "explains 2 mismatches" in out
     assert re.search(r"^✗ layer2 ", out, re.M) and re.search(r"^✓ layer4 ", out, re.M)
     assert out.rstrip().endswith("the candidate was traced on meta tensors")
+    assert re.search(r"^  layer1\.0\n    #3 ", out, re.M)
+
+
+def test_text_verbose_lists_every_mismatch(dirty: Comparison) -> None:
+    out = render(dirty, "text", verbose=True)
+    assert out.index("Unexplained") < out.index("All mismatches (3)") < out.index("Notes")
+    assert "layer3.1 ↔ —" in out and "— ↔ layer2.2" in out and "at models/my_resnet.py:42" in out
+    assert "explains 2 mismatches: #1, #2" in out
     # grouped: the layer3.1 group header precedes its mismatch
     assert re.search(r"^  layer3\.1\n    #2 ", out, re.M)
+
+
+def test_text_headline_counts_root_causes(dirty: Comparison) -> None:
+    from dataclasses import replace
+
+    from resnet_verify.report._common import verdict
+
+    # a params delta that follows from the stride hangs under it: 3 differences, 4 raw mismatches
+    extra = replace(dirty.mismatches[2], kind=MismatchKind.PARAMS, field="params", cause=2)
+    c = replace(dirty, mismatches=(*dirty.mismatches, extra))
+    assert c.root_causes == 3 and verdict(c) == "3 differences (4 mismatches)"
+    out = render(c, "text")
+    assert re.search(r"^    #3 .*\n(.*\n)*?        #4 ", out, re.M)  # the consequence is indented under #3
 
 
 @pytest.mark.parametrize("color", [False, True])
@@ -419,7 +441,14 @@ def test_json_dirty_content(dirty: Comparison) -> None:
         "actual": "128->128",
         "message": "extra block layer2.2",
         "source": {"file": "models/my_resnet.py", "line": 42},
+        "region": None,
+        "op_kind": None,
+        "block": None,
+        "cause": None,
+        "explained_by": 0,
     }
+    assert m2["explained_by"] is None and d["unexplained"] == [2] and d["root_causes"] == 3
+    assert [f["verdict"] for f in d["findings"]] == [False, False]
     assert m1["source"] is None and m2["expected"] == [1, 1] and m2["actual"] == [2, 2]
     assert d["findings"][0]["pattern"] == "block_counts"
     assert d["findings"][0]["mismatches"] == [0, 1]
@@ -595,14 +624,16 @@ def test_github_syntax(any_comparison: Comparison) -> None:
 def test_github_dirty(dirty: Comparison) -> None:
     lines = render(dirty, "github").splitlines()
     errors = [line for line in lines if line.startswith("::error")]
+    # one error per root cause: two findings, one unexplained mismatch; explained ones fold in
     assert len(errors) == 3
-    assert errors[0].startswith("::error file=models/my_resnet.py,line=42,title=resnet-verify%3A ")
-    assert errors[1].startswith("::error title=resnet-verify%3A missing mismatch at layer3.1::")
+    assert errors[0].startswith("::error title=resnet-verify%3A Block counts differ::")
+    assert "Explains 2 mismatches #1, #2" in errors[0]
+    assert errors[1].startswith("::error file=models/my_resnet.py,line=42,title=resnet-verify%3A ResNet v1")
     # property escaping: ',' and ':' in the file name; data escaping: '%' and the newline
     assert errors[2].startswith("::error file=src/odd%2Cname%3Afile.py,line=7,title=")
     assert "stride 100%25 wrong: see a,b%0Asecond line | piped" in errors[2]
     notices = [line for line in lines if line.startswith("::notice")]
-    assert notices[1].startswith("::notice file=models/my_resnet.py,line=42,title=")
+    assert notices[0].startswith("::notice title=resnet-verify note::")
     assert "3 mismatches between MyResNet18 and resnet18" in lines[-1]
 
 

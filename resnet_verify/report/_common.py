@@ -94,9 +94,28 @@ def fmt_indices(indices: Iterable[int]) -> str:
 
 
 def verdict(comparison: Comparison) -> str:
-    """``MATCH`` or ``N mismatches``."""
+    """``MATCH``, or the headline: root causes first (findings plus unexplained mismatches that are
+    nobody's consequence), then the raw mismatch count they stand for."""
     n = len(comparison.mismatches)
-    return "MATCH" if n == 0 else plural(n, "mismatch")
+    if n == 0:
+        return "MATCH"
+    k = comparison.root_causes
+    return f"{plural(k, 'difference')} ({plural(n, 'mismatch')})" if k != n else plural(n, "mismatch")
+
+
+def explained_by(comparison: Comparison, index: int) -> str:
+    """The finding that claims mismatch ``index`` (its pattern), else ``unexplained``; a consequence
+    that nothing claims names its cause (``follows #3``)."""
+    for f in comparison.findings:
+        if index in f.mismatches:
+            return f.pattern.value
+    cause = comparison.mismatches[index].cause
+    return f"follows #{cause + 1}" if cause is not None else "unexplained"
+
+
+def consequences(comparison: Comparison, index: int) -> list[int]:
+    """Indices of the mismatches that follow from mismatch ``index`` (its ``cause`` children)."""
+    return [i for i, m in enumerate(comparison.mismatches) if m.cause == index]
 
 
 def jsonable(value: Any) -> Any:

@@ -3,6 +3,7 @@ the same comparison always renders to the same bytes."""
 
 from __future__ import annotations
 
+from resnet_verify.formats import FORMATS, ReportFormat
 from resnet_verify.report.github import render_github
 from resnet_verify.report.html import render_html
 from resnet_verify.report.json_report import load_report, render_json, to_dict
@@ -10,26 +11,35 @@ from resnet_verify.report.markdown import render_markdown
 from resnet_verify.report.text import render_text
 from resnet_verify.verify.records import Comparison
 
-FORMATS: tuple[str, ...] = ("text", "markdown", "json", "html", "github")
+_RENDERERS = {
+    ReportFormat.MARKDOWN: render_markdown,
+    ReportFormat.JSON: render_json,
+    ReportFormat.HTML: render_html,
+    ReportFormat.GITHUB: render_github,
+}
 
 
-def render(comparison: Comparison, fmt: str = "text", *, color: bool = False) -> str:
-    """Render ``comparison`` as ``fmt`` (one of :data:`FORMATS`). ``color`` only affects text."""
-    if fmt == "text":
-        return render_text(comparison, color=color)
-    if fmt == "markdown":
-        return render_markdown(comparison)
-    if fmt == "json":
-        return render_json(comparison)
-    if fmt == "html":
-        return render_html(comparison)
-    if fmt == "github":
-        return render_github(comparison)
-    raise ValueError(f"unknown report format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+def render(
+    comparison: Comparison,
+    fmt: str | ReportFormat = ReportFormat.TEXT,
+    *,
+    color: bool = False,
+    verbose: bool = False,
+) -> str:
+    """Render ``comparison`` as ``fmt`` (one of :data:`FORMATS`). ``color`` and ``verbose`` (every raw
+    mismatch, not only the unexplained ones) affect text only: the other formats list everything."""
+    try:
+        kind = ReportFormat(fmt)
+    except ValueError:
+        raise ValueError(f"unknown report format {fmt!r}; choose one of: {', '.join(FORMATS)}") from None
+    if kind is ReportFormat.TEXT:
+        return render_text(comparison, color=color, verbose=verbose)
+    return _RENDERERS[kind](comparison)
 
 
 __all__ = [
     "FORMATS",
+    "ReportFormat",
     "load_report",
     "render",
     "render_github",

@@ -1,13 +1,13 @@
-"""GitHub Actions workflow commands: one ``::error`` per mismatch (with ``file``/``line`` when the
-mismatch has a source), one ``::notice`` per finding and note, and a summary ``::notice``.
+"""GitHub Actions workflow commands: one ``::error`` per root cause (each finding, each unexplained
+mismatch; with ``file``/``line`` when it has a source), one ``::notice`` per note, and a summary.
 
 Escaping follows GitHub's toolkit (``@actions/core`` ``command.ts``): data escapes ``%``, ``\\r``,
 ``\\n``; property values additionally escape ``:`` and ``,``."""
 
 from __future__ import annotations
 
-from resnet_verify.report._common import DASH, fmt_indices, fmt_value, plural, verdict
-from resnet_verify.tracing.records import SourceLoc
+from resnet_verify.report._common import DASH, consequences, fmt_indices, fmt_value, plural, verdict
+from resnet_verify.tracing.records import SourceLoc, format_shape
 from resnet_verify.verify.records import Comparison, MismatchKind
 
 TOOL = "resnet-verify"
@@ -31,17 +31,38 @@ def command(level: str, message: str, *, title: str | None = None, source: Sourc
     return f"::{level}{' ' + prop_text if prop_text else ''}::{escape_data(message)}"
 
 
+def _mismatch_error(c: Comparison, i: int) -> str:
+    m = c.mismatches[i]
+    where = m.reference_path or m.candidate_path or "model"
+    parts = [m.message] if m.message else []
+    parts.append(f"reference {m.reference_path or DASH}, candidate {m.candidate_path or DASH}")
+    if m.field is not None or m.expected is not None or m.actual is not None:
+        parts.append(f"{m.field or 'value'}: expected {fmt_value(m.expected)}, got {fmt_value(m.actual)}")
+    follow = consequences(c, i)
+    if follow:
+        parts.append(f"with {plural(len(follow), 'consequence')}: {fmt_indices(follow)}")
+    return command("error", f"#{i + 1} " + "\n".join(parts), title=f"{TOOL}: {m.kind.value} mismatch at {where}",
+                   source=m.source)  # fmt: skip
+
+
 def render_github(comparison: Comparison) -> str:
+    """One ``::error`` per root cause (a finding at its source line, or an unexplained mismatch with
+    its consequences folded in), so a pull request shows one annotation per thing to fix."""
     c = comparison
     lines: list[str] = []
-    for i, m in enumerate(c.mismatches):
-        where = m.reference_path or m.candidate_path or "model"
-        title = f"{TOOL}: {m.kind.value} mismatch at {where}"
-        parts = [m.message] if m.message else []
-        parts.append(f"reference {m.reference_path or DASH}, candidate {m.candidate_path or DASH}")
-        if m.field is not None or m.expected is not None or m.actual is not None:
-            parts.append(f"{m.field or 'value'}: expected {fmt_value(m.expected)}, got {fmt_value(m.actual)}")
-        lines.append(command("error", f"#{i + 1} " + "\n".join(parts), title=title, source=m.source))
+    for f in c.findings:
+        parts = [f.message]
+        if f.suggestion:
+            parts.append(f"Fix: {f.suggestion}")
+        if f.locations:
+            parts.append("Locations: " + ", ".join(f.locations))
+        if f.mismatches:
+            parts.append(f"Explains {plural(len(f.mismatches), 'mismatch')} {fmt_indices(f.mismatches)}")
+        lines.append(command("error", "\n".join(parts), title=f"{TOOL}: {f.title}", source=f.source))
+    loose = set(c.unexplained)
+    for i in sorted(loose):
+        if c.mismatches[i].cause not in loose:
+            lines.append(_mismatch_error(c, i))
     crash = c.candidate.crash
     if crash is not None and not any(m.kind is MismatchKind.CRASH for m in c.mismatches):
         lines.append(
@@ -52,21 +73,12 @@ def render_github(comparison: Comparison) -> str:
                 source=crash.source,
             )
         )
-    for f in c.findings:
-        parts = [f.message]
-        if f.suggestion:
-            parts.append(f"Suggestion: {f.suggestion}")
-        if f.locations:
-            parts.append("Locations: " + ", ".join(f.locations))
-        if f.mismatches:
-            parts.append("Explains mismatches " + fmt_indices(f.mismatches))
-        lines.append(command("notice", "\n".join(parts), title=f"{TOOL}: {f.title}", source=f.source))
     for note in c.notes:
         lines.append(command("notice", note, title=f"{TOOL} note"))
     if c.ok:
         summary = (
             f"match: {c.candidate_name} equals {c.reference_name} "
-            f"(input {'x'.join(map(str, c.input_shape))}, "
+            f"(input {format_shape(c.input_shape)}, "
             f"{plural(c.num_classes, 'class')})"
         )
     else:

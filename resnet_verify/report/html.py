@@ -8,6 +8,7 @@ from html import escape
 
 from resnet_verify.report._common import (
     DASH,
+    explained_by,
     fmt_indices,
     fmt_int,
     fmt_macs,
@@ -200,14 +201,15 @@ def _mismatch_table(c: Comparison) -> str:
         return ""
     head = (
         "<tr><th>#</th><th>Kind</th><th>Reference</th><th>Candidate</th><th>Field</th>"
-        "<th>Expected</th><th>Actual</th><th>Message</th><th>Source</th></tr>"
+        "<th>Expected</th><th>Actual</th><th>Message</th><th>Source</th><th>Explained by</th></tr>"
     )
     rows = [
         f'<tr><td class="num">{i + 1}</td><td><span class="pill kind">{_e(m.kind.value)}</span>'
         f"</td><td>{_code(m.reference_path)}</td><td>{_code(m.candidate_path)}</td>"
         f"<td>{_code(m.field)}</td><td>{_value(m.expected)}</td>"
         f"<td>{_value(m.actual)}</td><td>{_e(m.message)}</td>"
-        f"<td>{_code(fmt_source(m.source)) if m.source is not None else DASH}</td></tr>"
+        f"<td>{_code(fmt_source(m.source)) if m.source is not None else DASH}</td>"
+        f"<td>{_e(explained_by(c, i))}</td></tr>"
         for i, m in enumerate(c.mismatches)
     ]
     return f"<section><h2>Mismatches ({len(c.mismatches)})</h2><table>{head}{''.join(rows)}</table></section>"
@@ -226,9 +228,9 @@ def render_html(comparison: Comparison) -> str:
     body = (
         _header(c)
         + _crash(c)
+        + _findings(c)
         + _stage_table(c)
         + _cost_table(c)
-        + _findings(c)
         + diagram(c)
         + _mismatch_table(c)
         + _notes(c)

@@ -1,4 +1,4 @@
-"""JSON report: :func:`to_dict` builds the schema-v1 document, :func:`render_json` prints it and
+"""JSON report: :func:`to_dict` builds the document (:data:`SCHEMA_VERSION`), :func:`render_json` prints it and
 :func:`load_report` reads one back with a schema check."""
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ from typing import Any
 from resnet_verify.report._common import jsonable
 from resnet_verify.tracing.metrics import total_macs
 from resnet_verify.tracing.records import Block, SourceLoc
-from resnet_verify.verify.records import Comparison
+from resnet_verify.verify.records import Comparison, Mismatch
 
-# 2: stage rows gain reference_/candidate_ macs, receptive_field, stride; totals gain macs.
-SCHEMA_VERSION = 2
+# 2: mismatches gain region, op_kind, block, cause, explained_by; findings verdict; root_causes, unexplained.
+# 3: stage rows gain reference_/candidate_ macs, receptive_field, stride; totals gain macs.
+SCHEMA_VERSION = 3
 
 REQUIRED_KEYS: tuple[str, ...] = (
     "schema_version",
@@ -26,6 +27,8 @@ REQUIRED_KEYS: tuple[str, ...] = (
     "blocks",
     "mismatches",
     "findings",
+    "root_causes",
+    "unexplained",
     "crash",
     "notes",
 )
@@ -56,6 +59,11 @@ MISMATCH_KEYS: tuple[str, ...] = (
     "actual",
     "message",
     "source",
+    "region",
+    "op_kind",
+    "block",
+    "cause",
+    "explained_by",
 )
 FINDING_KEYS: tuple[str, ...] = (
     "pattern",
@@ -65,6 +73,7 @@ FINDING_KEYS: tuple[str, ...] = (
     "mismatches",
     "suggestion",
     "source",
+    "verdict",
 )
 
 
@@ -78,6 +87,29 @@ def _shape(shape: tuple[int, ...] | None) -> list[int] | None:
 
 def _block(blocks: tuple[Block, ...], index: int | None) -> Block | None:
     return blocks[index] if index is not None and 0 <= index < len(blocks) else None
+
+
+def _mismatch(c: Comparison, index: int, m: Mismatch, finding: int | None) -> dict[str, Any]:
+    ref_blocks, cand_blocks = c.reference.structure.blocks, c.candidate.structure.blocks
+    rb = _block(ref_blocks, m.block.reference) if m.block is not None else None
+    cb = _block(cand_blocks, m.block.candidate) if m.block is not None else None
+    return {
+        "kind": m.kind.value,
+        "reference_path": m.reference_path,
+        "candidate_path": m.candidate_path,
+        "field": m.field,
+        "expected": m.expected,
+        "actual": m.actual,
+        "message": m.message,
+        "source": _source(m.source),
+        "region": m.region.value if m.region is not None else None,
+        "op_kind": m.op_kind.value if m.op_kind is not None else None,
+        "block": None
+        if m.block is None
+        else {"reference": rb.path if rb else None, "candidate": cb.path if cb else None},
+        "cause": m.cause,
+        "explained_by": finding,
+    }
 
 
 def to_dict(comparison: Comparison) -> dict[str, Any]:
@@ -98,6 +130,7 @@ def to_dict(comparison: Comparison) -> dict[str, Any]:
             }
         )
     crash = c.candidate.crash
+    explained_by = {i: k for k, f in enumerate(c.findings) for i in f.mismatches}
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "ok": c.ok,
@@ -133,19 +166,7 @@ def to_dict(comparison: Comparison) -> dict[str, Any]:
             for r in c.stages
         ],
         "blocks": blocks,
-        "mismatches": [
-            {
-                "kind": m.kind.value,
-                "reference_path": m.reference_path,
-                "candidate_path": m.candidate_path,
-                "field": m.field,
-                "expected": m.expected,
-                "actual": m.actual,
-                "message": m.message,
-                "source": _source(m.source),
-            }
-            for m in c.mismatches
-        ],
+        "mismatches": [_mismatch(c, i, m, explained_by.get(i)) for i, m in enumerate(c.mismatches)],
         "findings": [
             {
                 "pattern": f.pattern.value,
@@ -155,9 +176,12 @@ def to_dict(comparison: Comparison) -> dict[str, Any]:
                 "mismatches": list(f.mismatches),
                 "suggestion": f.suggestion,
                 "source": _source(f.source),
+                "verdict": f.verdict,
             }
             for f in c.findings
         ],
+        "root_causes": c.root_causes,
+        "unexplained": list(c.unexplained),
         "crash": None
         if crash is None
         else {

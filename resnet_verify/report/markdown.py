@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from resnet_verify.report._common import (
     DASH,
+    explained_by,
     fmt_indices,
     fmt_int,
     fmt_macs,
@@ -28,7 +29,9 @@ STAGE_HEADER = (
     "Status",
 )
 COST_HEADER = ("Stage", "Ref MACs", "Cand MACs", "Ref RF", "Cand RF", "Ref stride", "Cand stride")
-MISMATCH_HEADER = ("Kind", "Reference", "Candidate", "Field", "Expected", "Actual", "Message", "Source")
+MISMATCH_HEADER = (
+    "#", "Kind", "Reference", "Candidate", "Field", "Expected", "Actual", "Message", "Source", "Explained by"
+)  # fmt: skip
 
 
 def escape(text: str) -> str:
@@ -151,6 +154,7 @@ def _mismatches(c: Comparison) -> list[str]:
         return []
     rows = [
         [
+            str(i + 1),
             escape(m.kind.value),
             code(m.reference_path),
             code(m.candidate_path),
@@ -159,15 +163,16 @@ def _mismatches(c: Comparison) -> list[str]:
             _value(m.actual),
             escape(m.message),
             code(fmt_source(m.source)) if m.source is not None else DASH,
+            escape(explained_by(c, i)),
         ]
-        for m in c.mismatches
+        for i, m in enumerate(c.mismatches)
     ]
     return ["", "## Mismatches", "", *_table(MISMATCH_HEADER, rows)]
 
 
 def render_markdown(comparison: Comparison) -> str:
     c = comparison
-    lines = _summary(c)
+    lines = _summary(c) + _crash(c) + _findings(c)  # root causes first
     if c.stages:
         lines += [
             "",
@@ -181,7 +186,7 @@ def render_markdown(comparison: Comparison) -> str:
             "",
             *_table(COST_HEADER, [_cost_row(r) for r in c.stages], frozenset(range(1, 7))),
         ]
-    lines += _crash(c) + _findings(c) + _mismatches(c)
+    lines += _mismatches(c)
     if c.notes:
         lines += ["", "## Notes", "", *(f"- {escape(n)}" for n in c.notes)]
     return "\n".join(lines) + "\n"

@@ -1,4 +1,4 @@
-"""Terminal report: header, stage table, crash, findings, mismatches grouped by block, notes.
+"""Terminal report: header, crash, findings, unexplained mismatches, stage table, notes.
 
 Every line is at most :data:`WIDTH` columns (ANSI codes excluded); colour only when asked."""
 
@@ -8,6 +8,7 @@ import textwrap
 
 from resnet_verify.report._common import (
     DASH,
+    consequences,
     fmt_indices,
     fmt_int,
     fmt_macs,
@@ -185,7 +186,7 @@ def _crash(out: _Out, c: Comparison) -> None:
         out.wrap(f"at {fmt_source(source)}", "       ")
 
 
-def _findings(out: _Out, c: Comparison) -> None:
+def _findings(out: _Out, c: Comparison, verbose: bool) -> None:
     if not c.findings:
         return
     out.add()
@@ -195,36 +196,57 @@ def _findings(out: _Out, c: Comparison) -> None:
         out.wrap(f.message, "    ")
         if f.suggestion:
             out.wrap(f"fix: {f.suggestion}", "         ", first="    ")
-        if f.locations:
-            out.wrap("at: " + ", ".join(f.locations), "        ", first="    ")
         if f.source is not None:
             out.wrap(f"source: {fmt_source(f.source)}", "    ")
         if f.mismatches:
-            out.wrap("explains: " + fmt_indices(f.mismatches), "    ")
+            listed = f": {fmt_indices(f.mismatches)}" if verbose else ""
+            out.wrap(f"explains {plural(len(f.mismatches), 'mismatch')}{listed}", "    ", style="dim")
+
+
+def _mismatch(out: _Out, c: Comparison, i: int, lead_width: int = 4) -> None:
+    m = c.mismatches[i]
+    num = f"#{i + 1}"
+    lead = f"{' ' * lead_width}{num:<4} {m.kind.value:<9} "
+    pad = " " * len(lead)
+    ref = m.reference_path if m.reference_path is not None else DASH
+    cand = m.candidate_path if m.candidate_path is not None else DASH
+    out.wrap(f"{ref} ↔ {cand}", pad, first=lead)
+    if m.field is not None or m.expected is not None or m.actual is not None:
+        out.wrap(f"{m.field or 'value'}: {fmt_value(m.expected)} → {fmt_value(m.actual)}", pad)
+    if m.message:
+        out.wrap(m.message, pad)
+    if m.source is not None:
+        out.wrap(f"at {fmt_source(m.source)}", pad, style="dim")
+
+
+def _unexplained(out: _Out, c: Comparison) -> None:
+    """What no finding explains, grouped by block; consequences hang under their cause."""
+    loose = set(c.unexplained)
+    if not loose:
+        return
+    roots = sorted(i for i in loose if c.mismatches[i].cause not in loose)
+    out.add()
+    out.add(f"Unexplained ({plural(len(roots), 'mismatch')})", "bold")
+    for group, indices in mismatch_groups(c):
+        mine = [i for i in indices if i in roots]
+        if not mine:
+            continue
+        out.wrap(group, "  ", style="cyan")
+        for i in mine:
+            _mismatch(out, c, i)
+            for j in consequences(c, i):
+                _mismatch(out, c, j, lead_width=8)
 
 
 def _mismatches(out: _Out, c: Comparison) -> None:
     if not c.mismatches:
         return
     out.add()
-    out.add(f"Mismatches ({len(c.mismatches)})", "bold")
+    out.add(f"All mismatches ({len(c.mismatches)})", "bold")
     for group, indices in mismatch_groups(c):
         out.wrap(group, "  ", style="cyan")
         for i in indices:
-            m = c.mismatches[i]
-            num = f"#{i + 1}"
-            lead = f"    {num:<4} {m.kind.value:<9} "
-            ref = m.reference_path if m.reference_path is not None else DASH
-            cand = m.candidate_path if m.candidate_path is not None else DASH
-            out.wrap(f"{ref} ↔ {cand}", " " * len(lead), first=lead)
-            if m.field is not None or m.expected is not None or m.actual is not None:
-                out.wrap(
-                    f"{m.field or 'value'}: {fmt_value(m.expected)} → {fmt_value(m.actual)}", " " * len(lead)
-                )
-            if m.message:
-                out.wrap(m.message, " " * len(lead))
-            if m.source is not None:
-                out.wrap(f"at {fmt_source(m.source)}", " " * len(lead), style="dim")
+            _mismatch(out, c, i)
 
 
 def _notes(out: _Out, c: Comparison) -> None:
@@ -236,13 +258,17 @@ def _notes(out: _Out, c: Comparison) -> None:
         out.wrap(note, "    ", first="  - ")
 
 
-def render_text(comparison: Comparison, *, color: bool = False) -> str:
+def render_text(comparison: Comparison, *, color: bool = False, verbose: bool = False) -> str:
+    """Findings first, then what they leave unexplained, then the stage table; ``verbose`` adds every
+    raw mismatch, so a model with one systematic difference fits on one screen without it."""
     out = _Out(color)
     _header(out, comparison)
+    _crash(out, comparison)
+    _findings(out, comparison, verbose)
+    _unexplained(out, comparison)
     _stages(out, comparison)
     _costs(out, comparison)
-    _crash(out, comparison)
-    _findings(out, comparison)
-    _mismatches(out, comparison)
+    if verbose:
+        _mismatches(out, comparison)
     _notes(out, comparison)
     return "\n".join(line.rstrip() for line in out.lines) + "\n"

@@ -1,0 +1,16 @@
+"""The report formats: one list for the renderers and the CLI (torch-free, so ``--help`` stays fast)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class ReportFormat(str, enum.Enum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    JSON = "json"
+    HTML = "html"
+    GITHUB = "github"
+
+
+FORMATS: tuple[str, ...] = tuple(f.value for f in ReportFormat)
