@@ -123,6 +123,14 @@ def test_v15_candidate_against_a_v1_reference_gets_the_finding() -> None:
     assert c.reference_name == "resnet50_v1"
     v1 = [f for f in c.findings if f.pattern is Pattern.V1_STRIDE]
     assert v1 and set(v1[0].mismatches) == set(range(len(c.mismatches)))
+    assert "layer4 sees 427 px of the input in the candidate, 483 px in the reference" in v1[0].message
+
+
+def test_v1_finding_says_what_layer4_sees() -> None:
+    model, _ = build_model("resnet50_v1", num_classes=10, device="meta")
+    c = compare(model, "resnet50", input_size=224, num_classes=10)
+    v1 = next(f for f in c.findings if f.pattern is Pattern.V1_STRIDE)
+    assert "layer4 sees 483 px of the input in the candidate, 427 px in the reference" in v1.message
 
 
 _TIMM = """

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from resnet_verify.tracing.records import Block, OpRecord
 from resnet_verify.verify.patterns.context import Context, at, attr, convs
 from resnet_verify.verify.records import Finding, MismatchKind, Pattern
+from resnet_verify.verify.stage_metrics import receptive_field_note
 
 
 def _strided(op: OpRecord) -> bool:
@@ -72,5 +73,8 @@ def detect_stride_placement(ctx: Context) -> list[Finding]:
         f"(a strided 1x1 discards 3/4 of the activations before any 3x3 sees them; v1.5 is about "
         f"0.5% more accurate top-1)."
     )
+    seen = receptive_field_note(ctx.reference, ctx.candidate, ctx.pairs)
+    if seen is not None:  # a strided 1x1 before the 3x3 widens every later receptive field
+        message += f" What each stage sees changes too: {seen}."
     return [Finding(Pattern.V1_STRIDE, "ResNet v1 / v1.5 stride placement", message,
                     tuple(a.path for a, _, _, _ in hits), idx, fix, source)]  # fmt: skip
