@@ -153,3 +153,11 @@ def test_v1_candidate_against_a_timm_reference_gets_the_v1_finding(tmp_path: Pat
     assert v1, [f.title for f in c.findings]
     assert {"layer2.0", "layer3.0", "layer4.0"} <= set(v1[0].locations)
     assert c.stages[-2].reference_receptive_field == 427 and c.stages[-2].candidate_receptive_field == 483
+
+
+def test_an_edited_reference_file_is_traced_again(tmp_path: Path) -> None:
+    spec = _tiny(tmp_path)
+    model, _ = build_model(spec, num_classes=10)
+    assert compare(model, spec, input_size=32, num_classes=10).ok
+    (tmp_path / "tiny.py").write_text(_TINY.replace("STRIDE", "1"), encoding="utf-8")
+    assert not compare(model, spec, input_size=32, num_classes=10).ok  # no stale in-process memo

@@ -167,7 +167,12 @@ def compare(
     if not isinstance(reference, str) or not reference.strip():
         raise UsageError("the reference must be a model spec, e.g. resnet50 or FILE.py:CALLABLE")
     ref_name = reference_display(reference)
-    ref_trace = reference_trace(ref_name, shape, num_classes, cache=cache)
+    # A user's file or module can change between two calls in one process: only names (family,
+    # torchvision) are pure enough for the in-process memo.
+    from resnet_verify.verify.reference_cache import is_cacheable
+
+    traced = reference_trace if is_cacheable(ref_name) else reference_trace.__wrapped__
+    ref_trace = traced(ref_name, shape, num_classes, cache=cache)
     if ref_trace.crash is not None:
         raise UsageError(
             f"input size {'x'.join(map(str, shape[1:]))} is too small for "
