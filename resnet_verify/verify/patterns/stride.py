@@ -51,7 +51,7 @@ def detect_stride_placement(ctx: Context) -> list[Finding]:
     if cand_at == "1x1":
         what = (
             "the stride-2 sits on the first 1x1 conv instead of the 3x3 conv: this is ResNet v1 "
-            "(paper / Keras / Caffe) where the reference is v1.5 (torchvision)"
+            "(paper / Keras / Caffe) where the reference is v1.5 (torchvision's placement)"
         )
         fix = (
             f"{at(c1.module_path, site1)}: move stride=2 from this 1x1 conv to the 3x3 conv "
