@@ -3,6 +3,7 @@
 Everything in this folder is model code a user reads and runs, so source locations may point here.
 """
 
+from resnet_verify.models.keras_resnet import resnet50_keras, resnet101_keras, resnet152_keras
 from resnet_verify.models.resnet import (
     MODEL_BUILDERS,
     BasicBlock,
@@ -44,10 +45,13 @@ __all__ = [
     "resnet18",
     "resnet34",
     "resnet50",
+    "resnet50_keras",
     "resnet50_v1",
     "resnet101",
+    "resnet101_keras",
     "resnet101_v1",
     "resnet152",
+    "resnet152_keras",
     "resnet152_v1",
     "resnext50_32x4d",
     "resnext101_32x8d",

@@ -7,12 +7,15 @@ builder never mutates running state (torchvision's ``_make_layer`` threads ``sel
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Literal
 
 import torch
 from torch import Tensor, nn
+
+from resnet_verify.models.keras_resnet import KERAS_BUILDERS
 
 StrideIn = Literal["3x3", "1x1"]
 _STRIDE_IN = ("3x3", "1x1")
@@ -161,7 +164,7 @@ class Bottleneck(nn.Module):
         return self.relu(out)
 
 
-BlockType = Union[type[BasicBlock], type[Bottleneck]]
+BlockType = type[BasicBlock] | type[Bottleneck]
 
 
 def bottleneck_mid_channels(width: int, groups: int = 1, base_width: int = 64) -> int:
@@ -299,9 +302,19 @@ def _build_stage(
         downsample = nn.Sequential(
             _conv1x1(plan.in_channels, plan.out_channels, plan.stride), nn.BatchNorm2d(plan.out_channels)
         )
-    opts = dict(groups=groups, base_width=base_width, stride_in=stride_in)
-    first = block(plan.in_channels, plan.width, plan.stride, downsample=downsample, **opts)
-    rest = [block(plan.out_channels, plan.width, 1, **opts) for _ in range(plan.blocks - 1)]
+    first = block(
+        plan.in_channels,
+        plan.width,
+        plan.stride,
+        downsample=downsample,
+        groups=groups,
+        base_width=base_width,
+        stride_in=stride_in,
+    )
+    rest = [
+        block(plan.out_channels, plan.width, 1, groups=groups, base_width=base_width, stride_in=stride_in)
+        for _ in range(plan.blocks - 1)
+    ]
     return nn.Sequential(first, *rest)
 
 
@@ -309,7 +322,7 @@ def feature_info(model: ResNet) -> tuple[FeatureInfo, ...]:
     """Stem output then each stage's output; channels > 0 and reduction non-decreasing (checked)."""
     infos = [FeatureInfo("relu", _STEM_CHANNELS, 2)]
     infos += [FeatureInfo(p.name, p.out_channels, p.reduction) for p in model.stage_plan]
-    for prev, cur in zip(infos, infos[1:]):
+    for prev, cur in itertools.pairwise(infos):
         if cur.num_chs <= 0 or cur.reduction < prev.reduction:
             raise ValueError(f"feature_info: invalid plan at {cur.module}: {cur}")
     return tuple(infos)
@@ -409,8 +422,12 @@ MODEL_BUILDERS: dict[str, Callable[..., ResNet]] = {
     )
 }  # fmt: skip
 
-# v1 variants compare against the v1.5 reference of the same depth: the weights are interchangeable.
-_REFERENCE_NAMES: dict[str, str] = {name: name.removesuffix("_v1") for name in MODEL_BUILDERS}
+MODEL_BUILDERS.update(KERAS_BUILDERS)  # the keras.applications twins (models/keras_resnet.py)
+
+# v1 and Keras variants compare against the v1.5 reference of the same depth.
+_REFERENCE_NAMES: dict[str, str] = {
+    name: name.removesuffix("_v1").removesuffix("_keras") for name in MODEL_BUILDERS
+}
 
 
 def reference_name_for(name: str) -> str:
