@@ -14,12 +14,11 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from resnet_verify.models.configs import BlockConfig, ResNetConfig
 from resnet_verify.models.configurable import (
-    BlockConfig,
     ConfigurableBasic,
     ConfigurableBottleneck,
     ConvSpec,
-    ResNetConfig,
     ShortcutSpec,
 )
 from resnet_verify.models.resnet import Bottleneck, resnet50, stage_plans

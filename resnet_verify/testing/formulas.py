@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from resnet_verify.models.configurable import POOL, BlockConfig, ResNetConfig, Shape, StemConfig
+from resnet_verify.models.configs import BlockConfig, ResNetConfig, StemConfig
+from resnet_verify.models.configurable import POOL, Shape
 
 AnyConfig = BlockConfig | ResNetConfig
 

@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from resnet_verify.models.configurable import BlockConfig, ResNetConfig
+from resnet_verify.models.configs import BlockConfig, ResNetConfig
 from resnet_verify.verify.records import MismatchKind
 
 KERNELS = (1, 3, 5)

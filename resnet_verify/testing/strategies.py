@@ -34,7 +34,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         "resnet_verify.testing.strategies needs hypothesis: pip install 'resnet-verify[test]'"
     ) from exc
 
-from resnet_verify.models.configurable import BlockConfig, ResNetConfig, StemConfig
+from resnet_verify.models.configs import BlockConfig, ResNetConfig, StemConfig
 from resnet_verify.models.resnet import StagePlan, StrideIn, bottleneck_mid_channels
 from resnet_verify.testing.formulas import (
     expected_block_params,
