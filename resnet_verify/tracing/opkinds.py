@@ -7,6 +7,7 @@ Hyper-parameters are read from the call's own arguments, not from modules, so a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -130,90 +131,129 @@ def is_inplace(name: str, kwargs: dict) -> bool:
     return bool(kwargs.get("inplace", False))
 
 
+_Classified = tuple[OpKind, dict[str, Any]]
+
+
+def _conv(args: tuple, kwargs: dict) -> _Classified:
+    weight = _arg(args, kwargs, 1, "weight")
+    groups = int(_arg(args, kwargs, 6, "groups", 1))
+    return OpKind.CONV, {
+        "in_channels": int(weight.shape[1]) * groups,
+        "out_channels": int(weight.shape[0]),
+        "kernel_size": tuple(int(k) for k in weight.shape[2:]),
+        "stride": _pair(_arg(args, kwargs, 3, "stride", 1)),
+        "padding": _pair(_arg(args, kwargs, 4, "padding", 0)),
+        "dilation": _pair(_arg(args, kwargs, 5, "dilation", 1)),
+        "groups": groups,
+        "bias": _arg(args, kwargs, 2, "bias") is not None,
+    }
+
+
+def _batch_norm(args: tuple, kwargs: dict) -> _Classified:
+    return OpKind.BATCH_NORM, {
+        "num_features": int(args[0].shape[1]) if args and args[0].dim() > 1 else 0,
+        "eps": float(_arg(args, kwargs, 7, "eps", 1e-5)),
+        "momentum": _float_or_none(_arg(args, kwargs, 6, "momentum", 0.1)),
+        "affine": _arg(args, kwargs, 3, "weight") is not None,
+        "track_running_stats": _arg(args, kwargs, 1, "running_mean") is not None,
+    }
+
+
+def _pool_window(args: tuple, kwargs: dict) -> dict[str, Any]:
+    kernel = _pair(_arg(args, kwargs, 1, "kernel_size"))
+    stride = _arg(args, kwargs, 2, "stride")
+    return {
+        "kernel_size": kernel,
+        "stride": _pair(stride) if stride not in (None, [], ()) else kernel,
+        "padding": _pair(_arg(args, kwargs, 3, "padding", 0)),
+    }
+
+
+def _max_pool(args: tuple, kwargs: dict) -> _Classified:
+    return OpKind.MAX_POOL, {
+        **_pool_window(args, kwargs),
+        "dilation": _pair(_arg(args, kwargs, 4, "dilation", 1)),
+        "ceil_mode": bool(_arg(args, kwargs, 5, "ceil_mode", False)),
+    }
+
+
+def _avg_pool(args: tuple, kwargs: dict) -> _Classified:
+    return OpKind.AVG_POOL, {
+        **_pool_window(args, kwargs),
+        "ceil_mode": bool(_arg(args, kwargs, 4, "ceil_mode", False)),
+        "count_include_pad": bool(_arg(args, kwargs, 5, "count_include_pad", True)),
+    }
+
+
+def _adaptive(name: str, args: tuple, kwargs: dict) -> _Classified:
+    size = _arg(args, kwargs, 1, "output_size")
+    mode = "max" if "max" in name else "avg"
+    sizes = (size,) if isinstance(size, int) or size is None else tuple(size)
+    if all(s == 1 for s in sizes):
+        return OpKind.GLOBAL_POOL, {"mode": mode}
+    return OpKind.ADAPTIVE_POOL, {"mode": mode, "output_size": tuple(sizes)}
+
+
+def _linear(args: tuple, kwargs: dict) -> _Classified:
+    weight = _arg(args, kwargs, 1, "weight")
+    return OpKind.LINEAR, {
+        "in_features": int(weight.shape[1]),
+        "out_features": int(weight.shape[0]),
+        "bias": _arg(args, kwargs, 2, "bias") is not None,
+    }
+
+
+def _pad(args: tuple, kwargs: dict) -> _Classified:
+    pad = _arg(args, kwargs, 1, "pad")
+    return OpKind.PAD, {"pad": tuple(int(p) for p in pad) if pad is not None else ()}
+
+
+# Ops whose kind follows from the name alone and carry no hyper-parameters.
+_PLAIN_KINDS: tuple[tuple[frozenset[str] | set[str], OpKind], ...] = (
+    (_RELU, OpKind.RELU),
+    (_FLATTEN, OpKind.FLATTEN),
+    (_RESHAPE, OpKind.RESHAPE),
+    ({"cat", "concat", "concatenate", "stack"}, OpKind.CAT),
+    (_SLICE, OpKind.SLICE),
+    (_DROPOUT, OpKind.DROPOUT),
+)
+_WITH_ARGS: tuple[tuple[frozenset[str] | set[str], Callable[[tuple, dict], _Classified]], ...] = (
+    (_CONV, _conv),
+    ({"batch_norm"}, _batch_norm),
+    (_MAX_POOL, _max_pool),
+    (_AVG_POOL, _avg_pool),
+    ({"linear"}, _linear),
+    ({"pad"}, _pad),
+)
+
+
+def _binary(name: str, tensor_inputs: int) -> _Classified | None:
+    """An add or multiply of two tensors (a residual merge, an SE gate); with a scalar, ``OTHER``."""
+    for names, kind in ((_ADD, OpKind.ADD), (_MUL, OpKind.MUL)):
+        if name in names:
+            return (kind, {}) if tensor_inputs >= 2 else (OpKind.OTHER, {"function": name})
+    return None
+
+
 def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[OpKind, dict[str, Any]]:
     """Kind and hyper-parameters of one call. ``tensor_inputs`` counts non-parameter tensor inputs."""
-    if name in _CONV:
-        weight = _arg(args, kwargs, 1, "weight")
-        groups = int(_arg(args, kwargs, 6, "groups", 1))
-        return OpKind.CONV, {
-            "in_channels": int(weight.shape[1]) * groups,
-            "out_channels": int(weight.shape[0]),
-            "kernel_size": tuple(int(k) for k in weight.shape[2:]),
-            "stride": _pair(_arg(args, kwargs, 3, "stride", 1)),
-            "padding": _pair(_arg(args, kwargs, 4, "padding", 0)),
-            "dilation": _pair(_arg(args, kwargs, 5, "dilation", 1)),
-            "groups": groups,
-            "bias": _arg(args, kwargs, 2, "bias") is not None,
-        }
-    if name == "batch_norm":
-        return OpKind.BATCH_NORM, {
-            "num_features": int(args[0].shape[1]) if args and args[0].dim() > 1 else 0,
-            "eps": float(_arg(args, kwargs, 7, "eps", 1e-5)),
-            "momentum": _float_or_none(_arg(args, kwargs, 6, "momentum", 0.1)),
-            "affine": _arg(args, kwargs, 3, "weight") is not None,
-            "track_running_stats": _arg(args, kwargs, 1, "running_mean") is not None,
-        }
+    for names, handler in _WITH_ARGS:
+        if name in names:
+            return handler(args, kwargs)
+    for names, kind in _PLAIN_KINDS:
+        if name in names:
+            return kind, {}
     if name in _NORM:
         return OpKind.NORM, {"norm": name}
-    if name in _RELU:
-        return OpKind.RELU, {}
     if name in _ACTIVATIONS:
         return OpKind.ACTIVATION, {"function": name.rstrip("_")}
-    if name in _ADD:
-        if tensor_inputs >= 2:
-            return OpKind.ADD, {}
-        return OpKind.OTHER, {"function": name}
-    if name in _MUL:
-        return (OpKind.MUL, {}) if tensor_inputs >= 2 else (OpKind.OTHER, {"function": name})
-    if name in _MAX_POOL:
-        kernel = _pair(_arg(args, kwargs, 1, "kernel_size"))
-        stride = _arg(args, kwargs, 2, "stride")
-        return OpKind.MAX_POOL, {
-            "kernel_size": kernel,
-            "stride": _pair(stride) if stride not in (None, [], ()) else kernel,
-            "padding": _pair(_arg(args, kwargs, 3, "padding", 0)),
-            "dilation": _pair(_arg(args, kwargs, 4, "dilation", 1)),
-            "ceil_mode": bool(_arg(args, kwargs, 5, "ceil_mode", False)),
-        }
-    if name in _AVG_POOL:
-        kernel = _pair(_arg(args, kwargs, 1, "kernel_size"))
-        stride = _arg(args, kwargs, 2, "stride")
-        return OpKind.AVG_POOL, {
-            "kernel_size": kernel,
-            "stride": _pair(stride) if stride not in (None, [], ()) else kernel,
-            "padding": _pair(_arg(args, kwargs, 3, "padding", 0)),
-            "ceil_mode": bool(_arg(args, kwargs, 4, "ceil_mode", False)),
-            "count_include_pad": bool(_arg(args, kwargs, 5, "count_include_pad", True)),
-        }
+    binary = _binary(name, tensor_inputs)
+    if binary is not None:
+        return binary
     if name in _ADAPTIVE:
-        size = _arg(args, kwargs, 1, "output_size")
-        mode = "max" if "max" in name else "avg"
-        sizes = (size,) if isinstance(size, int) or size is None else tuple(size)
-        if all(s == 1 for s in sizes):
-            return OpKind.GLOBAL_POOL, {"mode": mode}
-        return OpKind.ADAPTIVE_POOL, {"mode": mode, "output_size": tuple(sizes)}
+        return _adaptive(name, args, kwargs)
     if name in ("mean", "amax") and _reduces_spatial(args, kwargs):
         return OpKind.GLOBAL_POOL, {"mode": "avg" if name == "mean" else "max"}
-    if name == "linear":
-        weight = _arg(args, kwargs, 1, "weight")
-        return OpKind.LINEAR, {
-            "in_features": int(weight.shape[1]),
-            "out_features": int(weight.shape[0]),
-            "bias": _arg(args, kwargs, 2, "bias") is not None,
-        }
-    if name in _FLATTEN:
-        return OpKind.FLATTEN, {}
-    if name in _RESHAPE:
-        return OpKind.RESHAPE, {}
-    if name in ("cat", "concat", "concatenate", "stack"):
-        return OpKind.CAT, {}
-    if name == "pad":
-        pad = _arg(args, kwargs, 1, "pad")
-        return OpKind.PAD, {"pad": tuple(int(p) for p in pad) if pad is not None else ()}
-    if name in _SLICE:
-        return OpKind.SLICE, {}
-    if name in _DROPOUT:
-        return OpKind.DROPOUT, {}
     return OpKind.OTHER, {"function": name}
 
 
