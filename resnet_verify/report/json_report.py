@@ -8,8 +8,8 @@ from typing import Any
 
 from resnet_verify.report._common import jsonable
 from resnet_verify.tracing.metrics import total_macs
-from resnet_verify.tracing.records import Block, SourceLoc
-from resnet_verify.verify.records import Comparison, Mismatch
+from resnet_verify.tracing.records import Block, Crash, SourceLoc
+from resnet_verify.verify.records import Comparison, Finding, Mismatch
 
 # 2: mismatches gain region, op_kind, block, cause, explained_by; findings verdict; root_causes, unexplained.
 # 3: stage rows gain reference_/candidate_ macs, receptive_field, stride; totals gain macs.
@@ -112,15 +112,12 @@ def _mismatch(c: Comparison, index: int, m: Mismatch, finding: int | None) -> di
     }
 
 
-def to_dict(comparison: Comparison) -> dict[str, Any]:
-    """The report as JSON-native data (lists, dicts, str, int, float, bool, None)."""
-    c = comparison
+def _blocks(c: Comparison) -> list[dict[str, Any]]:
     ref_s, cand_s = c.reference.structure, c.candidate.structure
-    blocks = []
+    out = []
     for pair in c.blocks:
-        rb = _block(ref_s.blocks, pair.reference)
-        cb = _block(cand_s.blocks, pair.candidate)
-        blocks.append(
+        rb, cb = _block(ref_s.blocks, pair.reference), _block(cand_s.blocks, pair.candidate)
+        out.append(
             {
                 "reference_path": rb.path if rb is not None else None,
                 "candidate_path": cb.path if cb is not None else None,
@@ -129,7 +126,38 @@ def to_dict(comparison: Comparison) -> dict[str, Any]:
                 "candidate_out_shape": _shape(cb.out_shape) if cb is not None else None,
             }
         )
-    crash = c.candidate.crash
+    return out
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {
+        "pattern": f.pattern.value,
+        "title": f.title,
+        "message": f.message,
+        "locations": list(f.locations),
+        "mismatches": list(f.mismatches),
+        "suggestion": f.suggestion,
+        "source": _source(f.source),
+        "verdict": f.verdict,
+    }
+
+
+def _crash(crash: Crash | None) -> dict[str, Any] | None:
+    if crash is None:
+        return None
+    return {
+        "module_path": crash.module_path,
+        "op_name": crash.op_name,
+        "in_shapes": [_shape(s) for s in crash.in_shapes],
+        "error_type": crash.error_type,
+        "message": crash.message,
+        "source": _source(crash.source),
+    }
+
+
+def to_dict(comparison: Comparison) -> dict[str, Any]:
+    """The report as JSON-native data (lists, dicts, str, int, float, bool, None)."""
+    c = comparison
     explained_by = {i: k for k, f in enumerate(c.findings) for i in f.mismatches}
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
@@ -144,54 +172,14 @@ def to_dict(comparison: Comparison) -> dict[str, Any]:
             "reference_macs": total_macs(c.reference),
             "candidate_macs": total_macs(c.candidate),
         },
-        "stages": [
-            {
-                "name": r.name,
-                "reference_path": r.reference_path,
-                "candidate_path": r.candidate_path,
-                "reference_shape": _shape(r.reference_shape),
-                "candidate_shape": _shape(r.candidate_shape),
-                "reference_params": r.reference_params,
-                "candidate_params": r.candidate_params,
-                "reference_blocks": r.reference_blocks,
-                "candidate_blocks": r.candidate_blocks,
-                "ok": r.ok,
-                "reference_macs": r.reference_macs,
-                "candidate_macs": r.candidate_macs,
-                "reference_receptive_field": r.reference_receptive_field,
-                "candidate_receptive_field": r.candidate_receptive_field,
-                "reference_stride": r.reference_stride,
-                "candidate_stride": r.candidate_stride,
-            }
-            for r in c.stages
-        ],
-        "blocks": blocks,
+        # Stage rows are flat records: every StageRow field, under its own name.
+        "stages": [{key: getattr(r, key) for key in STAGE_KEYS} for r in c.stages],
+        "blocks": _blocks(c),
         "mismatches": [_mismatch(c, i, m, explained_by.get(i)) for i, m in enumerate(c.mismatches)],
-        "findings": [
-            {
-                "pattern": f.pattern.value,
-                "title": f.title,
-                "message": f.message,
-                "locations": list(f.locations),
-                "mismatches": list(f.mismatches),
-                "suggestion": f.suggestion,
-                "source": _source(f.source),
-                "verdict": f.verdict,
-            }
-            for f in c.findings
-        ],
+        "findings": [_finding(f) for f in c.findings],
         "root_causes": c.root_causes,
         "unexplained": list(c.unexplained),
-        "crash": None
-        if crash is None
-        else {
-            "module_path": crash.module_path,
-            "op_name": crash.op_name,
-            "in_shapes": [_shape(s) for s in crash.in_shapes],
-            "error_type": crash.error_type,
-            "message": crash.message,
-            "source": _source(crash.source),
-        },
+        "crash": _crash(c.candidate.crash),
         "notes": list(c.notes),
     }
     return jsonable(data)
