@@ -7,6 +7,7 @@ candidate's ghosts read "crashed" (the first) and "not reached" (the rest)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 
 from resnet_verify.report._common import (
@@ -22,7 +23,7 @@ from resnet_verify.report._common import (
     under,
 )
 from resnet_verify.tracing.records import Block, BlockKind, Trace
-from resnet_verify.verify.records import Comparison, StageRow
+from resnet_verify.verify.records import BlockPair, Comparison, StageRow
 
 LEGEND = (
     '<div class="legend"><span class="box">block</span>'
@@ -78,7 +79,9 @@ def _ghost(label: str, hint: str, extra: str = "", title: str = "") -> str:
     )
 
 
-def _end_box(trace: Trace, ops: tuple[int, ...], path: str, shape: object, params: int, bad: bool) -> str:
+def _end_box(
+    trace: Trace, ops: tuple[int, ...], path: str, shape: tuple[int, ...] | None, params: int, bad: bool
+) -> str:
     labels = describe_ops(trace, ops)
     return (
         f'<div class="cell"><div class="box wide{" bad" if bad else ""}">'
@@ -99,88 +102,86 @@ def _label(name: str, row: StageRow | None, note: str = "") -> str:
     return f'<div class="rowlabel{" bad" if bad else ""}">{_e(name)}{sub}</div>'
 
 
-def diagram(c: Comparison) -> str:
-    ref, cand = c.reference, c.candidate
-    rblocks, cblocks = ref.structure.blocks, cand.structure.blocks
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """What every row of the diagram needs: the alignment, the mismatches per block pair, the crash."""
+
+    c: Comparison
+    pairs: tuple[BlockPair, ...]
+    issues: tuple[tuple[int, ...], ...]  # mismatch indices per block pair
+    crash_at: int  # the pair index where the candidate crashed (len(pairs) when it did not)
+
+
+def _layout(c: Comparison) -> _Layout:
+    rblocks, cblocks = c.reference.structure.blocks, c.candidate.structure.blocks
     pairs = block_pairs(c)
-    issues = [
-        [
+    issues = tuple(
+        tuple(
             i
             for i, m in enumerate(c.mismatches)
             if ((rb := _get(rblocks, p.reference)) is not None and under(m.reference_path, rb.path))
             or ((cb := _get(cblocks, p.candidate)) is not None and under(m.candidate_path, cb.path))
-        ]
+        )
         for p in pairs
-    ]
-    crash = cand.crash
+    )
     present = [k for k, p in enumerate(pairs) if _get(cblocks, p.candidate) is not None]
-    crash_at = (present[-1] + 1 if present else 0) if crash is not None else len(pairs)
+    crashed = c.candidate.crash is not None
+    crash_at = (present[-1] + 1 if present else 0) if crashed else len(pairs)
+    return _Layout(c, pairs, issues, crash_at)
+
+
+def _box(lay: _Layout, k: int, side: str) -> str:
+    c, p = lay.c, lay.pairs[k]
+    trace = c.reference if side == "reference" else c.candidate
+    block = _get(trace.structure.blocks, p.reference if side == "reference" else p.candidate)
+    crash = c.candidate.crash
+    if block is not None:
+        return _block_box(c, trace, block, list(lay.issues[k]))
+    if side == "reference":
+        return _ghost("extra block", "no counterpart")
+    if crash is not None and k == lay.crash_at:
+        return _ghost("✗ crashed", crash.module_path, " crashed", f"{crash.error_type}: {crash.message}")
+    if crash is not None and k > lay.crash_at:
+        return _ghost("not reached", "")
+    other = _get(c.reference.structure.blocks, p.reference)
+    return _ghost("missing", other.path if other else "")
+
+
+def _stages(lay: _Layout) -> list[str]:
+    srows = stage_rows(lay.c)
+    out = []
+    for i in range(max([p.stage + 1 for p in lay.pairs] + [len(srows)])):
+        row = srows[i] if i < len(srows) else None
+        mine = [k for k, p in enumerate(lay.pairs) if p.stage == i]
+        out.append(_label(row.name if row else f"stage {i + 1}", row, plural(len(mine), "block")))
+        for side in ("reference", "candidate"):
+            out.append(f'<div class="cell">{"".join(_box(lay, k, side) for k in mine)}</div>')
+    return out
+
+
+def _end(trace: Trace, head: bool, bad: bool) -> str:
+    st = trace.structure
+    if head:
+        return _end_box(trace, st.head, st.head_path, trace.output_shape, st.head_params, bad)
+    return _end_box(trace, st.stem, st.stem_path, st.stem_out_shape, st.stem_params, bad)
+
+
+def diagram(c: Comparison) -> str:
+    ref, cand = c.reference, c.candidate
     rows_by_name = {r.name: r for r in c.stages}
-    srows = stage_rows(c)
     out = [
         '<div class="diagram"><div></div>',
         f'<div class="colhead">Reference · {_e(c.reference_name)}</div>',
         f'<div class="colhead">Candidate · {_e(c.candidate_name)}</div>',
     ]
-    stem = rows_by_name.get("stem")
-    out.append(_label("stem", stem))
-    for t in (ref, cand):
-        st = t.structure
-        out.append(
-            _end_box(
-                t, st.stem, st.stem_path, st.stem_out_shape, st.stem_params, stem is not None and not stem.ok
-            )
-        )
-    for i in range(max([p.stage + 1 for p in pairs] + [len(srows)])):
-        row = srows[i] if i < len(srows) else None
-        mine = [k for k, p in enumerate(pairs) if p.stage == i]
-        out.append(_label(row.name if row else f"stage {i + 1}", row, plural(len(mine), "block")))
-        for side, trace in (("reference", ref), ("candidate", cand)):
-            boxes = []
-            for k in mine:
-                p = pairs[k]
-                block = _get(trace.structure.blocks, p.reference if side == "reference" else p.candidate)
-                if block is not None:
-                    boxes.append(_block_box(c, trace, block, issues[k]))
-                elif side == "reference":
-                    boxes.append(_ghost("extra block", "no counterpart"))
-                elif crash is not None and k == crash_at:
-                    boxes.append(
-                        _ghost(
-                            "✗ crashed", crash.module_path, " crashed", f"{crash.error_type}: {crash.message}"
-                        )
-                    )
-                elif crash is not None and k > crash_at:
-                    boxes.append(_ghost("not reached", ""))
-                else:
-                    other = _get(rblocks, p.reference)
-                    boxes.append(_ghost("missing", other.path if other else ""))
-            out.append(f'<div class="cell">{"".join(boxes)}</div>')
-    head = rows_by_name.get("head")
-    out.append(_label("head", head))
-    head_bad = head is not None and not head.ok
-    out.append(
-        _end_box(
-            ref,
-            ref.structure.head,
-            ref.structure.head_path,
-            ref.output_shape,
-            ref.structure.head_params,
-            head_bad,
-        )
-    )
-    if crash is not None and not cand.structure.head:
+    stem, head = rows_by_name.get("stem"), rows_by_name.get("head")
+    stem_bad, head_bad = stem is not None and not stem.ok, head is not None and not head.ok
+    out += [_label("stem", stem), _end(ref, False, stem_bad), _end(cand, False, stem_bad)]
+    out += _stages(_layout(c))
+    out += [_label("head", head), _end(ref, True, head_bad)]
+    if cand.crash is not None and not cand.structure.head:
         out.append(f'<div class="cell">{_ghost("not reached", "head", " wide")}</div>')
     else:
-        out.append(
-            _end_box(
-                cand,
-                cand.structure.head,
-                cand.structure.head_path,
-                cand.output_shape,
-                cand.structure.head_params,
-                head_bad,
-            )
-        )
+        out.append(_end(cand, True, head_bad))
     out.append("</div>")
     return f"<section><h2>Architecture</h2>{''.join(out)}{LEGEND}</section>"
