@@ -264,7 +264,8 @@ def test_port_refuses_v1_stride_and_names_layer2_0(
 def test_port_refuses_unpairable_model(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     result = port("resnet50", _fixture("broken_narrow_layer4"), input_size=SIZE, num_classes=K)
     assert not result.ok and result.state_dict is None
-    assert result.message.startswith("cannot port") and "layer4.0.conv1.weight" in result.message
+    assert result.message.startswith("refused, 1 blocker:") and "layer4.0.conv1.weight" in result.message
+    assert "bottleneck widths" in result.blockers[0].fix
 
 
 # ----------------------------------------------------------------------- compare --equivalence

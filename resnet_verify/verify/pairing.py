@@ -42,6 +42,9 @@ class ParamMapping:
     unused_reference: tuple[str, ...] = ()
     unused_candidate: tuple[str, ...] = ()
     zero_candidate: tuple[str, ...] = ()
+    # (reference module path, why its aligned candidate op's tensors do not fit), in op order
+    differences: tuple[tuple[str, str], ...] = ()
+    conflicts: tuple[str, ...] = ()  # candidate tensors the reference fills from several tensors
 
     def sources(self) -> dict[str, str]:
         """candidate name -> reference name."""
@@ -61,7 +64,8 @@ def _roles(op: OpRecord, table: dict[str, ParamInfo]) -> list[tuple[str, str]]:
     if op.kind is OpKind.BATCH_NORM:
         return _bn_roles(op, table)
     if op.kind in (OpKind.CONV, OpKind.LINEAR):
-        out, seen = [], set()
+        out: list[tuple[str, str]] = []
+        seen: set[str] = set()
         for p in op.params:
             info = table.get(p)
             role = "weight" if info is None or len(info.shape) != 1 else "bias"
@@ -130,9 +134,9 @@ class _Pairer:
         for pair in pairs:
             r = self.ref.ops[pair.reference] if pair.reference is not None else None
             c = self.cand.ops[pair.candidate] if pair.candidate is not None else None
-            if r is not None and c is not None and (r.params or c.params):
-                if r.kind is c.kind and self.try_pair(r, c):
-                    continue
+            both = r is not None and c is not None and bool(r.params or c.params)
+            if both and r is not None and c is not None and r.kind is c.kind and self.try_pair(r, c):
+                continue
             if r is not None and r.params:
                 left_r.append(r.id)
             if c is not None and c.params:
@@ -229,11 +233,11 @@ def pair_parameters(comparison: Comparison) -> ParamMapping:
             f"candidate tensor {c} is used where the reference has different tensors "
             f"({', '.join(sorted(sources[c]))})"
         )
-    if reasons and pairer.problems:
-        seen: list[str] = []
-        for _, p in sorted(pairer.problems.items()):
-            if p not in seen:
-                seen.append(p)
+    differences: dict[tuple[str, str], None] = {}
+    for op_id, problem in sorted(pairer.problems.items()):
+        differences[(_op_where(ref.ops[op_id]), problem)] = None
+    if reasons and differences:
+        seen = list(dict.fromkeys(p for _, p in differences))
         reasons.append("first differences: " + "; ".join(seen[:_MAX_LISTED]))
     complete = not reasons
     return ParamMapping(
@@ -245,6 +249,8 @@ def pair_parameters(comparison: Comparison) -> ParamMapping:
         unused_reference=unused_r,
         unused_candidate=unused_c,
         zero_candidate=zero,
+        differences=tuple(differences),
+        conflicts=tuple(conflicts),
     )
 
 

@@ -12,8 +12,7 @@ weight file, turning every failure into one :class:`~resnet_verify.errors.UsageE
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +30,10 @@ _CALIBRATION_SIDE = 64
 
 def _named_tensors(model: nn.Module) -> dict[str, torch.Tensor]:
     out: dict[str, torch.Tensor] = {}
-    for name, t in model.named_parameters(remove_duplicate=False):
-        out.setdefault(name, t)
-    for name, t in model.named_buffers(remove_duplicate=False):
-        out.setdefault(name, t)
+    for name, param in model.named_parameters(remove_duplicate=False):
+        out.setdefault(name, param)
+    for name, buffer in model.named_buffers(remove_duplicate=False):
+        out.setdefault(name, buffer)
     return out
 
 
@@ -42,6 +41,44 @@ def _strip_prefix(state: dict[str, Any]) -> dict[str, Any]:
     if state and all(k.startswith("module.") for k in state):
         return {k[len("module.") :]: v for k, v in state.items()}
     return state
+
+
+def source_prefix(state: dict[str, Any], keys: Collection[str]) -> str:
+    """The key prefix under which ``state`` holds a model whose own keys are ``keys``.
+
+    Checkpoints wrap the model they hold: ``module.`` (DDP), ``model.``, ``backbone.``,
+    ``model.backbone.``, next to other tensors (an EMA copy, a loss's buffers). The prefix is found
+    from the key tree, not from a list of known spellings: every dotted prefix of every key is a
+    candidate, and the one under which the most of ``keys`` appear wins. Two prefixes that hold
+    every key are two copies of the model: that is ambiguous, and refused.
+    """
+    wanted = set(keys)
+    counts: dict[str, int] = {}
+    for key in state:
+        parts = key.split(".")
+        for i in range(len(parts)):
+            if ".".join(parts[i:]) in wanted:
+                prefix = ".".join(parts[:i]) + ("." if i else "")
+                counts[prefix] = counts.get(prefix, 0) + 1
+    if not counts:
+        return ""
+    best = max(counts.values())
+    winners = sorted((p for p, n in counts.items() if n == best), key=len)
+    if len(winners) > 1 and best == len(wanted):
+        shown = ", ".join(repr(w) for w in winners[:3])
+        raise UsageError(f"the weights hold the model more than once (under {shown}); save one of them alone")
+    return winners[0]
+
+
+def reference_tensors(state: dict[str, Any], keys: Collection[str]) -> tuple[dict[str, Any], str]:
+    """``state``'s tensors for a model with ``keys``, its wrapper prefix removed, and that prefix.
+
+    Tensors outside the prefix are left out (they belong to something else in the checkpoint);
+    tensors under it are all kept, so a load with ``strict=True`` still names the ones that do not
+    fit.
+    """
+    prefix = source_prefix(state, keys)
+    return {k[len(prefix) :]: v for k, v in state.items() if k.startswith(prefix)}, prefix
 
 
 def real_reference(
@@ -67,8 +104,29 @@ def real_reference(
         else:
             model, _ = build_model(spec, num_classes=num_classes)
     if state is not None:
-        load_weights(model, _strip_prefix(dict(state)), source="reference weights", spec=spec)
+        own, _ = reference_tensors(dict(state), model.state_dict().keys())
+        load_weights(model, own, source="reference weights", spec=spec)
     return model.eval()
+
+
+def load_reference(
+    reference: str | nn.Module,
+    *,
+    num_classes: int,
+    seed: int = 0,
+    state: dict[str, torch.Tensor] | None = None,
+) -> nn.Module:
+    """A CPU eval-mode reference: torchvision's by name (:func:`real_reference`) or a deep copy of
+    a module, with ``state`` loaded strictly (its wrapper prefix found by :func:`source_prefix`)."""
+    if isinstance(reference, str):
+        return real_reference(reference, num_classes=num_classes, seed=seed, state=state)
+    model = candidate_copy(reference)  # the same safe copy: a user's reference may override to()/eval()
+    if state is not None:
+        from resnet_verify._io import load_weights
+
+        own, _ = reference_tensors(dict(state), model.state_dict().keys())
+        load_weights(model, own, source="reference weights", spec=type(reference).__name__)
+    return model
 
 
 def randomize_batchnorm(model: nn.Module, input_shape: Sequence[int], *, seed: int) -> None:
@@ -97,7 +155,7 @@ def randomize_batchnorm(model: nn.Module, input_shape: Sequence[int], *, seed: i
             model(torch.randn(shape, generator=gen))
     except Exception:
         for m in bns:
-            if m.running_mean is not None:
+            if m.running_mean is not None and m.running_var is not None:
                 m.running_mean.copy_(torch.randn(m.running_mean.shape, generator=gen) * 0.5)
                 m.running_var.copy_(torch.rand(m.running_var.shape, generator=gen) + 0.5)
     finally:
@@ -106,7 +164,7 @@ def randomize_batchnorm(model: nn.Module, input_shape: Sequence[int], *, seed: i
         model.train(was_training)
     with torch.no_grad():
         for m in bns:
-            if m.running_mean is not None:
+            if m.running_mean is not None and m.running_var is not None:
                 n = m.running_mean.shape
                 std = m.running_var.clamp_min(1e-6).sqrt()
                 m.running_mean.add_(torch.randn(n, generator=gen) * 0.1 * std)
@@ -118,19 +176,28 @@ def randomize_batchnorm(model: nn.Module, input_shape: Sequence[int], *, seed: i
 
 
 def candidate_copy(candidate: nn.Module) -> nn.Module:
-    """A CPU float32 eval-mode deep copy (meta tensors become real, zero-filled)."""
-    model = copy.deepcopy(candidate)
+    """A CPU float32 eval-mode deep copy (meta tensors become real, zero-filled).
+
+    Built as the tracer builds its copy (wrappers peeled, instance forwards rebound to the copy,
+    weight_norm folded), so parameter names match the trace's; nn.Module's own ``to``/``float``
+    and training flags, never a user's overrides (which may not return the model).
+    """
+    from resnet_verify.specs.usercode import copy_model, set_training, strip_reparametrizations, unwrap
+
+    model = copy_model(unwrap(candidate))
+    strip_reparametrizations(model)
     if any(t.is_meta for t in (*model.parameters(), *model.buffers())):
-        model = model.to_empty(device="cpu")
+        nn.Module.to_empty(model, device="cpu")
         with torch.no_grad():
             for t in (*model.parameters(), *model.buffers()):
                 t.zero_()
-    model = model.to("cpu")
+    nn.Module.to(model, "cpu")
     if any(
         t.is_floating_point() and t.dtype != torch.float32 for t in (*model.parameters(), *model.buffers())
     ):
-        model = model.float()
-    return model.eval()
+        nn.Module.float(model)
+    set_training(model, False)
+    return model
 
 
 def copy_weights(reference: nn.Module, candidate: nn.Module, mapping: ParamMapping) -> None:
@@ -176,7 +243,10 @@ def _is_state(obj: dict[Any, Any]) -> bool:
 __all__ = [
     "candidate_copy",
     "copy_weights",
+    "load_reference",
     "load_state_file",
     "randomize_batchnorm",
     "real_reference",
+    "reference_tensors",
+    "source_prefix",
 ]

@@ -1,0 +1,81 @@
+"""Running real models for the numeric checks: op-counted captures, logits, tensor errors.
+
+A light ``TorchFunctionMode`` counts ops exactly the way the tracer does, so the op ids of a real
+run equal the trace's and any op's output can be kept by id. Forwards may return what real models
+return: a tensor, a ``ModelOutput`` with ``.logits`` (transformers), a dict or a tuple; the
+tracer's own rule (:func:`~resnet_verify.tracing.outputs.select_output`) picks the logits, so the
+numeric checks compare the tensor the trace describes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import torch
+from torch import nn
+from torch.overrides import TorchFunctionMode
+from torch.utils._pytree import tree_flatten
+
+from resnet_verify.errors import UsageError
+from resnet_verify.specs.usercode import model_output
+from resnet_verify.tracing import opkinds
+from resnet_verify.tracing.outputs import select_output
+
+
+class Capture(TorchFunctionMode):
+    """Counts ops exactly like the tracer's recorder and keeps copies of the wanted outputs."""
+
+    def __init__(self, wanted: set[int]) -> None:
+        super().__init__()
+        self.wanted = wanted
+        self.names: list[str] = []
+        self.captured: dict[int, torch.Tensor] = {}
+
+    def __torch_function__(
+        self, func: Any, types: Any, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None
+    ) -> Any:
+        kwargs = kwargs or {}
+        out = func(*args, **kwargs)
+        name = getattr(func, "__name__", str(func))
+        if name in opkinds.IGNORED:
+            return out
+        outs = [t for t in tree_flatten(out)[0] if isinstance(t, torch.Tensor)]
+        if not outs:
+            return out
+        op_id = len(self.names)
+        self.names.append(name)
+        if op_id in self.wanted:
+            self.captured[op_id] = outs[0].detach().clone()
+        return out
+
+
+def run_capturing(
+    model: nn.Module, x: torch.Tensor, wanted: set[int], *, output_key: str | None = None
+) -> tuple[torch.Tensor, Capture]:
+    """One no-grad forward: the logits and the captured op outputs; the model's prints go to stderr."""
+    capture = Capture(wanted)
+    with torch.no_grad(), model_output(), capture:
+        out = select_output(model(x), output_key)
+    if out is None:
+        raise UsageError(f"the forward of {type(model).__name__} returns no tensor (no logits)")
+    return out.detach(), capture
+
+
+def tensor_error(
+    ref: torch.Tensor, cand: torch.Tensor, atol: float, rtol: float
+) -> tuple[float, float, bool, str | None]:
+    """max abs error, relative error, within tolerance, why not comparable."""
+    if tuple(ref.shape) != tuple(cand.shape):
+        return math.inf, math.inf, False, f"output shape {list(cand.shape)} vs {list(ref.shape)}"
+    ref = ref.double()
+    cand = cand.to(ref.device).double()
+    if not bool(torch.isfinite(cand).all()) and bool(torch.isfinite(ref).all()):
+        return math.inf, math.inf, False, "non-finite values in the output"
+    diff = float((ref - cand).abs().max()) if ref.numel() else 0.0
+    scale = float(ref.abs().max()) if ref.numel() else 0.0
+    rel = diff / scale if scale > 0 else (0.0 if diff == 0 else math.inf)
+    return diff, rel, diff <= atol + rtol * scale, None
+
+
+__all__ = ["Capture", "run_capturing", "tensor_error"]
