@@ -362,3 +362,32 @@ def test_compare_and_assert_matches_reference_reuse_the_disk_cache(
     comparison.reference_trace.cache_clear()
     with pytest.raises(AssertionError, match="rebuilt"):
         compare(model, "resnet18", input_size=32, num_classes=10, cache=False)
+
+
+def test_cache_folder_resolution(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(reference_cache.CACHE_DIR_ENV, str(tmp_path / "override"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert reference_cache.cache_dir() == tmp_path / "override"
+    monkeypatch.delenv(reference_cache.CACHE_DIR_ENV)
+    assert reference_cache.cache_dir() == tmp_path / "xdg" / "resnet-verify"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert reference_cache.cache_dir() == tmp_path / "home" / ".cache" / "resnet-verify"
+
+
+def test_no_home_folder_falls_back_with_one_warning(
+    r18: Trace, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv(reference_cache.CACHE_DIR_ENV)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(reference_cache, "_warned", False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    build = Builds(r18)
+    cached_trace("resnet18", SHAPE, 10, build)
+    cached_trace("resnet18", SHAPE, 10, build)
+    assert build.calls == 2
+    _one_warning(capsys.readouterr().err)

@@ -37,14 +37,19 @@ _warned = False
 _broken: set[Path] = set()  # folders that failed a write in this process
 
 
-def cache_dir() -> Path:
-    """``$RESNET_VERIFY_CACHE_DIR``, else ``$XDG_CACHE_HOME/resnet-verify``, else ``~/.cache/resnet-verify``."""
+def cache_dir() -> Path | None:
+    """``$RESNET_VERIFY_CACHE_DIR``, else ``$XDG_CACHE_HOME/resnet-verify``, else
+    ``~/.cache/resnet-verify``; None when there is no home folder to put it in."""
     override = os.environ.get(CACHE_DIR_ENV)
     if override:
         return Path(override).expanduser()
     xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return base / "resnet-verify"
+    if xdg and os.path.isabs(xdg):  # the XDG spec says to ignore a relative one
+        return Path(xdg) / "resnet-verify"
+    try:
+        return Path.home() / ".cache" / "resnet-verify"
+    except RuntimeError:  # no $HOME and no passwd entry (some containers)
+        return None
 
 
 def is_cacheable(spec: str) -> bool:
@@ -77,6 +82,9 @@ def cached_trace(
     if not enabled or not is_cacheable(spec):
         return build()
     folder = cache_dir()
+    if folder is None:
+        _warn("no home folder for the reference cache (set RESNET_VERIFY_CACHE_DIR); continuing without it")
+        return build()
     key = cache_key(spec, shape, num_classes)
     path = entry_path(folder, key)
     found = load_entry(path, key)
