@@ -171,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
             return run_many(args, specs, run)
         args.model = specs[0]
     reference = args.reference or default_reference(args.model)
-    model, name = build_model(args.model, num_classes=args.num_classes)
+    model, name = build_model(args.model, num_classes=args.num_classes, input_size=size)
     comparison = compare(
         model,
         reference,

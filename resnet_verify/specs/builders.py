@@ -26,6 +26,7 @@ from torch import nn
 
 from resnet_verify.errors import UsageError
 from resnet_verify.models.resnet import MODEL_BUILDERS
+from resnet_verify.specs import keras_specs
 
 TORCHVISION_PREFIX = "torchvision:"
 
@@ -64,7 +65,9 @@ def build_reference(name: str, *, num_classes: int) -> nn.Module:
         return getattr(torchvision.models, name)(weights=None, num_classes=num_classes)
 
 
-def build_reference_model(spec: str, *, num_classes: int) -> nn.Module:
+def build_reference_model(
+    spec: str, *, num_classes: int, input_size: tuple[int, int, int] | None = None
+) -> nn.Module:
     """The model a ``--reference SPEC`` names: anything ``--model`` takes.
 
     A bare torchvision ResNet name (``resnet50``) keeps meaning torchvision's builder, as it always
@@ -82,7 +85,8 @@ def build_reference_model(spec: str, *, num_classes: int) -> nn.Module:
             f"(or any model spec: {_FORMS})"
         )
     meta = spec.strip().startswith(TORCHVISION_PREFIX) or spec.strip() in MODEL_BUILDERS
-    return build_model(spec, num_classes=num_classes, device="meta" if meta else None)[0]
+    device = "meta" if meta else None
+    return build_model(spec, num_classes=num_classes, device=device, input_size=input_size)[0]
 
 
 def reference_display(spec: str) -> str:
@@ -92,9 +96,16 @@ def reference_display(spec: str) -> str:
 
 
 def build_model(
-    spec: str, *, num_classes: int, device: str | torch.device | None = None
+    spec: str,
+    *,
+    num_classes: int,
+    device: str | torch.device | None = None,
+    input_size: tuple[int, int, int] | None = None,
 ) -> tuple[nn.Module, str]:
     """Build the model a spec names; returns ``(model, display_name)``.
+
+    ``input_size`` ``(C, H, W)`` is needed only by ``keras:NAME`` (Keras fixes its input shape
+    when it builds; default 3x224x224).
 
     Construction sites of every module are recorded on the way (``sources.record_sources``), so
     reports can point at the line of the user's file that built an offending layer.
@@ -102,11 +113,15 @@ def build_model(
     from resnet_verify.specs.sources import record_sources
 
     with record_sources():
-        return _build_model(spec, num_classes=num_classes, device=device)
+        return _build_model(spec, num_classes=num_classes, device=device, input_size=input_size)
 
 
 def _build_model(
-    spec: str, *, num_classes: int, device: str | torch.device | None = None
+    spec: str,
+    *,
+    num_classes: int,
+    device: str | torch.device | None = None,
+    input_size: tuple[int, int, int] | None = None,
 ) -> tuple[nn.Module, str]:
     _check_num_classes(num_classes)
     if not isinstance(spec, str) or not spec.strip():
@@ -116,6 +131,10 @@ def _build_model(
         raise UsageError(f"malformed model spec {spec!r}: expected at most one ':' ({_FORMS})")
     dev = torch.device(device) if device is not None else None
 
+    if spec.startswith(keras_specs.KERAS_PREFIX):
+        name = spec[len(keras_specs.KERAS_PREFIX) :].strip()
+        model = keras_specs.build_keras_application(name, num_classes=num_classes, input_size=input_size)
+        return model, f"keras:{name}"  # Keras places its own variables: no .to(device)
     if spec.startswith(TORCHVISION_PREFIX):
         name = spec[len(TORCHVISION_PREFIX) :].strip()
         model = _build_torchvision(name, num_classes, dev)
@@ -126,6 +145,7 @@ def _build_model(
             raise UsageError(f"malformed model spec {spec!r}: both sides of ':' must be non-empty")
         if not _DOTTED.match(attr):
             raise UsageError(f"malformed model spec {spec!r}: {attr!r} is not a Python name")
+        keras_specs.prefer_torch_backend()  # before the user's code may import keras
         if _looks_like_path(where):
             path = Path(where).expanduser()
             module = _import_file(path)
@@ -143,7 +163,7 @@ def _build_model(
         model = _build_family(spec, num_classes, dev)
         display = spec
 
-    if dev is not None:
+    if dev is not None and not keras_specs.is_keras_model(model):
         model = model.to(dev)  # parameters a user created with an explicit device ignore the context
     return model, display
 
@@ -353,6 +373,8 @@ def _call(target: Callable[..., Any], display: str, num_classes: int, dev: torch
             result = target(**kwargs)
     except (Exception, SystemExit) as exc:
         raise UsageError(f"{verb} {display} raised {_exc_text(exc)}") from exc
+    if keras_specs.is_keras_model(result):
+        return keras_specs.checked_keras_model(result, display)
     if not isinstance(result, nn.Module):
         raise UsageError(f"{display} returned {type(result).__name__}, not a torch.nn.Module")
     return result

@@ -134,6 +134,11 @@ def _class_site(cls: type) -> SourceLoc | None:
     return SourceLoc(display_path(found[0]), found[1], exact=False) if found else None
 
 
+def site_of(module: nn.Module) -> SourceLoc | None:
+    """Where user code built ``module`` (recorded), else its user class definition (inexact)."""
+    return _SITES.get(module) or _class_site(type(module))
+
+
 def module_sites(model: nn.Module) -> dict[str, SourceLoc]:
     """``{module path: site}`` for every submodule; inexact class-level sites where unrecorded."""
     sites: dict[str, SourceLoc] = {}

@@ -344,6 +344,10 @@ def trace(
     ``owned=True`` skips the copy: only for a meta model the caller built for this trace alone.
     """
     shape = normalize_input_shape(input_shape)
+    if any(cls.__module__.split(".", 1)[0] == "keras" for cls in type(model).__mro__):
+        from resnet_verify.tracing.keras_layers import trace_keras  # Keras layers, not torch ops
+
+        return trace_keras(model, shape)
     sites = module_sites(model)
     meta = all(t.device.type == "meta" for t in (*model.parameters(), *model.buffers()))
     copied = (model if owned and meta else _meta_copy(model)).eval()

@@ -111,7 +111,9 @@ def compare_traces(
     mismatches = tuple(diff(ref, cand, pairs))
     findings = tuple(explain(ref, cand, pairs, mismatches))
     notes = []
-    if cand.device != "meta":
+    if cand.device == "keras":
+        notes.append("the candidate is a Keras model: traced layer by layer in one real forward")
+    elif cand.device != "meta":
         notes.append("the candidate could not run on meta tensors; it was traced on real CPU tensors instead")
     return Comparison(
         reference_name=reference_name,
@@ -140,7 +142,8 @@ def reference_trace(name: str, shape: Shape, num_classes: int, *, cache: bool = 
     from resnet_verify.verify.reference_cache import cached_trace
 
     def build() -> Trace:
-        return trace(build_reference_model(name, num_classes=num_classes), shape, owned=True)
+        size = (shape[1], shape[2], shape[3]) if len(shape) == 4 else None  # keras:NAME fixes its input
+        return trace(build_reference_model(name, num_classes=num_classes, input_size=size), shape, owned=True)
 
     return cached_trace(name, shape, num_classes, build, enabled=cache)
 
