@@ -2,13 +2,17 @@
 
 Blocks are aligned globally (Needleman-Wunsch on block signatures) so that a missing block costs one
 gap instead of shifting every later block; on ties the gap is placed as late as possible, which puts
-a missing block at the end of its stage (``layer3.5``), where a user would look for it. Inside an
+a missing block at the end of its stage (``layer3.5``), where a user would look for it. When the stage counts differ (a 3-stage CIFAR ResNet against a
+4-stage reference), stages are paired first by their place in the width / resolution progression
+and blocks are aligned inside each stage pair. Inside an
 aligned block the main path, shortcut and tail are aligned op by op on their kinds, skipping ops that
 only change layout (flatten / view / dropout).
 """
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -76,9 +80,65 @@ def stage_of_block(trace: Trace) -> dict[int, int]:
     return {b: s.index for s in trace.structure.stages for b in s.blocks}
 
 
+def _progression(trace: Trace) -> list[tuple[float, float]] | None:
+    """Each stage's width and resolution relative to the first stage's (log2), None if not 2-D maps."""
+    shapes = [s.out_shape for s in trace.structure.stages]
+    if not shapes or any(len(s) != 4 or min(s[1:]) < 1 for s in shapes):
+        return None
+    w0, r0 = shapes[0][1], shapes[0][2]
+    return [(math.log2(s[1] / w0), math.log2(r0 / s[2])) for s in shapes]
+
+
+def _stage_pairs(ref: Trace, cand: Trace) -> list[tuple[int | None, int | None]] | None:
+    """Stages paired by where they sit in the width / resolution progression, when the stage
+    counts differ (a 3-stage CIFAR ResNet against a 4-stage ImageNet one); None otherwise.
+
+    Absolute shapes cannot pair such stages: a CIFAR net's 16-wide first stage at full resolution
+    shares neither width nor resolution with a 64-wide stage at 1/4, yet both are "stage one".
+    """
+    a, b = _progression(ref), _progression(cand)
+    if a is None or b is None or len(a) == len(b):
+        return None
+
+    def score(i: int, j: int) -> float:
+        return 2.0 - abs(a[i][0] - b[j][0]) - abs(a[i][1] - b[j][1])
+
+    return needleman_wunsch(len(a), len(b), score, gap=-1.0)
+
+
+def _relative_score(ref: Trace, a: Block, cand: Trace, b: Block) -> float:
+    # Inside paired stages absolute shapes differ by design; what tells blocks apart is their role.
+    score = 2.0
+    score += 1.0 if len(_conv_kernels(ref, a.main)) == len(_conv_kernels(cand, b.main)) else 0.0
+    first_a = a.in_shape[1:] != a.out_shape[1:]
+    first_b = b.in_shape[1:] != b.out_shape[1:]
+    return score + (1.0 if first_a == first_b else -1.0)
+
+
+def _pair_score(ref: Trace, cand: Trace, ra: Sequence[int], ca: Sequence[int], i: int, j: int) -> float:
+    return _relative_score(ref, ref.structure.blocks[ra[i]], cand, cand.structure.blocks[ca[j]])
+
+
+def _staged_block_pairs(
+    ref: Trace, cand: Trace, stages: list[tuple[int | None, int | None]]
+) -> list[tuple[int | None, int | None]]:
+    rs, cs = ref.structure.stages, cand.structure.stages
+    out: list[tuple[int | None, int | None]] = []
+    for r, c in stages:
+        ra = list(rs[r].blocks) if r is not None else []
+        ca = list(cs[c].blocks) if c is not None else []
+        local = needleman_wunsch(len(ra), len(ca), functools.partial(_pair_score, ref, cand, ra, ca))
+        out.extend((ra[i] if i is not None else None, ca[j] if j is not None else None) for i, j in local)
+    return out
+
+
 def align_blocks(ref: Trace, cand: Trace) -> tuple[BlockPair, ...]:
     rb, cb = ref.structure.blocks, cand.structure.blocks
-    pairs = needleman_wunsch(len(rb), len(cb), lambda i, j: _block_score(ref, rb[i], cand, cb[j]))
+    stages = _stage_pairs(ref, cand)
+    if stages is not None:
+        pairs = _staged_block_pairs(ref, cand, stages)
+    else:
+        pairs = needleman_wunsch(len(rb), len(cb), lambda i, j: _block_score(ref, rb[i], cand, cb[j]))
     ref_stage, cand_stage = stage_of_block(ref), stage_of_block(cand)
     out: list[BlockPair] = []
     last_stage = 0
@@ -138,10 +198,31 @@ class OpPair:
     candidate: int | None
 
 
-def align_ops(ref: Trace, ref_ops: Sequence[int], cand: Trace, cand_ops: Sequence[int]) -> tuple[OpPair, ...]:
+def align_ops(
+    ref: Trace,
+    ref_ops: Sequence[int],
+    cand: Trace,
+    cand_ops: Sequence[int],
+    score: Callable[[Trace, int, Trace, int], float] = _op_score,
+) -> tuple[OpPair, ...]:
     a, b = significant(ref, ref_ops), significant(cand, cand_ops)
-    pairs = needleman_wunsch(len(a), len(b), lambda i, j: _op_score(ref, a[i], cand, b[j]), gap=-1.5)
+    pairs = needleman_wunsch(len(a), len(b), lambda i, j: score(ref, a[i], cand, b[j]), gap=-1.5)
     return tuple(OpPair(a[i] if i is not None else None, b[j] if j is not None else None) for i, j in pairs)
+
+
+def _stem_op_score(ref: Trace, a: int, cand: Trace, b: int) -> float:
+    # Stem convs pair by role: the one that downsamples with the one that downsamples. A deep stem
+    # (three 3x3 convs, the first strided) then pairs its strided conv with the 7x7, and its two
+    # stride-1 convs read as extra, instead of the last conv pairing with the 7x7 for its width.
+    score = _op_score(ref, a, cand, b)
+    x, y = ref.ops[a], cand.ops[b]
+    if x.kind is OpKind.CONV and y.kind is OpKind.CONV:
+        score += 1.0 if dict(x.attrs).get("stride") == dict(y.attrs).get("stride") else 0.0
+    return score
+
+
+def align_stem_ops(ref: Trace, cand: Trace) -> tuple[OpPair, ...]:
+    return align_ops(ref, ref.structure.stem, cand, cand.structure.stem, score=_stem_op_score)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,11 +9,13 @@ from torch import nn
 
 from resnet_verify.errors import UsageError
 from resnet_verify.specs.builders import build_reference_model, reference_display
+from resnet_verify.tracing.global_pools import follow_input_size
 from resnet_verify.tracing.records import Shape, Trace
 from resnet_verify.tracing.tracer import normalize_input_shape, trace
 from resnet_verify.verify.align import align_blocks
 from resnet_verify.verify.diff import diff
 from resnet_verify.verify.patterns import explain
+from resnet_verify.verify.patterns.family import keep_for_verdict
 from resnet_verify.verify.records import BlockPair, Comparison, StageRow
 from resnet_verify.verify.stage_metrics import with_metrics
 
@@ -110,7 +112,11 @@ def compare_traces(
     pairs = align_blocks(ref, cand)
     mismatches = tuple(diff(ref, cand, pairs))
     findings = tuple(explain(ref, cand, pairs, mismatches))
+    stages = stage_rows(ref, cand, pairs, mismatches)
+    mismatches, findings, dropped = keep_for_verdict(mismatches, findings)
     notes = []
+    if dropped:
+        notes.append(f"{dropped} more mismatches follow from the verdict and are not listed")
     if cand.device == "keras":
         notes.append("the candidate is a Keras model: traced layer by layer in one real forward")
     elif cand.device != "meta":
@@ -123,7 +129,7 @@ def compare_traces(
         reference=ref,
         candidate=cand,
         blocks=pairs,
-        stages=stage_rows(ref, cand, pairs, mismatches),
+        stages=stages,
         mismatches=mismatches,
         findings=findings,
         notes=tuple(notes),
@@ -143,7 +149,8 @@ def reference_trace(name: str, shape: Shape, num_classes: int, *, cache: bool = 
 
     def build() -> Trace:
         size = (shape[1], shape[2], shape[3]) if len(shape) == 4 else None  # keras:NAME fixes its input
-        return trace(build_reference_model(name, num_classes=num_classes, input_size=size), shape, owned=True)
+        model = build_reference_model(name, num_classes=num_classes, input_size=size)
+        return follow_input_size(model, trace(model, shape, owned=True))
 
     return cached_trace(name, shape, num_classes, build, enabled=cache)
 
@@ -181,7 +188,7 @@ def compare(
             f"input size {'x'.join(map(str, shape[1:]))} is too small for "
             f"{reference}: {ref_trace.crash.message}"
         )
-    cand_trace = trace(candidate, shape)
+    cand_trace = follow_input_size(candidate, trace(candidate, shape))
     if not cand_trace.output_is_tensor:
         raise UsageError(f"the forward of {type(candidate).__name__} does not return a tensor")
     return compare_traces(

@@ -69,6 +69,12 @@ class Pattern(str, enum.Enum):
     PRE_ACTIVATION = "pre_activation"
     GROUPED_1X1 = "grouped_1x1"
     BLOCK_COUNTS = "block_counts"
+    NOT_RESIDUAL = "not_a_residual_network"
+    CIFAR_RESNET = "cifar_resnet_family"
+    OPTION_A_SHORTCUT = "option_a_shortcut"
+    WIDTHS = "widths"
+    CLASS_COUNT = "hard_coded_class_count"
+    BN_FOLDED = "batchnorm_folded"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from resnet_verify.tracing.records import OpKind, OpRecord, Trace
 from resnet_verify.verify.patterns.context import Context, at, attr, first_op, pool_call
 from resnet_verify.verify.records import Finding, Pattern, Region
 
+_ALL_SIZES = tuple(range(32, 1025))
 _SIZE_STEPS = (OpKind.GLOBAL_POOL, OpKind.ADAPTIVE_POOL, OpKind.CONV, OpKind.MAX_POOL, OpKind.AVG_POOL)
 
 
@@ -37,7 +38,7 @@ def _final_side(steps: Sequence[tuple[OpKind, dict]], size: int) -> int:
     return h
 
 
-def valid_input_sizes(trace: Trace, sizes: Sequence[int] = tuple(range(32, 1025))) -> list[int]:
+def valid_input_sizes(trace: Trace, sizes: Sequence[int] = _ALL_SIZES) -> list[int]:
     """Square input sizes for which the traced trunk would reach its Linear with the right width."""
     s = trace.structure
     linear = first_op(trace, s.head, OpKind.LINEAR)
@@ -88,6 +89,8 @@ def detect_fixed_head(ctx: Context) -> list[Finding]:
     if not idx:
         return []
     sizes = valid_input_sizes(cand) if cand.crash is None else []
+    if not fixed_pool and cand.crash is None and len(sizes) == len(_ALL_SIZES):
+        return []  # a global pool feeding its own width: a narrower / wider net, not a fixed head
     what = " + ".join([pool_call(op) for op in fixed_pool] + ([_linear_call(linear)] if linear else []))
     culprit = fixed_pool[0] if fixed_pool else linear
     path = culprit.module_path if culprit else None

@@ -15,6 +15,8 @@ from resnet_verify.tracing.records import Trace
 from resnet_verify.verify.patterns.batchnorm import detect_keras_batchnorm
 from resnet_verify.verify.patterns.blocks import detect_block_counts, detect_pre_activation
 from resnet_verify.verify.patterns.context import Context, Detector
+from resnet_verify.verify.patterns.family import detect_cifar_resnet, detect_not_residual
+from resnet_verify.verify.patterns.folded import detect_bn_folded
 from resnet_verify.verify.patterns.head import detect_fixed_head
 from resnet_verify.verify.patterns.layers import (
     detect_conv_bias,
@@ -23,18 +25,24 @@ from resnet_verify.verify.patterns.layers import (
 )
 from resnet_verify.verify.patterns.stem import detect_cifar_stem
 from resnet_verify.verify.patterns.stride import detect_stride_placement
+from resnet_verify.verify.patterns.widths import detect_class_count, detect_widths
 from resnet_verify.verify.records import BlockPair, Finding, Mismatch
 
 DETECTORS: tuple[Detector, ...] = (
+    detect_not_residual,
+    detect_cifar_resnet,
     detect_cifar_stem,
     detect_pre_activation,
     detect_stride_placement,
     detect_block_counts,
+    detect_bn_folded,
+    detect_class_count,
     detect_fixed_head,
     detect_keras_batchnorm,
     detect_conv_bias,
     detect_projection_without_bn,
     detect_grouped_1x1,
+    detect_widths,
 )
 
 

@@ -1,0 +1,189 @@
+"""Whole-model verdicts: a network of another architecture family, or another member of the ResNet
+family (a CIFAR ResNet-6n+2 against an ImageNet ResNet). Layer-by-layer differences between such
+models are real but explain nothing, so one verdict claims them all and the report keeps a few.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import replace
+
+from resnet_verify.tracing.records import Block, OpKind, OpRecord, Trace
+from resnet_verify.verify.patterns.context import Context, attr, conv_call, convs, first_op
+from resnet_verify.verify.records import Finding, Mismatch, Pattern
+
+VERDICT_MISMATCHES = 20  # how many raw mismatches a verdict keeps for the report
+_ATTENTION = frozenset(
+    {
+        "softmax",
+        "matmul",
+        "bmm",
+        "baddbmm",
+        "einsum",
+        "multi_head_attention_forward",
+        "scaled_dot_product_attention",
+    }
+)
+
+
+def _block_ops(trace: Trace) -> list[OpRecord]:
+    return [trace.ops[o] for b in trace.structure.blocks for o in (*b.main, *b.shortcut)]
+
+
+def _no_merges(trace: Trace) -> bool:
+    return trace.crash is None and not trace.structure.blocks
+
+
+def _depthwise(trace: Trace) -> bool:
+    return any(
+        op.kind is OpKind.CONV and attr(op, "groups") == attr(op, "in_channels") != 1
+        for op in _block_ops(trace)
+    )
+
+
+def _token_mixing(trace: Trace) -> bool:
+    for op in _block_ops(trace):
+        if op.kind is OpKind.LINEAR and op.in_shapes and len(op.in_shapes[0]) > 2:
+            return True  # a Linear per position (transformer MLP / ConvNeXt), not an SE's on pooled (N, C)
+        if op.kind is OpKind.OTHER and attr(op, "function") in _ATTENTION:
+            return True
+    return False
+
+
+def _width_ratios(trace: Trace) -> list[float]:
+    w = [s.out_shape[1] for s in trace.structure.stages if len(s.out_shape) > 1]
+    return [b / a for a, b in itertools.pairwise(w) if a]
+
+
+def _pooled_stem(trace: Trace) -> bool:
+    return first_op(trace, trace.structure.stem, OpKind.MAX_POOL) is not None
+
+
+def _regular_design(ref: Trace, cand: Trace) -> bool:
+    """Stage widths off the reference's progression *and* a stem that hands the first downsampling
+    to the first stage (RegNet / design-space style): either alone is a variant, both a family."""
+    rr, cr = _width_ratios(ref), _width_ratios(cand)
+    off = any(abs(a - b) > 0.05 * a for a, b in zip(rr, cr))
+    blocks = cand.structure.blocks
+    first_strided = (
+        bool(blocks) and len(blocks[0].in_shape) == 4 and blocks[0].in_shape[2] > blocks[0].out_shape[2]
+    )
+    return off and _pooled_stem(ref) and not _pooled_stem(cand) and first_strided
+
+
+def _traits(ref: Trace, cand: Trace) -> list[str]:
+    """What makes one side another kind of network than the other, in words about the candidate."""
+    out = []
+    if _no_merges(cand) != _no_merges(ref) and ref.structure.blocks:
+        cat = any(op.kind is OpKind.CAT for op in cand.ops)
+        out.append(
+            "it has no residual additions" + (" (it concatenates feature maps instead)" if cat else "")
+        )
+    elif _no_merges(ref) and cand.structure.blocks:
+        out.append("it has residual additions where the reference has none")
+    for test, words in (
+        (_depthwise, "depthwise convolutions (MobileNet / EfficientNet / ConvNeXt style)"),
+        (_token_mixing, "attention or per-position Linear layers (ViT / Swin style)"),
+    ):
+        if test(cand) != test(ref):
+            out.append(f"its blocks {'use' if test(cand) else 'lack'} {words}")
+    if not out and _regular_design(ref, cand):
+        out.append(
+            "its stage widths do not follow the reference's progression and its stem does not pool "
+            "(the first stage downsamples instead, RegNet style)"
+        )
+    return out
+
+
+def describe(trace: Trace) -> str:
+    """``4 stages of [3, 4, 6, 3] Bottlenecks, 256/512/1024/2048 wide``, read from a trace."""
+    s = trace.structure
+    if not s.blocks:
+        return f"a network without residual blocks ({trace.model_type})"
+    counts = [len(st.blocks) for st in s.stages]
+    widths = "/".join(str(st.out_shape[1]) for st in s.stages if len(st.out_shape) > 1)
+    n = {len(convs(trace, b.main)) for b in s.blocks}
+    kind = {2: "BasicBlocks", 3: "Bottlenecks"}.get(next(iter(n)), "blocks") if len(n) == 1 else "blocks"
+    return f"{len(counts)} stages of {counts} {kind}, {widths} wide"
+
+
+def detect_not_residual(ctx: Context) -> list[Finding]:
+    traits = _traits(ctx.reference, ctx.candidate)
+    if not traits:
+        return []
+    return [Finding(
+        Pattern.NOT_RESIDUAL, "Not a residual network of this kind",
+        f"The candidate ({ctx.candidate.model_type}) is another kind of network than the reference "
+        f"({describe(ctx.reference)}): {'; '.join(traits)}. Its layer-by-layer differences are not "
+        f"defects to fix one by one, so only the first {VERDICT_MISMATCHES} are kept.",
+        (ctx.reference.structure.stem_path or "model",), tuple(range(len(ctx.mismatches))),
+        "compare it with a reference of its own architecture (a torchvision:NAME, timm:NAME or "
+        "FILE.py:CALLABLE spec)",
+        verdict=True,
+    )]  # fmt: skip
+
+
+def _basic(trace: Trace, block: Block) -> bool:
+    cs = convs(trace, block.main)
+    return len(cs) == 2 and all(attr(c, "kernel_size") == (3, 3) for c in cs)
+
+
+def cifar_depth(trace: Trace) -> int | None:
+    """6n + 2 when ``trace`` is a CIFAR ResNet (3x3 stride-1 stem without pooling, three stages of
+    n BasicBlocks, widths w / 2w / 4w), else None."""
+    s = trace.structure
+    stem = convs(trace, s.stem)
+    if len(s.stages) != 3 or len(stem) != 1 or _pooled_stem(trace):
+        return None
+    if attr(stem[0], "kernel_size") != (3, 3) or attr(stem[0], "stride") != (1, 1):
+        return None
+    n = {len(st.blocks) for st in s.stages}
+    if len(n) != 1 or not all(_basic(trace, b) for b in s.blocks) or _width_ratios(trace) != [2.0, 2.0]:
+        return None
+    return 6 * next(iter(n)) + 2
+
+
+def _shortcut_kind(trace: Trace) -> str:
+    projected = [b for b in trace.structure.blocks if b.in_shape[1:2] != b.out_shape[1:2]]
+    if not projected:
+        return "identity"
+    if any(trace.ops[o].kind is OpKind.CONV for o in projected[0].shortcut):
+        return "projection (option B)"
+    return "zero-padded (option A)"
+
+
+def detect_cifar_resnet(ctx: Context) -> list[Finding]:
+    ref, cand = ctx.reference, ctx.candidate
+    depth = cifar_depth(cand)
+    if depth is None or len(ref.structure.stages) == len(cand.structure.stages):
+        return []
+    stem = convs(ref, ref.structure.stem)
+    pool = first_op(ref, ref.structure.stem, OpKind.MAX_POOL)
+    ref_stem = (conv_call(stem[0]) if stem else "its stem") + (" + max pool" if pool else "")
+    return [Finding(
+        Pattern.CIFAR_RESNET, "A different ResNet: the CIFAR family",
+        f"The candidate is a CIFAR ResNet-{depth} ({describe(cand)}, a 3x3 stride-1 stem without "
+        f"pooling, {_shortcut_kind(cand)} shortcuts), a different member of the ResNet family than the "
+        f"reference ({describe(ref)}, stem {ref_stem}, {_shortcut_kind(ref)} shortcuts). Its stages are "
+        f"paired with the reference's by width and resolution progression; the per-layer differences "
+        f"follow from the design.",
+        (ref.structure.stem_path or "model",), tuple(range(len(ctx.mismatches))),
+        f"compare it with a CIFAR ResNet-{depth} reference (a FILE.py:CALLABLE spec); to build the "
+        f"reference instead use {describe(ref)} after {ref_stem}",
+        verdict=True,
+    )]  # fmt: skip
+
+
+def keep_for_verdict(
+    mismatches: Sequence[Mismatch], findings: Sequence[Finding]
+) -> tuple[tuple[Mismatch, ...], tuple[Finding, ...], int]:
+    """Under a verdict, the first :data:`VERDICT_MISMATCHES` mismatches and how many were dropped."""
+    if not any(f.verdict for f in findings) or len(mismatches) <= VERDICT_MISMATCHES:
+        return tuple(mismatches), tuple(findings), 0
+    kept = tuple(m if m.cause is None or m.cause < VERDICT_MISMATCHES else replace(m, cause=None)
+                 for m in mismatches[:VERDICT_MISMATCHES])  # fmt: skip
+    out = tuple(
+        replace(f, mismatches=tuple(i for i in f.mismatches if i < VERDICT_MISMATCHES)) for f in findings
+    )
+    return kept, out, len(mismatches) - VERDICT_MISMATCHES

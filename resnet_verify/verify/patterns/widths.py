@@ -1,0 +1,144 @@
+"""Channel widths (a wide / narrow ResNet, one stage built at another width) and a class count
+written as a literal instead of following ``num_classes``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from resnet_verify.tracing.records import OpKind, OpRecord, Trace
+from resnet_verify.verify.patterns.context import Context, at, attr, convs
+from resnet_verify.verify.records import Finding, MismatchKind, Pattern, Region
+
+_WIDTH_KINDS = (OpKind.CONV, OpKind.BATCH_NORM, OpKind.LINEAR)
+
+
+def _channels(op: OpRecord) -> tuple[object, ...]:
+    if op.kind is OpKind.CONV:
+        return attr(op, "in_channels"), attr(op, "out_channels")
+    if op.kind is OpKind.BATCH_NORM:
+        return (attr(op, "num_features"),)
+    return (attr(op, "in_features"),)
+
+
+def _ratio(r: OpRecord, c: OpRecord) -> float | None:
+    """How many times wider the candidate's op is (its output, else its input, channel count)."""
+    for a, b in reversed(list(zip(_channels(r), _channels(c)))):
+        if isinstance(a, int) and isinstance(b, int) and a and a != b:
+            return round(b / a, 3)
+    return None
+
+
+def _stage_outputs(trace: Trace) -> set[int]:
+    """Op ids whose width is a stage width: each block's last main-path conv and the BN after it."""
+    out: set[int] = set()
+    for b in trace.structure.blocks:
+        cs = convs(trace, b.main)
+        if cs:
+            out |= {o for o in b.main if o >= cs[-1].id}
+    return out
+
+
+def _inner_widths(trace: Trace) -> list[int]:
+    """Each stage's bottleneck (inner) width: the first block's first conv output."""
+    out = []
+    for st in trace.structure.stages:
+        cs = convs(trace, trace.structure.blocks[st.blocks[0]].main)
+        if len(cs) > 2 and isinstance(attr(cs[0], "out_channels"), int):
+            out.append(int(attr(cs[0], "out_channels")))  # type: ignore[call-overload]
+    return out
+
+
+def _keeps_output(ctx: Context, i: int, outer: set[int]) -> bool:
+    m = ctx.mismatches[i]
+    if m.reference_op not in outer or m.candidate_op is None:
+        return True
+    r, c = ctx.reference.ops[m.reference_op], ctx.candidate.ops[m.candidate_op]
+    return _channels(r)[-1] == _channels(c)[-1]
+
+
+def _scope(ctx: Context, idx: Sequence[int]) -> tuple[str, bool]:
+    regions = {ctx.mismatches[i].region for i in idx}
+    outer = _stage_outputs(ctx.reference)
+    inner_only = regions <= {Region.MAIN} and all(_keeps_output(ctx, i, outer) for i in idx)
+    stages = sorted({b.stage for i in idx if (b := ctx.mismatches[i].block) is not None})
+    names = [ctx.reference.structure.stages[s].path or f"stage {s + 1}" for s in stages]
+    every = len(stages) == len(ctx.reference.structure.stages)
+    where = "every stage" if every else ", ".join(names)
+    if not inner_only and {Region.STEM, Region.HEAD} <= regions and every:
+        where = "the whole network"
+    return where, inner_only
+
+
+def detect_widths(ctx: Context) -> list[Finding]:
+    ref, cand = ctx.reference, ctx.candidate
+    ratios: dict[int, float] = {}
+    for i, m in enumerate(ctx.mismatches):
+        sized = m.kind in (MismatchKind.SHAPE, MismatchKind.PARAMS) or m.field == "in_features"
+        if not sized or m.reference_op is None:
+            continue
+        if m.candidate_op is None or m.op_kind not in _WIDTH_KINDS:
+            continue
+        r, c = ref.ops[m.reference_op], cand.ops[m.candidate_op]
+        if r.kind is c.kind and (k := _ratio(r, c)) is not None:
+            ratios[i] = k
+    if not ratios:
+        return []
+    idx = tuple(sorted(ratios))
+    where, inner_only = _scope(ctx, idx)
+    factors = sorted(set(ratios.values()))
+    what = "bottleneck (inner) widths" if inner_only else "channel widths"
+    times = (
+        f"{factors[0]:g}x the reference's" if len(factors) == 1 else f"{'/'.join(f'{f:g}' for f in factors)}x"
+    )
+    kind = ""
+    if len(factors) == 1 and where in ("every stage", "the whole network"):
+        kind = f": a {'wide' if factors[0] > 1 else 'narrow'} variant of the reference"
+    first = ctx.mismatches[idx[0]]
+    stem = convs(ref, ref.structure.stem)
+    want = (
+        [] if inner_only else [f"stage widths {'/'.join(str(s.out_shape[1]) for s in ref.structure.stages)}"]
+    )
+    if _inner_widths(ref):
+        want.insert(0, f"bottleneck widths {'/'.join(map(str, _inner_widths(ref)))}")
+    if stem and any(ctx.mismatches[i].region is Region.STEM for i in idx):
+        want.insert(0, f"stem width {attr(stem[-1], 'out_channels')}")
+    return [Finding(
+        Pattern.WIDTHS, "Channel widths differ",
+        f"The {what} in {where} are {times}{kind}; each wider or narrower conv, BatchNorm and Linear "
+        f"shows up as a shape and parameter difference.",
+        tuple(sorted({ctx.mismatches[i].reference_path or "" for i in idx}))[:8], idx,
+        f"{at(first.candidate_path, first.source)}: use the reference's {', '.join(want)}", first.source,
+    )]  # fmt: skip
+
+
+def detect_class_count(ctx: Context) -> list[Finding]:
+    ref, cand = ctx.reference, ctx.candidate
+    hit = next(
+        (i for i, m in enumerate(ctx.mismatches)
+         if m.op_kind is OpKind.LINEAR and m.field == "out_features" and m.region is Region.HEAD),
+        None,
+    )  # fmt: skip
+    if hit is None:
+        return []
+    m = ctx.mismatches[hit]
+    head = set(ref.structure.head) | set(cand.structure.head)
+    last = [o for o in ref.structure.head if ref.ops[o].kind is OpKind.LINEAR][-1:]
+    if m.reference_op not in last:
+        return []  # a hidden Linear of a deeper head, not the classifier
+    linear = ref.ops[m.reference_op] if m.reference_op is not None else None
+    same_op = {i for i, x in enumerate(ctx.mismatches)
+               if x.candidate_op == m.candidate_op and x.kind in (MismatchKind.SHAPE, MismatchKind.PARAMS)}  # fmt: skip
+    model = {
+        i for i, x in enumerate(ctx.mismatches) if x.region is Region.MODEL and x.field == "output_shape"
+    }
+    idx = tuple(sorted({hit} | same_op | model)) if m.candidate_op in head else (hit,)
+    classes = m.expected
+    return [Finding(
+        Pattern.CLASS_COUNT, "Hard-coded class count",
+        f"The classifier has {m.actual} outputs where the reference has {classes} (the class count "
+        f"asked for): the class count is written into the model instead of following num_classes.",
+        (m.reference_path or "fc",), idx,
+        f"{at(m.candidate_path, m.source)}: Linear({attr(linear, 'in_features') if linear else 'in'}, "
+        f"num_classes) with num_classes passed through from build() ({classes} here, not {m.actual})",
+        m.source,
+    )]  # fmt: skip

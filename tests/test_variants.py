@@ -1,0 +1,194 @@
+"""Issue 13 catalogue entries: not-a-ResNet verdict, the CIFAR ResNet family (and stage pairing by
+progression), widths, hard-coded class count, functional global pooling, BN folding, pre-activation
+transition blocks. Each fixture must get exactly its finding and have its mismatches claimed."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+import torch
+from fixtures.catalog import BY_NAME, path_of
+
+from resnet_verify.verify.comparison import compare
+from resnet_verify.verify.patterns.family import VERDICT_MISMATCHES
+from resnet_verify.verify.records import Comparison, Pattern
+
+# fixture -> the one finding it must get
+EXPECTED = {
+    "other_cifar_resnet20": Pattern.CIFAR_RESNET,
+    "other_vgg_style": Pattern.NOT_RESIDUAL,
+    "other_mobilenet_style": Pattern.NOT_RESIDUAL,
+    "broken_wide_bottleneck": Pattern.WIDTHS,
+    "broken_half_width": Pattern.WIDTHS,
+    "broken_narrow_layer4": Pattern.WIDTHS,
+    "broken_hardcoded_classes": Pattern.CLASS_COUNT,
+    "broken_literal_pool_head": Pattern.FIXED_HEAD,
+    "broken_bn_folded": Pattern.BN_FOLDED,
+    "broken_preactivation": Pattern.PRE_ACTIVATION,
+}
+
+
+def _compare(build_fixture, name: str, reference: str | None = None) -> Comparison:
+    f = BY_NAME[name]
+    return compare(build_fixture(f), reference or f.reference, input_size=f.input_size, num_classes=6)
+
+
+def claim_rate(c: Comparison) -> float:
+    claimed = {i for f in c.findings for i in f.mismatches}
+    return len(claimed) / len(c.mismatches) if c.mismatches else 1.0
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture_gets_exactly_its_finding_and_it_claims_every_mismatch(name: str, build_fixture) -> None:
+    c = _compare(build_fixture, name)
+    assert [f.pattern for f in c.findings] == [EXPECTED[name]]
+    assert claim_rate(c) == 1.0, [c.mismatches[i].message for i in c.unexplained]
+
+
+@pytest.mark.parametrize("name", ["other_cifar_resnet20", "other_vgg_style", "other_mobilenet_style"])
+def test_a_verdict_is_one_finding_over_at_most_twenty_mismatches(name: str, build_fixture) -> None:
+    c = _compare(build_fixture, name)
+    assert len(c.findings) == 1 and c.findings[0].verdict
+    assert 0 < len(c.mismatches) <= VERDICT_MISMATCHES
+    assert all(m.cause is None or m.cause < len(c.mismatches) for m in c.mismatches)
+    assert any("more mismatches" in n for n in c.notes)
+
+
+def test_cifar_resnet20_stages_pair_by_progression_and_the_verdict_names_its_depth(build_fixture) -> None:
+    c = _compare(build_fixture, "other_cifar_resnet20")
+    per_stage = [sum(1 for p in c.blocks if p.stage == s and p.candidate is not None) for s in range(4)]
+    assert per_stage == [3, 3, 3, 0]
+    missing = [p for p in c.blocks if p.candidate is None]
+    assert [p.stage for p in missing] == [3, 3]  # resnet18's layer4 only, not 6 blocks everywhere
+    verdict = c.findings[0]
+    assert "CIFAR ResNet-20" in verdict.message and "zero-padded (option A)" in verdict.message
+    assert "[2, 2, 2, 2] BasicBlocks, 64/128/256/512 wide" in (verdict.suggestion or "")
+
+
+def test_cifar_resnet_against_itself_is_clean(build_fixture) -> None:
+    spec = f"{path_of(BY_NAME['other_cifar_resnet20'])}:build"
+    c = _compare(build_fixture, "other_cifar_resnet20", reference=spec)
+    assert c.ok and c.findings == ()
+
+
+def test_a_cifar_stem_on_a_four_stage_resnet_is_not_the_cifar_family(build_fixture) -> None:
+    c = _compare(build_fixture, "broken_cifar_stem")
+    assert {f.pattern for f in c.findings} == {Pattern.CIFAR_STEM}
+
+
+def test_resnet_variants_get_no_verdict() -> None:
+    import torchvision
+
+    for name in ("wide_resnet50_2", "resnext50_32x4d", "resnet18"):
+        with torch.device("meta"):
+            model = torchvision.models.get_model(name, num_classes=6)
+        c = compare(model, "resnet50", input_size=64, num_classes=6)
+        assert not any(f.verdict for f in c.findings), name
+
+
+def test_width_fixes_name_only_the_reference_widths(build_fixture) -> None:
+    c = _compare(build_fixture, "broken_half_width")
+    numbers = set(map(int, re.findall(r"\b\d+\b", c.findings[0].suggestion.split(": ", 1)[1])))
+    assert numbers == {64, 128, 256, 512}
+    assert "0.5x" in c.findings[0].message and "whole network" in c.findings[0].message
+    wide = _compare(build_fixture, "broken_wide_bottleneck").findings[0]
+    assert "bottleneck (inner) widths in every stage are 2x" in wide.message
+    assert wide.suggestion is not None and wide.suggestion.endswith("bottleneck widths 64/128/256/512")
+
+
+@pytest.mark.parametrize("name", ["broken_grouped_1x1_layer2", "broken_conv_bias", "broken_cifar_stem"])
+def test_widths_do_not_fire_where_channels_match(name: str, build_fixture) -> None:
+    assert Pattern.WIDTHS not in {f.pattern for f in _compare(build_fixture, name).findings}
+
+
+def test_class_count_fix_follows_the_reference(build_fixture) -> None:
+    finding = _compare(build_fixture, "broken_hardcoded_classes").findings[0]
+    assert "1000 outputs where the reference has 6" in finding.message
+    assert "Linear(512, num_classes)" in (finding.suggestion or "")
+    other = _compare(build_fixture, "broken_half_width")  # in_features differ, class count right
+    assert Pattern.CLASS_COUNT not in {f.pattern for f in other.findings}
+
+
+def test_a_literal_pool_that_fits_one_size_stays_a_fixed_head(build_fixture) -> None:
+    from resnet_verify.tracing.global_pools import follow_input_size
+    from resnet_verify.tracing.records import OpKind
+    from resnet_verify.tracing.tracer import trace
+
+    def head_kinds(name: str) -> list[OpKind]:
+        model = build_fixture(BY_NAME[name])
+        t = follow_input_size(model, trace(model, 64))
+        return [t.ops[o].kind for o in t.structure.head]
+
+    assert OpKind.AVG_POOL in head_kinds("broken_literal_pool_head")
+    functional = head_kinds("equiv_functional_avgpool_head")
+    assert OpKind.GLOBAL_POOL in functional and OpKind.AVG_POOL not in functional
+
+
+@pytest.mark.parametrize("name", ["broken_conv_bias", "broken_projection_without_bn", "broken_no_relu_bn2"])
+def test_bn_folding_needs_biased_convs_and_no_batchnorm(name: str, build_fixture) -> None:
+    assert Pattern.BN_FOLDED not in {f.pattern for f in _compare(build_fixture, name).findings}
+
+
+def test_bn_folded_is_not_told_to_drop_its_biases(build_fixture) -> None:
+    finding = _compare(build_fixture, "broken_bn_folded").findings[0]
+    assert "keep the biases" in (finding.suggestion or "") and "bias=False" not in finding.message
+
+
+def test_pre_activation_covers_transition_blocks(build_fixture) -> None:
+    c = _compare(build_fixture, "broken_preactivation")
+    assert len(c.findings[0].locations) == 8 and "16 blocks" in c.findings[0].message
+    assert Pattern.PRE_ACTIVATION not in {
+        f.pattern for f in _compare(build_fixture, "broken_add_before_bn3").findings
+    }
+
+
+def _build_torchvision(name: str) -> torch.nn.Module:
+    import torchvision
+    from torchvision.models import regnet
+
+    if not name.startswith("regnet"):
+        with torch.device("meta"):
+            return torchvision.models.get_model(name, num_classes=6)
+    # RegNet's builder computes its block widths with tensor ops, which cannot run on meta: compute
+    # those on the CPU and build the modules on meta.
+    original = regnet.BlockParams.__dict__["from_init_params"]
+
+    def on_cpu(cls: type, *args: object, **kwargs: object) -> object:
+        with torch.device("cpu"):
+            return original.__func__(cls, *args, **kwargs)
+
+    regnet.BlockParams.from_init_params = classmethod(on_cpu)  # type: ignore[method-assign,assignment]
+    try:
+        with torch.device("meta"):
+            return torchvision.models.get_model(name, num_classes=6)
+    finally:
+        regnet.BlockParams.from_init_params = original  # type: ignore[method-assign]
+
+
+def _input_size(name: str) -> int:
+    if name.startswith(("vit", "swin", "maxvit")):
+        return 224  # patch embeddings / window sizes need the size they were built for
+    return 299 if name.startswith("inception") else 64
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::FutureWarning")  # googlenet / inception init warnings
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_every_torchvision_classifier_against_resnet50() -> None:
+    import torchvision
+
+    names = torchvision.models.list_models(module=torchvision.models)
+    assert len(names) == 80
+    start, wrong = time.perf_counter(), []
+    for name in names:
+        c = compare(_build_torchvision(name), "resnet50", input_size=_input_size(name), num_classes=6)
+        resnet = name.startswith(("resnet", "resnext", "wide_resnet"))
+        verdict = [f for f in c.findings if f.verdict]
+        if resnet and verdict:
+            wrong.append(f"{name}: verdict on a ResNet")
+        if not resnet and not (len(c.findings) == 1 and verdict and len(c.mismatches) <= VERDICT_MISMATCHES):
+            wrong.append(f"{name}: {[f.pattern.value for f in c.findings]}, {len(c.mismatches)} mismatches")
+    print(f"80 torchvision models compared with resnet50 in {time.perf_counter() - start:.1f} s")
+    assert not wrong, wrong
