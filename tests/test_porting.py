@@ -212,3 +212,65 @@ def test_port_into_transformers_keeps_its_names_and_reproduces_logits() -> None:
     x = torch.randn(2, 3, SIZE, SIZE)
     with torch.no_grad():
         torch.testing.assert_close(_logits(fresh.eval()(x)), tv(x), rtol=1e-4, atol=1e-5)
+
+
+# ------------------------------------------------------------------------------ train --init-from
+
+
+@pytest.fixture(scope="module")
+def signs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import h5py
+    import numpy as np
+
+    root = tmp_path_factory.mktemp("signs")
+    rng = np.random.default_rng(0)
+    for split, n in (("train", 30), ("test", 6)):
+        y = (np.arange(n) % 3).astype(np.int64)
+        x = rng.integers(0, 255, (n, 32, 32, 3)).astype(np.uint8)
+        with h5py.File(root / f"{split}_signs.h5", "w") as handle:
+            handle[f"{split}_set_x"], handle[f"{split}_set_y"] = x, y
+            handle["list_classes"] = np.arange(3)
+    return root
+
+
+def _train(signs_dir: Path, out: Path, *extra: str) -> int:
+    fast = ["--epochs", "1", "--batch-size", "8", "--lr", "1e-12", "--device", "cpu", "--no-progress"]
+    return main(["train", "--data", str(signs_dir), "--out", str(out), *fast, *extra])
+
+
+@pytest.mark.slow
+def test_train_init_from_a_ddp_checkpoint_starts_from_its_backbone(
+    tv18: torch.nn.Module, signs_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ckpt = tmp_path / "ddp.pt"
+    torch.save({"module." + k: v for k, v in tv18.state_dict().items()}, ckpt)  # 1000 classes, DDP keys
+    out = tmp_path / "run"
+    assert _train(signs_dir, out, "--model", "resnet18", "--init-from", str(ckpt)) == 0, (
+        capsys.readouterr().err
+    )
+    err = capsys.readouterr().err
+    assert err.index("gate:") < err.index("init:")  # the gate still runs first
+    assert "left at their initialisation (fc.weight, fc.bias)" in err
+    weights = torch.load(out / "last.pt", weights_only=True)["model"]
+    assert weights["fc.weight"].shape == (3, 512)
+    # lr 1e-12: one epoch leaves the ported convolutions where the checkpoint put them
+    torch.testing.assert_close(weights["layer3.1.conv2.weight"], tv18.state_dict()["layer3.1.conv2.weight"])
+
+
+@pytest.mark.slow
+def test_train_init_from_refusals(
+    signs_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ckpt = tmp_path / "tv50.pt"
+    torch.save(torchvision.models.resnet50(num_classes=10).state_dict(), ckpt)
+    # the gate runs first: a v1 model is refused before any port
+    assert _train(signs_dir, tmp_path / "v1", "--model", "resnet50_v1", "--init-from", str(ckpt)) == 1
+    err = capsys.readouterr().err
+    assert "gate:" in err and "init:" not in err and "--init-from" not in err
+    # a checkpoint of another architecture is bad input: one line, exit 2
+    assert _train(signs_dir, tmp_path / "r18", "--model", "resnet18", "--init-from", str(ckpt)) == 2
+    lines = capsys.readouterr().err.strip().splitlines()  # the gate's progress line, then the error
+    assert "wrong architecture" in lines[-1] and sum("error" in line for line in lines) == 1
+    missing = tmp_path / "nope.pt"
+    assert _train(signs_dir, tmp_path / "x", "--model", "resnet18", "--init-from", str(missing)) == 2
+    assert "no such file" in capsys.readouterr().err
