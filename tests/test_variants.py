@@ -192,3 +192,45 @@ def test_every_torchvision_classifier_against_resnet50() -> None:
             wrong.append(f"{name}: {[f.pattern.value for f in c.findings]}, {len(c.mismatches)} mismatches")
     print(f"80 torchvision models compared with resnet50 in {time.perf_counter() - start:.1f} s")
     assert not wrong, wrong
+
+
+def _folded_candidate(build_fixture) -> torch.nn.Module:
+    return build_fixture(BY_NAME["broken_bn_folded"], device=None)
+
+
+def test_a_bn_folded_model_is_equivalent_to_the_reference_folded_the_same_way(build_fixture) -> None:
+    from resnet_verify.verify.equivalence import check_equivalence
+
+    model = _folded_candidate(build_fixture)
+    c = compare(model, "resnet18", input_size=64, num_classes=6)
+    report = check_equivalence(model, "resnet18", comparison=c)
+    assert report.equivalent is True, report
+    assert any("20 BatchNorms folded" in n for n in report.notes)
+
+
+def test_a_bn_folded_model_with_a_real_defect_is_not_equivalent(build_fixture) -> None:
+    from resnet_verify.verify.equivalence import check_equivalence
+
+    model = _folded_candidate(build_fixture)
+    model.layer2[1].relu = torch.nn.Identity()  # no ReLU anywhere in that block: same shapes, other values
+    c = compare(model, "resnet18", input_size=64, num_classes=6)
+    assert Pattern.BN_FOLDED in {f.pattern for f in c.findings}
+    report = check_equivalence(model, "resnet18", comparison=c)
+    assert report.equivalent is False and report.output_max_abs is not None and report.output_max_abs > 0
+
+
+def test_fold_batchnorm_keeps_the_reference_outputs() -> None:
+    import torchvision
+
+    from resnet_verify.tracing.tracer import trace
+    from resnet_verify.verify.folding import fold_batchnorm
+    from resnet_verify.verify.weights import randomize_batchnorm
+
+    torch.manual_seed(0)
+    model = torchvision.models.resnet18(num_classes=6).eval()
+    randomize_batchnorm(model, (2, 3, 64, 64), seed=0)
+    folded, count = fold_batchnorm(model, trace(model, 64))
+    assert count == 20 and not any(isinstance(m, torch.nn.BatchNorm2d) for m in folded.modules())
+    x = torch.randn(2, 3, 64, 64)
+    with torch.no_grad():
+        torch.testing.assert_close(folded(x), model(x), rtol=1e-4, atol=1e-4)

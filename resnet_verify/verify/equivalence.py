@@ -37,6 +37,7 @@ from resnet_verify.errors import UsageError
 from resnet_verify.specs.usercode import set_training
 from resnet_verify.tracing.records import INPUT_ID, Block
 from resnet_verify.verify.execution import run_capturing, tensor_error
+from resnet_verify.verify.folding import folded_report, is_folded
 from resnet_verify.verify.pairing import mapping_notes, pair_parameters
 from resnet_verify.verify.records import Comparison, Mismatch, MismatchKind
 from resnet_verify.verify.weights import candidate_copy, copy_weights, load_reference, randomize_batchnorm
@@ -420,6 +421,10 @@ def check_equivalence(
     if crash is not None:
         return skipped(
             f"the candidate's forward crashed in {crash.module_path or 'the model'} ({crash.error_type})"
+        )
+    if is_folded(comparison):
+        return folded_report(
+            candidate, reference, comparison, reference_state, seed, batch, atol, rtol, started, output_key
         )
     mapping = pair_parameters(comparison)
     if not mapping.complete:

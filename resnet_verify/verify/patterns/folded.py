@@ -49,6 +49,7 @@ def detect_bn_folded(ctx: Context) -> list[Finding]:
         f"folded BN shifts, not dead weight: the model is the reference in inference form.",
         tuple(sorted({ref.ops[b].module_path for b in fused}))[:8], tuple(sorted({*missing, *bias})),
         f"{at(first.candidate_path, first.source)}: keep the biases; to train or port weights, use the "
-        f"unfused model (Conv2d(..., bias=False) + BatchNorm2d after each of the {len(fused)} convs)",
+        f"unfused model (Conv2d(..., bias=False) + BatchNorm2d after each of the {len(fused)} convs); "
+        "--equivalence checks this one against the reference with its BatchNorm folded the same way",
         first.source,
     )]  # fmt: skip
