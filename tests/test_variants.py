@@ -234,3 +234,35 @@ def test_fold_batchnorm_keeps_the_reference_outputs() -> None:
     x = torch.randn(2, 3, 64, 64)
     with torch.no_grad():
         torch.testing.assert_close(folded(x), model(x), rtol=1e-4, atol=1e-4)
+
+
+def test_blocks_are_checked_one_by_one_when_the_stem_cannot_be_paired(build_fixture) -> None:
+    from resnet_verify.verify.equivalence import check_equivalence
+
+    model = build_fixture(BY_NAME["broken_cifar_stem"], device=None)
+    c = compare(model, "resnet50", input_size=64, num_classes=6)
+    report = check_equivalence(model, "resnet50", comparison=c)
+    assert report.equivalent is True and len(report.block_errors) == 16
+    assert any("checked one by one" in n for n in report.notes)
+
+
+def test_block_by_block_equivalence_localizes_a_numeric_difference(build_fixture) -> None:
+    from resnet_verify.verify.equivalence import check_equivalence
+
+    model = build_fixture(BY_NAME["broken_cifar_stem"], device=None)
+    c = compare(model, "resnet50", input_size=64, num_classes=6)
+    block = c.candidate.structure.blocks[c.blocks[5].candidate]
+    bn = next(m for m in model.get_submodule(block.path).modules() if isinstance(m, torch.nn.BatchNorm2d))
+    bn.eps = 0.5  # same shapes and parameters, other values: only this block may diverge
+    report = check_equivalence(model, "resnet50", comparison=c)
+    assert report.equivalent is False
+    assert report.first_divergent == c.reference.structure.blocks[c.blocks[5].reference].path
+
+
+def test_blocks_that_cannot_be_paired_leave_no_verdict(build_fixture) -> None:
+    from resnet_verify.verify.equivalence import check_equivalence
+
+    model = build_fixture(BY_NAME["broken_narrow_layer4"], device=None)
+    report = check_equivalence(model, "resnet50", input_size=64, num_classes=6)
+    assert report.equivalent is None and len(report.block_errors) == 13  # layer1-3; layer4 is narrower
+    assert report.skipped_reason is not None and "3 could not" in report.skipped_reason

@@ -36,6 +36,7 @@ from torch import nn
 from resnet_verify.errors import UsageError
 from resnet_verify.specs.usercode import set_training
 from resnet_verify.tracing.records import INPUT_ID, Block
+from resnet_verify.verify.block_equivalence import blockwise
 from resnet_verify.verify.execution import run_capturing, tensor_error
 from resnet_verify.verify.folding import folded_report, is_folded
 from resnet_verify.verify.pairing import mapping_notes, pair_parameters
@@ -428,7 +429,9 @@ def check_equivalence(
         )
     mapping = pair_parameters(comparison)
     if not mapping.complete:
-        return skipped(f"parameters cannot be paired one to one: {mapping.reason}")
+        reason = f"parameters cannot be paired one to one: {mapping.reason}"
+        args = (reference_state, seed, batch, atol, rtol, started, reason)
+        return blockwise(candidate, reference, comparison, *args) or skipped(reason)
     shape = comparison.input_shape
     ref_model = load_reference(
         reference, num_classes=comparison.num_classes, seed=seed, state=reference_state
