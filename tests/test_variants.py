@@ -27,6 +27,7 @@ EXPECTED = {
     "broken_literal_pool_head": Pattern.FIXED_HEAD,
     "broken_bn_folded": Pattern.BN_FOLDED,
     "broken_preactivation": Pattern.PRE_ACTIVATION,
+    "broken_option_a_shortcut": Pattern.OPTION_A_SHORTCUT,
 }
 
 
@@ -266,3 +267,12 @@ def test_blocks_that_cannot_be_paired_leave_no_verdict(build_fixture) -> None:
     report = check_equivalence(model, "resnet50", input_size=64, num_classes=6)
     assert report.equivalent is None and len(report.block_errors) == 13  # layer1-3; layer4 is narrower
     assert report.skipped_reason is not None and "3 could not" in report.skipped_reason
+
+
+@pytest.mark.parametrize(
+    "name", ["broken_projection_without_bn", "equiv_resnet18_renamed", "other_cifar_resnet20"]
+)
+def test_option_a_needs_a_conv_projection_in_the_reference_and_none_in_the_candidate(
+    name: str, build_fixture
+) -> None:
+    assert Pattern.OPTION_A_SHORTCUT not in {f.pattern for f in _compare(build_fixture, name).findings}

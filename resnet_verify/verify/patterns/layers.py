@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from resnet_verify.tracing.records import OpKind
-from resnet_verify.verify.patterns.context import Context, at, attr, consumers
+from resnet_verify.tracing.records import OpKind, OpRecord
+from resnet_verify.verify.patterns.context import Context, at, attr, consumers, conv_call, under
 from resnet_verify.verify.records import Finding, MismatchKind, Pattern, Region
 
 
@@ -76,4 +76,37 @@ def detect_grouped_1x1(ctx: Context) -> list[Finding]:
         f"{at(first.candidate_path, first.source)}: use groups={first.expected} on the 1x1 conv (groups belong "
         f"on the 3x3 in ResNeXt)",
         first.source,
+    )]  # fmt: skip
+
+
+def detect_option_a_shortcut(ctx: Context) -> list[Finding]:
+    """A parameter-free projection (He et al. option A: subsample, zero-pad the new channels)
+    where the reference projects with a 1x1 conv (option B)."""
+    ref, cand = ctx.reference, ctx.candidate
+    blocks: dict[str, OpRecord] = {}
+    for _, a, b in ctx.paired_blocks():
+        conv = next((ref.ops[o] for o in a.shortcut if ref.ops[o].kind is OpKind.CONV), None)
+        kinds = {cand.ops[o].kind for o in b.shortcut}
+        if conv is not None and OpKind.CONV not in kinds and kinds & {OpKind.PAD, OpKind.SLICE, OpKind.CAT}:
+            blocks[a.path] = conv
+    if not blocks:
+        return []
+    idx = ctx.indices(lambda m: m.region is Region.SHORTCUT and (m.block is not None) and any(
+        under(m.reference_path, p) for p in blocks))  # fmt: skip
+    first = ctx.mismatches[idx[0]] if idx else None
+    conv = next(iter(blocks.values()))
+    width = attr(conv, "out_channels")
+    widths = ", ".join(
+        f"{attr(c, 'in_channels')}->{attr(c, 'out_channels')}" for c in list(blocks.values())[1:]
+    )
+    return [Finding(
+        Pattern.OPTION_A_SHORTCUT, "Zero-padded (option A) shortcuts",
+        f"{len(blocks)} projection shortcuts subsample and zero-pad the new channels (option A, no "
+        f"parameters) where the reference projects with a 1x1 conv + BatchNorm (option B).",
+        tuple(blocks)[:8], idx,
+        f"{at(first.candidate_path if first else None, first.source if first else None)}: use "
+        f"nn.Sequential({conv_call(conv)}, BatchNorm2d({width})) as the shortcut of {next(iter(blocks))}, "
+        f"likewise {widths} in the others (option B, the reference's)" if len(blocks) > 1 else
+        f"nn.Sequential({conv_call(conv)}, BatchNorm2d({width})) as the shortcut (option B, the reference's)",
+        first.source if first else None,
     )]  # fmt: skip

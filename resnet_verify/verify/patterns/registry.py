@@ -21,6 +21,7 @@ from resnet_verify.verify.patterns.head import detect_fixed_head
 from resnet_verify.verify.patterns.layers import (
     detect_conv_bias,
     detect_grouped_1x1,
+    detect_option_a_shortcut,
     detect_projection_without_bn,
 )
 from resnet_verify.verify.patterns.stem import detect_cifar_stem
@@ -40,6 +41,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_fixed_head,
     detect_keras_batchnorm,
     detect_conv_bias,
+    detect_option_a_shortcut,
     detect_projection_without_bn,
     detect_grouped_1x1,
     detect_widths,
