@@ -91,7 +91,8 @@ def test_resnet_variants_get_no_verdict() -> None:
 
 def test_width_fixes_name_only_the_reference_widths(build_fixture) -> None:
     c = _compare(build_fixture, "broken_half_width")
-    numbers = set(map(int, re.findall(r"\b\d+\b", c.findings[0].suggestion.split(": ", 1)[1])))
+    suggestion = c.findings[0].suggestion or ""
+    numbers = set(map(int, re.findall(r"\b\d+\b", suggestion.split(": ", 1)[1])))
     assert numbers == {64, 128, 256, 512}
     assert "0.5x" in c.findings[0].message and "whole network" in c.findings[0].message
     wide = _compare(build_fixture, "broken_wide_bottleneck").findings[0]
@@ -160,12 +161,12 @@ def _build_torchvision(name: str) -> torch.nn.Module:
         with torch.device("cpu"):
             return original.__func__(cls, *args, **kwargs)
 
-    regnet.BlockParams.from_init_params = classmethod(on_cpu)  # type: ignore[method-assign,assignment]
+    setattr(regnet.BlockParams, "from_init_params", classmethod(on_cpu))  # noqa: B010 (restored below)
     try:
         with torch.device("meta"):
             return torchvision.models.get_model(name, num_classes=6)
     finally:
-        regnet.BlockParams.from_init_params = original  # type: ignore[method-assign]
+        setattr(regnet.BlockParams, "from_init_params", original)  # noqa: B010
 
 
 def _input_size(name: str) -> int:
@@ -213,7 +214,9 @@ def test_a_bn_folded_model_with_a_real_defect_is_not_equivalent(build_fixture) -
     from resnet_verify.verify.equivalence import check_equivalence
 
     model = _folded_candidate(build_fixture)
-    model.layer2[1].relu = torch.nn.Identity()  # no ReLU anywhere in that block: same shapes, other values
+    model.get_submodule(
+        "layer2.1"
+    ).relu = torch.nn.Identity()  # no ReLU anywhere in that block: same shapes, other values
     c = compare(model, "resnet18", input_size=64, num_classes=6)
     assert Pattern.BN_FOLDED in {f.pattern for f in c.findings}
     report = check_equivalence(model, "resnet18", comparison=c)
@@ -252,12 +255,14 @@ def test_block_by_block_equivalence_localizes_a_numeric_difference(build_fixture
 
     model = build_fixture(BY_NAME["broken_cifar_stem"], device=None)
     c = compare(model, "resnet50", input_size=64, num_classes=6)
-    block = c.candidate.structure.blocks[c.blocks[5].candidate]
+    pair = c.blocks[5]
+    assert pair.candidate is not None and pair.reference is not None
+    block = c.candidate.structure.blocks[pair.candidate]
     bn = next(m for m in model.get_submodule(block.path).modules() if isinstance(m, torch.nn.BatchNorm2d))
     bn.eps = 0.5  # same shapes and parameters, other values: only this block may diverge
     report = check_equivalence(model, "resnet50", comparison=c)
     assert report.equivalent is False
-    assert report.first_divergent == c.reference.structure.blocks[c.blocks[5].reference].path
+    assert report.first_divergent == c.reference.structure.blocks[pair.reference].path
 
 
 def test_blocks_that_cannot_be_paired_leave_no_verdict(build_fixture) -> None:
