@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from resnet_verify.errors import UsageError
+from resnet_verify.formats import FORMATS
 
 if TYPE_CHECKING:  # torch loads only when a command runs, after OpenMP settings are made
     import torch
 
-FORMATS = ("text", "markdown", "json", "html", "github")
 
 
 def add_common_model_args(
@@ -44,6 +44,18 @@ def add_common_model_args(
         metavar="K",
         help="number of classes passed to both models (default 1000)",
     )
+    add_output_key_arg(parser)
+
+
+def add_output_key_arg(parser: argparse.ArgumentParser) -> None:
+    # Not --output: compare already takes --output FILE for the report.
+    parser.add_argument(
+        "--output-key",
+        default=None,
+        metavar="KEY",
+        help="which part of a non-tensor forward output is the prediction: an attribute or key "
+        "(logits, out) or a tuple index (0); default: .logits, then 'logits'/'out', then the first tensor",
+    )
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -55,6 +67,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     add_common_model_args(parser, many=True)
     parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument(
+        "--verbose", action="store_true", help="text format: list every raw mismatch, not only the unexplained"
+    )
     parser.add_argument(
         "--output",
         metavar="FILE",
@@ -179,6 +194,7 @@ def run(args: argparse.Namespace) -> int:
         num_classes=args.num_classes,
         candidate_name=name,
         cache=not getattr(args, "no_cache", False),
+        output_key=args.output_key,
     )
     if args.equivalence:
         from resnet_verify.verify.equivalence import (
@@ -198,10 +214,11 @@ def run(args: argparse.Namespace) -> int:
             comparison=comparison,
             atol=DEFAULT_ATOL if args.atol is None else args.atol,
             rtol=DEFAULT_RTOL if args.rtol is None else args.rtol,
+            output_key=args.output_key,
         )
         comparison = with_equivalence(comparison, report)
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and args.format == "text" and sys.stdout.isatty()
     )
-    write_report(render(comparison, args.format, color=color), args.output)
+    write_report(render(comparison, args.format, color=color, verbose=args.verbose), args.output)
     return 0 if comparison.ok else 1

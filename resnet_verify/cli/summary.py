@@ -31,6 +31,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--depth must be >= 0, got {args.depth}")
     size = parse_input_size(args.input_size)
     model, name = build_model(args.model, num_classes=args.num_classes)
-    text, ran = render_summary(model, name, size, depth=args.depth, fmt=args.format)
+    text, ran = render_summary(
+        model, name, size, depth=args.depth, fmt=args.format, output_key=args.output_key
+    )
     write_report(text, args.output)
     return 0 if ran else 1

@@ -208,8 +208,41 @@ def _html(tr: Trace, name: str) -> str:
     )
 
 
+def _torchinfo_table(model: nn.Module, size: Sequence[int], depth: int) -> str:
+    """torchinfo's layer table from a real CPU forward of a copy (the user's model is left as it
+    was, and never moved by its own ``to()``); the model's prints go to stderr."""
+    import torchinfo
+
+    from resnet_verify.specs.usercode import copy_model, model_output, set_training
+
+    copied = copy_model(model)
+    nn.Module.to(copied, "cpu")
+    set_training(copied, False)
+    try:
+        with model_output():
+            info = torchinfo.summary(
+                copied,
+                input_data=torch.zeros((1, *size)),  # input_data: torchinfo then never calls .to()
+                depth=depth,
+                verbose=0,
+                col_names=("output_size", "num_params"),
+                mode="eval",
+            )
+    except Exception as exc:  # torchinfo's own limits (odd outputs, train() overrides) end the table only
+        cause = exc.__cause__ or exc
+        text = str(cause).strip().splitlines()
+        return f"torchinfo could not summarise this model ({type(cause).__name__}{': ' + text[0] if text else ''})"
+    return str(info)
+
+
 def render_summary(
-    model: nn.Module, name: str, size: Sequence[int], *, depth: int = 3, fmt: str = "text"
+    model: nn.Module,
+    name: str,
+    size: Sequence[int],
+    *,
+    depth: int = 3,
+    fmt: str = "text",
+    output_key: str | None = None,
 ) -> tuple[str, bool]:
     """The summary in ``fmt``, and whether the forward ran (False: the summary ends at the crash).
 
@@ -217,7 +250,7 @@ def render_summary(
     """
     if fmt not in SUMMARY_FORMATS:
         raise ValueError(f"unknown summary format {fmt!r}; choose one of: {', '.join(SUMMARY_FORMATS)}")
-    tr = trace(model, tuple(size))
+    tr = trace(model, tuple(size), output_key=output_key)
     ran = tr.crash is None
     if fmt == "json":
         return json.dumps(summary_dict(tr, name), indent=2, ensure_ascii=False) + "\n", ran
@@ -227,17 +260,5 @@ def render_summary(
         return _html(tr, name), ran
     out = [f"{name} @ {fmt_shape(size)}", "", structure_table(tr), ""]
     if ran:
-        import torchinfo
-
-        # torchinfo runs a real forward: keep it on the CPU at batch 1 and leave the model as it was.
-        info = torchinfo.summary(
-            model,
-            input_size=(1, *size),
-            depth=depth,
-            verbose=0,
-            device=torch.device("cpu"),
-            col_names=("output_size", "num_params"),
-            mode="eval",
-        )
-        out.append(str(info))
+        out.append(_torchinfo_table(model, size, depth))
     return "\n".join(out) + "\n", ran

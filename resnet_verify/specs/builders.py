@@ -1,7 +1,7 @@
 """Build a model from a spec string, build torchvision references, parse input sizes.
 
-Spec forms: a family name (``resnet50``, ``resnet50_v1``), ``torchvision:NAME``,
-``path/to/file.py:callable`` and ``package.module:callable``. Every bad spec raises
+Spec forms: a family name (``resnet50``, ``resnet50_v1``), ``torchvision:NAME``, ``timm:NAME``, ``keras:NAME``
+(see :mod:`~resnet_verify.specs.keras_specs`), ``path/to/file.py:callable`` and ``package.module:callable``. Every bad spec raises
 :class:`~resnet_verify.errors.UsageError` with one line naming the problem.
 """
 
@@ -27,6 +27,7 @@ from torch import nn
 from resnet_verify.errors import UsageError
 from resnet_verify.models.resnet import MODEL_BUILDERS
 from resnet_verify.specs import keras_specs
+from resnet_verify.specs.timm_specs import TIMM_PREFIX, build_timm
 
 TORCHVISION_PREFIX = "torchvision:"
 
@@ -43,7 +44,7 @@ _REFERENCE_NAMES: tuple[str, ...] = (
     "wide_resnet101_2",
 )
 
-_FORMS = "a family name (resnet50), torchvision:NAME, FILE.py:CALLABLE or MODULE:CALLABLE"
+_FORMS = "a family name (resnet50), torchvision:NAME, timm:NAME, keras:NAME, FILE.py:CALLABLE or MODULE:CALLABLE"
 _DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\Z")
 _user_module_ids = itertools.count()
 
@@ -111,9 +112,11 @@ def build_model(
     reports can point at the line of the user's file that built an offending layer.
     """
     from resnet_verify.specs.sources import record_sources
+    from resnet_verify.specs.usercode import model_output, unwrap
 
-    with record_sources():
-        return _build_model(spec, num_classes=num_classes, device=device, input_size=input_size)
+    with record_sources(), model_output():  # prints of the user's constructor go to stderr
+        model, display = _build_model(spec, num_classes=num_classes, device=device, input_size=input_size)
+    return (model if keras_specs.is_keras_model(model) else unwrap(model)), display
 
 
 def _build_model(
@@ -139,6 +142,10 @@ def _build_model(
         name = spec[len(TORCHVISION_PREFIX) :].strip()
         model = _build_torchvision(name, num_classes, dev)
         display = f"torchvision:{name}"
+    elif spec.startswith(TIMM_PREFIX):
+        name = spec[len(TIMM_PREFIX) :].strip()
+        model = build_timm(name, num_classes=num_classes, device=dev)
+        display = f"timm:{name}"
     elif ":" in spec:
         where, attr = (part.strip() for part in spec.split(":"))
         if not where or not attr:
@@ -164,7 +171,9 @@ def _build_model(
         display = spec
 
     if dev is not None and not keras_specs.is_keras_model(model):
-        model = model.to(dev)  # parameters a user created with an explicit device ignore the context
+        # Parameters a user created with an explicit device ignore the context. nn.Module.to
+        # itself: a user's `to` override may not return the model.
+        nn.Module.to(model, dev)
     return model, display
 
 
@@ -219,7 +228,7 @@ def _build_family(name: str, num_classes: int, dev: torch.device | None) -> nn.M
             raise UsageError(f"model spec {name!r} names a file but no callable: use {name}:NAME")
         raise UsageError(
             f"unknown model {name!r}{_suggest(name, MODEL_BUILDERS)}; family models: {', '.join(MODEL_BUILDERS)}"
-            " (or use torchvision:NAME, FILE.py:CALLABLE or MODULE:CALLABLE)"
+            " (or use torchvision:NAME, timm:NAME, FILE.py:CALLABLE or MODULE:CALLABLE)"
         )
     with _device_ctx(dev):
         return MODEL_BUILDERS[name](num_classes=num_classes)

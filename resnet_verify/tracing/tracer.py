@@ -16,7 +16,6 @@ Decisions:
 
 from __future__ import annotations
 
-import copy
 import sys
 from collections.abc import Callable, Sequence
 from types import FrameType
@@ -28,7 +27,15 @@ from torch.overrides import TorchFunctionMode
 from torch.utils.flop_counter import FlopCounterMode
 
 from resnet_verify.specs.sources import module_sites, user_frame
+from resnet_verify.specs.usercode import (
+    copy_model,
+    model_output,
+    set_training,
+    strip_reparametrizations,
+    unwrap,
+)
 from resnet_verify.tracing import opkinds
+from resnet_verify.tracing.outputs import select_output
 from resnet_verify.tracing.records import (
     CONST_ID,
     INPUT_ID,
@@ -108,7 +115,7 @@ def _meta_copy(model: nn.Module) -> nn.Module:
         if isinstance(tensor, nn.Parameter):
             meta = nn.Parameter(meta, requires_grad=tensor.requires_grad)
         memo[id(tensor)] = meta
-    return copy.deepcopy(model, memo)
+    return copy_model(model, memo)
 
 
 def _tensors(obj: Any) -> list[torch.Tensor]:
@@ -284,7 +291,8 @@ def _run(
         # recorder attributes every MAC to the op that caused it, name-independently.
         with torch.no_grad(), FlopCounterMode(display=False) as flops, recorder:
             recorder.flops = flops
-            output = model(x)
+            with model_output():  # the model's prints must not reach the report on stdout
+                output = model(x)
     except (Exception, SystemExit) as exc:  # the candidate's own bug: recorded, never re-raised
         error = exc  # (SystemExit too: a sys.exit() in forward must not end the run with its code)
     finally:
@@ -332,32 +340,46 @@ def _param_infos(model: nn.Module) -> tuple[ParamInfo, ...]:
     return tuple(infos.values())
 
 
+def _prepared(copied: nn.Module) -> nn.Module:
+    """A copy ready to trace: reparametrizations folded, eval mode set without calling a user's
+    ``train()``/``eval()`` (whose return value or signature may not be nn.Module's)."""
+    strip_reparametrizations(copied)
+    set_training(copied, False)
+    return copied
+
+
 def trace(
     model: nn.Module,
     input_shape: int | Sequence[int],
     *,
     real_fallback_max_elements: int = 64_000_000,
     owned: bool = False,
+    output_key: str | None = None,
 ) -> Trace:
     """Trace one forward of a copy of ``model`` at ``input_shape`` (N, (C,H,W) or (N,C,H,W)).
 
     ``owned=True`` skips the copy: only for a meta model the caller built for this trace alone.
+    ``output_key`` picks the prediction out of a non-tensor output (see ``tracing.outputs``).
+    Wrappers (DataParallel, ``torch.compile``) are traced as the model they wrap.
     """
     shape = normalize_input_shape(input_shape)
     if any(cls.__module__.split(".", 1)[0] == "keras" for cls in type(model).__mro__):
         from resnet_verify.tracing.keras_layers import trace_keras  # Keras layers, not torch ops
 
         return trace_keras(model, shape)
+    model = unwrap(model)
     sites = module_sites(model)
     meta = all(t.device.type == "meta" for t in (*model.parameters(), *model.buffers()))
-    copied = (model if owned and meta else _meta_copy(model)).eval()
+    copied = _prepared(model if owned and meta else _meta_copy(model))  # owned: eval mode too
     recorder, calls, output, error = _run(copied, shape, "meta", sites)
     device = "meta"
     numel = 1
     for s in shape:
         numel *= s
     if error is not None and _looks_meta_specific(error) and numel <= real_fallback_max_elements:
-        real = copy.deepcopy(model).to("cpu").eval()
+        real = copy_model(model)
+        nn.Module.to(real, "cpu")  # never a user's `to` override, which may return None
+        real = _prepared(real)
         r2, c2, o2, e2 = _run(real, shape, "cpu", sites)
         if e2 is None or not _looks_meta_specific(e2):
             recorder, calls, output, error, copied, device = r2, c2, o2, e2, real, "cpu"
@@ -379,8 +401,8 @@ def trace(
             ops_before=len(recorder.ops),
             source=where,
         )
-    out_tensors = _tensors(output)
-    output_shape = _shape(out_tensors[0]) if out_tensors and crash is None else None
+    chosen = select_output(output, output_key) if crash is None else None
+    output_shape = _shape(chosen) if chosen is not None else None
     ops = tuple(recorder.ops)
     params = _param_infos(copied)
     return Trace(
@@ -393,5 +415,5 @@ def trace(
         crash=crash,
         structure=find_structure(ops, params, shape),
         device=device,
-        output_is_tensor=isinstance(output, torch.Tensor) or crash is not None,
+        output_is_tensor=chosen is not None or crash is not None,
     )

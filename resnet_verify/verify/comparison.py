@@ -163,13 +163,15 @@ def compare(
     num_classes: int,
     candidate_name: str | None = None,
     cache: bool = True,
+    output_key: str | None = None,
 ) -> Comparison:
     """Compare ``candidate`` with ``reference`` at ``input_size`` (N or (C, H, W)).
 
     ``reference`` is any model spec: a torchvision ResNet name (``resnet50``), ``torchvision:NAME``,
     a family name, ``timm:NAME``, ``FILE.py:CALLABLE`` or ``MODULE:CALLABLE``.
 
-    ``cache=False`` neither reads nor writes the persistent reference-trace cache.
+    ``cache=False`` neither reads nor writes the persistent reference-trace cache. ``output_key``
+    picks the candidate's prediction out of a non-tensor output (``tracing.outputs``).
     """
     if not isinstance(candidate, nn.Module):
         raise UsageError(f"candidate must be an nn.Module, got {type(candidate).__name__}")
@@ -188,7 +190,7 @@ def compare(
             f"input size {'x'.join(map(str, shape[1:]))} is too small for "
             f"{reference}: {ref_trace.crash.message}"
         )
-    cand_trace = follow_input_size(candidate, trace(candidate, shape))
+    cand_trace = follow_input_size(candidate, trace(candidate, shape, output_key=output_key))
     if not cand_trace.output_is_tensor:
         raise UsageError(f"the forward of {type(candidate).__name__} does not return a tensor")
     return compare_traces(

@@ -1,0 +1,235 @@
+"""Running a user's model without trusting it: its prints, its overrides, its wrappers.
+
+Real model code prints from ``__init__`` and ``forward`` ("Depth: 56"), overrides ``train()``
+without ``return self``, replaces ``forward`` on the instance with a wrapper around the bound
+method, and arrives wrapped in ``DataParallel`` or ``torch.compile``. The verifier must keep stdout
+for its report and must never depend on a value the user can override, so:
+
+- :func:`model_output` sends everything user code writes to stdout to stderr, each line marked
+  ``[model]``; every command runs user code (building, tracing, equivalence, porting, training)
+  inside it.
+- :func:`set_training` flips ``training`` flags directly instead of calling ``train()``/``eval()``.
+- :func:`unwrap` peels DataParallel / DistributedDataParallel / ``torch.compile`` and refuses
+  TorchScript with one line; :func:`copy_model` deep-copies a model so that instance-level
+  forwards and hooks that close over the original point at the copy; :func:`strip_reparametrizations`
+  folds weight_norm / spectral_norm into plain weights (on copies only).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import functools
+import io
+import sys
+import types
+from collections.abc import Iterator
+from typing import Any
+
+from torch import nn
+
+from resnet_verify.errors import UsageError
+
+MODEL_MARK = "[model] "
+
+
+class _MarkedStream(io.TextIOBase):
+    """A text stream that writes to the *current* ``sys.stderr``, each line marked as the model's.
+
+    Resolved at write time, so a logging handler that kept this object after the block ends still
+    writes to stderr, never into the report.
+    """
+
+    def __init__(self, mark: str) -> None:
+        super().__init__()
+        self._mark = mark
+        self._line_start = True
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(sys.stderr, "encoding", None) or "utf-8"
+
+    def fileno(self) -> int:
+        # Code that writes to the raw descriptor (subprocess, faulthandler) gets stderr's.
+        return sys.stderr.fileno()
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        out = []
+        for piece in text.splitlines(keepends=True):
+            if self._line_start:
+                out.append(self._mark)
+            out.append(piece)
+            self._line_start = piece.endswith(("\n", "\r"))
+        sys.stderr.write("".join(out))
+        return len(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
+@contextlib.contextmanager
+def model_output() -> Iterator[None]:
+    """Run user code with its stdout on stderr, marked ``[model]``; re-entrant."""
+    if isinstance(sys.stdout, _MarkedStream):
+        yield
+        return
+    sys.stdout.flush()
+    stream = _MarkedStream(MODEL_MARK)
+    try:
+        with contextlib.redirect_stdout(stream):
+            yield
+    finally:
+        if not stream._line_start:  # a print(..., end="") must not glue our next line to it
+            sys.stderr.write("\n")
+        stream.flush()
+
+
+def set_training(model: nn.Module, mode: bool) -> None:
+    """``model.train(mode)`` without calling a user's ``train`` override (which may return None,
+    take no ``mode`` argument, or be a training loop)."""
+    for module in model.modules():
+        module.training = mode
+
+
+def to_device(model: nn.Module, device: Any) -> None:
+    """Move in place with ``nn.Module.to`` itself: a user's ``to`` override may return None."""
+    nn.Module.to(model, device)
+
+
+def _script_module() -> type | None:
+    import torch.jit
+
+    return getattr(torch.jit, "ScriptModule", None)
+
+
+def unwrap(model: nn.Module) -> nn.Module:
+    """The eager model inside DataParallel / DistributedDataParallel / ``torch.compile`` wrappers.
+
+    TorchScript cannot be traced op by op (no module hooks, no Python ops): one-line UsageError.
+    """
+    script = _script_module()
+    seen: set[int] = set()
+    while id(model) not in seen and not (script is not None and isinstance(model, script)):
+        seen.add(id(model))
+        children = dict(model.named_children())
+        if isinstance(model, (nn.DataParallel, nn.parallel.DistributedDataParallel)) and "module" in children:
+            model = children["module"]
+        elif type(model).__name__ == "OptimizedModule" and "_orig_mod" in children:  # torch.compile
+            model = children["_orig_mod"]
+    if script is not None and any(isinstance(m, script) for m in model.modules()):
+        raise UsageError(
+            f"{type(model).__name__} is TorchScript (torch.jit.script/trace): pass the eager "
+            "nn.Module it was made from instead"
+        )
+    return model
+
+
+def _remap(obj: Any, memo: dict[int, Any]) -> Any:
+    """``obj`` with references to copied objects redirected, descending into closures."""
+    if isinstance(obj, types.FunctionType):
+        return _copy_function(obj, memo)
+    if isinstance(obj, types.MethodType):
+        return types.MethodType(_remap(obj.__func__, memo), _remap(obj.__self__, memo))
+    if id(obj) in memo:
+        return memo[id(obj)]
+    if isinstance(obj, functools.partial):
+        args = tuple(_remap(a, memo) for a in obj.args)
+        return functools.partial(
+            _remap(obj.func, memo), *args, **{k: _remap(v, memo) for k, v in obj.keywords.items()}
+        )
+    if isinstance(obj, (nn.Module, list, tuple, dict)) or hasattr(obj, "__wrapped__"):
+        try:
+            return copy.deepcopy(obj, memo)
+        except Exception:  # an uncopyable helper object: keep the original
+            return obj
+    return obj
+
+
+def _copy_function(func: types.FunctionType, memo: dict[int, Any]) -> types.FunctionType:
+    if id(func) in memo:
+        return memo[id(func)]  # type: ignore[no-any-return]
+    if not func.__closure__:
+        return func  # refers to globals only: nothing of the original model to redirect
+    cells = []
+    for cell in func.__closure__:
+        try:
+            cells.append(types.CellType(_remap(cell.cell_contents, memo)))
+        except ValueError:  # an empty cell (a name not yet assigned)
+            cells.append(types.CellType())
+    new = types.FunctionType(func.__code__, func.__globals__, func.__name__, func.__defaults__, tuple(cells))
+    new.__kwdefaults__ = func.__kwdefaults__
+    new.__qualname__ = func.__qualname__
+    memo[id(func)] = new
+    new.__dict__.update({k: _remap(v, memo) for k, v in func.__dict__.items()})
+    return new
+
+
+def copy_model(model: nn.Module, memo: dict[int, Any] | None = None) -> nn.Module:
+    """``copy.deepcopy(model, memo)``, then every instance-level ``forward`` and every hook that
+    closes over the original (``m.forward = torch.no_grad()(m.forward)``) is rebuilt to close over
+    the copy: ``deepcopy`` treats functions as atoms, so the copy would run the original."""
+    memo = {} if memo is None else memo
+    try:
+        copied = copy.deepcopy(model, memo)
+    except Exception as exc:
+        text = str(exc).strip().splitlines()
+        raise UsageError(
+            f"cannot copy {type(model).__name__} to trace it (copy.deepcopy raised "
+            f"{type(exc).__name__}{': ' + text[0] if text else ''})"
+        ) from None
+    for original, mine in zip(model.modules(), copied.modules()):
+        forward = original.__dict__.get("forward")
+        if forward is not None:
+            object.__setattr__(mine, "forward", _remap(forward, memo))
+        for attr in ("_forward_pre_hooks", "_forward_hooks"):
+            hooks = getattr(original, attr, None)
+            if hooks:
+                target = getattr(mine, attr)
+                for key, hook in hooks.items():
+                    target[key] = _remap(hook, memo)
+    return copied
+
+
+def strip_reparametrizations(model: nn.Module) -> bool:
+    """Fold weight_norm / spectral_norm (both the parametrization and the old hook forms) into
+    plain weights, in place, on a copy; True when anything was folded.
+
+    A reparametrized conv is the same layer with its weight computed: folding it lets the trace
+    see ``conv.weight`` consumed by the conv, as in the reference."""
+    from torch.nn.utils import parametrize
+    from torch.nn.utils.spectral_norm import SpectralNorm, remove_spectral_norm
+    from torch.nn.utils.weight_norm import WeightNorm, remove_weight_norm
+
+    folded = False
+    for module in list(model.modules()):
+        if parametrize.is_parametrized(module):
+            for name in list(module.parametrizations):  # type: ignore[union-attr]
+                parametrize.remove_parametrizations(module, name, leave_parametrized=True)
+                folded = True
+        for hook in list(module._forward_pre_hooks.values()):
+            if isinstance(hook, WeightNorm):
+                remove_weight_norm(module, hook.name)
+                folded = True
+            elif isinstance(hook, SpectralNorm):
+                remove_spectral_norm(module, hook.name)
+                folded = True
+    return folded
+
+
+__all__ = [
+    "MODEL_MARK",
+    "copy_model",
+    "model_output",
+    "set_training",
+    "strip_reparametrizations",
+    "to_device",
+    "unwrap",
+]

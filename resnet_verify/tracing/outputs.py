@@ -1,0 +1,83 @@
+"""Which tensor of a forward's output is the model's prediction.
+
+Real classifiers return more than a tensor: transformers a ``ModelOutput`` (``.logits``),
+torchvision's GoogLeNet/Inception a namedtuple (logits, aux...), segmentation-style code a dict
+(``out``, ``aux``), others a tuple ``(logits, features)``. One rule, used by the tracer, the numeric
+checks, porting and training, so that all of them look at the same tensor:
+
+1. a tensor is itself;
+2. with ``key``: the attribute or mapping entry ``key`` (``logits``, ``out``), or the element at
+   index ``key`` of a tuple / list (``0``, ``1``);
+3. without: ``.logits`` of an object (ModelOutput), else a mapping's ``logits`` then ``out`` entry,
+   else the first tensor of a tuple / list / namedtuple (searched in order, nested).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import torch
+
+from resnet_verify.errors import UsageError
+
+DEFAULT_KEYS = ("logits", "out")
+
+
+def _first_tensor(output: Any) -> torch.Tensor | None:
+    if isinstance(output, torch.Tensor):
+        return output
+    if isinstance(output, Mapping):
+        output = list(output.values())
+    if isinstance(output, (tuple, list)):
+        for item in output:
+            found = _first_tensor(item)
+            if found is not None:
+                return found
+    return None
+
+
+def _describe(output: Any) -> str:
+    if isinstance(output, Mapping):
+        return f"{type(output).__name__} with keys {', '.join(map(str, output))}"
+    if isinstance(output, (tuple, list)):
+        return f"{type(output).__name__} of {len(output)}"
+    return type(output).__name__
+
+
+def _by_key(output: Any, key: str) -> torch.Tensor | None:
+    if isinstance(output, Mapping) and key in output:
+        value = output[key]
+    elif isinstance(output, (tuple, list)) and key.lstrip("-").isdigit():
+        index = int(key)
+        value = output[index] if -len(output) <= index < len(output) else None
+    else:
+        value = getattr(output, key, None)
+    return value if isinstance(value, torch.Tensor) else None
+
+
+def select_output(output: Any, key: str | None = None) -> torch.Tensor | None:
+    """The prediction tensor of ``output`` (see the module docstring); None when there is none.
+
+    A ``key`` that names nothing in the output is a usage error: one line naming what is there.
+    """
+    if key is not None and not isinstance(output, torch.Tensor):
+        found = _by_key(output, key)
+        if found is None:
+            raise UsageError(
+                f"--output-key {key}: the forward returned a {_describe(output)}, with no tensor {key!r}"
+            )
+        return found
+    if isinstance(output, torch.Tensor) or output is None:
+        return output
+    named = getattr(output, "logits", None)
+    if isinstance(named, torch.Tensor):
+        return named
+    if isinstance(output, Mapping):
+        for name in DEFAULT_KEYS:
+            if isinstance(output.get(name), torch.Tensor):
+                return output[name]  # type: ignore[no-any-return]
+    return _first_tensor(output)
+
+
+__all__ = ["DEFAULT_KEYS", "select_output"]
