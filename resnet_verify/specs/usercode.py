@@ -155,7 +155,7 @@ def _remap(obj: Any, memo: dict[int, Any]) -> Any:
 
 def _copy_function(func: types.FunctionType, memo: dict[int, Any]) -> types.FunctionType:
     if id(func) in memo:
-        return memo[id(func)]  # type: ignore[no-any-return]
+        return memo[id(func)]
     if not func.__closure__:
         return func  # refers to globals only: nothing of the original model to redirect
     cells = []
@@ -211,7 +211,7 @@ def strip_reparametrizations(model: nn.Module) -> bool:
     folded = False
     for module in list(model.modules()):
         if parametrize.is_parametrized(module):
-            for name in list(module.parametrizations):  # type: ignore[union-attr]
+            for name in list(module.parametrizations):  # type: ignore[arg-type]
                 parametrize.remove_parametrizations(module, name, leave_parametrized=True)
                 folded = True
         for hook in list(module._forward_pre_hooks.values()):

@@ -76,7 +76,7 @@ def select_output(output: Any, key: str | None = None) -> torch.Tensor | None:
     if isinstance(output, Mapping):
         for name in DEFAULT_KEYS:
             if isinstance(output.get(name), torch.Tensor):
-                return output[name]  # type: ignore[no-any-return]
+                return output[name]
     return _first_tensor(output)
 
 
