@@ -168,13 +168,77 @@ def _structural(
     return numeric_report(probe, cand_probe, comparison, frontier=frontier, **opts)
 
 
+def _crash_blocker(comparison: Comparison) -> Blocker | None:
+    crash = comparison.candidate.crash
+    if crash is None:
+        return None
+    what = f"the forward crashed ({crash.error_type}: {crash.message})"
+    fix = "make the forward run at this input size (resnet-verify compare names the line)"
+    return Blocker(BlockerKind.CRASH, crash.module_path or "model", None, what, fix)
+
+
+def _checks(
+    ref_model: nn.Module,
+    candidate: nn.Module,
+    comparison: Comparison,
+    mapping: ParamMapping,
+    frontier: Frontier | None,
+    opts: dict[str, Any],
+    randomized: bool,
+) -> tuple[EquivalenceReport | None, EquivalenceReport | None, dict[str, torch.Tensor]]:
+    """(randomized-BN check, check of the ported state, the ported state); the second is skipped
+    when the first already diverges. ``randomized``: the reference's random weights are what is
+    ported, so its BatchNorms are randomized in place and one check is enough."""
+    structural: EquivalenceReport | None = None
+    if randomized:
+        randomize_batchnorm(
+            ref_model, (int(opts["batch"]), *comparison.input_shape[1:]), seed=int(opts["seed"])
+        )
+    else:
+        structural = _structural(ref_model, candidate, comparison, mapping, frontier, opts)
+    if structural is not None and structural.equivalent is False:
+        return structural, None, {}
+    report, state = _numeric(ref_model, candidate, comparison, mapping, frontier, opts)
+    return structural, dataclasses.replace(report, notes=(*report.notes, *mapping_notes(mapping))), state
+
+
+def _all_blockers(
+    comparison: Comparison,
+    mapping: ParamMapping,
+    checked: EquivalenceReport | None,
+    frontier: Frontier | None,
+    partial: bool,
+) -> list[Blocker]:
+    """Unpairable layers (not for a partial port), the first divergence, BatchNorm settings."""
+    blockers = [] if partial else unpaired_blockers(comparison, mapping)
+    diverged = divergence_blocker(comparison, checked) if checked is not None else None
+    blockers += [diverged] if diverged is not None else []
+    if checked is not None and checked.equivalent is None and not blockers:
+        what = f"the numeric check could not run: {checked.skipped_reason}"
+        where = frontier.label if frontier else "model"
+        blockers.append(Blocker(BlockerKind.DIVERGENT, where, None, what, "port without --partial"))
+    return blockers + batchnorm_blockers(comparison)
+
+
+def _unported(
+    mapping: ParamMapping, state: dict[str, torch.Tensor], ref_model: nn.Module
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(candidate keys left at their initialisation, reference tensors not copied)."""
+    targets = {c for _, c in mapping.pairs} | set(mapping.zero_candidate)
+    left = tuple(k for k in state if k not in targets)
+    return left, tuple(sorted(set(ref_model.state_dict()) - {r for r, _ in mapping.pairs}))
+
+
 def _ported_message(
-    ref_label: str,
+    reference: str | nn.Module,
     candidate: nn.Module,
     mapping: ParamMapping,
     report: EquivalenceReport,
     left: Sequence[str],
 ) -> str:
+    ref_label = (
+        reference.removeprefix("torchvision:") if isinstance(reference, str) else type(reference).__name__
+    )
     zeroed = f"; {len(mapping.zero_candidate)} extra biases set to zero" if mapping.zero_candidate else ""
     where = f"into {type(candidate).__name__}"
     if report.verified_upto is None:
@@ -217,9 +281,6 @@ def port(
     if not isinstance(candidate, nn.Module):
         raise UsageError(f"candidate must be an nn.Module, got {type(candidate).__name__}")
     ref_classes = classes_in_state(reference_state, reference) or num_classes or 1000
-    ref_label = (
-        reference.removeprefix("torchvision:") if isinstance(reference, str) else type(reference).__name__
-    )
     comparison = _comparison_for(candidate, reference, input_size, ref_classes, output_key)
 
     def refuse(blockers: Sequence[Blocker], **extra: object) -> PortResult:
@@ -228,13 +289,9 @@ def port(
             seconds=time.perf_counter() - started, **extra,  # type: ignore[arg-type]
         )  # fmt: skip
 
-    crash = comparison.candidate.crash
-    if crash is not None:
-        what = f"the forward crashed ({crash.error_type}: {crash.message})"
-        fix = "make the forward run at this input size (resnet-verify compare names the line)"
-        return refuse(
-            [Blocker(BlockerKind.CRASH, crash.module_path or "model", None, what, fix)], report=None
-        )
+    crashed = _crash_blocker(comparison)
+    if crashed is not None:
+        return refuse([crashed], report=None)
     mapping = pair_parameters(comparison)
     if partial:
         mapping = _without_conflicts(mapping)
@@ -251,39 +308,16 @@ def port(
         "rtol": rtol,
         "output_key": output_key,
     }
-    structural: EquivalenceReport | None = None
-    report: EquivalenceReport | None = None
-    state: dict[str, torch.Tensor] = {}
-    if reference_state is None and isinstance(reference, str):
-        randomize_batchnorm(ref_model, (batch, *comparison.input_shape[1:]), seed=seed)  # ported as is
-    else:
-        structural = _structural(ref_model, candidate, comparison, mapping, frontier, opts)
-    if structural is None or structural.equivalent is not False:
-        report, state = _numeric(ref_model, candidate, comparison, mapping, frontier, opts)
-        report = dataclasses.replace(report, notes=(*report.notes, *mapping_notes(mapping)))
-    blockers = [] if partial else unpaired_blockers(comparison, mapping)
-    checked = report if report is not None else structural
-    diverged = divergence_blocker(comparison, checked) if checked is not None else None
-    blockers += [diverged] if diverged is not None else []
-    if report is not None and report.equivalent is None and not blockers:
-        what = f"the numeric check could not run: {report.skipped_reason}"
-        blockers.append(
-            Blocker(
-                BlockerKind.DIVERGENT,
-                frontier.label if frontier else "model",
-                None,
-                what,
-                "port without --partial",
-            )
-        )
-    blockers += batchnorm_blockers(comparison)
-    targets = {c for _, c in mapping.pairs} | set(mapping.zero_candidate)
-    left = tuple(k for k in (state or candidate.state_dict()) if k not in targets)
-    not_ported = tuple(sorted(set(ref_model.state_dict()) - {r for r, _ in mapping.pairs}))
+    randomized = reference_state is None and isinstance(reference, str)
+    structural, report, state = _checks(ref_model, candidate, comparison, mapping, frontier, opts, randomized)
+    blockers = _all_blockers(
+        comparison, mapping, report if report is not None else structural, frontier, partial
+    )
+    left, not_ported = _unported(mapping, state or candidate.state_dict(), ref_model)
     extra = {"mapping": mapping, "structural": structural, "left_at_init": left, "not_ported": not_ported}
     if blockers or report is None:
         return refuse(blockers, report=report or structural, source_prefix=prefix, **extra)
-    message = _ported_message(ref_label, candidate, mapping, report, left)
+    message = _ported_message(reference, candidate, mapping, report, left)
     seconds = time.perf_counter() - started
     return PortResult(state, report, True, message, seconds=seconds, source_prefix=prefix, **extra)  # type: ignore[arg-type]
 
