@@ -49,14 +49,16 @@ def engine_throughput(signs: Any, recipe: str, steps: int) -> dict[str, Any]:
     from resnet_verify.train.recipes import RECIPES
     from resnet_verify.train.runtime import Runtime
 
-    hyper = dict(RECIPES[recipe])
+    hyper = RECIPES[recipe].to_dict()
     batch = int(hyper["batch_size"])
     n = batch * steps
     subset = Signs(
         SplitTensors(signs.train.x[:n], signs.train.y[:n]),
+        signs.val,
         signs.test,
         signs.classes,
         source=f"first {n} SIGNS training images",
+        validation=signs.validation,
     )
     mean, std = channel_stats(signs.train.x)
     hyper["epochs"] = 2
@@ -239,8 +241,11 @@ def scan_runs(runs_dir: Path) -> list[dict[str, Any]]:
         rows = _read_metrics(metrics)
         if not rows:
             continue
-        best = max(rows, key=lambda r: (r.get("test_acc", 0.0), -r.get("test_loss", 0.0)))
-        reached = next((r for r in rows if r.get("test_acc", 0.0) >= TARGET), None)
+        # runs since issue 16 score validation per epoch (test only at the end, result.json); older
+        # runs scored test per epoch
+        split = "val" if "val_acc" in rows[0] else "test"
+        best = max(rows, key=lambda r: (r.get(f"{split}_acc", 0.0), -r.get(f"{split}_loss", 0.0)))
+        reached = next((r for r in rows if r.get(f"{split}_acc", 0.0) >= TARGET), None)
         epochs = int(config.get("epochs", 0)) or None
         hyper = {
             k: config.get(k) for k in ("optimizer", "lr", "epochs", "batch_size", "weight_decay", "augment")
@@ -248,7 +253,8 @@ def scan_runs(runs_dir: Path) -> list[dict[str, Any]]:
         try:
             from resnet_verify.train.recipes import RECIPES
 
-            current = RECIPES.get(config.get("recipe", ""), {})
+            recipe = RECIPES.get(config.get("recipe", ""))
+            current = recipe.to_dict() if recipe is not None else {}
             differs = [
                 f"{k} {config.get(k)!r} (now {v!r})"
                 for k, v in current.items()
@@ -264,7 +270,8 @@ def scan_runs(runs_dir: Path) -> list[dict[str, Any]]:
                 "epochs_done": len(rows),
                 "epochs": epochs,
                 "complete": epochs is not None and len(rows) >= epochs,
-                "best_acc": best.get("test_acc"),
+                "best_acc": best.get(f"{split}_acc"),
+                "acc_split": split,
                 "best_epoch": int(best.get("epoch", 0)),
                 "reached_epoch": int(reached["epoch"]) if reached else None,
                 "reached_s": reached.get("elapsed_s") if reached else None,
@@ -324,7 +331,7 @@ def run(
                 measured[key].append(jobs[key]())
                 log(f"    {measured[key][-1]['images_per_s']:.1f} images/s")
         rows = []
-        for key, results in measured.items():
+        for results in measured.values():
             row = dict(results[0])
             ips = [r["images_per_s"] for r in results]
             row["images_per_s_rounds"] = ips

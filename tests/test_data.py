@@ -20,6 +20,7 @@ from resnet_verify.train.data import (
     normalize,
     steps_per_epoch,
 )
+from resnet_verify.train.splits import stratified_holdout
 
 REAL_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "signs"
 
@@ -72,12 +73,18 @@ def write_folder(root: Path, counts: dict[str, int] | None = None, size: int = 1
 def test_loads_the_hdf5_pair(tmp_path: Path) -> None:
     root = write_h5(tmp_path)
     signs = load_signs(root)
-    assert signs.train.x.shape == (9, 3, 16, 16) and signs.train.x.dtype == torch.uint8
+    # 3 images per class: one of each is held out for validation (at least one, never all)
+    assert signs.train.x.shape == (6, 3, 16, 16) and signs.train.x.dtype == torch.uint8
+    assert signs.val.x.shape == (3, 3, 16, 16) and sorted(signs.val.y.tolist()) == [0, 1, 2]
     assert signs.test.x.shape == (6, 3, 16, 16)
-    assert signs.train.y.dtype == torch.int64 and signs.train.y.tolist() == [0, 1, 2] * 3
+    assert signs.train.y.dtype == torch.int64 and sorted(signs.train.y.tolist()) == [0, 0, 1, 1, 2, 2]
     assert signs.classes == ("0", "1", "2") and signs.num_classes == 3 and signs.input_size == (3, 16, 16)
+    assert "stratified 10% of train_signs.h5" in signs.validation
     x, _ = _images(9, seed=len("train"))
-    assert torch.equal(signs.train.x[4], torch.from_numpy(x[4]).permute(2, 0, 1))
+    everything = torch.cat([signs.train.x, signs.val.x])
+    for i in range(9):  # every training image is in exactly one of the two splits
+        image = torch.from_numpy(x[i]).permute(2, 0, 1)
+        assert sum(torch.equal(image, e) for e in everything) == 1
 
 
 def test_hdf5_labels_are_mapped_onto_list_classes(tmp_path: Path) -> None:
@@ -87,24 +94,64 @@ def test_hdf5_labels_are_mapped_onto_list_classes(tmp_path: Path) -> None:
                     test={"list_classes": classes, "test_set_y": np.array([10, 20, 30, 10, 20, 30])})  # fmt: skip
     signs = load_signs(root)
     assert signs.classes == ("10", "20", "30")
-    assert signs.train.y.tolist() == [2, 0, 1, 0, 2, 1, 0, 1, 2]
+    assert sorted([*signs.train.y.tolist(), *signs.val.y.tolist()]) == [0, 0, 0, 1, 1, 1, 2, 2, 2]
 
 
 @pytest.mark.parametrize("given", ["parent", "folder"])
 def test_loads_the_image_folder(tmp_path: Path, given: str) -> None:
     folder = write_folder(tmp_path)
     signs = load_signs(tmp_path if given == "parent" else folder)
-    assert signs.train.x.shape == (9, 3, 16, 16)  # train_signs + val_signs
+    assert signs.train.x.shape == (6, 3, 16, 16)  # train_signs
+    assert signs.val.x.shape == (3, 3, 16, 16)  # val_signs, the release's own validation split
     assert signs.test.x.shape == (3, 3, 16, 16)
     assert signs.classes == ("0", "1", "2")
-    assert sorted(signs.train.y.tolist()) == [0, 0, 0, 1, 1, 1, 2, 2, 2]
-    assert "image folder" in signs.source
+    assert sorted(signs.train.y.tolist()) == [0, 0, 1, 1, 2, 2]
+    assert "image folder" in signs.source and signs.validation.startswith("val_signs/")
+
+
+def test_a_folder_without_val_signs_holds_out_part_of_train_signs(tmp_path: Path) -> None:
+    folder = write_folder(tmp_path, {"train_signs": 12, "test_signs": 3})
+    signs = load_signs(folder)
+    assert (len(signs.train), len(signs.val)) == (9, 3)
+    assert sorted(signs.val.y.tolist()) == [0, 1, 2]
+    assert "stratified 10% of train_signs/" in signs.validation
 
 
 def test_hdf5_is_preferred_over_the_folder(tmp_path: Path) -> None:
     write_folder(tmp_path)
     write_h5(tmp_path, n_train=12)
-    assert len(load_signs(tmp_path).train) == 12
+    signs = load_signs(tmp_path)
+    assert len(signs.train) + len(signs.val) == 12 and "HDF5" in signs.source
+
+
+# -------------------------------------------------------------------------------- validation split
+
+
+def test_validation_split_is_stratified_deterministic_and_disjoint() -> None:
+    y = torch.tensor([0] * 180 + [1] * 180 + [2] * 90 + [3] * 30).roll(7)  # interleaved, unequal classes
+    train_idx, val_idx = stratified_holdout(y, 0.1, seed=0)
+    assert set(train_idx.tolist()).isdisjoint(val_idx.tolist())
+    assert sorted([*train_idx.tolist(), *val_idx.tolist()]) == list(range(len(y)))
+    assert torch.bincount(y[val_idx]).tolist() == [18, 18, 9, 3]  # 10% of every class
+    again_train, again_val = stratified_holdout(y, 0.1, seed=0)
+    assert torch.equal(again_train, train_idx) and torch.equal(again_val, val_idx)
+    _, other = stratified_holdout(y, 0.1, seed=1)
+    assert not torch.equal(other, val_idx)  # the seed does choose; it is fixed (VAL_SEED) in loading
+
+
+def test_validation_split_keeps_single_image_classes_in_train() -> None:
+    y = torch.tensor([0, 0, 1, 2, 2, 2])
+    train_idx, val_idx = stratified_holdout(y, 0.1)
+    assert sorted(y[val_idx].tolist()) == [0, 2]  # at least one per class with 2+, never the only one
+    assert 1 in y[train_idx].tolist()
+    with pytest.raises(ValueError, match="fraction"):
+        stratified_holdout(y, 1.0)
+
+
+def test_a_training_split_too_small_to_validate_is_one_line(tmp_path: Path) -> None:
+    root = write_h5(tmp_path, n_train=3)  # one image per class
+    with pytest.raises(UsageError, match="too few images to hold out a validation split"):
+        load_signs(root)
 
 
 # -------------------------------------------------------------------------------------- validation
@@ -265,10 +312,13 @@ def test_augment_is_reproducible_and_shards_agree() -> None:
 def test_the_real_signs_files() -> None:
     h5 = load_signs(REAL_DATA)
     folder = load_signs(REAL_DATA / "64x64_SIGNS")
+    assert (len(h5.train), len(h5.val)) == (972, 108)  # a stratified 10% of the 1080
+    assert h5.val.y.bincount().tolist() == [18] * 6
+    assert (len(folder.train), len(folder.val)) == (864, 216)  # the release's train / val folders
     for signs in (h5, folder):
-        assert (len(signs.train), len(signs.test)) == (1080, 120)
+        assert len(signs.train) + len(signs.val) == 1080 and len(signs.test) == 120
         assert signs.classes == ("0", "1", "2", "3", "4", "5") and signs.input_size == (3, 64, 64)
-        assert signs.train.y.bincount().tolist() == [180] * 6
+        assert (signs.train.y.bincount() + signs.val.y.bincount()).tolist() == [180] * 6
         assert signs.test.y.bincount().tolist() == [20] * 6
     # the JPG test folder holds the same pictures as test_signs.h5, up to JPEG noise
     assert abs(h5.test.x.float().mean().item() - folder.test.x.float().mean().item()) < 2.0

@@ -62,7 +62,7 @@ class ExplodingAtOnce(Exploding):
     FINITE_STEPS = 0
 '''
 
-TRAIN = 48  # images; batch 8 -> 6 steps per epoch
+TRAIN = 54  # images; 6 held out for validation, 48 left: batch 8 -> 6 steps per epoch
 FAST = ["--batch-size", "8", "--lr", "0.02", "--device", "cpu", "--no-progress", "--reference", "resnet18"]
 
 
@@ -116,16 +116,23 @@ def _weights(path: Path) -> dict[str, torch.Tensor]:
 
 
 def test_a_run_learns_and_leaves_its_files(trained: Path) -> None:
-    for name in ("last.pt", "best.pt", "metrics.csv", "curves.png", "config.json"):
+    for name in ("last.pt", "best.pt", "metrics.csv", "curves.png", "config.json", "result.json",
+                 "confusion.png", "confusion_selected.png"):  # fmt: skip
         assert (trained / name).is_file(), name
     rows = _rows(trained / "metrics.csv")
     assert [int(r["epoch"]) for r in rows] == [1, 2, 3]
     losses = [float(r["train_loss"]) for r in rows]
     assert losses[-1] < losses[0]
-    assert float(rows[-1]["test_acc"]) >= 0.9
+    assert float(rows[-1]["val_acc"]) >= 0.9
+    assert "test_acc" not in rows[0]  # the test split is not scored per epoch
+    result = json.loads((trained / "result.json").read_text())
+    assert result["selected_on"] == "val" and result["final"]["epoch"] == 3
+    assert result["final"]["images"] == 12 and 0.9 <= result["final"]["test_accuracy"] <= 1.0
     config = json.loads((trained / "config.json").read_text())
     assert config["optimizer"] == "adamw" and config["batch_size"] == 8 and config["augment"] is True
     assert config["classes"] == ["0", "1", "2"] and config["input_size"] == [3, 32, 32]
+    assert config["selected_on"] == "val" and "stratified 10%" in config["validation"]
+    assert config["ema_decay"] == 0.995 and config["tta_flip"] is True  # the default recipe's
     assert Path(config["model"].rpartition(":")[0]).is_absolute()
     assert not list(trained.glob(".*.tmp"))  # atomic writes leave no temporaries
 
@@ -147,8 +154,9 @@ def test_progress_bar_and_summary(
     assert main(args) == 0
     captured = capsys.readouterr()
     assert "epoch 1/1:" in captured.err and "0/6" in captured.err  # the tqdm bar
-    assert "epoch   1/1" in captured.err and "test loss" in captured.err  # the epoch line
-    assert captured.out.strip().startswith(str(tmp_path / "r")) and "best test accuracy" in captured.out
+    assert "epoch   1/1" in captured.err and "val loss" in captured.err  # the epoch line
+    assert captured.out.strip().startswith(str(tmp_path / "r")) and "selected on validation" in captured.out
+    assert "after the last epoch" in captured.out
 
 
 def test_resume_gives_bitwise_identical_weights(tmp_path: Path, data_dir: Path, model_file: Path) -> None:
@@ -386,7 +394,7 @@ def test_torchrun_two_cpu_processes(tmp_path: Path, data_dir: Path, model_file: 
            "--allow-mismatch", "--model", f"{model_file}:Tiny", *FAST]  # fmt: skip
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=240, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.count("best test accuracy") == 1  # rank 0 alone reports
+    assert done.stdout.count("selected on validation") == 1  # rank 0 alone reports
     assert done.stderr.count("epoch   1/1") == 1
     ckpt = torch.load(out / "last.pt", weights_only=True)
-    assert ckpt["config"]["world_size"] == 2 and ckpt["epoch"] == 1 and ckpt["step"] == TRAIN // 8
+    assert ckpt["config"]["world_size"] == 2 and ckpt["epoch"] == 1 and ckpt["step"] == (TRAIN - 6) // 8

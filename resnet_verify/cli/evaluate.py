@@ -14,7 +14,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("evaluate", help=HELP, description=HELP + ".")
     p.add_argument("--checkpoint", metavar="FILE", required=True, help="best.pt or last.pt of a run")
     p.add_argument("--data", metavar="DIR", required=True, help="SIGNS folder (HDF5 pair or 64x64_SIGNS)")
-    p.add_argument("--split", choices=("test", "train"), default="test", help="which split (default test)")
+    p.add_argument("--split", choices=("test", "val", "train"), default="test",
+                   help="which split (default test; val: the run's validation split)")  # fmt: skip
     p.add_argument(
         "--out",
         metavar="DIR",
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"{signs.source} has classes {list(signs.classes)}, but {ckpt_path} was trained on {classes}"
         )
-    split = signs.test if args.split == "test" else signs.train
+    split = {"test": signs.test, "val": signs.val, "train": signs.train}[args.split]
     x = split.x
     size = tuple(int(v) for v in config["input_size"])
     if tuple(x.shape[1:]) != size:
@@ -55,7 +56,15 @@ def run(args: argparse.Namespace) -> int:
         x = F.interpolate(x.float(), size=size[1:], mode="bilinear", antialias=True, align_corners=False)
         x = x.round().clamp(0, 255).to(torch.uint8)
     model = rebuild_model(ckpt, source=str(ckpt_path), device=device)
-    logits = predict_logits(model, x, config["mean"], config["std"], device)
+    logits = predict_logits(
+        model,
+        x,
+        config["mean"],
+        config["std"],
+        device,
+        flip=bool(config.get("tta_flip")),
+        output_key=config.get("output_key"),
+    )
     predictions = logits.argmax(dim=1)
     loss = F.cross_entropy(logits, split.y).item()
     correct = int((predictions == split.y).sum())

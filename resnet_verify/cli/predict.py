@@ -63,7 +63,13 @@ def run(args: argparse.Namespace) -> int:
     batch = torch.stack([load_image(p, size) for p in paths])  # every file checked before any prediction
     device = select_device(args.device)
     model = rebuild_model(ckpt, source=str(ckpt_path), device=device)
-    probs = torch.softmax(predict_logits(model, batch, config["mean"], config["std"], device), dim=1)
+    flip = bool(config.get("tta_flip"))  # the run's own evaluation: mirrored views averaged or not
+    probs = torch.softmax(
+        predict_logits(
+            model, batch, config["mean"], config["std"], device, flip=flip, output_key=config.get("output_key")
+        ),
+        dim=1,
+    )
     classes = [str(c) for c in config["classes"]]
     k = min(args.top, len(classes))
     width = max(len(str(p)) for p in paths)

@@ -3,6 +3,9 @@
 Before the first step the model is compared with its torchvision reference at the data's input size
 and number of classes; on any mismatch the report goes to stderr and the command exits 1 without
 training, unless ``--allow-mismatch``. The same command runs under ``torchrun --nproc-per-node N``.
+
+Every epoch is scored on the validation split and ``best.pt`` is chosen on it; when the last epoch
+is done, the test split is evaluated once, for the final and the selected weights (result.json).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from resnet_verify.cli.compare import add_output_key_arg
 from resnet_verify.errors import UsageError
 
 HELP = "train a model on the SIGNS data behind the verification gate"
@@ -22,7 +26,7 @@ _HYPER_FLAGS = {
     "epochs": "--epochs", "batch_size": "--batch-size", "optimizer": "--optimizer", "lr": "--lr",
     "momentum": "--momentum", "nesterov": "--nesterov", "weight_decay": "--weight-decay",
     "label_smoothing": "--label-smoothing", "schedule": "--schedule", "warmup_epochs": "--warmup-epochs",
-    "augment": "--augment",
+    "augment": "--augment", "ema_decay": "--ema-decay", "tta_flip": "--tta-flip",
 }  # fmt: skip
 
 
@@ -52,6 +56,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     g.add_argument("--augment", action=argparse.BooleanOptionalAction, default=None,
                    help="random resized crop, small rotation, mirror, brightness/contrast (on tensors)")  # fmt: skip
+    g.add_argument("--ema-decay", type=float, default=None, metavar="D",
+                   help="evaluate, select and save an exponential moving average of the weights (0: off)")  # fmt: skip
+    g.add_argument("--tta-flip", action=argparse.BooleanOptionalAction, default=None,
+                   help="evaluate each image and its mirror image, averaging the softmax")  # fmt: skip
     g.add_argument("--seed", type=int, default=None, help="random seed (default 0)")
     p.add_argument("--device", default=None, help="auto (cuda, then mps, then cpu), cpu, cuda, cuda:N or mps")
     p.add_argument(
@@ -61,12 +69,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="continue the run in --out (its last.pt), or from CHECKPOINT")  # fmt: skip
     p.add_argument("--stop-after", type=int, default=None, metavar="EPOCH",
                    help="end this session after that epoch; the run stays resumable")  # fmt: skip
+    p.add_argument("--init-from", metavar="FILE", default=None,
+                   help="start from a torchvision-layout checkpoint (any wrapper prefix: module., model. ...), "
+                   "ported by the partial port (the head keeps its initialisation); the gate runs first")  # fmt: skip
     p.add_argument("--allow-mismatch", action="store_true", help="train even if the gate finds mismatches")
+    add_output_key_arg(p)
     p.add_argument("--no-progress", dest="progress", action="store_false", help="no per-step progress bar")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from resnet_verify.train.evaluation import final_evaluation
     from resnet_verify.train.loop import TrainingDiverged, setup_runtime, summarize, teardown_runtime, train
 
     runtime = setup_runtime(args.device)
@@ -74,26 +87,38 @@ def run(args: argparse.Namespace) -> int:
         config, signs, out, resume = _prepare(args)
         resume_from = args.resume if isinstance(args.resume, str) else None
         allow = bool(args.allow_mismatch or config.allow_mismatch)
+        init_file = _init_file(args, resume)
         if not _gate(config, signs, allow=allow, main=runtime.is_main):
             return 1
+        init_state = _ported_init(config, init_file, main=runtime.is_main) if init_file is not None else None
+        if init_file is not None and init_state is None:
+            return 1
         config.world_size = runtime.world_size
+        from resnet_verify.specs.usercode import model_output
+
         try:
-            result = train(
-                config,
-                signs,
-                out,
-                runtime,
-                resume=resume,
-                resume_from=resume_from,
-                stop_after=args.stop_after,
-                progress=args.progress,
-            )
+            with model_output():  # the model's prints (forward, train()) go to stderr, not the report
+                result = train(
+                    config,
+                    signs,
+                    out,
+                    runtime,
+                    resume=resume,
+                    resume_from=resume_from,
+                    stop_after=args.stop_after,
+                    progress=args.progress,
+                    init_state=init_state,
+                )
         except TrainingDiverged as exc:
             if runtime.is_main:
                 print(f"resnet-verify: error: {exc}", file=sys.stderr)
             return 1
         if runtime.is_main:
-            print(f"{out}: {summarize(result)}")
+            line = summarize(result)
+            if not result.stopped_early:
+                final = final_evaluation(out, signs.test, runtime.device)
+                line += "; " + _test_line(final)
+            print(f"{out}: {line}")
         return 0
     finally:
         teardown_runtime(runtime)
@@ -138,7 +163,7 @@ def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Path, dict[str, Any] |
     if not args.data:
         raise UsageError("train needs --data DIR (the SIGNS folder)")
     recipe = args.recipe or "default"
-    hyper = dict(RECIPES[recipe])
+    hyper = RECIPES[recipe].to_dict()
     for key in _HYPER_FLAGS:
         if getattr(args, key) is not None:
             hyper[key] = getattr(args, key)
@@ -166,7 +191,9 @@ def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Path, dict[str, Any] |
         reference=args.reference or "resnet50",
         seed=0 if args.seed is None else args.seed,
         data=str(Path(args.data).resolve()),
+        validation=signs.validation,
         allow_mismatch=bool(args.allow_mismatch),
+        output_key=args.output_key,
         **hyper,
     )
     config.check()
@@ -220,31 +247,81 @@ def _slug(spec: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", spec)[:60]
 
 
+def _test_line(final: dict[str, Any]) -> str:
+    f, s = final["final"], final["selected"]
+    return (
+        f"test accuracy {f['test_accuracy']:.2%} ({f['correct']}/{f['images']}) after the last epoch, "
+        f"{s['test_accuracy']:.2%} ({s['correct']}/{s['images']}) at the validation-selected epoch {s['epoch']}"
+    )
+
+
+def _reference_for(config: Any) -> str:
+    """The torchvision model the gate (and --init-from) compares the run's model with."""
+    from resnet_verify.models.resnet import MODEL_BUILDERS, reference_name_for
+
+    if config.model.startswith("torchvision:"):
+        return str(config.model.removeprefix("torchvision:"))
+    if config.model in MODEL_BUILDERS:
+        return str(reference_name_for(config.model))
+    return str(config.reference)
+
+
+def _init_file(args: argparse.Namespace, resume: dict[str, Any] | None) -> Any:
+    """--init-from's state_dict, read before the gate so a bad file fails fast (exit 2)."""
+    from resnet_verify.verify.weights import load_state_file
+
+    if args.init_from is None:
+        return None
+    if resume is not None:
+        raise UsageError("--init-from starts a new run; --resume continues one: pass only one of them")
+    return (args.init_from, load_state_file(args.init_from, what="--init-from"))
+
+
+def _ported_init(config: Any, init: tuple[str, Any], *, main: bool) -> dict[str, Any] | None:
+    """The run's model with --init-from's tensors ported in (partial: the head keeps its init).
+
+    Built under the run's seed, so the tensors left at their initialisation are the ones a run
+    without --init-from would start from. None (after printing every blocker) when refused.
+    """
+    import torch
+
+    from resnet_verify.specs.builders import build_model
+    from resnet_verify.verify.porting import port
+
+    path, state = init
+    torch.manual_seed(config.seed)
+    model, display = build_model(config.model, num_classes=config.num_classes)
+    reference = _reference_for(config)
+    result = port(reference, model, input_size=tuple(config.input_size), reference_state=state, partial=True)
+    if result.ok and result.state_dict is not None:
+        if main:
+            print(f"init: {path}: {result.message}", file=sys.stderr)
+        return result.state_dict
+    if main:
+        print(f"resnet-verify: --init-from {path}: cannot start {display} from it (torchvision {reference} layout); "
+              "not training:", file=sys.stderr)  # fmt: skip
+        for blocker in result.blockers:
+            print(f"  * {blocker.line()}", file=sys.stderr)
+    return None
+
+
 def _gate(config: Any, signs: Any, *, allow: bool, main: bool) -> bool:
     """Compare the model with its torchvision reference; True when training may start."""
-    from resnet_verify.models.resnet import MODEL_BUILDERS, reference_name_for
     from resnet_verify.report.formats import render
     from resnet_verify.specs.builders import build_model
-    from resnet_verify.verify.comparison import compare
+    from resnet_verify.verify.gate import gate
 
     model, display = build_model(config.model, num_classes=config.num_classes)
-    if config.model.startswith("torchvision:"):
-        reference = config.model.removeprefix("torchvision:")
-    elif config.model in MODEL_BUILDERS:
-        reference = reference_name_for(config.model)
-    else:
-        reference = config.reference
-    comparison = compare(
-        model, reference, input_size=tuple(config.input_size), num_classes=config.num_classes
-    )
+    reference = _reference_for(config)
+    decision = gate(model, reference, tuple(config.input_size), config.num_classes, config.output_key)
+    comparison = decision.comparison
     del model
-    if comparison.ok:
+    if decision.ok:
         if main:
             print(f"gate: {display} matches torchvision {reference} at {'x'.join(map(str, config.input_size))}, "
                   f"{config.num_classes} classes", file=sys.stderr)  # fmt: skip
         return True
-    count = len(comparison.mismatches)
-    crashed = comparison.candidate.crash is not None
+    count, crashed = decision.mismatch_count, decision.crashed
     if allow and not crashed:  # a forward that fails cannot be trained, allowed or not
         if main:
             print(f"gate: {display} differs from torchvision {reference} ({count} mismatch{'es' if count != 1 else ''}); "

@@ -5,8 +5,10 @@ A checkpoint is a plain dict of tensors, dicts, lists and primitives, so it alwa
 what :func:`rebuild_model` needs (model spec, number of classes, input size, normalisation, class
 names, under ``config``), so ``evaluate`` and ``predict`` take no other flags.
 
-``last.pt`` also holds the optimizer, the gradient scaler and every random state, for an exact
-``--resume``; ``best.pt`` holds the weights and the config only.
+``last.pt`` also holds the optimizer, the gradient scaler, every random state and, with
+``--ema-decay``, the weight average (``ema``), for an exact ``--resume``; ``best.pt`` holds the
+evaluated weights (the average, when there is one) and the config only. :func:`rebuild_model` loads
+the weights a run evaluated: ``ema`` when the file has it, else ``model``.
 """
 
 from __future__ import annotations
@@ -112,14 +114,16 @@ def _config_problem(config: dict[str, Any]) -> str | None:
 
 
 def rebuild_model(ckpt: dict[str, Any], *, source: str = "checkpoint", device: Any = None) -> nn.Module:
-    """Build the model the checkpoint's config names and load its weights into it."""
+    """Build the model the checkpoint's config names and load the weights the run evaluated."""
     from resnet_verify.specs.builders import build_model
 
     config = ckpt["config"]
     model, _ = build_model(str(config["model"]), num_classes=int(config["num_classes"]))
-    load_weights(model, ckpt["model"], source=source, spec=str(config["model"]))
+    ema = ckpt.get("ema")
+    weights = ema["model"] if isinstance(ema, dict) and isinstance(ema.get("model"), dict) else ckpt["model"]
+    load_weights(model, weights, source=source, spec=str(config["model"]))
     if device is not None:
-        model = model.to(device)
+        nn.Module.to(model, device)  # nn.Module's own: a user's `to` override may not return the model
     return model
 
 

@@ -5,7 +5,12 @@ Two layouts are understood, and :func:`load_signs` takes whichever it finds (HDF
 * the Coursera HDF5 pair ``train_signs.h5`` (``train_set_x`` uint8 N x H x W x 3, ``train_set_y``,
   ``list_classes``) and ``test_signs.h5`` (``test_set_x``, ``test_set_y``, ``list_classes``);
 * the CS230 folder ``64x64_SIGNS/{train,val,test}_signs/{label}_IMG_{id}.jpg``; the label is the
-  file name's prefix and ``train`` + ``val`` together make the training split.
+  file name's prefix.
+
+Every load has three splits: train, validation and test. The validation split is the CS230
+``val_signs`` folder when there is one, else a fixed, stratified 10% of the training images
+(:func:`resnet_verify.train.splits.stratified_holdout`); ``Signs.validation`` says which. Selection
+(the best epoch) reads validation only; the test split is for the final evaluation.
 
 Everything is checked before anything trains, and each problem is one :class:`UsageError` line that
 names the file. The whole set (13 MB) then lives in memory as tensors: :class:`SplitTensors` holds
@@ -31,16 +36,18 @@ import torch
 import torch.nn.functional as F
 
 from resnet_verify.errors import UsageError
+from resnet_verify.train.splits import VAL_FRACTION, VAL_SEED, stratified_holdout
 
 H5_FILES = {"train": "train_signs.h5", "test": "test_signs.h5"}
 FOLDER_NAME = "64x64_SIGNS"
-FOLDER_SPLITS = {"train": ("train_signs", "val_signs"), "test": ("test_signs",)}
+FOLDER_SPLITS = {"train": ("train_signs",), "val": ("val_signs",), "test": ("test_signs",)}
+OPTIONAL_SPLITS = ("val",)  # without a val_signs folder, validation is held out of train_signs
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 _IMAGE_NAME = re.compile(r"^(?P<label>[^_]+)_IMG_(?P<id>.+)\.(?:jpe?g|png)$", re.IGNORECASE)
 MIN_SIDE = 8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SplitTensors:
     """One split in memory: ``x`` uint8 N x 3 x H x W, ``y`` int64 class indices (N,)."""
 
@@ -51,14 +58,16 @@ class SplitTensors:
         return int(self.y.shape[0])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Signs:
-    """Train and test splits plus the class names (``y`` indexes ``classes``)."""
+    """Train, validation and test splits plus the class names (``y`` indexes ``classes``)."""
 
     train: SplitTensors
+    val: SplitTensors
     test: SplitTensors
     classes: tuple[str, ...]
     source: str = ""  # what was loaded, for messages and the run config
+    validation: str = ""  # where the validation split came from, for config.json
 
     @property
     def input_size(self) -> tuple[int, int, int]:
@@ -120,7 +129,23 @@ def _load_h5_pair(root: Path) -> Signs:
         )
     tensors = {split: _to_split(x, y) for split, (x, y, _) in splits.items()}
     _check_same_size(tensors["train"], tensors["test"], H5_FILES["train"], H5_FILES["test"])
-    return Signs(tensors["train"], tensors["test"], tuple(train_classes), source=f"{root} (HDF5)")
+    train, val, how = _hold_out(tensors["train"], H5_FILES["train"])
+    return Signs(train, val, tensors["test"], tuple(train_classes), source=f"{root} (HDF5)", validation=how)
+
+
+def _hold_out(train: SplitTensors, name: str) -> tuple[SplitTensors, SplitTensors, str]:
+    """Training split without validation, the validation split, and how it was drawn."""
+    train_idx, val_idx = stratified_holdout(train.y, VAL_FRACTION, VAL_SEED)
+    if val_idx.numel() == 0:
+        raise UsageError(
+            f"{name}: too few images to hold out a validation split (every class has one image)"
+        )
+    how = f"stratified {VAL_FRACTION:.0%} of {name} (seed {VAL_SEED}): {val_idx.numel()} images"
+    return _rows(train, train_idx), _rows(train, val_idx), how
+
+
+def _rows(split: SplitTensors, idx: torch.Tensor) -> SplitTensors:
+    return SplitTensors(x=split.x[idx].contiguous(), y=split.y[idx].contiguous())
 
 
 def _read_h5_split(handle, name: str, split: str) -> tuple[np.ndarray, np.ndarray, list[str]]:  # noqa: ANN001
@@ -213,6 +238,8 @@ def _load_folder(folder: Path) -> Signs:
         images: list[np.ndarray] = []
         labels: list[str] = []
         present = [folder / sub for sub in subs if (folder / sub).is_dir()]
+        if not present and split in OPTIONAL_SPLITS:
+            continue
         if not present:
             raise UsageError(f"{folder}: no {' or '.join(subs)} folder (the {split} split)")
         for sub in present:
@@ -247,14 +274,22 @@ def _load_folder(folder: Path) -> Signs:
 
     classes = sorted(set(loaded["train"][1]), key=_label_key)
     index = {c: i for i, c in enumerate(classes)}
-    unknown = sorted(set(loaded["test"][1]) - set(index), key=_label_key)
-    if unknown:
-        raise UsageError(f"test_signs/: labels {unknown[:5]} do not occur in the training images {classes}")
+    for split, (_, labels) in loaded.items():
+        unknown = sorted(set(labels) - set(index), key=_label_key)
+        if unknown:
+            raise UsageError(
+                f"{FOLDER_SPLITS[split][0]}/: labels {unknown[:5]} do not occur in the training images {classes}"
+            )
     splits = {
         split: _to_split(np.stack(images), np.array([index[label] for label in labels], dtype=np.int64))
         for split, (images, labels) in loaded.items()
     }
-    return Signs(splits["train"], splits["test"], tuple(classes), source=f"{folder} (image folder)")
+    source = f"{folder} (image folder)"
+    if "val" in splits:
+        how = f"{FOLDER_SPLITS['val'][0]}/: {len(splits['val'])} images"
+        return Signs(splits["train"], splits["val"], splits["test"], tuple(classes), source, how)
+    train, val, how = _hold_out(splits["train"], f"{FOLDER_SPLITS['train'][0]}/")
+    return Signs(train, val, splits["test"], tuple(classes), source, how)
 
 
 def _label_key(label: str) -> tuple[int, int | str]:

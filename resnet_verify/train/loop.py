@@ -15,6 +15,10 @@
   checkpoints on disk keep the last good epoch.
 * The training split drops its last incomplete batch each epoch (a different one every epoch), so
   BatchNorm never sees a batch of one.
+* Selection: after every epoch the evaluated model (the weight average with ``--ema-decay``, else
+  the trained weights; mirrored views averaged with ``--tta-flip``) is scored on the *validation*
+  split; ``best.pt`` keeps the epoch with the highest validation accuracy (ties: lower validation
+  loss). This module never reads the test split; the final evaluation does, once, at the end.
 """
 
 from __future__ import annotations
@@ -23,76 +27,27 @@ import math
 import random
 import sys
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from resnet_verify._io import save_atomic
 from resnet_verify.errors import UsageError
+from resnet_verify.tracing.outputs import select_output
 from resnet_verify.train.checkpoint import capture_rng, load_weights, make_checkpoint, restore_rng
+from resnet_verify.train.config import SELECTED_ON, TrainConfig  # noqa: F401 - re-exported
 from resnet_verify.train.data import Signs, SplitTensors, augment, batch_indices, normalize, steps_per_epoch
-from resnet_verify.train.recipes import HYPERPARAMETERS, OPTIMIZERS, RECIPES, SCHEDULES  # noqa: F401 - re-exported
+from resnet_verify.train.ema import WeightAverage
+from resnet_verify.train.evaluation import evaluate_split, predict_logits  # noqa: F401 - re-exported
+from resnet_verify.train.recipes import HYPERPARAMETERS, OPTIMIZERS, RECIPES, SCHEDULES, Optimizer, Schedule  # noqa: F401 - re-exported
 from resnet_verify.train.run_files import plot_curves, write_config, write_metrics
 from resnet_verify.train.runtime import Runtime, amp_dtype_for, select_device, setup_runtime, teardown_runtime  # noqa: F401
 
 TARGET_ACCURACY = 0.975  # the published ResNet50 figure on the 120 SIGNS test images
-
-
-@dataclass
-class TrainConfig:
-    """Everything a run is: stored as a plain dict in config.json and in every checkpoint."""
-
-    model: str
-    num_classes: int
-    input_size: list[int]
-    classes: list[str]
-    mean: list[float]
-    std: list[float]
-    epochs: int
-    batch_size: int
-    optimizer: str
-    lr: float
-    momentum: float
-    nesterov: bool
-    weight_decay: float
-    label_smoothing: float
-    schedule: str
-    warmup_epochs: float
-    augment: bool
-    recipe: str = "default"
-    reference: str = "resnet50"
-    seed: int = 0
-    data: str = ""
-    allow_mismatch: bool = False
-    world_size: int = 1
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
-
-    def check(self) -> None:
-        if self.epochs < 1:
-            raise UsageError(f"--epochs must be at least 1, got {self.epochs}")
-        if self.batch_size < 1:
-            raise UsageError(f"--batch-size must be at least 1, got {self.batch_size}")
-        if not (self.lr > 0 and math.isfinite(self.lr)):
-            raise UsageError(f"--lr must be a positive number, got {self.lr}")
-        if self.weight_decay < 0 or not (0 <= self.label_smoothing < 1) or self.warmup_epochs < 0:
-            raise UsageError(
-                "--weight-decay and --warmup-epochs must be >= 0 and --label-smoothing in [0, 1)"
-            )
-        if self.optimizer not in OPTIMIZERS or self.schedule not in SCHEDULES:
-            raise UsageError(f"optimizer must be one of {OPTIMIZERS} and schedule one of {SCHEDULES}")
-
 
 class TrainingDiverged(Exception):
     """The loss stopped being finite; the message is one line for the user."""
@@ -101,7 +56,7 @@ class TrainingDiverged(Exception):
 @dataclass
 class TrainResult:
     history: list[dict[str, Any]]
-    best: dict[str, Any]
+    best: dict[str, Any]  # epoch, val_acc, val_loss of the validation-selected epoch (best.pt)
     stopped_early: bool = False
 
 
@@ -110,10 +65,10 @@ class TrainResult:
 
 def lr_at(config: TrainConfig, step: int, per_epoch: int) -> float:
     """Linear warm-up over ``warmup_epochs``, then constant or cosine down to 0 at the last step."""
-    warm = int(round(config.warmup_epochs * per_epoch))
+    warm = round(config.warmup_epochs * per_epoch)
     if step < warm:
         return config.lr * (step + 1) / warm
-    if config.schedule == "constant":
+    if config.schedule == Schedule.CONSTANT:
         return config.lr
     total = config.epochs * per_epoch
     progress = min(1.0, (step - warm) / max(1, total - warm))
@@ -128,46 +83,11 @@ def make_optimizer(config: TrainConfig, model: nn.Module) -> torch.optim.Optimiz
         {"params": decay, "weight_decay": config.weight_decay},
         {"params": no_decay, "weight_decay": 0.0},
     ]
-    if config.optimizer == "adamw":
+    if config.optimizer == Optimizer.ADAMW:
         return torch.optim.AdamW(groups, lr=config.lr)
     return torch.optim.SGD(
         groups, lr=config.lr, momentum=config.momentum, nesterov=config.nesterov and config.momentum > 0
     )
-
-
-@torch.no_grad()
-def predict_logits(
-    model: nn.Module,
-    x: torch.Tensor,
-    mean: list[float],
-    std: list[float],
-    device: torch.device,
-    batch_size: int = 256,
-) -> torch.Tensor:
-    """Eval-mode logits (float32, on the CPU) for uint8 images N x 3 x H x W."""
-    was_training = model.training
-    model.eval()
-    amp = amp_dtype_for(device)
-    outputs = []
-    try:
-        for start in range(0, x.shape[0], batch_size):
-            batch = normalize(x[start : start + batch_size].to(device), mean, std)
-            if device.type == "cuda":
-                batch = batch.contiguous(memory_format=torch.channels_last)
-            with torch.autocast(device.type, dtype=amp or torch.float32, enabled=amp is not None):
-                outputs.append(model(batch).float().cpu())
-    finally:
-        model.train(was_training)
-    return torch.cat(outputs) if outputs else torch.zeros(0, 0)
-
-
-def evaluate_split(
-    model: nn.Module, split: SplitTensors, config: TrainConfig, device: torch.device
-) -> tuple[float, float]:
-    logits = predict_logits(model, split.x, config.mean, config.std, device)
-    loss = F.cross_entropy(logits, split.y).item()
-    acc = (logits.argmax(dim=1) == split.y).double().mean().item()
-    return loss, acc
 
 
 def _log(runtime: Runtime, message: str) -> None:
@@ -184,6 +104,191 @@ def _all_finite(loss: torch.Tensor, runtime: Runtime) -> bool:
     return bool(flag.item())
 
 
+def _barrier(runtime: Runtime) -> None:
+    if runtime.distributed:
+        import torch.distributed as dist
+
+        dist.barrier()
+
+
+@dataclass
+class _Run:
+    """The mutable state of one training session."""
+
+    config: TrainConfig
+    out: Path
+    runtime: Runtime
+    model: nn.Module
+    net: nn.Module  # the model, or its DDP wrapper
+    optimizer: torch.optim.Optimizer
+    scaler: Any
+    ema: WeightAverage | None
+    data_gen: torch.Generator
+    display: str
+    start_epoch: int = 0
+    step: int = 0
+    history: list[dict[str, Any]] = field(default_factory=list)
+    best: dict[str, Any] = field(default_factory=lambda: {"epoch": 0, "val_acc": -1.0, "val_loss": math.inf})
+
+    @property
+    def evaluated(self) -> nn.Module:
+        """The weights that are evaluated, selected and reported: the average when there is one."""
+        return self.ema.model if self.ema is not None else self.model
+
+
+def _build(
+    config: TrainConfig,
+    out: Path,
+    runtime: Runtime,
+    resume: dict[str, Any] | None,
+    source: str,
+    init_state: dict[str, torch.Tensor] | None = None,
+) -> _Run:
+    from resnet_verify.specs.builders import build_model
+
+    device = runtime.device
+    torch.manual_seed(config.seed)
+    np.random.seed(config.seed % 2**32)
+    random.seed(config.seed)
+    model, display = build_model(config.model, num_classes=config.num_classes)
+    if resume is not None:
+        load_weights(model, resume["model"], source=source, spec=config.model)
+    elif init_state is not None:  # a ported checkpoint (train --init-from), in the model's own keys
+        load_weights(model, init_state, source="--init-from", spec=config.model)
+    nn.Module.to(model, device)  # nn.Module's own: a user's `to` override may not return the model
+    if device.type == "cuda":
+        nn.Module.to(model, memory_format=torch.channels_last)
+    net: nn.Module = model
+    if runtime.distributed:
+        from torch.nn.parallel import DistributedDataParallel
+
+        net = DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
+    scaler = torch.amp.GradScaler("cuda") if amp_dtype_for(device) == torch.float16 else None
+    ema = WeightAverage(model, config.ema_decay) if config.ema_decay > 0 else None
+    return _Run(config, out, runtime, model, net, make_optimizer(config, model), scaler, ema,
+                torch.Generator().manual_seed(config.seed), display)  # fmt: skip
+
+
+def _restore(run: _Run, resume: dict[str, Any], source: str) -> None:
+    """The file's optimizer, average, random and progress state must fit this run: else one line, exit 2."""
+    try:
+        run.optimizer.load_state_dict(resume["optimizer"])
+        if run.scaler is not None and "scaler" in resume:
+            run.scaler.load_state_dict(resume["scaler"])
+        if run.ema is not None:
+            run.ema.load_state_dict(resume["ema"])
+        restore_rng(resume["rng"], run.data_gen)
+        run.start_epoch, run.step = int(resume["epoch"]), int(resume["step"])
+        run.history, run.best = [dict(r) for r in resume["history"]], dict(resume["best"])
+        float(run.best["val_acc"]), float(run.best["val_loss"])
+    except (ValueError, KeyError, TypeError, RuntimeError, IndexError, AttributeError) as exc:
+        text = str(exc).strip().splitlines()
+        raise UsageError(
+            f"{source}: its optimizer, average, random or progress state does not fit this run "
+            f"({text[0] if text else type(exc).__name__})"
+        ) from None
+
+
+def _train_epoch(run: _Run, epoch: int, train_split: SplitTensors, progress: bool) -> tuple[torch.Tensor, float]:
+    """One pass over the training split; returns (loss * count, correct, count) sums and the last lr."""
+    from tqdm import tqdm
+
+    config, runtime, device = run.config, run.runtime, run.runtime.device
+    amp = amp_dtype_for(device)
+    n, per_epoch = len(train_split), steps_per_epoch(len(train_split), config.batch_size)
+    criterion = nn.CrossEntropyLoss(label_smoothing=config.label_smoothing)
+    run.net.train()
+    started = time.perf_counter()
+    sums = torch.zeros(3, dtype=torch.float64, device=device)
+    bar = tqdm(total=per_epoch, desc=f"epoch {epoch + 1}/{config.epochs}", file=sys.stderr, leave=False,
+               disable=not (progress and runtime.is_main), mininterval=0.5, dynamic_ncols=True)  # fmt: skip
+    lr = config.lr
+    for i, batch in enumerate(batch_indices(n, config.batch_size, run.data_gen, drop_last=True)):
+        rows = torch.arange(runtime.rank, len(batch), runtime.world_size)
+        idx = batch[rows].to(device)
+        lr = lr_at(config, run.step, per_epoch)
+        for group in run.optimizer.param_groups:
+            group["lr"] = lr
+        x = normalize(train_split.x[idx], config.mean, config.std)
+        if config.augment:
+            x = augment(x, run.data_gen, batch_size=len(batch), rows=rows)
+        if device.type == "cuda":
+            x = x.contiguous(memory_format=torch.channels_last)
+        y = train_split.y[idx]
+        with torch.autocast(device.type, dtype=amp or torch.float32, enabled=amp is not None):
+            logits = select_output(run.net(x), config.output_key)  # a ModelOutput's .logits ...
+        if logits is None:
+            raise UsageError(f"the forward of {config.model} returns no tensor to train on")
+        loss = criterion(logits.float(), y)
+        if not _all_finite(loss, runtime):
+            bar.close()
+            kept = f"{run.out / 'last.pt'} keeps epoch {epoch}, the last good one"
+            if epoch == 0:
+                kept = "no checkpoint was written (it diverged in the first epoch)"
+            raise TrainingDiverged(
+                f"training diverged: the loss became {loss.item()} at epoch {epoch + 1}, step {i + 1}/{per_epoch} "
+                f"(lr {lr:.3g}); stopped: {kept}. Try a lower --lr or more --warmup-epochs"
+            )
+        _step(run, loss)
+        with torch.no_grad():
+            correct = (logits.argmax(dim=1) == y).sum()
+            sums += torch.stack([loss.detach().double() * len(y), correct.double(), sums.new_tensor(len(y))])
+        if not bar.disable:
+            seen = float(sums[2]) * runtime.world_size
+            bar.set_postfix(loss=f"{float(sums[0] / sums[2]):.3f}", acc=f"{float(sums[1] / sums[2]):.1%}",
+                            img_s=f"{seen / max(1e-9, time.perf_counter() - started):.0f}", refresh=False)  # fmt: skip
+            bar.update()
+    bar.close()
+    if runtime.distributed:
+        import torch.distributed as dist
+
+        dist.all_reduce(sums)
+    return sums, lr
+
+
+def _step(run: _Run, loss: torch.Tensor) -> None:
+    run.optimizer.zero_grad(set_to_none=True)
+    if run.scaler is not None:
+        run.scaler.scale(loss).backward()
+        run.scaler.step(run.optimizer)
+        run.scaler.update()
+    else:
+        loss.backward()
+        run.optimizer.step()
+    if run.ema is not None:
+        run.ema.update()
+    run.step += 1
+
+
+def _end_epoch(run: _Run, epoch: int, val: SplitTensors, sums: torch.Tensor, lr: float, started: float, train_s: float) -> None:
+    """Rank 0: evaluate on validation, select, write checkpoints and run files, log one line."""
+    config, out = run.config, run.out
+    val_loss, val_acc = evaluate_split(run.evaluated, val, config, run.runtime.device)
+    epoch_s = time.perf_counter() - started
+    row = {
+        "epoch": epoch + 1, "lr": lr, "train_loss": float(sums[0] / sums[2]), "train_acc": float(sums[1] / sums[2]),
+        "val_loss": val_loss, "val_acc": val_acc, "epoch_s": epoch_s,
+        "elapsed_s": epoch_s + (run.history[-1]["elapsed_s"] if run.history else 0.0), "images_per_s": float(sums[2]) / train_s,
+    }  # fmt: skip
+    run.history.append(row)
+    best = run.best
+    improved = val_acc > best["val_acc"] or (val_acc == best["val_acc"] and val_loss < best["val_loss"])
+    common = {"config": config.to_dict(), "epoch": epoch + 1, "step": run.step, "history": run.history}
+    if improved:
+        run.best = {"epoch": epoch + 1, "val_acc": val_acc, "val_loss": val_loss}
+        save_atomic(make_checkpoint(model=run.evaluated, best=run.best, **common), out / "best.pt")
+    last = make_checkpoint(model=run.model, best=run.best, optimizer=run.optimizer, scaler=run.scaler,
+                           rng=capture_rng(run.data_gen), **common)  # fmt: skip
+    if run.ema is not None:
+        last["ema"] = run.ema.state_dict()
+    save_atomic(last, out / "last.pt")
+    write_metrics(out / "metrics.csv", run.history)
+    plot_curves(out / "curves.png", run.history, title=f"{run.display} on SIGNS ({config.recipe} recipe)")
+    _log(run.runtime, f"epoch {epoch + 1:>3}/{config.epochs}  lr {lr:.4g}  train loss {row['train_loss']:.4f} "
+                      f"acc {row['train_acc']:6.1%}  val loss {val_loss:.4f} acc {val_acc:6.1%}  "
+                      f"{epoch_s:5.1f}s {row['images_per_s']:5.0f} img/s{'  *best' if improved else ''}")  # fmt: skip
+
+
 # ------------------------------------------------------------------------------------------ train
 
 
@@ -197,176 +302,56 @@ def train(
     resume_from: str | Path | None = None,
     stop_after: int | None = None,
     progress: bool = True,
+    init_state: dict[str, torch.Tensor] | None = None,
 ) -> TrainResult:
-    """Train ``config.model`` on ``signs``; write checkpoints and run files under ``out_dir`` (rank 0).
+    """Train ``config.model`` on ``signs.train``, select on ``signs.val``; write files under ``out_dir``.
 
-    ``resume_from`` names the file ``resume`` was loaded from, for messages (default ``out_dir/last.pt``).
+    ``signs.test`` is not read here: :func:`resnet_verify.train.final.final_evaluation` evaluates it
+    once the run is complete. ``resume_from`` names the file ``resume`` was loaded from, for messages
+    (default ``out_dir/last.pt``). ``init_state`` (a fresh run only) is the model's starting state.
     """
-    from tqdm import tqdm
-
-    from resnet_verify.specs.builders import build_model
-
     config.check()
     out = Path(out_dir)
-    device = runtime.device
     if config.batch_size < runtime.world_size:
         raise UsageError(
             f"--batch-size {config.batch_size} is smaller than the {runtime.world_size} processes"
         )
-    torch.manual_seed(config.seed)
-    np.random.seed(config.seed % 2**32)
-    random.seed(config.seed)
-    data_gen = torch.Generator().manual_seed(config.seed)
-
-    model, display = build_model(config.model, num_classes=config.num_classes)
     source = str(resume_from) if resume_from is not None else f"{out}/last.pt"
+    run = _build(config, out, runtime, resume, source, init_state)
     if resume is not None:
-        load_weights(model, resume["model"], source=source, spec=config.model)
-    model = model.to(device)
-    if device.type == "cuda":
-        model = model.to(memory_format=torch.channels_last)
-    net: nn.Module = model
-    if runtime.distributed:
-        from torch.nn.parallel import DistributedDataParallel
-
-        net = DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
-    optimizer = make_optimizer(config, model)
-    amp = amp_dtype_for(device)
-    scaler = torch.amp.GradScaler("cuda") if amp == torch.float16 else None
-
-    start_epoch, step, history, best = 0, 0, [], {"epoch": 0, "test_acc": -1.0, "test_loss": math.inf}
-    if resume is not None:
-        try:  # the file's optimizer, random and progress state must fit this run: else one line, exit 2
-            optimizer.load_state_dict(resume["optimizer"])
-            if scaler is not None and "scaler" in resume:
-                scaler.load_state_dict(resume["scaler"])
-            restore_rng(resume["rng"], data_gen)
-            start_epoch, step = int(resume["epoch"]), int(resume["step"])
-            history, best = [dict(r) for r in resume["history"]], dict(resume["best"])
-        except (ValueError, KeyError, TypeError, RuntimeError, IndexError, AttributeError) as exc:
-            text = str(exc).strip().splitlines()
-            raise UsageError(
-                f"{source}: its optimizer, random or progress state does not fit this run "
-                f"({text[0] if text else type(exc).__name__})"
-            ) from None
+        _restore(run, resume, source)
     if runtime.is_main:
         out.mkdir(parents=True, exist_ok=True)
         for stale in [*out.glob(".last.pt.*.tmp"), *out.glob(".best.pt.*.tmp")]:
             stale.unlink(missing_ok=True)  # left by a run killed mid-save (save_atomic's temporaries)
         write_config(out / "config.json", config.to_dict())
-
-    x_all, y_all = signs.train.x.to(device), signs.train.y.to(device)
-    n, per_epoch = len(signs.train), steps_per_epoch(len(signs.train), config.batch_size)
-    criterion = nn.CrossEntropyLoss(label_smoothing=config.label_smoothing)
-    rank, world = runtime.rank, runtime.world_size
+    device, world = runtime.device, runtime.world_size
+    train_split = SplitTensors(signs.train.x.to(device), signs.train.y.to(device))
+    amp = amp_dtype_for(device)
+    per_epoch = steps_per_epoch(len(train_split), config.batch_size)
+    if run.start_epoch < config.epochs:
+        _log(runtime, f"training {run.display} on {device} ({world} process{'es' if world > 1 else ''}{', ' + str(amp).removeprefix('torch.') + ' autocast' if amp else ''}): "
+             f"{len(train_split)} images, {per_epoch} steps/epoch, validation on {len(signs.val)}, epochs {run.start_epoch + 1}-{config.epochs} -> {out}")  # fmt: skip
     stopped = False
-    if start_epoch < config.epochs:
-        _log(runtime, f"training {display} on {device} ({world} process{'es' if world > 1 else ''}{', ' + str(amp).removeprefix('torch.') + ' autocast' if amp else ''}): "
-             f"{n} images, {per_epoch} steps/epoch, epochs {start_epoch + 1}-{config.epochs} -> {out}")  # fmt: skip
-    for epoch in range(start_epoch, config.epochs):
-        net.train()
+    for epoch in range(run.start_epoch, config.epochs):
         started = time.perf_counter()
-        sums = torch.zeros(3, dtype=torch.float64, device=device)  # loss * count, correct, count
-        bar = tqdm(total=per_epoch, desc=f"epoch {epoch + 1}/{config.epochs}", file=sys.stderr, leave=False,
-                   disable=not (progress and runtime.is_main), mininterval=0.5, dynamic_ncols=True)  # fmt: skip
-        lr = config.lr
-        for i, batch in enumerate(batch_indices(n, config.batch_size, data_gen, drop_last=True)):
-            rows = torch.arange(rank, len(batch), world)
-            idx = batch[rows].to(device)
-            lr = lr_at(config, step, per_epoch)
-            for group in optimizer.param_groups:
-                group["lr"] = lr
-            x = normalize(x_all[idx], config.mean, config.std)
-            if config.augment:
-                x = augment(x, data_gen, batch_size=len(batch), rows=rows)
-            if device.type == "cuda":
-                x = x.contiguous(memory_format=torch.channels_last)
-            y = y_all[idx]
-            with torch.autocast(device.type, dtype=amp or torch.float32, enabled=amp is not None):
-                logits = net(x)
-            loss = criterion(logits.float(), y)
-            if not _all_finite(loss, runtime):
-                bar.close()
-                kept = f"{out / 'last.pt'} keeps epoch {epoch}, the last good one"
-                if epoch == 0:
-                    kept = "no checkpoint was written (it diverged in the first epoch)"
-                raise TrainingDiverged(
-                    f"training diverged: the loss became {loss.item()} at epoch {epoch + 1}, step {i + 1}/{per_epoch} "
-                    f"(lr {lr:.3g}); stopped: {kept}. Try a lower --lr or more --warmup-epochs"
-                )
-            optimizer.zero_grad(set_to_none=True)
-            if scaler is not None:
-                scaler.scale(loss).backward()
-                scaler.step(optimizer)
-                scaler.update()
-            else:
-                loss.backward()
-                optimizer.step()
-            step += 1
-            with torch.no_grad():
-                correct = (logits.argmax(dim=1) == y).sum()
-                sums += torch.stack(
-                    [loss.detach().double() * len(y), correct.double(), sums.new_tensor(len(y))]
-                )
-            if not bar.disable:
-                seen = float(sums[2]) * world
-                bar.set_postfix(loss=f"{float(sums[0] / sums[2]):.3f}", acc=f"{float(sums[1] / sums[2]):.1%}",
-                                img_s=f"{seen / max(1e-9, time.perf_counter() - started):.0f}", refresh=False)  # fmt: skip
-                bar.update()
-        bar.close()
-        if runtime.distributed:
-            import torch.distributed as dist
-
-            dist.all_reduce(sums)
-        train_s = time.perf_counter() - started
+        sums, lr = _train_epoch(run, epoch, train_split, progress)
         if runtime.is_main:
-            test_loss, test_acc = evaluate_split(model, signs.test, config, device)
-            epoch_s = time.perf_counter() - started
-            row = {
-                "epoch": epoch + 1, "lr": lr, "train_loss": float(sums[0] / sums[2]), "train_acc": float(sums[1] / sums[2]),
-                "test_loss": test_loss, "test_acc": test_acc, "epoch_s": epoch_s,
-                "elapsed_s": epoch_s + (history[-1]["elapsed_s"] if history else 0.0), "images_per_s": float(sums[2]) / train_s,
-            }  # fmt: skip
-            history.append(row)
-            improved = test_acc > best["test_acc"] or (
-                test_acc == best["test_acc"] and test_loss < best["test_loss"]
-            )
-            if improved:
-                best = {"epoch": epoch + 1, "test_acc": test_acc, "test_loss": test_loss}
-                save_atomic(make_checkpoint(model=model, config=config.to_dict(), epoch=epoch + 1, step=step,
-                                            history=history, best=best), out / "best.pt")  # fmt: skip
-            save_atomic(make_checkpoint(model=model, config=config.to_dict(), epoch=epoch + 1, step=step, history=history,
-                                        best=best, optimizer=optimizer, scaler=scaler, rng=capture_rng(data_gen)),
-                        out / "last.pt")  # fmt: skip
-            write_metrics(out / "metrics.csv", history)
-            plot_curves(out / "curves.png", history, title=f"{display} on SIGNS ({config.recipe} recipe)")
-            _log(runtime, f"epoch {epoch + 1:>3}/{config.epochs}  lr {lr:.4g}  train loss {row['train_loss']:.4f} "
-                          f"acc {row['train_acc']:6.1%}  test loss {test_loss:.4f} acc {test_acc:6.1%}  "
-                          f"{epoch_s:5.1f}s {row['images_per_s']:5.0f} img/s{'  *best' if improved else ''}")  # fmt: skip
-        if runtime.distributed:
-            import torch.distributed as dist
-
-            dist.barrier()
+            _end_epoch(run, epoch, signs.val, sums, lr, started, time.perf_counter() - started)
+        _barrier(runtime)
         if stop_after is not None and epoch + 1 >= stop_after and epoch + 1 < config.epochs:
             stopped = True
             _log(runtime, f"stopped after epoch {epoch + 1} as asked; continue with --resume --out {out}")
             break
-    return TrainResult(history=history, best=best, stopped_early=stopped)
+    return TrainResult(history=run.history, best=run.best, stopped_early=stopped)
 
 
-def summarize(result: TrainResult, target: float = TARGET_ACCURACY) -> str:
-    """One line: best test accuracy, and when the run first reached ``target``."""
+def summarize(result: TrainResult) -> str:
+    """One line: the validation-selected epoch and the last one (test figures come from final.py)."""
     if not result.history:
         return "no epoch was trained"
-    best = result.best
-    reached = next((r for r in result.history if r["test_acc"] >= target), None)
-    when = (
-        f"first reached {target:.1%} at epoch {reached['epoch']} after {reached['elapsed_s']:.0f}s"
-        if reached
-        else f"did not reach {target:.1%}"
-    )
-    last = result.history[-1]
+    best, last = result.best, result.history[-1]
     return (
-        f"best test accuracy {best['test_acc']:.2%} at epoch {best['epoch']} (last epoch {last['epoch']}: "
-        f"{last['test_acc']:.2%}); {when}; {last['elapsed_s']:.0f}s of training"
+        f"selected on validation: epoch {best['epoch']} ({best['val_acc']:.2%}); last epoch {last['epoch']}: "
+        f"validation {last['val_acc']:.2%}; {last['elapsed_s']:.0f}s of training"
     )

@@ -1,33 +1,82 @@
-"""Training recipes (torch-free, so the CLI can list them without importing torch).
+"""Training recipes as typed records (torch-free, so the CLI can list them without importing torch).
 
 ``seed`` is the article's: batch 24, SGD lr 0.009 momentum 0.8, 100 epochs, no augmentation, no
-weight decay. ``default`` is ours, made to pass the published 97.5% test accuracy in a fifth of the
-epochs: AdamW (lr 1.5e-3, weight decay 0.05 on weights only), one epoch of linear warm-up then
-cosine decay to zero over 20 epochs, batch 24, label smoothing 0.1, light tensor augmentation.
+weight decay, no weight averaging, one view per test image.
 
-It was picked from a sweep of about 20 variants with 1-7 seeds each (torchvision-equivalent
-ResNet50 on one GPU, bf16 autocast and plain fp32). This recipe ended at 97.5-99.2% test accuracy in
-all 8 runs (mean 98.3%; first >= 97.5% at epochs 8-20); the same with lr 1e-3 ended at 96.7-98.3%
-(12 of 13 runs >= 97.5%, mean 97.7%; one fp32 CPU run peaked at 97.5% and ended at 95.8%); SGD +
-Nesterov at lr 0.01-0.1 ended at 87-97%, the seed recipe squeezed into 20 cosine epochs at 92-96%,
-and 15 epochs of AdamW passed 97.5% for 2 seeds of 4. The article's recipe itself (one bf16 run)
-first reached 97.5% at epoch 13. Command-line options override either recipe.
+``default`` is ours: AdamW (lr 1.5e-3, weight decay 0.05 on weights only), one epoch of linear
+warm-up then cosine decay to zero, batch 24, label smoothing 0.1, light tensor augmentation, plus
+two cheap means of steadying the *final* accuracy (the one that is reported, not a peak):
+
+* ``ema_decay`` 0.995: an exponential moving average of the weights (and BatchNorm statistics),
+  updated after every step; the averaged model is the one evaluated, selected and saved. Over the
+  ~40 steps of an epoch this averages the last ~5 epochs, which on 1k images removes most of the
+  epoch-to-epoch wobble of a single weight vector.
+* ``tta_flip``: evaluation averages the softmax of each image and of its mirror image (the training
+  augmentation mirrors too, and a mirrored hand shows the same number of fingers).
+
+The earlier default (same AdamW / cosine / augmentation, 20 epochs, no EMA, no flip averaging, best
+epoch picked on the test set) ended at 97.5% and 98.3% test accuracy in two CPU runs; see
+reports/training.md for the validation-selected, multi-seed figures of this one. Command-line
+options override any field.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, fields
+from enum import Enum
 from typing import Any
 
-RECIPES: dict[str, dict[str, Any]] = {
-    "seed": {
-        "epochs": 100, "batch_size": 24, "optimizer": "sgd", "lr": 0.009, "momentum": 0.8, "nesterov": False,
-        "weight_decay": 0.0, "label_smoothing": 0.0, "schedule": "constant", "warmup_epochs": 0.0, "augment": False,
-    },
-    "default": {
-        "epochs": 20, "batch_size": 24, "optimizer": "adamw", "lr": 1.5e-3, "momentum": 0.9, "nesterov": False,
-        "weight_decay": 0.05, "label_smoothing": 0.1, "schedule": "cosine", "warmup_epochs": 1.0, "augment": True,
-    },
+
+class Optimizer(str, Enum):
+    SGD = "sgd"
+    ADAMW = "adamw"
+
+    def __str__(self) -> str:  # the CLI spelling, in messages and JSON
+        return self.value
+
+
+class Schedule(str, Enum):
+    CONSTANT = "constant"
+    COSINE = "cosine"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    """The hyper-parameters of a run; every field has a ``train`` flag of the same name."""
+
+    epochs: int
+    batch_size: int
+    optimizer: Optimizer
+    lr: float
+    momentum: float
+    nesterov: bool
+    weight_decay: float
+    label_smoothing: float
+    schedule: Schedule
+    warmup_epochs: float
+    augment: bool
+    ema_decay: float = 0.0  # 0: no weight averaging
+    tta_flip: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values (enum members become their CLI spelling)."""
+        return {k: (v.value if isinstance(v, Enum) else v) for k, v in asdict(self).items()}
+
+
+RECIPES: dict[str, Recipe] = {
+    "seed": Recipe(
+        epochs=100, batch_size=24, optimizer=Optimizer.SGD, lr=0.009, momentum=0.8, nesterov=False,
+        weight_decay=0.0, label_smoothing=0.0, schedule=Schedule.CONSTANT, warmup_epochs=0.0, augment=False,
+    ),
+    "default": Recipe(
+        epochs=12, batch_size=24, optimizer=Optimizer.ADAMW, lr=1.5e-3, momentum=0.9, nesterov=False,
+        weight_decay=0.05, label_smoothing=0.1, schedule=Schedule.COSINE, warmup_epochs=1.0, augment=True,
+        ema_decay=0.995, tta_flip=True,
+    ),
 }  # fmt: skip
-HYPERPARAMETERS = tuple(RECIPES["seed"])
-OPTIMIZERS = ("sgd", "adamw")
-SCHEDULES = ("constant", "cosine")
+HYPERPARAMETERS: tuple[str, ...] = tuple(f.name for f in fields(Recipe))
+OPTIMIZERS: tuple[str, ...] = tuple(o.value for o in Optimizer)
+SCHEDULES: tuple[str, ...] = tuple(s.value for s in Schedule)

@@ -1,9 +1,11 @@
 """What a training run leaves in its folder besides checkpoints: metrics.csv, curves.png, config.json,
-and the confusion matrix (table and confusion.png) that ``evaluate`` writes.
+result.json (the final test evaluation) and the confusion matrices (table and PNG).
 
 ``train_loss`` is the training objective (with label smoothing, on augmented batches, averaged over
-the epoch while the weights change); ``test_loss`` is plain cross-entropy of the end-of-epoch weights,
-so the two curves are not on the same footing. Accuracies are fractions (0-1) in the CSV.
+the epoch while the weights change); ``val_loss`` is plain cross-entropy of the evaluated
+end-of-epoch weights on the validation split, so the two curves are not on the same footing. The
+test split has no column: it is evaluated once, after the last epoch (result.json). Accuracies are
+fractions (0-1) in the CSV.
 
 Plots use matplotlib's object API with the Agg canvas (no pyplot, no global backend switch), so this
 works headless and never touches the state of a caller's matplotlib session.
@@ -27,8 +29,8 @@ METRIC_COLUMNS = (
     "lr",
     "train_loss",
     "train_acc",
-    "test_loss",
-    "test_acc",
+    "val_loss",
+    "val_acc",
     "epoch_s",
     "elapsed_s",
     "images_per_s",
@@ -56,7 +58,7 @@ def _fmt(value: Any) -> Any:
 
 
 def plot_curves(path: str | Path, history: Sequence[dict[str, Any]], title: str = "") -> None:
-    """Loss and accuracy per epoch, train and test, side by side."""
+    """Loss and accuracy per epoch, train and validation, side by side."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -67,10 +69,10 @@ def plot_curves(path: str | Path, history: Sequence[dict[str, Any]], title: str 
     FigureCanvasAgg(fig)
     ax_loss, ax_acc = fig.subplots(1, 2)
     ax_loss.plot(epochs, [r["train_loss"] for r in history], label="train", marker=".")
-    ax_loss.plot(epochs, [r["test_loss"] for r in history], label="test", marker=".")
+    ax_loss.plot(epochs, [r["val_loss"] for r in history], label="validation", marker=".")
     ax_loss.set(xlabel="epoch", ylabel="loss", title="loss")
     ax_acc.plot(epochs, [100 * r["train_acc"] for r in history], label="train", marker=".")
-    ax_acc.plot(epochs, [100 * r["test_acc"] for r in history], label="test", marker=".")
+    ax_acc.plot(epochs, [100 * r["val_acc"] for r in history], label="validation", marker=".")
     ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
     for ax in (ax_loss, ax_acc):
         ax.grid(alpha=0.3)

@@ -66,7 +66,7 @@ def setup_runtime(requested: str | None = None) -> Runtime:
         return Runtime(select_device(requested))
     import torch.distributed as dist
 
-    rank, local_rank = int(os.environ.get("RANK", "0")), int(os.environ.get("LOCAL_RANK", "0"))
+    local_rank = int(os.environ.get("LOCAL_RANK", "0"))
     wanted = select_device(requested)
     if wanted.type == "cuda":
         device = torch.device("cuda", local_rank % torch.cuda.device_count())
