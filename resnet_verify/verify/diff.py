@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from resnet_verify.tracing.records import Block, BlockKind, OpKind, OpRecord, SourceLoc, Trace, format_shape
-from resnet_verify.verify.align import OpPair, align_block_ops, align_ops, significant
+from resnet_verify.verify.align import OpPair, align_block_ops, align_ops, align_stem_ops, significant
 from resnet_verify.verify.crash import crash_mismatch
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 
@@ -240,9 +240,7 @@ class _Differ:
         rs, cs = self.ref.structure, self.cand.structure
         crashed = self.cand.crash is not None
         if cs.blocks or not crashed:
-            self.op_pairs(
-                align_ops(self.ref, rs.stem, self.cand, cs.stem), _Where(Region.STEM, "stem", "", ""), rs.stem
-            )
+            self.op_pairs(align_stem_ops(self.ref, self.cand), _Where(Region.STEM, "stem", "", ""), rs.stem)
         last_paired = max((i for i, p in enumerate(pairs) if p.candidate is not None), default=-1)
         for i, p in enumerate(pairs):
             if p.reference is not None and p.candidate is not None:

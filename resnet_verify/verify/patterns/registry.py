@@ -12,9 +12,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from resnet_verify.tracing.records import Trace
+from resnet_verify.verify.patterns.avg_down import detect_avg_pool_shortcut
 from resnet_verify.verify.patterns.batchnorm import detect_keras_batchnorm
 from resnet_verify.verify.patterns.blocks import detect_block_counts, detect_pre_activation
 from resnet_verify.verify.patterns.context import Context, Detector
+from resnet_verify.verify.patterns.deep_stem import detect_deep_stem
+from resnet_verify.verify.patterns.downsampling import detect_first_stage_stride, detect_output_stride
 from resnet_verify.verify.patterns.family import detect_cifar_resnet, detect_not_residual
 from resnet_verify.verify.patterns.folded import detect_bn_folded
 from resnet_verify.verify.patterns.head import detect_fixed_head
@@ -24,6 +27,8 @@ from resnet_verify.verify.patterns.layers import (
     detect_option_a_shortcut,
     detect_projection_without_bn,
 )
+from resnet_verify.verify.patterns.padding import detect_keras_stem, detect_same_padding
+from resnet_verify.verify.patterns.squeeze_excitation import detect_squeeze_excitation
 from resnet_verify.verify.patterns.stem import detect_cifar_stem
 from resnet_verify.verify.patterns.stride import detect_stride_placement
 from resnet_verify.verify.patterns.widths import detect_class_count, detect_widths
@@ -33,8 +38,15 @@ DETECTORS: tuple[Detector, ...] = (
     detect_not_residual,
     detect_cifar_resnet,
     detect_cifar_stem,
+    detect_deep_stem,
+    detect_keras_stem,
     detect_pre_activation,
     detect_stride_placement,
+    detect_output_stride,
+    detect_first_stage_stride,
+    detect_avg_pool_shortcut,
+    detect_same_padding,
+    detect_squeeze_excitation,
     detect_block_counts,
     detect_bn_folded,
     detect_class_count,

@@ -1,0 +1,125 @@
+"""Where the network downsamples: a dilated ResNet (output stride 8 or 16: the last stages keep their
+resolution and dilate their 3x3 convs, as DeepLab and timm's ``output_stride`` do) and a first stage
+that downsamples although the stem's max pool already did."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from resnet_verify.tracing.records import OpKind, OpRecord, Trace
+from resnet_verify.verify.patterns.context import Context, at, attr, conv_call, square
+from resnet_verify.verify.records import Finding, Mismatch, Pattern
+
+
+def _first(value: object) -> int:
+    return int(value[0]) if isinstance(value, tuple) and value and isinstance(value[0], int) else 1
+
+
+def output_stride(trace: Trace) -> int | None:
+    """Input side / last block's output side (32 for a plain ResNet)."""
+    blocks = trace.structure.blocks
+    if not blocks or len(blocks[-1].out_shape) != 4 or len(trace.input_shape) != 4:
+        return None
+    side = blocks[-1].out_shape[2]
+    return round(trace.input_shape[2] / side) if side else None
+
+
+def _conv_attr(ctx: Context, field: str) -> list[tuple[int, Mismatch]]:
+    return [
+        (i, m)
+        for i, m in enumerate(ctx.mismatches)
+        if m.op_kind is OpKind.CONV and m.field == field and m.block is not None
+        and m.reference_op is not None and m.candidate_op is not None
+    ]  # fmt: skip
+
+
+def _stage_name(trace: Trace, stage: int) -> str:
+    stages = trace.structure.stages
+    return (stages[stage].path if stage < len(stages) else "") or f"stage {stage + 1}"
+
+
+def _ops(ctx: Context, hits: Sequence[tuple[int, Mismatch]]) -> list[tuple[OpRecord, OpRecord]]:
+    return [(ctx.reference.ops[m.reference_op], ctx.candidate.ops[m.candidate_op]) for _, m in hits]  # type: ignore[index]
+
+
+def detect_output_stride(ctx: Context) -> list[Finding]:
+    strides = [(i, m) for i, m in _conv_attr(ctx, "stride") if 1 in (_first(m.expected), _first(m.actual))]
+    dilated = _conv_attr(ctx, "dilation")
+    os_r, os_c = output_stride(ctx.reference), output_stride(ctx.candidate)
+    if not strides or not dilated or os_r is None or os_c is None or os_r == os_c:
+        return []
+    dilated_side_keeps = all(
+        (_first(m.actual) > _first(m.expected)) == (os_c < os_r) for _, m in dilated
+    )  # the side that keeps resolution is the side that dilates
+    if not dilated_side_keeps:
+        return []
+    stages = sorted({m.block.stage for _, m in (*strides, *dilated) if m.block is not None})
+    convs = {m.reference_op for _, m in dilated}
+    idx = ctx.indices(
+        lambda m: m.block is not None and m.block.stage in stages and m.op_kind is OpKind.CONV
+        and (m.field in ("stride", "dilation") or (m.field == "padding" and m.reference_op in convs))
+    )  # fmt: skip
+    names = ", ".join(_stage_name(ctx.reference, s) for s in stages)
+    keeps, other = ("candidate", "reference") if os_c < os_r else ("reference", "candidate")
+    (r_s, c_s), (r_d, c_d) = _ops(ctx, strides[:1])[0], _ops(ctx, dilated[:1])[0]
+    rate = max(_first(attr(c_d, "dilation")), _first(attr(r_d, "dilation")))
+    message = (
+        f"The {keeps} is a dilated ResNet: {names} {'keeps its' if len(stages) == 1 else 'keep their'} input resolution (stride 1 where the "
+        f"{other} downsamples) and {'dilates its' if len(stages) == 1 else 'dilate their'} 3x3 convs (up to dilation {rate}), so its output stride is "
+        f"{min(os_r, os_c)} where the {other}'s is {max(os_r, os_c)} (DeepLab-style; timm's output_stride). "
+        f"Parameters are identical; its last feature maps are {_side(ctx, keeps)} where the {other}'s are "
+        f"{_side(ctx, other)}."
+    )
+    site = ctx.site(c_s.module_path)
+    fix = (
+        f"{at(c_s.module_path, site)}: for output stride {os_r} as the reference, use "
+        f"{conv_call(r_s, bias=bool(attr(r_s, 'bias')))} here (and the matching projection stride) and "
+        f"{conv_call(r_d, bias=bool(attr(r_d, 'bias')))} at {r_d.module_path}, in {names}"
+    )
+    return [Finding(
+        Pattern.OUTPUT_STRIDE, f"Dilated ResNet (output stride {min(os_r, os_c)})", message,
+        tuple(sorted({m.reference_path or "" for _, m in (*strides, *dilated)})), idx, fix, site,
+    )]  # fmt: skip
+
+
+def _side(ctx: Context, who: str) -> str:
+    trace = ctx.candidate if who == "candidate" else ctx.reference
+    shape = trace.structure.blocks[-1].out_shape
+    return "x".join(str(v) for v in shape[2:])
+
+
+def detect_first_stage_stride(ctx: Context) -> list[Finding]:
+    hits = [
+        (i, m)
+        for i, m in _conv_attr(ctx, "stride")
+        if m.block is not None and m.block.stage == 0 and _first(m.expected) != _first(m.actual)
+    ]
+    if not hits:
+        return []
+    idx = ctx.indices(lambda m: m.block is not None and m.block.stage == 0 and m.field == "stride")
+    r, c = _ops(ctx, hits[:1])[0]
+    down, keeps = ("candidate", "reference") if _first(attr(c, "stride")) > _first(attr(r, "stride")) else (
+        "reference", "candidate")  # fmt: skip
+    stage = _stage_name(ctx.reference, 0)
+    where = ", ".join(sorted({m.reference_path or "" for _, m in hits})[:4])
+    message = (
+        f"The {down}'s first stage ({stage}) downsamples (stride {square(attr(c if down == 'candidate' else r, 'stride'))} "
+        f"at {where}) where the {keeps}'s keeps the stem's resolution, which the stem's pool already "
+        f"halved. The candidate's later feature maps are {_ratio(ctx)} per side; parameters are identical."
+    )
+    site = ctx.site(c.module_path)
+    fix = (
+        f"{at(c.module_path, site)}: build {stage} with the reference's stride: "
+        f"{conv_call(r, bias=bool(attr(r, 'bias')))} (and the matching projection stride)"
+    )
+    return [Finding(
+        Pattern.FIRST_STAGE_STRIDE, "Downsampling in the first stage", message,
+        tuple(sorted({m.reference_path or "" for _, m in hits})), idx, fix, site,
+    )]  # fmt: skip
+
+
+def _ratio(ctx: Context) -> str:
+    r, c = output_stride(ctx.reference), output_stride(ctx.candidate)
+    if not r or not c or r == c:
+        return "a different size"
+    return f"{r / c:g}x the reference's" if r > c else f"1/{c // r} of the reference's"

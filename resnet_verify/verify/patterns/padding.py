@@ -1,0 +1,226 @@
+"""Padding as Keras / TensorFlow ports write it.
+
+- The Keras stem (keras.applications ResNet50 and the ports of it): ``ZeroPadding2D(3)`` then a
+  ``padding="valid"`` 7x7 conv, which is exactly PyTorch's ``padding=3``; often with an unpadded max
+  pool and no ReLU after the stem BN, which are real differences.
+- TF ``padding="same"`` on stride-2 convs pads ``k - s`` pixels in all, the odd one at the bottom /
+  right (``F.pad(x, (0, 1, 0, 1))`` before a 3x3 conv), where PyTorch pads every side alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from resnet_verify.tracing.records import OpKind, OpRecord, Trace
+from resnet_verify.verify.patterns.context import Context, at, attr, conv_call, square
+from resnet_verify.verify.patterns.deep_stem import stem_convs, stem_recipe
+from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
+
+Pad4 = tuple[int, int, int, int]  # top, bottom, left, right
+
+
+def _pads_before(trace: Trace, op: OpRecord) -> list[OpRecord]:
+    return [trace.ops[i] for i in op.inputs if i >= 0 and trace.ops[i].kind is OpKind.PAD]
+
+
+def _own_padding(op: OpRecord) -> Pad4 | None:
+    p = attr(op, "padding")
+    if not isinstance(p, tuple) or not all(isinstance(v, int) for v in p):
+        return None  # "same" / "valid" strings: not a number of pixels
+    if len(p) == 2:
+        return (p[0], p[0], p[1], p[1])
+    return (p[0], p[1], p[2], p[3]) if len(p) == 4 else None
+
+
+def _pad_op(op: OpRecord) -> Pad4 | None:
+    p = attr(op, "pad")
+    if not isinstance(p, tuple):
+        return None
+    if len(p) == 2:  # F.pad spells the last dimension first: (left, right[, top, bottom])
+        return (0, 0, p[0], p[1])
+    return (p[2], p[3], p[0], p[1]) if len(p) == 4 else None
+
+
+def effective_padding(trace: Trace, op: OpRecord) -> Pad4 | None:
+    """The padding ``op`` sees: its own plus that of pad ops feeding it directly."""
+    total = _own_padding(op)
+    for pad in _pads_before(trace, op):
+        extra = _pad_op(pad)
+        if total is None or extra is None:
+            return None
+        total = (total[0] + extra[0], total[1] + extra[1], total[2] + extra[2], total[3] + extra[3])
+    return total
+
+
+def _spell(p: Pad4 | None) -> str:
+    if p is None:
+        return "?"
+    if len(set(p)) == 1:
+        return str(p[0])
+    return f"(top {p[0]}, bottom {p[1]}, left {p[2]}, right {p[3]})"
+
+
+def _symmetric(p: Pad4 | None) -> bool:
+    return p is not None and p[0] == p[1] and p[2] == p[3]
+
+
+# --- Keras stem -------------------------------------------------------------------------------------
+
+
+def _first(trace: Trace, kind: OpKind) -> OpRecord | None:
+    return next((trace.ops[o] for o in trace.structure.stem if trace.ops[o].kind is kind), None)
+
+
+def _keras_part(ctx: Context, m: Mismatch) -> bool:
+    """A stem mismatch a Keras port explains: padding ops and amounts, the pool, the stem ReLU."""
+    if m.op_kind is OpKind.PAD or (m.op_kind is OpKind.RELU and m.field == "op"):
+        return True
+    if m.op_kind is OpKind.CONV:
+        return m.field == "padding" or m.cause is not None
+    return m.op_kind is OpKind.MAX_POOL and (m.field in ("padding", "ceil_mode") or m.cause is not None)
+
+
+def _padding_clause(ctx: Context, rconv: OpRecord, cconv: OpRecord) -> str | None:
+    rp, cp = effective_padding(ctx.reference, rconv), effective_padding(ctx.candidate, cconv)
+    explicit = _pads_before(ctx.candidate, cconv) or _pads_before(ctx.reference, rconv)
+    k = "x".join(str(v) for v in attr(cconv, "kernel_size") or ())  # type: ignore[union-attr]
+    if rp == cp and explicit:
+        return (
+            f"explicit zero padding ({_spell(cp)}) + a padding-0 {k} conv is the same computation as the "
+            f"{'candidate' if _pads_before(ctx.reference, rconv) else 'reference'}'s padding={_spell(cp)}: "
+            "not a difference in outputs"
+        )
+    if rp != cp:
+        same = "" if _symmetric(cp) else " (TensorFlow's padding='same', extra pixel at the bottom / right)"
+        return f"the candidate's {k} conv sees padding {_spell(cp)}{same} where the reference's sees {_spell(rp)}"
+    return None
+
+
+def _pool_clause(ctx: Context) -> str | None:
+    rpool, cpool = _first(ctx.reference, OpKind.MAX_POOL), _first(ctx.candidate, OpKind.MAX_POOL)
+    if (
+        rpool is None
+        or cpool is None
+        or effective_padding(ctx.reference, rpool) == effective_padding(ctx.candidate, cpool)
+    ):
+        return None
+    rs, cs = rpool.out_shape or (), cpool.out_shape or ()
+    size = f": after its stem the map is {'x'.join(map(str, cs[2:]))}, not {'x'.join(map(str, rs[2:]))}"
+    return (
+        f"the candidate's max pool pads {_spell(effective_padding(ctx.candidate, cpool))} where the reference's pads "
+        f"{_spell(effective_padding(ctx.reference, rpool))}{size if rs[2:] != cs[2:] else ''}"
+    )
+
+
+def _relu_clause(ctx: Context, idx: Sequence[int]) -> str | None:
+    relu = [ctx.mismatches[i] for i in idx if ctx.mismatches[i].op_kind is OpKind.RELU]
+    if not relu:
+        return None
+    missing = relu[0].candidate_op is None
+    if missing:
+        return "the candidate has no ReLU after the stem's BatchNorm (the reference has one)"
+    return "the reference has no ReLU after the stem's BatchNorm (the candidate has one)"
+
+
+def detect_keras_stem(ctx: Context) -> list[Finding]:
+    ref, cand = ctx.reference, ctx.candidate
+    rc, cc = stem_convs(ref), stem_convs(cand)
+    if len(rc) != 1 or len(cc) != 1 or not cand.structure.blocks:
+        return []
+    if any(attr(rc[0], k) != attr(cc[0], k) for k in ("kernel_size", "stride")):
+        return []  # another stem altogether (CIFAR, deep): not a padding question
+    idx = ctx.indices(lambda m: m.region is Region.STEM)
+    if not idx or not all(_keras_part(ctx, ctx.mismatches[i]) for i in idx):
+        return []
+    pad, pool = _padding_clause(ctx, rc[0], cc[0]), _pool_clause(ctx)
+    if pad is None and pool is None:
+        return []  # a stem ReLU alone is a missing ReLU, not a Keras port
+    clauses = [c for c in (pad, pool, _relu_clause(ctx, idx)) if c]
+    equivalent_only = len(clauses) == 1 and pad is not None and "same computation" in pad
+    path = cc[0].module_path
+    site = ctx.site(path)
+    fix = (
+        f"{at(path, site)}: optional: fold the padding into the conv, {conv_call(rc[0], bias=bool(attr(rc[0], 'bias')))}"
+        if equivalent_only
+        else f"{at(path, site)}: build the stem as the reference does: {stem_recipe(ref, with_pool=True)}"
+    )
+    message = (
+        f"The {_keras_side(ctx, rc[0], cc[0])}'s stem is written the Keras way: " + "; ".join(clauses) + "."
+    )
+    return [Finding(
+        Pattern.KERAS_STEM, "Keras / TF stem", message,
+        tuple(sorted({ctx.mismatches[i].reference_path or "stem" for i in idx})), idx, fix, site,
+    )]  # fmt: skip
+
+
+def _keras_side(ctx: Context, rconv: OpRecord, cconv: OpRecord) -> str:
+    """Which model pads explicitly or pools unpadded (the Keras port)."""
+    if _pads_before(ctx.reference, rconv) and not _pads_before(ctx.candidate, cconv):
+        return "reference"
+    rpool, cpool = _first(ctx.reference, OpKind.MAX_POOL), _first(ctx.candidate, OpKind.MAX_POOL)
+    rp = effective_padding(ctx.reference, rpool) if rpool else None
+    cp = effective_padding(ctx.candidate, cpool) if cpool else None
+    if not _pads_before(ctx.candidate, cconv) and rp and cp and sum(rp) < sum(cp):
+        return "reference"
+    return "candidate"
+
+
+# --- TF "same" padding on strided convs ---------------------------------------------------------------
+
+
+def _strided(op: OpRecord) -> bool:
+    stride = attr(op, "stride")
+    return isinstance(stride, tuple) and max(stride, default=1) > 1
+
+
+def _padding_pairs(ctx: Context) -> list[tuple[OpRecord, OpRecord]]:
+    """Paired strided convs outside the stem whose effective padding differs."""
+    out: dict[tuple[int, int], tuple[OpRecord, OpRecord]] = {}
+    for m in ctx.mismatches:
+        if m.op_kind is not OpKind.CONV or m.region is Region.STEM or m.field != "padding":
+            continue
+        if m.reference_op is None or m.candidate_op is None:
+            continue
+        r, c = ctx.reference.ops[m.reference_op], ctx.candidate.ops[m.candidate_op]
+        same_stride = _strided(r) and _strided(c) and attr(r, "stride") == attr(c, "stride")
+        if same_stride and effective_padding(ctx.reference, r) != effective_padding(ctx.candidate, c):
+            out[(r.id, c.id)] = (r, c)
+    return list(out.values())
+
+
+def detect_same_padding(ctx: Context) -> list[Finding]:
+    pairs = _padding_pairs(ctx)
+    if not pairs:
+        return []
+    rids = {r.id for r, _ in pairs} | {p.id for r, _ in pairs for p in _pads_before(ctx.reference, r)}
+    cids = {c.id for _, c in pairs} | {p.id for _, c in pairs for p in _pads_before(ctx.candidate, c)}
+    idx = ctx.indices(lambda m: m.reference_op in rids or m.candidate_op in cids)
+    r, c = pairs[0]
+    rp, cp = effective_padding(ctx.reference, r), effective_padding(ctx.candidate, c)
+    asym = not (_symmetric(rp) and _symmetric(cp))
+    "x".join(str(v) for v in attr(c, "kernel_size") or ())  # type: ignore[union-attr]
+    title = "TF 'same' padding on strided convs" if asym else "Padding of strided convs"
+    tf = (
+        " (TensorFlow's padding='same' pads the odd pixel at the bottom / right only; the sampling grid "
+        "shifts by one pixel)"
+        if asym
+        else ""
+    )
+    where = ", ".join(sorted({p.module_path for p, _ in pairs})[:6])
+    message = (
+        f"{len(pairs)} stride-{square(attr(c, 'stride'))} convs ({where}) see padding {_spell(cp)} in the "
+        f"candidate and {_spell(rp)} in the reference{tf}. Outputs differ even where shapes agree."
+    )
+    culprit = (_pads_before(ctx.candidate, c) or [c])[0]
+    site = ctx.site(c.module_path) or culprit.source
+    return [Finding(Pattern.SAME_PADDING, title, message, tuple(sorted({p.module_path for p, _ in pairs})),
+                    idx, _same_fix(ctx, r, c, at(c.module_path, site)), site)]  # fmt: skip
+
+
+def _same_fix(ctx: Context, r: OpRecord, c: OpRecord, where: str) -> str:
+    conv = conv_call(r, bias=bool(attr(r, "bias")))
+    ref_pads = _pads_before(ctx.reference, r)
+    if ref_pads:
+        return f"{where}: pad as the reference does, F.pad(x, {attr(ref_pads[0], 'pad')}), then {conv}"
+    drop = "drop the explicit pad and " if _pads_before(ctx.candidate, c) else ""
+    return f"{where}: {drop}use {conv}, in each strided conv"
