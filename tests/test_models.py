@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import pytest
 import torch
@@ -48,10 +49,15 @@ def _randomize_bn(model: nn.Module, seed: int) -> None:
 def test_state_dict_matches_torchvision_keys_and_shapes(name: str) -> None:
     ours, ref = _on_meta(name)
     ours_sd, ref_sd = ours.state_dict(), ref.state_dict()
+    extra = [k for k in ours_sd if k not in ref_sd]
+    if name.endswith("_keras"):  # keras.applications' twins: torchvision's keys plus a bias per conv
+        convs = {f"{path}.bias" for path, m in ours.named_modules() if isinstance(m, nn.Conv2d)}
+        assert extra and set(extra) == convs
+        ours_sd = {k: v for k, v in ours_sd.items() if k not in convs}
     assert list(ours_sd) == list(ref_sd)  # same keys, same order
     assert {k: v.shape for k, v in ours_sd.items()} == {k: v.shape for k, v in ref_sd.items()}
-    result = ours.load_state_dict(ref_sd, strict=True)
-    assert not result.missing_keys and not result.unexpected_keys
+    result = ours.load_state_dict(ref_sd, strict=not extra)
+    assert sorted(result.missing_keys) == sorted(extra) and not result.unexpected_keys
 
 
 def test_resnet50_parameter_count() -> None:
@@ -213,7 +219,7 @@ def test_stage_plans_chain(bottleneck: bool, layers: list[int], groups: int, wid
     plans = stage_plans(block, layers, width_per_group, groups)
     assert [p.blocks for p in plans] == layers
     assert plans[0].in_channels == 64
-    for prev, cur in zip(plans, plans[1:]):
+    for prev, cur in itertools.pairwise(plans):
         assert cur.in_channels == prev.out_channels and cur.reduction >= prev.reduction
     assert all(p.out_channels > 0 and p.mid_channels > 0 for p in plans)
 
