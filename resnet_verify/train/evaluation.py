@@ -17,7 +17,7 @@ from resnet_verify.specs.usercode import model_output
 from resnet_verify.tracing.outputs import select_output
 from resnet_verify.train.config import TrainConfig
 from resnet_verify.train.data import SplitTensors, normalize
-from resnet_verify.train.runtime import amp_dtype_for
+from resnet_verify.train.runtime import amp_dtype_for, uses_channels_last
 
 
 @torch.no_grad()
@@ -44,7 +44,7 @@ def predict_logits(
     outputs = []
 
     def forward(batch: torch.Tensor) -> torch.Tensor:
-        if device.type == "cuda":
+        if uses_channels_last(device):
             batch = batch.contiguous(memory_format=torch.channels_last)
         # model_output: the model's prints go to stderr, never into evaluate's report
         with model_output(), torch.autocast(device.type, dtype=amp or torch.float32, enabled=amp is not None):

@@ -45,9 +45,17 @@ from resnet_verify.train.ema import WeightAverage
 from resnet_verify.train.evaluation import evaluate_split, predict_logits  # noqa: F401 - re-exported
 from resnet_verify.train.recipes import HYPERPARAMETERS, OPTIMIZERS, RECIPES, SCHEDULES, Optimizer, Schedule  # noqa: F401 - re-exported
 from resnet_verify.train.run_files import plot_curves, write_config, write_metrics
-from resnet_verify.train.runtime import Runtime, amp_dtype_for, select_device, setup_runtime, teardown_runtime  # noqa: F401
+from resnet_verify.train.runtime import (  # noqa: F401
+    Runtime,
+    amp_dtype_for,
+    select_device,
+    setup_runtime,
+    teardown_runtime,
+    uses_channels_last,
+)
 
 TARGET_ACCURACY = 0.975  # the published ResNet50 figure on the 120 SIGNS test images
+
 
 class TrainingDiverged(Exception):
     """The loss stopped being finite; the message is one line for the user."""
@@ -156,7 +164,7 @@ def _build(
     elif init_state is not None:  # a ported checkpoint (train --init-from), in the model's own keys
         load_weights(model, init_state, source="--init-from", spec=config.model)
     nn.Module.to(model, device)  # nn.Module's own: a user's `to` override may not return the model
-    if device.type == "cuda":
+    if uses_channels_last(device):
         nn.Module.to(model, memory_format=torch.channels_last)
     net: nn.Module = model
     if runtime.distributed:
@@ -189,7 +197,9 @@ def _restore(run: _Run, resume: dict[str, Any], source: str) -> None:
         ) from None
 
 
-def _train_epoch(run: _Run, epoch: int, train_split: SplitTensors, progress: bool) -> tuple[torch.Tensor, float]:
+def _train_epoch(
+    run: _Run, epoch: int, train_split: SplitTensors, progress: bool
+) -> tuple[torch.Tensor, float]:
     """One pass over the training split; returns (loss * count, correct, count) sums and the last lr."""
     from tqdm import tqdm
 
@@ -212,7 +222,7 @@ def _train_epoch(run: _Run, epoch: int, train_split: SplitTensors, progress: boo
         x = normalize(train_split.x[idx], config.mean, config.std)
         if config.augment:
             x = augment(x, run.data_gen, batch_size=len(batch), rows=rows)
-        if device.type == "cuda":
+        if uses_channels_last(device):
             x = x.contiguous(memory_format=torch.channels_last)
         y = train_split.y[idx]
         with torch.autocast(device.type, dtype=amp or torch.float32, enabled=amp is not None):
@@ -260,7 +270,9 @@ def _step(run: _Run, loss: torch.Tensor) -> None:
     run.step += 1
 
 
-def _end_epoch(run: _Run, epoch: int, val: SplitTensors, sums: torch.Tensor, lr: float, started: float, train_s: float) -> None:
+def _end_epoch(
+    run: _Run, epoch: int, val: SplitTensors, sums: torch.Tensor, lr: float, started: float, train_s: float
+) -> None:
     """Rank 0: evaluate on validation, select, write checkpoints and run files, log one line."""
     config, out = run.config, run.out
     val_loss, val_acc = evaluate_split(run.evaluated, val, config, run.runtime.device)
