@@ -22,6 +22,7 @@ full SIGNS training run with the project's default recipe.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -253,10 +254,8 @@ def run_capped(cmd: list[str], cap: float, *, capture_stderr: bool) -> tuple[int
         stdout, stderr = proc.communicate(timeout=cap)
         return proc.returncode, stdout or "", stderr or "", False
     except subprocess.TimeoutExpired:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         stdout, stderr = proc.communicate()
         return None, stdout or "", stderr or "", True
 
@@ -281,10 +280,8 @@ def compile_benchmarks(device: Any, p: dict[str, Any], cap: float) -> dict[str, 
     for line in stdout.splitlines():
         line = line.strip()
         if line.startswith("{"):
-            try:
+            with contextlib.suppress(ValueError):
                 results.append(json.loads(line))
-            except ValueError:
-                pass
     wanted = [(s, b, m) for s, b in p["shapes"] for m in ("train", "infer")]
     done = {(r["size"], r["batch"], r["mode"]) for r in results}
     for s, b, m in wanted:
@@ -316,10 +313,8 @@ def _metrics(path: Path) -> list[dict[str, float]]:
         for raw in csv.DictReader(handle):
             row = {}
             for k, v in raw.items():
-                try:
+                with contextlib.suppress(TypeError, ValueError):
                     row[k] = float(v)
-                except (TypeError, ValueError):
-                    pass
             out.append(row)
         return out
 

@@ -7,6 +7,7 @@ old file or the new one, never half of one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import re
@@ -75,10 +76,8 @@ def _temp_beside(path: Path) -> tuple[int, str]:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     umask = os.umask(0)
     os.umask(umask)
-    try:
+    with contextlib.suppress(AttributeError, OSError):  # platforms without fchmod
         os.fchmod(fd, 0o666 & ~umask)
-    except (AttributeError, OSError):  # pragma: no cover - platforms without fchmod
-        pass
     return fd, tmp
 
 

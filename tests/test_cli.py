@@ -62,7 +62,7 @@ def test_crashing_candidate_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json", "html", "github"])
 def test_output_file_written_atomically(tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / f"report.{fmt}"
-    code, out, err = run(
+    code, out, _err = run(
         capsys,
         "compare",
         "--model",

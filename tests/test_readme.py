@@ -27,7 +27,7 @@ def test_readme_examples_type_check(tmp_path: Path) -> None:
         path = tmp_path / f"readme_example_{i}.py"
         path.write_text(block, encoding="utf-8")
         files.append(str(path))
-    out, err, status = api.run(
+    out, err, _status = api.run(
         ["--ignore-missing-imports", "--no-error-summary", "--cache-dir", str(tmp_path / ".mypy"), *files]
     )
     # Names a user supplies (their model class) are the only thing allowed to be undefined.

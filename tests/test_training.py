@@ -232,7 +232,8 @@ def test_gate_refuses_a_mismatched_model(
     out = tmp_path / "run"
     assert train(data_dir, out, "--epochs", "1", model=f"{model_file}:Tiny") == 1
     err = capsys.readouterr().err
-    assert "Tiny vs resnet18" in err and "mismatches" in err  # the text report (its wording is the renderer's)
+    # the text report (its wording is the renderer's)
+    assert "Tiny vs resnet18" in err and "mismatches" in err
     assert "not training" in err and "--allow-mismatch" in err.strip().splitlines()[-1]
     assert not (out / "last.pt").exists() and not (out / "best.pt").exists()
 

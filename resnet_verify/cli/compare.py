@@ -14,7 +14,6 @@ if TYPE_CHECKING:  # torch loads only when a command runs, after OpenMP settings
     import torch
 
 
-
 def add_common_model_args(
     parser: argparse.ArgumentParser, *, reference: bool = True, many: bool = False
 ) -> None:
@@ -68,7 +67,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_common_model_args(parser, many=True)
     parser.add_argument("--format", choices=FORMATS, default="text")
     parser.add_argument(
-        "--verbose", action="store_true", help="text format: list every raw mismatch, not only the unexplained"
+        "--verbose",
+        action="store_true",
+        help="text format: list every raw mismatch, not only the unexplained",
     )
     parser.add_argument(
         "--output",

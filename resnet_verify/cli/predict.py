@@ -66,7 +66,13 @@ def run(args: argparse.Namespace) -> int:
     flip = bool(config.get("tta_flip"))  # the run's own evaluation: mirrored views averaged or not
     probs = torch.softmax(
         predict_logits(
-            model, batch, config["mean"], config["std"], device, flip=flip, output_key=config.get("output_key")
+            model,
+            batch,
+            config["mean"],
+            config["std"],
+            device,
+            flip=flip,
+            output_key=config.get("output_key"),
         ),
         dim=1,
     )

@@ -44,7 +44,9 @@ _REFERENCE_NAMES: tuple[str, ...] = (
     "wide_resnet101_2",
 )
 
-_FORMS = "a family name (resnet50), torchvision:NAME, timm:NAME, keras:NAME, FILE.py:CALLABLE or MODULE:CALLABLE"
+_FORMS = (
+    "a family name (resnet50), torchvision:NAME, timm:NAME, keras:NAME, FILE.py:CALLABLE or MODULE:CALLABLE"
+)
 _DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\Z")
 _user_module_ids = itertools.count()
 

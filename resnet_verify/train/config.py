@@ -52,7 +52,9 @@ class TrainConfig:
             self.optimizer = Optimizer(self.optimizer)
             self.schedule = Schedule(self.schedule)
         except ValueError:
-            raise UsageError(f"optimizer must be one of {OPTIMIZERS} and schedule one of {SCHEDULES}") from None
+            raise UsageError(
+                f"optimizer must be one of {OPTIMIZERS} and schedule one of {SCHEDULES}"
+            ) from None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: (v.value if isinstance(v, Enum) else v) for k, v in asdict(self).items()}

@@ -137,9 +137,7 @@ def _hold_out(train: SplitTensors, name: str) -> tuple[SplitTensors, SplitTensor
     """Training split without validation, the validation split, and how it was drawn."""
     train_idx, val_idx = stratified_holdout(train.y, VAL_FRACTION, VAL_SEED)
     if val_idx.numel() == 0:
-        raise UsageError(
-            f"{name}: too few images to hold out a validation split (every class has one image)"
-        )
+        raise UsageError(f"{name}: too few images to hold out a validation split (every class has one image)")
     how = f"stratified {VAL_FRACTION:.0%} of {name} (seed {VAL_SEED}): {val_idx.numel()} images"
     return _rows(train, train_idx), _rows(train, val_idx), how
 
