@@ -14,3 +14,5 @@ class ReportFormat(str, enum.Enum):
 
 
 FORMATS: tuple[str, ...] = tuple(f.value for f in ReportFormat)
+# `summary` renders every format but GitHub annotations (a shape report has no findings to annotate).
+SUMMARY_FORMATS: tuple[str, ...] = tuple(f for f in FORMATS if f != ReportFormat.GITHUB.value)

@@ -32,6 +32,7 @@ from resnet_verify.cli.main import main
 from resnet_verify.specs.builders import build_model
 from resnet_verify.train.checkpoint import FORMAT, capture_rng, make_checkpoint
 from resnet_verify.train.loop import TrainConfig, make_optimizer
+from resnet_verify.train.recipes import Optimizer, Schedule
 
 MODELS = """
 import sys
@@ -51,15 +52,18 @@ class Tiny(nn.Module):
         return self.fc(torch.relu(self.bn(self.conv(x))).mean((2, 3)))
 
 
-class ReturnsDict(Tiny):
+# Dicts and tuples holding a tensor are valid outputs (the first tensor, .logits, 'logits'/'out');
+# these hold none.
+class ReturnsDictOfText(Tiny):
     def forward(self, x):
-        return {"logits": super().forward(x)}
+        super().forward(x)
+        return {"label": "five"}
 
 
-class ReturnsTuple(Tiny):
+class ReturnsTupleOfText(Tiny):
     def forward(self, x):
-        y = super().forward(x)
-        return y, y
+        super().forward(x)
+        return "five", 5
 
 
 class ReturnsNone(Tiny):
@@ -216,8 +220,8 @@ class _Evil:
 def _config(spec: str, data: Path, channels: int = 3) -> dict:
     mean, std = [0.4] * channels, [0.2] * channels
     return TrainConfig(model=spec, num_classes=len(CLASSES), input_size=[channels, SIZE, SIZE], classes=list(CLASSES),
-                       mean=mean, std=std, epochs=2, batch_size=3, optimizer="adamw", lr=0.01, momentum=0.9,
-                       nesterov=False, weight_decay=0.0, label_smoothing=0.0, schedule="constant", warmup_epochs=0.0,
+                       mean=mean, std=std, epochs=2, batch_size=3, optimizer=Optimizer.ADAMW, lr=0.01, momentum=0.9,
+                       nesterov=False, weight_decay=0.0, label_smoothing=0.0, schedule=Schedule.CONSTANT, warmup_epochs=0.0,
                        augment=False, data=str(data), allow_mismatch=True).to_dict()  # fmt: skip
 
 
@@ -399,9 +403,17 @@ CASES: list[tuple[str, list[str], str]] = [
         [*COMPARE, "--model", f"{M}:returns_int"],
         "returned int, not a torch.nn.Module",
     ),
-    ("compare-forward-returns-dict", [*COMPARE, "--model", f"{M}:ReturnsDict"], "does not return a tensor"),
-    ("compare-forward-returns-tuple", [*COMPARE, "--model", f"{M}:ReturnsTuple"], "does not return a tensor"),
-    ("compare-forward-returns-none", [*COMPARE, "--model", f"{M}:ReturnsNone"], "does not return a tensor"),
+    (
+        "compare-forward-returns-dict",
+        [*COMPARE, "--model", f"{M}:ReturnsDictOfText"],
+        "returns no tensor",
+    ),
+    (
+        "compare-forward-returns-tuple",
+        [*COMPARE, "--model", f"{M}:ReturnsTupleOfText"],
+        "returns no tensor",
+    ),
+    ("compare-forward-returns-none", [*COMPARE, "--model", f"{M}:ReturnsNone"], "returns no tensor"),
     (
         "compare-needs-arguments",
         [*COMPARE, "--model", f"{M}:needs_depth"],
@@ -503,13 +515,13 @@ CASES: list[tuple[str, list[str], str]] = [
         "has no attribute",
     ),
     (
-        "port-to-returns-dict",
+        "port-to-returns-no-tensor",
         [
             "port",
             "--from",
             "resnet18",
             "--to",
-            f"{M}:ReturnsDict",
+            f"{M}:ReturnsDictOfText",
             "--out",
             "{tmp}/p.pt",
             "--input-size",
@@ -517,7 +529,7 @@ CASES: list[tuple[str, list[str], str]] = [
             "--num-classes",
             "3",
         ],
-        "does not return a tensor",
+        "returns no tensor",
     ),
     ("port-missing-to", ["port", "--from", "resnet18", "--out", "{tmp}/p.pt"], "required: --to"),
     (
@@ -685,7 +697,11 @@ CASES: list[tuple[str, list[str], str]] = [
         ["evaluate", "--checkpoint", "{good_pt}", "--data", "{good}", "--out", "{out_file}"],
         "is a file, not a folder",
     ),
-    ("evaluate-unknown-split", [*EVALUATE, "--checkpoint", "{good_pt}", "--split", "val"], "invalid choice"),
+    (
+        "evaluate-unknown-split",
+        [*EVALUATE, "--checkpoint", "{good_pt}", "--split", "holdout"],
+        "invalid choice",
+    ),
     # ---- predict
     (
         "predict-not-an-image",

@@ -141,16 +141,6 @@ def equivalence_state(args: argparse.Namespace) -> dict[str, torch.Tensor] | Non
     return load_state_file(args.reference_weights, what="--reference-weights")
 
 
-def default_reference(spec: str) -> str:
-    from resnet_verify.models.resnet import MODEL_BUILDERS, reference_name_for
-
-    if spec.startswith("torchvision:"):
-        return spec.split(":", 1)[1]
-    if spec in MODEL_BUILDERS:
-        return reference_name_for(spec)
-    return "resnet50"
-
-
 def write_report(text: str, output: str | None) -> None:
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -172,7 +162,7 @@ def write_report(text: str, output: str | None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from resnet_verify.report.formats import render
-    from resnet_verify.specs.builders import build_model, parse_input_size
+    from resnet_verify.specs.builders import build_model, default_reference, parse_input_size
     from resnet_verify.verify.comparison import compare
 
     if args.num_classes < 1:

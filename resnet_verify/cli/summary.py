@@ -6,15 +6,14 @@ from __future__ import annotations
 import argparse
 
 from resnet_verify.cli.compare import add_common_model_args
-
-FORMATS = ("text", "markdown", "json", "html")
+from resnet_verify.formats import SUMMARY_FORMATS
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("summary", help="per-stage / per-block shape report and torchinfo layer table")
     add_common_model_args(parser, reference=False)
     parser.add_argument("--depth", type=int, default=3, help="torchinfo depth (default 3)")
-    parser.add_argument("--format", choices=FORMATS, default="text")
+    parser.add_argument("--format", choices=SUMMARY_FORMATS, default="text")
     parser.add_argument(
         "--output", metavar="FILE", help="write the report here (atomically) instead of stdout"
     )

@@ -125,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Path, dict[str, Any] | None]:
+    from resnet_verify.specs.builders import default_reference
     from resnet_verify.train.checkpoint import load_checkpoint
     from resnet_verify.train.data import channel_stats, load_signs
     from resnet_verify.train.loop import TrainConfig
@@ -188,7 +189,7 @@ def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Path, dict[str, Any] |
         mean=mean,
         std=std,
         recipe=recipe,
-        reference=args.reference or "resnet50",
+        reference=args.reference or default_reference(spec),
         seed=0 if args.seed is None else args.seed,
         data=str(Path(args.data).resolve()),
         validation=signs.validation,
@@ -257,13 +258,9 @@ def _test_line(final: dict[str, Any]) -> str:
 
 def _reference_for(config: Any) -> str:
     """The torchvision model the gate (and --init-from) compares the run's model with."""
-    from resnet_verify.models.resnet import MODEL_BUILDERS, reference_name_for
+    from resnet_verify.specs.builders import default_reference
 
-    if config.model.startswith("torchvision:"):
-        return str(config.model.removeprefix("torchvision:"))
-    if config.model in MODEL_BUILDERS:
-        return str(reference_name_for(config.model))
-    return str(config.reference)
+    return default_reference(str(config.model), fallback=str(config.reference))
 
 
 def _init_file(args: argparse.Namespace, resume: dict[str, Any] | None) -> Any:

@@ -15,13 +15,13 @@ from typing import Any
 import torch
 from torch import nn
 
+from resnet_verify.formats import SUMMARY_FORMATS
 from resnet_verify.report._common import DASH, fmt_int, fmt_macs, fmt_px, fmt_shape, summarize_block
 from resnet_verify.tracing.metrics import PartMetrics, trace_metrics
 from resnet_verify.tracing.records import Shape, Trace
 from resnet_verify.tracing.tracer import trace
 
 SUMMARY_SCHEMA_VERSION = 1
-SUMMARY_FORMATS = ("text", "markdown", "json", "html")
 _HEADER = ("part", "path", "input", "output", "params", "MACs", "RF", "stride", "detail")
 
 

@@ -51,6 +51,18 @@ _DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\Z")
 _user_module_ids = itertools.count()
 
 
+def default_reference(spec: str, fallback: str = "resnet50") -> str:
+    """The reference a model spec is compared with when none is given (compare, train's gate):
+    a torchvision model is its own, a family model its builder's twin, anything else ``fallback``."""
+    from resnet_verify.models.resnet import reference_name_for
+
+    if spec.startswith("torchvision:"):
+        return spec.split(":", 1)[1]
+    if spec in MODEL_BUILDERS:
+        return str(reference_name_for(spec))
+    return fallback
+
+
 def reference_names() -> tuple[str, ...]:
     """torchvision builders that :func:`build_reference` accepts."""
     return _REFERENCE_NAMES

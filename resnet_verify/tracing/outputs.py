@@ -81,3 +81,11 @@ def select_output(output: Any, key: str | None = None) -> torch.Tensor | None:
 
 
 __all__ = ["DEFAULT_KEYS", "select_output"]
+
+
+def no_tensor_error(model_name: str) -> UsageError:
+    """The one message for a forward whose output holds no prediction (compare, equivalence, port, train)."""
+    return UsageError(
+        f"the forward of {model_name} returns no tensor (none as .logits, under 'logits'/'out', "
+        "or in a tuple, list or dict)"
+    )

@@ -12,9 +12,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from resnet_verify.errors import UsageError
 from resnet_verify.specs.usercode import model_output
-from resnet_verify.tracing.outputs import select_output
+from resnet_verify.tracing.outputs import no_tensor_error, select_output
 from resnet_verify.train.config import TrainConfig
 from resnet_verify.train.data import SplitTensors, normalize
 from resnet_verify.train.runtime import amp_dtype_for, uses_channels_last
@@ -50,7 +49,7 @@ def predict_logits(
         with model_output(), torch.autocast(device.type, dtype=amp or torch.float32, enabled=amp is not None):
             out = select_output(model(batch), output_key)  # a ModelOutput's .logits, a tuple's first ...
             if out is None:
-                raise UsageError(f"the forward of {type(model).__name__} returns no tensor")
+                raise no_tensor_error(type(model).__name__)
             return out.float()
 
     try:

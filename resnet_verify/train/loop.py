@@ -28,6 +28,7 @@ import random
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from torch import nn
 
 from resnet_verify._io import save_atomic
 from resnet_verify.errors import UsageError
-from resnet_verify.tracing.outputs import select_output
+from resnet_verify.tracing.outputs import no_tensor_error, select_output
 from resnet_verify.train.checkpoint import capture_rng, load_weights, make_checkpoint, restore_rng
 from resnet_verify.train.config import SELECTED_ON, TrainConfig  # noqa: F401 - re-exported
 from resnet_verify.train.data import Signs, SplitTensors, augment, batch_indices, normalize, steps_per_epoch
@@ -228,7 +229,7 @@ def _train_epoch(
         with torch.autocast(device.type, dtype=amp or torch.float32, enabled=amp is not None):
             logits = select_output(run.net(x), config.output_key)  # a ModelOutput's .logits ...
         if logits is None:
-            raise UsageError(f"the forward of {config.model} returns no tensor to train on")
+            raise no_tensor_error(config.model)
         loss = criterion(logits.float(), y)
         if not _all_finite(loss, runtime):
             bar.close()
@@ -285,12 +286,14 @@ def _end_epoch(
     run.history.append(row)
     best = run.best
     improved = val_acc > best["val_acc"] or (val_acc == best["val_acc"] and val_loss < best["val_loss"])
-    common = {"config": config.to_dict(), "epoch": epoch + 1, "step": run.step, "history": run.history}
+    checkpoint = partial(
+        make_checkpoint, config=config.to_dict(), epoch=epoch + 1, step=run.step, history=run.history
+    )
     if improved:
         run.best = {"epoch": epoch + 1, "val_acc": val_acc, "val_loss": val_loss}
-        save_atomic(make_checkpoint(model=run.evaluated, best=run.best, **common), out / "best.pt")
-    last = make_checkpoint(model=run.model, best=run.best, optimizer=run.optimizer, scaler=run.scaler,
-                           rng=capture_rng(run.data_gen), **common)  # fmt: skip
+        save_atomic(checkpoint(model=run.evaluated, best=run.best), out / "best.pt")
+    last = checkpoint(model=run.model, best=run.best, optimizer=run.optimizer, scaler=run.scaler,
+                      rng=capture_rng(run.data_gen))  # fmt: skip
     if run.ema is not None:
         last["ema"] = run.ema.state_dict()
     save_atomic(last, out / "last.pt")

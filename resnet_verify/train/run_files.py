@@ -22,7 +22,7 @@ from typing import Any
 
 import torch
 
-from resnet_verify._io import write_text_atomic
+from resnet_verify._io import write_bytes_atomic, write_text_atomic
 
 METRIC_COLUMNS = (
     "epoch",
@@ -133,6 +133,4 @@ def plot_confusion(path: str | Path, matrix: torch.Tensor, classes: Sequence[str
 def _save_figure(fig: Any, path: Path) -> None:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(buffer.getvalue())
-    tmp.replace(path)
+    write_bytes_atomic(path, buffer.getvalue())

@@ -10,6 +10,7 @@ from torch import nn
 from resnet_verify.errors import UsageError
 from resnet_verify.specs.builders import build_reference_model, reference_display
 from resnet_verify.tracing.global_pools import follow_input_size
+from resnet_verify.tracing.outputs import no_tensor_error
 from resnet_verify.tracing.records import Shape, Trace
 from resnet_verify.tracing.tracer import normalize_input_shape, trace
 from resnet_verify.verify.align import align_blocks
@@ -192,7 +193,7 @@ def compare(
         )
     cand_trace = follow_input_size(candidate, trace(candidate, shape, output_key=output_key))
     if not cand_trace.output_is_tensor:
-        raise UsageError(f"the forward of {type(candidate).__name__} does not return a tensor")
+        raise no_tensor_error(type(candidate).__name__)
     return compare_traces(
         ref_trace,
         cand_trace,

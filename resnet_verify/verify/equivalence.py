@@ -35,6 +35,7 @@ from torch import nn
 
 from resnet_verify.errors import UsageError
 from resnet_verify.specs.usercode import set_training
+from resnet_verify.tracing.outputs import no_tensor_error
 from resnet_verify.tracing.records import INPUT_ID, Block
 from resnet_verify.verify.block_equivalence import blockwise
 from resnet_verify.verify.execution import run_capturing, tensor_error
@@ -358,7 +359,7 @@ def _comparison_for(
         )
     cand_trace = trace(candidate, shape, output_key=output_key)
     if cand_trace.crash is None and cand_trace.output_shape is None:
-        raise UsageError(f"the forward of {type(candidate).__name__} returns no tensor")
+        raise no_tensor_error(type(candidate).__name__)
     return compare_traces(
         ref_trace,
         cand_trace,

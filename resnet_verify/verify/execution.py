@@ -17,10 +17,9 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 from torch.utils._pytree import tree_flatten
 
-from resnet_verify.errors import UsageError
 from resnet_verify.specs.usercode import model_output
 from resnet_verify.tracing import opkinds
-from resnet_verify.tracing.outputs import select_output
+from resnet_verify.tracing.outputs import no_tensor_error, select_output
 
 
 class Capture(TorchFunctionMode):
@@ -58,7 +57,7 @@ def run_capturing(
     with torch.no_grad(), model_output(), capture:
         out = select_output(model(x), output_key)
     if out is None:
-        raise UsageError(f"the forward of {type(model).__name__} returns no tensor (no logits)")
+        raise no_tensor_error(type(model).__name__)
     return out.detach(), capture
 
 
