@@ -23,7 +23,6 @@ from typing import Any
 
 import torch
 from torch import nn
-from torch.overrides import TorchFunctionMode
 from torch.utils.flop_counter import FlopCounterMode
 
 from resnet_verify.specs.sources import module_sites, user_frame
@@ -35,6 +34,7 @@ from resnet_verify.specs.usercode import (
     unwrap,
 )
 from resnet_verify.tracing import opkinds
+from resnet_verify.tracing.op_counter import OpCounter, tensors_in
 from resnet_verify.tracing.outputs import select_output
 from resnet_verify.tracing.records import (
     CONST_ID,
@@ -118,22 +118,11 @@ def _meta_copy(model: nn.Module) -> nn.Module:
     return copy_model(model, memo)
 
 
-def _tensors(obj: Any) -> list[torch.Tensor]:
-    """Tensors in nested tuples / lists / dicts, in order (torch's pytree is 5x slower here)."""
-    if isinstance(obj, torch.Tensor):
-        return [obj]
-    if isinstance(obj, (tuple, list)):
-        return [t for item in obj for t in _tensors(item)]
-    if isinstance(obj, dict):
-        return [t for item in obj.values() for t in _tensors(item)]
-    return []
-
-
 def _shape(t: Any) -> Shape:
     return tuple(int(s) for s in t.shape)
 
 
-class _Recorder(TorchFunctionMode):
+class _Recorder(OpCounter):
     def __init__(self, param_names: dict[int, str]) -> None:
         super().__init__()
         self.param_names = param_names
@@ -144,45 +133,43 @@ class _Recorder(TorchFunctionMode):
         self.stack: list[str] = []
         self.failed: tuple[str, tuple[Shape, ...], tuple[str, ...], SourceLoc | None] | None = None
         self.flops: FlopCounterMode | None = None  # active under this mode while the forward runs
+        self.flops_before = 0  # the count when the current op started (modes do not nest)
 
     def _flops_so_far(self) -> int:
         # FlopCounterMode keeps one count per aten op under "Global": a handful of entries.
         counts = self.flops.flop_counts.get("Global") if self.flops is not None else None
         return sum(counts.values()) if counts else 0
 
-    def __torch_function__(
-        self, func: Any, types: Any, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None
-    ) -> Any:
-        kwargs = kwargs or {}
-        name = getattr(func, "__name__", str(func))
-        if name in opkinds.IGNORED:
-            return func(*args, **kwargs)
-        tensors = _tensors((args, kwargs))
-        flops_before = self._flops_so_far()
+    def call(
+        self, name: str, func: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+        inputs: list[torch.Tensor], caller: FrameType,
+    ) -> Any:  # fmt: skip
+        self.flops_before = self._flops_so_far()
         try:
             out = _meta_batch_norm(args, kwargs) if name == "batch_norm" else None
-            if out is None:
-                out = func(*args, **kwargs)
+            return func(*args, **kwargs) if out is None else out
         except Exception:
             if self.failed is None:
-                shapes = tuple(_shape(t) for t in tensors if id(t) not in self.param_names)
-                self.failed = (name, shapes, tuple(self.stack), user_frame(sys._getframe(1), stop=self.stop))
+                shapes = tuple(_shape(t) for t in inputs if id(t) not in self.param_names)
+                self.failed = (name, shapes, tuple(self.stack), user_frame(caller, stop=self.stop))
             raise
-        outs = _tensors(out)
-        if not outs:
-            return out
-        inputs: list[int] = []
+
+    def record(
+        self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any],
+        inputs: list[torch.Tensor], outs: list[torch.Tensor], caller: FrameType,
+    ) -> None:  # fmt: skip
+        producers: list[int] = []
         in_shapes: list[Shape] = []
         params: list[str] = []
-        for t in tensors:
+        for t in inputs:
             pname = self.param_names.get(id(t))
             if pname is not None:
                 params.append(pname)
             else:
-                inputs.append(self.producer.get(id(t), CONST_ID))
+                producers.append(self.producer.get(id(t), CONST_ID))
                 in_shapes.append(_shape(t))
         try:
-            kind, attrs = opkinds.classify(name, tuple(args), kwargs, len(inputs))
+            kind, attrs = opkinds.classify(name, tuple(args), kwargs, len(producers))
         except Exception:  # an unusual call signature must never break the trace
             kind, attrs = opkinds.OpKind.OTHER, {"function": name}
         op_id = len(self.ops)
@@ -193,20 +180,19 @@ class _Recorder(TorchFunctionMode):
                 kind=kind,
                 module_path=self.stack[-1] if self.stack else "",
                 module_stack=tuple(self.stack),
-                inputs=tuple(inputs),
+                inputs=tuple(producers),
                 in_shapes=tuple(in_shapes),
                 out_shape=_shape(outs[0]),
                 params=tuple(params),
                 attrs=make_attrs(attrs),
                 inplace=opkinds.is_inplace(name, kwargs),
-                source=user_frame(sys._getframe(1), stop=self.stop),
-                macs=(self._flops_so_far() - flops_before) // 2,
+                source=user_frame(caller, stop=self.stop),
+                macs=(self._flops_so_far() - self.flops_before) // 2,
             )
         )
         for t in outs:
             self.producer[id(t)] = op_id
             self.keep.append(t)
-        return out
 
 
 def _meta_batch_norm(args: tuple, kwargs: dict) -> torch.Tensor | None:
@@ -248,7 +234,7 @@ def _run(
     def pre_hook(path: str, module: nn.Module) -> Callable[[nn.Module, tuple, dict], None]:
         def hook(mod: nn.Module, args: tuple, kwargs: dict) -> None:
             order = len(pending)
-            flat = _tensors((args, kwargs))
+            flat = tensors_in((args, kwargs))
             own = list(mod.parameters(recurse=False))
             pending[order] = {
                 "order": order,
@@ -273,7 +259,7 @@ def _run(
     def post_hook(mod: nn.Module, args: tuple, kwargs: dict, output: Any) -> None:
         order = open_calls.pop()
         recorder.stack.pop()
-        flat = _tensors(output)
+        flat = tensors_in(output)
         pending[order]["out_shapes"] = tuple(_shape(t) for t in flat)
         pending[order]["end_op"] = len(recorder.ops)
 

@@ -1,7 +1,7 @@
 """Running real models for the numeric checks: op-counted captures, logits, tensor errors.
 
-A light ``TorchFunctionMode`` counts ops exactly the way the tracer does, so the op ids of a real
-run equal the trace's and any op's output can be kept by id. Forwards may return what real models
+``Capture`` counts ops with the tracer's own base (:class:`~resnet_verify.tracing.op_counter.OpCounter`),
+so the op ids of a real run equal the trace's and any op's output can be kept by id. Forwards may return what real models
 return: a tensor, a ``ModelOutput`` with ``.logits`` (transformers), a dict or a tuple; the
 tracer's own rule (:func:`~resnet_verify.tracing.outputs.select_output`) picks the logits, so the
 numeric checks compare the tensor the trace describes.
@@ -10,20 +10,19 @@ numeric checks compare the tensor the trace describes.
 from __future__ import annotations
 
 import math
+from types import FrameType
 from typing import Any
 
 import torch
 from torch import nn
-from torch.overrides import TorchFunctionMode
-from torch.utils._pytree import tree_flatten
 
 from resnet_verify.specs.usercode import model_output
-from resnet_verify.tracing import opkinds
+from resnet_verify.tracing.op_counter import OpCounter
 from resnet_verify.tracing.outputs import no_tensor_error, select_output
 
 
-class Capture(TorchFunctionMode):
-    """Counts ops exactly like the tracer's recorder and keeps copies of the wanted outputs."""
+class Capture(OpCounter):
+    """Numbers ops exactly like the tracer (the same base) and keeps copies of the wanted outputs."""
 
     def __init__(self, wanted: set[int]) -> None:
         super().__init__()
@@ -31,22 +30,14 @@ class Capture(TorchFunctionMode):
         self.names: list[str] = []
         self.captured: dict[int, torch.Tensor] = {}
 
-    def __torch_function__(
-        self, func: Any, types: Any, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None
-    ) -> Any:
-        kwargs = kwargs or {}
-        out = func(*args, **kwargs)
-        name = getattr(func, "__name__", str(func))
-        if name in opkinds.IGNORED:
-            return out
-        outs = [t for t in tree_flatten(out)[0] if isinstance(t, torch.Tensor)]
-        if not outs:
-            return out
+    def record(
+        self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any],
+        inputs: list[torch.Tensor], outs: list[torch.Tensor], caller: FrameType,
+    ) -> None:  # fmt: skip
         op_id = len(self.names)
         self.names.append(name)
         if op_id in self.wanted:
             self.captured[op_id] = outs[0].detach().clone()
-        return out
 
 
 def run_capturing(

@@ -1,0 +1,65 @@
+"""The one rule that numbers ops: a ``TorchFunctionMode`` both the tracer and the numeric checks use.
+
+An op is the outermost torch call seen by the mode (``F.relu``, ``Tensor.add_``, ``conv2d``) whose
+name is not in :data:`opkinds.IGNORED` and whose output holds at least one tensor; ops are numbered
+in call order. The tracer records each op on meta tensors and the equivalence checks keep real
+outputs by the same ids, so the two must count identically: hence one base class, not two copies.
+"""
+
+from __future__ import annotations
+
+import sys
+from types import FrameType
+from typing import Any
+
+import torch
+from torch.overrides import TorchFunctionMode
+
+from resnet_verify.tracing import opkinds
+
+
+def tensors_in(obj: Any) -> list[torch.Tensor]:
+    """Tensors in nested tuples / lists / dicts, in order (torch's pytree is 5x slower here)."""
+    if isinstance(obj, torch.Tensor):
+        return [obj]
+    if isinstance(obj, (tuple, list)):
+        return [t for item in obj for t in tensors_in(item)]
+    if isinstance(obj, dict):
+        return [t for item in obj.values() for t in tensors_in(item)]
+    return []
+
+
+class OpCounter(TorchFunctionMode):
+    """Calls every torch function through :meth:`call` and hands each counted op to :meth:`record`.
+
+    ``caller`` is the frame that made the torch call (the user's code, or torch's own), for sources.
+    """
+
+    def __torch_function__(
+        self, func: Any, types: Any, args: tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None
+    ) -> Any:
+        kwargs = kwargs or {}
+        name = getattr(func, "__name__", str(func))
+        if name in opkinds.IGNORED:
+            return func(*args, **kwargs)
+        caller = sys._getframe(1)
+        inputs = tensors_in((args, kwargs))
+        out = self.call(name, func, args, kwargs, inputs, caller)
+        outs = tensors_in(out)
+        if outs:
+            self.record(name, args, kwargs, inputs, outs, caller)
+        return out
+
+    def call(
+        self, name: str, func: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+        inputs: list[torch.Tensor], caller: FrameType,
+    ) -> Any:  # fmt: skip
+        """Run the op (the tracer substitutes a cheaper meta batch norm and notes failures)."""
+        return func(*args, **kwargs)
+
+    def record(
+        self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any],
+        inputs: list[torch.Tensor], outs: list[torch.Tensor], caller: FrameType,
+    ) -> None:  # fmt: skip
+        """Called once per counted op, in order; the op's id is the number of earlier calls."""
+        raise NotImplementedError
