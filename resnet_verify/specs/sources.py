@@ -46,30 +46,23 @@ _LIBRARY_ROOTS = (
 # The project's own model family (the models/ folder) is user-visible code worth pointing at; the
 # verifier is not.
 _USER_FOLDER_IN_PACKAGE = str(_PACKAGE / "models") + os.sep
-_is_user_cache: dict[str, bool] = {}
 
 
+@functools.lru_cache(maxsize=4096)  # asked once per frame walked, for a few hundred distinct files
 def is_user_file(filename: str) -> bool:
-    cached = _is_user_cache.get(filename)
-    if cached is not None:
-        return cached
     if filename.startswith("<"):
-        result = False
-    else:
-        resolved = str(Path(filename).resolve())
-        if resolved.startswith(_USER_FOLDER_IN_PACKAGE):
-            result = True
-        elif resolved.startswith(str(_PACKAGE)):
-            result = False
-        else:
-            parts = resolved.split(os.sep)
-            result = (
-                not any(resolved.startswith(root) for root in _LIBRARY_ROOTS)
-                and "torchvision" not in parts
-                and "torchinfo" not in parts
-            )
-    _is_user_cache[filename] = result
-    return result
+        return False
+    resolved = str(Path(filename).resolve())
+    if resolved.startswith(_USER_FOLDER_IN_PACKAGE):
+        return True
+    if resolved.startswith(str(_PACKAGE)):
+        return False
+    parts = resolved.split(os.sep)
+    return (
+        not any(resolved.startswith(root) for root in _LIBRARY_ROOTS)
+        and "torchvision" not in parts
+        and "torchinfo" not in parts
+    )
 
 
 def display_path(filename: str) -> str:
