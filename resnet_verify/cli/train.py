@@ -27,6 +27,7 @@ _HYPER_FLAGS = {
     "momentum": "--momentum", "nesterov": "--nesterov", "weight_decay": "--weight-decay",
     "label_smoothing": "--label-smoothing", "schedule": "--schedule", "warmup_epochs": "--warmup-epochs",
     "augment": "--augment", "ema_decay": "--ema-decay", "tta_flip": "--tta-flip",
+    "mixup_alpha": "--mixup", "cutmix_alpha": "--cutmix",
 }  # fmt: skip
 
 
@@ -60,6 +61,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="evaluate, select and save an exponential moving average of the weights (0: off)")  # fmt: skip
     g.add_argument("--tta-flip", action=argparse.BooleanOptionalAction, default=None,
                    help="evaluate each image and its mirror image, averaging the softmax")  # fmt: skip
+    g.add_argument("--mixup", dest="mixup_alpha", type=float, default=None, metavar="ALPHA",
+                   help="mixup with a Beta(ALPHA, ALPHA) weight (0: off)")  # fmt: skip
+    g.add_argument("--cutmix", dest="cutmix_alpha", type=float, default=None, metavar="ALPHA",
+                   help="CutMix with a Beta(ALPHA, ALPHA) box area (0: off); with --mixup, one of the two per batch")  # fmt: skip
     g.add_argument("--seed", type=int, default=None, help="random seed (default 0)")
     p.add_argument("--device", default=None, help="auto (cuda, then mps, then cpu), cpu, cuda, cuda:N or mps")
     p.add_argument(

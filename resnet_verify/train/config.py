@@ -36,6 +36,8 @@ class TrainConfig:
     augment: bool
     ema_decay: float = 0.0
     tta_flip: bool = False
+    mixup_alpha: float = 0.0
+    cutmix_alpha: float = 0.0
     recipe: str = "default"
     reference: str = "resnet50"
     seed: int = 0
@@ -77,3 +79,7 @@ class TrainConfig:
             )
         if not 0 <= self.ema_decay < 1:
             raise UsageError(f"--ema-decay must be in [0, 1) (0: off), got {self.ema_decay}")
+        if not (self.mixup_alpha >= 0 and self.cutmix_alpha >= 0):  # also refuses NaN
+            raise UsageError(
+                f"--mixup and --cutmix must be >= 0 (0: off), got {self.mixup_alpha} and {self.cutmix_alpha}"
+            )

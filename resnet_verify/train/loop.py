@@ -44,6 +44,7 @@ from resnet_verify.train.config import SELECTED_ON, TrainConfig  # noqa: F401 - 
 from resnet_verify.train.data import Signs, SplitTensors, augment, batch_indices, normalize, steps_per_epoch
 from resnet_verify.train.ema import WeightAverage
 from resnet_verify.train.evaluation import evaluate_split, predict_logits  # noqa: F401 - re-exported
+from resnet_verify.train.mixing import mix_batch
 from resnet_verify.train.recipes import HYPERPARAMETERS, OPTIMIZERS, RECIPES, SCHEDULES, Optimizer, Schedule  # noqa: F401 - re-exported
 from resnet_verify.train.run_files import plot_curves, write_config, write_metrics
 from resnet_verify.train.runtime import (  # noqa: F401
@@ -223,6 +224,7 @@ def _train_epoch(
         x = normalize(train_split.x[idx], config.mean, config.std)
         if config.augment:
             x = augment(x, run.data_gen, batch_size=len(batch), rows=rows)
+        x, mix = mix_batch(x, run.data_gen, mixup_alpha=config.mixup_alpha, cutmix_alpha=config.cutmix_alpha)
         if uses_channels_last(device):
             x = x.contiguous(memory_format=torch.channels_last)
         y = train_split.y[idx]
@@ -230,16 +232,10 @@ def _train_epoch(
             logits = select_output(run.net(x), config.output_key)  # a ModelOutput's .logits ...
         if logits is None:
             raise no_tensor_error(config.model)
-        loss = criterion(logits.float(), y)
+        loss = criterion(logits.float(), y) if mix is None else mix.loss(criterion, logits.float(), y)
         if not _all_finite(loss, runtime):
             bar.close()
-            kept = f"{run.out / 'last.pt'} keeps epoch {epoch}, the last good one"
-            if epoch == 0:
-                kept = "no checkpoint was written (it diverged in the first epoch)"
-            raise TrainingDiverged(
-                f"training diverged: the loss became {loss.item()} at epoch {epoch + 1}, step {i + 1}/{per_epoch} "
-                f"(lr {lr:.3g}); stopped: {kept}. Try a lower --lr or more --warmup-epochs"
-            )
+            raise _diverged(run, loss, epoch, f"{i + 1}/{per_epoch}", lr)
         _step(run, loss)
         with torch.no_grad():
             correct = (logits.argmax(dim=1) == y).sum()
@@ -255,6 +251,16 @@ def _train_epoch(
 
         dist.all_reduce(sums)
     return sums, lr
+
+
+def _diverged(run: _Run, loss: torch.Tensor, epoch: int, step: str, lr: float) -> TrainingDiverged:
+    kept = f"{run.out / 'last.pt'} keeps epoch {epoch}, the last good one"
+    if epoch == 0:
+        kept = "no checkpoint was written (it diverged in the first epoch)"
+    return TrainingDiverged(
+        f"training diverged: the loss became {loss.item()} at epoch {epoch + 1}, step {step} "
+        f"(lr {lr:.3g}); stopped: {kept}. Try a lower --lr or more --warmup-epochs"
+    )
 
 
 def _step(run: _Run, loss: torch.Tensor) -> None:

@@ -60,6 +60,8 @@ class Recipe:
     augment: bool
     ema_decay: float = 0.0  # 0: no weight averaging
     tta_flip: bool = False
+    mixup_alpha: float = 0.0  # Beta(alpha, alpha) mixing weight; 0: off (train/mixing.py)
+    cutmix_alpha: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON values (enum members become their CLI spelling)."""
