@@ -8,16 +8,13 @@ That localizes a numeric difference to a block instead of skipping the whole che
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
 
 from resnet_verify.verify.execution import tensor_error
+from resnet_verify.verify.numeric import EquivalenceReport
 from resnet_verify.verify.records import Comparison
-
-if TYPE_CHECKING:
-    from resnet_verify.verify.equivalence import EquivalenceReport
 
 _LAYERS = (nn.Conv2d, nn.BatchNorm2d, nn.Linear)
 
@@ -86,8 +83,6 @@ def block_report(
     started: float,
 ) -> EquivalenceReport | None:
     """Each aligned block checked on its own; None when no block could be checked."""
-    from resnet_verify.verify.equivalence import EquivalenceReport
-
     rs, cs = comparison.reference.structure.blocks, comparison.candidate.structure.blocks
     errors = []
     for p in comparison.blocks:

@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import copy
 import time
-from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
 
 from resnet_verify.tracing.records import OpKind, Trace
 from resnet_verify.verify.execution import run_capturing, tensor_error
+from resnet_verify.verify.numeric import EquivalenceReport
 from resnet_verify.verify.records import Comparison, Pattern
-
-if TYPE_CHECKING:
-    from resnet_verify.verify.equivalence import EquivalenceReport
 
 _WEIGHTED = (OpKind.CONV, OpKind.LINEAR)
 
@@ -144,7 +141,6 @@ def folded_report(
     output_key: str | None,
 ) -> EquivalenceReport:
     """A BN-folded candidate against the reference with its BatchNorms folded the same way."""
-    from resnet_verify.verify.equivalence import EquivalenceReport  # the report type lives there
     from resnet_verify.verify.weights import candidate_copy, load_reference, randomize_batchnorm
 
     ref_model = load_reference(

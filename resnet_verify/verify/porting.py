@@ -39,13 +39,12 @@ from resnet_verify.verify.blockers import (
     divergence_blocker,
     unpaired_blockers,
 )
-from resnet_verify.verify.equivalence import (
+from resnet_verify.verify.equivalence import _check_tolerances, _comparison_for
+from resnet_verify.verify.numeric import (
     DEFAULT_ATOL,
     DEFAULT_RTOL,
     EquivalenceReport,
     Frontier,
-    _check_tolerances,
-    _comparison_for,
     _num,
     numeric_report,
 )
@@ -177,6 +176,20 @@ def _crash_blocker(comparison: Comparison) -> Blocker | None:
     return Blocker(BlockerKind.CRASH, crash.module_path or "model", None, what, fix)
 
 
+def _port_mapping(comparison: Comparison, partial: bool) -> ParamMapping | Blocker:
+    """The pairing to port through, or what stops the port before any weights are loaded."""
+    crashed = _crash_blocker(comparison)
+    if crashed is not None:
+        return crashed
+    mapping = pair_parameters(comparison)
+    if partial:
+        mapping = _without_conflicts(mapping)
+    if not mapping.pairs:
+        what = "no tensor of the reference pairs with one of the candidate"
+        return Blocker(BlockerKind.UNPAIRED, "model", None, what, "is it a ResNet?")
+    return mapping
+
+
 def _checks(
     ref_model: nn.Module,
     candidate: nn.Module,
@@ -289,15 +302,9 @@ def port(
             seconds=time.perf_counter() - started, **extra,  # type: ignore[arg-type]
         )  # fmt: skip
 
-    crashed = _crash_blocker(comparison)
-    if crashed is not None:
-        return refuse([crashed], report=None)
-    mapping = pair_parameters(comparison)
-    if partial:
-        mapping = _without_conflicts(mapping)
-    if not mapping.pairs:
-        what = "no tensor of the reference pairs with one of the candidate"
-        return refuse([Blocker(BlockerKind.UNPAIRED, "model", None, what, "is it a ResNet?")], report=None)
+    mapping = _port_mapping(comparison, partial)
+    if isinstance(mapping, Blocker):
+        return refuse([mapping], report=None)
     frontier = frontier_of(comparison, mapping)
     ref_model = load_reference(reference, num_classes=ref_classes, seed=seed, state=reference_state)
     prefix = source_prefix(dict(reference_state), ref_model.state_dict().keys()) if reference_state else ""
