@@ -11,13 +11,13 @@ from resnet_verify.errors import UsageError
 from resnet_verify.specs.builders import build_reference_model, reference_display
 from resnet_verify.tracing.global_pools import follow_input_size
 from resnet_verify.tracing.outputs import no_tensor_error
-from resnet_verify.tracing.records import Shape, Trace
+from resnet_verify.tracing.records import Shape, Stage, Trace
 from resnet_verify.tracing.tracer import normalize_input_shape, trace
 from resnet_verify.verify.align import align_blocks
 from resnet_verify.verify.diff import diff
 from resnet_verify.verify.patterns import explain
 from resnet_verify.verify.patterns.family import keep_for_verdict
-from resnet_verify.verify.records import BlockPair, Comparison, StageRow
+from resnet_verify.verify.records import BlockPair, Comparison, Mismatch, StageRow
 from resnet_verify.verify.stage_metrics import with_metrics
 
 
@@ -28,82 +28,91 @@ def _input_shape(input_size: int | Sequence[int]) -> Shape:
     return shape
 
 
-def stage_rows(
-    ref: Trace, cand: Trace, pairs: Sequence[BlockPair], mismatches: Sequence
-) -> tuple[StageRow, ...]:
+def _has_bad(bad: set[str], prefixes: Sequence[str]) -> bool:
+    """Whether a mismatch sits at or under one of the module paths ``prefixes``."""
+    return any(p and (b == p or b.startswith(p + ".")) for b in bad for p in prefixes)
+
+
+def _stem_row(ref: Trace, cand: Trace, mismatches: Sequence[Mismatch]) -> StageRow:
     rs, cs = ref.structure, cand.structure
-    bad = {m.reference_path or "" for m in mismatches}
-
-    def has_bad(prefixes: Sequence[str]) -> bool:
-        return any(p and (b == p or b.startswith(p + ".")) for b in bad for p in prefixes)
-
     stem_bad = any(
         m.reference_path
         and ref.structure.stem
         and any(m.reference_path == ref.ops[o].module_path for o in rs.stem)
         for m in mismatches
     )
-    rows = [
-        StageRow(
-            "stem",
-            rs.stem_path,
-            cs.stem_path if cs.blocks else None,
-            rs.stem_out_shape,
-            cs.stem_out_shape if cs.blocks else None,
-            rs.stem_params,
-            cs.stem_params if cs.blocks else None,
-            0,
-            0,
-            not stem_bad and rs.stem_out_shape == cs.stem_out_shape,
-        )
-    ]
-    for stage in rs.stages:
-        mine = [p for p in pairs if p.stage == stage.index]
-        cblocks = [cs.blocks[p.candidate] for p in mine if p.candidate is not None]
-        cstages = sorted({s.index for s in cs.stages for b in cblocks if b.index in s.blocks})
-        cpath = ", ".join(cs.stages[i].path or f"stage {i}" for i in cstages) or None
-        cshape = cblocks[-1].out_shape if cblocks else None
-        cparams = sum(b.num_params for b in cblocks) if cblocks else None
-        ok = (
-            not has_bad([stage.path] + [rs.blocks[b].path for b in stage.blocks])
-            and cshape == stage.out_shape
-            and cparams == stage.num_params
-            and len(cblocks) == len(stage.blocks)
-            and len(mine) == len(stage.blocks)
-        )
-        rows.append(
-            StageRow(
-                stage.path or f"stage{stage.index + 1}",
-                stage.path,
-                cpath,
-                stage.out_shape,
-                cshape,
-                stage.num_params,
-                cparams,
-                len(stage.blocks),
-                len(cblocks),
-                ok,
-            )
-        )
+    return StageRow(
+        "stem",
+        rs.stem_path,
+        cs.stem_path if cs.blocks else None,
+        rs.stem_out_shape,
+        cs.stem_out_shape if cs.blocks else None,
+        rs.stem_params,
+        cs.stem_params if cs.blocks else None,
+        0,
+        0,
+        not stem_bad and rs.stem_out_shape == cs.stem_out_shape,
+    )
+
+
+def _stage_row(stage: Stage, ref: Trace, cand: Trace, pairs: Sequence[BlockPair], bad: set[str]) -> StageRow:
+    """One reference stage against the candidate blocks aligned with its blocks."""
+    rs, cs = ref.structure, cand.structure
+    mine = [p for p in pairs if p.stage == stage.index]
+    cblocks = [cs.blocks[p.candidate] for p in mine if p.candidate is not None]
+    cstages = sorted({s.index for s in cs.stages for b in cblocks if b.index in s.blocks})
+    cpath = ", ".join(cs.stages[i].path or f"stage {i}" for i in cstages) or None
+    cshape = cblocks[-1].out_shape if cblocks else None
+    cparams = sum(b.num_params for b in cblocks) if cblocks else None
+    ok = (
+        not _has_bad(bad, [stage.path] + [rs.blocks[b].path for b in stage.blocks])
+        and cshape == stage.out_shape
+        and cparams == stage.num_params
+        and len(cblocks) == len(stage.blocks)
+        and len(mine) == len(stage.blocks)
+    )
+    return StageRow(
+        stage.path or f"stage{stage.index + 1}",
+        stage.path,
+        cpath,
+        stage.out_shape,
+        cshape,
+        stage.num_params,
+        cparams,
+        len(stage.blocks),
+        len(cblocks),
+        ok,
+    )
+
+
+def _head_row(ref: Trace, cand: Trace, bad: set[str]) -> StageRow:
+    rs, cs = ref.structure, cand.structure
     crashed = cand.crash is not None
     head_paths = [ref.ops[o].module_path for o in rs.head]
-    rows.append(
-        StageRow(
-            "head",
-            rs.head_path,
-            None if crashed else cs.head_path,
-            ref.output_shape,
-            cand.output_shape,
-            rs.head_params,
-            None if crashed else cs.head_params,
-            0,
-            0,
-            not crashed
-            and not has_bad(head_paths)
-            and ref.output_shape == cand.output_shape
-            and rs.head_params == cs.head_params,
-        )
+    return StageRow(
+        "head",
+        rs.head_path,
+        None if crashed else cs.head_path,
+        ref.output_shape,
+        cand.output_shape,
+        rs.head_params,
+        None if crashed else cs.head_params,
+        0,
+        0,
+        not crashed
+        and not _has_bad(bad, head_paths)
+        and ref.output_shape == cand.output_shape
+        and rs.head_params == cs.head_params,
     )
+
+
+def stage_rows(
+    ref: Trace, cand: Trace, pairs: Sequence[BlockPair], mismatches: Sequence
+) -> tuple[StageRow, ...]:
+    bad = {m.reference_path or "" for m in mismatches}
+    rows = [_stem_row(ref, cand, mismatches)]
+    rows += [_stage_row(stage, ref, cand, pairs, bad) for stage in ref.structure.stages]
+    rows.append(_head_row(ref, cand, bad))
     return with_metrics(rows, ref, cand, pairs)
 
 

@@ -157,18 +157,9 @@ def _block_ops(b: Block) -> list[int]:
     return [*b.main, *b.shortcut, *([b.merge_op] if b.merge_op is not None else []), *b.tail]
 
 
-def pair_parameters(comparison: Comparison) -> ParamMapping:
-    """Pair every reference parameter and buffer with a candidate tensor through the alignment."""
+def _pair_regions(comparison: Comparison) -> _Pairer:
+    """Pair the stem, every aligned block, the head, then the ops outside all three."""
     ref, cand = comparison.reference, comparison.candidate
-    if cand.crash is not None:
-        return ParamMapping(
-            (),
-            (),
-            (),
-            False,
-            "the candidate's forward crashed "
-            f"({cand.crash.error_type} in {cand.crash.module_path or 'the model'})",
-        )
     pairer = _Pairer(ref, cand)
     rs, cs = ref.structure, cand.structure
     covered_r: set[int] = set(rs.stem) | set(rs.head)
@@ -191,8 +182,12 @@ def pair_parameters(comparison: Comparison) -> ParamMapping:
         [o.id for o in ref.ops if o.id not in covered_r],
         [o.id for o in cand.ops if o.id not in covered_c],
     )
+    _pair_batch_counters(pairer)
+    return pairer
 
-    # num_batches_tracked follows its BatchNorm's running_mean.
+
+def _pair_batch_counters(pairer: _Pairer) -> None:
+    """num_batches_tracked follows its BatchNorm's running_mean."""
     for rname, cname in list(pairer.pairs):
         if rname.endswith("running_mean") and cname.endswith("running_mean"):
             rn = rname[: -len("running_mean")] + "num_batches_tracked"
@@ -200,6 +195,23 @@ def pair_parameters(comparison: Comparison) -> ParamMapping:
             if rn in pairer.rt and cn in pairer.ct:
                 pairer.pairs[(rn, cn)] = None
 
+
+@dataclass(frozen=True, slots=True)
+class _Tally:
+    """What the pairing left over, on each side, once every region is paired."""
+
+    pairs: tuple[tuple[str, str], ...]
+    unpaired_r: tuple[str, ...]
+    unpaired_c: tuple[str, ...]
+    unused_r: tuple[str, ...]
+    unused_c: tuple[str, ...]
+    zero: tuple[str, ...]
+    conflicts: tuple[str, ...]
+    first_conflict_sources: tuple[str, ...]  # the reference tensors the first conflict is paired with
+
+
+def _tally(pairer: _Pairer) -> _Tally:
+    ref, cand = pairer.ref, pairer.cand
     pairs = tuple(pairer.pairs)
     paired_r = {r for r, _ in pairs}
     paired_c = {c for _, c in pairs}
@@ -207,50 +219,78 @@ def pair_parameters(comparison: Comparison) -> ParamMapping:
     paired_c |= set(zero)
     consumed_r = {p for op in ref.ops for p in op.params}
     consumed_c = {p for op in cand.ops for p in op.params}
-    unpaired_r = tuple(p.name for p in ref.params if p.name in consumed_r and p.name not in paired_r)
-    unpaired_c = tuple(p.name for p in cand.params if p.name in consumed_c and p.name not in paired_c)
-    unused_r = tuple(p.name for p in ref.params if p.name not in consumed_r and p.name not in paired_r)
-    unused_c = tuple(p.name for p in cand.params if p.name not in consumed_c and p.name not in paired_c)
     sources: dict[str, set[str]] = {}
     for r, c in pairs:
         sources.setdefault(c, set()).add(r)
-    conflicts = sorted(c for c, rs_ in sources.items() if len(rs_) > 1)
+    conflicts = tuple(sorted(c for c, rs_ in sources.items() if len(rs_) > 1))
+    return _Tally(
+        pairs=pairs,
+        unpaired_r=tuple(p.name for p in ref.params if p.name in consumed_r and p.name not in paired_r),
+        unpaired_c=tuple(p.name for p in cand.params if p.name in consumed_c and p.name not in paired_c),
+        unused_r=tuple(p.name for p in ref.params if p.name not in consumed_r and p.name not in paired_r),
+        unused_c=tuple(p.name for p in cand.params if p.name not in consumed_c and p.name not in paired_c),
+        zero=zero,
+        conflicts=conflicts,
+        first_conflict_sources=tuple(sorted(sources[conflicts[0]])) if conflicts else (),
+    )
 
+
+def _reasons(tally: _Tally, differences: Sequence[tuple[str, str]]) -> list[str]:
+    """Why the mapping is incomplete; empty when it is complete."""
     reasons = []
-    if unpaired_r:
+    if tally.unpaired_r:
+        n = len(tally.unpaired_r)
         reasons.append(
-            f"{len(unpaired_r)} reference tensor{'s' if len(unpaired_r) != 1 else ''} "
-            f"without a candidate partner ({_listing(unpaired_r)})"
+            f"{n} reference tensor{'s' if n != 1 else ''} "
+            f"without a candidate partner ({_listing(tally.unpaired_r)})"
         )
-    if unpaired_c:
+    if tally.unpaired_c:
+        n = len(tally.unpaired_c)
         reasons.append(
-            f"{len(unpaired_c)} candidate tensor{'s' if len(unpaired_c) != 1 else ''} "
-            f"without a reference partner ({_listing(unpaired_c)})"
+            f"{n} candidate tensor{'s' if n != 1 else ''} "
+            f"without a reference partner ({_listing(tally.unpaired_c)})"
         )
-    if conflicts:
-        c = conflicts[0]
+    if tally.conflicts:
         reasons.append(
-            f"candidate tensor {c} is used where the reference has different tensors "
-            f"({', '.join(sorted(sources[c]))})"
+            f"candidate tensor {tally.conflicts[0]} is used where the reference has different tensors "
+            f"({', '.join(tally.first_conflict_sources)})"
         )
-    differences: dict[tuple[str, str], None] = {}
-    for op_id, problem in sorted(pairer.problems.items()):
-        differences[(_op_where(ref.ops[op_id]), problem)] = None
     if reasons and differences:
         seen = list(dict.fromkeys(p for _, p in differences))
         reasons.append("first differences: " + "; ".join(seen[:_MAX_LISTED]))
+    return reasons
+
+
+def pair_parameters(comparison: Comparison) -> ParamMapping:
+    """Pair every reference parameter and buffer with a candidate tensor through the alignment."""
+    ref, cand = comparison.reference, comparison.candidate
+    if cand.crash is not None:
+        return ParamMapping(
+            (),
+            (),
+            (),
+            False,
+            "the candidate's forward crashed "
+            f"({cand.crash.error_type} in {cand.crash.module_path or 'the model'})",
+        )
+    pairer = _pair_regions(comparison)
+    tally = _tally(pairer)
+    differences: dict[tuple[str, str], None] = {}
+    for op_id, problem in sorted(pairer.problems.items()):
+        differences[(_op_where(ref.ops[op_id]), problem)] = None
+    reasons = _reasons(tally, tuple(differences))
     complete = not reasons
     return ParamMapping(
-        pairs=pairs,
-        unpaired_reference=unpaired_r,
-        unpaired_candidate=unpaired_c,
+        pairs=tally.pairs,
+        unpaired_reference=tally.unpaired_r,
+        unpaired_candidate=tally.unpaired_c,
         complete=complete,
         reason=None if complete else "; ".join(reasons),
-        unused_reference=unused_r,
-        unused_candidate=unused_c,
-        zero_candidate=zero,
+        unused_reference=tally.unused_r,
+        unused_candidate=tally.unused_c,
+        zero_candidate=tally.zero,
         differences=tuple(differences),
-        conflicts=tuple(conflicts),
+        conflicts=tally.conflicts,
     )
 
 
