@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
 import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
+from torch.utils.hooks import RemovableHandle
 
 from resnet_verify.specs.sources import module_sites, user_frame
 from resnet_verify.specs.usercode import (
@@ -217,56 +219,89 @@ def _meta_batch_norm(args: tuple, kwargs: dict) -> torch.Tensor | None:
     return torch.empty_like(x)
 
 
-def _run(
-    model: nn.Module, shape: Shape, device: str, sites: dict[str, SourceLoc]
-) -> tuple[_Recorder, list[ModuleCall], Any, BaseException | None]:
+def _param_names(model: nn.Module) -> dict[int, str]:
+    """Tensor id -> the first qualified name of every parameter and buffer."""
     param_names: dict[int, str] = {}
     for name, p in model.named_parameters(remove_duplicate=False):
         param_names.setdefault(id(p), name)
     for name, b in model.named_buffers(remove_duplicate=False):
         param_names.setdefault(id(b), name)
-    recorder = _Recorder(param_names)
-    pending: dict[int, dict[str, Any]] = {}
-    open_calls: list[int] = []
-    call_counts: dict[str, int] = {}
-    handles = []
+    return param_names
 
-    def pre_hook(path: str, module: nn.Module) -> Callable[[nn.Module, tuple, dict], None]:
+
+class _ModuleHooks:
+    """Records every module call of one forward: a pre-hook opens its record, a post-hook closes it."""
+
+    def __init__(self, recorder: _Recorder, sites: dict[str, SourceLoc]) -> None:
+        self.recorder = recorder
+        self.sites = sites
+        self.pending: dict[int, dict[str, Any]] = {}
+        self.open_calls: list[int] = []
+        self.call_counts: dict[str, int] = {}
+
+    def pre_hook(self, path: str) -> Callable[[nn.Module, tuple, dict], None]:
         def hook(mod: nn.Module, args: tuple, kwargs: dict) -> None:
-            order = len(pending)
+            order = len(self.pending)
             flat = tensors_in((args, kwargs))
             own = list(mod.parameters(recurse=False))
-            pending[order] = {
+            self.pending[order] = {
                 "order": order,
                 "path": path,
                 "type_name": type(mod).__name__,
-                "call_index": call_counts.get(path, 0),
+                "call_index": self.call_counts.get(path, 0),
                 "in_shapes": tuple(_shape(t) for t in flat),
                 "out_shapes": (),
                 "num_params": sum(p.numel() for p in own),
                 "num_trainable": sum(p.numel() for p in own if p.requires_grad),
                 "hparams": make_attrs(module_hparams(mod)),
-                "first_op": len(recorder.ops),
-                "end_op": len(recorder.ops),
-                "source": sites.get(path),
+                "first_op": len(self.recorder.ops),
+                "end_op": len(self.recorder.ops),
+                "source": self.sites.get(path),
             }
-            call_counts[path] = call_counts.get(path, 0) + 1
-            open_calls.append(order)
-            recorder.stack.append(path)
+            self.call_counts[path] = self.call_counts.get(path, 0) + 1
+            self.open_calls.append(order)
+            self.recorder.stack.append(path)
 
         return hook
 
-    def post_hook(mod: nn.Module, args: tuple, kwargs: dict, output: Any) -> None:
-        order = open_calls.pop()
-        recorder.stack.pop()
+    def post_hook(self, mod: nn.Module, args: tuple, kwargs: dict, output: Any) -> None:
+        order = self.open_calls.pop()
+        self.recorder.stack.pop()
         flat = tensors_in(output)
-        pending[order]["out_shapes"] = tuple(_shape(t) for t in flat)
-        pending[order]["end_op"] = len(recorder.ops)
+        self.pending[order]["out_shapes"] = tuple(_shape(t) for t in flat)
+        self.pending[order]["end_op"] = len(self.recorder.ops)
 
-    for path, module in model.named_modules():
-        if path:
-            handles.append(module.register_forward_pre_hook(pre_hook(path, module), with_kwargs=True))
-            handles.append(module.register_forward_hook(post_hook, with_kwargs=True))
+    def attach(self, model: nn.Module) -> list[RemovableHandle]:
+        handles = []
+        for path, module in model.named_modules():
+            if path:
+                handles.append(module.register_forward_pre_hook(self.pre_hook(path), with_kwargs=True))
+                handles.append(module.register_forward_hook(self.post_hook, with_kwargs=True))
+        return handles
+
+    def calls(self) -> tuple[ModuleCall, ...]:
+        """Every call in the order it began; calls a crash left open end at the last op."""
+        for order in self.open_calls:
+            self.pending[order]["end_op"] = len(self.recorder.ops)
+        return tuple(ModuleCall(**self.pending[k]) for k in sorted(self.pending))
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """One recorded forward: its ops and module calls, and what it returned or raised."""
+
+    recorder: _Recorder
+    calls: tuple[ModuleCall, ...]
+    output: Any
+    error: BaseException | None
+    model: nn.Module  # the copy that ran
+    device: str
+
+
+def _run(model: nn.Module, shape: Shape, device: str, sites: dict[str, SourceLoc]) -> _Run:
+    recorder = _Recorder(_param_names(model))
+    hooks = _ModuleHooks(recorder, sites)
+    handles = hooks.attach(model)
     x = torch.zeros(shape, device=device) if device != "meta" else torch.empty(shape, device="meta")
     recorder.producer[id(x)] = INPUT_ID
     recorder.stop = sys._getframe(0)
@@ -284,10 +319,7 @@ def _run(
     finally:
         for h in handles:
             h.remove()
-    for order in open_calls:
-        pending[order]["end_op"] = len(recorder.ops)
-    calls = [ModuleCall(**pending[k]) for k in sorted(pending)]
-    return recorder, calls, output, error
+    return _Run(recorder, hooks.calls(), output, error, model, device)
 
 
 def _exception_site(error: BaseException) -> SourceLoc | None:
@@ -334,6 +366,43 @@ def _prepared(copied: nn.Module) -> nn.Module:
     return copied
 
 
+def _traced_run(model: nn.Module, shape: Shape, *, owned: bool, real_fallback_max_elements: int) -> _Run:
+    """A forward of a meta copy, retried on real CPU tensors when it failed for meta's own reasons."""
+    sites = module_sites(model)
+    meta = all(t.device.type == "meta" for t in (*model.parameters(), *model.buffers()))
+    copied = _prepared(model if owned and meta else _meta_copy(model))  # owned: eval mode too
+    run = _run(copied, shape, "meta", sites)
+    numel = 1
+    for s in shape:
+        numel *= s
+    if run.error is None or not _looks_meta_specific(run.error) or numel > real_fallback_max_elements:
+        return run
+    real = copy_model(model)
+    nn.Module.to(real, "cpu")  # never a user's `to` override, which may return None
+    retried = _run(_prepared(real), shape, "cpu", sites)
+    return retried if retried.error is None or not _looks_meta_specific(retried.error) else run
+
+
+def _crash(recorder: _Recorder, error: BaseException) -> Crash:
+    """Where the forward failed: the failing op when the recorder saw it, else the raising line."""
+    op_name, in_shapes, stack, where = recorder.failed or (
+        None,
+        (),
+        tuple(recorder.stack),
+        _exception_site(error),
+    )
+    message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return Crash(
+        module_path=stack[-1] if stack else "",
+        op_name=op_name,
+        in_shapes=in_shapes,
+        error_type=type(error).__name__,
+        message=message,
+        ops_before=len(recorder.ops),
+        source=where,
+    )
+
+
 def trace(
     model: nn.Module,
     input_shape: int | Sequence[int],
@@ -354,52 +423,21 @@ def trace(
 
         return trace_keras(model, shape)
     model = unwrap(model)
-    sites = module_sites(model)
-    meta = all(t.device.type == "meta" for t in (*model.parameters(), *model.buffers()))
-    copied = _prepared(model if owned and meta else _meta_copy(model))  # owned: eval mode too
-    recorder, calls, output, error = _run(copied, shape, "meta", sites)
-    device = "meta"
-    numel = 1
-    for s in shape:
-        numel *= s
-    if error is not None and _looks_meta_specific(error) and numel <= real_fallback_max_elements:
-        real = copy_model(model)
-        nn.Module.to(real, "cpu")  # never a user's `to` override, which may return None
-        real = _prepared(real)
-        r2, c2, o2, e2 = _run(real, shape, "cpu", sites)
-        if e2 is None or not _looks_meta_specific(e2):
-            recorder, calls, output, error, copied, device = r2, c2, o2, e2, real, "cpu"
-    crash = None
-    if error is not None:
-        op_name, in_shapes, stack, where = recorder.failed or (
-            None,
-            (),
-            tuple(recorder.stack),
-            _exception_site(error),
-        )
-        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        crash = Crash(
-            module_path=stack[-1] if stack else "",
-            op_name=op_name,
-            in_shapes=in_shapes,
-            error_type=type(error).__name__,
-            message=message,
-            ops_before=len(recorder.ops),
-            source=where,
-        )
-    chosen = select_output(output, output_key) if crash is None else None
+    run = _traced_run(model, shape, owned=owned, real_fallback_max_elements=real_fallback_max_elements)
+    crash = _crash(run.recorder, run.error) if run.error is not None else None
+    chosen = select_output(run.output, output_key) if crash is None else None
     output_shape = _shape(chosen) if chosen is not None else None
-    ops = tuple(recorder.ops)
-    params = _param_infos(copied)
+    ops = tuple(run.recorder.ops)
+    params = _param_infos(run.model)
     return Trace(
         model_type=type(model).__name__,
         input_shape=shape,
         ops=ops,
-        modules=tuple(calls),
+        modules=run.calls,
         params=params,
         output_shape=output_shape,
         crash=crash,
         structure=find_structure(ops, params, shape),
-        device=device,
+        device=run.device,
         output_is_tensor=chosen is not None or crash is not None,
     )
