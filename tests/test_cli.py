@@ -116,6 +116,7 @@ def test_summary_has_structure_and_torchinfo_tables(capsys: pytest.CaptureFixtur
     assert "Total params: 11,689,512" in out  # torchinfo's own table
 
 
+@pytest.mark.slow
 def test_python_dash_m_entry_point() -> None:
     proc = subprocess.run(
         [

@@ -188,6 +188,7 @@ def assert_same_run(run: Path, reference: Path) -> None:
 # -------------------------------------------------------------------------------------- SIGKILL
 
 
+@pytest.mark.slow
 def test_killed_mid_epoch_resumes_to_the_same_weights(tmp_path: Path, data_dir: Path, spec: str,
                                                       uninterrupted: Path) -> None:  # fmt: skip
     out, marker = tmp_path / "run", tmp_path / "parked"
@@ -202,6 +203,7 @@ def test_killed_mid_epoch_resumes_to_the_same_weights(tmp_path: Path, data_dir: 
     assert_same_run(out, uninterrupted)
 
 
+@pytest.mark.slow
 def test_killed_mid_checkpoint_write_keeps_the_previous_checkpoint(tmp_path: Path, data_dir: Path, spec: str,
                                                                    uninterrupted: Path) -> None:  # fmt: skip
     out = tmp_path / "run"

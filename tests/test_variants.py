@@ -210,6 +210,7 @@ def test_a_bn_folded_model_is_equivalent_to_the_reference_folded_the_same_way(bu
     assert any("20 BatchNorms folded" in n for n in report.notes)
 
 
+@pytest.mark.slow
 def test_a_bn_folded_model_with_a_real_defect_is_not_equivalent(build_fixture) -> None:
     from resnet_verify.verify.equivalence import check_equivalence
 
@@ -223,6 +224,7 @@ def test_a_bn_folded_model_with_a_real_defect_is_not_equivalent(build_fixture) -
     assert report.equivalent is False and report.output_max_abs is not None and report.output_max_abs > 0
 
 
+@pytest.mark.slow
 def test_fold_batchnorm_keeps_the_reference_outputs() -> None:
     import torchvision
 
@@ -265,6 +267,7 @@ def test_block_by_block_equivalence_localizes_a_numeric_difference(build_fixture
     assert report.first_divergent == c.reference.structure.blocks[pair.reference].path
 
 
+@pytest.mark.slow
 def test_blocks_that_cannot_be_paired_leave_no_verdict(build_fixture) -> None:
     from resnet_verify.verify.equivalence import check_equivalence
 
