@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from resnet_verify.errors import UsageError
+
+if TYPE_CHECKING:  # torch loads only when a command runs, after OpenMP settings are made
+    import torch
 
 HELP = "evaluate a training checkpoint on SIGNS: accuracy, per-class accuracy, confusion matrix"
 
@@ -26,8 +30,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def _at_model_size(x: torch.Tensor, size: tuple[int, ...], source: str) -> torch.Tensor:
+    """uint8 images resized to the (C, H, W) the checkpoint's model was trained at."""
     import torch
+    import torch.nn.functional as F
+
+    if tuple(x.shape[1:]) == size:
+        return x
+    if x.shape[1] != size[0]:
+        raise UsageError(f"{source} has {x.shape[1]} channels, the model takes {size[0]}")
+    x = F.interpolate(x.float(), size=size[1:], mode="bilinear", antialias=True, align_corners=False)
+    return x.round().clamp(0, 255).to(torch.uint8)
+
+
+def run(args: argparse.Namespace) -> int:
     import torch.nn.functional as F
 
     from resnet_verify.train.checkpoint import load_checkpoint, rebuild_model
@@ -48,13 +64,7 @@ def run(args: argparse.Namespace) -> int:
             f"{signs.source} has classes {list(signs.classes)}, but {ckpt_path} was trained on {classes}"
         )
     split = {"test": signs.test, "val": signs.val, "train": signs.train}[args.split]
-    x = split.x
-    size = tuple(int(v) for v in config["input_size"])
-    if tuple(x.shape[1:]) != size:
-        if x.shape[1] != size[0]:
-            raise UsageError(f"{signs.source} has {x.shape[1]} channels, the model takes {size[0]}")
-        x = F.interpolate(x.float(), size=size[1:], mode="bilinear", antialias=True, align_corners=False)
-        x = x.round().clamp(0, 255).to(torch.uint8)
+    x = _at_model_size(split.x, tuple(int(v) for v in config["input_size"]), signs.source)
     model = rebuild_model(ckpt, source=str(ckpt_path), device=device)
     logits = predict_logits(
         model,

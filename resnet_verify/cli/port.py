@@ -25,6 +25,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "structural alignment (names do not matter), check that the result "
         "reproduces the reference block by block, and only then write it.",
     )
+    _add_model_args(parser)
+    _add_check_args(parser)
+    add_output_key_arg(parser)
+    parser.set_defaults(handler=run)
+
+
+def _add_model_args(parser: argparse.ArgumentParser) -> None:
+    """Where the weights come from, where they go, and the file they are written to."""
     parser.add_argument(
         "--from",
         dest="source",
@@ -52,6 +60,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="where to write the ported state_dict (written atomically)",
     )
+
+
+def _add_check_args(parser: argparse.ArgumentParser) -> None:
+    """The verification forward: its input, the classes, what is ported and the tolerances."""
     parser.add_argument(
         "--input-size",
         default="64",
@@ -80,8 +92,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="tolerance relative to the reference's max |value| (default 1e-3)",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the random input (default 0)")
-    add_output_key_arg(parser)
-    parser.set_defaults(handler=run)
 
 
 def _check_out(out: str) -> Path:

@@ -130,41 +130,54 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Path, dict[str, Any] | None]:
-    from resnet_verify.specs.builders import default_reference
-    from resnet_verify.train.checkpoint import load_checkpoint
-    from resnet_verify.train.data import channel_stats, load_signs
-    from resnet_verify.train.loop import TrainConfig
-    from resnet_verify.train.recipes import RECIPES
-
+    """(config, data, run folder, the checkpoint to resume or None) from the flags."""
     if args.stop_after is not None and args.stop_after < 1:
         raise UsageError(f"--stop-after must be at least 1, got {args.stop_after}")
     if args.resume is not None:
-        ckpt_path = Path(args.out) / "last.pt" if args.resume is True and args.out else None
-        if args.resume is not True:
-            ckpt_path = Path(args.resume)
-        if ckpt_path is None:
-            raise UsageError("--resume needs --out RUN_DIR (the run to continue) or a checkpoint path")
-        ckpt = load_checkpoint(ckpt_path)
-        if "optimizer" not in ckpt or "rng" not in ckpt:
-            raise UsageError(f"{ckpt_path}: holds weights only (a best.pt?); resume from the run's last.pt")
-        try:
-            config = TrainConfig.from_dict(ckpt["config"])
-        except (TypeError, ValueError) as exc:
-            raise UsageError(
-                f"{ckpt_path}: its config is not a training run's ({str(exc).splitlines()[0]})"
-            ) from None
-        _check_resume_flags(args, config, ckpt_path)
-        if args.epochs is not None:
-            config.epochs = args.epochs
-        signs = load_signs(args.data or config.data)
-        if list(signs.classes) != list(config.classes) or list(signs.input_size) != list(config.input_size):
-            raise UsageError(
-                f"{ckpt_path}: the run was trained on classes {config.classes} at {config.input_size}, "
-                f"but {signs.source} has {list(signs.classes)} at {list(signs.input_size)}"
-            )
-        out = Path(args.out) if args.out else ckpt_path.parent
-        _check_out_dir(out)
-        return config, signs, out, ckpt
+        return _prepare_resume(args)
+    return _prepare_new(args)
+
+
+def _prepare_resume(args: argparse.Namespace) -> tuple[Any, Any, Path, dict[str, Any]]:
+    """The run's own config from its checkpoint; flags may only extend --epochs."""
+    from resnet_verify.train.checkpoint import load_checkpoint
+    from resnet_verify.train.data import load_signs
+    from resnet_verify.train.loop import TrainConfig
+
+    ckpt_path = Path(args.out) / "last.pt" if args.resume is True and args.out else None
+    if args.resume is not True:
+        ckpt_path = Path(args.resume)
+    if ckpt_path is None:
+        raise UsageError("--resume needs --out RUN_DIR (the run to continue) or a checkpoint path")
+    ckpt = load_checkpoint(ckpt_path)
+    if "optimizer" not in ckpt or "rng" not in ckpt:
+        raise UsageError(f"{ckpt_path}: holds weights only (a best.pt?); resume from the run's last.pt")
+    try:
+        config = TrainConfig.from_dict(ckpt["config"])
+    except (TypeError, ValueError) as exc:
+        raise UsageError(
+            f"{ckpt_path}: its config is not a training run's ({str(exc).splitlines()[0]})"
+        ) from None
+    _check_resume_flags(args, config, ckpt_path)
+    if args.epochs is not None:
+        config.epochs = args.epochs
+    signs = load_signs(args.data or config.data)
+    if list(signs.classes) != list(config.classes) or list(signs.input_size) != list(config.input_size):
+        raise UsageError(
+            f"{ckpt_path}: the run was trained on classes {config.classes} at {config.input_size}, "
+            f"but {signs.source} has {list(signs.classes)} at {list(signs.input_size)}"
+        )
+    out = Path(args.out) if args.out else ckpt_path.parent
+    _check_out_dir(out)
+    return config, signs, out, ckpt
+
+
+def _prepare_new(args: argparse.Namespace) -> tuple[Any, Any, Path, None]:
+    """A fresh run's config: the recipe, overridden by the flags, and the data's shape and statistics."""
+    from resnet_verify.specs.builders import default_reference
+    from resnet_verify.train.data import channel_stats, load_signs
+    from resnet_verify.train.loop import TrainConfig
+    from resnet_verify.train.recipes import RECIPES
 
     if not args.data:
         raise UsageError("train needs --data DIR (the SIGNS folder)")
