@@ -226,12 +226,57 @@ def _check_same_size(train: SplitTensors, test: SplitTensors, train_name: str, t
         raise UsageError(f"{test_name}: images are {s[0]}x{s[1]} but {train_name}'s are {t[0]}x{t[1]}")
 
 
-def _load_folder(folder: Path) -> Signs:
+class _CommonSize:
+    """Every image must have the height and width of the first one read."""
+
+    def __init__(self) -> None:
+        self.size: tuple[int, int] | None = None
+        self.first = ""  # the first image's name, for messages
+
+    def check(self, array: np.ndarray, rel: str) -> None:
+        hw = (int(array.shape[0]), int(array.shape[1]))
+        if self.size is None:
+            self.size, self.first = hw, rel
+        elif hw != self.size:
+            raise UsageError(
+                f"{rel}: image is {hw[0]}x{hw[1]} but {self.first} is {self.size[0]}x{self.size[1]}"
+            )
+
+
+def _read_image(path: Path, rel: str) -> np.ndarray:
     from PIL import Image, UnidentifiedImageError
 
+    try:
+        with Image.open(path) as image:
+            return np.asarray(image.convert("RGB"), dtype=np.uint8)
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise UsageError(f"{rel}: not a readable image ({_first_line(exc)})") from None
+
+
+def _read_image_folder(sub: Path, sizes: _CommonSize) -> tuple[list[np.ndarray], list[str]]:
+    """The images of one split folder and the labels their names start with, in name order."""
+    files = sorted(p for p in sub.iterdir() if not p.name.startswith("."))
+    if not any(p.suffix.lower() in IMAGE_SUFFIXES for p in files):
+        raise UsageError(f"{sub.name}/: no images ({', '.join(IMAGE_SUFFIXES)}) in {sub}")
+    images: list[np.ndarray] = []
+    labels: list[str] = []
+    for path in files:
+        rel = f"{sub.name}/{path.name}"
+        if path.is_dir():
+            raise UsageError(f"{rel}: unexpected folder inside {sub.name}/")
+        match = _IMAGE_NAME.match(path.name)
+        if match is None:
+            raise UsageError(f"{rel}: badly named file (expected {{label}}_IMG_{{id}}.jpg)")
+        array = _read_image(path, rel)
+        sizes.check(array, rel)
+        images.append(array)
+        labels.append(match.group("label"))
+    return images, labels
+
+
+def _load_folder(folder: Path) -> Signs:
     loaded: dict[str, tuple[list[np.ndarray], list[str]]] = {}
-    size: tuple[int, int] | None = None
-    size_from = ""
+    sizes = _CommonSize()
     for split, subs in FOLDER_SPLITS.items():
         images: list[np.ndarray] = []
         labels: list[str] = []
@@ -241,34 +286,14 @@ def _load_folder(folder: Path) -> Signs:
         if not present:
             raise UsageError(f"{folder}: no {' or '.join(subs)} folder (the {split} split)")
         for sub in present:
-            files = sorted(p for p in sub.iterdir() if not p.name.startswith("."))
-            if not any(p.suffix.lower() in IMAGE_SUFFIXES for p in files):
-                raise UsageError(f"{sub.name}/: no images ({', '.join(IMAGE_SUFFIXES)}) in {sub}")
-            for path in files:
-                rel = f"{sub.name}/{path.name}"
-                if path.is_dir():
-                    raise UsageError(f"{rel}: unexpected folder inside {sub.name}/")
-                match = _IMAGE_NAME.match(path.name)
-                if match is None:
-                    raise UsageError(f"{rel}: badly named file (expected {{label}}_IMG_{{id}}.jpg)")
-                try:
-                    with Image.open(path) as image:
-                        array = np.asarray(image.convert("RGB"), dtype=np.uint8)
-                except (UnidentifiedImageError, OSError, ValueError) as exc:
-                    raise UsageError(f"{rel}: not a readable image ({_first_line(exc)})") from None
-                hw = (int(array.shape[0]), int(array.shape[1]))
-                if size is None:
-                    size, size_from = hw, rel
-                elif hw != size:
-                    raise UsageError(
-                        f"{rel}: image is {hw[0]}x{hw[1]} but {size_from} is {size[0]}x{size[1]}"
-                    )
-                images.append(array)
-                labels.append(match.group("label"))
+            sub_images, sub_labels = _read_image_folder(sub, sizes)
+            images += sub_images
+            labels += sub_labels
         loaded[split] = (images, labels)
+    size = sizes.size
     assert size is not None
     if min(size) < MIN_SIDE:
-        raise UsageError(f"{size_from}: images are {size[0]}x{size[1]}, smaller than {MIN_SIDE}x{MIN_SIDE}")
+        raise UsageError(f"{sizes.first}: images are {size[0]}x{size[1]}, smaller than {MIN_SIDE}x{MIN_SIDE}")
 
     classes = sorted(set(loaded["train"][1]), key=_label_key)
     index = {c: i for i, c in enumerate(classes)}
