@@ -19,7 +19,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from types import FrameType
 from typing import Any
 
 import torch
@@ -35,15 +34,13 @@ from resnet_verify.specs.usercode import (
     strip_reparametrizations,
     unwrap,
 )
-from resnet_verify.tracing import opkinds
-from resnet_verify.tracing.op_counter import OpCounter, tensors_in
+from resnet_verify.tracing.op_counter import tensors_in
 from resnet_verify.tracing.outputs import select_output
+from resnet_verify.tracing.recorder import Recorder, shape_of
 from resnet_verify.tracing.records import (
-    CONST_ID,
     INPUT_ID,
     Crash,
     ModuleCall,
-    OpRecord,
     ParamInfo,
     Shape,
     SourceLoc,
@@ -120,105 +117,6 @@ def _meta_copy(model: nn.Module) -> nn.Module:
     return copy_model(model, memo)
 
 
-def _shape(t: Any) -> Shape:
-    return tuple(int(s) for s in t.shape)
-
-
-class _Recorder(OpCounter):
-    def __init__(self, param_names: dict[int, str]) -> None:
-        super().__init__()
-        self.param_names = param_names
-        self.stop: FrameType | None = None  # the tracer's own frame: user code lies below it
-        self.producer: dict[int, int] = {}
-        self.keep: list[torch.Tensor] = []
-        self.ops: list[OpRecord] = []
-        self.stack: list[str] = []
-        self.failed: tuple[str, tuple[Shape, ...], tuple[str, ...], SourceLoc | None] | None = None
-        self.flops: FlopCounterMode | None = None  # active under this mode while the forward runs
-        self.flops_before = 0  # the count when the current op started (modes do not nest)
-
-    def _flops_so_far(self) -> int:
-        # FlopCounterMode keeps one count per aten op under "Global": a handful of entries.
-        counts = self.flops.flop_counts.get("Global") if self.flops is not None else None
-        return sum(counts.values()) if counts else 0
-
-    def call(
-        self, name: str, func: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
-        inputs: list[torch.Tensor], caller: FrameType,
-    ) -> Any:  # fmt: skip
-        self.flops_before = self._flops_so_far()
-        try:
-            out = _meta_batch_norm(args, kwargs) if name == "batch_norm" else None
-            return func(*args, **kwargs) if out is None else out
-        except Exception:
-            if self.failed is None:
-                shapes = tuple(_shape(t) for t in inputs if id(t) not in self.param_names)
-                self.failed = (name, shapes, tuple(self.stack), user_frame(caller, stop=self.stop))
-            raise
-
-    def record(
-        self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any],
-        inputs: list[torch.Tensor], outs: list[torch.Tensor], caller: FrameType,
-    ) -> None:  # fmt: skip
-        producers: list[int] = []
-        in_shapes: list[Shape] = []
-        params: list[str] = []
-        for t in inputs:
-            pname = self.param_names.get(id(t))
-            if pname is not None:
-                params.append(pname)
-            else:
-                producers.append(self.producer.get(id(t), CONST_ID))
-                in_shapes.append(_shape(t))
-        try:
-            kind, attrs = opkinds.classify(name, tuple(args), kwargs, len(producers))
-        except Exception:  # an unusual call signature must never break the trace
-            kind, attrs = opkinds.OpKind.OTHER, {"function": name}
-        op_id = len(self.ops)
-        self.ops.append(
-            OpRecord(
-                id=op_id,
-                name=name,
-                kind=kind,
-                module_path=self.stack[-1] if self.stack else "",
-                module_stack=tuple(self.stack),
-                inputs=tuple(producers),
-                in_shapes=tuple(in_shapes),
-                out_shape=_shape(outs[0]),
-                params=tuple(params),
-                attrs=make_attrs(attrs),
-                inplace=opkinds.is_inplace(name, kwargs),
-                source=user_frame(caller, stop=self.stop),
-                macs=(self._flops_so_far() - self.flops_before) // 2,
-            )
-        )
-        for t in outs:
-            self.producer[id(t)] = op_id
-            self.keep.append(t)
-
-
-def _meta_batch_norm(args: tuple, kwargs: dict) -> torch.Tensor | None:
-    """Shape-only batch norm for meta inputs, with the checks torch's kernel makes.
-
-    torch's meta batch_norm is a Python decomposition costing ~1.2 ms a call: 85% of a resnet50
-    trace. The output shape is the input's, so only the argument checks are worth keeping.
-    """
-    x = args[0] if args else kwargs.get("input")
-    if not isinstance(x, torch.Tensor) or x.device.type != "meta" or x.dim() < 2:
-        return None
-    names = ("running_mean", "running_var", "weight", "bias")
-    for i, key in enumerate(names, start=1):
-        t = kwargs.get(key, args[i] if len(args) > i else None)
-        if t is not None and (t.dim() != 1 or t.shape[0] != x.shape[1]):
-            raise RuntimeError(f"{key} should contain {x.shape[1]} elements not {t.numel()}")
-    training = kwargs.get("training", args[5] if len(args) > 5 else False)
-    if training and x.numel() // x.shape[1] <= 1:
-        raise ValueError(
-            f"Expected more than 1 value per channel when training, got input size {list(x.shape)}"
-        )
-    return torch.empty_like(x)
-
-
 def _param_names(model: nn.Module) -> dict[int, str]:
     """Tensor id -> the first qualified name of every parameter and buffer."""
     param_names: dict[int, str] = {}
@@ -232,7 +130,7 @@ def _param_names(model: nn.Module) -> dict[int, str]:
 class _ModuleHooks:
     """Records every module call of one forward: a pre-hook opens its record, a post-hook closes it."""
 
-    def __init__(self, recorder: _Recorder, sites: dict[str, SourceLoc]) -> None:
+    def __init__(self, recorder: Recorder, sites: dict[str, SourceLoc]) -> None:
         self.recorder = recorder
         self.sites = sites
         self.pending: dict[int, dict[str, Any]] = {}
@@ -249,7 +147,7 @@ class _ModuleHooks:
                 "path": path,
                 "type_name": type(mod).__name__,
                 "call_index": self.call_counts.get(path, 0),
-                "in_shapes": tuple(_shape(t) for t in flat),
+                "in_shapes": tuple(shape_of(t) for t in flat),
                 "out_shapes": (),
                 "num_params": sum(p.numel() for p in own),
                 "num_trainable": sum(p.numel() for p in own if p.requires_grad),
@@ -268,7 +166,7 @@ class _ModuleHooks:
         order = self.open_calls.pop()
         self.recorder.stack.pop()
         flat = tensors_in(output)
-        self.pending[order]["out_shapes"] = tuple(_shape(t) for t in flat)
+        self.pending[order]["out_shapes"] = tuple(shape_of(t) for t in flat)
         self.pending[order]["end_op"] = len(self.recorder.ops)
 
     def attach(self, model: nn.Module) -> list[RemovableHandle]:
@@ -290,7 +188,7 @@ class _ModuleHooks:
 class _Run:
     """One recorded forward: its ops and module calls, and what it returned or raised."""
 
-    recorder: _Recorder
+    recorder: Recorder
     calls: tuple[ModuleCall, ...]
     output: Any
     error: BaseException | None
@@ -299,7 +197,7 @@ class _Run:
 
 
 def _run(model: nn.Module, shape: Shape, device: str, sites: dict[str, SourceLoc]) -> _Run:
-    recorder = _Recorder(_param_names(model))
+    recorder = Recorder(_param_names(model))
     hooks = _ModuleHooks(recorder, sites)
     handles = hooks.attach(model)
     x = torch.zeros(shape, device=device) if device != "meta" else torch.empty(shape, device="meta")
@@ -353,7 +251,7 @@ def _param_infos(model: nn.Module) -> tuple[ParamInfo, ...]:
                 )
             else:
                 infos[id(t)] = ParamInfo(
-                    name, _shape(t), t.numel(), bool(t.requires_grad) and not is_buffer, is_buffer
+                    name, shape_of(t), t.numel(), bool(t.requires_grad) and not is_buffer, is_buffer
                 )
     return tuple(infos.values())
 
@@ -383,7 +281,7 @@ def _traced_run(model: nn.Module, shape: Shape, *, owned: bool, real_fallback_ma
     return retried if retried.error is None or not _looks_meta_specific(retried.error) else run
 
 
-def _crash(recorder: _Recorder, error: BaseException) -> Crash:
+def _crash(recorder: Recorder, error: BaseException) -> Crash:
     """Where the forward failed: the failing op when the recorder saw it, else the raising line."""
     op_name, in_shapes, stack, where = recorder.failed or (
         None,
@@ -426,7 +324,7 @@ def trace(
     run = _traced_run(model, shape, owned=owned, real_fallback_max_elements=real_fallback_max_elements)
     crash = _crash(run.recorder, run.error) if run.error is not None else None
     chosen = select_output(run.output, output_key) if crash is None else None
-    output_shape = _shape(chosen) if chosen is not None else None
+    output_shape = shape_of(chosen) if chosen is not None else None
     ops = tuple(run.recorder.ops)
     params = _param_infos(run.model)
     return Trace(
