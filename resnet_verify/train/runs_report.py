@@ -27,6 +27,7 @@ from typing import Any
 
 from resnet_verify._io import write_text_atomic
 from resnet_verify.errors import UsageError
+from resnet_verify.train.recipes import RECIPES
 
 SCHEMA_VERSION = 1
 RUN_FILES = ("config.json", "metrics.csv", "result.json")
@@ -75,13 +76,26 @@ def find_runs(paths: Sequence[str | Path]) -> tuple[list[Path], list[Path]]:
     return finished, unfinished
 
 
+def recipe_label(config: dict[str, Any]) -> str:
+    """The recipe's name plus every hyper-parameter the run overrode (epochs aside: a column of its
+    own), so a run with other settings is never pooled into the recipe's median."""
+    name = str(config["recipe"])
+    base = RECIPES.get(name)
+    if base is None:
+        return name
+    ref = base.to_dict()
+    return " ".join(
+        [name, *(f"{k}={config[k]}" for k in HYPER if k in config and k in ref and config[k] != ref[k])]
+    )
+
+
 def load_run(run: Path) -> RunSummary:
     try:
         config = json.loads((run / "config.json").read_text())
         result = json.loads((run / "result.json").read_text())
         final, selected = result["final"], result["selected"]
         return RunSummary(
-            run=run.name, recipe=str(config["recipe"]), seed=int(config["seed"]), epochs=int(result["epochs"]),
+            run=run.name, recipe=recipe_label(config), seed=int(config["seed"]), epochs=int(result["epochs"]),
             final_test_accuracy=float(final["test_accuracy"]), selected_test_accuracy=float(selected["test_accuracy"]),
             selected_epoch=int(selected["epoch"]), selected_val_accuracy=float(selected["val_accuracy"]),
             selected_on=str(result["selected_on"]), test_images=int(final["images"]),
