@@ -76,6 +76,7 @@ class Pattern(str, enum.Enum):
     SQUEEZE_EXCITATION = "squeeze_excitation"
     OUTPUT_STRIDE = "dilated_output_stride"
     FIRST_STAGE_STRIDE = "first_stage_downsampling"
+    OUTPUT_SOFTMAX = "softmax_output"
     NOT_RESIDUAL = "not_a_residual_network"
     CIFAR_RESNET = "cifar_resnet_family"
     OPTION_A_SHORTCUT = "option_a_shortcut"

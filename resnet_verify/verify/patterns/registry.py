@@ -27,6 +27,7 @@ from resnet_verify.verify.patterns.layers import (
     detect_option_a_shortcut,
     detect_projection_without_bn,
 )
+from resnet_verify.verify.patterns.output_activation import detect_output_softmax
 from resnet_verify.verify.patterns.padding import detect_keras_stem, detect_same_padding
 from resnet_verify.verify.patterns.squeeze_excitation import detect_squeeze_excitation
 from resnet_verify.verify.patterns.stem import detect_cifar_stem
@@ -51,6 +52,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_bn_folded,
     detect_class_count,
     detect_fixed_head,
+    detect_output_softmax,
     detect_keras_batchnorm,
     detect_conv_bias,
     detect_option_a_shortcut,

@@ -1,0 +1,48 @@
+"""A softmax (or log-softmax) as the last op of the forward, where the reference returns logits.
+
+A common port of Keras code (``Dense(classes, activation="softmax")``) and of tutorials: the model
+returns probabilities, and ``nn.CrossEntropyLoss``, which applies log-softmax itself, then trains on
+the softmax of a softmax: gradients shrink as the outputs saturate and training stalls well below
+what the same network reaches on logits. Keyed on an extra op of the head whose torch name is
+``softmax`` / ``log_softmax`` and whose output nothing but layout ops reads (the model's output); a
+softmax anywhere else (an attention map, an SE-style gate) is not this.
+"""
+
+from __future__ import annotations
+
+from resnet_verify.tracing.records import LAYOUT_KINDS, OpRecord
+from resnet_verify.verify.patterns.context import Context, at, consumers
+from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
+
+_NAMES = frozenset({"softmax", "log_softmax", "_softmax"})
+
+
+def _is_output_softmax(ctx: Context, m: Mismatch) -> bool:
+    if m.region is not Region.HEAD or m.field != "op" or m.expected is not None or m.candidate_op is None:
+        return False
+    op: OpRecord = ctx.candidate.ops[m.candidate_op]
+    return op.name in _NAMES and all(c.kind in LAYOUT_KINDS for c in consumers(ctx.candidate, op.id))
+
+
+def detect_output_softmax(ctx: Context) -> list[Finding]:
+    idx = ctx.indices(lambda m: _is_output_softmax(ctx, m))
+    if not idx:
+        return []
+    m = ctx.mismatches[idx[0]]
+    assert m.candidate_op is not None
+    name = ctx.candidate.ops[m.candidate_op].name
+    if name == "log_softmax":
+        why = ("it returns log-probabilities: right for nn.NLLLoss, but nn.CrossEntropyLoss (what "
+               "resnet-verify train and torchvision's recipes use) applies log-softmax again")  # fmt: skip
+    else:
+        why = ("trained with nn.CrossEntropyLoss, which applies log-softmax itself, the loss sees the "
+               "softmax of a softmax and its gradients vanish as the outputs saturate")  # fmt: skip
+    return [Finding(
+        Pattern.OUTPUT_SOFTMAX, "Softmax in the forward (probabilities, not logits)",
+        f"The candidate's forward ends with {name}, where the reference returns logits: {why}. "
+        f"Predictions (argmax) are unchanged.",
+        (m.reference_path or "head",), idx,
+        f"{at(m.candidate_path, m.source)}: return the logits from forward (drop the {name}); apply "
+        f"softmax at inference only, e.g. torch.softmax(model(x), dim=1)",
+        m.source,
+    )]  # fmt: skip
