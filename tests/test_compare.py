@@ -67,7 +67,10 @@ def test_project_v1_reports_only_the_stride_finding() -> None:
     assert set(finding.mismatches) == set(range(len(c.mismatches)))  # nothing unexplained
     assert "parameter counts are identical" in finding.message
     assert {m.kind for m in c.mismatches} == {MismatchKind.ATTRIBUTE, MismatchKind.SHAPE}
-    assert all(m.reference_path.split(".")[0] in {"layer2", "layer3", "layer4"} for m in c.mismatches)
+    assert all(
+        m.reference_path is not None and m.reference_path.split(".")[0] in {"layer2", "layer3", "layer4"}
+        for m in c.mismatches
+    )
 
 
 def test_classic_keras_resnet50_is_exactly_v1_plus_fixed_head(build_fixture) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypedDict
 
 import h5py
 import numpy as np
@@ -156,7 +157,15 @@ def test_a_training_split_too_small_to_validate_is_one_line(tmp_path: Path) -> N
 
 # -------------------------------------------------------------------------------------- validation
 
-_H5_CASES = {
+
+class _Overrides(TypedDict, total=False):
+    """``write_h5``'s per-split overrides: dataset name -> contents (None deletes it)."""
+
+    train: dict[str, np.ndarray | None]
+    test: dict[str, np.ndarray | None]
+
+
+_H5_CASES: dict[str, tuple[_Overrides, str, str]] = {
     "missing key": ({"train": {"train_set_y": None}}, "train_signs.h5", "missing dataset 'train_set_y'"),
     "wrong image dtype": ({"train": {"train_set_x": np.zeros((9, 16, 16, 3), np.int32)}}, "train_signs.h5", "dtype int32"),
     "float images": ({"test": {"test_set_x": np.zeros((6, 16, 16, 3), np.float32)}}, "test_signs.h5", "dtype float32"),

@@ -162,7 +162,7 @@ def test_wiring_bugs_are_caught_numerically_at_their_block(
 
 def _no_relu_layer3_1(num_classes: int = K) -> torch.nn.Module:
     model = _fixture("equiv_resnet18_renamed", num_classes)
-    model.levels[2].cells[1].relu = torch.nn.Identity()  # both ReLUs of torchvision's layer3.1
+    model.get_submodule("levels.2.cells.1").relu = torch.nn.Identity()  # both ReLUs of torchvision's layer3.1
     return model
 
 

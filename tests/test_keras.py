@@ -19,6 +19,7 @@ pytest.importorskip("keras")
 
 from resnet_verify.cli.main import main  # noqa: E402
 from resnet_verify.errors import UsageError  # noqa: E402
+from resnet_verify.models.resnet import Bottleneck  # noqa: E402
 from resnet_verify.specs.builders import build_model  # noqa: E402
 from resnet_verify.tracing.records import OpKind  # noqa: E402
 from resnet_verify.tracing.tracer import trace  # noqa: E402
@@ -115,7 +116,7 @@ def test_keras_to_pytorch_port_with_random_bn_statistics(keras_resnet50) -> None
     randomize_keras_batchnorm(keras_resnet50, seed=1)
     target = build_model("resnet50_keras", num_classes=5)[0]
     result = port_from_keras(keras_resnet50, target, input_size=SIZE, num_classes=5, seed=3)
-    assert result.ok, result.message
+    assert result.ok and result.state_dict is not None, result.message
     assert result.output_rel is not None and result.output_rel <= 1e-4
     assert len(result.block_errors) == 16
     target.load_state_dict(result.state_dict)
@@ -130,7 +131,8 @@ def test_port_names_the_first_divergent_block(keras_resnet50) -> None:
     from resnet_verify.verify.keras_port import port_from_keras
 
     target = build_model("resnet50_keras", num_classes=5)[0]
-    block = target.layer3[0]  # v1.5 stride in one block: shapes and parameters still fit
+    block = target.get_submodule("layer3.0")  # v1.5 stride in one block: shapes and parameters still fit
+    assert isinstance(block, Bottleneck)
     block.conv1.stride, block.conv2.stride = (1, 1), (2, 2)
     result = port_from_keras(keras_resnet50, target, input_size=SIZE, num_classes=5)
     assert not result.ok and result.state_dict is None

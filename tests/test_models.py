@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from typing import TypeVar
 
 import pytest
 import torch
@@ -24,6 +25,15 @@ from resnet_verify.models.resnet import (
     stage_plans,
 )
 
+B = TypeVar("B", BasicBlock, Bottleneck)
+
+
+def _block(model: nn.Module, stage: str, index: int, kind: type[B]) -> B:
+    """``model.<stage>[index]``, checked to be a ``kind``: stages are registered by name, so untyped."""
+    block = model.get_submodule(f"{stage}.{index}")
+    assert isinstance(block, kind), type(block)
+    return block
+
 
 def _on_meta(name: str) -> tuple[ResNet, nn.Module]:
     with torch.device("meta"):
@@ -39,6 +49,7 @@ def _randomize_bn(model: nn.Module, seed: int) -> None:
         for m in model.modules():
             if isinstance(m, nn.BatchNorm2d):
                 n = m.num_features
+                assert m.running_mean is not None and m.running_var is not None  # tracked by default
                 m.weight.copy_(torch.rand(n, generator=gen) * 0.5 + 0.75)
                 m.bias.copy_(torch.randn(n, generator=gen) * 0.1)
                 m.running_mean.copy_(torch.randn(n, generator=gen) * 0.1)
@@ -72,8 +83,10 @@ def test_module_names_follow_torchvision() -> None:
     assert top == ["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc"]
     assert isinstance(ours.avgpool, nn.AdaptiveAvgPool2d) and ours.avgpool.output_size == (1, 1)
     assert isinstance(ours.layer1, nn.Sequential) and isinstance(ours.layer1[0], Bottleneck)
-    assert isinstance(ours.layer2[0].downsample[0], nn.Conv2d)
-    assert isinstance(ours.layer2[0].downsample[1], nn.BatchNorm2d)
+    downsample = _block(ours, "layer2", 0, Bottleneck).downsample
+    assert isinstance(downsample, nn.Sequential)
+    assert isinstance(downsample[0], nn.Conv2d)
+    assert isinstance(downsample[1], nn.BatchNorm2d)
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +110,7 @@ def test_resnet18_outputs_match_torchvision_at_64() -> None:
         torch.testing.assert_close(ours(x), ref(x), atol=1e-5, rtol=1e-5)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [64, 224])
 def test_resnet50_outputs_match_torchvision(resnet50_pair: tuple[ResNet, nn.Module], size: int) -> None:
     ours, ref = resnet50_pair
@@ -115,19 +129,20 @@ def test_v1_puts_the_stride_on_the_first_1x1(resnet50_pair: tuple[ResNet, nn.Mod
         assert getattr(v15, stage)[0].conv2.stride == (2, 2)
         assert getattr(v15, stage)[0].conv1.stride == (1, 1)
         assert first.downsample[0].stride == (2, 2)  # the projection strides in both variants
-    assert v1.layer1[0].conv1.stride == (1, 1)
+    assert _block(v1, "layer1", 0, Bottleneck).conv1.stride == (1, 1)
     x = torch.randn(1, 3, 64, 64)
     with torch.no_grad():
         assert v1(x).shape == v15(x).shape
         assert not torch.allclose(v1(x), v15(x), atol=1e-4)
     with torch.device("meta"):
-        assert models.resnet50(stride_in="1x1").layer3[0].conv1.stride == (2, 2)
+        assert _block(models.resnet50(stride_in="1x1"), "layer3", 0, Bottleneck).conv1.stride == (2, 2)
 
 
 def test_basic_block_ignores_stride_in() -> None:
     with torch.device("meta"):
         model = models.resnet18(stride_in="1x1")
-    assert model.layer2[0].conv1.stride == (2, 2) and model.layer2[0].conv2.stride == (1, 1)
+    block = _block(model, "layer2", 0, BasicBlock)
+    assert block.conv1.stride == (2, 2) and block.conv2.stride == (1, 1)
 
 
 @pytest.mark.parametrize("size", [32, 33, 100])
@@ -150,18 +165,19 @@ def test_zero_init_residual_makes_blocks_start_as_identity() -> None:
     for block in model.modules():
         if isinstance(block, (BasicBlock, Bottleneck)):
             assert torch.count_nonzero(block.last_bn.weight) == 0
-    assert torch.all(model.layer1[0].bn1.weight == 1)
+    assert torch.all(_block(model, "layer1", 0, BasicBlock).bn1.weight == 1)
     x = torch.randn(1, 64, 8, 8)
     with torch.no_grad():
-        torch.testing.assert_close(model.layer1[1](x.clone()), torch.relu(x))
+        torch.testing.assert_close(_block(model, "layer1", 1, BasicBlock)(x.clone()), torch.relu(x))
     with torch.device("meta"):
-        assert models.resnet50(zero_init_residual=True).layer3[2].bn3 is not None
+        assert _block(models.resnet50(zero_init_residual=True), "layer3", 2, Bottleneck).bn3 is not None
 
 
 def test_init_matches_torchvision_scheme() -> None:
     torch.manual_seed(0)
     model = models.resnet18()
-    conv = model.layer3[0].conv1  # kaiming normal, fan_out: std = sqrt(2 / (out * k * k))
+    # kaiming normal, fan_out: std = sqrt(2 / (out * k * k))
+    conv = _block(model, "layer3", 0, BasicBlock).conv1
     expected_std = (2.0 / (conv.out_channels * 9)) ** 0.5
     assert abs(conv.weight.std().item() / expected_std - 1) < 0.05
     assert torch.all(model.bn1.weight == 1) and torch.all(model.bn1.bias == 0)

@@ -85,7 +85,8 @@ def test_partial_port_1000_class_resnet50_into_6_class_head() -> None:
     fresh, _ = build_model("resnet50", num_classes=6)
     fresh.load_state_dict(state, strict=True)
     x = torch.randn(2, 3, SIZE, SIZE)
-    assert torch.equal(_head_input(fresh, fresh.fc, x), _head_input(tv, tv.fc, x))  # the features
+    features = _head_input(fresh, fresh.get_submodule("fc"), x)
+    assert torch.equal(features, _head_input(tv, tv.get_submodule("fc"), x))
 
 
 @pytest.mark.slow
@@ -102,7 +103,8 @@ def test_partial_port_cli_writes_head_at_init(tv18: torch.nn.Module, tmp_path: P
     assert "left at their initialisation: fc.weight, fc.bias" in text
     model, _ = build_model("resnet18", num_classes=6)
     model.load_state_dict(torch.load(out, weights_only=True), strict=True)
-    assert model.fc.weight.shape == (6, 512)
+    fc = model.get_submodule("fc")
+    assert isinstance(fc, torch.nn.Linear) and fc.weight.shape == (6, 512)
 
 
 def test_partial_port_of_a_complete_pairing_checks_the_outputs(tv18: torch.nn.Module) -> None:
@@ -200,8 +202,9 @@ def test_port_into_transformers_keeps_its_names_and_reproduces_logits() -> None:
     import transformers
 
     config = transformers.ResNetConfig(
-        depths=[2, 2, 2, 2], hidden_sizes=[64, 128, 256, 512], layer_type="basic", num_labels=6
+        depths=[2, 2, 2, 2], hidden_sizes=[64, 128, 256, 512], layer_type="basic"
     )
+    config.num_labels = 6  # ResNetConfig's typed signature omits it; the property sets id2label
     tv = _tv("resnet18", 6)
     target = transformers.ResNetForImageClassification(config)
     result = port("resnet18", target, input_size=SIZE, reference_state=tv.state_dict())

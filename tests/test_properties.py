@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import TypedDict
 
 import pytest
 import torch
@@ -199,11 +200,19 @@ def test_same_config_traced_twice_compares_clean(data: st.DataObject) -> None:
     assert len(c.stages) == len(cfg.stages) + 2  # stem, one row per stage, head
 
 
+class _Bounds(TypedDict, total=False):
+    """Keyword arguments of ``rs.resnet_configs`` that the table below narrows."""
+
+    kind: rs.BlockKindName
+    min_stages: int
+    min_blocks: int
+
+
 # Configs in which each mutation kind usually applies (the strategy rejects the rest).
-_FOR_KIND = {
-    K.STRIDE_PLACEMENT: dict(min_stages=2),
-    K.DROP_BLOCK: dict(min_blocks=2),
-    K.GROUPS_1X1: dict(kind="bottleneck"),
+_FOR_KIND: dict[rs.MutationKind, _Bounds] = {
+    K.STRIDE_PLACEMENT: _Bounds(min_stages=2),
+    K.DROP_BLOCK: _Bounds(min_blocks=2),
+    K.GROUPS_1X1: _Bounds(kind="bottleneck"),
 }
 
 

@@ -220,6 +220,7 @@ def test_copy_model_rebinds_instance_forwards() -> None:
     original = model.forward
     model.forward = torch.no_grad()(original)  # type: ignore[method-assign]
     copied = copy_model(model)
+    assert isinstance(copied, _Pair)
     with torch.no_grad():
         copied.lin.weight.zero_()
         copied.lin.bias.fill_(1.0)
@@ -230,7 +231,8 @@ def test_copy_model_rebinds_instance_forwards() -> None:
 def test_unwrap_peels_wrappers_and_leaves_plain_models() -> None:
     inner = torchvision.models.resnet18(num_classes=3)
     assert unwrap(nn.DataParallel(inner)) is inner
-    assert unwrap(torch.compile(inner)) is inner
+    compiled = torch.compile(inner)  # an OptimizedModule, though torch annotates a plain callable
+    assert isinstance(compiled, nn.Module) and unwrap(compiled) is inner
     assert unwrap(inner) is inner
     seq = nn.Sequential(inner)  # a container is not a wrapper
     assert unwrap(seq) is seq

@@ -11,6 +11,7 @@ import importlib.util
 import json
 import os
 import re
+from collections.abc import Collection
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def _meta(build, **kwargs) -> nn.Module:
         return build(num_classes=6, **kwargs)
 
 
-def _rows(ref: Trace, cand: Trace, bad: set[str] = frozenset()) -> tuple[StageRow, ...]:
+def _rows(ref: Trace, cand: Trace, bad: Collection[str] = frozenset()) -> tuple[StageRow, ...]:
     rs, cs = ref.structure, cand.structure
     rows = [
         StageRow(
@@ -205,7 +206,8 @@ def dirty(ref_trace: Trace) -> Comparison:
 def crashed(ref_trace: Trace) -> Comparison:
     model = _meta(torchvision.models.resnet18)
     with torch.device("meta"):
-        model.layer3[1].conv1 = nn.Conv2d(64, 256, 3, padding=1, bias=False)  # wrong in_channels
+        block = model.get_submodule("layer3.1")
+        block.conv1 = nn.Conv2d(64, 256, 3, padding=1, bias=False)  # wrong in_channels
     cand = trace(model, SIZE)
     assert cand.crash is not None
     done = len(cand.structure.blocks)
@@ -227,7 +229,9 @@ def crashed(ref_trace: Trace) -> Comparison:
         ref_trace,
         cand,
         tuple(
-            BlockPair(p.reference, p.candidate if p.candidate < done else None, p.stage)
+            BlockPair(
+                p.reference, p.candidate if p.candidate is not None and p.candidate < done else None, p.stage
+            )
             for p in _identity_pairs(ref_trace)
         ),
         _rows(ref_trace, cand, {"layer3", "layer4", "head"}),

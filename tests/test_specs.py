@@ -6,6 +6,7 @@ import inspect
 import sys
 import textwrap
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import torch
@@ -14,6 +15,16 @@ from torch import nn
 from resnet_verify.errors import UsageError
 from resnet_verify.models.resnet import ResNet
 from resnet_verify.specs.builders import build_model, build_reference, parse_input_size, reference_names
+
+M = TypeVar("M", bound=nn.Module)
+
+
+def _child(model: nn.Module, name: str, kind: type[M]) -> M:
+    """``model.<name>``, checked to be a ``kind``: built models are plain ``nn.Module`` to the type checker."""
+    child = model.get_submodule(name)
+    assert isinstance(child, kind), type(child)
+    return child
+
 
 TINY = """
 import torch
@@ -104,7 +115,7 @@ def test_family_name(name: str) -> None:
 
 def test_family_name_on_cpu_by_default() -> None:
     model, display = build_model(" resnet18 ", num_classes=3)
-    assert display == "resnet18" and model.fc.weight.device.type == "cpu"
+    assert display == "resnet18" and _child(model, "fc", nn.Linear).weight.device.type == "cpu"
 
 
 @pytest.mark.parametrize(("name", "kind"), [("resnet18", "ResNet"), ("mobilenet_v2", "MobileNetV2")])
@@ -117,7 +128,7 @@ def test_torchvision_builder(name: str, kind: str) -> None:
 def test_file_class_gets_num_classes(tiny: Path) -> None:
     before = list(sys.path)
     model, display = build_model(f"{tiny}:Tiny", num_classes=6)
-    assert model.fc.out_features == 6 and display == "tiny_model.py:Tiny"
+    assert _child(model, "fc", nn.Linear).out_features == 6 and display == "tiny_model.py:Tiny"
     assert model(torch.randn(1, 3, 8, 8)).shape == (1, 6)
     assert sys.path == before
     # The module stays registered so source locations of user classes resolve.
@@ -125,8 +136,10 @@ def test_file_class_gets_num_classes(tiny: Path) -> None:
 
 
 def test_file_factories(tiny: Path) -> None:
-    assert build_model(f"{tiny}:make", num_classes=4)[0].fc.out_features == 4  # **kwargs
-    assert build_model(f"{tiny}:make_fixed", num_classes=4)[0].fc.out_features == 5  # no num_classes
+    forwarded = build_model(f"{tiny}:make", num_classes=4)[0]
+    assert _child(forwarded, "fc", nn.Linear).out_features == 4  # **kwargs
+    fixed = build_model(f"{tiny}:make_fixed", num_classes=4)[0]
+    assert _child(fixed, "fc", nn.Linear).out_features == 5  # no num_classes
     assert isinstance(build_model(f"{tiny}:make_plain", num_classes=4)[0], nn.Linear)
     assert isinstance(build_model(f"{tiny}:NoArgs", num_classes=4)[0], nn.Module)
     assert isinstance(build_model(f"{tiny}:Bare", num_classes=4)[0], nn.Module)
@@ -135,7 +148,7 @@ def test_file_factories(tiny: Path) -> None:
 def test_relative_file_name(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tiny.parent)
     model, display = build_model("tiny_model.py:Tiny", num_classes=2)
-    assert model.fc.out_features == 2 and display == "tiny_model.py:Tiny"
+    assert _child(model, "fc", nn.Linear).out_features == 2 and display == "tiny_model.py:Tiny"
 
 
 def test_file_on_meta(tiny: Path) -> None:
@@ -150,7 +163,7 @@ def test_two_files_with_the_same_name_do_not_collide(tmp_path: Path) -> None:
     b = _write(tmp_path / "b", "model.py", TINY.replace("3, 4, 3", "3, 2, 3"))
     ma, _ = build_model(f"{a}:Tiny", num_classes=3)
     mb, _ = build_model(f"{b}:Tiny", num_classes=3)
-    assert ma.conv.out_channels == 4 and mb.conv.out_channels == 2
+    assert _child(ma, "conv", nn.Conv2d).out_channels == 4 and _child(mb, "conv", nn.Conv2d).out_channels == 2
     assert type(ma).__module__ != type(mb).__module__
 
 
@@ -294,7 +307,7 @@ def test_reference_names() -> None:
 @pytest.mark.parametrize("name", ["resnet152", "resnext101_64x4d", "wide_resnet101_2"])
 def test_build_reference_on_meta(name: str) -> None:
     model = build_reference(name, num_classes=12)
-    assert model.fc.out_features == 12
+    assert _child(model, "fc", nn.Linear).out_features == 12
     assert all(p.is_meta for p in model.parameters())
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -147,7 +149,8 @@ class _Renamed(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = F.max_pool2d(self.act(self.entry(x)), 3, 2, 1)
-        for u in self.units:
+        for unit in self.units:
+            u = cast(nn.ModuleDict, unit)  # ModuleList is not generic: its items are plain Modules
             skip = u["proj"](x) if "proj" in u else x
             y = self.act(u["na"](u["a"](x)))
             x = self.act(skip + u["nb"](u["b"](y)))

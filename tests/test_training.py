@@ -115,6 +115,7 @@ def _weights(path: Path) -> dict[str, torch.Tensor]:
 # ------------------------------------------------------------------------------------------ train
 
 
+@pytest.mark.slow
 def test_a_run_learns_and_leaves_its_files(trained: Path) -> None:
     for name in ("last.pt", "best.pt", "metrics.csv", "curves.png", "config.json", "result.json",
                  "confusion.png", "confusion_selected.png"):  # fmt: skip
@@ -137,6 +138,7 @@ def test_a_run_learns_and_leaves_its_files(trained: Path) -> None:
     assert not list(trained.glob(".*.tmp"))  # atomic writes leave no temporaries
 
 
+@pytest.mark.slow
 def test_loss_goes_down_in_a_few_steps(tmp_path: Path, data_dir: Path, model_file: Path) -> None:
     out = tmp_path / "run"
     code = train(data_dir, out, "--recipe", "seed", "--epochs", "2", "--lr", "0.05", "--allow-mismatch",
@@ -146,6 +148,7 @@ def test_loss_goes_down_in_a_few_steps(tmp_path: Path, data_dir: Path, model_fil
     assert float(rows[1]["train_loss"]) < float(rows[0]["train_loss"])
 
 
+@pytest.mark.slow
 def test_progress_bar_and_summary(
     tmp_path: Path, data_dir: Path, model_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -159,6 +162,7 @@ def test_progress_bar_and_summary(
     assert "after the last epoch" in captured.out
 
 
+@pytest.mark.slow
 def test_resume_gives_bitwise_identical_weights(tmp_path: Path, data_dir: Path, model_file: Path) -> None:
     spec = f"{model_file}:Tiny"
     full, split = tmp_path / "full", tmp_path / "split"
@@ -177,6 +181,7 @@ def test_resume_gives_bitwise_identical_weights(tmp_path: Path, data_dir: Path, 
     assert rows_a == rows_b
 
 
+@pytest.mark.slow
 def test_two_runs_with_one_seed_are_identical(
     tmp_path: Path, data_dir: Path, model_file: Path, trained: Path
 ) -> None:
@@ -245,6 +250,7 @@ def test_gate_refuses_resnet50_v1(tmp_path: Path, data_dir: Path, capsys: pytest
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_gate_passes_a_matching_model_and_the_checkpoint_rebuilds_it(
     tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -253,7 +259,8 @@ def test_gate_passes_a_matching_model_and_the_checkpoint_rebuilds_it(
     assert "gate: resnet18 matches torchvision resnet18 at 3x32x32, 3 classes" in capsys.readouterr().err
     ckpt = load_checkpoint(out / "best.pt")
     model = rebuild_model(ckpt)
-    assert type(model).__name__ == "ResNet" and model.fc.out_features == 3
+    fc = model.get_submodule("fc")
+    assert type(model).__name__ == "ResNet" and isinstance(fc, torch.nn.Linear) and fc.out_features == 3
 
 
 # ------------------------------------------------------------------------------------ checkpoints

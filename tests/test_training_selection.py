@@ -75,6 +75,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 # ------------------------------------------------------------------------------------ selection
 
 
+@pytest.mark.slow
 def test_the_test_split_is_read_only_after_the_last_epoch(
     tmp_path: Path, data_dir: Path, spec: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -98,6 +99,7 @@ def test_the_test_split_is_read_only_after_the_last_epoch(
     assert len(test_reads) == 2 and min(test_reads) > max(epoch_evals)  # final + selected, at the end
 
 
+@pytest.mark.slow
 def test_selection_does_not_depend_on_the_test_labels(tmp_path: Path, data_dir: Path, spec: str) -> None:
     scrambled = _write_data(tmp_path / "scrambled", test_labels=np.zeros(TEST, dtype=np.int64))
     a, b = tmp_path / "a", tmp_path / "b"
@@ -116,6 +118,7 @@ def test_selection_does_not_depend_on_the_test_labels(tmp_path: Path, data_dir: 
     assert ra["selected"]["epoch"] == rb["selected"]["epoch"]
 
 
+@pytest.mark.slow
 def test_stop_after_defers_the_test_evaluation_to_the_resumed_run(
     tmp_path: Path, data_dir: Path, spec: str
 ) -> None:
@@ -130,20 +133,25 @@ def test_stop_after_defers_the_test_evaluation_to_the_resumed_run(
 
 
 def test_weight_average_moves_towards_the_weights_and_copies_integer_buffers() -> None:
-    model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.BatchNorm1d(2))
+    lin, bn = torch.nn.Linear(2, 2), torch.nn.BatchNorm1d(2)
+    model = torch.nn.Sequential(lin, bn)
     ema = WeightAverage(model, decay=0.5)
-    before = ema.model[0].weight.clone()
+    avg_lin, avg_bn = ema.model.get_submodule("0"), ema.model.get_submodule("1")
+    assert isinstance(avg_lin, torch.nn.Linear) and isinstance(avg_bn, torch.nn.BatchNorm1d)
+    assert bn.num_batches_tracked is not None and avg_bn.num_batches_tracked is not None  # tracked by default
+    before = avg_lin.weight.clone()
     with torch.no_grad():
-        model[0].weight.add_(1.0)
-        model[1].num_batches_tracked.fill_(7)
+        lin.weight.add_(1.0)
+        bn.num_batches_tracked.fill_(7)
     ema.update()  # first update: decay min(0.5, 1/10) = 0.1, so 90% of the way
-    assert torch.allclose(ema.model[0].weight, before + 0.9)
-    assert int(ema.model[1].num_batches_tracked) == 7
-    assert not torch.equal(ema.model[0].weight, model[0].weight)  # not a plain copy
+    assert torch.allclose(avg_lin.weight, before + 0.9)
+    assert int(avg_bn.num_batches_tracked) == 7
+    assert not torch.equal(avg_lin.weight, lin.weight)  # not a plain copy
     with pytest.raises(ValueError, match="decay"):
         WeightAverage(model, decay=1.0)
 
 
+@pytest.mark.slow
 def test_runs_with_and_without_the_average(tmp_path: Path, data_dir: Path, spec: str) -> None:
     assert _train(data_dir, tmp_path / "ema", spec, "--epochs", "1") == 0
     assert _train(data_dir, tmp_path / "plain", spec, "--epochs", "1", "--ema-decay", "0") == 0
@@ -204,6 +212,7 @@ def test_gate_is_verifys_one_door() -> None:
 # ------------------------------------------------------------------------------------------ report
 
 
+@pytest.mark.slow
 def test_report_from_tiny_runs(
     tmp_path: Path, data_dir: Path, spec: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
