@@ -30,6 +30,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -37,6 +38,9 @@ import torch.nn.functional as F
 
 from resnet_verify.errors import UsageError
 from resnet_verify.train.splits import VAL_FRACTION, VAL_SEED, stratified_holdout
+
+if TYPE_CHECKING:
+    import h5py  # imported where the files are read; only annotations need it here
 
 H5_FILES = {"train": "train_signs.h5", "test": "test_signs.h5"}
 FOLDER_NAME = "64x64_SIGNS"
@@ -146,7 +150,7 @@ def _rows(split: SplitTensors, idx: torch.Tensor) -> SplitTensors:
     return SplitTensors(x=split.x[idx].contiguous(), y=split.y[idx].contiguous())
 
 
-def _read_h5_split(handle, name: str, split: str) -> tuple[np.ndarray, np.ndarray, list[str]]:  # noqa: ANN001
+def _read_h5_split(handle: h5py.Group, name: str, split: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
     x_key, y_key = f"{split}_set_x", f"{split}_set_y"
     for key in (x_key, y_key, "list_classes"):
         if key not in handle:

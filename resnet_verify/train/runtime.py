@@ -76,8 +76,10 @@ def setup_runtime(requested: str | None = None) -> Runtime:
         device, backend = torch.device("cpu"), "gloo"
     else:
         raise UsageError(f"distributed training runs on CUDA or CPU, not {wanted.type}")
-    if not dist.is_initialized():
-        dist.init_process_group(backend=backend, **({"device_id": device} if backend == "nccl" else {}))
+    if not dist.is_initialized() and backend == "nccl":
+        dist.init_process_group(backend=backend, device_id=device)  # binds the rank's GPU up front
+    elif not dist.is_initialized():
+        dist.init_process_group(backend=backend)
     return Runtime(device, rank=dist.get_rank(), world_size=dist.get_world_size())
 
 
