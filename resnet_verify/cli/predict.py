@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from resnet_verify.errors import UsageError
+
+if TYPE_CHECKING:  # torch loads only when a command runs, after OpenMP settings are made
+    import torch
 
 HELP = "predict the hand sign in images (jpg/png, any size) with a training checkpoint"
 
@@ -21,8 +25,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run)
 
 
-def load_image(path: Path, size: tuple[int, int, int]):  # noqa: ANN201 - a uint8 tensor 3 x H x W
-    """Open, apply EXIF orientation, convert to RGB, resize (bilinear, like the data set) to H x W."""
+def load_image(path: Path, size: tuple[int, int, int]) -> torch.Tensor:
+    """Open, apply EXIF orientation, convert to RGB, resize (bilinear, like the data set) to H x W.
+
+    A uint8 tensor 3 x H x W.
+    """
     import numpy as np
     import torch
     from PIL import Image, ImageOps, UnidentifiedImageError
@@ -32,8 +39,8 @@ def load_image(path: Path, size: tuple[int, int, int]):  # noqa: ANN201 - a uint
     if path.is_dir():
         raise UsageError(f"{path}: is a folder, not an image")
     try:
-        with Image.open(path) as image:
-            image = ImageOps.exif_transpose(image).convert("RGB")
+        with Image.open(path) as opened:
+            image = ImageOps.exif_transpose(opened).convert("RGB")
             image = image.resize((size[2], size[1]), Image.Resampling.BILINEAR)
             array = np.asarray(image, dtype=np.uint8)
     except UnidentifiedImageError:
@@ -56,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
     ckpt_path = Path(args.checkpoint)
     ckpt = load_checkpoint(ckpt_path)
     config = ckpt["config"]
-    size = tuple(int(v) for v in config["input_size"])
+    channels, height, width = (int(v) for v in config["input_size"])  # load_checkpoint checked [C, H, W]
+    size = (channels, height, width)
     if size[0] != 3:
         raise UsageError(f"{ckpt_path}: the model takes {size[0]} channels; predict reads RGB images")
     paths = [Path(p) for p in args.images]

@@ -64,6 +64,14 @@ def square(value: object) -> object:
     return value
 
 
+def dims(op: OpRecord, key: str) -> str:
+    """``kernel_size=(3, 3)`` -> ``3x3``, as the message spells it; empty when the op has no ``key``."""
+    value = attr(op, key)
+    if isinstance(value, tuple | list):
+        return "x".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
 def under(path: str | None, prefix: str) -> bool:
     return bool(path) and bool(prefix) and (path == prefix or str(path).startswith(prefix + "."))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resnet_verify.tracing.records import OpKind, OpRecord, Trace
-from resnet_verify.verify.patterns.context import Context, at, attr, conv_call, pool_call, square
+from resnet_verify.verify.patterns.context import Context, at, attr, conv_call, dims, pool_call, square
 from resnet_verify.verify.records import Finding, MismatchKind, Pattern, Region
 
 # Stem widths of the published deep stems, as timm's ResNet docstring lists them.
@@ -59,8 +59,7 @@ def _widths(stem: Sequence[OpRecord]) -> tuple[int, ...]:
 
 def _describe(stem: Sequence[OpRecord]) -> str:
     if not is_deep(stem):
-        k = "x".join(str(v) for v in attr(stem[0], "kernel_size") or ())  # type: ignore[union-attr]
-        s = "x".join(str(v) for v in attr(stem[0], "stride") or ())  # type: ignore[union-attr]
+        k, s = dims(stem[0], "kernel_size"), dims(stem[0], "stride")
         return f"a single {k} stride-{s.split('x')[0]} conv ({attr(stem[0], 'in_channels')}->{_widths(stem)[-1]})"
     widths = _widths(stem)
     flow = "->".join(str(w) for w in (attr(stem[0], "in_channels"), *widths))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resnet_verify.tracing.records import OpKind, OpRecord, Trace
-from resnet_verify.verify.patterns.context import Context, at, attr, conv_call, square
+from resnet_verify.verify.patterns.context import Context, at, attr, conv_call, dims, square
 from resnet_verify.verify.patterns.deep_stem import stem_convs, stem_recipe
 from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
 
@@ -83,7 +83,7 @@ def _keras_part(ctx: Context, m: Mismatch) -> bool:
 def _padding_clause(ctx: Context, rconv: OpRecord, cconv: OpRecord) -> str | None:
     rp, cp = effective_padding(ctx.reference, rconv), effective_padding(ctx.candidate, cconv)
     explicit = _pads_before(ctx.candidate, cconv) or _pads_before(ctx.reference, rconv)
-    k = "x".join(str(v) for v in attr(cconv, "kernel_size") or ())  # type: ignore[union-attr]
+    k = dims(cconv, "kernel_size")
     if rp == cp and explicit:
         return (
             f"explicit zero padding ({_spell(cp)}) + a padding-0 {k} conv is the same computation as the "
@@ -198,7 +198,6 @@ def detect_same_padding(ctx: Context) -> list[Finding]:
     r, c = pairs[0]
     rp, cp = effective_padding(ctx.reference, r), effective_padding(ctx.candidate, c)
     asym = not (_symmetric(rp) and _symmetric(cp))
-    "x".join(str(v) for v in attr(c, "kernel_size") or ())  # type: ignore[union-attr]
     title = "TF 'same' padding on strided convs" if asym else "Padding of strided convs"
     tf = (
         " (TensorFlow's padding='same' pads the odd pixel at the bottom / right only; the sampling grid "
