@@ -225,7 +225,9 @@ def test_report_from_tiny_runs(
     out = tmp_path / "reports"
     assert report_main([str(runs), "--out", str(out), "--note", "tiny test runs"]) == 0
     captured = capsys.readouterr()
-    assert "unfinished is not finished" in captured.err and "default: 3 runs" in captured.out
+    # FAST overrides lr and batch size, so the recipes carry those in their labels.
+    default, seed_recipe = "default lr=0.02 batch_size=8", "seed lr=0.02 batch_size=8"
+    assert "unfinished is not finished" in captured.err and f"{default}: 3 runs" in captured.out
     report = json.loads((out / "training.json").read_text())
     assert report["schema_version"] == 1 and len(report["runs"]) == 4
     for run in report["runs"]:
@@ -237,11 +239,11 @@ def test_report_from_tiny_runs(
             and run["wall_s"] > 0
             and run["images_per_s"] > 0
         )
-    finals = sorted(r["final_test_accuracy"] for r in report["runs"] if r["recipe"] == "default")
-    assert report["recipes"]["default"]["median_final_test_accuracy"] == finals[1]
-    assert report["recipes"]["seed"]["runs"] == 1
+    finals = sorted(r["final_test_accuracy"] for r in report["runs"] if r["recipe"] == default)
+    assert report["recipes"][default]["median_final_test_accuracy"] == finals[1]
+    assert report["recipes"][seed_recipe]["runs"] == 1
     text = (out / "training.md").read_text()
-    assert "| default-seed1 | default | 1 | 2 |" in text and "tiny test runs" in text
+    assert f"| default-seed1 | {default} | 1 | 2 |" in text and "tiny test runs" in text
     assert (out / "training" / "default-seed0-confusion.png").stat().st_size > 0
     assert (out / "training" / "validation_accuracy.png").stat().st_size > 0
 
