@@ -1,4 +1,4 @@
-"""Stage metrics: MACs from FlopCounterMode, receptive field and stride from the dataflow graph."""
+"""Stage metrics: MACs from torch's FLOP formulas, receptive field and stride from the dataflow graph."""
 
 from __future__ import annotations
 

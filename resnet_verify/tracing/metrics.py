@@ -1,7 +1,7 @@
 """Stage metrics from a :class:`Trace`: MACs, receptive field and effective stride per part.
 
 Decisions:
-- MACs are not counted here: the tracer runs the forward under ``FlopCounterMode`` and stores on
+- MACs are not counted here: the tracer runs the forward under ``flop_mode.FlopCount`` and stores on
   each :class:`OpRecord` what torch counted inside it (``macs`` = FLOPs / 2). A part's MACs are the
   sum over its ops, so stem, blocks, stages and head add up to the total whatever the names are.
 - Receptive field and stride are propagated along the dataflow graph (``OpRecord.inputs``), op by

@@ -2,7 +2,8 @@
 
 Dataflow edges come from tensor identity (``id``): every produced tensor is kept alive in ``keep``
 until the trace ends, so an id is never recycled while the table is in use. MACs per op are the
-difference of ``FlopCounterMode``'s running count around the call (torch's formulas, not ours).
+difference of :class:`~resnet_verify.tracing.flop_mode.FlopCount`'s running total around the call (torch's
+formulas, not ours).
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from types import FrameType
 from typing import Any
 
 import torch
-from torch.utils.flop_counter import FlopCounterMode
 
 from resnet_verify.specs.sources import user_frame
 from resnet_verify.tracing import opkinds
+from resnet_verify.tracing.flop_mode import FlopCount
 from resnet_verify.tracing.op_counter import OpCounter
 from resnet_verify.tracing.records import CONST_ID, OpRecord, Shape, SourceLoc, make_attrs
 
@@ -33,13 +34,11 @@ class Recorder(OpCounter):
         self.ops: list[OpRecord] = []
         self.stack: list[str] = []
         self.failed: tuple[str, tuple[Shape, ...], tuple[str, ...], SourceLoc | None] | None = None
-        self.flops: FlopCounterMode | None = None  # active under this mode while the forward runs
+        self.flops: FlopCount | None = None  # active under this mode while the forward runs
         self.flops_before = 0  # the count when the current op started (modes do not nest)
 
     def _flops_so_far(self) -> int:
-        # FlopCounterMode keeps one count per aten op under "Global": a handful of entries.
-        counts = self.flops.flop_counts.get("Global") if self.flops is not None else None
-        return sum(counts.values()) if counts else 0
+        return self.flops.total if self.flops is not None else 0
 
     def call(
         self, name: str, func: Any, args: tuple[Any, ...], kwargs: dict[str, Any],

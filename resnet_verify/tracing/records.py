@@ -82,7 +82,7 @@ class OpRecord:
     attrs: Attrs = ()
     inplace: bool = False
     source: SourceLoc | None = None
-    macs: int = 0  # multiply-accumulates FlopCounterMode counted inside this call (FLOPs / 2)
+    macs: int = 0  # multiply-accumulates torch's FLOP formulas counted inside this call (FLOPs / 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +180,8 @@ class Trace:
     output_shape: Shape | None
     crash: Crash | None
     structure: Structure
-    device: str = "meta"  # "meta", or "cpu" when the model needed real tensors
+    device: str = "meta"  # where the forward ran: "meta", "cpu" or "keras" (tracer.py says when)
+    meta_failed: bool = False  # "cpu" because the forward could not run on meta tensors
     output_is_tensor: bool = True
 
     @property

@@ -19,11 +19,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import torch
 from torch import nn
-from torch.utils.flop_counter import FlopCounterMode
 from torch.utils.hooks import RemovableHandle
 
 from resnet_verify.specs.sources import module_sites, user_frame
@@ -34,6 +33,7 @@ from resnet_verify.specs.usercode import (
     strip_reparametrizations,
     unwrap,
 )
+from resnet_verify.tracing.flop_mode import FlopCount
 from resnet_verify.tracing.op_counter import tensors_in
 from resnet_verify.tracing.outputs import select_output
 from resnet_verify.tracing.recorder import Recorder, shape_of
@@ -194,9 +194,12 @@ class _Run:
     error: BaseException | None
     model: nn.Module  # the copy that ran
     device: str
+    meta_failed: bool = False  # a CPU run that retried a forward meta tensors could not run
 
 
-def _run(model: nn.Module, shape: Shape, device: str, sites: dict[str, SourceLoc]) -> _Run:
+def _run(
+    model: nn.Module, shape: Shape, device: str, sites: dict[str, SourceLoc], *, meta_failed: bool = False
+) -> _Run:
     recorder = Recorder(_param_names(model))
     hooks = _ModuleHooks(recorder, sites)
     handles = hooks.attach(model)
@@ -206,9 +209,9 @@ def _run(model: nn.Module, shape: Shape, device: str, sites: dict[str, SourceLoc
     error: BaseException | None = None
     output: Any = None
     try:
-        # FlopCounterMode (a dispatch mode) sees the aten ops each recorded call lowers to, so the
-        # recorder attributes every MAC to the op that caused it, name-independently.
-        with torch.no_grad(), FlopCounterMode(display=False) as flops, recorder:
+        # FlopCount (a dispatch mode, torch's formulas) sees the aten ops each recorded call lowers
+        # to, so the recorder attributes every MAC to the op that caused it, name-independently.
+        with torch.no_grad(), FlopCount() as flops, recorder:
             recorder.flops = flops
             with model_output():  # the model's prints must not reach the report on stdout
                 output = model(x)
@@ -217,7 +220,7 @@ def _run(model: nn.Module, shape: Shape, device: str, sites: dict[str, SourceLoc
     finally:
         for h in handles:
             h.remove()
-    return _Run(recorder, hooks.calls(), output, error, model, device)
+    return _Run(recorder, hooks.calls(), output, error, model, device, meta_failed)
 
 
 def _exception_site(error: BaseException) -> SourceLoc | None:
@@ -264,20 +267,57 @@ def _prepared(copied: nn.Module) -> nn.Module:
     return copied
 
 
-def _traced_run(model: nn.Module, shape: Shape, *, owned: bool, real_fallback_max_elements: int) -> _Run:
-    """A forward of a meta copy, retried on real CPU tensors when it failed for meta's own reasons."""
+# Meta tensors cost no memory and no compute, but their first use in a process imports
+# torch._dynamo (torch's meta kernels of relu, add, mean, addmm, batch_norm ... are Python refs
+# wrapped in torch._disable_dynamo): ~0.8 s, a quarter of a command-line compare of resnet50 at
+# 64 px, where the whole forward on real CPU tensors takes ~0.1 s. So a CPU model at a small input
+# traces on a real CPU copy until that import has happened; once it has, meta is the cheaper one at
+# every size (41 vs 73 ms for resnet50 at 64 px). Both give the same trace (tests pin it).
+CPU_TRACE_MAX_INPUT = 3 * 128 * 128  # input elements (batch included)
+CPU_TRACE_MAX_TENSORS = 64_000_000  # parameter and buffer elements: the copy is a real one
+
+
+def _numel(shape: Shape) -> int:
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def _on_cpu(model: nn.Module, shape: Shape, device: str) -> bool:
+    """Whether to trace a real CPU copy: asked for, or ``auto`` and the cheaper (above)."""
+    tensors = (*model.parameters(), *model.buffers())
+    if not all(t.device.type == "cpu" for t in tensors):  # meta has no data; CUDA copies are not cheap
+        return False
+    if device != "auto":
+        return device == "cpu"
+    return (
+        "torch._dynamo" not in sys.modules
+        and _numel(shape) <= CPU_TRACE_MAX_INPUT
+        and sum(t.numel() for t in tensors) <= CPU_TRACE_MAX_TENSORS
+    )
+
+
+def _cpu_copy(model: nn.Module) -> nn.Module:
+    real = copy_model(model)
+    nn.Module.to(real, "cpu")  # never a user's `to` override, which may return None
+    return real
+
+
+def _traced_run(
+    model: nn.Module, shape: Shape, *, owned: bool, real_fallback_max_elements: int, device: str
+) -> _Run:
+    """A forward of a CPU copy when that is the cheaper (above), else of a meta copy, retried on
+    real CPU tensors when it failed for meta's own reasons."""
     sites = module_sites(model)
+    if _on_cpu(model, shape, device):  # a failure here is the model's own: CPU is the real thing
+        return _run(_prepared(_cpu_copy(model)), shape, "cpu", sites)
     meta = all(t.device.type == "meta" for t in (*model.parameters(), *model.buffers()))
     copied = _prepared(model if owned and meta else _meta_copy(model))  # owned: eval mode too
     run = _run(copied, shape, "meta", sites)
-    numel = 1
-    for s in shape:
-        numel *= s
-    if run.error is None or not _looks_meta_specific(run.error) or numel > real_fallback_max_elements:
+    if run.error is None or not _looks_meta_specific(run.error) or _numel(shape) > real_fallback_max_elements:
         return run
-    real = copy_model(model)
-    nn.Module.to(real, "cpu")  # never a user's `to` override, which may return None
-    retried = _run(_prepared(real), shape, "cpu", sites)
+    retried = _run(_prepared(_cpu_copy(model)), shape, "cpu", sites, meta_failed=True)
     return retried if retried.error is None or not _looks_meta_specific(retried.error) else run
 
 
@@ -308,11 +348,14 @@ def trace(
     real_fallback_max_elements: int = 64_000_000,
     owned: bool = False,
     output_key: str | None = None,
+    device: Literal["auto", "meta", "cpu"] = "auto",
 ) -> Trace:
     """Trace one forward of a copy of ``model`` at ``input_shape`` (N, (C,H,W) or (N,C,H,W)).
 
     ``owned=True`` skips the copy: only for a meta model the caller built for this trace alone.
     ``output_key`` picks the prediction out of a non-tensor output (see ``tracing.outputs``).
+    ``device``: ``meta`` or ``cpu`` (a real copy; only for a model whose tensors are on the CPU);
+    ``auto`` picks the cheaper (see ``CPU_TRACE_MAX_INPUT``). The trace is the same either way.
     Wrappers (DataParallel, ``torch.compile``) are traced as the model they wrap.
     """
     shape = normalize_input_shape(input_shape)
@@ -321,7 +364,11 @@ def trace(
 
         return trace_keras(model, shape)
     model = unwrap(model)
-    run = _traced_run(model, shape, owned=owned, real_fallback_max_elements=real_fallback_max_elements)
+    if device not in ("auto", "meta", "cpu"):
+        raise ValueError(f"device must be auto, meta or cpu, not {device!r}")
+    run = _traced_run(
+        model, shape, owned=owned, real_fallback_max_elements=real_fallback_max_elements, device=device
+    )
     crash = _crash(run.recorder, run.error) if run.error is not None else None
     chosen = select_output(run.output, output_key) if crash is None else None
     output_shape = shape_of(chosen) if chosen is not None else None
@@ -337,5 +384,6 @@ def trace(
         crash=crash,
         structure=find_structure(ops, params, shape),
         device=run.device,
+        meta_failed=run.meta_failed,
         output_is_tensor=chosen is not None or crash is not None,
     )

@@ -129,7 +129,7 @@ def compare_traces(
         notes.append(f"{dropped} more mismatches follow from the verdict and are not listed")
     if cand.device == "keras":
         notes.append("the candidate is a Keras model: traced layer by layer in one real forward")
-    elif cand.device != "meta":
+    elif cand.meta_failed:
         notes.append("the candidate could not run on meta tensors; it was traced on real CPU tensors instead")
     return Comparison(
         reference_name=reference_name,
