@@ -32,15 +32,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def _at_model_size(x: torch.Tensor, size: tuple[int, ...], source: str) -> torch.Tensor:
     """uint8 images resized to the (C, H, W) the checkpoint's model was trained at."""
-    import torch
-    import torch.nn.functional as F
+    from resnet_verify.train.data import resize_images
 
-    if tuple(x.shape[1:]) == size:
-        return x
     if x.shape[1] != size[0]:
         raise UsageError(f"{source} has {x.shape[1]} channels, the model takes {size[0]}")
-    x = F.interpolate(x.float(), size=size[1:], mode="bilinear", antialias=True, align_corners=False)
-    return x.round().clamp(0, 255).to(torch.uint8)
+    return resize_images(x, (size[1], size[2]))
 
 
 def run(args: argparse.Namespace) -> int:

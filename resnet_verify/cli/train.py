@@ -27,7 +27,7 @@ _HYPER_FLAGS = {
     "momentum": "--momentum", "nesterov": "--nesterov", "weight_decay": "--weight-decay",
     "label_smoothing": "--label-smoothing", "schedule": "--schedule", "warmup_epochs": "--warmup-epochs",
     "augment": "--augment", "ema_decay": "--ema-decay", "tta_flip": "--tta-flip",
-    "mixup_alpha": "--mixup", "cutmix_alpha": "--cutmix",
+    "mixup_alpha": "--mixup", "cutmix_alpha": "--cutmix", "image_size": "--image-size",
 }  # fmt: skip
 
 
@@ -65,6 +65,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="mixup with a Beta(ALPHA, ALPHA) weight (0: off)")  # fmt: skip
     g.add_argument("--cutmix", dest="cutmix_alpha", type=float, default=None, metavar="ALPHA",
                    help="CutMix with a Beta(ALPHA, ALPHA) box area (0: off); with --mixup, one of the two per batch")  # fmt: skip
+    g.add_argument("--image-size", type=int, default=None, metavar="PX",
+                   help="train and evaluate at PX x PX: the images are resized once, bilinear (0: the data's own size)")  # fmt: skip
     g.add_argument("--seed", type=int, default=None, help="random seed (default 0)")
     p.add_argument("--device", default=None, help="auto (cuda, then mps, then cpu), cpu, cuda, cuda:N or mps")
     p.add_argument(
@@ -162,6 +164,8 @@ def _prepare_resume(args: argparse.Namespace) -> tuple[Any, Any, Path, dict[str,
     if args.epochs is not None:
         config.epochs = args.epochs
     signs = load_signs(args.data or config.data)
+    if config.image_size:
+        signs = signs.resized(config.image_size)
     if list(signs.classes) != list(config.classes) or list(signs.input_size) != list(config.input_size):
         raise UsageError(
             f"{ckpt_path}: the run was trained on classes {config.classes} at {config.input_size}, "
@@ -175,6 +179,7 @@ def _prepare_resume(args: argparse.Namespace) -> tuple[Any, Any, Path, dict[str,
 def _prepare_new(args: argparse.Namespace) -> tuple[Any, Any, Path, None]:
     """A fresh run's config: the recipe, overridden by the flags, and the data's shape and statistics."""
     from resnet_verify.specs.builders import default_reference
+    from resnet_verify.train.config import check_image_size
     from resnet_verify.train.data import channel_stats, load_signs
     from resnet_verify.train.loop import TrainConfig
     from resnet_verify.train.recipes import RECIPES
@@ -197,7 +202,10 @@ def _prepare_new(args: argparse.Namespace) -> tuple[Any, Any, Path, None]:
         raise UsageError(
             f"{out} already holds a run (last.pt): add --resume to continue it, or pick another --out"
         )
+    check_image_size(int(hyper["image_size"]))  # before the data is read
     signs = load_signs(args.data)
+    if hyper["image_size"]:
+        signs = signs.resized(int(hyper["image_size"]))
     mean, std = channel_stats(signs.train.x)
     config = TrainConfig(
         model=spec,

@@ -13,6 +13,12 @@ from resnet_verify.train.recipes import OPTIMIZERS, SCHEDULES, Optimizer, Schedu
 SELECTED_ON = "val"  # the split best.pt is chosen on; the test split is never used to choose
 
 
+def check_image_size(side: int) -> None:
+    """0 keeps the data's size; a ResNet needs at least 32 px (five halvings to one pixel)."""
+    if side != 0 and side < 32:
+        raise UsageError(f"--image-size must be 0 (the data's own size) or at least 32, got {side}")
+
+
 @dataclass
 class TrainConfig:
     """Everything a run is: stored as a plain dict in config.json and in every checkpoint."""
@@ -38,6 +44,7 @@ class TrainConfig:
     tta_flip: bool = False
     mixup_alpha: float = 0.0
     cutmix_alpha: float = 0.0
+    image_size: int = 0  # 0: the data's own size; else input_size is [3, image_size, image_size]
     recipe: str = "default"
     reference: str = "resnet50"
     seed: int = 0
@@ -77,6 +84,7 @@ class TrainConfig:
             raise UsageError(
                 "--weight-decay and --warmup-epochs must be >= 0 and --label-smoothing in [0, 1)"
             )
+        check_image_size(self.image_size)
         if not 0 <= self.ema_decay < 1:
             raise UsageError(f"--ema-decay must be in [0, 1) (0: off), got {self.ema_decay}")
         if not (self.mixup_alpha >= 0 and self.cutmix_alpha >= 0):  # also refuses NaN

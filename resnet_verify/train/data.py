@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,6 +81,30 @@ class Signs:
     @property
     def num_classes(self) -> int:
         return len(self.classes)
+
+    def resized(self, side: int) -> Signs:
+        """Every split at ``side`` x ``side`` (``resize_images``); the same object when already so."""
+        if self.input_size[1:] == (side, side):
+            return self
+        hw = (side, side)
+        return replace(
+            self,
+            train=replace(self.train, x=resize_images(self.train.x, hw)),
+            val=replace(self.val, x=resize_images(self.val.x, hw)),
+            test=replace(self.test, x=resize_images(self.test.x, hw)),
+        )
+
+
+def resize_images(x: torch.Tensor, hw: tuple[int, int]) -> torch.Tensor:
+    """uint8 images N x C x H x W resized to ``hw``: bilinear with antialiasing, rounded back to uint8.
+
+    Once, before training, rather than inside the model or per batch: the network stays the plain
+    ResNet the gate checked, at the input size recorded in the run's config, and the cost is paid once.
+    """
+    if tuple(x.shape[2:]) == hw:
+        return x
+    y = F.interpolate(x.float(), size=hw, mode="bilinear", antialias=True, align_corners=False)
+    return y.round().clamp(0, 255).to(torch.uint8)
 
 
 # ----------------------------------------------------------------------------------------- loading

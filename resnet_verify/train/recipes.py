@@ -63,6 +63,7 @@ class Recipe:
     tta_flip: bool = False
     mixup_alpha: float = 0.0  # Beta(alpha, alpha) mixing weight; 0: off (train/mixing.py)
     cutmix_alpha: float = 0.0
+    image_size: int = 0  # train and evaluate at this side (images resized once); 0: the data's own
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON values (enum members become their CLI spelling)."""

@@ -32,7 +32,7 @@ from resnet_verify.train.recipes import RECIPES
 SCHEMA_VERSION = 1
 RUN_FILES = ("config.json", "metrics.csv", "result.json")
 HYPER = ("optimizer", "lr", "batch_size", "weight_decay", "label_smoothing", "schedule", "warmup_epochs",
-         "augment", "ema_decay", "tta_flip", "mixup_alpha", "cutmix_alpha", "momentum", "nesterov")  # fmt: skip
+         "augment", "ema_decay", "tta_flip", "mixup_alpha", "cutmix_alpha", "momentum", "nesterov", "image_size")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
