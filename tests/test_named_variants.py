@@ -1,5 +1,6 @@
 """Issue 13 catalogue, named variants: ResNet-C deep stem, ResNet-D average-pool shortcut, Keras stem,
-TF 'same' padding, squeeze-excitation, dilation (output stride 16 / 8), first-stage downsampling.
+TF 'same' padding, squeeze-excitation, dilation (output stride 16 / 8), first-stage downsampling,
+ResNetV2's stage-end downsampling.
 
 Each fixture must get its own finding, claiming (nearly) every mismatch, read right in both directions
 (fixture as candidate and as reference), and no other fixture may get it. Real timm models are built
@@ -26,8 +27,11 @@ MINE = {
     "broken_squeeze_excitation": Pattern.SQUEEZE_EXCITATION,
     "broken_output_stride16": Pattern.OUTPUT_STRIDE,
     "broken_strided_layer1": Pattern.FIRST_STAGE_STRIDE,
+    "broken_stage_end_stride": Pattern.STAGE_END_STRIDE,
 }
-NAMED = frozenset(MINE.values())
+# ResNet v2 parts with no fixture of their own (tests/test_resnet_v2.py runs them on Keras and timm):
+# no fixture may get them either.
+NAMED = frozenset(MINE.values()) | {Pattern.PRE_ACTIVATION_STEM, Pattern.CONV_CLASSIFIER}
 
 
 def _share(c: Comparison, pattern: Pattern) -> float:

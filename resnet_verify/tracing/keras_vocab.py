@@ -279,10 +279,14 @@ def named_structure(structure: Structure, ops: Sequence[OpRecord]) -> Structure:
     blocks = []
     for b in structure.blocks:
         core = [*b.main, *b.shortcut, *([b.merge_op] if b.merge_op is not None else [])]
-        name = b.path or _name_prefix([ops[o].module_path for o in core])
+        # Layers with weights first: Keras names a parameter-free layer it creates for the user
+        # itself (ResNetV2's shortcut MaxPooling2D is ``max_pooling2d``), which shares no prefix.
+        owners = [ops[o].module_path for o in core if ops[o].params]
+        name = b.path or _name_prefix(owners) or _name_prefix([ops[o].module_path for o in core])
         blocks.append(dataclasses.replace(b, path=name))
     stages = []
     for s in structure.stages:
-        name = s.path or _name_prefix([blocks[i].path for i in s.blocks]) if len(s.blocks) > 1 else s.path
+        names = [blocks[i].path for i in s.blocks]
+        name = s.path or (_name_prefix(names) if len(names) > 1 else names[0] if names else "")
         stages.append(dataclasses.replace(s, path=name or s.path))
     return dataclasses.replace(structure, blocks=tuple(blocks), stages=tuple(stages))

@@ -83,6 +83,9 @@ class Pattern(str, enum.Enum):
     WIDTHS = "widths"
     CLASS_COUNT = "hard_coded_class_count"
     BN_FOLDED = "batchnorm_folded"
+    STAGE_END_STRIDE = "stage_end_downsampling"
+    PRE_ACTIVATION_STEM = "pre_activation_stem"
+    CONV_CLASSIFIER = "conv_classifier"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from resnet_verify.verify.records import Finding, Pattern
 _PRE = (OpKind.BATCH_NORM, OpKind.RELU)
 
 
-def _shared_pre_activation(trace: Trace, block: Block) -> tuple[int, ...]:
+def shared_pre_activation(trace: Trace, block: Block) -> tuple[int, ...]:
     """The BN-ReLU both paths of a transition block read (its fork), else ().
 
     A pre-activation transition block normalises its input once and feeds the result to the main
@@ -32,8 +32,14 @@ def _pre_activated(trace: Trace, block: Block) -> tuple[int, ...] | None:
     kinds = [trace.ops[o].kind for o in block.main if trace.ops[o].kind is not OpKind.RESHAPE][:1]
     if kinds and kinds[0] in _PRE:
         return ()
-    shared = _shared_pre_activation(trace, block)
+    shared = shared_pre_activation(trace, block)
     return shared if shared and block.shortcut else None
+
+
+def is_pre_activation(trace: Trace) -> bool:
+    """Some block's main path starts with BN or ReLU: the mark of a pre-activation network (a fork
+    after BN-ReLU alone is also what an add-before-bn3 block looks like)."""
+    return any(_pre_activated(trace, b) == () for b in trace.structure.blocks)
 
 
 def detect_pre_activation(ctx: Context) -> list[Finding]:

@@ -16,6 +16,7 @@ from resnet_verify.verify.patterns.avg_down import detect_avg_pool_shortcut
 from resnet_verify.verify.patterns.batchnorm import detect_keras_batchnorm
 from resnet_verify.verify.patterns.blocks import detect_block_counts, detect_pre_activation
 from resnet_verify.verify.patterns.context import Context, Detector
+from resnet_verify.verify.patterns.conv_head import detect_conv_classifier
 from resnet_verify.verify.patterns.deep_stem import detect_deep_stem
 from resnet_verify.verify.patterns.downsampling import detect_first_stage_stride, detect_output_stride
 from resnet_verify.verify.patterns.family import detect_cifar_resnet, detect_not_residual
@@ -29,7 +30,9 @@ from resnet_verify.verify.patterns.layers import (
 )
 from resnet_verify.verify.patterns.output_activation import detect_output_softmax
 from resnet_verify.verify.patterns.padding import detect_keras_stem, detect_same_padding
+from resnet_verify.verify.patterns.preact_stem import detect_pre_activation_stem
 from resnet_verify.verify.patterns.squeeze_excitation import detect_squeeze_excitation
+from resnet_verify.verify.patterns.stage_end import detect_stage_end_stride
 from resnet_verify.verify.patterns.stem import detect_cifar_stem
 from resnet_verify.verify.patterns.stride import detect_stride_placement
 from resnet_verify.verify.patterns.widths import detect_class_count, detect_widths
@@ -42,16 +45,19 @@ DETECTORS: tuple[Detector, ...] = (
     detect_deep_stem,
     detect_keras_stem,
     detect_pre_activation,
+    detect_pre_activation_stem,
     detect_stride_placement,
     detect_output_stride,
     detect_first_stage_stride,
     detect_avg_pool_shortcut,
     detect_same_padding,
     detect_squeeze_excitation,
+    detect_stage_end_stride,
     detect_block_counts,
     detect_bn_folded,
     detect_class_count,
     detect_fixed_head,
+    detect_conv_classifier,
     detect_output_softmax,
     detect_keras_batchnorm,
     detect_conv_bias,
