@@ -1,6 +1,7 @@
 """reports/training.md and reports/training.json, regenerated from finished run folders.
 
     python3 -m resnet_verify.train.runs_report RUN_DIR_OR_PARENT... [--out reports] [--note TEXT]
+        [--keep EARLIER.json]
 
 A run folder is finished when it holds config.json, metrics.csv and result.json (written by the
 final test evaluation after the last epoch); unfinished folders are named on stderr and left out.
@@ -9,6 +10,10 @@ accuracy (last epoch) and the test accuracy of the validation-selected epoch, ``
 recipe the median over seeds. Each run's curves.png and confusion.png are copied next to the
 Markdown (``training/``) and one figure overlays every run's validation accuracy.
 Accuracies are fractions in the JSON and percentages in the Markdown.
+
+``--keep EARLIER.json`` carries the runs of an earlier report whose folders are not given this time
+(run folders live outside the checkout and do not outlive the machine they ran on), marked *kept*
+in both files; a folder given again replaces its kept entry. Nothing measured is lost by a rerun.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import platform
 import shutil
 import statistics
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -107,6 +112,18 @@ def load_run(run: Path) -> RunSummary:
         raise UsageError(f"{run}: not a finished training run ({type(exc).__name__}: {exc})") from None
 
 
+def load_kept(path: Path, exclude: Collection[str] = ()) -> list[RunSummary]:
+    """The runs of an earlier training.json, less those named in ``exclude`` (given again)."""
+    try:
+        data = json.loads(path.read_text())
+        if data.get("schema_version") != SCHEMA_VERSION:
+            raise ValueError(f"schema_version {data.get('schema_version')!r}, expected {SCHEMA_VERSION}")
+        runs = [RunSummary(**r) for r in data["runs"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise UsageError(f"{path}: not a training report ({type(exc).__name__}: {exc})") from None
+    return [r for r in runs if r.run not in exclude]
+
+
 def recipe_summary(runs: Sequence[RunSummary]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for recipe in sorted({r.recipe for r in runs}):
@@ -138,13 +155,15 @@ def environment(note: str) -> dict[str, Any]:
     }
 
 
-def build_report(runs: Sequence[RunSummary], note: str = "") -> dict[str, Any]:
+def build_report(runs: Sequence[RunSummary], note: str = "", kept: Sequence[str] = ()) -> dict[str, Any]:
+    """``kept``: names of the runs carried from an earlier report (no folder this time)."""
     ordered = sorted(runs, key=lambda r: (r.recipe != "default", r.recipe, r.seed, r.run))
     return {
         "schema_version": SCHEMA_VERSION,
         "environment": environment(note),
         "runs": [asdict(r) for r in ordered],
         "recipes": recipe_summary(ordered),
+        "kept_runs": sorted(kept),
     }
 
 
@@ -177,11 +196,16 @@ def render_markdown(report: dict[str, Any], figures: dict[str, dict[str, str]], 
     lines += ["", "## Runs", "",
               "| run | recipe | seed | epochs | final test acc | selected epoch (val acc) | selected test acc | selected_on | wall | images/s |",
               "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    kept = set(report.get("kept_runs", ()))
     for r in runs:
-        lines.append(f"| {r['run']} | {r['recipe']} | {r['seed']} | {r['epochs']} | {_pct(r['final_test_accuracy'])} "
+        name = f"{r['run']} (kept)" if r["run"] in kept else r["run"]
+        lines.append(f"| {name} | {r['recipe']} | {r['seed']} | {r['epochs']} | {_pct(r['final_test_accuracy'])} "
                      f"({r['final_correct']}/{r['test_images']}) | {r['selected_epoch']} ({_pct(r['selected_val_accuracy'])}) | "
                      f"{_pct(r['selected_test_accuracy'])} ({r['selected_correct']}/{r['test_images']}) | {r['selected_on']} | "
                      f"{r['wall_s']:.0f} s | {r['images_per_s']:.1f} |")  # fmt: skip
+    if kept:
+        lines += ["", "*kept*: measured for an earlier report and carried by `--keep` (its run folder is not "
+                  "on this machine any more); its figures are the ones that report copied."]  # fmt: skip
     lines += ["", "## Recipes as run", "", "| recipe | " + " | ".join(HYPER) + " |",
               "|---|" + "---|" * len(HYPER)]  # fmt: skip
     seen: set[str] = set()
@@ -226,23 +250,35 @@ def plot_overlay(path: Path, run_dirs: Sequence[Path]) -> None:
     fig.savefig(path, format="png")
 
 
-def write_report(run_dirs: Sequence[Path], out_dir: Path, note: str = "") -> dict[str, Any]:
-    """Write training.json, training.md and training/ (figures) under ``out_dir``; returns the JSON."""
+_FIGURES = (("curves", "curves.png"), ("confusion (final)", "confusion.png"))
+
+
+def write_report(
+    run_dirs: Sequence[Path], out_dir: Path, note: str = "", kept: Sequence[RunSummary] = ()
+) -> dict[str, Any]:
+    """Write training.json, training.md and training/ (figures) under ``out_dir``; returns the JSON.
+
+    ``kept`` runs (from :func:`load_kept`) keep the figures an earlier report copied; the overlay of
+    validation curves is drawn from the run folders only (a kept run has no metrics.csv here)."""
     if not run_dirs:
         raise UsageError("no finished training run (a folder with config.json, metrics.csv, result.json)")
     runs = [load_run(r) for r in run_dirs]
-    report = build_report(runs, note)
+    given = {r.run for r in runs}
+    kept = [k for k in kept if k.run not in given]
+    report = build_report([*runs, *kept], note, kept=[k.run for k in kept])
     fig_dir = out_dir / "training"
     fig_dir.mkdir(parents=True, exist_ok=True)
     figures: dict[str, dict[str, str]] = {}
     for run in run_dirs:
-        files: dict[str, str] = {}
-        for kind, name in (("curves", "curves.png"), ("confusion (final)", "confusion.png")):
+        for _, name in _FIGURES:
             if (run / name).exists():
-                target = fig_dir / f"{run.name}-{name}"
-                shutil.copyfile(run / name, target)
-                files[kind] = f"training/{target.name}"
-        figures[run.name] = files
+                shutil.copyfile(run / name, fig_dir / f"{run.name}-{name}")
+    for name in sorted(given | {k.run for k in kept}):
+        figures[name] = {
+            kind: f"training/{name}-{file}"
+            for kind, file in _FIGURES
+            if (fig_dir / f"{name}-{file}").exists()
+        }
     plot_overlay(fig_dir / "validation_accuracy.png", run_dirs)
     write_text_atomic(out_dir / "training.json", json.dumps(report, indent=2) + "\n")
     write_text_atomic(
@@ -256,12 +292,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("runs", nargs="+", help="run folders, or folders of run folders")
     parser.add_argument("--out", default="reports", help="where training.md/.json go (default reports)")
     parser.add_argument("--note", default="", help="a sentence about the machine, printed under the title")
+    parser.add_argument("--keep", metavar="EARLIER.json", help="also list the runs of an earlier training.json "
+                        "whose folders are not given (marked kept)")  # fmt: skip
     args = parser.parse_args(argv)
     try:
         finished, unfinished = find_runs(args.runs)
         for run in unfinished:
             print(f"runs_report: {run} is not finished (no result.json); left out", file=sys.stderr)
-        report = write_report(finished, Path(args.out), args.note)
+        kept = load_kept(Path(args.keep), {r.name for r in finished}) if args.keep else []
+        report = write_report(finished, Path(args.out), args.note, kept)
     except UsageError as exc:
         print(f"runs_report: error: {exc}", file=sys.stderr)
         return 2
