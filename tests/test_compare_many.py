@@ -191,3 +191,25 @@ def test_warm_compare_imports_nothing_heavy(tmp_path: Path) -> None:
     assert not heavy, sorted(heavy)
     # torch._dynamo (~0.8 s) comes with torch's meta kernels: a small CPU model traces on CPU instead.
     assert "torch._dynamo" not in warm and "torch._dynamo" not in torch_alone
+    # torch.utils.flop_counter imports triton (a CUDA torch build ships it) unless the CLI hides it.
+    assert "triton" not in warm and "triton.language" not in warm
+
+
+def test_flop_counter_imported_without_triton_still_counts_and_triton_stays_importable() -> None:
+    code = (
+        "import sys, importlib.util\n"
+        "from resnet_verify._fast_import import import_flop_counter_without_triton as f\n"
+        "f()\n"
+        "import torch\n"
+        "from resnet_verify.tracing.flop_mode import FlopCount\n"
+        "with FlopCount() as c: torch.nn.functional.linear(torch.ones(2, 3), torch.ones(4, 3))\n"
+        "print(c.total, 'triton' in sys.modules, importlib.util.find_spec('triton') is not None)\n"
+        "if importlib.util.find_spec('triton') is not None:\n"
+        "    import triton.runtime.jit\n"
+        "    print('imported')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0 and done.stderr == "", done.stderr[-2000:]
+    total, loaded, installed = done.stdout.split("\n")[0].split()
+    assert (total, loaded) == ("48", "False")  # 2x3 @ 3x4: 2*2*3*4 FLOPs; triton not loaded by the hide
+    assert done.stdout.count("imported") == (installed == "True")
