@@ -177,7 +177,10 @@ def run(args: argparse.Namespace) -> int:
             return run_many(args, specs, run)
         args.model = specs[0]
     reference = args.reference or default_reference(args.model)
-    model, name = build_model(args.model, num_classes=args.num_classes, input_size=size)
+    # Without --equivalence nothing reads the candidate's values: skip drawing its random weights.
+    model, name = build_model(
+        args.model, num_classes=args.num_classes, input_size=size, random_init=args.equivalence
+    )
     comparison = compare(
         model,
         reference,

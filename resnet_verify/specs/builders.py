@@ -116,19 +116,23 @@ def build_model(
     num_classes: int,
     device: str | torch.device | None = None,
     input_size: tuple[int, int, int] | None = None,
+    random_init: bool = True,
 ) -> tuple[nn.Module, str]:
     """Build the model a spec names; returns ``(model, display_name)``.
 
     ``input_size`` ``(C, H, W)`` is needed only by ``keras:NAME`` (Keras fixes its input shape
-    when it builds; default 3x224x224).
+    when it builds; default 3x224x224). ``random_init=False``: ``torch.nn.init``'s random
+    initialisers write zeros (``shape_init``), for a caller that reads only shapes and structure.
 
     Construction sites of every module are recorded on the way (``sources.record_sources``), so
     reports can point at the line of the user's file that built an offending layer.
     """
+    from resnet_verify.specs.shape_init import zero_random_init
     from resnet_verify.specs.sources import record_sources
     from resnet_verify.specs.usercode import model_output, unwrap
 
-    with record_sources(), model_output():  # prints of the user's constructor go to stderr
+    init = contextlib.nullcontext() if random_init else zero_random_init()
+    with record_sources(), model_output(), init:  # prints of the user's constructor go to stderr
         model, display = _build_model(spec, num_classes=num_classes, device=device, input_size=input_size)
     return (model if keras_specs.is_keras_model(model) else unwrap(model)), display
 
