@@ -64,6 +64,16 @@ def test_cpu_trace_leaves_the_callers_model_alone() -> None:
     assert all(not m._forward_hooks and not m._forward_pre_hooks for m in model.modules())
 
 
+def test_an_owned_cpu_model_is_traced_in_place_with_the_same_trace() -> None:
+    model = resnet18(num_classes=4).train()
+    copied = trace(model, 32, device="cpu")
+    in_place = trace(model, 32, device="cpu", owned=True)  # the CLI's compare: no copy
+    _same(in_place, trace(model, 32, device="meta"))
+    assert in_place == copied
+    assert not model.training  # traced in place: left in eval mode, as documented
+    assert all(not m._forward_hooks and not m._forward_pre_hooks for m in model.modules())
+
+
 def test_cpu_is_not_used_for_a_model_without_data() -> None:
     with torch.device("meta"):
         model = resnet18(num_classes=4)

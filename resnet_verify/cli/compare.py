@@ -189,6 +189,7 @@ def run(args: argparse.Namespace) -> int:
         candidate_name=name,
         cache=not getattr(args, "no_cache", False),
         output_key=args.output_key,
+        owned=not args.equivalence,  # built here for this compare alone unless equivalence reuses it
     )
     if args.equivalence:
         from resnet_verify.verify.equivalence import (

@@ -311,7 +311,7 @@ def _traced_run(
     real CPU tensors when it failed for meta's own reasons."""
     sites = module_sites(model)
     if _on_cpu(model, shape, device):  # a failure here is the model's own: CPU is the real thing
-        return _run(_prepared(_cpu_copy(model)), shape, "cpu", sites)
+        return _run(_prepared(model if owned else _cpu_copy(model)), shape, "cpu", sites)
     meta = all(t.device.type == "meta" for t in (*model.parameters(), *model.buffers()))
     copied = _prepared(model if owned and meta else _meta_copy(model))  # owned: eval mode too
     run = _run(copied, shape, "meta", sites)
@@ -352,7 +352,8 @@ def trace(
 ) -> Trace:
     """Trace one forward of a copy of ``model`` at ``input_shape`` (N, (C,H,W) or (N,C,H,W)).
 
-    ``owned=True`` skips the copy: only for a meta model the caller built for this trace alone.
+    ``owned=True`` skips the copy (the model is traced in place: eval mode set, reparametrizations
+    folded): only for a model the caller built for this trace alone.
     ``output_key`` picks the prediction out of a non-tensor output (see ``tracing.outputs``).
     ``device``: ``meta`` or ``cpu`` (a real copy; only for a model whose tensors are on the CPU);
     ``auto`` picks the cheaper (see ``CPU_TRACE_MAX_INPUT``). The trace is the same either way.

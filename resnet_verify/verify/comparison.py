@@ -174,6 +174,7 @@ def compare(
     candidate_name: str | None = None,
     cache: bool = True,
     output_key: str | None = None,
+    owned: bool = False,
 ) -> Comparison:
     """Compare ``candidate`` with ``reference`` at ``input_size`` (N or (C, H, W)).
 
@@ -182,6 +183,8 @@ def compare(
 
     ``cache=False`` neither reads nor writes the persistent reference-trace cache. ``output_key``
     picks the candidate's prediction out of a non-tensor output (``tracing.outputs``).
+    ``owned=True``: the caller built ``candidate`` for this comparison alone, so it is traced in
+    place instead of on a copy (it is left in eval mode, reparametrizations folded).
     """
     if not isinstance(candidate, nn.Module):
         raise UsageError(f"candidate must be an nn.Module, got {type(candidate).__name__}")
@@ -200,7 +203,7 @@ def compare(
             f"input size {'x'.join(map(str, shape[1:]))} is too small for "
             f"{reference}: {ref_trace.crash.message}"
         )
-    cand_trace = follow_input_size(candidate, trace(candidate, shape, output_key=output_key))
+    cand_trace = follow_input_size(candidate, trace(candidate, shape, output_key=output_key, owned=owned))
     if not cand_trace.output_is_tensor:
         raise no_tensor_error(type(candidate).__name__)
     return compare_traces(
