@@ -1,7 +1,7 @@
 """Shared helpers for the benchmark scripts: timing, machine facts, Markdown tables.
 
-Not part of the package: the scripts put ``src/`` on ``sys.path`` so they also run from a bare
-checkout (e.g. on a GPU machine where the package is not installed).
+Not part of the package: the scripts put the checkout's root on ``sys.path`` so they also run from
+a bare checkout (e.g. on a GPU machine where the package is not installed).
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-SRC = ROOT / "src"
-if str(SRC) not in sys.path:
-    sys.path.insert(0, str(SRC))
+if str(ROOT) not in sys.path:  # the package lives at the top level (resnet_verify/)
+    sys.path.insert(0, str(ROOT))
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "signs"
 

@@ -86,6 +86,7 @@ class Pattern(str, enum.Enum):
     STAGE_END_STRIDE = "stage_end_downsampling"
     PRE_ACTIVATION_STEM = "pre_activation_stem"
     CONV_CLASSIFIER = "conv_classifier"
+    REPEATED = "repeated_in_blocks"
 
 
 @dataclass(frozen=True, slots=True)

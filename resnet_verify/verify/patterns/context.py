@@ -15,6 +15,9 @@ class Context:
     candidate: Trace
     pairs: tuple[BlockPair, ...]
     mismatches: tuple[Mismatch, ...]
+    # Indices earlier detectors claimed (set by the registry before each call): a detector that
+    # groups what is left reads it; the others may ignore it (the registry drops re-claims anyway).
+    claimed: frozenset[int] = frozenset()
 
     def indices(self, pred: Callable[[Mismatch], bool]) -> tuple[int, ...]:
         return tuple(i for i, m in enumerate(self.mismatches) if pred(m))

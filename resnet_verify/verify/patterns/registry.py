@@ -31,6 +31,7 @@ from resnet_verify.verify.patterns.layers import (
 from resnet_verify.verify.patterns.output_activation import detect_output_softmax
 from resnet_verify.verify.patterns.padding import detect_keras_stem, detect_same_padding
 from resnet_verify.verify.patterns.preact_stem import detect_pre_activation_stem
+from resnet_verify.verify.patterns.repeated import detect_repeated
 from resnet_verify.verify.patterns.squeeze_excitation import detect_squeeze_excitation
 from resnet_verify.verify.patterns.stage_end import detect_stage_end_stride
 from resnet_verify.verify.patterns.stem import detect_cifar_stem
@@ -65,6 +66,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_projection_without_bn,
     detect_grouped_1x1,
     detect_widths,
+    detect_repeated,  # last: it groups what no named variant explains
 )
 
 
@@ -83,7 +85,7 @@ def run_detectors(ctx: Context, detectors: Sequence[Detector] = DETECTORS) -> tu
     taken: set[int] = set()
     out: list[Finding] = []
     for detect in detectors:
-        for finding in detect(ctx):
+        for finding in detect(replace(ctx, claimed=frozenset(taken))):
             wanted = (
                 everything if finding.verdict else _with_consequences(ctx.mismatches, set(finding.mismatches))
             )

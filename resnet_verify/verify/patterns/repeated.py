@@ -1,0 +1,81 @@
+"""One line of the candidate's code, the same difference in many blocks: one cause, not N.
+
+A block class is written once and instantiated 16 times, so a defect in its ``forward`` (a ReLU
+left out, the add on the wrong side of bn3) shows in every block, each time at the same source line.
+Named variants claim what they know first; what is left, grouped by (kind, region, field, op kind,
+expected, actual, source line) over two or more blocks, is one finding with the line to change.
+A difference in one block only, or without a source line, stays as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from resnet_verify.verify.patterns.context import Context
+from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
+
+_WHERE = {Region.MAIN: "main path", Region.SHORTCUT: "shortcut", Region.TAIL: "after the add",
+          Region.BLOCK: "block"}  # fmt: skip
+
+
+def _key(m: Mismatch) -> tuple[object, ...] | None:
+    if m.block is None or m.source is None or m.cause is not None:
+        return None
+    return (m.kind, m.region, m.field, m.op_kind, repr(m.expected), repr(m.actual), m.source)
+
+
+def _what(m: Mismatch) -> str:
+    where = (_WHERE.get(m.region) or m.region.value) if m.region else "block"
+    if m.field == "op":
+        if m.actual is None:
+            return f"{m.expected} missing in the candidate ({where})"
+        if m.expected is None:
+            return f"an extra {m.actual} in the candidate ({where})"
+        return f"{m.actual} where the reference has {m.expected} ({where})"
+    if m.field == "op_order":
+        return str(m.actual)
+    kind = m.op_kind.value if m.op_kind else "layer"
+    return f"{kind} {m.field} {m.actual} where the reference has {m.expected} ({where})"
+
+
+def _fix(m: Mismatch, n: int) -> str:
+    ref = m.reference_path or "the reference's layer"
+    if m.field == "op" and m.actual is None:
+        action = f"add the {m.expected} the reference has ({ref})"
+    elif m.field == "op" and m.expected is None:
+        action = f"remove the extra {m.actual}"
+    elif m.field == "op_order":
+        action = f"order the ops as the reference's {ref.rsplit('.', 1)[0]}"
+    else:
+        action = f"make {m.field} {m.expected} as in the reference ({ref})"
+    return f"{m.source}: this one line builds all {n} blocks; {action}"
+
+
+def _blocks(ms: Sequence[Mismatch]) -> list[str]:
+    paths = [m.reference_path.rsplit(".", 1)[0] if m.reference_path else "" for m in ms]
+    return list(dict.fromkeys(p for p in paths if p))
+
+
+def detect_repeated(ctx: Context) -> list[Finding]:
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for i, m in enumerate(ctx.mismatches):
+        key = _key(m) if i not in ctx.claimed else None
+        if key is not None:
+            groups.setdefault(key, []).append(i)
+    findings = []
+    for idx in groups.values():
+        ms = [ctx.mismatches[i] for i in idx]
+        blocks = {m.block.reference if m.block.reference is not None else -1 - (m.block.candidate or 0)
+                  for m in ms if m.block is not None}  # fmt: skip
+        if len(blocks) < 2:
+            continue
+        first, n = ms[0], len(blocks)
+        paths = _blocks(ms)
+        shown = ", ".join(paths[:4]) + (f" ... {paths[-1]}" if len(paths) > 4 else "")
+        findings.append(Finding(
+            Pattern.REPEATED, f"One line, the same difference in {n} blocks",
+            f"{_what(first)}, in {n} blocks ({shown}): every one comes from {first.source}, the block "
+            "code they share, so it is one change, not one per block.",
+            tuple(paths[:8]), tuple(idx), _fix(first, n), first.source,
+        ))  # fmt: skip
+    return findings
