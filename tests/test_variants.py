@@ -9,7 +9,7 @@ import time
 
 import pytest
 import torch
-from fixtures.catalog import BY_NAME, path_of
+from fixtures.catalog import BROKEN, BY_NAME, path_of
 
 from resnet_verify.verify.comparison import compare
 from resnet_verify.verify.patterns.family import VERDICT_MISMATCHES
@@ -284,3 +284,13 @@ def test_option_a_needs_a_conv_projection_in_the_reference_and_none_in_the_candi
     name: str, build_fixture
 ) -> None:
     assert Pattern.OPTION_A_SHORTCUT not in {f.pattern for f in _compare(build_fixture, name).findings}
+
+
+@pytest.mark.parametrize("f", BROKEN, ids=lambda f: f.name)
+def test_every_fixture_gets_exactly_its_catalogued_findings(f, build_fixture) -> None:
+    """The catalogue's ``patterns`` are the whole truth: no other detector may fire on a fixture
+    (each detector's must-not-fire case, over every other fixture), and a fixture with no named
+    variant (a missing ReLU in one block, a crash) gets no finding and keeps its mismatches."""
+    c = compare(build_fixture(f), f.reference, input_size=f.input_size, num_classes=6)
+    assert {x.pattern.value for x in c.findings} == set(f.patterns)
+    assert c.mismatches and all(x.mismatches for x in c.findings)

@@ -90,8 +90,8 @@ def run_detectors(ctx: Context, detectors: Sequence[Detector] = DETECTORS) -> tu
                 everything if finding.verdict else _with_consequences(ctx.mismatches, set(finding.mismatches))
             )
             own = tuple(sorted(wanted - taken))
-            if finding.mismatches and not own and not finding.verdict:
-                continue  # everything it explains is explained already
+            if not own and not finding.verdict:
+                continue  # it explains nothing, or nothing that is not explained already
             taken |= set(own)
             out.append(replace(finding, mismatches=own))
             if finding.verdict:
