@@ -85,3 +85,23 @@ def test_keep_of_a_file_that_is_not_a_report_is_one_line(
     assert not (tmp_path / "r" / "training.json").exists()
     with pytest.raises(UsageError):
         load_kept(tmp_path / "missing.json")
+
+
+def test_a_run_from_before_the_recipe_changed_keeps_its_own_settings_in_the_label(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 64 px run from before ``image_size`` existed is not pooled into a recipe that now trains at
+    96 px: the missing field means the old behaviour (the data's own size), today's recipe or not."""
+    import dataclasses
+
+    run = _finished_run(tmp_path, "old", 0, 118)
+    config = json.loads((run / "config.json").read_text())
+    del config["image_size"]
+    (run / "config.json").write_text(json.dumps(config))
+    out = tmp_path / "reports"
+    write_report([run], out)
+    assert json.loads((out / "training.json").read_text())["runs"][0]["recipe"] == "default"
+    monkeypatch.setitem(RECIPES, "default", dataclasses.replace(RECIPES["default"], image_size=96))
+    assert recipe_label(config) == "default image_size=0"
+    (kept,) = load_kept(out / "training.json")  # an earlier report's label is recomputed too
+    assert kept.recipe == "default image_size=0"

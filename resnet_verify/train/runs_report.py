@@ -26,13 +26,13 @@ import shutil
 import statistics
 import sys
 from collections.abc import Collection, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import MISSING, asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from resnet_verify._io import write_text_atomic
 from resnet_verify.errors import UsageError
-from resnet_verify.train.recipes import RECIPES
+from resnet_verify.train.recipes import RECIPES, Recipe
 
 SCHEMA_VERSION = 1
 RUN_FILES = ("config.json", "metrics.csv", "result.json")
@@ -81,17 +81,23 @@ def find_runs(paths: Sequence[str | Path]) -> tuple[list[Path], list[Path]]:
     return finished, unfinished
 
 
+# A field a run's config lacks was added after the run: every field was added with a default that
+# keeps the behaviour from before it existed (no mixup, the data's own image size ...), so that
+# default is what the run used, whatever the recipe's value is today.
+_BEFORE_FIELD = {f.name: f.default for f in fields(Recipe) if f.default is not MISSING}
+
+
 def recipe_label(config: dict[str, Any]) -> str:
-    """The recipe's name plus every hyper-parameter the run overrode (epochs aside: a column of its
-    own), so a run with other settings is never pooled into the recipe's median."""
+    """The recipe's name plus every hyper-parameter the run used that differs from the recipe as it
+    is defined now (epochs aside: a column of its own), so a run with other settings is never pooled
+    into the recipe's median, even after the recipe itself changes."""
     name = str(config["recipe"])
     base = RECIPES.get(name)
     if base is None:
         return name
     ref = base.to_dict()
-    return " ".join(
-        [name, *(f"{k}={config[k]}" for k in HYPER if k in config and k in ref and config[k] != ref[k])]
-    )
+    used = {k: config.get(k, _BEFORE_FIELD.get(k)) for k in HYPER if k in config or k in _BEFORE_FIELD}
+    return " ".join([name, *(f"{k}={v}" for k, v in used.items() if k in ref and v != ref[k])])
 
 
 def load_run(run: Path) -> RunSummary:
@@ -119,9 +125,17 @@ def load_kept(path: Path, exclude: Collection[str] = ()) -> list[RunSummary]:
         if data.get("schema_version") != SCHEMA_VERSION:
             raise ValueError(f"schema_version {data.get('schema_version')!r}, expected {SCHEMA_VERSION}")
         runs = [RunSummary(**r) for r in data["runs"]]
+        # Labelled again against today's recipes (the earlier report labelled them against its own).
+        runs = [replace(r, recipe=_relabel(r)) for r in runs]
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UsageError(f"{path}: not a training report ({type(exc).__name__}: {exc})") from None
     return [r for r in runs if r.run not in exclude]
+
+
+def _relabel(run: RunSummary) -> str:
+    # None in a report's hyperparameters: the run's config had no such field.
+    known = {k: v for k, v in run.hyperparameters.items() if v is not None}
+    return recipe_label({**known, "recipe": run.recipe.split(" ", 1)[0]})
 
 
 def recipe_summary(runs: Sequence[RunSummary]) -> dict[str, dict[str, Any]]:
