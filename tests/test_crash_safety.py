@@ -112,7 +112,7 @@ def spec(tmp_path_factory: pytest.TempPathFactory) -> str:
 def train_argv(data_dir: Path, out: Path, spec: str) -> list[str]:
     return [sys.executable, "-m", "resnet_verify", "train", "--data", str(data_dir), "--out", str(out),
             "--model", spec, "--allow-mismatch", "--epochs", str(EPOCHS), "--batch-size", str(BATCH),
-            "--lr", "0.02", "--device", "cpu", "--no-progress"]  # fmt: skip
+            "--lr", "0.02", "--image-size", "0", "--device", "cpu", "--no-progress"]  # fmt: skip
 
 
 def run_to_end(argv: list[str], log: Path) -> None:

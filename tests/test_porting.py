@@ -237,7 +237,8 @@ def signs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _train(signs_dir: Path, out: Path, *extra: str) -> int:
-    fast = ["--epochs", "1", "--batch-size", "8", "--lr", "1e-12", "--device", "cpu", "--no-progress"]
+    fast = ["--epochs", "1", "--batch-size", "8", "--lr", "1e-12", "--image-size", "0", "--device", "cpu",
+            "--no-progress"]  # fmt: skip
     return main(["train", "--data", str(signs_dir), "--out", str(out), *fast, *extra])
 
 

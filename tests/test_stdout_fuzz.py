@@ -147,7 +147,8 @@ def test_train_stdout_is_only_the_summary_line(
     monkeypatch.setenv("RV_FUZZ_PRINTS", _payload(13))
     out_dir = tmp_path / "run"
     argv = ["train", "--data", str(data_dir), "--model", model_spec, "--reference", "resnet18",
-            "--out", str(out_dir), "--epochs", "1", "--batch-size", "8", "--device", "cpu", "--no-progress"]  # fmt: skip
+            "--out", str(out_dir), "--epochs", "1", "--batch-size", "8", "--image-size", "0", "--device", "cpu",
+            "--no-progress"]  # fmt: skip
     code, out, err = _stdout(capsys, argv)
     assert code == 0, err
     assert "Traceback" not in err and "[model] forward: " in err and "[model] train: " in err

@@ -225,8 +225,8 @@ def test_report_from_tiny_runs(
     out = tmp_path / "reports"
     assert report_main([str(runs), "--out", str(out), "--note", "tiny test runs"]) == 0
     captured = capsys.readouterr()
-    # FAST overrides lr and batch size, so the recipes carry those in their labels.
-    default, seed_recipe = "default lr=0.02 batch_size=8", "seed lr=0.02 batch_size=8"
+    # FAST overrides lr, batch size and image size, so the recipes carry those in their labels.
+    default, seed_recipe = "default lr=0.02 batch_size=8 image_size=0", "seed lr=0.02 batch_size=8"
     assert "unfinished is not finished" in captured.err and f"{default}: 3 runs" in captured.out
     report = json.loads((out / "training.json").read_text())
     assert report["schema_version"] == 1 and len(report["runs"]) == 4
