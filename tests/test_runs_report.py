@@ -99,7 +99,8 @@ def test_a_run_from_before_the_recipe_changed_keeps_its_own_settings_in_the_labe
     del config["image_size"]
     (run / "config.json").write_text(json.dumps(config))
     out = tmp_path / "reports"
-    write_report([run], out)
+    monkeypatch.setitem(RECIPES, "default", dataclasses.replace(RECIPES["default"], image_size=0))
+    write_report([run], out)  # labelled when the recipe trained at the data's size
     assert json.loads((out / "training.json").read_text())["runs"][0]["recipe"] == "default"
     monkeypatch.setitem(RECIPES, "default", dataclasses.replace(RECIPES["default"], image_size=96))
     assert recipe_label(config) == "default image_size=0"
