@@ -58,17 +58,27 @@ def test_keep_carries_earlier_runs_and_a_given_folder_replaces_its_entry(tmp_pat
     write_report([a, b], out)
     earlier = json.loads((out / "training.json").read_text())
     assert earlier["kept_runs"] == []
+    for r in earlier["runs"]:  # an older report's runs did not list every hyper-parameter of today
+        del r["hyperparameters"]["image_size"]
+    (out / "training.json").write_text(json.dumps(earlier))
     b2 = _finished_run(tmp_path / "new", "b", 1, 120)  # b rerun: its folder wins over the kept entry
     c = _finished_run(tmp_path / "new", "c", 2, 119)
     assert report_main([str(b2), str(c), "--out", str(out), "--keep", str(out / "training.json")]) == 0
     report = json.loads((out / "training.json").read_text())
     by_run = {r["run"]: r for r in report["runs"]}
     assert sorted(by_run) == ["a", "b", "c"] and report["kept_runs"] == ["a"]
-    assert by_run["a"] == next(r for r in earlier["runs"] if r["run"] == "a")
+    before = next(r for r in earlier["runs"] if r["run"] == "a")
+    assert {k: v for k, v in by_run["a"].items() if k not in ("recipe", "hyperparameters")} == {
+        k: v for k, v in before.items() if k not in ("recipe", "hyperparameters")
+    }
+    # No image_size listed: a run from before the field, at the data's own size (not today's 96 px).
+    assert by_run["a"]["hyperparameters"]["image_size"] is None
+    assert by_run["a"]["recipe"] == "default image_size=0"
     assert by_run["b"]["final_correct"] == 120
-    assert report["recipes"]["default"]["median_final_test_accuracy"] == 119 / 120
+    assert report["recipes"]["default"]["runs"] == 2  # a is pooled apart (its own image size)
+    assert report["recipes"]["default"]["median_final_test_accuracy"] == (120 / 120 + 119 / 120) / 2
     text = (out / "training.md").read_text()
-    assert "| a (kept) | default |" in text and "| b | default |" in text and "*kept*" in text
+    assert "| a (kept) | default image_size=0 |" in text and "| b | default |" in text and "*kept*" in text
 
 
 @pytest.mark.parametrize("content", ["{not json", '{"schema_version": 99, "runs": []}', '{"schema_version": 1, '

@@ -125,8 +125,10 @@ def load_kept(path: Path, exclude: Collection[str] = ()) -> list[RunSummary]:
         if data.get("schema_version") != SCHEMA_VERSION:
             raise ValueError(f"schema_version {data.get('schema_version')!r}, expected {SCHEMA_VERSION}")
         runs = [RunSummary(**r) for r in data["runs"]]
-        # Labelled again against today's recipes (the earlier report labelled them against its own).
-        runs = [replace(r, recipe=_relabel(r)) for r in runs]
+        # Labelled again against today's recipes (the earlier report labelled them against its own);
+        # a hyper-parameter an older report did not list is None, as for a run from before it.
+        runs = [replace(r, recipe=_relabel(r), hyperparameters={k: r.hyperparameters.get(k) for k in HYPER})
+                for r in runs]  # fmt: skip
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UsageError(f"{path}: not a training report ({type(exc).__name__}: {exc})") from None
     return [r for r in runs if r.run not in exclude]
