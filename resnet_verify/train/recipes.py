@@ -21,10 +21,11 @@ plus two cheap means of steadying the *final* accuracy (the one that is reported
 Measured on this 2-core CPU (reports/training.md): at the data's 64 px, 12 epochs gave a median
 final test accuracy of 96.67% over 3 seeds (an earlier session), 30 epochs 98.33% (97.50 / 98.33 /
 99.17%), hence 30; mixup 0.2 + CutMix 1.0 on top (``--mixup`` / ``--cutmix``, off by default) did
-not do better (98.33% median), nor SGD + Nesterov (94.17%). At 96 px, 30 epochs: 99.17% (119/120)
-for each seed measured, hence ``image_size`` 96. At 64 px the same test images (a "2" read as "1",
-a "4" as "5") were missed by almost every run; at 96 px only the "2". Command-line options override
-any field (``--image-size 0`` trains at the data's own size).
+not do better (98.33% median), nor SGD + Nesterov (94.17%). At 96 px, 30 epochs: 99.17% / 99.17%
+/ 98.33% (median 99.17%: one error of 120), hence ``image_size`` 96. At 64 px the same test images
+(a "2" read as "1", a "4" as "5") were missed by almost every run; at 96 px only a "2" read as "1"
+(two in one run). Command-line options override any field (``--image-size 0`` trains at the data's
+own size).
 """
 
 from __future__ import annotations
