@@ -51,9 +51,11 @@ def _fix(m: Mismatch, n: int) -> str:
     return f"{m.source}: this one line builds all {n} blocks; {action}"
 
 
-def _blocks(ms: Sequence[Mismatch]) -> list[str]:
-    paths = [m.reference_path.rsplit(".", 1)[0] if m.reference_path else "" for m in ms]
-    return list(dict.fromkeys(p for p in paths if p))
+def _block_paths(ctx: Context, ms: Sequence[Mismatch]) -> list[str]:
+    """The blocks the mismatches sit in, in order: the reference's name, else the candidate's."""
+    rb, cb = ctx.reference.structure.blocks, ctx.candidate.structure.blocks
+    pairs = dict.fromkeys((m.block.reference, m.block.candidate) for m in ms if m.block is not None)
+    return [rb[r].path if r is not None else cb[c].path if c is not None else "" for r, c in pairs]
 
 
 def detect_repeated(ctx: Context) -> list[Finding]:
@@ -65,12 +67,10 @@ def detect_repeated(ctx: Context) -> list[Finding]:
     findings = []
     for idx in groups.values():
         ms = [ctx.mismatches[i] for i in idx]
-        blocks = {m.block.reference if m.block.reference is not None else -1 - (m.block.candidate or 0)
-                  for m in ms if m.block is not None}  # fmt: skip
-        if len(blocks) < 2:
+        paths = _block_paths(ctx, ms)
+        if len(paths) < 2:
             continue
-        first, n = ms[0], len(blocks)
-        paths = _blocks(ms)
+        first, n = ms[0], len(paths)
         shown = ", ".join(paths[:4]) + (f" ... {paths[-1]}" if len(paths) > 4 else "")
         findings.append(Finding(
             Pattern.REPEATED, f"One line, the same difference in {n} blocks",

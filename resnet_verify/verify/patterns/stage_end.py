@@ -70,7 +70,8 @@ def detect_stage_end_stride(ctx: Context) -> list[Finding]:
         _halves_in_place(b) for b in (ref if c_moved else cand).structure.blocks
     ):
         return []  # neither side, both sides, or a mixture: not this one variant
-    if _counts_by_width(cand) != _counts_by_width(ref):
+    counts = _counts_by_width(cand)
+    if counts != _counts_by_width(ref):
         return []  # the counts differ however the stages are cut: a block-count difference after all
     moved = c_moved or r_moved
     # The candidate blocks the difference touches: the moved pairs, or (reversed) the standard ones.
@@ -91,7 +92,7 @@ def detect_stage_end_stride(ctx: Context) -> list[Finding]:
         f"({down}: {'each keeps' if many else 'it keeps'} its width and halves the resolution), and the "
         f"block after {'each' if many else 'it'} ({wide}) widens at stride 1, as Keras' ResNetV2 places it; "
         f"the {other} downsamples in the first block of each stage, with its widening. Cut where the width "
-        f"changes, both have {_counts_by_width(cand)} blocks per stage; {n} block{'s' * many} of the {side} "
+        f"changes, both have {counts} blocks per stage; {n} block{'s' * many} of the {side} "
         f"run at half the {other}'s resolution, so its MACs are lower."
     )
     if c_moved:
