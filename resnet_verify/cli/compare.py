@@ -177,7 +177,8 @@ def run(args: argparse.Namespace) -> int:
             return run_many(args, specs, run)
         args.model = specs[0]
     reference = args.reference or default_reference(args.model)
-    # Without --equivalence nothing reads the candidate's values: skip drawing its random weights.
+    # Without --equivalence nothing reads the candidate's values, so a library builder skips drawing
+    # its random weights; user code is always built with them (builders.structure_ignores_values).
     model, name = build_model(
         args.model, num_classes=args.num_classes, input_size=size, random_init=args.equivalence
     )

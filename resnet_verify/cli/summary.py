@@ -29,7 +29,8 @@ def run(args: argparse.Namespace) -> int:
     if args.depth < 0:
         raise UsageError(f"--depth must be >= 0, got {args.depth}")
     size = parse_input_size(args.input_size)
-    # A shape report reads no values: the random weights are not drawn (zeros, specs.shape_init).
+    # A shape report reads no values: a library builder's random weights are not drawn; user code is
+    # built as Python builds it (builders.structure_ignores_values).
     model, name = build_model(args.model, num_classes=args.num_classes, input_size=size, random_init=False)
     text, ran = render_summary(
         model, name, size, depth=args.depth, fmt=args.format, output_key=args.output_key

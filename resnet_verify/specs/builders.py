@@ -121,8 +121,11 @@ def build_model(
     """Build the model a spec names; returns ``(model, display_name)``.
 
     ``input_size`` ``(C, H, W)`` is needed only by ``keras:NAME`` (Keras fixes its input shape
-    when it builds; default 3x224x224). ``random_init=False``: ``torch.nn.init``'s random
-    initialisers write zeros (``shape_init``), for a caller that reads only shapes and structure.
+    when it builds; default 3x224x224). ``random_init=False`` asks for the shape-only shortcut
+    (``torch.nn.init``'s random initialisers write zeros, ``shape_init``) for a caller that reads no
+    values; it is taken only for builders whose structure provably does not depend on values
+    (:func:`structure_ignores_values`). Any other spec is built exactly as Python builds it: a user's
+    builder may prune by weight magnitude, export and re-import, or branch on its own weights.
 
     Construction sites of every module are recorded on the way (``sources.record_sources``), so
     reports can point at the line of the user's file that built an offending layer.
@@ -131,10 +134,23 @@ def build_model(
     from resnet_verify.specs.sources import record_sources
     from resnet_verify.specs.usercode import model_output, unwrap
 
-    init = contextlib.nullcontext() if random_init else zero_random_init()
+    shortcut = not random_init and structure_ignores_values(spec)
+    init = zero_random_init() if shortcut else contextlib.nullcontext()
     with record_sources(), model_output(), init:  # prints of the user's constructor go to stderr
         model, display = _build_model(spec, num_classes=num_classes, device=device, input_size=input_size)
     return (model if keras_specs.is_keras_model(model) else unwrap(model)), display
+
+
+def structure_ignores_values(spec: str) -> bool:
+    """Whether the model ``spec`` names has the same modules, shapes and forward whatever its
+    weights: the project's family, torchvision's and timm's builders, which build layers from their
+    arguments alone. Nothing else qualifies: user code is not inspected, it is run as written."""
+    if not isinstance(spec, str):
+        return False
+    spec = spec.strip()
+    if spec in MODEL_BUILDERS:
+        return True
+    return spec.startswith((TORCHVISION_PREFIX, TIMM_PREFIX)) and spec.count(":") == 1
 
 
 def _build_model(

@@ -7,6 +7,11 @@ NaN or denormal (so the traced forward runs at full speed) and leave a trace tha
 only, as before. Constant initialisers (BatchNorm's ones and zeros) are left alone, and a
 user's own ``tensor.normal_()`` still runs: only what goes through ``torch.nn.init`` is skipped.
 Numeric work (``--equivalence``, ``port``, ``train``) always builds with the real initialisers.
+
+Only for builders whose structure is known not to depend on values (the family, torchvision, timm;
+``builders.structure_ignores_values``): a user's builder that prunes by weight magnitude, exports and
+re-imports, or branches on its weights builds another model from zeros (a pruned resnet50 read as the
+unpruned one), so user code never runs under this.
 """
 
 from __future__ import annotations

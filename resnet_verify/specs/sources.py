@@ -2,9 +2,15 @@
 
 Construction sites are recorded while a spec is built (``record_sources()``): ``nn.Module.__init__``
 is wrapped for the duration, and each new module remembers the first frame outside its own
-constructor chain that lies in user code. Nothing is stored on the user's modules; a weak-keyed table
-maps module objects to sites. For a model built elsewhere, the class definition of the nearest user
-class is what is knowable, and the site says so (``exact=False``).
+constructor chain that lies in user code. For a model built elsewhere, the class definition of the
+nearest user class is what is knowable, and the site says so (``exact=False``).
+
+Recording must be invisible: it runs *inside* the module's constructor (``super().__init__()`` is
+usually its first line), where the object is half built. So it never hashes, compares or reads an
+attribute of the module: torchmetrics' ``Metric.__hash__`` reads ``_defaults`` before it is set, a
+class with ``__eq__`` is unhashable, a custom ``__getattr__`` may raise. The table is keyed by
+``id`` and holds a weak reference that guards against a reused id; and whatever goes wrong while
+recording is swallowed: the module gets no line, the build goes on as Python would run it.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import os
 import sys
 import sysconfig
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -37,7 +43,33 @@ class SourceLoc:
         return f"{self.file}:{self.line}"
 
 
-_SITES: weakref.WeakKeyDictionary[nn.Module, SourceLoc] = weakref.WeakKeyDictionary()
+# id(module) -> (weak reference to it, site). Not a WeakKeyDictionary: that hashes the module.
+_SITES: dict[int, tuple[weakref.ref[nn.Module], SourceLoc]] = {}
+
+
+def _forget(key: int) -> Callable[[weakref.ref[nn.Module]], None]:
+    def callback(ref: weakref.ref[nn.Module]) -> None:
+        entry = _SITES.get(key)
+        if entry is not None and entry[0] is ref:
+            del _SITES[key]
+
+    return callback
+
+
+def _remember(module: nn.Module, site: SourceLoc) -> None:
+    key = id(module)
+    entry = _SITES.get(key)
+    if entry is not None and entry[0]() is module:
+        return  # a second nn.Module.__init__ of the same object keeps its first site
+    _SITES[key] = (weakref.ref(module, _forget(key)), site)
+
+
+def recorded_site(module: nn.Module) -> SourceLoc | None:
+    """The construction site recorded for ``module``, if it was built under :func:`record_sources`."""
+    entry = _SITES.get(id(module))
+    return entry[1] if entry is not None and entry[0]() is module else None
+
+
 _PACKAGE = Path(__file__).resolve().parent.parent
 _LIBRARY_ROOTS = (
     str(Path(torch.__file__).resolve().parent),
@@ -97,10 +129,12 @@ def record_sources() -> Iterator[None]:
 
     def init(self: nn.Module, *args: object, **kwargs: object) -> None:
         original(self, *args, **kwargs)
-        if self not in _SITES:
+        try:
             site = user_frame(sys._getframe(1), skip_self=self, stop=stop)
             if site is not None:
-                _SITES[self] = site
+                _remember(self, site)
+        except Exception:  # never the user's problem: this module just gets no line
+            pass
 
     nn.Module.__init__ = init  # type: ignore[method-assign]
     try:
@@ -129,14 +163,14 @@ def _class_site(cls: type) -> SourceLoc | None:
 
 def site_of(module: nn.Module) -> SourceLoc | None:
     """Where user code built ``module`` (recorded), else its user class definition (inexact)."""
-    return _SITES.get(module) or _class_site(type(module))
+    return recorded_site(module) or _class_site(type(module))
 
 
 def module_sites(model: nn.Module) -> dict[str, SourceLoc]:
     """``{module path: site}`` for every submodule; inexact class-level sites where unrecorded."""
     sites: dict[str, SourceLoc] = {}
     for path, module in model.named_modules():
-        site = _SITES.get(module)
+        site = recorded_site(module)
         if site is None:
             site = _class_site(type(module))
         if site is None and path:
