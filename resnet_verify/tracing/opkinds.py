@@ -75,7 +75,15 @@ _RESHAPE = {
     "t",
 }
 _SLICE = {"__getitem__", "narrow", "chunk", "split", "select", "index_select", "unbind"}
-_DROPOUT = {"dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"}
+_DROPOUT = {
+    "dropout",
+    "dropout1d",
+    "dropout2d",
+    "dropout3d",
+    "feature_dropout",
+    "alpha_dropout",
+    "feature_alpha_dropout",
+}
 
 # Calls that return tensors but are not part of the computation we care about.
 IGNORED = frozenset(
@@ -203,6 +211,17 @@ def _linear(args: tuple, kwargs: dict) -> _Classified:
     }
 
 
+def _dropout(args: tuple, kwargs: dict) -> _Classified:
+    # p is kept even though dropout is a no-op in the eval-mode trace: it is the part of the
+    # architecture training sees (tracing/regularizers.py). A p that is not a number (a tensor) is
+    # recorded as None rather than turning the op into OTHER, which alignment would not skip.
+    try:
+        p: float | None = float(_arg(args, kwargs, 1, "p", 0.5))
+    except (TypeError, ValueError, RuntimeError):
+        p = None
+    return OpKind.DROPOUT, {"p": p}
+
+
 def _pad(args: tuple, kwargs: dict) -> _Classified:
     pad = _arg(args, kwargs, 1, "pad")
     return OpKind.PAD, {"pad": tuple(int(p) for p in pad) if pad is not None else ()}
@@ -215,7 +234,6 @@ _PLAIN_KINDS: tuple[tuple[frozenset[str] | set[str], OpKind], ...] = (
     (_RESHAPE, OpKind.RESHAPE),
     ({"cat", "concat", "concatenate", "stack"}, OpKind.CAT),
     (_SLICE, OpKind.SLICE),
-    (_DROPOUT, OpKind.DROPOUT),
 )
 _WITH_ARGS: tuple[tuple[frozenset[str] | set[str], Callable[[tuple, dict], _Classified]], ...] = (
     (_CONV, _conv),
@@ -224,6 +242,7 @@ _WITH_ARGS: tuple[tuple[frozenset[str] | set[str], Callable[[tuple, dict], _Clas
     (_AVG_POOL, _avg_pool),
     ({"linear"}, _linear),
     ({"pad"}, _pad),
+    (_DROPOUT, _dropout),
 )
 
 

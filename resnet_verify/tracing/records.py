@@ -170,6 +170,41 @@ class Structure:
     head_path: str
 
 
+class RegularizerKind(str, enum.Enum):
+    """A layer that only acts in training mode: an eval-mode forward cannot see what it does."""
+
+    DROPOUT = "dropout"
+    CHANNEL_DROPOUT = "channel_dropout"  # Dropout1d/2d/3d: whole feature maps (spatial dropout)
+    DROP_PATH = "drop_path"  # stochastic depth: a residual branch dropped per sample
+    DROP_BLOCK = "drop_block"
+    ALPHA_DROPOUT = "alpha_dropout"
+
+
+class Part(str, enum.Enum):
+    """Which part of the network a regularizer sits in (MODEL: no residual structure to place it)."""
+
+    STEM = "stem"
+    BLOCK = "block"
+    HEAD = "head"
+    MODEL = "model"
+
+
+@dataclass(frozen=True, slots=True)
+class Regularizer:
+    """One train-mode regularizer the forward ran through, module or functional call, with p > 0."""
+
+    kind: RegularizerKind
+    p: float
+    path: str  # the module's path; for a functional call, the module whose forward made it
+    spelling: str  # "Dropout", "DropPath", "StochasticDepth" ... or the torch function ("dropout")
+    functional: bool
+    part: Part
+    block: int | None  # Structure.blocks index when part is BLOCK
+    position: int  # op index it sits before: orders regularizers along the forward
+    op: int | None = None  # the functional call's op id
+    source: SourceLoc | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Trace:
     model_type: str
@@ -183,6 +218,7 @@ class Trace:
     device: str = "meta"  # where the forward ran: "meta", "cpu" or "keras" (tracer.py says when)
     meta_failed: bool = False  # "cpu" because the forward could not run on meta tensors
     output_is_tensor: bool = True
+    regularizers: tuple[Regularizer, ...] = ()  # train-mode layers (tracing/regularizers.py)
 
     @property
     def total_params(self) -> int:

@@ -47,6 +47,7 @@ from resnet_verify.tracing.records import (
     Trace,
     make_attrs,
 )
+from resnet_verify.tracing.regularizers import find_regularizers
 from resnet_verify.tracing.structure import find_structure
 
 _MODULE_HPARAMS: tuple[tuple[type, tuple[str, ...]], ...] = (
@@ -375,6 +376,7 @@ def trace(
     output_shape = shape_of(chosen) if chosen is not None else None
     ops = tuple(run.recorder.ops)
     params = _param_infos(run.model)
+    structure = find_structure(ops, params, shape)
     return Trace(
         model_type=type(model).__name__,
         input_shape=shape,
@@ -383,8 +385,9 @@ def trace(
         params=params,
         output_shape=output_shape,
         crash=crash,
-        structure=find_structure(ops, params, shape),
+        structure=structure,
         device=run.device,
         meta_failed=run.meta_failed,
         output_is_tensor=chosen is not None or crash is not None,
+        regularizers=find_regularizers(run.model, run.calls, ops, structure),
     )

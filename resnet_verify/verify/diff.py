@@ -15,6 +15,7 @@ from resnet_verify.tracing.records import Block, BlockKind, OpKind, OpRecord, So
 from resnet_verify.verify.align import OpPair, align_block_ops, align_ops, align_stem_ops, significant
 from resnet_verify.verify.crash import crash_mismatch
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
+from resnet_verify.verify.regularizer_diff import regularizer_mismatches
 
 # Channel counts surface as shape mismatches; listing them again as attributes would double count.
 _SKIP_ATTRS = {"in_channels", "out_channels", "num_features"}
@@ -320,4 +321,5 @@ def _block_desc(trace: Trace, block: Block) -> str:
 
 
 def diff(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
-    return _Differ(ref, cand).run(pairs)
+    # Train-mode regularizers leave no op to align in an eval-mode trace: compared on their own.
+    return _Differ(ref, cand).run(pairs) + regularizer_mismatches(ref, cand, pairs)

@@ -18,6 +18,7 @@ class MismatchKind(str, enum.Enum):
     OP = "op"
     CRASH = "crash"
     NUMERIC = "numeric"
+    REGULARIZER = "regularizer"  # a train-mode layer (dropout, drop path ...) differs: eval hides it
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,9 @@ class Mismatch:
     reference_op: int | None = None  # op ids in the reference / candidate traces
     candidate_op: int | None = None
     cause: int | None = None  # index of the mismatch this one follows from (a bias -> a params delta)
+    # indices into Trace.regularizers of the two sides, for REGULARIZER mismatches
+    reference_regularizer: int | None = None
+    candidate_regularizer: int | None = None
 
 
 class Pattern(str, enum.Enum):
@@ -87,6 +91,9 @@ class Pattern(str, enum.Enum):
     PRE_ACTIVATION_STEM = "pre_activation_stem"
     CONV_CLASSIFIER = "conv_classifier"
     REPEATED = "repeated_in_blocks"
+    DROPOUT = "dropout"  # dropout, channel (spatial) dropout, alpha dropout
+    STOCHASTIC_DEPTH = "stochastic_depth"
+    DROP_BLOCK = "drop_block"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from resnet_verify.verify.patterns.context import Context, Detector
 from resnet_verify.verify.patterns.conv_head import detect_conv_classifier
 from resnet_verify.verify.patterns.deep_stem import detect_deep_stem
 from resnet_verify.verify.patterns.downsampling import detect_first_stage_stride, detect_output_stride
+from resnet_verify.verify.patterns.dropout import detect_regularizers
 from resnet_verify.verify.patterns.family import detect_cifar_resnet, detect_not_residual
 from resnet_verify.verify.patterns.folded import detect_bn_folded
 from resnet_verify.verify.patterns.head import detect_fixed_head
@@ -42,6 +43,9 @@ from resnet_verify.verify.records import BlockPair, Finding, Mismatch
 DETECTORS: tuple[Detector, ...] = (
     detect_not_residual,
     detect_cifar_resnet,
+    # Right after the verdicts: it claims only regularizer mismatches, which no variant explains, and
+    # must claim them before detectors that take every mismatch of a region (a fixed head's).
+    detect_regularizers,
     detect_cifar_stem,
     detect_deep_stem,
     detect_keras_stem,

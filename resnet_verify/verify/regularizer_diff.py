@@ -1,0 +1,133 @@
+"""Mismatches between the two sides' train-mode regularizers (``Trace.regularizers``).
+
+Op alignment skips dropout (a layout op in eval mode) and drop path leaves no op at all, so these
+are compared on their own: per place (stem, each aligned block pair, head), same kinds pair first in
+forward order, then what is left pairs by order as a change of kind, and the rest is present on one
+side only. Blocks without a partner are skipped (the missing / extra block is the difference), and so
+is a candidate whose forward crashed (what it never ran cannot be compared).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from resnet_verify.tracing.records import OpKind, Part, Regularizer, SourceLoc, Trace
+from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
+
+_REGION = {Part.STEM: Region.STEM, Part.BLOCK: Region.MAIN, Part.HEAD: Region.HEAD, Part.MODEL: Region.MODEL}
+P_TOLERANCE = 1e-9
+
+
+def call_text(r: Regularizer) -> str:
+    """``DropPath(p=0.05)``, ``F.dropout(p=0.3)``: the layer as the model's code spells it."""
+    name = f"F.{r.spelling}" if r.functional else r.spelling
+    return f"{name}(p={r.p:.4g})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where both sides may hold regularizers: a part, and the block pair for blocks."""
+
+    part: Part
+    pair: BlockPair | None
+    ref_block: str  # the blocks' module paths ("" outside blocks)
+    cand_block: str
+
+    @property
+    def text(self) -> str:
+        return self.ref_block or self.cand_block or self.part.value
+
+
+def _match(ref: list[int], cand: list[int], rt: Trace, ct: Trace) -> list[tuple[int | None, int | None]]:
+    """Same kinds first, in order; the rest pair by order (a change of kind), then one-sided."""
+    pairs: list[tuple[int | None, int | None]] = []
+    free = list(cand)
+    left: list[int] = []
+    for r in ref:
+        twin = next((c for c in free if ct.regularizers[c].kind is rt.regularizers[r].kind), None)
+        if twin is None:
+            left.append(r)
+        else:
+            free.remove(twin)
+            pairs.append((r, twin))
+    n = min(len(left), len(free))
+    pairs += list(zip(left[:n], free[:n]))
+    pairs += [(r, None) for r in left[n:]] + [(None, c) for c in free[n:]]
+    return pairs
+
+
+class _RegularizerDiffer:
+    def __init__(self, ref: Trace, cand: Trace) -> None:
+        self.ref, self.cand = ref, cand
+        self.sites = {c.path: c.source for c in cand.modules if c.source is not None}
+        self.out: list[Mismatch] = []
+
+    def by_place(self, trace: Trace) -> dict[tuple[Part, int | None], list[int]]:
+        places: dict[tuple[Part, int | None], list[int]] = {}
+        for i, r in enumerate(trace.regularizers):
+            places.setdefault((r.part, r.block), []).append(i)
+        return places
+
+    def run(self, pairs: Sequence[BlockPair]) -> list[Mismatch]:
+        ref, cand = self.by_place(self.ref), self.by_place(self.cand)
+        for part in (Part.STEM, Part.HEAD, Part.MODEL):
+            place = _Place(part, None, "", "")
+            self.compare(place, ref.get((part, None), []), cand.get((part, None), []))
+        rb, cb = self.ref.structure.blocks, self.cand.structure.blocks
+        for p in pairs:
+            if p.reference is not None and p.candidate is not None:
+                place = _Place(Part.BLOCK, p, rb[p.reference].path, cb[p.candidate].path)
+                self.compare(
+                    place, ref.get((Part.BLOCK, p.reference), []), cand.get((Part.BLOCK, p.candidate), [])
+                )
+        return self.out
+
+    def compare(self, place: _Place, ref: list[int], cand: list[int]) -> None:
+        for r, c in _match(ref, cand, self.ref, self.cand):
+            a = self.ref.regularizers[r] if r is not None else None
+            b = self.cand.regularizers[c] if c is not None else None
+            if a is not None and b is not None and a.kind is b.kind and abs(a.p - b.p) <= P_TOLERANCE:
+                continue
+            self.out.append(self.mismatch(place, r, c))
+
+    def anchor(self, place: _Place) -> SourceLoc | None:
+        """The candidate line to add a missing regularizer at: its block, else its classifier."""
+        if place.cand_block:
+            return self.sites.get(place.cand_block)
+        if place.part is Part.HEAD:
+            linear = next((self.cand.ops[o] for o in self.cand.structure.head
+                           if self.cand.ops[o].kind is OpKind.LINEAR), None)  # fmt: skip
+            return self.sites.get(linear.module_path) if linear is not None else None
+        return None
+
+    def mismatch(self, place: _Place, r: int | None, c: int | None) -> Mismatch:
+        a = self.ref.regularizers[r] if r is not None else None
+        b = self.cand.regularizers[c] if c is not None else None
+        if a is not None and b is not None:
+            field, exp, act = ("p", a.p, b.p) if a.kind is b.kind else ("kind", call_text(a), call_text(b))
+            text = f"{call_text(b)} where the reference has {call_text(a)}"
+        elif b is not None:
+            field, exp, act = "regularizer", None, call_text(b)
+            text = f"extra {call_text(b)} ({b.kind.value}) not in the reference"
+        else:
+            assert a is not None
+            field, exp, act = "regularizer", call_text(a), None
+            text = f"{call_text(a)} ({a.kind.value}) is missing in the candidate"
+        return Mismatch(
+            MismatchKind.REGULARIZER,
+            (a.path or None) if a is not None else (place.ref_block or None),
+            (b.path or None) if b is not None else (place.cand_block or None),
+            field, exp, act,
+            f"{place.text}: {text} (train mode only: identical in eval)",
+            b.source if b is not None else self.anchor(place),
+            _REGION[place.part], OpKind.DROPOUT, place.pair,
+            a.op if a is not None else None, b.op if b is not None else None,
+            reference_regularizer=r, candidate_regularizer=c,
+        )  # fmt: skip
+
+
+def regularizer_mismatches(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
+    if cand.crash is not None:
+        return []
+    return _RegularizerDiffer(ref, cand).run(pairs)
