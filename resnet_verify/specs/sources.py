@@ -43,8 +43,11 @@ class SourceLoc:
         return f"{self.file}:{self.line}"
 
 
-# id(module) -> (weak reference to it, site). Not a WeakKeyDictionary: that hashes the module.
-_SITES: dict[int, tuple[weakref.ref[nn.Module], SourceLoc]] = {}
+# id(module) -> (weak reference to it, call chain). Not a WeakKeyDictionary: that hashes the module.
+# The chain is every user-code frame that led to the construction, innermost (the layer's own line)
+# first: ``nn.Conv2d(...)`` in Bottleneck.__init__, ``block(...)`` in _make_layer,
+# ``self._make_layer(..., stride=2)`` in ResNet.__init__, ``ResNet(...)`` in build().
+_SITES: dict[int, tuple[weakref.ref[nn.Module], tuple[SourceLoc, ...]]] = {}
 
 
 def _forget(key: int) -> Callable[[weakref.ref[nn.Module]], None]:
@@ -56,18 +59,29 @@ def _forget(key: int) -> Callable[[weakref.ref[nn.Module]], None]:
     return callback
 
 
-def _remember(module: nn.Module, site: SourceLoc) -> None:
+def _remember(module: nn.Module, chain: tuple[SourceLoc, ...]) -> None:
     key = id(module)
     entry = _SITES.get(key)
     if entry is not None and entry[0]() is module:
         return  # a second nn.Module.__init__ of the same object keeps its first site
-    _SITES[key] = (weakref.ref(module, _forget(key)), site)
+    _SITES[key] = (weakref.ref(module, _forget(key)), chain)
+
+
+def recorded_chain(module: nn.Module) -> tuple[SourceLoc, ...]:
+    """The user-code call chain that built ``module`` (innermost first); () when unrecorded."""
+    entry = _SITES.get(id(module))
+    return entry[1] if entry is not None and entry[0]() is module else ()
 
 
 def recorded_site(module: nn.Module) -> SourceLoc | None:
     """The construction site recorded for ``module``, if it was built under :func:`record_sources`."""
-    entry = _SITES.get(id(module))
-    return entry[1] if entry is not None and entry[0]() is module else None
+    chain = recorded_chain(module)
+    return chain[0] if chain else None
+
+
+def module_chains(model: nn.Module) -> dict[str, tuple[SourceLoc, ...]]:
+    """``{module path: call chain}`` for the submodules whose construction was recorded."""
+    return {path: chain for path, m in model.named_modules() if (chain := recorded_chain(m))}
 
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -120,6 +134,16 @@ def user_frame(
     return None
 
 
+def user_frames(frame: FrameType | None, skip_self: object, stop: FrameType | None) -> tuple[SourceLoc, ...]:
+    """Every user-code frame below ``stop``, innermost first, outside ``skip_self``'s constructors."""
+    out = []
+    while frame is not None and frame is not stop:
+        if frame.f_locals.get("self") is not skip_self and is_user_file(frame.f_code.co_filename):
+            out.append(SourceLoc(display_path(frame.f_code.co_filename), frame.f_lineno))
+        frame = frame.f_back
+    return tuple(out)
+
+
 @contextlib.contextmanager
 def record_sources() -> Iterator[None]:
     """Record where every module built inside the block was constructed."""
@@ -130,9 +154,9 @@ def record_sources() -> Iterator[None]:
     def init(self: nn.Module, *args: object, **kwargs: object) -> None:
         original(self, *args, **kwargs)
         try:
-            site = user_frame(sys._getframe(1), skip_self=self, stop=stop)
-            if site is not None:
-                _remember(self, site)
+            chain = user_frames(sys._getframe(1), skip_self=self, stop=stop)
+            if chain:
+                _remember(self, chain)
         except Exception:  # never the user's problem: this module just gets no line
             pass
 

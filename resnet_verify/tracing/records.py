@@ -101,6 +101,8 @@ class ModuleCall:
     first_op: int  # op ids [first_op, end_op) ran inside this call
     end_op: int
     source: SourceLoc | None = None
+    # the user-code calls that built the module, innermost (``source``) first; () when unrecorded
+    chain: tuple[SourceLoc, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

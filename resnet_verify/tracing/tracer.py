@@ -25,7 +25,7 @@ import torch
 from torch import nn
 from torch.utils.hooks import RemovableHandle
 
-from resnet_verify.specs.sources import module_sites, user_frame
+from resnet_verify.specs.sources import module_chains, module_sites, user_frame
 from resnet_verify.specs.usercode import (
     copy_model,
     model_output,
@@ -128,12 +128,18 @@ def _param_names(model: nn.Module) -> dict[int, str]:
     return param_names
 
 
+_Sites = tuple[dict[str, SourceLoc], dict[str, tuple[SourceLoc, ...]]]  # (site, call chain) per path
+
+
 class _ModuleHooks:
     """Records every module call of one forward: a pre-hook opens its record, a post-hook closes it."""
 
-    def __init__(self, recorder: Recorder, sites: dict[str, SourceLoc]) -> None:
+    def __init__(
+        self, recorder: Recorder, sites: dict[str, SourceLoc], chains: dict[str, tuple[SourceLoc, ...]]
+    ) -> None:
         self.recorder = recorder
         self.sites = sites
+        self.chains = chains
         self.pending: dict[int, dict[str, Any]] = {}
         self.open_calls: list[int] = []
         self.call_counts: dict[str, int] = {}
@@ -156,6 +162,7 @@ class _ModuleHooks:
                 "first_op": len(self.recorder.ops),
                 "end_op": len(self.recorder.ops),
                 "source": self.sites.get(path),
+                "chain": self.chains.get(path, ()),
             }
             self.call_counts[path] = self.call_counts.get(path, 0) + 1
             self.open_calls.append(order)
@@ -198,11 +205,9 @@ class _Run:
     meta_failed: bool = False  # a CPU run that retried a forward meta tensors could not run
 
 
-def _run(
-    model: nn.Module, shape: Shape, device: str, sites: dict[str, SourceLoc], *, meta_failed: bool = False
-) -> _Run:
+def _run(model: nn.Module, shape: Shape, device: str, sites: _Sites, *, meta_failed: bool = False) -> _Run:
     recorder = Recorder(_param_names(model))
-    hooks = _ModuleHooks(recorder, sites)
+    hooks = _ModuleHooks(recorder, *sites)
     handles = hooks.attach(model)
     x = torch.zeros(shape, device=device) if device != "meta" else torch.empty(shape, device="meta")
     recorder.producer[id(x)] = INPUT_ID
@@ -310,7 +315,7 @@ def _traced_run(
 ) -> _Run:
     """A forward of a CPU copy when that is the cheaper (above), else of a meta copy, retried on
     real CPU tensors when it failed for meta's own reasons."""
-    sites = module_sites(model)
+    sites = (module_sites(model), module_chains(model))  # of the caller's model: copies are unrecorded
     if _on_cpu(model, shape, device):  # a failure here is the model's own: CPU is the real thing
         return _run(_prepared(model if owned else _cpu_copy(model)), shape, "cpu", sites)
     meta = all(t.device.type == "meta" for t in (*model.parameters(), *model.buffers()))

@@ -15,6 +15,7 @@ from resnet_verify.tracing.records import Shape, Stage, Trace
 from resnet_verify.tracing.tracer import normalize_input_shape, trace
 from resnet_verify.verify.align import align_blocks
 from resnet_verify.verify.diff import diff
+from resnet_verify.verify.locate import locate_values
 from resnet_verify.verify.patterns import explain
 from resnet_verify.verify.patterns.family import keep_for_verdict
 from resnet_verify.verify.records import BlockPair, Comparison, Mismatch, StageRow
@@ -120,7 +121,7 @@ def compare_traces(
     ref: Trace, cand: Trace, *, reference_name: str, candidate_name: str, num_classes: int
 ) -> Comparison:
     pairs = align_blocks(ref, cand)
-    mismatches = tuple(diff(ref, cand, pairs))
+    mismatches = locate_values(diff(ref, cand, pairs), cand)
     findings = tuple(explain(ref, cand, pairs, mismatches))
     stages = stage_rows(ref, cand, pairs, mismatches)
     mismatches, findings, dropped = keep_for_verdict(mismatches, findings)

@@ -106,13 +106,21 @@ class _Differ:
             return None
         return self.sites.get(op.module_path) or op.source
 
-    def op_pairs(self, pairs: Sequence[OpPair], where: _Where, ref_ops: Sequence[int]) -> None:
+    def op_pairs(
+        self, pairs: Sequence[OpPair], where: _Where, ref_ops: Sequence[int], anchor: OpRecord | None = None
+    ) -> None:
+        """``anchor``: the candidate op just before these (the block's add for the ops after it), so
+        an op missing first still points at the forward line it belonged after."""
         ref_sig = significant(self.ref, ref_ops)
-        previous: OpRecord | None = None
-        for pair in pairs:
+        previous: OpRecord | None = anchor
+        following = [p.candidate for p in pairs]
+        for i, pair in enumerate(pairs):
             r = self.ref.ops[pair.reference] if pair.reference is not None else None
             c = self.cand.ops[pair.candidate] if pair.candidate is not None else None
             source = self.built_at(c) if c is not None else self.gap_site(r, previous)
+            if source is None and c is None:  # missing before any candidate op: the next one's line
+                after = next((self.cand.ops[k] for k in following[i:] if k is not None), None)
+                source = after.source if after is not None else None
             previous = c or previous
             if r is not None and c is None:
                 self.missing_op(r, ref_sig, where, source)
@@ -183,13 +191,17 @@ class _Differ:
             (Region.TAIL, ops.tail, a.tail, "after the add"),
         ):
             kept = tuple(p for p in pairs if p not in skip)
-            self.op_pairs(kept, _Where(region, f"{text} {part}", a.path, b.path, pair), ref_ops)
+            anchor = self.cand.ops[b.merge_op] if region is Region.TAIL and b.merge_op is not None else None
+            self.op_pairs(kept, _Where(region, f"{text} {part}", a.path, b.path, pair), ref_ops, anchor)
         for missing, extra in moved:
             self.moved(pair, text, missing, extra)
 
     def kind_change(self, pair: BlockPair, a: Block, b: Block, text: str) -> None:
-        last = self.cand.ops[b.main[-1]] if b.main else None
-        source = self.sites.get(b.path) or (last.source if last is not None else None)
+        # Without a merge there is no "after the add": compare the whole chain in order.
+        chain = (*a.main, *a.tail) if b.kind is BlockKind.PLAIN else a.main
+        other = b.main if b.kind is BlockKind.PLAIN else (*b.main, *b.tail)
+        aligned = align_ops(self.ref, chain, self.cand, other)
+        source = self.merge_line(a, b, aligned)
         lost = a.kind is BlockKind.RESIDUAL
         self.add(Mismatch(
             MismatchKind.OP, a.path, b.path or None, "op", "residual add" if lost else None,
@@ -198,11 +210,26 @@ class _Differ:
             if lost else f"{text}: extra residual addition",
             source, Region.BLOCK, OpKind.ADD, pair,
         ))  # fmt: skip
-        # Without a merge there is no "after the add": compare the whole chain in order.
-        chain = (*a.main, *a.tail) if b.kind is BlockKind.PLAIN else a.main
-        other = b.main if b.kind is BlockKind.PLAIN else (*b.main, *b.tail)
         where = _Where(Region.MAIN, f"{text} main path", a.path, b.path, pair)
-        self.op_pairs(align_ops(self.ref, chain, self.cand, other), where, chain)
+        self.op_pairs(aligned, where, chain)
+
+    def merge_line(self, a: Block, b: Block, aligned: Sequence[OpPair]) -> SourceLoc | None:
+        """The ``forward`` line where the residual add is missing (or extra): that of the add
+        itself when the candidate has it, else of the op that follows the reference's add (the
+        final ReLU), else of the block's last op. A block built by a line of its own (``Block(...,
+        residual=False)`` for one block) is pointed at there: that line, not ``forward``, made it differ."""
+        own = self.sites.get(b.path)
+        shared = sum(self.sites.get(o.path) == own for o in self.cand.structure.blocks)
+        if own is not None and own.exact and shared == 1:
+            return own
+        if b.merge_op is not None and self.cand.ops[b.merge_op].source is not None:
+            return self.cand.ops[b.merge_op].source
+        after = a.tail[0] if a.tail else None
+        for p in aligned:
+            if p.reference == after and p.candidate is not None and self.cand.ops[p.candidate].source:
+                return self.cand.ops[p.candidate].source
+        last = self.cand.ops[b.main[-1]] if b.main else None
+        return (last.source if last is not None else None) or self.sites.get(b.path)
 
     def moved(self, pair: BlockPair, text: str, missing: OpPair, extra: OpPair) -> None:
         """A layer missing on one side of the add and extra on the other was moved, not lost."""
