@@ -19,9 +19,6 @@ from resnet_verify.specs.sources import SourceLoc
 from resnet_verify.verify.comparison import compare
 
 KNOWN_GAPS = {
-    # The add is removed from the block class, so no block has one: a plain-network verdict.
-    "cifar_removed_add": "every block loses its add: judged not a residual network, no line",
-    "tv_removed_add": "every block loses its add: judged not a residual network, no line",
     # A value read from a class constant or a default argument: no frame holds it.
     "cifar_expansion": "class constant: reported at the conv that reads it",
     "tv_expansion": "class constant: reported at the conv that reads it",

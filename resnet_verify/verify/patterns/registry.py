@@ -33,6 +33,7 @@ from resnet_verify.verify.patterns.output_activation import detect_output_softma
 from resnet_verify.verify.patterns.padding import detect_keras_stem, detect_same_padding
 from resnet_verify.verify.patterns.preact_stem import detect_pre_activation_stem
 from resnet_verify.verify.patterns.repeated import detect_repeated
+from resnet_verify.verify.patterns.residual_removed import detect_residual_removed
 from resnet_verify.verify.patterns.squeeze_excitation import detect_squeeze_excitation
 from resnet_verify.verify.patterns.stage_end import detect_stage_end_stride
 from resnet_verify.verify.patterns.stem import detect_cifar_stem
@@ -41,6 +42,7 @@ from resnet_verify.verify.patterns.widths import detect_class_count, detect_widt
 from resnet_verify.verify.records import BlockPair, Finding, Mismatch
 
 DETECTORS: tuple[Detector, ...] = (
+    detect_residual_removed,  # before not-a-ResNet: a ResNet without its adds is not another family
     detect_not_residual,
     detect_cifar_resnet,
     # Right after the verdicts: it claims only regularizer mismatches, which no variant explains, and
