@@ -445,6 +445,7 @@ def test_json_dirty_content(dirty: Comparison) -> None:
         "actual": "128->128",
         "message": "extra block layer2.2",
         "source": {"file": "models/my_resnet.py", "line": 42},
+        "layer_source": None,
         "region": None,
         "op_kind": None,
         "block": None,

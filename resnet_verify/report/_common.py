@@ -66,6 +66,12 @@ def fmt_source(source: SourceLoc | None) -> str:
     return f"{source.file}:{source.line}" + ("" if source.exact else " (approx.)")
 
 
+def fmt_mismatch_source(m: Mismatch) -> str:
+    """``model.py:48 (layer built at model.py:17)`` when the value was chosen above the layer."""
+    text = fmt_source(m.source)
+    return f"{text} (layer built at {fmt_source(m.layer_source)})" if m.layer_source is not None else text
+
+
 def plural(n: int, word: str) -> str:
     if n == 1:
         return f"{n} {word}"

@@ -6,7 +6,15 @@ Escaping follows GitHub's toolkit (``@actions/core`` ``command.ts``): data escap
 
 from __future__ import annotations
 
-from resnet_verify.report._common import DASH, consequences, fmt_indices, fmt_value, plural, verdict
+from resnet_verify.report._common import (
+    DASH,
+    consequences,
+    fmt_indices,
+    fmt_source,
+    fmt_value,
+    plural,
+    verdict,
+)
 from resnet_verify.tracing.records import SourceLoc, format_shape
 from resnet_verify.verify.records import Comparison, MismatchKind
 
@@ -38,6 +46,8 @@ def _mismatch_error(c: Comparison, i: int) -> str:
     parts.append(f"reference {m.reference_path or DASH}, candidate {m.candidate_path or DASH}")
     if m.field is not None or m.expected is not None or m.actual is not None:
         parts.append(f"{m.field or 'value'}: expected {fmt_value(m.expected)}, got {fmt_value(m.actual)}")
+    if m.layer_source is not None:
+        parts.append(f"the value is passed here; the layer is built at {fmt_source(m.layer_source)}")
     follow = consequences(c, i)
     if follow:
         parts.append(f"with {plural(len(follow), 'consequence')}: {fmt_indices(follow)}")

@@ -102,6 +102,7 @@ def _mismatch(c: Comparison, index: int, m: Mismatch, finding: int | None) -> di
         "actual": m.actual,
         "message": m.message,
         "source": _source(m.source),
+        "layer_source": _source(m.layer_source),
         "region": m.region.value if m.region is not None else None,
         "op_kind": m.op_kind.value if m.op_kind is not None else None,
         "block": None

@@ -8,6 +8,7 @@ from resnet_verify.report._common import (
     fmt_indices,
     fmt_int,
     fmt_macs,
+    fmt_mismatch_source,
     fmt_px,
     fmt_shape,
     fmt_source,
@@ -162,7 +163,7 @@ def _mismatches(c: Comparison) -> list[str]:
             _value(m.expected),
             _value(m.actual),
             escape(m.message),
-            code(fmt_source(m.source)) if m.source is not None else DASH,
+            code(fmt_mismatch_source(m)) if m.source is not None else DASH,
             escape(explained_by(c, i)),
         ]
         for i, m in enumerate(c.mismatches)

@@ -12,6 +12,7 @@ from resnet_verify.report._common import (
     fmt_indices,
     fmt_int,
     fmt_macs,
+    fmt_mismatch_source,
     fmt_px,
     fmt_shape,
     fmt_source,
@@ -216,7 +217,7 @@ def _mismatch(out: _Out, c: Comparison, i: int, lead_width: int = 4) -> None:
     if m.message:
         out.wrap(m.message, pad)
     if m.source is not None:
-        out.wrap(f"at {fmt_source(m.source)}", pad, style="dim")
+        out.wrap(f"at {fmt_mismatch_source(m)}", pad, style="dim")
 
 
 def _unexplained(out: _Out, c: Comparison) -> None:

@@ -23,12 +23,14 @@ import sys
 import sysconfig
 import weakref
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import FrameType
 
 import torch
 from torch import nn
+
+from resnet_verify.specs.frame_values import FrameValues, frame_values
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +49,7 @@ class SourceLoc:
 # The chain is every user-code frame that led to the construction, innermost (the layer's own line)
 # first: ``nn.Conv2d(...)`` in Bottleneck.__init__, ``block(...)`` in _make_layer,
 # ``self._make_layer(..., stride=2)`` in ResNet.__init__, ``ResNet(...)`` in build().
-_SITES: dict[int, tuple[weakref.ref[nn.Module], tuple[SourceLoc, ...]]] = {}
+_SITES: dict[int, tuple[weakref.ref[nn.Module], tuple[SourceLoc, ...], tuple[FrameValues, ...]]] = {}
 
 
 def _forget(key: int) -> Callable[[weakref.ref[nn.Module]], None]:
@@ -59,12 +61,12 @@ def _forget(key: int) -> Callable[[weakref.ref[nn.Module]], None]:
     return callback
 
 
-def _remember(module: nn.Module, chain: tuple[SourceLoc, ...]) -> None:
+def _remember(module: nn.Module, chain: tuple[SourceLoc, ...], frames: tuple[FrameValues, ...]) -> None:
     key = id(module)
     entry = _SITES.get(key)
     if entry is not None and entry[0]() is module:
         return  # a second nn.Module.__init__ of the same object keeps its first site
-    _SITES[key] = (weakref.ref(module, _forget(key)), chain)
+    _SITES[key] = (weakref.ref(module, _forget(key)), chain, frames)
 
 
 def recorded_chain(module: nn.Module) -> tuple[SourceLoc, ...]:
@@ -73,15 +75,23 @@ def recorded_chain(module: nn.Module) -> tuple[SourceLoc, ...]:
     return entry[1] if entry is not None and entry[0]() is module else ()
 
 
+def recorded_frames(module: nn.Module) -> tuple[FrameValues, ...]:
+    """The plain values of each frame of :func:`recorded_chain` (same order); () when unrecorded."""
+    entry = _SITES.get(id(module))
+    return entry[2] if entry is not None and entry[0]() is module else ()
+
+
 def recorded_site(module: nn.Module) -> SourceLoc | None:
     """The construction site recorded for ``module``, if it was built under :func:`record_sources`."""
     chain = recorded_chain(module)
     return chain[0] if chain else None
 
 
-def module_chains(model: nn.Module) -> dict[str, tuple[SourceLoc, ...]]:
-    """``{module path: call chain}`` for the submodules whose construction was recorded."""
-    return {path: chain for path, m in model.named_modules() if (chain := recorded_chain(m))}
+def module_chains(model: nn.Module) -> dict[str, tuple[tuple[SourceLoc, ...], tuple[FrameValues, ...]]]:
+    """``{module path: (call chain, frame values)}`` for the submodules whose construction was recorded."""
+    return {
+        path: (chain, recorded_frames(m)) for path, m in model.named_modules() if (chain := recorded_chain(m))
+    }
 
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -134,14 +144,20 @@ def user_frame(
     return None
 
 
-def user_frames(frame: FrameType | None, skip_self: object, stop: FrameType | None) -> tuple[SourceLoc, ...]:
-    """Every user-code frame below ``stop``, innermost first, outside ``skip_self``'s constructors."""
-    out = []
+def user_frames(
+    frame: FrameType | None, skip_self: object, stop: FrameType | None
+) -> tuple[tuple[SourceLoc, ...], tuple[FrameValues, ...]]:
+    """Every user-code frame below ``stop``, innermost first, outside ``skip_self``'s constructors:
+    its line, and the plain values it holds (``frame_values``)."""
+    chain, values = [], []
     while frame is not None and frame is not stop:
         if frame.f_locals.get("self") is not skip_self and is_user_file(frame.f_code.co_filename):
-            out.append(SourceLoc(display_path(frame.f_code.co_filename), frame.f_lineno))
+            chain.append(SourceLoc(display_path(frame.f_code.co_filename), frame.f_lineno))
+            found = frame_values(frame)
+            lines = tuple((name, display_path(file), line) for name, file, line in found.class_lines)
+            values.append(replace(found, class_lines=lines))
         frame = frame.f_back
-    return tuple(out)
+    return tuple(chain), tuple(values)
 
 
 @contextlib.contextmanager
@@ -154,9 +170,9 @@ def record_sources() -> Iterator[None]:
     def init(self: nn.Module, *args: object, **kwargs: object) -> None:
         original(self, *args, **kwargs)
         try:
-            chain = user_frames(sys._getframe(1), skip_self=self, stop=stop)
+            chain, frames = user_frames(sys._getframe(1), skip_self=self, stop=stop)
             if chain:
-                _remember(self, chain)
+                _remember(self, chain, frames)
         except Exception:  # never the user's problem: this module just gets no line
             pass
 

@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
+from resnet_verify.specs.frame_values import FrameValues
 from resnet_verify.specs.sources import SourceLoc
 
 Shape = tuple[int, ...]
@@ -103,6 +104,7 @@ class ModuleCall:
     source: SourceLoc | None = None
     # the user-code calls that built the module, innermost (``source``) first; () when unrecorded
     chain: tuple[SourceLoc, ...] = ()
+    frames: tuple[FrameValues, ...] = ()  # the plain values each frame of ``chain`` held
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ import torch
 from torch import nn
 from torch.utils.hooks import RemovableHandle
 
+from resnet_verify.specs.frame_values import FrameValues
 from resnet_verify.specs.sources import module_chains, module_sites, user_frame
 from resnet_verify.specs.usercode import (
     copy_model,
@@ -128,15 +129,14 @@ def _param_names(model: nn.Module) -> dict[int, str]:
     return param_names
 
 
-_Sites = tuple[dict[str, SourceLoc], dict[str, tuple[SourceLoc, ...]]]  # (site, call chain) per path
+_Chains = dict[str, tuple[tuple[SourceLoc, ...], tuple[FrameValues, ...]]]
+_Sites = tuple[dict[str, SourceLoc], _Chains]  # (site, (call chain, frame values)) per path
 
 
 class _ModuleHooks:
     """Records every module call of one forward: a pre-hook opens its record, a post-hook closes it."""
 
-    def __init__(
-        self, recorder: Recorder, sites: dict[str, SourceLoc], chains: dict[str, tuple[SourceLoc, ...]]
-    ) -> None:
+    def __init__(self, recorder: Recorder, sites: dict[str, SourceLoc], chains: _Chains) -> None:
         self.recorder = recorder
         self.sites = sites
         self.chains = chains
@@ -162,7 +162,8 @@ class _ModuleHooks:
                 "first_op": len(self.recorder.ops),
                 "end_op": len(self.recorder.ops),
                 "source": self.sites.get(path),
-                "chain": self.chains.get(path, ()),
+                "chain": self.chains.get(path, ((), ()))[0],
+                "frames": self.chains.get(path, ((), ()))[1],
             }
             self.call_counts[path] = self.call_counts.get(path, 0) + 1
             self.open_calls.append(order)

@@ -121,7 +121,7 @@ def compare_traces(
     ref: Trace, cand: Trace, *, reference_name: str, candidate_name: str, num_classes: int
 ) -> Comparison:
     pairs = align_blocks(ref, cand)
-    mismatches = locate_values(diff(ref, cand, pairs), cand)
+    mismatches = locate_values(diff(ref, cand, pairs), ref, cand, pairs)
     findings = tuple(explain(ref, cand, pairs, mismatches))
     stages = stage_rows(ref, cand, pairs, mismatches)
     mismatches, findings, dropped = keep_for_verdict(mismatches, findings)

@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from resnet_verify.specs.frame_values import Values
 from resnet_verify.tracing.records import ModuleCall, SourceLoc, Trace, attr_dict
-from resnet_verify.verify.records import Mismatch, MismatchKind
+from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind
 
 
 def _calls(trace: Trace) -> dict[str, ModuleCall]:
@@ -94,16 +95,102 @@ def _relocated(mismatches: Sequence[Mismatch], cand: Trace) -> dict[int, SourceL
     return moved
 
 
-def locate_values(mismatches: Sequence[Mismatch], cand: Trace) -> tuple[Mismatch, ...]:
-    """``mismatches`` with each wrong value pointed at the frame that chose it (above); what follows
-    from a moved mismatch at the same line (``cause``) moves with it."""
+def _differs(a: Values, b: Values) -> list[str]:
+    da, db = dict(a), dict(b)
+    return sorted(k for k in da.keys() & db.keys() if da[k] != db[k])
+
+
+def chosen_at(ref: ModuleCall, cand: ModuleCall) -> SourceLoc | None:
+    """Where the candidate's module got what makes it differ from the reference's, read from the
+    values both construction chains held (``ModuleCall.frames``), outermost frame first: a class
+    constant of ``self`` (its assignment), a parameter default that changed (the ``def`` line), or a
+    value the frame was called with (the caller's line). None when no frame's values differ (the
+    layer's own line holds the difference) or the chains do not correspond."""
+    n = len(cand.frames)
+    if n == 0 or len(ref.frames) != n or len(cand.chain) != n:
+        return None
+    for d in reversed(range(n)):
+        rf, cf = ref.frames[d], cand.frames[d]
+        constants = _differs(rf.class_values, cf.class_values)
+        if constants:
+            found = next(((f, line) for name, f, line in cf.class_lines if name == constants[0]), None)
+            return SourceLoc(*found) if found is not None else cand.chain[d]
+        names = _differs(rf.names, cf.names)
+        if names:
+            # Both at their defaults: the default changed. Only the candidate's: the call dropped it.
+            if cf.def_line is not None and all(k in cf.defaults and k in rf.defaults for k in names):
+                return SourceLoc(cand.chain[d].file, cf.def_line)
+            return cand.chain[d + 1] if d + 1 < n else cand.chain[d]
+    return None
+
+
+def _paired_calls(
+    m: Mismatch,
+    sides: tuple[Trace, Trace],
+    calls: tuple[dict[str, ModuleCall], dict[str, ModuleCall]],
+    pairs: Sequence[BlockPair],
+) -> tuple[ModuleCall, ModuleCall] | None:
+    """The two modules whose construction to compare: the mismatch's own, or for a missing or extra
+    block another block pair of the same stage (same helper call, same counts)."""
+    (ref, cand), (rc, cc) = sides, calls
+    if m.reference_path in rc and m.candidate_path in cc:
+        return rc[m.reference_path or ""], cc[m.candidate_path or ""]
+    if m.field != "block" or m.block is None:
+        return None
+    stage = m.block.stage
+    for q in pairs:
+        if q.stage == stage and q.reference is not None and q.candidate is not None:
+            a, b = ref.structure.blocks[q.reference].path, cand.structure.blocks[q.candidate].path
+            if a in rc and b in cc:
+                return rc[a], cc[b]
+    return None
+
+
+def _stage_call(
+    m: Mismatch, cand: Trace, calls: dict[str, ModuleCall], pairs: Sequence[BlockPair]
+) -> SourceLoc | None:
+    """For a missing or extra block without a comparable reference chain: the frame that built all of
+    the stage's blocks and no other stage's (``self._make_layer(block, 256, n, stride=2)``)."""
+    if m.field != "block" or m.block is None:
+        return None
+    blocks = cand.structure.blocks
+    mine = {blocks[q.candidate].path for q in pairs if q.candidate is not None and q.stage == m.block.stage}
+    others = {blocks[q.candidate].path for q in pairs if q.candidate is not None and q.stage != m.block.stage}
+    chains = [calls[p].chain for p in mine if p in calls]
+    if not chains or len({len(c) for c in chains}) != 1:
+        return None
+    for depth in range(len(chains[0])):
+        frame = chains[0][depth]
+        shared = all(c[depth] == frame for c in chains)
+        if shared and not any(p in calls and frame in calls[p].chain for p in others):
+            return frame
+    return None
+
+
+def locate_values(
+    mismatches: Sequence[Mismatch], ref: Trace, cand: Trace, pairs: Sequence[BlockPair] = ()
+) -> tuple[Mismatch, ...]:
+    """``mismatches`` with each wrong value pointed at the frame that chose it: by comparing the
+    values both sides' construction frames held when the reference is user code too
+    (:func:`chosen_at`), else by the siblings heuristic above. What follows from a moved mismatch at
+    the same line (``cause``) moves with it."""
     moved = _relocated(mismatches, cand)
+    tables = (_calls(ref), _calls(cand))
+    for i, m in enumerate(mismatches):
+        pair = _paired_calls(m, (ref, cand), tables, pairs) if m.cause is None else None
+        found = chosen_at(*pair) if pair is not None else None
+        if found is None and m.cause is None:
+            found = _stage_call(m, cand, tables[1], pairs)
+        if found is not None and found != m.source:
+            moved[i] = found
+        elif found is not None:
+            moved.pop(i, None)
     out = list(mismatches)
     for i, frame in moved.items():
-        out[i] = replace(out[i], source=frame)
+        out[i] = replace(out[i], source=frame, layer_source=out[i].source)
     for i, m in enumerate(mismatches):
         if i not in moved and m.cause in moved and m.source == mismatches[m.cause].source:
-            out[i] = replace(m, source=moved[m.cause])
+            out[i] = replace(m, source=moved[m.cause], layer_source=m.source)
     return tuple(out)
 
 

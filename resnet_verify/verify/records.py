@@ -58,6 +58,8 @@ class Mismatch:
     reference_op: int | None = None  # op ids in the reference / candidate traces
     candidate_op: int | None = None
     cause: int | None = None  # index of the mismatch this one follows from (a bias -> a params delta)
+    # the layer's own construction line when ``source`` is the call above it that chose the value
+    layer_source: SourceLoc | None = None
     # indices into Trace.regularizers of the two sides, for REGULARIZER mismatches
     reference_regularizer: int | None = None
     candidate_regularizer: int | None = None

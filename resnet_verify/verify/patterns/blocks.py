@@ -83,4 +83,5 @@ def detect_block_counts(ctx: Context) -> list[Finding]:
         Pattern.BLOCK_COUNTS, "Block counts differ",
         f"Blocks per stage are {cc} in the candidate, {rc} in the reference.",
         tuple(ctx.mismatches[i].reference_path or "" for i in idx), idx, f"use {rc} blocks per stage",
+        next((ctx.mismatches[i].source for i in idx if ctx.mismatches[i].source is not None), None),
     )]  # fmt: skip
