@@ -2,7 +2,8 @@
 
 - The Keras stem (keras.applications ResNet50 and the ports of it): ``ZeroPadding2D(3)`` then a
   ``padding="valid"`` 7x7 conv, which is exactly PyTorch's ``padding=3``; often with an unpadded max
-  pool and no ReLU after the stem BN, which are real differences.
+  pool and no ReLU after the stem BN, which are real differences. The explicit padding is the
+  signature: a stem whose padding numbers merely differ is a plain edit, not a Keras port.
 - TF ``padding="same"`` on stride-2 convs pads ``k - s`` pixels in all, the odd one at the bottom /
   right (``F.pad(x, (0, 1, 0, 1))`` before a 3x3 conv), where PyTorch pads every side alike.
 """
@@ -122,6 +123,11 @@ def _relu_clause(ctx: Context, idx: Sequence[int]) -> str | None:
     return "the reference has no ReLU after the stem's BatchNorm (the candidate has one)"
 
 
+def _explicit_stem_padding(trace: Trace) -> bool:
+    """Keras' signature: ZeroPadding2D layers (pad ops) before the stem conv or pool."""
+    return any(trace.ops[o].kind is OpKind.PAD for o in trace.structure.stem)
+
+
 def detect_keras_stem(ctx: Context) -> list[Finding]:
     ref, cand = ctx.reference, ctx.candidate
     rc, cc = stem_convs(ref), stem_convs(cand)
@@ -132,6 +138,8 @@ def detect_keras_stem(ctx: Context) -> list[Finding]:
     idx = ctx.indices(lambda m: m.region is Region.STEM)
     if not idx or not all(_keras_part(ctx, ctx.mismatches[i]) for i in idx):
         return []
+    if not _explicit_stem_padding(ref) and not _explicit_stem_padding(cand):
+        return []  # a padding number changed: a plain edit, described, not a Keras port
     pad, pool = _padding_clause(ctx, rc[0], cc[0]), _pool_clause(ctx)
     if pad is None and pool is None:
         return []  # a stem ReLU alone is a missing ReLU, not a Keras port
@@ -183,6 +191,8 @@ def _padding_pairs(ctx: Context) -> list[tuple[OpRecord, OpRecord]]:
             continue
         r, c = ctx.reference.ops[m.reference_op], ctx.candidate.ops[m.candidate_op]
         same_stride = _strided(r) and _strided(c) and attr(r, "stride") == attr(c, "stride")
+        # Another kernel needs another padding: a 5x5 with padding 2 is a kernel change, not 'same'.
+        same_stride = same_stride and attr(r, "kernel_size") == attr(c, "kernel_size")
         if same_stride and effective_padding(ctx.reference, r) != effective_padding(ctx.candidate, c):
             out[(r.id, c.id)] = (r, c)
     return list(out.values())

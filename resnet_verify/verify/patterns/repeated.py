@@ -3,7 +3,8 @@
 A block class is written once and instantiated 16 times, so a defect in its ``forward`` (a ReLU
 left out, the add on the wrong side of bn3) shows in every block, each time at the same source line.
 Named variants claim what they know first; what is left, grouped by (kind, region, field, op kind,
-expected, actual, source line) over two or more blocks, is one finding with the line to change.
+expected, actual, source line) over two or more blocks, is one finding with the line to change;
+groups from one line in the same blocks (a kernel and the padding that follows it) are one finding.
 A difference in one block only, or without a source line, stays as it is.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from resnet_verify.tracing.records import SourceLoc
 from resnet_verify.verify.patterns.context import Context
 from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
 
@@ -64,18 +66,30 @@ def detect_repeated(ctx: Context) -> list[Finding]:
         key = _key(m) if i not in ctx.claimed else None
         if key is not None:
             groups.setdefault(key, []).append(i)
-    findings = []
+    # Differences from the same line in the same blocks are one edit (a 3x3 made 5x5 changes the
+    # kernel and the padding of one call): one finding that lists them, not one per attribute.
+    edits: dict[tuple[SourceLoc | None, tuple[str, ...]], list[list[int]]] = {}
     for idx in groups.values():
-        ms = [ctx.mismatches[i] for i in idx]
-        paths = _block_paths(ctx, ms)
-        if len(paths) < 2:
-            continue
-        first, n = ms[0], len(paths)
-        shown = ", ".join(paths[:4]) + (f" ... {paths[-1]}" if len(paths) > 4 else "")
-        findings.append(Finding(
-            Pattern.REPEATED, f"One line, the same difference in {n} blocks",
-            f"{_what(first)}, in {n} blocks ({shown}): every one comes from {first.source}, the block "
-            "code they share, so it is one change, not one per block.",
-            tuple(paths[:8]), tuple(idx), _fix(first, n), first.source,
-        ))  # fmt: skip
-    return findings
+        paths = _block_paths(ctx, [ctx.mismatches[i] for i in idx])
+        if len(paths) >= 2:
+            edits.setdefault((ctx.mismatches[idx[0]].source, tuple(paths)), []).append(idx)
+    return [_finding(ctx, parts, list(paths)) for (_, paths), parts in edits.items()]
+
+
+def _finding(ctx: Context, parts: list[list[int]], paths: list[str]) -> Finding:
+    firsts = [ctx.mismatches[idx[0]] for idx in parts]
+    first, n = firsts[0], len(paths)
+    shown = ", ".join(paths[:4]) + (f" ... {paths[-1]}" if len(paths) > 4 else "")
+    what = "; ".join(_what(m) for m in firsts)
+    fix = (
+        _fix(first, n)
+        if len(firsts) == 1
+        else f"{first.source}: this one line builds all {n} blocks; "
+        + ("; ".join(_fix(m, n).split("; ", 1)[1] for m in firsts))
+    )
+    return Finding(
+        Pattern.REPEATED, f"One line, the same difference in {n} blocks",
+        f"{what}, in {n} blocks ({shown}): every one comes from {first.source}, the block code they "
+        "share, so it is one change, not one per block.",
+        tuple(paths[:8]), tuple(sorted(i for idx in parts for i in idx)), fix, first.source,
+    )  # fmt: skip
