@@ -21,6 +21,7 @@ from resnet_verify.verify.patterns.deep_stem import detect_deep_stem
 from resnet_verify.verify.patterns.downsampling import detect_first_stage_stride, detect_output_stride
 from resnet_verify.verify.patterns.dropout import detect_regularizers
 from resnet_verify.verify.patterns.family import detect_cifar_resnet, detect_not_residual
+from resnet_verify.verify.patterns.flip import flipped, unflipped
 from resnet_verify.verify.patterns.folded import detect_bn_folded
 from resnet_verify.verify.patterns.head import detect_fixed_head
 from resnet_verify.verify.patterns.layers import (
@@ -86,12 +87,21 @@ def _with_consequences(mismatches: Sequence[Mismatch], claimed: set[int]) -> set
     return out
 
 
+def _either_way(detect: Detector, ctx: Context) -> Sequence[Finding]:
+    """The detector's findings; where it has none, those it makes with the two sides swapped (a
+    variant the reference holds), told from the candidate's side (``flip.py``)."""
+    found = detect(ctx)
+    if found:
+        return found
+    return [unflipped(ctx, f) for f in detect(flipped(ctx))]
+
+
 def run_detectors(ctx: Context, detectors: Sequence[Detector] = DETECTORS) -> tuple[Finding, ...]:
     everything = set(range(len(ctx.mismatches)))
     taken: set[int] = set()
     out: list[Finding] = []
     for detect in detectors:
-        for finding in detect(replace(ctx, claimed=frozenset(taken))):
+        for finding in _either_way(detect, replace(ctx, claimed=frozenset(taken))):
             wanted = (
                 everything if finding.verdict else _with_consequences(ctx.mismatches, set(finding.mismatches))
             )
