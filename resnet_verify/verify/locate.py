@@ -71,8 +71,15 @@ def _relocated(mismatches: Sequence[Mismatch], cand: Trace) -> dict[int, SourceL
             continue
         if m.cause is not None:  # a consequence (a shape of a wrong stride) goes where its cause goes
             continue
-        siblings = {p: c.chain for p, c in calls.items() if c.chain[0] == call.chain[0]}
-        siblings = {p: c for p, c in siblings.items() if len(c) == len(call.chain)}
+        # Siblings: modules of the same type built by the same line through as many frames (one
+        # line may build a Sequential, a conv and a custom module together).
+        siblings = {
+            p: c.chain
+            for p, c in calls.items()
+            if c.chain[0] == call.chain[0]
+            and len(c.chain) == len(call.chain)
+            and c.type_name == call.type_name
+        }
         wrong = {
             x.candidate_path
             for x in mismatches

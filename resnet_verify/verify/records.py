@@ -95,6 +95,7 @@ class Pattern(str, enum.Enum):
     PRE_ACTIVATION_STEM = "pre_activation_stem"
     CONV_CLASSIFIER = "conv_classifier"
     REPEATED = "repeated_in_blocks"
+    EXTRA_MODULE = "extra_module_in_blocks"  # described, not named: a sub-module the other side lacks
     DROPOUT = "dropout"  # dropout, channel (spatial) dropout, alpha dropout
     STOCHASTIC_DEPTH = "stochastic_depth"
     DROP_BLOCK = "drop_block"

@@ -35,6 +35,21 @@ def _no_merges(trace: Trace) -> bool:
     return trace.crash is None and not trace.structure.blocks
 
 
+def _full_spatial(op: OpRecord) -> bool:
+    kernel = attr(op, "kernel_size")
+    groups, channels = attr(op, "groups"), attr(op, "in_channels")
+    spatial = isinstance(kernel, tuple) and max(kernel, default=1) > 1
+    return op.kind is OpKind.CONV and spatial and (groups != channels or channels == 1)
+
+
+def _conv_blocks(trace: Trace) -> bool:
+    """Most residual blocks have a spatial convolution that is not depthwise on their main path:
+    the ResNet / ResNeXt anatomy, whatever else the block does."""
+    blocks = trace.structure.blocks
+    full = sum(any(_full_spatial(trace.ops[o]) for o in b.main) for b in blocks)
+    return bool(blocks) and 2 * full >= len(blocks)
+
+
 def _depthwise(trace: Trace) -> bool:
     return any(
         op.kind is OpKind.CONV and attr(op, "groups") == attr(op, "in_channels") != 1
@@ -82,11 +97,15 @@ def _traits(ref: Trace, cand: Trace) -> list[str]:
         )
     elif _no_merges(ref) and cand.structure.blocks:
         out.append("it has residual additions where the reference has none")
+    # Structure first: blocks built around full spatial convolutions are ResNet blocks whatever they
+    # add (selective-kernel or split attention, a blur filter, a global-context gate); only a
+    # network whose blocks lack them (MobileNet, ConvNeXt, ViT) is another family.
+    both_resnets = _conv_blocks(ref) and _conv_blocks(cand)
     for test, words in (
         (_depthwise, "depthwise convolutions (MobileNet / EfficientNet / ConvNeXt style)"),
         (_token_mixing, "attention or per-position Linear layers (ViT / Swin style)"),
     ):
-        if test(cand) != test(ref):
+        if test(cand) != test(ref) and not both_resnets:
             out.append(f"its blocks {'use' if test(cand) else 'lack'} {words}")
     if not out and _regular_design(ref, cand):
         out.append(

@@ -20,6 +20,7 @@ from resnet_verify.verify.patterns.conv_head import detect_conv_classifier
 from resnet_verify.verify.patterns.deep_stem import detect_deep_stem
 from resnet_verify.verify.patterns.downsampling import detect_first_stage_stride, detect_output_stride
 from resnet_verify.verify.patterns.dropout import detect_regularizers
+from resnet_verify.verify.patterns.extra_module import detect_extra_module
 from resnet_verify.verify.patterns.family import detect_cifar_resnet, detect_not_residual
 from resnet_verify.verify.patterns.flip import flipped, unflipped
 from resnet_verify.verify.patterns.folded import detect_bn_folded
@@ -72,6 +73,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_option_a_shortcut,
     detect_projection_without_bn,
     detect_grouped_1x1,
+    detect_extra_module,  # a whole sub-module extra in blocks: before widths and per-line grouping
     detect_widths,
     detect_repeated,  # last: it groups what no named variant explains
 )

@@ -1,0 +1,109 @@
+"""A module the blocks carry that the other side's blocks have none of: described, not named.
+
+Global-context blocks, CBAM, selective-kernel attention, blur pools, gates written a hundred ways:
+each adds a sub-module to every block whose ops (1x1 convs, a softmax, a matmul, an add ...) all come
+out of the diff as *extra*, one finding per line of its ``forward`` or ``__init__``. Grouped by the
+block's child module that holds them (every significant op under it extra), they are one difference:
+"an extra ContextBlock (`context`: 1x1 conv, softmax, matmul, ...) in 8 blocks, built at line 58".
+Named variants (squeeze-excitation) claim theirs first; the registry's swap covers the mirror (the
+reference's blocks hold the module).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from resnet_verify.tracing.records import LAYOUT_KINDS, SourceLoc
+from resnet_verify.verify.diff import label
+from resnet_verify.verify.patterns.context import Context
+from resnet_verify.verify.records import Finding, Pattern
+
+_Key = tuple[str, str, SourceLoc | None]  # child path inside the block, module type, construction line
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + ".")
+
+
+def _child(block: str, path: str) -> str | None:
+    """``block.x`` for an op in ``block.x.y``; None for an op of the block itself."""
+    if not block or not path.startswith(block + "."):
+        return None
+    return f"{block}.{path[len(block) + 1 :].split('.', 1)[0]}"
+
+
+def _extra_ops(ctx: Context) -> dict[int, int]:
+    """Candidate op id -> index of the unclaimed mismatch that calls it extra."""
+    return {
+        m.candidate_op: i
+        for i, m in enumerate(ctx.mismatches)
+        if i not in ctx.claimed and m.expected is None and m.candidate_op is not None and m.block is not None
+    }
+
+
+def _groups(ctx: Context) -> dict[_Key, list[tuple[str, list[int]]]]:
+    cand, extra = ctx.candidate, _extra_ops(ctx)
+    blocks = cand.structure.blocks
+    per_child: dict[tuple[str, str], list[int]] = {}
+    for op_id, i in extra.items():
+        pair = ctx.mismatches[i].block
+        if pair is None or pair.candidate is None:
+            continue
+        bpath = blocks[pair.candidate].path
+        child = _child(bpath, cand.ops[op_id].module_path)
+        if child is not None:
+            per_child.setdefault((bpath, child), []).append(i)
+    calls = {c.path: c for c in cand.modules}
+    out: dict[_Key, list[tuple[str, list[int]]]] = {}
+    for (bpath, child), idx in per_child.items():
+        ops = [o.id for o in cand.ops if _under(o.module_path, child) and o.kind not in LAYOUT_KINDS]
+        if child not in calls or not ops or any(o not in extra for o in ops):
+            continue  # part of it pairs with the reference's ops: not a module the other side lacks
+        key = (child[len(bpath) + 1 :], calls[child].type_name, calls[child].source)
+        out.setdefault(key, []).append((bpath, sorted(idx)))
+    return out
+
+
+def _anatomy(ctx: Context, idx: Sequence[int]) -> str:
+    ops = sorted(o for o in (ctx.mismatches[i].candidate_op for i in idx) if o is not None)
+    labels: list[str] = []
+    for o in ops:
+        text = label(ctx.candidate.ops[o])
+        if not labels or labels[-1] != text:
+            labels.append(text)
+    return ", ".join(labels[:8]) + (" ..." if len(labels) > 8 else "")
+
+
+def detect_extra_module(ctx: Context) -> list[Finding]:
+    findings = []
+    for (name, type_name, site), items in _groups(ctx).items():
+        blocks = [b for b, _ in items]
+        idx = tuple(i for _, ids in items for i in ids)
+        where = ctx.mismatches[idx[0]].region
+        part = {"main": "main path", "shortcut": "shortcut", "tail": "end"}.get(
+            where.value if where else "", ""
+        )
+        shown = ", ".join(blocks[:4]) + (f" ... {blocks[-1]}" if len(blocks) > 4 else "")
+        built = f", built at {site}" if site is not None else ""
+        findings.append(
+            Finding(
+                pattern=Pattern.EXTRA_MODULE,
+                title=f"An extra {type_name} in {len(blocks)} block{'s' if len(blocks) > 1 else ''}",
+                message=(
+                    f"The candidate's blocks carry a {type_name} (`{name}`: {_anatomy(ctx, items[0][1])}) "
+                    f"{'on the ' + part if part else ''} in {len(blocks)} blocks ({shown}){built}; the "
+                    "reference's blocks have no such module. It is one addition, not a difference per op."
+                ),
+                locations=tuple(blocks[:8]),
+                mismatches=idx,
+                suggestion=(
+                    f"{site or name}: remove the {type_name} to match the reference, or, if the addition "
+                    "is deliberate, allow this pattern"
+                ),
+                source=site,
+            )
+        )
+    return findings
+
+
+__all__ = ["detect_extra_module"]

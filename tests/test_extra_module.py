@@ -1,0 +1,85 @@
+"""Blocks that add filtering or attention stay ResNets (no 'another kind of network' verdict), and a
+sub-module the other side's blocks lack is one described difference at its construction line, in
+either direction (issue #23). Fixtures: tests/fixtures/quirky/attention_resnets.py (a global-context
+block, a blur-pool downsampling), and timm's own attention ResNets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import fixture_spec
+from fixtures.catalog import BY_NAME
+
+from resnet_verify.specs.builders import build_model
+from resnet_verify.verify.comparison import compare
+from resnet_verify.verify.records import Comparison, Pattern
+
+ATTENTION = Path(__file__).parent / "fixtures" / "quirky" / "attention_resnets.py"
+
+
+def _line(text: str) -> int:
+    return ATTENTION.read_text().splitlines().index(text) + 1
+
+
+def _run(candidate: str, reference: str) -> Comparison:
+    model = build_model(candidate, num_classes=6)[0]
+    return compare(model, reference, input_size=(3, 64, 64), num_classes=6)
+
+
+def test_a_context_block_in_every_block_is_one_described_module() -> None:
+    c = _run(f"{ATTENTION}:context_resnet18", "resnet18")
+    (f,) = c.findings
+    assert f.pattern is Pattern.EXTRA_MODULE and "ContextBlock" in f.title and "8 blocks" in f.title
+    assert "softmax" in f.message and "matmul" in f.message
+    site = _line("        self.context = ContextBlock(cout) if context else nn.Identity()")
+    assert f.source is not None and f.source.line == site
+    assert not c.unexplained
+
+
+def test_the_reference_holding_the_module_reads_the_other_way() -> None:
+    c = _run("torchvision:resnet18", f"{ATTENTION}:context_resnet18")
+    assert [f.pattern for f in c.findings] == [Pattern.EXTRA_MODULE]
+    assert c.findings[0].title.endswith("(in the reference)") and not c.unexplained
+
+
+def test_blur_pool_downsampling_is_a_resnet_difference_described_at_its_line() -> None:
+    c = _run(f"{ATTENTION}:blur_resnet18", "resnet18")
+    assert Pattern.NOT_RESIDUAL not in {f.pattern for f in c.findings}
+    (f,) = c.findings
+    line = _line(
+        "            self.conv1 = nn.Sequential(nn.Conv2d(cin, cout, 3, 1, 1, bias=False), BlurPool(cout))"
+    )
+    assert f.source is not None and f.source.line == line and "3 blocks" in f.message
+    assert not c.unexplained
+
+
+def test_named_squeeze_excitation_keeps_its_name() -> None:
+    f = BY_NAME["broken_squeeze_excitation"]
+    c = _run(fixture_spec(f), f.reference)
+    assert {x.pattern for x in c.findings} == {Pattern.SQUEEZE_EXCITATION}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "reference"),
+    [
+        ("skresnet18", "resnet18"),
+        ("resnest14d", "resnet50"),
+        ("resnetblur18", "resnet18"),
+        ("gcresnet33ts", "resnet50"),
+    ],
+)
+def test_timm_attention_and_blur_resnets_are_not_another_family(name: str, reference: str) -> None:
+    pytest.importorskip("timm")
+    c = _run(f"timm:{name}", reference)
+    assert Pattern.NOT_RESIDUAL not in {f.pattern for f in c.findings}
+    assert c.candidate.structure.blocks
+
+
+@pytest.mark.slow
+def test_timm_eca_resnet_describes_its_eca_module() -> None:
+    pytest.importorskip("timm")
+    c = _run("timm:ecaresnet26t", "resnet50")
+    eca = [f for f in c.findings if f.pattern is Pattern.EXTRA_MODULE]
+    assert len(eca) == 1 and "EcaModule" in eca[0].title
