@@ -93,6 +93,14 @@ def _cells(row: SummaryRow) -> tuple[str, ...]:
 
 
 def _crash_line(tr: Trace) -> str | None:
+    if tr.crash is None and tr.repairs:
+        r = tr.repairs[0]
+        at = f" ({r.source})" if r.source else ""
+        return (
+            f"forward fails under torch 2.x at {r.module_path}{at}: {r.attribute}={r.given[0]} is a bool "
+            f"({len(tr.repairs)} layers); traced with {r.attribute}={r.used[0]} as PyTorch 1.x read it, "
+            "so these figures are the repaired model's"
+        )
     if tr.crash is None:
         return None
     where = tr.crash.module_path or "the top-level forward"
@@ -161,6 +169,15 @@ def summary_dict(tr: Trace, name: str) -> dict[str, Any]:
         "crash": None
         if crash is None
         else {"module_path": crash.module_path, "error_type": crash.error_type, "message": crash.message},
+        "repairs": [
+            {
+                "module_path": r.module_path,
+                "attribute": r.attribute,
+                "given": list(r.given),
+                "used": list(r.used),
+            }
+            for r in tr.repairs
+        ],
     }
 
 
@@ -251,7 +268,7 @@ def render_summary(
     if fmt not in SUMMARY_FORMATS:
         raise ValueError(f"unknown summary format {fmt!r}; choose one of: {', '.join(SUMMARY_FORMATS)}")
     tr = trace(model, tuple(size), output_key=output_key)
-    ran = tr.crash is None
+    ran = tr.crash is None and not tr.repairs  # a repaired model does not run as written
     if fmt == "json":
         return json.dumps(summary_dict(tr, name), indent=2, ensure_ascii=False) + "\n", ran
     if fmt == "markdown":

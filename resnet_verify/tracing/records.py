@@ -13,6 +13,7 @@ from typing import Any
 
 from resnet_verify.specs.frame_values import FrameValues
 from resnet_verify.specs.sources import SourceLoc
+from resnet_verify.tracing.repairs import Repair
 
 Shape = tuple[int, ...]
 Attrs = tuple[tuple[str, Any], ...]
@@ -223,6 +224,7 @@ class Trace:
     meta_failed: bool = False  # "cpu" because the forward could not run on meta tensors
     output_is_tensor: bool = True
     regularizers: tuple[Regularizer, ...] = ()  # train-mode layers (tracing/regularizers.py)
+    repairs: tuple[Repair, ...] = ()  # bools read as ints on the traced copy after a crash (repairs.py)
 
     @property
     def total_params(self) -> int:

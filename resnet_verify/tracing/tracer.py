@@ -49,6 +49,7 @@ from resnet_verify.tracing.records import (
     make_attrs,
 )
 from resnet_verify.tracing.regularizers import find_regularizers
+from resnet_verify.tracing.repairs import Repair, apply_repairs, bool_arguments
 from resnet_verify.tracing.structure import find_structure
 
 _MODULE_HPARAMS: tuple[tuple[type, tuple[str, ...]], ...] = (
@@ -312,11 +313,18 @@ def _cpu_copy(model: nn.Module) -> nn.Module:
 
 
 def _traced_run(
-    model: nn.Module, shape: Shape, *, owned: bool, real_fallback_max_elements: int, device: str
+    model: nn.Module,
+    shape: Shape,
+    *,
+    owned: bool,
+    real_fallback_max_elements: int,
+    device: str,
+    sites: _Sites | None = None,
 ) -> _Run:
     """A forward of a CPU copy when that is the cheaper (above), else of a meta copy, retried on
-    real CPU tensors when it failed for meta's own reasons."""
-    sites = (module_sites(model), module_chains(model))  # of the caller's model: copies are unrecorded
+    real CPU tensors when it failed for meta's own reasons. ``sites``: of the model the user built,
+    when ``model`` is a copy of it (copies are unrecorded)."""
+    sites = sites or (module_sites(model), module_chains(model))
     if _on_cpu(model, shape, device):  # a failure here is the model's own: CPU is the real thing
         return _run(_prepared(model if owned else _cpu_copy(model)), shape, "cpu", sites)
     meta = all(t.device.type == "meta" for t in (*model.parameters(), *model.buffers()))
@@ -326,6 +334,22 @@ def _traced_run(
         return run
     retried = _run(_prepared(_cpu_copy(model)), shape, "cpu", sites, meta_failed=True)
     return retried if retried.error is None or not _looks_meta_specific(retried.error) else run
+
+
+def _repaired(model: nn.Module, shape: Shape, run: _Run, **kwargs: Any) -> tuple[_Run, tuple[Repair, ...]]:
+    """A crashed forward retried on a copy whose bool hyper-parameters are the ints PyTorch 1.x read
+    (``repairs.py``), kept when it gets further; the user's model is not touched."""
+    if run.error is None:
+        return run, ()
+    sites = (module_sites(model), module_chains(model))
+    repairs = bool_arguments(model, sites[0])
+    if not repairs:
+        return run, ()
+    fixed = copy_model(model)
+    apply_repairs(fixed, repairs)
+    retry = _traced_run(fixed, shape, owned=True, sites=sites, **kwargs)
+    further = retry.error is None or len(retry.recorder.ops) > len(run.recorder.ops)
+    return (retry, repairs) if further else (run, ())
 
 
 def _crash(recorder: Recorder, error: BaseException) -> Crash:
@@ -374,8 +398,11 @@ def trace(
     model = unwrap(model)
     if device not in ("auto", "meta", "cpu"):
         raise ValueError(f"device must be auto, meta or cpu, not {device!r}")
-    run = _traced_run(
+    first = _traced_run(
         model, shape, owned=owned, real_fallback_max_elements=real_fallback_max_elements, device=device
+    )
+    run, repairs = _repaired(
+        model, shape, first, real_fallback_max_elements=real_fallback_max_elements, device=device
     )
     crash = _crash(run.recorder, run.error) if run.error is not None else None
     chosen = select_output(run.output, output_key) if crash is None else None
@@ -396,4 +423,5 @@ def trace(
         meta_failed=run.meta_failed,
         output_is_tensor=chosen is not None or crash is not None,
         regularizers=find_regularizers(run.model, run.calls, ops, structure),
+        repairs=repairs,
     )

@@ -126,6 +126,14 @@ def compare_traces(
     stages = stage_rows(ref, cand, pairs, mismatches)
     mismatches, findings, dropped = keep_for_verdict(mismatches, findings)
     notes = []
+    for side, traced in (("candidate", cand), ("reference", ref)):
+        if traced.repairs:
+            r, n = traced.repairs[0], len(traced.repairs)
+            notes.append(
+                f"the {side} was traced with {n} repair{'s' if n > 1 else ''} on a copy ({r.attribute}="
+                f"{r.given[0]} read as {r.used[0]}, as PyTorch 1.x did): as written it crashes under torch "
+                "2.x; the differences below are those of the repaired model"
+            )
     if dropped:
         notes.append(f"{dropped} more mismatches follow from the verdict and are not listed")
     if cand.device == "keras":

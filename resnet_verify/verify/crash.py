@@ -30,6 +30,33 @@ def _reference_path(ref: Trace, cand: Trace, pairs: Sequence[BlockPair], last_pa
     return ref.ops[head[min(done, len(head) - 1)]].module_path if head else "fc"
 
 
+def repair_mismatches(ref: Trace, cand: Trace) -> list[Mismatch]:
+    """One mismatch per layer the tracer repaired to get past a crash (``tracing/repairs.py``), on
+    either side: the model as written still fails, so each is a difference. For this kind expected
+    is what was traced and actual what was written, whichever side it is on (only the path says)."""
+    return [
+        Mismatch(
+            MismatchKind.REPAIR,
+            r.module_path if side is ref else None,
+            r.module_path if side is cand else None,
+            r.attribute,
+            r.used,
+            r.given,
+            f"{'the reference' if side is ref else 'the candidate'}'s {r.module_path} ({r.type_name}): "
+            f"{r.attribute}={_spell(r.given)} crashes under torch 2.x; traced as "
+            f"{r.attribute}={_spell(r.used)}, as PyTorch 1.x read it",
+            r.source if side is cand else None,
+            Region.MODEL,
+        )
+        for side in (cand, ref)
+        for r in side.repairs
+    ]
+
+
+def _spell(values: tuple[int, ...]) -> str:
+    return str(values[0]) if len(set(values)) == 1 else str(values)
+
+
 def crash_mismatch(
     ref: Trace, cand: Trace, pairs: Sequence[BlockPair], last_paired: int, sites: Mapping[str, SourceLoc]
 ) -> Mismatch:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from resnet_verify.tracing.records import Block, BlockKind, OpKind, OpRecord, SourceLoc, Trace, format_shape
 from resnet_verify.verify.align import OpPair, align_block_ops, align_ops, align_stem_ops, significant
-from resnet_verify.verify.crash import crash_mismatch
+from resnet_verify.verify.crash import crash_mismatch, repair_mismatches
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 from resnet_verify.verify.regularizer_diff import regularizer_mismatches
 
@@ -349,4 +349,9 @@ def _block_desc(trace: Trace, block: Block) -> str:
 
 def diff(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
     # Train-mode regularizers leave no op to align in an eval-mode trace: compared on their own.
-    return _Differ(ref, cand).run(pairs) + regularizer_mismatches(ref, cand, pairs)
+    # Appended, never prepended: Mismatch.cause holds indices into the differ's own list.
+    return (
+        _Differ(ref, cand).run(pairs)
+        + regularizer_mismatches(ref, cand, pairs)
+        + repair_mismatches(ref, cand)
+    )

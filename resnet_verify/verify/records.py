@@ -18,6 +18,7 @@ class MismatchKind(str, enum.Enum):
     OP = "op"
     CRASH = "crash"
     NUMERIC = "numeric"
+    REPAIR = "repair"  # a crash repaired on the traced copy (a bool read as an int): the model still fails
     REGULARIZER = "regularizer"  # a train-mode layer (dropout, drop path ...) differs: eval hides it
 
 
@@ -95,6 +96,7 @@ class Pattern(str, enum.Enum):
     PRE_ACTIVATION_STEM = "pre_activation_stem"
     CONV_CLASSIFIER = "conv_classifier"
     REPEATED = "repeated_in_blocks"
+    BOOL_ARGUMENT = "bool_argument"  # crash cause: padding=True, repaired to trace past it
     EXTRA_MODULE = "extra_module_in_blocks"  # described, not named: a sub-module the other side lacks
     DROPOUT = "dropout"  # dropout, channel (spatial) dropout, alpha dropout
     STOCHASTIC_DEPTH = "stochastic_depth"

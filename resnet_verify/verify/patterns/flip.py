@@ -45,8 +45,9 @@ def _flip_mismatch(ref: Trace, m: Mismatch) -> Mismatch:
         kind=_SWAP_KIND.get(m.kind, m.kind),
         reference_path=m.candidate_path,
         candidate_path=m.reference_path,
-        expected=m.actual,
-        actual=m.expected,
+        # a repair's values are (traced, written) on whichever side: nothing to swap
+        expected=m.expected if m.kind is MismatchKind.REPAIR else m.actual,
+        actual=m.actual if m.kind is MismatchKind.REPAIR else m.expected,
         source=_reference_source(ref, m),
         block=_flip_pair(m.block),
         reference_op=m.candidate_op,
@@ -104,6 +105,9 @@ def unflipped(ctx: Context, finding: Finding) -> Finding:
     claimed = [ctx.mismatches[i] for i in finding.mismatches]
     here = next((m.source for m in claimed if m.source is not None), None)
     where = f"{here}: " if here is not None else ""
+    if claimed and all(m.kind is MismatchKind.REPAIR for m in claimed):
+        # A crash of the reference as written: the fix is in the reference's file, as worked out.
+        return replace(finding, title=f"{finding.title} (in the reference)", source=finding.source)
     return replace(
         finding,
         title=f"{finding.title} (in the reference)",

@@ -102,5 +102,30 @@ def detect_fixed_head(ctx: Context) -> list[Finding]:
         f"square inputs of {ranges(sizes)} px.",
         tuple(sorted(head_paths)), idx,
         f"{at(path, site)}: {what} only fits {ranges(sizes)} px input; use AdaptiveAvgPool2d(1) + "
-        f"Linear({attr(ref_linear, 'in_features')}, {classes})", site,
+        f"Linear({attr(ref_linear, 'in_features')}, {classes}){_reshape_fix(cand, linear)}", site,
     )]  # fmt: skip
+
+
+def _reshape_fix(cand: Trace, linear: OpRecord | None) -> str:
+    """A head width also written in ``forward`` (``x.view(x.size(0), 8192)``): following the fix
+    without changing that line would crash at the next run, so the line is named too."""
+    if linear is None:
+        return ""
+    width = attr(linear, "in_features")
+    for o in cand.structure.head:
+        op = cand.ops[o]
+        shape = op.out_shape or ()
+        if (
+            op.kind is OpKind.RESHAPE
+            and op.name in _SIZED
+            and shape[1:] == (width,)
+            and op.source is not None
+        ):
+            return (
+                f", and at {op.source} flatten with torch.flatten(x, 1) instead of the {op.name} to {width}"
+            )
+    return ""
+
+
+# Spellings that take the target size as arguments (flatten computes it).
+_SIZED = frozenset({"view", "reshape", "resize"})

@@ -15,6 +15,7 @@ from resnet_verify.tracing.records import Trace
 from resnet_verify.verify.patterns.avg_down import detect_avg_pool_shortcut
 from resnet_verify.verify.patterns.batchnorm import detect_keras_batchnorm
 from resnet_verify.verify.patterns.blocks import detect_block_counts, detect_pre_activation
+from resnet_verify.verify.patterns.bool_argument import detect_bool_argument
 from resnet_verify.verify.patterns.context import Context, Detector
 from resnet_verify.verify.patterns.conv_head import detect_conv_classifier
 from resnet_verify.verify.patterns.deep_stem import detect_deep_stem
@@ -44,6 +45,7 @@ from resnet_verify.verify.patterns.widths import detect_class_count, detect_widt
 from resnet_verify.verify.records import BlockPair, Finding, Mismatch
 
 DETECTORS: tuple[Detector, ...] = (
+    detect_bool_argument,  # a crash cause repaired to trace past it: independent of every variant
     detect_residual_removed,  # before not-a-ResNet: a ResNet without its adds is not another family
     detect_not_residual,
     detect_cifar_resnet,
