@@ -83,3 +83,12 @@ def test_timm_eca_resnet_describes_its_eca_module() -> None:
     c = _run("timm:ecaresnet26t", "resnet50")
     eca = [f for f in c.findings if f.pattern is Pattern.EXTRA_MODULE]
     assert len(eca) == 1 and "EcaModule" in eca[0].title
+
+
+@pytest.mark.slow
+def test_selective_kernel_branches_are_not_a_width_change() -> None:
+    pytest.importorskip("timm")
+    c = _run("timm:skresnet18", "resnet18")  # each branch reads half the channels of a split
+    assert Pattern.WIDTHS not in {f.pattern for f in c.findings}
+    wide = _run("torchvision:wide_resnet50_2", "resnet50")
+    assert Pattern.WIDTHS in {f.pattern for f in wide.findings}

@@ -69,6 +69,11 @@ def _scope(ctx: Context, idx: Sequence[int]) -> tuple[str, bool]:
     return where, inner_only
 
 
+def _reads_a_slice(trace: Trace, op: OpRecord) -> bool:
+    """The op's input is a slice of its producer's channels (``x.split``, ``chunk``, ``x[:, :c]``)."""
+    return any(i >= 0 and trace.ops[i].kind is OpKind.SLICE for i in op.inputs)
+
+
 def detect_widths(ctx: Context) -> list[Finding]:
     ref, cand = ctx.reference, ctx.candidate
     ratios: dict[int, float] = {}
@@ -79,6 +84,8 @@ def detect_widths(ctx: Context) -> list[Finding]:
         if m.candidate_op is None or m.op_kind not in _WIDTH_KINDS:
             continue
         r, c = ref.ops[m.reference_op], cand.ops[m.candidate_op]
+        if _reads_a_slice(cand, c) or _reads_a_slice(ref, r):
+            continue  # a branch of a split (selective kernel, Res2Net): the block's anatomy, not a width
         if r.kind is c.kind and (k := _ratio(r, c)) is not None:
             ratios[i] = k
     if not ratios:
