@@ -5,7 +5,8 @@
   padding follows it), and it is one difference at one line, not one finding per attribute;
 - a stem conv's padding changed from 3 to 2 is not "the stem written the Keras way" (no explicit
   ZeroPadding, no unpadded pool).
-Both against the model's own original and against torchvision's resnet50.
+- a BatchNorm eps of 1e-3 alone (PyTorch momentum kept) is not "Keras BatchNorm defaults".
+All against the model's own original and against torchvision's resnet50.
 """
 
 from __future__ import annotations
@@ -45,3 +46,11 @@ def test_a_stem_padding_edit_is_not_a_keras_stem(reference: str, tmp_path: Path)
     c, line = _compare("tv_stem_padding", reference, tmp_path)
     assert Pattern.KERAS_STEM not in {f.pattern for f in c.findings}
     assert c.mismatches and all(m.source is not None and m.source.line == line for m in c.mismatches[:1])
+
+
+@pytest.mark.parametrize("reference", ["original", "resnet50"])
+def test_an_eps_alone_is_not_keras_batchnorm(reference: str, tmp_path: Path) -> None:
+    c, line = _compare("tv_bn_eps", reference, tmp_path)  # eps=1e-3 on bn2, PyTorch's momentum kept
+    assert Pattern.KERAS_BATCHNORM not in {f.pattern for f in c.findings}
+    assert [f.pattern for f in c.findings] == [Pattern.REPEATED]
+    assert c.findings[0].source is not None and c.findings[0].source.line == line

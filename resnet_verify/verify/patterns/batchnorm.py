@@ -23,7 +23,9 @@ def _keras_value(field: str | None, value: object) -> bool:
 def detect_keras_batchnorm(ctx: Context) -> list[Finding]:
     idx = ctx.indices(lambda m: m.op_kind is OpKind.BATCH_NORM and m.field in ("eps", "momentum"))
     keras = [i for i in idx if _keras_value(ctx.mismatches[i].field, ctx.mismatches[i].actual)]
-    if not keras:
+    # The whole signature: Keras' momentum (0.99 as written, or 0.01 converted). An eps of 1e-3 alone
+    # is a common choice of its own, described as a plain difference, not named Keras.
+    if not any(ctx.mismatches[i].field == "momentum" for i in keras):
         return []
     ms = [ctx.mismatches[i] for i in idx]
     fields = sorted({m.field or "" for m in ms})
