@@ -91,21 +91,23 @@ def _with_consequences(mismatches: Sequence[Mismatch], claimed: set[int]) -> set
     return out
 
 
-def _either_way(detect: Detector, ctx: Context) -> Sequence[Finding]:
+def _either_way(detect: Detector, ctx: Context, swapped: Context) -> Sequence[Finding]:
     """The detector's findings; where it has none, those it makes with the two sides swapped (a
     variant the reference holds), told from the candidate's side (``flip.py``)."""
     found = detect(ctx)
     if found:
         return found
-    return [unflipped(ctx, f) for f in detect(flipped(ctx))]
+    return [unflipped(ctx, f) for f in detect(swapped)]
 
 
 def run_detectors(ctx: Context, detectors: Sequence[Detector] = DETECTORS) -> tuple[Finding, ...]:
     everything = set(range(len(ctx.mismatches)))
     taken: set[int] = set()
     out: list[Finding] = []
+    swapped = flipped(ctx)  # once: only ``claimed`` changes from one detector to the next
     for detect in detectors:
-        for finding in _either_way(detect, replace(ctx, claimed=frozenset(taken))):
+        claimed = frozenset(taken)
+        for finding in _either_way(detect, replace(ctx, claimed=claimed), replace(swapped, claimed=claimed)):
             wanted = (
                 everything if finding.verdict else _with_consequences(ctx.mismatches, set(finding.mismatches))
             )
