@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))  # the package sits at the root; the device machine runs it uninstalled
 
 T0 = time.perf_counter()
 TARGET = 0.975
@@ -262,7 +262,7 @@ def run_capped(cmd: list[str], cap: float, *, capture_stderr: bool) -> tuple[int
 
 def _env() -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return env
 
 
@@ -349,8 +349,12 @@ def train_signs(data: str, device: Any, cap: float, smoke: bool, keep: str | Non
     wall = time.perf_counter() - started
     rows = _metrics(run_dir / "metrics.csv")
     epochs = 1 if smoke else int(RECIPES["default"]["epochs"])
-    reached = next((r for r in rows if r.get("test_acc", 0) >= TARGET), None)
-    best = max(rows, key=lambda r: r.get("test_acc", 0)) if rows else None
+    # The engine keeps the test split out of selection: per epoch it logs validation accuracy only,
+    # and result.json holds the test accuracy of the selected and the last checkpoint.
+    reached = next((r for r in rows if r.get("val_acc", 0) >= TARGET), None)
+    best = max(rows, key=lambda r: r.get("val_acc", 0)) if rows else None
+    result = json.loads((run_dir / "result.json").read_text()) if (run_dir / "result.json").exists() else {}
+    selected, final = result.get("selected", {}), result.get("final", {})
     out = {
         "command": "resnet-verify " + " ".join(cmd[3:]),
         "model": model,
@@ -362,8 +366,12 @@ def train_signs(data: str, device: Any, cap: float, smoke: bool, keep: str | Non
         "timed_out": timed_out,
         "cap_s": cap,
         "history": rows,
-        "best_test_acc": best.get("test_acc") if best else None,
+        "best_val_acc": best.get("val_acc") if best else None,
         "best_epoch": int(best["epoch"]) if best else None,
+        "selected_test_acc": selected.get("test_accuracy"),
+        "selected_test_correct": selected.get("correct"),
+        "selected_epoch": selected.get("epoch"),
+        "final_test_acc": final.get("test_accuracy"),
         "reached_epoch": int(reached["epoch"]) if reached else None,
         "reached_s": reached.get("elapsed_s") if reached else None,
         "stdout_tail": stdout.strip().splitlines()[-3:],
@@ -379,7 +387,7 @@ def train_signs(data: str, device: Any, cap: float, smoke: bool, keep: str | Non
         )
         out["images_per_s_median"] = sorted(r["images_per_s"] for r in rows)[len(rows) // 2]
     log(
-        f"SIGNS training: {len(rows)}/{epochs} epochs in {wall:.0f}s, best {out['best_test_acc']}, "
+        f"SIGNS training: {len(rows)}/{epochs} epochs in {wall:.0f}s, best val {out['best_val_acc']}, test (selected) {out['selected_test_acc']}, "
         f"{'time cap hit' if timed_out else f'exit {code}'}"
     )
     return out
@@ -443,17 +451,23 @@ def markdown(res: dict[str, Any]) -> str:
                 f"median {sig['images_per_s_median']:,.0f} training images/s"
             )
             lines.append(
-                f"- best test accuracy {sig['best_test_acc']:.1%} (epoch {sig['best_epoch']}); "
-                f"first ≥ {TARGET:.1%}: {reached}"
+                f"- best validation accuracy {sig['best_val_acc']:.1%} (epoch {sig['best_epoch']}); "
+                f"first ≥ {TARGET:.1%} on validation: {reached}"
             )
+            if sig.get("selected_test_acc") is not None:
+                lines.append(
+                    f"- test accuracy of the checkpoint selected on validation (epoch {sig['selected_epoch']}): "
+                    f"{sig['selected_test_acc']:.1%} ({sig['selected_test_correct']}/120); "
+                    f"last epoch's: {sig['final_test_acc']:.1%}"
+                )
             lines += [
                 "",
-                "| epoch | test acc | epoch s | elapsed s | images/s |",
+                "| epoch | val acc | epoch s | elapsed s | images/s |",
                 "| ---: | ---: | ---: | ---: | ---: |",
             ]
             for r in sig["history"]:
                 lines.append(
-                    f"| {int(r['epoch'])} | {r.get('test_acc', 0):.1%} | {r.get('epoch_s', 0):.1f} | "
+                    f"| {int(r['epoch'])} | {r.get('val_acc', 0):.1%} | {r.get('epoch_s', 0):.1f} | "
                     f"{r.get('elapsed_s', 0):.1f} | {r.get('images_per_s', 0):,.0f} |"
                 )
         else:
