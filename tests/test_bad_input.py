@@ -796,7 +796,8 @@ def test_forward_exceptions_are_crash_mismatches(paths: dict[str, str], error: s
     assert report["ok"] is False
     assert [m["kind"] for m in report["mismatches"]] == ["crash"]
     assert report["crash"]["error_type"] == error
-    assert "\n" not in report["crash"]["message"]
+    if error == "Custom":  # every line that explains the failure, as the user's code raised it
+        assert report["crash"]["message"] == "my own error\nwith a second line"
 
 
 # ------------------------------------------------------------------------- through a real process

@@ -117,18 +117,19 @@ def test_a_stride_bool_is_repaired_too() -> None:
     assert t.crash is None and [(r.attribute, r.used) for r in t.repairs] == [("stride", (1, 1))]
 
 
-def test_no_repair_without_a_bool_or_when_it_does_not_get_further() -> None:
-    plain = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.Flatten(), nn.Linear(8, 2))
+def test_no_repair_without_a_bool_or_a_width_or_when_it_does_not_get_further() -> None:
+    plain = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.AvgPool2d(64), nn.Flatten(), nn.Linear(8, 2))
     t = trace(plain, 32)
     assert t.crash is not None and not t.repairs
+    # its first conv reads the model's input: that is the input's channel count, never re-sized; the
+    # bool conv after it cannot help, so nothing is repaired
     t = trace(_CrashBeforeTheBool(), 32)
     assert t.crash is not None and t.crash.module_path == "first" and t.repairs == ()
 
 
-def test_past_the_repair_the_next_crash_is_reported() -> None:
-    t = trace(_BoolAndWrongWidth(), 32)
-    assert [r.attribute for r in t.repairs] == ["stride"]
-    assert t.crash is not None and t.crash.module_path == "fc"
+def test_past_the_bool_the_next_repairable_crash_is_repaired() -> None:
+    t = trace(_BoolAndWrongWidth(), 32)  # the width past the bool is repaired as well
+    assert [r.attribute for r in t.repairs] == ["stride", "in_features"] and t.crash is None
 
 
 def test_a_model_that_runs_gets_no_repair_mismatch() -> None:

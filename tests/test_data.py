@@ -9,6 +9,7 @@ import h5py
 import numpy as np
 import pytest
 import torch
+from fixtures.real_signs import find_signs, skip_reason
 from PIL import Image
 
 from resnet_verify.cli.main import main
@@ -23,7 +24,7 @@ from resnet_verify.train.data import (
 )
 from resnet_verify.train.splits import stratified_holdout
 
-REAL_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "signs"
+REAL_DATA = find_signs()  # $RESNET_VERIFY_SIGNS, else ../shared/data/signs
 
 
 # ------------------------------------------------------------------------------------------ makers
@@ -317,8 +318,9 @@ def test_augment_is_reproducible_and_shards_agree() -> None:
 
 
 @pytest.mark.data
-@pytest.mark.skipif(not REAL_DATA.is_dir(), reason=f"SIGNS data not found at {REAL_DATA}")
+@pytest.mark.skipif(REAL_DATA is None, reason=skip_reason())
 def test_the_real_signs_files() -> None:
+    assert REAL_DATA is not None
     h5 = load_signs(REAL_DATA)
     folder = load_signs(REAL_DATA / "64x64_SIGNS")
     assert (len(h5.train), len(h5.val)) == (972, 108)  # a stratified 10% of the 1080

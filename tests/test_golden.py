@@ -15,10 +15,16 @@ from resnet_verify.verify.comparison import compare
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = REPO / "reports" / "golden"
+# case -> (candidate spec, reference, input size)
 CASES = {
-    "resnet50": "resnet50",
-    "resnet50_v1": "resnet50_v1",
-    "classic_keras_resnet50": "tests/fixtures/models/classic_keras_resnet50.py:build",
+    "resnet50": ("resnet50", "resnet50", 64),
+    "resnet50_v1": ("resnet50_v1", "resnet50", 64),
+    "classic_keras_resnet50": ("tests/fixtures/models/classic_keras_resnet50.py:build", "resnet50", 64),
+    # one per named crash cause (verify/crash_causes): a repaired one, and crashes that stop the trace
+    "crash_conv_in_channels": ("tests/fixtures/crashes/conv_in_planes.py:build", "resnet18", 64),
+    "crash_pool_too_large": ("tests/fixtures/crashes/head_avgpool7.py:build", "resnet18", 64),
+    "crash_view_size": ("tests/fixtures/crashes/view_fixed.py:build", "resnet18", 128),
+    "crash_size_assert": ("tests/fixtures/crashes/size_assert.py:build", "resnet18", 64),
 }
 FORMATS = {"txt": "text", "github.txt": "github", "md": "markdown", "json": "json", "html": "html"}
 
@@ -26,8 +32,9 @@ FORMATS = {"txt": "text", "github.txt": "github", "md": "markdown", "json": "jso
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_golden_reports(case: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)  # source locations are relative to the repository
-    model, name = build_model(CASES[case], num_classes=6, device="meta")
-    comparison = compare(model, "resnet50", input_size=64, num_classes=6, candidate_name=name)
+    spec, reference, size = CASES[case]
+    model, name = build_model(spec, num_classes=6, device="meta")
+    comparison = compare(model, reference, input_size=size, num_classes=6, candidate_name=name)
     update = request.config.getoption("--update-goldens")
     for suffix, fmt in FORMATS.items():
         text = render(comparison, fmt)

@@ -79,3 +79,30 @@ def test_html_report_screenshot(tmp_path: Path) -> None:
     assert colors is not None and len(colors) > 50, "the page rendered (almost) blank"
     # the report's own reds (#cf222e border of the highlighted block) made it to the screen
     assert any(abs(r - 0xCF) < 8 and abs(g - 0x22) < 8 and abs(b - 0x2E) < 8 for _, (r, g, b) in colors)
+
+
+def test_html_crash_report_screenshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crashed candidate's report: the crash box (its pale red background) and the named cause render."""
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("headless Chromium is not installed (apt-get install chromium)")
+    from resnet_verify.specs.builders import build_model
+    from resnet_verify.verify.comparison import compare
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    model, name = build_model("tests/fixtures/crashes/head_avgpool7.py:build", num_classes=6, device="meta")
+    comparison = compare(model, "resnet18", input_size=64, num_classes=6, candidate_name=name)
+    assert comparison.candidate.crash is not None
+    html = render(comparison, "html")
+    assert "pool_larger_than_feature_map" in html and "Output size is too small" in html
+    html_file = tmp_path / "crash.html"
+    html_file.write_text(html, encoding="utf-8")
+    png = tmp_path / "crash.png"
+    result = screenshot(html_file, png, tmp_path / "profile", browser)
+    assert png.is_file(), f"no screenshot; chromium exited {result.returncode}: {result.stderr[-2000:]}"
+    image_module = pytest.importorskip("PIL.Image")
+    with image_module.open(png) as image:
+        colors = image.convert("RGB").getcolors(maxcolors=1 << 20)
+    assert colors is not None and len(colors) > 50, "the page rendered (almost) blank"
+    pale_red = sum(n for n, (r, g, b) in colors if (r, g, b) == (0xFF, 0xF5, 0xF5))  # .crash background
+    assert pale_red > 5_000, "the crash box is not on screen"

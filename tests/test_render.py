@@ -207,7 +207,8 @@ def crashed(ref_trace: Trace) -> Comparison:
     model = _meta(torchvision.models.resnet18)
     with torch.device("meta"):
         block = model.get_submodule("layer3.1")
-        block.conv1 = nn.Conv2d(64, 256, 3, padding=1, bias=False)  # wrong in_channels
+        # wrong in_channels, and grouped: the tracer re-sizes no grouped conv, so the trace stops here
+        block.conv1 = nn.Conv2d(64, 256, 3, padding=1, groups=2, bias=False)
     cand = trace(model, SIZE)
     assert cand.crash is not None
     done = len(cand.structure.blocks)
@@ -434,6 +435,7 @@ def test_json_dirty_content(dirty: Comparison) -> None:
         "candidate_params": dirty.candidate.total_params,
         "reference_macs": sum(op.macs for op in dirty.reference.ops),
         "candidate_macs": sum(op.macs for op in dirty.candidate.ops),
+        "candidate_macs_partial": False,
     }
     m0, m1, m2 = d["mismatches"]
     assert m0 == {
@@ -474,7 +476,15 @@ def test_json_crash(crashed: Comparison) -> None:
     crash = to_dict(crashed)["crash"]
     assert crash["module_path"] == "layer3.1.conv1" and crash["op_name"] == "conv2d"
     assert crash["in_shapes"] == [[1, 256, 4, 4]]
-    assert set(crash) == {"module_path", "op_name", "in_shapes", "error_type", "message", "source"}
+    assert set(crash) == {
+        "module_path",
+        "module_type",
+        "op_name",
+        "in_shapes",
+        "error_type",
+        "message",
+        "source",
+    }
 
 
 def test_crash_source_is_reported(crashed: Comparison) -> None:

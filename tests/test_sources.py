@@ -28,7 +28,7 @@ POINTED = {
     "broken_missing_relu_layer3_2": MismatchKind.OP,  # an nn.Identity standing in for the ReLU
     "broken_missing_shortcut_layer3_1": MismatchKind.OP,  # a missing shortcut add
     "broken_add_before_bn3": MismatchKind.OP,  # the add on the wrong side of bn3
-    "broken_crash_fc_width": MismatchKind.CRASH,  # a head sized for another width
+    "broken_crash_fc_width": MismatchKind.REPAIR,  # a head sized for another width, traced past
     "broken_crash_value_error": MismatchKind.CRASH,  # user code that raises in forward
     "broken_keras_batchnorm": MismatchKind.ATTRIBUTE,
     "broken_avgpool_stem": MismatchKind.OP,

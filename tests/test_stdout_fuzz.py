@@ -152,5 +152,5 @@ def test_train_stdout_is_only_the_summary_line(
     code, out, err = _stdout(capsys, argv)
     assert code == 0, err
     assert "Traceback" not in err and "[model] forward: " in err and "[model] train: " in err
-    lines = out.splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"{out_dir}: ")
+    lines = out.splitlines()  # the closing table (folder, header, two rows), then the short-run notice
+    assert len(lines) == 5 and lines[0].startswith(f"{out_dir}: ") and lines[-1].startswith("short run: ")

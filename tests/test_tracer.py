@@ -196,13 +196,18 @@ def test_forward_that_raises_is_recorded() -> None:
             return self.body(self.stem(x))
 
     model = Broken()
+    tr = trace(model, 32)  # a conv built for 16 channels that gets 8: re-sized on the copy, traced past
+    assert tr.crash is None and [(r.module_path, r.given, r.used) for r in tr.repairs] == [
+        ("body.1", (16,), (8,))
+    ]
+    model.body.append(nn.AvgPool2d(64))  # a window larger than the map: no repair, the trace stops
     tr = trace(model, 32)
     assert tr.crash is not None
-    assert tr.crash.module_path == "body.1"
-    assert tr.crash.op_name == "conv2d"
-    assert tr.crash.in_shapes == ((1, 8, 30, 30),)
-    assert tr.crash.error_type == "RuntimeError"
-    assert tr.crash.ops_before == 2 and len(tr.ops) == 2
+    assert tr.crash.module_path == "body.2"
+    assert tr.crash.op_name == "avg_pool2d"
+    assert tr.crash.in_shapes == ((1, 8, 28, 28),)
+    assert tr.crash.error_type == "RuntimeError" and "Output size is too small" in tr.crash.message
+    assert tr.crash.ops_before == 3 and len(tr.ops) == 3
     assert tr.output_shape is None
 
 

@@ -360,7 +360,7 @@ def test_evaluate(tmp_path: Path, trained: Path, data_dir: Path, capsys: pytest.
         "true \\ pred" in text
         and len([line for line in text.splitlines() if line.startswith(("0 ", "1 ", "2 "))]) == 3
     )
-    assert (out / "confusion.png").stat().st_size > 0
+    assert (out / "evaluate-best-test-confusion.png").stat().st_size > 0  # never train's confusion.png
 
 
 def test_predict(tmp_path: Path, trained: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,6 +13,20 @@ from resnet_verify.formats import FORMATS
 if TYPE_CHECKING:  # torch loads only when a command runs, after OpenMP settings are made
     import torch
 
+# One default for every command that traces (compare, summary, port): the SIGNS images' side, the
+# size this project's models are trained and checked at. torchvision's ImageNet models use 224.
+DEFAULT_INPUT_SIZE = "64"
+INPUT_SIZE_HELP = (
+    f"input size, N or CxHxW, e.g. 64 or 3x64x64 (default {DEFAULT_INPUT_SIZE}: the SIGNS images' "
+    "size; ImageNet models are usually checked at 224)"
+)
+
+
+def add_input_size_arg(parser: argparse.ArgumentParser, what: str = "") -> None:
+    parser.add_argument(
+        "--input-size", default=DEFAULT_INPUT_SIZE, metavar="N|CxHxW", help=what + INPUT_SIZE_HELP
+    )
+
 
 def add_common_model_args(
     parser: argparse.ArgumentParser, *, reference: bool = True, many: bool = False
@@ -33,15 +47,16 @@ def add_common_model_args(
             help="model to compare with: anything --model takes (a bare ResNet name such as resnet50 "
             "is torchvision's; default: the family model's own reference, else resnet50)",
         )
-    parser.add_argument(
-        "--input-size", default="224", metavar="N|CxHxW", help="input size, e.g. 64 or 3x64x64 (default 224)"
-    )
+    add_input_size_arg(parser)
     parser.add_argument(
         "--num-classes",
         type=int,
-        default=1000,
+        default=None,
         metavar="K",
-        help="number of classes passed to both models (default 1000)",
+        help="number of classes passed to the model"
+        + (" and the reference" if reference else "")
+        + " (default: the model builder's own, read off the model's head"
+        + (", and the reference built to match)" if reference else ")"),
     )
     add_output_key_arg(parser)
 
@@ -165,7 +180,7 @@ def run(args: argparse.Namespace) -> int:
     from resnet_verify.specs.builders import build_model, default_reference, parse_input_size
     from resnet_verify.verify.comparison import compare
 
-    if args.num_classes < 1:
+    if args.num_classes is not None and args.num_classes < 1:
         raise UsageError(f"--num-classes must be at least 1, got {args.num_classes}")
     size = parse_input_size(args.input_size)
     reference_state = equivalence_state(args)
@@ -204,7 +219,7 @@ def run(args: argparse.Namespace) -> int:
             model,
             reference,
             input_size=size,
-            num_classes=args.num_classes,
+            num_classes=comparison.num_classes,  # given, or the one read off the model's head
             reference_state=reference_state,
             seed=args.seed,
             comparison=comparison,

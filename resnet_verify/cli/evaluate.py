@@ -24,7 +24,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--out",
         metavar="DIR",
         default=None,
-        help="where confusion.png goes (default: the checkpoint's folder)",
+        help="folder for the confusion-matrix PNG, named evaluate-CHECKPOINT-SPLIT-confusion.png so it never "
+        "replaces a file train wrote (default: the checkpoint's folder)",
     )
     p.add_argument("--device", default=None, help="auto (default), cpu, cuda, cuda:N or mps")
     p.set_defaults(handler=run)
@@ -37,6 +38,12 @@ def _at_model_size(x: torch.Tensor, size: tuple[int, ...], source: str) -> torch
     if x.shape[1] != size[0]:
         raise UsageError(f"{source} has {x.shape[1]} channels, the model takes {size[0]}")
     return resize_images(x, (size[1], size[2]))
+
+
+def evaluation_png_name(checkpoint: Path, split: str) -> str:
+    """``evaluate-best-test-confusion.png``: its own name, beside the run's files, never one of them
+    (train writes confusion.png / confusion_selected.png for the test split and keeps them)."""
+    return f"evaluate-{checkpoint.stem}-{split}-confusion.png"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -83,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
     print(format_confusion(matrix, classes))
     out = Path(args.out) if args.out else ckpt_path.parent
     out.mkdir(parents=True, exist_ok=True)
-    png = out / "confusion.png"
+    png = out / evaluation_png_name(ckpt_path, args.split)
     plot_confusion(
         png,
         matrix,

@@ -35,7 +35,7 @@ def main_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in COMMANDS:
-        importlib.import_module(f"resnet_verify.cli.{name}").add_parser(sub)
+        importlib.import_module(f"resnet_verify.cli.{name.replace('-', '_')}").add_parser(sub)
     return parser
 
 
@@ -55,7 +55,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = parser.parse_args(argv)
         except SystemExit as exc:  # --help exits 0 through argparse
             return int(exc.code or 0)
-        return int(args.handler(args))
+        from resnet_verify.specs.usercode import keep_model_folders
+
+        with keep_model_folders():  # a model file's folder stays importable until the command ends
+            return int(args.handler(args))
     except UsageError as exc:
         return _error(str(exc))
     except KeyboardInterrupt:
@@ -65,7 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry() -> None:
-    if sys.argv[1:2] in (["compare"], ["summary"]):  # they trace: count FLOPs without importing triton
+    # they trace: count FLOPs without importing triton
+    if sys.argv[1:2] in (["compare"], ["summary"], ["fuzz-block"]):
         from resnet_verify._fast_import import import_flop_counter_without_triton
 
         import_flop_counter_without_triton()

@@ -12,9 +12,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from resnet_verify.cli.compare import add_output_key_arg
+from resnet_verify.cli.compare import add_input_size_arg, add_output_key_arg
 from resnet_verify.errors import UsageError
+
+if TYPE_CHECKING:  # torch loads only when a command runs, after OpenMP settings are made
+    from torch import nn
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -64,19 +68,14 @@ def _add_model_args(parser: argparse.ArgumentParser) -> None:
 
 def _add_check_args(parser: argparse.ArgumentParser) -> None:
     """The verification forward: its input, the classes, what is ported and the tolerances."""
-    parser.add_argument(
-        "--input-size",
-        default="64",
-        metavar="N|CxHxW",
-        help="input size of the verification forward (default 64)",
-    )
+    add_input_size_arg(parser, "the verification forward's ")
     parser.add_argument(
         "--num-classes",
         type=int,
         default=None,
         metavar="K",
-        help="the candidate's classes (default: rows of fc.weight in --weights, else 1000); "
-        "with --partial they may differ from the checkpoint's",
+        help="the candidate's classes (default: rows of fc.weight in --weights, else the model "
+        "builder's own, read off the model's head); with --partial they may differ from the checkpoint's",
     )
     parser.add_argument(
         "--partial",
@@ -103,6 +102,13 @@ def _check_out(out: str) -> Path:
     return path
 
 
+def _head_classes(model: nn.Module, size: tuple[int, int, int], output_key: str | None) -> int:
+    from resnet_verify.tracing.tracer import trace
+    from resnet_verify.verify.classes import classes_from_head
+
+    return classes_from_head(trace(model, (1, *size), output_key=output_key))[0]
+
+
 def run(args: argparse.Namespace) -> int:
     from resnet_verify._io import save_atomic
     from resnet_verify.cli import keras_port
@@ -120,11 +126,12 @@ def run(args: argparse.Namespace) -> int:
     out = _check_out(args.out)
     size = parse_input_size(args.input_size)
     state = load_state_file(args.weights, what="--weights") if args.weights else None
-    checkpoint_classes = classes_in_state(state, source)
-    num_classes = args.num_classes if args.num_classes is not None else (checkpoint_classes or 1000)
-    if num_classes < 1:
+    num_classes = args.num_classes if args.num_classes is not None else classes_in_state(state, source)
+    if num_classes is not None and num_classes < 1:
         raise UsageError(f"--num-classes must be at least 1, got {num_classes}")
     model, name = build_model(args.target, num_classes=num_classes)
+    if num_classes is None:  # random weights into the model as its author builds it: its own head
+        num_classes = _head_classes(model, size, args.output_key)
     with model_output():  # whatever the model prints while it is copied and run goes to stderr
         result = port(
             source,

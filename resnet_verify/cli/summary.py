@@ -33,7 +33,13 @@ def run(args: argparse.Namespace) -> int:
     # built as Python builds it (builders.structure_ignores_values).
     model, name = build_model(args.model, num_classes=args.num_classes, input_size=size, random_init=False)
     text, ran = render_summary(
-        model, name, size, depth=args.depth, fmt=args.format, output_key=args.output_key
+        model,
+        name,
+        size,
+        depth=args.depth,
+        fmt=args.format,
+        output_key=args.output_key,
+        num_classes=args.num_classes,
     )
     write_report(text, args.output)
     return 0 if ran else 1

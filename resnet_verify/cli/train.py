@@ -87,7 +87,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from resnet_verify.train.evaluation import final_evaluation
-    from resnet_verify.train.loop import TrainingDiverged, setup_runtime, summarize, teardown_runtime, train
+    from resnet_verify.train.loop import TrainingDiverged, setup_runtime, teardown_runtime, train
+    from resnet_verify.train.run_summary import final_table, short_run
 
     runtime = setup_runtime(args.device)
     try:
@@ -101,6 +102,9 @@ def run(args: argparse.Namespace) -> int:
         if init_file is not None and init_state is None:
             return 1
         config.world_size = runtime.world_size
+        short = short_run(config, len(signs.train))
+        if short is not None and runtime.is_main:
+            print(short.notice(), file=sys.stderr)
         from resnet_verify.specs.usercode import model_output
 
         try:
@@ -121,11 +125,10 @@ def run(args: argparse.Namespace) -> int:
                 print(f"resnet-verify: error: {exc}", file=sys.stderr)
             return 1
         if runtime.is_main:
-            line = summarize(result)
-            if not result.stopped_early:
-                final = final_evaluation(out, signs.test, runtime.device)
-                line += "; " + _test_line(final)
-            print(f"{out}: {line}")
+            final = None if result.stopped_early else final_evaluation(out, signs.test, runtime.device)
+            print(final_table(out, result.history, result.best, final))
+            if short is not None:  # the last line: why the figures above are low
+                print(short.notice())
         return 0
     finally:
         teardown_runtime(runtime)
@@ -272,14 +275,6 @@ def _slug(spec: str) -> str:
         where, _, attr = spec.rpartition(":")
         spec = f"{Path(where).stem}-{attr}" if where != "torchvision" else attr
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", spec)[:60]
-
-
-def _test_line(final: dict[str, Any]) -> str:
-    f, s = final["final"], final["selected"]
-    return (
-        f"test accuracy {f['test_accuracy']:.2%} ({f['correct']}/{f['images']}) after the last epoch, "
-        f"{s['test_accuracy']:.2%} ({s['correct']}/{s['images']}) at the validation-selected epoch {s['epoch']}"
-    )
 
 
 def _reference_for(config: Any) -> str:

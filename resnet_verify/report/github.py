@@ -16,6 +16,7 @@ from resnet_verify.report._common import (
     verdict,
 )
 from resnet_verify.tracing.records import SourceLoc, format_shape
+from resnet_verify.verify.classes import classes_phrase
 from resnet_verify.verify.records import Comparison, MismatchKind
 
 TOOL = "resnet-verify"
@@ -89,7 +90,7 @@ def render_github(comparison: Comparison) -> str:
         summary = (
             f"match: {c.candidate_name} equals {c.reference_name} "
             f"(input {format_shape(c.input_shape)}, "
-            f"{plural(c.num_classes, 'class')})"
+            f"{classes_phrase(c.num_classes, c.classes_from)})"
         )
     else:
         sourced = sum(m.source is not None for m in c.mismatches)

@@ -17,11 +17,11 @@ from resnet_verify.report._common import (
     fmt_shape,
     fmt_source,
     fmt_value,
-    plural,
     verdict,
 )
 from resnet_verify.report._diagram import diagram
 from resnet_verify.tracing.metrics import total_macs
+from resnet_verify.verify.classes import classes_phrase
 from resnet_verify.verify.records import Comparison
 
 _CSS = """
@@ -105,9 +105,10 @@ def _header(c: Comparison) -> str:
         '<section class="top"><div>'
         f"<h1>resnet-verify: {_e(c.candidate_name)} vs {_e(c.reference_name)}</h1>"
         f'<p class="sub">input <code>{_e(fmt_shape(c.input_shape))}</code> · '
-        f"{_e(plural(c.num_classes, 'class'))} · parameters: reference {fmt_int(ref_p)}, "
+        f"{_e(classes_phrase(c.num_classes, c.classes_from))} · parameters: reference {fmt_int(ref_p)}, "
         f"candidate {fmt_int(cand_p)}{f' ({delta:+,})' if delta else ' (equal)'} · MACs: reference "
-        f"{fmt_macs(total_macs(c.reference))}, candidate {fmt_macs(total_macs(c.candidate))}</p></div>"
+        f"{fmt_macs(total_macs(c.reference))}, candidate {fmt_macs(total_macs(c.candidate))}"
+        f"{' up to the crash (partial)' if c.candidate.crash is not None else ''}</p></div>"
         f'<div class="verdict {"ok" if c.ok else "bad"}">'
         f"{'✓ MATCH' if c.ok else '✗ ' + _e(verdict(c))}</div></section>"
     )
@@ -124,7 +125,7 @@ def _crash(c: Comparison) -> str:
     return (
         f'<section class="crash"><h2>The candidate crashed</h2><p>Forward failed in '
         f"{_code(k.module_path or '<root>')}{op} on input {shapes} after {k.ops_before} ops."
-        f"</p><p><strong>{_e(k.error_type)}</strong>: {_e(k.message)}</p></section>"
+        f"</p><p><strong>{_e(k.error_type)}</strong>: {'<br>'.join(_e(ln) for ln in k.message.splitlines())}</p></section>"
     )
 
 

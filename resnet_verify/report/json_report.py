@@ -148,6 +148,7 @@ def _crash(crash: Crash | None) -> dict[str, Any] | None:
         return None
     return {
         "module_path": crash.module_path,
+        "module_type": crash.module_type,
         "op_name": crash.op_name,
         "in_shapes": [_shape(s) for s in crash.in_shapes],
         "error_type": crash.error_type,
@@ -167,11 +168,14 @@ def to_dict(comparison: Comparison) -> dict[str, Any]:
         "candidate": c.candidate_name,
         "input_shape": _shape(c.input_shape),
         "num_classes": c.num_classes,
+        "num_classes_from": str(c.classes_from),  # given, or read off the candidate's head
         "totals": {
             "reference_params": c.reference.total_params,
             "candidate_params": c.candidate.total_params,
             "reference_macs": total_macs(c.reference),
             "candidate_macs": total_macs(c.candidate),
+            # a crashed forward counts MACs up to the crash only: not a figure to subtract
+            "candidate_macs_partial": c.candidate.crash is not None,
         },
         # Stage rows are flat records: every StageRow field, under its own name.
         "stages": [{key: getattr(r, key) for key in STAGE_KEYS} for r in c.stages],

@@ -13,10 +13,10 @@ from resnet_verify.report._common import (
     fmt_shape,
     fmt_source,
     fmt_value,
-    plural,
     verdict,
 )
 from resnet_verify.tracing.metrics import total_macs
+from resnet_verify.verify.classes import classes_phrase
 from resnet_verify.verify.records import Comparison, StageRow
 
 STAGE_HEADER = (
@@ -105,12 +105,13 @@ def _summary(c: Comparison) -> list[str]:
     return [
         f"# resnet-verify: {code(c.candidate_name)} vs {code(c.reference_name)}",
         "",
-        f"{mark}, input {code(fmt_shape(c.input_shape))}, {plural(c.num_classes, 'class')}.",
+        f"{mark}, input {code(fmt_shape(c.input_shape))}, {classes_phrase(c.num_classes, c.classes_from)}.",
         "",
         f"Parameters: reference {fmt_int(ref_p)}, candidate {fmt_int(cand_p)}"
         + (f" ({delta:+,})." if delta else " (equal)."),
         "",
-        f"MACs: reference {fmt_macs(total_macs(c.reference))}, candidate {fmt_macs(total_macs(c.candidate))}.",
+        f"MACs: reference {fmt_macs(total_macs(c.reference))}, candidate {fmt_macs(total_macs(c.candidate))}"
+        + (" up to the crash (partial)." if c.candidate.crash is not None else "."),
     ]
 
 
@@ -129,7 +130,8 @@ def _crash(c: Comparison) -> list[str]:
         f"The candidate's forward failed in {code(crash.module_path or '<root>')}{op} "
         f"on input {shapes}{at} after {crash.ops_before} ops:",
         "",
-        f"> **{escape(crash.error_type)}**: {escape(crash.message)}",
+        f"> **{escape(crash.error_type)}**: "
+        + "<br>\n> ".join(escape(ln) for ln in crash.message.splitlines()),
     ]
 
 

@@ -19,7 +19,10 @@ from resnet_verify.formats import SUMMARY_FORMATS
 from resnet_verify.report._common import DASH, fmt_int, fmt_macs, fmt_px, fmt_shape, summarize_block
 from resnet_verify.tracing.metrics import PartMetrics, trace_metrics
 from resnet_verify.tracing.records import Shape, Trace
+from resnet_verify.tracing.repairs import describe
 from resnet_verify.tracing.tracer import trace
+from resnet_verify.verify.classes import ClassesFrom, classes_from_head, classes_phrase, head_classes
+from resnet_verify.verify.crash_causes import diagnose
 
 SUMMARY_SCHEMA_VERSION = 1
 _HEADER = ("part", "path", "input", "output", "params", "MACs", "RF", "stride", "detail")
@@ -97,9 +100,8 @@ def _crash_line(tr: Trace) -> str | None:
         r = tr.repairs[0]
         at = f" ({r.source})" if r.source else ""
         return (
-            f"forward fails under torch 2.x at {r.module_path}{at}: {r.attribute}={r.given[0]} is a bool "
-            f"({len(tr.repairs)} layers); traced with {r.attribute}={r.used[0]} as PyTorch 1.x read it, "
-            "so these figures are the repaired model's"
+            f"forward fails at {r.module_path}{at} as written; traced on a copy with {describe(tr.repairs)}, "
+            "so the shapes and MACs are the repaired model's"
         )
     if tr.crash is None:
         return None
@@ -108,8 +110,17 @@ def _crash_line(tr: Trace) -> str | None:
     return f"forward failed at {where}{at}: {tr.crash.error_type}: {tr.crash.message}"
 
 
+def _cause_lines(tr: Trace) -> list[str]:
+    """The named causes of the crash (and of repaired crashes), as ``compare`` reports them."""
+    if tr.crash is None and not tr.repairs:
+        return []
+    return [f"cause [{c.pattern.value}]: {c.title}; fix: {c.fix}" for c in diagnose(tr)]
+
+
 def _totals(tr: Trace) -> str:
-    macs = fmt_macs(trace_metrics(tr).total_macs)
+    macs = fmt_macs(trace_metrics(tr).total_macs) + (
+        " up to the crash (partial)" if tr.crash is not None else ""
+    )
     return f"total params: {tr.total_params:,} (trainable {tr.trainable_params:,}), MACs: {macs}"
 
 
@@ -128,6 +139,7 @@ def structure_table(tr: Trace) -> str:
     crash = _crash_line(tr)
     if crash:
         lines.append(crash)
+    lines += _cause_lines(tr)
     return "\n".join(lines) + "\n"
 
 
@@ -168,7 +180,26 @@ def summary_dict(tr: Trace, name: str) -> dict[str, Any]:
         "head": _row_dict(rows[-1]),
         "crash": None
         if crash is None
-        else {"module_path": crash.module_path, "error_type": crash.error_type, "message": crash.message},
+        else {
+            "module_path": crash.module_path,
+            "module_type": crash.module_type,
+            "in_shapes": [list(s) for s in crash.in_shapes],
+            "error_type": crash.error_type,
+            "message": crash.message,
+            "source": str(crash.source) if crash.source else None,
+        },
+        "causes": [
+            {
+                "pattern": c.pattern.value,
+                "title": c.title,
+                "message": c.message,
+                "fix": c.fix,
+                "source": str(c.source) if c.source else None,
+            }
+            for c in diagnose(tr)
+        ]
+        if crash is not None or tr.repairs
+        else [],
         "repairs": [
             {
                 "module_path": r.module_path,
@@ -181,11 +212,23 @@ def summary_dict(tr: Trace, name: str) -> dict[str, Any]:
     }
 
 
-def _markdown(tr: Trace, name: str) -> str:
+def _title(tr: Trace, name: str, num_classes: int | None) -> str:
+    """``name @ 1x3x64x64, 6 classes``: the spellings of compare's header, in every format."""
+    found = head_classes(tr)
+    if num_classes is None:
+        classes = classes_phrase(*classes_from_head(tr))
+    elif found is not None and found != num_classes:
+        classes = f"{classes_phrase(found, ClassesFrom.HEAD)} (asked for {num_classes})"
+    else:
+        classes = classes_phrase(num_classes, ClassesFrom.GIVEN)
+    return f"{name} @ {fmt_shape(tr.input_shape)}, {classes}"
+
+
+def _markdown(tr: Trace, title: str) -> str:
     def cell(text: str) -> str:
         return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;") or DASH
 
-    lines = [f"# {cell(name)} @ {fmt_shape(tr.input_shape)}", ""]
+    lines = [f"# {cell(title)}", ""]
     lines.append("| " + " | ".join(_HEADER) + " |")
     lines.append("|" + "|".join("---:" if i in (4, 5, 6, 7) else "---" for i in range(len(_HEADER))) + "|")
     for row in summary_rows(tr):
@@ -198,10 +241,11 @@ def _markdown(tr: Trace, name: str) -> str:
     crash = _crash_line(tr)
     if crash:
         lines += ["", f"> {cell(crash)}"]
+    lines += [f"- {cell(c)}" for c in _cause_lines(tr)]
     return "\n".join(lines) + "\n"
 
 
-def _html(tr: Trace, name: str) -> str:
+def _html(tr: Trace, title: str) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in _HEADER)
     body = []
     for row in summary_rows(tr):
@@ -211,7 +255,7 @@ def _html(tr: Trace, name: str) -> str:
         )
         body.append(f'<tr class="{row.part}">{tds}</tr>')
     crash = _crash_line(tr)
-    title = escape(f"{name} @ {fmt_shape(tr.input_shape)}")
+    title = escape(title)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n<style>body{{font:14px system-ui,sans-serif;margin:24px}}"
@@ -221,6 +265,7 @@ def _html(tr: Trace, name: str) -> str:
         f"<h1>{title}</h1>\n<table><tr>{head}</tr>{''.join(body)}</table>\n"
         f"<p>{escape(_totals(tr))}</p>\n"
         + (f"<p><strong>{escape(crash)}</strong></p>\n" if crash else "")
+        + "".join(f"<p>{escape(c)}</p>\n" for c in _cause_lines(tr))
         + "</body>\n</html>\n"
     )
 
@@ -260,8 +305,12 @@ def render_summary(
     depth: int = 3,
     fmt: str = "text",
     output_key: str | None = None,
+    num_classes: int | None = None,
 ) -> tuple[str, bool]:
     """The summary in ``fmt``, and whether the forward ran (False: the summary ends at the crash).
+
+    ``num_classes``: the count the model was asked to build (None: the builder's own); the header
+    states the count its head has and whether that was asked for.
 
     Only the text format appends torchinfo's layer table (it runs a real forward on the CPU).
     """
@@ -271,11 +320,12 @@ def render_summary(
     ran = tr.crash is None and not tr.repairs  # a repaired model does not run as written
     if fmt == "json":
         return json.dumps(summary_dict(tr, name), indent=2, ensure_ascii=False) + "\n", ran
+    title = _title(tr, name, num_classes)
     if fmt == "markdown":
-        return _markdown(tr, name), ran
+        return _markdown(tr, title), ran
     if fmt == "html":
-        return _html(tr, name), ran
-    out = [f"{name} @ {fmt_shape(size)}", "", structure_table(tr), ""]
+        return _html(tr, title), ran
+    out = [title, "", structure_table(tr), ""]
     if ran:
         out.append(_torchinfo_table(model, size, depth))
     return "\n".join(out) + "\n", ran

@@ -22,6 +22,7 @@ from resnet_verify.report._common import (
     verdict,
 )
 from resnet_verify.tracing.metrics import total_macs
+from resnet_verify.verify.classes import classes_phrase
 from resnet_verify.verify.records import Comparison, StageRow
 
 WIDTH = 100
@@ -105,13 +106,13 @@ def _stage_cells(row: StageRow) -> list[str]:
 def _header(out: _Out, c: Comparison) -> None:
     head = (
         f"{c.candidate_name} vs {c.reference_name} @ {fmt_shape(c.input_shape)}, "
-        f"{plural(c.num_classes, 'class')}: "
+        f"{classes_phrase(c.num_classes, c.classes_from)}: "
     )
     mark = verdict(c)
     if len(head + mark) <= WIDTH:
         out.add(out.style(head, "bold") + out.style(mark, "bold_green" if c.ok else "bold_red"))
     else:
-        out.wrap(head + mark, "  ", style="bold")
+        out.wrap(head + mark, "  ", first="", style="bold")
     ref_p, cand_p = c.reference.total_params, c.candidate.total_params
     delta = cand_p - ref_p
     out.add(
@@ -119,6 +120,9 @@ def _header(out: _Out, c: Comparison) -> None:
         + (f" ({delta:+,})" if delta else " (equal)")
     )
     ref_m, cand_m = total_macs(c.reference), total_macs(c.candidate)
+    if c.candidate.crash is not None:  # counted up to the crash: a delta would read as a real one
+        out.add(f"MACs: reference {fmt_macs(ref_m)}, candidate {fmt_macs(cand_m)} up to the crash (partial)")
+        return
     out.add(
         f"MACs: reference {fmt_macs(ref_m)}, candidate {fmt_macs(cand_m)}"
         + (f" ({'+' if cand_m > ref_m else ''}{fmt_macs(cand_m - ref_m)})" if cand_m != ref_m else " (equal)")

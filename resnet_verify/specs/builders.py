@@ -8,18 +8,6 @@ Spec forms: a family name (``resnet50``, ``resnet50_v1``), ``torchvision:NAME``,
 from __future__ import annotations
 
 import contextlib
-import difflib
-import importlib
-import importlib.util
-import inspect
-import itertools
-import re
-import sys
-import traceback
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import torch
 from torch import nn
@@ -28,6 +16,15 @@ from resnet_verify.errors import UsageError
 from resnet_verify.models.resnet import MODEL_BUILDERS
 from resnet_verify.specs import keras_specs
 from resnet_verify.specs.timm_specs import TIMM_PREFIX, build_timm
+from resnet_verify.specs.user_specs import (
+    DEFAULT_CLASSES,
+    DOTTED,
+    build_user,
+    classes_kwarg,
+    device_ctx,
+    exc_text,
+    suggest,
+)
 
 TORCHVISION_PREFIX = "torchvision:"
 
@@ -47,8 +44,6 @@ _REFERENCE_NAMES: tuple[str, ...] = (
 _FORMS = (
     "a family name (resnet50), torchvision:NAME, timm:NAME, keras:NAME, FILE.py:CALLABLE or MODULE:CALLABLE"
 )
-_DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*\Z")
-_user_module_ids = itertools.count()
 
 
 def default_reference(spec: str, fallback: str = "resnet50") -> str:
@@ -73,7 +68,7 @@ def build_reference(name: str, *, num_classes: int) -> nn.Module:
     _check_num_classes(num_classes)
     if name not in _REFERENCE_NAMES:
         valid = ", ".join(_REFERENCE_NAMES)
-        raise UsageError(f"unknown reference {name!r}{_suggest(name, _REFERENCE_NAMES)}; valid: {valid}")
+        raise UsageError(f"unknown reference {name!r}{suggest(name, _REFERENCE_NAMES)}; valid: {valid}")
     import torchvision.models  # local: keeps `import resnet_verify.specs.builders` light
 
     with torch.device("meta"):
@@ -96,7 +91,7 @@ def build_reference_model(
     if ":" not in spec and spec.strip() not in MODEL_BUILDERS:
         known = (*_REFERENCE_NAMES, *(n for n in MODEL_BUILDERS if n not in _REFERENCE_NAMES))
         raise UsageError(
-            f"unknown reference {name!r}{_suggest(name, known)}; valid names: {', '.join(known)} "
+            f"unknown reference {name!r}{suggest(name, known)}; valid names: {', '.join(known)} "
             f"(or any model spec: {_FORMS})"
         )
     meta = spec.strip().startswith(TORCHVISION_PREFIX) or spec.strip() in MODEL_BUILDERS
@@ -113,13 +108,16 @@ def reference_display(spec: str) -> str:
 def build_model(
     spec: str,
     *,
-    num_classes: int,
+    num_classes: int | None,
     device: str | torch.device | None = None,
     input_size: tuple[int, int, int] | None = None,
     random_init: bool = True,
 ) -> tuple[nn.Module, str]:
     """Build the model a spec names; returns ``(model, display_name)``.
 
+    ``num_classes=None`` builds the class count the builder itself defaults to (its own default, not
+    ours: the caller reads the count off the model's head); a builder that requires one gets
+    :data:`DEFAULT_CLASSES`.
     ``input_size`` ``(C, H, W)`` is needed only by ``keras:NAME`` (Keras fixes its input shape
     when it builds; default 3x224x224). ``random_init=False`` asks for the shape-only shortcut
     (``torch.nn.init``'s random initialisers write zeros, ``shape_init``) for a caller that reads no
@@ -156,11 +154,12 @@ def structure_ignores_values(spec: str) -> bool:
 def _build_model(
     spec: str,
     *,
-    num_classes: int,
+    num_classes: int | None,
     device: str | torch.device | None = None,
     input_size: tuple[int, int, int] | None = None,
 ) -> tuple[nn.Module, str]:
-    _check_num_classes(num_classes)
+    if num_classes is not None:
+        _check_num_classes(num_classes)
     if not isinstance(spec, str) or not spec.strip():
         raise UsageError(f"empty model spec: give {_FORMS}")
     spec = spec.strip()
@@ -170,7 +169,8 @@ def _build_model(
 
     if spec.startswith(keras_specs.KERAS_PREFIX):
         name = spec[len(keras_specs.KERAS_PREFIX) :].strip()
-        model = keras_specs.build_keras_application(name, num_classes=num_classes, input_size=input_size)
+        classes = DEFAULT_CLASSES if num_classes is None else num_classes  # Keras needs a count
+        model = keras_specs.build_keras_application(name, num_classes=classes, input_size=input_size)
         return model, f"keras:{name}"  # Keras places its own variables: no .to(device)
     if spec.startswith(TORCHVISION_PREFIX):
         name = spec[len(TORCHVISION_PREFIX) :].strip()
@@ -178,28 +178,18 @@ def _build_model(
         display = f"torchvision:{name}"
     elif spec.startswith(TIMM_PREFIX):
         name = spec[len(TIMM_PREFIX) :].strip()
-        model = build_timm(name, num_classes=num_classes, device=dev)
+        model = build_timm(
+            name, num_classes=DEFAULT_CLASSES if num_classes is None else num_classes, device=dev
+        )
         display = f"timm:{name}"
     elif ":" in spec:
         where, attr = (part.strip() for part in spec.split(":"))
         if not where or not attr:
             raise UsageError(f"malformed model spec {spec!r}: both sides of ':' must be non-empty")
-        if not _DOTTED.match(attr):
+        if not DOTTED.match(attr):
             raise UsageError(f"malformed model spec {spec!r}: {attr!r} is not a Python name")
         keras_specs.prefer_torch_backend()  # before the user's code may import keras
-        if _looks_like_path(where):
-            path = Path(where).expanduser()
-            module = _import_file(path)
-            display = f"{path.name}:{attr}"
-        elif _DOTTED.match(where):
-            module = _import_module(where)
-            display = spec
-        else:
-            raise UsageError(
-                f"malformed model spec {spec!r}: {where!r} is neither a .py file nor a dotted module name"
-            )
-        target = _resolve(module, attr, display)
-        model = _call(target, display, num_classes, dev)
+        model, display = build_user(spec, where, attr, num_classes, dev)
     else:
         model = _build_family(spec, num_classes, dev)
         display = spec
@@ -242,33 +232,19 @@ def _check_num_classes(num_classes: int) -> None:
         raise UsageError(f"num_classes must be a positive integer, got {num_classes!r}")
 
 
-def _suggest(name: str, choices: Any) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=3, cutoff=0.6)
-    return f" (did you mean {', '.join(close)}?)" if close else ""
-
-
-def _device_ctx(dev: torch.device | None) -> contextlib.AbstractContextManager[Any]:
-    return dev if dev is not None else contextlib.nullcontext()
-
-
-def _exc_text(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
-def _build_family(name: str, num_classes: int, dev: torch.device | None) -> nn.Module:
+def _build_family(name: str, num_classes: int | None, dev: torch.device | None) -> nn.Module:
     if name not in MODEL_BUILDERS:
         if name.endswith(".py"):
             raise UsageError(f"model spec {name!r} names a file but no callable: use {name}:NAME")
         raise UsageError(
-            f"unknown model {name!r}{_suggest(name, MODEL_BUILDERS)}; family models: {', '.join(MODEL_BUILDERS)}"
+            f"unknown model {name!r}{suggest(name, MODEL_BUILDERS)}; family models: {', '.join(MODEL_BUILDERS)}"
             " (or use torchvision:NAME, timm:NAME, FILE.py:CALLABLE or MODULE:CALLABLE)"
         )
-    with _device_ctx(dev):
-        return MODEL_BUILDERS[name](num_classes=num_classes)
+    with device_ctx(dev):
+        return MODEL_BUILDERS[name](**classes_kwarg(num_classes))
 
 
-def _build_torchvision(name: str, num_classes: int, dev: torch.device | None) -> nn.Module:
+def _build_torchvision(name: str, num_classes: int | None, dev: torch.device | None) -> nn.Module:
     import torchvision.models
 
     if not name:
@@ -277,147 +253,12 @@ def _build_torchvision(name: str, num_classes: int, dev: torch.device | None) ->
         )
     available = torchvision.models.list_models()
     if name not in available:
-        raise UsageError(f"torchvision has no model builder {name!r}{_suggest(name, available)}")
+        raise UsageError(f"torchvision has no model builder {name!r}{suggest(name, available)}")
     try:
-        with _device_ctx(dev):
-            model = torchvision.models.get_model(name, weights=None, num_classes=num_classes)
+        with device_ctx(dev):
+            model = torchvision.models.get_model(name, weights=None, **classes_kwarg(num_classes))
     except Exception as exc:
-        raise UsageError(f"building torchvision:{name} raised {_exc_text(exc)}") from exc
+        raise UsageError(f"building torchvision:{name} raised {exc_text(exc)}") from exc
     if not isinstance(model, nn.Module):  # pragma: no cover - torchvision builders return modules
         raise UsageError(f"torchvision:{name} returned {type(model).__name__}, not a torch.nn.Module")
     return model
-
-
-def _looks_like_path(where: str) -> bool:
-    # A bare dotted name is a module even when a same-named folder sits in the working directory.
-    if where.endswith(".py") or "/" in where or "\\" in where or where.startswith("~"):
-        return True
-    return not _DOTTED.match(where) and Path(where).exists()
-
-
-@contextlib.contextmanager
-def _path_entry(directory: str) -> Iterator[None]:
-    """Put the file's directory on sys.path only while it executes, so sibling imports work."""
-    sys.path.insert(0, directory)
-    try:
-        yield
-    finally:
-        with contextlib.suppress(ValueError):
-            sys.path.remove(directory)
-
-
-def _import_file(path: Path) -> ModuleType:
-    if not path.exists():
-        raise UsageError(f"model file not found: {path}")
-    if path.is_dir():
-        raise UsageError(f"model file {path} is a directory, not a Python file")
-    try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read model file {path}: {_exc_text(exc)}") from exc
-    try:
-        code = compile(source, str(path), "exec")
-    except SyntaxError as exc:
-        raise UsageError(f"syntax error in {path}:{exc.lineno}: {exc.msg}") from exc
-    # A fresh, unique module name per load: two files called model.py never collide, and nothing
-    # shadows a real package. The module STAYS in sys.modules: dataclasses need it while executing,
-    # and inspect.getsourcefile / getsourcelines(cls) look classes up there later (source locations).
-    stem = re.sub(r"\W", "_", path.stem)
-    name = f"_resnet_verify_user_{stem}_{next(_user_module_ids)}"
-    module_spec = importlib.util.spec_from_file_location(name, path)
-    assert module_spec is not None
-    module = importlib.util.module_from_spec(module_spec)
-    sys.modules[name] = module
-    try:
-        with _path_entry(str(path.resolve().parent)):
-            exec(code, module.__dict__)
-    except BaseException as exc:
-        sys.modules.pop(name, None)
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        if isinstance(exc, SyntaxError):  # raised by something the file imports
-            raise UsageError(
-                f"importing {path} raised SyntaxError at {exc.filename}:{exc.lineno}: {exc.msg}"
-            ) from exc
-        raise UsageError(f"importing {path} raised {_exc_text(exc)}{_user_frame(exc, path)}") from exc
-    return module
-
-
-def _user_frame(exc: BaseException, path: Path) -> str:
-    """`` (at FILE:LINE)`` for the innermost frame of the user's file, if any."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == path]
-    return f" (at {path}:{frames[-1].lineno})" if frames else ""
-
-
-def _import_module(name: str) -> ModuleType:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
-            raise UsageError(f"no module named {exc.name!r} (from model spec module {name!r})") from exc
-        raise UsageError(f"importing {name} raised {_exc_text(exc)}") from exc
-    except SyntaxError as exc:
-        raise UsageError(f"syntax error in {exc.filename}:{exc.lineno}: {exc.msg}") from exc
-    except Exception as exc:
-        raise UsageError(f"importing {name} raised {_exc_text(exc)}") from exc
-
-
-def _resolve(module: ModuleType, attr: str, display: str) -> Callable[..., Any]:
-    obj: Any = module
-    for part in attr.split("."):
-        if not hasattr(obj, part):
-            public = [n for n in dir(obj) if not n.startswith("_")]
-            owner = getattr(obj, "__name__", type(obj).__name__)
-            raise UsageError(f"{display}: {owner} has no attribute {part!r}{_suggest(part, public)}")
-        obj = getattr(obj, part)
-    if not callable(obj):
-        raise UsageError(f"{display} is not callable (it is a {type(obj).__name__})")
-    return obj
-
-
-def _accepts_num_classes(target: Callable[..., Any]) -> bool:
-    if isinstance(target, type) and getattr(target, "__init__", None) is nn.Module.__init__:
-        return False  # nn.Module.__init__ takes **kwargs only to reject them
-    try:
-        sig = inspect.signature(target)
-    except (TypeError, ValueError):  # builtins without a signature: call with no arguments
-        return False
-    for p in sig.parameters.values():
-        if p.kind is p.VAR_KEYWORD:
-            return True
-        if p.name == "num_classes" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY):
-            return True
-    return False
-
-
-def _missing_arguments(target: Callable[..., Any], given: set[str]) -> list[str]:
-    try:
-        sig = inspect.signature(target)
-    except (TypeError, ValueError):
-        return []
-    return [
-        p.name
-        for p in sig.parameters.values()
-        if p.default is p.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.name not in given
-    ]
-
-
-def _call(target: Callable[..., Any], display: str, num_classes: int, dev: torch.device | None) -> nn.Module:
-    kwargs = {"num_classes": num_classes} if _accepts_num_classes(target) else {}
-    missing = _missing_arguments(target, set(kwargs))
-    if missing:
-        names = ", ".join(missing)
-        raise UsageError(
-            f"{display} needs arguments that cannot be given: {names} (only num_classes is passed)"
-        )
-    verb = "constructing" if isinstance(target, type) else "calling"
-    try:
-        with _device_ctx(dev):
-            result = target(**kwargs)
-    except (Exception, SystemExit) as exc:
-        raise UsageError(f"{verb} {display} raised {_exc_text(exc)}") from exc
-    if keras_specs.is_keras_model(result):
-        return keras_specs.checked_keras_model(result, display)
-    if not isinstance(result, nn.Module):
-        raise UsageError(f"{display} returned {type(result).__name__}, not a torch.nn.Module")
-    return result

@@ -6,8 +6,11 @@ method, and arrives wrapped in ``DataParallel`` or ``torch.compile``. The verifi
 for its report and must never depend on a value the user can override, so:
 
 - :func:`model_output` sends everything user code writes to stdout to stderr, each line marked
-  ``[model]``; every command runs user code (building, tracing, equivalence, porting, training)
-  inside it.
+  ``[model]``, and shows the warnings it raises the same way (one line each) instead of letting a
+  warnings filter turn them into errors; every command runs user code (building, tracing,
+  equivalence, porting, training) inside it.
+- :func:`model_folder` puts a model file's folder on ``sys.path`` as ``python model.py`` does;
+  inside :func:`keep_model_folders` (one CLI command) it stays there until the command ends.
 - :func:`set_training` flips ``training`` flags directly instead of calling ``train()``/``eval()``.
 - :func:`unwrap` peels DataParallel / DistributedDataParallel / ``torch.compile`` and refuses
   TorchScript with one line; :func:`copy_model` deep-copies a model so that instance-level
@@ -23,8 +26,10 @@ import functools
 import io
 import sys
 import types
+import warnings
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 from torch import nn
 
@@ -75,21 +80,81 @@ class _MarkedStream(io.TextIOBase):
         sys.stderr.flush()
 
 
+# Warnings attributed to a module of this package keep the filters they had (so the test suite's
+# "error" still catches our own); every other warning raised while user code runs is the model's.
+_NOT_OURS = r"(?!resnet_verify(\.|$))"
+_PACKAGE_DIR = str(Path(__file__).resolve().parents[1])
+
+
+def _show_model_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    # line="": the one-line form; the source line would be a second, unmarked-looking line.
+    text = warnings.formatwarning(message, category, filename, lineno, line="")
+    mark = "" if filename.startswith(_PACKAGE_DIR) else MODEL_MARK
+    stream = _MarkedStream(mark)
+    stream.write(text if text.endswith("\n") else text + "\n")
+    stream.flush()
+
+
 @contextlib.contextmanager
 def model_output() -> Iterator[None]:
-    """Run user code with its stdout on stderr, marked ``[model]``; re-entrant."""
+    """Run user code with its stdout on stderr, marked ``[model]``, and its warnings shown there the
+    same way (each once per place, like Python's default), never raised; re-entrant."""
     if isinstance(sys.stdout, _MarkedStream):
         yield
         return
     sys.stdout.flush()
     stream = _MarkedStream(MODEL_MARK)
     try:
-        with contextlib.redirect_stdout(stream):
+        with contextlib.redirect_stdout(stream), warnings.catch_warnings():
+            warnings.filterwarnings("default", module=_NOT_OURS)
+            warnings.showwarning = _show_model_warning
             yield
     finally:
         if not stream._line_start:  # a print(..., end="") must not glue our next line to it
             sys.stderr.write("\n")
         stream.flush()
+
+
+# Folders this process put on sys.path for model files; the innermost keep_model_folders() owns them.
+_kept: list[list[str]] = []
+
+
+@contextlib.contextmanager
+def model_folder(directory: str) -> Iterator[None]:
+    """The model file's folder first on ``sys.path``, as ``python model.py`` has it, while the file is
+    imported and its builder called. Inside :func:`keep_model_folders` it stays until the command
+    ends: a builder, ``forward`` or ``train()`` may import a sibling module whenever it runs."""
+    added = directory not in sys.path
+    if added:
+        sys.path.insert(0, directory)
+    try:
+        yield
+    finally:
+        if added and _kept:
+            _kept[-1].append(directory)
+        elif added:
+            with contextlib.suppress(ValueError):
+                sys.path.remove(directory)
+
+
+@contextlib.contextmanager
+def keep_model_folders() -> Iterator[None]:
+    """One command's scope: the folders :func:`model_folder` adds stay on ``sys.path`` until it ends,
+    then come off (a test process runs many commands)."""
+    _kept.append([])
+    try:
+        yield
+    finally:
+        for directory in _kept.pop():
+            with contextlib.suppress(ValueError):
+                sys.path.remove(directory)
 
 
 def set_training(model: nn.Module, mode: bool) -> None:
@@ -227,6 +292,8 @@ def strip_reparametrizations(model: nn.Module) -> bool:
 __all__ = [
     "MODEL_MARK",
     "copy_model",
+    "keep_model_folders",
+    "model_folder",
     "model_output",
     "set_training",
     "strip_reparametrizations",

@@ -15,9 +15,10 @@ import torch
 
 from resnet_verify.specs.sources import user_frame
 from resnet_verify.tracing import opkinds
+from resnet_verify.tracing.crashes import FailedOp, real_message
 from resnet_verify.tracing.flop_mode import FlopCount
 from resnet_verify.tracing.op_counter import OpCounter
-from resnet_verify.tracing.records import CONST_ID, OpRecord, Shape, SourceLoc, make_attrs
+from resnet_verify.tracing.records import CONST_ID, OpRecord, Shape, make_attrs
 
 
 def shape_of(t: Any) -> Shape:
@@ -33,7 +34,7 @@ class Recorder(OpCounter):
         self.keep: list[torch.Tensor] = []
         self.ops: list[OpRecord] = []
         self.stack: list[str] = []
-        self.failed: tuple[str, tuple[Shape, ...], tuple[str, ...], SourceLoc | None] | None = None
+        self.failed: FailedOp | None = None
         self.flops: FlopCount | None = None  # active under this mode while the forward runs
         self.flops_before = 0  # the count when the current op started (modes do not nest)
 
@@ -50,8 +51,15 @@ class Recorder(OpCounter):
             return func(*args, **kwargs) if out is None else out
         except Exception:
             if self.failed is None:
-                shapes = tuple(shape_of(t) for t in inputs if id(t) not in self.param_names)
-                self.failed = (name, shapes, tuple(self.stack), user_frame(caller, stop=self.stop))
+                data = [t for t in inputs if id(t) not in self.param_names]
+                self.failed = FailedOp(
+                    name,
+                    tuple(shape_of(t) for t in data),
+                    tuple(self.stack),
+                    user_frame(caller, stop=self.stop),
+                    tuple(self.producer.get(id(t), CONST_ID) for t in data),
+                    real_message(func, args, kwargs),
+                )
             raise
 
     def record(

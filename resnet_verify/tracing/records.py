@@ -129,6 +129,8 @@ class Crash:
     message: str
     ops_before: int
     source: SourceLoc | None = None  # the user's line that made the failing call
+    module_type: str = ""  # the failing module's class ("Linear"); "" for the root forward
+    input_ops: tuple[int, ...] = ()  # op ids that produced the failing call's tensor inputs
 
 
 class BlockKind(str, enum.Enum):
@@ -173,6 +175,8 @@ class Structure:
     stem_out_shape: Shape | None
     stem_path: str
     head_path: str
+    # ops of the unit a crashed forward was inside when it failed: in neither stem, block nor head
+    partial: tuple[int, ...] = ()
 
 
 class RegularizerKind(str, enum.Enum):

@@ -198,18 +198,45 @@ def _block(
     )
 
 
-def find_structure(ops: Sequence[OpRecord], params: Sequence[ParamInfo], input_shape: Shape) -> Structure:
+def _partial(ops: Sequence[OpRecord], start: int, crashed_in: tuple[str, ...]) -> set[int]:
+    """Ops from ``start`` on that ran inside the unit the forward crashed in.
+
+    The unit is the outermost module of the crash's stack that the last complete part (the op before
+    ``start``, else the first op: the stem) is not inside: ``layer1`` for a crash in
+    ``layer1.0.conv2`` after torchvision's stem, ``features.4`` when stem and stages share one
+    ``features`` Sequential. A crash in a module around everything (the root) cuts nothing off.
+    """
+    if not crashed_in or start >= len(ops):
+        return set()
+    anchor = ops[start - 1] if start > 0 else ops[0]
+    shared = 0
+    while shared < min(len(anchor.module_stack), len(crashed_in)):
+        if anchor.module_stack[shared] != crashed_in[shared]:
+            break
+        shared += 1
+    if shared >= len(crashed_in) or (start == 0 and crashed_in[shared] in ops[0].module_stack):
+        return set()
+    unit = crashed_in[shared]
+    return {op.id for op in ops[start:] if unit in op.module_stack}
+
+
+def find_structure(
+    ops: Sequence[OpRecord], params: Sequence[ParamInfo], input_shape: Shape, crashed_in: tuple[str, ...] = ()
+) -> Structure:
+    """``crashed_in``: the module stack a crashed forward failed in (``()`` for a forward that ran)."""
     graph = _Graph(ops)
     table = {p.name: p for p in params}
     units = _with_tails(graph, ops, _merges(graph, ops))
     blocks = [_block(i, u, ops, table, input_shape) for i, u in enumerate(units)]
     if blocks:
-        stem = [o for o in _members(graph.ancestors(blocks[0].fork_op)) if o >= 0]
         last = blocks[-1]
         end = last.tail[-1] if last.tail else (last.merge_op if last.merge_op is not None else last.main[-1])
-        head = [op.id for op in ops[end + 1 :] if graph.descends_from(op.id, end)]
+        partial = _partial(ops, end + 1, crashed_in)
+        stem = [o for o in _members(graph.ancestors(blocks[0].fork_op)) if o >= 0]
+        head = [op.id for op in ops[end + 1 :] if graph.descends_from(op.id, end) and op.id not in partial]
     else:
-        stem, head = [op.id for op in ops], []
+        partial = _partial(ops, 0, crashed_in)
+        stem, head = [op.id for op in ops if op.id not in partial], []
     _, stem_params = _params([ops[o] for o in stem], table)
     _, head_params = _params([ops[o] for o in head], table)
     return Structure(
@@ -221,9 +248,10 @@ def find_structure(ops: Sequence[OpRecord], params: Sequence[ParamInfo], input_s
         head_params=head_params,
         stem_out_shape=_out_shape(ops, blocks[0].fork_op, input_shape)
         if blocks
-        else (ops[-1].out_shape if ops else None),
+        else (ops[stem[-1]].out_shape if stem else None),
         stem_path=_path_of([ops[o] for o in stem]),
         head_path=_path_of([ops[o] for o in head]),
+        partial=tuple(sorted(partial)),
     )
 
 

@@ -26,7 +26,7 @@ from torch import nn
 from torch.utils.hooks import RemovableHandle
 
 from resnet_verify.specs.frame_values import FrameValues
-from resnet_verify.specs.sources import module_chains, module_sites, user_frame
+from resnet_verify.specs.sources import module_chains, module_sites
 from resnet_verify.specs.usercode import (
     copy_model,
     model_output,
@@ -34,13 +34,13 @@ from resnet_verify.specs.usercode import (
     strip_reparametrizations,
     unwrap,
 )
+from resnet_verify.tracing.crashes import crash_record
 from resnet_verify.tracing.flop_mode import FlopCount
 from resnet_verify.tracing.op_counter import tensors_in
 from resnet_verify.tracing.outputs import select_output
 from resnet_verify.tracing.recorder import Recorder, shape_of
 from resnet_verify.tracing.records import (
     INPUT_ID,
-    Crash,
     ModuleCall,
     ParamInfo,
     Shape,
@@ -49,7 +49,14 @@ from resnet_verify.tracing.records import (
     make_attrs,
 )
 from resnet_verify.tracing.regularizers import find_regularizers
-from resnet_verify.tracing.repairs import Repair, apply_repairs, bool_arguments
+from resnet_verify.tracing.repairs import (
+    Repair,
+    RepairKind,
+    apply_repairs,
+    as_written,
+    bool_arguments,
+    width_repair,
+)
 from resnet_verify.tracing.structure import find_structure
 
 _MODULE_HPARAMS: tuple[tuple[type, tuple[str, ...]], ...] = (
@@ -231,18 +238,6 @@ def _run(model: nn.Module, shape: Shape, device: str, sites: _Sites, *, meta_fai
     return _Run(recorder, hooks.calls(), output, error, model, device, meta_failed)
 
 
-def _exception_site(error: BaseException) -> SourceLoc | None:
-    """The innermost user line in the traceback of an exception raised by plain Python code."""
-    tb = error.__traceback__
-    site = None
-    while tb is not None:
-        found = user_frame(tb.tb_frame, stop=tb.tb_frame.f_back)
-        if found is not None:
-            site = SourceLoc(found.file, tb.tb_lineno)
-        tb = tb.tb_next
-    return site
-
-
 def _looks_meta_specific(exc: BaseException) -> bool:
     text = f"{type(exc).__name__}: {exc}".lower()
     return isinstance(exc, NotImplementedError) or "meta" in text or "data-dependent" in text
@@ -336,40 +331,49 @@ def _traced_run(
     return retried if retried.error is None or not _looks_meta_specific(retried.error) else run
 
 
+_MAX_REPAIRS = 8  # rounds of width repairs: each is one more forward of the copy
+
+
+def _next_repairs(model: nn.Module, run: _Run, sites: _Sites, done: tuple[Repair, ...]) -> tuple[Repair, ...]:
+    """What to repair next: the width of the layer the forward failed in, else every bool argument
+    (known before running: a bool anywhere is the likely cause of a crash that is not a width's)."""
+    failed = run.recorder.failed
+    # A layer reading the model's input is given the input we chose: re-sizing it would hide that the
+    # input, not the layer, has the wrong channels.
+    if failed is not None and failed.stack and INPUT_ID not in failed.producers:
+        path = failed.stack[-1]
+        module = dict(model.named_modules()).get(path)
+        repair = (
+            width_repair(module, path, failed.in_shapes, sites[0].get(path)) if module is not None else None
+        )
+        if repair is not None:
+            return (repair,)
+    if any(r.kind is RepairKind.BOOL_ARGUMENT for r in done):
+        return ()
+    return bool_arguments(model, sites[0])
+
+
 def _repaired(model: nn.Module, shape: Shape, run: _Run, **kwargs: Any) -> tuple[_Run, tuple[Repair, ...]]:
-    """A crashed forward retried on a copy whose bool hyper-parameters are the ints PyTorch 1.x read
-    (``repairs.py``), kept when it gets further; the user's model is not touched."""
+    """A crashed forward retried on a copy with the repairs of ``repairs.py`` (bool arguments read as
+    PyTorch 1.x read them, a layer re-sized to the width that reaches it), kept while each round gets
+    further; the user's model is not touched."""
     if run.error is None:
         return run, ()
     sites = (module_sites(model), module_chains(model))
-    repairs = bool_arguments(model, sites[0])
-    if not repairs:
-        return run, ()
-    fixed = copy_model(model)
-    apply_repairs(fixed, repairs)
-    retry = _traced_run(fixed, shape, owned=True, sites=sites, **kwargs)
-    further = retry.error is None or len(retry.recorder.ops) > len(run.recorder.ops)
-    return (retry, repairs) if further else (run, ())
-
-
-def _crash(recorder: Recorder, error: BaseException) -> Crash:
-    """Where the forward failed: the failing op when the recorder saw it, else the raising line."""
-    op_name, in_shapes, stack, where = recorder.failed or (
-        None,
-        (),
-        tuple(recorder.stack),
-        _exception_site(error),
-    )
-    message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return Crash(
-        module_path=stack[-1] if stack else "",
-        op_name=op_name,
-        in_shapes=in_shapes,
-        error_type=type(error).__name__,
-        message=message,
-        ops_before=len(recorder.ops),
-        source=where,
-    )
+    repairs: tuple[Repair, ...] = ()
+    for _ in range(_MAX_REPAIRS):
+        new = _next_repairs(model, run, sites, repairs)
+        if not new:
+            break
+        fixed = copy_model(model)
+        apply_repairs(fixed, (*repairs, *new))
+        retry = _traced_run(fixed, shape, owned=True, sites=sites, **kwargs)
+        if retry.error is not None and len(retry.recorder.ops) <= len(run.recorder.ops):
+            break
+        run, repairs = retry, (*repairs, *new)
+        if run.error is None:
+            break
+    return run, repairs
 
 
 def trace(
@@ -404,12 +408,18 @@ def trace(
     run, repairs = _repaired(
         model, shape, first, real_fallback_max_elements=real_fallback_max_elements, device=device
     )
-    crash = _crash(run.recorder, run.error) if run.error is not None else None
+    crash = (
+        crash_record(
+            run.recorder.failed, tuple(run.recorder.stack), run.error, run.calls, len(run.recorder.ops), shape
+        )
+        if run.error is not None
+        else None
+    )
     chosen = select_output(run.output, output_key) if crash is None else None
     output_shape = shape_of(chosen) if chosen is not None else None
     ops = tuple(run.recorder.ops)
-    params = _param_infos(run.model)
-    structure = find_structure(ops, params, shape)
+    params = as_written(_param_infos(run.model), repairs)
+    structure = find_structure(ops, params, shape, tuple(run.recorder.stack) if crash is not None else ())
     return Trace(
         model_type=type(model).__name__,
         input_shape=shape,

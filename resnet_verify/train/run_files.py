@@ -59,20 +59,29 @@ def _fmt(value: Any) -> Any:
 
 def plot_curves(path: str | Path, history: Sequence[dict[str, Any]], title: str = "") -> None:
     """Loss and accuracy per epoch, train and validation, side by side."""
+    if history:
+        _save_figure(curves_figure(history, title), Path(path))
+
+
+def curves_figure(history: Sequence[dict[str, Any]], title: str = "") -> Any:
+    """The matplotlib Figure of :func:`plot_curves` (``history`` not empty)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    if not history:
-        return
     epochs = [row["epoch"] for row in history]
     fig = Figure(figsize=(10, 4), dpi=100)
     FigureCanvasAgg(fig)
     ax_loss, ax_acc = fig.subplots(1, 2)
-    ax_loss.plot(epochs, [r["train_loss"] for r in history], label="train", marker=".")
-    ax_loss.plot(epochs, [r["val_loss"] for r in history], label="validation", marker=".")
+    # One epoch has no line to draw: a "." marker alone is a speck, so a lone point gets a dot.
+    mark: dict[str, Any] = {"marker": "o", "markersize": 7} if len(epochs) == 1 else {"marker": "."}
+    ax_loss.plot(epochs, [r["train_loss"] for r in history], label="train", **mark)
+    ax_loss.plot(epochs, [r["val_loss"] for r in history], label="validation", **mark)
     ax_loss.set(xlabel="epoch", ylabel="loss", title="loss")
-    ax_acc.plot(epochs, [100 * r["train_acc"] for r in history], label="train", marker=".")
-    ax_acc.plot(epochs, [100 * r["val_acc"] for r in history], label="validation", marker=".")
+    ax_acc.plot(epochs, [100 * r["train_acc"] for r in history], label="train", **mark)
+    ax_acc.plot(epochs, [100 * r["val_acc"] for r in history], label="validation", **mark)
+    if len(epochs) == 1:  # matplotlib would span 0.95-1.05 with fractional ticks
+        for ax in (ax_loss, ax_acc):
+            ax.set_xticks(epochs)
     ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
     for ax in (ax_loss, ax_acc):
         ax.grid(alpha=0.3)
@@ -80,7 +89,7 @@ def plot_curves(path: str | Path, history: Sequence[dict[str, Any]], title: str 
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    _save_figure(fig, Path(path))
+    return fig
 
 
 def confusion_matrix(targets: torch.Tensor, predictions: torch.Tensor, num_classes: int) -> torch.Tensor:

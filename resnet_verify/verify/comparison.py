@@ -10,10 +10,13 @@ from torch import nn
 from resnet_verify.errors import UsageError
 from resnet_verify.specs.builders import build_reference_model, reference_display
 from resnet_verify.tracing.global_pools import follow_input_size
+from resnet_verify.tracing.input_channels import channels_it_takes, with_channels
 from resnet_verify.tracing.outputs import no_tensor_error
-from resnet_verify.tracing.records import Shape, Stage, Trace
+from resnet_verify.tracing.records import Shape, Stage, Trace, format_shape
+from resnet_verify.tracing.repairs import describe
 from resnet_verify.tracing.tracer import normalize_input_shape, trace
 from resnet_verify.verify.align import align_blocks
+from resnet_verify.verify.classes import ClassesFrom, classes_from_head
 from resnet_verify.verify.diff import diff
 from resnet_verify.verify.locate import locate_values
 from resnet_verify.verify.patterns import explain
@@ -42,14 +45,17 @@ def _stem_row(ref: Trace, cand: Trace, mismatches: Sequence[Mismatch]) -> StageR
         and any(m.reference_path == ref.ops[o].module_path for o in rs.stem)
         for m in mismatches
     )
+    # without blocks the candidate's "stem" is the whole model, unless a crash cut off the block it
+    # failed in (``Structure.partial``): then the stem is complete and is shown
+    whole = bool(cs.blocks) or bool(cs.partial)
     return StageRow(
         "stem",
         rs.stem_path,
-        cs.stem_path if cs.blocks else None,
+        cs.stem_path if whole else None,
         rs.stem_out_shape,
-        cs.stem_out_shape if cs.blocks else None,
+        cs.stem_out_shape if whole else None,
         rs.stem_params,
-        cs.stem_params if cs.blocks else None,
+        cs.stem_params if whole else None,
         0,
         0,
         not stem_bad and rs.stem_out_shape == cs.stem_out_shape,
@@ -118,7 +124,13 @@ def stage_rows(
 
 
 def compare_traces(
-    ref: Trace, cand: Trace, *, reference_name: str, candidate_name: str, num_classes: int
+    ref: Trace,
+    cand: Trace,
+    *,
+    reference_name: str,
+    candidate_name: str,
+    num_classes: int,
+    classes_from: ClassesFrom = ClassesFrom.GIVEN,
 ) -> Comparison:
     pairs = align_blocks(ref, cand)
     mismatches = locate_values(diff(ref, cand, pairs), ref, cand, pairs)
@@ -128,12 +140,17 @@ def compare_traces(
     notes = []
     for side, traced in (("candidate", cand), ("reference", ref)):
         if traced.repairs:
-            r, n = traced.repairs[0], len(traced.repairs)
+            n = len(traced.repairs)
             notes.append(
-                f"the {side} was traced with {n} repair{'s' if n > 1 else ''} on a copy ({r.attribute}="
-                f"{r.given[0]} read as {r.used[0]}, as PyTorch 1.x did): as written it crashes under torch "
-                "2.x; the differences below are those of the repaired model"
+                f"the {side} was traced with {n} repair{'s' if n > 1 else ''} on a copy "
+                f"({describe(traced.repairs)}): as written its forward crashes; the differences below are "
+                "those of the repaired model"
             )
+    if ref.input_shape[1] != cand.input_shape[1]:
+        notes.append(
+            f"each side was fed the input channels its first conv takes: the candidate "
+            f"{format_shape(cand.input_shape)}, the reference {format_shape(ref.input_shape)}"
+        )
     if dropped:
         notes.append(f"{dropped} more mismatches follow from the verdict and are not listed")
     if cand.device == "keras":
@@ -152,6 +169,7 @@ def compare_traces(
         mismatches=mismatches,
         findings=findings,
         notes=tuple(notes),
+        classes_from=classes_from,
     )
 
 
@@ -179,7 +197,7 @@ def compare(
     reference: str = "resnet50",
     *,
     input_size: int | Sequence[int],
-    num_classes: int,
+    num_classes: int | None,
     candidate_name: str | None = None,
     cache: bool = True,
     output_key: str | None = None,
@@ -190,6 +208,8 @@ def compare(
     ``reference`` is any model spec: a torchvision ResNet name (``resnet50``), ``torchvision:NAME``,
     a family name, ``timm:NAME``, ``FILE.py:CALLABLE`` or ``MODULE:CALLABLE``.
 
+    ``num_classes=None``: the class count is read off the candidate's head (its last Linear or conv)
+    and the reference built with it; the comparison says so (``classes_from``).
     ``cache=False`` neither reads nor writes the persistent reference-trace cache. ``output_key``
     picks the candidate's prediction out of a non-tensor output (``tracing.outputs``).
     ``owned=True``: the caller built ``candidate`` for this comparison alone, so it is traced in
@@ -206,19 +226,37 @@ def compare(
     from resnet_verify.verify.reference_cache import is_cacheable
 
     traced = reference_trace if is_cacheable(ref_name) else reference_trace.__wrapped__
+    cand_trace, classes_from = None, ClassesFrom.GIVEN
+    if num_classes is None:  # the reference is built with the class count the candidate's head has
+        cand_trace = _candidate_trace(candidate, shape, output_key, owned)
+        num_classes, classes_from = classes_from_head(cand_trace)
     ref_trace = traced(ref_name, shape, num_classes, cache=cache)
+    takes = channels_it_takes(ref_trace)
+    if takes is not None:  # the reference is fed the channels it takes, whatever the candidate takes
+        ref_trace = traced(ref_name, with_channels(shape, takes), num_classes, cache=cache)
     if ref_trace.crash is not None:
         raise UsageError(
             f"input size {'x'.join(map(str, shape[1:]))} is too small for "
             f"{reference}: {ref_trace.crash.message}"
         )
-    cand_trace = follow_input_size(candidate, trace(candidate, shape, output_key=output_key, owned=owned))
-    if not cand_trace.output_is_tensor:
-        raise no_tensor_error(type(candidate).__name__)
+    if cand_trace is None:
+        cand_trace = _candidate_trace(candidate, shape, output_key, owned)
     return compare_traces(
         ref_trace,
         cand_trace,
         reference_name=ref_name,
         candidate_name=candidate_name or type(candidate).__name__,
         num_classes=num_classes,
+        classes_from=classes_from,
     )
+
+
+def _candidate_trace(candidate: nn.Module, shape: Shape, output_key: str | None, owned: bool) -> Trace:
+    first = trace(candidate, shape, output_key=output_key, owned=owned)
+    takes = channels_it_takes(first)
+    if takes is not None:  # a grayscale (or multispectral) first conv: fed the channels it takes
+        first = trace(candidate, with_channels(shape, takes), output_key=output_key)
+    cand_trace = follow_input_size(candidate, first)
+    if not cand_trace.output_is_tensor:
+        raise no_tensor_error(type(candidate).__name__)
+    return cand_trace

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import torch
 
 from resnet_verify.tracing.records import OpKind, SourceLoc, Trace, format_shape
+from resnet_verify.tracing.repairs import Repair, RepairKind
 from resnet_verify.verify.align import significant
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 
@@ -21,10 +22,13 @@ def _reference_path(ref: Trace, cand: Trace, pairs: Sequence[BlockPair], last_pa
     after = pairs[last_paired].reference if last_paired >= 0 else None
     nxt = (after + 1) if after is not None else 0
     in_blocks = {o for b in cs.blocks for o in (*b.main, *b.shortcut, *b.tail, b.merge_op)}
-    trailing = [o for o in range(len(cand.ops)) if o not in in_blocks and o not in cs.stem]
+    partial = set(cs.partial)  # ops of the unit it crashed in: that unit is a block, not the stem
+    trailing = [
+        o for o in range(len(cand.ops)) if o not in in_blocks and o not in cs.stem and o not in partial
+    ]
     in_head = any(cand.ops[o].kind in _HEAD_KINDS for o in trailing)
     if nxt < len(rs.blocks) and not in_head:
-        return rs.blocks[nxt].path if cs.blocks else rs.stem_path
+        return rs.blocks[nxt].path if cs.blocks or partial else rs.stem_path
     head = significant(ref, rs.head)
     done = len(significant(cand, trailing))
     return ref.ops[head[min(done, len(head) - 1)]].module_path if head else "fc"
@@ -42,15 +46,25 @@ def repair_mismatches(ref: Trace, cand: Trace) -> list[Mismatch]:
             r.attribute,
             r.used,
             r.given,
-            f"{'the reference' if side is ref else 'the candidate'}'s {r.module_path} ({r.type_name}): "
-            f"{r.attribute}={_spell(r.given)} crashes under torch 2.x; traced as "
-            f"{r.attribute}={_spell(r.used)}, as PyTorch 1.x read it",
+            _repair_text(r, "the reference" if side is ref else "the candidate"),
             r.source if side is cand else None,
             Region.MODEL,
         )
         for side in (cand, ref)
         for r in side.repairs
     ]
+
+
+def _repair_text(r: Repair, side: str) -> str:
+    if r.kind is RepairKind.WIDTH:
+        return (
+            f"{side}'s {r.module_path} ({r.type_name}) is built with {r.attribute}={r.given[0]} but "
+            f"{r.used[0]} reach it, so the forward fails there; traced as {r.attribute}={r.used[0]}"
+        )
+    return (
+        f"{side}'s {r.module_path} ({r.type_name}): {r.attribute}={_spell(r.given)} crashes under torch "
+        f"2.x; traced as {r.attribute}={_spell(r.used)}, as PyTorch 1.x read it"
+    )
 
 
 def _spell(values: tuple[int, ...]) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from resnet_verify.tracing.records import OpKind, Shape, SourceLoc, Trace
+from resnet_verify.verify.classes import ClassesFrom
 
 
 class MismatchKind(str, enum.Enum):
@@ -97,6 +98,14 @@ class Pattern(str, enum.Enum):
     CONV_CLASSIFIER = "conv_classifier"
     REPEATED = "repeated_in_blocks"
     BOOL_ARGUMENT = "bool_argument"  # crash cause: padding=True, repaired to trace past it
+    # crash causes (verify/crash_causes): the first two are repaired to trace past them
+    LINEAR_WIDTH = "linear_in_features"
+    CONV_IN_CHANNELS = "conv_in_channels"
+    HARD_CODED_VIEW = "hard_coded_view_size"
+    POOL_TOO_LARGE = "pool_larger_than_feature_map"
+    INPUT_SIZE_ASSERT = "input_size_assert"
+    FIXED_DEVICE = "fixed_device_tensor"
+    INPUT_CHANNELS = "input_channels"  # a grayscale (or multispectral) first conv: each side fed its own
     EXTRA_MODULE = "extra_module_in_blocks"  # described, not named: a sub-module the other side lacks
     DROPOUT = "dropout"  # dropout, channel (spatial) dropout, alpha dropout
     STOCHASTIC_DEPTH = "stochastic_depth"
@@ -154,6 +163,7 @@ class Comparison:
     mismatches: tuple[Mismatch, ...]
     findings: tuple[Finding, ...]
     notes: tuple[str, ...] = field(default=())
+    classes_from: ClassesFrom = ClassesFrom.GIVEN  # num_classes asked for, or read off the head
 
     @property
     def ok(self) -> bool:

@@ -17,10 +17,15 @@ def _scalar(value: object) -> object:
     return value[0] if isinstance(value, tuple) and value and len(set(value)) == 1 else value
 
 
+def _holds_bool(value: object) -> bool:
+    """A bool argument's repair, not a width's (the reference's repairs come swapped, on its side)."""
+    return isinstance(value, tuple) and any(isinstance(v, bool) for v in value)
+
+
 def detect_bool_argument(ctx: Context) -> list[Finding]:
     groups: dict[tuple[SourceLoc | None, str | None], list[int]] = {}
     for i, m in enumerate(ctx.mismatches):
-        if m.kind is MismatchKind.REPAIR and m.candidate_path is not None:  # the reference's: swapped
+        if m.kind is MismatchKind.REPAIR and m.candidate_path is not None and _holds_bool(m.actual):
             groups.setdefault((m.source, m.field), []).append(i)
     findings = []
     for (source, field), idx in groups.items():

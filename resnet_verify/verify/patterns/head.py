@@ -38,8 +38,9 @@ def _final_side(steps: Sequence[tuple[OpKind, dict]], size: int) -> int:
     return h
 
 
-def valid_input_sizes(trace: Trace, sizes: Sequence[int] = _ALL_SIZES) -> list[int]:
-    """Square input sizes for which the traced trunk would reach its Linear with the right width."""
+def valid_input_sizes(trace: Trace, sizes: Sequence[int] = _ALL_SIZES, want: int | None = None) -> list[int]:
+    """Square input sizes for which the traced trunk would reach its Linear with the right width
+    (``want``: the width the Linear was built for, when the trace holds a re-sized copy)."""
     s = trace.structure
     linear = first_op(trace, s.head, OpKind.LINEAR)
     if linear is None:
@@ -49,7 +50,9 @@ def valid_input_sizes(trace: Trace, sizes: Sequence[int] = _ALL_SIZES) -> list[i
     last = before[-1].out_shape if before else None
     channels = last[1] if last else (s.blocks[-1].out_shape[1] if s.blocks else 0)
     steps = [(trace.ops[o].kind, dict(trace.ops[o].attrs)) for o in chain if trace.ops[o].kind in _SIZE_STEPS]
-    want = attr(linear, "in_features")
+    if want is None:
+        held = attr(linear, "in_features")
+        want = held if isinstance(held, int) else None
     return [n for n in sizes if (h := _final_side(steps, n)) >= 1 and channels * h * h == want]
 
 
@@ -67,8 +70,21 @@ def ranges(values: Sequence[int]) -> str:
     return ", ".join(parts[:6]) + (" ..." if len(parts) > 6 else "")
 
 
-def _linear_call(op: OpRecord) -> str:
-    return f"Linear({attr(op, 'in_features')}, {attr(op, 'out_features')})"
+def _linear_call(op: OpRecord, built: object) -> str:
+    return f"Linear({built}, {attr(op, 'out_features')})"
+
+
+def _built_width(cand: Trace, linear: OpRecord | None) -> object:
+    """The Linear's in_features as the user wrote it: a crash re-sized the traced copy's
+    (``tracing/repairs.py``) when the features reaching it had another width."""
+    if linear is None:
+        return None
+    given = [
+        r.given[0]
+        for r in cand.repairs
+        if r.module_path == linear.module_path and r.attribute == "in_features"
+    ]
+    return given[0] if given else attr(linear, "in_features")
 
 
 def detect_fixed_head(ctx: Context) -> list[Finding]:
@@ -79,19 +95,30 @@ def detect_fixed_head(ctx: Context) -> list[Finding]:
     ref_linear = first_op(ref, ref.structure.head, OpKind.LINEAR)
     if ref_linear is None or (not fixed_pool and linear is None):
         return []
-    wrong_width = linear is not None and attr(linear, "in_features") != attr(ref_linear, "in_features")
+    built = _built_width(cand, linear)
+    wrong_width = linear is not None and built != attr(ref_linear, "in_features")
     if not fixed_pool and not wrong_width:
         return []
     head_paths = {ref.ops[o].module_path for o in ref.structure.head} - {""}
+    resized = linear.module_path if linear is not None and built != attr(linear, "in_features") else None
     idx = ctx.indices(
-        lambda m: m.region is Region.HEAD or (m.region is Region.MODEL and m.reference_path in head_paths)
+        lambda m: (
+            m.region is Region.HEAD
+            or (m.region is Region.MODEL and m.reference_path in head_paths)
+            or (resized is not None and m.candidate_path == resized)
+        )
     )
     if not idx:
         return []
-    sizes = valid_input_sizes(cand) if cand.crash is None else []
+    sizes = (
+        valid_input_sizes(cand, want=built if isinstance(built, int) else None) if cand.crash is None else []
+    )
     if not fixed_pool and cand.crash is None and len(sizes) == len(_ALL_SIZES):
         return []  # a global pool feeding its own width: a narrower / wider net, not a fixed head
-    what = " + ".join([pool_call(op) for op in fixed_pool] + ([_linear_call(linear)] if linear else []))
+    what = " + ".join(
+        [pool_call(op) for op in fixed_pool] + ([_linear_call(linear, built)] if linear else [])
+    )
+    fails = " (at this input size the forward fails at the Linear)" if resized else ""
     culprit = fixed_pool[0] if fixed_pool else linear
     path = culprit.module_path if culprit else None
     site = ctx.site(path)
@@ -99,31 +126,30 @@ def detect_fixed_head(ctx: Context) -> list[Finding]:
     return [Finding(
         Pattern.FIXED_HEAD, "Fixed-size head",
         f"The head ({what}) is sized for one input resolution instead of pooling globally: it only fits "
-        f"square inputs of {ranges(sizes)} px.",
+        f"square inputs of {ranges(sizes)} px{fails}.",
         tuple(sorted(head_paths)), idx,
         f"{at(path, site)}: {what} only fits {ranges(sizes)} px input; use AdaptiveAvgPool2d(1) + "
-        f"Linear({attr(ref_linear, 'in_features')}, {classes}){_reshape_fix(cand, linear)}", site,
+        f"Linear({attr(ref_linear, 'in_features')}, {classes}){_reshape_fix(cand, linear, built)}", site,
     )]  # fmt: skip
 
 
-def _reshape_fix(cand: Trace, linear: OpRecord | None) -> str:
+def _reshape_fix(cand: Trace, linear: OpRecord | None, built: object) -> str:
     """A head width also written in ``forward`` (``x.view(x.size(0), 8192)``): following the fix
     without changing that line would crash at the next run, so the line is named too."""
     if linear is None:
         return ""
-    width = attr(linear, "in_features")
+    widths = {attr(linear, "in_features"), built}
     for o in cand.structure.head:
         op = cand.ops[o]
         shape = op.out_shape or ()
         if (
             op.kind is OpKind.RESHAPE
             and op.name in _SIZED
-            and shape[1:] == (width,)
+            and len(shape) == 2
+            and shape[1] in widths
             and op.source is not None
         ):
-            return (
-                f", and at {op.source} flatten with torch.flatten(x, 1) instead of the {op.name} to {width}"
-            )
+            return f", and at {op.source} flatten with torch.flatten(x, 1) instead of the {op.name} to {shape[1]}"
     return ""
 
 

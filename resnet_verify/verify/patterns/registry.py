@@ -18,6 +18,7 @@ from resnet_verify.verify.patterns.blocks import detect_block_counts, detect_pre
 from resnet_verify.verify.patterns.bool_argument import detect_bool_argument
 from resnet_verify.verify.patterns.context import Context, Detector
 from resnet_verify.verify.patterns.conv_head import detect_conv_classifier
+from resnet_verify.verify.patterns.crash_cause import detect_crash_cause
 from resnet_verify.verify.patterns.deep_stem import detect_deep_stem
 from resnet_verify.verify.patterns.downsampling import detect_first_stage_stride, detect_output_stride
 from resnet_verify.verify.patterns.dropout import detect_regularizers
@@ -26,6 +27,7 @@ from resnet_verify.verify.patterns.family import detect_cifar_resnet, detect_not
 from resnet_verify.verify.patterns.flip import flipped, unflipped
 from resnet_verify.verify.patterns.folded import detect_bn_folded
 from resnet_verify.verify.patterns.head import detect_fixed_head
+from resnet_verify.verify.patterns.input_channels import detect_input_channels
 from resnet_verify.verify.patterns.layers import (
     detect_conv_bias,
     detect_grouped_1x1,
@@ -46,6 +48,8 @@ from resnet_verify.verify.records import BlockPair, Finding, Mismatch
 
 DETECTORS: tuple[Detector, ...] = (
     detect_bool_argument,  # a crash cause repaired to trace past it: independent of every variant
+    detect_crash_cause,  # the other crash causes (verify/crash_causes), repaired or not
+    detect_input_channels,  # each side fed its own channels: only the first conv differs by it
     detect_residual_removed,  # before not-a-ResNet: a ResNet without its adds is not another family
     detect_not_residual,
     detect_cifar_resnet,

@@ -1,0 +1,35 @@
+"""Each model gets the input it takes: a grayscale ResNet (``Conv2d(1, 64, 7, 2, 3)``) is fed one
+channel, not failed for the three a reference takes.
+
+The channel count is read off the trace, not guessed from module order: when the forward fails at
+the first layer that reads the model's input (``Crash.input_ops`` holds ``INPUT_ID``) and that layer
+is a conv built for other input channels, the model takes that many. Everything after the first conv
+is then compared as usual; the difference is reported once, at that conv (``patterns/input_channels``).
+"""
+
+from __future__ import annotations
+
+from resnet_verify.tracing.records import INPUT_ID, Shape, Trace
+
+
+def channels_it_takes(traced: Trace) -> int | None:
+    """The input channels the model's first conv is built for, when feeding it ``traced.input_shape``
+    failed there for that reason alone; None otherwise."""
+    crash = traced.crash
+    if crash is None or INPUT_ID not in crash.input_ops or not crash.module_path:
+        return None
+    call = next((c for c in traced.modules if c.path == crash.module_path), None)
+    if call is None or not call.type_name.startswith("Conv"):
+        return None
+    hp = dict(call.hparams)
+    wanted, groups = hp.get("in_channels"), hp.get("groups", 1)
+    if not isinstance(wanted, int) or not isinstance(groups, int) or wanted == traced.input_shape[1]:
+        return None
+    return wanted
+
+
+def with_channels(shape: Shape, channels: int) -> Shape:
+    return (shape[0], channels, *shape[2:])
+
+
+__all__ = ["channels_it_takes", "with_channels"]
