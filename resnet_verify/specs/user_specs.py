@@ -24,6 +24,7 @@ from torch import nn
 
 from resnet_verify.errors import UsageError
 from resnet_verify.specs import keras_specs
+from resnet_verify.specs.sources import display_path, is_user_file
 from resnet_verify.specs.usercode import model_folder
 
 DEFAULT_CLASSES = 1000  # torchvision's (ImageNet): what a builder given no class count builds
@@ -117,6 +118,13 @@ def _user_frame(exc: BaseException, path: Path) -> str:
     return f" (at {path}:{frames[-1].lineno})" if frames else ""
 
 
+def _innermost_user_line(exc: BaseException) -> str:
+    """`` (at FILE:LINE)``: the user's line that raised, innermost first (a builder's ``__init__``
+    deep in their own classes), library frames skipped; "" when none is the user's."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if is_user_file(f.filename)]
+    return f" (at {display_path(frames[-1].filename)}:{frames[-1].lineno})" if frames else ""
+
+
 def _import_module(name: str) -> ModuleType:
     try:
         return importlib.import_module(name)
@@ -136,6 +144,8 @@ def _resolve(module: ModuleType, attr: str, display: str) -> Callable[..., Any]:
         if not hasattr(obj, part):
             public = [n for n in dir(obj) if not n.startswith("_")]
             owner = getattr(obj, "__name__", type(obj).__name__)
+            if isinstance(obj, ModuleType) and owner.startswith("_resnet_verify_user_") and obj.__file__:
+                owner = Path(obj.__file__).name  # the user's file, never our internal module name
             raise UsageError(f"{display}: {owner} has no attribute {part!r}{suggest(part, public)}")
         obj = getattr(obj, part)
     if not callable(obj):
@@ -189,7 +199,7 @@ def _call(
         with device_ctx(dev):
             result = target(**kwargs)
     except (Exception, SystemExit) as exc:
-        raise UsageError(f"{verb} {display} raised {exc_text(exc)}") from exc
+        raise UsageError(f"{verb} {display} raised {exc_text(exc)}{_innermost_user_line(exc)}") from exc
     if keras_specs.is_keras_model(result):
         return keras_specs.checked_keras_model(result, display)
     if not isinstance(result, nn.Module):
