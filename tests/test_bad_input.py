@@ -435,8 +435,8 @@ CASES: list[tuple[str, list[str], str]] = [
     ("compare-size-zero-side", ["compare", "--model", "resnet18", "--input-size", "3x64x0"], "positive"),
     (
         "compare-size-four-parts",
-        ["compare", "--model", "resnet18", "--input-size", "1x3x64x64"],
-        "malformed input size",
+        ["compare", "--model", "resnet18", "--input-size", "1x3x64x64"],  # a 3-D size: 1 channel, 3 frames
+        "a 2-D network cannot be compared layer by layer with a 3-D one",
     ),
     ("compare-size-too-small", ["compare", "--model", "resnet18", "--input-size", "3x64x8"], "too small"),
     (
@@ -494,7 +494,7 @@ CASES: list[tuple[str, list[str], str]] = [
     ("summary-size-negative", ["summary", "--model", "resnet18", "--input-size", "-5"], "must be positive"),
     (
         "summary-size-malformed",
-        ["summary", "--model", "resnet18", "--input-size", "3x32"],
+        ["summary", "--model", "resnet18", "--input-size", "3x32x32x32x32"],
         "malformed input size",
     ),
     (

@@ -87,7 +87,7 @@ def test_output_file_written_atomically(tmp_path: Path, fmt: str, capsys: pytest
         (["compare", "--model", "resnet50", "--input-size", "0"], "positive"),
         (["compare", "--model", "resnet50", "--input-size", "-3"], "input size"),
         (["compare", "--model", "resnet50", "--input-size", "16"], "too small"),
-        (["compare", "--model", "resnet50", "--input-size", "64x64"], "malformed"),
+        (["compare", "--model", "resnet50", "--input-size", "3x64x64x64x64"], "malformed"),
         (["compare", "--model", "resnet50", "--reference", "vgg16"], "unknown reference"),
         (["compare", "--model", "resnet50", "--format", "pdf"], "invalid choice"),
         (["compare", "--model", "resnet50", "--num-classes", "0"], "num-classes"),

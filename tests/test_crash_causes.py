@@ -16,7 +16,7 @@ from resnet_verify.tracing.crashes import real_message
 from resnet_verify.tracing.tracer import trace
 from resnet_verify.verify.comparison import compare
 from resnet_verify.verify.crash_causes import diagnose
-from resnet_verify.verify.records import Pattern
+from resnet_verify.verify.records import Comparison, Pattern
 
 REPO = Path(__file__).resolve().parents[1]
 CRASHES = REPO / "tests" / "fixtures" / "crashes"
@@ -26,7 +26,7 @@ def _line(path: Path, marker: str) -> int:
     return next(i for i, ln in enumerate(path.read_text().splitlines(), 1) if marker in ln)
 
 
-def _compare(name: str, reference: str, size: int, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def _compare(name: str, reference: str, size: int, monkeypatch: pytest.MonkeyPatch) -> Comparison:
     monkeypatch.chdir(REPO)
     model, label = build_model(f"tests/fixtures/crashes/{name}.py:build", num_classes=1000, device="meta")
     return compare(model, reference, input_size=size, num_classes=1000, candidate_name=label)
@@ -143,7 +143,7 @@ def test_an_argument_parser_error_keeps_the_line_that_says_why() -> None:
         def __init__(self) -> None:
             super().__init__()
             self.conv = nn.Conv2d(3, 4, 3)
-            self.conv.padding = ("same", 1)  # neither a str nor ints: no repair applies
+            self.conv.padding = ("same", 1)  # type: ignore[assignment]  # neither a str nor ints: no repair
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
             return self.conv(x)

@@ -331,9 +331,11 @@ def test_build_reference_errors() -> None:
         ("3x64x64", (3, 64, 64)),
         (" 1x32X40 ", (1, 32, 40)),
         ("32", (3, 32, 32)),
+        ("12x1000", (12, 1000)),  # 1-D: 12-lead ECG
+        ("3x8x64x64", (3, 8, 64, 64)),  # 3-D: an 8-frame clip (depth may be under 32)
     ],
 )
-def test_parse_input_size(text: str | int, expected: tuple[int, int, int]) -> None:
+def test_parse_input_size(text: str | int, expected: tuple[int, ...]) -> None:
     assert parse_input_size(text) == expected
 
 
@@ -346,11 +348,13 @@ def test_parse_input_size(text: str | int, expected: tuple[int, int, int]) -> No
         ("3x-64x64", "must be positive"),
         ("abc", "malformed input size"),
         ("", "malformed input size"),
-        ("3x64", "malformed input size"),
+        ("3x8x8x64x64", "malformed input size"),
         ("64.5", "malformed input size"),
-        (True, "N or CxHxW"),
+        (True, "N, CxL, CxHxW or CxDxHxW"),
         ("16", "input size 16 is too small: the network needs at least 32 px"),
         ("3x64x16", "input size 16 is too small"),
+        ("12x16", "input size 16 is too small"),
+        ("3x8x64x16", "input size 16 is too small"),
     ],
 )
 def test_parse_input_size_errors(text: str | int, fact: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from resnet_verify.errors import UsageError
 from resnet_verify.formats import FORMATS
@@ -36,7 +36,7 @@ def add_common_model_args(
         required=True,
         action="append" if many else "store",
         metavar="SPEC",
-        help="resnet50 | resnet50_v1 | torchvision:NAME | FILE.py:CALLABLE | MODULE:CALLABLE"
+        help="resnet50 | resnet50_v1 | torchvision:NAME | FILE.py:CALLABLE | MODULE:CALLABLE | git:REV:FILE.py:CALLABLE"
         + (" (repeat it, or glob the file: 'models/*.py:build', for one report per model)" if many else ""),
     )
     if reference:
@@ -175,9 +175,41 @@ def write_report(text: str, output: str | None) -> None:
     print(f"report written to {output}", file=sys.stderr)
 
 
+def _with_equivalence(
+    args: argparse.Namespace, model: Any, reference: str, shape: Any, reference_state: Any, comparison: Any
+) -> Any:
+    """The comparison with the numeric check of ``--equivalence`` added."""
+    from resnet_verify.verify.equivalence import (
+        DEFAULT_ATOL,
+        DEFAULT_RTOL,
+        check_equivalence,
+        with_equivalence,
+    )
+
+    report = check_equivalence(
+        model,
+        reference,
+        input_size=shape,
+        num_classes=comparison.num_classes,  # given, or the one read off the model's head
+        reference_state=reference_state,
+        seed=args.seed,
+        comparison=comparison,
+        atol=DEFAULT_ATOL if args.atol is None else args.atol,
+        rtol=DEFAULT_RTOL if args.rtol is None else args.rtol,
+        output_key=args.output_key,
+    )
+    return with_equivalence(comparison, report)
+
+
 def run(args: argparse.Namespace) -> int:
     from resnet_verify.report.formats import render
-    from resnet_verify.specs.builders import build_model, default_reference, parse_input_size
+    from resnet_verify.specs.builders import (
+        build_model,
+        default_reference,
+        full_input_shape,
+        image_size,
+        parse_input_size,
+    )
     from resnet_verify.verify.comparison import compare
 
     if args.num_classes is not None and args.num_classes < 1:
@@ -195,12 +227,13 @@ def run(args: argparse.Namespace) -> int:
     # Without --equivalence nothing reads the candidate's values, so a library builder skips drawing
     # its random weights; user code is always built with them (builders.structure_ignores_values).
     model, name = build_model(
-        args.model, num_classes=args.num_classes, input_size=size, random_init=args.equivalence
+        args.model, num_classes=args.num_classes, input_size=image_size(size), random_init=args.equivalence
     )
+    shape = full_input_shape(size)  # one sample of 1-D, 2-D or 3-D input, batch 1
     comparison = compare(
         model,
         reference,
-        input_size=size,
+        input_size=shape,
         num_classes=args.num_classes,
         candidate_name=name,
         cache=not getattr(args, "no_cache", False),
@@ -208,26 +241,7 @@ def run(args: argparse.Namespace) -> int:
         owned=not args.equivalence,  # built here for this compare alone unless equivalence reuses it
     )
     if args.equivalence:
-        from resnet_verify.verify.equivalence import (
-            DEFAULT_ATOL,
-            DEFAULT_RTOL,
-            check_equivalence,
-            with_equivalence,
-        )
-
-        report = check_equivalence(
-            model,
-            reference,
-            input_size=size,
-            num_classes=comparison.num_classes,  # given, or the one read off the model's head
-            reference_state=reference_state,
-            seed=args.seed,
-            comparison=comparison,
-            atol=DEFAULT_ATOL if args.atol is None else args.atol,
-            rtol=DEFAULT_RTOL if args.rtol is None else args.rtol,
-            output_key=args.output_key,
-        )
-        comparison = with_equivalence(comparison, report)
+        comparison = _with_equivalence(args, model, reference, shape, reference_state, comparison)
     color = args.color == "always" or (
         args.color == "auto" and args.output is None and args.format == "text" and sys.stdout.isatty()
     )

@@ -24,7 +24,10 @@ def run(args: argparse.Namespace, out_path: Path) -> int:
     from resnet_verify.verify.equivalence import DEFAULT_ATOL, DEFAULT_RTOL
     from resnet_verify.verify.keras_port import load_keras_source, port_from_keras, randomize_keras_batchnorm
 
-    size = parse_input_size(args.input_size)
+    parsed = parse_input_size(args.input_size)
+    if len(parsed) != 3:
+        raise UsageError(f"--input-size {args.input_size}: a Keras port takes 2-D images (N or CxHxW)")
+    size = (parsed[0], parsed[1], parsed[2])
     num_classes = args.num_classes if args.num_classes is not None else 1000
     if num_classes < 1:
         raise UsageError(f"--num-classes must be at least 1, got {num_classes}")

@@ -20,7 +20,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 from resnet_verify.errors import UsageError
 
 PROG = "resnet-verify"
-COMMANDS = ("compare", "summary", "port", "train", "evaluate", "predict")
+COMMANDS = ("compare", "summary", "port", "train", "evaluate", "predict", "fuzz-block")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from resnet_verify.cli.compare import add_input_size_arg, add_output_key_arg
 from resnet_verify.errors import UsageError
@@ -102,11 +102,13 @@ def _check_out(out: str) -> Path:
     return path
 
 
-def _head_classes(model: nn.Module, size: tuple[int, int, int], output_key: str | None) -> int:
+def _head_classes(model: nn.Module, size: tuple[int, ...], output_key: str | None) -> int:
+    import torch
+
     from resnet_verify.tracing.tracer import trace
     from resnet_verify.verify.classes import classes_from_head
 
-    return classes_from_head(trace(model, (1, *size), output_key=output_key))[0]
+    return classes_from_head(trace(model, torch.Size((1, *size)), output_key=output_key))[0]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -124,6 +126,8 @@ def run(args: argparse.Namespace) -> int:
     if source not in reference_names():
         raise UsageError(f"--from {args.source}: unknown reference; valid: {', '.join(reference_names())}")
     out = _check_out(args.out)
+    import torch
+
     size = parse_input_size(args.input_size)
     state = load_state_file(args.weights, what="--weights") if args.weights else None
     num_classes = args.num_classes if args.num_classes is not None else classes_in_state(state, source)
@@ -136,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
         result = port(
             source,
             model,
-            input_size=size,
+            input_size=torch.Size((1, *size)),  # one sample of 1-D, 2-D or 3-D input, batch 1
             num_classes=num_classes,
             reference_state=state,
             partial=args.partial,
@@ -157,6 +161,11 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"--out {args.out}: cannot write ({exc.strerror or exc})") from None
     print(f"{result.message}; written to {out}")
+    _print_details(result, random_weights=state is None)
+    return 0
+
+
+def _print_details(result: Any, *, random_weights: bool) -> None:
     if result.left_at_init:
         print(f"left at their initialisation: {', '.join(result.left_at_init)}")
     if result.source_prefix:
@@ -165,6 +174,5 @@ def run(args: argparse.Namespace) -> int:
         print(result.report.summary())
         for note in result.report.notes:
             print(note)
-    if state is None:
+    if random_weights:
         print("note: no --weights given: the ported weights are a random initialisation", file=sys.stderr)
-    return 0

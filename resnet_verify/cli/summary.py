@@ -24,14 +24,16 @@ def run(args: argparse.Namespace) -> int:
     from resnet_verify.cli.compare import write_report
     from resnet_verify.errors import UsageError
     from resnet_verify.report.summary_table import render_summary
-    from resnet_verify.specs.builders import build_model, parse_input_size
+    from resnet_verify.specs.builders import build_model, image_size, parse_input_size
 
     if args.depth < 0:
         raise UsageError(f"--depth must be >= 0, got {args.depth}")
     size = parse_input_size(args.input_size)
     # A shape report reads no values: a library builder's random weights are not drawn; user code is
     # built as Python builds it (builders.structure_ignores_values).
-    model, name = build_model(args.model, num_classes=args.num_classes, input_size=size, random_init=False)
+    model, name = build_model(
+        args.model, num_classes=args.num_classes, input_size=image_size(size), random_init=False
+    )
     text, ran = render_summary(
         model,
         name,

@@ -201,27 +201,40 @@ def _build_model(
     return model, display
 
 
-def parse_input_size(text: str | int, *, min_size: int = 32) -> tuple[int, int, int]:
-    """``N`` -> ``(3, N, N)``; ``CxHxW`` -> ``(C, H, W)``; the spatial size must be >= ``min_size``."""
+def parse_input_size(text: str | int, *, min_size: int = 32) -> tuple[int, ...]:
+    """The input of one sample: ``N`` -> ``(3, N, N)``; ``CxL`` (1-D: signals), ``CxHxW`` (images) and
+    ``CxDxHxW`` (3-D: video, volumes) as written. Every spatial side must be >= ``min_size``, except a
+    3-D input's depth (a clip of 8 frames is usual)."""
+    usage = "use N, CxL, CxHxW or CxDxHxW (e.g. 224, 12x1000, 3x224x224 or 3x16x112x112)"
     if isinstance(text, bool) or not isinstance(text, (str, int)):
-        raise UsageError(f"input size must be N or CxHxW, got {text!r}")
+        raise UsageError(f"input size must be N, CxL, CxHxW or CxDxHxW, got {text!r}")
     parts = [text] if isinstance(text, int) else text.strip().lower().replace("×", "x").split("x")
     try:
         numbers = [int(p) for p in parts]
     except ValueError:
-        raise UsageError(f"malformed input size {text!r}: use N or CxHxW (e.g. 224 or 3x224x224)") from None
+        raise UsageError(f"malformed input size {text!r}: {usage}") from None
     if len(numbers) == 1:
-        c, h, w = 3, numbers[0], numbers[0]
-    elif len(numbers) == 3:
-        c, h, w = numbers
-    else:
-        raise UsageError(f"malformed input size {text!r}: use N or CxHxW (e.g. 224 or 3x224x224)")
-    if min(c, h, w) <= 0:
+        numbers = [3, numbers[0], numbers[0]]
+    elif len(numbers) not in (2, 3, 4):
+        raise UsageError(f"malformed input size {text!r}: {usage}")
+    if min(numbers) <= 0:
         raise UsageError(f"input size {text!r} must be positive in every dimension")
-    for side in (h, w):
+    sides = numbers[-2:] if len(numbers) > 2 else numbers[-1:]
+    for side in sides:
         if side < min_size:
             raise UsageError(f"input size {side} is too small: the network needs at least {min_size} px")
-    return c, h, w
+    return tuple(numbers)
+
+
+def image_size(size: tuple[int, ...]) -> tuple[int, int, int] | None:
+    """``(C, H, W)`` for a 2-D input (what ``keras:NAME`` needs to fix its input shape), else None."""
+    return (size[0], size[1], size[2]) if len(size) == 3 else None
+
+
+def full_input_shape(size: tuple[int, ...]) -> torch.Size:
+    """A parsed per-sample size as the whole shape the tracer takes (batch 1), unambiguous for every
+    dimensionality (see ``tracing.tracer.normalize_input_shape``)."""
+    return torch.Size((1, *size))
 
 
 # ---- helpers --------------------------------------------------------------------------------------

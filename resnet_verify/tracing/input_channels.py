@@ -9,6 +9,8 @@ is then compared as usual; the difference is reported once, at that conv (``patt
 
 from __future__ import annotations
 
+import torch
+
 from resnet_verify.tracing.records import INPUT_ID, Shape, Trace
 
 
@@ -28,8 +30,9 @@ def channels_it_takes(traced: Trace) -> int | None:
     return wanted
 
 
-def with_channels(shape: Shape, channels: int) -> Shape:
-    return (shape[0], channels, *shape[2:])
+def with_channels(shape: Shape, channels: int) -> torch.Size:
+    """``shape`` fed ``channels`` instead (a whole shape: see ``tracer.normalize_input_shape``)."""
+    return torch.Size((shape[0], channels, *shape[2:]))
 
 
 __all__ = ["channels_it_takes", "with_channels"]

@@ -120,15 +120,24 @@ def _arg(args: tuple, kwargs: dict, index: int, name: str, default: Any = None) 
     return args[index] if len(args) > index else default
 
 
-def _pair(value: Any, default: int | None = None) -> Any:
+def _pair(value: Any, default: int | None = None, n: int = 2) -> Any:
+    """One entry per spatial dimension (``n``: 1 for conv1d / pool1d, 3 for the 3-D ops), as the
+    modules hold them: an int or a 1-tuple is repeated."""
     if value is None:
-        return None if default is None else (default, default)
+        return None if default is None else (default,) * n
     if isinstance(value, str):
         return value
     if isinstance(value, int):
-        return (value, value)
+        return (value,) * n
     values = tuple(int(v) for v in value)
-    return values * 2 if len(values) == 1 else values
+    return values * n if len(values) == 1 else values
+
+
+def _spatial(args: tuple, kwargs: dict) -> int:
+    """Spatial dimensions of the op's input: 1, 2 or 3 (2 when the input is not a batched tensor)."""
+    x = _arg(args, kwargs, 0, "input")
+    dims = int(x.dim()) - 2 if hasattr(x, "dim") else 2
+    return dims if dims in (1, 2, 3) else 2
 
 
 def is_inplace(name: str, kwargs: dict) -> bool:
@@ -145,13 +154,14 @@ _Classified = tuple[OpKind, dict[str, Any]]
 def _conv(args: tuple, kwargs: dict) -> _Classified:
     weight = _arg(args, kwargs, 1, "weight")
     groups = int(_arg(args, kwargs, 6, "groups", 1))
+    n = max(int(weight.dim()) - 2, 1)
     return OpKind.CONV, {
         "in_channels": int(weight.shape[1]) * groups,
         "out_channels": int(weight.shape[0]),
         "kernel_size": tuple(int(k) for k in weight.shape[2:]),
-        "stride": _pair(_arg(args, kwargs, 3, "stride", 1)),
-        "padding": _pair(_arg(args, kwargs, 4, "padding", 0)),
-        "dilation": _pair(_arg(args, kwargs, 5, "dilation", 1)),
+        "stride": _pair(_arg(args, kwargs, 3, "stride", 1), n=n),
+        "padding": _pair(_arg(args, kwargs, 4, "padding", 0), n=n),
+        "dilation": _pair(_arg(args, kwargs, 5, "dilation", 1), n=n),
         "groups": groups,
         "bias": _arg(args, kwargs, 2, "bias") is not None,
     }
@@ -168,19 +178,20 @@ def _batch_norm(args: tuple, kwargs: dict) -> _Classified:
 
 
 def _pool_window(args: tuple, kwargs: dict) -> dict[str, Any]:
-    kernel = _pair(_arg(args, kwargs, 1, "kernel_size"))
+    n = _spatial(args, kwargs)
+    kernel = _pair(_arg(args, kwargs, 1, "kernel_size"), n=n)
     stride = _arg(args, kwargs, 2, "stride")
     return {
         "kernel_size": kernel,
-        "stride": _pair(stride) if stride not in (None, [], ()) else kernel,
-        "padding": _pair(_arg(args, kwargs, 3, "padding", 0)),
+        "stride": _pair(stride, n=n) if stride not in (None, [], ()) else kernel,
+        "padding": _pair(_arg(args, kwargs, 3, "padding", 0), n=n),
     }
 
 
 def _max_pool(args: tuple, kwargs: dict) -> _Classified:
     return OpKind.MAX_POOL, {
         **_pool_window(args, kwargs),
-        "dilation": _pair(_arg(args, kwargs, 4, "dilation", 1)),
+        "dilation": _pair(_arg(args, kwargs, 4, "dilation", 1), n=_spatial(args, kwargs)),
         "ceil_mode": bool(_arg(args, kwargs, 5, "ceil_mode", False)),
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
+import torch
 from torch import nn
 
 from resnet_verify.errors import UsageError
@@ -17,6 +18,7 @@ from resnet_verify.tracing.repairs import describe
 from resnet_verify.tracing.tracer import normalize_input_shape, trace
 from resnet_verify.verify.align import align_blocks
 from resnet_verify.verify.classes import ClassesFrom, classes_from_head
+from resnet_verify.verify.crash_causes.dimensionality import wrong_dimensionality
 from resnet_verify.verify.diff import diff
 from resnet_verify.verify.locate import locate_values
 from resnet_verify.verify.patterns import explain
@@ -26,7 +28,8 @@ from resnet_verify.verify.stage_metrics import with_metrics
 
 
 def _input_shape(input_size: int | Sequence[int]) -> Shape:
-    shape = normalize_input_shape(input_size)
+    # a torch.Size from here on: the whole shape, batch included, for 1-D, 2-D and 3-D inputs alike
+    shape = torch.Size(normalize_input_shape(input_size))
     if min(shape) < 1:
         raise UsageError(f"input size must be positive, got {'x'.join(map(str, shape[1:]))}")
     return shape
@@ -187,7 +190,7 @@ def reference_trace(name: str, shape: Shape, num_classes: int, *, cache: bool = 
     def build() -> Trace:
         size = (shape[1], shape[2], shape[3]) if len(shape) == 4 else None  # keras:NAME fixes its input
         model = build_reference_model(name, num_classes=num_classes, input_size=size)
-        return follow_input_size(model, trace(model, shape, owned=True))
+        return follow_input_size(model, trace(model, torch.Size(shape), owned=True))  # a whole shape
 
     return cached_trace(name, shape, num_classes, build, enabled=cache)
 
@@ -235,6 +238,9 @@ def compare(
     if takes is not None:  # the reference is fed the channels it takes, whatever the candidate takes
         ref_trace = traced(ref_name, with_channels(shape, takes), num_classes, cache=cache)
     if ref_trace.crash is not None:
+        rank = [c for c in wrong_dimensionality(ref_trace)]
+        if rank:  # the reference's first layer rejects the input's rank: say so, not "too small"
+            raise UsageError(f"{reference}: {rank[0].message}")
         raise UsageError(
             f"input size {'x'.join(map(str, shape[1:]))} is too small for "
             f"{reference}: {ref_trace.crash.message}"

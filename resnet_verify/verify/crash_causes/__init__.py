@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from resnet_verify.tracing.records import Trace
 from resnet_verify.verify.crash_causes.cause import CrashCause
 from resnet_verify.verify.crash_causes.conv_channels import conv_in_channels
+from resnet_verify.verify.crash_causes.dimensionality import wrong_dimensionality
 from resnet_verify.verify.crash_causes.fixed_device import fixed_device
 from resnet_verify.verify.crash_causes.linear_width import linear_in_features
 from resnet_verify.verify.crash_causes.pool_size import pool_too_large
@@ -26,6 +27,7 @@ CAUSES: tuple[Cause, ...] = (
     linear_in_features,
     conv_in_channels,
     # the crash that stopped the trace: at most one of these matches it
+    wrong_dimensionality,  # first: a rank mismatch at the input explains everything after it
     fixed_device,  # before the others: a device error can surface in any op
     input_size_assert,
     pool_too_large,

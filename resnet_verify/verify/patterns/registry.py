@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from resnet_verify.tracing.records import Trace
 from resnet_verify.verify.patterns.avg_down import detect_avg_pool_shortcut
+from resnet_verify.verify.patterns.axis_stride import detect_axis_stride
 from resnet_verify.verify.patterns.batchnorm import detect_keras_batchnorm
 from resnet_verify.verify.patterns.blocks import detect_block_counts, detect_pre_activation
 from resnet_verify.verify.patterns.bool_argument import detect_bool_argument
@@ -23,6 +24,7 @@ from resnet_verify.verify.patterns.deep_stem import detect_deep_stem
 from resnet_verify.verify.patterns.downsampling import detect_first_stage_stride, detect_output_stride
 from resnet_verify.verify.patterns.dropout import detect_regularizers
 from resnet_verify.verify.patterns.extra_module import detect_extra_module
+from resnet_verify.verify.patterns.factorised_conv import detect_factorised_conv
 from resnet_verify.verify.patterns.family import detect_cifar_resnet, detect_not_residual
 from resnet_verify.verify.patterns.flip import flipped, unflipped
 from resnet_verify.verify.patterns.folded import detect_bn_folded
@@ -79,7 +81,9 @@ DETECTORS: tuple[Detector, ...] = (
     detect_option_a_shortcut,
     detect_projection_without_bn,
     detect_grouped_1x1,
+    detect_factorised_conv,  # a conv written as a chain of smaller ones: before extra modules/widths
     detect_extra_module,  # a whole sub-module extra in blocks: before widths and per-line grouping
+    detect_axis_stride,  # a stride on some axes only (a 3-D net's time axis): one layer, said per axis
     detect_widths,
     detect_repeated,  # last: it groups what no named variant explains
 )
