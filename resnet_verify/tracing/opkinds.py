@@ -257,11 +257,18 @@ _WITH_ARGS: tuple[tuple[frozenset[str] | set[str], Callable[[tuple, dict], _Clas
 )
 
 
-def _binary(name: str, tensor_inputs: int) -> _Classified | None:
-    """An add or multiply of two tensors (a residual merge, an SE gate); with a scalar, ``OTHER``."""
+def _binary(name: str, tensor_inputs: int, args: tuple = ()) -> _Classified | None:
+    """An add or multiply of two tensors (a residual merge, an SE gate); with a scalar or a parameter,
+    ``OTHER``, keeping the Python number it was given (a branch scaled by 0.2 differs from one by 0.5)."""
     for names, kind in ((_ADD, OpKind.ADD), (_MUL, OpKind.MUL)):
         if name in names:
-            return (kind, {}) if tensor_inputs >= 2 else (OpKind.OTHER, {"function": name})
+            if tensor_inputs >= 2:
+                return kind, {}
+            scalar = next((a for a in args if isinstance(a, (int, float)) and not isinstance(a, bool)), None)
+            return OpKind.OTHER, {
+                "function": name,
+                **({"scalar": float(scalar)} if scalar is not None else {}),
+            }
     return None
 
 
@@ -277,7 +284,7 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
         return OpKind.NORM, {"norm": name}
     if name in _ACTIVATIONS:
         return OpKind.ACTIVATION, {"function": name.rstrip("_")}
-    binary = _binary(name, tensor_inputs)
+    binary = _binary(name, tensor_inputs, args)
     if binary is not None:
         return binary
     if name in _ADAPTIVE:

@@ -35,6 +35,10 @@ class Recorder(OpCounter):
         self.ops: list[OpRecord] = []
         self.stack: list[str] = []
         self.failed: FailedOp | None = None
+        # Tensors computed from parameters alone (a standardized conv weight, a frozen BN's scale):
+        # tensor id -> (the parameter it comes from, the ops that computed it). Such ops are not on the
+        # data path, so they are not recorded as ops; the op that reads the tensor carries their names.
+        self.derived: dict[int, tuple[str, tuple[str, ...]]] = {}
         self.flops: FlopCount | None = None  # active under this mode while the forward runs
         self.flops_before = 0  # the count when the current op started (modes do not nest)
 
@@ -69,17 +73,30 @@ class Recorder(OpCounter):
         producers: list[int] = []
         in_shapes: list[Shape] = []
         params: list[str] = []
+        chains: list[tuple[str, ...]] = []
         for t in inputs:
             pname = self.param_names.get(id(t))
+            derived = self.derived.get(id(t))
+            if derived is not None:
+                pname, chain = derived
+                chains.append(chain)
             if pname is not None:
                 params.append(pname)
             else:
                 producers.append(self.producer.get(id(t), CONST_ID))
                 in_shapes.append(shape_of(t))
+        if params and all(p == CONST_ID for p in producers):
+            chain = (*dict.fromkeys(op for c in chains for op in c), name)  # every branch, in order
+            for t in outs:  # computed from parameters alone: a derived parameter, not a data-path op
+                self.derived[id(t)] = (params[0], chain)
+                self.keep.append(t)
+            return
         try:
             kind, attrs = opkinds.classify(name, tuple(args), kwargs, len(producers))
         except Exception:  # an unusual call signature must never break the trace
             kind, attrs = opkinds.OpKind.OTHER, {"function": name}
+        if chains:  # a parameter computed in forward: how, so that a difference in it is seen
+            attrs = {**attrs, "param_ops": "→".join(dict.fromkeys(op for c in chains for op in c))}
         op_id = len(self.ops)
         self.ops.append(
             OpRecord(

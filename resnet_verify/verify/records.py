@@ -105,6 +105,9 @@ class Pattern(str, enum.Enum):
     POOL_TOO_LARGE = "pool_larger_than_feature_map"
     INPUT_SIZE_ASSERT = "input_size_assert"
     FIXED_DEVICE = "fixed_device_tensor"
+    WEIGHT_STANDARDIZATION = "weight_standardization"
+    PARAM_OPS = "parameters_computed_in_forward"  # described: a weight transform that is not a known one
+    NORMALIZATION = "normalization_layer"  # GroupNorm / LayerNorm / frozen BN ... where the other has BN
     AXIS_STRIDE = "axis_stride"  # a stride that differs on some axes only (a 3-D net's time axis)
     FACTORISED_CONV = "factorised_conv"  # a kxkxk conv written as (1xkxk, kx1x1): (2+1)-D, or 1xk + kx1
     INPUT_DIMENSIONALITY = "input_dimensionality"  # a 2-D network given a 3-D input, or the reverse

@@ -36,8 +36,10 @@ from resnet_verify.verify.patterns.layers import (
     detect_option_a_shortcut,
     detect_projection_without_bn,
 )
+from resnet_verify.verify.patterns.normalization import detect_normalization
 from resnet_verify.verify.patterns.output_activation import detect_output_softmax
 from resnet_verify.verify.patterns.padding import detect_keras_stem, detect_same_padding
+from resnet_verify.verify.patterns.param_ops import detect_param_ops
 from resnet_verify.verify.patterns.preact_stem import detect_pre_activation_stem
 from resnet_verify.verify.patterns.repeated import detect_repeated
 from resnet_verify.verify.patterns.residual_removed import detect_residual_removed
@@ -77,6 +79,8 @@ DETECTORS: tuple[Detector, ...] = (
     detect_conv_classifier,
     detect_output_softmax,
     detect_keras_batchnorm,
+    detect_normalization,  # another norm where the reference has BN: every block's, one cause
+    detect_param_ops,  # weights computed in forward (weight standardization)
     detect_conv_bias,
     detect_option_a_shortcut,
     detect_projection_without_bn,

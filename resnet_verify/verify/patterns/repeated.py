@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from resnet_verify.tracing.records import SourceLoc
 from resnet_verify.verify.patterns.context import Context
+from resnet_verify.verify.patterns.op_phrases import extra_op_phrase
 from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
 
 _WHERE = {Region.MAIN: "main path", Region.SHORTCUT: "shortcut", Region.TAIL: "after the add",
@@ -26,13 +27,14 @@ def _key(m: Mismatch) -> tuple[object, ...] | None:
     return (m.kind, m.region, m.field, m.op_kind, repr(m.expected), repr(m.actual), m.source)
 
 
-def _what(m: Mismatch) -> str:
+def _what(m: Mismatch, ctx: Context) -> str:
     where = (_WHERE.get(m.region) or m.region.value) if m.region else "block"
     if m.field == "op":
         if m.actual is None:
             return f"{m.expected} missing in the candidate ({where})"
         if m.expected is None:
-            return f"an extra {m.actual} in the candidate ({where})"
+            what = extra_op_phrase(ctx.candidate, m.candidate_op, f"an extra {m.actual}")
+            return f"{what} in the candidate ({where})"
         return f"{m.actual} where the reference has {m.expected} ({where})"
     if m.field == "op_order":
         return str(m.actual)
@@ -80,7 +82,7 @@ def _finding(ctx: Context, parts: list[list[int]], paths: list[str]) -> Finding:
     firsts = [ctx.mismatches[idx[0]] for idx in parts]
     first, n = firsts[0], len(paths)
     shown = ", ".join(paths[:4]) + (f" ... {paths[-1]}" if len(paths) > 4 else "")
-    what = "; ".join(_what(m) for m in firsts)
+    what = "; ".join(_what(m, ctx) for m in firsts)
     fix = (
         _fix(first, n)
         if len(firsts) == 1

@@ -1,0 +1,98 @@
+"""Another normalization layer where the other side has BatchNorm: GroupNorm, LayerNorm, InstanceNorm,
+a frozen BatchNorm (a fixed per-channel scale and shift), or none.
+
+Detection / segmentation backbones freeze BN (torchvision's and detectron2's ``FrozenBatchNorm2d``:
+``x * scale + shift`` from stored statistics), small-batch and transfer models use GroupNorm (BiT),
+ports use LayerNorm over channels. Compared op by op each is a BatchNorm "expected, found mul" plus an
+extra add, repeated in every block and the stem: one cause, one finding, found from what the layers
+are (the candidate module at the place of each reference BatchNorm), not from their names.
+"""
+
+from __future__ import annotations
+
+from resnet_verify.tracing.records import OpKind, Trace
+from resnet_verify.verify.patterns.context import Context, at
+from resnet_verify.verify.records import Finding, MismatchKind, Pattern
+
+_STAND_INS = (OpKind.NORM, OpKind.MUL, OpKind.ADD, OpKind.OTHER)
+
+
+def _module_type(trace: Trace, path: str | None) -> str | None:
+    return next((c.type_name for c in trace.modules if c.path == path), None) if path else None
+
+
+def _describe(type_name: str, hparams: dict[str, object]) -> str:
+    low = type_name.lower()
+    if "frozen" in low:
+        return (
+            f"{type_name} (a fixed per-channel scale and shift computed from stored statistics: "
+            "nothing in it trains, and no statistics are updated)"
+        )
+    if "group" in low and isinstance(hparams.get("num_groups"), int):
+        return f"{type_name} ({hparams['num_groups']} groups: statistics per sample, not per batch)"
+    return type_name
+
+
+def _rest_of(ctx: Context, inside: set[str]) -> tuple[int, ...]:
+    """The stand-ins' other ops (a frozen BN's add: nothing in the reference) and their parameter
+    counts, in the same modules."""
+    return ctx.indices(
+        lambda m: (
+            m.candidate_path in inside
+            and (
+                (m.kind in (MismatchKind.OP, MismatchKind.EXTRA) and m.expected is None)
+                or m.kind is MismatchKind.PARAMS
+            )
+        )
+    )
+
+
+def detect_normalization(ctx: Context) -> list[Finding]:
+    ref, cand = ctx.reference, ctx.candidate
+    swapped: dict[str, list[int]] = {}  # candidate module type -> mismatches
+    paths: dict[str, set[str]] = {}
+    for i, m in enumerate(ctx.mismatches):
+        if (
+            m.kind is not MismatchKind.OP
+            or i in ctx.claimed
+            or m.reference_op is None
+            or m.candidate_op is None
+        ):
+            continue
+        r, c = ref.ops[m.reference_op], cand.ops[m.candidate_op]
+        if r.kind is not OpKind.BATCH_NORM or c.kind not in _STAND_INS:
+            continue
+        kind = _module_type(cand, m.candidate_path)
+        if kind is None or kind.startswith("BatchNorm"):
+            continue
+        swapped.setdefault(kind, []).append(i)
+        paths.setdefault(kind, set()).add(m.candidate_path or "")
+    findings = []
+    for kind, idx in swapped.items():
+        more = _rest_of(ctx, paths[kind])
+        claimed = tuple(sorted({*idx, *more}))
+        first = ctx.mismatches[idx[0]]
+        call = next((c for c in cand.modules if c.path == first.candidate_path), None)
+        hp = dict(call.hparams) if call is not None else {}
+        total = sum(1 for op in ref.ops if op.kind is OpKind.BATCH_NORM)
+        n = len(idx)
+        findings.append(
+            Finding(
+                pattern=Pattern.NORMALIZATION,
+                title=f"{kind} in place of BatchNorm",
+                message=(
+                    f"{n} of the reference's {total} BatchNorm layers are {_describe(kind, hp)} in the "
+                    f"candidate ({first.candidate_path}{' ...' if n > 1 else ''}). Shapes agree; training "
+                    "behaviour and the state_dict do not."
+                ),
+                locations=tuple(dict.fromkeys(ctx.mismatches[i].reference_path or "" for i in idx)),
+                mismatches=claimed,
+                suggestion=f"{at(first.candidate_path, first.source)}: build BatchNorm2d layers as the reference does, "
+                "or keep this on purpose (fine-tuning with small batches)",
+                source=first.source,
+            )
+        )
+    return findings
+
+
+__all__ = ["detect_normalization"]

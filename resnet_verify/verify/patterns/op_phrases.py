@@ -1,0 +1,51 @@
+"""Plain words for one op the other side lacks: what it computes and where it sits.
+
+"an extra mul" says little; "a multiply by the constant 0.2 on the main path, before the residual
+add" is the description a reader can act on (a scaled residual branch), and "a multiply by a learned
+1-value parameter (alpha)" is ReZero / SkipInit, without a detector per paper. The words come from
+the op's record: its kind, the Python number or the parameter it was given, and its consumer.
+"""
+
+from __future__ import annotations
+
+from resnet_verify.tracing.records import OpKind, Trace
+
+_MULS = frozenset({"mul", "mul_", "__mul__", "__rmul__", "__imul__"})
+_ADDS = frozenset({"add", "add_", "__add__", "__radd__", "__iadd__"})
+
+
+def _operand(trace: Trace, op_id: int) -> str:
+    op = trace.ops[op_id]
+    attrs = dict(op.attrs)
+    if isinstance(attrs.get("scalar"), float):
+        return f"the constant {attrs['scalar']:g}"
+    if op.params:
+        numel = next((p.numel for p in trace.params if p.name == op.params[0]), None)
+        size = f"{numel}-value " if numel is not None else ""
+        return f"a learned {size}parameter ({op.params[0]})"
+    return "a tensor"
+
+
+def _before_merge(trace: Trace, op_id: int) -> bool:
+    for b in trace.structure.blocks:
+        if b.merge_op is not None and op_id in trace.ops[b.merge_op].inputs:
+            return True
+    return False
+
+
+def extra_op_phrase(trace: Trace, op_id: int | None, fallback: str) -> str:
+    """``a multiply by the constant 0.2, before the residual add``; ``fallback`` for other ops."""
+    if op_id is None or not 0 <= op_id < len(trace.ops):
+        return fallback
+    op = trace.ops[op_id]
+    function = dict(op.attrs).get("function", op.name)
+    if op.kind is OpKind.OTHER and function in _MULS:
+        text = f"a multiply by {_operand(trace, op_id)}"
+    elif op.kind is OpKind.OTHER and function in _ADDS:
+        text = f"an add of {_operand(trace, op_id)}"
+    else:
+        return fallback
+    return text + (", before the residual add" if _before_merge(trace, op_id) else "")
+
+
+__all__ = ["extra_op_phrase"]

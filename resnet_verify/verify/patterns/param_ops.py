@@ -1,0 +1,71 @@
+"""Parameters computed in ``forward``: weight standardization, and any other transform of a weight.
+
+The tracer folds ops that read parameters alone into the parameter they come from
+(``tracing/recorder.py``) and tags the op that uses it with the chain (``param_ops``: ``mean→sub→
+std→add→div``). A difference in that chain is one finding: named where the chain is a known one
+(weight standardization: centre and scale each filter), described otherwise, with the count of layers
+and the line.
+"""
+
+from __future__ import annotations
+
+from resnet_verify.verify.patterns.context import Context, at
+from resnet_verify.verify.records import Finding, MismatchKind, Pattern
+
+
+def _is_standardization(chain: str) -> bool:
+    ops = set(chain.split("→")) if chain else set()
+    return (
+        {"mean", "sub"} <= ops
+        and bool(ops & {"std", "var", "var_mean", "std_mean", "rsqrt", "norm"})
+        and bool(ops & {"div", "mul", "rsqrt"})
+    )
+
+
+def _what(chain: object) -> str:
+    if not isinstance(chain, str) or not chain:
+        return "used as stored"
+    if _is_standardization(chain):
+        return f"standardized in forward ({chain}: zero mean, unit variance per filter)"
+    return f"computed in forward ({chain})"
+
+
+def _fix(mine: object, theirs: object) -> str:
+    if mine and not theirs:
+        return "use the stored weights (no transform in forward), as the reference does"
+    if theirs and _is_standardization(str(theirs)):
+        return "standardize the weights in forward as the reference does"
+    return f"compute the weights as the reference does ({theirs or 'as stored'})"
+
+
+def detect_param_ops(ctx: Context) -> list[Finding]:
+    groups: dict[tuple[object, object], list[int]] = {}
+    for i, m in enumerate(ctx.mismatches):
+        if m.kind is MismatchKind.ATTRIBUTE and m.field == "param_ops" and i not in ctx.claimed:
+            groups.setdefault((m.expected, m.actual), []).append(i)
+    findings = []
+    for (theirs, mine), idx in groups.items():
+        first = ctx.mismatches[idx[0]]
+        lines = sorted({str(ctx.mismatches[i].source) for i in idx if ctx.mismatches[i].source})
+        named = _is_standardization(str(mine)) or _is_standardization(str(theirs))
+        n = len(idx)
+        findings.append(
+            Finding(
+                pattern=Pattern.WEIGHT_STANDARDIZATION if named else Pattern.PARAM_OPS,
+                title="weight standardization" if named else "parameters computed in forward",
+                message=(
+                    f"In {n} layer{'s' if n > 1 else ''} ({first.candidate_path}{' ...' if n > 1 else ''}) the "
+                    f"candidate's weights are {_what(mine)}; the reference's are {_what(theirs)}. Shapes and "
+                    f"parameter counts agree; the function does not"
+                    + (f" (built at {', '.join(lines[:3])})." if lines else ".")
+                ),
+                locations=tuple(dict.fromkeys(ctx.mismatches[i].reference_path or "" for i in idx)),
+                mismatches=tuple(idx),
+                suggestion=f"{at(first.candidate_path, first.source)}: {_fix(mine, theirs)}",
+                source=first.source,
+            )
+        )
+    return findings
+
+
+__all__ = ["detect_param_ops"]

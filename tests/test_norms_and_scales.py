@@ -1,0 +1,92 @@
+"""Normalization layers, weights computed in forward, and scaled residual branches: one finding per
+cause, named from structure (module kinds, parameter-side ops, operands), either direction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from torch import nn
+
+from resnet_verify.specs.builders import build_model
+from resnet_verify.tracing.tracer import trace
+from resnet_verify.verify.comparison import compare
+from resnet_verify.verify.records import Comparison, Pattern
+
+REPO = Path(__file__).resolve().parents[1]
+FILE = "tests/fixtures/quirky/norms_and_scales.py"
+
+
+@pytest.fixture(autouse=True)
+def _in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+
+
+def _compare(builder: str, *, swap: bool = False) -> Comparison:
+    model, name = build_model(f"{FILE}:{builder}", num_classes=10, device="meta")
+    if swap:
+        return compare(build_model("resnet18", num_classes=10, device="meta")[0], f"{FILE}:{builder}",
+                       input_size=64, num_classes=10)  # fmt: skip
+    return compare(model, "resnet18", input_size=64, num_classes=10, candidate_name=name)
+
+
+CASES = [
+    ("group_norm", [Pattern.NORMALIZATION], "GroupNorm (32 groups"),
+    ("frozen_bn", [Pattern.NORMALIZATION], "ScaleShift in place of BatchNorm"),
+    ("std_conv", [Pattern.WEIGHT_STANDARDIZATION], "standardized in forward"),
+    ("bit_style", [Pattern.NORMALIZATION, Pattern.WEIGHT_STANDARDIZATION], "GroupNorm"),
+]
+
+
+@pytest.mark.parametrize(("builder", "patterns", "text"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("swap", [False, True], ids=["candidate", "reference"])
+def test_one_finding_per_cause(builder: str, patterns: list[Pattern], text: str, swap: bool) -> None:
+    c = _compare(builder, swap=swap)
+    assert sorted(f.pattern.value for f in c.findings) == sorted(p.value for p in patterns)
+    claimed = {i for f in c.findings for i in f.mismatches}
+    assert claimed == set(range(len(c.mismatches)))  # nothing left over, nothing split
+    assert any(text in f.title + f.message for f in c.findings)
+
+
+@pytest.mark.parametrize(
+    ("builder", "phrase"),
+    [
+        ("scaled_branch", "a multiply by the constant 0.2, before the residual add"),
+        ("rezero", "a multiply by a learned 1-value parameter (layer1.0.gate), before the residual add"),
+    ],
+)
+def test_a_scaled_branch_is_described_by_what_multiplies_it(builder: str, phrase: str) -> None:
+    c = _compare(builder)
+    (finding,) = c.findings
+    assert phrase in finding.message and "8 blocks" in finding.message
+
+
+def test_parameter_side_ops_are_not_data_path_ops() -> None:
+    model = build_model(f"{FILE}:std_conv", num_classes=10)[0]
+    t = trace(model, 64)
+    assert not [op for op in t.ops if op.name in ("mean", "var", "sqrt")]
+    conv = next(op for op in t.ops if op.module_path == "conv1")
+    assert dict(conv.attrs)["param_ops"] == "mean→sub→var→add→sqrt→div" and conv.params == ("conv1.weight",)
+    assert t.total_params == sum(p.numel() for p in model.parameters())
+
+
+def test_a_plain_resnet_has_no_parameter_side_ops() -> None:
+    from torchvision.models import resnet18
+
+    t = trace(resnet18(), 64)
+    assert all("param_ops" not in dict(op.attrs) for op in t.ops)
+
+
+def test_a_learned_per_channel_scale_is_still_a_data_path_op() -> None:
+    class LayerScale(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv = nn.Conv2d(3, 8, 3)
+            self.gamma = nn.Parameter(torch.ones(1, 8, 1, 1))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.conv(x) * self.gamma
+
+    t = trace(LayerScale(), 32)
+    assert [op.name for op in t.ops] == ["conv2d", "mul"] and t.ops[1].params == ("gamma",)
