@@ -72,6 +72,7 @@ _RESHAPE = {
     "view_as",
     "reshape_as",
     "expand",
+    "expand_as",
     "t",
 }
 _SLICE = {"__getitem__", "narrow", "chunk", "split", "select", "index_select", "unbind"}

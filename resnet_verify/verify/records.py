@@ -82,6 +82,8 @@ class Pattern(str, enum.Enum):
     KERAS_STEM = "keras_stem"
     SAME_PADDING = "tf_same_padding"
     SQUEEZE_EXCITATION = "squeeze_excitation"
+    ECA = "efficient_channel_attention"  # a 1-D conv across pooled channels gates them (ECA-Net)
+    CHANNEL_GATE = "channel_gate"  # described: pool ... sigmoid ... multiply, neither SE nor ECA
     OUTPUT_STRIDE = "dilated_output_stride"
     FIRST_STAGE_STRIDE = "first_stage_downsampling"
     OUTPUT_SOFTMAX = "softmax_output"

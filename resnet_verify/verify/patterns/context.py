@@ -88,7 +88,9 @@ def conv_call(op: OpRecord, *, bias: bool = False) -> str:
         if value != default:
             parts.append(f"{key}={value}")
     parts.append(f"bias={bias}")
-    return f"Conv2d({', '.join(parts)})"
+    kernel = a.get("kernel_size")
+    dims = len(kernel) if isinstance(kernel, tuple) and 1 <= len(kernel) <= 3 else 2
+    return f"Conv{dims}d({', '.join(parts)})"
 
 
 def pool_call(op: OpRecord) -> str:

@@ -4,6 +4,8 @@ pool, 1x1 reduce, ReLU, 1x1 expand, sigmoid, multiply."""
 
 from __future__ import annotations
 
+import enum
+
 from resnet_verify.tracing.records import Block, OpKind, OpRecord, Trace
 from resnet_verify.verify.patterns.context import Context, at, attr, conv_call
 from resnet_verify.verify.records import Finding, Pattern
@@ -45,18 +47,51 @@ def _gate_branch(trace: Trace, start: int, allowed: set[int]) -> list[int] | Non
     return sorted(seen) if pooled else None
 
 
+def _through_layout(trace: Trace, op_id: int, allowed: set[int]) -> tuple[int, list[int]]:
+    """Back from a multiply's input through layout ops (``view``, ``expand_as``) to the gate."""
+    layout: list[int] = []
+    while op_id in allowed and trace.ops[op_id].kind in (OpKind.RESHAPE, OpKind.FLATTEN):
+        layout.append(op_id)
+        inputs = trace.ops[op_id].inputs
+        if not inputs or inputs[0] < 0:  # expand_as / view_as: the first input is the data, the
+            break  # second only lends its shape
+        op_id = inputs[0]
+    return op_id, layout
+
+
 def se_ops(trace: Trace, block: Block) -> list[int]:
-    """The ops of the block's squeeze-excitation (gate branch + the multiply), or []."""
+    """The ops of the block's channel gate (pool ... sigmoid branch + the multiply), or []."""
     allowed = set(block.main)
     for o in block.main:
         op = trace.ops[o]
         if op.kind is not OpKind.MUL:
             continue
         for i in op.inputs:
-            branch = _gate_branch(trace, i, allowed) if i >= 0 else None
+            if i < 0:
+                continue
+            gate, layout = _through_layout(trace, i, allowed)
+            branch = _gate_branch(trace, gate, allowed)
             if branch:
-                return [*branch, o]
+                return sorted({*branch, *layout, o})
     return []
+
+
+class GateKind(str, enum.Enum):
+    SQUEEZE_EXCITATION = "squeeze-excitation"  # reduce, activation, expand (1x1 convs or Linears)
+    ECA = "efficient channel attention (ECA)"  # one small 1-D conv across the pooled channels
+    OTHER = "channel gate"  # described by its layers
+
+
+def gate_kind(trace: Trace, ops: list[int]) -> GateKind:
+    """What the gate computes between its pool and its sigmoid, from its layers."""
+    layers = [trace.ops[o] for o in ops if trace.ops[o].kind in (OpKind.CONV, OpKind.LINEAR)]
+    if len(layers) == 1 and layers[0].kind is OpKind.CONV:
+        k = attr(layers[0], "kernel_size")
+        if isinstance(k, tuple) and len(k) == 1 and attr(layers[0], "in_channels") == 1:
+            return GateKind.ECA
+    if len(layers) == 2:
+        return GateKind.SQUEEZE_EXCITATION
+    return GateKind.OTHER
 
 
 def _spell(op: OpRecord) -> str | None:
@@ -72,6 +107,8 @@ def _spell(op: OpRecord) -> str | None:
         return "ReLU"
     if op.kind is OpKind.ACTIVATION:
         return str(attr(op, "function"))
+    if op.kind is OpKind.RESHAPE and op.name in ("expand_as", "expand"):
+        return op.name
     return "multiply" if op.kind is OpKind.MUL else None
 
 
@@ -98,18 +135,22 @@ def detect_squeeze_excitation(ctx: Context) -> list[Finding]:
     side, trace = ("candidate", cand) if cse else ("reference", ref)
     other = "reference" if cse else "candidate"
     first_path, first = next(iter(has.items()))
+    kind = gate_kind(trace, first)
+    family = {GateKind.SQUEEZE_EXCITATION: ": SE-ResNet", GateKind.ECA: ": ECA-ResNet"}.get(kind, "")
     message = (
         f"{len(has)} of the {side}'s blocks ({', '.join(list(has)[:4])}{' ...' if len(has) > 4 else ''}) "
-        f"carry squeeze-excitation ({_recipe(trace, first)} on the main path, before the add: SE-ResNet) "
+        f"carry {'a ' if kind is GateKind.OTHER else ''}{kind.value} ({_recipe(trace, first)} on the main path, before the add{family}) "
         f"that the {other}'s do not. Shapes are unchanged; parameters and outputs are not."
     )
     convs = [cand.ops[o] for o in cse.get(first_path, ()) if cand.ops[o].kind in (OpKind.CONV, OpKind.LINEAR)]
     path = convs[0].module_path.rpartition(".")[0] if convs else None
     site = ctx.site(convs[0].module_path) if convs else None
     if cse:
-        fix = f"{at(path, site)}: remove the squeeze-excitation from each block (or compare with an SE-ResNet reference)"
+        fix = f"{at(path, site)}: remove the {kind.value} from each block (or compare with a reference that has it)"
     else:
-        fix = f"add squeeze-excitation to each block's main path before the add, as the reference's: {_recipe(ref, first)}"
-    return [
-        Finding(Pattern.SQUEEZE_EXCITATION, "Squeeze-excitation blocks", message, tuple(has), idx, fix, site)
-    ]
+        fix = f"add {kind.value} to each block's main path before the add, as the reference's: {_recipe(ref, first)}"
+    pattern = {GateKind.SQUEEZE_EXCITATION: Pattern.SQUEEZE_EXCITATION, GateKind.ECA: Pattern.ECA}.get(
+        kind, Pattern.CHANNEL_GATE
+    )
+    title = kind.value[0].upper() + kind.value[1:] + " in the blocks"
+    return [Finding(pattern, title, message, tuple(has), idx, fix, site)]

@@ -1,0 +1,41 @@
+"""Channel gates are named from what sits between their pool and their sigmoid: two layers with a
+reduction is squeeze-excitation, one 1-D conv across channels is ECA, anything else is described."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from resnet_verify.specs.builders import build_model
+from resnet_verify.verify.comparison import compare
+from resnet_verify.verify.records import Pattern
+
+REPO = Path(__file__).resolve().parents[1]
+FILE = "tests/fixtures/quirky/channel_gates.py"
+
+
+@pytest.mark.parametrize(
+    ("builder", "pattern", "recipe"),
+    [
+        (
+            "se_linear",
+            Pattern.SQUEEZE_EXCITATION,
+            "Linear(256, 16), ReLU, Linear(16, 256), sigmoid, expand_as",
+        ),
+        ("eca", Pattern.ECA, "Conv1d(1, 1, 3, padding=1, bias=False), sigmoid"),
+        ("gate_1x1", Pattern.CHANNEL_GATE, "Conv2d(256, 256, 1, bias=True), sigmoid"),
+    ],
+)
+@pytest.mark.parametrize("swap", [False, True], ids=["candidate", "reference"])
+def test_each_gate_is_one_finding_with_its_recipe(
+    builder: str, pattern: Pattern, recipe: str, swap: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
+    gated = build_model(f"{FILE}:{builder}", num_classes=10, device="meta")[0]
+    plain = build_model("resnet50", num_classes=10, device="meta")[0]
+    c = (compare(plain, f"{FILE}:{builder}", input_size=64, num_classes=10) if swap
+         else compare(gated, "resnet50", input_size=64, num_classes=10))  # fmt: skip
+    assert [f.pattern for f in c.findings] == [pattern]
+    assert recipe in c.findings[0].message and "16 of the" in c.findings[0].message
+    assert set(c.findings[0].mismatches) == set(range(len(c.mismatches)))
