@@ -78,11 +78,13 @@ def test_timm_attention_and_blur_resnets_are_not_another_family(name: str, refer
 
 
 @pytest.mark.slow
-def test_timm_eca_resnet_describes_its_eca_module() -> None:
+def test_timm_eca_resnet_names_its_eca_module() -> None:
+    """timm's EcaModule (pool, a 1-D conv across channels, sigmoid, multiply) is named from its ops."""
     pytest.importorskip("timm")
     c = _run("timm:ecaresnet26t", "resnet50")
-    eca = [f for f in c.findings if f.pattern is Pattern.EXTRA_MODULE]
-    assert len(eca) == 1 and "EcaModule" in eca[0].title
+    eca = [f for f in c.findings if f.pattern is Pattern.ECA]
+    assert len(eca) == 1 and "Conv1d(1, 1, 5, padding=2" in eca[0].message  # k from the channel count
+    assert not [f for f in c.findings if f.pattern in (Pattern.EXTRA_MODULE, Pattern.SQUEEZE_EXCITATION)]
 
 
 @pytest.mark.slow

@@ -71,3 +71,35 @@ def test_cli_exit_code_and_line(capsys: pytest.CaptureFixture[str], monkeypatch:
     )
     out = capsys.readouterr().out
     assert code == 1 and "[input_channels]" in out and "grayscale_resnet18.py:10" in out
+
+
+def test_a_four_band_resnet50_is_one_finding_and_every_stage_matches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    from resnet_verify.specs.builders import build_model
+
+    model, name = build_model(
+        "tests/fixtures/inputs/four_band_resnet50.py:build", num_classes=10, device="meta"
+    )
+    c = compare(model, "resnet50", input_size=64, num_classes=10, candidate_name=name)
+    assert [f.pattern for f in c.findings] == [
+        Pattern.INPUT_CHANNELS
+    ] and "takes 4-channel input" in c.findings[0].message
+    assert [r.ok for r in c.stages] == [False, True, True, True, True, True]  # only the stem differs
+    assert c.candidate.input_shape == (1, 4, 64, 64)
+
+
+CRASH_FIXTURES = sorted((REPO / "tests" / "fixtures" / "crashes").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", [p for p in CRASH_FIXTURES if p.stem != "__init__"], ids=lambda p: p.stem)
+def test_no_crash_record_holds_a_meta_kernel_message(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Traced on meta and on CPU, a crash reads the same: torch's own words either way."""
+    monkeypatch.chdir(REPO)
+    from resnet_verify.specs.builders import build_model
+
+    model = build_model(f"{path.relative_to(REPO)}:build", num_classes=10)[0]
+    for size in (64, 128):
+        meta, cpu = trace(model, size, device="meta"), trace(model, size, device="cpu")
+        assert (meta.crash is None) == (cpu.crash is None)
+        if meta.crash is not None and cpu.crash is not None:
+            assert meta.crash.message == cpu.crash.message, path.stem

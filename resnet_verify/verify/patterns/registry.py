@@ -17,6 +17,7 @@ from resnet_verify.verify.patterns.axis_stride import detect_axis_stride
 from resnet_verify.verify.patterns.batchnorm import detect_keras_batchnorm
 from resnet_verify.verify.patterns.blocks import detect_block_counts, detect_pre_activation
 from resnet_verify.verify.patterns.bool_argument import detect_bool_argument
+from resnet_verify.verify.patterns.branch_attention import detect_branch_attention
 from resnet_verify.verify.patterns.context import Context, Detector
 from resnet_verify.verify.patterns.conv_head import detect_conv_classifier
 from resnet_verify.verify.patterns.crash_cause import detect_crash_cause
@@ -71,6 +72,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_avg_pool_shortcut,
     detect_same_padding,
     detect_squeeze_excitation,
+    detect_branch_attention,  # softmax-weighted branches in a block (SK, ResNeSt): before extra modules
     detect_stage_end_stride,
     detect_block_counts,
     detect_bn_folded,
