@@ -1,7 +1,7 @@
 """resnet-verify: verify a hand-written ResNet against a reference ResNet.
 
 The public API: :func:`build_model` (a SPEC string -> ``nn.Module``), :func:`trace`,
-:func:`compare`, :func:`check_equivalence`, :func:`port` and :func:`render`. Each lives in the
+:func:`compare`, :func:`check_equivalence`, :func:`port`, :func:`render` and :func:`summarize`. Each lives in the
 subpackage of its pipeline stage (``specs``, ``tracing``, ``verify``, ``report``); ``import
 resnet_verify`` stays cheap because those subpackages are imported on first attribute access, and
 the CLI can set OpenMP's environment before torch loads.
@@ -14,13 +14,23 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from resnet_verify.report import render
+    from resnet_verify.report.notebook import summarize
     from resnet_verify.specs import build_model
     from resnet_verify.tracing import trace
     from resnet_verify.verify import check_equivalence, compare, port
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "build_model", "check_equivalence", "compare", "port", "render", "trace"]
+__all__ = [
+    "__version__",
+    "build_model",
+    "check_equivalence",
+    "compare",
+    "port",
+    "render",
+    "summarize",
+    "trace",
+]
 
 _HOMES = {
     "build_model": "resnet_verify.specs",
@@ -29,6 +39,7 @@ _HOMES = {
     "check_equivalence": "resnet_verify.verify",
     "port": "resnet_verify.verify",
     "render": "resnet_verify.report",
+    "summarize": "resnet_verify.report.notebook",
 }
 
 

@@ -452,7 +452,7 @@ def test_package_exports_are_the_stage_functions() -> None:
     assert resnet_verify.render is render and resnet_verify.trace is trace
     assert callable(resnet_verify.build_model)
     assert sorted(resnet_verify.__all__) == sorted(
-        ["__version__", "build_model", "check_equivalence", "compare", "port", "render", "trace"]
+        ["__version__", "build_model", "check_equivalence", "compare", "port", "render", "summarize", "trace"]
     )
 
 

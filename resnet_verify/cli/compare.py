@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from resnet_verify.cli.compare_fix import add_fix_args, wants_fix
 from resnet_verify.errors import UsageError
 from resnet_verify.formats import FORMATS
 
@@ -104,6 +105,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="ANSI colour in the text report (auto: only on a terminal)",
     )
     add_equivalence_args(parser)
+    add_fix_args(parser)
     parser.set_defaults(handler=run)
 
 
@@ -214,6 +216,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.num_classes is not None and args.num_classes < 1:
         raise UsageError(f"--num-classes must be at least 1, got {args.num_classes}")
+    if wants_fix(args):  # a verified patch of the user's source instead of a report (compare_fix.py)
+        from resnet_verify.cli.compare_fix import run_fix
+
+        return run_fix(args)
     size = parse_input_size(args.input_size)
     reference_state = equivalence_state(args)
     if isinstance(args.model, list):  # --model given once or more (argparse "append")

@@ -20,7 +20,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 from resnet_verify.errors import UsageError
 
 PROG = "resnet-verify"
-COMMANDS = ("compare", "summary", "port", "train", "evaluate", "predict", "fuzz-block")
+COMMANDS = ("compare", "summary", "port", "train", "evaluate", "predict", "fuzz-block", "check")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def entry() -> None:
     # they trace: count FLOPs without importing triton
-    if sys.argv[1:2] in (["compare"], ["summary"], ["fuzz-block"]):
+    if sys.argv[1:2] in (["compare"], ["summary"], ["fuzz-block"], ["check"]):
         from resnet_verify._fast_import import import_flop_counter_without_triton
 
         import_flop_counter_without_triton()

@@ -61,7 +61,8 @@ def check_many(specs: Sequence[str], args: argparse.Namespace) -> Path | None:
     """Usage checks for several models (before any work); the output folder, created if needed."""
     for spec in specs:
         where = spec.rpartition(":")[0]
-        if where.endswith(".py") and not Path(where).expanduser().is_file():
+        git = spec.startswith("git:")  # a file at a revision: the work tree need not have it
+        if where.endswith(".py") and not git and not Path(where).expanduser().is_file():
             raise UsageError(f"--model {spec}: model file not found: {where}")
     if args.output is None:
         if args.format in _SINGLE_DOCUMENT:

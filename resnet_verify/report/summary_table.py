@@ -334,3 +334,18 @@ def render_summary(
     if ran:
         out.append(_torchinfo_table(model, size, depth))
     return "\n".join(out) + "\n", ran
+
+
+def render_trace(tr: Trace, name: str, fmt: str = "html", *, num_classes: int | None = None) -> str:
+    """The summary of a trace already taken, in ``fmt`` (text: the structure table without
+    torchinfo's layer table, which needs the model itself): what a notebook shows for a Trace."""
+    if fmt not in SUMMARY_FORMATS:
+        raise ValueError(f"unknown summary format {fmt!r}; choose one of: {', '.join(SUMMARY_FORMATS)}")
+    if fmt == "json":
+        return json.dumps(summary_dict(tr, name), indent=2, ensure_ascii=False) + "\n"
+    title = _title(tr, name, num_classes)
+    if fmt == "markdown":
+        return _markdown(tr, title)
+    if fmt == "html":
+        return _html(tr, title)
+    return f"{title}\n\n{structure_table(tr)}"

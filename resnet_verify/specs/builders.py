@@ -1,7 +1,8 @@
 """Build a model from a spec string, build torchvision references, parse input sizes.
 
 Spec forms: a family name (``resnet50``, ``resnet50_v1``), ``torchvision:NAME``, ``timm:NAME``, ``keras:NAME``
-(see :mod:`~resnet_verify.specs.keras_specs`), ``path/to/file.py:callable`` and ``package.module:callable``. Every bad spec raises
+(see :mod:`~resnet_verify.specs.keras_specs`), ``path/to/file.py:callable``, ``package.module:callable``
+and ``git:REV:path/to/file.py:callable`` (:mod:`~resnet_verify.specs.git_specs`). Every bad spec raises
 :class:`~resnet_verify.errors.UsageError` with one line naming the problem.
 """
 
@@ -15,6 +16,7 @@ from torch import nn
 from resnet_verify.errors import UsageError
 from resnet_verify.models.resnet import MODEL_BUILDERS
 from resnet_verify.specs import keras_specs
+from resnet_verify.specs.git_specs import GIT_PREFIX, build_git
 from resnet_verify.specs.timm_specs import TIMM_PREFIX, build_timm
 from resnet_verify.specs.user_specs import (
     DEFAULT_CLASSES,
@@ -42,7 +44,8 @@ _REFERENCE_NAMES: tuple[str, ...] = (
 )
 
 _FORMS = (
-    "a family name (resnet50), torchvision:NAME, timm:NAME, keras:NAME, FILE.py:CALLABLE or MODULE:CALLABLE"
+    "a family name (resnet50), torchvision:NAME, timm:NAME, keras:NAME, FILE.py:CALLABLE, MODULE:CALLABLE "
+    "or git:REV:FILE.py:CALLABLE"
 )
 
 
@@ -163,9 +166,15 @@ def _build_model(
     if not isinstance(spec, str) or not spec.strip():
         raise UsageError(f"empty model spec: give {_FORMS}")
     spec = spec.strip()
+    dev = torch.device(device) if device is not None else None
+    if spec.startswith(GIT_PREFIX):  # git:REV:FILE.py:CALLABLE: the one form with three colons
+        keras_specs.prefer_torch_backend()
+        model, display = build_git(spec, num_classes, dev)
+        if dev is not None:
+            nn.Module.to(model, dev)
+        return model, display
     if spec.count(":") > 1:
         raise UsageError(f"malformed model spec {spec!r}: expected at most one ':' ({_FORMS})")
-    dev = torch.device(device) if device is not None else None
 
     if spec.startswith(keras_specs.KERAS_PREFIX):
         name = spec[len(keras_specs.KERAS_PREFIX) :].strip()

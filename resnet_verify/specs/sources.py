@@ -121,9 +121,23 @@ def is_user_file(filename: str) -> bool:
     )
 
 
+# Temporary folders holding a file as it was at a git revision -> how to name their files
+# (``HEAD~1:``, so ``HEAD~1:models/net.py:14`` reads as git spells a file at a revision).
+_SHOWN_AS: dict[Path, str] = {}
+
+
+def show_folder_as(folder: Path, label: str) -> None:
+    """Name the files under ``folder`` ``label`` + their path inside it in every report."""
+    _SHOWN_AS[folder.resolve()] = label
+
+
 def display_path(filename: str) -> str:
-    """Relative to the current directory when inside it, else absolute."""
+    """Relative to the current directory when inside it, else absolute (a file written out from a
+    git revision: ``REV:path``)."""
     path = Path(filename).resolve()
+    for folder, label in _SHOWN_AS.items():
+        if path.is_relative_to(folder):
+            return label + path.relative_to(folder).as_posix()
     try:
         return path.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:

@@ -238,5 +238,21 @@ class Trace:
     def trainable_params(self) -> int:
         return sum(p.numel for p in self.params if p.trainable and not p.is_buffer)
 
+    # Jupyter shows the shape report (resnet_verify._display says why it is looked up by name)
+    def _repr_html_(self) -> str:
+        from resnet_verify._display import html
+
+        return html(self)
+
+    def _repr_markdown_(self) -> str:
+        from resnet_verify._display import markdown
+
+        return markdown(self)
+
+    def __repr__(self) -> str:
+        from resnet_verify._display import one_line
+
+        return one_line(self)
+
     def op(self, op_id: int) -> OpRecord:
         return self.ops[op_id]

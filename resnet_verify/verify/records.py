@@ -190,3 +190,19 @@ class Comparison:
         mismatch's consequence."""
         loose = sum(1 for i in self.unexplained if self.mismatches[i].cause is None)
         return len(self.findings) + loose
+
+    # Jupyter shows the report (resnet_verify._display says why it is looked up by name)
+    def _repr_html_(self) -> str:
+        from resnet_verify._display import html
+
+        return html(self)
+
+    def _repr_markdown_(self) -> str:
+        from resnet_verify._display import markdown
+
+        return markdown(self)
+
+    def __repr__(self) -> str:
+        from resnet_verify._display import one_line
+
+        return one_line(self)
