@@ -41,3 +41,41 @@ def test_a_softmax_that_weights_no_branches_is_not_one(monkeypatch: pytest.Monke
                                device="meta")  # fmt: skip
     c = compare(model, "resnet18", input_size=64, num_classes=10, candidate_name=label)
     assert Pattern.BRANCH_ATTENTION not in [f.pattern for f in c.findings]
+
+
+def test_a_res2net_style_block_is_one_unit_not_many_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    model, label = build_model("tests/fixtures/quirky/res2net_style.py:build", num_classes=10, device="meta")
+    c = compare(model, "resnet50", input_size=64, num_classes=10, candidate_name=label)
+    assert [len(s.blocks) for s in c.candidate.structure.stages] == [3, 4, 6, 3]
+    assert [f.pattern for f in c.findings] == [Pattern.MULTI_SCALE]
+    assert "Res2Net" in c.findings[0].title and set(c.findings[0].mismatches) == set(range(len(c.mismatches)))
+
+
+def test_a_long_skip_over_whole_blocks_keeps_its_blocks() -> None:
+    """Adds on as many channels as the enclosing add are blocks of their own (nested, not Res2Net)."""
+    import torch
+    from torch import nn
+
+    from resnet_verify.tracing.tracer import trace
+
+    class Inner(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv = nn.Conv2d(8, 8, 3, padding=1)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return torch.relu(x + self.conv(x))
+
+    class LongSkip(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stem = nn.Conv2d(3, 8, 3, padding=1)
+            self.blocks = nn.Sequential(Inner(), Inner(), Inner())
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            x = self.stem(x)
+            return x + self.blocks(x)
+
+    t = trace(LongSkip(), 32)
+    assert len(t.structure.blocks) >= 3

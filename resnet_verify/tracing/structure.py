@@ -134,8 +134,25 @@ def _merges(graph: _Graph, ops: Sequence[OpRecord]) -> list[_Unit]:
         convs = [sum(ops[o].kind is OpKind.CONV for o in p) for p in paths]
         main_i = 0 if (convs[0], len(paths[0])) >= (convs[1], len(paths[1])) else 1
         units.append(_Unit(fork, op.id, paths[main_i], paths[1 - main_i]))
-    # A merge nested inside an earlier block's path (a block within a block) is not a new block.
-    return [u for i, u in enumerate(units) if not any(u.merge in (*p.main, *p.shortcut) for p in units[:i])]
+
+    # A merge nested inside an earlier block's path (a block within a block) is not a new block, nor
+    # is an add inside a later block's path on fewer channels than that block's own add: Res2Net's
+    # hierarchical adds of channel groups (y3 = conv(x3 + y2)) sit on the main path of the block
+    # they belong to. A long skip over whole blocks adds as many channels as they do: kept.
+    def nested(i: int, u: _Unit) -> bool:
+        for j, p in enumerate(units):
+            if j == i or u.merge not in (*p.main, *p.shortcut):
+                continue
+            if j < i or _channels(ops, u.merge) < _channels(ops, p.merge):
+                return True
+        return False
+
+    return [u for i, u in enumerate(units) if not nested(i, u)]
+
+
+def _channels(ops: Sequence[OpRecord], op_id: int | None) -> int:
+    shape = ops[op_id].out_shape if op_id is not None else None
+    return shape[1] if shape is not None and len(shape) > 1 else 0
 
 
 def _last_tail(graph: _Graph, ops: Sequence[OpRecord], merge: int) -> tuple[int, ...]:

@@ -37,6 +37,7 @@ from resnet_verify.verify.patterns.layers import (
     detect_option_a_shortcut,
     detect_projection_without_bn,
 )
+from resnet_verify.verify.patterns.multi_scale import detect_multi_scale
 from resnet_verify.verify.patterns.normalization import detect_normalization
 from resnet_verify.verify.patterns.output_activation import detect_output_softmax
 from resnet_verify.verify.patterns.padding import detect_keras_stem, detect_same_padding
@@ -88,6 +89,8 @@ DETECTORS: tuple[Detector, ...] = (
     detect_projection_without_bn,
     detect_grouped_1x1,
     detect_factorised_conv,  # a conv written as a chain of smaller ones: before extra modules/widths
+    # before extra modules and widths: group convs are no width change; a 1x1's width is left to widths
+    detect_multi_scale,
     detect_extra_module,  # a whole sub-module extra in blocks: before widths and per-line grouping
     detect_axis_stride,  # a stride on some axes only (a 3-D net's time axis): one layer, said per axis
     detect_widths,

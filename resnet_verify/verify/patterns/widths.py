@@ -79,8 +79,8 @@ def detect_widths(ctx: Context) -> list[Finding]:
     ratios: dict[int, float] = {}
     for i, m in enumerate(ctx.mismatches):
         sized = m.kind in (MismatchKind.SHAPE, MismatchKind.PARAMS) or m.field == "in_features"
-        if not sized or m.reference_op is None:
-            continue
+        if not sized or m.reference_op is None or i in ctx.claimed:
+            continue  # (claimed: another cause's consequence, e.g. a Res2Net group conv's width)
         if m.candidate_op is None or m.op_kind not in _WIDTH_KINDS:
             continue
         r, c = ref.ops[m.reference_op], cand.ops[m.candidate_op]

@@ -1,0 +1,139 @@
+"""A block whose middle conv is cut into channel groups: hierarchical multi-scale (Res2Net), or plain
+grouped branches written with an explicit split.
+
+Res2Net splits the 1x1's output into s groups of w channels; each group after the first goes through
+its own 3x3 conv after adding the previous group's output, and the groups are concatenated again
+before the last 1x1. Op by op that is a split, a cat, s-1 extra convs, BNs and ReLUs and s-2 adds
+that look like residual merges, in every block: hundreds of mismatches. Structure first: on a block's
+main path, a split whose pieces reach one concat, with convs between (and adds chaining a piece to the
+previous piece's conv: the hierarchy), is one unit; its differences are one finding per line.
+"""
+
+from __future__ import annotations
+
+from resnet_verify.tracing.records import Block, OpKind, Trace
+from resnet_verify.verify.patterns.context import Context, attr
+from resnet_verify.verify.records import Finding, MismatchKind, Pattern, Region
+
+_SPLITS = frozenset({"split", "chunk", "unbind", "tensor_split", "split_with_sizes"})
+
+
+def _descendants(trace: Trace, start: int, within: set[int]) -> set[int]:
+    out, todo = set(), [start]
+    while todo:
+        cur = todo.pop()
+        for o in within:
+            if cur in trace.ops[o].inputs and o not in out:
+                out.add(o)
+                todo.append(o)
+    return out
+
+
+def unit_ops(trace: Trace, block: Block) -> set[int]:
+    """The unit's ops: the split, everything between it and the concat, the concat, and the norm /
+    activation right after it (the alignment may pair the reference's own with a group's)."""
+    unit = unit_of(trace, block)
+    if unit is None:
+        return set()
+    split, cat, _, _ = unit
+    main = set(block.main)
+    ops = {split, cat} | {o for o in _descendants(trace, split, main) if o < cat}
+    after = cat
+    for o in sorted(main):
+        if o > cat and after in trace.ops[o].inputs and trace.ops[o].kind in (OpKind.BATCH_NORM, OpKind.RELU):
+            ops.add(o)
+            after = o
+    return ops
+
+
+def unit_of(trace: Trace, block: Block) -> tuple[int, int, list[int], bool] | None:
+    """(split op, concat op, the convs between, whether adds chain the groups) of the block, or None."""
+    main = set(block.main)
+    for o in block.main:
+        op = trace.ops[o]
+        if op.name not in _SPLITS:
+            continue
+        below = _descendants(trace, o, main)
+        cats = sorted(c for c in below if trace.ops[c].kind is OpKind.CAT)
+        if not cats:
+            continue
+        cat = cats[0]
+        between = [b for b in below if b < cat]
+        convs = sorted(b for b in between if trace.ops[b].kind is OpKind.CONV)
+        if len(convs) < 2:
+            continue
+        chained = any(trace.ops[b].kind is OpKind.ADD for b in between)
+        return o, cat, convs, chained
+    return None
+
+
+def _spell(trace: Trace, convs: list[int], chained: bool) -> tuple[str, str]:
+    first = trace.ops[convs[0]]
+    k = "x".join(map(str, attr(first, "kernel_size") or ()))  # type: ignore[call-overload]
+    w = attr(first, "in_channels")
+    n = len(convs)
+    if chained:
+        return "hierarchical multi-scale (Res2Net)", (
+            f"the middle conv is cut into groups of {w} channels; {n} of them each go through a {k} conv "
+            "after adding the previous group's output, and the groups are concatenated again"
+        )
+    return (
+        "split branches",
+        f"the middle conv is cut into groups of {w} channels, {n} {k} convs on them, concatenated",
+    )
+
+
+def detect_multi_scale(ctx: Context) -> list[Finding]:
+    blocks: list[tuple[str, int, str, str]] = []  # (reference path, candidate block, name, description)
+    inside: set[int] = set()
+    for _, rb, cb in ctx.paired_blocks():
+        unit = unit_of(ctx.candidate, cb)
+        if unit is None or unit_of(ctx.reference, rb) is not None:
+            continue
+        name, description = _spell(ctx.candidate, unit[2], unit[3])
+        blocks.append((rb.path, cb.index, name, description))
+        inside |= unit_ops(ctx.candidate, cb)
+    if not blocks:
+        return []
+    cands = {b for _, b, _, _ in blocks}
+    # the unit's own ops, and the reference's middle layers it replaced (nothing on the candidate side):
+    # a width of the block's 1x1s is another cause (patterns/widths.py), left to it
+    claimed = ctx.indices(
+        lambda m: (
+            m.block is not None
+            and m.block.candidate in cands
+            and m.region is Region.MAIN
+            and m.kind is not MismatchKind.REGULARIZER
+            and (m.candidate_op in inside or (m.candidate_op is None and m.reference_op is not None))
+        )
+    )
+    if not claimed:
+        return []
+    # Res2Net's first block of a stage has no adds between its groups: the hierarchy names the family
+    chained = [b for b in blocks if b[2].startswith("hierarchical")]
+    _, _, name, description = chained[0] if chained else blocks[0]
+    if chained and len(chained) < len(blocks):
+        description += f" ({len(blocks) - len(chained)} of the blocks without the adds between groups)"
+    first = ctx.mismatches[claimed[0]]
+    n = len(blocks)
+    return [
+        Finding(
+            pattern=Pattern.MULTI_SCALE,
+            title=f"{name[0].upper() + name[1:]} blocks",
+            message=(
+                f"In {n} block{'s' if n > 1 else ''} ({', '.join(r for r, _, _, _ in blocks[:4])}"
+                f"{' ...' if n > 4 else ''}) {description}, where the reference has one conv. The split, the "
+                "group convs, their adds and the concat are this one difference."
+            ),
+            locations=tuple(r for r, _, _, _ in blocks),
+            mismatches=claimed,
+            suggestion=(
+                f"{first.source or first.candidate_path}: this is a different block design ({name}); compare "
+                "with a reference of that family, or write the middle conv as one conv"
+            ),
+            source=first.source,
+        )
+    ]
+
+
+__all__ = ["detect_multi_scale", "unit_of"]
