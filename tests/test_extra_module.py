@@ -43,14 +43,15 @@ def test_the_reference_holding_the_module_reads_the_other_way() -> None:
     assert c.findings[0].title.endswith("(in the reference)") and not c.unexplained
 
 
-def test_blur_pool_downsampling_is_a_resnet_difference_described_at_its_line() -> None:
+def test_blur_pool_downsampling_is_a_resnet_difference_named_at_its_line() -> None:
     c = _run(f"{ATTENTION}:blur_resnet18", "resnet18")
     assert Pattern.NOT_RESIDUAL not in {f.pattern for f in c.findings}
     (f,) = c.findings
     line = _line(
         "            self.conv1 = nn.Sequential(nn.Conv2d(cin, cout, 3, 1, 1, bias=False), BlurPool(cout))"
     )
-    assert f.source is not None and f.source.line == line and "3 blocks" in f.message
+    assert f.source is not None and f.source.line == line and "In 3 places" in f.message
+    assert f.pattern is Pattern.BLUR_POOL  # named from the fixed depthwise filter, not described
     assert not c.unexplained
 
 

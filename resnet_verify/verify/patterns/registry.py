@@ -16,6 +16,7 @@ from resnet_verify.verify.patterns.avg_down import detect_avg_pool_shortcut
 from resnet_verify.verify.patterns.axis_stride import detect_axis_stride
 from resnet_verify.verify.patterns.batchnorm import detect_keras_batchnorm
 from resnet_verify.verify.patterns.blocks import detect_block_counts, detect_pre_activation
+from resnet_verify.verify.patterns.blur_pool import detect_blur_pool
 from resnet_verify.verify.patterns.bool_argument import detect_bool_argument
 from resnet_verify.verify.patterns.branch_attention import detect_branch_attention
 from resnet_verify.verify.patterns.context import Context, Detector
@@ -91,6 +92,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_factorised_conv,  # a conv written as a chain of smaller ones: before extra modules/widths
     # before extra modules and widths: group convs are no width change; a 1x1's width is left to widths
     detect_multi_scale,
+    detect_blur_pool,  # a stride moved to a fixed depthwise filter: its stride, pad and filter ops
     detect_extra_module,  # a whole sub-module extra in blocks: before widths and per-line grouping
     detect_axis_stride,  # a stride on some axes only (a 3-D net's time axis): one layer, said per axis
     detect_widths,
