@@ -54,11 +54,24 @@ def _groups(ctx: Context) -> dict[_Key, list[tuple[str, list[int]]]]:
         if child is not None:
             per_child.setdefault((bpath, child), []).append(i)
     calls = {c.path: c for c in cand.modules}
+    unclaimed = {
+        m.candidate_op: i
+        for i, m in enumerate(ctx.mismatches)
+        if i not in ctx.claimed and m.candidate_op is not None
+    }
     out: dict[_Key, list[tuple[str, list[int]]]] = {}
     for (bpath, child), idx in per_child.items():
         ops = [o.id for o in cand.ops if _under(o.module_path, child) and o.kind not in LAYOUT_KINDS]
-        if child not in calls or not ops or any(o not in extra for o in ops):
-            continue  # part of it pairs with the reference's ops: not a module the other side lacks
+        # All of the module's ops extra, or at least two thirds of three or more: a module the other
+        # side lacks, one of whose ops the alignment happened to pair (a gate's ReLU with the block's).
+        n_extra = sum(o in extra for o in ops)
+        if (
+            child not in calls
+            or not ops
+            or (n_extra < len(ops) and (len(ops) < 3 or 3 * n_extra < 2 * len(ops)))
+        ):
+            continue  # much of it pairs with the reference's ops: not a module the other side lacks
+        idx = sorted({*idx, *(unclaimed[o] for o in ops if o in unclaimed)})
         key = (child[len(bpath) + 1 :], calls[child].type_name, calls[child].source)
         out.setdefault(key, []).append((bpath, sorted(idx)))
     return out

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from resnet_verify.tracing.records import Trace
+from resnet_verify.verify.patterns.activation import detect_activation
 from resnet_verify.verify.patterns.avg_down import detect_avg_pool_shortcut
 from resnet_verify.verify.patterns.axis_stride import detect_axis_stride
 from resnet_verify.verify.patterns.batchnorm import detect_keras_batchnorm
@@ -84,6 +85,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_output_softmax,
     detect_keras_batchnorm,
     detect_normalization,  # another norm where the reference has BN: every block's, one cause
+    detect_activation,  # another activation where the reference has ReLU: one swap, one finding
     detect_param_ops,  # weights computed in forward (weight standardization)
     detect_conv_bias,
     detect_option_a_shortcut,
