@@ -292,6 +292,11 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
         return _adaptive(name, args, kwargs)
     if name in ("mean", "amax") and _reduces_spatial(args, kwargs):
         return OpKind.GLOBAL_POOL, {"mode": "avg" if name == "mean" else "max"}
+    if _relu_spelling(name, args, kwargs):
+        return OpKind.RELU, {}
+    if name in ("mean", "amax"):  # a partial reduction: which axes, for canonical.py to join
+        dims = _reduced_dims(args, kwargs)
+        return OpKind.OTHER, {"function": name, **({"dims": dims} if dims is not None else {})}
     return OpKind.OTHER, {"function": name}
 
 
@@ -299,10 +304,34 @@ def _float_or_none(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
-def _reduces_spatial(args: tuple, kwargs: dict) -> bool:
+def _reduced_dims(args: tuple, kwargs: dict) -> tuple[int, ...] | None:
+    """The dims a ``mean`` / ``amax`` reduces, non-negative; None when it reduces everything."""
     tensor = args[0] if args else None
     dims = _arg(args, kwargs, 1, "dim")
-    if not isinstance(tensor, torch.Tensor) or tensor.dim() != 4 or dims is None:
-        return False
+    if not isinstance(tensor, torch.Tensor) or dims is None:
+        return None
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
-    return sorted(d % 4 for d in dims) == [2, 3]
+    return tuple(sorted(int(d) % max(tensor.dim(), 1) for d in dims))
+
+
+def _reduces_spatial(args: tuple, kwargs: dict) -> bool:
+    """Every axis after (N, C) of a 1-D, 2-D or 3-D map (``x.mean((2, 3))``, or the last axis of a
+    map flattened to (N, C, H*W)): a global pool, however it is spelled."""
+    tensor = args[0] if args else None
+    dims = _reduced_dims(args, kwargs)
+    if not isinstance(tensor, torch.Tensor) or dims is None or not 3 <= tensor.dim() <= 5:
+        return False
+    return dims == tuple(range(2, tensor.dim()))
+
+
+def _relu_spelling(name: str, args: tuple, kwargs: dict) -> bool:
+    """``x.clamp(min=0)``, ``clamp_min(0)``, ``threshold(x, 0, 0)``: a ReLU spelled otherwise."""
+    if name in ("clamp", "clamp_", "clip", "clip_"):
+        low, high = _arg(args, kwargs, 1, "min"), _arg(args, kwargs, 2, "max")
+        return isinstance(low, (int, float)) and low == 0 and high is None
+    if name in ("clamp_min", "clamp_min_"):
+        low = _arg(args, kwargs, 1, "min")
+        return isinstance(low, (int, float)) and low == 0
+    if name in ("threshold", "threshold_", "_threshold"):
+        return _arg(args, kwargs, 1, "threshold") == 0 and _arg(args, kwargs, 2, "value") == 0
+    return False

@@ -17,15 +17,13 @@ Decisions:
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import torch
 from torch import nn
-from torch.utils.hooks import RemovableHandle
 
-from resnet_verify.specs.frame_values import FrameValues
 from resnet_verify.specs.sources import module_chains, module_sites
 from resnet_verify.specs.usercode import (
     copy_model,
@@ -34,9 +32,10 @@ from resnet_verify.specs.usercode import (
     strip_reparametrizations,
     unwrap,
 )
+from resnet_verify.tracing.canonical import join_partial_pools
 from resnet_verify.tracing.crashes import crash_record
 from resnet_verify.tracing.flop_mode import FlopCount
-from resnet_verify.tracing.op_counter import tensors_in
+from resnet_verify.tracing.module_hooks import ModuleHooks, Sites
 from resnet_verify.tracing.outputs import select_output
 from resnet_verify.tracing.recorder import Recorder, shape_of
 from resnet_verify.tracing.records import (
@@ -44,9 +43,7 @@ from resnet_verify.tracing.records import (
     ModuleCall,
     ParamInfo,
     Shape,
-    SourceLoc,
     Trace,
-    make_attrs,
 )
 from resnet_verify.tracing.regularizers import find_regularizers
 from resnet_verify.tracing.repairs import (
@@ -58,49 +55,6 @@ from resnet_verify.tracing.repairs import (
     width_repair,
 )
 from resnet_verify.tracing.structure import find_structure
-
-_MODULE_HPARAMS: tuple[tuple[type, tuple[str, ...]], ...] = (
-    (
-        nn.modules.conv._ConvNd,
-        (
-            "in_channels",
-            "out_channels",
-            "kernel_size",
-            "stride",
-            "padding",
-            "dilation",
-            "groups",
-            "padding_mode",
-        ),
-    ),
-    (nn.modules.batchnorm._NormBase, ("num_features", "eps", "momentum", "affine", "track_running_stats")),
-    (nn.modules.pooling._MaxPoolNd, ("kernel_size", "stride", "padding", "dilation", "ceil_mode")),
-    (nn.modules.pooling._AvgPoolNd, ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad")),
-    (nn.modules.pooling._AdaptiveAvgPoolNd, ("output_size",)),
-    (nn.modules.pooling._AdaptiveMaxPoolNd, ("output_size",)),
-    (nn.Linear, ("in_features", "out_features")),
-    (nn.ReLU, ("inplace",)),
-    (nn.modules.dropout._DropoutNd, ("p",)),
-    (nn.GroupNorm, ("num_groups", "num_channels", "eps", "affine")),
-)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        return tuple(_jsonable(v) for v in value)
-    if isinstance(value, (bool, int, float, str)) or value is None:
-        return value
-    return str(value)
-
-
-def module_hparams(module: nn.Module) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for cls, names in _MODULE_HPARAMS:
-        if isinstance(module, cls):
-            out.update({n: _jsonable(getattr(module, n)) for n in names if hasattr(module, n)})
-    if isinstance(module, (nn.modules.conv._ConvNd, nn.Linear)):
-        out["bias"] = module.bias is not None
-    return out
 
 
 def normalize_input_shape(input_shape: int | Sequence[int]) -> Shape:
@@ -144,70 +98,6 @@ def _param_names(model: nn.Module) -> dict[int, str]:
     return param_names
 
 
-_Chains = dict[str, tuple[tuple[SourceLoc, ...], tuple[FrameValues, ...]]]
-_Sites = tuple[dict[str, SourceLoc], _Chains]  # (site, (call chain, frame values)) per path
-
-
-class _ModuleHooks:
-    """Records every module call of one forward: a pre-hook opens its record, a post-hook closes it."""
-
-    def __init__(self, recorder: Recorder, sites: dict[str, SourceLoc], chains: _Chains) -> None:
-        self.recorder = recorder
-        self.sites = sites
-        self.chains = chains
-        self.pending: dict[int, dict[str, Any]] = {}
-        self.open_calls: list[int] = []
-        self.call_counts: dict[str, int] = {}
-
-    def pre_hook(self, path: str) -> Callable[[nn.Module, tuple, dict], None]:
-        def hook(mod: nn.Module, args: tuple, kwargs: dict) -> None:
-            order = len(self.pending)
-            flat = tensors_in((args, kwargs))
-            own = list(mod.parameters(recurse=False))
-            self.pending[order] = {
-                "order": order,
-                "path": path,
-                "type_name": type(mod).__name__,
-                "call_index": self.call_counts.get(path, 0),
-                "in_shapes": tuple(shape_of(t) for t in flat),
-                "out_shapes": (),
-                "num_params": sum(p.numel() for p in own),
-                "num_trainable": sum(p.numel() for p in own if p.requires_grad),
-                "hparams": make_attrs(module_hparams(mod)),
-                "first_op": len(self.recorder.ops),
-                "end_op": len(self.recorder.ops),
-                "source": self.sites.get(path),
-                "chain": self.chains.get(path, ((), ()))[0],
-                "frames": self.chains.get(path, ((), ()))[1],
-            }
-            self.call_counts[path] = self.call_counts.get(path, 0) + 1
-            self.open_calls.append(order)
-            self.recorder.stack.append(path)
-
-        return hook
-
-    def post_hook(self, mod: nn.Module, args: tuple, kwargs: dict, output: Any) -> None:
-        order = self.open_calls.pop()
-        self.recorder.stack.pop()
-        flat = tensors_in(output)
-        self.pending[order]["out_shapes"] = tuple(shape_of(t) for t in flat)
-        self.pending[order]["end_op"] = len(self.recorder.ops)
-
-    def attach(self, model: nn.Module) -> list[RemovableHandle]:
-        handles = []
-        for path, module in model.named_modules():
-            if path:
-                handles.append(module.register_forward_pre_hook(self.pre_hook(path), with_kwargs=True))
-                handles.append(module.register_forward_hook(self.post_hook, with_kwargs=True))
-        return handles
-
-    def calls(self) -> tuple[ModuleCall, ...]:
-        """Every call in the order it began; calls a crash left open end at the last op."""
-        for order in self.open_calls:
-            self.pending[order]["end_op"] = len(self.recorder.ops)
-        return tuple(ModuleCall(**self.pending[k]) for k in sorted(self.pending))
-
-
 @dataclass(frozen=True, slots=True)
 class _Run:
     """One recorded forward: its ops and module calls, and what it returned or raised."""
@@ -221,9 +111,9 @@ class _Run:
     meta_failed: bool = False  # a CPU run that retried a forward meta tensors could not run
 
 
-def _run(model: nn.Module, shape: Shape, device: str, sites: _Sites, *, meta_failed: bool = False) -> _Run:
+def _run(model: nn.Module, shape: Shape, device: str, sites: Sites, *, meta_failed: bool = False) -> _Run:
     recorder = Recorder(_param_names(model))
-    hooks = _ModuleHooks(recorder, *sites)
+    hooks = ModuleHooks(recorder, *sites)
     handles = hooks.attach(model)
     x = torch.zeros(shape, device=device) if device != "meta" else torch.empty(shape, device="meta")
     recorder.producer[id(x)] = INPUT_ID
@@ -321,7 +211,7 @@ def _traced_run(
     owned: bool,
     real_fallback_max_elements: int,
     device: str,
-    sites: _Sites | None = None,
+    sites: Sites | None = None,
 ) -> _Run:
     """A forward of a CPU copy when that is the cheaper (above), else of a meta copy, retried on
     real CPU tensors when it failed for meta's own reasons. ``sites``: of the model the user built,
@@ -341,7 +231,7 @@ def _traced_run(
 _MAX_REPAIRS = 8  # rounds of width repairs: each is one more forward of the copy
 
 
-def _next_repairs(model: nn.Module, run: _Run, sites: _Sites, done: tuple[Repair, ...]) -> tuple[Repair, ...]:
+def _next_repairs(model: nn.Module, run: _Run, sites: Sites, done: tuple[Repair, ...]) -> tuple[Repair, ...]:
     """What to repair next: the width of the layer the forward failed in, else every bool argument
     (known before running: a bool anywhere is the likely cause of a crash that is not a width's)."""
     failed = run.recorder.failed
@@ -424,7 +314,7 @@ def trace(
     )
     chosen = select_output(run.output, output_key) if crash is None else None
     output_shape = shape_of(chosen) if chosen is not None else None
-    ops = tuple(run.recorder.ops)
+    ops = join_partial_pools(run.recorder.ops)  # one spelling per concept (canonical.py)
     params = as_written(_param_infos(run.model), repairs)
     structure = find_structure(ops, params, shape, tuple(run.recorder.stack) if crash is not None else ())
     return Trace(
