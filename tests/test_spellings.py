@@ -17,7 +17,9 @@ from resnet_verify.verify.comparison import compare
 REPO = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("builder", ["clamp_two_means", "threshold_flattened", "clamp_window_pool"])
+@pytest.mark.parametrize(
+    "builder", ["clamp_two_means", "threshold_flattened", "clamp_window_pool", "same_padding"]
+)
 def test_equivalent_spellings_compare_clean(builder: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
     model, name = build_model(f"tests/fixtures/quirky/spellings.py:{builder}", num_classes=10, device="meta")

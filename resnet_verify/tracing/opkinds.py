@@ -161,11 +161,27 @@ def _conv(args: tuple, kwargs: dict) -> _Classified:
         "out_channels": int(weight.shape[0]),
         "kernel_size": tuple(int(k) for k in weight.shape[2:]),
         "stride": _pair(_arg(args, kwargs, 3, "stride", 1), n=n),
-        "padding": _pair(_arg(args, kwargs, 4, "padding", 0), n=n),
+        "padding": _numeric_padding(
+            _pair(_arg(args, kwargs, 4, "padding", 0), n=n),
+            tuple(int(k) for k in weight.shape[2:]),
+            _pair(_arg(args, kwargs, 5, "dilation", 1), n=n),
+        ),
         "dilation": _pair(_arg(args, kwargs, 5, "dilation", 1), n=n),
         "groups": groups,
         "bias": _arg(args, kwargs, 2, "bias") is not None,
     }
+
+
+def _numeric_padding(padding: Any, kernel: tuple[int, ...], dilation: Any) -> Any:
+    """``padding="same"`` / ``"valid"`` as the numbers they are (one spelling per concept): "valid" is 0;
+    "same" is d * (k - 1) / 2 on each side when that is whole (odd kernels). An even kernel's "same"
+    pads unevenly and keeps its name."""
+    if padding == "valid":
+        return (0,) * len(kernel)
+    if padding != "same" or not isinstance(dilation, tuple) or len(dilation) != len(kernel):
+        return padding
+    total = [d * (k - 1) for d, k in zip(dilation, kernel)]
+    return tuple(t // 2 for t in total) if all(t % 2 == 0 for t in total) else padding
 
 
 def _batch_norm(args: tuple, kwargs: dict) -> _Classified:
