@@ -36,6 +36,8 @@ CASES = [
     ("frozen_bn", [Pattern.NORMALIZATION], "ScaleShift in place of BatchNorm"),
     ("std_conv", [Pattern.WEIGHT_STANDARDIZATION], "standardized in forward"),
     ("bit_style", [Pattern.NORMALIZATION, Pattern.WEIGHT_STANDARDIZATION], "GroupNorm"),
+    ("layer_norm", [Pattern.NORMALIZATION], "ChannelsLastLayerNorm in place of BatchNorm"),
+    ("no_norm", [Pattern.NORMALIZATION], "20 BatchNorm layers have nothing in their place"),
     ("silu", [Pattern.ACTIVATION], "17 ReLUs are silu"),
     ("leaky_stem", [Pattern.ACTIVATION], "17 ReLUs are leaky_relu"),
 ]

@@ -92,7 +92,41 @@ def detect_normalization(ctx: Context) -> list[Finding]:
                 source=first.source,
             )
         )
-    return findings
+    removed = _removed(ctx)
+    return findings + ([removed] if removed is not None else [])
+
+
+def _removed(ctx: Context) -> Finding | None:
+    """Most of the reference's BatchNorms absent, nothing in their place (a normalizer-free network,
+    or a ``norm_layer`` that builds nn.Identity): one cause. A few missing BNs (a projection without
+    its BN) stay with the detectors of those places."""
+    ref = ctx.reference
+    total = sum(1 for op in ref.ops if op.kind is OpKind.BATCH_NORM)
+    idx = ctx.indices(
+        lambda m: (
+            m.kind in (MismatchKind.MISSING, MismatchKind.OP)
+            and m.candidate_op is None
+            and m.reference_op is not None
+            and ref.ops[m.reference_op].kind is OpKind.BATCH_NORM
+        )
+    )
+    idx = tuple(i for i in idx if i not in ctx.claimed)
+    if not total or 2 * len(idx) < total:
+        return None
+    first = ctx.mismatches[idx[0]]
+    return Finding(
+        pattern=Pattern.NORMALIZATION,
+        title="No normalization where the reference has BatchNorm",
+        message=(
+            f"{len(idx)} of the reference's {total} BatchNorm layers have nothing in their place in the "
+            f"candidate ({first.reference_path} ...): an unnormalized network (or a norm layer that builds "
+            "an identity). Shapes agree; training behaviour and the state_dict do not."
+        ),
+        locations=tuple(dict.fromkeys(ctx.mismatches[i].reference_path or "" for i in idx)),
+        mismatches=idx,
+        suggestion=f"{first.source or first.reference_path}: add BatchNorm2d after each conv as the reference does",
+        source=first.source,
+    )
 
 
 __all__ = ["detect_normalization"]
