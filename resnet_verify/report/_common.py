@@ -36,8 +36,11 @@ def fmt_macs(n: int | None) -> str:
     return str(n)
 
 
-def fmt_px(n: int | None) -> str:
-    """A receptive field or stride in input pixels; ``None`` (unknown, or no such part) -> ``—``."""
+def fmt_px(n: int | None, axes: tuple[int, ...] | None = None) -> str:
+    """A receptive field or stride in input pixels; per axis (``3x23x23 px``) where the axes differ;
+    ``None`` (unknown, or no such part) -> ``—``."""
+    if axes and len(set(axes)) > 1:
+        return "x".join(map(str, axes)) + " px"
     return DASH if n is None else f"{n} px"
 
 

@@ -161,10 +161,10 @@ def _cost_table(c: Comparison) -> str:
         cells = (
             fmt_macs(r.reference_macs),
             fmt_macs(r.candidate_macs),
-            fmt_px(r.reference_receptive_field),
-            fmt_px(r.candidate_receptive_field),
-            fmt_px(r.reference_stride),
-            fmt_px(r.candidate_stride),
+            fmt_px(r.reference_receptive_field, r.reference_receptive_field_axes),
+            fmt_px(r.candidate_receptive_field, r.candidate_receptive_field_axes),
+            fmt_px(r.reference_stride, r.reference_stride_axes),
+            fmt_px(r.candidate_stride, r.candidate_stride_axes),
         )
         tds = "".join(f'<td class="num">{_e(v)}</td>' for v in cells)
         rows.append(f"<tr><td><strong>{_e(r.name)}</strong></td>{tds}</tr>")

@@ -13,7 +13,10 @@ from resnet_verify.verify.records import Comparison, Finding, Mismatch
 
 # 2: mismatches gain region, op_kind, block, cause, explained_by; findings verdict; root_causes, unexplained.
 # 3: stage rows gain reference_/candidate_ macs, receptive_field, stride; totals gain macs.
-SCHEMA_VERSION = 3
+# 4: stage rows gain the per-axis receptive field and stride (*_axes); totals gain
+#    candidate_macs_partial; the crash record gains module_type. Only additions: version 3 readers
+#    that ignore unknown keys keep working.
+SCHEMA_VERSION = 4
 
 REQUIRED_KEYS: tuple[str, ...] = (
     "schema_version",
@@ -49,6 +52,10 @@ STAGE_KEYS: tuple[str, ...] = (
     "candidate_receptive_field",
     "reference_stride",
     "candidate_stride",
+    "reference_receptive_field_axes",
+    "candidate_receptive_field_axes",
+    "reference_stride_axes",
+    "candidate_stride_axes",
 )
 MISMATCH_KEYS: tuple[str, ...] = (
     "kind",

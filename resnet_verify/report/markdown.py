@@ -91,10 +91,10 @@ def _cost_row(row: StageRow) -> list[str]:
         escape(row.name),
         fmt_macs(row.reference_macs),
         fmt_macs(row.candidate_macs),
-        fmt_px(row.reference_receptive_field),
-        fmt_px(row.candidate_receptive_field),
-        fmt_px(row.reference_stride),
-        fmt_px(row.candidate_stride),
+        fmt_px(row.reference_receptive_field, row.reference_receptive_field_axes),
+        fmt_px(row.candidate_receptive_field, row.candidate_receptive_field_axes),
+        fmt_px(row.reference_stride, row.reference_stride_axes),
+        fmt_px(row.candidate_stride, row.candidate_stride_axes),
     ]
 
 

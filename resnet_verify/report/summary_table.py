@@ -90,8 +90,8 @@ def _cells(row: SummaryRow) -> tuple[str, ...]:
         fmt_shape(row.out_shape),
         fmt_int(row.params),
         fmt_macs(row.metrics.macs),
-        fmt_px(row.metrics.receptive_field),
-        fmt_px(row.metrics.stride),
+        fmt_px(row.metrics.receptive_field, row.metrics.receptive_field_axes),
+        fmt_px(row.metrics.stride, row.metrics.stride_axes),
         row.detail,
     )
 

@@ -149,24 +149,32 @@ def _costs(out: _Out, c: Comparison) -> None:
         return
     out.add()
     out.add("Cost and view (receptive field and stride in input pixels)", "bold")
-    out.add(
-        _cost_row(["stage", "ref MACs", "cand MACs", "ref RF", "cand RF", "ref stride", "cand stride"]), "dim"
-    )
-    for r in c.stages:
-        cells = [
+    rows = [
+        [
             r.name,
             fmt_macs(r.reference_macs),
             fmt_macs(r.candidate_macs),
-            fmt_px(r.reference_receptive_field),
-            fmt_px(r.candidate_receptive_field),
-            fmt_px(r.reference_stride),
-            fmt_px(r.candidate_stride),
+            fmt_px(r.reference_receptive_field, r.reference_receptive_field_axes),
+            fmt_px(r.candidate_receptive_field, r.candidate_receptive_field_axes),
+            fmt_px(r.reference_stride, r.reference_stride_axes),
+            fmt_px(r.candidate_stride, r.candidate_stride_axes),
         ]
-        out.add(_cost_row(cells))
+        for r in c.stages
+    ]
+    # 11 characters fit every 2-D figure; per-axis 3-D views ("53x107x107 px") widen the table
+    width = max(11, *(len(x) for row in rows for x in row[1:]))
+    out.add(
+        _cost_row(
+            ["stage", "ref MACs", "cand MACs", "ref RF", "cand RF", "ref stride", "cand stride"], width
+        ),
+        "dim",
+    )
+    for cells in rows:
+        out.add(_cost_row(cells, width))
 
 
-def _cost_row(cells: list[str]) -> str:
-    first, rest = _clip(cells[0], 8).ljust(8), [_clip(x, 11).rjust(11) for x in cells[1:]]
+def _cost_row(cells: list[str], width: int = 11) -> str:
+    first, rest = _clip(cells[0], 8).ljust(8), [_clip(x, width).rjust(width) for x in cells[1:]]
     return "  " + " ".join([first, *rest])
 
 

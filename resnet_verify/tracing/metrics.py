@@ -14,8 +14,8 @@ Decisions:
   image); ops that change the spatial size without a kernel we know (a strided slice, an
   interpolation) scale the jump by the size ratio and leave the receptive field as it was; an
   upsampling makes both unknown (None) rather than wrong.
-- Reported numbers are the largest over the spatial dimensions (H and W differ only for
-  non-square kernels).
+- Reported numbers are the largest over the spatial dimensions, and per axis beside them (they differ
+  for a 3-D network's time axis, or non-square kernels); reports show the axes where they differ.
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ class PartMetrics:
     macs: int
     receptive_field: int | None  # input pixels the part's output sees; None when unknown
     stride: int | None  # input pixels between two neighbouring outputs; None when unknown
+    # the same per spatial axis (time/depth, height, width for a 3-D network); None when unknown
+    receptive_field_axes: tuple[int, ...] | None = None
+    stride_axes: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +141,8 @@ def _part(trace: Trace, geos: Sequence[_Geo | None], ops: Iterable[int], output:
         macs=sum_macs(trace, ops),
         receptive_field=max(geo[0]) if geo is not None else None,
         stride=max(geo[1]) if geo is not None else None,
+        receptive_field_axes=geo[0] if geo is not None else None,
+        stride_axes=geo[1] if geo is not None else None,
     )
 
 

@@ -160,6 +160,11 @@ class StageRow:
     candidate_receptive_field: int | None = None
     reference_stride: int | None = None
     candidate_stride: int | None = None
+    # per spatial axis (a 3-D network's time axis differs): None where unknown
+    reference_receptive_field_axes: tuple[int, ...] | None = None
+    candidate_receptive_field_axes: tuple[int, ...] | None = None
+    reference_stride_axes: tuple[int, ...] | None = None
+    candidate_stride_axes: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,14 @@ def _candidate_stage(cm: TraceMetrics, pairs: Sequence[BlockPair], stage: int) -
     blocks = [cm.blocks[p.candidate] for p in pairs if p.stage == stage and p.candidate is not None]
     if not blocks:
         return None
-    return PartMetrics(sum(b.macs for b in blocks), blocks[-1].receptive_field, blocks[-1].stride)
+    last = blocks[-1]
+    return PartMetrics(
+        sum(b.macs for b in blocks),
+        last.receptive_field,
+        last.stride,
+        last.receptive_field_axes,
+        last.stride_axes,
+    )
 
 
 def _sides(
@@ -55,6 +62,10 @@ def with_metrics(
                 candidate_receptive_field=c.receptive_field if c else None,
                 reference_stride=r.stride if r else None,
                 candidate_stride=c.stride if c else None,
+                reference_receptive_field_axes=r.receptive_field_axes if r else None,
+                candidate_receptive_field_axes=c.receptive_field_axes if c else None,
+                reference_stride_axes=r.stride_axes if r else None,
+                candidate_stride_axes=c.stride_axes if c else None,
             )
         )
     return tuple(out)
