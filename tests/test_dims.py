@@ -100,3 +100,14 @@ def test_monai_resnet_3d_traces() -> None:
     model = nets.resnet18(spatial_dims=3, n_input_channels=1, num_classes=2)
     t = trace(model, torch.Size([1, 1, 32, 64, 64]))
     assert t.crash is None and len(t.structure.blocks) == 8
+
+
+def test_view_and_stride_are_shown_per_axis_where_they_differ(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["compare", "--model", f"{R3D}:build_time_stride", "--reference", f"{R3D}:build",
+                 "--input-size", "3x8x64x64"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 1
+    stem = next(ln for ln in out.splitlines() if ln.strip().startswith("stem") and "px" in ln)
+    assert "3x7x7 px" in stem and "1x2x2 px" in stem  # the reference keeps time; the candidate halves it
+    layer4 = next(ln for ln in out.splitlines() if ln.strip().startswith("layer4") and "px" in ln)
+    assert "8x16x16 px" in layer4 and layer4.rstrip().endswith("16 px")
