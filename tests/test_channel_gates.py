@@ -39,3 +39,18 @@ def test_each_gate_is_one_finding_with_its_recipe(
     assert [f.pattern for f in c.findings] == [pattern]
     assert recipe in c.findings[0].message and "16 of the" in c.findings[0].message
     assert set(c.findings[0].mismatches) == set(range(len(c.mismatches)))
+
+
+@pytest.mark.parametrize(
+    ("builder", "text"),
+    [("resnext_style", "cardinality 32, 2 channels per group (ResNeXt)"), ("depthwise", "depthwise")],
+)
+def test_grouped_spatial_convs_are_one_finding(
+    builder: str, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO)
+    model = build_model(f"tests/fixtures/quirky/grouped.py:{builder}", num_classes=10, device="meta")[0]
+    c = compare(model, "resnet50", input_size=64, num_classes=10)
+    assert [f.pattern for f in c.findings] == [Pattern.CARDINALITY]
+    assert text in c.findings[0].message and "16 spatial convs" in c.findings[0].message
+    assert set(c.findings[0].mismatches) == set(range(len(c.mismatches)))

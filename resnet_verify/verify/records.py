@@ -82,6 +82,7 @@ class Pattern(str, enum.Enum):
     KERAS_STEM = "keras_stem"
     SAME_PADDING = "tf_same_padding"
     SQUEEZE_EXCITATION = "squeeze_excitation"
+    CARDINALITY = "grouped_conv"  # groups on the block's k x k conv differ (ResNeXt / depthwise)
     ACTIVATION = "activation_function"  # SiLU / GELU / LeakyReLU ... where the other side has ReLU
     BLUR_POOL = "blur_pool"  # a stride moved to a fixed depthwise low-pass filter (anti-aliasing)
     MULTI_SCALE = "multi_scale_block"  # the middle conv cut into channel groups (Res2Net's hierarchy)

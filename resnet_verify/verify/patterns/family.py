@@ -50,6 +50,17 @@ def _conv_blocks(trace: Trace) -> bool:
     return bool(blocks) and 2 * full >= len(blocks)
 
 
+def _same_skeleton(ref: Trace, cand: Trace) -> bool:
+    """Same blocks per stage and same stage outputs: the reference's design with its block convs
+    changed (made depthwise, say), a difference to describe, not another family."""
+    rs, cs = ref.structure.stages, cand.structure.stages
+    return (
+        bool(rs)
+        and [len(s.blocks) for s in rs] == [len(s.blocks) for s in cs]
+        and [s.out_shape for s in rs] == [s.out_shape for s in cs]
+    )
+
+
 def _depthwise(trace: Trace) -> bool:
     return any(
         op.kind is OpKind.CONV and attr(op, "groups") == attr(op, "in_channels") != 1
@@ -100,7 +111,7 @@ def _traits(ref: Trace, cand: Trace) -> list[str]:
     # Structure first: blocks built around full spatial convolutions are ResNet blocks whatever they
     # add (selective-kernel or split attention, a blur filter, a global-context gate); only a
     # network whose blocks lack them (MobileNet, ConvNeXt, ViT) is another family.
-    both_resnets = _conv_blocks(ref) and _conv_blocks(cand)
+    both_resnets = (_conv_blocks(ref) and _conv_blocks(cand)) or _same_skeleton(ref, cand)
     for test, words in (
         (_depthwise, "depthwise convolutions (MobileNet / EfficientNet / ConvNeXt style)"),
         (_token_mixing, "attention or per-position Linear layers (ViT / Swin style)"),

@@ -20,6 +20,7 @@ from resnet_verify.verify.patterns.blocks import detect_block_counts, detect_pre
 from resnet_verify.verify.patterns.blur_pool import detect_blur_pool
 from resnet_verify.verify.patterns.bool_argument import detect_bool_argument
 from resnet_verify.verify.patterns.branch_attention import detect_branch_attention
+from resnet_verify.verify.patterns.cardinality import detect_cardinality
 from resnet_verify.verify.patterns.context import Context, Detector
 from resnet_verify.verify.patterns.conv_head import detect_conv_classifier
 from resnet_verify.verify.patterns.crash_cause import detect_crash_cause
@@ -91,6 +92,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_option_a_shortcut,
     detect_projection_without_bn,
     detect_grouped_1x1,
+    detect_cardinality,  # groups on the k x k conv: ResNeXt cardinality, depthwise
     detect_factorised_conv,  # a conv written as a chain of smaller ones: before extra modules/widths
     # before extra modules and widths: group convs are no width change; a 1x1's width is left to widths
     detect_multi_scale,
