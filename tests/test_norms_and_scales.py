@@ -94,3 +94,21 @@ def test_a_learned_per_channel_scale_is_still_a_data_path_op() -> None:
 
     t = trace(LayerScale(), 32)
     assert [op.name for op in t.ops] == ["conv2d", "mul"] and t.ops[1].params == ("gamma",)
+
+
+def test_a_deep_stem_that_downsamples_with_a_strided_conv_is_one_finding() -> None:
+    """Three 3x3 convs, then a stride-2 3x3 where torchvision has its max pool (timm's tiered stems)."""
+    from torchvision.models import resnet18
+
+    model = resnet18(num_classes=10)
+
+    def conv_bn(cin: int, cout: int, stride: int) -> list[nn.Module]:
+        return [nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU()]
+
+    model.conv1 = nn.Sequential(*conv_bn(3, 32, 2), *conv_bn(32, 32, 1), *conv_bn(32, 64, 1))
+    model.bn1, model.relu = nn.Identity(), nn.Identity()
+    model.maxpool = nn.Sequential(*conv_bn(64, 64, 2))
+    c = compare(model, "resnet18", input_size=64, num_classes=10)
+    assert [f.pattern for f in c.findings] == [Pattern.DEEP_STEM]
+    assert "stride-2 3x3 conv where the other has its max pool" in c.findings[0].message
+    assert set(c.findings[0].mismatches) == set(range(len(c.mismatches)))

@@ -106,9 +106,18 @@ def _first_block_params(ctx: Context) -> tuple[int, ...]:
     )
 
 
+def _pool_conv(trace: Trace, stem: list[OpRecord]) -> tuple[list[OpRecord], OpRecord | None]:
+    """A stem with no pool whose last conv strides after a deep stack (timm's ``tiered`` / ResNet-RS
+    style stems): the stack, and the conv that downsamples in place of the max pool."""
+    pooled = any(trace.ops[o].kind in (OpKind.MAX_POOL, OpKind.AVG_POOL) for o in trace.structure.stem)
+    if pooled or len(stem) < 3 or not _strided(stem[-1]) or not is_deep(stem[:-1]):
+        return stem, None
+    return stem[:-1], stem[-1]
+
+
 def detect_deep_stem(ctx: Context) -> list[Finding]:
     ref, cand = ctx.reference, ctx.candidate
-    rc, cc = stem_convs(ref), stem_convs(cand)
+    (rc, r_pool), (cc, c_pool) = _pool_conv(ref, stem_convs(ref)), _pool_conv(cand, stem_convs(cand))
     if not rc or not cc or not cand.structure.blocks:
         return []
     deep_r, deep_c = is_deep(rc), is_deep(cc)
@@ -125,9 +134,16 @@ def detect_deep_stem(ctx: Context) -> list[Finding]:
     width = (
         "the same width" if wr == wc else f"{wc[0] if wc else '?'} instead of {wr[0] if wr else '?'} channels"
     )
+    pools = {"candidate": c_pool, "reference": r_pool}
+    instead = "".join(
+        f" The {side} downsamples with a stride-2 {dims(op, 'kernel_size')} conv where the other has its max pool."
+        for side, op in pools.items()
+        if op is not None
+    )
     message = (
         f"The candidate's stem is {_describe(cc)} where the reference's is {_describe(rc)}. Both reach "
         f"1/{_total_stride(rc)} resolution, with {width}; stem parameters, receptive field and outputs differ."
+        + instead
     )
     title = _name(cc if deep_c else rc)
     return [Finding(
