@@ -138,3 +138,33 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(align) + " |"]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def replace_section(text: str, begin: str, end: str, section: str) -> str:
+    """``text`` with the part from ``begin`` to ``end`` replaced by ``section`` (which carries both
+    markers), or with ``section`` appended when the markers are not there yet."""
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        return head + section + rest.split(end, 1)[1]
+    return text.rstrip("\n") + "\n\n" + section + "\n"
+
+
+def marked_sections(text: str) -> list[str]:
+    """Every ``<!-- NAME:begin -->`` ... ``<!-- NAME:end -->`` section of ``text``, markers included,
+    in order: the sections each script replaces on its own (startup.py, speed_targets.py ...)."""
+    import re
+
+    return [m.group(0) for m in re.finditer(r"<!-- ([\w-]+):begin -->.*?<!-- \1:end -->", text, re.S)]
+
+
+def summarize(runs: dict[str, list[float]], base: str | None) -> dict[str, dict[str, Any]]:
+    """Per label: median, min and max of its times, and the median of each round's own ratio to
+    ``base`` (its times taken in the same rounds, in the same order), or None without a base."""
+    out: dict[str, dict[str, Any]] = {}
+    for label, times in runs.items():
+        ratio = None
+        if base is not None and base in runs:
+            ratio = statistics.median(a / b for a, b in zip(times, runs[base]))
+        out[label] = {"median_s": statistics.median(times), "min_s": min(times), "max_s": max(times)}
+        out[label]["ratio"] = ratio
+    return out

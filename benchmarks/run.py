@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import startup as startup_bench
 import training as training_bench
 import verifier as verifier_bench
 from _common import (
@@ -33,6 +32,7 @@ from _common import (
     loadavg,
     log,
     machine_facts,
+    marked_sections,
     others_share,
     table,
 )
@@ -543,9 +543,9 @@ def main(argv: list[str] | None = None) -> int:
         commit=meta.get("commit"),
     )
     old = report_path.read_text() if report_path.exists() else ""
-    if startup_bench.BEGIN in old and startup_bench.END in old:  # measured by startup.py: keep it
-        kept = old.split(startup_bench.BEGIN, 1)[1].split(startup_bench.END, 1)[0]
-        text = text.rstrip("\n") + "\n\n" + startup_bench.BEGIN + kept + startup_bench.END + "\n"
+    # Sections measured by their own scripts (startup.py, speed_targets.py, init_cost.py ...): kept.
+    for kept in marked_sections(old):
+        text = text.rstrip("\n") + "\n\n" + kept + "\n"
     report_path.write_text(text)
     print(text)
     log(f"wrote {report_path}")

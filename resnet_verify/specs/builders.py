@@ -74,7 +74,12 @@ def build_reference(name: str, *, num_classes: int) -> nn.Module:
         raise UsageError(f"unknown reference {name!r}{suggest(name, _REFERENCE_NAMES)}; valid: {valid}")
     import torchvision.models  # local: keeps `import resnet_verify.specs.builders` light
 
-    with torch.device("meta"):
+    from resnet_verify.specs.shape_init import zero_random_init
+
+    # A meta tensor holds no values, yet torchvision's kaiming_normal_ on one runs torch's Python
+    # refs: half of building resnet50 (~20 ms of a first compare). Its structure does not depend on
+    # values (structure_ignores_values), so the random initialisers are skipped as for a candidate.
+    with torch.device("meta"), zero_random_init():
         return getattr(torchvision.models, name)(weights=None, num_classes=num_classes)
 
 
@@ -99,7 +104,10 @@ def build_reference_model(
         )
     meta = spec.strip().startswith(TORCHVISION_PREFIX) or spec.strip() in MODEL_BUILDERS
     device = "meta" if meta else None
-    return build_model(spec, num_classes=num_classes, device=device, input_size=input_size)[0]
+    # On meta nothing has values to draw; build_model skips drawing only for those builders anyway.
+    return build_model(
+        spec, num_classes=num_classes, device=device, input_size=input_size, random_init=not meta
+    )[0]
 
 
 def reference_display(spec: str) -> str:
