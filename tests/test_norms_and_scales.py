@@ -112,3 +112,23 @@ def test_a_deep_stem_that_downsamples_with_a_strided_conv_is_one_finding() -> No
     assert [f.pattern for f in c.findings] == [Pattern.DEEP_STEM]
     assert "stride-2 3x3 conv where the other has its max pool" in c.findings[0].message
     assert set(c.findings[0].mismatches) == set(range(len(c.mismatches)))
+
+
+def test_every_parameter_a_computed_weight_comes_from_is_used() -> None:
+    """A scaled standardized conv (weight and a per-filter gain, combined in forward): the gain is
+    used, so it is never reported as a parameter the forward leaves unused."""
+
+    class GainConv(nn.Conv2d):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+            self.gain = nn.Parameter(torch.ones(self.out_channels, 1, 1, 1))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            w = self.weight - self.weight.mean(dim=(1, 2, 3), keepdim=True)
+            return nn.functional.conv2d(x, w * self.gain, self.bias, self.stride, self.padding)
+
+    model = nn.Sequential(GainConv(3, 8, 3, padding=1), nn.ReLU())
+    t = trace(model, 32)
+    assert set(t.ops[0].params) == {"0.weight", "0.gain", "0.bias"}
+    c = compare(model, "tests/fixtures/quirky/norms_and_scales.py:std_conv", input_size=32, num_classes=10)
+    assert not [m for m in c.mismatches if "never used" in m.message]

@@ -38,7 +38,7 @@ class Recorder(OpCounter):
         # Tensors computed from parameters alone (a standardized conv weight, a frozen BN's scale):
         # tensor id -> (the parameter it comes from, the ops that computed it). Such ops are not on the
         # data path, so they are not recorded as ops; the op that reads the tensor carries their names.
-        self.derived: dict[int, tuple[str, tuple[str, ...]]] = {}
+        self.derived: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self.flops: FlopCount | None = None  # active under this mode while the forward runs
         self.flops_before = 0  # the count when the current op started (modes do not nest)
 
@@ -77,10 +77,11 @@ class Recorder(OpCounter):
         for t in inputs:
             pname = self.param_names.get(id(t))
             derived = self.derived.get(id(t))
-            if derived is not None:
-                pname, chain = derived
+            if derived is not None:  # every parameter it was computed from is used by this op
+                names, chain = derived
                 chains.append(chain)
-            if pname is not None:
+                params.extend(n for n in names if n not in params)
+            elif pname is not None:
                 params.append(pname)
             else:
                 producers.append(self.producer.get(id(t), CONST_ID))
@@ -88,7 +89,7 @@ class Recorder(OpCounter):
         if params and all(p == CONST_ID for p in producers):
             chain = (*dict.fromkeys(op for c in chains for op in c), name)  # every branch, in order
             for t in outs:  # computed from parameters alone: a derived parameter, not a data-path op
-                self.derived[id(t)] = (params[0], chain)
+                self.derived[id(t)] = (tuple(params), chain)
                 self.keep.append(t)
             return
         try:
