@@ -17,11 +17,10 @@ from torch import nn
 
 from resnet_verify.formats import SUMMARY_FORMATS
 from resnet_verify.report._common import DASH, fmt_int, fmt_macs, fmt_px, fmt_shape, summarize_block
-from resnet_verify.tracing.input_channels import channels_it_takes, with_channels
+from resnet_verify.tracing.input_channels import trace_as_it_takes
 from resnet_verify.tracing.metrics import PartMetrics, trace_metrics
 from resnet_verify.tracing.records import Shape, Trace
 from resnet_verify.tracing.repairs import describe
-from resnet_verify.tracing.tracer import trace
 from resnet_verify.verify.classes import ClassesFrom, classes_from_head, classes_phrase, head_classes
 from resnet_verify.verify.crash_causes import diagnose
 
@@ -317,11 +316,9 @@ def render_summary(
     """
     if fmt not in SUMMARY_FORMATS:
         raise ValueError(f"unknown summary format {fmt!r}; choose one of: {', '.join(SUMMARY_FORMATS)}")
-    tr = trace(model, torch.Size((1, *size)), output_key=output_key)  # ``size``: one sample's
-    takes = channels_it_takes(tr)
-    if takes is not None:  # a grayscale (or multispectral) model: shown on the channels it takes
-        tr = trace(model, with_channels(tr.input_shape, takes), output_key=output_key)
-        size = tr.input_shape[1:]
+    # ``size`` is one sample's; a grayscale (or multispectral) model is shown on the channels it takes
+    tr = trace_as_it_takes(model, (1, *size), output_key=output_key)
+    size = tr.input_shape[1:]
     ran = tr.crash is None and not tr.repairs  # a repaired model does not run as written
     if fmt == "json":
         return json.dumps(summary_dict(tr, name), indent=2, ensure_ascii=False) + "\n", ran

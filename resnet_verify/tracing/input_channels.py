@@ -9,9 +9,13 @@ is then compared as usual; the difference is reported once, at that conv (``patt
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
+from torch import nn
 
 from resnet_verify.tracing.records import INPUT_ID, Shape, Trace
+from resnet_verify.tracing.tracer import trace
 
 
 def channels_it_takes(traced: Trace) -> int | None:
@@ -35,4 +39,12 @@ def with_channels(shape: Shape, channels: int) -> torch.Size:
     return torch.Size((shape[0], channels, *shape[2:]))
 
 
-__all__ = ["channels_it_takes", "with_channels"]
+def trace_as_it_takes(model: nn.Module, shape: Shape, *, owned: bool = False, **kwargs: Any) -> Trace:
+    """``trace(model, shape)``, traced again on the channels its first conv takes when ``shape``'s fail
+    there (the second trace works on a copy: an owned model was already traced in place)."""
+    first = trace(model, torch.Size(shape), owned=owned, **kwargs)
+    takes = channels_it_takes(first)
+    return first if takes is None else trace(model, with_channels(shape, takes), **kwargs)
+
+
+__all__ = ["channels_it_takes", "trace_as_it_takes", "with_channels"]

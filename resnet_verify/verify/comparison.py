@@ -11,7 +11,7 @@ from torch import nn
 from resnet_verify.errors import UsageError
 from resnet_verify.specs.builders import build_reference_model, reference_display
 from resnet_verify.tracing.global_pools import follow_input_size
-from resnet_verify.tracing.input_channels import channels_it_takes, with_channels
+from resnet_verify.tracing.input_channels import channels_it_takes, trace_as_it_takes, with_channels
 from resnet_verify.tracing.outputs import no_tensor_error
 from resnet_verify.tracing.records import Shape, Stage, Trace, format_shape
 from resnet_verify.tracing.repairs import describe
@@ -258,11 +258,10 @@ def compare(
 
 
 def _candidate_trace(candidate: nn.Module, shape: Shape, output_key: str | None, owned: bool) -> Trace:
-    first = trace(candidate, shape, output_key=output_key, owned=owned)
-    takes = channels_it_takes(first)
-    if takes is not None:  # a grayscale (or multispectral) first conv: fed the channels it takes
-        first = trace(candidate, with_channels(shape, takes), output_key=output_key)
-    cand_trace = follow_input_size(candidate, first)
+    # a grayscale (or multispectral) first conv is fed the channels it takes
+    cand_trace = follow_input_size(
+        candidate, trace_as_it_takes(candidate, shape, owned=owned, output_key=output_key)
+    )
     if not cand_trace.output_is_tensor:
         raise no_tensor_error(type(candidate).__name__)
     return cand_trace

@@ -13,10 +13,9 @@ the main-path layers the alignment displaced around it, is one finding per const
 from __future__ import annotations
 
 from resnet_verify.tracing.records import Block, OpKind, OpRecord, SourceLoc, Trace
-from resnet_verify.verify.patterns.context import Context, attr
+from resnet_verify.verify.patterns.context import SPLITS, Context, attr, under
 from resnet_verify.verify.records import Finding, MismatchKind, Pattern, Region
 
-_SPLITS = frozenset({"split", "chunk", "unbind", "tensor_split", "split_with_sizes"})
 _SOFTMAX = frozenset({"softmax", "_softmax", "log_softmax"})
 
 
@@ -75,7 +74,7 @@ def _anatomy(trace: Trace, unit: str) -> tuple[str, str]:
     """(name, description) of the unit, from its convs and whether it cuts one conv's output."""
     ops = [op for op in trace.ops if op.module_path == unit or op.module_path.startswith(unit + ".")]
     convs = [op for op in ops if op.kind is OpKind.CONV]
-    split = any(op.name in _SPLITS for op in ops)
+    split = any(op.name in SPLITS for op in ops)
     spatial = [c for c in convs if any(k > 1 for k in _ints(attr(c, "kernel_size")))]
     attention = [c for c in convs if c not in spatial] + [op for op in ops if op.kind is OpKind.LINEAR]
     groups = attr(spatial[0], "groups") if len(spatial) == 1 else 1
@@ -106,10 +105,7 @@ def _claims(ctx: Context, cands: set[int], units: list[str]) -> tuple[int, ...]:
             m.block is not None
             and m.block.candidate in cands
             and m.kind is not MismatchKind.REGULARIZER
-            and (
-                m.region in (Region.MAIN, Region.BLOCK)
-                or any(bool(m.candidate_path) and str(m.candidate_path).startswith(u) for u in units)
-            )
+            and (m.region in (Region.MAIN, Region.BLOCK) or any(under(m.candidate_path, u) for u in units))
         )
     )
 

@@ -75,6 +75,10 @@ def dims(op: OpRecord, key: str) -> str:
     return "" if value is None else str(value)
 
 
+# ops that cut a tensor into pieces along channels (Res2Net groups, radix branches)
+SPLITS = frozenset({"split", "chunk", "unbind", "tensor_split", "split_with_sizes"})
+
+
 def under(path: str | None, prefix: str) -> bool:
     return bool(path) and bool(prefix) and (path == prefix or str(path).startswith(prefix + "."))
 

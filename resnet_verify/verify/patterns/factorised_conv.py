@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resnet_verify.tracing.records import Block, OpKind, Trace
-from resnet_verify.verify.patterns.context import Context, attr
+from resnet_verify.verify.patterns.context import Context, attr, under
 from resnet_verify.verify.records import Finding, MismatchKind, Pattern
 
 _Kernel = tuple[int, ...]
@@ -59,10 +59,6 @@ def _factorised_in(
     return found if i == len(ref) and j == len(cand) and found else None
 
 
-def _under(path: str | None, prefix: str) -> bool:
-    return bool(path) and bool(prefix) and (path == prefix or str(path).startswith(prefix + "."))
-
-
 def _spell(k: _Kernel) -> str:
     return "x".join(map(str, k))
 
@@ -80,14 +76,14 @@ def detect_factorised_conv(ctx: Context) -> list[Finding]:
     claimed = ctx.indices(
         lambda m: (
             m.kind in _CLAIMED
-            and any(_under(m.reference_path, r) or _under(m.candidate_path, c) for r, c in blocks)
+            and any(under(m.reference_path, r) or under(m.candidate_path, c) for r, c in blocks)
         )
     )
     full, pieces = example
     # the line that builds the pieces (an extra conv's), else any line inside the first block
     extra = [ctx.mismatches[i].source for i in claimed if ctx.mismatches[i].kind is MismatchKind.EXTRA]
     first = next((s for s in extra if s is not None), None) or next(
-        (c.source for c in ctx.candidate.modules if _under(c.path, blocks[0][1]) and c.source), None
+        (c.source for c in ctx.candidate.modules if under(c.path, blocks[0][1]) and c.source), None
     )
     n = len(blocks)
     return [

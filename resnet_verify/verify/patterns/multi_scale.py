@@ -12,10 +12,8 @@ previous piece's conv: the hierarchy), is one unit; its differences are one find
 from __future__ import annotations
 
 from resnet_verify.tracing.records import Block, OpKind, Trace
-from resnet_verify.verify.patterns.context import Context, attr
+from resnet_verify.verify.patterns.context import SPLITS, Context, attr
 from resnet_verify.verify.records import Finding, MismatchKind, Pattern, Region
-
-_SPLITS = frozenset({"split", "chunk", "unbind", "tensor_split", "split_with_sizes"})
 
 
 def _descendants(trace: Trace, start: int, within: set[int]) -> set[int]:
@@ -51,7 +49,7 @@ def unit_of(trace: Trace, block: Block) -> tuple[int, int, list[int], bool] | No
     main = set(block.main)
     for o in block.main:
         op = trace.ops[o]
-        if op.name not in _SPLITS:
+        if op.name not in SPLITS:
             continue
         below = _descendants(trace, o, main)
         cats = sorted(c for c in below if trace.ops[c].kind is OpKind.CAT)
