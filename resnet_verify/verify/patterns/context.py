@@ -51,6 +51,18 @@ def attr(op: OpRecord, key: str) -> object:
     return dict(op.attrs).get(key)
 
 
+def stride_of(op: OpRecord) -> tuple[int, ...]:
+    """The op's stride per spatial axis; ``()`` for an op that takes none."""
+    stride = attr(op, "stride")
+    if isinstance(stride, int):
+        return (stride,)
+    return tuple(stride) if isinstance(stride, tuple) and all(isinstance(s, int) for s in stride) else ()
+
+
+def strided(op: OpRecord) -> bool:
+    return max(stride_of(op), default=1) > 1
+
+
 def first_op(trace: Trace, ops: Sequence[int], kind: OpKind) -> OpRecord | None:
     return next((trace.ops[o] for o in ops if trace.ops[o].kind is kind), None)
 

@@ -26,6 +26,7 @@ from resnet_verify.verify.patterns.conv_head import detect_conv_classifier
 from resnet_verify.verify.patterns.crash_cause import detect_crash_cause
 from resnet_verify.verify.patterns.deep_stem import detect_deep_stem
 from resnet_verify.verify.patterns.downsampling import detect_first_stage_stride, detect_output_stride
+from resnet_verify.verify.patterns.downsampling_moved import detect_downsampling_moved
 from resnet_verify.verify.patterns.dropout import detect_regularizers
 from resnet_verify.verify.patterns.extra_module import detect_extra_module
 from resnet_verify.verify.patterns.factorised_conv import detect_factorised_conv
@@ -97,6 +98,7 @@ DETECTORS: tuple[Detector, ...] = (
     # before extra modules and widths: group convs are no width change; a 1x1's width is left to widths
     detect_multi_scale,
     detect_blur_pool,  # a stride moved to a fixed depthwise filter: its stride, pad and filter ops
+    detect_downsampling_moved,  # any other op taking a unit's stride: after the named moves
     detect_extra_module,  # a whole sub-module extra in blocks: before widths and per-line grouping
     detect_axis_stride,  # a stride on some axes only (a 3-D net's time axis): one layer, said per axis
     detect_widths,

@@ -1,0 +1,63 @@
+"""A stride carried by another op of the same unit (issue #23): found from which ops stride, said as a
+move between them, either direction; nothing moved, nothing said."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from resnet_verify.specs.builders import build_model
+from resnet_verify.verify.comparison import compare
+from resnet_verify.verify.records import Comparison, Pattern
+
+REPO = Path(__file__).resolve().parents[1]
+FILE = "tests/fixtures/quirky/moved_strides.py"
+
+
+@pytest.fixture(autouse=True)
+def _in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+
+
+def _compare(builder: str, *, swap: bool = False) -> Comparison:
+    if swap:
+        plain = build_model("resnet18", num_classes=10, device="meta")[0]
+        return compare(plain, f"{FILE}:{builder}", input_size=64, num_classes=10)
+    model = build_model(f"{FILE}:{builder}", num_classes=10)[0]
+    return compare(model, "resnet18", input_size=64, num_classes=10)
+
+
+@pytest.mark.parametrize("swap", [False, True], ids=["candidate", "reference"])
+@pytest.mark.parametrize(
+    ("builder", "old", "new", "places"),
+    [
+        ("pool_after_conv", "3x3 conv", "avg pool", 3),
+        ("pool_stem", "max pool", "avg pool", 1),
+        ("stride_on_second", "first 3x3 conv", "second 3x3 conv", 3),
+    ],
+)
+def test_a_moved_stride_is_one_finding_that_says_from_where_to_where(
+    builder: str, old: str, new: str, places: int, swap: bool
+) -> None:
+    c = _compare(builder, swap=swap)
+    assert not c.unexplained
+    (f,) = c.findings
+    assert f.pattern is Pattern.DOWNSAMPLING_MOVED
+    assert f"In {places} place" in f.message
+    if swap:
+        assert f.title == f"Downsampling moved from the {new} to the {old}"
+    else:
+        assert f.title == f"Downsampling moved from the {old} to the {new}"
+
+
+def test_a_pool_that_keeps_the_resolution_is_not_a_moved_stride() -> None:
+    c = _compare("extra_pool")
+    assert c.mismatches
+    assert Pattern.DOWNSAMPLING_MOVED not in {f.pattern for f in c.findings}
+
+
+def test_the_v1_stride_keeps_its_name() -> None:
+    model = build_model("tests/fixtures/models/broken_v1_stride_layer3.py:build", num_classes=10)[0]
+    c = compare(model, "resnet50", input_size=64, num_classes=10)
+    assert [f.pattern for f in c.findings] == [Pattern.V1_STRIDE]
