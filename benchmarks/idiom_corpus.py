@@ -1,0 +1,243 @@
+"""The idiom corpus, measured (#23): every idiom of tests/fixtures/heldout/manifest.py compared with
+its reference at its input size, 10 classes, and judged against the expectation written before the
+tool was run (tests/fixtures/heldout/judge.py: the same judge the tests use).
+
+    python benchmarks/idiom_corpus.py [--part heldout|all] [--out reports]
+
+Per idiom: the expectation, the findings reported, the mismatches, how many a correct finding
+claims, how many no finding claims, wrong names (patterns neither expected nor allowed), and whether
+the twin (the same code without the idiom) compares clean. Totals: named right, described right (no
+wrong name, everything unclaimed located where the idiom is), wrong names, claim rate. Writes
+``idiom_corpus.md`` and ``idiom_corpus.json`` under ``--out``. ``--part`` picks a part of the corpus
+(only the held-out part exists so far; a development part can be added to ``PARTS``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from _common import ROOT, log, machine_facts, table
+
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fixtures.heldout.judge import judge
+from fixtures.heldout.manifest import PARTS, Idiom
+
+from resnet_verify.specs.builders import build_model
+from resnet_verify.verify.comparison import compare
+
+CLASSES = 10
+
+
+def _compare(spec: str, idiom: Idiom) -> Any:
+    model, name = build_model(spec, num_classes=CLASSES, device="meta")
+    return compare(
+        model, idiom.reference, input_size=idiom.input_size, num_classes=CLASSES, candidate_name=name
+    )
+
+
+def expectation(idiom: Idiom) -> str:
+    parts = [", ".join(sorted(p.value for p in idiom.named))] if idiom.named else []
+    if idiom.described:
+        at = [w or "(root)" for w in idiom.where]
+        lacking = [w for w in idiom.where_reference if w not in idiom.where]
+        text = "described at " + (", ".join(at) if at else "—")
+        if lacking:
+            text += "; lacking " + ", ".join(lacking)
+        if idiom.model_level:
+            text += "; output"
+        parts.append(text)
+    text = " + ".join(parts)
+    if idiom.allowed:
+        text += " (allowed: " + ", ".join(sorted(p.value for p in idiom.allowed)) + ")"
+    return text
+
+
+def measure(idiom: Idiom) -> dict[str, Any]:
+    started = time.perf_counter()
+    twin = _compare(idiom.twin, idiom)
+    row: dict[str, Any] = {
+        "idiom": idiom.name,
+        "part": idiom.part,
+        "seen_in": idiom.seen_in,
+        "reference": idiom.reference,
+        "input_size": idiom.input_size,
+        "kind": "named" if idiom.named else "described",
+        "expected": expectation(idiom),
+        "twin_clean": not twin.mismatches and not twin.findings,
+    }
+    try:
+        v = judge(idiom, _compare(idiom.builder, idiom))
+    except Exception as exc:  # a crash is a result too
+        row.update(error=f"{type(exc).__name__}: {exc}", ok=False, reported=[], mismatches=0,
+                   claimed_correctly=0, unexplained=0, wrong_names=[], missing_names=[],
+                   loose=[], unlocated=[])  # fmt: skip
+    else:
+        row.update(
+            ok=v.ok,
+            reported=list(v.reported),
+            mismatches=v.mismatches,
+            claimed_correctly=v.claimed_correctly,
+            unexplained=v.unexplained,
+            wrong_names=list(v.wrong_names),
+            missing_names=list(v.missing_names),
+            loose=sorted(set(v.loose)),
+            unlocated=sorted(set(v.unlocated)),
+        )
+    row["seconds"] = round(time.perf_counter() - started, 2)
+    log(f"{idiom.name}: {'right' if row['ok'] else 'not right'} ({row['seconds']} s)")
+    return row
+
+
+def totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    named = [r for r in rows if r["kind"] == "named"]
+    described = [r for r in rows if r["kind"] == "described"]
+    mismatches = sum(r["mismatches"] for r in rows)
+    claimed = sum(r["claimed_correctly"] for r in rows)
+    return {
+        "idioms": len(rows),
+        "right": sum(r["ok"] for r in rows),
+        "named_right": sum(r["ok"] for r in named),
+        "named": len(named),
+        "described_right": sum(r["ok"] for r in described),
+        "described": len(described),
+        "with_wrong_names": sum(bool(r["wrong_names"]) for r in rows),
+        "wrong_names": sum(len(r["wrong_names"]) for r in rows),
+        "twins_clean": sum(r["twin_clean"] for r in rows),
+        "mismatches": mismatches,
+        "claimed_correctly": claimed,
+        "claim_rate": round(claimed / mismatches, 3) if mismatches else None,
+        "unexplained": sum(r["unexplained"] for r in rows),
+    }
+
+
+def code_version() -> str:
+    """The commit measured, and whether the package had uncommitted edits (a shared working tree)."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "resnet_verify"], cwd=ROOT, capture_output=True, text=True
+        )
+    except OSError:
+        return "unknown"
+    edits = " + uncommitted edits under resnet_verify/" if dirty.stdout.strip() else ""
+    return f"{head.stdout.strip() or 'unknown'}{edits}"
+
+
+def _short(items: list[str], n: int = 3) -> str:
+    if not items:
+        return "—"
+    return ", ".join(items[:n]) + (f" (+{len(items) - n})" if len(items) > n else "")
+
+
+def render(part: str, rows: list[dict[str, Any]], t: dict[str, Any], facts: dict[str, Any]) -> str:
+    lines = [
+        f"# Idiom corpus: {part}",
+        "",
+        "Generated by `python benchmarks/idiom_corpus.py"
+        + (f" --part {part}" if part != "heldout" else "")
+        + "`. Fixtures: tests/fixtures/heldout/ (written after the detectors changed, expectations",
+        "fixed before the tool was run: tests/fixtures/heldout/manifest.py). 10 classes, meta tensors.",
+        "",
+        f"resnet_verify at {facts['code']}; torch {facts['torch']}, Python {facts['python']}.",
+        "",
+        "## Totals",
+        "",
+        table(
+            ["measure", "value"],
+            [
+                ["idioms right", f"{t['right']} of {t['idioms']}"],
+                ["named right", f"{t['named_right']} of {t['named']}"],
+                ["described right (no wrong name, located)", f"{t['described_right']} of {t['described']}"],
+                ["idioms with a wrong name", f"{t['with_wrong_names']} ({t['wrong_names']} wrong names)"],
+                ["twins clean", f"{t['twins_clean']} of {t['idioms']}"],
+                [
+                    "claim rate (mismatches claimed by a correct finding)",
+                    f"{t['claimed_correctly']} of {t['mismatches']} ({t['claim_rate']})",
+                ],
+                ["mismatches no finding claims", t["unexplained"]],
+            ],
+        ),
+        "",
+        "## Per idiom",
+        "",
+        table(
+            [
+                "idiom",
+                "reference",
+                "expected",
+                "reported",
+                "mismatches",
+                "claimed right",
+                "unexplained",
+                "wrong names",
+                "left where",
+                "twin clean",
+                "right",
+            ],
+            [
+                [
+                    r["idiom"],
+                    r["reference"].split(":")[-1],
+                    r["expected"],
+                    _short(r["reported"], 4),
+                    r["mismatches"],
+                    r["claimed_correctly"],
+                    r["unexplained"],
+                    _short(r["wrong_names"]),
+                    _short(r["missing_names"] + r["loose"] + r["unlocated"]) if not r["ok"] else "—",
+                    "yes" if r["twin_clean"] else "no",
+                    "yes" if r["ok"] else "no",
+                ]
+                for r in rows
+            ],
+        ),
+        "",
+        "`left where`: for an idiom judged not right, the expected patterns not reported, then where the",
+        "mismatches no correct finding claims sit (candidate paths; `(reference) P` when the candidate",
+        "lacks it).",
+        "",
+        "## Where each idiom was seen",
+        "",
+        table(["idiom", "public code"], [[r["idiom"], r["seen_in"]] for r in rows]),
+        "",
+    ]
+    errors = [r for r in rows if r.get("error")]
+    if errors:
+        lines += ["## Crashes", ""] + [f"- {r['idiom']}: {r['error']}" for r in errors] + [""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--part", default="heldout", choices=[*PARTS, "all"], help="which part to measure")
+    parser.add_argument("--out", default=str(ROOT / "reports"), help="folder for idiom_corpus.md/.json")
+    args = parser.parse_args(argv)
+    os.chdir(ROOT)  # the manifest's builder specs are relative to the repository root
+    idioms = [i for part in PARTS.values() for i in part] if args.part == "all" else list(PARTS[args.part])
+    rows = [measure(i) for i in idioms]
+    t = totals(rows)
+    facts = machine_facts()
+    facts["code"] = code_version()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = "idiom_corpus" if args.part == "heldout" else f"idiom_corpus_{args.part}"
+    text = render(args.part, rows, t, facts)
+    (out / f"{stem}.md").write_text(text)
+    payload = {"part": args.part, "machine": facts, "totals": t, "rows": rows}
+    (out / f"{stem}.json").write_text(json.dumps(payload, indent=2) + "\n")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
