@@ -6,7 +6,9 @@ from resnet_verify.tracing.records import Block, BlockKind, OpKind, Trace
 from resnet_verify.verify.patterns.context import Context, under
 from resnet_verify.verify.records import Finding, Pattern
 
-_PRE = (OpKind.BATCH_NORM, OpKind.RELU)
+# a pre-activation opens with its norm (any kind: BN, GroupNorm in BiT, EvoNorm ...) or its activation
+_PRE = (OpKind.BATCH_NORM, OpKind.NORM, OpKind.RELU, OpKind.ACTIVATION)
+_NORMS = (OpKind.BATCH_NORM, OpKind.NORM)
 
 
 def shared_pre_activation(trace: Trace, block: Block) -> tuple[int, ...]:
@@ -17,20 +19,25 @@ def shared_pre_activation(trace: Trace, block: Block) -> tuple[int, ...]:
     block's tail, not in the block's own main path.
     """
     fork = block.fork_op
-    if fork < 0 or trace.ops[fork].kind is not OpKind.RELU:
+    if fork < 0 or trace.ops[fork].kind not in (OpKind.RELU, OpKind.ACTIVATION):
         return ()
-    bn = next((i for i in trace.ops[fork].inputs if i >= 0 and trace.ops[i].kind is OpKind.BATCH_NORM), None)
+    bn = next((i for i in trace.ops[fork].inputs if i >= 0 and trace.ops[i].kind in _NORMS), None)
     if bn is None or any(i >= 0 and trace.ops[i].kind is OpKind.CONV for i in trace.ops[bn].inputs):
         return ()  # conv-BN-ReLU before the fork is a post-activation stem or layer, not a pre-activation
     return (bn, fork)
+
+
+def starts_pre_activated(trace: Trace, block: Block) -> bool:
+    """The block's main path opens with its own BN or ReLU (BN-ReLU-conv)."""
+    kinds = [trace.ops[o].kind for o in block.main if trace.ops[o].kind is not OpKind.RESHAPE][:1]
+    return block.kind is BlockKind.RESIDUAL and bool(kinds) and kinds[0] in _PRE
 
 
 def _pre_activated(trace: Trace, block: Block) -> tuple[int, ...] | None:
     """Candidate op ids that make ``block`` pre-activation (possibly none of its own), else None."""
     if block.kind is not BlockKind.RESIDUAL:
         return None
-    kinds = [trace.ops[o].kind for o in block.main if trace.ops[o].kind is not OpKind.RESHAPE][:1]
-    if kinds and kinds[0] in _PRE:
+    if starts_pre_activated(trace, block):
         return ()
     shared = shared_pre_activation(trace, block)
     return shared if shared and block.shortcut else None

@@ -13,7 +13,11 @@ from __future__ import annotations
 
 from resnet_verify.tracing.records import OpKind, Trace
 from resnet_verify.verify.align import significant
-from resnet_verify.verify.patterns.blocks import is_pre_activation, shared_pre_activation
+from resnet_verify.verify.patterns.blocks import (
+    is_pre_activation,
+    shared_pre_activation,
+    starts_pre_activated,
+)
 from resnet_verify.verify.patterns.context import Context, attr, conv_call, pool_call
 from resnet_verify.verify.records import Finding, Pattern, Region
 
@@ -22,17 +26,20 @@ _POST = (OpKind.CONV, OpKind.BATCH_NORM, OpKind.RELU, OpKind.MAX_POOL)
 
 def _pre_activation_stem(trace: Trace) -> tuple[int, int, tuple[int, ...]] | None:
     """(conv, pool, pads between them) when the stem is conv -> [pad] -> max pool -> the first
-    block's shared BN-ReLU, else None."""
+    block's pre-activation (its own BN-ReLU, or one shared by both paths of a transition block),
+    else None."""
     s = trace.structure
     if not s.blocks:
         return None
     shared = shared_pre_activation(trace, s.blocks[0])
+    if not shared and not starts_pre_activated(trace, s.blocks[0]):
+        return None
     ops = [o for o in significant(trace, s.stem) if o not in shared]
     kinds = [trace.ops[o].kind for o in ops]
-    if not shared or [k for k in kinds if k is not OpKind.PAD] != [OpKind.CONV, OpKind.MAX_POOL]:
+    if [k for k in kinds if k is not OpKind.PAD] != [OpKind.CONV, OpKind.MAX_POOL]:
         return None
     conv, pool = ops[kinds.index(OpKind.CONV)], ops[kinds.index(OpKind.MAX_POOL)]
-    if not conv < pool < min(shared):
+    if not conv < pool < min(shared, default=pool + 1):
         return None
     return conv, pool, tuple(o for o in ops if trace.ops[o].kind is OpKind.PAD)
 
@@ -46,11 +53,13 @@ def detect_pre_activation_stem(ctx: Context) -> list[Finding]:
     conv, pool, pads = found
     ref_conv, ref_pool = ref_stem[0], ref_stem[-1]
     biased = bool(attr(cand.ops[conv], "bias"))
+    ref_act = {o for o in ref_stem if ref.ops[o].kind in (OpKind.BATCH_NORM, OpKind.RELU)}
     idx = ctx.indices(
         lambda m: (
             m.region is Region.STEM
             and (
                 (m.field == "op" and (m.candidate_op in (pool, *pads) or m.reference_op == ref_pool))
+                or (m.reference_op in ref_act and m.candidate_op is None)
                 or (m.field == "bias" and m.candidate_op == conv and biased)
             )
         )

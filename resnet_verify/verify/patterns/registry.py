@@ -69,6 +69,12 @@ DETECTORS: tuple[Detector, ...] = (
     detect_cifar_stem,
     detect_deep_stem,
     detect_keras_stem,
+    detect_bn_folded,  # BN folded into the convs: before "no normalization" claims the missing BNs
+    # Layer kinds swapped everywhere (norm, activation, weight transform) before pre-activation,
+    # which takes every op-order difference of its blocks but not what their layers are.
+    detect_normalization,  # another norm where the reference has BN: every block's, one cause
+    detect_activation,  # another activation where the reference has ReLU: one swap, one finding
+    detect_param_ops,  # weights computed in forward (weight standardization)
     detect_pre_activation,
     detect_pre_activation_stem,
     detect_stride_placement,
@@ -80,15 +86,11 @@ DETECTORS: tuple[Detector, ...] = (
     detect_branch_attention,  # softmax-weighted branches in a block (SK, ResNeSt): before extra modules
     detect_stage_end_stride,
     detect_block_counts,
-    detect_bn_folded,
     detect_class_count,
     detect_fixed_head,
     detect_conv_classifier,
     detect_output_softmax,
     detect_keras_batchnorm,
-    detect_normalization,  # another norm where the reference has BN: every block's, one cause
-    detect_activation,  # another activation where the reference has ReLU: one swap, one finding
-    detect_param_ops,  # weights computed in forward (weight standardization)
     detect_conv_bias,
     detect_option_a_shortcut,
     detect_projection_without_bn,
