@@ -219,6 +219,42 @@ def test_third_party_classes_are_recognised_by_name_and_probability() -> None:
     assert regularizer_of(nn.Identity()) is None
 
 
+class SkipBranch(nn.Module):  # no telling name: a per-sample mask drawn while training
+    def __init__(self, survival: float) -> None:
+        super().__init__()
+        self.survival = survival
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training:
+            return x
+        mask = torch.rand(x.shape[0], 1, 1, 1, device=x.device) < self.survival
+        return x * mask / self.survival
+
+
+class Noise(nn.Module):  # elementwise, no per-sample mask: plain dropout written by hand
+    def __init__(self, keep: float) -> None:
+        super().__init__()
+        self.keep = keep
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * torch.rand_like(x).lt(self.keep) / self.keep if self.training else x
+
+
+class Scale(nn.Module):  # a number in [0, 1] and no randomness: not a regularizer
+    def __init__(self) -> None:
+        super().__init__()
+        self.factor = 0.5
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.factor
+
+
+def test_hand_written_regularizers_are_recognised_by_what_their_forward_does() -> None:
+    assert regularizer_of(SkipBranch(0.9)) == (RegularizerKind.DROP_PATH, pytest.approx(0.1))
+    assert regularizer_of(Noise(0.8)) == (RegularizerKind.DROPOUT, pytest.approx(0.2))
+    assert regularizer_of(Scale()) is None
+
+
 def test_drop_block_in_some_blocks_is_one_finding() -> None:
     model = resnet18(num_classes=6)
     for block in (*model.layer3, *model.layer4):

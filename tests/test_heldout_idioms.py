@@ -27,7 +27,6 @@ NOT_YET = {
     "fixup": "normalization_layer, plus projection_without_bn for the same cause (no norm anywhere)",
     "ibn_a": "extra_module_in_blocks; no normalization_layer",
     "mish": "activation_function, plus extra_module_in_blocks for Mish's own ops; 6 ReLU mismatches left",
-    "drop_path": "no mismatch at all: a hand-written DropPath is not seen as stochastic depth",
     "space_to_depth": "cifar_stem: a space-to-depth stem is named a CIFAR stem",
     "mlp_head": "hard_coded_class_count for a head that takes num_classes; 2 left",
 }

@@ -14,6 +14,7 @@ drop path / stochastic depth / drop block, owning no parameters, with a probabil
 
 from __future__ import annotations
 
+import inspect
 import re
 import sys
 from collections.abc import Sequence
@@ -53,7 +54,33 @@ def _probability(module: nn.Module) -> float | None:
         value = getattr(module, name, None)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value)
-    return None
+    # any other spelling (``rate``, ``drop_ratio``, ``survival`` ...): the module's one number in [0, 1]
+    numbers = [(k, v) for k, v in vars(module).items() if isinstance(v, float) and 0.0 <= v <= 1.0]
+    if len(numbers) != 1:
+        return None
+    name, value = numbers[0]
+    # a keep / survival probability is the complement of the drop probability the report states
+    return 1.0 - value if re.search(r"keep|surviv", name, re.IGNORECASE) else value
+
+
+# What a hand-written regularizer's forward does: draws a random mask, only while training.
+_RANDOM = re.compile(r"\b(bernoulli_?|rand|rand_like|dropout\w*)\(")
+_PER_SAMPLE = re.compile(r"shape\[0\]|size\(0\)|\.shape\[:1\]")
+
+
+def _random_in_training(module: nn.Module) -> RegularizerKind | None:
+    """A parameter-free user class whose forward tests ``self.training`` and draws random numbers is
+    a regularizer whatever its name: a per-sample mask (``x.shape[0]``) is a drop path, else dropout."""
+    forward = type(module).forward
+    if getattr(forward, "__module__", "").startswith("torch."):
+        return None
+    try:
+        source = inspect.getsource(forward)
+    except (OSError, TypeError):
+        return None
+    if "self.training" not in source or not _RANDOM.search(source):
+        return None
+    return RegularizerKind.DROP_PATH if _PER_SAMPLE.search(source) else RegularizerKind.DROPOUT
 
 
 def _torch_kind(module: nn.Module) -> RegularizerKind | None:
@@ -78,7 +105,10 @@ def regularizer_of(module: nn.Module) -> tuple[RegularizerKind, float] | None:
         name = type(module).__name__
         kind = next((k for pattern, k in _NAMED if pattern.search(name)), None)
         # A residual block that merely carries a drop path ("BottleneckDropPath") owns parameters.
-        if kind is None or any(True for _ in module.parameters()):
+        if any(True for _ in module.parameters()):
+            return None
+        kind = kind or _random_in_training(module)
+        if kind is None:
             return None
     p = _probability(module)
     return None if p is None else (kind, p)
