@@ -23,12 +23,8 @@ CLASSES = 10
 NOT_YET = {
     "cbam": "extra_module_in_blocks claims 1 of 43; also block_counts and repeated_in_blocks, 13 left",
     "non_local": "block_counts: the non-local block's own add is read as an extra residual block",
-    "frozen_bn_functional": "four repeated_in_blocks findings, one per attribute; no normalization_layer",
-    "fixup": "normalization_layer, plus projection_without_bn for the same cause (no norm anywhere)",
     "ibn_a": "extra_module_in_blocks; no normalization_layer",
     "mish": "activation_function, plus extra_module_in_blocks for Mish's own ops; 6 ReLU mismatches left",
-    "space_to_depth": "cifar_stem: a space-to-depth stem is named a CIFAR stem",
-    "mlp_head": "hard_coded_class_count for a head that takes num_classes; 2 left",
 }
 
 

@@ -47,8 +47,24 @@ def _rest_of(ctx: Context, inside: set[str]) -> tuple[int, ...]:
     )
 
 
+def _holds_convs(trace: Trace, path: str | None) -> bool:
+    """The module at ``path`` runs convs of its own: a block or the model, not a norm layer."""
+    return path is not None and any(
+        op.kind is OpKind.CONV
+        and (not path or op.module_path == path or op.module_path.startswith(path + "."))
+        for op in trace.ops
+    )
+
+
+def _has_norm(trace: Trace) -> bool:
+    return any(op.kind in (OpKind.BATCH_NORM, OpKind.NORM) for op in trace.ops)
+
+
 def detect_normalization(ctx: Context) -> list[Finding]:
     ref, cand = ctx.reference, ctx.candidate
+    frozen = _frozen(ctx)
+    if frozen is not None:
+        return [frozen]
     swapped: dict[str, list[int]] = {}  # candidate module type -> mismatches
     paths: dict[str, set[str]] = {}
     for i, m in enumerate(ctx.mismatches):
@@ -63,8 +79,8 @@ def detect_normalization(ctx: Context) -> list[Finding]:
         if r.kind is not OpKind.BATCH_NORM or c.kind not in _STAND_INS:
             continue
         kind = _module_type(cand, m.candidate_path)
-        if kind is None or kind.startswith("BatchNorm"):
-            continue
+        if kind is None or kind.startswith("BatchNorm") or _holds_convs(cand, m.candidate_path):
+            continue  # (a block's own bias add at a BatchNorm's place is no stand-in: Fixup)
         swapped.setdefault(kind, []).append(i)
         paths.setdefault(kind, set()).add(m.candidate_path or "")
     findings = []
@@ -92,11 +108,13 @@ def detect_normalization(ctx: Context) -> list[Finding]:
                 source=first.source,
             )
         )
-    removed = _removed(ctx)
+    # Nothing normalizes anywhere (Fixup, normalizer-free nets): whatever the alignment put at a
+    # BatchNorm's place (a bias add, a scalar multiply) is not a stand-in, the norm is gone.
+    removed = _removed(ctx, any_stand_in=not findings and not _has_norm(cand))
     return findings + ([removed] if removed is not None else [])
 
 
-def _removed(ctx: Context) -> Finding | None:
+def _removed(ctx: Context, *, any_stand_in: bool = False) -> Finding | None:
     """Most of the reference's BatchNorms absent, nothing in their place (a normalizer-free network,
     or a ``norm_layer`` that builds nn.Identity): one cause. A few missing BNs (a projection without
     its BN) stay with the detectors of those places."""
@@ -105,7 +123,7 @@ def _removed(ctx: Context) -> Finding | None:
     idx = ctx.indices(
         lambda m: (
             m.kind in (MismatchKind.MISSING, MismatchKind.OP)
-            and m.candidate_op is None
+            and (m.candidate_op is None or any_stand_in)
             and m.reference_op is not None
             and ref.ops[m.reference_op].kind is OpKind.BATCH_NORM
         )
@@ -125,6 +143,48 @@ def _removed(ctx: Context) -> Finding | None:
         locations=tuple(dict.fromkeys(ctx.mismatches[i].reference_path or "" for i in idx)),
         mismatches=idx,
         suggestion=f"{first.source or first.reference_path}: add BatchNorm2d after each conv as the reference does",
+        source=first.source,
+    )
+
+
+def _buffers_only(trace: Trace, op_id: int | None) -> bool:
+    if op_id is None:
+        return False
+    op = trace.ops[op_id]
+    kinds = {p.name: p.is_buffer for p in trace.params}
+    return op.kind is OpKind.BATCH_NORM and bool(op.params) and all(kinds.get(n, False) for n in op.params)
+
+
+def _frozen(ctx: Context) -> Finding | None:
+    """BatchNorm ops whose weight and bias are buffers (detectron2-style ``FrozenBatchNorm2d`` over
+    ``F.batch_norm``): the same op, nothing trains. One cause when most of the reference's are so."""
+    ref, cand = ctx.reference, ctx.candidate
+    total = sum(1 for op in ref.ops if op.kind is OpKind.BATCH_NORM)
+    idx = ctx.indices(
+        lambda m: (
+            m.kind is MismatchKind.PARAMS
+            and _buffers_only(cand, m.candidate_op)
+            and m.reference_op is not None
+        )
+    )
+    idx = tuple(i for i in idx if i not in ctx.claimed)
+    if not total or 2 * len(idx) < total:
+        return None
+    first = ctx.mismatches[idx[0]]
+    kind = _module_type(cand, first.candidate_path) or "BatchNorm"
+    return Finding(
+        pattern=Pattern.NORMALIZATION,
+        title=f"Frozen BatchNorm ({kind}) in place of BatchNorm",
+        message=(
+            f"{len(idx)} of the reference's {total} BatchNorm layers are frozen in the candidate "
+            f"({first.candidate_path} ...): the same batch_norm op, but its scale and shift are buffers, so "
+            "nothing trains and the statistics never update (detection backbones' FrozenBatchNorm2d). "
+            "Shapes and outputs in eval agree; training and the parameter count do not."
+        ),
+        locations=tuple(dict.fromkeys(ctx.mismatches[i].reference_path or "" for i in idx)),
+        mismatches=idx,
+        suggestion=f"{at(first.candidate_path, first.source)}: use nn.BatchNorm2d to train the norms as the "
+        "reference does, or keep them frozen on purpose (fine-tuning a detector)",
         source=first.source,
     )
 

@@ -7,6 +7,18 @@ from resnet_verify.verify.patterns.context import Context, at, attr, conv_call, 
 from resnet_verify.verify.records import Finding, Pattern, Region
 
 
+def _keeps_more_resolution(ctx: Context) -> bool:
+    """The whole signature: the CIFAR stem leaves every later map larger than the reference's."""
+    shapes = []
+    for trace in (ctx.reference, ctx.candidate):
+        stem = trace.structure.stem
+        shapes.append(trace.ops[stem[-1]].out_shape if stem else None)
+    ref, cand = shapes
+    if not ref or not cand or len(ref) != len(cand):
+        return False
+    return all(c > r for r, c in zip(ref[2:], cand[2:], strict=True))
+
+
 def detect_cifar_stem(ctx: Context) -> list[Finding]:
     ref, cand = ctx.reference, ctx.candidate
     rc, cc = convs(ref, ref.structure.stem), convs(cand, cand.structure.stem)
@@ -17,6 +29,8 @@ def detect_cifar_stem(ctx: Context) -> list[Finding]:
         return []
     if ref_k == (3, 3) and ref_s == (1, 1):
         return []  # the reference has a CIFAR stem itself
+    if not _keeps_more_resolution(ctx):
+        return []  # a 3x3/1 conv after a space-to-depth or another downsampling: not the CIFAR stem
     ref_pool = first_op(ref, ref.structure.stem, OpKind.MAX_POOL)
     has_pool = first_op(cand, cand.structure.stem, OpKind.MAX_POOL) is not None
     idx = ctx.indices(lambda m: m.region is Region.STEM)

@@ -63,10 +63,25 @@ def _scope(ctx: Context, idx: Sequence[int]) -> tuple[str, bool]:
     stages = sorted({b.stage for i in idx if (b := ctx.mismatches[i].block) is not None})
     names = [ctx.reference.structure.stages[s].path or f"stage {s + 1}" for s in stages]
     every = len(stages) == len(ctx.reference.structure.stages)
-    where = "every stage" if every else ", ".join(names)
+    where = "every stage" if every else ", ".join(names) or "the stem"
     if not inner_only and {Region.STEM, Region.HEAD} <= regions and every:
         where = "the whole network"
     return where, inner_only
+
+
+def _from_the_input(trace: Trace, op: OpRecord) -> bool:
+    """Nothing with a width of its own lies between the model input and ``op`` (a space-to-depth
+    reshape, a pad): its input channels are the input's layout, not a layer width."""
+    todo, seen = list(op.inputs), set()
+    while todo:
+        i = todo.pop()
+        if i < 0:
+            continue
+        if i in seen or trace.ops[i].kind in _WIDTH_KINDS or trace.ops[i].params:
+            return False
+        seen.add(i)
+        todo.extend(trace.ops[i].inputs)
+    return True
 
 
 def _reads_a_slice(trace: Trace, op: OpRecord) -> bool:
@@ -86,6 +101,8 @@ def detect_widths(ctx: Context) -> list[Finding]:
         r, c = ref.ops[m.reference_op], cand.ops[m.candidate_op]
         if _reads_a_slice(cand, c) or _reads_a_slice(ref, r):
             continue  # a branch of a split (selective kernel, Res2Net): the block's anatomy, not a width
+        if c.kind is OpKind.CONV and _channels(r)[-1] == _channels(c)[-1] and _from_the_input(cand, c):
+            continue  # only the input channels differ, and they are the input's (a space-to-depth stem)
         if r.kind is c.kind and (k := _ratio(r, c)) is not None:
             ratios[i] = k
     if not ratios:
@@ -138,6 +155,8 @@ def detect_class_count(ctx: Context) -> list[Finding]:
     model = {
         i for i, x in enumerate(ctx.mismatches) if x.region is Region.MODEL and x.field == "output_shape"
     }
+    if not model and len([o for o in cand.structure.head if cand.ops[o].kind is OpKind.LINEAR]) > 1:
+        return []  # the model's output has the asked class count: a hidden layer of a deeper head
     idx = tuple(sorted({hit} | same_op | model)) if m.candidate_op in head else (hit,)
     classes = m.expected
     return [Finding(
