@@ -24,7 +24,6 @@ NOT_YET = {
     "cbam": "extra_module_in_blocks claims 1 of 43; also block_counts and repeated_in_blocks, 13 left",
     "non_local": "block_counts: the non-local block's own add is read as an extra residual block",
     "ibn_a": "extra_module_in_blocks; no normalization_layer",
-    "mish": "activation_function, plus extra_module_in_blocks for Mish's own ops; 6 ReLU mismatches left",
 }
 
 

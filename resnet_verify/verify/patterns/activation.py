@@ -9,9 +9,49 @@ ones are still one finding per function (the count says how many).
 
 from __future__ import annotations
 
-from resnet_verify.tracing.records import OpKind
+from resnet_verify.tracing.records import OpKind, OpRecord, Trace
 from resnet_verify.verify.patterns.context import Context, at, attr
 from resnet_verify.verify.records import Finding, MismatchKind, Pattern
+
+_ELEMENTWISE = (OpKind.ACTIVATION, OpKind.RELU, OpKind.MUL, OpKind.ADD, OpKind.OTHER)
+
+
+def activation_module(trace: Trace, op: OpRecord) -> str | None:
+    """The class name of the parameter-free module ``op`` runs in when that module is an activation
+    written as several elementwise ops (Mish: softplus, tanh, mul; hard swish by hand), else None:
+    one function, named by what the user called it, not by its first op."""
+    if not op.module_path:
+        return None
+    ops = [o for o in trace.ops if o.module_path == op.module_path]
+    shape = ops[0].in_shapes[0] if ops and ops[0].in_shapes else None
+    if (
+        len(ops) < 2
+        or shape is None
+        or any(o.params or o.kind not in _ELEMENTWISE or o.out_shape != shape for o in ops)
+    ):
+        return None
+    return next((c.type_name for c in trace.modules if c.path == op.module_path), None)
+
+
+def _function(trace: Trace, op: OpRecord) -> str:
+    return activation_module(trace, op) or str(attr(op, "function"))
+
+
+def _spelled(trace: Trace, op_id: int | None) -> str:
+    path = trace.ops[op_id].module_path if op_id is not None else None
+    return ", ".join(str(attr(o, "function") or o.kind.value) for o in trace.ops if o.module_path == path)
+
+
+def _module_ops(ctx: Context, names: set[str]) -> list[int]:
+    """Every other mismatch of an op inside a swapped-in activation module (its tanh, its mul)."""
+    return [
+        i
+        for i, m in enumerate(ctx.mismatches)
+        if i not in ctx.claimed
+        and m.candidate_op is not None
+        and m.reference_op is None
+        and activation_module(ctx.candidate, ctx.candidate.ops[m.candidate_op]) in names
+    ]
 
 
 def _extra_activations(ctx: Context, functions: set[str]) -> dict[str, list[int]]:
@@ -21,8 +61,12 @@ def _extra_activations(ctx: Context, functions: set[str]) -> dict[str, list[int]
         if i in ctx.claimed or m.expected is not None or m.candidate_op is None or m.field != "op":
             continue
         c = ctx.candidate.ops[m.candidate_op]
-        if c.kind is OpKind.ACTIVATION and str(attr(c, "function")) in functions:
-            out.setdefault(str(attr(c, "function")), []).append(i)
+        if c.kind is OpKind.ACTIVATION and _function(ctx.candidate, c) in functions:
+            out.setdefault(_function(ctx.candidate, c), []).append(i)
+    for i in _module_ops(ctx, functions):
+        name = activation_module(ctx.candidate, ctx.candidate.ops[ctx.mismatches[i].candidate_op or 0])
+        if name is not None and i not in out.get(name, []):
+            out.setdefault(name, []).append(i)
     return out
 
 
@@ -38,8 +82,8 @@ def detect_activation(ctx: Context) -> list[Finding]:
         ):
             continue
         r, c = ref.ops[m.reference_op], cand.ops[m.candidate_op]
-        if r.kind is OpKind.RELU and c.kind is OpKind.ACTIVATION:
-            swapped.setdefault(str(attr(c, "function")), []).append(i)
+        if r.kind is OpKind.RELU and (c.kind is OpKind.ACTIVATION or activation_module(cand, c)):
+            swapped.setdefault(_function(cand, c), []).append(i)
     extra = _extra_activations(ctx, set(swapped))
     findings = []
     total = sum(1 for op in ref.ops if op.kind is OpKind.RELU)
@@ -48,7 +92,11 @@ def detect_activation(ctx: Context) -> list[Finding]:
         first = ctx.mismatches[swaps[0]]
         lines = sorted({str(ctx.mismatches[i].source) for i in swaps if ctx.mismatches[i].source})
         built = f"; built at {', '.join(lines[:3])}{' ...' if len(lines) > 3 else ''}" if lines else ""
-        also = f", and {len(more)} more {function} sit where the reference has none" if more else ""
+        inner = set(_module_ops(ctx, {function}))
+        loose = [i for i in more if i not in inner]
+        also = f", and {len(loose)} more {function} sit where the reference has none" if loose else ""
+        if inner:
+            also += f" (each {function} is written as {_spelled(cand, first.candidate_op)})"
         n = len(swaps)
         findings.append(
             Finding(
