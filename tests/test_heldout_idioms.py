@@ -21,7 +21,6 @@ CLASSES = 10
 
 # What the tool reports instead, measured when the corpus was written (benchmarks/idiom_corpus.py).
 NOT_YET = {
-    "cbam": "extra_module_in_blocks claims 1 of 43; also block_counts and repeated_in_blocks, 13 left",
     "non_local": "block_counts: the non-local block's own add is read as an extra residual block",
     "ibn_a": "extra_module_in_blocks; no normalization_layer",
 }

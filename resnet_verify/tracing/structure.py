@@ -145,9 +145,16 @@ def _merges(graph: _Graph, ops: Sequence[OpRecord]) -> list[_Unit]:
                 continue
             if j < i or _channels(ops, u.merge) < _channels(ops, p.merge):
                 return True
+            if _shape(ops, u.merge) != _shape(ops, p.merge):
+                return True  # a sum of pooled vectors or maps inside an attention gate (CBAM's MLPs)
         return False
 
     return [u for i, u in enumerate(units) if not nested(i, u)]
+
+
+def _shape(ops: Sequence[OpRecord], op_id: int | None) -> Shape:
+    shape = ops[op_id].out_shape if op_id is not None else None
+    return tuple(shape[1:]) if shape is not None else ()
 
 
 def _channels(ops: Sequence[OpRecord], op_id: int | None) -> int:

@@ -24,8 +24,9 @@ def activation_module(trace: Trace, op: OpRecord) -> str | None:
         return None
     ops = [o for o in trace.ops if o.module_path == op.module_path]
     shape = ops[0].in_shapes[0] if ops and ops[0].in_shapes else None
+    ids = {o.id for o in ops}
     if (
-        len(ops) < 2
+        not any(i in ids for o in ops for i in o.inputs)  # one op per call (a reused nn.SiLU), no chain
         or shape is None
         or any(o.params or o.kind not in _ELEMENTWISE or o.out_shape != shape for o in ops)
     ):
