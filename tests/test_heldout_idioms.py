@@ -21,8 +21,6 @@ CLASSES = 10
 
 # What the tool reports instead, measured when the corpus was written (benchmarks/idiom_corpus.py).
 NOT_YET = {
-    "non_local": "block_counts: the non-local block's own add is read as an extra residual block",
-    "ibn_a": "extra_module_in_blocks; no normalization_layer",
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from resnet_verify.tracing.records import Block, BlockKind, OpKind, Trace
-from resnet_verify.verify.patterns.context import Context, under
+from resnet_verify.verify.patterns.context import Context, dims, under
 from resnet_verify.verify.records import Finding, Pattern
 
 # a pre-activation opens with its norm (any kind: BN, GroupNorm in BiT, EvoNorm ...) or its activation
@@ -79,10 +79,60 @@ def detect_pre_activation(ctx: Context) -> list[Finding]:
     )]  # fmt: skip
 
 
+_SIGNIFICANT = (OpKind.CONV, OpKind.BATCH_NORM, OpKind.NORM, OpKind.RELU, OpKind.ACTIVATION, OpKind.OTHER)
+
+
+def anatomy(trace: Trace, block: Block) -> tuple[str, ...]:
+    """What a block's main path computes, in order: ``3x3 conv``, ``batch_norm``, ``bmm`` ..."""
+    out = []
+    for o in block.main:
+        op = trace.ops[o]
+        if op.kind is OpKind.CONV:
+            out.append(f"{dims(op, 'kernel_size')} conv")
+        elif op.kind in _SIGNIFICANT:
+            out.append(op.name if op.kind is OpKind.OTHER else op.kind.value)
+    return tuple(out)
+
+
+def _foreign(ctx: Context, i: int) -> bool:
+    """An extra residual unit unlike every block of its stage (a non-local / attention block
+    inserted between blocks): not one more block of the stage, a different unit."""
+    m = ctx.mismatches[i]
+    if m.block is None or m.block.reference is not None or m.block.candidate is None:
+        return False
+    blocks = ctx.candidate.structure.blocks
+    mine = anatomy(ctx.candidate, blocks[m.block.candidate])
+    kin = [anatomy(ctx.candidate, blocks[p.candidate]) for p in ctx.pairs
+           if p.stage == m.block.stage and p.candidate is not None and p.reference is not None]  # fmt: skip
+    return bool(kin) and all(mine != k for k in kin)
+
+
+def _foreign_units(ctx: Context, idx: tuple[int, ...]) -> Finding:
+    blocks = ctx.candidate.structure.blocks
+    units = [blocks[b.candidate] for i in idx if (b := ctx.mismatches[i].block) and b.candidate is not None]
+    first = ctx.mismatches[idx[0]]
+    steps = anatomy(ctx.candidate, units[0])
+    ops = ", ".join(dict.fromkeys(steps))
+    attention = bool({"softmax", "bmm", "matmul", "einsum", "scaled_dot_product_attention"} & set(steps))
+    kind = " (attention between the blocks: a non-local block)" if attention else ""
+    where = ", ".join(u.path for u in units[:4]) + (" ..." if len(units) > 4 else "")
+    return Finding(
+        Pattern.EXTRA_MODULE, f"An extra residual unit of another kind ({len(units)})",
+        f"The candidate has {len(units)} residual unit{'s' if len(units) > 1 else ''} ({where}) that the "
+        f"reference lacks and that are not blocks like their stage's: the main path runs {ops}, then adds "
+        f"its input back{kind}.",
+        tuple(ctx.mismatches[i].reference_path or "" for i in idx), idx,
+        f"{first.source or units[0].path}: remove the unit to match the reference, or keep it on purpose",
+        first.source,
+    )  # fmt: skip
+
+
 def detect_block_counts(ctx: Context) -> list[Finding]:
-    idx = ctx.indices(lambda m: m.field == "block")
+    every = ctx.indices(lambda m: m.field == "block")
+    foreign = tuple(i for i in every if _foreign(ctx, i))
+    idx = tuple(i for i in every if i not in foreign)
     if not idx:
-        return []
+        return [_foreign_units(ctx, foreign)] if foreign else []
     stages = ctx.reference.structure.stages
     rc = [len(s.blocks) for s in stages]
     cc = [sum(1 for p in ctx.pairs if p.stage == s.index and p.candidate is not None) for s in stages]
@@ -91,4 +141,4 @@ def detect_block_counts(ctx: Context) -> list[Finding]:
         f"Blocks per stage are {cc} in the candidate, {rc} in the reference.",
         tuple(ctx.mismatches[i].reference_path or "" for i in idx), idx, f"use {rc} blocks per stage",
         next((ctx.mismatches[i].source for i in idx if ctx.mismatches[i].source is not None), None),
-    )]  # fmt: skip
+    )] + ([_foreign_units(ctx, foreign)] if foreign else [])  # fmt: skip
