@@ -110,6 +110,29 @@ def test_coursera_keras_original_shows_where_the_seed_port_departs() -> None:
     ) or any(m.field == "output_shape" for m in comparison.mismatches)
 
 
+@pytest.mark.parametrize("swap", [False, True], ids=["keras-reference", "keras-candidate"])
+def test_the_port_against_its_keras_original_is_a_few_causes_and_nothing_unexplained(swap: bool) -> None:
+    # The founding workflow (#23): the PyTorch port compared with the Keras functional model it came
+    # from. Keras' layer defaults (conv bias, BatchNorm eps/momentum, 'valid' pooling) and the head.
+    original = trace(build_model(COURSERA, num_classes=6, input_size=SIZE)[0], SIZE)
+    port = trace(build_model(CLASSIC, num_classes=6)[0], SIZE)
+    ref, cand = (port, original) if swap else (original, port)
+    c = compare_traces(ref, cand, reference_name="ref", candidate_name="cand", num_classes=6)
+    names = {f.pattern.value for f in c.findings}
+    assert len(c.findings) <= 5 and not c.unexplained, (names, c.unexplained)
+    assert {"keras_pool_padding", "keras_batchnorm", "conv_bias_before_bn"} <= names
+
+
+def test_a_pool_padding_between_two_pytorch_models_is_not_named_keras() -> None:
+    port = build_model(CLASSIC, num_classes=6)[0]
+    edited = build_model(CLASSIC, num_classes=6)[0]
+    edited.maxpool.padding = 0
+    c = compare_traces(
+        trace(port, SIZE), trace(edited, SIZE), reference_name="a", candidate_name="b", num_classes=6
+    )
+    assert c.mismatches and "keras_pool_padding" not in {f.pattern.value for f in c.findings}
+
+
 def test_keras_to_pytorch_port_with_random_bn_statistics(keras_resnet50) -> None:
     from resnet_verify.verify.keras_port import port_from_keras, randomize_keras_batchnorm
 

@@ -80,6 +80,7 @@ class Pattern(str, enum.Enum):
     DEEP_STEM = "resnet_c_deep_stem"
     AVG_DOWN = "resnet_d_avg_pool_shortcut"
     KERAS_STEM = "keras_stem"
+    KERAS_POOL_PADDING = "keras_pool_padding"  # a pool unpadded because the other side is Keras ('valid')
     SAME_PADDING = "tf_same_padding"
     SQUEEZE_EXCITATION = "squeeze_excitation"
     CARDINALITY = "grouped_conv"  # groups on the block's k x k conv differ (ResNeXt / depthwise)

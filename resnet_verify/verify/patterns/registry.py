@@ -35,6 +35,7 @@ from resnet_verify.verify.patterns.flip import flipped, unflipped
 from resnet_verify.verify.patterns.folded import detect_bn_folded
 from resnet_verify.verify.patterns.head import detect_fixed_head
 from resnet_verify.verify.patterns.input_channels import detect_input_channels
+from resnet_verify.verify.patterns.keras_pool import detect_keras_pool_padding
 from resnet_verify.verify.patterns.layers import (
     detect_conv_bias,
     detect_grouped_1x1,
@@ -69,6 +70,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_cifar_stem,
     detect_deep_stem,
     detect_keras_stem,
+    detect_keras_pool_padding,  # only against a model traced from Keras layers
     detect_bn_folded,  # BN folded into the convs: before "no normalization" claims the missing BNs
     # Layer kinds swapped everywhere (norm, activation, weight transform) before pre-activation,
     # which takes every op-order difference of its blocks but not what their layers are.
