@@ -196,3 +196,9 @@ def test_unknown_keras_model_is_one_line(capsys) -> None:
     assert main(["compare", "--model", "keras:ResNet51", "--input-size", "64"]) == 2
     err = capsys.readouterr().err.strip()
     assert "did you mean ResNet50" in err and len(err.splitlines()) == 1
+
+
+def test_keras_blocks_and_stages_are_named_from_the_layer_names() -> None:
+    original = trace(build_model(COURSERA, num_classes=6, input_size=SIZE)[0], SIZE)
+    assert [b.path for b in original.structure.blocks][:4] == ["res2a", "res2b", "res2c", "res3a"]
+    assert [s.path for s in original.structure.stages] == ["res2", "res3", "res4", "res5"]

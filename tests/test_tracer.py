@@ -250,3 +250,13 @@ def test_missing_add_becomes_plain_block() -> None:
     tr = trace(NoSkip(), (1, 8, 32, 32))
     kinds = [b.kind for b in tr.structure.blocks]
     assert kinds == [BlockKind.RESIDUAL, BlockKind.PLAIN, BlockKind.RESIDUAL]
+
+
+def test_flat_layer_names_give_block_and_stage_names() -> None:
+    from resnet_verify.tracing.structure import flat_prefix
+
+    assert flat_prefix(["res2a_branch2a", "bn2a_branch2a", "res2a_branch1"]) == "res2a"
+    assert flat_prefix(["conv2_block1_1_conv", "conv2_block1_1_bn", "conv2_block1_add"]) == "conv2_block1"
+    assert flat_prefix(["conv2_block1", "conv2_block2"]) == "conv2"
+    assert flat_prefix(["dense", "dense_1"]) == ""  # nothing shared past the layer type
+    assert flat_prefix(["layer1.0.conv1"]) == ""  # dotted paths are named by the module tree

@@ -10,6 +10,7 @@ op i, bit 0 for the model input) so the whole analysis is a few big-int operatio
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -209,7 +210,9 @@ def _block(
     return Block(
         index=i,
         kind=BlockKind.RESIDUAL if u.merge is not None else BlockKind.PLAIN,
-        path=stack[-1] if stack else _dotted_prefix(core),
+        path=stack[-1]
+        if stack
+        else (_dotted_prefix(core) or flat_prefix([o.module_path for o in core if o.params])),
         fork_op=u.fork,
         merge_op=u.merge,
         main=u.main,
@@ -289,6 +292,23 @@ def _dotted_prefix(ops: Sequence[OpRecord]) -> str:
     return ".".join(_common_prefix(owners))
 
 
+def flat_prefix(names: Sequence[str]) -> str:
+    """The shared part of flat layer names, as Keras graphs name them: ``res2a_branch2a`` and
+    ``bn2a_branch2b`` -> ``res2a``; ``conv2_block1_1_conv`` and ``conv2_block1_add`` -> ``conv2_block1``;
+    block names ``res2a``, ``res2b`` -> ``res2``. The leading letters say the layer type and differ
+    from layer to layer, so they are set aside and the first name's put back."""
+    names = [n for n in names if n and "." not in n]
+    if not names:
+        return ""
+    lead = re.match(r"[A-Za-z]*", names[0]).group(0)  # type: ignore[union-attr]
+    rest = [re.sub(r"^[A-Za-z]*", "", n) for n in names]
+    common = "".join(_common_prefix([list(r) for r in rest]))
+    if common not in rest and "_" in common:
+        common = common[: common.rindex("_")]
+    common = common.rstrip("_")
+    return f"{lead}{common}" if common and common[0].isdigit() else ""
+
+
 def _path_of(ops: Sequence[OpRecord]) -> str:
     paths = sorted({op.module_path for op in ops if op.module_path})
     if not paths:
@@ -319,7 +339,7 @@ def _stages(blocks: list[Block], ops: Sequence[OpRecord], table: dict[str, Param
         stages.append(
             Stage(
                 index=i,
-                path=common[-1] if common else "",
+                path=common[-1] if common else flat_prefix([b.path for b in group]),
                 blocks=tuple(b.index for b in group),
                 in_shape=group[0].in_shape,
                 out_shape=group[-1].out_shape,
