@@ -289,8 +289,18 @@ def _binary(name: str, tensor_inputs: int, args: tuple = ()) -> _Classified | No
     return None
 
 
+def _adds_axes_only(args: tuple) -> bool:
+    """``x[:, :, None, None]`` / ``x[..., None]``: an unsqueeze spelled as indexing, no element dropped."""
+    index = args[1] if len(args) > 1 else None
+    items = index if isinstance(index, tuple) else (index,)
+    full = slice(None, None, None)
+    return any(i is None for i in items) and all(i is None or i is Ellipsis or i == full for i in items)
+
+
 def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[OpKind, dict[str, Any]]:
     """Kind and hyper-parameters of one call. ``tensor_inputs`` counts non-parameter tensor inputs."""
+    if name == "__getitem__" and _adds_axes_only(args):
+        return OpKind.RESHAPE, {}
     for names, handler in _WITH_ARGS:
         if name in names:
             return handler(args, kwargs)
