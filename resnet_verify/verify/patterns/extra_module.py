@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from resnet_verify.tracing.records import LAYOUT_KINDS, SourceLoc
+from resnet_verify.tracing.records import LAYOUT_KINDS, OpKind, SourceLoc
 from resnet_verify.verify.diff import label
 from resnet_verify.verify.patterns.context import Context
 from resnet_verify.verify.records import Finding, Pattern
@@ -54,11 +54,10 @@ def _groups(ctx: Context) -> dict[_Key, list[tuple[str, list[int]]]]:
         if child is not None:
             per_child.setdefault((bpath, child), []).append(i)
     calls = {c.path: c for c in cand.modules}
-    unclaimed = {
-        m.candidate_op: i
-        for i, m in enumerate(ctx.mismatches)
-        if i not in ctx.claimed and m.candidate_op is not None
-    }
+    unclaimed: dict[int, list[int]] = {}  # candidate op -> every unclaimed mismatch about it
+    for i, m in enumerate(ctx.mismatches):
+        if i not in ctx.claimed and m.candidate_op is not None:
+            unclaimed.setdefault(m.candidate_op, []).append(i)
     out: dict[_Key, list[tuple[str, list[int]]]] = {}
     for (bpath, child), idx in per_child.items():
         ops = [o.id for o in cand.ops if _under(o.module_path, child) and o.kind not in LAYOUT_KINDS]
@@ -71,7 +70,7 @@ def _groups(ctx: Context) -> dict[_Key, list[tuple[str, list[int]]]]:
             or (n_extra < len(ops) and (len(ops) < 3 or 3 * n_extra < 2 * len(ops)))
         ):
             continue  # much of it pairs with the reference's ops: not a module the other side lacks
-        idx = sorted({*idx, *(unclaimed[o] for o in ops if o in unclaimed)})
+        idx = sorted({*idx, *(i for o in ops for i in unclaimed.get(o, ()))})
         key = (child[len(bpath) + 1 :], calls[child].type_name, calls[child].source)
         out.setdefault(key, []).append((bpath, sorted(idx)))
     return out
@@ -87,6 +86,21 @@ def _anatomy(ctx: Context, idx: Sequence[int]) -> str:
     return ", ".join(labels[:8]) + (" ..." if len(labels) > 8 else "")
 
 
+def _replaces(ctx: Context, idx: Sequence[int]) -> str:
+    """`` in place of the reference's 3x3 conv (conv2)`` when one of the module's ops is paired with a
+    spatial conv of the reference (attention where the 3x3 was: BoTNet, HaloNet), else ``""``."""
+    for i in idx:
+        m = ctx.mismatches[i]
+        if m.reference_op is None or m.candidate_op is None:
+            continue
+        r = ctx.reference.ops[m.reference_op]
+        kernel = dict(r.attrs).get("kernel_size")
+        if r.kind is OpKind.CONV and isinstance(kernel, tuple) and max(kernel, default=1) > 1:
+            k = "x".join(map(str, kernel))
+            return f" in place of the reference's {k} conv ({r.module_path.rsplit('.', 1)[-1]})"
+    return ""
+
+
 def detect_extra_module(ctx: Context) -> list[Finding]:
     findings = []
     for (name, type_name, site), items in _groups(ctx).items():
@@ -98,14 +112,21 @@ def detect_extra_module(ctx: Context) -> list[Finding]:
         )
         shown = ", ".join(blocks[:4]) + (f" ... {blocks[-1]}" if len(blocks) > 4 else "")
         built = f", built at {site}" if site is not None else ""
+        instead = _replaces(ctx, items[0][1])
+        tail = (
+            "; the reference's blocks have no such module. It is one addition, not a difference per op."
+            if not instead
+            else ": one replacement, not a difference per op."
+        )
         findings.append(
             Finding(
                 pattern=Pattern.EXTRA_MODULE,
-                title=f"An extra {type_name} in {len(blocks)} block{'s' if len(blocks) > 1 else ''}",
+                title=(f"{type_name}{instead.split(' (')[0]}" if instead else f"An extra {type_name}")
+                + f" in {len(blocks)} block{'s' if len(blocks) > 1 else ''}",
                 message=(
                     f"The candidate's blocks carry a {type_name} (`{name}`: {_anatomy(ctx, items[0][1])}) "
-                    f"{'on the ' + part if part else ''} in {len(blocks)} blocks ({shown}){built}; the "
-                    "reference's blocks have no such module. It is one addition, not a difference per op."
+                    f"{'on the ' + part if part else ''}{instead} in {len(blocks)} blocks ({shown}){built}"
+                    f"{tail}"
                 ),
                 locations=tuple(blocks[:8]),
                 mismatches=idx,

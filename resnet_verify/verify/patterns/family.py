@@ -50,6 +50,17 @@ def _conv_blocks(trace: Trace) -> bool:
     return bool(blocks) and 2 * full >= len(blocks)
 
 
+def _conv_bottlenecks(trace: Trace) -> bool:
+    """Most blocks run convs on 4-D feature maps along their main path (1x1s around whatever mixes
+    space: BoTNet / HaloNet / LambdaNet put attention where the 3x3 was). A ViT block works on
+    tokens and has no conv in its blocks at all."""
+    blocks = trace.structure.blocks
+    convy = sum(
+        any(trace.ops[o].kind is OpKind.CONV for o in b.main) and len(b.in_shape) == 4 for b in blocks
+    )
+    return bool(blocks) and 2 * convy >= len(blocks)
+
+
 def _same_skeleton(ref: Trace, cand: Trace) -> bool:
     """Same blocks per stage and same stage outputs: the reference's design with its block convs
     changed (made depthwise, say), a difference to describe, not another family."""
@@ -112,11 +123,18 @@ def _traits(ref: Trace, cand: Trace) -> list[str]:
     # add (selective-kernel or split attention, a blur filter, a global-context gate); only a
     # network whose blocks lack them (MobileNet, ConvNeXt, ViT) is another family.
     both_resnets = (_conv_blocks(ref) and _conv_blocks(cand)) or _same_skeleton(ref, cand)
-    for test, words in (
-        (_depthwise, "depthwise convolutions (MobileNet / EfficientNet / ConvNeXt style)"),
-        (_token_mixing, "attention or per-position Linear layers (ViT / Swin style)"),
+    # Attention between 1x1 convs on feature maps is a ResNet bottleneck with its 3x3 replaced
+    # (BoTNet, HaloNet, LambdaNet): described block by block. Depthwise blocks stay another family.
+    bottlenecks = _conv_bottlenecks(ref) and _conv_bottlenecks(cand)
+    for test, words, excused in (
+        (_depthwise, "depthwise convolutions (MobileNet / EfficientNet / ConvNeXt style)", both_resnets),
+        (
+            _token_mixing,
+            "attention or per-position Linear layers (ViT / Swin style)",
+            both_resnets or bottlenecks,
+        ),
     ):
-        if test(cand) != test(ref) and not both_resnets:
+        if test(cand) != test(ref) and not excused:
             out.append(f"its blocks {'use' if test(cand) else 'lack'} {words}")
     if not out and _regular_design(ref, cand):
         out.append(
