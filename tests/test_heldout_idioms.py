@@ -32,10 +32,8 @@ NOT_YET: dict[str, str] = {
     "(stochastic_depth missing)",
     "bn_batch_stats": "BatchNorm with track_running_stats=False: two repeated_in_blocks findings "
     "(one per attribute), no normalization_layer",
-    "dilated_layer3_strided": "dilation 2 with padding 2 in layer3 (stride kept) is called tf_same_padding",
     "cat_two_kernels": "a 3x3 + 5x5 concat replacing conv1 is called extra_module_in_blocks",
     "jit_blocks": "UsageError: a model holding torch.jit.script-ed blocks is refused as TorchScript",
-    "aux_tuple": "no mismatch at all: the second (auxiliary) output of the tuple is not seen",
     "hf_first_stage_stride": "first_stage_downsampling named, plus projection_without_bn (wrong: the "
     "forced projection has its BN), the shortcut's conv and BN left unclaimed",
 }

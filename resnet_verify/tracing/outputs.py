@@ -37,6 +37,19 @@ def _first_tensor(output: Any) -> torch.Tensor | None:
     return None
 
 
+def other_tensors(output: Any, chosen: torch.Tensor | None) -> list[torch.Tensor]:
+    """Every tensor of ``output`` but the prediction (an auxiliary head's logits, features)."""
+    if isinstance(output, torch.Tensor):
+        return [] if output is chosen else [output]
+    if isinstance(output, Mapping):
+        output = list(output.values())
+    elif not isinstance(output, (tuple, list)) and hasattr(output, "__dict__"):
+        output = list(vars(output).values())  # a ModelOutput-like object
+    if isinstance(output, (tuple, list)):
+        return [t for item in output for t in other_tensors(item, chosen)]
+    return []
+
+
 def _describe(output: Any) -> str:
     if isinstance(output, Mapping):
         return f"{type(output).__name__} with keys {', '.join(map(str, output))}"

@@ -227,6 +227,8 @@ class Trace:
     device: str = "meta"  # where the forward ran: "meta", "cpu" or "keras" (tracer.py says when)
     meta_failed: bool = False  # "cpu" because the forward could not run on meta tensors
     output_is_tensor: bool = True
+    # ops whose results the forward also returns besides the prediction (an auxiliary classifier)
+    side_outputs: tuple[int, ...] = ()
     regularizers: tuple[Regularizer, ...] = ()  # train-mode layers (tracing/regularizers.py)
     repairs: tuple[Repair, ...] = ()  # bools read as ints on the traced copy after a crash (repairs.py)
 

@@ -36,7 +36,7 @@ from resnet_verify.tracing.canonical import join_partial_pools
 from resnet_verify.tracing.crashes import crash_record
 from resnet_verify.tracing.flop_mode import FlopCount
 from resnet_verify.tracing.module_hooks import ModuleHooks, Sites
-from resnet_verify.tracing.outputs import select_output
+from resnet_verify.tracing.outputs import other_tensors, select_output
 from resnet_verify.tracing.recorder import Recorder, shape_of
 from resnet_verify.tracing.records import (
     INPUT_ID,
@@ -273,6 +273,12 @@ def _repaired(model: nn.Module, shape: Shape, run: _Run, **kwargs: Any) -> tuple
     return run, repairs
 
 
+def _side_outputs(recorder: Recorder, output: Any, chosen: torch.Tensor | None) -> tuple[int, ...]:
+    """The ops that made the other tensors the forward returns (an auxiliary head's logits)."""
+    made = (recorder.producer.get(id(t), -1) for t in other_tensors(output, chosen))
+    return tuple(sorted({p for p in made if p >= 0}))
+
+
 def trace(
     model: nn.Module,
     input_shape: int | Sequence[int],
@@ -329,6 +335,7 @@ def trace(
         device=run.device,
         meta_failed=run.meta_failed,
         output_is_tensor=chosen is not None or crash is not None,
+        side_outputs=_side_outputs(run.recorder, run.output, chosen) if crash is None else (),
         regularizers=find_regularizers(run.model, run.calls, ops, structure),
         repairs=repairs,
     )

@@ -284,6 +284,7 @@ class _Differ:
             align_ops(self.ref, rs.head, self.cand, cs.head), _Where(Region.HEAD, "head", "", ""), rs.head
         )
         self.output_shape()
+        self.side_outputs()
         self.unused_params()
         return self.out
 
@@ -293,6 +294,22 @@ class _Differ:
             text = f"output {format_shape(cand.output_shape)}, expected {format_shape(ref.output_shape)}"
             self.add(Mismatch(MismatchKind.SHAPE, "fc", None, "output_shape", ref.output_shape,
                               cand.output_shape, text, None, Region.MODEL))  # fmt: skip
+
+    def side_outputs(self) -> None:
+        """More tensors returned than the prediction, on one side only: an auxiliary head trains
+        with its own loss and holds parameters the stage table does not show."""
+        ref, cand = self.ref.side_outputs, self.cand.side_outputs
+        if bool(ref) == bool(cand):
+            return
+        trace, ops = (self.cand, cand) if cand else (self.ref, ref)
+        made = ", ".join(f"{trace.ops[o].module_path or trace.ops[o].name} {format_shape(trace.ops[o].out_shape)}"
+                         for o in ops[:3])  # fmt: skip
+        whose = "candidate" if cand else "reference"
+        text = f"the {whose}'s forward also returns {len(ops)} more tensor(s) besides the prediction: {made}"
+        path = trace.ops[ops[0]].module_path or None
+        kind = MismatchKind.EXTRA if cand else MismatchKind.MISSING
+        self.add(Mismatch(kind, None if cand else path, path if cand else None, "outputs", len(ref), len(cand),
+                          text, self.sites.get(path or "") if cand else None, Region.MODEL))  # fmt: skip
 
     def unused_params(self) -> None:
         used = {p for op in self.cand.ops for p in op.params}

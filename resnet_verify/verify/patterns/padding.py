@@ -193,6 +193,7 @@ def _padding_pairs(ctx: Context) -> list[tuple[OpRecord, OpRecord]]:
         same_stride = _strided(r) and _strided(c) and attr(r, "stride") == attr(c, "stride")
         # Another kernel needs another padding: a 5x5 with padding 2 is a kernel change, not 'same'.
         same_stride = same_stride and attr(r, "kernel_size") == attr(c, "kernel_size")
+        same_stride = same_stride and attr(r, "dilation") == attr(c, "dilation")  # dilation pads more
         if same_stride and effective_padding(ctx.reference, r) != effective_padding(ctx.candidate, c):
             out[(r.id, c.id)] = (r, c)
     return list(out.values())
@@ -208,6 +209,8 @@ def detect_same_padding(ctx: Context) -> list[Finding]:
     r, c = pairs[0]
     rp, cp = effective_padding(ctx.reference, r), effective_padding(ctx.candidate, c)
     asym = not (_symmetric(rp) and _symmetric(cp))
+    if not asym:
+        return []  # the whole signature: TF's 'same' pads one side more; a plain padding edit is described
     title = "TF 'same' padding on strided convs" if asym else "Padding of strided convs"
     tf = (
         " (TensorFlow's padding='same' pads the odd pixel at the bottom / right only; the sampling grid "
