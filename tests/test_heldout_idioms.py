@@ -28,8 +28,6 @@ NOT_YET: dict[str, str] = {
     # block path) were the two misses; both pass now.
     #
     # heldout3, first run (expectations fixed before it; 12 of 19 right):
-    "se_drop_path": "SE is named, the per-sample branch drop inside the same module is not "
-    "(stochastic_depth missing)",
     "bn_batch_stats": "BatchNorm with track_running_stats=False: two repeated_in_blocks findings "
     "(one per attribute), no normalization_layer",
     "cat_two_kernels": "a 3x3 + 5x5 concat replacing conv1 is called extra_module_in_blocks",

@@ -65,10 +65,20 @@ def _probability(module: nn.Module) -> float | None:
 
 # What a hand-written regularizer's forward does: draws a random mask, only while training.
 _RANDOM = re.compile(r"\b(bernoulli_?|rand|rand_like|dropout\w*)\(")
+_MASK = re.compile(r"\b(bernoulli_?|rand|rand_like)\(")
 _PER_SAMPLE = re.compile(r"shape\[0\]|size\(0\)|\.shape\[:1\]")
 
 
-def _random_in_training(module: nn.Module) -> RegularizerKind | None:
+def _own_mask(module: nn.Module) -> tuple[RegularizerKind, float] | None:
+    """A module with weights whose own forward also draws a random mask while training (a
+    squeeze-excitation that drops its branch per sample). Functional dropout calls are found at
+    the call instead (``_FUNCTIONAL``), so only hand-drawn masks count here."""
+    kind = _random_in_training(module, functional=False)
+    p = _probability(module) if kind is not None else None
+    return None if kind is None or p is None else (kind, p)
+
+
+def _random_in_training(module: nn.Module, *, functional: bool = True) -> RegularizerKind | None:
     """A parameter-free user class whose forward tests ``self.training`` and draws random numbers is
     a regularizer whatever its name: a per-sample mask (``x.shape[0]``) is a drop path, else dropout."""
     forward = type(module).forward
@@ -78,7 +88,8 @@ def _random_in_training(module: nn.Module) -> RegularizerKind | None:
         source = inspect.getsource(forward)
     except (OSError, TypeError):
         return None
-    if "self.training" not in source or not _RANDOM.search(source):
+    draws = _RANDOM.search(source) if functional else _MASK.search(source)
+    if "self.training" not in source or not draws:
         return None
     return RegularizerKind.DROP_PATH if _PER_SAMPLE.search(source) else RegularizerKind.DROPOUT
 
@@ -104,9 +115,10 @@ def regularizer_of(module: nn.Module) -> tuple[RegularizerKind, float] | None:
     if kind is None:
         name = type(module).__name__
         kind = next((k for pattern, k in _NAMED if pattern.search(name)), None)
-        # A residual block that merely carries a drop path ("BottleneckDropPath") owns parameters.
+        # A residual block that merely carries a drop path ("BottleneckDropPath") owns parameters:
+        # not one by its name, only if its own forward draws the mask (an SE that drops its branch).
         if any(True for _ in module.parameters()):
-            return None
+            return _own_mask(module)
         kind = kind or _random_in_training(module)
         if kind is None:
             return None
