@@ -28,12 +28,7 @@ NOT_YET: dict[str, str] = {
     # block path) were the two misses; both pass now.
     #
     # heldout3, first run (expectations fixed before it; 12 of 19 right):
-    "bn_batch_stats": "BatchNorm with track_running_stats=False: two repeated_in_blocks findings "
-    "(one per attribute), no normalization_layer",
-    "cat_two_kernels": "a 3x3 + 5x5 concat replacing conv1 is called extra_module_in_blocks",
     "jit_blocks": "UsageError: a model holding torch.jit.script-ed blocks is refused as TorchScript",
-    "hf_first_stage_stride": "first_stage_downsampling named, plus projection_without_bn (wrong: the "
-    "forced projection has its BN), the shortcut's conv and BN left unclaimed",
 }
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from resnet_verify.tracing.records import OpKind, OpRecord, Trace
 from resnet_verify.verify.patterns.context import Context, at, attr, conv_call, square
-from resnet_verify.verify.records import Finding, Mismatch, Pattern
+from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
 
 
 def _first(value: object) -> int:
@@ -96,7 +96,14 @@ def detect_first_stage_stride(ctx: Context) -> list[Finding]:
     ]
     if not hits:
         return []
+    strided = {m.block for _, m in hits}
+    # a first block that downsamples needs a projection shortcut the other side's lacks
+    projection = ctx.indices(
+        lambda m: m.block in strided and m.region is Region.SHORTCUT and m.field == "op"
+        and (m.expected is None) != (m.actual is None)
+    )  # fmt: skip
     idx = ctx.indices(lambda m: m.block is not None and m.block.stage == 0 and m.field == "stride")
+    idx = tuple(sorted({*idx, *projection}))
     r, c = _ops(ctx, hits[:1])[0]
     down, keeps = ("candidate", "reference") if _first(attr(c, "stride")) > _first(attr(r, "stride")) else (
         "reference", "candidate")  # fmt: skip
@@ -105,7 +112,12 @@ def detect_first_stage_stride(ctx: Context) -> list[Finding]:
     message = (
         f"The {down}'s first stage ({stage}) downsamples (stride {square(attr(c if down == 'candidate' else r, 'stride'))} "
         f"at {where}) where the {keeps}'s keeps the stem's resolution, which the stem's pool already "
-        f"halved. The candidate's later feature maps are {_ratio(ctx)} per side; parameters are identical."
+        f"halved. The candidate's later feature maps are {_ratio(ctx)} per side; "
+        + (
+            f"the strided block needs a projection shortcut (1x1 conv + BatchNorm) the {keeps}'s lacks."
+            if projection
+            else "parameters are identical."
+        )
     )
     site = ctx.site(c.module_path)
     fix = (
