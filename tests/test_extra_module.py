@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import torch
 from conftest import fixture_spec
 from fixtures.catalog import BY_NAME
 
@@ -95,3 +96,17 @@ def test_selective_kernel_branches_are_not_a_width_change() -> None:
     assert Pattern.WIDTHS not in {f.pattern for f in c.findings}
     wide = _run("torchvision:wide_resnet50_2", "resnet50")
     assert Pattern.WIDTHS in {f.pattern for f in wide.findings}
+
+
+def test_a_module_added_before_the_global_pool_is_one_head_addition() -> None:
+    c = _run(f"{ATTENTION}:final_conv_resnet18", "resnet18")
+    (f,) = c.findings
+    assert f.pattern is Pattern.EXTRA_MODULE and f.title == "An extra FeatureConv in the head"
+    assert "1x1 conv" in f.message and not c.unexplained
+
+
+def test_a_hidden_linear_of_a_deeper_head_is_not_an_added_module() -> None:
+    model = build_model("resnet18", num_classes=6)[0]
+    model.fc = torch.nn.Sequential(torch.nn.Linear(512, 128), torch.nn.ReLU(), torch.nn.Linear(128, 6))
+    c = compare(model, "resnet18", input_size=(3, 64, 64), num_classes=6)
+    assert c.mismatches and Pattern.EXTRA_MODULE not in {f.pattern for f in c.findings}

@@ -101,8 +101,55 @@ def _replaces(ctx: Context, idx: Sequence[int]) -> str:
     return ""
 
 
-def detect_extra_module(ctx: Context) -> list[Finding]:
+def _outside_blocks(ctx: Context) -> dict[tuple[str, str], list[int]]:
+    """(region, module) -> mismatches, for modules in the stem or head all of whose ops the other
+    side lacks (a final 1x1 conv-BN-act before the global pool): one addition each."""
+    cand, calls = ctx.candidate, {c.path: c for c in ctx.candidate.modules}
+    out: dict[tuple[str, str], list[int]] = {}
+    for i, m in enumerate(ctx.mismatches):
+        if i in ctx.claimed or m.block is not None or m.expected is not None or m.candidate_op is None:
+            continue
+        parent = cand.ops[m.candidate_op].module_path.rpartition(".")[0]
+        if parent in calls and m.region is not None:
+            out.setdefault((m.region.value, parent), []).append(i)
+    kept = {}
+    for (region, parent), idx in out.items():
+        ops = {o.id for o in cand.ops if _under(o.module_path, parent) and o.kind not in LAYOUT_KINDS}
+        extra = {ctx.mismatches[i].candidate_op for i in idx}
+        others = {m.candidate_op for j, m in enumerate(ctx.mismatches) if j in ctx.claimed}
+        if len(ops) >= 2 and ops <= extra | others:
+            kept[(region, parent)] = idx
+    return kept
+
+
+def _outside_findings(ctx: Context) -> list[Finding]:
+    calls = {c.path: c for c in ctx.candidate.modules}
+    grouped: dict[tuple[str, str], list[tuple[str, list[int]]]] = {}  # (region, type) -> modules
+    for (region, parent), idx in _outside_blocks(ctx).items():
+        grouped.setdefault((region, calls[parent].type_name), []).append((parent, idx))
     findings = []
+    for (region, type_name), items in grouped.items():
+        place = {"head": "in the head", "stem": "in the stem"}.get(region, f"in the {region}")
+        first, idx = items[0]
+        names = ", ".join(f"`{p}`" for p, _ in items)
+        site = calls[first].source
+        findings.append(Finding(
+            pattern=Pattern.EXTRA_MODULE,
+            title=f"{'An extra' if len(items) == 1 else len(items)} {type_name}{'' if len(items) == 1 else 's'} {place}",
+            message=(
+                f"The candidate has {len(items)} {type_name} ({names}: {_anatomy(ctx, idx)}) {place} that "
+                "the reference lacks. One addition, not a difference per op."
+            ),
+            locations=tuple(p for p, _ in items),
+            mismatches=tuple(i for _, ids in items for i in ids),
+            suggestion=f"{site or first}: remove it to match the reference, or keep it on purpose",
+            source=site,
+        ))  # fmt: skip
+    return findings
+
+
+def detect_extra_module(ctx: Context) -> list[Finding]:
+    findings = _outside_findings(ctx)
     for (name, type_name, site), items in _groups(ctx).items():
         blocks = [b for b, _ in items]
         idx = tuple(i for _, ids in items for i in ids)
