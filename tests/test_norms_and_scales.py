@@ -132,3 +132,32 @@ def test_every_parameter_a_computed_weight_comes_from_is_used() -> None:
     assert set(t.ops[0].params) == {"0.weight", "0.gain", "0.bias"}
     c = compare(model, "tests/fixtures/quirky/norms_and_scales.py:std_conv", input_size=32, num_classes=10)
     assert not [m for m in c.mismatches if "never used" in m.message]
+
+
+class _AbsConv(nn.Conv2d):
+    """A weight transform nobody named (non-negative filters): described, not called standardization."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return nn.functional.conv2d(x, self.weight.abs(), self.bias, self.stride, self.padding)
+
+
+def _abs_convs(model: nn.Module) -> nn.Module:
+    for parent in list(model.modules()):
+        for name, child in list(parent.named_children()):
+            if type(child) is nn.Conv2d:
+                new = _AbsConv(child.in_channels, child.out_channels, child.kernel_size, child.stride,
+                               child.padding, bias=child.bias is not None)  # fmt: skip
+                setattr(parent, name, new)
+    return model
+
+
+def test_an_unknown_weight_transform_is_described_as_computed_in_forward() -> None:
+    model = _abs_convs(build_model("resnet18", num_classes=10)[0])
+    c = compare(model, "resnet18", input_size=32, num_classes=10)
+    assert [f.pattern for f in c.findings] == [Pattern.PARAM_OPS]
+    assert "abs" in c.findings[0].message and not c.unexplained
+
+
+def test_weights_used_as_stored_are_not_computed_in_forward() -> None:
+    c = compare(build_model("resnet18", num_classes=10)[0], "resnet18", input_size=32, num_classes=10)
+    assert Pattern.PARAM_OPS not in {f.pattern for f in c.findings} and not c.mismatches

@@ -7,14 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resnet_verify.tracing.records import Block, OpKind, OpRecord, Trace
-from resnet_verify.verify.patterns.context import Context, at, attr, conv_call, square, under
+from resnet_verify.verify.patterns.context import Context, at, attr, conv_call, square, strided, under
 from resnet_verify.verify.patterns.deep_stem import is_deep, stem_convs
 from resnet_verify.verify.records import Finding, Pattern, Region
-
-
-def _strided(op: OpRecord) -> bool:
-    stride = attr(op, "stride")
-    return isinstance(stride, tuple) and max(stride, default=1) > 1
 
 
 def _projection(trace: Trace, block: Block) -> tuple[OpRecord | None, OpRecord | None]:
@@ -22,7 +17,7 @@ def _projection(trace: Trace, block: Block) -> tuple[OpRecord | None, OpRecord |
     pool: OpRecord | None = None
     for o in block.shortcut:
         op = trace.ops[o]
-        if op.kind is OpKind.AVG_POOL and _strided(op):
+        if op.kind is OpKind.AVG_POOL and strided(op):
             pool = op
         elif op.kind is OpKind.CONV:
             return pool, op
@@ -34,9 +29,9 @@ def _style(trace: Trace, block: Block) -> str | None:
     pool, conv = _projection(trace, block)
     if conv is None or attr(conv, "kernel_size") != (1, 1):
         return None
-    if pool is not None and not _strided(conv):
+    if pool is not None and not strided(conv):
         return "avg"
-    return "strided" if pool is None and _strided(conv) else None
+    return "strided" if pool is None and strided(conv) else None
 
 
 def _pool_call(op: OpRecord) -> str:

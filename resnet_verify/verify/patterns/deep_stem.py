@@ -10,7 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resnet_verify.tracing.records import OpKind, OpRecord, Trace
-from resnet_verify.verify.patterns.context import Context, at, attr, conv_call, dims, pool_call, square
+from resnet_verify.verify.patterns.context import (
+    Context,
+    at,
+    attr,
+    conv_call,
+    dims,
+    pool_call,
+    square,
+    strided,
+)
 from resnet_verify.verify.records import Finding, MismatchKind, Pattern, Region
 
 # Stem widths of the published deep stems, as timm's ResNet docstring lists them.
@@ -20,11 +29,6 @@ _VARIANTS: dict[tuple[int, ...], str] = {
     (24, 48, 64): "ResNet-T",
     (24, 32, 64): "ResNet-TN",
 }
-
-
-def _strided(op: OpRecord) -> bool:
-    stride = attr(op, "stride")
-    return isinstance(stride, tuple) and max(stride, default=1) > 1
 
 
 def stem_convs(trace: Trace) -> list[OpRecord]:
@@ -44,13 +48,13 @@ def is_deep(stem: Sequence[OpRecord]) -> bool:
     return (
         len(stem) >= 2
         and all(attr(op, "kernel_size") == (3, 3) for op in stem)
-        and _strided(stem[0])
-        and not any(_strided(op) for op in stem[1:])
+        and strided(stem[0])
+        and not any(strided(op) for op in stem[1:])
     )
 
 
 def _is_single(stem: Sequence[OpRecord]) -> bool:
-    return len(stem) == 1 and _strided(stem[0])
+    return len(stem) == 1 and strided(stem[0])
 
 
 def _widths(stem: Sequence[OpRecord]) -> tuple[int, ...]:
@@ -110,7 +114,7 @@ def _pool_conv(trace: Trace, stem: list[OpRecord]) -> tuple[list[OpRecord], OpRe
     """A stem with no pool whose last conv strides after a deep stack (timm's ``tiered`` / ResNet-RS
     style stems): the stack, and the conv that downsamples in place of the max pool."""
     pooled = any(trace.ops[o].kind in (OpKind.MAX_POOL, OpKind.AVG_POOL) for o in trace.structure.stem)
-    if pooled or len(stem) < 3 or not _strided(stem[-1]) or not is_deep(stem[:-1]):
+    if pooled or len(stem) < 3 or not strided(stem[-1]) or not is_deep(stem[:-1]):
         return stem, None
     return stem[:-1], stem[-1]
 

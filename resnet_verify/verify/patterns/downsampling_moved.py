@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from resnet_verify.tracing.records import OpKind, OpRecord, Trace
-from resnet_verify.verify.patterns.context import Context, at, dims, square, stride_of
+from resnet_verify.verify.patterns.context import Context, at, dims, square, stride_of, strided
 from resnet_verify.verify.records import Finding, Mismatch, MismatchKind, Pattern, Region
 
 
@@ -53,14 +53,14 @@ def _ranked(trace: Trace, ids: Sequence[int]) -> dict[tuple[str, int], OpRecord]
     return out
 
 
-def _strided(ops: dict[tuple[str, int], OpRecord]) -> list[tuple[OpRecord, int]]:
-    return [(op, rank) for (_, rank), op in ops.items() if max(stride_of(op), default=1) > 1]
+def _strided_ranked(ops: dict[tuple[str, int], OpRecord]) -> list[tuple[OpRecord, int]]:
+    return [(op, rank) for (_, rank), op in ops.items() if strided(op)]
 
 
 def _kept(moved: Sequence[tuple[OpRecord, int]], other: dict[tuple[str, int], OpRecord]) -> bool:
     """Some op that lost (or took) the stride is still there on the other side, unstrided: the stride
     moved. A strided max pool that became a strided avg pool is a swap, not a move."""
-    return any((k := (phrase(o), r)) in other and max(stride_of(other[k]), default=1) == 1 for o, r in moved)
+    return any((k := (phrase(o), r)) in other and not strided(other[k]) for o, r in moved)
 
 
 def _factor(ops: Sequence[tuple[OpRecord, int]]) -> tuple[int, ...]:
@@ -94,7 +94,7 @@ def _moves(ctx: Context) -> list[_Move]:
     moves = []
     for place, block, region, ref_ids, cand_ids in _units(ctx):
         ref_ops, cand_ops = _ranked(ctx.reference, ref_ids), _ranked(ctx.candidate, cand_ids)
-        ref, cand = _strided(ref_ops), _strided(cand_ops)
+        ref, cand = _strided_ranked(ref_ops), _strided_ranked(cand_ops)
         if not ref or not cand or _factor(ref) != _factor(cand):
             continue
         before, after = _unmatched(ref, cand), _unmatched(cand, ref)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resnet_verify.tracing.records import OpKind, OpRecord, Trace
-from resnet_verify.verify.patterns.context import Context, at, attr, conv_call, dims, square
+from resnet_verify.verify.patterns.context import Context, at, attr, conv_call, dims, square, strided
 from resnet_verify.verify.patterns.deep_stem import stem_convs, stem_recipe
 from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
 
@@ -176,11 +176,6 @@ def _keras_side(ctx: Context, rconv: OpRecord, cconv: OpRecord) -> str:
 # --- TF "same" padding on strided convs ---------------------------------------------------------------
 
 
-def _strided(op: OpRecord) -> bool:
-    stride = attr(op, "stride")
-    return isinstance(stride, tuple) and max(stride, default=1) > 1
-
-
 def _padding_pairs(ctx: Context) -> list[tuple[OpRecord, OpRecord]]:
     """Paired strided convs outside the stem whose effective padding differs."""
     out: dict[tuple[int, int], tuple[OpRecord, OpRecord]] = {}
@@ -190,7 +185,7 @@ def _padding_pairs(ctx: Context) -> list[tuple[OpRecord, OpRecord]]:
         if m.reference_op is None or m.candidate_op is None:
             continue
         r, c = ctx.reference.ops[m.reference_op], ctx.candidate.ops[m.candidate_op]
-        same_stride = _strided(r) and _strided(c) and attr(r, "stride") == attr(c, "stride")
+        same_stride = strided(r) and strided(c) and attr(r, "stride") == attr(c, "stride")
         # Another kernel needs another padding: a 5x5 with padding 2 is a kernel change, not 'same'.
         same_stride = same_stride and attr(r, "kernel_size") == attr(c, "kernel_size")
         same_stride = same_stride and attr(r, "dilation") == attr(c, "dilation")  # dilation pads more

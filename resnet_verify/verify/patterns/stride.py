@@ -5,21 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resnet_verify.tracing.records import Block, OpRecord
-from resnet_verify.verify.patterns.context import Context, at, attr, convs
+from resnet_verify.verify.patterns.context import Context, at, attr, convs, strided
 from resnet_verify.verify.records import Finding, MismatchKind, Pattern
 from resnet_verify.verify.stage_metrics import receptive_field_note
-
-
-def _strided(op: OpRecord) -> bool:
-    stride = attr(op, "stride")
-    return isinstance(stride, tuple) and max(stride, default=1) > 1
 
 
 def _placement(trace_convs: Sequence[OpRecord]) -> str | None:
     """ "1x1" when the block's first (1x1) conv carries the stride, "3x3" when its second does."""
     if len(trace_convs) < 2 or attr(trace_convs[0], "kernel_size") != (1, 1):
         return None
-    first, second = _strided(trace_convs[0]), _strided(trace_convs[1])
+    first, second = strided(trace_convs[0]), strided(trace_convs[1])
     if first and not second:
         return "1x1"
     if second and not first:
