@@ -161,3 +161,39 @@ def test_an_unknown_weight_transform_is_described_as_computed_in_forward() -> No
 def test_weights_used_as_stored_are_not_computed_in_forward() -> None:
     c = compare(build_model("resnet18", num_classes=10)[0], "resnet18", input_size=32, num_classes=10)
     assert Pattern.PARAM_OPS not in {f.pattern for f in c.findings} and not c.mismatches
+
+
+class _OpsLayerNorm2d(nn.Module):
+    """A LayerNorm over channels written as tensor ops, as ConvNeXt ports write it."""
+
+    def __init__(self, channels: int, eps: float = 1e-6) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(channels))
+        self.bias = nn.Parameter(torch.zeros(channels))
+        self.eps = eps
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        u = x.mean(1, keepdim=True)
+        s = (x - u).pow(2).mean(1, keepdim=True)
+        x = (x - u) / torch.sqrt(s + self.eps)
+        return self.weight[:, None, None] * x + self.bias[:, None, None]
+
+
+def test_a_norm_written_as_tensor_ops_is_one_normalization_layer() -> None:
+    from torchvision.models.resnet import BasicBlock, ResNet
+
+    from resnet_verify.tracing.records import OpKind
+
+    model = ResNet(BasicBlock, [2, 2, 2, 2], num_classes=10, norm_layer=_OpsLayerNorm2d)
+    t = trace(model, 32)
+    assert sum(op.kind is OpKind.NORM for op in t.ops) == 20  # one per BatchNorm it replaces
+    c = compare(model, "resnet18", input_size=32, num_classes=10)
+    assert [f.pattern for f in c.findings] == [Pattern.NORMALIZATION] and not c.unexplained
+    assert "_OpsLayerNorm2d in place of BatchNorm" in c.findings[0].title
+
+
+def test_a_scale_and_shift_alone_is_not_a_norm_written_as_ops() -> None:
+    from resnet_verify.tracing.records import OpKind
+
+    model = build_model("tests/fixtures/quirky/norms_and_scales.py:scaled_branch", num_classes=10)[0]
+    assert not any(op.kind is OpKind.NORM for op in trace(model, 32).ops)

@@ -47,4 +47,69 @@ def join_partial_pools(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     return tuple(out)
 
 
-__all__ = ["join_partial_pools"]
+# A normalization written as tensor ops (FilterResponseNorm, EvoNorm, a hand-written LayerNorm2d /
+# GroupNorm): a statistic over some axes, a division by its root, a scale and shift.
+_STATISTICS = frozenset({"mean", "var", "std", "sum", "var_mean", "std_mean", "norm", "amax"})
+_ROOTS = frozenset({"rsqrt", "sqrt", "div", "reciprocal", "pow", "true_divide"})
+_NOT_IN_A_NORM = frozenset(
+    {OpKind.CONV, OpKind.LINEAR, OpKind.BATCH_NORM, OpKind.NORM, OpKind.MAX_POOL, OpKind.AVG_POOL, OpKind.CAT}
+)
+_CLIPS = frozenset({"maximum", "clamp", "clamp_min", "relu"})  # a trailing threshold (FRN's TLU)
+
+
+def _runs(ops: Sequence[OpRecord]) -> list[list[OpRecord]]:
+    """Ops of one call of one innermost module: consecutive ids with the same module path."""
+    runs: list[list[OpRecord]] = []
+    for op in ops:
+        if (
+            runs
+            and op.module_path
+            and runs[-1][-1].module_path == op.module_path
+            and runs[-1][-1].id == op.id - 1
+        ):
+            runs[-1].append(op)
+        else:
+            runs.append([op])
+    return runs
+
+
+def _function(op: OpRecord) -> str:
+    return str(dict(op.attrs).get("function", op.name))
+
+
+def _is_norm(run: Sequence[OpRecord]) -> bool:
+    if len(run) < 4 or any(op.kind in _NOT_IN_A_NORM for op in run):
+        return False
+    stat = any(op.kind is OpKind.GLOBAL_POOL or _function(op) in _STATISTICS for op in run)
+    root = any(_function(op) in _ROOTS for op in run)
+    inside = {op.id for op in run}
+    first = next((op for op in run if any(i not in inside for i in op.inputs)), None)
+    shape = first.in_shapes[0] if first is not None and first.in_shapes else None
+    return stat and root and shape is not None and run[-1].out_shape == shape
+
+
+def join_norm_modules(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
+    """Each module call that normalizes with tensor ops reads as one ``NORM`` op (its last op; a
+    trailing threshold stays an activation), its other ops as layout ops alignment skips, so it
+    compares as the normalization layer it is. Op ids and dataflow are untouched."""
+    out = list(ops)
+    for run in _runs(ops):
+        if not _is_norm(run):
+            continue
+        last = run[-1]
+        clip = _function(last) in _CLIPS and len(run) > 4
+        norm = run[-2] if clip else last
+        for op in run:
+            if op is norm:
+                out[op.id] = replace(op, kind=OpKind.NORM, attrs=make_attrs({"norm": "written as ops"}))
+            elif op is last and clip:
+                out[op.id] = replace(
+                    op, kind=OpKind.ACTIVATION, attrs=make_attrs({"function": _function(op)})
+                )
+            else:
+                a = dict(op.attrs)
+                out[op.id] = replace(op, kind=OpKind.RESHAPE, attrs=make_attrs({**a, "part_of": "norm"}))
+    return tuple(out)
+
+
+__all__ = ["join_norm_modules", "join_partial_pools"]
