@@ -178,12 +178,35 @@ def _last_tail(graph: _Graph, ops: Sequence[OpRecord], merge: int) -> tuple[int,
     return tuple(tail)
 
 
+_HEAD_START = frozenset({OpKind.GLOBAL_POOL, OpKind.ADAPTIVE_POOL, OpKind.FLATTEN, OpKind.LINEAR})
+
+
+def _lost_last_block(graph: _Graph, ops: Sequence[OpRecord], last: _Unit) -> list[_Unit]:
+    """Convolutions between the last merge and the head's pool, two or more and one of them
+    spatial: the last block lost its addition (a plain unit, as between two merges). A single 1x1
+    conv before the pool (a final feature conv) stays in the head."""
+    assert last.merge is not None
+    end = last.tail[-1] if last.tail else last.merge
+    rest: list[int] = []
+    for op in ops[end + 1 :]:
+        if op.kind in _HEAD_START:
+            break
+        if graph.descends_from(op.id, end):
+            rest.append(op.id)
+    convs = [o for o in rest if ops[o].kind is OpKind.CONV]
+    kernel = [dict(ops[o].attrs).get("kernel_size") for o in convs]
+    if len(convs) < 2 or not any(isinstance(k, tuple) and max(k, default=1) > 1 for k in kernel):
+        return []
+    return [_Unit(end, None, tuple(o for o in rest if o >= convs[0]), ())]
+
+
 def _with_tails(graph: _Graph, ops: Sequence[OpRecord], raw: list[_Unit]) -> list[_Unit]:
     units: list[_Unit] = []
     for i, u in enumerate(raw):
         assert u.merge is not None
         if i + 1 == len(raw):
             units.append(replace(u, tail=_last_tail(graph, ops, u.merge)))
+            units.extend(_lost_last_block(graph, ops, units[-1]))
             continue
         nxt = raw[i + 1].fork
         tail = [] if nxt == u.merge else [*graph.between(u.merge, nxt), nxt]

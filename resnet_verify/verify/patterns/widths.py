@@ -3,9 +3,10 @@ written as a literal instead of following ``num_classes``."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
-from resnet_verify.tracing.records import OpKind, OpRecord, Trace
+from resnet_verify.tracing.records import LAYOUT_KINDS, OpKind, OpRecord, Trace
 from resnet_verify.verify.patterns.context import Context, at, attr, convs
 from resnet_verify.verify.records import Finding, MismatchKind, Pattern, Region
 
@@ -84,6 +85,16 @@ def _from_the_input(trace: Trace, op: OpRecord) -> bool:
     return True
 
 
+def _reads_a_map(trace: Trace, op: OpRecord) -> bool:
+    """A Linear fed a flattened feature map larger than 1x1 (a VGG-style head after a 7x7 pool): its
+    in_features count positions too, not channels."""
+    i = op.inputs[0] if op.inputs else -1
+    while i >= 0 and trace.ops[i].kind in LAYOUT_KINDS:
+        i = trace.ops[i].inputs[0] if trace.ops[i].inputs else -1
+    shape = trace.ops[i].out_shape if i >= 0 else None
+    return shape is not None and len(shape) > 2 and math.prod(shape[2:]) > 1
+
+
 def _reads_a_slice(trace: Trace, op: OpRecord) -> bool:
     """The op's input is a slice of its producer's channels (``x.split``, ``chunk``, ``x[:, :c]``)."""
     return any(i >= 0 and trace.ops[i].kind is OpKind.SLICE for i in op.inputs)
@@ -99,6 +110,8 @@ def detect_widths(ctx: Context) -> list[Finding]:
         if m.candidate_op is None or m.op_kind not in _WIDTH_KINDS:
             continue
         r, c = ref.ops[m.reference_op], cand.ops[m.candidate_op]
+        if c.kind is OpKind.LINEAR and (_reads_a_map(cand, c) or _reads_a_map(ref, r)):
+            continue  # positions times channels: the pooling before it differs, not a width
         if _reads_a_slice(cand, c) or _reads_a_slice(ref, r):
             continue  # a branch of a split (selective kernel, Res2Net): the block's anatomy, not a width
         if c.kind is OpKind.CONV and _channels(r)[-1] == _channels(c)[-1] and _from_the_input(cand, c):
