@@ -95,3 +95,19 @@ def test_our_own_warnings_keep_their_filters() -> None:
     # suite's "error" filter, so a deprecation in our code cannot hide behind [model].
     with model_output(), pytest.raises(UserWarning, match="ours"):
         warnings.warn_explicit("ours", UserWarning, "recorder.py", 1, module="resnet_verify.tracing.recorder")
+
+
+def test_a_model_holding_scripted_blocks_is_refused_naming_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = tmp_path / "scripted.py"
+    model.write_text(
+        "import torch\nfrom torchvision.models import resnet18\n\n\n"
+        "def build(num_classes=1000):\n"
+        "    m = resnet18(num_classes=num_classes)\n"
+        "    m.layer1[0] = torch.jit.script(m.layer1[0])\n"
+        "    return m\n"
+    )
+    assert main(["compare", "--model", f"{model}:build", "--reference", "resnet18"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith("resnet-verify: error: ResNet holds TorchScript submodules (layer1.0)")

@@ -190,10 +190,19 @@ def unwrap(model: nn.Module) -> nn.Module:
             model = children["module"]
         elif type(model).__name__ == "OptimizedModule" and "_orig_mod" in children:  # torch.compile
             model = children["_orig_mod"]
-    if script is not None and any(isinstance(m, script) for m in model.modules()):
+    if script is not None and isinstance(model, script):
         raise UsageError(
             f"{type(model).__name__} is TorchScript (torch.jit.script/trace): pass the eager "
             "nn.Module it was made from instead"
+        )
+    scripted = [name for name, m in model.named_modules() if script is not None and isinstance(m, script)]
+    outer = [n for n in scripted if not any(n.startswith(o + ".") for o in scripted)]
+    if outer:
+        shown = ", ".join(outer[:3]) + (f" and {len(outer) - 3} more" if len(outer) > 3 else "")
+        raise UsageError(
+            f"{type(model).__name__} holds TorchScript submodules ({shown}): their ops run inside "
+            "TorchScript and cannot be traced; build them without torch.jit.script for the check "
+            "(script the model after it passes)"
         )
     return model
 
