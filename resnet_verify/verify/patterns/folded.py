@@ -22,6 +22,8 @@ def detect_bn_folded(ctx: Context) -> list[Finding]:
     fused = _bn_after_conv(ref)
     if not fused or any(op.kind is OpKind.BATCH_NORM for op in cand.ops):
         return []
+    if any(op.kind is OpKind.CONV and "param_ops" in dict(op.attrs) for op in cand.ops):
+        return []  # weights computed in forward (a normalizer-free net's scaled WS): nothing was folded
     conv_of = {
         b: next(i for i in ref.ops[b].inputs if i >= 0 and ref.ops[i].kind is OpKind.CONV) for b in fused
     }

@@ -138,16 +138,25 @@ def _removed(ctx: Context, *, any_stand_in: bool = False) -> Finding | None:
     if not total or 2 * len(idx) < total:
         return None
     first = ctx.mismatches[idx[0]]
+    # With nothing normalizing at all, convs carry their own biases (normalizer-free nets): the same
+    # design, not dead weight to remove.
+    biases = (
+        ctx.indices(lambda m: m.op_kind is OpKind.CONV and m.field == "bias" and m.actual is True)
+        if any_stand_in
+        else ()
+    )
     return Finding(
         pattern=Pattern.NORMALIZATION,
         title="No normalization where the reference has BatchNorm",
         message=(
             f"{len(idx)} of the reference's {total} BatchNorm layers have nothing in their place in the "
             f"candidate ({first.reference_path} ...): an unnormalized network (or a norm layer that builds "
-            "an identity). Shapes agree; training behaviour and the state_dict do not."
+            "an identity)"
+            + (f", whose {len(biases)} convs carry biases instead" if biases else "")
+            + ". Shapes agree; training behaviour and the state_dict do not."
         ),
         locations=tuple(dict.fromkeys(ctx.mismatches[i].reference_path or "" for i in idx)),
-        mismatches=idx,
+        mismatches=tuple(sorted({*idx, *biases})),
         suggestion=f"{first.source or first.reference_path}: add BatchNorm2d after each conv as the reference does",
         source=first.source,
     )

@@ -15,6 +15,8 @@ from resnet_verify.verify.records import Finding, MismatchKind, Pattern
 
 def _is_standardization(chain: str) -> bool:
     ops = set(chain.split("→")) if chain else set()
+    if ops & {"batch_norm", "layer_norm", "group_norm", "instance_norm"}:
+        return True  # a norm applied to the weight itself (timm's ScaledStdConv2d uses F.batch_norm)
     return (
         {"mean", "sub"} <= ops
         and bool(ops & {"std", "var", "var_mean", "std_mean", "rsqrt", "norm"})
