@@ -64,12 +64,25 @@ def select(include_all: bool) -> tuple[list[str], list[str]]:
 
     family = [n for n in timm.list_models() if FAMILY.match(n)]
     keep = [n for n in family if include_all or ((depth(n) or 0) <= 101 and not WIDE.search(n))]
-    return keep, [n for n in family if n not in keep]
+    return keep + list(TRANSFORMERS), [n for n in family if n not in keep]
+
+
+# transformers' ResNet and BiT (issue #23 asks for them beside timm's): benchmarks/hf_models.py
+TRANSFORMERS = ("hf_resnet18", "hf_resnet34", "hf_resnet50", "hf_resnet101", "hf_resnet50_downsample_first",
+                "hf_bit50")  # fmt: skip
+
+
+def spec_for(name: str) -> str:
+    if name in TRANSFORMERS:
+        return f"{ROOT / 'benchmarks' / 'hf_models.py'}:{name}"
+    return f"timm:{name}"
 
 
 def reference_for(name: str, model: Any) -> tuple[str, str]:
     """(torchvision reference, block type) for a built model: basic blocks or bottlenecks, by count."""
     names = [type(m).__name__ for m in model.modules()]
+    if name in TRANSFORMERS:  # a config, not a timm name: the block class says which
+        names = ["Basic" if "Basic" in n else "Bottleneck" for n in names if "Basic" in n or "ottle" in n]
     basic = sum(1 for n in names if BASIC.search(n))
     other = sum(1 for n in names if BLOCK.search(n) and not BASIC.search(n))
     if basic > other:
@@ -96,7 +109,7 @@ def measure(name: str, sizes: tuple[int, ...]) -> dict[str, Any]:
     built: dict[str, str] = {}
     for size in sizes:
         model = build_model(
-            f"timm:{name}", num_classes=CLASSES, input_size=(3, size, size), random_init=False
+            spec_for(name), num_classes=CLASSES, input_size=(3, size, size), random_init=False
         )[0]
         if "reference" not in built:
             built["reference"], built["block"] = reference_for(name, model)
