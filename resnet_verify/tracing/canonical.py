@@ -112,4 +112,30 @@ def join_norm_modules(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     return tuple(out)
 
 
-__all__ = ["join_norm_modules", "join_partial_pools"]
+def join_swish(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
+    """``x * torch.sigmoid(x)`` is SiLU (swish) written by hand: the multiply reads as one ``silu``
+    activation, the sigmoid that only feeds it as a layout op."""
+    consumers: dict[int, list[int]] = {}
+    for op in ops:
+        for i in op.inputs:
+            consumers.setdefault(i, []).append(op.id)
+    out = list(ops)
+    for op in ops:
+        if op.kind is not OpKind.MUL or len(op.inputs) != 2:
+            continue
+        a, b = op.inputs
+        for x, gate in ((a, b), (b, a)):
+            g = ops[gate] if gate >= 0 else None
+            if (
+                g is not None
+                and _function(g) == "sigmoid"
+                and g.inputs == (x,)
+                and consumers.get(gate) == [op.id]
+            ):
+                out[op.id] = replace(op, kind=OpKind.ACTIVATION, attrs=make_attrs({"function": "silu"}))
+                out[gate] = replace(g, kind=OpKind.RESHAPE, attrs=make_attrs({"part_of": "silu"}))
+                break
+    return tuple(out)
+
+
+__all__ = ["join_norm_modules", "join_partial_pools", "join_swish"]

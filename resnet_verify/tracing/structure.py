@@ -26,8 +26,9 @@ from resnet_verify.tracing.records import (
     Structure,
 )
 
+# (RESHAPE: the parts of one op spelled in several, canonical.py: a hand-written swish's sigmoid)
 _ELEMENTWISE_TAIL = frozenset(
-    {OpKind.RELU, OpKind.ACTIVATION, OpKind.BATCH_NORM, OpKind.NORM, OpKind.DROPOUT}
+    {OpKind.RELU, OpKind.ACTIVATION, OpKind.BATCH_NORM, OpKind.NORM, OpKind.DROPOUT, OpKind.RESHAPE}
 )
 
 

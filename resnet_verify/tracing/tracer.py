@@ -32,7 +32,7 @@ from resnet_verify.specs.usercode import (
     strip_reparametrizations,
     unwrap,
 )
-from resnet_verify.tracing.canonical import join_norm_modules, join_partial_pools
+from resnet_verify.tracing.canonical import join_norm_modules, join_partial_pools, join_swish
 from resnet_verify.tracing.crashes import crash_record
 from resnet_verify.tracing.flop_mode import FlopCount
 from resnet_verify.tracing.module_hooks import ModuleHooks, Sites
@@ -320,7 +320,7 @@ def trace(
     )
     chosen = select_output(run.output, output_key) if crash is None else None
     output_shape = shape_of(chosen) if chosen is not None else None
-    ops = join_norm_modules(join_partial_pools(run.recorder.ops))  # one spelling per concept (canonical.py)
+    ops = join_swish(join_norm_modules(join_partial_pools(run.recorder.ops)))  # one spelling per concept
     params = as_written(_param_infos(run.model), repairs)
     structure = find_structure(ops, params, shape, tuple(run.recorder.stack) if crash is not None else ())
     return Trace(

@@ -23,6 +23,8 @@ def activation_module(trace: Trace, op: OpRecord) -> str | None:
     if not op.module_path:
         return None
     ops = [o for o in trace.ops if o.module_path == op.module_path]
+    if any(o.module_path.startswith(op.module_path + ".") for o in trace.ops):
+        return None  # a module with sub-modules that run ops (a block's own forward): not an activation
     shape = ops[0].in_shapes[0] if ops and ops[0].in_shapes else None
     ids = {o.id for o in ops}
     if (
@@ -105,7 +107,7 @@ def detect_activation(ctx: Context) -> list[Finding]:
                 title=f"{function} in place of ReLU",
                 message=(
                     f"{n} of the reference's {total} ReLUs are {function} in the candidate "
-                    f"({first.candidate_path}{' ...' if n > 1 else ''}{built}){also}. Shapes and parameters "
+                    f"({first.candidate_path or 'forward'}{' ...' if n > 1 else ''}{built}){also}. Shapes and parameters "
                     "agree; the function does not."
                 ),
                 locations=tuple(dict.fromkeys(ctx.mismatches[i].reference_path or "" for i in swaps)),

@@ -36,6 +36,11 @@ def detect_projection_without_bn(ctx: Context) -> list[Finding]:
         lambda m: m.region is Region.SHORTCUT and m.op_kind is OpKind.BATCH_NORM and m.field == "op"
         and m.actual is None
     )  # fmt: skip
+    # The whole signature: the projection conv is there on both sides and only its BN is not. A
+    # shortcut conv that is itself extra or missing is another difference (an added projection).
+    lone = {m.block for m in ctx.mismatches if m.region is Region.SHORTCUT and m.op_kind is OpKind.CONV
+            and m.field == "op" and (m.expected is None) != (m.actual is None)}  # fmt: skip
+    idx = tuple(i for i in idx if ctx.mismatches[i].block not in lone)
     if not idx:
         return []
     ref = ctx.reference

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from resnet_verify.tracing.records import LAYOUT_KINDS, OpKind, OpRecord, Trace
 from resnet_verify.verify.patterns.context import Context, at, attr, convs
+from resnet_verify.verify.patterns.squeeze_excitation import se_ops
 from resnet_verify.verify.records import Finding, MismatchKind, Pattern, Region
 
 _WIDTH_KINDS = (OpKind.CONV, OpKind.BATCH_NORM, OpKind.LINEAR)
@@ -57,12 +58,20 @@ def _keeps_output(ctx: Context, i: int, outer: set[int]) -> bool:
     return _channels(r)[-1] == _channels(c)[-1]
 
 
+def _all_ops(ctx: Context) -> set[int]:
+    return {op.id for op in ctx.reference.ops}
+
+
 def _scope(ctx: Context, idx: Sequence[int]) -> tuple[str, bool]:
     regions = {ctx.mismatches[i].region for i in idx}
     outer = _stage_outputs(ctx.reference)
     inner_only = regions <= {Region.MAIN} and all(_keeps_output(ctx, i, outer) for i in idx)
-    stages = sorted({b.stage for i in idx if (b := ctx.mismatches[i].block) is not None})
+    # where the widths differ: a layer that only reads a wider input follows from the layer before it
+    own = [i for i in idx if not _keeps_output(ctx, i, _all_ops(ctx))]
+    stages = sorted({b.stage for i in (own or idx) if (b := ctx.mismatches[i].block) is not None})
     names = [ctx.reference.structure.stages[s].path or f"stage {s + 1}" for s in stages]
+    if Region.STEM in regions:
+        names.insert(0, "the stem")
     every = len(stages) == len(ctx.reference.structure.stages)
     where = "every stage" if every else ", ".join(names) or "the stem"
     if not inner_only and {Region.STEM, Region.HEAD} <= regions and every:
@@ -100,8 +109,15 @@ def _reads_a_slice(trace: Trace, op: OpRecord) -> bool:
     return any(i >= 0 and trace.ops[i].kind is OpKind.SLICE for i in op.inputs)
 
 
+def _gate_ops(trace: Trace) -> set[int]:
+    """Ops of the blocks' channel gates (an SE's squeeze and excite convs): their hidden width is the
+    gate's reduction ratio, not a width of the network."""
+    return {o for b in trace.structure.blocks for o in se_ops(trace, b)}
+
+
 def detect_widths(ctx: Context) -> list[Finding]:
     ref, cand = ctx.reference, ctx.candidate
+    gates = _gate_ops(ref) | {-1 - o for o in _gate_ops(cand)}
     ratios: dict[int, float] = {}
     for i, m in enumerate(ctx.mismatches):
         sized = m.kind in (MismatchKind.SHAPE, MismatchKind.PARAMS) or m.field == "in_features"
@@ -110,6 +126,8 @@ def detect_widths(ctx: Context) -> list[Finding]:
         if m.candidate_op is None or m.op_kind not in _WIDTH_KINDS:
             continue
         r, c = ref.ops[m.reference_op], cand.ops[m.candidate_op]
+        if r.id in gates or -1 - c.id in gates:
+            continue  # a gate's reduction ratio: described where it is, not a network width
         if c.kind is OpKind.LINEAR and (_reads_a_map(cand, c) or _reads_a_map(ref, r)):
             continue  # positions times channels: the pooling before it differs, not a width
         if _reads_a_slice(cand, c) or _reads_a_slice(ref, r):
