@@ -188,3 +188,14 @@ def test_json_and_exit_code(name: str, size: str, pattern: str, capsys: pytest.C
     report = json.loads(capsys.readouterr().out)
     assert code == 1 and [f["pattern"] for f in report["findings"]] == [pattern]
     assert report["crash"]["module_type"] == "AvgPool2d"
+
+
+def test_the_block_a_forward_crashed_in_is_not_read_as_a_block_without_its_add() -> None:
+    # The ops after the last completed add are the crashed block's (partial), not a last block that
+    # lost its addition (structure.py reads those only for a forward that ran).
+    from resnet_verify.specs.builders import build_model
+    from resnet_verify.verify.comparison import compare
+
+    model = build_model("tests/fixtures/models/broken_crash_shortcut_stride.py:build", num_classes=10)[0]
+    c = compare(model, "resnet50", input_size=64, num_classes=10)
+    assert [m.kind.value for m in c.mismatches] == ["crash"]

@@ -201,13 +201,16 @@ def _lost_last_block(graph: _Graph, ops: Sequence[OpRecord], last: _Unit) -> lis
     return [_Unit(end, None, tuple(o for o in rest if o >= convs[0]), ())]
 
 
-def _with_tails(graph: _Graph, ops: Sequence[OpRecord], raw: list[_Unit]) -> list[_Unit]:
+def _with_tails(
+    graph: _Graph, ops: Sequence[OpRecord], raw: list[_Unit], crashed: bool = False
+) -> list[_Unit]:
     units: list[_Unit] = []
     for i, u in enumerate(raw):
         assert u.merge is not None
         if i + 1 == len(raw):
             units.append(replace(u, tail=_last_tail(graph, ops, u.merge)))
-            units.extend(_lost_last_block(graph, ops, units[-1]))
+            if not crashed:  # a crashed forward's last ops are the unit it failed in (partial)
+                units.extend(_lost_last_block(graph, ops, units[-1]))
             continue
         nxt = raw[i + 1].fork
         tail = [] if nxt == u.merge else [*graph.between(u.merge, nxt), nxt]
@@ -277,7 +280,7 @@ def find_structure(
     """``crashed_in``: the module stack a crashed forward failed in (``()`` for a forward that ran)."""
     graph = _Graph(ops)
     table = {p.name: p for p in params}
-    units = _with_tails(graph, ops, _merges(graph, ops))
+    units = _with_tails(graph, ops, _merges(graph, ops), crashed=bool(crashed_in))
     blocks = [_block(i, u, ops, table, input_shape) for i, u in enumerate(units)]
     if blocks:
         last = blocks[-1]
