@@ -126,7 +126,9 @@ def test_the_port_against_its_keras_original_is_a_few_causes_and_nothing_unexpla
 def test_a_pool_padding_between_two_pytorch_models_is_not_named_keras() -> None:
     port = build_model(CLASSIC, num_classes=6)[0]
     edited = build_model(CLASSIC, num_classes=6)[0]
-    edited.maxpool.padding = 0
+    pool = edited.maxpool
+    assert isinstance(pool, torch.nn.MaxPool2d)
+    pool.padding = 0
     c = compare_traces(
         trace(port, SIZE), trace(edited, SIZE), reference_name="a", candidate_name="b", num_classes=6
     )

@@ -142,12 +142,9 @@ class _AbsConv(nn.Conv2d):
 
 
 def _abs_convs(model: nn.Module) -> nn.Module:
-    for parent in list(model.modules()):
-        for name, child in list(parent.named_children()):
-            if type(child) is nn.Conv2d:
-                new = _AbsConv(child.in_channels, child.out_channels, child.kernel_size, child.stride,
-                               child.padding, bias=child.bias is not None)  # fmt: skip
-                setattr(parent, name, new)
+    for child in model.modules():
+        if type(child) is nn.Conv2d:
+            child.__class__ = _AbsConv  # same weights and settings, the forward transforms them
     return model
 
 
