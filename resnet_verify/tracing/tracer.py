@@ -274,9 +274,18 @@ def _repaired(model: nn.Module, shape: Shape, run: _Run, **kwargs: Any) -> tuple
 
 
 def _side_outputs(recorder: Recorder, output: Any, chosen: torch.Tensor | None) -> tuple[int, ...]:
-    """The ops that made the other tensors the forward returns (an auxiliary head's logits)."""
-    made = (recorder.producer.get(id(t), -1) for t in other_tensors(output, chosen))
-    return tuple(sorted({p for p in made if p >= 0}))
+    """The ops that made the other tensors the forward returns (an auxiliary head's logits). A tensor
+    the prediction is computed from (the pooled features returned beside the logits) is no extra
+    output: it only shows a step of the same network."""
+    made = {recorder.producer.get(id(t), -1) for t in other_tensors(output, chosen)} - {-1}
+    seen: set[int] = set()
+    todo = [recorder.producer.get(id(chosen), -1)] if chosen is not None else []
+    while todo:
+        i = todo.pop()
+        if i >= 0 and i not in seen:
+            seen.add(i)
+            todo.extend(recorder.ops[i].inputs)
+    return tuple(sorted(p for p in made if p >= 0 and p not in seen))
 
 
 def trace(
