@@ -100,7 +100,7 @@ def key_figures(v: dict[str, Any], t: dict[str, Any]) -> list[str]:
                 if all("first_compare_vs_torchinfo" in x for x in r.values())
                 else ""
             )
-            + " (target ≤ 1×)"
+            + " (targets, issue #25: ≤ 1× cached, ≤ 1.5× first)"
         )
     if "memory" in v:
         growth = [x["growth_mib"] for x in v["memory"]["traces"] if "error" not in x]
