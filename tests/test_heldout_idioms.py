@@ -97,6 +97,7 @@ def _swapped_case(idiom: Idiom) -> object:
     return pytest.param(idiom, id=idiom.name, marks=marks)
 
 
+@pytest.mark.slow  # the same idioms as test_idiom_explained, sides swapped: the full suite runs it
 @pytest.mark.parametrize("idiom", [_swapped_case(i) for i in NAMED])
 def test_named_idiom_swapped(idiom: Idiom) -> None:
     """The variant held by the reference (a port's original, yesterday's version): the same names,
