@@ -58,16 +58,13 @@ def _keeps_output(ctx: Context, i: int, outer: set[int]) -> bool:
     return _channels(r)[-1] == _channels(c)[-1]
 
 
-def _all_ops(ctx: Context) -> set[int]:
-    return {op.id for op in ctx.reference.ops}
-
-
 def _scope(ctx: Context, idx: Sequence[int]) -> tuple[str, bool]:
     regions = {ctx.mismatches[i].region for i in idx}
     outer = _stage_outputs(ctx.reference)
     inner_only = regions <= {Region.MAIN} and all(_keeps_output(ctx, i, outer) for i in idx)
     # where the widths differ: a layer that only reads a wider input follows from the layer before it
-    own = [i for i in idx if not _keeps_output(ctx, i, _all_ops(ctx))]
+    all_ops = {op.id for op in ctx.reference.ops}  # once, not per mismatch
+    own = [i for i in idx if not _keeps_output(ctx, i, all_ops)]
     stages = sorted({b.stage for i in (own or idx) if (b := ctx.mismatches[i].block) is not None})
     names = [ctx.reference.structure.stages[s].path or f"stage {s + 1}" for s in stages]
     if Region.STEM in regions:
