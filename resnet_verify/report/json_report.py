@@ -9,14 +9,15 @@ from typing import Any
 from resnet_verify.report._common import jsonable
 from resnet_verify.tracing.metrics import total_macs
 from resnet_verify.tracing.records import Block, Crash, SourceLoc
-from resnet_verify.verify.records import Comparison, Finding, Mismatch
+from resnet_verify.verify.records import DESCRIPTIONS, Comparison, Finding, Mismatch
 
 # 2: mismatches gain region, op_kind, block, cause, explained_by; findings verdict; root_causes, unexplained.
 # 3: stage rows gain reference_/candidate_ macs, receptive_field, stride; totals gain macs.
 # 4: stage rows gain the per-axis receptive field and stride (*_axes); totals gain
 #    candidate_macs_partial; the crash record gains module_type. Only additions: version 3 readers
 #    that ignore unknown keys keep working.
-SCHEMA_VERSION = 4
+# 5: findings gain ``named``: false for a description (what differs and where, no variant named).
+SCHEMA_VERSION = 5
 
 REQUIRED_KEYS: tuple[str, ...] = (
     "schema_version",
@@ -81,6 +82,7 @@ FINDING_KEYS: tuple[str, ...] = (
     "suggestion",
     "source",
     "verdict",
+    "named",
 )
 
 
@@ -147,6 +149,7 @@ def _finding(f: Finding) -> dict[str, Any]:
         "suggestion": f.suggestion,
         "source": _source(f.source),
         "verdict": f.verdict,
+        "named": f.pattern not in DESCRIPTIONS,
     }
 
 

@@ -106,6 +106,7 @@ class Pattern(str, enum.Enum):
     PRE_ACTIVATION_STEM = "pre_activation_stem"
     CONV_CLASSIFIER = "conv_classifier"
     REPEATED = "repeated_in_blocks"
+    DESCRIBED = "described_difference"  # described: several differences in one unit, no variant named
     BOOL_ARGUMENT = "bool_argument"  # crash cause: padding=True, repaired to trace past it
     # crash causes (verify/crash_causes): the first two are repaired to trace past them
     LINEAR_WIDTH = "linear_in_features"
@@ -125,6 +126,14 @@ class Pattern(str, enum.Enum):
     DROPOUT = "dropout"  # dropout, channel (spatial) dropout, alpha dropout
     STOCHASTIC_DEPTH = "stochastic_depth"
     DROP_BLOCK = "drop_block"
+
+
+# Findings that say what differs and where without naming a variant (one place to ask "is this a
+# name?": reports, the corpus judge and the benchmarks count names and descriptions apart).
+DESCRIPTIONS: frozenset[Pattern] = frozenset({
+    Pattern.REPEATED, Pattern.DESCRIBED, Pattern.EXTRA_MODULE, Pattern.DOWNSAMPLING_MOVED,
+    Pattern.CHANNEL_GATE, Pattern.PARAM_OPS,
+})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from resnet_verify.verify.patterns.context import Context, Detector
 from resnet_verify.verify.patterns.conv_head import detect_conv_classifier
 from resnet_verify.verify.patterns.crash_cause import detect_crash_cause
 from resnet_verify.verify.patterns.deep_stem import detect_deep_stem
+from resnet_verify.verify.patterns.described import detect_described
 from resnet_verify.verify.patterns.downsampling import detect_first_stage_stride, detect_output_stride
 from resnet_verify.verify.patterns.downsampling_moved import detect_downsampling_moved
 from resnet_verify.verify.patterns.dropout import detect_regularizers
@@ -106,7 +107,8 @@ DETECTORS: tuple[Detector, ...] = (
     detect_extra_module,  # a whole sub-module extra in blocks: before widths and per-line grouping
     detect_axis_stride,  # a stride on some axes only (a 3-D net's time axis): one layer, said per axis
     detect_widths,
-    detect_repeated,  # last: it groups what no named variant explains
+    detect_repeated,  # it groups what no named variant explains, across blocks
+    detect_described,  # last: several differences left in one block, the stem or the head
 )
 
 

@@ -1,58 +1,53 @@
-"""One line of the candidate's code, the same difference in many blocks: one cause, not N.
+"""The same code, the same difference in many blocks: one cause, not N.
 
 A block class is written once and instantiated 16 times, so a defect in its ``forward`` (a ReLU
 left out, the add on the wrong side of bn3) shows in every block, each time at the same source line.
 Named variants claim what they know first; what is left, grouped by (kind, region, field, op kind,
 expected, actual, source line) over two or more blocks, is one finding with the line to change;
 groups from one line in the same blocks (a kernel and the padding that follows it) are one finding.
-A difference in one block only, or without a source line, stays as it is.
+A model from an installed library (timm) has no line of the user's to point at: there the same
+module in each block (``conv3_1x1.conv``, its path inside the block) stands for the shared code.
+A difference in one block only stays as it is (``described`` may group it with its neighbours).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from resnet_verify.tracing.records import SourceLoc
-from resnet_verify.verify.patterns.context import Context
-from resnet_verify.verify.patterns.op_phrases import extra_op_phrase
-from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
+from resnet_verify.verify.patterns.context import Context, under
+from resnet_verify.verify.patterns.wording import action, shorten, what
+from resnet_verify.verify.records import Finding, Mismatch, Pattern
 
-_WHERE = {Region.MAIN: "main path", Region.SHORTCUT: "shortcut", Region.TAIL: "after the add",
-          Region.BLOCK: "block"}  # fmt: skip
+_INDEX = re.compile(r"\.\d+(?=\.|$)")
 
 
-def _key(m: Mismatch) -> tuple[object, ...] | None:
-    if m.block is None or m.source is None or m.cause is not None:
+def _role(ctx: Context, m: Mismatch) -> str | None:
+    """``conv3_1x1.conv``: where the mismatch sits inside its block, indices blanked (``convs.#``)."""
+    if m.block is None:
         return None
-    return (m.kind, m.region, m.field, m.op_kind, repr(m.expected), repr(m.actual), m.source)
+    sides = (
+        (ctx.candidate, m.block.candidate, m.candidate_path, "candidate"),
+        (ctx.reference, m.block.reference, m.reference_path, "reference"),
+    )
+    for trace, block, path, side in sides:
+        if block is None or path is None:
+            continue
+        root = trace.structure.blocks[block].path
+        if under(path, root):
+            inner = path[len(root) :].lstrip(".")
+            return f"{side}:{_INDEX.sub('.#', '.' + inner)[1:] if inner else ''}"
+    return None
 
 
-def _what(m: Mismatch, ctx: Context) -> str:
-    where = (_WHERE.get(m.region) or m.region.value) if m.region else "block"
-    if m.field == "op":
-        if m.actual is None:
-            return f"{m.expected} missing in the candidate ({where})"
-        if m.expected is None:
-            what = extra_op_phrase(ctx.candidate, m.candidate_op, f"an extra {m.actual}")
-            return f"{what} in the candidate ({where})"
-        return f"{m.actual} where the reference has {m.expected} ({where})"
-    if m.field == "op_order":
-        return str(m.actual)
-    kind = m.op_kind.value if m.op_kind else "layer"
-    return f"{kind} {m.field} {m.actual} where the reference has {m.expected} ({where})"
-
-
-def _fix(m: Mismatch, n: int) -> str:
-    ref = m.reference_path or "the reference's layer"
-    if m.field == "op" and m.actual is None:
-        action = f"add the {m.expected} the reference has ({ref})"
-    elif m.field == "op" and m.expected is None:
-        action = f"remove the extra {m.actual}"
-    elif m.field == "op_order":
-        action = f"order the ops as the reference's {ref.rsplit('.', 1)[0]}"
-    else:
-        action = f"make {m.field} {m.expected} as in the reference ({ref})"
-    return f"{m.source}: this one line builds all {n} blocks; {action}"
+def _key(ctx: Context, m: Mismatch) -> tuple[object, ...] | None:
+    if m.block is None or m.cause is not None:
+        return None
+    site: object = m.source if m.source is not None else _role(ctx, m)
+    if site is None:
+        return None
+    return (m.kind, m.region, m.field, m.op_kind, repr(m.expected), repr(m.actual), site)
 
 
 def _block_paths(ctx: Context, ms: Sequence[Mismatch]) -> list[str]:
@@ -65,33 +60,49 @@ def _block_paths(ctx: Context, ms: Sequence[Mismatch]) -> list[str]:
 def detect_repeated(ctx: Context) -> list[Finding]:
     groups: dict[tuple[object, ...], list[int]] = {}
     for i, m in enumerate(ctx.mismatches):
-        key = _key(m) if i not in ctx.claimed else None
+        key = _key(ctx, m) if i not in ctx.claimed else None
         if key is not None:
             groups.setdefault(key, []).append(i)
     # Differences from the same line in the same blocks are one edit (a 3x3 made 5x5 changes the
     # kernel and the padding of one call): one finding that lists them, not one per attribute.
-    edits: dict[tuple[SourceLoc | None, tuple[str, ...]], list[list[int]]] = {}
-    for idx in groups.values():
+    # Without lines (library code), differences at several places of the same blocks are taken as
+    # one way of building those blocks (a CSP stage's transition: its split, cat, 1x1 conv and BN).
+    edits: dict[tuple[object, tuple[str, ...]], list[list[int]]] = {}
+    for key, idx in groups.items():
         paths = _block_paths(ctx, [ctx.mismatches[i] for i in idx])
         if len(paths) >= 2:
-            edits.setdefault((ctx.mismatches[idx[0]].source, tuple(paths)), []).append(idx)
+            site = key[-1] if isinstance(key[-1], SourceLoc) else None
+            edits.setdefault((site, tuple(paths)), []).append(idx)
     return [_finding(ctx, parts, list(paths)) for (_, paths), parts in edits.items()]
+
+
+def _origin(ctx: Context, firsts: list[Mismatch], n: int) -> tuple[str, str]:
+    """Where the shared cause is, for the message and for the fix."""
+    first = firsts[0]
+    if first.source is not None:
+        return (
+            f"every one comes from {first.source}, the block code they share",
+            f"{first.source}: this one line builds all {n} blocks",
+        )
+    inners = dict.fromkeys((_role(ctx, m) or ":").split(":", 1)[1] for m in firsts)
+    inner = ", ".join(f"`{i}`" for i in inners if i.strip("#."))
+    place = f" ({inner} in each)" if inner else ""
+    return (f"every one sits at the same place of its block{place}",
+            f"the code that builds all {n} blocks{place}")  # fmt: skip
 
 
 def _finding(ctx: Context, parts: list[list[int]], paths: list[str]) -> Finding:
     firsts = [ctx.mismatches[idx[0]] for idx in parts]
     first, n = firsts[0], len(paths)
-    shown = ", ".join(paths[:4]) + (f" ... {paths[-1]}" if len(paths) > 4 else "")
-    what = "; ".join(_what(m, ctx) for m in firsts)
-    fix = (
-        _fix(first, n)
-        if len(firsts) == 1
-        else f"{first.source}: this one line builds all {n} blocks; "
-        + ("; ".join(_fix(m, n).split("; ", 1)[1] for m in firsts))
-    )
+    origin, shared = _origin(ctx, firsts, n)
     return Finding(
-        Pattern.REPEATED, f"One line, the same difference in {n} blocks",
-        f"{what}, in {n} blocks ({shown}): every one comes from {first.source}, the block code they "
-        "share, so it is one change, not one per block.",
-        tuple(paths[:8]), tuple(sorted(i for idx in parts for i in idx)), fix, first.source,
+        pattern=Pattern.REPEATED,
+        title=(f"One line, the same difference in {n} blocks" if first.source is not None
+               else f"The same difference{'s' if len(firsts) > 1 else ''} in {n} blocks"),
+        message=f"{'; '.join(what(m, ctx) for m in firsts)}, in {n} blocks ({shorten(paths)}): {origin}, "
+        "so it is one change, not one per block.",
+        locations=tuple(paths[:8]),
+        mismatches=tuple(sorted(i for idx in parts for i in idx)),
+        suggestion=f"{shared}; " + "; ".join(action(m) for m in firsts),
+        source=first.source,
     )  # fmt: skip

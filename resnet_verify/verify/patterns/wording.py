@@ -1,0 +1,76 @@
+"""Plain words for a mismatch no named variant claims: what changed, where, and what to do.
+
+The describing detectors (``repeated``: one line in many blocks; ``described``: several differences
+in one unit) say what differs in the same words, and shorten their lists the same way, so a report
+reads as one voice and a wording fix lands once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from resnet_verify.verify.patterns.context import Context
+from resnet_verify.verify.patterns.op_phrases import extra_op_phrase
+from resnet_verify.verify.records import Mismatch, Region
+
+_WHERE = {
+    Region.MAIN: "main path",
+    Region.SHORTCUT: "shortcut",
+    Region.TAIL: "after the add",
+    Region.BLOCK: "block",
+    Region.STEM: "stem",
+    Region.HEAD: "head",
+    Region.MODEL: "model",
+}
+
+
+def shorten(items: Sequence[str], keep: int = 4) -> str:
+    """``a, b, c, d ... z``: the first ``keep`` and the last, for lists a reader scans, not reads."""
+    if len(items) <= keep + 1:
+        return ", ".join(items)
+    return ", ".join(items[:keep]) + f" ... {items[-1]}"
+
+
+def where(m: Mismatch) -> str:
+    return _WHERE[m.region] if m.region is not None else "model"
+
+
+def _layer(m: Mismatch) -> str:
+    return m.op_kind.value.replace("_", " ") if m.op_kind else "layer"
+
+
+def what(m: Mismatch, ctx: Context) -> str:
+    """``ReLU missing in the candidate (main path)``, ``conv stride (1, 1) where the reference has
+    (2, 2) (main path)``: the difference, without the block it sits in."""
+    place = where(m)
+    if m.field == "op":
+        if m.actual is None:
+            return f"{m.expected} missing in the candidate ({place})"
+        if m.expected is None:
+            extra = extra_op_phrase(ctx.candidate, m.candidate_op, f"an extra {m.actual}")
+            return f"{extra} in the candidate ({place})"
+        return f"{m.actual} where the reference has {m.expected} ({place})"
+    if m.field == "op_order":
+        return str(m.actual)
+    if m.field == "params":
+        return f"{_layer(m)} with {m.actual} parameters where the reference's has {m.expected} ({place})"
+    return f"{_layer(m)} {m.field} {m.actual} where the reference has {m.expected} ({place})"
+
+
+def action(m: Mismatch) -> str:
+    """What to change so the candidate matches: ``add the ReLU the reference has (layer1.0.relu)``."""
+    ref = m.reference_path or "the reference's layer"
+    if m.field == "op" and m.actual is None:
+        return f"add the {m.expected} the reference has ({ref})"
+    if m.field == "op" and m.expected is None:
+        return f"remove the extra {m.actual}" + (f" ({m.candidate_path})" if m.candidate_path else "")
+    if m.field == "op":
+        return f"use a {m.expected} as the reference does ({ref})"
+    if m.field == "op_order":
+        return f"order the ops as the reference's {ref.rsplit('.', 1)[0]}"
+    if m.field == "params":
+        return f"give it the reference's shape ({ref})"
+    return f"make {m.field} {m.expected} as in the reference ({ref})"
+
+
+__all__ = ["action", "shorten", "what", "where"]
