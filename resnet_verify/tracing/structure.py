@@ -201,9 +201,40 @@ def _lost_last_block(graph: _Graph, ops: Sequence[OpRecord], last: _Unit) -> lis
     return [_Unit(end, None, tuple(o for o in rest if o >= convs[0]), ())]
 
 
+def _split_plain(ops: Sequence[OpRecord], u: _Unit) -> list[_Unit]:
+    """A plain unit that runs through two or more sibling modules of two or more convolutions each
+    (``layer3.0``, ``layer3.1``: a stage whose blocks all lost their additions) is one plain unit per
+    module, so it aligns block by block instead of as one long block and a block fewer. Single-conv
+    modules (a VGG-style run) stay one unit."""
+    depth = len(_common_stack([ops[o] for o in u.main]))
+    groups: list[list[int]] = []
+    owner: list[str | None] = []
+    for o in u.main:
+        stack = ops[o].module_stack
+        child = stack[depth] if len(stack) > depth else None
+        if groups and (child is None or child == owner[-1]):
+            groups[-1].append(o)
+            continue
+        groups.append([o])
+        owner.append(child)
+    convs = [sum(ops[o].kind is OpKind.CONV for o in g) for g in groups]
+    if len(groups) < 2 or min(convs) < 2 or len(set(owner)) != len(owner):
+        return [u]
+    forks = [u.fork, *(g[-1] for g in groups[:-1])]
+    return [_Unit(f, None, tuple(g), ()) for f, g in zip(forks, groups, strict=True)]
+
+
 def _with_tails(
     graph: _Graph, ops: Sequence[OpRecord], raw: list[_Unit], crashed: bool = False
 ) -> list[_Unit]:
+    return [
+        part
+        for u in _tails(graph, ops, raw, crashed)
+        for part in (_split_plain(ops, u) if u.merge is None else [u])
+    ]
+
+
+def _tails(graph: _Graph, ops: Sequence[OpRecord], raw: list[_Unit], crashed: bool) -> list[_Unit]:
     units: list[_Unit] = []
     for i, u in enumerate(raw):
         assert u.merge is not None

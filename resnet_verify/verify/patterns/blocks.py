@@ -22,8 +22,14 @@ def shared_pre_activation(trace: Trace, block: Block) -> tuple[int, ...]:
     if fork < 0 or trace.ops[fork].kind not in (OpKind.RELU, OpKind.ACTIVATION):
         return ()
     bn = next((i for i in trace.ops[fork].inputs if i >= 0 and trace.ops[i].kind in _NORMS), None)
-    if bn is None or any(i >= 0 and trace.ops[i].kind is OpKind.CONV for i in trace.ops[bn].inputs):
-        return ()  # conv-BN-ReLU before the fork is a post-activation stem or layer, not a pre-activation
+    if bn is None:
+        return ()
+    # conv-BN-ReLU before the fork is a post-activation stem or layer, not a pre-activation; unless
+    # the BN is the block's own (``layer1.0.bn1`` after a conv-only stem: the first block's
+    # pre-activation, which runs before its fork and so lands in the stem)
+    own = under(trace.ops[bn].module_path, block.path)
+    if not own and any(i >= 0 and trace.ops[i].kind is OpKind.CONV for i in trace.ops[bn].inputs):
+        return ()
     return (bn, fork)
 
 

@@ -50,10 +50,21 @@ def detect_projection_without_bn(ctx: Context) -> list[Finding]:
         (ref.ops[o] for o in (bn.inputs if bn else ()) if o >= 0 and ref.ops[o].kind is OpKind.CONV), None
     )
     width = attr(conv, "out_channels") if conv else "out"
+    # A projection without its BN keeps the conv's default bias (nothing would cancel it): the bias
+    # and the parameters it adds belong to the same port, not to a second cause.
+    blocks = {ctx.mismatches[i].block for i in idx}
+    bias = ctx.indices(lambda m: m.block in blocks and m.region is Region.SHORTCUT and m.op_kind is OpKind.CONV
+                       and m.field in ("bias", "params"))  # fmt: skip
+    biased = (
+        " Its conv has a bias (bias=True) where the reference's has none: there the BN's shift takes its place."
+        if bias
+        else ""
+    )
     return [Finding(
         Pattern.PROJECTION_WITHOUT_BN, "Projection shortcut without BatchNorm",
-        "The 1x1 projection shortcut has no BatchNorm after its conv; the reference's is conv1x1 + BatchNorm2d.",
-        tuple(sorted({ctx.mismatches[i].reference_path or "" for i in idx})), idx,
+        "The 1x1 projection shortcut has no BatchNorm after its conv; the reference's is conv1x1 + BatchNorm2d."
+        + biased,
+        tuple(sorted({ctx.mismatches[i].reference_path or "" for i in idx})), tuple(sorted({*idx, *bias})),
         f"{at(None, first.source)}: use nn.Sequential(Conv2d(in, {width}, 1, stride, bias=False), "
         f"BatchNorm2d({width})) as the projection",
         first.source,

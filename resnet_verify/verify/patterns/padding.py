@@ -81,6 +81,18 @@ def _keras_part(ctx: Context, m: Mismatch) -> bool:
     return m.op_kind is OpKind.MAX_POOL and (m.field in ("padding", "ceil_mode") or m.cause is not None)
 
 
+def _layer_default(ctx: Context, i: int) -> bool:
+    """A Keras layer default in the stem (the conv's bias, BatchNorm's eps and momentum, and what
+    follows from them): ``conv_bias_before_bn`` and ``keras_batchnorm`` own those; they neither make
+    nor break the stem's signature."""
+    m = ctx.mismatches[i]
+    if m.cause is not None:
+        return _layer_default(ctx, m.cause)
+    return (m.op_kind is OpKind.CONV and m.field == "bias") or (
+        m.op_kind is OpKind.BATCH_NORM and m.field in ("eps", "momentum")
+    )
+
+
 def _padding_clause(ctx: Context, rconv: OpRecord, cconv: OpRecord) -> str | None:
     rp, cp = effective_padding(ctx.reference, rconv), effective_padding(ctx.candidate, cconv)
     explicit = _pads_before(ctx.candidate, cconv) or _pads_before(ctx.reference, rconv)
@@ -135,7 +147,7 @@ def detect_keras_stem(ctx: Context) -> list[Finding]:
         return []
     if any(attr(rc[0], k) != attr(cc[0], k) for k in ("kernel_size", "stride")):
         return []  # another stem altogether (CIFAR, deep): not a padding question
-    idx = ctx.indices(lambda m: m.region is Region.STEM)
+    idx = tuple(i for i in ctx.indices(lambda m: m.region is Region.STEM) if not _layer_default(ctx, i))
     if not idx or not all(_keras_part(ctx, ctx.mismatches[i]) for i in idx):
         return []
     if not _explicit_stem_padding(ref) and not _explicit_stem_padding(cand):
