@@ -1,9 +1,10 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Seven parts: ``heldout`` to
-``heldout6`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Eight parts: ``heldout`` to
+``heldout7`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
-repositories write them, and plain edits of them) and ``development`` (the tests/fixtures/quirky
+repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
+and odd spellings of whole networks, and plain edits of them) and ``development`` (the tests/fixtures/quirky
 idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
 compared with the sides swapped (the idiom as the reference): the same names must come back."""
@@ -55,12 +56,32 @@ NOT_YET: dict[str, str] = {
     # kuangliu_plain_layer3 (block_counts '[2, 2, 1, 2]' and 'an extra BasicBlock in 1 block' for a
     # stage whose two blocks lost their adds) passes now: a plain run through sibling blocks is one
     # plain unit per block (tracing/structure.py), so the two missing adds are one finding at a line.
+    #
+    # heldout7, first run at 8c95422 (expectations fixed before it; 14 of 15 right; twins 14 of 15
+    # clean; swapped 4 of 5):
+    "flax_resnet50": "keras_stem ('the max pool pads (top 0, bottom 1, left 0, right 1)') and block_counts "
+    "('[16, 0, 0, 0]' vs '[3, 4, 6, 3]') for Flax's NHWC ResNet-50: its blocks take NHWC tensors, read "
+    "as 16 channels (the width), so no block aligns; the stride-2 3x3s' 'SAME' padding goes unreported",
+}
+
+# Twins the tool does not compare clean although they compute torchvision's network op for op: a
+# tool mistake, not a twin's (what it reports instead).
+NOT_YET_TWIN: dict[str, str] = {
+    # heldout7, first run at 8c95422: the Flax port with PyTorch's padding, tensors NHWC between its
+    # ops (each conv/BN permutes to NCHW and back), its 16 blocks in one list as Flax names them.
+    # Grouping the blocks into four stages or permuting back to NCHW between blocks (tried after the
+    # run, as a diagnosis) still gives block_counts: the blocks' NHWC inputs are read as 16 channels.
+    "flax_resnet50": "block_counts ('[16, 0, 0, 0]' vs '[3, 4, 6, 3]') and 32 extra/missing blocks: "
+    "block inputs in NHWC read as 16 channels (the width)",
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what
 # the tool reports instead, measured when the swap test was written (all named idioms, all parts).
 # first run: 59 of 60; se_hardsigmoid passes now; heldout5: 5 of 5; heldout6: 6 of 9
-NOT_YET_SWAPPED: dict[str, str] = {}  # heldout6's three swapped misses pass with the fixes above
+NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with the fixes above
+    # heldout7, first run at 8c95422: 4 of 5
+    "flax_resnet50": "keras_stem and block_counts, no tf_same_padding (as unswapped)",
+}
 NAMED = [i for i in ALL if i.named]
 
 
@@ -83,7 +104,14 @@ def _case(idiom: Idiom) -> object:
     return pytest.param(idiom, id=idiom.name, marks=marks)
 
 
-@pytest.mark.parametrize("idiom", ALL, ids=[i.name for i in ALL])
+def _twin_case(idiom: Idiom) -> object:
+    marks = []
+    if idiom.name in NOT_YET_TWIN:
+        marks.append(pytest.mark.xfail(strict=True, reason=f"twin: {NOT_YET_TWIN[idiom.name]}"))
+    return pytest.param(idiom, id=idiom.name, marks=marks)
+
+
+@pytest.mark.parametrize("idiom", [_twin_case(i) for i in ALL])
 def test_twin_compares_clean(idiom: Idiom) -> None:
     c = _compare(idiom.twin, idiom)
     assert not c.mismatches, [m.message for m in c.mismatches[:5]]
@@ -137,6 +165,7 @@ def test_manifest_is_consistent() -> None:
         "heldout4": 18,
         "heldout5": 15,
         "heldout6": 16,
+        "heldout7": 15,
         "development": 27,
     }
     for part, idioms in PARTS.items():
@@ -148,4 +177,5 @@ def test_manifest_is_consistent() -> None:
         for spec in (i.builder, i.twin):
             assert spec.startswith("torchvision:") or (REPO / spec.split(":")[0]).is_file(), spec
     assert set(NOT_YET) <= set(names)
+    assert set(NOT_YET_TWIN) <= set(names)
     assert set(NOT_YET_SWAPPED) <= {i.name for i in NAMED}
