@@ -92,10 +92,17 @@ def detect_avg_pool_shortcut(ctx: Context) -> list[Finding]:
     )
     culprit = (cp or cconv).module_path
     site = ctx.site(culprit)
-    return [Finding(
-        Pattern.AVG_DOWN, "ResNet-D average-pool shortcut", message, tuple(paths), idx,
-        _fix(ctx, a, at(culprit, site)), site,
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.AVG_DOWN,
+            title="ResNet-D average-pool shortcut",
+            message=message,
+            locations=tuple(paths),
+            mismatches=idx,
+            suggestion=_fix(ctx, a, at(culprit, site)),
+            source=site,
+        )
+    ]
 
 
 def _deep_stem_note(trace: Trace) -> str:

@@ -34,13 +34,21 @@ def detect_keras_batchnorm(ctx: Context) -> list[Finding]:
     first = ctx.mismatches[keras[0]]
     call = ", ".join(f"{k}={v}" for k, v in sorted(wanted.items()) if k)
     seen = ", ".join(f"{k} {v}" for k, v in sorted(found.items()) if k)
-    return [Finding(
-        Pattern.KERAS_BATCHNORM, "Keras BatchNorm defaults",
-        f"{len(idx)} BatchNorm settings differ ({', '.join(fields)}: {seen}): Keras' defaults are eps 1e-3 "
-        f"(keras.applications: 1.001e-5) and momentum 0.99, which is PyTorch momentum 0.01 (PyTorch's "
-        f"momentum weighs the new batch, Keras' the running average).",
-        tuple(sorted({ctx.mismatches[i].reference_path or "" for i in idx}))[:8], idx,
-        f"{at(first.candidate_path, first.source)}: BatchNorm2d(num_features, {call}) as in the reference"
-        + ("; Keras' momentum 0.99 is PyTorch's momentum=0.01, not 0.99" if found.get("momentum") == 0.99 else ""),
-        first.source,
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.KERAS_BATCHNORM,
+            title="Keras BatchNorm defaults",
+            message=f"{len(idx)} BatchNorm settings differ ({', '.join(fields)}: {seen}): Keras' defaults are eps 1e-3 "
+            f"(keras.applications: 1.001e-5) and momentum 0.99, which is PyTorch momentum 0.01 (PyTorch's "
+            f"momentum weighs the new batch, Keras' the running average).",
+            locations=tuple(sorted({ctx.mismatches[i].reference_path or "" for i in idx}))[:8],
+            mismatches=idx,
+            suggestion=f"{at(first.candidate_path, first.source)}: BatchNorm2d(num_features, {call}) as in the reference"
+            + (
+                "; Keras' momentum 0.99 is PyTorch's momentum=0.01, not 0.99"
+                if found.get("momentum") == 0.99
+                else ""
+            ),
+            source=first.source,
+        )
+    ]

@@ -76,13 +76,18 @@ def detect_pre_activation(ctx: Context) -> list[Finding]:
             or (m.candidate_op in shared and m.reference_op is None)
         )
     )
-    return [Finding(
-        Pattern.PRE_ACTIVATION, "Pre-activation blocks",
-        f"{len(pre)} blocks are pre-activation (BN-ReLU-conv, ResNet v2) while the reference's are "
-        "post-activation (conv-BN-ReLU, add, ReLU); in a transition block the BN-ReLU runs once before "
-        "the fork and feeds both the main path and the projection.",
-        tuple(pre[:8]), idx, "order each block conv-BN-ReLU and apply the final ReLU after the addition",
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.PRE_ACTIVATION,
+            title="Pre-activation blocks",
+            message=f"{len(pre)} blocks are pre-activation (BN-ReLU-conv, ResNet v2) while the reference's are "
+            "post-activation (conv-BN-ReLU, add, ReLU); in a transition block the BN-ReLU runs once before "
+            "the fork and feeds both the main path and the projection.",
+            locations=tuple(pre[:8]),
+            mismatches=idx,
+            suggestion="order each block conv-BN-ReLU and apply the final ReLU after the addition",
+        )
+    ]
 
 
 _SIGNIFICANT = (OpKind.CONV, OpKind.BATCH_NORM, OpKind.NORM, OpKind.RELU, OpKind.ACTIVATION, OpKind.OTHER)
@@ -108,8 +113,11 @@ def _foreign(ctx: Context, i: int) -> bool:
         return False
     blocks = ctx.candidate.structure.blocks
     mine = anatomy(ctx.candidate, blocks[m.block.candidate])
-    kin = [anatomy(ctx.candidate, blocks[p.candidate]) for p in ctx.pairs
-           if p.stage == m.block.stage and p.candidate is not None and p.reference is not None]  # fmt: skip
+    kin = [
+        anatomy(ctx.candidate, blocks[p.candidate])
+        for p in ctx.pairs
+        if p.stage == m.block.stage and p.candidate is not None and p.reference is not None
+    ]
     return bool(kin) and all(mine != k for k in kin)
 
 
@@ -123,14 +131,16 @@ def _foreign_units(ctx: Context, idx: tuple[int, ...]) -> Finding:
     kind = " (attention between the blocks: a non-local block)" if attention else ""
     where = ", ".join(u.path for u in units[:4]) + (" ..." if len(units) > 4 else "")
     return Finding(
-        Pattern.EXTRA_MODULE, f"An extra residual unit of another kind ({len(units)})",
-        f"The candidate has {len(units)} residual unit{'s' if len(units) > 1 else ''} ({where}) that the "
+        pattern=Pattern.EXTRA_MODULE,
+        title=f"An extra residual unit of another kind ({len(units)})",
+        message=f"The candidate has {len(units)} residual unit{'s' if len(units) > 1 else ''} ({where}) that the "
         f"reference lacks and that are not blocks like their stage's: the main path runs {ops}, then adds "
         f"its input back{kind}.",
-        tuple(ctx.mismatches[i].reference_path or "" for i in idx), idx,
-        f"{first.source or units[0].path}: remove the unit to match the reference, or keep it on purpose",
-        first.source,
-    )  # fmt: skip
+        locations=tuple(ctx.mismatches[i].reference_path or "" for i in idx),
+        mismatches=idx,
+        suggestion=f"{first.source or units[0].path}: remove the unit to match the reference, or keep it on purpose",
+        source=first.source,
+    )
 
 
 def detect_block_counts(ctx: Context) -> list[Finding]:
@@ -142,9 +152,16 @@ def detect_block_counts(ctx: Context) -> list[Finding]:
     stages = ctx.reference.structure.stages
     rc = [len(s.blocks) for s in stages]
     cc = [sum(1 for p in ctx.pairs if p.stage == s.index and p.candidate is not None) for s in stages]
-    return [Finding(
-        Pattern.BLOCK_COUNTS, "Block counts differ",
-        f"Blocks per stage are {cc} in the candidate, {rc} in the reference.",
-        tuple(ctx.mismatches[i].reference_path or "" for i in idx), idx, f"use {rc} blocks per stage",
-        next((ctx.mismatches[i].source for i in idx if ctx.mismatches[i].source is not None), None),
-    )] + ([_foreign_units(ctx, foreign)] if foreign else [])  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.BLOCK_COUNTS,
+            title="Block counts differ",
+            message=f"Blocks per stage are {cc} in the candidate, {rc} in the reference.",
+            locations=tuple(ctx.mismatches[i].reference_path or "" for i in idx),
+            mismatches=idx,
+            suggestion=f"use {rc} blocks per stage",
+            source=next(
+                (ctx.mismatches[i].source for i in idx if ctx.mismatches[i].source is not None), None
+            ),
+        )
+    ] + ([_foreign_units(ctx, foreign)] if foreign else [])

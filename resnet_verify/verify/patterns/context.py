@@ -36,6 +36,11 @@ class Context:
 Detector = Callable[[Context], Sequence[Finding]]
 
 
+def module_type(trace: Trace, path: str | None) -> str | None:
+    """The class name of the module at ``path`` (``FrozenBatchNorm2d``), if it is one."""
+    return next((c.type_name for c in trace.modules if c.path == path), None) if path else None
+
+
 def at(path: str | None, site: SourceLoc | None) -> str:
     """``stage4.0.conv (models.py:41)``, or just the path when the line is unknown."""
     if site is None:

@@ -48,11 +48,16 @@ def detect_conv_classifier(ctx: Context) -> list[Finding]:
         return []
     bias = bool(attr(conv, "bias"))
     site = ctx.site(conv.module_path)
-    return [Finding(
-        Pattern.CONV_CLASSIFIER, "1x1 conv classifier (same as a Linear)",
-        f"The classifier ({conv.module_path}) is a 1x1 conv from {n_in} to {n_out} channels on the globally "
-        f"pooled 1x1 map, where the reference has Linear({n_in}, {n_out}): the same computation; its "
-        f"weight ({n_out}, {n_in}, 1, 1) is the Linear's with two unit dimensions. Not a difference in outputs.",
-        (linear.module_path,), idx,
-        f"{at(conv.module_path, site)}: optional: flatten, then Linear({n_in}, {n_out}, bias={bias})", site,
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.CONV_CLASSIFIER,
+            title="1x1 conv classifier (same as a Linear)",
+            message=f"The classifier ({conv.module_path}) is a 1x1 conv from {n_in} to {n_out} channels on the globally "
+            f"pooled 1x1 map, where the reference has Linear({n_in}, {n_out}): the same computation; its "
+            f"weight ({n_out}, {n_in}, 1, 1) is the Linear's with two unit dimensions. Not a difference in outputs.",
+            locations=(linear.module_path,),
+            mismatches=idx,
+            suggestion=f"{at(conv.module_path, site)}: optional: flatten, then Linear({n_in}, {n_out}, bias={bias})",
+            source=site,
+        )
+    ]

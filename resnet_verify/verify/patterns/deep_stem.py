@@ -150,11 +150,17 @@ def detect_deep_stem(ctx: Context) -> list[Finding]:
         + instead
     )
     title = _name(cc if deep_c else rc)
-    return [Finding(
-        Pattern.DEEP_STEM, title[0].upper() + title[1:], message,
-        tuple(op.module_path or "stem" for op in rc), idx,
-        f"{at(path, site)}: build the stem as the reference does: {stem_recipe(ref)}", site,
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.DEEP_STEM,
+            title=title[0].upper() + title[1:],
+            message=message,
+            locations=tuple(op.module_path or "stem" for op in rc),
+            mismatches=idx,
+            suggestion=f"{at(path, site)}: build the stem as the reference does: {stem_recipe(ref)}",
+            source=site,
+        )
+    ]
 
 
 def _total_stride(stem: Sequence[OpRecord]) -> int:

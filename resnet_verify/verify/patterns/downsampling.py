@@ -28,9 +28,12 @@ def _conv_attr(ctx: Context, field: str) -> list[tuple[int, Mismatch]]:
     return [
         (i, m)
         for i, m in enumerate(ctx.mismatches)
-        if m.op_kind is OpKind.CONV and m.field == field and m.block is not None
-        and m.reference_op is not None and m.candidate_op is not None
-    ]  # fmt: skip
+        if m.op_kind is OpKind.CONV
+        and m.field == field
+        and m.block is not None
+        and m.reference_op is not None
+        and m.candidate_op is not None
+    ]
 
 
 def _stage_name(trace: Trace, stage: int) -> str:
@@ -56,9 +59,13 @@ def detect_output_stride(ctx: Context) -> list[Finding]:
     stages = sorted({m.block.stage for _, m in (*strides, *dilated) if m.block is not None})
     convs = {m.reference_op for _, m in dilated}
     idx = ctx.indices(
-        lambda m: m.block is not None and m.block.stage in stages and m.op_kind is OpKind.CONV
-        and (m.field in ("stride", "dilation") or (m.field == "padding" and m.reference_op in convs))
-    )  # fmt: skip
+        lambda m: (
+            m.block is not None
+            and m.block.stage in stages
+            and m.op_kind is OpKind.CONV
+            and (m.field in ("stride", "dilation") or (m.field == "padding" and m.reference_op in convs))
+        )
+    )
     names = ", ".join(_stage_name(ctx.reference, s) for s in stages)
     keeps, other = ("candidate", "reference") if os_c < os_r else ("reference", "candidate")
     (r_s, c_s), (r_d, c_d) = _ops(ctx, strides[:1])[0], _ops(ctx, dilated[:1])[0]
@@ -76,10 +83,17 @@ def detect_output_stride(ctx: Context) -> list[Finding]:
         f"{conv_call(r_s, bias=bool(attr(r_s, 'bias')))} here (and the matching projection stride) and "
         f"{conv_call(r_d, bias=bool(attr(r_d, 'bias')))} at {r_d.module_path}, in {names}"
     )
-    return [Finding(
-        Pattern.OUTPUT_STRIDE, f"Dilated ResNet (output stride {min(os_r, os_c)})", message,
-        tuple(sorted({m.reference_path or "" for _, m in (*strides, *dilated)})), idx, fix, site,
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.OUTPUT_STRIDE,
+            title=f"Dilated ResNet (output stride {min(os_r, os_c)})",
+            message=message,
+            locations=tuple(sorted({m.reference_path or "" for _, m in (*strides, *dilated)})),
+            mismatches=idx,
+            suggestion=fix,
+            source=site,
+        )
+    ]
 
 
 def _side(ctx: Context, who: str) -> str:
@@ -99,14 +113,21 @@ def detect_first_stage_stride(ctx: Context) -> list[Finding]:
     strided = {m.block for _, m in hits}
     # a first block that downsamples needs a projection shortcut the other side's lacks
     projection = ctx.indices(
-        lambda m: m.block in strided and m.region is Region.SHORTCUT and m.field == "op"
-        and (m.expected is None) != (m.actual is None)
-    )  # fmt: skip
+        lambda m: (
+            m.block in strided
+            and m.region is Region.SHORTCUT
+            and m.field == "op"
+            and (m.expected is None) != (m.actual is None)
+        )
+    )
     idx = ctx.indices(lambda m: m.block is not None and m.block.stage == 0 and m.field == "stride")
     idx = tuple(sorted({*idx, *projection}))
     r, c = _ops(ctx, hits[:1])[0]
-    down, keeps = ("candidate", "reference") if _first(attr(c, "stride")) > _first(attr(r, "stride")) else (
-        "reference", "candidate")  # fmt: skip
+    down, keeps = (
+        ("candidate", "reference")
+        if _first(attr(c, "stride")) > _first(attr(r, "stride"))
+        else ("reference", "candidate")
+    )
     stage = _stage_name(ctx.reference, 0)
     where = ", ".join(sorted({m.reference_path or "" for _, m in hits})[:4])
     message = (
@@ -124,10 +145,17 @@ def detect_first_stage_stride(ctx: Context) -> list[Finding]:
         f"{at(c.module_path, site)}: build {stage} with the reference's stride: "
         f"{conv_call(r, bias=bool(attr(r, 'bias')))} (and the matching projection stride)"
     )
-    return [Finding(
-        Pattern.FIRST_STAGE_STRIDE, "Downsampling in the first stage", message,
-        tuple(sorted({m.reference_path or "" for _, m in hits})), idx, fix, site,
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.FIRST_STAGE_STRIDE,
+            title="Downsampling in the first stage",
+            message=message,
+            locations=tuple(sorted({m.reference_path or "" for _, m in hits})),
+            mismatches=idx,
+            suggestion=fix,
+            source=site,
+        )
+    ]
 
 
 def _ratio(ctx: Context) -> str:

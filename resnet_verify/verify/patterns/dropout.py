@@ -197,22 +197,30 @@ def _texts(ctx: Context, entries: Sequence[_Entry]) -> tuple[str, str, str]:
     cands = [e.cand for e in entries if e.cand is not None]
     every = f" in each of the {len(entries)} blocks" if len(entries) > 1 else ""
     if change is Change.CANDIDATE_ONLY:
-        return (f"{label} only in the candidate",
-                f"{_spell(cand, cands)} {where} in the candidate, at {site}; the reference has none.",
-                f"{site}: remove {_removal(cands[0], every)} to match the reference")  # fmt: skip
+        return (
+            f"{label} only in the candidate",
+            f"{_spell(cand, cands)} {where} in the candidate, at {site}; the reference has none.",
+            f"{site}: remove {_removal(cands[0], every)} to match the reference",
+        )
     if change is Change.REFERENCE_ONLY:
-        return (f"{label} missing in the candidate",
-                f"The reference applies {_spell(ref, refs)} {where}; the candidate has none.",
-                f"{site}: add {_module_call(ref, refs)} {where}, as the reference does")  # fmt: skip
+        return (
+            f"{label} missing in the candidate",
+            f"The reference applies {_spell(ref, refs)} {where}; the candidate has none.",
+            f"{site}: add {_module_call(ref, refs)} {where}, as the reference does",
+        )
     if change is Change.RATE:
-        return (f"{label} at another rate",
-                f"{label} {where}: {_rates(cand, cands)} in the candidate (at {site}) where the "
-                f"reference has {_rates(ref, refs)}.",
-                f"{site}: set {_rates(ref, refs)}{every}, as the reference does")  # fmt: skip
-    return (f"{label} where the reference has {_LABEL[refs[0].kind].lower()}",
-            f"{_spell(cand, cands)} {where} in the candidate, at {site}, where the reference has "
-            f"{_spell(ref, refs)}.",
-            f"{site}: replace the {_name(cands[0])} with {_module_call(ref, refs)}{every}")  # fmt: skip
+        return (
+            f"{label} at another rate",
+            f"{label} {where}: {_rates(cand, cands)} in the candidate (at {site}) where the "
+            f"reference has {_rates(ref, refs)}.",
+            f"{site}: set {_rates(ref, refs)}{every}, as the reference does",
+        )
+    return (
+        f"{label} where the reference has {_LABEL[refs[0].kind].lower()}",
+        f"{_spell(cand, cands)} {where} in the candidate, at {site}, where the reference has "
+        f"{_spell(ref, refs)}.",
+        f"{site}: replace the {_name(cands[0])} with {_module_call(ref, refs)}{every}",
+    )
 
 
 def _finding(ctx: Context, entries: Sequence[_Entry]) -> Finding:
@@ -224,9 +232,14 @@ def _finding(ctx: Context, entries: Sequence[_Entry]) -> Finding:
     )
     locations = sorted({e.mismatch.reference_path or _where_path(ctx, e) for e in entries})
     return Finding(
-        _PATTERN[kind], title, what + why, tuple(locations), tuple(e.index for e in entries), fix,
-        entries[0].mismatch.source,
-    )  # fmt: skip
+        pattern=_PATTERN[kind],
+        title=title,
+        message=what + why,
+        locations=tuple(locations),
+        mismatches=tuple(e.index for e in entries),
+        suggestion=fix,
+        source=entries[0].mismatch.source,
+    )
 
 
 def _site(ctx: Context, e: _Entry) -> str:

@@ -133,18 +133,20 @@ def _outside_findings(ctx: Context) -> list[Finding]:
         first, idx = items[0]
         names = ", ".join(f"`{p}`" for p, _ in items)
         site = calls[first].source
-        findings.append(Finding(
-            pattern=Pattern.EXTRA_MODULE,
-            title=f"{'An extra' if len(items) == 1 else len(items)} {type_name}{'' if len(items) == 1 else 's'} {place}",
-            message=(
-                f"The candidate has {len(items)} {type_name} ({names}: {_anatomy(ctx, idx)}) {place} that "
-                "the reference lacks. One addition, not a difference per op."
-            ),
-            locations=tuple(p for p, _ in items),
-            mismatches=tuple(i for _, ids in items for i in ids),
-            suggestion=f"{site or first}: remove it to match the reference, or keep it on purpose",
-            source=site,
-        ))  # fmt: skip
+        findings.append(
+            Finding(
+                pattern=Pattern.EXTRA_MODULE,
+                title=f"{'An extra' if len(items) == 1 else len(items)} {type_name}{'' if len(items) == 1 else 's'} {place}",
+                message=(
+                    f"The candidate has {len(items)} {type_name} ({names}: {_anatomy(ctx, idx)}) {place} that "
+                    "the reference lacks. One addition, not a difference per op."
+                ),
+                locations=tuple(p for p, _ in items),
+                mismatches=tuple(i for _, ids in items for i in ids),
+                suggestion=f"{site or first}: remove it to match the reference, or keep it on purpose",
+                source=site,
+            )
+        )
     return findings
 
 

@@ -18,9 +18,13 @@ from resnet_verify.verify.records import Finding, MismatchKind, Pattern
 
 _Kernel = tuple[int, ...]
 _CLAIMED = (
-    MismatchKind.EXTRA, MismatchKind.MISSING, MismatchKind.SHAPE, MismatchKind.PARAMS,
-    MismatchKind.ATTRIBUTE, MismatchKind.OP,
-)  # fmt: skip
+    MismatchKind.EXTRA,
+    MismatchKind.MISSING,
+    MismatchKind.SHAPE,
+    MismatchKind.PARAMS,
+    MismatchKind.ATTRIBUTE,
+    MismatchKind.OP,
+)
 
 
 def _kernels(trace: Trace, block: Block) -> list[_Kernel]:

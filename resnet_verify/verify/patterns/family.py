@@ -160,16 +160,20 @@ def detect_not_residual(ctx: Context) -> list[Finding]:
     traits = _traits(ctx.reference, ctx.candidate)
     if not traits:
         return []
-    return [Finding(
-        Pattern.NOT_RESIDUAL, "Not a residual network of this kind",
-        f"The candidate ({ctx.candidate.model_type}) is another kind of network than the reference "
-        f"({describe(ctx.reference)}): {'; '.join(traits)}. Its layer-by-layer differences are not "
-        f"defects to fix one by one, so only the first {VERDICT_MISMATCHES} are kept.",
-        (ctx.reference.structure.stem_path or "model",), tuple(range(len(ctx.mismatches))),
-        "compare it with a reference of its own architecture (a torchvision:NAME, timm:NAME or "
-        "FILE.py:CALLABLE spec)",
-        verdict=True,
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.NOT_RESIDUAL,
+            title="Not a residual network of this kind",
+            message=f"The candidate ({ctx.candidate.model_type}) is another kind of network than the reference "
+            f"({describe(ctx.reference)}): {'; '.join(traits)}. Its layer-by-layer differences are not "
+            f"defects to fix one by one, so only the first {VERDICT_MISMATCHES} are kept.",
+            locations=(ctx.reference.structure.stem_path or "model",),
+            mismatches=tuple(range(len(ctx.mismatches))),
+            suggestion="compare it with a reference of its own architecture (a torchvision:NAME, timm:NAME or "
+            "FILE.py:CALLABLE spec)",
+            verdict=True,
+        )
+    ]
 
 
 def _basic(trace: Trace, block: Block) -> bool:
@@ -209,18 +213,22 @@ def detect_cifar_resnet(ctx: Context) -> list[Finding]:
     stem = convs(ref, ref.structure.stem)
     pool = first_op(ref, ref.structure.stem, OpKind.MAX_POOL)
     ref_stem = (conv_call(stem[0]) if stem else "its stem") + (" + max pool" if pool else "")
-    return [Finding(
-        Pattern.CIFAR_RESNET, "A different ResNet: the CIFAR family",
-        f"The candidate is a CIFAR ResNet-{depth} ({describe(cand)}, a 3x3 stride-1 stem without "
-        f"pooling, {_shortcut_kind(cand)} shortcuts), a different member of the ResNet family than the "
-        f"reference ({describe(ref)}, stem {ref_stem}, {_shortcut_kind(ref)} shortcuts). Its stages are "
-        f"paired with the reference's by width and resolution progression; the per-layer differences "
-        f"follow from the design.",
-        (ref.structure.stem_path or "model",), tuple(range(len(ctx.mismatches))),
-        f"compare it with a CIFAR ResNet-{depth} reference (a FILE.py:CALLABLE spec); to build the "
-        f"reference instead use {describe(ref)} after {ref_stem}",
-        verdict=True,
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.CIFAR_RESNET,
+            title="A different ResNet: the CIFAR family",
+            message=f"The candidate is a CIFAR ResNet-{depth} ({describe(cand)}, a 3x3 stride-1 stem without "
+            f"pooling, {_shortcut_kind(cand)} shortcuts), a different member of the ResNet family than the "
+            f"reference ({describe(ref)}, stem {ref_stem}, {_shortcut_kind(ref)} shortcuts). Its stages are "
+            f"paired with the reference's by width and resolution progression; the per-layer differences "
+            f"follow from the design.",
+            locations=(ref.structure.stem_path or "model",),
+            mismatches=tuple(range(len(ctx.mismatches))),
+            suggestion=f"compare it with a CIFAR ResNet-{depth} reference (a FILE.py:CALLABLE spec); to build the "
+            f"reference instead use {describe(ref)} after {ref_stem}",
+            verdict=True,
+        )
+    ]
 
 
 def keep_for_verdict(
@@ -229,8 +237,10 @@ def keep_for_verdict(
     """Under a verdict, the first :data:`VERDICT_MISMATCHES` mismatches and how many were dropped."""
     if not any(f.verdict for f in findings) or len(mismatches) <= VERDICT_MISMATCHES:
         return tuple(mismatches), tuple(findings), 0
-    kept = tuple(m if m.cause is None or m.cause < VERDICT_MISMATCHES else replace(m, cause=None)
-                 for m in mismatches[:VERDICT_MISMATCHES])  # fmt: skip
+    kept = tuple(
+        m if m.cause is None or m.cause < VERDICT_MISMATCHES else replace(m, cause=None)
+        for m in mismatches[:VERDICT_MISMATCHES]
+    )
     out = tuple(
         replace(f, mismatches=tuple(i for i in f.mismatches if i < VERDICT_MISMATCHES)) for f in findings
     )

@@ -12,9 +12,11 @@ from resnet_verify.verify.records import Finding, Pattern
 def _bn_after_conv(trace: Trace) -> set[int]:
     """Reference BN ops that normalise a conv's output directly (the ones fusion removes)."""
     return {
-        op.id for op in trace.ops
-        if op.kind is OpKind.BATCH_NORM and any(i >= 0 and trace.ops[i].kind is OpKind.CONV for i in op.inputs)
-    }  # fmt: skip
+        op.id
+        for op in trace.ops
+        if op.kind is OpKind.BATCH_NORM
+        and any(i >= 0 and trace.ops[i].kind is OpKind.CONV for i in op.inputs)
+    }
 
 
 def detect_bn_folded(ctx: Context) -> list[Finding]:
@@ -28,9 +30,10 @@ def detect_bn_folded(ctx: Context) -> list[Finding]:
         b: next(i for i in ref.ops[b].inputs if i >= 0 and ref.ops[i].kind is OpKind.CONV) for b in fused
     }
     biased = {
-        m.reference_op for m in ctx.mismatches
+        m.reference_op
+        for m in ctx.mismatches
         if m.op_kind is OpKind.CONV and m.field == "bias" and m.actual is True and m.expected is False
-    }  # fmt: skip
+    }
     if not biased & set(conv_of.values()):
         return []  # BN missing but the convs have no bias: BN dropped, not folded
     missing = ctx.indices(
@@ -43,15 +46,19 @@ def detect_bn_folded(ctx: Context) -> list[Finding]:
     )
     bias = ctx.indices(lambda m: m.op_kind is OpKind.CONV and m.field == "bias" and m.reference_op in biased)
     first = ctx.mismatches[bias[0]] if bias else ctx.mismatches[missing[0]]
-    return [Finding(
-        Pattern.BN_FOLDED, "BatchNorm folded into the convolutions",
-        f"The candidate has no BatchNorm and its convolutions have biases: the reference's {len(fused)} "
-        f"BatchNorms that follow a conv are folded into those convs (deployment fusion, "
-        f"w * gamma / sqrt(var + eps) and beta - mean * gamma / sqrt(var + eps)). The biases are the "
-        f"folded BN shifts, not dead weight: the model is the reference in inference form.",
-        tuple(sorted({ref.ops[b].module_path for b in fused}))[:8], tuple(sorted({*missing, *bias})),
-        f"{at(first.candidate_path, first.source)}: keep the biases; to train or port weights, use the "
-        f"unfused model (Conv2d(..., bias=False) + BatchNorm2d after each of the {len(fused)} convs); "
-        "--equivalence checks this one against the reference with its BatchNorm folded the same way",
-        first.source,
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.BN_FOLDED,
+            title="BatchNorm folded into the convolutions",
+            message=f"The candidate has no BatchNorm and its convolutions have biases: the reference's {len(fused)} "
+            f"BatchNorms that follow a conv are folded into those convs (deployment fusion, "
+            f"w * gamma / sqrt(var + eps) and beta - mean * gamma / sqrt(var + eps)). The biases are the "
+            f"folded BN shifts, not dead weight: the model is the reference in inference form.",
+            locations=tuple(sorted({ref.ops[b].module_path for b in fused}))[:8],
+            mismatches=tuple(sorted({*missing, *bias})),
+            suggestion=f"{at(first.candidate_path, first.source)}: keep the biases; to train or port weights, use the "
+            f"unfused model (Conv2d(..., bias=False) + BatchNorm2d after each of the {len(fused)} convs); "
+            "--equivalence checks this one against the reference with its BatchNorm folded the same way",
+            source=first.source,
+        )
+    ]

@@ -123,14 +123,19 @@ def detect_fixed_head(ctx: Context) -> list[Finding]:
     path = culprit.module_path if culprit else None
     site = ctx.site(path)
     classes = attr(linear, "out_features") if linear is not None else attr(ref_linear, "out_features")
-    return [Finding(
-        Pattern.FIXED_HEAD, "Fixed-size head",
-        f"The head ({what}) is sized for one input resolution instead of pooling globally: it only fits "
-        f"square inputs of {ranges(sizes)} px{fails}.",
-        tuple(sorted(head_paths)), idx,
-        f"{at(path, site)}: {what} only fits {ranges(sizes)} px input; use AdaptiveAvgPool2d(1) + "
-        f"Linear({attr(ref_linear, 'in_features')}, {classes}){_reshape_fix(cand, linear, built)}", site,
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.FIXED_HEAD,
+            title="Fixed-size head",
+            message=f"The head ({what}) is sized for one input resolution instead of pooling globally: it only fits "
+            f"square inputs of {ranges(sizes)} px{fails}.",
+            locations=tuple(sorted(head_paths)),
+            mismatches=idx,
+            suggestion=f"{at(path, site)}: {what} only fits {ranges(sizes)} px input; use AdaptiveAvgPool2d(1) + "
+            f"Linear({attr(ref_linear, 'in_features')}, {classes}){_reshape_fix(cand, linear, built)}",
+            source=site,
+        )
+    ]
 
 
 def _reshape_fix(cand: Trace, linear: OpRecord | None, built: object) -> str:

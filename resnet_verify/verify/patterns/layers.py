@@ -14,32 +14,51 @@ def detect_conv_bias(ctx: Context) -> list[Finding]:
         return op_id is not None and any(c.kind is OpKind.BATCH_NORM for c in consumers(cand, op_id))
 
     bias = ctx.indices(
-        lambda m: m.op_kind is OpKind.CONV and m.field == "bias" and m.actual is True and m.expected is False
-        and feeds_bn(m.candidate_op)
-    )  # fmt: skip
+        lambda m: (
+            m.op_kind is OpKind.CONV
+            and m.field == "bias"
+            and m.actual is True
+            and m.expected is False
+            and feeds_bn(m.candidate_op)
+        )
+    )
     if not bias:
         return []
     first = ctx.mismatches[bias[0]]
     paths = sorted({ctx.mismatches[i].reference_path or "" for i in bias})
-    return [Finding(
-        Pattern.BIAS_BEFORE_BN, "Conv bias before BatchNorm",
-        f"{len(bias)} convolutions followed by BatchNorm have bias=True: the BN mean subtraction cancels "
-        f"the bias, so it is dead weight (and the state_dict no longer matches the reference's).",
-        tuple(paths)[:8], bias,
-        f"{at(first.candidate_path, first.source)}: pass bias=False to every Conv2d that feeds a BatchNorm2d",
-        first.source,
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.BIAS_BEFORE_BN,
+            title="Conv bias before BatchNorm",
+            message=f"{len(bias)} convolutions followed by BatchNorm have bias=True: the BN mean subtraction cancels "
+            f"the bias, so it is dead weight (and the state_dict no longer matches the reference's).",
+            locations=tuple(paths)[:8],
+            mismatches=bias,
+            suggestion=f"{at(first.candidate_path, first.source)}: pass bias=False to every Conv2d that feeds a BatchNorm2d",
+            source=first.source,
+        )
+    ]
 
 
 def detect_projection_without_bn(ctx: Context) -> list[Finding]:
     idx = ctx.indices(
-        lambda m: m.region is Region.SHORTCUT and m.op_kind is OpKind.BATCH_NORM and m.field == "op"
-        and m.actual is None
-    )  # fmt: skip
+        lambda m: (
+            m.region is Region.SHORTCUT
+            and m.op_kind is OpKind.BATCH_NORM
+            and m.field == "op"
+            and m.actual is None
+        )
+    )
     # The whole signature: the projection conv is there on both sides and only its BN is not. A
     # shortcut conv that is itself extra or missing is another difference (an added projection).
-    lone = {m.block for m in ctx.mismatches if m.region is Region.SHORTCUT and m.op_kind is OpKind.CONV
-            and m.field == "op" and (m.expected is None) != (m.actual is None)}  # fmt: skip
+    lone = {
+        m.block
+        for m in ctx.mismatches
+        if m.region is Region.SHORTCUT
+        and m.op_kind is OpKind.CONV
+        and m.field == "op"
+        and (m.expected is None) != (m.actual is None)
+    }
     idx = tuple(i for i in idx if ctx.mismatches[i].block not in lone)
     if not idx:
         return []
@@ -53,22 +72,32 @@ def detect_projection_without_bn(ctx: Context) -> list[Finding]:
     # A projection without its BN keeps the conv's default bias (nothing would cancel it): the bias
     # and the parameters it adds belong to the same port, not to a second cause.
     blocks = {ctx.mismatches[i].block for i in idx}
-    bias = ctx.indices(lambda m: m.block in blocks and m.region is Region.SHORTCUT and m.op_kind is OpKind.CONV
-                       and m.field in ("bias", "params"))  # fmt: skip
+    bias = ctx.indices(
+        lambda m: (
+            m.block in blocks
+            and m.region is Region.SHORTCUT
+            and m.op_kind is OpKind.CONV
+            and m.field in ("bias", "params")
+        )
+    )
     biased = (
         " Its conv has a bias (bias=True) where the reference's has none: there the BN's shift takes its place."
         if bias
         else ""
     )
-    return [Finding(
-        Pattern.PROJECTION_WITHOUT_BN, "Projection shortcut without BatchNorm",
-        "The 1x1 projection shortcut has no BatchNorm after its conv; the reference's is conv1x1 + BatchNorm2d."
-        + biased,
-        tuple(sorted({ctx.mismatches[i].reference_path or "" for i in idx})), tuple(sorted({*idx, *bias})),
-        f"{at(None, first.source)}: use nn.Sequential(Conv2d(in, {width}, 1, stride, bias=False), "
-        f"BatchNorm2d({width})) as the projection",
-        first.source,
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.PROJECTION_WITHOUT_BN,
+            title="Projection shortcut without BatchNorm",
+            message="The 1x1 projection shortcut has no BatchNorm after its conv; the reference's is conv1x1 + BatchNorm2d."
+            + biased,
+            locations=tuple(sorted({ctx.mismatches[i].reference_path or "" for i in idx})),
+            mismatches=tuple(sorted({*idx, *bias})),
+            suggestion=f"{at(None, first.source)}: use nn.Sequential(Conv2d(in, {width}, 1, stride, bias=False), "
+            f"BatchNorm2d({width})) as the projection",
+            source=first.source,
+        )
+    ]
 
 
 def detect_grouped_1x1(ctx: Context) -> list[Finding]:
@@ -78,21 +107,29 @@ def detect_grouped_1x1(ctx: Context) -> list[Finding]:
         return op_id is not None and attr(ref.ops[op_id], "kernel_size") == (1, 1)
 
     grouped = ctx.indices(
-        lambda m: m.op_kind is OpKind.CONV and m.field == "groups" and m.kind is MismatchKind.ATTRIBUTE
-        and ref_1x1(m.reference_op)
-    )  # fmt: skip
+        lambda m: (
+            m.op_kind is OpKind.CONV
+            and m.field == "groups"
+            and m.kind is MismatchKind.ATTRIBUTE
+            and ref_1x1(m.reference_op)
+        )
+    )
     if not grouped:
         return []
     first = ctx.mismatches[grouped[0]]
-    return [Finding(
-        Pattern.GROUPED_1X1, "Grouped 1x1 convolution",
-        f"A 1x1 conv uses groups={first.actual} where the reference has groups={first.expected}: channels no "
-        f"longer mix across groups and the parameter count changes.",
-        tuple(sorted({ctx.mismatches[i].reference_path or "" for i in grouped})), grouped,
-        f"{at(first.candidate_path, first.source)}: use groups={first.expected} on the 1x1 conv (groups belong "
-        f"on the 3x3 in ResNeXt)",
-        first.source,
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.GROUPED_1X1,
+            title="Grouped 1x1 convolution",
+            message=f"A 1x1 conv uses groups={first.actual} where the reference has groups={first.expected}: channels no "
+            f"longer mix across groups and the parameter count changes.",
+            locations=tuple(sorted({ctx.mismatches[i].reference_path or "" for i in grouped})),
+            mismatches=grouped,
+            suggestion=f"{at(first.candidate_path, first.source)}: use groups={first.expected} on the 1x1 conv (groups belong "
+            f"on the 3x3 in ResNeXt)",
+            source=first.source,
+        )
+    ]
 
 
 def detect_option_a_shortcut(ctx: Context) -> list[Finding]:
@@ -107,22 +144,32 @@ def detect_option_a_shortcut(ctx: Context) -> list[Finding]:
             blocks[a.path] = conv
     if not blocks:
         return []
-    idx = ctx.indices(lambda m: m.region is Region.SHORTCUT and (m.block is not None) and any(
-        under(m.reference_path, p) for p in blocks))  # fmt: skip
+    idx = ctx.indices(
+        lambda m: (
+            m.region is Region.SHORTCUT
+            and (m.block is not None)
+            and any(under(m.reference_path, p) for p in blocks)
+        )
+    )
     first = ctx.mismatches[idx[0]] if idx else None
     conv = next(iter(blocks.values()))
     width = attr(conv, "out_channels")
     widths = ", ".join(
         f"{attr(c, 'in_channels')}->{attr(c, 'out_channels')}" for c in list(blocks.values())[1:]
     )
-    return [Finding(
-        Pattern.OPTION_A_SHORTCUT, "Zero-padded (option A) shortcuts",
-        f"{len(blocks)} projection shortcuts subsample and zero-pad the new channels (option A, no "
-        f"parameters) where the reference projects with a 1x1 conv + BatchNorm (option B).",
-        tuple(blocks)[:8], idx,
-        f"{at(first.candidate_path if first else None, first.source if first else None)}: use "
-        f"nn.Sequential({conv_call(conv)}, BatchNorm2d({width})) as the shortcut of {next(iter(blocks))}, "
-        f"likewise {widths} in the others (option B, the reference's)" if len(blocks) > 1 else
-        f"nn.Sequential({conv_call(conv)}, BatchNorm2d({width})) as the shortcut (option B, the reference's)",
-        first.source if first else None,
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.OPTION_A_SHORTCUT,
+            title="Zero-padded (option A) shortcuts",
+            message=f"{len(blocks)} projection shortcuts subsample and zero-pad the new channels (option A, no "
+            f"parameters) where the reference projects with a 1x1 conv + BatchNorm (option B).",
+            locations=tuple(blocks)[:8],
+            mismatches=idx,
+            suggestion=f"{at(first.candidate_path if first else None, first.source if first else None)}: use "
+            f"nn.Sequential({conv_call(conv)}, BatchNorm2d({width})) as the shortcut of {next(iter(blocks))}, "
+            f"likewise {widths} in the others (option B, the reference's)"
+            if len(blocks) > 1
+            else f"nn.Sequential({conv_call(conv)}, BatchNorm2d({width})) as the shortcut (option B, the reference's)",
+            source=first.source if first else None,
+        )
+    ]

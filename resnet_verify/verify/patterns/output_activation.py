@@ -32,17 +32,25 @@ def detect_output_softmax(ctx: Context) -> list[Finding]:
     assert m.candidate_op is not None
     name = ctx.candidate.ops[m.candidate_op].name
     if name == "log_softmax":
-        why = ("it returns log-probabilities: right for nn.NLLLoss, but nn.CrossEntropyLoss (what "
-               "resnet-verify train and torchvision's recipes use) applies log-softmax again")  # fmt: skip
+        why = (
+            "it returns log-probabilities: right for nn.NLLLoss, but nn.CrossEntropyLoss (what "
+            "resnet-verify train and torchvision's recipes use) applies log-softmax again"
+        )
     else:
-        why = ("trained with nn.CrossEntropyLoss, which applies log-softmax itself, the loss sees the "
-               "softmax of a softmax and its gradients vanish as the outputs saturate")  # fmt: skip
-    return [Finding(
-        Pattern.OUTPUT_SOFTMAX, "Softmax in the forward (probabilities, not logits)",
-        f"The candidate's forward ends with {name}, where the reference returns logits: {why}. "
-        f"Predictions (argmax) are unchanged.",
-        (m.reference_path or "head",), idx,
-        f"{at(m.candidate_path, m.source)}: return the logits from forward (drop the {name}); apply "
-        f"softmax at inference only, e.g. torch.softmax(model(x), dim=1)",
-        m.source,
-    )]  # fmt: skip
+        why = (
+            "trained with nn.CrossEntropyLoss, which applies log-softmax itself, the loss sees the "
+            "softmax of a softmax and its gradients vanish as the outputs saturate"
+        )
+    return [
+        Finding(
+            pattern=Pattern.OUTPUT_SOFTMAX,
+            title="Softmax in the forward (probabilities, not logits)",
+            message=f"The candidate's forward ends with {name}, where the reference returns logits: {why}. "
+            f"Predictions (argmax) are unchanged.",
+            locations=(m.reference_path or "head",),
+            mismatches=idx,
+            suggestion=f"{at(m.candidate_path, m.source)}: return the logits from forward (drop the {name}); apply "
+            f"softmax at inference only, e.g. torch.softmax(model(x), dim=1)",
+            source=m.source,
+        )
+    ]

@@ -167,10 +167,17 @@ def detect_keras_stem(ctx: Context) -> list[Finding]:
     message = (
         f"The {_keras_side(ctx, rc[0], cc[0])}'s stem is written the Keras way: " + "; ".join(clauses) + "."
     )
-    return [Finding(
-        Pattern.KERAS_STEM, "Keras / TF stem", message,
-        tuple(sorted({ctx.mismatches[i].reference_path or "stem" for i in idx})), idx, fix, site,
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.KERAS_STEM,
+            title="Keras / TF stem",
+            message=message,
+            locations=tuple(sorted({ctx.mismatches[i].reference_path or "stem" for i in idx})),
+            mismatches=idx,
+            suggestion=fix,
+            source=site,
+        )
+    ]
 
 
 def _keras_side(ctx: Context, rconv: OpRecord, cconv: OpRecord) -> str:
@@ -232,8 +239,17 @@ def detect_same_padding(ctx: Context) -> list[Finding]:
     )
     culprit = (_pads_before(ctx.candidate, c) or [c])[0]
     site = ctx.site(c.module_path) or culprit.source
-    return [Finding(Pattern.SAME_PADDING, title, message, tuple(sorted({p.module_path for p, _ in pairs})),
-                    idx, _same_fix(ctx, r, c, at(c.module_path, site)), site)]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.SAME_PADDING,
+            title=title,
+            message=message,
+            locations=tuple(sorted({p.module_path for p, _ in pairs})),
+            mismatches=idx,
+            suggestion=_same_fix(ctx, r, c, at(c.module_path, site)),
+            source=site,
+        )
+    ]
 
 
 def _same_fix(ctx: Context, r: OpRecord, c: OpRecord, where: str) -> str:

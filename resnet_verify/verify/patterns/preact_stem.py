@@ -84,7 +84,12 @@ def detect_pre_activation_stem(ctx: Context) -> list[Finding]:
     )
     return [
         Finding(
-            Pattern.PRE_ACTIVATION_STEM, "Pre-activation stem (ResNet v2)", message,
-            (ref.ops[ref_pool].module_path,), idx, fix, ctx.site(c_pool.module_path),
+            pattern=Pattern.PRE_ACTIVATION_STEM,
+            title="Pre-activation stem (ResNet v2)",
+            message=message,
+            locations=(ref.ops[ref_pool].module_path,),
+            mismatches=idx,
+            suggestion=fix,
+            source=ctx.site(c_pool.module_path),
         )
-    ]  # fmt: skip
+    ]

@@ -44,6 +44,9 @@ from resnet_verify.verify.patterns.layers import (
     detect_projection_without_bn,
 )
 from resnet_verify.verify.patterns.multi_scale import detect_multi_scale
+from resnet_verify.verify.patterns.norm_composite import detect_composite_norm
+from resnet_verify.verify.patterns.norm_frozen import detect_frozen_bn
+from resnet_verify.verify.patterns.norm_switches import detect_bn_switches
 from resnet_verify.verify.patterns.normalization import detect_normalization
 from resnet_verify.verify.patterns.output_activation import detect_output_softmax
 from resnet_verify.verify.patterns.padding import detect_keras_stem, detect_same_padding
@@ -75,7 +78,10 @@ DETECTORS: tuple[Detector, ...] = (
     detect_bn_folded,  # BN folded into the convs: before "no normalization" claims the missing BNs
     # Layer kinds swapped everywhere (norm, activation, weight transform) before pre-activation,
     # which takes every op-order difference of its blocks but not what their layers are.
-    detect_normalization,  # another norm where the reference has BN: every block's, one cause
+    detect_frozen_bn,  # BN whose scale and shift are buffers: before any other norm rule reads it
+    detect_composite_norm,  # several norms over split channels (IBN) in place of one BN
+    detect_bn_switches,  # track_running_stats / affine set otherwise on most BNs
+    detect_normalization,  # another norm where the reference has BN (or none): every block's, one cause
     detect_activation,  # another activation where the reference has ReLU: one swap, one finding
     detect_param_ops,  # weights computed in forward (weight standardization)
     detect_pre_activation,

@@ -87,8 +87,10 @@ def _origin(ctx: Context, firsts: list[Mismatch], n: int) -> tuple[str, str]:
     inners = dict.fromkeys((_role(ctx, m) or ":").split(":", 1)[1] for m in firsts)
     inner = ", ".join(f"`{i}`" for i in inners if i.strip("#."))
     place = f" ({inner} in each)" if inner else ""
-    return (f"every one sits at the same place of its block{place}",
-            f"the code that builds all {n} blocks{place}")  # fmt: skip
+    return (
+        f"every one sits at the same place of its block{place}",
+        f"the code that builds all {n} blocks{place}",
+    )
 
 
 def _finding(ctx: Context, parts: list[list[int]], paths: list[str]) -> Finding:
@@ -97,12 +99,15 @@ def _finding(ctx: Context, parts: list[list[int]], paths: list[str]) -> Finding:
     origin, shared = _origin(ctx, firsts, n)
     return Finding(
         pattern=Pattern.REPEATED,
-        title=(f"One line, the same difference in {n} blocks" if first.source is not None
-               else f"The same difference{'s' if len(firsts) > 1 else ''} in {n} blocks"),
+        title=(
+            f"One line, the same difference in {n} blocks"
+            if first.source is not None
+            else f"The same difference{'s' if len(firsts) > 1 else ''} in {n} blocks"
+        ),
         message=f"{'; '.join(what(m, ctx) for m in firsts)}, in {n} blocks ({shorten(paths)}): {origin}, "
         "so it is one change, not one per block.",
         locations=tuple(paths[:8]),
         mismatches=tuple(sorted(i for idx in parts for i in idx)),
         suggestion=f"{shared}; " + "; ".join(action(m) for m in firsts),
         source=first.source,
-    )  # fmt: skip
+    )

@@ -91,14 +91,16 @@ def detect_residual_removed(ctx: Context) -> list[Finding]:
         fix = f"{where}: remove the residual addition to match the reference"
     return [
         Finding(
-            Pattern.RESIDUAL_ADD_MISSING if residual is ref else Pattern.RESIDUAL_ADD_EXTRA,
-            "Residual additions missing in every block" if residual is ref else "Residual additions added",
-            message,
-            tuple(ref.structure.blocks[i].path for i in range(min(3, len(ref.structure.blocks))))
+            pattern=Pattern.RESIDUAL_ADD_MISSING if residual is ref else Pattern.RESIDUAL_ADD_EXTRA,
+            title="Residual additions missing in every block"
+            if residual is ref
+            else "Residual additions added",
+            message=message,
+            locations=tuple(ref.structure.blocks[i].path for i in range(min(3, len(ref.structure.blocks))))
             or ("model",),
-            tuple(range(len(ctx.mismatches))),
-            fix,
-            line,
+            mismatches=tuple(range(len(ctx.mismatches))),
+            suggestion=fix,
+            source=line,
             verdict=True,
         )
     ]

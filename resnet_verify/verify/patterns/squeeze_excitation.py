@@ -153,4 +153,14 @@ def detect_squeeze_excitation(ctx: Context) -> list[Finding]:
         kind, Pattern.CHANNEL_GATE
     )
     title = kind.value[0].upper() + kind.value[1:] + " in the blocks"
-    return [Finding(pattern, title, message, tuple(has), idx, fix, site)]
+    return [
+        Finding(
+            pattern=pattern,
+            title=title,
+            message=message,
+            locations=tuple(has),
+            mismatches=idx,
+            suggestion=fix,
+            source=site,
+        )
+    ]

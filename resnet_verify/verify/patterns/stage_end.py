@@ -77,9 +77,16 @@ def detect_stage_end_stride(ctx: Context) -> list[Finding]:
     # The candidate blocks the difference touches: the moved pairs, or (reversed) the standard ones.
     touched = c_moved or _standard_pairs(cand)
     involved = {b.index for pair in touched for b in pair}
-    idx = ctx.indices(lambda m: m.field == "block" or (
-        m.block is not None and m.block.candidate in involved and m.field in ("stride", "output_shape")
-    ))  # fmt: skip
+    idx = ctx.indices(
+        lambda m: (
+            m.field == "block"
+            or (
+                m.block is not None
+                and m.block.candidate in involved
+                and m.field in ("stride", "output_shape")
+            )
+        )
+    )
     if not idx:
         return []
     n = len(moved)
@@ -103,7 +110,14 @@ def detect_stage_end_stride(ctx: Context) -> list[Finding]:
             f"as the reference: move the stride 2 from {first} to the block before each "
             "(its 3x3 conv, and a 1x1 max pool of stride 2 on its identity)"
         )
-    return [Finding(
-        Pattern.STAGE_END_STRIDE, "Downsampling at the end of each stage (ResNetV2 placement)", message,
-        tuple(ctx.mismatches[i].reference_path or "" for i in idx), idx, fix, ctx.site(touched[0][0].path),
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.STAGE_END_STRIDE,
+            title="Downsampling at the end of each stage (ResNetV2 placement)",
+            message=message,
+            locations=tuple(ctx.mismatches[i].reference_path or "" for i in idx),
+            mismatches=idx,
+            suggestion=fix,
+            source=ctx.site(touched[0][0].path),
+        )
+    ]

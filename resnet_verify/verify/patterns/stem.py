@@ -38,10 +38,15 @@ def detect_cifar_stem(ctx: Context) -> list[Finding]:
         return []
     fix = conv_call(rc[0]) + (f" followed by {pool_call(ref_pool)}" if ref_pool else "")
     reference_stem = f"{conv_call(rc[0])}" + (f" + {pool_call(ref_pool)}" if ref_pool else "")
-    return [Finding(
-        Pattern.CIFAR_STEM, "CIFAR stem",
-        f"The stem is the CIFAR variant (3x3 conv, stride 1{'' if has_pool else ', no max pool'}) instead of "
-        f"the reference's {reference_stem}: every later feature map is larger in each spatial dimension.",
-        (rc[0].module_path or "stem",), idx,
-        f"{at(cc[0].module_path, ctx.site(cc[0].module_path))}: use {fix}", ctx.site(cc[0].module_path),
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.CIFAR_STEM,
+            title="CIFAR stem",
+            message=f"The stem is the CIFAR variant (3x3 conv, stride 1{'' if has_pool else ', no max pool'}) instead of "
+            f"the reference's {reference_stem}: every later feature map is larger in each spatial dimension.",
+            locations=(rc[0].module_path or "stem",),
+            mismatches=idx,
+            suggestion=f"{at(cc[0].module_path, ctx.site(cc[0].module_path))}: use {fix}",
+            source=ctx.site(cc[0].module_path),
+        )
+    ]

@@ -71,5 +71,14 @@ def detect_stride_placement(ctx: Context) -> list[Finding]:
     seen = receptive_field_note(ctx.reference, ctx.candidate, ctx.pairs)
     if seen is not None:  # a strided 1x1 before the 3x3 widens every later receptive field
         message += f" What each stage sees changes too: {seen}."
-    return [Finding(Pattern.V1_STRIDE, "ResNet v1 / v1.5 stride placement", message,
-                    tuple(a.path for a, _, _, _ in hits), idx, fix, source)]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.V1_STRIDE,
+            title="ResNet v1 / v1.5 stride placement",
+            message=message,
+            locations=tuple(a.path for a, _, _, _ in hits),
+            mismatches=idx,
+            suggestion=fix,
+            source=source,
+        )
+    ]

@@ -154,22 +154,30 @@ def detect_widths(ctx: Context) -> list[Finding]:
         want.insert(0, f"bottleneck widths {'/'.join(map(str, _inner_widths(ref)))}")
     if stem and any(ctx.mismatches[i].region is Region.STEM for i in idx):
         want.insert(0, f"stem width {attr(stem[-1], 'out_channels')}")
-    return [Finding(
-        Pattern.WIDTHS, "Channel widths differ",
-        f"The {what} in {where} are {times}{kind}; each wider or narrower conv, BatchNorm and Linear "
-        f"shows up as a shape and parameter difference.",
-        tuple(sorted({ctx.mismatches[i].reference_path or "" for i in idx}))[:8], idx,
-        f"{at(first.candidate_path, first.source)}: use the reference's {', '.join(want)}", first.source,
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.WIDTHS,
+            title="Channel widths differ",
+            message=f"The {what} in {where} are {times}{kind}; each wider or narrower conv, BatchNorm and Linear "
+            f"shows up as a shape and parameter difference.",
+            locations=tuple(sorted({ctx.mismatches[i].reference_path or "" for i in idx}))[:8],
+            mismatches=idx,
+            suggestion=f"{at(first.candidate_path, first.source)}: use the reference's {', '.join(want)}",
+            source=first.source,
+        )
+    ]
 
 
 def detect_class_count(ctx: Context) -> list[Finding]:
     ref, cand = ctx.reference, ctx.candidate
     hit = next(
-        (i for i, m in enumerate(ctx.mismatches)
-         if m.op_kind is OpKind.LINEAR and m.field == "out_features" and m.region is Region.HEAD),
+        (
+            i
+            for i, m in enumerate(ctx.mismatches)
+            if m.op_kind is OpKind.LINEAR and m.field == "out_features" and m.region is Region.HEAD
+        ),
         None,
-    )  # fmt: skip
+    )
     if hit is None:
         return []
     m = ctx.mismatches[hit]
@@ -178,8 +186,11 @@ def detect_class_count(ctx: Context) -> list[Finding]:
     if m.reference_op not in last:
         return []  # a hidden Linear of a deeper head, not the classifier
     linear = ref.ops[m.reference_op] if m.reference_op is not None else None
-    same_op = {i for i, x in enumerate(ctx.mismatches)
-               if x.candidate_op == m.candidate_op and x.kind in (MismatchKind.SHAPE, MismatchKind.PARAMS)}  # fmt: skip
+    same_op = {
+        i
+        for i, x in enumerate(ctx.mismatches)
+        if x.candidate_op == m.candidate_op and x.kind in (MismatchKind.SHAPE, MismatchKind.PARAMS)
+    }
     model = {
         i for i, x in enumerate(ctx.mismatches) if x.region is Region.MODEL and x.field == "output_shape"
     }
@@ -187,12 +198,16 @@ def detect_class_count(ctx: Context) -> list[Finding]:
         return []  # the model's output has the asked class count: a hidden layer of a deeper head
     idx = tuple(sorted({hit} | same_op | model)) if m.candidate_op in head else (hit,)
     classes = m.expected
-    return [Finding(
-        Pattern.CLASS_COUNT, "Hard-coded class count",
-        f"The classifier has {m.actual} outputs where the reference has {classes} (the class count "
-        f"asked for): the class count is written into the model instead of following num_classes.",
-        (m.reference_path or "fc",), idx,
-        f"{at(m.candidate_path, m.source)}: Linear({attr(linear, 'in_features') if linear else 'in'}, "
-        f"num_classes) with num_classes passed through from build() ({classes} here, not {m.actual})",
-        m.source,
-    )]  # fmt: skip
+    return [
+        Finding(
+            pattern=Pattern.CLASS_COUNT,
+            title="Hard-coded class count",
+            message=f"The classifier has {m.actual} outputs where the reference has {classes} (the class count "
+            f"asked for): the class count is written into the model instead of following num_classes.",
+            locations=(m.reference_path or "fc",),
+            mismatches=idx,
+            suggestion=f"{at(m.candidate_path, m.source)}: Linear({attr(linear, 'in_features') if linear else 'in'}, "
+            f"num_classes) with num_classes passed through from build() ({classes} here, not {m.actual})",
+            source=m.source,
+        )
+    ]

@@ -1,0 +1,54 @@
+"""No normalization where the other side has BatchNorm (a normalizer-free network, or a ``norm_layer``
+that builds ``nn.Identity``): most BatchNorms gone with nothing in their place is one cause; a few
+missing ones (a projection without its BN) stay with the detectors of those places."""
+
+from __future__ import annotations
+
+from resnet_verify.tracing.records import OpKind
+from resnet_verify.verify.patterns.context import Context
+from resnet_verify.verify.records import Finding, MismatchKind, Pattern
+
+
+def removed_norms(ctx: Context, *, any_stand_in: bool = False) -> Finding | None:
+    """Most of the reference's BatchNorms absent, nothing in their place (a normalizer-free network,
+    or a ``norm_layer`` that builds nn.Identity): one cause. A few missing BNs (a projection without
+    its BN) stay with the detectors of those places."""
+    ref = ctx.reference
+    total = sum(1 for op in ref.ops if op.kind is OpKind.BATCH_NORM)
+    idx = ctx.indices(
+        lambda m: (
+            m.kind in (MismatchKind.MISSING, MismatchKind.OP)
+            and (m.candidate_op is None or any_stand_in)
+            and m.reference_op is not None
+            and ref.ops[m.reference_op].kind is OpKind.BATCH_NORM
+        )
+    )
+    idx = tuple(i for i in idx if i not in ctx.claimed)
+    if not total or 2 * len(idx) < total:
+        return None
+    first = ctx.mismatches[idx[0]]
+    # With nothing normalizing at all, convs carry their own biases (normalizer-free nets): the same
+    # design, not dead weight to remove.
+    biases = (
+        ctx.indices(lambda m: m.op_kind is OpKind.CONV and m.field == "bias" and m.actual is True)
+        if any_stand_in
+        else ()
+    )
+    return Finding(
+        pattern=Pattern.NORMALIZATION,
+        title="No normalization where the reference has BatchNorm",
+        message=(
+            f"{len(idx)} of the reference's {total} BatchNorm layers have nothing in their place in the "
+            f"candidate ({first.reference_path} ...): an unnormalized network (or a norm layer that builds "
+            "an identity)"
+            + (f", whose {len(biases)} convs carry biases instead" if biases else "")
+            + ". Shapes agree; training behaviour and the state_dict do not."
+        ),
+        locations=tuple(dict.fromkeys(ctx.mismatches[i].reference_path or "" for i in idx)),
+        mismatches=tuple(sorted({*idx, *biases})),
+        suggestion=f"{first.source or first.reference_path}: add BatchNorm2d after each conv as the reference does",
+        source=first.source,
+    )
+
+
+__all__ = ["removed_norms"]
