@@ -59,28 +59,24 @@ NOT_YET: dict[str, str] = {
     #
     # heldout7, first run at 8c95422 (expectations fixed before it; 14 of 15 right; twins 14 of 15
     # clean; swapped 4 of 5):
-    "flax_resnet50": "keras_stem ('the max pool pads (top 0, bottom 1, left 0, right 1)') and block_counts "
-    "('[16, 0, 0, 0]' vs '[3, 4, 6, 3]') for Flax's NHWC ResNet-50: its blocks take NHWC tensors, read "
-    "as 16 channels (the width), so no block aligns; the stride-2 3x3s' 'SAME' padding goes unreported",
+    # flax_resnet50 (keras_stem and block_counts '[16, 0, 0, 0]' for Flax's NHWC ResNet-50: its
+    # blocks' NHWC tensors read as 16 channels; the 'SAME' padding unreported) passes now: shapes are
+    # read channels-first through the permutations (tracing/layout.py), and the port's explicit
+    # 'same' pads (asymmetric on strided convs and the pool, equal elsewhere) are one tf_same_padding.
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
 # tool mistake, not a twin's (what it reports instead).
 NOT_YET_TWIN: dict[str, str] = {
-    # heldout7, first run at 8c95422: the Flax port with PyTorch's padding, tensors NHWC between its
-    # ops (each conv/BN permutes to NCHW and back), its 16 blocks in one list as Flax names them.
-    # Grouping the blocks into four stages or permuting back to NCHW between blocks (tried after the
-    # run, as a diagnosis) still gives block_counts: the blocks' NHWC inputs are read as 16 channels.
-    "flax_resnet50": "block_counts ('[16, 0, 0, 0]' vs '[3, 4, 6, 3]') and 32 extra/missing blocks: "
-    "block inputs in NHWC read as 16 channels (the width)",
+    # heldout7's flax_resnet50_twin (block_counts '[16, 0, 0, 0]': NHWC block inputs read as 16
+    # channels) compares clean since tracing/layout.py.
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what
 # the tool reports instead, measured when the swap test was written (all named idioms, all parts).
 # first run: 59 of 60; se_hardsigmoid passes now; heldout5: 5 of 5; heldout6: 6 of 9
 NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with the fixes above
-    # heldout7, first run at 8c95422: 4 of 5
-    "flax_resnet50": "keras_stem and block_counts, no tf_same_padding (as unswapped)",
+    # heldout7, first run at 8c95422: 4 of 5 (flax_resnet50 passes since tracing/layout.py)
 }
 NAMED = [i for i in ALL if i.named]
 
@@ -93,7 +89,7 @@ def _in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
 def _compare(spec: str, idiom: Idiom) -> Comparison:
     model, name = build_model(spec, num_classes=CLASSES, device="meta")
     return compare(
-        model, idiom.reference, input_size=idiom.input_size, num_classes=CLASSES, candidate_name=name
+        model, idiom.reference, input_size=idiom.compare_size, num_classes=CLASSES, candidate_name=name
     )
 
 
@@ -144,7 +140,7 @@ def test_named_idiom_swapped(idiom: Idiom) -> None:
     """The variant held by the reference (a port's original, yesterday's version): the same names,
     phrased for that direction, and nothing named wrongly."""
     reference, name = build_model(idiom.reference, num_classes=CLASSES, device="meta")
-    c = compare(reference, idiom.builder, input_size=idiom.input_size, num_classes=CLASSES,
+    c = compare(reference, idiom.builder, input_size=idiom.compare_size, num_classes=CLASSES,
                 candidate_name=name)  # fmt: skip
     reported = {f.pattern for f in c.findings}
     fine = idiom.named | idiom.allowed | (DESCRIPTIONS if idiom.described else frozenset())

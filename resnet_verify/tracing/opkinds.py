@@ -312,6 +312,9 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
     """Kind and hyper-parameters of one call. ``tensor_inputs`` counts non-parameter tensor inputs."""
     if name == "__getitem__" and _adds_axes_only(args):
         return OpKind.RESHAPE, {}
+    if name in ("permute", "transpose", "swapaxes", "movedim"):
+        order = _axis_order(name, args, kwargs)
+        return OpKind.RESHAPE, ({"perm": order} if order is not None else {})
     for names, handler in _WITH_ARGS:
         if name in names:
             return handler(args, kwargs)
@@ -335,6 +338,42 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
         dims = _reduced_dims(args, kwargs)
         return OpKind.OTHER, {"function": name, **({"dims": dims} if dims is not None else {})}
     return OpKind.OTHER, {"function": name}
+
+
+def _axis_order(name: str, args: tuple, kwargs: dict) -> tuple[int, ...] | None:
+    """The permutation a layout op applies (output axis i is input axis ``order[i]``), for the
+    layout pass (canonical.py): NHWC ports permute around every conv. Pure Python: no torch call
+    may run while an op is being recorded."""
+    tensor = args[0] if args else None
+    if not isinstance(tensor, torch.Tensor) or tensor.dim() == 0:
+        return None
+    n = tensor.dim()
+    try:
+        if name == "permute":
+            if "dims" in kwargs:
+                dims = kwargs["dims"]
+            elif len(args) == 2 and isinstance(args[1], list | tuple):
+                dims = args[1]
+            else:
+                dims = args[1:]
+            order = tuple(int(d) % n for d in dims)
+        elif name == "movedim":
+            src, dst = _arg(args, kwargs, 1, "source"), _arg(args, kwargs, 2, "destination")
+            srcs = [int(v) % n for v in ((src,) if isinstance(src, int) else src)]
+            dsts = [int(v) % n for v in ((dst,) if isinstance(dst, int) else dst)]
+            slots: list[int | None] = [None] * n
+            for s_, d_ in zip(srcs, dsts, strict=True):
+                slots[d_] = s_
+            rest = iter(a for a in range(n) if a not in srcs)
+            order = tuple(v if v is not None else next(rest) for v in slots)
+        else:
+            a, b = int(_arg(args, kwargs, 1, "dim0")) % n, int(_arg(args, kwargs, 2, "dim1")) % n
+            swapped = list(range(n))
+            swapped[a], swapped[b] = b, a
+            order = tuple(swapped)
+    except (TypeError, ValueError, IndexError, StopIteration):
+        return None
+    return order if sorted(order) == list(range(n)) else None
 
 
 def _float_or_none(value: Any) -> float | None:

@@ -35,12 +35,14 @@ from resnet_verify.specs.usercode import (
 from resnet_verify.tracing.canonical import join_norm_modules, join_partial_pools, join_swish
 from resnet_verify.tracing.crashes import crash_record
 from resnet_verify.tracing.flop_mode import FlopCount
+from resnet_verify.tracing.layout import channels_first
 from resnet_verify.tracing.module_hooks import ModuleHooks, Sites
 from resnet_verify.tracing.outputs import other_tensors, select_output
 from resnet_verify.tracing.recorder import Recorder, shape_of
 from resnet_verify.tracing.records import (
     INPUT_ID,
     ModuleCall,
+    OpRecord,
     ParamInfo,
     Shape,
     Trace,
@@ -288,6 +290,12 @@ def _side_outputs(recorder: Recorder, output: Any, chosen: torch.Tensor | None) 
     return tuple(sorted(p for p in made if p >= 0 and p not in seen))
 
 
+def _one_spelling(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
+    """One spelling per concept: channels-last shapes read channels-first, partial means joined into
+    the global pool, hand-written norms and swish as the one op each computes."""
+    return join_swish(join_norm_modules(join_partial_pools(channels_first(ops))))
+
+
 def trace(
     model: nn.Module,
     input_shape: int | Sequence[int],
@@ -329,7 +337,7 @@ def trace(
     )
     chosen = select_output(run.output, output_key) if crash is None else None
     output_shape = shape_of(chosen) if chosen is not None else None
-    ops = join_swish(join_norm_modules(join_partial_pools(run.recorder.ops)))  # one spelling per concept
+    ops = _one_spelling(run.recorder.ops)
     params = as_written(_param_infos(run.model), repairs)
     structure = find_structure(ops, params, shape, tuple(run.recorder.stack) if crash is not None else ())
     return Trace(

@@ -136,8 +136,10 @@ def _relu_clause(ctx: Context, idx: Sequence[int]) -> str | None:
 
 
 def _explicit_stem_padding(trace: Trace) -> bool:
-    """Keras' signature: ZeroPadding2D layers (pad ops) before the stem conv or pool."""
-    return any(trace.ops[o].kind is OpKind.PAD for o in trace.structure.stem)
+    """Keras' signature: ZeroPadding2D layers (pad ops) before the stem conv or pool, padding each
+    side alike (one side more is TF's padding='same': ``detect_same_padding``)."""
+    pads = [trace.ops[o] for o in trace.structure.stem if trace.ops[o].kind is OpKind.PAD]
+    return bool(pads) and all(_symmetric(_pad_op(p)) or _pad_op(p) is None for p in pads)
 
 
 def detect_keras_stem(ctx: Context) -> list[Finding]:
@@ -217,14 +219,20 @@ def detect_same_padding(ctx: Context) -> list[Finding]:
     pairs = _padding_pairs(ctx)
     if not pairs:
         return []
-    rids = {r.id for r, _ in pairs} | {p.id for r, _ in pairs for p in _pads_before(ctx.reference, r)}
-    cids = {c.id for _, c in pairs} | {p.id for _, c in pairs for p in _pads_before(ctx.candidate, c)}
-    idx = ctx.indices(lambda m: m.reference_op in rids or m.candidate_op in cids)
     r, c = pairs[0]
     rp, cp = effective_padding(ctx.reference, r), effective_padding(ctx.candidate, c)
     asym = not (_symmetric(rp) and _symmetric(cp))
     if not asym:
         return []  # the whole signature: TF's 'same' pads one side more; a plain padding edit is described
+    # With the signature found, the port's other explicit pads are the same 'same' written out: on
+    # stride-1 convs they equal PyTorch's padding, on 1x1 convs they pad nothing, and on a strided
+    # max pool they pad the bottom / right like the convs. One cause, one finding.
+    rids = {r.id for r, _ in pairs} | {p.id for r, _ in pairs for p in _pads_before(ctx.reference, r)}
+    cids = {c.id for _, c in pairs} | {p.id for _, c in pairs for p in _pads_before(ctx.candidate, c)}
+    rest = {side: _explicitly_padded(trace) for side, trace in (("r", ctx.reference), ("c", ctx.candidate))}
+    rids |= rest["r"]
+    cids |= rest["c"]
+    idx = ctx.indices(lambda m: m.reference_op in rids or m.candidate_op in cids)
     title = "TF 'same' padding on strided convs" if asym else "Padding of strided convs"
     tf = (
         " (TensorFlow's padding='same' pads the odd pixel at the bottom / right only; the sampling grid "
@@ -237,6 +245,16 @@ def detect_same_padding(ctx: Context) -> list[Finding]:
         f"{len(pairs)} stride-{square(attr(c, 'stride'))} convs ({where}) see padding {_spell(cp)} in the "
         f"candidate and {_spell(rp)} in the reference{tf}. Outputs differ even where shapes agree."
     )
+    others = sum(
+        1
+        for o in rest["c"]
+        if ctx.candidate.ops[o].kind is not OpKind.PAD and o not in {c.id for _, c in pairs}
+    )
+    if others:
+        message += (
+            f" The candidate writes 'same' as an explicit pad before {others} other convs and pools too: a "
+            "strided max pool shifts like the convs; on stride-1 convs it is PyTorch's own padding."
+        )
     culprit = (_pads_before(ctx.candidate, c) or [c])[0]
     site = ctx.site(c.module_path) or culprit.source
     return [
@@ -250,6 +268,17 @@ def detect_same_padding(ctx: Context) -> list[Finding]:
             source=site,
         )
     ]
+
+
+def _explicitly_padded(trace: Trace) -> set[int]:
+    """Pad ops feeding a conv or max pool, and those convs and pools."""
+    out: set[int] = set()
+    for op in trace.ops:
+        if op.kind in (OpKind.CONV, OpKind.MAX_POOL):
+            pads = _pads_before(trace, op)
+            if pads:
+                out |= {op.id, *(p.id for p in pads)}
+    return out
 
 
 def _same_fix(ctx: Context, r: OpRecord, c: OpRecord, where: str) -> str:
