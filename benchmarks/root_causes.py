@@ -147,12 +147,21 @@ def real_code(folder: Path) -> list[str]:
             1 for r in rows if not r.get("crash") and not r.get("unexplained") and not r.get("verdict")
         )
         described = sum(1 for r in rows if set(r.get("findings", ())) & DESCRIBED)
+        by_description = sum(r.get("described", 0) for r in rows)
         lines += [
             f"- **timm's residual families and transformers' ResNet / BiT** ({len(rows)} models, each against "
             f"its closest torchvision ResNet at 64 px or the smallest size it runs at): {full} fully explained; "
             f"{total - unexplained} of {total} mismatches claimed by a finding "
             f"(**{100 * (total - unexplained) / max(total, 1):.1f}%**), {unexplained} left unexplained and shown "
-            f"at their layer; {described} models use a description (what differs, where) for part of it; "
+            f"at their layer (single differences, each its own message); {described} models use a "
+            f"description (what differs, where) for part of it"
+            + (
+                f", {by_description} mismatches claimed by descriptions, {total - unexplained - by_description} "
+                "by named variants"
+                if by_description
+                else ""
+            )
+            + "; "
             f"'not a residual network' verdicts: {len(verdicts)} ({', '.join(verdicts) or 'none'}); crashes: "
             f"{len(crashed)}. Wrong names are not judged here (no expectation per model): the corpus below "
             "judges them.",

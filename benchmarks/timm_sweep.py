@@ -102,6 +102,7 @@ def measure(name: str, sizes: tuple[int, ...]) -> dict[str, Any]:
 
     from resnet_verify.specs.builders import build_model
     from resnet_verify.verify.comparison import compare
+    from resnet_verify.verify.records import DESCRIPTIONS
 
     torch.set_num_threads(1)
     row: dict[str, Any] = {"model": name, "crash": False, "error": None}
@@ -126,6 +127,7 @@ def measure(name: str, sizes: tuple[int, ...]) -> dict[str, Any]:
     row.update(
         mismatches=len(c.mismatches),
         claimed=len(claimed),
+        described=len({i for f in c.findings if f.pattern in DESCRIPTIONS for i in f.mismatches}),
         unexplained=len(c.unexplained),
         findings=sorted({f.pattern.value for f in c.findings}),
         verdict=sorted({f.pattern.value for f in c.findings if f.verdict}),
@@ -226,13 +228,20 @@ def render(rows: list[dict[str, Any]], left_out: list[str], facts: dict[str, Any
     clean = [r for r in ok if r["mismatches"] == 0]
     total = sum(r["mismatches"] for r in ok)
     claimed = sum(r["claimed"] for r in ok)
+    described = sum(r.get("described", 0) for r in ok)
     moved = [r for r in ok if r.get("fails_at")]
     summary = (
         f"**{len(rows)} models: {len(explained)} fully explained** (no crash, no unexplained mismatch, no "
         f"'not a residual network' verdict; {len(clean)} of them compare clean), **{len(verdict)} with a "
         f"'not_a_residual_network' verdict**, {len(rows) - len(ok)} crashed or timed out; "
         f"**{sum(r['unexplained'] for r in ok)} mismatches unexplained** of {total} "
-        f"({claimed} claimed by a finding)."
+        f"({claimed} claimed by a finding"
+        + (
+            f": {claimed - described} by a named variant, {described} by a description of what differs"
+            if any("described" in r for r in ok)
+            else ""
+        )
+        + "). A mismatch left unexplained is a single difference, shown at its layer with its own message."
     )
     body = [
         [
@@ -370,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.from_json:  # re-render the Markdown from a finished sweep's JSON, measuring nothing
         data = json.loads(Path(args.from_json).read_text())
         text = render(order(data["rows"]), data["left_out"], data["machine"], data["command"])
+        Path(args.out).mkdir(parents=True, exist_ok=True)
         (Path(args.out) / "timm_sweep.md").write_text(text)
         print(text)
         return 0
