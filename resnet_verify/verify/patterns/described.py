@@ -11,9 +11,11 @@ never given: the finding's pattern says "described", not which variant it might 
 
 from __future__ import annotations
 
+from collections import Counter
+
 from resnet_verify.verify.patterns.context import Context
 from resnet_verify.verify.patterns.wording import action, what
-from resnet_verify.verify.records import BlockPair, Finding, Mismatch, Pattern, Region
+from resnet_verify.verify.records import BlockPair, Finding, Mismatch, MismatchKind, Pattern, Region
 
 _SHOWN = 6  # differences spelled out in the message; the rest are counted (``--verbose`` lists all)
 _FIXES = 3
@@ -50,10 +52,13 @@ def detect_described(ctx: Context) -> list[Finding]:
 
 def _finding(ctx: Context, unit: str, roots: list[int], idx: list[int]) -> Finding:
     ms = [ctx.mismatches[i] for i in roots]
-    phrases = list(dict.fromkeys(what(m, ctx) for m in ms))
+    counts = Counter(what(m, ctx) for m in ms)
+    phrases = [p if k == 1 else f"{p} (x{k})" for p, k in counts.items()]
     more = len(phrases) - _SHOWN
     listed = "; ".join(phrases[:_SHOWN]) + (f"; and {more} more" if more > 0 else "")
-    fixes = list(dict.fromkeys(action(m) for m in ms))
+    # a shape follows from the layers around it: what to change is said for those, not for it
+    acts = [m for m in ms if m.kind is not MismatchKind.SHAPE] or ms
+    fixes = list(dict.fromkeys(action(m) for m in acts))
     rest = len(fixes) - _FIXES
     fix = "; ".join(fixes[:_FIXES]) + (
         f"; and {rest} more (--verbose lists every mismatch)" if rest > 0 else ""

@@ -195,7 +195,14 @@ def _texts(ctx: Context, entries: Sequence[_Entry]) -> tuple[str, str, str]:
     where, site, label = _where(ctx, entries), _site(ctx, first), _LABEL[first.held.kind]
     refs = [e.ref for e in entries if e.ref is not None]
     cands = [e.cand for e in entries if e.cand is not None]
-    every = f" in each of the {len(entries)} blocks" if len(entries) > 1 else ""
+    blocks = all(e.held.part is Part.BLOCK for e in entries)
+    every = (
+        ""
+        if len(entries) == 1
+        else f" in each of the {len(entries)} blocks"
+        if blocks
+        else (" (both)" if len(entries) == 2 else f" (all {len(entries)})")
+    )
     if change is Change.CANDIDATE_ONLY:
         return (
             f"{label} only in the candidate",
