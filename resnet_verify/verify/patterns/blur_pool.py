@@ -10,13 +10,8 @@ parameters, in the stem and each downsampling block. Found from what the filter 
 from __future__ import annotations
 
 from resnet_verify.tracing.records import OpKind, OpRecord, Trace
-from resnet_verify.verify.patterns.context import Context, attr
+from resnet_verify.verify.patterns.context import Context, attr, fixed_weights
 from resnet_verify.verify.records import Finding, MismatchKind, Pattern, Region
-
-
-def _fixed(trace: Trace, op: OpRecord) -> bool:
-    buffers = {p.name for p in trace.params if p.is_buffer}
-    return bool(op.params) and all(p in buffers for p in op.params)
 
 
 def blur_ops(trace: Trace) -> list[OpRecord]:
@@ -30,7 +25,7 @@ def blur_ops(trace: Trace) -> list[OpRecord]:
             isinstance(stride, tuple)
             and max(stride) > 1
             and groups == attr(op, "in_channels") == attr(op, "out_channels")
-            and _fixed(trace, op)
+            and fixed_weights(trace, op)
         ):
             out.append(op)
     return out

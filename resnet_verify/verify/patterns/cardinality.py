@@ -10,7 +10,7 @@ go with it. A grouped 1x1 is another detector's (patterns/layers.py).
 from __future__ import annotations
 
 from resnet_verify.tracing.records import OpKind
-from resnet_verify.verify.patterns.context import Context, at, attr
+from resnet_verify.verify.patterns.context import Context, at, attr, fixed_weights
 from resnet_verify.verify.records import Finding, MismatchKind, Pattern
 
 
@@ -28,6 +28,9 @@ def detect_cardinality(ctx: Context) -> list[Finding]:
             and m.reference_op is not None
             and m.candidate_op is not None
             and _spatial(attr(ref.ops[m.reference_op], "kernel_size"))
+            # a fixed depthwise filter (blur pooling's low-pass) is no grouping of a learned conv
+            and not fixed_weights(cand, cand.ops[m.candidate_op])
+            and not fixed_weights(ref, ref.ops[m.reference_op])
         )
     )
     idx = tuple(i for i in idx if i not in ctx.claimed)

@@ -41,6 +41,13 @@ def module_type(trace: Trace, path: str | None) -> str | None:
     return next((c.type_name for c in trace.modules if c.path == path), None) if path else None
 
 
+def fixed_weights(trace: Trace, op: OpRecord) -> bool:
+    """Every tensor the op reads besides its input is a buffer: a fixed filter (a blur kernel, a
+    frozen norm), nothing in it trains."""
+    buffers = {p.name for p in trace.params if p.is_buffer}
+    return bool(op.params) and all(p in buffers for p in op.params)
+
+
 def at(path: str | None, site: SourceLoc | None) -> str:
     """``stage4.0.conv (models.py:41)``, or just the path when the line is unknown."""
     if site is None:

@@ -49,7 +49,18 @@ def valid_input_sizes(trace: Trace, sizes: Sequence[int] = _ALL_SIZES, want: int
     before = [trace.ops[o] for o in s.head if o < linear.id and len(trace.ops[o].out_shape or ()) == 4]
     last = before[-1].out_shape if before else None
     channels = last[1] if last else (s.blocks[-1].out_shape[1] if s.blocks else 0)
-    steps = [(trace.ops[o].kind, dict(trace.ops[o].attrs)) for o in chain if trace.ops[o].kind in _SIZE_STEPS]
+    # a global pool inside a block is a gate's squeeze (SE): its vector multiplies the map, which
+    # keeps its size; only the head's pool ends the map
+    gates = {
+        o
+        for o in chain
+        if o not in s.head and trace.ops[o].kind in (OpKind.GLOBAL_POOL, OpKind.ADAPTIVE_POOL)
+    }
+    steps = [
+        (trace.ops[o].kind, dict(trace.ops[o].attrs))
+        for o in chain
+        if trace.ops[o].kind in _SIZE_STEPS and o not in gates
+    ]
     if want is None:
         held = attr(linear, "in_features")
         want = held if isinstance(held, int) else None

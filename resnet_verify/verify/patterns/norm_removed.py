@@ -26,6 +26,11 @@ def removed_norms(ctx: Context, *, any_stand_in: bool = False) -> Finding | None
     idx = tuple(i for i in idx if i not in ctx.claimed)
     if not total or 2 * len(idx) < total:
         return None
+    # The whole signature: the candidate normalizes (almost) nowhere. A network with norms of its
+    # own that the alignment could not pair (Res2Net's per-branch BNs) is another design, not this.
+    norms = sum(1 for op in ctx.candidate.ops if op.kind in (OpKind.BATCH_NORM, OpKind.NORM))
+    if 4 * norms > total:
+        return None
     first = ctx.mismatches[idx[0]]
     # With nothing normalizing at all, convs carry their own biases (normalizer-free nets): the same
     # design, not dead weight to remove.
