@@ -69,18 +69,14 @@ NOT_YET: dict[str, str] = {
     #
     # heldout8, first run at 536d0b3 (no uncommitted edits under resnet_verify/; expectations fixed
     # before it; 10 of 14 right; twins 14 of 14 clean; swapped 6 of 10):
-    "ptbxl_resnet1d": "fixed_size_head ('The head (Linear(512, 10)) is sized for one input resolution ... "
-    "fits square inputs of no size from 32 to 1024 px') for a 1-D head that pools globally (adaptive max "
-    "and average, concatenated); dropout and the kernel-3 later blocks (repeated_in_blocks) are right",
-    "kenshohara_resnet18_a": "compare() raises NotImplementedError ('Cannot copy out of meta tensor; no "
-    "data!'): the candidate, built on meta, cannot run there (its shortcut 'A' concatenates torch.zeros "
-    "made on the CPU) and is moved with Module.to() for a CPU trace; no comparison comes back",
-    "medicalnet_resnet18": "no dilated_output_stride: layer3/4's dilation 2/4 at stride 1 comes back as three "
-    "repeated_in_blocks (dilation + padding in layer3 and layer4, the shortcut's stride 1 in layer3.0 and "
-    "layer4.0); input_channels right; the stem is described",
-    "irhum_r2plus1d18": "widths ('channel widths in the stem, layer2, layer3, layer4 are 1.251/1.252/1.844x') "
-    "for the (2+1)-D convs' intermediate channels (83 vs 45 in the stem, per-conv midplanes), the stage "
-    "widths being equal; conv_bias_before_bn and the located descriptions are right",
+    # All four pass now, by mechanism: ptbxl_resnet1d (fixed_size_head for a head that pools globally
+    # twice and concatenates: a global pool before the Linear is no fixed head, and a Linear reading a
+    # concatenation has no network width, head.py / widths.py), kenshohara_resnet18_a (compare()
+    # raised: a meta-built model that needs real tensors is now given CPU storage with to_empty, and
+    # ``x.data`` is recorded as the same values so shortcut A's dataflow holds, tracer.py /
+    # op_counter.py), medicalnet_resnet18 (no dilated_output_stride: the output stride is read on the
+    # last spatial axis of any rank, downsampling.py), irhum_r2plus1d18 (widths for the (2+1)-D
+    # midplanes: the width between a factorised conv's halves is no network width, widths.py).
     #
     # heldout9, first run at 27e778b (+ others' uncommitted edits under resnet_verify/; the same on a
     # clean export of 27e778b; expectations fixed before it; 10 of 12 right; twins 12 of 12 clean;
@@ -106,12 +102,7 @@ NOT_YET_TWIN: dict[str, str] = {
 # first run: 59 of 60; se_hardsigmoid passes now; heldout5: 5 of 5; heldout6: 6 of 9
 NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with the fixes above
     # heldout7, first run at 8c95422: 4 of 5 (flax_resnet50 passes since tracing/layout.py)
-    # heldout8, first run at 536d0b3: 6 of 10
-    "ptbxl_resnet1d": "fixed_size_head for the globally pooled 1-D head (as unswapped)",
-    "kenshohara_resnet18_a": "no option_a_shortcut: fixed_size_head, repeated_in_blocks and "
-    "described_difference only",
-    "medicalnet_resnet18": "no dilated_output_stride: repeated_in_blocks for the dilation (as unswapped)",
-    "irhum_r2plus1d18": "widths for the (2+1)-D intermediate channels (as unswapped)",
+    # heldout8, first run at 536d0b3: 6 of 10 (all four misses pass with the fixes above)
     # heldout9, first run at 27e778b: 3 of 5
     "bottleneck_no_add": "residual_add_extra, not residual_add_missing: the mirror name records.py "
     "gives this direction (the torchvision candidate has the adds the reference lacks), so a "

@@ -40,6 +40,10 @@ class OpCounter(TorchFunctionMode):
     ) -> Any:
         kwargs = kwargs or {}
         name = getattr(func, "__name__", str(func))
+        if name == "__get__":  # a property: ``x.data`` is the same values, the dataflow goes on
+            name = getattr(getattr(func, "__self__", None), "__name__", name)
+            if name not in opkinds.TRACKED_PROPERTIES:
+                return func(*args, **kwargs)
         if name in opkinds.IGNORED:
             return func(*args, **kwargs)
         caller = sys._getframe(1)

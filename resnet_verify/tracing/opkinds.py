@@ -68,6 +68,7 @@ _ADAPTIVE = {
 _NORM = {"group_norm", "layer_norm", "instance_norm", "local_response_norm"}
 _FLATTEN = {"flatten"}
 _RESHAPE = {
+    "data",  # ``x.data``: the same values without autograd history (Kenshohara's shortcut A)
     "view",
     "reshape",
     "squeeze",
@@ -96,6 +97,9 @@ _DROPOUT = {
     "alpha_dropout",
     "feature_alpha_dropout",
 }
+
+# Tensor properties recorded as ops (others, like ``.shape``, are not tensors or not computation).
+TRACKED_PROPERTIES = frozenset({"data"})
 
 # Calls that return tensors but are not part of the computation we care about.
 IGNORED = frozenset(

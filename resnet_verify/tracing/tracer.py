@@ -202,6 +202,18 @@ def _on_cpu(model: nn.Module, shape: Shape, device: str) -> bool:
 
 def _cpu_copy(model: nn.Module) -> nn.Module:
     real = copy_model(model)
+    if any(t.is_meta for t in (*real.parameters(), *real.buffers())):
+        # A model built on meta (no data) whose forward needs real tensors (it concatenates a
+        # torch.zeros made on the CPU): storage for the same tensors, given plain values; a meta
+        # model has no weights to keep.
+        nn.Module.to_empty(real, device="cpu")
+        with torch.no_grad():
+            for t in (*real.parameters(), *real.buffers()):
+                if t.is_floating_point():
+                    t.normal_(0.0, 0.02) if isinstance(t, nn.Parameter) else t.fill_(1.0)
+                else:
+                    t.zero_()
+        return real
     nn.Module.to(real, "cpu")  # never a user's `to` override, which may return None
     return real
 

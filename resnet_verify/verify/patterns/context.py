@@ -123,7 +123,9 @@ def conv_call(op: OpRecord, *, bias: bool = False) -> str:
 
 def pool_call(op: OpRecord) -> str:
     a = dict(op.attrs)
-    name = "MaxPool2d" if op.kind is OpKind.MAX_POOL else "AvgPool2d"
+    kernel = a.get("kernel_size")
+    n = len(kernel) if isinstance(kernel, tuple) and 1 <= len(kernel) <= 3 else 2
+    name = f"{'MaxPool' if op.kind is OpKind.MAX_POOL else 'AvgPool'}{n}d"
     args = [str(square(a.get("kernel_size")))]
     for key in ("stride", "padding"):
         if key in a:

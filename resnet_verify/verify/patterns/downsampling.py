@@ -16,12 +16,14 @@ def _first(value: object) -> int:
 
 
 def output_stride(trace: Trace) -> int | None:
-    """Input side / last block's output side (32 for a plain ResNet)."""
+    """Input side / last block's output side along the last spatial axis (32 for a plain ResNet;
+    the same for a 3-D net's width, whatever its time axis does)."""
     blocks = trace.structure.blocks
-    if not blocks or len(blocks[-1].out_shape) != 4 or len(trace.input_shape) != 4:
+    out, given = (blocks[-1].out_shape if blocks else ()), trace.input_shape
+    if not blocks or len(out) != len(given) or len(given) < 3:
         return None
-    side = blocks[-1].out_shape[2]
-    return round(trace.input_shape[2] / side) if side else None
+    side = out[-1]
+    return round(given[-1] / side) if side else None
 
 
 def _conv_attr(ctx: Context, field: str) -> list[tuple[int, Mismatch]]:
@@ -68,8 +70,8 @@ def detect_output_stride(ctx: Context) -> list[Finding]:
     )
     names = ", ".join(_stage_name(ctx.reference, s) for s in stages)
     keeps, other = ("candidate", "reference") if os_c < os_r else ("reference", "candidate")
-    (r_s, c_s), (r_d, c_d) = _ops(ctx, strides[:1])[0], _ops(ctx, dilated[:1])[0]
-    rate = max(_first(attr(c_d, "dilation")), _first(attr(r_d, "dilation")))
+    (r_s, c_s), (r_d, _) = _ops(ctx, strides[:1])[0], _ops(ctx, dilated[:1])[0]
+    rate = max(max(_first(attr(c, "dilation")), _first(attr(r, "dilation"))) for r, c in _ops(ctx, dilated))
     message = (
         f"The {keeps} is a dilated ResNet: {names} {'keeps its' if len(stages) == 1 else 'keep their'} input resolution (stride 1 where the "
         f"{other} downsamples) and {'dilates its' if len(stages) == 1 else 'dilate their'} 3x3 convs (up to dilation {rate}), so its output stride is "

@@ -98,6 +98,34 @@ def _built_width(cand: Trace, linear: OpRecord | None) -> object:
     return given[0] if given else attr(linear, "in_features")
 
 
+def _pools_globally(trace: Trace, linear: OpRecord | None) -> bool:
+    """A global (or 1-wide adaptive) pool runs in the head before its Linear."""
+    if linear is None:
+        return False
+    for o in trace.structure.head:
+        op = trace.ops[o]
+        if o >= linear.id:
+            break
+        size = dict(op.attrs).get("output_size")
+        if op.kind is OpKind.GLOBAL_POOL or (
+            op.kind is OpKind.ADAPTIVE_POOL and isinstance(size, tuple) and set(size) == {1}
+        ):
+            return True
+    return False
+
+
+def _dims(trace: Trace) -> int:
+    return max(len(trace.input_shape) - 2, 1)
+
+
+def _fits(trace: Trace, sizes: Sequence[int]) -> str:
+    """The inputs the head fits: square sizes for a 2-D net; for a 1-D or 3-D one (whose sizes the
+    square walk does not cover) the size it was traced at."""
+    if len(trace.input_shape) == 4:
+        return f"square inputs of {ranges(sizes)} px"
+    return f"inputs of its traced size ({'x'.join(map(str, trace.input_shape[2:]))}) or whatever ends in the same map"
+
+
 def detect_fixed_head(ctx: Context) -> list[Finding]:
     ref, cand = ctx.reference, ctx.candidate
     head = [cand.ops[o] for o in cand.structure.head]
@@ -124,8 +152,12 @@ def detect_fixed_head(ctx: Context) -> list[Finding]:
     sizes = (
         valid_input_sizes(cand, want=built if isinstance(built, int) else None) if cand.crash is None else []
     )
-    if not fixed_pool and cand.crash is None and len(sizes) == len(_ALL_SIZES):
-        return []  # a global pool feeding its own width: a narrower / wider net, not a fixed head
+    if (
+        not fixed_pool
+        and cand.crash is None
+        and (len(sizes) == len(_ALL_SIZES) or _pools_globally(cand, linear))
+    ):
+        return []  # a global pool feeding its own width (or two, concatenated): not a fixed head
     what = " + ".join(
         [pool_call(op) for op in fixed_pool] + ([_linear_call(linear, built)] if linear else [])
     )
@@ -139,10 +171,10 @@ def detect_fixed_head(ctx: Context) -> list[Finding]:
             pattern=Pattern.FIXED_HEAD,
             title="Fixed-size head",
             message=f"The head ({what}) is sized for one input resolution instead of pooling globally: it only fits "
-            f"square inputs of {ranges(sizes)} px{fails}.",
+            f"{_fits(cand, sizes)}{fails}.",
             locations=tuple(sorted(head_paths)),
             mismatches=idx,
-            suggestion=f"{at(path, site)}: {what} only fits {ranges(sizes)} px input; use AdaptiveAvgPool2d(1) + "
+            suggestion=f"{at(path, site)}: {what} only fits {_fits(cand, sizes)}; use AdaptiveAvgPool{_dims(cand)}d(1) + "
             f"Linear({attr(ref_linear, 'in_features')}, {classes}){_reshape_fix(cand, linear, built)}",
             source=site,
         )

@@ -101,9 +101,53 @@ def _reads_a_map(trace: Trace, op: OpRecord) -> bool:
     return shape is not None and len(shape) > 2 and math.prod(shape[2:]) > 1
 
 
+def _reads_a_concat(trace: Trace, op: OpRecord) -> bool:
+    """The op reads (through layout, norm and activation ops) a concatenation: features joined from
+    several poolings."""
+    passing = {*LAYOUT_KINDS, OpKind.BATCH_NORM, OpKind.NORM, OpKind.RELU, OpKind.ACTIVATION}
+    i = op.inputs[0] if op.inputs else -1
+    while i >= 0 and trace.ops[i].kind in passing:
+        i = trace.ops[i].inputs[0] if trace.ops[i].inputs else -1
+    return i >= 0 and trace.ops[i].kind is OpKind.CAT
+
+
 def _reads_a_slice(trace: Trace, op: OpRecord) -> bool:
     """The op's input is a slice of its producer's channels (``x.split``, ``chunk``, ``x[:, :c]``)."""
     return any(i >= 0 and trace.ops[i].kind is OpKind.SLICE for i in op.inputs)
+
+
+def _factor_axes(op: OpRecord) -> tuple[bool, ...]:
+    kernel = attr(op, "kernel_size")
+    return (
+        tuple(k > 1 for k in kernel)
+        if isinstance(kernel, tuple) and all(isinstance(k, int) for k in kernel)
+        else ()
+    )
+
+
+def _midplanes(trace: Trace) -> set[int]:
+    """Ops of a factorised conv ((2+1)-D: a 1xkxk conv, norm, activation, then a kx1x1 conv): the
+    width between its two halves is how the factorisation is sized (R(2+1)D's midplanes), not a
+    width of the network."""
+    users: dict[int, list[OpRecord]] = {}
+    for op in trace.ops:
+        for i in op.inputs:
+            users.setdefault(i, []).append(op)
+    passing = {OpKind.BATCH_NORM, OpKind.NORM, OpKind.RELU, OpKind.ACTIVATION, *LAYOUT_KINDS}
+    out: set[int] = set()
+    for a in (op for op in trace.ops if op.kind is OpKind.CONV):
+        axes = _factor_axes(a)
+        if len(axes) < 2 or all(axes) or not any(axes):
+            continue
+        path, nxt = [a.id], users.get(a.id, [])
+        while len(nxt) == 1 and nxt[0].kind in passing:
+            path.append(nxt[0].id)
+            nxt = users.get(nxt[0].id, [])
+        if len(nxt) == 1 and nxt[0].kind is OpKind.CONV:
+            other = _factor_axes(nxt[0])
+            if len(other) == len(axes) and all(x != y for x, y in zip(axes, other, strict=True)):
+                out |= {*path, nxt[0].id}
+    return out
 
 
 def _gate_ops(trace: Trace) -> set[int]:
@@ -114,7 +158,7 @@ def _gate_ops(trace: Trace) -> set[int]:
 
 def detect_widths(ctx: Context) -> list[Finding]:
     ref, cand = ctx.reference, ctx.candidate
-    gates = _gate_ops(ref) | {-1 - o for o in _gate_ops(cand)}
+    gates = _gate_ops(ref) | _midplanes(ref) | {-1 - o for o in _gate_ops(cand) | _midplanes(cand)}
     ratios: dict[int, float] = {}
     for i, m in enumerate(ctx.mismatches):
         sized = m.kind in (MismatchKind.SHAPE, MismatchKind.PARAMS) or m.field == "in_features"
@@ -127,6 +171,8 @@ def detect_widths(ctx: Context) -> list[Finding]:
             continue  # a gate's reduction ratio: described where it is, not a network width
         if c.kind is OpKind.LINEAR and (_reads_a_map(cand, c) or _reads_a_map(ref, r)):
             continue  # positions times channels: the pooling before it differs, not a width
+        if c.kind is OpKind.LINEAR and (_reads_a_concat(cand, c) or _reads_a_concat(ref, r)):
+            continue  # a head pooling two ways and concatenating (avg + max): its anatomy, not a width
         if _reads_a_slice(cand, c) or _reads_a_slice(ref, r):
             continue  # a branch of a split (selective kernel, Res2Net): the block's anatomy, not a width
         if c.kind is OpKind.CONV and _channels(r)[-1] == _channels(c)[-1] and _from_the_input(cand, c):
