@@ -81,13 +81,10 @@ NOT_YET: dict[str, str] = {
     # heldout9, first run at 27e778b (+ others' uncommitted edits under resnet_verify/; the same on a
     # clean export of 27e778b; expectations fixed before it; 10 of 12 right; twins 12 of 12 clean;
     # swapped 3 of 5):
-    "add_to_itself": "block_counts ('[3, 4, 4, 4] in the candidate, [2, 2, 2, 2]') for blocks whose add "
-    "reads the branch twice: the unused shortcuts make the tool re-cut the blocks (6 'residual units the "
-    "reference lacks', layer1.0's convs and BNs read as stem layers, a described_difference in the stem); "
-    "the missing adds and ReLUs are right in a repeated_in_blocks",
-    "shared_block_list": "no mismatch and no finding (a false 'no difference') for a ResNet-50 whose "
-    "later blocks of each stage are one module called 2/3/5/2 times (14.0M parameters, not 23.5M): the "
-    "same ops run, the weights shared between blocks are not seen",
+    # Both pass now: add_to_itself (an add of one tensor to itself is no skip merge, so the blocks
+    # are cut where they are and every lost add is residual_add_missing, tracing/structure.py) and
+    # shared_block_list (the false "no difference": a block that reruns parameters an earlier layer
+    # ran is a mismatch of its own, verify/sharing.py; 8 blocks, one finding).
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a

@@ -125,6 +125,8 @@ def _merges(graph: _Graph, ops: Sequence[OpRecord]) -> list[_Unit]:
     units: list[_Unit] = []
     for op in (op for op in ops if _is_merge(op)):
         a, b = op.inputs[0], op.inputs[1]
+        if a == b:
+            continue  # x + x doubles one path: no second path joins, no skip merge
         common = graph.ancestors(a) & graph.ancestors(b)
         if not common:
             continue

@@ -16,6 +16,7 @@ from resnet_verify.verify.align import OpPair, align_block_ops, align_ops, align
 from resnet_verify.verify.crash import crash_mismatch, repair_mismatches
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 from resnet_verify.verify.regularizer_diff import regularizer_mismatches
+from resnet_verify.verify.sharing import shared_parameter_mismatches
 
 # Channel counts surface as shape mismatches; listing them again as attributes would double count.
 _SKIP_ATTRS = {"in_channels", "out_channels", "num_features"}
@@ -286,6 +287,8 @@ class _Differ:
         self.output_shape()
         self.side_outputs()
         self.unused_params()
+        for m in shared_parameter_mismatches(self.ref, self.cand, pairs):
+            self.add(m)
         return self.out
 
     def output_shape(self) -> None:

@@ -52,6 +52,9 @@ def what(m: Mismatch, ctx: Context) -> str:
         return f"{m.actual} where the reference has {m.expected} ({place})"
     if m.field == "op_order":
         return str(m.actual)
+    if m.field == "shared_params":
+        return (f"{m.actual} parameter tensors run a second time (weights shared with an earlier layer) "
+                f"where the reference's layers have their own")  # fmt: skip
     if m.field == "params":
         return f"{_layer(m)} with {m.actual} parameters where the reference's has {m.expected} ({place})"
     return f"{_layer(m)} {m.field} {m.actual} where the reference has {m.expected} ({place})"
@@ -68,6 +71,8 @@ def action(m: Mismatch) -> str:
         return f"use a {m.expected} as the reference does ({ref})"
     if m.field == "op_order":
         return f"order the ops as the reference's {ref.rsplit('.', 1)[0]}"
+    if m.field == "shared_params":
+        return "build a new module for each use (not [block] * n, not one layer called twice)"
     if m.field == "params":
         return f"give it the reference's shape ({ref})"
     return f"make {m.field} {m.expected} as in the reference ({ref})"

@@ -1,0 +1,98 @@
+"""Parameters one layer runs that an earlier layer already ran: weights shared where the other side
+has its own (``nn.Sequential(*[block] * n)``, one BatchNorm module called twice in a block).
+
+The ops are the same on both sides, so op by op nothing differs, and the model is still another one:
+fewer parameters, and layers that can no longer learn apart. Read from the trace (a parameter tensor
+consumed by a second op that is no call of the same layer on a second input of the same op), one
+mismatch per block (or stem / head) that reuses what it did not create, so a false "no difference"
+cannot come from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from resnet_verify.tracing.records import OpKind, Trace
+from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
+
+_WHOLE = "(model)"
+
+
+def _canonical(trace: Trace) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for p in trace.params:
+        if p.is_buffer:
+            continue
+        for name in (p.name, *p.aliases):
+            names[name] = p.name
+    return names
+
+
+def _unit_of(trace: Trace) -> dict[int, int]:
+    """Op id -> block index, for the ops of blocks (stem and head ops are absent)."""
+    out: dict[int, int] = {}
+    for b in trace.structure.blocks:
+        for o in (*b.main, *b.shortcut, *b.tail, *([b.merge_op] if b.merge_op is not None else [])):
+            out[o] = b.index
+    return out
+
+
+# Layers whose weights make the architecture: a second use of them is another network. A gate's MLP
+# run on two pooled vectors (CBAM) or one PReLU at two places is the design of that module, said by
+# its own finding, so within one block only a norm layer's second use counts (one BN, two places).
+_LAYERS = frozenset({OpKind.CONV, OpKind.LINEAR, OpKind.BATCH_NORM, OpKind.NORM})
+_WITHIN_A_BLOCK = frozenset({OpKind.BATCH_NORM, OpKind.NORM})
+
+
+def reused(trace: Trace) -> dict[int | None, list[tuple[str, str]]]:
+    """Per block index (None: stem, head), the (parameter, path of its first user) pairs its layers
+    read after a layer of another block (or, for norms, another layer) read them first."""
+    names, unit = _canonical(trace), _unit_of(trace)
+    first: dict[str, int] = {}
+    out: dict[int | None, list[tuple[str, str]]] = {}
+    for op in trace.ops:
+        if op.kind not in _LAYERS:
+            continue
+        for raw in dict.fromkeys(op.params):
+            name = names.get(raw)
+            if name is None:
+                continue  # a buffer, or a tensor that is no parameter of the model
+            if name not in first:
+                first[name] = op.id
+                continue
+            earlier = first[name]
+            across = unit.get(op.id) != unit.get(earlier)
+            if earlier != op.id and (across or op.kind in _WITHIN_A_BLOCK):
+                out.setdefault(unit.get(op.id), []).append((name, trace.ops[earlier].module_path))
+    return out
+
+
+def shared_parameter_mismatches(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
+    mine, theirs = reused(cand), reused(ref)
+    by_cand = {p.candidate: p for p in pairs if p.candidate is not None}
+    out: list[Mismatch] = []
+    for index, items in mine.items():
+        pair = by_cand.get(index) if index is not None else None
+        if pair is not None and pair.reference is not None and pair.reference in theirs:
+            continue  # the reference shares there too
+        if index is None and None in theirs:
+            continue
+        block = cand.structure.blocks[index].path if index is not None else None
+        ref_block = ref.structure.blocks[pair.reference].path if pair and pair.reference is not None else None
+        owners = sorted({path for _, path in items})
+        where = f"{block}" if block is not None else "outside the blocks"
+        text = (
+            f"{where} runs {len(items)} parameter tensor(s) that an earlier layer already ran "
+            f"({', '.join(owners[:3])}{' ...' if len(owners) > 3 else ''}): one module object used twice "
+            "(e.g. nn.Sequential(*[block] * n), or a layer called twice), so its weights are shared "
+            "where the reference has its own"
+        )
+        out.append(Mismatch(
+            kind=MismatchKind.PARAMS, reference_path=ref_block, candidate_path=block or items[0][1],
+            field="shared_params", expected=0, actual=len(items), message=text,
+            region=Region.BLOCK if pair is not None else Region.MODEL, block=pair,
+        ))  # fmt: skip
+    return out
+
+
+__all__ = ["reused", "shared_parameter_mismatches"]
