@@ -13,7 +13,7 @@ from resnet_verify.specs.builders import build_reference_model, reference_displa
 from resnet_verify.tracing.global_pools import follow_input_size
 from resnet_verify.tracing.input_channels import channels_it_takes, trace_as_it_takes, with_channels
 from resnet_verify.tracing.outputs import no_tensor_error
-from resnet_verify.tracing.records import Shape, Stage, Trace, format_shape
+from resnet_verify.tracing.records import Block, Shape, Stage, Trace, format_shape
 from resnet_verify.tracing.repairs import describe
 from resnet_verify.tracing.tracer import normalize_input_shape, trace
 from resnet_verify.verify.align import align_blocks
@@ -65,6 +65,15 @@ def _stem_row(ref: Trace, cand: Trace, mismatches: Sequence[Mismatch]) -> StageR
     )
 
 
+def _unique_params(trace: Trace, blocks: Sequence[Block]) -> int:
+    """Parameter values the blocks hold, each tensor once (blocks that share one module count it
+    once, as the model does)."""
+    canonical = {a: p.name for p in trace.params for a in (p.name, *p.aliases)}
+    numel = {p.name: (0 if p.is_buffer else p.numel) for p in trace.params}
+    names = {canonical.get(n, n) for b in blocks for n in b.params}
+    return sum(numel.get(n, 0) for n in names)
+
+
 def _stage_row(stage: Stage, ref: Trace, cand: Trace, pairs: Sequence[BlockPair], bad: set[str]) -> StageRow:
     """One reference stage against the candidate blocks aligned with its blocks."""
     rs, cs = ref.structure, cand.structure
@@ -73,7 +82,7 @@ def _stage_row(stage: Stage, ref: Trace, cand: Trace, pairs: Sequence[BlockPair]
     cstages = sorted({s.index for s in cs.stages for b in cblocks if b.index in s.blocks})
     cpath = ", ".join(cs.stages[i].path or f"stage {i}" for i in cstages) or None
     cshape = cblocks[-1].out_shape if cblocks else None
-    cparams = sum(b.num_params for b in cblocks) if cblocks else None
+    cparams = _unique_params(cand, cblocks) if cblocks else None
     ok = (
         not _has_bad(bad, [stage.path] + [rs.blocks[b].path for b in stage.blocks])
         and cshape == stage.out_shape
