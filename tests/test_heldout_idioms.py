@@ -101,9 +101,8 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout7, first run at 8c95422: 4 of 5 (flax_resnet50 passes since tracing/layout.py)
     # heldout8, first run at 536d0b3: 6 of 10 (all four misses pass with the fixes above)
     # heldout9, first run at 27e778b: 3 of 5
-    "bottleneck_no_add": "residual_add_extra, not residual_add_missing: the mirror name records.py "
-    "gives this direction (the torchvision candidate has the adds the reference lacks), so a "
-    "disagreement with the swap rule's 'same names' rather than a wrong answer",
+    # bottleneck_no_add (residual_add_extra, the mirror name, where the swap rule wants the same name)
+    # passes: one name for the concept in either direction, told from the candidate's side.
     "avgpool7_at_64": "compare() raises UsageError ('input size 3x64x64 is too small for ...avgpool7_at_64'): "
     "the reference side (the idiom model) cannot run at 64 px, so no comparison comes back",
 }

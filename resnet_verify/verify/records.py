@@ -95,8 +95,7 @@ class Pattern(str, enum.Enum):
     FIRST_STAGE_STRIDE = "first_stage_downsampling"
     OUTPUT_SOFTMAX = "softmax_output"
     NOT_RESIDUAL = "not_a_residual_network"
-    RESIDUAL_ADD_MISSING = "residual_add_missing"  # every block lost its add (or the mirror: _EXTRA)
-    RESIDUAL_ADD_EXTRA = "residual_add_extra"
+    RESIDUAL_ADD_MISSING = "residual_add_missing"  # every block lost its add, on either side
     CIFAR_RESNET = "cifar_resnet_family"
     OPTION_A_SHORTCUT = "option_a_shortcut"
     WIDTHS = "widths"

@@ -5,8 +5,8 @@ The structure finder then sees no block at all, and the not-a-ResNet verdict wou
 "another kind of network". It is not: its convolutions, in order, are exactly the reference's main
 paths (the shortcut projections, if still called, feed nothing). So this verdict names the one
 cause and points at the ``forward`` line where the add was: the line of the op that follows the
-reference's first add (its final ReLU). Either direction: a reference without adds against a
-candidate that has them gets the mirror finding.
+reference's first add (its final ReLU). Either direction, one name: a reference without adds against
+a candidate that has them is the same finding, told from the candidate's side.
 """
 
 from __future__ import annotations
@@ -91,10 +91,10 @@ def detect_residual_removed(ctx: Context) -> list[Finding]:
         fix = f"{where}: remove the residual addition to match the reference"
     return [
         Finding(
-            pattern=Pattern.RESIDUAL_ADD_MISSING if residual is ref else Pattern.RESIDUAL_ADD_EXTRA,
+            pattern=Pattern.RESIDUAL_ADD_MISSING,
             title="Residual additions missing in every block"
             if residual is ref
-            else "Residual additions added",
+            else "Residual additions missing in every block (in the reference)",
             message=message,
             locations=tuple(ref.structure.blocks[i].path for i in range(min(3, len(ref.structure.blocks))))
             or ("model",),
