@@ -1,7 +1,7 @@
 """Names that must not come from a shared attribute alone, found on timm's families (#23's sweep):
 Res2Net's per-branch BatchNorms are no 'no normalization' (either way round), a blur filter's
-depthwise conv is no ResNeXt cardinality, and an SE's squeeze inside a block does not make the
-head look fixed-size. Each with the case where the name is right."""
+depthwise conv is no ResNeXt cardinality, an SE's squeeze inside a block does not make the head
+look fixed-size, and an identity shortcut has no projection BN to lose. Each with the case where the name is right."""
 
 from __future__ import annotations
 
@@ -47,6 +47,8 @@ def test_a_learned_depthwise_conv_is_cardinality() -> None:
 def test_an_se_squeeze_does_not_make_the_head_fixed_size() -> None:
     names = _names(timm.create_model("tresnet_l", num_classes=10), "torchvision:resnet50")
     assert Pattern.FIXED_HEAD not in names and Pattern.SQUEEZE_EXCITATION in names
+    # its first block has an identity shortcut where the reference projects: no BN to lose there
+    assert Pattern.PROJECTION_WITHOUT_BN not in names
 
 
 def test_a_fixed_pool_head_after_se_blocks_is_still_fixed_size() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from resnet_verify.tracing.records import OpKind, OpRecord
 from resnet_verify.verify.patterns.context import Context, at, attr, consumers, conv_call, under
-from resnet_verify.verify.records import Finding, MismatchKind, Pattern, Region
+from resnet_verify.verify.records import BlockPair, Finding, MismatchKind, Pattern, Region
 
 
 def detect_conv_bias(ctx: Context) -> list[Finding]:
@@ -40,6 +40,14 @@ def detect_conv_bias(ctx: Context) -> list[Finding]:
     ]
 
 
+def _projects_both(ctx: Context, pair: BlockPair | None) -> bool:
+    """Both blocks of the pair run a conv on their shortcut (an identity shortcut has no BN to lose)."""
+    if pair is None or pair.reference is None or pair.candidate is None:
+        return False
+    sides = ((ctx.reference, pair.reference), (ctx.candidate, pair.candidate))
+    return all(any(t.ops[o].kind is OpKind.CONV for o in t.structure.blocks[b].shortcut) for t, b in sides)
+
+
 def detect_projection_without_bn(ctx: Context) -> list[Finding]:
     idx = ctx.indices(
         lambda m: (
@@ -59,7 +67,9 @@ def detect_projection_without_bn(ctx: Context) -> list[Finding]:
         and m.field == "op"
         and (m.expected is None) != (m.actual is None)
     }
-    idx = tuple(i for i in idx if ctx.mismatches[i].block not in lone)
+    idx = tuple(
+        i for i in idx if ctx.mismatches[i].block not in lone and _projects_both(ctx, ctx.mismatches[i].block)
+    )
     if not idx:
         return []
     ref = ctx.reference
