@@ -18,6 +18,7 @@ from resnet_verify.verify.fixes import (
     conv_bias,
     conv_channels,
     head,
+    layer_arguments,
     linear_width,
     stride,
 )
@@ -34,6 +35,9 @@ WRITERS: Mapping[Pattern, Writer] = MappingProxyType(
         Pattern.CLASS_COUNT: class_count.write,
         Pattern.KERAS_BATCHNORM: batchnorm.write,
         Pattern.BIAS_BEFORE_BN: conv_bias.write,
+        # last: descriptions, whose layers' arguments are set as the reference's
+        Pattern.REPEATED: layer_arguments.write,
+        Pattern.DESCRIBED: layer_arguments.write,
     }
 )
 
