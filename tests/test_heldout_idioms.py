@@ -88,24 +88,16 @@ NOT_YET: dict[str, str] = {
     # ran is a mismatch of its own, verify/sharing.py; 8 blocks, one finding).
     #
     # heldout10, first run at f8b198d (no uncommitted edits under resnet_verify/; expectations fixed before it; 8 of 14 right; twins 13 of 14 clean; swapped 7 of 11):
-    "convnext_tiny": "build_model(spec, device='meta') raises UsageError: the builder's "
-    "torch.linspace(0, rate, 18).tolist() (ConvNeXt's per-block drop-path rates) cannot copy out of a meta "
-    "tensor, so no comparison comes back (compare() given the spec string builds it on the CPU and names "
-    "not_a_residual_network, as the swapped run shows)",
-    "convnext_tiny_k5": "build_model(spec, device='meta') raises UsageError (the same torch.linspace(...)"
-    ".tolist() in the builder), so no comparison comes back",
-    "pyramidnet110": "cifar_stem, pre_activation, block_counts ('[1, 19, 33, 1]' for 18/18/18 blocks "
-    "widening at every block) and fixed_size_head, not the cifar_resnet_family verdict (wrn28_10 gets it); "
-    "the reference's layer?.1 blocks are left unclaimed",
-    "preresnet164": "cifar_stem, pre_activation ('13 blocks' of 54), block_counts ('[18, 18, 18, 0]') and "
-    "fixed_size_head, not the cifar_resnet_family verdict; the reference's bn1 and layer4 blocks are left "
-    "unclaimed",
+    # Fixed by mechanism since: convnext_tiny and convnext_tiny_k5 (a builder that reads values while
+    # building cannot run on meta: built on the CPU, then moved, specs/user_specs.py), pyramidnet110
+    # and preresnet164 (a stage is one resolution, widened by steps or not, tracing/structure.py; the
+    # CIFAR family holds bottlenecks (9n + 2) and widths that grow every block, family.py),
+    # stodepth_resnet50 (a random draw that decides a branch skips the block whole: stochastic
+    # depth, tracing/regularizers.py; the eval multiply said as 'a per-block constant (1 ... 0.5)').
+    # Kept as measured (a disagreement, not fixed): RegNet-Y's design-space verdict.
     "regnety_400mf": "the not_a_residual_network verdict ('its stage widths do not follow the reference's "
     "progression and its stem does not pool ... RegNet style') for a ResNeXt-kind bottleneck network: "
     "block_counts, widths, grouped_conv and squeeze_excitation not named",
-    "stodepth_resnet50": "dropout ('p rising linearly 0.03333->0.5 in 15 of 16 blocks') for blocks whose "
-    "whole branch is skipped at random (stochastic_depth not named); the eval-time multiply by the "
-    "survival probability is described in 16 blocks as 'a multiply by the constant 1'",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -114,8 +106,7 @@ NOT_YET_TWIN: dict[str, str] = {
     # heldout7's flax_resnet50_twin (block_counts '[16, 0, 0, 0]': NHWC block inputs read as 16
     # channels) compares clean since tracing/layout.py.
     # heldout10, first run at f8b198d (no uncommitted edits under resnet_verify/; expectations fixed before it; 8 of 14 right; twins 13 of 14 clean; swapped 7 of 11):
-    "convnext_tiny_k5": "build_model(spec, device='meta') raises UsageError for the twin (the unedited "
-    "ConvNeXt-T: torch.linspace(...).tolist() in its builder cannot copy out of a meta tensor)",
+    # (convnext_tiny_k5's twin builds and compares clean since specs/user_specs.py's CPU fallback)
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what
@@ -131,11 +122,9 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "the reference side (the idiom model) cannot run at 64 px, so no comparison comes back",
     # heldout10, first run at f8b198d: 7 of 11 (convnext_tiny's swap passes: compare() builds the
     # reference spec on the CPU)
-    "pyramidnet110": "cifar_stem, pre_activation, block_counts, fixed_size_head, not cifar_resnet_family",
-    "preresnet164": "cifar_stem, pre_activation, block_counts, fixed_size_head, not cifar_resnet_family",
+    # (pyramidnet110, preresnet164 and stodepth_resnet50 pass with the fixes above)
     "regnety_400mf": "the not_a_residual_network verdict; block_counts, widths, grouped_conv, "
     "squeeze_excitation not named",
-    "stodepth_resnet50": "dropout and repeated_in_blocks; stochastic_depth not named",
 }
 NAMED = [i for i in ALL if i.named]
 

@@ -5,6 +5,7 @@ fixed-size head and its Linear no width; a (2+1)-D conv's midplanes are no netwo
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -13,6 +14,7 @@ from torch import nn
 from torchvision.models import resnet18
 from torchvision.models.video import r2plus1d_18
 
+from resnet_verify.specs.builders import build_model
 from resnet_verify.tracing.tracer import trace
 from resnet_verify.verify.comparison import compare
 from resnet_verify.verify.records import Pattern
@@ -118,3 +120,51 @@ def test_a_narrower_unfactorised_conv_is_still_widths() -> None:
     narrow.layer4[1].conv2 = nn.Conv2d(256, 512, 3, 1, 1, bias=False)
     c = compare(narrow, "torchvision:resnet18", input_size=64, num_classes=10)
     assert Pattern.WIDTHS in {f.pattern for f in c.findings}
+
+
+def test_a_builder_that_reads_values_builds_on_meta_through_the_cpu(tmp_path: Path) -> None:
+    """ConvNeXt-style per-block rates (``torch.linspace(0, r, n).tolist()``) cannot be read on meta:
+    the builder runs on the CPU and the model is then moved (no UsageError)."""
+    source = tmp_path / "m.py"
+    source.write_text(
+        "import torch\nfrom torchvision.models import resnet18\n\n\n"
+        "def build(num_classes: int = 10):\n"
+        "    rates = torch.linspace(0, 0.1, 8).tolist()\n"
+        "    model = resnet18(num_classes=num_classes)\n"
+        "    model.rates = rates\n"
+        "    return model\n"
+    )
+    model, _ = build_model(f"{source}:build", num_classes=10, device="meta")
+    rates: Any = model.rates
+    assert all(p.is_meta for p in model.parameters()) and len(rates) == 8
+
+
+class _Skipped(nn.Module):
+    """Runs its branch or skips it whole on one draw (stochastic depth as first written)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(8, 8, 3, 1, 1)
+        self.p = 0.2
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.training and torch.rand(1).item() < self.p:
+            return x
+        return x + self.conv(x)
+
+
+class _Masked(_Skipped):
+    """Masks activations at random (dropout): the draw's use tells the two apart."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.training:
+            return x + self.conv(x) * (torch.rand_like(x) > self.p)
+        return x + self.conv(x)
+
+
+def test_a_draw_that_decides_the_branch_is_stochastic_depth() -> None:
+    from resnet_verify.tracing.records import RegularizerKind
+    from resnet_verify.tracing.regularizers import regularizer_of
+
+    assert regularizer_of(_Skipped()) == (RegularizerKind.DROP_PATH, 0.2)
+    assert regularizer_of(_Masked()) == (RegularizerKind.DROPOUT, 0.2)

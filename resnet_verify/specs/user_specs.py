@@ -199,7 +199,17 @@ def _call(
         with device_ctx(dev):
             result = target(**kwargs)
     except (Exception, SystemExit) as exc:
-        raise UsageError(f"{verb} {display} raised {exc_text(exc)}{_innermost_user_line(exc)}") from exc
+        if dev is None or dev.type != "meta":
+            raise UsageError(f"{verb} {display} raised {exc_text(exc)}{_innermost_user_line(exc)}") from exc
+        # A builder that reads values while it builds (``torch.linspace(0, p, n).tolist()`` for
+        # per-block drop-path rates) cannot run on meta: built as Python builds it, on the CPU; the
+        # caller moves it to meta.
+        try:
+            result = target(**kwargs)
+        except (Exception, SystemExit) as again:
+            raise UsageError(
+                f"{verb} {display} raised {exc_text(again)}{_innermost_user_line(again)}"
+            ) from again
     if keras_specs.is_keras_model(result):
         return keras_specs.checked_keras_model(result, display)
     if not isinstance(result, nn.Module):

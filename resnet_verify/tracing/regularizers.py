@@ -69,6 +69,9 @@ def _probability(module: nn.Module) -> float | None:
 _RANDOM = re.compile(r"\b(bernoulli_?|rand|rand_like|dropout\w*)\(")
 _MASK = re.compile(r"\b(bernoulli_?|rand|rand_like)\(")
 _PER_SAMPLE = re.compile(r"shape\[0\]|size\(0\)|\.shape\[:1\]")
+# A draw that decides a branch (``if torch.rand(1).item() < self.survival:``): the block runs or is
+# skipped whole, as in the original stochastic depth (one draw per mini-batch).
+_DECIDES = re.compile(r"\bif\b[^\n]*\b(?:bernoulli_?|rand|random)\(")
 
 
 def _own_mask(module: nn.Module) -> tuple[RegularizerKind, float] | None:
@@ -99,7 +102,8 @@ def _random_kind(forward: Any, functional: bool) -> RegularizerKind | None:
     draws = _RANDOM.search(source) if functional else _MASK.search(source)
     if "self.training" not in source or not draws:
         return None
-    return RegularizerKind.DROP_PATH if _PER_SAMPLE.search(source) else RegularizerKind.DROPOUT
+    whole = _PER_SAMPLE.search(source) or _DECIDES.search(source)
+    return RegularizerKind.DROP_PATH if whole else RegularizerKind.DROPOUT
 
 
 def _torch_kind(module: nn.Module) -> RegularizerKind | None:

@@ -380,10 +380,20 @@ def _path_of(ops: Sequence[OpRecord]) -> str:
     return ordered[0] if len(set(ordered)) == 1 else f"{ordered[0]}..{ordered[-1]}"
 
 
+def _same_stage(before: Shape, after: Shape) -> bool:
+    """A block continues the stage of the one before it when it keeps its resolution and its width,
+    or widens it by a step (PyramidNet widens every block a little: one stage per resolution), not
+    by a stage's jump (x2)."""
+    if before[2:] != after[2:] or len(before) < 2 or len(after) < 2:
+        return False
+    a, b = before[1], after[1]
+    return a == b or (a > 0 and b > 0 and max(a, b) / min(a, b) < 1.5)
+
+
 def _stages(blocks: list[Block], ops: Sequence[OpRecord], table: dict[str, ParamInfo]) -> tuple[Stage, ...]:
     groups: list[list[Block]] = []
     for block in blocks:
-        if groups and block.out_shape[1:] == groups[-1][-1].out_shape[1:]:
+        if groups and _same_stage(groups[-1][-1].out_shape, block.out_shape):
             groups[-1].append(block)
         else:
             groups.append([block])

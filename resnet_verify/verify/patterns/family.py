@@ -181,9 +181,17 @@ def _basic(trace: Trace, block: Block) -> bool:
     return len(cs) == 2 and all(attr(c, "kernel_size") == (3, 3) for c in cs)
 
 
+def _bottleneck(trace: Trace, block: Block) -> bool:
+    cs = convs(trace, block.main)
+    kernels = [attr(c, "kernel_size") for c in cs]
+    return len(cs) == 3 and kernels[0] == kernels[2] == (1, 1) and kernels[1] == (3, 3)
+
+
 def cifar_depth(trace: Trace) -> int | None:
-    """6n + 2 when ``trace`` is a CIFAR ResNet (3x3 stride-1 stem without pooling, three stages of
-    n BasicBlocks, widths w / 2w / 4w), else None."""
+    """The depth of a CIFAR ResNet (a 3x3 stride-1 stem without pooling, three stages of n blocks,
+    each stage wider than the one before): 6n + 2 with BasicBlocks (ResNet-56, WRN), 9n + 2 with
+    bottlenecks (PreResNet-164, PyramidNet-272); else None. Widths may double per stage or grow a
+    little every block (PyramidNet)."""
     s = trace.structure
     stem = convs(trace, s.stem)
     if len(s.stages) != 3 or len(stem) != 1 or _pooled_stem(trace):
@@ -191,9 +199,13 @@ def cifar_depth(trace: Trace) -> int | None:
     if attr(stem[0], "kernel_size") != (3, 3) or attr(stem[0], "stride") != (1, 1):
         return None
     n = {len(st.blocks) for st in s.stages}
-    if len(n) != 1 or not all(_basic(trace, b) for b in s.blocks) or _width_ratios(trace) != [2.0, 2.0]:
+    if len(n) != 1 or any(r <= 1.0 for r in _width_ratios(trace)):
         return None
-    return 6 * next(iter(n)) + 2
+    if all(_basic(trace, b) for b in s.blocks):
+        return 6 * next(iter(n)) + 2
+    if all(_bottleneck(trace, b) for b in s.blocks):
+        return 9 * next(iter(n)) + 2
+    return None
 
 
 def _shortcut_kind(trace: Trace) -> str:

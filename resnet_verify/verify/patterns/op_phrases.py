@@ -48,4 +48,19 @@ def extra_op_phrase(trace: Trace, op_id: int | None, fallback: str) -> str:
     return text + (", before the residual add" if _before_merge(trace, op_id) else "")
 
 
-__all__ = ["extra_op_phrase"]
+def extra_ops_phrase(trace: Trace, op_ids: list[int | None], fallback: str) -> str:
+    """One phrase for the same extra op in many blocks: ``a multiply by a per-block constant (1 …
+    0.5)`` when each block's constant differs (stochastic depth's survival probabilities at eval),
+    else the first op's own phrase."""
+    ops = [trace.ops[o] for o in op_ids if o is not None and 0 <= o < len(trace.ops)]
+    scalars = [dict(op.attrs).get("scalar") for op in ops]
+    functions = {dict(op.attrs).get("function", op.name) for op in ops}
+    if len(ops) > 1 and all(isinstance(v, float) for v in scalars) and len(set(scalars)) > 1:
+        verb = "a multiply by" if functions <= _MULS else "an add of" if functions <= _ADDS else None
+        if verb is not None:
+            where = ", before the residual add" if _before_merge(trace, ops[0].id) else ""
+            return f"{verb} a per-block constant ({scalars[0]:g} … {scalars[-1]:g}){where}"
+    return extra_op_phrase(trace, op_ids[0] if op_ids else None, fallback)
+
+
+__all__ = ["extra_op_phrase", "extra_ops_phrase"]

@@ -104,7 +104,8 @@ def _finding(ctx: Context, parts: list[list[int]], paths: list[str]) -> Finding:
             if first.source is not None
             else f"The same difference{'s' if len(firsts) > 1 else ''} in {n} blocks"
         ),
-        message=f"{'; '.join(what(m, ctx) for m in firsts)}, in {n} blocks ({shorten(paths)}): {origin}, "
+        message=f"{'; '.join(what(ctx.mismatches[idx[0]], ctx, [ctx.mismatches[i] for i in idx]) for idx in parts)}, "
+        f"in {n} blocks ({shorten(paths)}): {origin}, "
         "so it is one change, not one per block.",
         locations=tuple(paths[:8]),
         mismatches=tuple(sorted(i for idx in parts for i in idx)),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resnet_verify.verify.patterns.context import Context
-from resnet_verify.verify.patterns.op_phrases import extra_op_phrase
+from resnet_verify.verify.patterns.op_phrases import extra_ops_phrase
 from resnet_verify.verify.records import Mismatch, Region
 
 _WHERE = {
@@ -39,15 +39,17 @@ def _layer(m: Mismatch) -> str:
     return m.op_kind.value.replace("_", " ") if m.op_kind else "layer"
 
 
-def what(m: Mismatch, ctx: Context) -> str:
+def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
     """``ReLU missing in the candidate (main path)``, ``conv stride (1, 1) where the reference has
-    (2, 2) (main path)``: the difference, without the block it sits in."""
+    (2, 2) (main path)``: the difference, without the block it sits in. ``alike``: the same
+    difference in other blocks (an extra op's constant may differ per block)."""
     place = where(m)
     if m.field == "op":
         if m.actual is None:
             return f"{m.expected} missing in the candidate ({place})"
         if m.expected is None:
-            extra = extra_op_phrase(ctx.candidate, m.candidate_op, f"an extra {m.actual}")
+            ops = [m.candidate_op, *(a.candidate_op for a in alike if a is not m)]
+            extra = extra_ops_phrase(ctx.candidate, ops, f"an extra {m.actual}")
             return f"{extra} in the candidate ({place})"
         return f"{m.actual} where the reference has {m.expected} ({place})"
     if m.field == "op_order":
