@@ -40,7 +40,7 @@ _WHAT = {
     RegularizerKind.DROPOUT: "zeroes random activations",
     RegularizerKind.CHANNEL_DROPOUT: "zeroes whole feature maps",
     RegularizerKind.ALPHA_DROPOUT: "drops activations keeping SELU's mean and variance",
-    RegularizerKind.DROP_PATH: "skips each residual branch at random (per sample)",
+    RegularizerKind.DROP_PATH: "skips residual branches at random",
     RegularizerKind.DROP_BLOCK: "zeroes contiguous regions of the feature maps",
 }
 # torch's module for each functional spelling, for a fix that adds what the reference calls in forward
