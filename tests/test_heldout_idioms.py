@@ -1,14 +1,16 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Eleven parts: ``heldout`` to
-``heldout10`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Twelve parts: ``heldout`` to
+``heldout11`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
 (1-D signals, 3-D video and volumes, grayscale and multispectral images, each idiom with its input's
 full shape), and plain edits of them; ``heldout9`` bugs people reported in hand-written ResNets,
 each twin the same code fixed; ``heldout10`` ResNet cousins and networks that are not ResNets
-compared with a torchvision ResNet, and plain edits of them) and ``development`` (the tests/fixtures/quirky
+compared with a torchvision ResNet, and plain edits of them; ``heldout11`` ResNets built for a task
+(re-identification, face recognition, projection and embedding heads, dense-prediction backbones) as
+task repositories write them, and plain edits of them) and ``development`` (the tests/fixtures/quirky
 idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
 compared with the sides swapped (the idiom as the reference): the same names must come back."""
@@ -98,6 +100,15 @@ NOT_YET: dict[str, str] = {
     "regnety_400mf": "the not_a_residual_network verdict ('its stage widths do not follow the reference's "
     "progression and its stem does not pool ... RegNet style') for a ResNeXt-kind bottleneck network: "
     "block_counts, widths, grouped_conv and squeeze_excitation not named",
+    #
+    # heldout11, first run at 1d3bc60 (no uncommitted edits under resnet_verify/; expectations fixed
+    # before it; 13 of 14 right; twins 14 of 14 clean; swapped 3 of 4):
+    "face_iresnet18": "pre_activation ('8 blocks are pre-activation (BN-ReLU-conv, ResNet v2) ... the BN-ReLU runs "
+    "once before the fork and feeds both the main path and the projection') for insightface's IBasicBlock "
+    "(BN-conv-BN-PReLU-conv-BN, no activation before conv1, conv2 followed by its BN, the projection reading "
+    "the block input), claiming 25 mismatches among them each block's stride on its second 3x3 and layer1's "
+    "downsampling: downsampling_moved and first_stage_downsampling not reported (cifar_stem, "
+    "activation_function and fixed_size_head right)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -125,6 +136,9 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # (pyramidnet110, preresnet164 and stodepth_resnet50 pass with the fixes above)
     "regnety_400mf": "the not_a_residual_network verdict; block_counts, widths, grouped_conv, "
     "squeeze_excitation not named",
+    # heldout11, first run at 1d3bc60: 3 of 4
+    "face_iresnet18": "pre_activation (a wrong name) for the IR blocks; downsampling_moved and "
+    "first_stage_downsampling not reported",
 }
 NAMED = [i for i in ALL if i.named]
 
@@ -213,6 +227,7 @@ def test_manifest_is_consistent() -> None:
         "heldout8": 14,
         "heldout9": 12,
         "heldout10": 14,
+        "heldout11": 14,
         "development": 27,
     }
     for part, idioms in PARTS.items():
