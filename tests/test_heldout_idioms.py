@@ -103,12 +103,8 @@ NOT_YET: dict[str, str] = {
     #
     # heldout11, first run at 1d3bc60 (no uncommitted edits under resnet_verify/; expectations fixed
     # before it; 13 of 14 right; twins 14 of 14 clean; swapped 3 of 4):
-    "face_iresnet18": "pre_activation ('8 blocks are pre-activation (BN-ReLU-conv, ResNet v2) ... the BN-ReLU runs "
-    "once before the fork and feeds both the main path and the projection') for insightface's IBasicBlock "
-    "(BN-conv-BN-PReLU-conv-BN, no activation before conv1, conv2 followed by its BN, the projection reading "
-    "the block input), claiming 25 mismatches among them each block's stride on its second 3x3 and layer1's "
-    "downsampling: downsampling_moved and first_stage_downsampling not reported (cifar_stem, "
-    "activation_function and fixed_size_head right)",
+    # face_iresnet18 (insightface's IR blocks called pre-activation) passes: a BatchNorm alone before
+    # a block's first conv activates nothing, so it is no pre-activation (blocks.py).
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -137,8 +133,7 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "regnety_400mf": "the not_a_residual_network verdict; block_counts, widths, grouped_conv, "
     "squeeze_excitation not named",
     # heldout11, first run at 1d3bc60: 3 of 4
-    "face_iresnet18": "pre_activation (a wrong name) for the IR blocks; downsampling_moved and "
-    "first_stage_downsampling not reported",
+    # (face_iresnet18's swap passes with the same fix)
 }
 NAMED = [i for i in ALL if i.named]
 

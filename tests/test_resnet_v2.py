@@ -86,3 +86,39 @@ def test_post_activation_models_get_no_v2_findings() -> None:
         models = [(resnet50(num_classes=6), "resnet18"), (resnet18(num_classes=6), "resnet50")]
     for model, reference in models:
         assert not set(_patterns(compare(model, reference, input_size=SIZE, num_classes=6))) & v2
+
+
+def test_a_batchnorm_alone_before_the_first_conv_is_no_pre_activation() -> None:
+    """insightface's IR block (BN-conv-BN-PReLU-conv-BN, nothing after the add) normalizes its input
+    but activates nothing before its first conv: not ResNet v2; a BN-ReLU-conv block is."""
+    from torch import nn
+    from torchvision.models import resnet18
+    from torchvision.models.resnet import BasicBlock
+
+    from resnet_verify.verify.comparison import compare
+    from resnet_verify.verify.records import Pattern
+
+    class Opened(BasicBlock):
+        def __init__(self, *args: object, act: bool = False, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)
+            self.bn0 = nn.BatchNorm2d(self.conv1.in_channels)
+            self.act = act
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            y = self.bn0(x)
+            y = self.relu(y) if self.act else y
+            y = self.bn2(self.conv2(self.relu(self.bn1(self.conv1(y)))))
+            return y + (self.downsample(x) if self.downsample is not None else x)
+
+    def build(act: bool) -> nn.Module:
+        model = resnet18(num_classes=10)
+        for layer in (model.layer1, model.layer2, model.layer3, model.layer4):
+            for i, b in enumerate(layer):
+                new = Opened(b.conv1.in_channels, b.conv2.out_channels, b.stride, b.downsample, act=act)
+                layer[i] = new
+        return model
+
+    ir = compare(build(act=False), "torchvision:resnet18", input_size=64, num_classes=10)
+    v2 = compare(build(act=True), "torchvision:resnet18", input_size=64, num_classes=10)
+    assert Pattern.PRE_ACTIVATION not in {f.pattern for f in ir.findings}
+    assert Pattern.PRE_ACTIVATION in {f.pattern for f in v2.findings}

@@ -34,9 +34,16 @@ def shared_pre_activation(trace: Trace, block: Block) -> tuple[int, ...]:
 
 
 def starts_pre_activated(trace: Trace, block: Block) -> bool:
-    """The block's main path opens with its own BN or ReLU (BN-ReLU-conv)."""
-    kinds = [trace.ops[o].kind for o in block.main if trace.ops[o].kind is not OpKind.RESHAPE][:1]
-    return block.kind is BlockKind.RESIDUAL and bool(kinds) and kinds[0] in _PRE
+    """The block's main path opens with its own BN-ReLU (or ReLU, or a norm that activates: EvoNorm)
+    before its first conv. A BatchNorm alone before the first conv (insightface's IR block:
+    BN-conv-BN-PReLU-conv-BN) normalizes the input but activates nothing: no pre-activation."""
+    if block.kind is not BlockKind.RESIDUAL:
+        return False
+    kinds = [trace.ops[o].kind for o in block.main if trace.ops[o].kind is not OpKind.RESHAPE]
+    head = kinds[: kinds.index(OpKind.CONV)] if OpKind.CONV in kinds else kinds
+    if not head or head[0] not in _PRE:
+        return False
+    return head[0] is not OpKind.BATCH_NORM or any(k in (OpKind.RELU, OpKind.ACTIVATION) for k in head)
 
 
 def _pre_activated(trace: Trace, block: Block) -> tuple[int, ...] | None:
