@@ -91,7 +91,7 @@ def run_all() -> list[dict[str, Any]]:
     rows = []
     for f in (*BROKEN, *EQUIVALENT):
         model = build_model(f"{path_of(f)}:build", num_classes=CLASSES, device="meta")[0]
-        kind = "clean" if not f.kinds else "named variant" if f.patterns else "plain defect"
+        kind = "clean" if not f.kinds else "named variant" if set(f.patterns) - DESCRIBED else "plain defect"
         rows.append(measure(f.name, model, f.reference, f.patterns, kind))
         log(f"{f.name}: {rows[-1]['claimed_correctly']}/{rows[-1]['mismatches']}")
     for label, build, expected in REAL:
