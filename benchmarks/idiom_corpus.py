@@ -2,7 +2,7 @@
 its reference at its input size, 10 classes, and judged against the expectation written before the
 tool was run (tests/fixtures/heldout/judge.py: the same judge the tests use).
 
-    python benchmarks/idiom_corpus.py [--part all|heldout|heldout2|...|heldout11|development] [--out reports]
+    python benchmarks/idiom_corpus.py [--part all|heldout|heldout2|...|heldout12|development] [--out reports]
 
 Per idiom: the expectation, the findings reported, the mismatches, how many a correct finding
 claims, how many no finding claims, wrong names (patterns neither expected nor allowed), and whether
@@ -12,7 +12,7 @@ reference, its torchvision reference as the candidate). Totals: named right, des
 wrong name, everything unclaimed located where the idiom is), wrong names, claim rate. Writes
 ``idiom_corpus.md`` and ``idiom_corpus.json`` under ``--out`` for ``--part all`` (the default: one
 totals row and one table per part, then all parts together), ``idiom_corpus_PART.*`` for one part.
-Parts (tests/fixtures/heldout/manifest.py): ``heldout`` to ``heldout11`` were written after the
+Parts (tests/fixtures/heldout/manifest.py): ``heldout`` to ``heldout12`` were written after the
 detectors, each measured once as is (some since used to improve the tool); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
