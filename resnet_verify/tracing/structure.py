@@ -10,6 +10,7 @@ op i, bit 0 for the model input) so the whole analysis is a few big-int operatio
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -380,23 +381,34 @@ def _path_of(ops: Sequence[OpRecord]) -> str:
     return ordered[0] if len(set(ordered)) == 1 else f"{ordered[0]}..{ordered[-1]}"
 
 
-def _same_stage(before: Shape, after: Shape) -> bool:
-    """A block continues the stage of the one before it when it keeps its resolution and its width,
-    or widens it by a step (PyramidNet widens every block a little: one stage per resolution), not
-    by a stage's jump (x2)."""
-    if before[2:] != after[2:] or len(before) < 2 or len(after) < 2:
-        return False
-    a, b = before[1], after[1]
-    return a == b or (a > 0 and b > 0 and max(a, b) / min(a, b) < 1.5)
+def _group_stages(blocks: list[Block]) -> list[list[Block]]:
+    """Runs of blocks with the same output shape; except that a run of four or more blocks at one
+    resolution that widens a little at most of its blocks (< x1.5 a step, never narrower: PyramidNet's
+    additive widening, rounded) is one stage."""
+    by_resolution: list[list[Block]] = []
+    for block in blocks:
+        if by_resolution and by_resolution[-1][-1].out_shape[2:] == block.out_shape[2:]:
+            by_resolution[-1].append(block)
+        else:
+            by_resolution.append([block])
+    groups: list[list[Block]] = []
+    for run in by_resolution:
+        widths = [b.out_shape[1] if len(b.out_shape) > 1 else 0 for b in run]
+        steps = list(itertools.pairwise(widths))
+        gradual = all(0 < a <= b and b / a < 1.5 for a, b in steps)
+        if len(run) >= 4 and gradual and 2 * sum(a != b for a, b in steps) >= len(steps):
+            groups.append(run)
+            continue
+        for block in run:
+            if groups and groups[-1][-1] in run and block.out_shape[1:] == groups[-1][-1].out_shape[1:]:
+                groups[-1].append(block)
+            else:
+                groups.append([block])
+    return groups
 
 
 def _stages(blocks: list[Block], ops: Sequence[OpRecord], table: dict[str, ParamInfo]) -> tuple[Stage, ...]:
-    groups: list[list[Block]] = []
-    for block in blocks:
-        if groups and _same_stage(groups[-1][-1].out_shape, block.out_shape):
-            groups[-1].append(block)
-        else:
-            groups.append([block])
+    groups = _group_stages(blocks)
     stages = []
     for i, group in enumerate(groups):
         above = []
