@@ -109,10 +109,9 @@ NOT_YET: dict[str, str] = {
     # a block's first conv activates nothing, so it is no pre-activation (blocks.py).
     # heldout12, first run at f072542 (no uncommitted edits under resnet_verify/; expectations fixed before
     # it; 8 of 12 right; twins 8 of 12 clean; swapped 4 of 7):
-    "r18_same": "tf_same_padding for the blocks' stride-2 convs only; the stem conv's (2, 3, 2, 3) and the max "
-    "pool's (0, 1, 0, 1) 'same' padding left to a described_difference in the stem",
-    "r18_softmax": "nothing named: the Keras reference's Dense(activation='softmax') is one unclaimed mismatch at "
-    "(reference) fc, no softmax_output",
+    # r18_same and r18_softmax pass now: 'same' as a layer's one-sided padding (the stem conv and
+    # pool of a Keras reference) joins tf_same_padding; a Keras Dense(activation='softmax') is the
+    # softmax it computes (patterns/padding.py, output_activation.py).
     # (a fact about our fixture, seen after the run: the Keras side's ZeroPadding2D(1) + 'valid' pool
     # follows a BN (r18_relu_bn) or a bare conv (r50v2_stage_end), so its zeros are not the -inf
     # padding of the port's MaxPool2d(3, 2, 1): keras_pool_padding there is a true difference the
@@ -161,8 +160,7 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout11, first run at 1d3bc60: 3 of 4
     # (face_iresnet18's swap passes with the same fix)
     # heldout12, first run at f072542: 4 of 7 (the Keras reference as the candidate)
-    "r18_same": "tf_same_padding and a described_difference for the stem's 'same' padding (a wrong name here)",
-    "r18_softmax": "softmax_output not named (one unclaimed mismatch at fc)",
+    # (r18_same and r18_softmax swapped pass with the same fixes)
     "r50v2_stage_end": "keras_pool_padding besides stage_end_downsampling",
 }
 NAMED = [i for i in ALL if i.named]

@@ -21,7 +21,13 @@ def _is_output_softmax(ctx: Context, m: Mismatch) -> bool:
     if m.region is not Region.HEAD or m.field != "op" or m.expected is not None or m.candidate_op is None:
         return False
     op: OpRecord = ctx.candidate.ops[m.candidate_op]
-    return op.name in _NAMES and all(c.kind in LAYOUT_KINDS for c in consumers(ctx.candidate, op.id))
+    return _spelled(op) in _NAMES and all(c.kind in LAYOUT_KINDS for c in consumers(ctx.candidate, op.id))
+
+
+def _spelled(op: OpRecord) -> str:
+    """The function an op computes: torch's name, or the ``activation=`` a Keras layer runs
+    (``Dense(classes, activation="softmax")`` is recorded as the layer with function softmax)."""
+    return str(dict(op.attrs).get("function", op.name))
 
 
 def detect_output_softmax(ctx: Context) -> list[Finding]:
@@ -30,7 +36,7 @@ def detect_output_softmax(ctx: Context) -> list[Finding]:
         return []
     m = ctx.mismatches[idx[0]]
     assert m.candidate_op is not None
-    name = ctx.candidate.ops[m.candidate_op].name
+    name = _spelled(ctx.candidate.ops[m.candidate_op])
     if name == "log_softmax":
         why = (
             "it returns log-probabilities: right for nn.NLLLoss, but nn.CrossEntropyLoss (what "

@@ -230,8 +230,8 @@ def detect_same_padding(ctx: Context) -> list[Finding]:
     rids = {r.id for r, _ in pairs} | {p.id for r, _ in pairs for p in _pads_before(ctx.reference, r)}
     cids = {c.id for _, c in pairs} | {p.id for _, c in pairs for p in _pads_before(ctx.candidate, c)}
     rest = {side: _explicitly_padded(trace) for side, trace in (("r", ctx.reference), ("c", ctx.candidate))}
-    rids |= rest["r"]
-    cids |= rest["c"]
+    rids |= rest["r"] | _same_padded(ctx.reference)
+    cids |= rest["c"] | _same_padded(ctx.candidate)
     idx = ctx.indices(lambda m: m.reference_op in rids or m.candidate_op in cids)
     title = "TF 'same' padding on strided convs" if asym else "Padding of strided convs"
     tf = (
@@ -268,6 +268,18 @@ def detect_same_padding(ctx: Context) -> list[Finding]:
             source=site,
         )
     ]
+
+
+def _same_padded(trace: Trace) -> set[int]:
+    """Convs and max pools (the stem's too) whose own padding is one-sided: 'same' written as the
+    layer's padding (a Keras model's Conv2D / MaxPooling2D with padding='same')."""
+    out: set[int] = set()
+    for op in trace.ops:
+        if op.kind in (OpKind.CONV, OpKind.MAX_POOL):
+            p = effective_padding(trace, op)
+            if p is not None and not _symmetric(p):
+                out.add(op.id)
+    return out
 
 
 def _explicitly_padded(trace: Trace) -> set[int]:
