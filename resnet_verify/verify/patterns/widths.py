@@ -91,24 +91,30 @@ def _from_the_input(trace: Trace, op: OpRecord) -> bool:
     return True
 
 
+_ELEMENTWISE = frozenset({OpKind.BATCH_NORM, OpKind.NORM, OpKind.RELU, OpKind.ACTIVATION})
+
+
+def _source_of(trace: Trace, op: OpRecord, passing: frozenset[OpKind]) -> OpRecord | None:
+    """The op whose output ``op`` reads, past ops of the ``passing`` kinds (None: the model input)."""
+    i = op.inputs[0] if op.inputs else -1
+    while i >= 0 and trace.ops[i].kind in passing:
+        i = trace.ops[i].inputs[0] if trace.ops[i].inputs else -1
+    return trace.ops[i] if i >= 0 else None
+
+
 def _reads_a_map(trace: Trace, op: OpRecord) -> bool:
     """A Linear fed a flattened feature map larger than 1x1 (a VGG-style head after a 7x7 pool): its
     in_features count positions too, not channels."""
-    i = op.inputs[0] if op.inputs else -1
-    while i >= 0 and trace.ops[i].kind in LAYOUT_KINDS:
-        i = trace.ops[i].inputs[0] if trace.ops[i].inputs else -1
-    shape = trace.ops[i].out_shape if i >= 0 else None
+    source = _source_of(trace, op, LAYOUT_KINDS)
+    shape = source.out_shape if source is not None else None
     return shape is not None and len(shape) > 2 and math.prod(shape[2:]) > 1
 
 
 def _reads_a_concat(trace: Trace, op: OpRecord) -> bool:
     """The op reads (through layout, norm and activation ops) a concatenation: features joined from
     several poolings."""
-    passing = {*LAYOUT_KINDS, OpKind.BATCH_NORM, OpKind.NORM, OpKind.RELU, OpKind.ACTIVATION}
-    i = op.inputs[0] if op.inputs else -1
-    while i >= 0 and trace.ops[i].kind in passing:
-        i = trace.ops[i].inputs[0] if trace.ops[i].inputs else -1
-    return i >= 0 and trace.ops[i].kind is OpKind.CAT
+    source = _source_of(trace, op, LAYOUT_KINDS | _ELEMENTWISE)
+    return source is not None and source.kind is OpKind.CAT
 
 
 def _reads_a_slice(trace: Trace, op: OpRecord) -> bool:
@@ -133,7 +139,7 @@ def _midplanes(trace: Trace) -> set[int]:
     for op in trace.ops:
         for i in op.inputs:
             users.setdefault(i, []).append(op)
-    passing = {OpKind.BATCH_NORM, OpKind.NORM, OpKind.RELU, OpKind.ACTIVATION, *LAYOUT_KINDS}
+    passing = _ELEMENTWISE | LAYOUT_KINDS
     out: set[int] = set()
     for a in (op for op in trace.ops if op.kind is OpKind.CONV):
         axes = _factor_axes(a)
