@@ -91,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
     from resnet_verify.train.run_summary import final_table, short_run
 
     runtime = setup_runtime(args.device)
+    failed = True
     try:
         config, signs, out, resume = _prepare(args)
         resume_from = args.resume if isinstance(args.resume, str) else None
@@ -129,9 +130,10 @@ def run(args: argparse.Namespace) -> int:
             print(final_table(out, result.history, result.best, final))
             if short is not None:  # the last line: why the figures above are low
                 print(short.notice())
+        failed = False
         return 0
     finally:
-        teardown_runtime(runtime)
+        teardown_runtime(runtime, synchronize=not failed)
 
 
 def _prepare(args: argparse.Namespace) -> tuple[Any, Any, Path, dict[str, Any] | None]:

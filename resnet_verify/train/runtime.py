@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 
 import torch
 
@@ -83,12 +84,24 @@ def setup_runtime(requested: str | None = None) -> Runtime:
     return Runtime(device, rank=dist.get_rank(), world_size=dist.get_world_size())
 
 
-def teardown_runtime(runtime: Runtime) -> None:
-    if runtime.distributed:
-        import torch.distributed as dist
+def teardown_runtime(runtime: Runtime, *, synchronize: bool = True) -> None:
+    """Leave the process group. ``synchronize``: every rank got here the normal way, so they wait
+    for each other first: rank 0 evaluates after training while the others would otherwise tear
+    down gloo under it, and a rank exiting mid-teardown aborted now and then ("terminate called
+    without an active exception", seen on 2 loaded cores). After an error no barrier: the other
+    ranks may never come, and a hang is worse than a noisy exit."""
+    if not runtime.distributed:
+        return
+    import torch.distributed as dist
 
-        if dist.is_initialized():
-            dist.destroy_process_group()
+    if not dist.is_initialized():
+        return
+    if synchronize:
+        if dist.get_backend() == "gloo":
+            dist.monitored_barrier(timeout=timedelta(minutes=30))  # names a rank that never came
+        else:
+            dist.barrier()
+    dist.destroy_process_group()
 
 
 def uses_channels_last(device: torch.device) -> bool:
