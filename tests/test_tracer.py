@@ -253,7 +253,7 @@ def test_missing_add_becomes_plain_block() -> None:
 
 
 def test_flat_layer_names_give_block_and_stage_names() -> None:
-    from resnet_verify.tracing.structure import flat_prefix
+    from resnet_verify.tracing.parts import flat_prefix
 
     assert flat_prefix(["res2a_branch2a", "bn2a_branch2a", "res2a_branch1"]) == "res2a"
     assert flat_prefix(["conv2_block1_1_conv", "conv2_block1_1_bn", "conv2_block1_add"]) == "conv2_block1"

@@ -10,11 +10,17 @@ op i, bit 0 for the model input) so the whole analysis is a few big-int operatio
 
 from __future__ import annotations
 
-import itertools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from resnet_verify.tracing.parts import (
+    common_stack,
+    dotted_prefix,
+    flat_prefix,
+    params_of,
+    path_of,
+    stages_of,
+)
 from resnet_verify.tracing.records import (
     INPUT_ID,
     Block,
@@ -23,7 +29,6 @@ from resnet_verify.tracing.records import (
     OpRecord,
     ParamInfo,
     Shape,
-    Stage,
     Structure,
 )
 
@@ -80,27 +85,6 @@ def _is_merge(op: OpRecord) -> bool:
         and all(i >= INPUT_ID for i in op.inputs)
         and len(set(op.in_shapes[:2])) == 1
     )
-
-
-def _common_prefix(seqs: Sequence[Sequence[str]]) -> tuple[str, ...]:
-    if not seqs:
-        return ()
-    prefix = tuple(seqs[0])
-    for seq in seqs[1:]:
-        n = 0
-        while n < min(len(prefix), len(seq)) and prefix[n] == seq[n]:
-            n += 1
-        prefix = prefix[:n]
-    return prefix
-
-
-def _common_stack(ops: Sequence[OpRecord]) -> tuple[str, ...]:
-    return _common_prefix([op.module_stack for op in ops])
-
-
-def _params(ops: Sequence[OpRecord], table: dict[str, ParamInfo]) -> tuple[tuple[str, ...], int]:
-    names = sorted({p for op in ops for p in op.params})
-    return tuple(names), sum(table[n].numel for n in names if n in table and not table[n].is_buffer)
 
 
 def _out_shape(ops: Sequence[OpRecord], op_id: int, input_shape: Shape) -> Shape:
@@ -209,7 +193,7 @@ def _split_plain(ops: Sequence[OpRecord], u: _Unit) -> list[_Unit]:
     (``layer3.0``, ``layer3.1``: a stage whose blocks all lost their additions) is one plain unit per
     module, so it aligns block by block instead of as one long block and a block fewer. Single-conv
     modules (a VGG-style run) stay one unit."""
-    depth = len(_common_stack([ops[o] for o in u.main]))
+    depth = len(common_stack([ops[o] for o in u.main]))
     groups: list[list[int]] = []
     owner: list[str | None] = []
     for o in u.main:
@@ -265,15 +249,15 @@ def _block(
     i: int, u: _Unit, ops: Sequence[OpRecord], table: dict[str, ParamInfo], input_shape: Shape
 ) -> Block:
     core = [ops[o] for o in (*u.main, *u.shortcut, *([u.merge] if u.merge is not None else []))]
-    stack = _common_stack(core)
-    names, count = _params([ops[o] for o in (*u.main, *u.shortcut, *u.tail)], table)
+    stack = common_stack(core)
+    names, count = params_of([ops[o] for o in (*u.main, *u.shortcut, *u.tail)], table)
     end = u.tail[-1] if u.tail else (u.merge if u.merge is not None else u.main[-1])
     return Block(
         index=i,
         kind=BlockKind.RESIDUAL if u.merge is not None else BlockKind.PLAIN,
         path=stack[-1]
         if stack
-        else (_dotted_prefix(core) or flat_prefix([o.module_path for o in core if o.params])),
+        else (dotted_prefix(core) or flat_prefix([o.module_path for o in core if o.params])),
         fork_op=u.fork,
         merge_op=u.merge,
         main=u.main,
@@ -325,107 +309,19 @@ def find_structure(
     else:
         partial = _partial(ops, 0, crashed_in)
         stem, head = [op.id for op in ops if op.id not in partial], []
-    _, stem_params = _params([ops[o] for o in stem], table)
-    _, head_params = _params([ops[o] for o in head], table)
+    _, stem_params = params_of([ops[o] for o in stem], table)
+    _, head_params = params_of([ops[o] for o in head], table)
     return Structure(
         stem=tuple(stem),
         blocks=tuple(blocks),
-        stages=_stages(blocks, ops, table),
+        stages=stages_of(blocks, ops, table),
         head=tuple(head),
         stem_params=stem_params,
         head_params=head_params,
         stem_out_shape=_out_shape(ops, blocks[0].fork_op, input_shape)
         if blocks
         else (ops[stem[-1]].out_shape if stem else None),
-        stem_path=_path_of([ops[o] for o in stem]),
-        head_path=_path_of([ops[o] for o in head]),
+        stem_path=path_of([ops[o] for o in stem]),
+        head_path=path_of([ops[o] for o in head]),
         partial=tuple(sorted(partial)),
     )
-
-
-def _dotted_prefix(ops: Sequence[OpRecord]) -> str:
-    """Common dotted prefix of the module paths of the ops that own parameters.
-
-    Used when no module's call encloses the whole block (blocks kept in a ModuleDict and wired in
-    the parent's forward); parameter-free ops are skipped because a shared ReLU lives elsewhere.
-    """
-    owners = [op.module_path.split(".")[:-1] for op in ops if op.params and op.module_path]
-    return ".".join(_common_prefix(owners))
-
-
-def flat_prefix(names: Sequence[str]) -> str:
-    """The shared part of flat layer names, as Keras graphs name them: ``res2a_branch2a`` and
-    ``bn2a_branch2b`` -> ``res2a``; ``conv2_block1_1_conv`` and ``conv2_block1_add`` -> ``conv2_block1``;
-    block names ``res2a``, ``res2b`` -> ``res2``. The leading letters say the layer type and differ
-    from layer to layer, so they are set aside and the first name's put back."""
-    names = [n for n in names if n and "." not in n]
-    if not names:
-        return ""
-    lead = re.match(r"[A-Za-z]*", names[0]).group(0)  # type: ignore[union-attr]
-    rest = [re.sub(r"^[A-Za-z]*", "", n) for n in names]
-    common = "".join(_common_prefix([list(r) for r in rest]))
-    if common not in rest and "_" in common:
-        common = common[: common.rindex("_")]
-    common = common.rstrip("_")
-    return f"{lead}{common}" if common and common[0].isdigit() else ""
-
-
-def _path_of(ops: Sequence[OpRecord]) -> str:
-    paths = sorted({op.module_path for op in ops if op.module_path})
-    if not paths:
-        return ""
-    stack = _common_stack(ops)
-    if stack:
-        return stack[-1]
-    ordered = [op.module_path for op in ops if op.module_path]
-    return ordered[0] if len(set(ordered)) == 1 else f"{ordered[0]}..{ordered[-1]}"
-
-
-def _group_stages(blocks: list[Block]) -> list[list[Block]]:
-    """Runs of blocks with the same output shape; except that a run of four or more blocks at one
-    resolution that widens a little at most of its blocks (< x1.5 a step, never narrower: PyramidNet's
-    additive widening, rounded) is one stage."""
-    by_resolution: list[list[Block]] = []
-    for block in blocks:
-        if by_resolution and by_resolution[-1][-1].out_shape[2:] == block.out_shape[2:]:
-            by_resolution[-1].append(block)
-        else:
-            by_resolution.append([block])
-    groups: list[list[Block]] = []
-    for run in by_resolution:
-        widths = [b.out_shape[1] if len(b.out_shape) > 1 else 0 for b in run]
-        steps = list(itertools.pairwise(widths))
-        gradual = all(0 < a <= b and b / a < 1.5 for a, b in steps)
-        if len(run) >= 4 and gradual and 2 * sum(a != b for a, b in steps) >= len(steps):
-            groups.append(run)
-            continue
-        for block in run:
-            if groups and groups[-1][-1] in run and block.out_shape[1:] == groups[-1][-1].out_shape[1:]:
-                groups[-1].append(block)
-            else:
-                groups.append([block])
-    return groups
-
-
-def _stages(blocks: list[Block], ops: Sequence[OpRecord], table: dict[str, ParamInfo]) -> tuple[Stage, ...]:
-    groups = _group_stages(blocks)
-    stages = []
-    for i, group in enumerate(groups):
-        above = []
-        for b in group:
-            core = [ops[o] for o in (*b.main, *b.shortcut, *([b.merge_op] if b.merge_op is not None else []))]
-            stack = _common_stack(core)
-            above.append(stack[:-1] if stack else ())
-        common = _common_prefix(above)
-        _, count = _params([ops[o] for b in group for o in (*b.main, *b.shortcut, *b.tail)], table)
-        stages.append(
-            Stage(
-                index=i,
-                path=common[-1] if common else flat_prefix([b.path for b in group]),
-                blocks=tuple(b.index for b in group),
-                in_shape=group[0].in_shape,
-                out_shape=group[-1].out_shape,
-                num_params=count,
-            )
-        )
-    return tuple(stages)
