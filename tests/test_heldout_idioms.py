@@ -11,8 +11,9 @@ each twin the same code fixed; ``heldout10`` ResNet cousins and networks that ar
 compared with a torchvision ResNet, and plain edits of them; ``heldout11`` ResNets built for a task
 (re-identification, face recognition, projection and embedding heads, dense-prediction backbones) as
 task repositories write them, and plain edits of them; ``heldout12`` a user's own Keras functional
-ResNet as the reference and their PyTorch port as the candidate, and plain edits of the ports) and
-``development`` (the tests/fixtures/quirky
+ResNet as the reference and their PyTorch port as the candidate, and plain edits of the ports;
+``heldout14`` ResNets after deployment, compression and training-recipe tooling, and plain edits of
+them) and ``development`` (the tests/fixtures/quirky
 idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
 compared with the sides swapped (the idiom as the reference): the same names must come back."""
@@ -255,6 +256,7 @@ def test_manifest_is_consistent() -> None:
         "heldout10": 14,
         "heldout11": 14,
         "heldout12": 12,
+        "heldout14": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
