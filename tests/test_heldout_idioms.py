@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Thirteen parts: ``heldout`` to
-``heldout12`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Fifteen parts: ``heldout`` to
+``heldout14`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -12,6 +12,8 @@ compared with a torchvision ResNet, and plain edits of them; ``heldout11`` ResNe
 (re-identification, face recognition, projection and embedding heads, dense-prediction backbones) as
 task repositories write them, and plain edits of them; ``heldout12`` a user's own Keras functional
 ResNet as the reference and their PyTorch port as the candidate, and plain edits of the ports;
+``heldout13`` ResNets as tutorials, blog posts, notebooks and course assignments write them, and
+plain edits of them;
 ``heldout14`` ResNets after deployment, compression and training-recipe tooling, and plain edits of
 them) and ``development`` (the tests/fixtures/quirky
 idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -121,6 +123,18 @@ NOT_YET: dict[str, str] = {
     "repeated_in_blocks / described_difference for the conv-ReLU-BN order",
     "r50v2_stage_end": "keras_pool_padding for the stem pool (ZeroPadding2D before a 'valid' pool on a bare conv "
     "output) besides stage_end_downsampling",
+    #
+    # heldout14, first run at 788dc30 (+ others' uncommitted edits under resnet_verify/tracing/; expectations
+    # fixed before it; 13 of 16 right; twins 16 of 16 clean; swapped 5 of 7):
+    "folded_resnet50_stale_bn": "normalization_layer ('No normalization where the reference has BatchNorm', "
+    "1 of 1 BatchNorm layers) for one BN left after its conv was folded; the expectation wanted it described",
+    "sn_resnet18": "no mismatch at all: the spectral-norm parametrization (weight / sigma, computed at each call) "
+    "is not seen; parameters_computed_in_forward not reported",
+    "wn_resnet18": "no mismatch at all: the weight-norm parametrization (g * v / ||v||, computed at each call) "
+    "is not seen; parameters_computed_in_forward not reported",
+    #
+    # heldout13, first run at 788dc30 (+ others' uncommitted edits under resnet_verify/tracing/; expectations
+    # fixed before it; 14 of 14 right; twins 14 of 14 clean; swapped 6 of 6): nothing to mark.
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -163,6 +177,9 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout12, first run at f072542: 4 of 7 (the Keras reference as the candidate)
     # (r18_same and r18_softmax swapped pass with the same fixes)
     "r50v2_stage_end": "keras_pool_padding besides stage_end_downsampling",
+    # heldout14, first run at 788dc30: 5 of 7
+    "sn_resnet18": "no mismatch: the spectral-norm parametrization is not seen from either side",
+    "wn_resnet18": "no mismatch: the weight-norm parametrization is not seen from either side",
 }
 NAMED = [i for i in ALL if i.named]
 
@@ -256,6 +273,7 @@ def test_manifest_is_consistent() -> None:
         "heldout10": 14,
         "heldout11": 14,
         "heldout12": 12,
+        "heldout13": 14,
         "heldout14": 16,
         "development": 27,
     }
