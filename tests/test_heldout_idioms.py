@@ -126,12 +126,10 @@ NOT_YET: dict[str, str] = {
     #
     # heldout14, first run at 788dc30 (+ others' uncommitted edits under resnet_verify/tracing/; expectations
     # fixed before it; 13 of 16 right; twins 16 of 16 clean; swapped 5 of 7):
-    "folded_resnet50_stale_bn": "normalization_layer ('No normalization where the reference has BatchNorm', "
-    "1 of 1 BatchNorm layers) for one BN left after its conv was folded; the expectation wanted it described",
-    "sn_resnet18": "no mismatch at all: the spectral-norm parametrization (weight / sigma, computed at each call) "
-    "is not seen; parameters_computed_in_forward not reported",
-    "wn_resnet18": "no mismatch at all: the weight-norm parametrization (g * v / ||v||, computed at each call) "
-    "is not seen; parameters_computed_in_forward not reported",
+    # The three misses pass now: folded_resnet50_stale_bn (one stray BN is no "no normalization"
+    # design: norm_removed needs the missing norms in 2+ blocks), sn_resnet18 and wn_resnet18 (the
+    # tracer folds a parametrization into a plain weight and tags the layer with it:
+    # tracing/reparam.py, parameters_computed_in_forward).
     #
     # heldout13, first run at 788dc30 (+ others' uncommitted edits under resnet_verify/tracing/; expectations
     # fixed before it; 14 of 14 right; twins 14 of 14 clean; swapped 6 of 6): nothing to mark.
@@ -145,10 +143,8 @@ NOT_YET_TWIN: dict[str, str] = {
     # heldout10, first run at f8b198d (no uncommitted edits under resnet_verify/; expectations fixed before it; 8 of 14 right; twins 13 of 14 clean; swapped 7 of 11):
     # (convnext_tiny_k5's twin builds and compares clean since specs/user_specs.py's CPU fallback)
     # heldout12, first run at f072542: twins 8 of 12 clean
-    "r18_same": "an explicit F.pad before a stride-2 conv / the max pool (TF 'same') is an extra pad op and padding "
-    "(0, 0) against the Keras side's folded (2, 3, 2, 3) / (0, 1, 0, 1): repeated_in_blocks, described_difference",
-    "cifar20_v1": "the F.pad (0, 1, 0, 1) before layer2.0 / layer3.0's stride-2 conv is an extra pad op against "
-    "Keras' folded 'same' padding: repeated_in_blocks",
+    # r18_same and cifar20_v1 compare clean since tracing/padfold.py: a zero F.pad (or -inf before a
+    # max pool) read by one conv / pool is that layer's own padding, as Keras' folded 'same' is.
     # the two below are our twins' mistake, not the tool's (see NOT_YET): Keras' zero padding before
     # the pool is not MaxPool2d's -inf padding where the input can be negative
     "r18_relu_bn": "keras_pool_padding: Keras' ZeroPadding2D + 'valid' pool after a BN is not MaxPool2d(3, 2, 1)",
@@ -177,9 +173,7 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout12, first run at f072542: 4 of 7 (the Keras reference as the candidate)
     # (r18_same and r18_softmax swapped pass with the same fixes)
     "r50v2_stage_end": "keras_pool_padding besides stage_end_downsampling",
-    # heldout14, first run at 788dc30: 5 of 7
-    "sn_resnet18": "no mismatch: the spectral-norm parametrization is not seen from either side",
-    "wn_resnet18": "no mismatch: the weight-norm parametrization is not seen from either side",
+    # heldout14, first run at 788dc30: 5 of 7 (sn_resnet18 and wn_resnet18 pass since tracing/reparam.py)
 }
 NAMED = [i for i in ALL if i.named]
 

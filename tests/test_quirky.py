@@ -30,8 +30,9 @@ CORPUS = [
     ("overrides.py:inference_forward", 0),
     ("wrappers.py:data_parallel", 0),
     ("wrappers.py:compiled", 0),
-    ("wrappers.py:weight_norm", 0),
-    ("wrappers.py:spectral_norm", 0),
+    # a parametrized weight is traced as the plain layer and reported as computed in forward (1)
+    ("wrappers.py:weight_norm", 1),
+    ("wrappers.py:spectral_norm", 1),
     ("wrappers.py:quantizable", 0),
     ("wrappers.py:scripted", 2),
     ("outputs.py:tuple_out", 0),
@@ -236,3 +237,21 @@ def test_unwrap_peels_wrappers_and_leaves_plain_models() -> None:
     assert unwrap(inner) is inner
     seq = nn.Sequential(inner)  # a container is not a wrapper
     assert unwrap(seq) is seq
+
+
+@pytest.mark.parametrize(
+    ("spec", "transform", "layers"),
+    [("wrappers.py:weight_norm", "weight_norm", 53), ("wrappers.py:spectral_norm", "spectral_norm", 1)],
+)
+def test_parametrized_weights_are_one_finding_never_clean(spec: str, transform: str, layers: int) -> None:
+    from resnet_verify.specs.builders import build_model
+    from resnet_verify.verify.comparison import compare
+    from resnet_verify.verify.records import Pattern
+
+    model, _ = build_model(_spec(spec), num_classes=6, device="meta")
+    c = compare(model, "resnet50", input_size=64, num_classes=6)
+    assert [f.pattern for f in c.findings] == [Pattern.PARAM_OPS] and not c.unexplained
+    assert f"({transform}" in c.findings[0].message and len(c.mismatches) == layers
+    swapped = compare(torchvision.models.resnet50(num_classes=6), _spec(spec), input_size=64, num_classes=6)
+    assert [f.pattern for f in swapped.findings] == [Pattern.PARAM_OPS]
+    assert "torch.nn.utils.parametrizations." + transform in (swapped.findings[0].suggestion or "")

@@ -24,6 +24,7 @@ import contextlib
 import copy
 import functools
 import io
+import re
 import sys
 import types
 import warnings
@@ -273,30 +274,37 @@ def copy_model(model: nn.Module, memo: dict[int, Any] | None = None) -> nn.Modul
     return copied
 
 
-def strip_reparametrizations(model: nn.Module) -> bool:
-    """Fold weight_norm / spectral_norm (both the parametrization and the old hook forms) into
-    plain weights, in place, on a copy; True when anything was folded.
-
-    A reparametrized conv is the same layer with its weight computed: folding it lets the trace
-    see ``conv.weight`` consumed by the conv, as in the reference."""
+def strip_reparametrizations(model: nn.Module) -> dict[str, str]:
+    """Fold weight_norm / spectral_norm and any other parametrization (both the ``parametrize`` and
+    the old hook forms) into plain weights, in place, on a copy. Returns what each folded weight was
+    computed by (``{"layer1.0.conv1.weight": "spectral_norm"}``): the trace reads the conv as it
+    reads the reference's, and tags it with the transform, so that the difference is still seen.
+    """
     from torch.nn.utils import parametrize
     from torch.nn.utils.spectral_norm import SpectralNorm, remove_spectral_norm
     from torch.nn.utils.weight_norm import WeightNorm, remove_weight_norm
 
-    folded = False
-    for module in list(model.modules()):
+    folded: dict[str, str] = {}
+    for prefix, module in list(model.named_modules()):
+        at = f"{prefix}." if prefix else ""
         if parametrize.is_parametrized(module):
-            for name in list(module.parametrizations):  # type: ignore[arg-type]
+            for name in list(module.parametrizations):
+                steps = [_snake(type(p).__name__) for p in module.parametrizations[name]]
                 parametrize.remove_parametrizations(module, name, leave_parametrized=True)
-                folded = True
+                folded[at + name] = "→".join(steps)
         for hook in list(module._forward_pre_hooks.values()):
             if isinstance(hook, WeightNorm):
                 remove_weight_norm(module, hook.name)
-                folded = True
+                folded[at + hook.name] = "weight_norm"
             elif isinstance(hook, SpectralNorm):
                 remove_spectral_norm(module, hook.name)
-                folded = True
+                folded[at + hook.name] = "spectral_norm"
     return folded
+
+
+def _snake(class_name: str) -> str:
+    """``_SpectralNorm`` -> ``spectral_norm``: a parametrization's name as its function spells it."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", class_name.strip("_")).lower()
 
 
 __all__ = [

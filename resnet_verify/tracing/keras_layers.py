@@ -10,9 +10,10 @@ Decisions:
   model's variables (a 64 px ResNet50 forward costs well under a second on CPU).
 - Shapes are reported NCHW, kernels OIHW, Dense weights (out, in), Keras' BN momentum m as
   PyTorch's 1 - m, ``padding="same"`` as explicit padding (4 values when TF pads asymmetrically).
-- ``ZeroPadding2D`` folds into the conv / pool that consumes it when that is the same function:
-  symmetric padding before a conv or an average pool, or before a max pool whose input is a ReLU
-  output (zeros never win a max over non-negative values, just like PyTorch's -inf padding).
+- ``ZeroPadding2D`` folds into the conv / pool that consumes it when that is the same function
+  (``padfold.folded_padding``, the rule the torch trace folds ``F.pad`` by): before a conv or an
+  average pool, or before a max pool whose input is a ReLU output (zeros never win a max over
+  non-negative values, just like PyTorch's -inf padding); one-sided padding folds as four numbers.
 - Torch calls *between* layers (``x + y`` in a subclassed model's ``call``) are recorded through a
   ``TorchFunctionMode`` with :func:`opkinds.classify`, as the torch tracer records them.
 """
@@ -30,6 +31,7 @@ from torch.overrides import TorchFunctionMode
 
 from resnet_verify.specs.sources import SourceLoc, site_of, user_frame
 from resnet_verify.tracing import keras_vocab, opkinds
+from resnet_verify.tracing.padfold import folded_padding
 from resnet_verify.tracing.records import (
     CONST_ID,
     INPUT_ID,
@@ -197,10 +199,14 @@ class _Recorder(TorchFunctionMode):
         """Fold a pending ZeroPadding2D into a conv / pool's padding (``attrs``) when equivalent;
         returns the padding's own input (producer, shape), which the conv / pool then reads."""
         pad = self.pads.get(id(t))
-        if pad is None or not keras_vocab.foldable(pad.pad, kind, attrs, self._relu_output(pad.source)):
+        if pad is None:
             return None
-        padding = attrs["padding"]
-        attrs["padding"] = (pad.pad[0] + padding[0], pad.pad[2] + padding[1])
+        padding = folded_padding(pad.pad, kind, attrs, self._relu_output(pad.source))
+        if padding is None:
+            return None
+        attrs["padding"] = padding
+        if kind is OpKind.AVG_POOL:
+            attrs["count_include_pad"] = True
         return pad.source, pad.in_shape
 
     def _relu_output(self, op_id: int) -> bool:

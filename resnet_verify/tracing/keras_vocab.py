@@ -85,21 +85,6 @@ def same_padding(size: Sequence[int], kernel: Sequence[int], stride: Sequence[in
     return (parts[0][0], parts[0][1], parts[1][0], parts[1][1])
 
 
-def foldable(pad: tuple[int, int, int, int], kind: OpKind, attrs: dict[str, Any], relu_input: bool) -> bool:
-    """Is ZeroPadding2D followed by this conv / pool the same function as one padded conv / pool?"""
-    top, bottom, left, right = pad
-    padding = attrs.get("padding")
-    if top != bottom or left != right or not isinstance(padding, tuple) or len(padding) != 2:
-        return False
-    if kind is OpKind.CONV:
-        return True
-    if kind is OpKind.AVG_POOL:  # zeros counted in the mean: PyTorch's count_include_pad=True
-        return padding == (0, 0) and bool(attrs.get("count_include_pad"))
-    if kind is OpKind.MAX_POOL:  # -inf and 0 padding agree on non-negative input
-        return relu_input and top < attrs["kernel_size"][0] and left < attrs["kernel_size"][1]
-    return False
-
-
 def _conv_attrs(layer: Any, x: torch.Tensor) -> dict[str, Any]:
     h, w, cin = (int(s) for s in x.shape[1:])
     kernel = tuple(int(k) for k in layer.kernel_size)

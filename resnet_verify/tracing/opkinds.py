@@ -267,7 +267,13 @@ def _dropout(args: tuple, kwargs: dict) -> _Classified:
 
 def _pad(args: tuple, kwargs: dict) -> _Classified:
     pad = _arg(args, kwargs, 1, "pad")
-    return OpKind.PAD, {"pad": tuple(int(p) for p in pad) if pad is not None else ()}
+    attrs: dict[str, Any] = {"pad": tuple(int(p) for p in pad) if pad is not None else ()}
+    mode, value = _arg(args, kwargs, 2, "mode", "constant"), _arg(args, kwargs, 3, "value", None)
+    if mode != "constant":  # reflect / replicate / circular: not zeros, never folded into a conv
+        attrs["mode"] = str(mode)
+    if value not in (None, 0, 0.0):
+        attrs["value"] = float(value) if isinstance(value, (int, float)) else str(value)
+    return OpKind.PAD, attrs
 
 
 # Ops whose kind follows from the name alone and carry no hyper-parameters.

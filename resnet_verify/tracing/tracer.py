@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import torch
@@ -38,6 +38,7 @@ from resnet_verify.tracing.flop_mode import FlopCount
 from resnet_verify.tracing.layout import channels_first
 from resnet_verify.tracing.module_hooks import ModuleHooks, Sites
 from resnet_verify.tracing.outputs import other_tensors, select_output
+from resnet_verify.tracing.padfold import fold_pads
 from resnet_verify.tracing.recorder import Recorder, shape_of
 from resnet_verify.tracing.records import (
     INPUT_ID,
@@ -56,6 +57,7 @@ from resnet_verify.tracing.repairs import (
     bool_arguments,
     width_repair,
 )
+from resnet_verify.tracing.reparam import tag_reparametrized
 from resnet_verify.tracing.structure import find_structure
 
 
@@ -111,9 +113,13 @@ class _Run:
     model: nn.Module  # the copy that ran
     device: str
     meta_failed: bool = False  # a CPU run that retried a forward meta tensors could not run
+    reparametrized: dict[str, str] = field(default_factory=dict)  # weight name -> weight_norm ...
 
 
 def _run(model: nn.Module, shape: Shape, device: str, sites: Sites, *, meta_failed: bool = False) -> _Run:
+    """One forward of ``model``, a copy made for it (or a model built for this trace alone): its
+    reparametrizations folded first, eval mode set."""
+    reparametrized = _prepare(model)
     recorder = Recorder(_param_names(model))
     hooks = ModuleHooks(recorder, *sites)
     handles = hooks.attach(model)
@@ -134,7 +140,7 @@ def _run(model: nn.Module, shape: Shape, device: str, sites: Sites, *, meta_fail
     finally:
         for h in handles:
             h.remove()
-    return _Run(recorder, hooks.calls(), output, error, model, device, meta_failed)
+    return _Run(recorder, hooks.calls(), output, error, model, device, meta_failed, reparametrized)
 
 
 def _looks_meta_specific(exc: BaseException) -> bool:
@@ -161,12 +167,13 @@ def _param_infos(model: nn.Module) -> tuple[ParamInfo, ...]:
     return tuple(infos.values())
 
 
-def _prepared(copied: nn.Module) -> nn.Module:
-    """A copy ready to trace: reparametrizations folded, eval mode set without calling a user's
+def _prepare(copied: nn.Module) -> dict[str, str]:
+    """Make a copy ready to trace: reparametrizations folded (what each weight was computed by is
+    returned, and tagged on the ops that read it), eval mode set without calling a user's
     ``train()``/``eval()`` (whose return value or signature may not be nn.Module's)."""
-    strip_reparametrizations(copied)
+    reparametrized = strip_reparametrizations(copied)
     set_training(copied, False)
-    return copied
+    return reparametrized
 
 
 # Meta tensors cost no memory and no compute, but their first use in a process imports
@@ -232,13 +239,12 @@ def _traced_run(
     when ``model`` is a copy of it (copies are unrecorded)."""
     sites = sites or (module_sites(model), module_chains(model))
     if _on_cpu(model, shape, device):  # a failure here is the model's own: CPU is the real thing
-        return _run(_prepared(model if owned else _cpu_copy(model)), shape, "cpu", sites)
+        return _run(model if owned else _cpu_copy(model), shape, "cpu", sites)
     meta = all(t.device.type == "meta" for t in (*model.parameters(), *model.buffers()))
-    copied = _prepared(model if owned and meta else _meta_copy(model))  # owned: eval mode too
-    run = _run(copied, shape, "meta", sites)
+    run = _run(model if owned and meta else _meta_copy(model), shape, "meta", sites)  # owned: eval mode too
     if run.error is None or not _looks_meta_specific(run.error) or _numel(shape) > real_fallback_max_elements:
         return run
-    retried = _run(_prepared(_cpu_copy(model)), shape, "cpu", sites, meta_failed=True)
+    retried = _run(_cpu_copy(model), shape, "cpu", sites, meta_failed=True)
     return retried if retried.error is None or not _looks_meta_specific(retried.error) else run
 
 
@@ -303,9 +309,10 @@ def _side_outputs(recorder: Recorder, output: Any, chosen: torch.Tensor | None) 
 
 
 def _one_spelling(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
-    """One spelling per concept: channels-last shapes read channels-first, partial means joined into
-    the global pool, hand-written norms and swish as the one op each computes."""
-    return join_swish(join_norm_modules(join_partial_pools(channels_first(ops))))
+    """One spelling per concept: channels-last shapes read channels-first, zero pads folded into the
+    conv / pool that reads them, partial means joined into the global pool, hand-written norms and
+    swish as the one op each computes."""
+    return join_swish(join_norm_modules(join_partial_pools(fold_pads(channels_first(ops)))))
 
 
 def trace(
@@ -349,7 +356,7 @@ def trace(
     )
     chosen = select_output(run.output, output_key) if crash is None else None
     output_shape = shape_of(chosen) if chosen is not None else None
-    ops = _one_spelling(run.recorder.ops)
+    ops = _one_spelling(tag_reparametrized(run.recorder.ops, run.reparametrized))
     params = as_written(_param_infos(run.model), repairs)
     structure = find_structure(ops, params, shape, tuple(run.recorder.stack) if crash is not None else ())
     return Trace(

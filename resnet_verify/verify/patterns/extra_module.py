@@ -174,7 +174,7 @@ def detect_extra_module(ctx: Context) -> list[Finding]:
                 + f" in {len(blocks)} block{'s' if len(blocks) > 1 else ''}",
                 message=(
                     f"The candidate's blocks carry a {type_name} (`{name}`: {_anatomy(ctx, items[0][1])}) "
-                    f"{'on the ' + part if part else ''}{instead} in {len(blocks)} blocks ({shown}){built}"
+                    f"{'on the ' + part if part else ''}{instead} in {len(blocks)} block{'s' if len(blocks) != 1 else ''} ({shown}){built}"
                     f"{tail}"
                 ),
                 locations=tuple(blocks[:8]),

@@ -24,8 +24,8 @@ def removed_norms(ctx: Context, *, any_stand_in: bool = False) -> Finding | None
         )
     )
     idx = tuple(i for i in idx if i not in ctx.claimed)
-    if not total or 2 * len(idx) < total:
-        return None
+    if not total or 2 * len(idx) < total or _units(ctx, idx) < 2:
+        return None  # one stray BN (left after folding the rest) is a layer, not a design
     # The whole signature: the candidate normalizes (almost) nowhere. A network with norms of its
     # own that the alignment could not pair (Res2Net's per-branch BNs) is another design, not this.
     norms = sum(1 for op in ctx.candidate.ops if op.kind in (OpKind.BATCH_NORM, OpKind.NORM))
@@ -54,6 +54,13 @@ def removed_norms(ctx: Context, *, any_stand_in: bool = False) -> Finding | None
         suggestion=f"{first.source or first.reference_path}: add BatchNorm2d after each conv as the reference does",
         source=first.source,
     )
+
+
+def _units(ctx: Context, idx: tuple[int, ...]) -> int:
+    """In how many of the reference's blocks the missing norms sit (outside blocks counts as one)."""
+    ref = ctx.reference
+    unit = {o: b.index for b in ref.structure.blocks for o in (*b.main, *b.shortcut, *b.tail)}
+    return len({unit.get(ctx.mismatches[i].reference_op or -1, -1) for i in idx})
 
 
 __all__ = ["removed_norms"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from resnet_verify.tracing.padfold import PART_OF
 from resnet_verify.tracing.records import OpKind, OpRecord, Trace
 from resnet_verify.verify.patterns.context import Context, at, attr, conv_call, dims, square, strided
 from resnet_verify.verify.patterns.deep_stem import stem_convs, stem_recipe
@@ -22,6 +23,15 @@ Pad4 = tuple[int, int, int, int]  # top, bottom, left, right
 
 def _pads_before(trace: Trace, op: OpRecord) -> list[OpRecord]:
     return [trace.ops[i] for i in op.inputs if i >= 0 and trace.ops[i].kind is OpKind.PAD]
+
+
+def _folded(op: OpRecord) -> bool:
+    """A pad op the trace folded into the conv / pool reading it (tracing/padfold.py)."""
+    return op.kind is OpKind.RESHAPE and attr(op, "part_of") == PART_OF
+
+
+def _folded_before(trace: Trace, op: OpRecord) -> list[OpRecord]:
+    return [trace.ops[i] for i in op.inputs if i >= 0 and _folded(trace.ops[i])]
 
 
 def _own_padding(op: OpRecord) -> Pad4 | None:
@@ -97,6 +107,12 @@ def _padding_clause(ctx: Context, rconv: OpRecord, cconv: OpRecord) -> str | Non
     rp, cp = effective_padding(ctx.reference, rconv), effective_padding(ctx.candidate, cconv)
     explicit = _pads_before(ctx.candidate, cconv) or _pads_before(ctx.reference, rconv)
     k = dims(cconv, "kernel_size")
+    folded = _folded_before(ctx.candidate, cconv) or _folded_before(ctx.reference, rconv)
+    if rp == cp and folded:  # said so the reader knows the pad was seen, not missed
+        return (
+            f"its explicit zero padding + a padding-0 {k} conv is the same computation as padding="
+            f"{_spell(cp)}: not a difference"
+        )
     if rp == cp and explicit:
         return (
             f"explicit zero padding ({_spell(cp)}) + a padding-0 {k} conv is the same computation as the "
@@ -138,7 +154,8 @@ def _relu_clause(ctx: Context, idx: Sequence[int]) -> str | None:
 def _explicit_stem_padding(trace: Trace) -> bool:
     """Keras' signature: ZeroPadding2D layers (pad ops) before the stem conv or pool, padding each
     side alike (one side more is TF's padding='same': ``detect_same_padding``)."""
-    pads = [trace.ops[o] for o in trace.structure.stem if trace.ops[o].kind is OpKind.PAD]
+    stem = [trace.ops[o] for o in trace.structure.stem]
+    pads = [op for op in stem if op.kind is OpKind.PAD or _folded(op)]
     return bool(pads) and all(_symmetric(_pad_op(p)) or _pad_op(p) is None for p in pads)
 
 
@@ -159,6 +176,8 @@ def detect_keras_stem(ctx: Context) -> list[Finding]:
         return []  # a stem ReLU alone is a missing ReLU, not a Keras port
     clauses = [c for c in (pad, pool, _relu_clause(ctx, idx)) if c]
     equivalent_only = len(clauses) == 1 and pad is not None and "same computation" in pad
+    if pad is not None and "not a difference" in pad and pool is None and len(clauses) == 2:
+        return []  # a folded pad and a stem ReLU alone: a missing ReLU, not a Keras port
     path = cc[0].module_path
     site = ctx.site(path)
     fix = (
@@ -184,12 +203,16 @@ def detect_keras_stem(ctx: Context) -> list[Finding]:
 
 def _keras_side(ctx: Context, rconv: OpRecord, cconv: OpRecord) -> str:
     """Which model pads explicitly or pools unpadded (the Keras port)."""
-    if _pads_before(ctx.reference, rconv) and not _pads_before(ctx.candidate, cconv):
+
+    def padded(trace: Trace, conv: OpRecord) -> bool:
+        return bool(_pads_before(trace, conv) or _folded_before(trace, conv))
+
+    if padded(ctx.reference, rconv) and not padded(ctx.candidate, cconv):
         return "reference"
     rpool, cpool = _first(ctx.reference, OpKind.MAX_POOL), _first(ctx.candidate, OpKind.MAX_POOL)
     rp = effective_padding(ctx.reference, rpool) if rpool else None
     cp = effective_padding(ctx.candidate, cpool) if cpool else None
-    if not _pads_before(ctx.candidate, cconv) and rp and cp and sum(rp) < sum(cp):
+    if not padded(ctx.candidate, cconv) and rp and cp and sum(rp) < sum(cp):
         return "reference"
     return "candidate"
 

@@ -24,15 +24,44 @@ def _is_standardization(chain: str) -> bool:
     )
 
 
+# torch.nn.utils.parametrizations (folded by the tracer, named on the layer): what each does
+_PARAMETRIZED = {
+    "spectral_norm": "divided by their largest singular value at each call (spectral_norm: every layer "
+    "held to a Lipschitz constant of 1)",
+    "weight_norm": "reparametrized as g * v / ||v|| (weight_norm: the same layers, other parameters, "
+    "other training dynamics, and a state dict with two tensors per weight)",
+}
+
+
+def _parametrization(chain: object) -> str | None:
+    return next((k for k in _PARAMETRIZED if isinstance(chain, str) and k in chain.split("→")), None)
+
+
 def _what(chain: object) -> str:
     if not isinstance(chain, str) or not chain:
         return "used as stored"
+    known = _parametrization(chain)
+    if known is not None:
+        return _PARAMETRIZED[known]
     if _is_standardization(chain):
         return f"standardized in forward ({chain}: zero mean, unit variance per filter)"
     return f"computed in forward ({chain})"
 
 
+def _agree(mine: object, theirs: object) -> str:
+    if _parametrization(mine) or _parametrization(theirs):
+        return "Layer shapes agree"
+    return "Shapes and parameter counts agree; the function does not"
+
+
 def _fix(mine: object, theirs: object) -> str:
+    if _parametrization(mine) and not theirs:
+        return (
+            f"drop the {_parametrization(mine)} parametrization, as the reference has plain weights (or fold it "
+            "after loading: torch.nn.utils.parametrize.remove_parametrizations(layer, 'weight'))"
+        )
+    if _parametrization(theirs) and not mine:
+        return f"wrap each layer as the reference does: torch.nn.utils.parametrizations.{_parametrization(theirs)}(layer)"
     if mine and not theirs:
         return "use the stored weights (no transform in forward), as the reference does"
     if theirs and _is_standardization(str(theirs)):
@@ -57,8 +86,8 @@ def detect_param_ops(ctx: Context) -> list[Finding]:
                 title="weight standardization" if named else "parameters computed in forward",
                 message=(
                     f"In {n} layer{'s' if n > 1 else ''} ({first.candidate_path}{' ...' if n > 1 else ''}) the "
-                    f"candidate's weights are {_what(mine)}; the reference's are {_what(theirs)}. Shapes and "
-                    f"parameter counts agree; the function does not"
+                    f"candidate's weights are {_what(mine)}; the reference's are {_what(theirs)}. "
+                    + _agree(mine, theirs)
                     + (f" (built at {', '.join(lines[:3])})." if lines else ".")
                 ),
                 locations=tuple(dict.fromkeys(ctx.mismatches[i].reference_path or "" for i in idx)),

@@ -1,0 +1,100 @@
+"""Zero padding written as its own op, folded into the conv or pool that reads it.
+
+``F.pad(x, (0, 1, 0, 1))`` then a padding-0 conv is one conv padded (top 0, bottom 1, left 0,
+right 1): TensorFlow's 'same', as a port writes it; ``nn.ZeroPad2d(3)`` then the stem conv is
+PyTorch's ``padding=3``; Keras' ``ZeroPadding2D`` then a 'valid' layer is either. One spelling: the
+padding moves into the layer's own ``padding`` (two numbers when each side is alike, else four:
+top, bottom, left, right, as ``keras_vocab.same_padding`` writes 'same') and the pad op becomes a
+layout op (``RESHAPE``, ``part_of="padding"``) that alignment skips. Zeros fold into a conv always,
+into an average pool that counts them, and into a max pool only when its input cannot be negative
+(a ReLU output) and every window keeps a real pixel: there zeros and PyTorch's -inf padding agree;
+-inf padding folds into a max pool, whose own it is. A reflect / replicate pad, another value, a
+crop (negative amounts), a pad read twice and anything but 2-D stay the op they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs
+
+Pad4 = tuple[int, int, int, int]  # top, bottom, left, right
+PART_OF = "padding"
+_READERS = frozenset({OpKind.CONV, OpKind.MAX_POOL, OpKind.AVG_POOL})
+
+
+def _own(attrs: dict[str, Any]) -> Pad4 | None:
+    p = attrs.get("padding")
+    if not isinstance(p, tuple) or not all(isinstance(v, int) for v in p):
+        return None  # 'same' / 'valid' strings: not a number of pixels
+    if len(p) == 2:
+        return (p[0], p[0], p[1], p[1])
+    return (p[0], p[1], p[2], p[3]) if len(p) == 4 else None
+
+
+def folded_padding(
+    pad: Pad4, kind: OpKind, attrs: dict[str, Any], relu_input: bool, value: float = 0.0
+) -> tuple[int, ...] | None:
+    """The padding of the one ``kind`` layer that computes ``pad`` (of ``value``) then the layer with
+    ``attrs``; None when no single layer does. -inf padding is a max pool's own."""
+    own = _own(attrs)
+    if own is None or min(pad) < 0 or kind not in _READERS:
+        return None
+    if value != 0.0 and not (value == float("-inf") and kind is OpKind.MAX_POOL):
+        return None
+    if kind is OpKind.AVG_POOL and not (own == (0, 0, 0, 0) and attrs.get("count_include_pad", True)):
+        return None  # an average that skips its own padded zeros would count these
+    if kind is OpKind.MAX_POOL:
+        kernel = attrs.get("kernel_size")
+        if not isinstance(kernel, tuple) or len(kernel) != 2 or not (relu_input or value < 0):
+            return None
+        if max(pad[0], pad[1]) >= kernel[0] or max(pad[2], pad[3]) >= kernel[1]:
+            return None  # a window of padding alone: 0 where -inf padding would give -inf
+    top, bottom, left, right = (a + b for a, b in zip(pad, own, strict=True))
+    return (top, left) if top == bottom and left == right else (top, bottom, left, right)
+
+
+def _constant_pad2d(op: OpRecord) -> tuple[Pad4, float] | None:
+    a = dict(op.attrs)
+    pad, value = a.get("pad"), a.get("value", 0.0)
+    if a.get("mode", "constant") != "constant" or not isinstance(value, float):
+        return None
+    if not isinstance(pad, tuple) or len(pad) != 4 or len(op.in_shapes[0] if op.in_shapes else ()) != 4:
+        return None
+    left, right, top, bottom = pad  # F.pad spells the last dimension first
+    return (top, bottom, left, right), value
+
+
+def fold_pads(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
+    """Each constant pad op read by one conv / pool only, and equal to padding it, folded into it. Op
+    ids and dataflow are untouched; the reader's input shape becomes the unpadded one."""
+    readers: dict[int, list[int]] = {}
+    for op in ops:
+        for i in op.inputs:
+            readers.setdefault(i, []).append(op.id)
+    out = list(ops)
+    for op in ops:
+        constant = _constant_pad2d(op) if op.kind is OpKind.PAD and op.inputs else None
+        uses = readers.get(op.id, [])
+        if constant is None or len(uses) != 1 or out[uses[0]].inputs[:1] != (op.id,):
+            continue
+        (pad, value), user, src = constant, out[uses[0]], op.inputs[0]
+        attrs = dict(user.attrs)
+        padding = folded_padding(pad, user.kind, attrs, src >= 0 and out[src].kind is OpKind.RELU, value)
+        if padding is None:
+            continue
+        attrs["padding"] = padding
+        if user.kind is OpKind.AVG_POOL:
+            attrs["count_include_pad"] = True
+        out[user.id] = replace(
+            user, attrs=make_attrs(attrs), in_shapes=(op.in_shapes[0], *user.in_shapes[1:])
+        )
+        out[op.id] = replace(
+            op, kind=OpKind.RESHAPE, attrs=make_attrs({**dict(op.attrs), "part_of": PART_OF})
+        )
+    return tuple(out)
+
+
+__all__ = ["PART_OF", "Pad4", "fold_pads", "folded_padding"]
