@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Fifteen parts: ``heldout`` to
-``heldout14`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Sixteen parts: ``heldout`` to
+``heldout15`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -15,6 +15,7 @@ ResNet as the reference and their PyTorch port as the candidate, and plain edits
 ``heldout13`` ResNets as tutorials, blog posts, notebooks and course assignments write them, and
 plain edits of them;
 ``heldout14`` ResNets after deployment, compression and training-recipe tooling, and plain edits of
+them; ``heldout15`` the same ResNets written with unusual low-level spellings, and plain edits of
 them) and ``development`` (the tests/fixtures/quirky
 idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
@@ -269,6 +270,7 @@ def test_manifest_is_consistent() -> None:
         "heldout12": 12,
         "heldout13": 14,
         "heldout14": 16,
+        "heldout15": 15,
         "development": 27,
     }
     for part, idioms in PARTS.items():
