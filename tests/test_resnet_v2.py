@@ -51,6 +51,19 @@ def test_timm_resnetv2_50_is_explained_as_v2() -> None:
     assert "Linear(2048, 6)" in head.message and "Not a difference in outputs" in head.message
 
 
+def test_a_v2_networks_final_norm_of_another_kind_is_its_pre_activation() -> None:
+    """FRN / EvoNorm v2 networks end in their own norm + activation before the pool: v2's final
+    BN-ReLU, claimed by pre_activation (the norm kind by normalization_layer), nothing left over."""
+    timm = pytest.importorskip("timm")
+    with torch.device("meta"):
+        model = timm.create_model("resnetv2_50d_frn", pretrained=False, num_classes=6)
+    c = compare(model, "resnet50", input_size=SIZE, num_classes=6)
+    assert c.unexplained == ()
+    pre = next(f for f in c.findings if f.pattern is Pattern.PRE_ACTIVATION)
+    assert "final ones" in pre.message
+    assert any(c.mismatches[i].candidate_path == "norm" for i in pre.mismatches)
+
+
 class _ConvHead(nn.Module):
     """torchvision's resnet18 trunk with a conv classifier after the global pool."""
 

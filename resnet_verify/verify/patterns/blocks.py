@@ -62,6 +62,24 @@ def is_pre_activation(trace: Trace) -> bool:
     return any(_pre_activated(trace, b) == () for b in trace.structure.blocks)
 
 
+def _final_activation(trace: Trace) -> set[int]:
+    """The norm and activation a pre-activation network runs once after its last block, before the
+    pool (ResNet v2's final BN-ReLU; an EvoNorm or FRN network's own norm there)."""
+    s = trace.structure
+    out: set[int] = set(s.blocks[-1].tail) if s.blocks else set()  # (the finder reads them as its tail)
+    for o in s.head:
+        if trace.ops[o].kind is OpKind.RESHAPE:
+            continue  # layout, or a norm's own steps (canonical.py)
+        if trace.ops[o].kind not in _PRE:
+            break
+        out.add(o)
+    return out
+
+
+def _claims(ctx: Context, idx: tuple[int, ...], ops: set[int]) -> bool:
+    return any(ctx.mismatches[i].candidate_op in ops for i in idx)
+
+
 def detect_pre_activation(ctx: Context) -> list[Finding]:
     cand = ctx.candidate
     if any(_pre_activated(ctx.reference, b) is not None for b in ctx.reference.structure.blocks):
@@ -77,10 +95,11 @@ def detect_pre_activation(ctx: Context) -> list[Finding]:
         # Only transition-style forks: a BN-ReLU after every add (add before bn3) also looks like
         # that; a pre-activation network shows it inside its other blocks' main paths too.
         return []
+    final = _final_activation(cand)
     idx = ctx.indices(
         lambda m: (
             any(under(m.reference_path, p) for p in pre)
-            or (m.candidate_op in shared and m.reference_op is None)
+            or (m.candidate_op in shared | final and m.reference_op is None)
         )
     )
     return [
@@ -89,7 +108,12 @@ def detect_pre_activation(ctx: Context) -> list[Finding]:
             title="Pre-activation blocks",
             message=f"{len(pre)} blocks are pre-activation (BN-ReLU-conv, ResNet v2) while the reference's are "
             "post-activation (conv-BN-ReLU, add, ReLU); in a transition block the BN-ReLU runs once before "
-            "the fork and feeds both the main path and the projection.",
+            "the fork and feeds both the main path and the projection"
+            + (
+                "; the norm and activation after the last block are v2's final ones."
+                if _claims(ctx, idx, final)
+                else "."
+            ),
             locations=tuple(pre[:8]),
             mismatches=idx,
             suggestion="order each block conv-BN-ReLU and apply the final ReLU after the addition",
