@@ -16,7 +16,8 @@ Parts (tests/fixtures/heldout/manifest.py): ``heldout`` to ``heldout12`` were wr
 detectors, each measured once as is (some since used to improve the tool; ``heldout13``: ResNets as
 tutorials, blog posts, notebooks and course assignments write them; ``heldout14``: ResNets
 after deployment, compression and training-recipe tooling; ``heldout15``: the same ResNets
-written with unusual low-level spellings); an idiom's
+written with unusual low-level spellings; ``heldout16``: ResNet variants from papers as their
+repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
