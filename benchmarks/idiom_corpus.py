@@ -355,6 +355,33 @@ PART_NOTES = {
     "uncommitted edits under resnet_verify/): 13 of 14 right, twins 14 of 14 clean (with the sides "
     "swapped, 3 of 4 named idioms right); missed: face_iresnet18 (pre_activation for the IR blocks "
     "BN-conv-BN-PReLU-conv-BN; downsampling_moved and first_stage_downsampling not reported).",
+    "heldout12": "the founding workflow: a user's own Keras functional ResNet as the reference and their "
+    "PyTorch port as the candidate, each twin the port written as the Keras model computes, and plain "
+    "single edits of the ports (tests/fixtures/heldout/batch12_*.py). First measurement (at f072542): 8 of "
+    "12 right, twins 8 of 12 clean; r18_relu_bn and r50v2_stage_end are fixture mistakes kept as written "
+    "(their ports pad the stem pool with zeros after a BN: keras_pool_padding is right).",
+    "heldout13": "ResNets as tutorials, blog posts, notebooks and course assignments write them (Paperspace-"
+    "style blocks, a course 'ResNet-34' without shortcuts, ModuleList / OrderedDict spellings, Aladdin "
+    "Persson's ResNet-50 with Softmax, the Coursera ResNet50 port) and plain edits "
+    "(tests/fixtures/heldout/batch13_*.py). First measurement (at 788dc30): 14 of 14 right, twins 14 of 14 "
+    "clean, swapped 6 of 6.",
+    "heldout14": "ResNets after deployment, compression and training-recipe tooling (quantization-ready and "
+    "fused, BN folded, Torch-Pruning output, spectral / weight norm, Tucker, channels_last, bf16, EMA + "
+    "DataParallel, zero gamma, hand-written ResNet-D) and plain edits (tests/fixtures/heldout/batch14_*.py)."
+    " First measurement (at 788dc30): 13 of 16 right, twins 16 of 16 clean, swapped 5 of 7; missed: "
+    "sn_resnet18 and wn_resnet18 (the parametrized weights not seen at all: a false 'no difference'), "
+    "folded_resnet50_stale_bn (one stray BN named 'no normalization').",
+    "heldout15": "the same ResNets written with low-level spellings (F.conv2d on hand-made Parameters, x @ W.T "
+    "heads, 1x1s as einsum and as nn.Linear on a channels-last permute, im2col 3x3s, torch.maximum ReLUs, "
+    "sum([...]) skips, add_module / ModuleDict / functools.reduce / checkpoint_sequential / "
+    "functional_call) and plain edits (tests/fixtures/heldout/batch15_*.py). First measurement (at "
+    "d733499): 6 of 15 right, twins 13 of 15 clean, swapped 0 of 2: the tool did not read a weight product "
+    "as the layer it computes.",
+    "heldout16": "ResNet variants from papers written by hand as their repositories do (CLIP's ModifiedResNet, "
+    "NF-ResNet, iResNet, GhostNet modules, deformable convs, BoTNet, EDSR residual scaling, shake-shake, "
+    "ShakeDrop, SRM, SimAM, ResNet-RS) and plain edits (tests/fixtures/heldout/batch16_*.py). First "
+    "measurement (at 2061c22): 11 of 15 right, twins 15 of 15 clean, swapped 5 of 6; missed: iresnet50, "
+    "ghost_resnet50, deform_resnet50, shake_shake_resnet18.",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
@@ -381,7 +408,8 @@ def render(part: str, rows: list[dict[str, Any]], facts: dict[str, Any]) -> str:
         "them, and measured once before any change made for it. First runs: heldout 7 of 16, heldout2 17",
         "of 19, heldout3 12 of 19, heldout4 15 of 18, heldout5 11 of 15, heldout6 12 of 16, heldout7 14",
         "of 15, heldout8 10 of 14, heldout9 10 of 12, heldout10 8 of 14, heldout11 13 of 14, heldout12 8 of",
-        "12 right (137 of 184 in all, 74%). Every held-out part was then used to improve the tool (each",
+        "12, heldout13 14 of 14, heldout14 13 of 16, heldout15 6 of 15, heldout16 11 of 15 right (181 of",
+        "244 in all, 74%). Every held-out part was then used to improve the tool (each",
         "miss fixed by a mechanism with its own test, or kept as a stated disagreement), so the numbers",
         "below are after that work;",
         "the first runs are the held-out measurement. `development` holds the fixtures the detectors were written",

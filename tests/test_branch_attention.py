@@ -79,3 +79,35 @@ def test_a_long_skip_over_whole_blocks_keeps_its_blocks() -> None:
 
     t = trace(LongSkip(), 32)
     assert len(t.structure.blocks) >= 3
+
+
+def test_branches_summed_before_the_blocks_own_add_are_one_block() -> None:
+    """Shake-shake: ``x + alpha * b1(x) + (1 - alpha) * b2(x)``, alpha a constant shaped from x: one
+    block with two branches, not two blocks; a long skip with convs between its adds stays apart
+    (above)."""
+    import torch
+    from torch import nn
+
+    from resnet_verify.tracing.tracer import trace
+
+    class Shake(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.b1 = nn.Conv2d(8, 8, 3, padding=1)
+            self.b2 = nn.Conv2d(8, 8, 3, padding=1)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            alpha = x.new_full((x.shape[0], 1, 1, 1), 0.5)
+            return torch.relu(x + (alpha * self.b1(x) + (1 - alpha) * self.b2(x)))
+
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stem = nn.Conv2d(3, 8, 3, padding=1)
+            self.blocks = nn.Sequential(Shake(), Shake())
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.blocks(self.stem(x)).mean((2, 3))
+
+    blocks = trace(Net(), 16).structure.blocks
+    assert [b.path for b in blocks] == ["blocks.0", "blocks.1"]

@@ -138,37 +138,23 @@ NOT_YET: dict[str, str] = {
     #
     # heldout15, first run at d733499 (+ others' uncommitted edits under resnet_verify/verify/patterns/;
     # expectations fixed before it; 6 of 15 right; twins 13 of 15 clean; swapped 0 of 2):
-    "hand_params_resnet18": "described_difference for the head ('matmul where the reference has Linear; an add of "
-    "a learned 10-value parameter (fc_bias)') and an unclaimed 'fc_weight never used in forward' for x @ W.T + b",
-    "hand_params_layer3_eps": "the eps (1e-4 vs 1e-5 at layer3.1.bn2) is seen and located, but an unclaimed "
-    "'fc_weight never used in forward' (x @ self.fc_weight.T, on both sides) sits outside the edit",
-    "hand_params_layer2_no_relu": "the missing ReLU in layer2.1 is seen and located, but an unclaimed 'fc_weight never "
-    "used in forward' (x @ self.fc_weight.T, on both sides) sits outside the edit",
-    "einsum_resnet50": "option_a_shortcut for the strided einsum projections and repeated_in_blocks twice ('einsum "
-    "where the reference has 1x1 conv' in 16 blocks): an einsum on an (out, in) weight is not read as a 1x1 conv",
-    "linear_cl_resnet50": "option_a_shortcut for the Linear projections and repeated_in_blocks twice ('Linear where "
-    "the reference has 1x1 conv' in 16 blocks): nn.Linear on a channels-last permute is not read as a 1x1 conv",
-    "linear_cl_resnet50_bias": "repeated_in_blocks twice ('linear bias True where the reference has False' in 16 "
-    "blocks' main paths, 4 shortcuts); conv_bias_before_bn not named for the Linear 1x1s' biases before their BNs",
-    "im2col_resnet18": "extra_module_in_blocks ('an extra UnfoldConv2d on the shortcut' of layer2.0/3.0/4.0) and six "
-    "repeated_in_blocks ('unfold where the reference has 3x3 conv; an extra matmul', BN / ReLU 'moved across the add')",
-    "im2col_layer3_stride_on_conv2": "one unclaimed shape mismatch ('layer3.0 shortcut: unfold output 1x1152x64, "
-    "expected 1x1152x16'); downsampling_moved not named",
-    "moduledict_reduce_resnet18": "repeated_in_blocks twice ('zeros_like where the reference has ReLU; an extra "
-    "maximum; an add of the constant 0'), described_difference in the head and 'layer4.1 after the add: ReLU missing'",
+    # All nine pass now, each by a spelling read as the layer it computes: x @ W.T (+ b) a Linear
+    # (a transposed or viewed weight is the stored weight; tracing/products.py), einsum 'nchw,oc->nohw'
+    # a 1x1 conv, nn.Linear on a channels-last map a 1x1 conv (layout.py), x[:, :, ::s, ::s] before a
+    # 1x1 its stride, F.unfold + matmul a kxk conv, maximum(x, zeros_like(x)) a ReLU, sum([...])'s + 0
+    # nothing (canonical.py, opkinds.py); conv_bias_before_bn looks past a permute to the BN.
     #
     # heldout16, first run at 2061c22 (others were editing resnet_verify/tracing/; expectations fixed
     # before it; 11 of 15 right; twins 15 of 15 clean; swapped 5 of 6):
-    "iresnet50": "pre_activation and first_stage_downsampling only: the max-pool projection shortcuts "
-    "(MaxPool2d(3, 2, 1) before a stride-1 1x1) are claimed by those two; downsampling_moved not named",
+    # (iresnet50 passes since pre_activation claims only norms, activations and their order: the
+    # max-pool projections are downsampling_moved's; deform_resnet50 since torchvision's deform_conv2d
+    # reads as a conv marked deformable, its offset conv an extra module, not the block's width)
     "ghost_resnet50": "grouped_conv (the Ghost modules' depthwise cheap operations), downsampling_moved ('from the "
     "first 3x3 conv to the second', the stride-2 primary conv), widths ('inner widths 0.5x', the primary convs' "
     "half outputs) besides extra_module_in_blocks / repeated_in_blocks for the GhostModules",
-    "deform_resnet50": "widths ('inner widths in layer3, layer4 are 0.035/0.07x': the 18-channel conv2_offset read "
-    "as the block's width) besides repeated_in_blocks for the deform_conv2d and the offset conv's bias",
-    "shake_shake_resnet18": "block_counts ('[1, 6, 4, 5]': the second branches read as extra residual units), "
-    "described_difference in layer1.0 ('max pool where the reference has ReLU'), an unclaimed 'stem: extra "
-    "new_full' and the stem pool left unlocated",
+    # (shake_shake_resnet18 passes since the structure finder reads a branch sum forking where the
+    # block's add forks, with no conv between them, as part of that block, and a shape-only constant
+    # (x.new_full) as no dataflow)
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -187,10 +173,7 @@ NOT_YET_TWIN: dict[str, str] = {
     "r50v2_stage_end": "keras_pool_padding: Keras' ZeroPadding2D + 'valid' pool after a bare conv is not "
     "MaxPool2d(3, 2, 1)",
     # heldout15, first run at d733499: twins 13 of 15 clean
-    "hand_params_layer3_eps": "the unedited hand-made-Parameter ResNet-18 against itself: 'fc_weight never used in "
-    "forward' (x @ self.fc_weight.T + self.fc_bias)",
-    "hand_params_layer2_no_relu": "the unedited hand-made-Parameter ResNet-18 against itself: 'fc_weight never used in "
-    "forward' (x @ self.fc_weight.T + self.fc_bias)",
+    # (both twins compare clean since x @ W.T reads as a Linear)
     # heldout16, first run at 2061c22: twins 15 of 15 clean
 }
 
@@ -217,11 +200,9 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "r50v2_stage_end": "keras_pool_padding besides stage_end_downsampling",
     # heldout14, first run at 788dc30: 5 of 7 (sn_resnet18 and wn_resnet18 pass since tracing/reparam.py)
     # heldout15, first run at d733499: 0 of 2
-    "linear_cl_resnet50_bias": "repeated_in_blocks twice (the Linear 1x1s' bias, main paths and shortcuts); "
-    "conv_bias_before_bn not named",
-    "im2col_layer3_stride_on_conv2": "no finding (one unclaimed shape mismatch at the unfold); downsampling_moved not named",
+    # (both pass with the spellings above)
     # heldout16, first run at 2061c22: 5 of 6
-    "iresnet50": "pre_activation and first_stage_downsampling; downsampling_moved not named",
+    # (iresnet50 passes with the fix above)
 }
 NAMED = [i for i in ALL if i.named]
 

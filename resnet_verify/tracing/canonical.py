@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs
+from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
 
 _REDUCTIONS = frozenset({"mean", "amax"})
 
@@ -30,10 +30,7 @@ def _partial_spatial(op: OpRecord) -> bool:
 
 
 def join_partial_pools(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
-    consumers: dict[int, list[int]] = {}
-    for op in ops:
-        for i in op.inputs:
-            consumers.setdefault(i, []).append(op.id)
+    consumers = readers(ops)
     out = list(ops)
     joined: set[int] = set()
     for op in reversed(ops):  # the pool first, then each partial step that only feeds it
@@ -115,10 +112,7 @@ def join_norm_modules(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
 def join_swish(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     """``x * torch.sigmoid(x)`` is SiLU (swish) written by hand: the multiply reads as one ``silu``
     activation, the sigmoid that only feeds it as a layout op."""
-    consumers: dict[int, list[int]] = {}
-    for op in ops:
-        for i in op.inputs:
-            consumers.setdefault(i, []).append(op.id)
+    consumers = readers(ops)
     out = list(ops)
     for op in ops:
         if op.kind is not OpKind.MUL or len(op.inputs) != 2:
@@ -138,4 +132,25 @@ def join_swish(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     return tuple(out)
 
 
-__all__ = ["join_norm_modules", "join_partial_pools", "join_swish"]
+_MAXIMA = frozenset({"maximum", "max", "fmax"})
+_ZEROS = frozenset({"zeros_like", "new_zeros"})
+
+
+def join_relu(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
+    """``torch.maximum(x, torch.zeros_like(x))`` is ReLU written by hand: the maximum reads as one
+    ReLU, the zeros that only feed it as a layout op."""
+    reading = readers(ops)
+    out = list(ops)
+    for op in ops:
+        if op.kind is not OpKind.OTHER or _function(op) not in _MAXIMA or len(op.inputs) != 2:
+            continue
+        for zero in op.inputs:
+            z = ops[zero] if zero >= 0 else None
+            if z is not None and _function(z) in _ZEROS and reading.get(zero) == [op.id]:
+                out[op.id] = replace(op, kind=OpKind.RELU, attrs=make_attrs({}))
+                out[zero] = replace(z, kind=OpKind.RESHAPE, attrs=make_attrs({"part_of": "relu"}))
+                break
+    return tuple(out)
+
+
+__all__ = ["join_norm_modules", "join_partial_pools", "join_relu", "join_swish"]

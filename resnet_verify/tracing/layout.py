@@ -35,8 +35,32 @@ def _identity(shape: Shape | None) -> Layout:
     return tuple(range(len(shape))) if shape is not None else ()
 
 
+def _on_channels(op: OpRecord, first: Layout) -> bool:
+    """A Linear on the last axis of a map whose last axis is its channels: a 1x1 conv, NHWC."""
+    return op.kind is OpKind.LINEAR and len(first) >= 3 and first[-1] == 1
+
+
+def _pointwise_conv(op: OpRecord, layout: Layout) -> OpRecord:
+    a = dict(op.attrs)
+    spatial = len(layout) - 2
+    attrs = {
+        "in_channels": a.get("in_features"), "out_channels": a.get("out_features"),
+        "kernel_size": (1,) * spatial, "stride": (1,) * spatial, "padding": (0,) * spatial,
+        "dilation": (1,) * spatial, "groups": 1, "bias": bool(a.get("bias")),
+    }  # fmt: skip
+    return replace(
+        op,
+        kind=OpKind.CONV,
+        attrs=make_attrs(attrs),
+        in_shapes=tuple(_canonical(s, layout) if len(s) == len(layout) else s for s in op.in_shapes),
+        out_shape=_canonical(op.out_shape, layout) if op.out_shape is not None else None,
+    )
+
+
 def _layout(op: OpRecord, inputs: Sequence[Layout], in_shapes: Sequence[Shape]) -> Layout:
     first = inputs[0] if inputs else ()
+    if _on_channels(op, first):
+        return first
     if op.kind in _CHANNELS_FIRST or not first:
         return _identity(op.out_shape)
     perm = dict(op.attrs).get("perm")
@@ -88,6 +112,8 @@ def channels_first(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
         )
         if pool is not None:
             out[op.id] = pool
+        elif inputs and _on_channels(op, inputs[0]):
+            out[op.id] = _pointwise_conv(op, layout)
         elif moved and op.out_shape is not None:
             out[op.id] = replace(op, out_shape=_canonical(op.out_shape, layout))
     return tuple(out)

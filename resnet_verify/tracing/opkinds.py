@@ -12,122 +12,26 @@ from typing import Any
 
 import torch
 
-from resnet_verify.tracing.records import OpKind
-
-_CONV = {"conv1d", "conv2d", "conv3d"}
-_RELU = {"relu", "relu_"}
-_ACTIVATIONS = {
-    "gelu",
-    "silu",
-    "silu_",
-    "sigmoid",
-    "sigmoid_",
-    "tanh",
-    "tanh_",
-    "leaky_relu",
-    "leaky_relu_",
-    "elu",
-    "elu_",
-    "relu6",
-    "hardtanh",
-    "hardtanh_",
-    "hardswish",
-    "hardswish_",
-    "hardsigmoid",
-    "hardsigmoid_",
-    "gelu_",
-    "rrelu",
-    "rrelu_",
-    "glu",
-    "logsigmoid",
-    "softsign",
-    "tanhshrink",
-    "mish",
-    "mish_",
-    "prelu",
-    "selu",
-    "celu",
-    "softplus",
-    "threshold",
-    "threshold_",
-}
-_ADD = {"add", "add_", "__add__", "__radd__", "__iadd__"}
-_MUL = {"mul", "mul_", "__mul__", "__rmul__", "__imul__"}
-_MAX_POOL = {"max_pool1d", "max_pool2d", "max_pool3d", "_max_pool2d", "max_pool2d_with_indices"}
-_AVG_POOL = {"avg_pool1d", "avg_pool2d", "avg_pool3d"}
-_ADAPTIVE = {
-    "adaptive_avg_pool1d",
-    "adaptive_avg_pool2d",
-    "adaptive_avg_pool3d",
-    "adaptive_max_pool1d",
-    "adaptive_max_pool2d",
-    "adaptive_max_pool3d",
-    "_adaptive_max_pool2d",
-    "adaptive_max_pool2d_with_indices",
-}
-_NORM = {"group_norm", "layer_norm", "instance_norm", "local_response_norm"}
-_FLATTEN = {"flatten"}
-_RESHAPE = {
-    "data",  # ``x.data``: the same values without autograd history (Kenshohara's shortcut A)
-    "view",
-    "reshape",
-    "squeeze",
-    "unsqueeze",
-    "permute",
-    "transpose",
-    "contiguous",
-    "clone",
-    "detach",
-    "to",
-    "float",
-    "type",
-    "view_as",
-    "reshape_as",
-    "expand",
-    "expand_as",
-    "t",
-}
-_SLICE = {"__getitem__", "narrow", "chunk", "split", "select", "index_select", "unbind"}
-_DROPOUT = {
-    "dropout",
-    "dropout1d",
-    "dropout2d",
-    "dropout3d",
-    "feature_dropout",
-    "alpha_dropout",
-    "feature_alpha_dropout",
-}
-
-# Tensor properties recorded as ops (others, like ``.shape``, are not tensors or not computation).
-TRACKED_PROPERTIES = frozenset({"data"})
-
-# Calls that return tensors but are not part of the computation we care about.
-IGNORED = frozenset(
-    {
-        "__get__",
-        "__set__",
-        "size",
-        "dim",
-        "numel",
-        "is_contiguous",
-        "__len__",
-        "__format__",
-        "__repr__",
-        "__bool__",
-        "__index__",
-        "data_ptr",
-        "element_size",
-        "requires_grad_",
-        "__setstate__",
-        "_has_compatible_shallow_copy_type",
-        "has_names",
-        "is_floating_point",
-        "is_complex",
-        "stride",
-    }
+from resnet_verify.tracing.opnames import (  # noqa: F401  (IGNORED ... are read as opkinds.X)
+    ACTIVATION_NAMES,
+    ADAPTIVE_NAMES,
+    ADD_NAMES,
+    AVG_POOL_NAMES,
+    CONV_NAMES,
+    DROPOUT_NAMES,
+    FLATTEN_NAMES,
+    IGNORED,
+    INPLACE_DUNDERS,
+    LAYOUT_NAMES,
+    MAX_POOL_NAMES,
+    MUL_NAMES,
+    NORM_NAMES,
+    RELU_NAMES,
+    RESHAPE_NAMES,
+    SLICE_NAMES,
+    TRACKED_PROPERTIES,
 )
-
-INPLACE_DUNDERS = frozenset({"__iadd__", "__isub__", "__imul__", "__itruediv__", "__iand__", "__ior__"})
+from resnet_verify.tracing.records import OpKind
 
 
 def _arg(args: tuple, kwargs: dict, index: int, name: str, default: Any = None) -> Any:
@@ -184,6 +88,25 @@ def _conv(args: tuple, kwargs: dict) -> _Classified:
         "dilation": _pair(_arg(args, kwargs, 5, "dilation", 1), n=n),
         "groups": groups,
         "bias": _arg(args, kwargs, 2, "bias") is not None,
+    }
+
+
+def _deform_conv(args: tuple, kwargs: dict) -> _Classified:
+    """torchvision's ``deform_conv2d`` op (input, weight, offset, mask, bias, stride h/w, padding h/w,
+    dilation h/w, weight groups, offset groups, use_mask): a conv that samples where its offsets say,
+    so a conv with ``deformable`` set (the offset branch is the difference, read as its own layers)."""
+    weight, bias = args[1], args[4]
+    groups = int(args[11])
+    return OpKind.CONV, {
+        "in_channels": int(weight.shape[1]) * groups,
+        "out_channels": int(weight.shape[0]),
+        "kernel_size": tuple(int(k) for k in weight.shape[2:]),
+        "stride": (int(args[5]), int(args[6])),
+        "padding": (int(args[7]), int(args[8])),
+        "dilation": (int(args[9]), int(args[10])),
+        "groups": groups,
+        "bias": isinstance(bias, torch.nn.Parameter),  # torchvision passes zeros for bias=None
+        "deformable": "modulated (v2)" if bool(args[13]) else "v1",
     }
 
 
@@ -278,31 +201,36 @@ def _pad(args: tuple, kwargs: dict) -> _Classified:
 
 # Ops whose kind follows from the name alone and carry no hyper-parameters.
 _PLAIN_KINDS: tuple[tuple[frozenset[str] | set[str], OpKind], ...] = (
-    (_RELU, OpKind.RELU),
-    (_FLATTEN, OpKind.FLATTEN),
-    (_RESHAPE, OpKind.RESHAPE),
+    (RELU_NAMES, OpKind.RELU),
+    (FLATTEN_NAMES, OpKind.FLATTEN),
+    (RESHAPE_NAMES, OpKind.RESHAPE),
     ({"cat", "concat", "concatenate", "stack"}, OpKind.CAT),
-    (_SLICE, OpKind.SLICE),
+    (SLICE_NAMES, OpKind.SLICE),
 )
 _WITH_ARGS: tuple[tuple[frozenset[str] | set[str], Callable[[tuple, dict], _Classified]], ...] = (
-    (_CONV, _conv),
+    (CONV_NAMES, _conv),
     ({"batch_norm"}, _batch_norm),
-    (_MAX_POOL, _max_pool),
-    (_AVG_POOL, _avg_pool),
+    (MAX_POOL_NAMES, _max_pool),
+    (AVG_POOL_NAMES, _avg_pool),
     ({"linear"}, _linear),
     ({"pad"}, _pad),
-    (_DROPOUT, _dropout),
+    ({"deform_conv2d"}, _deform_conv),
+    (DROPOUT_NAMES, _dropout),
 )
 
 
 def _binary(name: str, tensor_inputs: int, args: tuple = ()) -> _Classified | None:
     """An add or multiply of two tensors (a residual merge, an SE gate); with a scalar or a parameter,
-    ``OTHER``, keeping the Python number it was given (a branch scaled by 0.2 differs from one by 0.5)."""
-    for names, kind in ((_ADD, OpKind.ADD), (_MUL, OpKind.MUL)):
+    ``OTHER``, keeping the Python number it was given (a branch scaled by 0.2 differs from one by 0.5).
+    Adding 0 or multiplying by 1 is no op at all (``sum([a, b])`` starts from 0): layout."""
+    for names, kind, identity in ((ADD_NAMES, OpKind.ADD, 0), (MUL_NAMES, OpKind.MUL, 1)):
         if name in names:
             if tensor_inputs >= 2:
                 return kind, {}
             scalar = next((a for a in args if isinstance(a, (int, float)) and not isinstance(a, bool)), None)
+            tensors = sum(isinstance(a, torch.Tensor) for a in args)
+            if scalar == identity and tensors == 1 and tensor_inputs == 1:
+                return OpKind.RESHAPE, {"part_of": "identity"}
             return OpKind.OTHER, {
                 "function": name,
                 **({"scalar": float(scalar)} if scalar is not None else {}),
@@ -325,20 +253,27 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
     if name in ("permute", "transpose", "swapaxes", "movedim"):
         order = _axis_order(name, args, kwargs)
         return OpKind.RESHAPE, ({"perm": order} if order is not None else {})
+    if name == "__getitem__":
+        steps = _subsample(args)
+        if steps is not None and set(steps) == {1}:
+            return OpKind.RESHAPE, {}  # ``x[:, :, ::1, ::1]``: every element, in order
+        return OpKind.SLICE, ({"steps": steps} if steps is not None else {})
+    if name in ("einsum", "unfold"):
+        return OpKind.OTHER, {"function": name, **_product_args(name, args, kwargs)}
     for names, handler in _WITH_ARGS:
         if name in names:
             return handler(args, kwargs)
     for names, kind in _PLAIN_KINDS:
         if name in names:
             return kind, {}
-    if name in _NORM:
+    if name in NORM_NAMES:
         return OpKind.NORM, {"norm": name}
-    if name in _ACTIVATIONS:
+    if name in ACTIVATION_NAMES:
         return OpKind.ACTIVATION, {"function": name.rstrip("_")}
     binary = _binary(name, tensor_inputs, args)
     if binary is not None:
         return binary
-    if name in _ADAPTIVE:
+    if name in ADAPTIVE_NAMES:
         return _adaptive(name, args, kwargs)
     if name in ("mean", "amax") and _reduces_spatial(args, kwargs):
         return OpKind.GLOBAL_POOL, {"mode": "avg" if name == "mean" else "max"}
@@ -348,6 +283,35 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
         dims = _reduced_dims(args, kwargs)
         return OpKind.OTHER, {"function": name, **({"dims": dims} if dims is not None else {})}
     return OpKind.OTHER, {"function": name}
+
+
+def _subsample(args: tuple) -> tuple[int, ...] | None:
+    """``x[:, :, ::2, ::2]``: every axis whole, some taken every k-th from the first (what a strided
+    1x1 conv reads): the step per axis; None for any other index."""
+    tensor, index = (args[0], args[1]) if len(args) > 1 else (None, None)
+    if not isinstance(tensor, torch.Tensor) or not isinstance(index, tuple) or len(index) != tensor.dim():
+        return None
+    if not all(isinstance(i, slice) and i.start in (None, 0) and i.stop is None for i in index):
+        return None
+    steps = tuple(int(i.step or 1) for i in index)
+    return steps if all(s >= 1 for s in steps) and steps[:2] == (1, 1) else None
+
+
+def _product_args(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """An einsum's equation; ``F.unfold``'s window (its shapes, checked in products.py, tell it from
+    ``Tensor.unfold``, whose arguments mean something else)."""
+    try:
+        if name == "einsum":
+            eq = args[0] if args and isinstance(args[0], str) else kwargs.get("equation")
+            return {"equation": str(eq).replace(" ", "")} if isinstance(eq, str) else {}
+        return {
+            "kernel_size": _pair(_arg(args, kwargs, 1, "kernel_size")),
+            "dilation": _pair(_arg(args, kwargs, 2, "dilation", 1)),
+            "padding": _pair(_arg(args, kwargs, 3, "padding", 0)),
+            "stride": _pair(_arg(args, kwargs, 4, "stride", 1)),
+        }
+    except (TypeError, ValueError):
+        return {}
 
 
 def _axis_order(name: str, args: tuple, kwargs: dict) -> tuple[int, ...] | None:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs
+from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
 
 Pad4 = tuple[int, int, int, int]  # top, bottom, left, right
 PART_OF = "padding"
@@ -70,14 +70,11 @@ def _constant_pad2d(op: OpRecord) -> tuple[Pad4, float] | None:
 def fold_pads(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     """Each constant pad op read by one conv / pool only, and equal to padding it, folded into it. Op
     ids and dataflow are untouched; the reader's input shape becomes the unpadded one."""
-    readers: dict[int, list[int]] = {}
-    for op in ops:
-        for i in op.inputs:
-            readers.setdefault(i, []).append(op.id)
+    reading = readers(ops)
     out = list(ops)
     for op in ops:
         constant = _constant_pad2d(op) if op.kind is OpKind.PAD and op.inputs else None
-        uses = readers.get(op.id, [])
+        uses = reading.get(op.id, [])
         if constant is None or len(uses) != 1 or out[uses[0]].inputs[:1] != (op.id,):
             continue
         (pad, value), user, src = constant, out[uses[0]], op.inputs[0]

@@ -96,8 +96,10 @@ class Recorder(OpCounter):
             kind, attrs = opkinds.classify(name, tuple(args), kwargs, len(producers))
         except Exception:  # an unusual call signature must never break the trace
             kind, attrs = opkinds.OpKind.OTHER, {"function": name}
-        if chains:  # a parameter computed in forward: how, so that a difference in it is seen
-            attrs = {**attrs, "param_ops": "→".join(dict.fromkeys(op for c in chains for op in c))}
+        steps = tuple(dict.fromkeys(op for c in chains for op in c))
+        if not set(steps) <= opkinds.LAYOUT_NAMES:  # a parameter computed in forward: how, so that a
+            attrs = {**attrs, "param_ops": "→".join(steps)}  # difference in it is seen (``W.T``,
+            # ``W.view(o, -1)`` are the stored weight laid out otherwise, not computed)
         op_id = len(self.ops)
         self.ops.append(
             OpRecord(

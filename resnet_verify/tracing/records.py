@@ -8,6 +8,7 @@ custom encoders; use :func:`attr_dict` to read them.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,15 @@ def attr_dict(attrs: Attrs) -> dict[str, Any]:
 
 def make_attrs(mapping: dict[str, Any]) -> Attrs:
     return tuple(sorted(mapping.items()))
+
+
+def readers(ops: Sequence[OpRecord]) -> dict[int, list[int]]:
+    """Op id -> the ids of the ops that read its output, in order (the dataflow's successors)."""
+    out: dict[int, list[int]] = {}
+    for op in ops:
+        for i in op.inputs:
+            out.setdefault(i, []).append(op.id)
+    return out
 
 
 class OpKind(str, enum.Enum):

@@ -51,12 +51,23 @@ def _members(mask: int) -> list[int]:
     return out
 
 
+# Tensors made from another's shape only (``x.new_full(...)``, ``torch.zeros_like(x)``): constants,
+# not dataflow; a shake-shake mix ``alpha * b1 + (1 - alpha) * b2`` must fork where b1 and b2 do.
+_SHAPE_ONLY = frozenset(
+    {"new_full", "new_zeros", "new_ones", "new_empty", "zeros_like", "ones_like", "full_like", "empty_like",
+     "rand_like", "randn_like"}
+)  # fmt: skip
+
+
 class _Graph:
     def __init__(self, ops: Sequence[OpRecord]) -> None:
         self.ops = ops
         self.anc: list[int] = []
         for op in ops:
             mask = _bit(op.id)
+            if dict(op.attrs).get("function") in _SHAPE_ONLY:
+                self.anc.append(0)  # no ancestor, and none of its own to pass on: a constant
+                continue
             for src in op.inputs:
                 if src == INPUT_ID:
                     mask |= 1
@@ -136,6 +147,13 @@ def _merges(graph: _Graph, ops: Sequence[OpRecord]) -> list[_Unit]:
                 return True
             if _shape(ops, u.merge) != _shape(ops, p.merge):
                 return True  # a sum of pooled vectors or maps inside an attention gate (CBAM's MLPs)
+            if (
+                u.fork == p.fork
+                and u.merge is not None
+                and p.merge is not None
+                and not any(ops[o].kind is OpKind.CONV for o in graph.between(u.merge, p.merge))
+            ):
+                return True  # branches of one block summed before its own add (shake-shake)
         return False
 
     return [u for i, u in enumerate(units) if not nested(i, u)]

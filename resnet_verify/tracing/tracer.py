@@ -17,7 +17,7 @@ Decisions:
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -32,13 +32,14 @@ from resnet_verify.specs.usercode import (
     strip_reparametrizations,
     unwrap,
 )
-from resnet_verify.tracing.canonical import join_norm_modules, join_partial_pools, join_swish
+from resnet_verify.tracing.canonical import join_norm_modules, join_partial_pools, join_relu, join_swish
 from resnet_verify.tracing.crashes import crash_record
 from resnet_verify.tracing.flop_mode import FlopCount
 from resnet_verify.tracing.layout import channels_first
 from resnet_verify.tracing.module_hooks import ModuleHooks, Sites
 from resnet_verify.tracing.outputs import other_tensors, select_output
 from resnet_verify.tracing.padfold import fold_pads
+from resnet_verify.tracing.products import deform_fills, read_products, strided_slices
 from resnet_verify.tracing.recorder import Recorder, shape_of
 from resnet_verify.tracing.records import (
     INPUT_ID,
@@ -308,11 +309,22 @@ def _side_outputs(recorder: Recorder, output: Any, chosen: torch.Tensor | None) 
     return tuple(sorted(p for p in made if p >= 0 and p not in seen))
 
 
+# One spelling per concept, in order: weight products (matmul, einsum, im2col) read as the layers
+# they compute (a deformable conv's zero fills part of it); channels-last shapes read channels-first
+# (a Linear on NHWC is a 1x1 conv); a strided slice read by a 1x1 conv is its stride; zero pads
+# folded into the conv / pool reading them; partial means joined into the global pool; hand-written
+# norms, swish and ReLU as the one op each computes.
+_SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
+    read_products, deform_fills, channels_first, strided_slices, fold_pads, join_partial_pools,
+    join_norm_modules, join_swish, join_relu,
+)  # fmt: skip
+
+
 def _one_spelling(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
-    """One spelling per concept: channels-last shapes read channels-first, zero pads folded into the
-    conv / pool that reads them, partial means joined into the global pool, hand-written norms and
-    swish as the one op each computes."""
-    return join_swish(join_norm_modules(join_partial_pools(fold_pads(channels_first(ops)))))
+    out = tuple(ops)
+    for spelling in _SPELLINGS:
+        out = spelling(out)
+    return out
 
 
 def trace(

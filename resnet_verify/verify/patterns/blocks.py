@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from resnet_verify.tracing.records import Block, BlockKind, OpKind, Trace
 from resnet_verify.verify.patterns.context import Context, dims, under
-from resnet_verify.verify.records import Finding, Pattern
+from resnet_verify.verify.records import Finding, Mismatch, Pattern
 
 # a pre-activation opens with its norm (any kind: BN, GroupNorm in BiT, EvoNorm ...) or its activation
 _PRE = (OpKind.BATCH_NORM, OpKind.NORM, OpKind.RELU, OpKind.ACTIVATION)
@@ -96,9 +96,16 @@ def detect_pre_activation(ctx: Context) -> list[Finding]:
         # that; a pre-activation network shows it inside its other blocks' main paths too.
         return []
     final = _final_activation(cand)
+
+    # What the order explains: norms and activations placed otherwise, and the bias a conv keeps
+    # where no BN follows it any more (Keras' v2 conv3 and projection). A shortcut pooled before its
+    # projection (ResNet-D, iResNet's max pool) in the same blocks is another cause, left to its own.
+    def explained(m: Mismatch) -> bool:
+        return m.op_kind in _PRE or m.field == "op_order" or (m.op_kind is OpKind.CONV and m.field == "bias")
+
     idx = ctx.indices(
         lambda m: (
-            any(under(m.reference_path, p) for p in pre)
+            (any(under(m.reference_path, p) for p in pre) and explained(m))
             or (m.candidate_op in shared | final and m.reference_op is None)
         )
     )

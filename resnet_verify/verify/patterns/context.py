@@ -79,9 +79,16 @@ def first_op(trace: Trace, ops: Sequence[int], kind: OpKind) -> OpRecord | None:
     return next((trace.ops[o] for o in ops if trace.ops[o].kind is kind), None)
 
 
-def consumers(trace: Trace, op_id: int) -> list[OpRecord]:
-    """Ops that read the output of ``op_id`` (the dataflow graph's successors)."""
-    return [op for op in trace.ops if op_id in op.inputs]
+def consumers(trace: Trace, op_id: int, *, through_layout: bool = False) -> list[OpRecord]:
+    """Ops that read the output of ``op_id`` (the dataflow graph's successors); ``through_layout``:
+    past permutes and views (a conv on a channels-last map feeds its BN through one)."""
+    direct = [op for op in trace.ops if op_id in op.inputs]
+    if not through_layout:
+        return direct
+    out: list[OpRecord] = []
+    for op in direct:
+        out.extend(consumers(trace, op.id, through_layout=True) if op.kind is OpKind.RESHAPE else [op])
+    return out
 
 
 def square(value: object) -> object:

@@ -11,7 +11,9 @@ def detect_conv_bias(ctx: Context) -> list[Finding]:
     cand = ctx.candidate
 
     def feeds_bn(op_id: int | None) -> bool:
-        return op_id is not None and any(c.kind is OpKind.BATCH_NORM for c in consumers(cand, op_id))
+        return op_id is not None and any(
+            c.kind is OpKind.BATCH_NORM for c in consumers(cand, op_id, through_layout=True)
+        )
 
     bias = ctx.indices(
         lambda m: (
