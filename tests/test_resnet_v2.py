@@ -135,3 +135,28 @@ def test_a_batchnorm_alone_before_the_first_conv_is_no_pre_activation() -> None:
     v2 = compare(build(act=True), "torchvision:resnet18", input_size=64, num_classes=10)
     assert Pattern.PRE_ACTIVATION not in {f.pattern for f in ir.findings}
     assert Pattern.PRE_ACTIVATION in {f.pattern for f in v2.findings}
+
+
+class _CamHead(nn.Module):
+    """resnet18's trunk, a 1x1 conv to the classes on the full map, then a global pool."""
+
+    def __init__(self, pool: str) -> None:
+        super().__init__()
+        from torchvision.models import resnet18
+
+        self.trunk = nn.Sequential(*list(resnet18(num_classes=6).children())[:-2])
+        self.cam = nn.Conv2d(512, 6, 1)
+        self.pool = nn.AdaptiveAvgPool2d(1) if pool == "avg" else nn.AdaptiveMaxPool2d(1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.pool(self.cam(self.trunk(x))).flatten(1)
+
+
+def test_a_1x1_conv_before_the_global_average_is_the_linear_after_it() -> None:
+    c = compare(_CamHead("avg"), "resnet18", input_size=SIZE, num_classes=6)
+    assert _patterns(c) == [Pattern.CONV_CLASSIFIER] and c.unexplained == ()
+    assert "averaging commutes" in c.findings[0].message
+    # before a max pool it is not: the max of a linear map is not the linear map of the max
+    assert Pattern.CONV_CLASSIFIER not in _patterns(
+        compare(_CamHead("max"), "resnet18", input_size=SIZE, num_classes=6)
+    )

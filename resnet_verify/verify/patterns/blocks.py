@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from resnet_verify.tracing.records import Block, BlockKind, OpKind, Trace
 from resnet_verify.verify.patterns.context import Context, dims, under
-from resnet_verify.verify.records import Finding, Mismatch, Pattern
+from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
 
 # a pre-activation opens with its norm (any kind: BN, GroupNorm in BiT, EvoNorm ...) or its activation
 _PRE = (OpKind.BATCH_NORM, OpKind.NORM, OpKind.RELU, OpKind.ACTIVATION)
@@ -181,6 +181,15 @@ def _foreign_units(ctx: Context, idx: tuple[int, ...]) -> Finding:
     )
 
 
+def _head_inputs(ctx: Context) -> tuple[int, ...]:
+    """Head mismatches in what a layer reads (not what it makes): in_features / in_channels and the
+    parameter counts and shapes that follow from them."""
+    reads = ctx.indices(lambda m: m.region is Region.HEAD and m.field in ("in_features", "in_channels"))
+    ops = {ctx.mismatches[i].candidate_op for i in reads}
+    follows = ctx.indices(lambda m: m.cause in reads or (m.field == "params" and m.candidate_op in ops))
+    return tuple(sorted({*reads, *follows}))
+
+
 def detect_block_counts(ctx: Context) -> list[Finding]:
     every = ctx.indices(lambda m: m.field == "block")
     foreign = tuple(i for i in every if _foreign(ctx, i))
@@ -190,11 +199,16 @@ def detect_block_counts(ctx: Context) -> list[Finding]:
     stages = ctx.reference.structure.stages
     rc = [len(s.blocks) for s in stages]
     cc = [sum(1 for p in ctx.pairs if p.stage == s.index and p.candidate is not None) for s in stages]
+    # A network cut after an earlier stage feeds its head that stage's width: the classifier's input
+    # size follows from the cut, not from a width of its own.
+    head = _head_inputs(ctx) if cc and cc[-1] == 0 else ()
+    idx = tuple(sorted({*idx, *head}))
+    follows = " The classifier reads the last stage left, so its input size follows." if head else ""
     return [
         Finding(
             pattern=Pattern.BLOCK_COUNTS,
             title="Block counts differ",
-            message=f"Blocks per stage are {cc} in the candidate, {rc} in the reference.",
+            message=f"Blocks per stage are {cc} in the candidate, {rc} in the reference.{follows}",
             locations=tuple(ctx.mismatches[i].reference_path or "" for i in idx),
             mismatches=idx,
             suggestion=f"use {rc} blocks per stage",

@@ -22,6 +22,17 @@ def _channels(op: OpRecord) -> tuple[object, ...]:
     return (attr(op, "in_features"),)
 
 
+def _own_width_differs(ctx: Context, i: int) -> bool:
+    """The op makes another number of channels (a conv's out_channels, a Linear's out_features); a
+    BatchNorm only carries the width it is given."""
+    m = ctx.mismatches[i]
+    if m.reference_op is None or m.candidate_op is None:
+        return False
+    r, c = ctx.reference.ops[m.reference_op], ctx.candidate.ops[m.candidate_op]
+    key = {OpKind.CONV: "out_channels", OpKind.LINEAR: "out_features"}.get(r.kind)
+    return key is not None and attr(r, key) != attr(c, key)
+
+
 def _ratio(r: OpRecord, c: OpRecord) -> float | None:
     """How many times wider the candidate's op is (its output, else its input, channel count)."""
     for a, b in reversed(list(zip(_channels(r), _channels(c)))):
@@ -188,6 +199,8 @@ def detect_widths(ctx: Context) -> list[Finding]:
     if not ratios:
         return []
     idx = tuple(sorted(ratios))
+    if not any(_own_width_differs(ctx, i) for i in idx):
+        return []  # only inputs differ (a Linear fed a stage fewer): they follow from what feeds them
     where, inner_only = _scope(ctx, idx)
     factors = sorted(set(ratios.values()))
     what = "bottleneck (inner) widths" if inner_only else "channel widths"
