@@ -3,6 +3,8 @@ layer each computes where the weight is a stored one, left as they are where it 
 
 from __future__ import annotations
 
+from typing import cast
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -94,7 +96,7 @@ class _Relus(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         other = torch.zeros_like(x) if self.zeros else x.flip(-1)
-        return sum([torch.maximum(x, other), x]) * 1
+        return cast(torch.Tensor, sum([torch.maximum(x, other), x])) * 1
 
 
 def test_maximum_with_zeros_is_relu_and_identity_arithmetic_is_nothing() -> None:
