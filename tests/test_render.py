@@ -305,6 +305,8 @@ def test_text_dirty(dirty: Comparison) -> None:
     assert out.index("Stages") < out.index("Notes")
     assert "All mismatches" not in out and "— ↔ layer2.2" not in out  # explained: --verbose lists it
     assert "stride: (1, 1) → (2, 2)" in out and "at src/odd,name:file.py:7" in out
+    # an unexplained difference says what to change, as the describing findings do
+    assert re.search(r"^ {19}fix: make stride \(1, 1\) as in the reference", out, re.M)
     assert "fix: use [2, 2, 2, 2] blocks per stage" in out and "explains 2 mismatches" in out
     assert re.search(r"^✗ layer2 ", out, re.M) and re.search(r"^✓ layer4 ", out, re.M)
     assert out.rstrip().endswith("the candidate was traced on meta tensors")

@@ -23,6 +23,7 @@ from resnet_verify.report._common import (
 )
 from resnet_verify.tracing.metrics import total_macs
 from resnet_verify.verify.classes import classes_phrase
+from resnet_verify.verify.patterns.wording import action
 from resnet_verify.verify.records import Comparison, StageRow
 
 WIDTH = 100
@@ -247,6 +248,8 @@ def _unexplained(out: _Out, c: Comparison) -> None:
         out.wrap(group, "  ", style="cyan")
         for i in mine:
             _mismatch(out, c, i)
+            # what to change, in the words the describing findings use (a consequence needs none)
+            out.wrap(f"fix: {action(c.mismatches[i])}", " " * 24, first=" " * 19)
             for j in consequences(c, i):
                 _mismatch(out, c, j, lead_width=8)
 
