@@ -17,7 +17,8 @@ detectors, each measured once as is (some since used to improve the tool; ``held
 tutorials, blog posts, notebooks and course assignments write them; ``heldout14``: ResNets
 after deployment, compression and training-recipe tooling; ``heldout15``: the same ResNets
 written with unusual low-level spellings; ``heldout16``: ResNet variants from papers as their
-repositories write them; ``heldout17``: surgery on torchvision ResNets when fine-tuning); an idiom's
+repositories write them; ``heldout17``: surgery on torchvision ResNets when fine-tuning;
+``heldout18``: ResNets as config-driven model zoos and feature-extraction wrappers build them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -388,6 +389,14 @@ PART_NOTES = {
     "freezing, an input-normalizing wrapper) and plain mistakes in it (tests/fixtures/heldout/batch17_*.py). "
     "First measurement (at db77c43): 13 of 15 right, twins 15 of 15 clean, swapped 7 of 8; missed: "
     "conv_head_resnet50 (described, conv_classifier not named), layer4_dropped_resnet50 (widths for the stem).",
+    "heldout18": "ResNets as config-driven model zoos and feature-extraction wrappers build them (an OpenMMLab-style "
+    "classifier from config dicts through registries with ConvModule order / norm_cfg / act_cfg, style='caffe', "
+    "deep_stem, avg_down, frozen_stages; torchvision's IntermediateLayerGetter on a dilated ResNet-50; a timm-style "
+    "features_only list; a Lightning-style module built by a Hydra-style instantiate; a detectron2-style cfg with "
+    "FREEZE_AT; nn.Sequential(OrderedDict) from a per-stage list) and plain mistakes in such configs "
+    "(tests/fixtures/heldout/batch18_*.py). First measurement (at 5e70705): 14 of 15 right, twins 15 of 15 clean, "
+    "swapped 8 of 9; missed: d2_cfg_freeze_at2_r50 (FrozenBatchNorm2d in the stem and res2 said as parameterless "
+    "batch norms, repeated_in_blocks, normalization_layer not named).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
@@ -415,8 +424,9 @@ def render(part: str, rows: list[dict[str, Any]], facts: dict[str, Any]) -> str:
         "of 19, heldout3 12 of 19, heldout4 15 of 18, heldout5 11 of 15, heldout6 12 of 16, heldout7 14",
         "of 15, heldout8 10 of 14, heldout9 10 of 12, heldout10 8 of 14, heldout11 13 of 14, heldout12 8 of",
         "12, heldout13 14 of 14, heldout14 13 of 16, heldout15 6 of 15, heldout16 11 of 15, heldout17 13 of",
-        "15 right (194 of 259 in all, 75%). Every held-out part was then used to improve the tool (each",
-        "miss fixed by a mechanism with its own test, or kept as a stated disagreement), so the numbers",
+        "15, heldout18 14 of 15 right (208 of 274 in all, 76%). Every held-out part was then used to",
+        "improve the tool (each miss fixed by a mechanism with its own test, or kept as a stated",
+        "disagreement), so the numbers",
         "below are after that work;",
         "the first runs are the held-out measurement. `development` holds the fixtures the detectors were written",
         "against.",

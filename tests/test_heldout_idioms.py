@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Eighteen parts: ``heldout`` to
-``heldout17`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Nineteen parts: ``heldout`` to
+``heldout18`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -18,8 +18,9 @@ plain edits of them;
 them; ``heldout15`` the same ResNets written with unusual low-level spellings, and plain edits of
 them; ``heldout16`` ResNet variants from papers (CLIP, NF-ResNet, iResNet, BoTNet, ResNet-RS ...) as
 their repositories write them, and plain edits of them; ``heldout17`` surgery on torchvision ResNets
-when fine-tuning, and plain mistakes in it) and ``development`` (the tests/fixtures/quirky
-idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
+when fine-tuning, and plain mistakes in it; ``heldout18`` ResNets as config-driven model zoos and
+feature-extraction wrappers build them, and plain mistakes in their configs) and ``development``
+(the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
 compared with the sides swapped (the idiom as the reference): the same names must come back."""
 
@@ -162,6 +163,13 @@ NOT_YET: dict[str, str] = {
     # Both pass now: conv_classifier names a 1x1 conv to the classes before the global average
     # (averaging commutes with it); widths stays silent where only a layer's input width differs, and
     # block_counts claims the head's input size that follows from a stage cut off.
+    #
+    # heldout18, first run at 5e70705 (no uncommitted edits under resnet_verify/; expectations fixed before it;
+    # 14 of 15 right; twins 15 of 15 clean; swapped 8 of 9):
+    "d2_cfg_freeze_at2_r50": "repeated_in_blocks ('batch norm with 0 parameters where the reference's has 128 "
+    "... in 3 blocks (layer1.0, layer1.1, layer1.2)') for detectron2's FrozenBatchNorm2d (F.batch_norm on "
+    "buffers) in the stem and res2, the stem's and layer1.0's shortcut's left unexplained: normalization_layer "
+    "not named",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -183,6 +191,7 @@ NOT_YET_TWIN: dict[str, str] = {
     # (both twins compare clean since x @ W.T reads as a Linear)
     # heldout16, first run at 2061c22: twins 15 of 15 clean
     # heldout17, first run at db77c43: twins 15 of 15 clean
+    # heldout18, first run at 5e70705: twins 15 of 15 clean
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what
@@ -213,6 +222,9 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # (iresnet50 passes with the fix above)
     # heldout17, first run at db77c43: 7 of 8
     # (conv_head_resnet50 passes with the fix above)
+    # heldout18, first run at 5e70705: 8 of 9
+    "d2_cfg_freeze_at2_r50": "repeated_in_blocks ('batch norm with 128 parameters where the reference's has 0 "
+    "... in 3 blocks'); normalization_layer not named",
 }
 NAMED = [i for i in ALL if i.named]
 
@@ -311,6 +323,7 @@ def test_manifest_is_consistent() -> None:
         "heldout15": 15,
         "heldout16": 15,
         "heldout17": 15,
+        "heldout18": 15,
         "development": 27,
     }
     for part, idioms in PARTS.items():
