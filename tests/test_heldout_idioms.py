@@ -166,10 +166,7 @@ NOT_YET: dict[str, str] = {
     #
     # heldout18, first run at 5e70705 (no uncommitted edits under resnet_verify/; expectations fixed before it;
     # 14 of 15 right; twins 15 of 15 clean; swapped 8 of 9):
-    "d2_cfg_freeze_at2_r50": "repeated_in_blocks ('batch norm with 0 parameters where the reference's has 128 "
-    "... in 3 blocks (layer1.0, layer1.1, layer1.2)') for detectron2's FrozenBatchNorm2d (F.batch_norm on "
-    "buffers) in the stem and res2, the stem's and layer1.0's shortcut's left unexplained: normalization_layer "
-    "not named",
+    # (d2_cfg_freeze_at2_r50 passes: frozen BN is named however few layers are frozen)
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -223,8 +220,7 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout17, first run at db77c43: 7 of 8
     # (conv_head_resnet50 passes with the fix above)
     # heldout18, first run at 5e70705: 8 of 9
-    "d2_cfg_freeze_at2_r50": "repeated_in_blocks ('batch norm with 128 parameters where the reference's has 0 "
-    "... in 3 blocks'); normalization_layer not named",
+    # (d2_cfg_freeze_at2_r50 passes: frozen BN is named however few layers are frozen)
 }
 NAMED = [i for i in ALL if i.named]
 

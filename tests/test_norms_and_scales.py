@@ -194,3 +194,33 @@ def test_a_scale_and_shift_alone_is_not_a_norm_written_as_ops() -> None:
 
     model = build_model("tests/fixtures/quirky/norms_and_scales.py:scaled_branch", num_classes=10)[0]
     assert not any(op.kind is OpKind.NORM for op in trace(model, 32).ops)
+
+
+class _FrozenBN(nn.Module):
+    """detectron2's FrozenBatchNorm2d: F.batch_norm on buffers only."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        for name, value in (("weight", 1.0), ("bias", 0.0), ("running_mean", 0.0), ("running_var", 1.0)):
+            self.register_buffer(name, torch.full((n,), value))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return nn.functional.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, False)
+
+
+def _frozen_stem(affine_free: bool) -> nn.Module:
+    import torchvision
+
+    model = torchvision.models.resnet18(num_classes=10)
+    model.bn1 = nn.BatchNorm2d(64, affine=False) if affine_free else _FrozenBN(64)  # type: ignore[assignment]
+    return model
+
+
+def test_frozen_first_stages_are_frozen_bn_and_an_affine_free_bn_is_not() -> None:
+    """FREEZE_AT: only the stem's BN frozen is still the cause; BatchNorm2d(affine=False) holds
+    running statistics only, a BN without scale and shift, not a frozen one."""
+    c = compare(_frozen_stem(False), "resnet18", input_size=64, num_classes=10)
+    assert [f.pattern for f in c.findings] == [Pattern.NORMALIZATION] and not c.unexplained
+    assert "Only part of the network is frozen" in c.findings[0].message
+    free = compare(_frozen_stem(True), "resnet18", input_size=64, num_classes=10)
+    assert not any("Frozen" in f.title for f in free.findings)

@@ -17,12 +17,19 @@ def _buffers_only(trace: Trace, op_id: int | None) -> bool:
         return False
     op = trace.ops[op_id]
     kinds = {p.name: p.is_buffer for p in trace.params}
-    return op.kind is OpKind.BATCH_NORM and bool(op.params) and all(kinds.get(n, False) for n in op.params)
+    affine = dict(op.attrs).get("affine", True)  # affine=False holds running stats only: not frozen
+    return (
+        op.kind is OpKind.BATCH_NORM
+        and bool(affine)
+        and bool(op.params)
+        and all(kinds.get(n, False) for n in op.params)
+    )
 
 
 def detect_frozen_bn(ctx: Context) -> list[Finding]:
     """BatchNorm ops whose weight and bias are buffers (detectron2-style ``FrozenBatchNorm2d`` over
-    ``F.batch_norm``): the same op, nothing trains. One cause when most of the reference's are so."""
+    ``F.batch_norm``): the same op, nothing trains. One cause however many are so: all of them, or
+    the first stages only (detectron2's FREEZE_AT, mmdet's frozen_stages)."""
     ref, cand = ctx.reference, ctx.candidate
     total = sum(1 for op in ref.ops if op.kind is OpKind.BATCH_NORM)
     idx = ctx.indices(
@@ -33,7 +40,7 @@ def detect_frozen_bn(ctx: Context) -> list[Finding]:
         )
     )
     idx = tuple(i for i in idx if i not in ctx.claimed)
-    if not total or 2 * len(idx) < total:
+    if not total or not idx:
         return []
     first = ctx.mismatches[idx[0]]
     kind = module_type(cand, first.candidate_path) or "BatchNorm"
@@ -46,6 +53,11 @@ def detect_frozen_bn(ctx: Context) -> list[Finding]:
                 f"({first.candidate_path} ...): the same batch_norm op, but its scale and shift are buffers, so "
                 "nothing trains and the statistics never update (detection backbones' FrozenBatchNorm2d). "
                 "Shapes and outputs in eval agree; training and the parameter count do not."
+                + (
+                    " Only part of the network is frozen: a frozen-stages setting (FREEZE_AT, frozen_stages)."
+                    if len(idx) < total
+                    else ""
+                )
             ),
             locations=tuple(dict.fromkeys(ctx.mismatches[i].reference_path or "" for i in idx)),
             mismatches=idx,
