@@ -205,14 +205,17 @@ class _FrozenBN(nn.Module):
             self.register_buffer(name, torch.full((n,), value))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return nn.functional.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, False)
+        mean, var, weight, bias = (
+            self.get_buffer(n) for n in ("running_mean", "running_var", "weight", "bias")
+        )
+        return nn.functional.batch_norm(x, mean, var, weight, bias, False)
 
 
 def _frozen_stem(affine_free: bool) -> nn.Module:
     import torchvision
 
     model = torchvision.models.resnet18(num_classes=10)
-    model.bn1 = nn.BatchNorm2d(64, affine=False) if affine_free else _FrozenBN(64)  # type: ignore[assignment]
+    model.bn1 = nn.BatchNorm2d(64, affine=False) if affine_free else _FrozenBN(64)
     return model
 
 
