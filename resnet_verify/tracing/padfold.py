@@ -25,7 +25,8 @@ PART_OF = "padding"
 _READERS = frozenset({OpKind.CONV, OpKind.MAX_POOL, OpKind.AVG_POOL})
 
 
-def _own(attrs: dict[str, Any]) -> Pad4 | None:
+def own_padding(attrs: dict[str, Any]) -> Pad4 | None:
+    """A conv / pool's own padding as (top, bottom, left, right), or None for a string."""
     p = attrs.get("padding")
     if not isinstance(p, tuple) or not all(isinstance(v, int) for v in p):
         return None  # 'same' / 'valid' strings: not a number of pixels
@@ -39,7 +40,7 @@ def folded_padding(
 ) -> tuple[int, ...] | None:
     """The padding of the one ``kind`` layer that computes ``pad`` (of ``value``) then the layer with
     ``attrs``; None when no single layer does. -inf padding is a max pool's own."""
-    own = _own(attrs)
+    own = own_padding(attrs)
     if own is None or min(pad) < 0 or kind not in _READERS:
         return None
     if value != 0.0 and not (value == float("-inf") and kind is OpKind.MAX_POOL):
@@ -94,4 +95,4 @@ def fold_pads(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     return tuple(out)
 
 
-__all__ = ["PART_OF", "Pad4", "fold_pads", "folded_padding"]
+__all__ = ["PART_OF", "Pad4", "fold_pads", "folded_padding", "own_padding"]

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from resnet_verify.tracing.padfold import PART_OF
+from resnet_verify.tracing.padfold import PART_OF, Pad4, own_padding
 from resnet_verify.tracing.records import OpKind, OpRecord, Trace
 from resnet_verify.verify.patterns.context import Context, at, attr, conv_call, dims, square, strided
 from resnet_verify.verify.patterns.deep_stem import stem_convs, stem_recipe
 from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
-
-Pad4 = tuple[int, int, int, int]  # top, bottom, left, right
 
 
 def _pads_before(trace: Trace, op: OpRecord) -> list[OpRecord]:
@@ -34,15 +32,6 @@ def _folded_before(trace: Trace, op: OpRecord) -> list[OpRecord]:
     return [trace.ops[i] for i in op.inputs if i >= 0 and _folded(trace.ops[i])]
 
 
-def _own_padding(op: OpRecord) -> Pad4 | None:
-    p = attr(op, "padding")
-    if not isinstance(p, tuple) or not all(isinstance(v, int) for v in p):
-        return None  # "same" / "valid" strings: not a number of pixels
-    if len(p) == 2:
-        return (p[0], p[0], p[1], p[1])
-    return (p[0], p[1], p[2], p[3]) if len(p) == 4 else None
-
-
 def _pad_op(op: OpRecord) -> Pad4 | None:
     p = attr(op, "pad")
     if not isinstance(p, tuple):
@@ -54,7 +43,7 @@ def _pad_op(op: OpRecord) -> Pad4 | None:
 
 def effective_padding(trace: Trace, op: OpRecord) -> Pad4 | None:
     """The padding ``op`` sees: its own plus that of pad ops feeding it directly."""
-    total = _own_padding(op)
+    total = own_padding(dict(op.attrs))
     for pad in _pads_before(trace, op):
         extra = _pad_op(pad)
         if total is None or extra is None:
