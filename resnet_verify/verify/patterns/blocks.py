@@ -2,35 +2,54 @@
 
 from __future__ import annotations
 
-from resnet_verify.tracing.records import Block, BlockKind, OpKind, Trace
+from resnet_verify.tracing.records import Block, BlockKind, OpKind, OpRecord, Trace
 from resnet_verify.verify.patterns.context import Context, dims, under
 from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
 
 # a pre-activation opens with its norm (any kind: BN, GroupNorm in BiT, EvoNorm ...) or its activation
 _PRE = (OpKind.BATCH_NORM, OpKind.NORM, OpKind.RELU, OpKind.ACTIVATION)
 _NORMS = (OpKind.BATCH_NORM, OpKind.NORM)
+_SCALINGS = frozenset({"mul", "rmul", "div", "truediv"})  # by a constant: one tensor input
 
 
-def shared_pre_activation(trace: Trace, block: Block) -> tuple[int, ...]:
+def _passes(op: OpRecord) -> bool:
+    return op.kind in (OpKind.RESHAPE, OpKind.MAX_POOL) or op.name.strip("_") in _SCALINGS
+
+
+def _scaled_activation(trace: Trace, op: int) -> int | None:
+    """``op`` if it is an activation, or the activation that ``op`` multiplies by a constant
+    (NF-ResNet's ``act(x) * beta`` before its fork) or max-pools (the first block's activation,
+    read before the stem's pool: ``tracing/commute.py``), else None."""
+    while op >= 0 and len(trace.ops[op].inputs) == 1 and _passes(trace.ops[op]):
+        op = trace.ops[op].inputs[0]
+    return op if op >= 0 and trace.ops[op].kind in (OpKind.RELU, OpKind.ACTIVATION) else None
+
+
+def shared_pre_activation(trace: Trace, block: Block, *, normless: bool = False) -> tuple[int, ...]:
     """The BN-ReLU both paths of a transition block read (its fork), else ().
 
     A pre-activation transition block normalises its input once and feeds the result to the main
     path and to the projection, so the BN-ReLU sits before the fork: in the stem or in the previous
-    block's tail, not in the block's own main path.
+    block's tail, not in the block's own main path. ``normless``: the network is known to be
+    pre-activation (its other blocks open with their activation), so an activation with no norm
+    before it that reads the previous block's sum is one too (NF-ResNet, scaled by a constant). A
+    post-activation network's fork looks the same (ReLU after the add): it takes that knowledge.
     """
-    fork = block.fork_op
-    if fork < 0 or trace.ops[fork].kind not in (OpKind.RELU, OpKind.ACTIVATION):
+    act = _scaled_activation(trace, block.fork_op)
+    if act is None:
         return ()
-    bn = next((i for i in trace.ops[fork].inputs if i >= 0 and trace.ops[i].kind in _NORMS), None)
+    bn = next((i for i in trace.ops[act].inputs if i >= 0 and trace.ops[i].kind in _NORMS), None)
     if bn is None:
-        return ()
+        sums = [i for i in trace.ops[act].inputs if i >= 0 and trace.ops[i].kind is OpKind.ADD]
+        own = under(trace.ops[act].module_path, block.path)
+        return (act,) if normless and (sums or own) else ()
     # conv-BN-ReLU before the fork is a post-activation stem or layer, not a pre-activation; unless
     # the BN is the block's own (``layer1.0.bn1`` after a conv-only stem: the first block's
     # pre-activation, which runs before its fork and so lands in the stem)
     own = under(trace.ops[bn].module_path, block.path)
     if not own and any(i >= 0 and trace.ops[i].kind is OpKind.CONV for i in trace.ops[bn].inputs):
         return ()
-    return (bn, fork)
+    return (bn, act)
 
 
 def starts_pre_activated(trace: Trace, block: Block) -> bool:
@@ -52,7 +71,8 @@ def _pre_activated(trace: Trace, block: Block) -> tuple[int, ...] | None:
         return None
     if starts_pre_activated(trace, block):
         return ()
-    shared = shared_pre_activation(trace, block)
+    normless = any(starts_pre_activated(trace, b) for b in trace.structure.blocks)
+    shared = shared_pre_activation(trace, block, normless=normless)
     return shared if shared and block.shortcut else None
 
 

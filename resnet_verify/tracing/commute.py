@@ -1,0 +1,49 @@
+"""One order for ops that commute: a ReLU read straight after a max pool runs before it.
+
+``max_pool(relu(x)) == relu(max_pool(x))`` exactly (ReLU is monotone; a max pool's -inf padding
+never wins a window that holds a value), so the order is a spelling, not a difference. Pre-activation
+networks (NF-ResNet, timm's resnetv2) write the stem as conv → pool and start the first block with
+its ReLU; torchvision writes conv → BN → ReLU → pool. Read in one order (activation first, as
+torchvision's stem), the two pair ReLU with ReLU and pool with pool, and only the missing BatchNorm
+is left, instead of "BatchNorm became a max pool" and a pool missing.
+
+The swap keeps every op id and every reader: the pool's slot holds the ReLU (reading the pool's
+input), the ReLU's slot holds the pool (reading the ReLU), so what read the ReLU reads the pool,
+whose output is the same tensor the ReLU gave.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from resnet_verify.tracing.records import OpKind, OpRecord, readers
+
+
+def _commutes(pool: OpRecord, relu: OpRecord) -> bool:
+    return (
+        pool.kind is OpKind.MAX_POOL
+        and relu.kind is OpKind.RELU
+        and relu.inputs == (pool.id,)
+        and len(pool.inputs) == 1
+        and not dict(pool.attrs).get("return_indices")
+    )
+
+
+def relu_before_max_pool(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
+    """Each max pool whose only reader is a ReLU swaps places with it (see the module docstring)."""
+    reading = readers(ops)
+    out = list(ops)
+    for pool in ops:
+        uses = reading.get(pool.id, [])
+        if len(uses) != 1 or not _commutes(pool, relu := ops[uses[0]]):
+            continue
+        source_shape = pool.in_shapes[0] if pool.in_shapes else relu.in_shapes[0]
+        out[pool.id] = replace(
+            relu, id=pool.id, inputs=pool.inputs, in_shapes=(source_shape,), out_shape=source_shape
+        )
+        out[relu.id] = replace(pool, id=relu.id, inputs=(pool.id,), in_shapes=(source_shape,))
+    return tuple(out)
+
+
+__all__ = ["relu_before_max_pool"]
