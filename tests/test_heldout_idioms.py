@@ -180,8 +180,8 @@ NOT_YET: dict[str, str] = {
     "fixed_size_head (the clip-wise head's Linear(2048, 2048) 'only fits square inputs of 32-63 px', though the "
     "mean over mel bins and the max + mean over time pool globally) besides the expected names; the 2x2 "
     "average pool after the body (in the model's own forward) placed in layer4.2",
-    "wespeaker_resnet34": "block_counts '[7, 6, 3, 0]' (the half-width stages matched to the reference's by "
-    "width, not by resolution) where widths (0.5x) is the explanation; widths not named",
+    # (wespeaker_resnet34 passes since blocks pair stage by stage where the stage counts agree but
+    # shapes paired them across stages: align.py's _scattered / _same_stage_score)
     "voxceleb_resnetse34l": "block_counts '[13, 3, 0, 0]' (the quarter-width stages matched by width) and "
     "fixed_size_head (the attentive pooling's per-frame Linear(128, 128)); widths not named",
     "alphazero_tower": "widths not named (the 256-wide tower said as 'batch norm with 512 parameters where the "
@@ -265,7 +265,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # (d2_cfg_freeze_at2_r50 passes: frozen BN is named however few layers are frozen)
     # heldout19, first run at 4f84a2c: 4 of 9
     "panns_resnet38": "block_counts and fixed_size_head besides the expected names",
-    "wespeaker_resnet34": "block_counts; widths not named",
     "voxceleb_resnetse34l": "block_counts and fixed_size_head; widths not named",
     "alphazero_tower": "widths not named",
     "band_adapter_resnet18": "nothing named: input_channels not reported",

@@ -8,7 +8,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from resnet_verify.tracing.records import Block, OpRecord, ParamInfo, Stage
+from resnet_verify.tracing.records import Block, BlockKind, OpRecord, ParamInfo, Stage
 
 
 def common_prefix(seqs: Sequence[Sequence[str]]) -> tuple[str, ...]:
@@ -71,6 +71,26 @@ def path_of(ops: Sequence[OpRecord]) -> str:
 
 
 def group_stages(blocks: list[Block]) -> list[list[Block]]:
+    """Stages from the blocks' shapes (``_runs``); a cross-stage partial unit (its own shape is the
+    stage's transition) joins the stage it closes, the first after a run of blocks, or else the one
+    it opens."""
+    core = [b for b in blocks if b.kind is not BlockKind.CROSS_STAGE]
+    if len(core) == len(blocks) or not core:
+        return _runs(blocks)
+    groups = _runs(core)
+    where = {b.index: g for g in groups for b in g}
+    for unit in (b for b in blocks if b.kind is BlockKind.CROSS_STAGE):
+        before = [b for b in blocks if b.index < unit.index]
+        prev = next((b for b in reversed(before) if b.kind is not BlockKind.CROSS_STAGE), None)
+        closes = prev is not None and before[-1] is prev
+        nxt = next((b for b in core if b.index > unit.index), None)
+        owner = prev if prev is not None and (closes or nxt is None) else nxt
+        assert owner is not None
+        where[owner.index].append(unit)
+    return [sorted(g, key=lambda b: b.index) for g in groups]
+
+
+def _runs(blocks: list[Block]) -> list[list[Block]]:
     """Runs of blocks with the same output shape; except that a run of four or more blocks at one
     resolution that widens a little at most of its blocks (< x1.5 a step, never narrower: PyramidNet's
     additive widening, rounded) is one stage."""
@@ -104,7 +124,8 @@ def stages_of(blocks: list[Block], ops: Sequence[OpRecord], table: dict[str, Par
         for b in group:
             core = [ops[o] for o in (*b.main, *b.shortcut, *([b.merge_op] if b.merge_op is not None else []))]
             stack = common_stack(core)
-            above.append(stack[:-1] if stack else ())
+            # a cross-stage unit's ops are the stage module's own (its split, concat, transition)
+            above.append(stack if b.kind is BlockKind.CROSS_STAGE else stack[:-1])
         common = common_prefix(above)
         _, count = params_of([ops[o] for b in group for o in (*b.main, *b.shortcut, *b.tail)], table)
         stages.append(

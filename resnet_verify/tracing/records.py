@@ -146,6 +146,9 @@ class Crash:
 class BlockKind(str, enum.Enum):
     RESIDUAL = "residual"  # two paths merged by an addition
     PLAIN = "plain"  # convolutions between residual blocks with no merge (e.g. a lost shortcut)
+    # a cross-stage partial stage's own ops (its split or its concat and transition: CSPNet), which
+    # are the stage's, not a block's (tracing/cross_stage.py)
+    CROSS_STAGE = "cross_stage"
 
 
 @dataclass(frozen=True, slots=True)

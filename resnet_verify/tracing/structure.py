@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from resnet_verify.tracing.cross_stage import find_cross_stage
+from resnet_verify.tracing.dataflow import Graph, members
 from resnet_verify.tracing.parts import (
     common_stack,
     dotted_prefix,
@@ -36,57 +38,6 @@ from resnet_verify.tracing.records import (
 _ELEMENTWISE_TAIL = frozenset(
     {OpKind.RELU, OpKind.ACTIVATION, OpKind.BATCH_NORM, OpKind.NORM, OpKind.DROPOUT, OpKind.RESHAPE}
 )
-
-
-def _bit(op_id: int) -> int:
-    return 1 << (op_id + 1)
-
-
-def _members(mask: int) -> list[int]:
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 2)
-        mask ^= low
-    return out
-
-
-# Tensors made from another's shape only (``x.new_full(...)``, ``torch.zeros_like(x)``): constants,
-# not dataflow; a shake-shake mix ``alpha * b1 + (1 - alpha) * b2`` must fork where b1 and b2 do.
-_SHAPE_ONLY = frozenset(
-    {"new_full", "new_zeros", "new_ones", "new_empty", "zeros_like", "ones_like", "full_like", "empty_like",
-     "rand_like", "randn_like"}
-)  # fmt: skip
-
-
-class _Graph:
-    def __init__(self, ops: Sequence[OpRecord]) -> None:
-        self.ops = ops
-        self.anc: list[int] = []
-        for op in ops:
-            mask = _bit(op.id)
-            if dict(op.attrs).get("function") in _SHAPE_ONLY:
-                self.anc.append(0)  # no ancestor, and none of its own to pass on: a constant
-                continue
-            for src in op.inputs:
-                if src == INPUT_ID:
-                    mask |= 1
-                elif src >= 0:
-                    mask |= self.anc[src]
-            self.anc.append(mask)
-
-    def ancestors(self, op_id: int) -> int:
-        return 1 if op_id == INPUT_ID else self.anc[op_id]
-
-    def descends_from(self, op_id: int, root: int) -> bool:
-        return (
-            bool(self.ancestors(op_id) & _bit(root)) if root != INPUT_ID else bool(self.ancestors(op_id) & 1)
-        )
-
-    def between(self, root: int, target: int) -> list[int]:
-        """Ops that descend from ``root`` and feed ``target`` (both excluded)."""
-        mask = self.ancestors(target) & ~_bit(target) & ~self.ancestors(root)
-        return [o for o in _members(mask) if o >= 0 and self.descends_from(o, root)]
 
 
 def _is_merge(op: OpRecord) -> bool:
@@ -115,7 +66,7 @@ class _Unit:
     tail: tuple[int, ...] = ()
 
 
-def _merges(graph: _Graph, ops: Sequence[OpRecord]) -> list[_Unit]:
+def _merges(graph: Graph, ops: Sequence[OpRecord]) -> list[_Unit]:
     """One unit per residual addition: the latest common ancestor of both operands is the fork; the
     path with more convolutions is the main path."""
     units: list[_Unit] = []
@@ -169,7 +120,7 @@ def _channels(ops: Sequence[OpRecord], op_id: int | None) -> int:
     return shape[1] if shape is not None and len(shape) > 1 else 0
 
 
-def _last_tail(graph: _Graph, ops: Sequence[OpRecord], merge: int) -> tuple[int, ...]:
+def _last_tail(graph: Graph, ops: Sequence[OpRecord], merge: int) -> tuple[int, ...]:
     """Elementwise ops right after the last merge that keep its shape (the final ReLU)."""
     tail: list[int] = []
     for op in ops[merge + 1 :]:
@@ -187,7 +138,7 @@ def _last_tail(graph: _Graph, ops: Sequence[OpRecord], merge: int) -> tuple[int,
 _HEAD_START = frozenset({OpKind.GLOBAL_POOL, OpKind.ADAPTIVE_POOL, OpKind.FLATTEN, OpKind.LINEAR})
 
 
-def _lost_last_block(graph: _Graph, ops: Sequence[OpRecord], last: _Unit) -> list[_Unit]:
+def _lost_last_block(graph: Graph, ops: Sequence[OpRecord], last: _Unit) -> list[_Unit]:
     """Convolutions between the last merge and the head's pool, two or more and one of them
     spatial: the last block lost its addition (a plain unit, as between two merges). A single 1x1
     conv before the pool (a final feature conv) stays in the head."""
@@ -230,7 +181,7 @@ def _split_plain(ops: Sequence[OpRecord], u: _Unit) -> list[_Unit]:
 
 
 def _with_tails(
-    graph: _Graph, ops: Sequence[OpRecord], raw: list[_Unit], crashed: bool = False
+    graph: Graph, ops: Sequence[OpRecord], raw: list[_Unit], crashed: bool = False
 ) -> list[_Unit]:
     return [
         part
@@ -239,7 +190,7 @@ def _with_tails(
     ]
 
 
-def _tails(graph: _Graph, ops: Sequence[OpRecord], raw: list[_Unit], crashed: bool) -> list[_Unit]:
+def _tails(graph: Graph, ops: Sequence[OpRecord], raw: list[_Unit], crashed: bool) -> list[_Unit]:
     units: list[_Unit] = []
     for i, u in enumerate(raw):
         assert u.merge is not None
@@ -250,7 +201,9 @@ def _tails(graph: _Graph, ops: Sequence[OpRecord], raw: list[_Unit], crashed: bo
             continue
         nxt = raw[i + 1].fork
         tail = [] if nxt == u.merge else [*graph.between(u.merge, nxt), nxt]
-        conv_tail = [o for o in tail if ops[o].kind is OpKind.CONV]
+        # a concat after the add joins the block's output with another part (a CSP stage's concat):
+        # it starts what follows, as a conv would
+        conv_tail = [o for o in tail if ops[o].kind in (OpKind.CONV, OpKind.CAT)]
         if not conv_tail:
             units.append(replace(u, tail=tuple(tail)))
             continue
@@ -263,8 +216,19 @@ def _tails(graph: _Graph, ops: Sequence[OpRecord], raw: list[_Unit], crashed: bo
     return units
 
 
+def _kind(u: _Unit, stage_ops: set[int]) -> BlockKind:
+    if u.merge is not None:
+        return BlockKind.RESIDUAL
+    return BlockKind.CROSS_STAGE if stage_ops.intersection(u.main) else BlockKind.PLAIN
+
+
 def _block(
-    i: int, u: _Unit, ops: Sequence[OpRecord], table: dict[str, ParamInfo], input_shape: Shape
+    i: int,
+    u: _Unit,
+    ops: Sequence[OpRecord],
+    table: dict[str, ParamInfo],
+    input_shape: Shape,
+    stage_ops: set[int],
 ) -> Block:
     core = [ops[o] for o in (*u.main, *u.shortcut, *([u.merge] if u.merge is not None else []))]
     stack = common_stack(core)
@@ -272,7 +236,7 @@ def _block(
     end = u.tail[-1] if u.tail else (u.merge if u.merge is not None else u.main[-1])
     return Block(
         index=i,
-        kind=BlockKind.RESIDUAL if u.merge is not None else BlockKind.PLAIN,
+        kind=_kind(u, stage_ops),
         path=stack[-1]
         if stack
         else (dotted_prefix(core) or flat_prefix([o.module_path for o in core if o.params])),
@@ -314,15 +278,19 @@ def find_structure(
     ops: Sequence[OpRecord], params: Sequence[ParamInfo], input_shape: Shape, crashed_in: tuple[str, ...] = ()
 ) -> Structure:
     """``crashed_in``: the module stack a crashed forward failed in (``()`` for a forward that ran)."""
-    graph = _Graph(ops)
+    graph = Graph(ops)
     table = {p.name: p for p in params}
     units = _with_tails(graph, ops, _merges(graph, ops), crashed=bool(crashed_in))
-    blocks = [_block(i, u, ops, table, input_shape) for i, u in enumerate(units)]
+    residual = [u for u in units if u.merge is not None]
+    in_blocks = {o for u in residual for o in (*u.main, *u.shortcut, *u.tail)}
+    joins = find_cross_stage(ops, [u.merge for u in residual if u.merge is not None], in_blocks, graph)
+    stage_ops = {o for j in joins for o in j.ops}
+    blocks = [_block(i, u, ops, table, input_shape, stage_ops) for i, u in enumerate(units)]
     if blocks:
         last = blocks[-1]
         end = last.tail[-1] if last.tail else (last.merge_op if last.merge_op is not None else last.main[-1])
         partial = _partial(ops, end + 1, crashed_in)
-        stem = [o for o in _members(graph.ancestors(blocks[0].fork_op)) if o >= 0]
+        stem = [o for o in members(graph.ancestors(blocks[0].fork_op)) if o >= 0]
         head = [op.id for op in ops[end + 1 :] if graph.descends_from(op.id, end) and op.id not in partial]
     else:
         partial = _partial(ops, 0, crashed_in)

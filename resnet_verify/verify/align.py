@@ -57,7 +57,14 @@ def _conv_kernels(trace: Trace, ops: Sequence[int]) -> tuple:
     return tuple(dict(trace.ops[o].attrs).get("kernel_size") for o in ops if trace.ops[o].kind is OpKind.CONV)
 
 
+def _other_roles(a: Block, b: Block) -> bool:
+    # A cross-stage partial unit (a stage's split or concat) is no block: it pairs with its kind only.
+    return (a.kind is BlockKind.CROSS_STAGE) != (b.kind is BlockKind.CROSS_STAGE)
+
+
 def _block_score(ref: Trace, a: Block, cand: Trace, b: Block) -> float:
+    if _other_roles(a, b):
+        return -10.0
     same_c, same_hw = a.out_shape[1:2] == b.out_shape[1:2], a.out_shape[2:] == b.out_shape[2:]
     if not same_c and not same_hw:
         # Different width *and* resolution: blocks of different stages. Two gaps (one extra, one
@@ -74,6 +81,17 @@ def _block_score(ref: Trace, a: Block, cand: Trace, b: Block) -> float:
     score += 1.0 if proj_a == proj_b else 0.0
     score += 0.5 if a.kind is b.kind else 0.0
     return score
+
+
+def _scattered(pairs: Sequence[tuple[int | None, int | None]], ref: Trace, cand: Trace) -> bool:
+    """Blocks paired across stages, or residual blocks left unpaired on both sides."""
+    rb, cb = ref.structure.blocks, cand.structure.blocks
+    rs, cs = stage_of_block(ref), stage_of_block(cand)
+    if any(r is not None and c is not None and rs.get(r) != cs.get(c) for r, c in pairs):
+        return True
+    missing = any(c is None and r is not None and rb[r].kind is BlockKind.RESIDUAL for r, c in pairs)
+    extra = any(r is None and c is not None and cb[c].kind is BlockKind.RESIDUAL for r, c in pairs)
+    return missing and extra
 
 
 def stage_of_block(trace: Trace) -> dict[int, int]:
@@ -108,6 +126,8 @@ def _stage_pairs(ref: Trace, cand: Trace) -> list[tuple[int | None, int | None]]
 
 def _relative_score(ref: Trace, a: Block, cand: Trace, b: Block) -> float:
     # Inside paired stages absolute shapes differ by design; what tells blocks apart is their role.
+    if _other_roles(a, b):
+        return -10.0
     score = 2.0
     score += 1.0 if len(_conv_kernels(ref, a.main)) == len(_conv_kernels(cand, b.main)) else 0.0
     first_a = a.in_shape[1:] != a.out_shape[1:]
@@ -115,19 +135,31 @@ def _relative_score(ref: Trace, a: Block, cand: Trace, b: Block) -> float:
     return score + (1.0 if first_a == first_b else -1.0)
 
 
+PairScore = Callable[[Trace, Trace, Sequence[int], Sequence[int], int, int], float]
+
+
 def _pair_score(ref: Trace, cand: Trace, ra: Sequence[int], ca: Sequence[int], i: int, j: int) -> float:
     return _relative_score(ref, ref.structure.blocks[ra[i]], cand, cand.structure.blocks[ca[j]])
 
 
+def _same_stage_score(ref: Trace, cand: Trace, ra: Sequence[int], ca: Sequence[int], i: int, j: int) -> float:
+    # Stages paired one to one: shapes still tell blocks apart where one of width or resolution
+    # agrees (CSP's half-width blocks at the stage's resolution); where neither does (thin stages
+    # behind a CIFAR stem), their role does.
+    a, b = ref.structure.blocks[ra[i]], cand.structure.blocks[ca[j]]
+    score = _block_score(ref, a, cand, b)
+    return score if score > -10.0 or _other_roles(a, b) else _relative_score(ref, a, cand, b)
+
+
 def _staged_block_pairs(
-    ref: Trace, cand: Trace, stages: list[tuple[int | None, int | None]]
+    ref: Trace, cand: Trace, stages: Sequence[tuple[int | None, int | None]], score: PairScore = _pair_score
 ) -> list[tuple[int | None, int | None]]:
     rs, cs = ref.structure.stages, cand.structure.stages
     out: list[tuple[int | None, int | None]] = []
     for r, c in stages:
         ra = list(rs[r].blocks) if r is not None else []
         ca = list(cs[c].blocks) if c is not None else []
-        local = needleman_wunsch(len(ra), len(ca), functools.partial(_pair_score, ref, cand, ra, ca))
+        local = needleman_wunsch(len(ra), len(ca), functools.partial(score, ref, cand, ra, ca))
         out.extend((ra[i] if i is not None else None, ca[j] if j is not None else None) for i, j in local)
     return out
 
@@ -139,6 +171,12 @@ def align_blocks(ref: Trace, cand: Trace) -> tuple[BlockPair, ...]:
         pairs = _staged_block_pairs(ref, cand, stages)
     else:
         pairs = needleman_wunsch(len(rb), len(cb), lambda i, j: _block_score(ref, rb[i], cand, cb[j]))
+        if len(ref.structure.stages) == len(cand.structure.stages) > 1 and _scattered(pairs, ref, cand):
+            # The stage counts agree, but shapes paired blocks across stages or left blocks unpaired on
+            # both sides (thin stages match the previous stage's width; a CIFAR stem's
+            # resolution matches none; CSP's half-width blocks). Stage by stage they pair by role.
+            same = [(i, i) for i in range(len(ref.structure.stages))]
+            pairs = _staged_block_pairs(ref, cand, same, _same_stage_score)
     ref_stage, cand_stage = stage_of_block(ref), stage_of_block(cand)
     out: list[BlockPair] = []
     last_stage = 0

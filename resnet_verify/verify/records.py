@@ -125,6 +125,8 @@ class Pattern(str, enum.Enum):
     DROPOUT = "dropout"  # dropout, channel (spatial) dropout, alpha dropout
     STOCHASTIC_DEPTH = "stochastic_depth"
     DROP_BLOCK = "drop_block"
+    # a stage's blocks run on part of its channels, the rest concatenated back after them (CSPNet)
+    CROSS_STAGE_PARTIAL = "cross_stage_partial"
 
 
 # Findings that say what differs and where without naming a variant (one place to ask "is this a

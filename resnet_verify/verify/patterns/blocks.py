@@ -210,6 +210,10 @@ def _head_inputs(ctx: Context) -> tuple[int, ...]:
     return tuple(sorted({*reads, *follows}))
 
 
+def _counted(block: Block) -> bool:
+    return block.kind is not BlockKind.CROSS_STAGE
+
+
 def detect_block_counts(ctx: Context) -> list[Finding]:
     every = ctx.indices(lambda m: m.field == "block")
     foreign = tuple(i for i in every if _foreign(ctx, i))
@@ -217,8 +221,19 @@ def detect_block_counts(ctx: Context) -> list[Finding]:
     if not idx:
         return [_foreign_units(ctx, foreign)] if foreign else []
     stages = ctx.reference.structure.stages
-    rc = [len(s.blocks) for s in stages]
-    cc = [sum(1 for p in ctx.pairs if p.stage == s.index and p.candidate is not None) for s in stages]
+    rb, cb = ctx.reference.structure.blocks, ctx.candidate.structure.blocks
+    # a cross-stage partial unit (a stage's split or concat) is no block of the stage
+    rc = [sum(1 for b in s.blocks if rb[b].kind is not BlockKind.CROSS_STAGE) for s in stages]
+    cc = [
+        sum(
+            1
+            for p in ctx.pairs
+            if p.stage == s.index and p.candidate is not None and _counted(cb[p.candidate])
+        )
+        for s in stages
+    ]
+    if cc == rc:
+        return [_foreign_units(ctx, foreign)] if foreign else []  # the same counts: blocks moved, not counted
     # A network cut after an earlier stage feeds its head that stage's width: the classifier's input
     # size follows from the cut, not from a width of its own.
     head = _head_inputs(ctx) if cc and cc[-1] == 0 else ()

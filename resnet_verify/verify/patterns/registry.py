@@ -24,6 +24,7 @@ from resnet_verify.verify.patterns.cardinality import detect_cardinality
 from resnet_verify.verify.patterns.context import Context, Detector
 from resnet_verify.verify.patterns.conv_head import detect_conv_classifier
 from resnet_verify.verify.patterns.crash_cause import detect_crash_cause
+from resnet_verify.verify.patterns.cross_stage import detect_cross_stage
 from resnet_verify.verify.patterns.deep_stem import detect_deep_stem
 from resnet_verify.verify.patterns.described import detect_described
 from resnet_verify.verify.patterns.downsampling import detect_first_stage_stride, detect_output_stride
@@ -86,6 +87,9 @@ DETECTORS: tuple[Detector, ...] = (
     detect_param_ops,  # weights computed in forward (weight standardization)
     detect_pre_activation,
     detect_pre_activation_stem,
+    # a stage's split, concat and transition, and the stride and projection its entry conv took from
+    # the stage's first block: before the stride and block-count rules read those
+    detect_cross_stage,
     detect_stride_placement,
     detect_output_stride,
     detect_first_stage_stride,
