@@ -191,10 +191,8 @@ NOT_YET: dict[str, str] = {
     "input_channels not named (the 13-band input is never stated)",
     # heldout20, first run at 31fc0b3 (no uncommitted edits under resnet_verify/; expectations fixed before it;
     # 11 of 16 right; twins 16 of 16 clean; swapped 2 of 4):
-    "mixstyle_r18": "nothing (a false 'no difference'): MixStyle after layer1-3 runs in training mode only, "
-    "and the trace does not see it",
-    "train_only_dropout_r18": "nothing (a false 'no difference'): F.dropout behind 'if self.training' before fc "
-    "not seen, dropout not named",
+    # (mixstyle_r18 and train_only_dropout_r18 pass since the forward runs once in training mode where
+    # a user class branches on self.training: tracing/train_only.py)
     "detach_skip_r50": "nothing (a false 'no difference'): identity = x.clone().detach() in every block, no "
     "gradient along any shortcut",
     "view_add_r18": "repeated_in_blocks ('an extra __getitem__ ... in 4 blocks', twice) and described_difference "
@@ -269,7 +267,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "alphazero_tower": "widths not named",
     "band_adapter_resnet18": "nothing named: input_channels not reported",
     # heldout20, first run at 31fc0b3: 2 of 4
-    "train_only_dropout_r18": "nothing: the dropout behind 'if self.training' is not seen",
     "view_add_option_a_r18": "option_a_shortcut with repeated_in_blocks and described_difference (the in-place "
     "add into a slice misread)",
 }

@@ -200,6 +200,8 @@ class RegularizerKind(str, enum.Enum):
     DROP_PATH = "drop_path"  # stochastic depth: a residual branch dropped per sample
     DROP_BLOCK = "drop_block"
     ALPHA_DROPOUT = "alpha_dropout"
+    # other computation behind ``if self.training:`` (MixStyle, a hand-written augmentation layer)
+    TRAINING_ONLY = "training_only"
 
 
 class Part(str, enum.Enum):

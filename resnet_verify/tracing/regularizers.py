@@ -40,7 +40,7 @@ _NAMED = (
     (re.compile(r"drop_?block", re.IGNORECASE), RegularizerKind.DROP_BLOCK),
     (re.compile(r"drop_?path|stochastic_?depth", re.IGNORECASE), RegularizerKind.DROP_PATH),
 )
-_FUNCTIONAL = {
+FUNCTIONAL = {
     "dropout": RegularizerKind.DROPOUT,
     "dropout1d": RegularizerKind.CHANNEL_DROPOUT,
     "dropout2d": RegularizerKind.CHANNEL_DROPOUT,
@@ -77,7 +77,7 @@ _DECIDES = re.compile(r"\bif\b[^\n]*\b(?:bernoulli_?|rand|random)\(")
 def _own_mask(module: nn.Module) -> tuple[RegularizerKind, float] | None:
     """A module with weights whose own forward also draws a random mask while training (a
     squeeze-excitation that drops its branch per sample). Functional dropout calls are found at
-    the call instead (``_FUNCTIONAL``), so only hand-drawn masks count here."""
+    the call instead (``FUNCTIONAL``), so only hand-drawn masks count here."""
     kind = _random_in_training(module, functional=False)
     p = _probability(module) if kind is not None else None
     return None if kind is None or p is None else (kind, p)
@@ -138,7 +138,7 @@ def regularizer_of(module: nn.Module) -> tuple[RegularizerKind, float] | None:
     return None if p is None else (kind, p)
 
 
-class _Places:
+class Places:
     """Op id -> the part of the network (and block) it belongs to, from the structure finder."""
 
     def __init__(self, structure: Structure, num_ops: int) -> None:
@@ -181,7 +181,7 @@ class _Places:
 
 
 def _module_regularizers(
-    modules: dict[str, nn.Module], calls: Sequence[ModuleCall], places: _Places
+    modules: dict[str, nn.Module], calls: Sequence[ModuleCall], places: Places
 ) -> list[Regularizer]:
     out: list[Regularizer] = []
     outer: list[str] = []
@@ -204,17 +204,17 @@ def _module_regularizers(
 
 
 def _functional_regularizers(
-    ops: Sequence[OpRecord], covered: list[tuple[int, int]], places: _Places
+    ops: Sequence[OpRecord], covered: list[tuple[int, int]], places: Places
 ) -> list[Regularizer]:
     out: list[Regularizer] = []
     for op in ops:
         if op.kind is not OpKind.DROPOUT or any(a <= op.id < b for a, b in covered):
             continue
         p = attr_dict(op.attrs).get("p")
-        if not p or op.name not in _FUNCTIONAL:  # p 0 (or unknown): nothing to compare
+        if not p or op.name not in FUNCTIONAL:  # p 0 (or unknown): nothing to compare
             continue
         part, block = places.of_op(op.id) or places.between(op.id - 1, op.id + 1)
-        out.append(Regularizer(_FUNCTIONAL[op.name], float(p), op.module_path, op.name, True, part, block,
+        out.append(Regularizer(FUNCTIONAL[op.name], float(p), op.module_path, op.name, True, part, block,
                                op.id, op=op.id, source=op.source))  # fmt: skip
     return out
 
@@ -223,7 +223,7 @@ def find_regularizers(
     model: nn.Module, calls: Sequence[ModuleCall], ops: Sequence[OpRecord], structure: Structure
 ) -> tuple[Regularizer, ...]:
     """Every train-mode regularizer the forward of ``model`` (the traced copy) ran, in forward order."""
-    places = _Places(structure, len(ops))
+    places = Places(structure, len(ops))
     modules = dict(model.named_modules())
     found = _module_regularizers(modules, calls, places)
     # A regularizer module's own dropout op is that module, whatever its p (an nn.Dropout(0) too).

@@ -47,10 +47,12 @@ from resnet_verify.tracing.records import (
     ModuleCall,
     OpRecord,
     ParamInfo,
+    Regularizer,
     Shape,
+    Structure,
     Trace,
 )
-from resnet_verify.tracing.regularizers import find_regularizers
+from resnet_verify.tracing.regularizers import Places, find_regularizers
 from resnet_verify.tracing.repairs import (
     Repair,
     RepairKind,
@@ -61,6 +63,7 @@ from resnet_verify.tracing.repairs import (
 )
 from resnet_verify.tracing.reparam import tag_reparametrized
 from resnet_verify.tracing.structure import find_structure
+from resnet_verify.tracing.train_only import train_only_regularizers
 
 
 def normalize_input_shape(input_shape: int | Sequence[int]) -> Shape:
@@ -328,6 +331,17 @@ def _one_spelling(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     return out
 
 
+def _regularizers(
+    run: _Run, shape: Shape, ops: Sequence[OpRecord], structure: Structure, ran: bool
+) -> tuple[Regularizer, ...]:
+    """Regularizer modules and calls of the traced forward, and what only a training forward runs."""
+    found = find_regularizers(run.model, run.calls, ops, structure)
+    if not ran:
+        return found
+    extra = train_only_regularizers(run.model, shape, run.device, ops, Places(structure, len(ops)))
+    return tuple(sorted((*found, *extra), key=lambda r: r.position))
+
+
 def trace(
     model: nn.Module,
     input_shape: int | Sequence[int],
@@ -385,6 +399,6 @@ def trace(
         meta_failed=run.meta_failed,
         output_is_tensor=chosen is not None or crash is not None,
         side_outputs=_side_outputs(run.recorder, run.output, chosen) if crash is None else (),
-        regularizers=find_regularizers(run.model, run.calls, ops, structure),
+        regularizers=_regularizers(run, shape, ops, structure, crash is None),
         repairs=repairs,
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from resnet_verify.tracing.records import OpKind, Part, Regularizer, SourceLoc, Trace
+from resnet_verify.tracing.records import OpKind, Part, Regularizer, RegularizerKind, SourceLoc, Trace
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 
 _REGION = {Part.STEM: Region.STEM, Part.BLOCK: Region.MAIN, Part.HEAD: Region.HEAD, Part.MODEL: Region.MODEL}
@@ -22,6 +22,8 @@ P_TOLERANCE = 1e-9
 def call_text(r: Regularizer) -> str:
     """``DropPath(p=0.05)``, ``F.dropout(p=0.3)``: the layer as the model's code spells it."""
     name = f"F.{r.spelling}" if r.functional else r.spelling
+    if r.kind is RegularizerKind.TRAINING_ONLY:
+        return f"{name} (training mode only)"
     return f"{name}(p={r.p:.4g})"
 
 

@@ -28,6 +28,7 @@ _PATTERN = {
     RegularizerKind.ALPHA_DROPOUT: Pattern.DROPOUT,
     RegularizerKind.DROP_PATH: Pattern.STOCHASTIC_DEPTH,
     RegularizerKind.DROP_BLOCK: Pattern.DROP_BLOCK,
+    RegularizerKind.TRAINING_ONLY: Pattern.DESCRIBED,  # no variant: what runs, where, from which module
 }
 _LABEL = {
     RegularizerKind.DROPOUT: "Dropout",
@@ -35,6 +36,7 @@ _LABEL = {
     RegularizerKind.ALPHA_DROPOUT: "Alpha dropout",
     RegularizerKind.DROP_PATH: "Stochastic depth (drop path)",
     RegularizerKind.DROP_BLOCK: "DropBlock",
+    RegularizerKind.TRAINING_ONLY: "A training-mode branch",
 }
 _WHAT = {
     RegularizerKind.DROPOUT: "zeroes random activations",
@@ -42,6 +44,7 @@ _WHAT = {
     RegularizerKind.ALPHA_DROPOUT: "drops activations keeping SELU's mean and variance",
     RegularizerKind.DROP_PATH: "skips residual branches at random",
     RegularizerKind.DROP_BLOCK: "zeroes contiguous regions of the feature maps",
+    RegularizerKind.TRAINING_ONLY: "changes the activations (code behind `if self.training:`)",
 }
 # torch's module for each functional spelling, for a fix that adds what the reference calls in forward
 _MODULE = {
@@ -169,7 +172,9 @@ def _name(r: Regularizer) -> str:
 
 def _spell(trace: Trace, regs: Sequence[Regularizer]) -> str:
     """``Dropout(p=0.5)`` for one; ``DropPath with p rising linearly ...`` for several."""
-    return call_text(regs[0]) if len(regs) == 1 else f"{_name(regs[0])} with {_rates(trace, regs)}"
+    if len(regs) == 1 or regs[0].kind is RegularizerKind.TRAINING_ONLY:
+        return call_text(regs[0])
+    return f"{_name(regs[0])} with {_rates(trace, regs)}"
 
 
 def _module_call(trace: Trace, regs: Sequence[Regularizer]) -> str:
@@ -183,6 +188,8 @@ def _module_call(trace: Trace, regs: Sequence[Regularizer]) -> str:
 
 
 def _removal(r: Regularizer, every: str) -> str:
+    if r.kind is RegularizerKind.TRAINING_ONLY:
+        return f"the `if self.training:` branch of {r.spelling}{every}, or run it in eval mode too"
     if r.functional:
         return f"the F.{r.spelling} call{every} (or pass p=0)"
     return f"the {r.spelling}{every} (nn.Identity(), or p=0)"

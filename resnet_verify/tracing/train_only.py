@@ -1,0 +1,203 @@
+"""What a forward runs in training mode only, found by running it: ``if self.training:`` branches.
+
+The trace runs in eval mode, so code behind ``if self.training:`` never runs there: a functional
+dropout before the classifier, MixStyle's feature-statistics mixing, a hand-written augmentation
+layer. Such a model compares clean while the network training sees is another one: the false "no
+difference". So where a user class's ``forward`` reads a ``training`` flag, the forward runs once
+more in each mode under a light torch-function recorder (names and module paths only), and the calls
+only the training forward made are reported: a dropout function as the dropout it is, anything else
+as computation in training mode only, one record per stretch of calls in one module.
+
+Randomness is seeded and restored around the two runs, so a branch taken with some probability
+(``random.random() < p``) is taken or not the same way every time the model is checked.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import inspect
+import random
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+from torch.overrides import TorchFunctionMode
+
+from resnet_verify.specs.usercode import set_training
+from resnet_verify.tracing.records import OpRecord, Regularizer, RegularizerKind, Shape
+from resnet_verify.tracing.regularizers import FUNCTIONAL, Places, regularizer_of
+
+_OWN = ("torch.", "torchvision.")
+# calls that are bookkeeping, not computation: reading a flag, a shape, a device
+_SKIP = frozenset({"size", "dim", "numel", "__get__", "__len__", "__bool__", "__index__", "item", "tolist"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    name: str
+    path: str
+    p: float | None = None  # a dropout call's probability
+
+
+# A branch on the flag (``if self.training:``, ``if not self.training or ...``, ``x if self.training
+# else y``); passing it on (``F.dropout(x, p, training=self.training)``) runs the same calls in both
+# modes, which the eval trace already sees.
+_BRANCH = re.compile(r"\b(?:if|and|or|elif|while)\s+(?:not\s+)?[\w.]*\.training\b|\.training\s+(?:and|or)\b")
+
+
+@functools.lru_cache(maxsize=1024)
+def _reads_training(cls: type) -> bool:
+    try:  # the whole class: ``forward`` may leave the branch to a helper (timm's forward_head)
+        return _BRANCH.search(inspect.getsource(cls)) is not None
+    except (OSError, TypeError):
+        return False
+
+
+def branches_on_training(model: nn.Module) -> bool:
+    """Some user class reads a ``training`` flag (torch's own layers handle theirs)."""
+    classes = {type(m) for m in model.modules()}
+    return any(not c.__module__.startswith(_OWN) and _reads_training(c) for c in classes)
+
+
+class _Recorder(TorchFunctionMode):
+    def __init__(self, paths: dict[int, str]) -> None:
+        super().__init__()
+        self.paths = paths
+        self.stack: list[str] = [""]
+        self.calls: list[_Call] = []
+
+    def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        kwargs = kwargs or {}
+        name = getattr(func, "__name__", "") or str(func)
+        if name not in _SKIP:
+            p = kwargs.get("p", args[1] if name in FUNCTIONAL and len(args) > 1 else None)
+            prob = float(p) if isinstance(p, (int, float)) and not isinstance(p, bool) else None
+            self.calls.append(_Call(name, self.stack[-1], prob))
+        return func(*args, **kwargs)
+
+    def hooks(self, model: nn.Module) -> list[Any]:
+        def pre(module: nn.Module, _: Any) -> None:
+            self.stack.append(self.paths.get(id(module), self.stack[-1]))
+
+        def post(module: nn.Module, _: Any, __: Any) -> None:
+            if len(self.stack) > 1:
+                self.stack.pop()
+
+        return [
+            h
+            for m in model.modules()
+            for h in (m.register_forward_pre_hook(pre), m.register_forward_hook(post))
+        ]
+
+
+@contextmanager
+def _seeded() -> Iterator[None]:
+    py, cpu = random.getstate(), torch.get_rng_state()
+    random.seed(0)
+    torch.manual_seed(0)
+    try:
+        yield
+    finally:
+        random.setstate(py)
+        torch.set_rng_state(cpu)
+
+
+def _calls(model: nn.Module, shape: Shape, device: str, training: bool) -> list[_Call] | None:
+    paths = {id(m): name for name, m in model.named_modules()}
+    recorder = _Recorder(paths)
+    handles = recorder.hooks(model)
+    set_training(model, training)
+    for m in model.modules():
+        if isinstance(m, nn.modules.batchnorm._NormBase):
+            # norm layers stay in eval mode: their training is torch's batch statistics, no branch of
+            # the user's (and meta's batch-statistics kernel costs more than the whole forward)
+            m.training = False
+    x = torch.zeros(shape, device=device) if device != "meta" else torch.empty(shape, device="meta")
+    try:
+        with _seeded(), torch.no_grad(), recorder:
+            model(x)
+    except Exception:  # a forward that fails in one mode: nothing to compare (the trace says why)
+        return None
+    finally:
+        for h in handles:
+            h.remove()
+        set_training(model, False)
+    return recorder.calls
+
+
+def _extra_in_training(evaluated: list[_Call], trained: list[_Call]) -> list[tuple[int, list[_Call]]]:
+    """(index in the eval calls it runs before, the train-only calls) per stretch."""
+    key = [(c.name, c.path) for c in evaluated], [(c.name, c.path) for c in trained]
+    matcher = difflib.SequenceMatcher(None, *key, autojunk=False)
+    return [
+        (i1, trained[j1:j2]) for tag, i1, _, j1, j2 in matcher.get_opcodes() if tag in ("insert", "replace")
+    ]
+
+
+def _skipped(modules: dict[str, nn.Module], path: str) -> bool:
+    """Calls inside a norm layer (its running-statistics bookkeeping) or a known regularizer."""
+    parts = path.split(".") if path else []
+    for n in range(len(parts), 0, -1):
+        m = modules.get(".".join(parts[:n]))
+        if isinstance(m, nn.modules.batchnorm._NormBase) or (m is not None and regularizer_of(m) is not None):
+            return True
+    return False
+
+
+def train_only_regularizers(
+    model: nn.Module, shape: Shape, device: str, ops: Sequence[OpRecord], places: Places
+) -> tuple[Regularizer, ...]:
+    """The calls only a training-mode forward of ``model`` (the traced copy) makes, as regularizers."""
+    if not branches_on_training(model):
+        return ()
+    evaluated = _calls(model, shape, device, False)
+    trained = _calls(model, shape, device, True) if evaluated is not None else None
+    if evaluated is None or trained is None:
+        return ()
+    out: list[Regularizer] = []
+    modules = dict(model.named_modules())
+    for before, stretch in _extra_in_training(evaluated, trained):
+        kept = [c for c in stretch if not _skipped(modules, c.path)]
+        follows = evaluated[before] if before < len(evaluated) else None
+        op = next((o for o in ops if follows is not None and o.module_path == follows.path), None)
+        position = op.id if op is not None else len(ops)
+        for path, calls in _by_module(kept):
+            out.append(_record(path, calls, position, places, modules))
+    return tuple(out)
+
+
+def _by_module(calls: list[_Call]) -> list[tuple[str, list[_Call]]]:
+    groups: list[tuple[str, list[_Call]]] = []
+    for c in calls:
+        if groups and groups[-1][0] == c.path and not _dropout(c):
+            groups[-1][1].append(c)
+        else:
+            groups.append((c.path, [c]))
+    return groups
+
+
+def _dropout(c: _Call) -> bool:
+    return c.name in FUNCTIONAL and c.p is not None
+
+
+def _record(
+    path: str, calls: list[_Call], position: int, places: Places, modules: dict[str, nn.Module]
+) -> Regularizer:
+    part, block = places.of_path(path) or places.between(position - 1, position)
+    first = calls[0]
+    if len(calls) == 1 and _dropout(first):
+        assert first.p is not None
+        kind, p, spelling, functional = FUNCTIONAL[first.name], first.p, first.name, True
+    else:
+        module = modules.get(path)
+        owner = type(module).__name__ if module is not None and path else "forward"
+        kind, p, spelling, functional = RegularizerKind.TRAINING_ONLY, 1.0, owner, False
+    return Regularizer(kind, p, path, spelling, functional, part, block, position)
+
+
+__all__ = ["branches_on_training", "train_only_regularizers"]

@@ -1,0 +1,103 @@
+"""What only a training-mode forward runs (tracing/train_only.py): ``if self.training:`` branches the
+eval trace never sees are reported, a dropout as the dropout it is, anything else described where it
+runs; passing the flag on, or branching without computing anything, is no difference."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torchvision.models import resnet18
+from torchvision.models.resnet import ResNet
+
+from resnet_verify.tracing.records import RegularizerKind
+from resnet_verify.tracing.tracer import trace
+from resnet_verify.verify.comparison import compare
+from resnet_verify.verify.records import Pattern
+
+
+class _HeadDrop(ResNet):
+    """A classifier input dropped only while training, the branch written in forward."""
+
+    def __init__(self, branch: bool) -> None:
+        super().__init__(resnet18().layer1[0].__class__, [2, 2, 2, 2], num_classes=10)
+        self.branch = branch
+
+    def _forward_impl(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        x = torch.flatten(self.avgpool(self.layer4(self.layer3(self.layer2(self.layer1(x))))), 1)
+        if self.branch:
+            if self.training:
+                x = F.dropout(x, p=0.3)
+        else:
+            x = F.dropout(x, p=0.3, training=self.training)  # the flag passed on: seen in eval too
+        return self.fc(x)
+
+
+class _Jitter(nn.Module):
+    """Feature noise scaled by the channel statistics, in training only (MixStyle's shape)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training:
+            return x
+        std = x.std(dim=(2, 3), keepdim=True)
+        return x + torch.randn_like(x) * std * 0.1
+
+
+class _Counting(nn.Module):
+    """Branches on the flag but computes nothing there (a step counter)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.steps = 0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.training:
+            self.steps += 1
+        return x
+
+
+def _with_after_layer2(module: nn.Module) -> nn.Module:
+    model = resnet18(num_classes=10)
+    model.layer2 = nn.Sequential(*model.layer2, module)
+    return model
+
+
+def test_a_dropout_behind_if_training_is_the_dropout_it_is() -> None:
+    with torch.device("meta"):
+        model = _HeadDrop(branch=True)
+    c = compare(model, "resnet18", input_size=64, num_classes=10)
+    assert [f.pattern for f in c.findings] == [Pattern.DROPOUT], [f.title for f in c.findings]
+    assert "p=0.3" in c.findings[0].message
+    reference = f"{Path(__file__).parent}/fixtures/quirky/train_only.py:head_drop"
+    swapped = compare(resnet18(num_classes=10), reference, input_size=64, num_classes=10)
+    assert Pattern.DROPOUT in {f.pattern for f in swapped.findings}
+
+
+def test_the_flag_passed_on_is_one_dropout_not_two() -> None:
+    with torch.device("meta"):
+        regs = trace(_HeadDrop(branch=False), 64).regularizers
+    assert [r.kind for r in regs] == [RegularizerKind.DROPOUT]
+
+
+def test_other_training_only_computation_is_described_where_it_runs() -> None:
+    with torch.device("meta"):
+        model = _with_after_layer2(_Jitter())
+    c = compare(model, "resnet18", input_size=64, num_classes=10)
+    assert [f.pattern for f in c.findings] == [Pattern.DESCRIBED], [f.title for f in c.findings]
+    assert "_Jitter (training mode only)" in c.findings[0].message and "layer2" in c.findings[0].message
+
+
+def test_a_branch_that_computes_nothing_is_no_difference_and_randomness_is_restored() -> None:
+    random.seed(7)
+    expected = [random.random() for _ in range(3)]
+    random.seed(7)
+    with torch.device("meta"):
+        model = _with_after_layer2(_Counting())
+    assert compare(model, "resnet18", input_size=64, num_classes=10).ok
+    with torch.device("meta"):
+        trace(_with_after_layer2(_Jitter()), 64)
+    assert [random.random() for _ in range(3)] == expected
