@@ -253,6 +253,8 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
     if name in ("permute", "transpose", "swapaxes", "movedim"):
         order = _axis_order(name, args, kwargs)
         return OpKind.RESHAPE, ({"perm": order} if order is not None else {})
+    if name == "__getitem__" and _whole(args):
+        return OpKind.RESHAPE, {}  # ``out[:, :c]`` with c the channels it has: every element
     if name == "__getitem__":
         steps = _subsample(args)
         if steps is not None and set(steps) == {1}:
@@ -283,6 +285,20 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
         dims = _reduced_dims(args, kwargs)
         return OpKind.OTHER, {"function": name, **({"dims": dims} if dims is not None else {})}
     return OpKind.OTHER, {"function": name}
+
+
+def _whole(args: tuple) -> bool:
+    """An index of plain slices that keeps every element in order (``x[:, :x.size(1)]``)."""
+    tensor, index = (args[0], args[1]) if len(args) > 1 else (None, None)
+    items = index if isinstance(index, tuple) else (index,)
+    if not isinstance(tensor, torch.Tensor) or len(items) > tensor.dim():
+        return False
+    for size, i in zip(tensor.shape, items, strict=False):
+        if not isinstance(i, slice) or i.start not in (None, 0) or i.step not in (None, 1):
+            return False
+        if i.stop is not None and not (isinstance(i.stop, int) and i.stop >= size):
+            return False
+    return True
 
 
 def _subsample(args: tuple) -> tuple[int, ...] | None:

@@ -121,6 +121,16 @@ class Recorder(OpCounter):
         for t in outs:
             self.producer[id(t)] = op_id
             self.keep.append(t)
+        if outs and self.ops[op_id].inplace:
+            self._write_through(outs[0], op_id)
+
+    def _write_through(self, written: torch.Tensor, op_id: int) -> None:
+        """An in-place op on a view writes into its base (``out[:, :c] += identity``): what reads the
+        base from here on reads this op's result."""
+        base = getattr(written, "_base", None)
+        if isinstance(base, torch.Tensor):
+            self.producer[id(base)] = op_id
+            self.keep.append(base)
 
 
 def meta_batch_norm(args: tuple, kwargs: dict) -> torch.Tensor | None:

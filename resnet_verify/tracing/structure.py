@@ -66,11 +66,12 @@ class _Unit:
     tail: tuple[int, ...] = ()
 
 
-def _merges(graph: Graph, ops: Sequence[OpRecord]) -> list[_Unit]:
+def _merges(graph: Graph, ops: Sequence[OpRecord], rank: int = 0) -> list[_Unit]:
     """One unit per residual addition: the latest common ancestor of both operands is the fork; the
-    path with more convolutions is the main path."""
+    path with more convolutions is the main path. ``rank``: the input's; a sum of tensors of lower
+    rank (pooled vectors: PANNs' max + mean over time) adds no map back: no residual merge."""
     units: list[_Unit] = []
-    for op in (op for op in ops if _is_merge(op)):
+    for op in (op for op in ops if _is_merge(op) and len(op.in_shapes[0]) >= rank):
         a, b = op.inputs[0], op.inputs[1]
         if a == b:
             continue  # x + x doubles one path: no second path joins, no skip merge
@@ -154,6 +155,9 @@ def _lost_last_block(graph: Graph, ops: Sequence[OpRecord], last: _Unit) -> list
     kernel = [dict(ops[o].attrs).get("kernel_size") for o in convs]
     if len(convs) < 2 or not any(isinstance(k, tuple) and max(k, default=1) > 1 for k in kernel):
         return []
+    if ops[convs[-1]].out_shape != ops[end].out_shape:
+        return []  # convs to another width or size (PANNs' two 3x3s to 2048 after a pool): the head's
+
     return [_Unit(end, None, tuple(o for o in rest if o >= convs[0]), ())]
 
 
@@ -280,7 +284,7 @@ def find_structure(
     """``crashed_in``: the module stack a crashed forward failed in (``()`` for a forward that ran)."""
     graph = Graph(ops)
     table = {p.name: p for p in params}
-    units = _with_tails(graph, ops, _merges(graph, ops), crashed=bool(crashed_in))
+    units = _with_tails(graph, ops, _merges(graph, ops, len(input_shape)), crashed=bool(crashed_in))
     residual = [u for u in units if u.merge is not None]
     in_blocks = {o for u in residual for o in (*u.main, *u.shortcut, *u.tail)}
     joins = find_cross_stage(ops, [u.merge for u in residual if u.merge is not None], in_blocks, graph)

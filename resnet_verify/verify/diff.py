@@ -11,9 +11,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from resnet_verify.tracing.records import Block, BlockKind, OpKind, OpRecord, SourceLoc, Trace, format_shape
+from resnet_verify.tracing.records import (
+    Block,
+    BlockKind,
+    OpKind,
+    OpRecord,
+    ParamInfo,
+    SourceLoc,
+    Trace,
+    format_shape,
+)
 from resnet_verify.verify.align import OpPair, align_block_ops, align_ops, align_stem_ops, significant
 from resnet_verify.verify.crash import crash_mismatch, repair_mismatches
+from resnet_verify.verify.gradient_diff import gradient_mismatches
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 from resnet_verify.verify.regularizer_diff import regularizer_mismatches
 from resnet_verify.verify.sharing import shared_parameter_mismatches
@@ -175,7 +185,11 @@ class _Differ:
             m = mismatch(
                 MismatchKind.PARAMS, "params", rp, cp, f"{label(r)} has {cp:,} parameters, expected {rp:,}"
             )
-            cause = _first(causes, _PARAM_CAUSES)
+            # a bias or groups explains the count only where the widths agree: a conv 4x as wide
+            # with a bias differs by its width too, which must stay visible to the width rule
+            widths = ("in_channels", "out_channels", "num_features", "in_features", "out_features")
+            same = all(ra.get(k) == ca.get(k) for k in widths)
+            cause = _first(causes, _PARAM_CAUSES) if same else None
             self.add(replace(m, cause=cause if cause is not None else shape_index))
 
     def block(self, pair: BlockPair, a: Block, b: Block) -> None:
@@ -315,12 +329,15 @@ class _Differ:
                           text, self.sites.get(path or "") if cand else None, Region.MODEL))  # fmt: skip
 
     def unused_params(self) -> None:
-        used = {p for op in self.cand.ops for p in op.params}
-        unused = [
-            p
-            for p in self.cand.params
-            if not p.is_buffer and p.name not in used and not set(p.aliases) & used
-        ]
+        # Parameters the reference leaves unused too (both keep torchvision's fc behind a new head)
+        # are no difference: only the candidate's beyond them, matched by shape, are.
+        spare = [p.shape for p in _unused(self.ref)]
+        unused = []
+        for p in _unused(self.cand):
+            if p.shape in spare:
+                spare.remove(p.shape)
+            else:
+                unused.append(p)
         if unused:
             total = sum(p.numel for p in unused)
             names = ", ".join(p.name for p in unused[:4]) + (" ..." if len(unused) > 4 else "")
@@ -329,6 +346,11 @@ class _Differ:
                 f"{len(unused)} parameter tensors ({total:,} values) never used in forward: {names}",
                 self.sites.get(unused[0].name.rpartition(".")[0]), Region.MODEL,
             ))  # fmt: skip
+
+
+def _unused(trace: Trace) -> list[ParamInfo]:
+    used = {p for op in trace.ops for p in op.params}
+    return [p for p in trace.params if not p.is_buffer and p.name not in used and not set(p.aliases) & used]
 
 
 def _first(causes: dict[str, int], keys: Sequence[str]) -> int | None:
@@ -373,5 +395,6 @@ def diff(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
     return (
         _Differ(ref, cand).run(pairs)
         + regularizer_mismatches(ref, cand, pairs)
+        + gradient_mismatches(ref, cand, pairs)
         + repair_mismatches(ref, cand)
     )

@@ -98,20 +98,35 @@ def _built_width(cand: Trace, linear: OpRecord | None) -> object:
     return given[0] if given else attr(linear, "in_features")
 
 
+_REDUCTIONS = frozenset({"mean", "sum", "amax", "max", "logsumexp", "std", "var"})
+
+
 def _pools_globally(trace: Trace, linear: OpRecord | None) -> bool:
-    """A global (or 1-wide adaptive) pool runs in the head before its Linear."""
+    """Between the last block and the Linear, a global (or 1-wide adaptive) pool, or a reduction
+    over the map's positions (PANNs' mean over mel bins then max + mean over frames; attentive
+    pooling's weighted sum over frames): the head then fits any input size."""
     if linear is None:
         return False
-    for o in trace.structure.head:
-        op = trace.ops[o]
-        if o >= linear.id:
-            break
+    s = trace.structure
+    start = max((b.merge_op for b in s.blocks if b.merge_op is not None), default=-1)
+    for op in trace.ops[start + 1 : linear.id]:
         size = dict(op.attrs).get("output_size")
         if op.kind is OpKind.GLOBAL_POOL or (
             op.kind is OpKind.ADAPTIVE_POOL and isinstance(size, tuple) and set(size) == {1}
         ):
             return True
+        reduces = op.in_shapes and op.out_shape is not None and len(op.out_shape) < len(op.in_shapes[0])
+        if op.name in _REDUCTIONS and reduces and len(op.in_shapes[0]) >= 3:
+            return True
     return False
+
+
+def _classifier(trace: Trace) -> OpRecord | None:
+    """The head's first Linear that reads one vector per sample; a Linear over a map's positions
+    (attentive pooling's per-frame scores, a channels-last 1x1) is no classifier of a flattened map."""
+    linears = [trace.ops[o] for o in trace.structure.head if trace.ops[o].kind is OpKind.LINEAR]
+    flat = next((op for op in linears if op.in_shapes and len(op.in_shapes[0]) == 2), None)
+    return flat or (linears[0] if linears else None)
 
 
 def _dims(trace: Trace) -> int:
@@ -130,8 +145,7 @@ def detect_fixed_head(ctx: Context) -> list[Finding]:
     ref, cand = ctx.reference, ctx.candidate
     head = [cand.ops[o] for o in cand.structure.head]
     fixed_pool = [op for op in head if op.kind in (OpKind.AVG_POOL, OpKind.MAX_POOL)]
-    linear = first_op(cand, cand.structure.head, OpKind.LINEAR)
-    ref_linear = first_op(ref, ref.structure.head, OpKind.LINEAR)
+    linear, ref_linear = _classifier(cand), _classifier(ref)
     if ref_linear is None or (not fixed_pool and linear is None):
         return []
     built = _built_width(cand, linear)
@@ -152,12 +166,12 @@ def detect_fixed_head(ctx: Context) -> list[Finding]:
     sizes = (
         valid_input_sizes(cand, want=built if isinstance(built, int) else None) if cand.crash is None else []
     )
-    if (
-        not fixed_pool
-        and cand.crash is None
-        and (len(sizes) == len(_ALL_SIZES) or _pools_globally(cand, linear))
+    if cand.crash is None and (
+        _pools_globally(cand, linear) or (not fixed_pool and len(sizes) == len(_ALL_SIZES))
     ):
-        return []  # a global pool feeding its own width (or two, concatenated): not a fixed head
+        # a global pool before the classifier (after any fixed one: PANNs' 2x2 average, then its
+        # mean over mel and time) feeding its own width, or two concatenated: not a fixed head
+        return []
     what = " + ".join(
         [pool_call(op) for op in fixed_pool] + ([_linear_call(linear, built)] if linear else [])
     )

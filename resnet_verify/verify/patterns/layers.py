@@ -149,18 +149,31 @@ def detect_option_a_shortcut(ctx: Context) -> list[Finding]:
     where the reference projects with a 1x1 conv (option B)."""
     ref, cand = ctx.reference, ctx.candidate
     blocks: dict[str, OpRecord] = {}
+    into: set[int] = set()  # main-path channel slices the shortcut is added into, in place
     for _, a, b in ctx.paired_blocks():
         conv = next((ref.ops[o] for o in a.shortcut if ref.ops[o].kind is OpKind.CONV), None)
         kinds = {cand.ops[o].kind for o in b.shortcut}
-        if conv is not None and OpKind.CONV not in kinds and kinds & {OpKind.PAD, OpKind.SLICE, OpKind.CAT}:
+        # the new channels zero-padded (pad, cat) or left alone by adding into the leading ones
+        # (``out[:, :c] += x[:, :, ::2, ::2]``): the same sum
+        written = {o for o in b.main if cand.ops[o].kind is OpKind.SLICE and b.merge_op is not None
+                   and o in cand.ops[b.merge_op].inputs}  # fmt: skip
+        if (
+            conv is not None
+            and OpKind.CONV not in kinds
+            and (kinds & {OpKind.PAD, OpKind.SLICE, OpKind.CAT} or written)
+        ):
             blocks[a.path] = conv
+            into |= written
     if not blocks:
         return []
     idx = ctx.indices(
         lambda m: (
-            m.region is Region.SHORTCUT
-            and (m.block is not None)
-            and any(under(m.reference_path, p) for p in blocks)
+            (
+                m.region is Region.SHORTCUT
+                and m.block is not None
+                and any(under(m.reference_path, p) for p in blocks)
+            )
+            or (m.candidate_op in into and m.reference_op is None)
         )
     )
     first = ctx.mismatches[idx[0]] if idx else None

@@ -21,7 +21,15 @@ def _is_output_softmax(ctx: Context, m: Mismatch) -> bool:
     if m.region is not Region.HEAD or m.field != "op" or m.expected is not None or m.candidate_op is None:
         return False
     op: OpRecord = ctx.candidate.ops[m.candidate_op]
-    return _spelled(op) in _NAMES and all(c.kind in LAYOUT_KINDS for c in consumers(ctx.candidate, op.id))
+    return _spelled(op) in _NAMES and not _computed_on(ctx, op.id)
+
+
+def _computed_on(ctx: Context, op_id: int) -> bool:
+    """Something other than layout reads the op's output, past views and flattens (an attentive
+    pooling's softmax over frames is viewed, then multiplies the features: not the output)."""
+    return any(
+        _computed_on(ctx, c.id) if c.kind in LAYOUT_KINDS else True for c in consumers(ctx.candidate, op_id)
+    )
 
 
 def _spelled(op: OpRecord) -> str:

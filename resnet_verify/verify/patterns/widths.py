@@ -128,6 +128,15 @@ def _reads_a_concat(trace: Trace, op: OpRecord) -> bool:
     return source is not None and source.kind is OpKind.CAT
 
 
+def _widened_in_head(trace: Trace, op: OpRecord) -> bool:
+    """The Linear reads what a conv of the head made (PANNs' two 3x3 convs to 2048 after the body):
+    its input width is the head's own anatomy, not the network's last stage."""
+    i = op.inputs[0] if op.inputs else -1
+    while i >= 0 and trace.ops[i].kind is not OpKind.CONV and trace.ops[i].inputs:
+        i = trace.ops[i].inputs[0]
+    return i >= 0 and trace.ops[i].kind is OpKind.CONV and i in trace.structure.head
+
+
 def _reads_a_slice(trace: Trace, op: OpRecord) -> bool:
     """The op's input is a slice of its producer's channels (``x.split``, ``chunk``, ``x[:, :c]``)."""
     return any(i >= 0 and trace.ops[i].kind is OpKind.SLICE for i in op.inputs)
@@ -188,6 +197,8 @@ def detect_widths(ctx: Context) -> list[Finding]:
             continue  # a gate's reduction ratio: described where it is, not a network width
         if c.kind is OpKind.LINEAR and (_reads_a_map(cand, c) or _reads_a_map(ref, r)):
             continue  # positions times channels: the pooling before it differs, not a width
+        if c.kind is OpKind.LINEAR and (_widened_in_head(cand, c) or _widened_in_head(ref, r)):
+            continue  # fed by a conv of the head: the head's anatomy, described there
         if c.kind is OpKind.LINEAR and (_reads_a_concat(cand, c) or _reads_a_concat(ref, r)):
             continue  # a head pooling two ways and concatenating (avg + max): its anatomy, not a width
         if _reads_a_slice(cand, c) or _reads_a_slice(ref, r):

@@ -59,6 +59,10 @@ def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
                 f"where the reference's layers have their own")  # fmt: skip
     if m.field == "params":
         return f"{_layer(m)} with {m.actual} parameters where the reference's has {m.expected} ({place})"
+    if m.field == "gradient":
+        side = "candidate" if m.expected == "flows" else "reference"
+        cut = m.actual if side == "candidate" else m.expected
+        return f"the gradient {cut} in the {side} ({place}): the same values, nothing before it learns through it"
     return f"{_layer(m)} {m.field} {m.actual} where the reference has {m.expected} ({place})"
 
 
@@ -77,6 +81,8 @@ def action(m: Mismatch) -> str:
         return "build a new module for each use (not [block] * n, not one layer called twice)"
     if m.field == "params":
         return f"give it the reference's shape ({ref})"
+    if m.field == "gradient":
+        return "use the tensor itself (no .detach() / .data), as the other side does"
     return f"make {m.field} {m.expected} as in the reference ({ref})"
 
 

@@ -1,0 +1,73 @@
+"""Where one side cuts the gradient and the other does not: ``x.detach()``, ``x.data``.
+
+A detached tensor holds the same values, so shapes, parameters and outputs all agree and the op
+alignment skips it (a layout op); but no gradient flows back through it, so what feeds it trains
+otherwise (``identity = x.clone().detach()`` in every block: no gradient along any shortcut). Counted
+per place (stem, each aligned block's main path, shortcut and tail, head): each cut one side makes
+more than the other is a mismatch at the op that makes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from resnet_verify.tracing.records import Block, OpKind, Trace
+from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
+
+CUTS = frozenset({"detach", "detach_", "data"})
+
+
+def _cuts(trace: Trace, ops: Sequence[int]) -> list[int]:
+    return [o for o in ops if trace.ops[o].name in CUTS]
+
+
+def _places(
+    ref: Trace, cand: Trace, pairs: Sequence[BlockPair]
+) -> list[tuple[Region, str, Sequence[int], Sequence[int], BlockPair | None]]:
+    rs, cs = ref.structure, cand.structure
+    out: list[tuple[Region, str, Sequence[int], Sequence[int], BlockPair | None]] = [
+        (Region.STEM, "stem", rs.stem, cs.stem, None),
+        (Region.HEAD, "head", rs.head, cs.head, None),
+    ]
+    for p in pairs:
+        if p.reference is None or p.candidate is None:
+            continue  # the missing or extra block is the difference
+        a, b = rs.blocks[p.reference], cs.blocks[p.candidate]
+        for region, text, ra, cb in _paths(a, b):
+            out.append((region, f"{a.path or b.path} {text}", ra, cb, p))
+    return out
+
+
+def _paths(a: Block, b: Block) -> list[tuple[Region, str, Sequence[int], Sequence[int]]]:
+    return [
+        (Region.MAIN, "main path", a.main, b.main),
+        (Region.SHORTCUT, "shortcut", a.shortcut, b.shortcut),
+        (Region.TAIL, "after the add", a.tail, b.tail),
+    ]
+
+
+def gradient_mismatches(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
+    if cand.crash is not None or not any(o.name in CUTS for t in (ref, cand) for o in t.ops):
+        return []
+    out: list[Mismatch] = []
+    for region, where, ref_ops, cand_ops, pair in _places(ref, cand, pairs):
+        rc, cc = _cuts(ref, ref_ops), _cuts(cand, cand_ops)
+        for o in cc[len(rc) :]:
+            op = cand.ops[o]
+            out.append(Mismatch(
+                MismatchKind.OP, None, op.module_path, "gradient", "flows", f"stopped ({op.name})",
+                f"{where}: the candidate cuts the gradient here ({op.name}): the same values, but nothing "
+                "before it learns through this path",
+                op.source, region, OpKind.RESHAPE, pair, None, o,
+            ))  # fmt: skip
+        for o in rc[len(cc) :]:
+            op = ref.ops[o]
+            out.append(Mismatch(
+                MismatchKind.OP, op.module_path, None, "gradient", f"stopped ({op.name})", "flows",
+                f"{where}: the reference cuts the gradient here ({op.name}), the candidate lets it flow",
+                None, region, OpKind.RESHAPE, pair, o, None,
+            ))  # fmt: skip
+    return out
+
+
+__all__ = ["CUTS", "gradient_mismatches"]
