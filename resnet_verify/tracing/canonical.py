@@ -85,6 +85,17 @@ def _is_norm(run: Sequence[OpRecord]) -> bool:
     return stat and root and shape is not None and run[-1].out_shape == shape
 
 
+def _statistic_axes(run: Sequence[OpRecord]) -> str | None:
+    """The axes the first statistic reduces, of how many (``dims (1,) of 4``: each pixel over its
+    channels, LayerNorm2d; ``dims (3,) of 4``: each row over its W pixels): a norm over other axes
+    computes something else, with the same ops, shapes and parameters."""
+    for op in run:
+        dims = dict(op.attrs).get("dims")
+        if dims is not None and op.in_shapes:
+            return f"dims {tuple(dims)} of {len(op.in_shapes[0])}"
+    return None
+
+
 def join_norm_modules(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     """Each module call that normalizes with tensor ops reads as one ``NORM`` op (its last op; a
     trailing threshold stays an activation), its other ops as layout ops alignment skips, so it
@@ -96,9 +107,11 @@ def join_norm_modules(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
         last = run[-1]
         clip = _function(last) in _CLIPS and len(run) > 4
         norm = run[-2] if clip else last
+        over = _statistic_axes(run)
         for op in run:
             if op is norm:
-                out[op.id] = replace(op, kind=OpKind.NORM, attrs=make_attrs({"norm": "written as ops"}))
+                attrs = {"norm": "written as ops", **({"over": over} if over else {})}
+                out[op.id] = replace(op, kind=OpKind.NORM, attrs=make_attrs(attrs))
             elif op is last and clip:
                 out[op.id] = replace(
                     op, kind=OpKind.ACTIVATION, attrs=make_attrs({"function": _function(op)})

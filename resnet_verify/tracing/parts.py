@@ -8,7 +8,7 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from resnet_verify.tracing.records import Block, BlockKind, OpRecord, ParamInfo, Stage
+from resnet_verify.tracing.records import STAGE_OWN, Block, BlockKind, OpRecord, ParamInfo, Stage
 
 
 def common_prefix(seqs: Sequence[Sequence[str]]) -> tuple[str, ...]:
@@ -74,17 +74,20 @@ def group_stages(blocks: list[Block]) -> list[list[Block]]:
     """Stages from the blocks' shapes (``_runs``); a cross-stage partial unit (its own shape is the
     stage's transition) joins the stage it closes, the first after a run of blocks, or else the one
     it opens."""
-    core = [b for b in blocks if b.kind is not BlockKind.CROSS_STAGE]
+    core = [b for b in blocks if b.kind not in STAGE_OWN]
     if len(core) == len(blocks) or not core:
         return _runs(blocks)
     groups = _runs(core)
     where = {b.index: g for g in groups for b in g}
-    for unit in (b for b in blocks if b.kind is BlockKind.CROSS_STAGE):
+    for unit in (b for b in blocks if b.kind in STAGE_OWN):
         before = [b for b in blocks if b.index < unit.index]
-        prev = next((b for b in reversed(before) if b.kind is not BlockKind.CROSS_STAGE), None)
+        prev = next((b for b in reversed(before) if b.kind not in STAGE_OWN), None)
         closes = prev is not None and before[-1] is prev
         nxt = next((b for b in core if b.index > unit.index), None)
-        owner = prev if prev is not None and (closes or nxt is None) else nxt
+        # the stage at the resolution it makes (a downsampling layer opens the next stage); where
+        # both are (a stride-1 CSP stage), the one it closes
+        fits = [b for b in (prev, nxt) if b is not None and b.out_shape[2:] == unit.out_shape[2:]]
+        owner = fits[0] if len(fits) == 1 else (prev if prev is not None and (closes or nxt is None) else nxt)
         assert owner is not None
         where[owner.index].append(unit)
     return [sorted(g, key=lambda b: b.index) for g in groups]

@@ -149,6 +149,13 @@ class BlockKind(str, enum.Enum):
     # a cross-stage partial stage's own ops (its split or its concat and transition: CSPNet), which
     # are the stage's, not a block's (tracing/cross_stage.py)
     CROSS_STAGE = "cross_stage"
+    # a stage's own downsampling layer between its blocks (ConvNeXt's norm + 2x2 stride-2 conv): one
+    # conv that changes the map, no add, no block
+    TRANSITION = "transition"
+
+
+# Units that are a stage's own layers, not blocks: they pair with their kind only and count in no stage.
+STAGE_OWN = frozenset({BlockKind.CROSS_STAGE, BlockKind.TRANSITION})
 
 
 @dataclass(frozen=True, slots=True)

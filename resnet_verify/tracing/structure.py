@@ -25,6 +25,7 @@ from resnet_verify.tracing.parts import (
 )
 from resnet_verify.tracing.records import (
     INPUT_ID,
+    LAYOUT_KINDS,
     Block,
     BlockKind,
     OpKind,
@@ -38,6 +39,17 @@ from resnet_verify.tracing.records import (
 _ELEMENTWISE_TAIL = frozenset(
     {OpKind.RELU, OpKind.ACTIVATION, OpKind.BATCH_NORM, OpKind.NORM, OpKind.DROPOUT, OpKind.RESHAPE}
 )
+
+
+def _linear_branch(ops: Sequence[OpRecord], path: Sequence[int]) -> bool:
+    """A branch of a linear layer written as branches: convs and norms only, at least one of them
+    (RepVGG's identity branch is a BN alone); an option-A shortcut (pool, slice, zeros) is no such."""
+    kinds = {ops[o].kind for o in path} - LAYOUT_KINDS - {OpKind.ADD}  # (the branches summed so far)
+    return (
+        bool(kinds)
+        and kinds <= {OpKind.CONV, OpKind.BATCH_NORM, OpKind.NORM, OpKind.AVG_POOL}
+        and (OpKind.CONV in kinds or kinds <= {OpKind.BATCH_NORM, OpKind.NORM})
+    )
 
 
 def _is_merge(op: OpRecord) -> bool:
@@ -83,6 +95,10 @@ def _merges(graph: Graph, ops: Sequence[OpRecord], rank: int = 0) -> list[_Unit]
         for operand in (a, b):
             path = [o for o in graph.between(fork, op.id) if graph.descends_from(operand, o) or o == operand]
             paths.append(tuple(sorted(set(path) | ({operand} if operand != fork else set()))))
+        if all(_linear_branch(ops, p) for p in paths):
+            # linear branches summed (RepVGG's 3x3 + 1x1 + BN, ACNet's 3x3 + 1x3 + 3x1): one linear
+            # layer written as branches, inside a block; a residual block's path is not linear
+            continue
         convs = [sum(ops[o].kind is OpKind.CONV for o in p) for p in paths]
         main_i = 0 if (convs[0], len(paths[0])) >= (convs[1], len(paths[1])) else 1
         units.append(_Unit(fork, op.id, paths[main_i], paths[1 - main_i]))
@@ -220,10 +236,16 @@ def _tails(graph: Graph, ops: Sequence[OpRecord], raw: list[_Unit], crashed: boo
     return units
 
 
-def _kind(u: _Unit, stage_ops: set[int]) -> BlockKind:
+def _kind(u: _Unit, stage_ops: set[int], ops: Sequence[OpRecord]) -> BlockKind:
     if u.merge is not None:
         return BlockKind.RESIDUAL
-    return BlockKind.CROSS_STAGE if stage_ops.intersection(u.main) else BlockKind.PLAIN
+    if stage_ops.intersection(u.main):
+        return BlockKind.CROSS_STAGE
+    convs = [ops[o] for o in u.main if ops[o].kind is OpKind.CONV]
+    stride = dict(convs[0].attrs).get("stride") if len(convs) == 1 else None
+    if isinstance(stride, tuple) and max(stride, default=1) > 1:
+        return BlockKind.TRANSITION  # one strided conv between blocks: the next stage's downsampling
+    return BlockKind.PLAIN
 
 
 def _block(
@@ -240,7 +262,7 @@ def _block(
     end = u.tail[-1] if u.tail else (u.merge if u.merge is not None else u.main[-1])
     return Block(
         index=i,
-        kind=_kind(u, stage_ops),
+        kind=_kind(u, stage_ops, ops),
         path=stack[-1]
         if stack
         else (dotted_prefix(core) or flat_prefix([o.module_path for o in core if o.params])),

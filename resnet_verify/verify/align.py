@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from resnet_verify.tracing.records import LAYOUT_KINDS, Block, BlockKind, OpKind, Trace
+from resnet_verify.tracing.records import LAYOUT_KINDS, STAGE_OWN, Block, BlockKind, OpKind, Trace
 from resnet_verify.verify.records import BlockPair
 
 GAP = -3.0
@@ -58,8 +58,8 @@ def _conv_kernels(trace: Trace, ops: Sequence[int]) -> tuple:
 
 
 def _other_roles(a: Block, b: Block) -> bool:
-    # A cross-stage partial unit (a stage's split or concat) is no block: it pairs with its kind only.
-    return (a.kind is BlockKind.CROSS_STAGE) != (b.kind is BlockKind.CROSS_STAGE)
+    # A stage's own unit (a CSP split or concat, a downsampling layer) is no block: it pairs with its kind only.
+    return (a.kind in STAGE_OWN) != (b.kind in STAGE_OWN)
 
 
 def _block_score(ref: Trace, a: Block, cand: Trace, b: Block) -> float:

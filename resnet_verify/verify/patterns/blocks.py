@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resnet_verify.tracing.records import Block, BlockKind, OpKind, OpRecord, Trace
+from resnet_verify.tracing.records import STAGE_OWN, Block, BlockKind, OpKind, OpRecord, Trace
 from resnet_verify.verify.patterns.context import Context, dims, under
 from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
 
@@ -188,12 +188,19 @@ def _foreign_units(ctx: Context, idx: tuple[int, ...]) -> Finding:
     attention = bool({"softmax", "bmm", "matmul", "einsum", "scaled_dot_product_attention"} & set(steps))
     kind = " (attention between the blocks: a non-local block)" if attention else ""
     where = ", ".join(u.path for u in units[:4]) + (" ..." if len(units) > 4 else "")
+    n, s_ = len(units), "s" if len(units) > 1 else ""
+    if units[0].kind is BlockKind.TRANSITION:
+        title = f"A downsampling layer between stages ({n})"
+        what = (f"The candidate has {n} layer{s_} of its own between stages ({where}) that the reference lacks: "
+                f"{ops}, downsampling where the reference's first block of the stage does.")  # fmt: skip
+    else:
+        title = f"An extra residual unit of another kind ({n})"
+        what = (f"The candidate has {n} residual unit{s_} ({where}) that the reference lacks and that are not "
+                f"blocks like their stage's: the main path runs {ops}, then adds its input back{kind}.")  # fmt: skip
     return Finding(
         pattern=Pattern.EXTRA_MODULE,
-        title=f"An extra residual unit of another kind ({len(units)})",
-        message=f"The candidate has {len(units)} residual unit{'s' if len(units) > 1 else ''} ({where}) that the "
-        f"reference lacks and that are not blocks like their stage's: the main path runs {ops}, then adds "
-        f"its input back{kind}.",
+        title=title,
+        message=what,
         locations=tuple(ctx.mismatches[i].reference_path or "" for i in idx),
         mismatches=idx,
         suggestion=f"{first.source or units[0].path}: remove the unit to match the reference, or keep it on purpose",
@@ -211,7 +218,7 @@ def _head_inputs(ctx: Context) -> tuple[int, ...]:
 
 
 def _counted(block: Block) -> bool:
-    return block.kind is not BlockKind.CROSS_STAGE
+    return block.kind not in STAGE_OWN
 
 
 def detect_block_counts(ctx: Context) -> list[Finding]:
@@ -223,7 +230,7 @@ def detect_block_counts(ctx: Context) -> list[Finding]:
     stages = ctx.reference.structure.stages
     rb, cb = ctx.reference.structure.blocks, ctx.candidate.structure.blocks
     # a cross-stage partial unit (a stage's split or concat) is no block of the stage
-    rc = [sum(1 for b in s.blocks if rb[b].kind is not BlockKind.CROSS_STAGE) for s in stages]
+    rc = [sum(1 for b in s.blocks if rb[b].kind not in STAGE_OWN) for s in stages]
     cc = [
         sum(
             1

@@ -62,13 +62,15 @@ def _conv_bottlenecks(trace: Trace) -> bool:
 
 
 def _same_skeleton(ref: Trace, cand: Trace) -> bool:
-    """Same blocks per stage and same stage outputs: the reference's design with its block convs
-    changed (made depthwise, say), a difference to describe, not another family."""
+    """Same blocks per stage at the same resolutions: the reference's design with its block convs
+    changed (made depthwise, say, ResNeXt taken to one channel per group) or its widths, each a
+    difference to describe, not another family. (ConvNeXt's 3:3:9:3 stages, MobileNet's seven are
+    another skeleton.)"""
     rs, cs = ref.structure.stages, cand.structure.stages
     return (
         bool(rs)
         and [len(s.blocks) for s in rs] == [len(s.blocks) for s in cs]
-        and [s.out_shape for s in rs] == [s.out_shape for s in cs]
+        and [s.out_shape[2:] for s in rs] == [s.out_shape[2:] for s in cs]
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from resnet_verify.tracing.records import OpKind, OpRecord
 from resnet_verify.verify.patterns.context import Context, at, attr, consumers, conv_call, under
-from resnet_verify.verify.records import BlockPair, Finding, MismatchKind, Pattern, Region
+from resnet_verify.verify.records import BlockPair, Finding, Mismatch, MismatchKind, Pattern, Region
 
 
 def detect_conv_bias(ctx: Context) -> list[Finding]:
@@ -113,17 +113,22 @@ def detect_projection_without_bn(ctx: Context) -> list[Finding]:
 
 
 def detect_grouped_1x1(ctx: Context) -> list[Finding]:
-    ref = ctx.reference
+    ref, cand = ctx.reference, ctx.candidate
 
-    def ref_1x1(op_id: int | None) -> bool:
-        return op_id is not None and attr(ref.ops[op_id], "kernel_size") == (1, 1)
+    def both_1x1(m: Mismatch) -> bool:  # a 1x1 paired with a depthwise kxk is no grouped 1x1
+        return (
+            m.reference_op is not None
+            and m.candidate_op is not None
+            and attr(ref.ops[m.reference_op], "kernel_size") == (1, 1)
+            and attr(cand.ops[m.candidate_op], "kernel_size") == (1, 1)
+        )
 
     grouped = ctx.indices(
         lambda m: (
             m.op_kind is OpKind.CONV
             and m.field == "groups"
             and m.kind is MismatchKind.ATTRIBUTE
-            and ref_1x1(m.reference_op)
+            and both_1x1(m)
         )
     )
     if not grouped:

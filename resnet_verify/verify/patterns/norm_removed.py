@@ -29,8 +29,9 @@ def removed_norms(ctx: Context, *, any_stand_in: bool = False) -> Finding | None
     # The whole signature: the candidate normalizes (almost) nowhere. A network with norms of its
     # own that the alignment could not pair (Res2Net's per-branch BNs) is another design, not this.
     norms = sum(1 for op in ctx.candidate.ops if op.kind in (OpKind.BATCH_NORM, OpKind.NORM))
-    if 4 * norms > total:
-        return None
+    convs = sum(1 for op in ctx.candidate.ops if op.kind is OpKind.CONV)
+    if 4 * norms > total or 4 * norms > convs:
+        return None  # (or a BN after each of its convs, the other side's extra branches with theirs)
     first = ctx.mismatches[idx[0]]
     # With nothing normalizing at all, convs carry their own biases (normalizer-free nets): the same
     # design, not dead weight to remove.

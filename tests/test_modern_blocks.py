@@ -1,0 +1,137 @@
+"""Modernized ResNets read by structure (#23, heldout21): linear branches summed are one layer, not
+a residual merge (RepVGG / ACNet training form); one strided conv between stages is the stage's
+downsampling layer, not a block; a norm written as ops says which axes its statistics reduce;
+depthwise blocks on the reference's skeleton are a variant, not another family."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torchvision.models import resnet18
+from torchvision.models.resnet import BasicBlock
+
+from resnet_verify.tracing.records import BlockKind
+from resnet_verify.tracing.tracer import trace
+from resnet_verify.verify.comparison import compare
+from resnet_verify.verify.records import Pattern
+
+
+class _Branches(nn.Module):
+    """A 3x3 conv in training form: 3x3-BN + 1x3-BN + 3x1-BN summed (ACNet), all linear."""
+
+    def __init__(self, cin: int, cout: int, stride: int) -> None:
+        super().__init__()
+        self.square = nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout))
+        self.hor = nn.Sequential(
+            nn.Conv2d(cin, cout, (1, 3), stride, (0, 1), bias=False), nn.BatchNorm2d(cout)
+        )
+        self.ver = nn.Sequential(
+            nn.Conv2d(cin, cout, (3, 1), stride, (1, 0), bias=False), nn.BatchNorm2d(cout)
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.square(x) + self.hor(x) + self.ver(x)
+
+
+def _acnet18() -> nn.Module:
+    model = resnet18(num_classes=10)
+    for layer in (model.layer1, model.layer2, model.layer3, model.layer4):
+        for b in layer:
+            assert isinstance(b, BasicBlock)
+            b.conv1 = _Branches(b.conv1.in_channels, b.conv1.out_channels, b.conv1.stride[0])
+            b.bn1 = nn.Identity()
+    return model
+
+
+def test_linear_branches_summed_are_no_residual_merge() -> None:
+    with torch.device("meta"):
+        model = _acnet18()
+    blocks = trace(model, 64).structure.blocks
+    assert [b.kind for b in blocks] == [BlockKind.RESIDUAL] * 8
+    c = compare(model, "resnet18", input_size=64, num_classes=10)
+    assert Pattern.BLOCK_COUNTS not in {f.pattern for f in c.findings}
+
+
+def test_a_single_conv_residual_keeps_its_add() -> None:
+    class OneConv(nn.Module):  # conv-BN + x, then ReLU: a residual unit, linear main path
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv, self.bn = nn.Conv2d(8, 8, 3, 1, 1), nn.BatchNorm2d(8)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return torch.relu(self.bn(self.conv(x)) + x)
+
+    net = nn.Sequential(nn.Conv2d(3, 8, 3), OneConv(), OneConv())
+    assert [b.kind for b in trace(net, 32).structure.blocks] == [BlockKind.RESIDUAL] * 2
+
+
+class _Downsampled(nn.Module):
+    """ResNet-18 with each stage's stride taken by a BN + 2x2 stride-2 conv before it (ConvNeXt)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.net = resnet18(num_classes=10)
+        self.down = nn.ModuleList()
+        for layer, cin in ((self.net.layer2, 64), (self.net.layer3, 128), (self.net.layer4, 256)):
+            first = layer[0]
+            self.down.append(nn.Sequential(nn.BatchNorm2d(cin), nn.Conv2d(cin, cin, 2, 2)))
+            first.conv1.stride = (1, 1)
+            assert first.downsample is not None
+            first.downsample[0].stride = (1, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n = self.net
+        x = n.layer1(n.maxpool(n.relu(n.bn1(n.conv1(x)))))
+        for down, layer in zip(self.down, (n.layer2, n.layer3, n.layer4), strict=True):
+            x = layer(down(x))
+        return n.fc(torch.flatten(n.avgpool(x), 1))
+
+
+def test_a_downsampling_layer_between_stages_is_no_block() -> None:
+    with torch.device("meta"):
+        model = _Downsampled()
+    s = trace(model, 64).structure
+    assert sum(b.kind is BlockKind.TRANSITION for b in s.blocks) == 3
+    residual = [[b for b in st.blocks if s.blocks[b].kind is BlockKind.RESIDUAL] for st in s.stages]
+    assert [len(r) for r in residual] == [2, 2, 2, 2]
+    c = compare(model, "resnet18", input_size=64, num_classes=10)
+    assert Pattern.BLOCK_COUNTS not in {f.pattern for f in c.findings}, [f.title for f in c.findings]
+
+
+class _Norm(nn.Module):
+    def __init__(self, channels: int, axis: int) -> None:
+        super().__init__()
+        self.weight, self.bias, self.axis = (
+            nn.Parameter(torch.ones(channels)),
+            nn.Parameter(torch.zeros(channels)),
+            axis,
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        u = x.mean(self.axis, keepdim=True)
+        s = (x - u).pow(2).mean(self.axis, keepdim=True)
+        return self.weight[:, None, None] * (x - u) / torch.sqrt(s + 1e-6) + self.bias[:, None, None]
+
+
+def test_a_norm_over_another_axis_is_a_difference() -> None:
+    """The same ops, shapes and parameters over W instead of C (a channels-last formula on a
+    channels-first map): the joined norm says which axes, so the two no longer read the same."""
+
+    def over(axis: int) -> set[object]:
+        with torch.device("meta"):
+            model = resnet18(num_classes=10, norm_layer=lambda c: _Norm(c, axis))
+        return {dict(o.attrs).get("over") for o in trace(model, 64).ops} - {None}
+
+    assert over(1) == {"dims (1,) of 4"}
+    assert over(-1) == {"dims (3,) of 4"}
+
+
+def test_depthwise_blocks_on_the_references_skeleton_are_a_variant() -> None:
+    with torch.device("meta"):
+        model = resnet18(num_classes=10)
+        for layer in (model.layer1, model.layer2, model.layer3, model.layer4):
+            for b in layer:
+                c = b.conv2.in_channels
+                b.conv2 = nn.Conv2d(c, c, 3, 1, 1, groups=c, bias=False)
+    names = {f.pattern for f in compare(model, "resnet18", input_size=64, num_classes=10).findings}
+    assert Pattern.NOT_RESIDUAL not in names and Pattern.CARDINALITY in names, names
