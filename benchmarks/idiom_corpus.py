@@ -21,7 +21,9 @@ repositories write them; ``heldout17``: surgery on torchvision ResNets when fine
 ``heldout18``: ResNets as config-driven model zoos and feature-extraction wrappers build them;
 ``heldout19``: ResNets built for other domains as those repositories write them;
 ``heldout20``: ResNets whose model as built differs from the model as written;
-``heldout21``: ResNets modernized step by step as papers and their repositories write them); an idiom's
+``heldout21``: ResNets modernized step by step as papers and their repositories write them;
+``heldout22``: tiny and embedded ResNets as TinyML / on-device code writes them, and preprocessing,
+augmentation and test-time tricks written inside ``forward``); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
