@@ -224,19 +224,14 @@ NOT_YET: dict[str, str] = {
     #
     # heldout22, first run at 71299be (no uncommitted edits under resnet_verify/; expectations fixed before it;
     # 11 of 16 right; twins 16 of 16 clean; swapped 6 of 7):
-    "hardswish_r18": "activation_function named, but the last block's hard-swish after its add read as head ops: "
-    "'layer4.1 after the add: ReLU is missing in the candidate' left unexplained",
-    "resnet8_relu6": "repeated_in_blocks 'clamp where the reference has ReLU' (ReLU6 spelled torch.clamp(x, 0.0, 6.0) "
-    "not read as another activation); the last stack's clamp read as a head op: extra_module_in_blocks 'an extra "
-    "ReLU in 1 block (in the reference)' and fixed_size_head for it; activation_function not named",
+    # (hardswish_r18 and resnet8_relu6 pass since x * relu6(x + 3) / 6 reads as one hard-swish and
+    # clamp(x, 0, 6) / hardtanh(x, 0, 6) as ReLU6; aug_in_eval_r50 since a training-mode branch the other
+    # side runs in eval too is not missing there: regularizer_diff.py)
     "flip_tta_r18": "block_counts '[2, 2, 2, 1]' for the eval-mode pass over the mirrored image (its blocks read as "
     "extra blocks, the reference's layer4.1 as missing), besides the shared weights (repeated_in_blocks) and the "
     "average (described_difference in the head)",
     "mean_std_swapped_r18": "nothing reported (0 mismatches): the mean and std buffers filled the wrong way round, "
     "(x - std) / mean, a false 'no difference'",
-    "aug_in_eval_r50": "described_difference 'a training-mode branch missing in the candidate ... the candidate has "
-    "none' (false: the candidate runs the same augmentation in both modes), claiming the reference's aug.0 / aug.1; "
-    "the eval-mode augmentation itself said as extra_module_in_blocks at aug (right)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -305,9 +300,7 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # (the three depthwise idioms' swaps pass with the fix above)
     "cnx_fewer_acts_norms_r50": "extra_module_in_blocks (the idiom, now the reference, lacks bn2, bn3 and two "
     "ReLUs per block); normalization_layer not named",
-    # heldout22, first run at 71299be: 6 of 7
-    "resnet8_relu6": "fixed_size_head, extra_module_in_blocks, repeated_in_blocks ('clamp where ... ReLU'); "
-    "activation_function not named",
+    # heldout22, first run at 71299be: 6 of 7 (resnet8_relu6's swap passes with the fixes above)
 }
 NAMED = [i for i in ALL if i.named]
 

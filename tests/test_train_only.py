@@ -101,3 +101,14 @@ def test_a_branch_that_computes_nothing_is_no_difference_and_randomness_is_resto
     with torch.device("meta"):
         trace(_with_after_layer2(_Jitter()), 64)
     assert [random.random() for _ in range(3)] == expected
+
+
+def test_a_branch_the_candidate_runs_in_eval_too_is_not_missing_there() -> None:
+    from fixtures.quirky.train_only import noisy
+
+    reference = f"{Path(__file__).parent}/fixtures/quirky/train_only.py:noisy"
+    with torch.device("meta"):
+        model = noisy(10, always=True)
+    c = compare(model, reference, input_size=64, num_classes=10)
+    assert c.mismatches, "the noise runs in the candidate's eval forward: extra ops"
+    assert not any("missing in the candidate" in f.title for f in c.findings), [f.title for f in c.findings]

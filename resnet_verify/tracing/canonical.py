@@ -145,6 +145,46 @@ def join_swish(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     return tuple(out)
 
 
+def _scalar(op: OpRecord, function: str, value: float) -> bool:
+    """``x + 3`` / ``x / 6``: one tensor input and the constant (a division may record no scalar)."""
+    a = dict(op.attrs)
+    names = {function, f"__{function}__", f"{function}_", "truediv"} if function == "div" else {function}
+    return _function(op) in names and len(op.inputs) == 1 and a.get("scalar", value) == value
+
+
+def join_hard_swish(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
+    """``x * F.relu6(x + 3) / 6`` (either order of the multiply and the division) is hard-swish
+    written by hand (MobileNetV3, quantization-friendly nets): the last op reads as one
+    ``hardswish`` activation, the others as layout ops."""
+    reading = readers(ops)
+    out = list(ops)
+    for add in ops:
+        if not _scalar(add, "add", 3.0) or len(reading.get(add.id, [])) != 1:
+            continue
+        x, relu6 = add.inputs[0], ops[reading[add.id][0]]
+        if _function(relu6) != "relu6" or len(reading.get(relu6.id, [])) != 1:
+            continue
+        nxt = ops[reading[relu6.id][0]]
+        if _scalar(nxt, "div", 6.0) and len(reading.get(nxt.id, [])) == 1:  # x * (relu6(x + 3) / 6)
+            chain, last = [add, relu6, nxt], ops[reading[nxt.id][0]]
+            ok = last.kind is OpKind.MUL and set(last.inputs) == {x, nxt.id}
+        else:  # (x * relu6(x + 3)) / 6
+            mul = nxt
+            ok = (
+                mul.kind is OpKind.MUL
+                and set(mul.inputs) == {x, relu6.id}
+                and len(reading.get(mul.id, [])) == 1
+            )
+            chain, last = [add, relu6, mul], (ops[reading[mul.id][0]] if ok else mul)
+            ok = ok and _scalar(last, "div", 6.0)
+        if not ok:
+            continue
+        for op in chain:
+            out[op.id] = replace(op, kind=OpKind.RESHAPE, attrs=make_attrs({"part_of": "hardswish"}))
+        out[last.id] = replace(last, kind=OpKind.ACTIVATION, attrs=make_attrs({"function": "hardswish"}))
+    return tuple(out)
+
+
 _MAXIMA = frozenset({"maximum", "max", "fmax"})
 _ZEROS = frozenset({"zeros_like", "new_zeros"})
 
@@ -166,4 +206,4 @@ def join_relu(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     return tuple(out)
 
 
-__all__ = ["join_norm_modules", "join_partial_pools", "join_relu", "join_swish"]
+__all__ = ["join_hard_swish", "join_norm_modules", "join_partial_pools", "join_relu", "join_swish"]

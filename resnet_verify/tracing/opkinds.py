@@ -270,8 +270,10 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
             return kind, {}
     if name in NORM_NAMES:
         return OpKind.NORM, {"norm": name}
-    if name in ACTIVATION_NAMES:
-        return OpKind.ACTIVATION, {"function": name.rstrip("_")}
+    if name in ACTIVATION_NAMES:  # (nn.ReLU6 runs hardtanh(x, 0, 6): one spelling, relu6)
+        return OpKind.ACTIVATION, {
+            "function": "relu6" if _relu6_spelling(name, args, kwargs) else name.rstrip("_")
+        }
     binary = _binary(name, tensor_inputs, args)
     if binary is not None:
         return binary
@@ -281,6 +283,8 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
         return OpKind.GLOBAL_POOL, {"mode": "avg" if name == "mean" else "max"}
     if _relu_spelling(name, args, kwargs):
         return OpKind.RELU, {}
+    if _relu6_spelling(name, args, kwargs):
+        return OpKind.ACTIVATION, {"function": "relu6"}  # as F.relu6 / nn.ReLU6 record it
     if name in ("mean", "amax"):  # a partial reduction: which axes, for canonical.py to join
         dims = _reduced_dims(args, kwargs)
         return OpKind.OTHER, {"function": name, **({"dims": dims} if dims is not None else {})}
@@ -388,6 +392,15 @@ def _reduces_spatial(args: tuple, kwargs: dict) -> bool:
     if not isinstance(tensor, torch.Tensor) or dims is None or not 3 <= tensor.dim() <= 5:
         return False
     return dims == tuple(range(2, tensor.dim()))
+
+
+def _relu6_spelling(name: str, args: tuple, kwargs: dict) -> bool:
+    """``torch.clamp(x, 0, 6)``, ``F.hardtanh(x, 0, 6)``: ReLU6 spelled otherwise (int8 ports)."""
+    if name in ("clamp", "clamp_", "clip", "clip_", "hardtanh", "hardtanh_"):
+        key_low, key_high = ("min_val", "max_val") if name.startswith("hardtanh") else ("min", "max")
+        low, high = _arg(args, kwargs, 1, key_low), _arg(args, kwargs, 2, key_high)
+        return isinstance(low, (int, float)) and low == 0 and isinstance(high, (int, float)) and high == 6
+    return False
 
 
 def _relu_spelling(name: str, args: tuple, kwargs: dict) -> bool:

@@ -32,7 +32,13 @@ from resnet_verify.specs.usercode import (
     strip_reparametrizations,
     unwrap,
 )
-from resnet_verify.tracing.canonical import join_norm_modules, join_partial_pools, join_relu, join_swish
+from resnet_verify.tracing.canonical import (
+    join_hard_swish,
+    join_norm_modules,
+    join_partial_pools,
+    join_relu,
+    join_swish,
+)
 from resnet_verify.tracing.commute import relu_before_max_pool
 from resnet_verify.tracing.crashes import crash_record
 from resnet_verify.tracing.flop_mode import FlopCount
@@ -320,7 +326,7 @@ def _side_outputs(recorder: Recorder, output: Any, chosen: torch.Tensor | None) 
 # norms, swish and ReLU as the one op each computes.
 _SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
     read_products, deform_fills, channels_first, strided_slices, fold_pads, join_partial_pools,
-    join_norm_modules, join_swish, join_relu, relu_before_max_pool,
+    join_norm_modules, join_swish, join_hard_swish, join_relu, relu_before_max_pool,
 )  # fmt: skip
 
 

@@ -27,6 +27,14 @@ def call_text(r: Regularizer) -> str:
     return f"{name}(p={r.p:.4g})"
 
 
+def _runs_always(other: Trace, reg: Regularizer) -> bool:
+    """A training-mode branch whose module the other side calls in its eval forward as well (an
+    augmentation left on in eval): not missing there; what it runs in eval is compared as ops."""
+    return reg.kind is RegularizerKind.TRAINING_ONLY and any(
+        c.type_name == reg.spelling for c in other.modules
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Place:
     """Where both sides may hold regularizers: a part, and the block pair for blocks."""
@@ -91,6 +99,10 @@ class _RegularizerDiffer:
             b = self.cand.regularizers[c] if c is not None else None
             if a is not None and b is not None and a.kind is b.kind and abs(a.p - b.p) <= P_TOLERANCE:
                 continue
+            if (a is None and b is not None and _runs_always(self.ref, b)) or (
+                b is None and a is not None and _runs_always(self.cand, a)
+            ):
+                continue  # the other side runs it in eval mode too: its ops are the difference
             self.out.append(self.mismatch(place, r, c))
 
     def anchor(self, place: _Place) -> SourceLoc | None:
