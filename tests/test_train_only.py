@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -112,3 +113,17 @@ def test_a_branch_the_candidate_runs_in_eval_too_is_not_missing_there() -> None:
     c = compare(model, reference, input_size=64, num_classes=10)
     assert c.mismatches, "the noise runs in the candidate's eval forward: extra ops"
     assert not any("missing in the candidate" in f.title for f in c.findings), [f.title for f in c.findings]
+
+
+class _Chatty(_Jitter):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        print("jitter ran")
+        return super().forward(x)
+
+
+def test_the_extra_forwards_print_where_the_trace_does(capsys: pytest.CaptureFixture[str]) -> None:
+    with torch.device("meta"):
+        model = _with_after_layer2(_Chatty())
+    compare(model, "resnet18", input_size=64, num_classes=10)
+    out = capsys.readouterr()
+    assert "jitter ran" not in out.out and "jitter ran" in out.err

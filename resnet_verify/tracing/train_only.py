@@ -27,7 +27,7 @@ import torch
 from torch import nn
 from torch.overrides import TorchFunctionMode
 
-from resnet_verify.specs.usercode import set_training
+from resnet_verify.specs.usercode import model_output, set_training
 from resnet_verify.tracing.records import OpRecord, Regularizer, RegularizerKind, Shape
 from resnet_verify.tracing.regularizers import FUNCTIONAL, Places, regularizer_of
 
@@ -63,8 +63,14 @@ def _reads_training(cls: type) -> bool:
 
 def branches_on_training(model: nn.Module) -> bool:
     """Some user class reads a ``training`` flag (torch's own layers handle theirs)."""
-    classes = {type(m) for m in model.modules()}
-    return any(not c.__module__.startswith(_OWN) and _reads_training(c) for c in classes)
+    # a branch may be inherited; a norm layer's own (timm's BatchNormAct2d: batch statistics) is torch's
+    classes = {
+        c
+        for m in model.modules()
+        if not isinstance(m, nn.modules.batchnorm._NormBase)
+        for c in type(m).__mro__
+    }
+    return any(c is not object and not c.__module__.startswith(_OWN) and _reads_training(c) for c in classes)
 
 
 class _Recorder(TorchFunctionMode):
@@ -122,7 +128,7 @@ def _calls(model: nn.Module, shape: Shape, device: str, training: bool) -> list[
             m.training = False
     x = torch.zeros(shape, device=device) if device != "meta" else torch.empty(shape, device="meta")
     try:
-        with _seeded(), torch.no_grad(), recorder:
+        with _seeded(), torch.no_grad(), recorder, model_output():  # its prints to stderr, as the trace's
             model(x)
     except Exception:  # a forward that fails in one mode: nothing to compare (the trace says why)
         return None
