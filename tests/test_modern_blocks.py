@@ -5,6 +5,9 @@ depthwise blocks on the reference's skeleton are a variant, not another family."
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 import torch
 from torch import nn
 from torchvision.models import resnet18
@@ -135,3 +138,17 @@ def test_depthwise_blocks_on_the_references_skeleton_are_a_variant() -> None:
                 b.conv2 = nn.Conv2d(c, c, 3, 1, 1, groups=c, bias=False)
     names = {f.pattern for f in compare(model, "resnet18", input_size=64, num_classes=10).findings}
     assert Pattern.NOT_RESIDUAL not in names and Pattern.CARDINALITY in names, names
+
+
+def test_a_norm_over_another_axis_everywhere_is_one_described_finding(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    with torch.device("meta"):
+        model = resnet18(num_classes=10, norm_layer=lambda c: _Norm(c, -1))
+    c = compare(model, "tests/fixtures/quirky/norm_axes.py:over_channels", input_size=64, num_classes=10)
+    assert [f.pattern for f in c.findings] == [Pattern.DESCRIBED], [f.title for f in c.findings]
+    assert c.findings[0].title == "Normalization over other axes (20 norms)"
+    with torch.device("meta"):
+        same = resnet18(num_classes=10, norm_layer=lambda c: _Norm(c, 1))
+    assert compare(same, "tests/fixtures/quirky/norm_axes.py:over_channels", input_size=64, num_classes=10).ok

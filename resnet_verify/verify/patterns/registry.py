@@ -45,6 +45,7 @@ from resnet_verify.verify.patterns.layers import (
     detect_projection_without_bn,
 )
 from resnet_verify.verify.patterns.multi_scale import detect_multi_scale
+from resnet_verify.verify.patterns.norm_axes import detect_norm_axes
 from resnet_verify.verify.patterns.norm_composite import detect_composite_norm
 from resnet_verify.verify.patterns.norm_frozen import detect_frozen_bn
 from resnet_verify.verify.patterns.norm_switches import detect_bn_switches
@@ -117,6 +118,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_extra_module,  # a whole sub-module extra in blocks: before widths and per-line grouping
     detect_axis_stride,  # a stride on some axes only (a 3-D net's time axis): one layer, said per axis
     detect_widths,
+    detect_norm_axes,  # statistics over other axes in many norms: one described cause, before grouping per line
     detect_repeated,  # it groups what no named variant explains, across blocks
     detect_described,  # last: several differences left in one block, the stem or the head
 )
