@@ -65,21 +65,29 @@ def starts_pre_activated(trace: Trace, block: Block) -> bool:
     return head[0] is not OpKind.BATCH_NORM or any(k in (OpKind.RELU, OpKind.ACTIVATION) for k in head)
 
 
-def _pre_activated(trace: Trace, block: Block) -> tuple[int, ...] | None:
-    """Candidate op ids that make ``block`` pre-activation (possibly none of its own), else None."""
-    if block.kind is not BlockKind.RESIDUAL:
-        return None
-    if starts_pre_activated(trace, block):
-        return ()
-    normless = any(starts_pre_activated(trace, b) for b in trace.structure.blocks)
-    shared = shared_pre_activation(trace, block, normless=normless)
-    return shared if shared and block.shortcut else None
+def _pre_activated(trace: Trace) -> dict[int, tuple[int, ...] | None]:
+    """Block index -> the op ids that make it pre-activation (possibly none of its own), else None.
+    Per trace at once: whether the network opens its blocks with their activation (``normless``)
+    is one question, not one per block."""
+    blocks = trace.structure.blocks
+    opens = {b.index: b.kind is BlockKind.RESIDUAL and starts_pre_activated(trace, b) for b in blocks}
+    normless = any(opens.values())
+    out: dict[int, tuple[int, ...] | None] = {}
+    for b in blocks:
+        if b.kind is not BlockKind.RESIDUAL:
+            out[b.index] = None
+        elif opens[b.index]:
+            out[b.index] = ()
+        else:
+            shared = shared_pre_activation(trace, b, normless=normless)
+            out[b.index] = shared if shared and b.shortcut else None
+    return out
 
 
 def is_pre_activation(trace: Trace) -> bool:
     """Some block's main path starts with BN or ReLU: the mark of a pre-activation network (a fork
     after BN-ReLU alone is also what an add-before-bn3 block looks like)."""
-    return any(_pre_activated(trace, b) == () for b in trace.structure.blocks)
+    return any(v == () for v in _pre_activated(trace).values())
 
 
 def _final_activation(trace: Trace) -> set[int]:
@@ -102,16 +110,17 @@ def _claims(ctx: Context, idx: tuple[int, ...], ops: set[int]) -> bool:
 
 def detect_pre_activation(ctx: Context) -> list[Finding]:
     cand = ctx.candidate
-    if any(_pre_activated(ctx.reference, b) is not None for b in ctx.reference.structure.blocks):
+    if any(v is not None for v in _pre_activated(ctx.reference).values()):
         return []  # the reference is pre-activation itself
+    mine = _pre_activated(cand)
     pre: list[str] = []
     shared: set[int] = set()
     for _, a, b in ctx.paired_blocks():
-        ops = _pre_activated(cand, b)
+        ops = mine[b.index]
         if ops is not None:
             pre.append(a.path)
             shared |= set(ops)
-    if not pre or not any(_pre_activated(cand, b) == () for _, _, b in ctx.paired_blocks()):
+    if not pre or not any(mine[b.index] == () for _, _, b in ctx.paired_blocks()):
         # Only transition-style forks: a BN-ReLU after every add (add before bn3) also looks like
         # that; a pre-activation network shows it inside its other blocks' main paths too.
         return []
