@@ -54,7 +54,9 @@ CLASSES = 10
 
 
 def _compare(spec: str, idiom: Idiom) -> Any:
-    model, name = build_model(spec, num_classes=CLASSES, device="meta")
+    # Built as `resnet-verify compare` builds a candidate (user code exactly, with its values; a
+    # library builder's shape-only shortcut), not on meta: the corpus measures what users get.
+    model, name = build_model(spec, num_classes=CLASSES, random_init=False)
     return compare(
         model, idiom.reference, input_size=idiom.compare_size, num_classes=CLASSES, candidate_name=name
     )
@@ -81,7 +83,7 @@ def expectation(idiom: Idiom) -> str:
 
 def swapped(idiom: Idiom) -> dict[str, Any]:
     """The sides swapped: the idiom model as the reference. The same names, none wrong."""
-    reference, name = build_model(idiom.reference, num_classes=CLASSES, device="meta")
+    reference, name = build_model(idiom.reference, num_classes=CLASSES, random_init=False)
     try:
         c = compare(reference, idiom.builder, input_size=idiom.compare_size, num_classes=CLASSES,
                     candidate_name=name)  # fmt: skip
@@ -462,7 +464,8 @@ def render(part: str, rows: list[dict[str, Any]], facts: dict[str, Any]) -> str:
         + (f" --part {part}" if part != "all" else " --part all")
         + "`. Fixtures: tests/fixtures/heldout/ and tests/fixtures/quirky/; expectations:",
         "tests/fixtures/heldout/manifest.py (judged by tests/fixtures/heldout/judge.py, as the tests do).",
-        "10 classes, meta tensors.",
+        "10 classes; each side built as `resnet-verify compare` builds it (user code exactly, with its values; "
+        "library builders shape-only).",
         "",
         f"resnet_verify at {facts['code']}; torch {facts['torch']}, Python {facts['python']}.",
         "",

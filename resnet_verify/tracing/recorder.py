@@ -8,6 +8,7 @@ formulas, not ours).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
@@ -25,10 +26,20 @@ def shape_of(t: Any) -> Shape:
     return tuple(int(s) for s in t.shape)
 
 
+@dataclass(slots=True)
+class _Read:
+    producers: list[int] = field(default_factory=list)
+    in_shapes: list[Shape] = field(default_factory=list)
+    params: list[str] = field(default_factory=list)
+    chains: list[tuple[str, ...]] = field(default_factory=list)
+    constants: list[str] = field(default_factory=list)  # small buffers' values read as stored (or laid out)
+
+
 class Recorder(OpCounter):
-    def __init__(self, param_names: dict[int, str]) -> None:
+    def __init__(self, param_names: dict[int, str], values: dict[str, str] | None = None) -> None:
         super().__init__()
         self.param_names = param_names
+        self.values = values or {}  # small constant buffers' values, by name (``buffer_values``)
         self.stop: FrameType | None = None  # the tracer's own frame: user code lies below it
         self.producer: dict[int, int] = {}
         self.keep: list[torch.Tensor] = []
@@ -70,22 +81,14 @@ class Recorder(OpCounter):
         self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any],
         inputs: list[torch.Tensor], outs: list[torch.Tensor], caller: FrameType,
     ) -> None:  # fmt: skip
-        producers: list[int] = []
-        in_shapes: list[Shape] = []
-        params: list[str] = []
-        chains: list[tuple[str, ...]] = []
-        for t in inputs:
-            pname = self.param_names.get(id(t))
-            derived = self.derived.get(id(t))
-            if derived is not None:  # every parameter it was computed from is used by this op
-                names, chain = derived
-                chains.append(chain)
-                params.extend(n for n in names if n not in params)
-            elif pname is not None:
-                params.append(pname)
-            else:
-                producers.append(self.producer.get(id(t), CONST_ID))
-                in_shapes.append(shape_of(t))
+        read = self._read(inputs)
+        producers, in_shapes, params, chains, constants = (
+            read.producers,
+            read.in_shapes,
+            read.params,
+            read.chains,
+            read.constants,
+        )
         if params and all(p == CONST_ID for p in producers):
             chain = (*dict.fromkeys(op for c in chains for op in c), name)  # every branch, in order
             for t in outs:  # computed from parameters alone: a derived parameter, not a data-path op
@@ -100,6 +103,8 @@ class Recorder(OpCounter):
         if not set(steps) <= opkinds.LAYOUT_NAMES:  # a parameter computed in forward: how, so that a
             attrs = {**attrs, "param_ops": "→".join(steps)}  # difference in it is seen (``W.T``,
             # ``W.view(o, -1)`` are the stored weight laid out otherwise, not computed)
+        if constants and kind in _ARITHMETIC:
+            attrs = {**attrs, "values": "; ".join(constants)}
         op_id = len(self.ops)
         self.ops.append(
             OpRecord(
@@ -124,6 +129,27 @@ class Recorder(OpCounter):
         if outs and self.ops[op_id].inplace:
             self._write_through(outs[0], op_id)
 
+    def _read(self, inputs: list[torch.Tensor]) -> _Read:
+        """What an op's tensor inputs are: data (their producers), parameters, derived parameters."""
+        read = _Read()
+        for t in inputs:
+            pname = self.param_names.get(id(t))
+            derived = self.derived.get(id(t))
+            if derived is not None:  # every parameter it was computed from is used by this op
+                names, chain = derived
+                read.chains.append(chain)
+                read.params.extend(n for n in names if n not in read.params)
+                if len(names) == 1 and set(chain) <= opkinds.LAYOUT_NAMES and names[0] in self.values:
+                    read.constants.append(self.values[names[0]])
+            elif pname is not None:
+                read.params.append(pname)
+                if pname in self.values:
+                    read.constants.append(self.values[pname])
+            else:
+                read.producers.append(self.producer.get(id(t), CONST_ID))
+                read.in_shapes.append(shape_of(t))
+        return read
+
     def _write_through(self, written: torch.Tensor, op_id: int) -> None:
         """An in-place op on a view writes into its base (``out[:, :c] += identity``): what reads the
         base from here on reads this op's result."""
@@ -131,6 +157,11 @@ class Recorder(OpCounter):
         if isinstance(base, torch.Tensor):
             self.producer[id(base)] = op_id
             self.keep.append(base)
+
+
+# Ops whose constant operand is a value a user chose (``x - mean``); a conv's or a norm's tensors are
+# weights and statistics, never compared by value.
+_ARITHMETIC = frozenset({opkinds.OpKind.OTHER, opkinds.OpKind.ADD, opkinds.OpKind.MUL})
 
 
 def meta_batch_norm(args: tuple, kwargs: dict) -> torch.Tensor | None:

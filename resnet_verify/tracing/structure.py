@@ -300,6 +300,24 @@ def _partial(ops: Sequence[OpRecord], start: int, crashed_in: tuple[str, ...]) -
     return {op.id for op in ops[start:] if unit in op.module_stack}
 
 
+def _head(
+    graph: Graph, ops: Sequence[OpRecord], blocks: Sequence[Block], stem: Sequence[int], partial: set[int]
+) -> list[int]:
+    """Ops after the last block that descend from it, and every op no block or stem holds that feeds
+    them from elsewhere (a second pass of the network over a rolled input, averaged in): the head
+    reads them, so a difference in them is the head's, never nobody's."""
+    last = blocks[-1]
+    end = last.tail[-1] if last.tail else (last.merge_op if last.merge_op is not None else last.main[-1])
+    head = [op.id for op in ops[end + 1 :] if graph.descends_from(op.id, end) and op.id not in partial]
+    feeding = 0
+    for o in head:
+        feeding |= graph.ancestors(o)
+    placed = set(stem) | partial | {o for b in blocks for o in (*b.main, *b.shortcut, *b.tail)}
+    placed |= {b.merge_op for b in blocks if b.merge_op is not None} | {b.fork_op for b in blocks}
+    side = {o for o in members(feeding) if o >= 0 and o not in placed}
+    return sorted(side | set(head))
+
+
 def find_structure(
     ops: Sequence[OpRecord], params: Sequence[ParamInfo], input_shape: Shape, crashed_in: tuple[str, ...] = ()
 ) -> Structure:
@@ -317,7 +335,7 @@ def find_structure(
         end = last.tail[-1] if last.tail else (last.merge_op if last.merge_op is not None else last.main[-1])
         partial = _partial(ops, end + 1, crashed_in)
         stem = [o for o in members(graph.ancestors(blocks[0].fork_op)) if o >= 0]
-        head = [op.id for op in ops[end + 1 :] if graph.descends_from(op.id, end) and op.id not in partial]
+        head = _head(graph, ops, blocks, stem, partial)
     else:
         partial = _partial(ops, 0, crashed_in)
         stem, head = [op.id for op in ops if op.id not in partial], []

@@ -32,6 +32,7 @@ from resnet_verify.specs.usercode import (
     strip_reparametrizations,
     unwrap,
 )
+from resnet_verify.tracing.buffer_values import small_buffer_values
 from resnet_verify.tracing.canonical import (
     join_hard_swish,
     join_norm_modules,
@@ -46,6 +47,7 @@ from resnet_verify.tracing.layout import channels_first
 from resnet_verify.tracing.module_hooks import ModuleHooks, Sites
 from resnet_verify.tracing.outputs import other_tensors, select_output
 from resnet_verify.tracing.padfold import fold_pads
+from resnet_verify.tracing.parallel_passes import fold_parallel_passes
 from resnet_verify.tracing.products import deform_fills, read_products, strided_slices
 from resnet_verify.tracing.recorder import Recorder, shape_of
 from resnet_verify.tracing.records import (
@@ -127,11 +129,15 @@ class _Run:
     reparametrized: dict[str, str] = field(default_factory=dict)  # weight name -> weight_norm ...
 
 
-def _run(model: nn.Module, shape: Shape, device: str, sites: Sites, *, meta_failed: bool = False) -> _Run:
+def _run(
+    model: nn.Module, shape: Shape, device: str, sites: Sites, *, meta_failed: bool = False,
+    values: dict[str, str] | None = None,
+) -> _Run:  # fmt: skip
     """One forward of ``model``, a copy made for it (or a model built for this trace alone): its
-    reparametrizations folded first, eval mode set."""
+    reparametrizations folded first, eval mode set. ``values``: the small constant buffers' values
+    of the model the user built (``buffer_values``), which a copy on meta no longer holds."""
     reparametrized = _prepare(model)
-    recorder = Recorder(_param_names(model))
+    recorder = Recorder(_param_names(model), values)
     hooks = ModuleHooks(recorder, *sites)
     handles = hooks.attach(model)
     x = torch.zeros(shape, device=device) if device != "meta" else torch.empty(shape, device="meta")
@@ -249,13 +255,18 @@ def _traced_run(
     real CPU tensors when it failed for meta's own reasons. ``sites``: of the model the user built,
     when ``model`` is a copy of it (copies are unrecorded)."""
     sites = sites or (module_sites(model), module_chains(model))
+    values = small_buffer_values(
+        model
+    )  # before any copy: a meta copy has none, a CPU copy of meta fakes them
     if _on_cpu(model, shape, device):  # a failure here is the model's own: CPU is the real thing
-        return _run(model if owned else _cpu_copy(model), shape, "cpu", sites)
+        return _run(model if owned else _cpu_copy(model), shape, "cpu", sites, values=values)
     meta = all(t.device.type == "meta" for t in (*model.parameters(), *model.buffers()))
-    run = _run(model if owned and meta else _meta_copy(model), shape, "meta", sites)  # owned: eval mode too
+    run = _run(
+        model if owned and meta else _meta_copy(model), shape, "meta", sites, values=values
+    )  # owned: eval too
     if run.error is None or not _looks_meta_specific(run.error) or _numel(shape) > real_fallback_max_elements:
         return run
-    retried = _run(_cpu_copy(model), shape, "cpu", sites, meta_failed=True)
+    retried = _run(_cpu_copy(model), shape, "cpu", sites, meta_failed=True, values=values)
     return retried if retried.error is None or not _looks_meta_specific(retried.error) else run
 
 
@@ -337,6 +348,12 @@ def _one_spelling(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     return out
 
 
+def _canonical_ops(run: _Run) -> tuple[OpRecord, ...]:
+    """The recorded ops in one spelling per concept, a network's parallel second run as one op."""
+    ops = _one_spelling(tag_reparametrized(run.recorder.ops, run.reparametrized))
+    return fold_parallel_passes(ops, run.calls)
+
+
 def _regularizers(
     run: _Run, shape: Shape, ops: Sequence[OpRecord], structure: Structure, ran: bool
 ) -> tuple[Regularizer, ...]:
@@ -389,7 +406,7 @@ def trace(
     )
     chosen = select_output(run.output, output_key) if crash is None else None
     output_shape = shape_of(chosen) if chosen is not None else None
-    ops = _one_spelling(tag_reparametrized(run.recorder.ops, run.reparametrized))
+    ops = _canonical_ops(run)
     params = as_written(_param_infos(run.model), repairs)
     structure = find_structure(ops, params, shape, tuple(run.recorder.stack) if crash is not None else ())
     return Trace(

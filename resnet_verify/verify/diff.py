@@ -30,6 +30,9 @@ from resnet_verify.verify.sharing import shared_parameter_mismatches
 
 # Channel counts surface as shape mismatches; listing them again as attributes would double count.
 _SKIP_ATTRS = {"in_channels", "out_channels", "num_features"}
+# Compared only where both sides have them: a buffer's values are read from a model that holds
+# values, and a model built on meta holds none (tracing/buffer_values.py).
+_BOTH_OR_NONE = {"values"}
 # Attributes whose difference explains an output-shape difference of the same op ...
 _SHAPE_CAUSES = ("stride", "kernel_size", "padding", "dilation", "ceil_mode", "output_size")
 # ... and those that explain a parameter-count difference of the same op.
@@ -171,7 +174,11 @@ class _Differ:
         ra, ca = dict(r.attrs), dict(c.attrs)
         causes: dict[str, int] = {}
         for key in sorted(set(ra) | set(ca)):
-            if key in _SKIP_ATTRS or ra.get(key) == ca.get(key):
+            if (
+                key in _SKIP_ATTRS
+                or ra.get(key) == ca.get(key)
+                or (key in _BOTH_OR_NONE and not (key in ra and key in ca))
+            ):
                 continue
             text = f"{label(r)} {key} is {ca.get(key)!r}, expected {ra.get(key)!r}"
             causes[key] = self.add(mismatch(MismatchKind.ATTRIBUTE, key, ra.get(key), ca.get(key), text))

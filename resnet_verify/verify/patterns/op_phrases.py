@@ -39,6 +39,11 @@ def extra_op_phrase(trace: Trace, op_id: int | None, fallback: str) -> str:
         return fallback
     op = trace.ops[op_id]
     function = dict(op.attrs).get("function", op.name)
+    module = dict(op.attrs).get("module")
+    if op.kind is OpKind.OTHER and module is not None:  # tracing/parallel_passes.py
+        return f"a second run of {module} (the same weights, on another input than its first run's)"
+    if op.kind is OpKind.ADD and all(b.merge_op != op_id for b in trace.structure.blocks):
+        return "an add of two computed tensors (no residual block's)"
     if op.kind is OpKind.OTHER and function in _MULS:
         text = f"a multiply by {_operand(trace, op_id)}"
     elif op.kind is OpKind.OTHER and function in _ADDS:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resnet_verify.verify.patterns.context import Context
-from resnet_verify.verify.patterns.op_phrases import extra_ops_phrase
+from resnet_verify.verify.patterns.op_phrases import extra_op_phrase, extra_ops_phrase
 from resnet_verify.verify.records import Mismatch, Region
 
 _WHERE = {
@@ -45,8 +45,9 @@ def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
     difference in other blocks (an extra op's constant may differ per block)."""
     place = where(m)
     if m.field == "op":
-        if m.actual is None:
-            return f"{m.expected} missing in the candidate ({place})"
+        if m.actual is None:  # the reference's op, in the words an extra one gets the other way round
+            missing = extra_op_phrase(ctx.reference, m.reference_op, str(m.expected))
+            return f"{missing} missing in the candidate ({place})"
         if m.expected is None:
             ops = [m.candidate_op, *(a.candidate_op for a in alike if a is not m)]
             extra = extra_ops_phrase(ctx.candidate, ops, f"an extra {m.actual}")
@@ -63,6 +64,10 @@ def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
         side = "candidate" if m.expected == "flows" else "reference"
         cut = m.actual if side == "candidate" else m.expected
         return f"the gradient {cut} in the {side} ({place}): the same values, nothing before it learns through it"
+    if m.field == "values" and m.candidate_op is not None:
+        op = ctx.candidate.ops[m.candidate_op]
+        return (f"the {op.name} computes with {', '.join(op.params)} = ({m.actual}) where the reference's "
+                f"computes with ({m.expected}) ({place})")  # fmt: skip
     return f"{_layer(m)} {m.field} {m.actual} where the reference has {m.expected} ({place})"
 
 
@@ -83,6 +88,8 @@ def action(m: Mismatch) -> str:
         return f"give it the reference's shape ({ref})"
     if m.field == "gradient":
         return "use the tensor itself (no .detach() / .data), as the other side does"
+    if m.field == "values":
+        return f"give the constant the reference's values ({m.expected})"
     return f"make {m.field} {m.expected} as in the reference ({ref})"
 
 

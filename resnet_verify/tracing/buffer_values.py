@@ -1,0 +1,37 @@
+"""The values of a model's small constant buffers, for the ops that compute with them.
+
+A trace runs on meta tensors, which hold shapes and no values, so two models whose every op and shape
+agree could still differ in a constant they compute with: an input normalization whose mean and std
+buffers were filled the wrong way round (``(x - std) / mean``) is the same two ops. Such constants are
+read here, from the model the user built, before the copy that is traced loses them; the recorder
+puts them on the arithmetic ops that read them (``values``), and the diff compares them where both
+sides have them (a model built on meta has none: nothing is compared, nothing is claimed).
+
+Only small, non-trainable, floating buffers count (at most :data:`MAX_VALUES` elements): constants
+a user chose (a mean, a std, a temperature, a fixed scale). Learned weights are random in a compare
+and a norm layer's running statistics are the training's, not the design's, so neither is read.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+MAX_VALUES = 16  # an input normalization's per-channel constants; a norm's statistics are wider
+_STATISTICS = ("running_mean", "running_var", "num_batches_tracked")
+
+
+def small_buffer_values(model: nn.Module) -> dict[str, str]:
+    """Buffer name -> its values to 4 significant digits, for every small constant buffer holding
+    real values (none for a model on the meta device)."""
+    found: dict[str, str] = {}
+    for name, t in model.named_buffers(remove_duplicate=False):
+        if name.rsplit(".", 1)[-1] in _STATISTICS or not _readable(t):
+            continue
+        flat = t.detach().reshape(-1).to("cpu", torch.float64).tolist()
+        found[name] = ", ".join(f"{v:.4g}" for v in flat)
+    return found
+
+
+def _readable(t: torch.Tensor) -> bool:
+    return t.is_floating_point() and t.device.type != "meta" and 0 < t.numel() <= MAX_VALUES

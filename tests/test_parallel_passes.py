@@ -1,0 +1,60 @@
+"""A network run again beside its first run (test-time augmentation, multi-view averages written in
+``forward``) is one op, a second run, not a second copy of every block (tracing/parallel_passes.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from resnet_verify.specs.builders import build_model
+from resnet_verify.tracing.records import OpKind
+from resnet_verify.tracing.tracer import trace
+from resnet_verify.verify.comparison import compare
+from resnet_verify.verify.records import Pattern
+
+FIXTURE = Path(__file__).parent / "fixtures" / "quirky" / "parallel_passes.py"
+
+
+def _spec(name: str) -> str:
+    return f"{FIXTURE}:{name}"
+
+
+@pytest.mark.parametrize(("name", "module"), [("flip_averaged", "net"), ("shifted_views", "backbone")])
+def test_a_second_run_is_one_op_and_one_described_difference(name: str, module: str) -> None:
+    model = build_model(_spec(name), num_classes=6, device="meta")[0]
+    t = trace(model, 64)
+    runs = [op for op in t.ops if dict(op.attrs).get("function") == f"second run of {module}"]
+    assert len(runs) == 1 and runs[0].kind is OpKind.OTHER
+    assert len(t.structure.blocks) == 8 and runs[0].id in t.structure.head  # the first run's blocks only
+    c = compare(model, "resnet18", input_size=64, num_classes=6)
+    assert [f.pattern for f in c.findings] == [Pattern.DESCRIBED], [f.title for f in c.findings]
+    assert f"a second run of {module}" in c.findings[0].message
+    assert all(m.region is not None and m.region.value == "head" for m in c.mismatches)
+    # the view's own op (a roll before the first run) is no block's and no stem's: the head reads it
+    assert name != "shifted_views" or "an extra roll" in c.findings[0].message
+
+
+def test_either_direction() -> None:
+    plain = build_model("resnet18", num_classes=6, device="meta")[0]
+    c = compare(plain, _spec("flip_averaged"), input_size=64, num_classes=6)
+    assert [f.pattern for f in c.findings] == [Pattern.DESCRIBED], [f.title for f in c.findings]
+    assert "a second run of net (the same weights, on another input than its first run's) missing" in (
+        c.findings[0].message
+    )
+
+
+def test_a_block_applied_twice_in_a_row_is_a_deeper_network() -> None:
+    model = build_model(_spec("block_twice"), num_classes=6, device="meta")[0]
+    t = trace(model, 64)
+    assert len(t.structure.blocks) == 9  # its second call reads its first call's output: not parallel
+    assert not any("second run" in str(dict(op.attrs).get("function", "")) for op in t.ops)
+    c = compare(model, "resnet18", input_size=64, num_classes=6)
+    assert any(m.field == "shared_params" for m in c.mismatches)
+
+
+def test_one_conv_on_two_inputs_is_a_layer_not_a_network() -> None:
+    model = build_model(_spec("shared_stem_conv"), num_classes=6, device="meta")[0]
+    t = trace(model, 64)
+    assert not any("second run" in str(dict(op.attrs).get("function", "")) for op in t.ops)
+    assert sum(op.kind is OpKind.CONV for op in t.ops) == 22
