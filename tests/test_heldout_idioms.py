@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Twenty-three parts: ``heldout`` to
-``heldout22`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Twenty-four parts: ``heldout`` to
+``heldout23`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -28,7 +28,9 @@ detached shortcuts, unregistered stages, edits after construction), and their ha
 ``heldout21`` ResNets modernized step by step (the ConvNeXt path one change at a time, RepVGG / ACNet /
 Diverse Branch blocks in training form), and plain mistakes in such code; ``heldout22`` tiny and
 embedded ResNets as TinyML / on-device code writes them, preprocessing, augmentation and test-time
-tricks written inside ``forward``, and plain mistakes in such code) and
+tricks written inside ``forward``, and plain mistakes in such code; ``heldout23`` ResNets as
+semi-supervised, self-supervised, few-shot and reinforcement-learning repositories write them, and
+plain mistakes in such code) and
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
@@ -405,6 +407,7 @@ def test_manifest_is_consistent() -> None:
         "heldout20": 16,
         "heldout21": 16,
         "heldout22": 16,
+        "heldout23": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
