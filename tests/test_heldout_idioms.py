@@ -235,6 +235,27 @@ NOT_YET: dict[str, str] = {
     # meta for speed, where a buffer holds no values to compare)
     "mean_std_swapped_r18": "nothing reported (0 mismatches) when built on meta: the mean and std buffers hold no "
     "values there (as the CLI builds it, with values, the swap is described: tests/test_buffer_values.py)",
+    #
+    # heldout23, first run at 0968f9f (no uncommitted edits under resnet_verify/; expectations fixed before it;
+    # 9 of 16 right; twins 15 of 16 clean; swapped 3 of 7):
+    "fewshot_resnet12": "the not_a_residual_network verdict ('its stage widths do not follow the reference's "
+    "progression and its stem does not pool') for the few-shot ResNet-12: block_counts, widths, "
+    "activation_function, dropout and drop_block not named (as regnety_400mf)",
+    "dino_resnet50": "an unexplained 'extra cat' at the wrapper's forward (the crops grouped by resolution: a cat "
+    "of one tensor, the identity), and 'an extra cat' among the head's described differences",
+    "impala_cnn": "batchnorm_folded ('the reference's 20 BatchNorms ... folded into those convs') for a network "
+    "that never had a norm (biased convs, no BN): normalization_layer not named; block_counts read as "
+    "[2, 3, 3, 0] (each sequence's opening conv and pool paired as a block without its add)",
+    "drn_c_26": "block_counts [1, 1, 2, 2] and widths 0.25x (DRN's layer1-4 paired with ResNet-18's by "
+    "resolution; the dilated layer5 / layer6 inside the stride-8 stage): dilated_output_stride and "
+    "conv_classifier not named",
+    "wrn_leaky_default_slope": "nothing reported (0 mismatches): LeakyReLU's slope 0.01 where the network has 0.1, "
+    "a false 'no difference'",
+    "resnet12_dropblock_all": "described_difference 'DropBlock (training mode only) in 2 of 4 blocks ... where "
+    "the reference has F.dropout': right words, drop_block not named",
+    "impala_inplace_relu": "pre_activation '(in the reference)': the in-place first ReLU makes the skip carry "
+    "ReLU(x), so each block computes conv-ReLU-conv, add, then the next block's ReLU: post-activation, which "
+    "is what the mistake does (the expectation's error: it wanted the change described, unnamed)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -264,6 +285,9 @@ NOT_YET_TWIN: dict[str, str] = {
     # heldout20, first run at 31fc0b3: twins 16 of 16 clean
     # heldout21, first run at 0e3d498: twins 16 of 16 clean
     # heldout22, first run at 71299be: twins 16 of 16 clean
+    # heldout23, first run at 0968f9f: twins 15 of 16 clean
+    "dino_resnet50": "'extra cat (cat) not in the reference' twice (the wrapper's grouping of one crop and its "
+    "cat of the one feature tensor: identities)",
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what
@@ -304,6 +328,13 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "cnx_fewer_acts_norms_r50": "extra_module_in_blocks (the idiom, now the reference, lacks bn2, bn3 and two "
     "ReLUs per block); normalization_layer not named",
     # heldout22, first run at 71299be: 6 of 7 (resnet8_relu6's swap passes with the fixes above)
+    # heldout23, first run at 0968f9f: 3 of 7
+    "fewshot_resnet12": "the not_a_residual_network verdict; block_counts, widths, activation_function, dropout, "
+    "drop_block not named",
+    "impala_cnn": "batchnorm_folded besides the other names; normalization_layer not named",
+    "drn_c_26": "block_counts, widths, fixed_size_head, described_difference; dilated_output_stride and "
+    "conv_classifier not named",
+    "resnet12_dropblock_all": "dropout, drop_block not named",
 }
 NAMED = [i for i in ALL if i.named]
 
