@@ -25,7 +25,8 @@ repositories write them; ``heldout17``: surgery on torchvision ResNets when fine
 ``heldout22``: tiny and embedded ResNets as TinyML / on-device code writes them, and preprocessing,
 augmentation and test-time tricks written inside ``forward``;
 ``heldout23``: ResNets as semi-supervised, self-supervised, few-shot and reinforcement-learning
-repositories write them); an idiom's
+repositories write them; ``heldout24``: ResNets that arrive
+converted from another framework or format, as converter output and porting scripts write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.

@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Twenty-four parts: ``heldout`` to
-``heldout23`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Twenty-five parts: ``heldout`` to
+``heldout23``, ``heldout24`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -30,7 +30,11 @@ Diverse Branch blocks in training form), and plain mistakes in such code; ``held
 embedded ResNets as TinyML / on-device code writes them, preprocessing, augmentation and test-time
 tricks written inside ``forward``, and plain mistakes in such code; ``heldout23`` ResNets as
 semi-supervised, self-supervised, few-shot and reinforcement-learning repositories write them, and
-plain mistakes in such code) and
+tricks written inside ``forward``, and plain mistakes in such code; ``heldout23`` ResNets as
+semi-supervised, self-supervised, few-shot and reinforcement-learning repositories write them, and
+plain mistakes in such code; ``heldout24`` ResNets that arrive converted from another framework or format
+(ONNX, Caffe, TF-slim, Haiku, Keras round trips, torch.fx), and plain mistakes made in such conversions) and
+
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
@@ -439,6 +443,7 @@ def test_manifest_is_consistent() -> None:
         "heldout21": 16,
         "heldout22": 16,
         "heldout23": 16,
+        "heldout24": 15,
         "development": 27,
     }
     for part, idioms in PARTS.items():
