@@ -260,6 +260,27 @@ NOT_YET: dict[str, str] = {
     "impala_inplace_relu": "pre_activation '(in the reference)': the in-place first ReLU makes the skip carry "
     "ReLU(x), so each block computes conv-ReLU-conv, add, then the next block's ReLU: post-activation, which "
     "is what the mistake does (the expectation's error: it wanted the change described, unnamed)",
+    #
+    # heldout24, first run at 1664b31 (no uncommitted edits under resnet_verify/; expectations fixed before it;
+    # 9 of 15 right; twins 13 of 15 clean; swapped 3 of 5):
+    "onnx_f32_consts_r18": "repeated_in_blocks and described_difference (40 mismatches) for BatchNormalization's "
+    "float32 attributes read back, eps 9.999999747378752e-06 and momentum 0.10000002384185791 against 1e-05 and 0.1: "
+    "the same constants to float32 precision compared exactly",
+    "onnx_pads_onnx_order_r18": "keras_stem for the stem's conv and pool pads read in ONNX order (conv top 3 / bottom "
+    "3 / left 2 / right 2, pool top 1 / bottom 1) where the reference has TF's 'same' (2 / 3 / 2 / 3, 0 / 1 / 0 / 1): "
+    "not Keras' stem (a wrong name); the pads fold into Conv_1 / MaxPool_5, places the expectation's Pad_* did not "
+    "list (the expectation's omission); layer2.0's crash left unclaimed at model level, as expected",
+    "caffe_bn_scale_r50": "normalization_layer ('53 BatchNorm layers have affine=False') and repeated_in_blocks / "
+    "described_difference for each Scale's multiply and add (212 mismatches): BatchNorm(affine=False) followed by "
+    "x * w + b not read as the affine BatchNorm it computes",
+    "caffe_r50_no_ceil": "fixed_size_head claiming pool5's ceil_mode (both sides have the same AvgPool2d(7): a wrong "
+    "name); pool1's ceil_mode and its 55 x 55 output left unclaimed at pool1 (located); the loader drops ceil_mode "
+    "on pool5 too, a true difference the expectation's where omitted",
+    "slim_resnet_v1_50": "tf_same_padding not named: the 'SAME' max pool (top 0 / bottom 1 / left 0 / right 1) left "
+    "unclaimed at the root, the one asymmetric pad in slim's resnet_v1 (conv2d_same pads symmetrically); "
+    "stage_end_downsampling and conv_classifier reported",
+    "haiku_resnet18": "besides tf_same_padding, repeated_in_blocks (and one unclaimed stem mismatch) for BatchNorm "
+    "momentum 0.09999999999999998 (1 - Haiku's decay_rate 0.9) against 0.1, compared exactly",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -292,6 +313,12 @@ NOT_YET_TWIN: dict[str, str] = {
     # heldout23, first run at 0968f9f: twins 15 of 16 clean
     "dino_resnet50": "'extra cat (cat) not in the reference' twice (the wrapper's grouping of one crop and its "
     "cat of the one feature tensor: identities)",
+    # heldout24, first run at 1664b31: twins 13 of 15 clean (both: float constants equal to float precision
+    # compared exactly)
+    "mmdnn_caffe_r50": "repeated_in_blocks (53 mismatches) for MMdnn's eps=9.99999974738e-06 (1e-5 through "
+    "float32, as the generator prints it) against 1e-05 on every BN",
+    "haiku_resnet18": "repeated_in_blocks (20 mismatches) for BatchNorm momentum 1 - 0.9 = 0.09999999999999998 "
+    "against 0.1",
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what
@@ -339,6 +366,10 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "drn_c_26": "block_counts, widths, fixed_size_head, described_difference; dilated_output_stride and "
     "conv_classifier not named",
     "resnet12_dropblock_all": "dropout, drop_block not named",
+    # heldout24, first run at 1664b31: 3 of 5
+    "slim_resnet_v1_50": "tf_same_padding not named for the reference's 'SAME' max pool (stage_end_downsampling, "
+    "conv_classifier reported)",
+    "haiku_resnet18": "repeated_in_blocks for the reference's momentum 1 - 0.9 besides tf_same_padding",
 }
 NAMED = [i for i in ALL if i.named]
 
