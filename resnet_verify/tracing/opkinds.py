@@ -12,6 +12,7 @@ from typing import Any
 
 import torch
 
+from resnet_verify.tracing.activation_args import activation_arguments
 from resnet_verify.tracing.opnames import (  # noqa: F401  (IGNORED ... are read as opkinds.X)
     ACTIVATION_NAMES,
     ADAPTIVE_NAMES,
@@ -265,15 +266,18 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
     for names, handler in _WITH_ARGS:
         if name in names:
             return handler(args, kwargs)
+    if name in ("cat", "concat", "concatenate") and _one_tensor(args, kwargs):
+        return OpKind.RESHAPE, {"part_of": "identity"}  # ``torch.cat([x])``: x itself
     for names, kind in _PLAIN_KINDS:
         if name in names:
             return kind, {}
     if name in NORM_NAMES:
         return OpKind.NORM, {"norm": name}
     if name in ACTIVATION_NAMES:  # (nn.ReLU6 runs hardtanh(x, 0, 6): one spelling, relu6)
-        return OpKind.ACTIVATION, {
-            "function": "relu6" if _relu6_spelling(name, args, kwargs) else name.rstrip("_")
-        }
+        if _relu6_spelling(name, args, kwargs):
+            return OpKind.ACTIVATION, {"function": "relu6"}
+        function = name.rstrip("_")
+        return OpKind.ACTIVATION, {"function": function, **activation_arguments(function, args, kwargs)}
     binary = _binary(name, tensor_inputs, args)
     if binary is not None:
         return binary
@@ -392,6 +396,11 @@ def _reduces_spatial(args: tuple, kwargs: dict) -> bool:
     if not isinstance(tensor, torch.Tensor) or dims is None or not 3 <= tensor.dim() <= 5:
         return False
     return dims == tuple(range(2, tensor.dim()))
+
+
+def _one_tensor(args: tuple, kwargs: dict) -> bool:
+    tensors = _arg(args, kwargs, 0, "tensors")
+    return isinstance(tensors, (list, tuple)) and len(tensors) == 1
 
 
 def _relu6_spelling(name: str, args: tuple, kwargs: dict) -> bool:

@@ -8,6 +8,7 @@ custom encoders; use :func:`attr_dict` to read them.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +38,18 @@ def attr_dict(attrs: Attrs) -> dict[str, Any]:
 
 
 def make_attrs(mapping: dict[str, Any]) -> Attrs:
-    return tuple(sorted(mapping.items()))
+    return tuple(sorted((k, _canonical_number(v)) for k, v in mapping.items()))
+
+
+def _canonical_number(value: Any) -> Any:
+    """A float to 6 significant digits, float32's precision: 1e-5 read back through float32
+    (9.999999747378752e-06, as ONNX and MMdnn give it) or Haiku's momentum 1 - 0.9 is the constant
+    the other side wrote, in one spelling."""
+    if isinstance(value, float) and math.isfinite(value):
+        return float(f"{value:.6g}")
+    if isinstance(value, tuple):
+        return tuple(_canonical_number(v) for v in value)
+    return value
 
 
 def readers(ops: Sequence[OpRecord]) -> dict[int, list[int]]:

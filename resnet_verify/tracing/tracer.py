@@ -32,6 +32,7 @@ from resnet_verify.specs.usercode import (
     strip_reparametrizations,
     unwrap,
 )
+from resnet_verify.tracing.bn_scale import join_bn_scale
 from resnet_verify.tracing.buffer_values import small_buffer_values
 from resnet_verify.tracing.canonical import (
     join_hard_swish,
@@ -337,7 +338,7 @@ def _side_outputs(recorder: Recorder, output: Any, chosen: torch.Tensor | None) 
 # norms, swish and ReLU as the one op each computes.
 _SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
     read_products, deform_fills, channels_first, strided_slices, fold_pads, join_partial_pools,
-    join_norm_modules, join_swish, join_hard_swish, join_relu, relu_before_max_pool,
+    join_bn_scale, join_norm_modules, join_swish, join_hard_swish, join_relu, relu_before_max_pool,
 )  # fmt: skip
 
 

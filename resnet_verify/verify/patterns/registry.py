@@ -60,6 +60,7 @@ from resnet_verify.verify.patterns.squeeze_excitation import detect_squeeze_exci
 from resnet_verify.verify.patterns.stage_end import detect_stage_end_stride
 from resnet_verify.verify.patterns.stem import detect_cifar_stem
 from resnet_verify.verify.patterns.stride import detect_stride_placement
+from resnet_verify.verify.patterns.uniform_setting import detect_uniform_setting
 from resnet_verify.verify.patterns.widths import detect_class_count, detect_widths
 from resnet_verify.verify.records import BlockPair, Finding, Mismatch
 
@@ -119,6 +120,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_axis_stride,  # a stride on some axes only (a 3-D net's time axis): one layer, said per axis
     detect_widths,
     detect_norm_axes,  # statistics over other axes in many norms: one described cause, before grouping per line
+    detect_uniform_setting,  # one setting changed alike at places written on several lines: one cause
     detect_repeated,  # it groups what no named variant explains, across blocks
     detect_described,  # last: several differences left in one block, the stem or the head
 )
