@@ -244,7 +244,9 @@ NOT_YET: dict[str, str] = {
     # 9 of 16 right; twins 15 of 16 clean; swapped 3 of 7):
     # (wrn_leaky_default_slope passes since an activation's own arguments are recorded (tracing/activation_args.py)
     # and one setting changed alike at many places is one described cause (patterns/uniform_setting.py);
-    # dino_resnet50 and its twin since torch.cat of one tensor is that tensor)
+    # dino_resnet50 and its twin since torch.cat of one tensor is that tensor; resnet12_dropblock_all, either way,
+    # since a module named for a regularizer is it even when given its rate in forward, and a change of one kind
+    # for another names the specific one)
     "fewshot_resnet12": "the not_a_residual_network verdict ('its stage widths do not follow the reference's "
     "progression and its stem does not pool') for the few-shot ResNet-12: block_counts, widths, "
     "activation_function, dropout and drop_block not named (as regnety_400mf)",
@@ -254,8 +256,6 @@ NOT_YET: dict[str, str] = {
     "drn_c_26": "block_counts [1, 1, 2, 2] and widths 0.25x (DRN's layer1-4 paired with ResNet-18's by "
     "resolution; the dilated layer5 / layer6 inside the stride-8 stage): dilated_output_stride and "
     "conv_classifier not named",
-    "resnet12_dropblock_all": "described_difference 'DropBlock (training mode only) in 2 of 4 blocks ... where "
-    "the reference has F.dropout': right words, drop_block not named",
     "impala_inplace_relu": "pre_activation '(in the reference)': the in-place first ReLU makes the skip carry "
     "ReLU(x), so each block computes conv-ReLU-conv, add, then the next block's ReLU: post-activation, which "
     "is what the mistake does (the expectation's error: it wanted the change described, unnamed)",
@@ -353,7 +353,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "impala_cnn": "batchnorm_folded besides the other names; normalization_layer not named",
     "drn_c_26": "block_counts, widths, fixed_size_head, described_difference; dilated_output_stride and "
     "conv_classifier not named",
-    "resnet12_dropblock_all": "dropout, drop_block not named",
     # heldout24, first run at 1664b31: 3 of 5
     "slim_resnet_v1_50": "tf_same_padding not named for the reference's 'SAME' max pool (stage_end_downsampling, "
     "conv_classifier reported)",

@@ -121,6 +121,13 @@ def _torch_kind(module: nn.Module) -> RegularizerKind | None:
     return None
 
 
+def named_kind(module: nn.Module) -> RegularizerKind | None:
+    """The regularizer a module's class name says it is (``DropBlock2D``, ``DropPath``), whatever
+    its rate: a DropBlock given its rate in forward holds none to read."""
+    name = type(module).__name__
+    return next((k for pattern, k in _NAMED if pattern.search(name)), None)
+
+
 def regularizer_of(module: nn.Module) -> tuple[RegularizerKind, float] | None:
     """``(kind, p)`` when ``module`` is a train-mode regularizer, else None (p may be 0 here)."""
     kind = _torch_kind(module)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import math
 import random
 import re
 from collections.abc import Iterator, Sequence
@@ -29,7 +30,7 @@ from torch.overrides import TorchFunctionMode
 
 from resnet_verify.specs.usercode import model_output, set_training
 from resnet_verify.tracing.records import OpRecord, Regularizer, RegularizerKind, Shape
-from resnet_verify.tracing.regularizers import FUNCTIONAL, Places, regularizer_of
+from resnet_verify.tracing.regularizers import FUNCTIONAL, Places, named_kind, regularizer_of
 
 _OWN = ("torch.", "torchvision.")
 # calls that are bookkeeping, not computation: reading a flag, a shape, a device
@@ -205,7 +206,15 @@ def _record(
     else:
         module = modules.get(path)
         owner = type(module).__name__ if module is not None and path else "forward"
-        kind, p, spelling, functional = RegularizerKind.TRAINING_ONLY, 1.0, owner, False
+        named = named_kind(module) if module is not None and path else None
+        # a module named for a regularizer (DropBlock given its rate in forward): that regularizer, its
+        # rate unknown (nan); anything else a training-mode branch
+        kind, p, spelling, functional = (
+            named or RegularizerKind.TRAINING_ONLY,
+            math.nan if named else 1.0,
+            owner,
+            False,
+        )
     return Regularizer(kind, p, path, spelling, functional, part, block, position)
 
 

@@ -9,6 +9,7 @@ is a candidate whose forward crashed (what it never ran cannot be compared).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,9 +23,14 @@ P_TOLERANCE = 1e-9
 def call_text(r: Regularizer) -> str:
     """``DropPath(p=0.05)``, ``F.dropout(p=0.3)``: the layer as the model's code spells it."""
     name = f"F.{r.spelling}" if r.functional else r.spelling
-    if r.kind is RegularizerKind.TRAINING_ONLY:
-        return f"{name} (training mode only)"
+    if r.kind is RegularizerKind.TRAINING_ONLY or math.isnan(r.p):  # (nan: a rate given in forward)
+        return f"{name} (training mode only" + (", its rate given in forward)" if math.isnan(r.p) else ")")
     return f"{name}(p={r.p:.4g})"
+
+
+def same_rate(a: float, b: float) -> bool:
+    """Equal rates; two unknown ones (nan: given in forward) count as equal, one unknown does not."""
+    return (math.isnan(a) and math.isnan(b)) or abs(a - b) <= P_TOLERANCE
 
 
 def _runs_always(other: Trace, reg: Regularizer) -> bool:
@@ -97,7 +103,7 @@ class _RegularizerDiffer:
         for r, c in _match(ref, cand, self.ref, self.cand):
             a = self.ref.regularizers[r] if r is not None else None
             b = self.cand.regularizers[c] if c is not None else None
-            if a is not None and b is not None and a.kind is b.kind and abs(a.p - b.p) <= P_TOLERANCE:
+            if a is not None and b is not None and a.kind is b.kind and same_rate(a.p, b.p):
                 continue
             if (a is None and b is not None and _runs_always(self.ref, b)) or (
                 b is None and a is not None and _runs_always(self.cand, a)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,6 +31,10 @@ _PATTERN = {
     RegularizerKind.DROP_BLOCK: Pattern.DROP_BLOCK,
     RegularizerKind.TRAINING_ONLY: Pattern.DESCRIBED,  # no variant: what runs, where, from which module
 }
+# In a change of one kind for another, the finding names the more specific of the two (DropBlock
+# for dropout is the DropBlock variant, whichever side holds it).
+_SPECIFIC = {RegularizerKind.DROP_BLOCK: 2, RegularizerKind.DROP_PATH: 2, RegularizerKind.DROPOUT: 1,
+             RegularizerKind.CHANNEL_DROPOUT: 1, RegularizerKind.ALPHA_DROPOUT: 1}  # fmt: skip
 _LABEL = {
     RegularizerKind.DROPOUT: "Dropout",
     RegularizerKind.CHANNEL_DROPOUT: "Channel (spatial) dropout",
@@ -172,7 +177,7 @@ def _name(r: Regularizer) -> str:
 
 def _spell(trace: Trace, regs: Sequence[Regularizer]) -> str:
     """``Dropout(p=0.5)`` for one; ``DropPath with p rising linearly ...`` for several."""
-    if len(regs) == 1 or regs[0].kind is RegularizerKind.TRAINING_ONLY:
+    if len(regs) == 1 or regs[0].kind is RegularizerKind.TRAINING_ONLY or any(math.isnan(r.p) for r in regs):
         return call_text(regs[0])
     return f"{_name(regs[0])} with {_rates(trace, regs)}"
 
@@ -184,6 +189,8 @@ def _module_call(trace: Trace, regs: Sequence[Regularizer]) -> str:
     name = _MODULE.get(r.spelling, "nn.Dropout") if r.functional else r.spelling
     if not r.functional and r.spelling in _TORCH_CLASSES:
         name = f"nn.{r.spelling}"
+    if any(math.isnan(x.p) for x in regs):  # a rate the module is given in forward
+        return f"{name}(...)"
     return f"{name}(p={r.p:.4g})" if len(regs) == 1 else f"{name} with {_rates(trace, regs)}"
 
 
@@ -245,8 +252,17 @@ def _finding(ctx: Context, entries: Sequence[_Entry]) -> Finding:
         f"and eval outputs match; the network training sees does not."
     )
     locations = sorted({e.mismatch.reference_path or _where_path(ctx, e) for e in entries})
+    first = entries[0]
+    if (
+        first.change is Change.KIND
+        and first.ref is not None
+        and _SPECIFIC.get(first.ref.kind, 0) > _SPECIFIC.get(kind, 0)
+    ):
+        kind_named = first.ref.kind  # one kind for another: the named variant is the specific one, either way
+    else:
+        kind_named = kind
     return Finding(
-        pattern=_PATTERN[kind],
+        pattern=_PATTERN[kind_named],
         title=title,
         message=what + why,
         locations=tuple(locations),
