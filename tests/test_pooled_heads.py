@@ -4,11 +4,14 @@ of the pooled vectors' sum, no output softmax for the attention weights."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import torch
 import torch.nn.functional as F
 from torch import nn
 from torchvision.models import resnet18
 
+from resnet_verify.specs.builders import build_model
 from resnet_verify.tracing.records import BlockKind
 from resnet_verify.tracing.tracer import trace
 from resnet_verify.verify.comparison import compare
@@ -61,3 +64,13 @@ def test_a_wider_conv_with_a_bias_differs_by_its_width_too() -> None:
     )
     # not "because of its bias": the output shape (its width) is what it follows from
     assert params.cause is None or c.mismatches[params.cause].field != "bias"
+
+
+def test_another_setting_of_the_same_fixed_head_is_no_fixed_head_variant() -> None:
+    fixture = Path(__file__).parent / "fixtures" / "quirky" / "fixed_heads.py"
+    model = build_model(f"{fixture}:floor_head", num_classes=6, device="meta")[0]
+    c = compare(model, f"{fixture}:caffe_head", input_size=224, num_classes=6)
+    assert [(m.field, m.actual, m.expected) for m in c.mismatches] == [("ceil_mode", False, True)]
+    assert not any(f.pattern is Pattern.FIXED_HEAD for f in c.findings)
+    plain = compare(model, "resnet18", input_size=224, num_classes=6)  # a global pool there: the variant
+    assert any(f.pattern is Pattern.FIXED_HEAD for f in plain.findings)

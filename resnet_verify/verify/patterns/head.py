@@ -152,6 +152,13 @@ def detect_fixed_head(ctx: Context) -> list[Finding]:
     wrong_width = linear is not None and built != attr(ref_linear, "in_features")
     if not fixed_pool and not wrong_width:
         return []
+    ref_pool = [
+        ref.ops[o] for o in ref.structure.head if ref.ops[o].kind in (OpKind.AVG_POOL, OpKind.MAX_POOL)
+    ]
+    if fixed_pool and [attr(op, "kernel_size") for op in ref_pool] == [
+        attr(op, "kernel_size") for op in fixed_pool
+    ]:
+        return []  # the reference's head is fixed-size the same way: another setting of it is no such variant
     head_paths = {ref.ops[o].module_path for o in ref.structure.head} - {""}
     resized = linear.module_path if linear is not None and built != attr(linear, "in_features") else None
     idx = ctx.indices(
