@@ -264,19 +264,18 @@ NOT_YET: dict[str, str] = {
     # 9 of 15 right; twins 13 of 15 clean; swapped 3 of 5):
     # (onnx_f32_consts_r18, haiku_resnet18 and the twins mmdnn_caffe_r50, haiku_resnet18 pass since a float
     # setting is recorded to float32's precision, 6 significant digits (tracing/records.make_attrs);
-    # caffe_bn_scale_r50 since BatchNorm(affine=False) + Scale reads as the affine BatchNorm (tracing/bn_scale.py))
-    "onnx_pads_onnx_order_r18": "keras_stem for the stem's conv and pool pads read in ONNX order (conv top 3 / bottom "
-    "3 / left 2 / right 2, pool top 1 / bottom 1) where the reference has TF's 'same' (2 / 3 / 2 / 3, 0 / 1 / 0 / 1): "
-    "not Keras' stem (a wrong name); the pads fold into Conv_1 / MaxPool_5, places the expectation's Pad_* did not "
-    "list (the expectation's omission); layer2.0's crash left unclaimed at model level, as expected",
+    # caffe_bn_scale_r50 since BatchNorm(affine=False) + Scale reads as the affine BatchNorm (tracing/bn_scale.py);
+    # slim_resnet_v1_50, either way, since a strided max pool padded the 'same' way is tf_same_padding too)
+    # (onnx_pads_onnx_order_r18: keras_stem is no longer named, Keras' ZeroPadding2D pads every side alike; the
+    # pads are described where they fold, at the conv and the pool: the expectation's where lists the Pad nodes)
+    "onnx_pads_onnx_order_r18": "described_difference at Conv_1 and MaxPool_5, where the ONNX-order pads fold "
+    "(the expectation's where lists Pad_* only, kept as measured; at the first run keras_stem, a wrong name); "
+    "layer2.0's crash left unclaimed at model level, as expected",
     # (caffe_r50_no_ceil: fixed_size_head no longer claims pool5's ceil_mode when the reference's head is fixed-size
     # the same way; what is left is the expectation's omission, kept as measured)
     "caffe_r50_no_ceil": "pool1's ceil_mode and its 55 x 55 output at pool1 (located) and pool5's ceil_mode at "
     "pool5: the loader drops ceil_mode on pool5 too, a true difference the expectation's where omitted (at the "
     "first run fixed_size_head claimed pool5's, a wrong name)",
-    "slim_resnet_v1_50": "tf_same_padding not named: the 'SAME' max pool (top 0 / bottom 1 / left 0 / right 1) left "
-    "unclaimed at the root, the one asymmetric pad in slim's resnet_v1 (conv2d_same pads symmetrically); "
-    "stage_end_downsampling and conv_classifier reported",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -356,8 +355,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "drn_c_26": "block_counts, widths, fixed_size_head, described_difference; dilated_output_stride and "
     "conv_classifier not named",
     # heldout24, first run at 1664b31: 3 of 5
-    "slim_resnet_v1_50": "tf_same_padding not named for the reference's 'SAME' max pool (stage_end_downsampling, "
-    "conv_classifier reported)",
 }
 NAMED = [i for i in ALL if i.named]
 

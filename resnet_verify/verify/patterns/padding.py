@@ -142,10 +142,15 @@ def _relu_clause(ctx: Context, idx: Sequence[int]) -> str | None:
 
 def _explicit_stem_padding(trace: Trace) -> bool:
     """Keras' signature: ZeroPadding2D layers (pad ops) before the stem conv or pool, padding each
-    side alike (one side more is TF's padding='same': ``detect_same_padding``)."""
+    side alike (one side more is TF's padding='same': ``detect_same_padding``; one axis more than the
+    other, ONNX pads handed to F.pad in ONNX's order, is no layer Keras has)."""
     stem = [trace.ops[o] for o in trace.structure.stem]
     pads = [op for op in stem if op.kind is OpKind.PAD or _folded(op)]
-    return bool(pads) and all(_symmetric(_pad_op(p)) or _pad_op(p) is None for p in pads)
+    return bool(pads) and all(_even(_pad_op(p)) or _pad_op(p) is None for p in pads)
+
+
+def _even(p: Pad4 | None) -> bool:
+    return p is not None and len(set(p)) == 1
 
 
 def detect_keras_stem(ctx: Context) -> list[Finding]:
@@ -210,10 +215,13 @@ def _keras_side(ctx: Context, rconv: OpRecord, cconv: OpRecord) -> str:
 
 
 def _padding_pairs(ctx: Context) -> list[tuple[OpRecord, OpRecord]]:
-    """Paired strided convs outside the stem whose effective padding differs."""
+    """Paired strided convs outside the stem, and strided max pools anywhere (TF-slim's 'SAME' pool1
+    is its one one-sided pad), whose effective padding differs."""
     out: dict[tuple[int, int], tuple[OpRecord, OpRecord]] = {}
     for m in ctx.mismatches:
-        if m.op_kind is not OpKind.CONV or m.region is Region.STEM or m.field != "padding":
+        if m.field != "padding" or not (
+            m.op_kind is OpKind.MAX_POOL or (m.op_kind is OpKind.CONV and m.region is not Region.STEM)
+        ):
             continue
         if m.reference_op is None or m.candidate_op is None:
             continue
@@ -245,7 +253,9 @@ def detect_same_padding(ctx: Context) -> list[Finding]:
     rids |= rest["r"] | _same_padded(ctx.reference)
     cids |= rest["c"] | _same_padded(ctx.candidate)
     idx = ctx.indices(lambda m: m.reference_op in rids or m.candidate_op in cids)
-    title = "TF 'same' padding on strided convs" if asym else "Padding of strided convs"
+    title = (
+        f"TF 'same' padding on strided {'convs' if any(c.kind is OpKind.CONV for _, c in pairs) else 'pools'}"
+    )
     tf = (
         " (TensorFlow's padding='same' pads the odd pixel at the bottom / right only; the sampling grid "
         "shifts by one pixel)"
@@ -253,8 +263,9 @@ def detect_same_padding(ctx: Context) -> list[Finding]:
         else ""
     )
     where = ", ".join(sorted({p.module_path for p, _ in pairs})[:6])
+    layers = "convs" if any(c.kind is OpKind.CONV for _, c in pairs) else "max pools"
     message = (
-        f"{len(pairs)} stride-{square(attr(c, 'stride'))} convs ({where}) see padding {_spell(cp)} in the "
+        f"{len(pairs)} stride-{square(attr(c, 'stride'))} {layers} ({where}) see padding {_spell(cp)} in the "
         f"candidate and {_spell(rp)} in the reference{tf}. Outputs differ even where shapes agree."
     )
     others = sum(
