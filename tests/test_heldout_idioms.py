@@ -246,13 +246,11 @@ NOT_YET: dict[str, str] = {
     # and one setting changed alike at many places is one described cause (patterns/uniform_setting.py);
     # dino_resnet50 and its twin since torch.cat of one tensor is that tensor; resnet12_dropblock_all, either way,
     # since a module named for a regularizer is it even when given its rate in forward, and a change of one kind
-    # for another names the specific one)
+    # for another names the specific one; impala_cnn, either way, since BatchNorm folded into the convs keeps every
+    # conv as it was, and a norm-free network of other convs never had the BatchNorms)
     "fewshot_resnet12": "the not_a_residual_network verdict ('its stage widths do not follow the reference's "
     "progression and its stem does not pool') for the few-shot ResNet-12: block_counts, widths, "
     "activation_function, dropout and drop_block not named (as regnety_400mf)",
-    "impala_cnn": "batchnorm_folded ('the reference's 20 BatchNorms ... folded into those convs') for a network "
-    "that never had a norm (biased convs, no BN): normalization_layer not named; block_counts read as "
-    "[2, 3, 3, 0] (each sequence's opening conv and pool paired as a block without its add)",
     "drn_c_26": "block_counts [1, 1, 2, 2] and widths 0.25x (DRN's layer1-4 paired with ResNet-18's by "
     "resolution; the dilated layer5 / layer6 inside the stride-8 stage): dilated_output_stride and "
     "conv_classifier not named",
@@ -351,7 +349,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout23, first run at 0968f9f: 3 of 7
     "fewshot_resnet12": "the not_a_residual_network verdict; block_counts, widths, activation_function, dropout, "
     "drop_block not named",
-    "impala_cnn": "batchnorm_folded besides the other names; normalization_layer not named",
     "drn_c_26": "block_counts, widths, fixed_size_head, described_difference; dilated_output_stride and "
     "conv_classifier not named",
     # heldout24, first run at 1664b31: 3 of 5

@@ -19,6 +19,15 @@ def _bn_after_conv(trace: Trace) -> set[int]:
     }
 
 
+def _conv_shapes(trace: Trace) -> list[str]:
+    """Each conv's widths and kernel, sorted (a projection may run before or after its block's main
+    path): what folding a BatchNorm into it leaves alone."""
+    keys = ("in_channels", "out_channels", "kernel_size", "groups")
+    return sorted(
+        repr(tuple(dict(op.attrs).get(k) for k in keys)) for op in trace.ops if op.kind is OpKind.CONV
+    )
+
+
 def detect_bn_folded(ctx: Context) -> list[Finding]:
     ref, cand = ctx.reference, ctx.candidate
     fused = _bn_after_conv(ref)
@@ -26,6 +35,8 @@ def detect_bn_folded(ctx: Context) -> list[Finding]:
         return []
     if any(op.kind is OpKind.CONV and "param_ops" in dict(op.attrs) for op in cand.ops):
         return []  # weights computed in forward (a normalizer-free net's scaled WS): nothing was folded
+    if _conv_shapes(cand) != _conv_shapes(ref):
+        return []  # fusion keeps every conv as it was: a network of other convs never had these BNs (IMPALA)
     conv_of = {
         b: next(i for i in ref.ops[b].inputs if i >= 0 and ref.ops[i].kind is OpKind.CONV) for b in fused
     }
