@@ -247,13 +247,12 @@ NOT_YET: dict[str, str] = {
     # dino_resnet50 and its twin since torch.cat of one tensor is that tensor; resnet12_dropblock_all, either way,
     # since a module named for a regularizer is it even when given its rate in forward, and a change of one kind
     # for another names the specific one; impala_cnn, either way, since BatchNorm folded into the convs keeps every
-    # conv as it was, and a norm-free network of other convs never had the BatchNorms)
+    # conv as it was, and a norm-free network of other convs never had the BatchNorms; drn_c_26, either way, since
+    # stages pair by width when one side's widths are a subsequence of the other's (its thin stages extra), and the
+    # 1x1-conv classifier is named before the fixed-size head takes the head's mismatches)
     "fewshot_resnet12": "the not_a_residual_network verdict ('its stage widths do not follow the reference's "
     "progression and its stem does not pool') for the few-shot ResNet-12: block_counts, widths, "
     "activation_function, dropout and drop_block not named (as regnety_400mf)",
-    "drn_c_26": "block_counts [1, 1, 2, 2] and widths 0.25x (DRN's layer1-4 paired with ResNet-18's by "
-    "resolution; the dilated layer5 / layer6 inside the stride-8 stage): dilated_output_stride and "
-    "conv_classifier not named",
     "impala_inplace_relu": "pre_activation '(in the reference)': the in-place first ReLU makes the skip carry "
     "ReLU(x), so each block computes conv-ReLU-conv, add, then the next block's ReLU: post-activation, which "
     "is what the mistake does (the expectation's error: it wanted the change described, unnamed)",
@@ -349,8 +348,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout23, first run at 0968f9f: 3 of 7
     "fewshot_resnet12": "the not_a_residual_network verdict; block_counts, widths, activation_function, dropout, "
     "drop_block not named",
-    "drn_c_26": "block_counts, widths, fixed_size_head, described_difference; dilated_output_stride and "
-    "conv_classifier not named",
     # heldout24, first run at 1664b31: 3 of 5
 }
 NAMED = [i for i in ALL if i.named]

@@ -117,11 +117,36 @@ def _stage_pairs(ref: Trace, cand: Trace) -> list[tuple[int | None, int | None]]
     a, b = _progression(ref), _progression(cand)
     if a is None or b is None or len(a) == len(b):
         return None
+    by_width = _width_subsequence(ref, cand)
+    if by_width is not None:
+        return by_width
 
     def score(i: int, j: int) -> float:
         return 2.0 - abs(a[i][0] - b[j][0]) - abs(a[i][1] - b[j][1])
 
     return needleman_wunsch(len(a), len(b), score, gap=-1.0)
+
+
+def _width_subsequence(ref: Trace, cand: Trace) -> list[tuple[int | None, int | None]] | None:
+    """When every stage of the side with fewer has the width of one of the other's, in order (DRN's
+    16- and 32-wide stages before ResNet's 64 ... 512): stages paired by width, the others extra.
+    Relative progressions would pair DRN's first stage with ResNet's first, and every later one off
+    by two."""
+    rw = [s.out_shape[1] for s in ref.structure.stages]
+    cw = [s.out_shape[1] for s in cand.structure.stages]
+    short, long_, flipped = (rw, cw, False) if len(rw) < len(cw) else (cw, rw, True)
+    pairs: list[tuple[int | None, int | None]] = []
+    j = 0
+    for i, w in enumerate(short):
+        while j < len(long_) and long_[j] != w:
+            pairs.append((j, None) if flipped else (None, j))
+            j += 1
+        if j == len(long_):
+            return None
+        pairs.append((j, i) if flipped else (i, j))
+        j += 1
+    pairs.extend(((k, None) if flipped else (None, k)) for k in range(j, len(long_)))
+    return pairs
 
 
 def _relative_score(ref: Trace, a: Block, cand: Trace, b: Block) -> float:

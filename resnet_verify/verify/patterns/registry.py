@@ -102,8 +102,8 @@ DETECTORS: tuple[Detector, ...] = (
     detect_stage_end_stride,
     detect_block_counts,
     detect_class_count,
+    detect_conv_classifier,  # before the fixed head's rule takes every head mismatch: the classifier's own
     detect_fixed_head,
-    detect_conv_classifier,
     detect_output_softmax,
     detect_keras_batchnorm,
     detect_conv_bias,

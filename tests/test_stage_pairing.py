@@ -1,0 +1,37 @@
+"""Stages pair by width when every stage of one side has the width of one of the other's, in order
+(verify/align.py ``_width_subsequence``): a DRN's thin early stages are extra, its dilated stages are
+ResNet's layer3 and layer4, so the dilation is named where it is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from resnet_verify.specs.builders import build_model
+from resnet_verify.verify.comparison import compare
+from resnet_verify.verify.records import Pattern
+
+FIXTURE = Path(__file__).parent / "fixtures" / "quirky" / "thin_then_dilated.py"
+
+
+def test_thin_early_stages_are_extra_and_the_dilated_ones_pair_by_width() -> None:
+    model = build_model(f"{FIXTURE}:thin_then_dilated", num_classes=6, device="meta")[0]
+    c = compare(model, "resnet18", input_size=64, num_classes=6)
+    patterns = {f.pattern for f in c.findings}
+    assert Pattern.OUTPUT_STRIDE in patterns, [f.title for f in c.findings]
+    assert Pattern.WIDTHS not in patterns or all(
+        "stem" in f.message for f in c.findings if f.pattern is Pattern.WIDTHS
+    )
+    rb, cb = c.reference.structure.blocks, c.candidate.structure.blocks
+    widths = {(rb[p.reference].out_shape[1], cb[p.candidate].out_shape[1]) for p in c.blocks
+              if p.reference is not None and p.candidate is not None}  # fmt: skip
+    assert widths == {(64, 64), (128, 128), (256, 256), (512, 512)}
+
+
+def test_a_cifar_network_still_pairs_by_progression() -> None:
+    cifar = Path(__file__).parent / "fixtures" / "models" / "other_cifar_resnet20.py"
+    model = build_model(f"{cifar}:build", num_classes=6, device="meta")[0]
+    c = compare(model, "resnet18", input_size=32, num_classes=6)
+    rb, cb = c.reference.structure.blocks, c.candidate.structure.blocks
+    firsts = {cb[p.candidate].out_shape[1] for p in c.blocks
+              if p.reference is not None and p.candidate is not None and rb[p.reference].path.startswith("layer1")}  # fmt: skip
+    assert firsts == {16}
