@@ -33,3 +33,9 @@ def test_an_unpadded_pool_is_no_tf_same_padding() -> None:
     model = build_model(f"{FIXTURE}:unpadded_pool", num_classes=6, device="meta")[0]
     c = compare(model, "resnet18", input_size=64, num_classes=6)
     assert c.mismatches and not any(f.pattern is Pattern.SAME_PADDING for f in c.findings)
+
+
+def test_pads_in_another_axis_order_are_no_tf_same_padding() -> None:
+    model = build_model(f"{FIXTURE}:axes_swapped_pool", num_classes=6, device="meta")[0]
+    c = compare(model, f"{FIXTURE}:same_pool", input_size=64, num_classes=6)
+    assert c.mismatches and not any(f.pattern is Pattern.SAME_PADDING for f in c.findings)

@@ -149,6 +149,11 @@ def _explicit_stem_padding(trace: Trace) -> bool:
     return bool(pads) and all(_even(_pad_op(p)) or _pad_op(p) is None for p in pads)
 
 
+def _one_more_after(p: Pad4 | None) -> bool:
+    """TF 'same' on a strided layer: the odd pixel after (bottom / right), on at least one axis."""
+    return p is not None and p[1] - p[0] in (0, 1) and p[3] - p[2] in (0, 1) and not _symmetric(p)
+
+
 def _even(p: Pad4 | None) -> bool:
     return p is not None and len(set(p)) == 1
 
@@ -241,9 +246,11 @@ def detect_same_padding(ctx: Context) -> list[Finding]:
         return []
     r, c = pairs[0]
     rp, cp = effective_padding(ctx.reference, r), effective_padding(ctx.candidate, c)
-    asym = not (_symmetric(rp) and _symmetric(cp))
+    asym = (_one_more_after(rp) and _even(cp)) or (_one_more_after(cp) and _even(rp))
     if not asym:
-        return []  # the whole signature: TF's 'same' pads one side more; a plain padding edit is described
+        # the whole signature: TF's 'same' pads the bottom / right one more where PyTorch pads every side
+        # alike; a plain padding edit (or pads handed over in another axis order) is described
+        return []
     # With the signature found, the port's other explicit pads are the same 'same' written out: on
     # stride-1 convs they equal PyTorch's padding, on 1x1 convs they pad nothing, and on a strided
     # max pool they pad the bottom / right like the convs. One cause, one finding.
