@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from resnet_verify.tracing.records import LAYOUT_KINDS, STAGE_OWN, Block, BlockKind, OpKind, Trace
+from resnet_verify.tracing.records import LAYOUT_KINDS, STAGE_OWN, Block, BlockKind, OpKind, OpRecord, Trace
 from resnet_verify.verify.records import BlockPair
 
 GAP = -3.0
@@ -252,7 +252,14 @@ def _op_score(ref: Trace, a: int, cand: Trace, b: int) -> float:
         ax, ay = dict(x.attrs), dict(y.attrs)
         score += 0.5 if ax.get("kernel_size") == ay.get("kernel_size") else 0.0
         score += 0.5 if ax.get("out_channels") == ay.get("out_channels") else 0.0
+        # a conv on a pooled 1x1 map (an SE gate's) is no conv over the feature map (a bottleneck's)
+        score += 0.5 if _pooled_input(x) == _pooled_input(y) else -1.5
     return score
+
+
+def _pooled_input(op: OpRecord) -> bool:
+    spatial = op.in_shapes[0][2:] if op.in_shapes else ()
+    return bool(spatial) and all(s == 1 for s in spatial)
 
 
 @dataclass(frozen=True, slots=True)

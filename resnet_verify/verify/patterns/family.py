@@ -99,18 +99,6 @@ def _pooled_stem(trace: Trace) -> bool:
     return first_op(trace, trace.structure.stem, OpKind.MAX_POOL) is not None
 
 
-def _regular_design(ref: Trace, cand: Trace) -> bool:
-    """Stage widths off the reference's progression *and* a stem that hands the first downsampling
-    to the first stage (RegNet / design-space style): either alone is a variant, both a family."""
-    rr, cr = _width_ratios(ref), _width_ratios(cand)
-    off = any(abs(a - b) > 0.05 * a for a, b in zip(rr, cr))
-    blocks = cand.structure.blocks
-    first_strided = (
-        bool(blocks) and len(blocks[0].in_shape) == 4 and blocks[0].in_shape[2] > blocks[0].out_shape[2]
-    )
-    return off and _pooled_stem(ref) and not _pooled_stem(cand) and first_strided
-
-
 def _traits(ref: Trace, cand: Trace) -> list[str]:
     """What makes one side another kind of network than the other, in words about the candidate."""
     out = []
@@ -138,11 +126,6 @@ def _traits(ref: Trace, cand: Trace) -> list[str]:
     ):
         if test(cand) != test(ref) and not excused:
             out.append(f"its blocks {'use' if test(cand) else 'lack'} {words}")
-    if not out and _regular_design(ref, cand):
-        out.append(
-            "its stage widths do not follow the reference's progression and its stem does not pool "
-            "(the first stage downsamples instead, RegNet style)"
-        )
     return out
 
 
