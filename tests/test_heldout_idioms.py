@@ -173,12 +173,10 @@ NOT_YET: dict[str, str] = {
     # (iresnet50 passes since pre_activation claims only norms, activations and their order: the
     # max-pool projections are downsampling_moved's; deform_resnet50 since torchvision's deform_conv2d
     # reads as a conv marked deformable, its offset conv an extra module, not the block's width)
-    "ghost_resnet50": "grouped_conv (the Ghost modules' depthwise cheap operations), downsampling_moved ('from the "
-    "first 3x3 conv to the second', the stride-2 primary conv), widths ('inner widths 0.5x', the primary convs' "
-    "half outputs) besides extra_module_in_blocks / repeated_in_blocks for the GhostModules",
     # (shake_shake_resnet18 passes since the structure finder reads a branch sum forking where the
     # block's add forks, with no conv between them, as part of that block, and a shape-only constant
-    # (x.new_full) as no dataflow)
+    # (x.new_full) as no dataflow; ghost_resnet50 since a module of the user's in a conv's place is one
+    # described cause, its inner widths, groups and strides its design: patterns/replaced_layer.py)
     #
     # heldout17, first run at db77c43 (no uncommitted edits under resnet_verify/; expectations fixed before it;
     # 13 of 15 right; twins 15 of 15 clean; swapped 7 of 8):

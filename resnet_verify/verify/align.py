@@ -135,6 +135,8 @@ def _width_subsequence(ref: Trace, cand: Trace) -> list[tuple[int | None, int | 
     rw = [s.out_shape[1] for s in ref.structure.stages]
     cw = [s.out_shape[1] for s in cand.structure.stages]
     short, long_, flipped = (rw, cw, False) if len(rw) < len(cw) else (cw, rw, True)
+    if len(short) < 2:
+        return None  # one width found anywhere in the other's is no progression matched (a 256-wide tower)
     pairs: list[tuple[int | None, int | None]] = []
     j = 0
     for i, w in enumerate(short):

@@ -55,6 +55,7 @@ from resnet_verify.verify.patterns.padding import detect_keras_stem, detect_same
 from resnet_verify.verify.patterns.param_ops import detect_param_ops
 from resnet_verify.verify.patterns.preact_stem import detect_pre_activation_stem
 from resnet_verify.verify.patterns.repeated import detect_repeated
+from resnet_verify.verify.patterns.replaced_layer import detect_replaced_layer
 from resnet_verify.verify.patterns.residual_removed import detect_residual_removed
 from resnet_verify.verify.patterns.squeeze_excitation import detect_squeeze_excitation
 from resnet_verify.verify.patterns.stage_end import detect_stage_end_stride
@@ -109,11 +110,15 @@ DETECTORS: tuple[Detector, ...] = (
     detect_conv_bias,
     detect_option_a_shortcut,
     detect_projection_without_bn,
-    detect_grouped_1x1,
-    detect_cardinality,  # groups on the k x k conv: ResNeXt cardinality, depthwise
     detect_factorised_conv,  # a conv written as a chain of smaller ones: before extra modules/widths
     # before extra modules and widths: group convs are no width change; a 1x1's width is left to widths
     detect_multi_scale,
+    # a module of the user's in a conv's place (Ghost): its inner widths, groups and strides are its
+    # design, claimed before the group, moved-stride, extra-module and width rules read them as the
+    # network's (after the rules that name a composite design: SE, split attention, multi-scale)
+    detect_replaced_layer,
+    detect_grouped_1x1,
+    detect_cardinality,  # groups on the k x k conv: ResNeXt cardinality, depthwise
     detect_blur_pool,  # a stride moved to a fixed depthwise filter: its stride, pad and filter ops
     detect_downsampling_moved,  # any other op taking a unit's stride: after the named moves
     detect_extra_module,  # a whole sub-module extra in blocks: before widths and per-line grouping
