@@ -446,6 +446,7 @@ def test_manifest_is_consistent() -> None:
         "heldout22": 16,
         "heldout23": 16,
         "heldout24": 15,
+        "heldout26": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
