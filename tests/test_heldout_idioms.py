@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. Twenty-six parts: ``heldout`` to
-``heldout23``, ``heldout24``, ``heldout26`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout23``, ``heldout24``, ``heldout25``, ``heldout26`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -34,6 +34,9 @@ tricks written inside ``forward``, and plain mistakes in such code; ``heldout23`
 semi-supervised, self-supervised, few-shot and reinforcement-learning repositories write them, and
 plain mistakes in such code; ``heldout24`` ResNets that arrive converted from another framework or format
 (ONNX, Caffe, TF-slim, Haiku, Keras round trips, torch.fx), and plain mistakes made in such conversions;
+``heldout25`` ResNets as adversarial-robustness and certification repositories write them (model-zoo
+WideResNets, robustness's AttackerModel, smoothing and regularisation wrappers, mixture BatchNorm, feature
+denoising, 1-Lipschitz layers), and plain mistakes in such code);
 ``heldout26`` residual networks outside image classification (GAN generators and discriminators, a
 diffusion UNet, WaveNet, a TCN) compared with the user's own unedited builder: refactors and single edits) and
 
@@ -476,6 +479,7 @@ def test_manifest_is_consistent() -> None:
         "heldout22": 16,
         "heldout23": 16,
         "heldout24": 15,
+        "heldout25": 16,
         "heldout26": 16,
         "development": 27,
     }
