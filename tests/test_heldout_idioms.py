@@ -277,46 +277,33 @@ NOT_YET: dict[str, str] = {
     #
     # heldout25, first run at 4815550 (no uncommitted edits under resnet_verify/; expectations fixed before it;
     # 11 of 16 right; twins 16 of 16 clean; swapped 2 of 4):
+    # (lnets_groupsort_last_axis passes since a sort records its axis; gradreg_input_r18 since a detach of the
+    # model's input, through layout ops, cuts nothing the model learns through: tracing/op_args.py, gradient_diff.py)
     "madry_fake_relu_default": "nothing reported (0 mismatches): FakeReLU's forward is ReLU's clamp and only its "
     "backward (every gradient passed through) differs; a custom autograd Function's backward is not compared",
-    "gradreg_input_r18": "one unexplained op mismatch at the stem, 'the candidate cuts the gradient here (detach)': "
-    "the input is detached only when it requires no grad, so nothing before it could learn through it (a false "
-    "difference)",
     "advprop_adv_bn_eval": "nothing reported (0 mismatches): the auxiliary BNs run where the main ones should, but "
     "the same ops run and the unused parameters (main on one side, auxiliary on the other) are matched by shape",
     "lnets_r18": "GroupSort paired with the stem's and bn1's BatchNorms (normalization_layer 'GroupSort in place of "
     "BatchNorm') and the ReLUs it replaces reported missing; the sort after each add described (repeated_in_blocks), "
     "activation_function not named; projection_without_bn for the BN-less 1x1 projections (literally true, a "
     "consequence of no BN anywhere) and a stem described_difference reaching the reference's relu",
-    "lnets_groupsort_last_axis": "nothing reported (0 mismatches): the same view-and-sort over pixel pairs along the "
-    "width instead of channel pairs reads as the same ops (a false 'no difference')",
     # heldout26, first run at 5f45d5f (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the unedited builder in the same file; 7 of 16 right; twins 16 of 16 clean; swapped 1 of 1):
-    "cyclegan_last_block_no_add": "block_counts ('[8] in the candidate, [9] in the reference') and an extra "
-    "Sequential 'in the head' for the one residual block appended as its bare conv_block: a block that lost its "
-    "add read as a block removed plus head ops (expected described at model.18)",
+    # (ddpm_groupnorm16 and wavenet_cut_from_end pass since a norm's arguments and a slice's bounds are
+    # recorded, one spelling each: tracing/op_args.py; srresnet_no_long_skip since a skip around every other block
+    # is the trunk's surround, not a block: tracing/structure.py; cyclegan_last_block_no_add since a sibling module
+    # of the blocks, back at their shape before a head of other shapes, is the last block without its add;
+    # tcn_left_pad since a left pad + unpadded conv and a padded conv + chomp are one causal conv: tracing/chomp.py;
+    # sngan_pool_first_shortcut since an unpadded average pool and a 1x1 conv commute: tracing/commute.py)
     "srresnet_factor_each_block": "widths ('the channel widths in the stem are 4x the reference's') for the "
     "sub-pixel convs 64 -> 1024 before PixelShuffle(4): a pixel shuffle's factor read as a stage width, and the "
     "384 px output (96 px in the reference) not reported",
-    "srresnet_no_long_skip": "block_counts ('[16] ... [17]': the long skip read as a 17th block around the "
-    "trunk), an extra Sequential 'in the head' (conv_block2) and a PReLU 'missing after residual_blocks.15's "
-    "add' left unclaimed",
-    "sngan_pool_first_shortcut": "an op-order mismatch 'avg pool is applied on the other side of the residual "
-    "add ... outputs do not' for the shortcut's 1x1 conv and 2x2 average pool swapped: they commute, the "
-    "outputs are equal (a false difference)",
     "stylegan2_split_gain": "repeated_in_blocks (a mul by 0.707107 on each branch, the div after the add "
     "missing) and described_difference in the 'head' for (out + skip) / sqrt(2) written as skip * sqrt(0.5) + "
     "out * sqrt(0.5): the same function, a scale distributed over the add not read as the same",
     "stylegan2_no_skip_gain": "the missing div right in convs.1-3 (repeated_in_blocks), but convs.4's missing "
     "div shifts the minibatch-stddev ops against each other: described_difference 'the head is built "
     "differently' (var / add / sqrt misaligned) at the root, where nothing differs",
-    "ddpm_groupnorm16": "nothing reported (0 mismatches) for GroupNorm(16, C) against GroupNorm(32, C) in every "
-    "norm: a false 'no difference' (a GroupNorm's num_groups is not compared)",
-    "wavenet_cut_from_end": "nothing reported (0 mismatches) for x[:, :, -T:] against x[:, :, :T] after each "
-    "padded dilated conv: a false 'no difference' (a slice's bounds are not compared)",
-    "tcn_left_pad": "48 mismatches (repeated_in_blocks: an extra pad, the chomp's __getitem__ missing; "
-    "described_difference per block: conv padding 0 against (k - 1) * dilation) for F.pad on the left + an "
-    "unpadded conv against a padded conv + Chomp1d: the same function, not read as the same padding",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a

@@ -1,4 +1,5 @@
-"""One order for ops that commute: a ReLU read straight after a max pool runs before it.
+"""One order for ops that commute: a ReLU read straight after a max pool runs before it, and an
+unpadded average pool read straight after a 1x1 conv runs before it.
 
 ``max_pool(relu(x)) == relu(max_pool(x))`` exactly (ReLU is monotone; a max pool's -inf padding
 never wins a window that holds a value), so the order is a spelling, not a difference. Pre-activation
@@ -10,6 +11,11 @@ is left, instead of "BatchNorm became a max pool" and a pool missing.
 The swap keeps every op id and every reader: the pool's slot holds the ReLU (reading the pool's
 input), the ReLU's slot holds the pool (reading the ReLU), so what read the ReLU reads the pool,
 whose output is the same tensor the ReLU gave.
+
+A 1x1 conv (stride 1, no padding) and an unpadded average pool are both linear and act on different
+axes, so ``pool(conv(x)) == conv(pool(x))`` to rounding, bias included (the average of a constant is
+that constant): a discriminator's shortcut written conv-then-pool or pool-then-conv is one shortcut.
+Read pool first.
 """
 
 from __future__ import annotations
@@ -46,4 +52,35 @@ def relu_before_max_pool(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     return tuple(out)
 
 
-__all__ = ["relu_before_max_pool"]
+def _pool_commutes(conv: OpRecord, pool: OpRecord) -> bool:
+    c, p = dict(conv.attrs), dict(pool.attrs)
+    return (
+        conv.kind is OpKind.CONV
+        and pool.kind is OpKind.AVG_POOL
+        and pool.inputs == (conv.id,)
+        and len(conv.inputs) == 1
+        and all(c.get(k) == v for k, v in (("kernel_size", (1, 1)), ("stride", (1, 1)), ("padding", (0, 0))))
+        and c.get("dilation", (1, 1)) == (1, 1)
+        and p.get("padding") in ((0, 0), (0, 0, 0, 0))
+        and not p.get("ceil_mode")
+    )
+
+
+def avg_pool_before_1x1(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
+    """Each 1x1 conv whose only reader is an unpadded average pool swaps places with it."""
+    reading = readers(ops)
+    out = list(ops)
+    for conv in ops:
+        uses = reading.get(conv.id, [])
+        if len(uses) != 1 or not _pool_commutes(conv, pool := ops[uses[0]]):
+            continue
+        src = conv.in_shapes[0]
+        pooled = ((pool.out_shape or src)[0], src[1], *(pool.out_shape or src)[2:])
+        out[conv.id] = replace(pool, id=conv.id, inputs=conv.inputs, in_shapes=(src,), out_shape=pooled)
+        out[pool.id] = replace(
+            conv, id=pool.id, inputs=(conv.id,), in_shapes=(pooled,), out_shape=pool.out_shape
+        )
+    return tuple(out)
+
+
+__all__ = ["avg_pool_before_1x1", "relu_before_max_pool"]

@@ -13,6 +13,7 @@ from typing import Any
 import torch
 
 from resnet_verify.tracing.activation_args import activation_arguments
+from resnet_verify.tracing.op_args import norm_arguments, slice_bounds, sort_dim
 from resnet_verify.tracing.opnames import (  # noqa: F401  (IGNORED ... are read as opkinds.X)
     ACTIVATION_NAMES,
     ADAPTIVE_NAMES,
@@ -260,7 +261,7 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
         steps = _subsample(args)
         if steps is not None and set(steps) == {1}:
             return OpKind.RESHAPE, {}  # ``x[:, :, ::1, ::1]``: every element, in order
-        return OpKind.SLICE, ({"steps": steps} if steps is not None else {})
+        return OpKind.SLICE, {**({"steps": steps} if steps is not None else {}), **slice_bounds(args)}
     if name in ("einsum", "unfold"):
         return OpKind.OTHER, {"function": name, **_product_args(name, args, kwargs)}
     for names, handler in _WITH_ARGS:
@@ -272,7 +273,7 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
         if name in names:
             return kind, {}
     if name in NORM_NAMES:
-        return OpKind.NORM, {"norm": name}
+        return OpKind.NORM, {"norm": name, **norm_arguments(name, args, kwargs)}
     if name in ACTIVATION_NAMES:  # (nn.ReLU6 runs hardtanh(x, 0, 6): one spelling, relu6)
         if _relu6_spelling(name, args, kwargs):
             return OpKind.ACTIVATION, {"function": "relu6"}
@@ -292,7 +293,7 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
     if name in ("mean", "amax"):  # a partial reduction: which axes, for canonical.py to join
         dims = _reduced_dims(args, kwargs)
         return OpKind.OTHER, {"function": name, **({"dims": dims} if dims is not None else {})}
-    return OpKind.OTHER, {"function": name}
+    return OpKind.OTHER, {"function": name, **sort_dim(name, args, kwargs)}
 
 
 def _whole(args: tuple) -> bool:

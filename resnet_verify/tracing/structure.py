@@ -172,9 +172,37 @@ def _lost_last_block(graph: Graph, ops: Sequence[OpRecord], last: _Unit) -> list
     if len(convs) < 2 or not any(isinstance(k, tuple) and max(k, default=1) > 1 for k in kernel):
         return []
     if ops[convs[-1]].out_shape != ops[end].out_shape:
-        return []  # convs to another width or size (PANNs' two 3x3s to 2048 after a pool): the head's
-
+        # convs to another width or size (PANNs' two 3x3s to 2048 after a pool) are the head's; a
+        # sibling module of the blocks back at the block's shape before them (a generator's last block
+        # without its add, then its upsampling) is that block
+        return _lost_before_the_head(ops, last, end, rest, convs)
     return [_Unit(end, None, tuple(o for o in rest if o >= convs[0]), ())]
+
+
+def _lost_before_the_head(
+    ops: Sequence[OpRecord], last: _Unit, end: int, rest: list[int], convs: list[int]
+) -> list[_Unit]:
+    shape = ops[end].out_shape or ()
+    back = next((i for i, o in enumerate(convs) if i >= 1 and ops[o].out_shape == shape), None)
+    if back is None or any((ops[o].out_shape or ())[2:] != shape[2:] for o in convs[: back + 1]):
+        return []
+    stack, block = (
+        common_stack([ops[o] for o in convs[: back + 1]]),
+        common_stack([ops[o] for o in last.main]),
+    )
+    sibling = (
+        len(block) >= len(stack) and block[: len(stack) - 1] == stack[:-1] and block[: len(stack)] != stack
+    )
+    if not stack or not sibling:
+        return []  # not a sibling module of the last block's: the head's own convs
+    body: list[int] = []  # the module's ops: a pad before its first conv, a norm after its last
+    for o in rest:
+        if ops[o].module_stack[: len(stack)] != stack:
+            if body:
+                break
+            continue
+        body.append(o)
+    return [_Unit(end, None, tuple(body), ())]
 
 
 def _split_plain(ops: Sequence[OpRecord], u: _Unit) -> list[_Unit]:
@@ -314,8 +342,25 @@ def _head(
         feeding |= graph.ancestors(o)
     placed = set(stem) | partial | {o for b in blocks for o in (*b.main, *b.shortcut, *b.tail)}
     placed |= {b.merge_op for b in blocks if b.merge_op is not None} | {b.fork_op for b in blocks}
-    side = {o for o in members(feeding) if o >= 0 and o not in placed}
+    fork = blocks[0].fork_op
+    # not through the trunk: after its end (a second run), or off the input beside it (a rolled view)
+    side = {
+        o for o in members(feeding)
+        if o >= 0 and o not in placed and (o > end or not graph.descends_from(o, fork))
+    }  # fmt: skip
     return sorted(side | set(head))
+
+
+def _around_the_trunk(units: list[_Unit]) -> list[_Unit]:
+    """Without a skip around every other block (SRResNet's and EDSR's long skip from the stem's output
+    to after the trunk): that add is no block of its own but the trunk's surround, whose ops after the
+    last block are the head's. Skips around some blocks only (a residual-in-residual unit) stay."""
+    residual = [u for u in units if u.merge is not None]
+    if len(residual) < 3:
+        return units
+    merges = {u.merge for u in residual}
+    around = [u for u in residual if merges - {u.merge} <= set(u.main)]
+    return [u for u in units if u not in around] if len(around) == 1 else units
 
 
 def find_structure(
@@ -324,7 +369,9 @@ def find_structure(
     """``crashed_in``: the module stack a crashed forward failed in (``()`` for a forward that ran)."""
     graph = Graph(ops)
     table = {p.name: p for p in params}
-    units = _with_tails(graph, ops, _merges(graph, ops, len(input_shape)), crashed=bool(crashed_in))
+    units = _with_tails(
+        graph, ops, _around_the_trunk(_merges(graph, ops, len(input_shape))), crashed=bool(crashed_in)
+    )
     residual = [u for u in units if u.merge is not None]
     in_blocks = {o for u in residual for o in (*u.main, *u.shortcut, *u.tail)}
     joins = find_cross_stage(ops, [u.merge for u in residual if u.merge is not None], in_blocks, graph)

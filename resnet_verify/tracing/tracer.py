@@ -41,7 +41,8 @@ from resnet_verify.tracing.canonical import (
     join_relu,
     join_swish,
 )
-from resnet_verify.tracing.commute import relu_before_max_pool
+from resnet_verify.tracing.chomp import fold_causal_padding
+from resnet_verify.tracing.commute import avg_pool_before_1x1, relu_before_max_pool
 from resnet_verify.tracing.crashes import crash_record
 from resnet_verify.tracing.flop_mode import FlopCount
 from resnet_verify.tracing.layout import channels_first
@@ -334,11 +335,13 @@ def _side_outputs(recorder: Recorder, output: Any, chosen: torch.Tensor | None) 
 # One spelling per concept, in order: weight products (matmul, einsum, im2col) read as the layers
 # they compute (a deformable conv's zero fills part of it); channels-last shapes read channels-first
 # (a Linear on NHWC is a 1x1 conv); a strided slice read by a 1x1 conv is its stride; zero pads
-# folded into the conv / pool reading them; partial means joined into the global pool; hand-written
-# norms, swish and ReLU as the one op each computes.
+# folded into the conv / pool reading them (a causal 1-D conv's left pad or chomp too); partial means
+# joined into the global pool; Caffe's BatchNorm + Scale, hand-written norms, swish and ReLU as the one
+# op each computes; ops that commute in one order.
 _SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
-    read_products, deform_fills, channels_first, strided_slices, fold_pads, join_partial_pools,
+    read_products, deform_fills, channels_first, strided_slices, fold_pads, fold_causal_padding, join_partial_pools,
     join_bn_scale, join_norm_modules, join_swish, join_hard_swish, join_relu, relu_before_max_pool,
+    avg_pool_before_1x1,
 )  # fmt: skip
 
 

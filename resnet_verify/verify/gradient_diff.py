@@ -11,14 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from resnet_verify.tracing.records import Block, OpKind, Trace
+from resnet_verify.tracing.records import INPUT_ID, Block, OpKind, Trace
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 
 CUTS = frozenset({"detach", "detach_", "data"})
 
 
 def _cuts(trace: Trace, ops: Sequence[int]) -> list[int]:
-    return [o for o in ops if trace.ops[o].name in CUTS]
+    # The model's input has no history inside the model: detaching it (an input-gradient wrapper's
+    # ``x.detach().requires_grad_()``) cuts nothing the model learns through.
+    return [o for o in ops if trace.ops[o].name in CUTS and not _of_the_input(trace, o)]
+
+
+def _of_the_input(trace: Trace, op_id: int) -> bool:
+    """The op reads the model's input itself, through layout ops only (``x.clone().detach()``)."""
+    inputs = trace.ops[op_id].inputs
+    while len(inputs) == 1 and inputs[0] >= 0 and trace.ops[inputs[0]].kind is OpKind.RESHAPE:
+        inputs = trace.ops[inputs[0]].inputs
+    return inputs == (INPUT_ID,)
 
 
 def _places(

@@ -1,0 +1,97 @@
+"""What a norm, a slice or a sort is given beyond its kind, in one spelling each.
+
+Two GroupNorms with 32 and 16 groups, ``x[:, :, -T:]`` and ``x[:, :, :T]``, a sort over the channel
+pairs and one over the width pairs: without their arguments each pair reads as the same op, a false
+"no difference". Each is recorded with torch's defaults filled in and every axis or bound made
+non-negative against the input's shape, so equal calls spelled otherwise stay equal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+_NORM_ARGS: dict[str, tuple[tuple[str, int, Any], ...]] = {
+    # name -> (argument, position, torch's default)
+    "group_norm": (("num_groups", 1, None), ("eps", 4, 1e-5)),
+    "layer_norm": (("normalized_shape", 1, None), ("eps", 4, 1e-5)),
+    "instance_norm": (("use_input_stats", 5, True), ("momentum", 6, 0.1), ("eps", 7, 1e-5)),
+    "local_response_norm": (("size", 1, None), ("alpha", 2, 1e-4), ("beta", 3, 0.75), ("k", 4, 1.0)),
+}
+_WEIGHT_AT = {"group_norm": 2, "layer_norm": 2, "instance_norm": 3}
+SORTS = frozenset({"sort", "argsort", "msort", "topk", "kthvalue", "cummax", "cummin", "cumsum", "cumprod"})
+_DIM_AT = {"topk": 2, "kthvalue": 2}  # after k; the others take dim right after the input
+
+
+def _arg(args: tuple, kwargs: dict, index: int, name: str, default: Any = None) -> Any:
+    if name in kwargs:
+        return kwargs[name]
+    return args[index] if len(args) > index else default
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bool | str) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return float(value) if isinstance(value, float) else int(value)
+    if isinstance(value, list | tuple | torch.Size):
+        return tuple(_plain(v) for v in value)
+    return None
+
+
+def norm_arguments(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """``{"num_groups": 32, "eps": 1e-5, "affine": True}`` for ``group_norm(x, 32, w, b)``."""
+    out: dict[str, Any] = {}
+    for key, position, default in _NORM_ARGS.get(name, ()):
+        value = _plain(_arg(args, kwargs, position, key, default))
+        if value is not None:
+            out[key] = value
+    if name in _WEIGHT_AT:
+        out["affine"] = _arg(args, kwargs, _WEIGHT_AT[name], "weight") is not None
+    return out
+
+
+def sort_dim(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """``{"dim": 2, "of": 5}`` for a sort over axis 2 of a 5-D view (GroupSort's pairs)."""
+    tensor = args[0] if args else None
+    if name not in SORTS or not isinstance(tensor, torch.Tensor) or tensor.dim() == 0:
+        return {}
+    dim = _arg(args, kwargs, _DIM_AT.get(name, 1), "dim", -1 if name != "msort" else 0)
+    if isinstance(dim, bool) or not isinstance(dim, int):
+        return {}
+    return {"dim": dim % tensor.dim(), "of": tensor.dim()}
+
+
+def _bound(item: Any, size: int) -> str | None:
+    if isinstance(item, slice):
+        if not all(
+            v is None or (isinstance(v, int) and not isinstance(v, bool))
+            for v in (item.start, item.stop, item.step)
+        ):
+            return None
+        start, stop, step = item.indices(size)
+        return f"{start}:{stop}" + (f":{step}" if step != 1 else "")
+    if isinstance(item, int) and not isinstance(item, bool):
+        return str(item % size) if size else None
+    return None
+
+
+def slice_bounds(args: tuple) -> dict[str, Any]:
+    """``{"bounds": "0:1, 0:4, 12:16"}`` for ``x[:, :, -4:]`` on a (1, 4, 16) tensor: each axis's range
+    made non-negative against the input's size (``x[..., :T]`` and ``x[..., -T:]`` differ). Only plain
+    slices and integers; anything else (a tensor index, None for a new axis) records nothing."""
+    tensor, index = (args[0], args[1]) if len(args) > 1 else (None, None)
+    if not isinstance(tensor, torch.Tensor):
+        return {}
+    items = list(index) if isinstance(index, tuple) else [index]
+    if sum(i is Ellipsis for i in items) > 1 or any(i is None for i in items):
+        return {}
+    if Ellipsis in items:
+        at = items.index(Ellipsis)
+        items = items[:at] + [slice(None)] * (tensor.dim() - len(items) + 1) + items[at + 1 :]
+    items += [slice(None)] * (tensor.dim() - len(items))
+    if len(items) != tensor.dim():
+        return {}
+    bounds = [_bound(i, int(s)) for i, s in zip(items, tensor.shape, strict=True)]
+    return {} if any(b is None for b in bounds) else {"bounds": ", ".join(str(b) for b in bounds)}

@@ -1,0 +1,36 @@
+"""A skip around the whole trunk (EDSR's and SRResNet's long skip) is no block of its own: the blocks
+are counted alike with it or without it, and a missing long skip is one missing add after the trunk
+(tracing/structure.py ``_around_the_trunk``). Skips around some blocks only stay units."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from resnet_verify.specs.builders import build_model
+from resnet_verify.tracing.records import OpKind
+from resnet_verify.tracing.tracer import trace
+from resnet_verify.verify.comparison import compare
+from resnet_verify.verify.records import Pattern
+
+FIXTURE = Path(__file__).parent / "fixtures" / "quirky" / "long_skip.py"
+
+
+def _trace(name: str) -> object:
+    return trace(build_model(f"{FIXTURE}:{name}", num_classes=10, device="meta")[0], 32)
+
+
+def test_the_long_skip_is_the_trunks_surround_not_a_block() -> None:
+    with_skip, without = _trace("with_long_skip"), _trace("without_long_skip")
+    assert len(with_skip.structure.blocks) == len(without.structure.blocks) == 4  # type: ignore[attr-defined]
+    c = compare(build_model(f"{FIXTURE}:without_long_skip", num_classes=10, device="meta")[0],
+                f"{FIXTURE}:with_long_skip", input_size=32, num_classes=10)  # fmt: skip
+    (m,) = c.mismatches
+    assert m.field == "op" and m.actual is None and m.op_kind is OpKind.ADD
+    assert not any(f.pattern is Pattern.BLOCK_COUNTS for f in c.findings)
+
+
+def test_skips_around_some_blocks_stay_units() -> None:
+    t = _trace("residual_in_residual")
+    residual = [b for b in t.structure.blocks if b.merge_op is not None]  # type: ignore[attr-defined]
+    assert len(residual) == 6  # four blocks and the two group skips; the long skip around all is none
+    assert sorted(len(b.main) for b in residual)[-2:] == [9, 9]  # each group skip holds its two blocks

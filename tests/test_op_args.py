@@ -1,0 +1,83 @@
+"""A norm's, a slice's and a sort's own arguments, one spelling each (tracing/op_args.py): a
+GroupNorm's groups, a slice's bounds and a sort's axis were not compared, so edits to them read as
+no difference at all."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torchvision.models import resnet18
+
+from resnet_verify.tracing import opkinds
+from resnet_verify.tracing.tracer import trace
+from resnet_verify.verify.align import align_blocks
+from resnet_verify.verify.comparison import compare, compare_traces
+from resnet_verify.verify.gradient_diff import gradient_mismatches
+from resnet_verify.verify.records import Pattern
+
+X = torch.zeros(1, 8, 6, 16)
+
+
+def test_one_spelling_each() -> None:
+    w = torch.ones(8)
+    gn = opkinds.classify("group_norm", (X, 4, w, w), {}, 1)[1]
+    assert gn == {"norm": "group_norm", "num_groups": 4, "eps": 1e-5, "affine": True}
+    assert (
+        opkinds.classify("group_norm", (X,), {"num_groups": 4, "weight": w, "bias": w, "eps": 1e-5}, 1)[1]
+        == gn
+    )
+    tail = opkinds.classify("__getitem__", (X, (Ellipsis, slice(-4, None))), {}, 1)[1]
+    head = opkinds.classify("__getitem__", (X, (slice(None), slice(None), slice(None), slice(0, 4))), {}, 1)[
+        1
+    ]
+    assert tail["bounds"] == "0:1, 0:8, 0:6, 12:16" and head["bounds"] == "0:1, 0:8, 0:6, 0:4"
+    assert opkinds.classify("__getitem__", (X, (Ellipsis, slice(12, 16))), {}, 1)[1] == tail
+    sort_last = opkinds.classify("sort", (X,), {}, 1)[1]
+    assert sort_last == opkinds.classify("sort", (X, 3), {}, 1)[1] == {"function": "sort", "dim": 3, "of": 4}
+
+
+class _Net(nn.Module):
+    def __init__(self, groups: int, keep_tail: bool) -> None:
+        super().__init__()
+        self.body = resnet18(num_classes=6)
+        self.norm = nn.GroupNorm(groups, 64)
+        self.keep_tail = keep_tail
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b = self.body
+        y = self.norm(b.maxpool(b.relu(b.bn1(b.conv1(x)))))
+        y = b.layer4(b.layer3(b.layer2(b.layer1(y))))
+        y = y[..., -1:] if self.keep_tail else y[..., :1]
+        return b.fc(torch.flatten(F.adaptive_avg_pool2d(y, 1), 1))
+
+
+def test_groups_and_bounds_are_differences() -> None:
+    with torch.device("meta"):
+        a, b = _Net(32, True), _Net(16, False)
+    c = compare_traces(trace(a, 64), trace(b, 64), reference_name="a", candidate_name="b", num_classes=6)
+    fields = sorted(str(m.field) for m in c.mismatches)
+    assert fields == ["bounds", "num_groups"], fields
+    with torch.device("meta"):
+        same = _Net(32, True)
+    again = compare_traces(
+        trace(a, 64), trace(same, 64), reference_name="a", candidate_name="c", num_classes=6
+    )
+    assert not again.mismatches
+
+
+def test_a_detached_copy_of_the_input_cuts_nothing() -> None:
+    class _Tracked(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.net = resnet18(num_classes=6)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.net(x.clone().detach().requires_grad_(True))
+
+    with torch.device("meta"):
+        tracked, plain = _Tracked(), resnet18(num_classes=6)
+    t, p = trace(tracked, 64), trace(plain, 64)
+    assert not gradient_mismatches(p, t, align_blocks(p, t))
+    c = compare(tracked, "resnet18", input_size=64, num_classes=6)
+    assert not c.mismatches and not any(f.pattern is Pattern.DESCRIBED for f in c.findings)
