@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Twenty-seven parts: ``heldout`` to
-``heldout23``, ``heldout24``, ``heldout25``, ``heldout26`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Twenty-eight parts: ``heldout`` to
+``heldout23``, ``heldout24``, ``heldout25``, ``heldout26``, ``heldout27`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -38,7 +38,9 @@ plain mistakes in such code; ``heldout24`` ResNets that arrive converted from an
 WideResNets, robustness's AttackerModel, smoothing and regularisation wrappers, mixture BatchNorm, feature
 denoising, 1-Lipschitz layers), and plain mistakes in such code);
 ``heldout26`` residual networks outside image classification (GAN generators and discriminators, a
-diffusion UNet, WaveNet, a TCN) compared with the user's own unedited builder: refactors and single edits) and
+diffusion UNet, WaveNet, a TCN) compared with the user's own unedited builder: refactors and single edits;
+``heldout27`` ResNets as medical-imaging code writes them (MONAI's 2-D / 3-D ResNet, torchxrayvision, 2.5-D
+slices, ResUNet, nnU-Net's residual encoder), and plain mistakes in such code) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -304,6 +306,13 @@ NOT_YET: dict[str, str] = {
     "stylegan2_no_skip_gain": "the missing div right in convs.1-3 (repeated_in_blocks), but convs.4's missing "
     "div shifts the minibatch-stddev ops against each other: described_difference 'the head is built "
     "differently' (var / add / sqrt misaligned) at the root, where nothing differs",
+    # heldout27, first run at 7188d0a (no uncommitted edits under resnet_verify/; expectations fixed before it;
+    # 12 of 14 right; twins 14 of 14 clean; swapped 9 of 10):
+    "chexnet_r50_softmax": "one unclaimed op mismatch at fc.1 ('head: expected sigmoid, found softmax'), no finding: "
+    "softmax_output not named for a softmax in the place of the multi-label head's sigmoid",
+    "nnunet_resenc_xyz_strides": "axis_stride named at stages.1.0.conv1.conv and stages.1.0.skip.0, but the skip "
+    "pool's kernel_size (2, 2, 1) for (1, 2, 2) (nnU-Net's AvgPool(stride, stride): the kernel is the stride) left "
+    "unclaimed; the decoder's transposed conv with the same swapped kernel / stride not reported at all",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -338,6 +347,7 @@ NOT_YET_TWIN: dict[str, str] = {
     # compared exactly)
     # heldout25, first run at 4815550: twins 16 of 16 clean
     # heldout26, first run at 5f45d5f: twins 16 of 16 clean (each twin the unedited builder itself)
+    # heldout27, first run at 7188d0a: twins 14 of 14 clean
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what
@@ -384,6 +394,9 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "comparison comes back",
     "lnets_r18": "activation_function not named and projection_without_bn reported, as the unswapped run",
     # heldout26, first run at 5f45d5f: 1 of 1
+    # heldout27, first run at 7188d0a: 9 of 10
+    "chexnet_r50_softmax": "nothing named (one unclaimed op mismatch at fc.1, sigmoid against softmax), as the "
+    "unswapped run",
 }
 NAMED = [i for i in ALL if i.named]
 
