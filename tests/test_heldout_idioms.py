@@ -40,7 +40,10 @@ denoising, 1-Lipschitz layers), and plain mistakes in such code);
 ``heldout26`` residual networks outside image classification (GAN generators and discriminators, a
 diffusion UNet, WaveNet, a TCN) compared with the user's own unedited builder: refactors and single edits;
 ``heldout27`` ResNets as medical-imaging code writes them (MONAI's 2-D / 3-D ResNet, torchxrayvision, 2.5-D
-slices, ResUNet, nnU-Net's residual encoder), and plain mistakes in such code) and
+slices, ResUNet, nnU-Net's residual encoder), and plain mistakes in such code);
+``heldout28`` residual networks without convolutions or with few (tabular ResNet, ResMLP, MLP-Mixer,
+InceptionTime, a residual point MLP, an L2-normalised embedder) compared with the user's own unedited
+builder: refactors and single edits) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -505,6 +508,7 @@ def test_manifest_is_consistent() -> None:
         "heldout25": 16,
         "heldout26": 16,
         "heldout27": 14,
+        "heldout28": 14,
         "development": 27,
     }
     for part, idioms in PARTS.items():
