@@ -80,12 +80,13 @@ def normalize_input_shape(input_shape: int | Sequence[int]) -> Shape:
     """``224`` -> (1, 3, 224, 224); ``(3, 64, 64)`` -> (1, 3, 64, 64); ``(C, L)`` -> (1, C, L) (a 1-D
     model); 4-tuples (N, C, H, W) and 5-tuples (N, C, D, H, W) are kept. A ``torch.Size`` is always a
     whole shape, batch included: ``torch.Size([1, 3, 8, 64, 64])``, ``torch.Size([1, 12, 1000])``
-    (the only spelling of a 3-D input without a batch-size ambiguity: (3, 8, 64, 64) reads as N, C, H, W)."""
+    (the only spelling of a 3-D input without a batch-size ambiguity: (3, 8, 64, 64) reads as N, C, H, W),
+    ``torch.Size([1, 32])`` one vector of 32 features (a residual MLP)."""
     if isinstance(input_shape, int):
         return (1, 3, input_shape, input_shape)
     shape = tuple(int(s) for s in input_shape)
-    if isinstance(input_shape, torch.Size) and 3 <= len(shape) <= 5:
-        return shape
+    if isinstance(input_shape, torch.Size) and 2 <= len(shape) <= 5:
+        return shape  # (N, F): a vector of features (a tabular or embedding MLP)
     if len(shape) in (2, 3):
         return (1, *shape)
     if len(shape) in (4, 5):

@@ -33,6 +33,16 @@ def same_rate(a: float, b: float) -> bool:
     return (math.isnan(a) and math.isnan(b)) or abs(a - b) <= P_TOLERANCE
 
 
+def _side(trace: Trace, reg: Regularizer) -> str | None:
+    """Where in its block a regularizer runs: before the residual add or after it."""
+    if reg.block is None:
+        return None
+    merge = trace.structure.blocks[reg.block].merge_op
+    if merge is None:
+        return None
+    return "after the add" if reg.position > merge else "before the add"
+
+
 def _runs_always(other: Trace, reg: Regularizer) -> bool:
     """A training-mode branch whose module the other side calls in its eval forward as well (an
     augmentation left on in eval): not missing there; what it runs in eval is compared as ops."""
@@ -104,6 +114,9 @@ class _RegularizerDiffer:
             a = self.ref.regularizers[r] if r is not None else None
             b = self.cand.regularizers[c] if c is not None else None
             if a is not None and b is not None and a.kind is b.kind and same_rate(a.p, b.p):
+                sides = (_side(self.ref, a), _side(self.cand, b))
+                if None not in sides and sides[0] != sides[1]:  # the same dropout, across the add
+                    self.out.append(self.mismatch(place, r, c, sides))
                 continue
             if (a is None and b is not None and _runs_always(self.ref, b)) or (
                 b is None and a is not None and _runs_always(self.cand, a)
@@ -121,10 +134,17 @@ class _RegularizerDiffer:
             return self.sites.get(linear.module_path) if linear is not None else None
         return None
 
-    def mismatch(self, place: _Place, r: int | None, c: int | None) -> Mismatch:
+    def mismatch(
+        self, place: _Place, r: int | None, c: int | None, sides: tuple[str | None, str | None] | None = None
+    ) -> Mismatch:
         a = self.ref.regularizers[r] if r is not None else None
         b = self.cand.regularizers[c] if c is not None else None
-        if a is not None and b is not None:
+        exp: object
+        act: object
+        if a is not None and b is not None and sides is not None:
+            field, exp, act = "position", sides[0], sides[1]
+            text = f"{call_text(b)} {sides[1]} where the reference's runs {sides[0]}"
+        elif a is not None and b is not None:
             field, exp, act = ("p", a.p, b.p) if a.kind is b.kind else ("kind", call_text(a), call_text(b))
             text = f"{call_text(b)} where the reference has {call_text(a)}"
         elif b is not None:

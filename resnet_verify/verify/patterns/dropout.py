@@ -70,6 +70,7 @@ class Change(str, enum.Enum):
     CANDIDATE_ONLY = "candidate_only"
     REFERENCE_ONLY = "reference_only"
     RATE = "rate"
+    POSITION = "position"  # the same regularizer on the other side of the residual add
     KIND = "kind"
 
 
@@ -88,6 +89,8 @@ class _Entry:
             return Change.CANDIDATE_ONLY
         if self.cand is None:
             return Change.REFERENCE_ONLY
+        if self.mismatch.field == "position":
+            return Change.POSITION
         return Change.RATE if self.ref.kind is self.cand.kind else Change.KIND
 
     @property
@@ -228,6 +231,13 @@ def _texts(ctx: Context, entries: Sequence[_Entry]) -> tuple[str, str, str]:
             f"{label} missing in the candidate",
             f"The reference applies {_spell(ref, refs)} {where}; the candidate has none.",
             f"{site}: add {_module_call(ref, refs)} {where}, as the reference does",
+        )
+    if change is Change.POSITION:
+        return (
+            f"{label} on the other side of the residual add",
+            f"{_spell(cand, cands)} {where} runs {first.mismatch.actual} in the candidate (at {site}), where the "
+            f"reference's runs {first.mismatch.expected}: the skip path carries it, or not, otherwise.",
+            f"{site}: apply it {first.mismatch.expected}{every}, as the reference does",
         )
     if change is Change.RATE:
         return (
