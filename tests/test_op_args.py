@@ -81,3 +81,12 @@ def test_a_detached_copy_of_the_input_cuts_nothing() -> None:
     assert not gradient_mismatches(p, t, align_blocks(p, t))
     c = compare(tracked, "resnet18", input_size=64, num_classes=6)
     assert not c.mismatches and not any(f.pattern is Pattern.DESCRIBED for f in c.findings)
+
+
+def test_a_transposed_conv_records_its_kernel_stride_and_padding() -> None:
+    w = torch.zeros(8, 4, 2, 2, 1)
+    x = torch.zeros(1, 8, 4, 4, 4)
+    a = opkinds.classify("conv_transpose3d", (x, w, None, (2, 2, 1)), {}, 1)[1]
+    assert a["kernel_size"] == (2, 2, 1) and a["stride"] == (2, 2, 1) and a["padding"] == (0, 0, 0)
+    b = opkinds.classify("conv_transpose3d", (x, w), {"stride": 2}, 1)[1]
+    assert b["stride"] == (2, 2, 2) and b["groups"] == 1

@@ -79,3 +79,16 @@ def test_it_does_not_fire_on_a_sigmoid_head_a_softmax_inside_or_a_reference_that
     assert not c.ok and Pattern.OUTPUT_SOFTMAX not in _findings(c)
     same = trace(both, 64)
     assert compare_traces(same, same, reference_name="a", candidate_name="b", num_classes=6).ok
+
+
+def test_a_softmax_in_place_of_a_multi_label_sigmoid_is_named_either_way() -> None:
+    from resnet_verify.specs.builders import build_model
+
+    fixture = Path(__file__).parent / "fixtures" / "quirky" / "multilabel.py"
+    for cand, ref in (("softmax_head", "sigmoid_head"), ("sigmoid_head", "softmax_head")):
+        model = build_model(f"{fixture}:{cand}", num_classes=14, device="meta")[0]
+        c = compare(model, f"{fixture}:{ref}", input_size=(1, 64, 64), num_classes=14)
+        assert [f.pattern for f in c.findings] == [Pattern.OUTPUT_SOFTMAX], [f.title for f in c.findings]
+        assert "sigmoid" in c.findings[0].message
+    same = build_model(f"{fixture}:sigmoid_head", num_classes=14, device="meta")[0]
+    assert not compare(same, f"{fixture}:sigmoid_head", input_size=(1, 64, 64), num_classes=14).mismatches

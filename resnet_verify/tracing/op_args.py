@@ -95,3 +95,30 @@ def slice_bounds(args: tuple) -> dict[str, Any]:
         return {}
     bounds = [_bound(i, int(s)) for i, s in zip(items, tensor.shape, strict=True)]
     return {} if any(b is None for b in bounds) else {"bounds": ", ".join(str(b) for b in bounds)}
+
+
+_TRANSPOSED = frozenset({"conv_transpose1d", "conv_transpose2d", "conv_transpose3d"})
+
+
+def conv_transpose_arguments(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """A transposed conv's kernel, stride, padding, output padding, groups and dilation (an up-sampling
+    decoder's), one spelling: ints as the per-axis tuples the module holds."""
+    weight = _arg(args, kwargs, 1, "weight")
+    if name not in _TRANSPOSED or not isinstance(weight, torch.Tensor) or weight.dim() < 3:
+        return {}
+    n = weight.dim() - 2
+
+    def axes(value: Any, default: int) -> Any:
+        value = default if value is None else value
+        return tuple(int(v) for v in value) if isinstance(value, list | tuple) else (int(value),) * n
+
+    out: dict[str, Any] = {"kernel_size": tuple(int(k) for k in weight.shape[2:])}
+    for key, position, default in (
+        ("stride", 3, 1),
+        ("padding", 4, 0),
+        ("output_padding", 5, 0),
+        ("dilation", 7, 1),
+    ):
+        out[key] = axes(_arg(args, kwargs, position, key), default)
+    out["groups"] = int(_arg(args, kwargs, 6, "groups", 1))
+    return out

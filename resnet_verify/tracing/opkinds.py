@@ -13,7 +13,7 @@ from typing import Any
 import torch
 
 from resnet_verify.tracing.activation_args import activation_arguments
-from resnet_verify.tracing.op_args import norm_arguments, slice_bounds, sort_dim
+from resnet_verify.tracing.op_args import conv_transpose_arguments, norm_arguments, slice_bounds, sort_dim
 from resnet_verify.tracing.opnames import (  # noqa: F401  (IGNORED ... are read as opkinds.X)
     ACTIVATION_NAMES,
     ADAPTIVE_NAMES,
@@ -293,7 +293,11 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
     if name in ("mean", "amax"):  # a partial reduction: which axes, for canonical.py to join
         dims = _reduced_dims(args, kwargs)
         return OpKind.OTHER, {"function": name, **({"dims": dims} if dims is not None else {})}
-    return OpKind.OTHER, {"function": name, **sort_dim(name, args, kwargs)}
+    return OpKind.OTHER, {
+        "function": name,
+        **sort_dim(name, args, kwargs),
+        **conv_transpose_arguments(name, args, kwargs),
+    }
 
 
 def _whole(args: tuple) -> bool:

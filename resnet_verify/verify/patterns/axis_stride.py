@@ -46,12 +46,24 @@ def detect_axis_stride(ctx: Context) -> list[Finding]:
                     f"along that axis."
                 ),
                 locations=(m.reference_path,) if m.reference_path else (),
-                mismatches=(i,),
+                mismatches=(i, *_window_is_stride(ctx, i)),
                 suggestion=f"{at(m.candidate_path, m.source)}: make the stride {m.expected}",
                 source=m.source,
             )
         )
     return findings
+
+
+def _window_is_stride(ctx: Context, i: int) -> tuple[int, ...]:
+    """The same layer's kernel swapped the same way, where its window is its stride (a pool of
+    kernel = stride, as nnU-Net's skips write it): one axis mistake, not two."""
+    m = ctx.mismatches[i]
+    return tuple(
+        j for j, o in enumerate(ctx.mismatches)
+        if j != i and o.field == "kernel_size" and o.kind is MismatchKind.ATTRIBUTE
+        and (o.reference_op, o.candidate_op) == (m.reference_op, m.candidate_op)
+        and (o.expected, o.actual) == (m.expected, m.actual)
+    )  # fmt: skip
 
 
 def _larger(actual: tuple, expected: tuple, axes: list[int]) -> bool:

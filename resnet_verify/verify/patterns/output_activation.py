@@ -10,7 +10,7 @@ softmax anywhere else (an attention map, an SE-style gate) is not this.
 
 from __future__ import annotations
 
-from resnet_verify.tracing.records import LAYOUT_KINDS, OpRecord
+from resnet_verify.tracing.records import LAYOUT_KINDS, OpRecord, Trace
 from resnet_verify.verify.patterns.context import Context, at, consumers
 from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
 
@@ -18,18 +18,26 @@ _NAMES = frozenset({"softmax", "log_softmax", "_softmax"})
 
 
 def _is_output_softmax(ctx: Context, m: Mismatch) -> bool:
-    if m.region is not Region.HEAD or m.field != "op" or m.expected is not None or m.candidate_op is None:
+    if m.region is not Region.HEAD or m.field != "op" or m.candidate_op is None:
+        return False
+    if m.expected is not None and not _output_sigmoid(ctx, m):
         return False
     op: OpRecord = ctx.candidate.ops[m.candidate_op]
-    return _spelled(op) in _NAMES and not _computed_on(ctx, op.id)
+    return _spelled(op) in _NAMES and not _computed_on(ctx.candidate, op.id)
 
 
-def _computed_on(ctx: Context, op_id: int) -> bool:
+def _output_sigmoid(ctx: Context, m: Mismatch) -> bool:
+    """The reference's op there is the sigmoid its forward ends with (a multi-label head)."""
+    if m.reference_op is None:
+        return False
+    op = ctx.reference.ops[m.reference_op]
+    return _spelled(op) == "sigmoid" and not _computed_on(ctx.reference, op.id)
+
+
+def _computed_on(trace: Trace, op_id: int) -> bool:
     """Something other than layout reads the op's output, past views and flattens (an attentive
     pooling's softmax over frames is viewed, then multiplies the features: not the output)."""
-    return any(
-        _computed_on(ctx, c.id) if c.kind in LAYOUT_KINDS else True for c in consumers(ctx.candidate, op_id)
-    )
+    return any(_computed_on(trace, c.id) if c.kind in LAYOUT_KINDS else True for c in consumers(trace, op_id))
 
 
 def _spelled(op: OpRecord) -> str:
@@ -45,6 +53,8 @@ def detect_output_softmax(ctx: Context) -> list[Finding]:
     m = ctx.mismatches[idx[0]]
     assert m.candidate_op is not None
     name = _spelled(ctx.candidate.ops[m.candidate_op])
+    if m.expected is not None:
+        return [_for_sigmoid(ctx, m, idx, name)]
     if name == "log_softmax":
         why = (
             "it returns log-probabilities: right for nn.NLLLoss, but nn.CrossEntropyLoss (what "
@@ -68,3 +78,18 @@ def detect_output_softmax(ctx: Context) -> list[Finding]:
             source=m.source,
         )
     ]
+
+
+def _for_sigmoid(ctx: Context, m: Mismatch, idx: tuple[int, ...], name: str) -> Finding:
+    return Finding(
+        pattern=Pattern.OUTPUT_SOFTMAX,
+        title="Softmax in the forward where the reference ends with a sigmoid",
+        message=f"The candidate's forward ends with {name} where the reference's ends with a sigmoid: the "
+        "classes now compete for one probability mass (one label per input), where the reference scores "
+        "each label on its own (multi-label). Scores and thresholds no longer mean the same.",
+        locations=(m.reference_path or "head",),
+        mismatches=idx,
+        suggestion=f"{at(m.candidate_path, m.source)}: end with torch.sigmoid as the reference does (or return "
+        "the logits and use nn.BCEWithLogitsLoss)",
+        source=m.source,
+    )
