@@ -46,11 +46,14 @@ def _descends_from(ops: Sequence[OpRecord], starts: set[int], first: ModuleCall)
 
 
 def _second_passes(ops: Sequence[OpRecord], calls: Sequence[ModuleCall]) -> list[ModuleCall]:
+    again = [c for c in calls if c.call_index > 0 and c.end_op - c.first_op >= MIN_LAYERS]
+    if not again:
+        return []  # (a ReLU module called three times a block: one op each, no network)
     first_calls = {c.path: c for c in calls if c.call_index == 0}
     found: list[ModuleCall] = []
-    for call in sorted(calls, key=lambda c: c.first_op):
+    for call in sorted(again, key=lambda c: c.first_op):
         first = first_calls.get(call.path)
-        if call.call_index == 0 or first is None or call.end_op <= call.first_op:
+        if first is None:
             continue
         if found and call.first_op < found[-1].end_op:
             continue  # inside a pass already read as one op

@@ -38,7 +38,10 @@ def attr_dict(attrs: Attrs) -> dict[str, Any]:
 
 
 def make_attrs(mapping: dict[str, Any]) -> Attrs:
-    return tuple(sorted((k, _canonical_number(v)) for k, v in mapping.items()))
+    return tuple(sorted((k, _canonical_number(v) if type(v) in _ROUNDED else v) for k, v in mapping.items()))
+
+
+_ROUNDED = (float, tuple)
 
 
 def _canonical_number(value: Any) -> Any:
@@ -47,7 +50,7 @@ def _canonical_number(value: Any) -> Any:
     the other side wrote, in one spelling."""
     if isinstance(value, float) and math.isfinite(value):
         return float(f"{value:.6g}")
-    if isinstance(value, tuple):
+    if isinstance(value, tuple) and any(type(v) is float for v in value):
         return tuple(_canonical_number(v) for v in value)
     return value
 

@@ -34,17 +34,29 @@ class _Replacement:
     reference_ops: frozenset[int]  # the reference's conv and the norm / activation it replaces too
 
 
-def _composites(trace: Trace, block: Block) -> Iterator[ModuleCall]:
+def _multi_layer_calls(trace: Trace) -> list[ModuleCall]:
+    """Calls of non-container modules running two or more convs / Linears, outermost first: the
+    candidates for a layer replaced by a module (counted with one prefix sum, not a scan per call)."""
+    before = [0]
+    for op in trace.ops:
+        before.append(before[-1] + (op.kind in _LAYERS))
+    calls = [
+        c for c in trace.modules
+        if c.type_name not in _CONTAINERS and c.path and before[c.end_op] - before[c.first_op] >= 2
+    ]  # fmt: skip
+    return sorted(calls, key=lambda c: (c.first_op, -c.end_op))
+
+
+def _composites(trace: Trace, block: Block, calls: list[ModuleCall]) -> Iterator[ModuleCall]:
     main = set(block.main)
     taken: list[ModuleCall] = []
-    for call in sorted(trace.modules, key=lambda c: (c.first_op, -c.end_op)):
-        if call.type_name in _CONTAINERS or call.path == block.path or not under(call.path, block.path):
+    for call in calls:
+        if call.path == block.path or not under(call.path, block.path):
             continue
-        ops = range(call.first_op, call.end_op)
         if any(t.first_op <= call.first_op and call.end_op <= t.end_op for t in taken):
             continue  # inside a module already taken
-        layers = [o for o in ops if trace.ops[o].kind in _LAYERS]
-        if len(layers) >= 2 and all(o in main for o in layers):
+        layers = [o for o in range(call.first_op, call.end_op) if trace.ops[o].kind in _LAYERS]
+        if all(o in main for o in layers):
             taken.append(call)
             yield call
 
@@ -76,9 +88,12 @@ def _replaced(ctx: Context, a: Block, b: Block, call: ModuleCall) -> frozenset[i
 
 
 def _replacements(ctx: Context) -> list[_Replacement]:
-    out = []
+    calls = _multi_layer_calls(ctx.candidate)
+    out: list[_Replacement] = []
+    if not calls:
+        return out
     for _, a, b in ctx.paired_blocks():
-        for call in _composites(ctx.candidate, b):
+        for call in _composites(ctx.candidate, b, calls):
             ops = _replaced(ctx, a, b, call)
             if ops:
                 out.append(_Replacement(call, b.path, call.path[len(b.path) + 1 :], ops))
