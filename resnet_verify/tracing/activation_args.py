@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from resnet_verify.tracing.op_args import arg
+
 # function -> (argument name, position after the input, torch's default); ``None``: keyword-only
 _ARGUMENTS: dict[str, tuple[tuple[str, int | None, Any], ...]] = {
     "leaky_relu": (("negative_slope", 1, 0.01),),
@@ -26,12 +28,7 @@ def activation_arguments(function: str, args: tuple, kwargs: dict) -> dict[str, 
     """``{"negative_slope": 0.1}`` for ``leaky_relu(x, 0.1)``; ``{}`` for a function without any."""
     out: dict[str, Any] = {}
     for name, position, default in _ARGUMENTS.get(function, ()):
-        if name in kwargs:
-            value = kwargs[name]
-        elif position is not None and len(args) > position:
-            value = args[position]
-        else:
-            value = default
+        value = arg(args, kwargs, position if position is not None else len(args) + 1, name, default)
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             continue  # a tensor slope (PReLU's is a parameter, not an argument) or an odd call
         out[name] = float(value) if isinstance(value, (int, float)) else value

@@ -24,7 +24,8 @@ SORTS = frozenset({"sort", "argsort", "msort", "topk", "kthvalue", "cummax", "cu
 _DIM_AT = {"topk": 2, "kthvalue": 2}  # after k; the others take dim right after the input
 
 
-def _arg(args: tuple, kwargs: dict, index: int, name: str, default: Any = None) -> Any:
+def arg(args: tuple, kwargs: dict, index: int, name: str, default: Any = None) -> Any:
+    """A call's argument by keyword, else by position, else ``default``."""
     if name in kwargs:
         return kwargs[name]
     return args[index] if len(args) > index else default
@@ -44,11 +45,11 @@ def norm_arguments(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
     """``{"num_groups": 32, "eps": 1e-5, "affine": True}`` for ``group_norm(x, 32, w, b)``."""
     out: dict[str, Any] = {}
     for key, position, default in _NORM_ARGS.get(name, ()):
-        value = _plain(_arg(args, kwargs, position, key, default))
+        value = _plain(arg(args, kwargs, position, key, default))
         if value is not None:
             out[key] = value
     if name in _WEIGHT_AT:
-        out["affine"] = _arg(args, kwargs, _WEIGHT_AT[name], "weight") is not None
+        out["affine"] = arg(args, kwargs, _WEIGHT_AT[name], "weight") is not None
     return out
 
 
@@ -57,7 +58,7 @@ def sort_dim(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
     tensor = args[0] if args else None
     if name not in SORTS or not isinstance(tensor, torch.Tensor) or tensor.dim() == 0:
         return {}
-    dim = _arg(args, kwargs, _DIM_AT.get(name, 1), "dim", -1 if name != "msort" else 0)
+    dim = arg(args, kwargs, _DIM_AT.get(name, 1), "dim", -1 if name != "msort" else 0)
     if isinstance(dim, bool) or not isinstance(dim, int):
         return {}
     return {"dim": dim % tensor.dim(), "of": tensor.dim()}
@@ -103,7 +104,7 @@ _TRANSPOSED = frozenset({"conv_transpose1d", "conv_transpose2d", "conv_transpose
 def conv_transpose_arguments(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
     """A transposed conv's kernel, stride, padding, output padding, groups and dilation (an up-sampling
     decoder's), one spelling: ints as the per-axis tuples the module holds."""
-    weight = _arg(args, kwargs, 1, "weight")
+    weight = arg(args, kwargs, 1, "weight")
     if name not in _TRANSPOSED or not isinstance(weight, torch.Tensor) or weight.dim() < 3:
         return {}
     n = weight.dim() - 2
@@ -119,6 +120,6 @@ def conv_transpose_arguments(name: str, args: tuple, kwargs: dict) -> dict[str, 
         ("output_padding", 5, 0),
         ("dilation", 7, 1),
     ):
-        out[key] = axes(_arg(args, kwargs, position, key), default)
-    out["groups"] = int(_arg(args, kwargs, 6, "groups", 1))
+        out[key] = axes(arg(args, kwargs, position, key), default)
+    out["groups"] = int(arg(args, kwargs, 6, "groups", 1))
     return out

@@ -13,6 +13,7 @@ from typing import Any
 import torch
 
 from resnet_verify.tracing.activation_args import activation_arguments
+from resnet_verify.tracing.op_args import arg as _arg
 from resnet_verify.tracing.op_args import conv_transpose_arguments, norm_arguments, slice_bounds, sort_dim
 from resnet_verify.tracing.opnames import (  # noqa: F401  (IGNORED ... are read as opkinds.X)
     ACTIVATION_NAMES,
@@ -34,12 +35,6 @@ from resnet_verify.tracing.opnames import (  # noqa: F401  (IGNORED ... are read
     TRACKED_PROPERTIES,
 )
 from resnet_verify.tracing.records import OpKind
-
-
-def _arg(args: tuple, kwargs: dict, index: int, name: str, default: Any = None) -> Any:
-    if name in kwargs:
-        return kwargs[name]
-    return args[index] if len(args) > index else default
 
 
 def _pair(value: Any, default: int | None = None, n: int = 2) -> Any:
