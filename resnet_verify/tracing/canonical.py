@@ -96,6 +96,42 @@ def _statistic_axes(run: Sequence[OpRecord]) -> str | None:
     return None
 
 
+def _trailing_axes(stat: OpRecord) -> int:
+    """How many trailing axes a keepdim statistic reduces (0: not a trailing reduction)."""
+    if not stat.in_shapes or stat.out_shape is None or len(stat.out_shape) != len(stat.in_shapes[0]):
+        return 0
+    shape, out = stat.in_shapes[0], stat.out_shape
+    k = 0
+    while k < len(shape) - 1 and out[len(out) - 1 - k] == 1:
+        k += 1
+    kept = len(shape) - k
+    return k if out[:kept] == shape[:kept] and any(s != 1 for s in shape[kept:]) else 0
+
+
+def _layer_norm(run: Sequence[OpRecord], x: int, shape: tuple[int, ...]) -> dict[str, object] | None:
+    """``(x - x.mean(-1, keepdim=True)) / torch.sqrt(x.var(-1, unbiased=False, keepdim=True) + eps) * w
+    + b`` is ``nn.LayerNorm`` (what ResMLP / Mixer / ConvNeXt ports write out): the mean over the
+    trailing axes subtracted, a biased variance, eps added to it. Its arguments as ``F.layer_norm``
+    records them, so the two spellings compare equal; None for any other norm (RMSNorm has no
+    centering, an unbiased variance or a norm over leading axes normalises otherwise)."""
+    stats = [op for op in run if op.kind is OpKind.GLOBAL_POOL or _function(op) in _STATISTICS]
+    first = stats[0] if stats else None
+    if first is None or first.inputs[:1] != (x,) or _function(first) != "mean":
+        return None
+    k = _trailing_axes(first)
+    centered = any(_function(op) == "sub" and op.inputs == (x, first.id) for op in run)
+    biased = all(dict(op.attrs).get("correction", 0) == 0 for op in stats)
+    eps = [
+        dict(op.attrs).get("scalar")
+        for op in run
+        if _function(op) == "add" and op.out_shape == first.out_shape
+    ]
+    if not (k and centered and biased and len(eps) == 1 and isinstance(eps[0], float)):
+        return None
+    affine = any(op.params for op in run)
+    return {"norm": "layer_norm", "normalized_shape": tuple(shape[-k:]), "eps": eps[0], "affine": affine}
+
+
 def join_norm_modules(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     """Each module call that normalizes with tensor ops reads as one ``NORM`` op (its last op; a
     trailing threshold stays an activation), its other ops as layout ops alignment skips, so it
@@ -108,17 +144,27 @@ def join_norm_modules(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
         clip = _function(last) in _CLIPS and len(run) > 4
         norm = run[-2] if clip else last
         over = _statistic_axes(run)
+        inside = {op.id for op in run}
+        entry = next(op for op in run if any(i not in inside for i in op.inputs))
+        x = next(i for i in entry.inputs if i not in inside)
+        attrs = _layer_norm(run, x, entry.in_shapes[entry.inputs.index(x)]) or {
+            "norm": "written as ops",
+            **({"over": over} if over else {}),
+        }
+        params = tuple(dict.fromkeys(p for op in run[: run.index(norm) + 1] for p in op.params))
         for op in run:
             if op is norm:
-                attrs = {"norm": "written as ops", **({"over": over} if over else {})}
-                out[op.id] = replace(op, kind=OpKind.NORM, attrs=make_attrs(attrs))
+                out[op.id] = replace(op, kind=OpKind.NORM, attrs=make_attrs(attrs), params=params)
             elif op is last and clip:
                 out[op.id] = replace(
                     op, kind=OpKind.ACTIVATION, attrs=make_attrs({"function": _function(op)})
                 )
             else:
                 a = dict(op.attrs)
-                out[op.id] = replace(op, kind=OpKind.RESHAPE, attrs=make_attrs({**a, "part_of": "norm"}))
+                kept = () if op.id < norm.id else op.params  # the norm's own are its op's
+                out[op.id] = replace(
+                    op, kind=OpKind.RESHAPE, attrs=make_attrs({**a, "part_of": "norm"}), params=kept
+                )
     return tuple(out)
 
 

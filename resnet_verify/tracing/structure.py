@@ -141,6 +141,8 @@ def _last_tail(graph: Graph, ops: Sequence[OpRecord], merge: int) -> tuple[int, 
     """Elementwise ops right after the last merge that keep its shape (the final ReLU)."""
     tail: list[int] = []
     for op in ops[merge + 1 :]:
+        if op.kind is OpKind.RESHAPE:
+            continue  # layout, or a step of an op written in several (a hand-written norm's mean)
         if (
             op.kind in _ELEMENTWISE_TAIL
             and op.out_shape == ops[merge].out_shape
