@@ -90,3 +90,40 @@ def test_a_transposed_conv_records_its_kernel_stride_and_padding() -> None:
     assert a["kernel_size"] == (2, 2, 1) and a["stride"] == (2, 2, 1) and a["padding"] == (0, 0, 0)
     b = opkinds.classify("conv_transpose3d", (x, w), {"stride": 2}, 1)[1]
     assert b["stride"] == (2, 2, 2) and b["groups"] == 1
+
+
+def test_a_variance_divisor_and_shuffle_factor_are_recorded() -> None:
+    var = opkinds.classify("var", (X, -1), {"unbiased": False, "keepdim": True}, 1)[1]
+    assert var["correction"] == 0
+    assert opkinds.classify("var", (X, -1), {"correction": 0}, 1)[1]["correction"] == 0
+    assert opkinds.classify("var", (X, -1, True), {}, 1)[1]["correction"] == 1
+    assert opkinds.classify("std", (X,), {}, 1)[1]["correction"] == 1  # torch's default
+    assert opkinds.classify("__truediv__", (X, 2), {}, 1)[1]["scalar"] == 2.0
+    assert "scalar" not in opkinds.classify("__truediv__", (X, X), {}, 2)[1]
+    assert opkinds.classify("pixel_shuffle", (X, 2), {}, 1)[1]["upscale_factor"] == 2
+    assert opkinds.classify("pixel_unshuffle", (X,), {"downscale_factor": 2}, 1)[1]["downscale_factor"] == 2
+
+
+class _Upsampler(nn.Module):
+    """A residual trunk, then sub-pixel blocks: conv to ``4 * C`` (or ``16 * C``), PixelShuffle."""
+
+    def __init__(self, factor: int) -> None:
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 3, padding=1)
+        self.body = nn.ModuleList(nn.Conv2d(8, 8, 3, padding=1) for _ in range(2))
+        self.up = nn.Sequential(nn.Conv2d(8, 8 * factor**2, 3, padding=1), nn.PixelShuffle(factor))
+        self.out = nn.Conv2d(8, 3, 3, padding=1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.stem(x)
+        for conv in self.body:
+            x = x + conv(torch.relu(x))
+        return self.out(self.up(x))
+
+
+def test_a_shuffles_factor_is_a_difference_not_a_width() -> None:
+    with torch.device("meta"):
+        a, b = _Upsampler(2), _Upsampler(4)
+    c = compare_traces(trace(a, 16), trace(b, 16), reference_name="a", candidate_name="b", num_classes=3)
+    assert "upscale_factor" in {m.field for m in c.mismatches}
+    assert Pattern.WIDTHS not in {f.pattern for f in c.findings}, [f.message for f in c.findings]

@@ -22,6 +22,7 @@ _NORM_ARGS: dict[str, tuple[tuple[str, int, Any], ...]] = {
 _WEIGHT_AT = {"group_norm": 2, "layer_norm": 2, "instance_norm": 3}
 SORTS = frozenset({"sort", "argsort", "msort", "topk", "kthvalue", "cummax", "cummin", "cumsum", "cumprod"})
 _DIM_AT = {"topk": 2, "kthvalue": 2}  # after k; the others take dim right after the input
+VARIANCES = frozenset({"var", "std", "var_mean", "std_mean"})
 
 
 def arg(args: tuple, kwargs: dict, index: int, name: str, default: Any = None) -> Any:
@@ -51,6 +52,29 @@ def norm_arguments(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
     if name in _WEIGHT_AT:
         out["affine"] = arg(args, kwargs, _WEIGHT_AT[name], "weight") is not None
     return out
+
+
+def variance_correction(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """``{"correction": 0}`` for ``x.var(-1, unbiased=False)``: a biased and an unbiased variance
+    normalise differently (a hand-written LayerNorm is LayerNorm only with the biased one)."""
+    if name not in VARIANCES:
+        return {}
+    value = kwargs.get("correction")
+    if value is None and "unbiased" in kwargs:
+        value = int(bool(kwargs["unbiased"]))
+    if value is None:  # the old overload: var(x, dim, unbiased, keepdim) or var(x, unbiased)
+        value = next((int(a) for a in args[1:] if isinstance(a, bool)), 1)
+    return {"correction": _plain(value)} if isinstance(value, int | float) else {}
+
+
+_SHUFFLES = {"pixel_shuffle": "upscale_factor", "pixel_unshuffle": "downscale_factor"}
+
+
+def shuffle_factor(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """``{"upscale_factor": 2}`` for ``F.pixel_shuffle(x, 2)``: a sub-pixel upsampler's factor."""
+    key = _SHUFFLES.get(name)
+    value = arg(args, kwargs, 1, key) if key else None
+    return {key: int(value)} if key and isinstance(value, int) and not isinstance(value, bool) else {}
 
 
 def sort_dim(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
@@ -96,6 +120,29 @@ def slice_bounds(args: tuple) -> dict[str, Any]:
         return {}
     bounds = [_bound(i, int(s)) for i, s in zip(items, tensor.shape, strict=True)]
     return {} if any(b is None for b in bounds) else {"bounds": ", ".join(str(b) for b in bounds)}
+
+
+PIECES = frozenset({"chunk", "split", "split_with_sizes", "tensor_split"})
+
+
+def piece_bounds(shape: tuple[int, ...], pieces: list[tuple[int, ...]]) -> list[str] | None:
+    """Each piece's bounds, as ``slice_bounds`` writes them, for ``x.chunk(2, 1)`` / ``torch.split``:
+    the pieces laid end to end along the one axis they cut. ``x1, x2 = x.chunk(2, 1)`` is then
+    ``x[:, :c]`` and ``x[:, c:]``, two slices (a reversible block adds one to a function of the other:
+    read as one op, both halves were one producer). None where the pieces do not tile one axis."""
+    axes = {d for p in pieces for d, (a, b) in enumerate(zip(shape, p, strict=False)) if a != b}
+    if len(pieces) < 2 or any(len(p) != len(shape) for p in pieces) or len(axes) != 1:
+        return None
+    axis = axes.pop()
+    if sum(p[axis] for p in pieces) != shape[axis]:
+        return None
+    out, start = [], 0
+    for p in pieces:
+        ranges = [f"0:{s}" for s in shape]
+        ranges[axis] = f"{start}:{start + p[axis]}"
+        start += p[axis]
+        out.append(", ".join(ranges))
+    return out
 
 
 _TRANSPOSED = frozenset({"conv_transpose1d", "conv_transpose2d", "conv_transpose3d"})

@@ -14,7 +14,14 @@ import torch
 
 from resnet_verify.tracing.activation_args import activation_arguments
 from resnet_verify.tracing.op_args import arg as _arg
-from resnet_verify.tracing.op_args import conv_transpose_arguments, norm_arguments, slice_bounds, sort_dim
+from resnet_verify.tracing.op_args import (
+    conv_transpose_arguments,
+    norm_arguments,
+    shuffle_factor,
+    slice_bounds,
+    sort_dim,
+    variance_correction,
+)
 from resnet_verify.tracing.opnames import (  # noqa: F401  (IGNORED ... are read as opkinds.X)
     ACTIVATION_NAMES,
     ADAPTIVE_NAMES,
@@ -235,6 +242,19 @@ def _binary(name: str, tensor_inputs: int, args: tuple = ()) -> _Classified | No
     return None
 
 
+_DIV_NAMES = frozenset({"div", "div_", "__truediv__", "__itruediv__", "true_divide"})
+
+
+def _divisor(name: str, args: tuple, tensor_inputs: int) -> dict[str, Any]:
+    """``x / math.sqrt(2)``: the number a tensor is divided by (``x / 2`` and ``x / 4`` differ)."""
+    if name not in _DIV_NAMES or tensor_inputs != 1 or len(args) < 2 or not isinstance(args[0], torch.Tensor):
+        return {}
+    number = args[1]
+    return (
+        {"scalar": float(number)} if isinstance(number, int | float) and not isinstance(number, bool) else {}
+    )
+
+
 def _adds_axes_only(args: tuple) -> bool:
     """``x[:, :, None, None]`` / ``x[..., None]``: an unsqueeze spelled as indexing, no element dropped."""
     index = args[1] if len(args) > 1 else None
@@ -290,7 +310,10 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
         return OpKind.OTHER, {"function": name, **({"dims": dims} if dims is not None else {})}
     return OpKind.OTHER, {
         "function": name,
+        **_divisor(name, args, tensor_inputs),
         **sort_dim(name, args, kwargs),
+        **variance_correction(name, args, kwargs),
+        **shuffle_factor(name, args, kwargs),
         **conv_transpose_arguments(name, args, kwargs),
     }
 

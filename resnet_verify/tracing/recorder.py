@@ -8,7 +8,7 @@ formulas, not ours).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import FrameType
 from typing import Any
 
@@ -18,6 +18,7 @@ from resnet_verify.specs.sources import user_frame
 from resnet_verify.tracing import opkinds
 from resnet_verify.tracing.crashes import FailedOp, real_message
 from resnet_verify.tracing.flop_mode import FlopCount
+from resnet_verify.tracing.op_args import PIECES, piece_bounds
 from resnet_verify.tracing.op_counter import OpCounter
 from resnet_verify.tracing.records import CONST_ID, OpRecord, Shape, make_attrs
 
@@ -105,29 +106,33 @@ class Recorder(OpCounter):
             # ``W.view(o, -1)`` are the stored weight laid out otherwise, not computed)
         if constants and kind in _ARITHMETIC:
             attrs = {**attrs, "values": "; ".join(constants)}
-        op_id = len(self.ops)
-        self.ops.append(
-            OpRecord(
-                id=op_id,
-                name=name,
-                kind=kind,
-                module_path=self.stack[-1] if self.stack else "",
-                module_stack=tuple(self.stack),
-                inputs=tuple(producers),
-                in_shapes=tuple(in_shapes),
-                out_shape=shape_of(outs[0]),
-                params=tuple(params),
-                attrs=make_attrs(attrs),
-                inplace=opkinds.is_inplace(name, kwargs),
-                source=user_frame(caller, stop=self.stop),
-                macs=(self._flops_so_far() - self.flops_before) // 2,
-            )
+        op = OpRecord(
+            id=len(self.ops),
+            name=name,
+            kind=kind,
+            module_path=self.stack[-1] if self.stack else "",
+            module_stack=tuple(self.stack),
+            inputs=tuple(producers),
+            in_shapes=tuple(in_shapes),
+            out_shape=shape_of(outs[0]),
+            params=tuple(params),
+            attrs=make_attrs(attrs),
+            inplace=opkinds.is_inplace(name, kwargs),
+            source=user_frame(caller, stop=self.stop),
+            macs=(self._flops_so_far() - self.flops_before) // 2,
         )
-        for t in outs:
-            self.producer[id(t)] = op_id
+        pieces = (
+            piece_bounds(in_shapes[0], [shape_of(t) for t in outs]) if name in PIECES and in_shapes else None
+        )
+        for i, t in enumerate(outs):  # a chunk's pieces: one slice op each, else one op for all
+            if pieces is not None or i == 0:
+                bounds = {"bounds": pieces[i]} if pieces is not None else {}
+                self.ops.append(replace(op, id=len(self.ops), out_shape=shape_of(t),
+                                        attrs=make_attrs({**attrs, **bounds})))  # fmt: skip
+            self.producer[id(t)] = len(self.ops) - 1
             self.keep.append(t)
-        if outs and self.ops[op_id].inplace:
-            self._write_through(outs[0], op_id)
+        if outs and op.inplace:
+            self._write_through(outs[0], len(self.ops) - 1)
 
     def _read(self, inputs: list[torch.Tensor]) -> _Read:
         """What an op's tensor inputs are: data (their producers), parameters, derived parameters."""
