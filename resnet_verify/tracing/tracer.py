@@ -72,8 +72,10 @@ from resnet_verify.tracing.repairs import (
     width_repair,
 )
 from resnet_verify.tracing.reparam import tag_reparametrized
+from resnet_verify.tracing.scaled_add import fold_scaled_adds
 from resnet_verify.tracing.structure import find_structure
 from resnet_verify.tracing.train_only import train_only_regularizers
+from resnet_verify.tracing.vector_convs import linears_as_convs
 
 
 def normalize_input_shape(input_shape: int | Sequence[int]) -> Shape:
@@ -342,7 +344,7 @@ def _side_outputs(recorder: Recorder, output: Any, chosen: torch.Tensor | None) 
 _SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
     read_products, deform_fills, channels_first, strided_slices, fold_pads, fold_causal_padding, join_partial_pools,
     join_bn_scale, join_norm_modules, join_swish, join_hard_swish, join_relu, relu_before_max_pool,
-    avg_pool_before_1x1,
+    avg_pool_before_1x1, fold_scaled_adds, linears_as_convs,
 )  # fmt: skip
 
 

@@ -217,6 +217,9 @@ class _Differ:
             self.op_pairs(kept, _Where(region, f"{text} {part}", a.path, b.path, pair), ref_ops, anchor)
         for missing, extra in moved:
             self.moved(pair, text, missing, extra)
+        if a.merge_op is not None and b.merge_op is not None:  # the add's own factor (scaled_add.py)
+            r, c = self.ref.ops[a.merge_op], self.cand.ops[b.merge_op]
+            self.op_pair(r, c, _Where(Region.BLOCK, f"{text} residual add", a.path, b.path, pair), c.source)
 
     def kind_change(self, pair: BlockPair, a: Block, b: Block, text: str) -> None:
         # Without a merge there is no "after the add": compare the whole chain in order.

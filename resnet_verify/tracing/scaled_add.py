@@ -1,0 +1,62 @@
+"""One spelling for a sum scaled by a constant: ``(a + b) / sqrt(2)`` and ``a * sqrt(0.5) + b *
+sqrt(0.5)`` (StyleGAN2's residual gain, spelled both ways in its public ports) compute the same, but
+read as a divide after the add in one and two multiplies before it in the other: two findings for no
+difference. Either reads as the add with its factor (``scaled_by``), the multiplies or the divide as
+layout ops, so the sums compare as sums and a lost or changed gain is one attribute of one add.
+
+A factor on one input only (a branch scaled before the add: Fixup, a stochastic-depth eval multiply)
+is another computation and is left alone; so are factors that differ, a scale read by anything but
+the add, and a division without a recorded number. Op ids and dataflow are untouched: only kinds and
+attributes change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from resnet_verify.tracing.opnames import MUL_NAMES
+from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
+
+_DIV_NAMES = frozenset({"div", "div_", "__truediv__", "__itruediv__", "true_divide", "truediv"})
+
+
+def _factor(op: OpRecord) -> float | None:
+    """The constant a scalar multiply or divide scales its one tensor input by."""
+    a = dict(op.attrs)
+    scalar, function = a.get("scalar"), a.get("function", op.name)
+    if op.kind is not OpKind.OTHER or len(op.inputs) != 1 or op.params or not isinstance(scalar, float):
+        return None
+    # five significant digits: the divisor was recorded to six, its reciprocal is good to five
+    if function in MUL_NAMES:
+        return float(f"{scalar:.5g}")
+    if function in _DIV_NAMES and scalar != 0.0:
+        return float(f"{1.0 / scalar:.5g}")
+    return None
+
+
+def _layout(op: OpRecord) -> OpRecord:
+    return replace(op, kind=OpKind.RESHAPE, attrs=make_attrs({**dict(op.attrs), "part_of": "scaled add"}))
+
+
+def fold_scaled_adds(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
+    reading = readers(ops)
+    out = list(ops)
+    for op in ops:
+        if op.kind is not OpKind.ADD or len(op.inputs) != 2 or dict(op.attrs):
+            continue
+        scales = [ops[i] for i in op.inputs if i >= 0 and reading.get(i) == [op.id]]
+        factors = {_factor(s) for s in scales}
+        users = reading.get(op.id, [])
+        if len(scales) == 2 and len(factors) == 1 and None not in factors:
+            folded, factor = scales, factors.pop()
+        elif len(users) == 1 and (after := _factor(ops[users[0]])) is not None:
+            folded, factor = [ops[users[0]]], after
+        else:
+            continue
+        if any(out[s.id].kind is not OpKind.OTHER for s in folded):
+            continue  # already folded into a neighbouring add
+        for s in folded:
+            out[s.id] = _layout(s)
+        out[op.id] = replace(op, attrs=make_attrs({"scaled_by": factor}))
+    return tuple(out)

@@ -1,0 +1,73 @@
+"""A Linear written as a 1x1 conv on a vector (``Conv1d(c, d, 1)`` on ``x.unsqueeze(-1)``: rtdl's
+"MLP via 1-D conv", Packed-Ensembles' PackedLinear) reads as the Linear it computes; a 1x1 conv on a
+pooled map stays a conv classifier, a grouped one stays a conv (tracing/vector_convs.py)."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from resnet_verify.tracing.records import OpKind
+from resnet_verify.tracing.tracer import trace
+from resnet_verify.verify.comparison import compare_traces
+from resnet_verify.verify.records import Comparison
+
+VECTOR = torch.Size([1, 12])
+
+
+class _Block(nn.Module):
+    def __init__(self, conv: bool, hidden: int = 32) -> None:
+        super().__init__()
+        layer = (lambda a, b: nn.Conv1d(a, b, 1)) if conv else nn.Linear
+        self.norm, self.first, self.second = nn.BatchNorm1d(16), layer(16, hidden), layer(hidden, 16)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.second(torch.relu(self.first(self.norm(x))))
+
+
+class _Mlp(nn.Module):
+    def __init__(self, conv: bool, hidden: int = 32, groups: int = 1) -> None:
+        super().__init__()
+        self.conv = conv
+        self.stem = nn.Conv1d(12, 16, 1) if conv else nn.Linear(12, 16)
+        self.blocks = nn.Sequential(*[_Block(conv, hidden) for _ in range(2)])
+        self.head = nn.Conv1d(16, 4, 1, groups=groups) if conv else nn.Linear(16, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x.unsqueeze(-1) if self.conv else x
+        x = self.head(torch.relu(self.blocks(self.stem(x))))
+        return x.squeeze(-1) if self.conv else x
+
+
+def _compare(reference: nn.Module, candidate: nn.Module) -> Comparison:
+    ref, cand = trace(reference, VECTOR), trace(candidate, VECTOR)
+    return compare_traces(ref, cand, reference_name="ref", candidate_name="cand", num_classes=4)
+
+
+def test_a_pointwise_conv_on_a_vector_is_a_linear() -> None:
+    t = trace(_Mlp(conv=True), VECTOR)
+    assert [op.kind for op in t.ops if op.params and op.kind is not OpKind.BATCH_NORM] == [OpKind.LINEAR] * 6
+    for a, b in ((_Mlp(False), _Mlp(True)), (_Mlp(True), _Mlp(False))):
+        c = _compare(a, b)
+        assert not c.mismatches, [m.message for m in c.mismatches[:4]]
+
+
+def test_its_width_is_a_linears_width() -> None:
+    c = _compare(_Mlp(False), _Mlp(True, hidden=16))
+    assert {m.field for m in c.mismatches} >= {"out_features", "in_features"}
+
+
+def test_a_grouped_or_pooled_pointwise_conv_stays_a_conv() -> None:
+    grouped = trace(_Mlp(conv=True, groups=2), VECTOR)
+    assert grouped.ops[grouped.structure.head[-2]].kind is OpKind.CONV
+
+    class Pooled(nn.Module):  # timm's conv classifier: a 1x1 conv on the pooled 1x1 map
+        def __init__(self) -> None:
+            super().__init__()
+            self.body, self.fc = nn.Conv2d(3, 8, 3, padding=1), nn.Conv2d(8, 4, 1)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.fc(nn.functional.adaptive_avg_pool2d(self.body(x), 1)).flatten(1)
+
+    t = trace(Pooled(), 16)
+    assert [op.kind for op in t.ops if op.params] == [OpKind.CONV, OpKind.CONV]
