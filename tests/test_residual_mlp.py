@@ -1,6 +1,7 @@
 """Residual MLPs on feature vectors: an input of one vector (``torch.Size([1, F])``) is traced as
 (N, F), its blocks found, and a dropout moved across the residual add is a difference in training
-(verify/regularizer_diff.py), named dropout, either way."""
+(verify/regularizer_diff.py), named dropout, either way; a hidden width changed in every block is
+widths, a head's hidden layer narrowed is not."""
 
 from __future__ import annotations
 
@@ -38,3 +39,21 @@ def test_the_same_mlp_compares_clean() -> None:
     model = build_model(f"{FIXTURE}:residual_mlp", num_classes=3, device="meta")[0]
     c = compare(model, f"{FIXTURE}:residual_mlp", input_size=VECTOR, num_classes=3)
     assert not c.mismatches and not c.findings
+
+
+def _compare(candidate: str, reference: str) -> set[Pattern]:
+    model = build_model(f"{FIXTURE}:{candidate}", num_classes=3, device="meta")[0]
+    c = compare(model, f"{FIXTURE}:{reference}", input_size=VECTOR, num_classes=3)
+    assert c.mismatches and not c.unexplained, [c.mismatches[i].message for i in c.unexplained[:4]]
+    return {f.pattern for f in c.findings}
+
+
+@pytest.mark.parametrize(("candidate", "reference"), [
+    ("hidden_halved", "residual_mlp"), ("residual_mlp", "hidden_halved"),
+])  # fmt: skip
+def test_a_hidden_width_changed_in_every_block_is_widths(candidate: str, reference: str) -> None:
+    assert _compare(candidate, reference) == {Pattern.WIDTHS}
+
+
+def test_a_heads_hidden_layer_is_no_network_width() -> None:
+    assert Pattern.WIDTHS not in _compare("mlp_head_narrow", "mlp_head")

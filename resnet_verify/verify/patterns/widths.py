@@ -14,11 +14,15 @@ from resnet_verify.verify.records import Finding, MismatchKind, Pattern, Region
 _WIDTH_KINDS = (OpKind.CONV, OpKind.BATCH_NORM, OpKind.LINEAR)
 
 
-def _channels(op: OpRecord) -> tuple[object, ...]:
+def _channels(op: OpRecord, in_block: bool = False) -> tuple[object, ...]:
+    """The op's widths, its output's last. A Linear inside a block (a residual MLP's hidden layer)
+    makes a width of the network; one in the head is its classifier or projection (class_count)."""
     if op.kind is OpKind.CONV:
         return attr(op, "in_channels"), attr(op, "out_channels")
     if op.kind is OpKind.BATCH_NORM:
         return (attr(op, "num_features"),)
+    if in_block:
+        return attr(op, "in_features"), attr(op, "out_features")
     return (attr(op, "in_features"),)
 
 
@@ -33,9 +37,9 @@ def _own_width_differs(ctx: Context, i: int) -> bool:
     return key is not None and attr(r, key) != attr(c, key)
 
 
-def _ratio(r: OpRecord, c: OpRecord) -> float | None:
+def _ratio(r: OpRecord, c: OpRecord, in_block: bool) -> float | None:
     """How many times wider the candidate's op is (its output, else its input, channel count)."""
-    for a, b in reversed(list(zip(_channels(r), _channels(c)))):
+    for a, b in reversed(list(zip(_channels(r, in_block), _channels(c, in_block)))):
         if isinstance(a, int) and isinstance(b, int) and a and a != b:
             return round(b / a, 3)
     return None
@@ -81,7 +85,11 @@ def _scope(ctx: Context, idx: Sequence[int]) -> tuple[str, bool]:
     if Region.STEM in regions:
         names.insert(0, "the stem")
     every = len(stages) == len(ctx.reference.structure.stages)
-    where = "every stage" if every else ", ".join(names) or "the stem"
+    where = (
+        "every stage"
+        if every
+        else ", ".join(names) or ("the stem" if Region.HEAD not in regions else "the head")
+    )
     if not inner_only and {Region.STEM, Region.HEAD} <= regions and every:
         where = "the whole network"
     return where, inner_only
@@ -182,12 +190,33 @@ def _gate_ops(trace: Trace) -> set[int]:
     return {o for b in trace.structure.blocks for o in se_ops(trace, b)}
 
 
+def _shuffled(trace: Trace) -> set[int]:
+    """Convs whose output a pixel shuffle folds into space (a sub-pixel upsampler): their width is
+    the shuffle's factor squared times its output's, not a width of the network."""
+    out: set[int] = set()
+    for op in trace.ops:
+        if dict(op.attrs).get("function") == "pixel_shuffle":
+            source = _source_of(trace, op, LAYOUT_KINDS | _ELEMENTWISE)
+            if source is not None and source.kind is OpKind.CONV:
+                out.add(source.id)
+    return out
+
+
+def _not_widths(trace: Trace) -> set[int]:
+    return _gate_ops(trace) | _midplanes(trace) | _shuffled(trace)
+
+
 def detect_widths(ctx: Context) -> list[Finding]:
     ref, cand = ctx.reference, ctx.candidate
-    gates = _gate_ops(ref) | _midplanes(ref) | {-1 - o for o in _gate_ops(cand) | _midplanes(cand)}
+    gates = _not_widths(ref) | {-1 - o for o in _not_widths(cand)}
     ratios: dict[int, float] = {}
     for i, m in enumerate(ctx.mismatches):
-        sized = m.kind in (MismatchKind.SHAPE, MismatchKind.PARAMS) or m.field == "in_features"
+        in_block = m.region in (Region.MAIN, Region.SHORTCUT)
+        sized = (
+            m.kind in (MismatchKind.SHAPE, MismatchKind.PARAMS)
+            or m.field == "in_features"
+            or (m.field == "out_features" and in_block)
+        )
         if not sized or m.reference_op is None or i in ctx.claimed:
             continue  # (claimed: another cause's consequence, e.g. a Res2Net group conv's width)
         if m.candidate_op is None or m.op_kind not in _WIDTH_KINDS:
@@ -205,7 +234,7 @@ def detect_widths(ctx: Context) -> list[Finding]:
             continue  # a branch of a split (selective kernel, Res2Net): the block's anatomy, not a width
         if c.kind is OpKind.CONV and _channels(r)[-1] == _channels(c)[-1] and _from_the_input(cand, c):
             continue  # only the input channels differ, and they are the input's (a space-to-depth stem)
-        if r.kind is c.kind and (k := _ratio(r, c)) is not None:
+        if r.kind is c.kind and (k := _ratio(r, c, in_block)) is not None:
             ratios[i] = k
     if not ratios:
         return []
