@@ -299,16 +299,10 @@ NOT_YET: dict[str, str] = {
     # is the trunk's surround, not a block: tracing/structure.py; cyclegan_last_block_no_add since a sibling module
     # of the blocks, back at their shape before a head of other shapes, is the last block without its add;
     # tcn_left_pad since a left pad + unpadded conv and a padded conv + chomp are one causal conv: tracing/chomp.py;
-    # sngan_pool_first_shortcut since an unpadded average pool and a 1x1 conv commute: tracing/commute.py)
-    "srresnet_factor_each_block": "widths ('the channel widths in the stem are 4x the reference's') for the "
-    "sub-pixel convs 64 -> 1024 before PixelShuffle(4): a pixel shuffle's factor read as a stage width, and the "
-    "384 px output (96 px in the reference) not reported",
-    "stylegan2_split_gain": "repeated_in_blocks (a mul by 0.707107 on each branch, the div after the add "
-    "missing) and described_difference in the 'head' for (out + skip) / sqrt(2) written as skip * sqrt(0.5) + "
-    "out * sqrt(0.5): the same function, a scale distributed over the add not read as the same",
-    "stylegan2_no_skip_gain": "the missing div right in convs.1-3 (repeated_in_blocks), but convs.4's missing "
-    "div shifts the minibatch-stddev ops against each other: described_difference 'the head is built "
-    "differently' (var / add / sqrt misaligned) at the root, where nothing differs",
+    # sngan_pool_first_shortcut since an unpadded average pool and a 1x1 conv commute: tracing/commute.py;
+    # srresnet_factor_each_block since a pixel shuffle records its factor and the conv it folds makes no network
+    # width: patterns/widths.py; stylegan2_split_gain and stylegan2_no_skip_gain since a sum scaled by a constant
+    # is one add with its factor, however written: tracing/scaled_add.py)
     # heldout27, first run at 7188d0a (no uncommitted edits under resnet_verify/; expectations fixed before it;
     # 12 of 14 right; twins 14 of 14 clean; swapped 9 of 10):
     # (chexnet_r50_softmax passes, either way, since a softmax ending the forward where the reference ends with a
@@ -317,12 +311,10 @@ NOT_YET: dict[str, str] = {
     # heldout28, first run at e65dd42 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the unedited builder in the same file; 8 of 14 right; twins 10 of 14 clean; swapped 1 of 2):
     # (rtdl_sequential_add, rtdl_dropout_after_add and the four twins pass since an (N, F) input is one vector of
-    # features (tracing/tracer.py) and a dropout moved across the residual add is a difference: regularizer_diff.py)
-    "rtdl_conv1x1": "repeated_in_blocks for the Linears written as 1x1 Conv1d on an (N, C, 1) view ('Linear -> 1 conv'): a 1x1 conv on one position is not read as the Linear it computes (at the first run compare() raised: a 32-feature vector read as 1 x 32)",
-    "rtdl_hidden_halved": "repeated_in_blocks for the halved hidden Linears: widths not named for Linear-only blocks (at the first run compare() raised: a 32-feature vector read as 1 x 32)",
-    "mixer_layernorm_by_hand": "described_difference ('layer_norm where the reference has written as ops', 8 "
-    "places) and repeated_in_blocks ('norm with 64 parameters where the reference's has 128') for LayerNorm "
-    "written out (mean, biased variance, eps, weight, bias), numerically equal: a false difference (expected clean)",
+    # features (tracing/tracer.py) and a dropout moved across the residual add is a difference: regularizer_diff.py;
+    # rtdl_conv1x1 since a 1x1 conv on a vector is the Linear it computes: tracing/vector_convs.py; rtdl_hidden_halved
+    # since a Linear-only block's hidden width is a network width: patterns/widths.py; mixer_layernorm_by_hand since
+    # a LayerNorm written out (centred, biased variance, eps) is LayerNorm: tracing/canonical.py)
     "point_bn_wrong_axis": "not_a_residual_network ('its blocks use attention or per-position Linear layers (ViT / "
     "Swin style)'): with BatchNorm1d(num_points) on N x P x C the point-wise Linears are not read as 1x1 convs "
     "and every block is extra / missing (expected described in the blocks; its twin spelling without the BN "
@@ -411,9 +403,7 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "lnets_r18": "activation_function not named and projection_without_bn reported, as the unswapped run",
     # heldout26, first run at 5f45d5f: 1 of 1
     # heldout27, first run at 7188d0a: 9 of 10
-    # heldout28, first run at e65dd42: 1 of 2
-    "rtdl_hidden_halved": "widths not named for Linear-only blocks (repeated_in_blocks), as the unswapped run (at "
-    "the first run compare() raised: a 32-feature vector read as 1 x 32)",
+    # heldout28, first run at e65dd42: 1 of 2 (rtdl_hidden_halved passes with the fix above)
 }
 NAMED = [i for i in ALL if i.named]
 
