@@ -177,6 +177,7 @@ def test_select_output_rules() -> None:
     assert select_output({"aux": a, "logits": b, "out": a}) is b
     assert select_output({"aux": a, "z": b}) is a  # no known key: the first tensor
     assert select_output([[], (None, b)]) is b
+    assert select_output(([a, a], b)) is b  # features list, then the prediction (RepDistiller's is_feat)
     assert select_output((a, b), "1") is b
     assert select_output({"aux": a, "out": b}, "aux") is a
     assert select_output("text") is None

@@ -9,7 +9,8 @@ checks, porting and training, so that all of them look at the same tensor:
 2. with ``key``: the attribute or mapping entry ``key`` (``logits``, ``out``), or the element at
    index ``key`` of a tuple / list (``0``, ``1``);
 3. without: ``.logits`` of an object (ModelOutput), else a mapping's ``logits`` then ``out`` entry,
-   else the first tensor of a tuple / list / namedtuple (searched in order, nested).
+   else the first tensor of a tuple / list / namedtuple (in order, the shallowest first: a tensor
+   beside a list of feature maps is the prediction).
 """
 
 from __future__ import annotations
@@ -25,15 +26,20 @@ DEFAULT_KEYS = ("logits", "out")
 
 
 def _first_tensor(output: Any) -> torch.Tensor | None:
-    if isinstance(output, torch.Tensor):
-        return output
-    if isinstance(output, Mapping):
-        output = list(output.values())
-    if isinstance(output, (tuple, list)):
-        for item in output:
-            found = _first_tensor(item)
-            if found is not None:
-                return found
+    """The first tensor at the shallowest level: ``([f0, f1, f2], logits)`` (RepDistiller's
+    ``is_feat``) is the features list and the prediction, ``(logits, [features])`` the same."""
+    level = [output]
+    while level:
+        for item in level:
+            if isinstance(item, torch.Tensor):
+                return item
+        nested: list[Any] = []
+        for item in level:
+            if isinstance(item, Mapping):
+                nested.extend(item.values())
+            elif isinstance(item, (tuple, list)):
+                nested.extend(item)
+        level = nested
     return None
 
 
