@@ -296,3 +296,25 @@ def test_every_fixture_gets_exactly_its_catalogued_findings(f, build_fixture) ->
     c = compare(build_fixture(f), f.reference, input_size=f.input_size, num_classes=6)
     assert {x.pattern.value for x in c.findings} == set(f.patterns)
     assert c.mismatches and all(x.mismatches for x in c.findings)
+
+
+def test_a_feature_linear_before_another_head_is_no_class_count() -> None:
+    """DUQ: ``resnet18(num_classes=512)`` as the feature layer, an RBF head to the classes after it:
+    the prediction has the asked classes, so the 512 is a feature width, not a hard-coded class count."""
+    from torch import nn
+    from torchvision.models import resnet18
+
+    class Rbf(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.body = resnet18(num_classes=32)
+            self.centroids = nn.Parameter(torch.zeros(16, 6, 32))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            z = torch.einsum("ij,mnj->imn", self.body(x), self.centroids)
+            return (-(z**2).mean(1)).exp()
+
+    with torch.device("meta"):
+        model = Rbf()
+    c = compare(model, "resnet18", input_size=64, num_classes=6)
+    assert c.mismatches and Pattern.CLASS_COUNT not in {f.pattern for f in c.findings}

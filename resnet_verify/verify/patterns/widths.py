@@ -206,11 +206,50 @@ def _not_widths(trace: Trace) -> set[int]:
     return _gate_ops(trace) | _midplanes(trace) | _shuffled(trace)
 
 
-def detect_widths(ctx: Context) -> list[Finding]:
+def _anatomy(ref: Trace, cand: Trace, r: OpRecord, c: OpRecord) -> bool:
+    """The op's width is some part's own design, not a width of the network."""
+    if c.kind is OpKind.LINEAR and (_reads_a_map(cand, c) or _reads_a_map(ref, r)):
+        return True  # positions times channels: the pooling before it differs, not a width
+    if c.kind is OpKind.LINEAR and (_widened_in_head(cand, c) or _widened_in_head(ref, r)):
+        return True  # fed by a conv of the head: the head's anatomy, described there
+    if c.kind is OpKind.LINEAR and (_reads_a_concat(cand, c) or _reads_a_concat(ref, r)):
+        return True  # a head pooling two ways and concatenating (avg + max): its anatomy, not a width
+    if _reads_a_slice(cand, c) or _reads_a_slice(ref, r):
+        return True  # a branch of a split (selective kernel, Res2Net): the block's anatomy, not a width
+    # only the input channels differ, and they are the input's (a space-to-depth stem)
+    return c.kind is OpKind.CONV and _channels(r)[-1] == _channels(c)[-1] and _from_the_input(cand, c)
+
+
+def _channel_pad_ratio(ctx: Context, i: int) -> float | None:
+    """An option-A shortcut's zero channels, more or fewer only because the block is wider or
+    narrower: a pad whose amounts differ on the channel axis alone, its output as many times wider."""
+    m = ctx.mismatches[i]
+    if (
+        m.field != "pad"
+        or m.region is not Region.SHORTCUT
+        or m.reference_op is None
+        or m.candidate_op is None
+    ):
+        return None
+    r, c = ctx.reference.ops[m.reference_op], ctx.candidate.ops[m.candidate_op]
+    a, b, shape = m.expected, m.actual, r.in_shapes[0] if r.in_shapes else ()
+    if not (isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) == 2 * (len(shape) - 1)):
+        return None
+    spatial = 2 * (len(shape) - 2)
+    if a[:spatial] != b[:spatial] or r.out_shape is None or c.out_shape is None or not r.out_shape[1]:
+        return None
+    return round(c.out_shape[1] / r.out_shape[1], 3) if c.out_shape[1] != r.out_shape[1] else None
+
+
+def _width_ratios(ctx: Context) -> dict[int, float]:
+    """Mismatch index -> how many times wider the candidate's layer is, for each sized mismatch."""
     ref, cand = ctx.reference, ctx.candidate
     gates = _not_widths(ref) | {-1 - o for o in _not_widths(cand)}
     ratios: dict[int, float] = {}
     for i, m in enumerate(ctx.mismatches):
+        if i not in ctx.claimed and (pad := _channel_pad_ratio(ctx, i)) is not None:
+            ratios[i] = pad
+            continue
         in_block = m.region in (Region.MAIN, Region.SHORTCUT)
         sized = (
             m.kind in (MismatchKind.SHAPE, MismatchKind.PARAMS)
@@ -224,18 +263,16 @@ def detect_widths(ctx: Context) -> list[Finding]:
         r, c = ref.ops[m.reference_op], cand.ops[m.candidate_op]
         if r.id in gates or -1 - c.id in gates:
             continue  # a gate's reduction ratio: described where it is, not a network width
-        if c.kind is OpKind.LINEAR and (_reads_a_map(cand, c) or _reads_a_map(ref, r)):
-            continue  # positions times channels: the pooling before it differs, not a width
-        if c.kind is OpKind.LINEAR and (_widened_in_head(cand, c) or _widened_in_head(ref, r)):
-            continue  # fed by a conv of the head: the head's anatomy, described there
-        if c.kind is OpKind.LINEAR and (_reads_a_concat(cand, c) or _reads_a_concat(ref, r)):
-            continue  # a head pooling two ways and concatenating (avg + max): its anatomy, not a width
-        if _reads_a_slice(cand, c) or _reads_a_slice(ref, r):
-            continue  # a branch of a split (selective kernel, Res2Net): the block's anatomy, not a width
-        if c.kind is OpKind.CONV and _channels(r)[-1] == _channels(c)[-1] and _from_the_input(cand, c):
-            continue  # only the input channels differ, and they are the input's (a space-to-depth stem)
+        if _anatomy(ref, cand, r, c):
+            continue
         if r.kind is c.kind and (k := _ratio(r, c, in_block)) is not None:
             ratios[i] = k
+    return ratios
+
+
+def detect_widths(ctx: Context) -> list[Finding]:
+    ref = ctx.reference
+    ratios = _width_ratios(ctx)
     if not ratios:
         return []
     idx = tuple(sorted(ratios))
@@ -301,6 +338,9 @@ def detect_class_count(ctx: Context) -> list[Finding]:
     }
     if not model and len([o for o in cand.structure.head if cand.ops[o].kind is OpKind.LINEAR]) > 1:
         return []  # the model's output has the asked class count: a hidden layer of a deeper head
+    outputs = (ref.output_shape or (), cand.output_shape or ())
+    if all(len(o) > 1 for o in outputs) and outputs[0][1] == outputs[1][1]:
+        return []  # the prediction has the asked classes: a feature layer (DUQ's, before an RBF head)
     idx = tuple(sorted({hit} | same_op | model)) if m.candidate_op in head else (hit,)
     classes = m.expected
     return [
