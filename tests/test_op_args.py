@@ -31,7 +31,7 @@ def test_one_spelling_each() -> None:
     head = opkinds.classify("__getitem__", (X, (slice(None), slice(None), slice(None), slice(0, 4))), {}, 1)[
         1
     ]
-    assert tail["bounds"] == "0:1, 0:8, 0:6, 12:16" and head["bounds"] == "0:1, 0:8, 0:6, 0:4"
+    assert tail["bounds"] == ":, :, :, 12:16" and head["bounds"] == ":, :, :, 0:4"
     assert opkinds.classify("__getitem__", (X, (Ellipsis, slice(12, 16))), {}, 1)[1] == tail
     sort_last = opkinds.classify("sort", (X,), {}, 1)[1]
     assert sort_last == opkinds.classify("sort", (X, 3), {}, 1)[1] == {"function": "sort", "dim": 3, "of": 4}
@@ -127,3 +127,13 @@ def test_a_shuffles_factor_is_a_difference_not_a_width() -> None:
     c = compare_traces(trace(a, 16), trace(b, 16), reference_name="a", candidate_name="b", num_classes=3)
     assert "upscale_factor" in {m.field for m in c.mismatches}
     assert Pattern.WIDTHS not in {f.pattern for f in c.findings}, [f.message for f in c.findings]
+
+
+def test_a_repeat_records_its_counts_and_once_is_a_copy() -> None:
+    assert opkinds.classify("repeat", (X, 1, 1, 1, 1), {}, 1)[0] is opkinds.OpKind.RESHAPE
+    assert opkinds.classify("tile", (X, (1, 1)), {}, 1)[0] is opkinds.OpKind.RESHAPE
+    assert opkinds.classify("repeat", (X, (1, 3, 1, 1)), {}, 1)[1] == {
+        "function": "repeat",
+        "repeats": (1, 3, 1, 1),
+    }
+    assert opkinds.classify("repeat", (X, 1, 2, 1, 1), {}, 1)[1]["repeats"] == (1, 2, 1, 1)

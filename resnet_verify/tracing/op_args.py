@@ -96,6 +96,8 @@ def _bound(item: Any, size: int) -> str | None:
         ):
             return None
         start, stop, step = item.indices(size)
+        if start == 0 and stop == size:  # the whole axis, however long: its size is the shape's
+            return ":" + (f":{step}" if step != 1 else "")
         return f"{start}:{stop}" + (f":{step}" if step != 1 else "")
     if isinstance(item, int) and not isinstance(item, bool):
         return str(item % size) if size else None
@@ -103,8 +105,9 @@ def _bound(item: Any, size: int) -> str | None:
 
 
 def slice_bounds(args: tuple) -> dict[str, Any]:
-    """``{"bounds": "0:1, 0:4, 12:16"}`` for ``x[:, :, -4:]`` on a (1, 4, 16) tensor: each axis's range
-    made non-negative against the input's size (``x[..., :T]`` and ``x[..., -T:]`` differ). Only plain
+    """``{"bounds": ":, :, 12:16"}`` for ``x[:, :, -4:]`` on a (1, 4, 16) tensor: each axis's range
+    made non-negative against the input's size (``x[..., :T]`` and ``x[..., -T:]`` differ), a whole
+    axis ``:`` whatever its size (a width's consequence is the width's, not the slice's). Only plain
     slices and integers; anything else (a tensor index, None for a new axis) records nothing."""
     tensor, index = (args[0], args[1]) if len(args) > 1 else (None, None)
     if not isinstance(tensor, torch.Tensor):
@@ -138,7 +141,7 @@ def piece_bounds(shape: tuple[int, ...], pieces: list[tuple[int, ...]]) -> list[
         return None
     out, start = [], 0
     for p in pieces:
-        ranges = [f"0:{s}" for s in shape]
+        ranges = [":" for _ in shape]
         ranges[axis] = f"{start}:{start + p[axis]}"
         start += p[axis]
         out.append(", ".join(ranges))
@@ -170,3 +173,28 @@ def conv_transpose_arguments(name: str, args: tuple, kwargs: dict) -> dict[str, 
         out[key] = axes(arg(args, kwargs, position, key), default)
     out["groups"] = int(arg(args, kwargs, 6, "groups", 1))
     return out
+
+
+_DIV_NAMES = frozenset({"div", "div_", "__truediv__", "__itruediv__", "true_divide"})
+
+
+def divisor(name: str, args: tuple, tensor_inputs: int) -> dict[str, Any]:
+    """``x / math.sqrt(2)``: the number a tensor is divided by (``x / 2`` and ``x / 4`` differ)."""
+    if name not in _DIV_NAMES or tensor_inputs != 1 or len(args) < 2 or not isinstance(args[0], torch.Tensor):
+        return {}
+    number = args[1]
+    return (
+        {"scalar": float(number)} if isinstance(number, int | float) and not isinstance(number, bool) else {}
+    )
+
+
+def repeats(args: tuple, kwargs: dict) -> tuple[int, ...] | None:
+    """``x.repeat(1, 3, 1, 1)`` / ``torch.tile(x, (1, 3))``: how many times each axis is repeated."""
+    counts = (
+        args[1:]
+        if len(args) > 2
+        else (args[1] if len(args) == 2 else kwargs.get("repeats", kwargs.get("dims")))
+    )
+    items = tuple(counts) if isinstance(counts, list | tuple | torch.Size) else (counts,)
+    ok = bool(items) and all(isinstance(c, int) and not isinstance(c, bool) for c in items)
+    return tuple(int(c) for c in items) if ok else None

@@ -16,7 +16,9 @@ from resnet_verify.tracing.activation_args import activation_arguments
 from resnet_verify.tracing.op_args import arg as _arg
 from resnet_verify.tracing.op_args import (
     conv_transpose_arguments,
+    divisor,
     norm_arguments,
+    repeats,
     shuffle_factor,
     slice_bounds,
     sort_dim,
@@ -235,24 +237,13 @@ def _binary(name: str, tensor_inputs: int, args: tuple = ()) -> _Classified | No
             tensors = sum(isinstance(a, torch.Tensor) for a in args)
             if scalar == identity and tensors == 1 and tensor_inputs == 1:
                 return OpKind.RESHAPE, {"part_of": "identity"}
+            if kind is OpKind.MUL and scalar == 0 and tensors == 1 and tensor_inputs == 1:
+                return OpKind.OTHER, {"function": "zeros_like"}  # ``x.mul(0)``: zeros shaped as x
             return OpKind.OTHER, {
                 "function": name,
                 **({"scalar": float(scalar)} if scalar is not None else {}),
             }
     return None
-
-
-_DIV_NAMES = frozenset({"div", "div_", "__truediv__", "__itruediv__", "true_divide"})
-
-
-def _divisor(name: str, args: tuple, tensor_inputs: int) -> dict[str, Any]:
-    """``x / math.sqrt(2)``: the number a tensor is divided by (``x / 2`` and ``x / 4`` differ)."""
-    if name not in _DIV_NAMES or tensor_inputs != 1 or len(args) < 2 or not isinstance(args[0], torch.Tensor):
-        return {}
-    number = args[1]
-    return (
-        {"scalar": float(number)} if isinstance(number, int | float) and not isinstance(number, bool) else {}
-    )
 
 
 def _adds_axes_only(args: tuple) -> bool:
@@ -282,6 +273,10 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
     for names, handler in _WITH_ARGS:
         if name in names:
             return handler(args, kwargs)
+    if name in ("repeat", "tile") and (counts := repeats(args, kwargs)) is not None:
+        if set(counts) == {1}:
+            return OpKind.RESHAPE, {"part_of": "identity"}  # ``x.repeat(1, 1, 1, 1)``: a copy of x
+        return OpKind.OTHER, {"function": name, "repeats": counts}
     if name in ("cat", "concat", "concatenate") and _one_tensor(args, kwargs):
         return OpKind.RESHAPE, {"part_of": "identity"}  # ``torch.cat([x])``: x itself
     for names, kind in _PLAIN_KINDS:
@@ -308,9 +303,12 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
     if name in ("mean", "amax"):  # a partial reduction: which axes, for canonical.py to join
         dims = _reduced_dims(args, kwargs)
         return OpKind.OTHER, {"function": name, **({"dims": dims} if dims is not None else {})}
+    divided = divisor(name, args, tensor_inputs)
+    if divided.get("scalar") == 1.0:
+        return OpKind.RESHAPE, {"part_of": "identity"}  # ``x / 1`` (a width scaler at rate 1)
     return OpKind.OTHER, {
         "function": name,
-        **_divisor(name, args, tensor_inputs),
+        **divided,
         **sort_dim(name, args, kwargs),
         **variance_correction(name, args, kwargs),
         **shuffle_factor(name, args, kwargs),

@@ -94,7 +94,11 @@ def _merges(graph: Graph, ops: Sequence[OpRecord], rank: int = 0) -> list[_Unit]
         paths = []
         for operand in (a, b):
             path = [o for o in graph.between(fork, op.id) if graph.descends_from(operand, o) or o == operand]
-            paths.append(tuple(sorted(set(path) | ({operand} if operand != fork else set()))))
+            path = [*path, *([operand] if operand != fork else [])]
+            # a tensor made from nothing (``torch.zeros(...)``, an option-A shortcut's new channels)
+            # belongs to the path that reads it: it descends from no fork
+            made = {i for o in path for i in ops[o].inputs if i >= 0 and not ops[i].inputs}
+            paths.append(tuple(sorted(set(path) | made)))
         if all(_linear_branch(ops, p) for p in paths):
             # linear branches summed (RepVGG's 3x3 + 1x1 + BN, ACNet's 3x3 + 1x3 + 3x1): one linear
             # layer written as branches, inside a block; a residual block's path is not linear

@@ -75,6 +75,7 @@ from resnet_verify.tracing.reparam import tag_reparametrized
 from resnet_verify.tracing.scaled_add import fold_scaled_adds
 from resnet_verify.tracing.structure import find_structure
 from resnet_verify.tracing.train_only import train_only_regularizers
+from resnet_verify.tracing.unit_pools import unit_pools
 from resnet_verify.tracing.vector_convs import linears_as_convs
 
 
@@ -342,7 +343,7 @@ def _side_outputs(recorder: Recorder, output: Any, chosen: torch.Tensor | None) 
 # joined into the global pool; Caffe's BatchNorm + Scale, hand-written norms, swish and ReLU as the one
 # op each computes; ops that commute in one order.
 _SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
-    read_products, deform_fills, channels_first, strided_slices, fold_pads, fold_causal_padding, join_partial_pools,
+    read_products, deform_fills, channels_first, unit_pools, strided_slices, fold_pads, fold_causal_padding, join_partial_pools,
     join_bn_scale, join_norm_modules, join_swish, join_hard_swish, join_relu, relu_before_max_pool,
     avg_pool_before_1x1, fold_scaled_adds, linears_as_convs,
 )  # fmt: skip

@@ -27,6 +27,18 @@ def _descendants(trace: Trace, start: int, within: set[int]) -> set[int]:
     return out
 
 
+def _pieces(trace: Trace, o: int, main: set[int]) -> list[int]:
+    """The slices cut from the same tensor as ``o``: one split however written (``torch.split``'s
+    pieces, ``x.chunk``'s, ``x[:, :w]`` and ``x[:, w:]``); [o] for a single op of several outputs."""
+    op = trace.ops[o]
+    if op.kind is not OpKind.SLICE:
+        return []
+    pieces = [
+        p for p in sorted(main) if trace.ops[p].kind is OpKind.SLICE and trace.ops[p].inputs == op.inputs
+    ]
+    return pieces if len(pieces) > 1 or op.name in SPLITS else []
+
+
 def unit_ops(trace: Trace, block: Block) -> set[int]:
     """The unit's ops: the split, everything between it and the concat, the concat, and the norm /
     activation right after it (the alignment may pair the reference's own with a group's)."""
@@ -35,7 +47,9 @@ def unit_ops(trace: Trace, block: Block) -> set[int]:
         return set()
     split, cat, _, _ = unit
     main = set(block.main)
-    ops = {split, cat} | {o for o in _descendants(trace, split, main) if o < cat}
+    pieces = _pieces(trace, split, main)
+    below = {d for p in pieces for d in _descendants(trace, p, main)}
+    ops = {*pieces, cat} | {o for o in below if o < cat}
     after = cat
     for o in sorted(main):
         if o > cat and after in trace.ops[o].inputs and trace.ops[o].kind in (OpKind.BATCH_NORM, OpKind.RELU):
@@ -47,11 +61,13 @@ def unit_ops(trace: Trace, block: Block) -> set[int]:
 def unit_of(trace: Trace, block: Block) -> tuple[int, int, list[int], bool] | None:
     """(split op, concat op, the convs between, whether adds chain the groups) of the block, or None."""
     main = set(block.main)
+    seen: set[int] = set()
     for o in block.main:
-        op = trace.ops[o]
-        if op.name not in SPLITS:
+        pieces = _pieces(trace, o, main) if o not in seen else []
+        seen |= set(pieces)
+        if not pieces:
             continue
-        below = _descendants(trace, o, main)
+        below = {d for p in pieces for d in _descendants(trace, p, main)}
         cats = sorted(c for c in below if trace.ops[c].kind is OpKind.CAT)
         if not cats:
             continue

@@ -11,11 +11,12 @@ reference BatchNorm), not from their names. Frozen BN (``norm_frozen``), split-c
 from __future__ import annotations
 
 from resnet_verify.tracing.records import OpKind, Trace
-from resnet_verify.verify.patterns.context import Context, at, module_type
+from resnet_verify.verify.patterns.context import Context, at, attr, module_type
 from resnet_verify.verify.patterns.norm_removed import removed_norms
 from resnet_verify.verify.records import Finding, MismatchKind, Pattern
 
 _STAND_INS = (OpKind.NORM, OpKind.MUL, OpKind.ADD, OpKind.OTHER)
+_FILLS = frozenset({"zeros_like", "new_zeros", "zeros", "full_like", "ones_like"})
 
 
 def _describe(type_name: str, hparams: dict[str, object]) -> str:
@@ -70,8 +71,8 @@ def detect_normalization(ctx: Context) -> list[Finding]:
         ):
             continue
         r, c = ref.ops[m.reference_op], cand.ops[m.candidate_op]
-        if r.kind is not OpKind.BATCH_NORM or c.kind not in _STAND_INS:
-            continue
+        if r.kind is not OpKind.BATCH_NORM or c.kind not in _STAND_INS or attr(c, "function") in _FILLS:
+            continue  # (zeros for an option-A shortcut's new channels stand in for nothing)
         kind = module_type(cand, m.candidate_path)
         if kind is None or kind.startswith("BatchNorm") or _holds_convs(cand, m.candidate_path):
             continue  # (a block's own bias add at a BatchNorm's place is no stand-in: Fixup)
