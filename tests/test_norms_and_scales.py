@@ -227,3 +227,35 @@ def test_frozen_first_stages_are_frozen_bn_and_an_affine_free_bn_is_not() -> Non
     assert "Only part of the network is frozen" in c.findings[0].message
     free = compare(_frozen_stem(True), "resnet18", input_size=64, num_classes=10)
     assert not any("Frozen" in f.title for f in free.findings)
+
+
+class _Standardize(nn.Module):
+    """A user's ``parametrize`` module: (W - mean) / (std + eps) per filter (DP-SGD recipes)."""
+
+    def forward(self, w: torch.Tensor) -> torch.Tensor:
+        m = w.mean(dim=(1, 2, 3), keepdim=True)
+        return (w - m) / (w.std(dim=(1, 2, 3), keepdim=True) + 1e-5)
+
+
+class _Doubled(nn.Module):
+    def forward(self, w: torch.Tensor) -> torch.Tensor:
+        return w * 2
+
+
+def _parametrized(transform: type[nn.Module]) -> nn.Module:
+    from torch.nn.utils import parametrize
+
+    model = build_model("resnet18", num_classes=10)[0]
+    for child in model.modules():
+        if isinstance(child, nn.Conv2d):
+            parametrize.register_parametrization(child, "weight", transform())
+    return model
+
+
+def test_a_parametrize_module_is_read_by_the_ops_it_runs() -> None:
+    ws = compare(_parametrized(_Standardize), "resnet18", input_size=32, num_classes=10)
+    assert [f.pattern for f in ws.findings] == [Pattern.WEIGHT_STANDARDIZATION], [
+        f.title for f in ws.findings
+    ]
+    doubled = compare(_parametrized(_Doubled), "resnet18", input_size=32, num_classes=10).findings
+    assert [f.pattern for f in doubled] == [Pattern.PARAM_OPS] and "mul" in doubled[0].message

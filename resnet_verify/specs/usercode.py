@@ -289,7 +289,7 @@ def strip_reparametrizations(model: nn.Module) -> dict[str, str]:
         at = f"{prefix}." if prefix else ""
         if parametrize.is_parametrized(module):
             for name in list(module.parametrizations):
-                steps = [_snake(type(p).__name__) for p in module.parametrizations[name]]
+                steps = _parametrization_steps(module.parametrizations[name])
                 parametrize.remove_parametrizations(module, name, leave_parametrized=True)
                 folded[at + name] = "→".join(steps)
         for hook in list(module._forward_pre_hooks.values()):
@@ -300,6 +300,41 @@ def strip_reparametrizations(model: nn.Module) -> dict[str, str]:
                 remove_spectral_norm(module, hook.name)
                 folded[at + hook.name] = "spectral_norm"
     return folded
+
+
+def _parametrization_steps(chain: nn.ModuleList) -> list[str]:
+    """What each parametrization computes: torch's own by name (``spectral_norm``), a user's module
+    by the ops its forward runs on the weight (``mean→sub→std→add→div``: a weight standardization
+    written as a ``parametrize`` module reads as the same one written in ``forward``)."""
+    import torch
+    from torch.overrides import TorchFunctionMode
+
+    names: list[str] = []
+
+    class _Names(TorchFunctionMode):
+        def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+            name = getattr(func, "__name__", "")
+            if name not in ("__get__", "size", "dim", "numel", "__len__"):
+                names.append(name)
+            return func(*args, **(kwargs or {}))
+
+    steps: list[str] = []
+    value = getattr(chain, "original", None)
+    for p in chain:
+        if type(p).__module__.startswith("torch.") or not isinstance(value, torch.Tensor):
+            steps.append(_snake(type(p).__name__))
+            value = None
+            continue
+        names.clear()
+        try:
+            with torch.no_grad(), _Names():
+                value = p(value)
+        except Exception:  # a parametrization that cannot run here is named, not read
+            steps.append(_snake(type(p).__name__))
+            value = None
+            continue
+        steps.extend(dict.fromkeys(names) or [_snake(type(p).__name__)])
+    return steps
 
 
 def _snake(class_name: str) -> str:

@@ -12,9 +12,18 @@ from __future__ import annotations
 from resnet_verify.verify.patterns.context import Context, at
 from resnet_verify.verify.records import Finding, MismatchKind, Pattern
 
+_SPELLED = {"truediv": "div", "true_divide": "div", "rsub": "sub", "radd": "add", "rmul": "mul"}
+
+
+def _plain(name: str) -> str:
+    """``__sub__`` / ``sub_`` / ``__isub__`` -> ``sub``: one name per arithmetic op."""
+    bare = name.strip("_")
+    bare = bare[1:] if bare.startswith("i") and bare[1:] in ("sub", "add", "mul", "truediv", "div") else bare
+    return _SPELLED.get(bare, bare)
+
 
 def _is_standardization(chain: str) -> bool:
-    ops = set(chain.split("→")) if chain else set()
+    ops = {_plain(n) for n in chain.split("→")} if chain else set()
     if ops & {"batch_norm", "layer_norm", "group_norm", "instance_norm"}:
         return True  # a norm applied to the weight itself (timm's ScaledStdConv2d uses F.batch_norm)
     return (
