@@ -127,3 +127,31 @@ def test_the_extra_forwards_print_where_the_trace_does(capsys: pytest.CaptureFix
     compare(model, "resnet18", input_size=64, num_classes=10)
     out = capsys.readouterr()
     assert "jitter ran" not in out.out and "jitter ran" in out.err
+
+
+class _TrackedScale(nn.Module):
+    """Training-only work off the data path (a power iteration updating a buffer, SNGP / DDU's soft
+    spectral norm) and a division by one (a width scaler at rate 1): neither changes what the data
+    sees. A division by 2 in training does."""
+
+    def __init__(self, rate: float) -> None:
+        super().__init__()
+        self.rate = rate
+        self.u: torch.Tensor
+        self.register_buffer("u", torch.ones(64))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.training:
+            self.u.copy_(F.normalize(self.u * 2, dim=0))
+            return x / self.rate
+        return x
+
+
+@pytest.mark.parametrize(("rate", "differs"), [(1.0, False), (2.0, True)])
+def test_weight_side_work_and_identities_in_training_are_no_difference(rate: float, differs: bool) -> None:
+    with torch.device("meta"):
+        model = _with_after_layer2(_TrackedScale(rate))
+    c = compare(model, "resnet18", input_size=64, num_classes=10)
+    assert bool(c.mismatches) is differs, [m.message for m in c.mismatches[:3]]
+    if differs:
+        assert [r.spelling for r in c.candidate.regularizers] == ["_TrackedScale"], c.candidate.regularizers

@@ -119,6 +119,9 @@ def _layer_norm(run: Sequence[OpRecord], x: int, shape: tuple[int, ...]) -> dict
     if first is None or first.inputs[:1] != (x,) or _function(first) != "mean":
         return None
     k = _trailing_axes(first)
+    # the features of a vector or of tokens (N, T, C), or all but the batch: a row of a map (W of
+    # N x C x H x W) is another norm over another axis, whatever its ops
+    k = k if len(shape) == 2 or (len(shape) == 3 and k == 1) or k == len(shape) - 1 else 0
     centered = any(_function(op) == "sub" and op.inputs == (x, first.id) for op in run)
     biased = all(dict(op.attrs).get("correction", 0) == 0 for op in stats)
     eps = [

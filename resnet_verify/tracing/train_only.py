@@ -29,12 +29,21 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 
 from resnet_verify.specs.usercode import model_output, set_training
-from resnet_verify.tracing.records import OpRecord, Regularizer, RegularizerKind, Shape
+from resnet_verify.tracing import opkinds
+from resnet_verify.tracing.records import OpKind, OpRecord, Regularizer, RegularizerKind, Shape
 from resnet_verify.tracing.regularizers import FUNCTIONAL, Places, named_kind, regularizer_of
 
 _OWN = ("torch.", "torchvision.")
 # calls that are bookkeeping, not computation: reading a flag, a shape, a device
 _SKIP = frozenset({"size", "dim", "numel", "__get__", "__len__", "__bool__", "__index__", "item", "tolist"})
+
+
+def _no_op(name: str, args: Any, kwargs: dict, tensors: int) -> bool:
+    """A call the trace reads as layout or identity (``x / 1``, ``x.view(...)``): no computation."""
+    try:
+        return opkinds.classify(name, tuple(args), kwargs, tensors)[0] is OpKind.RESHAPE
+    except Exception:  # an unusual signature is a call like any other
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +89,30 @@ class _Recorder(TorchFunctionMode):
         self.paths = paths
         self.stack: list[str] = [""]
         self.calls: list[_Call] = []
+        self.data: set[int] = set()  # ids of tensors computed from the input (the data path)
+        self.keep: list[torch.Tensor] = []
+
+    def start(self, x: torch.Tensor) -> torch.Tensor:
+        self.data.add(id(x))
+        self.keep.append(x)
+        return x
 
     def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
         kwargs = kwargs or {}
         name = getattr(func, "__name__", "") or str(func)
-        if name not in _SKIP:
+        out = func(*args, **kwargs)
+        tensors = [a for a in (*args, *kwargs.values()) if isinstance(a, torch.Tensor)]
+        if name in _SKIP or not any(id(t) in self.data for t in tensors):
+            return out  # bookkeeping, or weight-side work (a power iteration's buffer update)
+        for t in out if isinstance(out, tuple | list) else (out,):
+            if isinstance(t, torch.Tensor):
+                self.data.add(id(t))
+                self.keep.append(t)  # alive until the run ends: an id is never reused meanwhile
+        if not _no_op(name, args, kwargs, len(tensors)):
             p = kwargs.get("p", args[1] if name in FUNCTIONAL and len(args) > 1 else None)
             prob = float(p) if isinstance(p, (int, float)) and not isinstance(p, bool) else None
             self.calls.append(_Call(name, self.stack[-1], prob))
-        return func(*args, **kwargs)
+        return out
 
     def hooks(self, model: nn.Module) -> list[Any]:
         def pre(module: nn.Module, _: Any) -> None:
@@ -130,7 +154,7 @@ def _calls(model: nn.Module, shape: Shape, device: str, training: bool) -> list[
     x = torch.zeros(shape, device=device) if device != "meta" else torch.empty(shape, device="meta")
     try:
         with _seeded(), torch.no_grad(), recorder, model_output():  # its prints to stderr, as the trace's
-            model(x)
+            model(recorder.start(x))
     except Exception:  # a forward that fails in one mode: nothing to compare (the trace says why)
         return None
     finally:
