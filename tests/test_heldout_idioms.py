@@ -331,47 +331,25 @@ NOT_YET: dict[str, str] = {
     # heldout29, first run at bbe7a26 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file or torchvision's resnet18; 11 of 16 right; twins 16 of
     # 16 clean; swapped 3 of 6):
-    "rd_resnet8x4_feats_logits": "described_difference ('the model as a whole is built differently'): of the "
-    "([f0 ... f4], logits) tuple the first tensor, f0 inside the feature list (1x32x32x32), is taken as the "
-    "prediction where the reference's is 1x10, and the other five tensors reported as extra outputs; the logits, "
-    "the tuple's second element, are not compared (expected clean)",
     "rd_resnet8_for_8x4": "widths for every width, and extra_module_in_blocks ('an extra Sequential in 1 block, in "
     "the reference') for resnet8x4's layer1.0 projection (32 -> 64), which resnet8's 16 -> 16 stage does not need: "
     "a consequence of the widths named as a second cause (literally true; the expectation did not allow it)",
     "rd_preact_swapped": "repeated_in_blocks for the ReLU missing after the add in layer1.0 and layer2.0 (right), but "
     "layer3.0's missing ReLU not reported there: described_difference 'the head is built differently' with the "
     "reference's avgpool and fc reported missing in the candidate, which runs both (outside the expected layer3)",
-    "icarl_resnet32_option_a": "option_a_shortcut for the avg pool in the 1x1 conv's place (right), and "
-    "normalization_layer ('DownsampleA in place of BatchNorm') claiming x.mul(0) in the BatchNorm's place and the "
-    "cat: the zero channels of option A read as a norm layer replaced (a wrong name)",
     "der_two_backbones": "cifar_resnet_family verdict ('the reference is a CIFAR ResNet-32 ..., the candidate 6 stages "
     "of [5, 5, 4, 6, 5, 5] BasicBlocks, 16/32/64/16/32/64 wide'): the two parallel backbones read as one network in "
     "series, the family verdict given though both sides are CIFAR ResNets (expected described at the backbones, "
     "the concat and the fc)",
     # heldout30, first run at 45031c3 (no uncommitted edits under resnet_verify/; expectations fixed before it; 7 of
     # 16 right; twins 14 of 16 clean; swapped 3 of 6):
-    "ddu_mod_r18": "activation_function and option_a_shortcut right, and extra_module_in_blocks ('3 Sequentials in the "
-    "head': the torch.zeros channels of the three AvgPoolShortCut modules, layer2.0 / layer3.0 / layer4.0.shortcut) "
-    "besides them: option A's zero channels not claimed by option_a_shortcut",
-    "ddu_soft_sn_r18": "parameters_computed_in_forward right, and two described_difference 'A training-mode branch only "
-    "in the candidate' (stem, 19 block convs) for the power iteration's `if self.training: self.u.copy_(u)`: a buffer "
-    "update read as a branch that 'changes the activations during training' (it changes none in that pass; a true "
-    "train-only difference of state the expectation did not foresee, kept as measured)",
     "ddu_cleaned_r18": "fixed_size_head (in the reference: F.avg_pool2d(out, 4) + Linear 'only fits square inputs of "
     "32-56 px') against AdaptiveAvgPool2d(1) at 32 px, where both compute the same: a true hazard of the reference "
     "that the expectation calls clean (a disagreement, as heldout5's avgpool7_224)",
-    "duq_r18": "cifar_stem and the described head right, and hard_coded_class_count ('512 outputs where the reference "
-    "has 10') for DUQ's resnet18(num_classes=model_output_size) feature layer, which the RBF head follows with 10",
-    "packed_r18_m1": "one unexplained mismatch 'head: expected Linear, found 1 conv' at linear.conv1x1: PackedLinear's "
-    "Conv1d(k=1) on one position (x.unsqueeze(-1)) not read as the Linear it computes (as heldout28's rtdl_conv1x1; "
-    "expected clean)",
     "be_r18_weight_scaled": "106 mismatches for a numerically equal refactor (expected clean): parameters_computed_in_"
     "forward (20 convs, the Linear) for W * (s_i r_i^T), multi_scale_block for the per-member chunk / conv / cat, "
     "described_difference in stem, head and blocks ('BatchConv2d in place of conv1, conv2'), repeated_in_blocks in the "
     "shortcuts, and 3 unexplained shortcut conv params (8,576 against 8,192: the r / s factors counted into the conv)",
-    "mimo_r18_m3": "the described stem right (repeat, 9-channel conv1), and hard_coded_class_count ('30 outputs where "
-    "the reference has 10') for MIMO's classes * M head, which the unstack turns back into 10; the 3x output batch "
-    "not reported",
     "ensemble_sum_div": "described_difference 'the head is built differently' (residual add where the reference has "
     "stack, div where it has mean) for sum(outs) / len(outs) against torch.stack(outs).mean(0): the same average "
     "(expected clean)",
@@ -380,28 +358,6 @@ NOT_YET: dict[str, str] = {
     "third calls of the shared member misaligned against the reference's members (expected described at members)",
     # heldout31, first run at 11707ff (no uncommitted edits under resnet_verify/; expectations fixed before it;
     # 9 of 16 right; twins 16 of 16 clean; swapped 4 of 6):
-    "dp_ws_gn_r18": "normalization_layer right, but parameters_computed_in_forward ('the candidate's weights are "
-    "computed in forward (standardize)', 20 convs) where weight_standardization is expected: a torch.nn.utils."
-    "parametrize standardisation (W - mean) / (std + 1e-5) with each filter's unbiased std (Opacus-compatible WS "
-    "as DP code writes it) not named weight standardization",
-    "fl_r20_pool_shortcut": "repeated_in_blocks ('avg pool where the reference has __getitem__ (shortcut)', "
-    "layer2.0 and layer3.0): nn.AvgPool2d(1, stride=2) not read as the x[:, :, ::2, ::2] subsampling it computes "
-    "(numerically equal, the same F.pad after it; expected clean)",
-    "fl_r20_scaler_rate1": "two described_difference findings ('A training-mode branch only in the candidate': "
-    "Scaler (training mode only) in the stem, and 'in 18 of 9 blocks'), 19 regularizer mismatches: HeteroFL's "
-    "x / rate if self.training else x at rate 1 divides by 1, the identity in both modes (expected clean)",
-    "fl_r20_rate_half": "widths named for the half-width network, and besides it two described_difference findings "
-    "(layer2.0.shortcut, layer3.0.shortcut: 'slice bounds 0:8 where the reference has 0:16', 'pad (4, 4) where the "
-    "reference has (8, 8)'): the option-A shortcut's zero channels (planes // 4) follow the width, not claimed by "
-    "widths",
-    "rev_autograd_fn": "block_counts ('[4, 5, 5, 0, 0] in the candidate, [4, 1, 4, 1, 4] in the reference'), "
-    "extra_module_in_blocks, option_a_shortcut, widths, five repeated_in_blocks ('an extra chunk', '__getitem__ "
-    "missing', 'slice bounds None') and a described_difference, 56 mismatches (2 unexplained): torch.chunk(x, 2, "
-    "1) not read as the x[:, :c], x[:, c:] slices it computes (the autograd.Function is no obstacle: the same "
-    "Function slicing compares clean, and the plain block with torch.chunk is reported the same way)",
-    "rev_coupling_chunk": "reported as rev_autograd_fn is (block_counts, extra_module_in_blocks, option_a_shortcut, "
-    "widths, six repeated_in_blocks, a described_difference; 56 mismatches, 2 unexplained): memcnn's torch.chunk "
-    "split not read as the slices it computes (expected clean)",
     "rev_g_on_x1": "pre_activation and cross_stage_partial named ('in the reference'), block_counts ('[1, 8, 2, 6, "
     "1]' against '[4, 1, 4, 1, 4]'), extra_module_in_blocks, repeated_in_blocks and three described_difference: "
     "G fed x1 instead of y1 realigns the reversible blocks' F / G units, and names that do not apply come back "
@@ -446,10 +402,6 @@ NOT_YET_TWIN: dict[str, str] = {
     # heldout29, first run at bbe7a26: twins 16 of 16 clean
     # heldout30, first run at 45031c3: twins 14 of 16 clean (two twins: Packed-Ensembles and MIMO at M=1, each
     # numerically torchvision's resnet18)
-    "packed_r18_m4a2": "one unexplained 'head: expected Linear, found 1 conv' at linear.conv1x1 (the M=1 PackedLinear, a "
-    "Conv1d(k=1) on one position), as packed_r18_m1",
-    "mimo_r18_m3": "one unexplained 'stem: extra repeat (repeat) not in the reference' at the root: x.repeat(1, 1, 1, 1) "
-    "at M=1, a copy, read as an op the reference lacks",
     # heldout31, first run at 11707ff: twins 16 of 16 clean
 }
 
@@ -504,17 +456,9 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "gem_view_at_64": "compare() raises UsageError ('input size 3x64x64 is too small for ...gem_view_at_64: shape "
     "'[1, 3, 32, 32]' is invalid for input of size 12288'): the reference side (the crashing idiom model) cannot run, "
     "so no comparison comes back",
-    "icarl_resnet32_option_a": "normalization_layer besides option_a_shortcut, as the unswapped run",
     # heldout30, first run at 45031c3: 3 of 6
-    "ddu_mod_r18": "extra_module_in_blocks (the AvgPoolShortCut zeros) besides the two names, as the unswapped run",
-    "ddu_soft_sn_r18": "described_difference (the training-mode buffer update) besides parameters_computed_in_forward, "
-    "as the unswapped run",
     "duq_r18": "hard_coded_class_count (the 512-output feature fc) besides cifar_stem, as the unswapped run",
     # heldout31, first run at 11707ff: 4 of 6
-    "dp_ws_gn_r18": "parameters_computed_in_forward for the standardised convs (weight_standardization not named), "
-    "as the unswapped run",
-    "fl_r20_rate_half": "widths, and described_difference for the option-A shortcuts' slice bounds and pads, as "
-    "the unswapped run",
 }
 NAMED = [i for i in ALL if i.named]
 
