@@ -38,10 +38,13 @@ def _from_a_vector(ops: Sequence[OpRecord], op: OpRecord, memo: dict[int, bool])
     found = False
     while i >= 0 and i not in memo:
         src = ops[i]
-        if not _units(src.out_shape) or src.kind in (OpKind.GLOBAL_POOL, OpKind.ADAPTIVE_POOL):
+        layout = src.kind is OpKind.RESHAPE  # views and permutes pass (Packed's member stacking)
+        if not layout and (
+            not _units(src.out_shape) or src.kind in (OpKind.GLOBAL_POOL, OpKind.ADAPTIVE_POOL)
+        ):
             break  # a real map, or a pooled one: a conv on it is a conv
         path.append(i)
-        if src.kind is OpKind.RESHAPE and src.in_shapes and len(src.in_shapes[0]) == 2:
+        if layout and src.in_shapes and len(src.in_shapes[0]) == 2:
             found = True
             break
         i = src.inputs[0] if src.inputs else -1
