@@ -50,7 +50,7 @@ def _chomped(op: OpRecord) -> int | None:
     parts = [b.strip() for b in bounds.split(",")]
     if len(parts) != len(shape) or len(shape) != 3:
         return None
-    if parts[:-1] != [f"0:{s}" for s in shape[:-1]] or not parts[-1].startswith("0:"):
+    if parts[:-1] != [":"] * (len(shape) - 1) or not parts[-1].startswith("0:"):  # (a whole axis reads ":")
         return None
     stop = parts[-1][2:]
     if not stop.isdigit() or not 0 < int(stop) < shape[-1]:
