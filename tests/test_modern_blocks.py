@@ -152,3 +152,24 @@ def test_a_norm_over_another_axis_everywhere_is_one_described_finding(
     with torch.device("meta"):
         same = resnet18(num_classes=10, norm_layer=lambda c: _Norm(c, 1))
     assert compare(same, "tests/fixtures/quirky/norm_axes.py:over_channels", input_size=64, num_classes=10).ok
+
+
+def test_a_relu_computed_for_a_feature_list_only_is_no_tail_of_the_last_block() -> None:
+    """Distillation code returns each stage's pre-ReLU sum and computes the ReLU into a feature list
+    only (RepDistiller's ``preact``): the head reads the add, so the pool and classifier stay the head's."""
+
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stem, self.conv = nn.Conv2d(3, 8, 3, padding=1), nn.Conv2d(8, 8, 3, padding=1)
+            self.fc = nn.Linear(8, 10)
+
+        def forward(self, x: torch.Tensor) -> tuple[list[torch.Tensor], torch.Tensor]:
+            x = self.stem(x)
+            pre = x + self.conv(torch.relu(x))
+            feature = torch.relu(pre)  # the feature list's, not the network's
+            return [feature], self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(pre, 1), 1))
+
+    t = trace(Net(), 16)
+    kinds = [t.ops[o].kind.value for o in t.structure.head]
+    assert "linear" in kinds and t.structure.blocks[-1].tail == ()

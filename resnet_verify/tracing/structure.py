@@ -144,9 +144,12 @@ def _channels(ops: Sequence[OpRecord], op_id: int | None) -> int:
 def _last_tail(graph: Graph, ops: Sequence[OpRecord], merge: int) -> tuple[int, ...]:
     """Elementwise ops right after the last merge that keep its shape (the final ReLU)."""
     tail: list[int] = []
+    read = {i for op in ops[merge + 1 :] for i in op.inputs}
     for op in ops[merge + 1 :]:
         if op.kind is OpKind.RESHAPE:
             continue  # layout, or a step of an op written in several (a hand-written norm's mean)
+        if op.id not in read and op.id != ops[-1].id:
+            continue  # computed for a side output only (a feature list's ReLU): the head reads the add
         if (
             op.kind in _ELEMENTWISE_TAIL
             and op.out_shape == ops[merge].out_shape
