@@ -11,6 +11,7 @@ import torch
 from torch import nn
 
 from resnet_verify.cli.main import main
+from resnet_verify.errors import UsageError
 from resnet_verify.specs.builders import build_model
 from resnet_verify.tracing.crashes import real_message
 from resnet_verify.tracing.tracer import trace
@@ -199,3 +200,15 @@ def test_the_block_a_forward_crashed_in_is_not_read_as_a_block_without_its_add()
     model = build_model("tests/fixtures/models/broken_crash_shortcut_stride.py:build", num_classes=10)[0]
     c = compare(model, "resnet50", input_size=64, num_classes=10)
     assert [m.kind.value for m in c.mismatches] == ["crash"]
+
+
+def test_a_reference_that_crashes_is_one_line_naming_its_cause(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Either direction: yesterday's version as the reference may be the one that cannot run; the error
+    names why (a hard-coded view at its line), not "too small"."""
+    monkeypatch.chdir(REPO)
+    with pytest.raises(UsageError) as raised:
+        compare(build_model("resnet18", num_classes=1000, device="meta")[0], "tests/fixtures/crashes/view_fixed.py:build",
+                input_size=128, num_classes=1000)  # fmt: skip
+    text = str(raised.value)
+    assert "cannot run on 3x128x128 inputs" in text and "view" in text and "\n" not in text
+    assert f"view_fixed.py:{_line(CRASHES / 'view_fixed.py', 'x = x.view(x.size(0), 512)')}" in text

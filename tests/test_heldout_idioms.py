@@ -334,9 +334,6 @@ NOT_YET: dict[str, str] = {
     "rd_resnet8_for_8x4": "widths for every width, and extra_module_in_blocks ('an extra Sequential in 1 block, in "
     "the reference') for resnet8x4's layer1.0 projection (32 -> 64), which resnet8's 16 -> 16 stage does not need: "
     "a consequence of the widths named as a second cause (literally true; the expectation did not allow it)",
-    "rd_preact_swapped": "repeated_in_blocks for the ReLU missing after the add in layer1.0 and layer2.0 (right), but "
-    "layer3.0's missing ReLU not reported there: described_difference 'the head is built differently' with the "
-    "reference's avgpool and fc reported missing in the candidate, which runs both (outside the expected layer3)",
     "der_two_backbones": "cifar_resnet_family verdict ('the reference is a CIFAR ResNet-32 ..., the candidate 6 stages "
     "of [5, 5, 4, 6, 5, 5] BasicBlocks, 16/32/64/16/32/64 wide'): the two parallel backbones read as one network in "
     "series, the family verdict given though both sides are CIFAR ResNets (expected described at the backbones, "
@@ -444,18 +441,18 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout23, first run at 0968f9f: 3 of 7
     # heldout24, first run at 1664b31: 3 of 5
     # heldout25, first run at 4815550: 2 of 4
-    "fd_r50_basic_widths": "compare() raises UsageError ('input size 3x64x64 is too small ...: The size of tensor a "
-    "(256) must match the size of tensor b (64)'): the reference side (the crashing idiom model) cannot run, so no "
-    "comparison comes back",
+    "fd_r50_basic_widths": "compare() raises UsageError ('the reference ...fd_r50_basic_widths cannot run on 3x64x64 "
+    "inputs: The size of tensor a (256) must match the size of tensor b (64) ... (at ...batch25_denoise.py:59)'): the "
+    "reference side (the crashing idiom model) cannot run, so no comparison comes back",
     "lnets_r18": "activation_function not named and projection_without_bn reported, as the unswapped run",
     # heldout26, first run at 5f45d5f: 1 of 1
     # heldout27, first run at 7188d0a: 9 of 10
     # heldout28, first run at e65dd42: 1 of 2 (rtdl_hidden_halved passes with the fix above)
     # heldout29, first run at bbe7a26: 3 of 6
     "rd_resnet8_for_8x4": "extra_module_in_blocks for layer1.0's projection besides widths, as the unswapped run",
-    "gem_view_at_64": "compare() raises UsageError ('input size 3x64x64 is too small for ...gem_view_at_64: shape "
-    "'[1, 3, 32, 32]' is invalid for input of size 12288'): the reference side (the crashing idiom model) cannot run, "
-    "so no comparison comes back",
+    "gem_view_at_64": "compare() raises UsageError ('the reference ...gem_view_at_64 cannot run on 3x64x64 inputs: "
+    "view to a fixed size (1, 3, 32, 32) ...', its cause named at its line): the reference side cannot run, so no "
+    "comparison comes back",
     # heldout30, first run at 45031c3: 3 of 6
     "duq_r18": "hard_coded_class_count (the 512-output feature fc) besides cifar_stem, as the unswapped run",
     # heldout31, first run at 11707ff: 4 of 6

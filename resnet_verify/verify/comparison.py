@@ -18,6 +18,7 @@ from resnet_verify.tracing.repairs import describe
 from resnet_verify.tracing.tracer import normalize_input_shape, trace
 from resnet_verify.verify.align import align_blocks
 from resnet_verify.verify.classes import ClassesFrom, classes_from_head
+from resnet_verify.verify.crash_causes import diagnose
 from resnet_verify.verify.crash_causes.dimensionality import wrong_dimensionality
 from resnet_verify.verify.diff import diff
 from resnet_verify.verify.locate import locate_values
@@ -250,10 +251,17 @@ def compare(
         rank = [c for c in wrong_dimensionality(ref_trace)]
         if rank:  # the reference's first layer rejects the input's rank: say so, not "too small"
             raise UsageError(f"{reference}: {rank[0].message}")
-        raise UsageError(
-            f"input size {'x'.join(map(str, shape[1:]))} is too small for "
-            f"{reference}: {ref_trace.crash.message}"
-        )
+        size = "x".join(map(str, shape[1:]))
+        cause = next((c for c in diagnose(ref_trace) if not c.repaired), None)
+        if cause is not None:  # a named cause (a hard-coded view, a pool larger than the map): say it
+            raise UsageError(
+                f"the reference {reference} cannot run on {size} inputs: {cause.title}: {cause.message}"
+            )
+        crash = ref_trace.crash
+        if "too small" in crash.message or "greater than" in crash.message:
+            raise UsageError(f"input size {size} is too small for {reference}: {crash.message}")
+        at = f" (at {crash.source.file}:{crash.source.line})" if crash.source is not None else ""
+        raise UsageError(f"the reference {reference} cannot run on {size} inputs: {crash.message}{at}")
     if cand_trace is None:
         cand_trace = _candidate_trace(candidate, shape, output_key, owned)
     return compare_traces(
