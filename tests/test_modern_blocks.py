@@ -173,3 +173,26 @@ def test_a_relu_computed_for_a_feature_list_only_is_no_tail_of_the_last_block() 
     t = trace(Net(), 16)
     kinds = [t.ops[o].kind.value for o in t.structure.head]
     assert "linear" in kinds and t.structure.blocks[-1].tail == ()
+
+
+def test_frames_folded_into_the_batch_keep_their_blocks() -> None:
+    """TSN: N x T x 3 x H x W read as (N T) x 3 x H x W into a 2-D ResNet: its 4-D sums are maps,
+    not pooled vectors of a 5-D input (they were: 'not a residual network')."""
+
+    class Frames(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.base = resnet18(num_classes=10)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            n, t = x.shape[:2]
+            return self.base(x.reshape(n * t, *x.shape[2:])).view(n, t, -1).mean(1)
+
+    with torch.device("meta"):
+        model = Frames()
+    assert [len(s.blocks) for s in trace(model, torch.Size([1, 4, 3, 32, 32])).structure.stages] == [
+        2,
+        2,
+        2,
+        2,
+    ]

@@ -78,6 +78,14 @@ class _Unit:
     tail: tuple[int, ...] = ()
 
 
+def _map_rank(ops: Sequence[OpRecord], input_shape: Shape) -> int:
+    """The rank of the maps the network computes on: its first conv's input's, else the input's. A
+    video's frames folded into the batch (N x T x 3 x H x W read as (N T) x 3 x H x W) run 2-D blocks
+    on 4-D maps; a 5-D input must not make every 4-D sum look like pooled vectors."""
+    first = next((op for op in ops if op.kind is OpKind.CONV and op.in_shapes), None)
+    return min(len(input_shape), len(first.in_shapes[0])) if first is not None else len(input_shape)
+
+
 def _merges(graph: Graph, ops: Sequence[OpRecord], rank: int = 0) -> list[_Unit]:
     """One unit per residual addition: the latest common ancestor of both operands is the fork; the
     path with more convolutions is the main path. ``rank``: the input's; a sum of tensors of lower
@@ -379,7 +387,10 @@ def find_structure(
     graph = Graph(ops)
     table = {p.name: p for p in params}
     units = _with_tails(
-        graph, ops, _around_the_trunk(_merges(graph, ops, len(input_shape))), crashed=bool(crashed_in)
+        graph,
+        ops,
+        _around_the_trunk(_merges(graph, ops, _map_rank(ops, input_shape))),
+        crashed=bool(crashed_in),
     )
     residual = [u for u in units if u.merge is not None]
     in_blocks = {o for u in residual for o in (*u.main, *u.shortcut, *u.tail)}
