@@ -89,9 +89,21 @@ def gate_kind(trace: Trace, ops: list[int]) -> GateKind:
         k = attr(layers[0], "kernel_size")
         if isinstance(k, tuple) and len(k) == 1 and attr(layers[0], "in_channels") == 1:
             return GateKind.ECA
-    if len(layers) == 2:
+    if len(layers) == 2 and all(_one_position(op) for op in layers):
         return GateKind.SQUEEZE_EXCITATION
-    return GateKind.OTHER
+    return GateKind.OTHER  # (TANet's TAM: convs of kernel 3 over the frames left unpooled)
+
+
+def _one_position(op: OpRecord) -> bool:
+    """A layer that maps each pooled channel vector alone (a Linear, a 1x1 conv, any conv on a 1x1
+    map), as an excitation does; a kernel wider than one over a pooled axis that kept its length
+    (time) mixes positions: another gate."""
+    if op.kind is not OpKind.CONV:
+        return True
+    kernel, shape = attr(op, "kernel_size"), op.in_shapes[0] if op.in_shapes else ()
+    if not isinstance(kernel, tuple):
+        return False
+    return all(k == 1 or n == 1 for k, n in zip(kernel, shape[2:], strict=False))
 
 
 def _spell(op: OpRecord) -> str | None:
