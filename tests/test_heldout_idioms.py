@@ -378,18 +378,9 @@ NOT_YET: dict[str, str] = {
     "residual additions where the reference has none') for a numerically equal refactor: the reference's zero-fill "
     "shift (torch.zeros_like and slice assignments before every block's conv1) keeps its blocks from being found, "
     "while the torch.cat shift does not (expected clean)",
-    "tsm_shift_roll": "not_a_residual_network verdict, as tsm_shift_cat: the reference's zeros_like / slice-assignment "
-    "shift reads as a network without residual blocks, the clone + torch.roll shift as one with them (expected "
-    "described in base_model.layer*)",
-    "tsm_shift_after_add": "not_a_residual_network verdict, as tsm_shift_cat: the reference (shift before conv1) reads as "
-    "a network without residual blocks, the candidate (shift after each block's add) as one with them (expected "
-    "described in base_model.layer*)",
     "tsn_consensus_before_fc": "described_difference 'the stem is built differently' (an extra mean in the candidate, a "
     "mean missing, both at the root) for mmaction2 TSNHead's order, the segments' features averaged before the Linear "
     "where the reference averages its logits: numerically equal (expected clean)",
-    "tsm_r18_single_frame": "not_a_residual_network verdict ('the candidate (ResNet) ... has no residual additions') for "
-    "torchvision's resnet18 with a zero-filling shift before every block's conv1 (n_segment=1): the shift's "
-    "zeros_like / slice assignments hide its blocks (expected described in layer*)",
     "tsm_r50_non_local": "not_a_residual_network verdict ('a network without residual blocks (Recognizer2D)' for the TSM "
     "reference; the candidate 'has residual additions ...; its blocks use attention or per-position Linear layers "
     "(ViT / Swin style)') for five non-local blocks added to a TSM ResNet-50 (expected described in backbone.layer2 "

@@ -137,3 +137,27 @@ def test_a_repeat_records_its_counts_and_once_is_a_copy() -> None:
         "repeats": (1, 3, 1, 1),
     }
     assert opkinds.classify("repeat", (X, 1, 2, 1, 1), {}, 1)[1]["repeats"] == (1, 2, 1, 1)
+
+
+class _Shift(nn.Module):
+    """TSM's temporal shift written with slice assignments into zeros (``out[:, :-1, :f] = x[:, 1:, :f]``)."""
+
+    def __init__(self, to: slice) -> None:
+        super().__init__()
+        self.to, self.conv = to, nn.Conv2d(8, 8, 3, padding=1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = torch.zeros_like(x)
+        out[:, self.to] = x[:, 1:5]
+        return x + self.conv(out)
+
+
+def test_a_write_into_a_region_is_an_op_where_it_writes_is_compared() -> None:
+    t = trace(_Shift(slice(0, 4)), torch.Size([1, 8, 8, 8]))
+    written = [op for op in t.ops if op.name == "__setitem__"]
+    assert len(written) == 1 and written[0].attrs and dict(written[0].attrs)["bounds"] == ":, 0:4, :, :"
+    conv = next(op for op in t.ops if op.kind is opkinds.OpKind.CONV)
+    assert conv.inputs == (written[0].id,)  # the conv reads what was written, not the zeros alone
+    other = trace(_Shift(slice(4, 8)), torch.Size([1, 8, 8, 8]))
+    c = compare_traces(t, other, reference_name="a", candidate_name="b", num_classes=8)
+    assert [m.field for m in c.mismatches] == ["bounds"]

@@ -50,6 +50,10 @@ class OpCounter(TorchFunctionMode):
         inputs = tensors_in((args, kwargs))
         out = self.call(name, func, args, kwargs, inputs, caller)
         outs = tensors_in(out)
+        if not outs and name == "__setitem__" and args and isinstance(args[0], torch.Tensor):
+            outs = [
+                args[0]
+            ]  # ``out[:, :c] = v`` returns nothing: what it wrote is ``out``, read from here on
         if outs:
             self.record(name, args, kwargs, inputs, outs, caller)
         return out

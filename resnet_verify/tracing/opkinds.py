@@ -261,6 +261,8 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
     if name in ("permute", "transpose", "swapaxes", "movedim"):
         order = _axis_order(name, args, kwargs)
         return OpKind.RESHAPE, ({"perm": order} if order is not None else {})
+    if name == "__setitem__":  # a write into a region: where (its bounds) is what it computes
+        return OpKind.OTHER, {"function": "setitem", **slice_bounds(args)}
     if name == "__getitem__" and _whole(args):
         return OpKind.RESHAPE, {}  # ``out[:, :c]`` with c the channels it has: every element
     if name == "__getitem__":

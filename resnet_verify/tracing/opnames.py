@@ -122,4 +122,6 @@ IGNORED = frozenset(
     }
 )
 
-INPLACE_DUNDERS = frozenset({"__iadd__", "__isub__", "__imul__", "__itruediv__", "__iand__", "__ior__"})
+INPLACE_DUNDERS = frozenset(
+    {"__iadd__", "__isub__", "__imul__", "__itruediv__", "__iand__", "__ior__", "__setitem__"}
+)
