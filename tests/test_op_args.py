@@ -144,11 +144,11 @@ class _Shift(nn.Module):
 
     def __init__(self, to: slice) -> None:
         super().__init__()
-        self.to, self.conv = to, nn.Conv2d(8, 8, 3, padding=1)
+        self.into, self.conv = to, nn.Conv2d(8, 8, 3, padding=1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out = torch.zeros_like(x)
-        out[:, self.to] = x[:, 1:5]
+        out[:, self.into] = x[:, 1:5]
         return x + self.conv(out)
 
 
