@@ -420,17 +420,6 @@ NOT_YET: dict[str, str] = {
     "reference') for the backbone cut at layer3 by IntermediateLayerGetter, besides normalization_layer (right) and "
     "described_difference for the missing pool and Linear: the missing stage named as a block count (expected "
     "described with the head; arguably a disagreement, a stage of 0 blocks being literally a count)",
-    "cir_crop_negative_pad": "repeated_in_blocks ('pad where the reference has __getitem__ (after the add), in 6 "
-    "blocks') and two unexplained op mismatches ('stem: expected __getitem__, found pad' at the root, 'head: expected "
-    "__getitem__, found pad' at layer2.4): F.pad with negative pads not read as the slice it takes (expected clean)",
-    "cir_relu_after_crop": "repeated_in_blocks ('__getitem__ moved across the add, in 6 blocks') for the in-residual "
-    "crop taken before the block's last ReLU instead of after it (slicing and an element-wise ReLU commute; the crop "
-    "stays after the add): expected clean",
-    "cir_stem_crop_left_out": "no finding: the missing stem slice ('stem: __getitem__ after relu is missing in the "
-    "candidate') left unexplained, and each block's in-residual crop an unexplained attribute mismatch of its own "
-    "with no cause (bounds ':, :, 1:31, 1:31' where the reference has ':, :, 1:29, 1:29' in layer1.0, and so on to "
-    "layer2.4): x[:, :, 1:-1, 1:-1] compared by its resolved bounds, so the larger maps' crops read as 7 differences "
-    "outside the stem (expected described at the root)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a

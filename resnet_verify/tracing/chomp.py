@@ -52,10 +52,13 @@ def _chomped(op: OpRecord) -> int | None:
         return None
     if parts[:-1] != [":"] * (len(shape) - 1) or not parts[-1].startswith("0:"):  # (a whole axis reads ":")
         return None
-    stop = parts[-1][2:]
-    if not stop.isdigit() or not 0 < int(stop) < shape[-1]:
-        return None
-    return shape[-1] - int(stop)
+    stop = parts[-1][2:]  # "-k" from the end, or a length from the start (op_args.axis_bound)
+    kept = (
+        shape[-1] + int(stop)
+        if stop.startswith("-") and stop[1:].isdigit()
+        else (int(stop) if stop.isdigit() else 0)
+    )
+    return shape[-1] - kept if 0 < kept < shape[-1] else None
 
 
 def fold_causal_padding(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:

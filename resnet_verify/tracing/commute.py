@@ -1,5 +1,6 @@
-"""One order for ops that commute: a ReLU read straight after a max pool runs before it, and an
-unpadded average pool read straight after a 1x1 conv runs before it.
+"""One order for ops that commute: a ReLU read straight after a max pool runs before it, an
+unpadded average pool read straight after a 1x1 conv runs before it, and a slice read straight after
+an activation runs before it.
 
 ``max_pool(relu(x)) == relu(max_pool(x))`` exactly (ReLU is monotone; a max pool's -inf padding
 never wins a window that holds a value), so the order is a spelling, not a difference. Pre-activation
@@ -83,4 +84,25 @@ def avg_pool_before_1x1(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     return tuple(out)
 
 
-__all__ = ["avg_pool_before_1x1", "relu_before_max_pool"]
+def slice_before_activation(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
+    """Each ReLU (or other elementwise activation) whose only reader is a slice swaps places with it:
+    an activation acts on each element alone, so ``relu(x)[c]`` is ``relu(x[c])`` (SiamDW's crop
+    taken before or after the unit's last ReLU). Read crop first."""
+    reading = readers(ops)
+    out = list(ops)
+    for act in ops:
+        uses = reading.get(act.id, [])
+        if act.kind not in (OpKind.RELU, OpKind.ACTIVATION) or len(act.inputs) != 1 or len(uses) != 1:
+            continue
+        cut = ops[uses[0]]
+        if cut.kind is not OpKind.SLICE or cut.inputs != (act.id,) or not act.in_shapes:
+            continue
+        src, kept = act.in_shapes[0], cut.out_shape
+        out[act.id] = replace(cut, id=act.id, inputs=act.inputs, in_shapes=(src,))
+        out[cut.id] = replace(
+            act, id=cut.id, inputs=(act.id,), in_shapes=(kept,) if kept else (), out_shape=kept
+        )
+    return tuple(out)
+
+
+__all__ = ["avg_pool_before_1x1", "relu_before_max_pool", "slice_before_activation"]

@@ -95,17 +95,26 @@ def _bound(item: Any, size: int) -> str | None:
             for v in (item.start, item.stop, item.step)
         ):
             return None
-        start, stop, step = item.indices(size)
-        if start == 0 and stop == size:  # the whole axis, however long: its size is the shape's
-            return ":" + (f":{step}" if step != 1 else "")
-        return f"{start}:{stop}" + (f":{step}" if step != 1 else "")
+        return axis_bound(*item.indices(size), size)
     if isinstance(item, int) and not isinstance(item, bool):
         return str(item % size) if size else None
     return None
 
 
+def axis_bound(start: int, stop: int, step: int, size: int) -> str:
+    """One axis's range as a user writes it, each end counted from the end it is nearer to: a crop of
+    one pixel a side is ``1:-1`` on any map (``1:31`` at 32 px and ``1:29`` at 30 read as two crops),
+    the whole axis ``:`` whatever its length, the last T steps ``-T:``, the first T ``0:T``."""
+    every = f":{step}" if step != 1 else ""
+    if start == 0 and stop == size:
+        return ":" + every
+    first = str(start if start <= size - start else start - size)
+    last = "" if stop == size else str(stop if stop <= size - stop else stop - size)
+    return f"{first}:{last}{every}"
+
+
 def slice_bounds(args: tuple) -> dict[str, Any]:
-    """``{"bounds": ":, :, 12:16"}`` for ``x[:, :, -4:]`` on a (1, 4, 16) tensor: each axis's range
+    """``{"bounds": ":, :, -4:"}`` for ``x[:, :, -4:]`` (or ``x[:, :, 12:]``) on a (1, 4, 16) tensor: each axis's range
     made non-negative against the input's size (``x[..., :T]`` and ``x[..., -T:]`` differ), a whole
     axis ``:`` whatever its size (a width's consequence is the width's, not the slice's). Only plain
     slices and integers; anything else (a tensor index, None for a new axis) records nothing."""
@@ -142,7 +151,7 @@ def piece_bounds(shape: tuple[int, ...], pieces: list[tuple[int, ...]]) -> list[
     out, start = [], 0
     for p in pieces:
         ranges = [":" for _ in shape]
-        ranges[axis] = f"{start}:{start + p[axis]}"
+        ranges[axis] = axis_bound(start, start + p[axis], 1, shape[axis])
         start += p[axis]
         out.append(", ".join(ranges))
     return out

@@ -42,8 +42,9 @@ from resnet_verify.tracing.canonical import (
     join_swish,
 )
 from resnet_verify.tracing.chomp import fold_causal_padding
-from resnet_verify.tracing.commute import avg_pool_before_1x1, relu_before_max_pool
+from resnet_verify.tracing.commute import avg_pool_before_1x1, relu_before_max_pool, slice_before_activation
 from resnet_verify.tracing.crashes import crash_record
+from resnet_verify.tracing.crops import crops_as_slices
 from resnet_verify.tracing.flop_mode import FlopCount
 from resnet_verify.tracing.layout import channels_first
 from resnet_verify.tracing.module_hooks import ModuleHooks, Sites
@@ -343,9 +344,9 @@ def _side_outputs(recorder: Recorder, output: Any, chosen: torch.Tensor | None) 
 # joined into the global pool; Caffe's BatchNorm + Scale, hand-written norms, swish and ReLU as the one
 # op each computes; ops that commute in one order.
 _SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
-    read_products, deform_fills, channels_first, unit_pools, strided_slices, fold_pads, fold_causal_padding, join_partial_pools,
+    read_products, deform_fills, channels_first, unit_pools, crops_as_slices, strided_slices, fold_pads, fold_causal_padding, join_partial_pools,
     join_bn_scale, join_norm_modules, join_swish, join_hard_swish, join_relu, relu_before_max_pool,
-    avg_pool_before_1x1, fold_scaled_adds, linears_as_convs,
+    avg_pool_before_1x1, slice_before_activation, fold_scaled_adds, linears_as_convs,
 )  # fmt: skip
 
 
