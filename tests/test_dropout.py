@@ -296,3 +296,47 @@ def test_timm_resnet50_has_no_regularizer_but_drop_path_rate_fires() -> None:
     )
     assert [f.pattern for f in c.findings] == [Pattern.STOCHASTIC_DEPTH]
     assert "drop_path_rate=0.1" in c.findings[0].message and len(c.mismatches) == 15
+
+
+class _SkipWhole(BasicBlock):
+    """A block that draws once whether to run (kept in a name, tested later: Composer's stochastic
+    depth); in eval the branch is scaled by its survival rate."""
+
+    drop_rate = 0.1
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        keep = True
+        if self.training:
+            keep = bool(torch.bernoulli(torch.full((), 1 - self.drop_rate)))
+        skip = self.downsample(x) if self.downsample is not None else x
+        if not keep:
+            return skip
+        return torch.relu(skip + self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x))))))
+
+
+class _MaskElements(BasicBlock):
+    """A drawn mask on elements, kept in a name and multiplied in: dropout, not a skipped block."""
+
+    drop_rate = 0.1
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
+        if self.training:
+            mask = torch.bernoulli(torch.full_like(out, 1 - self.drop_rate))
+            out = out * mask
+        return torch.relu((self.downsample(x) if self.downsample is not None else x) + out)
+
+
+@pytest.mark.parametrize(
+    ("block", "pattern"), [(_SkipWhole, Pattern.STOCHASTIC_DEPTH), (_MaskElements, Pattern.DROPOUT)]
+)
+def test_a_draw_kept_in_a_name_then_tested_skips_the_block_whole(
+    block: type[nn.Module], pattern: Pattern
+) -> None:
+    with torch.device("meta"):
+        model = resnet18(num_classes=10)
+    for layer in (model.layer1, model.layer2, model.layer3, model.layer4):
+        for b in layer:
+            b.__class__ = block
+    c = compare(model, "resnet18", input_size=64, num_classes=10)
+    assert [f.pattern for f in c.findings] == [pattern], [f.title for f in c.findings]

@@ -406,9 +406,6 @@ NOT_YET: dict[str, str] = {
     "SqueezeExciteConv2d in place of conv1, conv2, conv3 (39 layers)' (156 mismatches) and extra_module_in_blocks "
     "'An extra Sequential in 3 blocks' for the SE gate on layer2-4.0's projection shortcut (expected one "
     "squeeze_excitation for every gate, the shortcut ones too)",
-    "composer_stodepth_r50": "dropout ('StochasticBottleneck with p rising linearly 0.0125->0.2 ... zeroes random "
-    "activations during training') for a branch skipped whole at random, stochastic_depth not named; the eval-time "
-    "multiply by 1 - rate described by repeated_in_blocks (right)",
     "composer_se_latent8": "widths ('The channel widths in layer2, layer3, layer4 are 0.125/0.25/0.5x') for the SE "
     "gates' hidden Linears only (8 wide against C / 8), besides three repeated_in_blocks that describe them at the "
     "SE modules (right); the network's widths are equal (expected described at the SE modules, as heldout5's "
@@ -527,7 +524,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "ffcv_blurpool_r18": "described_difference and repeated_in_blocks; blur_pool not named, as the unswapped run",
     "composer_se_r50": "described_difference and extra_module_in_blocks besides squeeze_excitation, as the unswapped "
     "run",
-    "composer_stodepth_r50": "dropout; stochastic_depth not named, as the unswapped run",
     # heldout33, first run at cecb17b: 2 of 3
     "stark_frozen_bn_l3": "block_counts ('[3, 4, 6, 0] in the reference') besides normalization_layer, as the "
     "unswapped run",

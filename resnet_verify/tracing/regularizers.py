@@ -102,8 +102,17 @@ def _random_kind(forward: Any, functional: bool) -> RegularizerKind | None:
     draws = _RANDOM.search(source) if functional else _MASK.search(source)
     if "self.training" not in source or not draws:
         return None
-    whole = _PER_SAMPLE.search(source) or _DECIDES.search(source)
+    whole = _PER_SAMPLE.search(source) or _DECIDES.search(source) or _decided_later(source)
     return RegularizerKind.DROP_PATH if whole else RegularizerKind.DROPOUT
+
+
+_DRAWN = re.compile(r"^\s*(\w+)\s*=[^\n]*\b(?:bernoulli_?|rand|random)\(", re.MULTILINE)
+
+
+def _decided_later(source: str) -> bool:
+    """A draw kept in a name that an ``if`` then tests (``keep = bool(torch.bernoulli(...))`` ...
+    ``if not keep: return x``, Composer's stochastic depth): the block runs or is skipped whole."""
+    return any(re.search(rf"\bif\b[^\n]*\b{name}\b", source) for name in _DRAWN.findall(source))
 
 
 def _torch_kind(module: nn.Module) -> RegularizerKind | None:
