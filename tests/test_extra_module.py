@@ -110,3 +110,38 @@ def test_a_hidden_linear_of_a_deeper_head_is_not_an_added_module() -> None:
     model.fc = torch.nn.Sequential(torch.nn.Linear(512, 128), torch.nn.ReLU(), torch.nn.Linear(128, 6))
     c = compare(model, "resnet18", input_size=(3, 64, 64), num_classes=6)
     assert c.mismatches and Pattern.EXTRA_MODULE not in {f.pattern for f in c.findings}
+
+
+def test_a_blur_run_first_before_a_strided_conv_is_blur_pool() -> None:
+    """Composer's / FFCV's BlurPool: a fixed depthwise filter at stride 1 just before the strided conv,
+    which keeps its stride; a fixed filter before a stride-1 conv is no downsampling: not named."""
+    from torch import nn
+    from torchvision.models import resnet18
+
+    class BlurFirst(nn.Module):
+        def __init__(self, conv: nn.Conv2d) -> None:
+            super().__init__()
+            self.conv = conv
+            self.filt: torch.Tensor
+            k = torch.tensor([1.0, 2.0, 1.0])
+            self.register_buffer(
+                "filt", (k[:, None] * k[None, :] / 16).expand(conv.in_channels, 1, 3, 3).clone()
+            )
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.conv(nn.functional.conv2d(x, self.filt, padding=1, groups=self.conv.in_channels))
+
+    def blurred(strided: bool) -> nn.Module:
+        with torch.device("meta"):
+            model = resnet18(num_classes=10)
+        for layer in (model.layer2, model.layer3, model.layer4):
+            block = layer[0] if strided else layer[1]
+            block.conv1 = BlurFirst(block.conv1)
+        return model
+
+    named = compare(blurred(True), "resnet18", input_size=64, num_classes=10)
+    assert [f.pattern for f in named.findings] == [Pattern.BLUR_POOL] and "blur first" in named.findings[
+        0
+    ].message
+    other = compare(blurred(False), "resnet18", input_size=64, num_classes=10)
+    assert other.mismatches and Pattern.BLUR_POOL not in {f.pattern for f in other.findings}

@@ -390,18 +390,6 @@ NOT_YET: dict[str, str] = {
     "7) ...): the Conv3d network with temporal kernel 1 not read as the 2-D network over frames (expected clean)",
     # heldout34, first run at 59db904 (no uncommitted edits under resnet_verify/; expectations fixed before it; 10 of
     # 16 right; twins 16 of 16 clean; swapped 3 of 8):
-    "composer_blurpool_r50": "blur_pool for the max pool only (BlurMaxPool2d: 3 mismatches); the blur before each "
-    "strided conv (BlurConv2d, blur_first=True) is described_difference 'A BlurConv2d in place of conv2 (depthwise "
-    "3x3 conv, 3x3 conv)' in layer2-4.0 and repeated_in_blocks 'an extra 3x3 conv in the candidate (shortcut)' for "
-    "the blur before each 1x1 projection (expected blur_pool for all; the records' gloss speaks of a stride moved to "
-    "the filter, which blur_first does not do: a disagreement over what the name covers, kept as written)",
-    "composer_blur_late_r18": "blur_pool for the six strided convs run at stride 1 with the filter taking the stride "
-    "(right), and besides it described_difference 'A BlurConv2d in place of conv1 (3x3 conv, depthwise 3x3 conv)' "
-    "in layer2-4.0 claiming 9 mismatches of the same change (a second, unnamed report of the blur pool)",
-    "ffcv_blurpool_r18": "no blur_pool: described_difference 'A BlurPoolConv2d in place of conv1 (depthwise 3x3 "
-    "conv, 3x3 conv)' in layer2-4.0 and repeated_in_blocks 'an extra 3x3 conv in the candidate (shortcut)' for the "
-    "fixed binomial blur before each strided 1x1 projection (expected blur_pool; the stride stays on the conv, as "
-    "in composer_blurpool_r50)",
     "composer_se_r50": "squeeze_excitation for 13 blocks (78 mismatches), and besides it described_difference 'A "
     "SqueezeExciteConv2d in place of conv1, conv2, conv3 (39 layers)' (156 mismatches) and extra_module_in_blocks "
     "'An extra Sequential in 3 blocks' for the SE gate on layer2-4.0's projection shortcut (expected one "
@@ -519,9 +507,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout31, first run at 11707ff: 4 of 6
     # heldout32, first run at 69d66af: 2 of 2
     # heldout34, first run at 59db904: 3 of 8
-    "composer_blurpool_r50": "described_difference and repeated_in_blocks besides blur_pool, as the unswapped run",
-    "composer_blur_late_r18": "described_difference besides blur_pool, as the unswapped run",
-    "ffcv_blurpool_r18": "described_difference and repeated_in_blocks; blur_pool not named, as the unswapped run",
     "composer_se_r50": "described_difference and extra_module_in_blocks besides squeeze_excitation, as the unswapped "
     "run",
     # heldout33, first run at cecb17b: 2 of 3

@@ -85,7 +85,7 @@ class Pattern(str, enum.Enum):
     SQUEEZE_EXCITATION = "squeeze_excitation"
     CARDINALITY = "grouped_conv"  # groups on the block's k x k conv differ (ResNeXt / depthwise)
     ACTIVATION = "activation_function"  # SiLU / GELU / LeakyReLU ... where the other side has ReLU
-    BLUR_POOL = "blur_pool"  # a stride moved to a fixed depthwise low-pass filter (anti-aliasing)
+    BLUR_POOL = "blur_pool"  # a fixed depthwise low-pass filter at a stride (moved onto it, or just before)
     DOWNSAMPLING_MOVED = "downsampling_moved"  # described: another op of the unit carries its stride
     MULTI_SCALE = "multi_scale_block"  # the middle conv cut into channel groups (Res2Net's hierarchy)
     BRANCH_ATTENTION = "branch_attention"  # selective kernel / split attention: softmax over branches

@@ -14,19 +14,36 @@ from resnet_verify.verify.patterns.context import Context, attr, fixed_weights
 from resnet_verify.verify.records import Finding, MismatchKind, Pattern, Region
 
 
+def _strided(op: OpRecord) -> bool:
+    stride = attr(op, "stride")
+    return isinstance(stride, tuple) and max(stride, default=1) > 1
+
+
+def _before_a_stride(trace: Trace, op: OpRecord) -> bool:
+    """The filter's output goes (through pads and layout) to one layer that strides: blur first
+    (Composer's and FFCV's BlurPool: the filter at stride 1 just before the strided conv or pool)."""
+    at = op.id
+    for _ in range(4):
+        users = [u for u in trace.ops[at + 1 :] if at in u.inputs]
+        if len(users) != 1:
+            return False
+        user = users[0]
+        if user.kind in (OpKind.PAD, OpKind.RESHAPE):
+            at = user.id
+            continue
+        return user.kind in (OpKind.CONV, OpKind.MAX_POOL, OpKind.AVG_POOL) and _strided(user)
+    return False
+
+
 def blur_ops(trace: Trace) -> list[OpRecord]:
-    """Depthwise convs with fixed weights that downsample: the low-pass filters of blur pooling."""
+    """Depthwise convs with fixed weights that downsample, or run just before a layer that does: the
+    low-pass filters of blur pooling."""
     out = []
     for op in trace.ops:
         if op.kind is not OpKind.CONV:
             continue
-        stride, groups = attr(op, "stride"), attr(op, "groups")
-        if (
-            isinstance(stride, tuple)
-            and max(stride) > 1
-            and groups == attr(op, "in_channels") == attr(op, "out_channels")
-            and fixed_weights(trace, op)
-        ):
+        depthwise = attr(op, "groups") == attr(op, "in_channels") == attr(op, "out_channels")
+        if depthwise and fixed_weights(trace, op) and (_strided(op) or _before_a_stride(trace, op)):
             out.append(op)
     return out
 
@@ -66,8 +83,13 @@ def detect_blur_pool(ctx: Context) -> list[Finding]:
             message=(
                 f"In {n} place{'s' if n > 1 else ''} ({', '.join(sorted(modules)[:4])}{' ...' if n > 4 else ''}) the "
                 f"candidate downsamples with a fixed {k} low-pass filter (a depthwise conv whose weights are a "
-                "buffer) after the layer that strides in the reference, now at stride 1: blur pooling. "
-                "Parameters are equal; MACs and what each layer sees before the downsampling are not."
+                + (
+                    "buffer) after the layer that strides in the reference, now at stride 1: blur pooling. "
+                    if any(_strided(b) for b in blurs)
+                    else "buffer) run just before the layer that strides, which keeps its stride: blur pooling, "
+                    "blur first. "
+                )
+                + "Parameters are equal; MACs and what each layer sees before the downsampling are not."
             ),
             locations=tuple(sorted({ctx.mismatches[i].reference_path or "" for i in claimed} - {""}))[:8],
             mismatches=claimed,

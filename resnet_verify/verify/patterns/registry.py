@@ -113,13 +113,14 @@ DETECTORS: tuple[Detector, ...] = (
     detect_factorised_conv,  # a conv written as a chain of smaller ones: before extra modules/widths
     # before extra modules and widths: group convs are no width change; a 1x1's width is left to widths
     detect_multi_scale,
+    detect_blur_pool,  # a fixed depthwise filter at a stride (moved onto it, or run first): before the
+    # replaced-layer rule reads a BlurConv2d wrapper as a layer of another design
     # a module of the user's in a conv's place (Ghost): its inner widths, groups and strides are its
     # design, claimed before the group, moved-stride, extra-module and width rules read them as the
     # network's (after the rules that name a composite design: SE, split attention, multi-scale)
     detect_replaced_layer,
     detect_grouped_1x1,
     detect_cardinality,  # groups on the k x k conv: ResNeXt cardinality, depthwise
-    detect_blur_pool,  # a stride moved to a fixed depthwise filter: its stride, pad and filter ops
     detect_downsampling_moved,  # any other op taking a unit's stride: after the named moves
     detect_extra_module,  # a whole sub-module extra in blocks: before widths and per-line grouping
     detect_axis_stride,  # a stride on some axes only (a 3-D net's time axis): one layer, said per axis
