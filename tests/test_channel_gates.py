@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import torch
+from torch import nn
 
 from resnet_verify.specs.builders import build_model
 from resnet_verify.verify.comparison import compare
@@ -54,3 +56,34 @@ def test_grouped_spatial_convs_are_one_finding(
     assert [f.pattern for f in c.findings] == [Pattern.CARDINALITY]
     assert text in c.findings[0].message and "16 spatial convs" in c.findings[0].message
     assert set(c.findings[0].mismatches) == set(range(len(c.mismatches)))
+
+
+class _ConvSE(nn.Module):
+    """Composer's SqueezeExciteConv2d: the conv, then an SE gate on its output (one per conv)."""
+
+    def __init__(self, conv: nn.Conv2d) -> None:
+        super().__init__()
+        c = conv.out_channels
+        self.conv = conv
+        self.mlp = nn.Sequential(
+            nn.AdaptiveAvgPool2d(1), nn.Conv2d(c, c // 4, 1), nn.ReLU(), nn.Conv2d(c // 4, c, 1)
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.conv(x)
+        return y * torch.sigmoid(self.mlp(y))
+
+
+def test_a_gate_after_every_conv_shortcut_included_is_one_squeeze_excitation() -> None:
+    from torchvision.models import resnet18
+
+    with torch.device("meta"):
+        model = resnet18(num_classes=10)
+    for layer in (model.layer1, model.layer2, model.layer3, model.layer4):
+        for b in layer:
+            b.conv1, b.conv2 = _ConvSE(b.conv1), _ConvSE(b.conv2)
+            if b.downsample is not None:
+                b.downsample[0] = _ConvSE(b.downsample[0])
+    c = compare(model, "resnet18", input_size=64, num_classes=10)
+    assert [f.pattern for f in c.findings] == [Pattern.SQUEEZE_EXCITATION], [f.title for f in c.findings]
+    assert not c.unexplained

@@ -390,10 +390,6 @@ NOT_YET: dict[str, str] = {
     "7) ...): the Conv3d network with temporal kernel 1 not read as the 2-D network over frames (expected clean)",
     # heldout34, first run at 59db904 (no uncommitted edits under resnet_verify/; expectations fixed before it; 10 of
     # 16 right; twins 16 of 16 clean; swapped 3 of 8):
-    "composer_se_r50": "squeeze_excitation for 13 blocks (78 mismatches), and besides it described_difference 'A "
-    "SqueezeExciteConv2d in place of conv1, conv2, conv3 (39 layers)' (156 mismatches) and extra_module_in_blocks "
-    "'An extra Sequential in 3 blocks' for the SE gate on layer2-4.0's projection shortcut (expected one "
-    "squeeze_excitation for every gate, the shortcut ones too)",
     "composer_se_latent8": "widths ('The channel widths in layer2, layer3, layer4 are 0.125/0.25/0.5x') for the SE "
     "gates' hidden Linears only (8 wide against C / 8), besides three repeated_in_blocks that describe them at the "
     "SE modules (right); the network's widths are equal (expected described at the SE modules, as heldout5's "
@@ -507,8 +503,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout31, first run at 11707ff: 4 of 6
     # heldout32, first run at 69d66af: 2 of 2
     # heldout34, first run at 59db904: 3 of 8
-    "composer_se_r50": "described_difference and extra_module_in_blocks besides squeeze_excitation, as the unswapped "
-    "run",
     # heldout33, first run at cecb17b: 2 of 3
     "stark_frozen_bn_l3": "block_counts ('[3, 4, 6, 0] in the reference') besides normalization_layer, as the "
     "unswapped run",

@@ -60,20 +60,25 @@ def _through_layout(trace: Trace, op_id: int, allowed: set[int]) -> tuple[int, l
 
 
 def se_ops(trace: Trace, block: Block) -> list[int]:
-    """The ops of the block's channel gate (pool ... sigmoid branch + the multiply), or []."""
-    allowed = set(block.main)
-    for o in block.main:
-        op = trace.ops[o]
-        if op.kind is not OpKind.MUL:
-            continue
-        for i in op.inputs:
-            if i < 0:
+    """The ops of the block's channel gates (pool ... sigmoid branch + the multiply), or []: every
+    gate of the block, on either path (Composer's surgery puts one after each conv, the shortcut's
+    projection included)."""
+    found: set[int] = set()
+    for path in (block.main, block.shortcut):
+        allowed = set(path)
+        for o in path:
+            op = trace.ops[o]
+            if op.kind is not OpKind.MUL:
                 continue
-            gate, layout = _through_layout(trace, i, allowed)
-            branch = _gate_branch(trace, gate, allowed)
-            if branch:
-                return sorted({*branch, *layout, o})
-    return []
+            for i in op.inputs:
+                if i < 0:
+                    continue
+                gate, layout = _through_layout(trace, i, allowed)
+                branch = _gate_branch(trace, gate, allowed)
+                if branch:
+                    found |= {*branch, *layout, o}
+                    break
+    return sorted(found)
 
 
 class GateKind(str, enum.Enum):
@@ -85,11 +90,12 @@ class GateKind(str, enum.Enum):
 def gate_kind(trace: Trace, ops: list[int]) -> GateKind:
     """What the gate computes between its pool and its sigmoid, from its layers."""
     layers = [trace.ops[o] for o in ops if trace.ops[o].kind in (OpKind.CONV, OpKind.LINEAR)]
-    if len(layers) == 1 and layers[0].kind is OpKind.CONV:
+    gates = max(1, sum(trace.ops[o].kind is OpKind.MUL for o in ops))  # several gates in a block: each alike
+    if len(layers) == gates and all(op.kind is OpKind.CONV for op in layers):
         k = attr(layers[0], "kernel_size")
         if isinstance(k, tuple) and len(k) == 1 and attr(layers[0], "in_channels") == 1:
             return GateKind.ECA
-    if len(layers) == 2 and all(_one_position(op) for op in layers):
+    if len(layers) == 2 * gates and all(_one_position(op) for op in layers):
         return GateKind.SQUEEZE_EXCITATION
     return GateKind.OTHER  # (TANet's TAM: convs of kernel 3 over the frames left unpooled)
 
