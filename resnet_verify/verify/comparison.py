@@ -248,20 +248,7 @@ def compare(
     if takes is not None:  # the reference is fed the channels it takes, whatever the candidate takes
         ref_trace = traced(ref_name, with_channels(shape, takes), num_classes, cache=cache)
     if ref_trace.crash is not None:
-        rank = [c for c in wrong_dimensionality(ref_trace)]
-        if rank:  # the reference's first layer rejects the input's rank: say so, not "too small"
-            raise UsageError(f"{reference}: {rank[0].message}")
-        size = "x".join(map(str, shape[1:]))
-        cause = next((c for c in diagnose(ref_trace) if not c.repaired), None)
-        if cause is not None:  # a named cause (a hard-coded view, a pool larger than the map): say it
-            raise UsageError(
-                f"the reference {reference} cannot run on {size} inputs: {cause.title}: {cause.message}"
-            )
-        crash = ref_trace.crash
-        if "too small" in crash.message or "greater than" in crash.message:
-            raise UsageError(f"input size {size} is too small for {reference}: {crash.message}")
-        at = f" (at {crash.source.file}:{crash.source.line})" if crash.source is not None else ""
-        raise UsageError(f"the reference {reference} cannot run on {size} inputs: {crash.message}{at}")
+        raise _reference_cannot_run(reference, shape, ref_trace)
     if cand_trace is None:
         cand_trace = _candidate_trace(candidate, shape, output_key, owned)
     return compare_traces(
@@ -272,6 +259,29 @@ def compare(
         num_classes=num_classes,
         classes_from=classes_from,
     )
+
+
+_SIZED = ("conv", "pool")  # ops that fail on a map smaller than their window: "too small" is the cause
+
+
+def _reference_cannot_run(reference: str, shape: Shape, ref_trace: Trace) -> UsageError:
+    """One line for a reference that crashed: a rank it rejects, a named crash cause (a hard-coded view
+    at its line), a map too small for a window, or the error at the user's line."""
+    rank = [c for c in wrong_dimensionality(ref_trace)]
+    if rank:  # the reference's first layer rejects the input's rank: say so, not "too small"
+        return UsageError(f"{reference}: {rank[0].message}")
+    size = "x".join(map(str, shape[1:]))
+    cause = next((c for c in diagnose(ref_trace) if not c.repaired), None)
+    if cause is not None:
+        return UsageError(
+            f"the reference {reference} cannot run on {size} inputs: {cause.title}: {cause.message}"
+        )
+    crash = ref_trace.crash
+    assert crash is not None
+    if any(word in (crash.op_name or "") for word in _SIZED):
+        return UsageError(f"input size {size} is too small for {reference}: {crash.message}")
+    at = f" (at {crash.source.file}:{crash.source.line})" if crash.source is not None else ""
+    return UsageError(f"the reference {reference} cannot run on {size} inputs: {crash.message}{at}")
 
 
 def _candidate_trace(candidate: nn.Module, shape: Shape, output_key: str | None, owned: bool) -> Trace:
