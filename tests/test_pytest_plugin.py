@@ -63,6 +63,14 @@ def test_returns_nothing():
 """
 
 
+@pytest.fixture(autouse=True)
+def _a_plain_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inner runs are plain pytest sessions: an outer xdist worker's settings must not leak into
+    them (pytest-benchmark reads them and warns, an error under ``filterwarnings = error``)."""
+    for name in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def suite(pytester: pytest.Pytester) -> pytest.Pytester:
     pytester.makeini(INI)
