@@ -53,3 +53,40 @@ def test_hard_swish_by_hand_reads_as_one_hardswish() -> None:
 def test_other_bounds_and_offsets_stay_what_they_are() -> None:
     assert "relu6" not in _functions("clamp5")
     assert _functions("offset2") == ["relu6"]  # the relu6 itself, no hard-swish around it
+
+
+class _GroupSort(nn.Module):
+    """1-Lipschitz nets' activation: sort each pair of channels (or of pixels along the width)."""
+
+    def __init__(self, dim: int = 1) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.dim == 1:
+            return x.view(x.shape[0], -1, 2, *x.shape[2:]).sort(dim=2)[0].view(*x.shape)
+        return x.view(*x.shape[:-1], -1, 2).sort(dim=-1)[0].view(*x.shape)
+
+
+def test_a_group_sort_module_is_one_activation_paired_with_the_relu_it_replaces() -> None:
+    from torchvision.models import resnet18
+
+    from resnet_verify.verify.comparison import compare
+    from resnet_verify.verify.records import Pattern
+
+    t = trace(nn.Sequential(nn.Conv2d(3, 8, 3), _GroupSort()), 16)
+    (act,) = [op for op in t.ops if op.kind is OpKind.ACTIVATION]
+    assert dict(act.attrs)["function"] == "group_sort" and act.out_shape == act.in_shapes[0]
+    with torch.device("meta"):
+        model = resnet18(num_classes=10)
+    for block in (*model.layer1, *model.layer2, *model.layer3, *model.layer4):
+        block.relu, block.bn1 = _GroupSort(), nn.Identity()  # the activation swapped, a BN dropped too
+    c = compare(model, "resnet18", input_size=64, num_classes=10)
+    assert Pattern.ACTIVATION in {f.pattern for f in c.findings}, [f.title for f in c.findings]
+    assert not c.unexplained and "group_sort in place of ReLU" in next(
+        f.title for f in c.findings if f.pattern is Pattern.ACTIVATION
+    )
+    other = trace(nn.Sequential(nn.Conv2d(3, 8, 3), _GroupSort(dim=-1)), 16)
+    assert [dict(op.attrs).get("dim") for op in other.ops if op.kind is OpKind.ACTIVATION] != [
+        dict(act.attrs)["dim"]
+    ]

@@ -309,10 +309,6 @@ NOT_YET: dict[str, str] = {
     "backward (every gradient passed through) differs; a custom autograd Function's backward is not compared",
     "advprop_adv_bn_eval": "nothing reported (0 mismatches): the auxiliary BNs run where the main ones should, but "
     "the same ops run and the unused parameters (main on one side, auxiliary on the other) are matched by shape",
-    "lnets_r18": "GroupSort paired with the stem's and bn1's BatchNorms (normalization_layer 'GroupSort in place of "
-    "BatchNorm') and the ReLUs it replaces reported missing; the sort after each add described (repeated_in_blocks), "
-    "activation_function not named; projection_without_bn for the BN-less 1x1 projections (literally true, a "
-    "consequence of no BN anywhere) and a stem described_difference reaching the reference's relu",
     # heldout26, first run at 5f45d5f (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the unedited builder in the same file; 7 of 16 right; twins 16 of 16 clean; swapped 1 of 1):
     # (ddpm_groupnorm16 and wavenet_cut_from_end pass since a norm's arguments and a slice's bounds are
@@ -489,7 +485,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "fd_r50_basic_widths": "compare() raises UsageError ('the reference ...fd_r50_basic_widths cannot run on 3x64x64 "
     "inputs: The size of tensor a (256) must match the size of tensor b (64) ... (at ...batch25_denoise.py:59)'): the "
     "reference side (the crashing idiom model) cannot run, so no comparison comes back",
-    "lnets_r18": "activation_function not named and projection_without_bn reported, as the unswapped run",
     # heldout26, first run at 5f45d5f: 1 of 1
     # heldout27, first run at 7188d0a: 9 of 10
     # heldout28, first run at e65dd42: 1 of 2 (rtdl_hidden_halved passes with the fix above)

@@ -74,6 +74,7 @@ from resnet_verify.tracing.repairs import (
 )
 from resnet_verify.tracing.reparam import tag_reparametrized
 from resnet_verify.tracing.scaled_add import fold_scaled_adds
+from resnet_verify.tracing.sort_activation import sort_activations
 from resnet_verify.tracing.structure import find_structure
 from resnet_verify.tracing.train_only import train_only_regularizers
 from resnet_verify.tracing.unit_pools import unit_pools
@@ -345,7 +346,7 @@ def _side_outputs(recorder: Recorder, output: Any, chosen: torch.Tensor | None) 
 # op each computes; ops that commute in one order.
 _SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
     read_products, deform_fills, channels_first, unit_pools, crops_as_slices, strided_slices, fold_pads, fold_causal_padding, join_partial_pools,
-    join_bn_scale, join_norm_modules, join_swish, join_hard_swish, join_relu, relu_before_max_pool,
+    join_bn_scale, join_norm_modules, sort_activations, join_swish, join_hard_swish, join_relu, relu_before_max_pool,
     avg_pool_before_1x1, slice_before_activation, fold_scaled_adds, linears_as_convs,
 )  # fmt: skip
 

@@ -248,7 +248,10 @@ def _op_score(ref: Trace, a: int, cand: Trace, b: int) -> float:
             OpKind.GLOBAL_POOL,
             OpKind.ADAPTIVE_POOL,
         }
-        return 0.5 if both_pool else -2.0
+        # an activation of another kind (GroupSort, SiLU) in a ReLU's place pairs with the ReLU, not
+        # with a BatchNorm its network dropped too
+        both_activation = {x.kind, y.kind} <= {OpKind.RELU, OpKind.ACTIVATION}
+        return 0.5 if both_pool or both_activation else -2.0
     score = 2.0
     if x.kind is OpKind.CONV:
         ax, ay = dict(x.attrs), dict(y.attrs)
