@@ -332,10 +332,6 @@ NOT_YET: dict[str, str] = {
     # rtdl_conv1x1 since a 1x1 conv on a vector is the Linear it computes: tracing/vector_convs.py; rtdl_hidden_halved
     # since a Linear-only block's hidden width is a network width: patterns/widths.py; mixer_layernorm_by_hand since
     # a LayerNorm written out (centred, biased variance, eps) is LayerNorm: tracing/canonical.py)
-    "point_bn_wrong_axis": "not_a_residual_network ('its blocks use attention or per-position Linear layers (ViT / "
-    "Swin style)'): with BatchNorm1d(num_points) on N x P x C the point-wise Linears are not read as 1x1 convs "
-    "and every block is extra / missing (expected described in the blocks; its twin spelling without the BN "
-    "mistake, point_linear_channels_last, compares clean)",
     # heldout29, first run at bbe7a26 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file or torchvision's resnet18; 11 of 16 right; twins 16 of
     # 16 clean; swapped 3 of 6):

@@ -15,7 +15,7 @@ from torchvision.models.resnet import BasicBlock
 
 from resnet_verify.tracing.records import BlockKind
 from resnet_verify.tracing.tracer import trace
-from resnet_verify.verify.comparison import compare
+from resnet_verify.verify.comparison import compare, compare_traces
 from resnet_verify.verify.records import Pattern
 
 
@@ -196,3 +196,34 @@ def test_frames_folded_into_the_batch_keep_their_blocks() -> None:
         2,
         2,
     ]
+
+
+class _PointBlock(nn.Module):
+    """A residual point MLP block: channels-first 1x1 Conv1d + BN, or channels-last Linear + a BN
+    given the points axis by mistake (BatchNorm1d(num_points) on N x P x C)."""
+
+    def __init__(self, last: bool, points: int = 20) -> None:
+        super().__init__()
+        self.last = last
+        self.fc = nn.Linear(16, 16) if last else nn.Conv1d(16, 16, 1)
+        self.bn = nn.BatchNorm1d(points if last else 16)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.last:
+            y = x.transpose(1, 2)
+            return x + torch.relu(self.bn(self.fc(y))).transpose(1, 2)
+        return x + torch.relu(self.bn(self.fc(x)))
+
+
+def test_a_batch_norm_over_the_points_of_a_channels_last_map_is_one_described_cause() -> None:
+    def net(last: bool) -> nn.Module:
+        return nn.Sequential(nn.Conv1d(3, 16, 1), *[_PointBlock(last) for _ in range(3)], nn.AdaptiveMaxPool1d(1),
+                             nn.Flatten(), nn.Linear(16, 10))  # fmt: skip
+
+    shape = torch.Size([1, 3, 20])
+    c = compare_traces(trace(net(False), shape), trace(net(True), shape), reference_name="a", candidate_name="b",
+                       num_classes=10)  # fmt: skip
+    assert [f.title for f in c.findings] == ["Normalization over other axes (3 norms)"], [
+        f.title for f in c.findings
+    ]
+    assert not c.unexplained

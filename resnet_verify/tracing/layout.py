@@ -57,9 +57,20 @@ def _pointwise_conv(op: OpRecord, layout: Layout) -> OpRecord:
     )
 
 
+def _norm_across(op: OpRecord, first: Layout) -> bool:
+    """A BatchNorm given a channels-last tensor (``BatchNorm1d(num_points)`` on N x P x C): it
+    normalizes the recorded axis 1, which is not the channels; the layout goes on through it."""
+    return (
+        op.kind is OpKind.BATCH_NORM
+        and len(first) >= 3
+        and first != _identity(op.out_shape)
+        and first[1] != 1
+    )
+
+
 def _layout(op: OpRecord, inputs: Sequence[Layout], in_shapes: Sequence[Shape]) -> Layout:
     first = inputs[0] if inputs else ()
-    if _on_channels(op, first):
+    if _on_channels(op, first) or _norm_across(op, first):
         return first
     if op.kind in _CHANNELS_FIRST or not first:
         return _identity(op.out_shape)
@@ -114,6 +125,12 @@ def channels_first(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
             out[op.id] = pool
         elif inputs and _on_channels(op, inputs[0]):
             out[op.id] = _pointwise_conv(op, layout)
+        elif inputs and _norm_across(op, inputs[0]):
+            shape = _canonical(op.out_shape, layout) if op.out_shape is not None else None
+            attrs = make_attrs({**dict(op.attrs), "over_axis": layout[1]})  # the canonical axis it normalizes
+            out[op.id] = replace(
+                op, attrs=attrs, in_shapes=(shape,) if shape else op.in_shapes, out_shape=shape
+            )
         elif moved and op.out_shape is not None:
             out[op.id] = replace(op, out_shape=_canonical(op.out_shape, layout))
     return tuple(out)

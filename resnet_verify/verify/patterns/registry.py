@@ -122,10 +122,11 @@ DETECTORS: tuple[Detector, ...] = (
     detect_grouped_1x1,
     detect_cardinality,  # groups on the k x k conv: ResNeXt cardinality, depthwise
     detect_downsampling_moved,  # any other op taking a unit's stride: after the named moves
+    detect_norm_axes,  # statistics over other axes in many norms: one described cause, before a norm
+    # read as an extra module and before grouping per line
     detect_extra_module,  # a whole sub-module extra in blocks: before widths and per-line grouping
     detect_axis_stride,  # a stride on some axes only (a 3-D net's time axis): one layer, said per axis
     detect_widths,
-    detect_norm_axes,  # statistics over other axes in many norms: one described cause, before grouping per line
     detect_uniform_setting,  # one setting changed alike at places written on several lines: one cause
     detect_repeated,  # it groups what no named variant explains, across blocks
     detect_described,  # last: several differences left in one block, the stem or the head
