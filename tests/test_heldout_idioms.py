@@ -351,9 +351,6 @@ NOT_YET: dict[str, str] = {
     "forward (20 convs, the Linear) for W * (s_i r_i^T), multi_scale_block for the per-member chunk / conv / cat, "
     "described_difference in stem, head and blocks ('BatchConv2d in place of conv1, conv2'), repeated_in_blocks in the "
     "shortcuts, and 3 unexplained shortcut conv params (8,576 against 8,192: the r / s factors counted into the conv)",
-    "ensemble_sum_div": "described_difference 'the head is built differently' (residual add where the reference has "
-    "stack, div where it has mean) for sum(outs) / len(outs) against torch.stack(outs).mean(0): the same average "
-    "(expected clean)",
     "ensemble_shared_members": "block_counts ('[2, 2, 2, 2, 0, ...] in the candidate, [2, 2, 2, 1, 3, 2, ...] in the "
     "reference') and described_difference at members.1.conv1 for one resnet18 run three times: the second and "
     "third calls of the shared member misaligned against the reference's members (expected described at members)",

@@ -32,6 +32,7 @@ from resnet_verify.specs.usercode import (
     strip_reparametrizations,
     unwrap,
 )
+from resnet_verify.tracing.averages import join_averages
 from resnet_verify.tracing.bn_scale import join_bn_scale
 from resnet_verify.tracing.buffer_values import small_buffer_values
 from resnet_verify.tracing.canonical import (
@@ -347,7 +348,7 @@ def _side_outputs(recorder: Recorder, output: Any, chosen: torch.Tensor | None) 
 _SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
     read_products, deform_fills, channels_first, unit_pools, crops_as_slices, strided_slices, fold_pads, fold_causal_padding, join_partial_pools,
     join_bn_scale, join_norm_modules, sort_activations, join_swish, join_hard_swish, join_relu, relu_before_max_pool,
-    avg_pool_before_1x1, slice_before_activation, fold_scaled_adds, linears_as_convs,
+    avg_pool_before_1x1, slice_before_activation, join_averages, fold_scaled_adds, linears_as_convs,
 )  # fmt: skip
 
 

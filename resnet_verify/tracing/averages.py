@@ -1,0 +1,63 @@
+"""One spelling for the average of n tensors: ``sum(outs) / len(outs)``, ``(a + b + c) / 3`` and
+``torch.stack(outs).mean(0)`` (a deep ensemble's, a test-time augmentation's predictions) compute the
+same. Each
+reads as one op, ``mean_of`` with its count n, its adds or its stack as layout ops, so the spellings
+compare equal and an average over another count stays a difference. Op ids and dataflow are
+untouched: only kinds and attributes change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
+
+
+def _function(op: OpRecord) -> str:
+    return str(dict(op.attrs).get("function", op.name))
+
+
+def _sum_chain(ops: Sequence[OpRecord], reading: dict[int, list[int]], top: int) -> list[int]:
+    """The adds of ``a + b + c ...`` ending at ``top``, each read only by the next: [] if none."""
+    chain: list[int] = []
+    cur = top
+    while cur >= 0 and ops[cur].kind is OpKind.ADD and len(ops[cur].inputs) == 2:
+        chain.append(cur)
+        left = ops[cur].inputs[0]
+        if left < 0 or ops[left].kind is not OpKind.ADD or reading.get(left) != [cur]:
+            break
+        cur = left
+    return chain
+
+
+def _layout(op: OpRecord) -> OpRecord:
+    return replace(op, kind=OpKind.RESHAPE, attrs=make_attrs({"part_of": "mean of n"}))
+
+
+def _mean_of(op: OpRecord, n: int) -> OpRecord:
+    return replace(op, kind=OpKind.OTHER, attrs=make_attrs({"function": "mean_of", "n": n}))
+
+
+def join_averages(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
+    reading = readers(ops)
+    out = list(ops)
+    for op in ops:
+        a = dict(op.attrs)
+        if op.kind is OpKind.OTHER and _function(op) in ("div", "__truediv__", "true_divide") and op.inputs:
+            top = op.inputs[0]
+            # predictions (N, K) only: a sum of maps halved is a residual merge scaled (scaled_add.py)
+            vector = op.out_shape is not None and len(op.out_shape) <= 2
+            chain = (
+                _sum_chain(ops, reading, top) if vector and top >= 0 and reading.get(top) == [op.id] else []
+            )
+            if chain and a.get("scalar") == float(len(chain) + 1):
+                for add in chain:
+                    out[add] = _layout(ops[add])
+                out[op.id] = _mean_of(op, len(chain) + 1)
+        elif _function(op) == "mean" and a.get("dims") == (0,) and len(op.inputs) == 1 and op.inputs[0] >= 0:
+            stack = ops[op.inputs[0]]
+            if stack.name == "stack" and len(stack.inputs) > 1 and reading.get(stack.id) == [op.id]:
+                out[stack.id] = _layout(stack)
+                out[op.id] = _mean_of(op, len(stack.inputs))
+    return tuple(out)
