@@ -379,10 +379,6 @@ NOT_YET: dict[str, str] = {
     "7) ...): the Conv3d network with temporal kernel 1 not read as the 2-D network over frames (expected clean)",
     # heldout34, first run at 59db904 (no uncommitted edits under resnet_verify/; expectations fixed before it; 10 of
     # 16 right; twins 16 of 16 clean; swapped 3 of 8):
-    "composer_se_latent8": "widths ('The channel widths in layer2, layer3, layer4 are 0.125/0.25/0.5x') for the SE "
-    "gates' hidden Linears only (8 wide against C / 8), besides three repeated_in_blocks that describe them at the "
-    "SE modules (right); the network's widths are equal (expected described at the SE modules, as heldout5's "
-    "se_reduction4)",
     # heldout33, first run at cecb17b (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file or torchvision's resnet50; 11 of 15 right; twins 15 of 15
     # clean; swapped 2 of 3):

@@ -61,8 +61,8 @@ def test_other_pads_stay_the_op_they_are() -> None:
     assert reflect[OpKind.PAD]["mode"] == "reflect" and reflect[OpKind.CONV]["padding"] == (0, 0)
     twice = _ops(_Padded((1, 1, 1, 1), twice=True))  # read by the conv and by a mean: not the conv's own
     assert OpKind.PAD in twice and twice[OpKind.CONV]["padding"] == (0, 0)
-    crop = _ops(_Padded((-1, -1, -1, -1)))
-    assert OpKind.PAD in crop
+    crop = _ops(_Padded((-1, -1, -1, -1)))  # a negative pad crops: the slice it takes (tracing/crops.py)
+    assert OpKind.PAD not in crop and crop[OpKind.SLICE]["bounds"] == ":, :, 1:-1, 1:-1"
 
 
 class _ZeroPadStem(nn.Module):

@@ -29,6 +29,14 @@ def tensors_in(obj: Any) -> list[torch.Tensor]:
     return []
 
 
+def _written_back(args: tuple[Any, ...]) -> bool:
+    """``out[idx] = v`` where v is a view of out itself (Python's ``out[idx] += x`` ends so)."""
+    target, value = args[0], args[2] if len(args) > 2 else None
+    if not isinstance(value, torch.Tensor) or value._base is None:
+        return False
+    return value._base is target or (target._base is not None and value._base is target._base)
+
+
 class OpCounter(TorchFunctionMode):
     """Calls every torch function through :meth:`call` and hands each counted op to :meth:`record`.
 
@@ -51,9 +59,11 @@ class OpCounter(TorchFunctionMode):
         out = self.call(name, func, args, kwargs, inputs, caller)
         outs = tensors_in(out)
         if not outs and name == "__setitem__" and args and isinstance(args[0], torch.Tensor):
-            outs = [
-                args[0]
-            ]  # ``out[:, :c] = v`` returns nothing: what it wrote is ``out``, read from here on
+            # ``out[:, :c] = v`` returns nothing: what it wrote is ``out``, read from here on; ``out[idx] += x``
+            # ends by storing the view it added into back, which the add already wrote
+            if _written_back(args):
+                return out
+            outs = [args[0]]
         if outs:
             self.record(name, args, kwargs, inputs, outs, caller)
         return out

@@ -82,6 +82,8 @@ class Recorder(OpCounter):
         self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any],
         inputs: list[torch.Tensor], outs: list[torch.Tensor], caller: FrameType,
     ) -> None:  # fmt: skip
+        if name == "__setitem__" and not (len(args) > 2 and id(args[2]) in self.producer):
+            return  # a constant or a parameter written into a region (a pad's border values): no data moves
         read = self._read(inputs)
         producers, in_shapes, params, chains, constants = (
             read.producers,
