@@ -37,7 +37,8 @@ write them; ``heldout30``: ResNets as uncertainty-estimation and ensemble reposi
 federated-learning repositories write them; ``heldout32``: ResNets as video-understanding repositories
 write them, a 2-D ResNet over frames; ``heldout33``: ResNets as visual-tracking and Siamese-network
 repositories write them; ``heldout34``: ResNets as training frameworks and their model-surgery tools
-produce them); an idiom's
+produce them; ``heldout35``: ResNets as Q&A answers, issue threads and code-assistant tutorials write
+them from scratch, and the slips asked about in those threads); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -647,6 +648,19 @@ PART_NOTES = {
     "way), cir_crop_negative_pad (F.pad with negative pads not read as the slice), cir_relu_after_crop (the crop "
     "before the last ReLU described as moved), cir_stem_crop_left_out (the missing stem crop unexplained and each "
     "block's x[:, :, 1:-1, 1:-1] compared by its resolved bounds: 7 uncaused differences in the stages).",
+    "heldout35": "ResNets as Q&A answers, issue threads and code-assistant tutorials write them from scratch, and the "
+    "slips asked about in those threads: against torchvision's resnet18 / resnet50 at 64 px, the copied answer with an "
+    "empty nn.Sequential() shortcut and a projection BN given planes (clean), one nn.ReLU(inplace=True) module shared "
+    "by the stem and every block (clean), a code-assistant ResidualBlock(body, shortcut) in one nn.Sequential (clean), "
+    "a flat conv2_1 ... conv5_3 ResNet-50 (clean), the conv3x3 helper's default bias, the Linear resized to the "
+    "flattened 2 x 2 map instead of calling the pool, the posted Linear(2048, 1000) head, _make_layer's loop one short "
+    "([2, 3, 5, 2]), a 512-wide head after the bottlenecks (named), and single slips: the bottleneck's ReLU before the "
+    "add, torch.flatten(x) without start_dim, layer3 built and not called, identity += out on the block input (forward "
+    "unchanged, backward raises), a 3x3 projection, BasicBlock.expansion = 2; against the user's own builder VQ-VAE-2's "
+    "residual stack with its leading ReLU made inplace (described) (tests/fixtures/heldout/batch35_*.py). First "
+    "measurement (at 6d2d5e9): 14 of 16 right, twins 16 of 16 clean, swapped 5 of 5; missed: identity_mutated_r18 "
+    "(compares clean: the in-place add on tensors saved for backward not seen), vq_inplace_relu_skip (pre_activation "
+    "named for the inplace ReLU's skip, read as the ReLU moved across the add).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
@@ -678,7 +692,7 @@ def render(part: str, rows: list[dict[str, Any]], facts: dict[str, Any]) -> str:
         "15, heldout18 14 of 15, heldout19 10 of 15, heldout20 11 of 16, heldout21 7 of 16, heldout22 11 of 16,",
         "heldout23 9 of 16, heldout24 9 of 15, heldout25 11 of 16, heldout26 7 of 16, heldout27 12 of 14, heldout28 8 "
         "of 14, heldout29 11 of 16, heldout30 7 of 16, heldout31 9 of 16, heldout32 9 of 16, heldout33 11 of 15,",
-        "heldout34 10 of 16 right (360 of 523 in all, 69%).",
+        "heldout34 10 of 16, heldout35 14 of 16 right (374 of 539 in all, 69%).",
         "Every held-out part was then used to improve the tool (each miss fixed by a mechanism with its own test, or kept as a stated",
         "disagreement), so the numbers",
         "below are after that work;",
