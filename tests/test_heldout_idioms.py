@@ -392,10 +392,6 @@ NOT_YET: dict[str, str] = {
     # heldout35, first run at 6d2d5e9 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is torchvision's resnet18 / resnet50 or the user's own builder in the same file; 14 of 16 right; twins
     # 16 of 16 clean; swapped 5 of 5):
-    "identity_mutated_r18": "no mismatch and no finding (compares clean) for `identity += out` on the block input: the "
-    "forward is torchvision's, but the in-place add overwrites tensors saved for backward (conv1's input, the previous "
-    "ReLU's output, the max pool's input) and the first backward raises 'modified by an inplace operation': a model "
-    "that cannot be trained reported as no difference (expected described in the blocks)",
     "vq_inplace_relu_skip": "pre_activation ('Pre-activation blocks (in the reference)': 2 blocks, encoder.5 and "
     "encoder.6, said to be BN-ReLU-conv against the candidate's post-activation) for VQ-VAE-2's leading ReLU made "
     "inplace, where both sides are the same ReLU-conv-ReLU-conv blocks: the skip that now adds relu(input) is read as "

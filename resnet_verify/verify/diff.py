@@ -24,6 +24,7 @@ from resnet_verify.tracing.records import (
 from resnet_verify.verify.align import OpPair, align_block_ops, align_ops, align_stem_ops, significant
 from resnet_verify.verify.crash import crash_mismatch, repair_mismatches
 from resnet_verify.verify.gradient_diff import gradient_mismatches
+from resnet_verify.verify.inplace_backward import inplace_mismatches
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 from resnet_verify.verify.regularizer_diff import regularizer_mismatches
 from resnet_verify.verify.sharing import shared_parameter_mismatches
@@ -406,5 +407,6 @@ def diff(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
         _Differ(ref, cand).run(pairs)
         + regularizer_mismatches(ref, cand, pairs)
         + gradient_mismatches(ref, cand, pairs)
+        + inplace_mismatches(ref, cand, pairs)
         + repair_mismatches(ref, cand)
     )

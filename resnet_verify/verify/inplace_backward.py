@@ -1,0 +1,94 @@
+"""An in-place write into a tensor autograd saved for the backward: the forward runs and gives the
+reference's outputs, the first ``loss.backward()`` raises "one of the variables needed for gradient
+computation has been modified by an inplace operation". ``identity += out`` on a block's input that
+its first conv read (the conv keeps its input for the weight gradient), ``x = relu(x); x += y`` (ReLU
+keeps its output): a model that cannot be trained compared as "no difference". Read from the trace
+alone (which op wrote in place into what, who read it before); each such write the other side does
+not make is a mismatch at its op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from resnet_verify.tracing.records import OpKind, OpRecord, Trace
+from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
+
+# ops whose backward reads their input (a conv's and a Linear's weight gradient, a norm's statistics,
+# a product's other factor, a max pool's window)
+_KEEP_INPUT = frozenset(
+    {OpKind.CONV, OpKind.LINEAR, OpKind.BATCH_NORM, OpKind.NORM, OpKind.MUL, OpKind.MAX_POOL}
+)
+# ops whose backward reads their output
+_KEEP_OUTPUT = frozenset({"sigmoid", "tanh", "exp", "softmax"})
+
+
+def _keeps_output(op: OpRecord) -> bool:
+    return op.kind is OpKind.RELU or (
+        op.kind is OpKind.ACTIVATION and dict(op.attrs).get("function") in _KEEP_OUTPUT
+    )
+
+
+def breaking_writes(trace: Trace) -> dict[int, str]:
+    """In-place op id -> what kept the tensor it overwrites (``conv2d``, ``relu``)."""
+    out: dict[int, str] = {}
+    for op in trace.ops:
+        if not op.inplace or op.kind is OpKind.RESHAPE or not op.inputs:
+            continue
+        target = op.inputs[0]
+        if target >= 0 and _keeps_output(trace.ops[target]):
+            out[op.id] = trace.ops[target].name
+            continue
+        keeper = next(
+            (
+                r
+                for r in trace.ops[: op.id]
+                if target in r.inputs and r.kind in _KEEP_INPUT and r.id != target
+            ),
+            None,
+        )
+        if keeper is not None:
+            out[op.id] = keeper.name
+    return out
+
+
+def _place(
+    trace: Trace, op_id: int, pairs: Sequence[BlockPair], candidate: bool
+) -> tuple[Region, BlockPair | None]:
+    for i, b in enumerate(trace.structure.blocks):
+        for region, ops in ((Region.MAIN, b.main), (Region.SHORTCUT, b.shortcut), (Region.TAIL, b.tail)):
+            if op_id in ops or op_id == b.merge_op:
+                pair = next((p for p in pairs if (p.candidate if candidate else p.reference) == i), None)
+                return (Region.TAIL if op_id == b.merge_op else region), pair
+    return (Region.STEM if op_id in trace.structure.stem else Region.HEAD), None
+
+
+def inplace_mismatches(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
+    if ref.crash is not None or cand.crash is not None:
+        return []
+    mine, theirs = breaking_writes(cand), breaking_writes(ref)
+    if len(mine) == len(theirs):
+        return []
+    out: list[Mismatch] = []
+    for side, writes, trace, other in (("candidate", mine, cand, theirs), ("reference", theirs, ref, mine)):
+        if len(writes) <= len(other):
+            continue
+        for o, keeper in writes.items():
+            op = trace.ops[o]
+            region, pair = _place(trace, o, pairs, side == "candidate")
+            text = (
+                f"{op.module_path or 'forward'}: the {side} writes in place ({op.name}) into a tensor {keeper} kept "
+                "for its backward: the forward runs, the first backward raises 'modified by an inplace operation'"
+            )
+            paths = (None, op.module_path) if side == "candidate" else (op.module_path, None)
+            fails = f"fails ({keeper} kept what it overwrites)"
+            values = ("runs", fails) if side == "candidate" else (fails, "runs")
+            ids = (None, o) if side == "candidate" else (o, None)
+            out.append(Mismatch(
+                MismatchKind.OP, paths[0], paths[1], "backward", values[0], values[1], text,
+                op.source if side == "candidate" else None, region, op.kind, pair, ids[0], ids[1],
+            ))  # fmt: skip
+    return out
+
+
+__all__ = ["breaking_writes", "inplace_mismatches"]
