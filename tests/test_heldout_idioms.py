@@ -2,6 +2,7 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. Thirty-six parts: ``heldout`` to
 ``heldout35`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout34`` and ``heldout36`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -71,6 +72,10 @@ conv2_1 ... conv5_3 ResNet-50) and the slips asked about in those threads (a res
 head, _make_layer one short, the ReLU before the add, torch.flatten without start_dim, layer3 not called, identity +=
 out, a 3x3 projection, BasicBlock.expansion = 2, VQ-VAE-2's inplace leading ReLU), compared with torchvision's
 ResNet-18 / 50 or the user's own unedited builder: refactors, named variants and single mistakes) and
+``heldout36`` ResNet backbones as semantic-segmentation repositories write them (DeepLabV3 on torchvision's dilated
+resnet50 through IntermediateLayerGetter, CSAIL's _nostride_dilate, the PSPNet dilation loop, an mmseg-style
+ResNetV1c / V1d "d8", pytorch-deeplab-xception's DeepLabV3+ with multi-grid, torchvision's fcn_resnet50), compared with
+the user's own unedited builder or torchvision's resnet50: refactors, named variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -405,6 +410,20 @@ NOT_YET: dict[str, str] = {
     "reference') for the backbone cut at layer3 by IntermediateLayerGetter, besides normalization_layer (right) and "
     "described_difference for the missing pool and Linear: the missing stage named as a block count (expected "
     "described with the head; arguably a disagreement, a stage of 0 blocks being literally a count)",
+    # heldout36, first run at d3f6c27 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
+    # reference is the user's own builder in the same file or torchvision's resnet50; 12 of 15 right; twins 15 of 15
+    # clean; swapped 3 of 5):
+    "deeplab_os16_backbone": "dilated_output_stride (right, 20 of 21 mismatches) and one shape mismatch no finding "
+    "claims: the ASPP image-pooling branch's interpolate back to the map size (classifier.0.convs.4, 1x128x4x4 "
+    "against 1x128x8x8), a consequence of the output stride not linked to it",
+    "tv_fcn_r50": "dropout twice ('Dropout only in the candidate' for FCNHead's Dropout(p=0.1) at classifier.3 and "
+    "aux_classifier.3) besides dilated_output_stride and described_difference for the head (right); the aux output "
+    "left unexplained as an extra returned tensor (located: whole-model). The expectation did not allow dropout for "
+    "the heads' dropout modules, arguably a slip of ours (heldout11's face_iresnet18 allowed it): kept as written",
+    "mmseg_v1d_avg_down": "resnet_d_avg_pool_shortcut at layer2.0 (right) and repeated_in_blocks 'an extra avg pool in "
+    "the candidate (shortcut), in 3 blocks (layer1.0, layer3.0, layer4.0)' for ResLayer's AvgPool2d(kernel_size=1, "
+    "stride=1) where the stage is not strided: identity pools read as a difference of their own rather than as "
+    "part of ResNet-D's shortcut (expected resnet_d_avg_pool_shortcut alone)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -450,6 +469,7 @@ NOT_YET_TWIN: dict[str, str] = {
     # heldout35, first run at 6d2d5e9: twins 16 of 16 clean
     # heldout34, first run at 59db904: twins 16 of 16 clean
     # heldout33, first run at cecb17b: twins 15 of 15 clean
+    # heldout36, first run at d3f6c27: twins 15 of 15 clean
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what
@@ -511,6 +531,11 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout33, first run at cecb17b: 2 of 3
     "stark_frozen_bn_l3": "block_counts ('[3, 4, 6, 0] in the reference') besides normalization_layer, as the "
     "unswapped run",
+    # heldout36, first run at d3f6c27: 3 of 5
+    "tv_fcn_r50": "dropout (the FCN heads' Dropout(p=0.1), 'Dropout missing in the candidate') besides "
+    "dilated_output_stride, as the unswapped run",
+    "mmseg_v1d_avg_down": "repeated_in_blocks ('avg pool missing in the candidate (shortcut), in 3 blocks') for the "
+    "kernel-1 pools besides resnet_d_avg_pool_shortcut, as the unswapped run",
 }
 NAMED = [i for i in ALL if i.named]
 
@@ -627,6 +652,7 @@ def test_manifest_is_consistent() -> None:
         "heldout33": 15,
         "heldout34": 16,
         "heldout35": 16,
+        "heldout36": 15,
         "development": 27,
     }
     for part, idioms in PARTS.items():
