@@ -1,8 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Thirty-six parts: ``heldout`` to
-``heldout35`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout34`` and ``heldout36`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Thirty-seven parts: ``heldout`` to
+``heldout36`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -71,7 +70,7 @@ copied answer's empty-Sequential shortcut, a shared ReLU module, a ResidualBlock
 conv2_1 ... conv5_3 ResNet-50) and the slips asked about in those threads (a resized Linear, a hard-coded 1000-class
 head, _make_layer one short, the ReLU before the add, torch.flatten without start_dim, layer3 not called, identity +=
 out, a 3x3 projection, BasicBlock.expansion = 2, VQ-VAE-2's inplace leading ReLU), compared with torchvision's
-ResNet-18 / 50 or the user's own unedited builder: refactors, named variants and single mistakes) and
+ResNet-18 / 50 or the user's own unedited builder: refactors, named variants and single mistakes;
 ``heldout36`` ResNet backbones as semantic-segmentation repositories write them (DeepLabV3 on torchvision's dilated
 resnet50 through IntermediateLayerGetter, CSAIL's _nostride_dilate, the PSPNet dilation loop, an mmseg-style
 ResNetV1c / V1d "d8", pytorch-deeplab-xception's DeepLabV3+ with multi-grid, torchvision's fcn_resnet50), compared with
