@@ -419,10 +419,6 @@ NOT_YET: dict[str, str] = {
     "aux_classifier.3) besides dilated_output_stride and described_difference for the head (right); the aux output "
     "left unexplained as an extra returned tensor (located: whole-model). The expectation did not allow dropout for "
     "the heads' dropout modules, arguably a slip of ours (heldout11's face_iresnet18 allowed it): kept as written",
-    "mmseg_v1d_avg_down": "resnet_d_avg_pool_shortcut at layer2.0 (right) and repeated_in_blocks 'an extra avg pool in "
-    "the candidate (shortcut), in 3 blocks (layer1.0, layer3.0, layer4.0)' for ResLayer's AvgPool2d(kernel_size=1, "
-    "stride=1) where the stage is not strided: identity pools read as a difference of their own rather than as "
-    "part of ResNet-D's shortcut (expected resnet_d_avg_pool_shortcut alone)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -533,8 +529,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout36, first run at d3f6c27: 3 of 5
     "tv_fcn_r50": "dropout (the FCN heads' Dropout(p=0.1), 'Dropout missing in the candidate') besides "
     "dilated_output_stride, as the unswapped run",
-    "mmseg_v1d_avg_down": "repeated_in_blocks ('avg pool missing in the candidate (shortcut), in 3 blocks') for the "
-    "kernel-1 pools besides resnet_d_avg_pool_shortcut, as the unswapped run",
 }
 NAMED = [i for i in ALL if i.named]
 

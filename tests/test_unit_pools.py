@@ -62,3 +62,25 @@ def test_a_real_pool_stays_a_pool() -> None:
     assert any(op.kind is OpKind.AVG_POOL for op in b.ops)
     c = compare_traces(a, b, reference_name="a", candidate_name="b", num_classes=10)
     assert c.mismatches
+
+
+def test_a_pool_of_one_element_at_stride_one_is_the_identity_except_before_the_classifier() -> None:
+    def net(shortcut_pool: bool) -> nn.Module:
+        class Block(nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.conv, self.pool = nn.Conv2d(8, 8, 3, padding=1), nn.AvgPool2d(1, 1)
+                self.use = shortcut_pool
+
+            def forward(self, x: torch.Tensor) -> torch.Tensor:
+                return torch.relu(self.conv(x) + (self.pool(x) if self.use else x))
+
+        return nn.Sequential(
+            nn.Conv2d(3, 8, 3, padding=1), Block(), nn.AvgPool2d(1), nn.Flatten(), nn.Linear(8 * 16 * 16, 10)
+        )
+
+    a, b = trace(net(False), 16), trace(net(True), 16)
+    assert not compare_traces(a, b, reference_name="a", candidate_name="b", num_classes=10).mismatches
+    assert [op.kind for op in b.ops if op.kind is OpKind.AVG_POOL] == [
+        OpKind.AVG_POOL
+    ]  # the head's stays a pool

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs
+from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
 
 _POOLS = frozenset({OpKind.AVG_POOL, OpKind.MAX_POOL})
 
@@ -38,10 +38,37 @@ def _slice_of(op: OpRecord) -> dict[str, object] | None:
     return {"bounds": ", ".join(bounds), "steps": (1, 1, *stride)}
 
 
+def _pools_nothing(op: OpRecord) -> bool:
+    a = dict(op.attrs)
+    ones = [a.get("kernel_size"), a.get("stride")]
+    return (
+        op.kind in _POOLS
+        and all(isinstance(v, tuple) and set(v) == {1} for v in ones)
+        and not any(a.get("padding") or ())
+    )
+
+
+def _feeds_the_classifier(ops: Sequence[OpRecord], reading: dict[int, list[int]], op: OpRecord) -> bool:
+    """Read (through layout) by a flatten or a Linear: the head's pool, whose window the head's rules read
+    (``AvgPool2d(1)`` before a classifier fits one input size)."""
+    todo = list(reading.get(op.id, []))
+    while todo:
+        user = ops[todo.pop()]
+        if user.kind in (OpKind.FLATTEN, OpKind.LINEAR):
+            return True
+        if user.kind is OpKind.RESHAPE:
+            todo.extend(reading.get(user.id, []))
+    return False
+
+
 def unit_pools(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     out = list(ops)
+    reading = readers(ops)
     for op in ops:
         attrs = _slice_of(op)
         if attrs is not None:
             out[op.id] = replace(op, kind=OpKind.SLICE, attrs=make_attrs(attrs))
+        elif _pools_nothing(op) and not _feeds_the_classifier(ops, reading, op):
+            # a one-element window at stride 1 (mmseg's avg-down shortcut at stride 1): the identity
+            out[op.id] = replace(op, kind=OpKind.RESHAPE, attrs=make_attrs({"part_of": "identity"}))
     return tuple(out)
