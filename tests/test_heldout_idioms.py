@@ -412,9 +412,6 @@ NOT_YET: dict[str, str] = {
     # heldout36, first run at d3f6c27 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file or torchvision's resnet50; 12 of 15 right; twins 15 of 15
     # clean; swapped 3 of 5):
-    "deeplab_os16_backbone": "dilated_output_stride (right, 20 of 21 mismatches) and one shape mismatch no finding "
-    "claims: the ASPP image-pooling branch's interpolate back to the map size (classifier.0.convs.4, 1x128x4x4 "
-    "against 1x128x8x8), a consequence of the output stride not linked to it",
     "tv_fcn_r50": "dropout twice ('Dropout only in the candidate' for FCNHead's Dropout(p=0.1) at classifier.3 and "
     "aux_classifier.3) besides dilated_output_stride and described_difference for the head (right); the aux output "
     "left unexplained as an extra returned tensor (located: whole-model). The expectation did not allow dropout for "

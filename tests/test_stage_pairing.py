@@ -35,3 +35,32 @@ def test_a_cifar_network_still_pairs_by_progression() -> None:
     firsts = {cb[p.candidate].out_shape[1] for p in c.blocks
               if p.reference is not None and p.candidate is not None and rb[p.reference].path.startswith("layer1")}  # fmt: skip
     assert firsts == {16}
+
+
+def test_a_head_sized_to_the_map_follows_the_output_stride() -> None:
+    """DeepLab's image-pooling branch upsamples a pooled vector back to the map's size: at output stride
+    8 against 16 that op's output differs in resolution only, a consequence of the dilated stages."""
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+    from torchvision.models import resnet50
+
+    from resnet_verify.tracing.tracer import trace
+    from resnet_verify.verify.comparison import compare_traces
+
+    class Seg(nn.Module):
+        def __init__(self, dilated: bool) -> None:
+            super().__init__()
+            self.body = resnet50(replace_stride_with_dilation=[False, dilated, dilated])
+            self.proj = nn.Conv2d(2048, 16, 1)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            b = self.body
+            y = b.layer4(b.layer3(b.layer2(b.layer1(b.maxpool(b.relu(b.bn1(b.conv1(x))))))))
+            pooled = self.proj(F.adaptive_avg_pool2d(y, 1))
+            return F.interpolate(pooled, size=y.shape[-2:], mode="nearest").mean((2, 3))
+
+    with torch.device("meta"):
+        a, b = Seg(False), Seg(True)
+    c = compare_traces(trace(a, 64), trace(b, 64), reference_name="a", candidate_name="b", num_classes=16)
+    assert [f.pattern for f in c.findings] == [Pattern.OUTPUT_STRIDE] and not c.unexplained

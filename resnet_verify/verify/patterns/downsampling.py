@@ -47,6 +47,19 @@ def _ops(ctx: Context, hits: Sequence[tuple[int, Mismatch]]) -> list[tuple[OpRec
     return [(ctx.reference.ops[m.reference_op], ctx.candidate.ops[m.candidate_op]) for _, m in hits]  # type: ignore[index]
 
 
+def _resolution_only(m: Mismatch) -> bool:
+    """An output of the same channels at another resolution: what a different output stride makes."""
+    a, b = m.expected, m.actual
+    return (
+        m.field == "output_shape"
+        and isinstance(a, tuple)
+        and isinstance(b, tuple)
+        and len(a) == len(b) > 2
+        and a[:2] == b[:2]
+        and a[2:] != b[2:]
+    )
+
+
 def detect_output_stride(ctx: Context) -> list[Finding]:
     strides = [(i, m) for i, m in _conv_attr(ctx, "stride") if 1 in (_first(m.expected), _first(m.actual))]
     dilated = _conv_attr(ctx, "dilation")
@@ -67,6 +80,7 @@ def detect_output_stride(ctx: Context) -> list[Finding]:
             and m.op_kind is OpKind.CONV
             and (m.field in ("stride", "dilation") or (m.field == "padding" and m.reference_op in convs))
         )
+        or (m.region is Region.HEAD and _resolution_only(m))  # a head op sized to the map (ASPP's upsample)
     )
     names = ", ".join(_stage_name(ctx.reference, s) for s in stages)
     keeps, other = ("candidate", "reference") if os_c < os_r else ("reference", "candidate")
