@@ -39,8 +39,8 @@ write them, a 2-D ResNet over frames; ``heldout33``: ResNets as visual-tracking 
 repositories write them; ``heldout34``: ResNets as training frameworks and their model-surgery tools
 produce them; ``heldout35``: ResNets as Q&A answers, issue threads and code-assistant tutorials write
 them from scratch, and the slips asked about in those threads; ``heldout36``: ResNet backbones as
-semantic-segmentation repositories write them); an idiom's
-produce them; ``heldout37``: ResNets whose architecture comes from a search or a config); an idiom's
+semantic-segmentation repositories write them; ``heldout37``: ResNets whose architecture comes from a
+search or a config); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -730,8 +730,7 @@ def render(part: str, rows: list[dict[str, Any]], facts: dict[str, Any]) -> str:
         "15, heldout18 14 of 15, heldout19 10 of 15, heldout20 11 of 16, heldout21 7 of 16, heldout22 11 of 16,",
         "heldout23 9 of 16, heldout24 9 of 15, heldout25 11 of 16, heldout26 7 of 16, heldout27 12 of 14, heldout28 8 "
         "of 14, heldout29 11 of 16, heldout30 7 of 16, heldout31 9 of 16, heldout32 9 of 16, heldout33 11 of 15,",
-        "heldout34 10 of 16, heldout35 14 of 16, heldout36 12 of 15 right (386 of 554 in all, 70%).",
-        "heldout34 10 of 16, heldout37 9 of 16 right (369 of 539 in all, 68%).",
+        "heldout34 10 of 16, heldout35 14 of 16, heldout36 12 of 15, heldout37 9 of 16 right (395 of 570 in all, 69%).",
         "Every held-out part was then used to improve the tool (each miss fixed by a mechanism with its own test, or kept as a stated",
         "disagreement), so the numbers",
         "below are after that work;",

@@ -1,9 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Thirty-seven parts: ``heldout`` to
-``heldout36`` (written after the detectors; expectations decided before the tool was run on them; the
-a twin (the same code without the idiom) that must compare clean. Thirty-six parts: ``heldout`` to
-``heldout34`` and ``heldout37`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Thirty-eight parts: ``heldout`` to
+``heldout37`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -76,7 +74,7 @@ ResNet-18 / 50 or the user's own unedited builder: refactors, named variants and
 ``heldout36`` ResNet backbones as semantic-segmentation repositories write them (DeepLabV3 on torchvision's dilated
 resnet50 through IntermediateLayerGetter, CSAIL's _nostride_dilate, the PSPNet dilation loop, an mmseg-style
 ResNetV1c / V1d "d8", pytorch-deeplab-xception's DeepLabV3+ with multi-grid, torchvision's fcn_resnet50), compared with
-the user's own unedited builder or torchvision's resnet50: refactors, named variants and single mistakes) and
+the user's own unedited builder or torchvision's resnet50: refactors, named variants and single mistakes;
 ``heldout37`` ResNets whose architecture comes from a search or a config (a once-for-all elastic ResNet-50 with
 weights sliced in forward, elastic depth and expand ratio; slimmable, universally slimmable and AutoSlim ResNets;
 a pruning cfg list, a pasted per-conv channel list, pycls' AnyNet stage config, searched kernel sizes), compared
