@@ -423,27 +423,6 @@ NOT_YET: dict[str, str] = {
     "the heads' dropout modules, arguably a slip of ours (heldout11's face_iresnet18 allowed it): kept as written",
     # heldout37, first run at 5944e64 (no uncommitted edits under resnet_verify/; expectations fixed before it; 9 of 16
     # right; twins 11 of 16 clean; swapped 6 of 7):
-    "ofa_r50_max": "parameters_computed_in_forward ('In 54 layers (input_stem.0.conv ...) the candidate's weights are "
-    "computed in forward (__getitem__→contiguous) ... Shapes and parameter counts agree; the function does not') for "
-    "the once-for-all supernet at its max setting, where every slice weight[:out, :in] is the whole weight: "
-    "torchvision's resnet50 numerically (expected clean)",
-    "ofa_r50_depth_min": "block_counts ('[1, 2, 4, 1] in the candidate, [3, 4, 6, 3] in the reference', right), but also "
-    "parameters_computed_in_forward for the 30 whole-weight slices of the blocks that run, and the skipped blocks' 72 "
-    "parameter tensors ('never used in forward') claimed by no finding (expected block_counts alone)",
-    "ofa_r50_extract_avgdown": "resnet_d_avg_pool_shortcut at layer2.0, layer3.0, layer4.0 (right), but layer1.0's "
-    "AvgPool2d(1, 1, ceil_mode=True) in the same 'avgpool_conv' projection left unexplained ('extra avg pool "
-    "(blocks.0.downsample.avg_pool) not in the reference') (expected the one finding to claim it)",
-    "ofa_r50_bn_param_swapped": "two described_difference findings, eps 0.1 and momentum 1e-05 in 53 places (right, "
-    "located), plus parameters_computed_in_forward for the supernet's 54 whole-weight slices (expected described at "
-    "the norms only)",
-    "us_r18_full": "parameters_computed_in_forward ('In 41 layers (conv1 ...) the candidate's weights are computed in "
-    "forward (__getitem__) ... the function does not') for the universally slimmable ResNet-18 at width 1.0, every "
-    "conv, BN and Linear slice the whole tensor: torchvision's resnet18 numerically (expected clean)",
-    "us_r18_conv_averaged": "parameters_computed_in_forward for the 41 whole-tensor slices, as us_r18_full (the multiply "
-    "by in_max / in = 1.0 itself not reported: right) (expected clean)",
-    "slim_r50_full": "parameters_computed_in_forward for the 54 whole-weight SlimmableConv2d / SlimmableLinear slices "
-    "at width 1.0 (wrong), the switchable norms' unused BatchNorms ('318 parameter tensors (79,680 values) never used in "
-    "forward') left to no finding but located (expected described at the norms / whole-model only)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -492,14 +471,6 @@ NOT_YET_TWIN: dict[str, str] = {
     # heldout36, first run at d3f6c27: twins 15 of 15 clean
     # heldout37, first run at 5944e64: twins 11 of 16 clean (five twins slice their weights whole in forward: each
     # numerically the torchvision network)
-    "ofa_r50_depth_min": "parameters_computed_in_forward for the once-for-all supernet at its max setting (54 whole-weight "
-    "slices weight[:out, :in]), numerically torchvision's resnet50",
-    "ofa_r50_expand_min": "parameters_computed_in_forward for the once-for-all supernet at its max setting, as above",
-    "ofa_r50_bn_param_swapped": "parameters_computed_in_forward for the once-for-all supernet at its max setting, as above",
-    "us_r18_conv_averaged": "parameters_computed_in_forward for the universally slimmable ResNet-18 at width 1.0 (41 "
-    "whole-tensor slices), numerically torchvision's resnet18",
-    "slim_r50_full": "parameters_computed_in_forward for the slimmable ResNet-50 built with one width (54 whole-weight "
-    "slices, one BatchNorm per switchable norm), numerically torchvision's resnet50",
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what
@@ -565,8 +536,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "tv_fcn_r50": "dropout (the FCN heads' Dropout(p=0.1), 'Dropout missing in the candidate') besides "
     "dilated_output_stride, as the unswapped run",
     # heldout37, first run at 5944e64: 6 of 7
-    "ofa_r50_depth_min": "parameters_computed_in_forward (the supernet's whole-weight slices, now in the reference) "
-    "besides block_counts, as the unswapped run",
 }
 NAMED = [i for i in ALL if i.named]
 

@@ -93,7 +93,10 @@ class Recorder(OpCounter):
             read.constants,
         )
         if params and all(p == CONST_ID for p in producers):
-            chain = (*dict.fromkeys(op for c in chains for op in c), name)  # every branch, in order
+            # every branch, in order; a step that reads the whole weight as it is (``w[:c_out, :c_in]`` at
+            # the full width, an elastic net at its largest setting) computes nothing
+            whole = _layout_step(name, args, kwargs)
+            chain = (*dict.fromkeys(op for c in chains for op in c), *(() if whole else (name,)))
             for t in outs:  # computed from parameters alone: a derived parameter, not a data-path op
                 self.derived[id(t)] = (tuple(params), chain)
                 self.keep.append(t)
@@ -164,6 +167,13 @@ class Recorder(OpCounter):
         if isinstance(base, torch.Tensor):
             self.producer[id(base)] = op_id
             self.keep.append(base)
+
+
+def _layout_step(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    try:
+        return opkinds.classify(name, tuple(args), kwargs, 1)[0] is opkinds.OpKind.RESHAPE
+    except Exception:  # an unusual call signature is a step like any other
+        return False
 
 
 # Ops whose constant operand is a value a user chose (``x - mean``); a conv's or a norm's tensors are

@@ -230,6 +230,26 @@ def _counted(block: Block) -> bool:
     return block.kind not in STAGE_OWN
 
 
+def _skipped_blocks_params(ctx: Context) -> tuple[int, ...]:
+    """The candidate's unused parameters, where every one sits in a container of its blocks: blocks
+    built but skipped in forward (an elastic depth run below its maximum) are the fewer blocks."""
+    cand = ctx.candidate
+    containers = {b.path.rpartition(".")[0] for b in cand.structure.blocks if "." in b.path}
+    used = {p for op in cand.ops for p in op.params}
+    unused = [
+        p.name for p in cand.params if not p.is_buffer and p.name not in used and not set(p.aliases) & used
+    ]
+    if (
+        not unused
+        or not containers
+        or not all(any(n.startswith(c + ".") for c in containers) for n in unused)
+    ):
+        return ()
+    return ctx.indices(
+        lambda m: m.field == "params" and m.region is Region.MODEL and m.reference_path is None
+    )
+
+
 def detect_block_counts(ctx: Context) -> list[Finding]:
     every = ctx.indices(lambda m: m.field == "block")
     foreign = tuple(i for i in every if _foreign(ctx, i))
@@ -253,7 +273,7 @@ def detect_block_counts(ctx: Context) -> list[Finding]:
     # A network cut after an earlier stage feeds its head that stage's width: the classifier's input
     # size follows from the cut, not from a width of its own.
     head = _head_inputs(ctx) if cc and cc[-1] == 0 else ()
-    idx = tuple(sorted({*idx, *head}))
+    idx = tuple(sorted({*idx, *head, *(_skipped_blocks_params(ctx) if sum(cc) < sum(rc) else ())}))
     follows = " The classifier reads the last stage left, so its input size follows." if head else ""
     return [
         Finding(
