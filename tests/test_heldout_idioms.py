@@ -394,10 +394,6 @@ NOT_YET: dict[str, str] = {
     "7) ...): the Conv3d network with temporal kernel 1 not read as the 2-D network over frames (expected clean)",
     # heldout34, first run at 59db904 (no uncommitted edits under resnet_verify/; expectations fixed before it; 10 of
     # 16 right; twins 16 of 16 clean; swapped 3 of 8):
-    "composer_se_latent8": "widths ('The channel widths in layer2, layer3, layer4 are 0.125/0.25/0.5x') for the SE "
-    "gates' hidden Linears only (8 wide against C / 8), besides three repeated_in_blocks that describe them at the "
-    "SE modules (right); the network's widths are equal (expected described at the SE modules, as heldout5's "
-    "se_reduction4)",
     # heldout35, first run at 6d2d5e9 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is torchvision's resnet18 / resnet50 or the user's own builder in the same file; 14 of 16 right; twins
     # 16 of 16 clean; swapped 5 of 5):
@@ -524,7 +520,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "view to a fixed size (1, 3, 32, 32) ...', its cause named at its line): the reference side cannot run, so no "
     "comparison comes back",
     # heldout30, first run at 45031c3: 3 of 6
-    "duq_r18": "hard_coded_class_count (the 512-output feature fc) besides cifar_stem, as the unswapped run",
     # heldout31, first run at 11707ff: 4 of 6
     # heldout32, first run at 69d66af: 2 of 2
     # heldout35, first run at 6d2d5e9: 5 of 5
