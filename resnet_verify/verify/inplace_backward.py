@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from resnet_verify.tracing.records import OpKind, OpRecord, Trace
+from resnet_verify.tracing.records import OpKind, OpRecord, Trace, readers
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 
 # ops whose backward reads their input (a conv's and a Linear's weight gradient, a norm's statistics,
@@ -32,6 +32,7 @@ def _keeps_output(op: OpRecord) -> bool:
 def breaking_writes(trace: Trace) -> dict[int, str]:
     """In-place op id -> what kept the tensor it overwrites (``conv2d``, ``relu``)."""
     out: dict[int, str] = {}
+    reading: dict[int, list[int]] | None = None  # built at the first in-place op: most ops are not
     for op in trace.ops:
         if not op.inplace or op.kind is OpKind.RESHAPE or not op.inputs:
             continue
@@ -39,16 +40,14 @@ def breaking_writes(trace: Trace) -> dict[int, str]:
         if target >= 0 and _keeps_output(trace.ops[target]):
             out[op.id] = trace.ops[target].name
             continue
-        keeper = next(
-            (
-                r
-                for r in trace.ops[: op.id]
-                if target in r.inputs and r.kind in _KEEP_INPUT and r.id != target
-            ),
-            None,
-        )
-        if keeper is not None:
-            out[op.id] = keeper.name
+        reading = reading if reading is not None else readers(trace.ops)
+        kept = [
+            r
+            for r in reading.get(target, ())
+            if r < op.id and r != target and trace.ops[r].kind in _KEEP_INPUT
+        ]
+        if kept:
+            out[op.id] = trace.ops[kept[0]].name
     return out
 
 
