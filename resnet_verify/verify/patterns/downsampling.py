@@ -73,14 +73,17 @@ def detect_output_stride(ctx: Context) -> list[Finding]:
         return []
     stages = sorted({m.block.stage for _, m in (*strides, *dilated) if m.block is not None})
     convs = {m.reference_op for _, m in dilated}
+    # the stages' strides and dilations, and a head op sized to the map (ASPP's upsample)
     idx = ctx.indices(
         lambda m: (
-            m.block is not None
-            and m.block.stage in stages
-            and m.op_kind is OpKind.CONV
-            and (m.field in ("stride", "dilation") or (m.field == "padding" and m.reference_op in convs))
+            (
+                m.block is not None
+                and m.block.stage in stages
+                and m.op_kind is OpKind.CONV
+                and (m.field in ("stride", "dilation") or (m.field == "padding" and m.reference_op in convs))
+            )
+            or (m.region is Region.HEAD and _resolution_only(m))
         )
-        or (m.region is Region.HEAD and _resolution_only(m))  # a head op sized to the map (ASPP's upsample)
     )
     names = ", ".join(_stage_name(ctx.reference, s) for s in stages)
     keeps, other = ("candidate", "reference") if os_c < os_r else ("reference", "candidate")
