@@ -126,6 +126,7 @@ def test_a_shuffles_factor_is_a_difference_not_a_width() -> None:
         a, b = _Upsampler(2), _Upsampler(4)
     c = compare_traces(trace(a, 16), trace(b, 16), reference_name="a", candidate_name="b", num_classes=3)
     assert "upscale_factor" in {m.field for m in c.mismatches}
+    assert any("pixel_shuffle upscale_factor 4 where the reference has 2" in f.message for f in c.findings)
     assert Pattern.WIDTHS not in {f.pattern for f in c.findings}, [f.message for f in c.findings]
 
 

@@ -63,6 +63,9 @@ def test_a_lost_gain_is_one_attribute_of_each_add() -> None:
     c = _compare(_distributed, lambda x, y: x + y)
     assert [(m.field, m.expected, m.actual) for m in c.mismatches] == [("scaled_by", 0.70711, None)] * 3
     assert {m.candidate_path for m in c.mismatches} == {"blocks.0", "blocks.1", "blocks.2"}
+    assert (
+        "the residual add is not scaled where the reference's is scaled by 0.70711" in c.findings[0].message
+    )
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from resnet_verify.tracing.records import OpKind
 from resnet_verify.verify.patterns.context import Context
 from resnet_verify.verify.patterns.op_phrases import extra_op_phrase, extra_ops_phrase
 from resnet_verify.verify.records import Mismatch, Region
@@ -35,8 +36,20 @@ def where(m: Mismatch) -> str:
     return _WHERE[m.region] if m.region is not None else "model"
 
 
-def _layer(m: Mismatch) -> str:
+def _layer(m: Mismatch, ctx: Context | None = None) -> str:
+    """The op's kind in words; an op of no kind of its own by its function (``pixel_shuffle``)."""
+    if m.op_kind is OpKind.OTHER and ctx is not None:
+        side, at = (
+            (ctx.candidate, m.candidate_op) if m.candidate_op is not None else (ctx.reference, m.reference_op)
+        )
+        if at is not None:
+            op = side.ops[at]
+            return str(dict(op.attrs).get("function", op.name)).strip("_")
     return m.op_kind.value.replace("_", " ") if m.op_kind else "layer"
+
+
+def _scaled(value: object) -> str:
+    return f"scaled by {value}" if value is not None else "not scaled"
 
 
 def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
@@ -64,11 +77,16 @@ def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
         side = "candidate" if m.expected == "flows" else "reference"
         cut = m.actual if side == "candidate" else m.expected
         return f"the gradient {cut} in the {side} ({place}): the same values, nothing before it learns through it"
+    if m.field == "scaled_by":
+        return f"the residual add is {_scaled(m.actual)} where the reference's is {_scaled(m.expected)} ({place})"
+    if m.field == "backward":
+        side, fails = ("candidate", m.actual) if m.expected == "runs" else ("reference", m.expected)
+        return f"the {side}'s backward {fails}: an in-place write into a tensor kept for it ({place})"
     if m.field == "values" and m.candidate_op is not None:
         op = ctx.candidate.ops[m.candidate_op]
         return (f"the {op.name} computes with {', '.join(op.params)} = ({m.actual}) where the reference's "
                 f"computes with ({m.expected}) ({place})")  # fmt: skip
-    return f"{_layer(m)} {m.field} {m.actual} where the reference has {m.expected} ({place})"
+    return f"{_layer(m, ctx)} {m.field} {m.actual} where the reference has {m.expected} ({place})"
 
 
 def action(m: Mismatch) -> str:
@@ -88,6 +106,12 @@ def action(m: Mismatch) -> str:
         return f"give it the reference's shape ({ref})"
     if m.field == "gradient":
         return "use the tensor itself (no .detach() / .data), as the other side does"
+    if m.field == "backward":
+        return (
+            "write the sum into a new tensor (out = out + x, not x += out): autograd kept the one overwritten"
+        )
+    if m.field == "scaled_by":
+        return f"scale the residual sum as the reference does ({_scaled(m.expected)})"
     if m.field == "values":
         return f"give the constant the reference's values ({m.expected})"
     return f"make {m.field} {m.expected} as in the reference ({ref})"
