@@ -17,7 +17,7 @@ Decisions:
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -32,27 +32,12 @@ from resnet_verify.specs.usercode import (
     strip_reparametrizations,
     unwrap,
 )
-from resnet_verify.tracing.averages import join_averages
-from resnet_verify.tracing.bn_scale import join_bn_scale
 from resnet_verify.tracing.buffer_values import small_buffer_values
-from resnet_verify.tracing.canonical import (
-    join_hard_swish,
-    join_norm_modules,
-    join_partial_pools,
-    join_relu,
-    join_swish,
-)
-from resnet_verify.tracing.chomp import fold_causal_padding
-from resnet_verify.tracing.commute import avg_pool_before_1x1, relu_before_max_pool, slice_before_activation
 from resnet_verify.tracing.crashes import crash_record
-from resnet_verify.tracing.crops import crops_as_slices
 from resnet_verify.tracing.flop_mode import FlopCount
-from resnet_verify.tracing.layout import channels_first
 from resnet_verify.tracing.module_hooks import ModuleHooks, Sites
 from resnet_verify.tracing.outputs import other_tensors, select_output
-from resnet_verify.tracing.padfold import fold_pads
 from resnet_verify.tracing.parallel_passes import fold_parallel_passes
-from resnet_verify.tracing.products import deform_fills, read_products, strided_slices
 from resnet_verify.tracing.recorder import Recorder, shape_of
 from resnet_verify.tracing.records import (
     INPUT_ID,
@@ -74,12 +59,9 @@ from resnet_verify.tracing.repairs import (
     width_repair,
 )
 from resnet_verify.tracing.reparam import tag_reparametrized
-from resnet_verify.tracing.scaled_add import fold_scaled_adds
-from resnet_verify.tracing.sort_activation import sort_activations
+from resnet_verify.tracing.spellings import one_spelling
 from resnet_verify.tracing.structure import find_structure
 from resnet_verify.tracing.train_only import train_only_regularizers
-from resnet_verify.tracing.unit_pools import unit_pools
-from resnet_verify.tracing.vector_convs import linears_as_convs
 
 
 def normalize_input_shape(input_shape: int | Sequence[int]) -> Shape:
@@ -339,29 +321,9 @@ def _side_outputs(recorder: Recorder, output: Any, chosen: torch.Tensor | None) 
     return tuple(sorted(p for p in made if p >= 0 and p not in seen))
 
 
-# One spelling per concept, in order: weight products (matmul, einsum, im2col) read as the layers
-# they compute (a deformable conv's zero fills part of it); channels-last shapes read channels-first
-# (a Linear on NHWC is a 1x1 conv); a strided slice read by a 1x1 conv is its stride; zero pads
-# folded into the conv / pool reading them (a causal 1-D conv's left pad or chomp too); partial means
-# joined into the global pool; Caffe's BatchNorm + Scale, hand-written norms, swish and ReLU as the one
-# op each computes; ops that commute in one order.
-_SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
-    read_products, deform_fills, channels_first, unit_pools, crops_as_slices, strided_slices, fold_pads, fold_causal_padding, join_partial_pools,
-    join_bn_scale, join_norm_modules, sort_activations, join_swish, join_hard_swish, join_relu, relu_before_max_pool,
-    avg_pool_before_1x1, slice_before_activation, join_averages, fold_scaled_adds, linears_as_convs,
-)  # fmt: skip
-
-
-def _one_spelling(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
-    out = tuple(ops)
-    for spelling in _SPELLINGS:
-        out = spelling(out)
-    return out
-
-
 def _canonical_ops(run: _Run) -> tuple[OpRecord, ...]:
     """The recorded ops in one spelling per concept, a network's parallel second run as one op."""
-    ops = _one_spelling(tag_reparametrized(run.recorder.ops, run.reparametrized))
+    ops = one_spelling(tag_reparametrized(run.recorder.ops, run.reparametrized))
     return fold_parallel_passes(ops, run.calls)
 
 

@@ -1,0 +1,53 @@
+"""One spelling per concept: the canonical passes the recorded ops go through, in order.
+
+Weight products (matmul, einsum, im2col) read as the layers they compute (a deformable conv's zero
+fills part of it); channels-last shapes read channels-first (a Linear on NHWC is a 1x1 conv); a pool
+of one element is a strided slice or the identity, a negative pad a crop; a strided slice read by a
+1x1 conv is its stride; zero pads folded into the conv / pool reading them (a causal 1-D conv's left
+pad or chomp too); partial means joined into the global pool; Caffe's BatchNorm + Scale, hand-written
+norms, GroupSort, swish and ReLU as the one op each computes; ops that commute in one order; an
+average of n predictions, a scaled sum and a Linear written as a 1x1 conv on a vector as one op each.
+Every pass keeps op ids and dataflow: only kinds, attributes and how shapes are read change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from resnet_verify.tracing.averages import join_averages
+from resnet_verify.tracing.bn_scale import join_bn_scale
+from resnet_verify.tracing.canonical import (
+    join_hard_swish,
+    join_norm_modules,
+    join_partial_pools,
+    join_relu,
+    join_swish,
+)
+from resnet_verify.tracing.chomp import fold_causal_padding
+from resnet_verify.tracing.commute import avg_pool_before_1x1, relu_before_max_pool, slice_before_activation
+from resnet_verify.tracing.crops import crops_as_slices
+from resnet_verify.tracing.layout import channels_first
+from resnet_verify.tracing.padfold import fold_pads
+from resnet_verify.tracing.products import deform_fills, read_products, strided_slices
+from resnet_verify.tracing.records import OpRecord
+from resnet_verify.tracing.scaled_add import fold_scaled_adds
+from resnet_verify.tracing.sort_activation import sort_activations
+from resnet_verify.tracing.unit_pools import unit_pools
+from resnet_verify.tracing.vector_convs import linears_as_convs
+
+SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
+    read_products, deform_fills, channels_first, unit_pools, crops_as_slices, strided_slices, fold_pads,
+    fold_causal_padding, join_partial_pools, join_bn_scale, join_norm_modules, sort_activations, join_swish,
+    join_hard_swish, join_relu, relu_before_max_pool, avg_pool_before_1x1, slice_before_activation,
+    join_averages, fold_scaled_adds, linears_as_convs,
+)  # fmt: skip
+
+
+def one_spelling(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
+    out = tuple(ops)
+    for spelling in SPELLINGS:
+        out = spelling(out)
+    return out
+
+
+__all__ = ["SPELLINGS", "one_spelling"]
