@@ -11,11 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from resnet_verify.tracing.canonical import function_of
+from resnet_verify.tracing.op_args import DIV_NAMES
 from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
-
-
-def _function(op: OpRecord) -> str:
-    return str(dict(op.attrs).get("function", op.name))
 
 
 def _sum_chain(ops: Sequence[OpRecord], reading: dict[int, list[int]], top: int) -> list[int]:
@@ -44,7 +42,7 @@ def join_averages(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     out = list(ops)
     for op in ops:
         a = dict(op.attrs)
-        if op.kind is OpKind.OTHER and _function(op) in ("div", "__truediv__", "true_divide") and op.inputs:
+        if op.kind is OpKind.OTHER and function_of(op) in DIV_NAMES and op.inputs:
             top = op.inputs[0]
             # predictions (N, K) only: a sum of maps halved is a residual merge scaled (scaled_add.py)
             vector = op.out_shape is not None and len(op.out_shape) <= 2
@@ -55,7 +53,9 @@ def join_averages(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
                 for add in chain:
                     out[add] = _layout(ops[add])
                 out[op.id] = _mean_of(op, len(chain) + 1)
-        elif _function(op) == "mean" and a.get("dims") == (0,) and len(op.inputs) == 1 and op.inputs[0] >= 0:
+        elif (
+            function_of(op) == "mean" and a.get("dims") == (0,) and len(op.inputs) == 1 and op.inputs[0] >= 0
+        ):
             stack = ops[op.inputs[0]]
             if stack.name == "stack" and len(stack.inputs) > 1 and reading.get(stack.id) == [op.id]:
                 out[stack.id] = _layout(stack)

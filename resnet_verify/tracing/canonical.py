@@ -54,7 +54,7 @@ _NOT_IN_A_NORM = frozenset(
 _CLIPS = frozenset({"maximum", "clamp", "clamp_min", "relu"})  # a trailing threshold (FRN's TLU)
 
 
-def _runs(ops: Sequence[OpRecord]) -> list[list[OpRecord]]:
+def module_runs(ops: Sequence[OpRecord]) -> list[list[OpRecord]]:
     """Ops of one call of one innermost module: consecutive ids with the same module path."""
     runs: list[list[OpRecord]] = []
     for op in ops:
@@ -70,15 +70,15 @@ def _runs(ops: Sequence[OpRecord]) -> list[list[OpRecord]]:
     return runs
 
 
-def _function(op: OpRecord) -> str:
+def function_of(op: OpRecord) -> str:
     return str(dict(op.attrs).get("function", op.name))
 
 
 def _is_norm(run: Sequence[OpRecord]) -> bool:
     if len(run) < 4 or any(op.kind in _NOT_IN_A_NORM for op in run):
         return False
-    stat = any(op.kind is OpKind.GLOBAL_POOL or _function(op) in _STATISTICS for op in run)
-    root = any(_function(op) in _ROOTS for op in run)
+    stat = any(op.kind is OpKind.GLOBAL_POOL or function_of(op) in _STATISTICS for op in run)
+    root = any(function_of(op) in _ROOTS for op in run)
     inside = {op.id for op in run}
     first = next((op for op in run if any(i not in inside for i in op.inputs)), None)
     shape = first.in_shapes[0] if first is not None and first.in_shapes else None
@@ -114,20 +114,20 @@ def _layer_norm(run: Sequence[OpRecord], x: int, shape: tuple[int, ...]) -> dict
     trailing axes subtracted, a biased variance, eps added to it. Its arguments as ``F.layer_norm``
     records them, so the two spellings compare equal; None for any other norm (RMSNorm has no
     centering, an unbiased variance or a norm over leading axes normalises otherwise)."""
-    stats = [op for op in run if op.kind is OpKind.GLOBAL_POOL or _function(op) in _STATISTICS]
+    stats = [op for op in run if op.kind is OpKind.GLOBAL_POOL or function_of(op) in _STATISTICS]
     first = stats[0] if stats else None
-    if first is None or first.inputs[:1] != (x,) or _function(first) != "mean":
+    if first is None or first.inputs[:1] != (x,) or function_of(first) != "mean":
         return None
     k = _trailing_axes(first)
     # the features of a vector or of tokens (N, T, C), or all but the batch: a row of a map (W of
     # N x C x H x W) is another norm over another axis, whatever its ops
     k = k if len(shape) == 2 or (len(shape) == 3 and k == 1) or k == len(shape) - 1 else 0
-    centered = any(_function(op) == "sub" and op.inputs == (x, first.id) for op in run)
+    centered = any(function_of(op) == "sub" and op.inputs == (x, first.id) for op in run)
     biased = all(dict(op.attrs).get("correction", 0) == 0 for op in stats)
     eps = [
         dict(op.attrs).get("scalar")
         for op in run
-        if _function(op) == "add" and op.out_shape == first.out_shape
+        if function_of(op) == "add" and op.out_shape == first.out_shape
     ]
     if not (k and centered and biased and len(eps) == 1 and isinstance(eps[0], float)):
         return None
@@ -140,11 +140,11 @@ def join_norm_modules(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     trailing threshold stays an activation), its other ops as layout ops alignment skips, so it
     compares as the normalization layer it is. Op ids and dataflow are untouched."""
     out = list(ops)
-    for run in _runs(ops):
+    for run in module_runs(ops):
         if not _is_norm(run):
             continue
         last = run[-1]
-        clip = _function(last) in _CLIPS and len(run) > 4
+        clip = function_of(last) in _CLIPS and len(run) > 4
         norm = run[-2] if clip else last
         over = _statistic_axes(run)
         inside = {op.id for op in run}
@@ -160,7 +160,7 @@ def join_norm_modules(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
                 out[op.id] = replace(op, kind=OpKind.NORM, attrs=make_attrs(attrs), params=params)
             elif op is last and clip:
                 out[op.id] = replace(
-                    op, kind=OpKind.ACTIVATION, attrs=make_attrs({"function": _function(op)})
+                    op, kind=OpKind.ACTIVATION, attrs=make_attrs({"function": function_of(op)})
                 )
             else:
                 a = dict(op.attrs)
@@ -184,7 +184,7 @@ def join_swish(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
             g = ops[gate] if gate >= 0 else None
             if (
                 g is not None
-                and _function(g) == "sigmoid"
+                and function_of(g) == "sigmoid"
                 and g.inputs == (x,)
                 and consumers.get(gate) == [op.id]
             ):
@@ -198,7 +198,7 @@ def _scalar(op: OpRecord, function: str, value: float) -> bool:
     """``x + 3`` / ``x / 6``: one tensor input and the constant (a division may record no scalar)."""
     a = dict(op.attrs)
     names = {function, f"__{function}__", f"{function}_", "truediv"} if function == "div" else {function}
-    return _function(op) in names and len(op.inputs) == 1 and a.get("scalar", value) == value
+    return function_of(op) in names and len(op.inputs) == 1 and a.get("scalar", value) == value
 
 
 def join_hard_swish(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
@@ -211,7 +211,7 @@ def join_hard_swish(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
         if not _scalar(add, "add", 3.0) or len(reading.get(add.id, [])) != 1:
             continue
         x, relu6 = add.inputs[0], ops[reading[add.id][0]]
-        if _function(relu6) != "relu6" or len(reading.get(relu6.id, [])) != 1:
+        if function_of(relu6) != "relu6" or len(reading.get(relu6.id, [])) != 1:
             continue
         nxt = ops[reading[relu6.id][0]]
         if _scalar(nxt, "div", 6.0) and len(reading.get(nxt.id, [])) == 1:  # x * (relu6(x + 3) / 6)
@@ -244,11 +244,11 @@ def join_relu(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     reading = readers(ops)
     out = list(ops)
     for op in ops:
-        if op.kind is not OpKind.OTHER or _function(op) not in _MAXIMA or len(op.inputs) != 2:
+        if op.kind is not OpKind.OTHER or function_of(op) not in _MAXIMA or len(op.inputs) != 2:
             continue
         for zero in op.inputs:
             z = ops[zero] if zero >= 0 else None
-            if z is not None and _function(z) in _ZEROS and reading.get(zero) == [op.id]:
+            if z is not None and function_of(z) in _ZEROS and reading.get(zero) == [op.id]:
                 out[op.id] = replace(op, kind=OpKind.RELU, attrs=make_attrs({}))
                 out[zero] = replace(z, kind=OpKind.RESHAPE, attrs=make_attrs({"part_of": "relu"}))
                 break

@@ -184,12 +184,12 @@ def conv_transpose_arguments(name: str, args: tuple, kwargs: dict) -> dict[str, 
     return out
 
 
-_DIV_NAMES = frozenset({"div", "div_", "__truediv__", "__itruediv__", "true_divide"})
+DIV_NAMES = frozenset({"div", "div_", "__truediv__", "__itruediv__", "true_divide", "truediv"})
 
 
 def divisor(name: str, args: tuple, tensor_inputs: int) -> dict[str, Any]:
     """``x / math.sqrt(2)``: the number a tensor is divided by (``x / 2`` and ``x / 4`` differ)."""
-    if name not in _DIV_NAMES or tensor_inputs != 1 or len(args) < 2 or not isinstance(args[0], torch.Tensor):
+    if name not in DIV_NAMES or tensor_inputs != 1 or len(args) < 2 or not isinstance(args[0], torch.Tensor):
         return {}
     number = args[1]
     return (

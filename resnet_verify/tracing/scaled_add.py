@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from resnet_verify.tracing.op_args import DIV_NAMES
 from resnet_verify.tracing.opnames import MUL_NAMES
 from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
-
-_DIV_NAMES = frozenset({"div", "div_", "__truediv__", "__itruediv__", "true_divide", "truediv"})
 
 
 def _factor(op: OpRecord) -> float | None:
@@ -30,7 +29,7 @@ def _factor(op: OpRecord) -> float | None:
     # five significant digits: the divisor was recorded to six, its reciprocal is good to five
     if function in MUL_NAMES:
         return float(f"{scalar:.5g}")
-    if function in _DIV_NAMES and scalar != 0.0:
+    if function in DIV_NAMES and scalar != 0.0:
         return float(f"{1.0 / scalar:.5g}")
     return None
 

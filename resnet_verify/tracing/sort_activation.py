@@ -10,18 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from resnet_verify.tracing.canonical import module_runs
 from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs
-
-
-def _calls(ops: Sequence[OpRecord]) -> list[list[OpRecord]]:
-    """Ops of one call of one innermost module: consecutive ids with the same module path."""
-    runs: list[list[OpRecord]] = []
-    for op in ops:
-        if runs and op.module_path and runs[-1][-1].module_path == op.module_path:
-            runs[-1].append(op)
-        else:
-            runs.append([op])
-    return runs
 
 
 def _group_sort(run: Sequence[OpRecord]) -> OpRecord | None:
@@ -34,7 +24,7 @@ def _group_sort(run: Sequence[OpRecord]) -> OpRecord | None:
 
 def sort_activations(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     out = list(ops)
-    for run in _calls(ops):
+    for run in module_runs(ops):
         sort = _group_sort(run)
         if sort is None:
             continue
