@@ -259,3 +259,30 @@ def test_a_parametrize_module_is_read_by_the_ops_it_runs() -> None:
     ]
     doubled = compare(_parametrized(_Doubled), "resnet18", input_size=32, num_classes=10).findings
     assert [f.pattern for f in doubled] == [Pattern.PARAM_OPS] and "mul" in doubled[0].message
+
+
+class _CountedStandardize(_Standardize):
+    """A parametrization with state of its own (as a power iteration keeps vectors): reading its steps
+    must not advance it, on the user's model or on the traced copy's folded weight."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: torch.Tensor
+        self.register_buffer("calls", torch.zeros(()))
+
+    def forward(self, w: torch.Tensor) -> torch.Tensor:
+        self.calls += 1
+        return super().forward(w)
+
+
+def test_reading_a_parametrization_runs_it_on_a_copy() -> None:
+    from torch.nn.utils import parametrize
+
+    from resnet_verify.specs.usercode import strip_reparametrizations
+
+    conv, state = nn.Conv2d(3, 4, 3), _CountedStandardize()
+    parametrize.register_parametrization(conv, "weight", state)
+    before = state.calls.item()
+    steps = strip_reparametrizations(conv)
+    assert steps == {"weight": "mean→sub→std→add→div"}  # the weight's steps, not the counter's add_
+    assert state.calls.item() == before + 1  # only the fold itself ran it (remove_parametrizations)

@@ -310,13 +310,21 @@ def _parametrization_steps(chain: nn.ModuleList) -> list[str]:
     from torch.overrides import TorchFunctionMode
 
     names: list[str] = []
+    derived: dict[int, Any] = {}  # the weight and what is computed from it (kept alive: ids stay unique)
 
     class _Names(TorchFunctionMode):
         def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+            out = func(*args, **(kwargs or {}))
             name = getattr(func, "__name__", "")
-            if name not in ("__get__", "size", "dim", "numel", "__len__"):
-                names.append(name)
-            return func(*args, **(kwargs or {}))
+            reads = any(
+                id(a) in derived for a in (*args, *(kwargs or {}).values()) if isinstance(a, torch.Tensor)
+            )
+            if reads and name not in ("__get__", "size", "dim", "numel", "__len__"):
+                names.append(name)  # a step on the weight, not the module's own bookkeeping
+                for t in out if isinstance(out, tuple | list) else (out,):
+                    if isinstance(t, torch.Tensor):
+                        derived[id(t)] = t
+            return out
 
     steps: list[str] = []
     value = getattr(chain, "original", None)
@@ -326,9 +334,14 @@ def _parametrization_steps(chain: nn.ModuleList) -> list[str]:
             value = None
             continue
         names.clear()
+        derived.clear()
+        derived[id(value)] = value
+        probe = copy.deepcopy(
+            p
+        )  # a parametrization with state (a power iteration's vectors) must not advance
         try:
             with torch.no_grad(), _Names():
-                value = p(value)
+                value = probe(value)
         except Exception:  # a parametrization that cannot run here is named, not read
             steps.append(_snake(type(p).__name__))
             value = None
