@@ -382,16 +382,10 @@ NOT_YET: dict[str, str] = {
     "residual additions where the reference has none') for a numerically equal refactor: the reference's zero-fill "
     "shift (torch.zeros_like and slice assignments before every block's conv1) keeps its blocks from being found, "
     "while the torch.cat shift does not (expected clean)",
-    "tsn_consensus_before_fc": "described_difference 'the stem is built differently' (an extra mean in the candidate, a "
-    "mean missing, both at the root) for mmaction2 TSNHead's order, the segments' features averaged before the Linear "
-    "where the reference averages its logits: numerically equal (expected clean)",
     "tsm_r50_non_local": "not_a_residual_network verdict ('a network without residual blocks (Recognizer2D)' for the TSM "
     "reference; the candidate 'has residual additions ...; its blocks use attention or per-position Linear layers "
     "(ViT / Swin style)') for five non-local blocks added to a TSM ResNet-50 (expected described in backbone.layer2 "
     "and backbone.layer3)",
-    "c2d_r18_inflated": "not_a_residual_network verdict ('a network without residual blocks (TSNFrames)' for torchvision's "
-    "resnet18 run on frames folded from C x T x H x W), then conv and pool attributes reported ((7, 7) against (1, 7, "
-    "7) ...): the Conv3d network with temporal kernel 1 not read as the 2-D network over frames (expected clean)",
     # heldout34, first run at 59db904 (no uncommitted edits under resnet_verify/; expectations fixed before it; 10 of
     # 16 right; twins 16 of 16 clean; swapped 3 of 8):
     # heldout35, first run at 6d2d5e9 (no uncommitted edits under resnet_verify/; expectations fixed before it; the

@@ -25,6 +25,7 @@ from resnet_verify.verify.align import OpPair, align_block_ops, align_ops, align
 from resnet_verify.verify.crash import crash_mismatch, repair_mismatches
 from resnet_verify.verify.gradient_diff import gradient_mismatches
 from resnet_verify.verify.inplace_backward import inplace_mismatches
+from resnet_verify.verify.per_frame import per_frame
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 from resnet_verify.verify.regularizer_diff import regularizer_mismatches
 from resnet_verify.verify.sharing import shared_parameter_mismatches
@@ -172,7 +173,7 @@ class _Differ:
                 mismatch(MismatchKind.OP, "op", label(r), label(c), f"expected {label(r)}, found {label(c)}")
             )
             return
-        ra, ca = dict(r.attrs), dict(c.attrs)
+        ra, ca = per_frame(dict(r.attrs), dict(c.attrs))
         causes: dict[str, int] = {}
         for key in sorted(set(ra) | set(ca)):
             if (
