@@ -295,9 +295,6 @@ NOT_YET: dict[str, str] = {
     # conv as it was, and a norm-free network of other convs never had the BatchNorms; drn_c_26, either way, since
     # stages pair by width when one side's widths are a subsequence of the other's (its thin stages extra), and the
     # 1x1-conv classifier is named before the fixed-size head takes the head's mismatches)
-    "impala_inplace_relu": "pre_activation '(in the reference)': the in-place first ReLU makes the skip carry "
-    "ReLU(x), so each block computes conv-ReLU-conv, add, then the next block's ReLU: post-activation, which "
-    "is what the mistake does (the expectation's error: it wanted the change described, unnamed)",
     #
     # heldout24, first run at 1664b31 (no uncommitted edits under resnet_verify/; expectations fixed before it;
     # 9 of 15 right; twins 13 of 15 clean; swapped 3 of 5):
@@ -382,21 +379,11 @@ NOT_YET: dict[str, str] = {
     "residual additions where the reference has none') for a numerically equal refactor: the reference's zero-fill "
     "shift (torch.zeros_like and slice assignments before every block's conv1) keeps its blocks from being found, "
     "while the torch.cat shift does not (expected clean)",
-    "tsm_r50_non_local": "not_a_residual_network verdict ('a network without residual blocks (Recognizer2D)' for the TSM "
-    "reference; the candidate 'has residual additions ...; its blocks use attention or per-position Linear layers "
-    "(ViT / Swin style)') for five non-local blocks added to a TSM ResNet-50 (expected described in backbone.layer2 "
-    "and backbone.layer3)",
     # heldout34, first run at 59db904 (no uncommitted edits under resnet_verify/; expectations fixed before it; 10 of
     # 16 right; twins 16 of 16 clean; swapped 3 of 8):
     # heldout35, first run at 6d2d5e9 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is torchvision's resnet18 / resnet50 or the user's own builder in the same file; 14 of 16 right; twins
     # 16 of 16 clean; swapped 5 of 5):
-    "vq_inplace_relu_skip": "pre_activation ('Pre-activation blocks (in the reference)': 2 blocks, encoder.5 and "
-    "encoder.6, said to be BN-ReLU-conv against the candidate's post-activation) for VQ-VAE-2's leading ReLU made "
-    "inplace, where both sides are the same ReLU-conv-ReLU-conv blocks: the skip that now adds relu(input) is read as "
-    "the ReLU moved across the add ('stem: extra ReLU (encoder.5.conv.0)', 'ReLU is applied on the other side of the "
-    "residual add' in encoder.5, 'ReLU is missing' in encoder.6); the places are right, the name is wrong (expected "
-    "described at encoder.5, encoder.6, no name)",
     # heldout33, first run at cecb17b (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file or torchvision's resnet50; 11 of 15 right; twins 15 of 15
     # clean; swapped 2 of 3):

@@ -67,6 +67,23 @@ def _out_shape(ops: Sequence[OpRecord], op_id: int, input_shape: Shape) -> Shape
     return ops[op_id].out_shape or ()
 
 
+def _computed_shape(ops: Sequence[OpRecord], op_id: int, input_shape: Shape, rank: int) -> Shape:
+    """The shape of the tensor a block boundary holds, read where it was computed and at the rank of
+    the network's maps: a view between blocks is layout, and a block computing on a clip
+    ``(N, C, T, H, W)`` inside a network of 2-D maps over folded frames (a non-local block in a TSM
+    ResNet) holds ``(N T, C, H, W)`` maps, as its neighbours do."""
+    while (
+        op_id != INPUT_ID
+        and ops[op_id].kind in (OpKind.FLATTEN, OpKind.RESHAPE)
+        and len(ops[op_id].inputs) == 1
+    ):
+        op_id = ops[op_id].inputs[0]
+    shape = _out_shape(ops, op_id, input_shape)
+    if rank == 4 and len(shape) == 5:
+        return (shape[0] * shape[2], shape[1], shape[3], shape[4])
+    return shape
+
+
 @dataclass(frozen=True, slots=True)
 class _Unit:
     """A block before it gets its records: where the paths fork and merge, and the op ids on each."""
@@ -300,6 +317,7 @@ def _block(
     table: dict[str, ParamInfo],
     input_shape: Shape,
     stage_ops: set[int],
+    rank: int,
 ) -> Block:
     core = [ops[o] for o in (*u.main, *u.shortcut, *([u.merge] if u.merge is not None else []))]
     stack = common_stack(core)
@@ -316,8 +334,8 @@ def _block(
         main=u.main,
         shortcut=u.shortcut,
         tail=u.tail,
-        in_shape=_out_shape(ops, u.fork, input_shape),
-        out_shape=_out_shape(ops, end, input_shape),
+        in_shape=_computed_shape(ops, u.fork, input_shape, rank),
+        out_shape=_computed_shape(ops, end, input_shape, rank),
         params=names,
         num_params=count,
     )
@@ -396,7 +414,8 @@ def find_structure(
     in_blocks = {o for u in residual for o in (*u.main, *u.shortcut, *u.tail)}
     joins = find_cross_stage(ops, [u.merge for u in residual if u.merge is not None], in_blocks, graph)
     stage_ops = {o for j in joins for o in j.ops}
-    blocks = [_block(i, u, ops, table, input_shape, stage_ops) for i, u in enumerate(units)]
+    rank = _map_rank(ops, input_shape)
+    blocks = [_block(i, u, ops, table, input_shape, stage_ops, rank) for i, u in enumerate(units)]
     if blocks:
         last = blocks[-1]
         end = last.tail[-1] if last.tail else (last.merge_op if last.merge_op is not None else last.main[-1])

@@ -25,6 +25,7 @@ from resnet_verify.verify.align import OpPair, align_block_ops, align_ops, align
 from resnet_verify.verify.crash import crash_mismatch, repair_mismatches
 from resnet_verify.verify.gradient_diff import gradient_mismatches
 from resnet_verify.verify.inplace_backward import inplace_mismatches
+from resnet_verify.verify.inplace_skip import reword_inplace_skips
 from resnet_verify.verify.per_frame import per_frame
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 from resnet_verify.verify.regularizer_diff import regularizer_mismatches
@@ -405,7 +406,7 @@ def diff(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
     # Train-mode regularizers leave no op to align in an eval-mode trace: compared on their own.
     # Appended, never prepended: Mismatch.cause holds indices into the differ's own list.
     return (
-        _Differ(ref, cand).run(pairs)
+        reword_inplace_skips(ref, cand, _Differ(ref, cand).run(pairs), pairs)
         + regularizer_mismatches(ref, cand, pairs)
         + gradient_mismatches(ref, cand, pairs)
         + inplace_mismatches(ref, cand, pairs)

@@ -21,7 +21,9 @@ def _triple(value: Any) -> bool:
 
 def _per_frame(attrs: dict[str, Any]) -> bool:
     k, s, p = (attrs.get(n) for n in _AXES[:3])
-    return _triple(k) and k[0] == 1 and (not _triple(s) or s[0] == 1) and (not _triple(p) or p[0] == 0)
+    if not isinstance(k, tuple) or len(k) != 3 or k[0] != 1:
+        return False
+    return (not isinstance(s, tuple) or s[0] == 1) and (not isinstance(p, tuple) or p[0] == 0)
 
 
 def _pair(attrs: dict[str, Any]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from resnet_verify.tracing.records import STAGE_OWN, Block, BlockKind, OpKind, OpRecord, Trace
+from resnet_verify.verify.inplace_skip import FIELD as INPLACE_SKIP
 from resnet_verify.verify.patterns.context import Context, dims, under
 from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
 
@@ -132,10 +133,14 @@ def detect_pre_activation(ctx: Context) -> list[Finding]:
     def explained(m: Mismatch) -> bool:
         return m.op_kind in _PRE or m.field == "op_order" or (m.op_kind is OpKind.CONV and m.field == "bias")
 
+    # an in-place op that overwrote a block's input (verify/inplace_skip.py) is its own cause
     idx = ctx.indices(
         lambda m: (
-            (any(under(m.reference_path, p) for p in pre) and explained(m))
-            or (m.candidate_op in shared | final and m.reference_op is None)
+            m.field != INPLACE_SKIP
+            and (
+                (any(under(m.reference_path, p) for p in pre) and explained(m))
+                or (m.candidate_op in shared | final and m.reference_op is None)
+            )
         )
     )
     return [

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resnet_verify.tracing.records import OpKind
+from resnet_verify.verify.inplace_skip import FIELD as INPLACE_SKIP
 from resnet_verify.verify.patterns.context import Context
 from resnet_verify.verify.patterns.op_phrases import extra_op_phrase, extra_ops_phrase
 from resnet_verify.verify.records import Mismatch, Region
@@ -68,6 +69,11 @@ def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
         return f"{m.actual} where the reference has {m.expected} ({place})"
     if m.field == "op_order":
         return str(m.actual)
+    if m.field == INPLACE_SKIP:
+        side, done = (
+            ("candidate", m.actual) if str(m.actual).startswith("in-place") else ("reference", m.expected)
+        )
+        return f"the {side}'s {str(done).removesuffix(' before the skip')} first in the block overwrites its input: the skip adds its output, not x"
     if m.field == "shared_params":
         return (f"{m.actual} parameter tensors run a second time (weights shared with an earlier layer) "
                 f"where the reference's layers have their own")  # fmt: skip
@@ -100,6 +106,8 @@ def action(m: Mismatch) -> str:
         return f"use a {m.expected} as the reference does ({ref})"
     if m.field == "op_order":
         return f"order the ops as the reference's {ref.rsplit('.', 1)[0]}"
+    if m.field == INPLACE_SKIP:
+        return "make that op not in place (inplace=False), so the skip keeps the block's input"
     if m.field == "shared_params":
         return "build a new module for each use (not [block] * n, not one layer called twice)"
     if m.field == "params":
