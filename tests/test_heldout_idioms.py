@@ -419,26 +419,8 @@ NOT_YET: dict[str, str] = {
     # heldout38, first run at 1b3c7a5 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is torchvision's resnet18 / resnet50 or the user's own builder in the same file; 13 of 16 right; twins
     # 16 of 16 clean; swapped 4 of 5):
-    "d2_frozen_bn_functional": "normalization_layer ('FrozenBatchNorm2d in place of BatchNorm (in the reference)', 53 "
-    "layers, 106 mismatches 'expected mul, found BatchNorm' and 'add ... is missing') for detectron2's FrozenBN written "
-    "through F.batch_norm(training=False, eps) against the same FrozenBN in arithmetic: the functional batch_norm on "
-    "buffers read as a trainable BatchNorm although it never uses batch statistics and holds no parameters "
-    "(numerically equal in both modes; expected clean)",
-    "mrcnn_frozen_bn_no_eps": "parameters_computed_in_forward twice, 53 layers each ('the candidate's weights are "
-    "computed in forward (rsqrt->mul); the reference's ... (add->rsqrt->mul)', and the same for the bias's "
-    "rsqrt->mul->sub): the missing eps said as two weight-transform findings, every one located at the norms "
-    "(expected described at stem / res?, normalization_layer allowed; parameters_computed_in_forward is a description "
-    "in records.DESCRIPTIONS but not in the judge's, and the expectation did not allow it, arguably a slip of ours: "
-    "kept as written)",
-    "centernet_deconv_bias": "described_difference 'The head is built differently' ('other with 2097408 parameters "
-    "where the reference's has 2097152' at deconv_layers.0, .3, .6): the ConvTranspose2d read as an op of no kind and "
-    "its bias before the BatchNorm not named conv_bias_before_bn (expected conv_bias_before_bn)",
     # heldout39, first run at 5caba78 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 10 of 16 right; twins 16 of 16 clean; swapped 3 of 4):
-    "reid_fastreid_head": "one unclaimed op mismatch, 'head: extra __getitem__ (heads) not in the reference', for "
-    "fast-reid's neck_feat[..., 0, 0] on the N x C x 1 x 1 map where the reference flattens with view: the indexing "
-    "that drops two size-1 axes is not read as a flatten (the BatchNorm2d neck and F.linear on a bare weight pass); "
-    "numerically equal (expected clean)",
     "reid_cls_before_bnneck": "no mismatch and no finding: the classifier fed the feature before the BNNeck (the neck "
     "still computed, its result unused) compares clean; the op sequence is the same and which tensor the Linear reads "
     "is not compared, nor is a computed result that reaches no output (expected described at the neck / classifier "
@@ -455,26 +437,9 @@ NOT_YET: dict[str, str] = {
     "downsampling_moved for layer2.0-4.0 (right): both sides downsample in layer1 (insightface's IResNet strides "
     "every stage), only the conv carrying it moved; layer1.0's three mismatches go to the wrong name (expected "
     "downsampling_moved alone, in all four stages)",
-    "arcface_norm_by_hand": "parameters_computed_in_forward ('the candidate's weights are computed in forward "
-    "(norm→clamp_min→div); the reference's are computed in forward (normalize)... the function does not [agree]') and "
-    "described_difference ('The head is built differently (4 differences ...)': normalize function 'norm', its "
-    "output 1x1 for 1x128, an extra clamp_min and div) for x / x.norm(p=2, dim=1, keepdim=True).clamp_min(1e-12), "
-    "F.normalize's own formula: numerically equal (expected clean)",
-    "arcface_weight_norm_dim0": "no mismatch and no finding: F.normalize(self.weight, dim=0) where the reference "
-    "normalises dim=1 compares clean; the normalisation's axis (each feature's column across the classes, not each "
-    "class's row) is not compared (expected described in the head)",
     # heldout40, first run at 28c8bb0 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is torchvision's resnet18 / resnet50 or the user's own builder in the same file; 8 of 16 right; twins
     # 16 of 16 clean; swapped 3 of 5):
-    "nv_se_r50": "not_a_residual_network verdict ('it has no residual additions', 20 mismatches kept, every block's "
-    "layers an 'extra' op of the stem) for NVIDIA's SEBottleneck, whose residual add is torch.addcmul(residual, out, "
-    "se(out), value=1): the fused add-and-gate not read as the residual add (expected squeeze_excitation)",
-    "nv_se_unfused": "not_a_residual_network verdict ('it has residual additions where the reference has none', 20 "
-    "mismatches kept) for residual + out * se(out) against the user's own addcmul-fused SE-ResNeXt, which is read as a "
-    "network without residual blocks (expected clean)",
-    "nv_se_trt": "described_difference ('The stem is built differently ... 1x1 conv where the reference has Linear "
-    "(x32)') for the TensorRT gate of AdaptiveAvgPool2d + 1x1 convs against the Linear gate: the 1x1 convs on a 1x1 "
-    "map not read as the Linears, and both addcmul-fused networks read as one stem without blocks (expected clean)",
     "nv_se_addcmul_swapped": "compares clean (no mismatch) for torch.addcmul(out, residual, se(out)), the gate moved "
     "from the branch onto the shortcut in every block: addcmul's operand order not compared (expected described in "
     "the blocks)",
@@ -610,15 +575,11 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "dilated_output_stride, as the unswapped run",
     # heldout37, first run at 5944e64: 6 of 7
     # heldout38, first run at 1b3c7a5: 4 of 5
-    "centernet_deconv_bias": "described_difference for the three ConvTranspose2d parameter counts (the deconvs' biases "
-    "in the reference), conv_bias_before_bn not named, as the unswapped run",
     # heldout39, first run at 5caba78: 3 of 4
     "iresnet_stride_on_conv1": "first_stage_downsampling ('The reference's first stage (layer1) downsamples (stride 2 "
     "at layer1.0.conv1, layer1.0.conv2) where the candidate's keeps the stem's resolution') besides "
     "downsampling_moved, as the unswapped run",
     # heldout40, first run at 28c8bb0: 3 of 5
-    "nv_se_r50": "not_a_residual_network verdict ('it has residual additions where the reference has none'), as the "
-    "unswapped run: the addcmul-fused SE blocks not read as residual blocks",
     "fuse_sequential_only_r50": "projection_without_bn ('(in the reference)', claiming all 12 mismatches) without "
     "batchnorm_folded, as the unswapped run",
 }

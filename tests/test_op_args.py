@@ -162,3 +162,16 @@ def test_a_write_into_a_region_is_an_op_where_it_writes_is_compared() -> None:
     other = trace(_Shift(slice(4, 8)), torch.Size([1, 8, 8, 8]))
     c = compare_traces(t, other, reference_name="a", candidate_name="b", num_classes=8)
     assert [m.field for m in c.mismatches] == ["bounds"]
+
+
+def test_indexing_away_unit_axes_is_a_squeeze_but_not_one_sample() -> None:
+    """fast-reid's ``neck_feat[..., 0, 0]`` on N x C x 1 x 1 keeps every element: layout; ``x[0]``
+    takes one sample of the batch, which a trace's batch of one would hide, and ``x[..., 0]`` on a
+    wider axis drops elements: both stay slices."""
+    pooled = torch.zeros(1, 8, 1, 1)
+    assert opkinds.classify("__getitem__", (pooled, (Ellipsis, 0, 0)), {}, 1)[0] is opkinds.OpKind.RESHAPE
+    assert opkinds.classify("__getitem__", (pooled, (slice(None), slice(None), 0, -1)), {}, 1)[0] is (
+        opkinds.OpKind.RESHAPE
+    )
+    assert opkinds.classify("__getitem__", (pooled, 0), {}, 1)[0] is opkinds.OpKind.SLICE
+    assert opkinds.classify("__getitem__", (X, (Ellipsis, 0)), {}, 1)[0] is opkinds.OpKind.SLICE

@@ -71,3 +71,41 @@ def test_a_grouped_or_pooled_pointwise_conv_stays_a_conv() -> None:
 
     t = trace(Pooled(), 16)
     assert [op.kind for op in t.ops if op.params] == [OpKind.CONV, OpKind.CONV]
+
+
+class _Se(nn.Module):
+    """A block with an SE gate written with Linears on the pooled vector or with 1x1 convs on the
+    1 x 1 map (timm, torchvision and NVIDIA's TensorRT export)."""
+
+    def __init__(self, convs: bool) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(8, 8, 3, padding=1)
+        self.convs = convs
+        self.fc1: nn.Module = nn.Conv2d(8, 2, 1) if convs else nn.Linear(8, 2)
+        self.fc2: nn.Module = nn.Conv2d(2, 8, 1) if convs else nn.Linear(2, 8)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = self.conv(x)
+        if self.convs:
+            gate = torch.sigmoid(self.fc2(torch.relu(self.fc1(out.mean((2, 3), keepdim=True)))))
+        else:
+            gate = torch.sigmoid(self.fc2(torch.relu(self.fc1(out.mean((2, 3))))))[:, :, None, None]
+        return torch.relu(x + out * gate)
+
+
+def _se_net(convs: bool, head_conv: bool = False) -> nn.Module:
+    head: list[nn.Module] = (
+        [nn.Conv2d(8, 4, 1), nn.Flatten()] if head_conv else [nn.Flatten(), nn.Linear(8, 4)]
+    )
+    return nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), _Se(convs), nn.AdaptiveAvgPool2d(1), *head)
+
+
+def test_a_gate_written_with_1x1_convs_is_the_gate_written_with_linears() -> None:
+    c = compare_traces(trace(_se_net(False), (3, 16, 16)), trace(_se_net(True), (3, 16, 16)), reference_name="a",
+                       candidate_name="b", num_classes=4)  # fmt: skip
+    assert not c.mismatches, [m.message for m in c.mismatches]
+
+
+def test_a_conv_classifier_on_the_pooled_map_stays_a_conv() -> None:
+    ops = trace(_se_net(True, head_conv=True), (3, 16, 16)).ops
+    assert ops[-2].kind is OpKind.CONV or ops[-1].kind is OpKind.CONV

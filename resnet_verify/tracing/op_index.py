@@ -23,8 +23,11 @@ def indexing(name: str, args: tuple, kwargs: dict) -> _Classified | None:
         return OpKind.RESHAPE, ({"perm": order} if order is not None else {})
     if name == "__setitem__":  # a write into a region: where (its bounds) is what it computes
         return OpKind.OTHER, {"function": "setitem", **slice_bounds(args)}
-    if name == "__getitem__" and _whole(args):
-        return OpKind.RESHAPE, {}  # ``out[:, :c]`` with c the channels it has: every element
+    if name == "__getitem__" and (_whole(args) or _drops_unit_axes(args)):
+        return (
+            OpKind.RESHAPE,
+            {},
+        )  # ``out[:, :c]`` with c the channels it has, ``feat[..., 0, 0]`` on 1x1: every element
     if name == "__getitem__":
         steps = _subsample(args)
         if steps is not None and set(steps) == {1}:
@@ -39,6 +42,42 @@ def _adds_axes_only(args: tuple) -> bool:
     items = index if isinstance(index, tuple) else (index,)
     full = slice(None, None, None)
     return any(i is None for i in items) and all(i is None or i is Ellipsis or i == full for i in items)
+
+
+def _drops_unit_axes(args: tuple) -> bool:
+    """``feat[..., 0, 0]`` on an N x C x 1 x 1 map (fast-reid's neck): integers only on axes of size
+    one other than the batch's, every other axis whole: a squeeze spelled as indexing."""
+    tensor, index = (args[0], args[1]) if len(args) > 1 else (None, None)
+    items = list(index) if isinstance(index, tuple) else [index]
+    if not isinstance(tensor, torch.Tensor) or not any(
+        isinstance(i, int) and not isinstance(i, bool) for i in items
+    ):
+        return False
+    if items.count(Ellipsis) > 1:
+        return False
+    if Ellipsis in items:
+        at = items.index(Ellipsis)
+        used = sum(i is not None for i in items) - 1
+        items[at : at + 1] = [slice(None)] * (tensor.dim() - used)
+    axes = [i for i in items if i is not None]
+    if len(axes) > tensor.dim() or (axes and not isinstance(axes[0], slice)):
+        return False  # ``x[0]`` takes one sample of the batch: the trace's batch of one would hide it
+    for size, i in zip(tensor.shape, axes, strict=False):
+        if isinstance(i, int) and not isinstance(i, bool):
+            if size != 1 or i not in (0, -1):
+                return False
+        elif not _full_slice(i, size):
+            return False
+    return True
+
+
+def _full_slice(i: object, size: int) -> bool:
+    return (
+        isinstance(i, slice)
+        and i.start in (None, 0)
+        and i.step in (None, 1)
+        and (i.stop is None or (isinstance(i.stop, int) and i.stop >= size))
+    )
 
 
 def _whole(args: tuple) -> bool:

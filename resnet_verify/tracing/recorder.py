@@ -18,7 +18,9 @@ from resnet_verify.specs.sources import user_frame
 from resnet_verify.tracing import opkinds
 from resnet_verify.tracing.crashes import FailedOp, real_message
 from resnet_verify.tracing.flop_mode import FlopCount
-from resnet_verify.tracing.op_args import PIECES, piece_bounds
+from resnet_verify.tracing.fused import split_fused
+from resnet_verify.tracing.normalize import join_steps
+from resnet_verify.tracing.op_args import PIECES, piece_bounds, step_name
 from resnet_verify.tracing.op_counter import OpCounter
 from resnet_verify.tracing.records import CONST_ID, OpRecord, Shape, make_attrs
 
@@ -96,7 +98,10 @@ class Recorder(OpCounter):
             # every branch, in order; a step that reads the whole weight as it is (``w[:c_out, :c_in]`` at
             # the full width, an elastic net at its largest setting) computes nothing
             whole = _layout_step(name, args, kwargs)
-            chain = (*dict.fromkeys(op for c in chains for op in c), *(() if whole else (name,)))
+            chain = (
+                *dict.fromkeys(op for c in chains for op in c),
+                *(() if whole else (step_name(name, args, kwargs),)),
+            )
             for t in outs:  # computed from parameters alone: a derived parameter, not a data-path op
                 self.derived[id(t)] = (tuple(params), chain)
                 self.keep.append(t)
@@ -105,7 +110,7 @@ class Recorder(OpCounter):
             kind, attrs = opkinds.classify(name, tuple(args), kwargs, len(producers))
         except Exception:  # an unusual call signature must never break the trace
             kind, attrs = opkinds.OpKind.OTHER, {"function": name}
-        steps = tuple(dict.fromkeys(op for c in chains for op in c))
+        steps = join_steps(tuple(dict.fromkeys(op for c in chains for op in c)))
         if not set(steps) <= opkinds.LAYOUT_NAMES:  # a parameter computed in forward: how, so that a
             attrs = {**attrs, "param_ops": "→".join(steps)}  # difference in it is seen (``W.T``,
             # ``W.view(o, -1)`` are the stored weight laid out otherwise, not computed)
@@ -126,6 +131,14 @@ class Recorder(OpCounter):
             source=user_frame(caller, stop=self.stop),
             macs=(self._flops_so_far() - self.flops_before) // 2,
         )
+        fused = split_fused(op, kwargs)
+        if fused is not None:
+            self.ops.extend(fused)
+            self.producer[id(outs[0])] = fused[-1].id
+            self.keep.append(outs[0])
+            if op.inplace:
+                self._write_through(outs[0], fused[-1].id)
+            return
         pieces = (
             piece_bounds(in_shapes[0], [shape_of(t) for t in outs]) if name in PIECES and in_shapes else None
         )

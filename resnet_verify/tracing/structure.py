@@ -68,20 +68,19 @@ def _out_shape(ops: Sequence[OpRecord], op_id: int, input_shape: Shape) -> Shape
 
 
 def _computed_shape(ops: Sequence[OpRecord], op_id: int, input_shape: Shape, rank: int) -> Shape:
-    """The shape of the tensor a block boundary holds, read where it was computed and at the rank of
-    the network's maps: a view between blocks is layout, and a block computing on a clip
-    ``(N, C, T, H, W)`` inside a network of 2-D maps over folded frames (a non-local block in a TSM
-    ResNet) holds ``(N T, C, H, W)`` maps, as its neighbours do."""
+    """The shape of the tensor a block boundary holds, at the rank of the network's maps: a view
+    between blocks into another rank (a non-local block's ``(N, T, C, H, W)`` unfolding of a TSM
+    ResNet's folded frames) is layout, read back to where the maps were computed."""
+    shape = given = _out_shape(ops, op_id, input_shape)
     while (
-        op_id != INPUT_ID
+        len(shape) != rank
+        and op_id != INPUT_ID
         and ops[op_id].kind in (OpKind.FLATTEN, OpKind.RESHAPE)
         and len(ops[op_id].inputs) == 1
     ):
         op_id = ops[op_id].inputs[0]
-    shape = _out_shape(ops, op_id, input_shape)
-    if rank == 4 and len(shape) == 5:
-        return (shape[0] * shape[2], shape[1], shape[3], shape[4])
-    return shape
+        shape = _out_shape(ops, op_id, input_shape)
+    return shape if len(shape) == rank else given
 
 
 @dataclass(frozen=True, slots=True)

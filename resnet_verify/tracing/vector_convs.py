@@ -6,7 +6,9 @@ width change reads as a Linear's.
 Only where the unit positions were added to a vector (a view or unsqueeze of an (N, C) tensor,
 followed back through ops that keep every position a unit): a 1x1 conv on a globally pooled map
 (timm's ``ClassifierHead(use_conv=True)``) is a conv classifier, a variant ``conv_head.py`` names,
-and a 1x1 conv on a real map is a conv. Grouped convs (several members' Linears) stay convs. Op ids
+unless it is a step of a channel gate (its unit-position path ends multiplying a real map: SE written
+with 1x1 convs, as timm, torchvision and NVIDIA's TensorRT export write it, is SE written with
+Linears); a 1x1 conv on a real map is a conv. Grouped convs (several members' Linears) stay convs. Op ids
 and dataflow are untouched: only kinds and attributes change.
 """
 
@@ -15,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs
+from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
 
 _UNIT_ATTRS = ("kernel_size", "stride", "dilation")
 
@@ -55,13 +57,33 @@ def _from_a_vector(ops: Sequence[OpRecord], op: OpRecord, memo: dict[int, bool])
     return found
 
 
+def _gates_a_map(ops: Sequence[OpRecord], reading: dict[int, list[int]], op: OpRecord) -> bool:
+    """Forward from ``op`` through ops on unit positions to a multiply with a real map: the conv is a
+    step of a channel gate (SE written with 1x1 convs, as timm and torchvision write it), where it
+    computes what a Linear on the pooled vector does."""
+    todo, seen = [op.id], set()
+    while todo:
+        i = todo.pop()
+        for r in reading.get(i, []):
+            user = ops[r]
+            if r in seen:
+                continue
+            seen.add(r)
+            if user.kind is OpKind.MUL and any(not _units(s) for s in user.in_shapes):
+                return True
+            if _units(user.out_shape) and user.kind not in (OpKind.ADD, OpKind.CAT):
+                todo.append(r)
+    return False
+
+
 def linears_as_convs(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     out = list(ops)
     memo: dict[int, bool] = {}
+    reading = readers(ops)
     for op in ops:
-        if not (
-            _pointwise(op) and op.in_shapes and _units(op.in_shapes[0]) and _from_a_vector(ops, op, memo)
-        ):
+        if not (_pointwise(op) and op.in_shapes and _units(op.in_shapes[0])):
+            continue
+        if not (_from_a_vector(ops, op, memo) or _gates_a_map(ops, reading, op)):
             continue
         a = dict(op.attrs)
         attrs = {

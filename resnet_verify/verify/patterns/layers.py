@@ -15,9 +15,15 @@ def detect_conv_bias(ctx: Context) -> list[Finding]:
             c.kind is OpKind.BATCH_NORM for c in consumers(cand, op_id, through_layout=True)
         )
 
+    def conv(m: Mismatch) -> bool:  # a conv, or a transposed one (an up-sampling head's deconv)
+        if m.op_kind is OpKind.CONV:
+            return True
+        op = cand.ops[m.candidate_op] if m.candidate_op is not None else None
+        return op is not None and str(dict(op.attrs).get("function", "")).startswith("conv_transpose")
+
     bias = ctx.indices(
         lambda m: (
-            m.op_kind is OpKind.CONV
+            conv(m)
             and m.field == "bias"
             and m.actual is True
             and m.expected is False
