@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import torch
 
 from resnet_verify.specs.builders import build_model
-from resnet_verify.verify.comparison import compare
+from resnet_verify.tracing.tracer import trace
+from resnet_verify.verify.comparison import compare, compare_traces
 from resnet_verify.verify.records import Comparison, Pattern
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,3 +63,26 @@ def test_the_v1_stride_keeps_its_name() -> None:
     model = build_model("tests/fixtures/models/broken_v1_stride_layer3.py:build", num_classes=10)[0]
     c = compare(model, "resnet50", input_size=64, num_classes=10)
     assert [f.pattern for f in c.findings] == [Pattern.V1_STRIDE]
+
+
+def test_a_first_stage_that_downsamples_on_both_sides_is_a_move_not_first_stage_downsampling() -> None:
+    """insightface's IResNet strides every stage's first block; its stride moved from the second 3x3
+    conv to the first, layer1 included, is one move: the first stage downsamples on both sides."""
+    from torchvision.models.resnet import BasicBlock, ResNet
+
+    def iresnet(first: bool) -> ResNet:
+        model = ResNet(BasicBlock, [1, 1, 1, 1], num_classes=10)
+        for stage in (model.layer1, model.layer2, model.layer3, model.layer4):
+            block = stage[0]
+            block.conv1.stride, block.conv2.stride = ((2, 2), (1, 1)) if first else ((1, 1), (2, 2))
+            if block.downsample is None:
+                block.downsample = torch.nn.Sequential(
+                    torch.nn.Conv2d(64, 64, 1, stride=2, bias=False), torch.nn.BatchNorm2d(64)
+                )
+        return model
+
+    for ref, cand in ((iresnet(False), iresnet(True)), (iresnet(True), iresnet(False))):
+        c = compare_traces(
+            trace(ref, 64), trace(cand, 64), reference_name="a", candidate_name="b", num_classes=10
+        )
+        assert [f.pattern for f in c.findings] == [Pattern.DOWNSAMPLING_MOVED], [f.title for f in c.findings]

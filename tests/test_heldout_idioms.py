@@ -421,22 +421,6 @@ NOT_YET: dict[str, str] = {
     # 16 of 16 clean; swapped 4 of 5):
     # heldout39, first run at 5caba78 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 10 of 16 right; twins 16 of 16 clean; swapped 3 of 4):
-    "reid_cls_before_bnneck": "no mismatch and no finding: the classifier fed the feature before the BNNeck (the neck "
-    "still computed, its result unused) compares clean; the op sequence is the same and which tensor the Linear reads "
-    "is not compared, nor is a computed result that reaches no output (expected described at the neck / classifier "
-    "or as a whole-model fact)",
-    "agw_nl_first_blocks": "conv_bias_before_bn ('4 convolutions followed by BatchNorm have bias=True' at "
-    "base.layer2.1.conv3, base.layer3.1.conv3 ...) and widths ('The bottleneck (inner) widths in base, base are "
-    "0.5/2x' at base.NL_2.1.g / phi / W.0 ...) beside extra_module_in_blocks, eleven repeated_in_blocks and "
-    "described_difference: the non-local blocks moved to other positions are aligned as residual blocks against the "
-    "reference's bottlenecks (a non-local's g / theta / phi / W against a bottleneck's conv1 / conv2 / conv3, the "
-    "NL's biased 1x1 conv before W's BN read as a bias before BN); all located in the stages and NL lists, but two "
-    "wrong names (expected described there, no name)",
-    "iresnet_stride_on_conv1": "first_stage_downsampling ('The candidate's first stage (layer1) downsamples (stride 2 "
-    "at layer1.0.conv1, layer1.0.conv2) where the reference's keeps the stem's resolution') for layer1.0, besides "
-    "downsampling_moved for layer2.0-4.0 (right): both sides downsample in layer1 (insightface's IResNet strides "
-    "every stage), only the conv carrying it moved; layer1.0's three mismatches go to the wrong name (expected "
-    "downsampling_moved alone, in all four stages)",
     # heldout40, first run at 28c8bb0 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is torchvision's resnet18 / resnet50 or the user's own builder in the same file; 8 of 16 right; twins
     # 16 of 16 clean; swapped 3 of 5):
@@ -455,10 +439,6 @@ NOT_YET: dict[str, str] = {
     "none: there the BN's shift takes its place') claiming all 12 mismatches for the four projections whose BN a "
     "Sequential-only fuse pass folded into their conv; batchnorm_folded not reported (expected batchnorm_folded, "
     "projection_without_bn allowed; arguably a disagreement: the words describe the fold)",
-    "functional_proj_no_bn_r18": "projection_without_bn right for the three projections, but the six never-used "
-    "down_bn parameter tensors ('6 parameter tensors (1,792 values) never used in forward: "
-    "blocks.2.downsample.down_bn.weight ...') left to no finding (expected claimed by projection_without_bn: the "
-    "BN built and not called is that same fact)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -576,9 +556,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout37, first run at 5944e64: 6 of 7
     # heldout38, first run at 1b3c7a5: 4 of 5
     # heldout39, first run at 5caba78: 3 of 4
-    "iresnet_stride_on_conv1": "first_stage_downsampling ('The reference's first stage (layer1) downsamples (stride 2 "
-    "at layer1.0.conv1, layer1.0.conv2) where the candidate's keeps the stem's resolution') besides "
-    "downsampling_moved, as the unswapped run",
     # heldout40, first run at 28c8bb0: 3 of 5
     "fuse_sequential_only_r50": "projection_without_bn ('(in the reference)', claiming all 12 mismatches) without "
     "batchnorm_folded, as the unswapped run",

@@ -36,6 +36,7 @@ from torch import nn
 
 from resnet_verify.errors import UsageError
 from resnet_verify.specs import module_copy
+from resnet_verify.specs.steps import step_name
 
 MODEL_MARK = "[model] "
 
@@ -320,7 +321,9 @@ def _parametrization_steps(chain: nn.ModuleList) -> list[str]:
                 id(a) in derived for a in (*args, *(kwargs or {}).values()) if isinstance(a, torch.Tensor)
             )
             if reads and name not in ("__get__", "size", "dim", "numel", "__len__"):
-                names.append(name)  # a step on the weight, not the module's own bookkeeping
+                names.append(
+                    step_name(name, tuple(args), kwargs or {})
+                )  # a step on the weight, not bookkeeping
                 for t in out if isinstance(out, tuple | list) else (out,):
                     if isinstance(t, torch.Tensor):
                         derived[id(t)] = t

@@ -12,6 +12,8 @@ from typing import Any
 
 import torch
 
+from resnet_verify.specs.steps import arg, normalize_args, step_name  # noqa: F401  (read as op_args.X)
+
 _NORM_ARGS: dict[str, tuple[tuple[str, int, Any], ...]] = {
     # name -> (argument, position, torch's default)
     "group_norm": (("num_groups", 1, None), ("eps", 4, 1e-5)),
@@ -23,13 +25,6 @@ _WEIGHT_AT = {"group_norm": 2, "layer_norm": 2, "instance_norm": 3}
 SORTS = frozenset({"sort", "argsort", "msort", "topk", "kthvalue", "cummax", "cummin", "cumsum", "cumprod"})
 _DIM_AT = {"topk": 2, "kthvalue": 2}  # after k; the others take dim right after the input
 VARIANCES = frozenset({"var", "std", "var_mean", "std_mean"})
-
-
-def arg(args: tuple, kwargs: dict, index: int, name: str, default: Any = None) -> Any:
-    """A call's argument by keyword, else by position, else ``default``."""
-    if name in kwargs:
-        return kwargs[name]
-    return args[index] if len(args) > index else default
 
 
 def _plain(value: Any) -> Any:
@@ -86,42 +81,6 @@ def sort_dim(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
     if isinstance(dim, bool) or not isinstance(dim, int):
         return {}
     return {"dim": dim % tensor.dim(), "of": tensor.dim()}
-
-
-_VECTOR_NORMS = {"normalize": ("p", 2.0, 1), "norm": ("p", 2.0, None), "vector_norm": ("ord", 2.0, None)}
-
-
-def normalize_args(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
-    """``{"p": 2.0, "dim": 0, "of": 2}`` for ``F.normalize(w, dim=0)`` (and a ``norm`` over one axis):
-    each column of a classifier's weight made unit-length is not each row (ArcFace's weight
-    normalised over the wrong axis)."""
-    tensor = args[0] if args else kwargs.get("input")
-    if name not in _VECTOR_NORMS or not isinstance(tensor, torch.Tensor) or tensor.dim() == 0:
-        return {}
-    key, p_default, dim_default = _VECTOR_NORMS[name]
-    p, dim = arg(args, kwargs, 1, key, p_default), arg(args, kwargs, 2, "dim", dim_default)
-    if isinstance(dim, list | tuple) and len(dim) == 1:
-        dim = dim[0]
-    if isinstance(dim, bool) or not isinstance(dim, int) or not isinstance(p, int | float) or p is None:
-        return {}
-    return {"p": float(p), "dim": dim % tensor.dim(), "of": tensor.dim()}
-
-
-_ADDS = frozenset({"add", "add_", "__add__", "__radd__", "__iadd__"})
-
-
-def step_name(name: str, args: tuple, kwargs: dict) -> str:
-    """A step computing a parameter in forward, with the arguments that change what it computes
-    (``normalize(p=2.0, dim=0)``, ``add(1e-05)``); the function's name alone for any other."""
-    given = normalize_args(name, args, kwargs)
-    if given:
-        label = "norm" if name == "vector_norm" else name
-        return f"{label}({', '.join(f'{k}={v}' for k, v in given.items() if k != 'of')})"
-    if name in _ADDS:  # ``running_var + eps``: the eps a hand-written frozen BN divides with
-        scalar = next((a for a in args[1:] if isinstance(a, int | float) and not isinstance(a, bool)), None)
-        if scalar is not None:
-            return f"add({float(scalar):g})"
-    return name
 
 
 def _bound(item: Any, size: int) -> str | None:

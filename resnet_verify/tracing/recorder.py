@@ -87,24 +87,9 @@ class Recorder(OpCounter):
         if name == "__setitem__" and not (len(args) > 2 and id(args[2]) in self.producer):
             return  # a constant or a parameter written into a region (a pad's border values): no data moves
         read = self._read(inputs)
-        producers, in_shapes, params, chains, constants = (
-            read.producers,
-            read.in_shapes,
-            read.params,
-            read.chains,
-            read.constants,
-        )
+        producers, in_shapes, params, chains = read.producers, read.in_shapes, read.params, read.chains
         if params and all(p == CONST_ID for p in producers):
-            # every branch, in order; a step that reads the whole weight as it is (``w[:c_out, :c_in]`` at
-            # the full width, an elastic net at its largest setting) computes nothing
-            whole = _layout_step(name, args, kwargs)
-            chain = (
-                *dict.fromkeys(op for c in chains for op in c),
-                *(() if whole else (step_name(name, args, kwargs),)),
-            )
-            for t in outs:  # computed from parameters alone: a derived parameter, not a data-path op
-                self.derived[id(t)] = (tuple(params), chain)
-                self.keep.append(t)
+            self._derive(name, args, kwargs, read, outs)
             return
         try:
             kind, attrs = opkinds.classify(name, tuple(args), kwargs, len(producers))
@@ -114,8 +99,8 @@ class Recorder(OpCounter):
         if not set(steps) <= opkinds.LAYOUT_NAMES:  # a parameter computed in forward: how, so that a
             attrs = {**attrs, "param_ops": "→".join(steps)}  # difference in it is seen (``W.T``,
             # ``W.view(o, -1)`` are the stored weight laid out otherwise, not computed)
-        if constants and kind in _ARITHMETIC:
-            attrs = {**attrs, "values": "; ".join(constants)}
+        if read.constants and kind in _ARITHMETIC:
+            attrs = {**attrs, "values": "; ".join(read.constants)}
         op = OpRecord(
             id=len(self.ops),
             name=name,
@@ -134,10 +119,7 @@ class Recorder(OpCounter):
         fused = split_fused(op, kwargs)
         if fused is not None:
             self.ops.extend(fused)
-            self.producer[id(outs[0])] = fused[-1].id
-            self.keep.append(outs[0])
-            if op.inplace:
-                self._write_through(outs[0], fused[-1].id)
+            self._produced(outs[:1], op.inplace)
             return
         pieces = (
             piece_bounds(in_shapes[0], [shape_of(t) for t in outs]) if name in PIECES and in_shapes else None
@@ -147,9 +129,31 @@ class Recorder(OpCounter):
                 bounds = {"bounds": pieces[i]} if pieces is not None else {}
                 self.ops.append(replace(op, id=len(self.ops), out_shape=shape_of(t),
                                         attrs=make_attrs({**attrs, **bounds})))  # fmt: skip
+            self._produced([t], False)
+        if outs and op.inplace:
+            self._write_through(outs[0], len(self.ops) - 1)
+
+    def _derive(
+        self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], read: _Read, outs: list[torch.Tensor]
+    ) -> None:
+        """Outputs computed from parameters alone: a derived parameter, not a data-path op. Its steps:
+        every branch's, in order; a step that reads the whole weight as it is (``w[:c_out, :c_in]`` at
+        the full width, an elastic net at its largest setting) computes nothing."""
+        whole = _layout_step(name, args, kwargs)
+        chain = (
+            *dict.fromkeys(op for c in read.chains for op in c),
+            *(() if whole else (step_name(name, args, kwargs),)),
+        )
+        for t in outs:
+            self.derived[id(t)] = (tuple(read.params), chain)
+            self.keep.append(t)
+
+    def _produced(self, outs: list[torch.Tensor], inplace: bool) -> None:
+        """The last recorded op produced ``outs`` (an in-place one wrote through into its base)."""
+        for t in outs:
             self.producer[id(t)] = len(self.ops) - 1
             self.keep.append(t)
-        if outs and op.inplace:
+        if outs and inplace:
             self._write_through(outs[0], len(self.ops) - 1)
 
     def _read(self, inputs: list[torch.Tensor]) -> _Read:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from resnet_verify.tracing.cross_stage import find_cross_stage
 from resnet_verify.tracing.dataflow import Graph, members
+from resnet_verify.tracing.map_rank import computed_shape, map_rank, out_shape
 from resnet_verify.tracing.parts import (
     common_stack,
     dotted_prefix,
@@ -61,28 +62,6 @@ def _is_merge(op: OpRecord) -> bool:
     )
 
 
-def _out_shape(ops: Sequence[OpRecord], op_id: int, input_shape: Shape) -> Shape:
-    if op_id == INPUT_ID:
-        return input_shape
-    return ops[op_id].out_shape or ()
-
-
-def _computed_shape(ops: Sequence[OpRecord], op_id: int, input_shape: Shape, rank: int) -> Shape:
-    """The shape of the tensor a block boundary holds, at the rank of the network's maps: a view
-    between blocks into another rank (a non-local block's ``(N, T, C, H, W)`` unfolding of a TSM
-    ResNet's folded frames) is layout, read back to where the maps were computed."""
-    shape = given = _out_shape(ops, op_id, input_shape)
-    while (
-        len(shape) != rank
-        and op_id != INPUT_ID
-        and ops[op_id].kind in (OpKind.FLATTEN, OpKind.RESHAPE)
-        and len(ops[op_id].inputs) == 1
-    ):
-        op_id = ops[op_id].inputs[0]
-        shape = _out_shape(ops, op_id, input_shape)
-    return shape if len(shape) == rank else given
-
-
 @dataclass(frozen=True, slots=True)
 class _Unit:
     """A block before it gets its records: where the paths fork and merge, and the op ids on each."""
@@ -92,14 +71,6 @@ class _Unit:
     main: tuple[int, ...]
     shortcut: tuple[int, ...]
     tail: tuple[int, ...] = ()
-
-
-def _map_rank(ops: Sequence[OpRecord], input_shape: Shape) -> int:
-    """The rank of the maps the network computes on: its first conv's input's, else the input's. A
-    video's frames folded into the batch (N x T x 3 x H x W read as (N T) x 3 x H x W) run 2-D blocks
-    on 4-D maps; a 5-D input must not make every 4-D sum look like pooled vectors."""
-    first = next((op for op in ops if op.kind is OpKind.CONV and op.in_shapes), None)
-    return min(len(input_shape), len(first.in_shapes[0])) if first is not None else len(input_shape)
 
 
 def _merges(graph: Graph, ops: Sequence[OpRecord], rank: int = 0) -> list[_Unit]:
@@ -333,8 +304,8 @@ def _block(
         main=u.main,
         shortcut=u.shortcut,
         tail=u.tail,
-        in_shape=_computed_shape(ops, u.fork, input_shape, rank),
-        out_shape=_computed_shape(ops, end, input_shape, rank),
+        in_shape=computed_shape(ops, u.fork, input_shape, rank),
+        out_shape=computed_shape(ops, end, input_shape, rank),
         params=names,
         num_params=count,
     )
@@ -406,14 +377,14 @@ def find_structure(
     units = _with_tails(
         graph,
         ops,
-        _around_the_trunk(_merges(graph, ops, _map_rank(ops, input_shape))),
+        _around_the_trunk(_merges(graph, ops, map_rank(ops, input_shape))),
         crashed=bool(crashed_in),
     )
     residual = [u for u in units if u.merge is not None]
     in_blocks = {o for u in residual for o in (*u.main, *u.shortcut, *u.tail)}
     joins = find_cross_stage(ops, [u.merge for u in residual if u.merge is not None], in_blocks, graph)
     stage_ops = {o for j in joins for o in j.ops}
-    rank = _map_rank(ops, input_shape)
+    rank = map_rank(ops, input_shape)
     blocks = [_block(i, u, ops, table, input_shape, stage_ops, rank) for i, u in enumerate(units)]
     if blocks:
         last = blocks[-1]
@@ -433,7 +404,7 @@ def find_structure(
         head=tuple(head),
         stem_params=stem_params,
         head_params=head_params,
-        stem_out_shape=_out_shape(ops, blocks[0].fork_op, input_shape)
+        stem_out_shape=out_shape(ops, blocks[0].fork_op, input_shape)
         if blocks
         else (ops[stem[-1]].out_shape if stem else None),
         stem_path=path_of([ops[o] for o in stem]),

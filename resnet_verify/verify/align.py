@@ -62,7 +62,41 @@ def _other_roles(a: Block, b: Block) -> bool:
     return (a.kind in STAGE_OWN) != (b.kind in STAGE_OWN)
 
 
-def _block_score(ref: Trace, a: Block, cand: Trace, b: Block) -> float:
+_MIXING = frozenset({"matmul", "bmm", "einsum", "baddbmm", "__matmul__", "scaled_dot_product_attention"})
+
+
+def _mixes_positions(trace: Trace, block: Block) -> bool:
+    """The block's main path multiplies activations with activations (attention, a non-local block)."""
+    return any(
+        trace.ops[o].kind is OpKind.OTHER and str(dict(trace.ops[o].attrs).get("function")) in _MIXING
+        for o in block.main
+    )
+
+
+class _KindPenalty:
+    """What pairing two blocks of which one mixes positions and the other does not costs.
+
+    A non-local block and a bottleneck can share every shape. Where both sides hold as many
+    position-mixing units, moved (a non-local block after another block), pairing across kinds makes
+    two moves read as a dozen layer differences: such a pair costs more than two gaps. Where the counts
+    differ (BoTNet's layer4: every block's 3x3 conv became attention), the blocks are still each
+    other's: a small cost, so that gaps win only against a crossing pair."""
+
+    def __init__(self, ref: Trace, cand: Trace) -> None:
+        self.ref = frozenset(b.index for b in ref.structure.blocks if _mixes_positions(ref, b))
+        self.cand = frozenset(b.index for b in cand.structure.blocks if _mixes_positions(cand, b))
+        self.cost = -20.0 if len(self.ref) == len(self.cand) else -5.0
+
+    def __call__(self, a: Block, b: Block) -> float:
+        mixing = (a.index in self.ref, b.index in self.cand)
+        if mixing[0] != mixing[1]:
+            return self.cost
+        # a stage's own blocks pair first; units of another kind pair among themselves where the
+        # blocks around them allow (a tie between moving a bottleneck and moving an attention unit)
+        return 0.5 if not mixing[0] and (self.ref or self.cand) else 0.0
+
+
+def _block_score(ref: Trace, a: Block, cand: Trace, b: Block, penalty: _KindPenalty | None = None) -> float:
     if _other_roles(a, b):
         return -10.0
     same_c, same_hw = a.out_shape[1:2] == b.out_shape[1:2], a.out_shape[2:] == b.out_shape[2:]
@@ -80,7 +114,7 @@ def _block_score(ref: Trace, a: Block, cand: Trace, b: Block) -> float:
     proj_b = any(cand.ops[o].kind is OpKind.CONV for o in b.shortcut)
     score += 1.0 if proj_a == proj_b else 0.0
     score += 0.5 if a.kind is b.kind else 0.0
-    return score
+    return score + (penalty(a, b) if penalty is not None else 0.0)
 
 
 def _scattered(pairs: Sequence[tuple[int | None, int | None]], ref: Trace, cand: Trace) -> bool:
@@ -151,7 +185,9 @@ def _width_subsequence(ref: Trace, cand: Trace) -> list[tuple[int | None, int | 
     return pairs
 
 
-def _relative_score(ref: Trace, a: Block, cand: Trace, b: Block) -> float:
+def _relative_score(
+    ref: Trace, a: Block, cand: Trace, b: Block, penalty: _KindPenalty | None = None
+) -> float:
     # Inside paired stages absolute shapes differ by design; what tells blocks apart is their role.
     if _other_roles(a, b):
         return -10.0
@@ -159,51 +195,66 @@ def _relative_score(ref: Trace, a: Block, cand: Trace, b: Block) -> float:
     score += 1.0 if len(_conv_kernels(ref, a.main)) == len(_conv_kernels(cand, b.main)) else 0.0
     first_a = a.in_shape[1:] != a.out_shape[1:]
     first_b = b.in_shape[1:] != b.out_shape[1:]
-    return score + (1.0 if first_a == first_b else -1.0)
+    return score + (1.0 if first_a == first_b else -1.0) + (penalty(a, b) if penalty is not None else 0.0)
 
 
-PairScore = Callable[[Trace, Trace, Sequence[int], Sequence[int], int, int], float]
+PairScore = Callable[..., float]
 
 
-def _pair_score(ref: Trace, cand: Trace, ra: Sequence[int], ca: Sequence[int], i: int, j: int) -> float:
-    return _relative_score(ref, ref.structure.blocks[ra[i]], cand, cand.structure.blocks[ca[j]])
+def _pair_score(
+    ref: Trace, cand: Trace, ra: Sequence[int], ca: Sequence[int], i: int, j: int, penalty: _KindPenalty
+) -> float:
+    return _relative_score(ref, ref.structure.blocks[ra[i]], cand, cand.structure.blocks[ca[j]], penalty)
 
 
-def _same_stage_score(ref: Trace, cand: Trace, ra: Sequence[int], ca: Sequence[int], i: int, j: int) -> float:
+def _same_stage_score(
+    ref: Trace, cand: Trace, ra: Sequence[int], ca: Sequence[int], i: int, j: int, penalty: _KindPenalty
+) -> float:
     # Stages paired one to one: shapes still tell blocks apart where one of width or resolution
     # agrees (CSP's half-width blocks at the stage's resolution); where neither does (thin stages
     # behind a CIFAR stem), their role does.
     a, b = ref.structure.blocks[ra[i]], cand.structure.blocks[ca[j]]
     score = _block_score(ref, a, cand, b)
-    return score if score > -10.0 or _other_roles(a, b) else _relative_score(ref, a, cand, b)
+    if score > -10.0 or _other_roles(a, b):
+        return score + penalty(a, b)
+    return _relative_score(ref, a, cand, b, penalty)
 
 
 def _staged_block_pairs(
-    ref: Trace, cand: Trace, stages: Sequence[tuple[int | None, int | None]], score: PairScore = _pair_score
+    ref: Trace,
+    cand: Trace,
+    stages: Sequence[tuple[int | None, int | None]],
+    penalty: _KindPenalty,
+    score: PairScore = _pair_score,
 ) -> list[tuple[int | None, int | None]]:
     rs, cs = ref.structure.stages, cand.structure.stages
     out: list[tuple[int | None, int | None]] = []
     for r, c in stages:
         ra = list(rs[r].blocks) if r is not None else []
         ca = list(cs[c].blocks) if c is not None else []
-        local = needleman_wunsch(len(ra), len(ca), functools.partial(score, ref, cand, ra, ca))
+        local = needleman_wunsch(
+            len(ra), len(ca), functools.partial(score, ref, cand, ra, ca, penalty=penalty)
+        )
         out.extend((ra[i] if i is not None else None, ca[j] if j is not None else None) for i, j in local)
     return out
 
 
 def align_blocks(ref: Trace, cand: Trace) -> tuple[BlockPair, ...]:
     rb, cb = ref.structure.blocks, cand.structure.blocks
+    penalty = _KindPenalty(ref, cand)
     stages = _stage_pairs(ref, cand)
     if stages is not None:
-        pairs = _staged_block_pairs(ref, cand, stages)
+        pairs = _staged_block_pairs(ref, cand, stages, penalty)
     else:
-        pairs = needleman_wunsch(len(rb), len(cb), lambda i, j: _block_score(ref, rb[i], cand, cb[j]))
+        pairs = needleman_wunsch(
+            len(rb), len(cb), lambda i, j: _block_score(ref, rb[i], cand, cb[j], penalty)
+        )
         if len(ref.structure.stages) == len(cand.structure.stages) > 1 and _scattered(pairs, ref, cand):
             # The stage counts agree, but shapes paired blocks across stages or left blocks unpaired on
             # both sides (thin stages match the previous stage's width; a CIFAR stem's
             # resolution matches none; CSP's half-width blocks). Stage by stage they pair by role.
             same = [(i, i) for i in range(len(ref.structure.stages))]
-            pairs = _staged_block_pairs(ref, cand, same, _same_stage_score)
+            pairs = _staged_block_pairs(ref, cand, same, penalty, _same_stage_score)
     ref_stage, cand_stage = stage_of_block(ref), stage_of_block(cand)
     out: list[BlockPair] = []
     last_stage = 0

@@ -23,9 +23,12 @@ from resnet_verify.tracing.records import (
 )
 from resnet_verify.verify.align import OpPair, align_block_ops, align_ops, align_stem_ops, significant
 from resnet_verify.verify.crash import crash_mismatch, repair_mismatches
+from resnet_verify.verify.dead_ops import FIELD as DEAD_FIELD
+from resnet_verify.verify.dead_ops import dead_ops, dropped_results
 from resnet_verify.verify.gradient_diff import gradient_mismatches
 from resnet_verify.verify.inplace_backward import inplace_mismatches
 from resnet_verify.verify.inplace_skip import reword_inplace_skips
+from resnet_verify.verify.moved_blocks import moved_blocks
 from resnet_verify.verify.per_frame import per_frame
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 from resnet_verify.verify.regularizer_diff import regularizer_mismatches
@@ -92,6 +95,8 @@ class _Differ:
         self.out: list[Mismatch] = []
         self.sites = {c.path: c.source for c in cand.modules if c.source is not None}
         self.ref_numel, self.cand_numel = numel_table(ref), numel_table(cand)
+        self.dead = (dead_ops(ref), dead_ops(cand))
+        self.paired: dict[int, int] = {}  # reference op id -> candidate op id, every aligned pair
 
     def add(self, m: Mismatch) -> int:
         self.out.append(m)
@@ -144,6 +149,7 @@ class _Differ:
             elif c is not None and r is None:
                 self.extra_op(c, where, source)
             elif r is not None and c is not None:
+                self.paired[r.id] = c.id
                 self.op_pair(r, c, where, source)
 
     def missing_op(self, r: OpRecord, ref_sig: list[int], where: _Where, source: SourceLoc | None) -> None:
@@ -185,6 +191,11 @@ class _Differ:
                 continue
             text = f"{label(r)} {key} is {ca.get(key)!r}, expected {ra.get(key)!r}"
             causes[key] = self.add(mismatch(MismatchKind.ATTRIBUTE, key, ra.get(key), ca.get(key), text))
+        dead = (r.id in self.dead[0], c.id in self.dead[1])
+        if dead[0] != dead[1]:  # (verify/dead_ops.py)
+            side = "candidate" if dead[1] else "reference"
+            self.add(mismatch(MismatchKind.OP, DEAD_FIELD, not dead[0], not dead[1],
+                              f"the {side}'s {label(r)} is computed but nothing reads its result"))  # fmt: skip
         shape_index: int | None = None
         if r.in_shapes[:1] == c.in_shapes[:1] and _squeezed(r) != _squeezed(c):
             text = f"{label(r)} output {format_shape(c.out_shape)}, expected {format_shape(r.out_shape)}"
@@ -316,7 +327,7 @@ class _Differ:
         self.unused_params()
         for m in shared_parameter_mismatches(self.ref, self.cand, pairs):
             self.add(m)
-        return self.out
+        return dropped_results(self.ref, self.cand, self.out, self.paired, self.dead)
 
     def output_shape(self) -> None:
         ref, cand = self.ref, self.cand
@@ -406,7 +417,7 @@ def diff(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
     # Train-mode regularizers leave no op to align in an eval-mode trace: compared on their own.
     # Appended, never prepended: Mismatch.cause holds indices into the differ's own list.
     return (
-        reword_inplace_skips(ref, cand, _Differ(ref, cand).run(pairs), pairs)
+        moved_blocks(ref, cand, reword_inplace_skips(ref, cand, _Differ(ref, cand).run(pairs), pairs))
         + regularizer_mismatches(ref, cand, pairs)
         + gradient_mismatches(ref, cand, pairs)
         + inplace_mismatches(ref, cand, pairs)

@@ -181,8 +181,8 @@ def _foreign(ctx: Context, i: int) -> bool:
     """An extra residual unit unlike every block of its stage (a non-local / attention block
     inserted between blocks): not one more block of the stage, a different unit."""
     m = ctx.mismatches[i]
-    if m.block is None or m.block.reference is not None or m.block.candidate is None:
-        return False
+    if m.block is None or m.block.reference is not None or m.block.candidate is None or m.cause is not None:
+        return False  # (one that follows from another, a block moved within its stage, is that one's)
     blocks = ctx.candidate.structure.blocks
     mine = anatomy(ctx.candidate, blocks[m.block.candidate])
     kin = [

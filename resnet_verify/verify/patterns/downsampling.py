@@ -121,14 +121,27 @@ def _side(ctx: Context, who: str) -> str:
     return "x".join(str(v) for v in shape[2:])
 
 
+def _stage_factor(trace: Trace, stage: int) -> int:
+    """How much a stage's main paths downsample, all its blocks together (the strides' product)."""
+    if stage >= len(trace.structure.stages):
+        return 1
+    factor = 1
+    for b in trace.structure.stages[stage].blocks:
+        for o in trace.structure.blocks[b].main:
+            op = trace.ops[o]
+            if op.kind in (OpKind.CONV, OpKind.MAX_POOL, OpKind.AVG_POOL):
+                factor *= _first(attr(op, "stride")) or 1
+    return factor
+
+
 def detect_first_stage_stride(ctx: Context) -> list[Finding]:
     hits = [
         (i, m)
         for i, m in _conv_attr(ctx, "stride")
         if m.block is not None and m.block.stage == 0 and _first(m.expected) != _first(m.actual)
     ]
-    if not hits:
-        return []
+    if not hits or _stage_factor(ctx.reference, 0) == _stage_factor(ctx.candidate, 0):
+        return []  # both first stages downsample alike, the stride on another conv: not this cause
     strided = {m.block for _, m in hits}
     # a first block that downsamples needs a projection shortcut the other side's lacks
     projection = ctx.indices(

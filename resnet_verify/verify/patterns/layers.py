@@ -56,6 +56,26 @@ def _projects_both(ctx: Context, pair: BlockPair | None) -> bool:
     return all(any(t.ops[o].kind is OpKind.CONV for o in t.structure.blocks[b].shortcut) for t, b in sides)
 
 
+def _built_not_called(ctx: Context, blocks: set[BlockPair | None]) -> tuple[str, tuple[int, ...]]:
+    """The candidate's unused parameters when every one is a 1-D tensor inside the blocks whose
+    projection lacks its BN (a ``down_bn`` built in ``__init__``, never called in ``forward``): the
+    same cause, said with it. ("", ()) otherwise."""
+    cand = ctx.candidate
+    paths = [
+        cand.structure.blocks[b.candidate].path for b in blocks if b is not None and b.candidate is not None
+    ]
+    used = {p for op in cand.ops for p in op.params}
+    unused = [p for p in cand.params if not p.is_buffer and p.name not in used and not set(p.aliases) & used]
+    if not unused or not paths:
+        return "", ()
+    inside = all(len(p.shape) == 1 and any(p.name.startswith(b + ".") for b in paths if b) for p in unused)
+    idx = ctx.indices(lambda m: m.region is Region.MODEL and m.field == "params" and m.expected == 0)
+    if not inside or len(idx) != 1:
+        return "", ()
+    modules = sorted({p.name.rpartition(".")[0] for p in unused})
+    return ", ".join(modules[:3]) + (" ..." if len(modules) > 3 else ""), idx
+
+
 def detect_projection_without_bn(ctx: Context) -> list[Finding]:
     idx = ctx.indices(
         lambda m: (
@@ -98,19 +118,17 @@ def detect_projection_without_bn(ctx: Context) -> list[Finding]:
             and m.field in ("bias", "params")
         )
     )
-    biased = (
-        " Its conv has a bias (bias=True) where the reference's has none: there the BN's shift takes its place."
-        if bias
-        else ""
-    )
+    biased = " Its conv has a bias (bias=True) where the reference's has none: there the BN's shift takes its place."
+    built, uncalled = _built_not_called(ctx, blocks)
     return [
         Finding(
             pattern=Pattern.PROJECTION_WITHOUT_BN,
             title="Projection shortcut without BatchNorm",
             message="The 1x1 projection shortcut has no BatchNorm after its conv; the reference's is conv1x1 + BatchNorm2d."
-            + biased,
+            + (biased if bias else "")
+            + (f" The BatchNorms are built ({built}) but never called in forward." if built else ""),
             locations=tuple(sorted({ctx.mismatches[i].reference_path or "" for i in idx})),
-            mismatches=tuple(sorted({*idx, *bias})),
+            mismatches=tuple(sorted({*idx, *bias, *uncalled})),
             suggestion=f"{at(None, first.source)}: use nn.Sequential(Conv2d(in, {width}, 1, stride, bias=False), "
             f"BatchNorm2d({width})) as the projection",
             source=first.source,

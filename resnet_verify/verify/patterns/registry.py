@@ -44,6 +44,7 @@ from resnet_verify.verify.patterns.layers import (
     detect_option_a_shortcut,
     detect_projection_without_bn,
 )
+from resnet_verify.verify.patterns.moved_blocks import detect_moved_blocks
 from resnet_verify.verify.patterns.multi_scale import detect_multi_scale
 from resnet_verify.verify.patterns.norm_axes import detect_norm_axes
 from resnet_verify.verify.patterns.norm_composite import detect_composite_norm
@@ -101,6 +102,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_squeeze_excitation,
     detect_branch_attention,  # softmax-weighted branches in a block (SK, ResNeSt): before extra modules
     detect_stage_end_stride,
+    detect_moved_blocks,  # the same blocks at other places of a stage: before counts and extra units read them
     detect_block_counts,
     detect_class_count,
     detect_conv_classifier,  # before the fixed head's rule takes every head mismatch: the classifier's own

@@ -117,6 +117,8 @@ def _spell(op: OpRecord) -> str | None:
         return f"global {attr(op, 'mode') or 'avg'} pool"
     if op.kind is OpKind.CONV:
         return conv_call(op, bias=bool(attr(op, "bias")))
+    if op.kind is OpKind.LINEAR and op.name.startswith("conv"):  # a 1x1 conv read as its Linear: as written
+        return f"Conv{op.name.removeprefix('conv')}({attr(op, 'in_features')}, {attr(op, 'out_features')}, 1, bias={bool(attr(op, 'bias'))})"
     if op.kind is OpKind.LINEAR:
         return f"Linear({attr(op, 'in_features')}, {attr(op, 'out_features')})"
     if op.kind is OpKind.BATCH_NORM:

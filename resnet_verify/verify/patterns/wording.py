@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resnet_verify.tracing.records import OpKind
+from resnet_verify.verify.dead_ops import FIELD as DEAD_FIELD
 from resnet_verify.verify.inplace_skip import FIELD as INPLACE_SKIP
+from resnet_verify.verify.moved_blocks import FIELD as MOVED_BLOCK
 from resnet_verify.verify.patterns.context import Context
 from resnet_verify.verify.patterns.op_phrases import extra_op_phrase, extra_ops_phrase
-from resnet_verify.verify.records import Mismatch, Region
+from resnet_verify.verify.records import Mismatch, MismatchKind, Region
 
 _WHERE = {
     Region.MAIN: "main path",
@@ -69,6 +71,15 @@ def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
         return f"{m.actual} where the reference has {m.expected} ({place})"
     if m.field == "op_order":
         return str(m.actual)
+    if m.field == DEAD_FIELD:
+        side = "candidate" if m.actual is False else "reference"
+        return f"the {side}'s {_layer(m, ctx)} computed but its result never used ({place})"
+    if m.field == MOVED_BLOCK:
+        return f"block {m.actual} in the candidate, {m.expected} in the reference"
+    if m.field == "block" and m.kind is MismatchKind.MISSING:
+        return f"a block ({m.expected}) missing in the candidate ({m.reference_path})"
+    if m.field == "block" and m.kind is MismatchKind.EXTRA:
+        return f"an extra block ({m.actual}) in the candidate ({m.candidate_path})"
     if m.field == INPLACE_SKIP:
         side, done = (
             ("candidate", m.actual) if str(m.actual).startswith("in-place") else ("reference", m.expected)
@@ -106,6 +117,10 @@ def action(m: Mismatch) -> str:
         return f"use a {m.expected} as the reference does ({ref})"
     if m.field == "op_order":
         return f"order the ops as the reference's {ref.rsplit('.', 1)[0]}"
+    if m.field == DEAD_FIELD:
+        return "use the op's result as the reference does (assign it: x = layer(x), and read x after it)"
+    if m.field == MOVED_BLOCK:
+        return "place the block where the reference's is (the index list or order that builds the stage)"
     if m.field == INPLACE_SKIP:
         return "make that op not in place (inplace=False), so the skip keeps the block's input"
     if m.field == "shared_params":
