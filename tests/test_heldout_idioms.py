@@ -333,8 +333,6 @@ NOT_YET: dict[str, str] = {
     # 11 of 16 right; twins 16 of 16 clean; swapped 2 of 4):
     # (lnets_groupsort_last_axis passes since a sort records its axis; gradreg_input_r18 since a detach of the
     # model's input, through layout ops, cuts nothing the model learns through: tracing/op_args.py, gradient_diff.py)
-    "madry_fake_relu_default": "nothing reported (0 mismatches): FakeReLU's forward is ReLU's clamp and only its "
-    "backward (every gradient passed through) differs; a custom autograd Function's backward is not compared",
     "advprop_adv_bn_eval": "nothing reported (0 mismatches): the auxiliary BNs run where the main ones should, but "
     "the same ops run and the unused parameters (main on one side, auxiliary on the other) are matched by shape",
     # heldout26, first run at 5f45d5f (no uncommitted edits under resnet_verify/; expectations fixed before it; the
@@ -403,10 +401,6 @@ NOT_YET: dict[str, str] = {
     # heldout33, first run at cecb17b (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file or torchvision's resnet50; 11 of 15 right; twins 15 of 15
     # clean; swapped 2 of 3):
-    "stark_frozen_bn_l3": "block_counts ('Blocks per stage are [3, 4, 6, 0] in the candidate, [3, 4, 6, 3] in the "
-    "reference') for the backbone cut at layer3 by IntermediateLayerGetter, besides normalization_layer (right) and "
-    "described_difference for the missing pool and Linear: the missing stage named as a block count (expected "
-    "described with the head; arguably a disagreement, a stage of 0 blocks being literally a count)",
     # heldout36, first run at d3f6c27 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file or torchvision's resnet50; 12 of 15 right; twins 15 of 15
     # clean; swapped 3 of 5):
@@ -548,8 +542,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout35, first run at 6d2d5e9: 5 of 5
     # heldout34, first run at 59db904: 3 of 8
     # heldout33, first run at cecb17b: 2 of 3
-    "stark_frozen_bn_l3": "block_counts ('[3, 4, 6, 0] in the reference') besides normalization_layer, as the "
-    "unswapped run",
     # heldout36, first run at d3f6c27: 3 of 5
     "tv_fcn_r50": "dropout (the FCN heads' Dropout(p=0.1), 'Dropout missing in the candidate') besides "
     "dilated_output_stride, as the unswapped run",

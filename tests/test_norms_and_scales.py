@@ -72,7 +72,9 @@ def test_parameter_side_ops_are_not_data_path_ops() -> None:
     assert not [op for op in t.ops if op.name in ("mean", "var", "sqrt")]
     conv = next(op for op in t.ops if op.module_path == "conv1")
     # (the eps it adds is part of the step: two standardizations with other eps compute otherwise)
-    assert dict(conv.attrs)["param_ops"] == "mean→sub→var→add(1e-06)→sqrt→div" and conv.params == ("conv1.weight",)
+    assert dict(conv.attrs)["param_ops"] == "mean→sub→var→add(1e-06)→sqrt→div" and conv.params == (
+        "conv1.weight",
+    )
     assert t.total_params == sum(p.numel() for p in model.parameters())
 
 

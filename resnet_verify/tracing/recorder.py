@@ -17,6 +17,7 @@ import torch
 from resnet_verify.specs.sources import user_frame
 from resnet_verify.tracing import opkinds
 from resnet_verify.tracing.crashes import FailedOp, real_message
+from resnet_verify.tracing.custom_grad import custom_backward
 from resnet_verify.tracing.flop_mode import FlopCount
 from resnet_verify.tracing.fused import split_fused
 from resnet_verify.tracing.normalize import join_steps
@@ -99,6 +100,8 @@ class Recorder(OpCounter):
         if not set(steps) <= opkinds.LAYOUT_NAMES:  # a parameter computed in forward: how, so that a
             attrs = {**attrs, "param_ops": "→".join(steps)}  # difference in it is seen (``W.T``,
             # ``W.view(o, -1)`` are the stored weight laid out otherwise, not computed)
+        if (function := custom_backward(caller)) is not None:
+            attrs = {**attrs, "custom_backward": function}
         if read.constants and kind in _ARITHMETIC:
             attrs = {**attrs, "values": "; ".join(read.constants)}
         op = OpRecord(

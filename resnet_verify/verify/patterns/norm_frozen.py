@@ -32,6 +32,9 @@ def detect_frozen_bn(ctx: Context) -> list[Finding]:
     the first stages only (detectron2's FREEZE_AT, mmdet's frozen_stages)."""
     ref, cand = ctx.reference, ctx.candidate
     total = sum(1 for op in ref.ops if op.kind is OpKind.BATCH_NORM)
+    # part of the network frozen: the side holding them trains some BNs (not: BNs the other side has
+    # and it lacks, a backbone cut before its last stage)
+    trains = any(op.kind is OpKind.BATCH_NORM and not _buffers_only(cand, op.id) for op in cand.ops)
     idx = ctx.indices(
         lambda m: (
             m.kind is MismatchKind.PARAMS
@@ -55,7 +58,7 @@ def detect_frozen_bn(ctx: Context) -> list[Finding]:
                 "Shapes and outputs in eval agree; training and the parameter count do not."
                 + (
                     " Only part of the network is frozen: a frozen-stages setting (FREEZE_AT, frozen_stages)."
-                    if len(idx) < total
+                    if trains
                     else ""
                 )
             ),

@@ -33,6 +33,7 @@ from resnet_verify.verify.patterns.dropout import detect_regularizers
 from resnet_verify.verify.patterns.extra_module import detect_extra_module
 from resnet_verify.verify.patterns.factorised_conv import detect_factorised_conv
 from resnet_verify.verify.patterns.family import detect_cifar_resnet, detect_not_residual
+from resnet_verify.verify.patterns.feature_cut import detect_feature_cut
 from resnet_verify.verify.patterns.flip import flipped, unflipped
 from resnet_verify.verify.patterns.folded import detect_bn_folded
 from resnet_verify.verify.patterns.head import detect_fixed_head
@@ -102,6 +103,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_squeeze_excitation,
     detect_branch_attention,  # softmax-weighted branches in a block (SK, ResNeSt): before extra modules
     detect_stage_end_stride,
+    detect_feature_cut,  # the last stages and the head gone, a map returned: before counts read the stages
     detect_moved_blocks,  # the same blocks at other places of a stage: before counts and extra units read them
     detect_block_counts,
     detect_class_count,

@@ -71,6 +71,10 @@ def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
         return f"{m.actual} where the reference has {m.expected} ({place})"
     if m.field == "op_order":
         return str(m.actual)
+    if m.field == "custom_backward":
+        side, name = ("candidate", m.actual) if m.actual is not None else ("reference", m.expected)
+        return (f"the {side}'s {_layer(m, ctx)} runs in a custom autograd Function ({name}): its gradient is "
+                f"that Function's own backward, not autograd's ({place})")  # fmt: skip
     if m.field == DEAD_FIELD:
         side = "candidate" if m.actual is False else "reference"
         return f"the {side}'s {_layer(m, ctx)} computed but its result never used ({place})"
@@ -117,6 +121,8 @@ def action(m: Mismatch) -> str:
         return f"use a {m.expected} as the reference does ({ref})"
     if m.field == "op_order":
         return f"order the ops as the reference's {ref.rsplit('.', 1)[0]}"
+    if m.field == "custom_backward":
+        return "call the layer itself as the reference does (the Function changes only what training sees)"
     if m.field == DEAD_FIELD:
         return "use the op's result as the reference does (assign it: x = layer(x), and read x after it)"
     if m.field == MOVED_BLOCK:
