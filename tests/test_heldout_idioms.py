@@ -361,9 +361,6 @@ NOT_YET: dict[str, str] = {
     # heldout29, first run at bbe7a26 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file or torchvision's resnet18; 11 of 16 right; twins 16 of
     # 16 clean; swapped 3 of 6):
-    "rd_resnet8_for_8x4": "widths for every width, and extra_module_in_blocks ('an extra Sequential in 1 block, in "
-    "the reference') for resnet8x4's layer1.0 projection (32 -> 64), which resnet8's 16 -> 16 stage does not need: "
-    "a consequence of the widths named as a second cause (literally true; the expectation did not allow it)",
     "der_two_backbones": "cifar_resnet_family verdict ('the reference is a CIFAR ResNet-32 ..., the candidate 6 stages "
     "of [5, 5, 4, 6, 5, 5] BasicBlocks, 16/32/64/16/32/64 wide'): the two parallel backbones read as one network in "
     "series, the family verdict given though both sides are CIFAR ResNets (expected described at the backbones, "
@@ -532,7 +529,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout27, first run at 7188d0a: 9 of 10
     # heldout28, first run at e65dd42: 1 of 2 (rtdl_hidden_halved passes with the fix above)
     # heldout29, first run at bbe7a26: 3 of 6
-    "rd_resnet8_for_8x4": "extra_module_in_blocks for layer1.0's projection besides widths, as the unswapped run",
     "gem_view_at_64": "compare() raises UsageError ('the reference ...gem_view_at_64 cannot run on 3x64x64 inputs: "
     "view to a fixed size (1, 3, 32, 32) ...', its cause named at its line): the reference side cannot run, so no "
     "comparison comes back",

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from resnet_verify.tracing.records import LAYOUT_KINDS, OpKind, SourceLoc
 from resnet_verify.verify.diff import label
 from resnet_verify.verify.patterns.context import Context
+from resnet_verify.verify.patterns.widths import width_projections
 from resnet_verify.verify.records import Finding, Pattern
 
 _Key = tuple[str, str, SourceLoc | None]  # child path inside the block, module type, construction line
@@ -33,11 +34,17 @@ def _child(block: str, path: str) -> str | None:
 
 
 def _extra_ops(ctx: Context) -> dict[int, int]:
-    """Candidate op id -> index of the unclaimed mismatch that calls it extra."""
+    """Candidate op id -> index of the unclaimed mismatch that calls it extra (not a projection the
+    widths make necessary: widths.py claims those)."""
+    widths = set(width_projections(ctx))
     return {
         m.candidate_op: i
         for i, m in enumerate(ctx.mismatches)
-        if i not in ctx.claimed and m.expected is None and m.candidate_op is not None and m.block is not None
+        if i not in ctx.claimed
+        and i not in widths
+        and m.expected is None
+        and m.candidate_op is not None
+        and m.block is not None
     }
 
 

@@ -1,0 +1,58 @@
+"""A projection shortcut one side has only because its block changes the width (patterns/widths.py;
+#23 heldout29, RepDistiller's resnet8 against resnet8x4): part of the widths cause, either way round,
+not an extra module; a projection added where both sides keep the width stays an extra module."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from resnet_verify.tracing.tracer import trace
+from resnet_verify.verify.comparison import compare_traces
+from resnet_verify.verify.records import Comparison, Pattern
+
+
+class _Basic(nn.Module):
+    def __init__(self, cin: int, cout: int, stride: int = 1, project: bool = False) -> None:
+        super().__init__()
+        self.conv1, self.bn1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout)
+        self.conv2, self.bn2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout)
+        needs = stride != 1 or cin != cout or project
+        self.down = (
+            nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+            if needs
+            else None
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
+        return torch.relu(out + (self.down(x) if self.down is not None else x))
+
+
+def _resnet8(stem: int, widths: tuple[int, int, int], project: bool = False) -> nn.Module:
+    w1, w2, w3 = widths
+    return nn.Sequential(
+        nn.Conv2d(3, stem, 3, padding=1, bias=False), nn.BatchNorm2d(stem), nn.ReLU(),
+        _Basic(stem, w1, project=project), _Basic(w1, w2, 2), _Basic(w2, w3, 2),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(w3, 10),
+    )  # fmt: skip
+
+
+def _compare(ref: nn.Module, cand: nn.Module) -> Comparison:
+    return compare_traces(
+        trace(ref, 32), trace(cand, 32), reference_name="a", candidate_name="b", num_classes=10
+    )
+
+
+def test_a_projection_the_widths_need_is_the_widths_either_way() -> None:
+    thin, wide = _resnet8(16, (16, 32, 64)), _resnet8(32, (64, 128, 256))
+    for ref, cand in ((wide, thin), (thin, wide)):
+        c = _compare(ref, cand)
+        assert [f.pattern for f in c.findings] == [Pattern.WIDTHS] and not c.unexplained, [
+            f.title for f in c.findings
+        ]
+
+
+def test_a_projection_added_at_the_same_widths_is_an_extra_module() -> None:
+    c = _compare(_resnet8(16, (16, 32, 64)), _resnet8(16, (16, 32, 64), project=True))
+    assert [f.pattern for f in c.findings] == [Pattern.EXTRA_MODULE], [f.title for f in c.findings]
