@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from resnet_verify.cli.main import main
+from resnet_verify.errors import UsageError
 from resnet_verify.specs.builders import build_model
 from resnet_verify.specs.usercode import MODEL_MARK, model_output
 
@@ -97,9 +98,12 @@ def test_our_own_warnings_keep_their_filters() -> None:
         warnings.warn_explicit("ours", UserWarning, "recorder.py", 1, module="resnet_verify.tracing.recorder")
 
 
-def test_a_model_holding_scripted_blocks_is_refused_naming_them(
+def test_a_builder_scripting_its_blocks_is_read_from_their_source(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """TorchScript compiles the module's own Python: the builder runs again with torch.jit off and the
+    blocks are traced from that source. A model object already holding scripted blocks (the Python
+    API, nothing to build again) is refused with one line naming them."""
     model = tmp_path / "scripted.py"
     model.write_text(
         "import torch\nfrom torchvision.models import resnet18\n\n\n"
@@ -108,6 +112,16 @@ def test_a_model_holding_scripted_blocks_is_refused_naming_them(
         "    m.layer1[0] = torch.jit.script(m.layer1[0])\n"
         "    return m\n"
     )
-    assert main(["compare", "--model", f"{model}:build", "--reference", "resnet18"]) == 2
-    err = capsys.readouterr().err.strip().splitlines()[-1]
-    assert err.startswith("resnet-verify: error: ResNet holds TorchScript submodules (layer1.0)")
+    assert main(["compare", "--model", f"{model}:build", "--reference", "resnet18", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["mismatches"] == []
+    import torch
+    from torchvision.models import resnet18
+
+    from resnet_verify.verify.comparison import compare
+
+    scripted = resnet18(num_classes=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # (torch 2.x deprecates torch.jit.script)
+        scripted.layer1[0] = torch.jit.script(scripted.layer1[0])
+    with pytest.raises(UsageError, match=r"ResNet holds TorchScript submodules \(layer1.0\)"):
+        compare(scripted, "resnet18", input_size=64, num_classes=10)

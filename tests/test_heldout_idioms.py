@@ -124,8 +124,6 @@ NOT_YET: dict[str, str] = {
     # block path) were the two misses; both pass now.
     #
     # heldout3, first run (expectations fixed before it; 12 of 19 right):
-    "jit_blocks": "refused with one line naming the scripted blocks (their ops run inside TorchScript, "
-    "which no Python-level trace sees)",
     #
     # heldout4, first run (expectations fixed before it; 15 of 18 right): se_hardsigmoid (an SE gated by nn.Hardsigmoid read as an extra
     # module), vgg_head (a 7x7-pool Linear named widths), last_block_no_add (block_counts + an extra

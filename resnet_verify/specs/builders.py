@@ -141,12 +141,19 @@ def build_model(
     """
     from resnet_verify.specs.shape_init import zero_random_init
     from resnet_verify.specs.sources import record_sources
-    from resnet_verify.specs.usercode import model_output, unwrap
+    from resnet_verify.specs.usercode import holds_script, jit_disabled, model_output, unwrap
 
     shortcut = not random_init and structure_ignores_values(spec)
     init = zero_random_init() if shortcut else contextlib.nullcontext()
     with record_sources(), model_output(), init:  # prints of the user's constructor go to stderr
         model, display = _build_model(spec, num_classes=num_classes, device=device, input_size=input_size)
+        if holds_script(model):
+            # TorchScript runs the module's own Python source compiled: built again with torch.jit
+            # off, torch.jit.script / trace return that source as it is, which a trace can read op by op
+            with jit_disabled():
+                model, display = _build_model(
+                    spec, num_classes=num_classes, device=device, input_size=input_size
+                )
     return (model if keras_specs.is_keras_model(model) else unwrap(model)), display
 
 

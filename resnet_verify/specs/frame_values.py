@@ -102,7 +102,7 @@ def _class_values(owner: type) -> tuple[Values, tuple[tuple[str, str, int], ...]
     values: dict[str, Any] = {}
     lines: list[tuple[str, str, int]] = []
     for cls in owner.__mro__:
-        if cls in (nn.Module, object) or cls.__module__.split(".", 1)[0] == "torch":
+        if cls in (nn.Module, object) or (cls.__module__ or "").split(".", 1)[0] == "torch":
             continue
         for name, value in vars(cls).items():
             if not name.startswith("_") and name not in values and _plain(value) is not _SKIP:

@@ -31,7 +31,7 @@ _INSTALL = "pip install 'resnet-verify[keras]'"
 
 def is_keras_model(obj: object) -> bool:
     """True for a Keras layer or model, without importing keras."""
-    return any(cls.__module__.split(".", 1)[0] == "keras" for cls in type(obj).__mro__)
+    return any((cls.__module__ or "").split(".", 1)[0] == "keras" for cls in type(obj).__mro__)
 
 
 def ensure_torch_backend() -> None:

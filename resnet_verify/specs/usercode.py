@@ -178,6 +178,30 @@ def _script_module() -> type | None:
     return getattr(torch.jit, "ScriptModule", None)
 
 
+def holds_script(model: object) -> bool:
+    """Whether a model is, or holds, a TorchScript module."""
+    script = _script_module()
+    return (
+        script is not None
+        and isinstance(model, nn.Module)
+        and any(isinstance(m, script) for m in model.modules())
+    )
+
+
+@contextlib.contextmanager
+def jit_disabled() -> Iterator[None]:
+    """``torch.jit.script`` and ``torch.jit.trace`` return what they are given while inside."""
+    import torch.jit._state as jit_state
+
+    was = bool(jit_state._enabled)
+    jit_state.disable()
+    try:
+        yield
+    finally:
+        if was:
+            jit_state.enable()
+
+
 def unwrap(model: nn.Module) -> nn.Module:
     """The eager model inside DataParallel / DistributedDataParallel / ``torch.compile`` wrappers.
 
@@ -332,7 +356,7 @@ def _parametrization_steps(chain: nn.ModuleList) -> list[str]:
     steps: list[str] = []
     value = getattr(chain, "original", None)
     for p in chain:
-        if type(p).__module__.startswith("torch.") or not isinstance(value, torch.Tensor):
+        if (type(p).__module__ or "").startswith("torch.") or not isinstance(value, torch.Tensor):
             steps.append(_snake(type(p).__name__))
             value = None
             continue

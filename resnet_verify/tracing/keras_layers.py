@@ -51,7 +51,7 @@ _HAS_MACS = "macs" in OpRecord.__dataclass_fields__
 
 
 def is_keras_model(model: object) -> bool:
-    return any(cls.__module__.split(".", 1)[0] == "keras" for cls in type(model).__mro__)
+    return any((cls.__module__ or "").split(".", 1)[0] == "keras" for cls in type(model).__mro__)
 
 
 def _layer_paths(root: Any) -> dict[int, str]:

@@ -87,7 +87,7 @@ def _random_in_training(module: nn.Module, *, functional: bool = True) -> Regula
     """A parameter-free user class whose forward tests ``self.training`` and draws random numbers is
     a regularizer whatever its name: a per-sample mask (``x.shape[0]``) is a drop path, else dropout."""
     forward = type(module).forward
-    if getattr(forward, "__module__", "").startswith(("torch.", "torchvision.")):
+    if (getattr(forward, "__module__", None) or "").startswith(("torch.", "torchvision.")):  # (fx: None)
         return None
     return _random_kind(forward, functional)
 

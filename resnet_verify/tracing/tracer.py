@@ -357,7 +357,7 @@ def trace(
     Wrappers (DataParallel, ``torch.compile``) are traced as the model they wrap.
     """
     shape = normalize_input_shape(input_shape)
-    if any(cls.__module__.split(".", 1)[0] == "keras" for cls in type(model).__mro__):
+    if any((cls.__module__ or "").split(".", 1)[0] == "keras" for cls in type(model).__mro__):
         from resnet_verify.tracing.keras_layers import trace_keras  # Keras layers, not torch ops
 
         return trace_keras(model, shape)

@@ -80,7 +80,9 @@ def branches_on_training(model: nn.Module) -> bool:
         if not isinstance(m, nn.modules.batchnorm._NormBase)
         for c in type(m).__mro__
     }
-    return any(c is not object and not c.__module__.startswith(_OWN) and _reads_training(c) for c in classes)
+    return any(
+        c is not object and not (c.__module__ or "").startswith(_OWN) and _reads_training(c) for c in classes
+    )
 
 
 class _Recorder(TorchFunctionMode):
