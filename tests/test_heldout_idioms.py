@@ -2,6 +2,7 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. Forty-two parts: ``heldout`` to
 ``heldout41`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout40`` and ``heldout42`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -103,6 +104,10 @@ backbone and fine-tuner dropout, a 12-band BigEarthNet sigmoid head, a Siamese c
 4-band dates with ChangeStar's batch folding, an unshared second trunk, no abs and concatenation fusion), compared
 with torchvision's ResNet-18 / 50 or the user's own unedited builder: refactors, named variants and single mistakes)
 and
+``heldout42`` ResNet backbones as OCR, scene-text-recognition and text-detection repositories write them (ASTER's and
+ResNet45's recognition ResNets with (2, 1) strides and a BiLSTM, the deep-text-recognition-benchmark FAN ResNet, MASTER's
+ResNet with multi-aspect GC attention, DBNet's SegDetector and PSENet's FPN on a ResNet-18, a port of PaddleOCR's
+ResNet34_vd CRNN), compared with the user's own unedited builder: refactors, named variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -450,6 +455,21 @@ NOT_YET: dict[str, str] = {
     "the reference's second call of its shared trunk is not aligned as blocks, so encoder_t2's blocks come out as "
     "extras, one block misaligned, and the root's subtraction as a head difference (expected described at encoder / "
     "encoder_t2, no name)",
+    # heldout42, first run at b8f855e (no uncommitted edits under resnet_verify/; expectations fixed before it; the
+    # reference is the user's own builder in the same file; 11 of 16 right; twins 16 of 16 clean; swapped 5 of 5):
+    "aster_batch_first_rnn": "one unexplained op mismatch at output_layer ('head: expected Linear, found 1 conv'): the "
+    "Linear applied to the batch-first LSTM's N x T x 2H output read as a 1x1 conv, the reference's on (T * N) x 2H "
+    "rows as a Linear, for a numerically equal refactor (expected clean)",
+    "aster_height_pool": "one unexplained op mismatch ('head: extra adaptive pool (collapse) not in the reference') for "
+    "AdaptiveAvgPool2d((1, None)) on a map already one row high, an average over one element (expected clean)",
+    "clova_output_channel_256": "widths right ('the channel widths in the whole network are 0.5x'), but the first "
+    "BidirectionalLSTM's parameters (SequenceModeling.0.rnn: 1,052,672 where the reference has 1,576,960, its input "
+    "256 wide for 512) left to no finding: an LSTM's input width not claimed by widths",
+    "pse_nearest_neck": "nothing reported (0 mismatches): F.interpolate's mode ('nearest' for 'bilinear', six calls in "
+    "the neck) is not compared (expected described in the neck)",
+    "ppocr_stack_lstm": "described_difference ('The head is built differently (19 differences ...)': zeros, lstm, flip "
+    "and cat ops, the LSTM's output read as 1 x 512 x 32 on the reference side, head.fc read as '1 conv' there and as a "
+    "Linear here) for four one-way LSTMs with flips, numerically the two-layer bidirectional nn.LSTM (expected clean)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -502,6 +522,7 @@ NOT_YET_TWIN: dict[str, str] = {
     # heldout39, first run at 5caba78: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout40, first run at 28c8bb0: twins 16 of 16 clean
     # heldout41, first run at 135c6cc: twins 16 of 16 clean
+    # heldout42, first run at b8f855e: twins 16 of 16 clean (each twin the unedited builder itself)
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what
@@ -569,6 +590,7 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "fuse_sequential_only_r50": "projection_without_bn ('(in the reference)', claiming all 12 mismatches) without "
     "batchnorm_folded, as the unswapped run",
     # heldout41, first run at 135c6cc: 8 of 8
+    # heldout42, first run at b8f855e: 5 of 5
 }
 NAMED = [i for i in ALL if i.named]
 
@@ -691,6 +713,7 @@ def test_manifest_is_consistent() -> None:
         "heldout39": 16,
         "heldout40": 16,
         "heldout41": 16,
+        "heldout42": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
