@@ -460,16 +460,9 @@ NOT_YET: dict[str, str] = {
     "encoder_t2, no name)",
     # heldout42, first run at b8f855e (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 11 of 16 right; twins 16 of 16 clean; swapped 5 of 5):
-    "aster_batch_first_rnn": "one unexplained op mismatch at output_layer ('head: expected Linear, found 1 conv'): the "
-    "Linear applied to the batch-first LSTM's N x T x 2H output read as a 1x1 conv, the reference's on (T * N) x 2H "
-    "rows as a Linear, for a numerically equal refactor (expected clean)",
-    "aster_height_pool": "one unexplained op mismatch ('head: extra adaptive pool (collapse) not in the reference') for "
-    "AdaptiveAvgPool2d((1, None)) on a map already one row high, an average over one element (expected clean)",
     "clova_output_channel_256": "widths right ('the channel widths in the whole network are 0.5x'), but the first "
     "BidirectionalLSTM's parameters (SequenceModeling.0.rnn: 1,052,672 where the reference has 1,576,960, its input "
     "256 wide for 512) left to no finding: an LSTM's input width not claimed by widths",
-    "pse_nearest_neck": "nothing reported (0 mismatches): F.interpolate's mode ('nearest' for 'bilinear', six calls in "
-    "the neck) is not compared (expected described in the neck)",
     "ppocr_stack_lstm": "described_difference ('The head is built differently (19 differences ...)': zeros, lstm, flip "
     "and cat ops, the LSTM's output read as 1 x 512 x 32 on the reference side, head.fc read as '1 conv' there and as a "
     "Linear here) for four one-way LSTMs with flips, numerically the two-layer bidirectional nn.LSTM (expected clean)",
@@ -481,10 +474,6 @@ NOT_YET: dict[str, str] = {
     "embedding_concat (F.unfold into s x s cells, the smaller map concatenated to each cell in a loop over a zeros "
     "tensor, F.fold back), which is nearest upsampling and concatenation exactly (equal to 0 in float32 with the "
     "weights copied): the spelling not recognised (expected clean)",
-    "patchcore_fx_extractor": "compare() raises AttributeError (\"'NoneType' object has no attribute 'startswith'\", "
-    "in tracing/regularizers.py's _random_in_training: getattr(forward, '__module__', '') is None) for the backbone "
-    "wrapped by torchvision's create_feature_extractor (a torch.fx GraphModule, whose generated forward has no "
-    "module name): no comparison comes back (expected clean)",
     "patchcore_unfold_mean": "described_difference at feature_pooler claiming all 10 mismatches ('expected avg pool, "
     "found unfold', 'found mean', the unfold's kernel_size / padding / stride compared against an interpolate's None, "
     "'output 1x9216x16, expected 1x1024x8x8', an extra interpolate at the root) for PatchMaker's 3 x 3 unfold "

@@ -175,3 +175,32 @@ def test_indexing_away_unit_axes_is_a_squeeze_but_not_one_sample() -> None:
     )
     assert opkinds.classify("__getitem__", (pooled, 0), {}, 1)[0] is opkinds.OpKind.SLICE
     assert opkinds.classify("__getitem__", (X, (Ellipsis, 0)), {}, 1)[0] is opkinds.OpKind.SLICE
+
+
+def test_an_interpolation_mode_is_compared_once() -> None:
+    """Nearest and bilinear upsampling give one shape and other values (PSENet's FPN neck); the
+    align_corners only a linear mode has follows from the mode, not a second difference."""
+
+    class Up(nn.Module):
+        def __init__(self, mode: str) -> None:
+            super().__init__()
+            self.conv, self.mode = nn.Conv2d(3, 4, 3), mode
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return F.interpolate(self.conv(x), scale_factor=2, mode=self.mode)
+
+    c = compare_traces(trace(Up("bilinear"), (3, 8, 8)), trace(Up("nearest"), (3, 8, 8)), reference_name="a",
+                       candidate_name="b", num_classes=4)  # fmt: skip
+    assert [(m.field, m.expected, m.actual) for m in c.mismatches] == [("mode", "bilinear", "nearest")]
+    same = compare_traces(trace(Up("bilinear"), (3, 8, 8)), trace(Up("bilinear"), (3, 8, 8)), reference_name="a",
+                          candidate_name="b", num_classes=4)  # fmt: skip
+    assert not same.mismatches
+
+
+def test_an_adaptive_pool_to_the_size_it_has_is_the_identity() -> None:
+    """ASTER's ``AdaptiveAvgPool2d((1, None))`` on a map already one row high averages one element per
+    window: no op; the same pool on a taller map, and a global pool of a 1 x 1 map, stay pools."""
+    row, tall, unit = torch.zeros(1, 8, 1, 16), torch.zeros(1, 8, 4, 16), torch.zeros(1, 8, 1, 1)
+    assert opkinds.classify("adaptive_avg_pool2d", (row, (1, None)), {}, 1)[0] is opkinds.OpKind.RESHAPE
+    assert opkinds.classify("adaptive_avg_pool2d", (tall, (1, None)), {}, 1)[0] is opkinds.OpKind.ADAPTIVE_POOL
+    assert opkinds.classify("adaptive_avg_pool2d", (unit, 1), {}, 1)[0] is opkinds.OpKind.GLOBAL_POOL

@@ -109,3 +109,28 @@ def test_a_gate_written_with_1x1_convs_is_the_gate_written_with_linears() -> Non
 def test_a_conv_classifier_on_the_pooled_map_stays_a_conv() -> None:
     ops = trace(_se_net(True, head_conv=True), (3, 16, 16)).ops
     assert ops[-2].kind is OpKind.CONV or ops[-1].kind is OpKind.CONV
+
+
+class _Rows(nn.Module):
+    """A Linear on a (N, T, C) sequence (batch first) or on its (N T, C) rows: one op."""
+
+    def __init__(self, rows: bool, out: int = 4) -> None:
+        super().__init__()
+        self.conv, self.fc, self.rows = nn.Conv2d(3, 8, 3, padding=1), nn.Linear(8, out), rows
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        seq = self.conv(x).mean(2).permute(0, 2, 1)  # N x W x C
+        if self.rows:
+            n, t, c = seq.shape
+            return self.fc(seq.reshape(n * t, c)).view(n, t, -1)
+        return self.fc(seq)
+
+
+def test_a_linear_on_a_sequence_is_the_linear_on_its_rows() -> None:
+    def compare(a: nn.Module, b: nn.Module) -> Comparison:
+        return compare_traces(trace(a, (3, 8, 8)), trace(b, (3, 8, 8)), reference_name="a", candidate_name="b",
+                              num_classes=4)  # fmt: skip
+
+    assert not compare(_Rows(True), _Rows(False)).mismatches
+    assert not compare(_Rows(False), _Rows(True)).mismatches
+    assert compare(_Rows(True), _Rows(False, out=5)).mismatches

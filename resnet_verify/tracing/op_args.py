@@ -180,6 +180,24 @@ def conv_transpose_arguments(name: str, args: tuple, kwargs: dict) -> dict[str, 
     return out
 
 
+_LINEAR_MODES = frozenset({"linear", "bilinear", "bicubic", "trilinear"})
+
+
+def interpolate_args(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """``{"mode": "bilinear", "align_corners": False}`` for ``F.interpolate(x, scale_factor=2,
+    mode="bilinear")``: nearest and bilinear upsampling give the same shape, not the same values (an FPN's
+    neck); align_corners and antialias change a linear mode's values too. The size is the output's."""
+    if name not in ("interpolate", "upsample"):
+        return {}
+    mode = str(arg(args, kwargs, 3, "mode", "nearest"))
+    out: dict[str, Any] = {"mode": mode}
+    if mode in _LINEAR_MODES:
+        out["align_corners"] = bool(arg(args, kwargs, 4, "align_corners", False))
+    if arg(args, kwargs, 6, "antialias", False):
+        out["antialias"] = True
+    return out
+
+
 DIV_NAMES = frozenset({"div", "div_", "__truediv__", "__itruediv__", "true_divide", "truediv"})
 
 

@@ -17,6 +17,7 @@ from resnet_verify.tracing.op_args import arg as _arg
 from resnet_verify.tracing.op_args import (
     conv_transpose_arguments,
     divisor,
+    interpolate_args,
     norm_arguments,
     normalize_args,
     repeats,
@@ -172,6 +173,14 @@ def _adaptive(name: str, args: tuple, kwargs: dict) -> _Classified:
     sizes = (size,) if isinstance(size, int) or size is None else tuple(size)
     if all(s == 1 for s in sizes):
         return OpKind.GLOBAL_POOL, {"mode": mode}
+    x = args[0] if args else kwargs.get("input")
+    spatial = tuple(x.shape[2:]) if isinstance(x, torch.Tensor) else ()
+    if spatial and len(sizes) in (1, len(spatial)):
+        wanted = sizes * len(spatial) if len(sizes) == 1 else sizes
+        if all(w is None or w == n for w, n in zip(wanted, spatial, strict=True)):
+            # every window one element (ASTER's AdaptiveAvgPool2d((1, None)) on a map already one row
+            # high): the identity; a global pool of a 1 x 1 map is still the global pool, above
+            return OpKind.RESHAPE, {"part_of": "identity"}
     return OpKind.ADAPTIVE_POOL, {"mode": mode, "output_size": tuple(sizes)}
 
 
@@ -300,6 +309,7 @@ def _other(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> _Classif
         **divided,
         **sort_dim(name, args, kwargs),
         **normalize_args(name, args, kwargs),
+        **interpolate_args(name, args, kwargs),
         **variance_correction(name, args, kwargs),
         **shuffle_factor(name, args, kwargs),
         **conv_transpose_arguments(name, args, kwargs),

@@ -268,6 +268,7 @@ class Trace:
     side_outputs: tuple[int, ...] = ()
     regularizers: tuple[Regularizer, ...] = ()  # train-mode layers (tracing/regularizers.py)
     repairs: tuple[Repair, ...] = ()  # bools read as ints on the traced copy after a crash (repairs.py)
+    output_op: int | None = None  # the op that made the prediction (None: not recorded, e.g. Keras)
 
     @property
     def total_params(self) -> int:

@@ -395,6 +395,7 @@ def trace(
         meta_failed=run.meta_failed,
         output_is_tensor=chosen is not None or crash is not None,
         side_outputs=_side_outputs(run.recorder, run.output, chosen) if crash is None else (),
+        output_op=run.recorder.producer.get(id(chosen)) if chosen is not None else None,
         regularizers=_regularizers(run, shape, ops, structure, crash is None),
         repairs=repairs,
     )

@@ -3,8 +3,8 @@
 ``self.bn(x)`` without ``x =`` (the classic slip), a classifier fed the feature before reid's BNNeck
 while the neck still runs: every op is there on both sides, in the same order, with the same shapes,
 so op-by-op the two read as identical, a false "no difference". What differs is that the result of
-one op reaches nothing. An op is dead when no op reads it, it is not what the model returns (the last
-unread op) nor another returned tensor, and it wrote nothing in place. A dead op paired with a live one
+one op reaches nothing. An op is dead when no op reads it, it is not what the model returns (the op that
+made the prediction) nor another returned tensor, and it wrote nothing in place. A dead op paired with a live one
 is a mismatch at the op, either side.
 """
 
@@ -25,7 +25,8 @@ def dead_ops(trace: Trace) -> frozenset[int]:
         return frozenset()
     reading = readers(trace.ops)
     unread = [op.id for op in trace.ops if not reading.get(op.id) and not op.inplace]
-    returned = {*trace.side_outputs, *(unread[-1:])}
+    made = trace.output_op if trace.output_op is not None else (unread[-1] if unread else None)
+    returned = {*trace.side_outputs, made}
     return frozenset(
         i
         for i in unread

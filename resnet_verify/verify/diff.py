@@ -28,6 +28,7 @@ from resnet_verify.verify.dead_ops import dead_ops, dropped_results
 from resnet_verify.verify.gradient_diff import gradient_mismatches
 from resnet_verify.verify.inplace_backward import inplace_mismatches
 from resnet_verify.verify.inplace_skip import reword_inplace_skips
+from resnet_verify.verify.linear_rows import one_linear
 from resnet_verify.verify.moved_blocks import moved_blocks
 from resnet_verify.verify.per_frame import per_frame
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
@@ -38,7 +39,8 @@ from resnet_verify.verify.sharing import shared_parameter_mismatches
 _SKIP_ATTRS = {"in_channels", "out_channels", "num_features"}
 # Compared only where both sides have them: a buffer's values are read from a model that holds
 # values, and a model built on meta holds none (tracing/buffer_values.py).
-_BOTH_OR_NONE = {"values"}
+# An interpolation's align_corners exists in a linear mode only: with the mode changed, the mode says it.
+_BOTH_OR_NONE = {"values", "align_corners"}
 # Attributes whose difference explains an output-shape difference of the same op ...
 _SHAPE_CAUSES = ("stride", "kernel_size", "padding", "dilation", "ceil_mode", "output_size")
 # ... and those that explain a parameter-count difference of the same op.
@@ -175,6 +177,7 @@ class _Differ:
             return Mismatch(kind, r.module_path, c.module_path, field, exp, act, f"{where.text}: {text}",
                             source, where.region, r.kind, where.block, r.id, c.id)  # fmt: skip
 
+        r, c = one_linear(r, c)
         if r.kind is not c.kind:
             self.add(
                 mismatch(MismatchKind.OP, "op", label(r), label(c), f"expected {label(r)}, found {label(c)}")
