@@ -460,9 +460,6 @@ NOT_YET: dict[str, str] = {
     "encoder_t2, no name)",
     # heldout42, first run at b8f855e (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 11 of 16 right; twins 16 of 16 clean; swapped 5 of 5):
-    "clova_output_channel_256": "widths right ('the channel widths in the whole network are 0.5x'), but the first "
-    "BidirectionalLSTM's parameters (SequenceModeling.0.rnn: 1,052,672 where the reference has 1,576,960, its input "
-    "256 wide for 512) left to no finding: an LSTM's input width not claimed by widths",
     "ppocr_stack_lstm": "described_difference ('The head is built differently (19 differences ...)': zeros, lstm, flip "
     "and cat ops, the LSTM's output read as 1 x 512 x 32 on the reference side, head.fc read as '1 conv' there and as a "
     "Linear here) for four one-way LSTMs with flips, numerically the two-layer bidirectional nn.LSTM (expected clean)",
@@ -474,11 +471,6 @@ NOT_YET: dict[str, str] = {
     "embedding_concat (F.unfold into s x s cells, the smaller map concatenated to each cell in a loop over a zeros "
     "tensor, F.fold back), which is nearest upsampling and concatenation exactly (equal to 0 in float32 with the "
     "weights copied): the spelling not recognised (expected clean)",
-    "patchcore_unfold_mean": "described_difference at feature_pooler claiming all 10 mismatches ('expected avg pool, "
-    "found unfold', 'found mean', the unfold's kernel_size / padding / stride compared against an interpolate's None, "
-    "'output 1x9216x16, expected 1x1024x8x8', an extra interpolate at the root) for PatchMaker's 3 x 3 unfold "
-    "(zero padding 1) averaged over the nine positions, AvgPool2d(3, 1, 1) exactly (equal to 0 in float64): the "
-    "spelling not recognised (expected clean)",
     "stfpm_ms3_runs_layer4": "block_counts ('[2, 2, 2, 4, 2, 2] in the candidate, [2, 2, 1, 3, 2, 2] in the "
     "reference'), widths ('stage 4 ... 2x the reference's': teacher.model.7.1 paired with teacher.layer3.1) and "
     "described_difference in the head ('normalize missing in the candidate (x6)', sub / norm / pow / the 0.5 multiply "

@@ -202,5 +202,35 @@ def test_an_adaptive_pool_to_the_size_it_has_is_the_identity() -> None:
     window: no op; the same pool on a taller map, and a global pool of a 1 x 1 map, stay pools."""
     row, tall, unit = torch.zeros(1, 8, 1, 16), torch.zeros(1, 8, 4, 16), torch.zeros(1, 8, 1, 1)
     assert opkinds.classify("adaptive_avg_pool2d", (row, (1, None)), {}, 1)[0] is opkinds.OpKind.RESHAPE
-    assert opkinds.classify("adaptive_avg_pool2d", (tall, (1, None)), {}, 1)[0] is opkinds.OpKind.ADAPTIVE_POOL
+    assert (
+        opkinds.classify("adaptive_avg_pool2d", (tall, (1, None)), {}, 1)[0] is opkinds.OpKind.ADAPTIVE_POOL
+    )
     assert opkinds.classify("adaptive_avg_pool2d", (unit, 1), {}, 1)[0] is opkinds.OpKind.GLOBAL_POOL
+
+
+def test_a_mean_over_an_unfolded_window_is_the_average_pool() -> None:
+    """PatchCore's neighbourhood average written with F.unfold is AvgPool2d(3, 1, 1) (zero padding
+    counted); a max over the window (zeros, not -inf, in its padding) is not a pool."""
+
+    class Pool(nn.Module):
+        def __init__(self, how: str) -> None:
+            super().__init__()
+            self.conv, self.how = nn.Conv2d(3, 4, 3, padding=1), how
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            y = self.conv(x)
+            if self.how == "pool":
+                return F.avg_pool2d(y, 3, 1, 1)
+            n, c, h, w = y.shape
+            windows = F.unfold(y, 3, padding=1).reshape(n, c, 9, h, w)
+            return windows.mean(2) if self.how == "mean" else windows.amax(2)
+
+    a, b = Pool("pool"), Pool("mean")
+    b.load_state_dict(a.state_dict())
+    x = torch.randn(1, 3, 8, 8)
+    torch.testing.assert_close(a(x), b(x))
+    for ref, cand in ((a, b), (b, a)):
+        assert not compare_traces(trace(ref, (3, 8, 8)), trace(cand, (3, 8, 8)), reference_name="a",
+                                  candidate_name="b", num_classes=4).mismatches  # fmt: skip
+    assert compare_traces(trace(a, (3, 8, 8)), trace(Pool("max"), (3, 8, 8)), reference_name="a",
+                          candidate_name="b", num_classes=4).mismatches  # fmt: skip

@@ -56,3 +56,24 @@ def test_a_projection_the_widths_need_is_the_widths_either_way() -> None:
 def test_a_projection_added_at_the_same_widths_is_an_extra_module() -> None:
     c = _compare(_resnet8(16, (16, 32, 64)), _resnet8(16, (16, 32, 64), project=True))
     assert [f.pattern for f in c.findings] == [Pattern.EXTRA_MODULE], [f.title for f in c.findings]
+
+
+class _Crnn(nn.Module):
+    """A thin ResNet trunk read column by column by an LSTM (CRNN / CLOVA's FAN)."""
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self.trunk = nn.Sequential(nn.Conv2d(3, width, 3, padding=1, bias=False), nn.BatchNorm2d(width), nn.ReLU(),
+                                   _Basic(width, width), nn.AdaptiveAvgPool2d((1, None)))  # fmt: skip
+        self.rnn, self.fc = nn.LSTM(width, 16, batch_first=True), nn.Linear(16, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        seq = self.trunk(x).squeeze(2).permute(0, 2, 1)
+        return self.fc(self.rnn(seq)[0][:, -1])
+
+
+def test_a_sequence_layer_reading_narrower_features_is_the_widths() -> None:
+    c = _compare(_Crnn(32), _Crnn(16))
+    assert [f.pattern for f in c.findings] == [Pattern.WIDTHS] and not c.unexplained, [
+        (c.mismatches[i].field, c.mismatches[i].message) for i in c.unexplained
+    ]

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from resnet_verify.tracing.records import LAYOUT_KINDS, OpKind, SourceLoc
 from resnet_verify.verify.diff import label
 from resnet_verify.verify.patterns.context import Context
-from resnet_verify.verify.patterns.widths import width_projections
+from resnet_verify.verify.patterns.width_follows import width_projections
 from resnet_verify.verify.records import Finding, Pattern
 
 _Key = tuple[str, str, SourceLoc | None]  # child path inside the block, module type, construction line

@@ -6,10 +6,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from resnet_verify.tracing.records import LAYOUT_KINDS, Block, OpKind, OpRecord, Trace
+from resnet_verify.tracing.records import LAYOUT_KINDS, OpKind, OpRecord, Trace
 from resnet_verify.verify.patterns.context import Context, at, attr, convs
 from resnet_verify.verify.patterns.squeeze_excitation import se_ops
-from resnet_verify.verify.records import Finding, Mismatch, MismatchKind, Pattern, Region
+from resnet_verify.verify.patterns.width_follows import projection_blocks, wider_readers, width_projections
+from resnet_verify.verify.records import Finding, MismatchKind, Pattern, Region
 
 _WIDTH_KINDS = (OpKind.CONV, OpKind.BATCH_NORM, OpKind.LINEAR)
 
@@ -270,45 +271,13 @@ def _width_ratios(ctx: Context) -> dict[int, float]:
     return ratios
 
 
-def width_projections(ctx: Context) -> tuple[int, ...]:
-    """A shortcut projection one side has only because its block changes the width where the other
-    side's keeps it (resnet8x4's 32 -> 64 first stage against resnet8's 16 -> 16): the widths' doing,
-    not a module added. The shortcut's extra or missing ops in such blocks."""
-
-    def needed(m: Mismatch) -> bool:
-        pair = m.block
-        if m.region is not Region.SHORTCUT or m.field != "op" or (m.expected is None) == (m.actual is None):
-            return False
-        if pair is None or pair.reference is None or pair.candidate is None:
-            return False
-        a, b = ctx.reference.structure.blocks[pair.reference], ctx.candidate.structure.blocks[pair.candidate]
-        has, lacks = (b, a) if m.expected is None else (a, b)
-        same_size = all(x.in_shape[2:] == x.out_shape[2:] for x in (a, b))
-        return (
-            same_size
-            and has.in_shape[1:2] != has.out_shape[1:2]
-            and lacks.in_shape[1:2] == lacks.out_shape[1:2]
-        )
-
-    return ctx.indices(needed) if _width_ratios(ctx) else ()
-
-
-def _projection_blocks(ctx: Context, idx: Sequence[int]) -> list[Block]:
-    pairs = [ctx.mismatches[i].block for i in idx]
-    return [
-        ctx.reference.structure.blocks[p.reference]
-        for p in pairs
-        if p is not None and p.reference is not None
-    ]
-
-
 def detect_widths(ctx: Context) -> list[Finding]:
     ref = ctx.reference
     ratios = _width_ratios(ctx)
     if not ratios:
         return []
     projections = width_projections(ctx)
-    idx = tuple(sorted({*ratios, *projections}))
+    idx = tuple(sorted({*ratios, *projections, *wider_readers(ctx)}))
     if not any(_own_width_differs(ctx, i) for i in idx):
         return []  # only inputs differ (a Linear fed a stage fewer): they follow from what feeds them
     where, inner_only = _scope(ctx, idx)
@@ -337,7 +306,7 @@ def detect_widths(ctx: Context) -> list[Finding]:
             f"shows up as a shape and parameter difference."
             + (
                 " A projection shortcut follows where a block changes the width only on one side ("
-                + ", ".join(sorted({str(b.path) for b in _projection_blocks(ctx, projections)}))
+                + ", ".join(sorted({str(b.path) for b in projection_blocks(ctx, projections)}))
                 + ")."
                 if projections
                 else ""

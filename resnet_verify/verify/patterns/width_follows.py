@@ -1,0 +1,59 @@
+"""What follows from a width change and belongs to the widths cause: a projection shortcut one side
+needs only because its block changes the width, and the parameters of a layer of no kind of its own
+(an LSTM, an attention) reading wider or narrower features."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from resnet_verify.tracing.records import Block, OpKind
+from resnet_verify.verify.patterns.context import Context
+from resnet_verify.verify.records import Mismatch, MismatchKind, Region
+
+
+def width_projections(ctx: Context) -> tuple[int, ...]:
+    """A shortcut projection one side has only because its block changes the width where the other
+    side's keeps it (resnet8x4's 32 -> 64 first stage against resnet8's 16 -> 16): the widths' doing,
+    not a module added. The shortcut's extra or missing ops in such blocks."""
+
+    def needed(m: Mismatch) -> bool:
+        pair = m.block
+        if m.region is not Region.SHORTCUT or m.field != "op" or (m.expected is None) == (m.actual is None):
+            return False
+        if pair is None or pair.reference is None or pair.candidate is None:
+            return False
+        a, b = ctx.reference.structure.blocks[pair.reference], ctx.candidate.structure.blocks[pair.candidate]
+        has, lacks = (b, a) if m.expected is None else (a, b)
+        same_size = all(x.in_shape[2:] == x.out_shape[2:] for x in (a, b))
+        return (
+            same_size
+            and has.in_shape[1:2] != has.out_shape[1:2]
+            and lacks.in_shape[1:2] == lacks.out_shape[1:2]
+        )
+
+    return ctx.indices(needed)
+
+
+def wider_readers(ctx: Context) -> tuple[int, ...]:
+    """Parameter counts of layers of no kind of their own (an LSTM reading the backbone's features, an
+    attention) whose input is wider or narrower: they follow from the widths that feed them."""
+
+    def reads_other_width(m: Mismatch) -> bool:
+        if m.kind is not MismatchKind.PARAMS or m.reference_op is None or m.candidate_op is None:
+            return False
+        r, c = ctx.reference.ops[m.reference_op], ctx.candidate.ops[m.candidate_op]
+        return r.kind is c.kind is OpKind.OTHER and r.in_shapes[:1] != c.in_shapes[:1]
+
+    return ctx.indices(reads_other_width)
+
+
+def projection_blocks(ctx: Context, idx: Sequence[int]) -> list[Block]:
+    pairs = [ctx.mismatches[i].block for i in idx]
+    return [
+        ctx.reference.structure.blocks[p.reference]
+        for p in pairs
+        if p is not None and p.reference is not None
+    ]
+
+
+__all__ = ["projection_blocks", "wider_readers", "width_projections"]
