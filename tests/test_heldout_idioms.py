@@ -374,10 +374,6 @@ NOT_YET: dict[str, str] = {
     # heldout29, first run at bbe7a26 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file or torchvision's resnet18; 11 of 16 right; twins 16 of
     # 16 clean; swapped 3 of 6):
-    "der_two_backbones": "cifar_resnet_family verdict ('the reference is a CIFAR ResNet-32 ..., the candidate 6 stages "
-    "of [5, 5, 4, 6, 5, 5] BasicBlocks, 16/32/64/16/32/64 wide'): the two parallel backbones read as one network in "
-    "series, the family verdict given though both sides are CIFAR ResNets (expected described at the backbones, "
-    "the concat and the fc)",
     # heldout30, first run at 45031c3 (no uncommitted edits under resnet_verify/; expectations fixed before it; 7 of
     # 16 right; twins 14 of 16 clean; swapped 3 of 6):
     "ddu_cleaned_r18": "fixed_size_head (in the reference: F.avg_pool2d(out, 4) + Linear 'only fits square inputs of "
@@ -387,9 +383,6 @@ NOT_YET: dict[str, str] = {
     "forward (20 convs, the Linear) for W * (s_i r_i^T), multi_scale_block for the per-member chunk / conv / cat, "
     "described_difference in stem, head and blocks ('BatchConv2d in place of conv1, conv2'), repeated_in_blocks in the "
     "shortcuts, and 3 unexplained shortcut conv params (8,576 against 8,192: the r / s factors counted into the conv)",
-    "ensemble_shared_members": "block_counts ('[2, 2, 2, 2, 0, ...] in the candidate, [2, 2, 2, 1, 3, 2, ...] in the "
-    "reference') and described_difference at members.1.conv1 for one resnet18 run three times: the second and "
-    "third calls of the shared member misaligned against the reference's members (expected described at members)",
     # heldout31, first run at 11707ff (no uncommitted edits under resnet_verify/; expectations fixed before it;
     # 9 of 16 right; twins 16 of 16 clean; swapped 4 of 6):
     "rev_g_on_x1": "pre_activation and cross_stage_partial named ('in the reference'), block_counts ('[1, 8, 2, 6, "
@@ -452,12 +445,6 @@ NOT_YET: dict[str, str] = {
     "the two dates folded into the batch and the shared trunk called once, as ChangeStar does: numerically equal to "
     "the builder that calls the trunk on each date, but the reference's second call of its trunk is read as head ops, "
     "not aligned with the folded call (expected clean)",
-    "siam_unshared": "block_counts ('Blocks per stage are [2, 2, 2, 1] in the candidate, [2, 2, 2, 2] in the "
-    "reference') and described_difference for the head ('an extra 7x7 conv ... sub function sub where the reference "
-    "has second run of encoder'; the abs reported missing though both sides have it) for a deep-copied second trunk: "
-    "the reference's second call of its shared trunk is not aligned as blocks, so encoder_t2's blocks come out as "
-    "extras, one block misaligned, and the root's subtraction as a head difference (expected described at encoder / "
-    "encoder_t2, no name)",
     # heldout42, first run at b8f855e (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 11 of 16 right; twins 16 of 16 clean; swapped 5 of 5):
     "ppocr_stack_lstm": "described_difference ('The head is built differently (19 differences ...)': zeros, lstm, flip "

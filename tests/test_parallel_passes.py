@@ -6,11 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import torch
+from torch import nn
+from torchvision.models import resnet18
 
 from resnet_verify.specs.builders import build_model
 from resnet_verify.tracing.records import OpKind
 from resnet_verify.tracing.tracer import trace
-from resnet_verify.verify.comparison import compare
+from resnet_verify.verify.comparison import compare, compare_traces
 from resnet_verify.verify.records import Pattern
 
 FIXTURE = Path(__file__).parent / "fixtures" / "quirky" / "parallel_passes.py"
@@ -58,3 +61,40 @@ def test_one_conv_on_two_inputs_is_a_layer_not_a_network() -> None:
     t = trace(model, 64)
     assert not any("second run" in str(dict(op.attrs).get("function", "")) for op in t.ops)
     assert sum(op.kind is OpKind.CONV for op in t.ops) == 22
+
+
+class _Siamese(nn.Module):
+    """One trunk run on two images (shared), or a copy of it for the second (unshared)."""
+
+    def __init__(self, shared: bool) -> None:
+        super().__init__()
+        self.trunk = resnet18(num_classes=8)
+        self.trunk2 = self.trunk if shared else resnet18(num_classes=8)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        a, b = x[:, :3], x[:, 3:]
+        return (self.trunk(a) - self.trunk2(b)).abs()
+
+
+def test_a_copy_run_beside_a_network_is_one_op_its_own_weights_said() -> None:
+    shared, unshared = trace(_Siamese(True), (6, 32, 32)), trace(_Siamese(False), (6, 32, 32))
+    assert len(unshared.structure.blocks) == len(shared.structure.blocks) == 8
+    c = compare_traces(shared, unshared, reference_name="a", candidate_name="b", num_classes=8)
+    assert [(m.field, m.expected, m.actual) for m in c.mismatches] == [("weights", "shared", "its own")]
+    assert not compare_traces(unshared, trace(_Siamese(False), (6, 32, 32)), reference_name="a",
+                              candidate_name="b", num_classes=8).mismatches  # fmt: skip
+
+
+def test_parallel_paths_of_one_design_inside_a_block_are_not_copies() -> None:
+    class Paths(nn.Module):  # ResNeXt written as paths: no residual network of their own
+        def __init__(self) -> None:
+            super().__init__()
+            self.paths = nn.ModuleList(
+                nn.Sequential(nn.Conv2d(8, 2, 1), nn.ReLU(), nn.Conv2d(2, 8, 3, padding=1)) for _ in range(4)
+            )
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return torch.relu(x + sum(p(x) for p in self.paths))
+
+    t = trace(nn.Sequential(nn.Conv2d(3, 8, 3), Paths(), Paths()), (3, 16, 16))
+    assert sum(op.kind.name == "CONV" for op in t.ops) == 1 + 2 * 8

@@ -7,7 +7,10 @@ read as they run they are a second copy of every block after the first pass's he
 finder would count as more blocks per stage and more shared weights. What the model does is one
 thing: it runs ``net`` once more. So the second call is read as that one op (its output op keeps the
 call's dataflow, ``function: "second run of net"``) and its inner ops as layout (``part_of``), which
-alignment and the diff skip; its MACs stay counted, since the model pays them.
+alignment and the diff skip; its MACs stay counted, since the model pays them. A copy of ``net`` (its
+own module, the same layers) run beside it reads the same way, ``weights: "its own"`` where a second
+call of ``net`` is ``"shared"``: an unshared Siamese trunk against a shared one, or an ensemble of
+three members against one member run three times, differ in that one attribute.
 
 A call that reads its own earlier output (one block object applied twice in a row) is a deeper
 network with shared weights, not a parallel pass: it is left alone (``verify/sharing.py`` says it).
@@ -65,19 +68,58 @@ def _second_passes(ops: Sequence[OpRecord], calls: Sequence[ModuleCall]) -> list
     return found
 
 
+def _signature(ops: Sequence[OpRecord], call: ModuleCall) -> tuple[tuple[OpKind, object], ...]:
+    return tuple((op.kind, op.attrs) for op in ops[call.first_op : call.end_op])
+
+
+def _residual_adds(ops: Sequence[OpRecord], call: ModuleCall) -> int:
+    inside = range(call.first_op, call.end_op)
+    return sum(
+        op.kind is OpKind.ADD and len(op.inputs) == 2 and all(i in inside for i in op.inputs)
+        for op in ops[call.first_op : call.end_op]
+    )
+
+
+def _copies(ops: Sequence[OpRecord], calls: Sequence[ModuleCall]) -> list[tuple[ModuleCall, ModuleCall]]:
+    """(copy, original): a network of another module object with the same layers, op for op, run beside
+    an earlier one on an input that does not come from it (a Siamese trunk not shared, a deep
+    ensemble's members, DER's second backbone). Only whole residual networks (two adds or more): a
+    block's parallel branches of one design (ResNeXt written as paths) are the block's own layers."""
+    firsts = sorted((c for c in calls if c.call_index == 0 and _residual_adds(ops, c) >= 2),
+                    key=lambda c: (c.first_op, c.first_op - c.end_op))  # fmt: skip
+    found: list[tuple[ModuleCall, ModuleCall]] = []
+    for i, call in enumerate(firsts):
+        if found and call.first_op < found[-1][0].end_op:
+            continue  # inside a copy already read as one op
+        for earlier in firsts[:i]:
+            if (
+                earlier.type_name == call.type_name
+                and earlier.end_op <= call.first_op
+                and earlier.end_op - earlier.first_op == call.end_op - call.first_op
+                and not any(earlier.first_op < f.end_op and f.first_op <= earlier.first_op for f, _ in found)
+                and _signature(ops, earlier) == _signature(ops, call)
+                and not _descends_from(ops, _external_inputs(ops, call), earlier)
+            ):
+                found.append((call, earlier))
+                break
+    return found
+
+
 def fold_parallel_passes(ops: Sequence[OpRecord], calls: Sequence[ModuleCall]) -> tuple[OpRecord, ...]:
-    """Each second call of a module that does not read its first call's output, as one op."""
-    passes = _second_passes(ops, calls)
+    """Each second call of a module that does not read its first call's output, as one op; a copy of
+    an earlier network run beside it, as one op too, its own weights said."""
+    passes = [(c, c, "shared") for c in _second_passes(ops, calls)]
+    passes += [(c, first, "its own") for c, first in _copies(ops, calls)]
     if not passes:
         return tuple(ops)
     out = list(ops)
     consumers = readers(ops)
-    for call in passes:
-        name = call.path or "the model"
+    for call, first, weights in passes:
+        name = first.path or "the model"
         for op in ops[call.first_op : call.end_op]:
             read_outside = any(r >= call.end_op for r in consumers.get(op.id, []))
             if read_outside or (op.id == call.end_op - 1 and not consumers.get(op.id)):
-                attrs = {"function": f"second run of {name}", "module": name}
+                attrs = {"function": f"second run of {name}", "module": name, "weights": weights}
                 out[op.id] = replace(op, kind=OpKind.OTHER, attrs=make_attrs(attrs), module_path=call.path)
             else:
                 a = dict(op.attrs)

@@ -41,6 +41,8 @@ def extra_op_phrase(trace: Trace, op_id: int | None, fallback: str) -> str:
     function = dict(op.attrs).get("function", op.name)
     module = dict(op.attrs).get("module")
     if op.kind is OpKind.OTHER and module is not None:  # tracing/parallel_passes.py
+        if dict(op.attrs).get("weights") == "its own":
+            return f"a copy of {module} (the same layers, weights of its own) run beside it on another input"
         return f"a second run of {module} (the same weights, on another input than its first run's)"
     if op.kind is OpKind.ADD and all(b.merge_op != op_id for b in trace.structure.blocks):
         return "an add of two computed tensors (no residual block's)"

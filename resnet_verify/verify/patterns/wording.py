@@ -71,6 +71,11 @@ def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
         return f"{m.actual} where the reference has {m.expected} ({place})"
     if m.field == "op_order":
         return str(m.actual)
+    if m.field == "weights" and m.candidate_op is not None:  # tracing/parallel_passes.py
+        module = dict(ctx.candidate.ops[m.candidate_op].attrs).get("module")
+        own = "its own weights" if m.actual == "its own" else "the same weights"
+        other = "its own" if m.expected == "its own" else "the same weights"
+        return f"the run beside {module} has {own} in the candidate, {other} in the reference ({place})"
     if m.field == "custom_backward":
         side, name = ("candidate", m.actual) if m.actual is not None else ("reference", m.expected)
         return (f"the {side}'s {_layer(m, ctx)} runs in a custom autograd Function ({name}): its gradient is "
@@ -121,6 +126,8 @@ def action(m: Mismatch) -> str:
         return f"use a {m.expected} as the reference does ({ref})"
     if m.field == "op_order":
         return f"order the ops as the reference's {ref.rsplit('.', 1)[0]}"
+    if m.field == "weights":
+        return "build the run beside it as the reference does (one module called again shares its weights)"
     if m.field == "custom_backward":
         return "call the layer itself as the reference does (the Function changes only what training sees)"
     if m.field == DEAD_FIELD:
