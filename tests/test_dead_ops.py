@@ -62,3 +62,30 @@ def test_a_dropped_result_is_a_mismatch_either_way() -> None:
 def test_both_dropping_it_or_an_aux_output_is_not() -> None:
     assert not _compare(_Net(forget=True), _Net(forget=True)).mismatches
     assert not any(m.field == FIELD for m in _compare(_Net(aux=True), _Net(aux=True)).mismatches)
+
+
+class _LastStageForNothing(nn.Module):
+    """STFPM's MS3 student: layer4 runs after the features are taken, its result unused."""
+
+    def __init__(self, run_layer4: bool) -> None:
+        super().__init__()
+        from torchvision.models import resnet18
+
+        self.net, self.run_layer4 = resnet18(), run_layer4
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n = self.net
+        f = n.layer3(n.layer2(n.layer1(n.maxpool(n.relu(n.bn1(n.conv1(x)))))))
+        out = f.mean((2, 3))
+        if self.run_layer4:
+            n.layer4(f)
+        return out
+
+
+def test_blocks_whose_result_reaches_no_output_are_not_the_network_s() -> None:
+    live, dead = trace(_LastStageForNothing(False), 64), trace(_LastStageForNothing(True), 64)
+    assert len(dead.structure.blocks) == len(live.structure.blocks) == 6
+    c = compare_traces(live, dead, reference_name="a", candidate_name="b", num_classes=256)
+    assert c.mismatches and all(
+        m.candidate_path is None or "layer4" in m.candidate_path for m in c.mismatches
+    )

@@ -458,13 +458,6 @@ NOT_YET: dict[str, str] = {
     "embedding_concat (F.unfold into s x s cells, the smaller map concatenated to each cell in a loop over a zeros "
     "tensor, F.fold back), which is nearest upsampling and concatenation exactly (equal to 0 in float32 with the "
     "weights copied): the spelling not recognised (expected clean)",
-    "stfpm_ms3_runs_layer4": "block_counts ('[2, 2, 2, 4, 2, 2] in the candidate, [2, 2, 1, 3, 2, 2] in the "
-    "reference'), widths ('stage 4 ... 2x the reference's': teacher.model.7.1 paired with teacher.layer3.1) and "
-    "described_difference in the head ('normalize missing in the candidate (x6)', sub / norm / pow / the 0.5 multiply "
-    "missing (x3 each), the student's last ReLU paired with the reference's ones) for ResNet18_MS3 running layer4 in "
-    "the teacher and the student with its output never read: the extra stage realigns the two networks' blocks "
-    "and the anomaly map's ops, which the candidate computes, are read as missing; the extra blocks themselves are "
-    "mismatches at teacher.model.7 / student.model.7 (expected described there, no name)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a

@@ -59,6 +59,17 @@ class Graph:
             bool(self.ancestors(op_id) & _bit(root)) if root != INPUT_ID else bool(self.ancestors(op_id) & 1)
         )
 
+    def feeding(self, targets: Sequence[int]) -> int:
+        """The ops whose results reach one of ``targets`` (themselves included), as a bitset."""
+        mask = 0
+        for t in targets:
+            mask |= self.ancestors(t)
+        return mask
+
+    @staticmethod
+    def holds(mask: int, op_id: int) -> bool:
+        return bool(mask & _bit(op_id))
+
     def between(self, root: int, target: int) -> list[int]:
         """Ops that descend from ``root`` and feed ``target`` (both excluded)."""
         mask = self.ancestors(target) & ~_bit(target) & ~self.ancestors(root)

@@ -369,17 +369,22 @@ def _around_the_trunk(units: list[_Unit]) -> list[_Unit]:
 
 
 def find_structure(
-    ops: Sequence[OpRecord], params: Sequence[ParamInfo], input_shape: Shape, crashed_in: tuple[str, ...] = ()
+    ops: Sequence[OpRecord],
+    params: Sequence[ParamInfo],
+    input_shape: Shape,
+    crashed_in: tuple[str, ...] = (),
+    outputs: Sequence[int] = (),
 ) -> Structure:
-    """``crashed_in``: the module stack a crashed forward failed in (``()`` for a forward that ran)."""
+    """``crashed_in``: the module stack a crashed forward failed in (``()`` for a forward that ran).
+    ``outputs``: the ops whose results the forward returns; an add whose result reaches none of them
+    (a stage run last for nothing) is no block of the network, its ops the head's."""
     graph = Graph(ops)
     table = {p.name: p for p in params}
-    units = _with_tails(
-        graph,
-        ops,
-        _around_the_trunk(_merges(graph, ops, map_rank(ops, input_shape))),
-        crashed=bool(crashed_in),
-    )
+    merges = _merges(graph, ops, map_rank(ops, input_shape))
+    if outputs:
+        live = graph.feeding(outputs)
+        merges = [u for u in merges if u.merge is None or graph.holds(live, u.merge)]
+    units = _with_tails(graph, ops, _around_the_trunk(merges), crashed=bool(crashed_in))
     residual = [u for u in units if u.merge is not None]
     in_blocks = {o for u in residual for o in (*u.main, *u.shortcut, *u.tail)}
     joins = find_cross_stage(ops, [u.merge for u in residual if u.merge is not None], in_blocks, graph)

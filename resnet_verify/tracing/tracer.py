@@ -381,7 +381,11 @@ def trace(
     output_shape = shape_of(chosen) if chosen is not None else None
     ops = _canonical_ops(run)
     params = as_written(_param_infos(run.model), repairs)
-    structure = find_structure(ops, params, shape, tuple(run.recorder.stack) if crash is not None else ())
+    output_op = run.recorder.producer.get(id(chosen)) if chosen is not None else None
+    side_outputs = _side_outputs(run.recorder, run.output, chosen) if crash is None else ()
+    returned = (*([output_op] if output_op is not None else []), *side_outputs)
+    crashed_in = tuple(run.recorder.stack) if crash is not None else ()
+    structure = find_structure(ops, params, shape, crashed_in, returned)
     return Trace(
         model_type=type(model).__name__,
         input_shape=shape,
@@ -394,8 +398,8 @@ def trace(
         device=run.device,
         meta_failed=run.meta_failed,
         output_is_tensor=chosen is not None or crash is not None,
-        side_outputs=_side_outputs(run.recorder, run.output, chosen) if crash is None else (),
-        output_op=run.recorder.producer.get(id(chosen)) if chosen is not None else None,
+        side_outputs=side_outputs,
+        output_op=output_op,
         regularizers=_regularizers(run, shape, ops, structure, crash is None),
         repairs=repairs,
     )
