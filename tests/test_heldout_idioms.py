@@ -346,8 +346,6 @@ NOT_YET: dict[str, str] = {
     # 11 of 16 right; twins 16 of 16 clean; swapped 2 of 4):
     # (lnets_groupsort_last_axis passes since a sort records its axis; gradreg_input_r18 since a detach of the
     # model's input, through layout ops, cuts nothing the model learns through: tracing/op_args.py, gradient_diff.py)
-    "advprop_adv_bn_eval": "nothing reported (0 mismatches): the auxiliary BNs run where the main ones should, but "
-    "the same ops run and the unused parameters (main on one side, auxiliary on the other) are matched by shape",
     # heldout26, first run at 5f45d5f (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the unedited builder in the same file; 7 of 16 right; twins 16 of 16 clean; swapped 1 of 1):
     # (ddpm_groupnorm16 and wavenet_cut_from_end pass since a norm's arguments and a slice's bounds are

@@ -16,7 +16,6 @@ from resnet_verify.tracing.records import (
     BlockKind,
     OpKind,
     OpRecord,
-    ParamInfo,
     SourceLoc,
     Trace,
     format_shape,
@@ -25,10 +24,13 @@ from resnet_verify.verify.align import OpPair, align_block_ops, align_ops, align
 from resnet_verify.verify.crash import crash_mismatch, repair_mismatches
 from resnet_verify.verify.dead_ops import FIELD as DEAD_FIELD
 from resnet_verify.verify.dead_ops import dead_ops, dropped_results
+from resnet_verify.verify.diff_support import block_desc, label, moved_across_add, unused_params
 from resnet_verify.verify.gradient_diff import gradient_mismatches
 from resnet_verify.verify.inplace_backward import inplace_mismatches
 from resnet_verify.verify.inplace_skip import reword_inplace_skips
 from resnet_verify.verify.linear_rows import one_linear
+from resnet_verify.verify.module_swap import FIELD as SWAP_FIELD
+from resnet_verify.verify.module_swap import ModuleSwaps, relative
 from resnet_verify.verify.moved_blocks import moved_blocks
 from resnet_verify.verify.per_frame import per_frame
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
@@ -45,30 +47,6 @@ _BOTH_OR_NONE = {"values", "align_corners"}
 _SHAPE_CAUSES = ("stride", "kernel_size", "padding", "dilation", "ceil_mode", "output_size")
 # ... and those that explain a parameter-count difference of the same op.
 _PARAM_CAUSES = ("bias", "groups", "kernel_size", "affine", "elementwise_affine")
-_LABEL = {
-    OpKind.CONV: "conv",
-    OpKind.BATCH_NORM: "BatchNorm",
-    OpKind.RELU: "ReLU",
-    OpKind.ADD: "residual add",
-    OpKind.MAX_POOL: "max pool",
-    OpKind.AVG_POOL: "avg pool",
-    OpKind.GLOBAL_POOL: "global pool",
-    OpKind.ADAPTIVE_POOL: "adaptive pool",
-    OpKind.LINEAR: "Linear",
-    OpKind.ACTIVATION: "activation",
-    OpKind.NORM: "norm",
-}
-
-
-def label(op: OpRecord) -> str:
-    base = _LABEL.get(op.kind, op.name)
-    attrs = dict(op.attrs)
-    if op.kind is OpKind.CONV:
-        k = attrs.get("kernel_size", ())
-        return f"{'x'.join(str(v) for v in k)} conv" if k else base
-    if op.kind is OpKind.ACTIVATION:
-        return str(attrs.get("function", base))
-    return base
 
 
 def numel_table(trace: Trace) -> dict[str, int]:
@@ -99,6 +77,7 @@ class _Differ:
         self.ref_numel, self.cand_numel = numel_table(ref), numel_table(cand)
         self.dead = (dead_ops(ref), dead_ops(cand))
         self.paired: dict[int, int] = {}  # reference op id -> candidate op id, every aligned pair
+        self.swaps = ModuleSwaps(ref, cand)
 
     def add(self, m: Mismatch) -> int:
         self.out.append(m)
@@ -194,6 +173,11 @@ class _Differ:
                 continue
             text = f"{label(r)} {key} is {ca.get(key)!r}, expected {ra.get(key)!r}"
             causes[key] = self.add(mismatch(MismatchKind.ATTRIBUTE, key, ra.get(key), ca.get(key), text))
+        if (side := self.swaps.swapped(r, c)) is not None:  # (verify/module_swap.py)
+            idle = r.module_path if side == "candidate" else c.module_path
+            self.add(mismatch(MismatchKind.OP, SWAP_FIELD, *relative(r.module_path, c.module_path),
+                              f"the {side} runs {c.module_path if side == 'candidate' else r.module_path} "
+                              f"here; its {idle} is built but never run"))  # fmt: skip
         dead = (r.id in self.dead[0], c.id in self.dead[1])
         if dead[0] != dead[1]:  # (verify/dead_ops.py)
             side = "candidate" if dead[1] else "reference"
@@ -222,7 +206,7 @@ class _Differ:
             self.kind_change(pair, a, b, text)
             return
         ops = align_block_ops(self.ref, a, self.cand, b)
-        moved = _moved_across_add(self.ref, self.cand, (*ops.main, *ops.shortcut, *ops.tail))
+        moved = moved_across_add(self.ref, self.cand, (*ops.main, *ops.shortcut, *ops.tail))
         skip = {p for pr in moved for p in pr}
         for region, pairs, ref_ops, part in (
             (Region.MAIN, ops.main, a.main, "main path"),
@@ -290,8 +274,8 @@ class _Differ:
         a = rs.blocks[p.reference]
         before = next((cs.blocks[q.candidate] for q in reversed(pairs[:i]) if q.candidate is not None), None)
         self.add(Mismatch(
-            MismatchKind.MISSING, a.path, None, "block", _block_desc(self.ref, a), None,
-            f"{a.path}: block missing in the candidate ({_block_desc(self.ref, a)})",
+            MismatchKind.MISSING, a.path, None, "block", block_desc(self.ref, a), None,
+            f"{a.path}: block missing in the candidate ({block_desc(self.ref, a)})",
             self.sites.get(before.path) if before is not None else None, Region.BLOCK, None, p,
         ))  # fmt: skip
 
@@ -301,8 +285,8 @@ class _Differ:
         b = cs.blocks[p.candidate]
         owner = (rs.stages[p.stage].path or None) if p.stage < len(rs.stages) else None
         self.add(Mismatch(
-            MismatchKind.EXTRA, owner, b.path or None, "block", None, _block_desc(self.cand, b),
-            f"extra block {b.path or b.index} in {owner or 'the candidate'} ({_block_desc(self.cand, b)})",
+            MismatchKind.EXTRA, owner, b.path or None, "block", None, block_desc(self.cand, b),
+            f"extra block {b.path or b.index} in {owner or 'the candidate'} ({block_desc(self.cand, b)})",
             self.sites.get(b.path), Region.BLOCK, None, p,
         ))  # fmt: skip
 
@@ -358,9 +342,9 @@ class _Differ:
     def unused_params(self) -> None:
         # Parameters the reference leaves unused too (both keep torchvision's fc behind a new head)
         # are no difference: only the candidate's beyond them, matched by shape, are.
-        spare = [p.shape for p in _unused(self.ref)]
+        spare = [p.shape for p in unused_params(self.ref)]
         unused = []
-        for p in _unused(self.cand):
+        for p in unused_params(self.cand):
             if p.shape in spare:
                 spare.remove(p.shape)
             else:
@@ -375,30 +359,8 @@ class _Differ:
             ))  # fmt: skip
 
 
-def _unused(trace: Trace) -> list[ParamInfo]:
-    used = {p for op in trace.ops for p in op.params}
-    return [p for p in trace.params if not p.is_buffer and p.name not in used and not set(p.aliases) & used]
-
-
 def _first(causes: dict[str, int], keys: Sequence[str]) -> int | None:
     return next((causes[k] for k in keys if k in causes), None)
-
-
-def _moved_across_add(ref: Trace, cand: Trace, pairs: Sequence[OpPair]) -> list[tuple[OpPair, OpPair]]:
-    """(missing, extra) op pairs of the same label: one layer applied on the other side of the add."""
-    extras = [p for p in pairs if p.reference is None and p.candidate is not None]
-    out: list[tuple[OpPair, OpPair]] = []
-    for p in pairs:
-        if p.candidate is not None or p.reference is None:
-            continue
-        want = label(ref.ops[p.reference])
-        twin = next(
-            (e for e in extras if e.candidate is not None and label(cand.ops[e.candidate]) == want), None
-        )
-        if twin is not None:
-            extras.remove(twin)
-            out.append((p, twin))
-    return out
 
 
 def _squeezed(op: OpRecord) -> object:
@@ -406,14 +368,6 @@ def _squeezed(op: OpRecord) -> object:
     if op.kind is OpKind.GLOBAL_POOL and op.out_shape:
         return op.out_shape[:2]
     return op.out_shape
-
-
-def _block_desc(trace: Trace, block: Block) -> str:
-    chans = [
-        dict(trace.ops[o].attrs).get("out_channels") for o in block.main if trace.ops[o].kind is OpKind.CONV
-    ]
-    flow = "->".join(str(c) for c in [block.in_shape[1] if len(block.in_shape) > 1 else "?", *chans])
-    return f"{flow}, output {format_shape(block.out_shape[1:])}"
 
 
 def diff(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from resnet_verify.tracing.records import OpKind
 from resnet_verify.verify.dead_ops import FIELD as DEAD_FIELD
 from resnet_verify.verify.inplace_skip import FIELD as INPLACE_SKIP
+from resnet_verify.verify.module_swap import FIELD as SWAP_FIELD
 from resnet_verify.verify.moved_blocks import FIELD as MOVED_BLOCK
 from resnet_verify.verify.patterns.context import Context
 from resnet_verify.verify.patterns.op_phrases import extra_op_phrase, extra_ops_phrase
@@ -76,6 +77,9 @@ def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
         own = "its own weights" if m.actual == "its own" else "the same weights"
         other = "its own" if m.expected == "its own" else "the same weights"
         return f"the run beside {module} has {own} in the candidate, {other} in the reference ({place})"
+    if m.field == SWAP_FIELD:
+        return (f"the {_layer(m, ctx)} runs {m.actual} where the reference's runs {m.expected}, with the other "
+                f"built but never run ({place})")  # fmt: skip
     if m.field == "custom_backward":
         side, name = ("candidate", m.actual) if m.actual is not None else ("reference", m.expected)
         return (f"the {side}'s {_layer(m, ctx)} runs in a custom autograd Function ({name}): its gradient is "
@@ -128,6 +132,8 @@ def action(m: Mismatch) -> str:
         return f"order the ops as the reference's {ref.rsplit('.', 1)[0]}"
     if m.field == "weights":
         return "build the run beside it as the reference does (one module called again shares its weights)"
+    if m.field == SWAP_FIELD:
+        return "run the module the reference runs (the flag or branch that picks between them)"
     if m.field == "custom_backward":
         return "call the layer itself as the reference does (the Function changes only what training sees)"
     if m.field == DEAD_FIELD:

@@ -1,0 +1,67 @@
+"""What the diff reads off the traces besides op pairs: an op's label, parameters no op uses, a layer
+moved across a block's add, a block's one-line description."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from resnet_verify.tracing.records import Block, OpKind, OpRecord, ParamInfo, Trace, format_shape
+from resnet_verify.verify.align import OpPair
+
+_LABEL = {
+    OpKind.CONV: "conv",
+    OpKind.BATCH_NORM: "BatchNorm",
+    OpKind.RELU: "ReLU",
+    OpKind.ADD: "residual add",
+    OpKind.MAX_POOL: "max pool",
+    OpKind.AVG_POOL: "avg pool",
+    OpKind.GLOBAL_POOL: "global pool",
+    OpKind.ADAPTIVE_POOL: "adaptive pool",
+    OpKind.LINEAR: "Linear",
+    OpKind.ACTIVATION: "activation",
+    OpKind.NORM: "norm",
+}
+
+
+def label(op: OpRecord) -> str:
+    base = _LABEL.get(op.kind, op.name)
+    attrs = dict(op.attrs)
+    if op.kind is OpKind.CONV:
+        k = attrs.get("kernel_size", ())
+        return f"{'x'.join(str(v) for v in k)} conv" if k else base
+    if op.kind is OpKind.ACTIVATION:
+        return str(attrs.get("function", base))
+    return base
+
+
+def unused_params(trace: Trace) -> list[ParamInfo]:
+    used = {p for op in trace.ops for p in op.params}
+    return [p for p in trace.params if not p.is_buffer and p.name not in used and not set(p.aliases) & used]
+
+
+def moved_across_add(ref: Trace, cand: Trace, pairs: Sequence[OpPair]) -> list[tuple[OpPair, OpPair]]:
+    """(missing, extra) op pairs of the same label: one layer applied on the other side of the add."""
+    extras = [p for p in pairs if p.reference is None and p.candidate is not None]
+    out: list[tuple[OpPair, OpPair]] = []
+    for p in pairs:
+        if p.candidate is not None or p.reference is None:
+            continue
+        want = label(ref.ops[p.reference])
+        twin = next(
+            (e for e in extras if e.candidate is not None and label(cand.ops[e.candidate]) == want), None
+        )
+        if twin is not None:
+            extras.remove(twin)
+            out.append((p, twin))
+    return out
+
+
+def block_desc(trace: Trace, block: Block) -> str:
+    chans = [
+        dict(trace.ops[o].attrs).get("out_channels") for o in block.main if trace.ops[o].kind is OpKind.CONV
+    ]
+    flow = "->".join(str(c) for c in [block.in_shape[1] if len(block.in_shape) > 1 else "?", *chans])
+    return f"{flow}, output {format_shape(block.out_shape[1:])}"
+
+
+__all__ = ["block_desc", "label", "moved_across_add", "unused_params"]
