@@ -145,3 +145,44 @@ def test_a_blur_run_first_before_a_strided_conv_is_blur_pool() -> None:
     ].message
     other = compare(blurred(False), "resnet18", input_size=64, num_classes=10)
     assert other.mismatches and Pattern.BLUR_POOL not in {f.pattern for f in other.findings}
+
+
+def test_modules_extra_in_the_same_blocks_are_one_finding() -> None:
+    """ConvNeXt's step taking two norms and an activation out of every block: one change, one finding
+    naming each module; a module extra in other blocks stays its own."""
+    import torch
+    from torch import nn
+
+    from resnet_verify.tracing.tracer import trace
+    from resnet_verify.verify.comparison import compare_traces
+
+    class Block(nn.Module):
+        def __init__(self, full: bool, gate: bool = False) -> None:
+            super().__init__()
+            self.conv1, self.conv2 = nn.Conv2d(8, 8, 3, padding=1), nn.Conv2d(8, 8, 3, padding=1)
+            self.bn0 = nn.BatchNorm2d(8)  # kept: the blocks still normalize
+            self.bn = nn.BatchNorm2d(8) if full else None
+            self.act = nn.ReLU() if full else None
+            self.gate = nn.Sequential(nn.Conv2d(8, 8, 1), nn.Sigmoid()) if gate else None
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            out = self.conv1(x)
+            if self.bn is not None and self.act is not None:
+                out = self.act(self.bn(out))
+            out = self.bn0(self.conv2(out))
+            if self.gate is not None:
+                out = out * self.gate(out)
+            return torch.relu(out + x)
+
+    def net(full: bool, gate_at: int = -1) -> nn.Module:
+        blocks = [Block(full, gate=i == gate_at) for i in range(3)]
+        return nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), *blocks, nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                             nn.Linear(8, 4))  # fmt: skip
+
+    c = compare_traces(trace(net(False), (3, 8, 8)), trace(net(True), (3, 8, 8)), reference_name="a",
+                       candidate_name="b", num_classes=4)  # fmt: skip
+    assert [f.title for f in c.findings] == ["An extra BatchNorm2d, ReLU in 3 blocks"] and not c.unexplained
+    gated = compare_traces(trace(net(False), (3, 8, 8)), trace(net(True, gate_at=1), (3, 8, 8)), reference_name="a",
+                           candidate_name="b", num_classes=4)  # fmt: skip
+    assert sorted(f.title for f in gated.findings)[0] == "An extra BatchNorm2d, ReLU in 3 blocks"
+    assert len(gated.findings) == 2

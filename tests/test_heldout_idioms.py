@@ -292,9 +292,10 @@ NOT_YET: dict[str, str] = {
     # (cnx_resnextify_r50, cnx_inverted_r50, cnx_dw_up_k7_r50 pass since depthwise blocks on the
     # reference's skeleton (blocks per stage and resolutions) are no other family, and a 1x1 paired with
     # a depthwise kxk is no grouped 1x1)
-    "cnx_fewer_acts_norms_r50": "extra_module_in_blocks 'an extra BatchNorm2d (bn2 / bn3) in 16 blocks (in the "
-    "reference)' and the same for the ReLUs (all located, all claimed): normalization_layer not named for the "
-    "BNs missing from every block",
+    "cnx_fewer_acts_norms_r50": "one extra_module_in_blocks finding ('An extra ReLU, BatchNorm2d in 16 blocks (in the "
+    "reference)': relu, bn2 and bn3 the candidate's blocks lack, all 64 mismatches claimed and located): "
+    "normalization_layer not named for the BNs missing from every block (the expectation reads 'none' among the "
+    "norms; the tool reads modules removed from the blocks)",
     # (cnx_separate_down_r50 passes since one strided conv between blocks is a stage's downsampling
     # layer, BlockKind.TRANSITION, no block; repvgg_r18, acnet_r18, dbb_r18 since linear branches
     # summed are no residual merge, and BNs after every conv of one side are no "normalization

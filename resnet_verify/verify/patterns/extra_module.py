@@ -157,42 +157,54 @@ def _outside_findings(ctx: Context) -> list[Finding]:
     return findings
 
 
+def _group_finding(ctx: Context, entries: list[tuple[_Key, list[tuple[str, list[int]]]]]) -> Finding:
+    """One finding for the modules extra in the same blocks (ConvNeXt's step removing two norms and two
+    activations from every block is one change): each named with its anatomy."""
+    (name, type_name, site), items = entries[0]
+    blocks = [b for b, _ in items]
+    idx = tuple(sorted({i for _, group in entries for _, ids in group for i in ids}))
+    where = ctx.mismatches[idx[0]].region
+    part = {"main": "main path", "shortcut": "shortcut", "tail": "end"}.get(where.value if where else "", "")
+    shown = ", ".join(blocks[:4]) + (f" ... {blocks[-1]}" if len(blocks) > 4 else "")
+    built = f", built at {site}" if site is not None else ""
+    instead = _replaces(ctx, items[0][1]) if len(entries) == 1 else ""
+    tail = (
+        "; the reference's blocks have no such module. It is one addition, not a difference per op."
+        if not instead
+        else ": one replacement, not a difference per op."
+    )
+    what = ", ".join(f"a {t} (`{n}`: {_anatomy(ctx, group[0][1])})" for (n, t, _), group in entries)
+    types = ", ".join(dict.fromkeys(t for (_, t, _), _ in entries))
+    s_ = "s" if len(blocks) != 1 else ""
+    return Finding(
+        pattern=Pattern.EXTRA_MODULE,
+        title=(f"{type_name}{instead.split(' (')[0]}" if instead else f"An extra {types}")
+        + f" in {len(blocks)} block{s_}",
+        message=(
+            f"The candidate's blocks carry {what} {'on the ' + part if part else ''}{instead} in {len(blocks)} "
+            f"block{s_} ({shown}){built}{tail}"
+        ),
+        locations=tuple(blocks[:8]),
+        mismatches=idx,
+        suggestion=(
+            f"{site or name}: remove the {types} to match the reference, or, if the addition is deliberate, "
+            "allow this pattern"
+        ),
+        source=site,
+    )
+
+
 def detect_extra_module(ctx: Context) -> list[Finding]:
     findings = _outside_findings(ctx)
-    for (name, type_name, site), items in _groups(ctx).items():
-        blocks = [b for b, _ in items]
-        idx = tuple(i for _, ids in items for i in ids)
-        where = ctx.mismatches[idx[0]].region
-        part = {"main": "main path", "shortcut": "shortcut", "tail": "end"}.get(
-            where.value if where else "", ""
-        )
-        shown = ", ".join(blocks[:4]) + (f" ... {blocks[-1]}" if len(blocks) > 4 else "")
-        built = f", built at {site}" if site is not None else ""
-        instead = _replaces(ctx, items[0][1])
-        tail = (
-            "; the reference's blocks have no such module. It is one addition, not a difference per op."
-            if not instead
-            else ": one replacement, not a difference per op."
-        )
-        findings.append(
-            Finding(
-                pattern=Pattern.EXTRA_MODULE,
-                title=(f"{type_name}{instead.split(' (')[0]}" if instead else f"An extra {type_name}")
-                + f" in {len(blocks)} block{'s' if len(blocks) > 1 else ''}",
-                message=(
-                    f"The candidate's blocks carry a {type_name} (`{name}`: {_anatomy(ctx, items[0][1])}) "
-                    f"{'on the ' + part if part else ''}{instead} in {len(blocks)} block{'s' if len(blocks) != 1 else ''} ({shown}){built}"
-                    f"{tail}"
-                ),
-                locations=tuple(blocks[:8]),
-                mismatches=idx,
-                suggestion=(
-                    f"{site or name}: remove the {type_name} to match the reference, or, if the addition "
-                    "is deliberate, allow this pattern"
-                ),
-                source=site,
-            )
-        )
+    buckets: dict[tuple[tuple[str, ...], object], list[tuple[_Key, list[tuple[str, list[int]]]]]] = {}
+    for key, items in _groups(ctx).items():
+        blocks = tuple(b for b, _ in items)
+        region = ctx.mismatches[items[0][1][0]].region
+        # a replacement (a module in a reference layer's place) stays its own; additions in the same
+        # blocks on the same path are one
+        own = key if _replaces(ctx, items[0][1]) else None
+        buckets.setdefault((blocks, (region, own)), []).append((key, items))
+    findings.extend(_group_finding(ctx, entries) for entries in buckets.values())
     return findings
 
 
