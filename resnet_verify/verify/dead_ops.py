@@ -36,7 +36,7 @@ def dead_ops(trace: Trace) -> frozenset[int]:
     )
 
 
-def _source(trace: Trace, op_id: int) -> int:
+def source_of(trace: Trace, op_id: int) -> int:
     """The op that computed what ``op_id``'s input holds, through layout."""
     at = trace.ops[op_id].inputs[0] if trace.ops[op_id].inputs else INPUT_ID
     while at >= 0 and trace.ops[at].kind in LAYOUT_KINDS and trace.ops[at].inputs:
@@ -66,10 +66,10 @@ def dropped_results(
         op_id = m.reference_op if m.actual is None else m.candidate_op
         if op_id is None:
             continue
-        want = ids.get(_source(here, op_id), INPUT_ID if _source(here, op_id) == INPUT_ID else None)
+        want = ids.get(source_of(here, op_id), INPUT_ID if source_of(here, op_id) == INPUT_ID else None)
         hit = next(
             (d for d in sorted(mine) if d not in taken and other.ops[d].kind is here.ops[op_id].kind
-             and _source(other, d) == want),
+             and source_of(other, d) == want),
             None,
         )  # fmt: skip
         if hit is None:
@@ -92,4 +92,4 @@ def dropped_results(
     return out
 
 
-__all__ = ["FIELD", "dead_ops", "dropped_results"]
+__all__ = ["FIELD", "dead_ops", "dropped_results", "source_of"]

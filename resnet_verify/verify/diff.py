@@ -22,6 +22,8 @@ from resnet_verify.tracing.records import (
 )
 from resnet_verify.verify.align import OpPair, align_block_ops, align_ops, align_stem_ops, significant
 from resnet_verify.verify.crash import crash_mismatch, repair_mismatches
+from resnet_verify.verify.dataflow_edges import FIELD as EDGE_FIELD
+from resnet_verify.verify.dataflow_edges import rewired
 from resnet_verify.verify.dead_ops import FIELD as DEAD_FIELD
 from resnet_verify.verify.dead_ops import dead_ops, dropped_results
 from resnet_verify.verify.diff_support import block_desc, label, moved_across_add, unused_params
@@ -314,7 +316,26 @@ class _Differ:
         self.unused_params()
         for m in shared_parameter_mismatches(self.ref, self.cand, pairs):
             self.add(m)
+        self.rewired(pairs)
         return dropped_results(self.ref, self.cand, self.out, self.paired, self.dead)
+
+    def rewired(self, pairs: Sequence[BlockPair]) -> None:
+        """Paired ops reading tensors paired with other ones (verify/dataflow_edges.py)."""
+        block_of = {o: p for p in pairs if p.reference is not None for o in self._block_ops(p.reference)}
+        for r_id, c_id, rs, cs in rewired(self.ref, self.cand, self.paired):
+            r, c = self.ref.ops[r_id], self.cand.ops[c_id]
+            was = _reading(self.ref, rs)
+            now = _reading(self.cand, cs)
+            pair = block_of.get(r_id)
+            self.add(Mismatch(
+                MismatchKind.OP, r.module_path, c.module_path, EDGE_FIELD, was, now,
+                f"{label(c)} ({c.module_path or 'the model'}) reads {now} where the reference's reads {was}",
+                c.source, Region.BLOCK if pair is not None else Region.MODEL, r.kind, pair, r_id, c_id,
+            ))  # fmt: skip
+
+    def _block_ops(self, index: int) -> tuple[int, ...]:
+        b = self.ref.structure.blocks[index]
+        return (*b.main, *b.shortcut, *b.tail)
 
     def output_shape(self) -> None:
         ref, cand = self.ref, self.cand
@@ -368,6 +389,14 @@ def _squeezed(op: OpRecord) -> object:
     if op.kind is OpKind.GLOBAL_POOL and op.out_shape:
         return op.out_shape[:2]
     return op.out_shape
+
+
+def _reading(trace: Trace, op_id: int) -> str:
+    if op_id < 0:
+        return "the input"
+    op = trace.ops[op_id]
+    bounds = dict(op.attrs).get("bounds")
+    return f"{label(op)} [{bounds}]" if bounds else label(op)
 
 
 def diff(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
