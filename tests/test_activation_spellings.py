@@ -90,3 +90,32 @@ def test_a_group_sort_module_is_one_activation_paired_with_the_relu_it_replaces(
     assert [dict(op.attrs).get("dim") for op in other.ops if op.kind is OpKind.ACTIVATION] != [
         dict(act.attrs)["dim"]
     ]
+
+
+def test_mish_written_out_is_mish() -> None:
+    """GwcNet's Mish, ``x * torch.tanh(F.softplus(x))``, is ``nn.Mish``; ``x * tanh(x)`` is not."""
+
+    class Act(nn.Module):
+        def __init__(self, how: str) -> None:
+            super().__init__()
+            self.conv, self.fc, self.how = nn.Conv2d(3, 8, 3), nn.Linear(8, 4), how
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            y = self.conv(x)
+            if self.how == "module":
+                y = nn.functional.mish(y)
+            elif self.how == "written":
+                y = y * torch.tanh(F.softplus(y))
+            else:
+                y = y * torch.tanh(y)
+            return self.fc(y.mean((2, 3)))
+
+    from resnet_verify.verify.comparison import compare_traces
+
+    def compare(a: str, b: str) -> list[str]:
+        c = compare_traces(trace(Act(a), (3, 8, 8)), trace(Act(b), (3, 8, 8)), reference_name="a",
+                           candidate_name="b", num_classes=4)  # fmt: skip
+        return [m.message for m in c.mismatches]
+
+    assert not compare("module", "written") and not compare("written", "module")
+    assert compare("module", "other")

@@ -171,9 +171,26 @@ def join_norm_modules(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     return tuple(out)
 
 
+def _gate_chain(
+    ops: Sequence[OpRecord], consumers: dict[int, list[int]], x: int, gate: int
+) -> list[int] | None:
+    """The ops of ``g(x)`` when ``gate`` computes sigmoid(x) (swish) or tanh(softplus(x)) (Mish) and
+    only the multiply reads them; None otherwise."""
+    g = ops[gate] if gate >= 0 else None
+    if g is None or len(consumers.get(gate, [])) != 1:
+        return None
+    if function_of(g) == "sigmoid" and g.inputs == (x,):
+        return [gate]
+    if function_of(g) == "tanh" and len(g.inputs) == 1 and g.inputs[0] >= 0:
+        sp = ops[g.inputs[0]]
+        if function_of(sp) == "softplus" and sp.inputs == (x,) and consumers.get(sp.id) == [gate]:
+            return [sp.id, gate]
+    return None
+
+
 def join_swish(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
-    """``x * torch.sigmoid(x)`` is SiLU (swish) written by hand: the multiply reads as one ``silu``
-    activation, the sigmoid that only feeds it as a layout op."""
+    """``x * torch.sigmoid(x)`` is SiLU (swish) and ``x * torch.tanh(F.softplus(x))`` is Mish, written
+    by hand: the multiply reads as the one activation, the gate's ops that only feed it as layout."""
     consumers = readers(ops)
     out = list(ops)
     for op in ops:
@@ -181,16 +198,14 @@ def join_swish(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
             continue
         a, b = op.inputs
         for x, gate in ((a, b), (b, a)):
-            g = ops[gate] if gate >= 0 else None
-            if (
-                g is not None
-                and function_of(g) == "sigmoid"
-                and g.inputs == (x,)
-                and consumers.get(gate) == [op.id]
-            ):
-                out[op.id] = replace(op, kind=OpKind.ACTIVATION, attrs=make_attrs({"function": "silu"}))
-                out[gate] = replace(g, kind=OpKind.RESHAPE, attrs=make_attrs({"part_of": "silu"}))
-                break
+            chain = _gate_chain(ops, consumers, x, gate)
+            if chain is None:
+                continue
+            name = "silu" if len(chain) == 1 else "mish"
+            out[op.id] = replace(op, kind=OpKind.ACTIVATION, attrs=make_attrs({"function": name}))
+            for i in chain:
+                out[i] = replace(ops[i], kind=OpKind.RESHAPE, attrs=make_attrs({"part_of": name}))
+            break
     return tuple(out)
 
 
