@@ -50,6 +50,8 @@ depth-estimation and anomaly-detection repositories write them; ``heldout44``: R
 extractors as stereo-matching and optical-flow repositories write them); an idiom's
 depth-estimation and anomaly-detection repositories write them; ``heldout45``: 1-D residual networks over
 text and physiological signals as their repositories write them); an idiom's
+depth-estimation and anomaly-detection repositories write them; ``heldout46``: ResNets as
+explainability and interpretability code wraps and edits them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -852,6 +854,23 @@ PART_NOTES = {
     "dropouts under res_blocks.N and resblock1d_N not paired), hannun_plain_padding (the identity pool's dead zero pad "
     "reported missing, repeated_in_blocks), vdcnn_maxpool_blocks (repeated_in_blocks twice for the pool before the "
     "block and the strides it takes over; downsampling_moved not named, swapped too).",
+    "heldout46": "ResNets as explainability and interpretability code wraps and edits them, at 64 px, against "
+    "torchvision's resnet18 / resnet50 or the user's own unedited builder in the same file: Grad-CAM wrappers keeping "
+    "activations and gradients (the blog-post split model with a tensor hook on layer4's map, pytorch-grad-cam's "
+    "ActivationsAndGradients forward and full backward hooks on layer4[-1]: clean) and a CAM head (a 1x1 conv to the "
+    "classes before the pool: conv_classifier); ReLU swaps (pytorch-grad-cam's guided-backprop autograd Function left in "
+    "every ReLU's place: described; beta-smoothing Softplus(beta=10): activation_function; one ReLU per use for Captum's "
+    "DeepLift: clean); wrappers (RISE's Sequential(resnet50, Softmax(dim=1)) with frozen parameters: softmax_output; a "
+    "Captum forward returning one class's logit: described; a dict output read at ['logits']: clean); zennit's LRP "
+    "canonizers (the residual add as stack + Sum module: clean; SequentialMergeBatchNorm left applied: "
+    "conv_bias_before_bn, the BNs' eps 0 described); feature-visualisation truncation (children()[:-3]: clean; a "
+    "layer-by-layer loop breaking before layer3: described); netdissect's edit_layer ablating eight units of layer4 "
+    "(described); a saliency wrapper normalising inside forward (torchvision's transforms.Normalize in a Sequential: "
+    "clean; the wrapper applied twice: described) (tests/fixtures/heldout/batch46_*.py). First measurement (at "
+    "eef88c3): 13 of 16 right, twins 15 of 16 clean, swapped 4 of 4; missed: gradcam_module_hooks_r50 and the "
+    "dissect_unit_ablation_r18 twin (a hook's stored output.detach(), which feeds no op, reported as a gradient cut), "
+    "saliency_tv_normalize_r18 (transforms.Normalize's as_tensor constants and in-place sub_ / div_ described as stem "
+    "differences), zennit_stack_sum_r50 (not_a_residual_network: the stack-and-sum add not read as the residual add).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
@@ -888,6 +907,8 @@ def render(part: str, rows: list[dict[str, Any]], facts: dict[str, Any]) -> str:
         "right (473 of 682 in all, 69%).",
         "of 16, heldout40 8 of 16, heldout41 14 of 16, heldout42 11 of 16, heldout43 12 of 16, heldout45 13 of 16 right",
         "(476 of 682 in all, 70%).",
+        "of 16, heldout40 8 of 16, heldout41 14 of 16, heldout42 11 of 16, heldout43 12 of 16, heldout46 13 of 16",
+        "right (476 of 682 in all, 70%).",
         "Every held-out part was then used to improve the tool (each miss fixed by a mechanism with its own test, or kept as a stated",
         "disagreement), so the numbers",
         "below are after that work;",
