@@ -1,11 +1,8 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Forty-five parts: ``heldout`` to
-``heldout44`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout43`` and ``heldout45`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Forty-seven parts: ``heldout`` to
+``heldout46`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
-``heldout43`` and ``heldout46`` (written after the detectors; expectations decided before the tool was run
-on them; the first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
 (1-D signals, 3-D video and volumes, grayscale and multispectral images, each idiom with its input's
@@ -118,11 +115,11 @@ ResNet18_MS3), compared with the user's own unedited builder: refactors, named v
 feature_extraction with its dilated layer4, SPP branches and concatenation cost volume, GwcNet's group-wise correlation
 features and volume, CFNet's Mish, RAFT's BasicEncoder with instance norm and its all-pairs correlation, RAFT's
 batch-norm context encoder split into tanh / relu halves), compared with the user's own unedited builder: refactors,
-named variants and single mistakes) and
+named variants and single mistakes),
 ``heldout45`` 1-D residual networks over text and physiological signals as their repositories write them (tsai's ResNet
 baseline of Wang et al. with kernels 7 / 5 / 3, Ribeiro et al.'s 12-lead ECG ResNet with max-pooled skips and dropout
 in every unit, hsd1503's Hannun-style pre-activation ResNet1D with zero-padded identities, VDCNN-9 with k-max
-pooling), compared with the user's own unedited builder: refactors, named variants and single mistakes) and
+pooling), compared with the user's own unedited builder: refactors, named variants and single mistakes),
 ``heldout46`` ResNets as explainability and interpretability code wraps and edits them (Grad-CAM wrappers keeping
 activations and gradients with tensor and module hooks, a CAM conv head, pytorch-grad-cam's guided-backprop ReLU
 Function, beta-smoothing Softplus, one ReLU per use for DeepLift, RISE's softmax Sequential, one-logit and dict-reading
