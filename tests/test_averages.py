@@ -62,3 +62,32 @@ def test_another_count_or_a_halved_residual_sum_stays_itself() -> None:
 
     t = trace(Halved(), 8)
     assert [op.kind for op in t.ops if op.kind is OpKind.ADD] == [OpKind.ADD] and len(t.structure.blocks) == 1
+
+
+def test_a_sum_over_a_stack_of_two_is_the_residual_add() -> None:
+    """zennit's canonizer writes the residual add as ``torch.stack([x, out], -1).sum(-1)``: the block is
+    the block; a sum over a stack of three (x + 2 * out) is not that add."""
+
+    class Block(nn.Module):
+        def __init__(self, how: str) -> None:
+            super().__init__()
+            self.conv, self.how = nn.Conv2d(4, 4, 3, padding=1), how
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            out = self.conv(x)
+            if self.how == "add":
+                return torch.relu(x + out)
+            parts = [x, out] if self.how == "stack" else [x, out, out]
+            return torch.relu(torch.stack(parts, dim=-1).sum(-1))
+
+    def net(how: str) -> nn.Module:
+        return nn.Sequential(
+            nn.Conv2d(3, 4, 3), Block(how), Block(how), nn.AdaptiveAvgPool2d(1), nn.Flatten()
+        )
+
+    stacked = trace(net("stack"), 16)
+    assert len(stacked.structure.blocks) == 2
+    c = compare_traces(trace(net("add"), 16), stacked, reference_name="a", candidate_name="b", num_classes=5)
+    assert not c.mismatches, [m.message for m in c.mismatches]
+    other = trace(net("other"), 16)
+    assert other.crash is None and not other.structure.blocks

@@ -490,11 +490,6 @@ NOT_YET: dict[str, str] = {
     "reference has mul, a div by 8.0 where the reference has mean over dim 2, x4 disparities) for the group-wise "
     "correlation as einsum over each group's channels divided by the channels per group, the mean exactly (0 in "
     "float64): the spelling not recognised, and the root's correlation ops placed in block dres0 (expected clean)",
-    "gwc_mish": "activation_function right ('softplus in place of ReLU', 28 of 32 ReLUs) but Mish's other two ops left to "
-    "other findings: repeated_in_blocks ('an extra tanh; an extra mul' in 25 blocks) and described_difference ('The "
-    "stem is built differently': an extra tanh and mul x3) for CFNet's Mish (x * tanh(softplus(x))) in the feature "
-    "network: the three ops not read as one activation inside PSMNet's Sequential(convbn, act) (expected "
-    "activation_function alone)",
     "gwc_concat_volume": "four extra_module_in_blocks (dres0 read as 'an extra residual unit of another kind'; lastconv's "
     "Sequential, ReLU and Conv2d) and two described_difference ('Block dres0 ...': the concatenation volume's "
     "__setitem__ / __getitem__ / cat paired with dres0's conv, BN, ReLU; 'The head ...': 'a second run of "
@@ -507,9 +502,6 @@ NOT_YET: dict[str, str] = {
     "reference has split) for RAFT's encoder called once per frame instead of on the two frames concatenated on the "
     "batch axis and split back: equal maps (0 in float32, instance norm per sample), but the reference's batched call "
     "is not aligned with the two calls (expected clean)",
-    "raft_context_split_swapped": "compares clean (no mismatch) for inp, net = torch.split(cnet, [128, 128], dim=1): "
-    "tanh applied to the second half and relu to the first, the two returned tensors computed from the other halves; "
-    "which output of the split each op reads is not compared (expected described at the root, outputs whole-model)",
     # heldout45, first run at 0f33569 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 13 of 16 right; twins 16 of 16 clean; swapped 5 of 6):
     "ecg_modulelist_port": "dropout twice ('Dropout only in the candidate' at res_blocks.1.dropout2, res_blocks.2 / "
@@ -539,11 +531,6 @@ NOT_YET: dict[str, str] = {
     "reference has sub', the same for div, 'an extra sub_', 'an extra div_') for torchvision's transforms.Normalize in "
     "an nn.Sequential before resnet18: its clone, as_tensor constants and in-place sub_ / div_ not read as the "
     "wrapper's (x - mean) / std (equal in float32 with the weights copied; expected clean)",
-    "zennit_stack_sum_r50": "not_a_residual_network verdict ('it has no residual additions (it concatenates feature "
-    "maps instead)', the first 20 mismatches kept: layer1.0's convs and BNs extra in the stem, 'extra stack', 'extra "
-    "sum (layer1.0.canonizer_sum)') for zennit's canonized bottlenecks, whose add is torch.stack([identity, out], -1) "
-    "then torch.sum over the last axis: the stack-and-sum not read as the residual add (numerically equal to resnet50; "
-    "expected clean)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -674,9 +661,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout42, first run at b8f855e: 5 of 5
     # heldout43, first run at 06b9eaf: 4 of 4
     # heldout44, first run at aa79b68: 3 of 4
-    "gwc_mish": "repeated_in_blocks ('tanh missing in the candidate; mul missing in the candidate' in 25 blocks) and "
-    "described_difference (the stem's tanh / mul x3) besides activation_function ('softplus in place of ReLU (in the "
-    "reference)'), as the unswapped run",
     # heldout45, first run at 0f33569: 5 of 6
     "vdcnn_maxpool_blocks": "repeated_in_blocks twice (the extra max pool and the conv strides, phrased for the "
     "reference's side) without downsampling_moved, as the unswapped run",

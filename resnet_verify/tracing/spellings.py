@@ -8,8 +8,8 @@ into the conv / pool reading them (a causal 1-D conv's left pad or chomp too); a
 before the Linear it follows, a mean over frames and partial means joined into the global pool; a
 frozen BatchNorm's arithmetic, Caffe's BatchNorm + Scale, a division by a vector's own norm
 (F.normalize), hand-written norms, GroupSort, swish and ReLU as the one op each computes; ops that
-commute in one order; an average of n predictions, a scaled sum and a Linear written as a 1x1 conv on
-a vector (or inside a channel gate) as one op each.
+commute in one order; an average of n predictions, a sum over a stack of two (the add), a scaled sum
+and a Linear written as a 1x1 conv on a vector (or inside a channel gate) as one op each.
 Every pass keeps op ids: kinds, attributes and how shapes are read change, and an op that becomes
 part of another (layout) may leave the one that absorbed it reading its input.
 """
@@ -39,6 +39,7 @@ from resnet_verify.tracing.products import deform_fills, read_products, strided_
 from resnet_verify.tracing.records import OpRecord
 from resnet_verify.tracing.scaled_add import fold_scaled_adds
 from resnet_verify.tracing.sort_activation import sort_activations
+from resnet_verify.tracing.stacked_sums import join_stacked_sums
 from resnet_verify.tracing.unfold_pools import unfold_pools
 from resnet_verify.tracing.unit_pools import unit_pools
 from resnet_verify.tracing.vector_convs import linears_as_convs
@@ -48,7 +49,7 @@ SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
     fold_causal_padding, mean_before_linear, frame_mean_into_pool, join_partial_pools, join_frozen_bn,
     join_bn_scale, join_normalize, join_norm_modules, sort_activations, join_swish, join_hard_swish, join_relu,
     relu_before_max_pool, avg_pool_before_1x1, slice_before_activation,
-    join_averages, fold_scaled_adds, linears_as_convs,
+    join_averages, join_stacked_sums, fold_scaled_adds, linears_as_convs,
 )  # fmt: skip
 
 
