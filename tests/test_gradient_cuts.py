@@ -54,3 +54,33 @@ def test_the_same_cut_on_both_sides_is_no_difference() -> None:
     p = trace(plain, 64)
     swapped = gradient_mismatches(t, p, align_blocks(t, p))
     assert len(swapped) == 8 and all(m.reference_op is not None and m.candidate_op is None for m in swapped)
+
+
+def test_a_detached_copy_nothing_returned_reads_cuts_nothing() -> None:
+    """Grad-CAM's forward hook keeps ``output.detach()`` for later: the network's own path is untouched;
+    a detached tensor the network goes on with is still a cut."""
+    from torch import nn
+
+    from resnet_verify.tracing.tracer import trace
+    from resnet_verify.verify.comparison import compare_traces
+
+    class Net(nn.Module):
+        def __init__(self, how: str) -> None:
+            super().__init__()
+            self.conv, self.fc, self.how, self.kept = nn.Conv2d(3, 8, 3), nn.Linear(8, 4), how, []
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            y = self.conv(x)
+            if self.how == "kept":
+                self.kept.append(y.detach())
+            elif self.how == "cut":
+                y = y.detach()
+            return self.fc(y.mean((2, 3)))
+
+    def fields(how: str) -> list[str | None]:
+        c = compare_traces(trace(Net("plain"), (3, 8, 8)), trace(Net(how), (3, 8, 8)), reference_name="a",
+                           candidate_name="b", num_classes=4)  # fmt: skip
+        return [m.field for m in c.mismatches]
+
+    assert fields("kept") == []
+    assert fields("cut") == ["gradient"]

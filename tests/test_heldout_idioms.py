@@ -523,10 +523,6 @@ NOT_YET: dict[str, str] = {
     # heldout46, first run at eef88c3 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is torchvision's resnet18 / resnet50 or the user's own builder in the same file; 13 of 16 right; twins
     # 15 of 16 clean; swapped 4 of 4):
-    "gradcam_module_hooks_r50": "one unexplained mismatch, 'gradient flows stopped (detach)' at layer4.2 ('the candidate "
-    "cuts the gradient here'), for pytorch-grad-cam's forward hook that keeps output.detach() in a list and returns "
-    "nothing: the detached copy feeds no later op, the module's output and its gradient are unchanged (numerically "
-    "equal to resnet50 in train and eval mode; expected clean)",
     "saliency_tv_normalize_r18": "described_difference in the stem at 0 ('as_tensor function as_tensor where the "
     "reference has sub', the same for div, 'an extra sub_', 'an extra div_') for torchvision's transforms.Normalize in "
     "an nn.Sequential before resnet18: its clone, as_tensor constants and in-place sub_ / div_ not read as the "
@@ -588,9 +584,6 @@ NOT_YET_TWIN: dict[str, str] = {
     # heldout44, first run at aa79b68: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout45, first run at 0f33569: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout46, first run at eef88c3: twins 15 of 16 clean
-    "dissect_unit_ablation_r18": "'gradient flows stopped (detach)' at layer4 for netdissect's retain_layer hook, "
-    "which keeps x.detach() on the instrument and returns nothing (edits nothing): the stored copy feeds no op, the "
-    "twin is numerically torchvision's resnet18 (the same false cut as gradcam_module_hooks_r50)",
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what

@@ -9,18 +9,30 @@ more than the other is a mismatch at the op that makes it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from resnet_verify.tracing.dataflow import Graph
 from resnet_verify.tracing.records import INPUT_ID, Block, OpKind, Trace
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 
 CUTS = frozenset({"detach", "detach_", "data"})
 
 
-def _cuts(trace: Trace, ops: Sequence[int]) -> list[int]:
+def _cuts(trace: Trace, ops: Sequence[int], live: Callable[[int], bool]) -> list[int]:
     # The model's input has no history inside the model: detaching it (an input-gradient wrapper's
-    # ``x.detach().requires_grad_()``) cuts nothing the model learns through.
-    return [o for o in ops if trace.ops[o].name in CUTS and not _of_the_input(trace, o)]
+    # ``x.detach().requires_grad_()``) cuts nothing the model learns through; nor does a detached
+    # copy nothing returned reads (Grad-CAM's hook keeping ``output.detach()`` for later).
+    return [o for o in ops if trace.ops[o].name in CUTS and not _of_the_input(trace, o) and live(o)]
+
+
+def _live(trace: Trace) -> Callable[[int], bool]:
+    """Whether an op's result reaches what the forward returns (every op when that is unknown)."""
+    returned = [*([trace.output_op] if trace.output_op is not None else []), *trace.side_outputs]
+    if trace.output_op is None:
+        return lambda _op: True
+    graph = Graph(trace.ops)
+    mask = graph.feeding(returned)
+    return lambda op: graph.holds(mask, op)
 
 
 def _of_the_input(trace: Trace, op_id: int) -> bool:
@@ -60,8 +72,9 @@ def gradient_mismatches(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> 
     if cand.crash is not None or not any(o.name in CUTS for t in (ref, cand) for o in t.ops):
         return []
     out: list[Mismatch] = []
+    live_r, live_c = _live(ref), _live(cand)
     for region, where, ref_ops, cand_ops, pair in _places(ref, cand, pairs):
-        rc, cc = _cuts(ref, ref_ops), _cuts(cand, cand_ops)
+        rc, cc = _cuts(ref, ref_ops, live_r), _cuts(cand, cand_ops, live_c)
         for o in cc[len(rc) :]:
             op = cand.ops[o]
             out.append(Mismatch(
