@@ -67,7 +67,8 @@ def test_a_detached_copy_nothing_returned_reads_cuts_nothing() -> None:
     class Net(nn.Module):
         def __init__(self, how: str) -> None:
             super().__init__()
-            self.conv, self.fc, self.how, self.kept = nn.Conv2d(3, 8, 3), nn.Linear(8, 4), how, []
+            self.conv, self.fc, self.how = nn.Conv2d(3, 8, 3), nn.Linear(8, 4), how
+            self.kept: list[torch.Tensor] = []
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
             y = self.conv(x)
