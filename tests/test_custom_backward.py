@@ -49,3 +49,39 @@ def test_a_custom_backward_is_a_difference_either_way() -> None:
 def test_the_same_function_on_both_sides_is_no_difference() -> None:
     assert not _messages(_Net(True), _Net(True))
     assert not _messages(_Net(False), _Net(False))
+
+
+class _Recompute(torch.autograd.Function):
+    """A memory-saving Function (RevNet's coupling, a checkpoint): a whole computation, recomputed in
+    the backward with autograd's own gradient."""
+
+    @staticmethod
+    def forward(ctx: Any, x: torch.Tensor, conv: nn.Module) -> torch.Tensor:
+        ctx.conv = conv
+        ctx.save_for_backward(x)
+        with torch.no_grad():
+            return torch.relu(conv(x)) + x
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor, None]:
+        (x,) = ctx.saved_tensors
+        with torch.enable_grad():
+            x = x.detach().requires_grad_(True)
+            y = torch.relu(ctx.conv(x)) + x
+            (g,) = torch.autograd.grad(y, x, grad)
+        return g, None
+
+
+def test_a_function_wrapping_a_whole_computation_keeps_no_name() -> None:
+    class Block(nn.Module):
+        def __init__(self, recompute: bool) -> None:
+            super().__init__()
+            self.conv, self.recompute = nn.Conv2d(8, 8, 3, padding=1), recompute
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return _Recompute.apply(x, self.conv) if self.recompute else torch.relu(self.conv(x)) + x
+
+    def net(recompute: bool) -> nn.Module:
+        return nn.Sequential(nn.Conv2d(3, 8, 3), Block(recompute), nn.AdaptiveAvgPool2d(1), nn.Flatten())
+
+    assert not _messages(net(False), net(True))

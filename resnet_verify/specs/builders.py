@@ -149,8 +149,10 @@ def build_model(
         model, display = _build_model(spec, num_classes=num_classes, device=device, input_size=input_size)
         if holds_script(model):
             # TorchScript runs the module's own Python source compiled: built again with torch.jit
-            # off, torch.jit.script / trace return that source as it is, which a trace can read op by op
-            with jit_disabled():
+            # off, torch.jit.script / trace return that source as it is, which a trace can read op by
+            # op. A builder that cannot run so (it saves and loads the script) keeps its script model,
+            # refused below with its hint.
+            with contextlib.suppress(Exception), jit_disabled():  # (failing, the first build stands)
                 model, display = _build_model(
                     spec, num_classes=num_classes, device=device, input_size=input_size
                 )

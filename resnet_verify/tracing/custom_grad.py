@@ -5,20 +5,27 @@ through backward (dead units included); a straight-through estimator, a gradient
 a custom checkpoint do the like. The forward ops are the ordinary ones, so compared by them alone
 the network reads as unchanged, a false "no difference" for anything that trains or attacks through
 it. The recorder asks, for each op, whether it runs in such a ``forward`` (its first argument, the
-``ctx``, is autograd's backward node of the Function) and records the Function's name.
+``ctx``, is autograd's backward node of the Function) and records the Function's name; a Function
+whose forward runs a whole computation (RevNet's memory-saving coupling) recomputes it in the backward
+with autograd's gradient, and keeps no name (``keep_gradient_functions``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from types import FrameType
 
 import torch
 
+from resnet_verify.tracing.records import LAYOUT_KINDS, OpRecord, make_attrs
+
 _DEPTH = 3  # frames above the op: forward itself, or a helper it calls
 
 
-def custom_backward(caller: FrameType | None) -> str | None:
-    """The name of the custom autograd Function whose ``forward`` runs the op, else None."""
+def custom_backward(caller: FrameType | None) -> tuple[str, int] | None:
+    """The name of the custom autograd Function whose ``forward`` runs the op and the id of that call's
+    ``ctx``, else None."""
     frame = caller
     for _ in range(_DEPTH):
         if frame is None:
@@ -27,9 +34,23 @@ def custom_backward(caller: FrameType | None) -> str | None:
         if code.co_name == "forward" and code.co_argcount >= 1 and code.co_varnames[0] != "self":
             ctx = frame.f_locals.get(code.co_varnames[0])
             if isinstance(ctx, torch.autograd.function.BackwardCFunction):
-                return type(ctx).__name__.removesuffix("Backward")
+                return type(ctx).__name__.removesuffix("Backward"), id(ctx)
         frame = frame.f_back
     return None
 
 
-__all__ = ["custom_backward"]
+def keep_gradient_functions(ops: Sequence[OpRecord], calls: dict[int, list[int]]) -> tuple[OpRecord, ...]:
+    """The Function's name kept on the ops of calls that run one op (a straight-through or fake
+    activation, a gradient reversal, guided backprop's ReLU: there to change that op's gradient), taken
+    off calls that run a whole computation (RevNet's coupling, a checkpoint: there to recompute it in
+    the backward and save memory, whose gradient is autograd's own)."""
+    out = list(ops)
+    for ids in calls.values():
+        if sum(out[i].kind not in LAYOUT_KINDS for i in ids) > 1:
+            for i in ids:
+                a = {k: v for k, v in out[i].attrs if k != "custom_backward"}
+                out[i] = replace(out[i], attrs=make_attrs(a))
+    return tuple(out)
+
+
+__all__ = ["custom_backward", "keep_gradient_functions"]

@@ -56,6 +56,7 @@ class Recorder(OpCounter):
         self.derived: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self.flops: FlopCount | None = None  # active under this mode while the forward runs
         self.flops_before = 0  # the count when the current op started (modes do not nest)
+        self.function_calls: dict[int, list[int]] = {}  # custom autograd Function call -> its op ids
 
     def _flops_so_far(self) -> int:
         return self.flops.total if self.flops is not None else 0
@@ -101,7 +102,7 @@ class Recorder(OpCounter):
             attrs = {**attrs, "param_ops": "→".join(steps)}  # difference in it is seen (``W.T``,
             # ``W.view(o, -1)`` are the stored weight laid out otherwise, not computed)
         if (function := custom_backward(caller)) is not None:
-            attrs = {**attrs, "custom_backward": function}
+            attrs = {**attrs, "custom_backward": function[0]}
         if read.constants and kind in _ARITHMETIC:
             attrs = {**attrs, "values": "; ".join(read.constants)}
         op = OpRecord(
@@ -119,15 +120,27 @@ class Recorder(OpCounter):
             source=user_frame(caller, stop=self.stop),
             macs=(self._flops_so_far() - self.flops_before) // 2,
         )
+        start = len(self.ops)
+        self._append(op, attrs, kwargs, outs, in_shapes)
+        if function is not None:  # every op this call recorded belongs to the Function's call
+            self.function_calls.setdefault(function[1], []).extend(range(start, len(self.ops)))
+
+    def _append(
+        self, op: OpRecord, attrs: dict[str, Any], kwargs: dict[str, Any], outs: list[torch.Tensor],
+        in_shapes: list[Shape],
+    ) -> None:  # fmt: skip
+        """The op recorded: a fused op as the ops it fuses, a chunk's pieces as one slice op each."""
         fused = split_fused(op, kwargs)
         if fused is not None:
             self.ops.extend(fused)
             self._produced(outs[:1], op.inplace)
             return
         pieces = (
-            piece_bounds(in_shapes[0], [shape_of(t) for t in outs]) if name in PIECES and in_shapes else None
+            piece_bounds(in_shapes[0], [shape_of(t) for t in outs])
+            if op.name in PIECES and in_shapes
+            else None
         )
-        for i, t in enumerate(outs):  # a chunk's pieces: one slice op each, else one op for all
+        for i, t in enumerate(outs):
             if pieces is not None or i == 0:
                 bounds = {"bounds": pieces[i]} if pieces is not None else {}
                 self.ops.append(replace(op, id=len(self.ops), out_shape=shape_of(t),

@@ -34,6 +34,7 @@ from resnet_verify.specs.usercode import (
 )
 from resnet_verify.tracing.buffer_values import small_buffer_values
 from resnet_verify.tracing.crashes import crash_record
+from resnet_verify.tracing.custom_grad import keep_gradient_functions
 from resnet_verify.tracing.flop_mode import FlopCount
 from resnet_verify.tracing.module_hooks import ModuleHooks, Sites
 from resnet_verify.tracing.outputs import other_tensors, select_output
@@ -41,6 +42,7 @@ from resnet_verify.tracing.parallel_passes import fold_parallel_passes
 from resnet_verify.tracing.recorder import Recorder, shape_of
 from resnet_verify.tracing.records import (
     INPUT_ID,
+    Crash,
     ModuleCall,
     OpRecord,
     ParamInfo,
@@ -321,9 +323,19 @@ def _side_outputs(recorder: Recorder, output: Any, chosen: torch.Tensor | None) 
     return tuple(sorted(p for p in made if p >= 0 and p not in seen))
 
 
+def _crash(run: _Run, shape: Shape) -> Crash | None:
+    if run.error is None:
+        return None
+    recorder = run.recorder
+    return crash_record(
+        recorder.failed, tuple(recorder.stack), run.error, run.calls, len(recorder.ops), shape
+    )
+
+
 def _canonical_ops(run: _Run) -> tuple[OpRecord, ...]:
     """The recorded ops in one spelling per concept, a network's parallel second run as one op."""
-    ops = one_spelling(tag_reparametrized(run.recorder.ops, run.reparametrized))
+    recorded = keep_gradient_functions(run.recorder.ops, run.recorder.function_calls)
+    ops = one_spelling(tag_reparametrized(recorded, run.reparametrized))
     return fold_parallel_passes(ops, run.calls)
 
 
@@ -370,13 +382,7 @@ def trace(
     run, repairs = _repaired(
         model, shape, first, real_fallback_max_elements=real_fallback_max_elements, device=device
     )
-    crash = (
-        crash_record(
-            run.recorder.failed, tuple(run.recorder.stack), run.error, run.calls, len(run.recorder.ops), shape
-        )
-        if run.error is not None
-        else None
-    )
+    crash = _crash(run, shape)
     chosen = select_output(run.output, output_key) if crash is None else None
     output_shape = shape_of(chosen) if chosen is not None else None
     ops = _canonical_ops(run)

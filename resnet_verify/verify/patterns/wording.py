@@ -56,22 +56,9 @@ def _scaled(value: object) -> str:
     return f"scaled by {value}" if value is not None else "not scaled"
 
 
-def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
-    """``ReLU missing in the candidate (main path)``, ``conv stride (1, 1) where the reference has
-    (2, 2) (main path)``: the difference, without the block it sits in. ``alike``: the same
-    difference in other blocks (an extra op's constant may differ per block)."""
-    place = where(m)
-    if m.field == "op":
-        if m.actual is None:  # the reference's op, in the words an extra one gets the other way round
-            missing = extra_op_phrase(ctx.reference, m.reference_op, str(m.expected))
-            return f"{missing} missing in the candidate ({place})"
-        if m.expected is None:
-            ops = [m.candidate_op, *(a.candidate_op for a in alike if a is not m)]
-            extra = extra_ops_phrase(ctx.candidate, ops, f"an extra {m.actual}")
-            return f"{extra} in the candidate ({place})"
-        return f"{m.actual} where the reference has {m.expected} ({place})"
-    if m.field == "op_order":
-        return str(m.actual)
+def _wiring(m: Mismatch, ctx: Context, place: str) -> str | None:
+    """The differences in what runs where, not in a layer's settings: a module or block placed or
+    picked otherwise, a result dropped, an input overwritten, a gradient rewritten."""
     if m.field == "weights" and m.candidate_op is not None:  # tracing/parallel_passes.py
         module = dict(ctx.candidate.ops[m.candidate_op].attrs).get("module")
         own = "its own weights" if m.actual == "its own" else "the same weights"
@@ -98,6 +85,28 @@ def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
             ("candidate", m.actual) if str(m.actual).startswith("in-place") else ("reference", m.expected)
         )
         return f"the {side}'s {str(done).removesuffix(' before the skip')} first in the block overwrites its input: the skip adds its output, not x"
+    return None
+
+
+def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
+    """``ReLU missing in the candidate (main path)``, ``conv stride (1, 1) where the reference has
+    (2, 2) (main path)``: the difference, without the block it sits in. ``alike``: the same
+    difference in other blocks (an extra op's constant may differ per block)."""
+    place = where(m)
+    if m.field == "op":
+        if m.actual is None:  # the reference's op, in the words an extra one gets the other way round
+            missing = extra_op_phrase(ctx.reference, m.reference_op, str(m.expected))
+            return f"{missing} missing in the candidate ({place})"
+        if m.expected is None:
+            ops = [m.candidate_op, *(a.candidate_op for a in alike if a is not m)]
+            extra = extra_ops_phrase(ctx.candidate, ops, f"an extra {m.actual}")
+            return f"{extra} in the candidate ({place})"
+        return f"{m.actual} where the reference has {m.expected} ({place})"
+    if m.field == "op_order":
+        return str(m.actual)
+    wiring = _wiring(m, ctx, place)
+    if wiring is not None:
+        return wiring
     if m.field == "shared_params":
         return (f"{m.actual} parameter tensors run a second time (weights shared with an earlier layer) "
                 f"where the reference's layers have their own")  # fmt: skip
