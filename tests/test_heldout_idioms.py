@@ -510,10 +510,6 @@ NOT_YET: dict[str, str] = {
     "of blocks 1-3, registered under res_blocks.N (a ModuleList) in the port and under resblock1d_N (add_module, the "
     "blocks kept in a plain list) in the reference: five of the eight dropouts not paired across the two namings, "
     "numerically the same network in train and eval mode (expected clean)",
-    "hannun_plain_padding": "repeated_in_blocks ('pad missing in the candidate (shortcut), in 4 blocks "
-    "(basicblock_list.1, .3, .5, .7)') for MyMaxPool1dPadSame's zero F.pad (0, 1) before MaxPool1d(2), whose extra "
-    "element is never read at an even length, against nn.MaxPool1d(2): the reference's dead pad counted as an op the "
-    "candidate lacks (the strided convs' F.pad folded into padding=7 compare clean; expected clean)",
     "vdcnn_maxpool_blocks": "repeated_in_blocks twice ('an extra max pool in the candidate (after the add), in 3 blocks "
     "(sections.0.1, sections.1.1, sections.2.1)': the pool at the start of sections.N.0 read as following the previous "
     "block's add; 'conv stride (1,) where the reference has (2,) (main path); ... (shortcut), in 3 blocks "

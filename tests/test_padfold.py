@@ -82,3 +82,36 @@ class _ZeroPadStem(nn.Module):
 def test_explicit_padding_that_is_the_layers_own_compares_clean() -> None:
     c = compare(_ZeroPadStem(), "resnet18", input_size=64, num_classes=10)
     assert not c.mismatches and not c.findings
+
+
+def test_a_right_pad_no_pool_window_reads_is_no_op() -> None:
+    """Hannun's ResNet1D pads its identity by one before MaxPool1d(2): at an even length the pool never
+    reads the padded element; at an odd length it does (a zero where there was none), a difference."""
+    import torch
+    from torch import nn
+
+    from resnet_verify.tracing.tracer import trace
+    from resnet_verify.verify.comparison import compare_traces
+
+    class Skip(nn.Module):
+        def __init__(self, padded: bool) -> None:
+            super().__init__()
+            self.conv, self.padded = nn.Conv1d(4, 4, 3, padding=1), padded
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            pool = nn.functional.max_pool1d
+            skip = pool(nn.functional.pad(x, (0, 1)), 2) if self.padded else pool(x, 2)
+            return torch.relu(pool(self.conv(x), 2) + skip)
+
+    def net(padded: bool) -> nn.Module:
+        return nn.Sequential(
+            nn.Conv1d(2, 4, 3, padding=1), Skip(padded), nn.AdaptiveAvgPool1d(1), nn.Flatten()
+        )
+
+    def mismatches(length: int) -> int:
+        c = compare_traces(trace(net(False), (2, length)), trace(net(True), (2, length)), reference_name="a",
+                           candidate_name="b", num_classes=4)  # fmt: skip
+        return len(c.mismatches)
+
+    assert mismatches(16) == 0
+    assert mismatches(15) > 0

@@ -95,4 +95,50 @@ def fold_pads(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     return tuple(out)
 
 
-__all__ = ["PART_OF", "Pad4", "fold_pads", "folded_padding", "own_padding"]
+def _unread(pad: tuple[int, ...], shape: tuple[int, ...], attrs: dict[str, Any]) -> bool:
+    """Whether a pool's windows never reach the padded elements (right-side padding only: the
+    windows start at the first real element and, at this length, stop before the padding)."""
+    spatial = shape[2:]
+    kernel, stride = attrs.get("kernel_size"), attrs.get("stride")
+    own, dilation = attrs.get("padding"), attrs.get("dilation")
+    n = len(spatial)
+    if not (isinstance(kernel, tuple) and isinstance(stride, tuple) and len(kernel) == len(stride) == n):
+        return False
+    if attrs.get("ceil_mode") or any(own or ()) or set(dilation or (1,)) != {1} or len(pad) != 2 * n:
+        return False
+    for axis in range(n):  # F.pad spells the last axis first
+        left, right = pad[2 * (n - 1 - axis)], pad[2 * (n - 1 - axis) + 1]
+        size, k, st = spatial[axis], kernel[axis], stride[axis]
+        out = (size + right - k) // st + 1
+        if left != 0 or (out - 1) * st + k > size:
+            return False
+    return True
+
+
+def drop_unread_pads(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
+    """A zero pad on the right that the pool reading it never reaches (Hannun's ResNet1D pads its
+    identity by one before ``MaxPool1d(2)``; at an even length the pool drops the padded element): no
+    op. Any other pad a pool reads is its own difference (zeros are not a max pool's -inf)."""
+    reading = readers(ops)
+    out = list(ops)
+    for op in ops:
+        a = dict(op.attrs)
+        uses = reading.get(op.id, [])
+        if op.kind is not OpKind.PAD or a.get("mode", "constant") != "constant" or len(uses) != 1:
+            continue
+        user, pad = ops[uses[0]], a.get("pad")
+        if (
+            user.kind not in (OpKind.MAX_POOL, OpKind.AVG_POOL)
+            or not isinstance(pad, tuple)
+            or not op.in_shapes
+        ):
+            continue
+        if _unread(pad, op.in_shapes[0], dict(user.attrs)):
+            out[user.id] = replace(user, in_shapes=(op.in_shapes[0], *user.in_shapes[1:]))
+            out[op.id] = replace(
+                op, kind=OpKind.RESHAPE, attrs=make_attrs({**a, "part_of": "unread padding"})
+            )
+    return tuple(out)
+
+
+__all__ = ["PART_OF", "Pad4", "drop_unread_pads", "fold_pads", "folded_padding", "own_padding"]

@@ -4,8 +4,8 @@ Weight products (matmul, einsum, im2col) read as the layers they compute (a defo
 fills part of it, and a mean over an unfolded window is the average pool); channels-last shapes read
 channels-first (a Linear on NHWC is a 1x1 conv); a pool of one element is a strided slice or the
 identity, a negative pad a crop; a strided slice read by a 1x1 conv is its stride; zero pads folded
-into the conv / pool reading them (a causal 1-D conv's left pad or chomp too); a mean over rows read
-before the Linear it follows, a mean over frames and partial means joined into the global pool; a
+into the conv / pool reading them (a causal 1-D conv's left pad or chomp too), or dropped where no
+pool window reads them; a mean over rows read before the Linear it follows, a mean over frames and partial means joined into the global pool; a
 frozen BatchNorm's arithmetic, Caffe's BatchNorm + Scale, a division by a vector's own norm
 (F.normalize), hand-written norms, GroupSort, swish and ReLU as the one op each computes; ops that
 commute in one order; an average of n predictions, a sum over a stack of two (the add), a scaled sum
@@ -34,7 +34,7 @@ from resnet_verify.tracing.frame_means import frame_mean_into_pool, mean_before_
 from resnet_verify.tracing.frozen_bn import join_frozen_bn
 from resnet_verify.tracing.layout import channels_first
 from resnet_verify.tracing.normalize import join_normalize
-from resnet_verify.tracing.padfold import fold_pads
+from resnet_verify.tracing.padfold import drop_unread_pads, fold_pads
 from resnet_verify.tracing.products import deform_fills, read_products, strided_slices
 from resnet_verify.tracing.records import OpRecord
 from resnet_verify.tracing.scaled_add import fold_scaled_adds
@@ -45,10 +45,10 @@ from resnet_verify.tracing.unit_pools import unit_pools
 from resnet_verify.tracing.vector_convs import linears_as_convs
 
 SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
-    read_products, deform_fills, unfold_pools, channels_first, unit_pools, crops_as_slices, strided_slices, fold_pads,
-    fold_causal_padding, mean_before_linear, frame_mean_into_pool, join_partial_pools, join_frozen_bn,
-    join_bn_scale, join_normalize, join_norm_modules, sort_activations, join_swish, join_hard_swish, join_relu,
-    relu_before_max_pool, avg_pool_before_1x1, slice_before_activation,
+    read_products, deform_fills, unfold_pools, channels_first, unit_pools, crops_as_slices, strided_slices,
+    fold_pads, drop_unread_pads, fold_causal_padding, mean_before_linear, frame_mean_into_pool,
+    join_partial_pools, join_frozen_bn, join_bn_scale, join_normalize, join_norm_modules, sort_activations,
+    join_swish, join_hard_swish, join_relu, relu_before_max_pool, avg_pool_before_1x1, slice_before_activation,
     join_averages, join_stacked_sums, fold_scaled_adds, linears_as_convs,
 )  # fmt: skip
 
