@@ -6,10 +6,11 @@ channels-first (a Linear on NHWC is a 1x1 conv); a pool of one element is a stri
 identity, a negative pad a crop; a strided slice read by a 1x1 conv is its stride; zero pads folded
 into the conv / pool reading them (a causal 1-D conv's left pad or chomp too), or dropped where no
 pool window reads them; a mean over rows read before the Linear it follows, a mean over frames and
-partial means joined into the global pool; a frozen BatchNorm's arithmetic, Caffe's BatchNorm + Scale, a division by a vector's own norm
-(F.normalize), hand-written norms, GroupSort, swish and ReLU as the one op each computes; ops that
-commute in one order; an average of n predictions, a sum over a stack of two (the add), a scaled sum
-and a Linear written as a 1x1 conv on a vector (or inside a channel gate) as one op each.
+partial means joined into the global pool; a frozen BatchNorm's arithmetic, Caffe's BatchNorm +
+Scale, a division by a vector's own norm (F.normalize), hand-written norms, GroupSort, swish and ReLU
+as the one op each computes; ops that commute in one order; an average of n predictions, a sum over
+a stack of two (the add), a scaled sum and a Linear written as a 1x1 conv on a vector (or inside a
+channel gate) as one op each.
 Every pass keeps op ids: kinds, attributes and how shapes are read change, and an op that becomes
 part of another (layout) may leave the one that absorbed it reading its input.
 """
