@@ -340,3 +340,26 @@ def test_a_draw_kept_in_a_name_then_tested_skips_the_block_whole(
             b.__class__ = block
     c = compare(model, "resnet18", input_size=64, num_classes=10)
     assert [f.pattern for f in c.findings] == [pattern], [f.title for f in c.findings]
+
+
+def test_two_dropouts_in_a_block_count_the_block_once() -> None:
+    """Ribeiro's ECG units carry two dropouts each: the place counts blocks, not dropouts."""
+    from torch import nn
+    from torchvision.models import resnet18
+    from torchvision.models.resnet import BasicBlock
+
+    from resnet_verify.tracing.tracer import trace
+    from resnet_verify.verify.comparison import compare_traces
+
+    class Dropped(BasicBlock):
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            out = nn.functional.dropout(self.relu(self.bn1(self.conv1(x))), 0.2, self.training)
+            out = nn.functional.dropout(self.bn2(self.conv2(out)), 0.2, self.training)
+            return self.relu(out + (self.downsample(x) if self.downsample is not None else x))
+
+    cand = resnet18(num_classes=10)
+    for i in (0, 1):
+        cand.layer1[i].__class__ = Dropped
+    c = compare_traces(trace(resnet18(num_classes=10), 64), trace(cand, 64), reference_name="a",
+                       candidate_name="b", num_classes=10)  # fmt: skip
+    assert any("4 in 2 of 8 blocks" in f.message for f in c.findings), [f.message for f in c.findings]

@@ -504,12 +504,6 @@ NOT_YET: dict[str, str] = {
     "is not aligned with the two calls (expected clean)",
     # heldout45, first run at 0f33569 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 13 of 16 right; twins 16 of 16 clean; swapped 5 of 6):
-    "ecg_modulelist_port": "dropout twice ('Dropout only in the candidate' at res_blocks.1.dropout2, res_blocks.2 / "
-    "res_blocks.3's dropout1 and dropout2; 'Dropout missing in the candidate' at resblock1d_1.dropout2, resblock1d_2 / "
-    "resblock1d_3's dropout1 and dropout2; both '... with p=0.8 in 5 of 4 blocks') for the same Dropout(0.8) modules "
-    "of blocks 1-3, registered under res_blocks.N (a ModuleList) in the port and under resblock1d_N (add_module, the "
-    "blocks kept in a plain list) in the reference: five of the eight dropouts not paired across the two namings, "
-    "numerically the same network in train and eval mode (expected clean)",
     "vdcnn_maxpool_blocks": "repeated_in_blocks twice ('an extra max pool in the candidate (after the add), in 3 blocks "
     "(sections.0.1, sections.1.1, sections.2.1)': the pool at the start of sections.N.0 read as following the previous "
     "block's add; 'conv stride (1,) where the reference has (2,) (main path); ... (shortcut), in 3 blocks "

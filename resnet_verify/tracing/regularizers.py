@@ -210,9 +210,11 @@ def _module_regularizers(
         kind, p = found
         if p == 0:
             continue
-        place = places.of_path(call.path) or next(
+        # where its op sits in the dataflow first: a block's module path may not enclose it (blocks that
+        # fork inside the previous module share only their container's path, an ECG net's ModuleList)
+        place = next(
             (w for o in range(call.first_op, call.end_op) if (w := places.of_op(o)) is not None), None
-        )
+        ) or places.of_path(call.path)
         part, block = place or places.between(call.first_op - 1, call.end_op)
         out.append(Regularizer(kind, p, call.path, call.type_name, False, part, block, call.first_op,
                                source=call.source))  # fmt: skip

@@ -160,11 +160,12 @@ def _where(ctx: Context, entries: Sequence[_Entry]) -> str:
         return "before the classifier" if linear is not None and reg.position <= linear.id else "in the head"
     if reg.part is not Part.BLOCK:
         return f"in the {reg.part.value}"
-    paths = [_block_path(ctx, e) for e in entries]
+    paths = list(dict.fromkeys(_block_path(ctx, e) for e in entries))  # (several in one block: one block)
     if len(paths) == 1:
-        return f"in {paths[0]}"
+        return f"in {paths[0]}" + (f" ({len(entries)} of them)" if len(entries) > 1 else "")
     total = len(ctx.reference.structure.blocks)
-    return f"in {len(paths)} of {total} blocks ({paths[0]} … {paths[-1]})"
+    count = f"{len(entries)} " if len(entries) != len(paths) else ""
+    return f"{count}in {len(paths)} of {total} blocks ({paths[0]} … {paths[-1]})"
 
 
 def _block_path(ctx: Context, e: _Entry) -> str:
