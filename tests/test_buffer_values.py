@@ -71,3 +71,38 @@ def test_a_buffer_wider_than_a_constant_is_not_read() -> None:
     model.register_buffer("filt", torch.ones(8, 1, 3, 3))  # a blur filter per channel: 72 values
     model.register_buffer("gain", torch.ones(2))
     assert set(small_buffer_values(model)) == {"gain"}
+
+
+def test_constants_made_in_forward_are_constants_like_buffers() -> None:
+    """torchvision's ``transforms.Normalize`` in a model makes its mean and std with ``torch.as_tensor``
+    and normalizes in place (``sub_`` / ``div_``): the same computation as buffers and ``(x - m) / s``;
+    its mean and std swapped is still a difference."""
+    import torch
+    from torch import nn
+    from torchvision import transforms
+
+    from resnet_verify.tracing.tracer import trace
+    from resnet_verify.verify.comparison import compare_traces
+
+    mean, std = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
+
+    class Buffers(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.register_buffer("mean", torch.tensor(mean).view(3, 1, 1))
+            self.register_buffer("std", torch.tensor(std).view(3, 1, 1))
+            self.conv = nn.Conv2d(3, 4, 3)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.conv((x - self.mean) / self.std)
+
+    def tv(m: list[float], s: list[float]) -> nn.Module:
+        return nn.Sequential(transforms.Normalize(m, s), nn.Conv2d(3, 4, 3))
+
+    ref = Buffers()
+    same = compare_traces(trace(ref, (3, 8, 8), device="cpu"), trace(tv(mean, std), (3, 8, 8)), reference_name="a",
+                          candidate_name="b", num_classes=4)  # fmt: skip
+    assert not same.mismatches, [m.message for m in same.mismatches]
+    swapped = compare_traces(trace(ref, (3, 8, 8), device="cpu"), trace(tv(std, mean), (3, 8, 8)),
+                             reference_name="a", candidate_name="b", num_classes=4)  # fmt: skip
+    assert [m.field for m in swapped.mismatches] == ["values", "values"]

@@ -513,10 +513,6 @@ NOT_YET: dict[str, str] = {
     # heldout46, first run at eef88c3 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is torchvision's resnet18 / resnet50 or the user's own builder in the same file; 13 of 16 right; twins
     # 15 of 16 clean; swapped 4 of 4):
-    "saliency_tv_normalize_r18": "described_difference in the stem at 0 ('as_tensor function as_tensor where the "
-    "reference has sub', the same for div, 'an extra sub_', 'an extra div_') for torchvision's transforms.Normalize in "
-    "an nn.Sequential before resnet18: its clone, as_tensor constants and in-place sub_ / div_ not read as the "
-    "wrapper's (x - mean) / std (equal in float32 with the weights copied; expected clean)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a

@@ -304,8 +304,11 @@ def _other(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> _Classif
     divided = divisor(name, args, tensor_inputs)
     if divided.get("scalar") == 1.0:
         return OpKind.RESHAPE, {"part_of": "identity"}  # ``x / 1`` (a width scaler at rate 1)
+    # an in-place op computes what its out-of-place twin does (``x.sub_(m)`` is ``x - m``); whether it
+    # overwrites its input is ``OpRecord.inplace``'s, not the function's
+    function = name[:-1] if name.endswith("_") and not name.startswith("_") else name
     return OpKind.OTHER, {
-        "function": name,
+        "function": function,
         **divided,
         **sort_dim(name, args, kwargs),
         **normalize_args(name, args, kwargs),

@@ -16,6 +16,8 @@ import torch
 
 from resnet_verify.specs.sources import user_frame
 from resnet_verify.tracing import opkinds
+from resnet_verify.tracing.buffer_values import MAX_VALUES
+from resnet_verify.tracing.constants import CONSTRUCTORS, constant_text
 from resnet_verify.tracing.crashes import FailedOp, real_message
 from resnet_verify.tracing.custom_grad import custom_backward
 from resnet_verify.tracing.flop_mode import FlopCount
@@ -57,6 +59,7 @@ class Recorder(OpCounter):
         self.flops: FlopCount | None = None  # active under this mode while the forward runs
         self.flops_before = 0  # the count when the current op started (modes do not nest)
         self.function_calls: dict[int, list[int]] = {}  # custom autograd Function call -> its op ids
+        self.consts: dict[int, str] = {}  # small constant tensors the forward made -> their values
 
     def _flops_so_far(self) -> int:
         return self.flops.total if self.flops is not None else 0
@@ -88,6 +91,8 @@ class Recorder(OpCounter):
     ) -> None:  # fmt: skip
         if name == "__setitem__" and not (len(args) > 2 and id(args[2]) in self.producer):
             return  # a constant or a parameter written into a region (a pad's border values): no data moves
+        if self._constant(name, args, inputs, outs):
+            return
         read = self._read(inputs)
         producers, in_shapes, params, chains = read.producers, read.in_shapes, read.params, read.chains
         if params and all(p == CONST_ID for p in producers):
@@ -172,10 +177,34 @@ class Recorder(OpCounter):
         if outs and inplace:
             self._write_through(outs[0], len(self.ops) - 1)
 
+    def _constant(
+        self, name: str, args: tuple[Any, ...], inputs: list[torch.Tensor], outs: list[torch.Tensor]
+    ) -> bool:
+        """A small tensor made from Python numbers (``torch.as_tensor(mean)`` in torchvision's
+        ``Normalize``), or computed from such tensors alone: a constant like a small buffer, its values
+        carried to the ops that read it, no op of the data path."""
+        if not outs or any(t.numel() > MAX_VALUES for t in outs):
+            return False
+        if inputs and not all(id(t) in self.consts for t in inputs):
+            return False
+        if not inputs and name not in CONSTRUCTORS:
+            return False
+        text = constant_text(name, args) if not inputs else ""
+        if inputs and name in opkinds.LAYOUT_NAMES | {"clone", "to", "float", "double", "contiguous"}:
+            text = self.consts[id(inputs[0])]
+        for t in outs:
+            self.consts[id(t)] = text
+            self.keep.append(t)
+        return True
+
     def _read(self, inputs: list[torch.Tensor]) -> _Read:
         """What an op's tensor inputs are: data (their producers), parameters, derived parameters."""
         read = _Read()
         for t in inputs:
+            if id(t) in self.consts:  # a constant the model made (``_constant``)
+                if self.consts[id(t)]:
+                    read.constants.append(self.consts[id(t)])
+                continue
             pname = self.param_names.get(id(t))
             derived = self.derived.get(id(t))
             if derived is not None:  # every parameter it was computed from is used by this op
