@@ -94,7 +94,7 @@ def test_constants_made_in_forward_are_constants_like_buffers() -> None:
             self.conv = nn.Conv2d(3, 4, 3)
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
-            return self.conv((x - self.mean) / self.std)
+            return self.conv((x - self.get_buffer("mean")) / self.get_buffer("std"))
 
     def tv(m: list[float], s: list[float]) -> nn.Module:
         return nn.Sequential(transforms.Normalize(m, s), nn.Conv2d(3, 4, 3))
