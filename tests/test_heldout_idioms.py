@@ -453,12 +453,6 @@ NOT_YET: dict[str, str] = {
     # heldout41, first run at 135c6cc (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is torchvision's resnet18 / resnet50 or the user's own builder in the same file; 14 of 16 right; twins
     # 16 of 16 clean; swapped 8 of 8):
-    "siam_batch_fold": "described_difference twice ('The stem is built differently': an extra __getitem__ and an "
-    "extra cat; 'The head is built differently (7 differences)': an extra global pool at encoder.avgpool, split where "
-    "the reference has global pool, 'flatten function is sub, expected second run of encoder', the abs missing) for "
-    "the two dates folded into the batch and the shared trunk called once, as ChangeStar does: numerically equal to "
-    "the builder that calls the trunk on each date, but the reference's second call of its trunk is read as head ops, "
-    "not aligned with the folded call (expected clean)",
     # heldout42, first run at b8f855e (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 11 of 16 right; twins 16 of 16 clean; swapped 5 of 5):
     "ppocr_stack_lstm": "described_difference ('The head is built differently (19 differences ...)': zeros, lstm, flip "
@@ -497,11 +491,6 @@ NOT_YET: dict[str, str] = {
     "against GwcNet-G: right in kind, but the head finding claims an extra conv2d at feature_extraction (the second "
     "view's run misaligned), outside the expected places (root, feature_extraction.lastconv, dres0) (expected "
     "described there, widths allowed)",
-    "raft_fnet_per_image": "described_difference twice ('The stem is built differently': __getitem__, div, the multiply "
-    "by 2, sub and cat missing; 'The head is built differently': the same scaling ops extra, conv2d where the "
-    "reference has split) for RAFT's encoder called once per frame instead of on the two frames concatenated on the "
-    "batch axis and split back: equal maps (0 in float32, instance norm per sample), but the reference's batched call "
-    "is not aligned with the two calls (expected clean)",
     # heldout45, first run at 0f33569 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 13 of 16 right; twins 16 of 16 clean; swapped 5 of 6):
     "vdcnn_maxpool_blocks": "repeated_in_blocks twice ('an extra max pool in the candidate (after the add), in 3 blocks "

@@ -98,3 +98,28 @@ def test_parallel_paths_of_one_design_inside_a_block_are_not_copies() -> None:
 
     t = trace(nn.Sequential(nn.Conv2d(3, 8, 3), Paths(), Paths()), (3, 16, 16))
     assert sum(op.kind.name == "CONV" for op in t.ops) == 1 + 2 * 8
+
+
+class _Folded(nn.Module):
+    """A Siamese trunk run on both images as one batch, then split (ChangeStar, RAFT's encoder)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trunk = resnet18(num_classes=8)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        a, b = torch.split(self.trunk(torch.cat([x[:, :3], x[:, 3:]], dim=0)), x.shape[0], dim=0)
+        return (a - b).abs()
+
+
+def test_a_batch_folded_trunk_is_the_trunk_run_twice() -> None:
+    folded, shared = trace(_Folded(), (6, 32, 32)), trace(_Siamese(True), (6, 32, 32))
+    assert len(folded.structure.blocks) == 8
+    for ref, cand in ((shared, folded), (folded, shared)):
+        c = compare_traces(ref, cand, reference_name="a", candidate_name="b", num_classes=8)
+        assert not c.mismatches, [m.message for m in c.mismatches]
+    unshared = compare_traces(trace(_Siamese(False), (6, 32, 32)), folded, reference_name="a", candidate_name="b",
+                              num_classes=8)  # fmt: skip
+    assert [(m.field, m.expected, m.actual) for m in unshared.mismatches] == [
+        ("weights", "its own", "shared")
+    ]

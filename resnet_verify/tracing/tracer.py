@@ -32,6 +32,7 @@ from resnet_verify.specs.usercode import (
     strip_reparametrizations,
     unwrap,
 )
+from resnet_verify.tracing.batch_folds import unfold_batches
 from resnet_verify.tracing.buffer_values import small_buffer_values
 from resnet_verify.tracing.crashes import crash_record
 from resnet_verify.tracing.custom_grad import keep_gradient_functions
@@ -336,7 +337,7 @@ def _canonical_ops(run: _Run) -> tuple[OpRecord, ...]:
     """The recorded ops in one spelling per concept, a network's parallel second run as one op."""
     recorded = keep_gradient_functions(run.recorder.ops, run.recorder.function_calls)
     ops = one_spelling(tag_reparametrized(recorded, run.reparametrized))
-    return fold_parallel_passes(ops, run.calls)
+    return unfold_batches(fold_parallel_passes(ops, run.calls))
 
 
 def _regularizers(
