@@ -388,6 +388,11 @@ NOT_YET: dict[str, str] = {
     # heldout29, first run at bbe7a26 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file or torchvision's resnet18; 11 of 16 right; twins 16 of
     # 16 clean; swapped 3 of 6):
+    "der_two_backbones": "cifar_resnet_family verdict ('the reference is a CIFAR ResNet-32 ..., the candidate 6 stages "
+    "of [5, 5, 4, 6, 5, 5] BasicBlocks, 16/32/64/16/32/64 wide'): the two parallel backbones read as one network in "
+    "series, the family verdict given though both sides are CIFAR ResNets (one copy on the same input is compared "
+    "as a network of its own, not folded as a second run: tracing/parallel_passes.py; expected described at the "
+    "backbones, the concat and the fc)",
     # heldout30, first run at 45031c3 (no uncommitted edits under resnet_verify/; expectations fixed before it; 7 of
     # 16 right; twins 14 of 16 clean; swapped 3 of 6):
     "ddu_cleaned_r18": "fixed_size_head (in the reference: F.avg_pool2d(out, 4) + Linear 'only fits square inputs of "
@@ -466,13 +471,6 @@ NOT_YET: dict[str, str] = {
     "embedding_concat (F.unfold into s x s cells, the smaller map concatenated to each cell in a loop over a zeros "
     "tensor, F.fold back), which is nearest upsampling and concatenation exactly (equal to 0 in float32 with the "
     "weights copied): the spelling not recognised (expected clean)",
-    "stfpm_ms3_runs_layer4": "block_counts ('[2, 2, 2, 4, 2, 2] in the candidate, [2, 2, 1, 3, 2, 2] in the "
-    "reference'), widths ('stage 4 ... 2x the reference's': teacher.model.7.1 paired with teacher.layer3.1) and "
-    "described_difference in the head ('normalize missing in the candidate (x6)', sub / norm / pow / the 0.5 multiply "
-    "missing (x3 each), the student's last ReLU paired with the reference's ones) for ResNet18_MS3 running layer4 in "
-    "the teacher and the student with its output never read: the extra stage realigns the two networks' blocks "
-    "and the anomaly map's ops, which the candidate computes, are read as missing; the extra blocks themselves are "
-    "mismatches at teacher.model.7 / student.model.7 (expected described there, no name)",
     # heldout44, first run at aa79b68 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 10 of 16 right; twins 16 of 16 clean; swapped 3 of 4):
     "psm_cost_volume_pad_stack": "described_difference twice ('Block feature_extraction is built differently (9 "

@@ -123,3 +123,18 @@ def test_a_batch_folded_trunk_is_the_trunk_run_twice() -> None:
     assert [(m.field, m.expected, m.actual) for m in unshared.mismatches] == [
         ("weights", "its own", "shared")
     ]
+
+
+def test_one_copy_on_the_same_input_is_a_network_of_its_own() -> None:
+    """A distillation student beside its teacher (STFPM): one copy on the same input plays another role
+    and may be built otherwise, so it is compared as a network, its blocks counted."""
+
+    class TeacherStudent(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.teacher, self.student = resnet18(num_classes=8), resnet18(num_classes=8)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.teacher(x) - self.student(x)
+
+    assert len(trace(TeacherStudent(), 32).structure.blocks) == 16

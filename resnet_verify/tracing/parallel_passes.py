@@ -102,7 +102,17 @@ def _copies(ops: Sequence[OpRecord], calls: Sequence[ModuleCall]) -> list[tuple[
             ):
                 found.append((call, earlier))
                 break
-    return found
+    # A copy on another input (a Siamese trunk) or one of several (an ensemble's members) is a run of
+    # the same network; a single one on the same input plays another role (a distillation student, a
+    # second task's backbone) that may be built otherwise: compared as a network of its own.
+    per_original: dict[int, int] = {}
+    for _, first in found:
+        per_original[first.first_op] = per_original.get(first.first_op, 0) + 1
+    return [
+        (c, f)
+        for c, f in found
+        if per_original[f.first_op] >= 2 or _external_inputs(ops, c) != _external_inputs(ops, f)
+    ]
 
 
 def fold_parallel_passes(ops: Sequence[OpRecord], calls: Sequence[ModuleCall]) -> tuple[OpRecord, ...]:

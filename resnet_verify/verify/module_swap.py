@@ -16,10 +16,12 @@ FIELD = "module_run"
 
 
 def _idle(trace: Trace) -> frozenset[str]:
-    """Modules that hold parameters and are never called."""
+    """Modules that hold parameters no op reads and are never called (a functional forward reading
+    ``self.conv1.weight`` runs that module's weights without calling it: not idle)."""
     called = {c.path for c in trace.modules}
+    read = {name.rpartition(".")[0] for op in trace.ops for name in op.params}
     held = {p.name.rpartition(".")[0] for p in trace.params}
-    return frozenset(held - called)
+    return frozenset(held - called - read)
 
 
 def relative(r_path: str, c_path: str) -> tuple[str, str]:
