@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from resnet_verify.tracing.dataflow import Graph
-from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
+from resnet_verify.tracing.records import LAYOUT_KINDS, OpKind, OpRecord, make_attrs, readers
 
 
 def _batch_cat(op: OpRecord) -> bool:
@@ -67,8 +67,11 @@ def unfold_batches(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
                                   attrs=layout)  # fmt: skip
             out[first] = replace(ops[first], kind=OpKind.RESHAPE, attrs=layout)
             attrs = {"function": f"second run of {name}", "module": name, "weights": "shared"}
-            # (the parameters of the trunk's last op, as a second call's output op keeps them)
-            out[second] = replace(ops[second], kind=OpKind.OTHER, inputs=cat.inputs[1:], params=ops[made].params,
+            # (the parameters of the trunk's last computing op, as a second call's output op keeps them)
+            last = made
+            while ops[last].kind in LAYOUT_KINDS and len(ops[last].inputs) == 1 and ops[last].inputs[0] >= 0:
+                last = ops[last].inputs[0]
+            out[second] = replace(ops[second], kind=OpKind.OTHER, inputs=cat.inputs[1:], params=ops[last].params,
                                   in_shapes=cat.in_shapes[1:], attrs=make_attrs(attrs), module_path=name)  # fmt: skip
             break
     return tuple(out)
