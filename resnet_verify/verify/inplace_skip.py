@@ -25,8 +25,8 @@ _PASSED = frozenset({OpKind.MAX_POOL, OpKind.RESHAPE, OpKind.FLATTEN})
 def _overwrites(trace: Trace, block: Block) -> OpRecord | None:
     """The in-place op the block's own code ran on the block's input: the fork itself, or behind it
     through ops that commute with it (a max pool the canonical order moved after the ReLU)."""
-    if not block.path:
-        return None
+    if not block.path or block.shortcut:
+        return None  # a projection reads the activated input by design (a pre-activation transition)
     at = block.fork_op
     while at >= 0:
         op = trace.ops[at]
