@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from resnet_verify.tracing.dataflow import Graph
-from resnet_verify.tracing.records import LAYOUT_KINDS, OpKind, OpRecord, make_attrs, readers
+from resnet_verify.tracing.dataflow import Graph, computed_at
+from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
 
 
 def _batch_cat(op: OpRecord) -> bool:
@@ -68,9 +68,7 @@ def unfold_batches(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
             out[first] = replace(ops[first], kind=OpKind.RESHAPE, attrs=layout)
             attrs = {"function": f"second run of {name}", "module": name, "weights": "shared"}
             # (the parameters of the trunk's last computing op, as a second call's output op keeps them)
-            last = made
-            while ops[last].kind in LAYOUT_KINDS and len(ops[last].inputs) == 1 and ops[last].inputs[0] >= 0:
-                last = ops[last].inputs[0]
+            last = max(computed_at(ops, made), 0)
             out[second] = replace(ops[second], kind=OpKind.OTHER, inputs=cat.inputs[1:], params=ops[last].params,
                                   in_shapes=cat.in_shapes[1:], attrs=make_attrs(attrs), module_path=name)  # fmt: skip
             break

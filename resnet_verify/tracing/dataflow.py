@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from resnet_verify.tracing.records import INPUT_ID, OpRecord
+from resnet_verify.tracing.records import INPUT_ID, LAYOUT_KINDS, OpRecord
 
 
 def _bit(op_id: int) -> int:
@@ -76,4 +76,12 @@ class Graph:
         return [o for o in members(mask) if o >= 0 and self.descends_from(o, root)]
 
 
-__all__ = ["Graph", "members"]
+def computed_at(ops: Sequence[OpRecord], op_id: int) -> int:
+    """The op that computed what ``op_id`` holds: back through layout ops (views, flattens, a dropout
+    in eval) to the last one that computed something; ``INPUT_ID`` for the model's input."""
+    while op_id >= 0 and ops[op_id].kind in LAYOUT_KINDS and len(ops[op_id].inputs) == 1:
+        op_id = ops[op_id].inputs[0]
+    return op_id
+
+
+__all__ = ["Graph", "computed_at", "members"]

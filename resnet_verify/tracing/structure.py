@@ -380,7 +380,8 @@ def find_structure(
     (a stage run last for nothing) is no block of the network, its ops the head's."""
     graph = Graph(ops)
     table = {p.name: p for p in params}
-    merges = _merges(graph, ops, map_rank(ops, input_shape))
+    rank = map_rank(ops, input_shape)
+    merges = _merges(graph, ops, rank)
     if outputs:
         live = graph.feeding(outputs)
         merges = [u for u in merges if u.merge is None or graph.holds(live, u.merge)]
@@ -389,7 +390,6 @@ def find_structure(
     in_blocks = {o for u in residual for o in (*u.main, *u.shortcut, *u.tail)}
     joins = find_cross_stage(ops, [u.merge for u in residual if u.merge is not None], in_blocks, graph)
     stage_ops = {o for j in joins for o in j.ops}
-    rank = map_rank(ops, input_shape)
     blocks = [_block(i, u, ops, table, input_shape, stage_ops, rank) for i, u in enumerate(units)]
     if blocks:
         last = blocks[-1]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from resnet_verify.tracing.dataflow import computed_at
 from resnet_verify.tracing.records import INPUT_ID, LAYOUT_KINDS, OpKind, Trace, readers
 from resnet_verify.verify.records import Mismatch
 
@@ -38,10 +39,7 @@ def dead_ops(trace: Trace) -> frozenset[int]:
 
 def source_of(trace: Trace, op_id: int) -> int:
     """The op that computed what ``op_id``'s input holds, through layout."""
-    at = trace.ops[op_id].inputs[0] if trace.ops[op_id].inputs else INPUT_ID
-    while at >= 0 and trace.ops[at].kind in LAYOUT_KINDS and trace.ops[at].inputs:
-        at = trace.ops[at].inputs[0]
-    return at
+    return computed_at(trace.ops, trace.ops[op_id].inputs[0]) if trace.ops[op_id].inputs else INPUT_ID
 
 
 def dropped_results(
