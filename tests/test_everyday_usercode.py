@@ -125,3 +125,27 @@ def test_a_builder_scripting_its_blocks_is_read_from_their_source(
         scripted.layer1[0] = torch.jit.script(scripted.layer1[0])
     with pytest.raises(UsageError, match=r"ResNet holds TorchScript submodules \(layer1.0\)"):
         compare(scripted, "resnet18", input_size=64, num_classes=10)
+
+
+def test_a_scripting_builder_whose_second_build_differs_keeps_its_script_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The model as built, parameter for parameter: a builder that builds another network the second
+    time (pruning by what it reads, a counter) is not traced from the rebuild; its script model stands
+    and is refused with the hint."""
+    model = tmp_path / "scripted_twice.py"
+    model.write_text(
+        "import pathlib\nimport torch\nfrom torch import nn\n\nCOUNT = pathlib.Path(__file__).with_suffix('.count')\n\n\n"
+        "def build(num_classes=10):\n"
+        "    calls = int(COUNT.read_text()) + 1 if COUNT.exists() else 1\n"
+        "    COUNT.write_text(str(calls))\n"
+        "    width = 8 * calls\n"
+        "    m = nn.Sequential(nn.Conv2d(3, width, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),\n"
+        "                      nn.Linear(width, num_classes))\n"
+        "    m[0] = torch.jit.script(m[0])\n"
+        "    return m\n"
+    )
+    assert (
+        main(["compare", "--model", f"{model}:build", "--reference", "resnet18", "--num-classes", "10"]) == 2
+    )
+    assert "TorchScript submodules" in capsys.readouterr().err

@@ -153,10 +153,18 @@ def build_model(
             # op. A builder that cannot run so (it saves and loads the script) keeps its script model,
             # refused below with its hint.
             with contextlib.suppress(Exception), jit_disabled():  # (failing, the first build stands)
-                model, display = _build_model(
+                eager, shown = _build_model(
                     spec, num_classes=num_classes, device=device, input_size=input_size
                 )
+                # the model as built, parameter for parameter: a builder that prunes or reads its own
+                # weights may build another one the second time; then the script model stands
+                if _shapes(eager) == _shapes(model):
+                    model, display = eager, shown
     return (model if keras_specs.is_keras_model(model) else unwrap(model)), display
+
+
+def _shapes(model: nn.Module) -> dict[str, tuple[int, ...]]:
+    return {k: tuple(v.shape) for k, v in model.state_dict().items()}
 
 
 def structure_ignores_values(spec: str) -> bool:
