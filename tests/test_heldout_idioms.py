@@ -411,10 +411,6 @@ NOT_YET: dict[str, str] = {
     # heldout32, first run at 69d66af (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file or torchvision's resnet18; 9 of 16 right; twins 16 of 16
     # clean; swapped 2 of 2):
-    "tsm_shift_cat": "not_a_residual_network verdict ('the reference (a network without residual blocks (TSN)): it has "
-    "residual additions where the reference has none') for a numerically equal refactor: the reference's zero-fill "
-    "shift (torch.zeros_like and slice assignments before every block's conv1) keeps its blocks from being found, "
-    "while the torch.cat shift does not (expected clean)",
     # heldout34, first run at 59db904 (no uncommitted edits under resnet_verify/; expectations fixed before it; 10 of
     # 16 right; twins 16 of 16 clean; swapped 3 of 8):
     # heldout35, first run at 6d2d5e9 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
@@ -465,19 +461,8 @@ NOT_YET: dict[str, str] = {
     "Linear here) for four one-way LSTMs with flips, numerically the two-layer bidirectional nn.LSTM (expected clean)",
     # heldout43, first run at 06b9eaf (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 12 of 16 right; twins 16 of 16 clean; swapped 4 of 4):
-    "padim_unfold_fold_concat": "described_difference in the head claiming all 70 mismatches ('unfold function unfold "
-    "where the reference has interpolate', unfold's dilation / kernel_size / padding / stride against the "
-    "interpolate's None, 'an extra zeros', extra __getitem__ / __setitem__ with their bounds) for PaDiM's own "
-    "embedding_concat (F.unfold into s x s cells, the smaller map concatenated to each cell in a loop over a zeros "
-    "tensor, F.fold back), which is nearest upsampling and concatenation exactly (equal to 0 in float32 with the "
-    "weights copied): the spelling not recognised (expected clean)",
     # heldout44, first run at aa79b68 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 10 of 16 right; twins 16 of 16 clean; swapped 3 of 4):
-    "psm_cost_volume_pad_stack": "described_difference twice ('Block feature_extraction is built differently (9 "
-    "differences)': cat / pad where the reference has __setitem__, an extra stack; 'The head is built differently': an "
-    "extra pad (x3)) for PSMNet's concatenation cost volume built as F.pad-shifted slices concatenated and stacked on "
-    "the disparity axis, equal to the zeros-and-loop volume (0 in float32 with the weights copied): the spelling not "
-    "recognised, and the root's volume ops placed in the feature_extraction block (expected clean)",
     "gwc_groupwise_einsum": "described_difference ('Block dres0 is built differently (16 differences)': einsum where the "
     "reference has mul, a div by 8.0 where the reference has mean over dim 2, x4 disparities) for the group-wise "
     "correlation as einsum over each group's channels divided by the channels per group, the mean exactly (0 in "

@@ -13,6 +13,7 @@ from typing import Any
 import torch
 
 from resnet_verify.tracing.activation_args import activation_arguments
+from resnet_verify.tracing.move_args import move_args
 from resnet_verify.tracing.op_args import arg as _arg
 from resnet_verify.tracing.op_args import (
     conv_transpose_arguments,
@@ -272,6 +273,9 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
         return OpKind.OTHER, {"function": name, "repeats": counts}
     if name in ("cat", "concat", "concatenate") and _one_tensor(args, kwargs):
         return OpKind.RESHAPE, {"part_of": "identity"}  # ``torch.cat([x])``: x itself
+    moved = move_args(name, args, kwargs)
+    if moved is not None:
+        return moved
     for names, kind in _PLAIN_KINDS:
         if name in names:
             return kind, {}

@@ -22,6 +22,7 @@ from resnet_verify.tracing.records import (
 )
 from resnet_verify.verify.align import OpPair, align_block_ops, align_ops, align_stem_ops, significant
 from resnet_verify.verify.crash import crash_mismatch, repair_mismatches
+from resnet_verify.verify.data_moves import equal_moves
 from resnet_verify.verify.dataflow_edges import FIELD as EDGE_FIELD
 from resnet_verify.verify.dataflow_edges import rewired
 from resnet_verify.verify.dead_ops import FIELD as DEAD_FIELD
@@ -317,7 +318,8 @@ class _Differ:
         for m in shared_parameter_mismatches(self.ref, self.cand, pairs):
             self.add(m)
         self.rewired(pairs)
-        return dropped_results(self.ref, self.cand, self.out, self.paired, self.dead)
+        kept = dropped_results(self.ref, self.cand, self.out, self.paired, self.dead)
+        return equal_moves(self.ref, self.cand, kept, self.paired)
 
     def rewired(self, pairs: Sequence[BlockPair]) -> None:
         """Paired ops reading tensors paired with other ones (verify/dataflow_edges.py)."""
