@@ -49,7 +49,8 @@ scene-text-recognition and text-detection repositories write them; ``heldout43``
 depth-estimation and anomaly-detection repositories write them; ``heldout44``: ResNet feature
 extractors as stereo-matching and optical-flow repositories write them; ``heldout45``: 1-D residual
 networks over text and physiological signals as their repositories write them; ``heldout46``: ResNets
-as explainability and interpretability code wraps and edits them); an idiom's
+as explainability and interpretability code wraps and edits them; ``heldout47``: ResNet backbones as
+human-pose-estimation and keypoint-detection repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -869,6 +870,20 @@ PART_NOTES = {
     "dissect_unit_ablation_r18 twin (a hook's stored output.detach(), which feeds no op, reported as a gradient cut), "
     "saliency_tv_normalize_r18 (transforms.Normalize's as_tensor constants and in-place sub_ / div_ described as stem "
     "differences), zennit_stack_sum_r50 (not_a_residual_network: the stack-and-sum add not read as the residual add).",
+    "heldout47": "ResNet backbones as human-pose-estimation and keypoint-detection repositories write them, at 64 px, "
+    "each against the user's own unedited builder in the same file: SimpleBaselines' PoseResNet-18 / 50 as "
+    "microsoft/human-pose-estimation.pytorch writes it (BN_MOMENTUM, three 4x4 ConvTranspose2d + BN + ReLU to 256, a 1x1 "
+    "conv to 17 heatmaps): mmpose's ResNet backbone / HeatmapHead split (clean), Bottleneck_CAFFE (resnet_v1_stride), "
+    "3x3 deconvolutions, a 3x3 final conv, the last deconvolution's ReLU dropped by a layers[:-1] helper (described); "
+    "princeton-vl's two-stack hourglass (biased Conv modules, pre-activation Residual units with an always-built "
+    "skip_layer, Hourglass of order 4 with max pool, nearest upsampling and add, merged intermediate heatmaps): "
+    "nn.Upsample(scale_factor=2) and bearpaw's ModuleList hourglass (clean), bearpaw's GroupNorm(32) "
+    "(normalization_layer), post-activation units (pre_activation), the skip conv on every identity and the feature "
+    "merge left out (described); DeepLabCut's PoseModel (a timm-style ResNet-50 with fc = Identity, heatmap and locref "
+    "DeconvModules): output_stride 16 (dilated_output_stride), layer4's strides and dilations edited after "
+    "construction (clean); OpenPifPaf's Resnet base network (the max pool popped) with CIF / CAF CompositeField3 heads: "
+    "static int(shape) crop bounds (clean), --cf3-dropout 0.5 (dropout), block5_dilation's loop dilating the first "
+    "block too against torchvision's rule (described) (tests/fixtures/heldout/batch47_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

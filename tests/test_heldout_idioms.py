@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Forty-seven parts: ``heldout`` to
-``heldout46`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Forty-eight parts: ``heldout`` to
+``heldout47`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -125,7 +125,13 @@ activations and gradients with tensor and module hooks, a CAM conv head, pytorch
 Function, beta-smoothing Softplus, one ReLU per use for DeepLift, RISE's softmax Sequential, one-logit and dict-reading
 Captum wrappers, zennit's stack + Sum add and merged BatchNorms, feature-visualisation truncation, netdissect's unit
 ablation, a saliency wrapper normalising inside forward), compared with torchvision's ResNet-18 / 50 or the user's own
-unedited builder: refactors, named variants and single mistakes) and
+unedited builder: refactors, named variants and single mistakes),
+``heldout47`` ResNet backbones as human-pose-estimation and keypoint-detection repositories write them (SimpleBaselines'
+PoseResNet with its deconvolution head and mmpose's backbone / HeatmapHead split, Bottleneck_CAFFE, princeton-vl's and
+bearpaw's stacked hourglass of pre-activation residual units, DeepLabCut's timm-style ResNet-50 with heatmap and locref
+deconvolutions at output stride 16 and with its strides edited after construction, OpenPifPaf's Resnet base network
+with CompositeField3 heads and block5_dilation), compared with the user's own unedited builder: refactors, named
+variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -743,6 +749,7 @@ def test_manifest_is_consistent() -> None:
         "heldout44": 16,
         "heldout45": 16,
         "heldout46": 16,
+        "heldout47": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
