@@ -491,6 +491,13 @@ NOT_YET: dict[str, str] = {
     # heldout46, first run at eef88c3 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is torchvision's resnet18 / resnet50 or the user's own builder in the same file; 13 of 16 right; twins
     # 15 of 16 clean; swapped 4 of 4):
+    # heldout47, first run at f544d3d (no uncommitted edits under resnet_verify/; expectations fixed before it; the
+    # reference is the user's own builder in the same file; 15 of 16 right; twins 16 of 16 clean; swapped 4 of 5):
+    "hg_post_activation_units": "pre_activation right but claiming 12 of 82 mismatches, with three repeated_in_blocks "
+    "for the rest ('BatchNorm moved across the add; ReLU moved across the add, in 3 blocks (hgs.0.0, , hgs.1.0)', "
+    "'ReLU moved across the add', 'max pool reads ReLU where the reference has residual add'): the mismatches of the "
+    "hourglasses' units and of pre.4 left to block-level descriptions, and one mismatch unclaimed (expected "
+    "pre_activation alone)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -548,6 +555,7 @@ NOT_YET_TWIN: dict[str, str] = {
     # heldout44, first run at aa79b68: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout45, first run at 0f33569: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout46, first run at eef88c3: twins 15 of 16 clean
+    # heldout47, first run at f544d3d: twins 16 of 16 clean (each twin the unedited builder itself)
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what
@@ -622,6 +630,9 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "vdcnn_maxpool_blocks": "repeated_in_blocks twice (the extra max pool and the conv strides, phrased for the "
     "reference's side) without downsampling_moved, as the unswapped run",
     # heldout46, first run at eef88c3: 4 of 4
+    # heldout47, first run at f544d3d: 4 of 5
+    "hg_post_activation_units": "pre_activation (in the reference) besides two repeated_in_blocks (the BN and ReLU "
+    "moved across the add) and a described_difference, as the unswapped run",
 }
 NAMED = [i for i in ALL if i.named]
 
