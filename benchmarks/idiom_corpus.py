@@ -51,6 +51,8 @@ extractors as stereo-matching and optical-flow repositories write them; ``heldou
 networks over text and physiological signals as their repositories write them; ``heldout46``: ResNets
 as explainability and interpretability code wraps and edits them; ``heldout47``: ResNet backbones as
 human-pose-estimation and keypoint-detection repositories write them); an idiom's
+as explainability and interpretability code wraps and edits them; ``heldout48``: residual networks as
+super-resolution and image-restoration repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -887,6 +889,19 @@ PART_NOTES = {
     "f544d3d): 15 of 16 right, twins 16 of 16 clean, swapped 4 of 5; missed: hg_post_activation_units "
     "(pre_activation right but claiming 12 of 82 mismatches, the hourglasses' units left to three repeated_in_blocks: "
     "the BN and ReLU moved across the add, a max pool reading a ReLU; the same swapped, with a described_difference).",
+    "heldout48": "residual networks as super-resolution and image-restoration repositories write them, at 3 x 32 x 32 "
+    "low-resolution crops or 1 x 64 x 64 grayscale patches, each against the user's own unedited builder in the same "
+    "file: EDSR as sanghyun-son/EDSR-PyTorch writes it (MeanShift convs, BN-free ResBlocks sharing one ReLU, res_scale "
+    "0.1, a conv + PixelShuffle Upsampler): LIIF's x.add(body, alpha=res_scale) (clean), LIIF's LeakyReLU "
+    "(activation_function), res_scale not passed on (described); RCAN (three residual groups of four RCABs with "
+    "channel attention): KAIR's RCABlock with BasicSR's ChannelAttention (clean), the channel attention left out "
+    "(squeeze_excitation), the groups' own skips lost (described); DnCNN as cszn/DnCNN's PyTorch code writes it (17 "
+    "convs, BatchNorm(eps 1e-4, momentum 0.95), y - out): ModuleLists and F.relu (clean), KAIR's biased convs "
+    "(conv_bias_before_bn), the noise returned (described); PyTorch-GAN's SRGAN generator with BatchNorm2d(64, 0.8) "
+    "written BatchNorm2d(64) (described); BasicSR's RRDBNet: xinntao/ESRGAN's older names and a looped dense block "
+    "(clean), the RRDB's outer 0.2 left out (described); BasicSR's MSRResNet with SRResNet's BatchNorm "
+    "(normalization_layer); CARN-M (one efficient residual block run three times per cascading block): F.relu(out + x) "
+    "(clean), --group 4 (grouped_conv), the block unshared (described) (tests/fixtures/heldout/batch48_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
