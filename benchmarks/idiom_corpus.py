@@ -53,6 +53,8 @@ as explainability and interpretability code wraps and edits them; ``heldout47``:
 human-pose-estimation and keypoint-detection repositories write them); an idiom's
 as explainability and interpretability code wraps and edits them; ``heldout48``: residual networks as
 super-resolution and image-restoration repositories write them); an idiom's
+as explainability and interpretability code wraps and edits them; ``heldout49``: ResNet image encoders as
+image-captioning, VQA / multimodal and fine-grained-classification repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -908,6 +910,21 @@ PART_NOTES = {
     "two mismatches unclaimed), msrresnet_bn_blocks (a described_difference of 32 extra BatchNorms; "
     "normalization_layer not named, swapped too), carn_m_unshared (no mismatch: weights shared between calls not "
     "compared).",
+    "heldout49": "ResNet image encoders as image-captioning, VQA / multimodal and fine-grained-classification "
+    "repositories write them, at 64 px, each against the user's own unedited builder in the same file: the "
+    "show-attend-tell Encoder (a ResNet-50's children()[:-2], AdaptiveAvgPool2d((14, 14)), permute(0, 2, 3, 1), "
+    "fine_tune() freezing the stem and layer1): its stem and stages held as attributes and called in turn (clean), "
+    "layer4 dilated (dilated_output_stride), the ResNet's own pool kept by children()[:-1], the permute's H and W "
+    "exchanged and the ResNet run under torch.no_grad() (described); a bottom-up C4 region encoder (RoIAlign 14 x 14 at "
+    "1 / 16 on five fixed proposals, layer4 as the box head, regions averaged): the proposals as one K x 5 tensor "
+    "(clean), the Caffe stride on the 1x1 (resnet_v1_stride), spatial_scale 1 / 32 (described); a bilinear CNN on "
+    "ResNet-18 (bmm outer product, signed square root, F.normalize, Linear(512 ** 2, classes)): the outer product by "
+    "einsum (clean), Dropout(0.8) before the classifier (dropout), the flattening moved below the normalisation "
+    "(described); WS-DAN (BasicConv2d attention maps, bilinear attention pooling by einsum, fc(x * 100.)): the pooling "
+    "as the earlier revision's loop (clean), the attention conv with its bias (conv_bias_before_bn); a CLIP-like "
+    "classifier fusing a ResNet-18 image tower with a bag-of-words text tower over the class prompts: the similarity "
+    "by F.linear (clean), FrozenBatchNorm2d in the image tower (normalization_layer), the text features left "
+    "unnormalised (described) (tests/fixtures/heldout/batch49_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
