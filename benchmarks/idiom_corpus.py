@@ -55,6 +55,8 @@ as explainability and interpretability code wraps and edits them; ``heldout48``:
 super-resolution and image-restoration repositories write them); an idiom's
 as explainability and interpretability code wraps and edits them; ``heldout49``: ResNet image encoders as
 image-captioning, VQA / multimodal and fine-grained-classification repositories write them); an idiom's
+as explainability and interpretability code wraps and edits them; ``heldout50``: ResNets as
+scientific-computing repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -931,6 +933,22 @@ PART_NOTES = {
     "read as pooler weights computed in forward, plus a head described_difference), bcnn_einsum and wsdan_bap_loop "
     "(einsum for bmm, and the per-map loop of pooled products for the einsum, described as head differences), "
     "label_text_f_linear (F.linear's text-feature weight read as parameters_computed_in_forward).",
+    "heldout50": "ResNets as scientific-computing repositories write them, each against the user's own unedited "
+    "builder in the same file: a Galaxy Zoo morphology ResNet-18 (half width) with the Galaxy Challenge head (dropout, "
+    "Linear, ReLU, dropout, Linear to 37 answers, Dieleman's divisive output constraints by a block-diagonal mask "
+    "product and the decision tree's rescaling) averaging its predictions over four torch.rot90 views in forward at "
+    "3 x 64 x 64: the views by transpose + flip and the per-question normalisation by slices (clean), the port's "
+    "resnet18() dropout rate 0 (dropout), a rescaling index off by one (described); the CMS / ML4SCI end-to-end "
+    "jet-image ResNet-15 (log1p of the deposits inside forward, BatchNorm-free blocks reading their stride off the "
+    "widths, a global max pool) at 1 x 64 x 64: the shortcut chosen by a shape test (clean), LeakyReLU blocks "
+    "(activation_function), the log1p left out (described), and against its ResBlock_BN variant the BatchNorms "
+    "applied to the block input (described); a seismic-event classifier on SeisBench's EQTransformer encoder and "
+    "pre-activation ResCNN stack at 3 x 500 samples: nn.Dropout1d for SpatialDropout1d (clean), post-activation "
+    "blocks (pre_activation), PyTorch's BN eps for Keras' (described); AtomNet's residual STEM-image segmentation "
+    "network at 1 x 64 x 64: use_batchnorm on (normalization_layer), ResBlock's slope 0 taken for ResModule's 0.01 "
+    "(described); Harder et al.'s constrained climate-downscaling ResNet from 1 x 16 x 16 to 64 x 64: the kron spread "
+    "as nearest upsampling (clean), the multiplicative constraint for the softmax one and ResNet2's upsample-first "
+    "order (described) (tests/fixtures/heldout/batch50_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
