@@ -69,7 +69,9 @@ def volume_pad_stack(x: torch.Tensor) -> torch.Tensor:
 
 def volume_pad_stack_off_by_one(x: torch.Tensor) -> torch.Tensor:
     a, b = x[:, :3], x[:, 3:]
-    planes = [torch.cat((F.pad(a[..., : 8 - d], (d, 0)), F.pad(b[..., : 8 - d], (d, 0))), 1) for d in range(3)]
+    planes = [
+        torch.cat((F.pad(a[..., : 8 - d], (d, 0)), F.pad(b[..., : 8 - d], (d, 0))), 1) for d in range(3)
+    ]
     return torch.stack(planes, dim=2).flatten(1, 2)
 
 

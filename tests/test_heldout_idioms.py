@@ -1,10 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Forty-eight parts: ``heldout`` to
-``heldout47`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout48`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout46`` and ``heldout49`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout46`` and ``heldout50`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Fifty-one parts: ``heldout`` to
+``heldout50`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -561,7 +558,8 @@ NOT_YET: dict[str, str] = {
     "on one side only (expected clean)",
     "label_text_unnormalized_text": "nothing reported (0 mismatches) for the text features' normalisation line left "
     "out (the norm and the div missing in the root's forward) (expected described at the root)",
-    # 15 of 16 clean; swapped 4 of 4):    # heldout50, first run at 02437f6 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
+    # 15 of 16 clean; swapped 4 of 4):
+    # heldout50, first run at 02437f6 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 13 of 16 right; twins 16 of 16 clean; swapped 4 of 4):
     "gz_rot90_by_transpose_flip": "two described_difference ('The head is built differently (3 differences)': flip "
     "where the reference has rot90 (x3), rot90 missing in the stem; 'The model as a whole ...': flip reads flip where "
