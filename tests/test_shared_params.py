@@ -80,3 +80,17 @@ def test_a_gate_mlp_run_twice_in_its_block_is_the_gates_design() -> None:
     for spec in ("attention.py:cbam", "batch3_mixes.py:prelu"):
         model, _ = build_model(f"{root}/{spec}", num_classes=10)
         assert reused(trace(model, (1, 3, 64, 64))) == {}, spec
+
+
+def test_weights_shared_in_the_reference_only_are_reported_the_other_way(tmp_path: Path) -> None:
+    """CARN-M's reference runs one block three times; a candidate with three blocks of its own was
+    compared clean (heldout48's carn_m_unshared): the same mismatch, phrased for the reference."""
+    model = resnet18(num_classes=10)
+    model.layer4 = nn.Sequential(model.layer4[0], model.layer4[1], BasicBlock(512, 512))
+    reference = resnet18(num_classes=10)
+    reference.layer4 = nn.Sequential(reference.layer4[0], reference.layer4[1], reference.layer4[1])
+    c = compare(model, _spec(reference, tmp_path), input_size=64, num_classes=10)
+    shared = [m for m in c.mismatches if m.field == "shared_params"]
+    assert len(shared) == 1 and shared[0].expected == 6 and shared[0].actual == 0
+    assert shared[0].candidate_path == "layer4.2"
+    assert shared[0].message.startswith("in the reference, ") and (c.findings or c.unexplained)

@@ -21,6 +21,7 @@ from resnet_verify.tracing.records import (
     format_shape,
 )
 from resnet_verify.verify.align import OpPair, align_block_ops, align_ops, align_stem_ops, significant
+from resnet_verify.verify.arrangement import rearranged
 from resnet_verify.verify.crash import crash_mismatch, repair_mismatches
 from resnet_verify.verify.data_moves import equal_moves
 from resnet_verify.verify.dataflow_edges import FIELD as EDGE_FIELD
@@ -319,7 +320,9 @@ class _Differ:
             self.add(m)
         self.rewired(pairs)
         kept = dropped_results(self.ref, self.cand, self.out, self.paired, self.dead)
-        return equal_moves(self.ref, self.cand, kept, self.paired)
+        return equal_moves(self.ref, self.cand, kept, self.paired) + rearranged(
+            self.ref, self.cand, self.paired
+        )
 
     def rewired(self, pairs: Sequence[BlockPair]) -> None:
         """Paired ops reading tensors paired with other ones (verify/dataflow_edges.py)."""

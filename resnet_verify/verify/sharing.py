@@ -68,28 +68,45 @@ def reused(trace: Trace) -> dict[int | None, list[tuple[str, str]]]:
 
 
 def shared_parameter_mismatches(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
-    mine, theirs = reused(cand), reused(ref)
-    by_cand = {p.candidate: p for p in pairs if p.candidate is not None}
+    """Weights shared on one side where the other's layers have their own, either way round (a
+    reference that runs one block three times, CARN-M's, against a candidate with three)."""
+    return _one_way(ref, cand, pairs, candidate_shares=True) + _one_way(
+        ref, cand, pairs, candidate_shares=False
+    )
+
+
+def _one_way(
+    ref: Trace, cand: Trace, pairs: Sequence[BlockPair], *, candidate_shares: bool
+) -> list[Mismatch]:
+    this, other = (cand, ref) if candidate_shares else (ref, cand)
+    mine, theirs = reused(this), reused(other)
+    by_index = {(p.candidate if candidate_shares else p.reference): p for p in pairs}
     out: list[Mismatch] = []
     for index, items in mine.items():
-        pair = by_cand.get(index) if index is not None else None
-        if pair is not None and pair.reference is not None and pair.reference in theirs:
-            continue  # the reference shares there too
-        if index is None and None in theirs:
-            continue
-        block = cand.structure.blocks[index].path if index is not None else None
-        ref_block = ref.structure.blocks[pair.reference].path if pair and pair.reference is not None else None
+        pair = by_index.get(index) if index is not None else None
+        twin = (pair.reference if candidate_shares else pair.candidate) if pair is not None else None
+        if (twin is not None and twin in theirs) or (index is None and None in theirs):
+            continue  # the other side shares there too
+        block = this.structure.blocks[index].path if index is not None else None
+        twin_path = other.structure.blocks[twin].path if twin is not None else None
         owners = sorted({path for _, path in items})
         where = f"{block}" if block is not None else "outside the blocks"
-        text = (
+        used = (
             f"{where} runs {len(items)} parameter tensor(s) that an earlier layer already ran "
             f"({', '.join(owners[:3])}{' ...' if len(owners) > 3 else ''}): one module object used twice "
-            "(e.g. nn.Sequential(*[block] * n), or a layer called twice), so its weights are shared "
-            "where the reference has its own"
+            "(e.g. nn.Sequential(*[block] * n), or a layer called twice), so its weights are shared"
         )
+        text = (
+            f"{used} where the reference has its own"
+            if candidate_shares
+            else f"in the reference, {used} there, where the candidate's layers have their own"
+        )
+        cand_path, ref_path = (block, twin_path) if candidate_shares else (twin_path, block)
         out.append(Mismatch(
-            kind=MismatchKind.PARAMS, reference_path=ref_block, candidate_path=block or items[0][1],
-            field="shared_params", expected=0, actual=len(items), message=text,
+            kind=MismatchKind.PARAMS, reference_path=ref_path,
+            candidate_path=cand_path or (items[0][1] if candidate_shares else None),
+            field="shared_params", expected=0 if candidate_shares else len(items),
+            actual=len(items) if candidate_shares else 0, message=text,
             region=Region.BLOCK if pair is not None else Region.MODEL, block=pair,
         ))  # fmt: skip
     return out

@@ -107,6 +107,9 @@ def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
     wiring = _wiring(m, ctx, place)
     if wiring is not None:
         return wiring
+    if m.field == "shared_params" and m.actual == 0:  # the reference shares (verify/sharing.py)
+        return (f"the reference runs {m.expected} parameter tensors a second time (weights shared with an earlier "
+                f"layer) where the candidate's layers have their own")  # fmt: skip
     if m.field == "shared_params":
         return (f"{m.actual} parameter tensors run a second time (weights shared with an earlier layer) "
                 f"where the reference's layers have their own")  # fmt: skip
@@ -151,6 +154,8 @@ def action(m: Mismatch) -> str:
         return "place the block where the reference's is (the index list or order that builds the stage)"
     if m.field == INPLACE_SKIP:
         return "make that op not in place (inplace=False), so the skip keeps the block's input"
+    if m.field == "shared_params" and m.actual == 0:
+        return "build one module and call it at each place, as the reference does, if its weights are meant to be shared"
     if m.field == "shared_params":
         return "build a new module for each use (not [block] * n, not one layer called twice)"
     if m.field == "params":
