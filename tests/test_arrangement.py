@@ -22,7 +22,8 @@ class _Encoder(nn.Module):
 
     def __init__(self, layout: Layout, head: bool) -> None:
         super().__init__()
-        self.conv, self.fc, self.layout, self.head = nn.Conv2d(3, 8, 3, padding=1), nn.Linear(8, 8), layout, head
+        self.conv, self.fc = nn.Conv2d(3, 8, 3, padding=1), nn.Linear(8, 8)
+        self.layout, self.head = layout, head
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         seq = self.layout(torch.relu(self.conv(x)))

@@ -153,3 +153,23 @@ def test_moves_are_numerically_what_the_comparison_says() -> None:
     assert torch.equal(upsample_nearest(x), upsample_fold(x))
     assert not torch.equal(shift_writes(x), shift_roll(x))
     assert not torch.equal(volume_loop(x), volume_pad_stack_off_by_one(x))
+
+
+class _Cropped(nn.Module):
+    """A map cropped and returned (pysot's neck): the output itself, in a tuple beside the logits."""
+
+    def __init__(self, both_axes: bool) -> None:
+        super().__init__()
+        self.conv, self.fc, self.both_axes = nn.Conv2d(3, 6, 3, padding=1), nn.Linear(6, 4), both_axes
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        f = torch.relu(self.conv(x))
+        crop = f[:, :, 2:6, 2:6] if self.both_axes else f[:, :, 2:6]
+        return self.fc(f.mean((2, 3))), crop
+
+
+def test_a_returned_move_is_never_dropped() -> None:
+    for ref, cand in ((_Cropped(True), _Cropped(False)), (_Cropped(False), _Cropped(True))):
+        c = compare_traces(trace(ref, (3, 8, 8)), trace(cand, (3, 8, 8)), reference_name="a",
+                           candidate_name="b", num_classes=4)  # fmt: skip
+        assert c.mismatches

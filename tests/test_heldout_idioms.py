@@ -527,14 +527,8 @@ NOT_YET: dict[str, str] = {
     "msrresnet_bn_blocks": "described_difference ('Block  is built differently (32 differences, no named variant)': an "
     "extra BatchNorm in the candidate (main path) (x32), at an empty block path) for SRResNet's BatchNorm after each "
     "conv of MSRResNet's 16 blocks, which have none: normalization_layer not named (expected normalization_layer)",
-    "carn_m_unshared": "no mismatch and no finding for each cascading Block running three EResidualBlocks b1, b2, b3 "
-    "where the reference runs its one b1 three times (the same ops; the shared block's weights tripled, 1.0M "
-    "parameters against 0.53M): weights shared between calls not compared (expected described at the Blocks)",
     # heldout49, first run at 9a4054b (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 8 of 16 right; twins 16 of 16 clean; swapped 5 of 5):
-    "sat_permute_hw_swapped": "nothing reported (0 mismatches) for permute(0, 3, 2, 1) where the reference has "
-    "permute(0, 2, 3, 1): the grid comes out transposed (W x H x C) with the same shape on a square image, and the "
-    "permutation's order is not compared (expected described at the root)",
     "sat_no_grad_encoder": "nothing reported (0 mismatches) for the ResNet run under torch.no_grad() in forward, where "
     "the reference trains layer2-4 through it: the gradient cut a no_grad block makes is not compared (expected "
     "described at the root or the resnet)",
@@ -543,8 +537,6 @@ NOT_YET: dict[str, str] = {
     "head described_difference (extra arange, repeat_interleave, cat) for the proposals passed as one K x 5 tensor with "
     "image indices, the format torchvision converts the list to (equal to 0 in float64 with the weights copied; "
     "expected clean)",
-    "region_spatial_scale_32": "nothing reported (0 mismatches) for RoIAlign(spatial_scale=1 / 32) on the stride-16 "
-    "map: roi_align's spatial_scale is not compared (expected described at the pooler)",
     "bcnn_einsum": "described_difference in the head ('einsum equation nchw,ndhw->ncd where the reference has None; "
     "einsum function einsum where the reference has bmm') for the outer product written as einsum, the view + bmm + "
     "transpose exactly (0 in float64): the spelling not recognised (expected clean)",

@@ -61,3 +61,31 @@ def move_args(name: str, args: tuple, kwargs: dict) -> tuple[OpKind, dict[str, A
         pairs = {k: v * 2 if v is not None and len(v) == 1 else v for k, v in window.items()}
         return OpKind.OTHER, {"function": "fold", **{k: v for k, v in pairs.items() if v is not None}}
     return None
+
+
+_ROI = frozenset({"roi_align", "roi_pool", "ps_roi_align", "ps_roi_pool"})
+
+
+def roi_args(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """A region pooling's window and scale (torchvision.ops): a ``spatial_scale`` typed for another
+    map's stride reads other pixels with every shape the same."""
+    if name not in _ROI:
+        return {}
+    if len(args) >= 5 and isinstance(
+        args[2], float
+    ):  # torch.ops.torchvision: (x, rois, scale, h, w, ratio, aligned)
+        size, scale = args[3:5], args[2]
+        ratio, aligned = (args[5] if len(args) > 5 else -1), (args[6] if len(args) > 6 else False)
+    else:  # torchvision.ops.roi_align(x, boxes, output_size, spatial_scale, sampling_ratio, aligned)
+        size, scale = arg(args, kwargs, 2, "output_size"), arg(args, kwargs, 3, "spatial_scale", 1.0)
+        ratio, aligned = arg(args, kwargs, 4, "sampling_ratio", -1), arg(args, kwargs, 5, "aligned", False)
+    out: dict[str, Any] = {"function": name}
+    if (pair := _ints(size)) is not None:
+        out["output_size"] = pair * 2 if len(pair) == 1 else pair
+    if isinstance(scale, (int, float)) and not isinstance(scale, bool):
+        out["spatial_scale"] = float(scale)
+    if name in ("roi_align", "ps_roi_align") and isinstance(ratio, int) and not isinstance(ratio, bool):
+        out["sampling_ratio"] = ratio
+    if name == "roi_align" and isinstance(aligned, bool):
+        out["aligned"] = aligned
+    return out

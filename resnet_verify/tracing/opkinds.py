@@ -13,7 +13,7 @@ from typing import Any
 import torch
 
 from resnet_verify.tracing.activation_args import activation_arguments
-from resnet_verify.tracing.move_args import move_args
+from resnet_verify.tracing.move_args import move_args, roi_args
 from resnet_verify.tracing.op_args import arg as _arg
 from resnet_verify.tracing.op_args import (
     conv_transpose_arguments,
@@ -276,6 +276,8 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
     moved = move_args(name, args, kwargs)
     if moved is not None:
         return moved
+    if roi := roi_args(name, args, kwargs):
+        return OpKind.OTHER, roi
     for names, kind in _PLAIN_KINDS:
         if name in names:
             return kind, {}

@@ -156,8 +156,12 @@ class _Pairing:
     def equal(self, ref_region: set[int], cand_region: set[int]) -> bool:
         (rs, cs), to_c = self.sides, self.maps[0]
         self.found, self.pending = (ref_region, cand_region), (set(), set())
-        if any(t.trace.output_op in r for t, r in ((rs, ref_region), (cs, cand_region))):
-            return False
+        if any(
+            {t.trace.output_op, *t.trace.side_outputs} & r for t, r in ((rs, ref_region), (cs, cand_region))
+        ):
+            return False  # what the model returns is compared as its output, never dropped here
+        if any(not t.readers.get(i) for t, r in ((rs, ref_region), (cs, cand_region)) for i in r):
+            return False  # a move nothing reads: returned in a container, or dropped
         back = [self.maps[1].get(c) for c in cs.sources(cand_region)]
         r_src = list(dict.fromkeys([*rs.sources(ref_region), *(b for b in back if b is not None)]))
         labels = _labels(rs.trace, r_src)
