@@ -97,6 +97,18 @@ def unmoved(x: torch.Tensor) -> torch.Tensor:
     return x
 
 
+def quarter_turn(x: torch.Tensor) -> torch.Tensor:
+    return torch.rot90(x, 1, (2, 3))
+
+
+def quarter_turn_by_transpose(x: torch.Tensor) -> torch.Tensor:  # heldout50's Galaxy Zoo views
+    return x.transpose(2, 3).flip(2)
+
+
+def quarter_turn_the_other_way(x: torch.Tensor) -> torch.Tensor:
+    return x.transpose(2, 3).flip(3)
+
+
 class _Net(nn.Module):
     """A stem, the move, a residual unit reading what it moved and a head."""
 
@@ -125,6 +137,7 @@ def test_two_spellings_of_one_move_compare_clean_either_way() -> None:
         (volume_loop, volume_pad_stack, 18),
         (upsample_nearest, upsample_fold, 12),
         (there_and_back, unmoved, 6),
+        (quarter_turn, quarter_turn_by_transpose, 6),
     ):
         for ref, cand in ((one, other), (other, one)):
             c = _compare(ref, cand, width)
@@ -138,6 +151,7 @@ def test_a_move_sending_elements_elsewhere_is_still_a_difference() -> None:
         (shift_writes, shift_one_way, 6),
         (shift_cat, shift_one_way, 6),
         (volume_loop, volume_pad_stack_off_by_one, 18),
+        (quarter_turn, quarter_turn_the_other_way, 6),
     ):
         for ref, cand in ((one, other), (other, one)):
             c = _compare(ref, cand, width)
@@ -153,6 +167,8 @@ def test_moves_are_numerically_what_the_comparison_says() -> None:
     assert torch.equal(upsample_nearest(x), upsample_fold(x))
     assert not torch.equal(shift_writes(x), shift_roll(x))
     assert not torch.equal(volume_loop(x), volume_pad_stack_off_by_one(x))
+    assert torch.equal(quarter_turn(x), quarter_turn_by_transpose(x))
+    assert not torch.equal(quarter_turn(x), quarter_turn_the_other_way(x))
 
 
 class _Cropped(nn.Module):

@@ -513,10 +513,6 @@ NOT_YET: dict[str, str] = {
     "pre_activation alone)",
     # heldout48, first run at c65ea23 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 12 of 16 right; twins 16 of 16 clean; swapped 4 of 5):
-    "edsr_add_alpha": "repeated_in_blocks ('a multiply by the constant 0.1, before the residual add missing in the "
-    "candidate (main path), in 8 blocks') for LIIF's x.add(self.body(x), alpha=self.res_scale), the reference's "
-    "body(x).mul(0.1) then += x in one call (equal in float64 to rounding): add's alpha not read as the multiply it "
-    "folds (expected clean)",
     "rcan_group_no_skip": "squeeze_excitation ('1 of the reference's blocks (body.1) carry squeeze-excitation', 24 "
     "mismatches) and block_counts ('[14] in the candidate, [16] in the reference') besides repeated_in_blocks ('residual "
     "add missing ... in 2 blocks (body.1.body.3, body.2.body.3)') and a described_difference in body.1, two mismatches "
@@ -553,11 +549,6 @@ NOT_YET: dict[str, str] = {
     # 15 of 16 clean; swapped 4 of 4):
     # heldout50, first run at 02437f6 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 13 of 16 right; twins 16 of 16 clean; swapped 4 of 4):
-    "gz_rot90_by_transpose_flip": "two described_difference ('The head is built differently (3 differences)': flip "
-    "where the reference has rot90 (x3), rot90 missing in the stem; 'The model as a whole ...': flip reads flip where "
-    "the reference's reads the input (x2)) for the four views made as transpose(2, 3).flip(2) of the previous view, "
-    "torch.rot90(x, k, (2, 3)) for k = 0..3 exactly (0 in float64): the chained quarter turns not read as rot90 "
-    "(expected clean)",
     "gz_normalise_per_question": "two described_difference claiming all 248 mismatches ('The head is built differently "
     "(240 differences)': __getitem__ where the reference has Linear, 84 extra __getitem__, sum where the reference has "
     "add ...; 'The model as a whole ...': slice reads ReLU where the reference has div (x8)) for Dieleman's "

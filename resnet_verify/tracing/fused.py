@@ -23,6 +23,8 @@ _FUSED = {"addcmul": "mul", "addcmul_": "mul", "addcdiv": "div", "addcdiv_": "di
 def split_fused(op: OpRecord, kwargs: dict[str, Any]) -> tuple[OpRecord, OpRecord] | None:
     """The product (or quotient) and the add a fused op computes, with ids ``op.id`` and ``op.id + 1``;
     None for any other op, or one with a parameter or a constant among its operands."""
+    if op.name in _ALPHA:
+        return _split_alpha(op, kwargs.get("alpha", 1))
     inner = _FUSED.get(op.name)
     if inner is None or len(op.inputs) != 3 or op.params or len(op.in_shapes) != 3:
         return None
@@ -51,6 +53,24 @@ def split_fused(op: OpRecord, kwargs: dict[str, Any]) -> tuple[OpRecord, OpRecor
         attrs=(),
         macs=0,
     )
+    return product, add
+
+
+_ALPHA = frozenset({"add", "add_", "sub", "sub_"})
+
+
+def _split_alpha(op: OpRecord, alpha: Any) -> tuple[OpRecord, OpRecord] | None:
+    """``x.add(y, alpha=a)`` is ``x + a * y`` (EDSR's ``res.mul(res_scale)`` then ``+= x``, fused):
+    the multiply by the constant and the add (or subtract), as written unfused."""
+    if alpha == 1 or isinstance(alpha, bool) or not isinstance(alpha, (int, float)):
+        return None
+    if len(op.inputs) != 2 or op.params or len(op.in_shapes) != 2:
+        return None
+    product = replace(
+        op, name="mul", kind=OpKind.OTHER, inputs=op.inputs[1:], in_shapes=op.in_shapes[1:],
+        out_shape=op.in_shapes[1], attrs=make_attrs({"function": "mul", "scalar": float(alpha)}), inplace=False,
+    )  # fmt: skip
+    add = replace(op, id=op.id + 1, inputs=(op.inputs[0], op.id), macs=0)
     return product, add
 
 

@@ -1,5 +1,5 @@
 """The arguments that say where a data move sends each element: a roll's shifts, a flip's axes, a
-stack's new axis, ``F.fold``'s window. Recorded so that two spellings of one move can be replayed and
+quarter turn's count and plane, a stack's new axis, ``F.fold``'s window. Recorded so that two spellings of one move can be replayed and
 compared element by element (verify/data_moves.py), and so that a roll by 1 differs from one by 2."""
 
 from __future__ import annotations
@@ -47,6 +47,11 @@ def move_args(name: str, args: tuple, kwargs: dict) -> tuple[OpKind, dict[str, A
         if shifts is None or dims is None or len(shifts) != len(dims):
             return OpKind.OTHER, {"function": "roll"}  # a roll of the flattened tensor: not replayed
         return OpKind.OTHER, {"function": "roll", "shifts": shifts, "dims": dims}
+    if name == "rot90":
+        k, dims = arg(args, kwargs, 1, "k", 1), _axes(arg(args, kwargs, 2, "dims", (0, 1)), rank)
+        if not isinstance(k, int) or isinstance(k, bool) or dims is None or len(dims) != 2:
+            return OpKind.OTHER, {"function": "rot90"}
+        return OpKind.OTHER, {"function": "rot90", "k": k % 4, "dims": dims}
     if name == "flip":
         dims = _axes(arg(args, kwargs, 1, "dims"), rank)
         return OpKind.OTHER, {"function": "flip", **({"dims": dims} if dims is not None else {})}

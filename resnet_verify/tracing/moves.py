@@ -21,7 +21,7 @@ from resnet_verify.tracing.records import OpKind, OpRecord
 
 _LAYOUT = frozenset({OpKind.RESHAPE, OpKind.FLATTEN, OpKind.DROPOUT})
 _ZEROS = frozenset({"zeros", "zeros_like", "new_zeros"})
-_ONE_INPUT = frozenset({"roll", "flip", "repeat", "tile", "interpolate", "unfold", "fold"})
+_ONE_INPUT = frozenset({"roll", "flip", "rot90", "repeat", "tile", "interpolate", "unfold", "fold"})
 _SLICE = re.compile(r"^(-?\d*):(-?\d*)(?::(\d+))?$")
 
 
@@ -60,7 +60,7 @@ def is_move(op: OpRecord) -> bool:
         return "bounds" in a and len(op.inputs) == 2
     if fn == "interpolate":
         return a.get("mode", "nearest") == "nearest"
-    if fn in ("roll", "flip"):
+    if fn in ("roll", "flip", "rot90"):
         return "dims" in a
     if fn == "fold":
         return {"output_size", "kernel_size", "dilation", "padding", "stride"} <= set(a)
@@ -127,6 +127,8 @@ def _function(op: OpRecord, x: torch.Tensor, out: tuple[int, ...]) -> torch.Tens
         return torch.roll(x, shifts=a["shifts"], dims=a["dims"])
     if fn == "flip":
         return torch.flip(x, dims=a["dims"])
+    if fn == "rot90":
+        return torch.rot90(x, a["k"], a["dims"])
     if fn in ("repeat", "tile"):
         return x.repeat(*a["repeats"])
     if fn == "interpolate":
