@@ -252,6 +252,9 @@ def _tails(graph: Graph, ops: Sequence[OpRecord], raw: list[_Unit], crashed: boo
                 units.extend(_lost_last_block(graph, ops, units[-1]))
             continue
         nxt = raw[i + 1].fork
+        if nxt < u.merge:  # the next unit holds this block: the activation after the add, then its path
+            units.append(replace(u, tail=_last_tail(graph, ops, u.merge)))
+            continue
         tail = [] if nxt == u.merge else [*graph.between(u.merge, nxt), nxt]
         # a concat after the add joins the block's output with another part (a CSP stage's concat):
         # it starts what follows, as a conv would
@@ -309,6 +312,29 @@ def _block(
         params=names,
         num_params=count,
     )
+
+
+def _own_ops(units: list[_Unit]) -> list[_Unit]:
+    """Each op in one block: a skip over whole blocks (RCAN's residual groups, EDSR's long skip, an
+    hourglass's levels) keeps on its paths only what none of the blocks it holds computes (the group's
+    last conv, its add), so the blocks inside are compared once, as themselves, and a skip missing
+    around them is that skip alone."""
+    ops_of = [{*u.main, *u.shortcut, *u.tail, *([u.merge] if u.merge is not None else [])} for u in units]
+    out = []
+    for i, u in enumerate(units):
+        paths = {*u.main, *u.shortcut}
+        inner = {
+            o
+            for j, v in enumerate(units)
+            if j != i and v.merge is not None and v.merge in paths
+            for o in ops_of[j]
+        }
+        if not inner:
+            out.append(u)
+            continue
+        out.append(replace(u, main=tuple(o for o in u.main if o not in inner),
+                           shortcut=tuple(o for o in u.shortcut if o not in inner)))  # fmt: skip
+    return out
 
 
 def _partial(ops: Sequence[OpRecord], start: int, crashed_in: tuple[str, ...]) -> set[int]:
@@ -385,7 +411,7 @@ def find_structure(
     if outputs:
         live = graph.feeding(outputs)
         merges = [u for u in merges if u.merge is None or graph.holds(live, u.merge)]
-    units = _with_tails(graph, ops, _around_the_trunk(merges), crashed=bool(crashed_in))
+    units = _own_ops(_with_tails(graph, ops, _around_the_trunk(merges), crashed=bool(crashed_in)))
     residual = [u for u in units if u.merge is not None]
     in_blocks = {o for u in residual for o in (*u.main, *u.shortcut, *u.tail)}
     joins = find_cross_stage(ops, [u.merge for u in residual if u.merge is not None], in_blocks, graph)

@@ -73,21 +73,49 @@ def _mixes_positions(trace: Trace, block: Block) -> bool:
     )
 
 
+def held_blocks(trace: Trace, block: Block) -> list[str]:
+    """The paths of the blocks a skip over whole blocks holds (RCAN's residual groups, an hourglass's
+    levels): those whose add lies between its fork and its add, on no path of another block of the
+    same span. Empty for a block that holds none."""
+    if block.merge_op is None:
+        return []
+    return [
+        b.path
+        for b in trace.structure.blocks
+        if b.index != block.index and b.merge_op is not None and block.fork_op < b.merge_op < block.merge_op
+        and b.fork_op >= block.fork_op
+    ]  # fmt: skip
+
+
+def _nests_blocks(trace: Trace, block: Block) -> bool:
+    return bool(held_blocks(trace, block))
+
+
 class _KindPenalty:
-    """What pairing two blocks of which one mixes positions and the other does not costs.
+    """What pairing two blocks of another kind costs: one that mixes positions with one that does
+    not, one that holds other blocks with one that does not.
 
     A non-local block and a bottleneck can share every shape. Where both sides hold as many
     position-mixing units, moved (a non-local block after another block), pairing across kinds makes
     two moves read as a dozen layer differences: such a pair costs more than two gaps. Where the counts
     differ (BoTNet's layer4: every block's 3x3 conv became attention), the blocks are still each
-    other's: a small cost, so that gaps win only against a crossing pair."""
+    other's: a small cost, so that gaps win only against a crossing pair. A skip over blocks paired
+    with one of the blocks it holds reads that block's neighbours as its own layers (RCAN's groups
+    without their skip read as squeeze-excitation blocks missing): it pairs with its kind only."""
 
     def __init__(self, ref: Trace, cand: Trace) -> None:
         self.ref = frozenset(b.index for b in ref.structure.blocks if _mixes_positions(ref, b))
         self.cand = frozenset(b.index for b in cand.structure.blocks if _mixes_positions(cand, b))
         self.cost = -20.0 if len(self.ref) == len(self.cand) else -5.0
+        self.nesting = (
+            frozenset(b.index for b in ref.structure.blocks if _nests_blocks(ref, b)),
+            frozenset(b.index for b in cand.structure.blocks if _nests_blocks(cand, b)),
+        )
 
     def __call__(self, a: Block, b: Block) -> float:
+        residual = a.merge_op is not None and b.merge_op is not None  # (a plain unit may be a skip's own ops)
+        if residual and (a.index in self.nesting[0]) != (b.index in self.nesting[1]):
+            return -20.0
         mixing = (a.index in self.ref, b.index in self.cand)
         if mixing[0] != mixing[1]:
             return self.cost

@@ -20,7 +20,14 @@ from resnet_verify.tracing.records import (
     Trace,
     format_shape,
 )
-from resnet_verify.verify.align import OpPair, align_block_ops, align_ops, align_stem_ops, significant
+from resnet_verify.verify.align import (
+    OpPair,
+    align_block_ops,
+    align_ops,
+    align_stem_ops,
+    held_blocks,
+    significant,
+)
 from resnet_verify.verify.arrangement import rearranged
 from resnet_verify.verify.crash import crash_mismatch, repair_mismatches
 from resnet_verify.verify.data_moves import equal_moves
@@ -33,6 +40,7 @@ from resnet_verify.verify.gradient_diff import gradient_mismatches
 from resnet_verify.verify.inplace_backward import inplace_mismatches
 from resnet_verify.verify.inplace_skip import reword_inplace_skips
 from resnet_verify.verify.linear_rows import one_linear
+from resnet_verify.verify.lost_skips import own_ops_in_head, skip_mismatch
 from resnet_verify.verify.module_swap import FIELD as SWAP_FIELD
 from resnet_verify.verify.module_swap import ModuleSwaps, relative
 from resnet_verify.verify.moved_blocks import moved_blocks
@@ -82,10 +90,18 @@ class _Differ:
         self.dead = (dead_ops(ref), dead_ops(cand))
         self.paired: dict[int, int] = {}  # reference op id -> candidate op id, every aligned pair
         self.swaps = ModuleSwaps(ref, cand)
+        self.lost_skips: list[tuple[int, Block]] = []  # (mismatch index, the reference's skip over blocks)
 
     def add(self, m: Mismatch) -> int:
         self.out.append(m)
         return len(self.out) - 1
+
+    def same_layer(self, r: OpRecord, c: OpRecord) -> bool:
+        return (
+            r.kind is c.kind
+            and r.attrs == c.attrs
+            and self.params_of(self.ref, r) == self.params_of(self.cand, c)
+        )
 
     def params_of(self, trace: Trace, op: OpRecord) -> int:
         table = self.ref_numel if trace is self.ref else self.cand_numel
@@ -277,6 +293,9 @@ class _Differ:
         assert p.reference is not None
         a = rs.blocks[p.reference]
         before = next((cs.blocks[q.candidate] for q in reversed(pairs[:i]) if q.candidate is not None), None)
+        if held_blocks(self.ref, a):  # a skip over blocks (RCAN's group skip): its add, not a block
+            self.lost_skip(p, a, True, self.sites.get(before.path) if before is not None else None)
+            return
         self.add(Mismatch(
             MismatchKind.MISSING, a.path, None, "block", block_desc(self.ref, a), None,
             f"{a.path}: block missing in the candidate ({block_desc(self.ref, a)})",
@@ -287,12 +306,20 @@ class _Differ:
         rs, cs = self.ref.structure, self.cand.structure
         assert p.candidate is not None
         b = cs.blocks[p.candidate]
+        if held_blocks(self.cand, b):
+            self.lost_skip(p, b, False, self.cand.ops[b.merge_op].source if b.merge_op is not None else None)
+            return
         owner = (rs.stages[p.stage].path or None) if p.stage < len(rs.stages) else None
         self.add(Mismatch(
             MismatchKind.EXTRA, owner, b.path or None, "block", None, block_desc(self.cand, b),
             f"extra block {b.path or b.index} in {owner or 'the candidate'} ({block_desc(self.cand, b)})",
             self.sites.get(b.path), Region.BLOCK, None, p,
         ))  # fmt: skip
+
+    def lost_skip(self, p: BlockPair, block: Block, lost: bool, source: SourceLoc | None) -> None:
+        at = self.add(skip_mismatch(self.ref if lost else self.cand, block, p, lost, source))
+        if lost:
+            self.lost_skips.append((at, block))
 
     def run(self, pairs: Sequence[BlockPair]) -> list[Mismatch]:
         rs, cs = self.ref.structure, self.cand.structure
@@ -313,6 +340,7 @@ class _Differ:
         self.op_pairs(
             align_ops(self.ref, rs.head, self.cand, cs.head), _Where(Region.HEAD, "head", "", ""), rs.head
         )
+        self.out = own_ops_in_head(self.ref, self.cand, self.out, self.lost_skips, self.same_layer)
         self.output_shape()
         self.side_outputs()
         self.unused_params()
@@ -383,6 +411,14 @@ class _Differ:
                 f"{len(unused)} parameter tensors ({total:,} values) never used in forward: {names}",
                 self.sites.get(unused[0].name.rpartition(".")[0]), Region.MODEL,
             ))  # fmt: skip
+
+
+def _same_layer(differ: _Differ, r: OpRecord, c: OpRecord) -> bool:
+    return (
+        r.kind is c.kind
+        and r.attrs == c.attrs
+        and differ.params_of(differ.ref, r) == differ.params_of(differ.cand, c)
+    )
 
 
 def _first(causes: dict[str, int], keys: Sequence[str]) -> int | None:
