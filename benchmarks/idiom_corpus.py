@@ -53,7 +53,8 @@ as explainability and interpretability code wraps and edits them; ``heldout47``:
 human-pose-estimation and keypoint-detection repositories write them; ``heldout48``: residual networks as
 super-resolution and image-restoration repositories write them; ``heldout49``: ResNet image encoders as
 image-captioning, VQA / multimodal and fine-grained-classification repositories write them; ``heldout50``:
-ResNets as scientific-computing repositories write them); an idiom's
+ResNets as scientific-computing repositories write them; ``heldout51``: dynamic-width, dynamic-depth and
+early-exit ResNets as their research code writes them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -951,6 +952,23 @@ PART_NOTES = {
     "denominators by slices described as 240 head differences against the mask product), downscale_kron_as_nearest "
     "(nearest F.interpolate described as a head difference against torch.kron with ones): each the builder's "
     "function exactly, the spelling not recognised.",
+    "heldout51": "dynamic-width, dynamic-depth and early-exit ResNets as their research code writes them, the active "
+    "configuration fixed when the model is built, each against the user's own unedited builder in the same file, at "
+    "3 x 64 x 64: an SDN ResNet-20 (a flat ModuleList of BasicBlockWOutput, forward = only_forward for blocks without "
+    "a classifier, InternalClassifiers mixing a max and an average pool by a learned alpha, fed the sum before the "
+    "block's ReLU, a list of logits returned): the mix by torch.lerp (clean), the classifiers fed the block output "
+    "after the ReLU (described); Distiller's CIFAR ResNet-20 (BasicBlock(block_gates, ...)) with an exit attached by a "
+    "BranchPoint replacing 'layer1.2.relu2': the older inline exit (clean), layer2.1 'removed' by both conv gates, "
+    "relu2(x + x) (described); a BranchyNet-style ResNet-18 returning per sample by torch.where the first exit under "
+    "its entropy threshold: Dropout(0.5) before each exit's Linear (dropout), the last confident exit winning "
+    "(described); SkipNet's ResNetFeedForwardSP with FFGate-II gates: the run probability as a sigmoid of the logit "
+    "difference (clean); BlockDrop's FlatResNet32 under a fixed policy: forward_single (clean), the policy read with "
+    "the block's index in its stage (described), FlatResNet224's conv projections for DownsampleB "
+    "(option_a_shortcut), one more block dropped (block_counts); a slimmable bottleneck ResNet-26 (SlimmableConv2d, "
+    "SwitchableBatchNorm2d) at width 0.5: SlimmableConv2d's default bias (conv_bias_before_bn), width 0.75 (widths), "
+    "one sliced BatchNorm for the switchable ones (described); an elastic-kernel ResNet-18 run at kernel 3 from 5x5 "
+    "weights through once-for-all's 5to3 transform matrix: the transform by matmul (clean), the transform mode off "
+    "(described) (tests/fixtures/heldout/batch51_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

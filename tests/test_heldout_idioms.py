@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Fifty-one parts: ``heldout`` to
-``heldout50`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Fifty-two parts: ``heldout`` to
+``heldout51`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -144,6 +144,11 @@ bilinear attention pooling, a CLIP-like classifier fusing a ResNet-18 with a bag
 constraints averaging over rot90 views in forward, the CMS / ML4SCI end-to-end jet-image ResNet-15 with log1p inside
 forward and its ResBlock_BN variant, a seismic-event classifier on SeisBench's EQTransformer ResCNN stack, AtomNet's
 residual STEM-image segmentation network, Harder et al.'s constrained climate-downscaling ResNet), compared with the
+user's own unedited builder: refactors, named variants and single mistakes) and
+``heldout51`` dynamic-width, dynamic-depth and early-exit ResNets as their research code writes them (an SDN ResNet with
+internal classifiers, Distiller's early exit attached by a BranchPoint and its conv gates, a BranchyNet-style ResNet
+returning the first confident exit, SkipNet's gated ResNet, BlockDrop's FlatResNet under a fixed policy, a slimmable
+ResNet with switchable BatchNorms, an elastic-kernel ResNet with once-for-all's kernel transform), compared with the
 user's own unedited builder: refactors, named variants and single mistakes) and
 
 ``development``
@@ -832,6 +837,7 @@ def test_manifest_is_consistent() -> None:
         "heldout48": 16,
         "heldout49": 16,
         "heldout50": 16,
+        "heldout51": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
