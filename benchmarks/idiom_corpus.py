@@ -55,6 +55,8 @@ super-resolution and image-restoration repositories write them; ``heldout49``: R
 image-captioning, VQA / multimodal and fine-grained-classification repositories write them; ``heldout50``:
 ResNets as scientific-computing repositories write them; ``heldout51``: dynamic-width, dynamic-depth and
 early-exit ResNets as their research code writes them); an idiom's
+ResNets as scientific-computing repositories write them; ``heldout52``: ResNets with parameter-efficient
+fine-tuning and conditioning as public repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -977,6 +979,23 @@ PART_NOTES = {
     "the right one), blockdrop_conv_shortcut (block_counts and repeated_in_blocks, option_a_shortcut not named), "
     "blockdrop_drop_more (the shared in-place ReLU reported besides block_counts), slim_width_075 (which private "
     "BatchNorm runs left to repeated_in_blocks besides widths).",
+    "heldout52": "ResNets with parameter-efficient fine-tuning and conditioning as public repositories write them, "
+    "at 64 px, each against the user's own unedited builder in the same file: srebuffi/residual_adapters' ResNet-26 "
+    "in its parallel-adapter mode for one task (a task-specific 1x1 conv beside every 3x3 conv, the task's BatchNorm "
+    "after the sum, ModuleLists indexed by a task constant, the pooled and zero-padded shortcut): the one task's "
+    "modules as plain attributes (clean), a projection shortcut (option_a_shortcut), isdropout1's F.dropout2d on the "
+    "adapters' input (dropout), the second conv's adapter left out (described); a torchvision ResNet-18 with LoRA on "
+    "its blocks' 3x3 convs (the frozen conv plus a k x k down conv to rank 4 and a 1x1 up conv, scaled by alpha / r): "
+    "the update merged into the weight in forward (clean), scaling alpha for alpha / r and a 1x1 down conv "
+    "(described); a BitFit ResNet-18 (all frozen but the biases and fc): zero conv biases added for bias-only tuning "
+    "(conv_bias_before_bn), BatchNorms kept in eval mode while training by a norm_eval train() (described); a "
+    "ResNet-18 with FiLM after each block's affine-free second BatchNorm, its gammas and betas from a generator MLP on "
+    "a one-hot task code held as a buffer: torch.addcmul and the generator's last layer as two heads (clean), FiLM "
+    "after the residual add (described); a residual classifier with BigGAN's ccbn on a shared embedding read at a "
+    "domain index held as a buffer: an affine-free BatchNorm2d module for F.batch_norm on stored buffers (clean), "
+    "norm_style 'gn' (normalization_layer); a PadPrompter's learned border added to the image before a frozen "
+    "ResNet-18: FrozenBatchNorm2d (normalization_layer), the prompt returned without the image (described) "
+    "(tests/fixtures/heldout/batch52_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

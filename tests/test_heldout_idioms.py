@@ -2,6 +2,7 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. Fifty-two parts: ``heldout`` to
 ``heldout51`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout50`` and ``heldout52`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -150,6 +151,11 @@ internal classifiers, Distiller's early exit attached by a BranchPoint and its c
 returning the first confident exit, SkipNet's gated ResNet, BlockDrop's FlatResNet under a fixed policy, a slimmable
 ResNet with switchable BatchNorms, an elastic-kernel ResNet with once-for-all's kernel transform), compared with the
 user's own unedited builder: refactors, named variants and single mistakes) and
+``heldout52`` ResNets with parameter-efficient fine-tuning and conditioning as public repositories write them (Rebuffi
+et al.'s parallel residual adapters in a ResNet-26, LoRA on a ResNet-18's 3x3 convs, BitFit, FiLM after an affine-free
+BatchNorm driven by a task code held as a buffer, BigGAN's class-conditional BatchNorm, a learned padding prompt
+before a frozen ResNet-18), compared with the user's own unedited builder: refactors, named variants and single
+mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -885,6 +891,7 @@ def test_manifest_is_consistent() -> None:
         "heldout49": 16,
         "heldout50": 16,
         "heldout51": 16,
+        "heldout52": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
