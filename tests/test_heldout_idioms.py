@@ -607,6 +607,31 @@ NOT_YET: dict[str, str] = {
     "computed in forward (__getitem__→matmul); the reference's ... (__getitem__→linear)') for the kernel transform "
     "written rows @ matrix.t() instead of F.linear(rows, matrix), the same product (0 in float64): the two "
     "spellings not recognised as one (expected clean)",
+    # heldout52, first run at 482cadf (no uncommitted edits under resnet_verify/; expectations fixed before it; the
+    # reference is the user's own builder in the same file; 11 of 16 right; twins 16 of 16 clean; swapped 4 of 5):
+    "adapters_dropout2d": "dropout right (twice: the stem's ConvTask and 11 of 12 blocks) but also repeated_in_blocks "
+    "('3x3 conv missing in the candidate (main path), in 12 blocks') and one mismatch unclaimed ('extra 3x3 conv "
+    "(layer1.0.conv1.conv)') for F.dropout2d on the input of each first ConvTask's parallel adapter, taken after the "
+    "3x3 conv has read it: the dropout between the two convs that read x pairs the shared 3x3 conv wrongly (expected "
+    "dropout alone)",
+    "lora_merged_weight": "parameters_computed_in_forward ('In 10 layers ... the candidate's weights are computed in "
+    "forward (matmul→mul→add)') with block_counts ('[2, 2, 0, 0, 2, 0, 0, 2, 0, 0]' against '[6, 1, 1, 4, ...]'), "
+    "widths, projection_without_bn (in the reference), an extra_module_in_blocks and five repeated_in_blocks, 87 "
+    "mismatches, for LoRA's rank-4 update merged into the weight in forward (F.conv2d on W + (B @ A).view(W.shape) * "
+    "scaling), the reference's k x k down conv and 1x1 up conv exactly (3e-15 in float64): the low-rank conv branches "
+    "read as shortcuts and blocks (expected clean)",
+    "bitfit_bn_eval": "nothing reported (0 mismatches) for a norm_eval train() override keeping every BatchNorm in eval "
+    "mode while training (running statistics used and never updated, where the reference normalises each batch): "
+    "the BatchNorms' mode after model.train() is not compared (expected described at the BatchNorms or the root)",
+    "film_addcmul": "repeated_in_blocks ('addcmul function addcmul where the reference has mul (main path); an add of a "
+    "learned 4-value parameter (task_code), before the residual add missing in the candidate (main path), in 8 "
+    "blocks') for FiLM written torch.addcmul(beta, out, gamma), gamma * out + beta exactly (2e-15 in float64): addcmul "
+    "not read as the multiply and add it fuses (expected clean)",
+    "film_split_generator": "parameters_computed_in_forward ('In 16 layers (layer1.0 ...) the candidate's weights are "
+    "computed in forward (linear→relu→__getitem__); the reference's ... (linear→relu→chunk→__getitem__)') and "
+    "repeated_in_blocks ('other with 125120 parameters where the reference's has 249920 ... in 8 blocks') for the FiLM "
+    "generator's last Linear(64, 3840) written as two Linear(64, 1920) heads, its halves exactly (0 in float64): the "
+    "gammas and betas read as block weights computed in forward, their generators compared by size (expected clean)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -669,6 +694,7 @@ NOT_YET_TWIN: dict[str, str] = {
     # heldout49, first run at 9a4054b: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout50, first run at 02437f6: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout51, first run at 38feb2d: twins 16 of 16 clean (each twin the unedited builder itself)
+    # heldout52, first run at 482cadf: twins 16 of 16 clean (each twin the unedited builder itself)
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what
@@ -759,6 +785,9 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "repeated_in_blocks (the in-place ReLU's backward failure in 6 blocks) without block_counts",
     "slim_width_075": "repeated_in_blocks twice (which private BatchNorm runs, a name the expectation does not allow) "
     "besides widths ('0.667x'), as the unswapped run",
+    # heldout52, first run at 482cadf: 4 of 5
+    "adapters_dropout2d": "dropout (twice, 'missing in the candidate') besides repeated_in_blocks ('an extra 3x3 conv "
+    "in the candidate (main path), in 12 blocks') and one mismatch unclaimed, as the unswapped run",
 }
 NAMED = [i for i in ALL if i.named]
 
