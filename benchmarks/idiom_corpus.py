@@ -57,6 +57,8 @@ ResNets as scientific-computing repositories write them; ``heldout51``: dynamic-
 early-exit ResNets as their research code writes them); an idiom's
 ResNets as scientific-computing repositories write them; ``heldout52``: ResNets with parameter-efficient
 fine-tuning and conditioning as public repositories write them); an idiom's
+ResNets as scientific-computing repositories write them; ``heldout53``: ResNet visual encoders as robot-learning and
+imitation-learning repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1003,6 +1005,21 @@ PART_NOTES = {
     "BatchNorms kept in eval mode by train() not compared), film_addcmul (addcmul described as a block difference "
     "against mul + add), film_split_generator (two generator heads read as block weights computed in forward and "
     "compared by size): each clean idiom the builder's function exactly, the spelling not recognised.",
+    "heldout53": "ResNet visual encoders as robot-learning and imitation-learning repositories write them, each "
+    "against the user's own unedited builder in the same file: a Diffusion Policy RGB encoder as diffusion_policy and "
+    "LeRobot write it (a torchvision ResNet-18 cut by children()[:-2] with every BatchNorm replaced by GroupNorm(C // "
+    "16), a centre crop from 96 to 84 px, a 32-keypoint spatial softmax with attention @ pos_grid, Linear + ReLU) at "
+    "3 x 96 x 96: robomimic's two weighted sums for the keypoints (clean), the BatchNorms kept (normalization_layer), "
+    "features_per_group 8 and a torch.meshgrid port exchanging the keypoints' x and y (described); robomimic's "
+    "VisualCore (ResNet18Conv + SpatialSoftmax + Linear) under a BC MLP at 3 x 84 x 84: torchvision's CenterCrop for "
+    "the slicing crop (clean), a CoordConv2d first conv (described); a two-camera policy (6 channels split in forward, "
+    "one GroupNorm ResNet-18 trunk with fc = Identity shared over the views, the features concatenated) at 6 x 64 x "
+    "64: the views folded into one batch as MultiImageObsEncoder does (clean), a Dropout on the features (dropout), a "
+    "trunk per camera (described); an R3M-style encoder (obs.float() / 255.0 and ImageNet Normalize in forward, fc = "
+    "Identity) at 3 x 72 x 72: Normalize in pixel units (clean), size=34 (block_counts), the Normalize left out "
+    "(described); a DrQ-v2-style residual pixel encoder with the actor's Linear-LayerNorm-Tanh trunk at 9 x 64 x 64: "
+    "CURL's ModuleList loop (clean), ELU in the encoder (activation_function), BatchNorm in the residual blocks "
+    "(normalization_layer), the trunk's LayerNorm left out (described) (tests/fixtures/heldout/batch53_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

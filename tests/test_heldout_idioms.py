@@ -3,6 +3,7 @@ code (tests/fixtures/heldout/manifest.py says where), each with the finding a co
 a twin (the same code without the idiom) that must compare clean. Fifty-two parts: ``heldout`` to
 ``heldout51`` (written after the detectors; expectations decided before the tool was run on them; the
 ``heldout50`` and ``heldout52`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout50`` and ``heldout53`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -156,6 +157,11 @@ et al.'s parallel residual adapters in a ResNet-26, LoRA on a ResNet-18's 3x3 co
 BatchNorm driven by a task code held as a buffer, BigGAN's class-conditional BatchNorm, a learned padding prompt
 before a frozen ResNet-18), compared with the user's own unedited builder: refactors, named variants and single
 mistakes) and
+``heldout53`` ResNet visual encoders as robot-learning and imitation-learning repositories write them (diffusion_policy /
+LeRobot's GroupNorm ResNet-18 with a spatial-softmax keypoint head, robomimic's ResNet18Conv + SpatialSoftmax VisualCore,
+a two-camera policy with one trunk shared over the views, an R3M-style encoder normalising inside forward, a DrQ-v2-style
+residual pixel encoder and actor trunk), compared with the user's own unedited builder: refactors, named variants and
+single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -921,6 +927,7 @@ def test_manifest_is_consistent() -> None:
         "heldout50": 16,
         "heldout51": 16,
         "heldout52": 16,
+        "heldout53": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
