@@ -71,3 +71,10 @@ def test_two_spellings_of_one_arrangement_are_no_difference() -> None:
     for one, other, head in ((hwc, hwc_by_transposes, False), (tokens, tokens_by_permute, True)):
         for ref, cand in ((one, other), (other, one)):
             assert not _compare(ref, cand, head).mismatches, (ref.__name__, cand.__name__)
+
+
+def test_labels_are_made_on_the_cpu_under_a_default_device() -> None:
+    """A caller building on meta (``with torch.device("meta"):``) must not move the labels there."""
+    with torch.device("meta"):
+        found = [m for m in _compare(hwc, whc, False).mismatches if m.field == FIELD]
+    assert len(found) == 1

@@ -528,13 +528,6 @@ NOT_YET: dict[str, str] = {
     "pre_activation alone)",
     # heldout48, first run at c65ea23 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 12 of 16 right; twins 16 of 16 clean; swapped 4 of 5):
-    "rcan_group_no_skip": "squeeze_excitation ('1 of the reference's blocks (body.1) carry squeeze-excitation', 24 "
-    "mismatches) and block_counts ('[14] in the candidate, [16] in the reference') besides repeated_in_blocks ('residual "
-    "add missing ... in 2 blocks (body.1.body.3, body.2.body.3)') and a described_difference in body.1, two mismatches "
-    "unclaimed (body.0.body.4 paired with head.0, an extra conv at body.3), for three residual groups returning "
-    "self.body(x) without their own add: without the group skips the units are paired across groups (the reference's "
-    "body.0 'missing'), so the RCABs' gates and counts come out as wrong names (expected described at the groups, "
-    "residual_add_missing allowed)",
     "msrresnet_bn_blocks": "described_difference ('Block  is built differently (32 differences, no named variant)': an "
     "extra BatchNorm in the candidate (main path) (x32), at an empty block path) for SRResNet's BatchNorm after each "
     "conv of MSRResNet's 16 blocks, which have none: normalization_layer not named (expected normalization_layer)",
@@ -624,9 +617,6 @@ NOT_YET: dict[str, str] = {
     "mismatches, for LoRA's rank-4 update merged into the weight in forward (F.conv2d on W + (B @ A).view(W.shape) * "
     "scaling), the reference's k x k down conv and 1x1 up conv exactly (3e-15 in float64): the low-rank conv branches "
     "read as shortcuts and blocks (expected clean)",
-    "bitfit_bn_eval": "nothing reported (0 mismatches) for a norm_eval train() override keeping every BatchNorm in eval "
-    "mode while training (running statistics used and never updated, where the reference normalises each batch): "
-    "the BatchNorms' mode after model.train() is not compared (expected described at the BatchNorms or the root)",
     "film_addcmul": "repeated_in_blocks ('addcmul function addcmul where the reference has mul (main path); an add of a "
     "learned 4-value parameter (task_code), before the residual add missing in the candidate (main path), in 8 "
     "blocks') for FiLM written torch.addcmul(beta, out, gamma), gamma * out + beta exactly (2e-15 in float64): addcmul "

@@ -141,7 +141,7 @@ def _function(op: OpRecord, x: torch.Tensor, out: tuple[int, ...]) -> torch.Tens
 def _replayed(op: OpRecord, xs: list[torch.Tensor], out: tuple[int, ...]) -> torch.Tensor:
     a = dict(op.attrs)
     if _zeros(op):
-        return torch.zeros(out, dtype=torch.float64)
+        return torch.zeros(out, dtype=torch.float64, device="cpu")
     if op.kind in _LAYOUT:
         return _layout(op, xs[0], out)
     if op.kind is OpKind.SLICE:

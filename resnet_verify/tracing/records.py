@@ -187,6 +187,9 @@ class Block:
     out_shape: Shape
     params: tuple[str, ...]
     num_params: int
+    # indices of the blocks whose adds lie on this block's paths: a skip over whole blocks (RCAN's
+    # residual groups), whose paths keep only its own ops (tracing/structure.py)
+    held: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +227,8 @@ class RegularizerKind(str, enum.Enum):
     ALPHA_DROPOUT = "alpha_dropout"
     # other computation behind ``if self.training:`` (MixStyle, a hand-written augmentation layer)
     TRAINING_ONLY = "training_only"
+    # a BatchNorm the model's own train() keeps in eval mode: running statistics, never batch ones
+    EVAL_IN_TRAINING = "eval_in_training"
 
 
 class Part(str, enum.Enum):

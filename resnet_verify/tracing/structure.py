@@ -34,6 +34,7 @@ from resnet_verify.tracing.records import (
     ParamInfo,
     Shape,
     Structure,
+    attr_dict,
 )
 
 # (RESHAPE: the parts of one op spelled in several, canonical.py: a hand-written swish's sigmoid)
@@ -45,11 +46,22 @@ _ELEMENTWISE_TAIL = frozenset(
 def _linear_branch(ops: Sequence[OpRecord], path: Sequence[int]) -> bool:
     """A branch of a linear layer written as branches: convs and norms only, at least one of them
     (RepVGG's identity branch is a BN alone); an option-A shortcut (pool, slice, zeros) is no such."""
-    kinds = {ops[o].kind for o in path} - LAYOUT_KINDS - {OpKind.ADD}  # (the branches summed so far)
+    # (the branches summed so far; a branch scaled by a constant, LoRA's ``up(down(x)) * scaling``)
+    kinds = {ops[o].kind for o in path if not _constant_scale(ops[o])} - LAYOUT_KINDS - {OpKind.ADD}
     return (
         bool(kinds)
         and kinds <= {OpKind.CONV, OpKind.BATCH_NORM, OpKind.NORM, OpKind.AVG_POOL}
         and (OpKind.CONV in kinds or kinds <= {OpKind.BATCH_NORM, OpKind.NORM})
+    )
+
+
+def _constant_scale(op: OpRecord) -> bool:
+    a = attr_dict(op.attrs)
+    return (
+        op.kind is OpKind.OTHER
+        and a.get("function") in ("mul", "div")
+        and "scalar" in a
+        and len(op.inputs) == 1
     )
 
 
@@ -71,6 +83,7 @@ class _Unit:
     main: tuple[int, ...]
     shortcut: tuple[int, ...]
     tail: tuple[int, ...] = ()
+    held: tuple[int, ...] = ()  # the merges of the units on its paths (a skip over whole blocks)
 
 
 def _merges(graph: Graph, ops: Sequence[OpRecord], rank: int = 0) -> list[_Unit]:
@@ -291,6 +304,7 @@ def _block(
     input_shape: Shape,
     stage_ops: set[int],
     rank: int,
+    merges: list[int | None],
 ) -> Block:
     core = [ops[o] for o in (*u.main, *u.shortcut, *([u.merge] if u.merge is not None else []))]
     stack = common_stack(core)
@@ -311,6 +325,7 @@ def _block(
         out_shape=computed_shape(ops, end, input_shape, rank),
         params=names,
         num_params=count,
+        held=tuple(merges.index(m) for m in u.held if m in merges),
     )
 
 
@@ -323,17 +338,14 @@ def _own_ops(units: list[_Unit]) -> list[_Unit]:
     out = []
     for i, u in enumerate(units):
         paths = {*u.main, *u.shortcut}
-        inner = {
-            o
-            for j, v in enumerate(units)
-            if j != i and v.merge is not None and v.merge in paths
-            for o in ops_of[j]
-        }
+        held = [j for j, v in enumerate(units) if j != i and v.merge is not None and v.merge in paths]
+        inner = {o for j in held for o in ops_of[j]}
         if not inner:
             out.append(u)
             continue
         out.append(replace(u, main=tuple(o for o in u.main if o not in inner),
-                           shortcut=tuple(o for o in u.shortcut if o not in inner)))  # fmt: skip
+                           shortcut=tuple(o for o in u.shortcut if o not in inner),
+                           held=tuple(m for j in held if (m := units[j].merge) is not None)))  # fmt: skip
     return out
 
 
@@ -416,7 +428,8 @@ def find_structure(
     in_blocks = {o for u in residual for o in (*u.main, *u.shortcut, *u.tail)}
     joins = find_cross_stage(ops, [u.merge for u in residual if u.merge is not None], in_blocks, graph)
     stage_ops = {o for j in joins for o in j.ops}
-    blocks = [_block(i, u, ops, table, input_shape, stage_ops, rank) for i, u in enumerate(units)]
+    merges_of = [u.merge for u in units]
+    blocks = [_block(i, u, ops, table, input_shape, stage_ops, rank, merges_of) for i, u in enumerate(units)]
     if blocks:
         last = blocks[-1]
         end = last.tail[-1] if last.tail else (last.merge_op if last.merge_op is not None else last.main[-1])

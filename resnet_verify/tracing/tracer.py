@@ -64,6 +64,7 @@ from resnet_verify.tracing.repairs import (
 from resnet_verify.tracing.reparam import tag_reparametrized
 from resnet_verify.tracing.spellings import one_spelling
 from resnet_verify.tracing.structure import find_structure
+from resnet_verify.tracing.train_mode import kept_in_eval
 from resnet_verify.tracing.train_only import train_only_regularizers
 
 
@@ -347,8 +348,10 @@ def _regularizers(
     found = find_regularizers(run.model, run.calls, ops, structure)
     if not ran:
         return found
-    extra = train_only_regularizers(run.model, shape, run.device, ops, Places(structure, len(ops)))
-    return tuple(sorted((*found, *extra), key=lambda r: r.position))
+    places = Places(structure, len(ops))
+    extra = train_only_regularizers(run.model, shape, run.device, ops, places)
+    frozen = kept_in_eval(run.model, ops, places)
+    return tuple(sorted((*found, *extra, *frozen), key=lambda r: r.position))
 
 
 def trace(

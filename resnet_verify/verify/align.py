@@ -75,16 +75,8 @@ def _mixes_positions(trace: Trace, block: Block) -> bool:
 
 def held_blocks(trace: Trace, block: Block) -> list[str]:
     """The paths of the blocks a skip over whole blocks holds (RCAN's residual groups, an hourglass's
-    levels): those whose add lies between its fork and its add, on no path of another block of the
-    same span. Empty for a block that holds none."""
-    if block.merge_op is None:
-        return []
-    return [
-        b.path
-        for b in trace.structure.blocks
-        if b.index != block.index and b.merge_op is not None and block.fork_op < b.merge_op < block.merge_op
-        and b.fork_op >= block.fork_op
-    ]  # fmt: skip
+    levels; tracing/structure.py): empty for a block that holds none."""
+    return [trace.structure.blocks[i].path for i in block.held]
 
 
 def _nests_blocks(trace: Trace, block: Block) -> bool:

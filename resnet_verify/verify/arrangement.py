@@ -48,7 +48,7 @@ class _Chains:
             n *= s
         if n > _MAX_ELEMENTS:
             return None
-        x = torch.arange(1, n + 1, dtype=torch.float64).reshape(source_shape)
+        x = torch.arange(1, n + 1, dtype=torch.float64, device="cpu").reshape(source_shape)
         for i, op in enumerate(chain):
             perm = dict(op.attrs).get("perm")
             if (

@@ -113,7 +113,7 @@ def _labels(trace: Trace, sources: Sequence[int]) -> dict[int, torch.Tensor] | N
             n *= d
         if n > _MAX_ELEMENTS:
             return None
-        out[s] = torch.arange(start, start + n, dtype=torch.float64).reshape(tuple(shape))
+        out[s] = torch.arange(start, start + n, dtype=torch.float64, device="cpu").reshape(tuple(shape))
         start += n
     return out
 

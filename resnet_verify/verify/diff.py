@@ -413,14 +413,6 @@ class _Differ:
             ))  # fmt: skip
 
 
-def _same_layer(differ: _Differ, r: OpRecord, c: OpRecord) -> bool:
-    return (
-        r.kind is c.kind
-        and r.attrs == c.attrs
-        and differ.params_of(differ.ref, r) == differ.params_of(differ.cand, c)
-    )
-
-
 def _first(causes: dict[str, int], keys: Sequence[str]) -> int | None:
     return next((causes[k] for k in keys if k in causes), None)
 

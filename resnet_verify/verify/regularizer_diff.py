@@ -23,6 +23,8 @@ P_TOLERANCE = 1e-9
 def call_text(r: Regularizer) -> str:
     """``DropPath(p=0.05)``, ``F.dropout(p=0.3)``: the layer as the model's code spells it."""
     name = f"F.{r.spelling}" if r.functional else r.spelling
+    if r.kind is RegularizerKind.EVAL_IN_TRAINING:
+        return f"{name} kept in eval mode by the model's train() (running statistics in training too)"
     if r.kind is RegularizerKind.TRAINING_ONLY or math.isnan(r.p):  # (nan: a rate given in forward)
         return f"{name} (training mode only" + (", its rate given in forward)" if math.isnan(r.p) else ")")
     return f"{name}(p={r.p:.4g})"

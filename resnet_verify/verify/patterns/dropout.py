@@ -30,6 +30,7 @@ _PATTERN = {
     RegularizerKind.DROP_PATH: Pattern.STOCHASTIC_DEPTH,
     RegularizerKind.DROP_BLOCK: Pattern.DROP_BLOCK,
     RegularizerKind.TRAINING_ONLY: Pattern.DESCRIBED,  # no variant: what runs, where, from which module
+    RegularizerKind.EVAL_IN_TRAINING: Pattern.DESCRIBED,  # (tracing/train_mode.py)
 }
 # In a change of one kind for another, the finding names the more specific of the two (DropBlock
 # for dropout is the DropBlock variant, whichever side holds it).
@@ -42,6 +43,7 @@ _LABEL = {
     RegularizerKind.DROP_PATH: "Stochastic depth (drop path)",
     RegularizerKind.DROP_BLOCK: "DropBlock",
     RegularizerKind.TRAINING_ONLY: "A training-mode branch",
+    RegularizerKind.EVAL_IN_TRAINING: "A BatchNorm kept in eval mode in training",
 }
 _WHAT = {
     RegularizerKind.DROPOUT: "zeroes random activations",
@@ -50,6 +52,8 @@ _WHAT = {
     RegularizerKind.DROP_PATH: "skips residual branches at random",
     RegularizerKind.DROP_BLOCK: "zeroes contiguous regions of the feature maps",
     RegularizerKind.TRAINING_ONLY: "changes the activations (code behind `if self.training:`)",
+    RegularizerKind.EVAL_IN_TRAINING: "normalises with running statistics it never updates (the model's train() "
+    "sets it to eval)",
 }
 # torch's module for each functional spelling, for a fix that adds what the reference calls in forward
 _MODULE = {
@@ -199,6 +203,8 @@ def _module_call(trace: Trace, regs: Sequence[Regularizer]) -> str:
 
 
 def _removal(r: Regularizer, every: str) -> str:
+    if r.kind is RegularizerKind.EVAL_IN_TRAINING:
+        return f"the line of the model's train() that sets {r.spelling}{every} to eval"
     if r.kind is RegularizerKind.TRAINING_ONLY:
         return f"the `if self.training:` branch of {r.spelling}{every}, or run it in eval mode too"
     if r.functional:
@@ -258,8 +264,13 @@ def _texts(ctx: Context, entries: Sequence[_Entry]) -> tuple[str, str, str]:
 def _finding(ctx: Context, entries: Sequence[_Entry]) -> Finding:
     title, what, fix = _texts(ctx, entries)
     kind = entries[0].held.kind
+    eval_mode = (
+        "computes in eval mode what a training one does"
+        if kind is RegularizerKind.EVAL_IN_TRAINING
+        else "is the identity in eval mode"
+    )
     why = (
-        f" It {_WHAT[kind]} during training and is the identity in eval mode, so shapes, parameters "
+        f" It {_WHAT[kind]} during training and {eval_mode}, so shapes, parameters "
         f"and eval outputs match; the network training sees does not."
     )
     locations = sorted({e.mismatch.reference_path or _where_path(ctx, e) for e in entries})
