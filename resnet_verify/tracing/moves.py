@@ -158,6 +158,18 @@ def _replayed(op: OpRecord, xs: list[torch.Tensor], out: tuple[int, ...]) -> tor
     return _function(op, xs[0], out)
 
 
+MAX_LABELS = 1 << 22  # elements a replay labels at most: a larger tensor is not replayed
+
+
+def labels(shape: tuple[int, ...], start: int = 1) -> torch.Tensor | None:
+    """A tensor of ``shape`` whose elements are labelled ``start``, ``start + 1`` ... (0 is a zero),
+    on the CPU whatever the default device; None past :data:`MAX_LABELS` elements."""
+    n = _numel(shape)
+    if n > MAX_LABELS:
+        return None
+    return torch.arange(start, start + n, dtype=torch.float64, device="cpu").reshape(shape)
+
+
 def replay_move(op: OpRecord, xs: list[torch.Tensor], out_shape: tuple[int, ...]) -> torch.Tensor | None:
     """The op applied to label tensors ``xs`` (its data inputs, in order), to ``out_shape`` (the shape
     its readers recorded reading: tracing/layout.py rewrites ``out_shape`` channels-first); None where
@@ -175,4 +187,4 @@ def replay_move(op: OpRecord, xs: list[torch.Tensor], out_shape: tuple[int, ...]
     return out
 
 
-__all__ = ["data_inputs", "is_move", "replay_move"]
+__all__ = ["MAX_LABELS", "data_inputs", "is_move", "labels", "replay_move"]

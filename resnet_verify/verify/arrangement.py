@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import torch
 
-from resnet_verify.tracing.moves import is_move, replay_move
+from resnet_verify.tracing.moves import is_move, labels, replay_move
 from resnet_verify.tracing.records import INPUT_ID, OpKind, OpRecord, Trace, readers
 from resnet_verify.verify.records import Mismatch, MismatchKind, Region
 
 FIELD = "arrangement"
 _LAYOUT = frozenset({OpKind.RESHAPE, OpKind.FLATTEN})
-_MAX_ELEMENTS = 1 << 22
 
 
 class _Chains:
@@ -43,12 +42,9 @@ class _Chains:
     def labels(
         self, source_shape: tuple[int, ...], chain: list[OpRecord], end: tuple[int, ...]
     ) -> torch.Tensor | None:
-        n = 1
-        for s in source_shape:
-            n *= s
-        if n > _MAX_ELEMENTS:
+        x = labels(source_shape)
+        if x is None:
             return None
-        x = torch.arange(1, n + 1, dtype=torch.float64, device="cpu").reshape(source_shape)
         for i, op in enumerate(chain):
             perm = dict(op.attrs).get("perm")
             if (
@@ -89,10 +85,10 @@ def _differs(sides: tuple[_Chains, _Chains], tensors: tuple[int, int], ends: tup
     (r_src, r_chain, r_shape), (c_src, c_chain, c_shape) = reads[0], reads[1]
     if r_shape != c_shape or {INPUT_ID: INPUT_ID, **paired}.get(r_src) != c_src:
         return None
-    labels = [sides[0].labels(r_shape, r_chain, ends[0]), sides[1].labels(c_shape, c_chain, ends[1])]
-    if labels[0] is None or labels[1] is None or labels[0].shape != labels[1].shape:
+    ends_read = [sides[0].labels(r_shape, r_chain, ends[0]), sides[1].labels(c_shape, c_chain, ends[1])]
+    if ends_read[0] is None or ends_read[1] is None or ends_read[0].shape != ends_read[1].shape:
         return None
-    if torch.equal(labels[0], labels[1]):
+    if torch.equal(ends_read[0], ends_read[1]):
         return None
     return r_chain, c_chain
 

@@ -17,12 +17,11 @@ from dataclasses import replace
 
 import torch
 
-from resnet_verify.tracing.moves import data_inputs, is_move, replay_move
+from resnet_verify.tracing.moves import MAX_LABELS, data_inputs, is_move, labels, replay_move
 from resnet_verify.tracing.records import INPUT_ID, OpRecord, Trace, readers
 from resnet_verify.verify.records import Mismatch
 
 _MAX_OPS = 400  # a region larger than this is not replayed (a whole network of slices)
-_MAX_ELEMENTS = 1 << 22
 _Values = dict[int, torch.Tensor]
 
 
@@ -87,7 +86,7 @@ class _Side:
             if any(x is None for x in xs):
                 return None
             value = replay_move(op, [x for x in xs if x is not None], self.shape(i))
-            if value is None or value.numel() > _MAX_ELEMENTS:
+            if value is None or value.numel() > MAX_LABELS:
                 return None
             values[i] = value
         return values
@@ -106,15 +105,11 @@ def _labels(trace: Trace, sources: Sequence[int]) -> dict[int, torch.Tensor] | N
     start = 1
     for s in sources:
         shape = _shape(trace, s)
-        if shape is None:
+        tensor = labels(shape, start) if shape is not None else None
+        if tensor is None:
             return None
-        n = 1
-        for d in shape:
-            n *= d
-        if n > _MAX_ELEMENTS:
-            return None
-        out[s] = torch.arange(start, start + n, dtype=torch.float64, device="cpu").reshape(tuple(shape))
-        start += n
+        out[s] = tensor
+        start += tensor.numel()
     return out
 
 
@@ -164,13 +159,13 @@ class _Pairing:
             return False  # a move nothing reads: returned in a container, or dropped
         back = [self.maps[1].get(c) for c in cs.sources(cand_region)]
         r_src = list(dict.fromkeys([*rs.sources(ref_region), *(b for b in back if b is not None)]))
-        labels = _labels(rs.trace, r_src)
-        if labels is None or None in back or any(s not in to_c for s in r_src):
+        r_labels = _labels(rs.trace, r_src)
+        if r_labels is None or None in back or any(s not in to_c for s in r_src):
             return False
-        c_labels = {to_c[s]: labels[s] for s in r_src}
+        c_labels = {to_c[s]: r_labels[s] for s in r_src}
         if any(_shape(cs.trace, c) != tuple(v.shape) for c, v in c_labels.items()):
             return False
-        ref_values, cand_values = rs.replay(ref_region, labels), cs.replay(cand_region, c_labels)
+        ref_values, cand_values = rs.replay(ref_region, r_labels), cs.replay(cand_region, c_labels)
         if ref_values is None or cand_values is None:
             return False
         values = (ref_values, cand_values)
