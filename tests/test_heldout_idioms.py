@@ -528,9 +528,6 @@ NOT_YET: dict[str, str] = {
     "pre_activation alone)",
     # heldout48, first run at c65ea23 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 12 of 16 right; twins 16 of 16 clean; swapped 4 of 5):
-    "msrresnet_bn_blocks": "described_difference ('Block  is built differently (32 differences, no named variant)': an "
-    "extra BatchNorm in the candidate (main path) (x32), at an empty block path) for SRResNet's BatchNorm after each "
-    "conv of MSRResNet's 16 blocks, which have none: normalization_layer not named (expected normalization_layer)",
     # heldout49, first run at 9a4054b (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 8 of 16 right; twins 16 of 16 clean; swapped 5 of 5):
     "sat_no_grad_encoder": "nothing reported (0 mismatches) for the ResNet run under torch.no_grad() in forward, where "
@@ -788,8 +785,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "hg_post_activation_units": "pre_activation (in the reference) besides two repeated_in_blocks (the BN and ReLU "
     "moved across the add) and a described_difference, as the unswapped run",
     # heldout48, first run at c65ea23: 4 of 5
-    "msrresnet_bn_blocks": "described_difference ('BatchNorm missing in the candidate (main path) (x32)') without "
-    "normalization_layer, as the unswapped run",
     # heldout49, first run at 9a4054b: 5 of 5
     # heldout50, first run at 02437f6: 4 of 4
     # heldout51, first run at 38feb2d: 2 of 5

@@ -52,3 +52,10 @@ def test_a_group_skip_missing_is_its_add_alone() -> None:
     # the last group's own conv, now after the last block, reads as the head's: it follows from that skip
     assert all(c.mismatches[m.cause].op_kind is OpKind.ADD for m in c.mismatches if m.cause is not None)
     assert not any(f.pattern is Pattern.BLOCK_COUNTS for f in c.findings)
+
+
+def test_a_skip_from_the_input_to_the_output_keeps_the_blocks_it_holds() -> None:
+    """MSRResNet's upsampled input added to the output (#23 heldout48: its blocks were not found, the
+    whole network read as one block): the three blocks are the blocks, the skip around them none."""
+    t = _trace("input_skip")
+    assert [b.path for b in t.structure.blocks] == ["body.0", "body.1", "body.2"]  # type: ignore[attr-defined]

@@ -125,8 +125,10 @@ def _merges(graph: Graph, ops: Sequence[OpRecord], rank: int = 0) -> list[_Unit]
                 continue
             if j < i or _channels(ops, u.merge) < _channels(ops, p.merge):
                 return True
-            if _shape(ops, u.merge) != _shape(ops, p.merge):
-                return True  # a sum of pooled vectors or maps inside an attention gate (CBAM's MLPs)
+            if _shape(ops, u.merge) != _shape(ops, p.merge) and p.fork != INPUT_ID:
+                # a sum of pooled vectors or maps inside an attention gate (CBAM's MLPs); a skip from the
+                # model's input to its output (MSRResNet's upsampled input added back) holds blocks
+                return True
             if (
                 u.fork == p.fork
                 and u.merge is not None
