@@ -603,11 +603,6 @@ NOT_YET: dict[str, str] = {
     "spellings not recognised as one (expected clean)",
     # heldout52, first run at 482cadf (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 11 of 16 right; twins 16 of 16 clean; swapped 4 of 5):
-    "adapters_dropout2d": "dropout right (twice: the stem's ConvTask and 11 of 12 blocks) but also repeated_in_blocks "
-    "('3x3 conv missing in the candidate (main path), in 12 blocks') and one mismatch unclaimed ('extra 3x3 conv "
-    "(layer1.0.conv1.conv)') for F.dropout2d on the input of each first ConvTask's parallel adapter, taken after the "
-    "3x3 conv has read it: the dropout between the two convs that read x pairs the shared 3x3 conv wrongly (expected "
-    "dropout alone)",
     "lora_merged_weight": "parameters_computed_in_forward ('In 10 layers ... the candidate's weights are computed in "
     "forward (matmul→mul→add)') with block_counts ('[2, 2, 0, 0, 2, 0, 0, 2, 0, 0]' against '[6, 1, 1, 4, ...]'), "
     "widths, projection_without_bn (in the reference), an extra_module_in_blocks and five repeated_in_blocks, 87 "
@@ -796,8 +791,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "slim_width_075": "repeated_in_blocks twice (which private BatchNorm runs, a name the expectation does not allow) "
     "besides widths ('0.667x'), as the unswapped run",
     # heldout52, first run at 482cadf: 4 of 5
-    "adapters_dropout2d": "dropout (twice, 'missing in the candidate') besides repeated_in_blocks ('an extra 3x3 conv "
-    "in the candidate (main path), in 12 blocks') and one mismatch unclaimed, as the unswapped run",
     # heldout53, first run at f6b2f9a: 5 of 5
 }
 NAMED = [i for i in ALL if i.named]
