@@ -593,10 +593,6 @@ NOT_YET: dict[str, str] = {
     "6 blocks') besides block_counts ('[2, 4, 3] in the candidate, [2, 4, 4] in the reference'), for the policy "
     "dropping one more block of the last stage: the in-place ReLU both sides share reported as a difference, and the "
     "counts read with the mask multiplies as extra units (expected block_counts)",
-    "slim_width_075": "widths ('1.5x the reference's') with two repeated_in_blocks ('the batch norm runs 2 where the "
-    "reference's runs 1, with the other built but never run', in 8 and 4 blocks) and 2 mismatches unclaimed (the "
-    "stem's BN index, 58 parameter tensors never used) for the slimmable network switched to width 0.75: which "
-    "private BatchNorm of the switchable list runs not read as part of the width (expected widths)",
     "elastic_matmul_transform": "parameters_computed_in_forward ('In 16 layers ... the candidate's weights are "
     "computed in forward (__getitem__→matmul); the reference's ... (__getitem__→linear)') for the kernel transform "
     "written rows @ matrix.t() instead of F.linear(rows, matrix), the same product (0 in float64): the two "
@@ -788,8 +784,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "as the unswapped run",
     "blockdrop_drop_more": "extra_module_in_blocks ('1 residual unit (blocks.2.1) that the reference lacks') and "
     "repeated_in_blocks (the in-place ReLU's backward failure in 6 blocks) without block_counts",
-    "slim_width_075": "repeated_in_blocks twice (which private BatchNorm runs, a name the expectation does not allow) "
-    "besides widths ('0.667x'), as the unswapped run",
     # heldout52, first run at 482cadf: 4 of 5
     # heldout53, first run at f6b2f9a: 5 of 5
 }

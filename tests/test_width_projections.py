@@ -77,3 +77,41 @@ def test_a_sequence_layer_reading_narrower_features_is_the_widths() -> None:
     assert [f.pattern for f in c.findings] == [Pattern.WIDTHS] and not c.unexplained, [
         (c.mismatches[i].field, c.mismatches[i].message) for i in c.unexplained
     ]
+
+
+class _Switchable(nn.Module):
+    """A slimmable network's layer: a conv at the active width, one BatchNorm per width (switchable)."""
+
+    WIDTHS = (0.5, 0.75, 1.0)
+
+    def __init__(self, cin: int, cout: int, width: float) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(cin, int(cout * width), 3, padding=1, bias=False)
+        self.bn = nn.ModuleList([nn.BatchNorm2d(int(cout * w)) for w in self.WIDTHS])
+        self.width = width
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(self.bn[self.WIDTHS.index(self.width)](self.conv(x)))
+
+
+class _Slim(nn.Module):
+    def __init__(self, width: float) -> None:
+        super().__init__()
+        self.stem = _Switchable(3, 16, width)
+        self.a, self.b = _Switchable(int(16 * width), 16, width), _Switchable(int(16 * width), 16, width)
+        self.fc = nn.Linear(int(16 * width), 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.stem(x)
+        x = x + self.b(self.a(x))
+        return self.fc(x.mean((2, 3)))
+
+
+def test_which_switchable_norm_runs_follows_the_width_either_way() -> None:
+    """(#23 heldout51's slim_width_075: 'the batch norm runs 2 where the reference's runs 1' named
+    per block besides the widths.)"""
+    for ref, cand in ((_Slim(1.0), _Slim(0.75)), (_Slim(0.75), _Slim(1.0))):
+        c = compare_traces(trace(ref, (3, 8, 8)), trace(cand, (3, 8, 8)), reference_name="a", candidate_name="b",
+                           num_classes=4)  # fmt: skip
+        assert {f.pattern for f in c.findings} == {Pattern.WIDTHS}, [f.pattern for f in c.findings]
+        assert not c.unexplained

@@ -1,12 +1,14 @@
 """What follows from a width change and belongs to the widths cause: a projection shortcut one side
-needs only because its block changes the width, and the parameters of a layer of no kind of its own
-(an LSTM, an attention) reading wider or narrower features."""
+needs only because its block changes the width, the parameters of a layer of no kind of its own
+(an LSTM, an attention) reading wider or narrower features, and which of its own modules a
+width-switched layer runs."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from resnet_verify.tracing.records import Block, OpKind
+from resnet_verify.verify.module_swap import FIELD as SWAP_FIELD
 from resnet_verify.verify.patterns.context import Context
 from resnet_verify.verify.records import Mismatch, MismatchKind, Region
 
@@ -47,6 +49,35 @@ def wider_readers(ctx: Context) -> tuple[int, ...]:
     return ctx.indices(reads_other_width)
 
 
+def width_switched_modules(ctx: Context) -> tuple[int, ...]:
+    """Another of its own modules run at a place where the paired ops read other widths (a slimmable
+    network's switchable BatchNorm: the width picks which of its norms runs): the width's doing."""
+
+    def switched(m: Mismatch) -> bool:
+        if m.field != SWAP_FIELD or m.reference_op is None or m.candidate_op is None:
+            return False
+        r, c = ctx.reference.ops[m.reference_op], ctx.candidate.ops[m.candidate_op]
+        return r.in_shapes[:1] != c.in_shapes[:1]
+
+    runs = ctx.indices(switched)
+    # the norms of a switch the width did not pick: parameters built and never used
+    switches = {(ctx.mismatches[i].candidate_path or "").rpartition(".")[0] for i in runs}
+    unused = _unused(ctx)
+    idle = ctx.indices(
+        lambda m: m.field == "params" and m.region is Region.MODEL and m.reference_path is None
+        and bool(unused) and all(any(n.startswith(s + ".") for s in switches if s) for n in unused)
+    )  # fmt: skip
+    return tuple(sorted({*runs, *(idle if runs else ())}))
+
+
+def _unused(ctx: Context) -> list[str]:
+    cand = ctx.candidate
+    used = {p for op in cand.ops for p in op.params}
+    return [
+        p.name for p in cand.params if not p.is_buffer and p.name not in used and not set(p.aliases) & used
+    ]
+
+
 def projection_blocks(ctx: Context, idx: Sequence[int]) -> list[Block]:
     pairs = [ctx.mismatches[i].block for i in idx]
     return [
@@ -56,4 +87,4 @@ def projection_blocks(ctx: Context, idx: Sequence[int]) -> list[Block]:
     ]
 
 
-__all__ = ["projection_blocks", "wider_readers", "width_projections"]
+__all__ = ["projection_blocks", "wider_readers", "width_projections", "width_switched_modules"]

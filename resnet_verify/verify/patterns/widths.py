@@ -9,7 +9,12 @@ from collections.abc import Sequence
 from resnet_verify.tracing.records import LAYOUT_KINDS, OpKind, OpRecord, Trace
 from resnet_verify.verify.patterns.context import Context, at, attr, convs
 from resnet_verify.verify.patterns.squeeze_excitation import se_ops
-from resnet_verify.verify.patterns.width_follows import projection_blocks, wider_readers, width_projections
+from resnet_verify.verify.patterns.width_follows import (
+    projection_blocks,
+    wider_readers,
+    width_projections,
+    width_switched_modules,
+)
 from resnet_verify.verify.records import Finding, MismatchKind, Pattern, Region
 
 _WIDTH_KINDS = (OpKind.CONV, OpKind.BATCH_NORM, OpKind.LINEAR)
@@ -277,7 +282,7 @@ def detect_widths(ctx: Context) -> list[Finding]:
     if not ratios:
         return []
     projections = width_projections(ctx)
-    idx = tuple(sorted({*ratios, *projections, *wider_readers(ctx)}))
+    idx = tuple(sorted({*ratios, *projections, *wider_readers(ctx), *width_switched_modules(ctx)}))
     if not any(_own_width_differs(ctx, i) for i in idx):
         return []  # only inputs differ (a Linear fed a stage fewer): they follow from what feeds them
     where, inner_only = _scope(ctx, idx)
