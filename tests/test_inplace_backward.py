@@ -44,3 +44,28 @@ def test_an_add_into_a_kept_input_is_reported_and_really_fails() -> None:
         (m.candidate_path or "").startswith("layer") for m in hits
     )  # no projection there
     assert c.findings and any("backward fails" in f.message for f in c.findings)
+
+
+def _breaking(blocks: tuple[int, int, int, int]) -> torch.nn.Module:
+    model = resnet18(num_classes=10)
+    for layer, n in zip((model.layer1, model.layer2, model.layer3, model.layer4), blocks, strict=True):
+        for b in layer:
+            b.__class__ = _IntoTheInput
+        while len(layer) > n:
+            del layer[len(layer) - 1]
+    return model.eval()
+
+
+def test_the_same_breaking_write_on_both_sides_is_no_difference_block_for_block(tmp_path: object) -> None:
+    """Both sides write in place in every block, one has a block fewer (#23 heldout51's
+    blockdrop_drop_more): the counts differ, no write does; the missing block says it all."""
+    import pathlib
+
+    folder = pathlib.Path(str(tmp_path))
+    torch.save(_breaking((2, 2, 2, 2)), folder / "m.pt")
+    (folder / "ref.py").write_text(
+        "import torch\n\ndef build(num_classes: int = 10):\n"
+        f"    return torch.load({str(folder / 'm.pt')!r}, weights_only=False)\n"
+    )
+    c = compare(_breaking((2, 2, 1, 2)), f"{folder / 'ref.py'}:build", input_size=64, num_classes=10)
+    assert c.mismatches and not [m for m in c.mismatches if m.field == "backward"]

@@ -63,31 +63,49 @@ def _place(
 
 
 def inplace_mismatches(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
+    """Each breaking write one side makes where the other makes none: matched place by place (stem,
+    head, the main path, shortcut or tail of each aligned block pair); a write inside a block the
+    other side lacks is that block's difference, not one of its own."""
     if ref.crash is not None or cand.crash is not None:
         return []
     mine, theirs = breaking_writes(cand), breaking_writes(ref)
-    if len(mine) == len(theirs):
+    if not mine and not theirs:
         return []
+    placed = {
+        "candidate": [(o, *_place(cand, o, pairs, True)) for o in mine],
+        "reference": [(o, *_place(ref, o, pairs, False)) for o in theirs],
+    }
     out: list[Mismatch] = []
-    for side, writes, trace, other in (("candidate", mine, cand, theirs), ("reference", theirs, ref, mine)):
-        if len(writes) <= len(other):
-            continue
-        for o, keeper in writes.items():
-            op = trace.ops[o]
-            region, pair = _place(trace, o, pairs, side == "candidate")
-            text = (
-                f"{op.module_path or 'forward'}: the {side} writes in place ({op.name}) into a tensor {keeper} kept "
-                "for its backward: the forward runs, the first backward raises 'modified by an inplace operation'"
-            )
-            paths = (None, op.module_path) if side == "candidate" else (op.module_path, None)
-            fails = f"fails ({keeper} kept what it overwrites)"
-            values = ("runs", fails) if side == "candidate" else (fails, "runs")
-            ids = (None, o) if side == "candidate" else (o, None)
-            out.append(Mismatch(
-                MismatchKind.OP, paths[0], paths[1], "backward", values[0], values[1], text,
-                op.source if side == "candidate" else None, region, op.kind, pair, ids[0], ids[1],
-            ))  # fmt: skip
+    for side, writes, trace in (("candidate", mine, cand), ("reference", theirs, ref)):
+        others = [
+            (region, pair) for _, region, pair in placed["reference" if side == "candidate" else "candidate"]
+        ]
+        for o, region, pair in placed[side]:
+            if pair is not None and (pair.reference is None or pair.candidate is None):
+                continue  # in a block the other side lacks: that block is the difference
+            if (region, pair) in others:
+                others.remove((region, pair))
+                continue
+            out.append(_mismatch(trace, o, writes[o], side, region, pair))
     return out
+
+
+def _mismatch(
+    trace: Trace, o: int, keeper: str, side: str, region: Region, pair: BlockPair | None
+) -> Mismatch:
+    op = trace.ops[o]
+    text = (
+        f"{op.module_path or 'forward'}: the {side} writes in place ({op.name}) into a tensor {keeper} kept "
+        "for its backward: the forward runs, the first backward raises 'modified by an inplace operation'"
+    )
+    paths = (None, op.module_path) if side == "candidate" else (op.module_path, None)
+    fails = f"fails ({keeper} kept what it overwrites)"
+    values = ("runs", fails) if side == "candidate" else (fails, "runs")
+    ids = (None, o) if side == "candidate" else (o, None)
+    return Mismatch(
+        MismatchKind.OP, paths[0], paths[1], "backward", values[0], values[1], text,
+        op.source if side == "candidate" else None, region, op.kind, pair, ids[0], ids[1],
+    )  # fmt: skip
 
 
 __all__ = ["breaking_writes", "inplace_mismatches"]
