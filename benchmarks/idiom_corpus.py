@@ -56,7 +56,8 @@ image-captioning, VQA / multimodal and fine-grained-classification repositories 
 ResNets as scientific-computing repositories write them; ``heldout51``: dynamic-width, dynamic-depth and
 early-exit ResNets as their research code writes them; ``heldout52``: ResNets with parameter-efficient
 fine-tuning and conditioning as public repositories write them; ``heldout53``: ResNet visual encoders as
-robot-learning and imitation-learning repositories write them); an idiom's
+robot-learning and imitation-learning repositories write them; ``heldout55``: residual networks for time-series
+forecasting as their repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1024,6 +1025,21 @@ PART_NOTES = {
     "mv_views_in_one_batch (the views folded into one batch described as stem and head differences), "
     "r3m_normalize_in_pixel_units (the / 255 folded into Normalize's constants described as a stem difference): "
     "three of them the builder's function exactly, the spelling not recognised.",
+    "heldout55": "residual networks for time-series forecasting as their repositories write them, each against the "
+    "user's own unedited builder in the same file: ElementAI's generic N-BEATS (six doubly residual blocks of four "
+    "ReLU Linears and a theta Linear sliced by GenericBasis into a 96-step backcast and a 24-step forecast; the series "
+    "flipped, each backcast subtracted from the running residual, the forecasts summed from the last observed value) "
+    "at 1 x 96: nazuna's nn.Sequential stack and the theta Linear as two heads (clean), Darts' dropout (dropout), "
+    "Darts' LeakyReLU (activation_function), Darts' batch_norm in the first block only, one block shared six times, "
+    "the backcast added and the forecast's level read off the flipped series (described); Darts' forecasting TCN "
+    "(four causal dilated residual blocks, F.pad on the left before unpadded convs, a 1x1 conv3 where the widths "
+    "differ, one shared MonteCarloDropout) at 7 x 96: a dropout per block as locuslab builds them (clean), "
+    "weight_norm=True (parameters_computed_in_forward), locuslab's ReLU after the add and pytorch-tcn's non-causal "
+    "split pad (described); GluonTS' PyTorch WaveNet (gated conv + Sigmoid times conv + Tanh layers, 1x1 skip and "
+    "residual convs, the residual added to the input's last steps, the trimmed skips stacked and summed, an ELU head) "
+    "at 1 x 96: r9y9's fused gate conv split in half (clean), a ReLU head (activation_function), the residual adds "
+    "left out (residual_add_missing), the residual taken from the input's first steps (described) "
+    "(tests/fixtures/heldout/batch55_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -160,6 +160,10 @@ LeRobot's GroupNorm ResNet-18 with a spatial-softmax keypoint head, robomimic's 
 a two-camera policy with one trunk shared over the views, an R3M-style encoder normalising inside forward, a DrQ-v2-style
 residual pixel encoder and actor trunk), compared with the user's own unedited builder: refactors, named variants and
 single mistakes) and
+``heldout55`` residual networks for time-series forecasting as their repositories write them (ElementAI's generic N-BEATS
+with its doubly residual stacking, Darts' causal TCN with a shared MonteCarloDropout, GluonTS' gated WaveNet with skip
+sums and trimmed residuals), compared with the user's own unedited builder: refactors, named variants and single
+mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -918,6 +922,7 @@ def test_manifest_is_consistent() -> None:
         "heldout51": 16,
         "heldout52": 16,
         "heldout53": 16,
+        "heldout55": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
