@@ -58,6 +58,8 @@ early-exit ResNets as their research code writes them; ``heldout52``: ResNets wi
 fine-tuning and conditioning as public repositories write them; ``heldout53``: ResNet visual encoders as
 robot-learning and imitation-learning repositories write them; ``heldout55``: residual networks for time-series
 forecasting as their repositories write them); an idiom's
+robot-learning and imitation-learning repositories write them; ``heldout56``: continuous-depth and
+ODE-inspired residual networks as public repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1045,6 +1047,22 @@ PART_NOTES = {
     "compared where every block is read as the stem), wavenet_fused_gate (the two gate convs as one conv split in half "
     "named widths and described in the layers): the two clean ones the builder's function exactly, the spelling not "
     "recognised.",
+    "heldout56": "continuous-depth and ODE-inspired residual networks as public repositories write them, every ODE "
+    "solved by a fixed-step loop written by hand (a fixed forward, no ODE library), each against the user's own "
+    "unedited builder in the same file: torchdiffeq's ODE-Net for MNIST (the 'conv' downsampling, ODEfunc(64) of "
+    "GroupNorm, ReLU and time-concatenating ConcatConv2d, four Euler steps, the GroupNorm-pool-Linear head) at 1 x 28 "
+    "x 28: the Euler steps as four shared-weight residual modules (clean), BatchNorm for GroupNorm "
+    "(normalization_layer), the time channel left out (described); a CIFAR ODE-ResNet of hand-written RK4 blocks (two "
+    "steps over conv-BN-ReLU-conv-BN, strided transitions) at 3 x 32 x 32: RK4's weights spelled out (clean), the ODE "
+    "function's convs with their default bias (conv_bias_before_bn), k4 taken at the half step (described); ANODE's "
+    "ConvODENet (five zero channels concatenated after the image, a 1x1-3x3-1x1 function, four midpoint steps, a "
+    "Linear on the flattened state) at 1 x 28 x 28: the zeros by F.pad (clean), Softplus (activation_function), the "
+    "zeros in front of the image as torchdyn's Augmenter puts them (described); a Hamiltonian network (Chang et al.'s "
+    "two-layer leapfrog block on a split state, K^T by F.conv_transpose2d, stacks closed by a pool and zero "
+    "channels) at 3 x 32 x 32: K^T as a flipped, channel-exchanged conv (clean), every width halved (widths), K^T as "
+    "the kernel's spatial transpose and the z update on the old y (described); a stable ResNet of spectral-normalised "
+    "Euler steps x + h f(x), h = 1 / N, at 3 x 32 x 32: torch.add with alpha (clean), four steps per stage "
+    "(block_counts, the new h described), the step size left out (described) (tests/fixtures/heldout/batch56_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Fifty-four parts: ``heldout`` to
-``heldout53`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Fifty-five parts: ``heldout`` to
+``heldout53`` and ``heldout56`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -164,6 +164,11 @@ single mistakes) and
 with its doubly residual stacking, Darts' causal TCN with a shared MonteCarloDropout, GluonTS' gated WaveNet with skip
 sums and trimmed residuals), compared with the user's own unedited builder: refactors, named variants and single
 mistakes) and
+``heldout56`` continuous-depth and ODE-inspired residual networks as public repositories write them, every ODE solved by
+a fixed-step loop written by hand (torchdiffeq's ODE-Net for MNIST with ConcatConv2d and Euler steps, a CIFAR ODE-ResNet
+of RK4 blocks, ANODE's ConvODENet with zero channels concatenated, a Hamiltonian leapfrog network with K^T by
+conv_transpose2d, a stable ResNet of spectral-normalised Euler steps x + h f(x)), compared with the user's own unedited
+builder: refactors, named variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -940,6 +945,7 @@ def test_manifest_is_consistent() -> None:
         "heldout52": 16,
         "heldout53": 16,
         "heldout55": 16,
+        "heldout56": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
