@@ -189,3 +189,26 @@ def test_a_returned_move_is_never_dropped() -> None:
         c = compare_traces(trace(ref, (3, 8, 8)), trace(cand, (3, 8, 8)), reference_name="a",
                            candidate_name="b", num_classes=4)  # fmt: skip
         assert c.mismatches
+
+
+def zeros_after(x: torch.Tensor) -> torch.Tensor:  # ANODE's augmentation: zero channels appended
+    return torch.cat([x, torch.zeros(8, 2, 8, 8)], 1)
+
+
+def zeros_before(x: torch.Tensor) -> torch.Tensor:
+    return torch.cat([torch.zeros(8, 2, 8, 8), x], 1)
+
+
+def zeros_by_pad(x: torch.Tensor) -> torch.Tensor:
+    return F.pad(x, (0, 0, 0, 0, 0, 2))
+
+
+def test_a_concatenation_in_another_order_is_one_mismatch_at_its_reader_either_way() -> None:
+    """(#23 heldout56's anode_augment_first compared clean: op by op both are zeros and cat.)"""
+    from resnet_verify.verify.arrangement import FIELD
+
+    for ref, cand in ((zeros_after, zeros_before), (zeros_before, zeros_after)):
+        found = [m for m in _compare(ref, cand, 8).mismatches if m.field == FIELD]
+        assert len(found) == 1 and "cat(zeros, relu)" in f"{found[0].expected} {found[0].actual}"
+    for ref, cand in ((zeros_after, zeros_by_pad), (zeros_by_pad, zeros_after)):
+        assert not _compare(ref, cand, 8).mismatches

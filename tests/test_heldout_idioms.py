@@ -646,9 +646,6 @@ NOT_YET: dict[str, str] = {
     "slice reads ReLU where the reference has Linear, x6), 36 mismatches, for each block's theta Linear (128 -> 120) "
     "sliced by GenericBasis written as a backcast Linear to 96 and a forecast Linear to 24, its rows exactly (0 in "
     "float64): the split Linear not read as the sliced one (expected clean)",
-    "nbeats_shared_block": "nothing reported (0 mismatches, 'MATCH' with parameters 77,432 against 464,592) for one "
-    "N-BEATS block put in the ModuleList six times, one set of weights run six times where the builder has six: the "
-    "sharing not compared in a network whose blocks are all read as its stem (expected described at the blocks)",
     "wavenet_fused_gate": "widths ('The channel widths in every stage are 2x the reference's'), repeated_in_blocks ('an "
     "extra split ...; 2 conv missing ... in 7 blocks') and a described_difference in the head (the last layer's split "
     "and convs), 40 mismatches, for the gate's conv + Sigmoid and conv + Tanh written as one conv to 32 channels split "
@@ -661,9 +658,6 @@ NOT_YET: dict[str, str] = {
     "second time' ...) for the RK4 update written y + h * k1 / 6 + h * k2 / 3 + h * k3 / 3 + h * k4 / 6, y + h / 6 * "
     "(k1 + 2 k2 + 2 k3 + k4) exactly (4e-16 in float64): the stage evaluations of the shared ODE function read as "
     "residual blocks, so the reordered sum misaligns them (expected clean)",
-    "anode_augment_first": "nothing reported (0 mismatches) for the zero channels concatenated in front of the image "
-    "(torch.cat([aug, x], 1) for torch.cat([x, aug], 1)): the cat's operands exchanged, the image entering the ODE "
-    "function as channel 5 instead of 0, not compared (expected described at the ODE block)",
     "ham_conv_flip": "block_counts ('(in the reference)', [1, 1, 1, 1, 1, 1, 1, 0] against [1, ..., 1]), "
     "repeated_in_blocks ('3x3 conv where the reference has conv_transpose2d', in 7 blocks) and a described_difference "
     "('The head is built differently (16 differences)' at hams.1.layers.1) for K^T written F.conv2d(a, "

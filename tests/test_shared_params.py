@@ -14,7 +14,7 @@ from torchvision.models.resnet import BasicBlock
 
 from resnet_verify.specs.builders import build_model
 from resnet_verify.tracing.tracer import trace
-from resnet_verify.verify.comparison import compare
+from resnet_verify.verify.comparison import compare, compare_traces
 from resnet_verify.verify.records import Pattern
 from resnet_verify.verify.sharing import reused
 
@@ -94,3 +94,33 @@ def test_weights_shared_in_the_reference_only_are_reported_the_other_way(tmp_pat
     assert len(shared) == 1 and shared[0].expected == 6 and shared[0].actual == 0
     assert shared[0].candidate_path == "layer4.2"
     assert shared[0].message.startswith("in the reference, ") and (c.findings or c.unexplained)
+
+
+class _Stack(nn.Module):
+    """N-BEATS-like: fully connected blocks, each subtracting its backcast from the residual (no add:
+    the finder reads the stack outside any block); ``shared`` runs one block three times."""
+
+    def __init__(self, shared: bool) -> None:
+        super().__init__()
+        blocks = [
+            nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Linear(32, 16)) for _ in range(1 if shared else 3)
+        ]
+        self.blocks = nn.ModuleList(blocks * 3 if shared else blocks)
+        self.head = nn.Linear(16, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        r = x.flatten(1)
+        for block in self.blocks:
+            r = r - block(r)
+        return self.head(r)
+
+
+def test_a_layer_run_again_on_what_it_made_outside_the_blocks_is_shared_either_way() -> None:
+    """(#23 heldout55's nbeats_shared_block compared clean: its blocks are no residual adds.)"""
+    for ref, cand in ((_Stack(False), _Stack(True)), (_Stack(True), _Stack(False))):
+        c = compare_traces(trace(ref, (1, 4, 4)), trace(cand, (1, 4, 4)), reference_name="a",
+                           candidate_name="b", num_classes=4)  # fmt: skip
+        assert [m.field for m in c.mismatches] == ["shared_params"]
+    same = compare_traces(trace(_Stack(True), (1, 4, 4)), trace(_Stack(True), (1, 4, 4)), reference_name="a",
+                          candidate_name="b", num_classes=4)  # fmt: skip
+    assert not same.mismatches

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from resnet_verify.tracing.cross_stage import find_cross_stage
 from resnet_verify.tracing.dataflow import Graph, members
+from resnet_verify.tracing.linear_branches import linear_branch
 from resnet_verify.tracing.map_rank import computed_shape, map_rank, out_shape
 from resnet_verify.tracing.parts import (
     common_stack,
@@ -26,7 +27,6 @@ from resnet_verify.tracing.parts import (
 )
 from resnet_verify.tracing.records import (
     INPUT_ID,
-    LAYOUT_KINDS,
     Block,
     BlockKind,
     OpKind,
@@ -34,35 +34,12 @@ from resnet_verify.tracing.records import (
     ParamInfo,
     Shape,
     Structure,
-    attr_dict,
 )
 
 # (RESHAPE: the parts of one op spelled in several, canonical.py: a hand-written swish's sigmoid)
 _ELEMENTWISE_TAIL = frozenset(
     {OpKind.RELU, OpKind.ACTIVATION, OpKind.BATCH_NORM, OpKind.NORM, OpKind.DROPOUT, OpKind.RESHAPE}
 )
-
-
-def _linear_branch(ops: Sequence[OpRecord], path: Sequence[int]) -> bool:
-    """A branch of a linear layer written as branches: convs and norms only, at least one of them
-    (RepVGG's identity branch is a BN alone); an option-A shortcut (pool, slice, zeros) is no such."""
-    # (the branches summed so far; a branch scaled by a constant, LoRA's ``up(down(x)) * scaling``)
-    kinds = {ops[o].kind for o in path if not _constant_scale(ops[o])} - LAYOUT_KINDS - {OpKind.ADD}
-    return (
-        bool(kinds)
-        and kinds <= {OpKind.CONV, OpKind.BATCH_NORM, OpKind.NORM, OpKind.AVG_POOL}
-        and (OpKind.CONV in kinds or kinds <= {OpKind.BATCH_NORM, OpKind.NORM})
-    )
-
-
-def _constant_scale(op: OpRecord) -> bool:
-    a = attr_dict(op.attrs)
-    return (
-        op.kind is OpKind.OTHER
-        and a.get("function") in ("mul", "div")
-        and "scalar" in a
-        and len(op.inputs) == 1
-    )
 
 
 def _is_merge(op: OpRecord) -> bool:
@@ -107,7 +84,7 @@ def _merges(graph: Graph, ops: Sequence[OpRecord], rank: int = 0) -> list[_Unit]
             # belongs to the path that reads it: it descends from no fork
             made = {i for o in path for i in ops[o].inputs if i >= 0 and not ops[i].inputs}
             paths.append(tuple(sorted(set(path) | made)))
-        if all(_linear_branch(ops, p) for p in paths):
+        if all(linear_branch(ops, p) for p in paths):
             # linear branches summed (RepVGG's 3x3 + 1x1 + BN, ACNet's 3x3 + 1x3 + 3x1): one linear
             # layer written as branches, inside a block; a residual block's path is not linear
             continue

@@ -113,7 +113,7 @@ def _labels(trace: Trace, sources: Sequence[int]) -> dict[int, torch.Tensor] | N
     return out
 
 
-class _Pairing:
+class Pairing:
     def __init__(self, ref: Trace, cand: Trace, paired: dict[int, int]) -> None:
         self.sides = (_Side(ref), _Side(cand))
         self.maps = (
@@ -148,8 +148,25 @@ class _Pairing:
             other = self._grown(side, found)
         return None
 
-    def equal(self, ref_region: set[int], cand_region: set[int]) -> bool:
+    def replayed(self, ref_region: set[int], cand_region: set[int]) -> tuple[_Values, _Values] | None:
+        """Both regions replayed from the same labels on the tensors the alignment pairs (each
+        side's values by op id, its sources' labels included); None where that cannot be done."""
         (rs, cs), to_c = self.sides, self.maps[0]
+        back = [self.maps[1].get(c) for c in cs.sources(cand_region)]
+        r_src = list(dict.fromkeys([*rs.sources(ref_region), *(b for b in back if b is not None)]))
+        r_labels = _labels(rs.trace, r_src)
+        if r_labels is None or None in back or any(s not in to_c for s in r_src):
+            return None
+        c_labels = {to_c[s]: r_labels[s] for s in r_src}
+        if any(_shape(cs.trace, c) != tuple(v.shape) for c, v in c_labels.items()):
+            return None
+        ref_values, cand_values = rs.replay(ref_region, r_labels), cs.replay(cand_region, c_labels)
+        if ref_values is None or cand_values is None:
+            return None
+        return ref_values, cand_values
+
+    def equal(self, ref_region: set[int], cand_region: set[int]) -> bool:
+        rs, cs = self.sides
         self.found, self.pending = (ref_region, cand_region), (set(), set())
         if any(
             {t.trace.output_op, *t.trace.side_outputs} & r for t, r in ((rs, ref_region), (cs, cand_region))
@@ -157,18 +174,9 @@ class _Pairing:
             return False  # what the model returns is compared as its output, never dropped here
         if any(not t.readers.get(i) for t, r in ((rs, ref_region), (cs, cand_region)) for i in r):
             return False  # a move nothing reads: returned in a container, or dropped
-        back = [self.maps[1].get(c) for c in cs.sources(cand_region)]
-        r_src = list(dict.fromkeys([*rs.sources(ref_region), *(b for b in back if b is not None)]))
-        r_labels = _labels(rs.trace, r_src)
-        if r_labels is None or None in back or any(s not in to_c for s in r_src):
+        values = self.replayed(ref_region, cand_region)
+        if values is None:
             return False
-        c_labels = {to_c[s]: r_labels[s] for s in r_src}
-        if any(_shape(cs.trace, c) != tuple(v.shape) for c, v in c_labels.items()):
-            return False
-        ref_values, cand_values = rs.replay(ref_region, r_labels), cs.replay(cand_region, c_labels)
-        if ref_values is None or cand_values is None:
-            return False
-        values = (ref_values, cand_values)
         if not (self._reads_agree(0, ref_region, values) and self._reads_agree(1, cand_region, values)):
             return False
         self.repaired[0].update(self.pending[0])
@@ -212,7 +220,7 @@ def equal_moves(
     seeds = [(side, i) for side, i in seeds if i >= 0 and is_move((ref, cand)[side].ops[i])]
     if not seeds:
         return mismatches
-    pairing = _Pairing(ref, cand, paired)
+    pairing = Pairing(ref, cand, paired)
     gone: tuple[set[int], set[int]] = (set(), set())
     tried: tuple[set[int], set[int]] = (set(), set())
     for side, seed in seeds:
@@ -248,3 +256,6 @@ def _without(
         replace(m, cause=index.get(m.cause) if m.cause is not None else None)
         for m in (mismatches[i] for i in keep)
     ]
+
+
+__all__ = ["Pairing", "equal_moves"]

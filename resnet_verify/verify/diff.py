@@ -44,6 +44,7 @@ from resnet_verify.verify.lost_skips import own_ops_in_head, skip_mismatch
 from resnet_verify.verify.module_swap import FIELD as SWAP_FIELD
 from resnet_verify.verify.module_swap import ModuleSwaps, relative
 from resnet_verify.verify.moved_blocks import moved_blocks
+from resnet_verify.verify.moved_otherwise import moved_otherwise
 from resnet_verify.verify.per_frame import per_frame
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 from resnet_verify.verify.regularizer_diff import regularizer_mismatches
@@ -348,9 +349,10 @@ class _Differ:
             self.add(m)
         self.rewired(pairs)
         kept = dropped_results(self.ref, self.cand, self.out, self.paired, self.dead)
-        return equal_moves(self.ref, self.cand, kept, self.paired) + rearranged(
-            self.ref, self.cand, self.paired
+        moved = rearranged(self.ref, self.cand, self.paired) + moved_otherwise(
+            self.ref, self.cand, self.paired, kept
         )
+        return equal_moves(self.ref, self.cand, kept, self.paired) + moved
 
     def rewired(self, pairs: Sequence[BlockPair]) -> None:
         """Paired ops reading tensors paired with other ones (verify/dataflow_edges.py)."""

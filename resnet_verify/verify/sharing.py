@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from resnet_verify.tracing.dataflow import Graph
 from resnet_verify.tracing.records import OpKind, Trace
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 
@@ -48,6 +49,7 @@ def reused(trace: Trace) -> dict[int | None, list[tuple[str, str]]]:
     """Per block index (None: stem, head), the (parameter, path of its first user) pairs its layers
     read after a layer of another block (or, for norms, another layer) read them first."""
     names, unit = _canonical(trace), _unit_of(trace)
+    graph: Graph | None = None  # built at the first layer run twice outside the blocks
     first: dict[str, int] = {}
     out: dict[int | None, list[tuple[str, str]]] = {}
     for op in trace.ops:
@@ -62,6 +64,11 @@ def reused(trace: Trace) -> dict[int | None, list[tuple[str, str]]]:
                 continue
             earlier = first[name]
             across = unit.get(op.id) != unit.get(earlier)
+            # outside the blocks (a stem or a stack the finder reads as one), a layer run again on what
+            # it made is weights tied in depth (N-BEATS' shared blocks); run on another input, a layer
+            if unit.get(op.id) is None and not across and op.kind not in _WITHIN_A_BLOCK:
+                graph = graph or Graph(trace.ops)
+                across = graph.descends_from(op.id, earlier)
             if earlier != op.id and (across or op.kind in _WITHIN_A_BLOCK):
                 out.setdefault(unit.get(op.id), []).append((name, trace.ops[earlier].module_path))
     return out
