@@ -59,6 +59,8 @@ fine-tuning and conditioning as public repositories write them; ``heldout53``: R
 robot-learning and imitation-learning repositories write them; ``heldout55``: residual networks for time-series
 forecasting as their repositories write them; ``heldout56``: continuous-depth and ODE-inspired residual
 networks as public repositories write them); an idiom's
+robot-learning and imitation-learning repositories write them; ``heldout54``: residual networks inside
+normalizing flows and invertible models as public repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1071,6 +1073,20 @@ PART_NOTES = {
     "ham_spatial_transpose (block_counts beside the right descriptions), ham_simultaneous_update "
     "(cross_stage_partial and block_counts for the z update on the old y): two of them the builder's function "
     "exactly, the spelling not recognised.",
+    "heldout54": "residual networks inside normalizing flows and invertible models as public repositories write "
+    "them, forward direction only and made deterministic, each against the user's own unedited builder in the same "
+    "file: a two-scale RealNVP as chrischute/real-nvp writes it (checkerboard and channel-wise couplings whose st_net "
+    "is a ResNet of weight-normed convs with a 1x1 skip sum, double_after_norm and [x, -x], a weight-normed rescale of "
+    "tanh(s), a view / permute squeeze) returning the log-likelihood at 3 x 32 x 32: the hook API's weight_norm "
+    "and the squeeze by pixel_unshuffle (clean), a biased conv before the residual blocks' second BatchNorm "
+    "(conv_bias_before_bn), double_after_norm and the tanh left out (described); a two-level Glow (ActNorm, "
+    "rosinality's LU 1x1 conv, affine couplings scaled by sigmoid(h + 2) on nflows' ConvResidualNet, ZeroConv2d priors "
+    "padded with ones) at 3 x 32 x 32: the 1x1 conv as nflows' channels-last F.linear and the prior by Normal.log_prob "
+    "(clean), ActNorm in the coupling net (normalization_layer), Dropout(0.2) in it (dropout), ELU in it "
+    "(activation_function), the + 2 left out and the prior's conv padded with zeros (described); an i-RevNet classifier "
+    "(psi space-to-depth, additive couplings y1 = F(x2) + x1 returning (x2, y1)) at 3 x 64 x 64: psi by one view / "
+    "permute (clean), nBlocks [2, 3, 2] (block_counts), psi ported as pixel_unshuffle and the pair returned swapped "
+    "(described) (tests/fixtures/heldout/batch54_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
