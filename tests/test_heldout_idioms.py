@@ -682,11 +682,6 @@ NOT_YET: dict[str, str] = {
     "one: the split state's two half-updates read as CSP stages and blocks (expected described in the stacks)",
     # heldout54, first run at 5b95848 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 8 of 16 right; twins 16 of 16 clean; swapped 4 of 5):
-    "rnvp_hook_weight_norm": "compare() raises UsageError ('cannot copy RealNVP to trace it (copy.deepcopy raised "
-    "RuntimeError: Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol ... "
-    "torch.nn.utils.weight_norm usage ...)') for torch.nn.utils.weight_norm, whose forward pre-hook keeps the computed "
-    "weight as a non-leaf attribute, where the builder uses the parametrize API (the same g * v / |v|, 0 in float64): "
-    "no comparison comes back (expected clean)",
     "rnvp_pixel_unshuffle": "described_difference ('The head is built differently (7 differences)': pixel_shuffle "
     "where the reference has pow, pow where it has add ...) and two unclaimed mismatches ('extra pixel_unshuffle "
     "(flows)' after flows.in_couplings.2; the model's __getitem__ reading pixel_shuffle where the reference's reads "

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+import torch
 from torch import nn
 
 from resnet_verify.errors import UsageError
@@ -273,11 +274,23 @@ def _copy_function(func: types.FunctionType, memo: dict[int, Any]) -> types.Func
     return new
 
 
+def _detach_computed(model: nn.Module, memo: dict[int, Any]) -> None:
+    """A tensor a module holds as a plain attribute and computed from its parameters (the legacy
+    ``torch.nn.utils.weight_norm`` keeps ``weight = g * v / |v|`` there, recomputed by a pre-hook
+    before every forward) cannot be deep-copied (only graph leaves can): the copy gets it detached,
+    which the hook recomputes before the traced forward uses it. The user's model is not touched."""
+    for module in model.modules():
+        for value in module.__dict__.values():
+            if isinstance(value, torch.Tensor) and value.grad_fn is not None and id(value) not in memo:
+                memo[id(value)] = value.detach().clone()
+
+
 def copy_model(model: nn.Module, memo: dict[int, Any] | None = None) -> nn.Module:
     """``copy.deepcopy(model, memo)``, then every instance-level ``forward`` and every hook that
     closes over the original (``m.forward = torch.no_grad()(m.forward)``) is rebuilt to close over
     the copy: ``deepcopy`` treats functions as atoms, so the copy would run the original."""
     memo = {} if memo is None else memo
+    _detach_computed(model, memo)
     try:  # copy.deepcopy's copy, its module-tree steps done faster (module_copy.py)
         copied = module_copy.deepcopy(model, memo)
     except Exception as exc:
