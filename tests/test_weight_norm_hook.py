@@ -15,7 +15,7 @@ from resnet_verify.tracing.tracer import trace
 from resnet_verify.verify.comparison import compare_traces
 
 
-def _net(legacy: bool) -> nn.Module:
+def _net(legacy: bool) -> nn.Sequential:
     conv = nn.Conv2d(3, 8, 3, padding=1)
     if legacy:
         with warnings.catch_warnings():
