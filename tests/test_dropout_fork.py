@@ -1,6 +1,7 @@
-"""An eval-mode dropout returns its input object; later reads of that tensor (a block's shortcut)
-still read what made it (tracing/recorder.py; #23 heldout52's adapters_dropout2d: a dropout on a
-parallel adapter's input became every block's fork, and the block's 3x3 conv read as missing)."""
+"""An eval-mode dropout returns its input object, so later reads of that tensor read the dropout; the
+block's fork is read through it where an op of the block read its input first (tracing/forks.py; #23
+heldout52's adapters_dropout2d: a dropout on a parallel adapter's input became every block's fork, and
+the block's 3x3 conv read as missing)."""
 
 from __future__ import annotations
 

@@ -126,14 +126,7 @@ class Recorder(OpCounter):
             macs=(self._flops_so_far() - self.flops_before) // 2,
         )
         start = len(self.ops)
-        # An eval-mode dropout returns its input object: later reads of that tensor (the block's own
-        # x, its shortcut) still read what made it, not the dropout, which only its result's readers
-        # follow (a dropout on an adapter's input must not become the block's fork)
-        same = kind is opkinds.OpKind.DROPOUT and bool(outs) and any(outs[0] is x for x in inputs)
-        before = self.producer.get(id(outs[0])) if same else None
         self._append(op, attrs, kwargs, outs, in_shapes)
-        if before is not None:
-            self.producer[id(outs[0])] = before
         if function is not None:  # every op this call recorded belongs to the Function's call
             self.function_calls.setdefault(function[1], []).extend(range(start, len(self.ops)))
 

@@ -157,9 +157,8 @@ def regularizer_of(module: nn.Module) -> tuple[RegularizerKind, float] | None:
 class Places:
     """Op id -> the part of the network (and block) it belongs to, from the structure finder."""
 
-    def __init__(self, structure: Structure, num_ops: int, ops: Sequence[OpRecord] = ()) -> None:
+    def __init__(self, structure: Structure, num_ops: int) -> None:
         self.num_ops = num_ops
-        self.ops = ops
         self.where: dict[int, tuple[Part, int | None]] = {}
         self.blocks = structure.blocks
         for o in structure.stem:
@@ -172,14 +171,7 @@ class Places:
                 self.where[o] = (Part.BLOCK, b.index)
 
     def of_op(self, op_id: int) -> tuple[Part, int | None] | None:
-        found = self.where.get(op_id)
-        if found is not None or op_id >= len(self.ops) or self.ops[op_id].kind is not OpKind.DROPOUT:
-            return found
-        # an eval-mode dropout returns its input, so nothing reads it (tracing/recorder.py): it sits
-        # where the next op reading that input sits
-        source = self.ops[op_id].inputs[:1]
-        after = next((o for o in self.ops[op_id + 1 :] if source and source[0] in o.inputs), None)
-        return self.where.get(after.id) if after is not None else None
+        return self.where.get(op_id)
 
     def of_path(self, path: str) -> tuple[Part, int | None] | None:
         """The innermost block whose module path encloses ``path`` (``layer2.1.drop_path``)."""
@@ -249,7 +241,7 @@ def find_regularizers(
     model: nn.Module, calls: Sequence[ModuleCall], ops: Sequence[OpRecord], structure: Structure
 ) -> tuple[Regularizer, ...]:
     """Every train-mode regularizer the forward of ``model`` (the traced copy) ran, in forward order."""
-    places = Places(structure, len(ops), ops)
+    places = Places(structure, len(ops))
     modules = dict(model.named_modules())
     found = _module_regularizers(modules, calls, places)
     # A regularizer module's own dropout op is that module, whatever its p (an nn.Dropout(0) too).

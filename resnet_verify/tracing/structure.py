@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from resnet_verify.tracing.cross_stage import find_cross_stage
 from resnet_verify.tracing.dataflow import Graph, members
+from resnet_verify.tracing.forks import through_dropout
 from resnet_verify.tracing.linear_branches import linear_branch
 from resnet_verify.tracing.map_rank import computed_shape, map_rank, out_shape
 from resnet_verify.tracing.parts import (
@@ -75,7 +76,7 @@ def _merges(graph: Graph, ops: Sequence[OpRecord], rank: int = 0) -> list[_Unit]
         common = graph.ancestors(a) & graph.ancestors(b)
         if not common:
             continue
-        fork = common.bit_length() - 2
+        fork = through_dropout(graph, ops, common.bit_length() - 2, (a, b))
         paths = []
         for operand in (a, b):
             path = [o for o in graph.between(fork, op.id) if graph.descends_from(operand, o) or o == operand]
@@ -317,7 +318,12 @@ def _own_ops(units: list[_Unit]) -> list[_Unit]:
     out = []
     for i, u in enumerate(units):
         paths = {*u.main, *u.shortcut}
-        held = [j for j, v in enumerate(units) if j != i and v.merge is not None and v.merge in paths]
+        # held: another unit wholly on this one's paths (its add and both its paths), not one whose
+        # add merely feeds this one (i-RevNet's couplings read the previous block's sum)
+        held = [
+            j for j, v in enumerate(units)
+            if j != i and v.merge is not None and v.merge in paths and {*v.main, *v.shortcut} <= paths
+        ]  # fmt: skip
         inner = {o for j in held for o in ops_of[j]}
         if not inner:
             out.append(u)

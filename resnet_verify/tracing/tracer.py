@@ -348,7 +348,7 @@ def _regularizers(
     found = find_regularizers(run.model, run.calls, ops, structure)
     if not ran:
         return found
-    places = Places(structure, len(ops), ops)
+    places = Places(structure, len(ops))
     extra = train_only_regularizers(run.model, shape, run.device, ops, places)
     frozen = kept_in_eval(run.model, ops, places)
     return tuple(sorted((*found, *extra, *frozen), key=lambda r: r.position))
