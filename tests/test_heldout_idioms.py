@@ -687,8 +687,6 @@ NOT_YET: dict[str, str] = {
     "(flows)' after flows.in_couplings.2; the model's __getitem__ reading pixel_shuffle where the reference's reads "
     "cat) for the squeeze and unsqueeze as F.pixel_unshuffle / F.pixel_shuffle, the view / permute exactly (4e-12 on "
     "2.5e4 in float64): the space-to-depth spellings not read as one (expected clean)",
-    "rnvp_no_tanh": "nothing reported (0 mismatches) for the tanh left out of every coupling's log-scale (s = "
-    "rescale(s) for rescale(tanh(s))) (expected described at the couplings)",
     "glow_invconv_linear": "repeated_in_blocks ('Linear where the reference has 1x1 conv (main path), in 3 blocks') and "
     "one unclaimed 'stem: expected 1x1 conv, found Linear' at blocks.0.flows.0.invconv for nflows' 1x1 conv, F.linear "
     "on the map permuted to channels last and reshaped to rows, F.conv2d's 1x1 exactly (4e-12 on 2.5e4 in float64): "

@@ -25,6 +25,11 @@ _ONE_INPUT = frozenset({"roll", "flip", "rot90", "repeat", "tile", "interpolate"
 _SLICE = re.compile(r"^(-?\d*):(-?\d*)(?::(\d+))?$")
 
 
+def makes_zeros(op: OpRecord) -> bool:
+    """A tensor of zeros shaped like another (``zeros_like(x)``, ``x.mul(0)``, ``x - x``) or made anew."""
+    return _zeros(op)
+
+
 def _zeros(op: OpRecord) -> bool:
     fn = dict(op.attrs).get("function")
     if fn in _ZEROS:
@@ -187,4 +192,4 @@ def replay_move(op: OpRecord, xs: list[torch.Tensor], out_shape: tuple[int, ...]
     return out
 
 
-__all__ = ["MAX_LABELS", "data_inputs", "is_move", "labels", "replay_move"]
+__all__ = ["MAX_LABELS", "data_inputs", "is_move", "labels", "makes_zeros", "replay_move"]

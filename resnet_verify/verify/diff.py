@@ -35,7 +35,15 @@ from resnet_verify.verify.dataflow_edges import FIELD as EDGE_FIELD
 from resnet_verify.verify.dataflow_edges import rewired
 from resnet_verify.verify.dead_ops import FIELD as DEAD_FIELD
 from resnet_verify.verify.dead_ops import dead_ops, dropped_results
-from resnet_verify.verify.diff_support import block_desc, label, moved_across_add, unused_params
+from resnet_verify.verify.diff_support import (
+    block_desc,
+    label,
+    moved_across_add,
+    outside_regions,
+    reading,
+    squeezed,
+    unused_params,
+)
 from resnet_verify.verify.gradient_diff import gradient_mismatches
 from resnet_verify.verify.inplace_backward import inplace_mismatches
 from resnet_verify.verify.inplace_skip import reword_inplace_skips
@@ -205,7 +213,7 @@ class _Differ:
             self.add(mismatch(MismatchKind.OP, DEAD_FIELD, not dead[0], not dead[1],
                               f"the {side}'s {label(r)} is computed but nothing reads its result"))  # fmt: skip
         shape_index: int | None = None
-        if r.in_shapes[:1] == c.in_shapes[:1] and _squeezed(r) != _squeezed(c):
+        if r.in_shapes[:1] == c.in_shapes[:1] and squeezed(r) != squeezed(c):
             text = f"{label(r)} output {format_shape(c.out_shape)}, expected {format_shape(r.out_shape)}"
             m = mismatch(MismatchKind.SHAPE, "output_shape", r.out_shape, c.out_shape, text)
             shape_index = self.add(replace(m, cause=_first(causes, _SHAPE_CAUSES)))
@@ -341,6 +349,10 @@ class _Differ:
         self.op_pairs(
             align_ops(self.ref, rs.head, self.cand, cs.head), _Where(Region.HEAD, "head", "", ""), rs.head
         )
+        left = (outside_regions(self.ref), outside_regions(self.cand))
+        if left[0] or left[1]:
+            where = _Where(Region.MODEL, "outside the blocks", "", "")
+            self.op_pairs(align_ops(self.ref, left[0], self.cand, left[1]), where, left[0])
         self.out = own_ops_in_head(self.ref, self.cand, self.out, self.lost_skips, self.same_layer)
         self.output_shape()
         self.side_outputs()
@@ -359,8 +371,8 @@ class _Differ:
         block_of = {o: p for p in pairs if p.reference is not None for o in self._block_ops(p.reference)}
         for r_id, c_id, rs, cs in rewired(self.ref, self.cand, self.paired):
             r, c = self.ref.ops[r_id], self.cand.ops[c_id]
-            was = _reading(self.ref, rs)
-            now = _reading(self.cand, cs)
+            was = reading(self.ref, rs)
+            now = reading(self.cand, cs)
             pair = block_of.get(r_id)
             self.add(Mismatch(
                 MismatchKind.OP, r.module_path, c.module_path, EDGE_FIELD, was, now,
@@ -417,21 +429,6 @@ class _Differ:
 
 def _first(causes: dict[str, int], keys: Sequence[str]) -> int | None:
     return next((causes[k] for k in keys if k in causes), None)
-
-
-def _squeezed(op: OpRecord) -> object:
-    # A global pool may keep its 1x1 spatial dims (adaptive pool) or drop them (mean): same values.
-    if op.kind is OpKind.GLOBAL_POOL and op.out_shape:
-        return op.out_shape[:2]
-    return op.out_shape
-
-
-def _reading(trace: Trace, op_id: int) -> str:
-    if op_id < 0:
-        return "the input"
-    op = trace.ops[op_id]
-    bounds = dict(op.attrs).get("bounds")
-    return f"{label(op)} [{bounds}]" if bounds else label(op)
 
 
 def diff(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from resnet_verify.tracing.moves import makes_zeros
 from resnet_verify.tracing.records import Block, OpKind, OpRecord, ParamInfo, Trace, format_shape
 from resnet_verify.verify.align import OpPair
 
@@ -65,3 +66,29 @@ def block_desc(trace: Trace, block: Block) -> str:
 
 
 __all__ = ["block_desc", "label", "moved_across_add", "unused_params"]
+
+
+def outside_regions(trace: Trace) -> list[int]:
+    """Ops the structure gives to no stem, block or head (a coupling layer's arithmetic between two
+    residual nets, a side computation): compared among themselves, never left unseen. A zero fill
+    (option A's ``x.mul(0)``) is seen where it is read, in the shortcut that concatenates it."""
+    s = trace.structure
+    seen = {*s.stem, *s.head, *s.partial}
+    for b in s.blocks:
+        seen.update((*b.main, *b.shortcut, *b.tail, *((b.merge_op,) if b.merge_op is not None else ())))
+    return [o for o in range(len(trace.ops)) if o not in seen and not makes_zeros(trace.ops[o])]
+
+
+def squeezed(op: OpRecord) -> object:
+    # A global pool may keep its 1x1 spatial dims (adaptive pool) or drop them (mean): same values.
+    if op.kind is OpKind.GLOBAL_POOL and op.out_shape:
+        return op.out_shape[:2]
+    return op.out_shape
+
+
+def reading(trace: Trace, op_id: int) -> str:
+    if op_id < 0:
+        return "the input"
+    op = trace.ops[op_id]
+    bounds = dict(op.attrs).get("bounds")
+    return f"{label(op)} [{bounds}]" if bounds else label(op)
