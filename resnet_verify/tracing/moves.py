@@ -27,10 +27,6 @@ _SLICE = re.compile(r"^(-?\d*):(-?\d*)(?::(\d+))?$")
 
 def makes_zeros(op: OpRecord) -> bool:
     """A tensor of zeros shaped like another (``zeros_like(x)``, ``x.mul(0)``, ``x - x``) or made anew."""
-    return _zeros(op)
-
-
-def _zeros(op: OpRecord) -> bool:
     fn = dict(op.attrs).get("function")
     if fn in _ZEROS:
         return True  # ``x.mul(0)`` is recorded as zeros_like too
@@ -40,7 +36,7 @@ def _zeros(op: OpRecord) -> bool:
 def data_inputs(op: OpRecord) -> tuple[int, ...]:
     """Positions of the inputs whose elements the move carries (``zeros_like(x)`` and ``expand_as(y)``
     read a shape only)."""
-    if _zeros(op):
+    if makes_zeros(op):
         return ()
     if op.kind is OpKind.CAT or dict(op.attrs).get("function") == "setitem":
         return tuple(range(len(op.inputs)))
@@ -53,7 +49,7 @@ def is_move(op: OpRecord) -> bool:
     fn = a.get("function")
     if op.out_shape is None:
         return False
-    if _zeros(op):
+    if makes_zeros(op):
         return True
     if op.kind in _LAYOUT or op.kind is OpKind.CAT:
         return bool(op.inputs)
@@ -145,7 +141,7 @@ def _function(op: OpRecord, x: torch.Tensor, out: tuple[int, ...]) -> torch.Tens
 
 def _replayed(op: OpRecord, xs: list[torch.Tensor], out: tuple[int, ...]) -> torch.Tensor:
     a = dict(op.attrs)
-    if _zeros(op):
+    if makes_zeros(op):
         return torch.zeros(out, dtype=torch.float64, device="cpu")
     if op.kind in _LAYOUT:
         return _layout(op, xs[0], out)

@@ -79,10 +79,6 @@ def held_blocks(trace: Trace, block: Block) -> list[str]:
     return [trace.structure.blocks[i].path for i in block.held]
 
 
-def _nests_blocks(trace: Trace, block: Block) -> bool:
-    return bool(held_blocks(trace, block))
-
-
 class _KindPenalty:
     """What pairing two blocks of another kind costs: one that mixes positions with one that does
     not, one that holds other blocks with one that does not.
@@ -100,8 +96,8 @@ class _KindPenalty:
         self.cand = frozenset(b.index for b in cand.structure.blocks if _mixes_positions(cand, b))
         self.cost = -20.0 if len(self.ref) == len(self.cand) else -5.0
         self.nesting = (
-            frozenset(b.index for b in ref.structure.blocks if _nests_blocks(ref, b)),
-            frozenset(b.index for b in cand.structure.blocks if _nests_blocks(cand, b)),
+            frozenset(b.index for b in ref.structure.blocks if b.held),
+            frozenset(b.index for b in cand.structure.blocks if b.held),
         )
 
     def __call__(self, a: Block, b: Block) -> float:
