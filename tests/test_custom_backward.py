@@ -4,6 +4,7 @@ mismatch at the op, either side; the same Function on both sides, or plain modul
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import torch
@@ -85,3 +86,17 @@ def test_a_function_wrapping_a_whole_computation_keeps_no_name() -> None:
         return nn.Sequential(nn.Conv2d(3, 8, 3), Block(recompute), nn.AdaptiveAvgPool2d(1), nn.Flatten())
 
     assert not _messages(net(False), net(True))
+
+
+class _Collected(nn.Module):
+    """Two calls of one Function, the garbage collector run between them (as it may run on its own)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = _FakeReLU.apply(x)
+        gc.collect()  # frees the first call's ctx unless the trace holds it: its id is free for the next
+        return _FakeReLU.apply(x * 2)
+
+
+def test_each_call_keeps_its_name_whenever_the_collector_runs() -> None:
+    names = [dict(op.attrs).get("custom_backward") for op in trace(_Collected(), (3, 4, 4)).ops]
+    assert names.count("_FakeReLU") == 2, names  # two calls of one op each, never joined into one

@@ -23,9 +23,12 @@ from resnet_verify.tracing.records import LAYOUT_KINDS, OpRecord, make_attrs
 _DEPTH = 3  # frames above the op: forward itself, or a helper it calls
 
 
-def custom_backward(caller: FrameType | None) -> tuple[str, int] | None:
-    """The name of the custom autograd Function whose ``forward`` runs the op and the id of that call's
-    ``ctx``, else None."""
+def custom_backward(caller: FrameType | None) -> tuple[str, object] | None:
+    """The name of the custom autograd Function whose ``forward`` runs the op and that call's ``ctx``,
+    else None. The ``ctx`` itself, not its id: a call's ``ctx`` may be freed once it returns (nothing
+    keeps it on meta under no_grad), and a later call's could then reuse its id, joining two calls
+    into one (whether it did hung on when the garbage collector ran: a twin compared with itself lost
+    a Function's name on one side now and then)."""
     frame = caller
     for _ in range(_DEPTH):
         if frame is None:
@@ -34,12 +37,12 @@ def custom_backward(caller: FrameType | None) -> tuple[str, int] | None:
         if code.co_name == "forward" and code.co_argcount >= 1 and code.co_varnames[0] != "self":
             ctx = frame.f_locals.get(code.co_varnames[0])
             if isinstance(ctx, torch.autograd.function.BackwardCFunction):
-                return type(ctx).__name__.removesuffix("Backward"), id(ctx)
+                return type(ctx).__name__.removesuffix("Backward"), ctx
         frame = frame.f_back
     return None
 
 
-def keep_gradient_functions(ops: Sequence[OpRecord], calls: dict[int, list[int]]) -> tuple[OpRecord, ...]:
+def keep_gradient_functions(ops: Sequence[OpRecord], calls: dict[object, list[int]]) -> tuple[OpRecord, ...]:
     """The Function's name kept on the ops of calls that run one op (a straight-through or fake
     activation, a gradient reversal, guided backprop's ReLU: there to change that op's gradient), taken
     off calls that run a whole computation (RevNet's coupling, a checkpoint: there to recompute it in

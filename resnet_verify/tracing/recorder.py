@@ -58,7 +58,7 @@ class Recorder(OpCounter):
         self.derived: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self.flops: FlopCount | None = None  # active under this mode while the forward runs
         self.flops_before = 0  # the count when the current op started (modes do not nest)
-        self.function_calls: dict[int, list[int]] = {}  # custom autograd Function call -> its op ids
+        self.function_calls: dict[object, list[int]] = {}  # a custom Function call's ctx -> its op ids (held)
         self.consts: dict[int, str] = {}  # small constant tensors the forward made -> their values
 
     def _flops_so_far(self) -> int:
