@@ -234,3 +234,23 @@ def test_a_mean_over_an_unfolded_window_is_the_average_pool() -> None:
                                   candidate_name="b", num_classes=4).mismatches  # fmt: skip
     assert compare_traces(trace(a, (3, 8, 8)), trace(Pool("max"), (3, 8, 8)), reference_name="a",
                           candidate_name="b", num_classes=4).mismatches  # fmt: skip
+
+
+class _PoolOverTime(nn.Module):
+    """MS-ResNet's head: an adaptive pool that keeps the time axis (None) and averages space."""
+
+    def __init__(self, width: int) -> None:
+        super().__init__()
+        self.conv, self.fc = nn.Conv3d(2, width, 3, padding=1), nn.Linear(width, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = F.adaptive_avg_pool3d(torch.relu(self.conv(x)), (None, 1, 1))
+        return self.fc(y.flatten(2).mean(2))
+
+
+def test_an_adaptive_pools_kept_axis_is_recorded_as_its_size() -> None:
+    sizes = [dict(op.attrs).get("output_size") for op in trace(_PoolOverTime(8), (1, 2, 4, 8, 8)).ops]
+    assert (4, 1, 1) in sizes, sizes
+    c = compare_traces(trace(_PoolOverTime(8), (1, 2, 4, 8, 8)), trace(_PoolOverTime(16), (1, 2, 4, 8, 8)),
+                       reference_name="a", candidate_name="b", num_classes=4)  # fmt: skip
+    assert Pattern.WIDTHS in {f.pattern for f in c.findings}  # the widths, no crash in the head's checks

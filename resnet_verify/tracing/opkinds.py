@@ -182,6 +182,9 @@ def _adaptive(name: str, args: tuple, kwargs: dict) -> _Classified:
             # every window one element (ASTER's AdaptiveAvgPool2d((1, None)) on a map already one row
             # high): the identity; a global pool of a 1 x 1 map is still the global pool, above
             return OpKind.RESHAPE, {"part_of": "identity"}
+        # None keeps that axis's size (MS-ResNet's adaptive_avg_pool3d(x, (None, 1, 1)) over time):
+        # recorded as the size it keeps, so a size is always a number
+        sizes = tuple(n if w is None else w for w, n in zip(wanted, spatial, strict=True))
     return OpKind.ADAPTIVE_POOL, {"mode": mode, "output_size": tuple(sizes)}
 
 
