@@ -510,10 +510,6 @@ NOT_YET: dict[str, str] = {
     # reference is the user's own builder in the same file; 12 of 16 right; twins 16 of 16 clean; swapped 4 of 4):
     # heldout44, first run at aa79b68 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 10 of 16 right; twins 16 of 16 clean; swapped 3 of 4):
-    "gwc_groupwise_einsum": "described_difference ('Block dres0 is built differently (16 differences)': einsum where the "
-    "reference has mul, a div by 8.0 where the reference has mean over dim 2, x4 disparities) for the group-wise "
-    "correlation as einsum over each group's channels divided by the channels per group, the mean exactly (0 in "
-    "float64): the spelling not recognised, and the root's correlation ops placed in block dres0 (expected clean)",
     "gwc_concat_volume": "four extra_module_in_blocks (dres0 read as 'an extra residual unit of another kind'; lastconv's "
     "Sequential, ReLU and Conv2d) and two described_difference ('Block dres0 ...': the concatenation volume's "
     "__setitem__ / __getitem__ / cat paired with dres0's conv, BN, ReLU; 'The head ...': 'a second run of "
@@ -551,13 +547,6 @@ NOT_YET: dict[str, str] = {
     "head described_difference (extra arange, repeat_interleave, cat) for the proposals passed as one K x 5 tensor with "
     "image indices, the format torchvision converts the list to (equal to 0 in float64 with the weights copied; "
     "expected clean)",
-    "bcnn_einsum": "described_difference in the head ('einsum equation nchw,ndhw->ncd where the reference has None; "
-    "einsum function einsum where the reference has bmm') for the outer product written as einsum, the view + bmm + "
-    "transpose exactly (0 in float64): the spelling not recognised (expected clean)",
-    "wsdan_bap_loop": "described_difference in the head claiming all 97 mismatches (__getitem__ where the reference has "
-    "einsum, mul where it has div, 32 extra global pools at bap.pool, 31 extra __getitem__ / mul, an extra cat) for "
-    "WS-DAN's earlier bilinear attention pooling, a loop of average-pooled products concatenated, equal to the einsum / "
-    "(H W) (3e-16 in float64): the spelling not recognised (expected clean)",
     "label_text_f_linear": "parameters_computed_in_forward ('In 1 layer () the candidate's weights are computed in "
     "forward (embedding→mean→linear→norm→div)') for F.linear(scale * image_features, text_features), the same product "
     "as (scale * image_features) @ text_features.t(): the text features read as a Linear's weight computed in forward "
@@ -578,20 +567,11 @@ NOT_YET: dict[str, str] = {
     "in float64): the kron spelling of nearest upsampling not recognised (expected clean)",
     # heldout51, first run at 38feb2d (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 8 of 16 right; twins 16 of 16 clean; swapped 2 of 5):
-    "sdn_lerp_mix": "block_counts ('[3, 3, 3] in the candidate, [4, 4, 4] in the reference', at the three "
-    "classifiers) and repeated_in_blocks ('an extra ReLU in the candidate (after the add), in 3 blocks') for the "
-    "classifiers' max / average pool mix written torch.lerp(avg, max, alpha), the same function (1e-13 in float64): "
-    "the lerp not read as the mix, and the classifiers taken for residual units (expected clean)",
     "ee_block_gates_off": "block_counts ('[3, 2, 3] in the candidate, [3, 3, 3] in the reference', at layer2.2) and a "
     "described_difference in layer2.0 (an add of two computed tensors, an extra ReLU, the in-place write breaking "
     "backward) besides the right described_difference in layer2.1, for layer2.1 with both conv gates off "
     "(relu2(x + x)): the broken block read as a block left out and its doubling add given to layer2.0 (expected "
     "described at layer2.1)",
-    "skipnet_sigmoid_gate": "two described_difference at group3_gate2 ('The head is built differently (7 "
-    "differences)': __getitem__ where the reference has softmax, an extra sigmoid, sub ...; 'The model as a whole "
-    "...': slice and log_softmax reading the 1x1 conv) for the gates' run probability as sigmoid(l1 - l0) instead of "
-    "softmax(l)[:, 1], the same number (0 in float64): the spelling not recognised, and the last gate taken for the "
-    "head (expected clean)",
     "blockdrop_forward_single": "block_counts ('[2, 2, 2] in the candidate, [2, 4, 4] in the reference') and three "
     "repeated_in_blocks (the mask multiplies and their add 'missing in the candidate', 'ReLU moved across the add', "
     "'an extra ReLU') claiming all 22 mismatches for BlockDrop's forward_single, relu(residual + block(x)) without "
@@ -602,10 +582,6 @@ NOT_YET: dict[str, str] = {
     "reference has cat') for FlatResNet224's conv + BN projections in place of DownsampleB's average pool and zero "
     "channels: option_a_shortcut not named, the zero-channel cat taken for residual units (expected "
     "option_a_shortcut)",
-    "elastic_matmul_transform": "parameters_computed_in_forward ('In 16 layers ... the candidate's weights are "
-    "computed in forward (__getitem__→matmul); the reference's ... (__getitem__→linear)') for the kernel transform "
-    "written rows @ matrix.t() instead of F.linear(rows, matrix), the same product (0 in float64): the two "
-    "spellings not recognised as one (expected clean)",
     # heldout52, first run at 482cadf (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 11 of 16 right; twins 16 of 16 clean; swapped 4 of 5):
     "lora_merged_weight": "parameters_computed_in_forward ('In 10 layers ... the candidate's weights are computed in "
@@ -633,11 +609,6 @@ NOT_YET: dict[str, str] = {
     "dp_meshgrid_ij": "nothing reported (0 mismatches) for the keypoint grid built by torch.meshgrid(xs, ys, "
     "indexing='ij') in numpy's argument order, so pos_x runs down the rows and every keypoint's x and y are exchanged: "
     "a buffer's values, with the ops alike, not compared (expected described at the pool)",
-    "mv_views_in_one_batch": "two described_difference ('The stem is built differently': an extra split and an extra "
-    "cat in the candidate; 'The head is built differently': moveaxis where the reference has the second run of trunk, "
-    "split and cat missing) for diffusion_policy's share_rgb_model path, the two views concatenated along the batch, "
-    "the trunk run once and the features reshaped / moveaxis'd back, the per-view calls' features exactly (0 in "
-    "float64, GroupNorm being per sample): the batch folding not recognised (expected clean)",
     "r3m_normalize_in_pixel_units": "described_difference ('The stem is built differently (5 differences)': sub where "
     "the reference has div, scalar None where it has 255.0, div_ computing with (58.4, 57.12, 57.38) where the "
     "reference's has (0.485, 0.456, 0.406), div_ missing) for Normalize(255 * mean, 255 * std) on the raw frame, "
@@ -696,9 +667,6 @@ NOT_YET: dict[str, str] = {
     "at blocks.1 (log reading broadcast_tensors where the reference's reads pow) for the priors' log-density by "
     "torch.distributions.Normal(mean, log_sd.exp(), validate_args=False).log_prob, the hand-written formula exactly "
     "(4e-12 on 2.5e4 in float64): the spelling not recognised (expected clean)",
-    "irev_psi_view_permute": "repeated_in_blocks ('split missing in the candidate (shortcut); stack missing in the "
-    "candidate (shortcut), in 2 blocks', claiming all 26 mismatches) for i-RevNet's psi as one view / permute / "
-    "reshape, the split / stack / permute exactly (0 in float64): the spelling not recognised (expected clean)",
     "irev_nblocks_232": "described_difference ('Block stack is built differently': an extra BatchNorm and an extra ReLU "
     "after the add) and one unclaimed 'the skip over blocks stack (a residual add around them) is extra in the "
     "candidate' at stack.3.bottleneck_block for nBlocks [2, 3, 2]: the extra additive-coupling block not counted as a "

@@ -25,6 +25,7 @@ from resnet_verify.verify.locate import locate_values
 from resnet_verify.verify.patterns import explain
 from resnet_verify.verify.patterns.family import keep_for_verdict
 from resnet_verify.verify.records import BlockPair, Comparison, Mismatch, StageRow
+from resnet_verify.verify.same_function import spelled_otherwise
 from resnet_verify.verify.stage_metrics import with_metrics
 
 
@@ -251,7 +252,7 @@ def compare(
         raise _reference_cannot_run(reference, shape, ref_trace)
     if cand_trace is None:
         cand_trace = _candidate_trace(candidate, shape, output_key, owned)
-    return compare_traces(
+    comparison = compare_traces(
         ref_trace,
         cand_trace,
         reference_name=ref_name,
@@ -259,6 +260,7 @@ def compare(
         num_classes=num_classes,
         classes_from=classes_from,
     )
+    return spelled_otherwise(candidate, reference, comparison)
 
 
 _SIZED = ("conv", "pool")  # ops that fail on a map smaller than their window: "too small" is the cause

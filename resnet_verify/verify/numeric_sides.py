@@ -1,0 +1,151 @@
+"""The two models of a numeric check, real and in float64, the candidate holding the reference's
+learned tensors (used by :mod:`resnet_verify.verify.same_function` and
+:mod:`resnet_verify.verify.hidden_constants`).
+
+What is copied: every learned tensor (a parameter that trains, a norm's running statistics), and every
+constant the reference's builder draws at random (a frozen random projection, frozen layers: two builds
+under two seeds disagree on them). Every other constant stays as each side built it, so that where the
+two sides' constants differ the numbers show it; a candidate built on meta holds no such constant, and
+then there is nothing to decide. Learned tensors whose values are all equal (a BatchNorm's 1 and 0, a
+zero-initialized residual scale) and the norm statistics are drawn at random first, so no branch hides
+behind a zero; a shift is drawn around zero, since a positive one would make the ReLU after it a no-op
+(a ReLU left out of the stem, before its max pool, compared the same with positive shifts).
+
+Pairs come from the structural pairing (:func:`~resnet_verify.verify.pairing.pair_parameters`) where it
+is one to one, else by name, else by position: any bijection will do, since the numbers decide and a
+wrong one only fails the check.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import torch
+from torch import nn
+
+from resnet_verify.specs.usercode import unwrap
+from resnet_verify.verify.pairing import ParamMapping, pair_parameters
+from resnet_verify.verify.records import Comparison
+
+SEED = 20261205
+_STATISTICS = ("running_mean", "running_var", "num_batches_tracked")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Sides:
+    reference: nn.Module
+    candidate: nn.Module
+    pairs: tuple[tuple[str, str], ...]  # (reference name, candidate name) of every copied tensor
+    constants: tuple[str, ...] = ()  # the candidate's tensors left as it built them
+
+
+def tensors(model: nn.Module) -> dict[str, torch.Tensor]:
+    """Every parameter and buffer by its first qualified name."""
+    out: dict[str, torch.Tensor] = {}
+    for name, t in (
+        *model.named_parameters(remove_duplicate=False),
+        *model.named_buffers(remove_duplicate=False),
+    ):
+        out.setdefault(name, t)
+    return out
+
+
+def learned(name: str, t: torch.Tensor) -> bool:
+    return (isinstance(t, nn.Parameter) and t.requires_grad) or name.rsplit(".", 1)[-1] in _STATISTICS
+
+
+def _one_to_one(mapping: ParamMapping) -> bool:
+    refs = [r for r, _ in mapping.pairs]
+    cands = [c for _, c in mapping.pairs]
+    whole = mapping.complete and not mapping.zero_candidate and not mapping.conflicts
+    unused = [
+        n for n in (*mapping.unused_reference, *mapping.unused_candidate) if not n.endswith(_STATISTICS[2])
+    ]
+    return whole and not unused and len(set(refs)) == len(refs) and len(set(cands)) == len(cands)
+
+
+def _by_name_or_order(
+    rt: dict[str, torch.Tensor], ct: dict[str, torch.Tensor], refs: list[str], cands: list[str]
+) -> list[tuple[str, str]] | None:
+    if len(refs) != len(cands):
+        return None
+    if set(refs) == set(cands) and all(rt[n].shape == ct[n].shape for n in refs):
+        return [(n, n) for n in refs]
+    if all(rt[r].shape == ct[c].shape for r, c in zip(refs, cands, strict=True)):
+        return list(zip(refs, cands, strict=True))
+    return None
+
+
+def _randomize(model: nn.Module, names: set[str]) -> None:
+    gen = torch.Generator().manual_seed(SEED)
+    with torch.no_grad():
+        for name, t in tensors(model).items():
+            if name not in names or not t.is_floating_point() or t.numel() == 0:
+                continue
+            leaf = name.rsplit(".", 1)[-1]
+            if leaf == "running_mean":
+                t.copy_(torch.randn(t.shape, generator=gen) * 0.1)
+            elif leaf == "running_var":
+                t.copy_(torch.rand(t.shape, generator=gen) + 0.5)
+            elif bool((t == t.reshape(-1)[0]).all()):
+                c = float(t.reshape(-1)[0])
+                drawn = (
+                    torch.rand(t.shape, generator=gen) + 0.5
+                    if c
+                    else torch.randn(t.shape, generator=gen) * 0.5
+                )
+                t.copy_(drawn * c if c else drawn)
+
+
+def _random_constants(reference: str | nn.Module, num_classes: int, rt: dict[str, torch.Tensor]) -> set[str]:
+    """The reference's non-learned tensors its builder draws at random: a second build disagrees."""
+    from resnet_verify.verify.weights import load_reference
+
+    fixed = [n for n, t in rt.items() if not learned(n, t) and t.is_floating_point()]
+    if not fixed or not isinstance(reference, str):
+        return set()
+    other = tensors(load_reference(reference, num_classes=num_classes, seed=1))
+    return {n for n in fixed if n not in other or not torch.equal(other[n], rt[n])}
+
+
+def _pairs(
+    comparison: Comparison, rt: dict[str, torch.Tensor], ct: dict[str, torch.Tensor], drawn: set[str]
+) -> list[tuple[str, str]] | None:
+    refs = [n for n, t in rt.items() if learned(n, t) or n in drawn]
+    mapping = pair_parameters(comparison)
+    if _one_to_one(mapping) and all(
+        r in rt and c in ct and rt[r].shape == ct[c].shape for r, c in mapping.pairs
+    ):
+        pairs = [(r, c) for r, c in mapping.pairs if r in set(refs)]
+        unpaired = {n for n, t in ct.items() if learned(n, t)} - {c for _, c in pairs}
+        left = (set(refs) - {r for r, _ in pairs}) | unpaired
+        if not [n for n in left if not n.endswith(_STATISTICS[2])]:
+            return pairs
+    cands = [n for n, t in ct.items() if learned(n, t) or n in drawn]
+    return _by_name_or_order(rt, ct, refs, cands)
+
+
+def build_sides(candidate: nn.Module, reference: str | nn.Module, comparison: Comparison) -> Sides | None:
+    """Both models for a numeric check (see the module docstring), or None where none can be made."""
+    from resnet_verify.verify.weights import candidate_copy, load_reference
+
+    original = tensors(unwrap(candidate))
+    ref_model = load_reference(reference, num_classes=comparison.num_classes, seed=0)
+    rt = tensors(ref_model)
+    drawn = _random_constants(reference, comparison.num_classes, rt)
+    cand_model = candidate_copy(candidate)
+    ct = tensors(cand_model)
+    pairs = _pairs(comparison, rt, ct, drawn)
+    if pairs is None:
+        return None
+    copied = {c for _, c in pairs}
+    if any(t.is_meta for name, t in original.items() if name not in copied):
+        return None  # a constant the candidate was built without: nothing to compare it with
+    _randomize(ref_model, {r for r, _ in pairs})
+    with torch.no_grad():
+        for r, c in pairs:
+            ct[c].copy_(rt[r])
+    for model in (ref_model, cand_model):
+        nn.Module.double(model)
+    constants = tuple(n for n, t in ct.items() if n not in copied and t.is_floating_point())
+    return Sides(ref_model, cand_model, tuple(pairs), constants)

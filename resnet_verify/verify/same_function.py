@@ -1,0 +1,196 @@
+"""Differences the structure shows that compute the same function: another spelling, not another model.
+
+A refactor can change every op the trace records and still compute exactly what the reference does:
+an outer product written as ``einsum`` instead of ``view`` + ``bmm``, a blend written ``torch.lerp``,
+a loop over attention maps instead of one ``einsum``, a nearest upsampling instead of ``kron``. No
+canonical pass can know every such identity, so where the structural diff finds differences and
+every learned tensor of one side pairs one to one with the other's, the claim "these are spellings"
+is put to the test numerically:
+
+1. The reference is built for real (``verify.weights.load_reference``); every learned tensor whose
+   values are all equal (a BatchNorm's 1 and 0, a zero-initialized residual scale) is drawn at
+   random, and the norm statistics too, so no branch hides behind a zero (a shift is drawn around
+   zero: a positive one would make the ReLU after it a no-op, and a ReLU left out invisible). The learned tensors and the
+   norm statistics are copied into a copy of the candidate; every other tensor (a constant buffer, a
+   frozen constant) stays as each side built it, and a candidate built on meta holds none to compare:
+   then nothing is decided.
+2. Both run in float64 on the same random inputs: in eval mode, in train mode (same random stream),
+   backward through the train-mode outputs (every paired gradient and the input's), the norm
+   statistics the train-mode forward left, and in eval mode again at a larger input, where a layer
+   sized for one input (a fixed pool window) would show.
+3. Only when every one of these agrees to :data:`RTOL` are the mismatches dropped, with a note that
+   says what was checked. A difference that forward and backward values cannot see is never dropped:
+   gradient stops, in-place writes that break the backward, tied weights, train-mode layers, crashes
+   and repairs are kept, and with them everything else (the whole comparison stands). Constants are
+   not copied, so where two constants differ (``Normalize(255 * mean)`` on raw pixels against ``mean``
+   on pixels divided by 255) the values decide.
+
+Why all or nothing: the check is of the whole model, so it clears the whole diff or none of it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import torch
+from torch import nn
+
+from resnet_verify.specs.usercode import set_training
+from resnet_verify.verify.numeric_sides import SEED, Sides, build_sides, tensors
+from resnet_verify.verify.records import Comparison, MismatchKind
+
+RTOL = 1e-8  # float64: a refactor agrees to ~1e-14; BatchNorm eps 1e-5 against 1.1e-5 differs by ~5e-7
+_KEPT_KINDS = frozenset(
+    {MismatchKind.CRASH, MismatchKind.REPAIR, MismatchKind.NUMERIC, MismatchKind.REGULARIZER}
+)
+# What values cannot see: a gradient stop, a backward-breaking in-place write, tied weights; and a
+# window's settings, which one input size can hide (a 3x3 conv at dilation 6 or 8 reads only its centre
+# on a 4x4 map, DeepLab's multi-grid at 64 px): numbers at two sizes cannot clear those.
+_KEPT_FIELDS = frozenset({"gradient", "backward", "shared_params", "inplace_skip", "kernel_size", "stride",
+                          "padding", "dilation", "ceil_mode", "output_size", "count_include_pad"})  # fmt: skip
+_GROWTH = 1.5  # the second input's spatial size, relative to the first
+
+
+# A layer's own settings that always change the function or what it learns: no spelling differs in them,
+# so a mismatch in one ends the question before anything is built or run (the common case: a variant).
+_SETTINGS = frozenset({"eps", "momentum", "affine", "track_running_stats", "bias", "groups", "num_groups",
+                       "in_channels", "out_channels", "num_features", "in_features", "out_features",
+                       "negative_slope", "p"})  # fmt: skip
+
+
+def _eligible(comparison: Comparison) -> bool:
+    ref, cand = comparison.reference, comparison.candidate
+    if not comparison.mismatches or ref.crash is not None or cand.crash is not None:
+        return False
+    if "keras" in (ref.device, cand.device) or tuple(ref.input_shape) != tuple(cand.input_shape):
+        return False
+    kept = _KEPT_FIELDS | _SETTINGS
+    return not any(m.kind in _KEPT_KINDS or m.field in kept for m in comparison.mismatches)
+
+
+def _flat(output: Any) -> Iterator[torch.Tensor]:
+    if isinstance(output, torch.Tensor):
+        yield output
+    elif isinstance(output, dict):
+        for value in output.values():
+            yield from _flat(value)
+    elif isinstance(output, (tuple, list)):
+        for value in output:
+            yield from _flat(value)
+
+
+def _close(a: torch.Tensor | None, b: torch.Tensor | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    if a.shape != b.shape or a.dtype.is_floating_point != b.dtype.is_floating_point:
+        return False
+    if not a.dtype.is_floating_point:
+        return torch.equal(a, b)
+    a, b = a.detach().double(), b.detach().double()
+    if not bool(torch.isfinite(a).all()) or not bool(torch.isfinite(b).all()):
+        return False
+    scale = float(a.abs().max()) if a.numel() else 0.0
+    return a.numel() == 0 or float((a - b).abs().max()) <= RTOL * max(scale, 1e-6)
+
+
+def _outputs_agree(a: Any, b: Any) -> bool:
+    xs, ys = list(_flat(a)), list(_flat(b))
+    return len(xs) == len(ys) and bool(xs) and all(_close(x, y) for x, y in zip(xs, ys, strict=True))
+
+
+def _run(model: nn.Module, x: torch.Tensor, seed: int) -> Any:
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return model(x)
+
+
+def _eval_agrees(sides: Sides, shape: tuple[int, ...], seed: int, *, optional: bool) -> bool:
+    """Eval-mode outputs on one random batch; ``optional``: a reference that cannot run it skips it."""
+    x = torch.randn(shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+    for model in (sides.reference, sides.candidate):
+        set_training(model, False)
+    with torch.no_grad():
+        try:
+            expected = _run(sides.reference, x.clone(), seed)
+        except Exception:
+            return optional
+        return _outputs_agree(expected, _run(sides.candidate, x.clone(), seed))
+
+
+def _train_agrees(sides: Sides, shape: tuple[int, ...]) -> bool:
+    """Train-mode outputs, the gradients backward sends to every paired tensor and the input, and the
+    norm statistics the forward leaves."""
+    gen = torch.Generator().manual_seed(SEED + 1)
+    x = torch.randn(shape, generator=gen, dtype=torch.float64)
+    results = []
+    for model in (sides.reference, sides.candidate):
+        set_training(model, True)
+        model.zero_grad(set_to_none=True)
+        xi = x.clone().requires_grad_(True)
+        out = list(_flat(_run(model, xi, SEED + 2)))
+        results.append((xi, out))
+    (xr, out_r), (xc, out_c) = results
+    if len(out_r) != len(out_c) or not all(_close(a, b) for a, b in zip(out_r, out_c, strict=True)):
+        return False
+    weights = [torch.randn(o.shape, generator=gen, dtype=torch.float64) for o in out_r]
+    for _, outs in results:
+        loss = sum((o * w).sum() for o, w in zip(outs, weights, strict=True) if o.requires_grad)
+        if isinstance(loss, torch.Tensor) and loss.requires_grad:
+            loss.backward()
+    rt, ct = tensors(sides.reference), tensors(sides.candidate)
+    pairs = [(rt[r], ct[c]) for r, c in sides.pairs]
+    return _close(xr.grad, xc.grad) and all(
+        _close(a.grad, b.grad) if isinstance(a, nn.Parameter) else _close(a, b) for a, b in pairs
+    )
+
+
+def _larger(shape: tuple[int, ...]) -> tuple[int, ...]:
+    return (*shape[:2], *(int(math.ceil(s * _GROWTH / 16) * 16) for s in shape[2:]))
+
+
+def _same_function(candidate: nn.Module, reference: str | nn.Module, comparison: Comparison) -> bool:
+    sides = build_sides(candidate, reference, comparison)
+    if sides is None:
+        return False
+    shape = (2, *(int(s) for s in comparison.input_shape[1:]))
+    return (
+        _eval_agrees(sides, shape, SEED, optional=False)
+        and _train_agrees(sides, shape)
+        and _eval_agrees(sides, _larger(shape), SEED + 3, optional=True)
+    )
+
+
+def _note(comparison: Comparison) -> str:
+    n = len(comparison.mismatches)
+    size = "x".join(map(str, _larger((2, *comparison.input_shape[1:]))[2:]))
+    return (
+        f"the trace shows {n} difference{'s' if n > 1 else ''} in how the model is written, and it computes "
+        "the same function: with the reference's learned tensors copied in (constant ones drawn at random), "
+        "outputs in eval and train mode, every gradient and the BatchNorm statistics agree in float64, and "
+        f"eval outputs at {size} as well; they are not listed"
+    )
+
+
+def spelled_otherwise(candidate: nn.Module, reference: str | nn.Module, comparison: Comparison) -> Comparison:
+    """``comparison`` without its mismatches where the two models compute the same function (see the
+    module docstring); otherwise ``comparison`` unchanged. A failure of either model is no answer."""
+    if not _eligible(comparison):
+        return comparison
+    try:
+        same = _same_function(candidate, reference, comparison)
+    except Exception:
+        return comparison
+    if not same:
+        return comparison
+    from resnet_verify.verify.comparison import stage_rows
+
+    return dataclasses.replace(
+        comparison,
+        mismatches=(),
+        findings=(),
+        stages=stage_rows(comparison.reference, comparison.candidate, comparison.blocks, ()),
+        notes=(*comparison.notes, _note(comparison)),
+    )

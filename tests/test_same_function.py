@@ -1,0 +1,79 @@
+"""Differences that compute the same function are spellings, checked numerically
+(verify/same_function.py; #23: an outer product written as einsum, a blend as torch.lerp, a loop for
+one einsum were described as differences on held-out code written by others)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import torch
+from fixtures.spelled.bilinear import Net
+from torch import nn
+
+from resnet_verify.tracing.tracer import trace
+from resnet_verify.verify.comparison import compare, compare_traces
+from resnet_verify.verify.records import Comparison
+from resnet_verify.verify.same_function import spelled_otherwise
+
+SIZE = (3, 8, 8)
+
+
+def _structural(ref: nn.Module, cand: nn.Module) -> Comparison:
+    return compare_traces(trace(ref, SIZE), trace(cand, SIZE), reference_name="ref", candidate_name="cand",
+                          num_classes=10)  # fmt: skip
+
+
+def _checked(ref_kw: dict[str, Any], cand_kw: dict[str, Any]) -> tuple[Comparison, Comparison]:
+    torch.manual_seed(0)
+    ref, cand = Net(**ref_kw), Net(**cand_kw)
+    before = _structural(ref, cand)
+    return before, spelled_otherwise(cand, ref, before)
+
+
+@pytest.mark.parametrize("spelling", [{"einsum": True}, {"lerp": True}, {"einsum": True, "lerp": True}])
+def test_the_same_function_spelled_otherwise_is_no_difference_either_way(spelling: dict[str, Any]) -> None:
+    for ref_kw, cand_kw in (({}, spelling), (spelling, {})):
+        before, after = _checked(ref_kw, cand_kw)
+        assert before.mismatches  # the trace sees the spelling
+        assert not after.mismatches and not after.findings
+        assert any("computes the same function" in note for note in after.notes), after.notes
+
+
+EDITS = {
+    "eps": {"eps": 2e-5},  # a tenth of a percent in one BatchNorm's denominator
+    "momentum": {"momentum": 0.2},  # the same outputs; the running statistics differ
+    "detach": {"detach": True},  # the same outputs; no gradient reaches the body
+    "relu_inside": {"relu_inside": False, "zero_gamma": True},  # behind a zero-initialized gamma
+    "fixed_pool": {"fixed_pool": True},  # one window at 8 px, another function at 16
+    "swap_stats": {"swap_stats": True},  # the constants, not the ops
+    "dilation": {"dilation": 32},
+    "stem_relu": {
+        "stem_relu": False
+    },  # the stem's ReLU before its max pool left out  # the context conv reads only its centre at 8 and 16 px either way
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_another_model_written_otherwise_keeps_its_differences(edit: str) -> None:
+    ref_kw = {"zero_gamma": True} if edit == "relu_inside" else {}
+    for a, b in ((ref_kw, {"einsum": True, **EDITS[edit]}), ({"einsum": True, **EDITS[edit]}, ref_kw)):
+        before, after = _checked(a, b)
+        assert after is before, edit  # not cleared: the comparison is returned as it stands
+
+
+def test_a_candidate_built_on_meta_with_constants_is_not_decided() -> None:
+    with torch.device("meta"):
+        cand = Net(einsum=True)
+    before = _structural(Net(), cand)
+    assert before.mismatches and spelled_otherwise(cand, Net(), before) is before
+
+
+def test_compare_checks_a_spec_reference_and_leaves_the_user_model_alone() -> None:
+    cand = Net(einsum=True)
+    state = {k: v.clone() for k, v in cand.state_dict().items()}
+    cand.train()
+    c = compare(cand, "tests/fixtures/spelled/bilinear.py:build", input_size=SIZE, num_classes=10)
+    assert not c.mismatches and any("same function" in note for note in c.notes)
+    assert cand.training and all(torch.equal(v, state[k]) for k, v in cand.state_dict().items())
+    assert all(p.grad is None for p in cand.parameters())
