@@ -59,7 +59,8 @@ fine-tuning and conditioning as public repositories write them; ``heldout53``: R
 robot-learning and imitation-learning repositories write them; ``heldout54``: residual networks inside
 normalizing flows and invertible models as public repositories write them; ``heldout55``: residual networks for
 time-series forecasting as their repositories write them; ``heldout56``: continuous-depth and ODE-inspired
-residual networks as public repositories write them); an idiom's
+residual networks as public repositories write them; ``heldout57``: spiking residual networks with the
+neurons written by hand); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1094,6 +1095,21 @@ PART_NOTES = {
     "(the extra block described as an extra BatchNorm and ReLU and a skip, block_counts not named, swapped too), "
     "irev_pair_swapped (the swapped pair named block_counts and option_a_shortcut): five of them the builder's "
     "function exactly, the spelling not recognised.",
+    "heldout57": "spiking residual networks as public repositories write them with the neurons by hand (no "
+    "spikingjelly: a membrane potential integrated over T = 2 steps in a loop inside forward, a Heaviside spike "
+    "through an autograd Function with a surrogate gradient, the input repeated over T and the output averaged over "
+    "T), each against the user's own unedited builder in the same file: a SEW-ResNet-18 (multi-step IF neurons with "
+    "the ATan surrogate and a hard reset, SeqToANNContainer conv + BatchNorm on the time-flattened batch, ADD blocks "
+    "with spiking downsamples, fc on the mean over T) at 3 x 32 x 32: the connect function as a ResADD module and fc "
+    "per step averaged (clean), sew_resnet.py's ImageNet stem (cifar_stem), [3, 4, 6, 3] (block_counts), IAND, "
+    "detach_reset and the downsample's neuron left out (described); a tdBN / TET spiking ResNet-19 (LIFSpike with the "
+    "ZIF triangle surrogate and the hard reset (1 - spike) * mem, tdLayer + tdBatchNorm over B * T, the neuron after "
+    "the add, logits per step averaged) at 3 x 32 x 32: the spikes written into a preallocated tensor (clean), biased "
+    "convs (conv_bias_before_bn), Dropout(0.5) before the classifier (dropout), the soft reset and the neuron moved "
+    "before the add (described); an MS-ResNet (membrane shortcut: residual functions starting with the neuron, "
+    "mem_update LIF, per-step Snn_Conv2d, tdBN as a BatchNorm3d over the transpose, sum(0) / T) on 2 x 34 x 34 event "
+    "frames: the tdBN as a BatchNorm2d over the flattened batch and the convs batched (clean), widths doubled "
+    "(widths), the leading neuron applied before the fork (described) (tests/fixtures/heldout/batch57_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Fifty-seven parts: ``heldout`` to
-``heldout56`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Fifty-eight parts: ``heldout`` to
+``heldout57`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -173,6 +173,11 @@ builder: refactors, named variants and single mistakes) and
 chrischute/real-nvp-style RealNVP whose coupling st_nets are weight-normed ResNets, a Glow with LU 1x1 convs and affine
 couplings on nflows' ConvResidualNet, an i-RevNet classifier of additive couplings and psi downsampling), forward
 direction only, compared with the user's own unedited builder: refactors, named variants and single mistakes) and
+``heldout57`` spiking residual networks with the neurons written by hand (a SEW-ResNet-18 of multi-step IF neurons
+with ADD / IAND connect functions, a tdBN / TET spiking ResNet-19 of LIFSpike neurons, an MS-ResNet with membrane
+shortcuts on event frames; membrane potentials integrated over T in loops inside forward, Heaviside spikes through
+surrogate-gradient autograd Functions, the input repeated and the output averaged over T), compared with the user's
+own unedited builder: refactors, named variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -978,6 +983,7 @@ def test_manifest_is_consistent() -> None:
         "heldout54": 16,
         "heldout55": 16,
         "heldout56": 16,
+        "heldout57": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
