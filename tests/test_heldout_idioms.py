@@ -681,6 +681,42 @@ NOT_YET: dict[str, str] = {
     "unclaimed ('the skip over blocks stack ... is missing in the candidate' at stack.5.bottleneck_block), for every "
     "block returning (F(x2) + x1, x2) instead of (x2, F(x2) + x1): the miswired couplings read as lost blocks and "
     "zero-padded shortcuts (expected described in the stack and at the root)",
+    # heldout57, first run at c2c1db5 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
+    # reference is the user's own builder in the same file; 9 of 16 right; twins 16 of 16 clean in the benchmark run,
+    # 15 of 16 under pytest -n 2; swapped 2 of 5):
+    "sew_imagenet_stem": "two extra_module_in_blocks ('An extra residual unit of another kind' at sn1, the stem "
+    "neuron's v + x[t]; 'An extra SeqToANNContainer, MultiStepIF in 1 block' at layer1.0) and a described_difference "
+    "('The stem is built differently': kernel (7, 7), padding (3, 3), stride (2, 2) where the reference has (3, 3), "
+    "(1, 1), (1, 1)) without cifar_stem, 'layer1.1: block missing in the candidate' unclaimed, for sew_resnet.py's 7x7 "
+    "stride-2 stem and max pool on 32 px images: the IF neurons' membrane additions read as residual units, so the "
+    "stem and the stages misalign (expected cifar_stem)",
+    "sew_resnet34": "block_counts right ('[1, 4, 4, 6, 3] in the candidate, [1, 3, 2, 2, 2] in the reference': the stem "
+    "neuron counted as a block) beside a described_difference ('The model as a whole is built differently (42 "
+    "differences)': extra __rsub__, __getitem__, mul ... at layer3.1.sn1) for [3, 4, 6, 3]: the extra blocks' neuron "
+    "loops not seen as following from the block counts (expected block_counts alone)",
+    "sew_iand": "block_counts ('[9, 21, 0, 0, 0] in the candidate, [1, 3, 2, 2, 2] in the reference'), two "
+    "extra_module_in_blocks (extra residual units at sn1, the downsamples' Sequentials) and two described_difference "
+    "(head, whole model), 62 mismatches, one located at the reference's sn1, for identity * (1 - out) in place of out + "
+    "identity: without the blocks' add the neurons' v + x[t] are read as the residual units and the block structure "
+    "falls apart (expected described in the stages)",
+    "tet_preallocated_spikes": "block_counts, two described_difference ('setitem bounds :, 0, :, :, : where the "
+    "reference has None (16 places)') and five repeated_in_blocks ('__getitem__ where the reference has stack', 'an "
+    "extra residual add', 'a multiply by the constant 0.5, before the residual add' ...), 151 mismatches, for the "
+    "spikes written into a preallocated torch.zeros_like(x) by out[:, t] = spike, torch.stack of the same spikes "
+    "exactly (0 in float64): the setitem writes not read as the stack, and the neurons' mem * tau + x[:, t] taken "
+    "for residual adds (expected clean)",
+    "tet_spike_before_add": "block_counts ('[1, 2, 0, 1, 0, 1, ...] in the candidate, [1, 2, 1, 2, 1, 2, ...] in the "
+    "reference': the LIF neurons' mem * tau + x[:, t] counted as blocks) beside the right extra_module_in_blocks ('An "
+    "extra LIFSpike in 8 blocks', spike2 on the main path) and described_difference (the last neuron read as the "
+    "head) for spike2(conv2(out)) + identity in place of spike2(out + identity) (expected described in the stages)",
+    "ms_conv_batched": "multi_scale_block ('Hierarchical multi-scale (Res2Net) blocks (in the reference)': the per-step "
+    "input[i] slices read as channel groups), two described_difference ('A Snn_Conv2d in place of residual_function.1, "
+    "residual_function.4 (12 layers) (in the reference)': slice, 3x3 conv, stack; the stem) and an "
+    "extra_module_in_blocks (the shortcut Sequentials), 60 mismatches, for the Snn_Conv2d run once on the "
+    "time-flattened batch, the per-step F.conv2d loop exactly (0 in float64) (expected clean)",
+    "ms_widths_doubled": "compare() raises TypeError in detect_fixed_head (valid_input_sizes: int() of None, the "
+    "output_size (None, 1, 1) of F.adaptive_avg_pool3d over the [T, B, C, H, W] output), so no comparison comes back, "
+    "for every width doubled (expected widths)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -748,6 +784,12 @@ NOT_YET_TWIN: dict[str, str] = {
     # heldout55, first run at 7322e13: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout56, first run at 35a7cc7: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout54, first run at 5b95848: twins 16 of 16 clean (each twin the unedited builder itself)
+    # heldout57, first run at c2c1db5: twins 16 of 16 clean in the benchmark run, 15 of 16 under pytest -n 2 (each twin
+    # the unedited builder itself). Not an xfail: tet_dropout's twin failed twice under this part's pytest -n 2 and
+    # passed (XPASS) the third time. One attribute mismatch ('layer1.2 main path: gt custom_backward is 'ZIF', expected
+    # None'; at layer3.1 in the other run): the autograd Function's name kept on one side's op and lost on the other's.
+    # It follows the cyclic garbage collector, not the twin: never with gc.disable() or a gc.collect() before the
+    # compare; other twins of this part fail the same way at the fourth compare in one process. A tool flake to fix.
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what
@@ -846,6 +888,14 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "irev_nblocks_232": "described_difference ('Block stack is built differently': BatchNorm and ReLU missing in the "
     "candidate after the add) and one unclaimed 'the skip over blocks stack ... is missing in the candidate' without "
     "block_counts, as the unswapped run",
+    # heldout57, first run at c2c1db5: 2 of 5
+    "sew_imagenet_stem": "block_counts ('[1, 0, 3, 2, 2, 2] in the candidate, [1, 1, 2, 2, 2, 2] in the reference'), "
+    "extra_module_in_blocks and a described_difference (the stem's kernel, padding and stride) without cifar_stem, as "
+    "the unswapped run",
+    "sew_resnet34": "block_counts right beside a described_difference ('The model as a whole is built differently (42 "
+    "differences)'), as the unswapped run",
+    "ms_widths_doubled": "compare() raises TypeError in detect_fixed_head (int() of the adaptive pool's None output "
+    "size), as the unswapped run",
 }
 NAMED = [i for i in ALL if i.named]
 
