@@ -61,6 +61,8 @@ normalizing flows and invertible models as public repositories write them; ``hel
 time-series forecasting as their repositories write them; ``heldout56``: continuous-depth and ODE-inspired
 residual networks as public repositories write them; ``heldout57``: spiking residual networks with the
 neurons written by hand); an idiom's
+residual networks as public repositories write them; ``heldout58``: binary and low-bit ResNets as their research
+repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1119,6 +1121,22 @@ PART_NOTES = {
     "tet_spike_before_add (block_counts beside the right descriptions), ms_conv_batched (the per-step convs read as "
     "a Res2Net split), ms_widths_doubled (a crash in the fixed-head check on adaptive_avg_pool3d's None output size, "
     "swapped too): two of them the builder's function exactly, the spelling not recognised.",
+    "heldout58": "binary and low-bit ResNets as their research repositories write them, the first and last layers "
+    "real-valued, each against the user's own unedited builder in the same file: a Bi-Real Net-18 as "
+    "liuzechun/Bi-Real-net writes it (a real 7x7 stem without ReLU; sixteen blocks of ApproxSign (sign forward, the "
+    "polynomial's gradient by hard.detach() - soft.detach() + soft), a binary 3x3 conv written as an nn.Conv2d subclass "
+    "binarizing its weight with a detached per-output-channel mean |W|, BatchNorm and a shortcut; AvgPool2d + 1x1 conv "
+    "+ BatchNorm downsampling) at 3 x 64 x 64: ApproxSign as a torch.autograd.Function and the original's flat (n, 1) "
+    "weights (clean), the subclass's default bias=True (conv_bias_before_bn), a strided 1x1 projection "
+    "(resnet_d_avg_pool_shortcut), the scaling factor left out and a bare torch.sign without estimator (described); a "
+    "ReActNet-A as liuzechun/ReActNet writes it (RSign's and RPReLU's learned shifts around a binary 3x3 and a binary "
+    "1x1 conv, each with its shortcut, two 1x1 convs concatenated where the width doubles) at 3 x 32 x 32: RSign / "
+    "RPReLU modules and the reduction's two 1x1 convs fused into one (clean), ReLU for PReLU (activation_function), "
+    "RSign's shifts left out and the first RPReLU before the add (described); an XNOR-Net CIFAR ResNet-20 (an "
+    "nn.Conv2d subclass signing input and weight through a BinActive torch.autograd.Function, XNOR's per-channel alpha, "
+    "hardtanh, option-A shortcuts, a BatchNorm1d head) at 3 x 32 x 32: alpha applied to the conv's output (clean), "
+    "BinConv2d's dropout (dropout), a real 1x1 projection (option_a_shortcut), one scale per layer and the classifier "
+    "binarized (described) (tests/fixtures/heldout/batch58_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
