@@ -1144,6 +1144,24 @@ PART_NOTES = {
     "beside the right descriptions), xnor_alpha_on_output (alpha on the conv's output named "
     "parameters_computed_in_forward and described as an extra multiply), xnor_layer_scale (no mismatch: the scale's "
     "reduction dimensions not compared): three of them the builder's function exactly, the spelling not recognised.",
+    "heldout59": "residual networks over point clouds and graphs as public repositories write them, every k-NN "
+    "graph computed inside forward by hand (pairwise distances, topk, a gather, a max over the neighbours; no "
+    "torch_geometric / torch_cluster), each against the user's own unedited builder in the same file: a small "
+    "PointNeXt as openpoints builds it (a biased 1x1 Conv1d head SetAbstraction, downsampling SetAbstractions on a kNN "
+    "grouper with dp_fj features, InvResMLP blocks of a LocalAggregation and a C -> 4C -> C pwconv with their add, "
+    "ClsHead) at 3 x 128 points: the neighbours by torch.cdist (clean), GELU (activation_function), conv_args bias "
+    "(conv_bias_before_bn), the local aggregation's mean reduction (described); a residual DGCNN in WangYueFt/dgcnn's "
+    "spelling (knn on every layer's features, get_graph_feature's flattened-index gather, EdgeConvs of Conv2d 1x1 + "
+    "BN2d + LeakyReLU with a max over k = 8, the last three adding their input, the dropout head) at 3 x 128 points: "
+    "channels-first gather / expand edge features (clean), --dropout 0.3 (dropout), a static graph and the edge "
+    "feature without the centre subtracted (described); deep_gcns_torch's dense ResGCN (DenseDilatedKnnGraph, "
+    "EdgeConv2d through BasicConv's conv-ReLU-BN, ResDynBlock2d's body(x) + x * res_scale at dilations 1, 2, 3) at "
+    "3 x 128 x 1: the res_scale multiply left out (clean), --norm instance (normalization_layer), --block plain "
+    "(residual_add_missing), no dilation (described); GraphCMR's GraphCNN (GraphLinear 1x1 convs by matmul, "
+    "pre-activation GroupNorm GraphResBlocks on a row-normalised dense adjacency buffer of an 8 x 8 grid mesh, a "
+    "per-sample loop) from a 16-wide feature: GraphLinear as Conv1d and the batched adjacency product (clean), "
+    "post-activation blocks (pre_activation), the adjacency unnormalised (described) "
+    "(tests/fixtures/heldout/batch59_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
