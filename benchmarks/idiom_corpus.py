@@ -63,6 +63,8 @@ residual networks as public repositories write them; ``heldout57``: spiking resi
 neurons written by hand); an idiom's
 residual networks as public repositories write them; ``heldout58``: binary and low-bit ResNets as their research
 repositories write them); an idiom's
+residual networks as public repositories write them; ``heldout60``: residual networks inside learned image
+compression as CompressAI-style repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1169,6 +1171,21 @@ PART_NOTES = {
     "matmul-and-bias GraphLinear not read as a 1x1 conv), gcmr_batched_adjacency (the per-sample adjacency loop read as "
     "a layer of another design), gcmr_adjacency_unnormalized (no mismatch: the adjacency buffer's values not "
     "compared): four of them the builder's function exactly, the spelling not recognised.",
+    "heldout60": "residual networks inside learned image compression as CompressAI-style repositories write them, "
+    "every module by hand (no compressai import), deterministic (straight-through rounding), each against the user's "
+    "own unedited builder in the same file, at 3 x 64 x 64: a Cheng2020-attn codec (ResidualBlockWithStride, "
+    "ResidualBlock and ResidualBlockUpsample with sub-pixel convs, GDN / inverse GDN with CompressAI's lower-bounded "
+    "reparametrisation and a 1x1 F.conv2d norm pool, the attention block trunk * sigmoid(mask) + x) on a mean-scale "
+    "hyperprior (y_hat = ste(y - means) + means, a Gaussian conditional and the EntropyBottleneck's cumulative by "
+    "hand) returning CompressAI's dict: GDN's norm pool by einsum, x / sqrt(norm) for x * rsqrt(norm), the port's "
+    "named attention branches and the rounding as an autograd Function (clean), MLIC++'s GELU in the residual blocks "
+    "(activation_function), N = 48 (widths), the rounding without .detach(), the attention units without their ReLU "
+    "after the add and the upsampling blocks' GDN not inverse (described); a scale hyperprior (z = h_a(abs(y)), ReLU "
+    "hyper-transforms, the port's BitEstimator, pytorch-gdn's GDN) on Cheng's anchor transforms returning (x_hat, "
+    "y_likelihoods, z_likelihoods): the analysis transform as flat attributes (clean), an SE block after each "
+    "upsampling block's inverse GDN (squeeze_excitation), two ResidualBlocks per analysis stage (block_counts), DCVC's "
+    "start_from_relu ResBlock (pre_activation), DCVC's LeakyReLU(0.1) where the GDN was, the abs left out and GDN1 "
+    "(described) (tests/fixtures/heldout/batch60_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
