@@ -801,6 +801,42 @@ NOT_YET: dict[str, str] = {
     "gcmr_adjacency_unnormalized": "no mismatch: the 64 x 64 adjacency buffer every GraphConvolution multiplies by "
     "holding 0 / 1 with self-loops instead of adjmat_sparse's row-normalised values (a non-persistent buffer) not "
     "compared (expected described at the graph convolutions)",
+    # heldout60, first run at f618c80 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
+    # reference is the user's own builder in the same file; 6 of 16 right; twins 11 of 16 clean; swapped 2 of 5). Four
+    # of the misses (cheng_attn_named_branches, cheng_ste_no_detach, cheng_attn_unit_no_relu, cheng_igdn_not_inverse)
+    # and the five unclean twins were one unclaimed mismatch that came and went with the RNG state: 'outside the
+    # blocks: max custom_backward is LowerBoundFunction, expected None' (or the reverse) at
+    # entropy_bottleneck.likelihood_lower_bound, the same builder compared with itself. The fixture's entropy
+    # bottleneck was then built with likelihood_bound=0 (expectations unchanged); since then 10 of 16, twins 16 of 16:
+    "cheng_gdn_einsum": "parameters_computed_in_forward ('In 6 layers (g_a.0.gdn ...) the candidate's weights are "
+    "used as stored; the reference's are computed in forward (max→pow→sub)') and two repeated_in_blocks ('mul where "
+    "the reference has pow (main path)', in the analysis and the synthesis GDNs) for GDN's norm pool as "
+    "torch.einsum('dc,nchw->ndhw', gamma, x * x) + beta, the 1x1 F.conv2d exactly (8e-16 in float64): the einsum over "
+    "the reparametrised gamma not read as the conv (expected clean)",
+    "cheng_gdn_div_sqrt": "repeated_in_blocks ('sqrt function sqrt where the reference has rsqrt (main path); div "
+    "where the reference has mul (main path), in 3 blocks (g_a.0, g_a.2, g_a.5)') for GDN's x / torch.sqrt(norm) in "
+    "place of x * torch.rsqrt(norm), the same function (0 in float64): the spelling not recognised (expected clean)",
+    "cheng_round_function": "block_counts ('[2, 9, 2, 7, 1, 10, 2, 9, 2] in the candidate, [2, 9, 2, 7, 2, 11, 2, 9, "
+    "2] in the reference'), two described_difference (h_a: 'an extra round', 'an add of a learned 96-value parameter "
+    "(entropy_bottleneck.quantiles)'; the root: sub / round exchanged and 'the gradient stopped (detach) in the "
+    "reference') and two unclaimed (a sub missing in h_s, a skip over blocks missing at the root) for the "
+    "straight-through rounding as an autograd Function (forward round, backward the gradient), the same values and "
+    "gradients as (round(x) - x).detach() + x (0 in float64): the Function not read as the straight-through "
+    "estimator, the quantisation's adds taken for residual skips (expected clean)",
+    "cheng_gelu_blocks": "extra_module_in_blocks ('An extra GELU in 13 blocks ... the reference's blocks have no such "
+    "module', claiming all 60 mismatches) for nn.GELU() in place of every residual block's LeakyReLU: the GELU read "
+    "as added, the LeakyReLU it replaces not paired with it; activation_function not reported (expected "
+    "activation_function)",
+    "cheng_n48": "widths right (claiming 133 of 146), but two repeated_in_blocks (the sub-pixel convs' parameter "
+    "counts in h_s and the upsampling blocks' main paths and shortcuts), two described_difference (h_s: the chunk's "
+    "slice bounds ':, 48:' for ':, 32:'; the model as a whole: 'linear with 576 parameters where the reference's has "
+    "384' (x2) and the chunk's other half) and the final sub-pixel conv's parameters unclaimed, for N = 48: the "
+    "sub-pixel convs (4x the channels before PixelShuffle), the chunk into scales and means and the entropy "
+    "bottleneck's per-channel matrices not counted as the same widening (expected widths alone)",
+    "hyper_dcvc_resblock": "repeated_in_blocks ('leaky_relu moved across the add, in 7 blocks (g_a.1, g_a.3, g_a.5, "
+    "g_s.0 ... g_s.6)') for DCVC's ResBlock(start_from_relu=True) (LeakyReLU, conv, LeakyReLU, conv, the input "
+    "added) in place of conv, LeakyReLU, conv, LeakyReLU, the input added: the move described, not named; "
+    "pre_activation not reported (expected pre_activation)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -876,6 +912,9 @@ NOT_YET_TWIN: dict[str, str] = {
     # compare; other twins of this part fail the same way at the fourth compare in one process. A tool flake to fix.
     # heldout58, first run at 4cd0868: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout59, first run at a9f7586: twins 16 of 16 clean (each twin the unedited builder itself)
+    # heldout60, first run at f618c80: twins 11 of 16 clean (five Cheng twins, each the unedited builder itself, read
+    # the z likelihood bound's LowerBoundFunction on one side only, depending on the RNG state; 16 of 16 once the
+    # fixture's entropy bottleneck was built with likelihood_bound=0)
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what
@@ -984,6 +1023,13 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "size), as the unswapped run",
     # heldout58, first run at 4cd0868: 5 of 5
     # heldout59, first run at a9f7586: 6 of 6
+    # heldout60, first run at f618c80: 2 of 5
+    "cheng_gelu_blocks": "extra_module_in_blocks (the GELU, now in the reference) without activation_function, as the "
+    "unswapped run",
+    "cheng_n48": "widths beside repeated_in_blocks and described_difference findings (the sub-pixel convs, the chunk's "
+    "bounds, the entropy bottleneck), as the unswapped run",
+    "hyper_dcvc_resblock": "repeated_in_blocks (the LeakyReLU moved across the add) without pre_activation, as the "
+    "unswapped run",
 }
 NAMED = [i for i in ALL if i.named]
 
