@@ -714,21 +714,10 @@ NOT_YET: dict[str, str] = {
     "(head, whole model), 62 mismatches, one located at the reference's sn1, for identity * (1 - out) in place of out + "
     "identity: without the blocks' add the neurons' v + x[t] are read as the residual units and the block structure "
     "falls apart (expected described in the stages)",
-    "tet_preallocated_spikes": "block_counts, two described_difference ('setitem bounds :, 0, :, :, : where the "
-    "reference has None (16 places)') and five repeated_in_blocks ('__getitem__ where the reference has stack', 'an "
-    "extra residual add', 'a multiply by the constant 0.5, before the residual add' ...), 151 mismatches, for the "
-    "spikes written into a preallocated torch.zeros_like(x) by out[:, t] = spike, torch.stack of the same spikes "
-    "exactly (0 in float64): the setitem writes not read as the stack, and the neurons' mem * tau + x[:, t] taken "
-    "for residual adds (expected clean)",
     "tet_spike_before_add": "block_counts ('[1, 2, 0, 1, 0, 1, ...] in the candidate, [1, 2, 1, 2, 1, 2, ...] in the "
     "reference': the LIF neurons' mem * tau + x[:, t] counted as blocks) beside the right extra_module_in_blocks ('An "
     "extra LIFSpike in 8 blocks', spike2 on the main path) and described_difference (the last neuron read as the "
     "head) for spike2(conv2(out)) + identity in place of spike2(out + identity) (expected described in the stages)",
-    "ms_conv_batched": "multi_scale_block ('Hierarchical multi-scale (Res2Net) blocks (in the reference)': the per-step "
-    "input[i] slices read as channel groups), two described_difference ('A Snn_Conv2d in place of residual_function.1, "
-    "residual_function.4 (12 layers) (in the reference)': slice, 3x3 conv, stack; the stem) and an "
-    "extra_module_in_blocks (the shortcut Sequentials), 60 mismatches, for the Snn_Conv2d run once on the "
-    "time-flattened batch, the per-step F.conv2d loop exactly (0 in float64) (expected clean)",
     "ms_widths_doubled": "compare() raises TypeError in detect_fixed_head (valid_input_sizes: int() of None, the "
     "output_size (None, 1, 1) of F.adaptive_avg_pool3d over the [T, B, C, H, W] output), so no comparison comes back, "
     "for every width doubled (expected widths)",
@@ -755,27 +744,11 @@ NOT_YET: dict[str, str] = {
     "LearnableBias in 3 blocks (in the reference)') and repeated_in_blocks, for RSign's shifts move11 / move21 left "
     "out: ApproxSign's polynomial adds read as residual blocks, so the missing bias adds change the count (expected "
     "described in the blocks, no block_counts)",
-    "xnor_alpha_on_output": "parameters_computed_in_forward ('In 18 layers (layer1.0.conv1 ...) the candidate's weights "
-    "are computed in forward (sign); the reference's ... (sign→abs→mean→mul)') and two repeated_in_blocks ('a multiply "
-    "by a learned 2304-value parameter (layer1.0.conv1.weight) in the candidate', 9 blocks each) for XNOR's alpha "
-    "applied to the conv's output, F.conv2d(sign(x), sign(W)) * alpha.view(1, -1, 1, 1), the scaled kernel's output "
-    "exactly (1e-15 in float64): the per-channel scale moved past the linear conv not recognised (expected clean)",
     "xnor_layer_scale": "nothing reported (0 mismatches) for XNOR's scaling factor taken as one scalar over the whole "
     "weight (w.abs().mean()) instead of one per output channel (the mean over dims 1, 2, 3): the reduction's dimensions "
     "inside a weight computed in forward not compared (expected described in the stages)",
     # heldout59, first run at a9f7586 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 9 of 16 right; twins 16 of 16 clean; swapped 6 of 6):
-    "pnx_knn_cdist": "five described_difference claiming 92 of 93 mismatches ('The stem / head is built differently': "
-    "cdist where the reference has matmul, topk where it has mul, gather where it has pow ...; 'topk dim 2 where the "
-    "reference has None', 'topk of 3 ...', 'topk scalar None where the reference has -2.0' in 4 to 6 places) and one "
-    "unclaimed at the root (max reads ReLU where the reference's reads pow) for the neighbours by torch.cdist and "
-    "topk(largest=False), PointNet++'s square_distance and topk exactly (0 in float64): the distance spelling not "
-    "recognised, the groupers' ops misaligned (expected clean)",
-    "dgcnn_gather_expand": "two repeated_in_blocks at bn2, bn3, bn4 ('gather where the reference has repeat', 'an add "
-    "of two computed tensors ... missing; __getitem__ missing') and two described_difference (stem and head: arange and "
-    "the multiply by 128 of the index base missing) for get_graph_feature written channels-first with torch.gather and "
-    "expand, the flattened-index gather, repeat and permute exactly (0 in float64): the spelling not recognised "
-    "(expected clean)",
     "dgcnn_static_graph": "repeated_in_blocks ('matmul, a multiply by -2, pow, sum, neg, sub, topk ... missing in the "
     "candidate (main path), in 3 blocks') placed at bn2, bn3, bn4 (the BatchNorms held both as self.bnN and inside "
     "convN name the blocks) and a described_difference in the head for the graph computed once and passed to every "

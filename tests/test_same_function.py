@@ -47,10 +47,9 @@ EDITS = {
     "relu_inside": {"relu_inside": False, "zero_gamma": True},  # behind a zero-initialized gamma
     "fixed_pool": {"fixed_pool": True},  # one window at 8 px, another function at 16
     "swap_stats": {"swap_stats": True},  # the constants, not the ops
-    "dilation": {"dilation": 32},
-    "stem_relu": {
-        "stem_relu": False
-    },  # the stem's ReLU before its max pool left out  # the context conv reads only its centre at 8 and 16 px either way
+    "dilation": {"dilation": 32},  # the context conv reads only its centre at 8 and 16 px either way
+    "stem_relu": {"stem_relu": False},  # the stem's ReLU before its max pool left out
+    "relu6": {"relu6": True},  # ReLU6 for ReLU: no activation reaches 6, the numbers agree; a bound decides
 }
 
 

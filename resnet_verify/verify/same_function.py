@@ -25,6 +25,11 @@ is put to the test numerically:
    not copied, so where two constants differ (``Normalize(255 * mean)`` on raw pixels against ``mean``
    on pixels divided by 255) the values decide.
 
+Numbers can only see what random inputs reach. A difference that touches an op that changes only past a
+bound (ReLU6's 6, a clamp, ``max(1, sigma / coeff)`` on a weight, a hard gate's ``> 0.5``) is never cleared:
+random activations may never get there (DeepLab-style window settings likewise, above). And a model whose
+two samples give the same output (saturated into a constant) decides nothing.
+
 Why all or nothing: the check is of the whole model, so it clears the whole diff or none of it.
 """
 
@@ -40,7 +45,7 @@ from torch import nn
 
 from resnet_verify.specs.usercode import set_training
 from resnet_verify.verify.numeric_sides import SEED, Sides, build_sides, tensors
-from resnet_verify.verify.records import Comparison, MismatchKind
+from resnet_verify.verify.records import Comparison, Mismatch, MismatchKind
 
 RTOL = 1e-8  # float64: a refactor agrees to ~1e-14; BatchNorm eps 1e-5 against 1.1e-5 differs by ~5e-7
 _KEPT_KINDS = frozenset(
@@ -61,6 +66,34 @@ _SETTINGS = frozenset({"eps", "momentum", "affine", "track_running_stats", "bias
                        "negative_slope", "p"})  # fmt: skip
 
 
+# Ops whose result changes only past a bound (ReLU6's 6, clamp(max=3), DDU's max(1, sigma / coeff) on a
+# weight, a hard gate's > 0.5): random inputs and weights may never reach it, so numbers cannot clear a
+# difference that touches one (ReLU's bound, 0, is reached: the shifts are drawn around it).
+_BOUNDED = frozenset({
+    "clamp", "clamp_", "clip", "clip_", "clamp_min", "clamp_max", "clamp_min_", "clamp_max_", "hardtanh",
+    "hardtanh_", "relu6", "relu6_", "threshold", "threshold_", "maximum", "minimum", "fmax", "fmin", "max", "min",
+    "where", "masked_fill", "masked_fill_", "gt", "lt", "ge", "le", "eq", "ne", "__gt__", "__lt__", "__ge__",
+    "__le__", "__eq__", "__ne__",
+})  # fmt: skip
+
+
+def _op_names(comparison: Comparison, m: Mismatch) -> set[str]:
+    names = {str(v) for v in (m.expected, m.actual)} if m.field == "param_ops" else set()
+    for trace, i in ((comparison.reference, m.reference_op), (comparison.candidate, m.candidate_op)):
+        if i is not None and 0 <= i < len(trace.ops):
+            attrs = dict(trace.ops[i].attrs)
+            names |= {trace.ops[i].name, str(attrs.get("function", "")), str(attrs.get("param_ops", ""))}
+    parts = {part for name in names for part in name.split("→")}
+    # max / min over an axis (a max pool over neighbours) is a reduction, not a bound: only with a second
+    # operand (a tensor or a constant) does it clip
+    for trace, i in ((comparison.reference, m.reference_op), (comparison.candidate, m.candidate_op)):
+        if i is not None and 0 <= i < len(trace.ops) and trace.ops[i].name in ("max", "min"):
+            op = trace.ops[i]
+            if len(op.inputs) < 2 and "values" not in dict(op.attrs):
+                parts.discard(op.name)
+    return parts
+
+
 def _eligible(comparison: Comparison) -> bool:
     ref, cand = comparison.reference, comparison.candidate
     if not comparison.mismatches or ref.crash is not None or cand.crash is not None:
@@ -68,7 +101,9 @@ def _eligible(comparison: Comparison) -> bool:
     if "keras" in (ref.device, cand.device) or tuple(ref.input_shape) != tuple(cand.input_shape):
         return False
     kept = _KEPT_FIELDS | _SETTINGS
-    return not any(m.kind in _KEPT_KINDS or m.field in kept for m in comparison.mismatches)
+    if any(m.kind in _KEPT_KINDS or m.field in kept for m in comparison.mismatches):
+        return False
+    return not any(_op_names(comparison, m) & _BOUNDED for m in comparison.mismatches)
 
 
 def _flat(output: Any) -> Iterator[torch.Tensor]:
@@ -82,7 +117,8 @@ def _flat(output: Any) -> Iterator[torch.Tensor]:
             yield from _flat(value)
 
 
-def _close(a: torch.Tensor | None, b: torch.Tensor | None) -> bool:
+def _close(a: torch.Tensor | None, b: torch.Tensor | None, floor: float = 1e-6) -> bool:
+    """Equal to :data:`RTOL` of ``a``'s largest value (or of ``floor``, where a tensor is all but zero)."""
     if a is None or b is None:
         return a is None and b is None
     if a.shape != b.shape or a.dtype.is_floating_point != b.dtype.is_floating_point:
@@ -93,12 +129,23 @@ def _close(a: torch.Tensor | None, b: torch.Tensor | None) -> bool:
     if not bool(torch.isfinite(a).all()) or not bool(torch.isfinite(b).all()):
         return False
     scale = float(a.abs().max()) if a.numel() else 0.0
-    return a.numel() == 0 or float((a - b).abs().max()) <= RTOL * max(scale, 1e-6)
+    return a.numel() == 0 or float((a - b).abs().max()) <= RTOL * max(scale, floor)
 
 
 def _outputs_agree(a: Any, b: Any) -> bool:
     xs, ys = list(_flat(a)), list(_flat(b))
     return len(xs) == len(ys) and bool(xs) and all(_close(x, y) for x, y in zip(xs, ys, strict=True))
+
+
+def _varies(output: Any) -> bool:
+    """Whether the two samples of the batch give different outputs: a model saturated into a constant
+    (everything clamped away) would agree with anything."""
+    for t in _flat(output):
+        if t.dim() and t.shape[0] >= 2 and t.is_floating_point():
+            a, b = t[0].double(), t[1].double()
+            if float((a - b).abs().max()) > RTOL * max(float(a.abs().max()), 1e-6):
+                return True
+    return False
 
 
 def _run(model: nn.Module, x: torch.Tensor, seed: int) -> Any:
@@ -117,7 +164,7 @@ def _eval_agrees(sides: Sides, shape: tuple[int, ...], seed: int, *, optional: b
             expected = _run(sides.reference, x.clone(), seed)
         except Exception:
             return optional
-        return _outputs_agree(expected, _run(sides.candidate, x.clone(), seed))
+        return _varies(expected) and _outputs_agree(expected, _run(sides.candidate, x.clone(), seed))
 
 
 def _train_agrees(sides: Sides, shape: tuple[int, ...]) -> bool:
@@ -142,8 +189,14 @@ def _train_agrees(sides: Sides, shape: tuple[int, ...]) -> bool:
             loss.backward()
     rt, ct = tensors(sides.reference), tensors(sides.candidate)
     pairs = [(rt[r], ct[c]) for r, c in sides.pairs]
+    # a gradient is measured against the largest of them all: one that all but cancels (a bias before a
+    # mass-conserving rescale) holds only rounding noise, which differs between two spellings
+    floor = max(
+        (float(a.grad.abs().max()) for a, _ in pairs if a.grad is not None and a.grad.numel()), default=0.0
+    )
     return _close(xr.grad, xc.grad) and all(
-        _close(a.grad, b.grad) if isinstance(a, nn.Parameter) else _close(a, b) for a, b in pairs
+        _close(a.grad, b.grad, max(floor, 1e-6)) if isinstance(a, nn.Parameter) else _close(a, b)
+        for a, b in pairs
     )
 
 
