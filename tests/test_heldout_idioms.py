@@ -523,9 +523,6 @@ NOT_YET: dict[str, str] = {
     # 16 of 16 clean; swapped 8 of 8):
     # heldout42, first run at b8f855e (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 11 of 16 right; twins 16 of 16 clean; swapped 5 of 5):
-    "ppocr_stack_lstm": "described_difference ('The head is built differently (19 differences ...)': zeros, lstm, flip "
-    "and cat ops, the LSTM's output read as 1 x 512 x 32 on the reference side, head.fc read as '1 conv' there and as a "
-    "Linear here) for four one-way LSTMs with flips, numerically the two-layer bidirectional nn.LSTM (expected clean)",
     # heldout43, first run at 06b9eaf (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 12 of 16 right; twins 16 of 16 clean; swapped 4 of 4):
     # heldout44, first run at aa79b68 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
@@ -581,10 +578,6 @@ NOT_YET: dict[str, str] = {
     "add ...; 'The model as a whole ...': slice reads ReLU where the reference has div (x8)) for Dieleman's "
     "per-question denominators summed slice by slice and concatenated, the block-diagonal mask product exactly (3e-17 "
     "in float64): the spelling not recognised (expected clean)",
-    "downscale_kron_as_nearest": "described_difference ('The head is built differently (3 differences)': interpolate "
-    "where the reference has ones, mode nearest, kron missing in the candidate) for the constraint's ratio spread over "
-    "each 4 x 4 cell by F.interpolate(mode='nearest') instead of torch.kron with a block of ones, the same values (0 "
-    "in float64): the kron spelling of nearest upsampling not recognised (expected clean)",
     # heldout51, first run at 38feb2d (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 8 of 16 right; twins 16 of 16 clean; swapped 2 of 5):
     "ee_block_gates_off": "block_counts ('[3, 2, 3] in the candidate, [3, 3, 3] in the reference', at layer2.2) and a "
@@ -592,6 +585,11 @@ NOT_YET: dict[str, str] = {
     "backward) besides the right described_difference in layer2.1, for layer2.1 with both conv gates off "
     "(relu2(x + x)): the broken block read as a block left out and its doubling add given to layer2.0 (expected "
     "described at layer2.1)",
+    "skipnet_sigmoid_gate": "two described_difference at group3_gate2 ('The head is built differently (7 "
+    "differences)': __getitem__ where the reference has softmax, an extra sigmoid, sub ...; 'The model as a whole "
+    "...': slice and log_softmax reading the 1x1 conv) for the gates' run probability as sigmoid(l1 - l0) instead of "
+    "softmax(l)[:, 1], the same number (0 in float64): the spelling not recognised, and the last gate taken for the "
+    "head (expected clean)",
     "blockdrop_forward_single": "block_counts ('[2, 2, 2] in the candidate, [2, 4, 4] in the reference') and three "
     "repeated_in_blocks (the mask multiplies and their add 'missing in the candidate', 'ReLU moved across the add', "
     "'an extra ReLU') claiming all 22 mismatches for BlockDrop's forward_single, relu(residual + block(x)) without "
@@ -714,6 +712,12 @@ NOT_YET: dict[str, str] = {
     "(head, whole model), 62 mismatches, one located at the reference's sn1, for identity * (1 - out) in place of out + "
     "identity: without the blocks' add the neurons' v + x[t] are read as the residual units and the block structure "
     "falls apart (expected described in the stages)",
+    "tet_preallocated_spikes": "block_counts, two described_difference ('setitem bounds :, 0, :, :, : where the "
+    "reference has None (16 places)') and five repeated_in_blocks ('__getitem__ where the reference has stack', 'an "
+    "extra residual add', 'a multiply by the constant 0.5, before the residual add' ...), 151 mismatches, for the "
+    "spikes written into a preallocated torch.zeros_like(x) by out[:, t] = spike, torch.stack of the same spikes "
+    "exactly (0 in float64): the setitem writes not read as the stack, and the neurons' mem * tau + x[:, t] taken "
+    "for residual adds (expected clean)",
     "tet_spike_before_add": "block_counts ('[1, 2, 0, 1, 0, 1, ...] in the candidate, [1, 2, 1, 2, 1, 2, ...] in the "
     "reference': the LIF neurons' mem * tau + x[:, t] counted as blocks) beside the right extra_module_in_blocks ('An "
     "extra LIFSpike in 8 blocks', spike2 on the main path) and described_difference (the last neuron read as the "
