@@ -254,3 +254,23 @@ def test_an_adaptive_pools_kept_axis_is_recorded_as_its_size() -> None:
     c = compare_traces(trace(_PoolOverTime(8), (1, 2, 4, 8, 8)), trace(_PoolOverTime(16), (1, 2, 4, 8, 8)),
                        reference_name="a", candidate_name="b", num_classes=4)  # fmt: skip
     assert Pattern.WIDTHS in {f.pattern for f in c.findings}  # the widths, no crash in the head's checks
+
+
+class _Clipped(nn.Module):
+    def __init__(self, high: float) -> None:
+        super().__init__()
+        self.conv, self.fc, self.high = nn.Conv2d(3, 8, 3), nn.Linear(8, 4), high
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(self.conv(x).clamp(max=self.high).clamp_min(-1.0).mean((2, 3)))
+
+
+def test_a_clamps_bounds_are_compared() -> None:
+    def messages(a: float, b: float) -> list[str]:
+        c = compare_traces(trace(_Clipped(a), (3, 8, 8)), trace(_Clipped(b), (3, 8, 8)), reference_name="a",
+                           candidate_name="b", num_classes=4)  # fmt: skip
+        return [m.message for m in c.mismatches]
+
+    assert not messages(3.0, 3.0)
+    found = messages(3.0, 6.0)
+    assert found and all("clamp_max" in m for m in found), found  # was no difference at all

@@ -198,6 +198,20 @@ def interpolate_args(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
     return out
 
 
+_CLAMPS = {"clamp": ("min", "max"), "clip": ("min", "max"), "clamp_min": ("min",), "clamp_max": ("max",)}
+
+
+def clamp_bounds(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """``x.clamp(max=3)``: the bounds a clamp clips at (``clamp(max=3)`` and ``clamp(max=6)`` differ)."""
+    keys = _CLAMPS.get(name[:-1] if name.endswith("_") else name, ())
+    out: dict[str, Any] = {}
+    for i, key in enumerate(keys):
+        value = arg(args, kwargs, i + 1, key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            out[f"clamp_{key}"] = float(value)
+    return out
+
+
 DIV_NAMES = frozenset({"div", "div_", "__truediv__", "__itruediv__", "true_divide", "truediv"})
 
 

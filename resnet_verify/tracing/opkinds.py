@@ -16,6 +16,7 @@ from resnet_verify.tracing.activation_args import activation_arguments
 from resnet_verify.tracing.move_args import move_args, roi_args
 from resnet_verify.tracing.op_args import arg as _arg
 from resnet_verify.tracing.op_args import (
+    clamp_bounds,
     conv_transpose_arguments,
     divisor,
     interpolate_args,
@@ -319,6 +320,7 @@ def _other(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> _Classif
     return OpKind.OTHER, {
         "function": function,
         **divided,
+        **clamp_bounds(name, args, kwargs),
         **sort_dim(name, args, kwargs),
         **normalize_args(name, args, kwargs),
         **interpolate_args(name, args, kwargs),
