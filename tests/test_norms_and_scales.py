@@ -72,9 +72,9 @@ def test_parameter_side_ops_are_not_data_path_ops() -> None:
     assert not [op for op in t.ops if op.name in ("mean", "var", "sqrt")]
     conv = next(op for op in t.ops if op.module_path == "conv1")
     # (the eps it adds is part of the step: two standardizations with other eps compute otherwise)
-    assert dict(conv.attrs)["param_ops"] == "mean→sub→var→add(1e-06)→sqrt→div" and conv.params == (
-        "conv1.weight",
-    )
+    assert dict(conv.attrs)[
+        "param_ops"
+    ] == "mean(dim=(1, 2, 3))→sub→var(dim=(1, 2, 3))→add(1e-06)→sqrt→div" and conv.params == ("conv1.weight",)
     assert t.total_params == sum(p.numel() for p in model.parameters())
 
 
@@ -287,5 +287,39 @@ def test_reading_a_parametrization_runs_it_on_a_copy() -> None:
     parametrize.register_parametrization(conv, "weight", state)
     before = state.calls.item()
     steps = strip_reparametrizations(conv)
-    assert steps == {"weight": "mean→sub→std→add(1e-05)→div"}  # the weight's steps, not the counter's add_
+    assert steps == {
+        "weight": "mean(dim=(1, 2, 3))→sub→std(dim=(1, 2, 3))→add(1e-05)→div"
+    }  # the weight's steps, not the counter's add_
     assert state.calls.item() == before + 1  # only the fold itself ran it (remove_parametrizations)
+
+
+class _ScaledSignConv(nn.Conv2d):
+    """XNOR-Net's binary conv: sign(W) times mean |W|, per filter or (``per_layer``) one for the layer."""
+
+    per_layer = False
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        w = self.weight
+        scale = w.abs().mean() if self.per_layer else w.abs().mean(dim=(1, 2, 3), keepdim=True)
+        return self._conv_forward(x, torch.sign(w) * scale, self.bias)
+
+
+def _xnor(per_layer: bool) -> nn.Module:
+    model = nn.Sequential(
+        _ScaledSignConv(3, 8, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 4)
+    )
+    model[0].per_layer = per_layer
+    return model
+
+
+def test_the_axes_a_weight_is_reduced_over_are_compared() -> None:
+    def chains(ref: nn.Module, cand: nn.Module) -> list[tuple[object, object]]:
+        from resnet_verify.verify.comparison import compare_traces
+
+        c = compare_traces(trace(ref, (3, 8, 8)), trace(cand, (3, 8, 8)), reference_name="a", candidate_name="b",
+                           num_classes=4)  # fmt: skip
+        return [(m.expected, m.actual) for m in c.mismatches if m.field == "param_ops"]
+
+    assert not chains(_xnor(False), _xnor(False))
+    # one scale for the layer where each filter has its own: compared clean before
+    assert chains(_xnor(False), _xnor(True)) == [("sign→abs→mean(dim=(1, 2, 3))→mul", "sign→abs→mean→mul")]

@@ -1,4 +1,5 @@
-"""How a step on a tensor is named: ``add(1e-05)``, ``normalize(p=2.0, dim=0)``, else the function.
+"""How a step on a tensor is named: ``add(1e-05)``, ``normalize(p=2.0, dim=0)``, ``mean(dim=(1, 2, 3))``,
+else the function.
 
 Read by the tracer for the steps that compute a weight in ``forward`` and by the parametrization
 reader (``usercode``) for a ``parametrize`` module's, so the same standardization, normalization or
@@ -40,6 +41,23 @@ def normalize_args(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
 
 
 _ADDS = frozenset({"add", "add_", "__add__", "__radd__", "__iadd__"})
+_REDUCTIONS = frozenset({"mean", "sum", "amax", "amin", "std", "var", "max", "min", "prod", "logsumexp"})
+
+
+def reduced_axes(name: str, args: tuple, kwargs: dict) -> tuple[int, ...] | None:
+    """The axes a reduction runs over, where it runs over some of them (``w.abs().mean((1, 2, 3))``,
+    XNOR's per-filter scale), else None (over all: ``w.abs().mean()``, one scale per layer)."""
+    tensor = args[0] if args else kwargs.get("input")
+    dim = arg(args, kwargs, 1, "dim")
+    if name not in _REDUCTIONS or not isinstance(tensor, torch.Tensor) or tensor.dim() == 0 or dim is None:
+        return None
+    dims = [dim] if isinstance(dim, int) and not isinstance(dim, bool) else dim
+    if not isinstance(dims, list | tuple) or not all(
+        isinstance(d, int) and not isinstance(d, bool) for d in dims
+    ):
+        return None  # max(a, b): a second tensor, no axes
+    axes = tuple(sorted({d % tensor.dim() for d in dims}))
+    return None if len(axes) == tensor.dim() else axes
 
 
 def step_name(name: str, args: tuple, kwargs: dict) -> str:
@@ -49,6 +67,9 @@ def step_name(name: str, args: tuple, kwargs: dict) -> str:
     if given:
         label = "norm" if name == "vector_norm" else name
         return f"{label}({', '.join(f'{k}={v}' for k, v in given.items() if k != 'of')})"
+    axes = reduced_axes(name, args, kwargs)
+    if axes is not None:
+        return f"{name}(dim={axes})"
     if name in _ADDS:  # ``running_var + eps``: the eps a hand-written frozen BN divides with
         scalar = next((a for a in args[1:] if isinstance(a, int | float) and not isinstance(a, bool)), None)
         if scalar is not None:
@@ -56,4 +77,4 @@ def step_name(name: str, args: tuple, kwargs: dict) -> str:
     return name
 
 
-__all__ = ["arg", "normalize_args", "step_name"]
+__all__ = ["arg", "normalize_args", "reduced_axes", "step_name"]

@@ -16,8 +16,9 @@ _SPELLED = {"truediv": "div", "true_divide": "div", "rsub": "sub", "radd": "add"
 
 
 def _plain(name: str) -> str:
-    """``__sub__`` / ``sub_`` / ``__isub__`` -> ``sub``: one name per arithmetic op."""
-    bare = name.strip("_")
+    """``__sub__`` / ``sub_`` / ``__isub__`` -> ``sub``: one name per arithmetic op; ``mean(dim=(1,))`` ->
+    ``mean`` (the axes a step reduces over are compared in the chain, not in its kind)."""
+    bare = name.split("(", 1)[0].strip("_")
     bare = bare[1:] if bare.startswith("i") and bare[1:] in ("sub", "add", "mul", "truediv", "div") else bare
     return _SPELLED.get(bare, bare)
 
