@@ -120,6 +120,9 @@ def _bias(product: int, ops: Sequence[OpRecord], reading: dict[int, list[int]]) 
     return None
 
 
+_CARRIED = ("param_ops", "custom_backward")
+
+
 def read_products(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     if not any(op.name in _MATMUL or dict(op.attrs).get("function") == "einsum" for op in ops):
         return tuple(ops)
@@ -131,6 +134,9 @@ def read_products(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
         if found is None and conv is None:
             continue
         kind, attrs = found if found is not None else conv[:2]  # type: ignore[index]
+        # how a weight computed in forward was computed stays on the layer it becomes (a text encoder's
+        # normalised features as a classifier's weight: the normalisation left out compared clean)
+        attrs = {**attrs, **{k: v for k, v in op.attrs if k in _CARRIED}}
         shaped = conv[2] if conv is not None else None
         params, in_shapes = op.params, op.in_shapes
         if conv is not None and kind is OpKind.CONV:
