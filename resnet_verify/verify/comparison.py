@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
 
@@ -21,6 +22,7 @@ from resnet_verify.verify.classes import ClassesFrom, classes_from_head
 from resnet_verify.verify.crash_causes import diagnose
 from resnet_verify.verify.crash_causes.dimensionality import wrong_dimensionality
 from resnet_verify.verify.diff import diff
+from resnet_verify.verify.hidden_constants import constants_differ
 from resnet_verify.verify.locate import locate_values
 from resnet_verify.verify.patterns import explain
 from resnet_verify.verify.patterns.family import keep_for_verdict
@@ -260,7 +262,20 @@ def compare(
         num_classes=num_classes,
         classes_from=classes_from,
     )
-    return spelled_otherwise(candidate, reference, comparison)
+    comparison = spelled_otherwise(candidate, reference, comparison)
+    return _explained(comparison, constants_differ(candidate, reference, comparison))
+
+
+def _explained(comparison: Comparison, found: Sequence[Mismatch]) -> Comparison:
+    """``comparison`` with the mismatches its numbers found, explained like the trace's."""
+    if not found:
+        return comparison
+    ref, cand, pairs = comparison.reference, comparison.candidate, comparison.blocks
+    mismatches = (*comparison.mismatches, *found)
+    findings = tuple(explain(ref, cand, pairs, mismatches))
+    stages = stage_rows(ref, cand, pairs, mismatches)
+    mismatches, findings, _ = keep_for_verdict(mismatches, findings)
+    return dataclasses.replace(comparison, mismatches=mismatches, findings=findings, stages=stages)
 
 
 _SIZED = ("conv", "pool")  # ops that fail on a map smaller than their window: "too small" is the cause

@@ -101,7 +101,7 @@ def _random_constants(reference: str | nn.Module, num_classes: int, rt: dict[str
     """The reference's non-learned tensors its builder draws at random: a second build disagrees."""
     from resnet_verify.verify.weights import load_reference
 
-    fixed = [n for n, t in rt.items() if not learned(n, t) and t.is_floating_point()]
+    fixed = [n for n, t in rt.items() if not learned(n, t)]  # a random permutation buffer too
     if not fixed or not isinstance(reference, str):
         return set()
     other = tensors(load_reference(reference, num_classes=num_classes, seed=1))
@@ -147,5 +147,5 @@ def build_sides(candidate: nn.Module, reference: str | nn.Module, comparison: Co
             ct[c].copy_(rt[r])
     for model in (ref_model, cand_model):
         nn.Module.double(model)
-    constants = tuple(n for n, t in ct.items() if n not in copied and t.is_floating_point())
+    constants = tuple(n for n in ct if n not in copied)
     return Sides(ref_model, cand_model, tuple(pairs), constants)

@@ -36,14 +36,16 @@ Why all or nothing: the check is of the whole model, so it clears the whole diff
 from __future__ import annotations
 
 import dataclasses
+import enum
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import torch
 from torch import nn
 
 from resnet_verify.specs.usercode import set_training
+from resnet_verify.tracing.records import Trace
 from resnet_verify.verify.numeric_sides import SEED, Sides, build_sides, tensors
 from resnet_verify.verify.records import Comparison, Mismatch, MismatchKind
 
@@ -94,6 +96,15 @@ def _op_names(comparison: Comparison, m: Mismatch) -> set[str]:
     return parts
 
 
+def _learned_shapes(trace: Trace) -> list[tuple[int, ...]]:
+    stats = ("running_mean", "running_var")
+    return sorted(
+        tuple(p.shape)
+        for p in trace.params
+        if (p.trainable and not p.is_buffer) or (p.is_buffer and p.name.rsplit(".", 1)[-1] in stats)
+    )
+
+
 def _eligible(comparison: Comparison) -> bool:
     ref, cand = comparison.reference, comparison.candidate
     if not comparison.mismatches or ref.crash is not None or cand.crash is not None:
@@ -103,7 +114,11 @@ def _eligible(comparison: Comparison) -> bool:
     kept = _KEPT_FIELDS | _SETTINGS
     if any(m.kind in _KEPT_KINDS or m.field in kept for m in comparison.mismatches):
         return False
-    return not any(_op_names(comparison, m) & _BOUNDED for m in comparison.mismatches)
+    if any(_op_names(comparison, m) & _BOUNDED for m in comparison.mismatches):
+        return False
+    # no pairing of the learned tensors can exist where their shapes differ (an SE block, a width):
+    # the common case, decided from the traces before any model is built
+    return _learned_shapes(comparison.reference) == _learned_shapes(comparison.candidate)
 
 
 def _flat(output: Any) -> Iterator[torch.Tensor]:
@@ -154,7 +169,13 @@ def _run(model: nn.Module, x: torch.Tensor, seed: int) -> Any:
         return model(x)
 
 
-def _eval_agrees(sides: Sides, shape: tuple[int, ...], seed: int, *, optional: bool) -> bool:
+class Agreement(enum.Enum):
+    SAME = "same"
+    DIFFERENT = "different"
+    UNDECIDED = "undecided"  # a side cannot run this way, or the outputs do not depend on the input
+
+
+def _eval_agrees(sides: Sides, shape: tuple[int, ...], seed: int, *, optional: bool) -> Agreement:
     """Eval-mode outputs on one random batch; ``optional``: a reference that cannot run it skips it."""
     x = torch.randn(shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
     for model in (sides.reference, sides.candidate):
@@ -163,8 +184,11 @@ def _eval_agrees(sides: Sides, shape: tuple[int, ...], seed: int, *, optional: b
         try:
             expected = _run(sides.reference, x.clone(), seed)
         except Exception:
-            return optional
-        return _varies(expected) and _outputs_agree(expected, _run(sides.candidate, x.clone(), seed))
+            return Agreement.SAME if optional else Agreement.UNDECIDED
+        if not _varies(expected):
+            return Agreement.UNDECIDED
+        same = _outputs_agree(expected, _run(sides.candidate, x.clone(), seed))
+        return Agreement.SAME if same else Agreement.DIFFERENT
 
 
 def _train_agrees(sides: Sides, shape: tuple[int, ...]) -> bool:
@@ -204,16 +228,24 @@ def _larger(shape: tuple[int, ...]) -> tuple[int, ...]:
     return (*shape[:2], *(int(math.ceil(s * _GROWTH / 16) * 16) for s in shape[2:]))
 
 
+def functions_agree(sides: Sides, input_shape: Sequence[int]) -> Agreement:
+    """Eval outputs, train outputs, gradients and norm statistics, then eval outputs at a larger input.
+    A side that raises (a model that casts to float32 inside, a backward it cannot run) decides nothing."""
+    shape = (2, *(int(s) for s in input_shape[1:]))
+    try:
+        first = _eval_agrees(sides, shape, SEED, optional=False)
+        if first is not Agreement.SAME:
+            return first
+        if not _train_agrees(sides, shape):
+            return Agreement.DIFFERENT
+        return _eval_agrees(sides, _larger(shape), SEED + 3, optional=True)
+    except Exception:
+        return Agreement.UNDECIDED
+
+
 def _same_function(candidate: nn.Module, reference: str | nn.Module, comparison: Comparison) -> bool:
     sides = build_sides(candidate, reference, comparison)
-    if sides is None:
-        return False
-    shape = (2, *(int(s) for s in comparison.input_shape[1:]))
-    return (
-        _eval_agrees(sides, shape, SEED, optional=False)
-        and _train_agrees(sides, shape)
-        and _eval_agrees(sides, _larger(shape), SEED + 3, optional=True)
-    )
+    return sides is not None and functions_agree(sides, comparison.input_shape) is Agreement.SAME
 
 
 def _note(comparison: Comparison) -> str:
