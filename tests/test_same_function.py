@@ -31,7 +31,15 @@ def _checked(ref_kw: dict[str, Any], cand_kw: dict[str, Any]) -> tuple[Compariso
     return before, spelled_otherwise(cand, ref, before)
 
 
-@pytest.mark.parametrize("spelling", [{"einsum": True}, {"lerp": True}, {"einsum": True, "lerp": True}])
+SPELLINGS = [
+    {"einsum": True},
+    {"lerp": True},
+    {"einsum": True, "lerp": True},
+    {"einsum": True, "conv_head": True},
+]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
 def test_the_same_function_spelled_otherwise_is_no_difference_either_way(spelling: dict[str, Any]) -> None:
     for ref_kw, cand_kw in (({}, spelling), (spelling, {})):
         before, after = _checked(ref_kw, cand_kw)

@@ -19,6 +19,7 @@ wrong one only fails the check.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 import torch
 from torch import nn
@@ -64,14 +65,20 @@ def _one_to_one(mapping: ParamMapping) -> bool:
     return whole and not unused and len(set(refs)) == len(refs) and len(set(cands)) == len(cands)
 
 
+def unit_free(shape: Sequence[int]) -> tuple[int, ...]:
+    """A shape without its unit axes: a 1x1 conv's (o, i, 1, 1) weight is a Linear's (o, i), a Conv1d's
+    (o, i, 1) a Conv2d's (o, i, 1, 1): one set of numbers, laid out another way (copied by reshape)."""
+    return tuple(int(n) for n in shape if n != 1)
+
+
 def _by_name_or_order(
     rt: dict[str, torch.Tensor], ct: dict[str, torch.Tensor], refs: list[str], cands: list[str]
 ) -> list[tuple[str, str]] | None:
     if len(refs) != len(cands):
         return None
-    if set(refs) == set(cands) and all(rt[n].shape == ct[n].shape for n in refs):
+    if set(refs) == set(cands) and all(unit_free(rt[n].shape) == unit_free(ct[n].shape) for n in refs):
         return [(n, n) for n in refs]
-    if all(rt[r].shape == ct[c].shape for r, c in zip(refs, cands, strict=True)):
+    if all(unit_free(rt[r].shape) == unit_free(ct[c].shape) for r, c in zip(refs, cands, strict=True)):
         return list(zip(refs, cands, strict=True))
     return None
 
@@ -114,7 +121,7 @@ def _pairs(
     refs = [n for n, t in rt.items() if learned(n, t) or n in drawn]
     mapping = pair_parameters(comparison)
     if _one_to_one(mapping) and all(
-        r in rt and c in ct and rt[r].shape == ct[c].shape for r, c in mapping.pairs
+        r in rt and c in ct and unit_free(rt[r].shape) == unit_free(ct[c].shape) for r, c in mapping.pairs
     ):
         pairs = [(r, c) for r, c in mapping.pairs if r in set(refs)]
         unpaired = {n for n, t in ct.items() if learned(n, t)} - {c for _, c in pairs}
@@ -144,8 +151,14 @@ def build_sides(candidate: nn.Module, reference: str | nn.Module, comparison: Co
     _randomize(ref_model, {r for r, _ in pairs})
     with torch.no_grad():
         for r, c in pairs:
-            ct[c].copy_(rt[r])
+            ct[c].copy_(rt[r].reshape(ct[c].shape))
     for model in (ref_model, cand_model):
         nn.Module.double(model)
+        with (
+            torch.no_grad()
+        ):  # complex weights (a Fourier layer's) to complex128 as well: double() leaves them
+            for t in tensors(model).values():
+                if t.is_complex():
+                    t.data = t.data.to(torch.complex128)
     constants = tuple(n for n in ct if n not in copied)
     return Sides(ref_model, cand_model, tuple(pairs), constants)
