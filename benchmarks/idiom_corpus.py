@@ -62,7 +62,8 @@ time-series forecasting as their repositories write them; ``heldout56``: continu
 residual networks as public repositories write them; ``heldout57``: spiking residual networks with the
 neurons written by hand; ``heldout58``: binary and low-bit ResNets as their research repositories write them;
 ``heldout59``: residual networks over point clouds and graphs as public repositories write them; ``heldout60``:
-residual networks inside learned image compression as CompressAI-style repositories write them); an idiom's
+residual networks inside learned image compression as CompressAI-style repositories write them; ``heldout61``:
+neural operators and PDE surrogates with residual structure as public repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1195,6 +1196,21 @@ PART_NOTES = {
     "entropy bottleneck described beside it, swapped too), hyper_dcvc_resblock (the LeakyReLU 'moved across the add' "
     "described, pre_activation not named, swapped too): three of them the builder's function exactly, the spelling "
     "not recognised.",
+    "heldout61": "neural operators and PDE surrogates with residual structure as public repositories write them, "
+    "every module by hand (no neuralop or pdearena import), each against the user's own unedited builder in the same "
+    "file: a 2-D Fourier Neural Operator at 3 x 32 x 32 (three time steps stacked as channels, an (x, y) grid "
+    "concatenated in forward, an nn.Linear lifting, four Fourier layers in two ModuleLists, each gelu(SpectralConv2d(x) "
+    "+ 1x1 conv(x)) with torch.fft.rfft2, torch.cfloat weights on the kept modes by einsum 'bixy,ioxy->boxy' and "
+    "irfft2, F.pad for a non-periodic domain, a Linear projection head): the spectral weights as real pairs through "
+    "torch.view_as_complex, the lifting and projection as 1x1 convs, each 1x1 skip as a Conv1d over the flattened map "
+    "(clean), the 2020 fourier_2d's BatchNorm on each sum (normalization_layer), width 32 for 20 (widths), 12 x 12 "
+    "modes for 8 x 8 and the negative-frequency rows left unweighted (described); a 1-D FNO at 2 x 64 spelled out as "
+    "fourier_1d and PDEBench's FNO1d write it: rfft / irfft with norm='ortho' (clean), the 2020 ReLU "
+    "(activation_function), the 2020 last layer's stale x1 and neuraloperator's soft-gating skips (described); "
+    "PDEArena's dilated ResNet at 3 x 32 x 32 (GroupNorm -> dilated 3x3 conv -> GELU at dilations 1, 2, 4, 8, 4, 2, 1, "
+    "the input added, 1x1 lifting and output convs, a pad by 9): each unit an nn.Sequential (clean), the adds left out "
+    "(residual_add_missing), num_blocks [2, 2, 2, 2] (block_counts), no dilation and diffmode (described) "
+    "(tests/fixtures/heldout/batch61_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Sixty-one parts: ``heldout`` to
-``heldout60`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Sixty-two parts: ``heldout`` to
+``heldout61`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -193,6 +193,11 @@ sub-pixel convs, hand-written GDN and the attention block on a mean-scale hyperp
 returning CompressAI's dict; a scale hyperprior on Cheng's anchor transforms with abs before h_a and the port's
 BitEstimator, returning a tuple), compared with the user's own unedited builder: refactors, named variants and single
 mistakes) and
+``heldout61`` neural operators and PDE surrogates with residual structure as public repositories write them, every
+module by hand (a 2-D Fourier Neural Operator with rfft2, complex weights on the kept modes by einsum and a 1x1 conv
+beside each spectral conv, a Linear lifting and projection; a 1-D FNO spelled out as fourier_1d and PDEBench write it;
+PDEArena's dilated ResNet with the time history stacked as channels), compared with the user's own unedited builder:
+refactors, named variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1141,6 +1146,7 @@ def test_manifest_is_consistent() -> None:
         "heldout58": 16,
         "heldout59": 16,
         "heldout60": 16,
+        "heldout61": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
