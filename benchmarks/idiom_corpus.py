@@ -64,6 +64,8 @@ neurons written by hand; ``heldout58``: binary and low-bit ResNets as their rese
 ``heldout59``: residual networks over point clouds and graphs as public repositories write them; ``heldout60``:
 residual networks inside learned image compression as CompressAI-style repositories write them; ``heldout61``:
 neural operators and PDE surrogates with residual structure as public repositories write them); an idiom's
+residual networks inside learned image compression as CompressAI-style repositories write them; ``heldout62``:
+ResNets with dynamic convolutions and hypernetworks as public repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1217,6 +1219,24 @@ PART_NOTES = {
     "settings), fno_width32 (widths with the zero spectrum buffers and the lifting Linear described beside it, swapped "
     "too), fno1d_soft_gating (the soft-gating skip paired with the spectral conv across the add, placed at conv0 to "
     "conv3): three of them the builder's function exactly, the spelling not recognised.",
+    "heldout62": "ResNets with dynamic convolutions and hypernetworks as public repositories write them, every "
+    "input-dependent or generated kernel reshaped and passed to F.conv2d in forward, each against the user's own "
+    "unedited builder in the same file: a CIFAR ResNet of CondConv layers as timm writes them (four experts in one flat "
+    "parameter, one sigmoid routing per block on the pooled block input shared by both convs, the kernel mixed per "
+    "sample by torch.matmul, the batch folded into the channels for a conv with groups=B) at 3 x 32 x 32: the "
+    "combine-features form (the input repeated per expert, the outputs weighted and summed) and timm's per-sample "
+    "forward_legacy loop (clean), the routing's dropout (dropout), expert biases before the BatchNorms "
+    "(conv_bias_before_bn), a routing of its own in every CondConv (described); a quarter-width ResNet-18 of "
+    "kaijieshi7's Dynamic_conv2d (attention2d's softmax over four kernels at temperature 34, torch.mm aggregation, the "
+    "projection's 1x1 dynamic too) at 3 x 64 x 64: the attention's 1x1 convs as Linear layers (clean), DyReLU-B for the "
+    "blocks' ReLUs (activation_function), the temperature 30 and a plain projection (described); a quarter-width "
+    "OD-ResNet-18 as OSVAI/ODConv writes it (four kernels per ODConv, channel, filter, spatial and kernel attentions) "
+    "at 3 x 64 x 64: the channel and filter attentions multiplied into the kernel (clean), OD_ResNet's default head "
+    "dropout 0.1 (dropout), one kernel per ODConv (described); g1910/HyperNetworks' primary network in three stages of "
+    "two blocks (per-conv z embeddings, one shared HyperNetwork making 16 x 16 x 3 x 3 tiles, blocks convolving with "
+    "the kernels passed in, bare 1x1 reslayer projections) at 3 x 32 x 32: the tiles made in one batched call "
+    "(clean), a BatchNorm on the projection (projection_without_bn), the second conv's kernel from the first's "
+    "embedding and the hypernetwork's b2 left out (described) (tests/fixtures/heldout/batch62_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
