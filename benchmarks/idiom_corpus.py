@@ -66,6 +66,8 @@ residual networks inside learned image compression as CompressAI-style repositor
 neural operators and PDE surrogates with residual structure as public repositories write them); an idiom's
 residual networks inside learned image compression as CompressAI-style repositories write them; ``heldout62``:
 ResNets with dynamic convolutions and hypernetworks as public repositories write them); an idiom's
+residual networks inside learned image compression as CompressAI-style repositories write them; ``heldout63``:
+weight-tied, recurrent and equilibrium-style residual networks as public repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1246,6 +1248,24 @@ PART_NOTES = {
     "mismatch: the second conv's kernel from the first's embedding not seen), hyper_no_b2 (the missing add placed at "
     "the blocks reading the kernels as conv parameter counts, hope.b2 unused unclaimed): two of them the builder's "
     "function exactly, the spelling not recognised.",
+    "heldout63": "weight-tied, recurrent and equilibrium-style residual networks as public repositories write them, "
+    "every iteration count small and fixed, each against the user's own unedited builder in the same file: the "
+    "implicit-layers tutorial's DEQ on CIFAR (a biased conv and BatchNorm, one weight-tied GroupNorm ResNetLayer f(z, x) "
+    "iterated three times from zeros under torch.no_grad() and applied once more with autograd on, BatchNorm, "
+    "AvgPool2d(8, 8), Linear) at 3 x 32 x 32: the loop with autograd on and the iterate detached after it (clean), "
+    "BatchNorm in the layer (normalization_layer), the iteration started from x (described); R2U-Net as the copied "
+    "segmentation zoos write it, three levels (RRCNN blocks of a 1x1 conv, two Recurrent_blocks applying one "
+    "conv-BN-ReLU three times, x1 = conv(x + x1), and x + x1) at 3 x 64 x 64: the two units as one flat loop (clean), "
+    "RU-Net without x + x1 (residual_add_missing), the copied conv(x + x) unit that never feeds its state back "
+    "(described); Liao & Poggio's shared-weight RecNet (per stage a first block, a parent block and blocks reusing its "
+    "convs with their own BatchNorms) at 3 x 32 x 32: a stage as one module looping its shared convs over BatchNorm "
+    "pairs (clean), four blocks per stage (block_counts), the BatchNorms shared too (described); a ReZero CIFAR ResNet "
+    "(BN kept, shortcut(x) + resweight * out) at 3 x 32 x 32: the scaled add as a ReZero module (clean), Dropout(0.1) on "
+    "the branch (dropout), the scalar on the shortcut (described); a PyTorch port of DeepMind's SkipInit ResNet "
+    "(norm-free pre-activation bottlenecks, out * skip_gain + shortcut) at 3 x 64 x 64: NFNets' StochDepth "
+    "(stochastic_depth), the projection on the raw input (described); DeepThinking's DTNet with recall (a recall conv "
+    "over cat([thought, x]) and two norm-free BasicBlocks applied three times, a per-pixel head) at 3 x 32 x 32: the "
+    "recall conv split into two summed convs (clean), recall=False (described) (tests/fixtures/heldout/batch63_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

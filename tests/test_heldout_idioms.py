@@ -2,6 +2,7 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. Sixty-two parts: ``heldout`` to
 ``heldout61`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout60`` and ``heldout63`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 ``heldout60`` and ``heldout62`` (written after the detectors; expectations decided before the tool was run
 on them; the first five since used to improve it; ``heldout6`` holds whole networks written the way public
@@ -204,6 +205,11 @@ input-dependent or generated kernel reshaped and passed to F.conv2d in forward (
 layers with the batch folded into groups, a ResNet-18 of kaijieshi7's Dynamic_conv2d, OSVAI's OD-ResNet-18, the
 primary network of g1910/HyperNetworks with per-conv z embeddings), compared with the user's own unedited builder:
 refactors, named variants and single mistakes) and
+``heldout63`` weight-tied, recurrent and equilibrium-style residual networks as public repositories write them, every
+iteration count small and fixed (the implicit-layers tutorial's DEQ with fixed-point iterations under torch.no_grad()
+and one final application, R2U-Net's recurrent residual conv units, Liao & Poggio's shared-weight RecNet with
+time-specific BatchNorms, a ReZero CIFAR ResNet, a SkipInit ResNet, DeepThinking's looped DTNet with recall), compared
+with the user's own unedited builder: refactors, named variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1225,6 +1231,7 @@ def test_manifest_is_consistent() -> None:
         "heldout60": 16,
         "heldout61": 16,
         "heldout62": 16,
+        "heldout63": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
