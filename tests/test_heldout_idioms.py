@@ -1,11 +1,8 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Sixty-two parts: ``heldout`` to
-``heldout61`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout60`` and ``heldout63`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Sixty-four parts: ``heldout`` to
+``heldout63`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
-``heldout60`` and ``heldout62`` (written after the detectors; expectations decided before the tool was run
-on them; the first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
 (1-D signals, 3-D video and volumes, grayscale and multispectral images, each idiom with its input's
@@ -200,6 +197,7 @@ mistakes) and
 module by hand (a 2-D Fourier Neural Operator with rfft2, complex weights on the kept modes by einsum and a 1x1 conv
 beside each spectral conv, a Linear lifting and projection; a 1-D FNO spelled out as fourier_1d and PDEBench write it;
 PDEArena's dilated ResNet with the time history stacked as channels), compared with the user's own unedited builder:
+refactors, named variants and single mistakes) and
 ``heldout62`` ResNets with dynamic convolutions and hypernetworks as public repositories write them, every
 input-dependent or generated kernel reshaped and passed to F.conv2d in forward (a CIFAR ResNet of timm-style CondConv
 layers with the batch folded into groups, a ResNet-18 of kaijieshi7's Dynamic_conv2d, OSVAI's OD-ResNet-18, the
