@@ -829,14 +829,6 @@ NOT_YET: dict[str, str] = {
     "51200 parameters where the reference's has 25600 (shortcut), in 4 blocks') for each spectral weight stored as "
     "float32 pairs and made complex by torch.view_as_complex, the same products (0 in float64): the view read as a "
     "weight transform and the real pair counted as two values (expected clean)",
-    "fno_lift_conv1x1": "one unclaimed mismatch ('stem: expected Linear, found 1x1 conv' at fc0) for the lifting fc0 "
-    "as a 1x1 Conv2d on the channels-first map where the builder's nn.Linear runs on the channels-last map after the "
-    "grid is concatenated, the same per-position map (4e-17 in float64); the projection's 1x1 convs pass (expected "
-    "clean)",
-    "fno_skip_flat_conv1d": "repeated_in_blocks ('conv dilation (1,) where the reference has (1, 1); conv kernel_size "
-    "(1,) ...; padding (0,) ...; stride (1,) ..., in 4 blocks') for each 1x1 skip as an nn.Conv1d over the map "
-    "flattened to (B, C, H * W) and viewed back, the same 1x1 conv (6e-17 in float64): the flattened Conv1d not read "
-    "as the 2-D 1x1 conv (expected clean)",
     "fno_width32": "widths right (claiming 13 of 20), but repeated_in_blocks ('zeros output_shape (1, 32, 34, 18) "
     "where the reference has (1, 20, 34, 18) (shortcut), in 4 blocks': the spectral convs' out_ft buffers) and a "
     "described_difference for the stem ('linear out_features 32 where the reference has 20'), for width 32: the "
@@ -874,10 +866,6 @@ NOT_YET: dict[str, str] = {
     "ODConv read as 'weighted per channel by a softmax attention across the branches ... and summed'), claiming all 64 "
     "mismatches, for kernel_num=1 where the builder has four kernels per ODConv: the kernel attention's softmax over "
     "the mixed kernels taken for a selective-kernel unit (expected described in the stages)",
-    "hyper_shared_embedding": "no mismatch: in the four blocks whose two convs have the same shape the second conv's "
-    "kernel generated from the first conv's embedding (four embeddings fewer: 22 z vectors, 1,408 parameters; the "
-    "same kernel used twice per block) not seen: the hypernetwork's calls and the convs they feed match op for op "
-    "(expected described where the kernels are made and used)",
     "hyper_no_b2": "three repeated_in_blocks ('conv with 74960 parameters where the reference's has 75984 (main "
     "path), in 2 blocks (res_net.0, res_net.1)' ...) and three unclaimed (two more conv parameter counts, '1 "
     "parameter tensors (1,024 values) never used in forward: hope.b2'), 13 mismatches, placed at the blocks "
@@ -905,9 +893,6 @@ NOT_YET: dict[str, str] = {
     "repeated_in_blocks beside it ('2 parameter tensors run a second time (weights shared with an earlier layer) "
     "where the reference's layers have their own, in 3 blocks (layer1.3, layer2.3, layer3.3)'): the extra block's "
     "shared convs not seen as following from the block count (expected block_counts alone)",
-    "recnet_shared_bn": "no mismatch: the blocks reusing the parent block's BatchNorms as well as its convs (the "
-    "parent's two BatchNorm modules run twice per stage, 448 parameters fewer in all) compare clean (expected "
-    "described in the stages)",
     "dt_split_recall": "block_counts ('[9] in the candidate, [8] in the reference'), extra_module_in_blocks ('An extra "
     "Sequential in the stem (in the reference)', the projection), two repeated_in_blocks ('an extra residual add in "
     "the candidate; cat missing', 'conv with 9216 parameters where the reference's has 10080') and a "

@@ -53,6 +53,7 @@ from resnet_verify.verify.module_swap import FIELD as SWAP_FIELD
 from resnet_verify.verify.module_swap import ModuleSwaps, relative
 from resnet_verify.verify.moved_blocks import moved_blocks
 from resnet_verify.verify.moved_otherwise import moved_otherwise
+from resnet_verify.verify.param_totals import parameter_totals
 from resnet_verify.verify.per_frame import per_frame
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 from resnet_verify.verify.regularizer_diff import regularizer_mismatches
@@ -434,10 +435,11 @@ def _first(causes: dict[str, int], keys: Sequence[str]) -> int | None:
 def diff(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
     # Train-mode regularizers leave no op to align in an eval-mode trace: compared on their own.
     # Appended, never prepended: Mismatch.cause holds indices into the differ's own list.
-    return (
+    found = (
         moved_blocks(ref, cand, reword_inplace_skips(ref, cand, _Differ(ref, cand).run(pairs), pairs))
         + regularizer_mismatches(ref, cand, pairs)
         + gradient_mismatches(ref, cand, pairs)
         + inplace_mismatches(ref, cand, pairs)
         + repair_mismatches(ref, cand)
     )
+    return found + parameter_totals(ref, cand, found)
