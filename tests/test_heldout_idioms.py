@@ -840,22 +840,11 @@ NOT_YET: dict[str, str] = {
     "the skip paired the wrong way round across the add (expected described at w0 to w3)",
     # heldout62, first run at 6876e74 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 9 of 16 right; twins 16 of 16 clean; swapped 3 of 5):
-    "condconv_combine_features": "channel_gate ('global avg pool, Linear(16, 4), sigmoid, multiply ... on the main "
-    "path'), a described_difference ('A CondConv2d in place of conv1, conv2 (12 layers) (in the reference)') and two "
-    "repeated_in_blocks ('an extra sum in the candidate (main path), in 6 blocks'), 72 mismatches, for CondConv's "
-    "combine-features form (the input repeated per expert, one conv with groups=4, the outputs weighted by the "
-    "routing and summed), the mixed-kernel conv's function exactly (relative 1e-15 in float64): the routing's "
-    "multiply read as a channel gate and the spelling not recognised (expected clean)",
     "condconv_expert_bias": "conv_bias_before_bn right (12 convolutions, claiming 12 of 24), but a "
     "described_difference ('A CondConv2d in place of conv1, conv2 (12 layers) ... a layer of another design in the "
     "conv's place') claims the other 12 for the per-expert biases mixed by the routing (torch.matmul(routing, bias)) "
     "and passed to F.conv2d: the bias's matmul read as a layer of another design rather than as part of the bias "
     "(expected conv_bias_before_bn, parameters_computed_in_forward allowed)",
-    "dy_attention_linear": "described_difference ('A Dynamic_conv2d in place of conv1, conv2 (16 layers) ... global "
-    "pool, flatten, linear, relu, div, softmax, 3x3 conv') and repeated_in_blocks ('Linear where the reference has 1x1 "
-    "conv (shortcut), in 3 blocks'), 38 mismatches, for the attention's bias-free 1x1 convs on the pooled 1 x 1 map "
-    "as nn.Linear layers on the flattened vector, the same function with the weights reshaped (relative 1e-15 in "
-    "float64): a Linear on a pooled vector not read as a 1x1 conv on a 1 x 1 map (expected clean)",
     "dy_dyrelu": "two extra_module_in_blocks ('An extra DyReLUB in 8 blocks' for relu1, '... in 7 blocks' for relu2), "
     "a described_difference in the head (layer4.1's DyReLU read as head ops: 'linear out_features 32 where the "
     "reference has 10', an extra sigmoid, 'a multiply by the constant 2') and one unclaimed ('layer4.1 after the add: "

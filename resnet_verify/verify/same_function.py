@@ -62,10 +62,11 @@ _GROWTH = 1.5  # the second input's spatial size, relative to the first
 
 
 # A layer's own settings that always change the function or what it learns: no spelling differs in them,
-# so a mismatch in one ends the question before anything is built or run (the common case: a variant).
-_SETTINGS = frozenset({"eps", "momentum", "affine", "track_running_stats", "bias", "groups", "num_groups",
-                       "in_channels", "out_channels", "num_features", "in_features", "out_features",
-                       "negative_slope", "p"})  # fmt: skip
+# so a mismatch in one ends the question before anything is built or run (the common case: a variant). A
+# conv's groups and channel counts are not among them: with every learned shape equal, a difference there
+# is a spelling (CondConv's batch folded into the groups of one conv, a weight reshaped in forward).
+_SETTINGS = frozenset({"eps", "momentum", "affine", "track_running_stats", "bias", "num_groups", "negative_slope",
+                       "p"})  # fmt: skip
 
 
 # Ops whose result changes only past a bound (ReLU6's 6, clamp(max=3), DDU's max(1, sigma / coeff) on a
