@@ -45,3 +45,10 @@ def test_other_outputs_from_constants_of_other_names_are_one_mismatch_for_the_mo
     assert [(m.kind, m.field) for m in c.mismatches] == [(MismatchKind.NUMERIC, "outputs")], c.mismatches
     message = c.mismatches[0].message  # the constants it computes with are named, not the one drawn at random
     assert "adjacency" in message and "projection" not in message, message
+
+
+def test_layers_frozen_for_fine_tuning_are_no_constant() -> None:
+    model = GraphNet()
+    for p in model.blocks.parameters():
+        p.requires_grad_(False)  # a training choice: their values are the reference's to copy, not constants
+    assert not _compare(model, "build").mismatches

@@ -6,8 +6,11 @@ adjacency left unnormalised, a keypoint grid built ``indexing='ij'`` where ``'xy
 fixed projection with other values computes with the same ops and shapes: the structure reads "no
 difference", the worst answer this tool can give. So when the candidate holds such constants, was built
 with real tensors, and the structure finds nothing, the two models are run side by side as
-:mod:`resnet_verify.verify.same_function` runs them (the reference's learned tensors copied in, float64,
-eval and train, gradients, a larger input). Where they disagree, each constant of the same name and shape
+:mod:`resnet_verify.verify.same_function` runs them (the reference's learned tensors copied in, float64),
+their eval-mode outputs only: a constant shows in the values; gradients and trainability are other
+questions (layers frozen for fine-tuning are a training choice, not a constant). Tensors pair
+structurally or by name, never by position: a wrong pairing would only ever make two models differ.
+Where the outputs disagree, each constant of the same name and shape
 that holds other values is a mismatch at the first op that computes with it; where none does, the
 disagreement itself is one mismatch for the model as a whole. A constant the reference draws at random
 is copied like a learned tensor (``numeric_sides``), never reported.
@@ -22,7 +25,7 @@ from resnet_verify.specs.usercode import unwrap
 from resnet_verify.tracing.records import OpRecord, Trace
 from resnet_verify.verify.numeric_sides import Sides, build_sides, learned, tensors
 from resnet_verify.verify.records import Comparison, Mismatch, MismatchKind, Region
-from resnet_verify.verify.same_function import Agreement, functions_agree
+from resnet_verify.verify.same_function import Agreement, outputs_agree
 
 _SHOWN = 6  # a constant this small is shown whole
 
@@ -118,8 +121,8 @@ def constants_differ(
     if _constants(candidate) is None:
         return ()
     try:
-        sides = build_sides(candidate, reference, comparison)
-        if sides is None or functions_agree(sides, comparison.input_shape) is not Agreement.DIFFERENT:
+        sides = build_sides(candidate, reference, comparison, by_order=False)
+        if sides is None or outputs_agree(sides, comparison.input_shape) is not Agreement.DIFFERENT:
             return ()
     except Exception:  # a model that cannot run this way answers nothing here; its trace did
         return ()

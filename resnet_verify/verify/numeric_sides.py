@@ -72,13 +72,19 @@ def unit_free(shape: Sequence[int]) -> tuple[int, ...]:
 
 
 def _by_name_or_order(
-    rt: dict[str, torch.Tensor], ct: dict[str, torch.Tensor], refs: list[str], cands: list[str]
+    rt: dict[str, torch.Tensor],
+    ct: dict[str, torch.Tensor],
+    refs: list[str],
+    cands: list[str],
+    by_order: bool,
 ) -> list[tuple[str, str]] | None:
     if len(refs) != len(cands):
         return None
     if set(refs) == set(cands) and all(unit_free(rt[n].shape) == unit_free(ct[n].shape) for n in refs):
         return [(n, n) for n in refs]
-    if all(unit_free(rt[r].shape) == unit_free(ct[c].shape) for r, c in zip(refs, cands, strict=True)):
+    if by_order and all(
+        unit_free(rt[r].shape) == unit_free(ct[c].shape) for r, c in zip(refs, cands, strict=True)
+    ):
         return list(zip(refs, cands, strict=True))
     return None
 
@@ -116,7 +122,11 @@ def _random_constants(reference: str | nn.Module, num_classes: int, rt: dict[str
 
 
 def _pairs(
-    comparison: Comparison, rt: dict[str, torch.Tensor], ct: dict[str, torch.Tensor], drawn: set[str]
+    comparison: Comparison,
+    rt: dict[str, torch.Tensor],
+    ct: dict[str, torch.Tensor],
+    drawn: set[str],
+    by_order: bool,
 ) -> list[tuple[str, str]] | None:
     refs = [n for n, t in rt.items() if learned(n, t) or n in drawn]
     mapping = pair_parameters(comparison)
@@ -129,11 +139,15 @@ def _pairs(
         if not [n for n in left if not n.endswith(_STATISTICS[2])]:
             return pairs
     cands = [n for n, t in ct.items() if learned(n, t) or n in drawn]
-    return _by_name_or_order(rt, ct, refs, cands)
+    return _by_name_or_order(rt, ct, refs, cands, by_order)
 
 
-def build_sides(candidate: nn.Module, reference: str | nn.Module, comparison: Comparison) -> Sides | None:
-    """Both models for a numeric check (see the module docstring), or None where none can be made."""
+def build_sides(
+    candidate: nn.Module, reference: str | nn.Module, comparison: Comparison, *, by_order: bool = True
+) -> Sides | None:
+    """Both models for a numeric check (see the module docstring), or None where none can be made.
+    ``by_order=False``: only the structural pairing or names pair tensors, for a check whose "differ" is an
+    answer (a wrong pairing by position only ever makes two models differ)."""
     from resnet_verify.verify.weights import candidate_copy, load_reference
 
     original = tensors(unwrap(candidate))
@@ -142,7 +156,7 @@ def build_sides(candidate: nn.Module, reference: str | nn.Module, comparison: Co
     drawn = _random_constants(reference, comparison.num_classes, rt)
     cand_model = candidate_copy(candidate)
     ct = tensors(cand_model)
-    pairs = _pairs(comparison, rt, ct, drawn)
+    pairs = _pairs(comparison, rt, ct, drawn, by_order)
     if pairs is None:
         return None
     copied = {c for _, c in pairs}

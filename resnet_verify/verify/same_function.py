@@ -284,6 +284,14 @@ def functions_agree(sides: Sides, input_shape: Sequence[int]) -> Agreement:
         return Agreement.UNDECIDED
 
 
+def outputs_agree(sides: Sides, input_shape: Sequence[int]) -> Agreement:
+    """Eval-mode outputs alone, at the compared input size."""
+    try:
+        return _eval_agrees(sides, (2, *(int(s) for s in input_shape[1:])), SEED, optional=False)
+    except Exception:
+        return Agreement.UNDECIDED
+
+
 def _same_function(candidate: nn.Module, reference: str | nn.Module, comparison: Comparison) -> bool:
     sides = build_sides(candidate, reference, comparison)
     return sides is not None and functions_agree(sides, comparison.input_shape) is Agreement.SAME
