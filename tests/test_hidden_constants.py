@@ -23,7 +23,7 @@ def test_a_constant_with_other_values_is_a_mismatch_where_it_is_read_either_way(
         c = _compare(model, reference)
         assert [m.field for m in c.mismatches] == ["values"], c.mismatches
         m = c.mismatches[0]
-        assert m.kind is MismatchKind.ATTRIBUTE and m.candidate_path.startswith("blocks.0.conv1"), m
+        assert m.kind is MismatchKind.ATTRIBUTE and (m.candidate_path or "").startswith("blocks.0.conv1"), m
         assert (
             "adj" in m.message and "128 of 1024 entries" in m.message
         )  # the ring's 64 links, read unnormalised

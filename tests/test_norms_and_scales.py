@@ -305,11 +305,9 @@ class _ScaledSignConv(nn.Conv2d):
 
 
 def _xnor(per_layer: bool) -> nn.Module:
-    model = nn.Sequential(
-        _ScaledSignConv(3, 8, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 4)
-    )
-    model[0].per_layer = per_layer
-    return model
+    conv = _ScaledSignConv(3, 8, 3)
+    conv.per_layer = per_layer
+    return nn.Sequential(conv, nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 4))
 
 
 def test_the_axes_a_weight_is_reduced_over_are_compared() -> None:

@@ -48,7 +48,7 @@ def test_the_same_function_spelled_otherwise_is_no_difference_either_way(spellin
         assert any("computes the same function" in note for note in after.notes), after.notes
 
 
-EDITS = {
+EDITS: dict[str, dict[str, Any]] = {
     "eps": {"eps": 2e-5},  # a tenth of a percent in one BatchNorm's denominator
     "momentum": {"momentum": 0.2},  # the same outputs; the running statistics differ
     "detach": {"detach": True},  # the same outputs; no gradient reaches the body
