@@ -12,14 +12,15 @@ behind a zero; a shift is drawn around zero, since a positive one would make the
 (a ReLU left out of the stem, before its max pool, compared the same with positive shifts).
 
 Pairs come from the structural pairing (:func:`~resnet_verify.verify.pairing.pair_parameters`) where it
-is one to one, else by name, else by position: any bijection will do, since the numbers decide and a
+is one to one, else by name, else by position, always between tensors of one shape (a Linear's (o, i)
+weight against a 1x1 conv's (o, i, 1, 1) computes the same, yet the state dict differs: the conv classifier
+is a named variant): any bijection will do, since the numbers decide and a
 wrong one only fails the check.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
 
 import torch
 from torch import nn
@@ -65,12 +66,6 @@ def _one_to_one(mapping: ParamMapping) -> bool:
     return whole and not unused and len(set(refs)) == len(refs) and len(set(cands)) == len(cands)
 
 
-def unit_free(shape: Sequence[int]) -> tuple[int, ...]:
-    """A shape without its unit axes: a 1x1 conv's (o, i, 1, 1) weight is a Linear's (o, i), a Conv1d's
-    (o, i, 1) a Conv2d's (o, i, 1, 1): one set of numbers, laid out another way (copied by reshape)."""
-    return tuple(int(n) for n in shape if n != 1)
-
-
 def _by_name_or_order(
     rt: dict[str, torch.Tensor],
     ct: dict[str, torch.Tensor],
@@ -80,11 +75,9 @@ def _by_name_or_order(
 ) -> list[tuple[str, str]] | None:
     if len(refs) != len(cands):
         return None
-    if set(refs) == set(cands) and all(unit_free(rt[n].shape) == unit_free(ct[n].shape) for n in refs):
+    if set(refs) == set(cands) and all(rt[n].shape == ct[n].shape for n in refs):
         return [(n, n) for n in refs]
-    if by_order and all(
-        unit_free(rt[r].shape) == unit_free(ct[c].shape) for r, c in zip(refs, cands, strict=True)
-    ):
+    if by_order and all(rt[r].shape == ct[c].shape for r, c in zip(refs, cands, strict=True)):
         return list(zip(refs, cands, strict=True))
     return None
 
@@ -131,7 +124,7 @@ def _pairs(
     refs = [n for n, t in rt.items() if learned(n, t) or n in drawn]
     mapping = pair_parameters(comparison)
     if _one_to_one(mapping) and all(
-        r in rt and c in ct and unit_free(rt[r].shape) == unit_free(ct[c].shape) for r, c in mapping.pairs
+        r in rt and c in ct and rt[r].shape == ct[c].shape for r, c in mapping.pairs
     ):
         pairs = [(r, c) for r, c in mapping.pairs if r in set(refs)]
         unpaired = {n for n, t in ct.items() if learned(n, t)} - {c for _, c in pairs}
@@ -165,7 +158,7 @@ def build_sides(
     _randomize(ref_model, {r for r, _ in pairs})
     with torch.no_grad():
         for r, c in pairs:
-            ct[c].copy_(rt[r].reshape(ct[c].shape))
+            ct[c].copy_(rt[r])
     for model in (ref_model, cand_model):
         nn.Module.double(model)
         with (

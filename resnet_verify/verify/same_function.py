@@ -47,7 +47,7 @@ from torch import nn
 
 from resnet_verify.specs.usercode import set_training
 from resnet_verify.tracing.records import OpKind, Trace
-from resnet_verify.verify.numeric_sides import SEED, Sides, build_sides, tensors, unit_free
+from resnet_verify.verify.numeric_sides import SEED, Sides, build_sides, tensors
 from resnet_verify.verify.records import Comparison, Mismatch, MismatchKind
 
 RTOL = 1e-8  # float64: a refactor agrees to ~1e-14; BatchNorm eps 1e-5 against 1.1e-5 differs by ~5e-7
@@ -127,7 +127,7 @@ def _no_window(m: Mismatch) -> bool:
 def _learned_shapes(trace: Trace) -> list[tuple[int, ...]]:
     stats = ("running_mean", "running_var")
     return sorted(
-        unit_free(p.shape)
+        tuple(p.shape)
         for p in trace.params
         if (p.trainable and not p.is_buffer) or (p.is_buffer and p.name.rsplit(".", 1)[-1] in stats)
     )
@@ -170,8 +170,6 @@ def _close(a: torch.Tensor | None, b: torch.Tensor | None, floor: float = 1e-6) 
     """Equal to :data:`RTOL` of ``a``'s largest value (or of ``floor``, where a tensor is all but zero)."""
     if a is None or b is None:
         return a is None and b is None
-    if a.shape != b.shape and unit_free(a.shape) == unit_free(b.shape):
-        b = b.reshape(a.shape)  # a 1x1 conv's gradient against a Linear's: the same numbers
     if a.is_complex() and b.is_complex():  # a Fourier layer's weights: their real and imaginary parts
         a, b = (
             torch.view_as_real(a.detach().to(torch.complex128)),
