@@ -28,6 +28,7 @@ from torch import nn
 from resnet_verify.specs.usercode import unwrap
 from resnet_verify.verify.pairing import ParamMapping, pair_parameters
 from resnet_verify.verify.records import Comparison
+from resnet_verify.verify.weights import named_tensors as tensors
 
 SEED = 20261205
 _STATISTICS = ("running_mean", "running_var", "num_batches_tracked")
@@ -39,17 +40,6 @@ class Sides:
     candidate: nn.Module
     pairs: tuple[tuple[str, str], ...]  # (reference name, candidate name) of every copied tensor
     constants: tuple[str, ...] = ()  # the candidate's tensors left as it built them
-
-
-def tensors(model: nn.Module) -> dict[str, torch.Tensor]:
-    """Every parameter and buffer by its first qualified name."""
-    out: dict[str, torch.Tensor] = {}
-    for name, t in (
-        *model.named_parameters(remove_duplicate=False),
-        *model.named_buffers(remove_duplicate=False),
-    ):
-        out.setdefault(name, t)
-    return out
 
 
 def learned(name: str, t: torch.Tensor) -> bool:

@@ -28,7 +28,8 @@ _CALIBRATION_SIDE = 64
 # ------------------------------------------------------------------------------ models and weights
 
 
-def _named_tensors(model: nn.Module) -> dict[str, torch.Tensor]:
+def named_tensors(model: nn.Module) -> dict[str, torch.Tensor]:
+    """Every parameter and buffer by its first qualified name."""
     out: dict[str, torch.Tensor] = {}
     for name, param in model.named_parameters(remove_duplicate=False):
         out.setdefault(name, param)
@@ -202,7 +203,7 @@ def candidate_copy(candidate: nn.Module) -> nn.Module:
 
 def copy_weights(reference: nn.Module, candidate: nn.Module, mapping: ParamMapping) -> None:
     """Copy every paired reference tensor into the candidate, in place."""
-    rt, ct = _named_tensors(reference), _named_tensors(candidate)
+    rt, ct = named_tensors(reference), named_tensors(candidate)
     with torch.no_grad():
         for rname, cname in mapping.pairs:
             src, dst = rt[rname], ct[cname]
@@ -245,6 +246,7 @@ __all__ = [
     "copy_weights",
     "load_reference",
     "load_state_file",
+    "named_tensors",
     "randomize_batchnorm",
     "real_reference",
     "reference_tensors",
