@@ -64,10 +64,20 @@ class _Unit:
     held: tuple[int, ...] = ()  # the merges of the units on its paths (a skip over whole blocks)
 
 
-def _merges(graph: Graph, ops: Sequence[OpRecord], rank: int = 0) -> list[_Unit]:
+def _learns(op: OpRecord, learned: frozenset[str]) -> bool:
+    """Applies a learned tensor: one of the model's parameters, or a conv's or Linear's weight that
+    no module registers (layers kept in a plain Python list)."""
+    return op.kind in (OpKind.CONV, OpKind.LINEAR) or bool(learned.intersection(op.params))
+
+
+def _merges(
+    graph: Graph, ops: Sequence[OpRecord], rank: int = 0, learned: frozenset[str] | None = None
+) -> list[_Unit]:
     """One unit per residual addition: the latest common ancestor of both operands is the fork; the
     path with more convolutions is the main path. ``rank``: the input's; a sum of tensors of lower
-    rank (pooled vectors: PANNs' max + mean over time) adds no map back: no residual merge."""
+    rank (pooled vectors: PANNs' max + mean over time) adds no map back: no residual merge.
+    ``learned``: the names of learned tensors; an add with none on either path is arithmetic inside
+    a layer (a membrane update, a piecewise polynomial, a sum of a loop's terms), not a block."""
     units: list[_Unit] = []
     for op in (op for op in ops if _is_merge(op) and len(op.in_shapes[0]) >= rank):
         a, b = op.inputs[0], op.inputs[1]
@@ -85,6 +95,8 @@ def _merges(graph: Graph, ops: Sequence[OpRecord], rank: int = 0) -> list[_Unit]
             # belongs to the path that reads it: it descends from no fork
             made = {i for o in path for i in ops[o].inputs if i >= 0 and not ops[i].inputs}
             paths.append(tuple(sorted(set(path) | made)))
+        if learned is not None and not any(_learns(ops[o], learned) for p in paths for o in p):
+            continue
         if all(linear_branch(ops, p) for p in paths):
             # linear branches summed (RepVGG's 3x3 + 1x1 + BN, ACNet's 3x3 + 1x3 + 3x1): one linear
             # layer written as branches, inside a block; a residual block's path is not linear
@@ -404,7 +416,7 @@ def find_structure(
     graph = Graph(ops)
     table = {p.name: p for p in params}
     rank = map_rank(ops, input_shape)
-    merges = _merges(graph, ops, rank)
+    merges = _merges(graph, ops, rank, frozenset(p.name for p in params if not p.is_buffer))
     if outputs:
         live = graph.feeding(outputs)
         merges = [u for u in merges if u.merge is None or graph.holds(live, u.merge)]

@@ -94,6 +94,8 @@ def _one_way(
         twin = (pair.reference if candidate_shares else pair.candidate) if pair is not None else None
         if (twin is not None and twin in theirs) or (index is None and None in theirs):
             continue  # the other side shares there too
+        if pair is not None and twin is None and theirs:
+            continue  # a block the other side lacks, run once more where that side shares weights too: that block
         block = this.structure.blocks[index].path if index is not None else None
         twin_path = other.structure.blocks[twin].path if twin is not None else None
         owners = sorted({path for _, path in items})

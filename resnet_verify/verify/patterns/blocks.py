@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from resnet_verify.tracing.records import STAGE_OWN, Block, BlockKind, OpKind, OpRecord, Trace
 from resnet_verify.verify.inplace_skip import FIELD as INPLACE_SKIP
 from resnet_verify.verify.patterns.context import Context, dims, under
@@ -178,48 +180,89 @@ def anatomy(trace: Trace, block: Block) -> tuple[str, ...]:
 
 
 def _foreign(ctx: Context, i: int) -> bool:
-    """An extra residual unit unlike every block of its stage (a non-local / attention block
-    inserted between blocks): not one more block of the stage, a different unit."""
+    """A unit one side has and the other lacks that is unlike every block of its stage on its own
+    side (a non-local or attention block inserted between blocks; a loop's plain conv between its
+    residual blocks): not one block more or fewer in the stage, a different unit. Either direction."""
     m = ctx.mismatches[i]
-    if m.block is None or m.block.reference is not None or m.block.candidate is None or m.cause is not None:
+    if m.block is None or m.cause is not None or (m.block.reference is None) == (m.block.candidate is None):
         return False  # (one that follows from another, a block moved within its stage, is that one's)
-    blocks = ctx.candidate.structure.blocks
-    mine = anatomy(ctx.candidate, blocks[m.block.candidate])
+    extra = m.block.reference is None
+    trace = ctx.candidate if extra else ctx.reference
+    blocks = trace.structure.blocks
+    unit = blocks[m.block.candidate if extra else m.block.reference]  # type: ignore[index]
+    if not unit.num_params:
+        return True  # an add with no learned layer on either path: arithmetic (a state update), no block
     kin = [
-        anatomy(ctx.candidate, blocks[p.candidate])
+        blocks[p.candidate if extra else p.reference]
         for p in ctx.pairs
         if p.stage == m.block.stage and p.candidate is not None and p.reference is not None
     ]
-    return bool(kin) and all(mine != k for k in kin)
+    if kin and all(k.kind is not unit.kind for k in kin):
+        return True  # a plain unit among residual blocks, or the other way round
+    # against the blocks of its shape: a stage's first block downsamples and differs in anatomy
+    # from the others (BlockDrop's gate multiplies only the identity blocks)
+    alike = [k for k in kin if k.kind is unit.kind and _keeps_shape(k) == _keeps_shape(unit)]
+    mine = anatomy(trace, unit)
+    return bool(alike) and all(mine != anatomy(trace, k) for k in alike)
+
+
+def _keeps_shape(block: Block) -> bool:
+    return block.in_shape == block.out_shape
 
 
 def _foreign_units(ctx: Context, idx: tuple[int, ...]) -> Finding:
-    blocks = ctx.candidate.structure.blocks
-    units = [blocks[b.candidate] for i in idx if (b := ctx.mismatches[i].block) and b.candidate is not None]
+    """``idx``: units of one side (the candidate's extras, or the reference's units it lacks)."""
+    extra = ctx.mismatches[idx[0]].block.reference is None  # type: ignore[union-attr]
+    trace = ctx.candidate if extra else ctx.reference
+    blocks = trace.structure.blocks
+    units = [blocks[n] for i in idx if (b := ctx.mismatches[i].block) and (n := b.candidate if extra else b.reference) is not None]  # fmt: skip
     first = ctx.mismatches[idx[0]]
-    steps = anatomy(ctx.candidate, units[0])
-    ops = ", ".join(dict.fromkeys(steps))
+    steps = anatomy(trace, units[0]) or tuple(
+        trace.ops[o].name
+        for o in (*units[0].main, *units[0].shortcut)
+        if trace.ops[o].kind is not OpKind.RESHAPE
+    )
+    ops = ", ".join(dict.fromkeys(steps)) or "no op of its own"
     attention = bool({"softmax", "bmm", "matmul", "einsum", "scaled_dot_product_attention"} & set(steps))
     kind = " (attention between the blocks: a non-local block)" if attention else ""
     where = ", ".join(u.path for u in units[:4]) + (" ..." if len(units) > 4 else "")
     n, s_ = len(units), "s" if len(units) > 1 else ""
+    has, lacks = ("The candidate", "the reference") if extra else ("The reference", "the candidate")
     if units[0].kind is BlockKind.TRANSITION:
         title = f"A downsampling layer between stages ({n})"
-        what = (f"The candidate has {n} layer{s_} of its own between stages ({where}) that the reference lacks: "
-                f"{ops}, downsampling where the reference's first block of the stage does.")  # fmt: skip
+        what = (f"{has} has {n} layer{s_} of its own between stages ({where}) that {lacks} lacks: "
+                f"{ops}, downsampling where {lacks}'s first block of the stage does.")  # fmt: skip
+    elif not units[0].num_params:
+        title = f"{'An extra' if extra else 'A missing'} addition without learned layers ({n})"
+        what = (f"{has} has {n} addition{s_} ({where}) that {lacks} lacks, with no learned layer on either "
+                f"path ({ops}): arithmetic such as a state update or a sum inside a layer, not a block.")  # fmt: skip
+    elif units[0].kind is BlockKind.PLAIN:
+        title = f"{'An extra' if extra else 'A missing'} layer between blocks ({n})"
+        what = (f"{has} has {n} unit{s_} between its blocks ({where}) that {lacks} lacks: {ops}, with no "
+                "skip around it, unlike the blocks of its stage.")  # fmt: skip
     else:
-        title = f"An extra residual unit of another kind ({n})"
-        what = (f"The candidate has {n} residual unit{s_} ({where}) that the reference lacks and that are not "
+        title = f"{'An extra' if extra else 'A missing'} residual unit of another kind ({n})"
+        what = (f"{has} has {n} residual unit{s_} ({where}) that {lacks} lacks and that are not "
                 f"blocks like their stage's: the main path runs {ops}, then adds its input back{kind}.")  # fmt: skip
+    fix = "remove the unit to match the reference" if extra else "add the unit the reference has"
     return Finding(
         pattern=Pattern.EXTRA_MODULE,
         title=title,
         message=what,
         locations=tuple(ctx.mismatches[i].reference_path or "" for i in idx),
         mismatches=idx,
-        suggestion=f"{first.source or units[0].path}: remove the unit to match the reference, or keep it on purpose",
+        suggestion=f"{first.source or units[0].path}: {fix}, or keep it on purpose",
         source=first.source,
     )
+
+
+def _foreign_findings(ctx: Context, foreign: tuple[int, ...]) -> list[Finding]:
+    """One finding per side that holds foreign units."""
+    sides = (
+        tuple(i for i in foreign if ctx.mismatches[i].block.reference is None),  # type: ignore[union-attr]
+        tuple(i for i in foreign if ctx.mismatches[i].block.reference is not None),  # type: ignore[union-attr]
+    )
+    return [_foreign_units(ctx, side) for side in sides if side]
 
 
 def _head_inputs(ctx: Context) -> tuple[int, ...]:
@@ -232,7 +275,9 @@ def _head_inputs(ctx: Context) -> tuple[int, ...]:
 
 
 def _counted(block: Block) -> bool:
-    return block.kind not in STAGE_OWN
+    """A block of its stage: not a stage's own layer, and holding a learned layer (an add of
+    parameter-free terms is arithmetic inside a layer: a membrane update, a piecewise polynomial)."""
+    return block.kind not in STAGE_OWN and block.num_params > 0
 
 
 def _skipped_blocks_params(ctx: Context) -> tuple[int, ...]:
@@ -255,16 +300,74 @@ def _skipped_blocks_params(ctx: Context) -> tuple[int, ...]:
     )
 
 
+def _applications(trace: Trace, ops: Iterable[int]) -> int:
+    """How many of ``ops`` apply a learned tensor (a layer run twice counts twice)."""
+    learned = {p.name for p in trace.params if not p.is_buffer}
+    return sum(1 for o in ops if learned.intersection(trace.ops[o].params))
+
+
+def _depth_differs(ctx: Context, idx: tuple[int, ...]) -> bool:
+    """The blocks one side has more of run more learned layers there, and the network as a whole
+    does too: a deeper or shallower network. Where both run their learned layers as often (an RK4
+    update's terms summed in another order, a loop's state update grouped otherwise), the blocks
+    are cut differently, not counted differently."""
+    rb, cb = ctx.reference.structure.blocks, ctx.candidate.structure.blocks
+
+    def runs(trace: Trace, b: Block) -> int:
+        return _applications(trace, (*b.main, *b.shortcut, *b.tail))
+
+    delta = 0
+    for i in idx:
+        pair = ctx.mismatches[i].block
+        if pair is not None and pair.reference is None and pair.candidate is not None:
+            delta += runs(ctx.candidate, cb[pair.candidate])
+        elif pair is not None and pair.candidate is None and pair.reference is not None:
+            delta -= runs(ctx.reference, rb[pair.reference])
+    whole = _applications(ctx.candidate, range(len(ctx.candidate.ops))) - _applications(
+        ctx.reference, range(len(ctx.reference.ops))
+    )
+    return whole != 0 and (whole > 0) == (delta > 0) and delta != 0
+
+
+def _joined_otherwise(ctx: Context, idx: tuple[int, ...], cc: list[int], rc: list[int]) -> Finding:
+    """Blocks cut otherwise where the depth is the same: described, never named."""
+    mine = _applications(ctx.candidate, range(len(ctx.candidate.ops)))
+    theirs = _applications(ctx.reference, range(len(ctx.reference.ops)))
+    runs = (
+        f"both run their learned layers {mine} times"
+        if mine == theirs
+        else f"the candidate runs its learned layers {mine} times and the reference {theirs}, "
+        "not in the blocks one has more of"
+    )
+    first = next(
+        (ctx.mismatches[i] for i in idx if ctx.mismatches[i].source is not None), ctx.mismatches[idx[0]]
+    )
+    return Finding(
+        pattern=Pattern.DESCRIBED,
+        title="Blocks joined otherwise",
+        message=f"The residual adds cut the network into {cc} blocks per stage in the candidate and {rc} in "
+        f"the reference, yet {runs}: the same layers joined by additions at other places (a state update, "
+        "a sum regrouped, an add inside a layer), not a deeper or shallower network. The differences "
+        "inside the blocks say where.",
+        locations=tuple(
+            ctx.mismatches[i].reference_path or ctx.mismatches[i].candidate_path or "" for i in idx
+        ),
+        mismatches=idx,
+        suggestion="compare the additions in the blocks listed with the reference's",
+        source=first.source,
+    )
+
+
 def detect_block_counts(ctx: Context) -> list[Finding]:
     every = ctx.indices(lambda m: m.field == "block")
     foreign = tuple(i for i in every if _foreign(ctx, i))
     idx = tuple(i for i in every if i not in foreign)
     if not idx:
-        return [_foreign_units(ctx, foreign)] if foreign else []
+        return _foreign_findings(ctx, foreign)
     stages = ctx.reference.structure.stages
     rb, cb = ctx.reference.structure.blocks, ctx.candidate.structure.blocks
     # a cross-stage partial unit (a stage's split or concat) is no block of the stage
-    rc = [sum(1 for b in s.blocks if rb[b].kind not in STAGE_OWN) for s in stages]
+    rc = [sum(1 for b in s.blocks if _counted(rb[b])) for s in stages]
     cc = [
         sum(
             1
@@ -274,7 +377,9 @@ def detect_block_counts(ctx: Context) -> list[Finding]:
         for s in stages
     ]
     if cc == rc:
-        return [_foreign_units(ctx, foreign)] if foreign else []  # the same counts: blocks moved, not counted
+        return _foreign_findings(ctx, foreign)  # the same counts: blocks moved, not counted
+    if not _depth_differs(ctx, idx):
+        return [_joined_otherwise(ctx, idx, cc, rc), *_foreign_findings(ctx, foreign)]
     # A network cut after an earlier stage feeds its head that stage's width: the classifier's input
     # size follows from the cut, not from a width of its own.
     head = _head_inputs(ctx) if cc and cc[-1] == 0 else ()
@@ -291,5 +396,6 @@ def detect_block_counts(ctx: Context) -> list[Finding]:
             source=next(
                 (ctx.mismatches[i].source for i in idx if ctx.mismatches[i].source is not None), None
             ),
-        )
-    ] + ([_foreign_units(ctx, foreign)] if foreign else [])
+        ),
+        *_foreign_findings(ctx, foreign),
+    ]
