@@ -65,7 +65,8 @@ neurons written by hand; ``heldout58``: binary and low-bit ResNets as their rese
 residual networks inside learned image compression as CompressAI-style repositories write them; ``heldout61``:
 neural operators and PDE surrogates with residual structure as public repositories write them; ``heldout62``:
 ResNets with dynamic convolutions and hypernetworks as public repositories write them; ``heldout63``:
-weight-tied, recurrent and equilibrium-style residual networks as public repositories write them); an idiom's
+weight-tied, recurrent and equilibrium-style residual networks as public repositories write them; ``heldout64``:
+rotation- and reflection-equivariant residual networks written by hand); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1273,6 +1274,21 @@ PART_NOTES = {
     "conv split into two summed convs read as a residual add: block_counts and descriptions), dt_no_recall "
     "(block_counts beside the right descriptions): two of them the builder's function exactly, the spelling not "
     "recognised.",
+    "heldout64": "rotation- and reflection-equivariant residual networks written by hand as the repositories that "
+    "implement group convolutions directly write them (no e2cnn), each against the user's own unedited builder in the "
+    "same file: a P4 CIFAR ResNet of groupcnn-style ConvZ2P4 / ConvP4 layers (one filter bank's torch.rot90 copies, "
+    "the P4 kernel rolled along its input rotations) on (N, C, 4, H, W) maps, BatchNorm3d shared over the rotations, "
+    "the max over them before the head, at 3 x 32 x 32: each group conv as four F.conv2d calls and BatchNorm3d as "
+    "BatchNorm2d over (N, C, 4H, W) (clean), groupcnn's default bias (conv_bias_before_bn), keras_gcnn's GBatchNorm "
+    "port, a GroupNorm (normalization_layer), the fields halved for the parameter count (widths), the P4 kernel not "
+    "rolled, BatchNorm statistics per rotation and the mean over the rotations (described); a P4M ResNet with the eight "
+    "elements folded into the channels group-major (flip / rot90 / index_select kernels, GroupBatchNorm2d, "
+    "GroupPooling2d) at 1 x 28 x 28: GrouPy's index-table kernels (clean), pre-activation blocks (pre_activation), the "
+    "mirror left out (described); a ResNet of steerable filters (coefficients times a fixed buffer of circular "
+    "harmonics on Gaussian rings, lifted to four orientations) at 3 x 64 x 64: SESN's weight @ basis (clean), the "
+    "basis a Parameter and the basis cut at frequency 1 (described); a P4 WRN-10-2 on hand-written RotConv2D / "
+    "RotBatchNorm2d with e2wrn's group-pooled head at 3 x 32 x 32: the ReLU before the group pool (clean), dropout 0.3 "
+    "(dropout) (tests/fixtures/heldout/batch64_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Sixty-four parts: ``heldout`` to
-``heldout63`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Sixty-five parts: ``heldout`` to
+``heldout64`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -208,6 +208,11 @@ iteration count small and fixed (the implicit-layers tutorial's DEQ with fixed-p
 and one final application, R2U-Net's recurrent residual conv units, Liao & Poggio's shared-weight RecNet with
 time-specific BatchNorms, a ReZero CIFAR ResNet, a SkipInit ResNet, DeepThinking's looped DTNet with recall), compared
 with the user's own unedited builder: refactors, named variants and single mistakes) and
+``heldout64`` rotation- and reflection-equivariant residual networks written by hand without e2cnn (a P4 CIFAR ResNet
+of groupcnn-style lifting and P4 convs on (N, C, 4, H, W) maps with BatchNorm3d shared over the rotations and group
+max pooling, a P4M ResNet with the group folded into the channels group-major, a ResNet of steerable filters from a
+fixed circular-harmonic basis, a P4 WRN-10-2 with e2wrn's group-pooled head), compared with the user's own unedited
+builder: refactors, named variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1236,6 +1241,7 @@ def test_manifest_is_consistent() -> None:
         "heldout61": 16,
         "heldout62": 16,
         "heldout63": 16,
+        "heldout64": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
