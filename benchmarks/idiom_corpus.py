@@ -67,6 +67,8 @@ neural operators and PDE surrogates with residual structure as public repositori
 ResNets with dynamic convolutions and hypernetworks as public repositories write them; ``heldout63``:
 weight-tied, recurrent and equilibrium-style residual networks as public repositories write them; ``heldout64``:
 rotation- and reflection-equivariant residual networks written by hand); an idiom's
+weight-tied, recurrent and equilibrium-style residual networks as public repositories write them; ``heldout65``:
+ResNets whose 3x3 conv or downsampling is another operator as public repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1294,6 +1296,25 @@ PART_NOTES = {
     "swapped too). The test of it, which builds the candidate on meta, also misses p4m_index_gather and "
     "steer_matmul_basis (kernels computed in forward another way, parameters_computed_in_forward where no values can "
     "be compared).",
+    "heldout65": "ResNets whose 3x3 conv or downsampling is another operator as public repositories write them, each "
+    "against the user's own unedited builder in the same file: d-li14's Octave ResNet-26 (OctaveConv's four convs "
+    "between a high map and a half-resolution low one, h2l through AvgPool2d(2, 2), l2h upsampled by nearest "
+    "nn.Upsample, Conv_BN per branch, layer1 splitting and layer4 merging) at 3 x 64 x 64: the four convs as slices of "
+    "one weight (clean), GroupNorm as norm_layer (normalization_layer), alpha 0.25 (described); d-li14's RedNet-26 "
+    "(involution 7x7 in the bottlenecks and 3x3 in the stem: kernels generated per pixel by a 1x1 conv-BN-ReLU and a "
+    "biased 1x1, the input unfolded, multiplied and summed over the window) at 3 x 64 x 64: the unfold-multiply-sum as "
+    "one einsum (clean), mmcls' avg_down (resnet_d_avg_pool_shortcut), 3x3 involutions in the bottlenecks (described); "
+    "a LambdaResNet (lucidrains' LambdaLayer: BatchNorm on queries and values, keys softmaxed over positions, content "
+    "and Conv3d position lambdas applied by einsum; leaderj1001's bottleneck with an AvgPool2d(3, stride, 1) after the "
+    "lambda layer) at 3 x 64 x 64: the einsums as matmuls (clean), the projection conv's default bias "
+    "(conv_bias_before_bn), the keys softmaxed over the key depth (described); a WaveCNet ResNet-18 (a Haar DWT's low "
+    "band as a depthwise conv with a fixed buffer at stride 2 in place of the max pool and the blocks' strides) at 3 x "
+    "64 x 64: DWT_2D_tiny's banded matrices built in forward (clean), the blocks' strides put back on the convs "
+    "(blur_pool); antialiased-cnns' ResNet-18 with filter_size=3 (reflection pad and a fixed binomial depthwise "
+    "filter) at 3 x 64 x 64: the filter in two 1-D passes (clean), the repository's default filter_size=1 (blur_pool), "
+    "a 5-tap filter (described); a CIFAR FcaNet (cfzd/FcaNet's MultiSpectralAttentionLayer, the squeeze a sum against "
+    "fixed 'top16' DCT bases sized to each stage's map) at 3 x 32 x 32: the ImageNet DCT sizes (described), the "
+    "'low16' bases (described) (tests/fixtures/heldout/batch65_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
