@@ -69,6 +69,8 @@ weight-tied, recurrent and equilibrium-style residual networks as public reposit
 rotation- and reflection-equivariant residual networks written by hand); an idiom's
 weight-tied, recurrent and equilibrium-style residual networks as public repositories write them; ``heldout65``:
 ResNets whose 3x3 conv or downsampling is another operator as public repositories write them); an idiom's
+weight-tied, recurrent and equilibrium-style residual networks as public repositories write them; ``heldout66``:
+ResNets as domain-adaptation and domain-generalization repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1323,6 +1325,21 @@ PART_NOTES = {
     "named factorised_conv and axis_stride): two of them the builder's function exactly, the spelling not recognised; "
     "fca_low16 is right as the CLI builds it, with its DCT buffers' values, and sees nothing under the test's meta "
     "build.",
+    "heldout66": "ResNets as domain-adaptation and domain-generalization repositories write them, at quarter width, "
+    "each against the user's own unedited builder in the same file: wgchang/DSBN's ResNet-18 with a BatchNorm per "
+    "domain chosen by the index passed down forward through two-input containers (the target's by default), the "
+    "fc1 / fc2 bottleneck head, at 3 x 64 x 64: the domain as an attribute of every norm (clean), Keras' BatchNorm "
+    "defaults (keras_batchnorm), the two-input projection conv left at its bias=True default (conv_bias_before_bn), "
+    "pytorch-adapt's affine_domain sharing the source's weight and bias (described); AugMax's CIFAR ResNet-18 with "
+    "DualBatchNorm2d (main / auxiliary BatchNorms by a route attribute) at 3 x 32 x 32: ATMC's DDP-safe zero branch "
+    "(clean), DuBIN in layer1-3 (normalization_layer), a plain BatchNorm in the projections (described); TLlib's "
+    "ImageClassifier (pool layer, Linear + BatchNorm1d + ReLU bottleneck, Linear head) with a DANN or CDAN domain "
+    "discriminator behind a gradient-reversal autograd Function, returning the logits and the domain probability, at 3 "
+    "x 64 x 64: DANN's view_as ReverseLayerF, CDAN's register_hook reversal and the outer product by einsum (clean), "
+    "CDAN's discriminator dropouts (dropout), SHOT's weight-normalised head (parameters_computed_in_forward), CDAN "
+    "without the detach and SHOT's feat_bottleneck with its ReLU never applied (described); TLlib's MixStyle ResNet-18 "
+    "at 3 x 64 x 64: the statistics not detached and every BatchNorm without running statistics (described) "
+    "(tests/fixtures/heldout/batch66_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
