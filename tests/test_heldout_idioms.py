@@ -959,6 +959,25 @@ NOT_YET: dict[str, str] = {
     "fca_low16": "nothing reported (0 mismatches) when built on meta: the DCT buffers hold no values there (as the CLI "
     "builds it, with values, the corpus run reports one described_difference claiming all 6 at the attention layers: "
     "right)",
+    # heldout66, first run at 01e1658 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
+    # reference is the user's own builder in the same file; 12 of 16 right; twins 16 of 16 clean; swapped 4 of 5):
+    # (shot_wn_head, right in this test, was missed by the corpus run, which builds with values: its numeric check
+    # found the weight-normalised head to compute the same function with the reference's tensors copied in and dropped
+    # the difference with a note, 0 mismatches and parameters_computed_in_forward not reported; built on meta here,
+    # it is named)
+    "dubn_ddp_zero_branch": "three repeated_in_blocks ('an add of two computed tensors (no residual block's) in the "
+    "candidate (main path), in 8 blocks', twice, and in the 3 projection shortcuts), a described_difference ('an extra "
+    "BatchNorm in the candidate (model) (x20)') and one unclaimed ('stem: extra residual add (bn1)'), 40 mismatches, "
+    "for ATMC's DDP-safe DualBatchNorm2d adding the idle BatchNorm's output on zeros times 0 (its running statistics "
+    "put back): the zero branch read as extra BatchNorms and adds, not as adding zero (expected clean)",
+    "dubn_dubin": "extra_module_in_blocks ('An extra DuBIN in 6 blocks ... (bn1: split, norm, BatchNorm, cat)') "
+    "claiming 30 of 31 mismatches (the last, the DuBINs' idle auxiliary BatchNorms 'never used in forward', unclaimed "
+    "but located), for AugMax's DuBIN as bn1 in layer1-3: the instance / batch split read as a module added beside the "
+    "norm, not as another normalization in the BatchNorm's place; normalization_layer not reported (expected "
+    "normalization_layer)",
+    "mixstyle_no_detach": "nothing reported (0 mismatches, in the corpus run too) for MixStyle's mu and sig left "
+    "undetached at both applications: the gradient path through the per-sample statistics in training, which the "
+    "builder cuts, not seen (expected described at mixStyleModule)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -1042,6 +1061,7 @@ NOT_YET_TWIN: dict[str, str] = {
     # heldout63, first run at a224af9: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout64, first run at 37e2223: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout65, first run at 271a6e5: twins 16 of 16 clean (each twin the unedited builder itself)
+    # heldout66, first run at 01e1658: twins 16 of 16 clean (each twin the unedited builder itself)
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what
@@ -1177,6 +1197,9 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout65, first run at 271a6e5: 4 of 5
     "wave_strided_blocks": "two downsampling_moved (the stride moved from the 3x3 / 1x1 conv to the 2x2 conv, main path "
     "and shortcut) without blur_pool, as the unswapped run",
+    # heldout66, first run at 01e1658: 4 of 5
+    "dubn_dubin": "extra_module_in_blocks ('An extra DuBIN in 6 blocks (in the reference)') without "
+    "normalization_layer, as the unswapped run",
 }
 NAMED = [i for i in ALL if i.named]
 
