@@ -160,8 +160,7 @@ def test_blocks_cut_otherwise_at_the_same_depth_are_described_not_counted() -> N
         assert joined and "both run their learned layers 6 times" in joined[0].message, [
             f.message for f in c.findings
         ]
-    for ref, cand in ((_Recurrent(fed_back=True), _Recurrent(fed_back=False)),
-                      (_Recurrent(fed_back=False), _Recurrent(fed_back=True))):  # fmt: skip
-        c = _compare(ref, cand)
+    for fed_back in (True, False):
+        c = _compare(_Recurrent(fed_back=fed_back), _Recurrent(fed_back=not fed_back))
         assert c.mismatches
         assert Pattern.BLOCK_COUNTS not in _patterns(c), [f.message for f in c.findings]

@@ -274,3 +274,37 @@ def test_a_clamps_bounds_are_compared() -> None:
     assert not messages(3.0, 3.0)
     found = messages(3.0, 6.0)
     assert found and all("clamp_max" in m for m in found), found  # was no difference at all
+
+
+class _Lambda(nn.Module):
+    """Keys softmaxed along one axis of a (b, heads, depth, positions) view (a lambda layer's), by
+    ``Tensor.softmax``, ``F.softmax`` or ``nn.Softmax``."""
+
+    def __init__(self, dim: int, spelling: str = "method") -> None:
+        super().__init__()
+        self.dim, self.spelling = dim, spelling
+        self.stem, self.keys = nn.Conv2d(3, 8, 3, padding=1), nn.Conv2d(8, 8, 1)
+        self.softmax = nn.Softmax(dim)
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.stem(x)
+        b, c, h, w = x.shape
+        k = self.keys(x).view(b, 2, 4, h * w)
+        if self.spelling == "method":
+            k = k.softmax(dim=self.dim)
+        else:
+            k = F.softmax(k, self.dim) if self.spelling == "functional" else self.softmax(k)
+        return self.fc((x + k.view(b, c, h, w)).mean((2, 3)))
+
+
+def test_a_softmax_axis_is_compared_whatever_the_spelling() -> None:
+    def compared(ref: nn.Module, cand: nn.Module) -> list[str]:
+        c = compare_traces(trace(ref, (3, 8, 8)), trace(cand, (3, 8, 8)), reference_name="a", candidate_name="b",
+                           num_classes=4)  # fmt: skip
+        return [m.message for m in c.mismatches]
+
+    for spelling in ("method", "functional", "module"):
+        found = compared(_Lambda(-1), _Lambda(2, spelling))
+        assert len(found) == 1 and "softmax dim is 2, expected 3" in found[0], found
+        assert not compared(_Lambda(-1), _Lambda(3, spelling))  # the same axis counted from the end

@@ -16,8 +16,8 @@ from torchvision.models.resnet import ResNet
 
 from resnet_verify.tracing.records import RegularizerKind
 from resnet_verify.tracing.tracer import trace
-from resnet_verify.verify.comparison import compare
-from resnet_verify.verify.records import Pattern
+from resnet_verify.verify.comparison import compare, compare_traces
+from resnet_verify.verify.records import Comparison, Pattern
 
 
 class _HeadDrop(ResNet):
@@ -155,3 +155,38 @@ def test_weight_side_work_and_identities_in_training_are_no_difference(rate: flo
     assert bool(c.mismatches) is differs, [m.message for m in c.mismatches[:3]]
     if differs:
         assert [r.spelling for r in c.candidate.regularizers] == ["_TrackedScale"], c.candidate.regularizers
+
+
+class _Mix(nn.Module):
+    """MixStyle's shape: per-sample channel statistics, mixed with a shuffled batch's, in training only;
+    the statistics detached (as the paper's code) or not."""
+
+    def __init__(self, *, detach: bool) -> None:
+        super().__init__()
+        self.detach = detach
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training:
+            return x
+        mu, sig = x.mean(dim=(2, 3), keepdim=True), (x.var(dim=(2, 3), keepdim=True) + 1e-6).sqrt()
+        if self.detach:
+            mu, sig = mu.detach(), sig.detach()
+        normed = (x - mu) / sig
+        order = torch.arange(x.size(0) - 1, -1, -1)
+        return normed * (sig + sig[order]) / 2 + (mu + mu[order]) / 2
+
+
+def test_a_training_mode_branch_that_computes_otherwise_is_a_difference_either_way() -> None:
+    def compared(ref: bool, cand: bool) -> Comparison:
+        with torch.device("meta"):
+            a, b = _with_after_layer2(_Mix(detach=ref)), _with_after_layer2(_Mix(detach=cand))
+        return compare_traces(
+            trace(a, 64), trace(b, 64), reference_name="a", candidate_name="b", num_classes=10
+        )
+
+    c = compared(True, False)
+    assert [m.field for m in c.mismatches] == ["calls"], c.mismatches
+    assert "does not run the reference's detach (x2)" in c.mismatches[0].message, c.mismatches[0].message
+    assert not c.findings  # one place: shown where it is, no name
+    assert "runs detach (x2) that the reference's does not" in compared(False, True).mismatches[0].message
+    assert not compared(True, True).mismatches  # must not fire

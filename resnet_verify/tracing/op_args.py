@@ -23,6 +23,9 @@ _NORM_ARGS: dict[str, tuple[tuple[str, int, Any], ...]] = {
 }
 _WEIGHT_AT = {"group_norm": 2, "layer_norm": 2, "instance_norm": 3}
 SORTS = frozenset({"sort", "argsort", "msort", "topk", "kthvalue", "cummax", "cummin", "cumsum", "cumprod"})
+# functions whose axis decides what they compute: a softmax over the keys' depth is not one over
+# the positions (a lambda layer's keys, an attention map's rows or columns)
+_ALONG_AXIS = SORTS | {"softmax", "log_softmax", "softmin", "logsumexp", "logcumsumexp"}
 _DIM_AT = {"topk": 2, "kthvalue": 2}  # after k; the others take dim right after the input
 VARIANCES = frozenset({"var", "std", "var_mean", "std_mean"})
 
@@ -73,9 +76,10 @@ def shuffle_factor(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
 
 
 def sort_dim(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
-    """``{"dim": 2, "of": 5}`` for a sort over axis 2 of a 5-D view (GroupSort's pairs)."""
+    """``{"dim": 2, "of": 5}`` for a sort over axis 2 of a 5-D view (GroupSort's pairs), a softmax's
+    axis."""
     tensor = args[0] if args else None
-    if name not in SORTS or not isinstance(tensor, torch.Tensor) or tensor.dim() == 0:
+    if name not in _ALONG_AXIS or not isinstance(tensor, torch.Tensor) or tensor.dim() == 0:
         return {}
     dim = arg(args, kwargs, _DIM_AT.get(name, 1), "dim", -1 if name != "msort" else 0)
     if isinstance(dim, bool) or not isinstance(dim, int):

@@ -254,6 +254,9 @@ class Regularizer:
     position: int  # op index it sits before: orders regularizers along the forward
     op: int | None = None  # the functional call's op id
     source: SourceLoc | None = None
+    # a training-mode branch's torch calls in order (its own computation, gradient stops included):
+    # two MixStyles that differ only in a detach compute the same forward
+    calls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

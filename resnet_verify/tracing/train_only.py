@@ -36,6 +36,8 @@ from resnet_verify.tracing.regularizers import FUNCTIONAL, Places, named_kind, r
 _OWN = ("torch.", "torchvision.")
 # calls that are bookkeeping, not computation: reading a flag, a shape, a device
 _SKIP = frozenset({"size", "dim", "numel", "__get__", "__len__", "__bool__", "__index__", "item", "tolist"})
+# identities in the forward that change what training computes: kept among the calls
+_GRADIENT_STOPS = frozenset({"detach", "detach_"})
 
 
 def _no_op(name: str, args: Any, kwargs: dict, tensors: int) -> bool:
@@ -110,7 +112,7 @@ class _Recorder(TorchFunctionMode):
             if isinstance(t, torch.Tensor):
                 self.data.add(id(t))
                 self.keep.append(t)  # alive until the run ends: an id is never reused meanwhile
-        if not _no_op(name, args, kwargs, len(tensors)):
+        if name in _GRADIENT_STOPS or not _no_op(name, args, kwargs, len(tensors)):
             p = kwargs.get("p", args[1] if name in FUNCTIONAL and len(args) > 1 else None)
             prob = float(p) if isinstance(p, (int, float)) and not isinstance(p, bool) else None
             self.calls.append(_Call(name, self.stack[-1], prob))
@@ -241,7 +243,11 @@ def _record(
             owner,
             False,
         )
-    return Regularizer(kind, p, path, spelling, functional, part, block, position)
+    names = tuple(
+        c.name[:-1] if c.name.endswith("_") and not c.name.endswith("__") else c.name for c in calls
+    )
+    names = names if kind is RegularizerKind.TRAINING_ONLY else ()
+    return Regularizer(kind, p, path, spelling, functional, part, block, position, calls=names)
 
 
 __all__ = ["branches_on_training", "train_only_regularizers"]

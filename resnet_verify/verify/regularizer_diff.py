@@ -10,6 +10,7 @@ is a candidate whose forward crashed (what it never ran cannot be compared).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,20 @@ def call_text(r: Regularizer) -> str:
     if r.kind is RegularizerKind.TRAINING_ONLY or math.isnan(r.p):  # (nan: a rate given in forward)
         return f"{name} (training mode only" + (", its rate given in forward)" if math.isnan(r.p) else ")")
     return f"{name}(p={r.p:.4g})"
+
+
+def calls_differ(ref: Sequence[str], cand: Sequence[str]) -> str:
+    """``calls detach (x2) fewer than the reference's``: what one training-mode branch runs that the
+    other's does not, by name and count."""
+    extra, missing = Counter(cand) - Counter(ref), Counter(ref) - Counter(cand)
+
+    def names(counts: Counter[str]) -> str:
+        return ", ".join(f"{n} (x{k})" if k > 1 else n for n, k in sorted(counts.items()))
+
+    parts = ([f"runs {names(extra)} that the reference's does not"] if extra else []) + (
+        [f"does not run the reference's {names(missing)}"] if missing else []
+    )
+    return " and ".join(parts) or "runs the reference's calls in another order"
 
 
 def same_rate(a: float, b: float) -> bool:
@@ -119,6 +134,8 @@ class _RegularizerDiffer:
                 sides = (_side(self.ref, a), _side(self.cand, b))
                 if None not in sides and sides[0] != sides[1]:  # the same dropout, across the add
                     self.out.append(self.mismatch(place, r, c, sides))
+                elif a.calls != b.calls:  # the same training-mode branch computing otherwise
+                    self.out.append(self.mismatch(place, r, c, calls=True))
                 continue
             if (a is None and b is not None and _runs_always(self.ref, b)) or (
                 b is None and a is not None and _runs_always(self.cand, a)
@@ -137,13 +154,22 @@ class _RegularizerDiffer:
         return None
 
     def mismatch(
-        self, place: _Place, r: int | None, c: int | None, sides: tuple[str | None, str | None] | None = None
+        self,
+        place: _Place,
+        r: int | None,
+        c: int | None,
+        sides: tuple[str | None, str | None] | None = None,
+        *,
+        calls: bool = False,
     ) -> Mismatch:
         a = self.ref.regularizers[r] if r is not None else None
         b = self.cand.regularizers[c] if c is not None else None
         exp: object
         act: object
-        if a is not None and b is not None and sides is not None:
+        if a is not None and b is not None and calls:
+            field, exp, act = "calls", " ".join(a.calls), " ".join(b.calls)
+            text = f"{call_text(b)} {calls_differ(a.calls, b.calls)}"
+        elif a is not None and b is not None and sides is not None:
             field, exp, act = "position", sides[0], sides[1]
             text = f"{call_text(b)} {sides[1]} where the reference's runs {sides[0]}"
         elif a is not None and b is not None:

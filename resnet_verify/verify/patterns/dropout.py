@@ -112,8 +112,8 @@ class _Entry:
 def _entries(ctx: Context) -> list[_Entry]:
     out = []
     for i, m in enumerate(ctx.mismatches):
-        if m.kind is not MismatchKind.REGULARIZER or i in ctx.claimed:
-            continue
+        if m.kind is not MismatchKind.REGULARIZER or i in ctx.claimed or m.field == "calls":
+            continue  # (a training-mode branch computing otherwise is no regularizer's change: described)
         ref = (
             ctx.reference.regularizers[m.reference_regularizer]
             if m.reference_regularizer is not None

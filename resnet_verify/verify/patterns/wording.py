@@ -17,6 +17,7 @@ from resnet_verify.verify.moved_blocks import FIELD as MOVED_BLOCK
 from resnet_verify.verify.patterns.context import Context
 from resnet_verify.verify.patterns.op_phrases import extra_op_phrase, extra_ops_phrase
 from resnet_verify.verify.records import Mismatch, MismatchKind, Region
+from resnet_verify.verify.regularizer_diff import calls_differ
 
 _WHERE = {
     Region.MAIN: "main path",
@@ -104,6 +105,9 @@ def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
         return f"{m.actual} where the reference has {m.expected} ({place})"
     if m.field == "op_order":
         return str(m.actual)
+    if m.field == "calls":  # a training-mode branch computing otherwise (verify/regularizer_diff.py)
+        what = calls_differ(str(m.expected).split(), str(m.actual).split())
+        return f"in training mode only, {m.candidate_path or 'the branch'} {what} ({place})"
     wiring = _wiring(m, ctx, place)
     if wiring is not None:
         return wiring
