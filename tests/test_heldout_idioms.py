@@ -902,12 +902,6 @@ NOT_YET: dict[str, str] = {
     # reference is the user's own builder in the same file; 15 of 16 right in the benchmark, which builds each side as
     # the CLI does, with its values; twins 16 of 16 clean; swapped 4 of 5). This test builds the candidate on meta,
     # where two clean refactors of a kernel computed in forward cannot be checked numerically and fail too:
-    "p4_conv_bias": "three repeated_in_blocks ('an add of a learned 8-value parameter (layer1.0.conv1.bias) in the "
-    "candidate (main path), in 6 blocks', the same for conv2 and for the 1x1 projections' bias in 2 blocks) and one "
-    "unclaimed 'stem: extra add (conv1) not in the reference', 15 mismatches, for groupcnn's default bias=True in every "
-    "P4 conv, the bias added to the conv's (N, C, 4, H, W) output by y + self.bias.view(1, -1, 1, 1, 1) right before "
-    "its BatchNorm3d: the add after the view not read as the conv's bias; conv_bias_before_bn not reported (expected "
-    "conv_bias_before_bn)",
     "p4m_index_gather": "two parameters_computed_in_forward findings ('In 14 layers (layer1.0.conv1 ...) the "
     "candidate's weights are computed in forward (__getitem__); the reference's are computed in forward "
     "(rot90→__getitem__→index_select→flip→cat). Shapes and parameter counts agree; the function does not', and the same "
@@ -1178,8 +1172,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "Up_RRCNN2)') and five more repeated_in_blocks and a described_difference (head) with three unclaimed shared-weight "
     "mismatches, without residual_add_missing, as the unswapped run",
     # heldout64, first run at 37e2223: 4 of 5
-    "p4_conv_bias": "three repeated_in_blocks (the bias adds 'missing in the candidate', in 6, 6 and 2 blocks) and an "
-    "unclaimed 'stem: add after conv1 is missing in the candidate' without conv_bias_before_bn, as the unswapped run",
     # heldout65, first run at 271a6e5: 4 of 5
     "wave_strided_blocks": "two downsampling_moved (the stride moved from the 3x3 / 1x1 conv to the 2x2 conv, main path "
     "and shortcut) without blur_pool, as the unswapped run",

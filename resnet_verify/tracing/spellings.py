@@ -1,6 +1,7 @@
 """One spelling per concept: the canonical passes the recorded ops go through, in order.
 
-Weight products (matmul, einsum, im2col) read as the layers they compute (a deformable conv's zero
+Weight products (matmul, einsum, im2col) read as the layers they compute, a conv's bias added by hand as
+its bias (a deformable conv's zero
 fills part of it, and a mean over an unfolded window is the average pool); channels-last shapes read
 channels-first (a Linear on NHWC is a 1x1 conv); a pool of one element is a strided slice or the
 identity, a negative pad a crop; a strided slice read by a 1x1 conv is its stride; zero pads folded
@@ -30,6 +31,7 @@ from resnet_verify.tracing.canonical import (
 )
 from resnet_verify.tracing.chomp import fold_causal_padding
 from resnet_verify.tracing.commute import avg_pool_before_1x1, relu_before_max_pool, slice_before_activation
+from resnet_verify.tracing.conv_bias import fold_conv_bias
 from resnet_verify.tracing.crops import crops_as_slices
 from resnet_verify.tracing.frame_means import frame_mean_into_pool, mean_before_linear
 from resnet_verify.tracing.frozen_bn import join_frozen_bn
@@ -46,7 +48,7 @@ from resnet_verify.tracing.unit_pools import unit_pools
 from resnet_verify.tracing.vector_convs import linears_as_convs
 
 SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
-    read_products, deform_fills, unfold_pools, channels_first, unit_pools, crops_as_slices, strided_slices,
+    read_products, fold_conv_bias, deform_fills, unfold_pools, channels_first, unit_pools, crops_as_slices, strided_slices,
     fold_pads, drop_unread_pads, fold_causal_padding, mean_before_linear, frame_mean_into_pool,
     join_partial_pools, join_frozen_bn, join_bn_scale, join_normalize, join_norm_modules, sort_activations,
     join_swish, join_hard_swish, join_relu, relu_before_max_pool, avg_pool_before_1x1, slice_before_activation,
