@@ -86,3 +86,44 @@ def test_compare_checks_a_spec_reference_and_leaves_the_user_model_alone() -> No
     assert not c.mismatches and any("same function" in note for note in c.notes)
     assert cand.training and all(torch.equal(v, state[k]) for k, v in cand.state_dict().items())
     assert all(p.grad is None for p in cand.parameters())
+
+
+class _Blurred(nn.Module):
+    """A learned conv, then a fixed binomial blur that downsamples (antialiased-cnns' BlurPool): one 3x3
+    depthwise conv at stride 2, or (``separable``) its 3x1 and 1x3 passes at strides (2, 1) and (1, 2);
+    ``pool``: a 2x2 max pool instead of the blur (another function, one window size)."""
+
+    column: torch.Tensor
+    row: torch.Tensor
+    square: torch.Tensor
+
+    def __init__(self, *, separable: bool = False, pool: bool = False) -> None:
+        super().__init__()
+        self.separable, self.pool = separable, pool
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        taps = torch.tensor([1.0, 2.0, 1.0]) / 4
+        self.register_buffer("column", taps.view(1, 1, 3, 1).repeat(4, 1, 1, 1))
+        self.register_buffer("row", taps.view(1, 1, 1, 3).repeat(4, 1, 1, 1))
+        self.register_buffer("square", (taps[:, None] * taps[None, :]).view(1, 1, 3, 3).repeat(4, 1, 1, 1))
+        self.fc = nn.Linear(4, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = torch.relu(self.conv(x))
+        if self.pool:
+            x = nn.functional.max_pool2d(x, 2)
+        elif self.separable:
+            x = nn.functional.conv2d(x, self.column, stride=(2, 1), padding=(1, 0), groups=4)
+            x = nn.functional.conv2d(x, self.row, stride=(1, 2), padding=(0, 1), groups=4)
+        else:
+            x = nn.functional.conv2d(x, self.square, stride=2, padding=1, groups=4)
+        return self.fc(x.mean((2, 3)))
+
+
+def test_a_fixed_filter_written_in_passes_is_decided_by_numbers_and_another_window_is_not() -> None:
+    for ref, cand in ((_Blurred(), _Blurred(separable=True)), (_Blurred(separable=True), _Blurred())):
+        before = _structural(ref, cand)
+        assert before.mismatches
+        assert not spelled_otherwise(cand, ref, before).mismatches
+    for ref, cand in ((_Blurred(), _Blurred(pool=True)), (_Blurred(pool=True), _Blurred())):
+        before = _structural(ref, cand)
+        assert spelled_otherwise(cand, ref, before) is before  # must not fire: another function

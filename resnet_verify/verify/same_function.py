@@ -124,6 +124,25 @@ def _no_window(m: Mismatch) -> bool:
     return unit is not None and all(isinstance(v, tuple) and v and all(x == unit for x in v) for v in values)
 
 
+_PLAIN_WINDOW = frozenset({"kernel_size", "stride", "padding"})
+
+
+def _undilated(comparison: Comparison, m: Mismatch) -> bool:
+    """A window's size, stride or padding where neither side dilates it: every tap reads the map, so
+    random values show any difference (a learned kernel of another size has another shape, and the
+    learned-shape gate keeps it): a fixed blur's 3x3 written as 3x1 then 1x3 is decided by numbers.
+    A dilated window can read only its centre on a small map (DeepLab's multi-grid): kept."""
+    if m.field not in _PLAIN_WINDOW:
+        return False
+    for trace, i in ((comparison.reference, m.reference_op), (comparison.candidate, m.candidate_op)):
+        if i is None or not 0 <= i < len(trace.ops):
+            return False
+        dilation = dict(trace.ops[i].attrs).get("dilation", 1)
+        if any(d != 1 for d in (dilation if isinstance(dilation, tuple) else (dilation,))):
+            return False
+    return True
+
+
 def _learned_shapes(trace: Trace) -> list[tuple[int, ...]]:
     stats = ("running_mean", "running_var")
     return sorted(
@@ -140,7 +159,10 @@ def _eligible(comparison: Comparison) -> bool:
     if "keras" in (ref.device, cand.device) or tuple(ref.input_shape) != tuple(cand.input_shape):
         return False
     kept = _KEPT_FIELDS | _SETTINGS
-    if any(m.kind in _KEPT_KINDS or (m.field in kept and not _no_window(m)) for m in comparison.mismatches):
+    if any(
+        m.kind in _KEPT_KINDS or (m.field in kept and not _no_window(m) and not _undilated(comparison, m))
+        for m in comparison.mismatches
+    ):
         return False
     if any(_op_names(comparison, m) & _BOUNDED for m in comparison.mismatches):
         return False
