@@ -927,11 +927,6 @@ NOT_YET: dict[str, str] = {
     "oct_alpha_quarter": "widths ('The channel widths in the whole network are 0.5/1.5x'), claiming all 139 "
     "mismatches, for alpha 0.25 where the builder has 0.5: the high and low branch widths moved against each other "
     "with every total unchanged, named as a widening of the network (expected described in the stages, no widths)",
-    "rednet_kernel3": "widths ('The bottleneck (inner) widths in every stage are 0.184x the reference's', claiming 16: "
-    "the kernel generator's 9 * G output channels for 49 * G) beside the right repeated_in_blocks ('unfold "
-    "kernel_size (3, 3) where the reference has (7, 7) (main path); unfold padding (1, 1) ...', 8 blocks), for 3x3 "
-    "involutions in the bottlenecks: the kernel-generating conv's K * K * G width read as the blocks' bottleneck "
-    "width (expected described in the stages, no widths)",
     "wave_strided_blocks": "two downsampling_moved ('Downsampling moved from the 2x2 conv to the 3x3 conv' in layer2.0 "
     "to layer4.0, main path; '... to the 1x1 conv', shortcut), allowed and claiming all 12, for the blocks' Haar DWTs "
     "(a depthwise 2x2 conv with a fixed buffer, every tap 1/2, at stride 2) taken out and the stride put back on the "

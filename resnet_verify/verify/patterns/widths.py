@@ -247,10 +247,30 @@ def _channel_pad_ratio(ctx: Context, i: int) -> float | None:
     return round(c.out_shape[1] / r.out_shape[1], 3) if c.out_shape[1] != r.out_shape[1] else None
 
 
+def _area(value: object) -> int | None:
+    if isinstance(value, tuple) and value and all(isinstance(v, int) for v in value):
+        return math.prod(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _window_ratios(ctx: Context) -> dict[object, set[float]]:
+    """Block pair -> how many times larger a window's area is in the candidate, for each window size
+    that differs there (an involution's 3x3 unfold for 7x7: 9 / 49)."""
+    out: dict[object, set[float]] = {}
+    for m in ctx.mismatches:
+        a, b = _area(m.expected), _area(m.actual)
+        if m.field == "kernel_size" and a and b and a != b:
+            out.setdefault(m.block, set()).add(round(b / a, 3))
+    return out
+
+
 def _width_ratios(ctx: Context) -> dict[int, float]:
-    """Mismatch index -> how many times wider the candidate's layer is, for each sized mismatch."""
+    """Mismatch index -> how many times wider the candidate's layer is, for each sized mismatch. A width
+    in the ratio of a window's area that changed in the same block follows from the window (a layer
+    that generates a kernel per pixel has K x K x groups channels): not a width of the network."""
     ref, cand = ctx.reference, ctx.candidate
     gates = _not_widths(ref) | {-1 - o for o in _not_widths(cand)}
+    windows = _window_ratios(ctx)
     ratios: dict[int, float] = {}
     for i, m in enumerate(ctx.mismatches):
         if i not in ctx.claimed and (pad := _channel_pad_ratio(ctx, i)) is not None:
@@ -271,7 +291,11 @@ def _width_ratios(ctx: Context) -> dict[int, float]:
             continue  # a gate's reduction ratio: described where it is, not a network width
         if _anatomy(ref, cand, r, c):
             continue
-        if r.kind is c.kind and (k := _ratio(r, c, in_block)) is not None:
+        if (
+            r.kind is c.kind
+            and (k := _ratio(r, c, in_block)) is not None
+            and k not in windows.get(m.block, ())
+        ):
             ratios[i] = k
     return ratios
 
