@@ -68,7 +68,8 @@ ResNets with dynamic convolutions and hypernetworks as public repositories write
 weight-tied, recurrent and equilibrium-style residual networks as public repositories write them; ``heldout64``:
 rotation- and reflection-equivariant residual networks written by hand; ``heldout65``: ResNets whose 3x3 conv or
 downsampling is another operator as public repositories write them; ``heldout66``: ResNets as domain-adaptation and
-domain-generalization repositories write them); an idiom's
+domain-generalization repositories write them; ``heldout67``: residual networks in style transfer and image-to-image
+translation as public repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1344,6 +1345,25 @@ PART_NOTES = {
     "parameters_computed_in_forward not named; named when built on meta, as the test does), mixstyle_no_detach (no "
     "mismatch: MixStyle's statistics left undetached not seen): one of them the builder's function exactly, the "
     "spelling not recognised.",
+    "heldout67": "residual networks in style transfer and image-to-image translation as public repositories write "
+    "them, at small widths, each against the user's own unedited builder in the same file: pytorch/examples' "
+    "fast-neural-style TransformerNet (ReflectionPad2d + Conv2d layers, affine InstanceNorm2d, five residual blocks "
+    "without a ReLU after the add, nearest upsample then conv, a last 9x9 conv; 8 / 16 / 32 channels) at 3 x 64 x 64: "
+    "every pad + conv as Conv2d(padding_mode='reflect') in three Sequentials and the early ports' hand-written "
+    "InstanceNormalization (clean), BatchNorm2d for every instance norm (normalization_layer), the paper's transposed "
+    "convs for the upsampling and a ReLU after each add (described); the same network with Dumoulin et al.'s "
+    "conditional instance norm (a (4 styles, C) gamma / beta Parameter table per norm, the style index passed down "
+    "forward) at 3 x 64 x 64: the table as one nn.Embedding chunked (clean), conditional batch norm "
+    "(normalization_layer), the residual blocks' norms left unconditional (described); naoto0804/pytorch-AdaIN's "
+    "vgg_normalised encoder to relu3_1, AdaIN against a fixed style-image buffer and the mirrored decoder at 3 x 64 x "
+    "64: calc_mean_std by torch.var_mean (clean), test.py's alpha 0.6 content blend (described); NVlabs/MUNIT's "
+    "AdaINGen reconstructing its input (the MLP's output sliced into every AdaptiveInstanceNorm2d, AdaIN as "
+    "F.batch_norm on the (1, B * C, H, W) view, a hand-written LayerNorm in the upsampling) at 3 x 64 x 64: AdaIN as "
+    "F.instance_norm times the assigned weight plus bias (clean), instance norm for the LayerNorm "
+    "(normalization_layer), torch.exp on the std slice (described); yunjey/stargan's Generator with its target label "
+    "a buffer at 3 x 64 x 64: repeat_num 4 (block_counts), instance norms without running statistics (described); "
+    "christiancosgrove's residual critic without spectral norm at 3 x 32 x 32: LeakyReLU(0.2) (activation_function) "
+    "(tests/fixtures/heldout/batch67_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

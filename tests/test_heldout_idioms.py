@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Sixty-seven parts: ``heldout`` to
-``heldout66`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Sixty-eight parts: ``heldout`` to
+``heldout67`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -222,6 +222,10 @@ domain-specific BatchNorms chosen by an index passed down forward, AugMax's main
 ImageClassifier bottleneck with DANN and CDAN heads behind a gradient-reversal autograd Function, SHOT's bottleneck and
 weight-normalised head, MixStyle between stages, AdaBN by batch statistics), compared with the user's own unedited
 builder: refactors, named variants and single mistakes) and
+``heldout67`` residual networks in style transfer and image-to-image translation as public repositories write them
+(pytorch/examples' fast-neural-style TransformerNet, its multi-style form with conditional instance norm, naoto0804's
+AdaIN style transfer, MUNIT's AdaIN generator, StarGAN's generator, a residual WGAN critic), compared with the user's
+own unedited builder: refactors, named variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1320,6 +1324,7 @@ def test_manifest_is_consistent() -> None:
         "heldout64": 16,
         "heldout65": 16,
         "heldout66": 16,
+        "heldout67": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
