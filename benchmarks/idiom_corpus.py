@@ -1363,7 +1363,15 @@ PART_NOTES = {
     "(normalization_layer), torch.exp on the std slice (described); yunjey/stargan's Generator with its target label "
     "a buffer at 3 x 64 x 64: repeat_num 4 (block_counts), instance norms without running statistics (described); "
     "christiancosgrove's residual critic without spectral norm at 3 x 32 x 32: LeakyReLU(0.2) (activation_function) "
-    "(tests/fixtures/heldout/batch67_*.py).",
+    "(tests/fixtures/heldout/batch67_*.py). First measurement (at 06c3988): 11 of 16 right, twins 16 of 16 clean, "
+    "swapped 3 of 5; missed: johnson_instance_normalization (the early ports' hand-written instance norm read as "
+    "norms missing and settings changed), cin_embedding_table (the per-style tables as an nn.Embedding read as weights "
+    "computed in forward, extra embeddings and chunks), cin_conditional_batch_norm (normalization_layer beside the "
+    "tables' multiplies and adds described as missing, swapped too), adain_alpha_blend (the alpha blend with the "
+    "content features named residual_add_missing), munit_in_upsampling (MUNIT's hand-written LayerNorm not read as a "
+    "norm: a described head, normalization_layer not named, swapped too): two of them the builder's function exactly, "
+    "the spelling not recognised; the test of it, which builds the candidate on meta, also misses adain_var_mean "
+    "(torch.var_mean against view().var(), parameters_computed_in_forward where no values can be compared).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
@@ -1401,7 +1409,7 @@ def render(part: str, rows: list[dict[str, Any]], facts: dict[str, Any]) -> str:
         "heldout50 13 of 16, heldout51 8 of 16, heldout52 11 of 16, heldout53 12 of 16, heldout54 8 of 16,",
         "heldout55 13 of 16, heldout56 10 of 16, heldout57 9 of 16, heldout58 10 of 16, heldout59 9 of 16,",
         "heldout60 6 of 16, heldout61 11 of 16, heldout62 9 of 16, heldout63 9 of 16, heldout64 15 of 16,",
-        "heldout65 10 of 16, heldout66 12 of 16 right (709 of 1,034 in all, 69%).",
+        "heldout65 10 of 16, heldout66 12 of 16, heldout67 11 of 16 right (720 of 1,050 in all, 69%).",
         "Every held-out part was then used to improve the tool (each miss fixed by a mechanism with its own test, or kept as a stated",
         "disagreement), so the numbers",
         "below are after that work;",
