@@ -127,3 +127,42 @@ def test_a_fixed_filter_written_in_passes_is_decided_by_numbers_and_another_wind
     for ref, cand in ((_Blurred(), _Blurred(pool=True)), (_Blurred(pool=True), _Blurred())):
         before = _structural(ref, cand)
         assert spelled_otherwise(cand, ref, before) is before  # must not fire: another function
+
+
+class _HandInstanceNorm(nn.Module):
+    """An instance norm written as tensor ops the way early style-transfer ports did (an unbiased
+    variance rescaled to the biased one, a per-channel weight and bias)."""
+
+    def __init__(self, channels: int, eps: float) -> None:
+        super().__init__()
+        self.eps = eps
+        self.weight, self.bias = nn.Parameter(torch.ones(channels)), nn.Parameter(torch.zeros(channels))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n = x.size(2) * x.size(3)
+        flat = x.view(x.size(0), x.size(1), n)
+        mean = flat.mean(2)[:, :, None, None]
+        var = flat.var(2)[:, :, None, None] * ((n - 1) / n)
+        return (x - mean) / torch.sqrt(var + self.eps) * self.weight[:, None, None] + self.bias[:, None, None]
+
+
+class _Normed(nn.Module):
+    """A conv, then ``nn.InstanceNorm2d(affine=True)`` or (``eps`` given) the one written as ops."""
+
+    def __init__(self, eps: float | None = None) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.norm = nn.InstanceNorm2d(4, affine=True) if eps is None else _HandInstanceNorm(4, eps)
+        self.fc = nn.Linear(4, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(torch.relu(self.norm(self.conv(x))).mean((2, 3)))
+
+
+def test_a_norm_written_as_ops_is_decided_by_numbers_and_its_eps_still_counts() -> None:
+    for ref, cand in ((_Normed(), _Normed(1e-5)), (_Normed(1e-5), _Normed())):
+        before = _structural(ref, cand)
+        assert {m.field for m in before.mismatches} >= {"eps"}, before.mismatches
+        assert not spelled_otherwise(cand, ref, before).mismatches
+    before = _structural(_Normed(), _Normed(1e-3))
+    assert spelled_otherwise(_Normed(1e-3), _Normed(), before) is before  # must not fire: another eps

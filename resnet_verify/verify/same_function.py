@@ -124,6 +124,13 @@ def _no_window(m: Mismatch) -> bool:
     return unit is not None and all(isinstance(v, tuple) and v and all(x == unit for x in v) for v in values)
 
 
+def _unset(m: Mismatch) -> bool:
+    """A setting one side's op does not record at all (a norm written as tensor ops has no eps or
+    momentum of its own against nn.InstanceNorm2d's): the ops are spelled otherwise, and the numbers
+    decide whether they compute the same; a setting both record with two values is a variant."""
+    return m.field in _SETTINGS and (m.expected is None) != (m.actual is None)
+
+
 _PLAIN_WINDOW = frozenset({"kernel_size", "stride", "padding"})
 
 
@@ -160,7 +167,8 @@ def _eligible(comparison: Comparison) -> bool:
         return False
     kept = _KEPT_FIELDS | _SETTINGS
     if any(
-        m.kind in _KEPT_KINDS or (m.field in kept and not _no_window(m) and not _undilated(comparison, m))
+        m.kind in _KEPT_KINDS
+        or (m.field in kept and not _no_window(m) and not _undilated(comparison, m) and not _unset(m))
         for m in comparison.mismatches
     ):
         return False
