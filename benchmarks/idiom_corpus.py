@@ -70,6 +70,8 @@ rotation- and reflection-equivariant residual networks written by hand; ``heldou
 downsampling is another operator as public repositories write them; ``heldout66``: ResNets as domain-adaptation and
 domain-generalization repositories write them; ``heldout67``: residual networks in style transfer and image-to-image
 translation as public repositories write them); an idiom's
+domain-generalization repositories write them; ``heldout69``: mixture-of-experts and sparsely gated residual networks as
+public repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1372,6 +1374,24 @@ PART_NOTES = {
     "norm: a described head, normalization_layer not named, swapped too): two of them the builder's function exactly, "
     "the spelling not recognised; the test of it, which builds the candidate on meta, also misses adain_var_mean "
     "(torch.var_mean against view().var(), parameters_computed_in_forward where no values can be compared).",
+    "heldout69": "mixture-of-experts and sparsely gated residual networks as public repositories write them, every "
+    "expert count 2 to 4 and every routing deterministic for a given input (noise only in training), each against the "
+    "user's own unedited builder in the same file: a CIFAR ResNet whose first conv in every block is four expert 3x3 "
+    "convs under Shazeer's noisy top-2 gate as davidmrau/mixture-of-experts writes it (every expert run and summed with "
+    "the scattered gates, cv_squared(importance) + cv_squared(load) returned beside the logits) at 3 x 32 x 32: tutel's "
+    "einsum dispatch and combine at capacity B and fastmoe's sorted index_select scatter and index_add gather (clean), "
+    "the second conv's default bias (conv_bias_before_bn), top-1 and the kept gates not renormalised (described); a "
+    "CIFAR ResNet with Switch-style top-1 routing per sample (a Linear router with jitter in training, four expert "
+    "kernels per conv picked by gather, the branch times the router probability, the Switch loss) at 3 x 32 x 32: the "
+    "kernels looked up by F.embedding into a grouped conv over the folded batch (clean), GroupNorm for every BatchNorm "
+    "(normalization_layer), expert dropout 0.4 (dropout), the branch times p / p.detach() (described); a DeepMoE "
+    "ResNet as RyanKim17920/DeepMoE writes it (a shallow embedding network, bias-free Linear + ReLU heads gating every "
+    "conv's output channels, forward returning logits, gates and the embedding's logits) at 3 x 64 x 64: one "
+    "Conv2d(in, 1) per channel expert (clean), GELU in the embedding network (activation_function), the gates after the "
+    "BatchNorms and only conv2 gated (described); a small ResNet whose classifier is three expert MLP heads mixed by a "
+    "top-2 softmax router, returning a dict with the balance loss, at 3 x 64 x 64: the heads as batched einsums "
+    "(clean), a Softmax ending every head (softmax_output), the router's softmax over the batch (described) "
+    "(tests/fixtures/heldout/batch69_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
