@@ -71,6 +71,7 @@ downsampling is another operator as public repositories write them; ``heldout66`
 domain-generalization repositories write them; ``heldout67``: residual networks in style transfer and image-to-image
 translation as public repositories write them); an idiom's
 domain-generalization repositories write them; ``heldout69``: mixture-of-experts and sparsely gated residual networks as
+domain-generalization repositories write them; ``heldout68``: hybrid CNN-transformer networks built on ResNet stages as
 public repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
@@ -1400,6 +1401,25 @@ PART_NOTES = {
     "(the einsum heads described against the Linear heads), heads_prob_mixture (the softmax ending every expert head "
     "described as extra softmaxes, softmax_output not named, swapped too): five of them the builder's function "
     "exactly, the spelling not recognised.",
+    "heldout68": "hybrid CNN-transformer networks built on ResNet stages as public repositories write them, tiny "
+    "transformers of one layer and two heads, each against the user's own unedited builder in the same file: the "
+    "R50+ViT hybrid as jeonsworld/ViT-pytorch writes it (a ResNetV2 root and three blocks of post-activation units of "
+    "weight-standardised StdConv2d convs and GroupNorm, gn_proj = GroupNorm(cout, cout), a 1x1 patch embedding of the "
+    "4 x 4 map, a class token, learned position embeddings, one pre-norm block with query / key / value Linears, the "
+    "head on the class token) at 3 x 64 x 64: timm's HybridEmbed Linear on the flattened tokens and timm's fused qkv "
+    "Linear (clean), plain Conv2d for every StdConv2d (weight_standardization), the unit's stride on its 1x1 as "
+    "Google's original code has it (resnet_v1_stride), timm's 'fixed' root (a zero pad before the unpadded pool) and the "
+    "head on the mean of the patch tokens (described); leaderj1001's BoTNet in its CIFAR setting (a 3x3 stem, two "
+    "bottlenecks per stage, layer4's 3x3 convs replaced by MHSA with 1x1 q / k / v convs and rel_h + rel_w position "
+    "parameters, AvgPool2d(2, 2) after it in the strided block) at 3 x 32 x 32: the attention by einsum (clean), the "
+    "head's Dropout(0.3) (dropout), a copy's attention over the channels of each head and the position term left out "
+    "(described); chinhsuanwu's CoAtNet (a conv stem, MBConv stages with a pre-norm BatchNorm, a strided 1x1 expansion "
+    "and SE, transformer stages with a relative position bias gathered by an index buffer) at 3 x 64 x 64: SE by 1x1 "
+    "convs (clean), no SE (squeeze_excitation), no relative bias (described); a DETR on a quarter-width FrozenBatchNorm2d "
+    "ResNet-18 (input_proj, the normalised sine position encoding from an all-valid mask, one post-norm encoder and one "
+    "decoder layer on nn.MultiheadAttention, five object queries, class and box heads, DETR's dict) at 3 x 64 x 64: the "
+    "demo's query Parameter (clean), trainable BatchNorm2d (normalization_layer), the positions added once at the "
+    "encoder's input (described) (tests/fixtures/heldout/batch68_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
