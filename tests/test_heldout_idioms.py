@@ -972,12 +972,6 @@ NOT_YET: dict[str, str] = {
     # heldout67, first run at 06c3988 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 11 of 16 right in the corpus run, 10 of 16 under this test's
     # meta build (adain_var_mean); twins 16 of 16 clean; swapped 3 of 5):
-    "johnson_instance_normalization": "extra_module_in_blocks ('An extra InstanceNorm2d in 5 blocks (in the "
-    "reference)') and six described_difference findings ('add eps None where the reference has 1e-05 (5 places)', the "
-    "same for momentum, use_input_stats and 'norm written as ops where the reference has instance_norm'; 'norm affine "
-    "None where the reference has True' in the stem and head), 75 mismatches, for the early ports' hand-written "
-    "InstanceNormalization (mean, torch.var rescaled by (n - 1) / n, eps 1e-5, a weight and bias), the same norm (4e-14 "
-    "in float64): the written-out norm not read as InstanceNorm2d(affine=True) (expected clean)",
     "cin_embedding_table": "parameters_computed_in_forward ('the reference's are computed in forward (__getitem__)', 10 "
     "layers), repeated_in_blocks ('mul where the reference has mul; residual add where the reference has add', 5 "
     "blocks) and two described_difference findings (stem and head: 'an extra embedding', 'an extra chunk', 'full "
@@ -1062,17 +1056,6 @@ NOT_YET: dict[str, str] = {
     "timm's 'fixed' root (ConstantPad2d(1, 0.) before an unpadded MaxPool2d(3, 2), right after the ReLU) against "
     "jeonsworld's unpadded pool: the zero pad folded into the pool and the difference found in the right place, but "
     "named a Keras stem of a PyTorch reference (expected described at the root, no name)",
-    "bot_no_position": "parameters_computed_in_forward ('In 2 layers (layer4.0.conv2.0.softmax ...) the candidate's "
-    "weights are used as stored; the reference's are computed in forward (add)') beside three repeated_in_blocks and "
-    "two described_difference findings at layer4's MHSA (the missing add and matmul, 'other with 0 parameters where "
-    "the reference's has 1024'), all 22 mismatches located, for MHSA without rel_h / rel_w: the sum rel_h + rel_w read "
-    "as a weight of the softmax computed in forward (expected described, no name)",
-    "coat_no_rel_bias": "parameters_computed_in_forward ('In 4 layers (s3.0.attn.1.fn.attend ...) the candidate's "
-    "weights are used as stored; the reference's are computed in forward (repeat→gather)') beside six "
-    "repeated_in_blocks at the s3 / s4 attention (the missing matmul and add, 'other with 0 parameters where the "
-    "reference's has 98'), all 38 mismatches located, for the attention without its relative_bias_table gathered by "
-    "the relative_index buffer: the gathered table read as a weight of the softmax computed in forward (expected "
-    "described, no name)",
     "detr_pos_at_input": "nothing reported (0 mismatches) when built on meta: the same adds, shapes and settings (the "
     "position encoding added before the encoder instead of inside its layer) and no values to compare; as the CLI "
     "builds it, with values, the corpus run reports one unclaimed whole-model numeric mismatch ('every op, shape and "

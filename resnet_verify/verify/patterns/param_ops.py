@@ -10,7 +10,7 @@ and the line.
 from __future__ import annotations
 
 from resnet_verify.verify.patterns.context import Context, at
-from resnet_verify.verify.records import Finding, MismatchKind, Pattern
+from resnet_verify.verify.records import Finding, Mismatch, MismatchKind, Pattern
 
 _SPELLED = {"truediv": "div", "true_divide": "div", "rsub": "sub", "radd": "add", "rmul": "mul"}
 
@@ -79,10 +79,26 @@ def _fix(mine: object, theirs: object) -> str:
     return f"compute the weights as the reference does ({theirs or 'as stored'})"
 
 
+def _one_layer(ctx: Context, m: Mismatch) -> bool:
+    """Both sides' ops are one layer whose weight is computed otherwise: the same kind and, for a
+    function, the same function. A matmul with a position table aligned with a softmax where the
+    candidate left the table out is another op, not a weight computed otherwise (BoTNet without rel_h
+    + rel_w)."""
+    if m.reference_op is None or m.candidate_op is None:
+        return False
+    r, c = ctx.reference.ops[m.reference_op], ctx.candidate.ops[m.candidate_op]
+    return r.kind is c.kind and dict(r.attrs).get("function") == dict(c.attrs).get("function")
+
+
 def detect_param_ops(ctx: Context) -> list[Finding]:
     groups: dict[tuple[object, object], list[int]] = {}
     for i, m in enumerate(ctx.mismatches):
-        if m.kind is MismatchKind.ATTRIBUTE and m.field == "param_ops" and i not in ctx.claimed:
+        if (
+            m.kind is MismatchKind.ATTRIBUTE
+            and m.field == "param_ops"
+            and i not in ctx.claimed
+            and _one_layer(ctx, m)
+        ):
             groups.setdefault((m.expected, m.actual), []).append(i)
     findings = []
     for (theirs, mine), idx in groups.items():
