@@ -1046,11 +1046,6 @@ NOT_YET: dict[str, str] = {
     "key's input 'reads unbind ... where the reference's reads norm'), for one qkv Linear(32, 96) reshaped and unbound "
     "with (q @ k^T) * 16 ** -0.5 where the builder has three Linears and divides by sqrt(16): the fused projection and "
     "the scale as a multiply not read as the same attention (2e-15 in float64) (expected clean)",
-    "hybrid_plain_conv": "parameters_computed_in_forward ('In 22 layers (transformer.embeddings.hybrid_model.root.conv "
-    "...) the candidate's weights are used as stored; the reference's are computed in forward "
-    "(var_mean→sub→add(1e-05)→sqrt→div)') claiming all 22 mismatches, for every StdConv2d a plain nn.Conv2d: "
-    "jeonsworld's StdConv2d (torch.var_mean over each kernel, (w - m) / sqrt(v + 1e-5)) not recognised as weight "
-    "standardization; weight_standardization not reported (expected weight_standardization)",
     "hybrid_timm_fixed_pad": "keras_stem ('The reference's stem is written the Keras way: the candidate's max pool "
     "pads 1 where the reference's pads 0: after its stem the map is 16x16, not 15x15') claiming both mismatches, for "
     "timm's 'fixed' root (ConstantPad2d(1, 0.) before an unpadded MaxPool2d(3, 2), right after the ReLU) against "
@@ -1291,8 +1286,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "heads_prob_mixture": "a described_difference in the head ('softmax missing in the candidate (head) (x3)') "
     "without softmax_output, as the unswapped run",
     # heldout68, first run at 90a038d: 4 of 5
-    "hybrid_plain_conv": "parameters_computed_in_forward (the StdConv2d kernels computed in forward, now in the "
-    "candidate) without weight_standardization, as the unswapped run",
 }
 NAMED = [i for i in ALL if i.named]
 

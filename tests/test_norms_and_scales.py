@@ -240,6 +240,14 @@ class _Standardize(nn.Module):
         return (w - m) / (w.std(dim=(1, 2, 3), keepdim=True) + 1e-5)
 
 
+class _StandardizeByVarMean(nn.Module):
+    """timm's StdConv2d spelling: the variance and mean in one call, eps added to the variance."""
+
+    def forward(self, w: torch.Tensor) -> torch.Tensor:
+        var, mean = torch.var_mean(w, dim=(1, 2, 3), keepdim=True, unbiased=False)
+        return (w - mean) / torch.sqrt(var + 1e-5)
+
+
 class _Doubled(nn.Module):
     def forward(self, w: torch.Tensor) -> torch.Tensor:
         return w * 2
@@ -260,6 +268,8 @@ def test_a_parametrize_module_is_read_by_the_ops_it_runs() -> None:
     assert [f.pattern for f in ws.findings] == [Pattern.WEIGHT_STANDARDIZATION], [
         f.title for f in ws.findings
     ]
+    by_var_mean = compare(_parametrized(_StandardizeByVarMean), "resnet18", input_size=32, num_classes=10)
+    assert [f.pattern for f in by_var_mean.findings] == [Pattern.WEIGHT_STANDARDIZATION]
     doubled = compare(_parametrized(_Doubled), "resnet18", input_size=32, num_classes=10).findings
     assert [f.pattern for f in doubled] == [Pattern.PARAM_OPS] and "mul" in doubled[0].message
 

@@ -27,8 +27,10 @@ def _is_standardization(chain: str) -> bool:
     ops = {_plain(n) for n in chain.split("→")} if chain else set()
     if ops & {"batch_norm", "layer_norm", "group_norm", "instance_norm"}:
         return True  # a norm applied to the weight itself (timm's ScaledStdConv2d uses F.batch_norm)
+    # the mean subtracted (var_mean / std_mean return it beside the spread: timm's StdConv2d)
     return (
-        {"mean", "sub"} <= ops
+        "sub" in ops
+        and bool(ops & {"mean", "var_mean", "std_mean"})
         and bool(ops & {"std", "var", "var_mean", "std_mean", "rsqrt", "norm"})
         and bool(ops & {"div", "mul", "rsqrt"})
     )
