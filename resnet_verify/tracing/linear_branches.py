@@ -1,5 +1,7 @@
-"""Branches summed that are one linear layer written as branches, not a residual block: RepVGG's
-3x3 + 1x1 + BN, ACNet's 3x3 + 1x3 + 3x1, LoRA's frozen conv plus its scaled low-rank pair."""
+"""Sums that are no residual block: branches summed that are one linear layer written as branches
+(RepVGG's 3x3 + 1x1 + BN, ACNet's 3x3 + 1x3 + 3x1, LoRA's frozen conv plus its scaled low-rank pair),
+and sums with no learned layer on either path (arithmetic inside a layer: a membrane update, a
+piecewise polynomial, a sum of a loop's terms)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,12 @@ def linear_branch(ops: Sequence[OpRecord], path: Sequence[int]) -> bool:
         and kinds <= {OpKind.CONV, OpKind.BATCH_NORM, OpKind.NORM, OpKind.AVG_POOL}
         and (OpKind.CONV in kinds or kinds <= {OpKind.BATCH_NORM, OpKind.NORM})
     )
+
+
+def learns(op: OpRecord, learned: frozenset[str]) -> bool:
+    """Applies a learned tensor: one of the model's parameters, or a conv's or Linear's weight that
+    no module registers (layers kept in a plain Python list)."""
+    return op.kind in (OpKind.CONV, OpKind.LINEAR) or bool(learned.intersection(op.params))
 
 
 def _constant_scale(op: OpRecord) -> bool:

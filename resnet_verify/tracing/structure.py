@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from resnet_verify.tracing.cross_stage import find_cross_stage
 from resnet_verify.tracing.dataflow import Graph, members
 from resnet_verify.tracing.forks import through_dropout
-from resnet_verify.tracing.linear_branches import linear_branch
+from resnet_verify.tracing.linear_branches import learns, linear_branch
 from resnet_verify.tracing.map_rank import computed_shape, map_rank, out_shape
 from resnet_verify.tracing.parts import (
     common_stack,
@@ -64,12 +64,6 @@ class _Unit:
     held: tuple[int, ...] = ()  # the merges of the units on its paths (a skip over whole blocks)
 
 
-def _learns(op: OpRecord, learned: frozenset[str]) -> bool:
-    """Applies a learned tensor: one of the model's parameters, or a conv's or Linear's weight that
-    no module registers (layers kept in a plain Python list)."""
-    return op.kind in (OpKind.CONV, OpKind.LINEAR) or bool(learned.intersection(op.params))
-
-
 def _merges(
     graph: Graph, ops: Sequence[OpRecord], rank: int = 0, learned: frozenset[str] | None = None
 ) -> list[_Unit]:
@@ -95,7 +89,7 @@ def _merges(
             # belongs to the path that reads it: it descends from no fork
             made = {i for o in path for i in ops[o].inputs if i >= 0 and not ops[i].inputs}
             paths.append(tuple(sorted(set(path) | made)))
-        if learned is not None and not any(_learns(ops[o], learned) for p in paths for o in p):
+        if learned is not None and not any(learns(ops[o], learned) for p in paths for o in p):
             continue
         if all(linear_branch(ops, p) for p in paths):
             # linear branches summed (RepVGG's 3x3 + 1x1 + BN, ACNet's 3x3 + 1x3 + 3x1): one linear
