@@ -135,9 +135,14 @@ def _activation(name: str) -> tuple[OpKind, dict[str, Any]] | None:
     return OpKind.OTHER, {"function": name}
 
 
-def _activation_of(layer: Any) -> tuple[OpKind, dict[str, Any]] | None:
+def _activation_of(layer: Any, rank: int | None = None) -> tuple[OpKind, dict[str, Any]] | None:
+    """``rank``: the output's; a softmax runs over Keras' last axis (the channels), recorded as the
+    axis torch's ``softmax(dim=...)`` records, so the two spellings compare equal."""
     fn = getattr(layer, "activation", None)
-    return _activation(getattr(fn, "__name__", "linear")) if fn is not None else None
+    act = _activation(getattr(fn, "__name__", "linear")) if fn is not None else None
+    if act is not None and rank and act[1].get("function") in ("softmax", "log_softmax"):
+        act = act[0], {**act[1], "dim": 1 if _CHANNELS_LAST and rank == 4 else rank - 1, "of": rank}
+    return act
 
 
 def _relu_layer(layer: Any) -> tuple[OpKind, dict[str, Any]]:
@@ -183,7 +188,7 @@ def record_layer(rec: Any, layer: Any, inputs: list[torch.Tensor], out: torch.Te
         macs *= math.prod(attrs["kernel_size"])
     elif kind is OpKind.LINEAR:
         macs = math.prod(x.shape[:-1]) * attrs["in_features"] * attrs["out_features"]
-    act = _activation_of(layer) if kind in (OpKind.CONV, OpKind.LINEAR) else None
+    act = _activation_of(layer, out.dim()) if kind in (OpKind.CONV, OpKind.LINEAR) else None
     merged = kind in (OpKind.ADD, OpKind.MUL, OpKind.CAT)
     first = out if act is None else _shaped(out)
     rec.emit(
@@ -216,7 +221,7 @@ def _layer_op(layer: Any, kind_name: str, x: torch.Tensor) -> tuple[OpKind, dict
     if kind_name in ("ReLU", "LeakyReLU"):
         return _relu_layer(layer)
     if kind_name == "Activation":
-        return _activation_of(layer)
+        return _activation_of(layer, x.dim())
     if kind_name in _SIMPLE:
         kind, attrs = _SIMPLE[kind_name]
         return kind, dict(attrs)
