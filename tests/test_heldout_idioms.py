@@ -559,10 +559,6 @@ NOT_YET: dict[str, str] = {
     # heldout40, first run at 28c8bb0 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is torchvision's resnet18 / resnet50 or the user's own builder in the same file; 8 of 16 right; twins
     # 16 of 16 clean; swapped 3 of 5):
-    "mlperf_s2d_stem": "parameters_computed_in_forward ('weights are computed in forward (pad)') and described_difference "
-    "('an extra pixel_unshuffle; conv kernel_size (4, 4) ...; padding (2, 1, 2, 1); stride (1, 1)') for the TPU "
-    "space-to-depth conv0 whose 7x7 kernel is padded to 8x8 and rearranged in forward: the same function and "
-    "parameter as the 7x7 / 2 conv (equal to 1e-15 in float64) not recognised (expected clean)",
     "gc_padded_conv_r18": "described_difference ('an extra zeros; an extra cat; conv with 12544 parameters where the "
     "reference's has 9408') for Graphcore's PaddedConv (a zero channel concatenated before a 4-channel conv): the "
     "fourth channel's weights, which only ever multiply zeros, counted as a difference (expected clean; arguably a "
@@ -1051,11 +1047,6 @@ NOT_YET: dict[str, str] = {
     "timm's 'fixed' root (ConstantPad2d(1, 0.) before an unpadded MaxPool2d(3, 2), right after the ReLU) against "
     "jeonsworld's unpadded pool: the zero pad folded into the pool and the difference found in the right place, but "
     "named a Keras stem of a PyTorch reference (expected described at the root, no name)",
-    "detr_pos_at_input": "nothing reported (0 mismatches) when built on meta: the same adds, shapes and settings (the "
-    "position encoding added before the encoder instead of inside its layer) and no values to compare; as the CLI "
-    "builds it, with values, the corpus run reports one unclaimed whole-model numeric mismatch ('every op, shape and "
-    "setting the trace records agrees with the reference's, yet with the same weights the two compute other "
-    "outputs'), at the root, not in the transformer (expected described in the transformer)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
