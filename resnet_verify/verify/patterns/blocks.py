@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from resnet_verify.tracing.linear_branches import learns
 from resnet_verify.tracing.records import STAGE_OWN, Block, BlockKind, OpKind, OpRecord, Trace
 from resnet_verify.verify.inplace_skip import FIELD as INPLACE_SKIP
 from resnet_verify.verify.patterns.context import Context, dims, under
@@ -300,10 +301,11 @@ def _skipped_blocks_params(ctx: Context) -> tuple[int, ...]:
     )
 
 
-def _applications(trace: Trace, ops: Iterable[int]) -> int:
-    """How many of ``ops`` apply a learned tensor (a layer run twice counts twice)."""
-    learned = {p.name for p in trace.params if not p.is_buffer}
-    return sum(1 for o in ops if learned.intersection(trace.ops[o].params))
+def _applications(trace: Trace, ops: Iterable[int] | None = None) -> int:
+    """How many of ``ops`` (all by default) apply a learned tensor, as the block finder reads one
+    (``tracing/linear_branches.learns``); a layer run twice counts twice."""
+    learned = frozenset(p.name for p in trace.params if not p.is_buffer)
+    return sum(1 for o in (range(len(trace.ops)) if ops is None else ops) if learns(trace.ops[o], learned))
 
 
 def _depth_differs(ctx: Context, idx: tuple[int, ...]) -> bool:
@@ -323,16 +325,13 @@ def _depth_differs(ctx: Context, idx: tuple[int, ...]) -> bool:
             delta += runs(ctx.candidate, cb[pair.candidate])
         elif pair is not None and pair.candidate is None and pair.reference is not None:
             delta -= runs(ctx.reference, rb[pair.reference])
-    whole = _applications(ctx.candidate, range(len(ctx.candidate.ops))) - _applications(
-        ctx.reference, range(len(ctx.reference.ops))
-    )
+    whole = _applications(ctx.candidate) - _applications(ctx.reference)
     return whole != 0 and (whole > 0) == (delta > 0) and delta != 0
 
 
 def _joined_otherwise(ctx: Context, idx: tuple[int, ...], cc: list[int], rc: list[int]) -> Finding:
     """Blocks cut otherwise where the depth is the same: described, never named."""
-    mine = _applications(ctx.candidate, range(len(ctx.candidate.ops)))
-    theirs = _applications(ctx.reference, range(len(ctx.reference.ops)))
+    mine, theirs = _applications(ctx.candidate), _applications(ctx.reference)
     runs = (
         f"both run their learned layers {mine} times"
         if mine == theirs
