@@ -5,6 +5,8 @@
   padding follows it), and it is one difference at one line, not one finding per attribute;
 - a stem conv's padding changed from 3 to 2 is not "the stem written the Keras way" (no explicit
   ZeroPadding, no unpadded pool).
+- a zero pad before an unpadded stem max pool (timm's 'fixed' root for TF weights) against an unpadded pool is
+  a pool edit, not a Keras stem: Keras' signature is the ZeroPadding2D before the stem conv;
 - a BatchNorm eps of 1e-3 alone (PyTorch momentum kept) is not "Keras BatchNorm defaults".
 All against the model's own original and against torchvision's resnet50.
 """
@@ -15,9 +17,12 @@ from pathlib import Path
 
 import pytest
 from fixtures.edits.catalog import EDITS
+from torch import nn
+from torchvision.models import resnet18
 
 from resnet_verify.specs.builders import build_model
-from resnet_verify.verify.comparison import compare
+from resnet_verify.tracing.tracer import trace
+from resnet_verify.verify.comparison import compare, compare_traces
 from resnet_verify.verify.records import Comparison, Pattern
 
 
@@ -54,3 +59,21 @@ def test_an_eps_alone_is_not_keras_batchnorm(reference: str, tmp_path: Path) -> 
     assert Pattern.KERAS_BATCHNORM not in {f.pattern for f in c.findings}
     assert [f.pattern for f in c.findings] == [Pattern.REPEATED]
     assert c.findings[0].source is not None and c.findings[0].source.line == line
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_a_padded_stem_pool_alone_is_not_a_keras_stem(swap: bool) -> None:
+    fixed, unpadded = resnet18(num_classes=10), resnet18(num_classes=10)
+    fixed.maxpool = nn.Sequential(nn.ConstantPad2d(1, 0.0), nn.MaxPool2d(3, 2))  # type: ignore[assignment]
+    unpadded.maxpool = nn.MaxPool2d(3, 2)
+    ref, cand = (fixed, unpadded) if swap else (unpadded, fixed)
+    c = compare_traces(trace(ref, (3, 64, 64)), trace(cand, (3, 64, 64)), reference_name="a",
+                       candidate_name="b", num_classes=10)  # fmt: skip
+    assert c.mismatches and all(
+        m.candidate_path.startswith("maxpool") for m in c.mismatches if m.candidate_path
+    )
+    assert not {f.pattern for f in c.findings} & {
+        Pattern.KERAS_STEM,
+        Pattern.KERAS_POOL_PADDING,
+        Pattern.SAME_PADDING,
+    }
