@@ -64,7 +64,7 @@ def test_an_eps_alone_is_not_keras_batchnorm(reference: str, tmp_path: Path) -> 
 @pytest.mark.parametrize("swap", [False, True])
 def test_a_padded_stem_pool_alone_is_not_a_keras_stem(swap: bool) -> None:
     fixed, unpadded = resnet18(num_classes=10), resnet18(num_classes=10)
-    fixed.maxpool = nn.Sequential(nn.ConstantPad2d(1, 0.0), nn.MaxPool2d(3, 2))  # type: ignore[assignment]
+    fixed.maxpool = nn.Sequential(nn.ConstantPad2d(1, 0.0), nn.MaxPool2d(3, 2))
     unpadded.maxpool = nn.MaxPool2d(3, 2)
     ref, cand = (fixed, unpadded) if swap else (unpadded, fixed)
     c = compare_traces(trace(ref, (3, 64, 64)), trace(cand, (3, 64, 64)), reference_name="a",
