@@ -358,10 +358,13 @@ NOT_YET: dict[str, str] = {
     # follows a BN (r18_relu_bn) or a bare conv (r50v2_stage_end), so its zeros are not the -inf
     # padding of the port's MaxPool2d(3, 2, 1): keras_pool_padding there is a true difference the
     # ports carry unintentionally; the expectations are kept as written.)
-    "r18_relu_bn": "keras_pool_padding (the stem pool, outside the described places) besides "
-    "repeated_in_blocks / described_difference for the conv-ReLU-BN order",
-    "r50v2_stage_end": "keras_pool_padding for the stem pool (ZeroPadding2D before a 'valid' pool on a bare conv "
-    "output) besides stage_end_downsampling",
+    "r18_relu_bn": "a described_difference in the stem that includes the pool ('ZeroPadding2D ... max pool padding "
+    "(1, 1) where the reference has (0, 0)': the Keras side's zero pad on a BN output stays a pad op, outside the "
+    "described places) besides repeated_in_blocks for the conv-ReLU-BN order (keras_pool_padding, named here before, "
+    "is gone: the Keras pool is padded by its ZeroPadding2D)",
+    "r50v2_stage_end": "a described_difference for the stem pool (ZeroPadding2D's zeros before a 'valid' pool on a "
+    "bare conv output, where the port's MaxPool2d(3, 2, 1) pads -inf: a real difference on negative inputs) besides "
+    "stage_end_downsampling (keras_pool_padding, named before, is gone)",
     #
     # heldout14, first run at 788dc30 (+ others' uncommitted edits under resnet_verify/tracing/; expectations
     # fixed before it; 13 of 16 right; twins 16 of 16 clean; swapped 5 of 7):
@@ -1056,8 +1059,8 @@ NOT_YET_TWIN: dict[str, str] = {
     # max pool) read by one conv / pool is that layer's own padding, as Keras' folded 'same' is.
     # the two below are our twins' mistake, not the tool's (see NOT_YET): Keras' zero padding before
     # the pool is not MaxPool2d's -inf padding where the input can be negative
-    "r18_relu_bn": "keras_pool_padding: Keras' ZeroPadding2D + 'valid' pool after a BN is not MaxPool2d(3, 2, 1)",
-    "r50v2_stage_end": "keras_pool_padding: Keras' ZeroPadding2D + 'valid' pool after a bare conv is not "
+    "r18_relu_bn": "the stem pool described: Keras' ZeroPadding2D + 'valid' pool after a BN is not MaxPool2d(3, 2, 1)",
+    "r50v2_stage_end": "the stem pool described: Keras' ZeroPadding2D + 'valid' pool after a bare conv is not "
     "MaxPool2d(3, 2, 1)",
     # heldout15, first run at d733499: twins 13 of 15 clean
     # (both twins compare clean since x @ W.T reads as a Linear)
@@ -1149,7 +1152,7 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # (face_iresnet18's swap passes with the same fix)
     # heldout12, first run at f072542: 4 of 7 (the Keras reference as the candidate)
     # (r18_same and r18_softmax swapped pass with the same fixes)
-    "r50v2_stage_end": "keras_pool_padding besides stage_end_downsampling",
+    "r50v2_stage_end": "the stem pool's zero padding described besides stage_end_downsampling",
     # heldout14, first run at 788dc30: 5 of 7 (sn_resnet18 and wn_resnet18 pass since tracing/reparam.py)
     # heldout15, first run at d733499: 0 of 2
     # (both pass with the spellings above)

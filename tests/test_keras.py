@@ -204,3 +204,16 @@ def test_keras_blocks_and_stages_are_named_from_the_layer_names() -> None:
     original = trace(build_model(COURSERA, num_classes=6, input_size=SIZE)[0], SIZE)
     assert [b.path for b in original.structure.blocks][:4] == ["res2a", "res2b", "res2c", "res3a"]
     assert [s.path for s in original.structure.stages] == ["res2", "res3", "res4", "res5"]
+
+
+def test_a_keras_pool_behind_its_zero_padding_is_not_a_valid_pool() -> None:
+    # keras.applications pads the stem pool with ZeroPadding2D(1); here its input is a BatchNorm output
+    # (the port moved the ReLU), so the zeros stay a pad op of their own. The Keras pool is padded
+    # after all: "Keras pools pad nothing" would be a wrong name for it.
+    batch = Path(__file__).resolve().parent / "fixtures" / "heldout" / "batch12_basic.py"
+    keras_side = trace(build_model(f"{batch}:r18_relu_bn_keras", num_classes=10, input_size=SIZE)[0], SIZE)
+    port = trace(build_model(f"{batch}:r18_relu_bn", num_classes=10)[0], SIZE)
+    for ref, cand in ((keras_side, port), (port, keras_side)):
+        c = compare_traces(ref, cand, reference_name="ref", candidate_name="cand", num_classes=10)
+        assert any(m.field == "padding" for m in c.mismatches)
+        assert "keras_pool_padding" not in {f.pattern.value for f in c.findings}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from resnet_verify.tracing.records import OpKind
 from resnet_verify.verify.patterns.context import Context, at, square
+from resnet_verify.verify.patterns.padding import effective_padding
 from resnet_verify.verify.records import Finding, Pattern
 
 _POOLS = (OpKind.MAX_POOL, OpKind.AVG_POOL)
@@ -23,9 +24,14 @@ def detect_keras_pool_padding(ctx: Context) -> list[Finding]:
         return []  # (the registry also runs it with the sides swapped: a Keras candidate)
     idx = ctx.indices(
         lambda m: (
-            m.op_kind in _POOLS and m.field == "padding" and _unpadded(m.expected) and not _unpadded(m.actual)
+            m.op_kind in _POOLS
+            and m.field == "padding"
+            and _unpadded(m.expected)
+            and not _unpadded(m.actual)
+            and m.reference_op is not None
+            and _unpadded(effective_padding(ctx.reference, ctx.reference.ops[m.reference_op]))
         )
-    )
+    )  # a ZeroPadding2D before the Keras pool (left unfolded: zeros on a signed input) pads it after all
     idx = tuple(i for i in idx if i not in ctx.claimed)
     if not idx:
         return []
