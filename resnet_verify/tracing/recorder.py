@@ -108,7 +108,7 @@ class Recorder(OpCounter):
             # ``W.view(o, -1)`` are the stored weight laid out otherwise, not computed)
         if (function := custom_backward(caller)) is not None:
             attrs = {**attrs, "custom_backward": function[0]}
-        if read.constants and kind in _ARITHMETIC:
+        if read.constants and (kind in _ARITHMETIC or _fixed_filter(kind, read)):
             attrs = {**attrs, "values": "; ".join(read.constants)}
         op = OpRecord(
             id=len(self.ops),
@@ -239,8 +239,14 @@ def _layout_step(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bo
 
 
 # Ops whose constant operand is a value a user chose (``x - mean``); a conv's or a norm's tensors are
-# weights and statistics, never compared by value.
+# weights and statistics, never compared by value, except a conv's that are all small constant buffers.
 _ARITHMETIC = frozenset({opkinds.OpKind.OTHER, opkinds.OpKind.ADD, opkinds.OpKind.MUL})
+
+
+def _fixed_filter(kind: opkinds.OpKind, read: _Read) -> bool:
+    """A conv every tensor of which is a small constant buffer: a filter the user wrote down (a blur's
+    [1, 2, 1], a pre-emphasis [-0.97, 1], a Sobel kernel), whose taps are the design."""
+    return kind is opkinds.OpKind.CONV and len(read.constants) == len(read.params) > 0
 
 
 def meta_batch_norm(args: tuple, kwargs: dict) -> torch.Tensor | None:

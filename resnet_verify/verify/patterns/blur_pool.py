@@ -35,12 +35,19 @@ def _before_a_stride(trace: Trace, op: OpRecord) -> bool:
     return False
 
 
+def _negative_tap(op: OpRecord) -> bool:
+    """A fixed filter whose taps the trace read (``values``) and one of which is negative: a difference
+    or edge filter (pre-emphasis, Sobel, a wavelet's detail band), not a low-pass blur."""
+    values = attr(op, "values")
+    return isinstance(values, str) and any(v.strip().startswith("-") for v in values.replace(";", ",").split(","))
+
+
 def blur_ops(trace: Trace) -> list[OpRecord]:
     """Depthwise convs with fixed weights that downsample, or run just before a layer that does: the
     low-pass filters of blur pooling."""
     out = []
     for op in trace.ops:
-        if op.kind is not OpKind.CONV:
+        if op.kind is not OpKind.CONV or _negative_tap(op):
             continue
         depthwise = attr(op, "groups") == attr(op, "in_channels") == attr(op, "out_channels")
         if depthwise and fixed_weights(trace, op) and (_strided(op) or _before_a_stride(trace, op)):
