@@ -937,9 +937,6 @@ NOT_YET: dict[str, str] = {
     "(layer4.0.conv1.conv parameters), 197 mismatches, for each OctaveConv as one (out, in, k, k) weight and F.conv2d "
     "with its four slices, the same four convs (0 in float64): the slices of one parameter read as convs each holding "
     "the whole weight, shared between them (expected clean)",
-    "oct_alpha_quarter": "widths ('The channel widths in the whole network are 0.5/1.5x'), claiming all 139 "
-    "mismatches, for alpha 0.25 where the builder has 0.5: the high and low branch widths moved against each other "
-    "with every total unchanged, named as a widening of the network (expected described in the stages, no widths)",
     "wave_strided_blocks": "two downsampling_moved ('Downsampling moved from the 2x2 conv to the 3x3 conv' in layer2.0 "
     "to layer4.0, main path; '... to the 1x1 conv', shortcut), allowed and claiming all 12, for the blocks' Haar DWTs "
     "(a depthwise 2x2 conv with a fixed buffer, every tap 1/2, at stride 2) taken out and the stride put back on the "

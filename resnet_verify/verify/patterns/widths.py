@@ -300,6 +300,24 @@ def _width_ratios(ctx: Context) -> dict[int, float]:
     return ratios
 
 
+def _resplit(ctx: Context, ratios: dict[int, float]) -> bool:
+    """Some convs wider and others narrower by as many channels in all (an octave conv's alpha, a
+    split between two branches moved): the channels were divided otherwise, the network is not wider
+    or narrower, and a width multiplier would be a wrong name."""
+    if not (min(ratios.values()) < 1 < max(ratios.values())):
+        return False
+    totals = [0, 0]
+    for i in ratios:
+        m = ctx.mismatches[i]
+        if m.reference_op is None or m.candidate_op is None:
+            continue
+        r, c = ctx.reference.ops[m.reference_op], ctx.candidate.ops[m.candidate_op]
+        if r.kind is OpKind.CONV and isinstance(a := attr(r, "out_channels"), int):
+            b = attr(c, "out_channels")
+            totals = [totals[0] + a, totals[1] + (b if isinstance(b, int) else 0)]
+    return totals[0] > 0 and totals[0] == totals[1]
+
+
 def detect_widths(ctx: Context) -> list[Finding]:
     ref = ctx.reference
     ratios = _width_ratios(ctx)
@@ -311,6 +329,8 @@ def detect_widths(ctx: Context) -> list[Finding]:
         return []  # only inputs differ (a Linear fed a stage fewer): they follow from what feeds them
     where, inner_only = _scope(ctx, idx)
     factors = sorted(set(ratios.values()))
+    if _resplit(ctx, ratios):
+        return []  # channels moved between parallel branches, every total kept: no width changed
     what = "bottleneck (inner) widths" if inner_only else "channel widths"
     times = (
         f"{factors[0]:g}x the reference's" if len(factors) == 1 else f"{'/'.join(f'{f:g}' for f in factors)}x"
