@@ -71,7 +71,7 @@ downsampling is another operator as public repositories write them; ``heldout66`
 domain-generalization repositories write them; ``heldout67``: residual networks in style transfer and image-to-image
 translation as public repositories write them; ``heldout68``: hybrid CNN-transformer networks built on ResNet stages
 as public repositories write them; ``heldout69``: mixture-of-experts and sparsely gated residual networks as public
-repositories write them); an idiom's
+repositories write them; ``heldout71``: audio and speech ResNets as public repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1428,6 +1428,22 @@ PART_NOTES = {
     "descriptions), detr_pos_at_input (no structural mismatch: the position encoding's add moved from inside the "
     "encoder layer to its input keeps every op and shape; with values one unclaimed numeric mismatch at the root): two "
     "of them the builder's function exactly, the spelling not recognised.",
+    "heldout71": "audio and speech ResNets as public repositories write them, fed features or the raw waveform, each "
+    "against the user's own unedited builder in the same file: a thin ResNet-34 for speaker verification as "
+    "clovaai/voxceleb_trainer's ResNetSE34V2 writes it (a 1-channel 3x3 stem with ReLU before BN, SEBasicBlocks at 8 to "
+    "64 channels, an attention of 1x1 Conv1d layers with a softmax over frames and attentive statistics pooling into the "
+    "embedding Linear) at 1 x 40 x 100 log-mel: the attention as Linear layers on the frames-last map (clean), SE in the "
+    "first two stages only (squeeze_excitation), the attention's softmax over channels and SAP for ASP (described); "
+    "wespeaker's ResNet with TSTP (the mean and sqrt(unbiased var + 1e-8) over time flattened over channels x frequency, "
+    "seg_1) at 1 x 40 x 100 fbank: a StatsPool flattening first and writing the variance out (clean), layer2-4 at stride "
+    "(2, 1) (axis_stride), the population variance (described); PANNs' ResNet22 (bn0 over the mel bins between "
+    "transposes, blocks averaging their input 2x2 before a stride-1 conv1 with dropout 0.1 inside, AvgPool2d + 1x1 + BN "
+    "projections, max + mean over time and a sigmoid) at 1 x 96 x 64: adaptive pools for the clip-wise max + mean "
+    "(clean), the blocks' dropout left out (dropout), the stride on conv1 (downsampling_moved), the stem's max pool "
+    "(described); a raw-waveform Res1dNet as PANNs' Res1dNet31 forks write it behind voxceleb_trainer's PreEmphasis "
+    "buffer at 1 x 16000: the pre-emphasis on slices and the stem conv as Tensor.unfold framing and an einsum (clean), "
+    "strided 1x1 projections (resnet_d_avg_pool_shortcut), GroupNorm for bn0 (normalization_layer), the pre-emphasis "
+    "taps unflipped (described) (tests/fixtures/heldout/batch71_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

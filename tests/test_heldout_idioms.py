@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Seventy parts: ``heldout`` to
-``heldout69`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Seventy-one parts: ``heldout`` to
+``heldout69`` and ``heldout71`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -235,6 +235,10 @@ with the user's own unedited builder: refactors, named variants and single mista
 hybrid of weight-standardised GroupNorm ResNetV2 stages feeding patch embeddings, a class token and a one-layer
 encoder; leaderj1001's BoTNet with MHSA in the last stage; chinhsuanwu's CoAtNet of MBConv and relative-attention
 stages; a DETR on a FrozenBatchNorm2d ResNet-18 with the sine position encoding and a one-layer encoder and decoder),
+compared with the user's own unedited builder: refactors, named variants and single mistakes) and
+``heldout71`` audio and speech ResNets as public repositories write them, fed features or the raw waveform
+(voxceleb_trainer's thin ResNetSE34V2 with SE blocks and attentive statistics pooling, wespeaker's ResNet with temporal
+statistics pooling, PANNs' ResNet22 for sound-event tagging, a raw-waveform Res1dNet behind a pre-emphasis buffer),
 compared with the user's own unedited builder: refactors, named variants and single mistakes) and
 
 ``development``
@@ -1422,6 +1426,7 @@ def test_manifest_is_consistent() -> None:
         "heldout67": 16,
         "heldout68": 16,
         "heldout69": 16,
+        "heldout71": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
