@@ -72,6 +72,8 @@ domain-generalization repositories write them; ``heldout67``: residual networks 
 translation as public repositories write them; ``heldout68``: hybrid CNN-transformer networks built on ResNet stages
 as public repositories write them; ``heldout69``: mixture-of-experts and sparsely gated residual networks as public
 repositories write them; ``heldout71``: audio and speech ResNets as public repositories write them); an idiom's
+repositories write them; ``heldout72``: residual blocks of diffusion U-Nets and score models as public repositories
+write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1450,6 +1452,20 @@ PART_NOTES = {
     "builder's function exactly, the spelling not recognised; the test of it, which builds the candidate on meta, also "
     "misses raw_stem_unfold (the unfold framing not recognised without values, beside the same blur_pool) and "
     "raw_preemph_unflipped (a buffer's values, none on meta).",
+    "heldout72": "residual blocks of diffusion U-Nets and score models as public repositories write them, each "
+    "timestep a fixed buffer embedded in forward and each model a noise or score map of its input, each against the "
+    "user's own unedited builder in the same file, at 3 x 32 x 32: openai/guided-diffusion's ADM UNet (model_channels "
+    "32, use_scale_shift_norm and resblock_updown on, GroupNorm(32, C), zero_module last convs, QKVAttentionLegacy "
+    "blocks at 16 x 16): the attention logits divided by sqrt(ch) after the product and the zero_module left out "
+    "(clean), ReLU for the ResBlocks' SiLUs (activation_function), dropout 0.1 for 0.0 (dropout), the scale-shift "
+    "norm off, its 1 + left out and a 3x3 skip_connection (described); score_sde's NCSN++ (a flat all_modules list, "
+    "ResnetBlockBigGANpp with naive resampling of branch and skip inside the block and (x + h) / sqrt(2), AttnBlockpp "
+    "of NIN einsum projections): NIN as Conv2d 1x1 and the resampling as avg_pool2d / interpolate (clean), the "
+    "downsampling block's FIR [1, 3, 3, 1] filter (blur_pool), skip_rescale off (described); lucidrains' "
+    "denoising-diffusion Unet (FiLM after block1's GroupNorm(8), Residual(PreNorm(LinearAttention)), RMSNorm, the "
+    "rearranged 1x1 downsample): nn.PixelUnshuffle (clean), WeightStandardizedConv2d (weight_standardization), "
+    "BatchNorm2d (normalization_layer), the FiLM in block2 and the middle attention without its Residual (described) "
+    "(tests/fixtures/heldout/batch72_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

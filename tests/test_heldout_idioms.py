@@ -2,6 +2,7 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. Seventy-one parts: ``heldout`` to
 ``heldout69`` and ``heldout71`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout69`` and ``heldout72`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -240,6 +241,10 @@ compared with the user's own unedited builder: refactors, named variants and sin
 (voxceleb_trainer's thin ResNetSE34V2 with SE blocks and attentive statistics pooling, wespeaker's ResNet with temporal
 statistics pooling, PANNs' ResNet22 for sound-event tagging, a raw-waveform Res1dNet behind a pre-emphasis buffer),
 compared with the user's own unedited builder: refactors, named variants and single mistakes) and
+``heldout72`` residual blocks of diffusion U-Nets and score models as public repositories write them, each timestep a
+fixed buffer (guided-diffusion's ADM UNet with scale-shift norm, up / down ResBlocks and zero_module convs; score_sde's
+NCSN++ with BigGAN blocks, skip rescaling and NIN attention; lucidrains' denoising-diffusion Unet with FiLM blocks and
+linear attention), compared with the user's own unedited builder: refactors, named variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1457,6 +1462,7 @@ def test_manifest_is_consistent() -> None:
         "heldout68": 16,
         "heldout69": 16,
         "heldout71": 16,
+        "heldout72": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
