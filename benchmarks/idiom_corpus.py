@@ -74,6 +74,8 @@ as public repositories write them; ``heldout69``: mixture-of-experts and sparsel
 repositories write them; ``heldout71``: audio and speech ResNets as public repositories write them); an idiom's
 repositories write them; ``heldout72``: residual blocks of diffusion U-Nets and score models as public repositories
 write them); an idiom's
+repositories write them; ``heldout70``: 1-Lipschitz and orthogonal residual networks as public repositories write
+them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1470,6 +1472,25 @@ PART_NOTES = {
     "the three refactors it takes to decide (adm_qk_divide_after: the logits' scaling after the product described in "
     "4 blocks; ncsnpp_pool_spelling: avg_pool2d / interpolate described against the reshape + mean / repeat; "
     "lucid_pixel_unshuffle: an extra pixel_unshuffle left unclaimed).",
+    "heldout70": "1-Lipschitz and orthogonal residual networks as public repositories write them, without BatchNorm, "
+    "every power iteration's vectors a buffer updated in training only, each against the user's own unedited builder "
+    "in the same file, at 3 x 32 x 32: jhjacobsen/invertible-resnet's i-ResNet classifier (an initial squeeze and "
+    "i-RevNet's injective_pad, six blocks x + F(x) squeezing where they stride, F = [ELU], 3x3, ELU, 1x1, ELU, 3x3 of "
+    "convs softly spectrally normalised by forward pre-hooks, weight_orig / max(1, sigma / 0.9), a BatchNorm head): the "
+    "zero channels as PaddingChannels (clean), MaxMinGroup for the ELUs (activation_function), the first block's input "
+    "ELU kept (described); a ResNet9 in locuslab/orthogonal-convolutions' layout of skew orthogonal convolutions "
+    "(singlasahil14/SOC: a skew-symmetric filter over fantastic_four's bound, exp as a series of 5 terms in training, 8 "
+    "in eval), GroupSort of channel halves, AvgPool2d(2, divisor_override=2), ConvexCombo joins, a CayleyLinear and a "
+    "row-normalised last layer: the series by Horner's rule (clean), BatchNorm after every SOC (normalization_layer), a "
+    "plain last Linear (parameters_computed_in_forward), GroupSort over neighbouring channel pairs (described); a "
+    "Parseval WRN-16-2 (LeakyReLU(0.1) pre-activation blocks joined by 0.5 * shortcut + 0.5 * out): the half written "
+    "after the add (clean), dropout 0.3 (dropout), only the last two blocks Parseval (described); a CIFAR ResNet of "
+    "parametrizations.spectral_norm convs without BatchNorm, relu(shortcut + 0.9 * branch): the power iteration by hand "
+    "(clean), option A shortcuts (option_a_shortcut), the coefficient after the add (described); an SLL network "
+    "(PaddingChannels, SDP-based Lipschitz conv and linear layers x - 2 W T^-1 relu(W^T x + b), a sum pool, "
+    "LinearNormalized, the modules registered twice through base): the later release's -2 / T spelling (clean), tanh "
+    "(activation_function), convex potential layers for the conv layers (described) "
+    "(tests/fixtures/heldout/batch70_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

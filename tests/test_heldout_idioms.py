@@ -3,6 +3,7 @@ code (tests/fixtures/heldout/manifest.py says where), each with the finding a co
 a twin (the same code without the idiom) that must compare clean. Seventy-one parts: ``heldout`` to
 ``heldout69`` and ``heldout71`` (written after the detectors; expectations decided before the tool was run on them; the
 ``heldout69`` and ``heldout72`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout70`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -245,6 +246,12 @@ compared with the user's own unedited builder: refactors, named variants and sin
 fixed buffer (guided-diffusion's ADM UNet with scale-shift norm, up / down ResBlocks and zero_module convs; score_sde's
 NCSN++ with BigGAN blocks, skip rescaling and NIN attention; lucidrains' denoising-diffusion Unet with FiLM blocks and
 linear attention), compared with the user's own unedited builder: refactors, named variants and single mistakes) and
+``heldout70`` 1-Lipschitz and orthogonal residual networks as public repositories write them, without BatchNorm and
+every power iteration's vectors a buffer (jhjacobsen's i-ResNet classifier of softly spectrally normalised convs by
+forward pre-hooks, a ResNet9 of skew orthogonal convolutions with GroupSort, sum pooling and learned convex
+combinations, a Parseval WRN joining 0.5 * shortcut + 0.5 * f(x), a CIFAR ResNet of parametrizations.spectral_norm
+convs with its branch scaled by 0.9, an SLL network of SDP-based Lipschitz layers), compared with the user's own
+unedited builder: refactors, named variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1484,6 +1491,7 @@ def test_manifest_is_consistent() -> None:
         "heldout69": 16,
         "heldout71": 16,
         "heldout72": 16,
+        "heldout70": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
