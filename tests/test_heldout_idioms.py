@@ -1,9 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Seventy-one parts: ``heldout`` to
-``heldout69`` and ``heldout71`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout69`` and ``heldout72`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout70`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Seventy-three parts: ``heldout`` to
+``heldout72`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -1515,9 +1513,9 @@ def test_manifest_is_consistent() -> None:
         "heldout67": 16,
         "heldout68": 16,
         "heldout69": 16,
+        "heldout70": 16,
         "heldout71": 16,
         "heldout72": 16,
-        "heldout70": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
