@@ -1,5 +1,6 @@
 """Another activation function where the other side has ReLU (SiLU / Swish, GELU, LeakyReLU, Mish,
-ReLU6, ELU ...), found from the ops at the places of the reference's ReLUs.
+ReLU6, ELU ...), found from the ops at the places of the reference's ReLUs; or another function where
+the other side has another activation (GroupSort for ELU): the function differs, not only a setting.
 
 timm's ``*ts`` ResNets, EfficientNet-style ports and "modernised" hand-written ResNets swap every
 ReLU; compared op by op each is "expected ReLU, found silu" in the stem, every block and the tail of
@@ -73,24 +74,52 @@ def _extra_activations(ctx: Context, functions: set[str]) -> dict[str, list[int]
     return out
 
 
-def detect_activation(ctx: Context) -> list[Finding]:
+def _function_swaps(ctx: Context) -> dict[tuple[str, str], list[int]]:
+    """(reference function, candidate function) -> the mismatches of each swap: an activation where
+    the reference has ReLU, or another function where it has another activation (with the settings of
+    that op that differ along with it: ELU's alpha, GroupSort's pairing)."""
     ref, cand = ctx.reference, ctx.candidate
-    swapped: dict[str, list[int]] = {}
+    swapped: dict[tuple[str, str], list[int]] = {}
+    pairs: dict[tuple[int, int], tuple[str, str]] = {}
     for i, m in enumerate(ctx.mismatches):
-        if (
-            m.kind is not MismatchKind.OP
-            or i in ctx.claimed
-            or m.reference_op is None
-            or m.candidate_op is None
-        ):
+        if i in ctx.claimed or m.reference_op is None or m.candidate_op is None:
             continue
         r, c = ref.ops[m.reference_op], cand.ops[m.candidate_op]
-        if r.kind is OpKind.RELU and (c.kind is OpKind.ACTIVATION or activation_module(cand, c)):
-            swapped.setdefault(_function(cand, c), []).append(i)
-    extra = _extra_activations(ctx, set(swapped))
+        if m.kind is MismatchKind.OP and r.kind is OpKind.RELU:
+            if c.kind is OpKind.ACTIVATION or activation_module(cand, c):
+                swapped.setdefault(("ReLU", _function(cand, c)), []).append(i)
+        elif m.field == "function" and r.kind is c.kind is OpKind.ACTIVATION:
+            pairs[(r.id, c.id)] = (_function(ref, r), _function(cand, c))
+            swapped.setdefault(pairs[(r.id, c.id)], []).append(i)
+    for i, m in enumerate(ctx.mismatches):  # the swapped op's other settings
+        key = (
+            pairs.get((m.reference_op, m.candidate_op))
+            if m.reference_op is not None and m.candidate_op is not None
+            else None
+        )
+        if (
+            key is not None
+            and m.kind is MismatchKind.ATTRIBUTE
+            and m.field != "function"
+            and i not in ctx.claimed
+        ):
+            swapped[key].append(i)
+    return swapped
+
+
+def _is(trace: Trace, op: OpRecord, function: str) -> bool:
+    if function == "ReLU":
+        return op.kind is OpKind.RELU
+    return op.kind is OpKind.ACTIVATION and _function(trace, op) == function
+
+
+def detect_activation(ctx: Context) -> list[Finding]:
+    ref, cand = ctx.reference, ctx.candidate
+    swapped = _function_swaps(ctx)
+    extra = _extra_activations(ctx, {c for _, c in swapped})
     findings = []
-    total = sum(1 for op in ref.ops if op.kind is OpKind.RELU)
-    for function, swaps in swapped.items():
+    for (was, function), swaps in swapped.items():
+        total = sum(1 for op in ref.ops if _is(ref, op, was))
         more = extra.get(function, [])
         first = ctx.mismatches[swaps[0]]
         lines = sorted({str(ctx.mismatches[i].source) for i in swaps if ctx.mismatches[i].source})
@@ -100,19 +129,19 @@ def detect_activation(ctx: Context) -> list[Finding]:
         also = f", and {len(loose)} more {function} sit where the reference has none" if loose else ""
         if inner:
             also += f" (each {function} is written as {_spelled(cand, first.candidate_op)})"
-        n = len(swaps)
+        n = len({ctx.mismatches[i].reference_op for i in swaps})
         findings.append(
             Finding(
                 pattern=Pattern.ACTIVATION,
-                title=f"{function} in place of ReLU",
+                title=f"{function} in place of {was}",
                 message=(
-                    f"{n} of the reference's {total} ReLUs are {function} in the candidate "
+                    f"{n} of the reference's {total} {was}s are {function} in the candidate "
                     f"({first.candidate_path or 'forward'}{' ...' if n > 1 else ''}{built}){also}. Shapes and parameters "
                     "agree; the function does not."
                 ),
                 locations=tuple(dict.fromkeys(ctx.mismatches[i].reference_path or "" for i in swaps)),
                 mismatches=tuple(sorted([*swaps, *more])),
-                suggestion=f"{at(first.candidate_path, first.source)}: use ReLU as the reference does",
+                suggestion=f"{at(first.candidate_path, first.source)}: use {was} as the reference does",
                 source=first.source,
             )
         )

@@ -39,7 +39,9 @@ def _negative_tap(op: OpRecord) -> bool:
     """A fixed filter whose taps the trace read (``values``) and one of which is negative: a difference
     or edge filter (pre-emphasis, Sobel, a wavelet's detail band), not a low-pass blur."""
     values = attr(op, "values")
-    return isinstance(values, str) and any(v.strip().startswith("-") for v in values.replace(";", ",").split(","))
+    return isinstance(values, str) and any(
+        v.strip().startswith("-") for v in values.replace(";", ",").split(",")
+    )
 
 
 def blur_ops(trace: Trace) -> list[OpRecord]:

@@ -5,7 +5,9 @@ BatchNorm's eps written at several lines: the same value change on the same kind
 than one line of the user's file (one line left to ``repeated``, which names it). A shape-giving
 setting (stride, kernel, padding, bias, groups) has its own detectors and consequences, and a
 buffer's values are each their own constant, so neither is grouped here. Either direction: the words
-say which side has which value.
+say which side has which value. Settings that change together on the same layers (a GroupSort's
+pairing and order, an ELU's alpha with its inplace) are one cause too: layers group by everything that
+differs on them, not one finding per setting.
 """
 
 from __future__ import annotations
@@ -30,43 +32,68 @@ def _layer(ctx: Context, m: Mismatch) -> str:
     return m.op_kind.value.replace("_", " ") if m.op_kind else "layer"
 
 
-def detect_uniform_setting(ctx: Context) -> list[Finding]:
-    groups: dict[tuple[object, ...], list[int]] = defaultdict(list)
+Change = tuple[str, object, object]  # field, the reference's value, the candidate's
+
+
+def _by_layer(ctx: Context) -> dict[tuple[object, ...], list[int]]:
+    """Setting mismatches grouped by the pair of layers they sit on."""
+    layers: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for i, m in enumerate(ctx.mismatches):
         if i in ctx.claimed or m.kind is not MismatchKind.ATTRIBUTE or m.field in _NOT_A_SETTING:
             continue
-        groups[(m.op_kind, m.field, repr(m.expected), repr(m.actual))].append(i)
+        layers[(m.reference_op, m.candidate_op, m.reference_path, m.candidate_path)].append(i)
+    return layers
+
+
+def detect_uniform_setting(ctx: Context) -> list[Finding]:
+    groups: dict[tuple[object, ...], list[list[int]]] = defaultdict(list)
+    for idx in _by_layer(ctx).values():
+        ms = [ctx.mismatches[i] for i in idx]
+        key = tuple(sorted((str(m.field), repr(m.expected), repr(m.actual)) for m in ms))
+        groups[(ms[0].op_kind, key)].append(idx)
     out: list[Finding] = []
-    for idx in groups.values():
+    for layers in groups.values():
+        idx = [i for layer in layers for i in layer]
         ms = [ctx.mismatches[i] for i in idx]
         lines = list(dict.fromkeys(str(m.source) for m in ms if m.source is not None))
         places = list(dict.fromkeys(where(m) for m in ms))
-        if len(idx) < MIN_PLACES or (len(lines) < 2 and len(places) < 2):
+        if len(layers) < MIN_PLACES or (len(lines) < 2 and len(places) < 2):
             continue  # one line: ``repeated`` says it with the line to change
-        out.append(_finding(ctx, tuple(idx), ms, lines, places))
+        changes = [(str(m.field), m.expected, m.actual) for m in (ctx.mismatches[i] for i in layers[0])]
+        out.append(_finding(ctx, tuple(sorted(idx)), ms, lines, places, len(layers), changes))
     return out
 
 
 def _finding(
-    ctx: Context, idx: tuple[int, ...], ms: list[Mismatch], lines: list[str], places: list[str]
+    ctx: Context,
+    idx: tuple[int, ...],
+    ms: list[Mismatch],
+    lines: list[str],
+    places: list[str],
+    n: int,
+    changes: list[Change],
 ) -> Finding:
     first, layer = ms[0], _layer(ctx, ms[0])
     blocks = len({m.block.candidate for m in ms if m.block is not None and m.block.candidate is not None})
     spread = ", ".join(p for p in places if p not in ("main path", "shortcut", "after the add"))
     within = f"{blocks} blocks" + (f", {spread}" if spread else "") if blocks else spread
+    have = ", ".join(f"{f} {a}" for f, _, a in changes)
+    theirs = ", ".join(f"{f} {e}" if len(changes) > 1 else str(e) for f, e, _ in changes)
+    one = "one setting changed" if len(changes) == 1 else f"{len(changes)} settings changed together"
     return Finding(
         pattern=Pattern.DESCRIBED,
-        title=f"{layer} {first.field} {first.actual} where the reference has {first.expected} ({len(idx)} places)",
+        title=f"{layer} {have} where the reference has {theirs} ({n} places)",
         message=(
-            f"{len(idx)} {layer} layers ({within}) have {first.field} {first.actual} where the reference's have "
-            f"{first.expected}: one setting changed the same way everywhere, so one cause, not one per place"
+            f"{n} {layer} layers ({within}) have {have} where the reference's have {theirs}: {one} the same way "
+            "everywhere, so one cause, not one per place"
             + (f" (set at {shorten(lines, 3)})" if lines else "")
             + "."
         ),
         locations=tuple(dict.fromkeys(m.reference_path or "" for m in ms)),
         mismatches=idx,
-        suggestion=f"{at(first.candidate_path, first.source)} and the others: {first.field}={first.expected} "
-        "as in the reference",
+        suggestion=f"{at(first.candidate_path, first.source)} and the others: "
+        + ", ".join(f"{f}={e}" for f, e, _ in changes)
+        + " as in the reference",
         source=first.source,
     )
 
