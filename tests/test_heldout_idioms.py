@@ -1066,10 +1066,6 @@ NOT_YET: dict[str, str] = {
     "builder convolves it with its [-0.97, 1.] buffer: the same function in float32, but the buffer's 0.97 is float32's "
     "(3e-8 relative from Python's 0.97 in float64), so the numeric check (float64) does not call it the same (at the "
     "first run the two-tap filter was also named blur_pool; a filter with a negative tap no longer is) (expected clean)",
-    "raw_strided_shortcut": "downsampling_moved ('Downsampling moved from the avg pool to the 1 conv' in resnet.layer2-4.0's "
-    "shortcuts), claiming all 6 mismatches (the avg pool missing, the 1x1 conv's stride (2,) for (1,)), for a strided "
-    "1x1 projection without the builder's AvgPool1d(2) before it: the stride's new place found, but the missing "
-    "average-pool shortcut not named (expected resnet_d_avg_pool_shortcut, in the reference)",
     "raw_stem_unfold": "under this test only (meta): a described_difference in the stem ('pad where the reference "
     "has 11 conv; an extra unfold; an extra einsum') claiming the 3 mismatches at conv0, for conv0 written as F.pad + "
     "Tensor.unfold framing + einsum with the kernel kept as conv0.weight (4e-15 relative in float64): without values "
@@ -1345,8 +1341,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "without softmax_output, as the unswapped run",
     # heldout68, first run at 90a038d: 4 of 5
     # heldout71, first run at 5f4c498: 5 of 6
-    "raw_strided_shortcut": "downsampling_moved ('Downsampling moved from the 1 conv to the avg pool') without "
-    "resnet_d_avg_pool_shortcut, as the unswapped run",
     # heldout72, first run at c72fd66: 5 of 5
     # heldout70, first run at 29506b8: 5 of 6
 }

@@ -27,7 +27,8 @@ def _projection(trace: Trace, block: Block) -> tuple[OpRecord | None, OpRecord |
 def _style(trace: Trace, block: Block) -> str | None:
     """ "avg" for pool + stride-1 1x1 conv, "strided" for a stride-2 1x1 conv, else None."""
     pool, conv = _projection(trace, block)
-    if conv is None or attr(conv, "kernel_size") != (1, 1):
+    kernel = attr(conv, "kernel_size") if conv is not None else None
+    if conv is None or not isinstance(kernel, tuple) or set(kernel) != {1}:  # a 1x1 (or 1, 1x1x1) conv
         return None
     if pool is not None and not strided(conv):
         return "avg"
@@ -41,13 +42,19 @@ def _pool_call(op: OpRecord) -> str:
     for key, default in (("ceil_mode", False), ("count_include_pad", True)):
         if attr(op, key) != default:
             args.append(f"{key}={attr(op, key)}")
-    return f"AvgPool2d({', '.join(args)})"
+    kernel = attr(op, "kernel_size")
+    return f"AvgPool{len(kernel) if isinstance(kernel, tuple) else 2}d({', '.join(args)})"
 
 
 def _describe(style: str, pool: OpRecord | None, conv: OpRecord) -> str:
     if style == "avg" and pool is not None:
-        return f"the ResNet-D average-pool shortcut ({_pool_call(pool)}, then a stride-1 1x1 conv)"
-    return f"a stride-{square(attr(conv, 'stride'))} 1x1 conv (ResNet-B, torchvision)"
+        return f"the ResNet-D average-pool shortcut ({_pool_call(pool)}, then a stride-1 {_ones(conv)} conv)"
+    return f"a stride-{square(attr(conv, 'stride'))} {_ones(conv)} conv (ResNet-B, torchvision)"
+
+
+def _ones(conv: OpRecord) -> str:
+    kernel = attr(conv, "kernel_size")
+    return "x".join("1" for _ in kernel) if isinstance(kernel, tuple) else "1x1"
 
 
 def _hits(ctx: Context) -> list[tuple[Block, Block]]:
@@ -86,7 +93,7 @@ def detect_avg_pool_shortcut(ctx: Context) -> list[Finding]:
     deep = _deep_stem_note(ctx.candidate if cs == "avg" else ctx.reference)
     message = (
         f"At {_list(paths)} the candidate's projection shortcut is {_describe(cs, cp, cconv)} where the "
-        f"reference's is {_describe(rs, rp, rconv)}{deep}. A strided 1x1 conv drops 3 of every 4 "
+        f"reference's is {_describe(rs, rp, rconv)}{deep}. A strided 1x1 conv drops {_dropped(rconv, cconv)} "
         "activations; the pool averages them first. Shapes and parameter counts are identical; outputs "
         "are not."
     )
@@ -103,6 +110,15 @@ def detect_avg_pool_shortcut(ctx: Context) -> list[Finding]:
             source=site,
         )
     ]
+
+
+def _dropped(*convs: OpRecord) -> str:
+    """``3 of every 4`` for a 2-D stride 2, ``1 of every 2`` for a 1-D one."""
+    stride = next((attr(c, "stride") for c in convs if strided(c)), None)
+    n = 1
+    for s in stride if isinstance(stride, tuple) else (2, 2):
+        n *= int(s)
+    return f"{n - 1} of every {n}"
 
 
 def _deep_stem_note(trace: Trace) -> str:
