@@ -544,10 +544,6 @@ NOT_YET: dict[str, str] = {
     "shortcuts, and 3 unexplained shortcut conv params (8,576 against 8,192: the r / s factors counted into the conv)",
     # heldout31, first run at 11707ff (no uncommitted edits under resnet_verify/; expectations fixed before it;
     # 9 of 16 right; twins 16 of 16 clean; swapped 4 of 6):
-    "rev_g_on_x1": "pre_activation and cross_stage_partial named ('in the reference'), block_counts ('[1, 8, 2, 6, "
-    "1]' against '[4, 1, 4, 1, 4]'), extra_module_in_blocks, repeated_in_blocks and three described_difference: "
-    "G fed x1 instead of y1 realigns the reversible blocks' F / G units, and names that do not apply come back "
-    "(expected described in layer*, no name)",
     # heldout32, first run at 69d66af (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file or torchvision's resnet18; 9 of 16 right; twins 16 of 16
     # clean; swapped 2 of 2):
@@ -733,10 +729,6 @@ NOT_YET: dict[str, str] = {
     "slice bounds and the kernels' parameter counts, per stack) and a described_difference ('The head is built "
     "differently': the zero channels' output shapes) claim 14 of the 30 mismatches: the halved split and zero padding "
     "not seen as following from the widths (expected widths alone)",
-    "ham_simultaneous_update": "cross_stage_partial ('4 of the candidate's stages are cross-stage partial') and "
-    "block_counts ('[2, 2, 0, 0, 0, 0, 0] in the candidate, [1, 1, 1, 1, 1, 1, 1] in the reference') beside a "
-    "described_difference at hams.0.layers.0, for the z update reading the block's input y instead of the updated "
-    "one: the split state's two half-updates read as CSP stages and blocks (expected described in the stacks)",
     # heldout54, first run at 5b95848 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 8 of 16 right; twins 16 of 16 clean; swapped 4 of 5):
     "rnvp_pixel_unshuffle": "described_difference ('The head is built differently (7 differences)': pixel_shuffle "

@@ -10,7 +10,8 @@ so alignment pairs blocks with blocks, and the explain layer names the stage fro
 
 Not a join: a U-Net or feature-pyramid skip (its blocks change resolution; a join's run at the map
 it concatenates), a concat of pooled vectors, a concat inside a block (Res2Net: no block's add lies
-between), a bypass with a spatial conv (two real branches, not a part set aside).
+between), a bypass with a spatial conv (two real branches, not a part set aside), a concat that reads
+the fork itself (DenseNet's concat of x and f(x), a reversible block's halves: nothing was cut).
 """
 
 from __future__ import annotations
@@ -106,6 +107,10 @@ def _join(
     bypass = [p for p in paths if not set(p) & set(merges)]
     if not through or not bypass or any(_wide(ops[o]) for p in bypass for o in p):
         return None
+    if not all(bypass):  # the concat keeps the whole fork (DenseNet, a RevNet's halves): no part set aside
+        return None
+    if any(ops[o].kind not in _CHAIN for p in bypass for o in p):
+        return None  # the part is computed with (a Hamiltonian update's p - h * f(y)), not set aside
     size = _spatial(concat)
     if fork < 0 or _spatial(ops[fork]) != size or any(_spatial(ops[o]) != size for p in through for o in p):
         return None  # a skip across resolutions (U-Net, FPN), or a stage that downsamples inside

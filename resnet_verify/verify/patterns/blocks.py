@@ -62,7 +62,8 @@ def starts_pre_activated(trace: Trace, block: Block) -> bool:
     BN-conv-BN-PReLU-conv-BN) normalizes the input but activates nothing: no pre-activation."""
     if block.kind is not BlockKind.RESIDUAL:
         return False
-    kinds = [trace.ops[o].kind for o in block.main if trace.ops[o].kind is not OpKind.RESHAPE]
+    # a channel slice first (a reversible block's half) selects what the block reads, computes nothing
+    kinds = [trace.ops[o].kind for o in block.main if trace.ops[o].kind not in (OpKind.RESHAPE, OpKind.SLICE)]
     head = kinds[: kinds.index(OpKind.CONV)] if OpKind.CONV in kinds else kinds
     if not head or head[0] not in _PRE:
         return False
