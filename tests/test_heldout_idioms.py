@@ -749,11 +749,6 @@ NOT_YET: dict[str, str] = {
     "after the add) and one unclaimed 'the skip over blocks stack (a residual add around them) is extra in the "
     "candidate' at stack.3.bottleneck_block for nBlocks [2, 3, 2]: the extra additive-coupling block not counted as a "
     "block (expected block_counts)",
-    "irev_pair_swapped": "block_counts ('[1, 0, 0] in the candidate, [1, 1, 2] in the reference') and option_a_shortcut "
-    "('(in the reference)') besides described_difference and extra_module_in_blocks findings, 113 mismatches and one "
-    "unclaimed ('the skip over blocks stack ... is missing in the candidate' at stack.5.bottleneck_block), for every "
-    "block returning (F(x2) + x1, x2) instead of (x2, F(x2) + x1): the miswired couplings read as lost blocks and "
-    "zero-padded shortcuts (expected described in the stack and at the root)",
     # heldout57, first run at c2c1db5 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 9 of 16 right; twins 16 of 16 clean in the benchmark run,
     # 15 of 16 under pytest -n 2; swapped 2 of 5):

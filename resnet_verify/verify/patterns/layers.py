@@ -173,6 +173,14 @@ def detect_grouped_1x1(ctx: Context) -> list[Finding]:
     ]
 
 
+def _widening_1x1(conv: OpRecord) -> bool:
+    """Option B's projection: a 1x1 conv that widens (option A zero-pads exactly those new channels);
+    another conv on a misaligned block's skip side is no projection to compare against."""
+    kernel = attr(conv, "kernel_size")
+    widens = attr(conv, "in_channels") != attr(conv, "out_channels")
+    return isinstance(kernel, tuple) and set(kernel) == {1} and widens
+
+
 def detect_option_a_shortcut(ctx: Context) -> list[Finding]:
     """A parameter-free projection (He et al. option A: subsample, zero-pad the new channels)
     where the reference projects with a 1x1 conv (option B)."""
@@ -188,6 +196,7 @@ def detect_option_a_shortcut(ctx: Context) -> list[Finding]:
                    and o in cand.ops[b.merge_op].inputs}  # fmt: skip
         if (
             conv is not None
+            and _widening_1x1(conv)
             and OpKind.CONV not in kinds
             and (kinds & {OpKind.PAD, OpKind.SLICE, OpKind.CAT} or written)
         ):
