@@ -1039,11 +1039,6 @@ NOT_YET: dict[str, str] = {
     "key's input 'reads unbind ... where the reference's reads norm'), for one qkv Linear(32, 96) reshaped and unbound "
     "with (q @ k^T) * 16 ** -0.5 where the builder has three Linears and divides by sqrt(16): the fused projection and "
     "the scale as a multiply not read as the same attention (2e-15 in float64) (expected clean)",
-    "hybrid_timm_fixed_pad": "keras_stem ('The reference's stem is written the Keras way: the candidate's max pool "
-    "pads 1 where the reference's pads 0: after its stem the map is 16x16, not 15x15') claiming both mismatches, for "
-    "timm's 'fixed' root (ConstantPad2d(1, 0.) before an unpadded MaxPool2d(3, 2), right after the ReLU) against "
-    "jeonsworld's unpadded pool: the zero pad folded into the pool and the difference found in the right place, but "
-    "named a Keras stem of a PyTorch reference (expected described at the root, no name)",
     # heldout71, first run at 5f4c498 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 14 of 16 right in the corpus run, 12 of 16 under this test,
     # which builds the candidate on meta; twins 16 of 16 clean; swapped 5 of 6):

@@ -8,6 +8,10 @@ A factor on one input only (a branch scaled before the add: Fixup, a stochastic-
 is another computation and is left alone; so are factors that differ, a scale read by anything but
 the add, and a division without a recorded number. Op ids and dataflow are untouched: only kinds and
 attributes change.
+
+Last, any division by a constant left reads as the multiply by its reciprocal (``q @ k.T / 4`` and
+``q @ k.T * 0.25``, ``x / sqrt(2)`` and ``x * 2 ** -0.5``): one spelling for one scale, so a changed
+number is one attribute and a spelling none.
 """
 
 from __future__ import annotations
@@ -58,4 +62,17 @@ def fold_scaled_adds(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
         for s in folded:
             out[s.id] = _layout(s)
         out[op.id] = replace(op, attrs=make_attrs({"scaled_by": factor}))
+    return tuple(out)
+
+
+def divisions_as_multiplies(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
+    out = list(ops)
+    for op in ops:
+        a = dict(op.attrs)
+        scalar = a.get("scalar")
+        if op.kind is not OpKind.OTHER or a.get("function", op.name) not in DIV_NAMES or len(op.inputs) != 1:
+            continue
+        if op.params or not isinstance(scalar, float) or scalar == 0.0:
+            continue
+        out[op.id] = replace(op, attrs=make_attrs({**a, "function": "mul", "scalar": 1.0 / scalar}))
     return tuple(out)
