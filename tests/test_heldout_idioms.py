@@ -1021,10 +1021,6 @@ NOT_YET: dict[str, str] = {
     "and one unclaimed ('add (head.experts) reads einsum where the reference's reads global pool'), for the three "
     "expert MLP heads as stacked parameters applied by two einsums plus biases, the same stacked outputs (1e-15 "
     "relative in float64) (expected clean)",
-    "heads_prob_mixture": "a described_difference ('The head is built differently: an extra softmax in the candidate "
-    "(head) (x3)'), claiming all 3 mismatches, for an nn.Softmax(1) ending every expert head so the router mixes "
-    "probabilities and the model returns them: the softmaxes before the router's weighted sum not read as a softmax "
-    "output; softmax_output not reported (expected softmax_output)",
     # heldout68, first run at 90a038d (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 9 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 4 of 5):
@@ -1319,8 +1315,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "munit_in_upsampling": "described_difference ('The head is built differently') without normalization_layer, as the "
     "unswapped run",
     # heldout69, first run at 1dc018d: 4 of 5
-    "heads_prob_mixture": "a described_difference in the head ('softmax missing in the candidate (head) (x3)') "
-    "without softmax_output, as the unswapped run",
     # heldout68, first run at 90a038d: 4 of 5
     # heldout71, first run at 5f4c498: 5 of 6
     # heldout72, first run at c72fd66: 5 of 5

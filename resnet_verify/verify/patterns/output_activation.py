@@ -10,11 +10,12 @@ softmax anywhere else (an attention map, an SE-style gate) is not this.
 
 from __future__ import annotations
 
-from resnet_verify.tracing.records import LAYOUT_KINDS, OpRecord, Trace
+from resnet_verify.tracing.records import LAYOUT_KINDS, OpKind, OpRecord, Trace
 from resnet_verify.verify.patterns.context import Context, at, consumers
 from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
 
 _NAMES = frozenset({"softmax", "log_softmax", "_softmax"})
+_MIXING = frozenset({"sum", "mean", "gather", "index_select", "mul", "add", "stack", "einsum"})
 
 
 def _is_output_softmax(ctx: Context, m: Mismatch) -> bool:
@@ -34,10 +35,33 @@ def _output_sigmoid(ctx: Context, m: Mismatch) -> bool:
     return _spelled(op) == "sigmoid" and not _computed_on(ctx.reference, op.id)
 
 
-def _computed_on(trace: Trace, op_id: int) -> bool:
+def _computed_on(trace: Trace, op_id: int, mixed: bool = False) -> bool:
     """Something other than layout reads the op's output, past views and flattens (an attentive
-    pooling's softmax over frames is viewed, then multiplies the features: not the output)."""
-    return any(_computed_on(trace, c.id) if c.kind in LAYOUT_KINDS else True for c in consumers(trace, op_id))
+    pooling's softmax over frames is viewed, then multiplies the features: not the output). With
+    ``mixed``, past a weighted sum too: probabilities stacked, picked, weighted and summed (a
+    mixture of expert heads) are still probabilities; a nonlinearity or a layer is computing on."""
+    return any(
+        _computed_on(trace, c.id, mixed) if c.kind in LAYOUT_KINDS or (mixed and _mixes(c)) else True
+        for c in consumers(trace, op_id)
+    )
+
+
+def _mixes(op: OpRecord) -> bool:
+    """A step of a weighted sum of probability vectors: stack, pick, weight, sum."""
+    if op.params:
+        return False
+    if op.kind in (OpKind.CAT, OpKind.SLICE, OpKind.MUL, OpKind.ADD):
+        return True
+    return op.kind is OpKind.OTHER and _spelled(op) in _MIXING
+
+
+def _is_mixture(ctx: Context, m: Mismatch) -> bool:
+    """An extra softmax of the head whose output reaches the model's output through a weighted sum
+    only (a router mixing expert heads that each end with softmax)."""
+    if m.region is not Region.HEAD or m.field != "op" or m.candidate_op is None or m.expected is not None:
+        return False
+    op: OpRecord = ctx.candidate.ops[m.candidate_op]
+    return _spelled(op) == "softmax" and not _computed_on(ctx.candidate, op.id, mixed=True)
 
 
 def _spelled(op: OpRecord) -> str:
@@ -48,6 +72,9 @@ def _spelled(op: OpRecord) -> str:
 
 def detect_output_softmax(ctx: Context) -> list[Finding]:
     idx = ctx.indices(lambda m: _is_output_softmax(ctx, m))
+    mixture = not idx
+    if mixture:
+        idx = ctx.indices(lambda m: _is_mixture(ctx, m))
     if not idx:
         return []
     m = ctx.mismatches[idx[0]]
@@ -69,8 +96,14 @@ def detect_output_softmax(ctx: Context) -> list[Finding]:
         Finding(
             pattern=Pattern.OUTPUT_SOFTMAX,
             title="Softmax in the forward (probabilities, not logits)",
-            message=f"The candidate's forward ends with {name}, where the reference returns logits: {why}. "
-            f"Predictions (argmax) are unchanged.",
+            message=f"The candidate's forward ends with {name}"
+            + (f" ({len(idx)} of them, mixed by a weighted sum)" if mixture else "")
+            + f", where the reference returns logits: {why}. "
+            + (
+                "A mixture of probabilities is not the mixture of logits: predictions can differ too."
+                if mixture
+                else "Predictions (argmax) are unchanged."
+            ),
             locations=(m.reference_path or "head",),
             mismatches=idx,
             suggestion=f"{at(m.candidate_path, m.source)}: return the logits from forward (drop the {name}); apply "
