@@ -1061,12 +1061,6 @@ NOT_YET: dict[str, str] = {
     "candidate'), claiming all 68 mismatches, when built on meta, for the attention logits divided by sqrt(ch) after "
     "the product instead of q and k each scaled by ch ** -0.25 before it, the same logits (9e-16 in float64): on meta "
     "no values to compare (as the CLI builds it, with values, it compares clean: the corpus run) (expected clean)",
-    "ncsnpp_pool_spelling": "a described_difference ('Block all_modules.13': 'interpolate function interpolate where "
-    "the reference has repeat (shortcut)', its mode and repeats), claiming all 3 mismatches, when built on meta, for "
-    "naive_upsample_2d (reshape + repeat) as F.interpolate nearest, the same maps (8e-15 in float64): on meta no values "
-    "to compare (with values it compares clean: the corpus run); the downsample's reshape + mean reads as the average "
-    "pool since tracing/blocked_pools.py (at the first run: 'avg pool where the reference has mean' too) (expected "
-    "clean)",
     "lucid_pixel_unshuffle": "one unclaimed mismatch ('downs.0.2 after the add: extra pixel_unshuffle (downs.0.3.0) "
     "not in the reference'), no finding, when built on meta, for the rearranged downsample (reshape, permute, reshape) "
     "as nn.PixelUnshuffle(2), the same channel order (0 in float64): on meta no values to compare (with values it "

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from resnet_verify.tracing.averages import join_averages
-from resnet_verify.tracing.blocked_pools import blocked_pools
+from resnet_verify.tracing.blocked_pools import blocked_pools, blocked_repeats
 from resnet_verify.tracing.bn_scale import join_bn_scale
 from resnet_verify.tracing.canonical import (
     join_hard_swish,
@@ -49,8 +49,8 @@ from resnet_verify.tracing.unit_pools import unit_pools
 from resnet_verify.tracing.vector_convs import linears_as_convs
 
 SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
-    read_products, fold_conv_bias, deform_fills, unfold_pools, blocked_pools, channels_first, unit_pools, crops_as_slices,
-    strided_slices, fold_pads, drop_unread_pads, fold_causal_padding, mean_before_linear, frame_mean_into_pool,
+    read_products, fold_conv_bias, deform_fills, unfold_pools, blocked_pools, blocked_repeats, channels_first,
+    unit_pools, crops_as_slices, strided_slices, fold_pads, drop_unread_pads, fold_causal_padding, mean_before_linear, frame_mean_into_pool,
     join_partial_pools, join_frozen_bn, join_bn_scale, join_normalize, join_norm_modules, sort_activations,
     join_swish, join_hard_swish, join_relu, relu_before_max_pool, avg_pool_before_1x1, slice_before_activation,
     join_averages, join_stacked_sums, fold_scaled_adds, linears_as_convs, divisions_as_multiplies,
