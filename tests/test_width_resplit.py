@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 import torch
+from fixtures.pairs import patterns_of
 from torch import nn
 
-from resnet_verify.tracing.tracer import trace
-from resnet_verify.verify.comparison import compare_traces
 from resnet_verify.verify.records import Pattern
 
 
@@ -33,10 +32,7 @@ def _net(a: int, width: int = 16) -> nn.Module:
 
 
 def _patterns(ref: nn.Module, cand: nn.Module) -> set[Pattern]:
-    c = compare_traces(trace(ref, (3, 32, 32)), trace(cand, (3, 32, 32)), reference_name="r",
-                       candidate_name="c", num_classes=10)  # fmt: skip
-    assert c.mismatches
-    return {f.pattern for f in c.findings}
+    return patterns_of(ref, cand, (3, 32, 32))
 
 
 @pytest.mark.parametrize("swap", [False, True])
