@@ -107,10 +107,12 @@ def _function_swaps(ctx: Context) -> dict[tuple[str, str], list[int]]:
     return swapped
 
 
-def _is(trace: Trace, op: OpRecord, function: str) -> bool:
+def _is(op: OpRecord, function: str) -> bool:
+    """One of the reference's ``function`` activations (by its recorded function: counting them must
+    not walk every module once per op)."""
     if function == "ReLU":
         return op.kind is OpKind.RELU
-    return op.kind is OpKind.ACTIVATION and _function(trace, op) == function
+    return op.kind is OpKind.ACTIVATION and str(attr(op, "function")) == function
 
 
 def detect_activation(ctx: Context) -> list[Finding]:
@@ -119,7 +121,8 @@ def detect_activation(ctx: Context) -> list[Finding]:
     extra = _extra_activations(ctx, {c for _, c in swapped})
     findings = []
     for (was, function), swaps in swapped.items():
-        total = sum(1 for op in ref.ops if _is(ref, op, was))
+        n = len({ctx.mismatches[i].reference_op for i in swaps})
+        total = max(n, sum(1 for op in ref.ops if _is(op, was)))
         more = extra.get(function, [])
         first = ctx.mismatches[swaps[0]]
         lines = sorted({str(ctx.mismatches[i].source) for i in swaps if ctx.mismatches[i].source})
@@ -129,7 +132,6 @@ def detect_activation(ctx: Context) -> list[Finding]:
         also = f", and {len(loose)} more {function} sit where the reference has none" if loose else ""
         if inner:
             also += f" (each {function} is written as {_spelled(cand, first.candidate_op)})"
-        n = len({ctx.mismatches[i].reference_op for i in swaps})
         findings.append(
             Finding(
                 pattern=Pattern.ACTIVATION,
