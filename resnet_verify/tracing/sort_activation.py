@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from resnet_verify.tracing.canonical import module_runs
+from resnet_verify.tracing.canonical import function_of, module_runs
 from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs
 
 
@@ -29,16 +29,12 @@ def _group_sort(run: Sequence[OpRecord]) -> OpRecord | None:
     return sorts[0] if run[-1].out_shape == run[0].in_shapes[0] else None
 
 
-def _function(op: OpRecord) -> str:
-    return str(dict(op.attrs).get("function", ""))
-
-
 def _max_min(run: Sequence[OpRecord]) -> dict[str, str] | None:
     """A MaxMin module: its pairing and order, or None."""
     steps = [op for op in run if op.kind not in (OpKind.RESHAPE, OpKind.SLICE)]
     if len(steps) != 3 or any(op.params for op in run) or not run[0].in_shapes:
         return None
-    ext = {_function(op): op for op in steps[:2] if op.kind is OpKind.OTHER}
+    ext = {function_of(op): op for op in steps[:2] if op.kind is OpKind.OTHER}
     cat = steps[2]
     if (
         set(ext) != {"max", "min"}
