@@ -229,6 +229,9 @@ class RegularizerKind(str, enum.Enum):
     TRAINING_ONLY = "training_only"
     # a BatchNorm the model's own train() keeps in eval mode: running statistics, never batch ones
     EVAL_IN_TRAINING = "eval_in_training"
+    # buffers a training forward writes (a power iteration's vectors, a moving average): the layer's
+    # state after training differs (tracing/state_updates.py); ``calls`` holds the buffers' names
+    STATE_UPDATE = "state_update"
 
 
 class Part(str, enum.Enum):

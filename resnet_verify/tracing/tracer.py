@@ -63,6 +63,7 @@ from resnet_verify.tracing.repairs import (
 )
 from resnet_verify.tracing.reparam import tag_reparametrized
 from resnet_verify.tracing.spellings import one_spelling
+from resnet_verify.tracing.state_updates import state_updates
 from resnet_verify.tracing.structure import find_structure
 from resnet_verify.tracing.train_mode import kept_in_eval
 from resnet_verify.tracing.train_only import train_only_regularizers
@@ -351,7 +352,8 @@ def _regularizers(
     places = Places(structure, len(ops))
     extra = train_only_regularizers(run.model, shape, run.device, ops, places)
     frozen = kept_in_eval(run.model, ops, places)
-    return tuple(sorted((*found, *extra, *frozen), key=lambda r: r.position))
+    updates = state_updates(run.model, shape, run.device, ops, places, run.reparametrized)
+    return tuple(sorted((*found, *extra, *frozen, *updates), key=lambda r: r.position))
 
 
 def trace(

@@ -134,7 +134,7 @@ class _Recorder(TorchFunctionMode):
 
 
 @contextmanager
-def _seeded() -> Iterator[None]:
+def seeded() -> Iterator[None]:
     py, cpu = random.getstate(), torch.get_rng_state()
     random.seed(0)
     torch.manual_seed(0)
@@ -157,7 +157,7 @@ def _calls(model: nn.Module, shape: Shape, device: str, training: bool) -> list[
             m.training = False
     x = torch.zeros(shape, device=device) if device != "meta" else torch.empty(shape, device="meta")
     try:
-        with _seeded(), torch.no_grad(), recorder, model_output():  # its prints to stderr, as the trace's
+        with seeded(), torch.no_grad(), recorder, model_output():  # its prints to stderr, as the trace's
             model(recorder.start(x))
     except Exception:  # a forward that fails in one mode: nothing to compare (the trace says why)
         return None
@@ -250,4 +250,4 @@ def _record(
     return Regularizer(kind, p, path, spelling, functional, part, block, position, calls=names)
 
 
-__all__ = ["branches_on_training", "train_only_regularizers"]
+__all__ = ["branches_on_training", "seeded", "train_only_regularizers"]

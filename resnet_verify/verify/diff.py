@@ -435,9 +435,10 @@ def _first(causes: dict[str, int], keys: Sequence[str]) -> int | None:
 def diff(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
     # Train-mode regularizers leave no op to align in an eval-mode trace: compared on their own.
     # Appended, never prepended: Mismatch.cause holds indices into the differ's own list.
+    layers = moved_blocks(ref, cand, reword_inplace_skips(ref, cand, _Differ(ref, cand).run(pairs), pairs))
     found = (
-        moved_blocks(ref, cand, reword_inplace_skips(ref, cand, _Differ(ref, cand).run(pairs), pairs))
-        + regularizer_mismatches(ref, cand, pairs)
+        layers
+        + regularizer_mismatches(ref, cand, pairs, layers)
         + gradient_mismatches(ref, cand, pairs)
         + inplace_mismatches(ref, cand, pairs)
         + repair_mismatches(ref, cand)

@@ -19,11 +19,14 @@ from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Regi
 
 _REGION = {Part.STEM: Region.STEM, Part.BLOCK: Region.MAIN, Part.HEAD: Region.HEAD, Part.MODEL: Region.MODEL}
 P_TOLERANCE = 1e-9
+_NORMS = (OpKind.BATCH_NORM, OpKind.NORM)
 
 
 def call_text(r: Regularizer) -> str:
     """``DropPath(p=0.05)``, ``F.dropout(p=0.3)``: the layer as the model's code spells it."""
     name = f"F.{r.spelling}" if r.functional else r.spelling
+    if r.kind is RegularizerKind.STATE_UPDATE:
+        return f"{name} writing its buffers {', '.join(r.calls)} in each training forward"
     if r.kind is RegularizerKind.EVAL_IN_TRAINING:
         return f"{name} kept in eval mode by the model's train() (running statistics in training too)"
     if r.kind is RegularizerKind.TRAINING_ONLY or math.isnan(r.p):  # (nan: a rate given in forward)
@@ -83,7 +86,8 @@ class _Place:
 
 
 def _match(ref: list[int], cand: list[int], rt: Trace, ct: Trace) -> list[tuple[int | None, int | None]]:
-    """Same kinds first, in order; the rest pair by order (a change of kind), then one-sided."""
+    """Same kinds first, in order; the rest pair by order (a change of kind), then one-sided. A buffer
+    update is no regularizer's other kind: it pairs with its own kind only."""
     pairs: list[tuple[int | None, int | None]] = []
     free = list(cand)
     left: list[int] = []
@@ -94,15 +98,31 @@ def _match(ref: list[int], cand: list[int], rt: Trace, ct: Trace) -> list[tuple[
         else:
             free.remove(twin)
             pairs.append((r, twin))
+    update = RegularizerKind.STATE_UPDATE
+    pairs += [(r, None) for r in left if rt.regularizers[r].kind is update]
+    pairs += [(None, c) for c in free if ct.regularizers[c].kind is update]
+    left = [r for r in left if rt.regularizers[r].kind is not update]
+    free = [c for c in free if ct.regularizers[c].kind is not update]
     n = min(len(left), len(free))
     pairs += list(zip(left[:n], free[:n]))
     pairs += [(r, None) for r in left[n:]] + [(None, c) for c in free[n:]]
     return pairs
 
 
+def _beside_norm(reg: Regularizer, other: Trace, layers: Sequence[Mismatch], candidate: bool) -> bool:
+    """A layer whose state a training forward writes, paired with a norm layer on the other side (a
+    BatchNorm written by hand for torch's): that norm writes its running statistics in training too,
+    which no trace records (torch's bookkeeping), so the update is no difference."""
+    for m in layers:
+        mine, theirs = (m.candidate_path, m.reference_op) if candidate else (m.reference_path, m.candidate_op)
+        if mine == reg.path and theirs is not None and other.ops[theirs].kind in _NORMS:
+            return True
+    return False
+
+
 class _RegularizerDiffer:
-    def __init__(self, ref: Trace, cand: Trace) -> None:
-        self.ref, self.cand = ref, cand
+    def __init__(self, ref: Trace, cand: Trace, layers: Sequence[Mismatch]) -> None:
+        self.ref, self.cand, self.layers = ref, cand, layers
         self.sites = {c.path: c.source for c in cand.modules if c.source is not None}
         self.out: list[Mismatch] = []
 
@@ -130,6 +150,8 @@ class _RegularizerDiffer:
         for r, c in _match(ref, cand, self.ref, self.cand):
             a = self.ref.regularizers[r] if r is not None else None
             b = self.cand.regularizers[c] if c is not None else None
+            if a is not None and b is not None and a.kind is b.kind is RegularizerKind.STATE_UPDATE:
+                continue  # both layers refresh their state in training (buffer names are names)
             if a is not None and b is not None and a.kind is b.kind and same_rate(a.p, b.p):
                 sides = (_side(self.ref, a), _side(self.cand, b))
                 if None not in sides and sides[0] != sides[1]:  # the same dropout, across the add
@@ -141,7 +163,15 @@ class _RegularizerDiffer:
                 b is None and a is not None and _runs_always(self.cand, a)
             ):
                 continue  # the other side runs it in eval mode too: its ops are the difference
+            if self.norm_state(a, b):
+                continue
             self.out.append(self.mismatch(place, r, c))
+
+    def norm_state(self, a: Regularizer | None, b: Regularizer | None) -> bool:
+        held, other, candidate = (b, self.ref, True) if a is None else (a, self.cand, False)
+        if held is None or held.kind is not RegularizerKind.STATE_UPDATE:
+            return False
+        return _beside_norm(held, other, self.layers, candidate)
 
     def anchor(self, place: _Place) -> SourceLoc | None:
         """The candidate line to add a missing regularizer at: its block, else its classifier."""
@@ -195,7 +225,10 @@ class _RegularizerDiffer:
         )  # fmt: skip
 
 
-def regularizer_mismatches(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
+def regularizer_mismatches(
+    ref: Trace, cand: Trace, pairs: Sequence[BlockPair], layers: Sequence[Mismatch] = ()
+) -> list[Mismatch]:
+    """``layers``: the op mismatches, which pair a layer with the other side's (a norm's)."""
     if cand.crash is not None:
         return []
-    return _RegularizerDiffer(ref, cand).run(pairs)
+    return _RegularizerDiffer(ref, cand, layers).run(pairs)

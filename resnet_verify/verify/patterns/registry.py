@@ -61,6 +61,7 @@ from resnet_verify.verify.patterns.replaced_layer import detect_replaced_layer
 from resnet_verify.verify.patterns.residual_removed import detect_residual_removed
 from resnet_verify.verify.patterns.squeeze_excitation import detect_squeeze_excitation
 from resnet_verify.verify.patterns.stage_end import detect_stage_end_stride
+from resnet_verify.verify.patterns.state_update import detect_state_updates
 from resnet_verify.verify.patterns.stem import detect_cifar_stem
 from resnet_verify.verify.patterns.stride import detect_stride_placement
 from resnet_verify.verify.patterns.uniform_setting import detect_uniform_setting
@@ -76,6 +77,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_cifar_resnet,
     # Right after the verdicts: it claims only regularizer mismatches, which no variant explains, and
     # must claim them before detectors that take every mismatch of a region (a fixed head's).
+    detect_state_updates,  # layer state written in training (a buffer update): before the regularizers
     detect_regularizers,
     detect_cifar_stem,
     detect_deep_stem,

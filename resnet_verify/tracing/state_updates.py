@@ -1,0 +1,209 @@
+"""Buffers a training forward writes: a spectral norm's power iteration, a moving average.
+
+The trace runs in eval mode, where a layer that refreshes its own state in training (``u`` and ``v``
+of a hand-written spectral norm under ``torch.no_grad()``, torch's ``parametrizations.spectral_norm``,
+an exponential moving average of a codebook) computes exactly what one that never refreshes it
+computes. Two such models compare clean while the networks training sees differ: the false "no
+difference". So where the model holds buffers outside its norm layers, one training forward runs on
+the traced copy and every buffer it wrote is recorded, one record per layer that owns them
+(``RegularizerKind.STATE_UPDATE``), compared like dropout: present on one side only is the difference.
+
+A write is seen on any device: a buffer replaced (``self.u = ...``) or written in place (``out=``,
+``copy_``, ``mul_``; torch bumps its version counter), and on real tensors also by value (a write
+through ``.data``). Buffers are put back afterwards, so the values read later are the eval ones.
+Norm layers stay in eval mode and are skipped: their running statistics are torch's bookkeeping,
+compared as the norm layers they are.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+from torch.utils._python_dispatch import TorchDispatchMode
+
+from resnet_verify.specs.usercode import model_output, set_training
+from resnet_verify.tracing.records import OpKind, OpRecord, Part, Regularizer, RegularizerKind, Shape
+from resnet_verify.tracing.regularizers import Places
+from resnet_verify.tracing.train_only import seeded
+
+_NORMS = (OpKind.BATCH_NORM, OpKind.NORM)
+# values kept to restore only for tensors up to this size (a power iteration's vectors, not a weight)
+_MAX_COPY = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class _Held:
+    table: dict[str, Any]  # the module's ``_buffers`` or ``_parameters``
+    name: str
+    tensor: torch.Tensor
+    alias: torch.Tensor  # the original storage, kept when ``.data = ...`` swaps it
+    storage: int
+    values: torch.Tensor | None  # a copy to restore an in-place write with, where it holds values
+
+
+def _state(model: nn.Module) -> dict[tuple[str, str], _Held]:
+    """Every buffer and parameter outside the norm layers."""
+    out = {}
+    for path, module in model.named_modules():
+        if isinstance(module, nn.modules.batchnorm._NormBase):
+            continue
+        for table in (module._buffers, module._parameters):
+            for name, t in table.items():
+                if t is None:
+                    continue
+                small = t.device.type != "meta" and t.numel() <= _MAX_COPY
+                copy = t.detach().clone() if small else None
+                out[path, name] = _Held(table, name, t, t.detach(), _storage(t), copy)
+    return out
+
+
+def _storage(t: torch.Tensor) -> int:
+    return t.untyped_storage()._cdata
+
+
+class _Writes(TorchDispatchMode):
+    """The storages the ops write into (``copy_``, ``mul_``, ``out=``, ``x[i] = ...``), on any device:
+    a write through ``.data`` bumps no version counter and, on meta, changes no value."""
+
+    def __init__(self, watched: set[int]) -> None:
+        super().__init__()
+        self.watched, self.hit = watched, set[int]()
+
+    def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        kwargs = kwargs or {}
+        schema = func._schema
+        if schema.is_mutable:
+            values = [*args, *(kwargs.get(a.name) for a in schema.arguments[len(args) :])]
+            for arg, value in zip(schema.arguments, values, strict=False):
+                if arg.alias_info is not None and arg.alias_info.is_write and isinstance(value, torch.Tensor):
+                    key = _storage(value)
+                    if key in self.watched:
+                        self.hit.add(key)
+        return func(*args, **kwargs)
+
+
+def _written(held: _Held, hit: set[int]) -> bool:
+    now = held.table.get(held.name)
+    return now is not held.tensor or held.storage in hit or _storage(held.tensor) != held.storage
+
+
+def _put_back(held: dict[tuple[str, str], _Held]) -> None:
+    with torch.no_grad():
+        for h in held.values():
+            h.table[h.name] = h.tensor
+            if _storage(h.tensor) != h.storage:
+                h.tensor.data = h.alias
+            if h.values is not None:
+                h.tensor.copy_(h.values)
+
+
+def written_in_training(model: nn.Module, shape: Shape, device: str) -> dict[str, tuple[str, ...]]:
+    """Module path -> the names of the buffers and parameters one training forward of ``model``
+    wrote, in order."""
+    held = _state(model)
+    if not _may_write(model, held):
+        return {}
+    set_training(model, True)
+    for m in model.modules():
+        if isinstance(m, nn.modules.batchnorm._NormBase):
+            m.training = False  # (tracing/train_only.py: torch's bookkeeping, and costly on meta)
+    x = torch.zeros(shape, device=device) if device != "meta" else torch.empty(shape, device="meta")
+    writes = _Writes({h.storage for h in held.values()})
+    try:
+        with seeded(), torch.no_grad(), model_output(), writes:
+            model(x)
+        changed = [key for key, h in held.items() if _written(h, writes.hit)]
+    except Exception:  # a forward that fails in training mode: nothing to compare (the trace says why)
+        return {}
+    finally:
+        set_training(model, False)
+        _put_back(held)
+    out: dict[str, tuple[str, ...]] = {}
+    for path, name in changed:
+        out[path] = (*out.get(path, ()), name)
+    return out
+
+
+def _may_write(model: nn.Module, held: dict[tuple[str, str], _Held]) -> bool:
+    """State a forward may write: a buffer or a frozen parameter outside the norm layers, or a user
+    class that writes through ``.data`` (a weight clipped in forward). A plain ResNet has none, and
+    costs no second forward."""
+    if any(not isinstance(h.tensor, nn.Parameter) or not h.tensor.requires_grad for h in held.values()):
+        return True
+    return any(_writes_data(type(m)) for m in model.modules())
+
+
+_SOURCE: dict[type, bool] = {}
+
+
+def _writes_data(cls: type) -> bool:
+    if cls not in _SOURCE:
+        own = not (cls.__module__ or "").startswith(("torch.", "torchvision."))
+        try:
+            _SOURCE[cls] = own and ".data" in inspect.getsource(cls)
+        except (OSError, TypeError):
+            _SOURCE[cls] = False
+    return _SOURCE[cls]
+
+
+def _owner(path: str, ops_of: dict[str, list[OpRecord]]) -> tuple[str, list[OpRecord]]:
+    """The innermost enclosing module that ran ops: a parametrization's buffers belong to its conv."""
+    parts = path.split(".") if path else []
+    for n in range(len(parts), -1, -1):
+        prefix = ".".join(parts[:n])
+        if prefix in ops_of:
+            return prefix, ops_of[prefix]
+    return path, []
+
+
+def state_updates(
+    model: nn.Module,
+    shape: Shape,
+    device: str,
+    ops: Sequence[OpRecord],
+    places: Places,
+    folded: dict[str, str],
+) -> tuple[Regularizer, ...]:
+    """One record per layer whose state a training forward of ``model`` (the traced copy) writes and
+    the eval forward reads (state nobody reads is no difference: a counter, a statistic logged).
+    ``folded``: the weights the trace folded (``{"conv1.weight": "spectral_norm"}``); torch's spectral
+    norm, folded before the forward, refreshes its ``u`` and ``v`` in every training forward."""
+    read = {name for o in ops for name in o.params}
+    written = {
+        path: kept
+        for path, names in written_in_training(model, shape, device).items()
+        if (kept := tuple(n for n in names if (f"{path}.{n}" if path else n) in read))
+    }
+    modules = dict(model.named_modules())
+    spelling = {path: type(modules[path]).__name__ for path in written}
+    for weight, steps in folded.items():
+        if "spectral_norm" in steps.split("→"):
+            path = weight.rpartition(".")[0]
+            written[path], spelling[path] = (*written.get(path, ()), "u", "v"), "spectral_norm"
+    if not written:
+        return ()
+    ops_of: dict[str, list[OpRecord]] = {}
+    for o in ops:
+        ops_of.setdefault(o.module_path, []).append(o)
+    out = []
+    for path, names in written.items():
+        owner, own_ops = _owner(path, ops_of)
+        if any(o.kind in _NORMS for o in own_ops):
+            continue  # a norm layer of the user's: its running statistics
+        first = own_ops[0] if own_ops else None
+        position = first.id if first is not None else len(ops)
+        place = places.of_op(first.id) if first is not None else places.of_path(owner)
+        part, block = place or (Part.MODEL, None)
+        out.append(Regularizer(
+            RegularizerKind.STATE_UPDATE, 1.0, owner, spelling[path], False, part, block, position,
+            first.id if first is not None else None, first.source if first is not None else None, names,
+        ))  # fmt: skip
+    return tuple(sorted(out, key=lambda r: r.position))
+
+
+__all__ = ["state_updates", "written_in_training"]
