@@ -73,7 +73,8 @@ translation as public repositories write them; ``heldout68``: hybrid CNN-transfo
 as public repositories write them; ``heldout69``: mixture-of-experts and sparsely gated residual networks as public
 repositories write them; ``heldout70``: 1-Lipschitz and orthogonal residual networks as public repositories write
 them; ``heldout71``: audio and speech ResNets as public repositories write them; ``heldout72``: residual blocks of
-diffusion U-Nets and score models as public repositories write them); an idiom's
+diffusion U-Nets and score models as public repositories write them; ``heldout73``: residual networks of
+reinforcement-learning agents as public repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1495,6 +1496,24 @@ PART_NOTES = {
     "adds, weights run twice, mismatches left at the SOC layers and the combos), sn_hand_power_iteration (the "
     "hand-written power iteration named parameters_computed_in_forward against parametrizations.spectral_norm, the "
     "same arithmetic): one of them the builder's function exactly, the spelling not recognised.",
+    "heldout73": "residual networks of reinforcement-learning agents as public repositories write them, each against "
+    "the user's own unedited builder in the same file, each returning its policy logits (and its value, concatenated): "
+    "vwxyzjn/cleanrl's IMPALA CNN (ppo_procgen.py: three ConvSequences of a biased 3x3 conv, F.max_pool2d(3, 2, 1) and "
+    "two relu -> conv -> relu -> conv + input blocks, Flatten, ReLU, Linear(2048, 256), ReLU, the actor) at 3 x 64 x 64: "
+    "the blocks and sequences as nn.Sequential with the trunk's ReLU before the Flatten and the rllib starter kit's "
+    "init_normed (clean), sample-factory's ELU (activation_function), an SB3 extractor's post-activation block "
+    "(pre_activation) and global-average-pooled head (fixed_size_head), brain_agent's average pooling (described); Leela "
+    "Chess Zero's SE-ResNet as its PyTorch ports write it (a ConvBlock stem, blocks of layers = Sequential(conv1, bn1, "
+    "relu, conv2, bn2, se) + input then relu2, Leela's SE unit with sigmoid(scale) * x + shift, policy and value heads) "
+    "at 112 x 32 x 32: LeelaStar's layer names with the SE pooled functionally (clean), no SE unit "
+    "(squeeze_excitation), LeelaStar's ResidualBlock(nn.Sequential) running relu2 inside super().forward before the add "
+    "and the SE without its shift (described); werner-duvaud/muzero-general's MuZeroResidualNetwork with downsample "
+    "'resnet' (strided convs, residual blocks and AvgPool2d(3, 2, 1) to 4 x 4, the hidden state min-max scaled per "
+    "channel, 1x1 conv + ELU mlp heads) at 3 x 64 x 64: the scaling by amin / amax / torch.where (clean), two blocks "
+    "per tower (block_counts), the hidden state unscaled (described); DreamerV3's ImageEncoderResnet as its PyTorch ports "
+    "write it (bias-free 4x4 stride-2 convs with a channel LayerNorm(eps 1e-3) and SiLU, pre-activation blocks, a last "
+    "SiLU) at 3 x 64 x 64: the channel LayerNorm written out over dim 1 (clean), InstanceNorm2d (normalization_layer), "
+    "the earlier block's skip + 0.1 * x (described) (tests/fixtures/heldout/batch73_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

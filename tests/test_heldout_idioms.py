@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Seventy-three parts: ``heldout`` to
-``heldout72`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Seventy-four parts: ``heldout`` to
+``heldout73`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -250,6 +250,10 @@ forward pre-hooks, a ResNet9 of skew orthogonal convolutions with GroupSort, sum
 combinations, a Parseval WRN joining 0.5 * shortcut + 0.5 * f(x), a CIFAR ResNet of parametrizations.spectral_norm
 convs with its branch scaled by 0.9, an SLL network of SDP-based Lipschitz layers), compared with the user's own
 unedited builder: refactors, named variants and single mistakes) and
+``heldout73`` residual networks of reinforcement-learning agents as public repositories write them, each returning its
+policy logits (and value) (cleanrl's IMPALA CNN, Leela Chess Zero's SE-ResNet tower, muzero-general's residual
+representation and prediction networks with the min-max scaled hidden state, DreamerV3's ImageEncoderResnet with its
+channel LayerNorm), compared with the user's own unedited builder: refactors, named variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1466,6 +1470,7 @@ def test_manifest_is_consistent() -> None:
         "heldout70": 16,
         "heldout71": 16,
         "heldout72": 16,
+        "heldout73": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
