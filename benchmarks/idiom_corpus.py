@@ -75,6 +75,8 @@ repositories write them; ``heldout70``: 1-Lipschitz and orthogonal residual netw
 them; ``heldout71``: audio and speech ResNets as public repositories write them; ``heldout72``: residual blocks of
 diffusion U-Nets and score models as public repositories write them; ``heldout73``: residual networks of
 reinforcement-learning agents as public repositories write them); an idiom's
+diffusion U-Nets and score models as public repositories write them; ``heldout74``: residual blocks of GAN
+discriminators as public repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1524,6 +1526,22 @@ PART_NOTES = {
     "against the permuted channel LayerNorm, normalization_layer not named, swapped too): one of them the builder's "
     "function exactly, the spelling not recognised; the test of it, which builds the candidate on meta, misses the "
     "same seven.",
+    "heldout74": "residual blocks of GAN discriminators (and a decoder of generator up-blocks) as public repositories "
+    "write them, every spectral norm a hook or a parametrization whose power-iteration vectors are buffers updated in "
+    "training only and every class the projection head needs a buffer inside the module, each against the user's own "
+    "unedited builder in the same file: SNGAN's ResNet projection discriminator as crcrpar/pytorch.sngan_projection "
+    "writes it (an OptimizedBlock and ReLU-first Blocks with average-pool downsampling and learnable 1x1 shortcuts, the "
+    "sum over H and W, a Linear plus the Embedding projection) at 3 x 32 x 32: parametrizations.spectral_norm for the "
+    "hook and the class vector by a Linear on a one-hot buffer (clean), post-activation blocks (pre_activation), "
+    "strided 1x1 shortcuts (resnet_d_avg_pool_shortcut), a mean pool for the sum (described); BigGAN's D_arch[32] "
+    "with its Attention block after the first DBlock at 3 x 32 x 32: the attention by F.scaled_dot_product_attention "
+    "(clean), the attention's max pools left out, the first DBlock pre-activated, D_wide off (described); the WGAN-GP "
+    "ResNet critic for 64 px with LayerNorm([C, H, W]) and the 2x2 mean as four strided slices at 3 x 64 x 64: "
+    "nn.AvgPool2d for the slices (clean), BatchNorm2d (normalization_layer), ELU (activation_function), the mean pool "
+    "before conv_2 (described); a U-Net discriminator as boschresearch/unetgan lays it out with BigGAN's BatchNorm "
+    "GBlocks in the decoder, its two logits returned as one tensor, at 3 x 32 x 32: the shortcut's 1x1 before the "
+    "nearest upsampling (clean), conv1 without its bias (conv_bias_before_bn), a transposed-conv shortcut (described) "
+    "(tests/fixtures/heldout/batch74_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -2,6 +2,7 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. Seventy-four parts: ``heldout`` to
 ``heldout73`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout72`` and ``heldout74`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -254,6 +255,11 @@ unedited builder: refactors, named variants and single mistakes) and
 policy logits (and value) (cleanrl's IMPALA CNN, Leela Chess Zero's SE-ResNet tower, muzero-general's residual
 representation and prediction networks with the min-max scaled hidden state, DreamerV3's ImageEncoderResnet with its
 channel LayerNorm), compared with the user's own unedited builder: refactors, named variants and single mistakes) and
+``heldout74`` residual blocks of GAN discriminators as public repositories write them, every spectral norm's vectors
+buffers and every projection class fixed inside the module (SNGAN's ResNet projection discriminator, BigGAN's
+discriminator with its self-attention block, the WGAN-GP ResNet critic with LayerNorm, a U-Net discriminator decoding
+with BigGAN's BatchNorm generator blocks), compared with the user's own unedited builder: refactors, named variants and
+single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1522,6 +1528,7 @@ def test_manifest_is_consistent() -> None:
         "heldout71": 16,
         "heldout72": 16,
         "heldout73": 16,
+        "heldout74": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
