@@ -77,6 +77,8 @@ diffusion U-Nets and score models as public repositories write them; ``heldout73
 reinforcement-learning agents as public repositories write them); an idiom's
 diffusion U-Nets and score models as public repositories write them; ``heldout74``: residual blocks of GAN
 discriminators as public repositories write them); an idiom's
+diffusion U-Nets and score models as public repositories write them; ``heldout75``: video and volumetric (3-D)
+ResNets as public repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1549,6 +1551,23 @@ PART_NOTES = {
     "unetd_conv_before_upsample (the shortcut's upsampling read as moved across the add): three of them the builder's "
     "function exactly, the spelling not recognised; the test of it, which builds the candidate on meta, misses the "
     "same five.",
+    "heldout75": "video and volumetric (3-D) ResNets as public repositories write them, each against the user's own "
+    "unedited builder in the same file, each at its input's full shape: a torchvision-style R(2+1)D (VideoResNet with "
+    "R2Plus1dStem and BasicBlocks of Conv2Plus1D at widths 16 - 128) at 3 x 8 x 32 x 32: the factorised conv as a "
+    "module with named parts (clean), R3D's full 3x3x3 convs and 3x7x7 stem (factorised_conv), a fork's temporal conv "
+    "that never strides (axis_stride), the spatial and temporal conv back to back without BN and ReLU (described); "
+    "Kensho Hara's 3D-ResNets resnet10 (conv1 (7, 7, 7) at (1, 2, 2), a 3x3x3 max pool, widen_factor 0.25) at 3 x 8 x "
+    "32 x 32: the block as a branch Sequential and F.relu (clean), shortcut 'A' concatenating out.data "
+    "(option_a_shortcut, its gradient cut described), no_max_pool (described); MedicalNet's resnet10 for single-channel "
+    "volumes (conv1 7x7x7 at 2, layer3 / layer4 dilated 2 / 4 at stride 1, a classification conv_seg) at 1 x 32 x 32 x "
+    "32: the head written in forward (clean), layer3 / layer4 strided and undilated (dilated_output_stride), layer4 "
+    "dilated 2 for 4 (described); Tushar-N/pytorch-resnet3d's I3Res50 inflated from 2-D (conv1 (5, 7, 7) at 2, a "
+    "(2, 1, 1) temporal max pool after layer1, conv1 inflated to 3x1x1 by temp_conv lists) at 3 x 16 x 32 x 32: "
+    "freeze_bn's FrozenBN (normalization_layer), mmaction2's '3x3x3' inflate style and SlowFast's i3d_nopool pool "
+    "(described); SlowFast's Slow-only pathway (pathways as lists, ResBlocks of branch1 / branch2 a / b / c convs, the "
+    "temporal kernel 3 in res4 and res5 only, ResNetBasicHead permuting to channels-last) at 3 x 8 x 32 x 32: the head "
+    "flattening instead of permuting (clean), the eval-mode softmax HEAD_ACT (softmax_output), the temporal kernel in "
+    "res2 and res3 too (described) (tests/fixtures/heldout/batch75_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
