@@ -78,11 +78,26 @@ def _conv(kind: str, cin: int, cout: int, k: int, stride: int = 1) -> nn.Module:
     return spectral_norm(conv) if kind == "hook" else conv
 
 
+class _PadSkip(nn.Module):
+    """The CIFAR paper's option A: subsample, zero-pad the new channels; no layer, no state."""
+
+    def __init__(self, extra: int) -> None:
+        super().__init__()
+        self.extra = extra
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, self.extra // 2, self.extra - self.extra // 2))
+
+
 class _Block(nn.Module):
-    def __init__(self, kind: str, cin: int, cout: int, stride: int) -> None:
+    def __init__(self, kind: str, cin: int, cout: int, stride: int, skip: str | None = None) -> None:
         super().__init__()
         self.conv1, self.conv2 = _conv(kind, cin, cout, 3, stride), _conv(kind, cout, cout, 3)
-        self.skip = _conv(kind, cin, cout, 1, stride) if stride != 1 or cin != cout else nn.Identity()
+        self.skip: nn.Module = nn.Identity()
+        if skip == "pad":
+            self.skip = _PadSkip(cout - cin)
+        elif stride != 1 or cin != cout:
+            self.skip = _conv(skip or kind, cin, cout, 1, stride)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return F.relu(self.skip(x) + self.conv2(F.relu(self.conv1(x))))
@@ -91,11 +106,13 @@ class _Block(nn.Module):
 class _Net(nn.Module):
     """A small CIFAR-style ResNet whose every conv is built by ``kind``: 8 convs, 3 blocks."""
 
-    def __init__(self, kind: str, mid: nn.Module | None = None) -> None:
+    def __init__(self, kind: str, mid: nn.Module | None = None, skip: str | None = None) -> None:
         super().__init__()
         self.stem = _conv(kind, 3, 16, 3)
         self.mid = mid or nn.Identity()
-        self.blocks = nn.Sequential(_Block(kind, 16, 16, 1), _Block(kind, 16, 32, 2), _Block(kind, 32, 32, 1))
+        self.blocks = nn.Sequential(
+            _Block(kind, 16, 16, 1), _Block(kind, 16, 32, 2, skip), _Block(kind, 32, 32, 1)
+        )
         self.fc = nn.Linear(32, 10)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -118,7 +135,6 @@ def _state_findings(c: Comparison) -> list[str]:
     [
         ("copy", "copy_stale", False, "_CopyPowerConv"),
         ("copy_stale", "copy", True, "_CopyPowerConv"),
-        ("param", "copy_stale", False, "spectral_norm"),
         ("data_stale", "data", True, "_DataPowerConv"),
     ],
 )
@@ -142,6 +158,28 @@ def test_a_power_iteration_on_one_side_only_is_one_described_finding(
 def test_the_same_update_spelled_otherwise_is_no_difference(ref: str, cand: str) -> None:
     c = _compare(_Net(ref), _Net(cand))
     assert not c.mismatches, [m.message for m in c.mismatches[:3]]
+
+
+def test_a_spectral_norm_on_one_side_only_is_one_cause_with_its_update() -> None:
+    c = _compare(_Net("plain"), _Net("param"))
+    assert [f.pattern for f in c.findings] == [Pattern.PARAM_OPS], [f.title for f in c.findings]
+    assert set(c.findings[0].mismatches) == set(range(len(c.mismatches)))
+    assert any(m.kind.value == "regularizer" for m in c.mismatches)
+
+
+def test_the_one_layer_left_without_its_update_is_the_one_named() -> None:
+    c = _compare(_Net("copy"), _Net("copy", skip="copy_stale"))
+    found = _state_findings(c)
+    assert len(found) == 1 and "In blocks.1.skip, the reference's _CopyPowerConv writes u, v" in found[0], (
+        found
+    )
+
+
+def test_a_layer_gone_takes_its_state_with_it() -> None:
+    c = _compare(_Net("copy"), _Net("copy", skip="pad"))
+    assert not _state_findings(c), [f.title for f in c.findings]
+    state = [m for m in c.mismatches if m.kind.value == "regularizer"]
+    assert len(state) == 1 and state[0].cause is not None
 
 
 def test_torch_spectral_norm_folded_by_the_trace_keeps_its_update() -> None:

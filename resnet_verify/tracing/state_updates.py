@@ -151,16 +151,6 @@ def _writes_data(cls: type) -> bool:
     return _SOURCE[cls]
 
 
-def _owner(path: str, ops_of: dict[str, list[OpRecord]]) -> tuple[str, list[OpRecord]]:
-    """The innermost enclosing module that ran ops: a parametrization's buffers belong to its conv."""
-    parts = path.split(".") if path else []
-    for n in range(len(parts), -1, -1):
-        prefix = ".".join(parts[:n])
-        if prefix in ops_of:
-            return prefix, ops_of[prefix]
-    return path, []
-
-
 def state_updates(
     model: nn.Module,
     shape: Shape,
@@ -169,39 +159,33 @@ def state_updates(
     places: Places,
     folded: dict[str, str],
 ) -> tuple[Regularizer, ...]:
-    """One record per layer whose state a training forward of ``model`` (the traced copy) writes and
-    the eval forward reads (state nobody reads is no difference: a counter, a statistic logged).
+    """One record per module whose state a training forward of ``model`` (the traced copy) writes and
+    the eval forward reads, placed at the first op that reads it.
     ``folded``: the weights the trace folded (``{"conv1.weight": "spectral_norm"}``); torch's spectral
     norm, folded before the forward, refreshes its ``u`` and ``v`` in every training forward."""
-    read = {name for o in ops for name in o.params}
-    written = {
-        path: kept
-        for path, names in written_in_training(model, shape, device).items()
-        if (kept := tuple(n for n in names if (f"{path}.{n}" if path else n) in read))
-    }
+    states: dict[str, tuple[str, ...]] = {}  # the state's holder -> its qualified names
+    names: dict[str, tuple[str, ...]] = {}
+    written = written_in_training(model, shape, device)
+    for path, held in written.items():
+        names[path] = held
+        states[path] = tuple(f"{path}.{n}" if path else n for n in held)
     modules = dict(model.named_modules())
     spelling = {path: type(modules[path]).__name__ for path in written}
     for weight, steps in folded.items():
-        if "spectral_norm" in steps.split("→"):
+        if "spectral_norm" in steps.split("→"):  # its vectors are gone with the fold: the weight it scales
             path = weight.rpartition(".")[0]
-            written[path], spelling[path] = (*written.get(path, ()), "u", "v"), "spectral_norm"
-    if not written:
-        return ()
-    ops_of: dict[str, list[OpRecord]] = {}
-    for o in ops:
-        ops_of.setdefault(o.module_path, []).append(o)
+            names[path], spelling[path] = (*names.get(path, ()), "u", "v"), "spectral_norm"
+            states[path] = (*states.get(path, ()), weight)
     out = []
-    for path, names in written.items():
-        owner, own_ops = _owner(path, ops_of)
-        if any(o.kind in _NORMS for o in own_ops):
-            continue  # a norm layer of the user's: its running statistics
-        first = own_ops[0] if own_ops else None
-        position = first.id if first is not None else len(ops)
-        place = places.of_op(first.id) if first is not None else places.of_path(owner)
-        part, block = place or (Part.MODEL, None)
+    for path, qualified in states.items():
+        # the first op reading the state: no op reads it, no difference (a counter, a statistic logged)
+        op = next((o for o in ops if any(n in o.params for n in qualified)), None)
+        if op is None or op.kind in _NORMS:
+            continue  # (a norm layer of the user's: its running statistics)
+        part, block = places.of_op(op.id) or places.of_path(path) or (Part.MODEL, None)
         out.append(Regularizer(
-            RegularizerKind.STATE_UPDATE, 1.0, owner, spelling[path], False, part, block, position,
-            first.id if first is not None else None, first.source if first is not None else None, names,
+            RegularizerKind.STATE_UPDATE, 1.0, path, spelling[path], False, part, block, op.id, op.id, op.source,
+            names[path],
         ))  # fmt: skip
     return tuple(sorted(out, key=lambda r: r.position))
 

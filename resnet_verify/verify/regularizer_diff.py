@@ -9,17 +9,19 @@ is a candidate whose forward crashed (what it never ran cannot be compared).
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from resnet_verify.tracing.records import OpKind, Part, Regularizer, RegularizerKind, SourceLoc, Trace
+from resnet_verify.tracing.records import OpKind, Part, Regularizer, RegularizerKind, Shape, SourceLoc, Trace
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 
 _REGION = {Part.STEM: Region.STEM, Part.BLOCK: Region.MAIN, Part.HEAD: Region.HEAD, Part.MODEL: Region.MODEL}
 P_TOLERANCE = 1e-9
 _NORMS = (OpKind.BATCH_NORM, OpKind.NORM)
+_LAYER_CHANGES = frozenset({"op", "param_ops"})
 
 
 def call_text(r: Regularizer) -> str:
@@ -86,8 +88,7 @@ class _Place:
 
 
 def _match(ref: list[int], cand: list[int], rt: Trace, ct: Trace) -> list[tuple[int | None, int | None]]:
-    """Same kinds first, in order; the rest pair by order (a change of kind), then one-sided. A buffer
-    update is no regularizer's other kind: it pairs with its own kind only."""
+    """Same kinds first, in order; the rest pair by order (a change of kind), then one-sided."""
     pairs: list[tuple[int | None, int | None]] = []
     free = list(cand)
     left: list[int] = []
@@ -98,11 +99,6 @@ def _match(ref: list[int], cand: list[int], rt: Trace, ct: Trace) -> list[tuple[
         else:
             free.remove(twin)
             pairs.append((r, twin))
-    update = RegularizerKind.STATE_UPDATE
-    pairs += [(r, None) for r in left if rt.regularizers[r].kind is update]
-    pairs += [(None, c) for c in free if ct.regularizers[c].kind is update]
-    left = [r for r in left if rt.regularizers[r].kind is not update]
-    free = [c for c in free if ct.regularizers[c].kind is not update]
     n = min(len(left), len(free))
     pairs += list(zip(left[:n], free[:n]))
     pairs += [(r, None) for r in left[n:]] + [(None, c) for c in free[n:]]
@@ -120,6 +116,38 @@ def _beside_norm(reg: Regularizer, other: Trace, layers: Sequence[Mismatch], can
     return False
 
 
+def _updates(trace: Trace) -> list[int]:
+    return [i for i, r in enumerate(trace.regularizers) if r.kind is RegularizerKind.STATE_UPDATE]
+
+
+def _layer_key(trace: Trace, i: int, shapes: dict[str, Shape]) -> tuple[object, ...]:
+    """The layer that reads the state: its kind and its weights' shapes (a 3x3 conv is no 1x1; a bias,
+    and the state's own vectors, say nothing of which layer it is)."""
+    op = trace.regularizers[i].op
+    if op is None:
+        return ()
+    found = (shapes.get(p) for p in trace.ops[op].params)
+    return (trace.ops[op].kind, *(s for s in found if s is not None and len(s) >= 2))
+
+
+def _pair_of(pairs: Sequence[BlockPair], reg: Regularizer, candidate: bool) -> BlockPair | None:
+    """The aligned block pair of a record's block, both sides present (None: no partner)."""
+    for p in pairs:
+        if (p.candidate if candidate else p.reference) == reg.block and reg.block is not None:
+            return p if p.reference is not None and p.candidate is not None else None
+    return None
+
+
+def _layer_gone(layers: Sequence[Mismatch], reg: Regularizer, candidate: bool) -> int | None:
+    """The mismatch that says the record's layer has no counterpart, or computes its weight otherwise (a
+    spectral norm on one side only): the update follows from it."""
+    for i, m in enumerate(layers):
+        mine, theirs = (m.candidate_op, m.reference_op) if candidate else (m.reference_op, m.candidate_op)
+        if reg.op is not None and mine == reg.op and (theirs is None or m.field in _LAYER_CHANGES):
+            return i  # (missing, extra, another op in its place, its weight computed otherwise)
+    return None
+
+
 class _RegularizerDiffer:
     def __init__(self, ref: Trace, cand: Trace, layers: Sequence[Mismatch]) -> None:
         self.ref, self.cand, self.layers = ref, cand, layers
@@ -129,7 +157,8 @@ class _RegularizerDiffer:
     def by_place(self, trace: Trace) -> dict[tuple[Part, int | None], list[int]]:
         places: dict[tuple[Part, int | None], list[int]] = {}
         for i, r in enumerate(trace.regularizers):
-            places.setdefault((r.part, r.block), []).append(i)
+            if r.kind is not RegularizerKind.STATE_UPDATE:  # (compared over the whole model: ``updates``)
+                places.setdefault((r.part, r.block), []).append(i)
         return places
 
     def run(self, pairs: Sequence[BlockPair]) -> list[Mismatch]:
@@ -144,14 +173,45 @@ class _RegularizerDiffer:
                 self.compare(
                     place, ref.get((Part.BLOCK, p.reference), []), cand.get((Part.BLOCK, p.candidate), [])
                 )
+        self.updates(pairs)
         return self.out
+
+    def updates(self, pairs: Sequence[BlockPair]) -> None:
+        """Layer state written in training, over the whole model: paired in forward order by the kind of
+        layer that holds it (a block boundary drawn otherwise on one side moves no layer's state). What
+        is left is one-sided, unless its layer is (the missing conv is the difference, and its state goes
+        with it) or its block is, or the other side's layer is a norm (tracing/state_updates.py)."""
+        rs, cs = _updates(self.ref), _updates(self.cand)
+        rp, cp = ({p.name: p.shape for p in t.params} for t in (self.ref, self.cand))
+        keys = [_layer_key(self.ref, r, rp) for r in rs], [_layer_key(self.cand, c, cp) for c in cs]
+        matcher = difflib.SequenceMatcher(None, *keys, autojunk=False)
+        paired = {(r, c) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag == "equal"
+                  for r, c in zip(rs[i1:i2], cs[j1:j2], strict=True)}  # fmt: skip
+        one_sided: list[tuple[int | None, int | None]] = [
+            (r, None) for r in rs if all(r != a for a, _ in paired)
+        ]
+        one_sided += [(None, c) for c in cs if all(c != b for _, b in paired)]
+        for r, c in one_sided:
+            candidate = r is None
+            i = c if candidate else r
+            assert i is not None
+            reg = (self.cand if candidate else self.ref).regularizers[i]
+            pair = _pair_of(pairs, reg, candidate)
+            if (reg.part is Part.BLOCK and pair is None) or _beside_norm(
+                reg, self.ref if candidate else self.cand, self.layers, candidate
+            ):
+                continue
+            rb, cb = self.ref.structure.blocks, self.cand.structure.blocks
+            ref_block = rb[pair.reference].path if pair is not None and pair.reference is not None else ""
+            cand_block = cb[pair.candidate].path if pair is not None and pair.candidate is not None else ""
+            place = _Place(reg.part, pair, ref_block, cand_block)
+            m = self.mismatch(place, r, c)
+            self.out.append(replace(m, cause=_layer_gone(self.layers, reg, candidate)))
 
     def compare(self, place: _Place, ref: list[int], cand: list[int]) -> None:
         for r, c in _match(ref, cand, self.ref, self.cand):
             a = self.ref.regularizers[r] if r is not None else None
             b = self.cand.regularizers[c] if c is not None else None
-            if a is not None and b is not None and a.kind is b.kind is RegularizerKind.STATE_UPDATE:
-                continue  # both layers refresh their state in training (buffer names are names)
             if a is not None and b is not None and a.kind is b.kind and same_rate(a.p, b.p):
                 sides = (_side(self.ref, a), _side(self.cand, b))
                 if None not in sides and sides[0] != sides[1]:  # the same dropout, across the add
@@ -163,15 +223,7 @@ class _RegularizerDiffer:
                 b is None and a is not None and _runs_always(self.cand, a)
             ):
                 continue  # the other side runs it in eval mode too: its ops are the difference
-            if self.norm_state(a, b):
-                continue
             self.out.append(self.mismatch(place, r, c))
-
-    def norm_state(self, a: Regularizer | None, b: Regularizer | None) -> bool:
-        held, other, candidate = (b, self.ref, True) if a is None else (a, self.cand, False)
-        if held is None or held.kind is not RegularizerKind.STATE_UPDATE:
-            return False
-        return _beside_norm(held, other, self.layers, candidate)
 
     def anchor(self, place: _Place) -> SourceLoc | None:
         """The candidate line to add a missing regularizer at: its block, else its classifier."""

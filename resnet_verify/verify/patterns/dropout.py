@@ -124,7 +124,8 @@ def _entries(ctx: Context) -> list[_Entry]:
             if m.candidate_regularizer is not None
             else None
         )
-        if ref is not None or cand is not None:
+        update = RegularizerKind.STATE_UPDATE  # layer state, not a regularizer: state_update.py
+        if (ref is not None or cand is not None) and update not in {r.kind for r in (ref, cand) if r}:
             out.append(_Entry(i, m, ref, cand))
     return out
 

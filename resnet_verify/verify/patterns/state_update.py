@@ -31,8 +31,8 @@ class _Entry:
 def _entries(ctx: Context, kind: RegularizerKind) -> list[_Entry]:
     out = []
     for i, m in enumerate(ctx.mismatches):
-        if m.kind is not MismatchKind.REGULARIZER or i in ctx.claimed:
-            continue
+        if m.kind is not MismatchKind.REGULARIZER or i in ctx.claimed or m.cause is not None:
+            continue  # (a layer gone on one side takes its state with it: its rule claims both)
         for trace, index, candidate in (
             (ctx.candidate, m.candidate_regularizer, True),
             (ctx.reference, m.reference_regularizer, False),
