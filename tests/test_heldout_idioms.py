@@ -1088,12 +1088,6 @@ NOT_YET: dict[str, str] = {
     "series' adds read as residual blocks, nested skips from x on one side and a chain on the other; the first run "
     "compared clean only because the GroupSort module, then a plain unit, cut the stages so that they aligned "
     "(expected clean)",
-    "sn_hand_power_iteration": "parameters_computed_in_forward ('In 16 layers (conv1 ...) the candidate's weights are "
-    "computed in forward (flatten→mv→dot→div); the reference's are divided by their largest singular value at each "
-    "call (spectral_norm ...)'), claiming all 16 mismatches, for the spectral norm written by hand (weight_u / "
-    "weight_v buffers, the parametrization's power iteration in training only, sigma = u . W v, weight / sigma) in "
-    "place of parametrizations.spectral_norm, the same arithmetic (0 in float64): the hand-written power iteration "
-    "not read as the spectral norm it is (expected clean)",
     # heldout73, first run at 69c1cda (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 9 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 3 of 6):
@@ -1146,11 +1140,6 @@ NOT_YET: dict[str, str] = {
     "one-hot buffer where the builder looks the fixed class up in a spectrally normalised Embedding: the same row of "
     "the transposed matrix and the same sigma (5e-16 in float64 in eval), the lookup not read as the one-hot product "
     "(expected clean)",
-    "sngan_mean_pool": "fixed_size_head ('The head (AvgPool2d(8, stride=8, padding=0) + Linear(32, 1)) is sized for one "
-    "input resolution instead of pooling globally: it only fits square inputs of 32-63 px') claiming the one mismatch "
-    "('head: expected sum, found avg pool'), for nn.AvgPool2d(8) on the 8 x 8 map in place of the builder's sum over H "
-    "and W: the fixed pool window named while the difference asked about, a mean where the builder sums (the "
-    "features 64 times smaller), is not said (expected described at the head)",
     "sngan_post_activation": "pre_activation ('3 blocks are pre-activation ... while the candidate's are "
     "post-activation') claiming 3 of 4 mismatches (the ReLU on the other side of the add in block2 and block3, the "
     "ReLU missing in block4's main path), the fourth unclaimed ('block1 after the add: extra ReLU (block1) not in the "

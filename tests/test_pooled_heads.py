@@ -14,7 +14,7 @@ from torchvision.models import resnet18
 from resnet_verify.specs.builders import build_model
 from resnet_verify.tracing.records import BlockKind
 from resnet_verify.tracing.tracer import trace
-from resnet_verify.verify.comparison import compare
+from resnet_verify.verify.comparison import compare, compare_traces
 from resnet_verify.verify.records import MismatchKind, Pattern
 
 
@@ -74,3 +74,36 @@ def test_another_setting_of_the_same_fixed_head_is_no_fixed_head_variant() -> No
     assert not any(f.pattern is Pattern.FIXED_HEAD for f in c.findings)
     plain = compare(model, "resnet18", input_size=224, num_classes=6)  # a global pool there: the variant
     assert any(f.pattern is Pattern.FIXED_HEAD for f in plain.findings)
+
+
+class _SumHead(nn.Module):
+    """SNGAN's discriminator head: the last map summed over H and W (``torch.sum(h, dim=(2, 3))``), or
+    averaged by a pool whose window is the map at this input size."""
+
+    def __init__(self, head: str) -> None:
+        super().__init__()
+        self.net = resnet18(num_classes=10)
+        self.head = head
+        self.pool = nn.AvgPool2d(2) if head == "window" else nn.AdaptiveAvgPool2d(1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n = self.net
+        x = n.layer4(n.layer3(n.layer2(n.layer1(n.maxpool(n.relu(n.bn1(n.conv1(x))))))))
+        pooled = x.sum(dim=(2, 3)) if self.head == "sum" else self.pool(x).flatten(1)
+        return n.fc(pooled)
+
+
+def _patterns(ref: nn.Module, cand: nn.Module) -> set[Pattern]:
+    c = compare_traces(
+        trace(ref, 64), trace(cand, 64), reference_name="r", candidate_name="c", num_classes=10
+    )
+    assert c.mismatches
+    return {f.pattern for f in c.findings}
+
+
+def test_a_fixed_window_for_a_sum_is_the_reduction_not_a_fixed_head() -> None:
+    with torch.device("meta"):
+        summed, window, pooled = _SumHead("sum"), _SumHead("window"), _SumHead("global")
+    assert Pattern.FIXED_HEAD not in _patterns(summed, window)
+    # the same window where the reference pools globally is the fixed-size head
+    assert Pattern.FIXED_HEAD in _patterns(pooled, window)

@@ -67,11 +67,23 @@ class _DataPowerConv(nn.Module):
         return F.conv2d(x, self.inner.weight / sigma, None, self.inner.stride, self.inner.padding)
 
 
+class _SoftPowerConv(_CopyPowerConv):
+    """DDU's soft spectral norm: divided only where sigma exceeds a coefficient (another transform)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        w = self.weight.flatten(1)
+        sigma = torch.dot(self.u, w @ self.v)
+        factor = torch.clamp(sigma / 0.95, min=1.0)
+        return F.conv2d(x, self.weight / factor, None, self.stride, self.padding)
+
+
 def _conv(kind: str, cin: int, cout: int, k: int, stride: int = 1) -> nn.Module:
     if kind in ("copy", "copy_stale"):
         return _CopyPowerConv(cin, cout, k, stride, refresh=kind == "copy")
     if kind in ("data", "data_stale"):
         return _DataPowerConv(cin, cout, k, stride, refresh=kind == "data")
+    if kind == "soft":
+        return _SoftPowerConv(cin, cout, k, stride, refresh=True)
     conv = nn.Conv2d(cin, cout, k, stride, k // 2, bias=False)
     if kind == "param":
         return parametrizations.spectral_norm(conv)
@@ -135,6 +147,7 @@ def _state_findings(c: Comparison) -> list[str]:
     [
         ("copy", "copy_stale", False, "_CopyPowerConv"),
         ("copy_stale", "copy", True, "_CopyPowerConv"),
+        ("param", "copy_stale", False, "spectral_norm"),
         ("data_stale", "data", True, "_DataPowerConv"),
     ],
 )
@@ -154,7 +167,10 @@ def test_a_power_iteration_on_one_side_only_is_one_described_finding(
     assert len(state) == 8 and set(state) <= set(f.mismatches)
 
 
-@pytest.mark.parametrize(("ref", "cand"), [("copy", "copy"), ("hook", "param"), ("data", "data")])
+@pytest.mark.parametrize(
+    ("ref", "cand"),
+    [("copy", "copy"), ("hook", "param"), ("data", "data"), ("param", "copy")],
+)
 def test_the_same_update_spelled_otherwise_is_no_difference(ref: str, cand: str) -> None:
     c = _compare(_Net(ref), _Net(cand))
     assert not c.mismatches, [m.message for m in c.mismatches[:3]]
@@ -165,6 +181,11 @@ def test_a_spectral_norm_on_one_side_only_is_one_cause_with_its_update() -> None
     assert [f.pattern for f in c.findings] == [Pattern.PARAM_OPS], [f.title for f in c.findings]
     assert set(c.findings[0].mismatches) == set(range(len(c.mismatches)))
     assert any(m.kind.value == "regularizer" for m in c.mismatches)
+
+
+def test_a_softened_spectral_norm_is_not_read_as_torch_s() -> None:
+    c = _compare(_Net("param"), _Net("soft"))
+    assert Pattern.PARAM_OPS in {f.pattern for f in c.findings}, [f.title for f in c.findings]
 
 
 def test_the_one_layer_left_without_its_update_is_the_one_named() -> None:

@@ -37,6 +37,7 @@ from resnet_verify.tracing.buffer_values import small_buffer_values
 from resnet_verify.tracing.crashes import crash_record
 from resnet_verify.tracing.custom_grad import keep_gradient_functions
 from resnet_verify.tracing.flop_mode import FlopCount
+from resnet_verify.tracing.hand_spectral import read_spectral_norms
 from resnet_verify.tracing.module_hooks import ModuleHooks, Sites
 from resnet_verify.tracing.outputs import other_tensors, select_output
 from resnet_verify.tracing.parallel_passes import fold_parallel_passes
@@ -393,6 +394,7 @@ def trace(
     output_shape = shape_of(chosen) if chosen is not None else None
     ops = _canonical_ops(run)
     params = as_written(_param_infos(run.model), repairs)
+    ops = read_spectral_norms(ops, params)
     output_op = run.recorder.producer.get(id(chosen)) if chosen is not None else None
     side_outputs = _side_outputs(run.recorder, run.output, chosen) if crash is None else ()
     returned = (*([output_op] if output_op is not None else []), *side_outputs)

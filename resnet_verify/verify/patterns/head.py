@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from resnet_verify.tracing.records import OpKind, OpRecord, Trace
 from resnet_verify.verify.patterns.context import Context, at, attr, first_op, pool_call
-from resnet_verify.verify.records import Finding, Pattern, Region
+from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
 
 _ALL_SIZES = tuple(range(32, 1025))
 _SIZE_STEPS = (OpKind.GLOBAL_POOL, OpKind.ADAPTIVE_POOL, OpKind.CONV, OpKind.MAX_POOL, OpKind.AVG_POOL)
@@ -141,6 +141,17 @@ def _fits(trace: Trace, sizes: Sequence[int]) -> str:
     return f"inputs of its traced size ({'x'.join(map(str, trace.input_shape[2:]))}) or whatever ends in the same map"
 
 
+_POOLS = (OpKind.AVG_POOL, OpKind.MAX_POOL, OpKind.GLOBAL_POOL, OpKind.ADAPTIVE_POOL)
+
+
+def _other_reduction(ctx: Context, m: Mismatch, fixed_pool: Sequence[OpRecord]) -> bool:
+    """The fixed pool in place of a reduction that is no pool (SNGAN's sum over H and W): what differs
+    at this size is the reduction (a mean for a sum), which no window explains."""
+    if m.candidate_op is None or m.reference_op is None or all(op.id != m.candidate_op for op in fixed_pool):
+        return False
+    return ctx.reference.ops[m.reference_op].kind not in _POOLS
+
+
 def detect_fixed_head(ctx: Context) -> list[Finding]:
     ref, cand = ctx.reference, ctx.candidate
     head = [cand.ops[o] for o in cand.structure.head]
@@ -168,6 +179,7 @@ def detect_fixed_head(ctx: Context) -> list[Finding]:
             or (resized is not None and m.candidate_path == resized)
         )
     )
+    idx = tuple(i for i in idx if not _other_reduction(ctx, ctx.mismatches[i], fixed_pool))
     if not idx:
         return []
     sizes = (
