@@ -1095,16 +1095,6 @@ NOT_YET: dict[str, str] = {
     "left unclaimed ('network.2.res_block1 after the add: extra ReLU (network.3) not in the reference'), for the "
     "AdaptiveAvgPool2d(1) head whose ReLU comes before the pool where the builder's follows the Flatten: the ReLU's "
     "place in the same head not claimed by the head's finding (expected fixed_size_head)",
-    "leela_no_se": "two repeated_in_blocks ('One line, the same difference in 4 blocks': 'global pool missing in the "
-    "candidate', ReLU, chunk, sigmoid, mul and 'an add of two computed tensors (no residual block's) missing'; 'Linear "
-    "missing in the candidate') claiming all 36 mismatches, squeeze_excitation not named, for the four blocks without "
-    "Leela's SE unit (pool, Linear, ReLU, Linear to 2C chunked into scale and shift, sigmoid(scale) * x + shift): the SE "
-    "unit with a shift not read as squeeze-excitation (expected squeeze_excitation)",
-    "leela_se_no_shift": "squeeze_excitation ('Squeeze-excitation in the blocks': the candidate's 4 blocks 'carry "
-    "squeeze-excitation ... that the reference's do not') beside two repeated_in_blocks ('chunk missing in the "
-    "candidate', 'an add of two computed tensors (no residual block's) missing'), for the plain SE (Linear to C, x * "
-    "sigmoid) where the builder has Leela's SE with its shift: both sides have an SE unit, the reference's not read as "
-    "one, so the candidate's is named as added (expected described at the SE units)",
     "muzero_minmax_where": "a described_difference ('Block representation_network.resblocks.0 is built differently (5 "
     "differences, no named variant)': 'amin function amin where the reference has min', 'global pool where the "
     "reference has max', '__getitem__ missing', 'add function add where the reference has add_', 'where function where "
@@ -1400,8 +1390,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout72, first run at c72fd66: 5 of 5
     # heldout70, first run at 29506b8: 5 of 6
     # heldout73, first run at 69c1cda: 3 of 6
-    "leela_no_se": "five repeated_in_blocks (the SE unit's global pool, both Linears, ReLU, chunk, sigmoid, mul and "
-    "add 'extra in the candidate') without squeeze_excitation, as the unswapped run",
     "muzero_two_blocks": "block_counts beside two described_difference findings (the min-max scaling's ops in "
     "representation_network.resblocks.0 and .1), as the unswapped run",
     "dreamer_instance_norm": "two extra_module_in_blocks ('An extra ImgChLayerNorm in 8 blocks', '... in 3 blocks') and "

@@ -20,6 +20,7 @@ _BRANCH = frozenset(
         OpKind.BATCH_NORM,
         OpKind.RESHAPE,
         OpKind.FLATTEN,
+        OpKind.SLICE,  # the excitation chunked into a scale and a shift (Leela's SE: sigmoid(s) * x + b)
     }
 )
 _GATES = frozenset({"sigmoid", "hardsigmoid", "hard_sigmoid"})
@@ -76,9 +77,26 @@ def se_ops(trace: Trace, block: Block) -> list[int]:
                 gate, layout = _through_layout(trace, i, allowed)
                 branch = _gate_branch(trace, gate, allowed)
                 if branch:
-                    found |= {*branch, *layout, o}
+                    found |= {*branch, *layout, o, *_shift(trace, o, branch, allowed)}
                     break
     return sorted(found)
+
+
+def _shift(trace: Trace, mul: int, branch: list[int], allowed: set[int]) -> list[int]:
+    """The add after the gate whose other term the excitation computed too (its second chunk): the
+    SE's shift, ``sigmoid(scale) * x + shift`` (Leela Chess Zero's SE unit), and that chunk's ops."""
+    for op in trace.ops[mul + 1 :]:
+        if op.id not in allowed or op.kind is not OpKind.ADD or mul not in op.inputs:
+            continue
+        other = [i for i in op.inputs if i != mul]
+        if len(other) != 1:
+            return []
+        term, layout = _through_layout(trace, other[0], allowed)
+        chunk = trace.ops[term]
+        if chunk.kind is OpKind.SLICE and chunk.inputs and chunk.inputs[0] in branch:
+            return [op.id, term, *layout]
+        return []
+    return []
 
 
 class GateKind(str, enum.Enum):
