@@ -1140,11 +1140,6 @@ NOT_YET: dict[str, str] = {
     "where the reference has (1, 256, 64)', 'softmax missing', 'bmm missing') claiming all 4 mismatches, for the "
     "attention by F.scaled_dot_product_attention(q, k, v, scale=1.0) where the builder forms softmax(bmm(theta^T, "
     "phi)) and bmm(g, beta^T): the same unscaled attention (4e-16 in float64) not recognised (expected clean)",
-    "unetd_conv_before_upsample": "repeated_in_blocks ('One line, the same difference in 3 blocks': 'interpolate "
-    "moved across the add, in 3 blocks (decoder.0, decoder.1, decoder.2)') claiming the 3 mismatches ('interpolate "
-    "is applied on the other side of the residual add ... shapes and parameters match, outputs do not'), for every "
-    "GBlock shortcut's 1x1 conv_sc run before the nearest upsampling instead of after it: a 1x1 conv and nearest "
-    "upsampling commute (9e-16 in float64), the shortcut's upsample read as moved across the add (expected clean)",
     # heldout75, first run at a2660f2 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 15 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 5 of 6):

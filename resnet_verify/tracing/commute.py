@@ -17,6 +17,10 @@ A 1x1 conv (stride 1, no padding) and an unpadded average pool are both linear a
 axes, so ``pool(conv(x)) == conv(pool(x))`` to rounding, bias included (the average of a constant is
 that constant): a discriminator's shortcut written conv-then-pool or pool-then-conv is one shortcut.
 Read pool first.
+
+Nearest upsampling copies each pixel into a block, and a 1x1 conv (stride 1, no padding) maps each
+pixel alone, so ``up(conv(x)) == conv(up(x))`` exactly: BigGAN's upsampling shortcut written
+conv-then-upsample or upsample-then-conv is one shortcut. Read upsample first (as the pool).
 """
 
 from __future__ import annotations
@@ -84,6 +88,42 @@ def avg_pool_before_1x1(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     return tuple(out)
 
 
+_NEAREST = frozenset({"interpolate", "upsample", "upsample_nearest", "upsample_nearest1d", "upsample_nearest2d",
+                      "upsample_nearest3d"})  # fmt: skip
+
+
+def _nearest(op: OpRecord) -> bool:
+    a = dict(op.attrs)
+    return (
+        a.get("function") in _NEAREST and a.get("mode", "nearest") == "nearest" and not a.get("align_corners")
+    )
+
+
+def upsample_before_1x1(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
+    """Each 1x1 conv whose only reader is a nearest upsampling swaps places with it."""
+    reading = readers(ops)
+    out = list(ops)
+    for conv in ops:
+        uses = reading.get(conv.id, [])
+        if len(uses) != 1 or conv.kind is not OpKind.CONV or not conv.in_shapes:
+            continue
+        up, c = ops[uses[0]], dict(conv.attrs)
+        pointwise = all(
+            set(c.get(k) or (v,)) == {v} for k, v in (("kernel_size", 1), ("stride", 1), ("dilation", 1))
+        )
+        if not (
+            pointwise and set(c.get("padding") or (0,)) == {0} and up.inputs == (conv.id,) and _nearest(up)
+        ):
+            continue
+        src, big = conv.in_shapes[0], up.out_shape
+        if big is None or len(big) != len(src):
+            continue
+        upsampled = (src[0], src[1], *big[2:])
+        out[conv.id] = replace(up, id=conv.id, inputs=conv.inputs, in_shapes=(src,), out_shape=upsampled)
+        out[up.id] = replace(conv, id=up.id, inputs=(conv.id,), in_shapes=(upsampled,), out_shape=big)
+    return tuple(out)
+
+
 def slice_before_activation(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     """Each ReLU (or other elementwise activation) whose only reader is a slice swaps places with it:
     an activation acts on each element alone, so ``relu(x)[c]`` is ``relu(x[c])`` (SiamDW's crop
@@ -105,4 +145,4 @@ def slice_before_activation(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     return tuple(out)
 
 
-__all__ = ["avg_pool_before_1x1", "relu_before_max_pool", "slice_before_activation"]
+__all__ = ["avg_pool_before_1x1", "relu_before_max_pool", "slice_before_activation", "upsample_before_1x1"]

@@ -31,7 +31,12 @@ from resnet_verify.tracing.canonical import (
     join_swish,
 )
 from resnet_verify.tracing.chomp import fold_causal_padding
-from resnet_verify.tracing.commute import avg_pool_before_1x1, relu_before_max_pool, slice_before_activation
+from resnet_verify.tracing.commute import (
+    avg_pool_before_1x1,
+    relu_before_max_pool,
+    slice_before_activation,
+    upsample_before_1x1,
+)
 from resnet_verify.tracing.conv_bias import fold_conv_bias
 from resnet_verify.tracing.crops import crops_as_slices
 from resnet_verify.tracing.frame_means import frame_mean_into_pool, mean_before_linear
@@ -52,7 +57,7 @@ SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
     read_products, fold_conv_bias, deform_fills, unfold_pools, blocked_pools, blocked_repeats, channels_first,
     unit_pools, crops_as_slices, strided_slices, fold_pads, drop_unread_pads, fold_causal_padding, mean_before_linear, frame_mean_into_pool,
     join_partial_pools, join_frozen_bn, join_bn_scale, join_normalize, join_norm_modules, sort_activations,
-    join_swish, join_hard_swish, join_relu, relu_before_max_pool, avg_pool_before_1x1, slice_before_activation,
+    join_swish, join_hard_swish, join_relu, relu_before_max_pool, avg_pool_before_1x1, upsample_before_1x1, slice_before_activation,
     join_averages, join_stacked_sums, fold_scaled_adds, linears_as_convs, divisions_as_multiplies,
 )  # fmt: skip
 
