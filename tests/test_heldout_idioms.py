@@ -1000,11 +1000,6 @@ NOT_YET: dict[str, str] = {
     "candidate adds a shortcut in 1 blocks'), claiming all 20 mismatches (the decoder's ops, located in the "
     "reference), for test.py's alpha 0.6 blend feat * 0.6 + content_f * 0.4 in the root's forward: the blend with the "
     "encoder's output read as a residual add around the AdaIN (expected described at the root)",
-    "munit_in_upsampling": "described_difference ('The head is built differently': 'norm affine False where the "
-    "reference has None ... norm norm instance_norm where the reference has written as ops (head) (x2)'), claiming all "
-    "12 mismatches, for InstanceNorm2d in MUNIT's two upsampling Conv2dBlocks where the builder has its hand-written "
-    "LayerNorm (per-sample mean and std over C, H, W, a per-channel gamma and beta): the written-out LayerNorm not "
-    "read as a norm; normalization_layer not reported (expected normalization_layer)",
     # heldout69, first run at 1dc018d (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 10 of 16 right; twins 16 of 16 clean; swapped 4 of 5):
     "sg_tutel_einsum": "multi_scale_block ('the middle conv is cut into groups of 16 channels, 4 3x3 convs on them, "
@@ -1113,13 +1108,6 @@ NOT_YET: dict[str, str] = {
     "without the per-channel min-max scaling the builder computes in its own forward: right in substance, but placed "
     "in the last representation block (the scaling read as that block's tail, after its add), not at the model's root "
     "where it is computed (expected described at the root and prediction_network.resblocks.0)",
-    "dreamer_instance_norm": "two extra_module_in_blocks ('An extra InstanceNorm2d in 8 blocks', 'An extra "
-    "InstanceNorm2d in 3 blocks' for the resize convs) and two described_difference findings ('silu arrangement "
-    "permute(0, 3, 1, 2) where the reference has as it is (5 places) (in the reference)', 'The stem is built "
-    "differently': 'norm affine False where the reference has True', eps, 'norm norm instance_norm where the reference "
-    "has layer_norm' ...) claiming all 149 mismatches, normalization_layer not named, for nn.InstanceNorm2d in place of "
-    "every channel LayerNorm (permute, nn.LayerNorm(C, eps=1e-3), permute back): the permuted LayerNorm not read as the "
-    "blocks' normalization, so the InstanceNorms read as added modules (expected normalization_layer)",
     # heldout74, first run at 2b92cc7 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 11 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 5 of 5):
@@ -1377,8 +1365,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout67, first run at 06c3988: 3 of 5
     "cin_conditional_batch_norm": "normalization_layer beside extra_module_in_blocks (the ConditionalInstanceNorm2d "
     "blocks) and two described_difference findings (the tables' multiplies and adds), as the unswapped run",
-    "munit_in_upsampling": "described_difference ('The head is built differently') without normalization_layer, as the "
-    "unswapped run",
     # heldout69, first run at 1dc018d: 4 of 5
     # heldout68, first run at 90a038d: 4 of 5
     # heldout71, first run at 5f4c498: 5 of 6
@@ -1387,9 +1373,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout73, first run at 69c1cda: 3 of 6
     "muzero_two_blocks": "block_counts beside two described_difference findings (the min-max scaling's ops in "
     "representation_network.resblocks.0 and .1), as the unswapped run",
-    "dreamer_instance_norm": "two extra_module_in_blocks ('An extra ImgChLayerNorm in 8 blocks', '... in 3 blocks') and "
-    "two described_difference findings (the SiLU arrangement, the stem's norm settings) without normalization_layer, "
-    "as the unswapped run",
     # heldout74, first run at 2b92cc7: 5 of 5
     # heldout75, first run at a2660f2: 5 of 6
     "r2p1_as_r3d": "factorised_conv beside a described_difference in the stem ('The stem is built differently': the "

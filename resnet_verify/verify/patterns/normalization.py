@@ -13,7 +13,7 @@ from __future__ import annotations
 from resnet_verify.tracing.records import OpKind, Trace
 from resnet_verify.verify.patterns.context import Context, at, attr, module_type
 from resnet_verify.verify.patterns.norm_removed import removed_norms
-from resnet_verify.verify.records import Finding, MismatchKind, Pattern
+from resnet_verify.verify.records import Finding, Mismatch, MismatchKind, Pattern
 
 _STAND_INS = (OpKind.NORM, OpKind.MUL, OpKind.ADD, OpKind.OTHER)
 _FILLS = frozenset({"zeros_like", "new_zeros", "zeros", "full_like", "ones_like"})
@@ -103,10 +103,71 @@ def detect_normalization(ctx: Context) -> list[Finding]:
                 source=first.source,
             )
         )
+    findings += _norm_for_norm(ctx, {i for f in findings for i in f.mismatches})
     # Nothing normalizes anywhere (Fixup, normalizer-free nets): whatever the alignment put at a
     # BatchNorm's place (a bias add, a scalar multiply) is not a stand-in, the norm is gone.
     removed = removed_norms(ctx, any_stand_in=not findings and not _has_norm(cand))
     return findings + ([removed] if removed is not None else [])
+
+
+def _reads_permuted(ref: Trace, m: Mismatch, norms: set[int]) -> bool:
+    """The op after a norm computed channels-last (a LayerNorm between two permutes) reads its input
+    laid out otherwise: the layout follows from the norm."""
+    if m.field != "arrangement" or m.reference_op is None:
+        return False
+    todo = list(ref.ops[m.reference_op].inputs)
+    while todo:
+        i = todo.pop()
+        if i in norms:
+            return True
+        if i >= 0 and ref.ops[i].kind is OpKind.RESHAPE:
+            todo += ref.ops[i].inputs
+    return False
+
+
+def _norm_for_norm(ctx: Context, taken: set[int]) -> list[Finding]:
+    """Another norm where the reference has a norm that is no BatchNorm (InstanceNorm for a channel
+    LayerNorm): the layers pair, and their ``norm`` differs; the same layers' other settings (eps,
+    affine, a shape) and parameter counts follow from it, one cause."""
+    ref, cand = ctx.reference, ctx.candidate
+    pairs: dict[tuple[str, str], set[tuple[int, int]]] = {}
+    for i, m in enumerate(ctx.mismatches):
+        if (
+            i in ctx.claimed
+            or i in taken
+            or m.field != "norm"
+            or m.reference_op is None
+            or m.candidate_op is None
+        ):
+            continue
+        r, c = ref.ops[m.reference_op], cand.ops[m.candidate_op]
+        if r.kind is OpKind.NORM and c.kind in (OpKind.NORM, OpKind.BATCH_NORM):
+            key = (module_type(cand, m.candidate_path) or str(m.actual), str(m.expected))
+            pairs.setdefault(key, set()).add((r.id, c.id))
+    findings = []
+    for (kind, was), ops in pairs.items():
+        norms = {r for r, _ in ops}
+        idx = tuple(
+            i
+            for i, m in enumerate(ctx.mismatches)
+            if i not in ctx.claimed and i not in taken
+            and (((m.reference_op, m.candidate_op) in ops and m.kind is not MismatchKind.OP)
+                 or _reads_permuted(ref, m, norms))
+        )  # fmt: skip
+        total = sum(1 for op in ref.ops if op.kind is OpKind.NORM and attr(op, "norm") == was)
+        first = ctx.mismatches[idx[0]]
+        findings.append(Finding(
+            pattern=Pattern.NORMALIZATION,
+            title=f"{kind} in place of {was}",
+            message=f"{len(ops)} of the reference's {total} {was} layers are {kind} in the candidate "
+            f"({first.candidate_path}{' ...' if len(ops) > 1 else ''}). Shapes agree; training behaviour and the "
+            "state_dict do not.",
+            locations=tuple(dict.fromkeys(ctx.mismatches[i].reference_path or "" for i in idx)),
+            mismatches=idx,
+            suggestion=f"{at(first.candidate_path, first.source)}: normalize with {was} as the reference does",
+            source=first.source,
+        ))  # fmt: skip
+    return findings
 
 
 __all__ = ["detect_normalization"]
