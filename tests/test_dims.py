@@ -111,3 +111,10 @@ def test_view_and_stride_are_shown_per_axis_where_they_differ(capsys: pytest.Cap
     assert "3x7x7 px" in stem and "1x2x2 px" in stem  # the reference keeps time; the candidate halves it
     layer4 = next(ln for ln in out.splitlines() if ln.strip().startswith("layer4") and "px" in ln)
     assert "8x16x16 px" in layer4 and layer4.rstrip().endswith("16 px")
+
+
+def test_torchvisions_r2plus1d_against_r3d_is_one_factorisation_stem_included() -> None:
+    c = _compare("torchvision:r2plus1d_18", "torchvision:r3d_18", CLIP)
+    assert [f.pattern for f in c.findings] == [Pattern.FACTORISED_CONV], [f.title for f in c.findings]
+    assert "the stem" in c.findings[0].message
+    assert set(c.findings[0].mismatches) == set(range(len(c.mismatches)))

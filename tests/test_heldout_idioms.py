@@ -1131,12 +1131,6 @@ NOT_YET: dict[str, str] = {
     # heldout75, first run at a2660f2 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 15 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 5 of 6):
-    "r2p1_as_r3d": "factorised_conv ('3x3x3 convs factorised into 1x3x3 + 3x1x1 (in the reference)', the four blocks, "
-    "51 mismatches) beside a described_difference ('The stem is built differently (6 differences, no named variant)': "
-    "'conv kernel_size (3, 7, 7) where the reference has (1, 7, 7)', padding, 'batch norm with 32 parameters where the "
-    "reference's has 22', '3x1x1 conv missing in the candidate', 'BatchNorm missing', 'ReLU missing'), 8 mismatches, "
-    "for R3D's BasicStem against the builder's R2Plus1dStem (1x7x7 to 11 channels, BN, ReLU, 3x1x1): the stem's "
-    "factorisation not read as the same (2+1)-D split the blocks get (expected factorised_conv alone)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -1375,8 +1369,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "representation_network.resblocks.0 and .1), as the unswapped run",
     # heldout74, first run at 2b92cc7: 5 of 5
     # heldout75, first run at a2660f2: 5 of 6
-    "r2p1_as_r3d": "factorised_conv beside a described_difference in the stem ('The stem is built differently': the "
-    "R2Plus1dStem's 1x7x7 + 3x1x1 against BasicStem's 3x7x7), as the unswapped run",
 }
 NAMED = [i for i in ALL if i.named]
 

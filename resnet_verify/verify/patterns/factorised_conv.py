@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from resnet_verify.tracing.records import Block, OpKind, Trace
 from resnet_verify.verify.patterns.context import Context, attr, under
-from resnet_verify.verify.records import Finding, MismatchKind, Pattern
+from resnet_verify.verify.records import Finding, MismatchKind, Pattern, Region
 
 _Kernel = tuple[int, ...]
 _CLAIMED = (
@@ -27,9 +27,10 @@ _CLAIMED = (
 )
 
 
-def _kernels(trace: Trace, block: Block) -> list[_Kernel]:
+def _kernels(trace: Trace, block: Block | None) -> list[_Kernel]:
+    """The main path's conv kernels in order (``None``: the stem's)."""
     out = []
-    for o in block.main:
+    for o in block.main if block is not None else trace.structure.stem:
         op = trace.ops[o]
         k = attr(op, "kernel_size")
         if op.kind is OpKind.CONV and isinstance(k, tuple):
@@ -75,12 +76,17 @@ def detect_factorised_conv(ctx: Context) -> list[Finding]:
         if pairs:
             blocks.append((rb.path, cb.path))
             example = example or pairs[0]
+    # the stem factorised the same way (R(2+1)D's 1x7x7 + 3x1x1 for R3D's 3x7x7), with the blocks
+    stem = bool(blocks) and bool(_factorised_in(_kernels(ctx.reference, None), _kernels(ctx.candidate, None)))
     if not blocks or example is None:
         return []
     claimed = ctx.indices(
         lambda m: (
             m.kind in _CLAIMED
-            and any(under(m.reference_path, r) or under(m.candidate_path, c) for r, c in blocks)
+            and (
+                any(under(m.reference_path, r) or under(m.candidate_path, c) for r, c in blocks)
+                or (stem and m.region is Region.STEM)
+            )
         )
     )
     full, pieces = example
@@ -95,7 +101,8 @@ def detect_factorised_conv(ctx: Context) -> list[Finding]:
             pattern=Pattern.FACTORISED_CONV,
             title=f"{_spell(full)} convs factorised into {' + '.join(_spell(p) for p in pieces)}",
             message=(
-                f"In {n} block{'s' if n > 1 else ''} ({', '.join(c for _, c in blocks[:4])}{' ...' if n > 4 else ''}) "
+                f"In {n} block{'s' if n > 1 else ''} ({', '.join(c for _, c in blocks[:4])}{' ...' if n > 4 else ''})"
+                f"{' and the stem' if stem else ''} "
                 f"the candidate writes each {_spell(full)} conv of the reference as "
                 f"{' then '.join(_spell(p) for p in pieces)} (with a middle width and layers of its own): "
                 "a factorised ((2+1)-D for video) block, the same view per block with other parameters "
