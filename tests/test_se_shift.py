@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 import torch
+from fixtures.pairs import patterns_of
 from torch import nn
 
 from resnet_verify.verify.records import Pattern
-from tests.fixtures.pairs import patterns_of
 
 
 class _Gate(nn.Module):
