@@ -105,9 +105,9 @@ def _put_back(held: dict[tuple[str, str], _Held]) -> None:
 def written_in_training(model: nn.Module, shape: Shape, device: str) -> dict[str, tuple[str, ...]]:
     """Module path -> the names of the buffers and parameters one training forward of ``model``
     wrote, in order."""
-    held = _state(model)
-    if not _may_write(model, held):
+    if not _may_write(model):
         return {}
+    held = _state(model)
     set_training(model, True)
     for m in model.modules():
         if isinstance(m, nn.modules.batchnorm._NormBase):
@@ -129,13 +129,18 @@ def written_in_training(model: nn.Module, shape: Shape, device: str) -> dict[str
     return out
 
 
-def _may_write(model: nn.Module, held: dict[tuple[str, str], _Held]) -> bool:
+def _may_write(model: nn.Module) -> bool:
     """State a forward may write: a buffer or a frozen parameter outside the norm layers, or a user
     class that writes through ``.data`` (a weight clipped in forward). A plain ResNet has none, and
-    costs no second forward."""
-    if any(not isinstance(h.tensor, nn.Parameter) or not h.tensor.requires_grad for h in held.values()):
-        return True
-    return any(_writes_data(type(m)) for m in model.modules())
+    costs no second forward and no copy of its weights (checked before ``_state`` copies anything)."""
+    for module in model.modules():
+        if isinstance(module, nn.modules.batchnorm._NormBase):
+            continue
+        if any(b is not None for b in module._buffers.values()) or _writes_data(type(module)):
+            return True
+        if any(p is not None and not p.requires_grad for p in module._parameters.values()):
+            return True
+    return False
 
 
 _SOURCE: dict[type, bool] = {}
