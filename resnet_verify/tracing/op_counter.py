@@ -16,6 +16,7 @@ import torch
 from torch.overrides import TorchFunctionMode
 
 from resnet_verify.tracing import opkinds
+from resnet_verify.tracing.attention_steps import attention_steps
 
 
 def tensors_in(obj: Any) -> list[torch.Tensor]:
@@ -54,6 +55,9 @@ class OpCounter(TorchFunctionMode):
                 return func(*args, **kwargs)
         if name in opkinds.IGNORED:
             return func(*args, **kwargs)
+        if name == "scaled_dot_product_attention" and (steps := attention_steps(args, kwargs)) is not None:
+            with self:  # its steps are ops of their own, numbered as a hand-written attention's are
+                return steps()
         caller = sys._getframe(1)
         inputs = tensors_in((args, kwargs))
         out = self.call(name, func, args, kwargs, inputs, caller)

@@ -13,6 +13,7 @@ from typing import Any
 import torch
 
 from resnet_verify.tracing.activation_args import activation_arguments
+from resnet_verify.tracing.attention_steps import fused_arguments
 from resnet_verify.tracing.move_args import move_args, roi_args
 from resnet_verify.tracing.op_args import arg as _arg
 from resnet_verify.tracing.op_args import (
@@ -309,6 +310,10 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
     return _other(name, args, kwargs, tensor_inputs)
 
 
+# ``torch.bmm(a, b)``, ``a.mm(b)`` and ``a @ b`` compute ``torch.matmul(a, b)`` wherever they run at all.
+_PRODUCT_SPELLINGS = {"bmm": "matmul", "mm": "matmul", "__matmul__": "matmul"}
+
+
 def _other(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> _Classified:
     """Any other function, with the arguments that change what it computes."""
     divided = divisor(name, args, tensor_inputs)
@@ -317,6 +322,7 @@ def _other(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> _Classif
     # an in-place op computes what its out-of-place twin does (``x.sub_(m)`` is ``x - m``); whether it
     # overwrites its input is ``OpRecord.inplace``'s, not the function's
     function = name[:-1] if name.endswith("_") and not name.startswith("_") else name
+    function = _PRODUCT_SPELLINGS.get(function, function)
     return OpKind.OTHER, {
         "function": function,
         **divided,
@@ -327,6 +333,7 @@ def _other(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> _Classif
         **variance_correction(name, args, kwargs),
         **shuffle_factor(name, args, kwargs),
         **conv_transpose_arguments(name, args, kwargs),
+        **fused_arguments(name, args, kwargs),
     }
 
 
