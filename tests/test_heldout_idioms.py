@@ -1086,10 +1086,6 @@ NOT_YET: dict[str, str] = {
     # heldout73, first run at 69c1cda (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 9 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 3 of 6):
-    "impala_global_pool": "fixed_size_head ('Fixed-size head (in the reference)') claiming 3 of 4 mismatches and one "
-    "left unclaimed ('network.2.res_block1 after the add: extra ReLU (network.3) not in the reference'), for the "
-    "AdaptiveAvgPool2d(1) head whose ReLU comes before the pool where the builder's follows the Flatten: the ReLU's "
-    "place in the same head not claimed by the head's finding (expected fixed_size_head)",
     "muzero_minmax_where": "a described_difference ('Block representation_network.resblocks.0 is built differently (5 "
     "differences, no named variant)': 'amin function amin where the reference has min', 'global pool where the "
     "reference has max', '__getitem__ missing', 'add function add where the reference has add_', 'where function where "
@@ -1118,16 +1114,6 @@ NOT_YET: dict[str, str] = {
     "one-hot buffer where the builder looks the fixed class up in a spectrally normalised Embedding: the same row of "
     "the transposed matrix and the same sigma (5e-16 in float64 in eval), the lookup not read as the one-hot product "
     "(expected clean)",
-    "sngan_post_activation": "pre_activation ('3 blocks are pre-activation ... while the candidate's are "
-    "post-activation') claiming 3 of 4 mismatches (the ReLU on the other side of the add in block2 and block3, the "
-    "ReLU missing in block4's main path), the fourth unclaimed ('block1 after the add: extra ReLU (block1) not in the "
-    "reference'), for every block written post-activation: the optimized first block's ReLU after its add (it has "
-    "no leading ReLU to move) not counted in the same variant (expected pre_activation claiming all)",
-    "biggan_sdpa_attention": "described_difference ('Block blocks.0.1 is built differently (4 differences, no named "
-    "variant)': 'scaled_dot_product_attention function ... where the reference has bmm', 'output_shape (1, 256, 16) "
-    "where the reference has (1, 256, 64)', 'softmax missing', 'bmm missing') claiming all 4 mismatches, for the "
-    "attention by F.scaled_dot_product_attention(q, k, v, scale=1.0) where the builder forms softmax(bmm(theta^T, "
-    "phi)) and bmm(g, beta^T): the same unscaled attention (4e-16 in float64) not recognised (expected clean)",
     # heldout75, first run at a2660f2 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 15 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 5 of 6):

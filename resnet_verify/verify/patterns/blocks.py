@@ -113,6 +113,18 @@ def _claims(ctx: Context, idx: tuple[int, ...], ops: set[int]) -> bool:
     return any(ctx.mismatches[i].candidate_op in ops for i in idx)
 
 
+def _post_tails(ctx: Context) -> set[int]:
+    """The reference's activations after a block's add where the paired pre-activation block has none
+    there: what the order moves, in a block whose own path opens with no activation too (SNGAN's
+    first block, conv-ReLU-conv on the image: nothing before it to pre-activate)."""
+    ref, cand, acts = ctx.reference, ctx.candidate, (OpKind.RELU, OpKind.ACTIVATION)
+    out: set[int] = set()
+    for _, a, b in ctx.paired_blocks():
+        if not any(cand.ops[o].kind in acts for o in b.tail):
+            out |= {o for o in a.tail if ref.ops[o].kind in acts}
+    return out
+
+
 def detect_pre_activation(ctx: Context) -> list[Finding]:
     cand = ctx.candidate
     if any(v is not None for v in _pre_activated(ctx.reference).values()):
@@ -137,6 +149,7 @@ def detect_pre_activation(ctx: Context) -> list[Finding]:
     def explained(m: Mismatch) -> bool:
         return m.op_kind in _PRE or m.field == "op_order" or (m.op_kind is OpKind.CONV and m.field == "bias")
 
+    tails = _post_tails(ctx)
     # an in-place op that overwrote a block's input (verify/inplace_skip.py) is its own cause
     idx = ctx.indices(
         lambda m: (
@@ -144,6 +157,7 @@ def detect_pre_activation(ctx: Context) -> list[Finding]:
             and (
                 (any(under(m.reference_path, p) for p in pre) and explained(m))
                 or (m.candidate_op in shared | final and m.reference_op is None)
+                or (m.reference_op in tails and m.candidate_op is None)
             )
         )
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from resnet_verify.tracing.records import OpKind, OpRecord, Trace
+from resnet_verify.tracing.records import OpKind, OpRecord, Trace, readers
 from resnet_verify.verify.patterns.context import Context, at, attr, first_op, pool_call
 from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
 
@@ -152,6 +152,26 @@ def _other_reduction(ctx: Context, m: Mismatch, fixed_pool: Sequence[OpRecord]) 
     return ctx.reference.ops[m.reference_op].kind not in _POOLS
 
 
+_ACTIVATIONS = (OpKind.RELU, OpKind.ACTIVATION)
+
+
+def _feeds_head(trace: Trace, op_id: int | None, other: Trace) -> bool:
+    """An activation that only the head reads (IMPALA's ReLU before its pool), where the other side's
+    head holds one of its kind (after the flatten): the same activation on the other side of the head's
+    boundary, which a head written otherwise moves with it; the block finder reads it as the last
+    block's tail."""
+    if op_id is None or trace.ops[op_id].kind not in _ACTIVATIONS:
+        return False
+    head, uses = set(trace.structure.head), readers(trace.ops).get(op_id, [])
+    kind = trace.ops[op_id].kind
+    return bool(uses) and set(uses) <= head and any(other.ops[o].kind is kind for o in other.structure.head)
+
+
+def _moved_activation(ctx: Context, m: Mismatch) -> bool:
+    ref, cand = ctx.reference, ctx.candidate
+    return _feeds_head(cand, m.candidate_op, ref) or _feeds_head(ref, m.reference_op, cand)
+
+
 def detect_fixed_head(ctx: Context) -> list[Finding]:
     ref, cand = ctx.reference, ctx.candidate
     head = [cand.ops[o] for o in cand.structure.head]
@@ -177,6 +197,7 @@ def detect_fixed_head(ctx: Context) -> list[Finding]:
             m.region is Region.HEAD
             or (m.region is Region.MODEL and m.reference_path in head_paths)
             or (resized is not None and m.candidate_path == resized)
+            or _moved_activation(ctx, m)
         )
     )
     idx = tuple(i for i in idx if not _other_reduction(ctx, ctx.mismatches[i], fixed_pool))
