@@ -76,7 +76,8 @@ them; ``heldout71``: audio and speech ResNets as public repositories write them;
 diffusion U-Nets and score models as public repositories write them; ``heldout73``: residual networks of
 reinforcement-learning agents as public repositories write them; ``heldout74``: residual blocks of GAN
 discriminators as public repositories write them; ``heldout75``: video and volumetric (3-D) ResNets as public
-repositories write them); an idiom's
+repositories write them; ``heldout76``: ResNet backbones as self-supervised and contrastive-learning repositories
+write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1569,6 +1570,24 @@ PART_NOTES = {
     "right, twins 16 of 16 clean, swapped 5 of 6; missed: r2p1_as_r3d (factorised_conv found in the four blocks, the "
     "stem's R2Plus1dStem (1x7x7, BN, ReLU, 3x1x1) against BasicStem's 3x7x7 a described_difference in the stem, swapped "
     "too).",
+    "heldout76": "ResNet backbones as self-supervised and contrastive-learning repositories write them, each against "
+    "the user's own unedited builder in the same file, every backbone a torchvision-style ResNet with BasicBlock and "
+    "[1, 1, 1, 1] at base width 16 with the head the repository trains, one output per class: SimCLR on CIFAR as "
+    "Spijkervet/SimCLR's encoder surgery writes it (conv1 a 3x3 stride-1 conv, maxpool and fc nn.Identity(), a "
+    "projector with BatchNorm1d, F.normalize) at 3 x 32 x 32: leftthomas/SimCLR's Sequential of named_children "
+    "(clean), torchvision's ImageNet stem left in (cifar_stem), apply_gn's GroupNorm(2, C) (normalization_layer), "
+    "solo-learn's conv1 padded 2 (described); MoCo v2 as facebookresearch/moco's builder writes it (query and key "
+    "encoders, the brute-force MLP head, the normalised query) at 3 x 64 x 64: the normalisation written out as q / "
+    "q.norm(...).clamp_min(1e-12) (clean), MoCo v1's single-Linear head (described), a fork's dim_mlp read from the "
+    "fc's out features (linear_in_features, the head's widths described); SimSiam's 3-layer projector ending in "
+    "BatchNorm1d(affine=False) and its predictor at 3 x 64 x 64: the projector beside the encoder (clean), the last BN "
+    "affine (described); Barlow Twins' wide projector and affine-free BN at 3 x 64 x 64: mmselfsup's hand-written "
+    "batch standardisation (described); SwAV's src/resnet50.py (ConstantPad2d before a conv padded 2, projection head, "
+    "L2 normalisation, bias-free prototypes, the multi-crop forward) at 3 x 64 x 64: the pad folded into conv1 "
+    "(clean), widen=2 (widths), normalize=False (described); DINO's MultiCropWrapper and DINOHead (GELU MLP, "
+    "F.normalize, weight_norm last layer with weight_g frozen at 1) at 3 x 64 x 64: parametrizations.weight_norm "
+    "(clean), the last layer without weight_norm (parameters_computed_in_forward), ReLU in the head "
+    "(activation_function) (tests/fixtures/heldout/batch76_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

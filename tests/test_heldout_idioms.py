@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Seventy-six parts: ``heldout`` to
-``heldout75`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Seventy-seven parts: ``heldout`` to
+``heldout76`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -263,6 +263,11 @@ single mistakes) and
 Hara's 3D-ResNets with shortcut 'A' and no_max_pool, MedicalNet's dilated ResNet for single-channel volumes, an I3D
 ResNet-50 inflated from 2-D with FrozenBN, SlowFast's Slow-only pathway with its eval-mode softmax head), compared with
 the user's own unedited builder: refactors, named variants and single mistakes) and
+``heldout76`` ResNet backbones as self-supervised and contrastive-learning repositories write them (SimCLR's CIFAR
+encoder surgery and projector, MoCo v2's query and key encoders with the brute-force MLP head, SimSiam's projector and
+predictor, Barlow Twins' projector with its affine-free BN, SwAV's ResNet with its pad layer, L2 normalisation and
+prototypes, DINO's MultiCropWrapper and weight-normalised DINOHead), compared with the user's own unedited builder:
+refactors, named variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1511,6 +1516,7 @@ def test_manifest_is_consistent() -> None:
         "heldout73": 16,
         "heldout74": 16,
         "heldout75": 16,
+        "heldout76": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
