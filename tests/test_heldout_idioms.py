@@ -1122,6 +1122,15 @@ NOT_YET: dict[str, str] = {
     # heldout75, first run at a2660f2 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 15 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 5 of 6):
+    # heldout76, first run at 24853bf (no uncommitted edits under resnet_verify/; expectations fixed before it; the
+    # reference is the user's own builder in the same file; 15 of 16 right in the corpus run and under this test; twins
+    # 16 of 16 clean; swapped 5 of 6 in the corpus run, 6 of 6 under this test):
+    "moco_normalize_by_hand": "described_difference ('The head is built differently (7 differences, no named "
+    "variant)': 'norm function norm where the reference has normalize', 'norm output_shape (1, 1) where the reference "
+    "has (1, 10)', 'an extra clamp_min in the candidate', norm's dim / p / of ...) claiming all 7 mismatches, for the "
+    "query normalised as q / q.norm(dim=1, keepdim=True).clamp_min(1e-12) where the builder calls "
+    "nn.functional.normalize(q, dim=1): what F.normalize computes (0 in float64), the spelling not recognised "
+    "(expected clean)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -1215,6 +1224,7 @@ NOT_YET_TWIN: dict[str, str] = {
     # heldout73, first run at 69c1cda: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout74, first run at 2b92cc7: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout75, first run at a2660f2: twins 16 of 16 clean (each twin the unedited builder itself)
+    # heldout76, first run at 24853bf: twins 16 of 16 clean (each twin the unedited builder itself)
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what
@@ -1360,6 +1370,10 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "representation_network.resblocks.0 and .1), as the unswapped run",
     # heldout74, first run at 2b92cc7: 5 of 5
     # heldout75, first run at a2660f2: 5 of 6
+    # heldout76, first run at 24853bf: 6 of 6 under this test (the candidate built on meta); 5 of 6 in the corpus run,
+    # which builds both sides with their values: dino_plain_last_layer swapped (the builder's weight_norm last layer as
+    # the candidate) compares as a MATCH there, the one trace difference dropped by the float64 check ('computes the
+    # same function'), so parameters_computed_in_forward is not reported. Not an xfail: this test passes.
 }
 NAMED = [i for i in ALL if i.named]
 
