@@ -78,6 +78,8 @@ reinforcement-learning agents as public repositories write them; ``heldout74``: 
 discriminators as public repositories write them; ``heldout75``: video and volumetric (3-D) ResNets as public
 repositories write them; ``heldout76``: ResNet backbones as self-supervised and contrastive-learning repositories
 write them); an idiom's
+repositories write them; ``heldout77``: high-resolution multi-branch residual networks (HRNet, Lite-HRNet, DLA) as
+public repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1593,6 +1595,23 @@ PART_NOTES = {
     "spelling not recognised); swapped, dino_plain_last_layer compares as a match (the weight_norm against the plain "
     "Linear dropped by the float64 check), where the test of it, which builds the candidate on meta, reports "
     "parameters_computed_in_forward; the test misses the same one idiom.",
+    "heldout77": "high-resolution multi-branch residual networks as public repositories write them, each against the "
+    "user's own unedited builder in the same file, at 3 x 64 x 64: a tiny HRNet classifier as "
+    "HRNet-Image-Classification's cls_hrnet.py writes it (a stride-4 stem, layer1 of one Bottleneck, transition "
+    "layers, stage2 / stage3 of one HighResolutionModule each with two / three branches of one BasicBlock at widths "
+    "8, 16, 32, fuse layers of 1x1 conv + BN + nearest nn.Upsample and stride-2 conv chains, the incre / downsamp / "
+    "final_layer head, F.avg_pool2d and a Linear): the fuse upsampling by F.interpolate in forward and the head's "
+    "flatten-mean pool (clean), biased transition and fuse convs (conv_bias_before_bn), GroupNorm "
+    "(normalization_layer), timm's drop_rate (dropout), the segmentation repositories' bilinear fuse and a ReLU after "
+    "every step of the downsampling chains (described); a tiny Lite-HRNet (the shuffle Stem, a 'NAIVE' stage of "
+    "ShuffleUnits, a 'LITE' stage of one ConditionalChannelWeighting block with cross-resolution weighting, depthwise "
+    "convs and SpatialWeighting gates, depthwise-separable fuse and transition layers): the cat + channel_shuffle as "
+    "one stack-and-flatten interleave and the cross-resolution weighting's adaptive pool by fixed windows (clean), the "
+    "SpatialWeighting gates left out (squeeze_excitation), the block's channel shuffle left out (described); a tiny "
+    "DLA (Trees of BasicBlocks given the pooled and projected residual, Roots of a 1x1 conv over the concatenated "
+    "children, level roots, AvgPool2d and a 1x1-conv fc): the Tree's max pool by F.max_pool2d (clean), kuangliu's "
+    "Linear fc (conv_classifier), projections without BN (projection_without_bn), residual roots and level3 / level4 "
+    "without level_root (described) (tests/fixtures/heldout/batch77_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

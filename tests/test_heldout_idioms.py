@@ -2,6 +2,7 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. Seventy-seven parts: ``heldout`` to
 ``heldout76`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout75`` and ``heldout77`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -268,6 +269,10 @@ encoder surgery and projector, MoCo v2's query and key encoders with the brute-f
 predictor, Barlow Twins' projector with its affine-free BN, SwAV's ResNet with its pad layer, L2 normalisation and
 prototypes, DINO's MultiCropWrapper and weight-normalised DINOHead), compared with the user's own unedited builder:
 refactors, named variants and single mistakes) and
+``heldout77`` high-resolution multi-branch residual networks as public repositories write them (a tiny HRNet classifier
+with HighResolutionModules, fuse and transition layers and cls_hrnet's incre / downsamp / final_layer head, a tiny
+Lite-HRNet of ShuffleUnits and conditional channel weighting blocks, a tiny DLA of Trees and Roots), compared with the
+user's own unedited builder: refactors, named variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1531,6 +1536,7 @@ def test_manifest_is_consistent() -> None:
         "heldout74": 16,
         "heldout75": 16,
         "heldout76": 16,
+        "heldout77": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
