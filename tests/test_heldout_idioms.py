@@ -1136,6 +1136,16 @@ NOT_YET: dict[str, str] = {
     "query normalised as q / q.norm(dim=1, keepdim=True).clamp_min(1e-12) where the builder calls "
     "nn.functional.normalize(q, dim=1): what F.normalize computes (0 in float64), the spelling not recognised "
     "(expected clean)",
+    # heldout77, first run at 069feac (no uncommitted edits under resnet_verify/; expectations fixed before it; the
+    # reference is the user's own builder in the same file; 15 of 16 right in the corpus run and under this test; twins
+    # 16 of 16 clean; swapped 6 of 6):
+    "lite_ccw_no_shuffle": "one described_difference ('In the model as a whole, the candidate differs from the "
+    "reference in ways no named variant explains': 'conv arrangement as it is where the reference has view -> "
+    "transpose(0, 2, 1, 3, 4) -> contiguous -> view' ...) claiming all 6 mismatches, each placed at a reader of the "
+    "block's outputs (stage1.0's fuse add, stage1.0.fuse_layers.0.1.0 and 0.2.0: 'reads its input arranged otherwise' "
+    "/ 'moved otherwise'), for the conditional channel weighting block concatenating its halves without "
+    "channel_shuffle: right in substance, but located where the unshuffled maps are read, not at the block "
+    "(stage1.0.layers.0) that leaves the shuffle out (expected described at stage1.0.layers.0)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -1230,6 +1240,7 @@ NOT_YET_TWIN: dict[str, str] = {
     # heldout74, first run at 2b92cc7: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout75, first run at a2660f2: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout76, first run at 24853bf: twins 16 of 16 clean (each twin the unedited builder itself)
+    # heldout77, first run at 069feac: twins 16 of 16 clean (each twin the unedited builder itself)
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what
@@ -1379,6 +1390,7 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # which builds both sides with their values: dino_plain_last_layer swapped (the builder's weight_norm last layer as
     # the candidate) compares as a MATCH there, the one trace difference dropped by the float64 check ('computes the
     # same function'), so parameters_computed_in_forward is not reported. Not an xfail: this test passes.
+    # heldout77, first run at 069feac: 6 of 6
 }
 NAMED = [i for i in ALL if i.named]
 
