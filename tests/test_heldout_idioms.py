@@ -1129,12 +1129,6 @@ NOT_YET: dict[str, str] = {
     # heldout76, first run at 24853bf (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 15 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 5 of 6 in the corpus run, 6 of 6 under this test):
-    "moco_normalize_by_hand": "described_difference ('The head is built differently (7 differences, no named "
-    "variant)': 'norm function norm where the reference has normalize', 'norm output_shape (1, 1) where the reference "
-    "has (1, 10)', 'an extra clamp_min in the candidate', norm's dim / p / of ...) claiming all 7 mismatches, for the "
-    "query normalised as q / q.norm(dim=1, keepdim=True).clamp_min(1e-12) where the builder calls "
-    "nn.functional.normalize(q, dim=1): what F.normalize computes (0 in float64), the spelling not recognised "
-    "(expected clean)",
     # heldout77, first run at 069feac (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 15 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 6 of 6):

@@ -24,7 +24,13 @@ class _Cosine(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         f = self.body(x)
-        if self.spelling == "by_hand":
+        if self.spelling == "method_default_p":  # ``Tensor.norm``'s p is "fro": over one axis, the 2-norm
+            f = f / f.norm(dim=1, keepdim=True).clamp_min(1e-12)
+            w = self.weight / self.weight.norm(dim=self.weight_dim, keepdim=True).clamp_min(1e-12)
+        elif self.spelling == "method_p1":
+            f = f / f.norm(p=1, dim=1, keepdim=True).clamp_min(1e-12)
+            w = self.weight / self.weight.norm(p=1, dim=self.weight_dim, keepdim=True).clamp_min(1e-12)
+        elif self.spelling == "by_hand":
             f = f / f.norm(p=2, dim=1, keepdim=True).clamp_min(1e-12)
             w = self.weight / self.weight.norm(p=2, dim=self.weight_dim, keepdim=True).clamp_min(1e-12)
         else:
@@ -38,8 +44,9 @@ def _mismatches(ref: nn.Module, cand: nn.Module) -> list[str]:
     return [m.message for m in c.mismatches]
 
 
-def test_normalize_written_out_is_normalize() -> None:
-    a, b = _Cosine("functional"), _Cosine("by_hand")
+@pytest.mark.parametrize("spelling", ["by_hand", "method_default_p"])
+def test_normalize_written_out_is_normalize(spelling: str) -> None:
+    a, b = _Cosine("functional"), _Cosine(spelling)
     b.load_state_dict(a.state_dict())
     x = torch.randn(2, 3, 8, 8)
     torch.testing.assert_close(a(x), b(x))
@@ -51,3 +58,9 @@ def test_normalize_written_out_is_normalize() -> None:
 def test_the_axis_is_compared(spelling: str) -> None:
     found = _mismatches(_Cosine("functional"), _Cosine(spelling, weight_dim=0))
     assert found and any("dim=0" in m for m in found), found
+
+
+def test_another_p_is_not_normalize() -> None:
+    found = _mismatches(_Cosine("functional"), _Cosine("method_p1"))
+    assert found
+    assert _mismatches(_Cosine("method_p1"), _Cosine("method_default_p"))

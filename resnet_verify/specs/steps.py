@@ -35,6 +35,8 @@ def normalize_args(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
     p, dim = arg(args, kwargs, 1, key, p_default), arg(args, kwargs, 2, "dim", dim_default)
     if isinstance(dim, list | tuple) and len(dim) == 1:
         dim = dim[0]
+    if p == "fro":  # ``Tensor.norm``'s default: over one axis, the 2-norm (MoCo's ``q / q.norm(dim=1)``)
+        p = 2.0
     if isinstance(dim, bool) or not isinstance(dim, int) or not isinstance(p, int | float) or p is None:
         return {}
     return {"p": float(p), "dim": dim % tensor.dim(), "of": tensor.dim()}
