@@ -79,6 +79,8 @@ discriminators as public repositories write them; ``heldout75``: video and volum
 repositories write them; ``heldout76``: ResNet backbones as self-supervised and contrastive-learning repositories
 write them; ``heldout77``: high-resolution multi-branch residual networks (HRNet, Lite-HRNet, DLA) as
 public repositories write them); an idiom's
+repositories write them; ``heldout78``: ResNets from model-compression and pruning repositories as they write them); an
+idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1615,6 +1617,20 @@ PART_NOTES = {
     "as one whole-model described_difference placed at the readers of the block's outputs, stage1.0's fuse add and "
     "fuse convs, not at the conditional channel weighting block); the test of it, which builds the candidate on meta, "
     "misses the same one.",
+    "heldout78": "ResNets from model-compression and pruning repositories as they write them, each against the user's "
+    "own unedited builder in the same file, at 3 x 32 x 32: network slimming's pre-activation bottleneck ResNet-20 after "
+    "resprune.py (a channel_selection after every block's bn1 and the final bn, its 0/1 indexes a buffer, a per-layer "
+    "cfg of kept widths): the selection by torch.index_select and after the ReLU (clean), the network before pruning "
+    "(widths), the selections as 0/1 masks multiplied on the BN outputs (described); l1-norm-pruning's CIFAR ResNet-20 "
+    "pruned by plan 'B' (a per-block cfg for the first convs, option-A shortcuts concatenating x.data): a 1x1 conv + BN "
+    "projection (option_a_shortcut, its gradient cut described), a strided subsample for the 2 x 2 average (described); "
+    "a kuangliu-style ResNet-20 under prune.l1_unstructured (weight_orig * weight_mask by a forward pre-hook): the masked "
+    "convs written by hand (clean), prune.remove (parameters_computed_in_forward); soft filter pruning's CifarResNet-20: "
+    "filters zeroed in place (clean), a 0/1 channel mask on bn_a's output (described); a Pufferfish-style low-rank "
+    "ResNet (layer2 / layer3 of 3x3 convs to planes / 4 and 1x1 convs back): each pair a Sequential (clean), rank planes "
+    "/ 2 (widths), layer1's 3x3 convs as 3x1 then 1x3 (factorised_conv), a BN after each rank-r conv and the full-rank "
+    "baseline (described); RepDistiller's WRN-16-1 student against its WRN-16-2 teacher (widths, the first block's "
+    "shortcut described) (tests/fixtures/heldout/batch78_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

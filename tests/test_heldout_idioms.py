@@ -2,6 +2,8 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. Seventy-eight parts: ``heldout`` to
 ``heldout77`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Seventy-seven parts: ``heldout`` to
+``heldout75`` and ``heldout78`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -272,6 +274,11 @@ refactors, named variants and single mistakes) and
 with HighResolutionModules, fuse and transition layers and cls_hrnet's incre / downsamp / final_layer head, a tiny
 Lite-HRNet of ShuffleUnits and conditional channel weighting blocks, a tiny DLA of Trees and Roots), compared with the
 user's own unedited builder: refactors, named variants and single mistakes) and
+``heldout78`` ResNets from model-compression and pruning repositories as they write them (network slimming's
+channel_selection layers and cfg, an l1-norm filter-pruned ResNet-20 with per-block widths and option-A shortcuts,
+torch.nn.utils.prune's weight_orig * weight_mask hooks, soft filter pruning's zeroed filters and an activation mask,
+Pufferfish-style low-rank and spatially factorised convs, a RepDistiller WRN student of half the teacher's width),
+compared with the user's own unedited builder: refactors, named variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1542,6 +1549,7 @@ def test_manifest_is_consistent() -> None:
         "heldout75": 16,
         "heldout76": 16,
         "heldout77": 16,
+        "heldout78": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
