@@ -1147,11 +1147,6 @@ NOT_YET: dict[str, str] = {
     # heldout78, first run at 07c6dc8 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 14 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 6 of 6):
-    "slim_unpruned": "widths ('Channel widths differ': 1.333 ... 2.133x in every stage) claiming 30 of 37 mismatches, the "
-    "other 7 unclaimed, one per channel_selection ('layer1.0 main path: __getitem__ output 1x16x32x32, expected "
-    "1x9x32x32' ... 'head: __getitem__ output 1x64x8x8, expected 1x30x8x8'), for network slimming's network before "
-    "pruning (the default cfg, every selection keeping all channels): the selections' output widths not counted among "
-    "the widths (expected widths claiming all)",
     "puffer_full_rank": "extra_module_in_blocks ('An extra Conv2d in 4 blocks (in the reference)': conv1_v / conv2_v, "
     "claiming 8 of 24 mismatches) beside widths ('The bottleneck (inner) widths in layer2, layer3 are 4x the "
     "reference's', claiming 16), for full-rank BasicBlocks in layer2 / layer3 where the builder has a 3x3 conv to "

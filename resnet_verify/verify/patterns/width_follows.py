@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from resnet_verify.tracing.records import Block, OpKind
 from resnet_verify.verify.module_swap import FIELD as SWAP_FIELD
-from resnet_verify.verify.patterns.context import Context
+from resnet_verify.verify.patterns.context import Context, fixed_weights
 from resnet_verify.verify.records import Mismatch, MismatchKind, Region
 
 
@@ -47,6 +47,34 @@ def wider_readers(ctx: Context) -> tuple[int, ...]:
         return r.kind is c.kind is OpKind.OTHER and r.in_shapes[:1] != c.in_shapes[:1]
 
     return ctx.indices(reads_other_width)
+
+
+_SELECTIONS = (OpKind.SLICE, OpKind.OTHER)
+
+
+def _channels_only(a: tuple[int, ...] | None, b: tuple[int, ...] | None) -> bool:
+    return a is not None and b is not None and len(a) == len(b) > 1 and a[1] != b[1] and a[2:] == b[2:]
+
+
+def wider_selections(ctx: Context) -> tuple[int, ...]:
+    """Output widths of parameter-free ops that pick another number of channels (network slimming's
+    ``channel_selection`` indexing a BN's output by a buffer of indices, all of them before pruning):
+    where layers' widths differ, the channels a selection keeps are the same cause."""
+
+    def selects_other_width(m: Mismatch) -> bool:
+        if m.kind is not MismatchKind.SHAPE or m.reference_op is None or m.candidate_op is None:
+            return False
+        r, c = ctx.reference.ops[m.reference_op], ctx.candidate.ops[m.candidate_op]
+        if r.kind is not c.kind or r.kind not in _SELECTIONS or not r.in_shapes or not c.in_shapes:
+            return False
+        if not all(
+            not op.params or fixed_weights(trace, op)
+            for trace, op in ((ctx.reference, r), (ctx.candidate, c))
+        ):
+            return False  # (an index buffer is no weight)
+        return _channels_only(r.out_shape, c.out_shape)
+
+    return ctx.indices(selects_other_width)
 
 
 def width_switched_modules(ctx: Context) -> tuple[int, ...]:

@@ -12,6 +12,7 @@ from resnet_verify.verify.patterns.squeeze_excitation import se_ops
 from resnet_verify.verify.patterns.width_follows import (
     projection_blocks,
     wider_readers,
+    wider_selections,
     width_projections,
     width_switched_modules,
 )
@@ -324,7 +325,11 @@ def detect_widths(ctx: Context) -> list[Finding]:
     if not ratios:
         return []
     projections = width_projections(ctx)
-    idx = tuple(sorted({*ratios, *projections, *wider_readers(ctx), *width_switched_modules(ctx)}))
+    idx = tuple(
+        sorted(
+            {*ratios, *projections, *wider_readers(ctx), *wider_selections(ctx), *width_switched_modules(ctx)}
+        )
+    )
     if not any(_own_width_differs(ctx, i) for i in idx):
         return []  # only inputs differ (a Linear fed a stage fewer): they follow from what feeds them
     where, inner_only = _scope(ctx, idx)
