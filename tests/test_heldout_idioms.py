@@ -734,11 +734,6 @@ NOT_YET: dict[str, str] = {
     "slice reads ReLU where the reference has Linear, x6), 36 mismatches, for each block's theta Linear (128 -> 120) "
     "sliced by GenericBasis written as a backcast Linear to 96 and a forecast Linear to 24, its rows exactly (0 in "
     "float64): the split Linear not read as the sliced one (expected clean)",
-    "wavenet_fused_gate": "widths ('The channel widths in every stage are 2x the reference's'), repeated_in_blocks ('an "
-    "extra split ...; 2 conv missing ... in 7 blocks') and a described_difference in the head (the last layer's split "
-    "and convs), 40 mismatches, for the gate's conv + Sigmoid and conv + Tanh written as one conv to 32 channels split "
-    "in half, the same function with the kernels stacked (0 in float64): the fused gate conv not read as the two "
-    "(expected clean)",
     # heldout56, first run at 35a7cc7 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 10 of 16 right; twins 16 of 16 clean; swapped 4 of 5):
     "rk4_weights_expanded": "eleven repeated_in_blocks claiming all 60 mismatches ('an extra block (16->16->16)', "
@@ -1051,12 +1046,6 @@ NOT_YET: dict[str, str] = {
     "mismatches, for the patch embedding as nn.Linear(256, 32) on the flattened, transposed tokens (timm's HybridEmbed) "
     "where the builder applies a 1x1 Conv2d and then flattens: the Linear read as a 1-D conv whose attributes are "
     "compared with the 2-D conv's, the same projection (6e-15 in float64) not recognised (expected clean)",
-    "hybrid_fused_qkv": "described_difference ('The head is built differently (6 differences, no named variant)': "
-    "'linear out_features 96 where the reference has 32', 'unbind where the reference has Linear', 'Linear missing in "
-    "the candidate', 'mul scalar 0.25 where the reference has 4.0') claiming 7 of 8 mismatches and one unclaimed (the "
-    "key's input 'reads unbind ... where the reference's reads norm'), for one qkv Linear(32, 96) reshaped and unbound "
-    "with (q @ k^T) * 16 ** -0.5 where the builder has three Linears and divides by sqrt(16): the fused projection and "
-    "the scale as a multiply not read as the same attention (2e-15 in float64) (expected clean)",
     # heldout71, first run at 5f4c498 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 14 of 16 right in the corpus run, 12 of 16 under this test,
     # which builds the candidate on meta; twins 16 of 16 clean; swapped 5 of 6):

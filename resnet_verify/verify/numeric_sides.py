@@ -26,6 +26,7 @@ import torch
 from torch import nn
 
 from resnet_verify.specs.usercode import unwrap
+from resnet_verify.verify.fused_pairs import Stacked, copy_stacked, fused_pairing
 from resnet_verify.verify.pairing import ParamMapping, pair_parameters
 from resnet_verify.verify.records import Comparison
 from resnet_verify.verify.weights import named_tensors as tensors
@@ -40,6 +41,7 @@ class Sides:
     candidate: nn.Module
     pairs: tuple[tuple[str, str], ...]  # (reference name, candidate name) of every copied tensor
     constants: tuple[str, ...] = ()  # the candidate's tensors left as it built them
+    stacked: tuple[Stacked, ...] = ()  # layers fused on one side: tensors stacked along the first axis
 
 
 def learned(name: str, t: torch.Tensor) -> bool:
@@ -70,6 +72,10 @@ def _by_name_or_order(
     if by_order and all(rt[r].shape == ct[c].shape for r, c in zip(refs, cands, strict=True)):
         return list(zip(refs, cands, strict=True))
     return None
+
+
+def _entries(t: dict[str, torch.Tensor], drawn: set[str]) -> list[tuple[str, tuple[int, ...]]]:
+    return [(n, tuple(v.shape)) for n, v in t.items() if learned(n, v) or n in drawn]
 
 
 def _randomize(model: nn.Module, names: set[str]) -> None:
@@ -140,15 +146,22 @@ def build_sides(
     cand_model = candidate_copy(candidate)
     ct = tensors(cand_model)
     pairs = _pairs(comparison, rt, ct, drawn, by_order)
+    stacked: tuple[Stacked, ...] = ()
+    if pairs is None and by_order:
+        fused = fused_pairing(*(_entries(t, drawn) for t in (rt, ct)))
+        if fused is not None:
+            pairs, stacked = list(fused.pairs), fused.stacked
     if pairs is None:
         return None
-    copied = {c for _, c in pairs}
+    copied = {c for _, c in pairs} | {c for s in stacked for c in s.candidate}
     if any(t.is_meta for name, t in original.items() if name not in copied):
         return None  # a constant the candidate was built without: nothing to compare it with
-    _randomize(ref_model, {r for r, _ in pairs})
+    _randomize(ref_model, {r for r, _ in pairs} | {r for s in stacked for r in s.reference})
     with torch.no_grad():
         for r, c in pairs:
             ct[c].copy_(rt[r])
+        for s in stacked:
+            copy_stacked(s, rt, ct)
     for model in (ref_model, cand_model):
         nn.Module.double(model)
         with (
@@ -158,4 +171,4 @@ def build_sides(
                 if t.is_complex():
                     t.data = t.data.to(torch.complex128)
     constants = tuple(n for n in ct if n not in copied)
-    return Sides(ref_model, cand_model, tuple(pairs), constants)
+    return Sides(ref_model, cand_model, tuple(pairs), constants, stacked)

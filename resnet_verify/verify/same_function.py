@@ -46,7 +46,8 @@ import torch
 from torch import nn
 
 from resnet_verify.specs.usercode import set_training
-from resnet_verify.tracing.records import OpKind, Trace
+from resnet_verify.tracing.records import OpKind, ParamInfo, Trace
+from resnet_verify.verify.fused_pairs import Stacked, fused_pairing, join
 from resnet_verify.verify.numeric_sides import SEED, Sides, build_sides, tensors
 from resnet_verify.verify.records import Comparison, Mismatch, MismatchKind
 
@@ -159,6 +160,16 @@ def _learned_shapes(trace: Trace) -> list[tuple[int, ...]]:
     )
 
 
+_STATISTICS = ("running_mean", "running_var", "num_batches_tracked")
+
+
+def _learned(trace: Trace) -> list[tuple[str, tuple[int, ...]]]:
+    def learned(p: ParamInfo) -> bool:
+        return (p.trainable and not p.is_buffer) or (p.is_buffer and p.name.rsplit(".", 1)[-1] in _STATISTICS)
+
+    return [(p.name, tuple(p.shape)) for p in trace.params if learned(p)]
+
+
 def _eligible(comparison: Comparison) -> bool:
     ref, cand = comparison.reference, comparison.candidate
     if not comparison.mismatches or ref.crash is not None or cand.crash is not None:
@@ -181,8 +192,13 @@ def _eligible(comparison: Comparison) -> bool:
     if one_sided and _activations(comparison.reference) != _activations(comparison.candidate):
         return False
     # no pairing of the learned tensors can exist where their shapes differ (an SE block, a width):
-    # the common case, decided from the traces before any model is built
-    return _learned_shapes(comparison.reference) == _learned_shapes(comparison.candidate)
+    # the common case, decided from the traces before any model is built; unless layers are fused on
+    # one side (a qkv Linear against three): their tensors stack into the fused one's
+    ref, cand = comparison.reference, comparison.candidate
+    return (
+        _learned_shapes(ref) == _learned_shapes(cand)
+        or fused_pairing(_learned(ref), _learned(cand)) is not None
+    )
 
 
 def _flat(output: Any) -> Iterator[torch.Tensor]:
@@ -260,6 +276,21 @@ def _eval_agrees(sides: Sides, shape: tuple[int, ...], seed: int, *, optional: b
         return Agreement.SAME if same else Agreement.DIFFERENT
 
 
+def stacked_pair(s: Stacked, rt: dict[str, torch.Tensor], ct: dict[str, torch.Tensor]) -> tuple[Any, Any]:
+    """A fused tensor and its parts stacked, with their gradients stacked likewise."""
+
+    def side(names: Sequence[str], t: dict[str, torch.Tensor]) -> Any:
+        parts = [t[n] for n in names]
+        whole = join([p.detach() for p in parts])
+        if isinstance(parts[0], nn.Parameter):
+            whole = nn.Parameter(whole)
+            grads = [p.grad for p in parts]
+            whole.grad = join(grads) if all(g is not None for g in grads) else None  # type: ignore[arg-type]
+        return whole
+
+    return side(s.reference, rt), side(s.candidate, ct)
+
+
 def _train_agrees(sides: Sides, shape: tuple[int, ...]) -> bool:
     """Train-mode outputs, the gradients backward sends to every paired tensor and the input, and the
     norm statistics the forward leaves."""
@@ -281,7 +312,7 @@ def _train_agrees(sides: Sides, shape: tuple[int, ...]) -> bool:
         if isinstance(loss, torch.Tensor) and loss.requires_grad:
             loss.backward()
     rt, ct = tensors(sides.reference), tensors(sides.candidate)
-    pairs = [(rt[r], ct[c]) for r, c in sides.pairs]
+    pairs = [(rt[r], ct[c]) for r, c in sides.pairs] + [stacked_pair(s, rt, ct) for s in sides.stacked]
     # a gradient is measured against the largest of them all: one that all but cancels (a bias before a
     # mass-conserving rescale) holds only rounding noise, which differs between two spellings
     floor = max(
