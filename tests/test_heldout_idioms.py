@@ -1136,11 +1136,6 @@ NOT_YET: dict[str, str] = {
     # heldout78, first run at 07c6dc8 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 14 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 6 of 6):
-    "puffer_full_rank": "extra_module_in_blocks ('An extra Conv2d in 4 blocks (in the reference)': conv1_v / conv2_v, "
-    "claiming 8 of 24 mismatches) beside widths ('The bottleneck (inner) widths in layer2, layer3 are 4x the "
-    "reference's', claiming 16), for full-rank BasicBlocks in layer2 / layer3 where the builder has a 3x3 conv to "
-    "planes / 4 and a 1x1 conv back: the rank-r pair read as an extra 1x1 conv plus narrower 3x3 convs, its inner rank "
-    "named widths (expected described at those blocks, as a channel low-rank factorisation)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a

@@ -45,6 +45,7 @@ from resnet_verify.verify.patterns.layers import (
     detect_option_a_shortcut,
     detect_projection_without_bn,
 )
+from resnet_verify.verify.patterns.low_rank import detect_low_rank
 from resnet_verify.verify.patterns.moved_blocks import detect_moved_blocks
 from resnet_verify.verify.patterns.multi_scale import detect_multi_scale
 from resnet_verify.verify.patterns.norm_axes import detect_norm_axes
@@ -117,6 +118,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_option_a_shortcut,
     detect_projection_without_bn,
     detect_factorised_conv,  # a conv written as a chain of smaller ones: before extra modules/widths
+    detect_low_rank,  # a conv written as a rank-r kxk + 1x1 pair: before extra modules/widths too
     # before extra modules and widths: group convs are no width change; a 1x1's width is left to widths
     detect_multi_scale,
     detect_blur_pool,  # a fixed depthwise filter at a stride (moved onto it, or run first): before the
