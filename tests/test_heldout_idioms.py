@@ -848,9 +848,6 @@ NOT_YET: dict[str, str] = {
     "the reference has pow (main path)', in the analysis and the synthesis GDNs) for GDN's norm pool as "
     "torch.einsum('dc,nchw->ndhw', gamma, x * x) + beta, the 1x1 F.conv2d exactly (8e-16 in float64): the einsum over "
     "the reparametrised gamma not read as the conv (expected clean)",
-    "cheng_gdn_div_sqrt": "repeated_in_blocks ('sqrt function sqrt where the reference has rsqrt (main path); div "
-    "where the reference has mul (main path), in 3 blocks (g_a.0, g_a.2, g_a.5)') for GDN's x / torch.sqrt(norm) in "
-    "place of x * torch.rsqrt(norm), the same function (0 in float64): the spelling not recognised (expected clean)",
     "cheng_round_function": "block_counts ('[2, 9, 2, 7, 1, 10, 2, 9, 2] in the candidate, [2, 9, 2, 7, 2, 11, 2, 9, "
     "2] in the reference'), two described_difference (h_a: 'an extra round', 'an add of a learned 96-value parameter "
     "(entropy_bottleneck.quantiles)'; the root: sub / round exchanged and 'the gradient stopped (detach) in the "

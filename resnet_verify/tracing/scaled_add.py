@@ -11,7 +11,9 @@ attributes change.
 
 Last, any division by a constant left reads as the multiply by its reciprocal (``q @ k.T / 4`` and
 ``q @ k.T * 0.25``, ``x / sqrt(2)`` and ``x * 2 ** -0.5``): one spelling for one scale, so a changed
-number is one attribute and a spelling none.
+number is one attribute and a spelling none. Likewise a division by a tensor's square root read by
+nothing else is the multiply by its reciprocal root (GDN's ``x / sqrt(norm)`` and ``x * rsqrt(norm)``,
+a hand-written norm's ``/ torch.sqrt(var + eps)``).
 """
 
 from __future__ import annotations
@@ -75,4 +77,29 @@ def divisions_as_multiplies(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
         if op.params or not isinstance(scalar, float) or scalar == 0.0:
             continue
         out[op.id] = replace(op, attrs=make_attrs({**a, "function": "mul", "scalar": 1.0 / scalar}))
+    return tuple(out)
+
+
+def _divides_by_a_root(op: OpRecord, ops: Sequence[OpRecord], reading: dict[int, list[int]]) -> bool:
+    if op.kind is not OpKind.OTHER or dict(op.attrs).get("function", op.name) not in DIV_NAMES:
+        return False
+    if len(op.inputs) != 2 or op.inputs[1] < 0 or op.params:
+        return False
+    root = ops[op.inputs[1]]
+    return (
+        root.kind is OpKind.OTHER
+        and dict(root.attrs).get("function") == "sqrt"
+        and reading.get(root.id, []) == [op.id]
+        and op.inputs[0] != root.id
+    )
+
+
+def root_divisions_as_multiplies(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
+    reading = readers(ops)
+    out = list(ops)
+    for op in ops:
+        if _divides_by_a_root(op, ops, reading):
+            root = ops[op.inputs[1]]
+            out[root.id] = replace(root, attrs=make_attrs({**dict(root.attrs), "function": "rsqrt"}))
+            out[op.id] = replace(op, kind=OpKind.MUL, attrs=make_attrs({}))
     return tuple(out)

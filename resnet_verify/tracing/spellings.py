@@ -46,7 +46,11 @@ from resnet_verify.tracing.normalize import join_normalize
 from resnet_verify.tracing.padfold import drop_unread_pads, fold_pads
 from resnet_verify.tracing.products import deform_fills, read_products, strided_slices
 from resnet_verify.tracing.records import OpRecord
-from resnet_verify.tracing.scaled_add import divisions_as_multiplies, fold_scaled_adds
+from resnet_verify.tracing.scaled_add import (
+    divisions_as_multiplies,
+    fold_scaled_adds,
+    root_divisions_as_multiplies,
+)
 from resnet_verify.tracing.sort_activation import sort_activations
 from resnet_verify.tracing.stacked_sums import join_stacked_sums
 from resnet_verify.tracing.unfold_pools import unfold_pools
@@ -59,6 +63,7 @@ SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
     join_partial_pools, join_frozen_bn, join_bn_scale, join_normalize, join_norm_modules, sort_activations,
     join_swish, join_hard_swish, join_relu, relu_before_max_pool, avg_pool_before_1x1, upsample_before_1x1, slice_before_activation,
     join_averages, join_stacked_sums, fold_scaled_adds, linears_as_convs, divisions_as_multiplies,
+    root_divisions_as_multiplies,
 )  # fmt: skip
 
 
