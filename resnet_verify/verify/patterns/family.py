@@ -99,11 +99,22 @@ def _pooled_stem(trace: Trace) -> bool:
     return first_op(trace, trace.structure.stem, OpKind.MAX_POOL) is not None
 
 
+def _channel_concat(op: OpRecord) -> bool:
+    """Feature maps joined along their channels (DenseNet's concat): not a stack of time steps
+    (a spiking network's ``torch.stack`` over T) nor of predictions."""
+    out = op.out_shape or ()
+    if op.kind is not OpKind.CAT or len(op.in_shapes) < 2 or len(out) < 3:
+        return False
+    return all(len(s) == len(out) and s[2:] == out[2:] for s in op.in_shapes) and out[1] == sum(
+        s[1] for s in op.in_shapes
+    )
+
+
 def _traits(ref: Trace, cand: Trace) -> list[str]:
     """What makes one side another kind of network than the other, in words about the candidate."""
     out = []
     if _no_merges(cand) != _no_merges(ref) and ref.structure.blocks:
-        cat = any(op.kind is OpKind.CAT for op in cand.ops)
+        cat = any(_channel_concat(op) for op in cand.ops)
         out.append(
             "it has no residual additions" + (" (it concatenates feature maps instead)" if cat else "")
         )
