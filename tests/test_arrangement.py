@@ -78,3 +78,40 @@ def test_labels_are_made_on_the_cpu_under_a_default_device() -> None:
     with torch.device("meta"):
         found = [m for m in _compare(hwc, whc, False).mismatches if m.field == FIELD]
     assert len(found) == 1
+
+
+class _Shuffled(nn.Module):
+    """A block whose output channels are shuffled in its own forward (ShuffleNet's channel shuffle), read
+    by a conv of another module."""
+
+    def __init__(self, shuffle: bool) -> None:
+        super().__init__()
+        self.block = _ShuffleBlock(shuffle)
+        self.fuse = nn.Conv2d(8, 8, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fuse(self.block(x))
+
+
+class _ShuffleBlock(nn.Module):
+    def __init__(self, shuffle: bool) -> None:
+        super().__init__()
+        self.conv, self.shuffle = nn.Conv2d(3, 8, 3, padding=1), shuffle
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = torch.relu(self.conv(x))
+        if self.shuffle:
+            n, c, h, w = y.shape
+            y = y.view(n, 2, c // 2, h, w).transpose(1, 2).reshape(n, c, h, w)
+        return y
+
+
+def test_an_arrangement_is_located_where_it_is_made_not_where_it_is_read() -> None:
+    """A channel shuffle left out: the block that shuffles (or should), not the conv that reads it."""
+    for ref, cand in ((True, False), (False, True)):
+        c = compare_traces(trace(_Shuffled(ref), (3, 8, 8)), trace(_Shuffled(cand), (3, 8, 8)),
+                           reference_name="a", candidate_name="b", num_classes=8)  # fmt: skip
+        found = [m for m in c.mismatches if m.field == FIELD]
+        assert len(found) == 1, [m.message for m in c.mismatches]
+        assert (found[0].reference_path, found[0].candidate_path) == ("block", "block"), found[0]
+        assert "fuse" in found[0].message  # the reader is still named

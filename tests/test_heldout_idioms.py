@@ -1025,10 +1025,6 @@ NOT_YET: dict[str, str] = {
     "candidate 'has a conv'), claiming all 84 mismatches, for the expert kernels looked up by F.embedding(route_idx, "
     "weight) into a grouped conv over the folded batch, the same outputs and gradients (0 in float64) (expected "
     "clean)",
-    "dm_channel_experts": "one described_difference ('A MoEConv in place of conv1, conv2 (8 layers)': '3x3 conv, "
-    "slice, mul, cat' where the reference has a conv), claiming all 728 mismatches, for DeepMoE's one Conv2d(in, 1) "
-    "per channel expert, each times its gate, concatenated, the same outputs as one conv times the gates (1e-15 "
-    "relative in float64): the per-channel convs not read as the one conv they stack into (expected clean)",
     "heads_batched_einsum": "a described_difference in the head ('einsum where the reference has Linear (head) (x2); "
     "add where the reference has ReLU; Linear missing in the candidate (x3) ... stack missing'), 9 of 10 mismatches, "
     "and one unclaimed ('add (head.experts) reads einsum where the reference's reads global pool'), for the three "

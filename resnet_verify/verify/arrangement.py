@@ -108,24 +108,47 @@ def rearranged(ref: Trace, cand: Trace, paired: dict[int, int]) -> list[Mismatch
                 continue
             found = _differs(sides, (ri, ci), (tuple(r.in_shapes[p]), tuple(c.in_shapes[p])), paired)
             if found is not None:
-                out.append(_mismatch(r, c, *found))
+                out.append(_mismatch(r, c, *found, made=_made_at(ref, cand, (ri, ci), found)))
     if ref.output_op is not None and cand.output_op is not None and ref.output_shape == cand.output_shape:
         end = tuple(ref.output_shape or ())
         found = _differs(sides, (ref.output_op, cand.output_op), (end, end), paired)
         if found is not None:
-            out.append(_mismatch(None, None, *found))
+            out.append(
+                _mismatch(
+                    None, None, *found, made=_made_at(ref, cand, (ref.output_op, cand.output_op), found)
+                )
+            )
     return out
 
 
+def _made_at(
+    ref: Trace, cand: Trace, producers: tuple[int, int], chains: tuple[list[OpRecord], list[OpRecord]]
+) -> tuple[str, str]:
+    """Where each side arranges the tensor: its chain's first layout op, else (a side that leaves it as
+    made: a channel shuffle left out) the op that made it. That is the line to change, not the reader's
+    (a fuse layer reading a block's unshuffled output)."""
+
+    def at(trace: Trace, producer: int, chain: list[OpRecord]) -> str:
+        if chain:
+            return chain[0].module_path
+        return trace.ops[producer].module_path if producer >= 0 else ""
+
+    return at(ref, producers[0], chains[0]), at(cand, producers[1], chains[1])
+
+
 def _mismatch(
-    r: OpRecord | None, c: OpRecord | None, r_chain: list[OpRecord], c_chain: list[OpRecord]
+    r: OpRecord | None,
+    c: OpRecord | None,
+    r_chain: list[OpRecord],
+    c_chain: list[OpRecord],
+    made: tuple[str, str] = ("", ""),
 ) -> Mismatch:
     where = f"{c.name} ({c.module_path or 'the model'}) reads its input" if c is not None else "the output is"
     last = (c_chain or r_chain)[-1]
     source = c_chain[-1].source if c_chain else (c.source if c is not None else None)
     return Mismatch(
-        MismatchKind.ATTRIBUTE, r.module_path if r is not None else last.module_path,
-        c.module_path if c is not None else (c_chain[-1].module_path if c_chain else ""), FIELD,
+        MismatchKind.ATTRIBUTE, made[0] or (r.module_path if r is not None else last.module_path),
+        made[1] or (c.module_path if c is not None else (c_chain[-1].module_path if c_chain else "")), FIELD,
         _spelled(r_chain), _spelled(c_chain),
         f"{where} arranged otherwise: {_spelled(c_chain)} where the reference has {_spelled(r_chain)} "
         "(the same shape, its elements elsewhere)",
