@@ -1081,13 +1081,12 @@ NOT_YET: dict[str, str] = {
     # heldout73, first run at 69c1cda (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 9 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 3 of 6):
-    "muzero_minmax_where": "a described_difference ('Block representation_network.resblocks.0 is built differently (5 "
-    "differences, no named variant)': 'amin function amin where the reference has min', 'global pool where the "
-    "reference has max', '__getitem__ missing', 'add function add where the reference has add_', 'where function where "
-    "where the reference has setitem') claiming all 5 mismatches, for the per-channel min-max scaling by torch.amin / "
-    "torch.amax and torch.where where the builder views to (n, C, H * W), takes .min(2)[0] / .max(2)[0] and adds 1e-5 "
-    "in place under a mask, the same state (0 in float64): the spelling not recognised, the numeric check not dropping "
-    "it (expected clean)",
+    "muzero_minmax_where": "a described_difference ('Block representation_network.resblocks.0 is built differently'; "
+    "at the first run 5 differences, now 3: '__getitem__ missing', 'add function add where the reference has add_', "
+    "'where function where where the reference has setitem') for the per-channel min-max scaling by torch.amin / "
+    "torch.amax and torch.where where the builder views to (n, C, H * W), takes .min(2)[0] / .max(2)[0] (now read as "
+    "amin / amax) and adds 1e-5 in place under a mask, the same state (0 in float64): the masked in-place add not read "
+    "as the where, the numeric check not dropping it (expected clean)",
     "muzero_two_blocks": "block_counts ('Blocks per stage are [2, 2, 3, 5] in the candidate, [2, 2, 3, 3] in the "
     "reference') beside two described_difference findings (the min-max scaling's min, max, sub, lt, __getitem__ ... "
     "'missing' in representation_network.resblocks.0 and 'extra' in prediction_network.resblocks.0), for a second block "

@@ -298,6 +298,10 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
         return binary
     if name in ADAPTIVE_NAMES:
         return _adaptive(name, args, kwargs)
+    if name in ("max", "min") and isinstance(_arg(args, kwargs, 1, "dim"), int):
+        # ``x.view(n, c, -1).max(-1)[0]``: the values along one axis are ``amax`` / ``amin`` there (the
+        # indices it also returns are no tensor the model reads unless indexed: a gather's own op)
+        name = "amax" if name == "max" else "amin"
     if name in ("mean", "amax") and _reduces_spatial(args, kwargs):
         return OpKind.GLOBAL_POOL, {"mode": "avg" if name == "mean" else "max"}
     if _relu_spelling(name, args, kwargs):

@@ -29,12 +29,15 @@ def _group_sort(run: Sequence[OpRecord]) -> OpRecord | None:
     return sorts[0] if run[-1].out_shape == run[0].in_shapes[0] else None
 
 
+_EXTREMA = {"amax": "max", "amin": "min"}  # ``x.max(2)[0]`` over the pair axis reads as amax (opkinds)
+
+
 def _max_min(run: Sequence[OpRecord]) -> dict[str, str] | None:
     """A MaxMin module: its pairing and order, or None."""
     steps = [op for op in run if op.kind not in (OpKind.RESHAPE, OpKind.SLICE)]
     if len(steps) != 3 or any(op.params for op in run) or not run[0].in_shapes:
         return None
-    ext = {function_of(op): op for op in steps[:2] if op.kind is OpKind.OTHER}
+    ext = {_EXTREMA.get(function_of(op), function_of(op)): op for op in steps[:2] if op.kind is OpKind.OTHER}
     cat = steps[2]
     if (
         set(ext) != {"max", "min"}

@@ -141,7 +141,8 @@ def _fits(trace: Trace, sizes: Sequence[int]) -> str:
     return f"inputs of its traced size ({'x'.join(map(str, trace.input_shape[2:]))}) or whatever ends in the same map"
 
 
-_POOLS = (OpKind.AVG_POOL, OpKind.MAX_POOL, OpKind.GLOBAL_POOL, OpKind.ADAPTIVE_POOL)
+_WINDOWS = (OpKind.AVG_POOL, OpKind.MAX_POOL)  # pools of a fixed window
+_POOLS = (*_WINDOWS, OpKind.GLOBAL_POOL, OpKind.ADAPTIVE_POOL)
 
 
 def _other_reduction(ctx: Context, m: Mismatch, fixed_pool: Sequence[OpRecord]) -> bool:
@@ -175,7 +176,7 @@ def _moved_activation(ctx: Context, m: Mismatch) -> bool:
 def detect_fixed_head(ctx: Context) -> list[Finding]:
     ref, cand = ctx.reference, ctx.candidate
     head = [cand.ops[o] for o in cand.structure.head]
-    fixed_pool = [op for op in head if op.kind in (OpKind.AVG_POOL, OpKind.MAX_POOL)]
+    fixed_pool = [op for op in head if op.kind in _WINDOWS]
     linear, ref_linear = _classifier(cand), _classifier(ref)
     if ref_linear is None or (not fixed_pool and linear is None):
         return []
@@ -183,9 +184,7 @@ def detect_fixed_head(ctx: Context) -> list[Finding]:
     wrong_width = linear is not None and built != attr(ref_linear, "in_features")
     if not fixed_pool and not wrong_width:
         return []
-    ref_pool = [
-        ref.ops[o] for o in ref.structure.head if ref.ops[o].kind in (OpKind.AVG_POOL, OpKind.MAX_POOL)
-    ]
+    ref_pool = [ref.ops[o] for o in ref.structure.head if ref.ops[o].kind in _WINDOWS]
     if fixed_pool and [attr(op, "kernel_size") for op in ref_pool] == [
         attr(op, "kernel_size") for op in fixed_pool
     ]:
