@@ -14,6 +14,8 @@ from resnet_verify.verify.records import Pattern
 
 
 class _Select(nn.Module):
+    index: torch.Tensor
+
     def __init__(self, channels: int, keep: int) -> None:
         super().__init__()
         self.register_buffer("index", torch.arange(keep))
