@@ -67,3 +67,38 @@ def test_a_max_or_min_along_axes_is_one_reduction(one: str, other: str) -> None:
 def test_another_reduction_still_differs(ref: str, cand: str) -> None:
     assert _mismatches(ref, cand)
     assert _mismatches(cand, ref)
+
+
+class _GroupPool(nn.Module):
+    """A p4 network's pool over its four rotations, then the global average pool over H, W."""
+
+    def __init__(self, how: str) -> None:
+        super().__init__()
+        self.how, self.conv = how, nn.Conv2d(3, 16, 3, padding=1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.conv(x)
+        n, c, h, w = y.shape
+        g = y.view(n, c // 4, 4, h, w)
+        if self.how == "max":
+            g = g.max(2)[0]
+        elif self.how == "amax":
+            g = torch.amax(g, dim=2)
+        else:
+            g = g.mean(2)
+        return g.mean((2, 3))
+
+
+@pytest.mark.parametrize(("ref", "cand"), [("max", "mean"), ("amax", "mean"), ("mean", "max")])
+def test_a_max_over_a_group_axis_before_a_mean_pool_is_no_part_of_it(ref: str, cand: str) -> None:
+    """A reduction joins the global pool that reads it only where both reduce alike (a mean of means):
+    a max over the rotations then a mean over H, W is neither pool, and a mean there differs from it."""
+    c = compare_traces(trace(_GroupPool(ref), (3, 8, 8)), trace(_GroupPool(cand), (3, 8, 8)), reference_name="r",
+                       candidate_name="c", num_classes=4)  # fmt: skip
+    assert c.mismatches
+
+
+def test_two_spellings_of_the_group_max_still_agree() -> None:
+    c = compare_traces(trace(_GroupPool("max"), (3, 8, 8)), trace(_GroupPool("amax"), (3, 8, 8)),
+                       reference_name="r", candidate_name="c", num_classes=4)  # fmt: skip
+    assert not c.mismatches

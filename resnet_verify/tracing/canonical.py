@@ -29,6 +29,18 @@ def _partial_spatial(op: OpRecord) -> bool:
     )
 
 
+_MODES = {"mean": "avg", "amax": "max"}
+
+
+def _same_reduction(step: OpRecord, reader: OpRecord, reader_joined: bool) -> bool:
+    """The step and what reads it reduce alike: a mean of means is the mean, a max of maxima the max;
+    a max over a group axis then a mean over H, W (a p4 group pool) is neither pool."""
+    function = dict(step.attrs).get("function")
+    if reader_joined:
+        return dict(reader.attrs).get("function") == function
+    return reader.kind is OpKind.GLOBAL_POOL and dict(reader.attrs).get("mode") == _MODES.get(str(function))
+
+
 def join_partial_pools(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     consumers = readers(ops)
     out = list(ops)
@@ -37,7 +49,7 @@ def join_partial_pools(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
         if not _partial_spatial(op):
             continue
         uses = consumers.get(op.id, [])
-        if len(uses) == 1 and (out[uses[0]].kind is OpKind.GLOBAL_POOL or uses[0] in joined):
+        if len(uses) == 1 and _same_reduction(op, out[uses[0]], uses[0] in joined):
             a = dict(op.attrs)
             out[op.id] = replace(op, kind=OpKind.RESHAPE, attrs=make_attrs({**a, "part_of": "global pool"}))
             joined.add(op.id)
