@@ -1059,11 +1059,6 @@ NOT_YET: dict[str, str] = {
     # reference is the user's own builder in the same file; 16 of 16 right in the corpus run, which builds each model
     # with its values, 13 of 16 under this test's meta build, where the numeric check has no values to compare;
     # twins 16 of 16 clean; swapped 5 of 5):
-    "adm_qk_divide_after": "two repeated_in_blocks ('One line, the same difference in 4 blocks': 'einsum function einsum "
-    "where the reference has mul', 'div scalar 5.65685 where the reference has 0.420448', 'einsum missing in the "
-    "candidate'), claiming all 68 mismatches, when built on meta, for the attention logits divided by sqrt(ch) after "
-    "the product instead of q and k each scaled by ch ** -0.25 before it, the same logits (9e-16 in float64): on meta "
-    "no values to compare (as the CLI builds it, with values, it compares clean: the corpus run) (expected clean)",
     "lucid_pixel_unshuffle": "one unclaimed mismatch ('downs.0.2 after the add: extra pixel_unshuffle (downs.0.3.0) "
     "not in the reference'), no finding, when built on meta, for the rearranged downsample (reshape, permute, reshape) "
     "as nn.PixelUnshuffle(2), the same channel order (0 in float64): on meta no values to compare (with values it "
@@ -1092,12 +1087,6 @@ NOT_YET: dict[str, str] = {
     "'missing' in representation_network.resblocks.0 and 'extra' in prediction_network.resblocks.0), for a second block "
     "in the representation and the prediction towers: the scaling between the towers, read as the tail of the last "
     "representation block, lands in another block once the count changes (expected block_counts)",
-    "muzero_unscaled_state": "a described_difference ('Block representation_network.resblocks.0 is built differently "
-    "(9 differences, no named variant)': 'min missing in the candidate (after the add)', max, sub (x2), lt, "
-    "__getitem__, 'an add of the constant 1e-05 missing' ...) claiming all 9 mismatches, for the hidden state passed on "
-    "without the per-channel min-max scaling the builder computes in its own forward: right in substance, but placed "
-    "in the last representation block (the scaling read as that block's tail, after its add), not at the model's root "
-    "where it is computed (expected described at the root and prediction_network.resblocks.0)",
     # heldout74, first run at 2b92cc7 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 11 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 5 of 5):
@@ -1117,13 +1106,6 @@ NOT_YET: dict[str, str] = {
     # heldout77, first run at 069feac (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 15 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 6 of 6):
-    "lite_ccw_no_shuffle": "one described_difference ('In the model as a whole, the candidate differs from the "
-    "reference in ways no named variant explains': 'conv arrangement as it is where the reference has view -> "
-    "transpose(0, 2, 1, 3, 4) -> contiguous -> view' ...) claiming all 6 mismatches, each placed at a reader of the "
-    "block's outputs (stage1.0's fuse add, stage1.0.fuse_layers.0.1.0 and 0.2.0: 'reads its input arranged otherwise' "
-    "/ 'moved otherwise'), for the conditional channel weighting block concatenating its halves without "
-    "channel_shuffle: right in substance, but located where the unshuffled maps are read, not at the block "
-    "(stage1.0.layers.0) that leaves the shuffle out (expected described at stage1.0.layers.0)",
     # heldout78, first run at 07c6dc8 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 14 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 6 of 6):

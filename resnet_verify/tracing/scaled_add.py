@@ -26,7 +26,7 @@ from resnet_verify.tracing.opnames import MUL_NAMES
 from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
 
 
-def _factor(op: OpRecord) -> float | None:
+def factor_of(op: OpRecord) -> float | None:
     """The constant a scalar multiply or divide scales its one tensor input by."""
     a = dict(op.attrs)
     scalar, function = a.get("scalar"), a.get("function", op.name)
@@ -51,11 +51,11 @@ def fold_scaled_adds(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
         if op.kind is not OpKind.ADD or len(op.inputs) != 2 or dict(op.attrs):
             continue
         scales = [ops[i] for i in op.inputs if i >= 0 and reading.get(i) == [op.id]]
-        factors = {_factor(s) for s in scales}
+        factors = {factor_of(s) for s in scales}
         users = reading.get(op.id, [])
         if len(scales) == 2 and len(factors) == 1 and None not in factors:
             folded, factor = scales, factors.pop()
-        elif len(users) == 1 and (after := _factor(ops[users[0]])) is not None:
+        elif len(users) == 1 and (after := factor_of(ops[users[0]])) is not None:
             folded, factor = [ops[users[0]]], after
         else:
             continue

@@ -11,7 +11,9 @@ partial means joined into the global pool; a frozen BatchNorm's arithmetic, Caff
 Scale, a division by a vector's own norm (F.normalize), hand-written norms, GroupSort, swish and ReLU
 as the one op each computes; ops that commute in one order; an average of n predictions, a sum over
 a stack of two (the add), a scaled sum and a Linear written as a 1x1 conv on a vector (or inside a
-channel gate) as one op each.
+channel gate) as one op each; an einsum that is a batched matmul as
+the matmul; a scalar factor on a product of two tensors (before or after it) as
+the product's own scale.
 Every pass keeps op ids: kinds, attributes and how shapes are read change, and an op that becomes
 part of another (layout) may leave the one that absorbed it reading its input.
 """
@@ -39,11 +41,13 @@ from resnet_verify.tracing.commute import (
 )
 from resnet_verify.tracing.conv_bias import fold_conv_bias
 from resnet_verify.tracing.crops import crops_as_slices
+from resnet_verify.tracing.einsum_matmul import einsums_as_matmuls
 from resnet_verify.tracing.frame_means import frame_mean_into_pool, mean_before_linear
 from resnet_verify.tracing.frozen_bn import join_frozen_bn
 from resnet_verify.tracing.layout import channels_first
 from resnet_verify.tracing.normalize import join_normalize
 from resnet_verify.tracing.padfold import drop_unread_pads, fold_pads
+from resnet_verify.tracing.product_scales import scales_into_products
 from resnet_verify.tracing.products import deform_fills, read_products, strided_slices
 from resnet_verify.tracing.records import OpRecord
 from resnet_verify.tracing.scaled_add import (
@@ -63,7 +67,7 @@ SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
     join_partial_pools, join_frozen_bn, join_bn_scale, join_normalize, join_norm_modules, sort_activations,
     join_swish, join_hard_swish, join_relu, relu_before_max_pool, avg_pool_before_1x1, upsample_before_1x1, slice_before_activation,
     join_averages, join_stacked_sums, fold_scaled_adds, linears_as_convs, divisions_as_multiplies,
-    root_divisions_as_multiplies,
+    root_divisions_as_multiplies, einsums_as_matmuls, scales_into_products,
 )  # fmt: skip
 
 

@@ -40,6 +40,7 @@ from resnet_verify.verify.diff_support import (
     label,
     moved_across_add,
     outside_regions,
+    placed,
     reading,
     squeezed,
     unused_params,
@@ -165,19 +166,21 @@ class _Differ:
 
     def missing_op(self, r: OpRecord, ref_sig: list[int], where: _Where, source: SourceLoc | None) -> None:
         pos = ref_sig.index(r.id)
-        after = f" after {self.ref.ops[ref_sig[pos - 1]].module_path}" if pos else ""
+        prev = self.ref.ops[ref_sig[pos - 1]] if pos else None
+        after = f" after {prev.module_path or label(prev)}" if prev is not None else ""
         kind = MismatchKind.MISSING if self.params_of(self.ref, r) else MismatchKind.OP
+        at, other, text = placed(self.ref, r, where.text, where.ref_block, where.cand_block)
         self.add(Mismatch(
-            kind, r.module_path or where.ref_block, where.cand_block or None, "op", label(r), None,
-            f"{where.text}: {label(r)}{after} is missing in the candidate", source,
-            where.region, r.kind, where.block, reference_op=r.id,
+            kind, at, other, "op", label(r), None, f"{text}: {label(r)}{after} is missing in the candidate",
+            source, where.region, r.kind, where.block, reference_op=r.id,
         ))  # fmt: skip
 
     def extra_op(self, c: OpRecord, where: _Where, source: SourceLoc | None) -> None:
         kind = MismatchKind.EXTRA if self.params_of(self.cand, c) else MismatchKind.OP
+        at, other, text = placed(self.cand, c, where.text, where.cand_block, where.ref_block)
         self.add(Mismatch(
-            kind, where.ref_block or None, c.module_path or where.cand_block, "op", None, label(c),
-            f"{where.text}: extra {label(c)} ({c.module_path or c.name}) not in the reference", source,
+            kind, other, at, "op", None, label(c),
+            f"{text}: extra {label(c)} ({c.module_path or c.name}) not in the reference", source,
             where.region, c.kind, where.block, candidate_op=c.id,
         ))  # fmt: skip
 
@@ -362,9 +365,8 @@ class _Differ:
             self.add(m)
         self.rewired(pairs)
         kept = dropped_results(self.ref, self.cand, self.out, self.paired, self.dead)
-        moved = rearranged(self.ref, self.cand, self.paired) + moved_otherwise(
-            self.ref, self.cand, self.paired, kept
-        )
+        arranged = rearranged(self.ref, self.cand, self.paired)
+        moved = arranged + moved_otherwise(self.ref, self.cand, self.paired, [*kept, *arranged])
         return equal_moves(self.ref, self.cand, kept, self.paired) + moved
 
     def rewired(self, pairs: Sequence[BlockPair]) -> None:

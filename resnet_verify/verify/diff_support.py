@@ -65,7 +65,17 @@ def block_desc(trace: Trace, block: Block) -> str:
     return f"{flow}, output {format_shape(block.out_shape[1:])}"
 
 
-__all__ = ["block_desc", "label", "moved_across_add", "unused_params"]
+def placed(trace: Trace, op: OpRecord, text: str, own: str, other: str) -> tuple[str, str | None, str]:
+    """Where an op no other pairs is written, on its side and the other, and the words for the place:
+    its module, or the block it belongs to (``own``) where it has none. An op the root's forward runs
+    after a block (a state rescaled between two towers) is the root's on both sides, though the block
+    structure reads it as the block's tail."""
+    if op.module_path or not own or not any(m.path == own for m in trace.modules):
+        return op.module_path or own, other or None, text
+    return "", "", f"the model's forward (after {own})"
+
+
+__all__ = ["block_desc", "label", "moved_across_add", "placed", "unused_params"]
 
 
 def outside_regions(trace: Trace) -> list[int]:

@@ -7,7 +7,8 @@ each op the alignment pairs (and the model's output), where what it reads comes 
 not layout alone (a concatenation, a pad, slices written into zeros: layout chains are
 verify/arrangement.py's), the moves of both sides are replayed from the same labels on the tensors
 the alignment pairs; labels that differ at the same shape are one mismatch at the reader. Anything
-that cannot be replayed says nothing.
+that cannot be replayed says nothing, nor does a reader already said to read its input arranged
+otherwise (the difference is the layout between the moves, verify/arrangement.py's).
 """
 
 from __future__ import annotations
@@ -65,6 +66,9 @@ def moved_otherwise(
         return []
     pairing = Pairing(ref, cand, paired)
     said = ({m.reference_op for m in mismatches}, {m.candidate_op for m in mismatches})
+    # a reader already said to read its input arranged otherwise (a channel shuffle left out between the
+    # same moves) is that one difference, not a second one here
+    arranged = {(m.reference_op, m.candidate_op) for m in mismatches if m.field == FIELD}
     out: list[Mismatch] = []
     seen: set[tuple[int, int]] = set()
     for r_id, c_id, p in reads:
@@ -77,7 +81,7 @@ def moved_otherwise(
         if found[0] & said[0] or found[1] & said[1]:
             continue  # the moves' own mismatches say it
         a, b = values[0][ri], values[1][ci]
-        if a.shape != b.shape or torch.equal(a, b) or (r_id, c_id) in seen:
+        if a.shape != b.shape or torch.equal(a, b) or (r_id, c_id) in seen | arranged:
             continue
         seen.add((r_id, c_id))
         out.append(

@@ -6,7 +6,17 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from resnet_verify.tracing.records import Block, OpKind, OpRecord, SourceLoc, Trace
-from resnet_verify.verify.records import BlockPair, Finding, Mismatch
+from resnet_verify.verify.records import BlockPair, Finding, Mismatch, MismatchKind
+
+# what a layer built another way leaves: the layers one side lacks, and every way a paired layer differs
+LAYER_KINDS = (
+    MismatchKind.EXTRA,
+    MismatchKind.MISSING,
+    MismatchKind.SHAPE,
+    MismatchKind.PARAMS,
+    MismatchKind.ATTRIBUTE,
+    MismatchKind.OP,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,18 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resnet_verify.tracing.records import Block, OpKind, Trace
-from resnet_verify.verify.patterns.context import Context, attr, under
+from resnet_verify.verify.patterns.context import LAYER_KINDS, Context, attr, under
 from resnet_verify.verify.records import Finding, MismatchKind, Pattern, Region
 
 _Kernel = tuple[int, ...]
-_CLAIMED = (
-    MismatchKind.EXTRA,
-    MismatchKind.MISSING,
-    MismatchKind.SHAPE,
-    MismatchKind.PARAMS,
-    MismatchKind.ATTRIBUTE,
-    MismatchKind.OP,
-)
 
 
 def _kernels(trace: Trace, block: Block | None) -> list[_Kernel]:
@@ -82,7 +74,7 @@ def detect_factorised_conv(ctx: Context) -> list[Finding]:
         return []
     claimed = ctx.indices(
         lambda m: (
-            m.kind in _CLAIMED
+            m.kind in LAYER_KINDS
             and (
                 any(under(m.reference_path, r) or under(m.candidate_path, c) for r, c in blocks)
                 or (stem and m.region is Region.STEM)

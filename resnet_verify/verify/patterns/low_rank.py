@@ -14,17 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resnet_verify.tracing.records import Block, OpKind, OpRecord, Trace, readers
-from resnet_verify.verify.patterns.context import Context, attr, under
-from resnet_verify.verify.records import Finding, MismatchKind, Pattern
+from resnet_verify.verify.patterns.context import LAYER_KINDS, Context, attr, under
+from resnet_verify.verify.records import Finding, Pattern
 
-_CLAIMED = (
-    MismatchKind.EXTRA,
-    MismatchKind.MISSING,
-    MismatchKind.SHAPE,
-    MismatchKind.PARAMS,
-    MismatchKind.ATTRIBUTE,
-    MismatchKind.OP,
-)
 _Layer = tuple[object, object, object, int | None]  # kernel, in channels, out channels, rank (None: full)
 
 
@@ -93,7 +85,7 @@ def detect_low_rank(ctx: Context) -> list[Finding]:
         return []
     claimed = ctx.indices(
         lambda m: (
-            m.kind in _CLAIMED
+            m.kind in LAYER_KINDS
             and any(under(m.reference_path, r) or under(m.candidate_path, c) for r, c in blocks)
         )
     )
