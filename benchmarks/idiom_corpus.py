@@ -79,7 +79,8 @@ discriminators as public repositories write them; ``heldout75``: video and volum
 repositories write them; ``heldout76``: ResNet backbones as self-supervised and contrastive-learning repositories
 write them; ``heldout77``: high-resolution multi-branch residual networks (HRNet, Lite-HRNet, DLA) as
 public repositories write them; ``heldout78``: ResNets from model-compression and pruning repositories as they
-write them); an idiom's
+write them; ``heldout79``: ResNets from few-shot, meta-learning and continual-learning repositories as they write
+them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1634,6 +1635,19 @@ PART_NOTES = {
     "left unclaimed), puffer_full_rank (the rank-r pairs read as an extra 1x1 conv beside widths for their inner rank, "
     "not described as a low-rank factorisation); the test of it, which builds the candidate on meta, misses the same "
     "two.",
+    "heldout79": "ResNets from few-shot, meta-learning and continual-learning repositories as they write them, each "
+    "against the user's own unedited builder in the same file, at 3 x 32 x 32: MetaOptNet's ResNet-12 embedding (four "
+    "blocks of three 3x3 conv + BN + LeakyReLU(0.1), a 1x1 conv + BN shortcut, a closing 2x2 max pool, F.dropout in "
+    "layer1 / layer2 and DropBlock in layer3 / layer4, widths 8 / 16 / 32 / 64, the view-mean embedding without a "
+    "classifier): its LeakyReLU, pools and embedding pool as functional calls (clean), ReLU (activation_function), "
+    "drop_rate 0 (dropout and drop_block), FEAT's wide channels (widths), the max pool on both paths before the add "
+    "(described); a MAML Learner-style ResNet (a config list walked in forward over one ParameterList, F.conv2d with "
+    "biases, F.batch_norm on buffers, identity_in / identity_out): the same network as modules (clean), convs without "
+    "bias (conv_bias_before_bn), BN always in training mode and BN without a scale (described); Meta-Baseline's "
+    "ResNet-12 with the cosine NNClassifier and a learned temperature: F.cosine_similarity (clean), a temperature not "
+    "learned and the features left unnormalised (described); GEM's reduced ResNet-18 (nf = 20) with five per-task "
+    "heads: GEM's single Linear and an adaptive pool without the input view (clean), one block per stage "
+    "(block_counts), GEM's task mask on the outputs (described) (tests/fixtures/heldout/batch79_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Seventy-nine parts: ``heldout`` to
-``heldout78`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Eighty parts: ``heldout`` to
+``heldout79`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -277,6 +277,11 @@ channel_selection layers and cfg, an l1-norm filter-pruned ResNet-20 with per-bl
 torch.nn.utils.prune's weight_orig * weight_mask hooks, soft filter pruning's zeroed filters and an activation mask,
 Pufferfish-style low-rank and spatially factorised convs, a RepDistiller WRN student of half the teacher's width),
 compared with the user's own unedited builder: refactors, named variants and single mistakes) and
+``heldout79`` ResNets from few-shot, meta-learning and continual-learning repositories as they write them
+(MetaOptNet's ResNet-12 embedding with dropout and DropBlock, a MAML Learner-style ResNet walking a config over one
+ParameterList with F.conv2d / F.batch_norm, Meta-Baseline's cosine NNClassifier with a learned temperature, GEM's
+reduced ResNet-18 with per-task heads), compared with the user's own unedited builder: refactors, named variants and
+single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1515,6 +1520,7 @@ def test_manifest_is_consistent() -> None:
         "heldout76": 16,
         "heldout77": 16,
         "heldout78": 16,
+        "heldout79": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
