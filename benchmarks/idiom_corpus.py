@@ -81,6 +81,8 @@ write them; ``heldout77``: high-resolution multi-branch residual networks (HRNet
 public repositories write them; ``heldout78``: ResNets from model-compression and pruning repositories as they
 write them; ``heldout79``: ResNets from few-shot, meta-learning and continual-learning repositories as they write
 them); an idiom's
+write them; ``heldout80``: ResNets from neural-ODE and uncertainty-estimation repositories as they write them); an
+idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1653,6 +1655,20 @@ PART_NOTES = {
     "shift is gone too); the test of it, which builds the candidate on meta, also misses learner_bn_always_train (no "
     "mismatch: on meta the running statistics the eval pass updates hold no values; the corpus run describes it at "
     "the root).",
+    "heldout80": "ResNets from neural-ODE and uncertainty-estimation repositories as they write them, each against the "
+    "user's own unedited builder in the same file, at 3 x 32 x 32: a three-stage ODE-ResNet on torchdiffeq's "
+    "odenet_mnist.py (GroupNorm(min(32, dim)), an ODEfunc of time-concatenating ConcatConv2d, two classic RK4 steps per "
+    "stage unrolled in a Python loop, 4x4 stride-2 transitions): torchdiffeq's fixed-grid solver ported (clean), base "
+    "width 8 (widths), torchdiffeq's 3/8-rule rk4 and the time never advanced between steps (described); ANODE's "
+    "conv_models.py in three stages (Conv2dTime in a 1x1-3x3-1x1 ConvODEFunc on four zero channels, four Euler steps): "
+    "the time convs as ConcatConv2d (clean), augment_dim 0 (widths, the missing zeros described), a ReLU after the last "
+    "conv (described); an SNGP-style WRN-16-1 with spectral norm on every conv and its residual branch scaled by 0.9: "
+    "spectral norm applied after construction (clean), no spectral norm (parameters_computed_in_forward), the scale on "
+    "the block's sum (described); an MC-dropout ResNet-14 with F.dropout(training=True) in its blocks and head: as "
+    "nn.Dropout subclasses kept on (clean), F.dropout2d in the blocks (dropout), the dropout off at test time "
+    "(described); gpleiss' ModelWithTemperature around a ResNet-8: the temperature expanded (clean), a "
+    "softplus-parameterised temperature (parameters_computed_in_forward); an evidential softplus + 1 head without its "
+    "+ 1 (described) (tests/fixtures/heldout/batch80_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
