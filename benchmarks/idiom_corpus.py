@@ -83,6 +83,8 @@ write them; ``heldout79``: ResNets from few-shot, meta-learning and continual-le
 them); an idiom's
 write them; ``heldout80``: ResNets from neural-ODE and uncertainty-estimation repositories as they write them); an
 idiom's
+write them; ``heldout81``: ResNet feature encoders from optical-flow, stereo-matching and visual-tracking
+repositories as they write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1674,6 +1676,21 @@ PART_NOTES = {
     "the width left to four described_difference and six repeated_in_blocks findings; the same swapped), "
     "mc_dropout_eval_off (a false 'no difference': the MC dropouts off at test time against always on not seen); the "
     "test of it, which builds the candidate on meta, misses the same two.",
+    "heldout81": "ResNet feature encoders from optical-flow, stereo-matching and visual-tracking repositories as they "
+    "write them, each against the user's own unedited builder in the same file: a RAFT-style BasicEncoder at 6 x 64 x 64 "
+    "(two frames concatenated on the batch axis inside the encoder and split after, a 7x7 / 2 stem, ResidualBlocks with "
+    "norm_fn 'instance' chosen by a string, a 1x1 output conv at 1/8): torchvision's Conv2dNormActivation spelling with "
+    "torch.chunk and the frames concatenated outside the encoder and sliced (clean), norm_fn='group' "
+    "(normalization_layer), mmflow's deep_stem (resnet_c_deep_stem), the block's second ReLU left out (described); "
+    "PSMNet's feature_extraction at 6 x 64 x 64 (a three-conv stem, BasicBlocks without a ReLU after the add, layer4 "
+    "dilated 2, four average-pool SPP branches upsampled and concatenated, run on each view in turn): the pools as "
+    "AdaptiveAvgPool2d and the branches in a ModuleList (clean), DenseMatchingBenchmark's biased projections "
+    "(conv_bias_before_bn), OpenStereo's batch_norm=False (normalization_layer), align_corners=True and OpenStereo's 1x1 "
+    "fusion conv (described); a Siamese tracker at 3 x 64 x 64 (a ResNet-50 truncated after layer3, layer3 dilated "
+    "instead of strided, pysot's adjust 1x1 conv + BN, the template's map centre-cropped, xcorr_depthwise): the "
+    "correlation by a loop over the batch (clean), layer3 strided (dilated_output_stride), video_analyst's biased adjust "
+    "conv (conv_bias_before_bn), TransT's dilation on layer3's first block only and xcorr_fast for xcorr_depthwise "
+    "(described) (tests/fixtures/heldout/batch81_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
