@@ -1127,17 +1127,6 @@ NOT_YET: dict[str, str] = {
     # heldout79, first run at 4039b27 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 15 of 16 right in the corpus run, 14 of 16 under this test,
     # which builds the candidate on meta; twins 16 of 16 clean; swapped 5 of 5):
-    "learner_bn_no_scale": "normalization_layer ('BatchNorm with affine=False': '9 of the reference's 9 BatchNorm "
-    "layers have affine=False in the candidate ... With it off: no learned scale and shift') claiming all 18 "
-    "mismatches, for F.batch_norm(..., weight=None, bias=b): the shift kept and only the scale left out (MAML's "
-    "TensorFlow batch_norm with scale=False), read as affine=False, a name for another setting whose message says the "
-    "shift is missing too (expected described at the root)",
-    "learner_bn_always_train": "under this test only (meta): no mismatch at all, for F.batch_norm(..., "
-    "training=True) in eval mode too where the builder passes training=self.training: on meta the running statistics "
-    "that the candidate's eval pass updates hold no values to compare; the corpus run, which builds the candidate with "
-    "its values, finds it, as two described_difference findings at the root (the stem's and the rest's batch_norm "
-    "computing with running_mean / running_var values that are not the reference's zeros and ones) claiming all 18 "
-    "mismatches (expected described at the root)",
     # heldout80, first run at 93d7b87 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 14 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 4 of 5):
@@ -1147,10 +1136,6 @@ NOT_YET: dict[str, str] = {
     "'cat output_shape (1, 9, 32, 32) where the reference has (1, 17, 32, 32)' in the ODE functions), for base width 8: "
     "GroupNorm(min(32, dim))'s group count, the norms' parameters and the time-concatenated inputs follow the width but "
     "are not claimed by widths (expected widths alone)",
-    "mc_dropout_eval_off": "no mismatch and no finding ('MATCH') for the MC dropouts written F.dropout(out, p, "
-    "training=self.training) where the builder passes training=True: the six blocks' and the head's dropout off at "
-    "test time against always on, a real difference in eval mode not seen (expected described at the blocks and the "
-    "root's forward, dropout allowed)",
     # heldout81, first run at abeef08 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 12 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 6 of 6):

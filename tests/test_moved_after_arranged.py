@@ -26,7 +26,9 @@ class _SplitUnit(nn.Module):
     def __init__(self, c: int, shuffle: bool, branch_first: bool) -> None:
         super().__init__()
         self.shuffle, self.branch_first = shuffle, branch_first
-        self.branch = nn.Sequential(nn.Conv2d(c // 2, c // 2, 3, padding=1, bias=False), nn.BatchNorm2d(c // 2))
+        self.branch = nn.Sequential(
+            nn.Conv2d(c // 2, c // 2, 3, padding=1, bias=False), nn.BatchNorm2d(c // 2)
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         kept, worked = x.chunk(2, dim=1)

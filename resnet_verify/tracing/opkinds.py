@@ -133,13 +133,29 @@ def _numeric_padding(padding: Any, kernel: tuple[int, ...], dilation: Any) -> An
     return tuple(t // 2 for t in total) if all(t % 2 == 0 for t in total) else padding
 
 
+def _affine(weight: object, bias: object) -> dict[str, Any]:
+    """A norm's learned transform: both (affine), neither, or one of them (a shift without a scale:
+    TensorFlow's ``batch_norm(scale=False)`` ported as ``F.batch_norm(x, ..., None, b)``)."""
+    if (weight is None) == (bias is None):
+        return {"affine": weight is not None}
+    return {"affine": True, "learned": "shift only" if weight is None else "scale only"}
+
+
 def _batch_norm(args: tuple, kwargs: dict) -> _Classified:
     return OpKind.BATCH_NORM, {
         "num_features": int(args[0].shape[1]) if args and args[0].dim() > 1 else 0,
         "eps": float(_arg(args, kwargs, 7, "eps", 1e-5)),
         "momentum": _float_or_none(_arg(args, kwargs, 6, "momentum", 0.1)),
-        "affine": _arg(args, kwargs, 3, "weight") is not None,
+        **_affine(_arg(args, kwargs, 3, "weight"), _arg(args, kwargs, 4, "bias")),
         "track_running_stats": _arg(args, kwargs, 1, "running_mean") is not None,
+        # the trace runs in eval mode: running statistics passed with training=True are updated, and
+        # the batch's own statistics used, at test time too (F.batch_norm(..., training=True) in a
+        # functional forward; nn.BatchNorm passes it only without running statistics)
+        **(
+            {"batch_statistics_in_eval": True}
+            if _arg(args, kwargs, 5, "training") is True and _arg(args, kwargs, 1, "running_mean") is not None
+            else {}
+        ),
     }
 
 
@@ -199,7 +215,7 @@ def _linear(args: tuple, kwargs: dict) -> _Classified:
     }
 
 
-def _dropout(args: tuple, kwargs: dict) -> _Classified:
+def _dropout(args: tuple, kwargs: dict, on_by_default: bool = True) -> _Classified:
     # p is kept even though dropout is a no-op in the eval-mode trace: it is the part of the
     # architecture training sees (tracing/regularizers.py). A p that is not a number (a tensor) is
     # recorded as None rather than turning the op into OTHER, which alignment would not skip.
@@ -207,7 +223,14 @@ def _dropout(args: tuple, kwargs: dict) -> _Classified:
         p: float | None = float(_arg(args, kwargs, 1, "p", 0.5))
     except (TypeError, ValueError, RuntimeError):
         p = None
-    return OpKind.DROPOUT, {"p": p}
+    # The trace runs in eval mode, so a call that still drops here drops at test time too: MC dropout's
+    # ``training=True``, or F.dropout's own default where the flag was never passed on.
+    flag = _arg(args, kwargs, 2, "training", kwargs.get("train", on_by_default))
+    return OpKind.DROPOUT, {"p": p, **({"in_eval": True} if flag is True and p else {})}
+
+
+def _alpha_dropout(args: tuple, kwargs: dict) -> _Classified:
+    return _dropout(args, kwargs, on_by_default=False)  # F.alpha_dropout's training defaults to False
 
 
 def _pad(args: tuple, kwargs: dict) -> _Classified:
@@ -229,6 +252,7 @@ _PLAIN_KINDS: tuple[tuple[frozenset[str] | set[str], OpKind], ...] = (
     ({"cat", "concat", "concatenate", "stack"}, OpKind.CAT),
     (SLICE_NAMES, OpKind.SLICE),
 )
+_ALPHA_DROPOUTS = frozenset({"alpha_dropout", "feature_alpha_dropout"})
 _WITH_ARGS: tuple[tuple[frozenset[str] | set[str], Callable[[tuple, dict], _Classified]], ...] = (
     (CONV_NAMES, _conv),
     ({"batch_norm"}, _batch_norm),
@@ -237,7 +261,8 @@ _WITH_ARGS: tuple[tuple[frozenset[str] | set[str], Callable[[tuple, dict], _Clas
     ({"linear"}, _linear),
     ({"pad"}, _pad),
     ({"deform_conv2d"}, _deform_conv),
-    (DROPOUT_NAMES, _dropout),
+    (DROPOUT_NAMES - _ALPHA_DROPOUTS, _dropout),
+    (_ALPHA_DROPOUTS, _alpha_dropout),
 )
 
 

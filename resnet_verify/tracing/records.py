@@ -260,6 +260,7 @@ class Regularizer:
     # a training-mode branch's torch calls in order (its own computation, gradient stops included):
     # two MixStyles that differ only in a detach compute the same forward
     calls: tuple[str, ...] = ()
+    in_eval: bool = False  # it drops in the eval forward too (MC dropout, F.dropout's default flag)
 
 
 @dataclass(frozen=True, slots=True)

@@ -196,8 +196,17 @@ class Places:
         return (Part.MODEL, None)
 
 
+def _drops_in_eval(ops: Sequence[OpRecord], call: ModuleCall) -> bool:
+    """A regularizer module whose own dropout call drops in the eval forward too (a dropout subclass
+    calling F.dropout(x, self.p, training=True): MC dropout kept on at test time)."""
+    return any(
+        ops[o].kind is OpKind.DROPOUT and attr_dict(ops[o].attrs).get("in_eval")
+        for o in range(call.first_op, min(call.end_op, len(ops)))
+    )
+
+
 def _module_regularizers(
-    modules: dict[str, nn.Module], calls: Sequence[ModuleCall], places: Places
+    modules: dict[str, nn.Module], calls: Sequence[ModuleCall], places: Places, ops: Sequence[OpRecord]
 ) -> list[Regularizer]:
     out: list[Regularizer] = []
     outer: list[str] = []
@@ -217,7 +226,7 @@ def _module_regularizers(
         ) or places.of_path(call.path)
         part, block = place or places.between(call.first_op - 1, call.end_op)
         out.append(Regularizer(kind, p, call.path, call.type_name, False, part, block, call.first_op,
-                               source=call.source))  # fmt: skip
+                               source=call.source, in_eval=_drops_in_eval(ops, call)))  # fmt: skip
     return out
 
 
@@ -233,7 +242,8 @@ def _functional_regularizers(
             continue
         part, block = places.of_op(op.id) or places.between(op.id - 1, op.id + 1)
         out.append(Regularizer(FUNCTIONAL[op.name], float(p), op.module_path, op.name, True, part, block,
-                               op.id, op=op.id, source=op.source))  # fmt: skip
+                               op.id, op=op.id, source=op.source,
+                               in_eval=bool(attr_dict(op.attrs).get("in_eval"))))  # fmt: skip
     return out
 
 
@@ -243,7 +253,7 @@ def find_regularizers(
     """Every train-mode regularizer the forward of ``model`` (the traced copy) ran, in forward order."""
     places = Places(structure, len(ops))
     modules = dict(model.named_modules())
-    found = _module_regularizers(modules, calls, places)
+    found = _module_regularizers(modules, calls, places, ops)
     # A regularizer module's own dropout op is that module, whatever its p (an nn.Dropout(0) too).
     covered = [
         (c.first_op, c.end_op)

@@ -50,6 +50,13 @@ def calls_differ(ref: Sequence[str], cand: Sequence[str]) -> str:
     return " and ".join(parts) or "runs the reference's calls in another order"
 
 
+def eval_mode(r: Regularizer) -> str:
+    """Whether the regularizer still drops in eval mode, as the report says it."""
+    if r.in_eval:
+        return "on in eval mode too (training=True: a random mask at test time)"
+    return "off in eval mode (training=self.training)"
+
+
 def same_rate(a: float, b: float) -> bool:
     """Equal rates; two unknown ones (nan: given in forward) count as equal, one unknown does not."""
     return (math.isnan(a) and math.isnan(b)) or abs(a - b) <= P_TOLERANCE
@@ -214,7 +221,9 @@ class _RegularizerDiffer:
             b = self.cand.regularizers[c] if c is not None else None
             if a is not None and b is not None and a.kind is b.kind and same_rate(a.p, b.p):
                 sides = (_side(self.ref, a), _side(self.cand, b))
-                if None not in sides and sides[0] != sides[1]:  # the same dropout, across the add
+                if a.in_eval != b.in_eval:  # the same dropout, kept on at test time on one side
+                    self.out.append(self.mismatch(place, r, c, in_eval=True))
+                elif None not in sides and sides[0] != sides[1]:  # the same dropout, across the add
                     self.out.append(self.mismatch(place, r, c, sides))
                 elif a.calls != b.calls:  # the same training-mode branch computing otherwise
                     self.out.append(self.mismatch(place, r, c, calls=True))
@@ -243,12 +252,22 @@ class _RegularizerDiffer:
         sides: tuple[str | None, str | None] | None = None,
         *,
         calls: bool = False,
+        in_eval: bool = False,
     ) -> Mismatch:
         a = self.ref.regularizers[r] if r is not None else None
         b = self.cand.regularizers[c] if c is not None else None
         exp: object
         act: object
-        if a is not None and b is not None and calls:
+        when = "train mode only: identical in eval"
+        if a is not None and b is not None and in_eval:
+            field, exp, act, when = (
+                "in_eval",
+                a.in_eval,
+                b.in_eval,
+                "the eval forward differs: it draws random masks",
+            )
+            text = f"{call_text(b)} {eval_mode(b)} where the reference's is {eval_mode(a)}"
+        elif a is not None and b is not None and calls:
             field, exp, act = "calls", " ".join(a.calls), " ".join(b.calls)
             text = f"{call_text(b)} {calls_differ(a.calls, b.calls)}"
         elif a is not None and b is not None and sides is not None:
@@ -269,7 +288,7 @@ class _RegularizerDiffer:
             (a.path or None) if a is not None else (place.ref_block or None),
             (b.path or None) if b is not None else (place.cand_block or None),
             field, exp, act,
-            f"{place.text}: {text} (train mode only: identical in eval)",
+            f"{place.text}: {text} ({when})",
             b.source if b is not None else self.anchor(place),
             _REGION[place.part], OpKind.DROPOUT, place.pair,
             a.op if a is not None else None, b.op if b is not None else None,

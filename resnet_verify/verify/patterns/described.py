@@ -31,9 +31,10 @@ def _name(ctx: Context, kind: str, pair: BlockPair | None) -> str:
     if pair is None:
         return {"stem": "the stem", "head": "the head"}.get(kind, "the model as a whole")
     rb, cb = ctx.reference.structure.blocks, ctx.candidate.structure.blocks
+    # a block with no module of its own (a functional forward) goes by its index, as the diff says it
     if pair.reference is not None:
-        return f"block {rb[pair.reference].path}"
-    return f"block {cb[pair.candidate].path}" if pair.candidate is not None else "a block"
+        return f"block {rb[pair.reference].path or pair.reference}"
+    return f"block {cb[pair.candidate].path or pair.candidate}" if pair.candidate is not None else "a block"
 
 
 def detect_described(ctx: Context) -> list[Finding]:

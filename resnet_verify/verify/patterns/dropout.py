@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from resnet_verify.tracing.records import OpKind, Part, Regularizer, RegularizerKind, Trace
 from resnet_verify.verify.patterns.context import Context, at, first_op
 from resnet_verify.verify.records import Finding, Mismatch, MismatchKind, Pattern
-from resnet_verify.verify.regularizer_diff import call_text
+from resnet_verify.verify.regularizer_diff import call_text, eval_mode
 
 _PATTERN = {
     RegularizerKind.DROPOUT: Pattern.DROPOUT,
@@ -76,6 +76,7 @@ class Change(str, enum.Enum):
     RATE = "rate"
     POSITION = "position"  # the same regularizer on the other side of the residual add
     KIND = "kind"
+    EVAL_MODE = "eval_mode"  # the same regularizer, kept on at test time on one side (MC dropout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,8 @@ class _Entry:
             return Change.REFERENCE_ONLY
         if self.mismatch.field == "position":
             return Change.POSITION
+        if self.mismatch.field == "in_eval":
+            return Change.EVAL_MODE
         return Change.RATE if self.ref.kind is self.cand.kind else Change.KIND
 
     @property
@@ -247,6 +250,14 @@ def _texts(ctx: Context, entries: Sequence[_Entry]) -> tuple[str, str, str]:
             f"reference's runs {first.mismatch.expected}: the skip path carries it, or not, otherwise.",
             f"{site}: apply it {first.mismatch.expected}{every}, as the reference does",
         )
+    if change is Change.EVAL_MODE:
+        on = "candidate" if cands[0].in_eval else "reference"
+        return (
+            f"{label} kept on in eval mode in the {on}",
+            f"{_spell(cand, cands)} {where} in the candidate (at {site}) is {eval_mode(cands[0])}; the "
+            f"reference's is {eval_mode(refs[0])}.",
+            f"{site}: pass training={'True' if refs[0].in_eval else 'self.training'}{every}, as the reference does",
+        )
     if change is Change.RATE:
         return (
             f"{label} at another rate",
@@ -265,15 +276,20 @@ def _texts(ctx: Context, entries: Sequence[_Entry]) -> tuple[str, str, str]:
 def _finding(ctx: Context, entries: Sequence[_Entry]) -> Finding:
     title, what, fix = _texts(ctx, entries)
     kind = entries[0].held.kind
-    eval_mode = (
+    in_eval = (
         "computes in eval mode what a training one does"
         if kind is RegularizerKind.EVAL_IN_TRAINING
         else "is the identity in eval mode"
     )
     why = (
-        f" It {_WHAT[kind]} during training and {eval_mode}, so shapes, parameters "
+        f" It {_WHAT[kind]} during training and {in_eval}, so shapes, parameters "
         f"and eval outputs match; the network training sees does not."
     )
+    if entries[0].change is Change.EVAL_MODE:
+        why = (
+            f" It {_WHAT[kind]} during training on both sides; in eval mode one side keeps drawing masks (Monte "
+            "Carlo dropout), so its test-time outputs are random and differ from the other's."
+        )
     locations = sorted({e.mismatch.reference_path or _where_path(ctx, e) for e in entries})
     first = entries[0]
     if (

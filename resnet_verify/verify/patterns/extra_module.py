@@ -43,6 +43,7 @@ def _extra_ops(ctx: Context) -> dict[int, int]:
         if i not in ctx.claimed
         and i not in widths
         and m.expected is None
+        and m.reference_op is None  # (a setting the reference's paired op lacks is no extra op)
         and m.candidate_op is not None
         and m.block is not None
     }

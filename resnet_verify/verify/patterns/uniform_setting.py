@@ -45,12 +45,25 @@ def _by_layer(ctx: Context) -> dict[tuple[object, ...], list[int]]:
     return layers
 
 
+def _counts(ctx: Context, layers: dict[tuple[object, ...], list[int]]) -> dict[tuple[object, ...], list[int]]:
+    """The parameter-count mismatches of those same layer pairs: a norm learning a shift only has half
+    the reference's parameters, which follows from the setting (one cause, not two)."""
+    counts: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    for i, m in enumerate(ctx.mismatches):
+        key = (m.reference_op, m.candidate_op, m.reference_path, m.candidate_path)
+        if i not in ctx.claimed and m.kind is MismatchKind.PARAMS and key in layers and None not in key[:2]:
+            counts[key].append(i)
+    return counts
+
+
 def detect_uniform_setting(ctx: Context) -> list[Finding]:
     groups: dict[tuple[object, ...], list[list[int]]] = defaultdict(list)
-    for idx in _by_layer(ctx).values():
+    layers_of = _by_layer(ctx)
+    counts = _counts(ctx, layers_of)
+    for layer_key, idx in layers_of.items():
         ms = [ctx.mismatches[i] for i in idx]
         key = tuple(sorted((str(m.field), repr(m.expected), repr(m.actual)) for m in ms))
-        groups[(ms[0].op_kind, key)].append(idx)
+        groups[(ms[0].op_kind, key)].append(idx + counts.get(layer_key, []))
     out: list[Finding] = []
     for layers in groups.values():
         idx = [i for layer in layers for i in layer]
@@ -59,7 +72,11 @@ def detect_uniform_setting(ctx: Context) -> list[Finding]:
         places = list(dict.fromkeys(where(m) for m in ms))
         if len(layers) < MIN_PLACES or (len(lines) < 2 and len(places) < 2):
             continue  # one line: ``repeated`` says it with the line to change
-        changes = [(str(m.field), m.expected, m.actual) for m in (ctx.mismatches[i] for i in layers[0])]
+        changes = [
+            (str(m.field), m.expected, m.actual)
+            for m in (ctx.mismatches[i] for i in layers[0])
+            if m.kind is MismatchKind.ATTRIBUTE
+        ]
         out.append(_finding(ctx, tuple(sorted(idx)), ms, lines, places, len(layers), changes))
     return out
 
@@ -84,8 +101,13 @@ def _finding(
         pattern=Pattern.DESCRIBED,
         title=f"{layer} {have} where the reference has {theirs} ({n} places)",
         message=(
-            f"{n} {layer} layers ({within}) have {have} where the reference's have {theirs}: {one} the same way "
-            "everywhere, so one cause, not one per place"
+            f"{n} {layer} layers ({within}) have {have} where the reference's have {theirs}"
+            + (
+                " (and the parameter counts that follow)"
+                if any(m.kind is MismatchKind.PARAMS for m in ms)
+                else ""
+            )
+            + f": {one} the same way everywhere, so one cause, not one per place"
             + (f" (set at {shorten(lines, 3)})" if lines else "")
             + "."
         ),
