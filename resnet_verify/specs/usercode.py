@@ -327,9 +327,8 @@ def strip_reparametrizations(model: nn.Module) -> dict[str, str]:
         at = f"{prefix}." if prefix else ""
         if parametrize.is_parametrized(module):
             for name in list(module.parametrizations):
-                steps = _parametrization_steps(module.parametrizations[name])
-                parametrize.remove_parametrizations(module, name, leave_parametrized=True)
-                folded[at + name] = "→".join(steps)
+                folded[at + name] = "→".join(_parametrization_steps(module.parametrizations[name]))
+            _fold_parametrizations(module)
         for hook in list(module._forward_pre_hooks.values()):
             if isinstance(hook, WeightNorm):
                 remove_weight_norm(module, hook.name)
@@ -338,6 +337,24 @@ def strip_reparametrizations(model: nn.Module) -> dict[str, str]:
                 remove_spectral_norm(module, hook.name)
                 folded[at + hook.name] = "spectral_norm"
     return folded
+
+
+def _fold_parametrizations(module: nn.Module) -> None:
+    """Every parametrized tensor of ``module`` as a plain parameter holding its computed value.
+
+    Not torch's ``remove_parametrizations``: a deep copy of a parametrized module shares its class
+    (``ParametrizedConv2d``) with the original, whose properties that function deletes from the
+    class, so removing them from the traced copy broke the user's own model ('ParametrizedConv2d'
+    object has no attribute 'weight' at its next forward). Here only the copy's instance changes."""
+    import torch
+
+    chains = module.parametrizations
+    values = {name: getattr(module, name).detach().clone() for name in list(chains)}
+    grads = {name: bool(getattr(chains[name], "original", values[name]).requires_grad) for name in values}
+    del module._modules["parametrizations"]
+    module.__class__ = type(module).__bases__[0]  # the class torch's parametrize injected over
+    for name, value in values.items():
+        module.register_parameter(name, torch.nn.Parameter(value, requires_grad=grads[name]))
 
 
 def _parametrization_steps(chain: nn.ModuleList) -> list[str]:
