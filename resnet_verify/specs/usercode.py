@@ -349,6 +349,7 @@ def _fold_parametrizations(module: nn.Module) -> None:
     import torch
 
     chains = module.parametrizations
+    assert isinstance(chains, torch.nn.ModuleDict)
     values = {name: getattr(module, name).detach().clone() for name in list(chains)}
     grads = {name: bool(getattr(chains[name], "original", values[name]).requires_grad) for name in values}
     del module._modules["parametrizations"]
