@@ -17,9 +17,13 @@ def _first(value: object) -> int:
 
 def output_stride(trace: Trace) -> int | None:
     """Input side / last block's output side along the last spatial axis (32 for a plain ResNet;
-    the same for a 3-D net's width, whatever its time axis does)."""
+    the same for a 3-D net's width, whatever its time axis does). The input is what the first conv
+    reads: a tracker's template cropped from the search image before the backbone runs on it, or an
+    image resized first, is the map the backbone's strides divide."""
     blocks = trace.structure.blocks
-    out, given = (blocks[-1].out_shape if blocks else ()), trace.input_shape
+    first = next((op for op in trace.ops if op.kind is OpKind.CONV and op.in_shapes), None)
+    given = first.in_shapes[0] if first is not None else trace.input_shape
+    out = blocks[-1].out_shape if blocks else ()
     if not blocks or len(out) != len(given) or len(given) < 3:
         return None
     side = out[-1]
