@@ -1151,16 +1151,11 @@ NOT_YET: dict[str, str] = {
     "unclaimed, for every convbn without its BN (OpenStereo's batch_norm=False) in a feature network run once per view: "
     "the SPP branches' BNs that the second view's pass runs again are missing, not a sharing of their own "
     "(expected normalization_layer alone)",
-    "siam_layer3_strided": "dilated_output_stride ('Dilated ResNet (output stride 16)', 'its output stride is 16 where "
-    "the candidate's is 32': 8 and 16 in fact) claims 16 of 17 mismatches; one is left unclaimed ('head: __getitem__ "
+    "siam_layer3_strided": "dilated_output_stride (at the first run 'output stride 16 where the candidate's is 32', "
+    "8 and 16 in fact: counted from the crop since eb1ca95) claims 16 of 17 mismatches; one is left unclaimed ('head: __getitem__ "
     "after neck.downsample.1 is missing in the candidate', reference path ''), for layer3 at stride 2 undilated: the "
     "template's 2 x 2 map makes its centre crop [0:2, 0:2] a whole-map slice the candidate's trace drops, a consequence "
     "of the stride not tied to it (expected dilated_output_stride alone)",
-    "siam_xcorr_full": "grouped_conv ('1 spatial conv (rpn) is groups=1 where the reference's have groups=32') beside "
-    "widths for the head's 1-channel input, claiming all 3 mismatches at rpn / rpn.head.0, for pysot's xcorr_fast (the "
-    "template map one 32-channel filter per sample, a response summed over channels) called where xcorr_depthwise "
-    "belongs: the correlation read as a 2x2 conv whose groups changed, a name for a weight layer's cardinality given to "
-    "a correlation of two activations (expected described at rpn)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a

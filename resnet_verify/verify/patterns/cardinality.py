@@ -31,6 +31,8 @@ def detect_cardinality(ctx: Context) -> list[Finding]:
             # a fixed depthwise filter (blur pooling's low-pass) is no grouping of a learned conv
             and not fixed_weights(cand, cand.ops[m.candidate_op])
             and not fixed_weights(ref, ref.ops[m.reference_op])
+            # a correlation (a kernel computed in forward: a tracker's template) is no layer's grouping
+            and bool(cand.ops[m.candidate_op].params or ref.ops[m.reference_op].params)
         )
     )
     idx = tuple(i for i in idx if i not in ctx.claimed)

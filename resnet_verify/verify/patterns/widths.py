@@ -209,8 +209,20 @@ def _shuffled(trace: Trace) -> set[int]:
     return out
 
 
+def _correlations(trace: Trace) -> set[int]:
+    """Convs whose kernel is computed in forward (a tracker's template correlated with the search
+    map), and the layer reading one: their widths follow the correlation's grouping, not a width of
+    the network."""
+    out = {op.id for op in trace.ops if op.kind is OpKind.CONV and not op.params}
+    for op in trace.ops:
+        source = _source_of(trace, op, LAYOUT_KINDS | _ELEMENTWISE) if op.params else None
+        if source is not None and source.id in out:
+            out.add(op.id)
+    return out
+
+
 def _not_widths(trace: Trace) -> set[int]:
-    return _gate_ops(trace) | _midplanes(trace) | _shuffled(trace)
+    return _gate_ops(trace) | _midplanes(trace) | _shuffled(trace) | _correlations(trace)
 
 
 def _anatomy(ref: Trace, cand: Trace, r: OpRecord, c: OpRecord) -> bool:
