@@ -1145,12 +1145,6 @@ NOT_YET: dict[str, str] = {
     "branch4.0, for the SPP branches' AvgPool2d(k, stride=k) written nn.AdaptiveAvgPool2d(16 // k) on the 16 x 16 map: "
     "the same windows (float64 rounding, train and eval), the adaptive pool of an evenly divided map not read as the "
     "fixed one (expected clean)",
-    "psm_no_batch_norm": "normalization_layer ('32 of the reference's 34 BatchNorm layers have nothing in their place') "
-    "claims 32 of 33 mismatches; one whole-model shared_params mismatch ('in the reference, outside the blocks runs 8 "
-    "parameter tensor(s) that an earlier layer already ran (branch1.1.1, branch2.1.1, branch3.1.1 ...)') is left "
-    "unclaimed, for every convbn without its BN (OpenStereo's batch_norm=False) in a feature network run once per view: "
-    "the SPP branches' BNs that the second view's pass runs again are missing, not a sharing of their own "
-    "(expected normalization_layer alone)",
     "siam_layer3_strided": "dilated_output_stride (at the first run 'output stride 16 where the candidate's is 32', "
     "8 and 16 in fact: counted from the crop since eb1ca95) claims 16 of 17 mismatches; one is left unclaimed ('head: __getitem__ "
     "after neck.downsample.1 is missing in the candidate', reference path ''), for layer3 at stride 2 undilated: the "

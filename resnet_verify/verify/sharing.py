@@ -45,6 +45,16 @@ _LAYERS = frozenset({OpKind.CONV, OpKind.LINEAR, OpKind.BATCH_NORM, OpKind.NORM}
 _WITHIN_A_BLOCK = frozenset({OpKind.BATCH_NORM, OpKind.NORM})
 
 
+def _has_its_kind(this: Trace, other: Trace, path: str, twin: int | None) -> bool:
+    """The other side holds a layer of the kind the shared one is (a norm, a conv) in the same part
+    (the paired block, or outside the blocks): a BatchNorm run again on a second view, against a
+    network with no norm there, is the norms' difference (normalization_layer's), not a sharing one."""
+    kinds = {op.kind for op in this.ops if op.module_path == path and op.kind in _LAYERS}
+    unit = _unit_of(other)
+    theirs = {op.kind for op in other.ops if op.kind in _LAYERS and unit.get(op.id) == twin}
+    return not kinds or bool(kinds & theirs)
+
+
 def reused(trace: Trace) -> dict[int | None, list[tuple[str, str]]]:
     """Per block index (None: stem, head), the (parameter, path of its first user) pairs its layers
     read after a layer of another block (or, for norms, another layer) read them first."""
@@ -89,9 +99,12 @@ def _one_way(
     mine, theirs = reused(this), reused(other)
     by_index = {(p.candidate if candidate_shares else p.reference): p for p in pairs}
     out: list[Mismatch] = []
-    for index, items in mine.items():
+    for index, every in mine.items():
         pair = by_index.get(index) if index is not None else None
         twin = (pair.reference if candidate_shares else pair.candidate) if pair is not None else None
+        items = [(name, path) for name, path in every if _has_its_kind(this, other, path, twin)]
+        if not items:
+            continue  # norms shared where the other side has no norm there: the norms are the difference
         if (twin is not None and twin in theirs) or (index is None and None in theirs):
             continue  # the other side shares there too
         if pair is not None and twin is None and theirs:
