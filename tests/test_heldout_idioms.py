@@ -1130,12 +1130,6 @@ NOT_YET: dict[str, str] = {
     # heldout80, first run at 93d7b87 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 14 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 4 of 5):
-    "ode_widths_halved": "widths claims the convs and the Linear (78 of 347 mismatches) beside four "
-    "described_difference findings ('group_norm num_groups 8 where the reference has 16 (12 places)', '... 16 where "
-    "the reference has 32 ...') and six repeated_in_blocks ('norm with 16 parameters where the reference's has 32', "
-    "'cat output_shape (1, 9, 32, 32) where the reference has (1, 17, 32, 32)' in the ODE functions), for base width 8: "
-    "GroupNorm(min(32, dim))'s group count, the norms' parameters and the time-concatenated inputs follow the width but "
-    "are not claimed by widths (expected widths alone)",
     # heldout81, first run at abeef08 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 12 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 6 of 6):
@@ -1402,8 +1396,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout78, first run at 07c6dc8: 6 of 6
     # heldout79, first run at 4039b27: 5 of 5
     # heldout80, first run at 93d7b87: 4 of 5
-    "ode_widths_halved": "widths beside four described_difference (the GroupNorms' num_groups) and six "
-    "repeated_in_blocks (the norms' parameters, the time-concatenated inputs' shapes) findings, as the unswapped run",
     # heldout81, first run at abeef08: 6 of 6
 }
 NAMED = [i for i in ALL if i.named]

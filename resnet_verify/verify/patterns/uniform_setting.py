@@ -23,6 +23,8 @@ _NOT_A_SETTING = frozenset(
      "elementwise_affine", "in_features", "out_features", "values", "over", "function"}
 )  # fmt: skip
 MIN_PLACES = 3
+# settings that decide a layer's parameter count by themselves (a norm learning its shift only)
+_PARAMETER_SETTINGS = frozenset({"learned"})
 
 
 def _layer(ctx: Context, m: Mismatch) -> str:
@@ -51,7 +53,9 @@ def _counts(ctx: Context, layers: dict[tuple[object, ...], list[int]]) -> dict[t
     counts: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for i, m in enumerate(ctx.mismatches):
         key = (m.reference_op, m.candidate_op, m.reference_path, m.candidate_path)
-        if i not in ctx.claimed and m.kind is MismatchKind.PARAMS and key in layers and None not in key[:2]:
+        if i in ctx.claimed or m.kind is not MismatchKind.PARAMS or key not in layers or None in key[:2]:
+            continue
+        if any(ctx.mismatches[j].field in _PARAMETER_SETTINGS for j in layers[key]):
             counts[key].append(i)
     return counts
 

@@ -1,7 +1,7 @@
 """What follows from a width change and belongs to the widths cause: a projection shortcut one side
 needs only because its block changes the width, the parameters of a layer of no kind of its own
-(an LSTM, an attention) reading wider or narrower features, and which of its own modules a
-width-switched layer runs."""
+(an LSTM, an attention) reading wider or narrower features, which of its own modules a
+width-switched layer runs, the GroupNorms carrying a width and the concatenations joining one."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from resnet_verify.tracing.records import Block, OpKind
 from resnet_verify.verify.module_swap import FIELD as SWAP_FIELD
-from resnet_verify.verify.patterns.context import Context, fixed_weights
+from resnet_verify.verify.patterns.context import Context, attr, fixed_weights
 from resnet_verify.verify.records import Mismatch, MismatchKind, Region
 
 
@@ -115,4 +115,70 @@ def projection_blocks(ctx: Context, idx: Sequence[int]) -> list[Block]:
     ]
 
 
-__all__ = ["projection_blocks", "wider_readers", "width_projections", "width_switched_modules"]
+_CHANNEL_NORMS = frozenset({"group_norm", "instance_norm"})
+
+
+def _channel_ratio(ctx: Context, i: int, k: int = 0) -> float | None:
+    m = ctx.mismatches[i]
+    if m.reference_op is None or m.candidate_op is None:
+        return None
+    r, c = ctx.reference.ops[m.reference_op], ctx.candidate.ops[m.candidate_op]
+    if len(r.in_shapes) <= k or len(c.in_shapes) <= k or len(r.in_shapes[k]) < 2 or len(c.in_shapes[k]) < 2:
+        return None
+    a, b = r.in_shapes[k][1], c.in_shapes[k][1]
+    return round(b / a, 3) if a else None
+
+
+def norm_widths(ctx: Context, factors: set[float]) -> tuple[int, ...]:
+    """A GroupNorm's (or InstanceNorm's) parameter count at one of the network's width ratios, and its
+    group count where it changes in that ratio too (``GroupNorm(min(32, dim), dim)``: the group size
+    kept): they carry the width they are given."""
+    out = []
+    for i, m in enumerate(ctx.mismatches):
+        if i in ctx.claimed or m.op_kind is not OpKind.NORM or m.candidate_op is None:
+            continue
+        if attr(ctx.candidate.ops[m.candidate_op], "norm") not in _CHANNEL_NORMS:
+            continue
+        ratio = _channel_ratio(ctx, i)
+        if ratio is None or ratio not in factors:
+            continue
+        groups = (m.expected, m.actual) if m.field == "num_groups" else None
+        if m.kind is MismatchKind.PARAMS or (
+            groups is not None
+            and all(isinstance(g, int) and g > 0 for g in groups)
+            and round(groups[1] / groups[0], 3) == ratio
+        ):
+            out.append(i)
+    return tuple(out)
+
+
+def wider_concats(ctx: Context, factors: set[float]) -> tuple[int, ...]:
+    """A concatenation's output width where each input it joins is as wide as the other side's or at
+    one of the network's width ratios (an ODE block's time channel joined to a narrower state)."""
+    out = []
+    for i, m in enumerate(ctx.mismatches):
+        if i in ctx.claimed or m.op_kind is not OpKind.CAT or m.kind is not MismatchKind.SHAPE:
+            continue
+        if m.reference_op is None or m.candidate_op is None:
+            continue
+        n = len(ctx.reference.ops[m.reference_op].in_shapes)
+        if n != len(ctx.candidate.ops[m.candidate_op].in_shapes):
+            continue
+        ratios = [_channel_ratio(ctx, i, k) for k in range(n)]
+        if (
+            ratios
+            and all(r is not None and (r == 1.0 or r in factors) for r in ratios)
+            and set(ratios) != {1.0}
+        ):
+            out.append(i)
+    return tuple(out)
+
+
+__all__ = [
+    "norm_widths",
+    "projection_blocks",
+    "wider_concats",
+    "wider_readers",
+    "width_projections",
+    "width_switched_modules",
+]

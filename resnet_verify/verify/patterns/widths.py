@@ -10,7 +10,9 @@ from resnet_verify.tracing.records import LAYOUT_KINDS, OpKind, OpRecord, Trace
 from resnet_verify.verify.patterns.context import Context, at, attr, convs
 from resnet_verify.verify.patterns.squeeze_excitation import se_ops
 from resnet_verify.verify.patterns.width_follows import (
+    norm_widths,
     projection_blocks,
+    wider_concats,
     wider_readers,
     wider_selections,
     width_projections,
@@ -337,11 +339,14 @@ def detect_widths(ctx: Context) -> list[Finding]:
     if not ratios:
         return []
     projections = width_projections(ctx)
+    known = set(ratios.values())
+    follow = (*norm_widths(ctx, known), *wider_concats(ctx, known))
     idx = tuple(
         sorted(
-            {*ratios, *projections, *wider_readers(ctx), *wider_selections(ctx), *width_switched_modules(ctx)}
+            {*ratios, *projections, *wider_readers(ctx), *wider_selections(ctx), *width_switched_modules(ctx),
+             *follow}
         )
-    )
+    )  # fmt: skip
     if not any(_own_width_differs(ctx, i) for i in idx):
         return []  # only inputs differ (a Linear fed a stage fewer): they follow from what feeds them
     where, inner_only = _scope(ctx, idx)
