@@ -1016,10 +1016,6 @@ NOT_YET: dict[str, str] = {
     "head), 45 mismatches, for conditional batch norm under the style tables: the tables' multiplies and adds, present "
     "on both sides, read as missing from the candidate once the norm under them differs (expected normalization_layer "
     "alone)",
-    "adain_alpha_blend": "residual_add_missing ('Residual additions missing in every block (in the reference)': 'The "
-    "candidate adds a shortcut in 1 blocks'), claiming all 20 mismatches (the decoder's ops, located in the "
-    "reference), for test.py's alpha 0.6 blend feat * 0.6 + content_f * 0.4 in the root's forward: the blend with the "
-    "encoder's output read as a residual add around the AdaIN (expected described at the root)",
     # heldout69, first run at 1dc018d (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 10 of 16 right; twins 16 of 16 clean; swapped 4 of 5):
     "sg_tutel_einsum": "multi_scale_block ('the middle conv is cut into groups of 16 channels, 4 3x3 convs on them, "
