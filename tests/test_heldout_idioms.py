@@ -668,11 +668,6 @@ NOT_YET: dict[str, str] = {
     "head described_difference (extra arange, repeat_interleave, cat) for the proposals passed as one K x 5 tensor with "
     "image indices, the format torchvision converts the list to (equal to 0 in float64 with the weights copied; "
     "expected clean)",
-    "label_text_unnormalized_text": "parameters_computed_in_forward ('the candidate's weights are computed in forward "
-    "(embedding→mean(dim=(1,))→linear); the reference's ... →linear→norm→div)') for the text features' normalisation "
-    "line left out: the text features are computed from parameters and a token buffer alone, so they read as the "
-    "classifier's weight computed in forward, and that name is the expectation's wrong name (at the first run: nothing "
-    "reported, the matmul's Linear reading had dropped the chain) (expected described at the root)",
     # 15 of 16 clean; swapped 4 of 4):
     # heldout50, first run at 02437f6 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 13 of 16 right; twins 16 of 16 clean; swapped 4 of 4):

@@ -24,7 +24,6 @@ import contextlib
 import copy
 import functools
 import io
-import re
 import sys
 import types
 import warnings
@@ -37,7 +36,7 @@ from torch import nn
 
 from resnet_verify.errors import UsageError
 from resnet_verify.specs import module_copy
-from resnet_verify.specs.steps import step_name
+from resnet_verify.specs.reparametrize import has_reparametrization, strip_reparametrizations
 
 MODEL_MARK = "[model] "
 
@@ -312,107 +311,6 @@ def copy_model(model: nn.Module, memo: dict[int, Any] | None = None) -> nn.Modul
     return copied
 
 
-def strip_reparametrizations(model: nn.Module) -> dict[str, str]:
-    """Fold weight_norm / spectral_norm and any other parametrization (both the ``parametrize`` and
-    the old hook forms) into plain weights, in place, on a copy. Returns what each folded weight was
-    computed by (``{"layer1.0.conv1.weight": "spectral_norm"}``): the trace reads the conv as it
-    reads the reference's, and tags it with the transform, so that the difference is still seen.
-    """
-    from torch.nn.utils import parametrize
-    from torch.nn.utils.spectral_norm import SpectralNorm, remove_spectral_norm
-    from torch.nn.utils.weight_norm import WeightNorm, remove_weight_norm
-
-    folded: dict[str, str] = {}
-    for prefix, module in list(model.named_modules()):
-        at = f"{prefix}." if prefix else ""
-        if parametrize.is_parametrized(module):
-            for name in list(module.parametrizations):
-                folded[at + name] = "→".join(_parametrization_steps(module.parametrizations[name]))
-            _fold_parametrizations(module)
-        for hook in list(module._forward_pre_hooks.values()):
-            if isinstance(hook, WeightNorm):
-                remove_weight_norm(module, hook.name)
-                folded[at + hook.name] = "weight_norm"
-            elif isinstance(hook, SpectralNorm):
-                remove_spectral_norm(module, hook.name)
-                folded[at + hook.name] = "spectral_norm"
-    return folded
-
-
-def _fold_parametrizations(module: nn.Module) -> None:
-    """Every parametrized tensor of ``module`` as a plain parameter holding its computed value.
-
-    Not torch's ``remove_parametrizations``: a deep copy of a parametrized module shares its class
-    (``ParametrizedConv2d``) with the original, whose properties that function deletes from the
-    class, so removing them from the traced copy broke the user's own model ('ParametrizedConv2d'
-    object has no attribute 'weight' at its next forward). Here only the copy's instance changes."""
-    import torch
-
-    chains = module.parametrizations
-    assert isinstance(chains, torch.nn.ModuleDict)
-    values = {name: getattr(module, name).detach().clone() for name in list(chains)}
-    grads = {name: bool(getattr(chains[name], "original", values[name]).requires_grad) for name in values}
-    del module._modules["parametrizations"]
-    module.__class__ = type(module).__bases__[0]  # the class torch's parametrize injected over
-    for name, value in values.items():
-        module.register_parameter(name, torch.nn.Parameter(value, requires_grad=grads[name]))
-
-
-def _parametrization_steps(chain: nn.ModuleList) -> list[str]:
-    """What each parametrization computes: torch's own by name (``spectral_norm``), a user's module
-    by the ops its forward runs on the weight (``mean→sub→std→add→div``: a weight standardization
-    written as a ``parametrize`` module reads as the same one written in ``forward``)."""
-    import torch
-    from torch.overrides import TorchFunctionMode
-
-    names: list[str] = []
-    derived: dict[int, Any] = {}  # the weight and what is computed from it (kept alive: ids stay unique)
-
-    class _Names(TorchFunctionMode):
-        def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
-            out = func(*args, **(kwargs or {}))
-            name = getattr(func, "__name__", "")
-            reads = any(
-                id(a) in derived for a in (*args, *(kwargs or {}).values()) if isinstance(a, torch.Tensor)
-            )
-            if reads and name not in ("__get__", "size", "dim", "numel", "__len__"):
-                names.append(
-                    step_name(name, tuple(args), kwargs or {})
-                )  # a step on the weight, not bookkeeping
-                for t in out if isinstance(out, tuple | list) else (out,):
-                    if isinstance(t, torch.Tensor):
-                        derived[id(t)] = t
-            return out
-
-    steps: list[str] = []
-    value = getattr(chain, "original", None)
-    for p in chain:
-        if (type(p).__module__ or "").startswith("torch.") or not isinstance(value, torch.Tensor):
-            steps.append(_snake(type(p).__name__))
-            value = None
-            continue
-        names.clear()
-        derived.clear()
-        derived[id(value)] = value
-        probe = copy.deepcopy(
-            p
-        )  # a parametrization with state (a power iteration's vectors) must not advance
-        try:
-            with torch.no_grad(), _Names():
-                value = probe(value)
-        except Exception:  # a parametrization that cannot run here is named, not read
-            steps.append(_snake(type(p).__name__))
-            value = None
-            continue
-        steps.extend(dict.fromkeys(names) or [_snake(type(p).__name__)])
-    return steps
-
-
-def _snake(class_name: str) -> str:
-    """``_SpectralNorm`` -> ``spectral_norm``: a parametrization's name as its function spells it."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", class_name.strip("_")).lower()
-
-
 __all__ = [
     "MODEL_MARK",
     "copy_model",
@@ -420,6 +318,7 @@ __all__ = [
     "model_folder",
     "model_output",
     "set_training",
+    "has_reparametrization",
     "strip_reparametrizations",
     "to_device",
     "unwrap",

@@ -107,11 +107,20 @@ def detect_param_ops(ctx: Context) -> list[Finding]:
         first = ctx.mismatches[idx[0]]
         lines = sorted({str(ctx.mismatches[i].source) for i in idx if ctx.mismatches[i].source})
         named = _is_standardization(str(mine)) or _is_standardization(str(theirs))
+        # both sides compute the weight, neither by a torch parametrization: no variant (used as
+        # stored against computed) but one computation written otherwise, described
+        otherwise = bool(mine) and bool(theirs) and not (_parametrization(mine) or _parametrization(theirs))
         n = len(idx)
         findings.append(
             Finding(
-                pattern=Pattern.WEIGHT_STANDARDIZATION if named else Pattern.PARAM_OPS,
-                title="weight standardization" if named else "parameters computed in forward",
+                pattern=Pattern.WEIGHT_STANDARDIZATION
+                if named
+                else (Pattern.DESCRIBED if otherwise else Pattern.PARAM_OPS),
+                title="weight standardization"
+                if named
+                else (
+                    "weights computed otherwise in forward" if otherwise else "parameters computed in forward"
+                ),
                 message=(
                     f"In {n} layer{'s' if n > 1 else ''} ({first.candidate_path}{' ...' if n > 1 else ''}) the "
                     f"candidate's weights are {_what(mine)}; the reference's are {_what(theirs)}. "
