@@ -823,15 +823,6 @@ NOT_YET: dict[str, str] = {
     "exactly (0 in float64): the fused conv not read as the pair (expected clean)",
     # heldout59, first run at a9f7586 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 9 of 16 right; twins 16 of 16 clean; swapped 6 of 6):
-    "dgcnn_static_graph": "repeated_in_blocks ('matmul, a multiply by -2, pow, sum, neg, sub, topk ... missing in the "
-    "candidate (main path), in 3 blocks') placed at bn2, bn3, bn4 (the BatchNorms held both as self.bnN and inside "
-    "convN name the blocks) and a described_difference in the head for the graph computed once and passed to every "
-    "get_graph_feature: the right ops, located at the BatchNorm attributes rather than the root's forward where the "
-    "knn calls sit (expected described at the root)",
-    "dgcnn_no_featdiff": "repeated_in_blocks ('sub missing in the candidate (main path), in 3 blocks') placed at bn2, "
-    "bn3, bn4 and one unclaimed 'stem: sub ... is missing in the candidate' at the root for cat((feature, x)) without "
-    "the centre subtracted: the missing sub located at the BatchNorm attributes that name the blocks rather than at "
-    "the root's get_graph_feature calls, the first layer's left unclaimed (expected described at the root)",
     "gcmr_graphlinear_conv1d": "four repeated_in_blocks ('1 conv where the reference has matmul', 'an add of a learned "
     "parameter (gc.1.lin1.b) missing', main path and shortcut) and two described_difference (stem, head), plus one "
     "unclaimed '3 parameter tensors (12,288 values) never used in forward: shape.0.skip_conv.weight ...' for every "
