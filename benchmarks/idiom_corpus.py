@@ -82,7 +82,8 @@ public repositories write them; ``heldout78``: ResNets from model-compression an
 write them; ``heldout79``: ResNets from few-shot, meta-learning and continual-learning repositories as they write
 them; ``heldout80``: ResNets from neural-ODE and uncertainty-estimation repositories as they write them;
 ``heldout81``: ResNet feature encoders from optical-flow, stereo-matching and visual-tracking repositories as they
-write them); an idiom's
+write them; ``heldout82``: speaker-verification residual networks as speaker and speech repositories write them); an
+idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1694,6 +1695,22 @@ PART_NOTES = {
     "branch BNs the second view runs again left unclaimed), siam_layer3_strided (dilated_output_stride, the template's "
     "whole-map crop slice left unclaimed), siam_xcorr_full (xcorr_fast named grouped_conv); the test of it, which "
     "builds the candidate on meta, misses the same four.",
+    "heldout82": "speaker-verification residual networks as speaker and speech repositories write them, each against "
+    "the user's own unedited builder in the same file: a thin ResNet-34 at 1 x 32 x 48 log-mel (BasicBlocks at 8 / 16 / "
+    "32 / 64 channels, the 64 x 4 x 6 map reshaped to (batch, 256, 6), temporal statistics pooling, seg_1 to a 32-d "
+    "embedding, an AM-softmax head at test time, s * cos): wespeaker's TSTP on the 4-D map with torch.var_mean and "
+    "voxceleb_trainer's AMSoftmax by torch.norm, clamp, div and torch.mm (clean), wespeaker's ResNet18 configuration "
+    "(block_counts), voxceleb_trainer's stem conv with its default bias (conv_bias_before_bn), a StatsPool over frequency "
+    "and time together with seg_1 sized for it and the head's embedding left unnormalised (described); the thin ResNet-34 "
+    "with wespeaker's attentive statistics pooling (1x1 Conv1d attention with tanh, a softmax over the frames, the "
+    "weighted mean and std) returning the embedding: the variance as speechbrain's weighted squared deviations (clean), "
+    "the attention's tanh as ReLU (activation_function), ResNet34SE's SE modules (squeeze_excitation), "
+    "ResNet34StatsPool's dropout after the embedding (dropout); an ECAPA-TDNN at 32 x 64 in wespeaker's spelling "
+    "(SE_Res2Blocks with dilations 2 / 3 / 4 and Res2Net scale 4, multi-layer feature aggregation, ASTP with global "
+    "context, BatchNorm1d, the embedding Linear, an AAM-softmax head at test time): TaoRuijie's Conv1d SEModule and the "
+    "context by .repeat (clean), Res2Net scale 1 (multi_scale_block), TaoRuijie's summed block inputs, the aggregation "
+    "taking the first layer's output too and the head returning the bare cosine (described) "
+    "(tests/fixtures/heldout/batch82_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

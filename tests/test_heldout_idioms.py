@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Eighty-two parts: ``heldout`` to
-``heldout81`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Eighty-three parts: ``heldout`` to
+``heldout82`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -291,6 +291,11 @@ compared with the user's own unedited builder: refactors, named variants and sin
 them (a RAFT-style BasicEncoder with its norm chosen by a string and the two frames run as one batch, PSMNet's
 feature_extraction with dilated blocks and spatial-pyramid pooling, a Siamese tracker's ResNet-50 cut after a dilated
 layer3 with an adjust neck, a centre-cropped template and a depthwise correlation), compared with the user's own
+unedited builder: refactors, named variants and single mistakes) and
+``heldout82`` speaker-verification residual networks as speaker and speech repositories write them (a thin
+ResNet-34 over a log-mel map with its frequency folded into the channels, temporal statistics pooling and an AM-softmax
+head; the same with attentive statistics pooling; an ECAPA-TDNN of SE-Res2Net 1-D blocks with multi-layer feature
+aggregation, attentive statistics pooling with global context and an AAM-softmax head), compared with the user's own
 unedited builder: refactors, named variants and single mistakes) and
 
 ``development``
@@ -1541,6 +1546,7 @@ def test_manifest_is_consistent() -> None:
         "heldout79": 16,
         "heldout80": 16,
         "heldout81": 16,
+        "heldout82": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
