@@ -83,6 +83,7 @@ write them; ``heldout79``: ResNets from few-shot, meta-learning and continual-le
 them; ``heldout80``: ResNets from neural-ODE and uncertainty-estimation repositories as they write them;
 ``heldout81``: ResNet feature encoders from optical-flow, stereo-matching and visual-tracking repositories as they
 write them; ``heldout82``: speaker-verification residual networks as speaker and speech repositories write them); an
+write them; ``heldout83``: residual networks for time series and tabular data as public repositories write them); an
 idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
@@ -1716,6 +1717,25 @@ PART_NOTES = {
     "F.linear: the same logits), ecapa_dense_sums (the summed block inputs cut the chain into four blocks for three, so "
     "layer2 is paired with the reference's layer4 and described there and as repeated_in_blocks, one skip left "
     "unclaimed); the test of it, which builds the candidate on meta, misses the same two.",
+    "heldout83": "residual networks for time series and tabular data as public repositories write them, each against "
+    "the user's own unedited builder in the same file: the ResNet baseline for time-series classification of Wang et "
+    "al. as PyTorch ports of dl-4-tsc write it at 3 x 64 (three blocks of bias-free Conv1d + BatchNorm1d of kernels 8 / "
+    "5 / 3 at 16 / 32 / 32 channels, the even kernel padded 'same' by hand with F.pad(x, (3, 4)), a 1x1 conv + BN "
+    "shortcut where the width grows and a BatchNorm1d alone where it stays, global average pooling over time): the pad "
+    "as an nn.ConstantPad1d module in a Sequential block and every layer an attribute of the root with the blocks as "
+    "loops in forward (clean), Conv1d's "
+    "default bias before every BN (conv_bias_before_bn), Keras' BatchNormalization defaults (keras_batchnorm), the "
+    "even kernel's extra zero on the left and the third block's BatchNorm1d shortcut as the identity (described); "
+    "InceptionTime on a channels-last (N, 64, 3) input transposed inside forward (six modules of a 1x1 bottleneck, "
+    "kernels 39 / 19 / 9 made odd as tsai does and a max-pool branch, a ResidualLayer of 1x1 conv + BN, add and ReLU "
+    "after modules 2 and 5): Keras' GlobalAveragePooling1D over the channels-last map (clean), use_residual=False "
+    "(residual_add_missing), the shortcut without its BN (projection_without_bn), the first module without its "
+    "bottleneck and no ReLU after the add (described); rtdl's tabular ResNet on PLR periodic numerical embeddings of "
+    "16 features (cos / sin of learned frequencies, one linear layer per feature, ReLU, flattened; two blocks of "
+    "BatchNorm1d, Linear, ReLU, Dropout, Linear, Dropout and x_input + x; a BatchNorm1d, ReLU, Linear head): the "
+    "per-feature linear layers by einsum (clean), normalization='LayerNorm' (normalization_layer), the dropouts left "
+    "out (dropout), PLR-lite's shared Linear and the head without its ReLU (described) "
+    "(tests/fixtures/heldout/batch83_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
