@@ -45,14 +45,25 @@ _LAYERS = frozenset({OpKind.CONV, OpKind.LINEAR, OpKind.BATCH_NORM, OpKind.NORM}
 _WITHIN_A_BLOCK = frozenset({OpKind.BATCH_NORM, OpKind.NORM})
 
 
-def _has_its_kind(this: Trace, other: Trace, path: str, twin: int | None) -> bool:
+def _layer_kinds(trace: Trace) -> tuple[dict[str, set[OpKind]], dict[int | None, set[OpKind]]]:
+    """The kinds of layer each module path runs, and each part holds (a block's index; None outside)."""
+    unit = _unit_of(trace)
+    by_path: dict[str, set[OpKind]] = {}
+    by_part: dict[int | None, set[OpKind]] = {}
+    for op in trace.ops:
+        if op.kind in _LAYERS:
+            by_path.setdefault(op.module_path, set()).add(op.kind)
+            by_part.setdefault(unit.get(op.id), set()).add(op.kind)
+    return by_path, by_part
+
+
+def _has_its_kind(mine: dict[str, set[OpKind]], theirs: dict[int | None, set[OpKind]], path: str,
+                  twin: int | None) -> bool:  # fmt: skip
     """The other side holds a layer of the kind the shared one is (a norm, a conv) in the same part
     (the paired block, or outside the blocks): a BatchNorm run again on a second view, against a
     network with no norm there, is the norms' difference (normalization_layer's), not a sharing one."""
-    kinds = {op.kind for op in this.ops if op.module_path == path and op.kind in _LAYERS}
-    unit = _unit_of(other)
-    theirs = {op.kind for op in other.ops if op.kind in _LAYERS and unit.get(op.id) == twin}
-    return not kinds or bool(kinds & theirs)
+    kinds = mine.get(path, set())
+    return not kinds or bool(kinds & theirs.get(twin, set()))
 
 
 def reused(trace: Trace) -> dict[int | None, list[tuple[str, str]]]:
@@ -99,10 +110,11 @@ def _one_way(
     mine, theirs = reused(this), reused(other)
     by_index = {(p.candidate if candidate_shares else p.reference): p for p in pairs}
     out: list[Mismatch] = []
+    kinds_here, kinds_there = _layer_kinds(this)[0], _layer_kinds(other)[1]
     for index, every in mine.items():
         pair = by_index.get(index) if index is not None else None
         twin = (pair.reference if candidate_shares else pair.candidate) if pair is not None else None
-        items = [(name, path) for name, path in every if _has_its_kind(this, other, path, twin)]
+        items = [(name, path) for name, path in every if _has_its_kind(kinds_here, kinds_there, path, twin)]
         if not items:
             continue  # norms shared where the other side has no norm there: the norms are the difference
         if (twin is not None and twin in theirs) or (index is None and None in theirs):
