@@ -669,9 +669,6 @@ NOT_YET: dict[str, str] = {
     # reference is the user's own builder in the same file; 12 of 16 right; twins 16 of 16 clean; swapped 4 of 5):
     # heldout49, first run at 9a4054b (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 8 of 16 right; twins 16 of 16 clean; swapped 5 of 5):
-    "sat_no_grad_encoder": "nothing reported (0 mismatches) for the ResNet run under torch.no_grad() in forward, where "
-    "the reference trains layer2-4 through it: the gradient cut a no_grad block makes is not compared (expected "
-    "described at the root or the resnet)",
     "region_rois_tensor": "parameters_computed_in_forward ('the reference's [pooler weights] are computed in forward "
     "(__getitem__→full_like→cat)': the list-to-rois conversion inside torchvision read as a weight transform) and a "
     "head described_difference (extra arange, repeat_interleave, cat) for the proposals passed as one K x 5 tensor with "

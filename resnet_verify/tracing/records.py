@@ -264,6 +264,18 @@ class Regularizer:
 
 
 @dataclass(frozen=True, slots=True)
+class GradOff:
+    """A stretch of the forward the user ran with gradients off (``tracing/grad_mode.py``): ops
+    ``first`` to ``end - 1`` produce tensors nothing learns through."""
+
+    first: int
+    end: int
+    path: str  # the module whose forward was running when it began ("" = the root's)
+    spelling: str  # "torch.no_grad()", "torch.inference_mode()" ...
+    source: SourceLoc | None = None  # the ``with`` line, or the decorated function's
+
+
+@dataclass(frozen=True, slots=True)
 class Trace:
     model_type: str
     input_shape: Shape
@@ -281,6 +293,7 @@ class Trace:
     regularizers: tuple[Regularizer, ...] = ()  # train-mode layers (tracing/regularizers.py)
     repairs: tuple[Repair, ...] = ()  # bools read as ints on the traced copy after a crash (repairs.py)
     output_op: int | None = None  # the op that made the prediction (None: not recorded, e.g. Keras)
+    grad_off: tuple[GradOff, ...] = ()  # where the user's forward turned gradients off
 
     @property
     def total_params(self) -> int:

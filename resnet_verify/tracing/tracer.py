@@ -37,6 +37,7 @@ from resnet_verify.tracing.buffer_values import small_buffer_values
 from resnet_verify.tracing.crashes import crash_record
 from resnet_verify.tracing.custom_grad import keep_gradient_functions
 from resnet_verify.tracing.flop_mode import FlopCount
+from resnet_verify.tracing.grad_mode import GradModeWatch
 from resnet_verify.tracing.hand_spectral import read_spectral_norms
 from resnet_verify.tracing.module_hooks import ModuleHooks, Sites
 from resnet_verify.tracing.outputs import other_tensors, select_output
@@ -45,6 +46,7 @@ from resnet_verify.tracing.recorder import Recorder, shape_of
 from resnet_verify.tracing.records import (
     INPUT_ID,
     Crash,
+    GradOff,
     ModuleCall,
     OpRecord,
     ParamInfo,
@@ -124,6 +126,7 @@ class _Run:
     device: str
     meta_failed: bool = False  # a CPU run that retried a forward meta tensors could not run
     reparametrized: dict[str, str] = field(default_factory=dict)  # weight name -> weight_norm ...
+    grad_off: tuple[GradOff, ...] = ()
 
 
 def _run(
@@ -140,12 +143,15 @@ def _run(
     x = torch.zeros(shape, device=device) if device != "meta" else torch.empty(shape, device="meta")
     recorder.producer[id(x)] = INPUT_ID
     recorder.stop = sys._getframe(0)
+    watch = GradModeWatch(
+        lambda: len(recorder.ops), lambda: recorder.stack[-1] if recorder.stack else "", recorder.stop
+    )
     error: BaseException | None = None
     output: Any = None
     try:
         # FlopCount (a dispatch mode, torch's formulas) sees the aten ops each recorded call lowers
         # to, so the recorder attributes every MAC to the op that caused it, name-independently.
-        with torch.no_grad(), FlopCount() as flops, recorder:
+        with torch.no_grad(), FlopCount() as flops, recorder, watch:
             recorder.flops = flops
             with model_output():  # the model's prints must not reach the report on stdout
                 output = model(x)
@@ -154,7 +160,17 @@ def _run(
     finally:
         for h in handles:
             h.remove()
-    return _Run(recorder, hooks.calls(), output, error, model, device, meta_failed, reparametrized)
+    return _Run(
+        recorder,
+        hooks.calls(),
+        output,
+        error,
+        model,
+        device,
+        meta_failed,
+        reparametrized,
+        tuple(watch.regions),
+    )
 
 
 def _looks_meta_specific(exc: BaseException) -> bool:
@@ -414,6 +430,7 @@ def trace(
         output_is_tensor=chosen is not None or crash is not None,
         side_outputs=side_outputs,
         output_op=output_op,
+        grad_off=run.grad_off,
         regularizers=_regularizers(run, shape, ops, structure, crash is None),
         repairs=repairs,
     )

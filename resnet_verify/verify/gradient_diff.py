@@ -1,4 +1,6 @@
-"""Where one side cuts the gradient and the other does not: ``x.detach()``, ``x.data``.
+"""Where one side cuts the gradient and the other does not: ``x.detach()``, ``x.data``, and a forward
+whose output carries no gradient at all because the user ran it with gradients off (``torch.no_grad()``,
+``torch.inference_mode()``, a decorated ``forward``: ``tracing/grad_mode.py``).
 
 A detached tensor holds the same values, so shapes, parameters and outputs all agree and the op
 alignment skips it (a layout op); but no gradient flows back through it, so what feeds it trains
@@ -68,9 +70,60 @@ def _paths(a: Block, b: Block) -> list[tuple[Region, str, Sequence[int], Sequenc
     ]
 
 
-def gradient_mismatches(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
-    if cand.crash is not None or not any(o.name in CUTS for t in (ref, cand) for o in t.ops):
+def _learns(trace: Trace) -> bool | None:
+    """Whether the prediction carries a gradient back to some parameter (None: no output op). Grad-off
+    stretches and cuts produce tensors without history; buffers and the input have none of their own."""
+    if trace.output_op is None:
+        return None
+    off = {i for r in trace.grad_off for i in range(r.first, r.end)}
+    buffers = {n for p in trace.params if p.is_buffer for n in (p.name, *p.aliases)}
+    carries = [False] * len(trace.ops)
+    for op in trace.ops:
+        if op.id in off or op.name in CUTS:
+            continue
+        carries[op.id] = any(p not in buffers for p in op.params) or any(
+            0 <= i < len(carries) and carries[i] for i in op.inputs
+        )
+    return carries[trace.output_op]
+
+
+def _grad_off_mismatch(ref: Trace, cand: Trace) -> list[Mismatch]:
+    """One mismatch where one side's prediction carries no gradient because of a grad-off stretch of
+    its forward (a linear probe's frozen encoder still trains its head: only a whole model that cannot
+    learn is a difference of the network; which layers train is otherwise a training choice)."""
+    learns_r, learns_c = _learns(ref), _learns(cand)
+    if learns_r is None or learns_c is None or learns_r == learns_c:
         return []
+    side = cand if not learns_c else ref
+    if not side.grad_off:
+        return []  # a cut by detach: counted where it is
+    region = max(side.grad_off, key=lambda r: (r.end - r.first, -r.first))
+    where = f"line {region.source.line}" if region.source is not None else "its forward"
+    if side is cand:
+        text = (
+            f"the candidate runs its forward under {region.spelling} ({where}): its output carries no "
+            "gradient, so no parameter can learn (loss.backward() fails); the reference's trains"
+        )
+        paths: tuple[str | None, str | None] = (None, region.path)
+        source = region.source
+    else:
+        text = (
+            f"the reference runs its forward under {region.spelling} ({where}), so nothing in it learns; "
+            "the candidate's output carries a gradient"
+        )
+        paths, source = (region.path, None), None
+    return [Mismatch(
+        MismatchKind.OP, paths[0], paths[1], "gradient", "flows" if side is cand else "stopped",
+        "stopped" if side is cand else "flows", text, source, Region.MODEL,
+    )]  # fmt: skip
+
+
+def gradient_mismatches(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
+    if cand.crash is not None:
+        return []
+    grad_off = _grad_off_mismatch(ref, cand) if ref.grad_off or cand.grad_off else []
+    if not any(o.name in CUTS for t in (ref, cand) for o in t.ops):
+        return grad_off
     out: list[Mismatch] = []
     live_r, live_c = _live(ref), _live(cand)
     for region, where, ref_ops, cand_ops, pair in _places(ref, cand, pairs):
@@ -90,7 +143,7 @@ def gradient_mismatches(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> 
                 f"{where}: the reference cuts the gradient here ({op.name}), the candidate lets it flow",
                 None, region, OpKind.RESHAPE, pair, o, None,
             ))  # fmt: skip
-    return out
+    return out or grad_off
 
 
 __all__ = ["CUTS", "gradient_mismatches"]
