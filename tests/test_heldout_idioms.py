@@ -329,10 +329,6 @@ NOT_YET: dict[str, str] = {
     "conv (shortcut), in 3 blocks'), 38 mismatches, for the attention's bias-free 1x1 convs on the pooled 1 x 1 map "
     "as nn.Linear layers on the flattened vector, the same function with the weights reshaped (relative 1e-15 in "
     "float64): a Linear on a pooled vector not read as a 1x1 conv on a 1 x 1 map (expected clean) [kept after the session: the numeric check pairs only tensors of one shape, since a 1x1 conv's (o, i, 1, 1) weight where a Linear's (o, i) is, or a Conv1d's (o, i, 1) where a Conv2d's is, is another state dict: the conv classifier is a named variant]",
-    "fno_skip_flat_conv1d": "repeated_in_blocks ('conv dilation (1,) where the reference has (1, 1); conv kernel_size "
-    "(1,) ...; padding (0,) ...; stride (1,) ..., in 4 blocks') for each 1x1 skip as an nn.Conv1d over the map "
-    "flattened to (B, C, H * W) and viewed back, the same 1x1 conv (6e-17 in float64): the flattened Conv1d not read "
-    "as the 2-D 1x1 conv (expected clean) [kept after the session: the numeric check pairs only tensors of one shape, since a 1x1 conv's (o, i, 1, 1) weight where a Linear's (o, i) is, or a Conv1d's (o, i, 1) where a Conv2d's is, is another state dict: the conv classifier is a named variant]",
     "fno_lift_conv1x1": "one unclaimed mismatch ('stem: expected Linear, found 1x1 conv' at fc0) for the lifting fc0 "
     "as a 1x1 Conv2d on the channels-first map where the builder's nn.Linear runs on the channels-last map after the "
     "grid is concatenated, the same per-position map (4e-17 in float64); the projection's 1x1 convs pass (expected "

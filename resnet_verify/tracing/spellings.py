@@ -3,7 +3,7 @@
 Weight products (matmul, einsum, im2col) read as the layers they compute, a conv's bias added by hand as
 its bias (a deformable conv's zero
 fills part of it, and a mean over an unfolded window is the average pool); channels-last shapes read
-channels-first (a Linear on NHWC is a 1x1 conv); a pool of one element is a strided slice or the
+channels-first (a Linear on NHWC is a 1x1 conv, a 1x1 conv over flattened positions the map's own); a pool of one element is a strided slice or the
 identity, a negative pad a crop; a strided slice read by a 1x1 conv is its stride; zero pads folded
 into the conv / pool reading them (a causal 1-D conv's left pad or chomp too), or dropped where no
 pool window reads them; a mean over rows read before the Linear it follows, a mean over frames and
@@ -42,6 +42,7 @@ from resnet_verify.tracing.commute import (
 from resnet_verify.tracing.conv_bias import fold_conv_bias
 from resnet_verify.tracing.crops import crops_as_slices
 from resnet_verify.tracing.einsum_matmul import einsums_as_matmuls
+from resnet_verify.tracing.flat_pointwise import flat_pointwise
 from resnet_verify.tracing.frame_means import frame_mean_into_pool, mean_before_linear
 from resnet_verify.tracing.frozen_bn import join_frozen_bn
 from resnet_verify.tracing.layout import channels_first
@@ -62,7 +63,7 @@ from resnet_verify.tracing.unit_pools import unit_pools
 from resnet_verify.tracing.vector_convs import linears_as_convs
 
 SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
-    read_products, fold_conv_bias, deform_fills, unfold_pools, blocked_pools, blocked_repeats, channels_first,
+    read_products, fold_conv_bias, deform_fills, unfold_pools, blocked_pools, blocked_repeats, channels_first, flat_pointwise,
     unit_pools, crops_as_slices, strided_slices, fold_pads, drop_unread_pads, fold_causal_padding, mean_before_linear, frame_mean_into_pool,
     join_partial_pools, join_frozen_bn, join_bn_scale, join_normalize, join_norm_modules, sort_activations,
     join_swish, join_hard_swish, join_relu, relu_before_max_pool, avg_pool_before_1x1, upsample_before_1x1, slice_before_activation,
