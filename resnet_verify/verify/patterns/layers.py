@@ -7,13 +7,30 @@ from resnet_verify.verify.patterns.context import Context, at, attr, consumers, 
 from resnet_verify.verify.records import BlockPair, Finding, Mismatch, MismatchKind, Pattern, Region
 
 
+def _mean_norm(op: OpRecord) -> str | None:
+    """The norm's name when it subtracts a per-channel mean (a bias before it cancels): BatchNorm,
+    InstanceNorm, or a GroupNorm of one channel per group; else None."""
+    a = dict(op.attrs)
+    if op.kind is OpKind.BATCH_NORM:
+        return "BatchNorm"
+    if op.kind is not OpKind.NORM:
+        return None
+    channels = op.in_shapes[0][1] if op.in_shapes and len(op.in_shapes[0]) > 1 else None
+    if a.get("norm") == "instance_norm":
+        return "InstanceNorm"
+    if a.get("norm") == "group_norm" and channels is not None and a.get("num_groups") == channels:
+        return "GroupNorm"
+    return None
+
+
 def detect_conv_bias(ctx: Context) -> list[Finding]:
     cand = ctx.candidate
 
-    def feeds_bn(op_id: int | None) -> bool:
-        return op_id is not None and any(
-            c.kind is OpKind.BATCH_NORM for c in consumers(cand, op_id, through_layout=True)
-        )
+    def norm_after(op_id: int | None) -> str | None:
+        if op_id is None:
+            return None
+        names = (_mean_norm(c) for c in consumers(cand, op_id, through_layout=True))
+        return next((n for n in names if n is not None), None)
 
     def conv(m: Mismatch) -> bool:  # a conv, or a transposed one (an up-sampling head's deconv)
         if m.op_kind is OpKind.CONV:
@@ -27,22 +44,24 @@ def detect_conv_bias(ctx: Context) -> list[Finding]:
             and m.field == "bias"
             and m.actual is True
             and m.expected is False
-            and feeds_bn(m.candidate_op)
+            and norm_after(m.candidate_op) is not None
         )
     )
     if not bias:
         return []
     first = ctx.mismatches[bias[0]]
     paths = sorted({ctx.mismatches[i].reference_path or "" for i in bias})
+    norms = sorted({norm_after(ctx.mismatches[i].candidate_op) or "" for i in bias})
+    norm = " / ".join(norms)
     return [
         Finding(
             pattern=Pattern.BIAS_BEFORE_BN,
-            title="Conv bias before BatchNorm",
-            message=f"{len(bias)} convolutions followed by BatchNorm have bias=True: the BN mean subtraction cancels "
+            title=f"Conv bias before {norm}",
+            message=f"{len(bias)} convolutions followed by {norm} have bias=True: the norm's mean subtraction cancels "
             f"the bias, so it is dead weight (and the state_dict no longer matches the reference's).",
             locations=tuple(paths)[:8],
             mismatches=bias,
-            suggestion=f"{at(first.candidate_path, first.source)}: pass bias=False to every Conv2d that feeds a BatchNorm2d",
+            suggestion=f"{at(first.candidate_path, first.source)}: pass bias=False to every conv that feeds a {norm}",
             source=first.source,
         )
     ]
