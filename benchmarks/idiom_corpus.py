@@ -83,7 +83,8 @@ write them; ``heldout79``: ResNets from few-shot, meta-learning and continual-le
 them; ``heldout80``: ResNets from neural-ODE and uncertainty-estimation repositories as they write them;
 ``heldout81``: ResNet feature encoders from optical-flow, stereo-matching and visual-tracking repositories as they
 write them; ``heldout82``: speaker-verification residual networks as speaker and speech repositories write them;
-``heldout83``: residual networks for time series and tabular data as public repositories write them); an idiom's
+``heldout83``: residual networks for time series and tabular data as public repositories write them;
+``heldout84``: Bayesian and probabilistic ResNets as public repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1736,6 +1737,22 @@ PART_NOTES = {
     "out (dropout), PLR-lite's shared Linear and the head without its ReLU (described) "
     "(tests/fixtures/heldout/batch83_*.py). First measurement (at cbc4780): 16 of 16 right, twins 16 of 16 clean, "
     "swapped 6 of 6; the test of it, which builds the candidate on meta, gets the same.",
+    "heldout84": "Bayesian and probabilistic ResNets as public repositories write them, each against the user's own "
+    "unedited builder in the same file, at 3 x 32 x 32: a Bayes-by-backprop CIFAR ResNet-8 as bayesian-torch's "
+    "resnet_variational.py writes it (every conv and the Linear a mean-field Gaussian layer of mu and rho, sigma = "
+    "log1p(exp(rho)), a weight drawn in training and the mean alone in eval; option A zero-padding shortcuts): sigma by "
+    "F.softplus and blitz's weight_sampler sub-modules (clean), PyTorch-BayesianCNN's conv bias before every BN "
+    "(conv_bias_before_bn), option B's Bayesian 1x1 conv + BN projections (option_a_shortcut, in the reference), the "
+    "weights sampled at eval too (described); a torchvision-style ResNet-8 converted in place by a dnn_to_bnn pass to "
+    "bayesian-torch's Flipout layers (the mean conv plus a sign-flipped perturbation conv, in eval too): the KL computed "
+    "and stored in the forward (clean), the CIFAR stem (cifar_stem), every Flipout conv perturbing the unsigned input "
+    "and the head's mean bias added twice (described); a rank-1 Bayesian WRN-10-1 at base width 8 with two members "
+    "(a shared conv between per-member Gaussian input and output factors, the input tiled over the members, the "
+    "members' logits averaged): the factors spread by expand and reshape (clean), dropRate 0.3 (dropout), the 1x1 "
+    "projections plain convs (described); a kuangliu-style ResNet-8 with a last-layer Laplace head (the MAP Linear and "
+    "Kronecker factors of its posterior as buffers, the probit-scaled logits): the predictive variance by einsum "
+    "(clean), the probit softmax returned (softmax_output), pi / 8 left out and the bias covariance left out "
+    "(described) (tests/fixtures/heldout/batch84_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

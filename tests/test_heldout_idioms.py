@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Eighty-four parts: ``heldout`` to
-``heldout83`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Eighty-five parts: ``heldout`` to
+``heldout84`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -301,6 +301,11 @@ unedited builder: refactors, named variants and single mistakes) and
 baseline of Wang et al. with kernels 8 / 5 / 3 and the even kernel padded 'same' by hand, InceptionTime on a
 channels-last input with a ResidualLayer every three modules, rtdl's tabular ResNet on PLR periodic numerical
 embeddings), compared with the user's own unedited builder: refactors, named variants and single mistakes) and
+``heldout84`` Bayesian and probabilistic ResNets as public repositories write them (a Bayes-by-backprop CIFAR
+ResNet with mean and rho layers that use the mean in eval, a torchvision-style ResNet converted to bayesian-torch's
+Flipout layers, a rank-1 Bayesian Wide ResNet with two members, a ResNet with a last-layer Laplace head and the
+probit approximation), compared with the user's own unedited builder: refactors, named variants and single mistakes)
+and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1569,6 +1574,7 @@ def test_manifest_is_consistent() -> None:
         "heldout81": 16,
         "heldout82": 16,
         "heldout83": 16,
+        "heldout84": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
