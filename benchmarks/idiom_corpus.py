@@ -85,6 +85,8 @@ them; ``heldout80``: ResNets from neural-ODE and uncertainty-estimation reposito
 write them; ``heldout82``: speaker-verification residual networks as speaker and speech repositories write them;
 ``heldout83``: residual networks for time series and tabular data as public repositories write them;
 ``heldout84``: Bayesian and probabilistic ResNets as public repositories write them); an idiom's
+``heldout85``: gait-recognition and LiDAR bird's-eye-view residual backbones as public repositories write them); an
+idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1759,6 +1761,24 @@ PART_NOTES = {
     "described_difference in the stem, cifar_stem not reported, swapped too); the test of it, which builds the "
     "candidate on meta, also misses lla_einsum_variance (a described_difference in the head: no values there for the "
     "numeric check).",
+    "heldout85": "gait-recognition and LiDAR bird's-eye-view residual backbones as public repositories write them, each "
+    "against the user's own unedited builder in the same file: OpenGait's GaitBase on a 1 x 4 x 32 x 24 silhouette "
+    "sequence (a SetBlockWrapper folding the frames into the batch around a ResNet-9 of BasicBlocks at 8 / 16 / 32 / 64 "
+    "channels, set pooling by PackSequenceWrapper(torch.max) over the frames, a horizontal pyramid of 4 / 2 / 1 strips "
+    "each its mean plus its max, separate per-part FCs, SeparateBNNecks with cosine logits): the pyramid by adaptive "
+    "average and max pools and OpenGait's older frames-first layout (clean), every backbone ReLU a LeakyReLU as GaitSet "
+    "writes it (activation_function), ResNet9's default layers [1, 2, 2, 1] (block_counts), the set pooling a mean and "
+    "the BNNeck logits unnormalised (described); the PointPillars / SECOND bird's-eye-view backbone as OpenPCDet's "
+    "BaseBEVBackbone writes it on a 16 x 32 x 32 pseudo-image (three residual-free levels of ZeroPad2d and strided 3x3 "
+    "convs with BN(eps=1e-3, momentum=0.01), ConvTranspose2d deblocks concatenated, AnchorHeadSingle's three 1x1 "
+    "convs): the first convs with padding=1 for the ZeroPad2d and second.pytorch's unrolled RPN (clean), PyTorch's "
+    "BatchNorm defaults (keras_batchnorm), the first level at stride 1 (first_stage_downsampling), the upsampling "
+    "deblocks bilinear + 1x1 conv (described); a CenterPoint-style residual BEV backbone as OpenPCDet's "
+    "BaseBEVResBackbone writes it (BasicBlocks with a projection first in each level, deblocks concatenated) under its "
+    "CenterHead (a shared conv, a SeparateHead of five 3x3 heads): torchvision's BasicBlock for the blocks (clean), "
+    "det3d's head convs with a bias before BN (conv_bias_before_bn), the blocks without their adds "
+    "(residual_add_missing), the ReLU before the add and the heatmap's clamped sigmoid in the head (described) "
+    "(tests/fixtures/heldout/batch85_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
