@@ -87,6 +87,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout84``: Bayesian and probabilistic ResNets as public repositories write them); an idiom's
 ``heldout85``: gait-recognition and LiDAR bird's-eye-view residual backbones as public repositories write them); an
 idiom's
+``heldout86``: 2-D residual networks in scientific code as public repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1783,6 +1784,23 @@ PART_NOTES = {
     "normalisation, the features' left unclaimed), pp_first_stride_one (the first BEV level read as the stem, its "
     "stride unnamed), cp_plain_blocks (not_a_residual_network for the blocks without their adds); the test of it, "
     "which builds the candidate on meta, misses the same three.",
+    "heldout86": "2-D residual networks in scientific code as public repositories write them, each against the user's "
+    "own unedited builder in the same file: trRosetta's dilated residual network as tr-rosetta-pytorch writes it on "
+    "16 x 32 x 32 protein pair features (a 1x1 conv, InstanceNorm2d(affine=True, eps=1e-6) and ELU; six blocks of two "
+    "biased 3x3 convs at dilations cycling 1, 2, 4, 8, 16, each with InstanceNorm, ELU and Dropout(0.15) between, x = "
+    "elu(x + layer(x)); the map symmetrised before a 1x1 conv to 37 distance bins): protein-sequence-models' block "
+    "class with the dilation doubled and reset, and the instance norm by hand (clean), BatchNorm2d as RaptorX-style "
+    "contact ResNets normalise (normalization_layer), RoseTTAFold's bias-free convs (conv_bias_before_bn), "
+    "RoseTTAFold's dilation cycle [1, 2, 4, 8] and the head reading the unsymmetrised map (described); ClimateLearn's "
+    "weather ResNet on WeatherBench's grid, 8 x 32 x 64 (every conv a PeriodicConv2D: the longitude wrapped by "
+    "torch.cat, the latitude zero-padded; a 7x7 stem conv, LeakyReLU(0.3), BatchNorm2d, Dropout; two residual blocks "
+    "of drop(norm(act(conv(x)))) twice and the identity add; a 3x3 output conv): F.pad's circular mode then zeros "
+    "(clean), activation='gelu' (activation_function), WeatherBench's dropout 0 (dropout), the Keras pad's axis=2 on "
+    "a channels-first map wrapping the latitude and bn_position='mid' (described); PDEArena's ResNet on a periodic "
+    "4 x 32 x 32 field (1x1 lifting convs with GELU, four pre-activation BasicBlocks of GroupNorm(1, 32), GELU and "
+    "biased 3x3 convs with padding_mode='circular', a 1x1 projection): a PeriodicConv2d wrapper and the network as one "
+    "Sequential with padding='same' (clean), the post-activation block PDEArena keeps in comments (pre_activation), "
+    "the convs zero-padded and GroupNorm with 8 groups (described) (tests/fixtures/heldout/batch86_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -3,6 +3,7 @@ code (tests/fixtures/heldout/manifest.py says where), each with the finding a co
 a twin (the same code without the idiom) that must compare clean. Eighty-five parts: ``heldout`` to
 ``heldout84`` (written after the detectors; expectations decided before the tool was run on them; the
 ``heldout83`` and ``heldout85`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout83`` and ``heldout86`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -312,6 +313,10 @@ and
 pyramid pooling, separate per-part FCs and BNNecks; the PointPillars / SECOND BEV backbone of OpenPCDet with its
 anchor head; a CenterPoint-style residual BEV backbone under OpenPCDet's CenterHead), compared with the user's own
 unedited builder: refactors, named variants and single mistakes) and
+``heldout86`` 2-D residual networks in scientific code as public repositories write them (trRosetta's dilated
+residual network on protein pair features with InstanceNorm and ELU and dilations cycling 1, 2, 4, 8, 16, a weather
+ResNet on gridded fields with periodic longitude padding, PDEArena's pre-activation ResNet on a periodic field),
+compared with the user's own unedited builder: refactors, named variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1642,6 +1647,7 @@ def test_manifest_is_consistent() -> None:
         "heldout83": 16,
         "heldout84": 16,
         "heldout85": 16,
+        "heldout86": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
