@@ -68,3 +68,19 @@ def test_flattened_channels_are_not_positions() -> None:
     t = trace(Rows(), (3, 8, 8))
     (conv,) = [o for o in t.ops if o.kind.value == "conv"]
     assert dict(conv.attrs)["kernel_size"] == (1,)
+
+
+def test_a_conv2d_after_an_upsample_by_reshape_keeps_its_rank() -> None:
+    class Up(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv = nn.Conv2d(3, 8, 1)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            n, c, h, w = x.shape
+            x = x.reshape(n, c, h, 1, w, 1).repeat(1, 1, 1, 2, 1, 2).reshape(n, c, 2 * h, 2 * w)
+            return self.conv(x)
+
+    t = trace(Up(), (3, 8, 8))
+    (conv,) = [o for o in t.ops if o.kind.value == "conv"]
+    assert dict(conv.attrs)["kernel_size"] == (1, 1)

@@ -35,7 +35,9 @@ def _flattened_from(ops: Sequence[OpRecord], op: OpRecord) -> Shape | None:
     while 0 <= src < len(ops) and ops[src].kind is OpKind.RESHAPE and len(ops[src].in_shapes) == 1:
         source = ops[src].in_shapes[0]
         src = ops[src].inputs[0] if ops[src].inputs else -1
-    if seen is None or source is None or len(source) <= len(seen) or len(seen) < 3:
+    # a Conv1d over positions (N, C, L) from a 2-D or 3-D map; a conv of higher rank reading a map split
+    # into more axes (a nearest upsample by reshape and repeat) is not flattened positions
+    if seen is None or source is None or len(seen) != 3 or len(source) not in (4, 5):
         return None
     if source[:2] != seen[:2] or prod(source[2:]) != prod(seen[2:]):
         return None
