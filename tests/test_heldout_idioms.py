@@ -1,9 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Eighty-five parts: ``heldout`` to
-``heldout84`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout83`` and ``heldout85`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout83`` and ``heldout86`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Eighty-seven parts: ``heldout`` to
+``heldout86`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -1215,12 +1213,6 @@ NOT_YET: dict[str, str] = {
     # heldout86, first run at c4285f7 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 15 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 4 of 5):
-    "rosetta_bias_free_convs": "repeated_in_blocks ('One line, the same difference in 6 blocks': 'conv bias False "
-    "where the reference has True (main path), in 6 blocks (layers.0 ... layers.5) ... one change, not one per block') "
-    "claims 24 of 26 mismatches and the stem's two ('stem: 1x1 conv bias is False, expected True' and its 512 "
-    "parameters for 544, first_block.0) are left unclaimed, for RoseTTAFold's bias-free convs before every "
-    "InstanceNorm2d (the stem's 1x1 and both dilated convs of each block; the head's conv keeps its bias): the biases "
-    "an instance norm cancels are not named (expected conv_bias_before_bn)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -1492,9 +1484,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "cp_plain_blocks": "not_a_residual_network ('it has residual additions where the reference has none'), its 20 "
     "mismatches read as stem layers missing in the candidate, without residual_add_missing, as the unswapped run",
     # heldout86, first run at c4285f7: 4 of 5
-    "rosetta_bias_free_convs": "repeated_in_blocks ('conv bias True where the reference has False (main path), in 6 "
-    "blocks'), the stem's bias and parameter count (first_block.0) unclaimed, as the unswapped run (expected "
-    "conv_bias_before_bn)",
 }
 NAMED = [i for i in ALL if i.named]
 
