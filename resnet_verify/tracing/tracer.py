@@ -389,8 +389,7 @@ def trace(
     ``output_key`` picks the prediction out of a non-tensor output (see ``tracing.outputs``).
     ``device``: ``meta`` or ``cpu`` (a real copy; only for a model whose tensors are on the CPU);
     ``auto`` picks the cheaper (see ``CPU_TRACE_MAX_INPUT``). The trace is the same either way.
-    Wrappers (DataParallel, ``torch.compile``) are traced as the model they wrap.
-    """
+    Wrappers (DataParallel, ``torch.compile``) are traced as the model they wrap."""
     shape = normalize_input_shape(input_shape)
     if any((cls.__module__ or "").split(".", 1)[0] == "keras" for cls in type(model).__mro__):
         from resnet_verify.tracing.keras_layers import trace_keras  # Keras layers, not torch ops
