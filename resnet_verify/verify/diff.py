@@ -37,13 +37,13 @@ from resnet_verify.verify.dead_ops import FIELD as DEAD_FIELD
 from resnet_verify.verify.dead_ops import dead_ops, dropped_results
 from resnet_verify.verify.diff_support import (
     block_desc,
+    extra_unused,
     label,
     moved_across_add,
     outside_regions,
     placed,
     reading,
     squeezed,
-    unused_params,
 )
 from resnet_verify.verify.gradient_diff import gradient_mismatches
 from resnet_verify.verify.inplace_backward import inplace_mismatches
@@ -411,15 +411,7 @@ class _Differ:
                           text, self.sites.get(path or "") if cand else None, Region.MODEL))  # fmt: skip
 
     def unused_params(self) -> None:
-        # Parameters the reference leaves unused too (both keep torchvision's fc behind a new head)
-        # are no difference: only the candidate's beyond them, matched by shape, are.
-        spare = [p.shape for p in unused_params(self.ref)]
-        unused = []
-        for p in unused_params(self.cand):
-            if p.shape in spare:
-                spare.remove(p.shape)
-            else:
-                unused.append(p)
+        unused = extra_unused(self.ref, self.cand)
         if unused:
             total = sum(p.numel for p in unused)
             names = ", ".join(p.name for p in unused[:4]) + (" ..." if len(unused) > 4 else "")

@@ -40,6 +40,19 @@ def unused_params(trace: Trace) -> list[ParamInfo]:
     return [p for p in trace.params if not p.is_buffer and p.name not in used and not set(p.aliases) & used]
 
 
+def extra_unused(ref: Trace, cand: Trace) -> list[ParamInfo]:
+    """The candidate's parameters forward never reads, beyond those the reference leaves unused too
+    (both keep torchvision's fc behind a new head), matched by shape."""
+    spare = [p.shape for p in unused_params(ref)]
+    unused = []
+    for p in unused_params(cand):
+        if p.shape in spare:
+            spare.remove(p.shape)
+        else:
+            unused.append(p)
+    return unused
+
+
 def moved_across_add(ref: Trace, cand: Trace, pairs: Sequence[OpPair]) -> list[tuple[OpPair, OpPair]]:
     """(missing, extra) op pairs of the same label: one layer applied on the other side of the add."""
     extras = [p for p in pairs if p.reference is None and p.candidate is not None]

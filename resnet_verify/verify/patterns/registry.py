@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from resnet_verify.tracing.records import Trace
+from resnet_verify.verify.diff_support import extra_unused
 from resnet_verify.verify.patterns.activation import detect_activation
 from resnet_verify.verify.patterns.avg_down import detect_avg_pool_shortcut
 from resnet_verify.verify.patterns.axis_stride import detect_axis_stride
@@ -67,7 +68,7 @@ from resnet_verify.verify.patterns.stem import detect_cifar_stem
 from resnet_verify.verify.patterns.stride import detect_stride_placement
 from resnet_verify.verify.patterns.uniform_setting import detect_uniform_setting
 from resnet_verify.verify.patterns.widths import detect_class_count, detect_widths
-from resnet_verify.verify.records import BlockPair, Finding, Mismatch
+from resnet_verify.verify.records import BlockPair, Finding, Mismatch, Region
 
 DETECTORS: tuple[Detector, ...] = (
     detect_bool_argument,  # a crash cause repaired to trace past it: independent of every variant
@@ -151,6 +152,23 @@ def _with_consequences(mismatches: Sequence[Mismatch], claimed: set[int]) -> set
     return out
 
 
+def _unused_within(ctx: Context, own: Sequence[int], taken: set[int]) -> set[int]:
+    """The candidate's parameters forward never reads, where every one belongs to a layer the finding
+    already names (a Bayesian conv's rho of the bias it adds, unread in eval where the layer uses the
+    means): part of the same change, not a cause of their own."""
+    loose = [
+        i for i, m in enumerate(ctx.mismatches)
+        if i not in taken and i not in own and m.region is Region.MODEL and m.field == "params" and m.expected == 0
+    ]  # fmt: skip
+    if not loose:
+        return set()
+    layers = {ctx.mismatches[i].candidate_path for i in own} - {None, ""}
+    unused = extra_unused(ctx.reference, ctx.candidate)
+    if not unused or not all(p.name.rpartition(".")[0] in layers for p in unused):
+        return set()
+    return set(loose)
+
+
 def _either_way(detect: Detector, ctx: Context, swapped: Context) -> Sequence[Finding]:
     """The detector's findings; where it has none, those it makes with the two sides swapped (a
     variant the reference holds), told from the candidate's side (``flip.py``)."""
@@ -174,6 +192,7 @@ def run_detectors(ctx: Context, detectors: Sequence[Detector] = DETECTORS) -> tu
             own = tuple(sorted(wanted - taken))
             if not own and not finding.verdict:
                 continue  # it explains nothing, or nothing that is not explained already
+            own = tuple(sorted({*own, *_unused_within(ctx, own, taken)}))
             taken |= set(own)
             out.append(replace(finding, mismatches=own))
             if finding.verdict:

@@ -19,10 +19,12 @@ _Sig = tuple[object, object, object]
 
 
 def _live(trace: Trace) -> list[OpRecord]:
-    """The ops the output depends on, in execution order (a projection whose result is dropped is not)."""
+    """The ops the outputs depend on, in execution order (a projection whose result is dropped is not):
+    the prediction's and every other returned tensor's (a detection head's several maps)."""
     if not trace.ops:
         return []
-    keep, todo = set(), [trace.ops[-1].id]
+    returned = [trace.output_op, *trace.side_outputs] if trace.output_op is not None else [trace.ops[-1].id]
+    keep, todo = set(), list(returned)
     while todo:
         i = todo.pop()
         if i in keep or i < 0:
