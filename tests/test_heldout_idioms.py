@@ -1166,12 +1166,6 @@ NOT_YET: dict[str, str] = {
     # reference is the user's own builder in the same file; 13 of 16 right in the corpus run, which builds each model
     # with its values, 12 of 16 under this test, which builds the candidate on meta (lla_einsum_variance); twins 16 of
     # 16 clean; swapped 4 of 5):
-    "flip_cifar_stem": "a described_difference in the stem ('The stem is built differently (7 differences, no named "
-    "variant)': conv kernel_size (3, 3) where the reference has (7, 7) (x2), padding (1, 1) for (3, 3) (x2), stride "
-    "(1, 1) for (2, 2) (x2), 'max pool missing in the candidate') claiming all 11 mismatches at conv1 and the "
-    "reference's maxpool, for the CIFAR stem of a Flipout ResNet (a 3x3 stride-1 conv1, no max pool): the Flipout "
-    "stem's two convs (the mean conv and the perturbation conv) each compared with the reference's 7x7 stride-2 pair, "
-    "the stem not recognised, cifar_stem not reported (expected cifar_stem)",
     "lla_einsum_variance": "under this test only (meta): a described_difference in the head ('The head is built "
     "differently (19 differences, no named variant)': 'Linear missing in the candidate', 'einsum equation nd,de,ne->n "
     "where the reference has None', 'einsum function einsum where the reference has matmul', 'mul function mul where "
@@ -1457,10 +1451,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout82, first run at fdf70f7: 6 of 6
     # heldout83, first run at cbc4780: 6 of 6
     # heldout84, first run at 88fc38b: 4 of 5
-    "flip_cifar_stem": "a described_difference in the stem ('The stem is built differently (7 differences, no named "
-    "variant)': conv kernel_size (7, 7) where the reference has (3, 3) (x2), padding, stride and output (x2), 'an extra "
-    "max pool') claiming all 11 mismatches, as the unswapped run: the Flipout stem's mean and perturbation convs each "
-    "compared, cifar_stem (in the reference) not reported",
     # heldout85, first run at c96bfd1: 4 of 6
     "pp_first_stride_one": "no finding; both mismatches ('stem: 3x3 conv stride is (2, 2), expected (1, 1)' and the "
     "stem's output shape) left unclaimed, as the unswapped run",

@@ -25,7 +25,11 @@ def detect_cifar_stem(ctx: Context) -> list[Finding]:
     if not rc or not cc or not cand.structure.blocks:
         return []
     ref_k, ref_s = attr(rc[0], "kernel_size"), attr(rc[0], "stride")
-    if not (attr(cc[0], "kernel_size") == (3, 3) and attr(cc[0], "stride") == (1, 1) and len(cc) == 1):
+    # one conv, or as many parallel ones as the reference's stem runs (a Flipout layer's mean and
+    # perturbation convs), every one 3x3 / 1; a deep stem's three convs are another stem
+    if len(cc) != 1 and len(cc) != len(rc):
+        return []
+    if not all(attr(c, "kernel_size") == (3, 3) and attr(c, "stride") == (1, 1) for c in cc):
         return []
     if ref_k == (3, 3) and ref_s == (1, 1):
         return []  # the reference has a CIFAR stem itself
