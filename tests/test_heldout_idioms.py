@@ -825,12 +825,6 @@ NOT_YET: dict[str, str] = {
     "for every width doubled (expected widths)",
     # heldout58, first run at 4cd0868 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 10 of 16 right; twins 16 of 16 clean; swapped 5 of 5):
-    "bireal_sign_function": "block_counts ('Blocks per stage are [4, 4, 4, 4] in the candidate, [24, 19, 19, 19] in the "
-    "reference'), two extra_module_in_blocks (BiRealConv2d in 5 blocks, BatchNorm2d in 13) and eight repeated_in_blocks "
-    "('sign where the reference has mul', the polynomial's lt / mul / sub missing, 'the gradient stopped (detach) in "
-    "the reference'), 189 mismatches, for ApproxSign as a torch.autograd.Function (torch.sign forward, the polynomial's "
-    "derivative backward), the detach spelling's values and gradients exactly (0 and 1e-16 in float64): the Function "
-    "traced as a bare sign, and the reference's polynomial adds read as residual blocks (expected clean)",
     "react_fused_down_pw": "block_counts ('[9, 3, 3, 21, 3, 21, 3, 21] in the candidate, [17, 3, 11, 21, 11, 21, 11, 21] "
     "in the reference'), extra_module_in_blocks ('An extra BinaryConv2d, BatchNorm2d in 4 blocks') and five "
     "repeated_in_blocks ('residual add where the reference has cat', an extra ApproxSign's ops, 'the reference's "
@@ -864,13 +858,6 @@ NOT_YET: dict[str, str] = {
     "the reference has pow (main path)', in the analysis and the synthesis GDNs) for GDN's norm pool as "
     "torch.einsum('dc,nchw->ndhw', gamma, x * x) + beta, the 1x1 F.conv2d exactly (8e-16 in float64): the einsum over "
     "the reparametrised gamma not read as the conv (expected clean)",
-    "cheng_round_function": "block_counts ('[2, 9, 2, 7, 1, 10, 2, 9, 2] in the candidate, [2, 9, 2, 7, 2, 11, 2, 9, "
-    "2] in the reference'), two described_difference (h_a: 'an extra round', 'an add of a learned 96-value parameter "
-    "(entropy_bottleneck.quantiles)'; the root: sub / round exchanged and 'the gradient stopped (detach) in the "
-    "reference') and two unclaimed (a sub missing in h_s, a skip over blocks missing at the root) for the "
-    "straight-through rounding as an autograd Function (forward round, backward the gradient), the same values and "
-    "gradients as (round(x) - x).detach() + x (0 in float64): the Function not read as the straight-through "
-    "estimator, the quantisation's adds taken for residual skips (expected clean)",
     "cheng_n48": "widths right (claiming 133 of 146), but two repeated_in_blocks (the sub-pixel convs' parameter "
     "counts in h_s and the upsampling blocks' main paths and shortcuts), two described_difference (h_s: the chunk's "
     "slice bounds ':, 48:' for ':, 32:'; the model as a whole: 'linear with 576 parameters where the reference's has "

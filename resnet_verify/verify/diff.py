@@ -66,6 +66,9 @@ _SKIP_ATTRS = {"in_channels", "out_channels", "num_features"}
 # values, and a model built on meta holds none (tracing/buffer_values.py).
 # An interpolation's align_corners exists in a linear mode only: with the mode changed, the mode says it.
 _BOTH_OR_NONE = {"values", "align_corners"}
+# A custom gradient's code is not traced: two are told apart by whether each side has one, never by
+# the name of the Function that holds it (a rename, or a detach-written estimator, is no difference).
+_PRESENCE = {"custom_backward"}
 # Attributes whose difference explains an output-shape difference of the same op ...
 _SHAPE_CAUSES = ("stride", "kernel_size", "padding", "dilation", "ceil_mode", "output_size")
 # ... and those that explain a parameter-count difference of the same op.
@@ -201,6 +204,7 @@ class _Differ:
             if (
                 key in _SKIP_ATTRS
                 or ra.get(key) == ca.get(key)
+                or (key in _PRESENCE and key in ra and key in ca)
                 or (key in _BOTH_OR_NONE and not (key in ra and key in ca))
             ):
                 continue
