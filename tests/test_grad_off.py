@@ -157,3 +157,54 @@ def test_torch_keeps_its_managers_when_the_forward_fails() -> None:
     t = trace(Broken(), 16)
     assert t.crash is not None
     assert grad_mode.no_grad.__enter__ is enter and grad_mode.no_grad.__exit__ is leave
+
+
+class _Cell(nn.Module):
+    """A residual cell f(z, x) = relu(z + bn(conv(z)) + x), iterated to a fixed point."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv, self.bn = nn.Conv2d(8, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8)
+
+    def forward(self, z: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(z + self.bn(self.conv(z)) + x)
+
+
+class _Fixed(nn.Module):
+    """Two iterations without a tape, then one with it: the one-step gradient of a DEQ."""
+
+    def __init__(self, how: str) -> None:
+        super().__init__()
+        self.how = how
+        self.stem = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8))
+        self.f = _Cell()
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.stem(x)
+        if self.how == "no_grad":
+            with torch.no_grad():
+                z = torch.zeros_like(x)
+                for _ in range(2):
+                    z = self.f(z, x)
+        else:
+            z = torch.zeros_like(x)
+            for _ in range(2):
+                z = self.f(z, x)
+            if self.how == "detach":
+                z = z.detach()
+        z = self.f(z, x)
+        return self.fc(z.mean((2, 3)))
+
+
+@pytest.mark.parametrize(("cand", "ref"), [("no_grad", "detach"), ("detach", "no_grad")])
+def test_iterations_under_no_grad_are_the_iterations_detached(cand: str, ref: str) -> None:
+    assert _gradient(_compare(_Fixed(cand), _Fixed(ref))) == []
+
+
+def test_iterations_under_no_grad_against_a_full_tape_differ_at_the_with() -> None:
+    (m,) = _gradient(_compare(_Fixed("no_grad"), _Fixed("")))
+    assert "torch.no_grad() before it" in m.message
+    lines = Path(__file__).read_text().splitlines()
+    with_lines = [i for i, line in enumerate(lines, 1) if line.strip() == "with torch.no_grad():"]
+    assert m.source is not None and m.source.line == with_lines[-1]

@@ -908,11 +908,6 @@ NOT_YET: dict[str, str] = {
     "add in the hypernetwork not reported where it is (expected described at hope and zs)",
     # heldout63, first run at a224af9 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 9 of 16 right; twins 16 of 16 clean; swapped 3 of 5):
-    "deq_detach_loop": "one unclaimed mismatch at the DEQ module ('2.f main path: the candidate cuts the gradient here "
-    "(detach): the same values, but nothing before it learns through this path') for the three fixed-point "
-    "iterations run with autograd on and the iterate detached after them in place of the same iterations under "
-    "torch.no_grad(), the same values and gradients (0 in float64): the no_grad block not read as cutting the "
-    "gradient too (expected clean)",
     "r2u_ru_net": "nine repeated_in_blocks and four unclaimed mismatches, 39 in all: 'residual add missing in the "
     "candidate (block), in 5 blocks (RRCNN1 ... Up_RRCNN2)' right in substance but not named, beside extra conv / "
     "BatchNorm / ReLU / max pool / interpolate 'in 4 blocks' and weights 'run a second time' where the reference's "

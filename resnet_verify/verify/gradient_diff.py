@@ -12,19 +12,28 @@ more than the other is a mismatch at the op that makes it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from resnet_verify.tracing.dataflow import Graph
-from resnet_verify.tracing.records import INPUT_ID, Block, OpKind, Trace
+from resnet_verify.tracing.records import INPUT_ID, Block, GradOff, OpKind, SourceLoc, Trace
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 
 CUTS = frozenset({"detach", "detach_", "data"})
 
 
-def _cuts(trace: Trace, ops: Sequence[int], live: Callable[[int], bool]) -> list[int]:
-    # The model's input has no history inside the model: detaching it (an input-gradient wrapper's
-    # ``x.detach().requires_grad_()``) cuts nothing the model learns through; nor does a detached
-    # copy nothing returned reads (Grad-CAM's hook keeping ``output.detach()`` for later).
-    return [o for o in ops if trace.ops[o].name in CUTS and not _of_the_input(trace, o) and live(o)]
+def _grad_off_ends(trace: Trace) -> dict[int, tuple[int, GradOff]]:
+    """Each result of a grad-off stretch read outside it: its first reader -> (that result, the
+    stretch). Each is cut as a detach of it would cut it (a DEQ's fixed-point loop under no_grad, or
+    run with autograd on and detached after it: one cut)."""
+    out: dict[int, tuple[int, GradOff]] = {}
+    for region in trace.grad_off:
+        seen: set[int] = set()
+        for op in trace.ops[region.end :]:
+            inside = [i for i in op.inputs if region.first <= i < region.end and i not in seen]
+            if inside and op.id not in out:
+                seen.update(inside)
+                out[op.id] = (inside[0], region)
+    return out
 
 
 def _live(trace: Trace) -> Callable[[int], bool]:
@@ -118,31 +127,96 @@ def _grad_off_mismatch(ref: Trace, cand: Trace) -> list[Mismatch]:
     )]  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class _Cut:
+    op: int  # where it is said: the detach, or the op that reads a grad-off stretch's result
+    cut: int  # the op whose result loses its gradient (matched across the sides by its place)
+    how: str
+    source: SourceLoc | None
+
+
+def _all_cuts(trace: Trace, live: Callable[[int], bool], stretches: bool) -> list[_Cut]:
+    # The model's input has no history inside the model: detaching it (an input-gradient wrapper's
+    # ``x.detach().requires_grad_()``) cuts nothing the model learns through; nor does a detached
+    # copy nothing returned reads (Grad-CAM's hook keeping ``output.detach()`` for later).
+    out = [
+        _Cut(o.id, o.inputs[0] if o.inputs and o.inputs[0] >= 0 else o.id, o.name, o.source)
+        for o in trace.ops
+        if o.name in CUTS and not _of_the_input(trace, o.id) and live(o.id)
+    ]
+    for consumer, (edge, region) in (_grad_off_ends(trace) if stretches else {}).items():
+        if live(consumer):
+            source = region.source or trace.ops[consumer].source
+            out.append(_Cut(consumer, edge, f"{region.spelling} before it", source))
+    return out
+
+
+def _place_of(places: list[tuple[Region, str, Sequence[int], BlockPair | None]], op: int) -> int | None:
+    return next((k for k, (_, _, ops, _) in enumerate(places) if op in ops), None)
+
+
+def _unmatched(
+    cuts: list[_Cut],
+    other: list[_Cut],
+    mine: list[tuple[Region, str, Sequence[int], BlockPair | None]],
+    theirs: list[tuple[Region, str, Sequence[int], BlockPair | None]],
+    grad_off: bool,
+) -> list[tuple[_Cut, int]]:
+    """This side's cuts the other side does not make at the same place, each with the place it is
+    said at. A cut is placed by the tensor it cuts (a detach after a loop and the loop under no_grad
+    cut the same tensor), else by where it is made; a grad-off stretch's cut counts inside blocks only
+    (one that freezes the stem or what the head reads is a training choice, as frozen layers are)."""
+
+    def key(c: _Cut, places: list[tuple[Region, str, Sequence[int], BlockPair | None]]) -> int | None:
+        k = _place_of(places, c.cut)
+        return k if k is not None else _place_of(places, c.op)
+
+    def counted(c: _Cut, places: list[tuple[Region, str, Sequence[int], BlockPair | None]]) -> bool:
+        if c.how in CUTS:
+            return True
+        k = key(c, places)
+        return not grad_off and k is not None and places[k][3] is not None
+
+    left = [key(c, theirs) for c in other if counted(c, theirs)]
+    out = []
+    for c in cuts:
+        if not counted(c, mine):
+            continue
+        k = key(c, mine)
+        if k in left:
+            left.remove(k)
+            continue
+        at = _place_of(mine, c.op)
+        out.append((c, at if at is not None else k if k is not None else -1))
+    return out
+
+
 def gradient_mismatches(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
     if cand.crash is not None:
         return []
     grad_off = _grad_off_mismatch(ref, cand) if ref.grad_off or cand.grad_off else []
-    if not any(o.name in CUTS for t in (ref, cand) for o in t.ops):
+    if not any(o.name in CUTS for t in (ref, cand) for o in t.ops) and not (ref.grad_off or cand.grad_off):
         return grad_off
+    places = _places(ref, cand, pairs)
+    ref_places = [(region, where, r, pair) for region, where, r, _, pair in places]
+    cand_places = [(region, where, c, pair) for region, where, _, c, pair in places]
+    ref_cuts, cand_cuts = _all_cuts(ref, _live(ref), not grad_off), _all_cuts(cand, _live(cand), not grad_off)
     out: list[Mismatch] = []
-    live_r, live_c = _live(ref), _live(cand)
-    for region, where, ref_ops, cand_ops, pair in _places(ref, cand, pairs):
-        rc, cc = _cuts(ref, ref_ops, live_r), _cuts(cand, cand_ops, live_c)
-        for o in cc[len(rc) :]:
-            op = cand.ops[o]
-            out.append(Mismatch(
-                MismatchKind.OP, None, op.module_path, "gradient", "flows", f"stopped ({op.name})",
-                f"{where}: the candidate cuts the gradient here ({op.name}): the same values, but nothing "
-                "before it learns through this path",
-                op.source, region, OpKind.RESHAPE, pair, None, o,
-            ))  # fmt: skip
-        for o in rc[len(cc) :]:
-            op = ref.ops[o]
-            out.append(Mismatch(
-                MismatchKind.OP, op.module_path, None, "gradient", f"stopped ({op.name})", "flows",
-                f"{where}: the reference cuts the gradient here ({op.name}), the candidate lets it flow",
-                None, region, OpKind.RESHAPE, pair, o, None,
-            ))  # fmt: skip
+    for c, k in _unmatched(cand_cuts, ref_cuts, cand_places, ref_places, bool(grad_off)):
+        region, where, _, pair = cand_places[k] if k >= 0 else (Region.MODEL, "the model", (), None)
+        out.append(Mismatch(
+            MismatchKind.OP, None, cand.ops[c.op].module_path, "gradient", "flows", f"stopped ({c.how})",
+            f"{where}: the candidate cuts the gradient here ({c.how}): the same values, but nothing "
+            "before it learns through this path",
+            c.source, region, OpKind.RESHAPE, pair, None, c.op,
+        ))  # fmt: skip
+    for c, k in _unmatched(ref_cuts, cand_cuts, ref_places, cand_places, bool(grad_off)):
+        region, where, _, pair = ref_places[k] if k >= 0 else (Region.MODEL, "the model", (), None)
+        out.append(Mismatch(
+            MismatchKind.OP, ref.ops[c.op].module_path, None, "gradient", f"stopped ({c.how})", "flows",
+            f"{where}: the reference cuts the gradient here ({c.how}), the candidate lets it flow",
+            None, region, OpKind.RESHAPE, pair, c.op, None,
+        ))  # fmt: skip
     return out or grad_off
 
 
