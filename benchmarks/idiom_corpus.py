@@ -86,7 +86,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout83``: residual networks for time series and tabular data as public repositories write them;
 ``heldout84``: Bayesian and probabilistic ResNets as public repositories write them;
 ``heldout85``: gait-recognition and LiDAR bird's-eye-view residual backbones as public repositories write them;
-``heldout86``: 2-D residual networks in scientific code as public repositories write them); an idiom's
+``heldout86``: 2-D residual networks in scientific code as public repositories write them;
+``heldout87``: face anti-spoofing and image-forensics ResNets as public repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1804,6 +1805,24 @@ PART_NOTES = {
     "(the bias-free convs before the instance norms said as repeated_in_blocks, 'conv bias False where the reference "
     "has True, in 6 blocks', the stem's bias left unclaimed; conv_bias_before_bn not named, swapped alike); the test "
     "of it, which builds the candidate on meta, misses the same.",
+    "heldout87": "face anti-spoofing and image-forensics ResNets as public repositories write them, each against the "
+    "user's own unedited builder in the same file, on a 3 x 32 x 32 image: a ResNet of CDCN's central difference "
+    "convolutions (Conv2d_cd: conv(x) minus theta 0.7 times the window-summed kernel applied as an unpadded 1x1 conv at "
+    "the same stride, bias-free; a Conv2dCD stem and four BasicBlocks of Conv2dCD 3x3 convs at 16 and 32 channels, a "
+    "plain 1x1 conv + BN projection, fc to 2 logits): each Conv2dCD as one conv on a kernel computed in forward (theta "
+    "times the window sum off the centre tap, DEA-Net's re-parameterised form) and the (1 - theta) * out + theta * "
+    "(out - out_diff) spelling (clean), biased convs before every BN (conv_bias_before_bn), the difference term's sign "
+    "flipped and theta 0 everywhere (described); a DFDC-style deepfake classifier with a fixed SRM stem (three 5x5 "
+    "residual filters as a frozen parameter, Hardtanh(-3, 3)) in front of a small timm-style ResNet encoder, "
+    "Dropout(0.0) and fc: the SRM filters as a frozen bias-free nn.Conv2d (clean), DeepFakeClassifierSRM's "
+    "dropout_rate=0.5 (dropout), drop_path_rate=0.2 (stochastic_depth), the stem without its truncation (described); "
+    "a two-stream manipulation detector (an RGB stream and a noise stream on a Bayar constrained conv of the grey "
+    "image, the maps concatenated, pooled, fc): each stream pooled before the concatenation (clean), projections "
+    "without BN (projection_without_bn), the grey image unpacked as b, g, r and the Bayar conv a plain conv "
+    "(described); F3Net's FAD branch (a frozen 32 x 32 DCT, four band filters of a fixed mask plus a learnable map, the "
+    "inverse DCT, 12 channels) in front of a CIFAR-style ResNet: the DCT by einsum (clean), ImageNet's 7x7 stride-2 "
+    "stem and max-pool (cifar_stem), the bands without the inverse DCT (described) "
+    "(tests/fixtures/heldout/batch87_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Eighty-seven parts: ``heldout`` to
-``heldout86`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Eighty-eight parts: ``heldout`` to
+``heldout87`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -314,6 +314,10 @@ unedited builder: refactors, named variants and single mistakes) and
 ``heldout86`` 2-D residual networks in scientific code as public repositories write them (trRosetta's dilated
 residual network on protein pair features with InstanceNorm and ELU and dilations cycling 1, 2, 4, 8, 16, a weather
 ResNet on gridded fields with periodic longitude padding, PDEArena's pre-activation ResNet on a periodic field),
+compared with the user's own unedited builder: refactors, named variants and single mistakes) and
+``heldout87`` face anti-spoofing and image-forensics ResNets as public repositories write them (a ResNet of
+CDCN's central difference convolutions, a DFDC-style classifier with a fixed SRM stem in front of a ResNet encoder,
+a two-stream RGB + Bayar-noise ResNet fused by concatenation, F3Net's DCT band branch in front of a ResNet),
 compared with the user's own unedited builder: refactors, named variants and single mistakes) and
 
 ``development``
@@ -1604,6 +1608,7 @@ def test_manifest_is_consistent() -> None:
         "heldout84": 16,
         "heldout85": 16,
         "heldout86": 16,
+        "heldout87": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
