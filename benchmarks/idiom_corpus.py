@@ -88,6 +88,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout85``: gait-recognition and LiDAR bird's-eye-view residual backbones as public repositories write them;
 ``heldout86``: 2-D residual networks in scientific code as public repositories write them;
 ``heldout87``: face anti-spoofing and image-forensics ResNets as public repositories write them); an idiom's
+``heldout88``: ResNet backbones as crowd-counting and density-estimation repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1829,6 +1830,23 @@ PART_NOTES = {
     "findings for a clean refactor), fad_no_inverse (the missing inverse DCTs described at FAD_head, the whole-model "
     "shared_params of the DCT matrices left unclaimed); the test of it, which builds the candidate on meta, misses the "
     "same three.",
+    "heldout88": "ResNet backbones as crowd-counting and density-estimation repositories write them, each against the "
+    "user's own unedited builder in the same file, on a 3 x 64 x 64 crop, every ResNet a torchvision-style ResNet-50 at "
+    "a quarter of its widths: C^3 Framework's Res50 (the front-end conv1, bn1, relu, maxpool, layer1, layer2; "
+    "own_reslayer_3 = make_res_layer(Bottleneck, 64, 6, stride=1), the map kept at 1/8; CSRNet's back-end of six biased "
+    "3x3 convs at dilation 2 with ReLUs; a 1x1 output conv with ReLU; F.interpolate(x, scale_factor=8)): the front-end "
+    "by slicing the ResNet's children with layer3 patched to stride 1 after it is built, and the back-end, output conv "
+    "and nn.Upsample written out as one Sequential (clean), Res101_SFCN's 23 blocks in layer3 (block_counts), C^3's "
+    "Conv2d(NL='prelu') back-end (activation_function), the back-end at dilation 1 and the front-end without its max "
+    "pool (described); DM-Count's regression head on the ResNet cut after layer3 (F.upsample_bilinear by 2, reg_layer of "
+    "two 3x3 convs with ReLUs, a 1x1 density conv with ReLU, mu / (mu_sum + 1e-6), (mu, mu_normed) returned): the "
+    "normaliser by view(B, 1, 1, 1) and torch.div, and F.interpolate with align_corners=True and the stages in a loop "
+    "(clean), CLTR's FrozenBatchNorm2d back-bone (normalization_layer), a Dropout2d before the density conv (dropout), "
+    "Bayesian loss's torch.abs for the density ReLU and align_corners=False (described); a multi-scale head on "
+    "FamNet's layer2 and layer3 maps (layer3's upsampled by 2 and concatenated, three conv-BN-ReLU branches at "
+    "dilations 1, 2, 3 concatenated, a 1x1 fusion, a 1x1 density conv, the map upsampled to the input's size): FamNet's "
+    "feature dict with the branches in a ModuleList (clean), the branch convs' bias before BN (conv_bias_before_bn), "
+    "the branches summed and the three branches at dilation 1 (described) (tests/fixtures/heldout/batch88_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
