@@ -1207,6 +1207,20 @@ NOT_YET: dict[str, str] = {
     "shared_params: the DCT matrices read again by the inverse transforms) is claimed by no finding and lies outside "
     "where (FAD_head; the idiom is not model_level), for the four filtered bands handed to the ResNet without their "
     "inverse DCT (expected described at FAD_head)",
+    # heldout88, first run at c37a78a (no uncommitted edits under resnet_verify/; expectations fixed before it; the
+    # reference is the user's own builder in the same file; 14 of 16 right in the corpus run, 15 of 16 under this test;
+    # twins 16 of 16 clean; swapped 5 of 5). dm_abs_density is missed in the corpus run only (no mismatch at all:
+    # Bayesian loss's torch.abs for the density layer's ReLU not seen); under this test, whose warnings filter makes
+    # the deprecated F.upsample_bilinear's UserWarning an error, the tool finds 'head: expected ReLU, found abs' at the
+    # root and the idiom is right, so it has no entry here:
+    "ms_sum_branches": "a described_difference ('Blocks joined otherwise': 'The residual adds cut the network into "
+    "[3, 4, 5] blocks per stage in the candidate and [3, 4, 6] in the reference ...') claiming 'layer3.5: block missing "
+    "in the candidate' and 'extra block layer3.5 in the candidate' with one of the head's, for the three branches "
+    "summed for concatenated: the head's adds of branch outputs read as residual blocks, so layer3's last block is "
+    "paired with the head's and reported at layer3.5, which the edit does not touch (the head's own findings, "
+    "extra_module_in_blocks for 'an extra addition without learned layers' at the head and for the reference's three "
+    "branch Sequentials, described_difference 'The head is built differently', located right) (expected described at "
+    "the head only)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -1312,6 +1326,7 @@ NOT_YET_TWIN: dict[str, str] = {
     # heldout85, first run at c96bfd1: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout86, first run at c4285f7: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout87, first run at 3b783f8: twins 16 of 16 clean (each twin the unedited builder itself)
+    # heldout88, first run at c37a78a: twins 16 of 16 clean (each twin the unedited builder itself)
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what
@@ -1478,6 +1493,7 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "biases as described_difference 'A Conv2dCD in place of conv1, conv2 (8 layers)' and the stem's as "
     "described_difference 'The stem is built differently (2 differences, no named variant): conv bias False where the "
     "reference has True (stem) (x2)', as the unswapped run (expected conv_bias_before_bn alone)",
+    # heldout88, first run at c37a78a: 5 of 5
 }
 NAMED = [i for i in ALL if i.named]
 
