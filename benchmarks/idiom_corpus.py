@@ -89,6 +89,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout86``: 2-D residual networks in scientific code as public repositories write them;
 ``heldout87``: face anti-spoofing and image-forensics ResNets as public repositories write them); an idiom's
 ``heldout88``: ResNet backbones as crowd-counting and density-estimation repositories write them); an idiom's
+``heldout89``: ResNets as fine-grained recognition repositories write their heads and backbones); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1853,6 +1854,26 @@ PART_NOTES = {
     "layer3.5, which the edit does not touch); the test of it, which builds the candidate on meta and makes warnings "
     "errors, misses ms_sum_branches only (there the deprecated F.upsample_bilinear's UserWarning is an error and the "
     "tool finds 'head: expected ReLU, found abs' for dm_abs_density).",
+    "heldout89": "ResNets as fine-grained recognition repositories write their heads and backbones, each against "
+    "the user's own unedited builder in the same file, on 96 x 96 crops: a bilinear CNN on a small ResNet-50-style "
+    "trunk kept as nn.Sequential(*list(resnet.children())[:-2]) (the mean outer product torch.bmm(x, x^T) / (h * w), "
+    "the signed square root sign(x) * sqrt(|x| + 1e-10), F.normalize, Linear(64 ** 2, 10)): the "
+    "descriptors as rows with the bilinear matrix as X^T X by matmul (clean), layer4's stride replaced by dilation 2 "
+    "(dilated_output_stride), a ResNeXt-style trunk of grouped 3x3 convs (grouped_conv), torch.sqrt(x + 1e-5) for the "
+    "signed square root (described); compact bilinear pooling on a ResNet-18 trunk (two "
+    "fixed CountSketch modules of int64 hash and float sign buffers, scatter_add_ into 128 bins, their product by "
+    "torch.fft.rfft / irfft, summed over the positions, the signed square root, F.normalize, Linear(128, 10)): "
+    "fast-MPN-COV's dense sketch matrices and complex FFT (clean), a ResNet-34 trunk (block_counts), dropout on the "
+    "pooled vector (dropout), the signed square root switched off (described); fast-MPN-COV's MPNCOVResNet at small "
+    "widths (Bottleneck units, layer4 at stride 1, a bias-free 1x1 layer_reduce with BN and ReLU; CovpoolLayer, "
+    "SqrtmLayer(x, 5), TriuvecLayer as torch.autograd.Functions with hand-written backward passes; Linear(136, 10)): "
+    "the three steps as plain differentiable code and the Basemodel split into features / representation / classifier "
+    "(clean), layer4 at torchvision's stride 2 and three Newton-Schulz steps for five (described); WS-DAN on a "
+    "ResNet-18 trunk (four attention maps by Inception's BasicConv2d, bilinear attention pooling by einsum, the signed "
+    "square root, F.normalize, a bias-free Linear on feature_matrix * 100.): a Lightning port's spelling (a "
+    "features_only-style backbone returning a list, ConvBNReLU, .div(H * W)) (clean), BAP's 'GMP', the first feature "
+    "channels taken as the attention maps and the classifier without the * 100. (described) "
+    "(tests/fixtures/heldout/batch89_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
