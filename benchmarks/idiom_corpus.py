@@ -1858,9 +1858,10 @@ PART_NOTES = {
     "the user's own unedited builder in the same file, on 96 x 96 crops: a bilinear CNN on a small ResNet-50-style "
     "trunk kept as nn.Sequential(*list(resnet.children())[:-2]) (the mean outer product torch.bmm(x, x^T) / (h * w), "
     "the signed square root sign(x) * sqrt(|x| + 1e-10), F.normalize, Linear(64 ** 2, 10)): the "
-    "descriptors as rows with the bilinear matrix as X^T X by matmul (clean), layer4's stride replaced by dilation 2 "
-    "(dilated_output_stride), a ResNeXt-style trunk of grouped 3x3 convs (grouped_conv), torch.sqrt(x + 1e-5) for the "
-    "signed square root (described); compact bilinear pooling on a ResNet-18 trunk (two "
+    "descriptors as rows with the bilinear matrix as X^T X by matmul (clean), a ResNeXt-style trunk of grouped 3x3 "
+    "convs (grouped_conv), replace_stride_with_dilation on a layer4 of one unit (layer4 at stride 1, no conv dilated; "
+    "written as dilated_output_stride, corrected after the first run: a fact about the model) and torch.sqrt(x + "
+    "1e-5) for the signed square root (described); compact bilinear pooling on a ResNet-18 trunk (two "
     "fixed CountSketch modules of int64 hash and float sign buffers, scatter_add_ into 128 bins, their product by "
     "torch.fft.rfft / irfft, summed over the positions, the signed square root, F.normalize, Linear(128, 10)): "
     "fast-MPN-COV's dense sketch matrices and complex FFT (clean), a ResNet-34 trunk (block_counts), dropout on the "
@@ -1873,7 +1874,14 @@ PART_NOTES = {
     "square root, F.normalize, a bias-free Linear on feature_matrix * 100.): a Lightning port's spelling (a "
     "features_only-style backbone returning a list, ConvBNReLU, .div(H * W)) (clean), BAP's 'GMP', the first feature "
     "channels taken as the attention maps and the classifier without the * 100. (described) "
-    "(tests/fixtures/heldout/batch89_*.py).",
+    "(tests/fixtures/heldout/batch89_*.py). First measurement (at 034e59a): 14 of 16 right, twins 16 of 16 clean, "
+    "swapped 3 of 4; missed: bcnn_dilated_layer4 (described_difference at features.7.0 for the expected "
+    "dilated_output_stride; corrected after the run to a described idiom, a fact about the model: one unit in layer4 "
+    "keeps the previous dilation, so no conv is dilated; it misses as described too, the head's 1 / (h * w) left "
+    "unclaimed at the root), mpncov_layer4_stride2 (layer4.0's stride described right, but CovpoolLayer's I_hat "
+    "over 9 positions for 36 described as a second change at the root); the test of it, which builds the candidate "
+    "on meta, misses the same two and cbp_dense_sketch (not_a_residual_network for the dense sketch buffers on "
+    "meta).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
@@ -1917,6 +1925,7 @@ def render(part: str, rows: list[dict[str, Any]], facts: dict[str, Any]) -> str:
         "heldout80 14 of 16, heldout81 12 of 16, heldout82 14 of 16, heldout83 16 of 16, heldout84 13 of 16,",
         "heldout85 13 of 16, heldout86 15 of 16, heldout87 13 of 16 right (973 of 1,354 in all, 72%).",
         "heldout85 13 of 16, heldout86 15 of 16, heldout88 14 of 16 right (973 of 1,354 in all, 72%).",
+        "heldout85 13 of 16, heldout86 15 of 16, heldout89 14 of 16 right (973 of 1,354 in all, 72%).",
         "Every held-out part was then used to improve the tool (each miss fixed by a mechanism with its own test, or kept as a stated",
         "disagreement), so the numbers",
         "below are after that work;",

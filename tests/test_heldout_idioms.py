@@ -1226,6 +1226,31 @@ NOT_YET: dict[str, str] = {
     "extra_module_in_blocks for 'an extra addition without learned layers' at the head and for the reference's three "
     "branch Sequentials, described_difference 'The head is built differently', located right) (expected described at "
     "the head only)",
+    # heldout89, first run at 034e59a (no uncommitted edits under resnet_verify/; expectations fixed before it; the
+    # reference is the user's own builder in the same file; 14 of 16 right in the corpus run, 13 of 16 under this test,
+    # which builds the candidate on meta; twins 16 of 16 clean; swapped 3 of 4). bcnn_dilated_layer4 was expected
+    # named (dilated_output_stride) at that run; its expectation was corrected after it for a fact about the model
+    # (one unit in layer4: replace_stride_with_dilation dilates no conv), and it misses as described too:
+    "bcnn_dilated_layer4": "a described_difference at features.7.0 ('conv stride (1, 1) where the reference has (2, "
+    "2) (main path); conv stride (1, 1) where the reference has (2, 2) (shortcut)') claiming the 4 mismatches of "
+    "layer4's first unit, and the head's 'bmm scaled_by is 0.027778, expected 0.11111' (the 1 / (h * w) of the 6 x 6 "
+    "map for the 3 x 3 one) left unclaimed at the root, for replace_stride_with_dilation=[False, False, True] on a "
+    "layer4 of one Bottleneck (layer4 at stride 1, no conv dilated): the mean over the positions, a consequence of the "
+    "stride, not tied to it (expected described at features.7; at the first run, expected dilated_output_stride, the "
+    "described_difference was a wrong name)",
+    "mpncov_layer4_stride2": "besides the described_difference at layer4.0 ('conv stride (2, 2) where the reference "
+    "has (1, 1) (main path); ... (shortcut)', 4 mismatches, right), a second described_difference at the root ('The "
+    "head is built differently (4 differences, no named variant)': 'eye output_shape (9, 9) where the reference has "
+    "(36, 36); mul scalar 0.111111 where the reference has 0.0277778; ones output_shape (9, 9) ...; mul scalar "
+    "0.0123457 ...') for CovpoolLayer's I_hat built over the 3 x 3 map's 9 positions for 36: the covariance pooling's "
+    "size a consequence of layer4's stride 2, described as a second change outside layer4 (expected described at "
+    "layer4)",
+    "cbp_dense_sketch": "under this test only (meta): not_a_residual_network ('The candidate (CBPClassifier) is "
+    "another kind of network than the reference (4 stages of [2, 2, 2, 2] BasicBlocks, 8/16/32/64 wide): it has no "
+    "residual additions'), 20 mismatches from 'stem: extra 3x3 conv (backbone.layer1.0.conv1) not in the reference' "
+    "on, for the count sketch as a dense 64 x 128 buffer applied by matmul and the complex torch.fft.fft / ifft's real "
+    "part (4e-16 relative in float64): built on meta the candidate's trunk is not read as a ResNet; the corpus run, "
+    "which builds the candidate with its values, compares it clean (expected clean)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -1332,6 +1357,7 @@ NOT_YET_TWIN: dict[str, str] = {
     # heldout86, first run at c4285f7: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout87, first run at 3b783f8: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout88, first run at c37a78a: twins 16 of 16 clean (each twin the unedited builder itself)
+    # heldout89, first run at 034e59a: twins 16 of 16 clean (each twin the unedited builder itself)
 }
 
 # Swapped sides (the idiom model as the reference, its torchvision reference as the candidate): what
@@ -1499,6 +1525,8 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "described_difference 'The stem is built differently (2 differences, no named variant): conv bias False where the "
     "reference has True (stem) (x2)', as the unswapped run (expected conv_bias_before_bn alone)",
     # heldout88, first run at c37a78a: 5 of 5
+    # heldout89, first run at 034e59a: 3 of 4 (bcnn_dilated_layer4 said described_difference, 'Block features.7.0 is
+    # built differently', for dilated_output_stride; no longer named since its correction, a fact about the model)
 }
 NAMED = [i for i in ALL if i.named]
 
