@@ -131,11 +131,28 @@ def _pairs(
     return _by_name_or_order(rt, ct, refs, cands, by_order)
 
 
+def _negate(model: nn.Module, names: set[str]) -> None:
+    """The named learned tensors negated: another draw of the same scale, every sign the other way.
+    Two spellings that agree on one draw only because an activation's input kept one sign there (abs
+    against ReLU after a bias that happened to be positive) disagree on it; a spelling of the same
+    function agrees on every draw."""
+    with torch.no_grad():
+        for name, t in tensors(model).items():
+            leaf = name.rsplit(".", 1)[-1]
+            if name in names and t.is_floating_point() and leaf not in ("running_mean", "running_var"):
+                t.neg_()
+
+
 def build_sides(
-    candidate: nn.Module, reference: str | nn.Module, comparison: Comparison, *, by_order: bool = True
+    candidate: nn.Module,
+    reference: str | nn.Module,
+    comparison: Comparison,
+    *,
+    by_order: bool = True,
+    negated: bool = False,
 ) -> Sides | None:
     """Both models for a numeric check (see the module docstring), or None where none can be made.
-    ``by_order=False``: only the structural pairing or names pair tensors, for a check whose "differ" is an
+    ``negated``: the learned tensors negated (``_negate``). ``by_order=False``: only the structural pairing or names pair tensors, for a check whose "differ" is an
     answer (a wrong pairing by position only ever makes two models differ)."""
     from resnet_verify.verify.weights import candidate_copy, load_reference
 
@@ -162,6 +179,8 @@ def build_sides(
     if any(t.is_meta for name, t in original.items() if name not in copied):
         return None  # a constant the candidate was built without: nothing to compare it with
     _randomize(ref_model, {r for r, _ in pairs} | {r for s in stacked for r in s.reference})
+    if negated:
+        _negate(ref_model, {r for r, _ in pairs} | {r for s in stacked for r in s.reference})
     with torch.no_grad():
         for r, c in pairs:
             ct[c].copy_(rt[r])

@@ -38,6 +38,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import math
+import warnings
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -260,8 +261,11 @@ class Agreement(enum.Enum):
     UNDECIDED = "undecided"  # a side cannot run this way, or the outputs do not depend on the input
 
 
-def _eval_agrees(sides: Sides, shape: tuple[int, ...], seed: int, *, optional: bool) -> Agreement:
-    """Eval-mode outputs on one random batch; ``optional``: a reference that cannot run it skips it."""
+def _eval_agrees(
+    sides: Sides, shape: tuple[int, ...], seed: int, *, optional: bool, finite_only: bool = False
+) -> Agreement:
+    """Eval-mode outputs on one random batch; ``optional``: a reference that cannot run it skips it;
+    ``finite_only``: outputs that are not all finite decide nothing."""
     x = torch.randn(shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
     for model in (sides.reference, sides.candidate):
         set_training(model, False)
@@ -270,10 +274,12 @@ def _eval_agrees(sides: Sides, shape: tuple[int, ...], seed: int, *, optional: b
             expected = _run(sides.reference, x.clone(), seed)
         except Exception:
             return Agreement.SAME if optional else Agreement.UNDECIDED
-        if not _varies(expected):
+        got = _run(sides.candidate, x.clone(), seed)
+        if finite_only and not all(bool(torch.isfinite(t).all()) for t in (*_flat(expected), *_flat(got))):
             return Agreement.UNDECIDED
-        same = _outputs_agree(expected, _run(sides.candidate, x.clone(), seed))
-        return Agreement.SAME if same else Agreement.DIFFERENT
+        if not _outputs_agree(expected, got):
+            return Agreement.DIFFERENT  # (a reference saturated into a constant the candidate is not)
+        return Agreement.SAME if _varies(expected) else Agreement.UNDECIDED
 
 
 def stacked_pair(s: Stacked, rt: dict[str, torch.Tensor], ct: dict[str, torch.Tensor]) -> tuple[Any, Any]:
@@ -352,8 +358,25 @@ def outputs_agree(sides: Sides, input_shape: Sequence[int]) -> Agreement:
 
 
 def _same_function(candidate: nn.Module, reference: str | nn.Module, comparison: Comparison) -> bool:
-    sides = build_sides(candidate, reference, comparison)
-    return sides is not None and functions_agree(sides, comparison.input_shape) is Agreement.SAME
+    """The same function on the reference's draw of its learned tensors and on a second draw (each
+    negated): agreeing on one draw alone can be the draw's coincidence. The second
+    overturns the first only with finite outputs on both sides (a tensor that must stay positive,
+    negated, proves nothing). Warnings the models raise are theirs, never the answer's: the check
+    runs the same under ``-W error`` as without."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sides = build_sides(candidate, reference, comparison)
+        if sides is None or functions_agree(sides, comparison.input_shape) is not Agreement.SAME:
+            return False
+        try:
+            negated = build_sides(candidate, reference, comparison, negated=True)
+            shape = (2, *(int(n) for n in comparison.input_shape[1:]))
+            again = (
+                _eval_agrees(negated, shape, SEED + 7, optional=True, finite_only=True) if negated else None
+            )
+        except Exception:
+            return True
+        return again is not Agreement.DIFFERENT
 
 
 def _note(comparison: Comparison) -> str:
