@@ -336,8 +336,15 @@ def _larger(shape: tuple[int, ...]) -> tuple[int, ...]:
 
 def functions_agree(sides: Sides, input_shape: Sequence[int]) -> Agreement:
     """Eval outputs, train outputs, gradients and norm statistics, then eval outputs at a larger input.
-    A side that raises (a model that casts to float32 inside, a backward it cannot run) decides nothing."""
+    A side that raises (a model that casts to float32 inside, a backward it cannot run) decides nothing.
+    Warnings the models raise are theirs, never the answer's: it is the same under ``-W error``."""
     shape = (2, *(int(s) for s in input_shape[1:]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _functions_agree(sides, shape)
+
+
+def _functions_agree(sides: Sides, shape: tuple[int, ...]) -> Agreement:
     try:
         first = _eval_agrees(sides, shape, SEED, optional=False)
         if first is not Agreement.SAME:
@@ -349,34 +356,34 @@ def functions_agree(sides: Sides, input_shape: Sequence[int]) -> Agreement:
         return Agreement.UNDECIDED
 
 
-def outputs_agree(sides: Sides, input_shape: Sequence[int]) -> Agreement:
-    """Eval-mode outputs alone, at the compared input size."""
-    try:
-        return _eval_agrees(sides, (2, *(int(s) for s in input_shape[1:])), SEED, optional=False)
-    except Exception:
-        return Agreement.UNDECIDED
+def outputs_agree(sides: Sides, input_shape: Sequence[int], *, seed: int = SEED) -> Agreement:
+    """Eval-mode outputs alone, at the compared input size (outputs that are not all finite decide
+    nothing; the models' warnings ignored, as in :func:`functions_agree`)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            shape = (2, *(int(s) for s in input_shape[1:]))
+            return _eval_agrees(sides, shape, seed, optional=False, finite_only=True)
+        except Exception:
+            return Agreement.UNDECIDED
 
 
 def _same_function(candidate: nn.Module, reference: str | nn.Module, comparison: Comparison) -> bool:
     """The same function on the reference's draw of its learned tensors and on a second draw (each
-    negated): agreeing on one draw alone can be the draw's coincidence. The second
-    overturns the first only with finite outputs on both sides (a tensor that must stay positive,
-    negated, proves nothing). Warnings the models raise are theirs, never the answer's: the check
-    runs the same under ``-W error`` as without."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        sides = build_sides(candidate, reference, comparison)
-        if sides is None or functions_agree(sides, comparison.input_shape) is not Agreement.SAME:
-            return False
-        try:
-            negated = build_sides(candidate, reference, comparison, negated=True)
-            shape = (2, *(int(n) for n in comparison.input_shape[1:]))
-            again = (
-                _eval_agrees(negated, shape, SEED + 7, optional=True, finite_only=True) if negated else None
-            )
-        except Exception:
-            return True
-        return again is not Agreement.DIFFERENT
+    negated): agreeing on one draw alone can be the draw's coincidence. The second overturns the
+    first only with finite outputs on both sides (a tensor that must stay positive, negated, proves
+    nothing)."""
+    sides = build_sides(candidate, reference, comparison)
+    if sides is None or functions_agree(sides, comparison.input_shape) is not Agreement.SAME:
+        return False
+    try:
+        negated = build_sides(candidate, reference, comparison, negated=True)
+    except Exception:
+        return True
+    return (
+        negated is None
+        or outputs_agree(negated, comparison.input_shape, seed=SEED + 7) is not Agreement.DIFFERENT
+    )
 
 
 def _note(comparison: Comparison) -> str:
