@@ -4,9 +4,11 @@ whose output carries no gradient at all because the user ran it with gradients o
 
 A detached tensor holds the same values, so shapes, parameters and outputs all agree and the op
 alignment skips it (a layout op); but no gradient flows back through it, so what feeds it trains
-otherwise (``identity = x.clone().detach()`` in every block: no gradient along any shortcut). Counted
-per place (stem, each aligned block's main path, shortcut and tail, head): each cut one side makes
-more than the other is a mismatch at the op that makes it.
+otherwise (``identity = x.clone().detach()`` in every block: no gradient along any shortcut). A result of
+a grad-off stretch read after it is cut the same way. Cuts are matched across the sides by the place
+(stem, each aligned block's main path, shortcut and tail, head) of the tensor they cut, so a loop run
+under ``no_grad`` and the same loop detached after it are one cut; each cut one side makes more than
+the other is a mismatch at the op that makes it.
 """
 
 from __future__ import annotations
