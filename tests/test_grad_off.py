@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import torch
+import torch.nn.functional as F
 from torch import nn
 from torch.autograd import grad_mode
 
@@ -206,5 +207,31 @@ def test_iterations_under_no_grad_against_a_full_tape_differ_at_the_with() -> No
     (m,) = _gradient(_compare(_Fixed("no_grad"), _Fixed("")))
     assert "torch.no_grad() before it" in m.message
     lines = Path(__file__).read_text().splitlines()
-    with_lines = [i for i, line in enumerate(lines, 1) if line.strip() == "with torch.no_grad():"]
-    assert m.source is not None and m.source.line == with_lines[-1]
+    start = next(i for i, line in enumerate(lines, 1) if line.startswith("class _Fixed"))
+    with_line = next(
+        i for i, line in enumerate(lines, 1) if i > start and line.strip() == "with torch.no_grad():"
+    )
+    assert m.source is not None and m.source.line == with_line
+
+
+class _Extractor(nn.Module):
+    """Anomaly detection's frozen extractor: a backbone run whole under no_grad, its map averaged over
+    each 3 x 3 neighbourhood by a pool or by an unfold and a mean (the same average)."""
+
+    def __init__(self, pool: str) -> None:
+        super().__init__()
+        self.pool = pool
+        self.backbone = _Tiny()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            f = self.backbone.stem(x)
+            f = torch.relu(self.backbone.blocks[0](f) + f)
+        if self.pool == "unfold":
+            n, c, h, w = f.shape
+            return F.unfold(f, 3, padding=1).view(n, c, 9, h, w).mean(2)
+        return F.avg_pool2d(f, 3, 1, 1)
+
+
+def test_two_frozen_extractors_pooled_otherwise_cut_alike() -> None:
+    assert _gradient(_compare(_Extractor("unfold"), _Extractor("avg"))) == []

@@ -147,7 +147,7 @@ def _all_cuts(trace: Trace, live: Callable[[int], bool], stretches: bool) -> lis
         if o.name in CUTS and not _of_the_input(trace, o.id) and live(o.id)
     ]
     for consumer, (edge, region) in (_grad_off_ends(trace) if stretches else {}).items():
-        if live(consumer):
+        if live(edge):  # (its first reader may be a step a canonical pass folded into another op)
             source = region.source or trace.ops[consumer].source
             out.append(_Cut(consumer, edge, f"{region.spelling} before it", source))
     return out
@@ -202,7 +202,10 @@ def gradient_mismatches(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> 
     places = _places(ref, cand, pairs)
     ref_places = [(region, where, r, pair) for region, where, r, _, pair in places]
     cand_places = [(region, where, c, pair) for region, where, _, c, pair in places]
-    ref_cuts, cand_cuts = _all_cuts(ref, _live(ref), not grad_off), _all_cuts(cand, _live(cand), not grad_off)
+    # where neither side's prediction carries a gradient (a feature extractor run whole under no_grad, as
+    # anomaly detection's are), where its stretches end cuts nothing more
+    stretches = not grad_off and not (_learns(ref) is False and _learns(cand) is False)
+    ref_cuts, cand_cuts = _all_cuts(ref, _live(ref), stretches), _all_cuts(cand, _live(cand), stretches)
     out: list[Mismatch] = []
     for c, k in _unmatched(cand_cuts, ref_cuts, cand_places, ref_places, bool(grad_off)):
         region, where, _, pair = cand_places[k] if k >= 0 else (Region.MODEL, "the model", (), None)
