@@ -235,3 +235,23 @@ class _Extractor(nn.Module):
 
 def test_two_frozen_extractors_pooled_otherwise_cut_alike() -> None:
     assert _gradient(_compare(_Extractor("unfold"), _Extractor("avg"))) == []
+
+
+def _wrapped(how: str) -> nn.Module:
+    model = _Tiny()
+    original = model.forward
+    if how == "decorated":
+        model.forward = torch.no_grad()(model.forward)  # type: ignore[method-assign]
+    else:
+
+        def forward(x: torch.Tensor) -> torch.Tensor:
+            with torch.inference_mode():
+                return original(x)
+
+        model.forward = forward  # type: ignore[method-assign]
+    return model
+
+
+@pytest.mark.parametrize("how", ["decorated", "closure"])
+def test_a_deployment_wrapper_set_on_the_instance_is_traced_through(how: str) -> None:
+    assert _compare(_wrapped(how), _Tiny()).mismatches == ()

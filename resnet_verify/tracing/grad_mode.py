@@ -13,10 +13,11 @@ user's choice about training and are not noted.
 
 from __future__ import annotations
 
+import inspect
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import FrameType, TracebackType
+from types import CodeType, FrameType, TracebackType
 from typing import Any
 
 import torch
@@ -51,6 +52,9 @@ class GradModeWatch:
     count: Callable[[], int]
     where: Callable[[], str]
     stop: FrameType | None = None
+    # the code of forwards set on instances (``m.forward = wrapper``): a deployment wrapper around the
+    # network, traced through as the network it wraps, not the network's own forward
+    wrappers: frozenset[CodeType] = frozenset()
     regions: list[GradOff] = field(default_factory=list)
     _stack: list[_Entry] = field(default_factory=list)
     _open: tuple[int, str, _Entry] | None = None
@@ -75,7 +79,7 @@ class GradModeWatch:
 
     def _entering(self, enter: Any, spelling: str, turns_off: Callable[[Any], bool]) -> Any:
         def wrapped(ctx: Any) -> Any:
-            source = _user_line(sys._getframe(1), self.stop)
+            source = _user_line(sys._getframe(1), self.stop, self.wrappers)
             off = turns_off(ctx) if source is not None else None
             self._stack.append(_Entry(ctx, off, spelling, source))
             self._update()
@@ -117,14 +121,19 @@ class GradModeWatch:
             self.regions.append(GradOff(first, self.count(), path, entry.spelling, entry.source))
 
 
-def _user_line(caller: FrameType | None, stop: FrameType | None) -> SourceLoc | None:
+def _user_line(
+    caller: FrameType | None, stop: FrameType | None, wrappers: frozenset[CodeType] = frozenset()
+) -> SourceLoc | None:
     """The user's line that opened the context (the decorated function's for ``@torch.no_grad()``),
-    else None: torch's own, or inside a custom autograd Function's ``forward``."""
-    if caller is None or _in_function_forward(caller, stop):
+    else None: torch's own, inside a custom autograd Function's ``forward``, or a wrapper set on an
+    instance (``m.forward = torch.no_grad()(m.forward)``, or a function calling the old forward)."""
+    if caller is None or caller.f_code in wrappers or _in_function_forward(caller, stop):
         return None
     code = caller.f_code
     if code.co_name == "decorate_context":
         func = caller.f_locals.get("func")
+        if inspect.ismethod(func) and isinstance(func.__self__, torch.nn.Module):
+            return None  # a bound forward decorated on its instance: a wrapper, not the class's forward
         inner = getattr(func, "__code__", None)
         if inner is not None and is_user_file(inner.co_filename):
             return SourceLoc(display_path(inner.co_filename), inner.co_firstlineno)

@@ -144,8 +144,9 @@ def _run(
     recorder.producer[id(x)] = INPUT_ID
     recorder.stop = sys._getframe(0)
     watch = GradModeWatch(
-        lambda: len(recorder.ops), lambda: recorder.stack[-1] if recorder.stack else "", recorder.stop
-    )
+        lambda: len(recorder.ops), lambda: recorder.stack[-1] if recorder.stack else "", recorder.stop,
+        frozenset(c for m in model.modules() if (c := getattr(m.__dict__.get("forward"), "__code__", None))),
+    )  # fmt: skip
     error: BaseException | None = None
     output: Any = None
     try:
