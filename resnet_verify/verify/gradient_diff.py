@@ -98,11 +98,12 @@ def _learns(trace: Trace) -> bool | None:
     return carries[trace.output_op]
 
 
-def _grad_off_mismatch(ref: Trace, cand: Trace) -> list[Mismatch]:
+def _grad_off_mismatch(
+    ref: Trace, cand: Trace, learns_r: bool | None, learns_c: bool | None
+) -> list[Mismatch]:
     """One mismatch where one side's prediction carries no gradient because of a grad-off stretch of
     its forward (a linear probe's frozen encoder still trains its head: only a whole model that cannot
     learn is a difference of the network; which layers train is otherwise a training choice)."""
-    learns_r, learns_c = _learns(ref), _learns(cand)
     if learns_r is None or learns_c is None or learns_r == learns_c:
         return []
     side = cand if not learns_c else ref
@@ -196,15 +197,20 @@ def _unmatched(
 def gradient_mismatches(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
     if cand.crash is not None:
         return []
-    grad_off = _grad_off_mismatch(ref, cand) if ref.grad_off or cand.grad_off else []
-    if not any(o.name in CUTS for t in (ref, cand) for o in t.ops) and not (ref.grad_off or cand.grad_off):
-        return grad_off
+    if not ref.grad_off and not cand.grad_off:
+        learns_r = learns_c = None  # (only a grad-off stretch makes these a question)
+        grad_off: list[Mismatch] = []
+        if not any(o.name in CUTS for t in (ref, cand) for o in t.ops):
+            return []
+    else:
+        learns_r, learns_c = _learns(ref), _learns(cand)
+        grad_off = _grad_off_mismatch(ref, cand, learns_r, learns_c)
     places = _places(ref, cand, pairs)
     ref_places = [(region, where, r, pair) for region, where, r, _, pair in places]
     cand_places = [(region, where, c, pair) for region, where, _, c, pair in places]
     # where neither side's prediction carries a gradient (a feature extractor run whole under no_grad, as
     # anomaly detection's are), where its stretches end cuts nothing more
-    stretches = not grad_off and not (_learns(ref) is False and _learns(cand) is False)
+    stretches = not grad_off and not (learns_r is False and learns_c is False)
     ref_cuts, cand_cuts = _all_cuts(ref, _live(ref), stretches), _all_cuts(cand, _live(cand), stretches)
     out: list[Mismatch] = []
     for c, k in _unmatched(cand_cuts, ref_cuts, cand_places, ref_places, bool(grad_off)):
