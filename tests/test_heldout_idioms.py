@@ -1229,20 +1229,6 @@ NOT_YET: dict[str, str] = {
     # which builds the candidate on meta; twins 16 of 16 clean; swapped 3 of 4). bcnn_dilated_layer4 was expected
     # named (dilated_output_stride) at that run; its expectation was corrected after it for a fact about the model
     # (one unit in layer4: replace_stride_with_dilation dilates no conv), and it misses as described too:
-    "bcnn_dilated_layer4": "a described_difference at features.7.0 ('conv stride (1, 1) where the reference has (2, "
-    "2) (main path); conv stride (1, 1) where the reference has (2, 2) (shortcut)') claiming the 4 mismatches of "
-    "layer4's first unit, and the head's 'bmm scaled_by is 0.027778, expected 0.11111' (the 1 / (h * w) of the 6 x 6 "
-    "map for the 3 x 3 one) left unclaimed at the root, for replace_stride_with_dilation=[False, False, True] on a "
-    "layer4 of one Bottleneck (layer4 at stride 1, no conv dilated): the mean over the positions, a consequence of the "
-    "stride, not tied to it (expected described at features.7; at the first run, expected dilated_output_stride, the "
-    "described_difference was a wrong name)",
-    "mpncov_layer4_stride2": "besides the described_difference at layer4.0 ('conv stride (2, 2) where the reference "
-    "has (1, 1) (main path); ... (shortcut)', 4 mismatches, right), a second described_difference at the root ('The "
-    "head is built differently (4 differences, no named variant)': 'eye output_shape (9, 9) where the reference has "
-    "(36, 36); mul scalar 0.111111 where the reference has 0.0277778; ones output_shape (9, 9) ...; mul scalar "
-    "0.0123457 ...') for CovpoolLayer's I_hat built over the 3 x 3 map's 9 positions for 36: the covariance pooling's "
-    "size a consequence of layer4's stride 2, described as a second change outside layer4 (expected described at "
-    "layer4)",
     "cbp_dense_sketch": "under this test only (meta): not_a_residual_network ('The candidate (CBPClassifier) is "
     "another kind of network than the reference (4 stages of [2, 2, 2, 2] BasicBlocks, 8/16/32/64 wide): it has no "
     "residual additions'), 20 mismatches from 'stem: extra 3x3 conv (backbone.layer1.0.conv1) not in the reference' "

@@ -58,6 +58,7 @@ from resnet_verify.verify.param_totals import parameter_totals
 from resnet_verify.verify.per_frame import per_frame
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 from resnet_verify.verify.regularizer_diff import regularizer_mismatches
+from resnet_verify.verify.shape_values import map_size_values
 from resnet_verify.verify.sharing import shared_parameter_mismatches
 
 # Channel counts surface as shape mismatches; listing them again as attributes would double count.
@@ -433,7 +434,9 @@ def _first(causes: dict[str, int], keys: Sequence[str]) -> int | None:
 def diff(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
     # Train-mode regularizers leave no op to align in an eval-mode trace: compared on their own.
     # Appended, never prepended: Mismatch.cause holds indices into the differ's own list.
-    layers = moved_blocks(ref, cand, reword_inplace_skips(ref, cand, _Differ(ref, cand).run(pairs), pairs))
+    layers = map_size_values(
+        moved_blocks(ref, cand, reword_inplace_skips(ref, cand, _Differ(ref, cand).run(pairs), pairs))
+    )
     found = (
         layers
         + regularizer_mismatches(ref, cand, pairs, layers)
