@@ -1187,14 +1187,6 @@ NOT_YET: dict[str, str] = {
     # heldout87, first run at 3b783f8 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 13 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 4 of 5):
-    "cdc_conv_bias": "conv_bias_before_bn for the projection alone ('1 convolutions followed by BatchNorm have "
-    "bias=True', layer2.0.downsample.0, 2 of 38 mismatches); the eight block Conv2dCDs' biases said as "
-    "described_difference 'A Conv2dCD in place of conv1, conv2 (8 layers) ... a layer of another design in the conv's "
-    "place' (32 mismatches: the kxk conv's and the 1x1 difference conv's bias and parameter counts) and the stem's as "
-    "described_difference 'The stem is built differently (2 differences, no named variant): conv bias True where the "
-    "reference has False (stem) (x2)', for bias=True in every Conv2dCD and in the projection, each before a "
-    "BatchNorm (the CDC bias enters both terms, (1 - theta) * b per channel before the norm): the biases of the "
-    "central difference convs not named (expected conv_bias_before_bn alone)",
     "fad_einsum": "two described_difference findings for a clean refactor: 'The stem is built differently (16 "
     "differences, no named variant)' at FAD_head ('einsum where the reference has Linear (stem) (x3); mul where the "
     "reference has Linear (stem) (x2); einsum equation ij,ncjk,kl->ncil where the reference has None (stem) (x2) ... "
@@ -1504,10 +1496,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "stem's output shape) left unclaimed, as the unswapped run",
     # heldout86, first run at c4285f7: 4 of 5
     # heldout87, first run at 3b783f8: 4 of 5
-    "cdc_conv_bias": "conv_bias_before_bn (in the reference) for the projection alone, the eight block Conv2dCDs' "
-    "biases as described_difference 'A Conv2dCD in place of conv1, conv2 (8 layers)' and the stem's as "
-    "described_difference 'The stem is built differently (2 differences, no named variant): conv bias False where the "
-    "reference has True (stem) (x2)', as the unswapped run (expected conv_bias_before_bn alone)",
     # heldout88, first run at c37a78a: 5 of 5
     # heldout89, first run at 034e59a: 3 of 4 (bcnn_dilated_layer4 said described_difference, 'Block features.7.0 is
     # built differently', for dilated_output_stride; no longer named since its correction, a fact about the model)

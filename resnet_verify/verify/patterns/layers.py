@@ -23,14 +23,32 @@ def _mean_norm(op: OpRecord) -> str | None:
     return None
 
 
+def _keeps_channel_constants(op: OpRecord) -> bool:
+    """A per-channel constant in its input is one in its output: a difference or sum of two maps inside
+    a layer (a central-difference conv's ``conv(x) - theta * conv_1x1(x)``), a scale by a number. Not a
+    residual add: a skip stream's constant reaches more than the next norm."""
+    a = dict(op.attrs)
+    function = a.get("function")
+    if op.kind is not OpKind.OTHER:
+        return False
+    if function in ("sub", "rsub", "add") and len(op.inputs) == 2 and len(set(op.in_shapes[:2])) == 1:
+        return True
+    return function in ("mul", "div", "neg") and len(op.inputs) == 1
+
+
 def detect_conv_bias(ctx: Context) -> list[Finding]:
     cand = ctx.candidate
 
-    def norm_after(op_id: int | None) -> str | None:
+    def norm_after(op_id: int | None, depth: int = 0) -> str | None:
         if op_id is None:
             return None
-        names = (_mean_norm(c) for c in consumers(cand, op_id, through_layout=True))
-        return next((n for n in names if n is not None), None)
+        for c in consumers(cand, op_id, through_layout=True):
+            name = _mean_norm(c)
+            if name is None and depth < 3 and _keeps_channel_constants(c):
+                name = norm_after(c.id, depth + 1)
+            if name is not None:
+                return name
+        return None
 
     def conv(m: Mismatch) -> bool:  # a conv, or a transposed one (an up-sampling head's deconv)
         if m.op_kind is OpKind.CONV:
@@ -53,11 +71,20 @@ def detect_conv_bias(ctx: Context) -> list[Finding]:
     paths = sorted({ctx.mismatches[i].reference_path or "" for i in bias})
     norms = sorted({norm_after(ctx.mismatches[i].candidate_op) or "" for i in bias})
     norm = " / ".join(norms)
+    # counted by bias tensor: a central-difference conv's two convs share one bias (one layer)
+    held = {
+        p
+        for i in bias
+        for o in (ctx.mismatches[i].candidate_op,)
+        if o is not None
+        for p in cand.ops[o].params
+    }
+    count = len({p for p in held if p.endswith("bias")}) or len(bias)
     return [
         Finding(
             pattern=Pattern.BIAS_BEFORE_BN,
             title=f"Conv bias before {norm}",
-            message=f"{len(bias)} convolutions followed by {norm} have bias=True: the norm's mean subtraction cancels "
+            message=f"{count} convolutions followed by {norm} have bias=True: the norm's mean subtraction cancels "
             f"the bias, so it is dead weight (and the state_dict no longer matches the reference's).",
             locations=tuple(paths)[:8],
             mismatches=bias,
