@@ -70,6 +70,7 @@ from resnet_verify.tracing.state_updates import state_updates
 from resnet_verify.tracing.structure import find_structure
 from resnet_verify.tracing.train_mode import kept_in_eval
 from resnet_verify.tracing.train_only import train_only_regularizers
+from resnet_verify.tracing.untracked_stats import untracked_stats
 
 
 def normalize_input_shape(input_shape: int | Sequence[int]) -> Shape:
@@ -356,7 +357,7 @@ def _crash(run: _Run, shape: Shape) -> Crash | None:
 def _canonical_ops(run: _Run) -> tuple[OpRecord, ...]:
     """The recorded ops in one spelling per concept, a network's parallel second run as one op."""
     recorded = keep_gradient_functions(run.recorder.ops, run.recorder.function_calls)
-    ops = one_spelling(tag_reparametrized(recorded, run.reparametrized))
+    ops = untracked_stats(run.model, one_spelling(tag_reparametrized(recorded, run.reparametrized)))
     return unfold_batches(fold_parallel_passes(ops, run.calls))
 
 
