@@ -131,9 +131,32 @@ def channels_first(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
             out[op.id] = replace(
                 op, attrs=attrs, in_shapes=(shape,) if shape else op.in_shapes, out_shape=shape
             )
-        elif moved and op.out_shape is not None:
-            out[op.id] = replace(op, out_shape=_canonical(op.out_shape, layout))
+        else:
+            if inputs and inputs[0] and inputs[0] != _identity(op.in_shapes[0] if op.in_shapes else None):
+                out[op.id] = op = _axes_read(op, inputs[0])
+            if moved and op.out_shape is not None:
+                out[op.id] = replace(op, out_shape=_canonical(op.out_shape, layout))
     return tuple(out)
+
+
+def _axes_read(op: OpRecord, layout: Layout) -> OpRecord:
+    """An op's axis arguments (a softmax's ``dim``, a reduction's ``dims``) read on the canonical axes of
+    its permuted input: ``softmax(x.transpose(2, 1), dim=-1)`` is a softmax over canonical axis 1, not
+    over the axis a softmax of the untransposed ``x`` with ``dim=-1`` reads."""
+    attrs = dict(op.attrs)
+    rank = len(layout)
+
+    def axis(d: object) -> object:
+        return layout[d % rank] if isinstance(d, int) and not isinstance(d, bool) and -rank <= d < rank else d
+
+    changed = {}
+    if "dim" in attrs:
+        changed["dim"] = axis(attrs["dim"])
+    if isinstance(attrs.get("dims"), tuple):
+        changed["dims"] = tuple(sorted(axis(d) for d in attrs["dims"]))  # type: ignore[type-var]
+    if not changed or all(changed[k] == attrs[k] for k in changed):
+        return op
+    return replace(op, attrs=make_attrs({**attrs, **changed}))
 
 
 __all__ = ["channels_first"]
