@@ -89,7 +89,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout86``: 2-D residual networks in scientific code as public repositories write them;
 ``heldout87``: face anti-spoofing and image-forensics ResNets as public repositories write them;
 ``heldout88``: ResNet backbones as crowd-counting and density-estimation repositories write them;
-``heldout89``: ResNets as fine-grained recognition repositories write their heads and backbones); an idiom's
+``heldout89``: ResNets as fine-grained recognition repositories write their heads and backbones;
+``heldout90``: ResNets as image-retrieval and landmark-recognition repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1882,6 +1883,23 @@ PART_NOTES = {
     "over 9 positions for 36 described as a second change at the root); the test of it, which builds the candidate "
     "on meta, misses the same two and cbp_dense_sketch (not_a_residual_network for the dense sketch buffers on "
     "meta).",
+    "heldout90": "ResNets as image-retrieval and landmark-recognition repositories write them, each against the "
+    "user's own unedited builder in the same file, on 128 x 128 images: dirtorch's ResNet_RMAC as a subclass of its "
+    "backbone ResNet (BasicBlocks [2, 2, 2, 2] at widths 8 to 64; GeneralizedMeanPoolingP, the squeeze, a whitening "
+    "Linear(64, 32) and F.normalize): GeM through F.lp_pool2d divided by (H * W)^(1/p) and the whitening as a 1x1 "
+    "Conv2d on the pooled map (clean), a ResNet-34 trunk (block_counts), pooling='max' (described); DELG on a pycls "
+    "ResNet-50 at small widths (ResBlocks of BottleneckTransforms run by a loop over their children; a GlobalHead of "
+    "GeM-P and Linear; s3's map detached into a SpatialAttention2d of 1x1 conv, BN, the normalised map, ReLU, 1x1 conv "
+    "and Softplus, and a ResHead): the attention block functional (clean), STRIDE_1X1 (resnet_v1_stride), act_fn="
+    "'leakyrelu' (activation_function), the map not detached (described); the Kaggle landmark recognition 2020 "
+    "winner's Net (a timm-style ResNet-50 at small widths read through forward_features, GeM with a learned p, "
+    "x[:, :, 0, 0], neck option-D Linear / BatchNorm1d / PReLU, ArcMarginProduct's cosine logits): GeM as a mean over "
+    "the axes and the cosine by matmul (clean), a ResNeXt-style trunk (grouped_conv), neck option-F's Dropout(0.3) "
+    "(dropout), p_trainable=False (described); cirtorch's ImageRetrievalNet with RMAC(L=3) on a torchvision-style "
+    "ResNet-101 at small widths (children()[:-2], 14 regions cut by list indexing, L2N, a whitening Linear, L2N, the "
+    "D x N column): the regions in plain Python cut by narrow (clean), replace_stride_with_dilation on layer4 "
+    "(dilated_output_stride), the last stride set to 1 without dilation and layer4 left out (described) "
+    "(tests/fixtures/heldout/batch90_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Ninety parts: ``heldout`` to
-``heldout89`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Ninety-one parts: ``heldout`` to
+``heldout90`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -327,6 +327,11 @@ FamNet's two maps), compared with the user's own unedited builder: refactors, na
 with the signed square root and L2 normalisation, compact bilinear pooling by count sketches and FFTs, fast-MPN-COV's
 iSQRT-COV covariance pooling with layer4 at stride 1, WS-DAN's attention maps and bilinear attention pooling), compared
 with the user's own unedited builder: refactors, named variants and single mistakes) and
+``heldout90`` ResNets as image-retrieval and landmark-recognition repositories write them (dirtorch's ResNet_RMAC
+with a learned-p GeM, a whitening Linear and L2 normalisation; DELG's pycls ResNet with a GeM global head and a
+softplus attention head on s3's detached map; a Kaggle landmark winner's GeM, Linear-BN-PReLU neck and cosine
+head; cirtorch's R-MAC ImageRetrievalNet with whitening and a D x N output), compared with the user's own unedited
+builder: refactors, named variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1669,6 +1674,7 @@ def test_manifest_is_consistent() -> None:
         "heldout87": 16,
         "heldout88": 16,
         "heldout89": 16,
+        "heldout90": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
