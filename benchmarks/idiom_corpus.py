@@ -91,6 +91,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout88``: ResNet backbones as crowd-counting and density-estimation repositories write them;
 ``heldout89``: ResNets as fine-grained recognition repositories write their heads and backbones;
 ``heldout90``: ResNets as image-retrieval and landmark-recognition repositories write them); an idiom's
+``heldout91``: ResNets as computational-pathology and whole-slide-image repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1906,6 +1907,25 @@ PART_NOTES = {
     "change found, but R-MAC's region grid, worked out by tensor ops from the map's size, described as eight further "
     "changes at pool; rmac_dilated_layer4 swapped the same); the test of it, which builds the candidate on meta, gets "
     "the same.",
+    "heldout91": "ResNets as computational-pathology and whole-slide-image repositories write them, each against "
+    "the user's own unedited builder in the same file: CLAM_SB on CLAM's ResNet_Baseline at small widths (a 7x7 / 2 "
+    "stem, Bottleneck_Baseline stages [2, 2, 2], no layer4: the ResNet-50 truncated after layer3, the pooled layer3 "
+    "map per tile) over a bag of nine 32 x 32 tiles cut by x.unfold from a 96 x 96 region, Linear + ReLU + Dropout and "
+    "Attn_Net_Gated (tanh and sigmoid branches with Dropout(0.25), attention_c on their product), the softmax over the "
+    "tiles, torch.bmm, a Linear classifier: the bag vector as (A * h).sum(dim=1) and the encoder cut by "
+    "list(resnet.children())[:-3] (clean), a ResNet-101 trunk (block_counts), no --drop_out (dropout), gate=False and "
+    "the softmax over the single attention branch of the untransposed scores (described); AttentionDeepMIL's "
+    "GatedAttention end to end on a ResNet-18 tile encoder over four 64 x 64 tiles of a 128 x 128 region "
+    "(attention_V / attention_U / attention_weights, the softmax over the bag, a Linear + Sigmoid classifier): the "
+    "attention as 1x1 Conv1d over the tiles (clean), DSMIL's resnet18(norm_layer=nn.InstanceNorm2d) "
+    "(normalization_layer), a 3x3 / 1 stem without max pool (cifar_stem), the scores squashed by a sigmoid per tile "
+    "(described); a 64 x 64 tile classifier whose first layer is a fixed Macenko normalisation (OD = -log((I + 1) / "
+    "240), the concentrations by a fixed pseudo-inverse, maxCRef / maxC, Io * exp(-HERef C) clamped at 255, ImageNet's "
+    "mean and std) before a ResNet-18: torchstain's channels-last matmul with Inorm[Inorm > 255] = 255 (clean), an "
+    "SE-ResNet-18 trunk (squeeze_excitation), no saturation at 255 (described); a GrayLayer (0.299 R + 0.587 G + 0.114 "
+    "B) before a ResNet-18 with a one-channel conv1: the luma as a fixed 1x1 F.conv2d (clean), "
+    "Grayscale(num_output_channels=3) into a three-channel conv1 and torchvision's rgb_to_grayscale with 0.2989 "
+    "(described) (tests/fixtures/heldout/batch91_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -2,6 +2,7 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. Ninety-one parts: ``heldout`` to
 ``heldout90`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout89`` and ``heldout91`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -332,6 +333,11 @@ with a learned-p GeM, a whitening Linear and L2 normalisation; DELG's pycls ResN
 softplus attention head on s3's detached map; a Kaggle landmark winner's GeM, Linear-BN-PReLU neck and cosine
 head; cirtorch's R-MAC ImageRetrievalNet with whitening and a D x N output), compared with the user's own unedited
 builder: refactors, named variants and single mistakes) and
+``heldout91`` ResNets as computational-pathology and whole-slide-image repositories write them (CLAM's gated
+attention MIL on a ResNet-50 tile encoder truncated after layer3 over a bag of tiles cut from a region, AttentionDeepMIL's
+gated attention end to end on a ResNet-18 tile encoder, a fixed Macenko stain normalisation as a tile classifier's first
+layer, a GrayLayer in front of a one-channel stem), compared with the user's own unedited builder: refactors, named
+variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1710,6 +1716,7 @@ def test_manifest_is_consistent() -> None:
         "heldout88": 16,
         "heldout89": 16,
         "heldout90": 16,
+        "heldout91": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
