@@ -92,6 +92,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout89``: ResNets as fine-grained recognition repositories write their heads and backbones;
 ``heldout90``: ResNets as image-retrieval and landmark-recognition repositories write them); an idiom's
 ``heldout91``: ResNets as computational-pathology and whole-slide-image repositories write them); an idiom's
+``heldout92``: ResNets as long-tailed-recognition and test-time-adaptation repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1933,6 +1934,22 @@ PART_NOTES = {
     "and the clamp against the channels-last matmul and torchstain's masked assignment), gray_luma_conv "
     "(described_difference: a fixed 1x1 conv for the weighted sum of the channels); the test of it, which builds the "
     "candidate on meta, misses the same five.",
+    "heldout92": "ResNets as long-tailed-recognition and test-time-adaptation repositories write them, each "
+    "against the user's own unedited builder in the same file: LDAM-DRW's CIFAR ResNet-32 at 3 x 32 x 32 (BasicBlocks "
+    "[5, 5, 5] at 16 / 32 / 64, option-A shortcuts as a LambdaLayer around F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, "
+    "planes // 4, planes // 4)), NormedLinear(64, 10) returning the bare cosine): the option-A shortcut as a module "
+    "(a 1x1 AvgPool2d at stride 2 and zero maps concatenated either side) (clean), option 'B' projections "
+    "(option_a_shortcut), NormedLinear with its feature normalisation commented out and DownsampleA's zeros after "
+    "the subsampled input (described); classifier-balancing's decoupled ResNet-10 feature model (BasicBlocks [1, 1, "
+    "1, 1] at 8 / 16 / 32 / 64, forward returning (x, None)) and a tau-normalised classifier (a bias-free Linear whose "
+    "rows are divided by their norms to the power 0.7 in forward) at 3 x 64 x 64: tau_norm.py's pnorm as a loop over "
+    "the rows and cRT's frozen feature model with the classifier re-initialised (clean), ResNetFeature's dropout "
+    "(dropout), a ResNet-18 feature model (block_counts), learnable weight scaling's DotProduct_Classifier, the norm "
+    "taken over the feature dimension and a freeze helper switching every BatchNorm's track_running_stats off "
+    "(described); RobustBench's pre-activation WideResNet-10-2 as the source model of test-time adaptation at 3 x 32 x "
+    "32: Tent's affine-only parameter selection and norm.py's Norm wrapper with its statistics reset (clean), Tent's "
+    "configure_model (normalization_layer), widen_factor 4 (widths), the 1x1 shortcuts fed the raw block input "
+    "(described) (tests/fixtures/heldout/batch92_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
