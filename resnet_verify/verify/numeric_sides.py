@@ -186,6 +186,14 @@ def build_sides(
             ct[c].copy_(rt[r])
         for s in stacked:
             copy_stacked(s, rt, ct)
+    learned = {
+        "reference": {r for r, _ in pairs} | {r for s in stacked for r in s.reference},
+        "candidate": copied,
+    }
+    written = {
+        side: {n: _as_written(t) for n, t in named.items() if n not in learned[side] and _single(t)}
+        for side, named in (("reference", rt), ("candidate", ct))
+    }
     for model in (ref_model, cand_model):
         nn.Module.double(model)
         with (
@@ -194,5 +202,27 @@ def build_sides(
             for t in tensors(model).values():
                 if t.is_complex():
                     t.data = t.data.to(torch.complex128)
+    for side, model in (("reference", ref_model), ("candidate", cand_model)):
+        held = tensors(model)
+        with torch.no_grad():
+            for name, values in written[side].items():
+                if name in held and held[name].dtype is torch.float64:
+                    held[name].copy_(values)
     constants = tuple(n for n in ct if n not in copied)
     return Sides(ref_model, cand_model, tuple(pairs), constants, stacked)
+
+
+_MAX_WRITTEN = 1 << 16
+
+
+def _single(t: torch.Tensor) -> bool:
+    return t.dtype is torch.float32 and not t.is_meta and t.numel() <= _MAX_WRITTEN
+
+
+def _as_written(t: torch.Tensor) -> torch.Tensor:
+    """A float32 constant in float64 as the user wrote it: each value the shortest decimal that is that
+    float32 (``0.299`` in a buffer is 0.29899999499 in float32, and 0.299 where a forward multiplies by
+    the Python float). In float32, the model's own precision, the two are one number; the float64
+    check must not tell them apart (heldout91's luma weights as a fixed 1x1 conv)."""
+    values = t.detach().cpu().reshape(-1).numpy()
+    return torch.tensor([float(str(v)) for v in values], dtype=torch.float64).reshape(t.shape)
