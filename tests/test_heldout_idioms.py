@@ -1222,14 +1222,6 @@ NOT_YET: dict[str, str] = {
     # Bayesian loss's torch.abs for the density layer's ReLU not seen); under this test, whose warnings filter makes
     # the deprecated F.upsample_bilinear's UserWarning an error, the tool finds 'head: expected ReLU, found abs' at the
     # root and the idiom is right, so it has no entry here:
-    "ms_sum_branches": "a described_difference ('Blocks joined otherwise': 'The residual adds cut the network into "
-    "[3, 4, 5] blocks per stage in the candidate and [3, 4, 6] in the reference ...') claiming 'layer3.5: block missing "
-    "in the candidate' and 'extra block layer3.5 in the candidate' with one of the head's, for the three branches "
-    "summed for concatenated: the head's adds of branch outputs read as residual blocks, so layer3's last block is "
-    "paired with the head's and reported at layer3.5, which the edit does not touch (the head's own findings, "
-    "extra_module_in_blocks for 'an extra addition without learned layers' at the head and for the reference's three "
-    "branch Sequentials, described_difference 'The head is built differently', located right) (expected described at "
-    "the head only)",
     # heldout89, first run at 034e59a (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 14 of 16 right in the corpus run, 13 of 16 under this test,
     # which builds the candidate on meta; twins 16 of 16 clean; swapped 3 of 4). bcnn_dilated_layer4 was expected

@@ -1,12 +1,15 @@
 """Sums that are no residual block: branches summed that are one linear layer written as branches
 (RepVGG's 3x3 + 1x1 + BN, ACNet's 3x3 + 1x3 + 3x1, LoRA's frozen conv plus its scaled low-rank pair),
 and sums with no learned layer on either path (arithmetic inside a layer: a membrane update, a
-piecewise polynomial, a sum of a loop's terms)."""
+piecewise polynomial, a sum of a loop's terms), and branches that each end in their own nonlinearity
+(a multi-scale head's dilated conv-BN-ReLU branches summed, CSRNet / MCNN style): a residual block's
+skip is its input or a linear projection of it, never a path activated after its own conv."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from resnet_verify.tracing.blends import convex_blend
 from resnet_verify.tracing.records import LAYOUT_KINDS, OpKind, OpRecord, attr_dict
 
 
@@ -20,6 +23,40 @@ def linear_branch(ops: Sequence[OpRecord], path: Sequence[int]) -> bool:
         and kinds <= {OpKind.CONV, OpKind.BATCH_NORM, OpKind.NORM, OpKind.AVG_POOL}
         and (OpKind.CONV in kinds or kinds <= {OpKind.BATCH_NORM, OpKind.NORM})
     )
+
+
+def not_a_skip(ops: Sequence[OpRecord], op: OpRecord, paths: Sequence[Sequence[int]]) -> bool:
+    """The add ``op`` of these two paths merges no skip: one linear layer's branches, a blend with
+    the input (blends.py), or branches each activated after their own layers."""
+    return (
+        all(linear_branch(ops, p) for p in paths)
+        or convex_blend(ops, op)
+        or activated_branches(ops, paths, op.inputs[:2])
+    )
+
+
+def activated_branches(
+    ops: Sequence[OpRecord], paths: Sequence[Sequence[int]], operands: Sequence[int]
+) -> bool:
+    """Every path holds a learned layer and hands the add the output of a nonlinearity."""
+    # no add inside a branch but the sum of earlier branches itself: a path through residual blocks (an
+    # HRNet fusion of a branch's blocks with a resampled neighbour) stays a merge whatever its last op,
+    # so an extra ReLU on one side cannot turn a merge into a branch sum on that side only
+    return all(
+        _activated_end(ops, operand)
+        and any(ops[o].kind in (OpKind.CONV, OpKind.LINEAR) for o in path)
+        and not any(ops[o].kind is OpKind.ADD and o != operand for o in path)
+        for path, operand in zip(paths, operands, strict=True)
+    )
+
+
+def _activated_end(ops: Sequence[OpRecord], at: int) -> bool:
+    """``at`` is a nonlinearity's output, or a sum of such (the third branch added to the first two)."""
+    while at >= 0 and ops[at].kind in LAYOUT_KINDS | {OpKind.DROPOUT} and ops[at].inputs:
+        at = ops[at].inputs[0]
+    if at >= 0 and ops[at].kind is OpKind.ADD and len(ops[at].inputs) >= 2:
+        return all(_activated_end(ops, i) for i in ops[at].inputs[:2])
+    return at >= 0 and ops[at].kind in (OpKind.RELU, OpKind.ACTIVATION)
 
 
 def learns(op: OpRecord, learned: frozenset[str]) -> bool:

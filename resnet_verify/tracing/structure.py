@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from resnet_verify.tracing.blends import convex_blend
 from resnet_verify.tracing.cross_stage import find_cross_stage
 from resnet_verify.tracing.dataflow import Graph, members
 from resnet_verify.tracing.forks import through_dropout
-from resnet_verify.tracing.linear_branches import learns, linear_branch
+from resnet_verify.tracing.linear_branches import learns, not_a_skip
 from resnet_verify.tracing.map_rank import computed_shape, map_rank, out_shape
 from resnet_verify.tracing.parts import (
     common_stack,
@@ -92,7 +91,7 @@ def _merges(
             paths.append(tuple(sorted(set(path) | made)))
         if learned is not None and not any(learns(ops[o], learned) for p in paths for o in p):
             continue
-        if all(linear_branch(ops, p) for p in paths) or convex_blend(ops, op):
+        if not_a_skip(ops, op, paths):
             # linear branches summed (RepVGG's 3x3 + 1x1 + BN, ACNet's 3x3 + 1x3 + 3x1): one linear
             # layer written as branches, inside a block; a residual block's path is not linear. Nor is
             # f(x) * a + x * (1 - a) a skip: an interpolation with the input (blends.py)
