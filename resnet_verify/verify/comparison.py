@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 from torch import nn
@@ -22,6 +22,7 @@ from resnet_verify.verify.classes import ClassesFrom, classes_from_head
 from resnet_verify.verify.crash_causes import diagnose
 from resnet_verify.verify.crash_causes.dimensionality import wrong_dimensionality
 from resnet_verify.verify.diff import diff
+from resnet_verify.verify.head_at_size import head_at_map_size
 from resnet_verify.verify.hidden_constants import constants_differ
 from resnet_verify.verify.locate import locate_values
 from resnet_verify.verify.patterns import explain
@@ -147,9 +148,12 @@ def compare_traces(
     candidate_name: str,
     num_classes: int,
     classes_from: ClassesFrom = ClassesFrom.GIVEN,
+    retrace: Callable[[Shape], Trace] | None = None,
 ) -> Comparison:
+    """``retrace``: the reference traced at another input shape (head_at_size.py), where one can be."""
     pairs = align_blocks(ref, cand)
-    mismatches = locate_values(diff(ref, cand, pairs), ref, cand, pairs)
+    found = head_at_map_size(ref, cand, diff(ref, cand, pairs), retrace)
+    mismatches = locate_values(found, ref, cand, pairs)
     findings = tuple(explain(ref, cand, pairs, mismatches))
     stages = stage_rows(ref, cand, pairs, mismatches)
     mismatches, findings, dropped = keep_for_verdict(mismatches, findings)
@@ -261,6 +265,7 @@ def compare(
         candidate_name=candidate_name or type(candidate).__name__,
         num_classes=num_classes,
         classes_from=classes_from,
+        retrace=lambda other: traced(ref_name, other, num_classes, cache=cache),
     )
     comparison = spelled_otherwise(candidate, reference, comparison)
     return _explained(comparison, constants_differ(candidate, reference, comparison))
