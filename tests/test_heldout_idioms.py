@@ -1242,12 +1242,6 @@ NOT_YET: dict[str, str] = {
     "32, kernel_size=(1, 1)) on the pooled map before the squeeze (2e-14 relative in float64): the tool names the "
     "spelling, as heldout77's dla_linear_fc expects it named, where this part expected the same affine map of the "
     "same vector to compare clean (expected clean)",
-    "landmark_fixed_p": "parameters_computed_in_forward ('In 1 layer (global_pool) the candidate's weights are used as "
-    "stored; the reference's are computed in forward (__rdiv__)') with a described_difference at global_pool ('The "
-    "head is built differently (2 differences, no named variant): other with 0 parameters where the reference's has 1 "
-    "(head) (x2)'), for GeM's p the float 3 (p_trainable=False) where the reference's is a Parameter: the reference's "
-    "1. / p read as a weight computed in forward, a variant's name for a learned exponent made a constant (the "
-    "described_difference, located right, alone would do; expected described at global_pool)",
     "rmac_dilated_layer4": "besides dilated_output_stride (right, with the region grid's constants, which follow "
     "from the map's size since head_at_size.py), a described_difference at pool: 'global pool where the reference "
     "has max pool (head) (x9)', the region pools read as global on one side and max pools on the other even with "

@@ -117,8 +117,12 @@ def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
     if m.field == "shared_params":
         return (f"{m.actual} parameter tensors run a second time (weights shared with an earlier layer) "
                 f"where the reference's layers have their own")  # fmt: skip
+    if m.field == "params" and 0 in (m.actual, m.expected):  # a learned value against a constant (GeM's p)
+        side, values = ("reference", m.expected) if m.actual == 0 else ("candidate", m.actual)
+        count = "a learned value" if values == 1 else f"{values} learned values"
+        return f"{_layer(m, ctx)} reads {count} in the {side} only ({place})"
     if m.field == "params":
-        return f"{_layer(m)} with {m.actual} parameters where the reference's has {m.expected} ({place})"
+        return f"{_layer(m, ctx)} with {m.actual} parameters where the reference's has {m.expected} ({place})"
     if m.field == "gradient":
         side = "candidate" if m.expected == "flows" else "reference"
         cut = m.actual if side == "candidate" else m.expected
