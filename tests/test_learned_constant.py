@@ -20,10 +20,10 @@ class _GeM(nn.Module):
     def __init__(self, how: str) -> None:
         super().__init__()
         self.how = how
-        self.p = nn.Parameter(torch.ones(1) * 3) if how != "fixed" else 3.0
+        self.p: nn.Parameter | float = nn.Parameter(torch.ones(1) * 3) if how != "fixed" else 3.0
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        p = F.softplus(self.p) if self.how == "softplus" else self.p
+        p = F.softplus(self.p) if isinstance(self.p, torch.Tensor) and self.how == "softplus" else self.p
         return F.avg_pool2d(x.clamp(min=1e-6).pow(p), x.shape[-2:]).pow(1.0 / p).flatten(1)
 
 
