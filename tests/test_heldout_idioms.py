@@ -1255,12 +1255,6 @@ NOT_YET: dict[str, str] = {
     # heldout91, first run at 75ca11b (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 11 of 16 right in the corpus run and under this test;
     # twins 16 of 16 clean; swapped 5 of 5):
-    "clam_ungated": "a dropout finding ('Dropout missing in the candidate', at attention_net.3.attention_b.2) for the "
-    "sigmoid branch's own Dropout(0.25), which leaves with the branch, beside a described_difference 'The head is "
-    "built differently (6 differences, no named variant)' (Attn_Net's second Linear paired with attention_b.0, "
-    "sigmoid, mul and attention_c missing) that is located right, for gate=False (Attn_Net for Attn_Net_Gated): the "
-    "missing gate branch's dropout named as the dropout variant (expected described at attention_net.3 alone, "
-    "channel_gate allowed)",
     "amil_conv1d_attention": "a described_difference 'The head is built differently (4 differences, no named "
     "variant)': '1 conv where the reference has Linear (head) (x3); softmax output_shape (1, 1, 4) where the "
     "reference has (1, 4, 1)', for attention_V / attention_U / attention_weights as 1x1 nn.Conv1d over the tiles laid "

@@ -155,6 +155,23 @@ def _layer_gone(layers: Sequence[Mismatch], reg: Regularizer, candidate: bool) -
     return None
 
 
+def _amid_gone(layers: Sequence[Mismatch], reg: Regularizer, candidate: bool) -> int | None:
+    """The mismatch saying the op just before the record has no counterpart, where the op just after
+    it has none either: a dropout inside a branch the other side lacks (CLAM's gated attention branch,
+    Linear, Sigmoid, Dropout, then the product) is part of that branch, not a dropout of its own."""
+    if reg.position < 1:
+        return None
+    gone: dict[int, int] = {}
+    for i, m in enumerate(layers):
+        mine, theirs = (m.candidate_op, m.reference_op) if candidate else (m.reference_op, m.candidate_op)
+        if m.field == "op" and mine is not None and theirs is None:
+            gone.setdefault(mine, i)
+    # (the op it sits before may be its own eval-mode identity, recorded in the trace: then the next one)
+    if reg.position - 1 in gone and (reg.position in gone or reg.position + 1 in gone):
+        return gone[reg.position - 1]
+    return None
+
+
 class _RegularizerDiffer:
     def __init__(self, ref: Trace, cand: Trace, layers: Sequence[Mismatch]) -> None:
         self.ref, self.cand, self.layers = ref, cand, layers
@@ -232,7 +249,13 @@ class _RegularizerDiffer:
                 b is None and a is not None and _runs_always(self.cand, a)
             ):
                 continue  # the other side runs it in eval mode too: its ops are the difference
-            self.out.append(self.mismatch(place, r, c))
+            one = b if a is None else a
+            amid = (
+                _amid_gone(self.layers, one, a is None)
+                if one is not None and (a is None or b is None)
+                else None
+            )
+            self.out.append(replace(self.mismatch(place, r, c), cause=amid))
 
     def anchor(self, place: _Place) -> SourceLoc | None:
         """The candidate line to add a missing regularizer at: its block, else its classifier."""

@@ -115,8 +115,15 @@ class _Entry:
 def _entries(ctx: Context) -> list[_Entry]:
     out = []
     for i, m in enumerate(ctx.mismatches):
-        if m.kind is not MismatchKind.REGULARIZER or i in ctx.claimed or m.field == "calls":
-            continue  # (a training-mode branch computing otherwise is no regularizer's change: described)
+        if (
+            m.kind is not MismatchKind.REGULARIZER
+            or i in ctx.claimed
+            or m.field == "calls"
+            or m.cause is not None
+        ):
+            # (a training-mode branch computing otherwise is no regularizer's change: described; one inside
+            # a branch the other side lacks goes with that branch: regularizer_diff._amid_gone)
+            continue
         ref = (
             ctx.reference.regularizers[m.reference_regularizer]
             if m.reference_regularizer is not None
