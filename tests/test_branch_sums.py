@@ -1,8 +1,9 @@
 """Branches summed that each end in their own nonlinearity (a counting head's dilated conv-BN-ReLU
 branches added, as multi-column and multi-scale heads write them) merge no skip: a residual block's
 skip is its input or a linear projection of it. Read as blocks, such a head's sums cut the trunk's
-last stage wrongly (a block "missing" in a stage the edit never touched). A block whose main path
-ends in a ReLU, or whose projection carries one, is still a block."""
+last stage wrongly (a block "missing" in a stage the edit never touched), and their adds are called
+adds, not residual adds. A block whose main path ends in a ReLU, or whose projection carries one, is
+still a block."""
 
 from __future__ import annotations
 
@@ -74,6 +75,7 @@ def test_sum_for_concat_is_a_change_in_the_head_alone_either_way() -> None:
     for cand, ref in ((_Counter("sum"), _Counter("cat")), (_Counter("cat"), _Counter("sum"))):
         c = _compare(cand, ref)
         assert c.mismatches and all(m.region is Region.HEAD for m in c.mismatches)
+        assert not any("residual add" in m.message for m in c.mismatches), "a head's sum is no residual add"
         assert {i for f in c.findings for i in f.mismatches} == set(range(len(c.mismatches)))
 
 

@@ -40,6 +40,7 @@ from resnet_verify.verify.diff_support import (
     extra_unused,
     label,
     moved_across_add,
+    op_label,
     outside_regions,
     placed,
     reading,
@@ -171,11 +172,12 @@ class _Differ:
     def missing_op(self, r: OpRecord, ref_sig: list[int], where: _Where, source: SourceLoc | None) -> None:
         pos = ref_sig.index(r.id)
         prev = self.ref.ops[ref_sig[pos - 1]] if pos else None
-        after = f" after {prev.module_path or label(prev)}" if prev is not None else ""
+        after = f" after {prev.module_path or op_label(self.ref, prev)}" if prev is not None else ""
         kind = MismatchKind.MISSING if self.params_of(self.ref, r) else MismatchKind.OP
         at, other, text = placed(self.ref, r, where.text, where.ref_block, where.cand_block)
+        name = op_label(self.ref, r)
         self.add(Mismatch(
-            kind, at, other, "op", label(r), None, f"{text}: {label(r)}{after} is missing in the candidate",
+            kind, at, other, "op", name, None, f"{text}: {name}{after} is missing in the candidate",
             source, where.region, r.kind, where.block, reference_op=r.id,
         ))  # fmt: skip
 
@@ -183,8 +185,8 @@ class _Differ:
         kind = MismatchKind.EXTRA if self.params_of(self.cand, c) else MismatchKind.OP
         at, other, text = placed(self.cand, c, where.text, where.cand_block, where.ref_block)
         self.add(Mismatch(
-            kind, other, at, "op", None, label(c),
-            f"{text}: extra {label(c)} ({c.module_path or c.name}) not in the reference", source,
+            kind, other, at, "op", None, op_label(self.cand, c),
+            f"{text}: extra {op_label(self.cand, c)} ({c.module_path or c.name}) not in the reference", source,
             where.region, c.kind, where.block, candidate_op=c.id,
         ))  # fmt: skip
 
@@ -195,9 +197,8 @@ class _Differ:
 
         r, c = one_linear(r, c)
         if r.kind is not c.kind:
-            self.add(
-                mismatch(MismatchKind.OP, "op", label(r), label(c), f"expected {label(r)}, found {label(c)}")
-            )
+            was, now = op_label(self.ref, r), op_label(self.cand, c)
+            self.add(mismatch(MismatchKind.OP, "op", was, now, f"expected {was}, found {now}"))
             return
         ra, ca = per_frame(dict(r.attrs), dict(c.attrs))
         causes: dict[str, int] = {}

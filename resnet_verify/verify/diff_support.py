@@ -35,6 +35,13 @@ def label(op: OpRecord) -> str:
     return base
 
 
+def op_label(trace: Trace, op: OpRecord) -> str:
+    """``label`` with an add that merges no block's skip (a head's sum of branches) called an add."""
+    if op.kind is OpKind.ADD and all(b.merge_op != op.id for b in trace.structure.blocks):
+        return "add"
+    return label(op)
+
+
 def unused_params(trace: Trace) -> list[ParamInfo]:
     used = {p for op in trace.ops for p in op.params}
     return [p for p in trace.params if not p.is_buffer and p.name not in used and not set(p.aliases) & used]
