@@ -107,3 +107,27 @@ class _Fusion(nn.Module):
 def test_an_extra_relu_on_a_fusion_path_changes_no_block() -> None:
     with_relu, without = trace(_Fusion(True), 32), trace(_Fusion(False), 32)
     assert len(with_relu.structure.blocks) == len(without.structure.blocks)
+
+
+class _TwoStreams(nn.Module):
+    """An RGB and a depth encoder, each a stem and two residual units, fused by a sum of 1x1 convs: each
+    path holds its encoder's residual adds, so the sum fuses two streams and is no block."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rgb = nn.Sequential(nn.Sequential(*_conv_bn(3, 8, 2), nn.ReLU()), _Unit(8, 8, 1), _Unit(8, 8, 1))
+        self.depth = nn.Sequential(
+            nn.Sequential(*_conv_bn(1, 8, 2), nn.ReLU()), _Unit(8, 8, 1), _Unit(8, 8, 1)
+        )
+        self.left, self.right = nn.Conv2d(8, 8, 1), nn.Conv2d(8, 8, 1)
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        a, b = self.rgb(x[:, :3]), self.depth(x[:, 3:])
+        return self.fc(torch.relu(self.left(a) + self.right(b)).mean((2, 3)))
+
+
+def test_a_sum_of_two_streams_is_no_block() -> None:
+    t = trace(_TwoStreams(), (4, 32, 32))
+    merges = [t.ops[b.merge_op].module_path for b in t.structure.blocks if b.merge_op is not None]
+    assert len(merges) == 4 and all(m.startswith(("rgb", "depth")) for m in merges), merges

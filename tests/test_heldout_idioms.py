@@ -1145,11 +1145,6 @@ NOT_YET: dict[str, str] = {
     "branch4.0, for the SPP branches' AvgPool2d(k, stride=k) written nn.AdaptiveAvgPool2d(16 // k) on the 16 x 16 map: "
     "the same windows (float64 rounding, train and eval), the adaptive pool of an evenly divided map not read as the "
     "fixed one (expected clean)",
-    "siam_layer3_strided": "dilated_output_stride (at the first run 'output stride 16 where the candidate's is 32', "
-    "8 and 16 in fact: counted from the crop since eb1ca95) claims 16 of 17 mismatches; one is left unclaimed ('head: __getitem__ "
-    "after neck.downsample.1 is missing in the candidate', reference path ''), for layer3 at stride 2 undilated: the "
-    "template's 2 x 2 map makes its centre crop [0:2, 0:2] a whole-map slice the candidate's trace drops, a consequence "
-    "of the stride not tied to it (expected dilated_output_stride alone)",
     # heldout82, first run at fdf70f7 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 14 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 6 of 6):

@@ -27,11 +27,22 @@ def linear_branch(ops: Sequence[OpRecord], path: Sequence[int]) -> bool:
 
 def not_a_skip(ops: Sequence[OpRecord], op: OpRecord, paths: Sequence[Sequence[int]]) -> bool:
     """The add ``op`` of these two paths merges no skip: one linear layer's branches, a blend with
-    the input (blends.py), or branches each activated after their own layers."""
+    the input (blends.py), branches each activated after their own layers, or two streams."""
     return (
         all(linear_branch(ops, p) for p in paths)
         or convex_blend(ops, op)
         or activated_branches(ops, paths, op.inputs[:2])
+        or all(_sums_inside(ops, p) for p in paths)
+    )
+
+
+def _sums_inside(ops: Sequence[OpRecord], path: Sequence[int]) -> bool:
+    """The path holds a sum of two maps of its own: both paths holding one, the add fuses two streams
+    (a siamese trunk run on two inputs, RGB and depth encoders, HRNet's exchange of resolutions); a
+    residual block's skip is its input or a projection of it, and a long skip's is the identity."""
+    return any(
+        ops[o].kind is OpKind.ADD and len(ops[o].inputs) >= 2 and len(set(ops[o].in_shapes[:2])) == 1
+        for o in path
     )
 
 
