@@ -92,7 +92,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout89``: ResNets as fine-grained recognition repositories write their heads and backbones;
 ``heldout90``: ResNets as image-retrieval and landmark-recognition repositories write them;
 ``heldout91``: ResNets as computational-pathology and whole-slide-image repositories write them;
-``heldout92``: ResNets as long-tailed-recognition and test-time-adaptation repositories write them); an idiom's
+``heldout92``: ResNets as long-tailed-recognition and test-time-adaptation repositories write them;
+``heldout93``: ResNet backbones as anchor-free detection repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1954,6 +1955,23 @@ PART_NOTES = {
     "switches every feature-model BatchNorm's track_running_stats off with its buffers kept leaves the outputs of "
     "each mode unchanged but never updates the running statistics; expected described at feat_model); the test of "
     "it, which builds the candidate on meta, gets the same.",
+    "heldout93": "ResNet backbones as anchor-free detection repositories write them, each against the user's own "
+    "unedited builder in the same file: CenterNet's msra_resnet PoseResNet-18 at 3 x 64 x 64 (BasicBlocks [2, 2, 2, 2] "
+    "at 8 / 16 / 32 / 64, three ConvTranspose2d(4, stride 2) + BN + ReLU at 32 channels, hm / reg / wh heads of a 3x3 "
+    "conv, ReLU and a 1x1 conv, the hm bias at -2.19, [ret] out): the upsampling stages as deconv_layers_1 / _2 / _3 "
+    "and the forks' always-true 'if 'hm' or 'theta' in head' bias fill (clean), resnet_spec[34] (block_counts), a "
+    "BatchNorm between each head's 3x3 conv and its ReLU (described); FCOS at 3 x 64 x 64 (a Bottleneck ResNet body "
+    "returning C3-C5, maskrcnn-benchmark's FPN with LastLevelP6P7 at 16 channels, FCOSHead shared by five levels with "
+    "two conv-GroupNorm(2, 16)-ReLU per tower, a Scale per level, centerness on the box tower, F.relu on the box "
+    "output): mmcv's 0-d Scale and mmdetection's ConvModule spelling of the head (clean), BatchNorm towers "
+    "(normalization_layer), the tower convs without bias (mmcv's bias='auto') and centerness on the classification "
+    "tower (described); TTFNet at 3 x 64 x 64 (an mmdet-style ResNet-18 trunk returning C2-C5, TTFHead: three "
+    "conv-BN-ReLU-UpsamplingBilinear2d layers, ShortcutConv2d skips of 1 / 2 / 3 convs, hm and wh heads, wh = "
+    "F.relu(wh(x)) * 16): nn.Upsample with align_corners=True (clean), GroupNorm upsampling layers "
+    "(normalization_layer), align_corners=False and activation_last=True (described); Simple Baselines' pose_resnet "
+    "at 3 x 96 x 64 (one Bottleneck per stage at planes 4 / 8 / 16 / 32, three deconvs, a 1x1 conv to 17 heatmaps): "
+    "MODEL.STYLE caffe (resnet_v1_stride), a ResNeXt Bottleneck with groups 4 and width_per_group 32 "
+    "(grouped_conv), FINAL_CONV_KERNEL 3 (described) (tests/fixtures/heldout/batch93_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Ninety-three parts: ``heldout`` to
-``heldout92`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Ninety-four parts: ``heldout`` to
+``heldout93`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -341,6 +341,10 @@ variants and single mistakes) and
 ResNet-32 with option-A shortcuts and NormedLinear's cosine classifier, classifier-balancing's decoupled ResNet-10
 feature model and tau-normalised classifier, RobustBench's WideResNet as the source model whose BatchNorms Tent and
 norm.py adapt), compared with the user's own unedited builder: refactors, named variants and single mistakes) and
+``heldout93`` ResNet backbones as anchor-free detection repositories write them (CenterNet's msra_resnet with
+its three ConvTranspose2d upsampling stages and hm / reg / wh heads, FCOS with an FPN and a shared GroupNorm head with
+a Scale per level, TTFNet's bilinear upsampling with ShortcutConv2d skips, Simple Baselines' keypoint heatmaps on
+layer4), compared with the user's own unedited builder: refactors, named variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1724,6 +1728,7 @@ def test_manifest_is_consistent() -> None:
         "heldout90": 16,
         "heldout91": 16,
         "heldout92": 16,
+        "heldout93": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
