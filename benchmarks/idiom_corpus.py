@@ -94,6 +94,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout91``: ResNets as computational-pathology and whole-slide-image repositories write them;
 ``heldout92``: ResNets as long-tailed-recognition and test-time-adaptation repositories write them;
 ``heldout93``: ResNet backbones as anchor-free detection repositories write them); an idiom's
+``heldout94``: two-stream and multimodal ResNets as public repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -1977,6 +1978,25 @@ PART_NOTES = {
     "computed before its box tower runs, ConvModule lists, clamp(min=0) for F.relu, bbox_pred *= stride in place; the "
     "reordered ops not paired, and 'the candidate's backward fails (clamp kept what it overwrites)' where the backward "
     "runs; expected clean); the test of it, which builds the candidate on meta, misses the same one.",
+    "heldout94": "two-stream and multimodal ResNets as public repositories write them, each against the user's own "
+    "unedited builder in the same file, the two inputs stacked on the channels of one tensor and split in forward: a "
+    "two-stream action-recognition network at 7 x 32 x 32 (an RGB frame and two frame pairs' x / y flow; rgb_stream "
+    "and flow_stream ResNets of one shape with conv1_custom and fc_custom as two-stream-action-recognition writes them, "
+    "one BasicBlock at 8 / 16 / 32; (rgb_score + flow_score) / 2): the scores stacked and averaged by mean and the flow "
+    "conv initialised from the RGB one by cross-modality averaging (clean), TSN's Dropout before a new fc in each "
+    "stream (dropout), two blocks per stage (block_counts), the streams' softmax scores multiplied (described); "
+    "RedNet's RGB-D encoder at 4 x 32 x 32 (an RGB and a depth encoder, the depth maps run through the RGB side's ReLU "
+    "and max pool and added into the RGB stream after the stem and every stage, a pooled fc head): the depth encoder's "
+    "own ReLU and max pool modules (clean), layer3 and layer3_d dilated at stride 1 (dilated_output_stride), the "
+    "fusion sums commented out but the last and the depth encoder fed the fused maps (described); OGM-GE's "
+    "AVClassifier at 7 x 32 x 32 (a one-channel spectrogram and two frames; an audio ResNet and a visual ResNet with "
+    "the frames folded into the batch, adaptive_avg_pool2d and adaptive_avg_pool3d, ConcatFusion's Linear over the "
+    "concatenation): the frames reshaped into the batch and averaged in one mean (clean), a GroupNorm norm_layer "
+    "(normalization_layer), SumFusion (described); a siamese ResNet at 6 x 32 x 32 (one trunk cut after layer2 called "
+    "on each image, a 1x1 conv + BN + ReLU over the concatenation, layer3 and a pooled fc): the fusion conv split "
+    "into one bias-free conv per image (clean), kuangliu's PreActBlock (pre_activation), the fusion moved after layer3 "
+    "into the shared trunk and the fusion conv biased with a ReLU and no BatchNorm (described) "
+    "(tests/fixtures/heldout/batch94_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
