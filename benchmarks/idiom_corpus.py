@@ -95,6 +95,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout92``: ResNets as long-tailed-recognition and test-time-adaptation repositories write them;
 ``heldout93``: ResNet backbones as anchor-free detection repositories write them); an idiom's
 ``heldout94``: two-stream and multimodal ResNets as public repositories write them); an idiom's
+``heldout95``: ResNets written with PyTorch's functional and parametrization tooling); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2004,6 +2005,25 @@ PART_NOTES = {
     "layer3.0: the depth blocks read as branches of the RGB blocks that share their input), siam_split_fusion_conv "
     "(described_difference: the sum of the two per-image 1x1 convs read as a residual add); the test of it, which "
     "builds the candidate on meta, misses the same four.",
+    "heldout95": "ResNets written with PyTorch's functional and parametrization tooling, each against the user's "
+    "own unedited builder in the same file, at 3 x 32 x 32: a few-shot ResNet-12 at widths 8 / 16 / 32 / 64 (four "
+    "blocks of three 3x3 conv-BN units with LeakyReLU(0.1), a 1x1 conv + BN shortcut and a 2x2 max-pool; global "
+    "average pooling, Linear(64, 10)) as MAML repositories run it on dicts of fast weights: the learner's "
+    "torch.func.functional_call(self.module, (params, buffers), (x,)) (clean), MAML++'s fast-weight F.conv2d / "
+    "F.batch_norm with a bias on every conv (conv_bias_before_bn), CloserLookFewShot's BatchNorm2d_fw at training=True, "
+    "momentum=1 (normalization_layer), torchmeta-style MetaBatchNorm2d passing eps and the averaging factor in each "
+    "other's positions (described); a deep ensemble of three small CIFAR ResNets in an nn.ModuleList averaging the "
+    "members' logits: the members stacked by torch.func.stack_module_state and run by torch.vmap over functional_call "
+    "as the ensembling tutorial writes it (clean), torch.func.replace_all_batch_norm_modules_ before stacking "
+    "(normalization_layer), the mean of the members' softmax probabilities (softmax_output), the logits summed "
+    "without the division by the member count (described); a CIFAR ResNet with parametrizations.weight_norm on every "
+    "conv (each followed by its BatchNorm) and the classifier: the old hook-based nn.utils.weight_norm (clean), the "
+    "weight norm removed for export by remove_parametrizations (parameters_computed_in_forward), weight_norm(dim=None) "
+    "and the wrapping by a loop that catches every BatchNorm's weight too (described); a CIFAR ResNet whose 3x3 "
+    "kernels are made left-right symmetric by parametrize.register_parametrization as code after MMC writes it: "
+    "torch.compile and MMC's SymmetricConv2d under torch.jit.script (clean), the stem conv left out of the "
+    "symmetrizing loop (parameters_computed_in_forward), the up-down mirror for the left-right one (described) "
+    "(tests/fixtures/heldout/batch95_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
