@@ -1361,15 +1361,6 @@ NOT_YET: dict[str, str] = {
     "ens_sum_no_division": "not_a_residual_network for the vmapped stacked ensemble, as ens_vmap_stacked, so the "
     "members' logits summed by torch.sum(predictions, 0) without the division by their count are not described "
     "(expected described at the root's forward)",
-    "wn_dim_none": "no mismatch and no finding (the comparison is clean) for parametrizations.weight_norm(m, "
-    "dim=None) on every conv and the fc: one scalar g per layer and the norm over the whole tensor where the builder "
-    "has one g per output channel and per-channel norms (336 parameters fewer, another weight transform) (expected "
-    "described at the convs and the fc, the parameter count a whole-model fact; parameters_computed_in_forward "
-    "allowed)",
-    "symm_vflip": "no mismatch and no finding (the comparison is clean) for the up-down mirror, 0.5 * (w + "
-    "torch.flip(w, dims=[2])) registered on every 3x3 conv, where the builder registers the left-right one (dims=[3]): "
-    "the same parameters and the same ops with another flip axis (expected described at the 3x3 convs; "
-    "parameters_computed_in_forward allowed)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a

@@ -49,10 +49,10 @@ def strip_reparametrizations(model: nn.Module) -> dict[str, str]:
         for hook in list(module._forward_pre_hooks.values()):
             if isinstance(hook, WeightNorm):
                 remove_weight_norm(module, hook.name)
-                folded[at + hook.name] = "weight_norm"
+                folded[at + hook.name] = with_settings("weight_norm", hook)
             elif isinstance(hook, SpectralNorm):
                 remove_spectral_norm(module, hook.name)
-                folded[at + hook.name] = "spectral_norm"
+                folded[at + hook.name] = with_settings("spectral_norm", hook)
     return folded
 
 
@@ -117,7 +117,7 @@ def _parametrization_steps(chain: nn.ModuleList) -> list[str]:
     value = getattr(chain, "original", None)
     for p in chain:
         if (type(p).__module__ or "").startswith("torch.") or not isinstance(value, torch.Tensor):
-            steps.append(_snake(type(p).__name__))
+            steps.append(with_settings(_snake(type(p).__name__), p))
             value = None
             continue
         names.clear()
@@ -135,6 +135,25 @@ def _parametrization_steps(chain: nn.ModuleList) -> list[str]:
             continue
         steps.extend(dict.fromkeys(names) or [_snake(type(p).__name__)])
     return steps
+
+
+# torch's own weight transforms: the settings that change what they compute, with their defaults. The
+# weight's shape does not show them once folded: weight_norm(dim=None) keeps one g for the whole
+# tensor where the default keeps one per output channel, and folded both are one plain weight.
+_SETTINGS: dict[str, dict[str, object]] = {
+    "weight_norm": {"dim": 0},
+    "spectral_norm": {"eps": 1e-12, "n_power_iterations": 1},
+}
+
+
+def with_settings(name: str, transform: object) -> str:
+    """``weight_norm`` with the settings that differ from torch's defaults: ``weight_norm(dim=-1)``."""
+    changed = [
+        f"{key}={getattr(transform, key)!r}"
+        for key, default in _SETTINGS.get(name, {}).items()
+        if getattr(transform, key, default) != default
+    ]
+    return f"{name}({', '.join(changed)})" if changed else name
 
 
 def _snake(class_name: str) -> str:

@@ -72,11 +72,43 @@ def step_name(name: str, args: tuple, kwargs: dict) -> str:
     axes = reduced_axes(name, args, kwargs)
     if axes is not None:
         return f"{name}(dim={axes})"
+    moved = _moved_axes(name, args, kwargs)
+    if moved is not None:  # a kernel mirrored left-right is not one mirrored up-down
+        return moved
     if name in _ADDS:  # ``running_var + eps``: the eps a hand-written frozen BN divides with
         scalar = next((a for a in args[1:] if isinstance(a, int | float) and not isinstance(a, bool)), None)
         if scalar is not None:
             return f"add({float(scalar):g})"
     return name
+
+
+def _moved_axes(name: str, args: tuple, kwargs: dict) -> str | None:
+    """``flip(dims=(3,))`` for ``w.flip(3)`` and ``w.flip(-1)`` of a 4-D weight; ``fliplr`` / ``flipud``
+    as the flips they are; ``roll`` and ``rot90`` with their shifts and axes."""
+    tensor = args[0] if args else kwargs.get("input")
+    if not isinstance(tensor, torch.Tensor) or tensor.dim() == 0:
+        return None
+    rank = tensor.dim()
+    if name in ("fliplr", "flipud"):
+        return f"flip(dims=({1 if name == 'fliplr' else 0},))"
+    if name == "flip":
+        dims = arg(args, kwargs, 1, "dims")
+        dims = (dims,) if isinstance(dims, int) else dims
+        if isinstance(dims, list | tuple) and all(isinstance(d, int) for d in dims):
+            return f"flip(dims={tuple(sorted(d % rank for d in dims))})"
+    if name in ("roll", "rot90"):
+        first, dims = (
+            (arg(args, kwargs, 1, "shifts"), arg(args, kwargs, 2, "dims"))
+            if name == "roll"
+            else (
+                arg(args, kwargs, 1, "k", 1),
+                arg(args, kwargs, 2, "dims", (0, 1)),
+            )
+        )
+        dims = (dims,) if isinstance(dims, int) else dims
+        if isinstance(dims, list | tuple) and all(isinstance(d, int) for d in dims):
+            return f"{name}({first}, dims={tuple(d % rank for d in dims)})"
+    return None
 
 
 __all__ = ["arg", "normalize_args", "reduced_axes", "step_name"]

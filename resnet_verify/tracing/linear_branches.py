@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resnet_verify.tracing.blends import convex_blend
-from resnet_verify.tracing.records import LAYOUT_KINDS, OpKind, OpRecord, attr_dict
+from resnet_verify.tracing.records import INPUT_ID, LAYOUT_KINDS, OpKind, OpRecord, attr_dict
 
 
 def linear_branch(ops: Sequence[OpRecord], path: Sequence[int]) -> bool:
@@ -25,21 +25,32 @@ def linear_branch(ops: Sequence[OpRecord], path: Sequence[int]) -> bool:
     )
 
 
-def not_a_skip(ops: Sequence[OpRecord], op: OpRecord, paths: Sequence[Sequence[int]]) -> bool:
+def not_a_skip(
+    ops: Sequence[OpRecord], op: OpRecord, paths: Sequence[Sequence[int]], fork: int = INPUT_ID
+) -> bool:
     """The add ``op`` of these two paths merges no skip: one linear layer's branches, a blend with
     the input (blends.py), branches each activated after their own layers, or two streams."""
     return (
         all(linear_branch(ops, p) for p in paths)
         or convex_blend(ops, op)
         or activated_branches(ops, paths, op.inputs[:2])
-        or all(_sums_inside(ops, p) for p in paths)
+        or (_from_the_input(ops, fork) and all(_sums_inside(ops, p) for p in paths))
+    )
+
+
+def _from_the_input(ops: Sequence[OpRecord], fork: int) -> bool:
+    """The paths fork at the model's input, or at a part of it (two images, or RGB and depth, stacked
+    on the channels): two streams of their own. Paths forking inside the network that both hold sums
+    (HRNet's branches, an octave conv's two frequencies, a WaveNet's skip sum) are one network's."""
+    return fork == INPUT_ID or (
+        ops[fork].kind in LAYOUT_KINDS | {OpKind.SLICE} and set(ops[fork].inputs) == {INPUT_ID}
     )
 
 
 def _sums_inside(ops: Sequence[OpRecord], path: Sequence[int]) -> bool:
-    """The path holds a sum of two maps of its own: both paths holding one, the add fuses two streams
-    (a siamese trunk run on two inputs, RGB and depth encoders, HRNet's exchange of resolutions); a
-    residual block's skip is its input or a projection of it, and a long skip's is the identity."""
+    """The path holds a sum of two maps of its own: both paths holding one, from the input, the add
+    fuses two streams (a siamese trunk run on two inputs, RGB and depth encoders); a residual block's
+    skip is its input or a projection of it, and a long skip's is the identity."""
     return any(
         ops[o].kind is OpKind.ADD and len(ops[o].inputs) >= 2 and len(set(ops[o].in_shapes[:2])) == 1
         for o in path

@@ -91,7 +91,7 @@ def _merges(
             paths.append(tuple(sorted(set(path) | made)))
         if learned is not None and not any(learns(ops[o], learned) for p in paths for o in p):
             continue
-        if not_a_skip(ops, op, paths):
+        if not_a_skip(ops, op, paths, fork):
             # linear branches summed (RepVGG's 3x3 + 1x1 + BN, ACNet's 3x3 + 1x3 + 3x1): one linear
             # layer written as branches, inside a block; a residual block's path is not linear. Nor is
             # f(x) * a + x * (1 - a) a skip: an interpolation with the input (blends.py)
