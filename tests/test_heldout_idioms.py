@@ -1289,15 +1289,15 @@ NOT_YET: dict[str, str] = {
     # reference is the user's own builder in the same file; 15 of 16 right in the corpus run and under this test;
     # twins 16 of 16 clean; swapped 5 of 5):
     "fcos_mmdet_conv_modules": "widths ('The channel widths in the head are 0.4/16x', at head.centerness and "
-    "head.cls_logits) and two described_difference ('The head is built differently (8 differences)': 'an extra 3x3 "
-    "conv in the candidate; 3x3 conv missing in the candidate; mul function mul_ where the reference has mul; the "
-    "candidate's backward fails (clamp kept what it overwrites): an in-place write into a tensor kept for it'; 'The "
-    "model as a whole is built differently (62 differences)': '3x3 conv where the reference has relu (x4); norm where "
-    "the reference has relu (x4); an extra ReLU (x16); an extra 3x3 conv (x12); an extra norm (x12) ...'), 80 "
-    "mismatches, for mmdetection's spelling of the same FCOS head (ConvModule lists built with conv_bias=True, each "
-    "level's class score computed before its box tower runs, clamp(min=0) for F.relu, bbox_pred *= stride in place "
-    "outside training; 0 in float64, and its backward runs: clamp keeps its input, not its output): the head's ops "
-    "in another order not paired as the same ops, and a backward failure that does not happen (expected clean)",
+    "head.cls_logits) and two described_difference ('The head is built differently': 'an extra 3x3 conv in the "
+    "candidate; 3x3 conv missing in the candidate'; 'The model as a whole is built differently (62 differences)': "
+    "'3x3 conv where the reference has relu (x4); norm where the reference has relu (x4); an extra ReLU (x16) ...'), "
+    "for mmdetection's spelling of the same FCOS head (ConvModule lists built with conv_bias=True, each level's class "
+    "score computed before its box tower runs, clamp(min=0) for F.relu, bbox_pred *= stride in place outside "
+    "training; 0 in float64): the head's ops in another order not paired as the same ops (at the first run also "
+    "'the candidate's backward fails (clamp kept what it overwrites)', a failure that does not happen, gone since "
+    "inplace_backward reads a clamp as keeping its input, and 'mul_ where the reference has mul', gone since an "
+    "in-place multiply is the multiply) (expected clean)",
     # heldout94, first run at 8d173d3 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 12 of 16 right in the corpus run and under this test;
     # twins 16 of 16 clean; swapped 4 of 5):

@@ -23,8 +23,15 @@ _KEEP_INPUT = frozenset(
 _KEEP_OUTPUT = frozenset({"sigmoid", "tanh", "exp", "softmax"})
 
 
+# a ReLU spelled with a function whose backward reads its input, not its output (``x.clamp(min=0)``,
+# ``torch.maximum(x, 0)``): writing into its result breaks nothing (mmdetection's FCOS head clamps its
+# box output, then multiplies it by the stride in place)
+_RELU_KEEPING_INPUT = frozenset({"clamp", "clamp_", "clip", "clip_", "clamp_min", "clamp_min_", "maximum", "max",
+                                 "threshold", "threshold_", "where", "hardtanh", "hardtanh_"})  # fmt: skip
+
+
 def _keeps_output(op: OpRecord) -> bool:
-    return op.kind is OpKind.RELU or (
+    return (op.kind is OpKind.RELU and op.name not in _RELU_KEEPING_INPUT) or (
         op.kind is OpKind.ACTIVATION and dict(op.attrs).get("function") in _KEEP_OUTPUT
     )
 
