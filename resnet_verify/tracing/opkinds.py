@@ -280,10 +280,8 @@ def _binary(name: str, tensor_inputs: int, args: tuple = ()) -> _Classified | No
                 return OpKind.RESHAPE, {"part_of": "identity"}
             if kind is OpKind.MUL and scalar == 0 and tensors == 1 and tensor_inputs == 1:
                 return OpKind.OTHER, {"function": "zeros_like"}  # ``x.mul(0)``: zeros shaped as x
-            return OpKind.OTHER, {  # ``x.mul_(8)`` is ``x * 8``, as in _other
-                "function": name[:-1] if name.endswith("_") and not name.startswith("_") else name,
-                **({"scalar": float(scalar)} if scalar is not None else {}),
-            }
+            function = name[:-1] if name.endswith("_") and not name.startswith("_") else name  # as in _other
+            return OpKind.OTHER, {"function": function, **({"scalar": float(scalar)} if scalar is not None else {})}
     return None
 
 
