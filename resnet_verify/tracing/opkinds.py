@@ -281,7 +281,10 @@ def _binary(name: str, tensor_inputs: int, args: tuple = ()) -> _Classified | No
             if kind is OpKind.MUL and scalar == 0 and tensors == 1 and tensor_inputs == 1:
                 return OpKind.OTHER, {"function": "zeros_like"}  # ``x.mul(0)``: zeros shaped as x
             function = name[:-1] if name.endswith("_") and not name.startswith("_") else name  # as in _other
-            return OpKind.OTHER, {"function": function, **({"scalar": float(scalar)} if scalar is not None else {})}
+            return OpKind.OTHER, {
+                "function": function,
+                **({"scalar": float(scalar)} if scalar is not None else {}),
+            }
     return None
 
 
