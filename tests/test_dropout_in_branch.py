@@ -60,3 +60,24 @@ def test_a_dropout_inside_a_missing_branch_goes_with_it(swap: bool) -> None:
 def test_a_dropout_removed_on_its_own_keeps_its_name() -> None:
     c = _compare(_Net(drop_b=False), _Net())
     assert Pattern.DROPOUT in {f.pattern for f in c.findings}
+
+
+class _MLPHead(nn.Module):
+    def __init__(self, deep: bool) -> None:
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 8, 3, 2, 1, bias=False), nn.BatchNorm2d(8), nn.ReLU())
+        self.body = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8))
+        layers = (
+            [nn.Linear(8, 16), nn.ReLU(), nn.Dropout(0.2), nn.Linear(16, 3)] if deep else [nn.Linear(8, 3)]
+        )
+        self.fc = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.stem(x)
+        return self.fc(torch.relu(self.body(x) + x).mean((2, 3)))
+
+
+def test_a_dropout_between_the_layers_of_a_deeper_head_keeps_its_name() -> None:
+    c = compare_traces(trace(_MLPHead(False), 16), trace(_MLPHead(True), 16), reference_name="r",
+                       candidate_name="c", num_classes=3)  # fmt: skip
+    assert Pattern.DROPOUT in {f.pattern for f in c.findings}

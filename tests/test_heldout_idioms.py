@@ -1076,12 +1076,6 @@ NOT_YET: dict[str, str] = {
     # heldout71, first run at 5f4c498 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 14 of 16 right in the corpus run, 12 of 16 under this test,
     # which builds the candidate on meta; twins 16 of 16 clean; swapped 5 of 6):
-    "raw_preemph_slices": "a described_difference in the stem ('__getitem__ where the reference has 2 conv; an extra "
-    "__getitem__ ...; a multiply by the constant 0.97 ...; an extra sub'), claiming all 4 mismatches at preemphasis, for "
-    "the pre-emphasis written as padded[..., 1:] - 0.97 * padded[..., :-1] on the reflect-padded signal where the "
-    "builder convolves it with its [-0.97, 1.] buffer: the same function in float32, but the buffer's 0.97 is float32's "
-    "(3e-8 relative from Python's 0.97 in float64), so the numeric check (float64) does not call it the same (at the "
-    "first run the two-tap filter was also named blur_pool; a filter with a negative tap no longer is) (expected clean)",
     "raw_stem_unfold": "under this test only (meta): a described_difference in the stem ('pad where the reference "
     "has 11 conv; an extra unfold; an extra einsum') claiming the 3 mismatches at conv0, for conv0 written as F.pad + "
     "Tensor.unfold framing + einsum with the kernel kept as conv0.weight (4e-15 relative in float64): without values "

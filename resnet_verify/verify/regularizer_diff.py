@@ -157,18 +157,21 @@ def _layer_gone(layers: Sequence[Mismatch], reg: Regularizer, candidate: bool) -
 
 def _amid_gone(layers: Sequence[Mismatch], reg: Regularizer, candidate: bool) -> int | None:
     """The mismatch saying the op just before the record has no counterpart, where the op just after
-    it has none either: a dropout inside a branch the other side lacks (CLAM's gated attention branch,
-    Linear, Sigmoid, Dropout, then the product) is part of that branch, not a dropout of its own."""
+    it has none either and joins it to another tensor: a dropout at the end of a branch the other side
+    lacks (CLAM's gated attention branch, Linear, Sigmoid, Dropout, then the product with the other
+    branch) is part of that branch, not a dropout of its own. A dropout between two layers of a deeper
+    head (Linear, ReLU, Dropout, Linear) stays one: its own change, as the dropout rule names it."""
     if reg.position < 1:
         return None
-    gone: dict[int, int] = {}
+    gone: dict[int, tuple[int, OpKind | None]] = {}
     for i, m in enumerate(layers):
         mine, theirs = (m.candidate_op, m.reference_op) if candidate else (m.reference_op, m.candidate_op)
         if m.field == "op" and mine is not None and theirs is None:
-            gone.setdefault(mine, i)
+            gone.setdefault(mine, (i, m.op_kind))
     # (the op it sits before may be its own eval-mode identity, recorded in the trace: then the next one)
-    if reg.position - 1 in gone and (reg.position in gone or reg.position + 1 in gone):
-        return gone[reg.position - 1]
+    after = gone.get(reg.position) or gone.get(reg.position + 1)
+    if reg.position - 1 in gone and after is not None and after[1] in (OpKind.MUL, OpKind.ADD):
+        return gone[reg.position - 1][0]
     return None
 
 
