@@ -1249,12 +1249,11 @@ NOT_YET: dict[str, str] = {
     "from the map's size since head_at_size.py), a described_difference at pool: 'global pool where the reference "
     "has max pool (head) (x9)', the region pools read as global on one side and max pools on the other even with "
     "the reference traced at the candidate's map size (expected dilated_output_stride alone)",
-    "rmac_layer4_stride1": "the described_difference at features.7.0 (the stride, right); the region grid's "
-    "constants follow from the map's size since head_at_size.py (the reference traced at 256 px, where its map is "
-    "the candidate's 8 x 8, computes them alike), but a described_difference at pool remains: 'global pool where the "
-    "reference has max pool (head) (x9)', the region pools read as global on one side and max pools on the other at "
-    "either size, for R-MAC's regions on the 8 x 8 map after the last stride set to 1 (expected described at "
-    "features.7)",
+    "rmac_layer4_stride1": "the described_difference at features.7.0 (the stride, right) and eight more "
+    "described_differences at pool: the region grid's constants ('floor scalar None where the reference has 1.0 (4 "
+    "places)', 'mul scalar 2.0 ...') and 'global pool where the reference has max pool (head) (x9)', for R-MAC's "
+    "regions on the 8 x 8 map after the last stride set to 1 (head_at_size.py claims them for the dilated idiom, not "
+    "for this one) (expected described at features.7)",
     # heldout91, first run at 75ca11b (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 11 of 16 right in the corpus run and under this test;
     # twins 16 of 16 clean; swapped 5 of 5):

@@ -45,6 +45,11 @@ def _matching_input(ref: Trace, cand: Trace) -> Shape | None:
     return tuple(out)
 
 
+def _key(m: Mismatch) -> tuple[object, ...]:
+    """What a difference is, from its typed fields: the same one in both diffs has the same key."""
+    return (m.kind, m.field, m.region, m.reference_path, m.candidate_path, repr(m.expected), repr(m.actual))
+
+
 def _map_change(mismatches: Sequence[Mismatch]) -> int | None:
     return next(
         (
@@ -77,10 +82,10 @@ def head_at_map_size(
     if resized.crash is not None or _last_map(resized) != _last_map(cand):
         return out
     again = diff(resized, cand, align_blocks(resized, cand))
-    still = {m.message for m in again if m.region in _OUTSIDE}
-    if not still <= {out[i].message for i in loose}:
+    still = {_key(m) for m in again if m.region in _OUTSIDE}
+    if not still <= {_key(out[i]) for i in loose}:
         return out  # a difference the original size did not show: the heads do not pair as they did
     for i in loose:
-        if out[i].message not in still and out[i].field not in ("gradient", "outputs"):
+        if _key(out[i]) not in still and out[i].field not in ("gradient", "outputs"):
             out[i] = replace(out[i], cause=cause)
     return out

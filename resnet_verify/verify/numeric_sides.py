@@ -186,30 +186,37 @@ def build_sides(
             ct[c].copy_(rt[r])
         for s in stacked:
             copy_stacked(s, rt, ct)
-    learned = {
-        "reference": {r for r, _ in pairs} | {r for s in stacked for r in s.reference},
-        "candidate": copied,
-    }
+    drawn_ref = {r for r, _ in pairs} | {r for s in stacked for r in s.reference}
     written = {
-        side: {n: _as_written(t) for n, t in named.items() if n not in learned[side] and _single(t)}
-        for side, named in (("reference", rt), ("candidate", ct))
+        "reference": _constants_as_written(rt, drawn_ref),
+        "candidate": _constants_as_written(ct, copied),
     }
     for model in (ref_model, cand_model):
-        nn.Module.double(model)
-        with (
-            torch.no_grad()
-        ):  # complex weights (a Fourier layer's) to complex128 as well: double() leaves them
-            for t in tensors(model).values():
-                if t.is_complex():
-                    t.data = t.data.to(torch.complex128)
+        _to_float64(model)
     for side, model in (("reference", ref_model), ("candidate", cand_model)):
-        held = tensors(model)
-        with torch.no_grad():
-            for name, values in written[side].items():
-                if name in held and held[name].dtype is torch.float64:
-                    held[name].copy_(values)
+        _put_back(model, written[side])
     constants = tuple(n for n in ct if n not in copied)
     return Sides(ref_model, cand_model, tuple(pairs), constants, stacked)
+
+
+def _to_float64(model: nn.Module) -> None:
+    nn.Module.double(model)
+    with torch.no_grad():  # complex weights (a Fourier layer's) to complex128 as well: double() leaves them
+        for t in tensors(model).values():
+            if t.is_complex():
+                t.data = t.data.to(torch.complex128)
+
+
+def _constants_as_written(named: dict[str, torch.Tensor], learned: set[str]) -> dict[str, torch.Tensor]:
+    return {n: _as_written(t) for n, t in named.items() if n not in learned and _single(t)}
+
+
+def _put_back(model: nn.Module, written: dict[str, torch.Tensor]) -> None:
+    held = tensors(model)
+    with torch.no_grad():
+        for name, values in written.items():
+            if name in held and held[name].dtype is torch.float64:
+                held[name].copy_(values)
 
 
 _MAX_WRITTEN = 1 << 16
