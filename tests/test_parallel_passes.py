@@ -27,7 +27,7 @@ def _spec(name: str) -> str:
 def test_a_second_run_is_one_op_and_one_described_difference(name: str, module: str) -> None:
     model = build_model(_spec(name), num_classes=6, device="meta")[0]
     t = trace(model, 64)
-    runs = [op for op in t.ops if dict(op.attrs).get("function") == f"second run of {module}"]
+    runs = [op for op in t.ops if dict(op.attrs).get("module") == module]
     assert len(runs) == 1 and runs[0].kind is OpKind.OTHER
     assert len(t.structure.blocks) == 8 and runs[0].id in t.structure.head  # the first run's blocks only
     c = compare(model, "resnet18", input_size=64, num_classes=6)

@@ -15,6 +15,9 @@ from resnet_verify.tracing.canonical import function_of
 from resnet_verify.tracing.op_args import DIV_NAMES
 from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
 
+_ELEMENTWISE = frozenset({OpKind.RELU, OpKind.ACTIVATION})
+_ALONG_AXIS = frozenset({"softmax", "log_softmax"})
+
 
 def _sum_chain(ops: Sequence[OpRecord], reading: dict[int, list[int]], top: int) -> list[int]:
     """The adds of ``a + b + c ...`` ending at ``top``, each read only by the next: [] if none."""
@@ -37,6 +40,32 @@ def _mean_of(op: OpRecord, n: int) -> OpRecord:
     return replace(op, kind=OpKind.OTHER, attrs=make_attrs({"function": "mean_of", "n": n}))
 
 
+def _slicewise(op: OpRecord) -> bool:
+    """An op that maps each slice along the first axis on its own: elementwise, or a softmax over
+    another axis (an ensemble's probabilities taken of its stacked logits at once, under vmap)."""
+    if op.kind in _ELEMENTWISE:
+        return True
+    dim = dict(op.attrs).get("dim")
+    rank = len(op.out_shape or ())
+    return function_of(op) in _ALONG_AXIS and isinstance(dim, int) and rank > 1 and dim % rank != 0
+
+
+def _stack_under(ops: Sequence[OpRecord], reading: dict[int, list[int]], mean: OpRecord) -> OpRecord | None:
+    """The stack a mean over its new first axis averages, through ops that keep each stacked slice to
+    itself (``torch.stack(logits).softmax(-1).mean(0)`` is the mean of the n probabilities)."""
+    cur = mean
+    while cur.inputs and cur.inputs[0] >= 0:
+        below = ops[cur.inputs[0]]
+        if reading.get(below.id) != [cur.id]:
+            return None
+        if below.name == "stack" and len(below.inputs) > 1:
+            return below if below.out_shape == ops[mean.inputs[0]].out_shape else None
+        if len(below.inputs) != 1 or not _slicewise(below):
+            return None
+        cur = below
+    return None
+
+
 def join_averages(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     reading = readers(ops)
     out = list(ops)
@@ -56,8 +85,8 @@ def join_averages(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
         elif (
             function_of(op) == "mean" and a.get("dims") == (0,) and len(op.inputs) == 1 and op.inputs[0] >= 0
         ):
-            stack = ops[op.inputs[0]]
-            if stack.name == "stack" and len(stack.inputs) > 1 and reading.get(stack.id) == [op.id]:
+            stack = _stack_under(ops, reading, op)
+            if stack is not None:
                 out[stack.id] = _layout(stack)
                 out[op.id] = _mean_of(op, len(stack.inputs))
     return tuple(out)

@@ -66,7 +66,7 @@ def unfold_batches(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
             out[cat.id] = replace(cat, kind=OpKind.RESHAPE, inputs=cat.inputs[:1], in_shapes=cat.in_shapes[:1],
                                   attrs=layout)  # fmt: skip
             out[first] = replace(ops[first], kind=OpKind.RESHAPE, attrs=layout)
-            attrs = {"function": f"second run of {name}", "module": name, "weights": "shared"}
+            attrs = {"function": "second run", "module": name, "weights": "shared"}
             # (the parameters of the trunk's last computing op, as a second call's output op keeps them)
             last = max(computed_at(ops, made), 0)
             out[second] = replace(ops[second], kind=OpKind.OTHER, inputs=cat.inputs[1:], params=ops[last].params,

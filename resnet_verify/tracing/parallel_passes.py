@@ -129,7 +129,7 @@ def fold_parallel_passes(ops: Sequence[OpRecord], calls: Sequence[ModuleCall]) -
         for op in ops[call.first_op : call.end_op]:
             read_outside = any(r >= call.end_op for r in consumers.get(op.id, []))
             if read_outside or (op.id == call.end_op - 1 and not consumers.get(op.id)):
-                attrs = {"function": f"second run of {name}", "module": name, "weights": weights}
+                attrs = {"function": "second run", "module": name, "weights": weights}
                 out[op.id] = replace(op, kind=OpKind.OTHER, attrs=make_attrs(attrs), module_path=call.path)
             else:
                 a = dict(op.attrs)

@@ -71,6 +71,7 @@ from resnet_verify.tracing.structure import find_structure
 from resnet_verify.tracing.train_mode import kept_in_eval
 from resnet_verify.tracing.train_only import train_only_regularizers
 from resnet_verify.tracing.untracked_stats import untracked_stats
+from resnet_verify.tracing.vmap_loop import VmapLoop, member_params
 
 
 def normalize_input_shape(input_shape: int | Sequence[int]) -> Shape:
@@ -128,6 +129,7 @@ class _Run:
     meta_failed: bool = False  # a CPU run that retried a forward meta tensors could not run
     reparametrized: dict[str, str] = field(default_factory=dict)  # weight name -> weight_norm ...
     grad_off: tuple[GradOff, ...] = ()
+    vmap_slices: dict[str, dict[int, tuple[str, int]]] = field(default_factory=dict)  # ``vmap_loop``
 
 
 def _run(
@@ -150,10 +152,11 @@ def _run(
     )  # fmt: skip
     error: BaseException | None = None
     output: Any = None
+    vmap = VmapLoop(recorder, hooks)
     try:
         # FlopCount (a dispatch mode, torch's formulas) sees the aten ops each recorded call lowers
         # to, so the recorder attributes every MAC to the op that caused it, name-independently.
-        with torch.no_grad(), FlopCount() as flops, recorder, watch:
+        with torch.no_grad(), FlopCount() as flops, recorder, watch, vmap.patched():
             recorder.flops = flops
             with model_output():  # the model's prints must not reach the report on stdout
                 output = model(x)
@@ -172,6 +175,7 @@ def _run(
         meta_failed,
         reparametrized,
         tuple(watch.regions),
+        vmap.slices,
     )
 
 
@@ -410,7 +414,7 @@ def trace(
     chosen = select_output(run.output, output_key) if crash is None else None
     output_shape = shape_of(chosen) if chosen is not None else None
     ops = _canonical_ops(run)
-    params = as_written(_param_infos(run.model), repairs)
+    params = as_written(member_params(_param_infos(run.model), run.vmap_slices), repairs)
     ops = read_spectral_norms(ops, params)
     output_op = run.recorder.producer.get(id(chosen)) if chosen is not None else None
     side_outputs = _side_outputs(run.recorder, run.output, chosen) if crash is None else ()

@@ -326,6 +326,8 @@ def _op_score(ref: Trace, a: int, cand: Trace, b: int) -> float:
         score += 0.5 if ax.get("out_channels") == ay.get("out_channels") else 0.0
         # a conv on a pooled 1x1 map (an SE gate's) is no conv over the feature map (a bottleneck's)
         score += 0.5 if _pooled_input(x) == _pooled_input(y) else -1.5
+    elif x.kind is OpKind.OTHER:  # a function's name is what it is: an extra softmax beside the same mean
+        score += 0.5 if dict(x.attrs).get("function") == dict(y.attrs).get("function") else 0.0
     return score
 
 

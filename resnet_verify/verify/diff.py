@@ -62,8 +62,8 @@ from resnet_verify.verify.regularizer_diff import regularizer_mismatches
 from resnet_verify.verify.shape_values import map_size_values
 from resnet_verify.verify.sharing import shared_parameter_mismatches
 
-# Channel counts surface as shape mismatches; listing them again as attributes would double count.
-_SKIP_ATTRS = {"in_channels", "out_channels", "num_features"}
+# Channel counts surface as shape mismatches (listed again they would double count); a second run's module is a name.
+_SKIP_ATTRS = {"in_channels", "out_channels", "num_features", "module"}
 # Compared only where both sides have them: a buffer's values are read from a model that holds
 # values, and a model built on meta holds none (tracing/buffer_values.py).
 # An interpolation's align_corners exists in a linear mode only: with the mode changed, the mode says it.

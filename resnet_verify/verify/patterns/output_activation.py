@@ -15,7 +15,7 @@ from resnet_verify.verify.patterns.context import Context, at, consumers
 from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
 
 _NAMES = frozenset({"softmax", "log_softmax", "_softmax"})
-_MIXING = frozenset({"sum", "mean", "gather", "index_select", "mul", "add", "stack", "einsum"})
+_MIXING = frozenset({"sum", "mean", "mean_of", "gather", "index_select", "mul", "add", "stack", "einsum"})
 
 
 def _is_output_softmax(ctx: Context, m: Mismatch) -> bool:
@@ -97,7 +97,7 @@ def detect_output_softmax(ctx: Context) -> list[Finding]:
             pattern=Pattern.OUTPUT_SOFTMAX,
             title="Softmax in the forward (probabilities, not logits)",
             message=f"The candidate's forward ends with {name}"
-            + (f" ({len(idx)} of them, mixed by a weighted sum)" if mixture else "")
+            + (_mixed(len(idx)) if mixture else "")
             + f", where the reference returns logits: {why}. "
             + (
                 "A mixture of probabilities is not the mixture of logits: predictions can differ too."
@@ -111,6 +111,15 @@ def detect_output_softmax(ctx: Context) -> list[Finding]:
             source=m.source,
         )
     ]
+
+
+def _mixed(n: int) -> str:
+    """A mixture of expert heads' softmaxes, or one softmax of stacked predictions then averaged."""
+    return (
+        f" ({n} of them, mixed by a weighted sum)"
+        if n > 1
+        else " (its probabilities then averaged or weighted)"
+    )
 
 
 def _for_sigmoid(ctx: Context, m: Mismatch, idx: tuple[int, ...], name: str) -> Finding:
