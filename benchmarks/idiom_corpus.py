@@ -95,7 +95,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout92``: ResNets as long-tailed-recognition and test-time-adaptation repositories write them;
 ``heldout93``: ResNet backbones as anchor-free detection repositories write them;
 ``heldout94``: two-stream and multimodal ResNets as public repositories write them;
-``heldout95``: ResNets written with PyTorch's functional and parametrization tooling); an idiom's
+``heldout95``: ResNets written with PyTorch's functional and parametrization tooling;
+``heldout96``: ResNets prepared for quantization, mixed precision and deployment); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2031,6 +2032,23 @@ PART_NOTES = {
     "expected clean, normalization_layer, softmax_output and described at the root), wn_dim_none and symm_vflip "
     "(compared clean: weight_norm's one g per layer and the up-down kernel mirror not seen; expected described); "
     "the test of it, which builds the candidate on meta, misses the same seven.",
+    "heldout96": "ResNets prepared for quantization, mixed precision and deployment, each against the user's own "
+    "unedited builder in the same file, at 3 x 32 x 32: a CIFAR ResNet written as torchvision.models.quantization "
+    "writes its ResNets (QuantStub / DeQuantStub around the network, QuantizableBasicBlock's FloatFunctional add_relu "
+    "merge, a fuse_model handing conv-BN(-ReLU) groups to fuse_modules / fuse_modules_qat; two blocks per stage at 16 "
+    "/ 32 / 64): fuse_modules_qat in train mode and the stubs moved inside the network (clean: before prepare a stub "
+    "is an identity), fuse_modules on the eval model (batchnorm_folded), ReLU6 everywhere (activation_function), the "
+    "ReLU grouped with the second conv in the fusion groups and the float block's shared ReLU fused away after the "
+    "add (described); a bottleneck CIFAR ResNet (QuantizableBottleneck, widths 8 / 16 / 32) fused for QAT and "
+    "prepared by prepare_qat: observers and fake quantization off (clean: the QAT ConvBn's BN scale multiplied into "
+    "the weight and divided out again, the fake-quantize modules identities), freeze_bn_stats (normalization_layer), "
+    "fake quantization on as prepare_qat leaves it (described throughout: every weight and activation rounded to the "
+    "int8 grid, the int8 network simulated), relu3 fused into conv3 before the add (described); a quantizable "
+    "pre-activation CIFAR ResNet (kuangliu's PreActBlock with module ReLUs and a FloatFunctional add): torchvision's "
+    "post-activation block body pasted in (pre_activation), add_relu where add was meant and the shared ReLU fused "
+    "into bn1's BNReLU2d (described); a plain CIFAR ResNet under CUDA autocast inside forward with channels_last and "
+    "written for fp16 inference with casts to the weights' dtype (clean), ending in a softmax of the float logits "
+    "(softmax_output) (tests/fixtures/heldout/batch96_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

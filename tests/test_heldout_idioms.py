@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Ninety-six parts: ``heldout`` to
-``heldout95`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Ninety-seven parts: ``heldout`` to
+``heldout96`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -355,6 +355,11 @@ of fast weights by torch.func.functional_call and MAML layers, a deep ensemble s
 vmap, a CIFAR ResNet under parametrizations.weight_norm, a CIFAR ResNet with symmetric kernels by
 register_parametrization wrapped by torch.compile or torch.jit.script), compared with the user's own unedited builder:
 refactors, named variants and single mistakes) and
+``heldout96`` ResNets prepared for quantization, mixed precision and deployment (a CIFAR ResNet written as
+torchvision.models.quantization writes it with stubs, FloatFunctional.add_relu and fuse_model, a bottleneck ResNet
+prepared by prepare_qat with fake quantization off and on, a quantizable pre-activation ResNet, a ResNet under CUDA
+autocast with channels_last and written for fp16 inference), compared with the user's own unedited builder: refactors,
+named variants and single mistakes in fusion groups, merges and QAT settings) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1809,6 +1814,7 @@ def test_manifest_is_consistent() -> None:
         "heldout93": 16,
         "heldout94": 16,
         "heldout95": 16,
+        "heldout96": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
