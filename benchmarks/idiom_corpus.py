@@ -97,6 +97,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout94``: two-stream and multimodal ResNets as public repositories write them;
 ``heldout95``: ResNets written with PyTorch's functional and parametrization tooling;
 ``heldout96``: ResNets prepared for quantization, mixed precision and deployment); an idiom's
+``heldout97``: ResNets as Kaggle competition solutions write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2055,6 +2056,22 @@ PART_NOTES = {
     "repeated_in_blocks and a described_difference for the fake-quantize ops, which are read as extra ops whether "
     "fake quantization is on or off; expected clean, normalization_layer for the frozen BNs, and described throughout "
     "with no conv_bias_before_bn); the test of it, which builds the candidate on meta, misses the same three.",
+    "heldout97": "ResNets as Kaggle competition solutions write them, each against the user's own unedited builder "
+    "in the same file: a hand-written CIFAR-size ResNet at 3 x 32 x 32 (a 3x3 stem, one BasicBlock per stage at 16 / "
+    "32 / 64 / 128) with GeM pooling of a learned exponent and a multi-sample dropout head (five nn.Dropout(0.5) "
+    "samples through one shared Linear, averaged): the head answering self.fc(x) alone in eval mode and the dropped "
+    "features averaged before one Linear call (clean), the inference copy's plain Linear head (dropout), one dropout "
+    "drawn once before the five samples and GeM's exponent a constant (described); a torchvision-style ResNet at 3 x "
+    "64 x 64 cut from its children (nn.Sequential(*list(net.children())[:-2])) with fastai's AdaptiveConcatPool2d, a "
+    "BNNeck (BatchNorm1d, bias frozen) and an ArcMarginProduct at inference (s * cosine): FastReID's BatchNorm2d neck "
+    "on the pooled 1 x 1 map (clean), a ResNet-D body (resnet_c_deep_stem, resnet_d_avg_pool_shortcut), the average "
+    "half first and the weight normalised over dim 0 (described); the same ResNet at 1 x 64 x 64 with its RGB stem "
+    "rebuilt for one channel by summing the pretrained kernel: the kernel averaged at construction (clean), the "
+    "builder at in_chans=4 with the red kernel copied for the yellow channel (input_channels), the image repeated "
+    "into the pretrained 3-channel stem (described); a hand-written ResNet at 3 x 32 x 32 with timm's drop_path at "
+    "rates torch.linspace(0, 0.2, 4) stage by stage and an attention pool: torchvision's StochasticDepth (clean), "
+    "drop_path_rate=0 (stochastic_depth), the drop path after the add and the softmax over the single score channel "
+    "(described) (tests/fixtures/heldout/batch97_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

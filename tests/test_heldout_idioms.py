@@ -2,6 +2,7 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. Ninety-seven parts: ``heldout`` to
 ``heldout96`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout95`` and ``heldout97`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -360,6 +361,11 @@ torchvision.models.quantization writes it with stubs, FloatFunctional.add_relu a
 prepared by prepare_qat with fake quantization off and on, a quantizable pre-activation ResNet, a ResNet under CUDA
 autocast with channels_last and written for fp16 inference), compared with the user's own unedited builder: refactors,
 named variants and single mistakes in fusion groups, merges and QAT settings) and
+``heldout97`` ResNets as Kaggle competition solutions write them (a hand-written ResNet with GeM pooling of a learned
+exponent and a multi-sample dropout head, a torchvision-style ResNet cut from its children with concatenated max +
+average pooling, a BNNeck and an ArcFace head, the same ResNet with its RGB stem rebuilt for grayscale by summing the
+pretrained kernel, a hand-written ResNet with a stage-wise drop path and an attention pool), compared with the user's
+own unedited builder: refactors, named variants and single mistakes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1866,6 +1872,7 @@ def test_manifest_is_consistent() -> None:
         "heldout94": 16,
         "heldout95": 16,
         "heldout96": 16,
+        "heldout97": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
