@@ -1,8 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Ninety-seven parts: ``heldout`` to
-``heldout96`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout95`` and ``heldout97`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Ninety-eight parts: ``heldout`` to
+``heldout97`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -360,7 +359,7 @@ refactors, named variants and single mistakes) and
 torchvision.models.quantization writes it with stubs, FloatFunctional.add_relu and fuse_model, a bottleneck ResNet
 prepared by prepare_qat with fake quantization off and on, a quantizable pre-activation ResNet, a ResNet under CUDA
 autocast with channels_last and written for fp16 inference), compared with the user's own unedited builder: refactors,
-named variants and single mistakes in fusion groups, merges and QAT settings) and
+named variants and single mistakes in fusion groups, merges and QAT settings);
 ``heldout97`` ResNets as Kaggle competition solutions write them (a hand-written ResNet with GeM pooling of a learned
 exponent and a multi-sample dropout head, a torchvision-style ResNet cut from its children with concatenated max +
 average pooling, a BNNeck and an ArcFace head, the same ResNet with its RGB stem rebuilt for grayscale by summing the
