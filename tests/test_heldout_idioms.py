@@ -1390,35 +1390,6 @@ NOT_YET: dict[str, str] = {
     # heldout97, first run at b4b327c (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 11 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 2 of 4):
-    "msd_eval_single_pass": "dropout twice ('A training-mode branch where the reference has dropout': the candidate's "
-    "head.fc call behind `if self.training:` paired with the reference's head.dropouts.0; 'Dropout missing in the "
-    "candidate' for head.dropouts.1-4) and described_difference ('The head is built differently (5 differences, no "
-    "named variant)': 'Linear missing in the candidate (head) (x4); mean missing in the candidate (head)'), 10 "
-    "mismatches, for the multi-sample head answering self.fc(x) alone when not training and the five dropout "
-    "samples through the shared Linear averaged when training, as the builder does in both modes (the five eval-mode "
-    "samples are one value: equal to float64 rounding, relative differences below 1e-13): the eval-mode trace lacks "
-    "four Linear calls and the mean, the train-mode branch read as dropout missing (expected clean)",
-    "msd_head_without_dropout": "dropout (right: 'Dropout missing in the candidate', head.dropouts.0-4 claimed) with "
-    "a described_difference ('The head is built differently (5 differences, no named variant)': 'Linear missing in "
-    "the candidate (head) (x4); mean missing in the candidate (head)') claiming the other five mismatches, for the "
-    "inference copy's plain Linear head where the builder averages five dropout samples through the shared Linear: "
-    "the four further calls of the same Linear and the mean, which are the multi-sample dropout itself (equal in "
-    "eval mode), not read as part of the dropout (expected dropout alone)",
-    "droppath_torchvision_op": "stochastic_depth ('Stochastic depth (drop path) only in the candidate': "
-    "'StochasticDepth with p rising linearly 0.06667→0.2 (timm's drop_path_rate=0.2) in 3 of 4 blocks (layer2.0 … "
-    "layer4.0) in the candidate ... the reference has none'), 3 regularizer mismatches, for "
-    "torchvision.ops.StochasticDepth(p, 'row') modules where the builder calls its hand-written timm drop_path "
-    "(x.new_empty(shape).bernoulli_(keep_prob), div_, x * random_tensor) at the same rates (0 in float64, train and "
-    "eval, masks from one seed): the builder's functional drop path not seen, so the modules read as extra "
-    "(expected clean)",
-    "droppath_rate_zero": "no mismatch and no finding (the comparison is clean) for drop_path_rate=0.: every block's "
-    "rate 0, no block ever dropped, where the builder's hand-written timm drop_path (a bernoulli_ mask on an (N, 1, "
-    "1, 1) tensor, divided by keep_prob, multiplied into the residual branch before the add) runs at 0.0667 / 0.133 "
-    "/ 0.2 in layer2-4: the builder's functional drop path not seen (expected stochastic_depth)",
-    "droppath_on_sum": "no mismatch and no finding (the comparison is clean) for the drop path moved after the add "
-    "(drop_path(out + identity), a dropped sample losing its identity too) in layer2.0-layer4.0: the functional "
-    "drop path not seen on either side (expected described at layer2.0, layer3.0, layer4.0; stochastic_depth "
-    "allowed)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -1728,12 +1699,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "described_difference in the stem for the prepared model held by the reference, as the unswapped run (expected "
     "normalization_layer)",
     # heldout97, first run at b4b327c: 2 of 4
-    "msd_head_without_dropout": "dropout (right: 'Dropout only in the candidate', head.dropouts.0-4) with a "
-    "described_difference ('The head is built differently (5 differences, no named variant)': 'an extra Linear in the "
-    "candidate (head) (x4); an extra mean in the candidate (head)'), for the builder's multi-sample dropout head held "
-    "by the candidate and the plain Linear head by the reference, as the unswapped run (expected dropout alone)",
-    "droppath_rate_zero": "no mismatch (the comparison is clean) with the builder's hand-written timm drop_path held "
-    "by the candidate and drop_path_rate=0. by the reference, as the unswapped run (expected stochastic_depth)",
 }
 NAMED = [i for i in ALL if i.named]
 

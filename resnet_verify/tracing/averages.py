@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from resnet_verify.tracing.canonical import function_of
 from resnet_verify.tracing.op_args import DIV_NAMES
-from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
+from resnet_verify.tracing.records import LAYOUT_KINDS, OpKind, OpRecord, make_attrs, readers
 
 _ELEMENTWISE = frozenset({OpKind.RELU, OpKind.ACTIVATION})
 _ALONG_AXIS = frozenset({"softmax", "log_softmax"})
@@ -66,6 +66,36 @@ def _stack_under(ops: Sequence[OpRecord], reading: dict[int, list[int]], mean: O
     return None
 
 
+def _source(ops: Sequence[OpRecord], i: int) -> int:
+    """The op a tensor comes from past layout ops (a dropout is the identity in eval)."""
+    while i >= 0 and ops[i].kind in LAYOUT_KINDS and len(ops[i].inputs) == 1:
+        i = ops[i].inputs[0]
+    return i
+
+
+def _equal_terms(ops: Sequence[OpRecord], out: list[OpRecord], mean: OpRecord, terms: list[int]) -> None:
+    """The mean of n runs of one computation (the same layer, weights and input: a multi-sample dropout
+    head in eval, where every sample is the same) is that computation: the first run stands, the
+    others and the mean become layout."""
+    terms = [_source(ops, t) for t in terms]  # (``sum(...)`` starts from 0: its first add is layout)
+    if len(terms) < 2 or any(t < 0 for t in terms):
+        return
+    first = ops[terms[0]]
+    if first.kind in LAYOUT_KINDS or not first.params or first.out_shape is None:
+        return
+    key = (first.name, first.params, first.attrs, tuple(_source(ops, i) for i in first.inputs))
+    if all(
+        (o.name, o.params, o.attrs, tuple(_source(ops, i) for i in o.inputs)) == key
+        for o in (ops[t] for t in terms)
+    ):
+        for t in terms[1:]:
+            out[t] = replace(
+                ops[t], kind=OpKind.RESHAPE, attrs=make_attrs({"part_of": "mean of equal terms"})
+            )
+        out[mean.id] = replace(mean, kind=OpKind.RESHAPE, inputs=(terms[0],), in_shapes=(first.out_shape,),
+                               attrs=make_attrs({"part_of": "mean of equal terms"}))  # fmt: skip
+
+
 def join_averages(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     reading = readers(ops)
     out = list(ops)
@@ -82,6 +112,8 @@ def join_averages(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
                 for add in chain:
                     out[add] = _layout(ops[add])
                 out[op.id] = _mean_of(op, len(chain) + 1)
+                terms = [ops[chain[-1]].inputs[0], *(ops[add].inputs[1] for add in reversed(chain))]
+                _equal_terms(ops, out, op, terms)
         elif (
             function_of(op) == "mean" and a.get("dims") == (0,) and len(op.inputs) == 1 and op.inputs[0] >= 0
         ):
@@ -89,4 +121,5 @@ def join_averages(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
             if stack is not None:
                 out[stack.id] = _layout(stack)
                 out[op.id] = _mean_of(op, len(stack.inputs))
+                _equal_terms(ops, out, op, list(stack.inputs))
     return tuple(out)

@@ -30,6 +30,7 @@ from torch.overrides import TorchFunctionMode
 
 from resnet_verify.specs.usercode import model_output, set_training
 from resnet_verify.tracing import opkinds
+from resnet_verify.tracing.drawn_masks import DRAWS, drop_path_rate
 from resnet_verify.tracing.records import OpKind, OpRecord, Regularizer, RegularizerKind, Shape
 from resnet_verify.tracing.regularizers import FUNCTIONAL, Places, named_kind, regularizer_of
 
@@ -52,7 +53,8 @@ def _no_op(name: str, args: Any, kwargs: dict, tensors: int) -> bool:
 class _Call:
     name: str
     path: str
-    p: float | None = None  # a dropout call's probability
+    p: float | None = None  # a dropout call's probability; a bernoulli draw's
+    shape: Shape | None = None  # a random draw's
 
 
 # A branch on the flag (``if self.training:``, ``if not self.training or ...``, ``x if self.training
@@ -61,15 +63,24 @@ class _Call:
 _BRANCH = re.compile(r"\b(?:if|and|or|elif|while)\s+(?:not\s+)?[\w.]*\.training\b|\.training\s+(?:and|or)\b")
 
 
+# The flag handed to a function of the user's (``drop_path(x, self.drop_prob, self.training)``, timm's
+# functional drop path): that function may branch on it where the class does not. torch's own take it
+# as dropout's argument and run in both modes.
+_PASSED = re.compile(
+    r"(?<![\w.])(?!(?:F|torch|nn|functional)\.)[A-Za-z_][\w.]*\((?:[^()]|\([^()]*\))*?\bself\.training\b"
+)
+
+
 _READS: dict[type, bool] = {}  # per class: reading source costs ~0.5 ms a time
 
 
 def _reads_training(cls: type) -> bool:
     if cls not in _READS:
         try:  # the whole class: ``forward`` may leave the branch to a helper (timm's forward_head)
-            _READS[cls] = _BRANCH.search(inspect.getsource(cls)) is not None
+            source = inspect.getsource(cls)
         except (OSError, TypeError):
-            _READS[cls] = False
+            source = ""
+        _READS[cls] = _BRANCH.search(source) is not None or _PASSED.search(source) is not None
     return _READS[cls]
 
 
@@ -85,6 +96,14 @@ def branches_on_training(model: nn.Module) -> bool:
     return any(
         c is not object and not (c.__module__ or "").startswith(_OWN) and _reads_training(c) for c in classes
     )
+
+
+def _drawn_p(name: str, args: Any, kwargs: dict) -> float | None:
+    """A bernoulli draw's probability (``mask.bernoulli_(keep_prob)``); other draws say none."""
+    if not name.startswith("bernoulli"):
+        return None
+    p = kwargs.get("p", args[1] if len(args) > 1 else None)
+    return float(p) if isinstance(p, (int, float)) and not isinstance(p, bool) else None
 
 
 class _Recorder(TorchFunctionMode):
@@ -106,6 +125,11 @@ class _Recorder(TorchFunctionMode):
         name = getattr(func, "__name__", "") or str(func)
         out = func(*args, **kwargs)
         tensors = [a for a in (*args, *kwargs.values()) if isinstance(a, torch.Tensor)]
+        if name in DRAWS and isinstance(out, torch.Tensor):  # a mask drawn from a shape: the data's to be
+            self.data.add(id(out))
+            self.keep.append(out)
+            self.calls.append(_Call(name, self.stack[-1], _drawn_p(name, args, kwargs), tuple(out.shape)))
+            return out
         if name in _SKIP or not any(id(t) in self.data for t in tensors):
             return out  # bookkeeping, or weight-side work (a power iteration's buffer update)
         for t in out if isinstance(out, tuple | list) else (out,):
@@ -199,14 +223,44 @@ def train_only_regularizers(
         return ()
     out: list[Regularizer] = []
     modules = dict(model.named_modules())
+    ran = {op.module_path for op in ops}
     for before, stretch in _extra_in_training(evaluated, trained):
         kept = [c for c in stretch if not _skipped(modules, c.path)]
-        follows = evaluated[before] if before < len(evaluated) else None
-        op = next((o for o in ops if follows is not None and o.module_path == follows.path), None)
-        position = op.id if op is not None else len(ops)
+        position = _position(evaluated, before, ops)
+        out += _unseen_modules(stretch, ran, modules, position, places)
         for path, calls in _by_module(kept):
             out.append(_record(path, calls, position, places, modules))
     return tuple(out)
+
+
+def _unseen_modules(
+    stretch: list[_Call], ran: set[str], modules: dict[str, nn.Module], position: int, places: Places
+) -> list[Regularizer]:
+    """Regularizer modules only the training forward calls (``if self.training:`` five Dropout samples
+    averaged, a plain Linear in eval): the eval trace never met them, so they are read here, each once."""
+    out: list[Regularizer] = []
+    for path in dict.fromkeys(c.path for c in stretch):
+        module = modules.get(path)
+        found = regularizer_of(module) if module is not None and path not in ran else None
+        if found is not None and found[1] > 0:
+            part, block = places.of_path(path) or places.between(position - 1, position)
+            out.append(
+                Regularizer(found[0], found[1], path, type(module).__name__, False, part, block, position)
+            )
+    return out
+
+
+def _position(evaluated: list[_Call], before: int, ops: Sequence[OpRecord]) -> int:
+    """The traced op the eval call ``before`` made: the k-th op of its name in its module for its k-th
+    call there (a block's one ReLU module runs before the add and after it), else its module's first."""
+    if before >= len(evaluated):
+        return len(ops)
+    follows = evaluated[before]
+    k = sum(c.name == follows.name and c.path == follows.path for c in evaluated[:before])
+    same = [o.id for o in ops if o.module_path == follows.path and o.name == follows.name]
+    if k < len(same):
+        return same[k]
+    return next((o.id for o in ops if o.module_path == follows.path), len(ops))
 
 
 def _by_module(calls: list[_Call]) -> list[tuple[str, list[_Call]]]:
@@ -231,6 +285,12 @@ def _record(
     if len(calls) == 1 and _dropout(first):
         assert first.p is not None
         kind, p, spelling, functional = FUNCTIONAL[first.name], first.p, first.name, True
+    elif (dropped := drop_path_rate(calls)) is not None:
+        kind, p, functional = RegularizerKind.DROP_PATH, dropped, False
+        module = modules.get(path)
+        spelling = (
+            f"drop path in {type(module).__name__ if module is not None and path else 'the model'}.forward"
+        )
     else:
         module = modules.get(path)
         owner = type(module).__name__ if module is not None and path else "forward"

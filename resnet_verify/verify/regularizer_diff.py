@@ -73,11 +73,15 @@ def _side(trace: Trace, reg: Regularizer) -> str | None:
 
 
 def _runs_always(other: Trace, reg: Regularizer) -> bool:
-    """A training-mode branch whose module the other side calls in its eval forward as well (an
-    augmentation left on in eval): not missing there; what it runs in eval is compared as ops."""
-    return reg.kind is RegularizerKind.TRAINING_ONLY and any(
-        c.type_name == reg.spelling for c in other.modules
-    )
+    """A training-mode branch whose module the other side calls in its eval forward as well, running
+    the branch's calls there (an augmentation left on in eval): not missing there; what it runs in eval
+    is compared as ops. A module of that class that runs none of them (the same block, without the
+    hand-written dropout) is no such thing."""
+    if reg.kind is not RegularizerKind.TRAINING_ONLY:
+        return False
+    paths = {c.path for c in other.modules if c.type_name == reg.spelling}
+    ran = {op.name.strip("_") for op in other.ops if op.module_path in paths}
+    return bool(paths) and all(name.strip("_") in ran for name in reg.calls)
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,7 +172,8 @@ def _where(ctx: Context, entries: Sequence[_Entry]) -> str:
     trace = ctx.candidate if entries[0].cand is not None else ctx.reference
     if reg.part is Part.HEAD:
         linear = first_op(trace, trace.structure.head, OpKind.LINEAR)
-        return "before the classifier" if linear is not None and reg.position <= linear.id else "in the head"
+        text = "before the classifier" if linear is not None and reg.position <= linear.id else "in the head"
+        return text + (f" ({len(entries)} of them)" if len(entries) > 1 else "")  # (multi-sample dropout)
     if reg.part is not Part.BLOCK:
         return f"in the {reg.part.value}"
     paths = list(dict.fromkeys(_block_path(ctx, e) for e in entries))  # (several in one block: one block)

@@ -1,0 +1,53 @@
+"""A drop path written by hand, read from what a training forward draws.
+
+timm's functional ``drop_path(x, drop_prob, training)`` and the copies of it in hand-written ResNets
+return their input before any torch call in eval mode, and no module says what they are: the eval
+trace sees nothing, the class holds no rate. A training forward shows them: a random mask drawn with
+one value per sample (``x.new_empty((N, 1, 1, 1)).bernoulli_(keep)``, ``keep + torch.rand((N, 1, 1,
+1))`` floored) or one for the whole batch, multiplied into the data. That is stochastic depth, whatever
+the function is called; its rate is ``1 - keep`` where the draw states ``keep`` (a bernoulli's
+probability), unknown (nan) where it does not. A mask with one value per element is dropout's, not
+this: such a stretch stays a training-mode branch, described as what it runs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Protocol
+
+from resnet_verify.tracing.records import Shape
+
+DRAWS = frozenset({"rand", "rand_like", "bernoulli", "bernoulli_", "uniform_", "randint", "randint_like"})
+_APPLIES = frozenset(
+    {"mul", "mul_", "__mul__", "__rmul__", "where", "__imul__", "masked_fill", "masked_fill_"}
+)
+
+
+class Drawn(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def p(self) -> float | None: ...
+    @property
+    def shape(self) -> Shape | None: ...
+
+
+def _whole_samples(shape: Shape | None) -> bool:
+    """One value per sample, or one for the batch: every axis after the first of size 1."""
+    return shape is not None and all(s == 1 for s in shape[1:])
+
+
+def drop_path_rate(calls: Sequence[Drawn]) -> float | None:
+    """The drop rate of a training-only stretch that draws a per-sample mask and applies it; None
+    where the stretch is something else. nan: a drop path whose rate the draw does not state."""
+    draws = [c for c in calls if c.name in DRAWS]
+    if not draws or not all(_whole_samples(c.shape) for c in draws):
+        return None
+    if not any(c.name in _APPLIES for c in calls):
+        return None
+    keep = next((c.p for c in draws if c.p is not None), None)
+    return 1.0 - keep if keep is not None else math.nan
+
+
+__all__ = ["DRAWS", "drop_path_rate"]
