@@ -1342,12 +1342,6 @@ NOT_YET: dict[str, str] = {
     # heldout95, first run at 24bec78 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 9 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 3 of 6):
-    "maml_fw_batch_stats": "wrong names extra_module_in_blocks ('An extra BatchNorm2d_fw in 4 blocks': bn1-bn3 read "
-    "as modules the reference lacks, their fresh zeros and ones as extra ops) and repeated_in_blocks (the shortcut "
-    "BN's extra zeros and ones, 'batch norm batch_statistics_in_eval True where the reference has None', 'momentum "
-    "1.0 where the reference has 0.1', in 4 blocks) for CloserLookFewShot's BatchNorm2d_fw in place of every BN: "
-    "F.batch_norm on fresh zero / one running tensors at training=True, momentum=1, the batch's statistics in eval "
-    "mode too; the mismatches are found, the BN with batch statistics not named (expected normalization_layer)",
     # heldout96, first run at fc62b64 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 13 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 4 of 5):
@@ -1667,10 +1661,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "counted as one chain ('[1, 1, 4, 0] in the candidate, [2, 2, 1, 3] in the reference') (expected block_counts "
     "alone)",
     # heldout95, first run at 24bec78: 3 of 6
-    "maml_fw_batch_stats": "extra_module_in_blocks ('An extra BatchNorm2d_fw in 4 blocks (in the reference)') and "
-    "repeated_in_blocks (the shortcut BN's zeros and ones missing in the candidate; 'batch_statistics_in_eval None "
-    "where the reference has True', 'momentum 0.1 where the reference has 1.0') for CloserLookFewShot's "
-    "BatchNorm2d_fw held by the reference, as the unswapped run (expected normalization_layer)",
     # heldout96, first run at fc62b64: 4 of 5
     "qat_freeze_bn": "parameters_computed_in_forward ('the candidate's weights are used as stored; the reference's are "
     "computed in forward'), conv_bias_before_bn (in the reference), extra_module_in_blocks (in the reference), twelve "

@@ -7,7 +7,9 @@ one value per sample (``x.new_empty((N, 1, 1, 1)).bernoulli_(keep)``, ``keep + t
 1))`` floored) or one for the whole batch, multiplied into the data. That is stochastic depth, whatever
 the function is called; its rate is ``1 - keep`` where the draw states ``keep`` (a bernoulli's
 probability), unknown (nan) where it does not. A mask with one value per element is dropout's, not
-this: such a stretch stays a training-mode branch, described as what it runs.
+this, and a per-sample factor that is not zero or one (a brightness jitter, ``x * (1 + 0.2 * rand)``)
+an augmentation's; and only inside a residual block does a dropped sample skip a branch: such stretches
+stay training-mode branches, described as what they run.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from typing import Protocol
 from resnet_verify.tracing.records import Shape
 
 DRAWS = frozenset({"rand", "rand_like", "bernoulli", "bernoulli_", "uniform_", "randint", "randint_like"})
+_BINARIZES = frozenset({"floor", "floor_", "round", "round_", "lt", "gt", "le", "ge", "__lt__", "__gt__", "__le__",
+                        "__ge__"})  # fmt: skip
 _APPLIES = frozenset(
     {"mul", "mul_", "__mul__", "__rmul__", "where", "__imul__", "masked_fill", "masked_fill_"}
 )
@@ -44,7 +48,10 @@ def drop_path_rate(calls: Sequence[Drawn]) -> float | None:
     draws = [c for c in calls if c.name in DRAWS]
     if not draws or not all(_whole_samples(c.shape) for c in draws):
         return None
-    if not any(c.name in _APPLIES for c in calls):
+    # a mask of zeros and ones (a bernoulli draw, a uniform one floored or compared with the keep
+    # probability) multiplied in; a per-sample factor drawn and multiplied in unbinarized is a jitter
+    binary = any(c.name.startswith("bernoulli") for c in draws) or any(c.name in _BINARIZES for c in calls)
+    if not binary or not any(c.name in _APPLIES for c in calls):
         return None
     keep = next((c.p for c in draws if c.p is not None), None)
     return 1.0 - keep if keep is not None else math.nan

@@ -44,6 +44,7 @@ from resnet_verify.tracing.crops import crops_as_slices
 from resnet_verify.tracing.einsum_matmul import einsums_as_matmuls
 from resnet_verify.tracing.flat_pointwise import flat_pointwise
 from resnet_verify.tracing.frame_means import frame_mean_into_pool, mean_before_linear
+from resnet_verify.tracing.fresh_stats import fresh_statistics
 from resnet_verify.tracing.frozen_bn import join_frozen_bn
 from resnet_verify.tracing.layout import channels_first
 from resnet_verify.tracing.normalize import join_normalize
@@ -66,7 +67,7 @@ from resnet_verify.tracing.vector_convs import linears_as_convs
 SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
     straight_through, read_products, fold_conv_bias, deform_fills, unfold_pools, blocked_pools, blocked_repeats, channels_first, flat_pointwise,
     unit_pools, crops_as_slices, strided_slices, fold_pads, drop_unread_pads, fold_causal_padding, mean_before_linear, frame_mean_into_pool,
-    join_partial_pools, join_frozen_bn, join_bn_scale, join_normalize, join_norm_modules, sort_activations,
+    join_partial_pools, fresh_statistics, join_frozen_bn, join_bn_scale, join_normalize, join_norm_modules, sort_activations,
     join_swish, join_hard_swish, join_relu, relu_before_max_pool, avg_pool_before_1x1, upsample_before_1x1, slice_before_activation,
     join_averages, join_stacked_sums, fold_scaled_adds, linears_as_convs, divisions_as_multiplies,
     root_divisions_as_multiplies, einsums_as_matmuls, scales_into_products,

@@ -373,7 +373,9 @@ def _regularizers(
     if not ran:
         return found
     places = Places(structure, len(ops))
-    extra = train_only_regularizers(run.model, shape, run.device, ops, places)
+    extra = train_only_regularizers(
+        run.model, shape, run.device, ops, places, frozenset(c.path for c in run.calls)
+    )
     frozen = kept_in_eval(run.model, ops, places)
     updates = state_updates(run.model, shape, run.device, ops, places, run.reparametrized)
     return tuple(sorted((*found, *extra, *frozen, *updates), key=lambda r: r.position))

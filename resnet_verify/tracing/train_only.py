@@ -31,7 +31,7 @@ from torch.overrides import TorchFunctionMode
 from resnet_verify.specs.usercode import model_output, set_training
 from resnet_verify.tracing import opkinds
 from resnet_verify.tracing.drawn_masks import DRAWS, drop_path_rate
-from resnet_verify.tracing.records import OpKind, OpRecord, Regularizer, RegularizerKind, Shape
+from resnet_verify.tracing.records import OpKind, OpRecord, Part, Regularizer, RegularizerKind, Shape
 from resnet_verify.tracing.regularizers import FUNCTIONAL, Places, named_kind, regularizer_of
 
 _OWN = ("torch.", "torchvision.")
@@ -212,9 +212,11 @@ def _skipped(modules: dict[str, nn.Module], path: str) -> bool:
 
 
 def train_only_regularizers(
-    model: nn.Module, shape: Shape, device: str, ops: Sequence[OpRecord], places: Places
-) -> tuple[Regularizer, ...]:
-    """The calls only a training-mode forward of ``model`` (the traced copy) makes, as regularizers."""
+    model: nn.Module, shape: Shape, device: str, ops: Sequence[OpRecord], places: Places,
+    called: frozenset[str] = frozenset(),
+) -> tuple[Regularizer, ...]:  # fmt: skip
+    """The calls only a training-mode forward of ``model`` (the traced copy) makes, as regularizers;
+    ``called``: the module paths the eval forward called (their regularizers are read from the call)."""
     if not branches_on_training(model):
         return ()
     evaluated = _calls(model, shape, device, False)
@@ -223,7 +225,7 @@ def train_only_regularizers(
         return ()
     out: list[Regularizer] = []
     modules = dict(model.named_modules())
-    ran = {op.module_path for op in ops}
+    ran = {op.module_path for op in ops} | called
     for before, stretch in _extra_in_training(evaluated, trained):
         kept = [c for c in stretch if not _skipped(modules, c.path)]
         position = _position(evaluated, before, ops)
@@ -285,7 +287,7 @@ def _record(
     if len(calls) == 1 and _dropout(first):
         assert first.p is not None
         kind, p, spelling, functional = FUNCTIONAL[first.name], first.p, first.name, True
-    elif (dropped := drop_path_rate(calls)) is not None:
+    elif part is Part.BLOCK and (dropped := drop_path_rate(calls)) is not None:
         kind, p, functional = RegularizerKind.DROP_PATH, dropped, False
         module = modules.get(path)
         spelling = (

@@ -23,6 +23,7 @@ from resnet_verify.verify.crash_causes import diagnose
 from resnet_verify.verify.crash_causes.dimensionality import wrong_dimensionality
 from resnet_verify.verify.diff import diff
 from resnet_verify.verify.head_at_size import head_at_map_size
+from resnet_verify.verify.hidden_backward import backward_differs
 from resnet_verify.verify.hidden_constants import constants_differ
 from resnet_verify.verify.locate import locate_values
 from resnet_verify.verify.patterns import explain
@@ -268,7 +269,8 @@ def compare(
         retrace=lambda other: traced(ref_name, other, num_classes, cache=cache),
     )
     comparison = spelled_otherwise(candidate, reference, comparison)
-    return _explained(comparison, constants_differ(candidate, reference, comparison))
+    found = constants_differ(candidate, reference, comparison)
+    return _explained(comparison, found or backward_differs(candidate, reference, comparison))
 
 
 def _explained(comparison: Comparison, found: Sequence[Mismatch]) -> Comparison:

@@ -66,8 +66,8 @@ from resnet_verify.verify.sharing import shared_parameter_mismatches
 _SKIP_ATTRS = {"in_channels", "out_channels", "num_features", "module"}
 # Compared only where both sides have them: a buffer's values are read from a model that holds
 # values, and a model built on meta holds none (tracing/buffer_values.py).
-# An interpolation's align_corners exists in a linear mode only: with the mode changed, the mode says it.
-_BOTH_OR_NONE = {"values", "align_corners"}
+# align_corners exists in a linear mode only, a norm's momentum with running statistics only (fresh_stats.py).
+_BOTH_OR_NONE = {"values", "align_corners", "momentum"}
 # A custom gradient's code is not traced: two are told apart by whether each side has one, never by
 # the name of the Function that holds it (a rename, or a detach-written estimator, is no difference).
 _PRESENCE = {"custom_backward"}

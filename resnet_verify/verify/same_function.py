@@ -202,18 +202,18 @@ def _eligible(comparison: Comparison) -> bool:
     )
 
 
-def _flat(output: Any) -> Iterator[torch.Tensor]:
+def flat_outputs(output: Any) -> Iterator[torch.Tensor]:
     if isinstance(output, torch.Tensor):
         yield output
     elif isinstance(output, dict):
         for value in output.values():
-            yield from _flat(value)
+            yield from flat_outputs(value)
     elif isinstance(output, (tuple, list)):
         for value in output:
-            yield from _flat(value)
+            yield from flat_outputs(value)
 
 
-def _close(a: torch.Tensor | None, b: torch.Tensor | None, floor: float = 1e-6) -> bool:
+def close(a: torch.Tensor | None, b: torch.Tensor | None, floor: float = 1e-6) -> bool:
     """Equal to :data:`RTOL` of ``a``'s largest value (or of ``floor``, where a tensor is all but zero)."""
     if a is None or b is None:
         return a is None and b is None
@@ -233,15 +233,15 @@ def _close(a: torch.Tensor | None, b: torch.Tensor | None, floor: float = 1e-6) 
     return a.numel() == 0 or float((a - b).abs().max()) <= RTOL * max(scale, floor)
 
 
-def _outputs_agree(a: Any, b: Any) -> bool:
-    xs, ys = list(_flat(a)), list(_flat(b))
-    return len(xs) == len(ys) and bool(xs) and all(_close(x, y) for x, y in zip(xs, ys, strict=True))
+def outputs_close(a: Any, b: Any) -> bool:
+    xs, ys = list(flat_outputs(a)), list(flat_outputs(b))
+    return len(xs) == len(ys) and bool(xs) and all(close(x, y) for x, y in zip(xs, ys, strict=True))
 
 
 def _varies(output: Any) -> bool:
     """Whether the two samples of the batch give different outputs: a model saturated into a constant
     (everything clamped away) would agree with anything."""
-    for t in _flat(output):
+    for t in flat_outputs(output):
         if t.dim() and t.shape[0] >= 2 and t.is_floating_point():
             a, b = t[0].double(), t[1].double()
             if float((a - b).abs().max()) > RTOL * max(float(a.abs().max()), 1e-6):
@@ -275,9 +275,11 @@ def _eval_agrees(
         except Exception:
             return Agreement.SAME if optional else Agreement.UNDECIDED
         got = _run(sides.candidate, x.clone(), seed)
-        if finite_only and not all(bool(torch.isfinite(t).all()) for t in (*_flat(expected), *_flat(got))):
+        if finite_only and not all(
+            bool(torch.isfinite(t).all()) for t in (*flat_outputs(expected), *flat_outputs(got))
+        ):
             return Agreement.UNDECIDED
-        if not _outputs_agree(expected, got):
+        if not outputs_close(expected, got):
             return Agreement.DIFFERENT  # (a reference saturated into a constant the candidate is not)
         return Agreement.SAME if _varies(expected) else Agreement.UNDECIDED
 
@@ -307,10 +309,10 @@ def _train_agrees(sides: Sides, shape: tuple[int, ...]) -> bool:
         set_training(model, True)
         model.zero_grad(set_to_none=True)
         xi = x.clone().requires_grad_(True)
-        out = list(_flat(_run(model, xi, SEED + 2)))
+        out = list(flat_outputs(_run(model, xi, SEED + 2)))
         results.append((xi, out))
     (xr, out_r), (xc, out_c) = results
-    if len(out_r) != len(out_c) or not all(_close(a, b) for a, b in zip(out_r, out_c, strict=True)):
+    if len(out_r) != len(out_c) or not all(close(a, b) for a, b in zip(out_r, out_c, strict=True)):
         return False
     weights = [torch.randn(o.shape, generator=gen, dtype=torch.float64) for o in out_r]
     for _, outs in results:
@@ -324,8 +326,8 @@ def _train_agrees(sides: Sides, shape: tuple[int, ...]) -> bool:
     floor = max(
         (float(a.grad.abs().max()) for a, _ in pairs if a.grad is not None and a.grad.numel()), default=0.0
     )
-    return _close(xr.grad, xc.grad) and all(
-        _close(a.grad, b.grad, max(floor, 1e-6)) if isinstance(a, nn.Parameter) else _close(a, b)
+    return close(xr.grad, xc.grad) and all(
+        close(a.grad, b.grad, max(floor, 1e-6)) if isinstance(a, nn.Parameter) else close(a, b)
         for a, b in pairs
     )
 

@@ -1,0 +1,127 @@
+"""What only the backward shows, checked by the numbers where the structure finds no difference.
+
+A gradient reversal layer whose coefficient lost its sign, a custom autograd Function whose backward
+lost a ``neg()``, a ``register_hook`` that scales (or zeroes) the gradient of a hidden state, a detach
+moved onto the path the encoder learns through, a stem checkpointed with ``use_reentrant=True`` on an
+input that needs no gradient: every op, shape and forward value is the reference's, so the trace reads
+"no difference" (the worst answer this tool can give), while training sees another network. So when the
+structure finds nothing, both models run as :mod:`resnet_verify.verify.same_function` runs them (the
+reference's learned tensors copied in, float64) in eval mode, where no random draw and no batch
+statistic can differ, forward and backward on an input that needs no gradient, as a training batch
+does not; then, where neither side has a train-mode regularizer (whose draws could differ in order
+alone), in training mode as well (``if self.training: checkpoint(...)``). Where the outputs agree and the gradients of some learned tensors do not (or one side's get
+none), that is one mismatch for the model as a whole, saying which tensors: the cause lies between
+those whose gradients agree and those whose do not. Tensors pair structurally or by name, never by
+position: a wrong pairing could only ever make two models differ.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import torch
+from torch import nn
+
+from resnet_verify.specs.usercode import set_training, unwrap
+from resnet_verify.verify.numeric_sides import SEED, Sides, build_sides, tensors
+from resnet_verify.verify.records import Comparison, Mismatch, MismatchKind, Region
+from resnet_verify.verify.same_function import close, flat_outputs, outputs_close
+
+_LISTED = 3  # tensors named at each end of the list
+
+
+def _backward(
+    model: nn.Module, x: torch.Tensor, weights: list[torch.Tensor] | None, training: bool
+) -> list[torch.Tensor]:
+    set_training(model, training)
+    model.zero_grad(set_to_none=True)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(SEED)
+        outs = list(flat_outputs(model(x)))
+    if weights is None:
+        weights = [
+            torch.randn(o.shape, generator=torch.Generator().manual_seed(SEED + 5), dtype=o.dtype)
+            for o in outs
+        ]
+    loss = sum((o * w).sum() for o, w in zip(outs, weights, strict=False) if o.requires_grad)
+    if isinstance(loss, torch.Tensor) and loss.requires_grad:
+        loss.backward()
+    return outs
+
+
+def _differing(sides: Sides, shape: tuple[int, ...], training: bool) -> tuple[list[str], int] | None:
+    """The candidate's learned tensors whose gradient differs (in the reference's forward order), and how
+    many were compared; None where the outputs differ or decide nothing."""
+    x = torch.randn(shape, generator=torch.Generator().manual_seed(SEED + 4), dtype=torch.float64)
+    ref_out = _backward(sides.reference, x.clone(), None, training)
+    weights = [
+        torch.randn(o.shape, generator=torch.Generator().manual_seed(SEED + 5), dtype=o.dtype)
+        for o in ref_out
+    ]
+    cand_out = _backward(sides.candidate, x.clone(), weights, training)
+    if not outputs_close(ref_out, cand_out):
+        return None
+    rt, ct = tensors(sides.reference), tensors(sides.candidate)
+    pairs = [
+        (rt[r], ct[c], c) for r, c in sides.pairs if isinstance(rt[r], nn.Parameter) and rt[r].requires_grad
+    ]
+    floor = max(
+        (float(a.grad.abs().max()) for a, _, _ in pairs if a.grad is not None and a.grad.numel()), default=0.0
+    )
+    if floor == 0.0:
+        return None  # nothing reaches any tensor: no gradient to compare
+    return [name for a, b, name in pairs if not close(a.grad, b.grad, floor)], len(pairs)
+
+
+def _on_meta(candidate: nn.Module) -> bool:
+    """A candidate built on meta (a test's shape-only build): the check is what the command line's real
+    build gets; a model of shapes alone is the trace's to judge."""
+    return any(t.is_meta for t in tensors(unwrap(candidate)).values())
+
+
+def _listed(names: list[str]) -> str:
+    if len(names) <= 2 * _LISTED:
+        return ", ".join(names)
+    return f"{', '.join(names[:_LISTED])} … {', '.join(names[-_LISTED:])}"
+
+
+def _mismatch(names: list[str], compared: int) -> Mismatch:
+    return Mismatch(
+        MismatchKind.NUMERIC, "", "", "gradients", "the reference's gradients", "other gradients",
+        f"the model as a whole: every op, shape and setting the trace records agrees with the reference's, and "
+        f"with the same weights so do the outputs, yet the backward differs: the gradients of {len(names)} of "
+        f"{compared} learned tensors are not the reference's ({_listed(names)}). Something in the code changes "
+        "the gradient and not the forward between the tensors whose gradients agree and these: a custom "
+        "autograd Function's backward or its arguments, a tensor hook (register_hook), a detach or stop-gradient, "
+        "a gradient-scaling trick, checkpointing (use_reentrant=True on an input that needs no gradient)",
+        None, Region.MODEL,
+    )  # fmt: skip
+
+
+def backward_differs(
+    candidate: nn.Module, reference: str | nn.Module, comparison: Comparison
+) -> tuple[Mismatch, ...]:
+    """One mismatch where only the backward differs (see the module docstring), else none."""
+    ref, cand = comparison.reference, comparison.candidate
+    if (
+        comparison.mismatches
+        or ref.crash is not None
+        or cand.crash is not None
+        or "keras" in (ref.device, cand.device)
+    ):
+        return ()
+    if tuple(ref.input_shape) != tuple(cand.input_shape) or _on_meta(candidate):
+        return ()
+    shape = (2, *(int(s) for s in comparison.input_shape[1:]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            sides = build_sides(candidate, reference, comparison, by_order=False)
+            found = _differing(sides, shape, False) if sides is not None else None
+            if sides is not None and not (found and found[0]) and not (ref.regularizers or cand.regularizers):
+                found = _differing(sides, shape, True)  # (code run while training only: a checkpoint)
+        except Exception:  # a model that cannot run this way answers nothing here; its trace did
+            return ()
+    if not found or not found[0]:
+        return ()
+    return (_mismatch(*found),)

@@ -1,0 +1,39 @@
+"""What only the backward shows (verify/hidden_backward.py): a gradient reversal whose sign was lost, a
+backward that forgot to negate, a tensor hook, a checkpoint that cuts the gradient while training, each
+with every op, shape and forward value the reference's, compared clean before. With the same weights the
+gradients of the trunk's tensors differ: one mismatch for the model, naming them."""
+
+from __future__ import annotations
+
+import pytest
+
+from resnet_verify.specs.builders import build_model
+from resnet_verify.verify.comparison import compare
+from resnet_verify.verify.records import MismatchKind
+
+FIXTURE = "tests/fixtures/spelled/grad_tricks.py"
+
+
+def _mismatches(candidate: str, device: str = "cpu") -> list[str]:
+    kw = {"device": "meta"} if device == "meta" else {"random_init": False}
+    model, _ = build_model(f"{FIXTURE}:{candidate}", num_classes=10, **kw)
+    c = compare(model, f"{FIXTURE}:function", input_size=32, num_classes=10)
+    assert all(m.kind is MismatchKind.NUMERIC for m in c.mismatches)
+    return [m.message for m in c.mismatches]
+
+
+@pytest.mark.filterwarnings("ignore:None of the inputs have requires_grad")
+@pytest.mark.parametrize("candidate", ["sign", "no_negation", "hook", "checkpointed"])
+def test_a_backward_of_its_own_is_a_difference(candidate: str) -> None:
+    (message,) = _mismatches(candidate)
+    assert "the gradients of 9 of 13 learned tensors are not the reference's" in message
+    assert "trunk.stem.0.weight" in message and "classifier" not in message
+
+
+def test_the_same_reversal_written_as_a_module_is_clean() -> None:
+    """Must not fire: a module wrapping the same Function computes the same gradients."""
+    assert _mismatches("module") == []
+
+
+def test_a_model_of_shapes_alone_is_the_traces_to_judge() -> None:
+    assert _mismatches("sign", device="meta") == []
