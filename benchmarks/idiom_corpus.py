@@ -97,7 +97,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout94``: two-stream and multimodal ResNets as public repositories write them;
 ``heldout95``: ResNets written with PyTorch's functional and parametrization tooling;
 ``heldout96``: ResNets prepared for quantization, mixed precision and deployment;
-``heldout97``: ResNets as Kaggle competition solutions write them); an idiom's
+``heldout97``: ResNets as Kaggle competition solutions write them;
+``heldout98``: stochastic regularization and training tricks written inside residual networks); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2080,6 +2081,25 @@ PART_NOTES = {
     "single Linear call; expected clean), msd_head_without_dropout (dropout right, with a described_difference for "
     "the four further Linear calls and the mean of the multi-sample head; expected dropout alone, swapped the "
     "same); the test of it, which builds the candidate on meta, misses the same five.",
+    "heldout98": "stochastic regularization and training tricks written inside residual networks, each against the "
+    "user's own unedited builder in the same file, at 3 x 32 x 32: a Shake-Shake ResNet as hysts/pytorch_shake_shake "
+    "writes it (Shake-Shake-8 2x8d: two ResidualPath modules per block mixed by ShakeFunction, a custom autograd "
+    "Function returning x1 * alpha + x2 * (1 - alpha) with grad * beta and grad * (1 - beta) in backward, alpha and beta "
+    "drawn per image in training and 0.5 in eval; the DownsamplingShortcut of two 1x1 convs on the even and the shifted "
+    "samples, concatenated, one BN): the stop-gradient spelling without a custom Function and the shortcut's samples as "
+    "strided slices (clean), 2x16d for 2x8d (widths), the shortcut without its BN (projection_without_bn), one alpha and "
+    "beta per batch for one per image and the backward shake off (described; both in training only); a CIFAR ResNet "
+    "with owruby's ShakeDrop before each add (one Bernoulli gate per batch, alpha ~ U(-1, 1) forward and beta ~ U(0, 1) "
+    "backward where it is off, (1 - p) * x in eval, p = 0.5 * l / 3): the eval branch moved into the module (clean), x "
+    "returned in eval without the 1 - p scaling and a fresh gate drawn in eval (described); a CIFAR ResNet with an "
+    "auxiliary classifier on layer2's output used only in training ((logits, aux) in training, logits in eval) and "
+    "ModelWithTemperature's learned temperature: the auxiliary head run in eval too and its result dropped (clean), the "
+    "temperature layer returning softmax(logits / T) (softmax_output), GoogLeNet's dropout of 0.7 in the auxiliary head "
+    "(dropout), the auxiliary head on detached features (described; the gradient only); a FixMatch-style pre-activation "
+    "wide ResNet (LeakyReLU(0.1), BN momentum 0.001) with the public GaussianNoise layer after the stem (relative noise "
+    "sigma * x.detach() times a normal sample, in training only): the noise drawn by randn_like (clean), ReLU for "
+    "LeakyReLU(0.1) (activation_function), the noise drawn and never added (described; training only) "
+    "(tests/fixtures/heldout/batch98_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

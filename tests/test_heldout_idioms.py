@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Ninety-eight parts: ``heldout`` to
-``heldout97`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. Ninety-nine parts: ``heldout`` to
+``heldout98`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -364,7 +364,13 @@ named variants and single mistakes in fusion groups, merges and QAT settings);
 exponent and a multi-sample dropout head, a torchvision-style ResNet cut from its children with concatenated max +
 average pooling, a BNNeck and an ArcFace head, the same ResNet with its RGB stem rebuilt for grayscale by summing the
 pretrained kernel, a hand-written ResNet with a stage-wise drop path and an attention pool), compared with the user's
-own unedited builder: refactors, named variants and single mistakes) and
+own unedited builder: refactors, named variants and single mistakes);
+``heldout98`` stochastic regularization and training tricks written inside residual networks (a Shake-Shake ResNet
+with a custom autograd Function mixing two residual paths by a random alpha forward and a random beta backward, a
+CIFAR ResNet with ShakeDrop, a CIFAR ResNet with an auxiliary classifier used only in training and a learned
+temperature in the head, a FixMatch-style wide ResNet with a Gaussian noise layer active only in training), compared
+with the user's own unedited builder: refactors, named variants and single mistakes, most of them visible in training
+mode only) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1846,6 +1852,7 @@ def test_manifest_is_consistent() -> None:
         "heldout95": 16,
         "heldout96": 16,
         "heldout97": 16,
+        "heldout98": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
