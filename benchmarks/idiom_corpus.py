@@ -99,6 +99,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout96``: ResNets prepared for quantization, mixed precision and deployment;
 ``heldout97``: ResNets as Kaggle competition solutions write them;
 ``heldout98``: stochastic regularization and training tricks written inside residual networks); an idiom's
+``heldout99``: residual networks whose gradients are shaped by the model's own code); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2108,6 +2109,26 @@ PART_NOTES = {
     "autograd Function' for the eval branch moved into the module, whose Function backward is the same grad * (1 - p); "
     "expected clean), noise_randn_like (one unclaimed mismatch at noise: randn_like for new_zeros(()).repeat(...).normal_"
     "(), the same draw; expected clean); the test of it, which builds the candidate on meta, misses the same four.",
+    "heldout99": "residual networks whose gradients are shaped by the model's own code, each against the user's own "
+    "unedited builder in the same file, every described edit a difference of the backward pass alone (the forward the "
+    "same function in train and eval mode): a DANN ResNet at 3 x 32 x 32 (a 3x3 stem, one BasicBlock per stage at 16 / "
+    "32 / 64) whose domain classifier reads the pooled feature through fungtion/DANN's ReverseLayerF (identity "
+    "forward, backward grad_output.neg() * alpha), returning (class_output, domain_output): pytorch-revgrad's RevGrad "
+    "layer (clean), LogSoftmax closing both heads (softmax_output), c_drop1 Dropout in the class classifier "
+    "(dropout), ReverseLayerF.apply(feature, -alpha) and a same-named Function whose backward lost its neg() "
+    "(described); SimSiam on a quarter-width torchvision-layout ResNet (7x7 stem and max pool, the fc SimSiam's "
+    "projector, dim = num_classes, a bottleneck predictor) with both views stacked in one 2 x 3 x 32 x 32 input, "
+    "returning p1, p2, z1.detach(), z2.detach(): the stop-gradient as an autograd Function with a zero backward "
+    "(clean), the CIFAR stem (cifar_stem), the targets detached before the predictor reads them (described); "
+    "muzero-general's residual networks at 16 channels on a 3 x 8 x 8 board unrolled over two actions inside forward, "
+    "the gradient entering the dynamics halved by x.register_hook(lambda grad: grad * 0.5) on its input: the "
+    "pseudocode's scale_gradient and fairseq's GradMultiply on the hidden state before the concatenation (clean), the "
+    "hook on the hidden state the recurrent step returns and the scale typed 1 // 2 (described); a CIFAR ResNet at 3 x "
+    "32 x 32 whose stem and stages run as checkpoint(module, x, use_reentrant=False) while training: mmdetection's "
+    "per-block with_cp (clean), GroupNorm for every BatchNorm (normalization_layer), the stem checkpointed with "
+    "use_reentrant=True (no gradient reaches it: the image needs none) and checkpointing turned off (every BatchNorm's "
+    "running statistics moving once per step where the builder's, recomputed in backward, move twice) (described) "
+    "(tests/fixtures/heldout/batch99_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
