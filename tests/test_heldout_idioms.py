@@ -1,8 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. Ninety-nine parts: ``heldout`` to
-``heldout98`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout97`` and ``heldout99`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred parts: ``heldout`` to
+``heldout99`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -371,8 +370,7 @@ with a custom autograd Function mixing two residual paths by a random alpha forw
 CIFAR ResNet with ShakeDrop, a CIFAR ResNet with an auxiliary classifier used only in training and a learned
 temperature in the head, a FixMatch-style wide ResNet with a Gaussian noise layer active only in training), compared
 with the user's own unedited builder: refactors, named variants and single mistakes, most of them visible in training
-mode only) and
-own unedited builder: refactors, named variants and single mistakes) and
+mode only);
 ``heldout99`` residual networks whose gradients are shaped by the model's own code (a DANN ResNet behind a
 gradient-reversal autograd Function, SimSiam with its stop-gradient on a small ResNet, muzero-general's residual
 networks unrolled in forward with the gradient into the dynamics halved by a tensor hook, a CIFAR ResNet whose stem and
