@@ -1413,12 +1413,12 @@ NOT_YET: dict[str, str] = {
     # reference is the user's own builder in the same file; 7 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 4 of 4). Every described idiom of the part, each a difference of the backward pass alone,
     # compared clean: seven false 'no difference'.
-    "dann_alpha_negated": "no mismatch and no finding (the comparison is clean) for ReverseLayerF.apply(feature, "
+    "dann_alpha_negated": "under this test only (meta; the command line builds it with values, and verify/hidden_backward.py's gradient check finds it there), at the first run: no mismatch and no finding (the comparison is clean) for ReverseLayerF.apply(feature, "
     "-alpha) where the builder passes alpha: the same Function on both sides with its coefficient negated, so its "
     "backward's neg() undoes the sign and the domain loss's gradient reaches the backbone unreversed (the forward the "
     "same function; every backbone parameter's gradient and the input's differ, max 8.9 in float64): the Function's "
     "argument, which only its backward reads, not compared (expected described at the root's forward)",
-    "dann_backward_without_neg": "no mismatch and no finding (the comparison is clean) for a ReverseLayerF of the same "
+    "dann_backward_without_neg": "under this test only (meta; the command line builds it with values, and verify/hidden_backward.py's gradient check finds it there), at the first run: no mismatch and no finding (the comparison is clean) for a ReverseLayerF of the same "
     "name whose backward returns grad_output * ctx.alpha, the neg() lost: no reversal, the same gradients as the "
     "negated alpha (max difference 8.9 in float64), the same forward: the two Functions' backward passes not compared "
     "(expected described at the root's forward)",
@@ -1427,7 +1427,7 @@ NOT_YET: dict[str, str] = {
     "candidate lets it flow', at the root) for SimSiam's stop-gradient as an autograd Function whose backward returns "
     "torch.zeros_like(grad_output) where the builder calls .detach(): the Function's zero gradient read as a gradient "
     "that flows (the same outputs and the same parameter and input gradients, 0 in float64) (expected clean)",
-    "simsiam_detach_before_predictor": "no mismatch and no finding (the comparison is clean) for z1, z2 = z1.detach(), "
+    "simsiam_detach_before_predictor": "under this test only (meta; the command line builds it with values, and verify/hidden_backward.py's gradient check finds it there), at the first run: no mismatch and no finding (the comparison is clean) for z1, z2 = z1.detach(), "
     "z2.detach() written before the predictor reads them: the same four outputs, but no gradient reaches the encoder "
     "at all (34 parameters' gradients None where the builder's are not): the cut moved from the returned targets onto "
     "the predictor's input not seen (expected described at the root's forward)",
@@ -1439,16 +1439,16 @@ NOT_YET: dict[str, str] = {
     "concatenation where the builder hooks the dynamics input with grad * 0.5: the detached half read as a gradient "
     "cut and its add as an extra op, the hook not seen (the same values and the same halved gradient, 0 in float64) "
     "(expected clean)",
-    "muzero_hook_on_hidden_state": "no mismatch and no finding (the comparison is clean) for the hook grad * 0.5 "
+    "muzero_hook_on_hidden_state": "under this test only (meta; the command line builds it with values, and verify/hidden_backward.py's gradient check finds it there), at the first run: no mismatch and no finding (the comparison is clean) for the hook grad * 0.5 "
     "registered on the hidden state the recurrent step returns instead of on the dynamics input: the same forward, "
     "the dynamics network's parameters get half their gradient (max difference 49.9 in float64): tensor hooks "
     "registered in forward not compared (expected described at the root's forward or dynamics_network)",
-    "muzero_hook_floor_division": "no mismatch and no finding (the comparison is clean) for the dynamics-input hook "
+    "muzero_hook_floor_division": "under this test only (meta; the command line builds it with values, and verify/hidden_backward.py's gradient check finds it there), at the first run: no mismatch and no finding (the comparison is clean) for the dynamics-input hook "
     "grad * (1 // 2), a multiply by the integer 0 where the builder's is grad * 0.5: no gradient enters the dynamics "
     "from its hidden-state input, the representation learns from the first prediction alone (max difference 56.3 "
     "in float64, the input's gradient 7.6), the same forward: tensor hooks not compared (expected described at the "
     "root's forward, dynamics_network or representation_network)",
-    "ckpt_stem_reentrant": "no mismatch and no finding (the comparison is clean) for the stem run as checkpoint(..., "
+    "ckpt_stem_reentrant": "under this test only (meta; the command line builds it with values, and verify/hidden_backward.py's gradient check finds it there), at the first run: no mismatch and no finding (the comparison is clean) for the stem run as checkpoint(..., "
     "use_reentrant=True) where the builder's is use_reentrant=False: the image needs no gradient, so the reentrant "
     "checkpoint's output needs none and the stem's conv and BN get no gradient (3 parameters' gradients None) and "
     "are not recomputed (their running statistics move once, not twice); the same forward, and nothing differs "
