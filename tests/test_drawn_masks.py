@@ -69,3 +69,19 @@ def test_an_element_wise_mask_is_no_drop_path_but_is_seen() -> None:
     assert RegularizerKind.DROP_PATH not in {k for k, _, _ in _drop_paths("elementwise")}
     patterns, mismatches = _compare("elementwise", "rate_zero")
     assert patterns == [Pattern.DESCRIBED] and len(mismatches) == 3, (patterns, mismatches)
+
+
+def test_one_draw_for_the_batch_is_not_one_per_sample() -> None:
+    """A training-only factor drawn once for the batch where the reference draws one per image (Shake-Shake
+    with shake_image off): the draw's extent is said, a difference in training only."""
+    patterns, mismatches = _compare("jitter_batch", "jitter_sample")
+    assert patterns == [Pattern.REPEATED] and len(mismatches) == 3, (patterns, mismatches)
+    assert (
+        "uniform draw (one for the batch)" in mismatches[0]
+        and "uniform draw (one per sample)" in mismatches[0]
+    )
+
+
+def test_one_distribution_drawn_two_ways_is_one_draw() -> None:
+    """Must not fire: randn_like(x) and a zero tensor repeated to x's size, filled by normal_()."""
+    assert _compare("noise_filled_net", "noise_like_net") == ([], [])

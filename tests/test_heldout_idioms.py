@@ -1382,11 +1382,6 @@ NOT_YET: dict[str, str] = {
     # heldout98, first run at 3c237d1 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 12 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 5 of 5):
-    "shake_alpha_per_batch": "no mismatch and no finding (the comparison is clean) for shake_image=False, one alpha and "
-    "one beta for the whole batch (torch.rand(1)) where the builder draws one per image (torch.rand(batch_size).view("
-    "batch_size, 1, 1, 1)) in all three Shake-Shake blocks: a difference in training mode only (eval mixes by 0.5 on "
-    "both sides), the shape of the random draw not compared, so the trained network differs and nothing is said "
-    "(expected described at stage1-3.block1)",
     "shake_stopgrad_detach": "two repeated_in_blocks ('an extra mul ... an add of two computed tensors (no residual "
     "block's) in the candidate (main path), in 3 blocks' and 'the gradient stopped (detach) in the candidate (main "
     "path): the same values, nothing before it learns through it, in 3 blocks') and two described_difference ('The "
@@ -1404,11 +1399,6 @@ NOT_YET: dict[str, str] = {
     "Function called in training only: in eval the reference's Function backward is grad * (1 - p), autograd's of the "
     "plain multiply (0 in float64, train and eval), so the Function's backward is compared without reading what it "
     "returns (expected clean)",
-    "noise_randn_like": "one mismatch no finding claims ('stem: GaussianNoise (training mode only) runs randn_like that "
-    "the reference's does not and does not run the reference's new_zeros, normal, repeat (train mode only: identical "
-    "in eval)', at noise) for the noise sample drawn as torch.randn_like(x) where the builder writes "
-    "x.new_zeros(()).repeat(*x.size()).normal_(): the same numbers from the same generator state (0 in float64, train "
-    "and eval), the two spellings of one standard normal draw not read as one (expected clean)",
     # heldout99, first run at 87100ee (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 7 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 4 of 4). Every described idiom of the part, each a difference of the backward pass alone,

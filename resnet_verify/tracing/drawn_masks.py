@@ -20,7 +20,16 @@ from typing import Protocol
 
 from resnet_verify.tracing.records import Shape
 
-DRAWS = frozenset({"rand", "rand_like", "bernoulli", "bernoulli_", "uniform_", "randint", "randint_like"})
+_DISTRIBUTION = {
+    "rand": "uniform", "rand_like": "uniform", "uniform_": "uniform", "bernoulli": "bernoulli",
+    "bernoulli_": "bernoulli", "randint": "integer", "randint_like": "integer", "randn": "normal",
+    "randn_like": "normal", "normal_": "normal", "normal": "normal",
+}  # fmt: skip
+DRAWS = frozenset(_DISTRIBUTION)
+BATCH = 2  # the training-mode pass's batch: one value per sample and one for the batch differ in shape
+# what makes a tensor only to be filled by a draw (``x.new_zeros(()).repeat(*x.size()).normal_()``)
+MAKERS = frozenset({"new_zeros", "new_ones", "new_empty", "new_full", "zeros_like", "ones_like", "empty_like",
+                    "full_like", "zeros", "ones", "empty", "full", "repeat", "expand"})  # fmt: skip
 _BINARIZES = frozenset({"floor", "floor_", "round", "round_", "lt", "gt", "le", "ge", "__lt__", "__gt__", "__le__",
                         "__ge__"})  # fmt: skip
 _APPLIES = frozenset(
@@ -42,6 +51,19 @@ def _whole_samples(shape: Shape | None) -> bool:
     return shape is not None and all(s == 1 for s in shape[1:])
 
 
+def draw_name(name: str, shape: Shape | None) -> str:
+    """A random draw as what it draws, whatever the spelling: ``normal draw (one per sample)``."""
+    if shape is None:
+        return f"{_DISTRIBUTION[name]} draw"
+    numel = math.prod(shape)
+    extent = (
+        "one for the batch" if numel == 1
+        else "one per sample" if shape[:1] == (BATCH,) and numel == BATCH
+        else "one per element"
+    )  # fmt: skip
+    return f"{_DISTRIBUTION[name]} draw ({extent})"
+
+
 def drop_path_rate(calls: Sequence[Drawn]) -> float | None:
     """The drop rate of a training-only stretch that draws a per-sample mask and applies it; None
     where the stretch is something else. nan: a drop path whose rate the draw does not state."""
@@ -57,4 +79,4 @@ def drop_path_rate(calls: Sequence[Drawn]) -> float | None:
     return 1.0 - keep if keep is not None else math.nan
 
 
-__all__ = ["DRAWS", "drop_path_rate"]
+__all__ = ["BATCH", "DRAWS", "MAKERS", "draw_name", "drop_path_rate"]

@@ -30,7 +30,7 @@ from torch.overrides import TorchFunctionMode
 
 from resnet_verify.specs.usercode import model_output, set_training
 from resnet_verify.tracing import opkinds
-from resnet_verify.tracing.drawn_masks import DRAWS, drop_path_rate
+from resnet_verify.tracing.drawn_masks import BATCH, DRAWS, MAKERS, draw_name, drop_path_rate
 from resnet_verify.tracing.records import OpKind, OpRecord, Part, Regularizer, RegularizerKind, Shape
 from resnet_verify.tracing.regularizers import FUNCTIONAL, Places, named_kind, regularizer_of
 
@@ -179,6 +179,7 @@ def _calls(model: nn.Module, shape: Shape, device: str, training: bool) -> list[
             # norm layers stay in eval mode: their training is torch's batch statistics, no branch of
             # the user's (and meta's batch-statistics kernel costs more than the whole forward)
             m.training = False
+    shape = (BATCH, *shape[1:])  # two samples: a draw per sample and one for the batch differ in shape
     x = torch.zeros(shape, device=device) if device != "meta" else torch.empty(shape, device="meta")
     try:
         with seeded(), torch.no_grad(), recorder, model_output():  # its prints to stderr, as the trace's
@@ -306,8 +307,12 @@ def _record(
             False,
         )
     names = tuple(
-        c.name[:-1] if c.name.endswith("_") and not c.name.endswith("__") else c.name for c in calls
-    )
+        draw_name(c.name, c.shape) if c.name in DRAWS
+        else c.name[:-1] if c.name.endswith("_") and not c.name.endswith("__")
+        else c.name
+        for c in calls
+        if c.name not in MAKERS
+    )  # fmt: skip
     names = names if kind is RegularizerKind.TRAINING_ONLY else ()
     return Regularizer(kind, p, path, spelling, functional, part, block, position, calls=names)
 

@@ -106,7 +106,7 @@ def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
     if m.field == "op_order":
         return str(m.actual)
     if m.field == "calls":  # a training-mode branch computing otherwise (verify/regularizer_diff.py)
-        what = calls_differ(str(m.expected).split(), str(m.actual).split())
+        what = calls_differ(str(m.expected).split("; "), str(m.actual).split("; "))
         return f"in training mode only, {m.candidate_path or 'the branch'} {what} ({place})"
     wiring = _wiring(m, ctx, place)
     if wiring is not None:
