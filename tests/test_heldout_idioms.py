@@ -1412,23 +1412,10 @@ NOT_YET: dict[str, str] = {
     "name whose backward returns grad_output * ctx.alpha, the neg() lost: no reversal, the same gradients as the "
     "negated alpha (max difference 8.9 in float64), the same forward: the two Functions' backward passes not compared "
     "(expected described at the root's forward)",
-    "simsiam_stopgrad_function": "two mismatches no finding claims ('head: the reference cuts the gradient here "
-    "(detach), the candidate lets it flow' and 'the model: the reference cuts the gradient here (detach), the "
-    "candidate lets it flow', at the root) for SimSiam's stop-gradient as an autograd Function whose backward returns "
-    "torch.zeros_like(grad_output) where the builder calls .detach(): the Function's zero gradient read as a gradient "
-    "that flows (the same outputs and the same parameter and input gradients, 0 in float64) (expected clean)",
     "simsiam_detach_before_predictor": "under this test only (meta; the command line builds it with values, and verify/hidden_backward.py's gradient check finds it there), at the first run: no mismatch and no finding (the comparison is clean) for z1, z2 = z1.detach(), "
     "z2.detach() written before the predictor reads them: the same four outputs, but no gradient reaches the encoder "
     "at all (34 parameters' gradients None where the builder's are not): the cut moved from the returned targets onto "
     "the predictor's input not seen (expected described at the root's forward)",
-    "muzero_scale_gradient": "repeated_in_blocks ('the gradient stopped (detach) in the candidate (after the add): "
-    "the same values, nothing before it learns through it, in 2 blocks (representation_network.resblocks.0, "
-    "dynamics_network.resblocks.0)') and two mismatches no finding claims ('the model's forward (after "
-    "dynamics_network.resblocks.0): extra add (add) not in the reference', 'outside the blocks: extra add') for the "
-    "MuZero pseudocode's scale_gradient (tensor * 0.5 + tensor.detach() * 0.5) on the hidden state before the "
-    "concatenation where the builder hooks the dynamics input with grad * 0.5: the detached half read as a gradient "
-    "cut and its add as an extra op, the hook not seen (the same values and the same halved gradient, 0 in float64) "
-    "(expected clean)",
     "muzero_hook_on_hidden_state": "under this test only (meta; the command line builds it with values, and verify/hidden_backward.py's gradient check finds it there), at the first run: no mismatch and no finding (the comparison is clean) for the hook grad * 0.5 "
     "registered on the hidden state the recurrent step returns instead of on the dynamics input: the same forward, "
     "the dynamics network's parameters get half their gradient (max difference 49.9 in float64): tensor hooks "

@@ -59,7 +59,7 @@ _KEPT_KINDS = frozenset(
 # What values cannot see: a gradient stop, a backward-breaking in-place write, tied weights; and a
 # window's settings, which one input size can hide (a 3x3 conv at dilation 6 or 8 reads only its centre
 # on a 4x4 map, DeepLab's multi-grid at 64 px): numbers at two sizes cannot clear those.
-_KEPT_FIELDS = frozenset({"gradient", "backward", "shared_params", "inplace_skip", "kernel_size", "stride",
+_KEPT_FIELDS = frozenset({"backward", "shared_params", "inplace_skip", "kernel_size", "stride",
                           "padding", "dilation", "ceil_mode", "output_size", "count_include_pad"})  # fmt: skip
 _GROWTH = 1.5  # the second input's spatial size, relative to the first
 
