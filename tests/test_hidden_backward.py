@@ -9,7 +9,7 @@ import pytest
 
 from resnet_verify.specs.builders import build_model
 from resnet_verify.verify.comparison import compare
-from resnet_verify.verify.records import MismatchKind
+from resnet_verify.verify.records import MismatchKind, Pattern
 
 FIXTURE = "tests/fixtures/spelled/grad_tricks.py"
 
@@ -19,6 +19,10 @@ def _mismatches(candidate: str, device: str = "cpu") -> list[str]:
     model, _ = build_model(f"{FIXTURE}:{candidate}", num_classes=10, **kw)
     c = compare(model, f"{FIXTURE}:function", input_size=32, num_classes=10)
     assert all(m.kind is MismatchKind.NUMERIC for m in c.mismatches)
+    # one finding says it (patterns/backward_only.py), no variant named
+    assert [(f.pattern, f.title) for f in c.findings] == (
+        [(Pattern.DESCRIBED, "Only the backward differs")] if c.mismatches else []
+    )
     return [m.message for m in c.mismatches]
 
 

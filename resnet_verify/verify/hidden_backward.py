@@ -31,6 +31,7 @@ from resnet_verify.verify.numeric_sides import SEED, Sides, build_sides, tensors
 from resnet_verify.verify.records import Comparison, Mismatch, MismatchKind, Region
 from resnet_verify.verify.same_function import RTOL, flat_outputs, outputs_close
 
+GRADIENTS = "gradients"  # the mismatch's field: patterns/backward_only.py claims it
 _LISTED = 3  # tensors named at each end of the list
 _SMALL = 32  # the check's spatial size where the compared one is larger
 
@@ -103,7 +104,8 @@ def _listed(names: list[str]) -> str:
 
 def _mismatch(names: list[str], compared: int) -> Mismatch:
     return Mismatch(
-        MismatchKind.NUMERIC, "", "", "gradients", "the reference's gradients", "other gradients",
+        MismatchKind.NUMERIC, "", "", GRADIENTS, "the reference's gradients",
+        f"other gradients for {len(names)} of {compared} learned tensors ({_listed(names)})",
         f"the model as a whole: every op, shape and setting the trace records agrees with the reference's, and "
         f"with the same weights so do the outputs, yet the backward differs: the gradients of {len(names)} of "
         f"{compared} learned tensors are not the reference's ({_listed(names)}). Something in the code changes "

@@ -16,6 +16,7 @@ from resnet_verify.verify.diff_support import extra_unused
 from resnet_verify.verify.patterns.activation import detect_activation
 from resnet_verify.verify.patterns.avg_down import detect_avg_pool_shortcut
 from resnet_verify.verify.patterns.axis_stride import detect_axis_stride
+from resnet_verify.verify.patterns.backward_only import detect_backward_only
 from resnet_verify.verify.patterns.batchnorm import detect_keras_batchnorm
 from resnet_verify.verify.patterns.blocks import detect_block_counts, detect_pre_activation
 from resnet_verify.verify.patterns.blur_pool import detect_blur_pool
@@ -79,6 +80,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_cifar_resnet,
     # Right after the verdicts: it claims only regularizer mismatches, which no variant explains, and
     # must claim them before detectors that take every mismatch of a region (a fixed head's).
+    detect_backward_only,  # a model-level gradient mismatch (verify/hidden_backward.py), no other rule's
     detect_state_updates,  # layer state written in training (a buffer update): before the regularizers
     detect_regularizers,
     detect_cifar_stem,
