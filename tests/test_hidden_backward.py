@@ -34,9 +34,11 @@ def test_a_backward_of_its_own_is_a_difference(candidate: str) -> None:
     assert "trunk.stem.0.weight" in message and "classifier" not in message
 
 
-def test_the_same_reversal_written_as_a_module_is_clean() -> None:
-    """Must not fire: a module wrapping the same Function computes the same gradients."""
-    assert _mismatches("module") == []
+@pytest.mark.parametrize("candidate", ["module", "frozen_stem"])
+def test_the_same_gradients_or_frozen_layers_are_clean(candidate: str) -> None:
+    """Must not fire: a module wrapping the same Function computes the same gradients; a stem frozen for
+    fine-tuning gets none, a training choice (as frozen layers are everywhere in this tool)."""
+    assert _mismatches(candidate) == []
 
 
 def test_a_model_of_shapes_alone_is_the_traces_to_judge() -> None:

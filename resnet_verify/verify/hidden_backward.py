@@ -68,8 +68,11 @@ def _differing(sides: Sides, shape: tuple[int, ...], training: bool) -> tuple[li
     if not outputs_close(ref_out, cand_out):
         return None
     rt, ct = tensors(sides.reference), tensors(sides.candidate)
+    # a tensor frozen on either side (requires_grad off: a fine-tune's backbone) is a training choice
     pairs = [
-        (rt[r], ct[c], c) for r, c in sides.pairs if isinstance(rt[r], nn.Parameter) and rt[r].requires_grad
+        (rt[r], ct[c], c)
+        for r, c in sides.pairs
+        if isinstance(rt[r], nn.Parameter) and rt[r].requires_grad and ct[c].requires_grad
     ]
     floor = max(
         (float(a.grad.abs().max()) for a, _, _ in pairs if a.grad is not None and a.grad.numel()), default=0.0
