@@ -828,12 +828,6 @@ NOT_YET: dict[str, str] = {
     "second time' ...) for the RK4 update written y + h * k1 / 6 + h * k2 / 3 + h * k3 / 3 + h * k4 / 6, y + h / 6 * "
     "(k1 + 2 k2 + 2 k3 + k4) exactly (4e-16 in float64): the stage evaluations of the shared ODE function read as "
     "residual blocks, so the reordered sum misaligns them (expected clean)",
-    "ham_conv_flip": "block_counts ('(in the reference)', [1, 1, 1, 1, 1, 1, 1, 0] against [1, ..., 1]), "
-    "repeated_in_blocks ('3x3 conv where the reference has conv_transpose2d', in 7 blocks) and a described_difference "
-    "('The head is built differently (16 differences)' at hams.1.layers.1) for K^T written F.conv2d(a, "
-    "K.transpose(0, 1).flip(2, 3), padding=1), F.conv_transpose2d(a, K, padding=1) exactly (1e-16 in float64): the "
-    "flipped, channel-exchanged kernel not read as the transposed conv, and the last block taken for the head "
-    "(expected clean)",
     "ham_layer_sizes_halved": "widths right ('0.5x the reference's'), but two repeated_in_blocks (the y / z split's "
     "slice bounds and the kernels' parameter counts, per stack) and a described_difference ('The head is built "
     "differently': the zero channels' output shapes) claim 14 of the 30 mismatches: the halved split and zero padding "
@@ -1069,13 +1063,6 @@ NOT_YET: dict[str, str] = {
     "tutel's einsum dispatch into capacity-B expert buffers and einsum combine, the same outputs (1e-15 relative in "
     "float64): the expert convs run on the dispatched chunks read as a split middle conv, the dispatch as extra ops "
     "(expected clean)",
-    "sg_fastmoe_index": "branch_attention ('Selective kernel (SKNet) in 6 blocks (in the reference)': the reference's "
-    "dense top-k mixture read as an SK unit, claiming 82), five repeated_in_blocks ('ReLU missing in the candidate "
-    "(after the add)', 'an extra residual add', 'conv kernel_size (3, 3) where the reference has (1, 1) (shortcut)', "
-    "'mul where the reference has BatchNorm (shortcut)' ...) and two described_difference (the stem 'an extra global "
-    "pool ... topk ... argsort ... index_select'), 298 mismatches, for fastmoe's sorted index_select scatter, "
-    "per-expert masks and index_add gather, the same outputs (0 in float64): the blocks misaligned around the "
-    "dispatch (expected clean)",
     "sw_embedding_conv": "one described_difference ('A SwitchConv2d in place of conv1, conv2 (12 layers) (in the "
     "reference)': the reference's four experts stacked and gathered read as a layer of another design where the "
     "candidate 'has a conv'), claiming all 84 mismatches, for the expert kernels looked up by F.embedding(route_idx, "

@@ -30,7 +30,7 @@ BATCH = 2  # the training-mode pass's batch: one value per sample and one for th
 # what makes a tensor only to be filled by a draw (``x.new_zeros(()).repeat(*x.size()).normal_()``)
 MAKERS = frozenset({"new_zeros", "new_ones", "new_empty", "new_full", "zeros_like", "ones_like", "empty_like",
                     "full_like", "zeros", "ones", "empty", "full", "repeat", "expand"})  # fmt: skip
-_BINARIZES = frozenset({"floor", "floor_", "round", "round_", "lt", "gt", "le", "ge", "__lt__", "__gt__", "__le__",
+BINARIZES = frozenset({"floor", "floor_", "round", "round_", "lt", "gt", "le", "ge", "__lt__", "__gt__", "__le__",
                         "__ge__"})  # fmt: skip
 _APPLIES = frozenset(
     {"mul", "mul_", "__mul__", "__rmul__", "where", "__imul__", "masked_fill", "masked_fill_"}
@@ -72,11 +72,11 @@ def drop_path_rate(calls: Sequence[Drawn]) -> float | None:
         return None
     # a mask of zeros and ones (a bernoulli draw, a uniform one floored or compared with the keep
     # probability) multiplied in; a per-sample factor drawn and multiplied in unbinarized is a jitter
-    binary = any(c.name.startswith("bernoulli") for c in draws) or any(c.name in _BINARIZES for c in calls)
+    binary = any(c.name.startswith("bernoulli") for c in draws) or any(c.name in BINARIZES for c in calls)
     if not binary or not any(c.name in _APPLIES for c in calls):
         return None
     keep = next((c.p for c in draws if c.p is not None), None)
     return 1.0 - keep if keep is not None else math.nan
 
 
-__all__ = ["BATCH", "DRAWS", "MAKERS", "draw_name", "drop_path_rate"]
+__all__ = ["BATCH", "BINARIZES", "DRAWS", "MAKERS", "draw_name", "drop_path_rate"]

@@ -30,7 +30,7 @@ from torch.overrides import TorchFunctionMode
 
 from resnet_verify.specs.usercode import model_output, set_training
 from resnet_verify.tracing import opkinds
-from resnet_verify.tracing.drawn_masks import BATCH, DRAWS, MAKERS, draw_name, drop_path_rate
+from resnet_verify.tracing.drawn_masks import BATCH, BINARIZES, DRAWS, MAKERS, draw_name, drop_path_rate
 from resnet_verify.tracing.records import OpKind, OpRecord, Part, Regularizer, RegularizerKind, Shape
 from resnet_verify.tracing.regularizers import FUNCTIONAL, Places, named_kind, regularizer_of
 
@@ -39,6 +39,13 @@ _OWN = ("torch.", "torchvision.")
 _SKIP = frozenset({"size", "dim", "numel", "__get__", "__len__", "__bool__", "__index__", "item", "tolist"})
 # identities in the forward that change what training computes: kept among the calls
 _GRADIENT_STOPS = frozenset({"detach", "detach_"})
+_WEIGHTED = frozenset({
+    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "linear", "bilinear",
+    "batch_norm", "layer_norm", "group_norm", "instance_norm", "embedding",
+})  # fmt: skip
+# a tensor made in the data's shape, dtype or device carries none of its values (``x.new_empty(...)``)
+_FRESH = frozenset({"new_zeros", "new_ones", "new_empty", "new_full", "zeros_like", "ones_like", "empty_like",
+                    "full_like"})  # fmt: skip
 
 
 def _no_op(name: str, args: Any, kwargs: dict, tensors: int) -> bool:
@@ -113,6 +120,8 @@ class _Recorder(TorchFunctionMode):
         self.stack: list[str] = [""]
         self.calls: list[_Call] = []
         self.data: set[int] = set()  # ids of tensors computed from the input (the data path)
+        self.drawn: dict[int, list[_Call]] = {}  # a draw (or what it alone computed) -> its calls, unsaid
+        self.used: set[int] = set()  # ids of the draw calls the data met
         self.keep: list[torch.Tensor] = []
 
     def start(self, x: torch.Tensor) -> torch.Tensor:
@@ -125,13 +134,24 @@ class _Recorder(TorchFunctionMode):
         name = getattr(func, "__name__", "") or str(func)
         out = func(*args, **kwargs)
         tensors = [a for a in (*args, *kwargs.values()) if isinstance(a, torch.Tensor)]
-        if name in DRAWS and isinstance(out, torch.Tensor):  # a mask drawn from a shape: the data's to be
-            self.data.add(id(out))
-            self.keep.append(out)
-            self.calls.append(_Call(name, self.stack[-1], _drawn_p(name, args, kwargs), tuple(out.shape)))
+        if name in DRAWS and isinstance(out, torch.Tensor):  # a random draw: said where it meets the data
+            self._pending(
+                out, tensors, _Call(name, self.stack[-1], _drawn_p(name, args, kwargs), tuple(out.shape))
+            )
             return out
-        if name in _SKIP or not any(id(t) in self.data for t in tensors):
-            return out  # bookkeeping, or weight-side work (a power iteration's buffer update)
+        if name in _SKIP or name in _FRESH or not any(id(t) in self.data for t in tensors):
+            # bookkeeping, or weight-side work (a power iteration's buffer update, a weight's noise); what a
+            # draw computes alone goes with it (a mask of zeros and ones: ``(keep + rand).floor_()``)
+            if any(id(t) in self.drawn for t in tensors) and isinstance(out, torch.Tensor):
+                self._pending(out, tensors, _Call(name, self.stack[-1]) if name in BINARIZES else None)
+            return out
+        # a draw that meets the data (a mask, a noise, a Function's argument) is said there; one a layer
+        # reads as its weight (a Bayesian conv's noise) is the weight's
+        for t in tensors:
+            drawn = self.drawn.pop(id(t), [])
+            self.used.update(id(c) for c in drawn)
+            if name not in _WEIGHTED:
+                self.calls.extend(drawn)
         for t in out if isinstance(out, tuple | list) else (out,):
             if isinstance(t, torch.Tensor):
                 self.data.add(id(t))
@@ -141,6 +161,18 @@ class _Recorder(TorchFunctionMode):
             prob = float(p) if isinstance(p, (int, float)) and not isinstance(p, bool) else None
             self.calls.append(_Call(name, self.stack[-1], prob))
         return out
+
+    def _pending(self, out: torch.Tensor, tensors: list[torch.Tensor], call: _Call | None) -> None:
+        """``out`` carries the draws (and their binarizing steps) it was computed from, to be said when
+        it meets the data."""
+        calls = [c for t in tensors for c in self.drawn.get(id(t), [])]
+        self.drawn[id(out)] = list(dict.fromkeys([*calls, *([call] if call is not None else [])]))
+        self.keep.append(out)  # alive until the run ends: an id is never reused meanwhile
+
+    def unmet(self) -> list[_Call]:
+        """Draws the forward's data never met (a Shake-Shake beta kept for the backward): said at the end."""
+        calls = {id(c): c for cs in self.drawn.values() for c in cs if id(c) not in self.used}
+        return list(calls.values())
 
     def hooks(self, model: nn.Module) -> list[Any]:
         def pre(module: nn.Module, _: Any) -> None:
@@ -190,7 +222,7 @@ def _calls(model: nn.Module, shape: Shape, device: str, training: bool) -> list[
         for h in handles:
             h.remove()
         set_training(model, False)
-    return recorder.calls
+    return [*recorder.calls, *recorder.unmet()]
 
 
 def _extra_in_training(evaluated: list[_Call], trained: list[_Call]) -> list[tuple[int, list[_Call]]]:

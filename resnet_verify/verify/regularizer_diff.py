@@ -81,8 +81,10 @@ def _runs_always(other: Trace, reg: Regularizer) -> bool:
         return False
     paths = {c.path for c in other.modules if c.type_name == reg.spelling}
     ran = {op.name.strip("_") for op in other.ops if op.module_path in paths}
-    # (a random draw is named by what it draws, ``normal draw (one per element)``: the other ops say it)
-    return bool(paths) and all(name.strip("_") in ran for name in reg.calls if " draw" not in name)
+    # (a random draw is named by what it draws, ``normal draw (one per element)``: the other ops say it;
+    # a branch of draws alone, a Shake-Shake beta kept for the backward, is no op an eval forward runs)
+    names = [name.strip("_") for name in reg.calls if " draw" not in name]
+    return bool(paths) and bool(names) and all(name in ran for name in names)
 
 
 @dataclass(frozen=True, slots=True)
