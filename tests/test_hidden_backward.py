@@ -43,3 +43,16 @@ def test_the_same_gradients_or_frozen_layers_are_clean(candidate: str) -> None:
 
 def test_a_model_of_shapes_alone_is_the_traces_to_judge() -> None:
     assert _mismatches("sign", device="meta") == []
+
+
+def test_the_check_runs_only_where_code_can_shape_a_gradient() -> None:
+    """A model whose own source holds no backward, hook, checkpoint, detach or gradient code cannot differ
+    in the backward alone: the check's seconds are not spent (torchvision's classes are a library's)."""
+    from fixtures.spelled.fresh_stats import module
+    from fixtures.spelled.grad_tricks import function
+    from torchvision.models import resnet18
+
+    from resnet_verify.verify.hidden_backward import _shapes_gradients
+
+    assert _shapes_gradients(function(10)) and not _shapes_gradients(module(10))
+    assert not _shapes_gradients(resnet18()) and not _shapes_gradients("resnet18")

@@ -18,14 +18,18 @@ position: a wrong pairing could only ever make two models differ.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
+import re
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 import torch
 from torch import nn
 
-from resnet_verify.specs.usercode import set_training, unwrap
+from resnet_verify.specs.usercode import model_output, set_training, unwrap
 from resnet_verify.tracing.train_only import branches_on_training
 from resnet_verify.verify.numeric_sides import SEED, Sides, build_sides, tensors
 from resnet_verify.verify.records import Comparison, Mismatch, MismatchKind, Region
@@ -93,6 +97,44 @@ def _same_gradient(a: torch.Tensor | None, b: torch.Tensor | None, tolerance: fl
     return not math.isfinite(d) or d <= tolerance
 
 
+# Code that can rewrite a gradient without changing the forward: a Function's backward, a hook, a checkpoint,
+# a detach or ``.data``, anything named for gradients (``grad_reverse``, ``requires_grad``, ``no_grad``).
+_GRADIENT_CODE = re.compile(r"backward|register_\w*hook|checkpoint|detach|\.data\b|grad|autograd")
+_LIBRARIES = ("torch.", "torchvision.", "resnet_verify.")
+
+
+def _shapes_gradients(model: nn.Module | str) -> bool:
+    """Whether a source file of the model's own classes (not torch's, torchvision's or this tool's) holds
+    code that can shape a gradient: only then can the backward differ where the forward does not, and
+    the check (a ResNet-50's forward and backward, twice, in float64) is worth its seconds."""
+    if not isinstance(model, nn.Module):
+        return False  # a reference given by name is a library builder's (a user file is built by now)
+    files = {
+        f
+        for m in model.modules()
+        for cls in type(m).__mro__
+        if not cls.__module__.startswith(_LIBRARIES)
+        and cls.__module__ != "builtins"
+        and (f := _source_file(cls)) is not None
+    }
+    return any(_GRADIENT_CODE.search(_read(f)) for f in files)
+
+
+def _source_file(cls: type) -> str | None:
+    try:
+        return inspect.getsourcefile(cls)
+    except (OSError, TypeError):
+        return None
+
+
+@functools.lru_cache(maxsize=256)
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
 def _on_meta(candidate: nn.Module) -> bool:
     """A candidate built on meta (a test's shape-only build): the check is what the command line's real
     build gets; a model of shapes alone is the trace's to judge."""
@@ -133,7 +175,9 @@ def backward_differs(
         return ()
     if tuple(ref.input_shape) != tuple(cand.input_shape) or _on_meta(candidate):
         return ()
-    with warnings.catch_warnings():
+    if not any(map(_shapes_gradients, (candidate, reference))):
+        return ()
+    with warnings.catch_warnings(), model_output():  # the models' prints go where the trace's go
         warnings.simplefilter("ignore")
         try:
             sides = build_sides(candidate, reference, comparison, by_order=False)
