@@ -34,7 +34,7 @@ def test_a_backward_of_its_own_is_a_difference(candidate: str) -> None:
     assert "trunk.stem.0.weight" in message and "classifier" not in message
 
 
-@pytest.mark.parametrize("candidate", ["module", "frozen_stem"])
+@pytest.mark.parametrize("candidate", ["module", "frozen_stem", "probe"])
 def test_the_same_gradients_or_frozen_layers_are_clean(candidate: str) -> None:
     """Must not fire: a module wrapping the same Function computes the same gradients; a stem frozen for
     fine-tuning gets none, a training choice (as frozen layers are everywhere in this tool)."""

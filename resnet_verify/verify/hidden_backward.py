@@ -177,6 +177,8 @@ def backward_differs(
         return ()
     if not any(map(_shapes_gradients, (candidate, reference))):
         return ()
+    if ref.grad_off or cand.grad_off:  # stretches run without gradients: gradient_diff.py judges them
+        return ()  # (a linear probe's frozen encoder under no_grad is a training choice, not a difference)
     with warnings.catch_warnings(), model_output():  # the models' prints go where the trace's go
         warnings.simplefilter("ignore")
         try:
