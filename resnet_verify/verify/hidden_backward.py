@@ -31,7 +31,7 @@ from torch import nn
 
 from resnet_verify.specs.usercode import model_output, set_training, unwrap
 from resnet_verify.tracing.train_only import branches_on_training
-from resnet_verify.verify.numeric_sides import SEED, Sides, build_sides, tensors
+from resnet_verify.verify.numeric_sides import SEED, Sides, build_sides, runnable_side_by_side, tensors
 from resnet_verify.verify.records import Comparison, Mismatch, MismatchKind, Region
 from resnet_verify.verify.same_function import RTOL, flat_outputs, outputs_close
 
@@ -165,16 +165,11 @@ def backward_differs(
     candidate: nn.Module, reference: str | nn.Module, comparison: Comparison
 ) -> tuple[Mismatch, ...]:
     """One mismatch where only the backward differs (see the module docstring), else none."""
+    if comparison.mismatches or not runnable_side_by_side(comparison):
+        return ()
+    if _on_meta(candidate):
+        return ()
     ref, cand = comparison.reference, comparison.candidate
-    if (
-        comparison.mismatches
-        or ref.crash is not None
-        or cand.crash is not None
-        or "keras" in (ref.device, cand.device)
-    ):
-        return ()
-    if tuple(ref.input_shape) != tuple(cand.input_shape) or _on_meta(candidate):
-        return ()
     if not any(map(_shapes_gradients, (candidate, reference))):
         return ()
     if ref.grad_off or cand.grad_off:  # stretches run without gradients: gradient_diff.py judges them

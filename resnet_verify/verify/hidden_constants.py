@@ -23,7 +23,7 @@ from torch import nn
 
 from resnet_verify.specs.usercode import unwrap
 from resnet_verify.tracing.records import OpRecord, Trace
-from resnet_verify.verify.numeric_sides import Sides, build_sides, learned, tensors
+from resnet_verify.verify.numeric_sides import Sides, build_sides, learned, runnable_side_by_side, tensors
 from resnet_verify.verify.records import Comparison, Mismatch, MismatchKind, Region
 from resnet_verify.verify.same_function import Agreement, outputs_agree
 
@@ -108,15 +108,7 @@ def constants_differ(
     candidate: nn.Module, reference: str | nn.Module, comparison: Comparison
 ) -> tuple[Mismatch, ...]:
     """The mismatches the constants make where the structure found none (see the module docstring)."""
-    ref, cand = comparison.reference, comparison.candidate
-    if (
-        comparison.mismatches
-        or ref.crash is not None
-        or cand.crash is not None
-        or "keras" in (ref.device, cand.device)
-    ):
-        return ()
-    if tuple(ref.input_shape) != tuple(cand.input_shape):
+    if comparison.mismatches or not runnable_side_by_side(comparison):
         return ()
     if _constants(candidate) is None:
         return ()

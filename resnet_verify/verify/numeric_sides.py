@@ -44,6 +44,18 @@ class Sides:
     stacked: tuple[Stacked, ...] = ()  # layers fused on one side: tensors stacked along the first axis
 
 
+def runnable_side_by_side(comparison: Comparison) -> bool:
+    """Both sides traced without a crash, in PyTorch (a Keras model's tensors are not torch's to copy),
+    on the same input shape: the numeric checks can run them on one input."""
+    ref, cand = comparison.reference, comparison.candidate
+    return (
+        ref.crash is None
+        and cand.crash is None
+        and "keras" not in (ref.device, cand.device)
+        and tuple(ref.input_shape) == tuple(cand.input_shape)
+    )
+
+
 def learned(name: str, t: torch.Tensor) -> bool:
     return (isinstance(t, nn.Parameter) and t.requires_grad) or name.rsplit(".", 1)[-1] in _STATISTICS
 

@@ -49,7 +49,7 @@ from torch import nn
 from resnet_verify.specs.usercode import set_training
 from resnet_verify.tracing.records import OpKind, ParamInfo, Trace
 from resnet_verify.verify.fused_pairs import Stacked, fused_pairing, join
-from resnet_verify.verify.numeric_sides import SEED, Sides, build_sides, tensors
+from resnet_verify.verify.numeric_sides import SEED, Sides, build_sides, runnable_side_by_side, tensors
 from resnet_verify.verify.records import Comparison, Mismatch, MismatchKind
 
 RTOL = 1e-8  # float64: a refactor agrees to ~1e-14; BatchNorm eps 1e-5 against 1.1e-5 differs by ~5e-7
@@ -172,10 +172,7 @@ def _learned(trace: Trace) -> list[tuple[str, tuple[int, ...]]]:
 
 
 def _eligible(comparison: Comparison) -> bool:
-    ref, cand = comparison.reference, comparison.candidate
-    if not comparison.mismatches or ref.crash is not None or cand.crash is not None:
-        return False
-    if "keras" in (ref.device, cand.device) or tuple(ref.input_shape) != tuple(cand.input_shape):
+    if not comparison.mismatches or not runnable_side_by_side(comparison):
         return False
     kept = _KEPT_FIELDS | _SETTINGS
     if any(
