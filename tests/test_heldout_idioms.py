@@ -1379,13 +1379,6 @@ NOT_YET: dict[str, str] = {
     "ShakeFunction's x1 * alpha + x2 * (1 - alpha) and the same gradient as its backward (grad * beta, grad * (1 - "
     "beta)), equal to float64 rounding (2e-15) in train and eval mode; the reference's custom backward not set against "
     "the detached term, so the stop-gradient is read as the gradient cut (expected clean)",
-    "shakedrop_eval_in_module": "repeated_in_blocks ('the reference's mul runs in a custom autograd Function "
-    "(ShakeDropFunction): its gradient is that Function's own backward, not autograd's (main path), in 3 blocks "
-    "(layer1.0, layer2.0, layer3.0)'), 3 custom_backward mismatches at layer1-3.0.shake_drop, for ShakeDrop's eval "
-    "branch moved out of the Function into the module (if not self.training: return (1 - self.p_drop) * x), the "
-    "Function called in training only: in eval the reference's Function backward is grad * (1 - p), autograd's of the "
-    "plain multiply (0 in float64, train and eval), so the Function's backward is compared without reading what it "
-    "returns (expected clean)",
     # heldout99, first run at 87100ee (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 7 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 4 of 4). Every described idiom of the part, each a difference of the backward pass alone,

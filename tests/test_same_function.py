@@ -166,3 +166,18 @@ def test_a_norm_written_as_ops_is_decided_by_numbers_and_its_eps_still_counts() 
         assert not spelled_otherwise(cand, ref, before).mismatches
     before = _structural(_Normed(), _Normed(1e-3))
     assert spelled_otherwise(_Normed(1e-3), _Normed(), before) is before  # must not fire: another eps
+
+
+def test_a_backward_that_draws_is_compared_on_one_stream_and_another_range_still_differs() -> None:
+    # ShakeDrop's eval branch moved into the module (held-out heldout98): the eval trace sees the Function on
+    # one side only; the numbers decide, the backward's draws (its beta) taken from one stream on both sides
+    from fixtures.spelled.backward_draws import Net as Drawn
+
+    torch.manual_seed(0)
+    ref, moved, other = Drawn(), Drawn(eval_in_module=True), Drawn(eval_in_module=True, high=2.0)
+    for cand in (moved, other):
+        cand.load_state_dict(ref.state_dict())
+    before = _structural(ref, moved)
+    assert before.mismatches  # the reference's mul runs in a custom Function in eval, the candidate's not
+    assert not spelled_otherwise(moved, ref, before).mismatches
+    assert spelled_otherwise(other, ref, _structural(ref, other)).mismatches

@@ -33,7 +33,7 @@ from resnet_verify.specs.usercode import model_output, set_training, unwrap
 from resnet_verify.tracing.train_only import branches_on_training
 from resnet_verify.verify.numeric_sides import SEED, Sides, build_sides, runnable_side_by_side, tensors
 from resnet_verify.verify.records import Comparison, Mismatch, MismatchKind, Region
-from resnet_verify.verify.same_function import RTOL, flat_outputs, outputs_close
+from resnet_verify.verify.same_function import RTOL, backward_seeded, flat_outputs, outputs_close
 
 GRADIENTS = "gradients"  # the mismatch's field: patterns/backward_only.py claims it
 _LISTED = 3  # tensors named at each end of the list
@@ -55,7 +55,7 @@ def _backward(
         ]
     loss = sum((o * w).sum() for o, w in zip(outs, weights, strict=False) if o.requires_grad)
     if isinstance(loss, torch.Tensor) and loss.requires_grad:
-        loss.backward()
+        backward_seeded(loss)
     return outs
 
 

@@ -315,7 +315,7 @@ def _train_agrees(sides: Sides, shape: tuple[int, ...]) -> bool:
     for _, outs in results:
         loss = sum((o * w).sum() for o, w in zip(outs, weights, strict=True) if o.requires_grad)
         if isinstance(loss, torch.Tensor) and loss.requires_grad:
-            loss.backward()
+            backward_seeded(loss)
     rt, ct = tensors(sides.reference), tensors(sides.candidate)
     pairs = [(rt[r], ct[c]) for r, c in sides.pairs] + [stacked_pair(s, rt, ct) for s in sides.stacked]
     # a gradient is measured against the largest of them all: one that all but cancels (a bias before a
@@ -327,6 +327,14 @@ def _train_agrees(sides: Sides, shape: tuple[int, ...]) -> bool:
         close(a.grad, b.grad, max(floor, 1e-6)) if isinstance(a, nn.Parameter) else close(a, b)
         for a, b in pairs
     )
+
+
+def backward_seeded(loss: torch.Tensor) -> None:
+    """A backward that draws (ShakeDrop's beta, drawn in its Function's backward) draws from one stream
+    on both sides, as their forwards do: otherwise the second side's draws follow the first's."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(SEED + 6)
+        loss.backward()
 
 
 def _larger(shape: tuple[int, ...]) -> tuple[int, ...]:
