@@ -98,8 +98,19 @@ def _conv(args: tuple, kwargs: dict) -> _Classified:
         ),
         "dilation": _pair(_arg(args, kwargs, 5, "dilation", 1), n=n),
         "groups": groups,
-        "bias": _arg(args, kwargs, 2, "bias") is not None,
+        "bias": adds_bias(_arg(args, kwargs, 2, "bias")),
     }
+
+
+def adds_bias(bias: Any) -> bool:
+    """Whether a conv's bias argument adds anything: a constant of zeros made for the call (a QAT ConvBn
+    passes ``torch.zeros(out_channels)`` where its conv has none) is no bias; on meta, values unknown, a
+    tensor is one."""
+    if bias is None:
+        return False
+    if not isinstance(bias, torch.Tensor) or isinstance(bias, torch.nn.Parameter) or bias.requires_grad:
+        return True
+    return bias.is_meta or bool(bias.any())
 
 
 def _deform_conv(args: tuple, kwargs: dict) -> _Classified:
