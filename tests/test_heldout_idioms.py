@@ -399,6 +399,13 @@ CLASSES = 10
 
 # What the tool reports instead, measured when the corpus was written (benchmarks/idiom_corpus.py).
 NOT_YET: dict[str, str] = {
+    # A stated disagreement between parts: heldout18 expected mmdet's norm_eval=True (every BatchNorm put back in
+    # eval mode by the backbone's train() override) clean as training bookkeeping; heldout52 (bitfit_bn_eval),
+    # heldout96 (qat_freeze_bn) and heldout102 expect BatchNorms that normalise with running statistics in training a
+    # difference, which the tool reports since its train() pass runs every module's override (the backbone's here)
+    "mm_r50_frozen": "described_difference ('BatchNorm2d kept in eval mode by the model's train() (running statistics "
+    "in training too)', at the stem and in 16 of 16 blocks) for mmdet's norm_eval=True, which the backbone's train() "
+    "override sets (expected clean: norm_eval as training bookkeeping)",
     "dy_attention_linear": "described_difference ('A Dynamic_conv2d in place of conv1, conv2 (16 layers) ... global "
     "pool, flatten, linear, relu, div, softmax, 3x3 conv') and repeated_in_blocks ('Linear where the reference has 1x1 "
     "conv (shortcut), in 3 blocks'), 38 mismatches, for the attention's bias-free 1x1 convs on the pooled 1 x 1 map "
@@ -1343,7 +1350,7 @@ NOT_YET: dict[str, str] = {
     # heldout96, first run at fc62b64 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 13 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 4 of 5):
-    "qat_fq_disabled": "parameters_computed_in_forward ('In 13 layers (conv1 ...) the candidate's weights are computed "
+    "qat_fq_disabled": "(under this test, which builds the candidate on meta, where the fake-quantize flags have no values; the corpus run, which builds it with values, compares it clean since tracing/fake_quant.py and rescaled_conv.py) parameters_computed_in_forward ('In 13 layers (conv1 ...) the candidate's weights are computed "
     "in forward (add(1e-05)→sqrt→div→mul→fused_moving_avg_obs_fake_quant)', and the fc's), conv_bias_before_bn ('13 "
     "convolutions followed by BatchNorm have bias=True': the QAT ConvBn's zero bias), extra_module_in_blocks ('An "
     "extra Linear in the head'), three repeated_in_blocks (an extra zeros, div and fused_moving_avg_obs_fake_quant in "
@@ -1352,7 +1359,7 @@ NOT_YET: dict[str, str] = {
     "prepare_qat with observers and fake quantization disabled: the fake-quantize ops read as extra ops although "
     "fake_quant_enabled is 0, the BN scale multiplied into the weight and divided out of the conv output read as a "
     "weight transform (6e-16 relative to the float model in float64; expected clean)",
-    "qat_freeze_bn": "the same eight findings as qat_fq_disabled (parameters_computed_in_forward, conv_bias_before_bn, "
+    "qat_freeze_bn": "(under this test, built on meta; the corpus run, built with values, reports the BatchNorms kept in eval mode by the QAT modules' train() as described_difference, not yet named normalization_layer) the same eight findings as qat_fq_disabled (parameters_computed_in_forward, conv_bias_before_bn, "
     "extra_module_in_blocks, repeated_in_blocks, described_difference; 152 mismatches, 4 unclaimed) for the prepared "
     "model with fake quantization off and freeze_bn_stats applied: the disabled fake-quantize ops and the BN-scale "
     "multiply / divide reported, the BNs that use their running statistics in train mode not named (expected "

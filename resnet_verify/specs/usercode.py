@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import inspect
 import io
 import sys
 import types
@@ -165,6 +166,36 @@ def set_training(model: nn.Module, mode: bool) -> None:
     take no ``mode`` argument, or be a training loop)."""
     for module in model.modules():
         module.training = mode
+
+
+def callable_train(module: nn.Module) -> bool:
+    """Whether the module's class overrides ``train`` with nn.Module's signature (``train(self, mode=True)``);
+    anything else may be a training loop and is never called."""
+    train = type(module).train
+    if train is nn.Module.train:
+        return False
+    try:
+        params = list(inspect.signature(train).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return False
+    return len(params) <= 1 and all(p.default is not inspect.Parameter.empty for p in params)
+
+
+def train_as_built(model: nn.Module) -> None:
+    """``model.train()`` as the model's own classes define it: an override with nn.Module's signature
+    runs and owns its subtree (a QAT ConvBn's ``freeze_bn`` keeps its BatchNorm in eval, a frozen-BN
+    fine-tune's ``super().train(mode)`` then ``m.eval()``); every other module is set as nn.Module's
+    ``train`` sets it. An override that fails is set that way too."""
+    if callable_train(model):
+        try:
+            with model_output():
+                model.train(True)
+            return
+        except Exception:  # the user's override failing is the trace's to explain, not this
+            pass
+    model.training = True
+    for child in model.children():
+        train_as_built(child)
 
 
 def to_device(model: nn.Module, device: Any) -> None:

@@ -33,5 +33,19 @@ def small_buffer_values(model: nn.Module) -> dict[str, str]:
     return found
 
 
+def holds_flags(model: nn.Module) -> bool:
+    """Whether the model holds small integer or boolean buffers other than a norm's counter: flags its
+    forward may read (a QAT fake-quantize module's ``fake_quant_enabled``, an ActNorm's ``initialized``).
+    A meta copy has no values to read them by, so such a model is traced as built, on a real copy."""
+    return any(
+        not t.is_floating_point()
+        and not t.is_complex()
+        and t.device.type != "meta"
+        and 0 < t.numel() <= MAX_VALUES
+        and name.rsplit(".", 1)[-1] not in _STATISTICS
+        for name, t in model.named_buffers()
+    )
+
+
 def _readable(t: torch.Tensor) -> bool:
     return t.is_floating_point() and t.device.type != "meta" and 0 < t.numel() <= MAX_VALUES

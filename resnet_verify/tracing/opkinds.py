@@ -14,6 +14,7 @@ import torch
 
 from resnet_verify.tracing.activation_args import activation_arguments
 from resnet_verify.tracing.attention_steps import fused_arguments
+from resnet_verify.tracing.fake_quant import fake_quant_off
 from resnet_verify.tracing.move_args import move_args, roi_args
 from resnet_verify.tracing.op_args import arg as _arg
 from resnet_verify.tracing.op_args import (
@@ -304,6 +305,8 @@ def classify(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> tuple[
     indexed = indexing(name, args, kwargs)
     if indexed is not None:
         return indexed
+    if fake_quant_off(name, args, kwargs):
+        return OpKind.RESHAPE, {"part_of": "identity"}
     if name in ("einsum", "unfold"):
         return OpKind.OTHER, {"function": name, **_product_args(name, args, kwargs)}
     for names, handler in _WITH_ARGS:

@@ -1,7 +1,7 @@
 """One spelling per concept: the canonical passes the recorded ops go through, in order.
 
 A straight-through estimator written with detach read as the custom gradient it is; weight products (matmul, einsum, im2col) read as the layers they compute, a conv's bias added by hand as
-its bias (a deformable conv's zero
+its bias, a conv's weight scaled per channel and its output divided by the same scale (QAT's ConvBn) the conv (a deformable conv's zero
 fills part of it, and a mean over an unfolded window is the average pool); channels-last shapes read
 channels-first (a Linear on NHWC is a 1x1 conv, a 1x1 conv over flattened positions the map's own); a pool of one element is a strided slice or the
 identity, a negative pad a crop; a strided slice read by a 1x1 conv is its stride; zero pads folded
@@ -52,6 +52,7 @@ from resnet_verify.tracing.padfold import drop_unread_pads, fold_pads
 from resnet_verify.tracing.product_scales import scales_into_products
 from resnet_verify.tracing.products import deform_fills, read_products, strided_slices
 from resnet_verify.tracing.records import OpRecord
+from resnet_verify.tracing.rescaled_conv import unscale_convs
 from resnet_verify.tracing.scaled_add import (
     divisions_as_multiplies,
     fold_scaled_adds,
@@ -65,7 +66,7 @@ from resnet_verify.tracing.unit_pools import unit_pools
 from resnet_verify.tracing.vector_convs import linears_as_convs
 
 SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
-    straight_through, read_products, fold_conv_bias, deform_fills, unfold_pools, blocked_pools, blocked_repeats, channels_first, flat_pointwise,
+    straight_through, read_products, fold_conv_bias, unscale_convs, deform_fills, unfold_pools, blocked_pools, blocked_repeats, channels_first, flat_pointwise,
     unit_pools, crops_as_slices, strided_slices, fold_pads, drop_unread_pads, fold_causal_padding, mean_before_linear, frame_mean_into_pool,
     join_partial_pools, fresh_statistics, join_frozen_bn, join_bn_scale, join_normalize, join_norm_modules, sort_activations,
     join_swish, join_hard_swish, join_relu, relu_before_max_pool, avg_pool_before_1x1, upsample_before_1x1, slice_before_activation,

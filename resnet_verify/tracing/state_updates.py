@@ -27,6 +27,7 @@ from torch import nn
 from torch.utils._python_dispatch import TorchDispatchMode
 
 from resnet_verify.specs.usercode import model_output, set_training
+from resnet_verify.tracing.fake_quant import observer_off
 from resnet_verify.tracing.records import OpKind, OpRecord, Part, Regularizer, RegularizerKind, Shape
 from resnet_verify.tracing.regularizers import Places
 from resnet_verify.tracing.train_only import seeded
@@ -77,7 +78,7 @@ class _Writes(TorchDispatchMode):
     def __torch_dispatch__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
         kwargs = kwargs or {}
         schema = func._schema
-        if schema.is_mutable:
+        if schema.is_mutable and not observer_off(schema.name.split("::")[-1], args, kwargs):
             values = [*args, *(kwargs.get(a.name) for a in schema.arguments[len(args) :])]
             for arg, value in zip(schema.arguments, values, strict=False):
                 if arg.alias_info is not None and arg.alias_info.is_write and isinstance(value, torch.Tensor):

@@ -33,7 +33,7 @@ from resnet_verify.specs.usercode import (
     unwrap,
 )
 from resnet_verify.tracing.batch_folds import unfold_batches
-from resnet_verify.tracing.buffer_values import small_buffer_values
+from resnet_verify.tracing.buffer_values import holds_flags, small_buffer_values
 from resnet_verify.tracing.crashes import crash_record
 from resnet_verify.tracing.custom_grad import keep_gradient_functions
 from resnet_verify.tracing.flop_mode import FlopCount
@@ -236,11 +236,10 @@ def _on_cpu(model: nn.Module, shape: Shape, device: str) -> bool:
         return False
     if device != "auto":
         return device == "cpu"
-    return (
-        "torch._dynamo" not in sys.modules
-        and _numel(shape) <= CPU_TRACE_MAX_INPUT
-        and sum(t.numel() for t in tensors) <= CPU_TRACE_MAX_TENSORS
-    )
+    if sum(t.numel() for t in tensors) > CPU_TRACE_MAX_TENSORS:
+        return False
+    # a model reading its own flags is traced as built: a meta copy would run every branch they gate
+    return holds_flags(model) or ("torch._dynamo" not in sys.modules and _numel(shape) <= CPU_TRACE_MAX_INPUT)
 
 
 def _cpu_copy(model: nn.Module) -> nn.Module:

@@ -11,36 +11,23 @@ only training sees (``RegularizerKind.EVAL_IN_TRAINING``), compared like dropout
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Sequence
 
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
-from resnet_verify.specs.usercode import model_output, set_training
+from resnet_verify.specs.usercode import callable_train, set_training, train_as_built
 from resnet_verify.tracing.records import OpRecord, Part, Regularizer, RegularizerKind
 from resnet_verify.tracing.regularizers import Places
 
 
-def _callable_train(module: nn.Module) -> bool:
-    train = type(module).train
-    if train is nn.Module.train:
-        return False
-    try:
-        params = list(inspect.signature(train).parameters.values())[1:]
-    except (TypeError, ValueError):
-        return False
-    return len(params) <= 1 and all(p.default is not inspect.Parameter.empty for p in params)
-
-
 def kept_in_eval(model: nn.Module, ops: Sequence[OpRecord], places: Places) -> tuple[Regularizer, ...]:
     """The BatchNorms the model's own ``train()`` leaves in eval mode, in forward order."""
-    if not _callable_train(model):
+    if not any(callable_train(m) for m in model.modules()):
         return ()
     try:
-        with model_output():
-            model.train()
+        train_as_built(model)
         frozen = [
             (path, m) for path, m in model.named_modules() if isinstance(m, _BatchNorm) and not m.training
         ]

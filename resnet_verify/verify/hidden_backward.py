@@ -29,7 +29,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from resnet_verify.specs.usercode import model_output, set_training, unwrap
+from resnet_verify.specs.usercode import model_output, set_training, train_as_built, unwrap
 from resnet_verify.tracing.train_only import branches_on_training
 from resnet_verify.verify.numeric_sides import SEED, Sides, build_sides, runnable_side_by_side, tensors
 from resnet_verify.verify.records import Comparison, Mismatch, MismatchKind, Region
@@ -43,7 +43,10 @@ _SMALL = 32  # the check's spatial size where the compared one is larger
 def _backward(
     model: nn.Module, x: torch.Tensor, weights: list[torch.Tensor] | None, training: bool
 ) -> list[torch.Tensor]:
-    set_training(model, training)
+    if training:
+        train_as_built(model)
+    else:
+        set_training(model, False)
     model.zero_grad(set_to_none=True)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(SEED)

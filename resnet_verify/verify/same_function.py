@@ -46,7 +46,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from resnet_verify.specs.usercode import set_training
+from resnet_verify.specs.usercode import set_training, train_as_built
 from resnet_verify.tracing.records import OpKind, ParamInfo, Trace
 from resnet_verify.verify.fused_pairs import Stacked, fused_pairing, join
 from resnet_verify.verify.numeric_sides import SEED, Sides, build_sides, runnable_side_by_side, tensors
@@ -59,7 +59,7 @@ _KEPT_KINDS = frozenset(
 # What values cannot see: a gradient stop, a backward-breaking in-place write, tied weights; and a
 # window's settings, which one input size can hide (a 3x3 conv at dilation 6 or 8 reads only its centre
 # on a 4x4 map, DeepLab's multi-grid at 64 px): numbers at two sizes cannot clear those.
-_KEPT_FIELDS = frozenset({"backward", "shared_params", "inplace_skip", "kernel_size", "stride",
+_KEPT_FIELDS = frozenset({"backward", "inplace_skip", "kernel_size", "stride",
                           "padding", "dilation", "ceil_mode", "output_size", "count_include_pad"})  # fmt: skip
 _GROWTH = 1.5  # the second input's spatial size, relative to the first
 
@@ -303,7 +303,7 @@ def _train_agrees(sides: Sides, shape: tuple[int, ...]) -> bool:
     x = torch.randn(shape, generator=gen, dtype=torch.float64)
     results = []
     for model in (sides.reference, sides.candidate):
-        set_training(model, True)
+        train_as_built(model)
         model.zero_grad(set_to_none=True)
         xi = x.clone().requires_grad_(True)
         out = list(flat_outputs(_run(model, xi, SEED + 2)))
