@@ -99,7 +99,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout96``: ResNets prepared for quantization, mixed precision and deployment;
 ``heldout97``: ResNets as Kaggle competition solutions write them;
 ``heldout98``: stochastic regularization and training tricks written inside residual networks;
-``heldout99``: residual networks whose gradients are shaped by the model's own code); an idiom's
+``heldout99``: residual networks whose gradients are shaped by the model's own code;
+``heldout100``: in-place operations and aliasing inside residual networks); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2140,6 +2141,24 @@ PART_NOTES = {
     "gradient here (detach), the candidate lets it flow' for a Function whose backward is zero; expected clean), "
     "muzero_scale_gradient (repeated_in_blocks for the detached half read as a gradient cut, and an unclaimed extra "
     "add; expected clean); the test of it, which builds the candidate on meta, misses the same nine.",
+    "heldout100": "in-place operations and aliasing inside residual networks as public code writes them, each against "
+    "the user's own unedited builder in the same file, the refactors checked equal in float64 in train and eval mode, "
+    "gradients and BN statistics after a training step included: akamaster's CIFAR ResNet-14 at 3 x 32 x 32 with option "
+    "A shortcuts (F.pad of the subsampled input, centred) and out += self.shortcut(x): option A written into a "
+    "preallocated zero buffer by slice assignment (clean), out.add(shortcut) whose sum is dropped "
+    "(residual_add_missing), the buffer filled from channel 0 and identity += out on the block's own input (the same "
+    "forward; the training step's backward raises on the in-place write) (described); dyhan0920's PyramidNet with "
+    "basic blocks (depth 14, alpha 24) adding torch.cat((shortcut, zeros), 1): the shortcut added in place into the "
+    "first channels as ReXNet does (clean), an SE gate applied by out.mul_ (squeeze_excitation), the slice taken from "
+    "the last channels (described); FasterNet at 3 x 64 x 64 whose partial convolution runs by torch.split / torch.cat: "
+    "forward_slicing with its clone in eval mode (clean), DARTS' in-place DropPath_ (stochastic_depth), the eval-mode "
+    "slicing without the clone, which rewrites the block's shortcut (described); BigGAN's residual discriminator at 3 "
+    "x 32 x 32 without spectral norm: nn.ReLU(inplace=True) on fresh tensors (clean), LeakyReLU(0.2) "
+    "(activation_function), the preactivated block's first ReLU through the in-place module ('NOT TODAY SATAN', "
+    "described); RepDistiller's CIFAR ResNet-14 returning ([f0, f1_pre, f2_pre, f3_pre, f4], logits): preact = "
+    "out.clone() before an in-place ReLU (clean), an in-place dropout after each add (dropout), preact = out followed by "
+    "the block's in-place ReLU, every returned pre-activation feature activated (described) "
+    "(tests/fixtures/heldout/batch100_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

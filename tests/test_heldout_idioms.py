@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred parts: ``heldout`` to
-``heldout99`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and one parts: ``heldout``
+to ``heldout100`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -375,7 +375,12 @@ mode only);
 gradient-reversal autograd Function, SimSiam with its stop-gradient on a small ResNet, muzero-general's residual
 networks unrolled in forward with the gradient into the dynamics halved by a tensor hook, a CIFAR ResNet whose stem and
 stages run under torch.utils.checkpoint), compared with the user's own unedited builder: refactors, named variants and
-single mistakes seen in the backward pass alone) and
+single mistakes seen in the backward pass alone);
+``heldout100`` in-place operations and aliasing inside residual networks (akamaster's option A CIFAR ResNet with its
+shortcut written into a zero buffer and its adds written in place, PyramidNet's zero-padded shortcut added into a slice
+of the output, FasterNet's partial convolution by slice assignment with and without its clone, BigGAN's residual
+discriminator with in-place ReLUs, RepDistiller's pre-activation features aliased by an in-place ReLU), compared with
+the user's own unedited builder: refactors, named variants and single mistakes that rewrite a tensor still in use) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -1907,6 +1912,7 @@ def test_manifest_is_consistent() -> None:
         "heldout97": 16,
         "heldout98": 16,
         "heldout99": 16,
+        "heldout100": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
