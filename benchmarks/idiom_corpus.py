@@ -101,6 +101,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout98``: stochastic regularization and training tricks written inside residual networks;
 ``heldout99``: residual networks whose gradients are shaped by the model's own code;
 ``heldout100``: in-place operations and aliasing inside residual networks); an idiom's
+``heldout101``: stateful forwards and first-call initialisation in residual networks); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2168,6 +2169,26 @@ PART_NOTES = {
     "(wrong name pre_activation and 'ReLU moved across the add' for the in-place first ReLU that rewrites the "
     "shortcut; expected described at blocks 1 .. 3); the test of it, which builds the candidate on meta, misses the "
     "same four.",
+    "heldout101": "stateful forwards and first-call initialisation in residual networks, each against the user's own "
+    "unedited builder in the same file, the first and a second call compared as well as eval mode after them: a CIFAR "
+    "ResNet at 3 x 32 x 32 (a 3x3 stem, one BasicBlock per stage at 16 / 32 / 64) whose every norm is "
+    "rosinality/glow-pytorch's ActNorm (loc and scale set on the first forward from that batch's mean and unbiased std, "
+    "a uint8 initialized buffer checked by .item() and set by fill_(1)): the statistics over the map's own dims by "
+    "torch.mean / torch.std (clean), BatchNorm2d for every ActNorm (normalization_layer), the scale from the "
+    "population std, the flag never set (every later call re-initialising) and the flag a plain Python attribute (a "
+    "model given the builder's weights re-initialises and overwrites them) (described); d2l's ResNet at quarter width "
+    "on 3 x 64 x 64 with every layer lazy (LazyConv2d with default biases, LazyBatchNorm2d, a 1x1 LazyConv2d shortcut "
+    "without norm, LazyLinear), returned unmaterialised: eager layers with their in-channels written out and a dry run "
+    "under no_grad in eval mode inside the builder (clean), bias=False on the convs before the norms "
+    "(conv_bias_before_bn); the same CIFAR ResNet on the user's BatchNorm written from scratch (moving_mean / "
+    "moving_var buffers updated in forward, the unbiased variance for the moving one): nn.BatchNorm2d (clean), Keras' "
+    "eps 1e-3 and momentum 0.01 (keras_batchnorm), the moving variance from the biased batch variance and d2l's "
+    "torch.is_grad_enabled() switch for self.training (described); a Rainbow Q-network at 3 x 64 x 64 (the IMPALA "
+    "CNN's ConvSequences at 16 / 32 / 32 under a dueling head of Kaixhin/Rainbow's factorised NoisyLinear layers, the "
+    "noise drawn by reset_noise() into buffers and kept, mu alone in eval): the factor vectors in non-persistent "
+    "buffers with the outer product formed in forward (clean), openai's ImpalaCNN batch_norm=True "
+    "(normalization_layer), no eval branch and reset_noise() in every training forward (described) "
+    "(tests/fixtures/heldout/batch101_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
