@@ -2188,7 +2188,22 @@ PART_NOTES = {
     "noise drawn by reset_noise() into buffers and kept, mu alone in eval): the factor vectors in non-persistent "
     "buffers with the outer product formed in forward (clean), openai's ImpalaCNN batch_norm=True "
     "(normalization_layer), no eval branch and reset_noise() in every training forward (described) "
-    "(tests/fixtures/heldout/batch101_*.py).",
+    "(tests/fixtures/heldout/batch101_*.py). First measurement (at 0e213c1): 7 of 16 right, twins 13 of 16 clean, "
+    "swapped 2 of 4; missed: three false 'no difference', each compared clean: actnorm_flag_attribute (the ActNorm flag "
+    "a plain attribute, so a model given the builder's weights re-initialises and overwrites them; expected described "
+    "at the ActNorms or the model), scratch_bn_biased_moving_var (the moving variance from the biased batch variance: "
+    "eval after training 0.64 off; expected described at the norms), noisy_resample_each_forward (a fresh noise draw "
+    "in every training forward: two calls on the same frames differ; expected described at the noisy layers); "
+    "d2l_eager_modules, d2l_dry_run_in_builder, d2l_conv_no_bias (compare() raises ValueError 'Attempted to use an "
+    "uninitialized parameter' on the lazy reference returned unmaterialised; its twin, swapped too); "
+    "scratch_bn_torch_module (normalization_layer, extra_module_in_blocks, repeated_in_blocks and a "
+    "described_difference for nn.BatchNorm2d against the BatchNorm written from scratch; expected clean), "
+    "scratch_bn_keras_defaults (a described_difference 'weights computed otherwise in forward', add(0.001) for "
+    "add(1e-05) before the sqrt, the momentum not said; expected keras_batchnorm, swapped the same), "
+    "noisy_no_eval_branch (parameters_computed_in_forward, a name the judge does not take as a description, beside a "
+    "right described_difference at the head; expected described); the test of it, which builds the candidate on "
+    "meta, misses those nine and actnorm_mean_std_dims (a described_difference 'mean dims (0, 2, 3) where the "
+    "reference has (1,)' for the same statistics over the map's own dims; expected clean).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
@@ -2234,6 +2249,7 @@ def render(part: str, rows: list[dict[str, Any]], facts: dict[str, Any]) -> str:
         "heldout90 12 of 16, heldout91 11 of 16, heldout92 15 of 16, heldout93 15 of 16, heldout94 12 of 16,",
         "heldout95 9 of 16, heldout96 13 of 16, heldout97 11 of 16, heldout98 12 of 16, heldout99 7 of 16,",
         "heldout100 12 of 16 right (1,143 of 1,578 in all, 72%).",
+        "heldout101 7 of 16 right (1,138 of 1,578 in all, 72%).",
         "Every held-out part was then used to improve the tool (each miss fixed by a mechanism with its own test, or kept as a stated",
         "disagreement), so the numbers",
         "below are after that work;",
