@@ -102,6 +102,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout99``: residual networks whose gradients are shaped by the model's own code;
 ``heldout100``: in-place operations and aliasing inside residual networks); an idiom's
 ``heldout101``: stateful forwards and first-call initialisation in residual networks); an idiom's
+``heldout102``: eval-mode and inference-time behaviour written inside residual networks); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2204,6 +2205,22 @@ PART_NOTES = {
     "right described_difference at the head; expected described); the test of it, which builds the candidate on "
     "meta, misses those nine and actnorm_mean_std_dims (a described_difference 'mean dims (0, 2, 3) where the "
     "reference has (1,)' for the same statistics over the map's own dims; expected clean).",
+    "heldout102": "eval-mode and inference-time behaviour written inside residual networks, each against the user's "
+    "own unedited builder in the same file, every non-clean edit seen in one mode only (train or eval): a CIFAR ResNet "
+    "at 3 x 32 x 32 (a 3x3 stem, one BasicBlock per stage at 16 / 32 / 64) whose mmdetection-style train(mode) override "
+    "puts every _BatchNorm back in eval mode after super().train(mode) (norm_eval): the override applying the classic "
+    "set_bn_eval helper (clean), DETR's FrozenBatchNorm2d (normalization_layer), the BNs frozen once at the end of "
+    "__init__ with no override (undone by the first model.train()) and the stem's bn1 left out of the override "
+    "(described; training mode); the same ResNet averaging the logits of the image and of x.flip(3) inside forward when "
+    "not training: the two views as one batch (clean), the softmax posteriors averaged (softmax_output), the mirror "
+    "along the height (described; eval mode) and every BN at momentum=None (described; the running statistics after a "
+    "step); the same ResNet with a Monte-Carlo dropout head (F.dropout(feat, 0.25, training=True), the mean of four "
+    "passes of the head in eval mode): an nn.Dropout kept in training mode by a train(mode) override and the mask drawn "
+    "by hand (clean), training=self.training (dropout), one mask shared by the four passes (described; eval mode); a "
+    "quarter-width ResNet student at 3 x 64 x 64 with DeiT's fc and fc_dist heads ((x_cls, x_dist) in training, their "
+    "average at inference): the average by stack().mean(0) (clean), a softmax at inference (softmax_output), the class "
+    "head alone at inference (described; eval mode) and the pair returned swapped in training (described; training "
+    "mode) (tests/fixtures/heldout/batch102_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

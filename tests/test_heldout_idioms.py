@@ -4,6 +4,7 @@ a twin (the same code without the idiom) that must compare clean. One hundred an
 to ``heldout100`` (written after the detectors; expectations decided before the tool was run on them; the
 a twin (the same code without the idiom) that must compare clean. One hundred and one parts: ``heldout`` to
 ``heldout99``, ``heldout101`` (written after the detectors; expectations decided before the tool was run on them; the
+to ``heldout99`` and ``heldout102`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -388,6 +389,11 @@ set from the first batch, d2l's ResNet with every layer lazy, a CIFAR ResNet on 
 its moving averages updated in forward, a Rainbow Q-network of IMPALA residual stacks under NoisyLinear layers whose
 noise is drawn once into buffers), compared with the user's own unedited builder: refactors, named variants and single
 mistakes in the state a forward writes or a later call reads) and
+``heldout102`` eval-mode and inference-time behaviour written inside residual networks (an mmdetection-style
+norm_eval train(mode) override keeping the BatchNorms in eval mode while training, flip test-time augmentation inside
+forward when not training, a Monte-Carlo dropout head kept on and averaged at inference, DeiT's class and distillation
+heads returned in training and averaged at inference), compared with the user's own unedited builder: refactors, named
+variants and single mistakes, each seen in one mode only) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -2041,6 +2047,7 @@ def test_manifest_is_consistent() -> None:
         "heldout99": 16,
         "heldout100": 16,
         "heldout101": 16,
+        "heldout102": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
