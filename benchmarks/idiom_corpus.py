@@ -103,6 +103,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout100``: in-place operations and aliasing inside residual networks); an idiom's
 ``heldout101``: stateful forwards and first-call initialisation in residual networks); an idiom's
 ``heldout102``: eval-mode and inference-time behaviour written inside residual networks); an idiom's
+``heldout103``: residual networks whose forward depends on the input's size or batch); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2230,6 +2231,24 @@ PART_NOTES = {
     "mcdrop_train_override (dropout: the nn.Dropout the train(mode) override keeps on in eval mode read as off there; "
     "expected clean), mcdrop_bernoulli_mask (dropout and two described_difference for the mask drawn by hand, the same "
     "draws as F.dropout; expected clean); the test of it, which builds the candidate on meta, misses the same five.",
+    "heldout103": "residual networks whose forward depends on the input's size or batch, each against the user's own "
+    "unedited builder in the same file: a narrow torchvision-layout ResNet at 3 x 64 x 64 (a 7x7 stride-2 stem, the max "
+    "pool only for inputs wider than 32 px, read on the input before the stem; one BasicBlock per stage at 8 / 16 / 32 "
+    "/ 64; d2l's global pool F.avg_pool2d(x, kernel_size=x.size()[2:])): nn.AdaptiveAvgPool2d(1) (clean), "
+    "pretrainedmodels' AvgPool2d(7, stride=1) on the 2 x 2 map (pool_larger_than_feature_map), the map flattened into "
+    "Linear(256, 10) with no pool (fixed_size_head), the size test moved below the stem, so inputs of 33 to 64 px lose "
+    "the pool (described); a narrow ResNet-D at 3 x 52 x 52 (shortcuts nn.AvgPool2d(2, 2, ceil_mode=True, "
+    "count_include_pad=False) + 1x1 conv + BN; odd maps where layer2 and layer3 begin): count_include_pad at its default "
+    "(clean), torchvision's strided 1x1 projection (resnet_d_avg_pool_shortcut), a floor-mode pool with the shortcut "
+    "stretched back by F.interpolate where the shapes disagree and ceil_mode=True on the stem's padded max pool "
+    "(described, each the same function at input sizes without odd / with odd maps); a residual segmentation network "
+    "at 3 x 40 x 40 padding its input to a multiple of 32 in forward and cropping its upsampled scores back: the pad as "
+    "-H % 32 and the crop by narrow (clean), timm's Conv2dSame for every 3x3 conv (tf_same_padding), the pad written "
+    "32 - H % 32 without its outer modulo, compared at 64 px (described); a CIFAR ResNet at 3 x 32 x 32 whose "
+    "BatchNorm1d MLP head uses the running statistics for a batch of one in training: the head toggled to eval and "
+    "back, the network run in eval on the sample duplicated (clean), LayerNorm (normalization_layer), the BatchNorm1d "
+    "skipped for a batch of one and a zero row padded to a batch of one (described, each at batch 1 only) "
+    "(tests/fixtures/heldout/batch103_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

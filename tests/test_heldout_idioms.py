@@ -5,6 +5,8 @@ to ``heldout100`` (written after the detectors; expectations decided before the 
 a twin (the same code without the idiom) that must compare clean. One hundred and one parts: ``heldout`` to
 ``heldout99``, ``heldout101`` (written after the detectors; expectations decided before the tool was run on them; the
 to ``heldout99`` and ``heldout102`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and one parts: ``heldout`` to
+``heldout99`` and ``heldout103`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -394,6 +396,12 @@ norm_eval train(mode) override keeping the BatchNorms in eval mode while trainin
 forward when not training, a Monte-Carlo dropout head kept on and averaged at inference, DeiT's class and distillation
 heads returned in training and averaged at inference), compared with the user's own unedited builder: refactors, named
 variants and single mistakes, each seen in one mode only) and
+``heldout103`` residual networks whose forward depends on the input's size or batch (a narrow ResNet keeping its max
+pool for inputs wider than 32 px and pooling globally by F.avg_pool2d(x, kernel_size=x.size()[2:]), a narrow ResNet-D
+with ceil-mode average-pool shortcuts at an input size with odd maps, a residual segmentation network padding its
+input to a multiple of 32 and cropping back, a CIFAR ResNet whose BatchNorm1d head falls back to running statistics
+for a batch of one), compared with the user's own unedited builder: refactors, named variants and single mistakes,
+several of them seen at some input sizes or batch sizes only) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -2090,6 +2098,7 @@ def test_manifest_is_consistent() -> None:
         "heldout100": 16,
         "heldout101": 16,
         "heldout102": 16,
+        "heldout103": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
