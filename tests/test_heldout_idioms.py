@@ -1,12 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and one parts: ``heldout``
-to ``heldout100`` (written after the detectors; expectations decided before the tool was run on them; the
-a twin (the same code without the idiom) that must compare clean. One hundred and one parts: ``heldout`` to
-``heldout99``, ``heldout101`` (written after the detectors; expectations decided before the tool was run on them; the
-to ``heldout99`` and ``heldout102`` (written after the detectors; expectations decided before the tool was run on them; the
-a twin (the same code without the idiom) that must compare clean. One hundred and one parts: ``heldout`` to
-``heldout99`` and ``heldout103`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and four parts: ``heldout`` to
+``heldout103`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -385,7 +380,7 @@ single mistakes seen in the backward pass alone);
 shortcut written into a zero buffer and its adds written in place, PyramidNet's zero-padded shortcut added into a slice
 of the output, FasterNet's partial convolution by slice assignment with and without its clone, BigGAN's residual
 discriminator with in-place ReLUs, RepDistiller's pre-activation features aliased by an in-place ReLU), compared with
-the user's own unedited builder: refactors, named variants and single mistakes that rewrite a tensor still in use) and
+the user's own unedited builder: refactors, named variants and single mistakes that rewrite a tensor still in use);
 ``heldout101`` stateful forwards and first-call initialisation in residual networks (a CIFAR ResNet on Glow's ActNorm
 set from the first batch, d2l's ResNet with every layer lazy, a CIFAR ResNet on a BatchNorm written from scratch with
 its moving averages updated in forward, a Rainbow Q-network of IMPALA residual stacks under NoisyLinear layers whose
@@ -395,7 +390,7 @@ mistakes in the state a forward writes or a later call reads) and
 norm_eval train(mode) override keeping the BatchNorms in eval mode while training, flip test-time augmentation inside
 forward when not training, a Monte-Carlo dropout head kept on and averaged at inference, DeiT's class and distillation
 heads returned in training and averaged at inference), compared with the user's own unedited builder: refactors, named
-variants and single mistakes, each seen in one mode only) and
+variants and single mistakes, each seen in one mode only);
 ``heldout103`` residual networks whose forward depends on the input's size or batch (a narrow ResNet keeping its max
 pool for inputs wider than 32 px and pooling globally by F.avg_pool2d(x, kernel_size=x.size()[2:]), a narrow ResNet-D
 with ceil-mode average-pool shortcuts at an input size with odd maps, a residual segmentation network padding its
