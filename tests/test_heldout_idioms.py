@@ -1473,11 +1473,6 @@ NOT_YET: dict[str, str] = {
     "each preactivated DBlock through the in-place activation module (h = self.activation(x), 'NOT TODAY SATAN'): "
     "the same ReLU at the same place, but it rewrites x, so the shortcut of blocks 1 .. 3 reads relu(x) (51.0 apart "
     "in train and eval) (expected described at blocks.1.0 .. blocks.3.0)",
-    "repd_preact_inplace_relu": "no mismatch and no finding (the comparison is clean; the same under this test on "
-    "meta and in the corpus run with values) for RepDistiller's last ReLU through the block's nn.ReLU(inplace=True) "
-    "after preact = out: the ReLU rewrites the tensor preact names, so the returned f1_pre, f2_pre and f3_pre are the "
-    "activated maps (10.1 / 19.7 / 21.3 apart in eval in float64; f0, f4 and the logits equal): an in-place op on a "
-    "tensor the model also returns not seen, a false 'no difference' (expected described at layer?.? or the outputs)",
     # heldout101, first run at 0e213c1 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 7 of 16 right in the corpus run, 6 of 16 under this test;
     # twins 13 of 16 clean; swapped 2 of 4). Three false 'no difference': actnorm_flag_attribute,

@@ -15,12 +15,13 @@ checks, porting and training, so that all of them look at the same tensor:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import torch
 
 from resnet_verify.errors import UsageError
+from resnet_verify.tracing.records import OpRecord
 
 DEFAULT_KEYS = ("logits", "out")
 
@@ -54,6 +55,28 @@ def other_tensors(output: Any, chosen: torch.Tensor | None) -> list[torch.Tensor
     if isinstance(output, (tuple, list)):
         return [t for item in output for t in other_tensors(item, chosen)]
     return []
+
+
+def side_outputs(
+    producer: dict[int, int], ops: Sequence[OpRecord], output: Any, chosen: torch.Tensor | None
+) -> tuple[int, ...]:
+    """The ops that made the other tensors the forward returns (an auxiliary head's logits). A tensor
+    the prediction is computed from (the pooled features returned beside the logits) is no extra
+    output: it only shows a step of the same network."""
+    made = {producer.get(id(t), -1) for t in other_tensors(output, chosen)} - {-1}
+    seen: set[int] = set()
+    todo = [producer.get(id(chosen), -1)] if chosen is not None else []
+    while todo:
+        i = todo.pop()
+        if i >= 0 and i not in seen:
+            seen.add(i)
+            todo.extend(ops[i].inputs)
+    return tuple(sorted(p for p in made if p >= 0 and p not in seen))
+
+
+def taps(producer: dict[int, int], output: Any, chosen: torch.Tensor | None) -> tuple[int, ...]:
+    """The op that made each other tensor the forward returns, in order (-1 where none did)."""
+    return tuple(producer.get(id(t), -1) for t in other_tensors(output, chosen))
 
 
 def _describe(output: Any) -> str:
@@ -99,7 +122,7 @@ def select_output(output: Any, key: str | None = None) -> torch.Tensor | None:
     return _first_tensor(output)
 
 
-__all__ = ["DEFAULT_KEYS", "select_output"]
+__all__ = ["DEFAULT_KEYS", "other_tensors", "select_output", "side_outputs", "taps"]
 
 
 def no_tensor_error(model_name: str) -> UsageError:

@@ -294,6 +294,9 @@ class Trace:
     repairs: tuple[Repair, ...] = ()  # bools read as ints on the traced copy after a crash (repairs.py)
     output_op: int | None = None  # the op that made the prediction (None: not recorded, e.g. Keras)
     grad_off: tuple[GradOff, ...] = ()  # where the user's forward turned gradients off
+    # the ops that made every other tensor the forward returns, in the order returned (-1: no op made it):
+    # features returned beside the prediction, whose place a refactor must keep (verify/returned_taps.py)
+    taps: tuple[int, ...] = ()
 
     @property
     def total_params(self) -> int:

@@ -32,6 +32,7 @@ from resnet_verify.specs.usercode import (
     strip_reparametrizations,
     unwrap,
 )
+from resnet_verify.tracing import outputs as returned_tensors
 from resnet_verify.tracing.batch_folds import unfold_batches
 from resnet_verify.tracing.buffer_values import holds_flags, small_buffer_values
 from resnet_verify.tracing.crashes import crash_record
@@ -40,7 +41,7 @@ from resnet_verify.tracing.flop_mode import FlopCount
 from resnet_verify.tracing.grad_mode import GradModeWatch
 from resnet_verify.tracing.hand_spectral import read_spectral_norms
 from resnet_verify.tracing.module_hooks import ModuleHooks, Sites
-from resnet_verify.tracing.outputs import other_tensors, select_output
+from resnet_verify.tracing.outputs import select_output
 from resnet_verify.tracing.parallel_passes import fold_parallel_passes
 from resnet_verify.tracing.recorder import Recorder, shape_of
 from resnet_verify.tracing.records import (
@@ -333,19 +334,21 @@ def _repaired(model: nn.Module, shape: Shape, run: _Run, **kwargs: Any) -> tuple
     return run, repairs
 
 
-def _side_outputs(recorder: Recorder, output: Any, chosen: torch.Tensor | None) -> tuple[int, ...]:
-    """The ops that made the other tensors the forward returns (an auxiliary head's logits). A tensor
-    the prediction is computed from (the pooled features returned beside the logits) is no extra
-    output: it only shows a step of the same network."""
-    made = {recorder.producer.get(id(t), -1) for t in other_tensors(output, chosen)} - {-1}
-    seen: set[int] = set()
-    todo = [recorder.producer.get(id(chosen), -1)] if chosen is not None else []
-    while todo:
-        i = todo.pop()
-        if i >= 0 and i not in seen:
-            seen.add(i)
-            todo.extend(recorder.ops[i].inputs)
-    return tuple(sorted(p for p in made if p >= 0 and p not in seen))
+def _returned(
+    run: _Run, chosen: torch.Tensor | None, ran: bool
+) -> tuple[int | None, tuple[int, ...], tuple[int, ...]]:
+    """The ops that made the prediction, the side outputs and every other returned tensor."""
+    made = run.recorder.producer
+    output_op = made.get(id(chosen)) if chosen is not None else None
+    if not ran:
+        return output_op, (), ()
+    side = returned_tensors.side_outputs(made, run.recorder.ops, run.output, chosen)
+    return output_op, side, returned_tensors.taps(made, run.output, chosen)
+
+
+def _check_device(device: str) -> None:
+    if device not in ("auto", "meta", "cpu"):
+        raise ValueError(f"device must be auto, meta or cpu, not {device!r}")
 
 
 def _crash(run: _Run, shape: Shape) -> Crash | None:
@@ -395,16 +398,15 @@ def trace(
     folded): only for a model the caller built for this trace alone.
     ``output_key`` picks the prediction out of a non-tensor output (see ``tracing.outputs``).
     ``device``: ``meta`` or ``cpu`` (a real copy; only for a model whose tensors are on the CPU);
-    ``auto`` picks the cheaper (see ``CPU_TRACE_MAX_INPUT``). The trace is the same either way.
-    Wrappers (DataParallel, ``torch.compile``) are traced as the model they wrap."""
+    ``auto`` picks the cheaper (see ``CPU_TRACE_MAX_INPUT``; a model reading its own flag buffers is
+    traced as built, on CPU). Wrappers (DataParallel, ``torch.compile``) are traced as the model they wrap."""
     shape = normalize_input_shape(input_shape)
     if any((cls.__module__ or "").split(".", 1)[0] == "keras" for cls in type(model).__mro__):
         from resnet_verify.tracing.keras_layers import trace_keras  # Keras layers, not torch ops
 
         return trace_keras(model, shape)
     model = unwrap(model)
-    if device not in ("auto", "meta", "cpu"):
-        raise ValueError(f"device must be auto, meta or cpu, not {device!r}")
+    _check_device(device)
     first = _traced_run(
         model, shape, owned=owned, real_fallback_max_elements=real_fallback_max_elements, device=device
     )
@@ -417,8 +419,7 @@ def trace(
     ops = _canonical_ops(run)
     params = as_written(member_params(_param_infos(run.model), run.vmap_slices), repairs)
     ops = read_spectral_norms(ops, params)
-    output_op = run.recorder.producer.get(id(chosen)) if chosen is not None else None
-    side_outputs = _side_outputs(run.recorder, run.output, chosen) if crash is None else ()
+    output_op, side_outputs, taps = _returned(run, chosen, crash is None)
     returned = (*([output_op] if output_op is not None else []), *side_outputs)
     crashed_in = tuple(run.recorder.stack) if crash is not None else ()
     structure = find_structure(ops, params, shape, crashed_in, returned)
@@ -437,6 +438,7 @@ def trace(
         side_outputs=side_outputs,
         output_op=output_op,
         grad_off=run.grad_off,
+        taps=taps,
         regularizers=_regularizers(run, shape, ops, structure, crash is None),
         repairs=repairs,
     )

@@ -29,7 +29,8 @@ from resnet_verify.verify.align import (
     significant,
 )
 from resnet_verify.verify.arrangement import rearranged
-from resnet_verify.verify.crash import crash_mismatch, repair_mismatches
+from resnet_verify.verify.beyond_layers import beyond_layers
+from resnet_verify.verify.crash import crash_mismatch
 from resnet_verify.verify.data_moves import equal_moves
 from resnet_verify.verify.dataflow_edges import FIELD as EDGE_FIELD
 from resnet_verify.verify.dataflow_edges import rewired
@@ -46,8 +47,6 @@ from resnet_verify.verify.diff_support import (
     reading,
     squeezed,
 )
-from resnet_verify.verify.gradient_diff import gradient_mismatches
-from resnet_verify.verify.inplace_backward import inplace_mismatches
 from resnet_verify.verify.inplace_skip import reword_inplace_skips
 from resnet_verify.verify.linear_rows import one_linear
 from resnet_verify.verify.lost_skips import own_ops_in_head, skip_mismatch
@@ -58,7 +57,6 @@ from resnet_verify.verify.moved_otherwise import moved_otherwise
 from resnet_verify.verify.param_totals import parameter_totals
 from resnet_verify.verify.per_frame import per_frame
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
-from resnet_verify.verify.regularizer_diff import regularizer_mismatches
 from resnet_verify.verify.shape_values import map_size_values
 from resnet_verify.verify.sharing import shared_parameter_mismatches
 
@@ -439,11 +437,5 @@ def diff(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
     layers = map_size_values(
         moved_blocks(ref, cand, reword_inplace_skips(ref, cand, _Differ(ref, cand).run(pairs), pairs))
     )
-    found = (
-        layers
-        + regularizer_mismatches(ref, cand, pairs, layers)
-        + gradient_mismatches(ref, cand, pairs)
-        + inplace_mismatches(ref, cand, pairs)
-        + repair_mismatches(ref, cand)
-    )
+    found = layers + beyond_layers(ref, cand, pairs, layers)
     return found + parameter_totals(ref, cand, found)

@@ -18,6 +18,7 @@ from resnet_verify.verify.patterns.context import Context
 from resnet_verify.verify.patterns.op_phrases import extra_op_phrase, extra_ops_phrase
 from resnet_verify.verify.records import Mismatch, MismatchKind, Region
 from resnet_verify.verify.regularizer_diff import calls_differ
+from resnet_verify.verify.returned_taps import FIELD as RETURNED
 
 _WHERE = {
     Region.MAIN: "main path",
@@ -72,6 +73,8 @@ def _wiring(m: Mismatch, ctx: Context, place: str) -> str | None:
         side, name = ("candidate", m.actual) if m.actual is not None else ("reference", m.expected)
         return (f"the {side}'s {_layer(m, ctx)} runs in a custom autograd Function ({name}): its gradient is "
                 f"that Function's own backward, not autograd's ({place})")  # fmt: skip
+    if m.field == RETURNED:
+        return f"a returned feature is {m.actual} where the reference returns {m.expected} ({place})"
     if m.field == DEAD_FIELD:
         side = "candidate" if m.actual is False else "reference"
         return f"the {side}'s {_layer(m, ctx)} computed but its result never used ({place})"
@@ -156,6 +159,11 @@ def action(m: Mismatch) -> str:
         return "run the module the reference runs (the flag or branch that picks between them)"
     if m.field == "custom_backward":
         return "call the layer itself as the reference does (the Function changes only what training sees)"
+    if m.field == RETURNED:
+        return (
+            "return the tensor the reference returns: keep a copy before an in-place op (preact = out.clone()) or "
+            "take the feature where the reference takes it"
+        )
     if m.field == DEAD_FIELD:
         return "use the op's result as the reference does (assign it: x = layer(x), and read x after it)"
     if m.field == MOVED_BLOCK:
