@@ -1600,17 +1600,7 @@ NOT_YET: dict[str, str] = {
     "for the pad to a multiple of 32 written 32 - H % 32 without its outer % 32: at 64 px the root's F.pad adds 32 rows "
     "and columns of zeros where the builder's adds none, read as the stem conv's own padding (outputs differ by 8.0e3 "
     "in float64) (expected described at the root's forward)",
-    "batch1_skip_bn_at_one": "no mismatch and no finding (the comparison is clean) for if h.size(0) > 1: h = "
-    "self.bn(h) in the MLP head, where the builder normalises a training batch of one with the running statistics and "
-    "calls self.bn otherwise: a batch of one is not normalised at all, in eval and in training (at batch 1 in float64 "
-    "eval outputs differ by 1.5e4, training outputs by 5.0, the BatchNorm1d's weight and bias get no gradient; 0 at batch "
-    "2 and 5): the batch-size branch not seen (expected described at the head)",
-    "batch1_zero_row_pad": "no mismatch and no finding (the comparison is clean) for a batch of one padded with a zero "
-    "row before the MLP head and the first row kept (torch.cat((x, torch.zeros_like(x)), 0) ... [0].unsqueeze(0)), "
-    "where the builder normalises a training batch of one with the running statistics: in training the BatchNorm1d "
-    "normalises the sample against the zero row's image and moves its running statistics (at batch 1 in float64 "
-    "training outputs differ by 2.9, gradients by 6.1, running statistics by 1.4; eval the same within rounding; 0 at "
-    "batch 2 and 5): the batch-size branch not seen (expected described at the head)",
+
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a

@@ -345,18 +345,41 @@ def functions_agree(sides: Sides, input_shape: Sequence[int]) -> Agreement:
     """Eval outputs, train outputs, gradients and norm statistics, then eval outputs at a larger input.
     A side that raises (a model that casts to float32 inside, a backward it cannot run) decides nothing.
     Warnings the models raise are theirs, never the answer's: it is the same under ``-W error``."""
-    shape = (2, *(int(s) for s in input_shape[1:]))
+    traced = tuple(int(s) for s in input_shape)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return _functions_agree(sides, shape)
+        return _functions_agree(sides, (2, *traced[1:]), traced)
 
 
-def _functions_agree(sides: Sides, shape: tuple[int, ...]) -> Agreement:
+def _traced_agrees(sides: Sides, traced: tuple[int, ...]) -> bool:
+    """Eval outputs at the batch the structure was traced at: a forward that branches on its batch size
+    (``if h.size(0) > 1: h = self.bn(h)``) is what the trace saw there, whatever two samples show."""
+    x = torch.randn(traced, generator=torch.Generator().manual_seed(SEED + 7), dtype=torch.float64)
+    for model in (sides.reference, sides.candidate):
+        set_training(model, False)
+    with torch.no_grad():
+        return outputs_close(_run(sides.reference, x.clone(), SEED), _run(sides.candidate, x.clone(), SEED))
+
+
+def _train_agrees_if_runs(sides: Sides, traced: tuple[int, ...]) -> bool:
+    """Training at the traced batch, where both sides run it (a BatchNorm1d on a batch of one raises in
+    training: then the batch decides nothing)."""
     try:
+        return _train_agrees(sides, traced)
+    except Exception:
+        return True
+
+
+def _functions_agree(sides: Sides, shape: tuple[int, ...], traced: tuple[int, ...]) -> Agreement:
+    try:
+        if traced != shape and not _traced_agrees(sides, traced):
+            return Agreement.DIFFERENT
         first = _eval_agrees(sides, shape, SEED, optional=False)
         if first is not Agreement.SAME:
             return first
         if not _train_agrees(sides, shape):
+            return Agreement.DIFFERENT
+        if traced != shape and not _train_agrees_if_runs(sides, traced):
             return Agreement.DIFFERENT
         return _eval_agrees(sides, _larger(shape), SEED + 3, optional=True)
     except Exception:
