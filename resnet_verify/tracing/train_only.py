@@ -93,16 +93,21 @@ def _reads_training(cls: type) -> bool:
 
 def branches_on_training(model: nn.Module) -> bool:
     """Some user class reads a ``training`` flag (torch's own layers handle theirs)."""
+    return bool(training_readers(model))
+
+
+def training_readers(model: nn.Module) -> list[str]:
+    """The modules (paths, the root "") of a user class that reads a ``training`` flag, in module order."""
     # a branch may be inherited; a norm layer's own (timm's BatchNormAct2d: batch statistics) is torch's
-    classes = {
-        c
-        for m in model.modules()
+    return [
+        path
+        for path, m in model.named_modules()
         if not isinstance(m, nn.modules.batchnorm._NormBase)
-        for c in type(m).__mro__
-    }
-    return any(
-        c is not object and not (c.__module__ or "").startswith(_OWN) and _reads_training(c) for c in classes
-    )
+        and any(
+            c is not object and not (c.__module__ or "").startswith(_OWN) and _reads_training(c)
+            for c in type(m).__mro__
+        )
+    ]
 
 
 def _drawn_p(name: str, args: Any, kwargs: dict) -> float | None:

@@ -25,6 +25,7 @@ from resnet_verify.verify.diff import diff
 from resnet_verify.verify.head_at_size import head_at_map_size
 from resnet_verify.verify.hidden_backward import backward_differs
 from resnet_verify.verify.hidden_constants import constants_differ
+from resnet_verify.verify.hidden_training import training_differs
 from resnet_verify.verify.locate import locate_values
 from resnet_verify.verify.patterns import explain
 from resnet_verify.verify.patterns.family import keep_for_verdict
@@ -270,7 +271,8 @@ def compare(
     )
     comparison = spelled_otherwise(candidate, reference, comparison)
     found = constants_differ(candidate, reference, comparison)
-    return _explained(comparison, found or backward_differs(candidate, reference, comparison))
+    found = found or backward_differs(candidate, reference, comparison)
+    return _explained(comparison, found or training_differs(candidate, reference, comparison))
 
 
 def _explained(comparison: Comparison, found: Sequence[Mismatch]) -> Comparison:

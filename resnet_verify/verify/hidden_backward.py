@@ -29,9 +29,16 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from resnet_verify.specs.usercode import model_output, set_training, train_as_built, unwrap
+from resnet_verify.specs.usercode import model_output, set_training, train_as_built
 from resnet_verify.tracing.train_only import branches_on_training
-from resnet_verify.verify.numeric_sides import SEED, Sides, build_sides, runnable_side_by_side, tensors
+from resnet_verify.verify.numeric_sides import (
+    SEED,
+    Sides,
+    build_sides,
+    built_on_meta,
+    runnable_side_by_side,
+    tensors,
+)
 from resnet_verify.verify.records import Comparison, Mismatch, MismatchKind, Region
 from resnet_verify.verify.same_function import RTOL, backward_seeded, flat_outputs, outputs_close
 
@@ -138,12 +145,6 @@ def _read(path: str) -> str:
         return ""
 
 
-def _on_meta(candidate: nn.Module) -> bool:
-    """A candidate built on meta (a test's shape-only build): the check is what the command line's real
-    build gets; a model of shapes alone is the trace's to judge."""
-    return any(t.is_meta for t in tensors(unwrap(candidate)).values())
-
-
 def _listed(names: list[str]) -> str:
     if len(names) <= 2 * _LISTED:
         return ", ".join(names)
@@ -170,7 +171,7 @@ def backward_differs(
     """One mismatch where only the backward differs (see the module docstring), else none."""
     if comparison.mismatches or not runnable_side_by_side(comparison):
         return ()
-    if _on_meta(candidate):
+    if built_on_meta(candidate):
         return ()
     ref, cand = comparison.reference, comparison.candidate
     if not any(map(_shapes_gradients, (candidate, reference))):

@@ -56,6 +56,12 @@ def runnable_side_by_side(comparison: Comparison) -> bool:
     )
 
 
+def built_on_meta(candidate: nn.Module) -> bool:
+    """A candidate built on meta (a test's shape-only build): the numeric checks are what the command
+    line's real build gets; a model of shapes alone is the trace's to judge."""
+    return any(t.is_meta for t in tensors(unwrap(candidate)).values())
+
+
 def learned(name: str, t: torch.Tensor) -> bool:
     return (isinstance(t, nn.Parameter) and t.requires_grad) or name.rsplit(".", 1)[-1] in _STATISTICS
 

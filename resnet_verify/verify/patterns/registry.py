@@ -67,6 +67,7 @@ from resnet_verify.verify.patterns.stage_end import detect_stage_end_stride
 from resnet_verify.verify.patterns.state_update import detect_state_updates
 from resnet_verify.verify.patterns.stem import detect_cifar_stem
 from resnet_verify.verify.patterns.stride import detect_stride_placement
+from resnet_verify.verify.patterns.training_mode import detect_training_mode
 from resnet_verify.verify.patterns.uniform_setting import detect_uniform_setting
 from resnet_verify.verify.patterns.widths import detect_class_count, detect_widths
 from resnet_verify.verify.records import BlockPair, Finding, Mismatch, Region
@@ -81,6 +82,7 @@ DETECTORS: tuple[Detector, ...] = (
     # Right after the verdicts: it claims only regularizer mismatches, which no variant explains, and
     # must claim them before detectors that take every mismatch of a region (a fixed head's).
     detect_backward_only,  # a model-level gradient mismatch (verify/hidden_backward.py), no other rule's
+    detect_training_mode,  # a model-level training-forward mismatch (verify/hidden_training.py)
     detect_state_updates,  # layer state written in training (a buffer update): before the regularizers
     detect_regularizers,
     detect_cifar_stem,
