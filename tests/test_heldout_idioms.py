@@ -1490,24 +1490,6 @@ NOT_YET: dict[str, str] = {
     "copied and the builder's flags set; bayesiains/nflows#4, rosinality/glow-pytorch#6); fresh models agree on "
     "every call: the state a forward reads that a checkpoint does not carry not compared (expected described at the "
     "ActNorms or the model as a whole)",
-    "d2l_eager_modules": "compare() raises ValueError ('Attempted to use an uninitialized parameter in "
-    "<method 'detach' of "
-    "'torch._C.TensorBase' objects> ... When using LazyModules Call `forward` with a dummy batch to "
-    "initialize the parameters', raised in tracing/tracer.py's _meta_copy per the traceback) while tracing "
-    "the reference, d2l's lazy ResNet returned unmaterialised as its builder returns it (expected clean: the "
-    "same network with eager nn.Conv2d / BatchNorm2d / Linear)",
-    "d2l_dry_run_in_builder": "compare() raises ValueError ('Attempted to use an uninitialized parameter in "
-    "<method 'detach' of "
-    "'torch._C.TensorBase' objects> ... When using LazyModules Call `forward` with a dummy batch to "
-    "initialize the parameters', raised in tracing/tracer.py's _meta_copy per the traceback) while tracing "
-    "the reference, d2l's lazy ResNet returned unmaterialised as its builder returns it (expected clean: the "
-    "candidate materialised in its builder by a dry run under no_grad in eval mode)",
-    "d2l_conv_no_bias": "compare() raises ValueError ('Attempted to use an uninitialized parameter in "
-    "<method 'detach' of "
-    "'torch._C.TensorBase' objects> ... When using LazyModules Call `forward` with a dummy batch to "
-    "initialize the parameters', raised in tracing/tracer.py's _meta_copy per the traceback) while tracing "
-    "the reference, d2l's lazy ResNet returned unmaterialised as its builder returns it (expected "
-    "conv_bias_before_bn, held by the builder)",
     "scratch_bn_torch_module": "normalization_layer ('No normalization where the reference has BatchNorm (in the "
     "reference) ... 9 of the candidate's 9 BatchNorm layers have nothing in their place in the reference'), "
     "extra_module_in_blocks ('An extra BatchNorm in 3 blocks (in the reference)': div, mul, add), repeated_in_blocks "
@@ -1720,18 +1702,6 @@ NOT_YET_TWIN: dict[str, str] = {
     # heldout100, first run at d046b67: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout101, first run at 0e213c1: twins 13 of 16 clean (each twin the unedited builder itself): d2l's lazy
     # ResNet, returned unmaterialised, cannot be traced at all
-    "d2l_eager_modules": "compare() raises ValueError ('Attempted to use an uninitialized parameter in "
-    "<method 'detach' of "
-    "'torch._C.TensorBase' objects>') for d2l's lazy ResNet against itself, its LazyConv2d / LazyBatchNorm2d "
-    "/ LazyLinear parameters unmaterialised as the builder returns them",
-    "d2l_dry_run_in_builder": "compare() raises ValueError ('Attempted to use an uninitialized parameter in "
-    "<method 'detach' of "
-    "'torch._C.TensorBase' objects>') for d2l's lazy ResNet against itself, its LazyConv2d / LazyBatchNorm2d "
-    "/ LazyLinear parameters unmaterialised as the builder returns them",
-    "d2l_conv_no_bias": "compare() raises ValueError ('Attempted to use an uninitialized parameter in "
-    "<method 'detach' of "
-    "'torch._C.TensorBase' objects>') for d2l's lazy ResNet against itself, its LazyConv2d / LazyBatchNorm2d "
-    "/ LazyLinear parameters unmaterialised as the builder returns them",
     # heldout102, first run at a418095: twins 16 of 16 clean (each twin the unedited builder itself)
     # heldout103, first run at 5c8ecf4: twins 16 of 16 clean (each twin the unedited builder itself)
 }
@@ -1923,9 +1893,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout99, first run at 87100ee: 4 of 4
     # heldout100, first run at d046b67: 5 of 5
     # heldout101, first run at 0e213c1: 2 of 4
-    "d2l_conv_no_bias": "swapped: compare() raises ValueError ('Attempted to use an uninitialized parameter in "
-    "<method 'detach' of 'torch._C.TensorBase' objects>') for the lazy candidate and reference, as the "
-    "unswapped run (expected conv_bias_before_bn)",
     "scratch_bn_keras_defaults": "swapped: described_difference ('weights computed otherwise in forward': add(1e-05) "
     "against add(0.001) before the sqrt), as the unswapped run (expected keras_batchnorm)",
     # heldout102, first run at a418095: 3 of 4

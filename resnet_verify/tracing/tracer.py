@@ -40,6 +40,7 @@ from resnet_verify.tracing.custom_grad import keep_gradient_functions
 from resnet_verify.tracing.flop_mode import FlopCount
 from resnet_verify.tracing.grad_mode import GradModeWatch
 from resnet_verify.tracing.hand_spectral import read_spectral_norms
+from resnet_verify.tracing.lazy import has_lazy, materialized
 from resnet_verify.tracing.module_hooks import ModuleHooks, Sites
 from resnet_verify.tracing.outputs import select_output
 from resnet_verify.tracing.parallel_passes import fold_parallel_passes
@@ -346,9 +347,11 @@ def _returned(
     return output_op, side, returned_tensors.taps(made, run.output, chosen)
 
 
-def _check_device(device: str) -> None:
+def _prepared(model: nn.Module, shape: Shape, device: str, owned: bool) -> tuple[nn.Module, bool]:
+    """The model to trace: a lazy one as its first call makes it (tracing/lazy.py)."""
     if device not in ("auto", "meta", "cpu"):
         raise ValueError(f"device must be auto, meta or cpu, not {device!r}")
+    return (materialized(model, shape), False) if has_lazy(model) else (model, owned)
 
 
 def _crash(run: _Run, shape: Shape) -> Crash | None:
@@ -406,7 +409,7 @@ def trace(
 
         return trace_keras(model, shape)
     model = unwrap(model)
-    _check_device(device)
+    model, owned = _prepared(model, shape, device, owned)
     first = _traced_run(
         model, shape, owned=owned, real_fallback_max_elements=real_fallback_max_elements, device=device
     )

@@ -37,7 +37,9 @@ FIELD = "training_mode"
 # what a training forward runs that draws nothing the other side could draw in another order: a dropout-like
 # layer may be spelled otherwise (F.dropout against a bernoulli mask); a training-only stretch's calls and a
 # state update are compared call by call by the structure, so both sides run them alike
-_ALIKE = frozenset({RegularizerKind.STATE_UPDATE, RegularizerKind.EVAL_IN_TRAINING, RegularizerKind.TRAINING_ONLY})
+_ALIKE = frozenset(
+    {RegularizerKind.STATE_UPDATE, RegularizerKind.EVAL_IN_TRAINING, RegularizerKind.TRAINING_ONLY}
+)
 _SMALL = 32
 
 
