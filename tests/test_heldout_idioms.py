@@ -1566,11 +1566,6 @@ NOT_YET: dict[str, str] = {
     "window; the missing max pool ('stem: max pool after relu is missing in the candidate') found but claimed by no "
     "finding; for the max pool's size test moved below the stem conv (if x.size(-1) > 32 read on the halved map: "
     "inputs of 33 to 64 px lose the pool) (expected described at the root's forward and the pool)",
-    "avgdown_pool_default_count": "repeated_in_blocks ('avg pool count_include_pad True where the reference has False "
-    "(shortcut), in 3 blocks (layer2.0, layer3.0, layer4.0)') for nn.AvgPool2d(kernel_size=2, stride=2, "
-    "ceil_mode=True) with count_include_pad at its default: with padding 0 the flag changes no divisor, the border "
-    "window of the ceil-mode pool dividing by the pixels it covers either way (0 in float64 at 33 to 72 px, odd maps "
-    "included) (expected clean)",
     "autopad_same_conv": "tf_same_padding claims the four stride-2 convs and the stem conv, but 'stem: extra pad (pad) "
     "not in the reference' at the root is left unclaimed: the builder's pad to a multiple of 32 is merged into its stem "
     "conv's padding ('3x3 conv padding is (0, 1, 0, 1), expected (1, 25, 1, 25)') while the candidate's same pad stays "

@@ -191,10 +191,14 @@ def _max_pool(args: tuple, kwargs: dict) -> _Classified:
 
 
 def _avg_pool(args: tuple, kwargs: dict) -> _Classified:
+    window = _pool_window(args, kwargs)
+    # without padding no window reads a padded zero (a ceil-mode window past the border is clipped to the
+    # map either way): count_include_pad changes nothing there, so it reads as its default
+    unpadded = not any(window.get("padding", ()))
     return OpKind.AVG_POOL, {
-        **_pool_window(args, kwargs),
+        **window,
         "ceil_mode": bool(_arg(args, kwargs, 4, "ceil_mode", False)),
-        "count_include_pad": bool(_arg(args, kwargs, 5, "count_include_pad", True)),
+        "count_include_pad": unpadded or bool(_arg(args, kwargs, 5, "count_include_pad", True)),
     }
 
 
