@@ -64,3 +64,39 @@ def test_an_override_that_freezes_nothing_and_a_training_loop_are_no_difference(
     assert not _compare(_Net(), _Logged()).mismatches
     assert not _compare(_Net(), _Loop()).mismatches
     assert not _compare(_BitFit(), _BitFit()).mismatches
+
+
+class _StemTrains(_Net):
+    """A norm_eval override that leaves the first BatchNorm training (a stem kept apart from the stages)."""
+
+    def train(self, mode: bool = True) -> _StemTrains:
+        super().train(mode)
+        self.bn2.eval()
+        return self
+
+
+class _Frozen(_Net):
+    """The BatchNorms' scale and shift buffers, as torchvision's FrozenBatchNorm2d holds them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        from torchvision.ops import FrozenBatchNorm2d
+
+        self.bn, self.bn2 = FrozenBatchNorm2d(8), FrozenBatchNorm2d(8)
+
+
+def test_every_batchnorm_held_in_eval_is_one_frozen_norm_finding_and_some_are_described() -> None:
+    from resnet_verify.verify.records import Pattern
+
+    for ref, cand in ((_Net(), _BitFit()), (_BitFit(), _Net())):
+        assert [f.pattern for f in _compare(ref, cand).findings] == [Pattern.NORMALIZATION]
+    assert [f.pattern for f in _compare(_Net(), _StemTrains()).findings] == [Pattern.DESCRIBED]
+
+
+def test_a_frozen_batchnorm_against_one_held_in_eval_differs_only_in_its_affine() -> None:
+    from resnet_verify.verify.records import Pattern
+
+    for ref, cand in ((_BitFit(), _Frozen()), (_Frozen(), _BitFit())):
+        c = _compare(ref, cand)
+        assert [f.pattern for f in c.findings] == [Pattern.NORMALIZATION]
+        assert not any(m.field == "regularizer" for m in c.mismatches)

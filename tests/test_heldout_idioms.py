@@ -1380,7 +1380,9 @@ NOT_YET: dict[str, str] = {
     "prepare_qat with observers and fake quantization disabled: the fake-quantize ops read as extra ops although "
     "fake_quant_enabled is 0, the BN scale multiplied into the weight and divided out of the conv output read as a "
     "weight transform (6e-16 relative to the float model in float64; expected clean)",
-    "qat_freeze_bn": "(under this test, built on meta; the corpus run, built with values, reports the BatchNorms kept in eval mode by the QAT modules' train() as described_difference, not yet named normalization_layer) the same eight findings as qat_fq_disabled (parameters_computed_in_forward, conv_bias_before_bn, "
+    "qat_freeze_bn": "(under this test, which builds the candidate on meta, where the fake-quantize flags have no values; the corpus "
+    "run, built with values, names the BatchNorms held in eval mode by the QAT modules' train() normalization_layer and "
+    "nothing else since patterns/norm_eval.py) the same eight findings as qat_fq_disabled (parameters_computed_in_forward, conv_bias_before_bn, "
     "extra_module_in_blocks, repeated_in_blocks, described_difference; 152 mismatches, 4 unclaimed) for the prepared "
     "model with fake quantization off and freeze_bn_stats applied: the disabled fake-quantize ops and the BN-scale "
     "multiply / divide reported, the BNs that use their running statistics in train mode not named (expected "
@@ -1522,14 +1524,6 @@ NOT_YET: dict[str, str] = {
     # heldout102, first run at a418095 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 11 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 3 of 4). One false 'no difference': distil_train_heads_swapped.
-    "normeval_frozen_bn": "normalization_layer right ('Frozen BatchNorm (FrozenBatchNorm2d) in place of BatchNorm', "
-    "claiming the nine 'BatchNorm has 0 parameters' mismatches) beside two described_difference ('A BatchNorm kept in "
-    "eval mode in training missing in the candidate', at bn1 and at 8 BNs in layer1.0 .. layer3.0, claiming nine "
-    "'BatchNorm2d kept in eval mode by the model's train() (eval_in_training) is missing in the candidate' "
-    "mismatches) for DETR's FrozenBatchNorm2d in place of every BatchNorm2d of a norm_eval builder whose train(mode) "
-    "override keeps its BNs in eval mode: a frozen BN also normalises by its running statistics in training, so the "
-    "training-mode forward is the same (1.3e-15 in float64); only the affine tensors, buffers that never learn, differ "
-    "(expected normalization_layer alone)",
     "tta_batched_views": "two described_difference ('A training-mode branch only in the candidate', 'The head is "
     "built differently (8 differences)': the reference's second run of conv1, bn1, relu, layer1 .. layer3, avgpool and "
     "fc on the flipped view missing in the candidate) with an unclaimed shared_params mismatch (bn1 'one module object "
@@ -1878,11 +1872,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "alone)",
     # heldout95, first run at 24bec78: 3 of 6
     # heldout96, first run at fc62b64: 4 of 5
-    "qat_freeze_bn": "parameters_computed_in_forward ('the candidate's weights are used as stored; the reference's are "
-    "computed in forward'), conv_bias_before_bn (in the reference), extra_module_in_blocks (in the reference), twelve "
-    "repeated_in_blocks (zeros, div and fused_moving_avg_obs_fake_quant missing in the candidate) and a "
-    "described_difference in the stem for the prepared model held by the reference, as the unswapped run (expected "
-    "normalization_layer)",
     # heldout97, first run at b4b327c: 2 of 4
     # heldout98, first run at 3c237d1: 5 of 5
     # heldout99, first run at 87100ee: 4 of 4
@@ -1891,9 +1880,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "scratch_bn_keras_defaults": "swapped: described_difference ('weights computed otherwise in forward': add(1e-05) "
     "against add(0.001) before the sqrt), as the unswapped run (expected keras_batchnorm)",
     # heldout102, first run at a418095: 3 of 4
-    "normeval_frozen_bn": "normalization_layer right beside two described_difference, the same three findings as the "
-    "unswapped run, for the FrozenBatchNorm2d held by the reference against BNs the candidate's train(mode) override "
-    "keeps in eval mode (expected normalization_layer alone)",
     # heldout103, first run at 5c8ecf4: 4 of 5
     "gap_fixed_avgpool7": "compare() raises UsageError ('the reference ...gap_fixed_avgpool7 cannot run on 3x64x64 "
     "inputs: AvgPool2d(7) is larger than the 2x2 map that reaches it ...'): the reference side (the idiom model) "

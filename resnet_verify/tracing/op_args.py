@@ -180,7 +180,7 @@ def conv_transpose_arguments(name: str, args: tuple, kwargs: dict) -> dict[str, 
     ):
         out[key] = axes(arg(args, kwargs, position, key), default)
     out["groups"] = int(arg(args, kwargs, 6, "groups", 1))
-    out["bias"] = arg(args, kwargs, 2, "bias") is not None  # (a bias before a BatchNorm is dead weight)
+    out["bias"] = adds_bias(arg(args, kwargs, 2, "bias"))  # (a bias before a BatchNorm is dead weight)
     return out
 
 
@@ -239,3 +239,14 @@ def repeats(args: tuple, kwargs: dict) -> tuple[int, ...] | None:
     items = tuple(counts) if isinstance(counts, list | tuple | torch.Size) else (counts,)
     ok = bool(items) and all(isinstance(c, int) and not isinstance(c, bool) for c in items)
     return tuple(int(c) for c in items) if ok else None
+
+
+def adds_bias(bias: Any) -> bool:
+    """Whether a conv's bias argument adds anything: a constant of zeros made for the call (a QAT ConvBn
+    passes ``torch.zeros(out_channels)`` where its conv has none) is no bias; on meta, values unknown, a
+    tensor is one."""
+    if bias is None:
+        return False
+    if not isinstance(bias, torch.Tensor) or isinstance(bias, torch.nn.Parameter) or bias.requires_grad:
+        return True
+    return bias.is_meta or bool(bias.any())

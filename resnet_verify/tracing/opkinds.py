@@ -16,8 +16,8 @@ from resnet_verify.tracing.activation_args import activation_arguments
 from resnet_verify.tracing.attention_steps import fused_arguments
 from resnet_verify.tracing.fake_quant import fake_quant_off
 from resnet_verify.tracing.move_args import move_args, roi_args
-from resnet_verify.tracing.op_args import arg as _arg
 from resnet_verify.tracing.op_args import (
+    adds_bias,
     clamp_bounds,
     conv_transpose_arguments,
     divisor,
@@ -29,6 +29,7 @@ from resnet_verify.tracing.op_args import (
     sort_dim,
     variance_correction,
 )
+from resnet_verify.tracing.op_args import arg as _arg
 from resnet_verify.tracing.op_index import indexing
 from resnet_verify.tracing.opnames import (  # noqa: F401  (IGNORED ... are read as opkinds.X)
     ACTIVATION_NAMES,
@@ -101,17 +102,6 @@ def _conv(args: tuple, kwargs: dict) -> _Classified:
         "groups": groups,
         "bias": adds_bias(_arg(args, kwargs, 2, "bias")),
     }
-
-
-def adds_bias(bias: Any) -> bool:
-    """Whether a conv's bias argument adds anything: a constant of zeros made for the call (a QAT ConvBn
-    passes ``torch.zeros(out_channels)`` where its conv has none) is no bias; on meta, values unknown, a
-    tensor is one."""
-    if bias is None:
-        return False
-    if not isinstance(bias, torch.Tensor) or isinstance(bias, torch.nn.Parameter) or bias.requires_grad:
-        return True
-    return bias.is_meta or bool(bias.any())
 
 
 def _deform_conv(args: tuple, kwargs: dict) -> _Classified:

@@ -130,6 +130,21 @@ def _beside_norm(reg: Regularizer, other: Trace, layers: Sequence[Mismatch], can
     return False
 
 
+def _frozen_partner(layers: Sequence[Mismatch], reg: Regularizer, candidate: bool, other: Trace) -> bool:
+    """A BatchNorm kept in eval mode in training, paired with a frozen one on the other side (scale, shift
+    and statistics all buffers: torchvision's FrozenBatchNorm2d): both normalise with running statistics
+    while training, so only the frozen affine differs, which the norm rules name."""
+    if reg.kind is not RegularizerKind.EVAL_IN_TRAINING or reg.op is None:
+        return False
+    buffers = {n for p in other.params if p.is_buffer for n in (p.name, *p.aliases)}
+    for m in layers:
+        mine, theirs = (m.candidate_op, m.reference_op) if candidate else (m.reference_op, m.candidate_op)
+        if mine == reg.op and theirs is not None:
+            op = other.ops[theirs]
+            return op.kind is OpKind.BATCH_NORM and bool(op.params) and all(n in buffers for n in op.params)
+    return False
+
+
 def _updates(trace: Trace) -> list[int]:
     return [i for i, r in enumerate(trace.regularizers) if r.kind is RegularizerKind.STATE_UPDATE]
 
@@ -259,6 +274,10 @@ class _RegularizerDiffer:
                 b is None and a is not None and _runs_always(self.cand, a)
             ):
                 continue  # the other side runs it in eval mode too: its ops are the difference
+            if (a is None and b is not None and _frozen_partner(self.layers, b, True, self.ref)) or (
+                b is None and a is not None and _frozen_partner(self.layers, a, False, self.cand)
+            ):
+                continue  # a frozen BatchNorm there normalises with running statistics in training too
             one = b if a is None else a
             amid = (
                 _amid_gone(self.layers, one, a is None)

@@ -52,6 +52,7 @@ from resnet_verify.verify.patterns.moved_blocks import detect_moved_blocks
 from resnet_verify.verify.patterns.multi_scale import detect_multi_scale
 from resnet_verify.verify.patterns.norm_axes import detect_norm_axes
 from resnet_verify.verify.patterns.norm_composite import detect_composite_norm
+from resnet_verify.verify.patterns.norm_eval import detect_norm_eval
 from resnet_verify.verify.patterns.norm_frozen import detect_frozen_bn
 from resnet_verify.verify.patterns.norm_switches import detect_bn_switches
 from resnet_verify.verify.patterns.normalization import detect_normalization
@@ -84,6 +85,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_backward_only,  # a model-level gradient mismatch (verify/hidden_backward.py), no other rule's
     detect_training_mode,  # a model-level training-forward mismatch (verify/hidden_training.py)
     detect_state_updates,  # layer state written in training (a buffer update): before the regularizers
+    detect_norm_eval,  # every BatchNorm held in eval while training: one frozen-BN cause, before the regularizers
     detect_regularizers,
     detect_cifar_stem,
     detect_deep_stem,
