@@ -28,3 +28,8 @@ def test_a_feature_read_after_its_activation_is_a_difference(keep: str) -> None:
     assert {m.candidate_path for m in returned} == {"blocks.0.relu", "blocks.1.relu"}
     claimed = {i for f in c.findings for i in f.mismatches}
     assert claimed >= {c.mismatches.index(m) for m in returned}
+
+
+def test_a_dropout_before_the_tap_is_the_dropout_rule_s_not_a_moved_feature() -> None:
+    c = compare(Net("dropped"), SPEC, input_size=16, num_classes=10)
+    assert c.mismatches and not any(m.field == "returned" for m in c.mismatches)

@@ -21,12 +21,14 @@ from resnet_verify.tracing.records import INPUT_ID, OpKind, Trace
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 
 FIELD = "returned"
+_THROUGH = (OpKind.RESHAPE, OpKind.DROPOUT)
 _WHERE = {Region.MAIN: "main path", Region.SHORTCUT: "shortcut", Region.TAIL: "after the add"}
 
 
 def _made_by(trace: Trace, op_id: int) -> int:
-    """The op that computed the tensor, reading through layout ops (``x.view(n, -1)``)."""
-    while op_id >= 0 and trace.ops[op_id].kind is OpKind.RESHAPE and len(trace.ops[op_id].inputs) == 1:
+    """The op that computed the tensor, reading through layout ops (``x.view(n, -1)``) and eval-mode
+    identities (a dropout, in place or not: the regularizer rules compare it)."""
+    while op_id >= 0 and trace.ops[op_id].kind in _THROUGH and len(trace.ops[op_id].inputs) == 1:
         op_id = trace.ops[op_id].inputs[0]
     return op_id
 
