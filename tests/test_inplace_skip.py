@@ -86,3 +86,36 @@ def test_a_projection_reading_the_activated_input_is_a_design_not_it() -> None:
 
     c = compare(timm.create_model("resnetv2_50d", num_classes=10), "resnet50", input_size=64, num_classes=10)
     assert not any(m.field == FIELD for m in c.mismatches) and not c.unexplained
+
+
+class _SharedAct(nn.Module):
+    """Blocks that call the network's one activation module on their input first (BigGAN's residual
+    discriminator passes its ``self.activation`` to every block)."""
+
+    def __init__(self, inplace: bool) -> None:
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 3)
+        self.act = nn.ReLU(inplace=inplace)
+        self.blocks = nn.ModuleList(_Calls(self.act) for _ in range(3))
+        self.fc = nn.Linear(8, 5)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.stem(x)
+        for block in self.blocks:
+            x = block(x)
+        return self.fc(x.mean((2, 3)))
+
+
+class _Calls(nn.Module):
+    def __init__(self, act: nn.Module) -> None:
+        super().__init__()
+        self.act = [act]  # a plain list: the module is the network's, not the block's
+        self.conv1, self.conv2 = nn.Conv2d(8, 8, 3, padding=1), nn.Conv2d(8, 8, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.conv2(torch.relu(self.conv1(self.act[0](x))))
+
+
+def test_an_in_place_activation_module_of_the_network_called_by_the_block_is_the_same_mistake() -> None:
+    c = _compare(_SharedAct(inplace=False), _SharedAct(inplace=True))
+    assert any(m.field == FIELD for m in c.mismatches), [m.message for m in c.mismatches]

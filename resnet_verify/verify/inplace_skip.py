@@ -30,7 +30,13 @@ def _overwrites(trace: Trace, block: Block) -> OpRecord | None:
     at = block.fork_op
     while at >= 0:
         op = trace.ops[at]
-        inside = op.module_path == block.path or op.module_path.startswith(block.path + ".")
+        # the block's own code ran it: its module, or a module of the model's the block calls (BigGAN's
+        # discriminator blocks call the network's one shared activation module)
+        inside = (
+            op.module_path == block.path
+            or op.module_path.startswith(block.path + ".")
+            or (block.path in op.module_stack)
+        )
         if op.inplace and inside and op.inputs:
             return op
         if len(op.inputs) != 1 or op.kind not in _PASSED:
