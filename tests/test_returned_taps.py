@@ -33,3 +33,8 @@ def test_a_feature_read_after_its_activation_is_a_difference(keep: str) -> None:
 def test_a_dropout_before_the_tap_is_the_dropout_rule_s_not_a_moved_feature() -> None:
     c = compare(Net("dropped"), SPEC, input_size=16, num_classes=10)
     assert c.mismatches and not any(m.field == "returned" for m in c.mismatches)
+
+
+def test_an_extra_op_on_a_returned_feature_is_said_once() -> None:
+    c = compare(Net("squashed"), SPEC, input_size=16, num_classes=10)
+    assert c.mismatches and not any(m.field == "returned" for m in c.mismatches)

@@ -22,7 +22,7 @@ def beyond_layers(
         regularizer_mismatches(ref, cand, pairs, layers)
         + gradient_mismatches(ref, cand, pairs)
         + inplace_mismatches(ref, cand, pairs)
-        + tap_mismatches(ref, cand, pairs)
+        + tap_mismatches(ref, cand, pairs, layers)
         + repair_mismatches(ref, cand)
     )
 

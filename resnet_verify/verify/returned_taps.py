@@ -56,9 +56,16 @@ def _described(trace: Trace, op_id: int) -> str:
     )
 
 
-def tap_mismatches(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
+def tap_mismatches(
+    ref: Trace, cand: Trace, pairs: Sequence[BlockPair], layers: Sequence[Mismatch] = ()
+) -> list[Mismatch]:
     if not ref.taps or len(ref.taps) != len(cand.taps):
         return []
+    # a tap made by an op one side has and the other lacks (a log_softmax closing a returned head) follows
+    # from that op's own mismatch: one cause, said once
+    one_sided = {("r", m.reference_op) for m in layers if m.candidate_op is None} | {
+        ("c", m.candidate_op) for m in layers if m.reference_op is None
+    }
     columns_r = {p.reference: k for k, p in enumerate(pairs) if p.reference is not None}
     columns_c = {p.candidate: k for k, p in enumerate(pairs) if p.candidate is not None}
     out = []
@@ -66,6 +73,8 @@ def tap_mismatches(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[
         if r < INPUT_ID or c < INPUT_ID:
             continue
         r, c = _made_by(ref, r), _made_by(cand, c)
+        if ("r", r) in one_sided or ("c", c) in one_sided:
+            continue
         kind_r = ref.ops[r].kind if r >= 0 else None
         kind_c = cand.ops[c].kind if c >= 0 else None
         place_r, place_c = _place(ref, r, columns_r), _place(cand, c, columns_c)
