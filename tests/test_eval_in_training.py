@@ -100,3 +100,27 @@ def test_a_frozen_batchnorm_against_one_held_in_eval_differs_only_in_its_affine(
         c = _compare(ref, cand)
         assert [f.pattern for f in c.findings] == [Pattern.NORMALIZATION]
         assert not any(m.field == "regularizer" for m in c.mismatches)
+
+
+class _MonteCarlo(_Net):
+    """A dropout head its own train(False) keeps training: Monte-Carlo dropout at inference."""
+
+    def __init__(self, module: bool) -> None:
+        super().__init__()
+        self.module = module
+        self.drop = nn.Dropout(0.25)
+
+    def train(self, mode: bool = True) -> _MonteCarlo:
+        super().train(mode)
+        self.drop.train()
+        return self
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = torch.relu(self.bn(self.conv(x)))
+        x = torch.relu(x + self.bn2(self.conv2(x))).mean((2, 3))
+        return self.fc(self.drop(x) if self.module else torch.nn.functional.dropout(x, 0.25, training=True))
+
+
+def test_the_eval_mode_traced_is_the_model_s_own_train_false() -> None:
+    c = _compare(_MonteCarlo(module=False), _MonteCarlo(module=True))
+    assert not c.mismatches and not c.findings

@@ -1531,12 +1531,6 @@ NOT_YET: dict[str, str] = {
     "split in halves and averaged where the builder runs the network twice: in eval mode every BN normalises each "
     "sample by its running statistics, so the batched views are the same function (0 in float64, both modes); the "
     "network run again on a flipped input is read as one op, the batched run is not (expected clean)",
-    "mcdrop_train_override": "dropout ('Dropout kept on in eval mode in the reference': the candidate's Dropout(p=0.25) "
-    "at drop 'is off in eval mode (training=self.training)'), 4 mismatches, for an nn.Dropout module that the model's "
-    "train(mode) override keeps in training mode (super().train(mode); self.drop.train()), as MC-dropout code "
-    "re-enables its dropout layers after model.eval(): the dropout draws a mask in eval mode too, the same F.dropout "
-    "draws as the builder's F.dropout(feat, 0.25, training=True) (0 in float64, both modes, the generator seeded "
-    "alike); the override's train() on the dropout not followed (expected clean)",
     "mcdrop_bernoulli_mask": "dropout ('Dropout missing in the candidate') and two described_difference ('The head is "
     "built differently (16 differences)': an extra bernoulli_, div_, mul (x4), an extra Linear (x3) and mean; 'The "
     "model as a whole is built differently': an extra empty_like (x4)), 24 mismatches, for the MC dropout written by "

@@ -181,21 +181,22 @@ def callable_train(module: nn.Module) -> bool:
     return len(params) <= 1 and all(p.default is not inspect.Parameter.empty for p in params)
 
 
-def train_as_built(model: nn.Module) -> None:
-    """``model.train()`` as the model's own classes define it: an override with nn.Module's signature
+def train_as_built(model: nn.Module, mode: bool = True) -> None:
+    """``model.train(mode)`` as the model's own classes define it: an override with nn.Module's signature
     runs and owns its subtree (a QAT ConvBn's ``freeze_bn`` keeps its BatchNorm in eval, a frozen-BN
-    fine-tune's ``super().train(mode)`` then ``m.eval()``); every other module is set as nn.Module's
-    ``train`` sets it. An override that fails is set that way too."""
+    fine-tune's ``super().train(mode)`` then ``m.eval()``, a Monte-Carlo model's dropout kept training by
+    ``train(False)``); every other module is set as nn.Module's ``train`` sets it. An override that fails
+    is set that way too."""
     if callable_train(model):
         try:
             with model_output():
-                model.train(True)
+                model.train(mode)
             return
         except Exception:  # the user's override failing is the trace's to explain, not this
             pass
-    model.training = True
+    model.training = mode
     for child in model.children():
-        train_as_built(child)
+        train_as_built(child, mode)
 
 
 def to_device(model: nn.Module, device: Any) -> None:

@@ -28,8 +28,8 @@ from resnet_verify.specs.sources import module_chains, module_sites
 from resnet_verify.specs.usercode import (
     copy_model,
     model_output,
-    set_training,
     strip_reparametrizations,
+    train_as_built,
     unwrap,
 )
 from resnet_verify.tracing import outputs as returned_tensors
@@ -207,10 +207,11 @@ def _param_infos(model: nn.Module) -> tuple[ParamInfo, ...]:
 
 def _prepare(copied: nn.Module) -> dict[str, str]:
     """Make a copy ready to trace: reparametrizations folded (what each weight was computed by is
-    returned, and tagged on the ops that read it), eval mode set without calling a user's
-    ``train()``/``eval()`` (whose return value or signature may not be nn.Module's)."""
+    returned, and tagged on the ops that read it), eval mode set as the model's own ``train(False)``
+    sets it where it has nn.Module's signature (``usercode.train_as_built``), never a ``train`` of
+    another signature (a training loop)."""
     reparametrized = strip_reparametrizations(copied)
-    set_training(copied, False)
+    train_as_built(copied, False)
     return reparametrized
 
 
