@@ -103,7 +103,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout100``: in-place operations and aliasing inside residual networks;
 ``heldout101``: stateful forwards and first-call initialisation in residual networks;
 ``heldout102``: eval-mode and inference-time behaviour written inside residual networks;
-``heldout103``: residual networks whose forward depends on the input's size or batch); an idiom's
+``heldout103``: residual networks whose forward depends on the input's size or batch;
+``heldout104``: weights tied, shared or re-used inside residual networks); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2259,6 +2260,23 @@ PART_NOTES = {
     "its stem conv), autopad_full_stride_pad (wrong name keras_stem for the root pad of 32 read as the stem conv's "
     "padding; expected described at the root); the test of it, which builds the candidate on meta, misses the same "
     "six.",
+    "heldout104": "weights tied, shared or re-used inside residual networks, each against the user's own unedited "
+    "builder in the same file: DRRN at 1 x 32 x 32 (a recursive block whose three residual units all run one shared "
+    "pair of pre-activation convs, each adding the block's first map h0 back; the global + x): the units as "
+    "nn.ModuleList([unit] * 3) (clean), four units (block_counts), DRCN's recursion without h0 added "
+    "(residual_add_missing), the units unshared, nn.ModuleList([ResidualUnit(16) for _ in range(3)]) (described); a "
+    "TridentNet-style classifier at 3 x 32 x 32 (layer3: two TridentBlocks on [x] * 3, each 3x3 conv one weight run by "
+    "F.conv2d at dilations 1 / 2 / 3, each BatchNorm one module applied to every branch; the branches pooled, "
+    "classified by one fc and averaged): three nn.Conv2d tied by weight assignment (clean), a bias Parameter on the "
+    "shared kernel (conv_bias_before_bn), the branch convs unshared and a BatchNorm per branch (described); a Siamese "
+    "ResNet after pytorch/examples' siamese_network at 6 x 32 x 32 (two views split in forward, one tower called per "
+    "view, the embeddings concatenated into an MLP): the tower registered under two names (clean), Keras' BatchNorm "
+    "defaults (keras_batchnorm), GroupNorm (normalization_layer), the views batched into one tower call, the same in "
+    "eval, BatchNorm statistics pooled over both views in training (described); a residual autoencoder at 3 x 32 x 32 "
+    "whose decoder transposes the encoder's kernels by F.conv_transpose2d: nn.ConvTranspose2d modules tied by "
+    "assignment and one ReLU object in every place (clean), decoder copies of the encoder's kernels as their own "
+    "parameters and the kernels read through .data in forward (described: the same outputs, other parameters or "
+    "gradients) (tests/fixtures/heldout/batch104_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

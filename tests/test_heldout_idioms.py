@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and four parts: ``heldout`` to
-``heldout103`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and five parts: ``heldout`` to
+``heldout104`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -396,7 +396,12 @@ pool for inputs wider than 32 px and pooling globally by F.avg_pool2d(x, kernel_
 with ceil-mode average-pool shortcuts at an input size with odd maps, a residual segmentation network padding its
 input to a multiple of 32 and cropping back, a CIFAR ResNet whose BatchNorm1d head falls back to running statistics
 for a batch of one), compared with the user's own unedited builder: refactors, named variants and single mistakes,
-several of them seen at some input sizes or batch sizes only) and
+several of them seen at some input sizes or batch sizes only);
+``heldout104`` weights tied, shared or re-used inside residual networks (DRRN's recursive block of residual units
+running one shared pair of convs, a TridentNet-style stage running three dilated branches through one kernel and one
+BatchNorm, a Siamese ResNet tower shared by two views, a residual autoencoder whose decoder transposes the encoder's
+kernels), compared with the user's own unedited builder: refactors, named variants and single mistakes, several of
+them the same forward values with other trainable parameters or gradients) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -2062,6 +2067,7 @@ def test_manifest_is_consistent() -> None:
         "heldout101": 16,
         "heldout102": 16,
         "heldout103": 16,
+        "heldout104": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
