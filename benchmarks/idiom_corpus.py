@@ -105,6 +105,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout102``: eval-mode and inference-time behaviour written inside residual networks;
 ``heldout103``: residual networks whose forward depends on the input's size or batch;
 ``heldout104``: weights tied, shared or re-used inside residual networks); an idiom's
+``heldout105``: what a residual network's forward returns); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2286,6 +2287,22 @@ PART_NOTES = {
     "tower_b, the second view's pool paired with nothing; expected clean); the test of it, which builds the candidate "
     "on meta, misses the same four and tied_data_detached (the decoder reading the encoder kernels through .data, "
     "found by the backward comparison with values only).",
+    "heldout105": "what a residual network's forward returns, each against the user's own unedited builder in the "
+    "same file: mdistiller's CIFAR resnet8 at 3 x 32 x 32 (one is_last BasicBlock per stage at 16 / 16 / 32 / 64 "
+    "returning (out, preact), nn.AvgPool2d(8), fc) returning (logits, {'feats': [f0 .. f3], 'preact_feats': [f0, "
+    "f1_pre .. f3_pre], 'pooled_feat': avg}): one flat dict with the logits under 'logits' (clean), nn.Dropout(0.5) "
+    "before fc (dropout), the two lists filed under each other's key and the pooled feature returned detached "
+    "(described); a SupContrast-style quarter-width CIFAR ResNet at 3 x 32 x 32 returning (logits, "
+    "F.normalize(head(feat), dim=1)): a namedtuple (clean), softmax scores (softmax_output), the projection head's "
+    "ReLU a GELU (activation_function), F.normalize over dim 0 (described); an IRN / ReCAM Net_CAM at 3 x 64 x 64 (a "
+    "quarter-width ResNet at output stride 16, a bias-free 1x1 conv classifier on gap2d) returning (logits, "
+    "F.relu(F.conv2d(feature, classifier.weight)), feature): the classifier module called on the map (clean), an "
+    "nn.Linear classifier with its weight reshaped for the maps (conv_classifier), the maps without their ReLU "
+    "(described); a quarter-width ResNet-18 at 3 x 64 x 64 with an auxiliary Linear on layer2's pooled output, "
+    "returned in training only: the head's own pool and a namedtuple (clean), Linear(32, 1000) "
+    "(hard_coded_class_count), the head on the stage's first block (described); a CIFAR ResNet at 3 x 32 x 32 "
+    "returning the mean and std of four torch.stack'ed heads: stacked along dim 1 (clean), std(unbiased=False) "
+    "(described) (tests/fixtures/heldout/batch105_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -2,6 +2,7 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. One hundred and five parts: ``heldout`` to
 ``heldout104`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout103`` and ``heldout105`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -402,6 +403,12 @@ running one shared pair of convs, a TridentNet-style stage running three dilated
 BatchNorm, a Siamese ResNet tower shared by two views, a residual autoencoder whose decoder transposes the encoder's
 kernels), compared with the user's own unedited builder: refactors, named variants and single mistakes, several of
 them the same forward values with other trainable parameters or gradients) and
+``heldout105`` what a residual network's forward returns (mdistiller's CIFAR resnet8 returning its logits beside a
+dict of stage features, pre-ReLU sums and the pooled vector, a SupContrast-style ResNet returning logits beside an
+L2-normalised projection, an IRN / ReCAM Net_CAM returning logits, class activation maps and the last map, a
+ResNet-18 with an auxiliary head returned in training only, a multi-head ResNet returning the mean and std of its
+stacked heads), compared with the user's own unedited builder: refactors, named variants and single mistakes, most
+of them in a returned tensor beside unchanged logits) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -2108,6 +2115,7 @@ def test_manifest_is_consistent() -> None:
         "heldout102": 16,
         "heldout103": 16,
         "heldout104": 16,
+        "heldout105": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
