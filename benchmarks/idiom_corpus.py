@@ -106,6 +106,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout103``: residual networks whose forward depends on the input's size or batch;
 ``heldout104``: weights tied, shared or re-used inside residual networks); an idiom's
 ``heldout105``: what a residual network's forward returns); an idiom's
+``heldout106``: numerical details written inside residual networks); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2308,6 +2309,19 @@ PART_NOTES = {
     "state dict; expected conv_classifier), aux_class_count_1000 (no finding: the training-only auxiliary head's "
     "Linear(32, 1000) read as parameters never used in forward, unclaimed; expected hard_coded_class_count); both "
     "missed the same way swapped; the test of it, which builds the candidate on meta, misses the same two.",
+    "heldout106": "numerical details written inside residual networks, each against the user's own unedited builder "
+    "in the same file: a CIFAR ResNet at 3 x 32 x 32 normalising its own [0, 1] input with CIFAR-10's mean / std buffers "
+    "in a normalize module: mmcv-style 0-255 constants on the input scaled by 255 (clean), Keras' BatchNorm eps=1e-3 and "
+    "momentum=0.01 (keras_batchnorm), Inception's eps=0.001 with torch's momentum kept and the constants in BGR order "
+    "(described); the same CIFAR ResNet on a GroupNorm written by hand as public code copies it (x.var's unbiased "
+    "default, (var + eps).sqrt()): the variance spelled out and torch.rsqrt (clean), BiT's StdConv2d "
+    "(weight_standardization), nn.BatchNorm2d (normalization_layer), nn.GroupNorm, which divides the variance by n, and "
+    "the eps added outside the square root (described); a narrow ResNet at 3 x 64 x 64 under a CLIP-style cosine head "
+    "(per-row L2 normalisation, a learned log logit scale exponentiated in forward): the normalisation by rsqrt and "
+    "CLIP's x.type(self.conv1.weight.dtype) (clean), softmax probabilities (softmax_output), the features divided by the "
+    "whole batch's norm, the same at batch 1 (described); a CIFAR ResNet returning F.log_softmax(logits / 1.5, dim=1): "
+    "torch.log(F.softmax(...)) (clean), the log_softmax left out (softmax_output, in the reference), the log_softmax over "
+    "the batch axis (described) (tests/fixtures/heldout/batch106_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -3,6 +3,7 @@ code (tests/fixtures/heldout/manifest.py says where), each with the finding a co
 a twin (the same code without the idiom) that must compare clean. One hundred and five parts: ``heldout`` to
 ``heldout104`` (written after the detectors; expectations decided before the tool was run on them; the
 ``heldout103`` and ``heldout105`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout103`` and ``heldout106`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -409,6 +410,11 @@ L2-normalised projection, an IRN / ReCAM Net_CAM returning logits, class activat
 ResNet-18 with an auxiliary head returned in training only, a multi-head ResNet returning the mean and std of its
 stacked heads), compared with the user's own unedited builder: refactors, named variants and single mistakes, most
 of them in a returned tensor beside unchanged logits) and
+``heldout106`` numerical details written inside residual networks (a CIFAR ResNet normalising its own input with
+mean / std buffers and BatchNorm eps settings, the same ResNet on a GroupNorm written by hand with x.var's unbiased
+default, a narrow ResNet under a CLIP-style cosine head with a learned log logit scale, a CIFAR ResNet returning
+temperature-scaled log-probabilities), compared with the user's own unedited builder: refactors, named variants and
+single mistakes that change values, not shapes) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -2138,6 +2144,7 @@ def test_manifest_is_consistent() -> None:
         "heldout103": 16,
         "heldout104": 16,
         "heldout105": 16,
+        "heldout106": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
