@@ -1,9 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and five parts: ``heldout`` to
-``heldout104`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout103`` and ``heldout105`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout103`` and ``heldout106`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and seven parts: ``heldout`` to
+``heldout106`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -403,13 +401,13 @@ several of them seen at some input sizes or batch sizes only);
 running one shared pair of convs, a TridentNet-style stage running three dilated branches through one kernel and one
 BatchNorm, a Siamese ResNet tower shared by two views, a residual autoencoder whose decoder transposes the encoder's
 kernels), compared with the user's own unedited builder: refactors, named variants and single mistakes, several of
-them the same forward values with other trainable parameters or gradients) and
+them the same forward values with other trainable parameters or gradients);
 ``heldout105`` what a residual network's forward returns (mdistiller's CIFAR resnet8 returning its logits beside a
 dict of stage features, pre-ReLU sums and the pooled vector, a SupContrast-style ResNet returning logits beside an
 L2-normalised projection, an IRN / ReCAM Net_CAM returning logits, class activation maps and the last map, a
 ResNet-18 with an auxiliary head returned in training only, a multi-head ResNet returning the mean and std of its
 stacked heads), compared with the user's own unedited builder: refactors, named variants and single mistakes, most
-of them in a returned tensor beside unchanged logits) and
+of them in a returned tensor beside unchanged logits);
 ``heldout106`` numerical details written inside residual networks (a CIFAR ResNet normalising its own input with
 mean / std buffers and BatchNorm eps settings, the same ResNet on a GroupNorm written by hand with x.var's unbiased
 default, a narrow ResNet under a CLIP-style cosine head with a learned log logit scale, a CIFAR ResNet returning
