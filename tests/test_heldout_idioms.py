@@ -867,11 +867,6 @@ NOT_YET: dict[str, str] = {
     "float64): the split Linear not read as the sliced one (expected clean)",
     # heldout56, first run at 35a7cc7 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 10 of 16 right; twins 16 of 16 clean; swapped 4 of 5):
-    "rk4_weights_expanded": "eleven repeated_in_blocks claiming all 60 mismatches ('an extra block (16->16->16)', "
-    "'mul scalar 0.5 where the reference has 2.0', 'an extra div', 'residual add missing', '6 parameter tensors run a "
-    "second time' ...) for the RK4 update written y + h * k1 / 6 + h * k2 / 3 + h * k3 / 3 + h * k4 / 6, y + h / 6 * "
-    "(k1 + 2 k2 + 2 k3 + k4) exactly (4e-16 in float64): the stage evaluations of the shared ODE function read as "
-    "residual blocks, so the reordered sum misaligns them (expected clean)",
     "ham_layer_sizes_halved": "widths right ('0.5x the reference's'), but two repeated_in_blocks (the y / z split's "
     "slice bounds and the kernels' parameter counts, per stack) and a described_difference ('The head is built "
     "differently': the zero channels' output shapes) claim 14 of the 30 mismatches: the halved split and zero padding "
@@ -1147,13 +1142,6 @@ NOT_YET: dict[str, str] = {
     # heldout70, first run at 29506b8 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 13 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 5 of 6):
-    "soc_horner": "(right at the first run, lost since MaxMin reads as one activation) 132 mismatches: "
-    "extra_module_in_blocks and four repeated_in_blocks ('the skip over blocks block1.0 ... is extra', 'block missing "
-    "in the candidate', 'an extra div'), for SOC's exponential series by Horner's rule (z = x + conv(z) / i) where the "
-    "builder sums the terms (curr_z = conv(curr_z) / i; z = z + curr_z), the same function (0 in float64): each "
-    "series' adds read as residual blocks, nested skips from x on one side and a chain on the other; the first run "
-    "compared clean only because the GroupSort module, then a plain unit, cut the stages so that they aligned "
-    "(expected clean)",
     # heldout73, first run at 69c1cda (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 9 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 3 of 6):
