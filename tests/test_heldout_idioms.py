@@ -1628,11 +1628,6 @@ NOT_YET: dict[str, str] = {
     "GroupNorm with the same groups, eps and (C,) affine, the hand-written one not read as a GroupNorm, and the one real "
     "difference, the variance estimator (outputs 1.2e-3 apart on 2.7 in float64, gradients 0.036), not said "
     "(expected described at gn1, layer*)",
-    "handgn_eps_outside_sqrt": "no mismatch and no finding (the comparison is clean), in the corpus run with values and "
-    "under this test, for the hand-written GroupNorm's eps added to the standard deviation, (x - mean) / "
-    "(var.sqrt() + eps), where the builder adds it to the variance, (x - mean) / (var + eps).sqrt(): the same ops in "
-    "another order, outputs 1.4e-5 apart on 2.6 in float64 and gradients 5.7e-5, never zero: a false 'no difference' "
-    "(expected described at gn1, layer*)",
     "normeps_scaled_255_constants": "under this test only (meta): one unclaimed mismatch ('stem: extra mul (normalize) "
     "not in the reference'), for the input scaled by 255 and normalised with the 0-255 constants (125.307 ... / "
     "63.0105 ...): without values the constants cannot be compared and the extra multiply stays; the corpus run, which "

@@ -147,6 +147,24 @@ def _layer_norm(run: Sequence[OpRecord], x: int, shape: tuple[int, ...]) -> dict
     return {"norm": "layer_norm", "normalized_shape": tuple(shape[-k:]), "eps": eps[0], "affine": affine}
 
 
+def _eps_at(run: Sequence[OpRecord]) -> str | None:
+    """Where a norm written as ops adds its epsilon: to the variance under the root (``(var + eps).sqrt()``,
+    ``rsqrt(var + eps)``) or to the root (``var.sqrt() + eps``, ``x.std() + eps``): two norms that differ
+    there compute otherwise with the same ops, shapes and parameters."""
+    roots = {op.id for op in run if function_of(op) in ("sqrt", "rsqrt", "std")}
+    for op in run:
+        if (
+            function_of(op) == "add"
+            and isinstance(dict(op.attrs).get("scalar"), float)
+            and len(op.inputs) == 1
+        ):
+            if op.inputs[0] in roots:
+                return "outside the root"
+            if any(r.inputs[:1] == (op.id,) for r in run if r.id in roots):
+                return "inside the root"
+    return None
+
+
 def join_norm_modules(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     """Each module call that normalizes with tensor ops reads as one ``NORM`` op (its last op; a
     trailing threshold stays an activation), its other ops as layout ops alignment skips, so it
@@ -162,9 +180,11 @@ def join_norm_modules(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
         inside = {op.id for op in run}
         entry = next(op for op in run if any(i not in inside for i in op.inputs))
         x = next(i for i in entry.inputs if i not in inside)
+        eps_at = _eps_at(run)
         attrs = _layer_norm(run, x, entry.in_shapes[entry.inputs.index(x)]) or {
             "norm": "written as ops",
             **({"over": over} if over else {}),
+            **({"eps_at": eps_at} if eps_at else {}),
         }
         params = tuple(dict.fromkeys(p for op in run[: run.index(norm) + 1] for p in op.params))
         for op in run:
