@@ -7,9 +7,9 @@ batch variance, every op the same. So when the structure finds nothing, and a si
 its ``training`` flag or writes its own buffers in training (tracing/state_updates.py), and neither
 draws anything at random there (dropout-like layers, whose draws could differ in order alone), both
 models run one training forward as :mod:`resnet_verify.verify.same_function` runs them (the reference's
-learned tensors copied in, float64, one random stream), from the same state: only where every buffer
-the two sides share by name holds the same values (otherwise what differs is that state, another
-question). Outputs that differ, or buffers the forward left otherwise, are one mismatch for the model.
+learned tensors copied in, float64, one random stream), from the same state: every buffer the two sides
+share by name and shape holds the reference's values (a constant used in training alone is therefore not
+compared here). Outputs that differ, or buffers the forward left otherwise, are one mismatch for the model.
 """
 
 from __future__ import annotations
@@ -51,13 +51,15 @@ def _writes(trace: Trace) -> bool:
     return any(r.kind is RegularizerKind.STATE_UPDATE for r in trace.regularizers)
 
 
-def _same_state(sides: Sides) -> bool:
+def _same_state(sides: Sides) -> None:
+    """The candidate's buffers given the reference's values where both hold one of the same name and shape
+    (noise drawn once at build, a flag, a running average): both sides start from one state, so what a
+    training forward changes is the code's doing, not the draw's."""
     rt, ct = tensors(sides.reference), tensors(sides.candidate)
-    return all(
-        rt[n].shape == ct[n].shape and torch.equal(rt[n].double(), ct[n].double())
-        for n in sides.constants
-        if n in rt and rt[n].is_floating_point() == ct[n].is_floating_point()
-    )
+    with torch.no_grad():
+        for n in sides.constants:
+            if n in rt and rt[n].shape == ct[n].shape and rt[n].dtype == ct[n].dtype:
+                ct[n].copy_(rt[n])
 
 
 def _train_forward(model: nn.Module, x: torch.Tensor) -> list[torch.Tensor]:
@@ -103,11 +105,13 @@ def training_differs(
             sides = build_sides(candidate, reference, comparison, by_order=False)
         except Exception:
             return ()
-        if sides is None or not _same_state(sides):
+        if sides is None:
             return ()
+        _same_state(sides)
         full = (2, *(int(s) for s in comparison.input_shape[1:]))
-        found = _differs(sides, (*full[:2], *(min(s, _SMALL) for s in full[2:])))
-        if found == [] and full[2:] != tuple(min(s, _SMALL) for s in full[2:]):
+        small = (*full[:2], *(min(s, _SMALL) for s in full[2:]))
+        found = _differs(sides, small)
+        if not found and small != full:  # (a head sized for the compared input runs at that size only)
             found = _differs(sides, full)
     return (_mismatch(found, readers),) if found else ()
 
