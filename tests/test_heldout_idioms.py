@@ -1520,7 +1520,7 @@ NOT_YET: dict[str, str] = {
     "has 131136' and the same for value and advantage), 6 mismatches, for NoisyLinear.forward without its eval "
     "branch (mu + sigma * epsilon in eval too: eval Q-values 0.35 off, training the same): the place right, the "
     "name parameters_computed_in_forward not one the corpus accepts (expected described at fc, value, advantage)",
-    "noisy_resample_each_forward": "no mismatch and no finding (the comparison is clean) for NoisyLinear.forward "
+    "noisy_resample_each_forward": "(under this test, which builds the candidate on meta, where no training forward can be run by the numbers; the corpus run, which builds it with values, finds it since verify/hidden_training.py) no mismatch and no finding (the comparison is clean) for NoisyLinear.forward "
     "calling reset_noise() in training mode where the builder draws once in __init__ and keeps the noise in its "
     "buffers until the training loop asks: a fresh draw per call, so two training calls on the same frames differ "
     "(0.21) where the builder's agree exactly: the draws compared by distribution, not by when they are made "
