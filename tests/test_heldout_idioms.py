@@ -440,9 +440,9 @@ NOT_YET: dict[str, str] = {
     # eval mode by the backbone's train() override) clean as training bookkeeping; heldout52 (bitfit_bn_eval),
     # heldout96 (qat_freeze_bn) and heldout102 expect BatchNorms that normalise with running statistics in training a
     # difference, which the tool reports since its train() pass runs every module's override (the backbone's here)
-    "mm_r50_frozen": "described_difference ('BatchNorm2d kept in eval mode by the model's train() (running statistics "
-    "in training too)', at the stem and in 16 of 16 blocks) for mmdet's norm_eval=True, which the backbone's train() "
-    "override sets (expected clean: norm_eval as training bookkeeping)",
+    "mm_r50_frozen": "normalization_layer ('Every BatchNorm frozen while training': all 53 of the candidate's "
+    "BatchNorms kept in eval mode by the backbone's train()) for mmdet's norm_eval=True (expected clean: norm_eval as "
+    "training bookkeeping)",
     "dy_attention_linear": "described_difference ('A Dynamic_conv2d in place of conv1, conv2 (16 layers) ... global "
     "pool, flatten, linear, relu, div, softmax, 3x3 conv') and repeated_in_blocks ('Linear where the reference has 1x1 "
     "conv (shortcut), in 3 blocks'), 38 mismatches, for the attention's bias-free 1x1 convs on the pooled 1 x 1 map "
