@@ -1551,13 +1551,6 @@ NOT_YET: dict[str, str] = {
     # heldout103, first run at 5c8ecf4 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 10 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 4 of 5). Both batch-of-one edits compared clean: two false 'no difference'.
-    "gap_size_check_after_stem": "wrong name fixed_size_head ('The head (AvgPool2d(4, stride=4, padding=0) + "
-    "Linear(64, 10)) is sized for one input resolution instead of pooling globally: it only fits square inputs of "
-    "49-112 px', claiming 'head: expected global pool, found avg pool' at the root): d2l's F.avg_pool2d(x, "
-    "kernel_size=x.size()[2:]), the same global pool on both sides, read on the candidate's 4 x 4 map as a fixed 4 x 4 "
-    "window; the missing max pool ('stem: max pool after relu is missing in the candidate') found but claimed by no "
-    "finding; for the max pool's size test moved below the stem conv (if x.size(-1) > 32 read on the halved map: "
-    "inputs of 33 to 64 px lose the pool) (expected described at the root's forward and the pool)",
     "autopad_same_conv": "tf_same_padding claims the four stride-2 convs and the stem conv, but 'stem: extra pad (pad) "
     "not in the reference' at the root is left unclaimed: the builder's pad to a multiple of 32 is merged into its stem "
     "conv's padding ('3x3 conv padding is (0, 1, 0, 1), expected (1, 25, 1, 25)') while the candidate's same pad stays "

@@ -28,6 +28,25 @@ def _whole_map(op: OpRecord) -> bool:
     )
 
 
+def _occurrence(ops: tuple[OpRecord, ...], i: int) -> tuple[str, str, int]:
+    op = ops[i]
+    return (
+        op.module_path,
+        op.name,
+        sum(o.module_path == op.module_path and o.name == op.name for o in ops[:i]),
+    )
+
+
+def _by_occurrence(ops: tuple[OpRecord, ...]) -> dict[tuple[str, str, int], int]:
+    seen: dict[tuple[str, str], int] = {}
+    out = {}
+    for op in ops:
+        k = seen.get((op.module_path, op.name), 0)
+        seen[op.module_path, op.name] = k + 1
+        out[op.module_path, op.name, k] = op.id
+    return out
+
+
 def second_shape(trace: Trace) -> tuple[int, ...]:
     n, c, h, w = trace.input_shape
     return (n, c, h + 32, w + 32)
@@ -42,11 +61,18 @@ def follow_input_size(model: nn.Module, first: Trace) -> Trace:
     if not ids or len(first.input_shape) != 4:
         return first
     other = trace(model, second_shape(first))
-    follows = {
-        i for i in ids
-        if i < len(other.ops) and other.ops[i].name == first.ops[i].name and _whole_map(other.ops[i])
-        and other.ops[i].in_shapes[0][2:] != first.ops[i].in_shapes[0][2:]
-    }  # fmt: skip
+    # the same pool at the second size: the k-th call of its name in its module (by position, an op a
+    # size-dependent branch adds or drops before it, a max pool kept for larger inputs, would shift it)
+    counterpart = _by_occurrence(other.ops)
+    follows = set()
+    for i in ids:
+        j = counterpart.get(_occurrence(first.ops, i))
+        if (
+            j is not None
+            and _whole_map(other.ops[j])
+            and other.ops[j].in_shapes[0][2:] != first.ops[i].in_shapes[0][2:]
+        ):
+            follows.add(i)
     if not follows:
         return first
     ops = tuple(
