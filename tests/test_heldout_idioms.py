@@ -1556,7 +1556,7 @@ NOT_YET: dict[str, str] = {
     "conv's padding ('3x3 conv padding is (0, 1, 0, 1), expected (1, 25, 1, 25)') while the candidate's same pad stays "
     "a separate op before the Conv2dSame's own pad; for every 3x3 conv a timm-style Conv2dSame on the padded map "
     "(expected tf_same_padding alone)",
-    "autopad_full_stride_pad": "wrong name keras_stem ('the candidate's 3x3 conv sees padding (top 1, bottom 33, left "
+    "autopad_full_stride_pad": "(since patterns/padding.py _keras_like no name is given: the stem conv's padding (1, 33, 1, 33) and its output shape are said at stem.0, where the pad is folded, not at the root's forward, where it is written; first run:) wrong name keras_stem ('the candidate's 3x3 conv sees padding (top 1, bottom 33, left "
     "1, right 33) (TensorFlow's padding='same', extra pixel at the bottom / right) where the reference's sees 1', "
     "claiming the stem conv's padding and output shape at stem.0) and 'head: extra __getitem__' at the root unclaimed, "
     "for the pad to a multiple of 32 written 32 - H % 32 without its outer % 32: at 64 px the root's F.pad adds 32 rows "

@@ -64,6 +64,12 @@ def _symmetric(p: Pad4 | None) -> bool:
     return p is not None and p[0] == p[1] and p[2] == p[3]
 
 
+def _keras_like(p: Pad4 | None) -> bool:
+    """A padding Keras writes: symmetric (ZeroPadding2D), or TensorFlow's 'same', one pixel more at the
+    bottom / right at most."""
+    return p is not None and 0 <= p[1] - p[0] <= 1 and 0 <= p[3] - p[2] <= 1
+
+
 # --- Keras stem -------------------------------------------------------------------------------------
 
 
@@ -108,6 +114,8 @@ def _padding_clause(ctx: Context, rconv: OpRecord, cconv: OpRecord) -> str | Non
             f"{'candidate' if _pads_before(ctx.reference, rconv) else 'reference'}'s padding={_spell(cp)}: "
             "not a difference in outputs"
         )
+    if rp != cp and not (_keras_like(cp) and _keras_like(rp)):
+        return None  # padded far more on one side than the other: no Keras layer does that (a plain edit)
     if rp != cp:
         same = "" if _symmetric(cp) else " (TensorFlow's padding='same', extra pixel at the bottom / right)"
         return f"the candidate's {k} conv sees padding {_spell(cp)}{same} where the reference's sees {_spell(rp)}"
