@@ -19,25 +19,36 @@ from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
 _ADD = frozenset({"add", "__add__", "__radd__", "__iadd__"})
 
 
-def _bias_add(conv: OpRecord, ops: Sequence[OpRecord], reading: dict[int, list[int]]) -> OpRecord | None:
-    at = conv.id
+def sole_reader(
+    op: OpRecord, ops: Sequence[OpRecord], reading: dict[int, list[int]]
+) -> tuple[OpRecord, int] | None:
+    """The one op that reads ``op``'s result past layout ops (each read by nothing else), and the id of
+    the tensor it reads; None where the result is read twice or not at all."""
+    at = op.id
     while len(reading.get(at, [])) == 1:
         nxt = ops[reading[at][0]]
         if nxt.kind is OpKind.RESHAPE and nxt.inputs == (at,):
             at = nxt.id
             continue
-        function = dict(nxt.attrs).get("function", nxt.name).rstrip("_") if nxt.name != "add_" else "add"
-        if (
-            nxt.kind is OpKind.OTHER
-            and function in _ADD
-            and nxt.inputs == (at,)
-            and nxt.params
-            and nxt.module_path == conv.module_path
-            and nxt.out_shape == ops[at].out_shape
-        ):
-            return nxt
-        return None
+        return nxt, at
     return None
+
+
+def _bias_add(conv: OpRecord, ops: Sequence[OpRecord], reading: dict[int, list[int]]) -> OpRecord | None:
+    found = sole_reader(conv, ops, reading)
+    if found is None:
+        return None
+    nxt, at = found
+    function = dict(nxt.attrs).get("function", nxt.name).rstrip("_") if nxt.name != "add_" else "add"
+    own = (
+        nxt.kind is OpKind.OTHER
+        and function in _ADD
+        and nxt.inputs == (at,)
+        and nxt.params
+        and nxt.module_path == conv.module_path
+        and nxt.out_shape == ops[at].out_shape
+    )
+    return nxt if own else None
 
 
 def fold_conv_bias(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
@@ -57,4 +68,4 @@ def fold_conv_bias(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     return tuple(out)
 
 
-__all__ = ["fold_conv_bias"]
+__all__ = ["fold_conv_bias", "sole_reader"]

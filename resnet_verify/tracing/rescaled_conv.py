@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from resnet_verify.tracing.conv_bias import sole_reader
 from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
 
 _MUL = "→mul"
@@ -26,24 +27,21 @@ _MUL = "→mul"
 def _divided(
     conv: OpRecord, ops: Sequence[OpRecord], reading: dict[int, list[int]], scale: str
 ) -> OpRecord | None:
-    at = conv.id
-    while len(reading.get(at, [])) == 1:
-        nxt = ops[reading[at][0]]
-        if nxt.kind is OpKind.RESHAPE and nxt.inputs == (at,):
-            at = nxt.id
-            continue
-        a = dict(nxt.attrs)
-        same = (
-            nxt.kind is OpKind.OTHER
-            and a.get("function") == "div"
-            and a.get("param_ops") == scale
-            and nxt.inputs == (at,)
-            and nxt.params
-            and set(nxt.params) <= set(conv.params)
-            and nxt.module_path == conv.module_path
-        )
-        return nxt if same else None
-    return None
+    found = sole_reader(conv, ops, reading)
+    if found is None:
+        return None
+    nxt, at = found
+    a = dict(nxt.attrs)
+    same = (
+        nxt.kind is OpKind.OTHER
+        and a.get("function") == "div"
+        and a.get("param_ops") == scale
+        and nxt.inputs == (at,)
+        and nxt.params
+        and set(nxt.params) <= set(conv.params)
+        and nxt.module_path == conv.module_path
+    )
+    return nxt if same else None
 
 
 def _zero_bias(op: OpRecord) -> bool:
