@@ -1630,11 +1630,7 @@ NOT_YET: dict[str, str] = {
     "which builds the candidate with its values, describes it at normalize ('the sub computes with normalize.mean = "
     "(0.4465, 0.4822, 0.4914) where the reference's computes with (0.4914, 0.4822, 0.4465)') (expected described at "
     "normalize)",
-    "nll_log_of_softmax": "under this test only (meta): described_difference ('The head is built differently (2 "
-    "differences, no named variant)': 'softmax function softmax where the reference has log_softmax; an extra log in "
-    "the candidate') for torch.log(F.softmax(z, dim=1)), the two steps F.log_softmax fuses (8.9e-16 in float64): the "
-    "spelling not recognised without values; the corpus run, which builds the candidate with its values, compares it "
-    "clean by the numbers (expected clean)",
+
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a

@@ -13,7 +13,7 @@ as the one op each computes; ops that commute in one order; an average of n pred
 a stack of two (the add), a scaled sum and a Linear written as a 1x1 conv on a vector (or inside a
 channel gate) as one op each; an einsum that is a batched matmul as
 the matmul; a scalar factor on a product of two tensors (before or after it) as
-the product's own scale.
+the product's own scale; the log of a softmax as the log_softmax it is.
 Every pass keeps op ids: kinds, attributes and how shapes are read change, and an op that becomes
 part of another (layout) may leave the one that absorbed it reading its input.
 """
@@ -47,6 +47,7 @@ from resnet_verify.tracing.frame_means import frame_mean_into_pool, mean_before_
 from resnet_verify.tracing.fresh_stats import fresh_statistics
 from resnet_verify.tracing.frozen_bn import join_frozen_bn
 from resnet_verify.tracing.layout import channels_first
+from resnet_verify.tracing.log_softmax import join_log_softmax
 from resnet_verify.tracing.normalize import join_normalize
 from resnet_verify.tracing.padfold import drop_unread_pads, fold_pads
 from resnet_verify.tracing.product_scales import scales_into_products
@@ -70,7 +71,7 @@ SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
     unit_pools, crops_as_slices, strided_slices, fold_pads, drop_unread_pads, fold_causal_padding, mean_before_linear, frame_mean_into_pool,
     join_partial_pools, fresh_statistics, join_frozen_bn, join_bn_scale, join_normalize, join_norm_modules, sort_activations,
     join_swish, join_hard_swish, join_relu, relu_before_max_pool, avg_pool_before_1x1, upsample_before_1x1, slice_before_activation,
-    join_averages, join_stacked_sums, fold_scaled_adds, linears_as_convs, divisions_as_multiplies,
+    join_averages, join_stacked_sums, join_log_softmax, fold_scaled_adds, linears_as_convs, divisions_as_multiplies,
     root_divisions_as_multiplies, einsums_as_matmuls, scales_into_products,
 )  # fmt: skip
 
