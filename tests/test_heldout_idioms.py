@@ -1630,7 +1630,6 @@ NOT_YET: dict[str, str] = {
     "which builds the candidate with its values, describes it at normalize ('the sub computes with normalize.mean = "
     "(0.4465, 0.4822, 0.4914) where the reference's computes with (0.4914, 0.4822, 0.4465)') (expected described at "
     "normalize)",
-
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
