@@ -362,8 +362,7 @@ def _traced_agrees(sides: Sides, traced: tuple[int, ...]) -> bool:
 
 
 def _train_agrees_if_runs(sides: Sides, traced: tuple[int, ...]) -> bool:
-    """Training at the traced batch, where both sides run it (a BatchNorm1d on a batch of one raises in
-    training: then the batch decides nothing)."""
+    """Training at the traced batch where both sides run it (a BatchNorm1d raises on one sample)."""
     try:
         return _train_agrees(sides, traced)
     except Exception:
