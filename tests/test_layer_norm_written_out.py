@@ -82,7 +82,7 @@ def test_a_layer_norm_written_out_is_layer_norm(variance: Callable[[torch.Tensor
 @pytest.mark.parametrize(
     ("norm", "field"),
     [
-        (lambda: _Written(32, _unbiased), "norm"),
+        (lambda: _Written(32, _unbiased), "unbiased"),
         (lambda: _Written(32, _mean_square, centred=False), "norm"),
         (lambda: _Written(32, _biased_by_var, eps=1e-6), "eps"),
     ],

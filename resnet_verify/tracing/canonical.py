@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
+from resnet_verify.tracing.written_norms import STATISTICS, eps_at, module_norm
 
 _REDUCTIONS = frozenset({"mean", "amax"})
 
@@ -58,7 +59,7 @@ def join_partial_pools(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
 
 # A normalization written as tensor ops (FilterResponseNorm, EvoNorm, a hand-written LayerNorm2d /
 # GroupNorm): a statistic over some axes, a division by its root, a scale and shift.
-_STATISTICS = frozenset({"mean", "var", "std", "sum", "var_mean", "std_mean", "norm", "amax"})
+_STATISTICS = STATISTICS
 _ROOTS = frozenset({"rsqrt", "sqrt", "div", "reciprocal", "pow", "true_divide"})
 _NOT_IN_A_NORM = frozenset(
     {OpKind.CONV, OpKind.LINEAR, OpKind.BATCH_NORM, OpKind.NORM, OpKind.MAX_POOL, OpKind.AVG_POOL, OpKind.CAT}
@@ -108,63 +109,6 @@ def _statistic_axes(run: Sequence[OpRecord]) -> str | None:
     return None
 
 
-def _trailing_axes(stat: OpRecord) -> int:
-    """How many trailing axes a keepdim statistic reduces (0: not a trailing reduction)."""
-    if not stat.in_shapes or stat.out_shape is None or len(stat.out_shape) != len(stat.in_shapes[0]):
-        return 0
-    shape, out = stat.in_shapes[0], stat.out_shape
-    k = 0
-    while k < len(shape) - 1 and out[len(out) - 1 - k] == 1:
-        k += 1
-    kept = len(shape) - k
-    return k if out[:kept] == shape[:kept] and any(s != 1 for s in shape[kept:]) else 0
-
-
-def _layer_norm(run: Sequence[OpRecord], x: int, shape: tuple[int, ...]) -> dict[str, object] | None:
-    """``(x - x.mean(-1, keepdim=True)) / torch.sqrt(x.var(-1, unbiased=False, keepdim=True) + eps) * w
-    + b`` is ``nn.LayerNorm`` (what ResMLP / Mixer / ConvNeXt ports write out): the mean over the
-    trailing axes subtracted, a biased variance, eps added to it. Its arguments as ``F.layer_norm``
-    records them, so the two spellings compare equal; None for any other norm (RMSNorm has no
-    centering, an unbiased variance or a norm over leading axes normalises otherwise)."""
-    stats = [op for op in run if op.kind is OpKind.GLOBAL_POOL or function_of(op) in _STATISTICS]
-    first = stats[0] if stats else None
-    if first is None or first.inputs[:1] != (x,) or function_of(first) != "mean":
-        return None
-    k = _trailing_axes(first)
-    # the features of a vector or of tokens (N, T, C), or all but the batch: a row of a map (W of
-    # N x C x H x W) is another norm over another axis, whatever its ops
-    k = k if len(shape) == 2 or (len(shape) == 3 and k == 1) or k == len(shape) - 1 else 0
-    centered = any(function_of(op) == "sub" and op.inputs == (x, first.id) for op in run)
-    biased = all(dict(op.attrs).get("correction", 0) == 0 for op in stats)
-    eps = [
-        dict(op.attrs).get("scalar")
-        for op in run
-        if function_of(op) == "add" and op.out_shape == first.out_shape
-    ]
-    if not (k and centered and biased and len(eps) == 1 and isinstance(eps[0], float)):
-        return None
-    affine = any(op.params for op in run)
-    return {"norm": "layer_norm", "normalized_shape": tuple(shape[-k:]), "eps": eps[0], "affine": affine}
-
-
-def _eps_at(run: Sequence[OpRecord]) -> str | None:
-    """Where a norm written as ops adds its epsilon: to the variance under the root (``(var + eps).sqrt()``,
-    ``rsqrt(var + eps)``) or to the root (``var.sqrt() + eps``, ``x.std() + eps``): two norms that differ
-    there compute otherwise with the same ops, shapes and parameters."""
-    roots = {op.id for op in run if function_of(op) in ("sqrt", "rsqrt", "std")}
-    for op in run:
-        if (
-            function_of(op) == "add"
-            and isinstance(dict(op.attrs).get("scalar"), float)
-            and len(op.inputs) == 1
-        ):
-            if op.inputs[0] in roots:
-                return "outside the root"
-            if any(r.inputs[:1] == (op.id,) for r in run if r.id in roots):
-                return "inside the root"
-    return None
-
-
 def join_norm_modules(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     """Each module call that normalizes with tensor ops reads as one ``NORM`` op (its last op; a
     trailing threshold stays an activation), its other ops as layout ops alignment skips, so it
@@ -180,16 +124,18 @@ def join_norm_modules(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
         inside = {op.id for op in run}
         entry = next(op for op in run if any(i not in inside for i in op.inputs))
         x = next(i for i in entry.inputs if i not in inside)
-        eps_at = _eps_at(run)
-        attrs = _layer_norm(run, x, entry.in_shapes[entry.inputs.index(x)]) or {
+        where = eps_at(run)
+        attrs = module_norm(run, x, entry.in_shapes[entry.inputs.index(x)]) or {
             "norm": "written as ops",
             **({"over": over} if over else {}),
-            **({"eps_at": eps_at} if eps_at else {}),
+            **({"eps_at": where} if where else {}),
         }
         params = tuple(dict.fromkeys(p for op in run[: run.index(norm) + 1] for p in op.params))
         for op in run:
             if op is norm:
-                out[op.id] = replace(op, kind=OpKind.NORM, attrs=make_attrs(attrs), params=params)
+                # named as the module it is, so both spellings read alike in every message
+                name = str(attrs["norm"]) if attrs["norm"] != "written as ops" else op.name
+                out[op.id] = replace(op, kind=OpKind.NORM, name=name, attrs=make_attrs(attrs), params=params)
             elif op is last and clip:
                 out[op.id] = replace(
                     op, kind=OpKind.ACTIVATION, attrs=make_attrs({"function": function_of(op)})

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from resnet_verify.verify.patterns.context import Context, at
-from resnet_verify.verify.patterns.wording import shorten, where
+from resnet_verify.verify.patterns.wording import setting, shorten, where
 from resnet_verify.verify.records import Finding, Mismatch, MismatchKind, Pattern
 
 _NOT_A_SETTING = frozenset(
@@ -98,8 +98,8 @@ def _finding(
     blocks = len({m.block.candidate for m in ms if m.block is not None and m.block.candidate is not None})
     spread = ", ".join(p for p in places if p not in ("main path", "shortcut", "after the add"))
     within = f"{blocks} blocks" + (f", {spread}" if spread else "") if blocks else spread
-    have = ", ".join(f"{f} {a}" for f, _, a in changes)
-    theirs = ", ".join(f"{f} {e}" if len(changes) > 1 else str(e) for f, e, _ in changes)
+    have = ", ".join(setting(f, a) for f, _, a in changes)
+    theirs = ", ".join(setting(f, e, named=len(changes) > 1) for f, e, _ in changes)
     one = "one setting changed" if len(changes) == 1 else f"{len(changes)} settings changed together"
     return Finding(
         pattern=Pattern.DESCRIBED,

@@ -31,6 +31,22 @@ _WHERE = {
 }
 
 
+# Settings whose value alone reads as jargon: what the layer computes with it, in the user's words.
+_SETTINGS: dict[tuple[str, object], str] = {
+    ("unbiased", True): "the variance divided by n - 1 (x.var's unbiased default)",
+    ("unbiased", None): "the variance divided by n",
+    ("eps_at", "outside the root"): "eps added to the standard deviation",
+    ("eps_at", "inside the root"): "eps added to the variance under the root",
+    ("eps_at", None): "eps added to the variance under the root",
+}
+
+
+def setting(field: str, value: object, *, named: bool = True) -> str:
+    """``field value`` (``value`` alone when ``named`` is False), or what the layer computes with it."""
+    said = _SETTINGS.get((field, value)) if isinstance(value, str | bool | None) else None
+    return said or (f"{field} {value}" if named else str(value))
+
+
 def shorten(items: Sequence[str], keep: int = 4) -> str:
     """``a, b, c, d ... z``: the first ``keep`` and the last, for lists a reader scans, not reads."""
     if len(items) <= keep + 1:
@@ -139,6 +155,10 @@ def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
         op = ctx.candidate.ops[m.candidate_op]
         return (f"the {op.name} computes with {', '.join(op.params)} = ({m.actual}) where the reference's "
                 f"computes with ({m.expected}) ({place})")  # fmt: skip
+    if m.field is not None and (m.field, m.actual) in _SETTINGS:
+        return f"{_layer(m, ctx)} with {setting(m.field, m.actual)} where the reference's has " + (
+            f"{setting(m.field, m.expected)} ({place})"
+        )
     return f"{_layer(m, ctx)} {m.field} {m.actual} where the reference has {m.expected} ({place})"
 
 
