@@ -134,3 +134,33 @@ def test_a_linear_on_a_sequence_is_the_linear_on_its_rows() -> None:
     assert not compare(_Rows(True), _Rows(False)).mismatches
     assert not compare(_Rows(False), _Rows(True)).mismatches
     assert compare(_Rows(True), _Rows(False, out=5)).mismatches
+
+
+class _PooledThenViewed(nn.Module):
+    """IRN's Net_CAM: ``gap2d(x, keepdims=True)`` written as the mean over the flattened map viewed back
+    to (N, C, 1, 1), then a bias-free 1x1 conv classifier (heldout105's cam_linear_classifier)."""
+
+    def __init__(self, conv: bool) -> None:
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), _Se(False))
+        self.fc: nn.Module = nn.Conv2d(8, 4, 1, bias=False) if conv else nn.Linear(8, 4, bias=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        f = self.body(x)
+        pooled = f.view(f.size(0), f.size(1), -1).mean(-1)
+        return self.fc(pooled.view(f.size(0), -1, 1, 1) if isinstance(self.fc, nn.Conv2d) else pooled).view(
+            -1, 4
+        )
+
+
+def test_a_pooled_vector_viewed_back_to_a_map_is_a_pooled_map() -> None:
+    """Its 1x1 conv is a conv classifier, whose (4, 8, 1, 1) weight a Linear's state dict does not load."""
+    ops = trace(_PooledThenViewed(conv=True), (3, 8, 8)).ops
+    assert [op.kind for op in ops if op.params][-1] is OpKind.CONV
+    for a, b in (
+        (_PooledThenViewed(False), _PooledThenViewed(True)),
+        (_PooledThenViewed(True), _PooledThenViewed(False)),
+    ):
+        c = compare_traces(trace(a, (3, 8, 8)), trace(b, (3, 8, 8)), reference_name="a", candidate_name="b",
+                           num_classes=4)  # fmt: skip
+        assert [f.pattern.value for f in c.findings] == ["conv_classifier"], [f.message for f in c.findings]

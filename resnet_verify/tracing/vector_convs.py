@@ -33,6 +33,15 @@ def _pointwise(op: OpRecord) -> bool:
     return op.kind is OpKind.CONV and ones and set(a.get("padding", (0,))) == {0} and a.get("groups") == 1
 
 
+def _pooled(ops: Sequence[OpRecord], i: int) -> bool:
+    """The vector is a globally pooled map (``x.mean((2, 3))``, ``flatten(avgpool(x))``) through layout
+    ops: viewed back to (N, C, 1, 1) it is the pooled map a conv classifier reads (IRN's
+    ``gap2d(x, keepdims=True)`` before its 1x1 conv classifier), whose weight is a conv's, not a Linear's."""
+    while i >= 0 and ops[i].kind is OpKind.RESHAPE:
+        i = ops[i].inputs[0] if ops[i].inputs else -1
+    return i >= 0 and ops[i].kind in (OpKind.GLOBAL_POOL, OpKind.ADAPTIVE_POOL)
+
+
 def _from_a_vector(ops: Sequence[OpRecord], op: OpRecord, memo: dict[int, bool]) -> bool:
     """Back from ``op``'s input through ops on unit positions: an axis added to an (N, C) vector."""
     path: list[int] = []
@@ -47,7 +56,7 @@ def _from_a_vector(ops: Sequence[OpRecord], op: OpRecord, memo: dict[int, bool])
             break  # a real map, or a pooled one: a conv on it is a conv
         path.append(i)
         if layout and src.in_shapes and len(src.in_shapes[0]) == 2:
-            found = True
+            found = not _pooled(ops, src.inputs[0] if src.inputs else -1)
             break
         i = src.inputs[0] if src.inputs else -1
     if not found and i >= 0 and i in memo:
