@@ -45,6 +45,7 @@ from resnet_verify.verify.diff_support import (
     outside_regions,
     placed,
     reading,
+    resized_unused,
     squeezed,
 )
 from resnet_verify.verify.inplace_skip import reword_inplace_skips
@@ -416,6 +417,14 @@ class _Differ:
                           text, self.sites.get(path or "") if cand else None, Region.MODEL))  # fmt: skip
 
     def unused_params(self) -> None:
+        for theirs, ours in resized_unused(self.ref, self.cand):
+            module, _, tensor = ours.name.rpartition(".")
+            self.add(Mismatch(
+                MismatchKind.SHAPE, module or None, module or None, f"unused {tensor} shape", theirs.shape, ours.shape,
+                f"{module or 'the model'} (a layer the traced forward never runs: used in training only, or not at "
+                f"all) holds {tensor} {format_shape(ours.shape)} where the reference's holds {format_shape(theirs.shape)}",
+                self.sites.get(module), Region.MODEL,
+            ))  # fmt: skip
         unused = extra_unused(self.ref, self.cand)
         if unused:
             total = sum(p.numel for p in unused)

@@ -47,12 +47,28 @@ def unused_params(trace: Trace) -> list[ParamInfo]:
     return [p for p in trace.params if not p.is_buffer and p.name not in used and not set(p.aliases) & used]
 
 
+def resized_unused(ref: Trace, cand: Trace) -> list[tuple[ParamInfo, ParamInfo]]:
+    """(reference's, candidate's) parameter of one name that the traced forward reads on neither side,
+    in other shapes: a layer run only in training (an auxiliary head) or never, built otherwise."""
+    theirs = {p.name: p for p in unused_params(ref)}
+    return [
+        (theirs[p.name], p)
+        for p in unused_params(cand)
+        if p.name in theirs and theirs[p.name].shape != p.shape
+    ]
+
+
 def extra_unused(ref: Trace, cand: Trace) -> list[ParamInfo]:
     """The candidate's parameters forward never reads, beyond those the reference leaves unused too
-    (both keep torchvision's fc behind a new head), matched by shape."""
-    spare = [p.shape for p in unused_params(ref)]
+    (both keep torchvision's fc behind a new head), matched by shape; those :func:`resized_unused`
+    pairs by name are said there."""
+    resized = resized_unused(ref, cand)
+    paired = {p.name for _, p in resized}
+    spare = [p.shape for p in unused_params(ref) if p.name not in paired]
     unused = []
     for p in unused_params(cand):
+        if p.name in paired:
+            continue
         if p.shape in spare:
             spare.remove(p.shape)
         else:

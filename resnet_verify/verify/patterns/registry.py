@@ -70,6 +70,7 @@ from resnet_verify.verify.patterns.stem import detect_cifar_stem
 from resnet_verify.verify.patterns.stride import detect_stride_placement
 from resnet_verify.verify.patterns.training_mode import detect_training_mode
 from resnet_verify.verify.patterns.uniform_setting import detect_uniform_setting
+from resnet_verify.verify.patterns.unused_class_count import detect_unused_class_count
 from resnet_verify.verify.patterns.widths import detect_class_count, detect_widths
 from resnet_verify.verify.records import BlockPair, Finding, Mismatch, Region
 
@@ -117,6 +118,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_moved_blocks,  # the same blocks at other places of a stage: before counts and extra units read them
     detect_block_counts,
     detect_class_count,
+    detect_unused_class_count,  # a training-only head's: read from the shapes of what neither side runs
     detect_conv_classifier,  # before the fixed head's rule takes every head mismatch: the classifier's own
     detect_fixed_head,
     detect_output_softmax,
