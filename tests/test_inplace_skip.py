@@ -119,3 +119,29 @@ class _Calls(nn.Module):
 def test_an_in_place_activation_module_of_the_network_called_by_the_block_is_the_same_mistake() -> None:
     c = _compare(_SharedAct(inplace=False), _SharedAct(inplace=True))
     assert any(m.field == FIELD for m in c.mismatches), [m.message for m in c.mismatches]
+
+
+class _Projected(nn.Module):
+    """A transition block that activates what entered it in place and then projects ``x`` (BigGAN's
+    preactivated DBlock: ``h = self.activation(x)`` with the shared in-place ReLU, ``conv_sc(x)``): the
+    projection reads the overwritten input, where the builder's reads it raw."""
+
+    def __init__(self, cin: int, inplace: bool) -> None:
+        super().__init__()
+        self.act = nn.ReLU(inplace=inplace)
+        self.conv1, self.conv2 = nn.Conv2d(cin, 16, 3, padding=1), nn.Conv2d(16, 16, 3, padding=1)
+        self.conv_sc = nn.Conv2d(cin, 16, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.conv2(torch.relu(self.conv1(self.act(x))))
+        return h + self.conv_sc(x)
+
+
+def test_an_in_place_activation_of_a_projected_blocks_input_is_the_same_mistake() -> None:
+    def net(inplace: bool) -> nn.Module:
+        return nn.Sequential(nn.Conv2d(3, 8, 3), _Projected(8, inplace), _Projected(16, inplace),
+                             nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(16, 5))  # fmt: skip
+
+    c = _compare(net(False), net(True))
+    assert [f.pattern.value for f in c.findings] == ["repeated_in_blocks"], [f.title for f in c.findings]
+    assert all(m.field == FIELD for m in c.mismatches), [m.message for m in c.mismatches]

@@ -22,11 +22,19 @@ FIELD = "inplace_skip"
 _PASSED = frozenset({OpKind.MAX_POOL, OpKind.RESHAPE, OpKind.FLATTEN})
 
 
+def _made_inside(trace: Trace, at: int, path: str) -> bool:
+    """The tensor ``at`` was made by the block's own modules (its BN), not handed to the block."""
+    if at < 0:
+        return False
+    made = trace.ops[at].module_path
+    return made == path or made.startswith(path + ".")
+
+
 def _overwrites(trace: Trace, block: Block) -> OpRecord | None:
     """The in-place op the block's own code ran on the block's input: the fork itself, or behind it
     through ops that commute with it (a max pool the canonical order moved after the ReLU)."""
-    if not block.path or block.shortcut:
-        return None  # a projection reads the activated input by design (a pre-activation transition)
+    if not block.path:
+        return None
     at = block.fork_op
     while at >= 0:
         op = trace.ops[at]
@@ -37,7 +45,10 @@ def _overwrites(trace: Trace, block: Block) -> OpRecord | None:
             or op.module_path.startswith(block.path + ".")
             or (block.path in op.module_stack)
         )
-        if op.inplace and inside and op.inputs:
+        # a projection reads the activated input by design (a pre-activation transition's BN-ReLU runs
+        # before the fork); an in-place op on what entered the block overwrites the block's input itself
+        by_design = block.shortcut and _made_inside(trace, op.inputs[0] if op.inputs else -1, block.path)
+        if op.inplace and inside and op.inputs and not by_design:
             return op
         if len(op.inputs) != 1 or op.kind not in _PASSED:
             return None
