@@ -106,7 +106,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout103``: residual networks whose forward depends on the input's size or batch;
 ``heldout104``: weights tied, shared or re-used inside residual networks;
 ``heldout105``: what a residual network's forward returns;
-``heldout106``: numerical details written inside residual networks); an idiom's
+``heldout106``: numerical details written inside residual networks;
+``heldout107``: behaviour attached to residual networks outside their forward); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2330,6 +2331,20 @@ PART_NOTES = {
     "on meta, misses the same two and three more: normeps_bgr_constants (clean: no buffer values on meta), "
     "normeps_scaled_255_constants (an unclaimed extra mul) and nll_log_of_softmax (described_difference), which the "
     "corpus run settles by the numbers.",
+    "heldout107": "behaviour attached to residual networks outside their forward, each against the user's own "
+    "unedited builder in the same file: a CIFAR ResNet at 3 x 32 x 32 with forward hooks registered after it is built: "
+    "PatchCore-style hooks recording every stage and returning None (clean), a hook on fc returning the softmax "
+    "(softmax_output), a hook returning layer2's output times 0.5 and a recording hook on layer1 written return "
+    "output.detach(), the same forward with no gradient into the stem (described); the same CIFAR ResNet normalising "
+    "its [0, 1] input with mean / std buffers in a forward pre-hook, as mmaction2's GPUNormalize: the normalisation "
+    "written in forward (clean), a dropout pre-hook on fc (dropout), the hook's handle removed before the model is "
+    "returned and a channel-reversing pre-hook (described); a narrow ResNet at 3 x 64 x 64 whose forwards are replaced "
+    "after construction: every block by types.MethodType with a non-inplace add and the model's by "
+    "functools.partial(_forward_impl, model) (clean), every block patched without the identity "
+    "(residual_add_missing), a block class's forward assigned with bn1 used twice (described); a narrow bottleneck "
+    "ResNet at 3 x 64 x 64 whose modules are swapped after init: every ReLU made non-inplace (clean), every ReLU a SiLU "
+    "(activation_function), every BatchNorm a GroupNorm by model.apply (normalization_layer), layer3's ReLUs a smooth "
+    "ReLU with the same values and CELU's gradient (described) (tests/fixtures/heldout/batch107_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

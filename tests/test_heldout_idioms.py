@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and seven parts: ``heldout`` to
-``heldout106`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and eight parts: ``heldout`` to
+``heldout107`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -412,7 +412,12 @@ of them in a returned tensor beside unchanged logits);
 mean / std buffers and BatchNorm eps settings, the same ResNet on a GroupNorm written by hand with x.var's unbiased
 default, a narrow ResNet under a CLIP-style cosine head with a learned log logit scale, a CIFAR ResNet returning
 temperature-scaled log-probabilities), compared with the user's own unedited builder: refactors, named variants and
-single mistakes that change values, not shapes) and
+single mistakes that change values, not shapes);
+``heldout107`` behaviour attached to residual networks outside their forward (a CIFAR ResNet with forward hooks
+registered after it is built, the same ResNet normalising its input in a forward pre-hook, a narrow ResNet whose
+forwards are replaced by types.MethodType, functools.partial or an assignment on a block class, a narrow bottleneck
+ResNet whose modules are swapped after init by setattr and model.apply), compared with the user's own unedited
+builder: refactors, named variants and single mistakes, several of them the same forward with other gradients) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -2115,6 +2120,7 @@ def test_manifest_is_consistent() -> None:
         "heldout104": 16,
         "heldout105": 16,
         "heldout106": 16,
+        "heldout107": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
