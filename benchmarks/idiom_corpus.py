@@ -108,6 +108,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout105``: what a residual network's forward returns;
 ``heldout106``: numerical details written inside residual networks;
 ``heldout107``: behaviour attached to residual networks outside their forward); an idiom's
+``heldout108``: control flow written inside a residual network's forward); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2349,6 +2350,21 @@ PART_NOTES = {
     "meta, gets the same. The forward-identical edits were found by what they do to the backward: the detaching hook "
     "as a gradient cut at layer1, the smooth ReLU as a straight-through backward in layer3; the layer2 hook's scale as "
     "an extra mul at layer2 (the cut and the mul each one mismatch no finding claims, located where expected).",
+    "heldout108": "control flow written inside a residual network's forward, each against the user's own unedited "
+    "builder in the same file: a residual network at 3 x 32 x 32 written as two parallel nn.ModuleLists of six convs of "
+    "32 and six BatchNorms zipped in forward, the saved input added after every second conv (if i % 2 == 1) and "
+    "refreshed after each add: the convs regrouped as three blocks and the pairs taken by zip over lists sliced with a "
+    "step of two (clean), the loop without its adds (residual_add_missing), the add after the first conv of each pair "
+    "(if i % 2 == 0) and the saved input never refreshed (described); a tower of twelve identical residual blocks at 32 "
+    "in an nn.ModuleList looped over in forward: functools.reduce (clean), blocks skipped in training at a rate rising "
+    "to 0.2 (stochastic_depth), the blocks in an nn.ModuleDict run by sorted(keys) (block10 and block11 third and "
+    "fourth), the steps as [lambda t: block(t) for block in self.tower] (the last block twelve times), the loop variable "
+    "reused after for block in self.tower[:-1] (the eleventh block twice, the twelfth never) and residual=(i % 2 == 0) "
+    "(described); a CIFAR ResNet whose stages are made with setattr(self, f'layer{i + 1}', ...) and run by getattr: the "
+    "stages in an nn.ModuleDict run by .values() and forward_features with an early return that never fires (clean), "
+    "_make_layer's range(blocks) after the first block (block_counts), enumerate(..., start=1) with the stride test at "
+    "i == 0 (first_stage_downsampling), the widths 16 * 2 ** i with i from 1 (widths) "
+    "(tests/fixtures/heldout/batch108_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -2,6 +2,7 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. One hundred and eight parts: ``heldout`` to
 ``heldout107`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout106`` and ``heldout108`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -418,6 +419,11 @@ registered after it is built, the same ResNet normalising its input in a forward
 forwards are replaced by types.MethodType, functools.partial or an assignment on a block class, a narrow bottleneck
 ResNet whose modules are swapped after init by setattr and model.apply), compared with the user's own unedited
 builder: refactors, named variants and single mistakes, several of them the same forward with other gradients) and
+``heldout108`` control flow written inside a residual network's forward (a flat list of convs zipped with its norms
+and a shortcut every second conv decided by the loop index, a tower of twelve identical blocks in an nn.ModuleList
+looped over, a CIFAR ResNet whose stages are made with setattr and run by getattr(self, f"layer{i}")), compared with
+the user's own unedited builder: refactors, named variants and single mistakes (blocks run out of order, twice or
+never, a shortcut dropped by a parity test, an index counted from 1)) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -2131,6 +2137,7 @@ def test_manifest_is_consistent() -> None:
         "heldout105": 16,
         "heldout106": 16,
         "heldout107": 16,
+        "heldout108": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
