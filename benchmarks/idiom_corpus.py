@@ -109,6 +109,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout106``: numerical details written inside residual networks;
 ``heldout107``: behaviour attached to residual networks outside their forward); an idiom's
 ``heldout108``: control flow written inside a residual network's forward); an idiom's
+``heldout109``: dtypes, casts and input conventions written inside residual networks); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2373,6 +2374,18 @@ PART_NOTES = {
     "times and the other eleven never not said; expected described at tower), tower_layer_drop (described_difference, "
     "'a training-mode branch only in the candidate' in the head; expected stochastic_depth; the same swapped); the "
     "test of it, which builds the candidate on meta, misses the same three.",
+    "heldout109": "dtypes, casts and input conventions written inside residual networks, each against the user's own "
+    "unedited builder in the same file: a small ResNet ported from Keras on channels-last 0-255 frames at 32 x 32 x 3, "
+    "converted in forward by x.permute(0, 3, 1, 2) and x.type_as(self.conv1.weight) / 255.0: movedim and div(255) "
+    "(clean), Keras' BatchNorm eps=1e-3 and momentum=0.01 (keras_batchnorm), TensorFlow's 'same' stride-2 pads by "
+    "F.pad(x, (0, 1, 0, 1)) (tf_same_padding), x.reshape(n, c, h, w) for the permute, x // 255 and x / 127.5 - 1.0 "
+    "(described); a grayscale ResNet at 1 x 32 x 32 repeating its channel with x.repeat(1, 3, 1, 1) before ImageNet's "
+    "mean / std buffers: x.expand(-1, 3, -1, -1) (clean), a one-channel stem conv (input_channels), GroupNorm(4, C) "
+    "(normalization_layer), x.clamp(0, 1) after the normalisation and torch.round(x * 255) / 255 (described); a CIFAR "
+    "ResNet at 3 x 32 x 32 written for mixed precision: float64 mean / std buffers cast with .to(x.dtype), every stage's "
+    "input cast by type_as its weight and the head in torch.autocast(enabled=False) (clean), a softmax head "
+    "(softmax_output), layer3 under torch.autocast('cpu', dtype=torch.bfloat16), 0 apart in float64 and 0.011 in "
+    "float32 (described) (tests/fixtures/heldout/batch109_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

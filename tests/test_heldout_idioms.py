@@ -2,6 +2,8 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. One hundred and nine parts: ``heldout`` to
 ``heldout108`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and eight parts: ``heldout`` to
+``heldout106`` and ``heldout109`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -423,6 +425,12 @@ and a shortcut every second conv decided by the loop index, a tower of twelve id
 looped over, a CIFAR ResNet whose stages are made with setattr and run by getattr(self, f"layer{i}")), compared with
 the user's own unedited builder: refactors, named variants and single mistakes (blocks run out of order, twice or
 never, a shortcut dropped by a parity test, an index counted from 1)) and
+single mistakes that change values, not shapes) and
+``heldout109`` dtypes, casts and input conventions written inside residual networks (a Keras-ported ResNet converting
+channels-last 0-255 frames with permute and / 255 in forward, a grayscale ResNet repeating its channel to three before
+ImageNet normalisation buffers, a CIFAR ResNet written for mixed precision with float64 buffers, type_as casts and
+autocast regions), compared with the user's own unedited builder: refactors, named variants and single mistakes, one
+of them a bfloat16 stage that differs in float32 only) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -2168,6 +2176,7 @@ def test_manifest_is_consistent() -> None:
         "heldout106": 16,
         "heldout107": 16,
         "heldout108": 16,
+        "heldout109": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
