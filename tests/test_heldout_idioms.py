@@ -1,9 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and nine parts: ``heldout`` to
-``heldout108`` (written after the detectors; expectations decided before the tool was run on them; the
-a twin (the same code without the idiom) that must compare clean. One hundred and eight parts: ``heldout`` to
-``heldout106`` and ``heldout109`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and ten parts: ``heldout`` to
+``heldout109`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -419,13 +417,12 @@ single mistakes that change values, not shapes);
 registered after it is built, the same ResNet normalising its input in a forward pre-hook, a narrow ResNet whose
 forwards are replaced by types.MethodType, functools.partial or an assignment on a block class, a narrow bottleneck
 ResNet whose modules are swapped after init by setattr and model.apply), compared with the user's own unedited
-builder: refactors, named variants and single mistakes, several of them the same forward with other gradients) and
+builder: refactors, named variants and single mistakes, several of them the same forward with other gradients);
 ``heldout108`` control flow written inside a residual network's forward (a flat list of convs zipped with its norms
 and a shortcut every second conv decided by the loop index, a tower of twelve identical blocks in an nn.ModuleList
 looped over, a CIFAR ResNet whose stages are made with setattr and run by getattr(self, f"layer{i}")), compared with
 the user's own unedited builder: refactors, named variants and single mistakes (blocks run out of order, twice or
-never, a shortcut dropped by a parity test, an index counted from 1)) and
-single mistakes that change values, not shapes) and
+never, a shortcut dropped by a parity test, an index counted from 1));
 ``heldout109`` dtypes, casts and input conventions written inside residual networks (a Keras-ported ResNet converting
 channels-last 0-255 frames with permute and / 255 in forward, a grayscale ResNet repeating its channel to three before
 ImageNet normalisation buffers, a CIFAR ResNet written for mixed precision with float64 buffers, type_as casts and
