@@ -94,3 +94,23 @@ def test_auto_picks_cpu_until_meta_is_paid_for() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     # The large input goes to meta, which imports torch._dynamo; from then on meta is the cheaper.
     assert out.stdout.split() == ["cpu", "meta", "meta"]
+
+
+class _AutocastOff(torch.nn.Module):
+    """A head kept in full precision by an autocast region turned off, written for mixed precision
+    (``torch.autocast(device_type=x.device.type, enabled=False)``, #23 heldout109): on meta tensors
+    autocast raises "unsupported scalarType", on the CPU tensors a user passes it runs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv, self.fc = torch.nn.Conv2d(3, 8, 3), torch.nn.Linear(8, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.conv(x).mean((2, 3))
+        with torch.autocast(device_type=x.device.type, enabled=False):
+            return self.fc(x.float())
+
+
+def test_a_forward_meta_cannot_run_for_any_reason_is_retried_on_cpu() -> None:
+    t = trace(_AutocastOff(), (3, 8, 8), device="meta")
+    assert t.crash is None and t.device == "cpu" and t.meta_failed

@@ -10,8 +10,8 @@ Decisions:
   ends so ids are never recycled; an in-place op re-points its tensor at the new op.
 - Module calls are recorded with per-module hooks on the copy (a module called twice gives two
   records); the hook stack gives each op its module stack.
-- A forward that fails on meta for meta-specific reasons (``.item()``, data-dependent shapes) is
-  retried on real CPU tensors; any other exception becomes a :class:`Crash` in the trace.
+- A forward that fails on meta (``.item()``, data-dependent shapes, autocast) is retried on real CPU
+  tensors; what fails there too becomes a :class:`Crash` in the trace.
 """
 
 from __future__ import annotations
@@ -285,10 +285,12 @@ def _traced_run(
     run = _run(
         model if owned and meta else _meta_copy(model), shape, "meta", sites, values=values
     )  # owned: eval too
-    if run.error is None or not _looks_meta_specific(run.error) or _numel(shape) > real_fallback_max_elements:
+    if run.error is None or _numel(shape) > real_fallback_max_elements:
         return run
     retried = _run(_cpu_copy(model), shape, "cpu", sites, meta_failed=True, values=values)
-    return retried if retried.error is None or not _looks_meta_specific(retried.error) else run
+    if retried.error is None:
+        return retried
+    return retried if _looks_meta_specific(run.error) and not _looks_meta_specific(retried.error) else run
 
 
 _MAX_REPAIRS = 8  # rounds of width repairs: each is one more forward of the copy
