@@ -41,6 +41,27 @@ class _Read:
     constants: list[str] = field(default_factory=list)  # small buffers' values read as stored (or laid out)
 
 
+_LOW_PRECISION = frozenset({torch.float16, torch.bfloat16})
+_CASTS = frozenset({"to", "float", "double", "half", "bfloat16", "type", "type_as"})
+_AUTOCAST = frozenset({"matmul", "bmm", "mm", "addmm", "baddbmm", "einsum"})  # beside convs and Linears
+
+
+def _precision(
+    kind: opkinds.OpKind, name: str, inputs: list[torch.Tensor], outs: list[torch.Tensor]
+) -> dict[str, str]:
+    """Where an op computes in 16 bits: under CPU autocast a conv, Linear or matmul on float32 (read from
+    autocast's state, so a meta trace, where autocast does nothing, records it too), else an output
+    cast down (``x.to(torch.bfloat16)``, ``.half()``). Float64 tensors autocast leaves alone."""
+    lowered = kind in (opkinds.OpKind.CONV, opkinds.OpKind.LINEAR) or name in _AUTOCAST
+    if torch.is_autocast_enabled("cpu"):
+        if lowered and any(t.dtype == torch.float32 for t in inputs):
+            return {"autocast": str(torch.get_autocast_dtype("cpu")).removeprefix("torch.")}
+        return {}
+    if outs and outs[0].dtype in _LOW_PRECISION:
+        return {"dtype": str(outs[0].dtype).removeprefix("torch.")}
+    return {}
+
+
 class Recorder(OpCounter):
     def __init__(self, param_names: dict[int, str], values: dict[str, str] | None = None) -> None:
         super().__init__()
@@ -93,6 +114,8 @@ class Recorder(OpCounter):
             return  # a constant or a parameter written into a region (a pad's border values): no data moves
         if self._constant(name, args, inputs, outs):
             return
+        if name in _CASTS and outs and inputs and outs[0] is inputs[0]:
+            return  # x.float() on a float32 x, type_as a tensor of its dtype: x itself, nothing computed
         read = self._read(inputs)
         producers, in_shapes, params, chains = read.producers, read.in_shapes, read.params, read.chains
         if params and all(p == CONST_ID for p in producers):
@@ -108,6 +131,7 @@ class Recorder(OpCounter):
             # ``W.view(o, -1)`` are the stored weight laid out otherwise, not computed)
         if (function := custom_backward(caller)) is not None:
             attrs = {**attrs, "custom_backward": function[0]}
+        attrs = {**attrs, **_precision(kind, name, inputs, outs)}
         if read.constants and (kind in _ARITHMETIC or _fixed_filter(kind, read)):
             attrs = {**attrs, "values": "; ".join(read.constants)}
         op = OpRecord(

@@ -56,11 +56,11 @@ RTOL = 1e-8  # float64: a refactor agrees to ~1e-14; BatchNorm eps 1e-5 against 
 _KEPT_KINDS = frozenset(
     {MismatchKind.CRASH, MismatchKind.REPAIR, MismatchKind.NUMERIC, MismatchKind.REGULARIZER}
 )
-# What values cannot see: a gradient stop, a backward-breaking in-place write, tied weights; and a
-# window's settings, which one input size can hide (a 3x3 conv at dilation 6 or 8 reads only its centre
-# on a 4x4 map, DeepLab's multi-grid at 64 px): numbers at two sizes cannot clear those.
-_KEPT_FIELDS = frozenset({"backward", "inplace_skip", "kernel_size", "stride",
-                          "padding", "dilation", "ceil_mode", "output_size", "count_include_pad"})  # fmt: skip
+# What values cannot see: a gradient stop, a backward-breaking in-place write, tied weights, a precision (autocast,
+# a cast to 16 bits: float64 is never lowered); and a window's settings, which one input size can hide (a 3x3 conv
+# at dilation 6 or 8 reads only its centre on a 4x4 map, DeepLab's multi-grid at 64 px): numbers cannot clear those.
+_KEPT_FIELDS = frozenset({"backward", "inplace_skip", "kernel_size", "stride", "padding", "dilation", "ceil_mode",
+                          "output_size", "count_include_pad", "autocast", "dtype"})  # fmt: skip
 _GROWTH = 1.5  # the second input's spatial size, relative to the first
 
 

@@ -41,8 +41,17 @@ _SETTINGS: dict[tuple[str, object], str] = {
 }
 
 
+_PRECISIONS = {"autocast": "under autocast", "dtype": "(its input cast down)"}
+
+
+def said_in_words(field: str | None, value: object) -> bool:
+    return field in _PRECISIONS or (isinstance(value, str | bool | None) and (field, value) in _SETTINGS)
+
+
 def setting(field: str, value: object, *, named: bool = True) -> str:
     """``field value`` (``value`` alone when ``named`` is False), or what the layer computes with it."""
+    if field in _PRECISIONS:
+        return f"{value} compute {_PRECISIONS[field]}" if value is not None else "full-precision compute"
     said = _SETTINGS.get((field, value)) if isinstance(value, str | bool | None) else None
     return said or (f"{field} {value}" if named else str(value))
 
@@ -155,7 +164,7 @@ def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
         op = ctx.candidate.ops[m.candidate_op]
         return (f"the {op.name} computes with {', '.join(op.params)} = ({m.actual}) where the reference's "
                 f"computes with ({m.expected}) ({place})")  # fmt: skip
-    if m.field is not None and (m.field, m.actual) in _SETTINGS:
+    if m.field is not None and said_in_words(m.field, m.actual):
         return f"{_layer(m, ctx)} with {setting(m.field, m.actual)} where the reference's has " + (
             f"{setting(m.field, m.expected)} ({place})"
         )
