@@ -1663,25 +1663,6 @@ NOT_YET: dict[str, str] = {
     "meta, the repeat and the conv alone), input_channels not reported, for the grayscale image fed to a one-channel "
     "stem conv with no x.repeat(1, 3, 1, 1), where the builder's 3x3 stem conv takes the three repeated channels "
     "(expected input_channels, the rest described at the root's forward and conv1)",
-    "amp_autocast_off_head": "no finding; one unclaimed mismatch at the reference's fc ('forward failed at the model "
-    "with input 1x3x32x32: RuntimeError: unsupported scalarType (32 ops ran before)'), for the head run inside "
-    "torch.autocast(device_type=x.device.type, enabled=False) on x.to(self.fc.weight.dtype): the tool traces on meta "
-    "tensors, where x.device.type is 'meta' and torch.autocast raises; the model runs on CPU tensors and computes the "
-    "builder's numbers (0 in float64 and float32) (expected clean)",
-    "amp_softmax_probs": "no finding; one unclaimed mismatch at the reference's fc ('forward failed at the model with "
-    "input 1x3x32x32: RuntimeError: unsupported scalarType'), for the head returning logits.softmax(dim=1) inside "
-    "torch.autocast(device_type=x.device.type, enabled=False): the meta trace cannot enter an autocast region for "
-    "device 'meta', so the softmax is never seen (expected softmax_output)",
-    "amp_bf16_autocast_stage": "no mismatch and no finding (the comparison is clean) for layer3 run under "
-    "torch.autocast('cpu', dtype=torch.bfloat16) and cast back to the input's dtype: in float64 autocast casts "
-    "nothing (0 apart), but in float32, the dtype the model runs in, layer3's convolutions compute in bfloat16 (eval "
-    "outputs 0.011 apart on 7.8, parameter gradients 0.14, running statistics 5.9e-4); a false 'no difference' "
-    "(expected described at the root's forward and layer3)",
-    "amp_stage_type_as": "under this test only (meta): repeated_in_blocks ('an extra type_as in the candidate (after "
-    "the add), in 2 blocks (layer1.0, layer2.0)') and one more unclaimed mismatch ('stem: extra type_as (type_as) not "
-    "in the reference'), for every stage's input cast by x.type_as(stage[0].conv1.weight), a cast to the dtype it has; "
-    "the corpus run, which builds the candidate with its values, compares it clean (0 in float64 and float32) "
-    "(expected clean)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -2017,10 +1998,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout109, first run at 8c1499f: 3 of 5
     "gray_one_channel_stem": "swapped: described_difference only ('an extra repeat in the candidate (stem); conv with "
     "432 parameters where the reference's has 144'), as the unswapped run (expected input_channels)",
-    "amp_softmax_probs": "compare() raises UsageError ('the reference ...amp_softmax_probs cannot run on 3x32x32 "
-    "inputs: unsupported scalarType (at tests/fixtures/heldout/batch109_amp.py:100)'): the idiom model, now the "
-    "reference, enters torch.autocast(device_type=x.device.type, enabled=False) on meta tensors, which raises; it runs "
-    "on CPU tensors (expected softmax_output)",
 }
 NAMED = [i for i in ALL if i.named]
 
