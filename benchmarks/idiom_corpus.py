@@ -109,7 +109,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout106``: numerical details written inside residual networks;
 ``heldout107``: behaviour attached to residual networks outside their forward;
 ``heldout108``: control flow written inside a residual network's forward;
-``heldout109``: dtypes, casts and input conventions written inside residual networks); an idiom's
+``heldout109``: dtypes, casts and input conventions written inside residual networks;
+``heldout110``: ResNets built by subclassing or configuring torchvision's ResNet class); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2395,6 +2396,19 @@ PART_NOTES = {
     "unclaimed mismatch each; expected clean and softmax_output); gray_one_channel_stem and amp_softmax_probs missed "
     "swapped too (amp_softmax_probs as the reference cannot run at all); the test of it, which builds the candidate "
     "on meta, misses the same four and amp_stage_type_as (the type_as casts read as extra ops).",
+    "heldout110": "ResNets built by subclassing or configuring torchvision's ResNet class, each against the user's own "
+    "unedited builder in the same file: a ResNet-10 built as ResNet(BasicBlock, [1, 1, 1, 1], num_classes=10) at 3 x 64 "
+    "x 64: a one-line subclass calling super().__init__ and the class built with zero_init_residual=True and its fc "
+    "replaced (clean), a dropout before fc (dropout), ResNet(Bottleneck, [1, 1, 1, 1]) (described); a grayscale subclass "
+    "at 1 x 64 x 64 replacing conv1 by a one-channel conv: conv1 replaced after a direct build (clean), nn.Conv2d(1, 64, "
+    "7, 2, 3) with its bias (conv_bias_before_bn), the conv without its padding and a _forward_impl override without the "
+    "max pool (described); a narrow subclass re-writing ResNet's __init__ (self.inplanes = 16, stages of 16 / 32 / 64 / "
+    "128 by the inherited _make_layer) at 3 x 64 x 64 configured by norm_layer: a partial of BatchNorm2d's defaults "
+    "(clean), lambda c: nn.GroupNorm(4, c) (normalization_layer), momentum=0.01, which changes only the running "
+    "statistics, and track_running_stats=False, which changes only eval (described); the narrow subclass on Bottlenecks: "
+    "an overridden _make_layer (clean), groups=4 with width_per_group=16 (grouped_conv), replace_stride_with_dilation="
+    "[False, True, True] (dilated_output_stride), an SE Bottleneck subclass gating after the add by super().forward "
+    "(described) (tests/fixtures/heldout/batch110_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and ten parts: ``heldout`` to
-``heldout109`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and eleven parts: ``heldout`` to
+``heldout110`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -427,7 +427,13 @@ never, a shortcut dropped by a parity test, an index counted from 1));
 channels-last 0-255 frames with permute and / 255 in forward, a grayscale ResNet repeating its channel to three before
 ImageNet normalisation buffers, a CIFAR ResNet written for mixed precision with float64 buffers, type_as casts and
 autocast regions), compared with the user's own unedited builder: refactors, named variants and single mistakes, one
-of them a bfloat16 stage that differs in float32 only) and
+of them a bfloat16 stage that differs in float32 only);
+``heldout110`` ResNets built by subclassing or configuring torchvision's ResNet class (ResNet(BasicBlock, [1, 1, 1, 1])
+built directly or by a one-line subclass with its fc replaced, a grayscale subclass replacing conv1 and overriding
+_forward_impl, a narrow subclass re-writing ResNet's __init__ with self.inplanes = 16 configured by partial and lambda
+norm_layers, the same subclass on Bottlenecks with groups / width_per_group, replace_stride_with_dilation, an
+overridden _make_layer and an SE block subclass), compared with the user's own unedited builder: refactors, named
+variants and single mistakes, two of them BatchNorm settings that change only the running statistics or eval) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -2188,6 +2194,7 @@ def test_manifest_is_consistent() -> None:
         "heldout107": 16,
         "heldout108": 16,
         "heldout109": 16,
+        "heldout110": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
