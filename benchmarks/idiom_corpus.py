@@ -111,6 +111,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout108``: control flow written inside a residual network's forward;
 ``heldout109``: dtypes, casts and input conventions written inside residual networks;
 ``heldout110``: ResNets built by subclassing or configuring torchvision's ResNet class); an idiom's
+``heldout111``: padding, borders and pooling modes written inside residual networks); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2416,6 +2417,20 @@ PART_NOTES = {
     "the stages); the test of it, which builds the candidate on meta, misses the same two. No false 'no difference': "
     "the momentum and the BatchNorm without running statistics, which change only the running statistics or only "
     "eval, were both seen.",
+    "heldout111": "padding, borders and pooling modes written inside residual networks, each against the user's own "
+    "unedited builder in the same file: a small restoration network at 3 x 36 x 36 of residual blocks reflection-padded "
+    "by ReflectionPad2d(2) before a 3x3 at dilation 2 and ReflectionPad2d(1) before a 3x3: the pads folded into "
+    "padding_mode='reflect' (clean), ReflectionPad2d(1) before the dilated conv with its own padding=1 (one reflected, "
+    "one zero ring) and ReplicationPad2d (described); a CIFAR ResNet at 3 x 40 x 40: nn.ZeroPad2d(1) before every "
+    "unpadded 3x3 and F.pad(x, (1, 0, 1, 0)) before the stride-2 ones, the same on even maps (clean), F.pad(x, (0, 1, "
+    "0, 1)) before them (tf_same_padding), the stem conv at dilation 2 with padding 1, a 38 x 38 map (described); a "
+    "narrow ResNet at 3 x 36 x 36 on odd maps (18, 9, 5, 3): nn.ZeroPad2d(1) + MaxPool2d(3, 2) after the stem's ReLU "
+    "(clean), AvgPool2d(2, 2, ceil_mode=True, count_include_pad=False) shortcuts (resnet_d_avg_pool_shortcut), layer4 "
+    "at dilation 2 and stride 1 (dilated_output_stride), MaxPool2d(2, 1) + a reflect-padded blur (blur_pool), Caffe's "
+    "MaxPool2d(3, 2, 0, ceil_mode=True) and MaxPool2d(2, 2) stem pools (described); a small PoolFormer at 3 x 36 x 36 "
+    "whose token mixer is AvgPool2d(3, 1, 1, count_include_pad=False) minus its input: the count by a ratio of two "
+    "zero-padded averages (clean), count_include_pad left True and a MaxPool2d(3, 1, 1) mixer (described) "
+    "(tests/fixtures/heldout/batch111_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

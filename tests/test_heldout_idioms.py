@@ -2,6 +2,7 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. One hundred and eleven parts: ``heldout`` to
 ``heldout110`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout109`` and ``heldout111`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -434,6 +435,11 @@ _forward_impl, a narrow subclass re-writing ResNet's __init__ with self.inplanes
 norm_layers, the same subclass on Bottlenecks with groups / width_per_group, replace_stride_with_dilation, an
 overridden _make_layer and an SE block subclass), compared with the user's own unedited builder: refactors, named
 variants and single mistakes, two of them BatchNorm settings that change only the running statistics or eval) and
+``heldout111`` padding, borders and pooling modes written inside residual networks (a restoration network of
+reflection-padded dilated residual blocks, a CIFAR ResNet padded by nn.ZeroPad2d modules and one-sided F.pad before its
+stride-2 convs, a narrow ResNet on odd map sizes with other stem pools, ceil-mode average-pool shortcuts and a dilated
+last stage, a small PoolFormer whose token mixer is a padded average pool), compared with the user's own unedited
+builder: refactors, named variants and single mistakes, most of them the same map sizes with other borders) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -2237,6 +2243,7 @@ def test_manifest_is_consistent() -> None:
         "heldout108": 16,
         "heldout109": 16,
         "heldout110": 16,
+        "heldout111": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
