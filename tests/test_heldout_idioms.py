@@ -1,8 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and eleven parts: ``heldout`` to
-``heldout110`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout109`` and ``heldout111`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and twelve parts: ``heldout`` to
+``heldout111`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -434,7 +433,7 @@ built directly or by a one-line subclass with its fc replaced, a grayscale subcl
 _forward_impl, a narrow subclass re-writing ResNet's __init__ with self.inplanes = 16 configured by partial and lambda
 norm_layers, the same subclass on Bottlenecks with groups / width_per_group, replace_stride_with_dilation, an
 overridden _make_layer and an SE block subclass), compared with the user's own unedited builder: refactors, named
-variants and single mistakes, two of them BatchNorm settings that change only the running statistics or eval) and
+variants and single mistakes, two of them BatchNorm settings that change only the running statistics or eval);
 ``heldout111`` padding, borders and pooling modes written inside residual networks (a restoration network of
 reflection-padded dilated residual blocks, a CIFAR ResNet padded by nn.ZeroPad2d modules and one-sided F.pad before its
 stride-2 convs, a narrow ResNet on odd map sizes with other stem pools, ceil-mode average-pool shortcuts and a dilated
@@ -1675,25 +1674,6 @@ NOT_YET: dict[str, str] = {
     "meta, the repeat and the conv alone), input_channels not reported, for the grayscale image fed to a one-channel "
     "stem conv with no x.repeat(1, 3, 1, 1), where the builder's 3x3 stem conv takes the three repeated channels "
     "(expected input_channels, the rest described at the root's forward and conv1)",
-    "amp_autocast_off_head": "no finding; one unclaimed mismatch at the reference's fc ('forward failed at the model "
-    "with input 1x3x32x32: RuntimeError: unsupported scalarType (32 ops ran before)'), for the head run inside "
-    "torch.autocast(device_type=x.device.type, enabled=False) on x.to(self.fc.weight.dtype): the tool traces on meta "
-    "tensors, where x.device.type is 'meta' and torch.autocast raises; the model runs on CPU tensors and computes the "
-    "builder's numbers (0 in float64 and float32) (expected clean)",
-    "amp_softmax_probs": "no finding; one unclaimed mismatch at the reference's fc ('forward failed at the model with "
-    "input 1x3x32x32: RuntimeError: unsupported scalarType'), for the head returning logits.softmax(dim=1) inside "
-    "torch.autocast(device_type=x.device.type, enabled=False): the meta trace cannot enter an autocast region for "
-    "device 'meta', so the softmax is never seen (expected softmax_output)",
-    "amp_bf16_autocast_stage": "no mismatch and no finding (the comparison is clean) for layer3 run under "
-    "torch.autocast('cpu', dtype=torch.bfloat16) and cast back to the input's dtype: in float64 autocast casts "
-    "nothing (0 apart), but in float32, the dtype the model runs in, layer3's convolutions compute in bfloat16 (eval "
-    "outputs 0.011 apart on 7.8, parameter gradients 0.14, running statistics 5.9e-4); a false 'no difference' "
-    "(expected described at the root's forward and layer3)",
-    "amp_stage_type_as": "under this test only (meta): repeated_in_blocks ('an extra type_as in the candidate (after "
-    "the add), in 2 blocks (layer1.0, layer2.0)') and one more unclaimed mismatch ('stem: extra type_as (type_as) not "
-    "in the reference'), for every stage's input cast by x.type_as(stage[0].conv1.weight), a cast to the dtype it has; "
-    "the corpus run, which builds the candidate with its values, compares it clean (0 in float64 and float32) "
-    "(expected clean)",
     # heldout110, first run at d4db288 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 14 of 16 right in the corpus run and under this test, which
     # builds the candidate on meta; twins 16 of 16 clean; swapped 5 of 5). No false 'no difference': the two
@@ -2064,10 +2044,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout110, first run at d4db288: 5 of 5
     "gray_one_channel_stem": "swapped: described_difference only ('an extra repeat in the candidate (stem); conv with "
     "432 parameters where the reference's has 144'), as the unswapped run (expected input_channels)",
-    "amp_softmax_probs": "compare() raises UsageError ('the reference ...amp_softmax_probs cannot run on 3x32x32 "
-    "inputs: unsupported scalarType (at tests/fixtures/heldout/batch109_amp.py:100)'): the idiom model, now the "
-    "reference, enters torch.autocast(device_type=x.device.type, enabled=False) on meta tensors, which raises; it runs "
-    "on CPU tensors (expected softmax_output)",
     # heldout111, first run at 4424ec2: 4 of 4
 }
 NAMED = [i for i in ALL if i.named]
