@@ -45,7 +45,7 @@ from resnet_verify.verify.diff_support import (
     outside_regions,
     placed,
     reading,
-    resized_unused,
+    resized_unused_mismatches,
     squeezed,
 )
 from resnet_verify.verify.inplace_skip import reword_inplace_skips
@@ -55,6 +55,7 @@ from resnet_verify.verify.module_swap import FIELD as SWAP_FIELD
 from resnet_verify.verify.module_swap import ModuleSwaps, relative
 from resnet_verify.verify.moved_blocks import moved_blocks
 from resnet_verify.verify.moved_otherwise import moved_otherwise
+from resnet_verify.verify.named_elsewhere import named_elsewhere
 from resnet_verify.verify.param_totals import parameter_totals
 from resnet_verify.verify.per_frame import per_frame
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
@@ -371,7 +372,9 @@ class _Differ:
             self.add(m)
         self.rewired(pairs)
         kept = dropped_results(self.ref, self.cand, self.out, self.paired, self.dead)
-        arranged = rearranged(self.ref, self.cand, self.paired)
+        arranged = rearranged(self.ref, self.cand, self.paired) + named_elsewhere(
+            self.ref, self.cand, self.paired, pairs
+        )
         moved = arranged + moved_otherwise(self.ref, self.cand, self.paired, [*kept, *arranged])
         return equal_moves(self.ref, self.cand, kept, self.paired) + moved
 
@@ -417,14 +420,8 @@ class _Differ:
                           text, self.sites.get(path or "") if cand else None, Region.MODEL))  # fmt: skip
 
     def unused_params(self) -> None:
-        for theirs, ours in resized_unused(self.ref, self.cand):
-            module, _, tensor = ours.name.rpartition(".")
-            self.add(Mismatch(
-                MismatchKind.SHAPE, module or None, module or None, f"unused {tensor} shape", theirs.shape, ours.shape,
-                f"{module or 'the model'} (a layer the traced forward never runs: used in training only, or not at "
-                f"all) holds {tensor} {format_shape(ours.shape)} where the reference's holds {format_shape(theirs.shape)}",
-                self.sites.get(module), Region.MODEL,
-            ))  # fmt: skip
+        for m in resized_unused_mismatches(self.ref, self.cand, self.sites):
+            self.add(m)
         unused = extra_unused(self.ref, self.cand)
         if unused:
             total = sum(p.numel for p in unused)

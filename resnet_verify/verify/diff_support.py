@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resnet_verify.tracing.moves import makes_zeros
-from resnet_verify.tracing.records import Block, OpKind, OpRecord, ParamInfo, Trace, format_shape
+from resnet_verify.tracing.records import Block, OpKind, OpRecord, ParamInfo, SourceLoc, Trace, format_shape
 from resnet_verify.verify.align import OpPair
+from resnet_verify.verify.records import Mismatch, MismatchKind, Region
 
 _LABEL = {
     OpKind.CONV: "conv",
@@ -56,6 +57,20 @@ def resized_unused(ref: Trace, cand: Trace) -> list[tuple[ParamInfo, ParamInfo]]
         for p in unused_params(cand)
         if p.name in theirs and theirs[p.name].shape != p.shape
     ]
+
+
+def resized_unused_mismatches(ref: Trace, cand: Trace, sites: dict[str, SourceLoc]) -> list[Mismatch]:
+    """One mismatch per tensor :func:`resized_unused` pairs: its shapes, at its module."""
+    out = []
+    for theirs, ours in resized_unused(ref, cand):
+        module, _, tensor = ours.name.rpartition(".")
+        out.append(Mismatch(
+            MismatchKind.SHAPE, module or None, module or None, f"unused {tensor} shape", theirs.shape, ours.shape,
+            f"{module or 'the model'} (a layer the traced forward never runs: used in training only, or not at "
+            f"all) holds {tensor} {format_shape(ours.shape)} where the reference's holds {format_shape(theirs.shape)}",
+            sites.get(module), Region.MODEL,
+        ))  # fmt: skip
+    return out
 
 
 def extra_unused(ref: Trace, cand: Trace) -> list[ParamInfo]:

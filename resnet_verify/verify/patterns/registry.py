@@ -63,6 +63,7 @@ from resnet_verify.verify.patterns.preact_stem import detect_pre_activation_stem
 from resnet_verify.verify.patterns.repeated import detect_repeated
 from resnet_verify.verify.patterns.replaced_layer import detect_replaced_layer
 from resnet_verify.verify.patterns.residual_removed import detect_residual_removed
+from resnet_verify.verify.patterns.run_order import detect_run_order
 from resnet_verify.verify.patterns.squeeze_excitation import detect_squeeze_excitation
 from resnet_verify.verify.patterns.stage_end import detect_stage_end_stride
 from resnet_verify.verify.patterns.state_update import detect_state_updates
@@ -144,6 +145,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_extra_module,  # a whole sub-module extra in blocks: before widths and per-line grouping
     detect_axis_stride,  # a stride on some axes only (a 3-D net's time axis): one layer, said per axis
     detect_widths,
+    detect_run_order,  # the model's own layers at other places: one cause, before the grouping rules
     detect_uniform_setting,  # one setting changed alike at places written on several lines: one cause
     detect_repeated,  # it groups what no named variant explains, across blocks
     detect_described,  # last: several differences left in one block, the stem or the head

@@ -1,0 +1,54 @@
+"""The model's own layers run at other places than the reference runs them (``verify/named_elsewhere.py``):
+blocks run out of order (an ``nn.ModuleDict`` iterated by ``sorted(keys)``), one block run at several places
+and another never. Each such place is one mismatch; together they are one cause, said once with the order
+each side runs, never a variant's name."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from resnet_verify.verify.named_elsewhere import FIELD
+from resnet_verify.verify.patterns.context import Context, at
+from resnet_verify.verify.patterns.wording import shorten
+from resnet_verify.verify.records import Finding, Pattern
+
+
+def _owner(path: str) -> str:
+    return path.rpartition(".")[0] or path
+
+
+def detect_run_order(ctx: Context) -> list[Finding]:
+    idx = [i for i, m in enumerate(ctx.mismatches) if m.field == FIELD and i not in ctx.claimed]
+    if len(idx) < 2:
+        return []
+    ms = [ctx.mismatches[i] for i in idx]
+    runs = [_owner(str(m.actual)) for m in ms]
+    theirs = [_owner(str(m.expected)) for m in ms]
+    twice = [p for p, k in Counter(runs).items() if k > 1]
+    places = [f"{r} where the reference runs {t}" for r, t in zip(runs, theirs, strict=True)]
+    first = ms[0]
+    return [
+        Finding(
+            pattern=Pattern.DESCRIBED,
+            title=f"Layers run at other places ({len(ms)} places)",
+            message=(
+                f"The candidate runs its layers in another order than the reference at {len(ms)} places "
+                f"({shorten(places, 3)})"
+                + (
+                    f"; {shorten(twice, 3)} run{'s' if len(twice) == 1 else ''} more than once"
+                    if twice
+                    else ""
+                )
+                + ". Both models hold the same tensors, so trained weights loaded from one land at other places "
+                "in the other; the layers and shapes agree, the function does not."
+            ),
+            locations=tuple(dict.fromkeys(m.reference_path or "" for m in ms)),
+            mismatches=tuple(idx),
+            suggestion=f"{at(first.candidate_path, first.source)}: run the layers in the order they are built "
+            f"(the reference's order), each once",
+            source=first.source,
+        )
+    ]
+
+
+__all__ = ["detect_run_order"]
