@@ -15,6 +15,7 @@ Randomness is seeded and restored around the two runs, so a branch taken with so
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
 import math
 import random
@@ -317,6 +318,25 @@ def _dropout(c: _Call) -> bool:
     return c.name in FUNCTIONAL and c.p is not None
 
 
+# ``if self.training and torch.rand(()) < rate: continue`` (or ``return x``): a draw deciding to skip what follows
+_SKIP_DRAW = re.compile(
+    r"\bif\b[^\n]*\b(?:bernoulli_?|rand|rand_like)\([^\n]*:\s*(?:#[^\n]*)?\n?\s*(?:continue|return)\b"
+)
+
+
+def _skips_at_random(module: nn.Module | None) -> bool:
+    """Whether the module's class skips a unit when a draw says so (LayerDrop's loop)."""
+    return module is not None and _class_skips(type(module))  # type: ignore[arg-type]
+
+
+@functools.lru_cache(maxsize=256)
+def _class_skips(cls: type) -> bool:
+    try:
+        return bool(_SKIP_DRAW.search(inspect.getsource(cls)))
+    except (OSError, TypeError):
+        return False
+
+
 def _record(
     path: str, calls: list[_Call], position: int, places: Places, modules: dict[str, nn.Module]
 ) -> Regularizer:
@@ -330,6 +350,15 @@ def _record(
         module = modules.get(path)
         spelling = (
             f"drop path in {type(module).__name__ if module is not None and path else 'the model'}.forward"
+        )
+    elif all(c.name in DRAWS | BINARIZES | MAKERS for c in calls) and _skips_at_random(modules.get(path)):
+        # draws that only decide (``if self.training and torch.rand(()) < rate: continue``), computing
+        # nothing training alone runs: what they decide is skipped at random, layer drop over the blocks
+        module = modules.get(path)
+        owner = type(module).__name__ if module is not None and path else "the model"
+        kind, p, functional = RegularizerKind.DROP_PATH, math.nan, False
+        spelling = (
+            f"units skipped at random by {owner}'s forward ({sum(c.name in DRAWS for c in calls)} draws)"
         )
     else:
         module = modules.get(path)
