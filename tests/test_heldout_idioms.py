@@ -1641,11 +1641,6 @@ NOT_YET: dict[str, str] = {
     # heldout108, first run at 3b763fc (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 13 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 4 of 5). One false 'no difference' in both: tower_sorted_keys.
-    "tower_sorted_keys": "no mismatch and no finding (the comparison is clean) for the twelve blocks kept in an "
-    "nn.ModuleDict keyed block0 ... block11 and run for key in sorted(self.tower): the keys sort as strings, so the "
-    "blocks run 0, 1, 10, 11, 2, ..., 9 where the builder runs 0 to 11; the same parameters, shapes and ops in another "
-    "order (eval outputs 800 apart on 950 in float64 with every parameter copied by position, training outputs 0.68, "
-    "gradients 2, running statistics 0.85); a false 'no difference' (expected described at tower)",
     "tower_late_binding": "wrong names described_difference ('batch_norm batch_statistics_in_eval True where the "
     "reference has None (24 places)'; 'The model as a whole is built differently (25 differences, no named variant)': "
     "'an add of the constant 1 in the candidate (model) (x24); layer reads 222720 learned values in the candidate "
@@ -1657,13 +1652,6 @@ NOT_YET: dict[str, str] = {
     "17, running statistics 33); the ops run through the closures are not attributed to the tower's blocks (all at "
     "the root, their BatchNorms read as using batch statistics in eval), so neither the repeated block nor the eleven "
     "unused ones is said (expected described at tower)",
-    "tower_layer_drop": "wrong name described_difference ('A training-mode branch only in the candidate': 'forward "
-    "(training mode only) in the head in the candidate, at the model's forward ... the identity in eval mode'), one "
-    "mismatch ('head: extra forward (training mode only) (training_only) not in the reference') at the model level, for "
-    "whole blocks skipped in training at a rate rising from 0 to 0.2 over the tower (if self.training and "
-    "torch.rand(()) < self.drop_rates[i]: continue; eval outputs equal, training outputs 0.6 to 1.0 apart on 6.1 "
-    "whenever a block is drawn): the skip is read as a branch in the head, not as blocks dropped (expected "
-    "stochastic_depth)",
     # heldout109, first run at 8c1499f (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 12 of 16 right in the corpus run, which builds each model
     # with its values, 11 of 16 under this test, which builds the candidate on meta; twins 16 of 16 clean; swapped 3 of
@@ -2037,9 +2025,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout106, first run at fc692c3: 5 of 5
     # heldout107, first run at f063910: 5 of 5
     # heldout108, first run at 3b763fc: 4 of 5
-    "tower_layer_drop": "swapped: wrong name described_difference ('A training-mode branch missing in the candidate': "
-    "'The reference applies forward (training mode only) in the head; the candidate has none'), as the unswapped run "
-    "(expected stochastic_depth)",
     # heldout109, first run at 8c1499f: 3 of 5
     # heldout110, first run at d4db288: 5 of 5
     "gray_one_channel_stem": "swapped: described_difference only ('an extra repeat in the candidate (stem); conv with "
