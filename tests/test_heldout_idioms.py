@@ -1667,13 +1667,6 @@ NOT_YET: dict[str, str] = {
     # builds the candidate on meta; twins 16 of 16 clean; swapped 5 of 5). No false 'no difference': the two
     # BatchNorm settings that change only the running statistics (momentum=0.01) or only eval
     # (track_running_stats=False) were both seen.
-    "narrow_bn_momentum": "wrong name keras_batchnorm ('12 BatchNorm settings differ (momentum: momentum 0.01): "
-    "Keras' defaults are eps 1e-3 (keras.applications: 1.001e-5) and momentum 0.99, which is PyTorch momentum 0.01'), "
-    "its 12 mismatches 'BatchNorm momentum is 0.01, expected 0.1' at every BatchNorm, for norm_layer=partial("
-    "nn.BatchNorm2d, momentum=0.01) with torch's eps kept: one of Keras' two settings, as heldout106's "
-    "normeps_inception_bn_eps is the other (every output and gradient the same in eval and training; running "
-    "statistics 0.34 apart after one step, eval outputs 0.37 apart on 2.0 after it) (expected described at bn1 and "
-    "layer*, no variant's name)",
     "bneck_se_after_add": "extra_module_in_blocks for the SELayer 'on the end in 3 blocks (layer1.0, layer2.0, "
     "layer3.0)', and wrong name described_difference ('In the head, the candidate differs from the reference in ways "
     "no named variant explains: linear out_features 32 where the reference has 10 (head); ... an extra ReLU ... an "

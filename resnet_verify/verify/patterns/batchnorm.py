@@ -23,9 +23,14 @@ def _keras_value(field: str | None, value: object) -> bool:
 def detect_keras_batchnorm(ctx: Context) -> list[Finding]:
     idx = ctx.indices(lambda m: m.op_kind is OpKind.BATCH_NORM and m.field in ("eps", "momentum"))
     keras = [i for i in idx if _keras_value(ctx.mismatches[i].field, ctx.mismatches[i].actual)]
-    # The whole signature: Keras' momentum (0.99 as written, or 0.01 converted). An eps of 1e-3 alone
-    # is a common choice of its own, described as a plain difference, not named Keras.
-    if not any(ctx.mismatches[i].field == "momentum" for i in keras):
+    # The whole signature: Keras' momentum as written (0.99: no PyTorch user writes it otherwise), or
+    # converted (0.01) beside Keras' eps. An eps of 1e-3 alone, or a momentum of 0.01 alone with PyTorch's
+    # eps kept, is a common choice of its own (Inception's eps=0.001; a slower running average), described.
+    fields = {ctx.mismatches[i].field for i in keras}
+    as_written = any(
+        ctx.mismatches[i].field == "momentum" and ctx.mismatches[i].actual == 0.99 for i in keras
+    )
+    if not (as_written or fields == {"eps", "momentum"}):
         return []
     ms = [ctx.mismatches[i] for i in idx]
     fields = sorted({m.field or "" for m in ms})
