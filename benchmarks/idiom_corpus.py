@@ -111,7 +111,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout108``: control flow written inside a residual network's forward;
 ``heldout109``: dtypes, casts and input conventions written inside residual networks;
 ``heldout110``: ResNets built by subclassing or configuring torchvision's ResNet class;
-``heldout111``: padding, borders and pooling modes written inside residual networks); an idiom's
+``heldout111``: padding, borders and pooling modes written inside residual networks;
+``heldout113``: residual networks composed from generic wrappers); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2439,6 +2440,20 @@ PART_NOTES = {
     "blocks; the stem's dilation with padding 1 as two unclaimed mismatches at conv1 ('3x3 conv dilation is (2, 2)', "
     "'output 1x16x38x38'), located where expected; F.pad(x, (1, 0, 1, 0)) before the stride-2 convs compared clean. "
     "The test of it, which builds the candidate on meta, gets the same.",
+    "heldout113": "residual networks composed from generic wrappers, each against the user's own unedited builder in "
+    "the same file: a ConvMixer at 3 x 32 x 32 written as one nn.Sequential with lucidrains-style Residual(fn) modules "
+    "around its depthwise parts: an explicit mixer-layer class with the add in forward and nn.Sequential(OrderedDict("
+    "...)) with named layers (clean), ReLU for GELU (activation_function), the wrapper around the whole mixer layer and "
+    "Residual(Residual(body)) (described); a narrow DAWNBench ResNet-9 at 3 x 32 x 32 of conv_bn factories returning "
+    "nn.Sequential, a Residual subclass of nn.Sequential adding its input, a Lambda flatten and an nn.Identity "
+    "placeholder: the notebooks' class with its adds in forward (clean), the placeholder a Dropout(0.2) by config "
+    "(dropout), the wrapper around the second conv_bn of each pair only (described); an akamaster-style CIFAR ResNet at "
+    "3 x 32 x 32 whose option-A shortcut is a LambdaLayer around F.pad(x[:, :, ::2, ::2], ...): the lambda padding "
+    "before slicing (clean), option B (option_a_shortcut), the new channels padded on one side (described); a small "
+    "CIFAR ResNet at 3 x 32 x 32 as one nn.Sequential of Residual(block(c)) and ReLUs: a SequentialWithSkips holding "
+    "where each skip starts and ends (clean), Residual(PreNorm(...)) blocks (pre_activation), GroupNorm in the block "
+    "factory (normalization_layer), a Rezero scalar on every branch and the wrapper around the ReLU too (described) "
+    "(tests/fixtures/heldout/batch113_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

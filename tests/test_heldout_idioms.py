@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and twelve parts: ``heldout`` to
-``heldout111`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and thirteen parts: ``heldout`` to
+``heldout111`` and ``heldout113`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -438,7 +438,13 @@ variants and single mistakes, two of them BatchNorm settings that change only th
 reflection-padded dilated residual blocks, a CIFAR ResNet padded by nn.ZeroPad2d modules and one-sided F.pad before its
 stride-2 convs, a narrow ResNet on odd map sizes with other stem pools, ceil-mode average-pool shortcuts and a dilated
 last stage, a small PoolFormer whose token mixer is a padded average pool), compared with the user's own unedited
-builder: refactors, named variants and single mistakes, most of them the same map sizes with other borders) and
+builder: refactors, named variants and single mistakes, most of them the same map sizes with other borders);
+``heldout113`` residual networks composed from generic wrappers (a ConvMixer as one nn.Sequential of lucidrains-style
+Residual(fn) modules, a DAWNBench ResNet-9 of conv_bn factories with a Residual subclass of nn.Sequential, a Lambda
+flatten and an nn.Identity placeholder, an akamaster-style CIFAR ResNet whose option-A shortcut is a LambdaLayer, a
+small CIFAR ResNet as one nn.Sequential of Residual(block(c)), PreNorm, Rezero and SequentialWithSkips), compared with
+the user's own unedited builder: refactors, named variants and single mistakes, several of them a wrapper around the
+wrong span) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -2215,6 +2221,7 @@ def test_manifest_is_consistent() -> None:
         "heldout109": 16,
         "heldout110": 16,
         "heldout111": 16,
+        "heldout113": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
