@@ -1697,15 +1697,6 @@ NOT_YET: dict[str, str] = {
     # reference is the user's own builder in the same file; 15 of 16 right in the corpus run, which builds each model
     # with its values, and under this test, which builds the candidate on meta; twins 16 of 16 clean; swapped 4 of 5).
     # No false 'no difference'. The one miss is a named variant said with an extra name.
-    "wrappers_prenorm": "pre_activation ('4 blocks are pre-activation (BN-ReLU-conv, ResNet v2) while the reference's "
-    "are post-activation ...; the norm and activation after the last block are v2's final ones', claiming the four "
-    "BatchNorms 'moved across the add', the fourth block's ReLU and the final BatchNorm) and wrong name "
-    "repeated_in_blocks ('ReLU moved across the add, in 3 blocks (3, 5, 8): every one comes from "
-    "tests/fixtures/heldout/batch113_wrappers.py:142, the block code they share'), its three mismatches (3.fn.fn.0, "
-    "4.fn.fn.0, 6.fn.fn.0) left loose, for every block Residual(PreNorm(c, nn.Sequential(ReLU, conv, BN, ReLU, "
-    "conv))) with no ReLU after the wrapper and a final BN-ReLU: the pre-activation ordering, whose ReLU before the "
-    "first conv is the ReLU that pre_activation already names for the fourth block (eval outputs 10,000 apart on "
-    "10,000, training 2.7 on 3.9) (expected pre_activation alone)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -2044,9 +2035,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "432 parameters where the reference's has 144'), as the unswapped run (expected input_channels)",
     # heldout111, first run at 4424ec2: 4 of 4
     # heldout113, first run at 988ec74: 4 of 5
-    "wrappers_prenorm": "swapped: pre_activation and wrong name repeated_in_blocks ('ReLU, in 3 blocks (3, 5, 8): "
-    "every one comes from tests/fixtures/heldout/batch113_wrappers.py:142'), as the unswapped run (expected "
-    "pre_activation alone)",
 }
 NAMED = [i for i in ALL if i.named]
 

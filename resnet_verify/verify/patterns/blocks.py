@@ -125,6 +125,15 @@ def _post_tails(ctx: Context) -> set[int]:
     return out
 
 
+def _in_blocks(ctx: Context, m: Mismatch, paths: list[str]) -> bool:
+    pair = m.block
+    return (
+        pair is not None
+        and pair.reference is not None
+        and (ctx.reference.structure.blocks[pair.reference].path in paths)
+    )
+
+
 def detect_pre_activation(ctx: Context) -> list[Finding]:
     cand = ctx.candidate
     if any(v is not None for v in _pre_activated(ctx.reference).values()):
@@ -155,7 +164,9 @@ def detect_pre_activation(ctx: Context) -> list[Finding]:
         lambda m: (
             m.field != INPLACE_SKIP
             and (
-                (any(under(m.reference_path, p) for p in pre) and explained(m))
+                # by place, or by block: a ReLU after the add written as the next layer of a Sequential
+                # (a Residual wrapper's) has a path of its own, not under the block's
+                ((any(under(m.reference_path, p) for p in pre) or _in_blocks(ctx, m, pre)) and explained(m))
                 or (m.candidate_op in shared | final and m.reference_op is None)
                 or (m.reference_op in tails and m.candidate_op is None)
             )
