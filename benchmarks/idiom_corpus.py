@@ -113,6 +113,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout110``: ResNets built by subclassing or configuring torchvision's ResNet class;
 ``heldout111``: padding, borders and pooling modes written inside residual networks;
 ``heldout113``: residual networks composed from generic wrappers); an idiom's
+``heldout112``: variable-name slips and copy-paste mistakes inside residual blocks' forwards); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2463,6 +2464,21 @@ PART_NOTES = {
     "unclaimed mismatches 'pad is (0, 0, 0, 0, 0, 16), expected (0, 0, 0, 0, 8, 8)' at layer2.0 and layer3.0's "
     "shortcuts and the Rezero scalars as four unclaimed 'extra mul' mismatches in the residual units, located where "
     "expected. The test of it, which builds the candidate on meta, gets the same.",
+    "heldout112": "variable-name slips and copy-paste mistakes inside residual blocks' forwards, each against the user's "
+    "own unedited builder in the same file, every mistake with the same modules and parameters as the builder: a CIFAR "
+    "ResNet at 3 x 32 x 32 of torchvision-style BasicBlocks copied by hand: other names, an unused temporary, the "
+    "in-place ReLU called without assigning it and y.add_(residual) on bn2's fresh output (clean), return "
+    "self.relu(out) left above the shortcut lines (residual_add_missing), out = self.bn1(self.conv2(out)) with bn2 "
+    "unused and an nn.ReLU() called as self.relu(out) without assigning it (described); a VQ-VAE residual stack behind a "
+    "strided encoder at 3 x 32 x 32 (ReLU, 3x3, ReLU, 1x1, x + self._block(x), no BN): the second ReLU in place and h "
+    "+= x (clean), the first ReLU nn.ReLU(True) rewriting the skip before the add, the stack's loop out = layer(x) and "
+    "x + self._block(x) not assigned (described); a ResNet ported by hand from Keras' identity_block / "
+    "convolutional_block at 3 x 32 x 32: other names, torch.add and F.relu (clean), self.bn_sc(shortcut) not assigned "
+    "(projection_without_bn), the IdentityBlock's x = self.conv2(input_tensor), its conv1 applied twice with conv2 "
+    "unused and shortcut = x after its first conv (described); a CIFAR pre-activation ResNet at 3 x 32 x 32 whose "
+    "projection reads relu(bn1(x)): a has_projection flag for hasattr (clean), the identity shortcuts from relu(bn1(x)) "
+    "by an empty nn.Sequential() and the projections from the raw input (described) "
+    "(tests/fixtures/heldout/batch112_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -2,6 +2,7 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. One hundred and thirteen parts: ``heldout`` to
 ``heldout111`` and ``heldout113`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout112`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -445,6 +446,11 @@ flatten and an nn.Identity placeholder, an akamaster-style CIFAR ResNet whose op
 small CIFAR ResNet as one nn.Sequential of Residual(block(c)), PreNorm, Rezero and SequentialWithSkips), compared with
 the user's own unedited builder: refactors, named variants and single mistakes, several of them a wrapper around the
 wrong span) and
+``heldout112`` variable-name slips and copy-paste mistakes inside residual blocks' forwards (a CIFAR ResNet of
+torchvision-style BasicBlocks copied by hand, a VQ-VAE residual stack behind a strided encoder, a ResNet ported by hand
+from Keras' identity_block / convolutional_block, a CIFAR pre-activation ResNet), compared with the user's own unedited
+builder: refactors, named variants and single mistakes, every mistake with the same modules and parameters as the
+builder (a result not assigned, a module used twice, the skip read from the wrong tensor or rewritten in place) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -2228,6 +2234,7 @@ def test_manifest_is_consistent() -> None:
         "heldout110": 16,
         "heldout111": 16,
         "heldout113": 16,
+        "heldout112": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
