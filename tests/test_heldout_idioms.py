@@ -1706,13 +1706,6 @@ NOT_YET: dict[str, str] = {
     # reference is the user's own builder in the same file; 15 of 16 right in the corpus run, which builds each model
     # with its values, and under this test, which builds the candidate on meta; twins 16 of 16 clean; swapped 1 of 2).
     # No false 'no difference': every slip that keeps the modules and parameters was seen.
-    "keras_shortcut_bn_dropped": "repeated_in_blocks ('the candidate's batch norm computed but its result never used "
-    "(shortcut), in 3 blocks (stage2.0, stage3.0, stage4.0)') and described_difference ('In the model as a whole ...: "
-    "an extra BatchNorm in the candidate (model) (x3)'), projection_without_bn not reported, for the ConvBlock's "
-    "self.bn_sc(shortcut) called without assigning its result, so every projection adds the bare 1x1 conv (eval "
-    "outputs 24 apart on 28, training 1.3 on 2.7, gradients 8.7): the dead BN said truly, the variant it makes not "
-    "named and its three model-level mismatches at stage?.0.bn_sc left to a description (expected "
-    "projection_without_bn, normalization_layer allowed)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -2054,9 +2047,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout111, first run at 4424ec2: 4 of 4
     # heldout113, first run at 988ec74: 4 of 5
     # heldout112, first run at 736abf2: 1 of 2
-    "keras_shortcut_bn_dropped": "swapped: repeated_in_blocks ('the reference's batch norm computed but its result "
-    "never used (shortcut), in 3 blocks') and described_difference ('BatchNorm missing in the candidate (model) "
-    "(x3)'), as the unswapped run (expected projection_without_bn)",
 }
 NAMED = [i for i in ALL if i.named]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from resnet_verify.tracing.records import OpKind, OpRecord
+from resnet_verify.verify.dead_ops import FIELD as DEAD_FIELD
 from resnet_verify.verify.patterns.context import Context, at, attr, consumers, conv_call, under
 from resnet_verify.verify.records import BlockPair, Finding, Mismatch, MismatchKind, Pattern, Region
 
@@ -123,12 +124,13 @@ def _built_not_called(ctx: Context, blocks: set[BlockPair | None]) -> tuple[str,
 
 
 def detect_projection_without_bn(ctx: Context) -> list[Finding]:
+    # missing, or computed with its result never read (``self.bn_sc(shortcut)`` not assigned): the
+    # model as built projects without it either way
     idx = ctx.indices(
         lambda m: (
             m.region is Region.SHORTCUT
             and m.op_kind is OpKind.BATCH_NORM
-            and m.field == "op"
-            and m.actual is None
+            and ((m.field == "op" and m.actual is None) or (m.field == DEAD_FIELD and m.actual is False))
         )
     )
     # The whole signature: the projection conv is there on both sides and only its BN is not. A
@@ -166,15 +168,25 @@ def detect_projection_without_bn(ctx: Context) -> list[Finding]:
     )
     biased = " Its conv has a bias (bias=True) where the reference's has none: there the BN's shift takes its place."
     built, uncalled = _built_not_called(ctx, blocks)
+    dead_ops = {ctx.mismatches[i].candidate_op for i in idx if ctx.mismatches[i].field == DEAD_FIELD} - {None}
+    dead = {ctx.candidate.ops[o].module_path for o in dead_ops if o is not None}
+    # the unread BN's op, extra outside the blocks (it is off the data path): the same BN
+    unread = ctx.indices(lambda m: m.field == "op" and m.expected is None and m.candidate_op in dead_ops)
     return [
         Finding(
             pattern=Pattern.PROJECTION_WITHOUT_BN,
             title="Projection shortcut without BatchNorm",
             message="The 1x1 projection shortcut has no BatchNorm after its conv; the reference's is conv1x1 + BatchNorm2d."
             + (biased if bias else "")
-            + (f" The BatchNorms are built ({built}) but never called in forward." if built else ""),
+            + (f" The BatchNorms are built ({built}) but never called in forward." if built else "")
+            + (
+                f" The BatchNorms ({', '.join(sorted(p or '' for p in dead))}) are computed but their results never "
+                "used."
+                if dead
+                else ""
+            ),  # fmt: skip
             locations=tuple(sorted({ctx.mismatches[i].reference_path or "" for i in idx})),
-            mismatches=tuple(sorted({*idx, *bias, *uncalled})),
+            mismatches=tuple(sorted({*idx, *bias, *uncalled, *unread})),
             suggestion=f"{at(None, first.source)}: use nn.Sequential(Conv2d(in, {width}, 1, stride, bias=False), "
             f"BatchNorm2d({width})) as the projection",
             source=first.source,
