@@ -14,9 +14,13 @@ from resnet_verify.verify.records import Pattern
 
 def _net(**bn: float) -> nn.Module:
     def block() -> nn.Module:
-        return nn.Sequential(nn.Conv2d(8, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8, **bn), nn.ReLU())
+        return nn.Sequential(
+            nn.Conv2d(8, 8, 3, padding=1, bias=False),
+            nn.BatchNorm2d(8, eps=bn.get("eps", 1e-5), momentum=bn.get("momentum", 0.1)),
+            nn.ReLU(),
+        )
 
-    return nn.Sequential(nn.Conv2d(3, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8, **bn), nn.ReLU(), block(),
+    return nn.Sequential(nn.Conv2d(3, 8, 3, padding=1, bias=False), nn.BatchNorm2d(8, eps=bn.get("eps", 1e-5), momentum=bn.get("momentum", 0.1)), nn.ReLU(), block(),
                          block(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 4))  # fmt: skip
 
 

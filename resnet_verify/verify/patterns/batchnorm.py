@@ -26,11 +26,11 @@ def detect_keras_batchnorm(ctx: Context) -> list[Finding]:
     # The whole signature: Keras' momentum as written (0.99: no PyTorch user writes it otherwise), or
     # converted (0.01) beside Keras' eps. An eps of 1e-3 alone, or a momentum of 0.01 alone with PyTorch's
     # eps kept, is a common choice of its own (Inception's eps=0.001; a slower running average), described.
-    fields = {ctx.mismatches[i].field for i in keras}
+    keras_fields = {ctx.mismatches[i].field for i in keras}
     as_written = any(
         ctx.mismatches[i].field == "momentum" and ctx.mismatches[i].actual == 0.99 for i in keras
     )
-    if not (as_written or fields == {"eps", "momentum"}):
+    if not (as_written or keras_fields == {"eps", "momentum"}):
         return []
     ms = [ctx.mismatches[i] for i in idx]
     fields = sorted({m.field or "" for m in ms})
