@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from resnet_verify.tracing.cross_stage import find_cross_stage
 from resnet_verify.tracing.dataflow import Graph, members
 from resnet_verify.tracing.forks import through_dropout
+from resnet_verify.tracing.last_tail import last_tail
 from resnet_verify.tracing.linear_branches import learns, not_a_skip
 from resnet_verify.tracing.map_rank import computed_shape, map_rank, out_shape
 from resnet_verify.tracing.parts import (
@@ -35,11 +36,6 @@ from resnet_verify.tracing.records import (
     ParamInfo,
     Shape,
     Structure,
-)
-
-# (RESHAPE: the parts of one op spelled in several, canonical.py: a hand-written swish's sigmoid)
-_ELEMENTWISE_TAIL = frozenset(
-    {OpKind.RELU, OpKind.ACTIVATION, OpKind.BATCH_NORM, OpKind.NORM, OpKind.DROPOUT, OpKind.RESHAPE}
 )
 
 
@@ -136,26 +132,6 @@ def _channels(ops: Sequence[OpRecord], op_id: int | None) -> int:
     return shape[1] if shape is not None and len(shape) > 1 else 0
 
 
-def _last_tail(graph: Graph, ops: Sequence[OpRecord], merge: int) -> tuple[int, ...]:
-    """Elementwise ops right after the last merge that keep its shape (the final ReLU)."""
-    tail: list[int] = []
-    read = {i for op in ops[merge + 1 :] for i in op.inputs}
-    for op in ops[merge + 1 :]:
-        if op.kind is OpKind.RESHAPE:
-            continue  # layout, or a step of an op written in several (a hand-written norm's mean)
-        if op.id not in read and op.id != ops[-1].id:
-            continue  # computed for a side output only (a feature list's ReLU): the head reads the add
-        if (
-            op.kind in _ELEMENTWISE_TAIL
-            and op.out_shape == ops[merge].out_shape
-            and graph.descends_from(op.id, merge)
-        ):
-            tail.append(op.id)
-        elif graph.descends_from(op.id, merge):
-            break
-    return tuple(tail)
-
-
 _HEAD_START = frozenset({OpKind.GLOBAL_POOL, OpKind.ADAPTIVE_POOL, OpKind.FLATTEN, OpKind.LINEAR})
 
 
@@ -247,13 +223,13 @@ def _tails(graph: Graph, ops: Sequence[OpRecord], raw: list[_Unit], crashed: boo
     for i, u in enumerate(raw):
         assert u.merge is not None
         if i + 1 == len(raw):
-            units.append(replace(u, tail=_last_tail(graph, ops, u.merge)))
+            units.append(replace(u, tail=last_tail(graph, ops, u.merge)))
             if not crashed:  # a crashed forward's last ops are the unit it failed in (partial)
                 units.extend(_lost_last_block(graph, ops, units[-1]))
             continue
         nxt = raw[i + 1].fork
         if nxt < u.merge:  # the next unit holds this block: the activation after the add, then its path
-            units.append(replace(u, tail=_last_tail(graph, ops, u.merge)))
+            units.append(replace(u, tail=last_tail(graph, ops, u.merge)))
             continue
         tail = [] if nxt == u.merge else [*graph.between(u.merge, nxt), nxt]
         # a concat after the add joins the block's output with another part (a CSP stage's concat):
