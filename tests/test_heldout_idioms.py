@@ -1678,26 +1678,10 @@ NOT_YET: dict[str, str] = {
     # builds the candidate on meta; twins 16 of 16 clean; swapped 5 of 5). No false 'no difference': the two
     # BatchNorm settings that change only the running statistics (momentum=0.01) or only eval
     # (track_running_stats=False) were both seen.
-    "bneck_se_after_add": "extra_module_in_blocks for the SELayer 'on the end in 3 blocks (layer1.0, layer2.0, "
-    "layer3.0)', and wrong name described_difference ('In the head, the candidate differs from the reference in ways "
-    "no named variant explains: linear out_features 32 where the reference has 10 (head); ... an extra ReLU ... an "
-    "extra Linear (x2) ... an extra sigmoid ... an extra mul'), with the model's own avgpool and fc left as extra ops "
-    "at the head ('unlocated' avgpool, fc), for block=SEBottleneck whose forward is out = super().forward(x); return "
-    "self.se(out): layer4.0's SE gate (global pool, Linear(256, 32), ReLU, Linear, sigmoid, mul) is paired with the "
-    "reference's head (its pool and first Linear read as the avgpool and a 32-wide fc), so the fourth block's gate "
-    "is said as a changed head (eval outputs 1.4 apart on 1.5, gradients 28) (expected described in layer*, the gate "
-    "names allowed)",
     # heldout111, first run at 4424ec2 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 15 of 16 right in the corpus run, which builds each model
     # with its values, and under this test, which builds the candidate on meta; twins 16 of 16 clean; swapped 4 of 4).
     # No false 'no difference'. The one miss is a refactor reported as a difference.
-    "poolmix_count_by_ratio": "repeated_in_blocks ('avg pool count_include_pad True where the reference has False "
-    "(main path); an extra div in the candidate (main path), in 3 blocks (stage1.0, stage2.0, stage3.0)') and two "
-    "described_difference ('In the head ...: an extra avg pool in the candidate (head) (x3)'; 'In the model as a "
-    "whole ...: an extra __getitem__ ... (x3); an extra ones_like ... (x3)'), 15 mismatches all at the token mixers, "
-    "for PoolFormer's count_include_pad=False written as F.avg_pool2d(x, 3, 1, 1) / F.avg_pool2d(torch.ones_like(x[:, "
-    ":1]), 3, 1, 1): the zero-padded window sum over the cells each window covers, the same function (2.2e-15 apart in "
-    "float64 on outputs of 6.7, gradients 1.8e-15) (expected clean)",
     # heldout113, first run at 988ec74 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 15 of 16 right in the corpus run, which builds each model
     # with its values, and under this test, which builds the candidate on meta; twins 16 of 16 clean; swapped 4 of 5).
