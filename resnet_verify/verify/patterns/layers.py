@@ -123,9 +123,9 @@ def _built_not_called(ctx: Context, blocks: set[BlockPair | None]) -> tuple[str,
     return ", ".join(modules[:3]) + (" ..." if len(modules) > 3 else ""), idx
 
 
-def detect_projection_without_bn(ctx: Context) -> list[Finding]:
-    # missing, or computed with its result never read (``self.bn_sc(shortcut)`` not assigned): the
-    # model as built projects without it either way
+def _projection_bns_lost(ctx: Context) -> tuple[int, ...]:
+    """The shortcut BNs missing, or computed with their result never read (``self.bn_sc(shortcut)`` not
+    assigned): the model as built projects without them either way."""
     idx = ctx.indices(
         lambda m: (
             m.region is Region.SHORTCUT
@@ -143,9 +143,13 @@ def detect_projection_without_bn(ctx: Context) -> list[Finding]:
         and m.field == "op"
         and (m.expected is None) != (m.actual is None)
     }
-    idx = tuple(
+    return tuple(
         i for i in idx if ctx.mismatches[i].block not in lone and _projects_both(ctx, ctx.mismatches[i].block)
     )
+
+
+def detect_projection_without_bn(ctx: Context) -> list[Finding]:
+    idx = _projection_bns_lost(ctx)
     if not idx:
         return []
     ref = ctx.reference
@@ -184,7 +188,7 @@ def detect_projection_without_bn(ctx: Context) -> list[Finding]:
                 "used."
                 if dead
                 else ""
-            ),  # fmt: skip
+            ),
             locations=tuple(sorted({ctx.mismatches[i].reference_path or "" for i in idx})),
             mismatches=tuple(sorted({*idx, *bias, *uncalled, *unread})),
             suggestion=f"{at(None, first.source)}: use nn.Sequential(Conv2d(in, {width}, 1, stride, bias=False), "
