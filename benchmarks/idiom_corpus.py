@@ -113,7 +113,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout110``: ResNets built by subclassing or configuring torchvision's ResNet class;
 ``heldout111``: padding, borders and pooling modes written inside residual networks;
 ``heldout112``: variable-name slips and copy-paste mistakes inside residual blocks' forwards;
-``heldout113``: residual networks composed from generic wrappers); an idiom's
+``heldout113``: residual networks composed from generic wrappers;
+``heldout115``: mixed and composite normalisation inside residual networks); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2464,6 +2465,21 @@ PART_NOTES = {
     "unclaimed mismatches 'pad is (0, 0, 0, 0, 0, 16), expected (0, 0, 0, 0, 8, 8)' at layer2.0 and layer3.0's "
     "shortcuts and the Rezero scalars as four unclaimed 'extra mul' mismatches in the residual units, located where "
     "expected. The test of it, which builds the candidate on meta, gets the same.",
+    "heldout115": "mixed and composite normalisation inside residual networks, each against the user's own unedited "
+    "builder in the same file: a CIFAR-size IBN-Net-a ResNet at 3 x 32 x 32 (four stages of two BasicBlocks at 16 / 32 / "
+    "64 / 128, bn1 of every block in layer1 to layer3 an IBN: an affine InstanceNorm2d on the first half of the channels "
+    "by torch.split, a BatchNorm2d on the rest, torch.cat): the halves by x.chunk(2, dim=1) and the InstanceNorm written "
+    "by hand (clean), ibn_cfg 'a' for layer4 too (normalization_layer), the InstanceNorm handed the second half and "
+    "ratio 0.75 (described); an IBN-Net-b CIFAR ResNet at 3 x 32 x 32 (an affine InstanceNorm2d stem, an affine "
+    "InstanceNorm2d after the add of layer1.1 and layer2.1): InstanceNorm2d(c, affine=True) as GroupNorm(c, c) (clean), "
+    "a BatchNorm stem (normalization_layer), track_running_stats=True and the default affine=False on the "
+    "InstanceNorms (described); a CIFAR ResNet at 3 x 32 x 32 on the paper repository's Batch-Instance Normalization "
+    "(a per-channel gate, F.batch_norm with weight * gate, the IN branch by a (1, b * c, h, w) view times weight * (1 "
+    "- gate)): rho * BN(x) + (1 - rho) * IN(x) then gamma and beta (clean), plain BatchNorm everywhere "
+    "(normalization_layer), the gate on the other branch (described); a CIFAR ResNet at 3 x 32 x 32 with BatchNorm in "
+    "the stem, layer1 and layer2 and GroupNorm(8, c) in layer3: affine=False norms followed by a separate Scale (clean), "
+    "BatchNorm in every stage and a hand-written SwitchNorm2d in layer3 (normalization_layer), a third norm after every "
+    "add (described) (tests/fixtures/heldout/batch115_*.py).",
     "heldout112": "variable-name slips and copy-paste mistakes inside residual blocks' forwards, each against the user's "
     "own unedited builder in the same file, every mistake with the same modules and parameters as the builder: a CIFAR "
     "ResNet at 3 x 32 x 32 of torchvision-style BasicBlocks copied by hand: other names, an unused temporary, the "

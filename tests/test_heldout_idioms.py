@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and fourteen parts: ``heldout`` to
-``heldout113`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and fifteen parts: ``heldout`` to
+``heldout113`` and ``heldout115`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -449,7 +449,12 @@ Residual(fn) modules, a DAWNBench ResNet-9 of conv_bn factories with a Residual 
 flatten and an nn.Identity placeholder, an akamaster-style CIFAR ResNet whose option-A shortcut is a LambdaLayer, a
 small CIFAR ResNet as one nn.Sequential of Residual(block(c)), PreNorm, Rezero and SequentialWithSkips), compared with
 the user's own unedited builder: refactors, named variants and single mistakes, several of them a wrapper around the
-wrong span) and
+wrong span);
+``heldout115`` mixed and composite normalisation inside residual networks (a CIFAR-size IBN-Net-a ResNet whose IBN
+splits the channels between an InstanceNorm and a BatchNorm, an IBN-Net-b ResNet with InstanceNorms in the stem and
+after early adds, a ResNet on Batch-Instance Normalization's gated mix, a ResNet with BatchNorm in early stages and
+GroupNorm in the last), compared with the user's own unedited builder: refactors, named variants and single
+mistakes, several of them differing only in eval or only at a batch of more than one) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -2225,6 +2230,7 @@ def test_manifest_is_consistent() -> None:
         "heldout111": 16,
         "heldout113": 16,
         "heldout112": 16,
+        "heldout115": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
