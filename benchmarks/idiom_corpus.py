@@ -115,6 +115,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout112``: variable-name slips and copy-paste mistakes inside residual blocks' forwards;
 ``heldout113``: residual networks composed from generic wrappers;
 ``heldout115``: mixed and composite normalisation inside residual networks); an idiom's
+``heldout116``: what residual networks add to their input or stem inside forward); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2520,6 +2521,21 @@ PART_NOTES = {
     "preact shortcuts read from the other tensor; several of them described with the blocks' ops paired across the "
     "add (a BN or ReLU 'moved across the add', 'in the stem'), located where expected. The test of it, which builds "
     "the candidate on meta, gets the same.",
+    "heldout116": "what residual networks add to their input or stem inside forward, each against the user's own "
+    "unedited builder in the same file: a CIFAR ResNet at 3 x 32 x 32 with a CoordConv stem (an AddCoords module of "
+    "torch.linspace(-1, 1) rows and columns by torch.meshgrid(indexing='ij'), concatenated before a 5 -> 16 stem conv): "
+    "the copied port's arange / repeat / transpose coordinates in a helper the root's forward calls (clean), the stem "
+    "conv's default bias before its BN (conv_bias_before_bn), coordinates in [0, 1] and indexing='xy' exchanging the two "
+    "channels (described); a narrow ResNet at 3 x 64 x 64 on a space-to-depth stem (F.pixel_unshuffle(x, 4), 48 "
+    "channels at 16 x 16, a 48 -> 32 stem conv): F.unfold viewed as a map and view / permute(0, 1, 3, 5, 2, 4) in the "
+    "same channel order (clean), TResNet's leaky_relu(0.01) (activation_function), TResNet's SpaceToDepth channel order "
+    "(described); a CIFAR ResNet at 3 x 32 x 32 with a learned per-channel input affine and a learned positional "
+    "embedding added to the stem's BN output before its ReLU: the embedding through a bicubic F.interpolate to its own "
+    "size (clean), ViT's pos_drop (dropout), the embedding added after the ReLU and the affine's shift added before the "
+    "scale (described); a narrow ResNet at 3 x 64 x 64 fed two frozen Sobel channels of its grey image before a stride-2 "
+    "stem conv: the kernels a buffer applied by F.conv2d (clean), FFCV's BlurPoolConv2d on the stem conv (blur_pool), "
+    "the filter left trainable and zero-padded forward differences for the Sobel kernels (described) "
+    "(tests/fixtures/heldout/batch116_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

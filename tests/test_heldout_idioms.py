@@ -2,6 +2,7 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. One hundred and fifteen parts: ``heldout`` to
 ``heldout113`` and ``heldout115`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout113`` and ``heldout116`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -455,6 +456,11 @@ splits the channels between an InstanceNorm and a BatchNorm, an IBN-Net-b ResNet
 after early adds, a ResNet on Batch-Instance Normalization's gated mix, a ResNet with BatchNorm in early stages and
 GroupNorm in the last), compared with the user's own unedited builder: refactors, named variants and single
 mistakes, several of them differing only in eval or only at a batch of more than one) and
+``heldout116`` what residual networks add to their input or stem inside forward (a CIFAR ResNet with a CoordConv stem,
+a narrow ResNet on a pixel_unshuffle space-to-depth stem, a CIFAR ResNet with a learned input affine and a learned
+positional embedding added to its stem, a narrow ResNet fed two frozen Sobel channels), compared with the user's own
+unedited builder: refactors, named variants and single mistakes (coordinates in another range or order, another
+space-to-depth channel order, an addition moved across the stem's ReLU, a fixed filter left trainable) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -2280,6 +2286,7 @@ def test_manifest_is_consistent() -> None:
         "heldout113": 16,
         "heldout112": 16,
         "heldout115": 16,
+        "heldout116": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
