@@ -1,8 +1,8 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and fifteen parts: ``heldout`` to
-``heldout113`` and ``heldout115`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout113`` and ``heldout116`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and sixteen parts: ``heldout`` to
+``heldout113``, ``heldout115`` and ``heldout116`` (written after the detectors; expectations decided before the tool was run on
+them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -455,7 +455,7 @@ wrong span);
 splits the channels between an InstanceNorm and a BatchNorm, an IBN-Net-b ResNet with InstanceNorms in the stem and
 after early adds, a ResNet on Batch-Instance Normalization's gated mix, a ResNet with BatchNorm in early stages and
 GroupNorm in the last), compared with the user's own unedited builder: refactors, named variants and single
-mistakes, several of them differing only in eval or only at a batch of more than one) and
+mistakes, several of them differing only in eval or only at a batch of more than one);
 ``heldout116`` what residual networks add to their input or stem inside forward (a CIFAR ResNet with a CoordConv stem,
 a narrow ResNet on a pixel_unshuffle space-to-depth stem, a CIFAR ResNet with a learned input affine and a learned
 positional embedding added to its stem, a narrow ResNet fed two frozen Sobel channels), compared with the user's own
