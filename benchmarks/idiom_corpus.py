@@ -116,6 +116,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout113``: residual networks composed from generic wrappers;
 ``heldout115``: mixed and composite normalisation inside residual networks;
 ``heldout116``: what residual networks add to their input or stem inside forward); an idiom's
+``heldout114``: widths and depths computed from multipliers and rounding rules in residual networks); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2550,6 +2551,21 @@ PART_NOTES = {
     "arange grids, view / permute, the bicubic resize at the same size and the buffer kernel compared clean. The test "
     "of it, which builds the candidate on meta, gets the same and misses sobel_buffer_kernel too ('3x3 conv has 0 "
     "parameters, expected 18' at sobel: the frozen weight counted, no values to compare).",
+    "heldout114": "widths and depths computed from multipliers and rounding rules in residual networks, each against "
+    "the user's own unedited builder in the same file: a CIFAR ResNet at 3 x 32 x 32 whose widths are width_mult 1.25 "
+    "rounded by MobileNet's make_divisible(v, 8) (a stem of 24, stages 24 / 40 / 80): the rounding as math.ceil(v / 8) "
+    "* 8 and the widths from a list config (clean), width_mult 2.0 (widths), make_divisible on the stem only with the "
+    "stages int(c * w), layer1 20 wide behind a 24-wide stem (described); a small CIFAR ResNet at 3 x 32 x 32 compound-"
+    "scaled EfficientNet-style from base widths 16 / 32 / 64 and depths 1 / 2 / 3 by width_mult 1.2 through round() "
+    "(19 / 38 / 77) and depth_mult 0.5 through math.ceil (1 / 1 / 2): int(x + 0.5) widths with max(1, round(n * d)) "
+    "depths (clean), max(1, int(n * d)) depths (block_counts), int() widths, layer3 76 wide for 77, and round() depths "
+    "with no floor, layer1 of 0 blocks (described); a WRN-16-2 at 3 x 32 x 32 as the copied wideresnet.py writes it: "
+    "the widths as 16 * k * 2 ** i with a float n (clean), WRN-16-4 (widths), WRN-22-2 (block_counts), the widen "
+    "factor on the stem too, block1.layer.0 without its convShortcut (described); a CIFAR bottleneck ResNet at 3 x 32 x "
+    "32 on torchvision's width = int(planes * (base_width / 64.)) * groups: the blocks from a list of output widths "
+    "(clean), base_width 128 (widths), groups 2 at base_width 32 (grouped_conv), the list-config block's projection "
+    "test in_ch != out_ch * expansion, a shortcut conv in every second block (described) "
+    "(tests/fixtures/heldout/batch114_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
