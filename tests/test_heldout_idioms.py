@@ -1,10 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and sixteen parts: ``heldout`` to
-``heldout113``, ``heldout115`` and ``heldout116`` (written after the detectors; expectations decided before the tool was run on
-them; the
-a twin (the same code without the idiom) that must compare clean. One hundred and fifteen parts: ``heldout`` to
-``heldout114`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and seventeen parts: ``heldout`` to
+``heldout116`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -453,6 +450,11 @@ flatten and an nn.Identity placeholder, an akamaster-style CIFAR ResNet whose op
 small CIFAR ResNet as one nn.Sequential of Residual(block(c)), PreNorm, Rezero and SequentialWithSkips), compared with
 the user's own unedited builder: refactors, named variants and single mistakes, several of them a wrapper around the
 wrong span);
+``heldout114`` widths and depths computed from multipliers and rounding rules in residual networks (a CIFAR ResNet of
+width_mult 1.25 rounded by MobileNet's make_divisible(v, 8), a small CIFAR ResNet compound-scaled EfficientNet-style by
+round() widths and math.ceil depths, a WRN-16-2 from nChannels = [16, 16 * k, 32 * k, 64 * k], a CIFAR bottleneck
+ResNet on torchvision's int(planes * (base_width / 64.)) * groups), compared with the user's own unedited builder:
+refactors, named variants and single mistakes, several of them one stage's width or depth changed by a rounding rule);
 ``heldout115`` mixed and composite normalisation inside residual networks (a CIFAR-size IBN-Net-a ResNet whose IBN
 splits the channels between an InstanceNorm and a BatchNorm, an IBN-Net-b ResNet with InstanceNorms in the stem and
 after early adds, a ResNet on Batch-Instance Normalization's gated mix, a ResNet with BatchNorm in early stages and
@@ -463,12 +465,6 @@ a narrow ResNet on a pixel_unshuffle space-to-depth stem, a CIFAR ResNet with a 
 positional embedding added to its stem, a narrow ResNet fed two frozen Sobel channels), compared with the user's own
 unedited builder: refactors, named variants and single mistakes (coordinates in another range or order, another
 space-to-depth channel order, an addition moved across the stem's ReLU, a fixed filter left trainable) and
-``heldout114`` widths and depths computed from multipliers and rounding rules in residual networks (a CIFAR ResNet of
-width_mult 1.25 rounded by MobileNet's make_divisible(v, 8), a small CIFAR ResNet compound-scaled EfficientNet-style by
-round() widths and math.ceil depths, a WRN-16-2 from nChannels = [16, 16 * k, 32 * k, 64 * k], a CIFAR bottleneck
-ResNet on torchvision's int(planes * (base_width / 64.)) * groups), compared with the user's own unedited builder:
-refactors, named variants and single mistakes, several of them one stage's width or depth changed by a rounding rule)
-and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
