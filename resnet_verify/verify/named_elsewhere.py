@@ -7,7 +7,8 @@ them run twelve times (``[lambda t: block(t) for block in blocks]``), pair op fo
 false "no difference" (heldout108). Names differ freely between two models, so they prove nothing there;
 but where both sides hold exactly the same named tensors, a state dict saved from one loads into the other
 by name, and a paired layer reading another name runs those weights at another place. Said once per
-aligned block (its first such layer), or per layer outside blocks.
+aligned block (its first such layer); outside the blocks parallel branches (a dict of heads) pair in no
+order the trunk fixes, so nothing is said there.
 """
 
 from __future__ import annotations
@@ -67,7 +68,9 @@ def named_elsewhere(
         if not r.params or not c.params or {rkey.get(n) for n in r.params} == {ckey.get(n) for n in c.params}:
             continue
         pair = in_block.get(r_id)
-        key: object = pair if pair is not None else r_id
+        if pair is None:
+            continue  # parallel heads (a dict of them) pair in no order the trunk fixes: blocks only
+        key: object = pair
         if key in said:
             continue
         said.add(key)
