@@ -1752,14 +1752,6 @@ NOT_YET: dict[str, str] = {
     # 4). Three false 'no difference' in both: coord_unit_range, coord_xy_swapped (constants made in forward by
     # torch.linspace / torch.meshgrid whose range or order changed) and sobel_left_trainable (a fixed filter left
     # trainable: the same forward, another set of trained parameters).
-    "coord_unit_range": "no mismatch and no finding (the comparison is clean, no note) for the CoordConv coordinates "
-    "made by torch.linspace(0, 1, n) where the builder's AddCoords uses torch.linspace(-1, 1, n): the two coordinate "
-    "channels the stem conv reads lie in [0, 1] for [-1, 1] (eval outputs 3.5 apart on 15 in float64, training 0.14 on "
-    "2.1, gradients 2.1); a false 'no difference' (expected described at coords and conv1)",
-    "coord_xy_swapped": "no mismatch and no finding (the comparison is clean, no note) for torch.meshgrid(rows, cols, "
-    "indexing='xy') with the builder's 'ij' unpacking kept: at the square input the row and the column coordinate "
-    "channels are exchanged (eval outputs 1.3 apart on 15 in float64, training 0.27 on 2.1, gradients 2.0); a false "
-    "'no difference' (expected described at coords and conv1)",
     "s2d_unfold": "wrong name described_difference ('In the stem, the candidate differs from the reference in ways no "
     "named variant explains: unfold dilation (1, 1) where the reference has None; unfold downscale_factor None where "
     "the reference has 4; unfold function unfold where the reference has pixel_unshuffle; unfold kernel_size (4, 4) "

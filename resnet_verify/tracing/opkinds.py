@@ -15,6 +15,7 @@ import torch
 from resnet_verify.tracing.activation_args import activation_arguments
 from resnet_verify.tracing.attention_steps import fused_arguments
 from resnet_verify.tracing.fake_quant import fake_quant_off
+from resnet_verify.tracing.made_args import made_arguments
 from resnet_verify.tracing.move_args import move_args, roi_args
 from resnet_verify.tracing.op_args import (
     adds_bias,
@@ -372,6 +373,7 @@ def _other(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> _Classif
         **shuffle_factor(name, args, kwargs),
         **conv_transpose_arguments(name, args, kwargs),
         **fused_arguments(name, args, kwargs),
+        **made_arguments(name, args, kwargs),
     }
 
 
