@@ -1752,14 +1752,6 @@ NOT_YET: dict[str, str] = {
     # 4). Three false 'no difference' in both: coord_unit_range, coord_xy_swapped (constants made in forward by
     # torch.linspace / torch.meshgrid whose range or order changed) and sobel_left_trainable (a fixed filter left
     # trainable: the same forward, another set of trained parameters).
-    "s2d_unfold": "wrong name described_difference ('In the stem, the candidate differs from the reference in ways no "
-    "named variant explains: unfold dilation (1, 1) where the reference has None; unfold downscale_factor None where "
-    "the reference has 4; unfold function unfold where the reference has pixel_unshuffle; unfold kernel_size (4, 4) "
-    "...; unfold padding (0, 0) ...; unfold stride (4, 4) ...'), 7 mismatches at s2d (the seventh 'pixel_unshuffle "
-    "output 1x48x256, expected 1x48x16x16'), for F.unfold(x, kernel_size=4, stride=4).view(N, 48, 16, 16) in place of "
-    "F.pixel_unshuffle(x, 4): unfold's channel c * 16 + 4 i + j is pixel_unshuffle's, the same tensor (0 in float64, "
-    "outputs, gradients and running statistics); the unfold is compared argument by argument with the "
-    "pixel_unshuffle and the view after it is not seen to restore the map (expected clean)",
     "sobel_buffer_kernel": "under this test only (meta): one unclaimed mismatch ('stem: 3x3 conv has 0 parameters, "
     "expected 18', at sobel) for the Sobel kernels a registered buffer applied by F.conv2d(grey, kernel, padding=1) "
     "where the builder's are the weight of an nn.Conv2d frozen by nn.Parameter(kernels, requires_grad=False): nothing "
