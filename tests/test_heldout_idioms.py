@@ -1776,13 +1776,6 @@ NOT_YET: dict[str, str] = {
     # with its values, and under this test, which builds the candidate on meta; twins 16 of 16 clean; swapped 5 of 6).
     # No false 'no difference': every rounding that changed a width or a depth was seen, a one-channel-narrower stage
     # (int(76.8)) and a stage of 0 blocks (round(0.5)) included. The one miss is a named variant said with extra names.
-    "wrn_22_2": "block_counts ('Blocks per stage are [3, 3, 3] in the candidate, [2, 2, 2] in the reference', claiming "
-    "the three extra blocks block?.layer.2), and wrong name repeated_in_blocks twice ('BatchNorm missing in the "
-    "candidate (after the add), in 3 blocks (block1.layer.1, block2.layer.1, block3.layer.1)' and the same for the "
-    "ReLU), for WRN-22-2 against WRN-16-2: the pre-activation BN and ReLU that open the next stage's first block "
-    "(block2.layer.0.bn1 / relu1, block3.layer.0.bn1 / relu1) and the final bn1 / relu are paired with the "
-    "candidate's second blocks instead of its third, so six ops the candidate has are said missing (eval outputs 0.52 "
-    "apart on 0.47, training 0.55 on 0.56, input gradients 0.017) (expected block_counts alone)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a
@@ -2136,11 +2129,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "out_bn + out_in read as a residual add) (expected normalization_layer)",
     # heldout116, first run at 0514e52: 4 of 4
     # heldout114, first run at 9d0ff8e: 5 of 6
-    "wrn_22_2": "swapped: block_counts ('Blocks per stage are [2, 2, 2] in the candidate, [3, 3, 3] in the reference') "
-    "with wrong names repeated_in_blocks ('an extra BatchNorm in the candidate (after the add), in 2 blocks "
-    "(block1.layer.1, block2.layer.1)' and the same for the ReLU) and described_difference ('In block block3.layer.1 "
-    "... an extra BatchNorm ...; an extra ReLU ...'): the next stage's opening BN-ReLU and the final bn1 / relu "
-    "paired with the second blocks, as the unswapped run (expected block_counts alone)",
 }
 NAMED = [i for i in ALL if i.named]
 

@@ -8,6 +8,7 @@ from resnet_verify.tracing.linear_branches import learns
 from resnet_verify.tracing.records import STAGE_OWN, Block, BlockKind, OpKind, OpRecord, Trace
 from resnet_verify.verify.inplace_skip import FIELD as INPLACE_SKIP
 from resnet_verify.verify.patterns.context import Context, dims, under
+from resnet_verify.verify.patterns.moved_tails import moved_tails
 from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
 
 # a pre-activation opens with its norm (any kind: BN, GroupNorm in BiT, EvoNorm ...) or its activation
@@ -408,7 +409,8 @@ def detect_block_counts(ctx: Context) -> list[Finding]:
     # A network cut after an earlier stage feeds its head that stage's width: the classifier's input
     # size follows from the cut, not from a width of its own.
     head = _head_inputs(ctx) if cc and cc[-1] == 0 else ()
-    idx = tuple(sorted({*idx, *head, *(_skipped_blocks_params(ctx) if sum(cc) < sum(rc) else ())}))
+    skipped = _skipped_blocks_params(ctx) if sum(cc) < sum(rc) else ()
+    idx = tuple(sorted({*idx, *head, *skipped, *moved_tails(ctx, idx)}))
     follows = " The classifier reads the last stage left, so its input size follows." if head else ""
     return [
         Finding(
