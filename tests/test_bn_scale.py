@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+
+import torch
+from torch import nn
 
 from resnet_verify.specs.builders import build_model
 from resnet_verify.tracing.records import OpKind
 from resnet_verify.tracing.tracer import trace
-from resnet_verify.verify.comparison import compare
+from resnet_verify.verify.comparison import compare, compare_traces
 
 FIXTURE = Path(__file__).parent / "fixtures" / "quirky" / "bn_scale.py"
 
@@ -32,3 +36,36 @@ def test_a_gain_without_its_shift_is_no_batch_norm_affine() -> None:
     c = compare(_built("gain_only"), "resnet18", input_size=64, num_classes=6)  # type: ignore[arg-type]
     assert c.mismatches and c.findings
     assert any(m.field == "affine" for m in c.mismatches)
+
+
+class _Scale(nn.Module):
+    def __init__(self, c: int, shape: tuple[int, ...]) -> None:
+        super().__init__()
+        self.weight, self.bias = nn.Parameter(torch.ones(shape)), nn.Parameter(torch.zeros(shape))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.weight + self.bias
+
+
+def _norm_net(norm: Callable[[int], nn.Module]) -> nn.Module:
+    return nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), norm(8), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                         nn.Linear(8, 4))  # fmt: skip
+
+
+def test_an_affine_free_group_norm_and_a_scale_are_the_affine_group_norm() -> None:
+    """heldout115's stagenorm_affine_free_scale: GroupNorm(8, c, affine=False) + a per-channel Scale."""
+    ref = _norm_net(lambda c: nn.GroupNorm(4, c))
+    split = _norm_net(lambda c: nn.Sequential(nn.GroupNorm(4, c, affine=False), _Scale(c, (1, c, 1, 1))))
+    c = compare_traces(trace(ref, (3, 8, 8)), trace(split, (3, 8, 8)), reference_name="a", candidate_name="b",
+                       num_classes=4)  # fmt: skip
+    assert not c.mismatches, [m.message for m in c.mismatches]
+
+
+def test_a_layer_norm_with_a_per_channel_scale_is_no_layer_norm_affine() -> None:
+    ref = _norm_net(lambda c: nn.LayerNorm([c, 8, 8]))
+    split = _norm_net(
+        lambda c: nn.Sequential(nn.LayerNorm([c, 8, 8], elementwise_affine=False), _Scale(c, (1, c, 1, 1)))
+    )
+    c = compare_traces(trace(ref, (3, 8, 8)), trace(split, (3, 8, 8)), reference_name="a", candidate_name="b",
+                       num_classes=4)  # fmt: skip
+    assert c.mismatches

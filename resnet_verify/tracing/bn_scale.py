@@ -1,4 +1,5 @@
-"""Caffe's BatchNorm + Scale as the one affine BatchNorm they compute.
+"""Caffe's BatchNorm + Scale as the one affine BatchNorm they compute (and an affine-free GroupNorm or
+InstanceNorm followed by a Scale as the affine one: heldout115's stagenorm_affine_free_scale).
 
 Caffe splits a BatchNorm in two layers: ``BatchNorm`` (statistics only, no scale or shift) and
 ``Scale`` (``x * gamma + beta`` per channel). Ports keep the split: ``nn.BatchNorm2d(c, affine=False)``
@@ -30,11 +31,17 @@ def _by_parameter(op: OpRecord, names: set[str], after: OpRecord) -> bool:
     )
 
 
+_PER_CHANNEL = frozenset({"group_norm", "instance_norm"})
+
+
 def join_bn_scale(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     consumers = readers(ops)
     out = list(ops)
     for bn in ops:
-        if bn.kind is not OpKind.BATCH_NORM or dict(bn.attrs).get("affine") is not False:
+        # a BatchNorm, or a GroupNorm / InstanceNorm, whose affine is per channel too (a LayerNorm's is
+        # per element of its normalised shape: a per-channel Scale after it is no LayerNorm's affine)
+        per_channel = bn.kind is OpKind.BATCH_NORM or dict(bn.attrs).get("norm") in _PER_CHANNEL
+        if not per_channel or dict(bn.attrs).get("affine") is not False:
             continue
         first = consumers.get(bn.id, [])
         if len(first) != 1 or not _by_parameter(ops[first[0]], MUL_NAMES, bn):
