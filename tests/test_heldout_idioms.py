@@ -1667,17 +1667,6 @@ NOT_YET: dict[str, str] = {
     # heldout108, first run at 3b763fc (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 13 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 4 of 5). One false 'no difference' in both: tower_sorted_keys.
-    "tower_late_binding": "wrong names described_difference ('batch_norm batch_statistics_in_eval True where the "
-    "reference has None (24 places)'; 'The model as a whole is built differently (25 differences, no named variant)': "
-    "'an add of the constant 1 in the candidate (model) (x24); layer reads 222720 learned values in the candidate "
-    "only'; 'The head is built differently': 'the candidate's backward fails (conv2d kept what it overwrites)') and "
-    "repeated_in_blocks twice ('conv reads 9216 learned values in the reference only (main path); batch norm reads 64 "
-    "learned values in the reference only, in 12 blocks (tower.0 ... tower.11)'), all 99 mismatches at the root, for "
-    "the steps kept as [lambda t: block(t) for block in self.tower]: every closure reads the comprehension's last "
-    "block, so tower.11 runs twelve times and tower.0 to tower.10 never (eval outputs 940 apart in float64, gradients "
-    "17, running statistics 33); the ops run through the closures are not attributed to the tower's blocks (all at "
-    "the root, their BatchNorms read as using batch statistics in eval), so neither the repeated block nor the eleven "
-    "unused ones is said (expected described at tower)",
     # heldout109, first run at 8c1499f (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 12 of 16 right in the corpus run, which builds each model
     # with its values, 11 of 16 under this test, which builds the candidate on meta; twins 16 of 16 clean; swapped 3 of

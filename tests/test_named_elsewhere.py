@@ -84,3 +84,28 @@ def test_the_same_layers_in_their_built_order_compare_clean() -> None:
     assert not _traced(_Tower("list"), _Tower("dict")).mismatches  # other names, the same order
     # the same names registered in another order than they run: a state dict loads by name
     assert not _traced(_Tower("list"), _Tower("list", conv2_first=True)).mismatches
+
+
+class _Steps(_Tower):
+    """Blocks kept as closures (``[lambda t: b(t) for b in blocks]`` binds late: the last block every time;
+    heldout108's tower_late_binding). The traced copy's closures must close over the copy's blocks, not the
+    original's, or the trace records unhooked layers of another model."""
+
+    def __init__(self, late: bool) -> None:
+        super().__init__()
+        blocks = list(self.tower.children())
+        self.steps = [lambda t: block(t) for block in blocks] if late else [b.forward for b in blocks]  # noqa: B023
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.stem(x)
+        for step in self.steps:
+            x = step(x)
+        return self.fc(x.mean((2, 3)))
+
+
+def test_closures_over_the_blocks_run_the_copy_and_late_binding_is_one_cause() -> None:
+    t = trace(_Steps(late=False), (3, 8, 8))
+    assert all(op.module_path.startswith("tower.") for op in t.ops if op.params and "tower" in op.params[0])
+    c = compare(_Steps(late=True), f"{__file__}:list_tower", input_size=8, num_classes=4)
+    assert [f.pattern for f in c.findings] == [Pattern.DESCRIBED], [f.message for f in c.findings]
+    assert "tower.11 runs more than once" in c.findings[0].message and not c.unexplained

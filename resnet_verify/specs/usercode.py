@@ -340,7 +340,31 @@ def copy_model(model: nn.Module, memo: dict[int, Any] | None = None) -> nn.Modul
                 target = getattr(mine, attr)
                 for key, hook in hooks.items():
                     target[key] = _remap(hook, memo)
+        for name, value in original.__dict__.items():
+            if name != "forward" and _functions(value):  # ``self.steps = [lambda t: b(t) for b in ...]``
+                object.__setattr__(mine, name, _remap_all(value, memo))
     return copied
+
+
+_CALLABLES = (types.FunctionType, functools.partial)
+
+
+def _functions(value: object) -> bool:
+    """A function kept on a module, or a list, tuple or dict of nothing else: closures over its layers."""
+    if isinstance(value, _CALLABLES):
+        return True
+    items = (
+        list(value.values()) if isinstance(value, dict) else value if isinstance(value, list | tuple) else ()
+    )
+    return bool(items) and all(isinstance(v, _CALLABLES) for v in items)
+
+
+def _remap_all(value: Any, memo: dict[int, Any]) -> Any:
+    if isinstance(value, dict):
+        return {k: _remap(v, memo) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_remap(v, memo) for v in value)
+    return _remap(value, memo)
 
 
 __all__ = [

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from resnet_verify.verify.module_swap import FIELD as SWAP_FIELD
 from resnet_verify.verify.named_elsewhere import FIELD
-from resnet_verify.verify.patterns.context import Context, at
+from resnet_verify.verify.patterns.context import Context, at, under
 from resnet_verify.verify.patterns.wording import shorten
-from resnet_verify.verify.records import Finding, Pattern
+from resnet_verify.verify.records import Finding, Mismatch, Pattern
 
 
 def _owner(path: str) -> str:
@@ -22,8 +23,19 @@ def detect_run_order(ctx: Context) -> list[Finding]:
     if len(idx) < 2:
         return []
     ms = [ctx.mismatches[i] for i in idx]
+    # the same cause said layer by layer (another module run at a paired layer; one run twice): claimed too
+    blocks = {m.block for m in ms}
     runs = [_owner(str(m.actual)) for m in ms]
     theirs = [_owner(str(m.expected)) for m in ms]
+
+    def same_cause(m: Mismatch) -> bool:
+        path = m.candidate_path or ""
+        if m.field in (SWAP_FIELD, "shared_params"):
+            return m.block in blocks or any(under(path, r) for r in runs)
+        # the layers left unrun, at the places another one runs
+        return m.field == "params" and m.reference_path is None and any(under(path, t) for t in theirs)
+
+    also = [i for i, m in enumerate(ctx.mismatches) if i not in ctx.claimed and same_cause(m)]
     twice = [p for p, k in Counter(runs).items() if k > 1]
     places = [f"{r} where the reference runs {t}" for r, t in zip(runs, theirs, strict=True)]
     first = ms[0]
@@ -43,7 +55,7 @@ def detect_run_order(ctx: Context) -> list[Finding]:
                 "in the other; the layers and shapes agree, the function does not."
             ),
             locations=tuple(dict.fromkeys(m.reference_path or "" for m in ms)),
-            mismatches=tuple(idx),
+            mismatches=tuple(sorted({*idx, *also})),
             suggestion=f"{at(first.candidate_path, first.source)}: run the layers in the order they are built "
             f"(the reference's order), each once",
             source=first.source,
