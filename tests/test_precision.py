@@ -79,3 +79,18 @@ def test_autocast_turned_off_or_a_cast_to_the_same_dtype_is_no_difference(mode: 
 
 def test_both_sides_under_autocast_compare_clean() -> None:
     assert not compare(_Net("autocast"), f"{__file__}:autocast_stage", input_size=8, num_classes=4).mismatches
+
+
+class _Whole(_Net):
+    """The whole model in bfloat16 (heldout96's bf16_resnet18): where it runs, not what it is."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.to(torch.bfloat16)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return super().forward(x.to(torch.bfloat16)).float()
+
+
+def test_a_whole_model_in_16_bits_is_no_difference() -> None:
+    assert not compare(_Whole(), f"{__file__}:plain", input_size=8, num_classes=4).mismatches

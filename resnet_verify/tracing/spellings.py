@@ -67,6 +67,7 @@ from resnet_verify.tracing.unfold_pools import unfold_pools
 from resnet_verify.tracing.unfold_s2d import unfolds_as_unshuffles
 from resnet_verify.tracing.unit_pools import unit_pools
 from resnet_verify.tracing.vector_convs import linears_as_convs
+from resnet_verify.tracing.whole_precision import whole_model_precision
 
 SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
     straight_through, unfolds_as_unshuffles, read_products, fold_conv_bias, unscale_convs, deform_fills, unfold_pools, blocked_pools, blocked_repeats, channels_first, flat_pointwise,
@@ -74,7 +75,7 @@ SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
     join_partial_pools, fresh_statistics, join_frozen_bn, join_bn_scale, join_normalize, join_norm_modules, sort_activations,
     join_swish, join_hard_swish, join_relu, relu_before_max_pool, avg_pool_before_1x1, upsample_before_1x1, slice_before_activation,
     join_averages, join_stacked_sums, join_log_softmax, fold_scaled_adds, linears_as_convs, divisions_as_multiplies,
-    root_divisions_as_multiplies, einsums_as_matmuls, scales_into_products,
+    root_divisions_as_multiplies, einsums_as_matmuls, scales_into_products, whole_model_precision,
 )  # fmt: skip
 
 

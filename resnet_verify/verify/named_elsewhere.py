@@ -13,9 +13,10 @@ order the trunk fixes, so nothing is said there.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
-from resnet_verify.tracing.records import Trace
+from resnet_verify.tracing.records import Block, Trace
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
 
 FIELD = "runs"
@@ -41,51 +42,44 @@ def _placing(ref: Trace, cand: Trace) -> tuple[dict[str, object], dict[str, obje
     return None
 
 
-def _block_pairs(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> dict[int, BlockPair]:
-    """Reference op id -> the aligned block pair it belongs to."""
-    out: dict[int, BlockPair] = {}
-    for p in pairs:
-        if p.reference is not None and p.candidate is not None:
-            b = ref.structure.blocks[p.reference]
-            for o in (*b.main, *b.shortcut, *b.tail):
-                out[o] = p
-    return out
+def _block_keys(trace: Trace, block: Block, key: dict[str, object]) -> frozenset[object]:
+    """The tensors a block's ops read, in the placing's terms."""
+    return frozenset(
+        key.get(n) for o in (*block.main, *block.shortcut, *block.tail) for n in trace.ops[o].params
+    )
 
 
 def named_elsewhere(
     ref: Trace, cand: Trace, paired: dict[int, int], pairs: Sequence[BlockPair]
 ) -> list[Mismatch]:
-    """One mismatch per aligned block (or layer outside blocks) whose paired layer reads another name."""
+    """One mismatch per aligned block whose candidate block runs exactly another reference block's layers."""
+    del paired  # blocks, not layers: a layer paired otherwise inside a block is the alignment's to say
     placing = _placing(ref, cand) if ref.params else None
     if placing is None:
         return []
     rkey, ckey, how = placing
-    in_block = _block_pairs(ref, cand, pairs)
+    rb, cb = ref.structure.blocks, cand.structure.blocks
+    theirs = {b.index: _block_keys(ref, b, rkey) for b in rb}
+    counts = Counter(theirs.values())
+    # a block's layers name one reference block; a module run at several places (a loop of one unit) names none
+    owner = {keys: i for i, keys in theirs.items() if keys and counts[keys] == 1}
     out: list[Mismatch] = []
-    said: set[object] = set()
-    for r_id, c_id in sorted(paired.items()):
-        r, c = ref.ops[r_id], cand.ops[c_id]
-        if not r.params or not c.params or {rkey.get(n) for n in r.params} == {ckey.get(n) for n in c.params}:
+    for pair in pairs:
+        if pair.reference is None or pair.candidate is None:
             continue
-        pair = in_block.get(r_id)
-        if pair is None:
-            continue  # parallel heads (a dict of them) pair in no order the trunk fixes: blocks only
-        key: object = pair
-        if key in said:
-            continue
-        said.add(key)
-        where = (
-            cand.structure.blocks[pair.candidate].path
-            if pair is not None and pair.candidate is not None
-            else ""
-        )
+        mine = _block_keys(cand, cb[pair.candidate], ckey)
+        other = owner.get(mine)
+        if not mine or other is None or other == pair.reference or mine == theirs[pair.reference]:
+            continue  # its own layers, or layers of no reference block (a width, a swap of one layer)
+        r, c = rb[pair.reference], cb[pair.candidate]
+        ran = rb[other].path
         out.append(
             Mismatch(
-                MismatchKind.OP, r.module_path, c.module_path, FIELD, r.module_path, c.module_path,
-                f"{where or 'the model'}: the candidate runs {c.module_path} where the reference runs "
-                f"{r.module_path}; both hold the same tensors {how}, so weights loaded from one land at "
-                f"another place in the other",
-                c.source, Region.BLOCK if pair is not None else Region.MODEL, r.kind, pair, r_id, c_id,
+                MismatchKind.OP, r.path, c.path, FIELD, r.path, ran,
+                f"{c.path or 'a block'}: the candidate runs the layers of the reference's {ran} where the reference "
+                f"runs {r.path}'s; both hold the same tensors {how}, so weights loaded from one land at another "
+                f"place in the other",
+                cand.ops[c.main[0]].source if c.main else None, Region.BLOCK, None, pair,
             )
         )  # fmt: skip
     return out

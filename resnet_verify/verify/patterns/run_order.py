@@ -14,10 +14,6 @@ from resnet_verify.verify.patterns.wording import shorten
 from resnet_verify.verify.records import Finding, Mismatch, Pattern
 
 
-def _owner(path: str) -> str:
-    return path.rpartition(".")[0] or path
-
-
 def detect_run_order(ctx: Context) -> list[Finding]:
     idx = [i for i, m in enumerate(ctx.mismatches) if m.field == FIELD and i not in ctx.claimed]
     if len(idx) < 2:
@@ -25,8 +21,8 @@ def detect_run_order(ctx: Context) -> list[Finding]:
     ms = [ctx.mismatches[i] for i in idx]
     # the same cause said layer by layer (another module run at a paired layer; one run twice): claimed too
     blocks = {m.block for m in ms}
-    runs = [_owner(str(m.actual)) for m in ms]
-    theirs = [_owner(str(m.expected)) for m in ms]
+    runs = [str(m.actual) for m in ms]  # the reference's blocks whose layers the candidate runs there
+    theirs = [str(m.expected) for m in ms]
 
     def same_cause(m: Mismatch) -> bool:
         path = m.candidate_path or ""
@@ -37,7 +33,10 @@ def detect_run_order(ctx: Context) -> list[Finding]:
 
     also = [i for i, m in enumerate(ctx.mismatches) if i not in ctx.claimed and same_cause(m)]
     twice = [p for p, k in Counter(runs).items() if k > 1]
-    places = [f"{r} where the reference runs {t}" for r, t in zip(runs, theirs, strict=True)]
+    places = [
+        f"{m.candidate_path} runs {r}'s layers where the reference runs {t}'s"
+        for m, r, t in zip(ms, runs, theirs, strict=True)
+    ]
     first = ms[0]
     return [
         Finding(
