@@ -116,7 +116,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout113``: residual networks composed from generic wrappers;
 ``heldout114``: widths and depths computed from multipliers and rounding rules in residual networks;
 ``heldout115``: mixed and composite normalisation inside residual networks;
-``heldout116``: what residual networks add to their input or stem inside forward); an idiom's
+``heldout116``: what residual networks add to their input or stem inside forward;
+``heldout118``: identity shortcuts that do something in residual networks); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2580,6 +2581,19 @@ PART_NOTES = {
     "the doubled expansion's projections as extra_module_in_blocks in the three second blocks; the five refactors "
     "(make_divisible as math.ceil(v / 8) * 8, a channel list, round half up, powers of two with a float n, output-"
     "width bottlenecks) compared clean. The test of it, which builds the candidate on meta, gets the same.",
+    "heldout118": "identity shortcuts that do something in residual networks, each against the user's own unedited "
+    "builder in the same file, every model a CIFAR ResNet at 3 x 32 x 32 (a 3x3 16-wide stem, stages at 16 / 32 / "
+    "64): blocks returning relu((out + skip) / math.sqrt(2)) as StyleGAN2-style blocks scale the sum: the division "
+    "after the ReLU and torch.add(skip, out, alpha=1) times a buffer of 2 ** -0.5 (clean), the skip alone divided and "
+    "DenseNet's torch.cat join in the last block of the first two stages (described); highway-style gated blocks "
+    "(t = sigmoid of a 1x1 conv with its bias at -1, relu(t * branch + (1 - t) * carry)): the mix by torch.lerp "
+    "(clean), the gate's roles exchanged (described); identity shortcuts that are a BatchNorm2d alone, 1x1 conv + BN "
+    "projections: the shortcut built as a list in an nn.Sequential and added in place (clean), the projection's BN "
+    "left out (projection_without_bn), option A (option_a_shortcut), ResNet-D's AvgPool2d before a stride-1 "
+    "projection (resnet_d_avg_pool_shortcut), the add before the block's last BN (described); a learned one-value "
+    "skip_gain on each block's skip: torch.addcmul (clean), an nn.Dropout(0.1) on the skip (dropout), residual=False "
+    "(residual_add_missing), identity = x.detach() (the same forward, no gradient along the skips) and a 3x3 "
+    "stride-1 average pool on the identity (described) (tests/fixtures/heldout/batch118_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and seventeen parts: ``heldout`` to
-``heldout116`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and eighteen parts: ``heldout`` to
+``heldout116`` and ``heldout118`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -464,7 +464,12 @@ mistakes, several of them differing only in eval or only at a batch of more than
 a narrow ResNet on a pixel_unshuffle space-to-depth stem, a CIFAR ResNet with a learned input affine and a learned
 positional embedding added to its stem, a narrow ResNet fed two frozen Sobel channels), compared with the user's own
 unedited builder: refactors, named variants and single mistakes (coordinates in another range or order, another
-space-to-depth channel order, an addition moved across the stem's ReLU, a fixed filter left trainable) and
+space-to-depth channel order, an addition moved across the stem's ReLU, a fixed filter left trainable);
+``heldout118`` identity shortcuts that do something in residual networks (CIFAR ResNets whose residual sums are
+divided by sqrt(2), whose blocks are highway-style gated mixes, whose identity shortcuts are a BatchNorm, whose skips
+carry a learned scalar), compared with the user's own unedited builder: refactors, named variants and single mistakes
+(the scale on the skip alone, a concatenation for the add, the gate's roles exchanged, the add before the last BN, a
+detached or average-pooled identity) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -2307,6 +2312,7 @@ def test_manifest_is_consistent() -> None:
         "heldout115": 16,
         "heldout116": 16,
         "heldout114": 16,
+        "heldout118": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
