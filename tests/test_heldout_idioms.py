@@ -2140,11 +2140,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "out_bn + out_in read as a residual add) (expected normalization_layer)",
     # heldout116, first run at 0514e52: 4 of 4
     # heldout114, first run at 9d0ff8e: 5 of 6
-    "wrn_22_2": "swapped: block_counts ('Blocks per stage are [2, 2, 2] in the candidate, [3, 3, 3] in the reference') "
-    "with wrong names repeated_in_blocks ('an extra BatchNorm in the candidate (after the add), in 2 blocks "
-    "(block1.layer.1, block2.layer.1)' and the same for the ReLU) and described_difference ('In block block3.layer.1 "
-    "... an extra BatchNorm ...; an extra ReLU ...'): the next stage's opening BN-ReLU and the final bn1 / relu "
-    "paired with the second blocks, as the unswapped run (expected block_counts alone)",
     # heldout118, first run at 70f56cb: 5 of 5
 }
 NAMED = [i for i in ALL if i.named]
