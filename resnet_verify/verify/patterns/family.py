@@ -218,6 +218,8 @@ def detect_cifar_resnet(ctx: Context) -> list[Finding]:
     depth = cifar_depth(cand)
     if depth is None or len(ref.structure.stages) == len(cand.structure.stages):
         return []
+    if any(r <= 1.0 for r in _width_ratios(ref)):
+        return []  # stages that keep their width (a concatenation read as a stage end) are no family member
     stem = convs(ref, ref.structure.stem)
     pool = first_op(ref, ref.structure.stem, OpKind.MAX_POOL)
     ref_stem = (conv_call(stem[0]) if stem else "its stem") + (" + max pool" if pool else "")
