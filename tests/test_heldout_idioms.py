@@ -1776,7 +1776,7 @@ NOT_YET: dict[str, str] = {
     "in the candidate and [2, 2, 2] in the reference ...'), extra_module_in_blocks (layer2.0), widths ('0.5x') and "
     "repeated_in_blocks (residual add missing, an extra cat, a stride moved), for the last block of layer1 and layer2 "
     "joined by torch.cat([out, skip], 1) where the builder adds: the concatenations cut the stages otherwise and the "
-    "widths that follow are read as narrower stages (before a0b-series fixes a cifar_resnet_family verdict claimed all "
+    "widths that follow are read as narrower stages (the first run named cifar_resnet_family, a verdict claiming all "
     "20 mismatches, swapped) (expected described at layer1, layer2 and layer3.0)",
     # heldout114, first run at 9d0ff8e (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 15 of 16 right in the corpus run, which builds each model
