@@ -118,6 +118,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout115``: mixed and composite normalisation inside residual networks;
 ``heldout116``: what residual networks add to their input or stem inside forward;
 ``heldout118``: identity shortcuts that do something in residual networks); an idiom's
+``heldout117``: wrappers that decide which weights a residual network runs with); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2552,6 +2553,22 @@ PART_NOTES = {
     "arange grids, view / permute, the bicubic resize at the same size and the buffer kernel compared clean. The test "
     "of it, which builds the candidate on meta, gets the same and misses sobel_buffer_kernel too ('3x3 conv has 0 "
     "parameters, expected 18' at sobel: the frozen weight counted, no values to compare).",
+    "heldout117": "wrappers that decide which weights a residual network runs with, each against the user's own "
+    "unedited builder in the same file: a torchvision-layout ResNet at 3 x 32 x 32 (one BasicBlock per stage at 16 / 32 "
+    "/ 64) built as its 100-class checkpoint was (7x7 stride-2 stem, max pool) and adapted by the script (a 3x3 "
+    "stride-1 stem conv, the max pool an nn.Identity, a new Linear(64, 10)), inside timm's ModelEmaV2: the EMA made "
+    "after both adaptations (clean), before the stem surgery (cifar_stem), before the new classifier (described: 100 "
+    "outputs), and a wrapper running the online model in training and its copy in eval (described); a narrow ResNet at "
+    "3 x 64 x 64 (32 / 64 / 128) edited by the script (layer3 patched to stride 1, a Dropout(0.2) + Linear head) inside "
+    "torch.optim.swa_utils.AveragedModel: made after both edits, plainly and as an EMA with get_ema_multi_avg_fn and "
+    "use_buffers=True (clean), before the dropout head (dropout), before the stride patch (described); a CIFAR "
+    "student ResNet (16 / 32 / 64) inside mdistiller's Distiller beside a teacher: nn.DataParallel around it, the "
+    "forward returning student(image)[0] (clean), the test forward calling a wide (32 / 64 / 128) or a deep (two "
+    "blocks per stage) teacher (widths, block_counts), SimKD's projector and the teacher's classifier (described); a "
+    "CIFAR ResNet (32 / 64) run by torch.func.functional_call on a stateless copy kept in a list, its tensors "
+    "registered on the wrapper: every parameter and buffer with the copy put in the wrapper's mode (clean), the "
+    "copy's mode never set so BN keeps batch statistics in eval (normalization_layer), the buffers left out and the "
+    "weights detached (described) (tests/fixtures/heldout/batch117_*.py).",
     "heldout114": "widths and depths computed from multipliers and rounding rules in residual networks, each against "
     "the user's own unedited builder in the same file: a CIFAR ResNet at 3 x 32 x 32 whose widths are width_mult 1.25 "
     "rounded by MobileNet's make_divisible(v, 8) (a stem of 24, stages 24 / 40 / 80): the rounding as math.ceil(v / 8) "

@@ -2,6 +2,7 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. One hundred and eighteen parts: ``heldout`` to
 ``heldout116`` and ``heldout118`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout117`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -470,6 +471,12 @@ divided by sqrt(2), whose blocks are highway-style gated mixes, whose identity s
 carry a learned scalar), compared with the user's own unedited builder: refactors, named variants and single mistakes
 (the scale on the skip alone, a concatenation for the add, the gate's roles exchanged, the add before the last BN, a
 detached or average-pooled identity) and
+``heldout117`` wrappers that decide which weights a residual network runs with (timm's ModelEmaV2 shadow of a
+CIFAR-adapted ResNet, torch.optim.swa_utils.AveragedModel around a narrow ResNet, mdistiller's Distiller holding a
+student and a teacher, a torch.func.functional_call wrapper over a stateless copy), compared with the user's own
+unedited builder: refactors, named variants and single mistakes (a copy made before the network was edited, the
+teacher run for the student, a copy run in eval that training never reaches, BN statistics or gradients that never
+reach the wrapper's own tensors) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -2334,6 +2341,7 @@ def test_manifest_is_consistent() -> None:
         "heldout112": 16,
         "heldout115": 16,
         "heldout116": 16,
+        "heldout117": 16,
         "heldout114": 16,
         "heldout118": 16,
         "development": 27,
