@@ -341,12 +341,16 @@ def copy_model(model: nn.Module, memo: dict[int, Any] | None = None) -> nn.Modul
                 for key, hook in hooks.items():
                     target[key] = _remap(hook, memo)
         for name, value in original.__dict__.items():
-            if name != "forward" and _functions(value):  # ``self.steps = [lambda t: b(t) for b in ...]``
+            if name not in _MODULE_STATE and _functions(
+                value
+            ):  # ``self.steps = [lambda t: b(t) for b in ...]``
                 object.__setattr__(mine, name, _remap_all(value, memo))
     return copied
 
 
 _CALLABLES = (types.FunctionType, functools.partial)
+# what nn.Module keeps of its own (its hooks' dicts among them, rebuilt above), and ``forward``
+_MODULE_STATE = frozenset(nn.Module().__dict__) | {"forward"}
 
 
 def _functions(value: object) -> bool:
@@ -361,7 +365,7 @@ def _functions(value: object) -> bool:
 
 def _remap_all(value: Any, memo: dict[int, Any]) -> Any:
     if isinstance(value, dict):
-        return {k: _remap(v, memo) for k, v in value.items()}
+        return type(value)((k, _remap(v, memo)) for k, v in value.items())
     if isinstance(value, list | tuple):
         return type(value)(_remap(v, memo) for v in value)
     return _remap(value, memo)
