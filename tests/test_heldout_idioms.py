@@ -1151,12 +1151,6 @@ NOT_YET: dict[str, str] = {
     "the candidate'), 4 mismatches, when built on meta, for calc_mean_std by torch.var_mean over dims 2 and 3, the same "
     "statistics (3e-12 in float64): on meta the two statistics hold no values to compare (as the CLI builds it, with "
     "values, it compares clean: the corpus run) (expected clean)",
-    "cin_conditional_batch_norm": "normalization_layer (right, 15 mismatches) beside extra_module_in_blocks ('An extra "
-    "ConditionalInstanceNorm2d in 5 blocks (in the reference) ... (`in1`: mul, add)') and two described_difference "
-    "findings ('a multiply by a learned 32-value parameter (in1.gamma) missing in the candidate' ... in the stem and "
-    "head), 45 mismatches, for conditional batch norm under the style tables: the tables' multiplies and adds, present "
-    "on both sides, read as missing from the candidate once the norm under them differs (expected normalization_layer "
-    "alone)",
     # heldout69, first run at 1dc018d (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 10 of 16 right; twins 16 of 16 clean; swapped 4 of 5):
     "sg_tutel_einsum": "multi_scale_block ('the middle conv is cut into groups of 16 channels, 4 3x3 convs on them, "
@@ -1777,12 +1771,6 @@ NOT_YET: dict[str, str] = {
     "joined by torch.cat([out, skip], 1) where the builder adds: the concatenations cut the stages otherwise and the "
     "widths that follow are read as narrower stages (the first run named cifar_resnet_family, a verdict claiming all "
     "20 mismatches, swapped) (expected described at layer1, layer2 and layer3.0)",
-    "fcall_params_only": "no mismatch and no finding (the comparison is clean), a false 'no difference', since the "
-    "layer-by-layer reading of heldout108's blocks run out of order was made block by block: functional_call(base, "
-    "params) leaves the wrapper's BN buffers out, so every BN runs on the deep copy's own running statistics, which "
-    "the wrapper never reads nor updates (eval outputs 4.2 apart on 11.2, training identical); the first run found it "
-    "only by that rule's accident (two 'runs' mismatches at an empty module path); what the BNs read is not compared "
-    "(expected described at the root's call and the BNs)",
     # heldout117, first run at f678687 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 10 of 16 right in the corpus run, which builds each model
     # with its values, 9 of 16 under this test, which builds the candidate on meta; twins 16 of 16 clean; swapped 2 of
@@ -2114,8 +2102,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "dubn_dubin": "extra_module_in_blocks ('An extra DuBIN in 6 blocks (in the reference)') without "
     "normalization_layer, as the unswapped run",
     # heldout67, first run at 06c3988: 3 of 5
-    "cin_conditional_batch_norm": "normalization_layer beside extra_module_in_blocks (the ConditionalInstanceNorm2d "
-    "blocks) and two described_difference findings (the tables' multiplies and adds), as the unswapped run",
     # heldout69, first run at 1dc018d: 4 of 5
     # heldout68, first run at 90a038d: 4 of 5
     # heldout71, first run at 5f4c498: 5 of 6

@@ -7,7 +7,8 @@ in training and at test time alike, and keeps none, exactly as ``nn.BatchNorm2d(
 track_running_stats=False)`` or ``torch.func.replace_all_batch_norm_modules_`` does. Read op by op it is a
 BatchNorm with running statistics, used in eval with training=True, at momentum 1, plus two constructor
 ops per layer. Read as what it is: ``track_running_stats`` False, the constructors part of it. Without
-running statistics a momentum says nothing, so it is not compared there.
+running statistics a momentum says nothing, so it is not compared there. Statistics the model does not hold
+(tensors no module of it registers) are marked ``statistics``: the BN reads state outside the model.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
+from resnet_verify.tracing.records import CONST_ID, OpKind, OpRecord, make_attrs, readers
 
+_RUNNING = ("running_mean", "running_var")
 _FRESH = frozenset({"zeros", "ones", "zeros_like", "ones_like", "new_zeros", "new_ones", "empty", "full"})
 
 
@@ -48,6 +50,10 @@ def fresh_statistics(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
             op = replace(op, inputs=op.inputs[:1], in_shapes=op.in_shapes[:1])
         if a.get("track_running_stats") is False and "momentum" in a:
             a.pop("momentum")
+        if CONST_ID in op.inputs[1:] and not any(p.endswith(_RUNNING) for p in op.params):
+            # running statistics the model does not hold (a functional_call given the weights alone runs on
+            # a stateless copy's buffers): loading a state dict never reaches them, training never updates its own
+            a["statistics"] = "outside the model"
         out[op.id] = replace(op, attrs=make_attrs(a))
     return tuple(out)
 

@@ -38,6 +38,11 @@ _SETTINGS: dict[tuple[str, object], str] = {
     ("eps_at", "outside the root"): "eps added to the standard deviation",
     ("eps_at", "inside the root"): "eps added to the variance under the root",
     ("eps_at", None): "eps added to the variance under the root",
+    (
+        "statistics",
+        "outside the model",
+    ): "running statistics the model does not hold (no module of it registers them)",
+    ("statistics", None): "their own running statistics",
 }
 
 
