@@ -42,6 +42,10 @@ def _placing(ref: Trace, cand: Trace) -> tuple[dict[str, object], dict[str, obje
     return None
 
 
+def _ops(block: Block) -> tuple[int, ...]:
+    return (*block.main, *block.shortcut, *block.tail)
+
+
 def _block_keys(trace: Trace, block: Block, key: dict[str, object]) -> frozenset[object]:
     """The tensors a block's ops read, in the placing's terms."""
     return frozenset(
@@ -59,6 +63,8 @@ def named_elsewhere(
         return []
     rkey, ckey, how = placing
     rb, cb = ref.structure.blocks, cand.structure.blocks
+    # a tensor under several names (one BatchNorm in a list three times) is sharing, said by its own rule
+    shared = {n for t in (ref, cand) for p in t.params if p.aliases for n in (p.name, *p.aliases)}
     theirs = {b.index: _block_keys(ref, b, rkey) for b in rb}
     counts = Counter(theirs.values())
     # a block's layers name one reference block; a module run at several places (a loop of one unit) names none
@@ -68,6 +74,8 @@ def named_elsewhere(
         if pair.reference is None or pair.candidate is None:
             continue
         mine = _block_keys(cand, cb[pair.candidate], ckey)
+        if any(n in shared for o in _ops(cb[pair.candidate]) for n in cand.ops[o].params):
+            continue
         other = owner.get(mine)
         if not mine or other is None or other == pair.reference or mine == theirs[pair.reference]:
             continue  # its own layers, or layers of no reference block (a width, a swap of one layer)
