@@ -118,7 +118,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout115``: mixed and composite normalisation inside residual networks;
 ``heldout116``: what residual networks add to their input or stem inside forward;
 ``heldout117``: wrappers that decide which weights a residual network runs with;
-``heldout118``: identity shortcuts that do something in residual networks); an idiom's
+``heldout118``: identity shortcuts that do something in residual networks;
+``heldout119``: modules whose shape or existence is decided at the first call or by probing); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2641,6 +2642,20 @@ PART_NOTES = {
     "ReLU, torch.lerp, the list-built BN shortcut and torch.addcmul compared clean, and the projection without BN, "
     "option A, ResNet-D's pooled projection, the skip dropout and residual=False were named. The test of it, which "
     "builds the candidate on meta, gets the same.",
+    "heldout119": "modules whose shape or existence is decided at the first call or by probing, each against the "
+    "user's own unedited builder in the same file, every model a CIFAR ResNet at 3 x 32 x 32 (a 3x3 16-wide stem, two "
+    "BasicBlocks per stage at 16 / 32 / 64): every layer lazy (LazyConv2d, LazyBatchNorm2d, LazyLinear), returned "
+    "unmaterialised: the BatchNorms eager and sized by their convs' out_channels and a training-mode dry run with "
+    "Xavier's init in the builder (clean), nn.LazyInstanceNorm2d (normalization_layer), a last stage typed 48 wide and "
+    "the head's Flatten left out, which the lazy layers absorb (described); a classifier over a flattened 2 x 2 map "
+    "sized in __init__ by a dummy forward at the input_size argument: the size by arithmetic (clean), the probe at 64 "
+    "px (linear_in_features), the pool typed AvgPool2d(2) with the probe resizing the classifier (described); "
+    "Keras-style layers made by build(input_shape) on the first forward and a classifier made on the first call (if "
+    "self.fc is None): Keras' model.build from declared shapes (clean), Keras' BatchNormalization defaults "
+    "(keras_batchnorm), the pool left out (fixed_size_head), the classifier made on every call and kept in a plain "
+    "dict (described); a backbone's num_features sizing a timm-style classifier: backbone.fc.in_features with "
+    "nn.Identity (clean), drop_rate=0.2 (dropout), the 'avgmax' global pool (described) "
+    "(tests/fixtures/heldout/batch119_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and nineteen parts: ``heldout`` to
-``heldout118`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and twenty parts: ``heldout`` to
+``heldout119`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -475,7 +475,12 @@ reach the wrapper's own tensors);
 divided by sqrt(2), whose blocks are highway-style gated mixes, whose identity shortcuts are a BatchNorm, whose skips
 carry a learned scalar), compared with the user's own unedited builder: refactors, named variants and single mistakes
 (the scale on the skip alone, a concatenation for the add, the gate's roles exchanged, the add before the last BN, a
-detached or average-pooled identity) and
+detached or average-pooled identity);
+``heldout119`` modules whose shape or existence is decided at the first call or by probing (a CIFAR ResNet of lazy
+layers, a flattened head sized by a dummy forward in __init__, Keras-style build(input_shape) layers with a classifier
+made on the first call, a timm-style classifier sized by a backbone's num_features), compared with the user's own
+unedited builder: refactors, named variants and single mistakes (a width or a Flatten the lazy layers absorb, a probe
+at another size, a head made on every call or kept in a plain dict, another global pool) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -2388,6 +2393,7 @@ def test_manifest_is_consistent() -> None:
         "heldout117": 16,
         "heldout114": 16,
         "heldout118": 16,
+        "heldout119": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
