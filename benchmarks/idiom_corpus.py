@@ -120,6 +120,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout117``: wrappers that decide which weights a residual network runs with;
 ``heldout118``: identity shortcuts that do something in residual networks;
 ``heldout119``: modules whose shape or existence is decided at the first call or by probing); an idiom's
+``heldout120``: builders that set, load or transform their own weights); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2671,6 +2672,22 @@ PART_NOTES = {
     "missing parameters) and the 'avgmax' pool were found where they are. The test of it, which builds the candidate "
     "on meta, gets 10 of 16: lazy_norms_from_out_channels (lazy convs with eager norms, unmaterialised) makes compare() "
     "raise ValueError on an uninitialized parameter there.",
+    "heldout120": "builders that set, load or transform their own weights while constructing the model, each against "
+    "the user's own unedited builder in the same file, every model a CIFAR ResNet (a 3x3 16-wide stem, stages at 16 / "
+    "32 / 64): a builder folding every conv + BN pair by hand into a biased conv, the BN slots nn.Identity(): the fold "
+    "written into each conv in place with each BN's forward patched to lambda x: x (clean), the deploy flag left at its "
+    "default (batchnorm_folded), the fold built with bias=conv.bias is not None, which drops the BN's shift, and "
+    "torch.nn.utils.fusion.fuse_conv_bn_eval, the same forward but its folded biases of bias-free convs do not "
+    "require grad (described); a builder initialising its own weights (Kaiming fan-out, each block's bn2 gamma "
+    "zeroed): the init written into a state dict and loaded back (clean), detectron2's FrozenBatchNorm2d conversion "
+    "copying each BN's tensors into buffers (normalization_layer), m.eval() and requires_grad_(False) on every BN's "
+    "affine (model.train() undoes the eval, the affine stays frozen) and momentum = 0.0 on every BN (described); a gray "
+    "1 x 32 x 32 ResNet whose builder gives a new one-channel stem conv the RGB kernel summed over its input channels: "
+    "the weight swapped in place with in_channels = 1 (clean), the new conv's default bias (conv_bias_before_bn), a "
+    "to_gray helper's adapted copy dropped (input_channels), the padding left out (described); a ResNet-20 whose "
+    "stages repeat deep copies of a prototype block: fresh blocks given the prototype's tensors by copy_ (clean), fc "
+    "turned into a 1x1 conv by copying its weight (conv_classifier), [block] * n and the convs' weights assigned "
+    "from the prototype (shared, described) (tests/fixtures/heldout/batch120_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

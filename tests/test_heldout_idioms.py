@@ -2,6 +2,7 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. One hundred and twenty parts: ``heldout`` to
 ``heldout119`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout118`` and ``heldout120`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -481,6 +482,12 @@ layers, a flattened head sized by a dummy forward in __init__, Keras-style build
 made on the first call, a timm-style classifier sized by a backbone's num_features), compared with the user's own
 unedited builder: refactors, named variants and single mistakes (a width or a Flatten the lazy layers absorb, a probe
 at another size, a head made on every call or kept in a plain dict, another global pool) and
+``heldout120`` builders that set, load or transform their own weights (a CIFAR ResNet whose builder folds its BNs
+into the convs by hand, one whose builder initialises its weights and freezes BNs, a gray CIFAR ResNet whose stem
+kernel is the RGB one summed over its channels, a ResNet-20 of deep-copied prototype blocks), compared with the user's
+own unedited builder: refactors, named variants and single mistakes (a fold that drops the BN's shift or leaves its
+biases without gradient, BN affines frozen or statistics held by momentum 0, a stem conv without its padding, blocks
+shared by list multiplication or by assigned weights) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -2449,6 +2456,7 @@ def test_manifest_is_consistent() -> None:
         "heldout114": 16,
         "heldout118": 16,
         "heldout119": 16,
+        "heldout120": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
