@@ -121,6 +121,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout118``: identity shortcuts that do something in residual networks;
 ``heldout119``: modules whose shape or existence is decided at the first call or by probing); an idiom's
 ``heldout120``: builders that set, load or transform their own weights); an idiom's
+``heldout121``: ops written from primitives and custom autograd Functions inside residual networks); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2697,6 +2698,22 @@ PART_NOTES = {
     "0.0 (described_difference), the shift dropped from the fold and both kinds of shared blocks (repeated_in_blocks) "
     "and the missing padding (two mismatches at conv1) were seen where they are; the five named variants were named, "
     "and the four other refactors compared clean. The test of it, which builds the candidate on meta, gets the same.",
+    "heldout121": "ops written from primitives and custom autograd Functions inside residual networks, each against "
+    "the user's own unedited builder in the same file: a CIFAR ResNet at 3 x 32 x 32 (a 3x3 16-wide stem, two "
+    "BasicBlocks per stage at 16 / 32 / 64, 1x1 conv + BN projections) with its convs written from primitives: "
+    "F.unfold + weight.view(out, -1) @ cols and Tensor.unfold windows reduced by torch.einsum at stride 1 and "
+    "subsampled (clean), the hand-written conv's bias=True default kept (conv_bias_before_bn), the kernel flattened in "
+    "HWIO order against unfold's (in, kh, kw) columns (described); a small ResNet at 3 x 64 x 64 with a 3x3 / 2 max "
+    "pool after the stem, its BatchNorm, ReLU and pool written as formulas: the formula BN with running statistics, "
+    "clamp_min(0) and as_strided windows with amax (clean), Keras' epsilon 1e-3 and momentum 0.99 (keras_batchnorm), "
+    "the statistics per sample over (1, 2, 3) (normalization_layer), the batch normalised by torch.var's unbiased "
+    "default and batch statistics used in eval too (described); the CIFAR ResNet on nn.SiLU: EfficientNet-PyTorch's "
+    "memory-efficient SwishImplementation with its hand-written backward (clean), a Mish Function "
+    "(activation_function), a hand-written inverted dropout at 0.2 before fc (dropout), the Swish Function saving its "
+    "output for backward (the same forward, other gradients: described); the CIFAR ResNet with its 3x3 convs by "
+    "rfft2 / irfft2 of the zero-padded map (clean), the same without the zero padding, a circular convolution, and a "
+    "DANN GradientReversal left before fc (the same forward, the backbone's gradients negated) (described) "
+    "(tests/fixtures/heldout/batch121_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

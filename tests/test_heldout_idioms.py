@@ -3,6 +3,7 @@ code (tests/fixtures/heldout/manifest.py says where), each with the finding a co
 a twin (the same code without the idiom) that must compare clean. One hundred and twenty parts: ``heldout`` to
 ``heldout119`` (written after the detectors; expectations decided before the tool was run on them; the
 ``heldout118`` and ``heldout120`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout118`` and ``heldout121`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -488,6 +489,13 @@ kernel is the RGB one summed over its channels, a ResNet-20 of deep-copied proto
 own unedited builder: refactors, named variants and single mistakes (a fold that drops the BN's shift or leaves its
 biases without gradient, BN affines frozen or statistics held by momentum 0, a stem conv without its padding, blocks
 shared by list multiplication or by assigned weights) and
+``heldout121`` ops written from primitives and custom autograd Functions inside residual networks (convolutions by
+F.unfold and a matmul, by Tensor.unfold and einsum, by torch.fft; BatchNorm, ReLU and max pooling as formulas;
+memory-efficient Swish and Mish as autograd Functions with hand-written backwards, a hand-written dropout; a
+gradient-reversal layer), compared with the user's own unedited builder: refactors, named variants and single
+mistakes (a kernel flattened in another order, a circular FFT convolution, an unbiased batch variance, batch
+statistics in eval, and two whose forward is the builder's exactly and whose backward is not: a Swish Function that
+saves its output, a gradient reversal left in) and
 
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
@@ -2484,6 +2492,7 @@ def test_manifest_is_consistent() -> None:
         "heldout118": 16,
         "heldout119": 16,
         "heldout120": 16,
+        "heldout121": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
