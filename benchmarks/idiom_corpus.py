@@ -122,6 +122,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout119``: modules whose shape or existence is decided at the first call or by probing); an idiom's
 ``heldout120``: builders that set, load or transform their own weights); an idiom's
 ``heldout121``: ops written from primitives and custom autograd Functions inside residual networks); an idiom's
+``heldout122``: ResNets ported to PyTorch from Flax, Gluon, TensorFlow and Caffe with their layer defaults); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2732,6 +2733,23 @@ PART_NOTES = {
     "clean; the Mish Function (activation_function) and the hand-written dropout (dropout) were named. The test of "
     "it, which builds the candidate on meta, gets the same 6 of 16, and there swish_saved_output and "
     "fftgrl_grl_left_in are false 'no difference' too (no backward compared without values).",
+    "heldout122": "ResNets ported to PyTorch from other frameworks than Keras with those frameworks' layer defaults "
+    "and layouts written out, each against the user's own unedited builder in the same file: a Flax (linen) CIFAR "
+    "ResNet at 3 x 32 x 32 (every conv and the stem's max pool 'SAME' by TensorFlow's rule through F.pad, "
+    "nn.BatchNorm(momentum=0.9, epsilon=1e-5) as PyTorch's momentum 0.1, six ResNetBlocks with conv_proj / norm_proj, "
+    "the spatial mean and a Dense head): the network carried in NHWC end to end and the BN helper converting "
+    "momentum=1 - momentum (clean), the odd 'SAME' pad put before the map, which at stride 2 on even maps is PyTorch's "
+    "symmetric padding (tf_same_padding), momentum 0.9 left unconverted and the NHWC port's first bn1 without its "
+    "permutes on a 16 x 16 x 16 map (described); gluoncv's CIFAR ResNet V2 at 3 x 32 x 32 (a features Sequential "
+    "opened by BatchNorm(scale=False, center=False), pre-activation blocks whose 1x1 downsample reads the "
+    "pre-activated input): torchvision-style attribute names (clean), the data BN's affine part back on and the "
+    "downsample applied to the raw input (described); a TensorFlow official-models bottleneck ResNet v1 at 3 x 64 x "
+    "64 (conv2d_fixed_padding, BN decay 0.997 as momentum 1 - 0.997, a 'SAME' max pool): plain padding=k // 2 "
+    "(clean), 'SAME' for fixed_padding on the strided convs (tf_same_padding), TF-slim's stride on each stage's last "
+    "unit with a subsample shortcut (stage_end_downsampling), tf.keras' BN defaults (keras_batchnorm); a Caffe "
+    "prototxt port at 3 x 64 x 64 (BatchNorm without affine + Scale after every conv, the stride on branch2a, pool1 at "
+    "ceil_mode=True): each pair one affine BN (clean), the stride on the 3x3 (resnet_v1_stride), pool1 without "
+    "ceil_mode and the Scales without their shift (described) (tests/fixtures/heldout/batch122_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
