@@ -1,10 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and twenty parts: ``heldout`` to
-``heldout119`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout118`` and ``heldout120`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout118`` and ``heldout121`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout118`` and ``heldout122`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and twenty-three parts: ``heldout`` to
+``heldout122`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -483,20 +480,20 @@ detached or average-pooled identity);
 layers, a flattened head sized by a dummy forward in __init__, Keras-style build(input_shape) layers with a classifier
 made on the first call, a timm-style classifier sized by a backbone's num_features), compared with the user's own
 unedited builder: refactors, named variants and single mistakes (a width or a Flatten the lazy layers absorb, a probe
-at another size, a head made on every call or kept in a plain dict, another global pool) and
+at another size, a head made on every call or kept in a plain dict, another global pool);
 ``heldout120`` builders that set, load or transform their own weights (a CIFAR ResNet whose builder folds its BNs
 into the convs by hand, one whose builder initialises its weights and freezes BNs, a gray CIFAR ResNet whose stem
 kernel is the RGB one summed over its channels, a ResNet-20 of deep-copied prototype blocks), compared with the user's
 own unedited builder: refactors, named variants and single mistakes (a fold that drops the BN's shift or leaves its
 biases without gradient, BN affines frozen or statistics held by momentum 0, a stem conv without its padding, blocks
-shared by list multiplication or by assigned weights) and
+shared by list multiplication or by assigned weights);
 ``heldout121`` ops written from primitives and custom autograd Functions inside residual networks (convolutions by
 F.unfold and a matmul, by Tensor.unfold and einsum, by torch.fft; BatchNorm, ReLU and max pooling as formulas;
 memory-efficient Swish and Mish as autograd Functions with hand-written backwards, a hand-written dropout; a
 gradient-reversal layer), compared with the user's own unedited builder: refactors, named variants and single
 mistakes (a kernel flattened in another order, a circular FFT convolution, an unbiased batch variance, batch
 statistics in eval, and two whose forward is the builder's exactly and whose backward is not: a Swish Function that
-saves its output, a gradient reversal left in) and
+saves its output, a gradient reversal left in);
 ``heldout122`` ResNets ported to PyTorch from other frameworks than Keras with those frameworks' layer defaults and
 layouts (a Flax CIFAR ResNet with 'SAME' padding by F.pad and BN momentum converted, gluoncv's CIFAR ResNet V2 with
 its affine-free data BN, a TensorFlow official-models bottleneck ResNet with fixed_padding and BN decay 0.997, a Caffe
@@ -504,7 +501,6 @@ prototxt port with BatchNorm + Scale pairs, the stride on the 1x1 and a ceil-mod
 unedited builder: refactors, named variants and single mistakes (a momentum left unconverted, an NHWC permute
 forgotten, a data BN's affine part back on, a pre-activation shortcut read from the raw input, a pool without
 ceil_mode, Scale layers without their shift) and
-
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
