@@ -107,7 +107,7 @@ def test_widths_do_not_fire_where_channels_match(name: str, build_fixture) -> No
 
 def test_class_count_fix_follows_the_reference(build_fixture) -> None:
     finding = _compare(build_fixture, "broken_hardcoded_classes").findings[0]
-    assert "1000 outputs where the reference has 6" in finding.message
+    assert "1000 outputs where the reference's has 6" in finding.message
     assert "Linear(512, num_classes)" in (finding.suggestion or "")
     other = _compare(build_fixture, "broken_half_width")  # in_features differ, class count right
     assert Pattern.CLASS_COUNT not in {f.pattern for f in other.findings}

@@ -7,8 +7,9 @@ another number here is the class count written into the model."""
 
 from __future__ import annotations
 
-from resnet_verify.verify.patterns.context import Context, at
-from resnet_verify.verify.records import Finding, Pattern
+from resnet_verify.verify.patterns.context import Context
+from resnet_verify.verify.patterns.widths import class_count_finding
+from resnet_verify.verify.records import Finding
 
 _FIELD = "unused weight shape"
 
@@ -23,27 +24,16 @@ def detect_unused_class_count(ctx: Context) -> list[Finding]:
             continue
         if len(theirs) != 2 or len(ours) != 2 or theirs[1] != ours[1] or theirs[0] != classes:
             continue  # not a Linear to the reference's classes, or another input width
-        module = m.candidate_path or "the layer"
         same = tuple(
             j
             for j, x in enumerate(ctx.mismatches)
             if x.candidate_path == m.candidate_path and x.field in (_FIELD, "unused bias shape")
         )
-        out.append(
-            Finding(
-                pattern=Pattern.CLASS_COUNT,
-                title="Hard-coded class count",
-                message=f"The classifier {module}, which the traced forward never runs (a head used in training "
-                f"only, such as an auxiliary classifier), has {ours[0]} outputs where the reference's has {classes} "
-                f"(the class count asked for): the class count is written into the model instead of following "
-                f"num_classes.",
-                locations=(m.reference_path or module,),
-                mismatches=same or (i,),
-                suggestion=f"{at(m.candidate_path, m.source)}: Linear({ours[1]}, num_classes) with num_classes passed "
-                f"through from build() ({classes} here, not {ours[0]})",
-                source=m.source,
-            )
+        which = (
+            f"The classifier {m.candidate_path or 'the layer'}, which the traced forward never runs (a head used in "
+            "training only, such as an auxiliary classifier),"
         )
+        out.append(class_count_finding(m, classes, ours[0], ours[1], which, same or (i,)))
     return out
 
 

@@ -18,7 +18,7 @@ from resnet_verify.verify.patterns.width_follows import (
     width_projections,
     width_switched_modules,
 )
-from resnet_verify.verify.records import Finding, MismatchKind, Pattern, Region
+from resnet_verify.verify.records import Finding, Mismatch, MismatchKind, Pattern, Region
 
 _WIDTH_KINDS = (OpKind.CONV, OpKind.BATCH_NORM, OpKind.LINEAR)
 
@@ -422,17 +422,23 @@ def detect_class_count(ctx: Context) -> list[Finding]:
     if all(len(o) > 1 for o in outputs) and outputs[0][1] == outputs[1][1]:
         return []  # the prediction has the asked classes: a feature layer (DUQ's, before an RBF head)
     idx = tuple(sorted({hit} | same_op | model)) if m.candidate_op in head else (hit,)
-    classes = m.expected
-    return [
-        Finding(
-            pattern=Pattern.CLASS_COUNT,
-            title="Hard-coded class count",
-            message=f"The classifier has {m.actual} outputs where the reference has {classes} (the class count "
-            f"asked for): the class count is written into the model instead of following num_classes.",
-            locations=(m.reference_path or "fc",),
-            mismatches=idx,
-            suggestion=f"{at(m.candidate_path, m.source)}: Linear({attr(linear, 'in_features') if linear else 'in'}, "
-            f"num_classes) with num_classes passed through from build() ({classes} here, not {m.actual})",
-            source=m.source,
-        )
-    ]
+    width = attr(linear, "in_features") if linear else "in"
+    return [class_count_finding(m, m.expected, m.actual, width, "The classifier", idx)]
+
+
+def class_count_finding(
+    m: Mismatch, classes: object, actual: object, width: object, which: str, idx: tuple[int, ...]
+) -> Finding:
+    """The one wording of a class count written into the model, for the classifier the forward runs and
+    for one it never runs (``unused_class_count``)."""
+    return Finding(
+        pattern=Pattern.CLASS_COUNT,
+        title="Hard-coded class count",
+        message=f"{which} has {actual} outputs where the reference's has {classes} (the class count asked "
+        f"for): the class count is written into the model instead of following num_classes.",
+        locations=(m.reference_path or m.candidate_path or "fc",),
+        mismatches=idx,
+        suggestion=f"{at(m.candidate_path, m.source)}: Linear({width}, num_classes) with num_classes passed "
+        f"through from build() ({classes} here, not {actual})",
+        source=m.source,
+    )
