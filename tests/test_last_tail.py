@@ -43,3 +43,39 @@ def test_a_gate_after_every_add_is_one_module_in_every_block_either_way() -> Non
                            num_classes=4)  # fmt: skip
         assert Pattern.DESCRIBED not in {f.pattern for f in c.findings}, [f.message for f in c.findings]
         assert not any(m.region is not None and m.region.value == "head" for m in c.mismatches)
+
+
+class _GainBlock(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(8, 8, 3, padding=1)
+        self.res_scale = nn.Parameter(torch.ones(()))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu((x + self.conv(x)) * self.res_scale)
+
+
+class _Outside(nn.Module):
+    """The same multiply written by the model after its blocks: the head's, not the last block's."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocks = nn.Sequential(_Block(False), _Block(False))
+        self.scale = nn.Parameter(torch.ones(()))
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc((self.blocks(x) * self.scale).mean((2, 3)))
+
+
+def test_a_gain_the_last_block_applies_is_its_tail() -> None:
+    t = trace(nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), _GainBlock(), _GainBlock(), nn.AdaptiveAvgPool2d(1),
+                            nn.Flatten(), nn.Linear(8, 4)), (3, 8, 8))  # fmt: skip
+    last = t.structure.blocks[-1]
+    assert {t.ops[o].kind for o in last.tail} >= {OpKind.OTHER, OpKind.RELU}
+    assert not any(t.ops[o].kind in (OpKind.OTHER, OpKind.RELU) for o in t.structure.head)
+
+
+def test_a_multiply_the_model_writes_after_its_blocks_stays_in_the_head() -> None:
+    t = trace(_Outside(), (8, 8, 8))
+    assert any(t.ops[o].kind is OpKind.OTHER for o in t.structure.head)

@@ -22,14 +22,14 @@ _STATISTICS = ("running_mean", "running_var", "num_batches_tracked")
 
 
 def small_buffer_values(model: nn.Module) -> dict[str, str]:
-    """Buffer name -> its values to 4 significant digits, for every small constant buffer holding
+    """Buffer name -> its values to 6 significant digits, for every small constant buffer holding
     real values (none for a model on the meta device)."""
     found: dict[str, str] = {}
     for name, t in model.named_buffers(remove_duplicate=False):
         if name.rsplit(".", 1)[-1] in _STATISTICS or not _readable(t):
             continue
         flat = t.detach().reshape(-1).to("cpu", torch.float64).tolist()
-        found[name] = ", ".join(f"{v:.4g}" for v in flat)
+        found[name] = ", ".join(f"{v:.6g}" for v in flat)
     return found
 
 

@@ -35,7 +35,7 @@ def constant_text(name: str, args: tuple[Any, ...]) -> str:
     if name not in CONSTRUCTORS or not args:
         return ""
     values = _flat(args[0])
-    return ", ".join(f"{v:.4g}" for v in values) if values else ""
+    return ", ".join(f"{v:.6g}" for v in values) if values else ""
 
 
 __all__ = ["CONSTRUCTORS", "constant_text"]

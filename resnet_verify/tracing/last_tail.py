@@ -5,7 +5,9 @@ that multiplies the block's output by what it computes from it (an SE gate appli
 ``super().forward(x)`` then ``x * self.se(x)`` subclass writes it): its global pool and Linears look like a
 head's, but their result comes back to scale the map the head then reads. Cut there, heldout110's
 bneck_se_after_add had the last block's gate paired with the classifier ("out_features 32 where the
-reference has 10"). Every block's gate between two adds was already its own (``structure._tails``).
+reference has 10"). Every block's gate between two adds was already its own (``structure._tails``). A one-input op the
+last block's own module applies to its output (a gain, ``out * self.res_scale``) is its tail too: read
+as the head's, heldout118's last block had "an extra ReLU in the head".
 """
 
 from __future__ import annotations
@@ -37,6 +39,14 @@ def _gate(graph: Graph, ops: Sequence[OpRecord], end: int, start: int) -> list[i
     return []
 
 
+def _own_scale(op: OpRecord, merge: OpRecord, end: int) -> bool:
+    """A one-input op on the block's output written in the block's own module (a residual gain, ``out *
+    self.res_scale`` or ``out / math.sqrt(2)`` before its ReLU): the block's, not the head's."""
+    owner = merge.module_path
+    inside = bool(owner) and (op.module_path == owner or op.module_path.startswith(owner + "."))
+    return op.kind is OpKind.OTHER and op.inputs == (end,) and inside
+
+
 def last_tail(graph: Graph, ops: Sequence[OpRecord], merge: int) -> tuple[int, ...]:
     """Elementwise ops right after the last merge that keep its shape (the final ReLU), and gates."""
     tail: list[int] = []
@@ -51,7 +61,9 @@ def last_tail(graph: Graph, ops: Sequence[OpRecord], merge: int) -> tuple[int, .
             continue  # computed for a side output only (a feature list's ReLU): the head reads the add
         if not graph.descends_from(op.id, merge):
             continue
-        if op.kind in ELEMENTWISE_TAIL and op.out_shape == ops[merge].out_shape:
+        if (op.kind in ELEMENTWISE_TAIL or _own_scale(op, ops[merge], end)) and op.out_shape == ops[
+            merge
+        ].out_shape:
             tail.append(op.id)
             end = op.id
             continue

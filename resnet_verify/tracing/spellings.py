@@ -39,6 +39,7 @@ from resnet_verify.tracing.commute import (
     slice_before_activation,
     upsample_before_1x1,
 )
+from resnet_verify.tracing.constant_operands import constant_operands
 from resnet_verify.tracing.conv_bias import fold_conv_bias
 from resnet_verify.tracing.crops import crops_as_slices
 from resnet_verify.tracing.einsum_matmul import einsums_as_matmuls
@@ -74,7 +75,7 @@ SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
     unit_pools, pad_ratio_pools, crops_as_slices, strided_slices, fold_pads, drop_unread_pads, fold_causal_padding, mean_before_linear, frame_mean_into_pool,
     join_partial_pools, fresh_statistics, join_frozen_bn, join_bn_scale, join_normalize, join_norm_modules, sort_activations,
     join_swish, join_hard_swish, join_relu, relu_before_max_pool, avg_pool_before_1x1, upsample_before_1x1, slice_before_activation,
-    join_averages, join_stacked_sums, join_log_softmax, fold_scaled_adds, linears_as_convs, divisions_as_multiplies,
+    join_averages, join_stacked_sums, join_log_softmax, constant_operands, fold_scaled_adds, linears_as_convs, divisions_as_multiplies,
     root_divisions_as_multiplies, einsums_as_matmuls, scales_into_products, whole_model_precision,
 )  # fmt: skip
 

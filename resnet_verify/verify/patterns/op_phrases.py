@@ -20,8 +20,10 @@ def _operand(trace: Trace, op_id: int) -> str:
     if isinstance(attrs.get("scalar"), float):
         return f"the constant {attrs['scalar']:g}"
     if op.params:
-        numel = next((p.numel for p in trace.params if p.name == op.params[0]), None)
-        size = f"{numel}-value " if numel is not None else ""
+        info = next((p for p in trace.params if p.name == op.params[0]), None)
+        size = f"{info.numel}-value " if info is not None else ""
+        if info is not None and info.is_buffer:  # registered, never trained: a constant the model holds
+            return f"a constant {size}buffer ({op.params[0]})"
         return f"a learned {size}parameter ({op.params[0]})"
     return "a tensor"
 
