@@ -1975,11 +1975,13 @@ NOT_YET: dict[str, str] = {
     "(training outputs identical in float64, eval 0.64 apart on 2.0, running statistics 0.034): the same im2col conv "
     "without a bias compares clean (unfold_matmul_conv), so the bias is seen only as ops of an unrecognised conv "
     "(expected conv_bias_before_bn)",
-    "unfold_hwio_flatten": "no mismatch and no finding (the comparison is clean, no note), in the corpus run and "
-    "under this test, for an UnfoldConv2d whose kernel is flattened weight.permute(0, 2, 3, 1).reshape(out, -1) "
-    "(TensorFlow's (kh, kw, in) order) against F.unfold's (in, kh, kw) columns, so each weight multiplies another "
-    "input tap: eval outputs 1.0 apart on 2.0 in float64, training 0.43 on 1.5, parameter gradients 5.9, running "
-    "statistics 0.072; a false 'no difference' (expected described at conv1 and layer*)",
+    "unfold_hwio_flatten": "parameters_computed_in_forward ('In 15 layers (conv1 ...) the candidate's weights are "
+    "computed in forward (permute(0, 2, 3, 1)); the reference's are used as stored. Shapes and parameter counts agree; "
+    "the function does not'), claiming the 15 param_ops mismatches at the convs, for an UnfoldConv2d whose kernel is "
+    "flattened weight.permute(0, 2, 3, 1).reshape(out, -1) (TensorFlow's (kh, kw, in) order) against F.unfold's (in, "
+    "kh, kw) columns, so each weight multiplies another input tap (eval outputs 1.0 apart on 2.0 in float64, training "
+    "0.43 on 1.5, parameter gradients 5.9): found where it is since tracing/recorder.py's permuted kernels (its first "
+    "run compared clean, a false 'no difference'), but said with a name (expected described at conv1 and layer*)",
     "formula_bn_relu_pool": "normalization_layer ('15 of the reference's 15 BatchNorm layers are FormulaBatchNorm2d in "
     "the candidate (bn1 ...). Shapes agree; training behaviour and the state_dict do not'), described_difference twice "
     "('A training-mode branch only in the candidate: FormulaBatchNorm2d (training mode only) ... is the identity in "

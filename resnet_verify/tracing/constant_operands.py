@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from resnet_verify.tracing.opnames import MUL_NAMES
-from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs
+from resnet_verify.tracing.records import OpKind, OpRecord, Trace, make_attrs
 
 
 def _one_value(text: object) -> float | None:
@@ -41,4 +41,16 @@ def constant_operands(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     return tuple(out)
 
 
-__all__ = ["constant_operands"]
+def unread_constant(ref: Trace, r: OpRecord, cand: Trace, c: OpRecord) -> bool:
+    """One side's multiply read as a number and the other's reading a one-value buffer its build holds no
+    value of (built on meta): nothing to compare them by, as for ``values`` (``verify/diff.py``)."""
+    for trace, op, other in ((ref, r, c), (cand, c, r)):
+        a = dict(op.attrs)
+        if "scalar" in dict(other.attrs) and "scalar" not in a and "values" not in a and len(op.params) == 1:
+            info = next((p for p in trace.params if p.name == op.params[0]), None)
+            if info is not None and info.is_buffer and info.numel == 1:
+                return True
+    return False
+
+
+__all__ = ["constant_operands", "unread_constant"]

@@ -42,6 +42,7 @@ class _Read:
 
 
 _LOW_PRECISION = frozenset({torch.float16, torch.bfloat16})
+_PERMUTES = frozenset({"permute", "transpose", "transpose_", "movedim", "moveaxis", "swapaxes", "swapdims"})
 _CASTS = frozenset({"to", "float", "double", "half", "bfloat16", "type", "type_as"})
 _AUTOCAST = frozenset({"matmul", "bmm", "mm", "addmm", "baddbmm", "einsum"})  # beside convs and Linears
 
@@ -77,6 +78,7 @@ class Recorder(OpCounter):
         # tensor id -> (the parameter it comes from, the ops that computed it). Such ops are not on the
         # data path, so they are not recorded as ops; the op that reads the tensor carries their names.
         self.derived: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self.permuted: dict[int, str] = {}  # derived tensors whose axes a permute moved (``_reordered``)
         self.flops: FlopCount | None = None  # active under this mode while the forward runs
         self.flops_before = 0  # the count when the current op started (modes do not nest)
         self.function_calls: dict[object, list[int]] = {}  # a custom Function call's ctx -> its op ids (held)
@@ -119,7 +121,7 @@ class Recorder(OpCounter):
         read = self._read(inputs)
         producers, in_shapes, params, chains = read.producers, read.in_shapes, read.params, read.chains
         if params and all(p == CONST_ID for p in producers):
-            self._derive(name, args, kwargs, read, outs)
+            self._derive(name, args, kwargs, read, outs, inputs)
             return
         try:
             kind, attrs = opkinds.classify(name, tuple(args), kwargs, len(producers))
@@ -179,19 +181,47 @@ class Recorder(OpCounter):
             self._write_through(outs[0], len(self.ops) - 1)
 
     def _derive(
-        self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], read: _Read, outs: list[torch.Tensor]
-    ) -> None:
+        self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], read: _Read, outs: list[torch.Tensor],
+        inputs: list[torch.Tensor],
+    ) -> None:  # fmt: skip
         """Outputs computed from parameters alone: a derived parameter, not a data-path op. Its steps:
         every branch's, in order; a step that reads the whole weight as it is (``w[:c_out, :c_in]`` at
         the full width, an elastic net at its largest setting) computes nothing."""
         whole = _layout_step(name, args, kwargs)
+        merged = self._reordered(name, args, inputs, outs) if whole else None
         chain = (
             *dict.fromkeys(op for c in read.chains for op in c),
-            *(() if whole else (step_name(name, args, kwargs),)),
+            *(() if whole and merged is None else (merged or step_name(name, args, kwargs),)),
         )
         for t in outs:
             self.derived[id(t)] = (tuple(read.params), chain)
             self.keep.append(t)
+
+    def _reordered(
+        self, name: str, args: tuple[Any, ...], inputs: list[torch.Tensor], outs: list[torch.Tensor]
+    ) -> str | None:
+        """A kernel's axes permuted and then merged (``w.permute(0, 2, 3, 1).reshape(out, -1)``, TF's HWIO
+        order flattened) puts each weight at another tap: a step, where ``w.view(out, -1)`` and a permute
+        alone (a kernel stored in another layout, read back by a conv) are the weight laid out otherwise."""
+        first = inputs[0] if inputs else None
+        if first is None or not outs:
+            return None
+        if name in _PERMUTES and first.dim() >= 3:
+            if first.is_contiguous() and outs[0].squeeze().is_contiguous():
+                return None  # only axes of size 1 moved (a 1x1 kernel's): every weight keeps its place
+            for t in outs:
+                self.permuted[id(t)] = (
+                    f"{name}{tuple(a for a in args[1:] if not isinstance(a, torch.Tensor))}"
+                )
+            return None
+        moved = self.permuted.get(id(first))
+        if moved is None:
+            return None
+        if outs[0].dim() < first.dim():
+            return moved
+        for t in outs:
+            self.permuted[id(t)] = moved
+        return None
 
     def _produced(self, outs: list[torch.Tensor], inplace: bool) -> None:
         """The last recorded op produced ``outs`` (an in-place one wrote through into its base)."""

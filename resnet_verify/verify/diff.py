@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from resnet_verify.tracing.constant_operands import unread_constant
 from resnet_verify.tracing.records import (
     Block,
     BlockKind,
@@ -209,6 +210,7 @@ class _Differ:
                 or (key in _PRESENCE and key in ra and key in ca)
                 or (key in _BOTH_OR_NONE and not (key in ra and key in ca))
                 or (key == "param_ops" and not (r.params and c.params))  # no tensor: its params say it
+                or (key == "scalar" and unread_constant(self.ref, r, self.cand, c))
             ):
                 continue
             text = f"{label(r)} {key} is {ca.get(key)!r}, expected {ra.get(key)!r}"
