@@ -58,7 +58,8 @@ def bench_compare(
 
     from resnet_verify.models.resnet import resnet50
     from resnet_verify.specs.builders import build_reference
-    from resnet_verify.tracing.tracer import _meta_copy, normalize_input_shape, trace
+    from resnet_verify.tracing.copies import meta_copy as _meta_copy
+    from resnet_verify.tracing.copies import normalize_input_shape, trace
     from resnet_verify.verify.comparison import compare, compare_traces
 
     try:  # newer versions memoise the reference trace per (name, shape, classes)
@@ -439,7 +440,7 @@ def mem_worker(spec: str) -> dict[str, Any]:
         seconds = time.perf_counter() - started
         after_peak = _peak_kib()
     elif what == "metaforward":  # the same forward on meta tensors, without the tracer
-        from resnet_verify.tracing.tracer import _meta_copy
+        from resnet_verify.tracing.copies import meta_copy as _meta_copy
 
         copied = _meta_copy(model).eval()
         with torch.no_grad():

@@ -1761,7 +1761,9 @@ NOT_YET: dict[str, str] = {
     "trainable added or lost, the same function (0 in float64); the corpus run, which builds the candidate with its "
     "values, compares it clean by the numbers (its note: '1 difference in how the model is written, and it computes "
     "the same function') (expected clean)",
-    "sobel_left_trainable": "no mismatch and no finding (the comparison is clean, no note) for the Sobel kernels "
+    "sobel_left_trainable": "no mismatch and no finding, only a note since verify/frozen_note.py ('the reference "
+    "freezes 1 parameter tensor (18 values, requires_grad=False) where the candidate freezes 0: sobel.weight'; before "
+    "it the comparison was clean with no note) for the Sobel kernels "
     "assigned as nn.Parameter(kernels) with requires_grad left True where the builder freezes them "
     "(requires_grad=False): the same outputs at the same weights, but the filter gets a gradient (0.89 in float64 "
     "where the builder's has none) and moves with the optimiser (eval outputs 0.66 apart on 30 after one SGD step at "
@@ -1787,13 +1789,17 @@ NOT_YET: dict[str, str] = {
     "lambda x: x, rm_bn_from_net's way: the BNs stay with tensors nothing reads, the function the builder's (0 in "
     "float64 with the values copied by name: outputs in both modes, gradients, the eval output after an SGD step) "
     "(expected clean)",
-    "fold_torch_fuse": "no mismatch and no finding, a false 'no difference', for torch.nn.utils.fusion."
+    "fold_torch_fuse": "no mismatch and no finding, only a note since verify/frozen_note.py ('the candidate freezes 15 "
+    "parameter tensors (560 values, requires_grad=False) where the reference freezes 0: conv1.bias ...'; its first run "
+    "said nothing, a false 'no difference'), for torch.nn.utils.fusion."
     "fuse_conv_bn_eval in place of the builder's hand fold: the same forward (0 in float64 in both modes), but "
     "fuse_conv_bn_weights makes the bias of a bias-free conv from torch.zeros_like(running_mean) and wraps it as "
     "nn.Parameter(b, conv_b.requires_grad), so the 15 folded biases do not require grad: no gradient where the "
     "builder's get up to 1.4, and they never learn (expected described at the convs, or as a whole-model training "
     "difference)",
-    "frozen_affine_eval": "no mismatch and no finding, a false 'no difference', for a builder loop of m.eval() and "
+    "frozen_affine_eval": "no mismatch and no finding, only a note since verify/frozen_note.py ('the candidate freezes "
+    "30 parameter tensors (1,120 values, requires_grad=False) where the reference freezes 0'; its first run said "
+    "nothing, a false 'no difference'), for a builder loop of m.eval() and "
     "requires_grad_(False) on every BN's weight and bias: model.train() undoes the eval, the frozen affine stays, so "
     "the 30 affine tensors of the 15 BNs get no gradient where the builder's get up to 1.4 (after train() outputs 0 "
     "in float64 in both modes and BN statistics identical; eval outputs 1.4 apart after one SGD step; as built, "
@@ -1936,29 +1942,6 @@ NOT_YET: dict[str, str] = {
     "builder's head (AvgPool2d(4) + Linear(256, 10)) is just as fixed to 32-35 px, so the name is not the difference "
     "(eval outputs 52 apart on 47 in float64, training 3.3 on 2.4) (expected described at features.pool and "
     "classifier)",
-    "built_from_declared_shape": "described_difference six times ('batch_norm batch_statistics_in_eval None where the "
-    "reference has True (15 places)'; 'The stem is built differently ...: kaiming_uniform_ missing in the candidate "
-    "(stem); zeros missing ...; ones missing ...'; layer2.0 and layer3.0 'conv reads 4608 learned values in the "
-    "candidate only'; 'The head is built differently (101 differences ...)'; 'The model as a whole ... empty missing in "
-    "the candidate (model) (x47)') and repeated_in_blocks ten times ('conv reads 2304 learned values in the candidate "
-    "only (main path), in 2 blocks'), 200 mismatches in every layer, for Keras' model.build((1, 3, 32, 32)) called in "
-    "the builder, each layer built from the previous one's compute_output_shape with no forward, where the builder's "
-    "layers are made by their first forward: the reference is traced through the call that makes its modules (their "
-    "init ops read as the reference's ops, its parameters counted 0, its BatchNorms made during the eval-mode trace "
-    "in training mode); the same modules in the same order, the same function (0 in float64 once built, every tensor "
-    "copied) (expected clean)",
-    "built_head_unpooled": "fixed_size_head ('The head (Linear(4096, 10)) is sized for one input resolution instead of "
-    "pooling globally: it only fits square inputs of 32 px') with described_difference ('The model as a whole is built "
-    "differently: empty output_shape (10, 4096) where the reference has (10, 64) (model); layer unused weight shape (10, "
-    "4096) where the reference has (10, 64) (model)', fc read as 'a layer the traced forward never runs'), two "
-    "mismatches at the root and fc left to the description, for the pool left out before a classifier made on the "
-    "first call, Linear(4096, 10) over the flattened 64 x 8 x 8 map (eval outputs 95 apart on 82 in float64) (expected "
-    "fixed_size_head)",
-    "built_head_every_call": "no mismatch and no finding (the comparison is clean, no note) for the classifier made on "
-    "every call, self.fc = nn.Linear(x.shape[1], n).to(x) with the builder's `if self.fc is None` guard dropped: the "
-    "same modules and parameter count, but each forward replaces the head with a freshly initialised one, so no call "
-    "uses the weights the last one trained (with every tensor copied, eval outputs 1e2 apart on 89 in float64, "
-    "training 2.6 on 2.1); a false 'no difference' (expected described at fc and the root's forward)",
     # heldout121, first run at 2af3e6f (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 6 of 16 right in the corpus run, which builds each model
     # with its values, and 6 of 16 under this test, which builds the candidate on meta; twins 16 of 16 clean; swapped 2
@@ -2404,8 +2387,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout119, first run at 5a4b04f: 3 of 5
     "probe_at_64": "swapped: no finding, linear_in_features not reported, as the unswapped run (the probe at 64 px, "
     "a Linear(1024, 10) that 256 features reach, held by the reference) (expected linear_in_features)",
-    "built_head_unpooled": "swapped: fixed_size_head with described_difference ('The model as a whole is built "
-    "differently', the output and the unused fc's weight shape), as the unswapped run (expected fixed_size_head)",
     # heldout120, first run at 76ad9b8: 5 of 5
     # heldout121, first run at 2af3e6f: 2 of 5
     "unfold_conv_bias": "swapped: extra_module_in_blocks twice, repeated_in_blocks and described_difference, "

@@ -35,6 +35,7 @@ from resnet_verify.specs.usercode import (
 from resnet_verify.tracing import outputs as returned_tensors
 from resnet_verify.tracing.batch_folds import unfold_batches
 from resnet_verify.tracing.buffer_values import holds_flags, small_buffer_values
+from resnet_verify.tracing.copies import cpu_copy, meta_copy
 from resnet_verify.tracing.crashes import crash_record
 from resnet_verify.tracing.custom_grad import keep_gradient_functions
 from resnet_verify.tracing.flop_mode import FlopCount
@@ -94,18 +95,6 @@ def normalize_input_shape(input_shape: int | Sequence[int]) -> Shape:
     raise ValueError(
         f"input shape must be N, (C, L), (C, H, W), (N, C, H, W) or (N, C, D, H, W), got {input_shape!r}"
     )
-
-
-def _meta_copy(model: nn.Module) -> nn.Module:
-    memo: dict[int, Any] = {}
-    for tensor in list(model.parameters()) + list(model.buffers()):
-        if id(tensor) in memo:
-            continue
-        meta = tensor.detach().to("meta")
-        if isinstance(tensor, nn.Parameter):
-            meta = nn.Parameter(meta, requires_grad=tensor.requires_grad)
-        memo[id(tensor)] = meta
-    return copy_model(model, memo)
 
 
 def _param_names(model: nn.Module) -> dict[int, str]:
@@ -245,24 +234,6 @@ def _on_cpu(model: nn.Module, shape: Shape, device: str) -> bool:
     return holds_flags(model) or ("torch._dynamo" not in sys.modules and _numel(shape) <= CPU_TRACE_MAX_INPUT)
 
 
-def _cpu_copy(model: nn.Module) -> nn.Module:
-    real = copy_model(model)
-    if any(t.is_meta for t in (*real.parameters(), *real.buffers())):
-        # A model built on meta (no data) whose forward needs real tensors (it concatenates a
-        # torch.zeros made on the CPU): storage for the same tensors, given plain values; a meta
-        # model has no weights to keep.
-        nn.Module.to_empty(real, device="cpu")
-        with torch.no_grad():
-            for t in (*real.parameters(), *real.buffers()):
-                if t.is_floating_point():
-                    t.normal_(0.0, 0.02) if isinstance(t, nn.Parameter) else t.fill_(1.0)
-                else:
-                    t.zero_()
-        return real
-    nn.Module.to(real, "cpu")  # never a user's `to` override, which may return None
-    return real
-
-
 def _traced_run(
     model: nn.Module,
     shape: Shape,
@@ -280,17 +251,30 @@ def _traced_run(
         model
     )  # before any copy: a meta copy has none, a CPU copy of meta fakes them
     if _on_cpu(model, shape, device):  # a failure here is the model's own: CPU is the real thing
-        return _run(model if owned else _cpu_copy(model), shape, "cpu", sites, values=values)
+        return _run(model if owned else cpu_copy(model), shape, "cpu", sites, values=values)
     meta = all(t.device.type == "meta" for t in (*model.parameters(), *model.buffers()))
     run = _run(
-        model if owned and meta else _meta_copy(model), shape, "meta", sites, values=values
+        model if owned and meta else meta_copy(model), shape, "meta", sites, values=values
     )  # owned: eval too
     if run.error is None or _numel(shape) > real_fallback_max_elements:
         return run
-    retried = _run(_cpu_copy(model), shape, "cpu", sites, meta_failed=True, values=values)
+    retried = _run(cpu_copy(model), shape, "cpu", sites, meta_failed=True, values=values)
     if retried.error is None:
         return retried
     return retried if _looks_meta_specific(run.error) and not _looks_meta_specific(retried.error) else run
+
+
+def _built_by_first_call(model: nn.Module, shape: Shape, run: _Run, before: set[str]) -> _Run:
+    """A model whose forward made parameters (a layer built on its first call, Keras-style) is the model
+    that call leaves: measured by a second forward of the same copy, where the first also recorded the new
+    layers' initialisation and read their tensors as no parameters."""
+    if run.error is not None or {n for n, _ in run.model.named_parameters()} <= before:
+        return run
+    sites = (module_sites(model), module_chains(model))
+    again = _run(
+        run.model, shape, run.device, sites, meta_failed=run.meta_failed, values=small_buffer_values(model)
+    )
+    return again if again.error is None else run
 
 
 _MAX_REPAIRS = 8  # rounds of width repairs: each is one more forward of the copy
@@ -413,9 +397,11 @@ def trace(
         return trace_keras(model, shape)
     model = unwrap(model)
     model, owned = _prepared(model, shape, device, owned)
-    first = _traced_run(
+    before = {n for n, _ in model.named_parameters(remove_duplicate=False)}  # (a model traced in place grows)
+    traced = _traced_run(
         model, shape, owned=owned, real_fallback_max_elements=real_fallback_max_elements, device=device
     )
+    first = _built_by_first_call(model, shape, traced, before)
     run, repairs = _repaired(
         model, shape, first, real_fallback_max_elements=real_fallback_max_elements, device=device
     )

@@ -22,6 +22,7 @@ from resnet_verify.verify.classes import ClassesFrom, classes_from_head
 from resnet_verify.verify.crash_causes import diagnose
 from resnet_verify.verify.crash_causes.dimensionality import wrong_dimensionality
 from resnet_verify.verify.diff import diff
+from resnet_verify.verify.frozen_note import frozen_note
 from resnet_verify.verify.head_at_size import head_at_map_size
 from resnet_verify.verify.hidden_backward import backward_differs
 from resnet_verify.verify.hidden_constants import constants_differ
@@ -30,6 +31,7 @@ from resnet_verify.verify.locate import locate_values
 from resnet_verify.verify.patterns import explain
 from resnet_verify.verify.patterns.family import keep_for_verdict
 from resnet_verify.verify.records import BlockPair, Comparison, Mismatch, StageRow
+from resnet_verify.verify.remade_params import params_made_every_call
 from resnet_verify.verify.same_function import spelled_otherwise
 from resnet_verify.verify.stage_metrics import with_metrics
 
@@ -175,6 +177,8 @@ def compare_traces(
         )
     if dropped:
         notes.append(f"{dropped} more mismatches follow from the verdict and are not listed")
+    if (frozen := frozen_note(ref, cand)) is not None:
+        notes.append(frozen)
     if cand.device == "keras":
         notes.append("the candidate is a Keras model: traced layer by layer in one real forward")
     elif cand.meta_failed:
@@ -270,9 +274,10 @@ def compare(
         retrace=lambda other: traced(ref_name, other, num_classes, cache=cache),
     )
     comparison = spelled_otherwise(candidate, reference, comparison)
+    remade = params_made_every_call(candidate, comparison)
     found = constants_differ(candidate, reference, comparison)
     found = found or backward_differs(candidate, reference, comparison)
-    return _explained(comparison, found or training_differs(candidate, reference, comparison))
+    return _explained(comparison, (*remade, *(found or training_differs(candidate, reference, comparison))))
 
 
 def _explained(comparison: Comparison, found: Sequence[Mismatch]) -> Comparison:
