@@ -1965,42 +1965,28 @@ NOT_YET: dict[str, str] = {
     "kh, kw) columns, so each weight multiplies another input tap (eval outputs 1.0 apart on 2.0 in float64, training "
     "0.43 on 1.5, parameter gradients 5.9): found where it is since tracing/recorder.py's permuted kernels (its first "
     "run compared clean, a false 'no difference'), but said with a name (expected described at conv1 and layer*)",
-    "formula_bn_relu_pool": "normalization_layer ('15 of the reference's 15 BatchNorm layers are FormulaBatchNorm2d in "
-    "the candidate (bn1 ...). Shapes agree; training behaviour and the state_dict do not'), described_difference twice "
-    "('A training-mode branch only in the candidate: FormulaBatchNorm2d (training mode only) ... is the identity in "
-    "eval mode', at bn1 and in 6 of 6 blocks) and described_difference ('The stem is built differently (3 "
-    "differences)': pad where the reference has max pool, an extra as_strided, an extra amax), 93 mismatches at every "
-    "norm and the stem pool, for BatchNorm written as the formula with the same parameters, buffers, momentum and "
-    "unbiased running variance, ReLU as clamp_min(0) and the 3x3 / 2 max pool from -inf-padded as_strided windows "
-    "and amax: the same function (eval 1.0e-15 apart in float64 on 3.6, training 4.9e-15, gradients 2.5e-14, running "
-    "statistics 1.3e-15); the formula BN is not the identity in eval, it reads the running statistics (expected "
+    "formula_bn_relu_pool": "under this test only (meta): described_difference twice ('A training-mode branch only "
+    "in the candidate: FormulaBatchNorm2d (training mode only) ...', at bn1 and in 6 of 6 blocks), 30 mismatches, for "
+    "BatchNorm written as the formula with the same parameters, buffers, momentum and unbiased running variance, ReLU "
+    "as clamp_min(0) and the 3x3 / 2 max pool from -inf-padded as_strided windows and amax: the same function (eval "
+    "1.0e-15 apart in float64 on 3.6, training 4.9e-15, gradients 2.5e-14, running statistics 1.3e-15). The formula "
+    "reads as BatchNorm and the windows as the pool since tracing/written_bn.py and tracing/strided_pools.py, but a "
+    "model built on meta has no values for the numbers to compare the formula's training mode by, so its training "
+    "branch stays a record of its own there; the corpus run, which builds it with values, compares it clean (its first "
+    "run: normalization_layer, both training-branch descriptions and the pool described, 93 mismatches) (expected "
     "clean)",
-    "formula_bn_keras": "normalization_layer ('15 of the reference's 15 BatchNorm layers are FormulaBatchNorm2d in the "
-    "candidate'), described_difference twice ('A training-mode branch only in the candidate', at bn1 and in 6 of 6 "
-    "blocks) and described_difference (the stem's as_strided max pool), keras_batchnorm not reported, 93 mismatches, "
-    "for the formula BatchNorm at Keras' epsilon 1e-3 and momentum 0.99 (eval outputs 0.0072 apart on 3.6 in "
-    "float64, training 0.0020 on 1.7, running statistics 0.31 after one step): the formula read as another norm "
-    "layer, its epsilon and momentum not read (expected keras_batchnorm)",
-    "formula_bn_per_sample": "normalization_layer ('PerSampleNorm2d in place of BatchNorm', 15 mismatches, right) with "
-    "described_difference ('The stem is built differently (3 differences)': pad where the reference has max pool, an "
-    "extra as_strided, an extra amax), 3 mismatches at maxpool, for the statistics taken per sample over (1, 2, 3) "
-    "(eval outputs 1.1 apart on 3.6 in float64, training 1.4 on 1.7): the stem's as_strided max pool, the builder's "
-    "MaxPool2d(3, 2, 1) to the digit (the same pool compares as a difference in formula_bn_relu_pool too), is not "
-    "recognised (expected normalization_layer)",
-    "formula_bn_unbiased_var": "normalization_layer ('UnbiasedFormulaBatchNorm2d in place of BatchNorm'), "
-    "described_difference twice ('A training-mode branch only in the candidate ... the identity in eval mode', at bn1 "
-    "and in 6 of 6 blocks, 30 mismatches at the norms) and described_difference (the stem's as_strided max pool, 3 "
-    "mismatches at maxpool, outside the norms), 93 mismatches, for the batch normalised by x.var([0, 2, 3]), torch's "
-    "unbiased default (eval outputs identical in float64, training 0.010 apart on 1.4 at batch 1 and 0.0032 at batch "
-    "4, gradients 0.28): the norms are found, but as another norm layer, and the refactored pool is described with "
-    "them (expected described at bn1 and layer*)",
-    "formula_bn_batch_stats_in_eval": "normalization_layer ('BatchStatsFormulaBatchNorm2d in place of BatchNorm'), "
-    "described_difference twice ('A training-mode branch only in the candidate ... the identity in eval mode', at bn1 "
-    "and in 6 of 6 blocks) and described_difference (the stem's as_strided max pool, 3 mismatches at maxpool), 33 "
-    "mismatches, for batch statistics used in eval too, the running statistics updated and never read (training "
-    "outputs, gradients and running statistics identical in float64, eval 2.3 apart on 3.6): the norms are found but "
-    "named, the difference said as a training-only branch where it is an eval-only one (expected described at bn1 "
-    "and layer*)",
+    "formula_bn_keras": "described_difference ('15 batch_norm layers (6 blocks, stem) have eps 0.001 where the "
+    "reference's have 1e-05: one setting changed the same way everywhere'; under this test (meta) also the two "
+    "training-branch records of the first run), keras_batchnorm not named, for the formula BN at Keras' epsilon 1e-3 "
+    "and momentum 0.99: the formula reads as BatchNorm since tracing/written_bn.py, its eps from the eval arithmetic, "
+    "but its momentum lives in the training branch's running-statistics update, which no attribute records (its first "
+    "run: normalization_layer, the training-branch descriptions and the pool) (expected keras_batchnorm)",
+    "formula_bn_batch_stats_in_eval": "normalization_layer ('15 of the reference's 15 BatchNorm layers are "
+    "BatchStatsFormulaBatchNorm2d in the candidate') and described_difference twice ('BatchStatsFormulaBatchNorm2d "
+    "(training mode only) ... the identity in eval mode', at bn1 and in 6 blocks), for the formula BN normalising by "
+    "the batch's statistics in eval too: found at the norms, but named another normalization and said as a "
+    "training-only branch where the difference is eval's alone (training outputs, gradients and running statistics "
+    "identical, eval 2.3 apart on 3.6) (expected described at bn1 and layer*)",
     "swish_saved_output": "in the corpus run described_difference ('Only the backward differs: The forward is the "
     "reference's ..., but training sees other gradients for 45 of 47 learned tensors'), one mismatch at the root "
     "(field 'gradients', candidate path ''), outside the activations; under this test only (meta) no mismatch and no "
@@ -2391,10 +2377,9 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout121, first run at 2af3e6f: 2 of 5
     "unfold_conv_bias": "swapped: extra_module_in_blocks twice, repeated_in_blocks and described_difference, "
     "conv_bias_before_bn not reported, as the unswapped run (expected conv_bias_before_bn)",
-    "formula_bn_keras": "swapped: normalization_layer and described_difference three times, keras_batchnorm not "
-    "reported, as the unswapped run (expected keras_batchnorm)",
-    "formula_bn_per_sample": "swapped: normalization_layer with described_difference (the as_strided max pool), as the "
-    "unswapped run (expected normalization_layer)",
+    "formula_bn_keras": "swapped: described_difference (the eps, 'where the reference's have 0.001'; its first run: "
+    "normalization_layer and described_difference three times), keras_batchnorm not reported, as the unswapped run "
+    "(expected keras_batchnorm)",
     # heldout122, first run at 0624c75: 4 of 5
     "flax_same_pad_swapped": "swapped: repeated_in_blocks only (the two strided convs' padding (0, 1, 0, 1) where the "
     "reference has (1, 0, 1, 0)), tf_same_padding not reported, as the unswapped run (expected tf_same_padding)",

@@ -250,3 +250,27 @@ def adds_bias(bias: Any) -> bool:
     if not isinstance(bias, torch.Tensor) or isinstance(bias, torch.nn.Parameter) or bias.requires_grad:
         return True
     return bias.is_meta or bool(bias.any())
+
+
+def strided_window(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """``x.as_strided((n, c, ho, wo, kh, kw), (s0, s1, sh * s2, sw * s3, s2, s3))`` of a contiguous map: the
+    ``kh x kw`` windows at stride ``(sh, sw)`` a pool reads (``strided_pools``); {} for any other view."""
+    tensor = args[0] if args else kwargs.get("input")
+    size, stride = arg(args, kwargs, 1, "size"), arg(args, kwargs, 2, "stride")
+    offset = arg(args, kwargs, 3, "storage_offset", 0)
+    if name != "as_strided" or not isinstance(tensor, torch.Tensor) or tensor.dim() != 4 or offset:
+        return {}
+    if (
+        not tensor.is_contiguous()
+        or not isinstance(size, list | tuple)
+        or not isinstance(stride, list | tuple)
+    ):
+        return {}
+    if len(size) != 6 or len(stride) != 6 or tuple(size[:2]) != tuple(tensor.shape[:2]):
+        return {}
+    s = tensor.stride()
+    steps = (stride[2] // s[2], stride[3] // s[3])
+    expected = (s[0], s[1], steps[0] * s[2], steps[1] * s[3], s[2], s[3])
+    if tuple(stride) != expected or min(steps) < 1:
+        return {}
+    return {"window": (int(size[4]), int(size[5])), "window_stride": steps}

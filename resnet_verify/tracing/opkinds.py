@@ -28,6 +28,7 @@ from resnet_verify.tracing.op_args import (
     repeats,
     shuffle_factor,
     sort_dim,
+    strided_window,
     variance_correction,
 )
 from resnet_verify.tracing.op_args import arg as _arg
@@ -374,6 +375,7 @@ def _other(name: str, args: tuple, kwargs: dict, tensor_inputs: int) -> _Classif
         **conv_transpose_arguments(name, args, kwargs),
         **fused_arguments(name, args, kwargs),
         **made_arguments(name, args, kwargs),
+        **strided_window(name, args, kwargs),
     }
 
 

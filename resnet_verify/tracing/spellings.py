@@ -64,16 +64,18 @@ from resnet_verify.tracing.scaled_add import (
 from resnet_verify.tracing.sort_activation import sort_activations
 from resnet_verify.tracing.stacked_sums import join_stacked_sums
 from resnet_verify.tracing.straight_through import straight_through
+from resnet_verify.tracing.strided_pools import strided_pools
 from resnet_verify.tracing.unfold_pools import unfold_pools
 from resnet_verify.tracing.unfold_s2d import unfolds_as_unshuffles
 from resnet_verify.tracing.unit_pools import unit_pools
 from resnet_verify.tracing.vector_convs import linears_as_convs
 from resnet_verify.tracing.whole_precision import whole_model_precision
+from resnet_verify.tracing.written_bn import join_written_bn
 
 SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
-    straight_through, unfolds_as_unshuffles, read_products, fold_conv_bias, unscale_convs, deform_fills, unfold_pools, blocked_pools, blocked_repeats, channels_first, flat_pointwise,
+    straight_through, unfolds_as_unshuffles, read_products, fold_conv_bias, unscale_convs, deform_fills, unfold_pools, strided_pools, blocked_pools, blocked_repeats, channels_first, flat_pointwise,
     unit_pools, pad_ratio_pools, crops_as_slices, strided_slices, fold_pads, drop_unread_pads, fold_causal_padding, mean_before_linear, frame_mean_into_pool,
-    join_partial_pools, fresh_statistics, join_frozen_bn, join_bn_scale, join_normalize, join_norm_modules, sort_activations,
+    join_partial_pools, fresh_statistics, join_frozen_bn, join_written_bn, join_bn_scale, join_normalize, join_norm_modules, sort_activations,
     join_swish, join_hard_swish, join_relu, relu_before_max_pool, avg_pool_before_1x1, upsample_before_1x1, slice_before_activation,
     join_averages, join_stacked_sums, join_log_softmax, constant_operands, fold_scaled_adds, linears_as_convs, divisions_as_multiplies,
     root_divisions_as_multiplies, einsums_as_matmuls, scales_into_products, whole_model_precision,

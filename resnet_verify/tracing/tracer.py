@@ -75,6 +75,7 @@ from resnet_verify.tracing.train_mode import kept_in_eval
 from resnet_verify.tracing.train_only import train_only_regularizers
 from resnet_verify.tracing.untracked_stats import untracked_stats
 from resnet_verify.tracing.vmap_loop import VmapLoop, member_params
+from resnet_verify.tracing.written_bn import own_training
 
 
 def normalize_input_shape(input_shape: int | Sequence[int]) -> Shape:
@@ -264,6 +265,12 @@ def _traced_run(
     return retried if _looks_meta_specific(run.error) and not _looks_meta_specific(retried.error) else run
 
 
+def _first_run(model: nn.Module, shape: Shape, owned: bool, limit: int, device: str) -> _Run:
+    before = {n for n, _ in model.named_parameters(remove_duplicate=False)}  # (a model traced in place grows)
+    traced = _traced_run(model, shape, owned=owned, real_fallback_max_elements=limit, device=device)
+    return _built_by_first_call(model, shape, traced, before)
+
+
 def _built_by_first_call(model: nn.Module, shape: Shape, run: _Run, before: set[str]) -> _Run:
     """A model whose forward made parameters (a layer built on its first call, Keras-style) is the model
     that call leaves: measured by a second forward of the same copy, where the first also recorded the new
@@ -357,10 +364,15 @@ def _canonical_ops(run: _Run) -> tuple[OpRecord, ...]:
     return unfold_batches(fold_parallel_passes(ops, run.calls))
 
 
+def _holds_values(model: nn.Module) -> bool:
+    return not any(t.is_meta for t in (*model.parameters(), *model.buffers()))
+
+
 def _regularizers(
-    run: _Run, shape: Shape, ops: Sequence[OpRecord], structure: Structure, ran: bool
+    run: _Run, shape: Shape, ops: Sequence[OpRecord], structure: Structure, ran: bool, values: bool
 ) -> tuple[Regularizer, ...]:
-    """Regularizer modules and calls of the traced forward, and what only a training forward runs."""
+    """Regularizer modules and calls of the traced forward, and what only a training forward runs (a
+    formula BatchNorm's training mode is its own where the model holds values the numbers can compare)."""
     found = find_regularizers(run.model, run.calls, ops, structure)
     if not ran:
         return found
@@ -370,7 +382,8 @@ def _regularizers(
     )
     frozen = kept_in_eval(run.model, ops, places)
     updates = state_updates(run.model, shape, run.device, ops, places, run.reparametrized)
-    return tuple(sorted((*found, *extra, *frozen, *updates), key=lambda r: r.position))
+    ordered = sorted((*found, *extra, *frozen, *updates), key=lambda r: r.position)
+    return own_training(ordered, ops) if values else tuple(ordered)
 
 
 def trace(
@@ -397,14 +410,9 @@ def trace(
         return trace_keras(model, shape)
     model = unwrap(model)
     model, owned = _prepared(model, shape, device, owned)
-    before = {n for n, _ in model.named_parameters(remove_duplicate=False)}  # (a model traced in place grows)
-    traced = _traced_run(
-        model, shape, owned=owned, real_fallback_max_elements=real_fallback_max_elements, device=device
-    )
-    first = _built_by_first_call(model, shape, traced, before)
-    run, repairs = _repaired(
-        model, shape, first, real_fallback_max_elements=real_fallback_max_elements, device=device
-    )
+    limit = real_fallback_max_elements
+    first = _first_run(model, shape, owned, limit, device)
+    run, repairs = _repaired(model, shape, first, real_fallback_max_elements=limit, device=device)
     crash = _crash(run, shape)
     chosen = select_output(run.output, output_key) if crash is None else None
     output_shape = shape_of(chosen) if chosen is not None else None
@@ -431,6 +439,6 @@ def trace(
         output_op=output_op,
         grad_off=run.grad_off,
         taps=taps,
-        regularizers=_regularizers(run, shape, ops, structure, crash is None),
+        regularizers=_regularizers(run, shape, ops, structure, crash is None, _holds_values(model)),
         repairs=repairs,
     )

@@ -1,0 +1,105 @@
+"""A BatchNorm written as a formula is the BatchNorm it computes.
+
+"BatchNorm from scratch" (tutorials, course assignments, numerics checks) normalises with the batch's
+statistics behind ``if self.training:``, moves its running statistics there, and in eval computes
+``(x - running_mean) / sqrt(running_var + eps) * weight + bias``. The eval trace reads those four ops;
+read from the dataflow, not a class name, they are one ``batch_norm`` op reading the four stored tensors
+(eps from the ``+ eps`` under the root), as :mod:`frozen_bn` reads the scale-and-shift spelling. Its
+training side (the batch statistics, the running statistics written) is then that BatchNorm's own
+training mode, not a branch of its own: :func:`own_training` drops those records, and the numbers
+(``verify/hidden_training.py``) still compare what the formula's training computes (a variance divided
+by n - 1, another momentum), since the formula's module reads its ``training`` flag.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from resnet_verify.tracing.records import OpKind, OpRecord, Regularizer, RegularizerKind, make_attrs, readers
+
+_SUBS = frozenset({"sub", "__sub__"})
+_DIVS = frozenset({"div", "__truediv__", "true_divide"})
+_MULS = frozenset({"mul", "__mul__", "__rmul__"})
+_ADDS = frozenset({"add", "__add__", "__radd__"})
+_ROOT = re.compile(r"^(?:add\(([-+0-9.e]+)\)→)?sqrt$")
+# what a BatchNorm's training mode computes: batch statistics and the running statistics' arithmetic
+_TRAINING = frozenset({"mean", "var", "var_mean", "std", "sum", "sub", "mul", "add", "div", "sqrt", "rsqrt", "pow",
+                       "square", "numel", "mul_", "add_", "sub_", "copy_", "detach", "clone"})  # fmt: skip
+
+
+def _fn(op: OpRecord) -> str:
+    return str(dict(op.attrs).get("function", op.name))
+
+
+def _per_channel(op: OpRecord, names: frozenset[str]) -> bool:
+    return (
+        op.kind is OpKind.OTHER
+        and _fn(op) in names
+        and len(op.inputs) == 1
+        and len(op.params) == 1
+        and len(op.in_shapes[0] if op.in_shapes else ()) >= 2
+    )
+
+
+def _next(
+    ops: Sequence[OpRecord], reading: dict[int, list[int]], op: OpRecord, names: frozenset[str]
+) -> OpRecord | None:
+    uses = reading.get(op.id, [])
+    if len(uses) != 1:
+        return None
+    after = ops[uses[0]]
+    same = after.module_path == op.module_path and after.inputs == (op.id,)
+    return after if same and _per_channel(after, names) else None
+
+
+def join_written_bn(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
+    reading = readers(ops)
+    out = list(ops)
+    for sub in ops:
+        if not _per_channel(sub, _SUBS) or out[sub.id] is not sub:
+            continue
+        div = _next(ops, reading, sub, _DIVS)
+        root = _ROOT.match(str(dict(div.attrs).get("param_ops", ""))) if div is not None else None
+        if div is None or root is None:
+            continue
+        chain = [sub, div]
+        for names in (_MULS, _ADDS):
+            if (step := _next(ops, reading, chain[-1], names)) is not None:
+                chain.append(step)
+        affine = len(chain) == 4
+        attrs = {"num_features": sub.in_shapes[0][1], "eps": float(root.group(1) or 0.0), "affine": affine,
+                 "track_running_stats": True}  # fmt: skip
+        params = tuple(dict.fromkeys(p for op in chain for p in op.params))
+        out[sub.id] = replace(
+            sub, name="batch_norm", kind=OpKind.BATCH_NORM, params=params, attrs=make_attrs(attrs)
+        )
+        for op in chain[1:]:
+            out[op.id] = replace(
+                op, kind=OpKind.RESHAPE, params=(), attrs=make_attrs({"part_of": "batch norm"})
+            )
+    return tuple(out)
+
+
+def own_training(regularizers: Sequence[Regularizer], ops: Sequence[OpRecord]) -> tuple[Regularizer, ...]:
+    """The records of a formula BatchNorm's training mode dropped: at the path of a ``batch_norm`` read
+    from ops, a training-only stretch of statistics and arithmetic alone, and the writes of its own
+    running statistics."""
+    norms = {op.module_path: op for op in ops if op.kind is OpKind.BATCH_NORM and op.name == "batch_norm"}
+    kept = []
+    for r in regularizers:
+        norm = norms.get(r.path)
+        own = norm is not None and (
+            (r.kind is RegularizerKind.TRAINING_ONLY and set(r.calls) <= _TRAINING)
+            or (
+                r.kind is RegularizerKind.STATE_UPDATE
+                and all(f"{r.path}.{c}" in norm.params or c == "num_batches_tracked" for c in r.calls)
+            )
+        )
+        if not own:
+            kept.append(r)
+    return tuple(kept)
+
+
+__all__ = ["join_written_bn", "own_training"]
