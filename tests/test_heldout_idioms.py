@@ -1831,13 +1831,6 @@ NOT_YET: dict[str, str] = {
     # for fixed_padding, BatchNorm + Scale merged) compared clean. The misses: a 'SAME' pad that is PyTorch's padding
     # described and not named, an unpermuted BN in the NHWC port that made the tool lose the NHWC pads it reads
     # elsewhere, and a Scale without its shift read as an affine-free BatchNorm.
-    "flax_same_pad_swapped": "repeated_in_blocks only ('conv padding (1, 0, 1, 0) where the reference has (0, 1, 0, "
-    "1) (main path), in 2 blocks (blocks.2, blocks.4)'), 3 mismatches (blocks.2.conv1, blocks.4.conv1 and the stem's "
-    "pool, 'max pool padding is (1, 0, 1, 0), expected (0, 1, 0, 1)', claimed by nothing), tf_same_padding not "
-    "reported, for the shared 'SAME' helper putting the odd pad before the map: at stride 2 on the even maps it "
-    "computes exactly PyTorch's symmetric padding=1 and MaxPool2d(3, 2, 1) (0 apart from them in float64 in both "
-    "modes), against the builder's TensorFlow 'SAME' (bottom / right) (eval outputs 0.71 apart on 5.7, training 0.57 "
-    "on 2.1) (expected tf_same_padding)",
     "flax_nhwc_bn_unpermuted": "the forgotten permute found (described_difference: 'blocks.0.bn1 of the candidate "
     "normalize each position along canonical axis 2 (their input is channels-last there ...): another "
     "normalization'), but with it tf_same_padding ('3 stride-2 convs (blocks.2.conv1, blocks.4.conv1, pool) see "
@@ -2381,8 +2374,7 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "normalization_layer and described_difference three times), keras_batchnorm not reported, as the unswapped run "
     "(expected keras_batchnorm)",
     # heldout122, first run at 0624c75: 4 of 5
-    "flax_same_pad_swapped": "swapped: repeated_in_blocks only (the two strided convs' padding (0, 1, 0, 1) where the "
-    "reference has (1, 0, 1, 0)), tf_same_padding not reported, as the unswapped run (expected tf_same_padding)",
+
 }
 NAMED = [i for i in ALL if i.named]
 

@@ -57,6 +57,27 @@ def folded_padding(
     return (top, left) if top == bottom and left == right else (top, bottom, left, right)
 
 
+def even_padding(padding: tuple[int, ...], shape: tuple[int, ...], attrs: dict[str, Any]) -> tuple[int, ...]:
+    """(top, bottom, left, right) as symmetric (top, left) where the windows never read the side that
+    differs: at stride 2 on an even map, one row of padding before it is ``padding=1`` (the row after is
+    never read), where TF's 'SAME' puts its one row after and is not. Unchanged where they would."""
+    kernel, stride, dilation = attrs.get("kernel_size"), attrs.get("stride"), attrs.get("dilation") or (1, 1)
+    if len(padding) != 4 or len(shape) != 4 or attrs.get("ceil_mode") or not isinstance(kernel, tuple):
+        return padding
+    if not isinstance(stride, tuple) or len(kernel) != 2 or len(stride) != 2 or len(dilation) != 2:
+        return padding
+    even = []
+    for axis in range(2):
+        n, (a, b), s = shape[2 + axis], padding[2 * axis : 2 * axis + 2], stride[axis]
+        k = dilation[axis] * (kernel[axis] - 1) + 1
+        out = (n + a + b - k) // s + 1
+        past = (out - 1) * s - a + k - n  # how far past the map the last window reads
+        if out != (n + 2 * a - k) // s + 1 or past > min(a, b):
+            return padding
+        even.append(a)
+    return (even[0], even[1])
+
+
 def _constant_pad2d(op: OpRecord) -> tuple[Pad4, float] | None:
     a = dict(op.attrs)
     pad, value = a.get("pad"), a.get("value", 0.0)
@@ -85,7 +106,7 @@ def fold_pads(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
         padding = folded_padding(pad, user.kind, attrs, src >= 0 and out[src].kind is OpKind.RELU, value)
         if padding is None:
             continue
-        attrs["padding"] = padding
+        attrs["padding"] = even_padding(padding, op.in_shapes[0], attrs)
         if user.kind is OpKind.AVG_POOL:
             attrs["count_include_pad"] = True
         out[user.id] = replace(
