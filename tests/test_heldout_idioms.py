@@ -2374,7 +2374,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "normalization_layer and described_difference three times), keras_batchnorm not reported, as the unswapped run "
     "(expected keras_batchnorm)",
     # heldout122, first run at 0624c75: 4 of 5
-
 }
 NAMED = [i for i in ALL if i.named]
 

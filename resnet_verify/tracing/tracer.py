@@ -16,6 +16,7 @@ Decisions:
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -274,14 +275,16 @@ def _first_run(model: nn.Module, shape: Shape, owned: bool, limit: int, device: 
 def _built_by_first_call(model: nn.Module, shape: Shape, run: _Run, before: set[str]) -> _Run:
     """A model whose forward made parameters (a layer built on its first call, Keras-style) is the model
     that call leaves: measured by a second forward of the same copy, where the first also recorded the new
-    layers' initialisation and read their tensors as no parameters."""
-    if run.error is not None or {n for n, _ in run.model.named_parameters()} <= before:
+    layers' initialisation and read their tensors as no parameters. Names a folded reparametrization
+    gave (``weight`` for spectral norm's ``weight_orig``) are no layer made: its first run keeps them."""
+    made = {n for n, _ in run.model.named_parameters()} - before - set(run.reparametrized)
+    if run.error is not None or not made:
         return run
     sites = (module_sites(model), module_chains(model))
     again = _run(
         run.model, shape, run.device, sites, meta_failed=run.meta_failed, values=small_buffer_values(model)
     )
-    return again if again.error is None else run
+    return dataclasses.replace(again, reparametrized=run.reparametrized) if again.error is None else run
 
 
 _MAX_REPAIRS = 8  # rounds of width repairs: each is one more forward of the copy
