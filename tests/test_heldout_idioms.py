@@ -1570,15 +1570,6 @@ NOT_YET: dict[str, str] = {
     "copied and the builder's flags set; bayesiains/nflows#4, rosinality/glow-pytorch#6); fresh models agree on "
     "every call: the state a forward reads that a checkpoint does not carry not compared (expected described at the "
     "ActNorms or the model as a whole)",
-    "scratch_bn_torch_module": "normalization_layer ('No normalization where the reference has BatchNorm (in the "
-    "reference) ... 9 of the candidate's 9 BatchNorm layers have nothing in their place in the reference'), "
-    "extra_module_in_blocks ('An extra BatchNorm in 3 blocks (in the reference)': div, mul, add), repeated_in_blocks "
-    "(div, the gamma multiply and the beta add missing in the candidate's shortcuts) and a described_difference in the "
-    "stem, 36 mismatches, for nn.BatchNorm2d in place of the user's BatchNorm written from scratch ((x - mean) / "
-    "sqrt(var + eps) * gamma + beta with the batch statistics in training, moving averages updated in forward with the "
-    "unbiased variance, read in eval): the same function in train and eval mode with the same moving statistics "
-    "(relative 8e-16 on outputs, 1.2e-14 on gradients and statistics): a BatchNorm written out not read as one "
-    "(expected clean)",
     "scratch_bn_keras_defaults": "described_difference ('weights computed otherwise in forward': 'In 9 layers (bn1 "
     "...) the candidate's weights are computed in forward (add(0.001)→sqrt); the reference's are computed in forward "
     "(add(1e-05)→sqrt)'), 9 mismatches, the momentum 0.01 not mentioned, for the user's scratch BatchNorm built with "

@@ -15,16 +15,17 @@ from resnet_verify.verify.records import Comparison
 
 
 class _FormulaBN(nn.Module):
-    def __init__(self, n: int, eps: float = 1e-5, drop: bool = False) -> None:
+    def __init__(self, n: int, eps: float = 1e-5, drop: bool = False, grad_mode: bool = False) -> None:
         super().__init__()
-        self.eps, self.drop = eps, drop
+        self.eps, self.drop, self.grad_mode = eps, drop, grad_mode
         self.weight, self.bias = nn.Parameter(torch.ones(n)), nn.Parameter(torch.zeros(n))
         self.register_buffer("running_mean", torch.zeros(n))
         self.register_buffer("running_var", torch.ones(n))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        running_mean, running_var = self.get_buffer("running_mean"), self.get_buffer("running_var")
-        if self.training:
+        running_mean: torch.Tensor = self.running_mean  # type: ignore[assignment]
+        running_var: torch.Tensor = self.running_var  # type: ignore[assignment]
+        if self.training if not self.grad_mode else torch.is_grad_enabled():
             mean, var = x.mean([0, 2, 3]), x.var([0, 2, 3], unbiased=False)
             with torch.no_grad():
                 running_mean.mul_(0.9).add_(0.1 * mean)
@@ -83,3 +84,12 @@ def test_another_eps_another_stride_and_a_drawn_branch_stay_differences() -> Non
     assert any(m.field == "stride" for m in stride.mismatches)
     drawn = trace(_net(_FormulaBN(8, drop=True), _WindowPool()), (3, 16, 16))
     assert drawn.regularizers
+
+
+def test_a_formula_whose_training_forward_leaves_its_statistics_alone_is_a_difference() -> None:
+    """d2l's batch_norm picks its mode by ``torch.is_grad_enabled()``: a training forward under no_grad reads
+    the moving averages and moves nothing, which the numbers (run with gradients) cannot see."""
+    pool = nn.MaxPool2d(3, 2, 1)
+    c = _compare(_net(_FormulaBN(8), pool), _net(_FormulaBN(8, grad_mode=True), pool))
+    assert [m.field for m in c.mismatches] == ["writes_running_stats"]
+    assert all("training forward leaves alone" in f.message for f in c.findings)

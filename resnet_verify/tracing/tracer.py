@@ -70,7 +70,7 @@ from resnet_verify.tracing.repairs import (
 )
 from resnet_verify.tracing.reparam import tag_reparametrized
 from resnet_verify.tracing.spellings import one_spelling
-from resnet_verify.tracing.state_updates import state_updates
+from resnet_verify.tracing.state_updates import state_updates, written_in_training
 from resnet_verify.tracing.structure import find_structure
 from resnet_verify.tracing.train_mode import kept_in_eval
 from resnet_verify.tracing.train_only import train_only_regularizers
@@ -372,10 +372,9 @@ def _holds_values(model: nn.Module) -> bool:
 
 
 def _regularizers(
-    run: _Run, shape: Shape, ops: Sequence[OpRecord], structure: Structure, ran: bool, values: bool
+    run: _Run, shape: Shape, ops: Sequence[OpRecord], structure: Structure, ran: bool
 ) -> tuple[Regularizer, ...]:
-    """Regularizer modules and calls of the traced forward, and what only a training forward runs (a
-    formula BatchNorm's training mode is its own where the model holds values the numbers can compare)."""
+    """Regularizer modules and calls of the traced forward, and what only a training forward runs."""
     found = find_regularizers(run.model, run.calls, ops, structure)
     if not ran:
         return found
@@ -385,8 +384,7 @@ def _regularizers(
     )
     frozen = kept_in_eval(run.model, ops, places)
     updates = state_updates(run.model, shape, run.device, ops, places, run.reparametrized)
-    ordered = sorted((*found, *extra, *frozen, *updates), key=lambda r: r.position)
-    return own_training(ordered, ops) if values else tuple(ordered)
+    return tuple(sorted((*found, *extra, *frozen, *updates), key=lambda r: r.position))
 
 
 def trace(
@@ -426,6 +424,9 @@ def trace(
     returned = (*([output_op] if output_op is not None else []), *side_outputs)
     crashed_in = tuple(run.recorder.stack) if crash is not None else ()
     structure = find_structure(ops, params, shape, crashed_in, returned)
+    found = _regularizers(run, shape, ops, structure, crash is None)
+    writes = lambda: set(written_in_training(run.model, shape, run.device))  # noqa: E731
+    ops, regularizers = own_training(found, ops, _holds_values(model), writes)
     return Trace(
         model_type=type(model).__name__,
         input_shape=shape,
@@ -442,6 +443,6 @@ def trace(
         output_op=output_op,
         grad_off=run.grad_off,
         taps=taps,
-        regularizers=_regularizers(run, shape, ops, structure, crash is None, _holds_values(model)),
+        regularizers=regularizers,
         repairs=repairs,
     )

@@ -14,11 +14,13 @@ by n - 1, another momentum), since the formula's module reads its ``training`` f
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from resnet_verify.tracing.records import OpKind, OpRecord, Regularizer, RegularizerKind, make_attrs, readers
 
+FORMULA = "batch norm formula"
+WRITES = "writes_running_stats"  # False where a training forward leaves the running statistics alone
 _SUBS = frozenset({"sub", "__sub__"})
 _DIVS = frozenset({"div", "__truediv__", "true_divide"})
 _MULS = frozenset({"mul", "__mul__", "__rmul__"})
@@ -76,20 +78,35 @@ def join_written_bn(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
             sub, name="batch_norm", kind=OpKind.BATCH_NORM, params=params, attrs=make_attrs(attrs)
         )
         for op in chain[1:]:
-            out[op.id] = replace(
-                op, kind=OpKind.RESHAPE, params=(), attrs=make_attrs({"part_of": "batch norm"})
-            )
+            out[op.id] = replace(op, kind=OpKind.RESHAPE, params=(), attrs=make_attrs({"part_of": FORMULA}))
     return tuple(out)
 
 
-def own_training(regularizers: Sequence[Regularizer], ops: Sequence[OpRecord]) -> tuple[Regularizer, ...]:
-    """The records of a formula BatchNorm's training mode dropped: at the path of a ``batch_norm`` read
-    from ops, a training-only stretch of statistics and arithmetic alone, and the writes of its own
-    running statistics."""
-    norms = {op.module_path: op for op in ops if op.kind is OpKind.BATCH_NORM and op.name == "batch_norm"}
+def formula_paths(ops: Sequence[OpRecord]) -> dict[str, OpRecord]:
+    """Module path -> the ``batch_norm`` op a formula there was read as."""
+    absorbed = {i for op in ops if dict(op.attrs).get("part_of") == FORMULA for i in op.inputs}
+    return {op.module_path: op for op in ops if op.id in absorbed and op.kind is OpKind.BATCH_NORM}
+
+
+def own_training(
+    regularizers: Sequence[Regularizer], ops: Sequence[OpRecord], values: bool, writes: Callable[[], set[str]]
+) -> tuple[tuple[OpRecord, ...], tuple[Regularizer, ...]]:
+    """A formula BatchNorm's training mode as its own: it tracks running statistics only where its training
+    writes them (``writes``: the module paths one training forward writes state at) (d2l's mode switched by ``torch.is_grad_enabled()`` never does in a training forward under
+    no_grad: ``writes_running_stats`` False there, a difference at the norm); and where the model holds values
+    (so the numbers compare what its training computes) the records of that mode are dropped: a
+    training-only stretch of statistics and arithmetic alone at its path, and the writes of its statistics."""
+    formulas = formula_paths(ops)
+    written = writes() if formulas else set()  # (a training forward: only where a formula was read)
+    out = list(ops)
+    for path, op in formulas.items():
+        if path not in written:
+            out[op.id] = replace(op, attrs=make_attrs({**dict(op.attrs), WRITES: False}))
+    if not values:
+        return tuple(out), tuple(regularizers)
     kept = []
     for r in regularizers:
-        norm = norms.get(r.path)
+        norm = formulas.get(r.path)
         own = norm is not None and (
             (r.kind is RegularizerKind.TRAINING_ONLY and set(r.calls) <= _TRAINING)
             or (
@@ -99,7 +116,7 @@ def own_training(regularizers: Sequence[Regularizer], ops: Sequence[OpRecord]) -
         )
         if not own:
             kept.append(r)
-    return tuple(kept)
+    return tuple(out), tuple(kept)
 
 
 __all__ = ["join_written_bn", "own_training"]

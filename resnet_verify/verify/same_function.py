@@ -60,7 +60,7 @@ _KEPT_KINDS = frozenset(
 # a cast to 16 bits: float64 is never lowered); and a window's settings, which one input size can hide (a 3x3 conv
 # at dilation 6 or 8 reads only its centre on a 4x4 map, DeepLab's multi-grid at 64 px): numbers cannot clear those.
 _KEPT_FIELDS = frozenset({"backward", "inplace_skip", "kernel_size", "stride", "padding", "dilation", "ceil_mode",
-                          "output_size", "count_include_pad", "autocast", "dtype", "runs"})  # fmt: skip
+                          "output_size", "count_include_pad", "autocast", "dtype", "runs", "writes_running_stats"})  # fmt: skip
 _GROWTH = 1.5  # the second input's spatial size, relative to the first
 
 

@@ -43,6 +43,11 @@ _SETTINGS: dict[tuple[str, object], str] = {
         "outside the model",
     ): "running statistics the model does not hold (no module of it registers them)",
     ("statistics", None): "their own running statistics",
+    (
+        "writes_running_stats",
+        False,
+    ): "running statistics a training forward leaves alone (the mode read otherwise)",
+    ("writes_running_stats", None): "running statistics every training forward moves",
 }
 
 
