@@ -20,7 +20,7 @@ from torch.nn.utils import parametrizations, spectral_norm
 from torchvision.models import resnet18
 
 from resnet_verify.tracing import state_updates
-from resnet_verify.tracing.records import RegularizerKind
+from resnet_verify.tracing.records import OpKind, RegularizerKind
 from resnet_verify.tracing.tracer import trace
 from resnet_verify.verify.comparison import Comparison, compare_traces
 from resnet_verify.verify.records import Pattern
@@ -259,7 +259,9 @@ def test_a_batchnorm_written_by_hand_is_no_state_difference() -> None:
     model.bn1 = _HandBN(64)
     c = compare_traces(trace(resnet18(num_classes=10), (3, 64, 64)), trace(model, (3, 64, 64)),
                        reference_name="r", candidate_name="c", num_classes=10)  # fmt: skip
-    assert any(r.kind is RegularizerKind.STATE_UPDATE for r in c.candidate.regularizers)
+    # read as the BatchNorm it is (tracing/written_bn.py): its writes are that BatchNorm's training mode
+    assert not any(r.kind is RegularizerKind.STATE_UPDATE for r in c.candidate.regularizers)
+    assert any(op.kind is OpKind.BATCH_NORM and op.module_path == "bn1" for op in c.candidate.ops)
     assert not _state_findings(c)
     assert not [m for m in c.mismatches if m.kind.value == "regularizer" and "writing" in m.message]
 
