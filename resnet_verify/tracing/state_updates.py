@@ -159,19 +159,18 @@ def _writes_data(cls: type) -> bool:
 
 def state_updates(
     model: nn.Module,
-    shape: Shape,
-    device: str,
     ops: Sequence[OpRecord],
     places: Places,
     folded: dict[str, str],
+    written: dict[str, tuple[str, ...]],
 ) -> tuple[Regularizer, ...]:
     """One record per module whose state a training forward of ``model`` (the traced copy) writes and
     the eval forward reads, placed at the first op that reads it.
+    ``written``: what that forward wrote (``written_in_training``; the caller keeps it for the formula norms).
     ``folded``: the weights the trace folded (``{"conv1.weight": "spectral_norm"}``); torch's spectral
     norm, folded before the forward, refreshes its ``u`` and ``v`` in every training forward."""
     states: dict[str, tuple[str, ...]] = {}  # the state's holder -> its qualified names
     names: dict[str, tuple[str, ...]] = {}
-    written = written_in_training(model, shape, device)
     for path, held in written.items():
         names[path] = held
         states[path] = tuple(f"{path}.{n}" if path else n for n in held)

@@ -373,18 +373,20 @@ def _holds_values(model: nn.Module) -> bool:
 
 def _regularizers(
     run: _Run, shape: Shape, ops: Sequence[OpRecord], structure: Structure, ran: bool
-) -> tuple[Regularizer, ...]:
-    """Regularizer modules and calls of the traced forward, and what only a training forward runs."""
+) -> tuple[tuple[Regularizer, ...], set[str] | None]:
+    """Regularizer modules and calls of the traced forward, and what only a training forward runs;
+    with the module paths that training forward writes state at (None: the forward crashed)."""
     found = find_regularizers(run.model, run.calls, ops, structure)
     if not ran:
-        return found
+        return found, None
     places = Places(structure, len(ops))
     extra = train_only_regularizers(
         run.model, shape, run.device, ops, places, frozenset(c.path for c in run.calls)
     )
     frozen = kept_in_eval(run.model, ops, places)
-    updates = state_updates(run.model, shape, run.device, ops, places, run.reparametrized)
-    return tuple(sorted((*found, *extra, *frozen, *updates), key=lambda r: r.position))
+    written = written_in_training(run.model, shape, run.device)
+    updates = state_updates(run.model, ops, places, run.reparametrized, written)
+    return tuple(sorted((*found, *extra, *frozen, *updates), key=lambda r: r.position)), set(written)
 
 
 def trace(
@@ -424,9 +426,8 @@ def trace(
     returned = (*([output_op] if output_op is not None else []), *side_outputs)
     crashed_in = tuple(run.recorder.stack) if crash is not None else ()
     structure = find_structure(ops, params, shape, crashed_in, returned)
-    found = _regularizers(run, shape, ops, structure, crash is None)
-    writes = lambda: set(written_in_training(run.model, shape, run.device))  # noqa: E731
-    ops, regularizers = own_training(found, ops, _holds_values(model), writes)
+    found, written = _regularizers(run, shape, ops, structure, crash is None)
+    ops, regularizers = own_training(found, ops, _holds_values(model), written)
     return Trace(
         model_type=type(model).__name__,
         input_shape=shape,

@@ -14,7 +14,7 @@ by n - 1, another momentum), since the formula's module reads its ``training`` f
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
 from resnet_verify.tracing.records import OpKind, OpRecord, Regularizer, RegularizerKind, make_attrs, readers
@@ -89,33 +89,27 @@ def formula_paths(ops: Sequence[OpRecord]) -> dict[str, OpRecord]:
 
 
 def own_training(
-    regularizers: Sequence[Regularizer], ops: Sequence[OpRecord], values: bool, writes: Callable[[], set[str]]
+    regularizers: Sequence[Regularizer], ops: Sequence[OpRecord], values: bool, written: set[str] | None
 ) -> tuple[tuple[OpRecord, ...], tuple[Regularizer, ...]]:
     """A formula BatchNorm's training mode as its own: it tracks running statistics only where its training
-    writes them (``writes``: the module paths one training forward writes state at) (d2l's mode switched by ``torch.is_grad_enabled()`` never does in a training forward under
-    no_grad: ``writes_running_stats`` False there, a difference at the norm); and where the model holds values
-    (so the numbers compare what its training computes) the records of that mode are dropped: a
-    training-only stretch of statistics and arithmetic alone at its path, and the writes of its statistics."""
+    writes them (``written``: the module paths one training forward wrote state at; None where the forward
+    crashed and nothing is known). d2l's mode switched by ``torch.is_grad_enabled()`` never writes them in
+    a training forward under no_grad: ``writes_running_stats`` False there, a difference at the norm.
+    Where the model holds values (so the numbers compare what its training computes), the training-only
+    stretch of statistics and arithmetic alone at its path is dropped. (Its statistic writes made no
+    record: ``state_updates`` skips state a norm op reads first.)"""
     formulas = formula_paths(ops)
-    written = writes() if formulas else set()  # (a training forward: only where a formula was read)
     out = list(ops)
     for path, op in formulas.items():
-        if path not in written:
+        if written is not None and path not in written:
             out[op.id] = replace(op, attrs=make_attrs({**dict(op.attrs), WRITES: False}))
     if not values:
         return tuple(out), tuple(regularizers)
-    kept = []
-    for r in regularizers:
-        norm = formulas.get(r.path)
-        own = norm is not None and (
-            (r.kind is RegularizerKind.TRAINING_ONLY and set(r.calls) <= _TRAINING)
-            or (
-                r.kind is RegularizerKind.STATE_UPDATE
-                and all(f"{r.path}.{c}" in norm.params or c == "num_batches_tracked" for c in r.calls)
-            )
-        )
-        if not own:
-            kept.append(r)
+    kept = [
+        r
+        for r in regularizers
+        if not (r.path in formulas and r.kind is RegularizerKind.TRAINING_ONLY and set(r.calls) <= _TRAINING)
+    ]
     return tuple(out), tuple(kept)
 
 
