@@ -1802,12 +1802,6 @@ NOT_YET: dict[str, str] = {
     # No false 'no difference': the detached identity (the same forward, other gradients) was seen in the blocks, the
     # skip scaled alone, the exchanged gate, the add before the last BN and the pooled identity were found where they
     # are. One miss is a refactor reported as differences, one a mistake claimed by a family verdict.
-    "scaled_add_alpha_buffer": "under this test only (meta): repeated_in_blocks twice ('a multiply by a constant "
-    "1-value buffer (layer1.0.res_scale) in the candidate (after the add), in 6 blocks'; 'the residual add is not "
-    "scaled where the reference's is scaled by 0.70711', 6 blocks), 12 mismatches, for torch.add(skip, out, alpha=1) "
-    "multiplied by a registered buffer holding 2 ** -0.5 where the builder divides the sum by math.sqrt(2): a buffer built on meta holds no value to read it as "
-    "the add's scale by (the corpus run, which builds it with values, compares clean since "
-    "tracing/constant_operands.py and the float32 rounding tolerance of verify/hidden_constants.py) (expected clean)",
     "scaled_dense_concat": "described_difference ('The residual adds cut the network into [1, 1, 2] blocks per stage "
     "in the candidate and [2, 2, 2] in the reference ...'), extra_module_in_blocks (layer2.0), widths ('0.5x') and "
     "repeated_in_blocks (residual add missing, an extra cat, a stride moved), for the last block of layer1 and layer2 "

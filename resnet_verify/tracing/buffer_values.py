@@ -18,15 +18,22 @@ import torch
 from torch import nn
 
 MAX_VALUES = 16  # an input normalization's per-channel constants; a norm's statistics are wider
+# A one-value constant the build holds no value of (a model built on meta): a multiply by it is still a
+# multiply by a number (``constant_operands``), whose value nothing can compare (``verify/diff.py``)
+UNREAD = "?"
 _STATISTICS = ("running_mean", "running_var", "num_batches_tracked")
 
 
 def small_buffer_values(model: nn.Module) -> dict[str, str]:
     """Buffer name -> its values to 6 significant digits, for every small constant buffer holding
-    real values (none for a model on the meta device)."""
+    real values; :data:`UNREAD` for a one-value floating buffer on the meta device."""
     found: dict[str, str] = {}
     for name, t in model.named_buffers(remove_duplicate=False):
-        if name.rsplit(".", 1)[-1] in _STATISTICS or not _readable(t):
+        if name.rsplit(".", 1)[-1] in _STATISTICS:
+            continue
+        if t.device.type == "meta" and t.is_floating_point() and t.numel() == 1:
+            found[name] = UNREAD
+        if not _readable(t):
             continue
         flat = t.detach().reshape(-1).to("cpu", torch.float64).tolist()
         found[name] = ", ".join(f"{v:.6g}" for v in flat)

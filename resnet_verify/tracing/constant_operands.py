@@ -4,7 +4,8 @@ but the first records a Python number and the others a tensor operand, so a refa
 residual gain into a buffer read as a learned multiply added and a scaled add lost. A multiply whose
 other operand is one known value (``values``, read from the model the user built: see
 ``buffer_values``) reads as the multiply by that number, so the scaled-sum and scale passes after it see
-one spelling. A trained parameter has no recorded value and is left alone, as is a multi-value buffer
+one spelling; on a model built on meta the number is :data:`UNREAD`, so both builds have the same op.
+A trained parameter has no recorded value and is left alone, as is a multi-value buffer
 (an input normalization's per-channel constants) and any division: a tensor divisor and a tensor
 numerator record alike, and only one of them is a scale.
 """
@@ -14,13 +15,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from resnet_verify.tracing.buffer_values import UNREAD
 from resnet_verify.tracing.opnames import MUL_NAMES
-from resnet_verify.tracing.records import OpKind, OpRecord, Trace, make_attrs
+from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs
 
 
-def _one_value(text: object) -> float | None:
+def _one_value(text: object) -> float | str | None:
     if not isinstance(text, str) or "," in text or ";" in text:
         return None
+    if text == UNREAD:
+        return UNREAD
     try:
         return float(text)
     except ValueError:
@@ -37,20 +41,10 @@ def constant_operands(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
         if a.get("function", op.name) not in MUL_NAMES or value is None:
             continue
         kept = {k: v for k, v in a.items() if k != "values"}
+        if value == UNREAD and op.params:  # the buffer, for the words (``op_phrases``), never compared
+            kept["constant"] = op.params[0]
         out[op.id] = replace(op, params=(), attrs=make_attrs({**kept, "scalar": value}))
     return tuple(out)
 
 
-def unread_constant(ref: Trace, r: OpRecord, cand: Trace, c: OpRecord) -> bool:
-    """One side's multiply read as a number and the other's reading a one-value buffer its build holds no
-    value of (built on meta): nothing to compare them by, as for ``values`` (``verify/diff.py``)."""
-    for trace, op, other in ((ref, r, c), (cand, c, r)):
-        a = dict(op.attrs)
-        if "scalar" in dict(other.attrs) and "scalar" not in a and "values" not in a and len(op.params) == 1:
-            info = next((p for p in trace.params if p.name == op.params[0]), None)
-            if info is not None and info.is_buffer and info.numel == 1:
-                return True
-    return False
-
-
-__all__ = ["constant_operands", "unread_constant"]
+__all__ = ["constant_operands"]

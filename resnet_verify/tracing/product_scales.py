@@ -39,7 +39,7 @@ def _scales(op: OpRecord, ops: Sequence[OpRecord], reading: dict[int, list[int]]
     before = [ops[i] for i in op.inputs if i >= 0 and reading.get(i) == [op.id]]
     users = reading.get(op.id, [])
     after = [ops[users[0]]] if len(users) == 1 else []
-    return [s for s in (*before, *after) if factor_of(s) is not None]
+    return [s for s in (*before, *after) if isinstance(factor_of(s), float)]  # (a known number)
 
 
 def scales_into_products(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
@@ -51,7 +51,7 @@ def scales_into_products(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
         scales = [s for s in _scales(op, ops, reading) if out[s.id].kind is OpKind.OTHER]
         if not scales:
             continue
-        factor = math.prod(f for s in scales if (f := factor_of(s)) is not None)
+        factor = math.prod(f for s in scales if isinstance(f := factor_of(s), float))
         for s in scales:
             out[s.id] = replace(
                 s, kind=OpKind.RESHAPE, attrs=make_attrs({**dict(s.attrs), "part_of": "scaled product"})

@@ -21,16 +21,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from resnet_verify.tracing.buffer_values import UNREAD
 from resnet_verify.tracing.op_args import DIV_NAMES
 from resnet_verify.tracing.opnames import MUL_NAMES
 from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
 
 
-def factor_of(op: OpRecord) -> float | None:
-    """The constant a scalar multiply or divide scales its one tensor input by."""
+def factor_of(op: OpRecord) -> float | str | None:
+    """The constant a scalar multiply or divide scales its one tensor input by (:data:`UNREAD` for a
+    multiply by a constant of unknown value)."""
     a = dict(op.attrs)
     scalar, function = a.get("scalar"), a.get("function", op.name)
-    if op.kind is not OpKind.OTHER or len(op.inputs) != 1 or op.params or not isinstance(scalar, float):
+    if op.kind is not OpKind.OTHER or len(op.inputs) != 1 or op.params:
+        return None
+    if scalar == UNREAD and function in MUL_NAMES:
+        return UNREAD
+    if not isinstance(scalar, float):
         return None
     # five significant digits: the divisor was recorded to six, its reciprocal is good to five
     if function in MUL_NAMES:
@@ -63,7 +69,8 @@ def fold_scaled_adds(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
             continue  # already folded into a neighbouring add
         for s in folded:
             out[s.id] = _layout(s)
-        out[op.id] = replace(op, attrs=make_attrs({"scaled_by": factor}))
+        held = {k: v for s in folded for k, v in s.attrs if k == "constant"}  # (an unread buffer's name)
+        out[op.id] = replace(op, attrs=make_attrs({"scaled_by": factor, **held}))
     return tuple(out)
 
 

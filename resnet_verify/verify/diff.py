@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from resnet_verify.tracing.constant_operands import unread_constant
+from resnet_verify.tracing.buffer_values import UNREAD
 from resnet_verify.tracing.records import (
     Block,
     BlockKind,
@@ -64,7 +64,7 @@ from resnet_verify.verify.shape_values import map_size_values
 from resnet_verify.verify.sharing import shared_parameter_mismatches
 
 # Channel counts surface as shape mismatches (listed again they would double count); a second run's module is a name.
-_SKIP_ATTRS = {"in_channels", "out_channels", "num_features", "module"}
+_SKIP_ATTRS = {"in_channels", "out_channels", "num_features", "module", "constant"}
 # Compared only where both sides have them: a buffer's values are read from a model that holds
 # values, and a model built on meta holds none (tracing/buffer_values.py).
 # align_corners exists in a linear mode only, a norm's momentum with running statistics only (fresh_stats.py).
@@ -210,7 +210,7 @@ class _Differ:
                 or (key in _PRESENCE and key in ra and key in ca)
                 or (key in _BOTH_OR_NONE and not (key in ra and key in ca))
                 or (key == "param_ops" and not (r.params and c.params))  # no tensor: its params say it
-                or (key == "scalar" and unread_constant(self.ref, r, self.cand, c))
+                or (UNREAD in (ra.get(key), ca.get(key)) and key in ra and key in ca)  # (one build: no value)
             ):
                 continue
             text = f"{label(r)} {key} is {ca.get(key)!r}, expected {ra.get(key)!r}"

@@ -19,6 +19,10 @@ def _operand(trace: Trace, op_id: int) -> str:
     attrs = dict(op.attrs)
     if isinstance(attrs.get("scalar"), float):
         return f"the constant {attrs['scalar']:g}"
+    if (
+        "constant" in attrs
+    ):  # a one-value buffer whose value the build does not hold (tracing/constant_operands.py)
+        return f"a constant 1-value buffer ({attrs['constant']})"
     if op.params:
         info = next((p for p in trace.params if p.name == op.params[0]), None)
         size = f"{info.numel}-value " if info is not None else ""

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from resnet_verify.tracing.records import OpKind
+from resnet_verify.tracing.buffer_values import UNREAD
+from resnet_verify.tracing.records import OpKind, Trace
 from resnet_verify.verify.dead_ops import FIELD as DEAD_FIELD
 from resnet_verify.verify.inplace_skip import FIELD as INPLACE_SKIP
 from resnet_verify.verify.module_swap import FIELD as SWAP_FIELD
@@ -89,8 +90,17 @@ def _layer(m: Mismatch, ctx: Context | None = None) -> str:
     return m.op_kind.value.replace("_", " ") if m.op_kind else "layer"
 
 
-def _scaled(value: object) -> str:
-    return f"scaled by {value}" if value is not None else "not scaled"
+def _scaled(value: object, trace: Trace | None = None, op: int | None = None) -> str:
+    if value is None:
+        return "not scaled"
+    held = dict(trace.ops[op].attrs).get("constant") if trace is not None and op is not None else None
+    if value == UNREAD:  # (tracing/constant_operands.py: a buffer built on meta)
+        return (
+            f"scaled by a constant 1-value buffer ({held})"
+            if held
+            else "scaled by a constant of unread value"
+        )
+    return f"scaled by {value}"
 
 
 def _wiring(m: Mismatch, ctx: Context, place: str) -> str | None:
@@ -166,7 +176,11 @@ def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
         cut = m.actual if side == "candidate" else m.expected
         return f"the gradient {cut} in the {side} ({place}): the same values, nothing before it learns through it"
     if m.field == "scaled_by":
-        return f"the residual add is {_scaled(m.actual)} where the reference's is {_scaled(m.expected)} ({place})"
+        was, now = (
+            _scaled(m.expected, ctx.reference, m.reference_op),
+            _scaled(m.actual, ctx.candidate, m.candidate_op),
+        )
+        return f"the residual add is {now} where the reference's is {was} ({place})"
     if m.field == "backward":
         side, fails = ("candidate", m.actual) if m.expected == "runs" else ("reference", m.expected)
         return f"the {side}'s backward {fails}: an in-place write into a tensor kept for it ({place})"
