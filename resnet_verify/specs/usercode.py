@@ -331,6 +331,7 @@ def copy_model(model: nn.Module, memo: dict[int, Any] | None = None) -> nn.Modul
             f"{type(exc).__name__}{': ' + text[0] if text else ''})"
         ) from None
     for original, mine in zip(model.modules(), copied.modules()):
+        _keep_generated_code(original, mine)
         forward = original.__dict__.get("forward")
         if forward is not None:
             object.__setattr__(mine, "forward", _remap(forward, memo))
@@ -346,6 +347,18 @@ def copy_model(model: nn.Module, memo: dict[int, Any] | None = None) -> nn.Modul
             ):  # ``self.steps = [lambda t: b(t) for b in ...]``
                 object.__setattr__(mine, name, _remap_all(value, memo))
     return copied
+
+
+def _keep_generated_code(original: nn.Module, mine: nn.Module) -> None:
+    """A ``torch.fx.GraphModule`` runs the code its last ``recompile()`` generated, not its graph, and
+    its ``__deepcopy__`` recompiles the copy from the graph: a graph edited without ``recompile()``
+    (nodes retargeted, the module never told) would run edited in the copy only. The copy runs the
+    original's code (each GraphModule has a class of its own, so this touches no other instance)."""
+    if not isinstance(original, torch.fx.GraphModule) or not isinstance(mine, torch.fx.GraphModule):
+        return
+    if type(original).forward is not type(mine).forward and original.code != mine.code:
+        type(mine).forward = type(original).forward
+        mine._code = original._code
 
 
 _CALLABLES = (types.FunctionType, functools.partial)

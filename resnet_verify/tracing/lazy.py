@@ -10,15 +10,13 @@ statistic moves), and that copy is traced; the user's model is never called.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import torch
 from torch import nn
 from torch.nn.parameter import UninitializedBuffer, UninitializedParameter, is_lazy
 
-from resnet_verify.errors import UsageError
-from resnet_verify.specs.usercode import model_output, set_training
+from resnet_verify.specs.usercode import copy_model, model_output, set_training
 
 
 def has_lazy(model: nn.Module) -> bool:
@@ -34,12 +32,7 @@ def materialized(model: nn.Module, shape: tuple[int, ...]) -> nn.Module:
         for t in (*model.parameters(), *model.buffers())
         if isinstance(t, (UninitializedParameter, UninitializedBuffer))
     }
-    try:
-        copied = copy.deepcopy(model, memo)
-    except Exception as exc:
-        raise UsageError(
-            f"cannot copy {type(model).__name__} to trace it (copy.deepcopy raised {exc})"
-        ) from exc
+    copied = copy_model(model, memo)  # (a UsageError naming the failure where it cannot be copied)
     set_training(copied, False)
     try:
         with torch.no_grad(), model_output():

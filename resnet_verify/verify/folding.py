@@ -7,12 +7,12 @@ pairing cannot succeed; folding the reference first makes both sides the same in
 
 from __future__ import annotations
 
-import copy
 import time
 
 import torch
 from torch import nn
 
+from resnet_verify.specs.usercode import copy_model
 from resnet_verify.tracing.records import OpKind, Trace
 from resnet_verify.verify.execution import run_capturing, tensor_error
 from resnet_verify.verify.numeric import EquivalenceReport
@@ -34,7 +34,7 @@ def _replace(model: nn.Module, path: str, module: nn.Module) -> None:
 def fold_batchnorm(model: nn.Module, trace: Trace) -> tuple[nn.Module, int]:
     """An eval-mode copy of ``model`` with every BatchNorm module that directly follows a conv module
     folded into it (w * gamma / sqrt(var + eps), beta + (b - mean) * gamma / sqrt(var + eps)), and how many."""
-    folded = copy.deepcopy(model).eval()
+    folded = copy_model(model).eval()
     count = 0
     for op in trace.ops:
         conv_id = next((i for i in op.inputs if i >= 0 and trace.ops[i].kind is OpKind.CONV), None)

@@ -21,7 +21,6 @@ the reference (useful to test a port, useless to run it).
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import time
 from collections.abc import Sequence
@@ -32,6 +31,7 @@ import torch
 from torch import nn
 
 from resnet_verify.errors import UsageError
+from resnet_verify.specs.usercode import copy_model
 from resnet_verify.verify.blockers import (
     Blocker,
     BlockerKind,
@@ -160,7 +160,7 @@ def _structural(
     opts: dict[str, Any],
 ) -> EquivalenceReport:
     """The same check with randomized BatchNorm statistics: real weights cannot hide a bug."""
-    probe = copy.deepcopy(ref_model)
+    probe = copy_model(ref_model)
     randomize_batchnorm(probe, (int(opts["batch"]), *comparison.input_shape[1:]), seed=int(opts["seed"]))
     cand_probe = candidate_copy(candidate)
     copy_weights(probe, cand_probe, mapping)

@@ -11,12 +11,10 @@ parameters the second call replaced is one mismatch there. A model whose forward
 
 from __future__ import annotations
 
-import copy
-
 import torch
 from torch import nn
 
-from resnet_verify.specs.usercode import model_output, set_training, unwrap
+from resnet_verify.specs.usercode import copy_model, model_output, set_training, unwrap
 from resnet_verify.tracing.records import OpRecord
 from resnet_verify.verify.records import Comparison, Mismatch, MismatchKind, Region
 
@@ -30,7 +28,7 @@ def _made_in_forward(model: nn.Module, comparison: Comparison) -> bool:
 
 def _replaced(model: nn.Module, shape: tuple[int, ...]) -> list[str]:
     """Parameter names whose tensor a second forward of a copy replaced."""
-    twin = copy.deepcopy(model)
+    twin = copy_model(model)
     device = next((t.device for t in twin.parameters()), torch.device("cpu"))
     x = torch.zeros((1, *shape[1:]), device=device)
     set_training(twin, False)
