@@ -123,6 +123,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout120``: builders that set, load or transform their own weights;
 ``heldout121``: ops written from primitives and custom autograd Functions inside residual networks;
 ``heldout122``: ResNets ported to PyTorch from Flax, Gluon, TensorFlow and Caffe with their layer defaults); an idiom's
+``heldout123``: model surgery done after construction); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2762,6 +2763,21 @@ PART_NOTES = {
     "outputs 1.1 apart on 2.0; expected described at the Scales). No false 'no difference': momentum 0.9 left "
     "unconverted, which changes only the running statistics (3.1 apart after one training forward), was said at the "
     "BNs; the five refactors compared clean. The test of it, which builds the candidate on meta, gets the same.",
+    "heldout123": "model surgery done after construction, each against the user's own unedited builder in the same "
+    "file: a small ResNet-18 in torchvision's layout of torchvision's own BasicBlocks at 3 x 32 x 32 (the CIFAR stem "
+    "written by hand, widths 16 / 32 / 64 / 128): the ImageNet stem built and replaced by model.conv1 = ... and "
+    "model.maxpool = nn.Identity(), and model.layer4[0].stride = 1, an attribute BasicBlock never reads (clean), CSAIL's "
+    "_nostride_dilate over layer4 (dilated_output_stride), the built 7x7 conv's kernel_size, stride and padding "
+    "attributes set (its weight still 7x7: 28 x 28 maps) and the helper's stride assignment misspelt, the dilations "
+    "set on a layer4 still at stride 2 (described); a hand-written CIFAR ResNet at 3 x 32 x 32 whose BatchNorms are "
+    "edited after building: a GroupNorm swap that rebinds its loop variable (clean), a recursive setattr swap for "
+    "GroupNorm and for torchvision's FrozenBatchNorm2d (normalization_layer), eps 1e-3 and momentum 0.01 in a loop "
+    "(keras_batchnorm), momentum None, track_running_stats = False with the buffers kept (the same outputs, other "
+    "running statistics) and a setattr over named_modules()' dotted names, which swaps the stem's bn1 only (described); "
+    "a headless feature extractor returning its 64 x 8 x 8 map: a classifier cut by children()[:-2] and a torch.fx "
+    "rewrite of F.relu to F.silu without gm.recompile() (clean), the rewrite recompiled (activation_function), a "
+    "classifier whose stem ReLU is F.relu cut the same way, the ReLU lost (described) "
+    "(tests/fixtures/heldout/batch123_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -2,6 +2,7 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. One hundred and twenty-three parts: ``heldout`` to
 ``heldout122`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout122`` and ``heldout123`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -501,6 +502,13 @@ prototxt port with BatchNorm + Scale pairs, the stride on the 1x1 and a ceil-mod
 unedited builder: refactors, named variants and single mistakes (a momentum left unconverted, an NHWC permute
 forgotten, a data BN's affine part back on, a pre-activation shortcut read from the raw input, a pool without
 ceil_mode, Scale layers without their shift) and
+``heldout123`` model surgery done after construction (a small ResNet-18 of torchvision's BasicBlocks with its stem
+replaced by assignment, a block's stride attribute set, CSAIL's _nostride_dilate over layer4; a hand-written CIFAR
+ResNet whose BatchNorms are swapped for GroupNorm or FrozenBatchNorm2d or edited in loops; a headless extractor cut by
+children()[:-2] or rewritten by torch.fx), compared with the user's own unedited builder: refactors, named variants
+and single mistakes (a conv's kernel_size attribute changed with its weight left 7x7, a misspelt stride assignment,
+momentum None, track_running_stats off with the buffers kept, setattr with dotted names, a functional ReLU lost by the
+cut; and two that do nothing: a loop rebinding its variable, an fx graph edited without recompile) and
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
@@ -2562,6 +2570,7 @@ def test_manifest_is_consistent() -> None:
         "heldout120": 16,
         "heldout121": 16,
         "heldout122": 16,
+        "heldout123": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
