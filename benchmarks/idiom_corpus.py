@@ -124,6 +124,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout121``: ops written from primitives and custom autograd Functions inside residual networks;
 ``heldout122``: ResNets ported to PyTorch from Flax, Gluon, TensorFlow and Caffe with their layer defaults); an idiom's
 ``heldout123``: model surgery done after construction); an idiom's
+``heldout122``: ResNets ported to PyTorch from Flax, Gluon, TensorFlow and Caffe with their layer defaults;
+``heldout124``: ResNets assembled from library building blocks (torchvision.ops, timm.layers)); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2791,6 +2793,20 @@ PART_NOTES = {
     "off (the same outputs, other running statistics) were both seen at the BNs, the misspelt stride assignment was "
     "described in layer4, the functional ReLU lost by children()[:-2] was said at the stem, and the four other "
     "refactors compared clean. The test of it, which builds the candidate on meta, gets the same.",
+    "heldout124": "ResNets assembled from library building blocks (torchvision.ops, timm.layers) instead of plain nn "
+    "layers, each against the user's own unedited builder in the same file: a CIFAR ResNet at 3 x 32 x 32 (a 3x3 stem "
+    "at 16, three stages of two basic blocks at 16 / 32 / 64, 1x1 conv + BN projections) rebuilt from "
+    "Conv2dNormActivation at its defaults (clean), with norm_layer=FrozenBatchNorm2d (normalization_layer) and used "
+    "as a bare conv (norm_layer=None, activation_layer=None, so its bias default turns on) before a separate "
+    "BatchNorm2d (conv_bias_before_bn); a CIFAR SE-ResNet at 3 x 32 x 32 whose hand-written gate (pool, 1x1 to c // 4, "
+    "ReLU, 1x1, sigmoid) becomes torchvision's SqueezeExcitation(c, c // 4) and create_attn('se', c, rd_channels=c "
+    "// 4) (clean), create_attn('eca', c) (efficient_channel_attention), create_attn('se', c) at timm's rd_ratio 1/16 "
+    "rounded to 8 and SqueezeExcitation with scale_activation=nn.Hardsigmoid (described); a ResNet at 3 x 64 x 64 "
+    "rebuilt from create_conv2d, BatchNormAct2d, create_act_layer('relu') and ClassifierHead (clean), with "
+    "padding='same' (tf_same_padding), create_aa(BlurPool2d) after bn1 with conv1 at stride 1 (blur_pool), StdConv2d "
+    "(weight_standardization) and BatchNormAct2d's default act kept on bn2 (described); a CIFAR ResNet with timm's "
+    "DropPath at rates 0 .. 0.2 rebuilt with StochasticDepth(p, 'row') (clean), 'batch' and the drop applied to the "
+    "block's sum (described, both identical in eval) (tests/fixtures/heldout/batch124_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
