@@ -126,6 +126,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout123``: model surgery done after construction); an idiom's
 ``heldout122``: ResNets ported to PyTorch from Flax, Gluon, TensorFlow and Caffe with their layer defaults;
 ``heldout124``: ResNets assembled from library building blocks (torchvision.ops, timm.layers)); an idiom's
+``heldout122``: ResNets ported to PyTorch from Flax, Gluon, TensorFlow and Caffe with their layer defaults;
+``heldout125``: channel-pruned and slimmed ResNets whose widths come from a pruning result); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2814,6 +2816,23 @@ PART_NOTES = {
     "said op by op; expected efficient_channel_attention; swapped the same), sd_after_add (stochastic_depth, 'on the "
     "other side of the residual add', right in substance and place, a name where the expectation allowed none); the "
     "test of it, which builds the candidate on meta, misses the same three.",
+    "heldout125": "channel-pruned and slimmed ResNets whose widths come from a pruning result, each against the "
+    "user's own unedited builder in the same file: an HRank-style CIFAR ResNet-20 at 3 x 32 x 32 (inner widths "
+    "math.ceil(planes * (1 - rate)) from a per-conv compress_rate list, 12 / 8 / 12, 20 / 16 / 24, 32 / 48 / 40, "
+    "option-A LambdaLayer shortcuts padding zero channels half before and half after): the pruned network built from a "
+    "dense one by copying the kept filters as HRank's loader does (clean), a 1x1 conv + BN projection for the pad "
+    "(option_a_shortcut), the last block of layer2 and layer3 removed (block_counts), the zero channels all after the "
+    "input (described); a ThiNet-pruned bottleneck ResNet at 3 x 64 x 64 (one flat cfg of three numbers per block as "
+    "the rethinking-network-pruning ImageNet models write it): every conv under prune.identity (clean), the downsample "
+    "conv with bias=True (conv_bias_before_bn), cfg_official (widths), the 3x3 sized from cfg[1] so that layer2.1 is "
+    "11 wide for 8 (described); a filter-pruned ResNet-10 at 3 x 64 x 64 as the BasicBlock_pruned files write it (bn2's "
+    "output written into a zero tensor of the shortcut's width at the kept positions, then the shortcut added): the "
+    "scatter as index_copy and the residual added over the kept index by index_add (clean), the kept positions read "
+    "one-based and the shortcut gathered and added before the scatter (described); a CIFAR ResNet-14 at 3 x 32 x 32 "
+    "kept under torch.nn.utils.prune filter masks (every conv1 its own, conv2 and the shortcut conv of layer2.0 / "
+    "layer3.0 one shared stage mask): the conv1 mask multiplied on the conv's output (clean), prune.remove "
+    "(parameters_computed_in_forward, in the reference; the same forward, other gradients), the mask on bn1's output "
+    "instead of the filters and the shortcut convs left unmasked (described) (tests/fixtures/heldout/batch125_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

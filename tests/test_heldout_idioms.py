@@ -5,6 +5,8 @@ a twin (the same code without the idiom) that must compare clean. One hundred an
 ``heldout122`` and ``heldout123`` (written after the detectors; expectations decided before the tool was run on them; the
 a twin (the same code without the idiom) that must compare clean. One hundred and twenty-four parts: ``heldout`` to
 ``heldout122`` and ``heldout124`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and twenty-four parts: ``heldout`` to
+``heldout122`` and ``heldout125`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -518,6 +520,13 @@ BatchNormAct2d, create_act_layer, ClassifierHead, create_attn, create_aa with Bl
 compared with the user's own unedited builder: refactors, named variants and single mistakes (a helper's default
 that differs from the plain layer meant: Conv2dNormActivation's bias without a norm, BatchNormAct2d's act on bn2,
 create_attn's SE ratio, a hard-sigmoid SE scale, StochasticDepth's 'batch' mode, a drop on the block's sum) and
+ceil_mode, Scale layers without their shift);
+``heldout125`` channel-pruned and slimmed ResNets whose widths come from a pruning result (an HRank-style CIFAR
+ResNet-20 with per-conv compress rates and option-A pad shortcuts, a ThiNet cfg bottleneck ResNet, a filter-pruned
+ResNet-10 writing its kept channels into the shortcut's width, a CIFAR ResNet-14 kept under torch.nn.utils.prune filter
+masks), compared with the user's own unedited builder: refactors, named variants and single mistakes (zero channels
+padded on one side, one block's width from the wrong cfg entry, kept positions read one-based, the shortcut added
+before the scatter, a mask after BN instead of before, shortcut convs left unmasked) and
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
@@ -2645,6 +2654,7 @@ def test_manifest_is_consistent() -> None:
         "heldout122": 16,
         "heldout123": 16,
         "heldout124": 16,
+        "heldout125": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
