@@ -128,6 +128,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout124``: ResNets assembled from library building blocks (torchvision.ops, timm.layers)); an idiom's
 ``heldout122``: ResNets ported to PyTorch from Flax, Gluon, TensorFlow and Caffe with their layer defaults;
 ``heldout125``: channel-pruned and slimmed ResNets whose widths come from a pruning result); an idiom's
+``heldout122``: ResNets ported to PyTorch from Flax, Gluon, TensorFlow and Caffe with their layer defaults;
+``heldout126``: ResNet backbones as self-supervised and contrastive-learning repositories write them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2847,6 +2849,25 @@ PART_NOTES = {
     "all-ones masks without values), scatter_index_copy (repeated_in_blocks: index_copy for setitem), "
     "scatter_index_add (not_a_residual_network) and tp_mask_on_output (parameters_computed_in_forward and "
     "repeated_in_blocks), which compare clean with values.",
+    "heldout126": "ResNet backbones as self-supervised and contrastive-learning repositories write them, each "
+    "against the user's own unedited builder in the same file, at 3 x 32 x 32, every projection num_classes wide: "
+    "SimSiam as facebookresearch/simsiam's builder writes it on a small torchvision-layout ResNet (one BasicBlock per "
+    "stage at 16 / 32 / 64 / 128, zero_init_residual, the stem swapped for CIFAR by surgery, the fc wrapped into the "
+    "3-layer projector ending in BatchNorm1d(dim, affine=False), a bottleneck predictor, (p, z.detach()) returned): "
+    "the model through nn.SyncBatchNorm.convert_sync_batchnorm, which in one process runs F.batch_norm as the "
+    "BatchNorms did (clean), the surgery left out (cifar_stem), the new conv1 left at stride 2, the projector without "
+    "its last BN and the predictor's hidden width the feature width (described); BYOL with a momentum encoder (a "
+    "CIFAR ResNet with fc = nn.Identity(), Linear-BN-ReLU-Linear projector and predictor, the target deep-copied, "
+    "frozen and run under no_grad, (p, z_target) returned): the target detached instead and held as torch's "
+    "AveragedModel with an EMA multi_avg_fn (clean), GroupNorm with weight-standardised convs (normalization_layer "
+    "and weight_standardization), the target left trainable (the same outputs, gradients reaching the target) and a "
+    "ReLU after the projector's last Linear (described); MoCo v2 as the CIFAR demo writes it (a Sequential of the "
+    "ResNet's children with conv1 swapped and the max pool skipped, the brute-force MLP head, a frozen key encoder, a "
+    "queue buffer enqueued while training, shuffling BN on one process by randperm and argsort, logits / T "
+    "returned): the shuffle left out (clean), twice the width (widths), the query normalised over dim 0 (described); "
+    "a kuangliu-style CIFAR ResNet under LUCIR's CosineLinear with a return_features flag: F.cosine_similarity "
+    "(clean), a softmax forward (softmax_output), the class weights normalised over dim 0 (described) "
+    "(tests/fixtures/heldout/batch126_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -7,6 +7,8 @@ a twin (the same code without the idiom) that must compare clean. One hundred an
 ``heldout122`` and ``heldout124`` (written after the detectors; expectations decided before the tool was run on them; the
 a twin (the same code without the idiom) that must compare clean. One hundred and twenty-four parts: ``heldout`` to
 ``heldout122`` and ``heldout125`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and twenty-four parts: ``heldout`` to
+``heldout122`` and ``heldout126`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -527,6 +529,13 @@ ResNet-10 writing its kept channels into the shortcut's width, a CIFAR ResNet-14
 masks), compared with the user's own unedited builder: refactors, named variants and single mistakes (zero channels
 padded on one side, one block's width from the wrong cfg entry, kept positions read one-based, the shortcut added
 before the scatter, a mask after BN instead of before, shortcut convs left unmasked) and
+ceil_mode, Scale layers without their shift);
+``heldout126`` ResNet backbones as self-supervised and contrastive-learning repositories write them (SimSiam on a
+CIFAR encoder made by stem surgery, BYOL with a deep-copied frozen momentum target, MoCo v2 on one process with
+shuffling BN and a queue, a cosine classifier with a return_features flag), compared with the user's own unedited
+builder: refactors (convert_sync_batchnorm in one process, an AveragedModel target, the shuffle left out), named
+variants and single mistakes (a stem left at stride 2, a projector BN left out, a predictor's hidden width, a target
+left trainable, a ReLU after the last projector layer, a normalize over the batch dimension) and
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
@@ -2699,6 +2708,7 @@ def test_manifest_is_consistent() -> None:
         "heldout123": 16,
         "heldout124": 16,
         "heldout125": 16,
+        "heldout126": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
