@@ -1,14 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and twenty-three parts: ``heldout`` to
-``heldout122`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout122`` and ``heldout123`` (written after the detectors; expectations decided before the tool was run on them; the
-a twin (the same code without the idiom) that must compare clean. One hundred and twenty-four parts: ``heldout`` to
-``heldout122`` and ``heldout124`` (written after the detectors; expectations decided before the tool was run on them; the
-a twin (the same code without the idiom) that must compare clean. One hundred and twenty-four parts: ``heldout`` to
-``heldout122`` and ``heldout125`` (written after the detectors; expectations decided before the tool was run on them; the
-a twin (the same code without the idiom) that must compare clean. One hundred and twenty-four parts: ``heldout`` to
-``heldout122`` and ``heldout126`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and twenty-seven parts: ``heldout`` to
+``heldout126`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -507,29 +500,26 @@ its affine-free data BN, a TensorFlow official-models bottleneck ResNet with fix
 prototxt port with BatchNorm + Scale pairs, the stride on the 1x1 and a ceil-mode pool), compared with the user's own
 unedited builder: refactors, named variants and single mistakes (a momentum left unconverted, an NHWC permute
 forgotten, a data BN's affine part back on, a pre-activation shortcut read from the raw input, a pool without
-ceil_mode, Scale layers without their shift) and
+ceil_mode, Scale layers without their shift);
 ``heldout123`` model surgery done after construction (a small ResNet-18 of torchvision's BasicBlocks with its stem
 replaced by assignment, a block's stride attribute set, CSAIL's _nostride_dilate over layer4; a hand-written CIFAR
 ResNet whose BatchNorms are swapped for GroupNorm or FrozenBatchNorm2d or edited in loops; a headless extractor cut by
 children()[:-2] or rewritten by torch.fx), compared with the user's own unedited builder: refactors, named variants
 and single mistakes (a conv's kernel_size attribute changed with its weight left 7x7, a misspelt stride assignment,
 momentum None, track_running_stats off with the buffers kept, setattr with dotted names, a functional ReLU lost by the
-cut; and two that do nothing: a loop rebinding its variable, an fx graph edited without recompile) and
-ceil_mode, Scale layers without their shift);
+cut; and two that do nothing: a loop rebinding its variable, an fx graph edited without recompile);
 ``heldout124`` ResNets assembled from library building blocks instead of plain nn layers (torchvision.ops'
 Conv2dNormActivation, FrozenBatchNorm2d, SqueezeExcitation and StochasticDepth; timm.layers' create_conv2d,
 BatchNormAct2d, create_act_layer, ClassifierHead, create_attn, create_aa with BlurPool2d, StdConv2d and DropPath),
 compared with the user's own unedited builder: refactors, named variants and single mistakes (a helper's default
 that differs from the plain layer meant: Conv2dNormActivation's bias without a norm, BatchNormAct2d's act on bn2,
-create_attn's SE ratio, a hard-sigmoid SE scale, StochasticDepth's 'batch' mode, a drop on the block's sum) and
-ceil_mode, Scale layers without their shift);
+create_attn's SE ratio, a hard-sigmoid SE scale, StochasticDepth's 'batch' mode, a drop on the block's sum);
 ``heldout125`` channel-pruned and slimmed ResNets whose widths come from a pruning result (an HRank-style CIFAR
 ResNet-20 with per-conv compress rates and option-A pad shortcuts, a ThiNet cfg bottleneck ResNet, a filter-pruned
 ResNet-10 writing its kept channels into the shortcut's width, a CIFAR ResNet-14 kept under torch.nn.utils.prune filter
 masks), compared with the user's own unedited builder: refactors, named variants and single mistakes (zero channels
 padded on one side, one block's width from the wrong cfg entry, kept positions read one-based, the shortcut added
-before the scatter, a mask after BN instead of before, shortcut convs left unmasked) and
-ceil_mode, Scale layers without their shift);
+before the scatter, a mask after BN instead of before, shortcut convs left unmasked);
 ``heldout126`` ResNet backbones as self-supervised and contrastive-learning repositories write them (SimSiam on a
 CIFAR encoder made by stem surgery, BYOL with a deep-copied frozen momentum target, MoCo v2 on one process with
 shuffling BN and a queue, a cosine classifier with a return_features flag), compared with the user's own unedited
