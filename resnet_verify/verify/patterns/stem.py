@@ -8,7 +8,9 @@ from resnet_verify.verify.records import Finding, Pattern, Region
 
 
 def _keeps_more_resolution(ctx: Context) -> bool:
-    """The whole signature: the CIFAR stem leaves every later map larger than the reference's."""
+    """The whole signature: the CIFAR stem leaves every later map at least twice the reference's, whose
+    stem downsamples (a 7x7 conv that pads 1 and shrinks the map by 4 pixels is another kernel, not
+    the ImageNet stem)."""
     shapes = []
     for trace in (ctx.reference, ctx.candidate):
         stem = trace.structure.stem
@@ -16,7 +18,7 @@ def _keeps_more_resolution(ctx: Context) -> bool:
     ref, cand = shapes
     if not ref or not cand or len(ref) != len(cand):
         return False
-    return all(c > r for r, c in zip(ref[2:], cand[2:], strict=True))
+    return all(c >= 2 * r for r, c in zip(ref[2:], cand[2:], strict=True))
 
 
 def detect_cifar_stem(ctx: Context) -> list[Finding]:
@@ -36,6 +38,8 @@ def detect_cifar_stem(ctx: Context) -> list[Finding]:
     if not _keeps_more_resolution(ctx):
         return []  # a 3x3/1 conv after a space-to-depth or another downsampling: not the CIFAR stem
     ref_pool = first_op(ref, ref.structure.stem, OpKind.MAX_POOL)
+    if ref_k == (3, 3) and ref_pool is None:
+        return []  # the same 3x3 conv at another stride, no pool: a stride difference, not another stem
     has_pool = first_op(cand, cand.structure.stem, OpKind.MAX_POOL) is not None
     idx = ctx.indices(lambda m: m.region is Region.STEM)
     if not idx:
