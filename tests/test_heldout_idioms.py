@@ -1868,13 +1868,6 @@ NOT_YET: dict[str, str] = {
     # and the four other refactors (the stem replaced by assignment, the unread block stride, the loop rebinding its
     # variable, the children()[:-2] cut) compared clean. One miss is a false difference: an fx graph edited without
     # recompile read as the edited graph where the module runs its traced code.
-    "tv_stem_kernel_attr": "cifar_stem ('The reference holds this variant, the candidate does not. The stem is the "
-    "CIFAR variant (3x3 conv, stride 1, no max pool) instead of the candidate's Conv2d(3, 16, 7, padding=1, "
-    "bias=False)'), claiming the 3 mismatches at conv1 (kernel_size (7, 7) for (3, 3), a 28 x 28 output for 32 x 32, "
-    "2,352 parameters for 432), for the built 7x7 conv given kernel_size (3, 3), stride (1, 1) and padding (1, 1) as "
-    "attributes: its weight stays 7x7, so it runs a 7x7 kernel at stride 1 and padding 1; both sides have a stride-1 "
-    "stem without max pool, the place and the facts right, the difference a kernel size and padding, named the CIFAR "
-    "stem (eval outputs 7.7 apart on 15 in float64, training 1.1 on 2.7) (expected described at conv1)",
     "norm_untracked_only": "normalization_layer ('BatchNorm with track_running_stats=False: 15 of the reference's 15 "
     "BatchNorm layers have track_running_stats=False in the candidate ... running statistics kept but never updated: "
     "training normalizes with each batch's own statistics and leaves the stored ones as they were'), claiming the 15 "
@@ -1883,13 +1876,6 @@ NOT_YET: dict[str, str] = {
     "(0 apart in float64, gradients identical), only their running statistics no longer updated (0.39 apart after "
     "one training forward, eval outputs then 0.64 apart on 3.2), which no normalization variant names (expected "
     "described at the BNs)",
-    "graph_fx_no_recompile": "activation_function ('silu in place of ReLU: 13 of the reference's 13 ReLUs are silu in "
-    "the candidate (forward ...). Shapes and parameters agree; the function does not.'), 13 mismatches at the root's "
-    "forward (candidate path ''), for a torch.fx GraphModule whose F.relu nodes were retargeted to F.silu without "
-    "gm.recompile(): the module's forward is the code generated at trace time and runs ReLU (0 apart from the builder "
-    "in float64 in both modes, gradients and statistics identical), so the tool compares the edited graph, which the "
-    "model never runs (a copy.deepcopy of the module rebuilds it from that graph and computes SiLU: 0.47 apart at its "
-    "initial weights); a false difference (expected clean)",
     # heldout125, first run at 1b56b51 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 13 of 16 right in the corpus run, which builds each model
     # with its values, 9 of 16 under this test, which builds the candidate on meta; twins 16 of 16 clean; swapped 5 of
@@ -1940,12 +1926,6 @@ NOT_YET: dict[str, str] = {
     # input) gave no mismatch, only the frozen-tensor note. The other misses: a 3x3 stem left at stride 2 named the
     # CIFAR stem, MoCo's shuffling BN removed (a refactor) read as many differences, one widened head Linear of MoCo
     # left unclaimed by widths, and under meta a detach for the builder's no_grad and MoCo's queue updates.
-    "simsiam_stem_stride2": "cifar_stem ('The stem is the CIFAR variant (3x3 conv, stride 1, no max pool) instead of "
-    "the candidate's Conv2d(3, 16, 3, stride=2, padding=1, bias=False)', in the reference), claiming both mismatches "
-    "at encoder.conv1 (stride (2, 2) for (1, 1), output 16 x 16 for 32 x 32), for the CIFAR surgery's new conv1 left "
-    "at stride 2 with the max pool removed: both sides have a 3x3 conv and no pool, so it is no CIFAR-against-ImageNet "
-    "stem; the place right, the name wrong (eval outputs 0.27 apart on 1.3, training 2.8 on 1.7) (expected described "
-    "at encoder.conv1)",
     "byol_target_detached": "under this test only (meta): one unclaimed mismatch at the root ('the candidate cuts the "
     "gradient here (detach): the same values, but nothing before it learns through this path') for the target's "
     "output .detach()-ed where the builder runs the target under torch.no_grad(), the target's parameters frozen on "
@@ -2145,11 +2125,6 @@ NOT_YET: dict[str, str] = {
     "builder's SE gate (pool, 1x1 conv to c // 4, ReLU, 1x1 conv, sigmoid): the gate swap said op by op, not named "
     "(eval outputs 0.43 apart on 1.3, training 0.079 on 0.76) (expected efficient_channel_attention; "
     "squeeze_excitation allowed)",
-    "sd_tvops_batch": "no mismatch and no finding, a false 'no difference', for torchvision's StochasticDepth(p, "
-    "'batch') in place of the builder's timm DropPath(p) (per-sample, what 'row' mode computes; sd_tvops_row compares "
-    "clean): one Bernoulli draw drops a block's branch for the whole batch at once (eval outputs identical, train at "
-    "batch 1 identical under the same seed, at batch 4 0.54 apart on 1.7, running statistics 0.040 apart) (expected "
-    "described at the blocks)",
     "sd_after_add": "stochastic_depth ('Stochastic depth (drop path) on the other side of the residual add: DropPath "
     "... in 5 of 6 blocks (layer1.1 ... layer3.1) runs after the add in the candidate ..., where the reference's runs "
     "before the add', claiming the 5 mismatches at layer?.?.drop_path), for relu(drop_path(out + shortcut)) where the "

@@ -261,6 +261,9 @@ class Regularizer:
     # two MixStyles that differ only in a detach compute the same forward
     calls: tuple[str, ...] = ()
     in_eval: bool = False  # it drops in the eval forward too (MC dropout, F.dropout's default flag)
+    # a drop path's unit, where the module says it: "batch" (torchvision's StochasticDepth(mode="batch"):
+    # one draw keeps or drops the branch for the whole batch); "" each sample on its own
+    unit: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -130,6 +130,14 @@ def _torch_kind(module: nn.Module) -> RegularizerKind | None:
     return None
 
 
+def _unit(module: nn.Module) -> str:
+    """What one draw drops, where the module holds it as a setting (torchvision's ``mode``)."""
+    sd = sys.modules.get("torchvision.ops.stochastic_depth")
+    if sd is not None and isinstance(module, sd.StochasticDepth) and module.mode == "batch":
+        return "batch"
+    return ""
+
+
 def named_kind(module: nn.Module) -> RegularizerKind | None:
     """The regularizer a module's class name says it is (``DropBlock2D``, ``DropPath``), whatever
     its rate: a DropBlock given its rate in forward holds none to read."""
@@ -226,7 +234,8 @@ def _module_regularizers(
         ) or places.of_path(call.path)
         part, block = place or places.between(call.first_op - 1, call.end_op)
         out.append(Regularizer(kind, p, call.path, call.type_name, False, part, block, call.first_op,
-                               source=call.source, in_eval=_drops_in_eval(ops, call)))  # fmt: skip
+                               source=call.source, in_eval=_drops_in_eval(ops, call),
+                               unit=_unit(modules[call.path])))  # fmt: skip
     return out
 
 

@@ -24,6 +24,9 @@ _NORMS = (OpKind.BATCH_NORM, OpKind.NORM)
 _LAYER_CHANGES = frozenset({"op", "param_ops"})
 
 
+_UNITS = {"": "each sample on its own", "batch": "the whole batch at once"}
+
+
 def call_text(r: Regularizer) -> str:
     """``DropPath(p=0.05)``, ``F.dropout(p=0.3)``: the layer as the model's code spells it."""
     name = f"F.{r.spelling}" if r.functional else r.spelling
@@ -269,6 +272,8 @@ class _RegularizerDiffer:
                     self.out.append(self.mismatch(place, r, c, sides))
                 elif a.calls != b.calls:  # the same training-mode branch computing otherwise
                     self.out.append(self.mismatch(place, r, c, calls=True))
+                elif a.unit != b.unit:  # the same rate, drawn per batch on one side, per sample on the other
+                    self.out.append(self.mismatch(place, r, c, unit=True))
                 continue
             if (a is None and b is not None and _runs_always(self.ref, b)) or (
                 b is None and a is not None and _runs_always(self.cand, a)
@@ -305,6 +310,7 @@ class _RegularizerDiffer:
         *,
         calls: bool = False,
         in_eval: bool = False,
+        unit: bool = False,
     ) -> Mismatch:
         a = self.ref.regularizers[r] if r is not None else None
         b = self.cand.regularizers[c] if c is not None else None
@@ -322,6 +328,9 @@ class _RegularizerDiffer:
         elif a is not None and b is not None and calls:
             field, exp, act = "calls", "; ".join(a.calls), "; ".join(b.calls)
             text = f"{call_text(b)} {calls_differ(a.calls, b.calls)}"
+        elif a is not None and b is not None and unit:
+            field, exp, act = "unit", _UNITS[a.unit], _UNITS[b.unit]
+            text = f"{call_text(b)} keeps or drops {act} where the reference's drops {exp}"
         elif a is not None and b is not None and sides is not None:
             field, exp, act = "position", sides[0], sides[1]
             text = f"{call_text(b)} {sides[1]} where the reference's runs {sides[0]}"

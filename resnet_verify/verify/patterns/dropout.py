@@ -118,10 +118,11 @@ def _entries(ctx: Context) -> list[_Entry]:
         if (
             m.kind is not MismatchKind.REGULARIZER
             or i in ctx.claimed
-            or m.field == "calls"
+            or m.field in ("calls", "unit")
             or m.cause is not None
         ):
-            # (a training-mode branch computing otherwise is no regularizer's change: described; one inside
+            # (a training-mode branch computing otherwise, or the same drop path drawn per batch on one side and
+            # per sample on the other, is no regularizer added, removed or re-rated: described; one inside
             # a branch the other side lacks goes with that branch: regularizer_diff._amid_gone)
             continue
         ref = (

@@ -156,6 +156,9 @@ def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
     if m.field == "calls":  # a training-mode branch computing otherwise (verify/regularizer_diff.py)
         what = calls_differ(str(m.expected).split("; "), str(m.actual).split("; "))
         return f"in training mode only, {m.candidate_path or 'the branch'} {what} ({place})"
+    if m.field == "unit":  # a drop path drawn per batch on one side (verify/regularizer_diff.py)
+        path = m.candidate_path or "the drop path"
+        return f"in training mode only, {path} keeps or drops {m.actual} where the reference's drops {m.expected} ({place})"
     wiring = _wiring(m, ctx, place)
     if wiring is not None:
         return wiring
@@ -206,6 +209,9 @@ def action(m: Mismatch) -> str:
         return f"use a {m.expected} as the reference does ({ref})"
     if m.field == "op_order":
         return f"order the ops as the reference's {ref.rsplit('.', 1)[0]}"
+    if m.field == "unit":
+        mode = "'batch'" if "batch" in str(m.expected) else "'row' (timm's DropPath)"
+        return f"draw the drop as the reference does ({m.expected}: StochasticDepth(p, mode={mode}))"
     if m.field == "weights":
         return "build the run beside it as the reference does (one module called again shares its weights)"
     if m.field == SWAP_FIELD:
