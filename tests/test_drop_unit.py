@@ -12,7 +12,7 @@ from torchvision.ops import StochasticDepth
 
 from resnet_verify.tracing.tracer import trace
 from resnet_verify.verify.comparison import compare_traces
-from resnet_verify.verify.records import Pattern
+from resnet_verify.verify.records import Comparison, Pattern
 
 
 class _Block(nn.Module):
@@ -37,7 +37,7 @@ class _Net(nn.Module):
         return self.fc(self.blocks(self.stem(x)).mean((2, 3)))
 
 
-def _compare(candidate: str, reference: str):  # type: ignore[no-untyped-def]
+def _compare(candidate: str, reference: str) -> Comparison:
     return compare_traces(trace(_Net(reference), 32), trace(_Net(candidate), 32), reference_name="r",
                           candidate_name="c", num_classes=10)  # fmt: skip
 

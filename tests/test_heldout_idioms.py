@@ -1883,11 +1883,6 @@ NOT_YET: dict[str, str] = {
     # later; eval outputs 1.3 apart). A filter mask moved from conv1's weight to bn1's output is reported exactly as the
     # same mask moved to conv1's output (a refactor that compares clean with values), so the BN between them is not
     # seen; an unmasked shortcut conv is named a weight transform.
-    "scatter_kept_one_based": "nothing reported (0 mismatches) in the corpus run and under this test, a false 'no "
-    "difference', for the kept positions of every block's scatter read from a one-based list and used zero-based "
-    "(padded_out[i, kept] = out[i] with each index one higher): the same ops and shapes, every kept channel written "
-    "one position later, where the builder's shortcut alone sits when the next position was pruned (eval outputs 1.3 "
-    "apart on 1.9, training 0.67 on 2.3, parameter gradients 14) (expected described at layer?.0)",
     "tp_mask_after_bn": "parameters_computed_in_forward ('In 6 layers (layer1.0.conv1 ...) the candidate's weights are "
     "used as stored; the reference's are computed in forward (mul) ... the function does not') and repeated_in_blocks "
     "('a multiply by a constant 16-value buffer (layer1.0.keep1) in the candidate (main path), in 6 blocks'), 12 "

@@ -68,12 +68,15 @@ def is_move(op: OpRecord) -> bool:
     return fn in _ONE_INPUT and fn != "fold"
 
 
-def _slices(bounds: str, shape: torch.Size) -> tuple[slice, ...] | None:
+def _slices(bounds: str, shape: torch.Size) -> tuple[slice | list[int], ...] | None:
     items = [b.strip() for b in bounds.split(",")]
     if len(items) != len(shape):
         return None
-    out = []
+    out: list[slice | list[int]] = []
     for item, size in zip(items, shape, strict=True):
+        if re.fullmatch(r"\[[\d ]+\]", item):  # positions (op_args.index_bound)
+            out.append([int(v) for v in item[1:-1].split()])
+            continue
         if re.fullmatch(r"-?\d+", item):
             k = int(item) % size
             out.append(slice(k, k + 1))

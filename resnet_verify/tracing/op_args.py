@@ -8,6 +8,7 @@ non-negative against the input's shape, so equal calls spelled otherwise stay eq
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import torch
@@ -97,7 +98,32 @@ def _bound(item: Any, size: int) -> str | None:
         return axis_bound(*item.indices(size), size)
     if isinstance(item, int) and not isinstance(item, bool):
         return str(item % size) if size else None
-    return None
+    return index_bound(item, size)
+
+
+MAX_INDICES = 64  # a pruned layer's kept channels; longer lists are told apart by a digest
+
+
+def index_bound(item: Any, size: int) -> str | None:
+    """A list of positions along one axis (``x[:, kept]``, a 1-D integer tensor with values): a range
+    where the positions are one (``[0, 1, 2]`` is ``0:3``, ``[0, 2, 4]`` ``0:6:2``: one spelling), else
+    the positions themselves, ``[1 3 6]``, so a kept-channel list off by one is a difference where
+    every shape agrees. A boolean mask, a tensor without values (meta) or another index: None."""
+    if isinstance(item, torch.Tensor):
+        if item.dim() != 1 or item.is_meta or item.dtype not in (torch.int64, torch.int32, torch.int16):
+            return None
+        item = item.tolist()
+    if not isinstance(item, list) or not item or not size:
+        return None
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in item):
+        return None
+    values = [v % size for v in item]
+    step = values[1] - values[0] if len(values) > 1 else 1
+    if step > 0 and values == list(range(values[0], values[-1] + 1, step)):
+        return axis_bound(values[0], min(values[-1] + step, size), step, size)
+    if len(values) > MAX_INDICES:
+        return f"[{len(values)} positions #{hashlib.sha1(str(values).encode()).hexdigest()[:8]}]"
+    return "[" + " ".join(map(str, values)) + "]"
 
 
 def axis_bound(start: int, stop: int, step: int, size: int) -> str:
@@ -115,8 +141,9 @@ def axis_bound(start: int, stop: int, step: int, size: int) -> str:
 def slice_bounds(args: tuple) -> dict[str, Any]:
     """``{"bounds": ":, :, -4:"}`` for ``x[:, :, -4:]`` (or ``x[:, :, 12:]``) on a (1, 4, 16) tensor: each axis's range
     made non-negative against the input's size (``x[..., :T]`` and ``x[..., -T:]`` differ), a whole
-    axis ``:`` whatever its size (a width's consequence is the width's, not the slice's). Only plain
-    slices and integers; anything else (a tensor index, None for a new axis) records nothing."""
+    axis ``:`` whatever its size (a width's consequence is the width's, not the slice's). Plain slices,
+    integers and lists of positions (``index_bound``); anything else (a boolean mask, None for a new axis)
+    records nothing."""
     tensor, index = (args[0], args[1]) if len(args) > 1 else (None, None)
     if not isinstance(tensor, torch.Tensor):
         return {}
