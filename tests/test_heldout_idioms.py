@@ -1921,17 +1921,6 @@ NOT_YET: dict[str, str] = {
     # input) gave no mismatch, only the frozen-tensor note. The other misses: a 3x3 stem left at stride 2 named the
     # CIFAR stem, MoCo's shuffling BN removed (a refactor) read as many differences, one widened head Linear of MoCo
     # left unclaimed by widths, and under meta a detach for the builder's no_grad and MoCo's queue updates.
-    "byol_target_detached": "under this test only (meta): one unclaimed mismatch at the root ('the candidate cuts the "
-    "gradient here (detach): the same values, but nothing before it learns through this path') for the target's "
-    "output .detach()-ed where the builder runs the target under torch.no_grad(), the target's parameters frozen on "
-    "both sides: no gradient passes either way (0 in float64: outputs, gradients, statistics; the corpus run, which "
-    "builds it with its values, compares clean) (expected clean)",
-    "byol_target_trainable": "no mismatch and no finding, only a note ('the reference freezes 42 parameter tensors "
-    "(316,570 values, requires_grad=False) where the candidate freezes 0: target_backbone.conv1.weight ...; the forward "
-    "is compared alone'), a false 'no difference', for BYOL's target built without the requires_grad = False loop and "
-    "run without torch.no_grad(): the same outputs and running statistics (0), but the loss's gradient reaches the 42 "
-    "target tensors (up to 22, where the builder's get none) and the input's gradient is 1.5 apart on 1.8 (expected "
-    "described at the root and the target, or as a whole-model training difference)",
     "moco_shuffle_removed": "described_difference three times ('The residual adds cut the network into [1, 1, 1, 5] "
     "blocks per stage in the candidate and [1, 1, 1, 1] in the reference', 'The head is built differently (8 "
     "differences ...): an extra 3x3 conv ...; randperm missing in the candidate; argsort missing ...; a copy of "

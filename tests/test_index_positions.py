@@ -5,6 +5,8 @@ scatter_kept_one_based, a false "no difference"). A list of positions records th
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 from torch import nn
 
@@ -17,7 +19,7 @@ from resnet_verify.verify.records import Comparison
 class _Picked(nn.Module):
     """A conv to 8 channels written into positions of a 16-channel map, added to the shortcut."""
 
-    def __init__(self, positions: object) -> None:
+    def __init__(self, positions: Any) -> None:
         super().__init__()
         self.stem = nn.Conv2d(3, 16, 3, padding=1, bias=False)
         self.conv = nn.Conv2d(16, 8, 3, padding=1, bias=False)

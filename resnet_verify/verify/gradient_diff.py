@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from resnet_verify.tracing.dataflow import Graph
 from resnet_verify.tracing.records import INPUT_ID, Block, GradOff, OpKind, SourceLoc, Trace
 from resnet_verify.verify.records import BlockPair, Mismatch, MismatchKind, Region
+from resnet_verify.verify.returned_cuts import returned_cut_mismatches
 
 CUTS = frozenset({"detach", "detach_", "data"})
 
@@ -197,6 +198,14 @@ def _unmatched(
 def gradient_mismatches(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
     if cand.crash is not None:
         return []
+    returned, ref_said, cand_said = returned_cut_mismatches(ref, cand)
+    return returned + _cut_mismatches(ref, cand, pairs, ref_said, cand_said)
+
+
+def _cut_mismatches(
+    ref: Trace, cand: Trace, pairs: Sequence[BlockPair], ref_said: set[int], cand_said: set[int]
+) -> list[Mismatch]:
+    """``*_said``: detaches of returned results both sides cut (``returned_cuts``): no difference."""
     if not ref.grad_off and not cand.grad_off:
         learns_r = learns_c = None  # (only a grad-off stretch makes these a question)
         grad_off: list[Mismatch] = []
@@ -211,7 +220,8 @@ def gradient_mismatches(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> 
     # where neither side's prediction carries a gradient (a feature extractor run whole under no_grad, as
     # anomaly detection's are), where its stretches end cuts nothing more
     stretches = not grad_off and not (learns_r is False and learns_c is False)
-    ref_cuts, cand_cuts = _all_cuts(ref, _live(ref), stretches), _all_cuts(cand, _live(cand), stretches)
+    ref_cuts = [c for c in _all_cuts(ref, _live(ref), stretches) if c.op not in ref_said]
+    cand_cuts = [c for c in _all_cuts(cand, _live(cand), stretches) if c.op not in cand_said]
     out: list[Mismatch] = []
     for c, k in _unmatched(cand_cuts, ref_cuts, cand_places, ref_places, bool(grad_off)):
         region, where, _, pair = cand_places[k] if k >= 0 else (Region.MODEL, "the model", (), None)
