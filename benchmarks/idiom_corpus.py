@@ -126,7 +126,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout123``: model surgery done after construction;
 ``heldout124``: ResNets assembled from library building blocks (torchvision.ops, timm.layers);
 ``heldout125``: channel-pruned and slimmed ResNets whose widths come from a pruning result;
-``heldout126``: ResNet backbones as self-supervised and contrastive-learning repositories write them); an idiom's
+``heldout126``: ResNet backbones as self-supervised and contrastive-learning repositories write them;
+``heldout127``: indexing, gathering and scattering inside residual networks); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2878,6 +2879,21 @@ PART_NOTES = {
     "byol_target_detached, a detach said to cut the gradient where the builder's no_grad cuts it too, and "
     "moco_normalize_dim0, with MoCo's queue writes said missing in the candidate), twins 13 of 16 (MoCo's three: the "
     "queue writes) and swapped 3 of 4 (moco_wide_2x, the queue writes).",
+    "heldout127": "indexing, gathering and scattering inside residual networks, each against the user's own "
+    "unedited builder in the same file, every edit keeping each shape and parameter count unless named: a residual "
+    "network of ShuffleNet v1 units at 3 x 32 x 32 (grouped 1x1 convs, the channel shuffle by view / transpose / "
+    "view, a depthwise 3x3, an add at stride 1 and a concatenation with an average-pooled input at stride 2): the "
+    "shuffle as index_select on a permutation buffer (clean), a full 3x3 conv for the depthwise one (grouped_conv), "
+    "the shuffle's groups and channels per group swapped and the stride-2 concatenation in the other order "
+    "(described); a shift ResNet of conv-shift-conv blocks at 3 x 32 x 32 (four channel groups rolled up / down / "
+    "left / right by torch.roll): the rolls as narrow slices concatenated and as one torch.gather with its index "
+    "made in forward (clean), one group rolled the wrong way and the shifts zero-filled (described); a small TResNet "
+    "at 3 x 64 x 64 (TResNet's SpaceToDepth by view / permute / view, LeakyReLU, an average pool before each "
+    "downsampling shortcut's 1x1 conv): SPD-Conv's strided cat and pixel_unshuffle reranged by index_select (clean), "
+    "a strided 1x1 shortcut (resnet_d_avg_pool_shortcut), ReLU for LeakyReLU (activation_function), a plain "
+    "nn.PixelUnshuffle, whose channels come in another order (described); akamaster's CIFAR ResNet with the option-A "
+    "shortcut F.pad(x[:, :, ::2, ::2], ...): masked_scatter into zeros (clean), option B (option_a_shortcut), the odd "
+    "pixels kept (described) (tests/fixtures/heldout/batch127_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

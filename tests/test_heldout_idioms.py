@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and twenty-seven parts: ``heldout`` to
-``heldout126`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and twenty-eight parts: ``heldout`` to
+``heldout127`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -525,7 +525,15 @@ CIFAR encoder made by stem surgery, BYOL with a deep-copied frozen momentum targ
 shuffling BN and a queue, a cosine classifier with a return_features flag), compared with the user's own unedited
 builder: refactors (convert_sync_batchnorm in one process, an AveragedModel target, the shuffle left out), named
 variants and single mistakes (a stem left at stride 2, a projector BN left out, a predictor's hidden width, a target
-left trainable, a ReLU after the last projector layer, a normalize over the batch dimension) and
+left trainable, a ReLU after the last projector layer, a normalize over the batch dimension);
+``heldout127`` indexing, gathering and scattering inside residual networks (a network of ShuffleNet v1 units with
+its channel shuffle, a shift ResNet rolling four channel groups, a small TResNet with its space-to-depth stem, the
+CIFAR ResNet with the option-A shortcut), compared with the user's own unedited builder: refactors (index_select on a
+permutation buffer, rolls as narrow slices and as one gather, SPD-Conv's strided cat, a reranged pixel_unshuffle,
+masked_scatter into zeros), named variants and single edits that keep every shape and parameter count and change
+only which elements are picked or where they go (a shuffle's groups and channels per group swapped, a concatenation
+in the other order, a roll in the wrong direction, a zero-filled shift, a plain pixel_unshuffle, the odd pixels
+kept) and
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
@@ -2728,6 +2736,7 @@ def test_manifest_is_consistent() -> None:
         "heldout124": 16,
         "heldout125": 16,
         "heldout126": 16,
+        "heldout127": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
