@@ -128,6 +128,9 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout125``: channel-pruned and slimmed ResNets whose widths come from a pruning result;
 ``heldout126``: ResNet backbones as self-supervised and contrastive-learning repositories write them;
 ``heldout127``: indexing, gathering and scattering inside residual networks); an idiom's
+``heldout126``: ResNet backbones as self-supervised and contrastive-learning repositories write them); an idiom's
+``heldout126``: ResNet backbones as self-supervised and contrastive-learning repositories write them;
+``heldout128``: ResNets rewritten to be friendly to torch.compile, torch.export, TorchScript and torch.func); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2901,6 +2904,22 @@ PART_NOTES = {
     "shuffle_index_select (repeated_in_blocks, an extra index_select, and described_difference, the builder's view / "
     "transpose / view said missing) and s2d_unshuffle_reranged (described_difference, an extra pixel_unshuffle and "
     "index_select in the stem): their index buffers hold no values on meta; both compare clean with values.",
+    "heldout128": "ResNets rewritten to be friendly to torch.compile, torch.export, TorchScript and torch.func, each "
+    "against the user's own unedited eager builder in the same file, at 3 x 32 x 32, widths 16 / 32 / 64: a CIFAR "
+    "ResNet whose blocks scale their residual branch by alpha = 0.2 with the shortcut None where the shape is kept, "
+    "rewritten for TorchScript (alpha: Final[float], __constants__, the shortcut tested `is not None`, the stages an "
+    "nn.ModuleList): the model through torch.jit.script (clean), a Final drop_rate with F.dropout on the branch "
+    "(dropout), alpha typed Final[int] and cast to 0 and the shortcut test written `stride != 1 | in_planes != planes`, "
+    "true for every block (described); a deployable CIFAR ResNet dividing its input by 255 when x.max() > 1 and "
+    "normalising by ImageNet's statistics kept as Python lists, its six blocks run by an index loop: torch.where with "
+    "a torch._assert check in a torch.compiler.disable-d helper, and torch.cond with register_buffer(persistent=False) "
+    "constants (clean), a softmax forward (softmax_output), the where's branches swapped and the loop unrolled without "
+    "blocks[3] (described); a small ResNet held with its deep-copied frozen EMA teacher in one module: functional_call "
+    "with the student's own parameters and buffers (clean), Opacus' GroupNorm for every BatchNorm2d "
+    "(normalization_layer), functional_call given the teacher's parameters and replace_all_batch_norm_modules_ "
+    "(described); a GroupNorm ResNet as per-sample-gradient code writes it: torch.vmap over the batch (clean), the ReLU "
+    "as torch.where(x > 0, x, x * 0.1) (activation_function), a per-sample drop path inside vmap(randomness="
+    "'different') (stochastic_depth) (tests/fixtures/heldout/batch128_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

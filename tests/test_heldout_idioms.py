@@ -2,6 +2,10 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. One hundred and twenty-eight parts: ``heldout`` to
 ``heldout127`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and twenty-seven parts: ``heldout`` to
+``heldout126`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and twenty-eight parts: ``heldout`` to
+``heldout126`` and ``heldout128`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -534,6 +538,15 @@ masked_scatter into zeros), named variants and single edits that keep every shap
 only which elements are picked or where they go (a shuffle's groups and channels per group swapped, a concatenation
 in the other order, a roll in the wrong direction, a zero-filled shift, a plain pixel_unshuffle, the odd pixels
 kept) and
+left trainable, a ReLU after the last projector layer, a normalize over the batch dimension) and
+``heldout128`` ResNets rewritten to be friendly to torch.compile, torch.export, TorchScript and torch.func (a CIFAR
+ResNet with Final constants, an Optional shortcut and a ModuleList under torch.jit.script, a deployable ResNet whose
+data-dependent input rescale becomes torch.where or torch.cond with non-persistent buffers and a torch._assert helper,
+a student and its frozen EMA teacher run by functional_call, a GroupNorm ResNet mapped over the batch by torch.vmap),
+compared with the user's own unedited builder: refactors, named variants and single mistakes (a scripted constant
+typed int where it was float, a shortcut test written with `|` that is always true, a torch.where with its branches
+swapped, a block loop unrolled one block short, functional_call given the teacher's parameters,
+replace_all_batch_norm_modules_) and
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
@@ -2760,6 +2773,7 @@ def test_manifest_is_consistent() -> None:
         "heldout125": 16,
         "heldout126": 16,
         "heldout127": 16,
+        "heldout128": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
