@@ -131,6 +131,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout126``: ResNet backbones as self-supervised and contrastive-learning repositories write them); an idiom's
 ``heldout126``: ResNet backbones as self-supervised and contrastive-learning repositories write them;
 ``heldout128``: ResNets rewritten to be friendly to torch.compile, torch.export, TorchScript and torch.func); an idiom's
+``heldout129``: modified ResNets from multimodal and foundation-model repositories); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2934,6 +2935,22 @@ PART_NOTES = {
     "stochastic_depth). The test of it, which builds the candidate on meta, gets 9 of 16: also "
     "func_call_teacher_params, a false 'no difference' there (no mismatch at all for the student run with the "
     "frozen teacher's weights, eval outputs 11 apart on 9.8).",
+    "heldout129": "modified ResNets from multimodal and foundation-model repositories, each against the user's own "
+    "unedited builder in the same file, at 3 x 64 x 64, every output num_classes wide: OpenAI CLIP's ModifiedResNet "
+    "as clip/model.py writes it (a 3-conv stem closed by AvgPool2d(2), Bottlenecks whose stride is an average pool "
+    "between the stride-1 3x3 and conv3 and an AvgPool2d before the shortcut's 1x1 conv, the attention pool with a "
+    "positional embedding, F.multi_head_attention_forward and the mean token's output): the pool with one query by "
+    "F.scaled_dot_product_attention and the average pool after the 1x1 conv3, which commute (clean), one 7x7 stem "
+    "conv (resnet_c_deep_stem), the positional embedding never added and the output read from x[-1] (described); "
+    "open_clip's ModifiedResNet under timm's fused-qkv AttentionPool2d: the pool and 1x1 conv as one module (clean), "
+    "strided 1x1 shortcuts without the pool (resnet_d_avg_pool_shortcut), the stem stride on conv2 for conv1 and the "
+    "pool before the 3x3 conv2 (described); an R3M / VIP encoder (a torchvision-layout ResNet as self.convnet with its "
+    "fc an embedding Linear, the [0, 255] input divided by 255 and normalised by transforms.Normalize): "
+    "children()[:-1] with mean / std buffers (clean), GroupNorm by Diffusion Policy's replace_bn_with_gn "
+    "(normalization_layer), the stem conv at stride 1 and the / 255 left out (described); a ResNet with fc and head "
+    "set to Identity under DINO's MultiCropWrapper and DINOHead: weight norm written out (clean), the teacher's "
+    "softmax in forward (softmax_output), the L2 normalisation before the last layer left out (described) "
+    "(tests/fixtures/heldout/batch129_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -6,6 +6,7 @@ a twin (the same code without the idiom) that must compare clean. One hundred an
 ``heldout126`` (written after the detectors; expectations decided before the tool was run on them; the
 a twin (the same code without the idiom) that must compare clean. One hundred and twenty-eight parts: ``heldout`` to
 ``heldout126`` and ``heldout128`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout126`` and ``heldout129`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -547,6 +548,14 @@ compared with the user's own unedited builder: refactors, named variants and sin
 typed int where it was float, a shortcut test written with `|` that is always true, a torch.where with its branches
 swapped, a block loop unrolled one block short, functional_call given the teacher's parameters,
 replace_all_batch_norm_modules_) and
+``heldout129`` modified ResNets from multimodal and foundation-model repositories (OpenAI CLIP's ModifiedResNet with
+its 3-conv stem, average-pool downsampling and attention-pool head, open_clip's ModifiedResNet under timm's fused-qkv
+AttentionPool2d, an R3M / VIP robot-learning encoder with its fc an embedding and ImageNet normalisation in forward,
+a ResNet under DINO's MultiCropWrapper and weight-normalised DINOHead), compared with the user's own unedited
+builder: refactors (a single-query SDPA pool, the pool after a 1x1 conv3, a pool-conv module, children()[:-1],
+weight norm written out), named variants and single mistakes (no positional embedding, the output read from the
+wrong token, a stem stride moved or changed, the pool before the 3x3 conv, the / 255 left out, the L2 normalisation
+left out) and
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
@@ -2832,6 +2841,7 @@ def test_manifest_is_consistent() -> None:
         "heldout126": 16,
         "heldout127": 16,
         "heldout128": 16,
+        "heldout129": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
