@@ -132,6 +132,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout126``: ResNet backbones as self-supervised and contrastive-learning repositories write them;
 ``heldout128``: ResNets rewritten to be friendly to torch.compile, torch.export, TorchScript and torch.func); an idiom's
 ``heldout129``: modified ResNets from multimodal and foundation-model repositories); an idiom's
+``heldout130``: fused and compound torch ops inside residual networks); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2957,6 +2958,20 @@ PART_NOTES = {
     "(also dino_weight_norm_by_hand, the hand-written g * v / ||v|| named parameters_computed_in_forward against "
     "weight_norm with 'Linear has 330 parameters, expected 320'; the corpus run compares it clean), twins 16 of 16 and "
     "swapped 4 of 4.",
+    "heldout130": "fused and compound torch ops inside residual networks, each against the user's own unedited "
+    "builder in the same file, at 3 x 32 x 32: a kuangliu-style CIFAR ResNet (a 3x3 stem, one BasicBlock per stage at "
+    "16 / 32 / 64 / 128, out + shortcut then F.relu, a Linear) with its block ends written in fused and in-place ops: "
+    "out.add_(shortcut).relu_() with F.relu(inplace=True) inside and every ReLU torch.clamp_min(t, 0.0) (clean), every "
+    "ReLU F.hardtanh(t, 0, 6) (activation_function), the classifier as torch.addmm then softmax (softmax_output), an "
+    "SE-gated sum as torch.addcmul(shortcut, out, gate) (squeeze_excitation), torch.add(out, shortcut, alpha=-1) and "
+    "the chain reordered out.relu_().add(shortcut) (described); a CIFAR ResNet of modules at 16 / 32 / 64 run by "
+    "functional calls on their tensors: F.batch_norm on each BN's own buffers with self.training and the 1x1 stride-2 "
+    "shortcut by torch.einsum on x[:, :, ::2, ::2] (clean), F.conv2d with nn.Conv2d's default bias before each BN "
+    "(conv_bias_before_bn), a detectron2-style frozen BN as one torch.addcmul (normalization_layer), F.batch_norm with "
+    "training=True and the einsum's output written 'nowh' (described); a CIFAR ResNet of two blocks per stage whose "
+    "blocks return relu((1 - a) * identity + a * branch) for a learned 0-d a, the pooled features clamped to [-1e4, "
+    "1e4] before F.linear: torch.lerp(identity, out, a) (clean), the lerp weight 1 - a and the guard's upper bound "
+    "typed 1e-4 (described) (tests/fixtures/heldout/batch130_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
