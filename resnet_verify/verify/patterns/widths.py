@@ -7,6 +7,7 @@ import math
 from collections.abc import Sequence
 
 from resnet_verify.tracing.records import LAYOUT_KINDS, OpKind, OpRecord, Trace
+from resnet_verify.verify.patterns.channel_ratios import channel_pad_ratio, channel_slice_ratio
 from resnet_verify.verify.patterns.context import Context, at, attr, convs
 from resnet_verify.verify.patterns.squeeze_excitation import se_ops
 from resnet_verify.verify.patterns.width_follows import (
@@ -241,27 +242,6 @@ def _anatomy(ref: Trace, cand: Trace, r: OpRecord, c: OpRecord) -> bool:
     return c.kind is OpKind.CONV and _channels(r)[-1] == _channels(c)[-1] and _from_the_input(cand, c)
 
 
-def _channel_pad_ratio(ctx: Context, i: int) -> float | None:
-    """An option-A shortcut's zero channels, more or fewer only because the block is wider or
-    narrower: a pad whose amounts differ on the channel axis alone, its output as many times wider."""
-    m = ctx.mismatches[i]
-    if (
-        m.field != "pad"
-        or m.region is not Region.SHORTCUT
-        or m.reference_op is None
-        or m.candidate_op is None
-    ):
-        return None
-    r, c = ctx.reference.ops[m.reference_op], ctx.candidate.ops[m.candidate_op]
-    a, b, shape = m.expected, m.actual, r.in_shapes[0] if r.in_shapes else ()
-    if not (isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) == 2 * (len(shape) - 1)):
-        return None
-    spatial = 2 * (len(shape) - 2)
-    if a[:spatial] != b[:spatial] or r.out_shape is None or c.out_shape is None or not r.out_shape[1]:
-        return None
-    return round(c.out_shape[1] / r.out_shape[1], 3) if c.out_shape[1] != r.out_shape[1] else None
-
-
 def _area(value: object) -> int | None:
     if isinstance(value, tuple) and value and all(isinstance(v, int) for v in value):
         return math.prod(value)
@@ -288,7 +268,10 @@ def _width_ratios(ctx: Context) -> dict[int, float]:
     windows = _window_ratios(ctx)
     ratios: dict[int, float] = {}
     for i, m in enumerate(ctx.mismatches):
-        if i not in ctx.claimed and (pad := _channel_pad_ratio(ctx, i)) is not None:
+        if (
+            i not in ctx.claimed
+            and (pad := channel_pad_ratio(ctx, i) or channel_slice_ratio(ctx, i)) is not None
+        ):
             ratios[i] = pad
             continue
         in_block = m.region in (Region.MAIN, Region.SHORTCUT)
