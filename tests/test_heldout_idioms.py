@@ -2250,21 +2250,6 @@ NOT_YET: dict[str, str] = {
     # num_batches_tracked counter is not advanced and is read by nothing while a momentum is set: outputs, gradients and
     # running statistics 0 apart in float64; expected clean); under this test, which builds the candidate on meta, no
     # training forward is compared and it is right, so it has no entry here:
-    "func_einsum_hw_swapped": "option_a_shortcut ('2 projection shortcuts subsample and zero-pad the new channels "
-    "(option A, no parameters) where the reference projects with a 1x1 conv + BatchNorm (option B)', claiming the 4 "
-    "mismatches at layer2.0 and layer3.0: 'expected 1x1 conv, found __getitem__' and 'extra einsum ... not in the "
-    "reference'), for the 1x1 stride-2 shortcut conv written torch.einsum('nchw,oc->nowh', x[:, :, ::2, ::2], "
-    "conv.weight[:, :, 0, 0]) before its BN module: the conv's weight is used (no zero padding, the BN kept), only "
-    "the output's h and w are exchanged; the place right, the name wrong, and the einsum's clean twin spelling "
-    "('nohw', func_einsum_shortcut) compares clean, so the transposition itself is not said (eval outputs 0.65 apart on "
-    "6.0, training 0.31 on 1.8) (expected described at layer2 and layer3)",
-    "blend_lerp_weight_flipped": "not_a_residual_network ('The candidate (BlendResNet) is another kind of network than "
-    "the reference (3 stages of [2, 2, 2] BasicBlocks, 16/32/64 wide): it has no residual additions', claiming 20 "
-    "mismatches, every block's layers read as extra stem ops), for each block's interpolated skip written "
-    "torch.lerp(identity, out, 1 - self.alpha) where the builder computes (1 - a) * identity + a * out: the lerp with "
-    "weight a (blend_lerp) compares clean, but with the weight 1 - a the blend is not read as a residual sum at "
-    "all (eval outputs 1.1 apart on 1.1, training 0.44 on 0.87) (expected described at the "
-    "blocks)",
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a

@@ -53,6 +53,29 @@ def test_the_same_positions_compare_clean_however_held() -> None:  # must not fi
 
 
 def test_an_index_without_values_records_nothing() -> None:
-    assert index_bound(torch.tensor(KEPT, device="meta"), 16) is None
+    assert index_bound(torch.tensor(KEPT, device="meta"), 16) == "?"  # (no values: buffer_values.UNREAD)
     assert index_bound(torch.tensor([True, False]), 2) is None
     assert index_bound([1, 2, 3], 16) == "1:4"
+
+
+class _Selected(nn.Module):
+    """A channel selection (network slimming's) written as indexing or as ``index_select``."""
+
+    def __init__(self, spelling: str) -> None:
+        super().__init__()
+        self.stem = nn.Conv2d(3, 16, 3, padding=1, bias=False)
+        self.register_buffer("kept", torch.tensor(KEPT))
+        self.conv = nn.Conv2d(8, 16, 3, padding=1, bias=False)
+        self.spelling = spelling
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = torch.relu(self.stem(x))
+        picked = x[:, self.kept] if self.spelling == "index" else x.index_select(1, self.kept)
+        return self.fc(torch.relu(self.conv(picked) + x).mean((2, 3)))
+
+
+def test_index_select_picks_as_indexing_does() -> None:  # must not fire
+    c = compare_traces(trace(_Selected("index"), 16), trace(_Selected("index_select"), 16), reference_name="r",
+                       candidate_name="c", num_classes=10)  # fmt: skip
+    assert not c.mismatches, [m.message for m in c.mismatches[:3]]

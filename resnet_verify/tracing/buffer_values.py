@@ -19,7 +19,8 @@ from torch import nn
 
 MAX_VALUES = 16  # an input normalization's per-channel constants; a norm's statistics are wider
 # A one-value constant the build holds no value of (a model built on meta): a multiply by it is still a
-# multiply by a number (``constant_operands``), whose value nothing can compare (``verify/diff.py``)
+# multiply by a number (``constant_operands``), whose value nothing can compare (``verify/diff.py``); and
+# the positions an index tensor on meta picks (``op_args.index_bound``)
 UNREAD = "?"
 _STATISTICS = ("running_mean", "running_var", "num_batches_tracked")
 
@@ -38,6 +39,17 @@ def small_buffer_values(model: nn.Module) -> dict[str, str]:
         flat = t.detach().reshape(-1).to("cpu", torch.float64).tolist()
         found[name] = ", ".join(f"{v:.6g}" for v in flat)
     return found
+
+
+def agrees_but_unread(a: object, b: object) -> bool:
+    """Two recorded values that may differ only where one build holds no value: :data:`UNREAD` itself,
+    or a slice's bounds (``":, ?, :, :"``, an index tensor on meta) equal on every other axis."""
+    if UNREAD in (a, b):
+        return True
+    if not isinstance(a, str) or not isinstance(b, str) or UNREAD not in (a + b):
+        return False
+    xs, ys = a.split(", "), b.split(", ")
+    return len(xs) == len(ys) and all(x == y or UNREAD in (x, y) for x, y in zip(xs, ys, strict=True))
 
 
 def holds_flags(model: nn.Module) -> bool:

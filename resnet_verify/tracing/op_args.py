@@ -14,6 +14,7 @@ from typing import Any
 import torch
 
 from resnet_verify.specs.steps import arg, normalize_args, step_name  # noqa: F401  (read as op_args.X)
+from resnet_verify.tracing.buffer_values import UNREAD
 
 _NORM_ARGS: dict[str, tuple[tuple[str, int, Any], ...]] = {
     # name -> (argument, position, torch's default)
@@ -108,10 +109,13 @@ def index_bound(item: Any, size: int) -> str | None:
     """A list of positions along one axis (``x[:, kept]``, a 1-D integer tensor with values): a range
     where the positions are one (``[0, 1, 2]`` is ``0:3``, ``[0, 2, 4]`` ``0:6:2``: one spelling), else
     the positions themselves, ``[1 3 6]``, so a kept-channel list off by one is a difference where
-    every shape agrees. A boolean mask, a tensor without values (meta) or another index: None."""
+    every shape agrees; :data:`UNREAD` for an index tensor without values (meta). A boolean mask or
+    another index: None."""
     if isinstance(item, torch.Tensor):
-        if item.dim() != 1 or item.is_meta or item.dtype not in (torch.int64, torch.int32, torch.int16):
+        if item.dim() != 1 or item.dtype not in (torch.int64, torch.int32, torch.int16):
             return None
+        if item.is_meta:
+            return UNREAD  # positions a build on meta holds no value of: nothing to compare them by
         item = item.tolist()
     if not isinstance(item, list) or not item or not size:
         return None

@@ -28,12 +28,30 @@ def indexing(name: str, args: tuple, kwargs: dict) -> _Classified | None:
             OpKind.RESHAPE,
             {},
         )  # ``out[:, :c]`` with c the channels it has, ``feat[..., 0, 0]`` on 1x1: every element
+    if name in ("index_select", "narrow"):  # the positions they pick, as ``x[:, idx]`` records them
+        return OpKind.SLICE, _axis_pick(name, args, kwargs)
     if name == "__getitem__":
         steps = _subsample(args)
         if steps is not None and set(steps) == {1}:
             return OpKind.RESHAPE, {}  # ``x[:, :, ::1, ::1]``: every element, in order
         return OpKind.SLICE, {**({"steps": steps} if steps is not None else {}), **slice_bounds(args)}
     return None
+
+
+def _axis_pick(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """``x.index_select(1, idx)`` and ``x.narrow(1, start, length)`` as the bounds of the same
+    indexing (``x[:, idx]``, ``x[:, start:start + length]``)."""
+    x, dim = (args[0] if args else None), arg(args, kwargs, 1, "dim", None)
+    if not isinstance(x, torch.Tensor) or not isinstance(dim, int) or isinstance(dim, bool):
+        return {}
+    if name == "index_select":
+        pick: Any = arg(args, kwargs, 2, "index", None)
+    else:
+        start, length = arg(args, kwargs, 2, "start", None), arg(args, kwargs, 3, "length", None)
+        if not isinstance(start, int) or not isinstance(length, int):
+            return {}
+        pick = slice(start, start + length)
+    return slice_bounds((x, (slice(None),) * (dim % max(x.dim(), 1)) + (pick,)))
 
 
 def _adds_axes_only(args: tuple) -> bool:

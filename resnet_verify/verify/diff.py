@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from resnet_verify.tracing.buffer_values import UNREAD
+from resnet_verify.tracing.buffer_values import agrees_but_unread
 from resnet_verify.tracing.records import (
     Block,
     BlockKind,
@@ -210,7 +210,7 @@ class _Differ:
                 or (key in _PRESENCE and key in ra and key in ca)
                 or (key in _BOTH_OR_NONE and not (key in ra and key in ca))
                 or (key == "param_ops" and not (r.params and c.params))  # no tensor: its params say it
-                or (UNREAD in (ra.get(key), ca.get(key)) and key in ra and key in ca)  # (one build: no value)
+                or (key in ra and key in ca and agrees_but_unread(ra[key], ca[key]))  # (one build: no value)
             ):
                 continue
             text = f"{label(r)} {key} is {ca.get(key)!r}, expected {ra.get(key)!r}"

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from resnet_verify.tracing.records import SourceLoc, Trace
 from resnet_verify.verify.patterns.context import Context
-from resnet_verify.verify.records import BlockPair, Finding, Mismatch, MismatchKind
+from resnet_verify.verify.records import BlockPair, Finding, Mismatch, MismatchKind, Pattern
 
 _SWAP_KIND = {MismatchKind.MISSING: MismatchKind.EXTRA, MismatchKind.EXTRA: MismatchKind.MISSING}
 _SIDES = re.compile(r"\b(candidate|reference|Candidate|Reference)\b")
@@ -99,6 +99,9 @@ def _towards_reference(ms: list[Mismatch]) -> str:
     return "; ".join(parts) or "build those layers as the reference does"
 
 
+_DESCRIPTIONS = frozenset({Pattern.REPEATED, Pattern.DESCRIBED})
+
+
 def unflipped(ctx: Context, finding: Finding) -> Finding:
     """A finding made on :func:`flipped` ``ctx``, told from the candidate's side: its fix is rebuilt
     from the claimed mismatches (the other direction's fix would edit the reference)."""
@@ -108,10 +111,16 @@ def unflipped(ctx: Context, finding: Finding) -> Finding:
     if claimed and all(m.kind is MismatchKind.REPAIR for m in claimed):
         # A crash of the reference as written: the fix is in the reference's file, as worked out.
         return replace(finding, title=f"{finding.title} (in the reference)", source=finding.source)
+    # a description names no variant: only its sides are told the other way round
+    lead = (
+        ""
+        if finding.pattern in _DESCRIPTIONS
+        else "The reference holds this variant, the candidate does not. "
+    )
     return replace(
         finding,
         title=f"{finding.title} (in the reference)",
-        message=f"The reference holds this variant, the candidate does not. {_swap_sides(finding.message)}",
+        message=f"{lead}{_swap_sides(finding.message)}",
         suggestion=f"{where}to match the reference, {_towards_reference(claimed)}",
         source=here,
     )

@@ -252,6 +252,11 @@ def detect_option_a_shortcut(ctx: Context) -> list[Finding]:
     for _, a, b in ctx.paired_blocks():
         conv = next((ref.ops[o] for o in a.shortcut if ref.ops[o].kind is OpKind.CONV), None)
         kinds = {cand.ops[o].kind for o in b.shortcut}
+        if any(
+            cand.ops[o].params and cand.ops[o].kind not in (OpKind.BATCH_NORM, OpKind.NORM)
+            for o in b.shortcut
+        ):
+            continue  # learned weights on the skip side: a projection written otherwise, not option A
         # the new channels zero-padded (pad, cat) or left alone by adding into the leading ones
         # (``out[:, :c] += x[:, :, ::2, ::2]``): the same sum
         written = {o for o in b.main if cand.ops[o].kind is OpKind.SLICE and b.merge_op is not None
