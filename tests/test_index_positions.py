@@ -61,6 +61,8 @@ def test_an_index_without_values_records_nothing() -> None:
 class _Selected(nn.Module):
     """A channel selection (network slimming's) written as indexing or as ``index_select``."""
 
+    kept: torch.Tensor
+
     def __init__(self, spelling: str) -> None:
         super().__init__()
         self.stem = nn.Conv2d(3, 16, 3, padding=1, bias=False)
