@@ -96,9 +96,7 @@ def fold_pads(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     out = list(ops)
     for op in ops:
         constant = _constant_pad2d(op) if op.kind is OpKind.PAD and op.inputs else None
-        uses = [
-            u for u in reading.get(op.id, []) if dict(out[u].attrs).get("part_of") != "pool"
-        ]  # (strided_pools)
+        uses = reading.get(op.id, [])
         if constant is None or len(uses) != 1 or out[uses[0]].inputs[:1] != (op.id,):
             continue
         (pad, value), user, src = constant, out[uses[0]], op.inputs[0]

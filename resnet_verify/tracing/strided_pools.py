@@ -2,7 +2,8 @@
 st * s2, st * s3, s2, s3)).amax(dim=(-2, -1))`` is ``F.max_pool2d(x, k, st)`` (and ``.mean`` the average
 pool), the window view written by hand in "pooling from scratch" code and numerics checks. Read as the
 pool: the reduction's slot becomes a ``MAX_POOL`` / ``AVG_POOL`` over the view's input (a ``-inf`` pad
-before it then folds in as the pool's own padding, ``padfold``), the view its part (layout). Only a
+before it then folds in as the pool's own padding, ``padfold``), the view (and a copy before it) its
+part: layout that reads nothing, so the pool is what reads the map. Only a
 view of a contiguous map whose windows step by whole rows and columns (``op_args.strided_window``), and
 only a reduction over exactly the two window axes.
 """
@@ -47,14 +48,17 @@ def strided_pools(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
             and ops[source].kind is OpKind.RESHAPE
             and len(ops[source].inputs) == 1
             and (ops[source].out_shape == view.in_shapes[0])
-        ):  # ``.contiguous()`` before the view: the pool reads the map itself (a pad before it folds in)
+        ):  # ``.contiguous()`` before the view: the pool reads the map itself (a pad before it folds in,
+            # ``padfold``: so the bypassed copy reads nothing, and the pool is the pad's one reader)
             out[source] = replace(
-                ops[source], attrs=make_attrs({**dict(ops[source].attrs), "part_of": "pool"})
+                ops[source], inputs=(), attrs=make_attrs({**dict(ops[source].attrs), "part_of": "pool"})
             )
             source = ops[source].inputs[0]
         out[pool.id] = replace(pool, kind=kind, name=name, inputs=(source,), in_shapes=view.in_shapes,
                                attrs=make_attrs(attrs))  # fmt: skip
-        out[view.id] = replace(view, kind=OpKind.RESHAPE, attrs=make_attrs({**a, "part_of": "pool"}))
+        out[view.id] = replace(
+            view, kind=OpKind.RESHAPE, inputs=(), attrs=make_attrs({**a, "part_of": "pool"})
+        )
     return tuple(out)
 
 
