@@ -2182,14 +2182,6 @@ NOT_YET: dict[str, str] = {
     "Function saving its output for backward instead of its input (outputs in eval and training identical in "
     "float64, input gradient 0.094 and parameter gradients 2.0 apart on 3.3, eval 9.1 apart on 2.4 after one SGD "
     "step) (expected described at act and layer*)",
-    "fftgrl_fft_circular": "option_a_shortcut ('2 projection shortcuts subsample and zero-pad the new channels', 18 "
-    "mismatches in layer2.0 / layer3.0) with extra_module_in_blocks twice ('CircularFFTConv2d in place of the "
-    "reference's 3x3 conv in 4 blocks', conv1 and conv2), repeated_in_blocks three times (in layer2.0 and layer3.0: "
-    "'conv kernel_size (1, 1) where the reference has (3, 3) ...; 3x3 conv missing', 'ReLU moved across the add', "
-    "'BatchNorm moved across the add') and described_difference (the stem's rfft2, einsum, irfft2, roll), 66 "
-    "mismatches, for the FFT conv without its zero padding, a circular convolution (eval outputs 0.30 apart on 2.0 in "
-    "float64, training 0.21): in the two stride-2 blocks the FFT conv is not aligned with the reference's 3x3 conv and "
-    "the 1x1 projection is read as option A (expected described at conv1 and layer*)",
     "fftgrl_grl_left_in": "in the corpus run described_difference ('Only the backward differs: The forward is the "
     "reference's ..., but training sees other gradients for 45 of 47 learned tensors'), one mismatch at the root "
     "(field 'gradients', candidate path ''), not at the reversal; under this test only (meta) no mismatch and no "

@@ -17,6 +17,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from resnet_verify.tracing.buffer_values import UNREAD
 from resnet_verify.tracing.records import OpKind, OpRecord
 
 _LAYOUT = frozenset({OpKind.RESHAPE, OpKind.FLATTEN, OpKind.DROPOUT})
@@ -54,11 +55,11 @@ def is_move(op: OpRecord) -> bool:
     if op.kind in _LAYOUT or op.kind is OpKind.CAT:
         return bool(op.inputs)
     if op.kind is OpKind.SLICE:
-        return "bounds" in a
+        return _known_bounds(a)
     if op.kind is OpKind.PAD:
         return "pad" in a and "value" not in a
     if fn == "setitem":
-        return "bounds" in a and len(op.inputs) == 2
+        return _known_bounds(a) and len(op.inputs) == 2
     if fn == "interpolate":
         return a.get("mode", "nearest") == "nearest"
     if fn in ("roll", "flip", "rot90"):
@@ -66,6 +67,11 @@ def is_move(op: OpRecord) -> bool:
     if fn == "fold":
         return {"output_size", "kernel_size", "dilation", "padding", "stride"} <= set(a)
     return fn in _ONE_INPUT and fn != "fold"
+
+
+def _known_bounds(attrs: dict) -> bool:
+    """Bounds to replay: recorded, and no positions a build on meta holds no value of."""
+    return "bounds" in attrs and UNREAD not in str(attrs["bounds"]).split(", ")
 
 
 def _slices(bounds: str, shape: torch.Size) -> tuple[slice | list[int], ...] | None:
