@@ -2217,11 +2217,6 @@ NOT_YET: dict[str, str] = {
     # out were each seen at their place; the five refactors (a single-query SDPA pool, the average pool after the 1x1
     # conv3, a pool-conv module, children()[:-1], weight norm written out) compared clean with values. The misses: the
     # teacher temperature's division before the softmax left unclaimed, and under meta the hand-written weight norm.
-    "dino_teacher_softmax": "softmax_output ('The candidate's forward ends with softmax, where the reference returns "
-    "logits') claiming the softmax, but the division by the teacher temperature before it left unclaimed at the root "
-    "('head: extra div (div) not in the reference'), 1 of 2 mismatches, for DINO's teacher sharpening F.softmax(out / "
-    "0.04, dim=-1) returned by forward: a temperature softmax is the softmax output, its divide part of it (eval "
-    "outputs 0.51 apart on 1.5, training 0.42 on 1.2) (expected softmax_output)",
     "dino_weight_norm_by_hand": "under this test only (meta): parameters_computed_in_forward ('In 1 layer "
     "(head.last_layer) the candidate's weights are computed in forward (mul, then normalize(p=2.0, dim=1)); the "
     "reference's are reparametrized as g * v / ||v|| (weight_norm: the same layers, other parameters, other training "

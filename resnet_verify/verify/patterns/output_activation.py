@@ -82,6 +82,10 @@ def detect_output_softmax(ctx: Context) -> list[Finding]:
     name = _spelled(ctx.candidate.ops[m.candidate_op])
     if m.expected is not None:
         return [_for_sigmoid(ctx, m, idx, name)]
+    scaled = _temperatures(ctx, {ctx.mismatches[i].candidate_op for i in idx})
+    if scaled:  # the logits scaled first: a softmax with a temperature, one cause
+        idx = tuple(sorted({*idx, *scaled}))
+        name = f"{name} with a temperature ({_scale_text(ctx, scaled[0])})"
     if name == "log_softmax":
         why = (
             "it returns log-probabilities: right for nn.NLLLoss, but nn.CrossEntropyLoss (what "
@@ -111,6 +115,39 @@ def detect_output_softmax(ctx: Context) -> list[Finding]:
             source=m.source,
         )
     ]
+
+
+def _temperatures(ctx: Context, softmaxes: set[int | None]) -> tuple[int, ...]:
+    """Extra scalar multiplies or divides of the candidate's head read by those softmaxes alone (DINO's
+    ``softmax(logits / 0.04)``): the temperature is part of the output activation, not a cause of its own."""
+
+    def feeds_softmax(op_id: int | None) -> bool:
+        if op_id is None:
+            return False
+        op = ctx.candidate.ops[op_id]
+        readers = consumers(ctx.candidate, op_id, through_layout=True)
+        return (
+            op.kind is OpKind.OTHER
+            and _spelled(op) in ("mul", "div", "true_divide")
+            and isinstance(dict(op.attrs).get("scalar"), float)
+            and bool(readers)
+            and all(r.id in softmaxes for r in readers)
+        )
+
+    return ctx.indices(
+        lambda m: (
+            m.region is Region.HEAD
+            and m.field == "op"
+            and m.expected is None
+            and feeds_softmax(m.candidate_op)
+        )
+    )
+
+
+def _scale_text(ctx: Context, i: int) -> str:
+    op = ctx.candidate.ops[ctx.mismatches[i].candidate_op or 0]
+    scalar = dict(op.attrs)["scalar"]
+    return f"divided by {1 / scalar:g}" if _spelled(op) == "mul" and scalar else f"scaled by {scalar:g}"
 
 
 def _mixed(n: int) -> str:
