@@ -278,9 +278,7 @@ def _binary(name: str, tensor_inputs: int, args: tuple = ()) -> _Classified | No
     """An add or multiply of two tensors (a residual merge, an SE gate); with a scalar or a parameter,
     ``OTHER``, keeping the Python number it was given (a branch scaled by 0.2 differs from one by 0.5).
     Adding 0 or multiplying by 1 is no op at all (``sum([a, b])`` starts from 0): layout."""
-    if name in ("lerp", "lerp_") and tensor_inputs >= 2:
-        # ``torch.lerp(identity, out, w)`` is ``(1 - w) * identity + w * out``: a weighted merge of two
-        # tensors (a learnable skip's interpolation), so the block finder sees the merge it is
+    if name in ("lerp", "lerp_") and tensor_inputs >= 2:  # ``(1 - w) * a + w * b``: a learnable skip's merge
         return OpKind.ADD, {"function": "lerp"}
     for names, kind, identity in ((ADD_NAMES, OpKind.ADD, 0), (MUL_NAMES, OpKind.MUL, 1)):
         if name in names:
