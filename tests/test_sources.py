@@ -101,9 +101,12 @@ def test_python_api_instance_gets_class_level_location() -> None:
 
 
 def test_record_sources_leaves_modules_untouched() -> None:
+    # the __init__ found before, not torch's own: torch._dynamo (a user model calling torch.cond, heldout128)
+    # installs its own wrapper for the rest of the process, which record_sources must leave as it found it
+    before = torch.nn.Module.__init__
     with record_sources():
         model = resnet18()
-    assert torch.nn.Module.__init__.__qualname__ == "Module.__init__"
+    assert torch.nn.Module.__init__ is before
     assert set(vars(model.conv1)) == set(vars(resnet18().conv1))
 
 
