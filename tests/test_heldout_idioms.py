@@ -2031,14 +2031,6 @@ NOT_YET: dict[str, str] = {
     "with the two described_difference for the torch.where rescale as in export_where_rescale, 4 mismatches at the "
     "root outside blocks: the edit is built on the torch.where rewrite, which computes the builder's rescale (eval "
     "outputs 14 apart on 19 from the missing block alone) (expected described at the blocks, block_counts allowed)",
-    "func_call_teacher_params": "under this test only (meta): no mismatch and no finding, a false 'no difference', "
-    "for functional_call(self.student, dict(self.teacher.named_parameters()), (x,)): the student's graph run with "
-    "the frozen teacher's weights (eval outputs 11 apart on 9.8, training 3.4 on 2.4; no gradient reaches the student, "
-    "whose gradients reach 2.5 in the builder); the corpus run, which builds it with its values, has one unclaimed "
-    "whole-model mismatch ('every op, shape and setting the trace records agrees with the reference's, yet with the "
-    "same weights the two compute other outputs; the constants it computes with (teacher.bn1.weight, "
-    "teacher.bn1.bias, ...) ... differ'), judged right (expected described at the root, student and teacher, or as a "
-    "whole-model difference)",
     "vmap_drop_path": "dropout ('Dropout only in the candidate: DropPathBlock with p=0.2 in 6 of 6 blocks') claiming "
     "the six regularizer mismatches ('extra DropPathBlock(p=0.2) (dropout) ... train mode only'), and one unclaimed "
     "'head: extra __getitem__ (vmap.0)', for each block's whole residual branch kept or zeroed per sample by "

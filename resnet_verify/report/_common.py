@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from resnet_verify.tracing.records import Block, OpKind, SourceLoc, Trace, attr_dict
+from resnet_verify.verify.patterns.position_words import short_lists
 from resnet_verify.verify.records import BlockPair, Comparison, Mismatch, StageRow
 
 DASH = "—"
@@ -60,7 +61,12 @@ def fmt_value(value: Any) -> str:
         return "(" + ", ".join(fmt_value(v) for v in value) + ")"
     if isinstance(value, list):
         return "[" + ", ".join(fmt_value(v) for v in value) + "]"
-    return str(value)
+    return short_lists(str(value))  # index positions: a reader needs the first and the count
+
+
+def fmt_message(m: Mismatch) -> str:
+    """A mismatch's message as a report prints it (long position lists shortened; JSON keeps them)."""
+    return short_lists(m.message)
 
 
 def fmt_source(source: SourceLoc | None) -> str:

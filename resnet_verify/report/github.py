@@ -10,6 +10,7 @@ from resnet_verify.report._common import (
     DASH,
     consequences,
     fmt_indices,
+    fmt_message,
     fmt_source,
     fmt_value,
     plural,
@@ -43,7 +44,7 @@ def command(level: str, message: str, *, title: str | None = None, source: Sourc
 def _mismatch_error(c: Comparison, i: int) -> str:
     m = c.mismatches[i]
     where = m.reference_path or m.candidate_path or "model"
-    parts = [m.message] if m.message else []
+    parts = [fmt_message(m)] if m.message else []
     parts.append(f"reference {m.reference_path or DASH}, candidate {m.candidate_path or DASH}")
     if m.field is not None or m.expected is not None or m.actual is not None:
         parts.append(f"{m.field or 'value'}: expected {fmt_value(m.expected)}, got {fmt_value(m.actual)}")

@@ -12,6 +12,7 @@ from resnet_verify.report._common import (
     fmt_indices,
     fmt_int,
     fmt_macs,
+    fmt_message,
     fmt_mismatch_source,
     fmt_px,
     fmt_shape,
@@ -209,7 +210,7 @@ def _mismatch_table(c: Comparison) -> str:
         f'<tr><td class="num">{i + 1}</td><td><span class="pill kind">{_e(m.kind.value)}</span>'
         f"</td><td>{_code(m.reference_path)}</td><td>{_code(m.candidate_path)}</td>"
         f"<td>{_code(m.field)}</td><td>{_value(m.expected)}</td>"
-        f"<td>{_value(m.actual)}</td><td>{_e(m.message)}</td>"
+        f"<td>{_value(m.actual)}</td><td>{_e(fmt_message(m))}</td>"
         f"<td>{_code(fmt_mismatch_source(m)) if m.source is not None else DASH}</td>"
         f"<td>{_e(explained_by(c, i))}</td></tr>"
         for i, m in enumerate(c.mismatches)

@@ -8,6 +8,7 @@ from resnet_verify.report._common import (
     fmt_indices,
     fmt_int,
     fmt_macs,
+    fmt_message,
     fmt_mismatch_source,
     fmt_px,
     fmt_shape,
@@ -164,7 +165,7 @@ def _mismatches(c: Comparison) -> list[str]:
             code(m.field),
             _value(m.expected),
             _value(m.actual),
-            escape(m.message),
+            escape(fmt_message(m)),
             code(fmt_mismatch_source(m)) if m.source is not None else DASH,
             escape(explained_by(c, i)),
         ]

@@ -12,6 +12,7 @@ from resnet_verify.report._common import (
     fmt_indices,
     fmt_int,
     fmt_macs,
+    fmt_message,
     fmt_mismatch_source,
     fmt_px,
     fmt_shape,
@@ -228,7 +229,7 @@ def _mismatch(out: _Out, c: Comparison, i: int, lead_width: int = 4) -> None:
     if m.field is not None or m.expected is not None or m.actual is not None:
         out.wrap(f"{m.field or 'value'}: {fmt_value(m.expected)} → {fmt_value(m.actual)}", pad)
     if m.message:
-        out.wrap(m.message, pad)
+        out.wrap(fmt_message(m), pad)
     if m.source is not None:
         out.wrap(f"at {fmt_mismatch_source(m)}", pad, style="dim")
 

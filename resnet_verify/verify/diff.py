@@ -39,7 +39,7 @@ from resnet_verify.verify.dead_ops import FIELD as DEAD_FIELD
 from resnet_verify.verify.dead_ops import dead_ops, dropped_results
 from resnet_verify.verify.diff_support import (
     block_desc,
-    extra_unused,
+    extra_unused_mismatch,
     label,
     moved_across_add,
     op_label,
@@ -424,15 +424,9 @@ class _Differ:
     def unused_params(self) -> None:
         for m in resized_unused_mismatches(self.ref, self.cand, self.sites):
             self.add(m)
-        unused = extra_unused(self.ref, self.cand)
-        if unused:
-            total = sum(p.numel for p in unused)
-            names = ", ".join(p.name for p in unused[:4]) + (" ..." if len(unused) > 4 else "")
-            self.add(Mismatch(
-                MismatchKind.EXTRA, None, unused[0].name, "params", 0, total,
-                f"{len(unused)} parameter tensors ({total:,} values) never used in forward: {names}",
-                self.sites.get(unused[0].name.rpartition(".")[0]), Region.MODEL,
-            ))  # fmt: skip
+        unused = extra_unused_mismatch(self.ref, self.cand, self.sites)
+        if unused is not None:
+            self.add(unused)
 
 
 def _first(causes: dict[str, int], keys: Sequence[str]) -> int | None:

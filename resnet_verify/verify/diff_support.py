@@ -76,19 +76,56 @@ def resized_unused_mismatches(ref: Trace, cand: Trace, sites: dict[str, SourceLo
 def extra_unused(ref: Trace, cand: Trace) -> list[ParamInfo]:
     """The candidate's parameters forward never reads, beyond those the reference leaves unused too
     (both keep torchvision's fc behind a new head), matched by shape; those :func:`resized_unused`
-    pairs by name are said there."""
+    pairs by name are said there. A tensor the reference's forward reads under the same name is never
+    matched away: a student run with its teacher's weights leaves its own unread, and the teacher the
+    reference leaves unread has the same shapes."""
     resized = resized_unused(ref, cand)
     paired = {p.name for _, p in resized}
     spare = [p.shape for p in unused_params(ref) if p.name not in paired]
+    read = {n for op in ref.ops for n in op.params}
     unused = []
     for p in unused_params(cand):
         if p.name in paired:
             continue
-        if p.shape in spare:
+        if p.shape in spare and p.name not in read:
             spare.remove(p.shape)
         else:
             unused.append(p)
     return unused
+
+
+def _read_instead(ref: Trace, cand: Trace, unused: list[ParamInfo]) -> list[str]:
+    """The candidate's tensors of the unused ones' shapes that its forward reads and the reference's
+    does not (a student run with its teacher's weights): what runs in their place."""
+    theirs = {n for op in ref.ops for n in op.params}
+    shapes = [p.shape for p in unused]
+    read = {n for op in cand.ops for n in op.params}
+    out = []
+    for p in cand.params:
+        if not p.is_buffer and p.name in read and p.name not in theirs and p.shape in shapes:
+            shapes.remove(p.shape)
+            out.append(p.name)
+    return out if not shapes else []
+
+
+def extra_unused_mismatch(ref: Trace, cand: Trace, sites: dict[str, SourceLoc]) -> Mismatch | None:
+    """One mismatch for the tensors :func:`extra_unused` finds, and what the forward reads instead."""
+    unused = extra_unused(ref, cand)
+    if not unused:
+        return None
+    total = sum(p.numel for p in unused)
+    names = ", ".join(p.name for p in unused[:4]) + (" ..." if len(unused) > 4 else "")
+    text = f"{len(unused)} parameter tensors ({total:,} values) never used in forward: {names}"
+    instead = _read_instead(ref, cand, unused)
+    if instead:
+        text += (
+            f"; it reads {', '.join(instead[:4])}{' ...' if len(instead) > 4 else ''} in their place (the same "
+            "shapes), which the reference's forward does not read"
+        )
+    return Mismatch(
+        MismatchKind.EXTRA, None, unused[0].name, "params", 0, total, text,
+        sites.get(unused[0].name.rpartition(".")[0]), Region.MODEL,
+    )  # fmt: skip
 
 
 def moved_across_add(ref: Trace, cand: Trace, pairs: Sequence[OpPair]) -> list[tuple[OpPair, OpPair]]:

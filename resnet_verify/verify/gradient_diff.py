@@ -205,7 +205,8 @@ def gradient_mismatches(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> 
 def _cut_mismatches(
     ref: Trace, cand: Trace, pairs: Sequence[BlockPair], ref_said: set[int], cand_said: set[int]
 ) -> list[Mismatch]:
-    """``*_said``: detaches of returned results both sides cut (``returned_cuts``): no difference."""
+    """``*_said``: every detach of a returned result, which ``returned_cuts`` said (or found on both
+    sides): not counted again here."""
     if not ref.grad_off and not cand.grad_off:
         learns_r = learns_c = None  # (only a grad-off stretch makes these a question)
         grad_off: list[Mismatch] = []
