@@ -11,6 +11,7 @@ import pytest
 
 from resnet_verify.specs.builders import build_model
 from resnet_verify.verify.comparison import compare
+from resnet_verify.verify.records import Comparison
 
 _MODELS = """
 import copy
@@ -62,7 +63,7 @@ def models(tmp_path: Path) -> str:
     return str(tmp_path / "pair_models.py")
 
 
-def _compare(models: str, cand: str, ref: str):  # type: ignore[no-untyped-def]
+def _compare(models: str, cand: str, ref: str) -> Comparison:
     model = build_model(f"{models}:{cand}", num_classes=10, device="meta")[0]
     return compare(model, f"{models}:{ref}", input_size=32, num_classes=10, cache=False)
 

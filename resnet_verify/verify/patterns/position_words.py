@@ -66,9 +66,19 @@ def bounds_delta(expected: object, actual: object) -> str | None:
     return ", ".join(said) or None
 
 
+def setting_differs(field: object, expected: object, actual: object) -> str:
+    """``stride (2, 2) where the reference has (1, 1)``; bounds with their position lists shortened and
+    how the lists differ."""
+    if field != "bounds":
+        return f"{field} {actual} where the reference has {expected}"
+    delta = bounds_delta(expected, actual)
+    said = f", that is, {delta}" if delta else ""
+    return f"bounds {short_bounds(actual)} where the reference has {short_bounds(expected)}{said}"
+
+
 def short_lists(text: str) -> str:
     """``text`` with each long position list in it shortened (a raw mismatch's message)."""
     return _POSITIONS.sub(lambda m: short_positions([int(v) for v in m.group(1).split()]), text)
 
 
-__all__ = ["bounds_delta", "positions", "short_bounds", "short_lists", "short_positions"]
+__all__ = ["bounds_delta", "positions", "setting_differs", "short_bounds", "short_lists", "short_positions"]

@@ -17,7 +17,7 @@ from resnet_verify.verify.module_swap import FIELD as SWAP_FIELD
 from resnet_verify.verify.moved_blocks import FIELD as MOVED_BLOCK
 from resnet_verify.verify.patterns.context import Context
 from resnet_verify.verify.patterns.op_phrases import extra_op_phrase, extra_ops_phrase
-from resnet_verify.verify.patterns.position_words import bounds_delta, short_bounds
+from resnet_verify.verify.patterns.position_words import setting_differs, short_bounds
 from resnet_verify.verify.records import Mismatch, MismatchKind, Region
 from resnet_verify.verify.regularizer_diff import calls_differ
 from resnet_verify.verify.returned_taps import FIELD as RETURNED
@@ -196,11 +196,7 @@ def what(m: Mismatch, ctx: Context, alike: Sequence[Mismatch] = ()) -> str:
         return f"{_layer(m, ctx)} with {setting(m.field, m.actual)} where the reference's has " + (
             f"{setting(m.field, m.expected)} ({place})"
         )
-    if m.field == "bounds":  # position lists shortened, and how they differ
-        delta = bounds_delta(m.expected, m.actual)
-        return (f"{_layer(m, ctx)} bounds {short_bounds(m.actual)} where the reference has "
-                f"{short_bounds(m.expected)}{f', that is, {delta}' if delta else ''} ({place})")  # fmt: skip
-    return f"{_layer(m, ctx)} {m.field} {m.actual} where the reference has {m.expected} ({place})"
+    return f"{_layer(m, ctx)} {setting_differs(m.field, m.expected, m.actual)} ({place})"
 
 
 def action(m: Mismatch) -> str:
