@@ -69,6 +69,11 @@ def _probability(module: nn.Module) -> float | None:
 _RANDOM = re.compile(r"\b(bernoulli_?|rand|rand_like|dropout\w*)\(")
 _MASK = re.compile(r"\b(bernoulli_?|rand|rand_like)\(")
 _PER_SAMPLE = re.compile(r"shape\[0\]|size\(0\)|\.shape\[:1\]")
+# One draw for the whole call (``torch.rand(())``, ``torch.rand(1)``): the branch is kept or dropped whole,
+# per batch, or per sample where the forward runs under ``torch.vmap`` (each call sees one sample).
+_SCALAR_DRAW = re.compile(
+    r"\b(?:bernoulli_?|rand)\(\s*(?:\(\s*\)|\[\s*\]|\(\s*1\s*,?\s*\)|\[\s*1\s*\]|1\s*(?:\)|,\s*\w+\s*=))"
+)
 # A draw that decides a branch (``if torch.rand(1).item() < self.survival:``): the block runs or is
 # skipped whole, as in the original stochastic depth (one draw per mini-batch).
 _DECIDES = re.compile(r"\bif\b[^\n]*\b(?:bernoulli_?|rand|random)\(")
@@ -102,7 +107,12 @@ def _random_kind(forward: Any, functional: bool) -> RegularizerKind | None:
     draws = _RANDOM.search(source) if functional else _MASK.search(source)
     if "self.training" not in source or not draws:
         return None
-    whole = _PER_SAMPLE.search(source) or _DECIDES.search(source) or _decided_later(source)
+    whole = (
+        _PER_SAMPLE.search(source)
+        or _DECIDES.search(source)
+        or _SCALAR_DRAW.search(source)
+        or _decided_later(source)
+    )
     return RegularizerKind.DROP_PATH if whole else RegularizerKind.DROPOUT
 
 
