@@ -130,7 +130,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout127``: indexing, gathering and scattering inside residual networks;
 ``heldout128``: ResNets rewritten to be friendly to torch.compile, torch.export, TorchScript and torch.func;
 ``heldout129``: modified ResNets from multimodal and foundation-model repositories;
-``heldout130``: fused and compound torch ops inside residual networks); an idiom's
+``heldout130``: fused and compound torch ops inside residual networks;
+``heldout131``: training-time noise and mixing written inside forward()); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -2983,6 +2984,19 @@ PART_NOTES = {
     "reads while a momentum is set; 0 apart in float64; expected clean). The test of it, which builds the candidate "
     "on meta, gets 14 of 16 (func_batch_norm_buffers right: no training forward compared), twins 16 of 16, swapped "
     "5 of 5.",
+    "heldout131": "training-time noise and mixing written inside forward(), each against the user's own unedited "
+    "builder in the same file, at 3 x 32 x 32: a kuangliu-style CIFAR ResNet (a 3x3 stem, one BasicBlock per stage at "
+    "16 / 32 / 64, a Linear) with a GaussianNoise(sigma=0.1) layer on the stem's features, x + sigma * "
+    "torch.randn_like(x) under `if self.training`: the noise added inline in the root's forward (clean), a per-sample "
+    "drop path on each branch (stochastic_depth), nn.Dropout(0.5) before the Linear (dropout), the training test left "
+    "out, written `if not self.training`, and sigma=1.0 for 0.1 (described); a pre-activation CIFAR ResNet with "
+    "label-free manifold mixup after layer1 in training (lam from Beta(2, 2), torch.randperm, lam * out + (1 - lam) * "
+    "out[index]): the mixing as a module and moved into layer1's block, branch and shortcut each mixed before the add "
+    "(clean), nn.Dropout2d(0.1) in the blocks of layer2 and layer3 (dropout), the branch mixed alone and the "
+    "permutation never used (described); a CIFAR ResNet with wide-ResNet nn.Dropout(0.2) in every block and a "
+    "DropBlock2D(0.1, 3) in layer3's: F.dropout in forward and DropBlock's keep mask by a min pool (clean), the "
+    "DropBlock left out (drop_block), drop_rate=0.0 (dropout), nn.Dropout2d for nn.Dropout (described) "
+    "(tests/fixtures/heldout/batch131_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and thirty-one parts: ``heldout`` to
-``heldout130`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and thirty-two parts: ``heldout`` to
+``heldout131`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -555,7 +555,13 @@ torch.clamp_min, F.hardtanh(x, 0, 6), torch.addmm and torch.addcmul; F.batch_nor
 shortcut by einsum, F.conv2d with a conv's default bias, a frozen BN as one addcmul; learned interpolated skips by
 torch.lerp and a clamp guard), compared with the user's own unedited builder: refactors, named variants and single
 mistakes hidden in a fused op's arguments (alpha=-1, the chain's order, training=True in eval, einsum subscripts
-transposed, the lerp weight 1 - w, a clamp bound) and
+transposed, the lerp weight 1 - w, a clamp bound);
+``heldout131`` training-time noise and mixing written inside forward() (a Gaussian noise layer under `if
+self.training`, label-free manifold mixup after a stage of a pre-activation ResNet, wide-ResNet dropout and a
+DropBlock in the blocks), compared with the user's own unedited builder: refactors (the noise inline, the mixing as a
+module or before a pre-activation add, F.dropout, a min-pooled keep mask), named variants and single mistakes (the
+noise left on in eval, the training test inverted, sigma changed, the shortcut left unmixed, the permutation never
+used, Dropout2d where Dropout was) and
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
@@ -2859,6 +2865,7 @@ def test_manifest_is_consistent() -> None:
         "heldout128": 16,
         "heldout129": 16,
         "heldout130": 16,
+        "heldout131": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
