@@ -132,6 +132,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout129``: modified ResNets from multimodal and foundation-model repositories;
 ``heldout130``: fused and compound torch ops inside residual networks;
 ``heldout131``: training-time noise and mixing written inside forward()); an idiom's
+``heldout130``: fused and compound torch ops inside residual networks); an idiom's
+``heldout132``: weight parametrizations and constraints inside residual networks); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -3007,6 +3009,20 @@ PART_NOTES = {
     "never used; training outputs 0.38 apart on 1.7; expected described at the root's forward). The test of it, which "
     "builds the candidate on meta, gets 13 of 16: also noise_sigma_changed, a false 'no difference' there (no "
     "training forward compared on meta), twins 16 of 16, swapped 5 of 5.",
+    "heldout132": "weight parametrizations and constraints inside residual networks, each against the user's own "
+    "unedited builder in the same file, at 3 x 32 x 32: a CIFAR ResNet without BatchNorm whose convs and Linear are "
+    "wrapped in torch.nn.utils.parametrizations.weight_norm (one BasicBlock per stage at 16 / 32 / 64, weight-normalised "
+    "1x1 shortcuts): each layer hand-written with bias, g, v and torch.norm_except_dim (clean), every conv "
+    "weight-standardised (weight_standardization), the weight norm on the convs only, the head a plain Linear "
+    "(parameters_computed_in_forward), weight_norm(conv, dim=1) (described); a residual classifier of "
+    "equalized-learning-rate layers (weights from N(0, 1) times sqrt(2 / fan_in) in forward, LeakyReLU(0.2), blocks "
+    "summed with a pooled 1x1 skip and divided by sqrt(2), 16 -> 128): the gain on the input and on the output with the "
+    "bias after (clean), ReLU (activation_function), the skips' gain left out (described); a CIFAR ResNet with BN whose "
+    "blocks' 3x3 kernels are (U @ V).view(out, in, k, k) at rank width / 4: two convs, V then U as a 1x1 (clean), a bias "
+    "before each BN (conv_bias_before_bn), conv2.U assigned conv1.U and the product viewed (out, k, k, in) then "
+    "permuted (described); a pre-activation CIFAR ResNet with a max-norm stem (torch.renorm(w, 2, 0, 0.25) copied in "
+    "under no_grad) and a cosine head scaled by 16: the normalisation by hand (clean), a softmax (softmax_output), the "
+    "features normalised over dim 0 and max_norm typed 2.5 (described) (tests/fixtures/heldout/batch132_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

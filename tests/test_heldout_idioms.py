@@ -2,6 +2,9 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. One hundred and thirty-two parts: ``heldout`` to
 ``heldout131`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and thirty-one parts: ``heldout`` to
+``heldout130`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout130`` and ``heldout132`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -562,6 +565,13 @@ DropBlock in the blocks), compared with the user's own unedited builder: refacto
 module or before a pre-activation add, F.dropout, a min-pooled keep mask), named variants and single mistakes (the
 noise left on in eval, the training test inverted, sigma changed, the shortcut left unmixed, the permutation never
 used, Dropout2d where Dropout was) and
+transposed, the lerp weight 1 - w, a clamp bound) and
+``heldout132`` weight parametrizations and constraints inside residual networks (parametrizations.weight_norm on a
+CIFAR ResNet without BN, equalized-learning-rate layers scaled by sqrt(2 / fan_in) in forward, low-rank U @ V kernels,
+a max-norm constrained stem under a cosine classifier), compared with the user's own unedited builder: refactors (the
+weight norm by hand, the gain on the input or the output, two convs for U @ V, the normalisation by hand), named
+variants and single mistakes (the norm over the wrong dim, a gain missing, a factor shared where the builder has two,
+a kernel viewed in HWIO order, the features normalised over the batch, a max-norm bound typed wrong) and
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
@@ -2897,6 +2907,7 @@ def test_manifest_is_consistent() -> None:
         "heldout129": 16,
         "heldout130": 16,
         "heldout131": 16,
+        "heldout132": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
