@@ -134,6 +134,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout131``: training-time noise and mixing written inside forward()); an idiom's
 ``heldout130``: fused and compound torch ops inside residual networks); an idiom's
 ``heldout132``: weight parametrizations and constraints inside residual networks); an idiom's
+``heldout133``: ResNets as dense-prediction backbones); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -3035,6 +3036,19 @@ PART_NOTES = {
     "described_difference at the stem, 41 mismatches, for the equalized gain applied to the conv's output with the bias "
     "added after: 1.6e-15 apart; expected clean). The test of it, which builds the candidate on meta, gets the same 12 "
     "of 16, twins 16 of 16, swapped 5 of 5.",
+    "heldout133": "ResNets as dense-prediction backbones, each against the user's own unedited builder in the same "
+    "file, at 3 x 64 x 64: a DRN-style dilated ResNet of BasicBlocks at 16 / 32 / 64 / 128 and output stride 8 "
+    "(torchvision's replace_stride_with_dilation rule, the first block of a dilated stage at (previous, new) dilation) "
+    "with a DeepLab-LargeFOV head and a bilinear upsampling: CSAIL's _nostride_dilate on a plain network and the layer4 "
+    "map by IntermediateLayerGetter (clean), output stride 16 (dilated_output_stride), the head's dilated 3x3 at "
+    "padding 1, the flags (True, True, False) (eval outputs 0 apart, training not) and a stride kept on dilated "
+    "layer4 (described); an mmdetection-style backbone with frozen_stages=1 (eval mode and requires_grad False on the "
+    "stem and layer1, again in train()) returning C2..C5 to an FPN with LastLevelMaxPool: create_feature_extractor "
+    "and detectron2's freeze with FrozenBatchNorm2d (clean), FrozenBatchNorm2d everywhere (normalization_layer), "
+    "frozen_stages=0 and C2 taken from the stem (described); PSPNet on a dilated ResNetV1c of Bottlenecks with a "
+    "1 / 2 / 3 / 6 pyramid: the pyramid in functional calls (clean), style='caffe' (resnet_v1_stride), Dropout2d "
+    "before the classifier (dropout), the bottleneck conv's bias before its BN (conv_bias_before_bn), the first "
+    "block of each dilated stage at full dilation (described) (tests/fixtures/heldout/batch133_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -5,6 +5,7 @@ a twin (the same code without the idiom) that must compare clean. One hundred an
 a twin (the same code without the idiom) that must compare clean. One hundred and thirty-one parts: ``heldout`` to
 ``heldout130`` (written after the detectors; expectations decided before the tool was run on them; the
 ``heldout130`` and ``heldout132`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout130`` and ``heldout133`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -572,6 +573,12 @@ a max-norm constrained stem under a cosine classifier), compared with the user's
 weight norm by hand, the gain on the input or the output, two convs for U @ V, the normalisation by hand), named
 variants and single mistakes (the norm over the wrong dim, a gain missing, a factor shared where the builder has two,
 a kernel viewed in HWIO order, the features normalised over the batch, a max-norm bound typed wrong) and
+``heldout133`` ResNets as dense-prediction backbones (a DRN-style dilated ResNet at output stride 8 with a
+DeepLab-LargeFOV head, an mmdetection-style backbone with frozen_stages returning C2..C5 to an FPN, PSPNet on a dilated
+ResNetV1c), compared with the user's own unedited builder: refactors (CSAIL's _nostride_dilate, IntermediateLayerGetter,
+create_feature_extractor, detectron2's freeze with FrozenBatchNorm2d, a functional pyramid pooling), named variants and
+single mistakes (a dilated 3x3 at padding 1, the dilation flags on the wrong stages, a stride kept on a dilated stage,
+frozen_stages=0, C2 taken from the stem, the first block of a dilated stage at full dilation) and
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
@@ -2948,6 +2955,7 @@ def test_manifest_is_consistent() -> None:
         "heldout130": 16,
         "heldout131": 16,
         "heldout132": 16,
+        "heldout133": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
