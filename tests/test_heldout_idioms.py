@@ -1,11 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and thirty-two parts: ``heldout`` to
-``heldout131`` (written after the detectors; expectations decided before the tool was run on them; the
-a twin (the same code without the idiom) that must compare clean. One hundred and thirty-one parts: ``heldout`` to
-``heldout130`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout130`` and ``heldout132`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout130`` and ``heldout133`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and thirty-four parts: ``heldout`` to
+``heldout133`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -565,14 +561,13 @@ self.training`, label-free manifold mixup after a stage of a pre-activation ResN
 DropBlock in the blocks), compared with the user's own unedited builder: refactors (the noise inline, the mixing as a
 module or before a pre-activation add, F.dropout, a min-pooled keep mask), named variants and single mistakes (the
 noise left on in eval, the training test inverted, sigma changed, the shortcut left unmixed, the permutation never
-used, Dropout2d where Dropout was) and
-transposed, the lerp weight 1 - w, a clamp bound) and
+used, Dropout2d where Dropout was);
 ``heldout132`` weight parametrizations and constraints inside residual networks (parametrizations.weight_norm on a
 CIFAR ResNet without BN, equalized-learning-rate layers scaled by sqrt(2 / fan_in) in forward, low-rank U @ V kernels,
 a max-norm constrained stem under a cosine classifier), compared with the user's own unedited builder: refactors (the
 weight norm by hand, the gain on the input or the output, two convs for U @ V, the normalisation by hand), named
 variants and single mistakes (the norm over the wrong dim, a gain missing, a factor shared where the builder has two,
-a kernel viewed in HWIO order, the features normalised over the batch, a max-norm bound typed wrong) and
+a kernel viewed in HWIO order, the features normalised over the batch, a max-norm bound typed wrong);
 ``heldout133`` ResNets as dense-prediction backbones (a DRN-style dilated ResNet at output stride 8 with a
 DeepLab-LargeFOV head, an mmdetection-style backbone with frozen_stages returning C2..C5 to an FPN, PSPNet on a dilated
 ResNetV1c), compared with the user's own unedited builder: refactors (CSAIL's _nostride_dilate, IntermediateLayerGetter,
