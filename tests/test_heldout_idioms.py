@@ -2304,10 +2304,6 @@ NOT_YET: dict[str, str] = {
     "the conv's output and the bias added after, the same function ('the function does not' agree is wrong: 1.6e-15 "
     "apart on 1.8 in float64, gradients 8.9e-16; the gain moved to the input instead, eqlr_scale_input, compares "
     "clean) (expected clean)",
-    "lowrank_hwio_view": "no mismatch and no finding, a false 'no difference', for each block's low-rank 3x3 kernel "
-    "computed (U @ V).view(out, k, k, in).permute(0, 3, 1, 2) where the builder views the same product (out, in, k, k): "
-    "the same parameters read into another kernel layout (eval outputs 19 apart on 51, training 0.42 on 1.8, "
-    "gradients 2.5, running statistics 0.35 in float64) (expected described at layer?.0.conv?)",
     "maxnorm_bound_typo": "no mismatch and no finding, a false 'no difference', for the pre-activation stem's max-norm "
     "constraint (torch.renorm(self.weight, p=2, dim=0, maxnorm=self.max_norm) copied into the weight under no_grad "
     "at every forward) with max_norm typed 2.5 for 0.25: a bound the filters (norm about 0.6 at nn.Conv2d's "

@@ -79,6 +79,7 @@ class Recorder(OpCounter):
         # data path, so they are not recorded as ops; the op that reads the tensor carries their names.
         self.derived: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self.permuted: dict[int, str] = {}  # derived tensors whose axes a permute moved (``_reordered``)
+        self.split: set[int] = set()  # derived tensors a view made by splitting an axis (``_reordered``)
         self.flops: FlopCount | None = None  # active under this mode while the forward runs
         self.flops_before = 0  # the count when the current op started (modes do not nest)
         self.function_calls: dict[object, list[int]] = {}  # a custom Function call's ctx -> its op ids (held)
@@ -201,7 +202,8 @@ class Recorder(OpCounter):
         self, name: str, args: tuple[Any, ...], inputs: list[torch.Tensor], outs: list[torch.Tensor]
     ) -> str | None:
         """A kernel's axes permuted and then merged (``w.permute(0, 2, 3, 1).reshape(out, -1)``, TF's HWIO
-        order flattened) puts each weight at another tap: a step, where ``w.view(out, -1)`` and a permute
+        order flattened), or split and then permuted (a flat product viewed in HWIO order), puts each
+        weight at another tap: a step, where ``w.view(out, -1)`` and a permute
         alone (a kernel stored in another layout, read back by a conv) are the weight laid out otherwise."""
         first = inputs[0] if inputs else None
         if first is None or not outs:
@@ -209,11 +211,16 @@ class Recorder(OpCounter):
         if name in _PERMUTES and first.dim() >= 3:
             if first.is_contiguous() and outs[0].squeeze().is_contiguous():
                 return None  # only axes of size 1 moved (a 1x1 kernel's): every weight keeps its place
+            if id(first) in self.split:  # ``(u @ v).view(o, k, k, i).permute(0, 3, 1, 2)``: other taps
+                return f"{name}{tuple(a for a in args[1:] if not isinstance(a, torch.Tensor))}"
             for t in outs:
                 self.permuted[id(t)] = (
                     f"{name}{tuple(a for a in args[1:] if not isinstance(a, torch.Tensor))}"
                 )
             return None
+        if name not in _PERMUTES and outs[0].squeeze().dim() > first.squeeze().dim():
+            for t in outs:  # an axis split (a flat product viewed as a kernel): a permute now moves taps
+                self.split.add(id(t))
         moved = self.permuted.get(id(first))
         if moved is None:
             return None
