@@ -2304,12 +2304,6 @@ NOT_YET: dict[str, str] = {
     "the conv's output and the bias added after, the same function ('the function does not' agree is wrong: 1.6e-15 "
     "apart on 1.8 in float64, gradients 8.9e-16; the gain moved to the input instead, eqlr_scale_input, compares "
     "clean) (expected clean)",
-    "maxnorm_bound_typo": "no mismatch and no finding, a false 'no difference', for the pre-activation stem's max-norm "
-    "constraint (torch.renorm(self.weight, p=2, dim=0, maxnorm=self.max_norm) copied into the weight under no_grad "
-    "at every forward) with max_norm typed 2.5 for 0.25: a bound the filters (norm about 0.6 at nn.Conv2d's "
-    "initialisation, 1.4 at He scale) never reach, so the stem runs unconstrained where the builder's filters are "
-    "cut to norm 0.25 (eval outputs 0.77 apart on 4.5, training 0.63 on 3.9, running statistics 0.36 in float64) "
-    "(expected described at conv1)",
     # heldout133, first run at a6d8cca (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 14 of 16 right in the corpus run and under this test, which
     # builds the candidate on meta; twins 16 of 16 clean; swapped 5 of 5). No false 'no difference': the four edits

@@ -75,11 +75,42 @@ def step_name(name: str, args: tuple, kwargs: dict) -> str:
     moved = _moved_axes(name, args, kwargs)
     if moved is not None:  # a kernel mirrored left-right is not one mirrored up-down
         return moved
+    bounded = _bounds(name, args, kwargs)
+    if bounded is not None:  # a weight clipped or renormed: where it clips is what it computes
+        return bounded
     if name in _ADDS:  # ``running_var + eps``: the eps a hand-written frozen BN divides with
         scalar = next((a for a in args[1:] if isinstance(a, int | float) and not isinstance(a, bool)), None)
         if scalar is not None:
             return f"add({float(scalar):g})"
     return name
+
+
+_CLAMPS = {"clamp": ("min", "max"), "clip": ("min", "max"), "clamp_min": ("min",), "clamp_max": ("max",)}
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _bounds(name: str, args: tuple, kwargs: dict) -> str | None:
+    """``clamp(min=-0.01, max=0.01)`` for ``w.clamp(-0.01, 0.01)`` / ``w.clip_(min=-0.01, max=0.01)`` (weight
+    clipping), ``renorm(p=2.0, dim=0, maxnorm=0.25)`` (a max-norm constraint): a bound typed 2.5 for 0.25
+    is another layer, though the ops are the same."""
+    base = name.rstrip("_")
+    tensor = args[0] if args else kwargs.get("input")
+    if not isinstance(tensor, torch.Tensor) or tensor.dim() == 0:
+        return None
+    if base == "renorm":
+        p, dim, most = arg(args, kwargs, 1, "p"), arg(args, kwargs, 2, "dim"), arg(args, kwargs, 3, "maxnorm")
+        if not (_number(p) and _number(most) and isinstance(dim, int) and not isinstance(dim, bool)):
+            return None
+        return f"renorm(p={float(p)}, dim={dim % tensor.dim()}, maxnorm={float(most):g})"
+    if base not in _CLAMPS:
+        return None
+    given = {k: arg(args, kwargs, i + 1, k) for i, k in enumerate(_CLAMPS[base])}
+    if not all(v is None or _number(v) for v in given.values()) or all(v is None for v in given.values()):
+        return None
+    return "clamp(" + ", ".join(f"{k}={float(v):g}" for k, v in given.items() if v is not None) + ")"
 
 
 def _moved_axes(name: str, args: tuple, kwargs: dict) -> str | None:

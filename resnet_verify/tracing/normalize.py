@@ -65,7 +65,7 @@ def join_steps(steps: Sequence[str]) -> tuple[str, ...]:
     while i < len(steps):
         step = steps[i]
         if step.startswith("norm(") and step.endswith(")"):
-            j = i + 1 + (i + 1 < len(steps) and steps[i + 1] in _CLAMPS)
+            j = i + 1 + (i + 1 < len(steps) and steps[i + 1].split("(")[0] in _CLAMPS)  # clamp(min=1e-12)
             if j < len(steps) and steps[j] in DIV_NAMES:
                 out.append("normalize" + step[len("norm") :])
                 i = j + 1
