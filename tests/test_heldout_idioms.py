@@ -2271,11 +2271,6 @@ NOT_YET: dict[str, str] = {
     "mixed: the missing out[index] seen, but placed in layer1.0's forward, without a path, and claimed by no finding "
     "(training outputs 0.38 apart on 1.7 at batch 4; batch 1 and eval equal); the same in the corpus run and under "
     "this test (expected described at the root's forward, layer1 or layer2)",
-    "noise_sigma_changed": "under this test only (meta): no difference (0 mismatches, no finding) for "
-    "GaussianNoise(sigma=1.0) where the builder has sigma=0.1, the noise added only in training (training outputs "
-    "0.38 apart on 1.7, running statistics 0.27; eval 0): a false 'no difference', no training forward being compared "
-    "on meta; the corpus run, which builds it with its values, describes it at the model ('Only training mode "
-    "differs', one mismatch, field training_mode) and is right (expected described at noise)",
     # heldout132, first run at 58545d4 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 12 of 16 right in the corpus run and under this test, which
     # builds the candidate on meta, the same four missed; twins 16 of 16 clean; swapped 5 of 5). Two false 'no

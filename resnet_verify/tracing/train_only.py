@@ -119,6 +119,28 @@ def _drawn_p(name: str, args: Any, kwargs: dict) -> float | None:
     return float(p) if isinstance(p, (int, float)) and not isinstance(p, bool) else None
 
 
+_TIMES = frozenset({"mul", "mul_", "__mul__", "__rmul__", "__imul__"})
+_OVER = frozenset({"div", "div_", "__truediv__", "__itruediv__", "true_divide"})
+_PLUS = frozenset({"add", "add_", "__add__", "__radd__", "__iadd__"})
+_MINUS = frozenset({"sub", "sub_", "__sub__", "__isub__"})
+
+
+def _scaled(name: str, args: Any, path: str) -> _Call | None:
+    """A draw scaled or shifted by a number (``sigma * torch.randn_like(x)``, ``rand / keep``): the number is
+    what the noise is (sigma 1.0 for 0.1 is another layer), one spelling (``/ 2`` is ``* 0.5``)."""
+    numbers = [a for a in args[:2] if isinstance(a, int | float) and not isinstance(a, bool)]
+    if len(args) != 2 or len(numbers) != 1:
+        return None
+    v = float(numbers[0])
+    if name in _TIMES:
+        return _Call(f"mul({v:g})", path)
+    if name in _OVER and args[1] is numbers[0] and v != 0.0:
+        return _Call(f"mul({1.0 / v:g})", path)
+    if name in _PLUS or (name in _MINUS and args[1] is numbers[0]):
+        return _Call(f"add({v if name in _PLUS else -v:g})", path)
+    return None
+
+
 class _Recorder(TorchFunctionMode):
     def __init__(self, paths: dict[int, str]) -> None:
         super().__init__()
@@ -149,7 +171,10 @@ class _Recorder(TorchFunctionMode):
             # bookkeeping, or weight-side work (a power iteration's buffer update, a weight's noise); what a
             # draw computes alone goes with it (a mask of zeros and ones: ``(keep + rand).floor_()``)
             if any(id(t) in self.drawn for t in tensors) and isinstance(out, torch.Tensor):
-                self._pending(out, tensors, _Call(name, self.stack[-1]) if name in BINARIZES else None)
+                call = (
+                    _Call(name, self.stack[-1]) if name in BINARIZES else _scaled(name, args, self.stack[-1])
+                )
+                self._pending(out, tensors, call)
             return out
         # a draw that meets the data (a mask, a noise, a Function's argument) is said there; one a layer
         # reads as its weight (a Bayesian conv's noise) is the weight's
