@@ -133,7 +133,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout130``: fused and compound torch ops inside residual networks;
 ``heldout131``: training-time noise and mixing written inside forward();
 ``heldout132``: weight parametrizations and constraints inside residual networks;
-``heldout133``: ResNets as dense-prediction backbones); an idiom's
+``heldout133``: ResNets as dense-prediction backbones;
+``heldout135``: metric-learning and task heads on ResNet backbones); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -3062,6 +3063,19 @@ PART_NOTES = {
     "taken from the stem's max pool in place of layer1: the place partly wrong; eval outputs 26 apart on 150; "
     "expected described at the backbone and neck.lateral_convs.0). The test of it, which builds the candidate on "
     "meta, gets the same 14 of 16, twins 16 of 16, swapped 5 of 5.",
+    "heldout135": "metric-learning and task heads on ResNet backbones, each against the user's own unedited builder "
+    "in the same file: a face embedder at 3 x 32 x 32 under an arcface-pytorch-style ArcMarginProduct (s = 16, m = "
+    "0.3; the labels handed over in a non-persistent buffer, so the margin is applied in every training forward): "
+    "the margin by angle with insightface's index assignment (clean), PReLU in the trunk (activation_function), the "
+    "margin on every logit (eval outputs 0 apart, training not) and the scale s left out (described); "
+    "reid-strong-baseline's BNNeck Baseline at 3 x 64 x 32 ((cls_score, global_feat) in training, the BN'd feature at "
+    "test time): the pooling as a mean and the classifier as F.linear on a bare weight (clean), a LayerNorm neck "
+    "(normalization_layer), the BNNeck's shift left trainable (outputs 0 apart, one more trained tensor) and the test "
+    "feature taken after the classifier (described); cirtorch's ImageRetrievalNet with GeM of a learned p, L2N and "
+    "a whitening Linear: GeM as a mean (clean), a Dropout before the whitening (dropout), p a plain float (outputs 0 "
+    "apart at p = 3, p without a gradient) and the first L2N left out (described); a coral-cnn ordinal ResNet: the "
+    "logistic by hand and coral_pytorch's preinit_bias (clean), a softmax for the sigmoid (softmax_output), ResNet-34 "
+    "blocks (block_counts) (tests/fixtures/heldout/batch135_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
