@@ -2295,16 +2295,6 @@ NOT_YET: dict[str, str] = {
     "three tensors: the parameter counts are equal (the reference's layer counted as weight + bias, 448, for its bias, "
     "original0 and original1, 464), outputs 4.4e-16 apart on 1.2 in float64, gradients 1.8e-15 on 5.6 (expected "
     "clean)",
-    "eqlr_scale_output": "parameters_computed_in_forward ('In 10 layers (from_rgb ...) the candidate's weights are "
-    "used as stored; the reference's are computed in forward (mul). Shapes and parameter counts agree; the function "
-    "does not'), two extra_module_in_blocks ('OutputScaledConv2d in place of the reference's 3x3 conv in 3 blocks'), "
-    "repeated_in_blocks ('a multiply by a per-block constant (0.353553 … 0.176777), before the residual add in the "
-    "candidate (shortcut)') and a described_difference at the stem ('conv bias False where the reference has True; a "
-    "multiply by the constant 0.816497; an add of a learned 16-value parameter (from_rgb.bias)'), 41 mismatches, for "
-    "each equalized conv run as F.conv2d(x, w) * scale + bias.view(1, -1, 1, 1): the gain moved from the weight to "
-    "the conv's output and the bias added after, the same function ('the function does not' agree is wrong: 1.6e-15 "
-    "apart on 1.8 in float64, gradients 8.9e-16; the gain moved to the input instead, eqlr_scale_input, compares "
-    "clean) (expected clean)",
     # heldout133, first run at a6d8cca (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 14 of 16 right in the corpus run and under this test, which
     # builds the candidate on meta; twins 16 of 16 clean; swapped 5 of 5). No false 'no difference': the four edits

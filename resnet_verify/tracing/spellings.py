@@ -50,6 +50,7 @@ from resnet_verify.tracing.frozen_bn import join_frozen_bn
 from resnet_verify.tracing.layout import channels_first
 from resnet_verify.tracing.log_softmax import join_log_softmax
 from resnet_verify.tracing.normalize import join_normalize
+from resnet_verify.tracing.output_scaled_conv import scaled_outputs_as_weights
 from resnet_verify.tracing.pad_ratio import pad_ratio_pools
 from resnet_verify.tracing.padfold import drop_unread_pads, fold_pads
 from resnet_verify.tracing.product_scales import scales_into_products
@@ -73,7 +74,7 @@ from resnet_verify.tracing.whole_precision import whole_model_precision
 from resnet_verify.tracing.written_bn import join_written_bn
 
 SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
-    straight_through, unfolds_as_unshuffles, read_products, fold_conv_bias, unscale_convs, deform_fills, unfold_pools, strided_pools, blocked_pools, blocked_repeats, channels_first, flat_pointwise,
+    straight_through, unfolds_as_unshuffles, read_products, scaled_outputs_as_weights, fold_conv_bias, unscale_convs, deform_fills, unfold_pools, strided_pools, blocked_pools, blocked_repeats, channels_first, flat_pointwise,
     unit_pools, pad_ratio_pools, crops_as_slices, strided_slices, fold_pads, drop_unread_pads, fold_causal_padding, mean_before_linear, frame_mean_into_pool,
     join_partial_pools, fresh_statistics, join_frozen_bn, join_written_bn, join_bn_scale, join_normalize, join_norm_modules, sort_activations,
     join_swish, join_hard_swish, join_relu, relu_before_max_pool, avg_pool_before_1x1, upsample_before_1x1, slice_before_activation,
