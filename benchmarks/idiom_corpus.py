@@ -135,6 +135,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout132``: weight parametrizations and constraints inside residual networks;
 ``heldout133``: ResNets as dense-prediction backbones;
 ``heldout135``: metric-learning and task heads on ResNet backbones); an idiom's
+``heldout134``: mixed precision, memory-saving and dtype tricks inside residual networks); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -3087,6 +3088,19 @@ PART_NOTES = {
     "(head)', 3 mismatches, for the same margin written by angle with an index assignment: eval 0 apart, train 2.7e-15 "
     "on 10, gradients 5.7e-14 on 69; expected clean). The test of it, which builds the candidate on meta, gets the same "
     "14 of 16, twins 16 of 16, swapped 5 of 5.",
+    "heldout134": "mixed precision, memory-saving and dtype tricks inside residual networks, each against the user's "
+    "own unedited builder in the same file, at 3 x 32 x 32: a CIFAR ResNet whose body runs under a bfloat16 "
+    "torch.autocast region and whose head runs in an autocast-disabled island: one region per stage (clean), "
+    "F.log_softmax of the head's logits (softmax_output), one stage's autocast turned off (described; a difference in "
+    "float32 only, autocast being inert in float64); the same ResNet with a frozen stem and non-reentrant checkpointed "
+    "stages: FSDP's apply_activation_checkpointing (clean), drop_path under the checkpoint (stochastic_depth), "
+    "use_reentrant=True behind the frozen stem (no stage gets a gradient) and every block checkpointed again inside its "
+    "stage's checkpoint (running statistics moved once more; described); a pre-activation WiderResNet on a hand-written "
+    "activated BatchNorm applied in place at inference: the ABN unfused (clean), ReLU for LeakyReLU "
+    "(activation_function), TResNet's post-activation blocks (pre_activation), the shortcut's x.clone() left out "
+    "(eval outputs only; described); a cosine-classifier ResNet with explicit casts: the head's norm in a float64 "
+    "island and channels_last (clean), conv-BN folding before an fp16 export (batchnorm_folded), the features "
+    "rounded through .half() and layer3 held in bfloat16 (described) (tests/fixtures/heldout/batch134_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

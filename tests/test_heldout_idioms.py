@@ -2,6 +2,8 @@
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
 a twin (the same code without the idiom) that must compare clean. One hundred and thirty-four parts: ``heldout`` to
 ``heldout133`` and ``heldout135`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and thirty-five parts: ``heldout`` to
+``heldout134`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -580,6 +582,14 @@ CORAL ordinal head), compared with the user's own unedited builder: refactors (t
 index assignment, F.linear on a bare weight, GeM as a mean, the logistic by hand, CORAL's preinit_bias), named variants
 and single mistakes (the margin on every logit, the scale s left out, the BNNeck's shift left trainable, the test
 feature taken after the classifier, GeM's p fixed, the first L2N left out) and
+frozen_stages=0, C2 taken from the stem, the first block of a dilated stage at full dilation) and
+``heldout134`` mixed precision, memory-saving and dtype tricks inside residual networks (a CIFAR ResNet under a
+bfloat16 autocast region with a full-precision head, a frozen-stem ResNet with checkpointed stages, a pre-activation
+WiderResNet on a hand-written in-place activated BatchNorm, a cosine-classifier ResNet with explicit casts), compared
+with the user's own unedited builder: refactors (one autocast region per stage, apply_activation_checkpointing, the
+ABN unfused, a float64 island for the head's norm, channels_last), named variants and single mistakes (one stage's
+autocast turned off, use_reentrant=True behind a frozen stem, blocks checkpointed inside checkpointed stages, the
+shortcut's clone left out under an in-place ABN, a .half() round trip of the features, a stage held in bfloat16) and
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
@@ -2981,6 +2991,7 @@ def test_manifest_is_consistent() -> None:
         "heldout132": 16,
         "heldout133": 16,
         "heldout135": 16,
+        "heldout134": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
