@@ -1,9 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and thirty-four parts: ``heldout`` to
-``heldout133`` and ``heldout135`` (written after the detectors; expectations decided before the tool was run on them; the
-a twin (the same code without the idiom) that must compare clean. One hundred and thirty-five parts: ``heldout`` to
-``heldout134`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and thirty-six parts: ``heldout`` to
+``heldout135`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -576,20 +574,19 @@ ResNetV1c), compared with the user's own unedited builder: refactors (CSAIL's _n
 create_feature_extractor, detectron2's freeze with FrozenBatchNorm2d, a functional pyramid pooling), named variants and
 single mistakes (a dilated 3x3 at padding 1, the dilation flags on the wrong stages, a stride kept on a dilated stage,
 frozen_stages=0, C2 taken from the stem, the first block of a dilated stage at full dilation);
-``heldout135`` metric-learning and task heads on ResNet backbones (an ArcFace ArcMarginProduct under a face embedder,
-the labels handed over in a buffer, reid-strong-baseline's BNNeck, cirtorch's GeM retrieval net with whitening, a
-CORAL ordinal head), compared with the user's own unedited builder: refactors (the margin by angle with insightface's
-index assignment, F.linear on a bare weight, GeM as a mean, the logistic by hand, CORAL's preinit_bias), named variants
-and single mistakes (the margin on every logit, the scale s left out, the BNNeck's shift left trainable, the test
-feature taken after the classifier, GeM's p fixed, the first L2N left out) and
-frozen_stages=0, C2 taken from the stem, the first block of a dilated stage at full dilation) and
 ``heldout134`` mixed precision, memory-saving and dtype tricks inside residual networks (a CIFAR ResNet under a
 bfloat16 autocast region with a full-precision head, a frozen-stem ResNet with checkpointed stages, a pre-activation
 WiderResNet on a hand-written in-place activated BatchNorm, a cosine-classifier ResNet with explicit casts), compared
 with the user's own unedited builder: refactors (one autocast region per stage, apply_activation_checkpointing, the
 ABN unfused, a float64 island for the head's norm, channels_last), named variants and single mistakes (one stage's
 autocast turned off, use_reentrant=True behind a frozen stem, blocks checkpointed inside checkpointed stages, the
-shortcut's clone left out under an in-place ABN, a .half() round trip of the features, a stage held in bfloat16) and
+shortcut's clone left out under an in-place ABN, a .half() round trip of the features, a stage held in bfloat16);
+``heldout135`` metric-learning and task heads on ResNet backbones (an ArcFace ArcMarginProduct under a face embedder,
+the labels handed over in a buffer, reid-strong-baseline's BNNeck, cirtorch's GeM retrieval net with whitening, a
+CORAL ordinal head), compared with the user's own unedited builder: refactors (the margin by angle with insightface's
+index assignment, F.linear on a bare weight, GeM as a mean, the logistic by hand, CORAL's preinit_bias), named variants
+and single mistakes (the margin on every logit, the scale s left out, the BNNeck's shift left trainable, the test
+feature taken after the classifier, GeM's p fixed, the first L2N left out) and
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
