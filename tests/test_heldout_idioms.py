@@ -2363,16 +2363,7 @@ NOT_YET: dict[str, str] = {
     "recomputes the first block of each stage twice (its BatchNorms' num_batches_tracked 3 after one step where the "
     "builder's are 2; running statistics 1.2 apart, eval outputs after the step 6.3 on 95 in float64); outputs and "
     "gradients the same (expected described at the root's forward and layer?)",
-    "abn_shortcut_no_clone": "repeated_in_blocks ('the candidate's in-place leaky_relu first in the block overwrites "
-    "its input: the skip adds its output, not x, in 4 blocks (layer1.0, layer1.1, layer2.1, layer3.1)') with "
-    "pre_activation ('The reference holds this variant, the candidate does not. 6 blocks are pre-activation ... "
-    "while the candidate's are post-activation'), a wrong name: 14 mismatches, the 7 op / op_order ones ('extra "
-    "BatchNorm (layer1.0.bn1) not in the reference', 'BatchNorm is applied on the other side of the residual add', "
-    "'BatchNorm is missing in the candidate') claimed by pre_activation, for the identity blocks' shortcut = x where "
-    "the builder writes x.clone() while the hand-written ABN applies its folded BN and LeakyReLU in place at "
-    "inference: the skip adds leaky_relu(bn1(x)) for x in eval mode only (eval outputs 80 apart on 60, train 0); both "
-    "networks are pre-activation (expected described at layer1, layer2.1, layer3.1; the repeated_in_blocks finding "
-    "alone is the right answer)",
+
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a

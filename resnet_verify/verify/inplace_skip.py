@@ -56,12 +56,22 @@ def _overwrites(trace: Trace, block: Block) -> OpRecord | None:
     return None
 
 
-def _culprits(trace: Trace) -> dict[int, tuple[Block, OpRecord]]:
+def _culprits(trace: Trace) -> dict[int, tuple[Block, OpRecord, OpKind]]:
+    """Each in-place op overwriting a block's input, keyed by its id and by the ops its own module ran
+    just before it (an in-place activated BatchNorm's norm: it moved before the fork with it), with the
+    kind of the op keyed."""
     out = {}
     for block in trace.structure.blocks:
         op = _overwrites(trace, block)
-        if op is not None:
-            out[op.id] = (block, op)
+        if op is None:
+            continue
+        out[op.id] = (block, op, op.kind)
+        at = op.inputs[0]
+        while at >= 0 and trace.ops[at].module_path == op.module_path and at not in out:
+            out[at] = (block, op, trace.ops[at].kind)
+            if len(trace.ops[at].inputs) != 1:
+                break
+            at = trace.ops[at].inputs[0]
     return out
 
 
@@ -97,14 +107,14 @@ def _reworded(m: Mismatch, block: Block, op: OpRecord, side: str, sides: tuple[T
     )
 
 
-def _match(m: Mismatch, mine: dict[int, tuple[Block, OpRecord]], own_op: int | None, block_of: int | None,
+def _match(m: Mismatch, mine: dict[int, tuple[Block, OpRecord, OpKind]], own_op: int | None, block_of: int | None,
            other_op: int | None) -> tuple[Block, OpRecord] | None:  # fmt: skip
     if own_op is not None and own_op in mine:
-        return mine[own_op]
+        return mine[own_op][:2]
     # the op missing from this block's main path on the other side: it runs before this side's fork
     if m.field == "op" and own_op is None and other_op is not None and m.region is Region.MAIN:
-        for block, op in mine.values():
-            if block.index == block_of and op.kind is m.op_kind:
+        for block, op, kind in mine.values():
+            if block.index == block_of and kind is m.op_kind:
                 return block, op
     return None
 
