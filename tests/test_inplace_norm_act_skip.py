@@ -15,9 +15,11 @@ from resnet_verify.verify.records import Pattern
 
 class InPlaceNormAct(nn.BatchNorm2d):
     def forward(self, x: Tensor) -> Tensor:
+        mean, var = self.running_mean, self.running_var
+        assert mean is not None and var is not None
         with torch.no_grad():
-            scale = self.weight / torch.sqrt(self.running_var + self.eps)
-            shift = self.bias - self.running_mean * scale
+            scale = self.weight / torch.sqrt(var + self.eps)
+            shift = self.bias - mean * scale
         x.mul_(scale.view(1, -1, 1, 1)).add_(shift.view(1, -1, 1, 1))
         return torch.relu_(x)
 
