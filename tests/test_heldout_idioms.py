@@ -2308,15 +2308,6 @@ NOT_YET: dict[str, str] = {
     # whose eval outputs match the builder's (the dilation flags (True, True, False), whose strided network is a
     # subsampling of the dense one; frozen_stages=0; FrozenBatchNorm2d everywhere; Dropout2d) were each seen, and the
     # five refactors but one compared clean.
-    "fpn_d2_freeze": "normalization_layer ('Frozen BatchNorm (FrozenBatchNorm2d) in place of BatchNorm: 5 of the "
-    "reference's 20 BatchNorm layers are frozen in the candidate (backbone.bn1 ...) ... Shapes and outputs in eval "
-    "agree; training and the parameter count do not. Only part of the network is frozen: a frozen-stages setting'), 5 "
-    "mismatches ('stem: BatchNorm has 0 parameters, expected 32', the same at backbone.layer1.?.bn?), for detectron2's "
-    "freeze(at=2) (requires_grad False and FrozenBatchNorm2d on the stem and layer1, no train() override) against the "
-    "builder's mmdetection frozen_stages=1 (the same BNs held in eval mode by train(), their parameters requires_grad "
-    "False): the two freezes compute the same thing in both modes (eval outputs 2.6e-13 apart on 150, train 9.6e-14 on "
-    "37, gradients 6.8e-12 on 1.4e3 with the same parameters without gradients, statistics 1.8e-15), so 'training ... "
-    "do[es] not' agree is not so here; only frozen parameters became buffers (expected clean)",
     "fpn_c2_from_stem": "three described_difference, one of them unlocated: 'Block backbone.layer1.0 is built "
     "differently (66 differences, no named variant)' claiming mismatches at candidate paths from backbone.layer1.1 "
     "through layer4.1, neck, neck.lateral_convs.1 .. 3 ('backbone.layer1.0 main path: extra 3x3 conv "
@@ -2363,7 +2354,6 @@ NOT_YET: dict[str, str] = {
     "recomputes the first block of each stage twice (its BatchNorms' num_batches_tracked 3 after one step where the "
     "builder's are 2; running statistics 1.2 apart, eval outputs after the step 6.3 on 95 in float64); outputs and "
     "gradients the same (expected described at the root's forward and layer?)",
-
 }
 
 # Twins the tool does not compare clean although they compute torchvision's network op for op: a

@@ -42,6 +42,7 @@ from resnet_verify.verify.diff_support import (
     extra_unused_mismatch,
     label,
     moved_across_add,
+    numel_table,
     op_label,
     outside_regions,
     placed,
@@ -76,15 +77,6 @@ _PRESENCE = {"custom_backward"}
 _SHAPE_CAUSES = ("stride", "kernel_size", "padding", "dilation", "ceil_mode", "output_size")
 # ... and those that explain a parameter-count difference of the same op.
 _PARAM_CAUSES = ("bias", "groups", "kernel_size", "affine", "elementwise_affine")
-
-
-def numel_table(trace: Trace) -> dict[str, int]:
-    """Values per parameter name (aliases included; buffers count 0)."""
-    table: dict[str, int] = {}
-    for p in trace.params:
-        for name in (p.name, *p.aliases):
-            table[name] = 0 if p.is_buffer else p.numel
-    return table
 
 
 @dataclass(frozen=True, slots=True)

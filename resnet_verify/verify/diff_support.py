@@ -6,7 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resnet_verify.tracing.moves import makes_zeros
-from resnet_verify.tracing.records import Block, OpKind, OpRecord, ParamInfo, SourceLoc, Trace, format_shape
+from resnet_verify.tracing.records import (
+    Block,
+    OpKind,
+    OpRecord,
+    ParamInfo,
+    RegularizerKind,
+    SourceLoc,
+    Trace,
+    format_shape,
+)
 from resnet_verify.verify.align import OpPair
 from resnet_verify.verify.records import Mismatch, MismatchKind, Region
 
@@ -46,6 +55,42 @@ def op_label(trace: Trace, op: OpRecord) -> str:
 def unused_params(trace: Trace) -> list[ParamInfo]:
     used = {p for op in trace.ops for p in op.params}
     return [p for p in trace.params if not p.is_buffer and p.name not in used and not set(p.aliases) & used]
+
+
+_STATISTICS = ("running_mean", "running_var", "num_batches_tracked")
+
+
+def _fixed_norm_params(trace: Trace) -> set[str]:
+    """The affine tensors of each BatchNorm that cannot change in training: frozen (requires_grad False)
+    and the norm held in eval mode by the model's ``train()`` (mmdetection's frozen_stages): a
+    ``FrozenBatchNorm2d`` (detectron2's freeze) in all but storage, whose buffers count no parameters."""
+    held = {r.path for r in trace.regularizers if r.kind is RegularizerKind.EVAL_IN_TRAINING}
+    if not held:
+        return set()
+    frozen = {n for p in trace.params if not p.is_buffer and not p.trainable for n in (p.name, *p.aliases)}
+    out: set[str] = set()
+    for op in trace.ops:
+        if op.kind is OpKind.BATCH_NORM and op.module_path in held:
+            learned = [n for n in op.params if not n.endswith(_STATISTICS)]
+            if learned and all(n in frozen for n in learned):
+                out.update(learned)
+    return out
+
+
+def learned_params(trace: Trace) -> list[ParamInfo]:
+    """The parameters that count as the model's: not buffers, nor a held, frozen BatchNorm's affine."""
+    fixed = _fixed_norm_params(trace)
+    return [p for p in trace.params if not p.is_buffer and p.name not in fixed]
+
+
+def numel_table(trace: Trace) -> dict[str, int]:
+    """Values per parameter name (aliases included; buffers and a held, frozen BatchNorm's affine count 0)."""
+    fixed = _fixed_norm_params(trace)
+    table: dict[str, int] = {}
+    for p in trace.params:
+        for name in (p.name, *p.aliases):
+            table[name] = 0 if p.is_buffer or name in fixed else p.numel
+    return table
 
 
 def resized_unused(ref: Trace, cand: Trace) -> list[tuple[ParamInfo, ParamInfo]]:

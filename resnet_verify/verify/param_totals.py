@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from resnet_verify.tracing.records import ParamInfo, Trace
+from resnet_verify.verify.diff_support import learned_params
 from resnet_verify.verify.records import Mismatch, MismatchKind, Region
 
 
@@ -35,10 +36,12 @@ def _listing(params: Sequence[ParamInfo]) -> str:
 
 def parameter_totals(ref: Trace, cand: Trace, mismatches: Sequence[Mismatch]) -> list[Mismatch]:
     """One mismatch where the totals differ and nothing else does; none otherwise."""
-    if mismatches or ref.crash is not None or cand.crash is not None or ref.total_params == cand.total_params:
+    if mismatches or ref.crash is not None or cand.crash is not None:
         return []
-    ref_params = [p for p in ref.params if not p.is_buffer]
-    cand_params = [p for p in cand.params if not p.is_buffer]
+    # a BatchNorm frozen and held in eval mode is a FrozenBatchNorm2d whose affine are parameters
+    ref_params, cand_params = learned_params(ref), learned_params(cand)
+    if sum(p.numel for p in ref_params) == sum(p.numel for p in cand_params):
+        return []
     only_ref, only_cand = _unmatched(ref_params, cand_params), _unmatched(cand_params, ref_params)
     parts = []
     if only_ref:

@@ -145,7 +145,13 @@ def _frozen_partner(layers: Sequence[Mismatch], reg: Regularizer, candidate: boo
         if mine == reg.op and theirs is not None:
             op = other.ops[theirs]
             return op.kind is OpKind.BATCH_NORM and bool(op.params) and all(n in buffers for n in op.params)
-    return False
+    # no layer mismatch pairs them (its frozen affine counts no parameters: diff_support.numel_table):
+    # the frozen norm of the same name
+    return any(
+        op.kind is OpKind.BATCH_NORM and op.module_path == reg.path and bool(op.params)
+        and all(n in buffers for n in op.params)
+        for op in other.ops
+    )  # fmt: skip
 
 
 def _updates(trace: Trace) -> list[int]:
