@@ -121,18 +121,22 @@ def resized_unused_mismatches(ref: Trace, cand: Trace, sites: dict[str, SourceLo
 def extra_unused(ref: Trace, cand: Trace) -> list[ParamInfo]:
     """The candidate's parameters forward never reads, beyond those the reference leaves unused too
     (both keep torchvision's fc behind a new head), matched by shape; those :func:`resized_unused`
-    pairs by name are said there. A tensor the reference's forward reads under the same name is never
-    matched away: a student run with its teacher's weights leaves its own unread, and the teacher the
-    reference leaves unread has the same shapes."""
+    pairs by name are said there. A tensor the reference's forward reads under the same name, of a module
+    that ran, is never matched away: a student run with its teacher's weights leaves its own unread, and
+    the teacher the reference leaves unread has the same shapes."""
     resized = resized_unused(ref, cand)
     paired = {p.name for _, p in resized}
     spare = [p.shape for p in unused_params(ref) if p.name not in paired]
     read = {n for op in ref.ops for n in op.params}
+    # run by another module's op there (the student's conv with the teacher's weight), or its own module ran
+    # here with other weights: a module never run, another run in its place, is ``module_swap``'s
+    lent = {n for op in ref.ops for n in op.params if n.rpartition(".")[0] != op.module_path}
+    ran = {op.module_path for op in cand.ops}
     unused = []
     for p in unused_params(cand):
         if p.name in paired:
             continue
-        if p.shape in spare and p.name not in read:
+        if p.shape in spare and not (p.name in read and (p.name in lent or p.name.rpartition(".")[0] in ran)):
             spare.remove(p.shape)
         else:
             unused.append(p)

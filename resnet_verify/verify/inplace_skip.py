@@ -66,6 +66,8 @@ def _culprits(trace: Trace) -> dict[int, tuple[Block, OpRecord, OpKind]]:
         if op is None:
             continue
         out[op.id] = (block, op, op.kind)
+        if not op.module_path.startswith(block.path + "."):
+            continue  # the block's own forward (or a vmap's run): no layer of its own that moved with it
         at = op.inputs[0]
         while at >= 0 and trace.ops[at].module_path == op.module_path and at not in out:
             out[at] = (block, op, trace.ops[at].kind)

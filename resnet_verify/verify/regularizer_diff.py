@@ -86,7 +86,8 @@ def _runs_always(other: Trace, reg: Regularizer) -> bool:
     ran = {op.name.strip("_") for op in other.ops if op.module_path in paths}
     # (a random draw is named by what it draws, ``normal draw (one per element)``: the other ops say it;
     # a branch of draws alone, a Shake-Shake beta kept for the backward, is no op an eval forward runs)
-    names = [name.strip("_") for name in reg.calls if " draw" not in name]
+    # (a number a draw is scaled by, ``mul(0.4)``, is the op ``mul`` there)
+    names = [name.split("(")[0].strip("_") for name in reg.calls if " draw" not in name]
     return bool(paths) and bool(names) and all(name in ran for name in names)
 
 
