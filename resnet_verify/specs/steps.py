@@ -13,6 +13,8 @@ from typing import Any
 
 import torch
 
+from resnet_verify.specs.vocabulary import ADD
+
 
 def arg(args: tuple, kwargs: dict, index: int, name: str, default: Any = None) -> Any:
     """A call's argument by keyword, else by position, else ``default``."""
@@ -42,7 +44,6 @@ def normalize_args(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
     return {"p": float(p), "dim": dim % tensor.dim(), "of": tensor.dim()}
 
 
-_ADDS = frozenset({"add", "add_", "__add__", "__radd__", "__iadd__"})
 _REDUCTIONS = frozenset({"mean", "sum", "amax", "amin", "std", "var", "max", "min", "prod", "logsumexp"})
 
 
@@ -78,7 +79,7 @@ def step_name(name: str, args: tuple, kwargs: dict) -> str:
     bounded = _bounds(name, args, kwargs)
     if bounded is not None:  # a weight clipped or renormed: where it clips is what it computes
         return bounded
-    if name in _ADDS:  # ``running_var + eps``: the eps a hand-written frozen BN divides with
+    if name in ADD:  # ``running_var + eps``: the eps a hand-written frozen BN divides with
         scalar = next((a for a in args[1:] if isinstance(a, int | float) and not isinstance(a, bool)), None)
         if scalar is not None:
             return f"add({float(scalar):g})"

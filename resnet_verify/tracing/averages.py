@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from resnet_verify.specs.vocabulary import DIV
 from resnet_verify.tracing.canonical import function_of
-from resnet_verify.tracing.op_args import DIV_NAMES
 from resnet_verify.tracing.records import LAYOUT_KINDS, OpKind, OpRecord, make_attrs, readers
 
 _ELEMENTWISE = frozenset({OpKind.RELU, OpKind.ACTIVATION})
@@ -101,7 +101,7 @@ def join_averages(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     out = list(ops)
     for op in ops:
         a = dict(op.attrs)
-        if op.kind is OpKind.OTHER and function_of(op) in DIV_NAMES and op.inputs:
+        if op.kind is OpKind.OTHER and function_of(op) in DIV and op.inputs:
             top = op.inputs[0]
             # predictions (N, K) only: a sum of maps halved is a residual merge scaled (scaled_add.py)
             vector = op.out_shape is not None and len(op.out_shape) <= 2

@@ -17,12 +17,13 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from resnet_verify.specs.vocabulary import STATISTICS
+
 MAX_VALUES = 16  # an input normalization's per-channel constants; a norm's statistics are wider
 # A one-value constant the build holds no value of (a model built on meta): a multiply by it is still a
 # multiply by a number (``constant_operands``), whose value nothing can compare (``verify/diff.py``); and
 # the positions an index tensor on meta picks (``op_args.index_bound``)
 UNREAD = "?"
-_STATISTICS = ("running_mean", "running_var", "num_batches_tracked")
 
 
 def small_buffer_values(model: nn.Module) -> dict[str, str]:
@@ -30,7 +31,7 @@ def small_buffer_values(model: nn.Module) -> dict[str, str]:
     real values; :data:`UNREAD` for a one-value floating buffer on the meta device."""
     found: dict[str, str] = {}
     for name, t in model.named_buffers(remove_duplicate=False):
-        if name.rsplit(".", 1)[-1] in _STATISTICS:
+        if name.rsplit(".", 1)[-1] in STATISTICS:
             continue
         if t.device.type == "meta" and t.is_floating_point() and t.numel() == 1:
             found[name] = UNREAD
@@ -61,7 +62,7 @@ def holds_flags(model: nn.Module) -> bool:
         and not t.is_complex()
         and t.device.type != "meta"
         and 0 < t.numel() <= MAX_VALUES
-        and name.rsplit(".", 1)[-1] not in _STATISTICS
+        and name.rsplit(".", 1)[-1] not in STATISTICS
         for name, t in model.named_buffers()
     )
 

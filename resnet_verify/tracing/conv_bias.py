@@ -14,9 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from resnet_verify.specs.vocabulary import ADD
 from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
-
-_ADD = frozenset({"add", "__add__", "__radd__", "__iadd__"})
 
 
 def sole_reader(
@@ -42,7 +41,7 @@ def _bias_add(conv: OpRecord, ops: Sequence[OpRecord], reading: dict[int, list[i
     function = dict(nxt.attrs).get("function", nxt.name).rstrip("_") if nxt.name != "add_" else "add"
     own = (
         nxt.kind is OpKind.OTHER
-        and function in _ADD
+        and function in ADD
         and nxt.inputs == (at,)
         and nxt.params
         and nxt.module_path == conv.module_path

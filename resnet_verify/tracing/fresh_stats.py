@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from resnet_verify.specs.vocabulary import RUNNING
 from resnet_verify.tracing.records import CONST_ID, OpKind, OpRecord, make_attrs, readers
 
-_RUNNING = ("running_mean", "running_var")
 _FRESH = frozenset({"zeros", "ones", "zeros_like", "ones_like", "new_zeros", "new_ones", "empty", "full"})
 
 
@@ -50,7 +50,7 @@ def fresh_statistics(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
             op = replace(op, inputs=op.inputs[:1], in_shapes=op.in_shapes[:1])
         if a.get("track_running_stats") is False and "momentum" in a:
             a.pop("momentum")
-        if CONST_ID in op.inputs[1:] and not any(p.endswith(_RUNNING) for p in op.params):
+        if CONST_ID in op.inputs[1:] and not any(p.endswith(RUNNING) for p in op.params):
             # running statistics the model does not hold (a functional_call given the weights alone runs on
             # a stateless copy's buffers): loading a state dict never reaches them, training never updates its own
             a["statistics"] = "outside the model"

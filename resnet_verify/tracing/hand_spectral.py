@@ -19,7 +19,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 
-from resnet_verify.tracing.op_args import DIV_NAMES
+from resnet_verify.specs.vocabulary import DIV
 from resnet_verify.tracing.opkinds import LAYOUT_NAMES
 from resnet_verify.tracing.records import OpKind, OpRecord, ParamInfo, make_attrs
 
@@ -30,9 +30,9 @@ _LAYERS = (OpKind.CONV, OpKind.LINEAR)
 def _is_sigma_division(chain: str) -> bool:
     steps = chain.split("→")
     return (
-        steps[-1] in DIV_NAMES
+        steps[-1] in DIV
         and any(s in _PRODUCTS for s in steps)
-        and all(s in LAYOUT_NAMES or s in _PRODUCTS or s in DIV_NAMES for s in steps)
+        and all(s in LAYOUT_NAMES or s in _PRODUCTS or s in DIV for s in steps)
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from resnet_verify.tracing.op_args import DIV_NAMES
+from resnet_verify.specs.vocabulary import DIV
 from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
 
 _CLAMPS = frozenset({"clamp_min", "clamp", "clip", "max", "maximum", "add"})
@@ -24,7 +24,7 @@ def _function(op: OpRecord) -> str:
 
 def _divides_by_its_norm(ops: Sequence[OpRecord], reading: dict[int, list[int]], div: OpRecord) -> list[int]:
     """The norm (and clamp) ids when ``div`` divides a tensor by its own vector norm, else []."""
-    if _function(div) not in DIV_NAMES or len(div.inputs) != 2 or div.inputs[1] < 0:
+    if _function(div) not in DIV or len(div.inputs) != 2 or div.inputs[1] < 0:
         return []
     x, at = div.inputs[0], div.inputs[1]
     parts = []
@@ -66,7 +66,7 @@ def join_steps(steps: Sequence[str]) -> tuple[str, ...]:
         step = steps[i]
         if step.startswith("norm(") and step.endswith(")"):
             j = i + 1 + (i + 1 < len(steps) and steps[i + 1].split("(")[0] in _CLAMPS)  # clamp(min=1e-12)
-            if j < len(steps) and steps[j] in DIV_NAMES:
+            if j < len(steps) and steps[j] in DIV:
                 out.append("normalize" + step[len("norm") :])
                 i = j + 1
                 continue

@@ -13,6 +13,7 @@ from typing import Any
 import torch
 
 from resnet_verify.specs.steps import arg, normalize_args, step_name  # noqa: F401  (read as op_args.X)
+from resnet_verify.specs.vocabulary import DIV
 from resnet_verify.tracing.buffer_values import UNREAD
 
 _NORM_ARGS: dict[str, tuple[tuple[str, int, Any], ...]] = {
@@ -241,12 +242,9 @@ def clamp_bounds(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
     return out
 
 
-DIV_NAMES = frozenset({"div", "div_", "__truediv__", "__itruediv__", "true_divide", "truediv"})
-
-
 def divisor(name: str, args: tuple, tensor_inputs: int) -> dict[str, Any]:
     """``x / math.sqrt(2)``: the number a tensor is divided by (``x / 2`` and ``x / 4`` differ)."""
-    if name not in DIV_NAMES or tensor_inputs != 1 or len(args) < 2 or not isinstance(args[0], torch.Tensor):
+    if name not in DIV or tensor_inputs != 1 or len(args) < 2 or not isinstance(args[0], torch.Tensor):
         return {}
     number = args[1]
     return (

@@ -18,10 +18,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
+from resnet_verify.specs.vocabulary import MUL
 from resnet_verify.tracing.conv_bias import sole_reader
 from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
-
-_MULS = frozenset({"mul", "mul_", "__mul__", "__rmul__", "__imul__"})
 
 
 def _gain(conv: OpRecord, ops: Sequence[OpRecord], reading: dict[int, list[int]]) -> OpRecord | None:
@@ -33,7 +32,7 @@ def _gain(conv: OpRecord, ops: Sequence[OpRecord], reading: dict[int, list[int]]
     number = a.get("scalar")
     own = (
         nxt.kind is OpKind.OTHER
-        and a.get("function", nxt.name) in _MULS
+        and a.get("function", nxt.name) in MUL
         and isinstance(number, int | float)
         and not isinstance(number, bool)
         and nxt.inputs == (at,)

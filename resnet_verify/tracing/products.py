@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from resnet_verify.specs.vocabulary import ADD
 from resnet_verify.tracing.records import OpKind, OpRecord, Shape, make_attrs, readers
 
 _MATMUL = frozenset({"matmul", "mm", "bmm", "__matmul__", "__rmatmul__", "addmm"})
-_ADD = frozenset({"add", "add_", "__add__", "__radd__", "__iadd__"})
 
 
 def _conv_attrs(cin: int, cout: int, spatial: int, **window: Any) -> dict[str, Any]:
@@ -114,7 +114,7 @@ def _bias(product: int, ops: Sequence[OpRecord], reading: dict[int, list[int]]) 
             at = nxt.id
             continue
         a = dict(nxt.attrs)
-        if nxt.kind is OpKind.OTHER and a.get("function") in _ADD and nxt.inputs == (at,) and nxt.params:
+        if nxt.kind is OpKind.OTHER and a.get("function") in ADD and nxt.inputs == (at,) and nxt.params:
             return nxt.id
         return None
     return None

@@ -21,8 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from resnet_verify.specs.vocabulary import DIV
 from resnet_verify.tracing.buffer_values import UNREAD
-from resnet_verify.tracing.op_args import DIV_NAMES
 from resnet_verify.tracing.opnames import MUL_NAMES
 from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
 
@@ -41,7 +41,7 @@ def factor_of(op: OpRecord) -> float | str | None:
     # five significant digits: the divisor was recorded to six, its reciprocal is good to five
     if function in MUL_NAMES:
         return float(f"{scalar:.5g}")
-    if function in DIV_NAMES and scalar != 0.0:
+    if function in DIV and scalar != 0.0:
         return float(f"{1.0 / scalar:.5g}")
     return None
 
@@ -79,7 +79,7 @@ def divisions_as_multiplies(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     for op in ops:
         a = dict(op.attrs)
         scalar = a.get("scalar")
-        if op.kind is not OpKind.OTHER or a.get("function", op.name) not in DIV_NAMES or len(op.inputs) != 1:
+        if op.kind is not OpKind.OTHER or a.get("function", op.name) not in DIV or len(op.inputs) != 1:
             continue
         if op.params or not isinstance(scalar, float) or scalar == 0.0:
             continue
@@ -88,7 +88,7 @@ def divisions_as_multiplies(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
 
 
 def _divides_by_a_root(op: OpRecord, ops: Sequence[OpRecord], reading: dict[int, list[int]]) -> bool:
-    if op.kind is not OpKind.OTHER or dict(op.attrs).get("function", op.name) not in DIV_NAMES:
+    if op.kind is not OpKind.OTHER or dict(op.attrs).get("function", op.name) not in DIV:
         return False
     if len(op.inputs) != 2 or op.inputs[1] < 0 or op.params:
         return False

@@ -17,11 +17,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from resnet_verify.specs.vocabulary import ADD, SUB
 from resnet_verify.tracing.records import OpKind, OpRecord, make_attrs, readers
 
 _DETACH = frozenset({"detach", "detach_", "data"})
-_SUB = frozenset({"sub", "__sub__"})
-_ADD = frozenset({"add", "__add__", "__radd__"})
 STE = "straight-through"
 
 
@@ -32,14 +31,14 @@ def _detached(ops: Sequence[OpRecord], i: int) -> int | None:
 
 def _sub(ops: Sequence[OpRecord], i: int) -> tuple[int, int] | None:
     op = ops[i] if i >= 0 else None
-    if op is None or len(op.inputs) != 2 or dict(op.attrs).get("function", op.name) not in _SUB:
+    if op is None or len(op.inputs) != 2 or dict(op.attrs).get("function", op.name) not in SUB:
         return None
     return op.inputs[0], op.inputs[1]
 
 
 def _match(ops: Sequence[OpRecord], add: OpRecord) -> tuple[int, int, tuple[int, ...]] | None:
     """(X, Y, the trick's own ops) when ``add`` ends a straight-through estimator."""
-    if add.kind is not OpKind.ADD or len(add.inputs) != 2 or add.name not in _ADD:
+    if add.kind is not OpKind.ADD or len(add.inputs) != 2 or add.name not in ADD:
         return None
     for d, y in (add.inputs, add.inputs[::-1]):
         if d < 0 or y < 0:

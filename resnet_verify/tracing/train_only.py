@@ -30,6 +30,7 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 
 from resnet_verify.specs.usercode import model_output, set_training
+from resnet_verify.specs.vocabulary import ADD, DIV, MUL, SUB
 from resnet_verify.tracing import opkinds
 from resnet_verify.tracing.drawn_masks import BATCH, BINARIZES, DRAWS, MAKERS, draw_name, drop_path_rate
 from resnet_verify.tracing.records import OpKind, OpRecord, Part, Regularizer, RegularizerKind, Shape
@@ -119,12 +120,6 @@ def _drawn_p(name: str, args: Any, kwargs: dict) -> float | None:
     return float(p) if isinstance(p, (int, float)) and not isinstance(p, bool) else None
 
 
-_TIMES = frozenset({"mul", "mul_", "__mul__", "__rmul__", "__imul__"})
-_OVER = frozenset({"div", "div_", "__truediv__", "__itruediv__", "true_divide"})
-_PLUS = frozenset({"add", "add_", "__add__", "__radd__", "__iadd__"})
-_MINUS = frozenset({"sub", "sub_", "__sub__", "__isub__"})
-
-
 def _scaled(name: str, args: Any, path: str) -> _Call | None:
     """A draw scaled or shifted by a number (``sigma * torch.randn_like(x)``, ``rand / keep``): the number is
     what the noise is (sigma 1.0 for 0.1 is another layer), one spelling (``/ 2`` is ``* 0.5``)."""
@@ -132,12 +127,12 @@ def _scaled(name: str, args: Any, path: str) -> _Call | None:
     if len(args) != 2 or len(numbers) != 1:
         return None
     v = float(numbers[0])
-    if name in _TIMES:
+    if name in MUL:
         return _Call(f"mul({v:g})", path)
-    if name in _OVER and args[1] is numbers[0] and v != 0.0:
+    if name in DIV and args[1] is numbers[0] and v != 0.0:
         return _Call(f"mul({1.0 / v:g})", path)
-    if name in _PLUS or (name in _MINUS and args[1] is numbers[0]):
-        return _Call(f"add({v if name in _PLUS else -v:g})", path)
+    if name in ADD or (name in SUB and args[1] is numbers[0]):
+        return _Call(f"add({v if name in ADD else -v:g})", path)
     return None
 
 

@@ -17,14 +17,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from resnet_verify.specs.vocabulary import ADD, DIV, MUL, SUB
 from resnet_verify.tracing.records import OpKind, OpRecord, Regularizer, RegularizerKind, make_attrs, readers
 
 FORMULA = "batch norm formula"
 WRITES = "writes_running_stats"  # False where a training forward leaves the running statistics alone
-_SUBS = frozenset({"sub", "__sub__"})
-_DIVS = frozenset({"div", "__truediv__", "true_divide"})
-_MULS = frozenset({"mul", "__mul__", "__rmul__"})
-_ADDS = frozenset({"add", "__add__", "__radd__"})
 _ROOT = re.compile(r"^(?:add\(([-+0-9.e]+)\)→)?sqrt$")
 # what a BatchNorm's training mode computes: batch statistics and the running statistics' arithmetic
 _TRAINING = frozenset({"mean", "var", "var_mean", "std", "sum", "sub", "mul", "add", "div", "sqrt", "rsqrt", "pow",
@@ -60,14 +57,14 @@ def join_written_bn(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
     reading = readers(ops)
     out = list(ops)
     for sub in ops:
-        if not _per_channel(sub, _SUBS) or out[sub.id] is not sub:
+        if not _per_channel(sub, SUB) or out[sub.id] is not sub:
             continue
-        div = _next(ops, reading, sub, _DIVS)
+        div = _next(ops, reading, sub, DIV)
         root = _ROOT.match(str(dict(div.attrs).get("param_ops", ""))) if div is not None else None
         if div is None or root is None:
             continue
         chain = [sub, div]
-        for names in (_MULS, _ADDS):
+        for names in (MUL, ADD):
             if (step := _next(ops, reading, chain[-1], names)) is not None:
                 chain.append(step)
         affine = len(chain) == 4

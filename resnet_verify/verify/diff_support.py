@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from resnet_verify.specs.vocabulary import STATISTICS
 from resnet_verify.tracing.moves import makes_zeros
 from resnet_verify.tracing.records import (
     Block,
@@ -57,9 +58,6 @@ def unused_params(trace: Trace) -> list[ParamInfo]:
     return [p for p in trace.params if not p.is_buffer and p.name not in used and not set(p.aliases) & used]
 
 
-_STATISTICS = ("running_mean", "running_var", "num_batches_tracked")
-
-
 def _fixed_norm_params(trace: Trace) -> set[str]:
     """The affine tensors of each BatchNorm that cannot change in training: frozen (requires_grad False)
     and the norm held in eval mode by the model's ``train()`` (mmdetection's frozen_stages): a
@@ -71,7 +69,7 @@ def _fixed_norm_params(trace: Trace) -> set[str]:
     out: set[str] = set()
     for op in trace.ops:
         if op.kind is OpKind.BATCH_NORM and op.module_path in held:
-            learned = [n for n in op.params if not n.endswith(_STATISTICS)]
+            learned = [n for n in op.params if not n.endswith(STATISTICS)]
             if learned and all(n in frozen for n in learned):
                 out.update(learned)
     return out

@@ -26,13 +26,13 @@ import torch
 from torch import nn
 
 from resnet_verify.specs.usercode import has_reparametrization, unwrap
+from resnet_verify.specs.vocabulary import STATISTICS
 from resnet_verify.verify.fused_pairs import Stacked, copy_stacked, fused_pairing
 from resnet_verify.verify.pairing import ParamMapping, pair_parameters
 from resnet_verify.verify.records import Comparison
 from resnet_verify.verify.weights import named_tensors as tensors
 
 SEED = 20261205
-_STATISTICS = ("running_mean", "running_var", "num_batches_tracked")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -63,7 +63,7 @@ def built_on_meta(candidate: nn.Module) -> bool:
 
 
 def learned(name: str, t: torch.Tensor) -> bool:
-    return (isinstance(t, nn.Parameter) and t.requires_grad) or name.rsplit(".", 1)[-1] in _STATISTICS
+    return (isinstance(t, nn.Parameter) and t.requires_grad) or name.rsplit(".", 1)[-1] in STATISTICS
 
 
 def _one_to_one(mapping: ParamMapping) -> bool:
@@ -71,7 +71,7 @@ def _one_to_one(mapping: ParamMapping) -> bool:
     cands = [c for _, c in mapping.pairs]
     whole = mapping.complete and not mapping.zero_candidate and not mapping.conflicts
     unused = [
-        n for n in (*mapping.unused_reference, *mapping.unused_candidate) if not n.endswith(_STATISTICS[2])
+        n for n in (*mapping.unused_reference, *mapping.unused_candidate) if not n.endswith(STATISTICS[2])
     ]
     return whole and not unused and len(set(refs)) == len(refs) and len(set(cands)) == len(cands)
 
@@ -143,7 +143,7 @@ def _pairs(
         pairs = [(r, c) for r, c in mapping.pairs if r in set(refs)]
         unpaired = {n for n, t in ct.items() if learned(n, t)} - {c for _, c in pairs}
         left = (set(refs) - {r for r, _ in pairs}) | unpaired
-        if not [n for n in left if not n.endswith(_STATISTICS[2])]:
+        if not [n for n in left if not n.endswith(STATISTICS[2])]:
             return pairs
     cands = [n for n, t in ct.items() if learned(n, t) or n in drawn]
     return _by_name_or_order(rt, ct, refs, cands, by_order)

@@ -47,6 +47,7 @@ import torch
 from torch import nn
 
 from resnet_verify.specs.usercode import set_training, train_as_built
+from resnet_verify.specs.vocabulary import RUNNING, STATISTICS
 from resnet_verify.tracing.records import OpKind, ParamInfo, Trace
 from resnet_verify.verify.fused_pairs import Stacked, fused_pairing, join
 from resnet_verify.verify.numeric_sides import SEED, Sides, build_sides, runnable_side_by_side, tensors
@@ -153,7 +154,7 @@ def _undilated(comparison: Comparison, m: Mismatch) -> bool:
 
 
 def _learned_shapes(trace: Trace) -> list[tuple[int, ...]]:
-    stats = ("running_mean", "running_var")
+    stats = RUNNING
     return sorted(
         tuple(p.shape)
         for p in trace.params
@@ -161,12 +162,9 @@ def _learned_shapes(trace: Trace) -> list[tuple[int, ...]]:
     )
 
 
-_STATISTICS = ("running_mean", "running_var", "num_batches_tracked")
-
-
 def _learned(trace: Trace) -> list[tuple[str, tuple[int, ...]]]:
     def learned(p: ParamInfo) -> bool:
-        return (p.trainable and not p.is_buffer) or (p.is_buffer and p.name.rsplit(".", 1)[-1] in _STATISTICS)
+        return (p.trainable and not p.is_buffer) or (p.is_buffer and p.name.rsplit(".", 1)[-1] in STATISTICS)
 
     return [(p.name, tuple(p.shape)) for p in trace.params if learned(p)]
 

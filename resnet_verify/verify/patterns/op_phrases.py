@@ -8,10 +8,8 @@ the op's record: its kind, the Python number or the parameter it was given, and 
 
 from __future__ import annotations
 
+from resnet_verify.specs.vocabulary import ADD, MUL
 from resnet_verify.tracing.records import OpKind, Trace
-
-_MULS = frozenset({"mul", "mul_", "__mul__", "__rmul__", "__imul__"})
-_ADDS = frozenset({"add", "add_", "__add__", "__radd__", "__iadd__"})
 
 
 def _operand(trace: Trace, op_id: int) -> str:
@@ -52,9 +50,9 @@ def extra_op_phrase(trace: Trace, op_id: int | None, fallback: str) -> str:
         return f"a second run of {module} (the same weights, on another input than its first run's)"
     if op.kind is OpKind.ADD and all(b.merge_op != op_id for b in trace.structure.blocks):
         return "an add of two computed tensors (no residual block's)"
-    if op.kind is OpKind.OTHER and function in _MULS:
+    if op.kind is OpKind.OTHER and function in MUL:
         text = f"a multiply by {_operand(trace, op_id)}"
-    elif op.kind is OpKind.OTHER and function in _ADDS:
+    elif op.kind is OpKind.OTHER and function in ADD:
         text = f"an add of {_operand(trace, op_id)}"
     else:
         return fallback
@@ -69,7 +67,7 @@ def extra_ops_phrase(trace: Trace, op_ids: list[int | None], fallback: str) -> s
     scalars = [dict(op.attrs).get("scalar") for op in ops]
     functions = {dict(op.attrs).get("function", op.name) for op in ops}
     if len(ops) > 1 and all(isinstance(v, float) for v in scalars) and len(set(scalars)) > 1:
-        verb = "a multiply by" if functions <= _MULS else "an add of" if functions <= _ADDS else None
+        verb = "a multiply by" if functions <= MUL else "an add of" if functions <= ADD else None
         if verb is not None:
             where = ", before the residual add" if _before_merge(trace, ops[0].id) else ""
             return f"{verb} a per-block constant ({scalars[0]:g} … {scalars[-1]:g}){where}"
