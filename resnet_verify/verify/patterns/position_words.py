@@ -9,6 +9,7 @@ or which positions one side picks and the other does not.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _POSITIONS = re.compile(r"\[([\d ]+)\]")
 _KEEP = 6  # a list this long or shorter reads whole
@@ -20,10 +21,19 @@ def positions(item: str) -> list[int] | None:
     return [int(v) for v in m.group(1).split()] if m else None
 
 
+def shorten(items: Sequence[str], keep: int = 4, sep: str = ", ") -> str:
+    """``a, b, c, d ... z``: the first ``keep`` and the last, for lists a reader scans, not reads."""
+    if len(items) <= keep + 1:
+        return sep.join(items)
+    return sep.join(items[:keep]) + f" ... {items[-1]}"
+
+
 def short_positions(values: list[int]) -> str:
+    """``[1 3 6]`` whole, ``43 positions [0 2 3 5 ... 63]``: a long list counted and shortened."""
+    words = [str(v) for v in values]
     if len(values) <= _KEEP:
-        return "[" + " ".join(map(str, values)) + "]"
-    return f"{len(values)} positions [" + " ".join(map(str, values[:4])) + f" ... {values[-1]}]"
+        return "[" + " ".join(words) + "]"
+    return f"{len(values)} positions [" + shorten(words, sep=" ") + "]"
 
 
 def short_bounds(bounds: object) -> str:

@@ -17,7 +17,7 @@ from resnet_verify.verify.module_swap import FIELD as SWAP_FIELD
 from resnet_verify.verify.moved_blocks import FIELD as MOVED_BLOCK
 from resnet_verify.verify.patterns.context import Context
 from resnet_verify.verify.patterns.op_phrases import extra_op_phrase, extra_ops_phrase
-from resnet_verify.verify.patterns.position_words import setting_differs, short_bounds
+from resnet_verify.verify.patterns.position_words import setting_differs, short_bounds, shorten
 from resnet_verify.verify.records import Mismatch, MismatchKind, Region
 from resnet_verify.verify.regularizer_diff import calls_differ
 from resnet_verify.verify.returned_taps import FIELD as RETURNED
@@ -66,13 +66,6 @@ def setting(field: str, value: object, *, named: bool = True) -> str:
         return f"{value} compute {_PRECISIONS[field]}" if value is not None else "full-precision compute"
     said = _SETTINGS.get((field, value)) if isinstance(value, str | bool | None) else None
     return said or (f"{field} {value}" if named else str(value))
-
-
-def shorten(items: Sequence[str], keep: int = 4) -> str:
-    """``a, b, c, d ... z``: the first ``keep`` and the last, for lists a reader scans, not reads."""
-    if len(items) <= keep + 1:
-        return ", ".join(items)
-    return ", ".join(items[:keep]) + f" ... {items[-1]}"
 
 
 def where(m: Mismatch) -> str:
