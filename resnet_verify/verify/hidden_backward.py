@@ -30,6 +30,8 @@ import torch
 from torch import nn
 
 from resnet_verify.specs.usercode import model_output, set_training, train_as_built
+from resnet_verify.specs.vocabulary import STATISTICS
+from resnet_verify.tracing.records import RegularizerKind
 from resnet_verify.tracing.train_only import branches_on_training
 from resnet_verify.verify.numeric_sides import (
     SEED,
@@ -40,10 +42,11 @@ from resnet_verify.verify.numeric_sides import (
     tensors,
 )
 from resnet_verify.verify.records import Comparison, Mismatch, MismatchKind, Region
-from resnet_verify.verify.same_function import RTOL, backward_seeded, flat_outputs, outputs_close
+from resnet_verify.verify.same_function import RTOL, backward_seeded, close, flat_outputs, outputs_close
 
 GRADIENTS = "gradients"  # the mismatch's field: patterns/backward_only.py claims it
 _LISTED = 3  # tensors named at each end of the list
+_GRADIENTS_DIFFER, _STATISTICS_MOVED = "gradients", "statistics"
 _SMALL = 32  # the check's spatial size where the compared one is larger
 
 
@@ -96,6 +99,15 @@ def _differing(sides: Sides, shape: tuple[int, ...], training: bool) -> tuple[li
     return [name for a, b, name in pairs if not _same_gradient(a.grad, b.grad, RTOL * floor)], len(pairs)
 
 
+def _statistics_moved(sides: Sides) -> tuple[list[str], int]:
+    """After one training forward and backward with the same outputs and gradients: the candidate's
+    BatchNorm statistics that moved otherwise, and how many were compared (a block a checkpoint recomputes
+    inside another checkpoint runs its training forward, and moves its statistics, once more)."""
+    rt, ct = tensors(sides.reference), tensors(sides.candidate)
+    pairs = [(r, c) for r, c in sides.pairs if r.rsplit(".", 1)[-1] in STATISTICS]
+    return [c for r, c in pairs if not close(rt[r], ct[c])], len(pairs)
+
+
 def _same_gradient(a: torch.Tensor | None, b: torch.Tensor | None, tolerance: float) -> bool:
     """One pass over the two gradients (a ResNet-50's 25 M entries twice in float64): equal within
     ``tolerance`` of the largest gradient of all; a non-finite difference decides nothing."""
@@ -111,6 +123,7 @@ def _same_gradient(a: torch.Tensor | None, b: torch.Tensor | None, tolerance: fl
 # a detach or ``.data``, anything named for gradients (``grad_reverse``, ``requires_grad``, ``no_grad``).
 _GRADIENT_CODE = re.compile(r"backward|register_\w*hook|checkpoint|detach|\.data\b|grad|autograd")
 _LIBRARIES = ("torch.", "torchvision.", "resnet_verify.")
+_DRAWLESS = frozenset({RegularizerKind.EVAL_IN_TRAINING, RegularizerKind.STATE_UPDATE})
 
 
 def _shapes_gradients(model: nn.Module | str) -> bool:
@@ -151,17 +164,32 @@ def _listed(names: list[str]) -> str:
     return f"{', '.join(names[:_LISTED])} … {', '.join(names[-_LISTED:])}"
 
 
-def _mismatch(names: list[str], compared: int) -> Mismatch:
+def _mismatch(names: list[str], compared: int, what: str) -> Mismatch:
+    listed = _listed(names)
+    if what == _STATISTICS_MOVED:
+        actual = (
+            f"other running statistics after one training step for {len(names)} of {compared} BatchNorm buffers "
+            f"({listed}), with the same outputs and gradients"
+        )
+        text = (
+            f"the backward differs: one training step (forward and backward) leaves {actual}. The backward "
+            "runs a training forward again where the reference's does not, or not as often: a block "
+            "checkpointed inside a checkpointed stage (apply_activation_checkpointing over a model that "
+            "checkpoints its own stages), a checkpoint the reference does not have or has where this has none"
+        )
+    else:
+        actual = f"other gradients for {len(names)} of {compared} learned tensors ({listed})"
+        text = (
+            f"the backward differs: the gradients of {len(names)} of {compared} learned tensors are not the "
+            f"reference's ({listed}). Something in the code changes the gradient and not the forward between the "
+            "tensors whose gradients agree and these: a custom autograd Function's backward or its arguments, a "
+            "tensor hook (register_hook), a detach or stop-gradient, a gradient-scaling trick, checkpointing "
+            "(use_reentrant=True on an input that needs no gradient)"
+        )
     return Mismatch(
-        MismatchKind.NUMERIC, "", "", GRADIENTS, "the reference's gradients",
-        f"other gradients for {len(names)} of {compared} learned tensors ({_listed(names)})",
-        f"the model as a whole: every op, shape and setting the trace records agrees with the reference's, and "
-        f"with the same weights so do the outputs, yet the backward differs: the gradients of {len(names)} of "
-        f"{compared} learned tensors are not the reference's ({_listed(names)}). Something in the code changes "
-        "the gradient and not the forward between the tensors whose gradients agree and these: a custom "
-        "autograd Function's backward or its arguments, a tensor hook (register_hook), a detach or stop-gradient, "
-        "a gradient-scaling trick, checkpointing (use_reentrant=True on an input that needs no gradient)",
-        None, Region.MODEL,
+        MismatchKind.NUMERIC, "", "", GRADIENTS, "the reference's backward", actual,
+        "the model as a whole: every op, shape and setting the trace records agrees with the reference's, and "
+        f"with the same weights so do the outputs, yet {text}", None, Region.MODEL,
     )  # fmt: skip
 
 
@@ -187,8 +215,9 @@ def backward_differs(
         if sides is None:
             return ()
         found = None
-        # training mode too where a side's code reads the flag and no regularizer's draws could differ
-        training = not (ref.regularizers or cand.regularizers) and any(
+        # training mode too where a side's code reads the flag and no regularizer's draws could differ (a
+        # BatchNorm held in eval, a buffer a training forward writes: nothing drawn, nothing to misorder)
+        training = not any(r.kind not in _DRAWLESS for r in (*ref.regularizers, *cand.regularizers)) and any(
             branches_on_training(m) for m in (sides.reference, sides.candidate)
         )
         for shape in _shapes(comparison.input_shape):
@@ -209,12 +238,15 @@ def _shapes(input_shape: Sequence[int]) -> list[tuple[int, ...]]:
     return [small, full] if small != full else [full]
 
 
-def _at_size(sides: Sides, shape: tuple[int, ...], *, training: bool) -> tuple[list[str], int] | None:
-    """The differing gradients in eval mode, then (``training``) in training mode; None: undecided."""
+def _at_size(sides: Sides, shape: tuple[int, ...], *, training: bool) -> tuple[list[str], int, str] | None:
+    """The differing gradients in eval mode, then (``training``) in training mode, then the statistics
+    that training step left otherwise; None: undecided."""
     try:
         found = _differing(sides, shape, False)
         if found is not None and not found[0] and training:
             found = _differing(sides, shape, True)  # (code run while training only: a checkpoint)
+            if found is not None and not found[0]:
+                return (*_statistics_moved(sides), _STATISTICS_MOVED)
     except Exception:  # a model that cannot run this way answers nothing here; its trace did
         return None
-    return found
+    return None if found is None else (*found, _GRADIENTS_DIFFER)
