@@ -135,7 +135,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout132``: weight parametrizations and constraints inside residual networks;
 ``heldout133``: ResNets as dense-prediction backbones;
 ``heldout134``: mixed precision, memory-saving and dtype tricks inside residual networks;
-``heldout135``: metric-learning and task heads on ResNet backbones); an idiom's
+``heldout135``: metric-learning and task heads on ResNet backbones;
+``heldout136``: normalization-free and init-scaled residual networks); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -3088,6 +3089,19 @@ PART_NOTES = {
     "(head)', 3 mismatches, for the same margin written by angle with an index assignment: eval 0 apart, train 2.7e-15 "
     "on 10, gradients 5.7e-14 on 69; expected clean). The test of it, which builds the candidate on meta, gets the same "
     "14 of 16, twins 16 of 16, swapped 5 of 5.",
+    "heldout136": "normalization-free and init-scaled residual networks, each against the user's own unedited builder "
+    "in the same file: a Fixup CIFAR ResNet at 3 x 32 x 32 (scalar biases before each conv and activation, a scalar "
+    "multiplier on the branch, an AvgPool2d(1, 2) shortcut of x + bias1a with zero channels concatenated, Fixup's "
+    "initialisation): the scalars as Bias / Scale modules and the initialisation left out (clean), a BatchNorm2d after "
+    "both convs (normalization_layer), the multiplier applied after the add (described); timm's NF-ResNet at 3 x 32 x "
+    "32 (ScaledStdConv2d by F.batch_norm with a learnable gain, gamma-scaled ReLU, act1(x) * beta, y * skipinit_gain * "
+    "alpha + shortcut, beta from the expected variance reset per stage): WS as a parametrization by var_mean (clean), "
+    "plain convs (weight_standardization), timm's SE attn_last (squeeze_excitation), the variance never reset and the "
+    "WS eps 1e-4 for 1e-5 (described); a SkipInit ResNet at 3 x 32 x 32 (norm-free pre-activation blocks, out * alpha "
+    "+ shortcut, alpha a zero scalar): alpha 0-dim (clean), width factor 2 (widths), alpha on the shortcut and alpha a "
+    "buffer (described); a BatchNorm ResNet at 64 x 64 with a per-channel LayerScale gamma after bn2 and zero_init_residual: "
+    "the scale as a module (clean), drop path (stochastic_depth), the scale before bn2 (described) "
+    "(tests/fixtures/heldout/batch136_*.py).",
     "heldout134": "mixed precision, memory-saving and dtype tricks inside residual networks, each against the user's "
     "own unedited builder in the same file, at 3 x 32 x 32: a CIFAR ResNet whose body runs under a bfloat16 "
     "torch.autocast region and whose head runs in an autocast-disabled island: one region per stage (clean), "

@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and thirty-six parts: ``heldout`` to
-``heldout135`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and thirty-seven parts: ``heldout`` to
+``heldout136`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -586,7 +586,13 @@ the labels handed over in a buffer, reid-strong-baseline's BNNeck, cirtorch's Ge
 CORAL ordinal head), compared with the user's own unedited builder: refactors (the margin by angle with insightface's
 index assignment, F.linear on a bare weight, GeM as a mean, the logistic by hand, CORAL's preinit_bias), named variants
 and single mistakes (the margin on every logit, the scale s left out, the BNNeck's shift left trainable, the test
-feature taken after the classifier, GeM's p fixed, the first L2N left out) and
+feature taken after the classifier, GeM's p fixed, the first L2N left out);
+``heldout136`` normalization-free and init-scaled residual networks (a Fixup CIFAR ResNet with scalar biases and a
+branch multiplier, an NF-ResNet of scaled weight-standardised convs with alpha / beta and a skip gain, a SkipInit
+ResNet, a BatchNorm ResNet with LayerScale-like per-channel scales and zero-initialised last BNs), compared with the
+user's own unedited builder: refactors (the scalars as modules, the Fixup initialisation left out, WS as a
+parametrization, a 0-dim alpha, the scale as a module), named variants and single mistakes (the multiplier after the
+add, beta from the wrong block count, the WS eps, alpha on the shortcut, alpha a buffer, the scale before the BN) and
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
@@ -3000,6 +3006,7 @@ def test_manifest_is_consistent() -> None:
         "heldout133": 16,
         "heldout135": 16,
         "heldout134": 16,
+        "heldout136": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
