@@ -137,6 +137,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout134``: mixed precision, memory-saving and dtype tricks inside residual networks;
 ``heldout135``: metric-learning and task heads on ResNet backbones;
 ``heldout136``: normalization-free and init-scaled residual networks); an idiom's
+``heldout138``: ResNet "bag of tricks" families as users rewrite them); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -3135,6 +3136,21 @@ PART_NOTES = {
     "(repeated_in_blocks at the four identity blocks) but pre_activation reported too, a wrong name. The autocast "
     "island, a difference in float32 only, was found. The test of it, which builds the candidate on meta, gets the "
     "same 13 of 16.",
+    "heldout138": "ResNet bag-of-tricks families as users rewrite them, each against the user's own unedited "
+    "builder in the same file, at sizes where the maps entering the average-pool shortcuts are odd: fastai's XResNet "
+    "as the fastai course writes it at 3 x 36 x 36 (a deep stem from the sizes [3, 16, 16, 32], ResBlocks returning "
+    "F.relu(convs(x) + idconv(pool(x))) with nn.AvgPool2d(2, ceil_mode=True)): fastai v2's idpath Sequential (clean), a "
+    "7x7 stem (resnet_c_deep_stem), the 1x1 shortcut at the block's stride without the pool "
+    "(resnet_d_avg_pool_shortcut), MXResNet's wider middle stem conv and the shortcut written pool(idconv(x)) (eval "
+    "outputs equal, training not) (described); a timm-style ResNet-D at 3 x 36 x 36 (stem_type='deep', "
+    "downsample_avg's AvgPool2d(2, ceil_mode=True, count_include_pad=False)): count_include_pad=True at padding 0 and "
+    "the deep stem from a list of widths (clean), the stride on the 1x1 (resnet_v1_stride), a padded 3x3 shortcut pool "
+    "(described); a timm-style ResNet-RS at 3 x 36 x 36 (SE at rd_ratio 0.25, drop path growing linearly from 0 to "
+    "0.2): the SE by nn.Linear (clean), no SE (squeeze_excitation), every block at the top drop-path rate (eval "
+    "outputs equal, training not) (described); CLIP's ModifiedResNet trunk at 3 x 66 x 66 (an AvgPool2d(2) stem, "
+    "AvgPool2d(stride) after the stride-1 3x3, the OrderedDict shortcut): the shortcut in forward (clean), the stride "
+    "on conv2 (downsampling_moved), the stem pool at ceil_mode=True and as a MaxPool2d(2) (described) "
+    "(tests/fixtures/heldout/batch138_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
