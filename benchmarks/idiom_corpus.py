@@ -138,6 +138,8 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout135``: metric-learning and task heads on ResNet backbones;
 ``heldout136``: normalization-free and init-scaled residual networks); an idiom's
 ``heldout138``: ResNet "bag of tricks" families as users rewrite them); an idiom's
+``heldout140``: multi-branch bottlenecks as ResNeXt, Res2Net, ResNeSt and Wide-ResNet repositories write them); an
+idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -3164,6 +3166,19 @@ PART_NOTES = {
     "layer1.0 and 'at another rate' at layer2.0 / layer3.0, for a flat schedule where both sides have stochastic "
     "depth: eval 0 apart, train 1.3 on 1.5 at the same seed; expected described at those blocks). The test of it, "
     "which builds the candidate on meta, gets the same 14 of 16, twins 16 of 16, swapped 5 of 5.",
+    "heldout140": "multi-branch bottlenecks as ResNeXt, Res2Net, ResNeSt and Wide-ResNet repositories write them, "
+    "each against the user's own unedited builder in the same file, at 3 x 32 x 32: a CIFAR ResNeXt (three stages of "
+    "one Bottleneck at planes 8 / 16 / 32, cardinality 4 as groups= on the 3x3, width int(planes * (16 / 64.)) * 4): "
+    "the cardinality as a list of dense branch convs on channel slices, concatenated, and prlz77's conv_reduce / "
+    "conv_conv / conv_expand with D = cardinality * int(base_width * width_ratio) (clean), groups=1 at base width 64 "
+    "(grouped_conv), the width formula without the / 64 and the branches concatenated last first (described); "
+    "Res2Net's official Bottle2neck (scale 4, base width 32, torch.split, the 'stage' block's pooled last chunk): "
+    "timm's chunk / list / is_first spelling (clean), scale 1 (multi_scale_block), each chunk added to the first "
+    "branch's output, every chunk convolved (nums = scale) and the stage pool only where the block strides "
+    "(described); ResNeSt's SplAtConv2d (radix 2, cardinality 2, rSoftMax over the radix): timm's SplitAttn (clean), "
+    "radix=0 (branch_attention), rSoftMax without its transpose, a softmax over the cardinality (described); a "
+    "meliketoy-style WRN-16-2 with Dropout(0.3) between the convs: the residual as one Sequential (clean), no dropout "
+    "(dropout), widen factor 4 (widths) (tests/fixtures/heldout/batch140_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -4,6 +4,7 @@ a twin (the same code without the idiom) that must compare clean. One hundred an
 ``heldout136`` (written after the detectors; expectations decided before the tool was run on them; the
 a twin (the same code without the idiom) that must compare clean. One hundred and thirty-six parts: ``heldout`` to
 ``heldout135`` and ``heldout138`` (written after the detectors; expectations decided before the tool was run on them; the
+``heldout135`` and ``heldout140`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -601,6 +602,14 @@ sizes where the pooled maps are odd), compared with the user's own unedited buil
 count_include_pad flipped at padding 0, the deep stem from a list of widths, the SE by nn.Linear, CLIP's shortcut in
 forward), named variants and single mistakes (MXResNet's wider stem, the shortcut's pool after its 1x1 conv, a 3x3
 shortcut pool, a flat drop-path schedule, CLIP's stem pool at ceil_mode and as a max pool) and
+feature taken after the classifier, GeM's p fixed, the first L2N left out) and
+``heldout140`` multi-branch bottlenecks as ResNeXt, Res2Net, ResNeSt and Wide-ResNet repositories write them (a CIFAR
+ResNeXt with groups= on the 3x3, Res2Net's official Bottle2neck with its stage blocks, ResNeSt's SplAtConv2d with
+rSoftMax, a meliketoy-style WRN-16-2 with dropout between the convs), compared with the user's own unedited builder:
+refactors (the cardinality as a list of branch convs, prlz77's width formula, timm's Res2Net and SplitAttn spellings,
+the WRN residual as one Sequential), named variants and single mistakes (the width formula without the / 64, the
+branches concatenated last first, a Res2Net chunk added to the first branch's output, the last chunk convolved, the
+stage pool only where the block strides, rSoftMax over the cardinality) and
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
@@ -3071,6 +3080,7 @@ def test_manifest_is_consistent() -> None:
         "heldout134": 16,
         "heldout136": 16,
         "heldout138": 16,
+        "heldout140": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
