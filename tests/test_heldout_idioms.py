@@ -1,10 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and thirty-seven parts: ``heldout`` to
-``heldout136`` (written after the detectors; expectations decided before the tool was run on them; the
-a twin (the same code without the idiom) that must compare clean. One hundred and thirty-six parts: ``heldout`` to
-``heldout135`` and ``heldout138`` (written after the detectors; expectations decided before the tool was run on them; the
-``heldout135`` and ``heldout140`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and thirty-nine parts: ``heldout`` to
+``heldout136``, ``heldout138`` and ``heldout140`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -595,14 +592,13 @@ branch multiplier, an NF-ResNet of scaled weight-standardised convs with alpha /
 ResNet, a BatchNorm ResNet with LayerScale-like per-channel scales and zero-initialised last BNs), compared with the
 user's own unedited builder: refactors (the scalars as modules, the Fixup initialisation left out, WS as a
 parametrization, a 0-dim alpha, the scale as a module), named variants and single mistakes (the multiplier after the
-add, beta from the wrong block count, the WS eps, alpha on the shortcut, alpha a buffer, the scale before the BN) and
+add, beta from the wrong block count, the WS eps, alpha on the shortcut, alpha a buffer, the scale before the BN);
 ``heldout138`` ResNet "bag of tricks" families as users rewrite them (fastai's XResNet, timm's ResNet-D with a deep
 stem and average-pool shortcuts, timm's ResNet-RS with SE and linearly increasing drop path, CLIP's ModifiedResNet, at
 sizes where the pooled maps are odd), compared with the user's own unedited builder: refactors (fastai v2's idpath,
 count_include_pad flipped at padding 0, the deep stem from a list of widths, the SE by nn.Linear, CLIP's shortcut in
 forward), named variants and single mistakes (MXResNet's wider stem, the shortcut's pool after its 1x1 conv, a 3x3
-shortcut pool, a flat drop-path schedule, CLIP's stem pool at ceil_mode and as a max pool) and
-feature taken after the classifier, GeM's p fixed, the first L2N left out) and
+shortcut pool, a flat drop-path schedule, CLIP's stem pool at ceil_mode and as a max pool);
 ``heldout140`` multi-branch bottlenecks as ResNeXt, Res2Net, ResNeSt and Wide-ResNet repositories write them (a CIFAR
 ResNeXt with groups= on the 3x3, Res2Net's official Bottle2neck with its stage blocks, ResNeSt's SplAtConv2d with
 rSoftMax, a meliketoy-style WRN-16-2 with dropout between the convs), compared with the user's own unedited builder:
