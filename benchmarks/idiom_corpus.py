@@ -140,6 +140,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout138``: ResNet "bag of tricks" families as users rewrite them;
 ``heldout140``: multi-branch bottlenecks as ResNeXt, Res2Net, ResNeSt and Wide-ResNet repositories write them); an
 idiom's
+``heldout137``: attention modules written by hand inside residual blocks); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -3191,6 +3192,17 @@ PART_NOTES = {
     "multi_scale_block alone); rs_radix0 (described_difference 'A SplAtConv2d in place of conv2 ... No named "
     "variant' for ResNeSt's radix=0 path; expected branch_attention). The test of it, which builds the candidate on "
     "meta, gets the same 12 of 16, twins 16 of 16, swapped 3 of 5 (r2_scale1 and rs_radix0 as unswapped).",
+    "heldout137": "attention modules written by hand inside residual blocks, each against the user's own unedited "
+    "builder in the same file, at 3 x 32 x 32: a CIFAR ResNet with Jongchan/attention-module's CBAM after bn2 (a shared "
+    "Linear MLP over the avg- and max-pooled maps; max-then-mean channel pooling, a 7x7 conv + BN): luuuyi's "
+    "ChannelAttention of 1x1 convs and the pools as mean / amax with the gate on the left (clean), ResNet-34 blocks "
+    "(block_counts), the CBAM on the shortcut sum and the max-pooled branch dropped (described); ECANet's ECA-ResNet "
+    "with the kernel from each stage's width (3, 3, 3, 5): ECA by views (clean), ECA left out "
+    "(efficient_channel_attention), a 1.5x width multiplier (widths), ECANet's fixed k_size 3 (described); a bottleneck "
+    "ResNet with houqb's CoordAtt after bn3: nn.Hardswish and slices (clean), ReLU for h_swish (activation_function), "
+    "CoordAtt on the sum and its bn1 commented out (described); an SKNet of SKUnits (two dilated grouped branches, a "
+    "softmax across them): the excitations as 1x1 convs (clean), the ResNeXt unit (branch_attention), the softmax over "
+    "the channels (described) (tests/fixtures/heldout/batch137_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
