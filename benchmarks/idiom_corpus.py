@@ -141,6 +141,7 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout140``: multi-branch bottlenecks as ResNeXt, Res2Net, ResNeSt and Wide-ResNet repositories write them); an
 idiom's
 ``heldout137``: attention modules written by hand inside residual blocks); an idiom's
+``heldout139``: Keras ResNet50 ports to PyTorch (the Coursera assignment and keras.applications)); an idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
 (an initialisation, another spelling) is right when it compares clean.
@@ -3118,6 +3119,21 @@ PART_NOTES = {
     "repeated_in_blocks and two described_difference for the missing gains' parameter counts; expected "
     "weight_standardization alone; swapped the same). The test of it, which builds the candidate on meta, gets the "
     "same 13 of 16, twins 16 of 16, swapped 4 of 5.",
+    "heldout139": "Keras ResNet50 ports to PyTorch as people write them, each against the user's own unedited "
+    "builder in the same file: the Coursera 'Residual Networks' ResNet50 for 3 x 64 x 64 SIGNS images (nn.ZeroPad2d(3) "
+    "before an unpadded 7x7 stride-2 conv, BatchNormalization(axis=3) converted to eps 1e-3 / momentum 0.01, an unpadded "
+    "3x3 stride-2 max pool, convolutional blocks with the stride on the first 1x1 and identity blocks at the Coursera "
+    "filters / 4, AvgPool2d(2) on the 2 x 2 map, flatten, logits): the pad folded into the conv's padding=3 and Keras' "
+    "channels-last flatten of the 1 x 1 map (clean), the Dense's softmax in forward (softmax_output), the stride on "
+    "the 3x3 (resnet_v1_stride), ZeroPad2d(2), the add before bn3 and Keras' momentum 0.99 written as PyTorch's "
+    "(outputs 0 apart, the running statistics not) (described); keras.applications' ResNet50 with Keras' layer names "
+    "at 3 x 64 x 64 (biased convs, BN eps 1.001e-5, pool1_pad + an unpadded pool, block1 with the _0_conv / _0_bn "
+    "shortcut, global average pooling): MaxPool2d(3, 2, padding=1) for the zero pad on a ReLU's output and "
+    "glorot_uniform written out (clean), bias=False (conv_bias_before_bn), the shortcut without its BN "
+    "(projection_without_bn), the conv3 stack at stride1=1 (described); the Coursera network as a weight-loading port "
+    "at 3 x 128 x 128 (F.pad 'same' pads before unpadded convs, Keras' branch names, a channels-last flatten of the "
+    "2 x 2 map): padding='same' (clean), PyTorch's BN defaults (keras_batchnorm), the permute left out and the identity "
+    "blocks without their last ReLU (described) (tests/fixtures/heldout/batch139_*.py).",
     "heldout134": "mixed precision, memory-saving and dtype tricks inside residual networks, each against the user's "
     "own unedited builder in the same file, at 3 x 32 x 32: a CIFAR ResNet whose body runs under a bfloat16 "
     "torch.autocast region and whose head runs in an autocast-disabled island: one region per stage (clean), "

@@ -4,6 +4,8 @@ a twin (the same code without the idiom) that must compare clean. One hundred an
 ``heldout136``, ``heldout138`` and ``heldout140`` (written after the detectors; expectations decided before the tool was run on them; the
 a twin (the same code without the idiom) that must compare clean. One hundred and thirty-seven parts: ``heldout`` to
 ``heldout135`` and ``heldout137`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and thirty-seven parts: ``heldout`` to
+``heldout135`` and ``heldout139`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -613,6 +615,13 @@ ECA-ResNet with the adaptive kernel, coordinate attention after a bottleneck's b
 the user's own unedited builder: refactors (a 1x1-conv shared MLP, mean / amax pools, ECA by views, nn.Hardswish, 1x1-conv
 excitations), named variants and single mistakes (CBAM or CoordAtt on the shortcut sum, CBAM's max-pooled branch
 dropped, ECA's kernel fixed at 3, CoordAtt's bn1 commented out, SK's softmax over the channels) and
+``heldout139`` Keras ResNet50 ports to PyTorch (the Coursera SIGNS ResNet50 with its ZeroPad2d stem, Keras' converted
+BatchNormalization and v1 stride; keras.applications' ResNet50 with Keras' layer names, biased convs and a zero-padded
+valid max pool; a weight-loading port at 128 x 128 with F.pad 'same' pads and Keras' channels-last Flatten of a 2 x 2
+map), compared with the user's own unedited builder: refactors (the pad folded into the conv, the permute-then-flatten
+of a 1 x 1 map, MaxPool2d's padding for the zero pad, glorot_uniform, padding='same'), named variants and single
+mistakes (ZeroPad2d(2), the add before bn3, momentum 0.99 as PyTorch's, the conv3 stack at stride 1, the permute left
+out on a 2 x 2 map, the identity blocks without their last ReLU) and
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
@@ -3151,6 +3160,7 @@ def test_manifest_is_consistent() -> None:
         "heldout138": 16,
         "heldout140": 16,
         "heldout137": 16,
+        "heldout139": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
