@@ -1,11 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and thirty-nine parts: ``heldout`` to
-``heldout136``, ``heldout138`` and ``heldout140`` (written after the detectors; expectations decided before the tool was run on them; the
-a twin (the same code without the idiom) that must compare clean. One hundred and thirty-seven parts: ``heldout`` to
-``heldout135`` and ``heldout137`` (written after the detectors; expectations decided before the tool was run on them; the
-a twin (the same code without the idiom) that must compare clean. One hundred and thirty-seven parts: ``heldout`` to
-``heldout135`` and ``heldout139`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and forty-one parts: ``heldout`` to
+``heldout140`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -597,12 +593,24 @@ ResNet, a BatchNorm ResNet with LayerScale-like per-channel scales and zero-init
 user's own unedited builder: refactors (the scalars as modules, the Fixup initialisation left out, WS as a
 parametrization, a 0-dim alpha, the scale as a module), named variants and single mistakes (the multiplier after the
 add, beta from the wrong block count, the WS eps, alpha on the shortcut, alpha a buffer, the scale before the BN);
+``heldout137`` attention modules written by hand inside residual blocks (Jongchan's CBAM in a CIFAR ResNet, ECANet's
+ECA-ResNet with the adaptive kernel, coordinate attention after a bottleneck's bn3, an SKNet of SKUnits), compared with
+the user's own unedited builder: refactors (a 1x1-conv shared MLP, mean / amax pools, ECA by views, nn.Hardswish, 1x1-conv
+excitations), named variants and single mistakes (CBAM or CoordAtt on the shortcut sum, CBAM's max-pooled branch
+dropped, ECA's kernel fixed at 3, CoordAtt's bn1 commented out, SK's softmax over the channels);
 ``heldout138`` ResNet "bag of tricks" families as users rewrite them (fastai's XResNet, timm's ResNet-D with a deep
 stem and average-pool shortcuts, timm's ResNet-RS with SE and linearly increasing drop path, CLIP's ModifiedResNet, at
 sizes where the pooled maps are odd), compared with the user's own unedited builder: refactors (fastai v2's idpath,
 count_include_pad flipped at padding 0, the deep stem from a list of widths, the SE by nn.Linear, CLIP's shortcut in
 forward), named variants and single mistakes (MXResNet's wider stem, the shortcut's pool after its 1x1 conv, a 3x3
 shortcut pool, a flat drop-path schedule, CLIP's stem pool at ceil_mode and as a max pool);
+``heldout139`` Keras ResNet50 ports to PyTorch (the Coursera SIGNS ResNet50 with its ZeroPad2d stem, Keras' converted
+BatchNormalization and v1 stride; keras.applications' ResNet50 with Keras' layer names, biased convs and a zero-padded
+valid max pool; a weight-loading port at 128 x 128 with F.pad 'same' pads and Keras' channels-last Flatten of a 2 x 2
+map), compared with the user's own unedited builder: refactors (the pad folded into the conv, the permute-then-flatten
+of a 1 x 1 map, MaxPool2d's padding for the zero pad, glorot_uniform, padding='same'), named variants and single
+mistakes (ZeroPad2d(2), the add before bn3, momentum 0.99 as PyTorch's, the conv3 stack at stride 1, the permute left
+out on a 2 x 2 map, the identity blocks without their last ReLU);
 ``heldout140`` multi-branch bottlenecks as ResNeXt, Res2Net, ResNeSt and Wide-ResNet repositories write them (a CIFAR
 ResNeXt with groups= on the 3x3, Res2Net's official Bottle2neck with its stage blocks, ResNeSt's SplAtConv2d with
 rSoftMax, a meliketoy-style WRN-16-2 with dropout between the convs), compared with the user's own unedited builder:
@@ -610,18 +618,6 @@ refactors (the cardinality as a list of branch convs, prlz77's width formula, ti
 the WRN residual as one Sequential), named variants and single mistakes (the width formula without the / 64, the
 branches concatenated last first, a Res2Net chunk added to the first branch's output, the last chunk convolved, the
 stage pool only where the block strides, rSoftMax over the cardinality) and
-``heldout137`` attention modules written by hand inside residual blocks (Jongchan's CBAM in a CIFAR ResNet, ECANet's
-ECA-ResNet with the adaptive kernel, coordinate attention after a bottleneck's bn3, an SKNet of SKUnits), compared with
-the user's own unedited builder: refactors (a 1x1-conv shared MLP, mean / amax pools, ECA by views, nn.Hardswish, 1x1-conv
-excitations), named variants and single mistakes (CBAM or CoordAtt on the shortcut sum, CBAM's max-pooled branch
-dropped, ECA's kernel fixed at 3, CoordAtt's bn1 commented out, SK's softmax over the channels) and
-``heldout139`` Keras ResNet50 ports to PyTorch (the Coursera SIGNS ResNet50 with its ZeroPad2d stem, Keras' converted
-BatchNormalization and v1 stride; keras.applications' ResNet50 with Keras' layer names, biased convs and a zero-padded
-valid max pool; a weight-loading port at 128 x 128 with F.pad 'same' pads and Keras' channels-last Flatten of a 2 x 2
-map), compared with the user's own unedited builder: refactors (the pad folded into the conv, the permute-then-flatten
-of a 1 x 1 map, MaxPool2d's padding for the zero pad, glorot_uniform, padding='same'), named variants and single
-mistakes (ZeroPad2d(2), the add before bn3, momentum 0.99 as PyTorch's, the conv3 stack at stride 1, the permute left
-out on a 2 x 2 map, the identity blocks without their last ReLU) and
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
