@@ -2420,12 +2420,6 @@ NOT_YET: dict[str, str] = {
     "named variant)': the missing gain of each conv), for plain nn.Conv2d typed for timm's ScaledStdConv2d: the "
     "per-channel gain belongs to the weight standardisation left out, so the parameter counts are the same cause "
     "(eval outputs 13 apart on 1.4, 15 gain tensors fewer) (expected weight_standardization alone)",
-    "nf_ws_eps": "no mismatch and no finding, a false 'no difference', for the WS convs built with eps 1e-4 for the "
-    "builder's 1e-5 (F.batch_norm(weight.reshape(1, C, -1), ..., eps=self.eps) in every ScaledStdConv2d): every "
-    "standardised kernel is scaled by sqrt(var + 1e-5) / sqrt(var + 1e-4), so the network computes another function "
-    "(eval outputs 0.014 apart on 1.4 in float64, 1%; gradients 0.14 on 5.4); both sides' convs read "
-    "'mul→batch_norm' and the eps is not compared (expected described at stem and stages, "
-    "parameters_computed_in_forward allowed)",
     # heldout138, first run at a9e5fbd (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 14 of 16 right in the corpus run and under this test, which
     # builds the candidate on meta; twins 16 of 16 clean; swapped 5 of 5). No false 'no difference': the two edits

@@ -79,11 +79,26 @@ def step_name(name: str, args: tuple, kwargs: dict) -> str:
     bounded = _bounds(name, args, kwargs)
     if bounded is not None:  # a weight clipped or renormed: where it clips is what it computes
         return bounded
+    eps = _norm_eps(name, args, kwargs)
+    if eps is not None:  # a weight standardised by F.batch_norm: its eps is what it computes (NF-ResNets)
+        return eps
     if name in ADD:  # ``running_var + eps``: the eps a hand-written frozen BN divides with
         scalar = next((a for a in args[1:] if isinstance(a, int | float) and not isinstance(a, bool)), None)
         if scalar is not None:
             return f"add({float(scalar):g})"
     return name
+
+
+# where a norm function takes eps, and torch's default: ``batch_norm(eps=0.0001)`` for another eps only, so
+# the default spelling reads as it always has
+_NORM_EPS = {"batch_norm": 7, "instance_norm": 7, "group_norm": 4, "layer_norm": 4}
+
+
+def _norm_eps(name: str, args: tuple, kwargs: dict) -> str | None:
+    if name not in _NORM_EPS:
+        return None
+    eps = arg(args, kwargs, _NORM_EPS[name], "eps", 1e-5)
+    return f"{name}(eps={float(eps):g})" if _number(eps) and float(eps) != 1e-5 else None
 
 
 _CLAMPS = {"clamp": ("min", "max"), "clip": ("min", "max"), "clamp_min": ("min",), "clamp_max": ("max",)}

@@ -106,7 +106,9 @@ def detect_param_ops(ctx: Context) -> list[Finding]:
     for (theirs, mine), idx in groups.items():
         first = ctx.mismatches[idx[0]]
         lines = sorted({str(ctx.mismatches[i].source) for i in idx if ctx.mismatches[i].source})
-        named = _is_standardization(str(mine)) or _is_standardization(str(theirs))
+        # named where one side standardizes and the other does not; both standardizing otherwise (another
+        # eps, another spelling) is one computation written otherwise, described below
+        named = _is_standardization(str(mine)) != _is_standardization(str(theirs))
         # both sides compute the weight, neither by a torch parametrization: no variant (used as
         # stored against computed) but one computation written otherwise, described
         otherwise = bool(mine) and bool(theirs) and not (_parametrization(mine) or _parametrization(theirs))
