@@ -2354,12 +2354,6 @@ NOT_YET: dict[str, str] = {
     # outputs match the builder's (Keras' momentum 0.99 written as PyTorch's, running statistics only) was found
     # (keras_batchnorm, allowed); the permute left out before flattening a 2 x 2 map was seen by one mismatch no
     # finding claims ('linear (fc) reads its input arranged otherwise'), located at fc: right as a described idiom.
-    "signs_zeropad2": "keras_stem ('The candidate's stem is written the Keras way: the candidate's 7x7 conv sees "
-    "padding 2 where the reference's sees 3'), claiming both mismatches ('stem: 7x7 conv padding is (2, 2), expected "
-    "(3, 3)' at conv1 and the 31 x 31 output shape following from it), for nn.ZeroPad2d(2) typed for the builder's "
-    "ZeroPad2d(3) in front of the same unpadded conv: both stems are Keras-style (a ZeroPad2d module, a valid conv, a "
-    "valid max pool), only the pad's width differs, so no variant's name fits (eval outputs 20 apart on 1.3e2, train "
-    "2.1 on 3.8; expected described at pad and conv1)",
     # heldout135, first run at 95f6c69 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 14 of 16 right in the corpus run and under this test, which
     # builds the candidate on meta; twins 16 of 16 clean; swapped 5 of 5). One false 'no difference':
@@ -2425,12 +2419,6 @@ NOT_YET: dict[str, str] = {
     # builds the candidate on meta; twins 16 of 16 clean; swapped 5 of 5). No false 'no difference': the two edits
     # whose eval outputs match the builder's (the shortcut's pool after its 1x1 conv_layer, a flat drop-path schedule)
     # were both seen; both misses are the right place under a variant's name where a description was expected.
-    "xres_stem_mid_wide": "resnet_c_deep_stem ('Deep stem: The candidate's stem is a deep stem (3 3x3 convs "
-    "3->16->32->32, the first with stride 2) where the reference's is a deep stem (3 3x3 convs 3->16->16->32, the "
-    "first with stride 2) ... stem parameters, receptive field and outputs differ'), claiming the 4 mismatches at 1.0, "
-    "1.1 and 2.0, for MXResNet's widened middle stem conv (stem sizes (16, 32, 32) for (16, 16, 32)): both sides have "
-    "a deep stem, so the variant's name is wrong though the place and the widths are right (eval outputs 13 apart on "
-    "16 in float64; expected described at 1 and 2, widths allowed)",
     "rs_drop_path_flat": "stochastic_depth twice ('Stochastic depth (drop path) only in the candidate: DropPath(p=0.2) "
     "in layer1.0 ... the reference has none' and 'Stochastic depth (drop path) at another rate: ... p=0.2 in the "
     "candidate where the reference has p rising linearly 0.06667->0.1333'), claiming the 3 mismatches at "
@@ -2479,14 +2467,6 @@ NOT_YET: dict[str, str] = {
     # CoordAtt's bn1 commented out, SK's softmax over the channels) were each seen and located, and the five named
     # variants named. The two misses are refactors that write an attention MLP as 1x1 convs on a pooled N x C x 1 x 1
     # map where the builder has Linear layers on N x C:
-    "cbam_conv_mlp": "two repeated_in_blocks ('One line, the same difference in 8 blocks: 1x1 conv where the reference "
-    "has Linear (main path), in 8 blocks (layer1.0 ... layer4.1)', one for each of batch137_cbam.py's two conv lines, "
-    "suggesting 'use a Linear as the reference does (layer1.0.cbam.ChannelGate.mlp.1 / .mlp.3)'), 16 mismatches "
-    "('layer1.0 main path: expected Linear, found 1x1 conv' at layer?.?.cbam.ChannelGate.fc.0 and .fc.2), for "
-    "luuuyi's ChannelAttention: AdaptiveAvgPool2d(1) / AdaptiveMaxPool2d(1) and the shared MLP as two 1x1 convs with "
-    "bias on the N x C x 1 x 1 map, the builder's Flatten + Linear on the same pooled values: the same function (eval "
-    "outputs 2.7e-15 apart on 3.0 in float64, train 1.1e-15 on 1.3, gradients 5.2e-15 on 3.3, statistics 2.2e-16, the "
-    "conv weights the Linear weights reshaped) (expected clean)",
     "sk_conv_fc": "three repeated_in_blocks ('One line, the same difference in 4 blocks: 1x1 conv where the reference "
     "has Linear (main path); cat dim 1 where the reference has None (main path)', '1x1 conv where the reference has "
     "Linear (main path)' and 'softmax of 5 where the reference has 3 (main path)', in layer1.0 ... layer4.0), 20 "

@@ -80,7 +80,10 @@ def _gates_a_map(ops: Sequence[OpRecord], reading: dict[int, list[int]], op: OpR
             seen.add(r)
             if user.kind is OpKind.MUL and any(not _units(s) for s in user.in_shapes):
                 return True
-            if _units(user.out_shape) and user.kind not in (OpKind.ADD, OpKind.CAT):
+            # a sum or concatenation of unit maps alone stays on unit positions (CBAM's channel gate adds
+            # its MLP's outputs on the average- and max-pooled vectors before the sigmoid)
+            units_only = user.kind not in (OpKind.ADD, OpKind.CAT) or all(_units(s) for s in user.in_shapes)
+            if _units(user.out_shape) and units_only:
                 todo.append(r)
     return False
 

@@ -126,7 +126,9 @@ def detect_deep_stem(ctx: Context) -> list[Finding]:
         return []
     deep_r, deep_c = is_deep(rc), is_deep(cc)
     differs = (deep_r and _is_single(cc)) or (deep_c and _is_single(rc))
-    differs |= deep_r and deep_c and _widths(rc) != _widths(cc)
+    # both deep: a named variant only where each stack is a published one (ResNet-S against ResNet-C); a
+    # width of the user's own in one stack is an edit of it, described
+    differs |= deep_r and deep_c and _widths(rc) != _widths(cc) and {_widths(rc), _widths(cc)} <= set(_VARIANTS)
     if not differs:
         return []
     idx = tuple(sorted({*ctx.indices(lambda m: m.region is Region.STEM), *_first_block_params(ctx)}))

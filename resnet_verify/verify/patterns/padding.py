@@ -180,8 +180,8 @@ def detect_keras_stem(ctx: Context) -> list[Finding]:
     idx = tuple(i for i in ctx.indices(lambda m: m.region is Region.STEM) if not _layer_default(ctx, i))
     if not idx or not all(_keras_part(ctx, ctx.mismatches[i]) for i in idx):
         return []
-    if not _explicit_stem_padding(ref) and not _explicit_stem_padding(cand):
-        return []  # a padding number changed: a plain edit, described, not a Keras port
+    if _explicit_stem_padding(ref) == _explicit_stem_padding(cand):
+        return []  # neither stem or both written the Keras way: a padding number changed, a plain edit
     pad, pool = _padding_clause(ctx, rc[0], cc[0]), _pool_clause(ctx)
     if pad is None and pool is None:
         return []  # a stem ReLU alone is a missing ReLU, not a Keras port
