@@ -28,7 +28,10 @@ def _messages(candidate: str) -> list[str]:
 @pytest.mark.filterwarnings("ignore:None of the inputs have requires_grad")
 def test_a_reentrant_checkpoint_behind_a_frozen_stem_trains_no_stage() -> None:
     (message,) = _messages("reentrant")
-    assert "the gradients of 24 of 26 learned tensors are not" in message and "stages.0.0.conv1.weight" in message
+    assert (
+        "the gradients of 24 of 26 learned tensors are not" in message
+        and "stages.0.0.conv1.weight" in message
+    )
 
 
 @pytest.mark.parametrize(("candidate", "moved"), [("per_block", 12), ("unchecked", 24)])

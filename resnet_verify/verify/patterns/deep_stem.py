@@ -128,7 +128,9 @@ def detect_deep_stem(ctx: Context) -> list[Finding]:
     differs = (deep_r and _is_single(cc)) or (deep_c and _is_single(rc))
     # both deep: a named variant only where each stack is a published one (ResNet-S against ResNet-C); a
     # width of the user's own in one stack is an edit of it, described
-    differs |= deep_r and deep_c and _widths(rc) != _widths(cc) and {_widths(rc), _widths(cc)} <= set(_VARIANTS)
+    differs |= (
+        deep_r and deep_c and _widths(rc) != _widths(cc) and {_widths(rc), _widths(cc)} <= set(_VARIANTS)
+    )
     if not differs:
         return []
     idx = tuple(sorted({*ctx.indices(lambda m: m.region is Region.STEM), *_first_block_params(ctx)}))
