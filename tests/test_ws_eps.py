@@ -51,3 +51,43 @@ def test_the_same_eps_is_clean_and_standardising_against_plain_is_named() -> Non
     assert not _compare(_net(1e-5), _net(1e-5)).mismatches
     c = _compare(_net(None), _net(1e-4))
     assert [f.pattern for f in c.findings] == [Pattern.WEIGHT_STANDARDIZATION]
+
+
+class _GainConv(_StdConv):
+    """timm's ScaledStdConv2d: a learned gain per filter, read by the weight's standardisation."""
+
+    def __init__(self, cin: int, cout: int, eps: float | None, bias: bool = False) -> None:
+        super().__init__(cin, cout, eps)
+        self.gain = nn.Parameter(torch.ones(cout, 1, 1, 1))
+        if bias:
+            self.bias = nn.Parameter(torch.zeros(cout))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.eps is None:
+            return super().forward(x)
+        flat = self.weight.reshape(1, self.out_channels, -1)
+        w = F.batch_norm(
+            flat, None, None, weight=self.gain.view(-1), training=True, momentum=0.0, eps=self.eps
+        )
+        return F.conv2d(x, w.reshape_as(self.weight), self.bias, 1, 1)
+
+
+def _gained(bias: bool = False) -> nn.Module:
+    return nn.Sequential(_GainConv(3, 8, 1e-5, bias), nn.ReLU(), _GainConv(8, 8, 1e-5, bias), nn.AdaptiveAvgPool2d(1),
+                         nn.Flatten(), nn.Linear(8, 4))  # fmt: skip
+
+
+def test_the_gain_a_standardisation_reads_is_that_finding_s() -> None:
+    """heldout136 nf_ws_missing: the WS left out with its gains, one cause: the parameter counts (a gain per
+    filter fewer) belong to the weight_standardization finding, not to findings of their own."""
+    c = _compare(_gained(), _net(None))
+    assert [f.pattern for f in c.findings] == [Pattern.WEIGHT_STANDARDIZATION]
+    assert len(c.findings[0].mismatches) == len(c.mismatches) == 4
+    assert "parameter counts differ by the tensors that computation reads" in c.findings[0].message
+
+
+def test_a_bias_beside_the_gain_keeps_its_own_count() -> None:
+    """Must not fire: where the layers' biases differ too, their parameter counts are the bias's to explain."""
+    c = _compare(_gained(bias=True), _net(None))
+    ws = next(f for f in c.findings if f.pattern is Pattern.WEIGHT_STANDARDIZATION)
+    assert all(c.mismatches[i].field == "param_ops" for i in ws.mismatches)

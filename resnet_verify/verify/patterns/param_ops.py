@@ -60,9 +60,11 @@ def _what(chain: object) -> str:
     return f"computed in forward ({chain})"
 
 
-def _agree(mine: object, theirs: object) -> str:
+def _agree(mine: object, theirs: object, *, counted: bool = False) -> str:
     if _parametrization(mine) or _parametrization(theirs):
         return "Layer shapes agree"
+    if counted:  # the computation's own tensors (a gain per filter) are the only parameters that differ
+        return "Shapes agree; the parameter counts differ by the tensors that computation reads"
     return "Shapes and parameter counts agree; the function does not"
 
 
@@ -92,6 +94,20 @@ def _one_layer(ctx: Context, m: Mismatch) -> bool:
     return r.kind is c.kind and dict(r.attrs).get("function") == dict(c.attrs).get("function")
 
 
+def _own_parameters(ctx: Context, idx: list[int]) -> list[int]:
+    """The parameter counts of the same layers, where the computation's own tensors make the difference (an
+    NF-ResNet's per-filter gain, weight_norm's g): not a bias, which its own mismatch says."""
+    pairs = {(ctx.mismatches[i].reference_op, ctx.mismatches[i].candidate_op) for i in idx}
+    biased = {(m.reference_op, m.candidate_op) for m in ctx.mismatches if m.field == "bias"}
+    return [
+        i
+        for i, m in enumerate(ctx.mismatches)
+        if m.kind is MismatchKind.PARAMS
+        and i not in ctx.claimed
+        and (m.reference_op, m.candidate_op) in pairs - biased
+    ]
+
+
 def detect_param_ops(ctx: Context) -> list[Finding]:
     groups: dict[tuple[object, object], list[int]] = {}
     for i, m in enumerate(ctx.mismatches):
@@ -103,7 +119,9 @@ def detect_param_ops(ctx: Context) -> list[Finding]:
         ):
             groups.setdefault((m.expected, m.actual), []).append(i)
     findings = []
-    for (theirs, mine), idx in groups.items():
+    for (theirs, mine), found in groups.items():
+        own = _own_parameters(ctx, found)
+        idx = [*found, *own]
         first = ctx.mismatches[idx[0]]
         lines = sorted({str(ctx.mismatches[i].source) for i in idx if ctx.mismatches[i].source})
         # named where one side standardizes and the other does not; both standardizing otherwise (another
@@ -112,7 +130,7 @@ def detect_param_ops(ctx: Context) -> list[Finding]:
         # both sides compute the weight, neither by a torch parametrization: no variant (used as
         # stored against computed) but one computation written otherwise, described
         otherwise = bool(mine) and bool(theirs) and not (_parametrization(mine) or _parametrization(theirs))
-        n = len(idx)
+        n = len(found)
         findings.append(
             Finding(
                 pattern=Pattern.WEIGHT_STANDARDIZATION
@@ -126,11 +144,11 @@ def detect_param_ops(ctx: Context) -> list[Finding]:
                 message=(
                     f"In {n} layer{'s' if n > 1 else ''} ({first.candidate_path}{' ...' if n > 1 else ''}) the "
                     f"candidate's weights are {_what(mine)}; the reference's are {_what(theirs)}. "
-                    + _agree(mine, theirs)
+                    + _agree(mine, theirs, counted=bool(own))
                     + (f" (built at {', '.join(lines[:3])})." if lines else ".")
                 ),
                 locations=tuple(dict.fromkeys(ctx.mismatches[i].reference_path or "" for i in idx)),
-                mismatches=tuple(idx),
+                mismatches=tuple(sorted(idx)),
                 suggestion=f"{at(first.candidate_path, first.source)}: {_fix(mine, theirs)}",
                 source=first.source,
             )
