@@ -2408,12 +2408,6 @@ NOT_YET: dict[str, str] = {
     "under register_parametrization with (w - mean) * rsqrt(var + eps) * gain * scale from torch.var_mean: the same "
     "standardisation F.batch_norm computes (biased variance, eps inside the root) and the same gain (eval outputs 2e-15 "
     "apart on 1.4 in float64, gradients 4.4e-15 on 5.4) (expected clean)",
-    "nf_ws_missing": "weight_standardization (right, claiming the 15 param_ops mismatches) with three "
-    "repeated_in_blocks and two described_difference for the 15 params mismatches ('conv with 2320 parameters where "
-    "the reference's has 2336 (main path), in 2 blocks', 'Block stages.1.0 is built differently (2 differences, no "
-    "named variant)': the missing gain of each conv), for plain nn.Conv2d typed for timm's ScaledStdConv2d: the "
-    "per-channel gain belongs to the weight standardisation left out, so the parameter counts are the same cause "
-    "(eval outputs 13 apart on 1.4, 15 gain tensors fewer) (expected weight_standardization alone)",
     # heldout138, first run at a9e5fbd (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 14 of 16 right in the corpus run and under this test, which
     # builds the candidate on meta; twins 16 of 16 clean; swapped 5 of 5). No false 'no difference': the two edits
@@ -2915,9 +2909,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout135, first run at 95f6c69: 5 of 5
     # heldout134, first run at f3a27a0: 5 of 5
     # heldout136, first run at 2f6802d: 4 of 5
-    "nf_ws_missing": "swapped: weight_standardization with three repeated_in_blocks and two described_difference for "
-    "the gains' parameter counts ('conv with 2336 parameters where the reference's has 2320'), as the unswapped run "
-    "(expected weight_standardization alone)",
     # heldout138, first run at a9e5fbd: 5 of 5
     # heldout140, first run at 322b7aa: 3 of 5
     "r2_scale1": "swapped: multi_scale_block with extra_module_in_blocks (the stage blocks' AvgPool2d) and five "
