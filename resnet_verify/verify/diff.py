@@ -251,7 +251,7 @@ class _Differ:
             anchor = self.cand.ops[b.merge_op] if region is Region.TAIL and b.merge_op is not None else None
             self.op_pairs(kept, _Where(region, f"{text} {part}", a.path, b.path, pair), ref_ops, anchor)
         for missing, extra in moved:
-            self.moved(pair, text, missing, extra)
+            self.moved(pair, text, missing, extra, (a, b))
         if a.merge_op is not None and b.merge_op is not None:  # the add's own factor (scaled_add.py)
             r, c = self.ref.ops[a.merge_op], self.cand.ops[b.merge_op]
             self.op_pair(r, c, _Where(Region.BLOCK, f"{text} residual add", a.path, b.path, pair), c.source)
@@ -291,14 +291,22 @@ class _Differ:
         last = self.cand.ops[b.main[-1]] if b.main else None
         return (last.source if last is not None else None) or self.sites.get(b.path)
 
-    def moved(self, pair: BlockPair, text: str, missing: OpPair, extra: OpPair) -> None:
-        """A layer missing on one side of the add and extra on the other was moved, not lost."""
+    def moved(
+        self, pair: BlockPair, text: str, missing: OpPair, extra: OpPair, blocks: tuple[Block, Block]
+    ) -> None:
+        """A layer missing at one place of the block and extra at another was moved, not lost: across the
+        add, or along one path (a shortcut's pool after its 1x1 conv where the reference's is before it)."""
         assert missing.reference is not None and extra.candidate is not None
         r, c = self.ref.ops[missing.reference], self.cand.ops[extra.candidate]
+        parts = [next((w for o, w in zip((k.main, k.shortcut), ("main path", "shortcut")) if i in o), "tail")
+                 for k, i in zip(blocks, (r.id, c.id))]  # fmt: skip
+        along = parts[0] == parts[1]
         self.add(Mismatch(
-            MismatchKind.OP, r.module_path, c.module_path, "op_order", label(r), f"{label(c)} moved across the add",
-            f"{text}: {label(r)} is applied on the other side of the residual add ({c.module_path}); "
-            f"shapes and parameters match, outputs do not",
+            MismatchKind.OP, r.module_path, c.module_path, "op_order", label(r),
+            f"{label(c)} moved {'along the ' + parts[0] if along else 'across the add'}",
+            f"{text}: {label(r)} is applied "
+            + (f"at another place on the {parts[0]}" if along else "on the other side of the residual add")
+            + f" ({c.module_path}); shapes and parameters match, the layers between its two places see another input",
             c.source or self.built_at(c), Region.BLOCK, r.kind, pair, r.id, c.id,
         ))  # fmt: skip
 
