@@ -14,6 +14,7 @@ from dataclasses import replace
 from resnet_verify.tracing.records import Trace
 from resnet_verify.verify.diff_support import extra_unused
 from resnet_verify.verify.patterns.activation import detect_activation
+from resnet_verify.verify.patterns.arranged import detect_arranged_otherwise
 from resnet_verify.verify.patterns.avg_down import detect_avg_pool_shortcut
 from resnet_verify.verify.patterns.axis_stride import detect_axis_stride
 from resnet_verify.verify.patterns.backward_only import detect_backward_only
@@ -146,6 +147,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_axis_stride,  # a stride on some axes only (a 3-D net's time axis): one layer, said per axis
     detect_widths,
     detect_run_order,  # the model's own layers at other places: one cause, before the grouping rules
+    detect_arranged_otherwise,  # a tensor's elements elsewhere, every shape the same: described, not grouped
     detect_uniform_setting,  # one setting changed alike at places written on several lines: one cause
     detect_repeated,  # it groups what no named variant explains, across blocks
     detect_described,  # last: several differences left in one block, the stem or the head
