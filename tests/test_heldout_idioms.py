@@ -2309,12 +2309,6 @@ NOT_YET: dict[str, str] = {
     "pre-activation add, so the sum is the reference's mixed block output (train outputs 8.3e-16 apart on 1.6 in "
     "float64 over five seeds, gradients 1.6e-15, running statistics 2.2e-16; eval 0); the same in the corpus run and "
     "under this test (expected clean)",
-    "mixup_index_forgotten": "no finding; one mismatch with no path that nothing claims ('layer1.0: forward (training "
-    "mode only) does not run the reference's __getitem__ (train mode only: identical in eval)', field calls), for lam "
-    "* out + (1 - lam) * out in the root's mixing after layer1, the permutation drawn and never read, so nothing is "
-    "mixed: the missing out[index] seen, but placed in layer1.0's forward, without a path, and claimed by no finding "
-    "(training outputs 0.38 apart on 1.7 at batch 4; batch 1 and eval equal); the same in the corpus run and under "
-    "this test (expected described at the root's forward, layer1 or layer2)",
     # heldout132, first run at 58545d4 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 12 of 16 right in the corpus run and under this test, which
     # builds the candidate on meta, the same four missed; twins 16 of 16 clean; swapped 5 of 5). Two false 'no

@@ -353,8 +353,9 @@ class _RegularizerDiffer:
             text = f"{call_text(a)} ({a.kind.value}) is missing in the candidate"
         return Mismatch(
             MismatchKind.REGULARIZER,
-            (a.path or None) if a is not None else (place.ref_block or None),
-            (b.path or None) if b is not None else (place.cand_block or None),
+            # a branch the root's own forward runs (a mixup between two stages) is the root's: "", not None
+            a.path if a is not None else (place.ref_block or None),
+            b.path if b is not None else (place.cand_block or None),
             field, exp, act,
             f"{place.text}: {text} ({when})",
             b.source if b is not None else self.anchor(place),
