@@ -44,7 +44,7 @@ def test_the_two_flatten_orders_are_said_either_way() -> None:
         c = _compare(ref, cand)
         (finding,) = c.findings
         assert finding.pattern is Pattern.DESCRIBED and words in finding.message
-        assert "permute the next Linear's input columns" in finding.suggestion
+        assert finding.suggestion and "permute the next Linear's input columns" in finding.suggestion
         assert set(finding.mismatches) == set(range(len(c.mismatches)))
 
 
