@@ -2429,14 +2429,6 @@ NOT_YET: dict[str, str] = {
     "F.avg_pool2d(x, 8, 1); x.view(-1, 128)): at the compared 32 x 32 input the 8 x 8 pool is the global pool (eval "
     "outputs 5.3e-15 apart on 9.7 in float64, train 6.7e-16, gradients 1.1e-15 on 3, statistics 0); the finding is "
     "true of other input sizes, which the idiom's expectation did not weigh (expected clean)",
-    "rx_branch_concat_reversed": "multi_scale_block ('Split branches blocks: In 3 blocks (layer1.0, layer2.0, layer3.0) "
-    "the middle conv is cut into groups of 2 channels, 4 3x3 convs on them, concatenated, where the reference has one "
-    "conv. The split, the group convs, their adds and the concat are this one difference'), claiming all 30 "
-    "mismatches (extra __getitem__ / 3x3 conv / cat, 'groups is 1, expected 4'), for the explicit branch list "
-    "concatenated last branch first (torch.cat(outs[::-1], 1)): there are no adds between the groups, and the same "
-    "list in order compares clean (rx_branch_list), so the one difference, the reversed order of the groups before "
-    "bn2 and conv3, is not said (eval outputs 5 apart on 9.7, train 0.4 on 1.6, gradients 4.9 on 3; expected "
-    "described at layer?.0)",
     "r2_scale1": "multi_scale_block ('Hierarchical multi-scale (Res2Net) blocks (in the reference) ... In 6 blocks the "
     "middle conv is cut into groups of 4 channels; 2 of them each go through a 3x3 conv after adding the previous "
     "group's output ...', claiming 63 of 105 mismatches) with extra_module_in_blocks ('An extra AvgPool2d in 3 blocks "

@@ -97,12 +97,42 @@ def _spell(trace: Trace, convs: list[int], chained: bool) -> tuple[str, str]:
     )
 
 
+def _spelled_out(trace: Trace, block: Block, other: Trace, theirs: Block) -> list[int]:
+    unit = unit_of(trace, block)
+    if unit is None or unit[3] or unit_of(other, theirs) is not None:
+        return []
+    convs = unit[2]
+    width = sum(int(w) for c in convs if isinstance(w := attr(trace.ops[c], "in_channels"), int))
+    grouped = any(
+        other.ops[o].kind is OpKind.CONV
+        and attr(other.ops[o], "groups") == len(convs)
+        and attr(other.ops[o], "in_channels") == width
+        for o in theirs.main
+    )
+    return convs if grouped else []
+
+
+def grouped_branches(ctx: Context) -> tuple[set[int], set[int]]:
+    """Branch convs (the reference's, the candidate's) that spell a grouped conv of the other side's paired
+    block: a split into as many groups as that conv has, one conv per group, no adds between them,
+    concatenated (ResNeXt's cardinality as a list of branch convs against ``groups=``). That conv written
+    out, not a block design of its own nor a dense conv: what differs (their order, one branch's width) is
+    described where it is."""
+    ref: set[int] = set()
+    cand: set[int] = set()
+    for _, rb, cb in ctx.paired_blocks():
+        ref.update(_spelled_out(ctx.reference, rb, ctx.candidate, cb))
+        cand.update(_spelled_out(ctx.candidate, cb, ctx.reference, rb))
+    return ref, cand
+
+
 def detect_multi_scale(ctx: Context) -> list[Finding]:
     blocks: list[tuple[str, int, str, str]] = []  # (reference path, candidate block, name, description)
     inside: set[int] = set()
+    spelled = grouped_branches(ctx)[1]
     for _, rb, cb in ctx.paired_blocks():
         unit = unit_of(ctx.candidate, cb)
-        if unit is None or unit_of(ctx.reference, rb) is not None:
+        if unit is None or unit_of(ctx.reference, rb) is not None or set(unit[2]) <= spelled:
             continue
         name, description = _spell(ctx.candidate, unit[2], unit[3])
         blocks.append((rb.path, cb.index, name, description))
@@ -150,4 +180,4 @@ def detect_multi_scale(ctx: Context) -> list[Finding]:
     ]
 
 
-__all__ = ["detect_multi_scale", "unit_of"]
+__all__ = ["detect_multi_scale", "grouped_branches", "unit_of"]

@@ -39,6 +39,7 @@ from resnet_verify.verify.patterns.family import detect_cifar_resnet, detect_not
 from resnet_verify.verify.patterns.feature_cut import detect_feature_cut
 from resnet_verify.verify.patterns.flip import flipped, unflipped
 from resnet_verify.verify.patterns.folded import detect_bn_folded
+from resnet_verify.verify.patterns.grouped_branches import detect_grouped_branches
 from resnet_verify.verify.patterns.head import detect_fixed_head
 from resnet_verify.verify.patterns.input_channels import detect_input_channels
 from resnet_verify.verify.patterns.keras_pool import detect_keras_pool_padding
@@ -131,6 +132,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_factorised_conv,  # a conv written as a chain of smaller ones: before extra modules/widths
     detect_low_rank,  # a conv written as a rank-r kxk + 1x1 pair: before extra modules/widths too
     # before extra modules and widths: group convs are no width change; a 1x1's width is left to widths
+    detect_grouped_branches,  # a grouped conv written as branch convs: before multi-scale and cardinality
     detect_multi_scale,
     detect_blur_pool,  # a fixed depthwise filter at a stride (moved onto it, or run first): before the
     # replaced-layer rule reads a BlurConv2d wrapper as a layer of another design
