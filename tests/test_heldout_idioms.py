@@ -2429,14 +2429,6 @@ NOT_YET: dict[str, str] = {
     "F.avg_pool2d(x, 8, 1); x.view(-1, 128)): at the compared 32 x 32 input the 8 x 8 pool is the global pool (eval "
     "outputs 5.3e-15 apart on 9.7 in float64, train 6.7e-16, gradients 1.1e-15 on 3, statistics 0); the finding is "
     "true of other input sizes, which the idiom's expectation did not weigh (expected clean)",
-    "r2_scale1": "multi_scale_block ('Hierarchical multi-scale (Res2Net) blocks (in the reference) ... In 6 blocks the "
-    "middle conv is cut into groups of 4 channels; 2 of them each go through a 3x3 conv after adding the previous "
-    "group's output ...', claiming 63 of 105 mismatches) with extra_module_in_blocks ('An extra AvgPool2d in 3 blocks "
-    "(in the reference)': the stage blocks' pool of the last chunk) and four repeated_in_blocks (the hierarchy's "
-    "ReLU, 3x3 conv + BatchNorm, ReLU + cat and the add between groups, each 'missing in the candidate' in 6 or 3 "
-    "blocks), the rest left loose in layer1.0 .. layer3.1, for Res2Net at scale 1 (base width 128: one 3x3 over the "
-    "same 16 / 32 / 64 channels): the parts of one Res2Net hierarchy claimed as five more differences (eval outputs 73 "
-    "apart on 73, 68 parameter tensors for 104; expected multi_scale_block alone)",
     "rs_radix0": "described_difference ('A SplAtConv2d in place of conv2 (3 layers) (in the reference) ... the "
     "reference's conv2 is a SplAtConv2d (3x3 conv, batch norm, relu, slice, add, global pool, 1x1 conv, softmax, mul) "
     "where the candidate has a conv ... No named variant: a layer of another design in the conv's place'), claiming "
@@ -2900,8 +2892,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout136, first run at 2f6802d: 4 of 5
     # heldout138, first run at a9e5fbd: 5 of 5
     # heldout140, first run at 322b7aa: 3 of 5
-    "r2_scale1": "swapped: multi_scale_block with extra_module_in_blocks (the stage blocks' AvgPool2d) and five "
-    "repeated_in_blocks, the pattern names of the unswapped run (expected multi_scale_block alone)",
     "rs_radix0": "swapped: described_difference (a SplAtConv2d in place of conv2 in 3 blocks, no named variant), as the "
     "unswapped run (expected branch_attention)",
     # heldout137, first run at eb9f92b: 5 of 5

@@ -40,8 +40,9 @@ def _pieces(trace: Trace, o: int, main: set[int]) -> list[int]:
 
 
 def unit_ops(trace: Trace, block: Block) -> set[int]:
-    """The unit's ops: the split, everything between it and the concat, the concat, and the norm /
-    activation right after it (the alignment may pair the reference's own with a group's)."""
+    """The unit's ops: the split, everything between it and the concat, the concat, the norm / activation
+    right after it and the activation right before the split (the alignment may pair the other side's own
+    with a group's)."""
     unit = unit_of(trace, block)
     if unit is None:
         return set()
@@ -50,6 +51,11 @@ def unit_ops(trace: Trace, block: Block) -> set[int]:
     pieces = _pieces(trace, split, main)
     below = {d for p in pieces for d in _descendants(trace, p, main)}
     ops = {*pieces, cat} | {o for o in below if o < cat}
+    # the activation feeding the split too: with several group ReLUs on one side the alignment may pair the
+    # other side's ReLU after the first 1x1's BN with one of them
+    before = trace.ops[split].inputs[0] if trace.ops[split].inputs else -1
+    if before in main and trace.ops[before].kind is OpKind.RELU:
+        ops.add(before)
     after = cat
     for o in sorted(main):
         if o > cat and after in trace.ops[o].inputs and trace.ops[o].kind in (OpKind.BATCH_NORM, OpKind.RELU):
@@ -72,6 +78,10 @@ def unit_of(trace: Trace, block: Block) -> tuple[int, int, list[int], bool] | No
         if not cats:
             continue
         cat = cats[0]
+        # Res2Net's official block concatenates as it goes (out = cat((out, sp), 1) per group, then the last
+        # group): the unit ends at the last concat of that chain, not at the first
+        while (later := next((c for c in cats if cat in trace.ops[c].inputs), None)) is not None:
+            cat = later
         between = [b for b in below if b < cat]
         convs = sorted(b for b in between if trace.ops[b].kind is OpKind.CONV)
         if len(convs) < 2:
