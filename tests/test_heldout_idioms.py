@@ -2429,12 +2429,6 @@ NOT_YET: dict[str, str] = {
     "F.avg_pool2d(x, 8, 1); x.view(-1, 128)): at the compared 32 x 32 input the 8 x 8 pool is the global pool (eval "
     "outputs 5.3e-15 apart on 9.7 in float64, train 6.7e-16, gradients 1.1e-15 on 3, statistics 0); the finding is "
     "true of other input sizes, which the idiom's expectation did not weigh (expected clean)",
-    "rs_radix0": "described_difference ('A SplAtConv2d in place of conv2 (3 layers) (in the reference) ... the "
-    "reference's conv2 is a SplAtConv2d (3x3 conv, batch norm, relu, slice, add, global pool, 1x1 conv, softmax, mul) "
-    "where the candidate has a conv ... No named variant: a layer of another design in the conv's place'), claiming "
-    "all 51 mismatches, for ResNeSt's own radix=0 path (a grouped 3x3 + BN + ReLU at the same width for the split "
-    "attention): the split attention it lists, a softmax over the radix splits, is not named (eval outputs 11 apart on "
-    "12; expected branch_attention)",
     # heldout137, first run at eb9f92b (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 14 of 16 right in the corpus run and under this test, which
     # builds the candidate on meta; twins 16 of 16 clean; swapped 5 of 5). No false 'no difference': the six edits
@@ -2892,8 +2886,6 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     # heldout136, first run at 2f6802d: 4 of 5
     # heldout138, first run at a9e5fbd: 5 of 5
     # heldout140, first run at 322b7aa: 3 of 5
-    "rs_radix0": "swapped: described_difference (a SplAtConv2d in place of conv2 in 3 blocks, no named variant), as the "
-    "unswapped run (expected branch_attention)",
     # heldout137, first run at eb9f92b: 5 of 5
 }
 NAMED = [i for i in ALL if i.named]

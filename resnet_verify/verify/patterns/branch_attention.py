@@ -47,7 +47,8 @@ def unit_of(trace: Trace, block: Block) -> str | None:
                 if kind is OpKind.MUL or (kind is OpKind.OTHER and trace.ops[c].name in ("mul", "__mul__")):
                     unit = _prefix(op.module_path, trace.ops[c].module_path)
                     return unit if unit and unit.startswith(block.path) else block.path or None
-                if c not in seen and kind in (OpKind.RESHAPE, OpKind.FLATTEN, OpKind.OTHER):
+                # (a split too: ResNeSt's official SplAtConv2d splits the attention into its radix parts)
+                if c not in seen and kind in (OpKind.RESHAPE, OpKind.FLATTEN, OpKind.SLICE, OpKind.OTHER):
                     seen.add(c)
                     todo.append(c)
     return None
