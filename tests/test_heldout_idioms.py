@@ -1118,9 +1118,11 @@ NOT_YET: dict[str, str] = {
     "spikes written into a preallocated torch.zeros_like(x) by out[:, t] = spike, torch.stack of the same spikes "
     "exactly (0 in float64): the setitem writes not read as the stack, and the neurons' mem * tau + x[:, t] taken "
     "for residual adds (expected clean)",
-    "ms_widths_doubled": "compare() raises TypeError in detect_fixed_head (valid_input_sizes: int() of None, the "
-    "output_size (None, 1, 1) of F.adaptive_avg_pool3d over the [T, B, C, H, W] output), so no comparison comes back, "
-    "for every width doubled (expected widths)",
+    "ms_widths_doubled": "described_difference and repeated_in_blocks at every block, the stem and the head "
+    "('residual_function.1, residual_function.4 are each a Snn_Conv2d ...', 'batch norm with 64 parameters where the "
+    "reference's has 32'), widths not reported, for every width doubled (expected widths); until the head.py fix of 2026-12-07 "
+    "compare() raised TypeError in detect_fixed_head (int() of the output_size (None, 1, 1) of "
+    "F.adaptive_avg_pool3d over the [T, B, C, H, W] output)",
     # heldout58, first run at 4cd0868 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 10 of 16 right; twins 16 of 16 clean; swapped 5 of 5):
     "react_fused_down_pw": "block_counts ('[9, 3, 3, 21, 3, 21, 3, 21] in the candidate, [17, 3, 11, 21, 11, 21, 11, 21] "
@@ -2733,8 +2735,8 @@ NOT_YET_SWAPPED: dict[str, str] = {  # heldout6's three swapped misses pass with
     "the unswapped run",
     "sew_resnet34": "block_counts right beside a described_difference ('The model as a whole is built differently (42 "
     "differences)'), as the unswapped run",
-    "ms_widths_doubled": "compare() raises TypeError in detect_fixed_head (int() of the adaptive pool's None output "
-    "size), as the unswapped run",
+    "ms_widths_doubled": "swapped: descriptions at every block, the stem and the head, widths not reported, as the "
+    "unswapped run (no TypeError since the adaptive pool's None output size is read as the axis kept)",
     # heldout58, first run at 4cd0868: 5 of 5
     # heldout59, first run at a9f7586: 6 of 6
     # heldout60, first run at f618c80: 2 of 5

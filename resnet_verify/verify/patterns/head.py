@@ -30,7 +30,12 @@ def _final_side(steps: Sequence[tuple[OpKind, dict]], size: int) -> int:
         if kind is OpKind.GLOBAL_POOL:
             h = 1
         elif kind is OpKind.ADAPTIVE_POOL:
-            h = int(attrs["output_size"][0])
+            # the height of (..., H, W) (of (L,) for a 1-D pool); None keeps that axis (an adaptive 3-D pool
+            # to (None, 1, 1) over [T, B, C, H, W] spiking frames)
+            out = attrs["output_size"]
+            sizes = tuple(out) if isinstance(out, tuple | list) else (out,)
+            side = sizes[-2] if len(sizes) >= 2 else sizes[0]
+            h = h if side is None else int(side)
         else:
             h = _out_size(h, attrs)
         if h < 1:
