@@ -35,8 +35,9 @@ class _Block(nn.Module):
     def _middle(self, x: torch.Tensor) -> torch.Tensor:
         if isinstance(self.conv2, nn.Conv2d):
             return self.conv2(x)
-        parts, outs = torch.chunk(x, 4, dim=1), []
-        for i, (conv, part) in enumerate(zip(self.conv2, parts, strict=True)):
+        parts, outs = torch.chunk(x, 4, dim=1), list[torch.Tensor]()
+        branches: nn.ModuleList = self.conv2  # type: ignore[assignment]
+        for i, (conv, part) in enumerate(zip(branches, parts, strict=True)):
             outs.append(conv(part + outs[-1] if self.spelling == "hierarchy" and i > 0 else part))
         return torch.cat(outs[::-1] if self.spelling == "reversed" else outs, dim=1)
 

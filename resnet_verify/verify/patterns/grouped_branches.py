@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from resnet_verify.tracing.records import Block, OpKind, Trace
 from resnet_verify.verify.patterns.context import Context, attr
-from resnet_verify.verify.patterns.multi_scale import grouped_branches, unit_of, unit_ops
-from resnet_verify.verify.records import Finding, MismatchKind, Pattern, Region
+from resnet_verify.verify.patterns.multi_scale import grouped_branches, unit_claims, unit_of, unit_ops
+from resnet_verify.verify.records import Finding, Pattern
 
 
 def _back(trace: Trace, i: int, targets: set[int]) -> int | None:
@@ -56,16 +56,8 @@ def detect_grouped_branches(ctx: Context) -> list[Finding]:
         k = "x".join(map(str, attr(ctx.candidate.ops[convs[0]], "kernel_size") or ()))  # type: ignore[call-overload]
         blocks.append((rb.path, _order(ctx.candidate, cb, split, cat, convs), len(convs), k))
         inside |= unit_ops(ctx.candidate, cb)
-    cands = {p.candidate for p, _, cb in ctx.paired_blocks() if inside & set(cb.main)}
-    claimed = ctx.indices(
-        lambda m: (
-            m.block is not None
-            and m.block.candidate in cands
-            and m.region is Region.MAIN
-            and m.kind is not MismatchKind.REGULARIZER
-            and (m.candidate_op in inside or (m.candidate_op is None and m.reference_op is not None))
-        )
-    )
+    cands = {cb.index for _, _, cb in ctx.paired_blocks() if inside & set(cb.main)}
+    claimed = unit_claims(ctx, cands, inside)
     if not claimed:
         return []
     shuffled = [b for b in blocks if b[1] != list(range(b[2]))]

@@ -136,6 +136,21 @@ def grouped_branches(ctx: Context) -> tuple[set[int], set[int]]:
     return ref, cand
 
 
+def unit_claims(ctx: Context, cands: set[int], inside: set[int]) -> tuple[int, ...]:
+    """In the candidate's blocks ``cands``: the unit's own ops' differences and the reference's middle
+    layers it replaced (nothing on the candidate side); a width of the block's 1x1s is another cause
+    (patterns/widths.py), left to it."""
+    return ctx.indices(
+        lambda m: (
+            m.block is not None
+            and m.block.candidate in cands
+            and m.region is Region.MAIN
+            and m.kind is not MismatchKind.REGULARIZER
+            and (m.candidate_op in inside or (m.candidate_op is None and m.reference_op is not None))
+        )
+    )
+
+
 def detect_multi_scale(ctx: Context) -> list[Finding]:
     blocks: list[tuple[str, int, str, str]] = []  # (reference path, candidate block, name, description)
     inside: set[int] = set()
@@ -149,18 +164,7 @@ def detect_multi_scale(ctx: Context) -> list[Finding]:
         inside |= unit_ops(ctx.candidate, cb)
     if not blocks:
         return []
-    cands = {b for _, b, _, _ in blocks}
-    # the unit's own ops, and the reference's middle layers it replaced (nothing on the candidate side):
-    # a width of the block's 1x1s is another cause (patterns/widths.py), left to it
-    claimed = ctx.indices(
-        lambda m: (
-            m.block is not None
-            and m.block.candidate in cands
-            and m.region is Region.MAIN
-            and m.kind is not MismatchKind.REGULARIZER
-            and (m.candidate_op in inside or (m.candidate_op is None and m.reference_op is not None))
-        )
-    )
+    claimed = unit_claims(ctx, {b for _, b, _, _ in blocks}, inside)
     if not claimed:
         return []
     # Res2Net's first block of a stage has no adds between its groups: the hierarchy names the family
@@ -190,4 +194,4 @@ def detect_multi_scale(ctx: Context) -> list[Finding]:
     ]
 
 
-__all__ = ["detect_multi_scale", "grouped_branches", "unit_of"]
+__all__ = ["detect_multi_scale", "grouped_branches", "unit_claims", "unit_of"]
