@@ -308,15 +308,3 @@ def test_a_softmax_axis_is_compared_whatever_the_spelling() -> None:
         found = compared(_Lambda(-1), _Lambda(2, spelling))
         assert len(found) == 1 and "softmax dim is 2, expected 3" in found[0], found
         assert not compared(_Lambda(-1), _Lambda(3, spelling))  # the same axis counted from the end
-
-
-def test_unit_axes_after_a_softmax_axis_change_nothing() -> None:
-    """SK's softmax over the branches of an (N, M, C, 1, 1) stack is the one over an (N, M, C) stack (heldout137
-    sk_conv_fc: 'softmax of 5 where the reference has 3'); a real axis after it still counts."""
-    five, three = torch.zeros(2, 3, 8, 1, 1), torch.zeros(2, 3, 8)
-    assert (
-        opkinds.classify("softmax", (five, 1), {}, 1)[1] == opkinds.classify("softmax", (three, 1), {}, 1)[1]
-    )
-    spread = torch.zeros(2, 3, 8, 4, 1)
-    assert opkinds.classify("softmax", (spread, 1), {}, 1)[1]["of"] == 4
-    assert opkinds.classify("softmax", (five, -1), {}, 1)[1] == {"function": "softmax", "dim": 4, "of": 5}

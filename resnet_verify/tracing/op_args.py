@@ -86,12 +86,7 @@ def sort_dim(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
     dim = arg(args, kwargs, _DIM_AT.get(name, 1), "dim", -1 if name != "msort" else 0)
     if isinstance(dim, bool) or not isinstance(dim, int):
         return {}
-    axis, rank = dim % tensor.dim(), tensor.dim()
-    # unit axes after the axis change nothing along it: SK's softmax over the branches of an (N, M, C, 1, 1)
-    # stack is the one over an (N, M, C) stack
-    while rank - 1 > axis and tensor.shape[rank - 1] == 1:
-        rank -= 1
-    return {"dim": axis, "of": rank}
+    return {"dim": dim % tensor.dim(), "of": tensor.dim()}
 
 
 def _bound(item: Any, size: int) -> str | None:
