@@ -2031,11 +2031,6 @@ NOT_YET: dict[str, str] = {
     "described_difference for MoCo's queue writes ('the reference's MoCo writes queue, queue_ptr in every training "
     "forward; the candidate's layers never write theirs'), as its twin, for every stage twice as wide (eval outputs "
     "5.8 apart on 3.6) (expected widths)",
-    "moco_normalize_dim0": "under this test only (meta): the query's normalize found at the root ('head: normalize dim "
-    "is 0, expected 1', unclaimed, located), but with it a described_difference ('Layer state the reference updates "
-    "in training is fixed in the candidate ... MoCo writes queue, queue_ptr in every training forward; the candidate's "
-    "layers never write theirs'), as its twin: a meta-built candidate writes no queue (the corpus run, which builds it "
-    "with its values, is right) (expected described at the root)",
     # heldout127, first run at 8207a40 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 16 of 16 right in the corpus run, which builds each model
     # with its values, 14 of 16 under this test, which builds the candidate on meta; twins 16 of 16 clean; swapped 4 of
