@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from resnet_verify.tracing.records import OpKind
 from resnet_verify.verify.patterns.context import Context, at, attr, fixed_weights
-from resnet_verify.verify.patterns.multi_scale import grouped_branches
 from resnet_verify.verify.records import Finding, MismatchKind, Pattern
 
 
@@ -36,15 +35,7 @@ def detect_cardinality(ctx: Context) -> list[Finding]:
             and bool(cand.ops[m.candidate_op].params or ref.ops[m.reference_op].params)
         )
     )
-    # a grouped conv written as branch convs on the other side is not dense there
-    theirs, ours = grouped_branches(ctx)
-    idx = tuple(
-        i
-        for i in idx
-        if i not in ctx.claimed
-        and ctx.mismatches[i].candidate_op not in ours
-        and ctx.mismatches[i].reference_op not in theirs
-    )
+    idx = tuple(i for i in idx if i not in ctx.claimed)
     if not idx:
         return []
     first = ctx.mismatches[idx[0]]

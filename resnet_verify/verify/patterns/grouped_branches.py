@@ -43,7 +43,7 @@ def _order(trace: Trace, block: Block, split: int, cat: int, convs: list[int]) -
 
 
 def detect_grouped_branches(ctx: Context) -> list[Finding]:
-    branches = grouped_branches(ctx)[1]
+    branches = grouped_branches(ctx)
     if not branches:
         return []
     blocks: list[tuple[str, list[int | None], int, str]] = []  # (reference path, order, groups, kernel)

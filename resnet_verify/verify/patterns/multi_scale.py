@@ -122,18 +122,16 @@ def _spelled_out(trace: Trace, block: Block, other: Trace, theirs: Block) -> lis
     return convs if grouped else []
 
 
-def grouped_branches(ctx: Context) -> tuple[set[int], set[int]]:
-    """Branch convs (the reference's, the candidate's) that spell a grouped conv of the other side's paired
-    block: a split into as many groups as that conv has, one conv per group, no adds between them,
-    concatenated (ResNeXt's cardinality as a list of branch convs against ``groups=``). That conv written
-    out, not a block design of its own nor a dense conv: what differs (their order, one branch's width) is
-    described where it is."""
-    ref: set[int] = set()
-    cand: set[int] = set()
+def grouped_branches(ctx: Context) -> set[int]:
+    """The candidate's branch convs that spell a grouped conv of the reference's paired block: a split into
+    as many groups as that conv has, one conv per group, no adds between them, concatenated (ResNeXt's
+    cardinality as a list of branch convs against ``groups=``); ``grouped_branches.py`` describes them, and
+    claims their differences before this rule and the cardinality rule read them (the registry runs it
+    both ways round)."""
+    out: set[int] = set()
     for _, rb, cb in ctx.paired_blocks():
-        ref.update(_spelled_out(ctx.reference, rb, ctx.candidate, cb))
-        cand.update(_spelled_out(ctx.candidate, cb, ctx.reference, rb))
-    return ref, cand
+        out.update(_spelled_out(ctx.candidate, cb, ctx.reference, rb))
+    return out
 
 
 def unit_claims(ctx: Context, cands: set[int], inside: set[int]) -> tuple[int, ...]:
@@ -154,10 +152,9 @@ def unit_claims(ctx: Context, cands: set[int], inside: set[int]) -> tuple[int, .
 def detect_multi_scale(ctx: Context) -> list[Finding]:
     blocks: list[tuple[str, int, str, str]] = []  # (reference path, candidate block, name, description)
     inside: set[int] = set()
-    spelled = grouped_branches(ctx)[1]
     for _, rb, cb in ctx.paired_blocks():
         unit = unit_of(ctx.candidate, cb)
-        if unit is None or unit_of(ctx.reference, rb) is not None or set(unit[2]) <= spelled:
+        if unit is None or unit_of(ctx.reference, rb) is not None:
             continue
         name, description = _spell(ctx.candidate, unit[2], unit[3])
         blocks.append((rb.path, cb.index, name, description))
