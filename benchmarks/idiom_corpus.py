@@ -3234,6 +3234,19 @@ PART_NOTES = {
     "'softmax of 5 where the reference has 3', 20 mismatches at layer?.0.sk, for the SK squeeze and excitations as 1x1 "
     "convs with torch.stack: eval 4.4e-15 apart on 9.4, gradients 1.2e-14 on 7.6; expected clean). The test of it, "
     "which builds the candidate on meta, gets the same 14 of 16, twins 16 of 16, swapped 5 of 5.",
+    "heldout141": "downsampling written by hand in ResNets, each against the user's own unedited builder in the same "
+    "file, at 3 x 64 x 64: adobe/antialiased-cnns' anti-aliased basic-block ResNet (a normalised 3-tap binomial blur "
+    "applied depthwise by F.conv2d after a reflection pad, at the stride, before conv2 and the shortcut's 1x1 and "
+    "after the stem's MaxPool2d(2, stride=1)): timm's BlurPool2d spelling (clean), no blur at all (blur_pool), the "
+    "filter not divided by its sum and filt_size 5 (described); a torchvision v1.5 bottleneck net (planes 8 / 16 / 32, "
+    "blocks 1 / 2 / 2): detectron2's BottleneckBlock with stride_in_1x1=False (clean), stride_in_1x1=True "
+    "(resnet_v1_stride), the average-pool projections (resnet_d_avg_pool_shortcut), TF-slim's stride on each stage's "
+    "last unit with its subsample shortcut (stage_end_downsampling); a basic-block ResNet at output stride 8 by "
+    "replace_stride_with_dilation with timm's first_dilation: timm's make_blocks at output_stride=8 and the 1x1 "
+    "projections given the dilation (clean), no dilation (dilated_output_stride), the dilation on conv2 only "
+    "(described); a plain basic-block ResNet: the stem pool and the strided convs as stride-1 ops followed by "
+    "antialiased-cnns' filter-size-1 subsample (clean), its stem at filter_size=1 (MaxPool2d(2, 1) + the subsample) "
+    "and TResNet's space-to-depth stem (described) (tests/fixtures/heldout/batch141_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

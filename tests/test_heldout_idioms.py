@@ -3105,6 +3105,7 @@ def test_manifest_is_consistent() -> None:
         "heldout140": 16,
         "heldout137": 16,
         "heldout139": 16,
+        "heldout141": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
