@@ -3258,6 +3258,17 @@ PART_NOTES = {
     "stage's dilation at padding 0: 0 apart in float64; expected clean). The test of it, which builds the candidate on "
     "meta, gets 13 of 16, twins 16 of 16, swapped 5 of 5: lpf_filter_unnormalised also misses there (no mismatch at "
     "all: on meta the blur buffers have no values to compare; expected described at maxpool, layer2.0 and layer3.0).",
+    "heldout142": "normalisation in detection and transfer-learning backbones, each against the user's own unedited "
+    "builder in the same file, at 3 x 64 x 64: a detectron2-style ResNet with FrozenBatchNorm2d everywhere (buffers, "
+    "scale and shift computed in forward, eps 1e-5, the norm inside detectron2's Conv2d): one F.batch_norm with "
+    "training=False on the buffers and mmdet's BN with requires_grad=False kept in eval by norm_eval (clean), res4 "
+    "built with trainable BN (normalization_layer), maskrcnn-benchmark's frozen BN without eps (described); an "
+    "mmdet-style ResNet whose norms come from norm_cfg through build_norm_layer, norm_eval=True: PuzzleCAM's "
+    "FixedBatchNorm and SyncBatchNorm (clean), GN configs (normalization_layer), m.eval() called before "
+    "super().train(mode), layer4 left out of the override and affine=False (described); a BiT ResNetV2 of "
+    "GroupNorm(32) and StdConv2d in pre-activation bottlenecks: WS as a parametrization (clean), plain convs "
+    "(weight_standardization), BatchNorm for GroupNorm (normalization_layer), post-activation units (pre_activation), "
+    "GroupNorm(16) and the WS statistics over dim=[0, 2, 3] (described) (tests/fixtures/heldout/batch142_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

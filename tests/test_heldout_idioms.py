@@ -3135,6 +3135,7 @@ def test_manifest_is_consistent() -> None:
         "heldout137": 16,
         "heldout139": 16,
         "heldout141": 16,
+        "heldout142": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
