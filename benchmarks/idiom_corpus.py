@@ -3279,6 +3279,18 @@ PART_NOTES = {
     "BN); bit_ws_axes (no mismatch, no finding, for the standardisation's statistics over dim=[0, 2, 3]: eval 1.2 "
     "apart on 1.26; expected described at every StdConv2d). The test of it, which builds the candidate on meta, gets "
     "the same 13 of 16, twins 16 of 16, swapped 5 of 5.",
+    "heldout143": "CIFAR ResNet families as their repositories write them, each against the user's own unedited "
+    "builder in the same file, at 3 x 32 x 32: akamaster/pytorch_resnet_cifar10's CIFAR ResNet-14 (n = (depth - 2) // "
+    "6 = 2 BasicBlocks a stage at 16 / 32 / 64, the option-A LambdaLayer shortcut F.pad(x[:, :, ::2, ::2], (0, 0, 0, "
+    "0, planes // 4, planes // 4)), F.avg_pool2d(out, out.size()[3])): the pad as torch.cat with zero blocks, the "
+    "subsampling as a kernel-1 stride-2 average pool, an adaptive pool and the stages as ModuleLists run in a loop "
+    "(clean), option B (option_a_shortcut), n from the Wide-ResNet rule (block_counts), DownsampleA's pad all after the "
+    "identity and the slice starting at 1 (described); kuangliu/pytorch-cifar's ResNet-18 at widths 8 / 16 / 32 / 64 "
+    "with the user's adaptive pool: torchvision's 7x7 stem and max pool (cifar_stem), F.avg_pool2d(out, 4) "
+    "(fixed_size_head), the projection without its BN (projection_without_bn), the ReLU after the add left out "
+    "(described); kuangliu's PreActResNet at the same widths: the pre-activation as one module and a None projection "
+    "(clean), post-activation blocks (pre_activation), the projection on the raw input and conv1 reading the raw input "
+    "(described) (tests/fixtures/heldout/batch143_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -3163,6 +3163,7 @@ def test_manifest_is_consistent() -> None:
         "heldout139": 16,
         "heldout141": 16,
         "heldout142": 16,
+        "heldout143": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
