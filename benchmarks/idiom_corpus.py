@@ -3290,7 +3290,15 @@ PART_NOTES = {
     "(fixed_size_head), the projection without its BN (projection_without_bn), the ReLU after the add left out "
     "(described); kuangliu's PreActResNet at the same widths: the pre-activation as one module and a None projection "
     "(clean), post-activation blocks (pre_activation), the projection on the raw input and conv1 reading the raw input "
-    "(described) (tests/fixtures/heldout/batch143_*.py).",
+    "(described) (tests/fixtures/heldout/batch143_*.py). First measurement (at a668560): 15 of 16 right, twins 16 of 16 "
+    "clean, swapped 6 of 6. No false 'no difference': every edit was seen, the two option-A slips whose parameters "
+    "match the builder's one for one (DownsampleA's pad all after the identity, the slice starting at 1) described at "
+    "layer2.0 / layer3.0, and the five refactors compared clean. Missed: pa_conv1_reads_x (pre_activation 'Pre-activation "
+    "blocks (in the reference) ... the candidate's are post-activation (conv-BN-ReLU, add, ReLU)', claiming all 12 "
+    "mismatches, for conv1 reading the raw input so that each block's BN-ReLU feeds only its projection (and nothing in "
+    "layer1.0), where the candidate has no post-activation block: eval 19 apart on 9.3; expected described at "
+    "layer?.0). The test of it, which builds the candidate on meta, gets the same 15 of 16, twins 16 of 16, swapped 6 "
+    "of 6.",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
