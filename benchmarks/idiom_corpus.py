@@ -3299,6 +3299,17 @@ PART_NOTES = {
     "layer1.0), where the candidate has no post-activation block: eval 19 apart on 9.3; expected described at "
     "layer?.0). The test of it, which builds the candidate on meta, gets the same 15 of 16, twins 16 of 16, swapped 6 "
     "of 6.",
+    "heldout144": "stems and heads practitioners swap on ResNets, each against the user's own unedited builder in "
+    "the same file, at 3 x 64 x 64: the user's small torchvision-layout ResNet (a 7x7 stride-2 conv1 at 16, a padded "
+    "3x3 max pool, four stages of one BasicBlock at 16 / 32 / 48 / 64, AdaptiveAvgPool2d, Linear): the stem as one "
+    "Sequential and the pool as x.mean((2, 3)) (clean), ResNetV1b's deep stem (resnet_c_deep_stem), a 3x3 stride-1 "
+    "conv1 with the max pool an Identity (cifar_stem), a 1x1 conv classifier on the pooled map (conv_classifier), the "
+    "max pool without padding, the max pool alone dropped and GeM at a fixed p = 1 for the average pool (described); "
+    "the same body behind a 4x4 / 4 patchify stem: TResNet's space-to-depth and a 1x1 conv (clean); a fastai v1 "
+    "create_head model (AdaptiveConcatPool2d, max first, BatchNorm1d / Dropout / Linear groups): the concat pool by "
+    "amax / mean (clean), ps=0 (dropout), a closing nn.Softmax (softmax_output), the halves average first "
+    "(described); a GeM retrieval classifier (trainable p = 3): GeM by mean (clean), a fixed 2 x 2 window "
+    "(fixed_size_head), p applied once (described) (tests/fixtures/heldout/batch144_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

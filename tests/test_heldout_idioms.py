@@ -3181,6 +3181,7 @@ def test_manifest_is_consistent() -> None:
         "heldout141": 16,
         "heldout142": 16,
         "heldout143": 16,
+        "heldout144": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
