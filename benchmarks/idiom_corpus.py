@@ -3317,6 +3317,20 @@ PART_NOTES = {
     "space-to-depth by 4 and a 1x1 conv 48 -> 16 in place of the 4x4 / 4 patchify conv, the same 768 weights "
     "rearranged: eval 6e-15 apart on 10.7, gradients 1.3e-14 on 7.9; expected clean). The test of it, which builds "
     "the candidate on meta, gets the same 15 of 16, twins 16 of 16, swapped 6 of 6.",
+    "heldout145": "squeeze-excitation as people write it in ResNets, each against the user's own unedited builder "
+    "in the same file: moskomule/senet.pytorch's CIFAR SE-ResNet at 3 x 32 x 32 (two CifarSEBasicBlock per stage at 32 "
+    "/ 64 / 128, SELayer = AdaptiveAvgPool2d, bias-free Linear-ReLU-Linear-Sigmoid at reduction 16, view and "
+    "expand_as, after bn2 and before the add): flatten and broadcasting, the Linear layers as bias-free 1x1 convs "
+    "(clean), the SE left out (squeeze_excitation), the SE after the add (described); a timm-style bottleneck "
+    "SE-ResNet at 3 x 32 x 32 (timm's SEModule after bn3: mean((2, 3), keepdim=True), 1x1 convs with bias, rd_ratio "
+    "0.25 rounded by make_divisible): Linear layers with bias, the gate by einsum (clean), SiLU inside the SE "
+    "(activation_function), timm's default rd_ratio 1/16 and the SE's convs without bias (described); an "
+    "SE-ResNet-18-style network on torchvision's BasicBlock at 3 x 64 x 64 (a biased Linear SE at reduction 4 in every "
+    "block): the SE in each stage's first block only (squeeze_excitation), ECANet's eca_layer for the SE "
+    "(efficient_channel_attention), the SE on the shortcut and F.hardsigmoid for the sigmoid (described); "
+    "weiaicunzai/pytorch-cifar100's SE-ResNet with the SE spelled inside the block at 3 x 32 x 32: the squeeze as a "
+    "mean and the gate by mul (clean), a max pool for the squeeze and CenterMask's one-layer eSE excitation "
+    "(described) (tests/fixtures/heldout/batch145_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

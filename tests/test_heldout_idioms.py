@@ -3199,6 +3199,7 @@ def test_manifest_is_consistent() -> None:
         "heldout142": 16,
         "heldout143": 16,
         "heldout144": 16,
+        "heldout145": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
