@@ -3330,7 +3330,16 @@ PART_NOTES = {
     "(efficient_channel_attention), the SE on the shortcut and F.hardsigmoid for the sigmoid (described); "
     "weiaicunzai/pytorch-cifar100's SE-ResNet with the SE spelled inside the block at 3 x 32 x 32: the squeeze as a "
     "mean and the gate by mul (clean), a max pool for the squeeze and CenterMask's one-layer eSE excitation "
-    "(described) (tests/fixtures/heldout/batch145_*.py).",
+    "(described) (tests/fixtures/heldout/batch145_*.py). First measurement (at a668560): 14 of 16 right, twins 16 of "
+    "16 clean, swapped 3 of 4. No false 'no difference': every edit was seen, the four whose parameters match the "
+    "builder's one for one (the SE after the add, on the shortcut, a hard sigmoid, a max-pooled squeeze) among them, "
+    "and the five refactors compare clean. Missed: sq_se_after_add (squeeze_excitation 'Squeeze-excitation in the "
+    "blocks: 6 of the reference's blocks ... carry squeeze-excitation ... that the candidate's do not', claiming all 36 "
+    "'applied on the other side of the residual add' mismatches, for the same SELayer moved onto the sum: both sides "
+    "have it; eval 10 apart on 14; expected described at layer?.?); sq_eca (three repeated_in_blocks '3 conv where the "
+    "reference has Linear', 'ReLU missing', 'Linear missing', 24 mismatches, for ECANet's eca_layer in place of the SE: "
+    "no variant named; expected efficient_channel_attention, squeeze_excitation allowed). The test of it, which builds "
+    "the candidate on meta, gets the same 14 of 16, twins 16 of 16, swapped 3 of 4 (sq_eca as unswapped).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
