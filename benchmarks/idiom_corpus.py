@@ -140,7 +140,12 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout137``: attention modules written by hand inside residual blocks;
 ``heldout138``: ResNet "bag of tricks" families as users rewrite them;
 ``heldout139``: Keras ResNet50 ports to PyTorch (the Coursera assignment and keras.applications);
-``heldout140``: multi-branch bottlenecks as ResNeXt, Res2Net, ResNeSt and Wide-ResNet repositories write them); an
+``heldout140``: multi-branch bottlenecks as ResNeXt, Res2Net, ResNeSt and Wide-ResNet repositories write them;
+``heldout141``: downsampling written by hand in ResNets;
+``heldout142``: normalisation in detection and transfer-learning backbones;
+``heldout143``: CIFAR ResNet families as their repositories write them;
+``heldout144``: stems and heads practitioners swap on ResNets;
+``heldout145``: squeeze-excitation as people write it in ResNets); an
 idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
@@ -3392,7 +3397,8 @@ def render(part: str, rows: list[dict[str, Any]], facts: dict[str, Any]) -> str:
         "heldout125 13 of 16, heldout126 12 of 16, heldout127 16 of 16, heldout128 10 of 16, heldout129 15 of 16,",
         "heldout130 13 of 16, heldout131 14 of 16, heldout132 12 of 16, heldout133 14 of 16, heldout134 13 of 16,",
         "heldout135 14 of 16, heldout136 13 of 16, heldout137 14 of 16, heldout138 14 of 16, heldout139 15 of 16,",
-        "heldout140 12 of 16 right (1,657 of 2,218 in all, 75%).",
+        "heldout140 12 of 16, heldout141 14 of 16, heldout142 13 of 16, heldout143 15 of 16, heldout144 15 of 16,",
+        "heldout145 14 of 16 right (1,728 of 2,298 in all, 75%).",
         "Every held-out part was then used to improve the tool (each miss fixed by a mechanism with its own test, or kept as a stated",
         "disagreement), so the numbers",
         "below are after that work;",

@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and forty-one parts: ``heldout`` to
-``heldout140`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and forty-six parts: ``heldout`` to
+``heldout145`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -617,7 +617,24 @@ rSoftMax, a meliketoy-style WRN-16-2 with dropout between the convs), compared w
 refactors (the cardinality as a list of branch convs, prlz77's width formula, timm's Res2Net and SplitAttn spellings,
 the WRN residual as one Sequential), named variants and single mistakes (the width formula without the / 64, the
 branches concatenated last first, a Res2Net chunk added to the first branch's output, the last chunk convolved, the
-stage pool only where the block strides, rSoftMax over the cardinality) and
+stage pool only where the block strides, rSoftMax over the cardinality);
+``heldout141`` downsampling written by hand in ResNets (antialiased-cnns' blur pools, detectron2's stride_in_1x1, ResNet-D's
+pool shortcut, TF-slim's stage-end stride, a dilated output stride 8, strided ops as stride-1 ops and a subsample), each
+against the user's own unedited builder: refactors, named variants and single mistakes (an unnormalised or 5-tap filter,
+the dilation on conv2 only, a space-to-depth stem);
+``heldout142`` normalisation in detection and transfer-learning backbones (detectron2's FrozenBatchNorm2d, mmdet's
+norm_eval, BiT's GroupNorm and StdConv2d pre-activation ResNetV2), each against the user's own unedited builder:
+refactors, named variants and single mistakes (an affine-less BN, the eval switch before super().train, WS over the
+wrong axes);
+``heldout143`` CIFAR ResNet families as their repositories write them (akamaster's option-A ResNet, kuangliu's ResNet18,
+a pre-activation ResNet), each against the user's own unedited builder: refactors, named variants and single mistakes
+(the option-A pad all on one side, the slice from 1, conv1 reading the raw input);
+``heldout144`` stems and heads practitioners swap on ResNets (a deep stem, a space-to-depth stem, fastai's concat pool
+head, GeM), each against the user's own unedited builder: refactors, named variants and single mistakes (the max pool
+unpadded, the concat halves swapped, GeM's root left out);
+``heldout145`` squeeze-excitation as people write it in ResNets (senet.pytorch, timm's SEModule, an SE-ResNet-18, the
+CIFAR-100 SE-ResNet), each against the user's own unedited builder: refactors, named variants and single mistakes (the
+SE after the add or on the shortcut, another reduction, a max-pool squeeze) and
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
