@@ -29,11 +29,15 @@ def has_reparametrization(model: nn.Module) -> bool:
     )
 
 
-def strip_reparametrizations(model: nn.Module) -> dict[str, str]:
+def strip_reparametrizations(
+    model: nn.Module, owned: dict[str, tuple[str, ...]] | None = None
+) -> dict[str, str]:
     """Fold weight_norm / spectral_norm and any other parametrization (both the ``parametrize`` and
     the old hook forms) into plain weights, in place, on a copy. Returns what each folded weight was
     computed by (``{"layer1.0.conv1.weight": "spectral_norm"}``): the trace reads the conv as it
     reads the reference's, and tags it with the transform, so that the difference is still seen.
+    ``owned``, where given, receives the tensors a user's parametrization module held (an NF-ResNet's
+    gain), now the layer's own, by the weight they computed: ``{"conv.weight": ("conv.gain",)}``.
     """
     from torch.nn.utils import parametrize
     from torch.nn.utils.spectral_norm import SpectralNorm, remove_spectral_norm
@@ -45,7 +49,9 @@ def strip_reparametrizations(model: nn.Module) -> dict[str, str]:
         if parametrize.is_parametrized(module):
             for name in list(module.parametrizations):
                 folded[at + name] = "→".join(_parametrization_steps(module.parametrizations[name]))
-            _fold_parametrizations(module)
+            for name, keys in _fold_parametrizations(module).items():
+                if owned is not None and keys:
+                    owned[at + name] = tuple(at + k for k in keys)
         for hook in list(module._forward_pre_hooks.values()):
             if isinstance(hook, WeightNorm):
                 remove_weight_norm(module, hook.name)
@@ -56,13 +62,14 @@ def strip_reparametrizations(model: nn.Module) -> dict[str, str]:
     return folded
 
 
-def _fold_parametrizations(module: nn.Module) -> None:
+def _fold_parametrizations(module: nn.Module) -> dict[str, tuple[str, ...]]:
     """Every parametrized tensor of ``module`` as a plain parameter holding its computed value.
 
     Not torch's ``remove_parametrizations``: a deep copy of a parametrized module shares its class
     (``ParametrizedConv2d``) with the original, whose properties that function deletes from the
     class, so removing them from the traced copy broke the user's own model ('ParametrizedConv2d'
-    object has no attribute 'weight' at its next forward). Here only the copy's instance changes."""
+    object has no attribute 'weight' at its next forward). Here only the copy's instance changes.
+    Returns the names the parametrization modules' own tensors now have on ``module``, by tensor."""
     import torch
 
     chains = module.parametrizations
@@ -78,6 +85,14 @@ def _fold_parametrizations(module: nn.Module) -> None:
             kept[name] = original
         else:
             kept[name] = torch.nn.Parameter(value)
+    taken = {
+        *kept,
+        *(n for n, _ in module.named_parameters(recurse=False)),
+        *dict(module.named_buffers(recurse=False)),
+    }
+    own = {name: _own_tensors(chain, taken) for name, chain in chains.items()}
+    for tensors in own.values():
+        kept.update(tensors)
     del module._modules["parametrizations"]
     module.__class__ = type(module).__bases__[0]  # the class torch's parametrize injected over
     for name, tensor in kept.items():
@@ -85,6 +100,24 @@ def _fold_parametrizations(module: nn.Module) -> None:
             module.register_parameter(name, tensor)
         else:
             module.register_buffer(name, tensor)
+    return {name: tuple(tensors) for name, tensors in own.items()}
+
+
+def _own_tensors(chain: nn.Module, taken: set[str]) -> dict[str, torch.Tensor]:
+    """A user's parametrization module's own parameters (an NF-ResNet's per-filter gain), kept on
+    the layer under their own names: the model as built owns them, so the layer's parameter count does
+    too, under a name not ``taken``. torch's own parametrizations (weight_norm's g and v) are folded by
+    name, as before."""
+    own: dict[str, torch.Tensor] = {}
+    for index, p in enumerate(chain.children()):
+        if (type(p).__module__ or "").startswith("torch."):
+            continue
+        for name, t in p.named_parameters(recurse=True):  # (a buffer, a call counter, is no parameter)
+            key = name.replace(".", "_")
+            key = key if key not in taken else f"parametrization{index}_{key}"
+            taken.add(key)
+            own[key] = t
+    return own
 
 
 def _parametrization_steps(chain: nn.ModuleList) -> list[str]:

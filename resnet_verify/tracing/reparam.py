@@ -16,7 +16,14 @@ from dataclasses import replace
 from resnet_verify.tracing.records import OpRecord, make_attrs
 
 
-def tag_reparametrized(ops: Sequence[OpRecord], reparametrized: Mapping[str, str]) -> tuple[OpRecord, ...]:
+def tag_reparametrized(
+    ops: Sequence[OpRecord],
+    reparametrized: Mapping[str, str],
+    owned: Mapping[str, tuple[str, ...]] | None = None,
+) -> tuple[OpRecord, ...]:
+    """Each op reading a folded weight tagged with what computed it; the tensors the parametrization
+    module held (``owned``: an NF-ResNet's gain) read by that op too, as the same computation written in
+    ``forward`` reads them, so that the layer's parameters are those of the model as built."""
     if not reparametrized:
         return tuple(ops)
     out = []
@@ -25,7 +32,12 @@ def tag_reparametrized(ops: Sequence[OpRecord], reparametrized: Mapping[str, str
         if steps:
             attrs = dict(op.attrs)
             chain = "→".join(dict.fromkeys([*steps, *filter(None, [attrs.get("param_ops")])]))
-            op = replace(op, attrs=make_attrs({**attrs, "param_ops": chain}))
+            extra = [t for p in op.params for t in (owned or {}).get(p, ())]
+            op = replace(
+                op,
+                attrs=make_attrs({**attrs, "param_ops": chain}),
+                params=tuple(dict.fromkeys([*op.params, *extra])),
+            )
         out.append(op)
     return tuple(out)
 

@@ -46,6 +46,7 @@ from resnet_verify.tracing.lazy import has_lazy, materialized
 from resnet_verify.tracing.module_hooks import ModuleHooks, Sites
 from resnet_verify.tracing.outputs import select_output
 from resnet_verify.tracing.parallel_passes import fold_parallel_passes
+from resnet_verify.tracing.param_table import param_infos, param_names
 from resnet_verify.tracing.recorder import Recorder, shape_of
 from resnet_verify.tracing.records import (
     INPUT_ID,
@@ -53,7 +54,6 @@ from resnet_verify.tracing.records import (
     GradOff,
     ModuleCall,
     OpRecord,
-    ParamInfo,
     Regularizer,
     Shape,
     Structure,
@@ -99,16 +99,6 @@ def normalize_input_shape(input_shape: int | Sequence[int]) -> Shape:
     )
 
 
-def _param_names(model: nn.Module) -> dict[int, str]:
-    """Tensor id -> the first qualified name of every parameter and buffer."""
-    param_names: dict[int, str] = {}
-    for name, p in model.named_parameters(remove_duplicate=False):
-        param_names.setdefault(id(p), name)
-    for name, b in model.named_buffers(remove_duplicate=False):
-        param_names.setdefault(id(b), name)
-    return param_names
-
-
 @dataclass(frozen=True, slots=True)
 class _Run:
     """One recorded forward: its ops and module calls, and what it returned or raised."""
@@ -121,6 +111,7 @@ class _Run:
     device: str
     meta_failed: bool = False  # a CPU run that retried a forward meta tensors could not run
     reparametrized: dict[str, str] = field(default_factory=dict)  # weight name -> weight_norm ...
+    owned: dict[str, tuple[str, ...]] = field(default_factory=dict)  # weight -> its parametrization's tensors
     grad_off: tuple[GradOff, ...] = ()
     vmap_slices: dict[str, dict[int, tuple[str, int]]] = field(default_factory=dict)  # ``vmap_loop``
 
@@ -132,8 +123,9 @@ def _run(
     """One forward of ``model``, a copy made for it (or a model built for this trace alone): its
     reparametrizations folded first, eval mode set. ``values``: the small constant buffers' values
     of the model the user built (``buffer_values``), which a copy on meta no longer holds."""
-    reparametrized = _prepare(model)
-    recorder = Recorder(_param_names(model), values)
+    owned: dict[str, tuple[str, ...]] = {}
+    reparametrized = _prepare(model, owned)
+    recorder = Recorder(param_names(model), values)
     hooks = ModuleHooks(recorder, *sites)
     handles = hooks.attach(model)
     x = torch.zeros(shape, device=device) if device != "meta" else torch.empty(shape, device="meta")
@@ -167,6 +159,7 @@ def _run(
         device,
         meta_failed,
         reparametrized,
+        owned,
         tuple(watch.regions),
         vmap.slices,
     )
@@ -177,31 +170,12 @@ def _looks_meta_specific(exc: BaseException) -> bool:
     return isinstance(exc, NotImplementedError) or "meta" in text or "data-dependent" in text
 
 
-def _param_infos(model: nn.Module) -> tuple[ParamInfo, ...]:
-    infos: dict[int, ParamInfo] = {}
-    for is_buffer, items in (
-        (False, model.named_parameters(remove_duplicate=False)),
-        (True, model.named_buffers(remove_duplicate=False)),
-    ):
-        for name, t in items:
-            if id(t) in infos:
-                old = infos[id(t)]
-                infos[id(t)] = ParamInfo(
-                    old.name, old.shape, old.numel, old.trainable, old.is_buffer, (*old.aliases, name)
-                )
-            else:
-                infos[id(t)] = ParamInfo(
-                    name, shape_of(t), t.numel(), bool(t.requires_grad) and not is_buffer, is_buffer
-                )
-    return tuple(infos.values())
-
-
-def _prepare(copied: nn.Module) -> dict[str, str]:
+def _prepare(copied: nn.Module, owned: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Make a copy ready to trace: reparametrizations folded (what each weight was computed by is
     returned, and tagged on the ops that read it), eval mode set as the model's own ``train(False)``
     sets it where it has nn.Module's signature (``usercode.train_as_built``), never a ``train`` of
-    another signature (a training loop)."""
-    reparametrized = strip_reparametrizations(copied)
+    another signature (a training loop). ``owned`` receives the tensors a user's parametrization held."""
+    reparametrized = strip_reparametrizations(copied, owned)
     train_as_built(copied, False)
     return reparametrized
 
@@ -277,14 +251,21 @@ def _built_by_first_call(model: nn.Module, shape: Shape, run: _Run, before: set[
     that call leaves: measured by a second forward of the same copy, where the first also recorded the new
     layers' initialisation and read their tensors as no parameters. Names a folded reparametrization
     gave (``weight`` for spectral norm's ``weight_orig``) are no layer made: its first run keeps them."""
-    made = {n for n, _ in run.model.named_parameters()} - before - set(run.reparametrized)
+    made = (
+        {n for n, _ in run.model.named_parameters()}
+        - before
+        - set(run.reparametrized)
+        - {t for names in run.owned.values() for t in names}
+    )
     if run.error is not None or not made:
         return run
     sites = (module_sites(model), module_chains(model))
     again = _run(
         run.model, shape, run.device, sites, meta_failed=run.meta_failed, values=small_buffer_values(model)
     )
-    return dataclasses.replace(again, reparametrized=run.reparametrized) if again.error is None else run
+    if again.error is not None:
+        return run
+    return dataclasses.replace(again, reparametrized=run.reparametrized, owned=run.owned)
 
 
 _MAX_REPAIRS = 8  # rounds of width repairs: each is one more forward of the copy
@@ -363,7 +344,9 @@ def _crash(run: _Run, shape: Shape) -> Crash | None:
 def _canonical_ops(run: _Run) -> tuple[OpRecord, ...]:
     """The recorded ops in one spelling per concept, a network's parallel second run as one op."""
     recorded = keep_gradient_functions(run.recorder.ops, run.recorder.function_calls)
-    ops = untracked_stats(run.model, one_spelling(tag_reparametrized(recorded, run.reparametrized)))
+    ops = untracked_stats(
+        run.model, one_spelling(tag_reparametrized(recorded, run.reparametrized, run.owned))
+    )
     return unfold_batches(fold_parallel_passes(ops, run.calls))
 
 
@@ -420,7 +403,7 @@ def trace(
     chosen = select_output(run.output, output_key) if crash is None else None
     output_shape = shape_of(chosen) if chosen is not None else None
     ops = _canonical_ops(run)
-    params = as_written(member_params(_param_infos(run.model), run.vmap_slices), repairs)
+    params = as_written(member_params(param_infos(run.model), run.vmap_slices), repairs)
     ops = read_spectral_norms(ops, params)
     output_op, side_outputs, taps = _returned(run, chosen, crash is None)
     returned = (*([output_op] if output_op is not None else []), *side_outputs)
