@@ -44,7 +44,28 @@ def normalize_args(name: str, args: tuple, kwargs: dict) -> dict[str, Any]:
     return {"p": float(p), "dim": dim % tensor.dim(), "of": tensor.dim()}
 
 
-_REDUCTIONS = frozenset({"mean", "sum", "amax", "amin", "std", "var", "max", "min", "prod", "logsumexp"})
+_REDUCTIONS = frozenset({
+    "mean", "sum", "amax", "amin", "std", "var", "max", "min", "prod", "logsumexp", "var_mean", "std_mean",
+})  # fmt: skip
+_SPREADS = frozenset({"std", "var", "var_mean", "std_mean"})
+
+
+def _correction(name: str, args: tuple, kwargs: dict) -> float | None:
+    """The degrees-of-freedom correction of a spread (``var(w, unbiased=False)``, ``correction=0``) where it
+    is not torch's default of 1: a biased variance is another standardisation (BatchNorm's), if slightly."""
+    if name not in _SPREADS:
+        return None
+    if "correction" in kwargs and _number(kwargs["correction"]):
+        value = float(kwargs["correction"])
+    elif "unbiased" in kwargs and isinstance(kwargs["unbiased"], bool):
+        value = 1.0 if kwargs["unbiased"] else 0.0
+    elif len(args) > 2 and isinstance(args[2], bool):  # var(w, dim, unbiased)
+        value = 1.0 if args[2] else 0.0
+    elif len(args) == 2 and isinstance(args[1], bool):  # var(w, False)
+        value = 1.0 if args[1] else 0.0
+    else:
+        return None
+    return None if value == 1.0 else value
 
 
 def reduced_axes(name: str, args: tuple, kwargs: dict) -> tuple[int, ...] | None:
@@ -70,9 +91,13 @@ def step_name(name: str, args: tuple, kwargs: dict) -> str:
     if given:
         label = "norm" if name == "vector_norm" else name
         return f"{label}({', '.join(f'{k}={v}' for k, v in given.items() if k != 'of')})"
-    axes = reduced_axes(name, args, kwargs)
-    if axes is not None:
-        return f"{name}(dim={axes})"
+    axes, correction = reduced_axes(name, args, kwargs), _correction(name, args, kwargs)
+    if axes is not None or correction is not None:
+        said = [
+            *([f"dim={axes}"] if axes is not None else []),
+            *([f"correction={correction:g}"] if correction is not None else []),
+        ]
+        return f"{name}({', '.join(said)})"
     moved = _moved_axes(name, args, kwargs)
     if moved is not None:  # a kernel mirrored left-right is not one mirrored up-down
         return moved

@@ -56,8 +56,19 @@ def _what(chain: object) -> str:
     if known is not None:
         return _PARAMETRIZED[known]
     if _is_standardization(chain):
-        return f"standardized in forward ({chain}: zero mean, unit variance per filter)"
+        return f"standardized in forward ({chain}: zero mean, unit variance {_over(chain)})"
     return f"computed in forward ({chain})"
+
+
+def _over(chain: str) -> str:
+    """What the statistics are taken over, from the reduction's axes where the chain records them: a
+    kernel's axes (out, in, kh, kw), so (1, 2, 3) is each filter and (0, 2, 3) each input channel."""
+    axes = next((step.split("dim=", 1)[1] for step in chain.split("→") if "dim=(" in step), None)
+    if axes is None or axes.startswith("(1, 2") or axes.startswith("(1,)"):
+        return "per filter"
+    if axes.startswith("(0, 2"):
+        return "per input channel, across the filters"
+    return f"over the kernel's axes {axes.split(')', 1)[0]})"
 
 
 def _agree(mine: object, theirs: object, *, counted: bool = False) -> str:
