@@ -39,6 +39,7 @@ from resnet_verify.verify.patterns.family import detect_cifar_resnet, detect_not
 from resnet_verify.verify.patterns.feature_cut import detect_feature_cut
 from resnet_verify.verify.patterns.flip import flipped, unflipped
 from resnet_verify.verify.patterns.folded import detect_bn_folded
+from resnet_verify.verify.patterns.gate_otherwise import detect_gate_otherwise
 from resnet_verify.verify.patterns.grouped_branches import detect_grouped_branches
 from resnet_verify.verify.patterns.head import detect_fixed_head
 from resnet_verify.verify.patterns.input_channels import detect_input_channels
@@ -115,6 +116,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_avg_pool_shortcut,
     detect_same_padding,
     detect_squeeze_excitation,
+    detect_gate_otherwise,  # gates on both sides, at another place or of another kind: SE is not missing
     detect_branch_attention,  # softmax-weighted branches in a block (SK, ResNeSt): before extra modules
     detect_stage_end_stride,
     detect_feature_cut,  # the last stages and the head gone, a map returned: before counts read the stages

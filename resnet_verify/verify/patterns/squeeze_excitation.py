@@ -8,7 +8,7 @@ import enum
 
 from resnet_verify.tracing.records import Block, OpKind, OpRecord, Trace
 from resnet_verify.verify.patterns.context import Context, at, attr, conv_call
-from resnet_verify.verify.records import Finding, Pattern
+from resnet_verify.verify.records import Finding, MismatchKind, Pattern
 
 # What may sit between the pool and the gate: the excitation's layers and layout ops.
 _BRANCH = frozenset(
@@ -60,12 +60,34 @@ def _through_layout(trace: Trace, op_id: int, allowed: set[int]) -> tuple[int, l
     return op_id, layout
 
 
+# Where a gate sits in its block, in the words a finding says it with.
+PLACES = {
+    "main": "on the main path, before the add",
+    "shortcut": "on the shortcut",
+    "tail": "after the add, on the block's output",
+}
+
+
 def se_ops(trace: Trace, block: Block) -> list[int]:
     """The ops of the block's channel gates (pool ... sigmoid branch + the multiply), or []: every
     gate of the block, on either path (Composer's surgery puts one after each conv, the shortcut's
-    projection included)."""
+    projection included) or after the add (senet.pytorch's SELayer called on the sum)."""
+    return sorted(o for ops in gate_places(trace, block).values() for o in ops)
+
+
+def gate_places(trace: Trace, block: Block) -> dict[str, list[int]]:
+    """The block's gates' ops by where they sit (``PLACES``' keys), each place with a gate only."""
+    places: dict[str, list[int]] = {}
+    for place, path in (("main", block.main), ("shortcut", block.shortcut), ("tail", block.tail)):
+        found = _gates_on(trace, path)
+        if found:
+            places[place] = found
+    return places
+
+
+def _gates_on(trace: Trace, path: tuple[int, ...]) -> list[int]:
     found: set[int] = set()
-    for path in (block.main, block.shortcut):
+    if path:
         allowed = set(path)
         for o in path:
             op = trace.ops[o]
@@ -97,6 +119,36 @@ def _shift(trace: Trace, mul: int, branch: list[int], allowed: set[int]) -> list
             return [op.id, term, *layout]
         return []
     return []
+
+
+_OTHER = {"reference_op": "candidate_op", "candidate_op": "reference_op"}
+
+
+def _displaced(ctx: Context, rids: set[int], cids: set[int], idx: tuple[int, ...]) -> list[int]:
+    """Missing or extra ops beside a gate the alignment paired one of its layers with: a gate after the
+    add whose ReLU took the block's last ReLU as its partner leaves that last ReLU "missing". Claimed
+    where the op is of the kind of a gate op no mismatch names (the one that took its place) and sits in
+    a block the gate is in."""
+    claimed = {ctx.mismatches[i].reference_op for i in idx} | {ctx.mismatches[i].candidate_op for i in idx}
+    out = []
+    for ids, trace, side in ((rids, ctx.reference, "reference_op"), (cids, ctx.candidate, "candidate_op")):
+        paired = {trace.ops[o].kind for o in ids - claimed}
+        blocks = {
+            m.block for i in idx if (m := ctx.mismatches[i]).block is not None and getattr(m, side) in ids
+        }
+        for i, m in enumerate(ctx.mismatches):
+            op = getattr(m, side)
+            if (
+                i not in idx
+                and m.kind in (MismatchKind.MISSING, MismatchKind.EXTRA, MismatchKind.OP)
+                and op is not None
+                and getattr(m, _OTHER[side]) is None  # an op one side lacks, not one changed
+                and op not in ids
+                and m.block in blocks
+                and trace.ops[op].kind in paired
+            ):
+                out.append(i)
+    return out
 
 
 class GateKind(str, enum.Enum):
@@ -158,10 +210,12 @@ def detect_squeeze_excitation(ctx: Context) -> list[Finding]:
     ref, cand = ctx.reference, ctx.candidate
     rse: dict[str, list[int]] = {}
     cse: dict[str, list[int]] = {}
+    where = PLACES["main"]
     for _, a, b in ctx.paired_blocks():
-        r, c = se_ops(ref, a), se_ops(cand, b)
+        r, c = gate_places(ref, a), gate_places(cand, b)
         if bool(r) != bool(c):
-            (rse if r else cse)[a.path] = r or c
+            (rse if r else cse)[a.path] = sorted(o for ops in (r or c).values() for o in ops)
+            where = PLACES[next(iter(r or c))] if len(rse) + len(cse) == 1 else where
     if not rse and not cse:
         return []
     rids = {o for ops in rse.values() for o in ops}
@@ -169,6 +223,7 @@ def detect_squeeze_excitation(ctx: Context) -> list[Finding]:
     idx = ctx.indices(lambda m: m.reference_op in rids or m.candidate_op in cids)
     if not idx:
         return []
+    idx = (*idx, *_displaced(ctx, rids, cids, idx))
     has = cse or rse
     side, trace = ("candidate", cand) if cse else ("reference", ref)
     other = "reference" if cse else "candidate"
@@ -177,7 +232,7 @@ def detect_squeeze_excitation(ctx: Context) -> list[Finding]:
     family = {GateKind.SQUEEZE_EXCITATION: ": SE-ResNet", GateKind.ECA: ": ECA-ResNet"}.get(kind, "")
     message = (
         f"{len(has)} of the {side}'s blocks ({', '.join(list(has)[:4])}{' ...' if len(has) > 4 else ''}) "
-        f"carry {'a ' if kind is GateKind.OTHER else ''}{kind.value} ({_recipe(trace, first)} on the main path, before the add{family}) "
+        f"carry {'a ' if kind is GateKind.OTHER else ''}{kind.value} ({_recipe(trace, first)} {where}{family}) "
         f"that the {other}'s do not. Shapes are unchanged; parameters and outputs are not."
     )
     convs = [cand.ops[o] for o in cse.get(first_path, ()) if cand.ops[o].kind in (OpKind.CONV, OpKind.LINEAR)]
@@ -186,7 +241,7 @@ def detect_squeeze_excitation(ctx: Context) -> list[Finding]:
     if cse:
         fix = f"{at(path, site)}: remove the {kind.value} from each block (or compare with a reference that has it)"
     else:
-        fix = f"add {kind.value} to each block's main path before the add, as the reference's: {_recipe(ref, first)}"
+        fix = f"add {kind.value} to each block ({where}), as the reference's: {_recipe(ref, first)}"
     pattern = {GateKind.SQUEEZE_EXCITATION: Pattern.SQUEEZE_EXCITATION, GateKind.ECA: Pattern.ECA}.get(
         kind, Pattern.CHANNEL_GATE
     )
