@@ -135,10 +135,26 @@ def _in_blocks(ctx: Context, m: Mismatch, paths: list[str]) -> bool:
     )
 
 
+def _post_activated(trace: Trace, block: Block) -> bool:
+    """The block is post-activation as far as its order shows: an activation after its add, or its main
+    path's last norm after its last conv (conv-BN, add). A block that does neither (a pre-activation
+    block whose conv1 reads the raw input: conv-BN-ReLU-conv, add) is not the other order of a
+    pre-activation one, so pre-activation would name a difference it does not have."""
+    if any(trace.ops[o].kind in (OpKind.RELU, OpKind.ACTIVATION) for o in block.tail):
+        return True
+    kinds = [trace.ops[o].kind for o in block.main]
+    convs = [i for i, k in enumerate(kinds) if k is OpKind.CONV]
+    norms = [i for i, k in enumerate(kinds) if k in _NORMS]
+    return bool(convs and norms) and norms[-1] > convs[-1]
+
+
 def detect_pre_activation(ctx: Context) -> list[Finding]:
     cand = ctx.candidate
     if any(v is not None for v in _pre_activated(ctx.reference).values()):
         return []  # the reference is pre-activation itself
+    paired = list(ctx.paired_blocks())
+    if 2 * sum(_post_activated(ctx.reference, a) for _, a, _ in paired) < len(paired):
+        return []  # the reference's blocks are not post-activation either: another order, described
     mine = _pre_activated(cand)
     pre: list[str] = []
     shared: set[int] = set()

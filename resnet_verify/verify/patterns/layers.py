@@ -144,8 +144,20 @@ def _projection_bns_lost(ctx: Context) -> tuple[int, ...]:
         and (m.expected is None) != (m.actual is None)
     }
     return tuple(
-        i for i in idx if ctx.mismatches[i].block not in lone and _projects_both(ctx, ctx.mismatches[i].block)
+        i
+        for i in idx
+        if ctx.mismatches[i].block not in lone
+        and _projects_both(ctx, ctx.mismatches[i].block)
+        and _after_conv(ctx, ctx.mismatches[i].reference_op)
     )
+
+
+def _after_conv(ctx: Context, bn: int | None) -> bool:
+    """The BN normalises the projection conv's output: a BN-ReLU before the projection (a pre-activation
+    block's, read on the shortcut where the other side runs it before the fork) is no projection's BN."""
+    if bn is None:
+        return True  # (a BN computed but unread: its own mismatch is the candidate's)
+    return any(i >= 0 and ctx.reference.ops[i].kind is OpKind.CONV for i in ctx.reference.ops[bn].inputs)
 
 
 def detect_projection_without_bn(ctx: Context) -> list[Finding]:
