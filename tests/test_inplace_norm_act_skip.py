@@ -59,7 +59,12 @@ def test_the_missing_clone_is_one_cause_and_no_pre_activation() -> None:
     assert Pattern.PRE_ACTIVATION not in {f.pattern for f in c.findings}
     claimed = {i for f in c.findings for i in f.mismatches}
     assert claimed == set(range(len(c.mismatches)))
-    assert all(m.field == "inplace_skip" for m in c.mismatches)
+    # its norm normalises with running statistics in training too (a training-mode layer): the places it
+    # takes there moved with it, and follow from the in-place mismatch
+    assert all(
+        m.field == "inplace_skip" or (m.cause is not None and c.mismatches[m.cause].field == "inplace_skip")
+        for m in c.mismatches
+    )
 
 
 def test_with_its_clone_it_compares_clean() -> None:

@@ -23,18 +23,10 @@ from resnet_verify.tracing.regularizers import Places
 
 
 def kept_in_eval(model: nn.Module, ops: Sequence[OpRecord], places: Places) -> tuple[Regularizer, ...]:
-    """The BatchNorms the model's own ``train()`` leaves in eval mode, in forward order."""
-    if not any(callable_train(m) for m in model.modules()):
-        return ()
-    try:
-        train_as_built(model)
-        frozen = [
-            (path, m) for path, m in model.named_modules() if isinstance(m, _BatchNorm) and not m.training
-        ]
-    except Exception:  # the user's override failing is no finding of ours
-        return ()
-    finally:
-        set_training(model, False)
+    """The BatchNorms the model's own ``train()`` leaves in eval mode, and those whose own ``forward``
+    normalises with running statistics in training mode too (PuzzleCAM's FixedBatchNorm:
+    ``F.batch_norm(..., training=False)``): the same layer in training, however it is written."""
+    frozen = [*_held_by_train(model), *_frozen_by_forward(model, ops)]
     out = []
     for path, module in frozen:
         op = next((o for o in ops if o.module_path == path), None)
@@ -46,3 +38,67 @@ def kept_in_eval(model: nn.Module, ops: Sequence[OpRecord], places: Places) -> t
             op.id, op.source,
         ))  # fmt: skip
     return tuple(out)
+
+
+def _held_by_train(model: nn.Module) -> list[tuple[str, nn.Module]]:
+    if not any(callable_train(m) for m in model.modules()):
+        return []
+    try:
+        train_as_built(model)
+        return [
+            (path, m) for path, m in model.named_modules() if isinstance(m, _BatchNorm) and not m.training
+        ]
+    except Exception:  # the user's override failing is no finding of ours
+        return []
+    finally:
+        set_training(model, False)
+
+
+def _frozen_by_forward(model: nn.Module, ops: Sequence[OpRecord]) -> list[tuple[str, nn.Module]]:
+    """BatchNorm subclasses with a forward of their own that, run in training mode on a copy, give the
+    eval output and leave the running statistics as they were."""
+    shapes = {o.module_path: o.in_shapes[0] for o in ops if o.in_shapes}
+    return [
+        (path, m)
+        for path, m in model.named_modules()
+        if isinstance(m, _BatchNorm)
+        and type(m).forward is not _BatchNorm.forward  # a forward of its own (probed), not torch's
+        and path in shapes
+        and _normalises_as_in_eval(m, shapes[path])
+    ]
+
+
+def _normalises_as_in_eval(module: nn.Module, shape: tuple[int, ...]) -> bool:
+    import copy
+
+    import torch
+
+    probe = copy.deepcopy(module)
+    if any(t.is_meta for t in (*probe.parameters(), *probe.buffers())):
+        probe = probe.to_empty(device="cpu")
+    with torch.no_grad():
+        for name, t in (*probe.named_parameters(), *probe.named_buffers()):
+            if t.is_floating_point():
+                t.copy_(torch.rand_like(t, device="cpu") + (0.5 if "var" in name else 0.0))
+        x = torch.randn(
+            2, *shape[1:2], *(min(n, 3) for n in shape[2:]), generator=torch.Generator().manual_seed(0)
+        )
+        x = x.to(next((t.dtype for t in probe.buffers() if t.is_floating_point()), x.dtype))
+        try:
+            probe.eval()  # (fresh inputs, outputs copied: an in-place forward overwrites what it reads)
+            expected = _copied(probe(x.clone()))
+            before = [b.clone() for b in probe.buffers()]
+            probe.train()
+            got = _copied(probe(x.clone()))
+        except Exception:  # the user's forward failing on a probe is no finding of ours
+            return False
+    same = (
+        isinstance(got, torch.Tensor) and isinstance(expected, torch.Tensor) and torch.allclose(got, expected)
+    )
+    return same and all(torch.equal(a, b) for a, b in zip(before, probe.buffers(), strict=True))
+
+
+def _copied(out: object) -> object:
+    import torch
+
+    return out.detach().clone() if isinstance(out, torch.Tensor) else out

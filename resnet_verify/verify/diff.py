@@ -50,7 +50,7 @@ from resnet_verify.verify.diff_support import (
     resized_unused_mismatches,
     squeezed,
 )
-from resnet_verify.verify.inplace_skip import reword_inplace_skips
+from resnet_verify.verify.inplace_skip import held_norms_follow, reword_inplace_skips
 from resnet_verify.verify.linear_rows import one_linear
 from resnet_verify.verify.lost_skips import own_ops_in_head, skip_mismatch
 from resnet_verify.verify.module_swap import FIELD as SWAP_FIELD
@@ -439,5 +439,5 @@ def diff(ref: Trace, cand: Trace, pairs: Sequence[BlockPair]) -> list[Mismatch]:
     layers = map_size_values(
         moved_blocks(ref, cand, reword_inplace_skips(ref, cand, _Differ(ref, cand).run(pairs), pairs))
     )
-    found = layers + beyond_layers(ref, cand, pairs, layers)
+    found = held_norms_follow(ref, cand, layers + beyond_layers(ref, cand, pairs, layers))
     return found + parameter_totals(ref, cand, found)
