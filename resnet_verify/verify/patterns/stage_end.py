@@ -43,24 +43,36 @@ def _counts_by_width(trace: Trace) -> list[int]:
     return counts
 
 
-def _moved(trace: Trace) -> list[tuple[Block, Block]]:
-    """(downsampling block, the stride-1 widening block right after it) pairs."""
+def _moved(trace: Trace) -> list[Block]:
+    """Blocks that only downsample and end their stage: the next block widens (the stride sits in the
+    last block of the stage before: Keras' ResNetV2) or there is none (the stride of the last strided
+    stage on its own last block: TF-slim's resnet_v1 / v2 units)."""
     blocks = trace.structure.blocks
     return [
-        (b, blocks[b.index + 1])
-        for b in blocks[:-1]
-        if _halves_in_place(b) and _widens_in_place(blocks[b.index + 1])
+        b
+        for b in blocks
+        if _halves_in_place(b) and (b.index + 1 == len(blocks) or _widens_in_place(blocks[b.index + 1]))
     ]
 
 
-def _standard_pairs(trace: Trace) -> list[tuple[Block, Block]]:
-    """(last block of a stage, first block of the next) where that first block downsamples."""
+def _drops(trace: Trace) -> int:
+    return sum(b.out_shape[2:] < b.in_shape[2:] for b in trace.structure.blocks)
+
+
+def _strided_stages(trace: Trace) -> set[int]:
+    """Blocks of every width-cut stage whose resolution changes, and the blocks on either side of each
+    such stage: where a stride placement moves strides and output shapes."""
     blocks = trace.structure.blocks
-    return [
-        (blocks[b.index - 1], b)
-        for b in blocks[1:]
-        if b.out_shape[2:] < b.in_shape[2:] and b.out_shape[1] > b.in_shape[1]
-    ]
+    stages: list[list[Block]] = []
+    for b in blocks:
+        if not stages or b.in_shape[1:2] != b.out_shape[1:2]:
+            stages.append([])
+        stages[-1].append(b)
+    out: set[int] = set()
+    for stage in stages:
+        if any(b.out_shape[2:] < b.in_shape[2:] for b in stage):
+            out |= {b.index for b in stage} | {stage[0].index - 1, stage[-1].index + 1}
+    return out & {b.index for b in blocks}
 
 
 def detect_stage_end_stride(ctx: Context) -> list[Finding]:
@@ -70,13 +82,13 @@ def detect_stage_end_stride(ctx: Context) -> list[Finding]:
         _halves_in_place(b) for b in (ref if c_moved else cand).structure.blocks
     ):
         return []  # neither side, both sides, or a mixture: not this one variant
+    if _drops(cand) != _drops(ref):
+        return []  # a stride added or lost (a stride 2 typed into the last block): not one moved
     counts = _counts_by_width(cand)
     if counts != _counts_by_width(ref):
         return []  # the counts differ however the stages are cut: a block-count difference after all
     moved = c_moved or r_moved
-    # The candidate blocks the difference touches: the moved pairs, or (reversed) the standard ones.
-    touched = c_moved or _standard_pairs(cand)
-    involved = {b.index for pair in touched for b in pair}
+    involved = _strided_stages(cand)
     idx = ctx.indices(
         lambda m: (
             m.field == "block"
@@ -91,25 +103,25 @@ def detect_stage_end_stride(ctx: Context) -> list[Finding]:
         return []
     n = len(moved)
     side, other = ("candidate", "reference") if c_moved else ("reference", "candidate")
-    down = ", ".join(d.path for d, _ in moved)
-    wide = ", ".join(w.path for _, w in moved)
+    down = ", ".join(d.path for d in moved)
     many = n > 1
     message = (
-        f"In the {side}, the stride 2 of {n} stage{'s' * many} sits in the last block of the stage before "
-        f"({down}: {'each keeps' if many else 'it keeps'} its width and halves the resolution), and the "
-        f"block after {'each' if many else 'it'} ({wide}) widens at stride 1, as Keras' ResNetV2 places it; "
-        f"the {other} downsamples in the first block of each stage, with its widening. Cut where the width "
-        f"changes, both have {counts} blocks per stage; {n} block{'s' * many} of the {side} "
-        f"run at half the {other}'s resolution, so its MACs are lower."
+        f"In the {side}, the stride 2 of {n} stage{'s' * many} sits in a stage's last block ({down}: "
+        f"{'each keeps' if many else 'it keeps'} its width and halves the resolution) and the stage that "
+        f"widens next does so at stride 1, as Keras' ResNetV2 and TF-slim's units place it; the {other} "
+        f"downsamples in the first block of each stage, with its widening. Cut where the width changes, both "
+        f"have {counts} blocks per stage; the blocks between run at another resolution, so the MACs differ."
     )
+    blocks = ctx.candidate.structure.blocks
+    firsts = [b.path for b in blocks if b.out_shape[2:] < b.in_shape[2:] and b.out_shape[1] > b.in_shape[1]]
     if c_moved:
-        fix = f"move the stride 2 from {down} to the 3x3 conv and the projection of {wide}"
+        fix = f"move the stride 2 from {down} to the 3x3 conv and the projection of each strided stage's first block"
     else:
-        first = ", ".join(b.path for _, b in touched)
         fix = (
-            f"as the reference: move the stride 2 from {first} to the block before each "
+            f"as the reference: move the stride 2 from {', '.join(firsts)} to the last block of its stage "
             "(its 3x3 conv, and a 1x1 max pool of stride 2 on its identity)"
         )
+    site = moved[0].path if c_moved else (firsts[0] if firsts else None)
     return [
         Finding(
             pattern=Pattern.STAGE_END_STRIDE,
@@ -118,6 +130,6 @@ def detect_stage_end_stride(ctx: Context) -> list[Finding]:
             locations=tuple(ctx.mismatches[i].reference_path or "" for i in idx),
             mismatches=idx,
             suggestion=fix,
-            source=ctx.site(touched[0][0].path),
+            source=ctx.site(site),
         )
     ]
