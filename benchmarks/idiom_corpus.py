@@ -3345,6 +3345,19 @@ PART_NOTES = {
     "reference has Linear', 'ReLU missing', 'Linear missing', 24 mismatches, for ECANet's eca_layer in place of the SE: "
     "no variant named; expected efficient_channel_attention, squeeze_excitation allowed). The test of it, which builds "
     "the candidate on meta, gets the same 14 of 16, twins 16 of 16, swapped 3 of 4 (sq_eca as unswapped).",
+    "heldout146": "_make_layer and block wiring as people write ResNet-18/34/50 from scratch, each against the user's "
+    "own unedited builder in the same file, at 3 x 64 x 64: a torchvision-style ResNet-18 (two BasicBlocks per stage at "
+    "8 / 16 / 32 / 64, self.inplanes tracked, the downsample under if stride != 1 or self.inplanes != planes * "
+    "block.expansion): kuangliu's strides list, the stages as ModuleLists looped in forward and the downsample under if "
+    "stride != 1 alone (clean), ResNet-10's [1, 1, 1, 1] (block_counts), layer1 at stride 2 "
+    "(first_stage_downsampling), a bare 1x1 projection (projection_without_bn), the self.inplanes update left out "
+    "(conv_in_channels, the rest described; the forward fails); a kuangliu-style bottleneck ResNet ([1, 2, 2, 1] at "
+    "planes 8 - 64, the shortcut built in the block, strides = [stride] + [1]*(num_blocks-1)): the stride by if / else "
+    "(clean), the stride on the first 1x1 (resnet_v1_stride), the strides list reversed (stage_end_downsampling), the "
+    "stride given to every block and the shortcut's conv at stride 1 (described); a tutorial ResNet with its block "
+    "chosen by a flag, explicit stage widths and a downsampling flag: self.in_places tracked (clean), option A "
+    "(option_a_shortcut), downsampling=True on every first block and expansion 4 on the BasicBlock (described) "
+    "(tests/fixtures/heldout/batch146_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

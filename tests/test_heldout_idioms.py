@@ -3178,6 +3178,7 @@ def test_manifest_is_consistent() -> None:
         "heldout143": 16,
         "heldout144": 16,
         "heldout145": 16,
+        "heldout146": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
