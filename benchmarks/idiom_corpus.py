@@ -3369,6 +3369,19 @@ PART_NOTES = {
     "with projections for it, maps 64 / 16 / 4 / 2 for 64 / 32 / 16 / 8, eval 18 apart on 62.8; the tool cuts stages "
     "where the resolution halves; expected described at layer2.1 and layer3.1). The test of it, which builds the "
     "candidate on meta, gets the same 15 of 16, twins 16 of 16, swapped 7 of 7.",
+    "heldout147": "activation functions in ResNets as people write them, each against the user's own unedited "
+    "builder in the same file, at 3 x 32 x 32: the user's small torchvision-layout ResNet (a CIFAR stem, four stages of "
+    "one BasicBlock at 16 / 32 / 48 / 64, one nn.ReLU(inplace=True) per block used at both places): one ReLU module per "
+    "place and the ReLUs as clamp_min(0) / clamp(min=0) (clean), fastai-style mishify (a hand-written Mish for every "
+    "ReLU), nn.SiLU in the stem only and nn.ReLU6 in the blocks only (activation_function), F.relu(out) with its result "
+    "dropped (described); BobLiu20's Darknet-53-style classifier (1x1 halving + 3x3 blocks, every conv + BN + "
+    "LeakyReLU(0.1)): F.leaky_relu(x, 0.1, inplace=True) in a ConvBNLeaky helper (clean), ReLU for LeakyReLU "
+    "(activation_function), nn.LeakyReLU() at the default slope 0.01 (described); insightface's IResNet "
+    "(nn.PReLU(planes) between bn2 and conv2): a Keras port's relu(x) - alpha * relu(-x) (clean), ReLU for PReLU "
+    "(activation_function), nn.PReLU() with one slope (described); a GELU basic-block ResNet: GELU by erf (clean), "
+    "approximate='tanh' (described); an activation-first nn.Hardswish network: inplace=True overwriting the block input "
+    "the shortcut reads and a hand-written hard-swish without its / 6 (described) "
+    "(tests/fixtures/heldout/batch147_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -3198,6 +3198,7 @@ def test_manifest_is_consistent() -> None:
         "heldout144": 16,
         "heldout145": 16,
         "heldout146": 16,
+        "heldout147": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
