@@ -3381,7 +3381,20 @@ PART_NOTES = {
     "(activation_function), nn.PReLU() with one slope (described); a GELU basic-block ResNet: GELU by erf (clean), "
     "approximate='tanh' (described); an activation-first nn.Hardswish network: inplace=True overwriting the block input "
     "the shortcut reads and a hand-written hard-swish without its / 6 (described) "
-    "(tests/fixtures/heldout/batch147_*.py).",
+    "(tests/fixtures/heldout/batch147_*.py). First measurement (at 414eb2f): 14 of 16 right, twins 16 of 16 clean, "
+    "swapped 5 of 5. No false 'no difference': every edit was seen; the five activation swaps (Mish everywhere, SiLU in "
+    "the stem only, ReLU6 in the blocks only, ReLU for darknet's LeakyReLU(0.1), ReLU for PReLU) named "
+    "activation_function alone, the dropped F.relu result, darknet's default slope 0.01, the tanh GELU (6.2e-3 apart "
+    "in eval) and the in-place Hardswish described where they are, the one-slope PReLU seen as five parameter-count "
+    "mismatches at the PReLUs with no finding (located, so right). Missed: ir_keras_prelu (activation_function 'prelu "
+    "in place of ReLU (in the reference)', extra_module_in_blocks 'An extra KerasPReLU in 4 blocks' (neg, ReLU, mul, "
+    "sub) and a described_difference for the stem's, all 25 mismatches, for a Keras port's relu(x) - alpha * "
+    "relu(-x) with a (C, 1, 1) alpha: 0 apart in float64; expected clean); hw_no_div6 (activation_function "
+    "'HardSwish in place of hardswish', 21 of 22 mismatches, with pre_activation 'Pre-activation blocks (in the "
+    "reference)' claiming the head's Hardswish read as missing after layer3.0's add, for a hand-written hard-swish "
+    "without its / 6 against nn.Hardswish: not ReLU on the other side, and the factor of 6 not said; eval 6.7e5 apart "
+    "on 8.7; expected described at the blocks and the head's act). The test of it, which builds the candidate on "
+    "meta, gets the same 14 of 16, twins 16 of 16, swapped 5 of 5.",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
