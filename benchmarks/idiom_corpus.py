@@ -3395,6 +3395,21 @@ PART_NOTES = {
     "without its / 6 against nn.Hardswish: not ReLU on the other side, and the factor of 6 not said; eval 6.7e5 apart "
     "on 8.7; expected described at the blocks and the head's act). The test of it, which builds the candidate on "
     "meta, gets the same 14 of 16, twins 16 of 16, swapped 5 of 5.",
+    "heldout148": "context and non-local blocks in ResNets, each against the user's own unedited builder in the "
+    "same file: a CIFAR basic-block ResNet at 3 x 32 x 32 ((1, 2, 3, 1) blocks at 16 / 32 / 64 / 128) with "
+    "AlexHex7's embedded-Gaussian non-local blocks (theta / phi / g 1x1 convs, phi and g max-pooled, softmax over the "
+    "keys, W a 1x1 conv + zero-initialised BN, z = W_y + x) run after layer3[1] and layer3[2] by FastReID's NL_3 / "
+    "NL_3_idx counter: the block by flatten(2) and einsum, the affinity formed keys by queries with the softmax over "
+    "dim 1, mmaction2's non_local_block inside the residual block (clean), mmcv's GN norm_cfg for W's BN "
+    "(normalization_layer), the softmax over the queries, the residual add left out and the blocks moved to stage 2 "
+    "(described); a bottleneck ResNet at 3 x 64 x 64 with mmcv's ContextBlock (attention pooling by a 1x1 conv and a "
+    "softmax over the positions, 1x1 conv / LayerNorm / ReLU / 1x1 conv at ratio 1/4, added) after bn3 in stages 2 .. "
+    "4: LF-Font's Linear + LayerNorm spelling on the pooled vector and GroupNorm(1) for the LayerNorm (clean), "
+    "LeakyReLU(0.1) in the transform (activation_function), timm's SEModule for the GC block (squeeze_excitation), "
+    "the channel_mul fusion and the LayerNorm left out (described); a CIFAR ResNet at 3 x 32 x 32 with leaderj1001's "
+    "AugmentedConv as conv2 in stages 3 and 4: F.scaled_dot_product_attention (clean), dropout on the attention "
+    "weights (dropout), the attention output reshaped without its transpose (described) "
+    "(tests/fixtures/heldout/batch148_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

@@ -3225,6 +3225,7 @@ def test_manifest_is_consistent() -> None:
         "heldout145": 16,
         "heldout146": 16,
         "heldout147": 16,
+        "heldout148": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
