@@ -3409,7 +3409,26 @@ PART_NOTES = {
     "the channel_mul fusion and the LayerNorm left out (described); a CIFAR ResNet at 3 x 32 x 32 with leaderj1001's "
     "AugmentedConv as conv2 in stages 3 and 4: F.scaled_dot_product_attention (clean), dropout on the attention "
     "weights (dropout), the attention output reshaped without its transpose (described) "
-    "(tests/fixtures/heldout/batch148_*.py).",
+    "(tests/fixtures/heldout/batch148_*.py). First measurement (at 414eb2f): 11 of 16 right, twins 16 of 16 clean, "
+    "swapped 3 of 4. No false 'no difference': the six described edits (the softmax over the queries, the non-local "
+    "residual add left out, the blocks in stage 2, the channel_mul fusion, the LayerNorm left out, the reshape "
+    "without its transpose) were each seen and located, three of the four named variants named alone, and "
+    "mmaction2's non_local_block inside the block and F.scaled_dot_product_attention compare clean. Missed: "
+    "nlk_einsum_flatten (two repeated_in_blocks 'einsum function einsum where the reference has matmul ... einsum "
+    "output_shape (1, 32, 64) where the reference has (1, 64, 32)' and 'max pool moved along the main path', 8 "
+    "mismatches at NL_3.0 / NL_3.1, for the block by flatten(2) and two einsums with theta / phi / g called in another "
+    "order: eval 0 apart on 107; expected clean); nlk_softmax_transposed (two repeated_in_blocks 'softmax dim 1 where "
+    "the reference has 2' and 'max pool moved along the main path', 4 mismatches, for the affinity formed keys by "
+    "queries with the softmax over the keys at dim 1: eval 9.9e-14 apart on 107; expected clean); "
+    "gcx_linear_layernorm (four repeated_in_blocks 'softmax dim 1 where the reference has 2 ...', 'einsum ... Linear "
+    "where the reference has 1x1 conv' and two 'norm normalized_shape (16,) where the reference has (16, 1, 1)', 34 of "
+    "35 mismatches, for LF-Font's Linear + LayerNorm(planes) spelling on the pooled vector: eval 2.8e-14 apart on 36; "
+    "expected clean); gcx_groupnorm_one (normalization_layer 'GroupNorm in place of layer_norm', 15 mismatches, for "
+    "GroupNorm(1, planes) on the 1 x 1 context, the same normalisation: eval 2.8e-14 apart on 36; expected clean); "
+    "gcx_se_for_gc (squeeze_excitation claiming 25 of 40 mismatches, with two repeated_in_blocks 'matmul missing in "
+    "the candidate' and '1x1 conv missing in the candidate ...; norm missing in the candidate' for the GC block the "
+    "candidate lacks; expected squeeze_excitation, extra_module_in_blocks allowed). The test of it, which builds the "
+    "candidate on meta, gets the same 11 of 16, twins 16 of 16, swapped 3 of 4 (gcx_se_for_gc as unswapped).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
