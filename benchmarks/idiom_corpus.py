@@ -3429,6 +3429,22 @@ PART_NOTES = {
     "the candidate' and '1x1 conv missing in the candidate ...; norm missing in the candidate' for the GC block the "
     "candidate lacks; expected squeeze_excitation, extra_module_in_blocks allowed). The test of it, which builds the "
     "candidate on meta, gets the same 11 of 16, twins 16 of 16, swapped 3 of 4 (gcx_se_for_gc as unswapped).",
+    "heldout149": "TF-slim and TF Model Garden ResNets ported to PyTorch, each against the user's own unedited "
+    "builder in the same file, at 3 x 64 x 64: TF-slim's resnet_v1 as a checkpoint port (conv2d_same as fixed_padding "
+    "by F.pad + an unpadded conv when it strides, pool1 behind TF's 'SAME' pad (0, 1) with -inf, bottleneck units with "
+    "subsample shortcuts, each block's stride on its last unit, BN at momentum 1 - 0.997, a 1x1-conv logits): the fixed "
+    "pads as symmetric conv padding and subsample as a strided slice (clean), the stride on each block's first unit "
+    "(stage_end_downsampling), the stride on the unit's 1x1 (resnet_v1_stride), pool1 as MaxPool2d(3, 2, padding=1) "
+    "(tf_same_padding), the decay 0.997 typed as PyTorch's momentum (described); the Model Garden's official ResNet at "
+    "resnet_version=2 (conv2d_fixed_padding, momentum 0.003, a stem conv without BN, MaxPool2dSame, building_block_v2 "
+    "with a bare projection, the final BN + ReLU): the pads as nn.ZeroPad2d modules and the momentum as 1 - "
+    "_BATCH_NORM_DECAY (clean), resnet_version=1 (pre_activation), the 'SAME' pool's pad at value 0 on the un-ReLU'd "
+    "stem and its pads exchanged to the top-left (described); tf.keras' ResNet50V2 layer by layer (conv1_pad, a biased "
+    "conv1_conv, pool1_pad + an unpadded pool1_pool, block2 units with preact_bn at eps 1.001e-5 and momentum 0.01, "
+    "the conv shortcut on preact and the pool shortcut on x, the stride on each stage's last unit, post_bn + "
+    "post_relu): the 2_pad folded into the conv (clean), PyTorch's BN defaults (keras_batchnorm), MaxPool2d(3, 2, "
+    "padding=1) on the un-ReLU'd stem (keras_pool_padding), post_bn left out and the pool shortcut on preact "
+    "(described) (tests/fixtures/heldout/batch149_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

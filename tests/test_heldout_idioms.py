@@ -3289,6 +3289,7 @@ def test_manifest_is_consistent() -> None:
         "heldout146": 16,
         "heldout147": 16,
         "heldout148": 16,
+        "heldout149": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
