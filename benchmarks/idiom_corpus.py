@@ -3444,7 +3444,21 @@ PART_NOTES = {
     "the conv shortcut on preact and the pool shortcut on x, the stride on each stage's last unit, post_bn + "
     "post_relu): the 2_pad folded into the conv (clean), PyTorch's BN defaults (keras_batchnorm), MaxPool2d(3, 2, "
     "padding=1) on the un-ReLU'd stem (keras_pool_padding), post_bn left out and the pool shortcut on preact "
-    "(described) (tests/fixtures/heldout/batch149_*.py).",
+    "(described) (tests/fixtures/heldout/batch149_*.py). First measurement (at 414eb2f): 13 of 16 right, twins 16 of 16 "
+    "clean, swapped 3 of 6. No false 'no difference': every edit was seen, the five described ones (the decay 0.997 as "
+    "PyTorch's momentum, the 'SAME' pool's pad at value 0 and exchanged to the top-left, post_bn left out, the pool "
+    "shortcut on preact) where they are, and the five refactors compare clean. Missed: tfs_stride_first_unit "
+    "(first_stage_downsampling 'Downsampling in the first stage' claiming the 4 mismatches at block1.0.conv2.conv and "
+    "block1.0.shortcut.0, beside a right stage_end_downsampling claiming the other 14, for the stride moved from each "
+    "slim block's last unit to its first: both sides downsample in block1; eval 17 apart on 65; expected "
+    "stage_end_downsampling alone, downsampling_moved allowed); tfs_pool_symmetric (keras_stem 'Keras / TF stem', the "
+    "7x7 convs called the same and the max pool's padding (1, 1) for (0, 1, 0, 1), for slim's 'SAME' pool1 written "
+    "MaxPool2d(3, 2, padding=1): eval 17 apart on 65; expected tf_same_padding); tkv_pool_padding1 "
+    "(described_difference 'The stem is built differently (2 differences, no named variant)', pool1_pad missing and "
+    "the pool's padding (1, 1) for (0, 0), for Keras' ZeroPadding2D(1) + unpadded pool written MaxPool2d(3, 2, "
+    "padding=1) on an un-ReLU'd stem: eval 0.049 apart on 51; expected keras_pool_padding, keras_stem allowed). The "
+    "test of it, which builds the candidate on meta, gets the same 13 of 16, twins 16 of 16, swapped 3 of 6 (the "
+    "three misses as unswapped).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }
