@@ -3459,6 +3459,21 @@ PART_NOTES = {
     "padding=1) on an un-ReLU'd stem: eval 0.049 apart on 51; expected keras_pool_padding, keras_stem allowed). The "
     "test of it, which builds the candidate on meta, gets the same 13 of 16, twins 16 of 16, swapped 3 of 6 (the "
     "three misses as unswapped).",
+    "heldout150": "ResNets written in Hugging Face transformers' style, each against the user's own unedited builder "
+    "in the same file, at 3 x 64 x 64, without importing transformers (ResNetConvLayer with an ACT2FN activation, "
+    "ResNetEmbeddings with the num_channels check, ResNetShortCut where the channels or the stride change, basic and "
+    "bottleneck layers with the inner activations at their default 'relu', stages, an encoder from zip(hidden_sizes, "
+    "hidden_sizes[1:]) and depths[1:], a Flatten + Linear classifier): a basic-layer ResNet from a config dataclass "
+    "(hidden_sizes [16, 32, 64, 128], depths [1, 2, 2, 1]): the activations built directly and the shortcut decided by "
+    "the channels alone (clean), hidden_act 'gelu' (activation_function), a 'preactivation' layer type "
+    "(pre_activation), the activation picked by == 'relu' with hidden_act typed 'ReLU' and the embedder without "
+    "kernel_size=7 (described); a config-dict ResNet (hidden_sizes [16, 24, 32, 48], depths [2, 1, 2, 1]): the stages "
+    "from an explicit list of stage dicts (clean), depths for depths[1:] in the zip (block_counts), a shortcut module "
+    "building its 1x1 conv + BN in every layer and using them only for a projection (described); a bottleneck ResNet "
+    "(hidden_sizes [32, 64, 128, 256], reduction 4): transformers' first nn.Sequential version and a ModuleDict "
+    "checkpoint port (clean), downsample_in_bottleneck (resnet_v1_stride), downsample_in_first_stage "
+    "(first_stage_downsampling), the projection ending in the conv layer's default ReLU, the reduction taken from "
+    "in_channels and a max pooler (described) (tests/fixtures/heldout/batch150_*.py).",
     "development": "the tests/fixtures/quirky idioms the detectors were written against, with the "
     "expectations their own tests assert; twin: the torchvision reference itself.",
 }

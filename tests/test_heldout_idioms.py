@@ -3331,6 +3331,7 @@ def test_manifest_is_consistent() -> None:
         "heldout147": 16,
         "heldout148": 16,
         "heldout149": 16,
+        "heldout150": 16,
         "development": 27,
     }
     for part, idioms in PARTS.items():
