@@ -145,7 +145,12 @@ write them; ``heldout82``: speaker-verification residual networks as speaker and
 ``heldout142``: normalisation in detection and transfer-learning backbones;
 ``heldout143``: CIFAR ResNet families as their repositories write them;
 ``heldout144``: stems and heads practitioners swap on ResNets;
-``heldout145``: squeeze-excitation as people write it in ResNets); an
+``heldout145``: squeeze-excitation as people write it in ResNets;
+``heldout146``: _make_layer and block wiring as people write ResNet-18/34/50 from scratch;
+``heldout147``: activation functions in ResNets as people write them;
+``heldout148``: context and non-local blocks in ResNets;
+``heldout149``: TF-slim and TF Model Garden ResNets ported to PyTorch;
+``heldout150``: ResNets written in Hugging Face transformers' style); an
 idiom's
 input size is N (N x N RGB) or its full shape (C x L, C x H x W, C x D x H x W),
 ``development`` holds the fixtures the detectors were written against; a ``clean`` idiom
@@ -3535,7 +3540,8 @@ def render(part: str, rows: list[dict[str, Any]], facts: dict[str, Any]) -> str:
         "heldout130 13 of 16, heldout131 14 of 16, heldout132 12 of 16, heldout133 14 of 16, heldout134 13 of 16,",
         "heldout135 14 of 16, heldout136 13 of 16, heldout137 14 of 16, heldout138 14 of 16, heldout139 15 of 16,",
         "heldout140 12 of 16, heldout141 14 of 16, heldout142 13 of 16, heldout143 15 of 16, heldout144 15 of 16,",
-        "heldout145 14 of 16 right (1,728 of 2,298 in all, 75%).",
+        "heldout145 14 of 16, heldout146 15 of 16, heldout147 14 of 16, heldout148 11 of 16, heldout149 13 of 16,",
+        "heldout150 16 of 16 right (1,797 of 2,378 in all, 76%).",
         "Every held-out part was then used to improve the tool (each miss fixed by a mechanism with its own test, or kept as a stated",
         "disagreement), so the numbers",
         "below are after that work;",

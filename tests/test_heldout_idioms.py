@@ -1,7 +1,7 @@
 """The idiom corpus (#23): fixtures written in our own words, each imitating an idiom seen in public
 code (tests/fixtures/heldout/manifest.py says where), each with the finding a correct tool gives and
-a twin (the same code without the idiom) that must compare clean. One hundred and forty-six parts: ``heldout`` to
-``heldout145`` (written after the detectors; expectations decided before the tool was run on them; the
+a twin (the same code without the idiom) that must compare clean. One hundred and fifty-one parts: ``heldout`` to
+``heldout150`` (written after the detectors; expectations decided before the tool was run on them; the
 first five since used to improve it; ``heldout6`` holds whole networks written the way public
 repositories write them, and plain edits of them; ``heldout7`` ResNets ported from other ecosystems
 and odd spellings of whole networks, and plain edits of them; ``heldout8`` ResNets for other inputs
@@ -634,7 +634,23 @@ head, GeM), each against the user's own unedited builder: refactors, named varia
 unpadded, the concat halves swapped, GeM's root left out);
 ``heldout145`` squeeze-excitation as people write it in ResNets (senet.pytorch, timm's SEModule, an SE-ResNet-18, the
 CIFAR-100 SE-ResNet), each against the user's own unedited builder: refactors, named variants and single mistakes (the
-SE after the add or on the shortcut, another reduction, a max-pool squeeze) and
+SE after the add or on the shortcut, another reduction, a max-pool squeeze);
+``heldout146`` _make_layer and block wiring as people write ResNet-18/34/50 from scratch (inplanes tracking, strides
+lists, the downsample condition, a block picked by a flag), each against the user's own unedited builder: refactors,
+named variants and single mistakes (the stride given to every block, the shortcut at stride 1, inplanes not updated,
+expansion 4 on a basic block);
+``heldout147`` activation functions in ResNets as people write them (Mish, SiLU, GELU, PReLU, LeakyReLU, ReLU6,
+hard-swish, by hand and as modules), each against the user's own unedited builder: refactors, named variants and single
+mistakes (a ReLU whose result is dropped, one PReLU slope, GELU's tanh form, hard-swish without its / 6);
+``heldout148`` context and non-local blocks in ResNets (the non-local block, GCNet's context block, attention-augmented
+convs), each against the user's own unedited builder: refactors, named variants and single mistakes (the softmax over
+the queries, the block's add left out, the GC fusion by multiply, its LayerNorm left out);
+``heldout149`` TF-slim and TF Model Garden ResNets ported to PyTorch ('SAME' pads, slim's stride on the last unit, v2's
+postnorm, Keras' ResNet50V2), each against the user's own unedited builder: refactors, named variants and single
+mistakes (momentum 0.997 as PyTorch's, the pad symmetric, the postnorm left out);
+``heldout150`` ResNets written in Hugging Face transformers' style (ResNetConvLayer, ResNetEmbeddings, ResNetShortCut,
+config-driven stages), each against the user's own unedited builder: refactors, named variants and single mistakes (a
+hidden_act typed in another case, the stem kernel 3, a ReLU on the shortcut, a max pooler) and
 ``development``
 (the tests/fixtures/quirky idioms the detectors were written against, twin: the torchvision reference). Where the tool does not meet an expectation today the case is a strict xfail
 saying what it reports instead, so it fails once fixed. Every idiom with named patterns is also
