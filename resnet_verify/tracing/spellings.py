@@ -4,7 +4,8 @@ A straight-through estimator written with detach read as the custom gradient it 
 its bias, a conv's weight scaled per channel and its output divided by the same scale (QAT's ConvBn) the conv (a deformable conv's zero
 fills part of it, and a mean over an unfolded window is the average pool); channels-last shapes read
 channels-first (a Linear on NHWC is a 1x1 conv, a 1x1 conv over flattened positions the map's own); a pool of one element is a strided slice or the
-identity, a negative pad a crop, a dilation along a one-tap axis none; a strided slice read by a 1x1 conv is its stride; zero pads folded
+identity, a negative pad a crop, a dilation along a one-tap axis none; a space-to-depth read by a 1x1
+conv the patch conv it computes; a strided slice read by a 1x1 conv is its stride; zero pads folded
 into the conv / pool reading them (a causal 1-D conv's left pad or chomp too), or dropped where no
 pool window reads them; a mean over rows read before the Linear it follows, a mean over frames and
 partial means joined into the global pool; a frozen BatchNorm's arithmetic, Caffe's BatchNorm +
@@ -57,6 +58,7 @@ from resnet_verify.tracing.product_scales import scales_into_products
 from resnet_verify.tracing.products import deform_fills, read_products, strided_slices
 from resnet_verify.tracing.records import OpRecord
 from resnet_verify.tracing.rescaled_conv import unscale_convs
+from resnet_verify.tracing.s2d_conv import s2d_convs
 from resnet_verify.tracing.scaled_add import (
     divisions_as_multiplies,
     fold_scaled_adds,
@@ -75,7 +77,7 @@ from resnet_verify.tracing.whole_precision import whole_model_precision
 from resnet_verify.tracing.written_bn import join_written_bn
 
 SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
-    straight_through, unfolds_as_unshuffles, read_products, scaled_outputs_as_weights, fold_conv_bias, unscale_convs, deform_fills, unfold_pools, strided_pools, blocked_pools, blocked_repeats, channels_first, flat_pointwise,
+    straight_through, unfolds_as_unshuffles, s2d_convs, read_products, scaled_outputs_as_weights, fold_conv_bias, unscale_convs, deform_fills, unfold_pools, strided_pools, blocked_pools, blocked_repeats, channels_first, flat_pointwise,
     unit_dilations, unit_pools, pad_ratio_pools, crops_as_slices, strided_slices, fold_pads, drop_unread_pads, fold_causal_padding, mean_before_linear, frame_mean_into_pool,
     join_partial_pools, fresh_statistics, join_frozen_bn, join_written_bn, join_bn_scale, join_normalize, join_norm_modules, sort_activations,
     join_swish, join_hard_swish, join_relu, relu_before_max_pool, avg_pool_before_1x1, upsample_before_1x1, slice_before_activation,
