@@ -72,6 +72,7 @@ from resnet_verify.verify.patterns.stage_end import detect_stage_end_stride
 from resnet_verify.verify.patterns.state_update import detect_state_updates
 from resnet_verify.verify.patterns.stem import detect_cifar_stem
 from resnet_verify.verify.patterns.stride import detect_stride_placement
+from resnet_verify.verify.patterns.strided_blocks import detect_strides_moved
 from resnet_verify.verify.patterns.training_mode import detect_training_mode
 from resnet_verify.verify.patterns.uniform_setting import detect_uniform_setting
 from resnet_verify.verify.patterns.unused_class_count import detect_unused_class_count
@@ -121,6 +122,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_stage_end_stride,
     detect_feature_cut,  # the last stages and the head gone, a map returned: before counts read the stages
     detect_moved_blocks,  # the same blocks at other places of a stage: before counts and extra units read them
+    detect_strides_moved,  # strides at other blocks cut the stages otherwise: the code's stages agree, no count
     detect_block_counts,
     detect_class_count,
     detect_unused_class_count,  # a training-only head's: read from the shapes of what neither side runs
