@@ -107,6 +107,10 @@ def _function_swaps(ctx: Context) -> dict[tuple[str, str], list[int]]:
     return swapped
 
 
+def _bare(name: str) -> str:
+    return name.lower().replace("_", "").replace("-", "")
+
+
 def _is(op: OpRecord, function: str) -> bool:
     """One of the reference's ``function`` activations (by its recorded function: counting them must
     not walk every module once per op)."""
@@ -132,10 +136,15 @@ def detect_activation(ctx: Context) -> list[Finding]:
         also = f", and {len(loose)} more {function} sit where the reference has none" if loose else ""
         if inner:
             also += f" (each {function} is written as {_spelled(cand, first.candidate_op)})"
+        # a module named as the reference's activation whose ops do not compute it (a hard-swish by hand
+        # that lost its / 6): the same name, another function, which no variant's name says
+        misnamed = _bare(function) == _bare(was)
+        if misnamed:
+            also += f": one side's {was} is written as ops that do not compute it (written so, it would read as {was})"
         findings.append(
             Finding(
-                pattern=Pattern.ACTIVATION,
-                title=f"{function} in place of {was}",
+                pattern=Pattern.DESCRIBED if misnamed else Pattern.ACTIVATION,
+                title=f"{function} in place of {was}" if not misnamed else f"a {function} that is not {was}",
                 message=(
                     f"{n} of the reference's {total} {was}s are {function} in the candidate "
                     f"({first.candidate_path or 'forward'}{' ...' if n > 1 else ''}{built}){also}. Shapes and parameters "

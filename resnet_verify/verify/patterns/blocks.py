@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from resnet_verify.tracing.linear_branches import learns
 from resnet_verify.tracing.records import STAGE_OWN, Block, BlockKind, OpKind, OpRecord, Trace
 from resnet_verify.verify.inplace_skip import FIELD as INPLACE_SKIP
+from resnet_verify.verify.patterns.activation import activation_module
 from resnet_verify.verify.patterns.context import Context, dims, under
 from resnet_verify.verify.patterns.moved_tails import moved_tails
 from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
@@ -64,7 +65,11 @@ def starts_pre_activated(trace: Trace, block: Block) -> bool:
     if block.kind is not BlockKind.RESIDUAL:
         return False
     # a channel slice first (a reversible block's half) selects what the block reads, computes nothing
-    kinds = [trace.ops[o].kind for o in block.main if trace.ops[o].kind not in (OpKind.RESHAPE, OpKind.SLICE)]
+    kinds = [
+        OpKind.ACTIVATION if activation_module(trace, trace.ops[o]) else trace.ops[o].kind
+        for o in block.main
+        if trace.ops[o].kind not in (OpKind.RESHAPE, OpKind.SLICE)
+    ]  # an activation written as several ops (a hand-written hard-swish) is one activation
     head = kinds[: kinds.index(OpKind.CONV)] if OpKind.CONV in kinds else kinds
     if not head or head[0] not in _PRE:
         return False
