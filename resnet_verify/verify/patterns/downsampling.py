@@ -138,6 +138,20 @@ def _stage_factor(trace: Trace, stage: int) -> int:
     return factor
 
 
+def _first_stage_by_width(trace: Trace) -> int:
+    """How much the first stage downsamples when a stage ends where a block changes the width: TF-slim's
+    first block strides in its last unit, which the resolution cut reads as the next stage's start."""
+    blocks = trace.structure.blocks
+    factor = 1
+    for b in blocks:
+        if b.index and b.in_shape[1:2] != b.out_shape[1:2]:
+            break
+        for o in b.main:
+            if trace.ops[o].kind in (OpKind.CONV, OpKind.MAX_POOL, OpKind.AVG_POOL):
+                factor *= _first(attr(trace.ops[o], "stride")) or 1
+    return factor
+
+
 def detect_first_stage_stride(ctx: Context) -> list[Finding]:
     hits = [
         (i, m)
@@ -146,6 +160,8 @@ def detect_first_stage_stride(ctx: Context) -> list[Finding]:
     ]
     if not hits or _stage_factor(ctx.reference, 0) == _stage_factor(ctx.candidate, 0):
         return []  # both first stages downsample alike, the stride on another conv: not this cause
+    if _first_stage_by_width(ctx.reference) == _first_stage_by_width(ctx.candidate):
+        return []  # cut where the width changes, both first stages halve: the stride sits at another block
     strided = {m.block for _, m in hits}
     # a first block that downsamples needs a projection shortcut the other side's lacks
     projection = ctx.indices(
