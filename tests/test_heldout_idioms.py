@@ -2519,14 +2519,6 @@ NOT_YET: dict[str, str] = {
     # seen, the five activation swaps named activation_function, and the dropped F.relu result, darknet's default
     # slope, the one-slope PReLU (five unexplained parameter-count mismatches at the PReLUs, no finding), the tanh GELU
     # and the in-place Hardswish described where they are; four of the five refactors compare clean. The two misses:
-    "ir_keras_prelu": "activation_function ('prelu in place of ReLU (in the reference)': '5 of the candidate's 10 "
-    "ReLUs are prelu in the reference'), extra_module_in_blocks ('An extra KerasPReLU in 4 blocks': 'neg, ReLU, mul, "
-    "sub') and described_difference ('The stem is built differently (4 differences, no named variant)': an extra neg, "
-    "ReLU, multiply by a learned 16-value parameter (prelu.alpha) and sub), claiming all 25 mismatches ('expected "
-    "prelu, found ReLU' and 'extra neg / ReLU / mul / sub (layer?.0.prelu) not in the reference' at prelu and "
-    "layer?.0.prelu), for PReLU as a Keras port computes it, relu(x) - alpha * relu(-x) with a (C, 1, 1) alpha, where "
-    "the builder has nn.PReLU(planes): the same function with the same values (eval outputs 0 apart in float64, train "
-    "0, gradients 0, statistics 0) (expected clean)",
     # heldout148, first run at 414eb2f (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 11 of 16 right in the corpus run and under this test, which
     # builds the candidate on meta; twins 16 of 16 clean; swapped 3 of 4). No false 'no difference': the six described

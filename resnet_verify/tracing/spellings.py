@@ -9,7 +9,7 @@ conv the patch conv it computes; a strided slice read by a 1x1 conv is its strid
 into the conv / pool reading them (a causal 1-D conv's left pad or chomp too), or dropped where no
 pool window reads them; a mean over rows read before the Linear it follows, a mean over frames and
 partial means joined into the global pool; a frozen BatchNorm's arithmetic, Caffe's BatchNorm +
-Scale, a division by a vector's own norm (F.normalize), hand-written norms, GroupSort, swish and ReLU
+Scale, a division by a vector's own norm (F.normalize), hand-written norms, GroupSort, swish, PReLU and ReLU
 as the one op each computes; ops that commute in one order; an average of n predictions, a sum over
 a stack of two (the add), a scaled sum and a Linear written as a 1x1 conv on a vector (or inside a
 channel gate) as one op each; an einsum that is a batched matmul as
@@ -75,12 +75,13 @@ from resnet_verify.tracing.unit_pools import unit_pools
 from resnet_verify.tracing.vector_convs import linears_as_convs
 from resnet_verify.tracing.whole_precision import whole_model_precision
 from resnet_verify.tracing.written_bn import join_written_bn
+from resnet_verify.tracing.written_prelu import join_prelu
 
 SPELLINGS: tuple[Callable[[Sequence[OpRecord]], tuple[OpRecord, ...]], ...] = (
     straight_through, unfolds_as_unshuffles, s2d_convs, read_products, scaled_outputs_as_weights, fold_conv_bias, unscale_convs, deform_fills, unfold_pools, strided_pools, blocked_pools, blocked_repeats, channels_first, flat_pointwise,
     unit_dilations, unit_pools, pad_ratio_pools, crops_as_slices, strided_slices, fold_pads, drop_unread_pads, fold_causal_padding, mean_before_linear, frame_mean_into_pool,
     join_partial_pools, fresh_statistics, join_frozen_bn, join_written_bn, join_bn_scale, join_normalize, join_norm_modules, sort_activations,
-    join_swish, join_hard_swish, join_relu, relu_before_max_pool, avg_pool_before_1x1, upsample_before_1x1, slice_before_activation,
+    join_swish, join_hard_swish, join_relu, join_prelu, relu_before_max_pool, avg_pool_before_1x1, upsample_before_1x1, slice_before_activation,
     join_averages, join_stacked_sums, join_log_softmax, constant_operands, fold_scaled_adds, linears_as_convs, divisions_as_multiplies,
     root_divisions_as_multiplies, einsums_as_matmuls, scales_into_products, whole_model_precision,
 )  # fmt: skip
