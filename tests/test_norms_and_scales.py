@@ -74,7 +74,9 @@ def test_parameter_side_ops_are_not_data_path_ops() -> None:
     # (the eps it adds is part of the step: two standardizations with other eps compute otherwise)
     assert dict(conv.attrs)[
         "param_ops"
-    ] == "mean(dim=(1, 2, 3))→sub→var(dim=(1, 2, 3), correction=0)→add(1e-06)→sqrt→div" and conv.params == ("conv1.weight",)
+    ] == "mean(dim=(1, 2, 3))→sub→var(dim=(1, 2, 3), correction=0)→add(1e-06)→sqrt→div" and conv.params == (
+        "conv1.weight",
+    )
     assert t.total_params == sum(p.numel() for p in model.parameters())
 
 

@@ -12,7 +12,7 @@ import pytest
 from resnet_verify.specs.builders import build_model
 from resnet_verify.specs.steps import step_name
 from resnet_verify.verify.comparison import compare
-from resnet_verify.verify.records import Pattern
+from resnet_verify.verify.records import Comparison, Pattern
 
 _MODULE = """
 import torch
@@ -59,7 +59,7 @@ def spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return "ws_nets.py"
 
 
-def _compare(spec: str, candidate: str, reference: str):  # type: ignore[no-untyped-def]
+def _compare(spec: str, candidate: str, reference: str) -> Comparison:
     model, name = build_model(f"{spec}:{candidate}", num_classes=10)
     return compare(model, f"{spec}:{reference}", input_size=32, num_classes=10, candidate_name=name)
 
