@@ -1368,10 +1368,6 @@ NOT_YET: dict[str, str] = {
     # reference is the user's own builder in the same file; 16 of 16 right in the corpus run, which builds each model
     # with its values, 13 of 16 under this test's meta build, where the numeric check has no values to compare;
     # twins 16 of 16 clean; swapped 5 of 5):
-    "lucid_pixel_unshuffle": "one unclaimed mismatch ('downs.0.2 after the add: extra pixel_unshuffle (downs.0.3.0) "
-    "not in the reference'), no finding, when built on meta, for the rearranged downsample (reshape, permute, reshape) "
-    "as nn.PixelUnshuffle(2), the same channel order (0 in float64): on meta no values to compare (with values it "
-    "compares clean: the corpus run) (expected clean)",
     # heldout70, first run at 29506b8 (no uncommitted edits under resnet_verify/; expectations fixed before it; the
     # reference is the user's own builder in the same file; 13 of 16 right in the corpus run and under this test; twins
     # 16 of 16 clean; swapped 5 of 6):

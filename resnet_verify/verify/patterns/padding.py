@@ -152,12 +152,17 @@ def _explicit_stem_padding(trace: Trace) -> bool:
     """Keras' signature: a ZeroPadding2D layer (pad op) before the stem conv, and every stem pad padding
     each side alike (one side more is TF's padding='same': ``detect_same_padding``; one axis more than the
     other, ONNX pads handed to F.pad in ONNX's order, is no layer Keras has)."""
-    convs = stem_convs(trace)
+    stem = [trace.ops[o] for o in trace.structure.stem]
+    pads = [op for op in stem if op.kind is OpKind.PAD or _folded(op)]
     # The pad before the conv (ZeroPadding2D(3)) is what only a Keras port writes; a pad before the max
-    # pool alone is also how PyTorch code pads a pool for TF weights (timm's 'fixed' root): a pool edit,
-    # and a pool padded TF's 'same' way is that padding's question (heldout149 tfs_pool_symmetric).
-    pads = [*_pads_before(trace, convs[0]), *_folded_before(trace, convs[0])] if len(convs) == 1 else []
-    return bool(pads) and all(_even(_pad_op(p)) or _pad_op(p) is None for p in pads)
+    # pool alone is also how PyTorch code pads a pool for TF weights (timm's 'fixed' root): a pool edit.
+    return _conv_padded(trace) and all(_even(_pad_op(p)) or _pad_op(p) is None for p in pads)
+
+
+def _conv_padded(trace: Trace) -> bool:
+    """The stem conv reads an explicit pad (ZeroPadding2D, F.pad), folded or not."""
+    convs = stem_convs(trace)
+    return len(convs) == 1 and bool(_pads_before(trace, convs[0]) or _folded_before(trace, convs[0]))
 
 
 def _one_more_after(p: Pad4 | None) -> bool:
@@ -181,6 +186,8 @@ def detect_keras_stem(ctx: Context) -> list[Finding]:
         return []
     if _explicit_stem_padding(ref) == _explicit_stem_padding(cand):
         return []  # neither stem or both written the Keras way: a padding number changed, a plain edit
+    if _conv_padded(ref) and _conv_padded(cand):
+        return []  # both convs padded explicitly: the pool's padding differs (TF 'same': heldout149 tfs_pool_symmetric)
     pad, pool = _padding_clause(ctx, rc[0], cc[0]), _pool_clause(ctx)
     if pad is None and pool is None:
         return []  # a stem ReLU alone is a missing ReLU, not a Keras port
