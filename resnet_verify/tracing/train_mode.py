@@ -92,8 +92,17 @@ def _normalises_as_in_eval(module: nn.Module, shape: tuple[int, ...]) -> bool:
             got = _copied(probe(x.clone()))
         except Exception:  # the user's forward failing on a probe is no finding of ours
             return False
+    # the eval output must be the running statistics' own normalisation: a forward that takes fresh batch
+    # statistics in both modes (training=True always) gives equal outputs too, and is no frozen norm
+    with torch.no_grad():
+        running = _running_output(probe, x)
     same = (
-        isinstance(got, torch.Tensor) and isinstance(expected, torch.Tensor) and torch.allclose(got, expected)
+        isinstance(got, torch.Tensor)
+        and isinstance(expected, torch.Tensor)
+        and torch.allclose(got, expected)
+        and isinstance(running, torch.Tensor)
+        and running.shape == got.shape
+        and torch.allclose(got, running, atol=1e-5)
     )
     return same and all(torch.equal(a, b) for a, b in zip(before, probe.buffers(), strict=True))
 
@@ -102,3 +111,22 @@ def _copied(out: object) -> object:
     import torch
 
     return out.detach().clone() if isinstance(out, torch.Tensor) else out
+
+
+def _running_output(module: nn.Module, x: object) -> object:
+    """What the running statistics give for ``x`` (torch's eval-mode batch norm), else None."""
+    import torch
+    import torch.nn.functional as F
+
+    mean, var = getattr(module, "running_mean", None), getattr(module, "running_var", None)
+    if (
+        not isinstance(mean, torch.Tensor)
+        or not isinstance(var, torch.Tensor)
+        or not isinstance(x, torch.Tensor)
+    ):
+        return None
+    try:
+        return F.batch_norm(x, mean, var, getattr(module, "weight", None), getattr(module, "bias", None), False,
+                            0.0, float(getattr(module, "eps", 1e-5)))  # fmt: skip
+    except RuntimeError:
+        return None

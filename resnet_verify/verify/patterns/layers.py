@@ -157,7 +157,17 @@ def _after_conv(ctx: Context, bn: int | None) -> bool:
     block's, read on the shortcut where the other side runs it before the fork) is no projection's BN."""
     if bn is None:
         return True  # (a BN computed but unread: its own mismatch is the candidate's)
-    return any(i >= 0 and ctx.reference.ops[i].kind is OpKind.CONV for i in ctx.reference.ops[bn].inputs)
+    ops, todo, seen = ctx.reference.ops, list(ctx.reference.ops[bn].inputs), set()
+    while todo:  # through a concat of projections (shake-shake's two half-width convs) and layout ops
+        i = todo.pop()
+        if i < 0 or i in seen:
+            continue
+        seen.add(i)
+        if ops[i].kind is OpKind.CONV:
+            return True
+        if ops[i].kind in (OpKind.CAT, OpKind.RESHAPE, OpKind.FLATTEN):
+            todo.extend(ops[i].inputs)
+    return False
 
 
 def detect_projection_without_bn(ctx: Context) -> list[Finding]:
