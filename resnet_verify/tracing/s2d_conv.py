@@ -69,7 +69,7 @@ def _replayed(chain: list[OpRecord]) -> torch.Tensor | None:
     return t
 
 
-def _factor(source: tuple[int, ...], chain: list[OpRecord], out: torch.Tensor) -> int | None:
+def _factor(source: tuple[int, ...], out: torch.Tensor) -> int | None:
     """s, where every output position's channels hold exactly the s x s patch of the input under it."""
     if len(source) != 4 or out.dim() != 4 or out.shape[0] != source[0]:
         return None
@@ -97,7 +97,7 @@ def s2d_convs(ops: Sequence[OpRecord]) -> tuple[OpRecord, ...]:
             continue  # reshapes alone keep each position's channels where they were: no patch taken
         replayed = _replayed(chain)
         source = tuple(chain[0].in_shapes[0])
-        s = _factor(source, chain, replayed) if replayed is not None else None
+        s = _factor(source, replayed) if replayed is not None else None
         if s is None:
             continue
         a = dict(conv.attrs)

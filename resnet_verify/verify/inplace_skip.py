@@ -152,29 +152,41 @@ def reword_inplace_skips(
 def held_norms_follow(ref: Trace, cand: Trace, found: list[Mismatch]) -> list[Mismatch]:
     """A culprit that is a norm held in eval in training (an in-place activated BN: running statistics
     always) is a training-mode layer too, and its place there moved with it: those regularizer mismatches
-    follow from its first in-place mismatch."""
-    roots: dict[tuple[str, str], int] = {}
-    for side, trace in (("candidate", cand), ("reference", ref)):
-        for block, op, _ in _culprits(trace).values():
-            root = next(
-                (i for i, m in enumerate(found) if m.field == FIELD and m.cause is None and m.block is not None
-                 and (m.block.candidate if side == "candidate" else m.block.reference) == block.index),
-                None,
-            )  # fmt: skip
-            if root is not None:
-                roots[(side, op.module_path)] = roots[(side, f"#{block.index}")] = root
-    if not roots:
+    follow from its first in-place mismatch (by the culprit's name, or by its block: a held norm of that
+    block the moved one displaced there)."""
+    first: dict[tuple[str, int], int] = {}  # (side, block index) -> its first in-place mismatch
+    for i, m in enumerate(found):
+        if m.field == FIELD and m.cause is None and m.block is not None:
+            for side, index in (("candidate", m.block.candidate), ("reference", m.block.reference)):
+                if index is not None:
+                    first.setdefault((side, index), i)
+    by_block = {
+        key: first[key]
+        for side, trace in (("candidate", cand), ("reference", ref))
+        for block, _, _ in _culprits(trace).values()
+        if (key := (side, block.index)) in first
+    }
+    by_path = {
+        op.module_path: by_block[(side, block.index)]
+        for side, trace in (("candidate", cand), ("reference", ref))
+        for block, op, _ in _culprits(trace).values()
+        if (side, block.index) in by_block
+    }
+    if not by_block:
         return found
     out = list(found)
     for i, m in enumerate(out):
         if m.kind is not MismatchKind.REGULARIZER or m.cause is not None:
             continue
-        # the culprit's own regularizer, or the other side's norm of the same name it was paired with
-        paths = {t.regularizers[r].path for t, r in ((cand, m.candidate_regularizer), (ref, m.reference_regularizer))
-                 if r is not None}  # fmt: skip
-        pair = m.block  # or a held norm of a culprit's block, which the moved one displaced there
-        blocks = {("candidate", f"#{pair.candidate}"), ("reference", f"#{pair.reference}")} if pair else set()
-        root = next((i for (side, path), i in roots.items() if path in paths or (side, path) in blocks), None)
+        paths = [t.regularizers[r].path for t, r in ((cand, m.candidate_regularizer), (ref, m.reference_regularizer))
+                 if r is not None]  # fmt: skip
+        pair = m.block
+        blocks = [("candidate", pair.candidate), ("reference", pair.reference)] if pair is not None else []
+        roots = [
+            *(by_path[p] for p in paths if p in by_path),
+            *(by_block[b] for b in blocks if b in by_block),
+        ]
+        root = roots[0] if roots else None
         if root is not None:
             out[i] = replace(m, cause=root)
     return out

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from resnet_verify.tracing.records import OpKind, OpRecord, Trace
 from resnet_verify.verify.patterns.context import Context, at, attr, conv_call, square
+from resnet_verify.verify.patterns.width_stages import width_stages
 from resnet_verify.verify.records import Finding, Mismatch, Pattern, Region
 
 
@@ -141,11 +142,9 @@ def _stage_factor(trace: Trace, stage: int) -> int:
 def _first_stage_by_width(trace: Trace) -> int:
     """How much the first stage downsamples when a stage ends where a block changes the width: TF-slim's
     first block strides in its last unit, which the resolution cut reads as the next stage's start."""
-    blocks = trace.structure.blocks
+    stages = width_stages(trace)
     factor = 1
-    for b in blocks:
-        if b.index and b.in_shape[1:2] != b.out_shape[1:2]:
-            break
+    for b in stages[0] if stages else ():
         for o in b.main:
             if trace.ops[o].kind in (OpKind.CONV, OpKind.MAX_POOL, OpKind.AVG_POOL):
                 factor *= _first(attr(trace.ops[o], "stride")) or 1

@@ -19,7 +19,8 @@ from resnet_verify.verify.patterns.avg_down import detect_avg_pool_shortcut
 from resnet_verify.verify.patterns.axis_stride import detect_axis_stride
 from resnet_verify.verify.patterns.backward_only import detect_backward_only
 from resnet_verify.verify.patterns.batchnorm import detect_keras_batchnorm
-from resnet_verify.verify.patterns.blocks import detect_block_counts, detect_pre_activation
+from resnet_verify.verify.patterns.block_counts import detect_block_counts
+from resnet_verify.verify.patterns.blocks import detect_pre_activation
 from resnet_verify.verify.patterns.blur_pool import detect_blur_pool
 from resnet_verify.verify.patterns.bool_argument import detect_bool_argument
 from resnet_verify.verify.patterns.branch_attention import detect_branch_attention

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from resnet_verify.tracing.records import Block, Trace
 from resnet_verify.verify.patterns.context import Context
+from resnet_verify.verify.patterns.width_stages import halves, width_stages
 from resnet_verify.verify.records import Finding, Pattern
 
 
@@ -35,12 +36,7 @@ def _widens_in_place(b: Block) -> bool:
 
 def _counts_by_width(trace: Trace) -> list[int]:
     """Blocks per stage when a stage starts at every block that changes the width."""
-    counts: list[int] = []
-    for b in trace.structure.blocks:
-        if not counts or b.in_shape[1:2] != b.out_shape[1:2]:
-            counts.append(0)
-        counts[-1] += 1
-    return counts
+    return [len(stage) for stage in width_stages(trace)]
 
 
 def _moved(trace: Trace) -> list[Block]:
@@ -56,23 +52,17 @@ def _moved(trace: Trace) -> list[Block]:
 
 
 def _drops(trace: Trace) -> int:
-    return sum(b.out_shape[2:] < b.in_shape[2:] for b in trace.structure.blocks)
+    return sum(halves(b) for b in trace.structure.blocks)
 
 
 def _strided_stages(trace: Trace) -> set[int]:
     """Blocks of every width-cut stage whose resolution changes, and the blocks on either side of each
     such stage: where a stride placement moves strides and output shapes."""
-    blocks = trace.structure.blocks
-    stages: list[list[Block]] = []
-    for b in blocks:
-        if not stages or b.in_shape[1:2] != b.out_shape[1:2]:
-            stages.append([])
-        stages[-1].append(b)
     out: set[int] = set()
-    for stage in stages:
-        if any(b.out_shape[2:] < b.in_shape[2:] for b in stage):
+    for stage in width_stages(trace):
+        if any(halves(b) for b in stage):
             out |= {b.index for b in stage} | {stage[0].index - 1, stage[-1].index + 1}
-    return out & {b.index for b in blocks}
+    return out & {b.index for b in trace.structure.blocks}
 
 
 def detect_stage_end_stride(ctx: Context) -> list[Finding]:
@@ -113,7 +103,7 @@ def detect_stage_end_stride(ctx: Context) -> list[Finding]:
         f"have {counts} blocks per stage; the blocks between run at another resolution, so the MACs differ."
     )
     blocks = ctx.candidate.structure.blocks
-    firsts = [b.path for b in blocks if b.out_shape[2:] < b.in_shape[2:] and b.out_shape[1] > b.in_shape[1]]
+    firsts = [b.path for b in blocks if halves(b) and b.out_shape[1] > b.in_shape[1]]
     if c_moved:
         fix = f"move the stride 2 from {down} to the 3x3 conv and the projection of each strided stage's first block"
     else:

@@ -12,6 +12,7 @@ from itertools import groupby
 
 from resnet_verify.tracing.records import Block, BlockKind, Trace
 from resnet_verify.verify.patterns.context import Context
+from resnet_verify.verify.patterns.width_stages import halves
 from resnet_verify.verify.records import Finding, Pattern
 
 
@@ -24,10 +25,6 @@ def _own_counts(blocks: list[Block]) -> list[tuple[str, int]]:
     return [
         (parent, len(list(run))) for parent, run in groupby(blocks, key=lambda b: b.path.rpartition(".")[0])
     ]
-
-
-def _halves(b: Block) -> bool:
-    return len(b.in_shape) == len(b.out_shape) > 2 and b.out_shape[2:] < b.in_shape[2:]
 
 
 def detect_strides_moved(ctx: Context) -> list[Finding]:
@@ -44,8 +41,8 @@ def detect_strides_moved(ctx: Context) -> list[Finding]:
     cut_c = [len(s.blocks) for s in ctx.candidate.structure.stages]
     if cut_r == cut_c:
         return []
-    added = [c.path for r, c in zip(rb, cb, strict=True) if _halves(c) and not _halves(r)]
-    lost = [c.path for r, c in zip(rb, cb, strict=True) if _halves(r) and not _halves(c)]
+    added = [c.path for r, c in zip(rb, cb, strict=True) if halves(c) and not halves(r)]
+    lost = [c.path for r, c in zip(rb, cb, strict=True) if halves(r) and not halves(c)]
     if not added and not lost:
         return []
     said = "; ".join(
